@@ -1,0 +1,1 @@
+export { expandHome } from "./paths.js";

@@ -1,0 +1,21 @@
+export { NimbusError, type ErrorContext, type NimbusErrorOptions } from "./nimbus-error.js";
+export {
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  HttpError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  errorClassForStatus,
+} from "./http-errors.js";
+export {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  KeyringError,
+  ParseError,
+  TimeoutError,
+  ValidationError,
+} from "./local-errors.js";

@@ -1,0 +1,103 @@
+import type { Readable } from "node:stream";
+import { NimbusError, ParseError } from "../errors/index.js";
+import type { SentResponse } from "./senders.js";
+
+/** Largest body `text()`, `json()` and `bytes()` read by default (256 MiB); `stream()` has no limit. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+export interface ResponseContext {
+  method: string;
+  /** The redacted URL, for messages. */
+  url: string;
+  requestId?: string;
+  maxBodyBytes: number;
+  /** Called with the body text once it is read, for debug logging. */
+  onBody?: (text: string) => void;
+}
+
+/** A successful answer. Read the body once, by one of `text`, `json`, `bytes`, `stream` or `dump`. */
+export class NimbusResponse {
+  readonly status: number;
+  /** Header names are lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly requestId?: string;
+  readonly #body: Readable;
+  readonly #context: ResponseContext;
+
+  constructor(sent: SentResponse, context: ResponseContext) {
+    this.status = sent.status;
+    this.headers = sent.headers;
+    this.requestId = context.requestId;
+    this.#body = sent.body;
+    this.#context = context;
+  }
+
+  async bytes(): Promise<Buffer> {
+    const { maxBodyBytes, method, url, requestId } = this.#context;
+    const declared = Number(this.headers["content-length"]);
+    const tooLarge = () =>
+      new NimbusError(`${method} ${url}: the response body is larger than the ${maxBodyBytes}-byte limit`, {
+        method,
+        url,
+        status: this.status,
+        requestId,
+      });
+    if (declared > maxBodyBytes) {
+      this.#body.destroy();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.#body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBodyBytes) {
+        this.#body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  }
+
+  async text(): Promise<string> {
+    const text = (await this.bytes()).toString("utf8");
+    this.#context.onBody?.(text);
+    return text;
+  }
+
+  /** The body parsed as JSON; an empty body gives `undefined`. */
+  async json<T = unknown>(): Promise<T> {
+    const text = await this.text();
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      const { method, url, requestId } = this.#context;
+      throw new ParseError(`${method} ${url}: the response is not valid JSON (${(cause as Error).message})`, {
+        method,
+        url,
+        status: this.status,
+        requestId,
+        bodyExcerpt: text.slice(0, 200),
+        cause,
+      });
+    }
+  }
+
+  /** The body as a Node stream, unbuffered. */
+  stream(): Readable {
+    return this.#body;
+  }
+
+  /** Discard the body, so the connection can be reused. */
+  async dump(): Promise<void> {
+    this.#body.resume();
+    await new Promise<void>((resolve) => {
+      if (this.#body.readableEnded || this.#body.destroyed) return resolve();
+      this.#body
+        .once("end", resolve)
+        .once("close", resolve)
+        .once("error", () => resolve());
+    });
+  }
+}

@@ -1,0 +1,419 @@
+// The pipeline every request of every provider goes through: user agent, auth, retries, timeouts,
+// abort, debug logging with redaction, and error mapping. Providers plug in only an AuthStep and an
+// ErrorMapper.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Dispatcher } from "undici";
+import {
+  AbortError,
+  ConnectionError,
+  NimbusError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+  errorClassForStatus,
+} from "../errors/index.js";
+import { debugFromEnv, type Logger, stderrLogger } from "../logging/logger.js";
+import { Redactor, type RedactionAllowList } from "../logging/redact.js";
+import { createDispatcher, type ConnectionOptions } from "./dispatcher.js";
+import { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./response.js";
+import {
+  RETRY_STATUSES,
+  backoffDelay,
+  isIdempotent,
+  isRetryableNetworkError,
+  networkErrorCode,
+  parseRetryAfter,
+  type RetryOptions,
+} from "./retry.js";
+import { kySender, undiciSender, type BodyData, type HttpClientName, type Sender } from "./senders.js";
+import { userAgent } from "./user-agent.js";
+
+/** A request as the auth step sees it, before it is sent: it may add headers or query parameters. */
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+}
+
+/** A provider's authentication, plugged into the pipeline. */
+export interface AuthStep {
+  /** Adds credentials to the request; called before every attempt, so a renewed token is used. */
+  authorize(request: OutgoingRequest, options: { signal?: AbortSignal }): void | Promise<void>;
+  /**
+   * Called once per request after a 401. Resolve true when new credentials were obtained and the
+   * request should be sent again, false when nothing can be done (the 401 is then thrown).
+   * Concurrent 401s share one call.
+   */
+  reauthenticate?(options: { signal?: AbortSignal }): Promise<boolean>;
+}
+
+/** What a provider's error mapper receives for a response that is not a success. */
+export interface FailedResponse {
+  method: string;
+  /** Redacted URL. */
+  url: string;
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  /** The body, whole (up to 64 KiB), for the provider to parse; never put it in a message as is. */
+  body: string;
+  requestId?: string;
+  /** A redacted excerpt of the body, safe for messages. */
+  bodyExcerpt: string;
+  /** `Retry-After` in ms, when the server sent one. */
+  retryAfterMs?: number;
+}
+
+/** Returns the provider's error for a failed response, or undefined for the default mapping. */
+export type ErrorMapper = (response: FailedResponse) => NimbusError | undefined;
+
+export interface TransportOptions extends ConnectionOptions {
+  /** Relative request paths are resolved against it. */
+  baseUrl?: string | URL;
+  /** ms allowed for the response headers, and between two chunks of the body (default 60 s). */
+  timeout?: number;
+  /** The package making the calls, for the User-Agent header. */
+  userAgent: { package: string; version: string; prefix?: string };
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  retry?: RetryOptions;
+  auth?: AuthStep;
+  errorMapper?: ErrorMapper;
+  /** Log every request and response (redacted). Default: the `NIMBUS_DEBUG` environment variable. */
+  debug?: boolean;
+  logger?: Logger;
+  /** Names whose values may appear in logs and errors, on top of the defaults. */
+  redaction?: RedactionAllowList;
+  /** Response headers that carry the server's request id, first found wins. */
+  requestIdHeaders?: string[];
+  /** Largest body read into memory by `text()`/`json()`/`bytes()` (default 256 MiB). */
+  maxBodyBytes?: number;
+  /** Which HTTP client sends (default "undici"); see docs/decisions/0001-http-client.md. */
+  client?: HttpClientName;
+  /** With client "ky": the `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+  /** A connection pool to share between transports; the transport then does not close it. */
+  dispatcher?: Dispatcher;
+}
+
+type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
+
+export interface RequestOptions {
+  method?: string;
+  /** Absolute URL, or a path resolved against the base URL. */
+  url: string | URL;
+  query?: Record<string, QueryValue>;
+  headers?: Record<string, string | undefined>;
+  /** The body; a function is called for each attempt, which makes a stream body replayable. */
+  body?: BodyData | (() => BodyData);
+  /** A value sent as JSON (sets Content-Type). */
+  json?: unknown;
+  signal?: AbortSignal;
+  /** Overrides the transport's timeout for this call. */
+  timeout?: number;
+  /** Declare a POST or PATCH safe to replay (default: by method). */
+  idempotent?: boolean;
+  /** Statuses returned instead of thrown, besides 2xx (e.g. [404] for an existence check). */
+  okStatuses?: readonly number[];
+}
+
+const DEFAULT_REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id"];
+const MAX_ERROR_BODY = 64 * 1024;
+
+export class Transport {
+  readonly redactor: Redactor;
+  readonly #options: TransportOptions;
+  readonly #baseUrl?: URL;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #send: Sender;
+  readonly #headers: Record<string, string>;
+  readonly #logger: Logger;
+  readonly #debug: boolean;
+  readonly #requestIdHeaders: string[];
+  #reauthentication?: Promise<boolean>;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    if (options.baseUrl !== undefined) {
+      const base = String(options.baseUrl);
+      this.#baseUrl = parseUrl(base.endsWith("/") ? base : `${base}/`, "baseUrl");
+    }
+    this.#dispatcher = options.dispatcher ?? createDispatcher(options);
+    this.#ownsDispatcher = !options.dispatcher;
+    this.#send = options.client === "ky" ? kySender(this.#dispatcher, options.fetch) : undiciSender(this.#dispatcher);
+    const { package: pkg, version, prefix } = options.userAgent;
+    this.#headers = { "user-agent": userAgent(pkg, version, prefix), ...lowerCaseKeys(options.headers ?? {}) };
+    this.redactor = new Redactor(options.redaction);
+    this.#logger = options.logger ?? stderrLogger;
+    this.#debug = options.debug ?? debugFromEnv();
+    this.#requestIdHeaders = [...(options.requestIdHeaders ?? []), ...DEFAULT_REQUEST_ID_HEADERS].map((h) =>
+      h.toLowerCase(),
+    );
+  }
+
+  get baseUrl(): URL | undefined {
+    return this.#baseUrl;
+  }
+
+  /** Sends a request through the pipeline; resolves on success (or an `okStatuses` status). */
+  async request(options: RequestOptions): Promise<NimbusResponse> {
+    const method = (options.method ?? "GET").toUpperCase();
+    const url = this.#resolve(options.url, options.query);
+    const idempotent = options.idempotent ?? isIdempotent(method);
+    const retry = this.#options.retry ?? {};
+    const limit = retry.limit ?? 3;
+    const budget = retry.budget ?? 60_000;
+    const timeout = options.timeout ?? this.#options.timeout ?? 60_000;
+    const { signal } = options;
+    const replayable = options.body === undefined || typeof options.body === "function" || isBuffered(options.body);
+    let waited = 0;
+    let reauthenticated = false;
+
+    for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal, method, this.redactor.url(url));
+      const headers = { ...this.#headers, ...lowerCaseKeys(options.headers ?? {}) };
+      let body = typeof options.body === "function" ? options.body() : options.body;
+      if (options.json !== undefined) {
+        body = JSON.stringify(options.json);
+        headers["content-type"] ??= "application/json";
+      }
+      const outgoing: OutgoingRequest = { method, url: new URL(url), headers };
+      await this.#options.auth?.authorize(outgoing, { signal });
+      const safeUrl = this.redactor.url(outgoing.url);
+      const started = performance.now();
+      if (this.#debug) this.#logRequest(outgoing, safeUrl, body);
+
+      let sent;
+      try {
+        sent = await this.#send({ url: outgoing.url, method, headers: outgoing.headers, body, signal, timeout });
+      } catch (cause) {
+        const error = this.#networkError(cause, method, safeUrl, timeout, signal);
+        const delay = backoffDelay(attempt, retry);
+        if (
+          !(error instanceof AbortError) &&
+          attempt < limit &&
+          replayable &&
+          waited + delay <= budget &&
+          isRetryableNetworkError(cause, idempotent)
+        ) {
+          if (this.#debug)
+            this.#logger.debug(`retrying ${method} ${safeUrl} in ${Math.round(delay)} ms: ${error.message}`);
+          waited += delay;
+          await this.#wait(delay, signal, method, safeUrl);
+          continue;
+        }
+        throw error;
+      }
+
+      const requestId = this.#requestIdHeaders.map((h) => sent.headers[h]).find(Boolean);
+      if (this.#debug) {
+        const ms = (performance.now() - started).toFixed(0);
+        this.#logger.debug(
+          `<- ${sent.status} ${method} ${safeUrl} (${ms} ms) headers=${JSON.stringify(this.redactor.headers(sent.headers))}`,
+        );
+      }
+      const contentType = sent.headers["content-type"];
+      const response = new NimbusResponse(sent, {
+        method,
+        url: safeUrl,
+        requestId,
+        maxBodyBytes: this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        onBody: this.#debug
+          ? (text) => this.#logger.debug(`<- body ${this.redactor.body(text, contentType)}`)
+          : undefined,
+      });
+      const { status } = sent;
+      if ((status >= 200 && status < 300) || options.okStatuses?.includes(status)) return response;
+
+      if (status === 401 && !reauthenticated && replayable && this.#options.auth?.reauthenticate) {
+        reauthenticated = true;
+        await response.dump();
+        if (await this.#reauthenticate(signal)) continue;
+        throw await this.#httpError(response, method, safeUrl, requestId, sent.headers);
+      }
+
+      if (RETRY_STATUSES.has(status) && idempotent && replayable && attempt < limit) {
+        const retryAfter = parseRetryAfter(sent.headers["retry-after"]);
+        const delay = retryAfter ?? backoffDelay(attempt, retry);
+        if (delay <= (retry.maxRetryAfter ?? 60_000) && waited + delay <= budget) {
+          await response.dump();
+          if (this.#debug)
+            this.#logger.debug(`retrying ${method} ${safeUrl} in ${Math.round(delay)} ms after ${status}`);
+          waited += delay;
+          await this.#wait(delay, signal, method, safeUrl);
+          continue;
+        }
+      }
+      throw await this.#httpError(response, method, safeUrl, requestId, sent.headers);
+    }
+  }
+
+  /** `request` and the body parsed as JSON. */
+  async json<T = unknown>(options: RequestOptions): Promise<T> {
+    return (await this.request(options)).json<T>();
+  }
+
+  /** Closes the connection pool (unless it was passed in). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  #resolve(target: string | URL, query: RequestOptions["query"]): URL {
+    const url =
+      target instanceof URL
+        ? new URL(target)
+        : /^[a-z][a-z0-9+.-]*:/i.test(target) || !this.#baseUrl
+          ? parseUrl(target, "url")
+          : new URL(target.replace(/^\//, ""), this.#baseUrl);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined || value === null) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
+    }
+    return url;
+  }
+
+  async #reauthenticate(signal?: AbortSignal): Promise<boolean> {
+    this.#reauthentication ??= this.#options.auth!.reauthenticate!({ signal }).finally(() => {
+      this.#reauthentication = undefined;
+    });
+    return this.#reauthentication;
+  }
+
+  async #wait(ms: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal });
+    } catch {
+      throwIfAborted(signal, method, url);
+    }
+  }
+
+  #networkError(cause: unknown, method: string, url: string, timeout: number, signal?: AbortSignal): NimbusError {
+    if (signal?.aborted) return abortError(signal, method, url);
+    const code = errorCode(cause);
+    const context = { method, url, code, cause };
+    if (code && /TIMEOUT/.test(code) && code !== "UND_ERR_CONNECT_TIMEOUT") {
+      return new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, context);
+    }
+    if ((cause as Error)?.name === "TimeoutError") {
+      return new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, context);
+    }
+    if (code && TLS_CODES.has(code)) {
+      return new ConnectionError(
+        `${method} ${url}: the server's TLS certificate was not accepted (${code}). ` +
+          "Trust its CA with the `ca` option (PEM text or a file path), or turn verification off " +
+          "with `verify: false` (insecure: only for test servers).",
+        context,
+      );
+    }
+    const reason = networkErrorCode(cause) ?? code ?? (cause as Error)?.message ?? String(cause);
+    return new ConnectionError(`${method} ${url}: cannot reach the server (${reason})`, context);
+  }
+
+  async #httpError(
+    response: NimbusResponse,
+    method: string,
+    url: string,
+    requestId: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<NimbusError> {
+    let body = "";
+    try {
+      const raw = response.stream();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of raw) {
+        chunks.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        if (size >= MAX_ERROR_BODY) {
+          raw.destroy();
+          break;
+        }
+      }
+      body = Buffer.concat(chunks).toString("utf8").slice(0, MAX_ERROR_BODY);
+    } catch {
+      // The body is only decoration for the error; the status is what matters.
+    }
+    if (this.#debug && body) this.#logger.debug(`<- body ${this.redactor.body(body, headers["content-type"])}`);
+    const failed: FailedResponse = {
+      method,
+      url,
+      status: response.status,
+      headers,
+      body,
+      requestId,
+      bodyExcerpt: this.redactor.body(body, headers["content-type"], 300),
+      retryAfterMs: parseRetryAfter(headers["retry-after"]),
+    };
+    const mapped = this.#options.errorMapper?.(failed);
+    if (mapped) return mapped;
+    const ErrorClass = errorClassForStatus(failed.status);
+    const message =
+      `${method} ${url} failed with ${failed.status}` +
+      (failed.bodyExcerpt ? `: ${failed.bodyExcerpt}` : "") +
+      (requestId ? ` (request id ${requestId})` : "");
+    const context = { method, url, status: failed.status, requestId, bodyExcerpt: failed.bodyExcerpt };
+    return ErrorClass === RateLimitError
+      ? new RateLimitError(message, { ...context, retryAfterMs: failed.retryAfterMs })
+      : new ErrorClass(message, context);
+  }
+
+  #logRequest(request: OutgoingRequest, safeUrl: string, body: BodyData | undefined): void {
+    const headers = JSON.stringify(this.redactor.headers(request.headers));
+    let shown = "";
+    if (typeof body === "string" || body instanceof Uint8Array) {
+      const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");
+      shown = ` body ${this.redactor.body(text, request.headers["content-type"])}`;
+    } else if (body !== undefined) {
+      shown = " body [stream]";
+    }
+    this.#logger.debug(`-> ${request.method} ${safeUrl} headers=${headers}${shown}`);
+  }
+}
+
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
+]);
+
+function errorCode(error: unknown): string | undefined {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+function abortError(signal: AbortSignal, method: string, url: string): AbortError {
+  return new AbortError(`${method} ${url}: cancelled`, { method, url, cause: signal.reason });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, method: string, url: string): void {
+  if (signal?.aborted) throw abortError(signal, method, url);
+}
+
+function isBuffered(body: BodyData): boolean {
+  return typeof body === "string" || body instanceof Uint8Array;
+}
+
+function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function parseUrl(value: string, what: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ValidationError(`${what} is not an absolute URL: ${JSON.stringify(value)}`, { field: what });
+  }
+}

@@ -1,0 +1,29 @@
+export * from "./errors/index.js";
+export * from "./config/index.js";
+export * from "./keyring/index.js";
+export { debugFromEnv, DEBUG_ENV_VAR, stderrLogger, type Logger } from "./logging/logger.js";
+export { REDACTED, Redactor, type RedactionAllowList } from "./logging/redact.js";
+export { createDispatcher, type ConnectionOptions, type ProxyOptions, type TlsOptions } from "./http/dispatcher.js";
+export { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./http/response.js";
+export { isIdempotent, parseRetryAfter, type RetryOptions } from "./http/retry.js";
+export type { BodyData, HttpClientName } from "./http/senders.js";
+export {
+  Transport,
+  type AuthStep,
+  type ErrorMapper,
+  type FailedResponse,
+  type OutgoingRequest,
+  type RequestOptions,
+  type TransportOptions,
+} from "./http/transport.js";
+export { userAgent } from "./http/user-agent.js";
+export { waitUntil, type WaitOptions } from "./polling/wait-until.js";
+export { PagedList, type Page } from "./paging/paginate.js";
+export {
+  SafeXmlBuilder,
+  SafeXmlParser,
+  XML_ATTRIBUTE_PREFIX,
+  XML_TEXT_KEY,
+  type XmlParseOptions,
+} from "./xml/safe-xml.js";
+export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";

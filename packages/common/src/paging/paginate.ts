@@ -1,0 +1,51 @@
+import { AbortError } from "../errors/index.js";
+
+/** One page of a paged listing, and how to ask for the next. */
+export interface Page<T, C> {
+  items: readonly T[];
+  /** The cursor of the next page (a marker, an offset, a URL); undefined on the last page. */
+  next?: C;
+}
+
+/**
+ * A listing that can be awaited page by page or iterated item by item with `for await`; pages are
+ * fetched lazily, one at a time, and `signal` stops between pages.
+ */
+export class PagedList<T, C> implements AsyncIterable<T> {
+  readonly #fetchPage: (cursor: C | undefined, options: { signal?: AbortSignal }) => Promise<Page<T, C>>;
+  readonly #signal?: AbortSignal;
+
+  constructor(
+    fetchPage: (cursor: C | undefined, options: { signal?: AbortSignal }) => Promise<Page<T, C>>,
+    options: { signal?: AbortSignal } = {},
+  ) {
+    this.#fetchPage = fetchPage;
+    this.#signal = options.signal;
+  }
+
+  /** Each page in turn. */
+  async *pages(): AsyncGenerator<readonly T[]> {
+    let cursor: C | undefined;
+    const seen = new Set<C>();
+    do {
+      if (this.#signal?.aborted) throw new AbortError("the listing was cancelled", { cause: this.#signal.reason });
+      const page = await this.#fetchPage(cursor, { signal: this.#signal });
+      yield page.items;
+      // A server that hands back a cursor it already gave would make this loop for ever.
+      if (page.next !== undefined && seen.has(page.next)) break;
+      cursor = page.next;
+      if (cursor !== undefined) seen.add(cursor);
+    } while (cursor !== undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for await (const items of this.pages()) yield* items;
+  }
+
+  /** Every item of every page, in one array. */
+  async all(): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of this) out.push(item);
+    return out;
+  }
+}

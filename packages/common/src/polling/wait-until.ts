@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { AbortError, TimeoutError } from "../errors/index.js";
+
+export interface WaitOptions<T> {
+  /** ms between two checks (default 1 s). */
+  interval?: number;
+  /** ms after which to give up with a TimeoutError (default: wait for ever). */
+  timeout?: number;
+  signal?: AbortSignal;
+  /** Called after every check with its value and the time waited so far. */
+  onProgress?: (value: T, elapsedMs: number) => void;
+  /** What is being waited for, for the timeout message ("vm 42 to be RUNNING"). */
+  description?: string;
+}
+
+/**
+ * Calls `check` until `done(value)` is true, and resolves to that value. Errors from `check` or
+ * `done` are thrown as they are: a failed state is for `done` to throw, not to wait past.
+ */
+export async function waitUntil<T>(
+  check: (options: { signal?: AbortSignal }) => Promise<T>,
+  done: (value: T) => boolean,
+  options: WaitOptions<T> = {},
+): Promise<T> {
+  const { interval = 1000, timeout, signal, onProgress, description = "the condition" } = options;
+  const started = Date.now();
+  const aborted = () => new AbortError(`waiting for ${description} was cancelled`, { cause: signal?.reason });
+  for (;;) {
+    if (signal?.aborted) throw aborted();
+    const value = await check({ signal });
+    const elapsed = Date.now() - started;
+    onProgress?.(value, elapsed);
+    if (done(value)) return value;
+    if (timeout !== undefined && elapsed + interval > timeout) {
+      throw new TimeoutError(`gave up waiting for ${description} after ${elapsed} ms (timeout ${timeout} ms)`);
+    }
+    try {
+      await sleep(interval, undefined, { signal });
+    } catch {
+      throw aborted();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// The one XML preset of the SDKs. A server's XML is untrusted input: a DTD is refused outright
+// (which rules out entity-expansion bombs and external entities), only the five predefined entities
+// and character references are decoded, and size and nesting depth are capped.
+import { XMLBuilder, XMLParser, XMLValidator, type X2jOptions, type XmlBuilderOptions } from "fast-xml-parser";
+import { ParseError } from "../errors/index.js";
+
+export interface XmlParseOptions {
+  /** Largest document accepted, in bytes (default 64 MiB). */
+  maxBytes?: number;
+  /** Deepest element nesting accepted (default 100). */
+  maxDepth?: number;
+  /** Check well-formedness first, so a truncated document fails instead of parsing partly (default true). */
+  validate?: boolean;
+  /** Elements that are always arrays, even when one came back. */
+  isArray?: (tagName: string, path: string) => boolean;
+  /** Drop namespace prefixes from names (default false). */
+  removeNamespacePrefix?: boolean;
+  /** Keep values as strings (default) or convert numbers and booleans. */
+  parseValues?: boolean;
+}
+
+/** Attributes appear as `@name`, text beside attributes or children as `#text`. */
+export const XML_ATTRIBUTE_PREFIX = "@";
+export const XML_TEXT_KEY = "#text";
+
+const DTD = /<!DOCTYPE/i;
+
+export class SafeXmlParser {
+  readonly #parser: XMLParser;
+  readonly #maxBytes: number;
+  readonly #validate: boolean;
+
+  constructor(options: XmlParseOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.#validate = options.validate ?? true;
+    const parserOptions: Partial<X2jOptions> = {
+      ignoreAttributes: false,
+      attributeNamePrefix: XML_ATTRIBUTE_PREFIX,
+      textNodeName: XML_TEXT_KEY,
+      removeNSPrefix: options.removeNamespacePrefix ?? false,
+      parseTagValue: options.parseValues ?? false,
+      parseAttributeValue: options.parseValues ?? false,
+      trimValues: true,
+      htmlEntities: false,
+      processEntities: true,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      maxNestedTags: options.maxDepth ?? 100,
+      isArray: options.isArray ? (name, path) => options.isArray!(name, String(path)) : undefined,
+    };
+    this.#parser = new XMLParser(parserOptions);
+  }
+
+  /** The document as plain objects; throws ParseError for anything unsafe or malformed. */
+  parse(xml: string | Buffer): Record<string, unknown> {
+    const size = typeof xml === "string" ? Buffer.byteLength(xml) : xml.length;
+    if (size > this.#maxBytes) {
+      throw new ParseError(`the XML document is ${size} bytes, more than the ${this.#maxBytes}-byte limit`);
+    }
+    const text = typeof xml === "string" ? xml : xml.toString("utf8");
+    const excerpt = () => text.slice(0, 200);
+    if (DTD.test(text)) {
+      throw new ParseError("the XML document has a DTD (<!DOCTYPE>), which is refused for safety", {
+        bodyExcerpt: excerpt(),
+      });
+    }
+    if (this.#validate) {
+      const result = XMLValidator.validate(text);
+      if (result !== true) {
+        const { msg, line, col } = result.err;
+        throw new ParseError(`malformed XML at line ${line}, column ${col}: ${msg}`, { bodyExcerpt: excerpt() });
+      }
+    }
+    try {
+      return this.#parser.parse(text) as Record<string, unknown>;
+    } catch (cause) {
+      throw new ParseError(`malformed XML: ${(cause as Error).message}`, { bodyExcerpt: excerpt(), cause });
+    }
+  }
+}
+
+/** Builds XML from the same shape the parser gives, escaping text and attribute values. */
+export class SafeXmlBuilder {
+  readonly #builder: XMLBuilder;
+
+  constructor(options: { format?: boolean } = {}) {
+    const builderOptions: Partial<XmlBuilderOptions> = {
+      ignoreAttributes: false,
+      attributeNamePrefix: XML_ATTRIBUTE_PREFIX,
+      textNodeName: XML_TEXT_KEY,
+      processEntities: true,
+      suppressEmptyNode: true,
+      format: options.format ?? false,
+    };
+    this.#builder = new XMLBuilder(builderOptions);
+  }
+
+  build(document: Record<string, unknown>): string {
+    return this.#builder.build(document) as string;
+  }
+}

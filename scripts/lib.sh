@@ -1,0 +1,41 @@
+# Shared shell helpers for the project's scripts: sourced, never run.
+# Puts a pinned pnpm on PATH (corepack cannot verify this registry's metadata, so pnpm is installed
+# with npm into .tools/, which needs no root and is idempotent).
+NIMBUS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PNPM_VERSION="$(node -p "require('$NIMBUS_ROOT/package.json').packageManager.split('@')[1]")"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
+ensure_pnpm() {
+  local bin="$NIMBUS_ROOT/.tools/node_modules/.bin"
+  if [ "$("$bin/pnpm" --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+    echo "==> installing pnpm $PNPM_VERSION into .tools/"
+    npm install --prefix "$NIMBUS_ROOT/.tools" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
+  fi
+  export PATH="$bin:$PATH"
+}
+
+# Debian packages the tests and the demo need. Installed only as root; otherwise the tests that need
+# them fail with a message that names this script.
+APT_PACKAGES=(gnome-keyring libsecret-1-dev libsecret-tools pkg-config python3-keyring dbus)
+
+ensure_apt_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "==> missing Debian packages: ${missing[*]} (run 'sudo bash scripts/setup.sh' to install them)" >&2
+    return 0
+  fi
+  echo "==> installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_node_modules() {
+  cd "$NIMBUS_ROOT"
+  echo "==> pnpm install"
+  pnpm install --frozen-lockfile --reporter=silent
+}

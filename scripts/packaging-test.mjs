@@ -1,0 +1,1 @@
+console.log("packaging test: not written yet")

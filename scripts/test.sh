@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs (pnpm, packages, and as root the Debian packages),
+# builds, then runs type checks, lint, formatting, the unit and integration tests of every package,
+# and the packaging test. Exits non-zero on the first failing stage.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$NIMBUS_ROOT"
+ensure_pnpm
+ensure_apt_packages
+ensure_node_modules
+rm -f packages/*/.test-results.json
+
+echo "==> versions, build, type checks, lint"
+node scripts/sync-versions.mjs --check
+pnpm turbo run build typecheck lint --output-logs=errors-only
+pnpm exec prettier --check . --log-level warn
+
+echo "==> tests"
+status=0
+pnpm turbo run test --concurrency=1 --output-logs=full || status=$?
+
+echo "==> packaging"
+node scripts/packaging-test.mjs || status=$?
+
+node scripts/test-summary.mjs
+exit $status
