@@ -43,7 +43,7 @@ export class NimbusResponse {
         requestId,
       });
     if (declared > maxBodyBytes) {
-      this.#body.destroy();
+      this.#abandon();
       throw tooLarge();
     }
     const chunks: Buffer[] = [];
@@ -51,7 +51,7 @@ export class NimbusResponse {
     for await (const chunk of this.#body) {
       size += (chunk as Buffer).length;
       if (size > maxBodyBytes) {
-        this.#body.destroy();
+        this.#abandon();
         throw tooLarge();
       }
       chunks.push(chunk as Buffer);
@@ -87,6 +87,11 @@ export class NimbusResponse {
   /** The body as a Node stream, unbuffered. */
   stream(): Readable {
     return this.#body;
+  }
+
+  // Stop reading and drop the connection; the error undici then emits on the body is expected.
+  #abandon(): void {
+    this.#body.on("error", () => undefined).destroy();
   }
 
   /** Discard the body, so the connection can be reused. */

@@ -4,6 +4,10 @@
 
 export const REDACTED = "REDACTED";
 
+// Defence in depth on top of the allow-list: a value whose direct parent is named like a secret
+// ({"token": {"id": …}}, <password><value>…) is hidden even when its own name is allow-listed.
+const SECRET_PARENT = /token|secret|passw|credential|api_?key|session|cookie/i;
+
 const SAFE_HEADERS = [
   "accept",
   "accept-encoding",
@@ -183,16 +187,18 @@ export class Redactor {
     } catch {
       return `[${text.length} characters of JSON that does not parse, not shown]`;
     }
-    const walk = (node: unknown, safe: boolean): unknown => {
-      if (Array.isArray(node)) return node.map((item) => walk(item, safe));
+    const walk = (node: unknown, key: string, parent: string): unknown => {
+      if (Array.isArray(node)) return node.map((item) => walk(item, key, parent));
       if (node !== null && typeof node === "object") {
-        return Object.fromEntries(
-          Object.entries(node).map(([k, v]) => [k, walk(v, this.#bodyKeys.has(k.toLowerCase()))]),
-        );
+        return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k, key)]));
       }
-      return safe || node === null ? node : REDACTED;
+      return node === null || this.#isSafe(key, parent) ? node : REDACTED;
     };
-    return JSON.stringify(walk(value, false));
+    return JSON.stringify(walk(value, "", ""));
+  }
+
+  #isSafe(key: string, parent: string): boolean {
+    return this.#bodyKeys.has(key.toLowerCase()) && !SECRET_PARENT.test(parent);
   }
 
   #form(text: string): string {
@@ -244,7 +250,8 @@ export class Redactor {
           memberName = content.trim().toLowerCase();
           return all;
         }
-        return top && this.#bodyKeys.has(top.key) ? all : cdata === undefined ? REDACTED : `<![CDATA[${REDACTED}]]>`;
+        const parentKey = stack[stack.length - 2]?.key ?? "";
+        return top && this.#isSafe(top.key, parentKey) ? all : cdata === undefined ? REDACTED : `<![CDATA[${REDACTED}]]>`;
       },
     );
 
