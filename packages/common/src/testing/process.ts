@@ -89,7 +89,7 @@ export class ManagedProcess {
     if (!this.#exited) {
       const exited = new Promise((resolve) => this.#child.once("exit", resolve));
       this.#kill("SIGTERM");
-      const timer = sleep(grace).then(() => "timeout");
+      const timer = sleep(grace, "timeout", { ref: false });
       if ((await Promise.race([exited, timer])) === "timeout") {
         this.#kill("SIGKILL");
         await exited;

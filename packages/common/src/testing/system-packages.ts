@@ -3,7 +3,7 @@ import { ConfigError } from "../errors/index.js";
 
 function installed(pkg: string): boolean {
   try {
-    return execFileSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" }).includes(
+    return execFileSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).includes(
       "install ok installed",
     );
   } catch {

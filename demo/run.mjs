@@ -1,0 +1,24 @@
+// The main job: runs each package's seed examples in turn against servers or simulators that each
+// section starts and stops itself, and prints a readable transcript. Sections live in sections/,
+// one file per package, run in name order; `node demo/run.mjs common` runs just the named ones.
+import { readdirSync } from "node:fs";
+
+const only = process.argv.slice(2);
+const dir = new URL("./sections/", import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith(".mjs")).sort();
+let failed = 0;
+
+for (const file of files) {
+  const section = await import(new URL(file, dir));
+  if (only.length && !only.includes(section.name)) continue;
+  console.log(`\n=== ${section.title} ===`);
+  const started = Date.now();
+  try {
+    await section.run({ step: (text) => console.log(`\n> ${text}`), show: (text) => console.log(`  ${text}`) });
+    console.log(`\n(${section.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    failed++;
+    console.error(`\n${section.name} failed: ${error?.stack ?? error}`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
