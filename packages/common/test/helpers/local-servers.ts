@@ -8,7 +8,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse) => unknown;
 
 export interface LocalServer {
   url: string;
