@@ -34,10 +34,11 @@ export function isIdempotent(method: string): boolean {
 
 /** The network error code (`ECONNRESET` …) behind an error, looking through `cause` chains. */
 export function networkErrorCode(error: unknown): string | undefined {
-  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === "object" && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && (NOT_SENT_CODES.has(code) || CONNECTION_LOST_CODES.has(code))) return code;
-    if (e === (e as { cause?: unknown }).cause) break;
   }
   return undefined;
 }
@@ -51,6 +52,8 @@ export function isRetryableNetworkError(error: unknown, idempotent: boolean): bo
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  // Every HTTP date form has an hh:mm:ss time; Date.parse alone takes "-1" or "in 5" for dates in 2001.
+  if (!/\d\d:\d\d:\d\d/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -154,7 +154,9 @@ export class Redactor {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;
-      out[name] = this.#headers.has(name.toLowerCase()) ? String(value) : REDACTED;
+      const lower = name.toLowerCase();
+      // A redirect can carry a signed URL (Swift temp URLs, presigned S3 links) in its query.
+      out[name] = !this.#headers.has(lower) ? REDACTED : lower === "location" ? this.url(String(value)) : String(value);
     }
     return out;
   }
@@ -215,14 +217,21 @@ export class Redactor {
   #xml(text: string): string {
     const stack: { name: string; key: string }[] = [];
     let memberName = "";
-    const safeAttr = (attrs: string) =>
-      attrs.replace(/([\w:.-]+)(\s*=\s*)("[^"]*"|'[^']*')/g, (all, name: string, eq: string, quoted: string) =>
-        this.#bodyKeys.has(localName(name)) || name.startsWith("xmlns") || name.startsWith("xsi:")
-          ? all
-          : `${name}${eq}${quoted[0]}${REDACTED}${quoted[0]}`,
+    // Attribute values may be quoted or, in HTML, bare; under a secret-named element none is shown.
+    const safeAttr = (attrs: string, element: string) =>
+      attrs.replace(
+        /([\w:.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'<>=`]+)/g,
+        (all, name: string, eq: string, value: string) => {
+          if (name.startsWith("xmlns") || name.startsWith("xsi:")) return all;
+          if (this.#isSafe(localName(name), element)) return all;
+          const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+          return `${name}${eq}${quote}${REDACTED}${quote}`;
+        },
       );
+    // Alternatives: CDATA, a complete tag (quoted values may hold '>'), the XML declaration, a '<'
+    // that starts nothing complete (a comment, a tag cut off by truncation: never shown), text.
     return text.replace(
-      /<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([\w:.-]+)([^>]*?)(\/?)>|([^<]+)/g,
+      /<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([\w:.-]+)((?:[^<>"']|"[^<"]*"|'[^<']*')*?)(\/?)>|(<\?xml[^<>]*\?>)|(<[^<]*)|([^<]+)/g,
       (
         all,
         cdata: string | undefined,
@@ -230,18 +239,25 @@ export class Redactor {
         name: string,
         attrs: string,
         selfClosing: string,
+        declaration: string | undefined,
+        stray: string | undefined,
         chars: string | undefined,
       ) => {
+        if (declaration !== undefined) return all;
+        if (stray !== undefined) return REDACTED;
         if (name !== undefined) {
           const local = localName(name);
           if (closing) {
-            stack.pop();
+            // Close up to the matching element, so HTML's unclosed <br>, <img> ... do not linger.
+            const at = stack.map((element) => element.name).lastIndexOf(local);
+            if (at >= 0) stack.length = at;
             return all;
           }
+          if (local === "member") memberName = "";
           const parent = stack[stack.length - 1];
           const key = local === "value" && parent?.name === "member" ? memberName : local;
           if (!selfClosing) stack.push({ name: local, key: keyFor(key, parent) });
-          return `<${name}${safeAttr(attrs)}${selfClosing}>`;
+          return `<${name}${safeAttr(attrs, local)}${selfClosing}>`;
         }
         const content = cdata ?? chars ?? "";
         if (!content.trim()) return all;
@@ -251,7 +267,11 @@ export class Redactor {
           return all;
         }
         const parentKey = stack[stack.length - 2]?.key ?? "";
-        return top && this.#isSafe(top.key, parentKey) ? all : cdata === undefined ? REDACTED : `<![CDATA[${REDACTED}]]>`;
+        return top && this.#isSafe(top.key, parentKey)
+          ? all
+          : cdata === undefined
+            ? REDACTED
+            : `<![CDATA[${REDACTED}]]>`;
       },
     );
 

@@ -1,6 +1,6 @@
 // The one XML preset of the SDKs. A server's XML is untrusted input: a DTD is refused outright
-// (which rules out entity-expansion bombs and external entities), only the five predefined entities
-// and character references are decoded, and size and nesting depth are capped.
+// (which rules out entity-expansion bombs and external entities), only predefined entities (XML's
+// five, HTML's fixed table) and character references are decoded, and size and nesting depth are capped.
 import { XMLBuilder, XMLParser, XMLValidator, type X2jOptions, type XmlBuilderOptions } from "fast-xml-parser";
 import { ParseError } from "../errors/index.js";
 
@@ -41,12 +41,18 @@ export class SafeXmlParser {
       parseTagValue: options.parseValues ?? false,
       parseAttributeValue: options.parseValues ?? false,
       trimValues: true,
-      htmlEntities: false,
+      // The only switch that turns on character references (&#65;); it also knows HTML's named
+      // entities, a fixed table that cannot expand. Entities a document declares never get here.
+      htmlEntities: true,
       processEntities: true,
       ignoreDeclaration: true,
       ignorePiTags: true,
-      maxNestedTags: options.maxDepth ?? 100,
-      isArray: options.isArray ? (name, path) => options.isArray!(name, String(path)) : undefined,
+      // fast-xml-parser lets one level more through than maxNestedTags says.
+      maxNestedTags: (options.maxDepth ?? 100) - 1,
+      // Left undefined, isArray would replace the library's default and fail on every element.
+      isArray: options.isArray
+        ? (name, path, _leaf, isAttribute) => !isAttribute && options.isArray!(name, String(path))
+        : () => false,
     };
     this.#parser = new XMLParser(parserOptions);
   }
