@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from "@jest/globals";
-import { AbortError } from "../src/errors/index.js";
+import { AbortError, NimbusError } from "../src/errors/index.js";
 import { type Page, PagedList } from "../src/paging/paginate.js";
 
 /** Pages of `size` numbers up to `total`, with the next offset as cursor. */
@@ -74,20 +74,29 @@ describe("PagedList", () => {
     expect(fetchPage).toHaveBeenCalledTimes(4);
   });
 
-  it("stops when the server hands back a cursor it already gave", async () => {
+  it("fails when the server hands back a cursor it already gave", async () => {
     const pages: Record<string, Page<string, string>> = {
       start: { items: ["a"], next: "m1" },
       m1: { items: ["b"], next: "m2" },
       m2: { items: ["c"], next: "m1" },
     };
     const fetchPage = jest.fn(async (cursor: string | undefined) => pages[cursor ?? "start"]!);
-    expect(await new PagedList(fetchPage).all()).toEqual(["a", "b", "c"]);
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const item of new PagedList(fetchPage)) seen.push(item);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NimbusError);
+    expect((error as Error).message).toContain("page cursor m1 twice");
+    expect(seen).toEqual(["a", "b", "c"]);
     expect(fetchPage).toHaveBeenCalledTimes(3);
   });
 
-  it("stops when a page names itself as the next", async () => {
-    const fetchPage = jest.fn(async (cursor: string | undefined) => ({ items: [cursor ?? "first"], next: "same" }));
-    expect(await new PagedList(fetchPage).all()).toEqual(["first", "same"]);
+  it("fails when a page names itself as the next, comparing object cursors by value", async () => {
+    const fetchPage = jest.fn(async (cursor: URL | undefined) => ({
+      items: [cursor ? "again" : "first"],
+      next: new URL("http://h/page?marker=x"),
+    }));
+    await expect(new PagedList(fetchPage).all()).rejects.toThrow(/page cursor "http:\/\/h\/page\?marker=x" twice/);
     expect(fetchPage).toHaveBeenCalledTimes(2);
   });
 

@@ -110,3 +110,15 @@ describe("waitUntil", () => {
     );
   });
 });
+
+describe("waitUntil's deadline", () => {
+  it("bounds a check that hangs: the check's signal fires at the timeout", async () => {
+    const hanging = (options: { signal?: AbortSignal }) =>
+      new Promise<string>((_resolve, reject) => {
+        options.signal?.addEventListener("abort", () => reject(options.signal?.reason));
+      });
+    const error = await waitUntil(hanging, () => true, { timeout: 50, description: "the VM" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toContain("the VM");
+  });
+});

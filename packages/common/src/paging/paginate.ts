@@ -1,4 +1,4 @@
-import { AbortError } from "../errors/index.js";
+import { AbortError, NimbusError } from "../errors/index.js";
 
 /** One page of a paged listing, and how to ask for the next. */
 export interface Page<T, C> {
@@ -26,15 +26,20 @@ export class PagedList<T, C> implements AsyncIterable<T> {
   /** Each page in turn. */
   async *pages(): AsyncGenerator<readonly T[]> {
     let cursor: C | undefined;
-    const seen = new Set<C>();
+    const seen = new Set<string>();
     do {
       if (this.#signal?.aborted) throw new AbortError("the listing was cancelled", { cause: this.#signal.reason });
       const page = await this.#fetchPage(cursor, { signal: this.#signal });
       yield page.items;
-      // A server that hands back a cursor it already gave would make this loop for ever.
-      if (page.next !== undefined && seen.has(page.next)) break;
       cursor = page.next;
-      if (cursor !== undefined) seen.add(cursor);
+      if (cursor === undefined) break;
+      // A server that hands back a cursor it already gave would make this loop for ever; stopping
+      // quietly would hide that the listing is incomplete.
+      const key = typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor);
+      if (seen.has(key)) {
+        throw new NimbusError(`the server returned the page cursor ${key} twice; the listing cannot go on`);
+      }
+      seen.add(key);
     } while (cursor !== undefined);
   }
 

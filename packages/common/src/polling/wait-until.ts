@@ -24,16 +24,26 @@ export async function waitUntil<T>(
 ): Promise<T> {
   const { interval = 1000, timeout, signal, onProgress, description = "the condition" } = options;
   const started = Date.now();
+  // The deadline also bounds a check that hangs: the check gets a signal that fires at the timeout.
+  const deadline = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
+  const checkSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
   const aborted = () => new AbortError(`waiting for ${description} was cancelled`, { cause: signal?.reason });
+  const timedOut = (elapsed: number) =>
+    new TimeoutError(`gave up waiting for ${description} after ${elapsed} ms (timeout ${timeout} ms)`);
   for (;;) {
     if (signal?.aborted) throw aborted();
-    const value = await check({ signal });
+    let value: T;
+    try {
+      value = await check({ signal: checkSignal });
+    } catch (error) {
+      if (signal?.aborted) throw aborted();
+      if (deadline?.aborted) throw timedOut(Date.now() - started);
+      throw error;
+    }
     const elapsed = Date.now() - started;
     onProgress?.(value, elapsed);
     if (done(value)) return value;
-    if (timeout !== undefined && elapsed + interval > timeout) {
-      throw new TimeoutError(`gave up waiting for ${description} after ${elapsed} ms (timeout ${timeout} ms)`);
-    }
+    if (timeout !== undefined && elapsed + interval > timeout) throw timedOut(elapsed);
     try {
       await sleep(interval, undefined, { signal });
     } catch {
