@@ -19,8 +19,9 @@ echo "==> tests"
 status=0
 pnpm turbo run test --concurrency=1 --output-logs=full || status=$?
 
-echo "==> packaging"
+echo "==> packaging and versioning"
 node scripts/packaging-test.mjs || status=$?
+node scripts/changesets-test.mjs || status=$?
 
 node scripts/test-summary.mjs
 exit $status
