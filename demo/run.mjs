@@ -5,7 +5,9 @@ import { readdirSync } from "node:fs";
 
 const only = process.argv.slice(2);
 const dir = new URL("./sections/", import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith(".mjs")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".mjs"))
+  .sort();
 let failed = 0;
 
 for (const file of files) {

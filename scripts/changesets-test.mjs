@@ -22,7 +22,8 @@ function run(changeset) {
     for (const extra of ["bench", "demo"]) cpSync(join(root, extra, "package.json"), join(dir, extra, "package.json"));
     for (const p of packages) {
       mkdirSync(join(dir, "packages", p), { recursive: true });
-      for (const f of ["package.json", "CHANGELOG.md"]) cpSync(join(root, "packages", p, f), join(dir, "packages", p, f));
+      for (const f of ["package.json", "CHANGELOG.md"])
+        cpSync(join(root, "packages", p, f), join(dir, "packages", p, f));
     }
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
     writeFileSync(join(dir, ".changeset", "only-one.md"), changeset);
@@ -45,9 +46,5 @@ function check(label, after, expectChanged) {
   if (!ok) failed++;
 }
 check("a changeset for tutum bumps tutum only", run('---\n"@nimbus-sdk/tutum": minor\n---\n\nx\n'), ["tutum"]);
-check(
-  "a patch of common leaves the providers alone",
-  run('---\n"@nimbus-sdk/common": patch\n---\n\nx\n'),
-  ["common"],
-);
+check("a patch of common leaves the providers alone", run('---\n"@nimbus-sdk/common": patch\n---\n\nx\n'), ["common"]);
 process.exitCode = failed ? 1 : 0;

@@ -1,7 +1,9 @@
 // Adds up the jest results of every package into one closing line: "N passed, N failed, N skipped".
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const dir of readdirSync("packages")) {
   const file = `packages/${dir}/.test-results.json`;
   if (!existsSync(file)) continue;

@@ -1,8 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "@jest/globals";
 import {
-  AuthenticationError, ConfigError, HttpError, NimbusError, NotFoundError, RateLimitError, ServerError,
-  ValidationError, errorClassForStatus,
+  AuthenticationError,
+  ConfigError,
+  HttpError,
+  NimbusError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  errorClassForStatus,
 } from "../src/index.js";
 
 describe("errors", () => {
@@ -15,7 +22,12 @@ describe("errors", () => {
   });
 
   it("carries the context and names the class", () => {
-    const error = new NotFoundError("GET /x failed", { method: "GET", url: "http://h/x", status: 404, requestId: "r1" });
+    const error = new NotFoundError("GET /x failed", {
+      method: "GET",
+      url: "http://h/x",
+      status: 404,
+      requestId: "r1",
+    });
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toBeInstanceOf(NimbusError);

@@ -44,12 +44,18 @@ describe("testing helpers", () => {
       command: process.execPath,
       args: ["-e", 'console.error("bad config line 3"); process.exit(2)'],
     });
-    await expect(server.waitUntilReady(async () => false, 10_000)).rejects.toThrow(/crash exited while starting:\n.*bad config line 3/);
+    await expect(server.waitUntilReady(async () => false, 10_000)).rejects.toThrow(
+      /crash exited while starting:\n.*bad config line 3/,
+    );
     await server.stop();
   });
 
   it("gives up on a server that never answers with a TimeoutError", async () => {
-    const server = new ManagedProcess({ name: "mute", command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"] });
+    const server = new ManagedProcess({
+      name: "mute",
+      command: process.execPath,
+      args: ["-e", "setInterval(() => {}, 1000)"],
+    });
     await expect(server.waitUntilReady(async () => false, 300)).rejects.toBeInstanceOf(TimeoutError);
     await server.stop();
     expect(server.exited).toBe(true);

@@ -1,13 +1,32 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import {
-  AbortError, AuthenticationError, ConfigError, ConnectionError, NimbusError, NotFoundError, ParseError,
-  RateLimitError, ServerError, TimeoutError, Transport, ValidationError, type AuthStep, type HttpClientName,
-  type Logger, type TransportOptions,
+  AbortError,
+  AuthenticationError,
+  ConfigError,
+  ConnectionError,
+  NimbusError,
+  NotFoundError,
+  ParseError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  Transport,
+  ValidationError,
+  type AuthStep,
+  type HttpClientName,
+  type Logger,
+  type TransportOptions,
 } from "../src/index.js";
 import { PACKAGE_VERSION } from "../src/version.js";
 import {
-  makeCertificates, startHttpServer, startHttpsServer, startProxy, type Certificates, type Handler, type LocalServer,
+  makeCertificates,
+  startHttpServer,
+  startHttpsServer,
+  startProxy,
+  type Certificates,
+  type Handler,
+  type LocalServer,
 } from "./helpers/local-servers.js";
 
 const FAST_RETRY = { baseDelay: 5, maxDelay: 20 };
@@ -48,8 +67,15 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       res.setHeader("x-request-id", "req-1");
       res.end(JSON.stringify({ path: req.url, ua: req.headers["user-agent"], custom: req.headers["x-custom"] }));
     });
-    const t = transport({ baseUrl: `${server.url}/v3`, headers: { "X-Custom": "yes" }, userAgent: { package: "@nimbus-sdk/common", version: PACKAGE_VERSION, prefix: "my-app/2.0" } });
-    const response = await t.request({ url: "servers", query: { limit: 2, name: "a b", tag: ["x", "y"], skip: undefined } });
+    const t = transport({
+      baseUrl: `${server.url}/v3`,
+      headers: { "X-Custom": "yes" },
+      userAgent: { package: "@nimbus-sdk/common", version: PACKAGE_VERSION, prefix: "my-app/2.0" },
+    });
+    const response = await t.request({
+      url: "servers",
+      query: { limit: 2, name: "a b", tag: ["x", "y"], skip: undefined },
+    });
     expect(response.status).toBe(200);
     expect(response.requestId).toBe("req-1");
     const body = await response.json<{ path: string; ua: string; custom: string }>();
@@ -122,7 +148,9 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       res.statusCode = 502;
       res.end("bad gateway");
     });
-    await expect(transport({ retry: { ...FAST_RETRY, limit: 2 } }).request({ url: server.url })).rejects.toBeInstanceOf(ServerError);
+    await expect(transport({ retry: { ...FAST_RETRY, limit: 2 } }).request({ url: server.url })).rejects.toBeInstanceOf(
+      ServerError,
+    );
     expect(server.requests).toHaveLength(3);
   });
 
@@ -132,7 +160,9 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       res.setHeader("retry-after", "3600");
       res.end();
     });
-    const error = await transport().request({ url: server.url }).catch((e: unknown) => e);
+    const error = await transport()
+      .request({ url: server.url })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);
     expect(server.requests).toHaveLength(1);
@@ -143,10 +173,17 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       res.statusCode = 503;
       res.end();
     });
-    await expect(transport().request({ method: "POST", url: server.url, body: "x" })).rejects.toBeInstanceOf(ServerError);
+    await expect(transport().request({ method: "POST", url: server.url, body: "x" })).rejects.toBeInstanceOf(
+      ServerError,
+    );
     expect(server.requests).toHaveLength(1);
     await expect(
-      transport({ retry: { ...FAST_RETRY, limit: 1 } }).request({ method: "POST", url: server.url, body: "x", idempotent: true }),
+      transport({ retry: { ...FAST_RETRY, limit: 1 } }).request({
+        method: "POST",
+        url: server.url,
+        body: "x",
+        idempotent: true,
+      }),
     ).rejects.toBeInstanceOf(ServerError);
     expect(server.requests).toHaveLength(3);
   });
@@ -165,7 +202,9 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
     });
     expect(await (await transport().request({ url: server.url })).text()).toBe("recovered");
     expect(calls).toBe(2);
-    const error = await transport().request({ method: "POST", url: server.url, body: "{}" }).catch((e: unknown) => e);
+    const error = await transport()
+      .request({ method: "POST", url: server.url, body: "{}" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(calls).toBe(3);
   });
@@ -203,7 +242,9 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       await new Promise((r) => setTimeout(r, 1000));
       res.end("late");
     });
-    const error = await transport({ retry: { limit: 0 } }).request({ url: server.url, timeout: 100 }).catch((e: unknown) => e);
+    const error = await transport({ retry: { limit: 0 } })
+      .request({ url: server.url, timeout: 100 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain("100 ms");
   });
@@ -272,7 +313,11 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       res.setHeader("content-type", "application/json");
       res.setHeader("x-subject-token", "SUBJECT-TOKEN-SECRET");
       res.setHeader("set-cookie", "session=COOKIE-SECRET");
-      res.end(JSON.stringify({ token: { id: "TOKEN-ID-SECRET", expires_at: "soon", catalog: [{ type: "compute", name: "nova" }] } }));
+      res.end(
+        JSON.stringify({
+          token: { id: "TOKEN-ID-SECRET", expires_at: "soon", catalog: [{ type: "compute", name: "nova" }] },
+        }),
+      );
     });
     const logger = capture();
     const t = transport({ debug: true, logger });
@@ -293,14 +338,19 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
 
   it("refuses a body larger than maxBodyBytes and names the limit", async () => {
     const server = await serve((_req, res) => res.end("x".repeat(5000)));
-    const error = await transport({ maxBodyBytes: 1000 }).request({ url: server.url }).then((r) => r.text()).catch((e: unknown) => e);
+    const error = await transport({ maxBodyBytes: 1000 })
+      .request({ url: server.url })
+      .then((r) => r.text())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NimbusError);
     expect((error as Error).message).toContain("1000-byte limit");
   });
 
   it("reports a body that is not JSON as ParseError with an excerpt", async () => {
     const server = await serve((_req, res) => res.end("<html>proxy error</html>"));
-    const error = await transport().json({ url: server.url }).catch((e: unknown) => e);
+    const error = await transport()
+      .json({ url: server.url })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).bodyExcerpt).toContain("proxy error");
   });
@@ -320,7 +370,9 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
     afterAll(() => certs.remove());
 
     it("verifies certificates by default and says how to trust the CA", async () => {
-      const error = await transport().request({ url: server.url }).catch((e: unknown) => e);
+      const error = await transport()
+        .request({ url: server.url })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
       expect((error as Error).message).toMatch(/TLS certificate was not accepted \(\w+\)/);
       expect((error as Error).message).toContain("`ca` option");

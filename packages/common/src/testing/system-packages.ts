@@ -3,9 +3,10 @@ import { ConfigError } from "../errors/index.js";
 
 function installed(pkg: string): boolean {
   try {
-    return execFileSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).includes(
-      "install ok installed",
-    );
+    return execFileSync("dpkg-query", ["-W", "-f=${Status}", pkg], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).includes("install ok installed");
   } catch {
     return false;
   }

@@ -71,8 +71,21 @@ export function makeCertificates(): Certificates {
   run("req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
   execFileSync("sh", ["-c", 'printf "subjectAltName=IP:127.0.0.1,DNS:localhost" > san.ext'], { cwd: dir });
   run(
-    "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-    "-out", "server.pem", "-days", "1", "-extfile", "san.ext",
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "1",
+    "-extfile",
+    "san.ext",
   );
   const read = (f: string) => readFileSync(join(dir, f), "utf8");
   return {
@@ -104,7 +117,13 @@ export async function startProxy(): Promise<LocalProxy> {
     seen.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? "");
     const upstream = http.request(
-      { host: "127.0.0.1", port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      {
+        host: "127.0.0.1",
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
