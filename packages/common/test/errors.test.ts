@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "@jest/globals";
 import {
   AuthenticationError,
-  ConfigError,
   HttpError,
   NimbusError,
   NotFoundError,
