@@ -128,7 +128,7 @@ export class Transport {
   readonly #send: Sender;
   readonly #headers: Record<string, string>;
   readonly #logger: Logger;
-  readonly #debug: boolean;
+  #debug: boolean;
   readonly #requestIdHeaders: string[];
   #reauthentication?: Promise<boolean>;
 
@@ -149,6 +149,15 @@ export class Transport {
     this.#requestIdHeaders = [...(options.requestIdHeaders ?? []), ...DEFAULT_REQUEST_ID_HEADERS].map((h) =>
       h.toLowerCase(),
     );
+  }
+
+  /** Whether requests and responses are logged (redacted); can be switched at any time. */
+  get debug(): boolean {
+    return this.#debug;
+  }
+
+  set debug(on: boolean) {
+    this.#debug = on;
   }
 
   get baseUrl(): URL | undefined {
