@@ -2,3 +2,4 @@ export type { StartServer, StartServerOptions, TestServer } from "./test-server.
 export { freePort } from "./ports.js";
 export { ManagedProcess, type ManagedProcessOptions } from "./process.js";
 export { ensureDebianPackages } from "./system-packages.js";
+export { startKeyringSession, type KeyringSession, type KeyringSessionOptions } from "./keyring-session.js";
