@@ -1,2 +1,38 @@
-// This package is a shell until its issue lands; it already builds, installs and resolves common.
+// `import pyrax from "@nimbus-sdk/openstack"`: the module object, with pyrax's module-level state
+// (settings from ~/.pyrax.cfg, credentials, default clients). Everything else is a named export.
+import { Pyrax } from "./pyrax.js";
+
+const pyrax = new Pyrax();
+export default pyrax;
+
+export { Pyrax, type PyraxOptions } from "./pyrax.js";
+export {
+  Context,
+  withRegions,
+  type AuthOptions,
+  type ContextOptions,
+  type CredentialOptions,
+  type ImplementedService,
+  type PendingService,
+  type RegionServices,
+  type RegionalContext,
+} from "./context.js";
+export * as exc from "./errors.js";
+export * from "./errors.js";
+export { BaseIdentity, type Credentials, type IdentityOptions, type TokenGrant } from "./identity/base.js";
+export { GLOBAL_REGION, type Endpoint, type EndpointInterface, type Service } from "./identity/catalog.js";
+export { KeystoneIdentity } from "./identity/keystone-v3.js";
+export { KeystoneV2Identity } from "./identity/keystone-v2.js";
+export { RACKSPACE_AUTH_ENDPOINT, RaxIdentity } from "./identity/rackspace.js";
+export { createIdentity, registerIdentityType, type IdentityFactory } from "./identity/registry.js";
+export * from "./resources/object-store/index.js";
+export * from "./resources/images.js";
+export { ServiceClient, OPENSTACK_SAFE_NAMES, type ServiceClientOptions } from "./service-client.js";
+export { readCloudsYaml, readOsEnvironment, type CloudConfig } from "./settings/clouds-yaml.js";
+export {
+  PYRAX_SETTINGS,
+  loadPyraxSettings,
+  type PyraxSettingName,
+  type PyraxSettings,
+} from "./settings/pyrax-settings.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";

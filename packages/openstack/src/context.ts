@@ -1,0 +1,331 @@
+// pyrax's context objects: an identity with its own credentials and, per region, the clients of
+// each service (`ctx.DFW.objectStore.client`). The module object (pyrax.ts) is a context too.
+import { existsSync } from "node:fs";
+import {
+  ConfigError,
+  Keyring,
+  expandHome,
+  type CredentialSectionDefinition,
+  ValidationError,
+  createDispatcher,
+  readCredentialFile,
+  stderrLogger,
+  type Logger,
+} from "@nimbus-sdk/common";
+import type { Dispatcher } from "undici";
+import {
+  FileNotFound,
+  InvalidCredentialFile,
+  KeyringPasswordNotFound,
+  KeyringUsernameMissing,
+  NotAuthenticated,
+  NotImplementedYet,
+} from "./errors.js";
+import type { BaseIdentity, Credentials } from "./identity/base.js";
+import { createIdentity } from "./identity/registry.js";
+import { CloudFiles } from "./resources/object-store/index.js";
+import { Images } from "./resources/images.js";
+import type { ServiceClient, ServiceClientOptions } from "./service-client.js";
+import type { PyraxSettings } from "./settings/pyrax-settings.js";
+
+/** The service client classes this package implements, by catalog key. */
+const CLIENT_CLASSES = {
+  objectStore: CloudFiles,
+  image: Images,
+} satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
+
+/** pyrax services not built yet: they exist, and say so when used. */
+export const PENDING_SERVICES = ["compute", "volume", "database", "loadBalancer", "dns", "network"] as const;
+
+export type ImplementedService = keyof typeof CLIENT_CLASSES;
+export type PendingService = (typeof PENDING_SERVICES)[number];
+export type ServiceClientOf<S extends ImplementedService> = InstanceType<(typeof CLIENT_CLASSES)[S]>;
+
+/** One region of a context: `ctx.DFW.objectStore.client`. */
+export type RegionServices = { readonly [S in ImplementedService]: { readonly client: ServiceClientOf<S> } } & {
+  readonly [S in PendingService]: { readonly client: never };
+};
+
+export interface AuthOptions {
+  signal?: AbortSignal;
+  /** Region for the module's default clients (pyrax's `region` argument). */
+  region?: string;
+  /** Authenticate now (default) or only store the credentials. */
+  authenticate?: boolean;
+}
+
+export interface CredentialOptions extends AuthOptions {
+  tenantId?: string;
+  tenantName?: string;
+  userDomainId?: string;
+  userDomainName?: string;
+  projectDomainId?: string;
+  projectDomainName?: string;
+  /** Rackspace: the API key (else the second argument is taken as one). */
+  apiKey?: string;
+  /** Rackspace: authenticate with a password instead of an API key. */
+  password?: string;
+}
+
+export interface ContextOptions {
+  /** identity_type for this context; default: the setting. */
+  identityType?: string;
+  /** Where keyringAuth reads passwords; default the OS keyring through @napi-rs/keyring. */
+  keyring?: Keyring;
+  logger?: Logger;
+  /** Trust this CA (PEM text or path) for every connection, besides verify_ssl. */
+  ca?: string;
+}
+
+const KEYRING_SERVICE = "pyrax";
+
+export class Context {
+  readonly settings: PyraxSettings;
+  readonly #options: ContextOptions;
+  #identity?: BaseIdentity;
+  #dispatcher?: Dispatcher;
+  readonly #clients = new Map<string, ServiceClient>();
+
+  constructor(settings: PyraxSettings, options: ContextOptions = {}) {
+    this.settings = settings;
+    this.#options = options;
+  }
+
+  /** The identity: who is logged in, the token, its expiry and the catalog. */
+  get identity(): BaseIdentity {
+    const type = this.#options.identityType ?? this.settings.get("identity_type");
+    if (!this.#identity || this.#identity.identityType !== type) {
+      this.#dropClients();
+      this.#identity = createIdentity(type, {
+        authEndpoint: this.settings.get("auth_endpoint") ?? "",
+        dispatcher: this.dispatcher,
+        debug: this.settings.get("debug"),
+        logger: this.#options.logger,
+        userAgentPrefix: this.settings.get("custom_user_agent"),
+      });
+    }
+    return this.#identity;
+  }
+
+  /** The connection pool every client of this context shares (TLS from verify_ssl and `ca`). */
+  protected get dispatcher(): Dispatcher {
+    this.#dispatcher ??= createDispatcher({ tls: { verify: this.settings.get("verify_ssl"), ca: this.#options.ca } });
+    return this.#dispatcher;
+  }
+
+  /** Regions the catalog lists (after authentication). */
+  get regions(): string[] {
+    return this.identity.regions;
+  }
+
+  /**
+   * Stores credentials and (by default) authenticates: pyrax's set_credentials. As in pyrax, the
+   * second argument is the password for Keystone and the API key for Rackspace (whose password
+   * can be given as `options.password` instead).
+   */
+  async setCredentials(username: string, secret?: string, options: CredentialOptions = {}): Promise<void> {
+    if (!username) throw new ValidationError("setCredentials needs a username", { field: "username" });
+    const rackspace = this.identity.identityType === "rackspace";
+    this.identity.setCredentials({
+      username,
+      password: options.password ?? (rackspace ? undefined : secret),
+      apiKey: options.apiKey ?? (rackspace ? secret : undefined),
+      tenantId: options.tenantId ?? this.settings.get("tenant_id"),
+      tenantName: options.tenantName ?? this.settings.get("tenant_name"),
+      userDomainId: options.userDomainId,
+      userDomainName: options.userDomainName,
+      projectDomainId: options.projectDomainId,
+      projectDomainName: options.projectDomainName,
+    });
+    if (options.authenticate !== false) await this.authenticate(options);
+  }
+
+  /**
+   * Reads a credential file, as the identity type expects it: `[rackspace_cloud]` username and
+   * api_key for Rackspace, `[keystone]` username, password and tenant_id (or tenant_name) otherwise.
+   */
+  async setCredentialFile(path: string, options: AuthOptions = {}): Promise<void> {
+    if (!existsSync(expandHome(path))) throw new FileNotFound(`the credential file ${path} does not exist`);
+    const read = <const S extends readonly CredentialSectionDefinition[]>(sections: S) => {
+      try {
+        return readCredentialFile(path, sections, { logger: this.#options.logger });
+      } catch (error) {
+        if (error instanceof ConfigError) throw new InvalidCredentialFile(error.message, { cause: error });
+        throw error;
+      }
+    };
+    if (this.identity.identityType === "rackspace") {
+      const { values } = read([
+        { section: "rackspace_cloud", keys: [{ name: "username" }, { name: "api_key", aliases: ["password"] }] },
+      ]);
+      await this.setCredentials(values.username, values.api_key, options);
+    } else {
+      const { values } = read([
+        {
+          section: "keystone",
+          keys: [
+            { name: "username" },
+            { name: "password" },
+            { name: "tenant_id", required: false },
+            { name: "tenant_name", required: false },
+          ],
+        },
+      ]);
+      await this.setCredentials(values.username, values.password, {
+        ...options,
+        tenantId: values.tenant_id,
+        tenantName: values.tenant_name,
+      });
+    }
+  }
+
+  /** The password of `username` (default: the keyring_username setting) from the OS keyring, service "pyrax". */
+  async keyringAuth(username?: string, options: AuthOptions = {}): Promise<void> {
+    const user = username ?? this.settings.get("keyring_username");
+    if (!user) {
+      throw new KeyringUsernameMissing("keyringAuth needs a username: pass one or set keyring_username");
+    }
+    // keytar cannot read what Python's keyring stored for pyrax; @napi-rs/keyring can (docs/decisions/0002).
+    const keyring = this.#options.keyring ?? new Keyring({ backend: "napi" });
+    const password = await keyring.getPassword(KEYRING_SERVICE, user, { signal: options.signal });
+    if (password === null) {
+      throw new KeyringPasswordNotFound(`the keyring has no password for ${user} under service "${KEYRING_SERVICE}"`);
+    }
+    await this.setCredentials(user, password, options);
+  }
+
+  /** Uses an existing token (no renewal possible): pyrax's auth_with_token. */
+  async authWithToken(
+    token: string,
+    options: AuthOptions & { tenantId?: string; tenantName?: string } = {},
+  ): Promise<void> {
+    this.#dropClients();
+    await this.identity.authWithToken(token, {
+      signal: options.signal,
+      tenantId: options.tenantId ?? this.settings.get("tenant_id"),
+      tenantName: options.tenantName ?? this.settings.get("tenant_name"),
+    });
+  }
+
+  async authenticate(options: AuthOptions = {}): Promise<void> {
+    this.#dropClients();
+    await this.identity.authenticate({ signal: options.signal });
+  }
+
+  /** Forgets credentials, token and clients. */
+  clearCredentials(): void {
+    this.#dropClients();
+    this.#identity?.clearCredentials();
+  }
+
+  /** The default region: the region setting, else the first region of the catalog. */
+  get defaultRegion(): string | undefined {
+    return this.settings.get("region") ?? this.identity.regions[0];
+  }
+
+  /** One region's services: `ctx.region("DFW").objectStore.client`; `ctx.DFW` is the same. */
+  region(name: string): RegionServices {
+    const services: Record<string, { readonly client: unknown }> = {};
+    for (const key of Object.keys(CLIENT_CLASSES) as ImplementedService[]) {
+      const getClient = () => this.getClient(key, name);
+      services[key] = {
+        get client() {
+          return getClient();
+        },
+      };
+    }
+    for (const key of PENDING_SERVICES) {
+      services[key] = {
+        get client(): never {
+          throw notImplemented(key);
+        },
+      };
+    }
+    return services as RegionServices;
+  }
+
+  /** A client of `service` in `region` (cached): pyrax's get_client. */
+  getClient<S extends ImplementedService>(
+    service: S,
+    region?: string,
+    options: { public?: boolean } = {},
+  ): ServiceClientOf<S> {
+    if ((PENDING_SERVICES as readonly string[]).includes(service)) throw notImplemented(service);
+    if (!this.identity.authenticated) {
+      throw new NotAuthenticated(`not authenticated: authenticate before using ${service}`);
+    }
+    const where = region ?? this.defaultRegion;
+    if (!where) throw new ValidationError("no region given and none is set or in the catalog", { field: "region" });
+    const internal =
+      options.public === false ||
+      (options.public === undefined && service === "objectStore" && this.settings.get("use_servicenet"));
+    const key = `${service}:${where}:${internal ? "internal" : "public"}`;
+    let client = this.#clients.get(key);
+    if (!client) {
+      const ClientClass = CLIENT_CLASSES[service] as new (options: ServiceClientOptions) => ServiceClient;
+      client = new ClientClass({
+        ...this.#serviceExtras(service, where),
+        endpoint: this.identity.getEndpoint(service, where, internal ? "internal" : "public"),
+        region: where,
+        projectId: this.identity.tenantId,
+        auth: this.identity.authStep,
+        dispatcher: this.dispatcher,
+        debug: this.settings.get("debug"),
+        logger: this.#options.logger ?? stderrLogger,
+        userAgentPrefix: this.settings.get("custom_user_agent"),
+      });
+      this.#clients.set(key, client);
+    }
+    return client as ServiceClientOf<S>;
+  }
+
+  /** Turns HTTP debug output on or off for the identity and every client. */
+  setDebug(on: boolean): void {
+    this.#identity?.setDebug(on);
+    for (const client of this.#clients.values()) client.setDebug(on);
+  }
+
+  /** Closes every connection of this context. */
+  async close(): Promise<void> {
+    this.#dropClients();
+    await this.#identity?.close();
+    await this.#dispatcher?.close();
+    this.#dispatcher = undefined;
+  }
+
+  // Cloud Files also needs the CDN endpoint of the same region, when the cloud has one (Rackspace).
+  #serviceExtras(service: ImplementedService, region: string): { cdnEndpoint?: string } {
+    const cdn = this.identity.services.objectCdn;
+    if (service !== "objectStore" || !cdn?.endpoints[region]) return {};
+    return { cdnEndpoint: this.identity.getEndpoint("objectCdn", region) };
+  }
+
+  #dropClients(): void {
+    for (const client of this.#clients.values()) void client.close();
+    this.#clients.clear();
+  }
+}
+
+function notImplemented(service: string): NotImplementedYet {
+  return new NotImplementedYet(`the ${service} service is not implemented yet in @nimbus-sdk/openstack`);
+}
+
+/** A context where `ctx.DFW` (any region of the catalog, upper case) is `ctx.region("DFW")`. */
+export type RegionalContext<C extends Context = Context> = C & { readonly [region: string]: RegionServices };
+
+export function withRegions<C extends Context>(context: C): RegionalContext<C> {
+  return new Proxy(context, {
+    get(target, property, _receiver) {
+      if (typeof property === "string" && !(property in target) && /^[A-Z][A-Z0-9_-]*$/.test(property)) {
+        return target.region(property);
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+    set(target, property, value) {
+      return Reflect.set(target, property, value, target);
+    },
+  }) as RegionalContext<C>;
+}
+
+export type { Credentials };

@@ -1,0 +1,168 @@
+// The module object users import as `pyrax`: module-level settings, environments and credentials,
+// and the default clients (pyrax.cloudfiles …) as pyrax keeps them in module globals.
+import {
+  Context,
+  PENDING_SERVICES,
+  withRegions,
+  type AuthOptions,
+  type ContextOptions,
+  type RegionalContext,
+} from "./context.js";
+import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
+import type { CloudFiles } from "./resources/object-store/index.js";
+import type { Images } from "./resources/images.js";
+import { readCloudsYaml, readOsEnvironment } from "./settings/clouds-yaml.js";
+import { loadPyraxSettings, PYRAX_SETTINGS, type PyraxSettingName } from "./settings/pyrax-settings.js";
+import { ConfigError, type SettingDefinition, type SettingResult, type SettingValue } from "@nimbus-sdk/common";
+
+export interface PyraxOptions extends ContextOptions {
+  /** The settings file (default ~/.pyrax.cfg) and environment variables; for tests and embedding. */
+  configPath?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export class Pyrax extends Context {
+  readonly #options: PyraxOptions;
+
+  constructor(options: PyraxOptions = {}) {
+    super(loadPyraxSettings({ path: options.configPath, env: options.env, logger: options.logger }), options);
+    this.#options = options;
+  }
+
+  // --- settings and environments (pyrax.get_setting …) ---
+
+  getSetting<N extends PyraxSettingName>(name: N): SettingResult<typeof PYRAX_SETTINGS, N> {
+    checkSettingName(name);
+    return this.settings.get(name);
+  }
+
+  setSetting<N extends PyraxSettingName>(name: N, value: SettingValue<typeof PYRAX_SETTINGS, N>): void {
+    checkSettingName(name);
+    // The table types `value` by `name`; the generic does not narrow through the call.
+    this.settings.set(name, value as never);
+    if ((name as string) === "debug" || (name as string) === "http_debug") this.setDebug(value === true);
+  }
+
+  getEnvironment(): string {
+    return this.settings.getEnvironment();
+  }
+
+  listEnvironments(): string[] {
+    return this.settings.listEnvironments();
+  }
+
+  /** Switches environment; as in pyrax, the credentials of the previous one are dropped. */
+  setEnvironment(name: string): void {
+    try {
+      this.settings.setEnvironment(name);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new EnvironmentNotFound(error.message, { cause: error });
+      throw error;
+    }
+    this.clearCredentials();
+  }
+
+  setDefaultRegion(region: string): void {
+    this.settings.set("region", region);
+  }
+
+  /** Print every request and response, with secrets redacted. */
+  setHttpDebug(on: boolean): void {
+    this.setSetting("debug", on);
+  }
+
+  // --- the module's default clients: null until authenticated, as in pyrax ---
+
+  get cloudfiles(): CloudFiles | null {
+    return this.#defaultClient("objectStore");
+  }
+
+  get images(): Images | null {
+    return this.#defaultClient("image");
+  }
+
+  get cloudservers(): never {
+    throw pending("compute");
+  }
+  get cloudBlockstorage(): never {
+    throw pending("volume");
+  }
+  get cloudDatabases(): never {
+    throw pending("database");
+  }
+  get cloudLoadbalancers(): never {
+    throw pending("loadBalancer");
+  }
+  get cloudDns(): never {
+    throw pending("dns");
+  }
+  get cloudNetworks(): never {
+    throw pending("network");
+  }
+
+  async connectToCloudfiles(options: AuthOptions & { public?: boolean } = {}): Promise<CloudFiles> {
+    return this.getClient("objectStore", options.region, { public: options.public });
+  }
+
+  async connectToImages(options: AuthOptions = {}): Promise<Images> {
+    return this.getClient("image", options.region);
+  }
+
+  connectToCloudservers(): never {
+    throw pending("compute");
+  }
+  connectToCloudBlockstorage(): never {
+    throw pending("volume");
+  }
+  connectToCloudDatabases(): never {
+    throw pending("database");
+  }
+  connectToCloudLoadbalancers(): never {
+    throw pending("loadBalancer");
+  }
+  connectToCloudDns(): never {
+    throw pending("dns");
+  }
+  connectToCloudNetworks(): never {
+    throw pending("network");
+  }
+
+  /**
+   * Beyond pyrax: connect as openstacksdk would, from clouds.yaml (cloud `name`, default OS_CLOUD)
+   * or, with no name and no OS_CLOUD, the OS_* variables of an openrc file. Uses Keystone.
+   */
+  async connectToCloud(name?: string, options: AuthOptions = {}): Promise<void> {
+    const env = this.#options.env ?? process.env;
+    const cloud = name || env.OS_CLOUD ? readCloudsYaml(name, env) : readOsEnvironment(env);
+    if (!cloud) throw new ConfigError("no cloud named, OS_CLOUD unset and OS_AUTH_URL unset: nothing to connect to");
+    this.settings.set("identity_type", "keystone");
+    this.settings.set("auth_endpoint", cloud.authUrl);
+    if (cloud.region) this.settings.set("region", cloud.region);
+    if (cloud.verify !== undefined) this.settings.set("verify_ssl", cloud.verify);
+    if (cloud.interface === "internal") this.settings.set("use_servicenet", true);
+    const { username, password, ...rest } = cloud.credentials;
+    await this.setCredentials(username ?? "", password, { ...rest, ...options });
+  }
+
+  /** A new, independent context (its own identity and clients) on these settings. */
+  createContext(identityType?: string, options: Omit<ContextOptions, "identityType"> = {}): RegionalContext {
+    return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
+  }
+
+  #defaultClient<S extends "objectStore" | "image">(service: S) {
+    if (!this.identity.authenticated || !this.identity.services[service]) return null;
+    return this.getClient(service);
+  }
+}
+
+// Unknown names fail as pyrax's InvalidSetting, listing the known ones.
+function checkSettingName(name: string): void {
+  const known = (PYRAX_SETTINGS as readonly SettingDefinition[]).flatMap((s) => [s.name, ...(s.aliases ?? [])]);
+  if (!known.includes(name)) {
+    throw new InvalidSetting(`unknown setting ${JSON.stringify(name)}; known settings: ${known.join(", ")}`);
+  }
+}
+
+function pending(service: (typeof PENDING_SERVICES)[number]): NotImplementedYet {
+  return new NotImplementedYet(`the ${service} service is not implemented yet in @nimbus-sdk/openstack`);
+}

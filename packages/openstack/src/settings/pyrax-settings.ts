@@ -1,0 +1,62 @@
+// pyrax's settings table (pyrax/__init__.py's Settings): names, types, defaults and environment
+// variables; common's ConfigEnvironments reads ~/.pyrax.cfg with it.
+import {
+  ConfigEnvironments,
+  defineSettings,
+  type ConfigEnvironmentsOptions,
+  type SettingName,
+} from "@nimbus-sdk/common";
+
+export const PYRAX_SETTINGS = defineSettings([
+  {
+    name: "identity_type",
+    type: "string",
+    default: "rackspace",
+    env: "CLOUD_ID_TYPE",
+    description: "rackspace, keystone, or a registered type",
+  },
+  { name: "auth_endpoint", type: "string", env: "CLOUD_AUTH_ENDPOINT", description: "identity service URL" },
+  {
+    name: "keyring_username",
+    type: "string",
+    env: "CLOUD_KEYRING_USER",
+    description: "user whose password is in the keyring",
+  },
+  { name: "region", type: "string", env: "CLOUD_REGION", description: "default region" },
+  { name: "tenant_id", type: "string", env: "CLOUD_TENANT_ID", description: "tenant (project) id" },
+  { name: "tenant_name", type: "string", env: "CLOUD_TENANT_NAME", description: "tenant (project) name" },
+  { name: "encoding", type: "string", default: "utf-8", env: "CLOUD_ENCODING", description: "text encoding" },
+  { name: "custom_user_agent", type: "string", env: "CLOUD_USER_AGENT", description: "prefix of the User-Agent" },
+  {
+    name: "debug",
+    type: "boolean",
+    default: false,
+    env: "CLOUD_DEBUG",
+    aliases: ["http_debug"],
+    description: "print HTTP traffic, redacted",
+  },
+  {
+    name: "verify_ssl",
+    type: "boolean",
+    default: true,
+    env: "CLOUD_VERIFY_SSL",
+    description: "check TLS certificates",
+  },
+  {
+    name: "use_servicenet",
+    type: "boolean",
+    default: false,
+    env: "USE_SERVICENET",
+    description: "use internal endpoints",
+  },
+]);
+
+export type PyraxSettingName = SettingName<typeof PYRAX_SETTINGS>;
+export type PyraxSettings = ConfigEnvironments<typeof PYRAX_SETTINGS>;
+
+/** Credentials keys pyrax ignores (with a warning) in ~/.pyrax.cfg. */
+const CREDENTIAL_KEYS = ["username", "password", "api_key"];
+
+export function loadPyraxSettings(options: ConfigEnvironmentsOptions = {}): PyraxSettings {
+  return new ConfigEnvironments(PYRAX_SETTINGS, { path: "~/.pyrax.cfg", credentialKeys: CREDENTIAL_KEYS, ...options });
+}
