@@ -11,16 +11,17 @@ const files = readdirSync(dir)
 let failed = 0;
 
 for (const file of files) {
-  const section = await import(new URL(file, dir));
-  if (only.length && !only.includes(section.name)) continue;
-  console.log(`\n=== ${section.title} ===`);
+  const name = file.replace(/^\d+-|\.mjs$/g, "");
+  if (only.length && !only.includes(name)) continue;
   const started = Date.now();
   try {
+    const section = await import(new URL(file, dir));
+    console.log(`\n=== ${section.title} ===`);
     await section.run({ step: (text) => console.log(`\n> ${text}`), show: (text) => console.log(`  ${text}`) });
-    console.log(`\n(${section.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(`\n(${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {
     failed++;
-    console.error(`\n${section.name} failed: ${error?.stack ?? error}`);
+    console.error(`\n${name} failed: ${error?.stack ?? error}`);
   }
 }
 process.exitCode = failed ? 1 : 0;

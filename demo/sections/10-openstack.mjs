@@ -14,10 +14,15 @@ export async function run({ step, show }) {
   const dir = mkdtempSync(join(tmpdir(), "nimbus-demo-os-"));
   // A ~/.pyrax.cfg of the demo's own, so the user's real one is not touched.
   const configPath = join(dir, "pyrax.cfg");
-  writeFileSync(configPath, `[default]\nidentity_type = keystone\nauth_endpoint = ${cloud.url}\nregion = ${cloud.region}\n`);
+  writeFileSync(
+    configPath,
+    `[default]\nidentity_type = keystone\nauth_endpoint = ${cloud.url}\nregion = ${cloud.region}\n`,
+  );
   const pyrax = new Pyrax({ configPath });
   try {
-    step(`pyrax.setCredentials("${cloud.credentials.username}", "…", { tenantName: "${cloud.credentials.projectName}" })`);
+    step(
+      `pyrax.setCredentials("${cloud.credentials.username}", "…", { tenantName: "${cloud.credentials.projectName}" })`,
+    );
     await pyrax.setCredentials(cloud.credentials.username, cloud.credentials.password, {
       tenantName: cloud.credentials.projectName,
     });
@@ -26,23 +31,29 @@ export async function run({ step, show }) {
     show(`services: ${Object.keys(identity.services).join(", ")}; regions: ${identity.regions.join(", ")}`);
 
     const cf = pyrax.cloudfiles;
-    step("cf.createContainer(\"demo\") and cf.listContainerNames()");
+    step('cf.createContainer("demo") and cf.listContainerNames()');
     await cf.createContainer("demo");
     show(JSON.stringify(await cf.listContainerNames()));
 
     step("cf.uploadFile of a 12 MiB file in 4 MiB segments (a static large object), with progress");
     const file = join(dir, "big.bin");
     writeFileSync(file, Buffer.alloc(12 * 1024 * 1024, 7));
-    let last = -1;
+    let shownQuarter = -1;
+    let lastProgress;
     const stored = await cf.uploadFile("demo", file, {
       segmentSize: 4 * 1024 * 1024,
       onProgress: (p) => {
+        lastProgress = p;
         const pct = Math.floor((p.bytesUploaded / p.totalBytes) * 100);
-        if (pct >= last + 25) show(`${pct}% (${p.partsDone} of ${p.partCount} segments)`);
-        last = pct;
+        if (Math.floor(pct / 25) > shownQuarter) {
+          shownQuarter = Math.floor(pct / 25);
+          show(`${pct}% sent`);
+        }
       },
     });
-    show(`stored ${stored.name}, ${stored.bytes} bytes`);
+    show(
+      `stored ${stored.name}, ${stored.bytes} bytes, ${lastProgress.partsDone} of ${lastProgress.partCount} segments verified`,
+    );
 
     step("a temp URL, fetched with plain fetch (no token)");
     await cf.setTempUrlKey();
