@@ -8,4 +8,5 @@ ensure_pnpm
 ensure_apt_packages
 ensure_node_modules
 pnpm turbo run build --output-logs=errors-only
+ensure_server_packages
 node demo/run.mjs "$@"

@@ -37,5 +37,22 @@ ensure_apt_packages() {
 ensure_node_modules() {
   cd "$NIMBUS_ROOT"
   echo "==> pnpm install"
-  pnpm install --frozen-lockfile --reporter=silent
+  local log
+  log="$(mktemp)"
+  if ! pnpm install --frozen-lockfile --reporter=append-only >"$log" 2>&1; then
+    cat "$log"
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
+# The real servers' Debian packages (Keystone, Swift, Glance …): each package's test-server launcher
+# owns its list, so this runs after the build and asks the launchers themselves.
+ensure_server_packages() {
+  cd "$NIMBUS_ROOT"
+  echo "==> server packages"
+  node --input-type=module -e '
+    const { ensureOpenStackPackages } = await import("./packages/openstack/dist/esm/testing/index.js");
+    try { ensureOpenStackPackages(); } catch (error) { console.error(`==> ${error.message}`); }'
 }

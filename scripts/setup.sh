@@ -8,3 +8,4 @@ ensure_apt_packages
 ensure_node_modules
 echo "==> build"
 pnpm turbo run build --output-logs=errors-only
+ensure_server_packages

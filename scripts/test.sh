@@ -13,6 +13,7 @@ rm -f packages/*/.test-results.json
 echo "==> versions, build, type checks, lint"
 node scripts/sync-versions.mjs --check
 pnpm turbo run build typecheck lint --output-logs=errors-only
+ensure_server_packages
 pnpm exec eslint scripts bench demo
 pnpm exec prettier --check . --log-level warn
 

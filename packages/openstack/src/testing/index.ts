@@ -17,11 +17,13 @@ export interface OpenStackServerOptions extends StartServerOptions {
   /** Keystone's port (default: a free one); every other server always gets a free port. */
   port?: number;
   /**
-   * Token lifetime in seconds, Keystone's `[token] expiration` (default 3600). Keystone accepts any
-   * value from 1 (0 makes tokens that are expired when issued) and drops the fraction of a second,
-   * so a token lives between `tokenExpiration - 1` and `tokenExpiration` seconds. An expired token
-   * gets 401 from Keystone, Swift and Glance: `[token] allow_expired_window` only lets services
-   * with a service token fetch expired tokens (`?allow_expired=1`), not users reuse them.
+   * Token lifetime in seconds, Keystone's `[token] expiration` (default 3600), at least 2. Keystone
+   * drops the fraction of a second, so a token lives between `tokenExpiration - 1` and
+   * `tokenExpiration` seconds (Keystone itself accepts 1, whose tokens may be dead on arrival). It
+   * applies to every token, the services' own too: below 120 s their auth middleware logs in again
+   * before each validation. An expired token gets 401 from Keystone, Swift and Glance:
+   * `[token] allow_expired_window` (48 h) only lets a service that sends its own token too fetch
+   * an expired one (`?allow_expired=1`), never a user reuse it.
    */
   tokenExpiration?: number;
   /** Called as each step is done ("keystone answering" ...), with the ms since the start began. */
@@ -100,8 +102,8 @@ async function allocatePorts(keystone?: number): Promise<Ports> {
  */
 export async function startServer(options: OpenStackServerOptions = {}): Promise<OpenStackTestServer> {
   const tokenExpiration = options.tokenExpiration ?? 3600;
-  if (!Number.isInteger(tokenExpiration) || tokenExpiration < 1) {
-    throw new ValidationError(`tokenExpiration must be a whole number of seconds, at least 1: ${tokenExpiration}`, {
+  if (!Number.isInteger(tokenExpiration) || tokenExpiration < 2) {
+    throw new ValidationError(`tokenExpiration must be a whole number of seconds, at least 2: ${tokenExpiration}`, {
       field: "tokenExpiration",
     });
   }

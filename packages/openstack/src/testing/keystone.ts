@@ -115,9 +115,7 @@ export async function startKeystone(launch: Launch, setup: KeystoneSetup): Promi
     launch
       .run("keystone setup", PYTHON, args, { env: launch.env({ OS_BOOTSTRAP_PASSWORD: setup.adminPassword }) })
       .then(() => launch.progress("keystone database ready")),
-    launch
-      .waitReady(proc, () => httpAnswers(`${url}`, (s) => s === 200))
-      .then(() => launch.progress("keystone answering")),
+    launch.waitReady(proc, () => httpAnswers(url, (s) => s === 200)).then(() => launch.progress("keystone answering")),
   ]);
   return proc;
 }

@@ -27,14 +27,9 @@ interface Ref {
 
 export async function provision(setup: ProvisionSetup): Promise<Provisioned> {
   const { signal, region } = setup;
-  const transport = new Transport({
-    baseUrl: `http://127.0.0.1:${setup.keystonePort}/v3/`,
-    userAgent: { package: PACKAGE_NAME, version: PACKAGE_VERSION, prefix: "testing" },
-    proxy: false,
-    timeout: 30_000,
-  });
-  try {
-    const auth = await transport.request({
+  let token = "";
+  const login = async (): Promise<{ user: Ref; project: Ref }> => {
+    const response = await transport.request({
       method: "POST",
       url: "auth/tokens",
       query: { nocatalog: true },
@@ -49,62 +44,73 @@ export async function provision(setup: ProvisionSetup): Promise<Provisioned> {
         },
       },
     });
-    const { token } = await auth.json<{ token: { user: Ref; project: Ref } }>();
-    const headers = { "x-auth-token": auth.headers["x-subject-token"] ?? "" };
+    token = response.headers["x-subject-token"] ?? "";
+    return (await response.json<{ token: { user: Ref; project: Ref } }>()).token;
+  };
+  const transport = new Transport({
+    baseUrl: `http://127.0.0.1:${setup.keystonePort}/v3/`,
+    userAgent: { package: PACKAGE_NAME, version: PACKAGE_VERSION, prefix: "testing" },
+    proxy: false,
+    timeout: 30_000,
+    // With a short tokenExpiration the admin's token may end before the provisioning does.
+    auth: {
+      authorize: (request) => {
+        if (token && !request.url.pathname.endsWith("/auth/tokens")) request.headers["x-auth-token"] = token;
+      },
+      reauthenticate: async () => {
+        await login();
+        return true;
+      },
+    },
+  });
+  try {
+    const admin = await login();
     const call = async <T>(method: string, url: string, json?: unknown): Promise<T> =>
-      (await transport.request({ method, url, json, headers, signal })).json<T>();
+      (await transport.request({ method, url, json, signal })).json<T>();
     const create = async (collection: string, key: string, body: Record<string, unknown>): Promise<string> =>
       (await call<Record<string, Ref>>("POST", collection, { [key]: body }))[key]!.id;
 
-    const [roles, serviceProject, demoProject, swiftService, glanceService] = await Promise.all([
-      call<{ roles: Ref[] }>("GET", "roles"),
-      create("projects", "project", { name: "service", domain_id: "default", description: "Service users" }),
-      create("projects", "project", { name: "demo", domain_id: "default", description: "Demo project" }),
-      create("services", "service", { type: "object-store", name: "swift", description: "Swift" }),
-      create("services", "service", { type: "image", name: "glance", description: "Glance" }),
-    ]);
-    const projectIds: Record<string, string> = {
-      service: serviceProject,
-      demo: demoProject,
-      admin: token.project.id,
-    };
+    // One request at a time: Keystone runs one anyway, and a queue of them could outlast a short
+    // token's life (each request renews the token only once).
+    const roles = await call<{ roles: Ref[] }>("GET", "roles");
     const roleId = (name: string) => {
       const role = roles.roles.find((r) => r.name === name);
       if (!role) throw new Error(`Keystone has no role ${name} after its bootstrap`);
       return role.id;
     };
-
-    const endpoints = [
-      { service: swiftService, url: `http://127.0.0.1:${setup.swiftPort}/v1/AUTH_%(project_id)s` },
-      { service: glanceService, url: `http://127.0.0.1:${setup.glancePort}` },
+    const projectIds: Record<string, string> = {
+      service: await create("projects", "project", { name: "service", domain_id: "default", description: "Services" }),
+      demo: await create("projects", "project", { name: "demo", domain_id: "default", description: "Demo project" }),
+      admin: admin.project.id,
+    };
+    const userIds: Record<string, string> = { admin: admin.user.id };
+    for (const user of setup.users) {
+      const projectId = projectIds[user.project]!;
+      const id = await create("users", "user", {
+        name: user.name,
+        password: user.password,
+        domain_id: "default",
+        default_project_id: projectId,
+      });
+      const granted = await transport.request({
+        method: "PUT",
+        url: `projects/${projectId}/users/${id}/roles/${roleId(user.role)}`,
+        signal,
+      });
+      await granted.dump();
+      userIds[user.name] = id;
+    }
+    const services = [
+      { type: "object-store", name: "swift", url: `http://127.0.0.1:${setup.swiftPort}/v1/AUTH_%(project_id)s` },
+      { type: "image", name: "glance", url: `http://127.0.0.1:${setup.glancePort}` },
     ];
-    const [userIds] = await Promise.all([
-      Promise.all(
-        setup.users.map(async (user) => {
-          const projectId = projectIds[user.project]!;
-          const id = await create("users", "user", {
-            name: user.name,
-            password: user.password,
-            domain_id: "default",
-            default_project_id: projectId,
-          });
-          const granted = await transport.request({
-            method: "PUT",
-            url: `projects/${projectId}/users/${id}/roles/${roleId(user.role)}`,
-            headers,
-            signal,
-          });
-          await granted.dump();
-          return [user.name, id] as const;
-        }),
-      ),
-      ...endpoints.flatMap(({ service, url }) =>
-        ["public", "internal", "admin"].map((iface) =>
-          create("endpoints", "endpoint", { service_id: service, interface: iface, url, region_id: region }),
-        ),
-      ),
-    ]);
-    return { projectIds, userIds: { ...Object.fromEntries(userIds), admin: token.user.id } };
+    for (const { type, name, url } of services) {
+      const service = await create("services", "service", { type, name });
+      for (const iface of ["public", "internal", "admin"]) {
+        await create("endpoints", "endpoint", { service_id: service, interface: iface, url, region_id: region });
+      }
+    }
+    return { projectIds, userIds };
   } finally {
     await transport.close();
   }

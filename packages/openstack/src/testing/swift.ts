@@ -76,11 +76,6 @@ const PROXY_FILTERS = [
   "proxy-logging",
 ];
 
-export interface SwiftServers {
-  dir: string;
-  processes: ManagedProcess[];
-}
-
 /** Builds the rings and writes the configurations. */
 export async function prepareSwift(launch: Launch, setup: SwiftSetup): Promise<string> {
   const dir = join(launch.dir, "swift");
