@@ -30,8 +30,13 @@ ensure_apt_packages() {
   fi
   echo "==> installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Keep packages from starting system services (exit 101 = "start nothing") while apt runs.
+  local policy=/usr/sbin/policy-rc.d own=""
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own=1; fi
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "$own" ] && rm -f "$policy"
+  return 0
 }
 
 ensure_node_modules() {

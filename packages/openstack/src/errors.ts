@@ -202,3 +202,25 @@ export class FolderNotFound extends FileNotFound {
 export class InvalidCDNMetadata extends ValidationError {
   static override readonly errorKind: string = kind("InvalidCDNMetadata");
 }
+
+type MappedErrorClass = new (message: string, options: ConstructorParameters<typeof NimbusError>[1]) => NimbusError;
+
+/** Runs `work`; a 404 becomes `ErrorClass` with `message`, keeping the HTTP context. */
+export async function notFoundAs<T>(work: Promise<T>, ErrorClass: MappedErrorClass, message: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const alreadyMapped = (error as object) instanceof ErrorClass;
+    if (error instanceof NotFoundError && !alreadyMapped) {
+      throw new ErrorClass(message, {
+        method: error.method,
+        url: error.url,
+        status: error.status,
+        requestId: error.requestId,
+        bodyExcerpt: error.bodyExcerpt,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

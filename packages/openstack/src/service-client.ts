@@ -89,6 +89,28 @@ export const OPENSTACK_SAFE_NAMES = {
   ],
 };
 
+/** A common Transport with OpenStack's error mapping, request ids and safe names. */
+export function openStackTransport(
+  baseUrl: string | URL,
+  options: Omit<ServiceClientOptions, "endpoint" | "region" | "projectId" | "auth"> & { auth?: AuthStep },
+): Transport {
+  return new Transport({
+    baseUrl,
+    userAgent: { package: PACKAGE_NAME, version: PACKAGE_VERSION, prefix: options.userAgentPrefix },
+    auth: options.auth,
+    errorMapper: mapOpenStackError,
+    redaction: OPENSTACK_SAFE_NAMES,
+    requestIdHeaders: ["x-openstack-request-id", "x-compute-request-id", "x-trans-id"],
+    tls: options.tls,
+    proxy: options.proxy,
+    debug: options.debug,
+    logger: options.logger,
+    timeout: options.timeout,
+    retry: options.retry,
+    dispatcher: options.dispatcher,
+  });
+}
+
 export abstract class ServiceClient {
   readonly endpoint: URL;
   readonly region: string;
@@ -97,21 +119,7 @@ export abstract class ServiceClient {
   constructor(options: ServiceClientOptions) {
     this.endpoint = new URL(String(options.endpoint).replace(/\/?$/, "/"));
     this.region = options.region;
-    this.transport = new Transport({
-      baseUrl: this.endpoint,
-      userAgent: { package: PACKAGE_NAME, version: PACKAGE_VERSION, prefix: options.userAgentPrefix },
-      auth: options.auth,
-      errorMapper: mapOpenStackError,
-      redaction: OPENSTACK_SAFE_NAMES,
-      requestIdHeaders: ["x-openstack-request-id", "x-compute-request-id", "x-trans-id"],
-      tls: options.tls,
-      proxy: options.proxy,
-      debug: options.debug,
-      logger: options.logger,
-      timeout: options.timeout,
-      retry: options.retry,
-      dispatcher: options.dispatcher,
-    });
+    this.transport = openStackTransport(this.endpoint, options);
   }
 
   setDebug(on: boolean): void {

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { ConfigError } from "../errors/index.js";
 
 function installed(pkg: string): boolean {
@@ -12,9 +13,14 @@ function installed(pkg: string): boolean {
   }
 }
 
+/** Where invoke-rc.d looks for the local policy; exit code 101 means "start nothing". */
+const POLICY_RC_D = "/usr/sbin/policy-rc.d";
+
 /**
  * Makes sure Debian packages are installed: installs the missing ones when running as root and
- * allowed, otherwise throws a ConfigError naming the command to run.
+ * allowed, otherwise throws a ConfigError naming the command to run. While apt runs, a policy-rc.d
+ * that exits 101 keeps packages from starting their system services (a memcached or a web server
+ * that would take a port and outlive the tests).
  */
 export function ensureDebianPackages(packages: readonly string[], options: { allowInstall?: boolean } = {}): void {
   const missing = packages.filter((p) => !installed(p));
@@ -27,6 +33,13 @@ export function ensureDebianPackages(packages: readonly string[], options: { all
     );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { stdio: "ignore", env });
+  const ownPolicy = !existsSync(POLICY_RC_D);
+  if (ownPolicy)
+    writeFileSync(POLICY_RC_D, "#!/bin/sh\n# written by @nimbus-sdk/common/testing\nexit 101\n", { mode: 0o755 });
+  try {
+    execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
+    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { stdio: "ignore", env });
+  } finally {
+    if (ownPolicy) rmSync(POLICY_RC_D, { force: true });
+  }
 }

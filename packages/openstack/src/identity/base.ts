@@ -11,9 +11,8 @@ import {
   type TlsOptions,
 } from "@nimbus-sdk/common";
 import type { Dispatcher } from "undici";
-import { AuthenticationFailed, NotAuthenticated, mapOpenStackError } from "../errors.js";
-import { OPENSTACK_SAFE_NAMES } from "../service-client.js";
-import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
+import { AuthenticationFailed, NotAuthenticated } from "../errors.js";
+import { openStackTransport } from "../service-client.js";
 import { endpointUrl, regionsOf, type EndpointInterface, type Service } from "./catalog.js";
 
 /** What a user may give to authenticate; which fields are needed depends on the identity type. */
@@ -85,19 +84,7 @@ export abstract class BaseIdentity {
       throw new ValidationError("the identity service URL (auth_endpoint) is not set", { field: "authEndpoint" });
     this.authEndpoint = options.authEndpoint;
     this.options = options;
-    this.transport = new Transport({
-      baseUrl: options.authEndpoint,
-      userAgent: { package: PACKAGE_NAME, version: PACKAGE_VERSION, prefix: options.userAgentPrefix },
-      errorMapper: mapOpenStackError,
-      redaction: OPENSTACK_SAFE_NAMES,
-      requestIdHeaders: ["x-openstack-request-id"],
-      tls: options.tls,
-      proxy: options.proxy,
-      debug: options.debug,
-      logger: options.logger,
-      timeout: options.timeout,
-      dispatcher: options.dispatcher,
-    });
+    this.transport = openStackTransport(options.authEndpoint, options);
   }
 
   /** True once a token was obtained (and not cleared). */

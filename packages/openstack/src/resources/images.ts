@@ -8,7 +8,15 @@ import { basename, dirname, join } from "node:path";
 import { Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { NotFoundError, PagedList, ValidationError, waitUntil, type Page } from "@nimbus-sdk/common";
-import { ChecksumMismatch, NoSuchImage, NoUniqueMatch, NotFound, UnexpectedStatus, UploadFailed } from "../errors.js";
+import {
+  ChecksumMismatch,
+  NoSuchImage,
+  NotFound,
+  notFoundAs,
+  NoUniqueMatch,
+  UnexpectedStatus,
+  UploadFailed,
+} from "../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../service-client.js";
 import { GLANCE_RESERVED_PREFIX, IMAGE_BASE_FIELDS, Image } from "./image.js";
 
@@ -1206,22 +1214,8 @@ export class Images extends ServiceClient {
   }
 
   /** Runs a call about one image, turning a 404 into NoSuchImage. */
-  async #onImage<T>(id: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof NotFoundError && !(error instanceof NoSuchImage)) {
-        throw new NoSuchImage(`no image with id ${id} (${error.message})`, {
-          method: error.method,
-          url: error.url,
-          status: error.status,
-          requestId: error.requestId,
-          bodyExcerpt: error.bodyExcerpt,
-          cause: error,
-        });
-      }
-      throw error;
-    }
+  #onImage<T>(id: string, call: () => Promise<T>): Promise<T> {
+    return notFoundAs(call(), NoSuchImage, `no image with id ${id}`);
   }
 }
 

@@ -22,6 +22,7 @@ import {
   MissingTemporaryURLKey,
   NoSuchContainer,
   NoSuchObject,
+  notFoundAs,
   UploadFailed,
 } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
@@ -62,7 +63,6 @@ import {
   fetchSloManifest,
   isTrue,
   metadataFromHeaders,
-  notFoundAs,
   prefixKeys,
   unquoteEtag,
   type BulkDeleteResult,

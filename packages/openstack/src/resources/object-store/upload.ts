@@ -8,7 +8,14 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { AbortError, NimbusError, ValidationError } from "@nimbus-sdk/common";
-import { ChecksumMismatch, FileNotFound, InvalidObjectName, NoSuchContainer, UploadFailed } from "../../errors.js";
+import {
+  ChecksumMismatch,
+  FileNotFound,
+  InvalidObjectName,
+  NoSuchContainer,
+  notFoundAs,
+  UploadFailed,
+} from "../../errors.js";
 import { MAX_OBJECT_NAME_BYTES, absoluteObjectPath, containerPath, objectPath } from "./names.js";
 import {
   anySignal,
@@ -16,7 +23,6 @@ import {
   encodeManifestName,
   fetchSloManifest,
   isTrue,
-  notFoundAs,
   unquoteEtag,
   type SwiftContext,
 } from "./wire.js";

@@ -1,6 +1,6 @@
 // Swift wire details shared by the client, uploads and sync: how a request is sent, how 404s
 // become NoSuchContainer/NoSuchObject, metadata headers, bulk delete and SLO manifests.
-import { NimbusError, NotFoundError, type NimbusResponse, type RequestOptions } from "@nimbus-sdk/common";
+import { NimbusError, type NimbusResponse, type RequestOptions } from "@nimbus-sdk/common";
 import { absoluteObjectPath } from "./names.js";
 
 /** What the helpers need from the client: its endpoint and its request pipeline. */
@@ -14,28 +14,6 @@ export const CONTAINER_META_PREFIX = "X-Container-Meta-";
 export const OBJECT_META_PREFIX = "X-Object-Meta-";
 /** Swift's limit for one bulk-delete request (max_deletes_per_request). */
 export const MAX_BULK_DELETE = 10_000;
-
-type ErrorClass = new (message: string, options: ConstructorParameters<typeof NimbusError>[1]) => NimbusError;
-
-/** Runs `work`; a 404 becomes `ErrorClass` with `message`, keeping the HTTP context. */
-export async function notFoundAs<T>(work: Promise<T>, ErrorClass: ErrorClass, message: string): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    const alreadyMapped = (error as object) instanceof ErrorClass;
-    if (error instanceof NotFoundError && !alreadyMapped) {
-      throw new ErrorClass(message, {
-        method: error.method,
-        url: error.url,
-        status: error.status,
-        requestId: error.requestId,
-        bodyExcerpt: error.bodyExcerpt,
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
 
 /** Headers starting with `prefix`, the prefix removed and the name lower-cased (`x-object-meta-Color` → `color`). */
 export function metadataFromHeaders(headers: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
