@@ -7,7 +7,7 @@ import { availableParallelism, cpus, release } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { runScenario } from "./lib/harness.mjs";
+import { runScenario, ScenarioSkipped } from "./lib/harness.mjs";
 import { formatGoal, printResult, writeReadme, writeResult } from "./lib/report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -82,6 +82,11 @@ for (const name of chosen) {
     if (!flags["no-write"]) writeResult(outputDir, output);
     summary.push(...output.goals.map((goal) => `${name}: ${formatGoal(goal, output.baseline)}`));
   } catch (error) {
+    if (error instanceof ScenarioSkipped) {
+      process.stdout.write(`  SKIPPED: ${error.message}\n`);
+      summary.push(`${name}: SKIPPED (${error.message})`);
+      continue;
+    }
     failedToRun++;
     process.stderr.write(`scenario ${name} could not run: ${error?.stack ?? error}\n`);
   }

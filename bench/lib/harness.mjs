@@ -16,12 +16,38 @@
  * @property {(context: { plannedOps: number }) => Promise<unknown>} [setup]  its result is the state
  * @property {Record<string, (state: any) => Promise<unknown>>} variants  one operation each
  * @property {(state: any) => Promise<Record<string, unknown> | void>} [teardown]  may return notes
+ * @property {{ perOp: number, unit: string }} [work]  what one operation does, for the throughput
+ *   column (default { perOp: 1, unit: "ops" }): e.g. { perOp: 1000, unit: "objects" } gives objects/s
+ * @property {Metric[]} [metrics]    figures the variants report besides time (peak RSS, sizes …)
  *
+ * An operation may resolve to an {@link OperationReport}: its `elapsedUs` and `cpuUs` then replace
+ * the harness's own wall clock and CPU reading for that operation (for a variant that runs in a
+ * child process, or that must leave set-up work out of the timed part), and its `metrics` are
+ * collected per round.
+ *
+ * @typedef {object} OperationReport
+ * @property {number} [elapsedUs]
+ * @property {number | null} [cpuUs]  the client's own CPU time; null when it cannot be known
+ * @property {Record<string, number>} [metrics]
+ *
+ * @typedef {object} Metric
+ * @property {string} key
+ * @property {string} label
+ * @property {"median" | "max"} [aggregate]  over the counted rounds (default "median")
+ * @property {number} [digits]       decimals shown (default 1)
+ *
+ * A goal is one of:
  * @typedef {object} Goal
  * @property {string} variant
- * @property {number} maxRatio       the variant's median divided by the baseline's, at most
+ * @property {number} [maxRatio]     the variant's median time divided by the baseline's, at most
+ * @property {number} [minThroughputRatio]  the variant's throughput divided by the baseline's, at least
+ * @property {string} [metric]       with `max`: a metric's aggregate, at most `max` (an absolute goal)
+ * @property {number} [max]
  * @property {string} text           the goal in words
  */
+
+/** Thrown by a scenario's setup when the machine cannot run it (no disk space …): reported, not failed. */
+export class ScenarioSkipped extends Error {}
 
 export function median(values) {
   return quantile(values, 0.5);
@@ -60,18 +86,33 @@ export async function runScenario(scenario, overrides = {}) {
   let notes;
   const samples = Object.fromEntries(labels.map((label) => [label, []]));
   const cpuSamples = Object.fromEntries(labels.map((label) => [label, []]));
+  const metricSamples = Object.fromEntries(labels.map((label) => [label, {}]));
   try {
     for (let round = 0; round < warmupRounds + rounds; round++) {
       for (const label of orderFor(labels, round)) {
         const operation = scenario.variants[label];
+        const reports = [];
         const cpu0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
-        for (let i = 0; i < opsPerRound; i++) await operation(state);
+        for (let i = 0; i < opsPerRound; i++) reports.push(await operation(state));
         const elapsedNs = Number(process.hrtime.bigint() - t0);
         const cpu = process.cpuUsage(cpu0);
         if (round >= warmupRounds) {
-          samples[label].push(elapsedNs / opsPerRound / 1000);
-          cpuSamples[label].push((cpu.user + cpu.system) / opsPerRound);
+          // Operations that time themselves (see OperationReport) override the harness's readings.
+          const reported = (key) =>
+            reports.every((r) => r && typeof r === "object" && key in r)
+              ? reports.reduce((sum, r) => (sum === null || r[key] === null ? null : sum + r[key]), 0)
+              : undefined;
+          const elapsedUs = reported("elapsedUs") ?? elapsedNs / 1000;
+          const cpuUs = reported("cpuUs");
+          samples[label].push(elapsedUs / opsPerRound);
+          cpuSamples[label].push(
+            cpuUs === undefined ? (cpu.user + cpu.system) / opsPerRound : cpuUs && cpuUs / opsPerRound,
+          );
+          for (const { key } of scenario.metrics ?? []) {
+            const values = reports.map((r) => r?.metrics?.[key]).filter((v) => typeof v === "number");
+            if (values.length) (metricSamples[label][key] ??= []).push(median(values));
+          }
         }
       }
     }
@@ -81,11 +122,17 @@ export async function runScenario(scenario, overrides = {}) {
 
   const baseline = samples[scenario.baseline];
   const baselineMedian = median(baseline);
-  const baselineCpu = median(cpuSamples[scenario.baseline]);
+  const baselineCpu = medianOrNull(cpuSamples[scenario.baseline]);
+  const work = scenario.work ?? { perOp: 1, unit: "ops" };
   const variants = labels.map((label) => {
     const us = samples[label];
     const medianUs = median(us);
-    const cpuUs = median(cpuSamples[label]);
+    const cpuUs = medianOrNull(cpuSamples[label]);
+    const metrics = {};
+    for (const { key, aggregate = "median" } of scenario.metrics ?? []) {
+      const values = metricSamples[label][key];
+      if (values?.length) metrics[key] = round3(aggregate === "max" ? Math.max(...values) : median(values));
+    }
     return {
       label,
       medianUs: round3(medianUs),
@@ -93,13 +140,15 @@ export async function runScenario(scenario, overrides = {}) {
       p75Us: round3(quantile(us, 0.75)),
       minUs: round3(Math.min(...us)),
       opsPerSec: Math.round(1e6 / medianUs),
+      ...(scenario.work ? { throughput: round3((work.perOp * 1e6) / medianUs) } : {}),
       ratio: round3(medianUs / baselineMedian),
       // The median of the round-by-round ratios: a cross-check that is less sensitive to drift.
       pairedRatio: round3(median(us.map((value, i) => value / baseline[i]))),
       // This process's CPU time (user + system) per operation: the client's own cost, which wall
       // time on a loopback round trip can hide behind scheduling latency.
-      cpuUs: round3(cpuUs),
-      cpuRatio: round3(cpuUs / baselineCpu),
+      cpuUs: cpuUs === null ? null : round3(cpuUs),
+      cpuRatio: cpuUs === null || baselineCpu === null ? null : round3(cpuUs / baselineCpu),
+      ...(scenario.metrics ? { metrics, metricSamples: metricSamples[label] } : {}),
       samplesUs: us.map(round3),
     };
   });
@@ -107,6 +156,15 @@ export async function runScenario(scenario, overrides = {}) {
   const goals = (scenario.goals ?? []).map((goal) => {
     const variant = byLabel[goal.variant];
     if (!variant) throw new Error(`scenario ${scenario.name}: goal names unknown variant "${goal.variant}"`);
+    if (goal.metric !== undefined) {
+      const value = variant.metrics?.[goal.metric];
+      const { label = goal.metric, digits = 1 } = (scenario.metrics ?? []).find((m) => m.key === goal.metric) ?? {};
+      return { ...goal, value: value ?? null, label, digits, pass: value !== undefined && value <= goal.max };
+    }
+    if (goal.minThroughputRatio !== undefined) {
+      const throughputRatio = round3(baselineMedian / median(samples[goal.variant]));
+      return { ...goal, throughputRatio, pass: throughputRatio >= goal.minThroughputRatio };
+    }
     return { ...goal, ratio: variant.ratio, pass: variant.ratio <= goal.maxRatio };
   });
 
@@ -121,12 +179,18 @@ export async function runScenario(scenario, overrides = {}) {
       opsPerRound,
       order: "rotated each round",
       unit: "µs per operation (wall clock; cpu: this process's user + system time)",
+      ...(scenario.work ? { work: scenario.work } : {}),
+      ...(scenario.metrics ? { metrics: scenario.metrics } : {}),
     },
     variants,
     goals,
     notes,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+function medianOrNull(values) {
+  return values.some((v) => v === null) ? null : median(values);
 }
 
 function round3(value) {

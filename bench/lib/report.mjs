@@ -5,23 +5,60 @@ import { join } from "node:path";
 
 export function formatGoal(goal, baseline) {
   const verdict = goal.pass ? "PASS" : "FAIL";
+  if (goal.metric !== undefined) {
+    const value = goal.value === null ? "not measured" : goal.value.toFixed(goal.digits ?? 1);
+    return `${verdict}  ${goal.variant}: ${goal.label ?? goal.metric} ${value} (goal: at most ${goal.max}; ${goal.text})`;
+  }
+  if (goal.minThroughputRatio !== undefined) {
+    return `${verdict}  ${goal.variant}: ${goal.throughputRatio.toFixed(2)}x ${baseline}'s throughput (goal: at least ${goal.minThroughputRatio.toFixed(2)}x; ${goal.text})`;
+  }
   return `${verdict}  ${goal.variant}: ${goal.ratio.toFixed(2)}x ${baseline} (goal: at most ${goal.maxRatio.toFixed(2)}x; ${goal.text})`;
 }
 
-export function printResult(result, log = (line) => process.stdout.write(`${line}\n`)) {
-  const rows = [
-    ["variant", "median µs/op", "p25-p75 µs", "ops/s", "ratio", "paired ratio", "CPU µs/op", "CPU ratio"],
+/** Times in µs, shown in the unit that suits the scenario's baseline (µs for the small ones). */
+function timeUnit(result) {
+  const baseline = result.variants.find((v) => v.label === result.baseline)?.medianUs ?? 0;
+  if (baseline >= 1e6) return { name: "s", div: 1e6, digits: 2 };
+  if (baseline >= 1e4) return { name: "ms", div: 1e3, digits: 1 };
+  return { name: "µs", div: 1, digits: 1 };
+}
+
+/** The table of a result, as rows of cells (the first row is the header). */
+function tableRows(result) {
+  const t = timeUnit(result);
+  const work = result.settings.work;
+  const metrics = result.settings.metrics ?? [];
+  const time = (us) => (us / t.div).toFixed(t.digits);
+  const cpu = (us) => (us === null || us === undefined ? "n/a" : time(us));
+  const ratio = (value) => (value === null || value === undefined ? "n/a" : `${value.toFixed(2)}x`);
+  return [
+    [
+      "variant",
+      `median ${t.name}/op`,
+      `p25-p75 ${t.name}`,
+      work ? `${work.unit}/s` : "ops/s",
+      "ratio",
+      "paired ratio",
+      `CPU ${t.name}/op`,
+      "CPU ratio",
+      ...metrics.map((m) => m.label),
+    ],
     ...result.variants.map((v) => [
       v.label + (v.label === result.baseline ? " (baseline)" : ""),
-      v.medianUs.toFixed(1),
-      `${v.p25Us.toFixed(1)}-${v.p75Us.toFixed(1)}`,
-      String(v.opsPerSec),
-      `${v.ratio.toFixed(2)}x`,
-      `${v.pairedRatio.toFixed(2)}x`,
-      v.cpuUs.toFixed(1),
-      `${v.cpuRatio.toFixed(2)}x`,
+      time(v.medianUs),
+      `${time(v.p25Us)}-${time(v.p75Us)}`,
+      work ? v.throughput.toFixed(v.throughput >= 100 ? 0 : 1) : String(v.opsPerSec),
+      ratio(v.ratio),
+      ratio(v.pairedRatio),
+      cpu(v.cpuUs),
+      ratio(v.cpuRatio),
+      ...metrics.map((m) => (v.metrics?.[m.key] === undefined ? "n/a" : v.metrics[m.key].toFixed(m.digits ?? 1))),
     ]),
   ];
+}
+
+export function printResult(result, log = (line) => process.stdout.write(`${line}\n`)) {
+  const rows = tableRows(result);
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) {
     log(
@@ -57,7 +94,8 @@ export function writeReadme(directory) {
     "variants run interleaved in rounds after warm-up rounds; figures are medians of the per-round time",
     "per operation (wall clock), and ratios divide by the scenario's baseline. `paired ratio` is the",
     "median of the round-by-round ratios; `CPU µs/op` is the benchmark process's own CPU time (user +",
-    "system) per operation, the client's cost apart from waiting. Goals are reported, not enforced.",
+    "system) per operation, the client's cost apart from waiting (for a variant run in a child process,",
+    "that process's own). Goals are reported, not enforced.",
     "Raw per-round samples are in the JSON file next to this one.",
     "",
   ];
@@ -75,19 +113,27 @@ export function writeReadme(directory) {
           : ""),
       "",
     );
+    const [header, ...rows] = tableRows(result);
     lines.push(
-      "| variant | median µs/op | p25-p75 µs | ops/s | ratio | paired ratio | CPU µs/op | CPU ratio |",
-      "|---|--:|--:|--:|--:|--:|--:|--:|",
+      `| ${header.join(" | ")} |`,
+      `|---|${header
+        .slice(1)
+        .map(() => "--:")
+        .join("|")}|`,
     );
-    for (const v of result.variants) {
-      const label = v.label === result.baseline ? `${v.label} (baseline)` : v.label;
-      lines.push(
-        `| ${label} | ${v.medianUs.toFixed(1)} | ${v.p25Us.toFixed(1)}-${v.p75Us.toFixed(1)} | ${v.opsPerSec} | ${v.ratio.toFixed(2)}x | ${v.pairedRatio.toFixed(2)}x | ${v.cpuUs.toFixed(1)} | ${v.cpuRatio.toFixed(2)}x |`,
-      );
-    }
+    for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
     lines.push("");
     for (const goal of result.goals) lines.push(`- **${formatGoal(goal, result.baseline)}**`);
     if (result.goals.length) lines.push("");
+    if (result.notes) {
+      const text = (value) => (typeof value === "string" ? value : JSON.stringify(value));
+      lines.push(
+        `Notes: ${Object.entries(result.notes)
+          .map(([key, value]) => `${key}: ${text(value)}`)
+          .join("; ")}.`,
+        "",
+      );
+    }
   }
   writeFileSync(join(directory, "README.md"), `${lines.join("\n").trimEnd()}\n`);
 }

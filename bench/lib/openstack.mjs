@@ -1,0 +1,139 @@
+// Shared by the openstack-* scenarios: a real Keystone + Swift (+ Glance) from
+// "@nimbus-sdk/openstack/testing", a pyrax module object signed in to it, a pkgcloud client for the
+// same user, and small helpers (bounded concurrency, package versions, child processes).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Pyrax } from "@nimbus-sdk/openstack";
+import { startServer } from "@nimbus-sdk/openstack/testing";
+
+/** Debian's interpreter: a `python3` earlier on PATH (pyenv …) lacks Debian's swiftclient. */
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Starts the servers; the returned object also knows how long that took. */
+export async function startCloud() {
+  const started = performance.now();
+  const server = await startServer();
+  return { server, startMs: Math.round(performance.now() - started) };
+}
+
+/** A pyrax module object signed in as the test server's ordinary user (Keystone v3, by project name). */
+export async function signedInPyrax(server) {
+  const dir = mkdtempSync(join(tmpdir(), "nimbus-bench-pyrax-"));
+  try {
+    const configPath = join(dir, "pyrax.cfg");
+    writeFileSync(configPath, `[default]\nidentity_type = keystone\nauth_endpoint = ${server.url}\n`);
+    const pyrax = new Pyrax({ configPath, env: {}, logger: quiet });
+    const { username, password, projectName } = server.credentials;
+    await pyrax.setCredentials(username, password, { tenantName: projectName });
+    return pyrax;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** pkgcloud's OpenStack storage client for the same user, as its docs configure Keystone v3. */
+export function pkgcloudStorage(server) {
+  const pkgcloud = createRequire(import.meta.url)("pkgcloud");
+  const c = server.credentials;
+  return pkgcloud.storage.createClient({
+    provider: "openstack",
+    keystoneAuthVersion: "v3",
+    authUrl: server.url.replace(/\/v3\/?$/, ""),
+    username: c.username,
+    password: c.password,
+    domainName: c.userDomainName,
+    tenantName: c.projectName,
+    projectDomainName: c.projectDomainName,
+    region: server.region,
+  });
+}
+
+/** Runs `task(i)` for i in 0..count-1, at most `concurrency` at a time (workers pulling the next index). */
+export async function eachLimited(count, concurrency, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/** Times `fn` (wall clock and this process's CPU) as an OperationReport for the harness. */
+export async function timed(fn, metrics) {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await fn();
+  const elapsedUs = Number(process.hrtime.bigint() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { elapsedUs, cpuUs: cpu.user + cpu.system, ...(metrics ? { metrics } : {}) };
+}
+
+/**
+ * Runs a command, feeds it `input`, and resolves with its stdout; rejects with its stderr's tail on
+ * a non-zero exit. `timeoutMs` kills it (SIGKILL) if it hangs.
+ */
+export function runChild(command, args, { input, timeoutMs = 600_000, env, cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env, cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else
+        reject(new Error(`${command} ${args.join(" ")} exited with ${code ?? signal}: ${stderr.trim().slice(-2000)}`));
+    });
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** The last line of a child's stdout, parsed as JSON (children print their report last). */
+export function lastJsonLine(stdout) {
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`expected a JSON report from the child, got: ${stdout.trim().slice(-500)}`);
+  }
+}
+
+/** The version of an installed package, as resolved from `fromFile`. */
+export function packageVersion(fromFile, name) {
+  const require = createRequire(fromFile);
+  let dir;
+  try {
+    dir = dirname(require.resolve(name));
+  } catch {
+    return "unknown";
+  }
+  while (dir !== dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      if (manifest.name === name) return manifest.version;
+    } catch {
+      // no package.json at this level
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
+}
+
+/** The version of a Debian package, or "not installed". */
+export async function debianVersion(pkg) {
+  try {
+    return (await runChild("dpkg-query", ["-W", "-f=${Version}", pkg], { timeoutMs: 10_000 })).trim();
+  } catch {
+    return "not installed";
+  }
+}
