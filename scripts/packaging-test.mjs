@@ -132,10 +132,15 @@ try {
     });
 
   let installed = false;
-  await check(`npm install common + ${FIRST_PROVIDER} from the tarballs`, async () => {
-    await npmInstall(tarballs.common, tarballs[FIRST_PROVIDER]);
-    installed = true;
-  });
+  // ky (the optional "ky" client) and fast-xml-parser (common/xml) are optional peers: installed
+  // here as a user who wants them would, so both are really loaded below.
+  await check(
+    `npm install common + ${FIRST_PROVIDER} from the tarballs, with the optional ky and fast-xml-parser`,
+    async () => {
+      await npmInstall(tarballs.common, tarballs[FIRST_PROVIDER], "ky@1.14.3", "fast-xml-parser@5.12.1");
+      installed = true;
+    },
+  );
   if (!installed) throw new Error("cannot go on without the install");
 
   const names = ["common", FIRST_PROVIDER].map((dir) => packages.find((p) => p.dir === dir).manifest.name);
@@ -178,10 +183,12 @@ try {
     `import assert from "node:assert/strict";
     import * as common from "${names[0]}";
     import * as testing from "${names[0]}/testing";
+    import * as xml from "${names[0]}/xml";
     import * as provider from "${names[1]}";
     ${smoke((m) => `await import("${m}")`)}
     assert.equal(typeof common.Transport, "function");
     assert.equal(typeof testing.freePort, "function");
+    assert.deepEqual(new xml.SafeXmlParser().parse("<a>1</a>"), { a: "1" });
     assert.equal(provider.PACKAGE_NAME, "${names[1]}");
     await smoke(common.Transport);
     console.log("ok");
@@ -192,10 +199,12 @@ try {
     `const assert = require("node:assert/strict");
     const common = require("${names[0]}");
     const testing = require("${names[0]}/testing");
+    const xml = require("${names[0]}/xml");
     const provider = require("${names[1]}");
     ${smoke((m) => `require("${m}")`)}
     assert.equal(typeof common.Transport, "function");
     assert.equal(typeof testing.freePort, "function");
+    assert.deepEqual(new xml.SafeXmlParser().parse("<a>1</a>"), { a: "1" });
     assert.equal(provider.PACKAGE_NAME, "${names[1]}");
     assert.ok(require.resolve("${names[0]}").includes("/dist/cjs/"), "require() did not pick the CommonJS build");
     smoke(common.Transport).then(() => console.log("ok"), (error) => { console.error(error); process.exit(1); });
@@ -216,16 +225,22 @@ try {
     assert.ok(new common.TimeoutError("x") instanceof cjs.TimeoutError, "ESM TimeoutError is not instanceof the CJS one");
     `,
   );
-  await check(`ESM import of common, common/testing and ${FIRST_PROVIDER}, one request per client`, async () => {
-    await run(process.execPath, ["esm.mjs"], { cwd: app });
-  });
+  await check(
+    `ESM import of common, common/testing, common/xml and ${FIRST_PROVIDER}, one request per client`,
+    async () => {
+      await run(process.execPath, ["esm.mjs"], { cwd: app });
+    },
+  );
   await check("error classes: CJS build's instances are instanceof the ESM classes and back", async () => {
     await run(process.execPath, ["errors.mjs"], { cwd: app });
   });
-  await check(`CJS require of common, common/testing and ${FIRST_PROVIDER}, one request per client`, async () => {
-    const { stderr } = await run(process.execPath, ["cjs.cjs"], { cwd: app });
-    return stderr.includes("ExperimentalWarning") ? "note: Node warned about require(esm)" : "";
-  });
+  await check(
+    `CJS require of common, common/testing, common/xml and ${FIRST_PROVIDER}, one request per client`,
+    async () => {
+      const { stderr } = await run(process.execPath, ["cjs.cjs"], { cwd: app });
+      return stderr.includes("ExperimentalWarning") ? "note: Node warned about require(esm)" : "";
+    },
+  );
 
   // Type resolution as a TypeScript user sees it with module nodenext: an .mts file resolves the
   // "import" condition, a .cts file the "require" one. The @ts-expect-error lines fail the check if

@@ -41,6 +41,7 @@ if (settings.mode === "undici") {
   rmSync(dir, { recursive: true, force: true });
   upload = async () => {
     const stored = await pyrax.cloudfiles.uploadFile(settings.container, settings.file, {
+      checksum: settings.checksum ?? true,
       objName: settings.object,
       segmentSize: settings.segmentSize,
       ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),

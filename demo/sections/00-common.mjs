@@ -9,11 +9,11 @@ import {
   NotFoundError,
   PagedList,
   ParseError,
-  SafeXmlParser,
   Transport,
   defineSettings,
   waitUntil,
 } from "@nimbus-sdk/common";
+import { SafeXmlParser } from "@nimbus-sdk/common/xml";
 
 export const name = "common";
 export const title = "@nimbus-sdk/common: transport, auth, retries, paging, polling, config, safe XML";

@@ -19,11 +19,4 @@ export {
 export { userAgent } from "./http/user-agent.js";
 export { waitUntil, type WaitOptions } from "./polling/wait-until.js";
 export { PagedList, type Page } from "./paging/paginate.js";
-export {
-  SafeXmlBuilder,
-  SafeXmlParser,
-  XML_ATTRIBUTE_PREFIX,
-  XML_TEXT_KEY,
-  type XmlParseOptions,
-} from "./xml/safe-xml.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";

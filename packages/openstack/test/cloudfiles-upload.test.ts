@@ -345,6 +345,50 @@ describe("uploadFile", () => {
     }
   });
 
+  it("with checksum: false, stores the same bytes without hashing them, and so cannot see corruption", async () => {
+    const { path, data } = makeFile("unchecked.bin", 3 * MiB + 7);
+    const obj = await cf.uploadFile("files", path, { segmentSize: MiB, checksum: false });
+    expect(obj).toMatchObject({ bytes: 3 * MiB + 7, isLargeObject: true });
+    expect(sha256(await cf.fetchObject("files", "unchecked.bin"))).toBe(sha256(data));
+
+    // The price: bytes corrupted on the way are stored as sent, where the default refuses them.
+    const proxy = new FaultyProxy(new URL(cloud.objectStoreUrl));
+    const endpoint = await proxy.listen();
+    proxy.corruptRequest = (req) => req.method === "PUT" && (req.url?.endsWith("/00000001") ?? false);
+    const faulty = client(endpoint);
+    try {
+      await faulty.uploadFile("files", path, { objName: "unchecked-corrupt.bin", segmentSize: MiB, checksum: false });
+      expect(sha256(await cf.fetchObject("files", "unchecked-corrupt.bin"))).not.toBe(sha256(data));
+    } finally {
+      await faulty.close();
+      proxy.kill();
+    }
+  });
+
+  it("storeObject with returnNone skips reading the object back", async () => {
+    const heads: string[] = [];
+    const proxy = new FaultyProxy(new URL(cloud.objectStoreUrl));
+    const endpoint = await proxy.listen();
+    proxy.corruptRequest = (req) => {
+      if (req.method === "HEAD") heads.push(req.url ?? "");
+      return false;
+    };
+    const counted = client(endpoint);
+    try {
+      expect(await counted.storeObject("files", "quick.txt", "quick", { returnNone: true })).toBeUndefined();
+      expect(heads).toEqual([]);
+      expect(await counted.storeObject("files", "read-back.txt", "read back")).toMatchObject({
+        name: "read-back.txt",
+        bytes: 9,
+      });
+      expect(heads).toHaveLength(1);
+      expect((await cf.fetchObject("files", "quick.txt")).toString()).toBe("quick");
+    } finally {
+      await counted.close();
+      proxy.kill();
+    }
+  });
+
   it("a download corrupted on the way: ChecksumMismatch, no file left", async () => {
     await cf.storeObject("files", "download-me.txt", "precious bytes");
     const proxy = new FaultyProxy(new URL(cloud.objectStoreUrl));

@@ -1,7 +1,8 @@
 // The last step of the pipeline: one HTTP exchange, no retries, no error mapping. Two clients are
 // offered; docs/decisions/0001-http-client.md explains why undici's request API is the default.
 import { Readable } from "node:stream";
-import ky, { type Options as KyOptions } from "ky";
+import type { Options as KyOptions, KyInstance } from "ky";
+import { ConfigError } from "../errors/index.js";
 import type { Dispatcher } from "undici";
 
 export type BodyData = string | Uint8Array | Readable | AsyncIterable<Uint8Array>;
@@ -50,17 +51,30 @@ export function undiciSender(dispatcher: Dispatcher): Sender {
   };
 }
 
-/** The same exchange through ky on `fetch` (or a `fetch` of the caller's, e.g. an instrumented one). */
+/**
+ * The same exchange through ky on `fetch` (or a `fetch` of the caller's, e.g. an instrumented one).
+ * ky is an optional peer dependency: it is loaded on the first request, and only for this client.
+ */
 export function kySender(dispatcher: Dispatcher, fetchImplementation?: typeof fetch): Sender {
-  const client = ky.create({
-    retry: 0,
-    throwHttpErrors: false,
-    // undici's options pass through ky to fetch; ky's types do not know them.
-    dispatcher,
-    ...(fetchImplementation ? { fetch: fetchImplementation } : {}),
-  } as unknown as KyOptions);
+  let client: Promise<KyInstance> | undefined;
+  const load = async (): Promise<KyInstance> => {
+    let ky: KyInstance;
+    try {
+      ky = (await import("ky")).default;
+    } catch (cause) {
+      throw new ConfigError('client "ky" needs the ky package: npm install ky@1', { cause });
+    }
+    return ky.create({
+      retry: 0,
+      throwHttpErrors: false,
+      // undici's options pass through ky to fetch; ky's types do not know them.
+      dispatcher,
+      ...(fetchImplementation ? { fetch: fetchImplementation } : {}),
+    } as unknown as KyOptions);
+  };
   return async ({ url, method, headers, body, signal, timeout }) => {
-    const response = await client(url, {
+    const ky = await (client ??= load());
+    const response = await ky(url, {
       method,
       headers,
       body: body as KyOptions["body"],

@@ -196,6 +196,7 @@ export class Transport {
       try {
         sent = await this.#send({ url: outgoing.url, method, headers: outgoing.headers, body, signal, timeout });
       } catch (cause) {
+        if (cause instanceof NimbusError) throw cause;
         const error = this.#networkError(cause, method, safeUrl, timeout, signal);
         const delay = backoffDelay(attempt, retry);
         if (

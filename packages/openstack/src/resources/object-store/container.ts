@@ -130,7 +130,11 @@ export class Container {
 
   // Objects
 
-  storeObject(objName: string, data: ObjectData, options?: StoreObjectOptions): Promise<StorageObject> {
+  storeObject(
+    objName: string,
+    data: ObjectData,
+    options?: Omit<StoreObjectOptions, "returnNone">,
+  ): Promise<StorageObject> {
     return this.client.storeObject(this, objName, data, options);
   }
   uploadFile(path: string, options?: UploadFileOptions): Promise<StorageObject> {

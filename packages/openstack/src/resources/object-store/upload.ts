@@ -127,6 +127,8 @@ export interface UploadFileRequest {
   headers: Record<string, string>;
   /** The file's MD5 when the caller knows it (saves reading a small file twice). */
   etag?: string;
+  /** Hash what is sent and compare it with the server's ETags (default true). */
+  checksum: boolean;
   segmentSize: number;
   concurrency: number;
   segmentContainer: string;
@@ -213,12 +215,12 @@ async function singlePut(ctx: SwiftContext, request: UploadFileRequest, size: nu
   let sent = 0;
   const report = () => onProgress?.({ bytesUploaded: sent, totalBytes: size, partsDone: 0, partCount: 1 });
   try {
-    const md5 = request.etag ?? (await md5File(path, { signal }));
+    const md5 = request.etag ?? (request.checksum ? await md5File(path, { signal }) : undefined);
     const response = await notFoundAs(
       ctx.request({
         method: "PUT",
         url: objectPath(container, obj),
-        headers: { ...request.headers, "content-length": String(size), etag: md5 },
+        headers: { ...request.headers, "content-length": String(size), ...(md5 ? { etag: md5 } : {}) },
         body: () => {
           sent = 0;
           return tappedFileStream(path, undefined, (chunk) => {
@@ -232,8 +234,8 @@ async function singlePut(ctx: SwiftContext, request: UploadFileRequest, size: nu
       `Container '${container}' doesn't exist`,
     );
     await response.dump();
-    const etag = unquoteEtag(response.headers.etag) ?? md5;
-    if (etag !== md5) {
+    const etag = unquoteEtag(response.headers.etag) ?? md5 ?? "";
+    if (md5 !== undefined && etag !== md5) {
       throw new ChecksumMismatch(`${container}/${obj}: the server stored ETag ${etag}, the file's MD5 is ${md5}`);
     }
     onProgress?.({ bytesUploaded: size, totalBytes: size, partsDone: 1, partCount: 1 });
@@ -297,16 +299,17 @@ async function segmentedPut(
 
   const putSegment = async (segment: SegmentPlan): Promise<StoredSegment> => {
     const name = names[segment.index]!;
-    let hash: Hash = createHash("md5");
+    // Without checksums the server's ETag goes into the manifest as it is (nothing is compared).
+    let hash: Hash | undefined;
     const response = await ctx.request({
       method: "PUT",
       url: objectPath(segmentContainer, name),
       headers: { ...segmentHeaders, "content-length": String(segment.length) },
       body: () => {
-        hash = createHash("md5");
+        hash = request.checksum ? createHash("md5") : undefined;
         sent[segment.index] = 0;
         return tappedFileStream(path, { start: segment.offset, end: segment.offset + segment.length - 1 }, (chunk) => {
-          hash.update(chunk);
+          hash?.update(chunk);
           sent[segment.index]! += chunk.length;
           report();
         });
@@ -314,8 +317,8 @@ async function segmentedPut(
       signal,
     });
     await response.dump();
-    const md5 = hash.digest("hex");
     const etag = unquoteEtag(response.headers.etag);
+    const md5 = hash?.digest("hex") ?? etag ?? "";
     if (etag !== md5) {
       throw new ChecksumMismatch(
         `segment ${segmentContainer}/${name}: the server stored ETag ${etag}, we sent MD5 ${md5}`,
