@@ -10,8 +10,12 @@ ensure_apt_packages
 ensure_node_modules
 rm -f packages/*/.test-results.json
 
-echo "==> versions, build, type checks, lint"
+echo "==> versions, generated code, build, type checks, lint"
 node scripts/sync-versions.mjs --check
+for generator in packages/*/scripts/generate.mjs; do
+  [ -e "$generator" ] || continue
+  (cd "${generator%/scripts/generate.mjs}" && node scripts/generate.mjs --check)
+done
 pnpm turbo run build typecheck lint --output-logs=errors-only
 ensure_server_packages
 pnpm exec eslint scripts bench demo
