@@ -133,7 +133,7 @@ export class Pyrax extends Context {
    */
   async connectToCloud(name?: string, options: AuthOptions = {}): Promise<void> {
     const env = this.#options.env ?? process.env;
-    const cloud = name || env.OS_CLOUD ? readCloudsYaml(name, env) : readOsEnvironment(env);
+    const cloud = name || env.OS_CLOUD ? await readCloudsYaml(name, env) : readOsEnvironment(env);
     if (!cloud) throw new ConfigError("no cloud named, OS_CLOUD unset and OS_AUTH_URL unset: nothing to connect to");
     this.settings.set("identity_type", "keystone");
     this.settings.set("auth_endpoint", cloud.authUrl);

@@ -3,7 +3,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, expandHome, userHome } from "@nimbus-sdk/common";
-import { parse } from "yaml";
 import type { Credentials } from "../identity/base.js";
 
 /** One cloud's connection, as found in clouds.yaml or OS_* variables. */
@@ -30,7 +29,23 @@ function searchPath(file: string, env: Env): string[] {
   ];
 }
 
-function readYaml(path: string): Record<string, unknown> {
+type YamlParse = (text: string) => unknown;
+
+// The yaml package is an optional peer: only clouds.yaml needs it, and it is a third of an install.
+async function loadYaml(): Promise<YamlParse> {
+  try {
+    return (await import("yaml")).parse;
+  } catch (cause) {
+    throw new ConfigError(
+      "reading clouds.yaml needs the yaml package: npm install yaml@2 (OS_* variables need nothing)",
+      {
+        cause,
+      },
+    );
+  }
+}
+
+function readYaml(parse: YamlParse, path: string): Record<string, unknown> {
   try {
     return (parse(readFileSync(path, "utf8")) ?? {}) as Record<string, unknown>;
   } catch (cause) {
@@ -53,14 +68,15 @@ function merge(base: Record<string, unknown>, extra: Record<string, unknown>): R
 const str = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
 
 /** Reads cloud `name` (default: OS_CLOUD) from clouds.yaml (OS_CLIENT_CONFIG_FILE, ./, ~/.config/openstack, /etc/openstack). */
-export function readCloudsYaml(name?: string, env: Env = process.env): CloudConfig {
+export async function readCloudsYaml(name?: string, env: Env = process.env): Promise<CloudConfig> {
   const cloudName = name ?? env.OS_CLOUD;
   const explicit = env.OS_CLIENT_CONFIG_FILE ? expandHome(env.OS_CLIENT_CONFIG_FILE) : undefined;
   const path = explicit ?? searchPath("clouds.yaml", env).find((p) => existsSync(p));
   if (!path || !existsSync(path)) {
     throw new ConfigError(`no clouds.yaml found (looked in ${explicit ?? searchPath("clouds.yaml", env).join(", ")})`);
   }
-  const clouds = (readYaml(path).clouds ?? {}) as Record<string, Record<string, unknown>>;
+  const parse = await loadYaml();
+  const clouds = (readYaml(parse, path).clouds ?? {}) as Record<string, Record<string, unknown>>;
   const names = Object.keys(clouds);
   const chosen = cloudName ?? (names.length === 1 ? names[0] : undefined);
   if (!chosen || !clouds[chosen]) {
@@ -71,7 +87,10 @@ export function readCloudsYaml(name?: string, env: Env = process.env): CloudConf
   let cloud = clouds[chosen]!;
   const secure = searchPath("secure.yaml", env).find((p) => existsSync(p));
   if (secure)
-    cloud = merge(cloud, ((readYaml(secure).clouds ?? {}) as Record<string, Record<string, unknown>>)[chosen] ?? {});
+    cloud = merge(
+      cloud,
+      ((readYaml(parse, secure).clouds ?? {}) as Record<string, Record<string, unknown>>)[chosen] ?? {},
+    );
   const auth = (cloud.auth ?? {}) as Record<string, unknown>;
   if (!auth.auth_url) throw new ConfigError(`cloud ${chosen} in ${path} has no auth.auth_url`);
   return {
