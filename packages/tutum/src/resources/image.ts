@@ -1,0 +1,5 @@
+// tutum.Image (pk `name`, which may contain slashes: "tutum.co/user/app"): images of the account's
+// registries, created, changed and deleted like the others.
+import { defineResource } from "../resource.js";
+
+export class Image extends defineResource("Image") {}

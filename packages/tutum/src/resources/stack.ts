@@ -1,0 +1,28 @@
+// tutum.Stack (python-tutum 0.12+): a group of services, started, stopped and redeployed together.
+import { defineResource, type CallSignal } from "../resource.js";
+import type { RedeployOptions } from "./service.js";
+
+export class Stack extends defineResource("Stack") {
+  /** POST start/ → "Starting". */
+  start(options: CallSignal = {}): Promise<boolean> {
+    return this.performAction("start", options);
+  }
+
+  /** POST stop/ → "Stopping". */
+  stop(options: CallSignal = {}): Promise<boolean> {
+    return this.performAction("stop", options);
+  }
+
+  /** POST redeploy/?reuse_volumes= → "Redeploying". */
+  redeploy(options: RedeployOptions = {}): Promise<boolean> {
+    return this.performAction("redeploy", {
+      signal: options.signal,
+      query: { reuse_volumes: options.reuse_volumes ?? true },
+    });
+  }
+
+  /** GET export/: the stack as a stackfile (service name → definition). */
+  export(options: CallSignal = {}): Promise<Record<string, unknown>> {
+    return this.readAttribute<Record<string, unknown> | undefined>("export", undefined, options).then((x) => x ?? {});
+  }
+}

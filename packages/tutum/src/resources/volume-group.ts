@@ -1,0 +1,4 @@
+// tutum.VolumeGroup (python-tutum 0.11.2+). Read-only: list, fetch, refresh.
+import { defineResource } from "../resource.js";
+
+export class VolumeGroup extends defineResource("VolumeGroup") {}
