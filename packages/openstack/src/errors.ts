@@ -212,14 +212,7 @@ export async function notFoundAs<T>(work: Promise<T>, ErrorClass: MappedErrorCla
   } catch (error) {
     const alreadyMapped = (error as object) instanceof ErrorClass;
     if (error instanceof NotFoundError && !alreadyMapped) {
-      throw new ErrorClass(message, {
-        method: error.method,
-        url: error.url,
-        status: error.status,
-        requestId: error.requestId,
-        bodyExcerpt: error.bodyExcerpt,
-        cause: error,
-      });
+      throw new ErrorClass(message, { ...error.context, cause: error });
     }
     throw error;
   }

@@ -245,11 +245,7 @@ export abstract class Resource<N extends ResourceName = ResourceName> {
     } catch (error) {
       if (error instanceof ObjectNotFound && error.status === 404) {
         throw new ObjectNotFound(`no ${this.name} with ${meta.pk} '${pk}': ${error.message}`, {
-          method: error.method,
-          url: error.url,
-          status: error.status,
-          requestId: error.requestId,
-          bodyExcerpt: error.bodyExcerpt,
+          ...error.context,
           cause: error,
         });
       }

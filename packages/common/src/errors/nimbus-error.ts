@@ -63,9 +63,14 @@ export class NimbusError extends Error {
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
+  /** Where and how the call failed, to pass on to an error that wraps this one. */
+  get context(): ErrorContext {
+    const { method, url, status, code, requestId, bodyExcerpt } = this;
+    return { method, url, status, code, requestId, bodyExcerpt };
+  }
+
   /** The context fields, for structured logs. */
   toJSON(): ErrorContext & { name: string; message: string } {
-    const { method, url, status, code, requestId, bodyExcerpt } = this;
-    return { name: this.name, message: this.message, method, url, status, code, requestId, bodyExcerpt };
+    return { name: this.name, message: this.message, ...this.context };
   }
 }

@@ -181,10 +181,7 @@ export abstract class BaseIdentity {
   protected failed(error: unknown, who: string): never {
     if (error instanceof AuthenticationFailed) {
       throw new AuthenticationFailed(`the identity service at ${this.authEndpoint} refused the credentials of ${who}`, {
-        method: error.method,
-        url: error.url,
-        status: error.status,
-        requestId: error.requestId,
+        ...error.context,
         cause: error,
       });
     }

@@ -599,10 +599,7 @@ export class CloudFiles extends ServiceClient {
           continue;
         }
         throw new Conflict(`Container '${cname}' is not empty; pass { delObjects: true } to delete its objects too`, {
-          method: error.method,
-          url: error.url,
-          status: error.status,
-          requestId: error.requestId,
+          ...error.context,
           cause: error,
         });
       }
@@ -1605,10 +1602,7 @@ function uploadFailed(label: string, error: unknown): UploadFailed {
   let cause = error;
   if (error instanceof NimbusError && error.status === 422) {
     cause = new ChecksumMismatch(`${label}: the server computed a different MD5 than the ETag sent (422)`, {
-      method: error.method,
-      url: error.url,
-      status: 422,
-      requestId: error.requestId,
+      ...error.context,
       cause: error,
     });
   }

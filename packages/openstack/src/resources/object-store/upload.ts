@@ -446,10 +446,7 @@ export async function deleteQuietly(ctx: SwiftContext, paths: readonly string[])
 function checksumError(error: unknown, label: string): unknown {
   if (error instanceof NimbusError && error.status === 422) {
     return new ChecksumMismatch(`${label}: the server computed a different MD5 than the file's (422)`, {
-      method: error.method,
-      url: error.url,
-      status: error.status,
-      requestId: error.requestId,
+      ...error.context,
       cause: error,
     });
   }
