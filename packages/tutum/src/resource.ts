@@ -332,7 +332,8 @@ export abstract class Resource<N extends ResourceName = ResourceName> {
       path: uri,
       signal: options.signal,
     });
-    if (!isObject(result.body)) return false;
+    // false means "unsaved changes" (waitFor relies on it): an answer that is not an object is an error.
+    if (!isObject(result.body)) throw new TutumParseError(`GET ${uri}: the answer is not an object`);
     load(this, result.body, result.headers, true);
     return true;
   }

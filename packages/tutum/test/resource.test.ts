@@ -155,6 +155,15 @@ describe("create and save", () => {
 });
 
 describe("refresh, delete, actions", () => {
+  it("refresh() with an answer that is not an object throws TutumParseError (not a silent false)", async () => {
+    api.handler = () => ({ body: appJson() });
+    const app = await tutum.Application.fetch(UUID);
+    api.handler = () => ({ body: [1, 2] });
+    const err = await app.refresh().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TutumParseError);
+    expect((err as Error).message).toContain(`GET /api/v1/application/${UUID}/: the answer is not an object`);
+  });
+
   it("refresh() refuses (false, nothing sent) with unsaved changes, and reloads with force", async () => {
     api.handler = () => ({ body: appJson() });
     const app = await tutum.Application.fetch(UUID);
