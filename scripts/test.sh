@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs (pnpm, packages, and as root the Debian packages),
 # builds, then runs type checks, lint, formatting, the unit and integration tests of every package,
-# and the packaging test. Exits non-zero on the first failing stage.
+# and the packaging test. Set-up, build, type checks and lint stop at the first failure; the test,
+# packaging and versioning stages all run, and the script exits non-zero if any of them failed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$NIMBUS_ROOT"

@@ -96,7 +96,7 @@ describe("PagedList", () => {
       items: [cursor ? "again" : "first"],
       next: new URL("http://h/page?marker=x"),
     }));
-    await expect(new PagedList(fetchPage).all()).rejects.toThrow(/page cursor "http:\/\/h\/page\?marker=x" twice/);
+    await expect(new PagedList(fetchPage).all()).rejects.toThrow(/page cursor "http:\/\/h\/page\?… twice/);
     expect(fetchPage).toHaveBeenCalledTimes(2);
   });
 

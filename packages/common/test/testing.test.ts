@@ -1,13 +1,20 @@
-import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { describe, expect, it } from "@jest/globals";
-import { ConfigError, TimeoutError } from "../src/index.js";
+import { ConfigError, ConnectionError, TimeoutError } from "../src/index.js";
 import { ManagedProcess, ensureDebianPackages, freePort } from "../src/testing/index.js";
 
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  // A zombie has ended; it only waits for its new parent (init) to reap it.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
@@ -25,17 +32,42 @@ describe("testing helpers", () => {
     const port = await freePort();
     // A child that starts a grandchild: stop() must end the whole process group.
     const script = `
-      require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "inherit" });
-      require("http").createServer((q, s) => s.end("up")).listen(${port}, "127.0.0.1", () => console.log("listening"));`;
+      const grandchild = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "inherit" });
+      require("http").createServer((q, s) => s.end(String(grandchild.pid))).listen(${port}, "127.0.0.1", () => console.log("listening"));`;
     const server = new ManagedProcess({ name: "echo", command: process.execPath, args: ["-e", script] });
     await server.waitUntilReady(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, 10_000);
     expect(server.output()).toContain("listening");
+    const grandchild = Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
+    expect(alive(grandchild)).toBe(true);
     const { pid, dir } = server;
     expect(existsSync(dir)).toBe(true);
     await server.stop();
     expect(alive(pid!)).toBe(false);
+    // The grandchild is not ours to wait for: give the group's SIGTERM a moment to reach it.
+    for (let i = 0; i < 50 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(grandchild)).toBe(false);
     expect(existsSync(dir)).toBe(false);
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it("stops its servers when this process is interrupted (Ctrl-C)", async () => {
+    // The built package in a node process of its own, as a user's test run or the demo would use it.
+    const script = `
+      import { ManagedProcess } from "@nimbus-sdk/common/testing";
+      const server = new ManagedProcess({ name: "sleeper", command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"] });
+      console.log(server.pid);
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const [line] = (await once(child.stdout!, "data")) as [Buffer];
+    const pid = Number(line.toString().trim());
+    expect(alive(pid)).toBe(true);
+    child.kill("SIGINT");
+    const [, signal] = (await once(child, "exit")) as [number | null, string | null];
+    expect(signal).toBe("SIGINT");
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
   });
 
   it("reports a server that dies while starting with its output", async () => {
@@ -44,9 +76,9 @@ describe("testing helpers", () => {
       command: process.execPath,
       args: ["-e", 'console.error("bad config line 3"); process.exit(2)'],
     });
-    await expect(server.waitUntilReady(async () => false, 10_000)).rejects.toThrow(
-      /crash exited while starting:\n.*bad config line 3/,
-    );
+    const error = await server.waitUntilReady(async () => false, 10_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/crash exited while starting:\n.*bad config line 3/);
     await server.stop();
   });
 

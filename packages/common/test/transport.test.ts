@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import {
   AbortError,
@@ -213,11 +214,15 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
     const server = await startHttpServer((_req, res) => res.end());
     const url = server.url;
     await server.close();
-    const error = await transport({ retry: { ...FAST_RETRY, limit: 2 } })
+    const logger = capture();
+    const error = await transport({ retry: { ...FAST_RETRY, limit: 2 }, debug: true, logger })
       .request({ method: "POST", url, body: "x" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain("ECONNREFUSED");
+    // Three attempts: the first and two retries.
+    expect(logger.lines.filter((line) => line.startsWith("-> POST"))).toHaveLength(3);
+    expect(logger.lines.filter((line) => line.startsWith("retrying POST"))).toHaveLength(2);
   });
 
   it("replays a stream body only when given as a factory", async () => {
@@ -298,6 +303,50 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
     expect(reauths).toBe(2);
   });
 
+  it("lets one caller give up during a shared re-authentication without failing the others", async () => {
+    let valid = "old";
+    const server = await serve((req, res) => {
+      res.statusCode = req.headers["x-auth-token"] === valid ? 200 : 401;
+      res.end(String(res.statusCode));
+    });
+    let token = "stale";
+    const auth: AuthStep = {
+      authorize: (request) => {
+        request.headers["x-auth-token"] = token;
+      },
+      reauthenticate: async () => {
+        await new Promise((r) => setTimeout(r, 150));
+        token = valid = "fresh";
+        return true;
+      },
+    };
+    const t = transport({ auth });
+    const controller = new AbortController();
+    const impatient = t.request({ url: server.url, signal: controller.signal }).catch((e: unknown) => e);
+    const patient = t.request({ url: server.url }).then((r) => r.text());
+    setTimeout(() => controller.abort(), 50);
+    expect(await impatient).toBeInstanceOf(AbortError);
+    expect(await patient).toBe("200");
+  });
+
+  it("turns a failing re-authentication into a NimbusError", async () => {
+    const server = await serve((_req, res) => {
+      res.statusCode = 401;
+      res.end();
+    });
+    const t = transport({
+      auth: {
+        authorize: () => undefined,
+        reauthenticate: async () => {
+          throw new TypeError("identity service unreachable");
+        },
+      },
+    });
+    const error = await t.request({ url: server.url }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NimbusError);
+    expect((error as Error).message).toContain("re-authentication failed: identity service unreachable");
+  });
+
   it("throws the 401 when the auth step cannot renew", async () => {
     const server = await serve((_req, res) => {
       res.statusCode = 401;
@@ -347,12 +396,34 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
   });
 
   it("reports a body that is not JSON as ParseError with an excerpt", async () => {
-    const server = await serve((_req, res) => res.end("<html>proxy error</html>"));
+    const server = await serve((_req, res) => res.end("<html><h1>proxy error</h1></html>"));
     const error = await transport()
       .json({ url: server.url })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).bodyExcerpt).toContain("proxy error");
+  });
+
+  it("keeps a secret in a body that is not JSON out of the ParseError, its excerpt and its cause", async () => {
+    const bodies: [string, string][] = [
+      ["text/plain", "gAAAAA-TOKEN-SECRET"],
+      ["application/json", '{"token": {"id": "TOKEN-SECRET"'],
+      ["text/html", "<html><input name=password value=FORM-SECRET></html>"],
+    ];
+    const server = await serve((req, res) => {
+      const [type, body] = bodies[Number(req.url!.slice(1))]!;
+      res.setHeader("content-type", type);
+      res.end(body);
+    });
+    for (const index of bodies.keys()) {
+      const error = await transport()
+        .json({ url: `${server.url}/${index}` })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as Error).message).toContain("the response is not valid JSON");
+      expect(inspect(error, { depth: 5 })).not.toMatch(/SECRET/);
+      expect(JSON.stringify(error)).not.toMatch(/SECRET/);
+    }
   });
 
   it("rejects a relative URL without a base URL before sending", async () => {

@@ -83,6 +83,7 @@ export class Context {
   readonly settings: PyraxSettings;
   readonly #options: ContextOptions;
   #identity?: BaseIdentity;
+  #identityEndpoint?: string;
   #dispatcher?: Dispatcher;
   readonly #clients = new Map<string, ServiceClient>();
 
@@ -94,15 +95,20 @@ export class Context {
   /** The identity: who is logged in, the token, its expiry and the catalog. */
   get identity(): BaseIdentity {
     const type = this.#options.identityType ?? this.settings.get("identity_type");
-    if (!this.#identity || this.#identity.identityType !== type) {
-      this.#dropClients();
-      this.#identity = createIdentity(type, {
-        authEndpoint: this.settings.get("auth_endpoint") ?? "",
+    const authEndpoint = this.settings.get("auth_endpoint") ?? "";
+    // A new environment or auth_endpoint setting means another identity service, as a new type does.
+    if (!this.#identity || this.#identity.identityType !== type || this.#identityEndpoint !== authEndpoint) {
+      const identity = createIdentity(type, {
+        authEndpoint,
         dispatcher: this.dispatcher,
         debug: this.settings.get("debug"),
         logger: this.#options.logger,
         userAgentPrefix: this.settings.get("custom_user_agent"),
       });
+      this.#dropClients();
+      void this.#identity?.close().catch(() => undefined);
+      this.#identity = identity;
+      this.#identityEndpoint = authEndpoint;
     }
     return this.#identity;
   }

@@ -112,6 +112,39 @@ describe("the pyrax module object (Rackspace flows, against the v2.0 fake)", () 
     await pyrax.close();
   });
 
+  it("authenticates against the new auth_endpoint after setEnvironment or setSetting", async () => {
+    // Two environments of the same identity type: only the endpoint differs.
+    const pyrax = moduleWith(
+      `[default]\nidentity_type = rackspace\nauth_endpoint = http://127.0.0.1:1/v2.0/\n\n` +
+        `[fake]\nidentity_type = rackspace\nauth_endpoint = ${fake.url}/v2.0/\n`,
+    );
+    expect(pyrax.identity.authEndpoint).toBe("http://127.0.0.1:1/v2.0/");
+    pyrax.setEnvironment("fake");
+    expect(pyrax.identity.authEndpoint).toBe(`${fake.url}/v2.0/`);
+    await pyrax.setCredentials(FAKE_USER.username, FAKE_USER.apiKey);
+    expect(pyrax.identity.authenticated).toBe(true);
+    pyrax.setSetting("auth_endpoint", "http://127.0.0.1:2/v2.0/");
+    expect(pyrax.identity.authEndpoint).toBe("http://127.0.0.1:2/v2.0/");
+    await pyrax.close();
+  });
+
+  it("prints HTTP traffic with setHttpDebug, never the API key, password or token", async () => {
+    const lines: string[] = [];
+    const capture: Logger = { ...quiet, debug: (message: string) => void lines.push(message) };
+    const configPath = join(dir, `pyrax-debug.cfg`);
+    writeFileSync(configPath, RACKSPACE_CFG());
+    const pyrax = new Pyrax({ configPath, env: {}, logger: capture });
+    pyrax.setHttpDebug(true);
+    await pyrax.setCredentials(FAKE_USER.username, FAKE_USER.apiKey);
+    await pyrax.setCredentials(FAKE_USER.username, undefined, { password: FAKE_USER.password });
+    const output = lines.join("\n");
+    expect(output).toContain("/v2.0/tokens");
+    expect(output).not.toContain(FAKE_USER.apiKey);
+    expect(output).not.toContain(FAKE_USER.password);
+    for (const token of fake.issued) expect(output).not.toContain(token);
+    await pyrax.close();
+  });
+
   it("reads a [rackspace_cloud] credential file, and names a missing or broken one", async () => {
     const pyrax = moduleWith(RACKSPACE_CFG());
     const creds = join(dir, "rax_creds");

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { NimbusError, ParseError } from "../errors/index.js";
+import { Redactor } from "../logging/redact.js";
 import type { SentResponse } from "./senders.js";
 
 /** Largest body `text()`, `json()` and `bytes()` read by default (256 MiB); `stream()` has no limit. */
@@ -13,6 +14,8 @@ export interface ResponseContext {
   maxBodyBytes: number;
   /** Called with the body text once it is read, for debug logging. */
   onBody?: (text: string) => void;
+  /** Redacts the excerpt of a body that does not parse (default: the default allow-list). */
+  redactor?: Redactor;
 }
 
 /** A successful answer. Read the body once, by one of `text`, `json`, `bytes`, `stream` or `dump`. */
@@ -72,14 +75,16 @@ export class NimbusResponse {
     try {
       return JSON.parse(text) as T;
     } catch (cause) {
-      const { method, url, requestId } = this.#context;
-      throw new ParseError(`${method} ${url}: the response is not valid JSON (${(cause as Error).message})`, {
+      const { method, url, requestId, redactor = new Redactor() } = this.#context;
+      // V8 quotes the start of the text in its message ("gAAAA…" is not valid JSON): keep only the why.
+      const why = withoutQuotedText((cause as Error).message);
+      throw new ParseError(`${method} ${url}: the response is not valid JSON (${why})`, {
         method,
         url,
         status: this.status,
         requestId,
-        bodyExcerpt: text.slice(0, 200),
-        cause,
+        bodyExcerpt: redactor.body(text, this.headers["content-type"], 200),
+        cause: new SyntaxError(why),
       });
     }
   }
@@ -105,4 +110,8 @@ export class NimbusResponse {
         .once("error", () => resolve());
     });
   }
+}
+
+function withoutQuotedText(message: string): string {
+  return message.replace(/,?\s*"[\s\S]*"(\.\.\.)? is not valid JSON\s*$/, "") || "invalid JSON";
 }

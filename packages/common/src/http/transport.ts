@@ -228,6 +228,7 @@ export class Transport {
         url: safeUrl,
         requestId,
         maxBodyBytes: this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        redactor: this.redactor,
         onBody: this.#debug
           ? (text) => this.#logger.debug(`<- body ${this.redactor.body(text, contentType)}`)
           : undefined,
@@ -282,11 +283,26 @@ export class Transport {
     return url;
   }
 
+  // One re-authentication serves every request that got a 401 meanwhile. It runs without any one
+  // caller's signal (one caller giving up must not fail the others); each caller waits with its own.
   async #reauthenticate(signal?: AbortSignal): Promise<boolean> {
-    this.#reauthentication ??= this.#options.auth!.reauthenticate!({ signal }).finally(() => {
-      this.#reauthentication = undefined;
+    this.#reauthentication ??= Promise.resolve()
+      .then(() => this.#options.auth!.reauthenticate!({}))
+      .catch((cause: unknown) => {
+        if (cause instanceof NimbusError) throw cause;
+        throw new NimbusError(`re-authentication failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      })
+      .finally(() => {
+        this.#reauthentication = undefined;
+      });
+    if (!signal) return this.#reauthentication;
+    const shared = this.#reauthentication;
+    return new Promise<boolean>((resolve, reject) => {
+      const onAbort = () => reject(new AbortError("cancelled while re-authenticating", { cause: signal.reason }));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
-    return this.#reauthentication;
   }
 
   async #wait(ms: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {

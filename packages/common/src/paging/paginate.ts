@@ -27,7 +27,7 @@ export class PagedList<T, C> implements AsyncIterable<T> {
   async *pages(): AsyncGenerator<readonly T[]> {
     let cursor: C | undefined;
     const seen = new Set<string>();
-    do {
+    for (;;) {
       if (this.#signal?.aborted) throw new AbortError("the listing was cancelled", { cause: this.#signal.reason });
       const page = await this.#fetchPage(cursor, { signal: this.#signal });
       yield page.items;
@@ -37,10 +37,12 @@ export class PagedList<T, C> implements AsyncIterable<T> {
       // quietly would hide that the listing is incomplete.
       const key = typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor);
       if (seen.has(key)) {
-        throw new NimbusError(`the server returned the page cursor ${key} twice; the listing cannot go on`);
+        // A next-link's query may be signed: only its path is named.
+        const shown = key.replace(/\?.*$/, "?…");
+        throw new NimbusError(`the server returned the page cursor ${shown} twice; the listing cannot go on`);
       }
       seen.add(key);
-    } while (cursor !== undefined);
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {

@@ -3,7 +3,7 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { TimeoutError } from "../errors/index.js";
+import { ConnectionError, TimeoutError } from "../errors/index.js";
 
 export interface ManagedProcessOptions {
   /** Name for messages and the temp directory. */
@@ -50,9 +50,18 @@ export class ManagedProcess {
     running.add(this);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
-      process.once("exit", () => {
+      const killAll = () => {
         for (const p of running) p.#kill("SIGKILL");
-      });
+      };
+      process.once("exit", killAll);
+      // Node does not emit "exit" on a signal, and a detached child does not get the terminal's
+      // Ctrl-C: stop the servers, then die of the signal as if nobody had listened.
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        process.once(signal, () => {
+          killAll();
+          if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+        });
+      }
     }
   }
 
@@ -77,7 +86,7 @@ export class ManagedProcess {
   async waitUntilReady(probe: () => Promise<boolean>, timeout = 30_000): Promise<void> {
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
-      if (this.#exited) throw new Error(`${this.name} exited while starting:\n${this.output()}`);
+      if (this.#exited) throw new ConnectionError(`${this.name} exited while starting:\n${this.output()}`);
       if (await probe().catch(() => false)) return;
       await sleep(100);
     }

@@ -3,6 +3,7 @@
 // five, HTML's fixed table) and character references are decoded, and size and nesting depth are capped.
 import { XMLBuilder, XMLParser, XMLValidator, type X2jOptions, type XmlBuilderOptions } from "fast-xml-parser";
 import { ParseError } from "../errors/index.js";
+import { Redactor } from "../logging/redact.js";
 
 export interface XmlParseOptions {
   /** Largest document accepted, in bytes (default 64 MiB). */
@@ -24,6 +25,7 @@ export const XML_ATTRIBUTE_PREFIX = "@";
 export const XML_TEXT_KEY = "#text";
 
 const DTD = /<!DOCTYPE/i;
+const EXCERPT_REDACTOR = new Redactor();
 
 export class SafeXmlParser {
   readonly #parser: XMLParser;
@@ -64,7 +66,8 @@ export class SafeXmlParser {
       throw new ParseError(`the XML document is ${size} bytes, more than the ${this.#maxBytes}-byte limit`);
     }
     const text = typeof xml === "string" ? xml : xml.toString("utf8");
-    const excerpt = () => text.slice(0, 200);
+    // The document may hold credentials (a login reply, an XML-RPC session): the excerpt is redacted.
+    const excerpt = () => EXCERPT_REDACTOR.body(text, "application/xml", 200);
     if (DTD.test(text)) {
       throw new ParseError("the XML document has a DTD (<!DOCTYPE>), which is refused for safety", {
         bodyExcerpt: excerpt(),
