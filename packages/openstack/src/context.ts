@@ -85,22 +85,33 @@ export class Context {
   #identity?: BaseIdentity;
   #identityEndpoint?: string;
   #dispatcher?: Dispatcher;
+  #dispatcherTls?: string;
+  #identityDispatcher?: Dispatcher;
+  #ca?: string;
   readonly #clients = new Map<string, ServiceClient>();
 
   constructor(settings: PyraxSettings, options: ContextOptions = {}) {
     this.settings = settings;
     this.#options = options;
+    this.#ca = options.ca;
   }
 
   /** The identity: who is logged in, the token, its expiry and the catalog. */
   get identity(): BaseIdentity {
     const type = this.#options.identityType ?? this.settings.get("identity_type");
     const authEndpoint = this.settings.get("auth_endpoint") ?? "";
-    // A new environment or auth_endpoint setting means another identity service, as a new type does.
-    if (!this.#identity || this.#identity.identityType !== type || this.#identityEndpoint !== authEndpoint) {
+    const dispatcher = this.dispatcher;
+    // A new environment, auth_endpoint or TLS setting means another identity service (or another
+    // way to reach it), as a new type does: the next call logs in afresh.
+    if (
+      !this.#identity ||
+      this.#identity.identityType !== type ||
+      this.#identityEndpoint !== authEndpoint ||
+      this.#identityDispatcher !== dispatcher
+    ) {
       const identity = createIdentity(type, {
         authEndpoint,
-        dispatcher: this.dispatcher,
+        dispatcher,
         debug: this.settings.get("debug"),
         logger: this.#options.logger,
         userAgentPrefix: this.settings.get("custom_user_agent"),
@@ -109,14 +120,28 @@ export class Context {
       void this.#identity?.close().catch(() => undefined);
       this.#identity = identity;
       this.#identityEndpoint = authEndpoint;
+      this.#identityDispatcher = dispatcher;
     }
     return this.#identity;
   }
 
-  /** The connection pool every client of this context shares (TLS from verify_ssl and `ca`). */
+  /** The connection pool every client of this context shares; rebuilt when verify_ssl or the CA changes. */
   protected get dispatcher(): Dispatcher {
-    this.#dispatcher ??= createDispatcher({ tls: { verify: this.settings.get("verify_ssl"), ca: this.#options.ca } });
+    const tls = { verify: this.settings.get("verify_ssl"), ca: this.#ca };
+    const key = JSON.stringify(tls);
+    if (!this.#dispatcher || this.#dispatcherTls !== key) {
+      const previous = this.#dispatcher;
+      this.#dispatcher = createDispatcher({ tls });
+      this.#dispatcherTls = key;
+      this.#dropClients();
+      void previous?.close().catch(() => undefined);
+    }
     return this.#dispatcher;
+  }
+
+  /** Trust this CA (PEM text or a file path) from now on, besides verify_ssl; the next call logs in afresh. */
+  setCa(ca: string | undefined): void {
+    this.#ca = ca;
   }
 
   /** Regions the catalog lists (after authentication). */

@@ -139,6 +139,7 @@ export class Pyrax extends Context {
     this.settings.set("auth_endpoint", cloud.authUrl);
     if (cloud.region) this.settings.set("region", cloud.region);
     if (cloud.verify !== undefined) this.settings.set("verify_ssl", cloud.verify);
+    if (cloud.cacert) this.setCa(cloud.cacert);
     if (cloud.interface === "internal") this.settings.set("use_servicenet", true);
     const { username, password, ...rest } = cloud.credentials;
     await this.setCredentials(username ?? "", password, { ...rest, ...options });

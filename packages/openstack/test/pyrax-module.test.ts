@@ -174,6 +174,30 @@ describe("the pyrax module object (Rackspace flows, against the v2.0 fake)", () 
     await pyrax.close();
   });
 
+  it("starts a new identity when verify_ssl or the CA changes, and uses clouds.yaml's cacert", async () => {
+    const pyrax = moduleWith(RACKSPACE_CFG());
+    await pyrax.setCredentials(FAKE_USER.username, FAKE_USER.apiKey);
+    const before = pyrax.identity;
+    pyrax.setSetting("verify_ssl", false);
+    expect(pyrax.identity).not.toBe(before);
+    expect(pyrax.identity.authenticated).toBe(false);
+    await pyrax.close();
+
+    const yaml = join(dir, "clouds-ca.yaml");
+    writeFileSync(
+      yaml,
+      `clouds:\n  private:\n    cacert: ${join(dir, "no-such-ca.pem")}\n    auth:\n      auth_url: ${fake.url}/v3\n` +
+        `      username: u\n      password: p\n      project_name: x\n`,
+    );
+    const fromYaml = new Pyrax({
+      configPath: join(dir, "none.cfg"),
+      env: { OS_CLIENT_CONFIG_FILE: yaml },
+      logger: quiet,
+    });
+    await expect(fromYaml.connectToCloud("private")).rejects.toThrow(/no-such-ca\.pem/);
+    await fromYaml.close();
+  });
+
   it("creates independent contexts with region attributes", async () => {
     const pyrax = moduleWith(RACKSPACE_CFG(), {
       keyring: memoryKeyring({ [`pyrax/${FAKE_USER.username}`]: FAKE_USER.apiKey }),
