@@ -144,6 +144,11 @@ export class Context {
     this.#ca = ca;
   }
 
+  /** Whether this context holds a token, without creating an identity to find out. */
+  get authenticated(): boolean {
+    return this.#identity?.authenticated === true;
+  }
+
   /** Regions the catalog lists (after authentication). */
   get regions(): string[] {
     return this.identity.regions;

@@ -151,7 +151,7 @@ export class Pyrax extends Context {
   }
 
   #defaultClient<S extends "objectStore" | "image">(service: S) {
-    if (!this.identity.authenticated || !this.identity.services[service]) return null;
+    if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }
 }

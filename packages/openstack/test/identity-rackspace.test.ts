@@ -148,6 +148,24 @@ describe("Rackspace and Keystone v2.0 identity (against a fake of the documented
     await Promise.all([store.close(), identity.close(), issuer.close()]);
   });
 
+  it("does not log back in when a background renewal ends after clearCredentials", async () => {
+    fake.setTokenLifetime(1000);
+    const identity = rax();
+    identity.setCredentials({ username: FAKE_USER.username, apiKey: FAKE_USER.apiKey });
+    await identity.authenticate();
+    fake.setTokenLifetime(24 * 3600_000);
+    await new Promise((r) => setTimeout(r, 850));
+    // Inside the renewal margin: this starts a renewal in the background, then the user logs out.
+    identity.authStep.authorize({ method: "GET", url: new URL(fake.url), headers: {} }, {});
+    identity.clearCredentials();
+    const issued = fake.issued.length;
+    for (let i = 0; i < 50 && fake.issued.length === issued; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.issued.length).toBe(issued + 1);
+    expect(identity.authenticated).toBe(false);
+    await identity.close();
+  });
+
   it("refuses to authenticate without credentials", async () => {
     const identity = rax();
     await expect(identity.authenticate()).rejects.toBeInstanceOf(NotAuthenticated);

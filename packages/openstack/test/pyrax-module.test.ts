@@ -53,6 +53,13 @@ describe("the pyrax module object (Rackspace flows, against the v2.0 fake)", () 
     `[default]\nidentity_type = rackspace\nauth_endpoint = ${fake.url}/v2.0/\nregion = ORD\n\n` +
     `[private]\nidentity_type = keystone\nauth_endpoint = http://127.0.0.1:1/v3\nregion = RegionOne\n`;
 
+  it("has no clients before authentication even without an auth_endpoint", async () => {
+    const pyrax = moduleWith("[default]\nidentity_type = keystone\n");
+    expect(pyrax.cloudfiles).toBeNull();
+    expect(pyrax.images).toBeNull();
+    await pyrax.close();
+  });
+
   it("has no clients before authentication, then the default region's", async () => {
     const pyrax = moduleWith(RACKSPACE_CFG());
     expect(pyrax.cloudfiles).toBeNull();

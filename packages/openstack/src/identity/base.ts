@@ -78,6 +78,8 @@ export abstract class BaseIdentity {
   #credentials: Credentials = {};
   #issued?: number;
   #renewal?: Promise<void>;
+  // Bumped by unauthenticate(): a renewal that started before must not log the user back in.
+  #generation = 0;
 
   constructor(options: IdentityOptions) {
     if (!options.authEndpoint)
@@ -133,6 +135,7 @@ export abstract class BaseIdentity {
 
   /** Forgets the token and catalog (pyrax's unauthenticate). */
   unauthenticate(): void {
+    this.#generation++;
     this.token = undefined;
     this.expires = undefined;
     this.services = {};
@@ -214,8 +217,11 @@ export abstract class BaseIdentity {
   }
 
   #renew(signal?: AbortSignal): Promise<void> {
+    const generation = this.#generation;
     this.#renewal ??= this.requestToken({ credentials: this.#credentials }, { signal })
-      .then((grant) => this.#accept(grant))
+      .then((grant) => {
+        if (generation === this.#generation) this.#accept(grant);
+      })
       .finally(() => {
         this.#renewal = undefined;
       });
