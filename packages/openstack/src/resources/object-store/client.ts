@@ -23,7 +23,6 @@ import {
   NoSuchContainer,
   NoSuchObject,
   notFoundAs,
-  UploadFailed,
 } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import * as cdn from "./cdn.js";
@@ -52,6 +51,7 @@ import {
   DEFAULT_SEGMENT_SIZE,
   DEFAULT_UPLOAD_CONCURRENCY,
   MAX_SEGMENT_SIZE,
+  uploadFailed,
   uploadFile as uploadLocalFile,
   type UploadProgress,
 } from "./upload.js";
@@ -1595,26 +1595,6 @@ function expectedMd5(response: NimbusResponse, verify: boolean | undefined): str
 
 function checksumMismatch(label: string, expected: string, actual: string): ChecksumMismatch {
   return new ChecksumMismatch(`${label}: the content's MD5 is ${actual} but its ETag is ${expected}`);
-}
-
-function uploadFailed(label: string, error: unknown): UploadFailed {
-  if (error instanceof UploadFailed) return error;
-  let cause = error;
-  if (error instanceof NimbusError && error.status === 422) {
-    cause = new ChecksumMismatch(`${label}: the server computed a different MD5 than the ETag sent (422)`, {
-      ...error.context,
-      cause: error,
-    });
-  }
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  const context = cause instanceof NimbusError ? cause : undefined;
-  return new UploadFailed(`Storing ${label} failed; no object was stored. Cause: ${reason}`, {
-    method: context?.method,
-    url: context?.url,
-    status: context?.status,
-    requestId: context?.requestId,
-    cause,
-  });
 }
 
 async function* verifyMd5(source: Readable, expected: string, label: string): AsyncGenerator<Buffer> {

@@ -242,7 +242,7 @@ async function singlePut(ctx: SwiftContext, request: UploadFileRequest, size: nu
     return { etag, segmentNames: [] };
   } catch (error) {
     if (error instanceof NoSuchContainer) throw error;
-    throw uploadFailed(container, obj, checksumError(error, `${container}/${obj}`), "");
+    throw uploadFailed(`${container}/${obj}`, error);
   }
 }
 
@@ -393,7 +393,7 @@ async function segmentedPut(
           : ""
         : `; ${left.length} segment(s) could not be deleted from '${segmentContainer}' (${left.slice(0, 3).join(", ")}${left.length > 3 ? ", …" : ""})`;
     if (error instanceof NoSuchContainer) throw error;
-    throw uploadFailed(container, obj, checksumError(error, `${container}/${obj}`), note);
+    throw uploadFailed(`${container}/${obj}`, error, note);
   }
 }
 
@@ -443,24 +443,23 @@ export async function deleteQuietly(ctx: SwiftContext, paths: readonly string[])
   return left;
 }
 
-function checksumError(error: unknown, label: string): unknown {
-  if (error instanceof NimbusError && error.status === 422) {
-    return new ChecksumMismatch(`${label}: the server computed a different MD5 than the file's (422)`, {
-      ...error.context,
-      cause: error,
-    });
-  }
-  return error;
-}
-
-function uploadFailed(container: string, obj: string, cause: unknown, note: string): UploadFailed {
+/**
+ * What a failed store or upload throws: UploadFailed naming the object, its cause inside (a 422 from
+ * Swift means the data did not match the ETag sent, so it becomes a ChecksumMismatch).
+ */
+export function uploadFailed(label: string, error: unknown, note = ""): UploadFailed {
+  if (error instanceof UploadFailed) return error;
+  const cause =
+    error instanceof NimbusError && error.status === 422
+      ? new ChecksumMismatch(`${label}: the server computed a different MD5 than the data sent (422)`, {
+          ...error.context,
+          cause: error,
+        })
+      : error;
   const reason = cause instanceof Error ? cause.message : String(cause);
-  const context = cause instanceof NimbusError ? cause : undefined;
-  return new UploadFailed(`Uploading ${container}/${obj} failed; no object was stored${note}. Cause: ${reason}`, {
-    method: context?.method,
-    url: context?.url,
-    status: context?.status,
-    requestId: context?.requestId,
+  const context = cause instanceof NimbusError ? cause.context : {};
+  return new UploadFailed(`Uploading ${label} failed; no object was stored${note}. Cause: ${reason}`, {
+    ...context,
     cause,
   });
 }
