@@ -34,13 +34,19 @@ export function isIdempotent(method: string): boolean {
 
 /** The network error code (`ECONNRESET` …) behind an error, looking through `cause` chains. */
 export function networkErrorCode(error: unknown): string | undefined {
+  return errorCodes(error).find((code) => NOT_SENT_CODES.has(code) || CONNECTION_LOST_CODES.has(code));
+}
+
+/** The string `code`s along an error's `cause` chain, outermost first (a cycle is walked once). */
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
   const seen = new Set<unknown>();
   for (let e = error; e && typeof e === "object" && !seen.has(e); e = (e as { cause?: unknown }).cause) {
     seen.add(e);
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (NOT_SENT_CODES.has(code) || CONNECTION_LOST_CODES.has(code))) return code;
+    if (typeof code === "string") codes.push(code);
   }
-  return undefined;
+  return codes;
 }
 
 export function isRetryableNetworkError(error: unknown, idempotent: boolean): boolean {

@@ -19,6 +19,7 @@ import { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./response.js";
 import {
   RETRY_STATUSES,
   backoffDelay,
+  errorCodes,
   isIdempotent,
   isRetryableNetworkError,
   networkErrorCode,
@@ -315,7 +316,7 @@ export class Transport {
 
   #networkError(cause: unknown, method: string, url: string, timeout: number, signal?: AbortSignal): NimbusError {
     if (signal?.aborted) return abortError(signal, method, url);
-    const code = errorCode(cause);
+    const code = errorCodes(cause)[0];
     const context = { method, url, code, cause };
     if (code && /TIMEOUT/.test(code) && code !== "UND_ERR_CONNECT_TIMEOUT") {
       return new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, context);
@@ -405,18 +406,6 @@ const TLS_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
   "CERT_UNTRUSTED",
 ]);
-
-function errorCode(error: unknown): string | undefined {
-  for (
-    let e = error, depth = 0;
-    e && typeof e === "object" && depth < 5;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-  }
-  return undefined;
-}
 
 function abortError(signal: AbortSignal, method: string, url: string): AbortError {
   return new AbortError(`${method} ${url}: cancelled`, { method, url, cause: signal.reason });
