@@ -1,0 +1,190 @@
+// The typed `one.<object>.<verb>(...)` layer over the generated method table: PyONE's names, the session
+// and transport left to the caller, every parameter checked before anything is sent.
+import { ValidationError } from "@nimbus-sdk/common";
+import {
+  methods,
+  type MethodMeta,
+  type MethodName,
+  type MethodParams,
+  type MethodResults,
+  type ObjectName,
+  type ObjectVerbs,
+  type ParamMeta,
+} from "./generated/methods.js";
+import type { XmlRpcValue } from "./xmlrpc/types.js";
+
+/** Per-call options, handed to the caller (the same shape as OneServer's). */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the caller's timeout for this call, in milliseconds. */
+  timeout?: number;
+}
+
+const CALL_OPTION_KEYS = new Set(["signal", "timeout"]);
+
+/** Anything that sends one XML-RPC call (OneServer does); it adds the session before `params`. */
+export interface RpcCaller {
+  call(method: string, params: readonly XmlRpcValue[], options?: CallOptions): Promise<unknown>;
+}
+
+export interface BindOptions {
+  /**
+   * Turns a dictionary given for a template parameter into what oned reads (attribute=value text or
+   * <TEMPLATE> XML). Without it the dictionary is passed to the caller unchanged.
+   */
+  castTemplate?: (value: { readonly [key: string]: unknown }, method: MethodName, param: ParamMeta) => XmlRpcValue;
+}
+
+/** The function for one method: its parameters after the session, then optionally `{ signal, timeout }`. */
+export type OneMethod<M extends MethodName> = (
+  ...args: [...MethodParams[M], options?: CallOptions]
+) => Promise<MethodResults[M]>;
+
+/** `one.vm.action`, `one.hostpool.info` ...: every method of oned by PyONE's attribute path. */
+export type OneMethods = {
+  readonly [O in ObjectName]: {
+    readonly [V in ObjectVerbs[O]]: OneMethod<`one.${O}.${V}` & MethodName>;
+  };
+};
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+const I8_MIN = -(2n ** 63n);
+const I8_MAX = 2n ** 63n - 1n;
+const MASK_MAX = 2n ** 64n - 1n;
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "string")
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "bigint") return `the BigInt ${value}n`;
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const isInt32 = (v: unknown): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX;
+
+function reject(method: string, param: ParamMeta, index: number, expected: string, value: unknown): never {
+  throw new ValidationError(
+    `${method}: parameter '${param.name}' (#${index + 1}) must be ${expected}, not ${describe(value)}`,
+    { field: param.name },
+  );
+}
+
+/** Checks one argument against its parameter and returns what goes on the wire. */
+function checkParam(
+  method: MethodName,
+  param: ParamMeta,
+  index: number,
+  value: unknown,
+  bind: BindOptions,
+): XmlRpcValue {
+  if (param.hexMask) {
+    // 64-bit ACL masks: oned reads a hex string; a BigInt is converted the way the Ruby OCA writes it.
+    if (typeof value === "bigint") {
+      if (value < 0n || value > MASK_MAX) reject(method, param, index, "a 64-bit mask (0 to 2^64-1)", value);
+      return value.toString(16);
+    }
+    if (typeof value === "string" && /^(0x)?[0-9a-f]+$/i.test(value)) return value;
+    return reject(method, param, index, "a hex string or a BigInt mask", value);
+  }
+  switch (param.type) {
+    case "int":
+      if (isInt32(value)) return value;
+      return reject(method, param, index, "a 32-bit integer (int)", value);
+    case "i8":
+      if (typeof value === "bigint") {
+        if (value >= I8_MIN && value <= I8_MAX) return value;
+        return reject(method, param, index, "a 64-bit integer (i8)", value);
+      }
+      // A BigInt so the codec writes <i8>.
+      if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+      return reject(method, param, index, "a 64-bit integer (i8) as a BigInt or a safe integer", value);
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      return reject(method, param, index, "a boolean", value);
+    case "array<int>":
+      if (Array.isArray(value) && value.every(isInt32)) return value;
+      return reject(method, param, index, "an array of 32-bit integers", value);
+    case "string":
+      if (typeof value === "string") return value;
+      if (param.template && isPlainObject(value)) {
+        // PyONE's cast2one raises on an empty dictionary too: oned would get an empty template.
+        if (Object.keys(value).length === 0) reject(method, param, index, "a non-empty template dictionary", value);
+        // Uncast, the dictionary goes out as a <struct> (which oned refuses): OneServer is expected to cast.
+        return bind.castTemplate ? bind.castTemplate(value, method, param) : (value as XmlRpcValue);
+      }
+      return reject(method, param, index, param.template ? "a string or a template dictionary" : "a string", value);
+  }
+}
+
+function isCallOptions(value: unknown): value is CallOptions {
+  return isPlainObject(value) && Object.keys(value).every((k) => CALL_OPTION_KEYS.has(k));
+}
+
+/**
+ * Splits `args` into the method's parameters and the trailing `{ signal }`, checks each parameter, and
+ * returns the parameters as they go on the wire (without the session). Throws a ValidationError naming the
+ * method and the parameter before anything is sent.
+ */
+export function prepareCall(
+  method: MethodName,
+  args: readonly unknown[],
+  bind: BindOptions = {},
+): { params: XmlRpcValue[]; options: CallOptions | undefined } {
+  const meta: MethodMeta = methods[method];
+  if (meta === undefined)
+    throw new ValidationError(`unknown OpenNebula method '${String(method)}'`, { field: "method" });
+  const declared = meta.params;
+  let given = [...args];
+  let options: CallOptions | undefined;
+  const last = given[given.length - 1];
+  const lastSlot = declared[given.length - 1];
+  // The options object comes after the parameters; in a parameter's slot it is only taken for options
+  // when that slot cannot hold an object.
+  if (given.length > 0 && isCallOptions(last) && (given.length > declared.length || !lastSlot?.template)) {
+    options = last;
+    given = given.slice(0, -1);
+  }
+  while (given.length > 0 && given[given.length - 1] === undefined) given.pop();
+  const required = declared.filter((p) => !p.optional).length;
+  if (given.length < required || given.length > declared.length) {
+    const names = declared.map((p) => (p.optional ? `${p.name}?` : p.name)).join(", ");
+    const count = required === declared.length ? `${required}` : `${required} to ${declared.length}`;
+    throw new ValidationError(
+      `${method} takes ${count} parameter${declared.length === 1 ? "" : "s"} (${names}) after the session, got ${given.length}`,
+      { field: declared[given.length]?.name ?? declared[declared.length - 1]?.name ?? "params" },
+    );
+  }
+  const params = given.map((value, i) => {
+    const param = declared[i] as ParamMeta;
+    if (value === undefined) reject(method, param, i, "given when a later parameter is", value);
+    return checkParam(method, param, i, value, bind);
+  });
+  return { params, options };
+}
+
+/** Builds `one.<object>.<verb>(...)` over a caller, PyONE's way: `one.vm.action("terminate", 0)`. */
+export function bindMethods(caller: RpcCaller, bind: BindOptions = {}): OneMethods {
+  const namespace: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const name of Object.keys(methods) as MethodName[]) {
+    const meta: MethodMeta = methods[name];
+    const verbs = (namespace[meta.object] ??= {});
+    verbs[meta.verb] = async (...args: unknown[]) => {
+      const { params, options } = prepareCall(name, args, bind);
+      return caller.call(name, params, options);
+    };
+  }
+  for (const verbs of Object.values(namespace)) Object.freeze(verbs);
+  return Object.freeze(namespace) as unknown as OneMethods;
+}

@@ -1,0 +1,233 @@
+// OneServer, PyONE's entry object: one XML-RPC endpoint and one session. `call` is the wire layer the
+// generated `one.<object>.<verb>` methods build on: it puts the session first, posts the methodCall
+// through common's Transport, and turns oned's answer array into the value or a typed error.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ConfigError,
+  NimbusError,
+  ParseError,
+  Transport,
+  userHome,
+  expandHome,
+  type Logger,
+  type ProxyOptions,
+  type RetryOptions,
+  type TransportOptions,
+} from "@nimbus-sdk/common";
+import { ResponseTooLargeError, XmlRpcFault, oneResult, withoutSession } from "./errors.js";
+import { bindMethods, type OneMethods } from "./methods.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, decodeMethodResponse } from "./xmlrpc/decode.js";
+import { encodeMethodCall } from "./xmlrpc/encode.js";
+import type { XmlRpcValue } from "./xmlrpc/types.js";
+
+/** oned's default endpoint, as the CLI and the Ruby OCA use it. */
+export const DEFAULT_ENDPOINT = "http://localhost:2633/RPC2";
+
+export interface OneServerOptions {
+  /** `user:password` or `user:token`. Default: the first line of the file `ONE_AUTH` names, else ~/.one/one_auth. */
+  session?: string;
+  /** ms allowed for the response headers, and between two chunks of the body (default 60 000). */
+  timeout?: number;
+  /** PyONE's `https_verify`: false turns certificate checks off (insecure); a string is a CA file path. */
+  httpsVerify?: boolean | string;
+  /** CA certificate(s) to trust: PEM text or a file path. */
+  ca?: string;
+  /** Cancels every call of this server (combined with each call's own signal). */
+  signal?: AbortSignal;
+  /** Largest response read into memory, in bytes (default 256 MiB); page through big pools instead. */
+  maxResponseBytes?: number;
+  /** Log each request and response, redacted (default: `NIMBUS_DEBUG`). The session never appears. */
+  debug?: boolean;
+  logger?: Logger;
+  proxy?: ProxyOptions | false;
+  retry?: RetryOptions;
+  /** Put before the SDK's own User-Agent. */
+  userAgentPrefix?: string;
+  /** A connection pool to share. */
+  dispatcher?: TransportOptions["dispatcher"];
+  /** Where ONE_XMLRPC and ONE_AUTH are read from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the server's timeout for this call, e.g. for a large pool. */
+  timeout?: number;
+}
+
+/**
+ * Names in XML-RPC bodies whose values may be logged, on top of common's (which already shows
+ * `methodName` and the integer and boolean scalars). Strings stay hidden, the session among them.
+ */
+export const OPENNEBULA_SAFE_NAMES = {
+  headers: [] as string[],
+  queryParams: [] as string[],
+  bodyKeys: ["faultCode", "faultString", "methodResponse", "params", "param", "fault"],
+};
+
+/** The endpoint as the CLI finds it: `ONE_XMLRPC`, else ~/.one/one_endpoint, else localhost:2633. */
+export function defaultEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env["ONE_XMLRPC"]?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    const fromFile = readFileSync(join(userHome(), ".one", "one_endpoint"), "utf8").trim();
+    if (fromFile) return fromFile;
+  } catch {
+    // no endpoint file: the default applies
+  }
+  return DEFAULT_ENDPOINT;
+}
+
+/** The session as the CLI finds it: the first line of the file `ONE_AUTH` names, else ~/.one/one_auth. */
+export function defaultSession(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env["ONE_AUTH"]?.trim() ? expandHome(env["ONE_AUTH"].trim()) : join(userHome(), ".one", "one_auth");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ConfigError(
+      `no OpenNebula session: pass { session: "user:password" }, or put user:password in ${path} ` +
+        `(or in the file ONE_AUTH names); ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      { cause },
+    );
+  }
+  const line = text
+    .split(/\r?\n/)
+    .find((l) => l.trim())
+    ?.trim();
+  if (!line || !line.includes(":")) {
+    throw new ConfigError(`${path} should hold user:password on its first line`);
+  }
+  return line;
+}
+
+// `one.vm.info(…)` etc. are the generated methods, bound in the constructor (see methods.ts).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface OneServer extends OneMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class OneServer {
+  /** The XML-RPC endpoint, e.g. http://one:2633/RPC2. */
+  readonly endpoint: string;
+  readonly #session: string;
+  readonly #transport: Transport;
+  readonly #signal?: AbortSignal;
+  readonly #maxResponseBytes: number;
+
+  constructor(endpoint?: string | URL, options: OneServerOptions = {}) {
+    const env = options.env ?? process.env;
+    this.endpoint = String(endpoint ?? defaultEndpoint(env));
+    try {
+      new URL(this.endpoint);
+    } catch (cause) {
+      throw new ConfigError(`the OpenNebula endpoint "${this.endpoint}" is not a URL (e.g. ${DEFAULT_ENDPOINT})`, {
+        cause,
+      });
+    }
+    this.#session = options.session ?? defaultSession(env);
+    this.#signal = options.signal;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const { httpsVerify } = options;
+    this.#transport = new Transport({
+      userAgent: { package: PACKAGE_NAME, version: PACKAGE_VERSION, prefix: options.userAgentPrefix },
+      timeout: options.timeout,
+      tls: {
+        verify: httpsVerify !== false,
+        ca: typeof httpsVerify === "string" ? httpsVerify : options.ca,
+      },
+      headers: { "content-type": "text/xml", accept: "text/xml" },
+      redaction: OPENNEBULA_SAFE_NAMES,
+      maxBodyBytes: this.#maxResponseBytes,
+      debug: options.debug,
+      logger: options.logger,
+      proxy: options.proxy,
+      retry: options.retry,
+      dispatcher: options.dispatcher,
+    });
+    Object.assign(this, bindMethods(this));
+  }
+
+  /** Whether requests and responses are logged (redacted). */
+  get debug(): boolean {
+    return this.#transport.debug;
+  }
+
+  set debug(on: boolean) {
+    this.#transport.debug = on;
+  }
+
+  /**
+   * Calls `method` (the full name, e.g. "one.vm.info") with the session prepended to `params`;
+   * resolves to the answer's value (index 1 of `[true, value, 0]`) or throws the OneException
+   * subclass for oned's error code, an XmlRpcFault, or a ParseError for a body that is not XML-RPC.
+   */
+  async call<T = XmlRpcValue>(
+    method: string,
+    params: readonly XmlRpcValue[] = [],
+    options: CallOptions = {},
+  ): Promise<T> {
+    const body = encodeMethodCall(method, [this.#session, ...params]);
+    const signal =
+      this.#signal && options.signal
+        ? AbortSignal.any([this.#signal, options.signal])
+        : (options.signal ?? this.#signal);
+    const response = await this.#transport.request({
+      method: "POST",
+      url: this.endpoint,
+      body,
+      signal,
+      timeout: options.timeout,
+    });
+    const url = this.#transport.redactor.url(this.endpoint);
+    const context = { method, url, requestId: response.requestId };
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (error instanceof NimbusError && error.name === "NimbusError" && /-byte limit/.test(error.message)) {
+        throw new ResponseTooLargeError(
+          `${method}: the response is larger than the ${this.#maxResponseBytes}-byte limit (maxResponseBytes); ` +
+            `page through large pools (start, end < -1) or raise the limit`,
+          { ...context, limit: this.#maxResponseBytes, cause: error },
+        );
+      }
+      throw error;
+    }
+    let answer: XmlRpcValue;
+    try {
+      answer = decodeMethodResponse(text, { maxBytes: this.#maxResponseBytes });
+    } catch (error) {
+      if (error instanceof XmlRpcFault) {
+        throw new XmlRpcFault(error.faultCode, withoutSession(error.faultString, this.#session), context);
+      }
+      if (error instanceof ParseError) {
+        throw new ParseError(`${method} ${url}: ${withoutSession(error.message, this.#session)}`, {
+          ...context,
+          bodyExcerpt: error.bodyExcerpt,
+          cause: error,
+        });
+      }
+      if (error instanceof ResponseTooLargeError) {
+        throw new ResponseTooLargeError(`${method}: ${error.message}`, {
+          ...context,
+          limit: error.limit,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    return oneResult(answer, { ...context, session: this.#session }) as T;
+  }
+
+  /** Closes the connections (unless the pool is shared). */
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  /** Never shows the session. */
+  toJSON(): { endpoint: string } {
+    return { endpoint: this.#transport.redactor.url(this.endpoint) };
+  }
+}

@@ -1,0 +1,421 @@
+// XML-RPC decoding with a small scanner of its own rather than a general XML parser: XML-RPC is a
+// fixed, shallow grammar, string values must keep their whitespace exactly (a general preset trims
+// it), and oned's pool documents arrive as one huge <string> that should be sliced once, not walked.
+// Safety as in common's XML preset: a DTD is refused (so no entity can expand), only XML's five
+// entities and character references are decoded, size and depth are capped.
+import { ParseError, Redactor } from "@nimbus-sdk/common";
+import { ResponseTooLargeError, XmlRpcFault } from "../errors.js";
+import type { XmlRpcMethodCall, XmlRpcStruct, XmlRpcValue } from "./types.js";
+
+export interface XmlRpcDecodeOptions {
+  /** Largest document accepted, in bytes (default 256 MiB). */
+  maxBytes?: number;
+  /** Deepest nesting of arrays and structs accepted (default 64). */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_DEPTH = 64;
+const EXCERPT = new Redactor();
+
+const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
+type Tag = { name: string; kind: "open" | "close" | "empty"; at: number };
+
+class Scanner {
+  pos = 0;
+  depth = 0;
+  constructor(
+    readonly text: string,
+    readonly what: string,
+    readonly maxDepth: number,
+  ) {}
+
+  fail(problem: string, at = this.pos): never {
+    const truncated = at >= this.text.length;
+    const where = truncated ? "the document ends too early (truncated?)" : `at offset ${at}`;
+    throw new ParseError(`${this.what}: ${problem}; ${where}`, {
+      bodyExcerpt: EXCERPT.body(this.text.slice(0, 2000), "text/xml", 200),
+    });
+  }
+
+  /** Skips whitespace, comments and processing instructions (the XML declaration among them). */
+  skipMisc(): void {
+    const t = this.text;
+    for (;;) {
+      while (this.pos < t.length && isSpace(t.charCodeAt(this.pos))) this.pos++;
+      if (t.startsWith("<!--", this.pos)) {
+        const end = t.indexOf("-->", this.pos + 4);
+        if (end < 0) this.fail("an unterminated comment", t.length);
+        this.pos = end + 3;
+      } else if (t.startsWith("<?", this.pos)) {
+        const end = t.indexOf("?>", this.pos + 2);
+        if (end < 0) this.fail("an unterminated processing instruction", t.length);
+        this.pos = end + 2;
+      } else if (t.startsWith("<!DOCTYPE", this.pos) || t.startsWith("<!doctype", this.pos)) {
+        this.fail("a DTD (<!DOCTYPE>), which is refused for safety");
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** The next tag, after whitespace and comments; any other text there is an error. */
+  tag(): Tag {
+    this.skipMisc();
+    const t = this.text;
+    const at = this.pos;
+    if (at >= t.length) this.fail("expected an element");
+    if (t.charCodeAt(at) !== 60 /* < */) this.fail(`unexpected text "${t.slice(at, at + 20).trim()}"`);
+    const close = t.charCodeAt(at + 1) === 47; /* / */
+    let i = at + (close ? 2 : 1);
+    const nameStart = i;
+    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    if (i === nameStart) this.fail("a malformed tag", at);
+    const name = localName(t.slice(nameStart, i));
+    // Attributes are allowed and ignored; quoted values may hold '>'.
+    let quote = 0;
+    for (; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 62 /* > */) break;
+      else if (c === 60) this.fail(`a malformed <${name}> tag`, at);
+    }
+    if (i >= t.length) this.fail(`the tag <${name}> is cut off`, t.length);
+    const empty = !close && t.charCodeAt(i - 1) === 47;
+    this.pos = i + 1;
+    return { name, kind: close ? "close" : empty ? "empty" : "open", at };
+  }
+
+  open(name: string): Tag {
+    const tag = this.tag();
+    if (tag.name !== name || tag.kind === "close") this.fail(`expected <${name}> but found ${show(tag)}`, tag.at);
+    return tag;
+  }
+
+  close(name: string): void {
+    const tag = this.tag();
+    if (tag.name !== name || tag.kind !== "close") this.fail(`expected </${name}> but found ${show(tag)}`, tag.at);
+  }
+
+  /** Character data up to the next tag, with CDATA sections and references decoded. */
+  chars(): string {
+    const t = this.text;
+    let out = "";
+    for (;;) {
+      const lt = t.indexOf("<", this.pos);
+      if (lt < 0) this.fail("text that never ends", t.length);
+      out += this.decodeRefs(this.pos, lt);
+      this.pos = lt;
+      if (t.startsWith("<![CDATA[", lt)) {
+        const end = t.indexOf("]]>", lt + 9);
+        if (end < 0) this.fail("an unterminated CDATA section", t.length);
+        out += t.slice(lt + 9, end);
+        this.pos = end + 3;
+      } else if (t.startsWith("<!--", lt)) {
+        const end = t.indexOf("-->", lt + 4);
+        if (end < 0) this.fail("an unterminated comment", t.length);
+        this.pos = end + 3;
+      } else {
+        return out;
+      }
+    }
+  }
+
+  decodeRefs(start: number, end: number): string {
+    const t = this.text;
+    let amp = t.indexOf("&", start);
+    if (amp < 0 || amp >= end) return normaliseNewlines(t.slice(start, end));
+    let out = "";
+    let from = start;
+    while (amp >= 0 && amp < end) {
+      const semi = t.indexOf(";", amp);
+      if (semi < 0 || semi > end || semi - amp > 12)
+        this.fail("a bare '&' (not an entity or character reference)", amp);
+      const ref = t.slice(amp + 1, semi);
+      let chr: string | undefined;
+      if (ref.startsWith("#")) {
+        const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+        chr = Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+      } else {
+        chr = ENTITIES[ref];
+      }
+      if (chr === undefined) this.fail(`an unknown entity "&${ref};"`, amp);
+      out += normaliseNewlines(t.slice(from, amp)) + chr;
+      from = semi + 1;
+      amp = t.indexOf("&", from);
+    }
+    return out + normaliseNewlines(t.slice(from, end));
+  }
+
+  /** `<value>…</value>`, the opening tag already read. */
+  valueBody(open: Tag): XmlRpcValue {
+    if (open.kind === "empty") return "";
+    const text = this.chars();
+    const tag = this.tag();
+    if (tag.kind === "close") {
+      if (tag.name !== "value") this.fail(`expected </value> but found ${show(tag)}`, tag.at);
+      return text; // a bare value is a string
+    }
+    if (text.trim()) this.fail(`text before <${tag.name}> in a <value>`, tag.at);
+    const value = this.typed(tag);
+    this.close("value");
+    return value;
+  }
+
+  typed(tag: Tag): XmlRpcValue {
+    const { name } = tag;
+    if (name === "array" || name === "struct") {
+      if (++this.depth > this.maxDepth) this.fail(`arrays and structs nested deeper than ${this.maxDepth}`, tag.at);
+      const value = name === "array" ? this.array(tag) : this.struct(tag);
+      this.depth--;
+      return value;
+    }
+    if (name === "nil") {
+      if (tag.kind === "open") this.close("nil");
+      return null;
+    }
+    const raw = tag.kind === "empty" ? "" : this.chars();
+    if (tag.kind === "open") this.close(name);
+    return this.scalar(name, raw, tag.at);
+  }
+
+  scalar(name: string, raw: string, at: number): XmlRpcValue {
+    switch (name) {
+      case "string":
+        return raw;
+      case "int":
+      case "i4":
+      case "i1":
+      case "i2": {
+        const text = raw.trim();
+        if (!/^[+-]?\d+$/.test(text)) this.fail(`<${name}> holds "${text.slice(0, 40)}", not an integer`, at);
+        const n = Number(text);
+        return Number.isSafeInteger(n) ? n : BigInt(text);
+      }
+      case "i8": {
+        const text = raw.trim();
+        if (!/^[+-]?\d+$/.test(text)) this.fail(`<i8> holds "${text.slice(0, 40)}", not an integer`, at);
+        return BigInt(text);
+      }
+      case "boolean": {
+        const text = raw.trim();
+        if (text === "1" || text === "true") return true;
+        if (text === "0" || text === "false") return false;
+        return this.fail(`<boolean> holds "${text.slice(0, 40)}", not 0 or 1`, at);
+      }
+      case "double": {
+        const text = raw.trim();
+        const n = Number(text);
+        if (!text || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(n)) {
+          this.fail(`<double> holds "${text.slice(0, 40)}", not a number`, at);
+        }
+        return n;
+      }
+      case "base64":
+        return Buffer.from(raw.replace(/\s+/g, ""), "base64");
+      case "dateTime.iso8601": {
+        const date = parseDateTime(raw.trim());
+        if (!date) this.fail(`<dateTime.iso8601> holds "${raw.trim().slice(0, 40)}", not a date`, at);
+        return date;
+      }
+      default:
+        return this.fail(`an unknown XML-RPC type <${name}>`, at);
+    }
+  }
+
+  array(tag: Tag): XmlRpcValue[] {
+    const items: XmlRpcValue[] = [];
+    if (tag.kind === "empty") return items;
+    const data = this.open("data");
+    if (data.kind === "open") {
+      for (;;) {
+        const next = this.tag();
+        if (next.kind === "close" && next.name === "data") break;
+        if (next.name !== "value" || next.kind === "close")
+          this.fail(`expected <value> but found ${show(next)}`, next.at);
+        items.push(this.valueBody(next));
+      }
+    }
+    this.close("array");
+    return items;
+  }
+
+  struct(tag: Tag): XmlRpcStruct {
+    const members: [string, XmlRpcValue][] = [];
+    if (tag.kind === "empty") return {};
+    for (;;) {
+      const next = this.tag();
+      if (next.kind === "close" && next.name === "struct") break;
+      if (next.name !== "member" || next.kind !== "open")
+        this.fail(`expected <member> but found ${show(next)}`, next.at);
+      let name: string | undefined;
+      let value: XmlRpcValue | undefined;
+      let seenValue = false;
+      for (;;) {
+        const part = this.tag();
+        if (part.kind === "close" && part.name === "member") break;
+        if (part.name === "name" && part.kind !== "close") {
+          name = part.kind === "empty" ? "" : this.chars();
+          if (part.kind === "open") this.close("name");
+        } else if (part.name === "value" && part.kind !== "close") {
+          value = this.valueBody(part);
+          seenValue = true;
+        } else {
+          this.fail(`expected <name> or <value> in a <member> but found ${show(part)}`, part.at);
+        }
+      }
+      if (name === undefined || !seenValue) this.fail("a <member> without its <name> or <value>", next.at);
+      members.push([name, value!]);
+    }
+    // fromEntries defines own properties: a member named "__proto__" cannot reach Object.prototype.
+    return Object.fromEntries(members) as XmlRpcStruct;
+  }
+
+  end(): void {
+    this.skipMisc();
+    if (this.pos < this.text.length) this.fail("content after the root element");
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 46 ||
+    c === 45 ||
+    c === 95 ||
+    c === 58
+  );
+}
+
+function localName(name: string): string {
+  const colon = name.indexOf(":");
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+function show(tag: Tag): string {
+  return tag.kind === "close" ? `</${tag.name}>` : `<${tag.name}>`;
+}
+
+// XML turns CR LF and lone CR into LF; a CR that must survive is sent as &#13;.
+function normaliseNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
+/** `YYYYMMDDTHH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, optional fraction and zone; no zone means UTC. */
+export function parseDateTime(text: string): Date | undefined {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const ms = frac ? Math.round(Number(frac) * 1000) : 0;
+  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  if (zone && zone !== "Z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function scanner(xml: string | Buffer, what: string, options: XmlRpcDecodeOptions): Scanner {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const size = typeof xml === "string" ? Buffer.byteLength(xml) : xml.length;
+  if (size > maxBytes) {
+    throw new ResponseTooLargeError(`${what} is ${size} bytes, more than the ${maxBytes}-byte limit`, {
+      limit: maxBytes,
+    });
+  }
+  let text = typeof xml === "string" ? xml : xml.toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const s = new Scanner(text, what, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  s.skipMisc();
+  if (s.pos >= text.length) s.fail("the body is empty");
+  if (text.charCodeAt(s.pos) !== 60) s.fail("the body is not XML");
+  return s;
+}
+
+function expectRoot(s: Scanner, root: string): void {
+  const tag = s.tag();
+  if (tag.name !== root || tag.kind !== "open") {
+    s.fail(`not an XML-RPC ${root}: the root element is ${show(tag)}`, tag.at);
+  }
+}
+
+/** Decodes one `<value>…</value>` document fragment. */
+export function decodeValue(xml: string, options: XmlRpcDecodeOptions = {}): XmlRpcValue {
+  const s = scanner(xml, "the XML-RPC value", options);
+  const value = s.valueBody(s.open("value"));
+  s.end();
+  return value;
+}
+
+/**
+ * The value of a `<methodResponse>`; a `<fault>` is thrown as XmlRpcFault, and anything that is not
+ * a complete XML-RPC response as ParseError naming the problem.
+ */
+export function decodeMethodResponse(xml: string | Buffer, options: XmlRpcDecodeOptions = {}): XmlRpcValue {
+  const s = scanner(xml, "the XML-RPC response", options);
+  expectRoot(s, "methodResponse");
+  const part = s.tag();
+  if (part.name === "fault" && part.kind === "open") {
+    const fault = s.valueBody(s.open("value"));
+    s.close("fault");
+    s.close("methodResponse");
+    s.end();
+    const struct = (fault ?? {}) as Record<string, unknown>;
+    const code = struct["faultCode"];
+    const message = struct["faultString"];
+    if (typeof code !== "number" && typeof code !== "bigint") s.fail("a <fault> without an integer faultCode", part.at);
+    throw new XmlRpcFault(Number(code), typeof message === "string" ? message : String(message ?? ""));
+  }
+  if (part.name !== "params" || part.kind !== "open")
+    s.fail(`expected <params> or <fault> but found ${show(part)}`, part.at);
+  s.open("param");
+  const value = s.valueBody(s.open("value"));
+  s.close("param");
+  s.close("params");
+  s.close("methodResponse");
+  s.end();
+  return value;
+}
+
+/** A `<methodCall>`, for servers: the simulator and tests. */
+export function decodeMethodCall(xml: string | Buffer, options: XmlRpcDecodeOptions = {}): XmlRpcMethodCall {
+  const s = scanner(xml, "the XML-RPC call", options);
+  expectRoot(s, "methodCall");
+  s.open("methodName");
+  const methodName = s.chars().trim();
+  s.close("methodName");
+  const params: XmlRpcValue[] = [];
+  const next = s.tag();
+  if (next.name === "params" && next.kind === "open") {
+    for (;;) {
+      const param = s.tag();
+      if (param.kind === "close" && param.name === "params") break;
+      if (param.name !== "param" || param.kind !== "open")
+        s.fail(`expected <param> but found ${show(param)}`, param.at);
+      params.push(s.valueBody(s.open("value")));
+      s.close("param");
+    }
+    s.close("methodCall");
+  } else if (
+    !(next.name === "params" && next.kind === "empty") &&
+    !(next.name === "methodCall" && next.kind === "close")
+  ) {
+    s.fail(`expected <params> but found ${show(next)}`, next.at);
+  } else if (next.kind === "empty") {
+    s.close("methodCall");
+  }
+  s.end();
+  if (!methodName) s.fail("an empty <methodName>");
+  return { methodName, params };
+}

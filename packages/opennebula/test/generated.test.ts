@@ -1,0 +1,184 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "@jest/globals";
+import {
+  ACL_USERS,
+  ENUMS,
+  HISTORY_ACTION,
+  HOST_STATES,
+  LCM_STATE,
+  LCM_STATE_BY_VALUE,
+  LCM_STATE_REMOVED,
+  MARKETPLACEAPP_STATES,
+  OBJECT_TYPE,
+  OBJECT_TYPE_BY_VALUE,
+  VM_ACTION_NAMES,
+  VM_STATE,
+  VM_STATE_BY_VALUE,
+  nameOf,
+  valueOf,
+  type LcmStateName,
+  type VmState,
+} from "../src/constants.js";
+import { methodNames, methods, type MethodMeta, type MethodParams } from "../src/generated/methods.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const specsDir = fileURLToPath(new URL("../../../../shared/specs/opennebula/", import.meta.url));
+const haveSpecs = existsSync(`${specsDir}methods.json`) && existsSync(`${specsDir}constants.json`);
+const run = promisify(execFile);
+
+function skipWithoutSpecs(): boolean {
+  if (!haveSpecs) console.log(`skipped: ${specsDir} is absent (no ../shared beside this clone)`);
+  return !haveSpecs;
+}
+
+const meta = (name: string): MethodMeta => {
+  const m = (methods as Record<string, MethodMeta>)[name];
+  if (!m) throw new Error(`no ${name}`);
+  return m;
+};
+
+describe("scripts/generate.mjs", () => {
+  it("committed src/generated is what the generator writes (--check)", async () => {
+    if (skipWithoutSpecs()) return;
+    const { stdout } = await run(process.execPath, ["scripts/generate.mjs", "--check"], { cwd: packageDir });
+    expect(stdout).toContain("methods.ts is up to date");
+    expect(stdout).toContain("constants.ts is up to date");
+  });
+
+  it("--check passes with a notice when the specs are absent", async () => {
+    const { stdout } = await run(process.execPath, ["scripts/generate.mjs", "--check", "--specs", "/nonexistent"], {
+      cwd: packageDir,
+    });
+    expect(stdout).toContain("not found");
+  });
+});
+
+describe("src/generated/methods.ts", () => {
+  it("has every method of methods.json, named one.<object>.<verb>", () => {
+    expect(methodNames).toHaveLength(301);
+    for (const name of methodNames) {
+      const m = meta(name);
+      expect(m.name).toBe(`one.${m.object}.${m.verb}`);
+    }
+    if (skipWithoutSpecs()) return;
+    const spec = JSON.parse(readFileSync(`${specsDir}methods.json`, "utf8")) as {
+      methods: { name: string; params: { name: string; type: string; optional?: boolean }[] }[];
+    };
+    expect(new Set(methodNames)).toEqual(new Set(spec.methods.map((m) => m.name)));
+    for (const m of spec.methods) {
+      const params = meta(m.name).params.map((p) => [p.name, p.type, p.optional === true]);
+      expect([m.name, params]).toEqual([m.name, m.params.slice(1).map((p) => [p.name, p.type, p.optional === true])]);
+    }
+  });
+
+  it("types one.vm.action as (action string, id int) answering an int", () => {
+    const m = meta("one.vm.action");
+    expect([m.object, m.verb]).toEqual(["vm", "action"]);
+    expect(m.params.map((p) => [p.name, p.type])).toEqual([
+      ["action", "string"],
+      ["id", "int"],
+    ]);
+    expect(m.result.type).toBe("int");
+    const args: MethodParams["one.vm.action"] = ["terminate", 0];
+    expect(args).toHaveLength(2);
+  });
+
+  it("types one.template.instantiate with its template and optional persistent flag", () => {
+    const m = meta("one.template.instantiate");
+    expect(m.params.map((p) => [p.name, p.type, p.optional === true])).toEqual([
+      ["id", "int", false],
+      ["name", "string", false],
+      ["hold", "boolean", false],
+      ["extra_template", "string", false],
+      ["persistent", "boolean", true],
+    ]);
+    expect(m.params.find((p) => p.name === "extra_template")?.template).toBe(true);
+    const args: MethodParams["one.template.instantiate"] = [0, "my_VM", false, { MEMORY: "1024" }];
+    expect(args).toHaveLength(4);
+  });
+
+  it("marks one.acl.addrule's masks as 64-bit hex strings, zone optional", () => {
+    const m = meta("one.acl.addrule");
+    expect(m.params.map((p) => [p.name, p.type, p.hexMask, p.optional === true])).toEqual([
+      ["user", "string", true, false],
+      ["resource", "string", true, false],
+      ["rights", "string", true, false],
+      ["zone", "string", true, true],
+    ]);
+    const args: MethodParams["one.acl.addrule"] = [0x100000000n, "1000000000", 0x3n];
+    expect(args).toHaveLength(3);
+  });
+
+  it("keeps the i8 parameters of the Raft calls and the pool-info results as XML", () => {
+    expect(meta("one.zone.fedreplicate").params.map((p) => p.type)).toEqual(["i8", "i8", "string"]);
+    expect(meta("one.zone.fedreplicate").internal).toBe(true);
+    expect(meta("one.hostpool.info").params).toEqual([]);
+    expect(meta("one.hostpool.info").result.type).toBe("xml");
+    expect(meta("one.vmpool.info").params.map((p) => p.name)).toEqual(["filter", "start", "end", "state", "kv_filter"]);
+    expect(meta("one.system.version").result.type).toBe("string");
+  });
+});
+
+describe("src/constants.ts", () => {
+  it("knows the states PyONE users use", () => {
+    expect(VM_STATE.ACTIVE).toBe(3);
+    expect(VM_STATE_BY_VALUE[3]).toBe("ACTIVE");
+    expect(LCM_STATE.RUNNING).toBe(3);
+    expect(LCM_STATE_BY_VALUE[3]).toBe("RUNNING");
+    expect(LCM_STATE.RESTORE).toBe(71);
+    expect(LCM_STATE_REMOVED.CANCEL).toBe(13);
+    expect(LCM_STATE_BY_VALUE[13]).toBeUndefined();
+    expect(MARKETPLACEAPP_STATES.READY).toBe(1);
+    expect(HOST_STATES.MONITORED).toBe(2);
+    expect(HISTORY_ACTION["live-migrate"]).toBe(2);
+    expect(VM_ACTION_NAMES).toContain("terminate-hard");
+    const state: VmState = VM_STATE.POWEROFF;
+    const name: LcmStateName = "HOTPLUG";
+    expect(nameOf("VM_STATE", state)).toBe("POWEROFF");
+    expect(valueOf("LCM_STATE", name)).toBe(17);
+    expect(nameOf("VM_STATE", 7)).toBeUndefined();
+  });
+
+  it("is frozen", () => {
+    expect(Object.isFrozen(VM_STATE)).toBe(true);
+    expect(Object.isFrozen(VM_STATE_BY_VALUE)).toBe(true);
+    expect(() => {
+      (VM_STATE as { ACTIVE: number }).ACTIVE = 4;
+    }).toThrow(TypeError);
+  });
+
+  it("holds 64-bit object types and ACL selectors exactly, as BigInt", () => {
+    expect(OBJECT_TYPE.VM).toBe(0x1000000000n);
+    expect(OBJECT_TYPE.VNTEMPLATE).toBe(2n ** 54n);
+    expect(OBJECT_TYPE.HOOK).toBe(2n ** 55n);
+    expect(OBJECT_TYPE_BY_VALUE[(2n ** 55n).toString()]).toBe("HOOK");
+    expect(nameOf("OBJECT_TYPE", 2n ** 57n)).toBe("SCHEDULEDACTION");
+    expect(ACL_USERS.ALL).toBe(0x400000000n);
+  });
+
+  it("round-trips every name and value of every enum in constants.json", () => {
+    for (const [enumName, e] of Object.entries(ENUMS)) {
+      const byValue = e.byValue as Readonly<Record<string, string>>;
+      for (const [name, value] of Object.entries(e.values)) {
+        expect([enumName, byValue[String(value)]]).toEqual([enumName, name]);
+      }
+      expect(Object.keys(byValue)).toHaveLength(Object.keys(e.values).length);
+    }
+    if (skipWithoutSpecs()) return;
+    const raw = readFileSync(`${specsDir}constants.json`, "utf8");
+    const spec = JSON.parse(raw) as Record<string, { values?: Record<string, number> }>;
+    const withValues = Object.keys(spec).filter((k) => spec[k]?.values && !Array.isArray(spec[k]?.values));
+    expect(Object.keys(ENUMS).sort()).toEqual(withValues.sort());
+    for (const name of withValues) {
+      const ours = (ENUMS as Record<string, { values: Record<string, number | bigint> }>)[name]?.values ?? {};
+      for (const [k, v] of Object.entries(spec[name]?.values ?? {})) {
+        // Compare against the raw text so values beyond 2^53 are checked digit for digit.
+        const literal = new RegExp(`"${k}": (-?\\d+)`).exec(raw.slice(raw.indexOf(`"${name}"`)))?.[1];
+        expect([name, k, String(ours[k])]).toEqual([name, k, literal ?? String(v)]);
+      }
+    }
+  });
+});
