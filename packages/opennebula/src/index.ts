@@ -74,3 +74,4 @@ export type {
   TemplateInput,
   XmlResult,
 } from "./generated/methods.js";
+export { templateToString, type TemplateDict, type TemplateValue } from "./template.js";

@@ -17,6 +17,7 @@ import {
 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault, oneResult, withoutSession } from "./errors.js";
 import { bindMethods, type OneMethods } from "./methods.js";
+import { templateToString, type TemplateDict } from "./template.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, decodeMethodResponse } from "./xmlrpc/decode.js";
 import { encodeMethodCall } from "./xmlrpc/encode.js";
@@ -146,7 +147,12 @@ export class OneServer {
       retry: options.retry,
       dispatcher: options.dispatcher,
     });
-    Object.assign(this, bindMethods(this));
+    Object.assign(
+      this,
+      bindMethods(this, {
+        castTemplate: (value, _method, param) => templateToString(value as TemplateDict, param.name),
+      }),
+    );
   }
 
   /** Whether requests and responses are logged (redacted). */

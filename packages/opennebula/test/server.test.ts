@@ -110,6 +110,16 @@ describe("OneServer against a local XML-RPC server", () => {
     expect(calls).toHaveLength(before);
   });
 
+  it("casts template dictionaries as the issue's examples show", async () => {
+    answer = () => encodeMethodResponse([true, 0, 0]);
+    await withServer((one) => one.marketapp.update(0, { LABELS: "HD" }, 1));
+    expect(calls.at(-1)).toEqual({ methodName: "one.marketapp.update", params: [SESSION, 0, 'LABELS="HD"\n', 1] });
+    await withServer((one) => one.template.update(1, { TEMPLATE: { NAME: "abc", MEMORY: "1024", ATT1: "value1" } }, 1));
+    expect(calls.at(-1)!.params[2]).toBe(
+      "<TEMPLATE><NAME>abc</NAME><MEMORY>1024</MEMORY><ATT1>value1</ATT1></TEMPLATE>",
+    );
+  });
+
   it("passes parameters after the session, with their types", async () => {
     answer = () => encodeMethodResponse([true, 43, 0]);
     const id = await withServer((one) => one.call("one.host.update", [0, 'NOTES="a <b> & \\"c\\"\nd"', 1]));
