@@ -20,43 +20,10 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { AbortError, ConfigError, NimbusError, ValidationError } from "@nimbus-sdk/common";
-import { startServer, type KeystoneCredentials, type OpenStackTestServer } from "../src/testing/index.js";
+import { startServer, type OpenStackTestServer } from "../src/testing/index.js";
 import { ensureOpenStackPackages } from "../src/testing/install.js";
 import { removeStaleLaunches } from "../src/testing/launch.js";
-
-interface CatalogEntry {
-  type: string;
-  endpoints: { interface: string; region_id: string; region: string; url: string }[];
-}
-
-interface TokenBody {
-  token: { expires_at: string; issued_at: string; catalog?: CatalogEntry[] };
-}
-
-async function login(server: OpenStackTestServer, c: KeystoneCredentials): Promise<{ token: string; body: TokenBody }> {
-  const response = await fetch(`${server.url}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: c.username, domain: { name: c.userDomainName }, password: c.password } },
-        },
-        scope: { project: { name: c.projectName, domain: { id: c.projectDomainId } } },
-      },
-    }),
-  });
-  expect(response.status).toBe(201);
-  return { token: response.headers.get("x-subject-token")!, body: (await response.json()) as TokenBody };
-}
-
-function endpoint(body: TokenBody, type: string, region: string): string {
-  const entry = body.token.catalog?.find((e) => e.type === type);
-  const found = entry?.endpoints.find((e) => e.interface === "public" && e.region_id === region);
-  if (!found) throw new Error(`no public ${type} endpoint in ${region}`);
-  return found.url;
-}
+import { catalogUrl, keystoneLogin } from "./helpers/cloud.js";
 
 async function pollUntil(check: () => boolean, timeout: number): Promise<void> {
   const deadline = Date.now() + timeout;
@@ -177,9 +144,9 @@ describe("@nimbus-sdk/openstack/testing startServer", () => {
     expect(server.region).toBe("RegionOne");
     expect(server.credentials).toMatchObject({ username: "demo", projectName: "demo", userDomainId: "default" });
 
-    const { token, body } = await login(server, server.credentials);
-    const storage = endpoint(body, "object-store", "RegionOne");
-    const images = endpoint(body, "image", "RegionOne");
+    const { token, catalog } = await keystoneLogin(server.url, server.credentials);
+    const storage = catalogUrl(catalog, "object-store", "RegionOne");
+    const images = catalogUrl(catalog, "image", "RegionOne");
     expect(storage).toBe(`${server.swiftUrl}/v1/AUTH_${server.credentials.projectId}`);
     expect(images).toBe(server.glanceUrl);
     const auth = { "x-auth-token": token };
@@ -220,7 +187,7 @@ describe("@nimbus-sdk/openstack/testing startServer", () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(bits)).toBe(true);
 
     // The admin can log in too.
-    expect((await login(server, server.admin)).token).toBeTruthy();
+    expect((await keystoneLogin(server.url, server.admin)).token).toBeTruthy();
 
     await server.stop();
     expectStopped(server, groups);
@@ -233,20 +200,20 @@ describe("@nimbus-sdk/openstack/testing startServer", () => {
     expect(new Set([a.url, a.swiftUrl, a.glanceUrl, b.url, b.swiftUrl, b.glanceUrl]).size).toBe(6);
     expect(a.tempDirs[0]).not.toBe(b.tempDirs[0]);
 
-    const { token, body } = await login(b, b.credentials);
-    const lifetime = Date.parse(body.token.expires_at) - Date.parse(body.token.issued_at);
+    const { token, catalog, issuedAt, expiresAt } = await keystoneLogin(b.url, b.credentials);
+    const lifetime = expiresAt.getTime() - issuedAt.getTime();
     expect(lifetime).toBeGreaterThan(1000);
     expect(lifetime).toBeLessThanOrEqual(3000);
-    const storage = endpoint(body, "object-store", "RegionOne");
+    const storage = catalogUrl(catalog, "object-store", "RegionOne");
     expect((await fetch(storage, { headers: { "x-auth-token": token } })).status).toBe(204);
     // The same call after the token's end: Swift's auth middleware rejects it, and so does Keystone.
-    await sleep(Date.parse(body.token.expires_at) - Date.now() + 500);
+    await sleep(expiresAt.getTime() - Date.now() + 500);
     expect((await fetch(storage, { headers: { "x-auth-token": token } })).status).toBe(401);
     const check = await fetch(`${b.url}/auth/tokens`, { headers: { "x-auth-token": token, "x-subject-token": token } });
     expect(check.status).toBe(401);
     // A server with the default lifetime still accepts its tokens meanwhile.
-    const other = await login(a, a.credentials);
-    expect(Date.parse(other.body.token.expires_at) - Date.now()).toBeGreaterThan(3_500_000);
+    const other = await keystoneLogin(a.url, a.credentials);
+    expect(other.expiresAt.getTime() - Date.now()).toBeGreaterThan(3_500_000);
 
     const groups = [...a.processes, ...b.processes].map((p) => p.pid);
     await Promise.all([a.stop(), b.stop()]);

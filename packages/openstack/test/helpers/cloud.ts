@@ -28,7 +28,7 @@ export interface TestCloud {
 export async function keystoneLogin(
   authUrl: string,
   c: KeystoneCredentials,
-): Promise<{ token: string; catalog: CatalogEntry[] }> {
+): Promise<{ token: string; catalog: CatalogEntry[]; issuedAt: Date; expiresAt: Date }> {
   const response = await fetch(`${authUrl.replace(/\/+$/, "")}/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -47,8 +47,15 @@ export async function keystoneLogin(
   }
   const token = response.headers.get("x-subject-token");
   if (!token) throw new Error("Keystone sent no X-Subject-Token");
-  const body = (await response.json()) as { token: { catalog?: CatalogEntry[] } };
-  return { token, catalog: body.token.catalog ?? [] };
+  const body = (await response.json()) as {
+    token: { catalog?: CatalogEntry[]; issued_at: string; expires_at: string };
+  };
+  return {
+    token,
+    catalog: body.token.catalog ?? [],
+    issuedAt: new Date(body.token.issued_at),
+    expiresAt: new Date(body.token.expires_at),
+  };
 }
 
 /** The public URL of `type` in `region`. */
