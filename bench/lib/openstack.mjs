@@ -2,10 +2,10 @@
 // "@nimbus-sdk/openstack/testing", a pyrax module object signed in to it, a pkgcloud client for the
 // same user, and small helpers (bounded concurrency, package versions, child processes).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Pyrax } from "@nimbus-sdk/openstack";
 import { startServer } from "@nimbus-sdk/openstack/testing";
 
@@ -106,27 +106,6 @@ export function lastJsonLine(stdout) {
   } catch {
     throw new Error(`expected a JSON report from the child, got: ${stdout.trim().slice(-500)}`);
   }
-}
-
-/** The version of an installed package, as resolved from `fromFile`. */
-export function packageVersion(fromFile, name) {
-  const require = createRequire(fromFile);
-  let dir;
-  try {
-    dir = dirname(require.resolve(name));
-  } catch {
-    return "unknown";
-  }
-  while (dir !== dirname(dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-      if (manifest.name === name) return manifest.version;
-    } catch {
-      // no package.json at this level
-    }
-    dir = dirname(dir);
-  }
-  return "unknown";
 }
 
 /** The version of a Debian package, or "not installed". */

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScenarioSkipped } from "../lib/harness.mjs";
-import { lastJsonLine, packageVersion, runChild, signedInPyrax, startCloud } from "../lib/openstack.mjs";
+import { lastJsonLine, runChild, signedInPyrax, startCloud } from "../lib/openstack.mjs";
+import { packageVersion } from "../lib/versions.mjs";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

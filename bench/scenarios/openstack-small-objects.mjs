@@ -12,13 +12,13 @@ import {
   debianVersion,
   eachLimited,
   lastJsonLine,
-  packageVersion,
   pkgcloudStorage,
   runChild,
   signedInPyrax,
   startCloud,
   timed,
 } from "../lib/openstack.mjs";
+import { packageVersion } from "../lib/versions.mjs";
 
 const COUNT = 1000;
 const CONCURRENCY = 10;

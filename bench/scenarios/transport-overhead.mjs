@@ -1,32 +1,16 @@
 // What the common Transport's pipeline (user agent, retry bookkeeping, auth hook, redacted URL,
 // error mapping, NimbusResponse) adds to one small GET, against the bare clients underneath it.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { Transport } from "@nimbus-sdk/common";
 import { Agent, request } from "undici";
 import { startLoopbackServer } from "../lib/loopback-server.mjs";
+import { packageVersion } from "../lib/versions.mjs";
 
 const PATH = "/v2/servers/small";
 const BODY = JSON.stringify({ server: { id: "5a4f1d2c", name: "web-1", status: "ACTIVE", flavor: { id: "2" } } });
 // The same pool settings as the Transport's own default dispatcher (createDispatcher).
 const AGENT_OPTIONS = { connections: 16, keepAliveTimeout: 30_000, connect: { timeout: 30_000 } };
 const USER_AGENT = { package: "@nimbus-sdk/bench", version: "0.0.0" };
-
-function packageVersion(fromFile, name) {
-  const require = createRequire(fromFile);
-  let dir = dirname(require.resolve(name));
-  while (dir !== dirname(dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-      if (manifest.name === name) return manifest.version;
-    } catch {
-      // no package.json at this level
-    }
-    dir = dirname(dir);
-  }
-  return "unknown";
-}
 
 export default {
   name: "transport-overhead",
