@@ -49,16 +49,27 @@ export class NimbusResponse {
       this.#abandon();
       throw tooLarge();
     }
+    // With a declared length the chunks are copied into one buffer as they come, so a big body is
+    // held once, not as chunks plus their concatenation.
+    let whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.#body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBodyBytes) {
+      const piece = chunk as Buffer;
+      if (size + piece.length > maxBodyBytes) {
         this.#abandon();
         throw tooLarge();
       }
-      chunks.push(chunk as Buffer);
+      if (whole && size + piece.length <= whole.length) {
+        piece.copy(whole, size);
+      } else {
+        if (whole) chunks.push(whole.subarray(0, size)); // more than declared: keep reading, as chunks
+        whole = undefined;
+        chunks.push(piece);
+      }
+      size += piece.length;
     }
+    if (whole) return whole.subarray(0, size);
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   }
 
