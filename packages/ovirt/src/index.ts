@@ -1,2 +1,29 @@
-// This package is a shell until its issue lands; it already builds, installs and resolves common.
+// @nimbus-sdk/ovirt: the oVirt Python SDK v3's idioms (API, params, collections, resources with update())
+// over the engine's REST API v4, generated from the API model.
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+export { API, type ConnectOptions } from "./api.js";
+export * as params from "./params.js";
+export type * as types from "./generated/types.js";
+export * from "./generated/resources.js";
+export { Collection, ListRequest, type GetOptions, type ListOptions, type Selector } from "./collections.js";
+export { Resource, type QueryOptions } from "./resource.js";
+export type { CallOptions } from "./node.js";
+export type { Constraint } from "./constraints.js";
+export {
+  ActionFailed,
+  AuthError,
+  BadRequest,
+  Conflict,
+  NotFound,
+  RequestError,
+  ServerFault,
+  WaitFailed,
+  type FaultDetails,
+  type FaultErrorOptions,
+} from "./errors.js";
+export type { TransportSettings } from "./connection.js";
+export type { SsoOptions } from "./sso.js";
+export { MODEL_VERSION } from "./generated/wire.js";
+export { decodeDocument, decodeList, decodeObject, type DecodeOptions, type DecodedDocument } from "./wire/decode.js";
+export { encodeObject, type EncodeOptions } from "./wire/encode.js";
+export { waitFor, waitForJob, type WaitOptions } from "./wait.js";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@jest/globals";
 import { NimbusError } from "@nimbus-sdk/common";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../src/index.js";
 
-describe("@nimbus-sdk/ovirt shell", () => {
+describe("@nimbus-sdk/ovirt", () => {
   it("names itself as its package.json does", () => {
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     expect(PACKAGE_NAME).toBe(manifest.name);

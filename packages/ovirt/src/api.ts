@@ -1,0 +1,102 @@
+// API, the entry object (the oVirt Python SDK v3's `ovirtsdk.api.API`): logs in through the engine's SSO,
+// reads the entry point, and holds the root collections (`api.vms`, `api.clusters` ...). `disconnect()`
+// (or `await using`) revokes the token and closes the connection pool.
+import { AbortError, ConnectionError, ValidationError } from "@nimbus-sdk/common";
+import { Connection, type TransportSettings } from "./connection.js";
+import { SystemResource } from "./generated/resources.js";
+import { fetchEntity } from "./resource.js";
+import { SsoAuth, type SsoOptions } from "./sso.js";
+import { nodeContext } from "./node.js";
+import { ROOT_SERVICE, wireService } from "./wire/services.js";
+
+export interface ConnectOptions extends TransportSettings, SsoOptions {
+  /** The API's URL: `https://engine.example.com/ovirt-engine/api`. */
+  url: string | URL;
+  /** Cancels the login and the first request. */
+  signal?: AbortSignal;
+}
+
+function apiUrl(value: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new ValidationError(
+      `url must be the API's absolute URL (https://engine/ovirt-engine/api), not ${JSON.stringify(String(value))}`,
+      {
+        field: "url",
+      },
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ValidationError(`url must be an http(s) URL, not ${url.protocol}`, { field: "url" });
+  }
+  url.pathname = url.pathname.replace(/\/+$/, "");
+  return url;
+}
+
+export class API extends SystemResource {
+  /**
+   * Logs in (a token from the SSO with `username` and `password`, or the `token` given) and reads the
+   * entry point, which checks the URL and the credentials; resolves to the connected API.
+   */
+  static async connect(options: ConnectOptions): Promise<API> {
+    if (!options || typeof options !== "object") throw new ValidationError("API.connect takes an options object");
+    const url = apiUrl(options.url);
+    if (options.token === undefined && (options.username === undefined || options.password === undefined)) {
+      throw new ValidationError("API.connect needs a username and a password, or a token", { field: "username" });
+    }
+    const auth = new SsoAuth(url, options);
+    const connection = new Connection(url, auth, options);
+    const context = { connection, service: wireService(ROOT_SERVICE), path: "" };
+    try {
+      return new API(context, await fetchEntity(context, { signal: options.signal }));
+    } catch (error) {
+      await connection.close();
+      if (options.signal?.aborted && !(error instanceof AbortError)) {
+        throw new AbortError("API.connect was cancelled", { cause: options.signal.reason });
+      }
+      if (error instanceof ConnectionError && /TLS certificate/.test(error.message)) {
+        // Common's advice names its own options; these are the ones API.connect takes.
+        throw new ConnectionError(
+          `${error.message.replace(/ Trust its CA.*$/, "")} Pass the engine's CA with \`caFile\` (it is ` +
+            `/etc/pki/ovirt-engine/ca.pem on the engine, and served at /ovirt-engine/services/pki-resource?` +
+            `resource=ca-certificate&format=X509-PEM-CA), or \`insecure: true\` for a test engine.`,
+          { ...error.context, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The API's URL. */
+  get url(): string {
+    return nodeContext(this).connection.url.href;
+  }
+
+  /** Log every request and response (redacted). */
+  get debug(): boolean {
+    return nodeContext(this).connection.transport.debug;
+  }
+
+  set debug(on: boolean) {
+    nodeContext(this).connection.transport.debug = on;
+  }
+
+  /**
+   * Revokes the token at the SSO (unless `logout: false`) and closes the connection pool. A logout the
+   * engine does not answer is not an error: the pool is closed either way.
+   */
+  async disconnect(options: { logout?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const { connection } = nodeContext(this);
+    try {
+      if (options.logout !== false) await connection.auth.logout({ signal: options.signal }).catch(() => undefined);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+}

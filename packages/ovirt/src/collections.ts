@@ -1,0 +1,232 @@
+// The base of every collection service's class (src/generated/resources.ts), in the v3 proxy style:
+// `list()` (server-side `query`, client-side constraints on any property path, `for await` by pages),
+// `get({ name } | { id })`, `add(new params.X(...))`.
+import { PagedList, ValidationError } from "@nimbus-sdk/common";
+import { NotFound } from "./errors.js";
+import { bindNode, childContext, nodeContext, requireMethod, sendMethod, type NodeContext } from "./node.js";
+import type { Init } from "./params-base.js";
+import { fetchEntity, type QueryOptions } from "./resource.js";
+import { compileConstraints, type Constraint } from "./constraints.js";
+import { decodeList, decodeObject } from "./wire/decode.js";
+import { encodeObject } from "./wire/encode.js";
+import { wireStruct } from "./wire/metadata.js";
+
+export type { CallOptions } from "./node.js";
+
+/** Options of `list`: the engine's list parameters, plus client-side constraints under any other key. */
+export interface ListOptions {
+  /** The engine's search language: `name=web*`, `status=up and cluster=Default` (sent as `search`). */
+  query?: string;
+  /** Same as `query`, under the engine's name. */
+  search?: string;
+  /** At most this many entities (the engine's `max`). */
+  max?: number;
+  /** Links to inline: `"nics,disk_attachments.disk"` or `["nics", "disk_attachments.disk"]`. */
+  follow?: string | readonly string[];
+  all_content?: boolean;
+  case_sensitive?: boolean;
+  filter?: boolean;
+  /** Entities per request when iterating with `for await` (default 100), by the search's `page N`. */
+  pageSize?: number;
+  signal?: AbortSignal;
+  timeout?: number;
+  /**
+   * Any other key is a constraint checked on each entity, by property path: `{ memory: 1073741824 }`,
+   * `{ "cpu.topology.cores": 2 }`, `{ name: "web*" }` (`*` is a wildcard in strings). A path the type
+   * does not have is a ValidationError before anything is sent.
+   */
+  [constraint: string]: unknown;
+}
+
+/** Options of `get`: the get method's query parameters (`follow`, `all_content` ...) and the call options. */
+export type GetOptions = QueryOptions;
+
+/** `{ id }` or `{ name }`. */
+export type Selector = { id: string; name?: never } | { name: string; id?: never };
+
+const LIST_OPTION_NAMES = new Set(["query", "search", "max", "pageSize", "signal", "timeout"]);
+const DEFAULT_PAGE_SIZE = 100;
+
+type ItemClass<R> = new (context: NodeContext, data?: object) => R;
+
+/**
+ * The result of `list()`: await it for every matching entity in one array (one request, as the Python
+ * SDK does), or iterate it with `for await` to fetch page by page.
+ */
+export class ListRequest<R> implements PromiseLike<R[]>, AsyncIterable<R> {
+  readonly #fetchAll: () => Promise<R[]>;
+  readonly #paged: PagedList<R, number>;
+  #all?: Promise<R[]>;
+
+  constructor(fetchAll: () => Promise<R[]>, paged: PagedList<R, number>) {
+    this.#fetchAll = fetchAll;
+    this.#paged = paged;
+  }
+
+  then<A = R[], B = never>(
+    onFulfilled?: ((value: R[]) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.#all ??= this.#fetchAll();
+    return this.#all.then(onFulfilled, onRejected);
+  }
+
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<R[] | B> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<R[]> {
+    return this.then().finally(onFinally);
+  }
+
+  /** Each page in turn (the entities of a page that meet the constraints). */
+  pages(): AsyncGenerator<readonly R[]> {
+    return this.#paged.pages();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<R> {
+    return this.#paged[Symbol.asyncIterator]();
+  }
+}
+
+export class Collection<T extends object, R, A extends object = QueryOptions> {
+  constructor(context: NodeContext) {
+    bindNode(this, context);
+  }
+
+  /**
+   * The entities of the collection: all of them, those the engine's search `query` finds, and of those
+   * the ones meeting the constraints given under any other key.
+   */
+  list(options: ListOptions = {}): ListRequest<R> {
+    const context = nodeContext(this);
+    const method = requireMethod(context, "list");
+    const { query, search, max, pageSize = DEFAULT_PAGE_SIZE, signal, timeout } = options;
+    const type = this.#type();
+    const engineParams: Record<string, unknown> = {};
+    const constraints: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (LIST_OPTION_NAMES.has(key) || value === undefined) continue;
+      if (method.input.some((p) => p.xml === key && p.where === "query")) {
+        engineParams[key] = key === "follow" && Array.isArray(value) ? value.join(",") : value;
+      } else constraints[key] = value;
+    }
+    const matches = compileConstraints(type, constraints, `${context.path}.list`);
+    const text = query ?? search;
+    const searchable = method.input.some((p) => p.xml === "search");
+    if (text !== undefined && !searchable) {
+      throw new ValidationError(`${context.path} cannot be searched: the engine takes no query on it`, {
+        field: "query",
+      });
+    }
+    const fetchRaw = async (params: Record<string, unknown>, fetchSignal?: AbortSignal) => {
+      const reply = await sendMethod(context, "list", { ...params, signal: fetchSignal, timeout });
+      return context.connection.decode(reply, (xml) => decodeList(xml, type));
+    };
+    const fetchAll = async () =>
+      this.#wrap((await fetchRaw({ ...engineParams, search: text, max }, signal)).filter(matches));
+    const paged = new PagedList<R, number>(
+      async (cursor, { signal: pageSignal }) => {
+        if (!searchable)
+          return { items: this.#wrap((await fetchRaw({ ...engineParams, max }, pageSignal)).filter(matches)) };
+        // Every page is asked with the same size, which the engine's `page N` counts in; `max` cuts the last.
+        const page = cursor ?? 1;
+        const search = `${text ?? ""} page ${page}`.trim();
+        const raw = await fetchRaw({ ...engineParams, search, max: pageSize }, pageSignal);
+        const left = max === undefined ? raw.length : Math.max(0, max - (page - 1) * pageSize);
+        // A short page is the last one, and so is the one that reaches `max`.
+        const more = raw.length === pageSize && (max === undefined || page * pageSize < max);
+        return { items: this.#wrap(raw.slice(0, left).filter(matches)), next: more ? page + 1 : undefined };
+      },
+      { signal },
+    );
+    return new ListRequest(fetchAll, paged);
+  }
+
+  /** The entity with this id (GET), or the first with this name (a search, or the list where there is none). */
+  async get(selector: Selector, options: GetOptions = {}): Promise<R> {
+    const context = nodeContext(this);
+    if (selector && typeof selector.id === "string") {
+      const locator = context.service.idLocator;
+      if (!locator) throw new ValidationError(`${context.path} has no entities by id`, { field: "id" });
+      const entity = childContext(context, locator.name, selector.id);
+      return new (this.#itemClass())(entity, await fetchEntity(entity, options));
+    }
+    if (!selector || typeof selector.name !== "string") {
+      throw new ValidationError(`${context.path}.get takes { id } or { name }`, { field: "selector" });
+    }
+    const { name } = selector;
+    const searchable = requireMethod(context, "list").input.some((p) => p.xml === "search");
+    const found = await this.list({
+      ...options,
+      ...(searchable ? { query: `name=${searchValue(name)}` } : {}),
+      name: name as Constraint,
+    });
+    if (found.length === 0) {
+      throw new NotFound(`${context.path || "api"}: no ${this.#type()} named ${JSON.stringify(name)}`, {
+        url: context.path,
+      });
+    }
+    return found[0]!;
+  }
+
+  /**
+   * Creates an entity from a params object (or a plain object of its members); resolves to the entity as
+   * the engine made it. Query parameters of the model's add (`clone`, `filter` ...) go in `options`.
+   */
+  async add(value: Init<T> | T, options: A = {} as A): Promise<R> {
+    const context = nodeContext(this);
+    const method = requireMethod(context, "add");
+    const bodyParam = method.input.find((p) => p.where === "body");
+    if (!bodyParam) throw new ValidationError(`${context.path}.add takes no entity`, { field: "add" });
+    if (typeof value !== "object" || value === null) {
+      throw new ValidationError(`${context.path}.add takes a ${bodyParam.type} object`, { field: bodyParam.xml });
+    }
+    const label = `${context.path}.add`;
+    // The document's root is the type's element (`disk_attachment`), whatever the parameter is called.
+    const body = bodyParam.list
+      ? encodeList(value, bodyParam.type, label)
+      : encodeObject(value, bodyParam.type, { label });
+    const reply = await sendMethod(context, "add", options, body);
+    const created = context.connection.decode(reply, (xml) => decodeObject(xml, bodyParam.type));
+    const id = typeof created.id === "string" ? created.id : undefined;
+    const locator = context.service.idLocator;
+    const entity = locator && id !== undefined ? childContext(context, locator.name, id) : context;
+    return new (this.#itemClass())(entity, created);
+  }
+
+  #type(): string {
+    const { service } = nodeContext(this);
+    if (!service.type) throw new ValidationError(`${service.name} lists no entities`);
+    return service.type;
+  }
+
+  #itemClass(): ItemClass<R> {
+    const itemClass = (this.constructor as unknown as { itemClass?: ItemClass<R> }).itemClass;
+    if (!itemClass) throw new ValidationError(`${nodeContext(this).service.name} has no entity service`);
+    return itemClass;
+  }
+
+  #wrap(items: Record<string, unknown>[]): R[] {
+    const context = nodeContext(this);
+    const locator = context.service.idLocator;
+    const ItemClass = this.#itemClass();
+    return items.map((data) => {
+      const id = typeof data.id === "string" ? data.id : "";
+      return new ItemClass(locator ? childContext(context, locator.name, id) : context, data);
+    });
+  }
+}
+
+/** A value in the engine's search language: quoted when it has spaces or quotes. */
+function searchValue(value: string): string {
+  return /^[\w.*@-]+$/.test(value) ? value : `"${value.replace(/(["\\])/g, "\\$1")}"`;
+}
+
+/** A list document (`<bricks><brick/>...</bricks>`), for the one add that takes a list. */
+function encodeList(value: object, type: string, label: string): string {
+  const struct = wireStruct(type);
+  const items = Array.isArray(value) ? value : [value];
+  const body = items.map((item, i) => encodeObject(item as object, type, { label: `${label}[${i}]` })).join("");
+  return `<${struct.plural}>${body}</${struct.plural}>`;
+}

@@ -1,0 +1,154 @@
+// Where a collection or a resource sits in the services tree (its connection, service and path), and the
+// calls both make: checking and placing parameters, sending, decoding, actions.
+import { ValidationError } from "@nimbus-sdk/common";
+import { faultText, type Connection, type XmlReply } from "./connection.js";
+import { ActionFailed } from "./errors.js";
+import { decodeObject } from "./wire/decode.js";
+import { encodeObject, primitiveText } from "./wire/encode.js";
+import { wireService, type WireMethod, type WireService } from "./wire/services.js";
+
+/** Per-call options of every method. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** ms allowed for this call's answer (default: the connection's `timeout`). */
+  timeout?: number;
+}
+
+export interface NodeContext {
+  readonly connection: Connection;
+  readonly service: WireService;
+  /** Relative to the API URL: `vms/123/nics`; "" for the root. */
+  readonly path: string;
+}
+
+const contexts = new WeakMap<object, NodeContext>();
+
+export function bindNode(node: object, context: NodeContext): void {
+  contexts.set(node, context);
+}
+
+export function nodeContext(node: object): NodeContext {
+  const context = contexts.get(node);
+  if (!context) throw new ValidationError("this object is not bound to an engine (it was not fetched through an API)");
+  return context;
+}
+
+/** The context of the service `locator` leads to from `context`. */
+export function childContext(context: NodeContext, locator: string, id?: string): NodeContext {
+  const found = context.service.locators.get(locator);
+  if (!found) throw new Error(`${context.service.name} has no locator ${locator}`);
+  const segment = found.path === "{id}" ? encodeURIComponent(id ?? "") : found.path;
+  return {
+    connection: context.connection,
+    service: wireService(found.service),
+    path: context.path ? `${context.path}/${segment}` : segment,
+  };
+}
+
+/** The model method of `kind` (or the action `name`), or a ValidationError saying the service has none. */
+export function requireMethod(context: NodeContext, name: string): WireMethod {
+  const method = context.service.methods.get(name);
+  if (!method) {
+    throw new ValidationError(`${context.path || "the API root"} (${context.service.name}) has no ${name} method`, {
+      field: name,
+    });
+  }
+  return method;
+}
+
+const CALL_OPTION_NAMES = new Set(["signal", "timeout"]);
+
+/** Separates the call options (signal, timeout) from the method's parameters. */
+export function splitOptions(options: object): { call: CallOptions; params: Record<string, unknown> } {
+  const call: CallOptions = {};
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || value === null) continue;
+    if (CALL_OPTION_NAMES.has(key)) (call as Record<string, unknown>)[key] = value;
+    else params[key] = value;
+  }
+  return { call, params };
+}
+
+/** The query parameters of a call, each checked against the method's declaration. */
+export function queryOf(
+  context: NodeContext,
+  method: WireMethod,
+  params: Record<string, unknown>,
+): Record<string, string> {
+  const query: Record<string, string> = {};
+  const label = `${context.path || "api"}.${method.name}`;
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    const param = method.input.find((p) => p.xml === key && p.where === "query");
+    if (!param) {
+      const known = method.input.filter((p) => p.where === "query").map((p) => p.xml);
+      throw new ValidationError(
+        `${label} takes no parameter "${key}" (it takes ${known.length ? known.join(", ") : "none"})`,
+        { field: `${label}.${key}` },
+      );
+    }
+    query[key] = primitiveText(param, value, `${label}.${key}`);
+  }
+  return query;
+}
+
+/**
+ * Sends method `name` (`get`, `list`, `add`, `update`, `remove`) of the service at `context`: `options` are
+ * the call options and the method's query parameters (checked against the model), `body` the document.
+ */
+export async function sendMethod(
+  context: NodeContext,
+  name: string,
+  options: object,
+  body?: string,
+): Promise<XmlReply> {
+  const method = requireMethod(context, name);
+  const { call, params } = splitOptions(options);
+  return context.connection.send({
+    method: method.httpMethod,
+    path: context.path,
+    query: queryOf(context, method, params),
+    body,
+    ...call,
+  });
+}
+
+/**
+ * Runs action `name` of the service at `node`: its parameters as an `<action>` document, POSTed to
+ * the action's path. A `<fault>` in the answer is an ActionFailed error, even with a success status.
+ * Resolves to the action's one output parameter when it has one (`ticket`), else to the `<action>`.
+ */
+export async function invokeAction(node: object, name: string, options: object): Promise<unknown> {
+  const context = nodeContext(node);
+  const method = requireMethod(context, name);
+  const { call, params } = splitOptions(options);
+  const label = `${context.path || "api"}.${name}`;
+  for (const key of Object.keys(params)) {
+    if (!method.input.some((p) => p.xml === key)) {
+      const known = method.input.map((p) => p.xml);
+      throw new ValidationError(`${label} takes no parameter "${key}" (it takes ${known.join(", ") || "none"})`, {
+        field: `${label}.${key}`,
+      });
+    }
+  }
+  const body = encodeObject(params, "Action", { label });
+  const path = [context.path, method.pathSuffix].filter(Boolean).join("/");
+  const { connection } = context;
+  const reply = await connection.send({ method: method.httpMethod, path, body, ...call });
+  if (reply.xml.trim() === "") return {};
+  const action = connection.decode(reply, (xml) => decodeObject(xml, "Action"));
+  const fault = action.fault as { reason?: string; detail?: string } | undefined;
+  if (fault) {
+    throw new ActionFailed(`${reply.method} ${reply.url}: the action failed: ${faultText(fault)}`, {
+      method: reply.method,
+      url: reply.url,
+      status: reply.status,
+      requestId: reply.requestId,
+      reason: fault.reason,
+      detail: fault.detail,
+    });
+  }
+  const outputs = method.output;
+  return outputs.length === 1 ? action[outputs[0]!.xml] : action;
+}

@@ -1,0 +1,79 @@
+// The base classes of the generated `params` classes: a struct object checked member by member when it
+// is made (v3's `params.VM(name=...)`), and a list object (v3's `params.StorageDomains(storage_domain=[...])`).
+import { ValidationError } from "@nimbus-sdk/common";
+import { checkObject } from "./wire/encode.js";
+import { withV4Names } from "./v3-names.js";
+import { LIST_ITEMS, STRUCT_TYPE } from "./wire/marks.js";
+import type { Resource } from "./resource.js";
+
+declare const ITEM_TYPE: unique symbol;
+
+/** What a struct member accepts when building a params object or calling a method. */
+export type InitValue<V> = V extends Date
+  ? Date | string
+  : V extends readonly (infer I)[]
+    ? ListValue<I>
+    : V extends object
+      ? Init<V> | Resource<object>
+      : V;
+
+/** A list member: an array, or a params list object (`new params.StorageDomains({ storage_domain: [sd] })`). */
+export type ListValue<I> = readonly InitValue<I>[] | ParamsList<I>;
+
+/** The members of struct `T` as a params constructor takes them (resources fetched from the engine too). */
+export type Init<T> = { [K in keyof T]?: InitValue<NonNullable<T[K]>> | null };
+
+/** A params list constructor's argument: `{ storage_domain: [...] }`. */
+export type ListInit<K extends string, I> = { [P in K]?: readonly InitValue<I>[] };
+
+function define(target: object, key: symbol, value: string): void {
+  Object.defineProperty(target, key, { value, enumerable: false });
+}
+
+/** Copies the defined members of `init` (null and undefined mean "not set"). */
+function assignDefined(target: object, init: object): void {
+  for (const [key, value] of Object.entries(init)) {
+    if (value !== undefined && value !== null) (target as Record<string, unknown>)[key] = value;
+  }
+}
+
+export abstract class ParamsObject {
+  declare readonly [STRUCT_TYPE]: string;
+
+  constructor(typeName: string, init?: object | null) {
+    define(this, STRUCT_TYPE, typeName);
+    if (init === undefined || init === null) return;
+    if (typeof init !== "object" || Array.isArray(init)) {
+      throw new ValidationError(`params.${typeName} takes an object of members, not ${typeof init}`, {
+        field: typeName,
+      });
+    }
+    const members = withV4Names(typeName, init);
+    checkObject(members, typeName, `params.${typeName}`);
+    assignDefined(this, members);
+  }
+}
+
+export abstract class ParamsList<I> {
+  declare readonly [STRUCT_TYPE]: string;
+  declare readonly [LIST_ITEMS]: string;
+  declare readonly [ITEM_TYPE]?: I;
+
+  constructor(typeName: string, itemElement: string, init?: object | null) {
+    define(this, STRUCT_TYPE, typeName);
+    define(this, LIST_ITEMS, itemElement);
+    const label = `params.${typeName} list`;
+    const items = (init as Record<string, unknown> | null | undefined)?.[itemElement] ?? [];
+    const extra = Object.keys(init ?? {}).filter((key) => key !== itemElement);
+    if (extra.length > 0 || !Array.isArray(items)) {
+      throw new ValidationError(`${label} takes { ${itemElement}: [...] } only`, { field: label });
+    }
+    items.forEach((item: unknown, i) => {
+      if (typeof item !== "object" || item === null) {
+        throw new ValidationError(`${label}: item ${i} must be a ${typeName} object`, { field: `${label}[${i}]` });
+      }
+      checkObject(item, typeName, `${label}[${i}]`);
+    });
+    (this as Record<string, unknown>)[itemElement] = [...items];
+  }
+}

@@ -1,0 +1,123 @@
+// The base of every entity service's class (src/generated/resources.ts): a fetched entity whose members
+// are its own properties (wire names: `vm.memory`, `vm.cpu.topology.cores`), edited in place and sent
+// back with `update()` (v3's idiom: only what changed goes out), removed with `delete()`.
+import { NimbusError } from "@nimbus-sdk/common";
+import { decodeObject } from "./wire/decode.js";
+import { encodeObject } from "./wire/encode.js";
+import { AS_REFERENCE, STRUCT_TYPE } from "./wire/marks.js";
+import { bindNode, childContext, nodeContext, sendMethod, type CallOptions, type NodeContext } from "./node.js";
+
+/** Options of update and delete: the call options, and the method's query parameters (`async`, `force` ...). */
+export interface QueryOptions extends CallOptions {
+  [param: string]: string | number | boolean | AbortSignal | undefined;
+}
+
+type ResourceClass<R> = new (context: NodeContext, data?: object) => R;
+
+const shadowedByClass = new WeakMap<object, Set<string>>();
+
+/** Names a class's prototype chain defines (sub-collection getters, actions): data of those names is not copied. */
+function shadowedNames(prototype: object): Set<string> {
+  let names = shadowedByClass.get(prototype);
+  if (!names) {
+    names = new Set();
+    for (let p: object | null = prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+    }
+    shadowedByClass.set(prototype, names);
+  }
+  return names;
+}
+
+function clone(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map(clone);
+  // Resources nested in params stay themselves: they are references.
+  if ((value as { [AS_REFERENCE]?: boolean })[AS_REFERENCE]) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = clone((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export class Resource<T extends object> {
+  declare readonly [STRUCT_TYPE]: string;
+  declare readonly [AS_REFERENCE]: true;
+  readonly #original: Record<string, unknown>;
+
+  constructor(context: NodeContext, data: object = {}) {
+    bindNode(this, context);
+    Object.defineProperty(this, STRUCT_TYPE, { value: context.service.type ?? "Identified" });
+    Object.defineProperty(this, AS_REFERENCE, { value: true });
+    this.#original = data as Record<string, unknown>;
+    const shadowed = shadowedNames(Object.getPrototypeOf(this));
+    for (const key of Object.keys(data)) {
+      if (!shadowed.has(key)) (this as Record<string, unknown>)[key] = clone((data as Record<string, unknown>)[key]);
+    }
+  }
+
+  /**
+   * Sends the members changed since the entity was fetched (PUT), and resolves to the entity as the engine
+   * now has it; this object stays as it was. Query parameters of the model's update (`next_run`, `async`
+   * ...) go in `options`.
+   */
+  async update(options: QueryOptions = {}): Promise<this> {
+    const context = nodeContext(this);
+    const type = this[STRUCT_TYPE];
+    const changed = new Set(
+      Object.keys(this).filter((key) => !same((this as Record<string, unknown>)[key], this.#original[key])),
+    );
+    const body = encodeObject(this, type, { only: changed, label: context.path });
+    const reply = await sendMethod(context, "update", options, body);
+    return this.#again(
+      context,
+      context.connection.decode(reply, (xml) => decodeObject(xml, type)),
+    );
+  }
+
+  /** Removes the entity (DELETE); query parameters of the model's remove (`force`, `detach_only` ...) go in `options`. */
+  async delete(options: QueryOptions = {}): Promise<void> {
+    await sendMethod(nodeContext(this), "remove", options);
+  }
+
+  /** The entity as the engine has it now (GET); query parameters of the model's get (`follow` ...) go in `options`. */
+  async reload(options: QueryOptions = {}): Promise<this> {
+    const context = nodeContext(this);
+    return this.#again(context, await fetchEntity(context, options));
+  }
+
+  /** The members as fetched, links shadowed by sub-collections (`follow`ed `nics`) included. */
+  toJSON(): T {
+    return clone(this.#original) as T;
+  }
+
+  #again(context: NodeContext, data: object): this {
+    return new (this.constructor as ResourceClass<this>)(context, data);
+  }
+}
+
+/** GETs the entity at `context` (with the get method's query parameters) and decodes it. */
+export async function fetchEntity(context: NodeContext, options: QueryOptions): Promise<Record<string, unknown>> {
+  const type = context.service.type;
+  if (!type) throw new NimbusError(`${context.service.name} returns no entity`);
+  const reply = await sendMethod(context, "get", options);
+  return context.connection.decode(reply, (xml) => decodeObject(xml, type));
+}
+
+/** The collection or service that locator `name` of `node` leads to. */
+export function locate<N>(node: object, name: string, nodeClass: new (context: NodeContext) => N): N {
+  return new nodeClass(childContext(nodeContext(node), name));
+}

@@ -1,0 +1,110 @@
+// `vm.disks`, the v3 SDK's sub-collection, over API v4's disk attachments (v4 engines no longer serve
+// /vms/{id}/disks): `list()` reads the attachments with their disks inlined, `add(disk)` attaches a new
+// disk, moving the members v3 kept on the disk (`interface`, `bootable`, `active`) to the attachment.
+import { PagedList, ValidationError } from "@nimbus-sdk/common";
+import { ListRequest, type ListOptions, type Selector } from "./collections.js";
+import { compileConstraints } from "./constraints.js";
+import { NotFound } from "./errors.js";
+import type { DiskResource, DiskAttachmentsCollection, VmResource } from "./generated/resources.js";
+import type { Disk, DiskAttachment } from "./generated/types.js";
+import { childContext, nodeContext, type CallOptions, type NodeContext } from "./node.js";
+import type { Init } from "./params-base.js";
+import { fetchEntity, type QueryOptions } from "./resource.js";
+import { checkObject } from "./wire/encode.js";
+import { ROOT_SERVICE, wireService } from "./wire/services.js";
+
+/** The members v3 set on a disk that API v4 sets on the disk's attachment to a VM. */
+const ATTACHMENT_MEMBERS = ["interface", "bootable", "active"] as const;
+
+type DiskClass = new (context: NodeContext, data?: object) => DiskResource;
+type AttachmentsClass = new (context: NodeContext) => DiskAttachmentsCollection;
+
+export class VmDisks {
+  readonly #vm: VmResource;
+  readonly #diskClass: DiskClass;
+  readonly #attachmentsClass: AttachmentsClass;
+
+  constructor(vm: VmResource, diskClass: DiskClass, attachmentsClass: AttachmentsClass) {
+    this.#vm = vm;
+    this.#diskClass = diskClass;
+    this.#attachmentsClass = attachmentsClass;
+  }
+
+  /** The VM's disks (its attachments' disks), those meeting the constraints given under any other key. */
+  list(options: ListOptions = {}): ListRequest<DiskResource> {
+    const { signal, timeout, query, search, max, pageSize: _pageSize, ...constraints } = options;
+    if (query !== undefined || search !== undefined) {
+      throw new ValidationError("vm.disks cannot be searched: the engine takes no query on a VM's disks", {
+        field: "query",
+      });
+    }
+    const matches = compileConstraints("Disk", constraints, "vm.disks.list");
+    const fetchAll = async () => {
+      const disks = await this.#disks({ signal, timeout });
+      const found = disks.filter((disk) => matches(disk as unknown as Record<string, unknown>));
+      return max === undefined ? found : found.slice(0, max);
+    };
+    return new ListRequest(fetchAll, new PagedList(async () => ({ items: await fetchAll() }), { signal }));
+  }
+
+  /** The VM's disk with this id or name; NotFound when it has none. */
+  async get(selector: Selector, options: CallOptions = {}): Promise<DiskResource> {
+    const disks = await this.#disks(options);
+    const found = disks.find((disk) =>
+      selector.id !== undefined ? disk.id === selector.id : disk.name === selector.name,
+    );
+    if (!found) {
+      const what = selector.id !== undefined ? `id ${selector.id}` : `name ${JSON.stringify(selector.name)}`;
+      throw new NotFound(`${nodeContext(this.#vm).path}: the VM has no disk with ${what}`);
+    }
+    return found;
+  }
+
+  /** Creates a disk and attaches it to the VM; resolves to the disk (often `locked` at first: see waitFor). */
+  async add(disk: Init<Disk> | Disk, options: CallOptions = {}): Promise<DiskResource> {
+    checkObject(disk, "Disk", "vm.disks.add");
+    const { interface: diskInterface, bootable, active, ...rest } = disk as Disk;
+    const attachment: Init<DiskAttachment> = {
+      interface: diskInterface,
+      bootable: bootable ?? false,
+      active: active ?? true,
+      disk: rest as Init<Disk>,
+    };
+    const attached = await this.#attachments().add(attachment, options);
+    const id = attached.disk?.id;
+    if (id === undefined) throw new ValidationError("the engine attached a disk without naming it");
+    return this.#disk(id, attached.disk!, { ...options });
+  }
+
+  #attachments(): DiskAttachmentsCollection {
+    return new this.#attachmentsClass(childContext(nodeContext(this.#vm), "disk_attachments"));
+  }
+
+  async #disks(options: CallOptions): Promise<DiskResource[]> {
+    const attachments = await this.#attachments().list({ follow: "disk", ...options });
+    return Promise.all(
+      attachments
+        .filter((a) => a.disk?.id !== undefined)
+        .map((a) => this.#disk(a.disk!.id!, a.disk!, { ...options }, pick(a))),
+    );
+  }
+
+  /** The disk at /disks/{id} (fetched when the engine sent a reference only), with `extra` members. */
+  async #disk(id: string, data: Disk, options: QueryOptions, extra: Partial<Disk> = {}): Promise<DiskResource> {
+    const { connection } = nodeContext(this.#vm);
+    const root = { connection, service: wireService(ROOT_SERVICE), path: "" };
+    const context = childContext(childContext(root, "disks"), "disk", id);
+    const isReference = Object.keys(data).every((key) => key === "id" || key === "href");
+    const full = isReference ? await fetchEntity(context, options) : data;
+    return new this.#diskClass(context, { ...full, ...extra });
+  }
+}
+
+/** The attachment's members v3 kept on the disk. */
+function pick(attachment: DiskAttachment): Partial<Disk> {
+  const out: Partial<Disk> = {};
+  for (const key of ATTACHMENT_MEMBERS) {
+    if (attachment[key] !== undefined) (out as Record<string, unknown>)[key] = attachment[key];
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+// Waiting for the engine's asynchronous work, on common's waitUntil: an entity reaching a status (a VM
+// `up`, a disk `ok` after `image_locked`), a job completing. The oVirt SDKs leave this polling to every
+// user; here it takes a signal, a timeout and a progress callback.
+import { ValidationError, waitUntil } from "@nimbus-sdk/common";
+import { WaitFailed } from "./errors.js";
+import type { API } from "./api.js";
+import type { Resource } from "./resource.js";
+import { STRUCT_TYPE } from "./wire/marks.js";
+import type { JobResource } from "./generated/resources.js";
+import type { Job } from "./generated/types.js";
+
+export interface WaitOptions<R> {
+  signal?: AbortSignal;
+  /** Give up with a TimeoutError after this many ms (default: wait for ever). */
+  timeoutMs?: number;
+  /** ms between two reads (default 2000). */
+  intervalMs?: number;
+  /** Called after every read, with the entity as read and the time waited so far. */
+  onProgress?: (current: R, elapsedMs: number) => void;
+  /** Statuses that end the wait with WaitFailed (default: the type's failed states, e.g. a disk's `illegal`). */
+  failOn?: readonly string[];
+}
+
+/** Statuses an entity does not leave by itself: waiting for anything else past them is pointless. */
+const FAILED_STATUSES: Readonly<Record<string, readonly string[]>> = {
+  Disk: ["illegal"],
+  Host: ["install_failed"],
+  Job: ["failed", "aborted"],
+  ImageTransfer: ["finished_failure", "cancelled_system", "cancelled_user"],
+};
+
+const JOB_DONE = ["finished", "failed", "aborted"];
+
+type WithStatus = Resource<object> & { readonly status?: string };
+
+/**
+ * Reads `resource` again every `intervalMs` until its `status` is `status` (or one of them); resolves to
+ * the entity as last read. A status in `failOn` ends the wait with WaitFailed; a removed entity with NotFound.
+ */
+export async function waitFor<R extends WithStatus>(
+  resource: R,
+  status: NonNullable<R["status"]> | readonly NonNullable<R["status"]>[],
+  options: WaitOptions<R> = {},
+): Promise<R> {
+  const targets: readonly string[] = Array.isArray(status) ? status : [status as string];
+  const type = resource[STRUCT_TYPE];
+  const failOn = options.failOn ?? FAILED_STATUSES[type] ?? [];
+  const name = (resource as { name?: string }).name ?? (resource as { id?: string }).id ?? "";
+  const description = `${type} ${name} to be ${targets.join(" or ")}`;
+  return waitUntil(
+    ({ signal }) => resource.reload({ signal }),
+    (current) => {
+      const now = current.status;
+      if (now !== undefined && failOn.includes(now) && !targets.includes(now)) {
+        throw new WaitFailed(`gave up waiting for ${description}: it is ${now}`);
+      }
+      return now !== undefined && targets.includes(now);
+    },
+    {
+      interval: options.intervalMs ?? 2000,
+      timeout: options.timeoutMs,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      description,
+    },
+  );
+}
+
+/**
+ * Waits for a job to end: `job` is a job resource, the result of an action (whose `job` the engine filled
+ * in), or `{ id }`. Resolves to the finished job; a `failed` or `aborted` job ends in WaitFailed.
+ */
+export async function waitForJob(
+  api: API,
+  job: JobResource | { id?: string; job?: { id?: string } },
+  options: Omit<WaitOptions<JobResource>, "failOn"> = {},
+): Promise<JobResource> {
+  const id = (job as { job?: Job }).job?.id ?? (job as { id?: string }).id;
+  if (typeof id !== "string") {
+    throw new ValidationError("waitForJob needs a job, an action result that names its job, or { id }", {
+      field: "job",
+    });
+  }
+  const found = await api.jobs.get({ id }, { signal: options.signal });
+  const done = await waitFor(found, JOB_DONE as NonNullable<JobResource["status"]>[], { ...options, failOn: [] });
+  if (done.status !== "finished") {
+    throw new WaitFailed(`job ${id} (${done.description ?? "no description"}) ended ${done.status}`);
+  }
+  return done;
+}

@@ -1,0 +1,302 @@
+// The client against the engine simulator (../src/testing): the issue's seed examples end to end, then
+// every error a user can hit, paging, waiting, and the session's life.
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ConnectionError, ParseError, TimeoutError, ValidationError } from "@nimbus-sdk/common";
+import {
+  ActionFailed,
+  API,
+  AuthError,
+  Conflict,
+  NotFound,
+  RequestError,
+  ServerFault,
+  params,
+  waitFor,
+  waitForJob,
+  type VmResource,
+} from "../src/index.js";
+import { startEngine, type EngineSimulator } from "../src/testing/index.js";
+
+let engine: EngineSimulator;
+let api: API;
+
+const connect = (extra: Partial<Parameters<typeof API.connect>[0]> = {}) =>
+  API.connect({
+    url: engine.url,
+    username: engine.username,
+    password: engine.password,
+    caFile: engine.caFile,
+    ...extra,
+  });
+
+const fast = { timeoutMs: 10_000, intervalMs: 10 };
+
+beforeAll(async () => {
+  engine = await startEngine({ stepMs: 10 });
+  api = await connect();
+});
+
+afterAll(async () => {
+  await api?.disconnect();
+  await engine?.close();
+});
+
+describe("the issue's seed examples", () => {
+  let myVm: VmResource;
+
+  it("lists, searches, constrains and gets VMs", async () => {
+    const all = await api.vms.list();
+    expect(all.map((vm) => vm.name)).toContain("python_vm");
+    const found = await api.vms.list({ query: "name=python_vm" });
+    expect(found.map((vm) => vm.name)).toEqual(["python_vm"]);
+    const memory = found[0]!.memory!;
+    expect((await api.vms.list({ memory })).every((vm) => vm.memory === memory)).toBe(true);
+    const vm = await api.vms.get({ name: "python_vm" });
+    expect((await api.vms.get({ id: vm.id! })).name).toBe("python_vm");
+  });
+
+  it("updates what changed, and only that", async () => {
+    const vm = await api.vms.get({ name: "python_vm" });
+    vm.description = "updated_desc";
+    const vm2 = await vm.update();
+    expect(vm2.description).toBe("updated_desc");
+    expect(vm.description).toBe("updated_desc");
+    expect(engine.state.find("vms", "python_vm")?.description).toBe("updated_desc");
+  });
+
+  it("adds a VM from params, with references to fetched entities", async () => {
+    myVm = await api.vms.add(
+      new params.VM({
+        name: "my_vm",
+        cluster: await api.clusters.get({ name: "Default" }),
+        template: await api.templates.get({ name: "Blank" }),
+      }),
+    );
+    expect(myVm.name).toBe("my_vm");
+    expect(myVm.id).toBeDefined();
+  });
+
+  it("adds, finds and renames a NIC", async () => {
+    const nic = await myVm.nics.add(
+      new params.NIC({ name: "eth0", network: new params.Network({ name: "ovirtmgmt" }), interface: "e1000" }),
+    );
+    expect(nic).toMatchObject({ name: "eth0", interface: "e1000" });
+    expect((await myVm.nics.list({ name: "eth0" })).map((n) => n.name)).toEqual(["eth0"]);
+    expect((await myVm.nics.list({ interface: "e1000" })).map((n) => n.name)).toEqual(["eth0"]);
+    const n = await myVm.nics.get({ name: "eth0" });
+    n.name = "eth01";
+    expect((await n.update()).name).toBe("eth01");
+    expect((await myVm.nics.list()).map((x) => x.name)).toEqual(["eth01"]);
+  });
+
+  it("adds a disk through vm.disks (disk attachments) and waits for it to be ok", async () => {
+    const sd = (await api.storage_domains.list())[0]!;
+    const disk = await myVm.disks.add(
+      new params.Disk({
+        name: "my_disk",
+        storage_domains: new params.StorageDomains({ storage_domain: [sd] }),
+        provisioned_size: 5368709120,
+        interface: "virtio",
+        format: "cow",
+      }),
+    );
+    const seen: string[] = [];
+    const ready = await waitFor(disk, "ok", { ...fast, onProgress: (d) => seen.push(d.status ?? "") });
+    expect(ready.status).toBe("ok");
+    expect(seen.at(-1)).toBe("ok");
+    const disks = await myVm.disks.list();
+    expect(disks.map((d) => [d.name, d.interface])).toEqual([["my_disk", "virtio"]]);
+    expect((await myVm.disk_attachments.list()).length).toBe(1);
+    expect((await myVm.disks.get({ name: "my_disk" })).id).toBe(disk.id);
+  });
+
+  it("starts and stops the VM, waiting for its status", async () => {
+    await waitFor(myVm, "down", fast);
+    await myVm.start();
+    const up = await waitFor(myVm, "up", fast);
+    expect(up.status).toBe("up");
+    await myVm.stop();
+    expect((await waitFor(myVm, "down", fast)).status).toBe("down");
+  });
+
+  it("finds params classes by element name", () => {
+    expect(params.findRootClass("topology")).toBe(params.CpuTopology);
+  });
+});
+
+describe("errors a user can hit", () => {
+  it("a wrong password: AuthError naming the user, never the password", async () => {
+    const error = await connect({ password: "wrong-secret" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toContain(engine.username);
+    expect((error as Error).message).not.toContain("wrong-secret");
+  });
+
+  it("an engine certificate not trusted: ConnectionError naming caFile and insecure", async () => {
+    const error = await API.connect({ url: engine.url, username: engine.username, password: engine.password }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/certificate was not accepted.*`caFile`.*`insecure: true`/);
+    const insecure = await connect({ caFile: undefined, insecure: true });
+    expect((await insecure.vms.list({ max: 1 })).length).toBe(1);
+    await insecure.disconnect();
+  });
+
+  it("a token that is not valid: AuthError (a token cannot be renewed)", async () => {
+    const error = await API.connect({ url: engine.url, token: "not-a-token", caFile: engine.caFile }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).status).toBe(401);
+  });
+
+  it("an expired token: renewed once, the request retried", async () => {
+    const issued = engine.state.tokens.issued;
+    engine.expireTokens();
+    expect((await api.vms.list({ query: "name=python_vm" })).length).toBe(1);
+    expect(engine.state.tokens.issued).toBe(issued + 1);
+  });
+
+  it("an unknown name in get: NotFound naming it", async () => {
+    const error = await api.vms.get({ name: "no_such_vm" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFound);
+    expect((error as Error).message).toContain('no Vm named "no_such_vm"');
+  });
+
+  it("an unknown id in get: the engine's 404 fault as NotFound", async () => {
+    const error = await api.vms.get({ id: "00000000-0000-0000-0000-00000000dead" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFound);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as NotFound).status).toBe(404);
+  });
+
+  it("an unknown constraint property: ValidationError before anything is sent", async () => {
+    const before = engine.state.requests.length;
+    expect(() => api.vms.list({ memroy: 1 })).toThrow(ValidationError);
+    expect(() => api.vms.list({ memroy: 1 })).toThrow(/memroy/);
+    expect(engine.state.requests.length).toBe(before);
+  });
+
+  it("a value of the wrong type in params: ValidationError before anything is sent", async () => {
+    expect(() => new params.VM({ memory: "1 GiB" as never })).toThrow(/params.Vm.memory must be an integer/);
+    const vm = await api.vms.get({ name: "python_vm" });
+    (vm as { memory?: unknown }).memory = "lots";
+    const before = engine.state.requests.length;
+    await expect(vm.update()).rejects.toThrow(/memory must be an integer/);
+    expect(engine.state.requests.length).toBe(before);
+  });
+
+  it("an action the state does not allow: the engine's 409 fault as Conflict, with its reason and detail", async () => {
+    const vm = await api.vms.get({ name: "python_vm" });
+    await vm.start().catch(() => undefined);
+    await waitFor(vm, "up", fast);
+    const error = await vm.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Conflict);
+    expect((error as Conflict).status).toBe(409);
+    expect((error as Conflict).detail).toBeTruthy();
+    await vm.stop();
+    await waitFor(vm, "down", fast);
+  });
+
+  it("a fault inside a success answer to an action: ActionFailed", async () => {
+    const vm = await api.vms.get({ name: "python_vm" });
+    engine.failNext({ kind: "action-fault", reason: "Operation Failed", detail: "[Cannot run VM. Low disk space.]" });
+    const error = await vm.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActionFailed);
+    expect(error).toMatchObject({ reason: "Operation Failed", detail: "[Cannot run VM. Low disk space.]" });
+  });
+
+  it("malformed XML from the server: ParseError naming the problem", async () => {
+    engine.failNext({ kind: "truncated-xml" });
+    const error = await api.vms.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as Error).message).toMatch(/malformed XML at line \d+, column \d+/);
+  });
+
+  it("an HTML error page from a proxy: the status's error, naming the page (after the retries a 502 gets)", async () => {
+    const session = await connect({ retry: { limit: 1, baseDelay: 1 } });
+    engine.failNext({ kind: "html", status: 502 }, { count: 2 });
+    const error = await session.vms.list().catch((e: unknown) => e);
+    await session.disconnect();
+    expect(error).toBeInstanceOf(ServerFault);
+    expect((error as Error).message).toMatch(/failed with 502, and the answer is an HTML page/);
+  });
+
+  it("an HTML page with a success status: ParseError", async () => {
+    engine.failNext({ kind: "html", status: 200 });
+    const error = await api.vms.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as Error).message).toMatch(/expected the engine's XML, got an HTML page/);
+  });
+
+  it("a wait that does not end: TimeoutError", async () => {
+    const vm = await api.vms.get({ name: "python_vm" });
+    await expect(waitFor(vm, "paused", { timeoutMs: 100, intervalMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("a cancelled call: AbortError", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(api.vms.list({ signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
+});
+
+describe("listing and waiting", () => {
+  it("iterates a list page by page with for await (search page N)", async () => {
+    for (let i = 0; i < 5; i++)
+      await api.vms.add(
+        new params.Vm({ name: `paged_${i}`, cluster: { name: "Default" }, template: { name: "Blank" } }),
+      );
+    const before = engine.state.requests.length;
+    const names: string[] = [];
+    for await (const vm of api.vms.list({ query: "name=paged_*", pageSize: 2 })) names.push(vm.name!);
+    expect(names.sort()).toEqual(["paged_0", "paged_1", "paged_2", "paged_3", "paged_4"]);
+    const searches = engine.state.requests.slice(before).map((r) => new URLSearchParams(r.query).get("search"));
+    expect(searches).toEqual(["name=paged_* page 1", "name=paged_* page 2", "name=paged_* page 3"]);
+    const capped: string[] = [];
+    for await (const vm of api.vms.list({ query: "name=paged_* sortby name", pageSize: 2, max: 3 }))
+      capped.push(vm.name!);
+    expect(capped).toEqual(["paged_0", "paged_1", "paged_2"]);
+    const pages: number[] = [];
+    for await (const page of api.vms.list({ query: "name=paged_*", pageSize: 2 }).pages()) pages.push(page.length);
+    expect(pages).toEqual([2, 2, 1]);
+  });
+
+  it("waits for the job an action names to finish", async () => {
+    const vm = await api.vms.get({ name: "python_vm" });
+    await waitFor(vm, "down", fast);
+    const action = await vm.start();
+    expect(action.job?.id).toBeDefined();
+    const progress: string[] = [];
+    const job = await waitForJob(api, action, { ...fast, onProgress: (j) => progress.push(j.status ?? "") });
+    expect(job.status).toBe("finished");
+    expect(progress.at(-1)).toBe("finished");
+    expect((await waitFor(vm, "up", fast)).status).toBe("up");
+    await waitForJob(api, await vm.stop(), fast);
+    await expect(waitForJob(api, {}, fast)).rejects.toThrow(ValidationError);
+  });
+});
+
+describe("the session", () => {
+  it("disconnect revokes the token", async () => {
+    const session = await connect();
+    const revoked = engine.state.tokens.revoked;
+    await session.vms.list({ max: 1 });
+    await session.disconnect();
+    expect(engine.state.tokens.revoked).toBe(revoked + 1);
+  });
+
+  it("Symbol.asyncDispose disconnects (await using)", async () => {
+    const session = await connect();
+    const revoked = engine.state.tokens.revoked;
+    await session.vms.list({ max: 1 });
+    await session[Symbol.asyncDispose]();
+    expect(engine.state.tokens.revoked).toBe(revoked + 1);
+  });
+
+  it("reads the entry point on connect", () => {
+    expect(api.product_info?.version?.major).toBe(4);
+    expect(api.url).toBe(engine.url);
+  });
+});
