@@ -36,6 +36,19 @@ describe("PagedList", () => {
     expect(fetchPage).toHaveBeenCalledTimes(3);
   });
 
+  it("does not show the empty page a server answers after a full last page", async () => {
+    const full = async (cursor: number | undefined): Promise<Page<number, number>> => {
+      const start = cursor ?? 0;
+      const items = start < 4 ? [start, start + 1] : [];
+      return { items, next: items.length === 2 ? start + 2 : undefined };
+    };
+    expect(await collect(new PagedList(full).pages())).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(await collect(new PagedList(async () => ({ items: [] as number[] })).pages())).toEqual([[]]);
+  });
+
   it("handles an empty listing", async () => {
     const fetchPage = numbers(0, 5);
     expect(await new PagedList(fetchPage).all()).toEqual([]);

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// Generates src/generated/methods.ts (the 301 XML-RPC methods) and src/generated/constants.ts (the state
-// enums) from the shared OpenNebula data (specs/opennebula/methods.json and constants.json, kept beside the
+// Generates src/generated/methods.ts (the 301 XML-RPC methods), src/generated/constants.ts (the state
+// enums) and src/generated/schema.ts (the documents' types and decoding table, see scripts/schema.mjs)
+// from the shared OpenNebula data (specs/opennebula/methods.json, constants.json and xsd/, kept beside the
 // repository). Plain Node ESM because the repository has no TypeScript runner (docs/decisions/0004).
 //
 //   node scripts/generate.mjs              write both files
 //   node scripts/generate.mjs --check      exit 1 when a committed file differs from the output
-//   node scripts/generate.mjs --specs DIR  read methods.json and constants.json from DIR
+//   node scripts/generate.mjs --specs DIR  read methods.json, constants.json and xsd/ from DIR
 //
 // Without the specs (a user's clone has no ../shared) it prints a notice and exits 0.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { renderSchema } from "./schema.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultSpecs = resolve(packageDir, "../../../shared/specs/opennebula");
@@ -23,6 +25,11 @@ const RESULT_TYPES = new Set(["int", "xml", "string"]);
 // strings. The SDK also takes them as BigInt; the check below fails the run if the notes stop saying so.
 const HEX_MASK_PARAMS = { "one.acl.addrule": ["user", "resource", "rights", "zone"] };
 
+// Parameters methods.json lists as required that oned reads only when the call carries them
+// (RequestManagerVMTemplate.cc: `if (paramList.size() > 3)` reads hold and the extra template together;
+// xmlrpc-c does not enforce the help signature). PyONE's own example calls one.template.instantiate(0, "my_VM").
+const OPTIONAL_IN_ONED = { "one.template.instantiate": ["hold", "extra_template"] };
+
 // conventions.templates: parameters named *template* take attribute=value text or <TEMPLATE> XML, and PyONE
 // takes a dict there (cast2one turns it into one of those).
 const isTemplateParam = (name) => name === "template" || name.endsWith("_template");
@@ -33,16 +40,19 @@ function main(argv) {
   const specsDir = specsIndex >= 0 ? resolve(argv[specsIndex + 1] ?? "") : defaultSpecs;
   const methodsFile = resolve(specsDir, "methods.json");
   const constantsFile = resolve(specsDir, "constants.json");
-  if (!existsSync(methodsFile) || !existsSync(constantsFile)) {
+  const xsdDir = resolve(specsDir, "xsd");
+  if (!existsSync(methodsFile) || !existsSync(constantsFile) || !existsSync(xsdDir)) {
     console.log(`opennebula generate: ${specsDir} not found (no ../shared beside this clone); nothing to do.`);
     return Promise.resolve(0);
   }
   const specLabel = relative(packageDir, specsDir)
     .replace(/\\/g, "/")
     .replace(/^(\.\.\/)+/, "");
+  const methodsSpec = JSON.parse(readFileSync(methodsFile, "utf8"));
   const outputs = [
-    ["methods.ts", renderMethods(JSON.parse(readFileSync(methodsFile, "utf8")), `${specLabel}/methods.json`)],
+    ["methods.ts", renderMethods(methodsSpec, `${specLabel}/methods.json`)],
     ["constants.ts", renderConstants(readFileSync(constantsFile, "utf8"), `${specLabel}/constants.json`)],
+    ["schema.ts", renderSchema(xsdDir, methodsSpec, specLabel)],
   ];
   return Promise.all(outputs.map(([name, source]) => format(source, resolve(outDir, name)))).then((texts) => {
     let status = 0;
@@ -132,17 +142,23 @@ function tsOfParam(method, p) {
   }
 }
 
-const TS_OF_RESULT = { int: "number", string: "string", xml: "XmlResult" };
+// An XML answer is typed as the document the XSDs give it (schema.ts's DocumentResults).
+const tsOfResult = (method, type) =>
+  type === "xml" ? `DocumentResults[${lit(method)}]` : { int: "number", string: "string" }[type];
 
 function buildMethod(m) {
   const parts = m.name.split(".");
   if (parts.length !== 3 || parts[0] !== "one") throw new Error(`unexpected method name ${m.name}`);
-  const [session, ...params] = m.params;
+  const [session, ...listed] = m.params;
   if (session?.name !== "session" || session.type !== "string")
     throw new Error(`${m.name}: the first parameter is not the session string`);
   let seenOptional = false;
   const hex = HEX_MASK_PARAMS[m.name] ?? [];
   if (hex.length && !/hex/i.test(m.notes ?? "")) throw new Error(`${m.name}: notes no longer describe hex masks`);
+  const relaxed = OPTIONAL_IN_ONED[m.name] ?? [];
+  for (const name of relaxed)
+    if (!listed.some((p) => p.name === name)) throw new Error(`${m.name}: no parameter ${name} to make optional`);
+  const params = listed.map((p) => (relaxed.includes(p.name) ? { ...p, optional: true } : p));
   const outParams = params.map((p) => {
     if (!PARAM_TYPES.has(p.type)) throw new Error(`${m.name}: unknown parameter type ${p.type}`);
     if (seenOptional && !p.optional) throw new Error(`${m.name}: required ${p.name} after an optional parameter`);
@@ -178,7 +194,7 @@ function buildMethod(m) {
     notes: m.notes,
     fix: m.fix,
     tuple: `[${params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${tsOfParam(m.name, p)}`).join(", ")}]`,
-    resultTs: TS_OF_RESULT[r.type],
+    resultTs: tsOfResult(m.name, r.type),
   };
 }
 
@@ -193,6 +209,8 @@ function renderMethods(spec, specPath) {
   list.sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0));
   const objects = [...new Set(list.map((m) => m.meta.object))];
   const out = header(specPath);
+  out.push(`import type { DocumentResults } from "./schema.js";
+`);
   out.push(`/** XML-RPC parameter types used by oned (after the session string, which every method takes first). */
 export type ParamType = "string" | "int" | "boolean" | "i8" | "array<int>";
 
@@ -239,8 +257,6 @@ export interface MethodMeta {
  */
 export type TemplateInput = { readonly [key: string]: unknown };
 
-/** An XML document oned answered (info, pool info, monitoring, accounting), as the client decodes it. */
-export type XmlResult = { [key: string]: unknown };
 `);
   out.push(`/** Every method oned 7.0.2 registers, by XML-RPC name. */`);
   out.push(`export const methods = {`);

@@ -131,6 +131,49 @@ export class ResponseTooLargeError extends NimbusError {
   }
 }
 
+/** findByName: more than one object has the name asked for. */
+export class AmbiguousNameError extends OneException {
+  static override readonly errorKind: string = kind("AmbiguousNameError");
+  /** The ids of the objects with that name. */
+  readonly ids: readonly number[];
+  constructor(message: string, options: OneErrorOptions & { ids: readonly number[] }) {
+    super(message, options);
+    this.ids = options.ids;
+  }
+}
+
+/** What a VM was in when waitForState gave up on it. */
+export interface VmStateDetails {
+  vmId: number;
+  /** VM_STATE value and name (3, "ACTIVE"). */
+  state: number;
+  stateName: string;
+  /** LCM_STATE value and name (36, "BOOT_FAILURE"); meaningful while ACTIVE. */
+  lcmState: number;
+  lcmStateName: string;
+}
+
+/**
+ * waitForState: the VM reached a state it will not leave by itself for the one waited for (DONE,
+ * CLONING_FAILURE, the retired FAILED, or an LCM *_FAILURE state).
+ */
+export class VmStateError extends OneException implements VmStateDetails {
+  static override readonly errorKind: string = kind("VmStateError");
+  vmId: number;
+  state: number;
+  stateName: string;
+  lcmState: number;
+  lcmStateName: string;
+  constructor(message: string, options: NimbusErrorOptions & VmStateDetails) {
+    super(message, options);
+    this.vmId = options.vmId;
+    this.state = options.state;
+    this.stateName = options.stateName;
+    this.lcmState = options.lcmState;
+    this.lcmStateName = options.lcmStateName;
+  }
+}
+
 type OneErrorClass = new (message: string, options: OneErrorOptions) => OneException | OneNoExistsException;
 
 const BY_CODE: ReadonlyMap<number, OneErrorClass> = new Map<number, OneErrorClass>([

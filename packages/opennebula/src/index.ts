@@ -10,6 +10,7 @@ export {
   type OneServerOptions,
 } from "./server.js";
 export {
+  AmbiguousNameError,
   ONE_ERROR_CODE,
   OneActionException,
   OneAllocateException,
@@ -22,12 +23,14 @@ export {
   OneNoExistsException,
   OneReplicationException,
   ResponseTooLargeError,
+  VmStateError,
   XmlRpcFault,
   oneErrorClass,
   oneResult,
   withoutSession,
   type OneErrorDetails,
   type OneResultOptions,
+  type VmStateDetails,
 } from "./errors.js";
 export {
   encodeFault,
@@ -72,6 +75,26 @@ export type {
   MethodResults,
   ParamMeta,
   TemplateInput,
-  XmlResult,
 } from "./generated/methods.js";
-export { templateToString, type TemplateDict, type TemplateValue } from "./template.js";
+export * from "./generated/schema.js";
+export {
+  setTemplateRoot,
+  templateRoot,
+  templateToString,
+  type TemplateDict,
+  type TemplateDictionary,
+  type TemplateEntry,
+  type TemplateValue,
+} from "./template.js";
+export { decodeDocument, decodeMethodDocument, type DocumentMethod } from "./document.js";
+export {
+  findByName,
+  iteratePool,
+  type DocumentPoolOptions,
+  type PoolItem,
+  type PoolName,
+  type PoolOptions,
+  type PoolOptionsArgument,
+  type VmPoolOptions,
+} from "./pools.js";
+export { waitForState, type VmStateTarget, type WaitForStateOptions } from "./wait.js";

@@ -1,6 +1,8 @@
 // The typed `one.<object>.<verb>(...)` layer over the generated method table: PyONE's names, the session
-// and transport left to the caller, every parameter checked before anything is sent.
+// and transport left to the caller, every parameter checked before anything is sent, and an XML
+// answer decoded into the document type the XSDs give it (the caller's own `call` keeps it raw).
 import { ValidationError } from "@nimbus-sdk/common";
+import { decodeMethodDocument, type DocumentMethod } from "./document.js";
 import {
   methods,
   type MethodMeta,
@@ -174,7 +176,18 @@ export function prepareCall(
   return { params, options };
 }
 
-/** Builds `one.<object>.<verb>(...)` over a caller, PyONE's way: `one.vm.action("terminate", 0)`. */
+/** An XML answer (PyONE's test: the string starts with "<") as its document; anything else as it came. */
+function decodeResult(meta: MethodMeta, value: unknown): unknown {
+  if (meta.result.type !== "xml" || typeof value !== "string") return value;
+  const start = value.trimStart();
+  return start.charCodeAt(0) === 60 /* < */ ? decodeMethodDocument(meta.name as DocumentMethod, start) : value;
+}
+
+/**
+ * Builds `one.<object>.<verb>(...)` over a caller, PyONE's way: `one.vm.action("terminate", 0)`. XML
+ * answers come back decoded (`(await one.vmpool.info(-2, -1, -1)).VM[0].NAME`); `caller.call` gives
+ * the raw string.
+ */
 export function bindMethods(caller: RpcCaller, bind: BindOptions = {}): OneMethods {
   const namespace: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
   for (const name of Object.keys(methods) as MethodName[]) {
@@ -182,7 +195,7 @@ export function bindMethods(caller: RpcCaller, bind: BindOptions = {}): OneMetho
     const verbs = (namespace[meta.object] ??= {});
     verbs[meta.verb] = async (...args: unknown[]) => {
       const { params, options } = prepareCall(name, args, bind);
-      return caller.call(name, params, options);
+      return decodeResult(meta, await caller.call(name, params, options));
     };
   }
   for (const verbs of Object.values(namespace)) Object.freeze(verbs);

@@ -188,9 +188,11 @@ export class OneServer {
     });
     const url = this.#transport.redactor.url(this.endpoint);
     const context = { method, url, requestId: response.requestId };
-    let text: string;
+    // Bytes, decoded and overwritten in place by the XML-RPC decoder: a pool answer is never also held as
+    // one big string. Debug logging shows the body, which only text() hands to the log.
+    let answerBody: string | Buffer;
     try {
-      text = await response.text();
+      answerBody = this.#transport.debug ? await response.text() : await response.bytes();
     } catch (error) {
       if (error instanceof NimbusError && error.name === "NimbusError" && /-byte limit/.test(error.message)) {
         throw new ResponseTooLargeError(
@@ -203,7 +205,7 @@ export class OneServer {
     }
     let answer: XmlRpcValue;
     try {
-      answer = decodeMethodResponse(text, { maxBytes: this.#maxResponseBytes });
+      answer = decodeMethodResponse(answerBody, { maxBytes: this.#maxResponseBytes, overwrite: true });
     } catch (error) {
       if (error instanceof XmlRpcFault) {
         throw new XmlRpcFault(error.faultCode, withoutSession(error.faultString, this.#session), context);

@@ -1,15 +1,56 @@
-// PyONE's `cast2one` for template parameters, made safe. A dictionary becomes what oned reads:
-// - nested (a value is itself a dictionary or a list of them): XML, the single root key as the root
-//   element (`{ TEMPLATE: { NAME: "abc" } }` -> `<TEMPLATE><NAME>abc</NAME></TEMPLATE>`);
+// OpenNebula templates as dictionaries, both ways.
+// Decoded (TemplateDictionary): what TEMPLATE and USER_TEMPLATE become in a result; each remembers
+// the element it came from (its root), as PyONE's `_root` does, so passing it back to an update sends
+// it as XML under that root (`one.vm.update(id, vm.USER_TEMPLATE, 1)` -> <USER_TEMPLATE>…).
+// Given (TemplateDict), PyONE's `cast2one` made safe:
+// - nested (a value is a dictionary or a list): XML, the single root key as the root element
+//   (`{ TEMPLATE: { NAME: "abc" } }` -> `<TEMPLATE><NAME>abc</NAME></TEMPLATE>`);
 // - flat: `ATT="value"` lines, as PyONE sends them. oned's attribute=value parser has no escape it
 //   reliably honours for `$`, `\`, quotes or line breaks (one#6139, #6957), so a flat dictionary with
 //   any of those is sent as XML under <TEMPLATE> instead, which carries every character exactly.
 import { ValidationError } from "@nimbus-sdk/common";
 import { escapeXml } from "./xmlrpc/encode.js";
 
-export type TemplateValue = string | number | boolean | bigint | null | undefined | TemplateDict | TemplateDict[];
+/**
+ * A template as oned sends it, decoded: an attribute is a string (empty ones ""), a vector a nested
+ * dictionary, an attribute or vector that repeats an array. Plain and editable.
+ */
+export interface TemplateDictionary {
+  // `undefined` only so that generated template types can declare optional attributes.
+  [key: string]: TemplateEntry | undefined;
+}
+export type TemplateEntry = string | TemplateDictionary | (string | TemplateDictionary)[];
+
+/** A value given for a template attribute; numbers and booleans are sent as text. */
+export type TemplateValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | null
+  | undefined
+  | TemplateDict
+  | readonly (string | number | boolean | bigint | TemplateDict)[];
+/** A template given as a dictionary (a TemplateDictionary is one). */
 export interface TemplateDict {
   readonly [key: string]: TemplateValue;
+}
+
+// A symbol, so the root is neither enumerated nor serialised and cannot clash with an attribute.
+// Symbol.for: the ESM and CommonJS builds of this package see the same key.
+const ROOT = Symbol.for("@nimbus-sdk/opennebula:templateRoot");
+
+/** The element a decoded template came from ("TEMPLATE", "USER_TEMPLATE"), if it remembers one. */
+export function templateRoot(template: object): string | undefined {
+  const root = (template as { [ROOT]?: unknown })[ROOT];
+  return typeof root === "string" ? root : undefined;
+}
+
+/** Makes `template` remember `root`, so templateToString sends it as XML under that element. */
+export function setTemplateRoot<T extends object>(template: T, root: string): T {
+  checkName(root, "template root");
+  Object.defineProperty(template, ROOT, { value: root, configurable: true, writable: true, enumerable: false });
+  return template;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -33,7 +74,8 @@ function scalar(value: TemplateValue, where: string): string {
 
 function xmlElement(name: string, value: TemplateValue, path: string): string {
   checkName(name, path);
-  if (Array.isArray(value)) return value.map((item) => xmlElement(name, item, path)).join("");
+  if (value === undefined) return "";
+  if (Array.isArray(value)) return value.map((item: TemplateValue) => xmlElement(name, item, path)).join("");
   if (isDict(value)) {
     const inner = Object.entries(value)
       .map(([key, child]) => xmlElement(key, child, `${path}.${key}`))
@@ -43,11 +85,14 @@ function xmlElement(name: string, value: TemplateValue, path: string): string {
   return `<${name}>${escapeXml(scalar(value, path), path)}</${name}>`;
 }
 
-/** The text oned reads for a template dictionary (see the module comment for the two forms). */
+/** The text oned reads for a template dictionary (see the module comment for the forms). */
 export function templateToString(template: TemplateDict, field = "template"): string {
-  const entries = Object.entries(template);
+  const root = templateRoot(template);
+  // A decoded template goes back whole under its own element, even when emptied (update type 0 clears).
+  if (root !== undefined) return xmlElement(root, template, field);
+  const entries = Object.entries(template).filter(([, v]) => v !== undefined);
   if (entries.length === 0) throw new ValidationError(`${field} is an empty dictionary`, { field });
-  const nested = entries.some(([, v]) => isDict(v) || (Array.isArray(v) && v.some(isDict)));
+  const nested = entries.some(([, v]) => isDict(v) || Array.isArray(v));
   if (nested) {
     const [rootName, rootValue] = entries[0]!;
     return entries.length === 1 && isDict(rootValue)

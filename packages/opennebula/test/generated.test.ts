@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
+import { parseXmlElement } from "@nimbus-sdk/common";
 import {
   ACL_USERS,
   ENUMS,
@@ -22,7 +23,20 @@ import {
   type LcmStateName,
   type VmState,
 } from "../src/constants.js";
-import { methodNames, methods, type MethodMeta, type MethodParams } from "../src/generated/methods.js";
+import {
+  methodNames,
+  methods,
+  type MethodMeta,
+  type MethodParams,
+  type MethodResults,
+} from "../src/generated/methods.js";
+import {
+  TEMPLATE_VECTOR_KEYS,
+  documentSchemas,
+  methodDocuments,
+  type DocumentId,
+  type ElementSchema,
+} from "../src/generated/schema.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const specsDir = fileURLToPath(new URL("../../../../shared/specs/opennebula/", import.meta.url));
@@ -46,6 +60,7 @@ describe("scripts/generate.mjs", () => {
     const { stdout } = await run(process.execPath, ["scripts/generate.mjs", "--check"], { cwd: packageDir });
     expect(stdout).toContain("methods.ts is up to date");
     expect(stdout).toContain("constants.ts is up to date");
+    expect(stdout).toContain("schema.ts is up to date");
   });
 
   it("--check passes with a notice when the specs are absent", async () => {
@@ -68,9 +83,13 @@ describe("src/generated/methods.ts", () => {
       methods: { name: string; params: { name: string; type: string; optional?: boolean }[] }[];
     };
     expect(new Set(methodNames)).toEqual(new Set(spec.methods.map((m) => m.name)));
+    // The generator makes optional what oned reads only when given (see OPTIONAL_IN_ONED there).
+    const relaxed = (method: string, param: string) =>
+      method === "one.template.instantiate" && ["hold", "extra_template"].includes(param);
     for (const m of spec.methods) {
       const params = meta(m.name).params.map((p) => [p.name, p.type, p.optional === true]);
-      expect([m.name, params]).toEqual([m.name, m.params.slice(1).map((p) => [p.name, p.type, p.optional === true])]);
+      const listed = m.params.slice(1).map((p) => [p.name, p.type, p.optional === true || relaxed(m.name, p.name)]);
+      expect([m.name, params]).toEqual([m.name, listed]);
     }
   });
 
@@ -86,18 +105,19 @@ describe("src/generated/methods.ts", () => {
     expect(args).toHaveLength(2);
   });
 
-  it("types one.template.instantiate with its template and optional persistent flag", () => {
+  it("types one.template.instantiate with its template, hold and the rest optional as oned reads them", () => {
     const m = meta("one.template.instantiate");
     expect(m.params.map((p) => [p.name, p.type, p.optional === true])).toEqual([
       ["id", "int", false],
       ["name", "string", false],
-      ["hold", "boolean", false],
-      ["extra_template", "string", false],
+      ["hold", "boolean", true],
+      ["extra_template", "string", true],
       ["persistent", "boolean", true],
     ]);
     expect(m.params.find((p) => p.name === "extra_template")?.template).toBe(true);
     const args: MethodParams["one.template.instantiate"] = [0, "my_VM", false, { MEMORY: "1024" }];
-    expect(args).toHaveLength(4);
+    const short: MethodParams["one.template.instantiate"] = [0, "my_VM"];
+    expect([args.length, short.length]).toEqual([4, 2]);
   });
 
   it("marks one.acl.addrule's masks as 64-bit hex strings, zone optional", () => {
@@ -180,5 +200,85 @@ describe("src/constants.ts", () => {
         expect([name, k, String(ours[k])]).toEqual([name, k, literal ?? String(v)]);
       }
     }
+  });
+});
+
+const child = (parent: ElementSchema, name: string): ElementSchema => {
+  const found = parent.children?.find((c) => c.name === name);
+  if (!found) throw new Error(`${parent.name} has no ${name}`);
+  return found;
+};
+
+describe("src/generated/schema.ts", () => {
+  it("has a document for every top-level element of the XSDs, named after its root", () => {
+    const ids = Object.keys(documentSchemas) as DocumentId[];
+    for (const id of ["VM", "VM_POOL", "VM_POOL_EXTENDED", "HOST", "HOST_POOL", "IMAGE", "VMTEMPLATE", "VNET"]) {
+      expect(ids).toContain(id);
+    }
+    for (const id of ["USER", "GROUP", "DATASTORE", "CLUSTER", "MARKETPLACE", "MARKETPLACEAPP", "ACL_POOL", "ZONE"]) {
+      expect(ids).toContain(id);
+    }
+    expect(documentSchemas.VM_POOL_EXTENDED).toMatchObject({ root: "VM_POOL", xsd: "vm_pool_extended.xsd" });
+    expect(documentSchemas.VM_POOL).toMatchObject({ root: "VM_POOL", xsd: "vm_pool.xsd" });
+    for (const id of ids) expect(documentSchemas[id].id).toBe(id);
+    if (skipWithoutSpecs()) return;
+    const xsdDir = `${specsDir}xsd/`;
+    const roots = new Set<string>();
+    for (const file of readdirSync(xsdDir).filter((f) => f.endsWith(".xsd"))) {
+      for (const top of parseXmlElement(readFileSync(`${xsdDir}${file}`, "utf8")).children) {
+        if (top.name === "xs:element") roots.add(top.attributes?.["name"] ?? "");
+      }
+    }
+    expect([...new Set(ids.map((id) => documentSchemas[id].root))].sort()).toEqual([...roots].sort());
+  });
+
+  it("keeps the XSD's child order, kinds, repetition and optionality", () => {
+    const vm = documentSchemas.VM.element;
+    expect(vm.children?.slice(0, 7).map((c) => c.name)).toEqual([
+      "ID",
+      "UID",
+      "GID",
+      "UNAME",
+      "GNAME",
+      "NAME",
+      "PERMISSIONS",
+    ]);
+    expect(child(vm, "ID")).toEqual({ name: "ID", kind: "number", type: "integer" });
+    expect(child(vm, "LOCK")).toMatchObject({ kind: "element", optional: true });
+    expect(child(vm, "TEMPLATE").kind).toBe("template");
+    expect(child(child(vm, "TEMPLATE"), "DISK")).toMatchObject({ kind: "any", repeated: true, optional: true });
+    expect(child(vm, "USER_TEMPLATE")).toEqual({ name: "USER_TEMPLATE", kind: "template" });
+    expect(child(child(vm, "HISTORY_RECORDS"), "HISTORY").repeated).toBe(true);
+    expect(child(child(vm, "MONITORING"), "CPU").type).toBe("decimal");
+    // Shared declarations share their children: the pool lists the very VM of vm.xsd.
+    expect(child(documentSchemas.VM_POOL_EXTENDED.element, "VM")).toMatchObject({
+      repeated: true,
+      children: vm.children,
+    });
+    // xs:all, xs:any, enumerations
+    const numa = child(child(child(documentSchemas.HOST.element, "HOST_SHARE"), "NUMA_NODES"), "NODE");
+    expect(child(numa, "CORE").anyOrder).toBe(true);
+    expect(child(child(documentSchemas.VM_POOL.element, "VM"), "MONITORING").open).toBe(true);
+    expect(child(child(documentSchemas.GROUP_POOL.element, "GROUP"), "ID").kind).toBe("number");
+    expect(child(documentSchemas.GROUP_POOL.element, "QUOTAS")).toMatchObject({ repeated: true, optional: true });
+  });
+
+  it("knows the template vectors that are always arrays", () => {
+    expect(TEMPLATE_VECTOR_KEYS).toEqual(expect.arrayContaining(["DISK", "NIC", "NIC_ALIAS", "SNAPSHOT", "PCI"]));
+    expect(TEMPLATE_VECTOR_KEYS).not.toContain("CONTEXT");
+  });
+
+  it("gives every XML-answering method its document, and MethodResults its type", () => {
+    const xmlMethods = methodNames.filter((n) => meta(n).result.type === "xml");
+    expect(Object.keys(methodDocuments).sort()).toEqual([...xmlMethods].sort());
+    expect(methodDocuments["one.vmpool.info"]).toEqual({ id: "VM_POOL", path: [] });
+    expect(methodDocuments["one.vm.info"]).toEqual({ id: "VM", path: [] });
+    expect(methodDocuments["one.hooklog.info"]).toEqual({ id: "HOOK", path: ["HOOKLOG"] });
+    expect(methodDocuments["one.system.sqlquery"]).toBeNull();
+    // Compile-time: the issue's `(await one.hostpool.info()).HOST[0].TEMPLATE["ARCH"]`.
+    const hostpool: MethodResults["one.hostpool.info"] = { HOST: [{ ID: 0, TEMPLATE: { ARCH: "x86_64" } }] };
+    const arch: string | undefined = hostpool.HOST[0]?.TEMPLATE["ARCH"] as string | undefined;
+    const vm: MethodResults["one.vmpool.infoextended"]["VM"][number]["TEMPLATE"]["DISK"] = [{ IMAGE_ID: "1" }];
+    expect([arch, vm?.length]).toEqual(["x86_64", 1]);
   });
 });

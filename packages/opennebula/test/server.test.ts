@@ -10,6 +10,7 @@ import {
   OneServer,
   ResponseTooLargeError,
   XmlRpcFault,
+  decodeDocument,
   decodeMethodCall,
   encodeFault,
   encodeMethodResponse,
@@ -98,6 +99,49 @@ describe("OneServer against a local XML-RPC server", () => {
         answer = () => encodeMethodResponse([true, xml, 0]);
         expect(await one.call("one.vm.info", [0])).toBe(xml);
       }
+    });
+  });
+
+  (haveExamples ? it : it.skip)(
+    "one.<object>.<verb> decodes XML answers into typed documents, and a decoded template goes back whole",
+    async () => {
+      const xml = example("pyone-fixture_hostpool.info.xml");
+      await withServer(async (one) => {
+        answer = () => encodeMethodResponse([true, xml, 0]);
+        // The issue's face, line by line.
+        const hostpool = await one.hostpool.info();
+        const host = hostpool.HOST[0]!;
+        expect(typeof host.ID).toBe("number");
+        expect(host.TEMPLATE["ARCH"]).toBe("x86_64");
+        host.TEMPLATE["NOTES"] = 'Just "updated" $HOME';
+        answer = () => encodeMethodResponse([true, 0, 0]);
+        await one.host.update(0, host.TEMPLATE, 1);
+        const sent = calls.at(-1)!.params[2] as string;
+        expect(sent).toMatch(/^<TEMPLATE><ARCH>x86_64<\/ARCH>.*<NOTES>Just "updated" \$HOME<\/NOTES>.*<\/TEMPLATE>$/s);
+        expect(decodeDocument(`<HOST>${sent}</HOST>`, "HOST").TEMPLATE).toEqual(host.TEMPLATE);
+
+        answer = () => encodeMethodResponse([true, example("pyone-fixture_vm.info.xml"), 0]);
+        const vm = await one.vm.info(5);
+        vm.USER_TEMPLATE["LABELS"] = "web";
+        answer = () => encodeMethodResponse([true, 5, 0]);
+        await one.vm.update(5, vm.USER_TEMPLATE, 1);
+        expect(calls.at(-1)!.params[2]).toMatch(/^<USER_TEMPLATE>.*<LABELS>web<\/LABELS><\/USER_TEMPLATE>$/s);
+
+        // The raw string stays one call away.
+        answer = () => encodeMethodResponse([true, xml, 0]);
+        expect(await one.call("one.hostpool.info")).toBe(xml);
+      });
+    },
+  );
+
+  it("a well-formed answer that is not XML stays a string; a broken XML document is a ParseError", async () => {
+    await withServer(async (one) => {
+      answer = () => encodeMethodResponse([true, "not xml", 0]);
+      expect(await one.vm.info(1)).toBe("not xml");
+      answer = () => encodeMethodResponse([true, "<VM><ID>1</ID>", 0]);
+      const error = await one.vm.info(1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as Error).message).toMatch(/^one\.vm\.info: the XML document .*not well-formed/);
     });
   });
 

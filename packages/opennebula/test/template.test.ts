@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
-import { templateToString } from "../src/template.js";
+import { decodeDocument } from "../src/document.js";
+import { setTemplateRoot, templateRoot, templateToString } from "../src/template.js";
 
 describe("templateToString (PyONE's cast2one, made safe)", () => {
   it('sends a flat dictionary as ATT="value" lines', () => {
@@ -35,5 +36,39 @@ describe("templateToString (PyONE's cast2one, made safe)", () => {
     expect(() => templateToString({})).toThrow(ValidationError);
     expect(() => templateToString({ "BAD NAME": "x" })).toThrow(/"BAD NAME" is not a template attribute name/);
     expect(() => templateToString({ TEMPLATE: { "<x>": "y" } })).toThrow(ValidationError);
+  });
+
+  it("carries quotes, backslashes, dollars, line breaks and markup exactly, checked by decoding what is sent", () => {
+    const nasty = ['say "hi"', "C:\\dir\\", "$HOME ${X}", "two\nlines\r\nand CR\r", "a<b>&c ]]> 'q'", "é ✓ 𝄞"];
+    for (const value of nasty) {
+      for (const template of [{ NOTES: value }, { TEMPLATE: { NOTES: value, CONTEXT: { V: value } } }]) {
+        const text = templateToString(template);
+        // Values oned's quoting cannot carry go as XML; the rest as NOTES="value".
+        if (/["\\$\r\n]/.test(value) || "TEMPLATE" in template) {
+          expect(decodeDocument(`<HOST>${text}</HOST>`, "HOST").TEMPLATE["NOTES"]).toBe(value);
+        } else {
+          expect(text).toBe(`NOTES="${value}"\n`);
+        }
+      }
+    }
+  });
+
+  it("sends repeated attributes and vectors as XML, leaving out undefined values", () => {
+    expect(templateToString({ LABELS: ["a", "b"], SKIP: undefined, EMPTY: null })).toBe(
+      "<TEMPLATE><LABELS>a</LABELS><LABELS>b</LABELS><EMPTY></EMPTY></TEMPLATE>",
+    );
+    expect(templateToString({ A: "1", SKIP: undefined })).toBe('A="1"\n');
+  });
+
+  it("a dictionary that remembers its root goes out under it, as XML, even flat or emptied", () => {
+    const template = setTemplateRoot({ A: "1" } as Record<string, string>, "USER_TEMPLATE");
+    expect(templateRoot(template)).toBe("USER_TEMPLATE");
+    expect(Object.keys(template)).toEqual(["A"]);
+    expect(JSON.stringify(template)).toBe('{"A":"1"}');
+    expect(templateToString(template)).toBe("<USER_TEMPLATE><A>1</A></USER_TEMPLATE>");
+    delete template["A"];
+    expect(templateToString(template)).toBe("<USER_TEMPLATE></USER_TEMPLATE>");
+    expect(templateRoot({})).toBeUndefined();
+    expect(() => setTemplateRoot({}, "bad root")).toThrow(ValidationError);
   });
 });

@@ -106,16 +106,52 @@ describe("XML-RPC round trips", () => {
     expect(decodeValue("<value><nil></nil></value>")).toBeNull();
   });
 
-  it('escapes < & " > and keeps newlines and carriage returns', () => {
+  it("escapes < & > and keeps newlines and carriage returns", () => {
     const nasty = "a<b & c>\"d\"\nline2\r\nline3 ]]> $x \\ 'q'";
     const encoded = encodeValue(nasty);
-    expect(encoded).toContain("a&lt;b &amp; c&gt;&quot;d&quot;\nline2&#13;\nline3 ]]&gt;");
+    expect(encoded).toContain(`a&lt;b &amp; c&gt;"d"\nline2&#13;\nline3 ]]&gt;`);
     expect(roundTrip(nasty)).toBe(nasty);
     expect(roundTrip({ 'k<&"': nasty })).toEqual({ 'k<&"': nasty });
   });
 
   it("decodes CDATA, character references and comments", () => {
     expect(decodeValue("<value><string><![CDATA[<x>&]]>&#65;&#x42;<!-- c --></string></value>")).toBe("<x>&AB");
+  });
+
+  it("decodes a long string (a pool document, through its bytes) exactly as a short one", () => {
+    const piece = "<VM><NAME>é \"q\" 'a' &amp; ✓ 𝄞</NAME></VM>\r\nline\rnext\n";
+    const long = piece.repeat(Math.ceil(100_000 / piece.length));
+    expect(roundTrip(long)).toBe((roundTrip(piece) as string).repeat(Math.ceil(100_000 / piece.length)));
+    expect(roundTrip(long)).toBe(long);
+    const refs = "&#65;&#x42;&#233;&#x1D11E;&apos;&quot;&lt;&gt;&amp;\r\n".repeat(5_000);
+    const decoded = decodeValue(`<value><string>${refs}</string></value>`);
+    expect(decoded).toBe("ABé𝄞'\"<>&\n".repeat(5_000));
+    const bad = `<value><string>${"&lt;".repeat(20_000)}&nope;</string></value>`;
+    expect(() => decodeValue(bad)).toThrow(/unknown entity "&nope;"; at offset 80015/);
+    expect(() => decodeValue(`<value><string>${"é".repeat(70_000)}& x</string></value>`)).toThrow(
+      /bare '&'.*at offset 70015/,
+    );
+  });
+
+  it("decodes bytes as it decodes the string, leaving the Buffer alone unless told it may overwrite it", () => {
+    const long = '<VM><NAME>é ✓ 𝄞 &amp; "q"</NAME></VM>\r\n'.repeat(3_000);
+    const value = [true, long, 0, "short é", { "k é": [1, 2n] }];
+    const text = `\uFEFF${encodeMethodResponse(value)}`;
+    const bytes = Buffer.from(text, "utf8");
+    const copy = Buffer.from(bytes);
+    expect(decodeMethodResponse(bytes)).toEqual(decodeMethodResponse(text));
+    expect(bytes.equals(copy)).toBe(true);
+    expect(decodeMethodResponse(bytes, { overwrite: true })).toEqual(decodeMethodResponse(text));
+    expect(bytes.equals(copy)).toBe(false);
+    expect(decodeMethodCall(Buffer.from(encodeMethodCall("one.vm.info", ["s", 1])))).toEqual({
+      methodName: "one.vm.info",
+      params: ["s", 1],
+    });
+    // Offsets count bytes in bytes ("é" is two).
+    expect(() => decodeValue("<value><string>é&nope;</string></value>")).toThrow(/at offset 16$/);
+    expect(() =>
+      decodeMethodResponse(Buffer.from("<methodResponse><params><param><value><string>é&nope;</string>")),
+    ).toThrow(/at offset 48$/);
   });
 
   it("refuses characters XML cannot carry, naming the parameter", () => {

@@ -30,7 +30,9 @@ export class PagedList<T, C> implements AsyncIterable<T> {
     for (;;) {
       if (this.#signal?.aborted) throw new AbortError("the listing was cancelled", { cause: this.#signal.reason });
       const page = await this.#fetchPage(cursor, { signal: this.#signal });
-      yield page.items;
+      // A server that only learns it is done by fetching one page more (a full last page) answers
+      // with an empty one: that page is not shown, unless it is the only one.
+      if (page.items.length > 0 || cursor === undefined) yield page.items;
       cursor = page.next;
       if (cursor === undefined) break;
       // A server that hands back a cursor it already gave would make this loop for ever; stopping

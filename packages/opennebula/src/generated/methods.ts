@@ -2,6 +2,8 @@
 // change the generator or the spec and run `pnpm generate` (CI runs `node scripts/generate.mjs --check`).
 /* eslint-disable */
 
+import type { DocumentResults } from "./schema.js";
+
 /** XML-RPC parameter types used by oned (after the session string, which every method takes first). */
 export type ParamType = "string" | "int" | "boolean" | "i8" | "array<int>";
 
@@ -47,9 +49,6 @@ export interface MethodMeta {
  * lines; a dictionary with one root key whose value is a dictionary becomes XML with that root.
  */
 export type TemplateInput = { readonly [key: string]: unknown };
-
-/** An XML document oned answered (info, pool info, monitoring, accounting), as the client decodes it. */
-export type XmlResult = { [key: string]: unknown };
 
 /** Every method oned 7.0.2 registers, by XML-RPC name. */
 export const methods = {
@@ -1723,8 +1722,8 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "name", type: "string" },
-      { name: "hold", type: "boolean" },
-      { name: "extra_template", type: "string", template: true },
+      { name: "hold", type: "boolean", optional: true },
+      { name: "extra_template", type: "string", optional: true, template: true },
       { name: "persistent", type: "boolean", optional: true },
     ],
     result: { type: "int" },
@@ -4053,8 +4052,8 @@ export interface MethodParams {
   "one.template.instantiate": [
     id: number,
     name: string,
-    hold: boolean,
-    extra_template: string | TemplateInput,
+    hold?: boolean,
+    extra_template?: string | TemplateInput,
     persistent?: boolean,
   ];
   /** Lock the VM template at a given level so other calls fail with LOCKED. */
@@ -4465,14 +4464,14 @@ export interface MethodParams {
 export interface MethodResults {
   "one.acl.addrule": number;
   "one.acl.delrule": number;
-  "one.acl.info": XmlResult;
+  "one.acl.info": DocumentResults["one.acl.info"];
   "one.backupjob.allocate": number;
   "one.backupjob.backup": number;
   "one.backupjob.cancel": number;
   "one.backupjob.chmod": number;
   "one.backupjob.chown": number;
   "one.backupjob.delete": number;
-  "one.backupjob.info": XmlResult;
+  "one.backupjob.info": DocumentResults["one.backupjob.info"];
   "one.backupjob.lock": number;
   "one.backupjob.priority": number;
   "one.backupjob.rename": number;
@@ -4482,7 +4481,7 @@ export interface MethodResults {
   "one.backupjob.schedupdate": number;
   "one.backupjob.unlock": number;
   "one.backupjob.update": number;
-  "one.backupjobpool.info": XmlResult;
+  "one.backupjobpool.info": DocumentResults["one.backupjobpool.info"];
   "one.cluster.adddatastore": number;
   "one.cluster.addhost": number;
   "one.cluster.addvnet": number;
@@ -4491,62 +4490,62 @@ export interface MethodResults {
   "one.cluster.delete": number;
   "one.cluster.delhost": number;
   "one.cluster.delvnet": number;
-  "one.cluster.info": XmlResult;
+  "one.cluster.info": DocumentResults["one.cluster.info"];
   "one.cluster.optimize": number;
   "one.cluster.plandelete": number;
   "one.cluster.planexecute": number;
   "one.cluster.rename": number;
   "one.cluster.update": number;
-  "one.clusterpool.info": XmlResult;
+  "one.clusterpool.info": DocumentResults["one.clusterpool.info"];
   "one.datastore.allocate": number;
   "one.datastore.chmod": number;
   "one.datastore.chown": number;
   "one.datastore.delete": number;
   "one.datastore.enable": number;
-  "one.datastore.info": XmlResult;
+  "one.datastore.info": DocumentResults["one.datastore.info"];
   "one.datastore.rename": number;
   "one.datastore.update": number;
-  "one.datastorepool.info": XmlResult;
+  "one.datastorepool.info": DocumentResults["one.datastorepool.info"];
   "one.document.allocate": number;
   "one.document.chmod": number;
   "one.document.chown": number;
   "one.document.clone": number;
   "one.document.delete": number;
-  "one.document.info": XmlResult;
+  "one.document.info": DocumentResults["one.document.info"];
   "one.document.lock": number;
   "one.document.rename": number;
   "one.document.unlock": number;
   "one.document.update": number;
-  "one.documentpool.info": XmlResult;
+  "one.documentpool.info": DocumentResults["one.documentpool.info"];
   "one.group.addadmin": number;
   "one.group.allocate": number;
   "one.group.deladmin": number;
   "one.group.delete": number;
-  "one.group.info": XmlResult;
+  "one.group.info": DocumentResults["one.group.info"];
   "one.group.quota": number;
   "one.group.update": number;
-  "one.grouppool.info": XmlResult;
+  "one.grouppool.info": DocumentResults["one.grouppool.info"];
   "one.groupquota.info": string;
   "one.groupquota.update": string;
   "one.hook.allocate": number;
   "one.hook.delete": number;
-  "one.hook.info": XmlResult;
+  "one.hook.info": DocumentResults["one.hook.info"];
   "one.hook.lock": number;
   "one.hook.rename": number;
   "one.hook.retry": number;
   "one.hook.unlock": number;
   "one.hook.update": number;
-  "one.hooklog.info": XmlResult;
-  "one.hookpool.info": XmlResult;
+  "one.hooklog.info": DocumentResults["one.hooklog.info"];
+  "one.hookpool.info": DocumentResults["one.hookpool.info"];
   "one.host.allocate": number;
   "one.host.delete": number;
-  "one.host.info": XmlResult;
-  "one.host.monitoring": XmlResult;
+  "one.host.info": DocumentResults["one.host.info"];
+  "one.host.monitoring": DocumentResults["one.host.monitoring"];
   "one.host.rename": number;
   "one.host.status": number;
   "one.host.update": number;
-  "one.hostpool.info": XmlResult;
-  "one.hostpool.monitoring": XmlResult;
+  "one.hostpool.info": DocumentResults["one.hostpool.info"];
+  "one.hostpool.monitoring": DocumentResults["one.hostpool.monitoring"];
   "one.image.allocate": number;
   "one.image.chmod": number;
   "one.image.chown": number;
@@ -4554,7 +4553,7 @@ export interface MethodResults {
   "one.image.clone": number;
   "one.image.delete": number;
   "one.image.enable": number;
-  "one.image.info": XmlResult;
+  "one.image.info": DocumentResults["one.image.info"];
   "one.image.lock": number;
   "one.image.persistent": number;
   "one.image.rename": number;
@@ -4564,14 +4563,14 @@ export interface MethodResults {
   "one.image.snapshotrevert": number;
   "one.image.unlock": number;
   "one.image.update": number;
-  "one.imagepool.info": XmlResult;
+  "one.imagepool.info": DocumentResults["one.imagepool.info"];
   "one.market.allocate": number;
   "one.market.allocatedb": number;
   "one.market.chmod": number;
   "one.market.chown": number;
   "one.market.delete": number;
   "one.market.enable": number;
-  "one.market.info": XmlResult;
+  "one.market.info": DocumentResults["one.market.info"];
   "one.market.rename": number;
   "one.market.update": number;
   "one.market.updatedb": number;
@@ -4582,40 +4581,40 @@ export interface MethodResults {
   "one.marketapp.delete": number;
   "one.marketapp.dropdb": number;
   "one.marketapp.enable": number;
-  "one.marketapp.info": XmlResult;
+  "one.marketapp.info": DocumentResults["one.marketapp.info"];
   "one.marketapp.lock": number;
   "one.marketapp.rename": number;
   "one.marketapp.unlock": number;
   "one.marketapp.update": number;
   "one.marketapp.updatedb": number;
-  "one.marketapppool.info": XmlResult;
-  "one.marketpool.info": XmlResult;
+  "one.marketapppool.info": DocumentResults["one.marketapppool.info"];
+  "one.marketpool.info": DocumentResults["one.marketpool.info"];
   "one.secgroup.allocate": number;
   "one.secgroup.chmod": number;
   "one.secgroup.chown": number;
   "one.secgroup.clone": number;
   "one.secgroup.commit": number;
   "one.secgroup.delete": number;
-  "one.secgroup.info": XmlResult;
+  "one.secgroup.info": DocumentResults["one.secgroup.info"];
   "one.secgroup.rename": number;
   "one.secgroup.update": number;
-  "one.secgrouppool.info": XmlResult;
-  "one.system.config": XmlResult;
+  "one.secgrouppool.info": DocumentResults["one.secgrouppool.info"];
+  "one.system.config": DocumentResults["one.system.config"];
   "one.system.sql": number;
-  "one.system.sqlquery": XmlResult;
+  "one.system.sqlquery": DocumentResults["one.system.sqlquery"];
   "one.system.version": string;
   "one.template.allocate": number;
   "one.template.chmod": number;
   "one.template.chown": number;
   "one.template.clone": number;
   "one.template.delete": number;
-  "one.template.info": XmlResult;
+  "one.template.info": DocumentResults["one.template.info"];
   "one.template.instantiate": number;
   "one.template.lock": number;
   "one.template.rename": number;
   "one.template.unlock": number;
   "one.template.update": number;
-  "one.templatepool.info": XmlResult;
+  "one.templatepool.info": DocumentResults["one.templatepool.info"];
   "one.user.addgroup": number;
   "one.user.allocate": number;
   "one.user.chauth": number;
@@ -4623,12 +4622,12 @@ export interface MethodResults {
   "one.user.delete": number;
   "one.user.delgroup": number;
   "one.user.enable": number;
-  "one.user.info": XmlResult;
+  "one.user.info": DocumentResults["one.user.info"];
   "one.user.login": string;
   "one.user.passwd": number;
   "one.user.quota": number;
   "one.user.update": number;
-  "one.userpool.info": XmlResult;
+  "one.userpool.info": DocumentResults["one.userpool.info"];
   "one.userquota.info": string;
   "one.userquota.update": string;
   "one.vdc.addcluster": number;
@@ -4643,10 +4642,10 @@ export interface MethodResults {
   "one.vdc.delgroup": number;
   "one.vdc.delhost": number;
   "one.vdc.delvnet": number;
-  "one.vdc.info": XmlResult;
+  "one.vdc.info": DocumentResults["one.vdc.info"];
   "one.vdc.rename": number;
   "one.vdc.update": number;
-  "one.vdcpool.info": XmlResult;
+  "one.vdcpool.info": DocumentResults["one.vdcpool.info"];
   "one.vm.action": number;
   "one.vm.allocate": number;
   "one.vm.attach": number;
@@ -4668,10 +4667,10 @@ export interface MethodResults {
   "one.vm.disksnapshotdelete": number;
   "one.vm.disksnapshotrename": number;
   "one.vm.disksnapshotrevert": number;
-  "one.vm.info": XmlResult;
+  "one.vm.info": DocumentResults["one.vm.info"];
   "one.vm.lock": number;
   "one.vm.migrate": number;
-  "one.vm.monitoring": XmlResult;
+  "one.vm.monitoring": DocumentResults["one.vm.monitoring"];
   "one.vm.recover": number;
   "one.vm.rename": number;
   "one.vm.resize": number;
@@ -4690,7 +4689,7 @@ export interface MethodResults {
   "one.vmgroup.chmod": number;
   "one.vmgroup.chown": number;
   "one.vmgroup.delete": number;
-  "one.vmgroup.info": XmlResult;
+  "one.vmgroup.info": DocumentResults["one.vmgroup.info"];
   "one.vmgroup.lock": number;
   "one.vmgroup.rename": number;
   "one.vmgroup.roleadd": number;
@@ -4698,14 +4697,14 @@ export interface MethodResults {
   "one.vmgroup.roleupdate": number;
   "one.vmgroup.unlock": number;
   "one.vmgroup.update": number;
-  "one.vmgrouppool.info": XmlResult;
-  "one.vmpool.accounting": XmlResult;
+  "one.vmgrouppool.info": DocumentResults["one.vmgrouppool.info"];
+  "one.vmpool.accounting": DocumentResults["one.vmpool.accounting"];
   "one.vmpool.calculateshowback": string;
-  "one.vmpool.info": XmlResult;
-  "one.vmpool.infoextended": XmlResult;
-  "one.vmpool.infoset": XmlResult;
-  "one.vmpool.monitoring": XmlResult;
-  "one.vmpool.showback": XmlResult;
+  "one.vmpool.info": DocumentResults["one.vmpool.info"];
+  "one.vmpool.infoextended": DocumentResults["one.vmpool.infoextended"];
+  "one.vmpool.infoset": DocumentResults["one.vmpool.infoset"];
+  "one.vmpool.monitoring": DocumentResults["one.vmpool.monitoring"];
+  "one.vmpool.showback": DocumentResults["one.vmpool.showback"];
   "one.vn.add_ar": number;
   "one.vn.allocate": number;
   "one.vn.chmod": number;
@@ -4713,7 +4712,7 @@ export interface MethodResults {
   "one.vn.delete": number;
   "one.vn.free_ar": number;
   "one.vn.hold": number;
-  "one.vn.info": XmlResult;
+  "one.vn.info": DocumentResults["one.vn.info"];
   "one.vn.lock": number;
   "one.vn.recover": number;
   "one.vn.release": number;
@@ -4723,47 +4722,47 @@ export interface MethodResults {
   "one.vn.unlock": number;
   "one.vn.update": number;
   "one.vn.update_ar": number;
-  "one.vnpool.info": XmlResult;
+  "one.vnpool.info": DocumentResults["one.vnpool.info"];
   "one.vntemplate.allocate": number;
   "one.vntemplate.chmod": number;
   "one.vntemplate.chown": number;
   "one.vntemplate.clone": number;
   "one.vntemplate.delete": number;
-  "one.vntemplate.info": XmlResult;
+  "one.vntemplate.info": DocumentResults["one.vntemplate.info"];
   "one.vntemplate.instantiate": number;
   "one.vntemplate.lock": number;
   "one.vntemplate.rename": number;
   "one.vntemplate.unlock": number;
   "one.vntemplate.update": number;
-  "one.vntemplatepool.info": XmlResult;
+  "one.vntemplatepool.info": DocumentResults["one.vntemplatepool.info"];
   "one.vrouter.allocate": number;
   "one.vrouter.attachnic": number;
   "one.vrouter.chmod": number;
   "one.vrouter.chown": number;
   "one.vrouter.delete": number;
   "one.vrouter.detachnic": number;
-  "one.vrouter.info": XmlResult;
+  "one.vrouter.info": DocumentResults["one.vrouter.info"];
   "one.vrouter.instantiate": number;
   "one.vrouter.lock": number;
   "one.vrouter.rename": number;
   "one.vrouter.unlock": number;
   "one.vrouter.update": number;
-  "one.vrouterpool.info": XmlResult;
+  "one.vrouterpool.info": DocumentResults["one.vrouterpool.info"];
   "one.zone.addserver": number;
   "one.zone.allocate": number;
   "one.zone.delete": number;
   "one.zone.delserver": number;
   "one.zone.enable": number;
   "one.zone.fedreplicate": number;
-  "one.zone.info": XmlResult;
-  "one.zone.raftstatus": XmlResult;
+  "one.zone.info": DocumentResults["one.zone.info"];
+  "one.zone.raftstatus": DocumentResults["one.zone.raftstatus"];
   "one.zone.rename": number;
   "one.zone.replicate": number;
   "one.zone.resetserver": number;
   "one.zone.update": number;
   "one.zone.updatedb": number;
   "one.zone.voterequest": number;
-  "one.zonepool.info": XmlResult;
+  "one.zonepool.info": DocumentResults["one.zonepool.info"];
 }
 
 /** The verbs of each object. */

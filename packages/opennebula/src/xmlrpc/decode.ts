@@ -1,6 +1,8 @@
 // XML-RPC decoding with a small scanner of its own rather than a general XML parser: XML-RPC is a
 // fixed, shallow grammar, string values must keep their whitespace exactly (a general preset trims
 // it), and oned's pool documents arrive as one huge <string> that should be sliced once, not walked.
+// A body given as bytes is scanned as bytes: only the values are decoded to strings, so a 50 MB
+// answer is never held as a 50 MB string besides its bytes.
 // Safety as in common's XML preset: a DTD is refused (so no entity can expand), only XML's five
 // entities and character references are decoded, size and depth are capped.
 import { ParseError, Redactor } from "@nimbus-sdk/common";
@@ -12,6 +14,11 @@ export interface XmlRpcDecodeOptions {
   maxBytes?: number;
   /** Deepest nesting of arrays and structs accepted (default 64). */
   maxDepth?: number;
+  /**
+   * The Buffer given may be overwritten while decoding, which saves a copy of each long string (a pool
+   * document); OneServer does this with the bodies it reads. Default false: the Buffer is left as it was.
+   */
+  overwrite?: boolean;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -19,14 +26,88 @@ const DEFAULT_MAX_DEPTH = 64;
 const EXCERPT = new Redactor();
 
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+/** Characters from which a text run is decoded through its bytes (decodeLongText). */
+const LONG_TEXT = 64 * 1024;
 
 type Tag = { name: string; kind: "open" | "close" | "empty"; at: number };
+
+/**
+ * What the scanner reads: a string (positions in characters) or UTF-8 bytes (positions in bytes). The
+ * markup is ASCII, so tags read the same either way; text is decoded only where a value is taken.
+ */
+interface Source {
+  readonly length: number;
+  code(at: number): number;
+  indexOf(search: string, from: number): number;
+  startsWith(search: string, at: number): boolean;
+  /** The text from start to end, decoded. */
+  slice(start: number, end: number): string;
+  /** The UTF-8 bytes of start to end, free to overwrite (decodeLongText works in place). */
+  scratchBytes(start: number, end: number): Buffer;
+  /** The position of byte `index` of scratchBytes(start, end), in this source's units (for errors). */
+  positionOf(start: number, end: number, index: number): number;
+}
+
+class StringSource implements Source {
+  constructor(readonly text: string) {}
+  get length(): number {
+    return this.text.length;
+  }
+  code(at: number): number {
+    return this.text.charCodeAt(at);
+  }
+  indexOf(search: string, from: number): number {
+    return this.text.indexOf(search, from);
+  }
+  startsWith(search: string, at: number): boolean {
+    return this.text.startsWith(search, at);
+  }
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
+  }
+  scratchBytes(start: number, end: number): Buffer {
+    return Buffer.from(this.text.slice(start, end), "utf8");
+  }
+  positionOf(start: number, end: number, index: number): number {
+    return start + this.scratchBytes(start, end).toString("utf8", 0, index).length;
+  }
+}
+
+class BytesSource implements Source {
+  constructor(
+    readonly bytes: Buffer,
+    readonly overwrite: boolean,
+  ) {}
+  get length(): number {
+    return this.bytes.length;
+  }
+  code(at: number): number {
+    return this.bytes[at] ?? NaN;
+  }
+  indexOf(search: string, from: number): number {
+    return this.bytes.indexOf(search, from, "latin1");
+  }
+  startsWith(search: string, at: number): boolean {
+    for (let i = 0; i < search.length; i++) if (this.bytes[at + i] !== search.charCodeAt(i)) return false;
+    return true;
+  }
+  slice(start: number, end: number): string {
+    return this.bytes.toString("utf8", start, end);
+  }
+  scratchBytes(start: number, end: number): Buffer {
+    const run = this.bytes.subarray(start, end);
+    return this.overwrite ? run : Buffer.from(run);
+  }
+  positionOf(start: number, _end: number, index: number): number {
+    return start + index;
+  }
+}
 
 class Scanner {
   pos = 0;
   depth = 0;
   constructor(
-    readonly text: string,
+    readonly text: Source,
     readonly what: string,
     readonly maxDepth: number,
   ) {}
@@ -43,7 +124,7 @@ class Scanner {
   skipMisc(): void {
     const t = this.text;
     for (;;) {
-      while (this.pos < t.length && isSpace(t.charCodeAt(this.pos))) this.pos++;
+      while (this.pos < t.length && isSpace(t.code(this.pos))) this.pos++;
       if (t.startsWith("<!--", this.pos)) {
         const end = t.indexOf("-->", this.pos + 4);
         if (end < 0) this.fail("an unterminated comment", t.length);
@@ -66,17 +147,17 @@ class Scanner {
     const t = this.text;
     const at = this.pos;
     if (at >= t.length) this.fail("expected an element");
-    if (t.charCodeAt(at) !== 60 /* < */) this.fail(`unexpected text "${t.slice(at, at + 20).trim()}"`);
-    const close = t.charCodeAt(at + 1) === 47; /* / */
+    if (t.code(at) !== 60 /* < */) this.fail(`unexpected text "${t.slice(at, at + 20).trim()}"`);
+    const close = t.code(at + 1) === 47; /* / */
     let i = at + (close ? 2 : 1);
     const nameStart = i;
-    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    while (i < t.length && isNameChar(t.code(i))) i++;
     if (i === nameStart) this.fail("a malformed tag", at);
     const name = localName(t.slice(nameStart, i));
     // Attributes are allowed and ignored; quoted values may hold '>'.
     let quote = 0;
     for (; i < t.length; i++) {
-      const c = t.charCodeAt(i);
+      const c = t.code(i);
       if (quote) {
         if (c === quote) quote = 0;
       } else if (c === 34 || c === 39) quote = c;
@@ -84,7 +165,7 @@ class Scanner {
       else if (c === 60) this.fail(`a malformed <${name}> tag`, at);
     }
     if (i >= t.length) this.fail(`the tag <${name}> is cut off`, t.length);
-    const empty = !close && t.charCodeAt(i - 1) === 47;
+    const empty = !close && t.code(i - 1) === 47;
     this.pos = i + 1;
     return { name, kind: close ? "close" : empty ? "empty" : "open", at };
   }
@@ -125,29 +206,71 @@ class Scanner {
   }
 
   decodeRefs(start: number, end: number): string {
-    const t = this.text;
-    let amp = t.indexOf("&", start);
-    if (amp < 0 || amp >= end) return normaliseNewlines(t.slice(start, end));
+    const amp = this.text.indexOf("&", start);
+    if (amp < 0 || amp >= end) return normaliseNewlines(this.text.slice(start, end));
+    if (end - start >= LONG_TEXT) return this.decodeLongText(start, end);
+    // Short runs: decoded to a string first; an error's offset counts from the start of the run.
+    const t = this.text.slice(start, end);
     let out = "";
-    let from = start;
-    while (amp >= 0 && amp < end) {
-      const semi = t.indexOf(";", amp);
-      if (semi < 0 || semi > end || semi - amp > 12)
-        this.fail("a bare '&' (not an entity or character reference)", amp);
-      const ref = t.slice(amp + 1, semi);
-      let chr: string | undefined;
-      if (ref.startsWith("#")) {
-        const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-        chr = Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
-      } else {
-        chr = ENTITIES[ref];
-      }
-      if (chr === undefined) this.fail(`an unknown entity "&${ref};"`, amp);
-      out += normaliseNewlines(t.slice(from, amp)) + chr;
+    let from = 0;
+    for (let at = t.indexOf("&"); at >= 0; at = t.indexOf("&", from)) {
+      const semi = t.indexOf(";", at);
+      const offset = () => this.text.positionOf(start, end, Buffer.byteLength(t.slice(0, at)));
+      if (semi < 0 || semi - at > 12) this.fail("a bare '&' (not an entity or character reference)", offset());
+      const ref = t.slice(at + 1, semi);
+      const chr = reference(ref) ?? this.fail(`an unknown entity "&${ref};"`, offset());
+      out += normaliseNewlines(t.slice(from, at)) + chr;
       from = semi + 1;
-      amp = t.indexOf("&", from);
     }
-    return out + normaliseNewlines(t.slice(from, end));
+    return out + normaliseNewlines(t.slice(from));
+  }
+
+  /**
+   * decodeRefs for a long run (a pool document: megabytes, an entity every few characters): the same
+   * rules applied to its UTF-8 bytes in one loop, several times faster than building the string.
+   */
+  decodeLongText(start: number, end: number): string {
+    const source = this.text.scratchBytes(start, end);
+    // Decoded in place: a reference is never shorter than what it stands for in UTF-8, nor is CR LF,
+    // so the write position never passes the read position. A plain Uint8Array view, because element
+    // access on it is faster than on a Buffer.
+    const bytes = new Uint8Array(source.buffer, source.byteOffset, source.length);
+    const length = bytes.length;
+    let j = 0;
+    for (let i = 0; i < length; i++) {
+      const b = bytes[i]!;
+      if (b !== 38 /* & */ && b !== 13 /* \r */) {
+        bytes[j++] = b;
+        continue;
+      }
+      if (b === 13) {
+        bytes[j++] = 10;
+        if (bytes[i + 1] === 10) i++;
+        continue;
+      }
+      // The entities XML-RPC servers write, matched byte by byte: &lt; &gt; &amp; &quot;
+      const b1 = bytes[i + 1];
+      if (b1 === 108 /* l */ && bytes[i + 2] === 116 && bytes[i + 3] === 59) {
+        bytes[j++] = 60;
+        i += 3;
+      } else if (b1 === 103 /* g */ && bytes[i + 2] === 116 && bytes[i + 3] === 59) {
+        bytes[j++] = 62;
+        i += 3;
+      } else if (b1 === 97 /* a */ && bytes[i + 2] === 109 && bytes[i + 3] === 112 && bytes[i + 4] === 59) {
+        bytes[j++] = 38;
+        i += 4;
+      } else {
+        let semi = i + 1;
+        while (semi < length && semi - i <= 12 && bytes[semi] !== 59) semi++;
+        const at = () => this.text.positionOf(start, end, i);
+        if (semi >= length || bytes[semi] !== 59) this.fail("a bare '&' (not an entity or character reference)", at());
+        const ref = String.fromCharCode(...bytes.subarray(i + 1, semi));
+        const chr = reference(ref) ?? this.fail(`an unknown entity "&${ref};"`, at());
+        j += source.write(chr, j, "utf8");
+        i = semi;
+      }
+    }
+    return source.toString("utf8", 0, j);
   }
 
   /** `<value>…</value>`, the opening tag already read. */
@@ -280,6 +403,13 @@ class Scanner {
   }
 }
 
+/** What `&ref;` stands for: one of XML's five entities or a character reference. */
+function reference(ref: string): string | undefined {
+  if (!ref.startsWith("#")) return ENTITIES[ref];
+  const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -334,12 +464,14 @@ function scanner(xml: string | Buffer, what: string, options: XmlRpcDecodeOption
       limit: maxBytes,
     });
   }
-  let text = typeof xml === "string" ? xml : xml.toString("utf8");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = typeof xml === "string" ? new StringSource(xml) : new BytesSource(xml, options.overwrite === true);
   const s = new Scanner(text, what, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  // A byte order mark: U+FEFF in a string, EF BB BF in bytes.
+  if (text.code(0) === 0xfeff) s.pos = 1;
+  else if (text.code(0) === 0xef && text.code(1) === 0xbb && text.code(2) === 0xbf) s.pos = 3;
   s.skipMisc();
   if (s.pos >= text.length) s.fail("the body is empty");
-  if (text.charCodeAt(s.pos) !== 60) s.fail("the body is not XML");
+  if (text.code(s.pos) !== 60) s.fail("the body is not XML");
   return s;
 }
 
