@@ -9,9 +9,10 @@
 //   node scripts/generate.mjs --specs DIR  read methods.json, constants.json and xsd/ from DIR
 //
 // Without the specs (a user's clone has no ../shared) it prints a notice and exits 0.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeGenerated } from "../../../scripts/lib/generated-files.mjs";
 import { renderSchema } from "./schema.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,36 +55,7 @@ function main(argv) {
     ["constants.ts", renderConstants(readFileSync(constantsFile, "utf8"), `${specLabel}/constants.json`)],
     ["schema.ts", renderSchema(xsdDir, methodsSpec, specLabel)],
   ];
-  return Promise.all(outputs.map(([name, source]) => format(source, resolve(outDir, name)))).then((texts) => {
-    let status = 0;
-    outputs.forEach(([name], i) => {
-      const file = resolve(outDir, name);
-      const text = texts[i];
-      if (check) {
-        const current = existsSync(file) ? readFileSync(file, "utf8") : "";
-        if (current !== text) {
-          console.error(`opennebula generate: src/generated/${name} is out of date; run "pnpm generate".`);
-          status = 1;
-        } else console.log(`opennebula generate: src/generated/${name} is up to date.`);
-      } else {
-        mkdirSync(outDir, { recursive: true });
-        writeFileSync(file, text);
-        console.log(`opennebula generate: wrote src/generated/${name}`);
-      }
-    });
-    return status;
-  });
-}
-
-async function format(source, filepath) {
-  // Prettier is a root devDependency; the repository's settings keep `prettier --check .` in agreement.
-  const prettier = await import("prettier");
-  const config = (await prettier.resolveConfig(filepath)) ?? {};
-  try {
-    return await prettier.format(source, { ...config, filepath });
-  } catch (error) {
-    throw new Error(`generated ${filepath} does not parse: ${String(error.message).split("\n")[0]}`, { cause: error });
-  }
+  return writeGenerated({ tool: "opennebula generate", outDir, outputs, check });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -15,9 +15,10 @@
 //   services.ts   the services tree: methods (HTTP method, path suffix, parameters) and locators
 //   params.ts     the `params` classes (v3 SDK style: `new params.VM({...})`, `params.findRootClass`)
 //   resources.ts  a typed collection or resource class per service, over the hand-written base classes
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeGenerated } from "../../../scripts/lib/generated-files.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultModel = resolve(packageDir, "../../../shared/specs/ovirt/model.json");
@@ -73,35 +74,7 @@ function main(argv) {
     ["params.ts", renderParams(model, header)],
     ["resources.ts", renderResources(model, header)],
   ];
-  return Promise.all(outputs.map(([name, source]) => format(source, resolve(outDir, name)))).then((texts) => {
-    let status = 0;
-    outputs.forEach(([name], i) => {
-      const file = resolve(outDir, name);
-      if (check) {
-        const current = existsSync(file) ? readFileSync(file, "utf8") : "";
-        if (current !== texts[i]) {
-          console.error(`ovirt generate: src/generated/${name} is out of date; run "pnpm generate".`);
-          status = 1;
-        } else console.log(`ovirt generate: src/generated/${name} is up to date.`);
-      } else {
-        mkdirSync(outDir, { recursive: true });
-        writeFileSync(file, texts[i]);
-        console.log(`ovirt generate: wrote src/generated/${name}`);
-      }
-    });
-    return status;
-  });
-}
-
-async function format(source, filepath) {
-  // Prettier is a root devDependency; the repository's settings keep `prettier --check .` in agreement.
-  const prettier = await import("prettier");
-  const config = (await prettier.resolveConfig(filepath)) ?? {};
-  try {
-    return await prettier.format(source, { ...config, filepath });
-  } catch (error) {
-    throw new Error(`generated ${filepath} does not parse: ${String(error.message).split("\n")[0]}`, { cause: error });
-  }
+  return writeGenerated({ tool: "ovirt generate", outDir, outputs, check });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@
 //   node scripts/generate.mjs --spec F   read another api.json
 //
 // Without the spec (a user's clone has no ../shared) it prints a notice and exits 0.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeGenerated } from "../../../scripts/lib/generated-files.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultSpec = resolve(packageDir, "../../../shared/specs/tutum/api.json");
@@ -57,33 +58,7 @@ function main(argv) {
   }
   const spec = JSON.parse(readFileSync(specFile, "utf8"));
   const source = render(spec, relative(packageDir, specFile));
-  return format(source).then((text) => {
-    if (check) {
-      const current = existsSync(outFile) ? readFileSync(outFile, "utf8") : "";
-      if (current !== text) {
-        console.error(`tutum generate: ${relative(process.cwd(), outFile)} is out of date; run "pnpm generate".`);
-        return 1;
-      }
-      console.log("tutum generate: src/generated/api.ts is up to date.");
-      return 0;
-    }
-    mkdirSync(dirname(outFile), { recursive: true });
-    writeFileSync(outFile, text);
-    console.log(`tutum generate: wrote ${relative(process.cwd(), outFile)}`);
-    return 0;
-  });
-}
-
-async function format(source) {
-  // Prettier is a root devDependency; format with the repository's own settings so `prettier
-  // --check .` agrees with the generator.
-  const prettier = await import("prettier");
-  const config = (await prettier.resolveConfig(outFile)) ?? {};
-  try {
-    return await prettier.format(source, { ...config, filepath: outFile });
-  } catch (error) {
-    throw new Error(`generated code does not parse: ${String(error.message).split("\n")[0]}`, { cause: error });
-  }
+  return writeGenerated({ tool: "tutum generate", outDir: dirname(outFile), outputs: [["api.ts", source]], check });
 }
 
 // ---------------------------------------------------------------------------------------------------
