@@ -10,6 +10,16 @@ const files = readdirSync(dir)
   .sort();
 let failed = 0;
 
+/** The error a call (or a promise) ends in, as `Name: message`: how the sections show bad input. */
+async function failure(call) {
+  try {
+    await (typeof call === "function" ? call() : call);
+    return "(no error)";
+  } catch (error) {
+    return `${error.name}: ${error.message}`;
+  }
+}
+
 for (const file of files) {
   const name = file.replace(/^\d+-|\.mjs$/g, "");
   if (only.length && !only.includes(name)) continue;
@@ -17,7 +27,11 @@ for (const file of files) {
   try {
     const section = await import(new URL(file, dir));
     console.log(`\n=== ${section.title} ===`);
-    await section.run({ step: (text) => console.log(`\n> ${text}`), show: (text) => console.log(`  ${text}`) });
+    await section.run({
+      step: (text) => console.log(`\n> ${text}`),
+      show: (text) => console.log(`  ${text}`),
+      failure,
+    });
     console.log(`\n(${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {
     failed++;

@@ -8,16 +8,8 @@ export const name = "tutum";
 export const title = "@nimbus-sdk/tutum: python-tutum's doctest session on the Tutum API simulator";
 
 const q = (value) => JSON.stringify(value);
-const failure = async (promise) => {
-  try {
-    await promise;
-    return "(no error)";
-  } catch (error) {
-    return `${error.name}: ${error.message}`;
-  }
-};
 
-export async function run({ step, show }) {
+export async function run({ step, show, failure }) {
   step("starting the Tutum API simulator on 127.0.0.1 (transitions take 300 ms, as a slow Tutum would)");
   const server = await startServer({ transitionMs: 300 });
   show(`API ${server.url}, account ${server.credentials.user}`);

@@ -8,18 +8,10 @@ export const name = "opennebula";
 export const title = "@nimbus-sdk/opennebula: PyONE's examples on the oned simulator";
 
 const q = (value) => JSON.stringify(value);
-const failure = async (promise) => {
-  try {
-    await promise;
-    return "(no error)";
-  } catch (error) {
-    return `${error.name}: ${error.message}`;
-  }
-};
 const vmState = (vm) =>
   vm.STATE === VM_STATE.ACTIVE ? nameOf("LCM_STATE", vm.LCM_STATE) : nameOf("VM_STATE", vm.STATE);
 
-export async function run({ step, show }) {
+export async function run({ step, show, failure }) {
   step("starting the oned simulator on 127.0.0.1 (each transitional VM state lasts 200 ms)");
   const sim = await startServer({ transitionMs: 200 });
   show(`XML-RPC endpoint ${sim.endpoint}; sessions for ${Object.keys(sim.users).join(" and ")}`);

@@ -8,18 +8,9 @@ export const name = "ovirt";
 export const title = "@nimbus-sdk/ovirt: the oVirt Python SDK's idioms over API v4, on the engine simulator";
 
 const q = (value) => JSON.stringify(value);
-/** The error a call ends in, as `Name: message` (some calls throw before they return a promise). */
-const failure = async (call) => {
-  try {
-    await call();
-    return "(no error)";
-  } catch (error) {
-    return `${error.name}: ${error.message}`;
-  }
-};
 const names = (entities) => q(entities.map((e) => e.name));
 
-export async function run({ step, show }) {
+export async function run({ step, show, failure }) {
   step("starting the oVirt engine simulator on 127.0.0.1 (https, a self-signed CA; each status step takes 150 ms)");
   const engine = await startEngine({ stepMs: 150 });
   show(`API ${engine.url}, CA file ${engine.caFile}`);
