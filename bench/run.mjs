@@ -33,12 +33,23 @@ if (flags.help) {
   process.exit(0);
 }
 
-const available = new Map();
-for (const file of readdirSync(scenariosDir)
+// A scenario is named after its file. Only the chosen ones are imported, so a run does not depend on
+// the build of packages it does not measure.
+const files = readdirSync(scenariosDir)
   .filter((f) => f.endsWith(".mjs"))
-  .sort()) {
+  .sort();
+const wanted = flags.list || positionals.length === 0 ? undefined : new Set(positionals);
+const available = new Map();
+for (const file of files) {
+  const name = basename(file, ".mjs");
+  if (wanted && !wanted.has(name)) {
+    available.set(name, { file });
+    continue;
+  }
   const scenario = (await import(pathToFileURL(join(scenariosDir, file)).href)).default;
-  available.set(scenario?.name ?? basename(file, ".mjs"), { file, scenario });
+  if (scenario?.name !== name)
+    throw new Error(`bench/scenarios/${file} names itself "${scenario?.name}", not "${name}"`);
+  available.set(name, { file, scenario });
 }
 
 if (flags.list) {

@@ -1,11 +1,13 @@
 // One vmpool.info decode in a process of its own, for bench/scenarios/opennebula-vmpool-decode.mjs,
 // so that its peak RSS is the client's alone. Reads its settings as JSON on stdin; prints one JSON
 // line: the call's wall time and this process's CPU time (both for the measured call only), the RSS
-// just before it, the process's peak RSS (getrusage maxrss, its whole life), and what came back.
+// just before it, the process's peak RSS (VmHWM, its whole life), and what came back.
 //   mode "xmlrpc": the npm `xmlrpc` client's methodCall, then @xmldom/xmldom's DOMParser on the
 //                  embedded document, reading ID, NAME, STATE and LCM_STATE of every VM.
 //   mode "ours":   `new OneServer(endpoint).vmpool.info(-2, -1, -1, -1)`: typed VM objects.
 // Both first decode a page of 100 VMs (not measured), so the code the big call runs is compiled.
+import { peakRssKiB } from "./child.mjs";
+
 const settings = JSON.parse(await readStdin());
 const args = [settings.session, -2, -1, -1, -1];
 const warmArgs = [settings.session, -2, 0, -100, -1];
@@ -59,7 +61,7 @@ process.stdout.write(
     elapsedUs,
     cpuUs: cpu.user + cpu.system,
     rssBeforeKiB,
-    maxRssKiB: process.resourceUsage().maxRSS,
+    maxRssKiB: peakRssKiB(),
     count: vms.length,
     last: { ID: last?.ID, NAME: last?.NAME, STATE: last?.STATE, LCM_STATE: last?.LCM_STATE },
   })}\n`,

@@ -1,12 +1,13 @@
 // One large upload in a process of its own, for bench/scenarios/openstack-large-upload.mjs, so that
 // its peak RSS is the uploader's alone. Reads its settings as JSON on stdin; prints one JSON line:
 // the upload's wall time and this process's CPU time (both for the upload only), and the process's
-// peak RSS (getrusage's maxrss, the whole life of the process: start-up, module loading, upload).
+// peak RSS (VmHWM, the whole life of the process: start-up, module loading, upload).
 //   mode "undici": a bare undici `request` PUT streaming the file (fs.createReadStream), given the
 //                  token and the object's URL: only undici is loaded.
 //   mode "ours":   `pyrax.cloudfiles.uploadFile(container, path, { segmentSize })` after signing in
 //                  (the sign-in is not timed).
 import { createReadStream, statSync } from "node:fs";
+import { peakRssKiB } from "./child.mjs";
 
 const settings = JSON.parse(await readStdin());
 const size = statSync(settings.file).size;
@@ -57,9 +58,8 @@ const t0 = process.hrtime.bigint();
 await upload();
 const elapsedUs = Number(process.hrtime.bigint() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
-const usage = process.resourceUsage();
 process.stdout.write(
-  `${JSON.stringify({ elapsedUs, cpuUs: cpu.user + cpu.system, maxRssKiB: usage.maxRSS, bytes: size })}\n`,
+  `${JSON.stringify({ elapsedUs, cpuUs: cpu.user + cpu.system, maxRssKiB: peakRssKiB(), bytes: size })}\n`,
 );
 // Open keep-alive sockets would hold the process; the report is out.
 process.exit(0);

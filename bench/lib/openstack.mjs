@@ -1,13 +1,13 @@
 // Shared by the openstack-* scenarios: a real Keystone + Swift (+ Glance) from
 // "@nimbus-sdk/openstack/testing", a pyrax module object signed in to it, a pkgcloud client for the
-// same user, and small helpers (bounded concurrency, package versions, child processes).
-import { spawn } from "node:child_process";
+// same user, and small helpers (bounded concurrency, package versions).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pyrax } from "@nimbus-sdk/openstack";
 import { startServer } from "@nimbus-sdk/openstack/testing";
+import { runChild } from "./child.mjs";
 
 /** Debian's interpreter: a `python3` earlier on PATH (pyenv …) lacks Debian's swiftclient. */
 export const DEBIAN_PYTHON = "/usr/bin/python3";
@@ -70,42 +70,6 @@ export async function timed(fn, metrics) {
   const elapsedUs = Number(process.hrtime.bigint() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return { elapsedUs, cpuUs: cpu.user + cpu.system, ...(metrics ? { metrics } : {}) };
-}
-
-/**
- * Runs a command, feeds it `input`, and resolves with its stdout; rejects with its stderr's tail on
- * a non-zero exit. `timeoutMs` kills it (SIGKILL) if it hangs.
- */
-export function runChild(command, args, { input, timeoutMs = 600_000, env, cwd } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env, cwd });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else
-        reject(new Error(`${command} ${args.join(" ")} exited with ${code ?? signal}: ${stderr.trim().slice(-2000)}`));
-    });
-    child.stdin.end(input ?? "");
-  });
-}
-
-/** The last line of a child's stdout, parsed as JSON (children print their report last). */
-export function lastJsonLine(stdout) {
-  const line = stdout.trim().split("\n").at(-1) ?? "";
-  try {
-    return JSON.parse(line);
-  } catch {
-    throw new Error(`expected a JSON report from the child, got: ${stdout.trim().slice(-500)}`);
-  }
 }
 
 /** The version of a Debian package, or "not installed". */

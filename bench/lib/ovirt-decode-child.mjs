@@ -8,6 +8,7 @@
 // Prints one JSON line: elapsedUs, cpuUs, maxRssKiB, items (the VMs found, as a check).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { peakRssKiB } from "./child.mjs";
 
 const settings = JSON.parse(process.argv[2]);
 const require = createRequire(import.meta.url);
@@ -59,5 +60,5 @@ const items = decode(xml);
 const elapsedUs = (performance.now() - t0) * 1000;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
-  `${JSON.stringify({ elapsedUs, cpuUs: cpu.user + cpu.system, maxRssKiB: process.resourceUsage().maxRSS, items })}\n`,
+  `${JSON.stringify({ elapsedUs, cpuUs: cpu.user + cpu.system, maxRssKiB: peakRssKiB(), items })}\n`,
 );

@@ -4,7 +4,7 @@
 // its time and peak RSS are the client's own.
 import { fileURLToPath } from "node:url";
 import { startServer } from "@nimbus-sdk/opennebula/testing";
-import { lastJsonLine, runChild } from "../lib/openstack.mjs";
+import { lastJsonLine, runChild } from "../lib/child.mjs";
 import { packageVersion } from "../lib/versions.mjs";
 
 const VMS = 10_000;
@@ -60,8 +60,8 @@ const scenario = {
     "(every field, numbers as numbers, TEMPLATE and USER_TEMPLATE as dictionaries, DISK and NIC as arrays). Both " +
     "children first decode a page of 100 VMs (not measured) so the code is compiled, then run a full GC. Time: the " +
     "child's own clock around the call (request, transfer, decode); CPU: the child's user + system time for it. " +
-    "`ms per MiB` divides that time by the answer's size. Peak RSS: the child's getrusage maxrss over its whole " +
-    "life, in MB (10^6 bytes); `RSS growth ÷ answer` is (maxrss − RSS just before the call) ÷ the answer's size " +
+    "`ms per MiB` divides that time by the answer's size. Peak RSS: the child's VmHWM (its peak RSS) over its whole " +
+    "life, in MB (10^6 bytes); `RSS growth ÷ answer` is (VmHWM − RSS just before the call) ÷ the answer's size " +
     "in bytes.",
   baseline: "xmlrpc + xmldom (npm)",
   goals: [

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScenarioSkipped } from "../lib/harness.mjs";
-import { lastJsonLine, runChild, signedInPyrax, startCloud } from "../lib/openstack.mjs";
+import { lastJsonLine, runChild } from "../lib/child.mjs";
+import { signedInPyrax, startCloud } from "../lib/openstack.mjs";
 import { packageVersion } from "../lib/versions.mjs";
 
 const GiB = 1024 ** 3;
@@ -81,7 +82,7 @@ export default {
     "4 at a time (the default), each MD5-checked against Swift's ETag, then the manifest, then a HEAD (it returns " +
     "a StorageObject); the `checksum: false` variant skips the client's MD5 of every byte (Swift still " +
     "checks each segment's size and the manifest). Time: the child's own clock around the upload only (signing in and loading modules are " +
-    "not timed); CPU: the child's user + system time for the upload. Peak RSS: the child's getrusage maxrss over " +
+    "not timed); CPU: the child's user + system time for the upload. Peak RSS: the child's VmHWM over " +
     "its whole life, in MB (10^6 bytes). After each upload the object (and its segments) is deleted, not timed. " +
     "Swift writes and fsyncs every byte to disk, so the disk and Swift's Python proxy and object server bound both " +
     "variants.",

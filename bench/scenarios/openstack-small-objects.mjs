@@ -11,13 +11,12 @@ import {
   DEBIAN_PYTHON,
   debianVersion,
   eachLimited,
-  lastJsonLine,
   pkgcloudStorage,
-  runChild,
   signedInPyrax,
   startCloud,
   timed,
 } from "../lib/openstack.mjs";
+import { lastJsonLine, runChild } from "../lib/child.mjs";
 import { packageVersion } from "../lib/versions.mjs";
 
 const COUNT = 1000;

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lastJsonLine, runChild } from "../lib/openstack.mjs";
+import { lastJsonLine, runChild } from "../lib/child.mjs";
 import { vmsXml } from "../lib/ovirt-vms.mjs";
 import { packageVersion } from "../lib/versions.mjs";
 
@@ -52,7 +52,7 @@ export default {
     "objects (numbers, booleans, Dates, lists as arrays) built straight from common's scanXml events. " +
     "fast-xml-parser: `XMLParser.parse` with attributes (the generic tree, values as strings). saxes: fed in 64 KiB " +
     "pieces, a handler building a plain object per element (values as strings). Throughput is MiB of XML per " +
-    "second. `peak RSS MB` is the process's maxrss (node, the document string, the decode); `RSS / doc` divides it " +
+    "second. `peak RSS MB` is the process's VmHWM (node, the document string, the decode); `RSS / doc` divides it " +
     "by the document's size; `above floor / doc` first subtracts the peak RSS of a process that reads the document " +
     "and decodes nothing (node and the string: the floor).",
   baseline: FXP,

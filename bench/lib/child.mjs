@@ -1,0 +1,48 @@
+// Running a measured child process and reading its report: each scenario that measures a peak RSS
+// or a cold start runs its variant in a fresh process of its own.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/**
+ * Runs a command, feeds it `input`, and resolves with its stdout; rejects with its stderr's tail on
+ * a non-zero exit. `timeoutMs` kills it (SIGKILL) if it hangs.
+ */
+export function runChild(command, args, { input, timeoutMs = 600_000, env, cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env, cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else
+        reject(new Error(`${command} ${args.join(" ")} exited with ${code ?? signal}: ${stderr.trim().slice(-2000)}`));
+    });
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** The last line of a child's stdout, parsed as JSON (children print their report last). */
+export function lastJsonLine(stdout) {
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`expected a JSON report from the child, got: ${stdout.trim().slice(-500)}`);
+  }
+}
+
+/**
+ * This process image's peak RSS in KiB (VmHWM). Not getrusage's maxrss: Linux carries that over exec
+ * from the forked copy of the parent, so a small child would report the benchmark's own RSS.
+ */
+export function peakRssKiB() {
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))[1]);
+}
