@@ -57,7 +57,19 @@ ensure_node_modules() {
 ensure_server_packages() {
   cd "$NIMBUS_ROOT"
   echo "==> server packages"
+  # Each step reports its own failure and the next still runs: a test that needs what is missing
+  # then fails with a message naming the command.
   node --input-type=module -e '
-    const { ensureOpenStackPackages } = await import("./packages/openstack/dist/esm/testing/index.js");
-    try { ensureOpenStackPackages(); } catch (error) { console.error(`==> ${error.message}`); }'
+    const steps = [
+      ["openstack", async (t) => t.ensureOpenStackPackages()],
+      ["opennebula", async (t) => t.ensureOpenNebulaTestPackages()],
+      ["vsphere", async (t) => console.log(`==> vcsim: ${await t.ensureVcsim({ onProgress: (m) => console.log(`==> ${m}`) })}`)],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step(await import(`./packages/${name}/dist/esm/testing/index.js`));
+      } catch (error) {
+        console.error(`==> ${name}: ${error.message}`);
+      }
+    }'
 }

@@ -21,8 +21,11 @@ const typeRoots = join(root, "node_modules/@types");
 // The provider installed first with common, and the one added next to it.
 const FIRST_PROVIDER = "openstack";
 const SECOND_PROVIDER = "vsphere";
-// What may be in a tarball besides package.json: whatever `files` names, and the files npm always adds.
-const ALLOWED_ENTRY = /^package\/(package\.json|dist\/.+|README(\.md)?|CHANGELOG\.md|LICEN[CS]E(\.md|\.txt)?)$/i;
+// What may be in a tarball: the folders its `files` names, and the files npm always adds.
+const ALWAYS_PACKED = /^package\/(package\.json|README(\.md)?|CHANGELOG\.md|LICEN[CS]E(\.md|\.txt)?)$/i;
+const packedFolders = (manifest) => manifest.files.filter((entry) => !/\.\w+$/.test(entry));
+const isAllowedEntry = (entry, manifest) =>
+  ALWAYS_PACKED.test(entry) || packedFolders(manifest).some((folder) => entry.startsWith(`package/${folder}/`));
 
 const started = performance.now();
 const results = [];
@@ -102,12 +105,12 @@ try {
     await check(`${manifest.name} tarball contents`, async () => {
       const { stdout } = await run("tar", ["-tzf", tarballs[dir]]);
       const entries = stdout.split("\n").filter(Boolean);
-      const unexpected = entries.filter((entry) => !ALLOWED_ENTRY.test(entry) || entry.includes(".."));
+      const unexpected = entries.filter((entry) => !isAllowedEntry(entry, manifest) || entry.includes(".."));
       assert(!unexpected.length, `not allowed by \`files\`: ${unexpected.slice(0, 10).join(", ")}`);
       const forbidden = entries.filter((entry) =>
-        /\/(src|test|shared)\/|\.test-results\.json$|\.tsbuildinfo$/.test(entry),
+        /\/(src|test|shared)\/|\.test-results\.json$|\.tsbuildinfo$|\.(wsdl|xsd)$/.test(entry),
       );
-      assert(!forbidden.length, `source, test or shared data: ${forbidden.slice(0, 10).join(", ")}`);
+      assert(!forbidden.length, `source, test, shared data or a schema: ${forbidden.slice(0, 10).join(", ")}`);
       for (const required of [
         "package/dist/esm/index.js",
         "package/dist/cjs/index.js",

@@ -324,7 +324,7 @@ export class Transport {
     if ((cause as Error)?.name === "TimeoutError") {
       return new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, context);
     }
-    if (code && TLS_CODES.has(code)) {
+    if (code && TLS_CERTIFICATE_ERROR_CODES.has(code)) {
       return new ConnectionError(
         `${method} ${url}: the server's TLS certificate was not accepted (${code}). ` +
           "Trust its CA with the `ca` option (PEM text or a file path), or turn verification off " +
@@ -397,7 +397,8 @@ export class Transport {
   }
 }
 
-const TLS_CODES = new Set([
+/** Node's error codes for a server certificate that failed verification. */
+export const TLS_CERTIFICATE_ERROR_CODES: ReadonlySet<string> = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
