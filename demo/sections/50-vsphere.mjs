@@ -9,16 +9,7 @@ import { startVcsim } from "@nimbus-sdk/vsphere/testing";
 export const name = "vsphere";
 export const title = "@nimbus-sdk/vsphere: pyVmomi's classic flows on vcsim";
 
-const failure = async (promise) => {
-  try {
-    await promise;
-    return "(no error)";
-  } catch (error) {
-    return `${error.name}: ${error.message}`;
-  }
-};
-
-export async function run({ step, show }) {
+export async function run({ step, show, failure }) {
   step("starting vcsim on 127.0.0.1 (building it from Debian's golang-go and govmomi packages first if needed)");
   const started = performance.now();
   const server = await startVcsim({
@@ -56,7 +47,7 @@ export async function run({ step, show }) {
     for (const vm of vms) show(`${await vm.name}  ${(await vm.runtime).powerState}`);
     step('await si.collect(view, vim.VirtualMachine, ["name", "runtime.powerState"])   (one round trip for all)');
     for (const row of await si.collect(view, vim.VirtualMachine, ["name", "runtime.powerState"])) {
-      show(JSON.stringify(row));
+      show(`${row.obj._moId}  ${row.name}  ${row["runtime.powerState"]}`);
     }
 
     const vm = vms[0];

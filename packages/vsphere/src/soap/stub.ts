@@ -317,7 +317,8 @@ export class SoapStub {
   }
 
   #connectionError(error: unknown, op: string): unknown {
-    if (!(error instanceof ConnectionError) || !error.code || !TLS_CERTIFICATE_ERROR_CODES.has(error.code)) return error;
+    if (!(error instanceof ConnectionError) || !error.code || !TLS_CERTIFICATE_ERROR_CODES.has(error.code))
+      return error;
     return new ConnectionError(
       `${op}: the TLS certificate of ${this.#safeUrl} was not accepted (${error.code}). Trust its CA with ` +
         "{ ca } (PEM text or a file path), or turn verification off with { disableSslCertValidation: true } " +
