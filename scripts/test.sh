@@ -11,13 +11,15 @@ ensure_apt_packages
 ensure_node_modules
 rm -f packages/*/.test-results.json
 
-echo "==> versions, generated code, build, type checks, lint"
+echo "==> versions, build, generated code, type checks, lint"
 node scripts/sync-versions.mjs --check
+pnpm turbo run build --output-logs=errors-only
+# After the build: a generator may read its schemas with common's own XML scanner.
 for generator in packages/*/scripts/generate.mjs; do
   [ -e "$generator" ] || continue
   (cd "${generator%/scripts/generate.mjs}" && node scripts/generate.mjs --check)
 done
-pnpm turbo run build typecheck lint --output-logs=errors-only
+pnpm turbo run typecheck lint --output-logs=errors-only
 ensure_server_packages
 pnpm exec eslint scripts bench demo
 pnpm exec prettier --check . --log-level warn
