@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import {
   AbortError,
   AuthenticationError,
+  BodyTooLargeError,
   ConfigError,
   ConnectionError,
   NimbusError,
@@ -391,7 +392,8 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       .request({ url: server.url })
       .then((r) => r.text())
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NimbusError);
+    expect(error).toBeInstanceOf(BodyTooLargeError);
+    expect((error as BodyTooLargeError).limit).toBe(1000);
     expect((error as Error).message).toContain("1000-byte limit");
   });
 

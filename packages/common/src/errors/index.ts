@@ -12,6 +12,7 @@ export {
 } from "./http-errors.js";
 export {
   AbortError,
+  BodyTooLargeError,
   ConfigError,
   ConnectionError,
   KeyringError,

@@ -1,4 +1,4 @@
-import { NimbusError } from "./nimbus-error.js";
+import { NimbusError, type NimbusErrorOptions } from "./nimbus-error.js";
 
 /** No answer within the time allowed. */
 export class TimeoutError extends NimbusError {
@@ -18,6 +18,16 @@ export class ConnectionError extends NimbusError {
 /** An answer that could not be read as the format it claims (JSON, XML ...). */
 export class ParseError extends NimbusError {
   static override readonly errorKind: string = "@nimbus-sdk/common:ParseError";
+}
+
+/** A response body larger than the limit set for reading it into memory; `limit` is that limit in bytes. */
+export class BodyTooLargeError extends NimbusError {
+  static override readonly errorKind: string = "@nimbus-sdk/common:BodyTooLargeError";
+  readonly limit: number;
+  constructor(message: string, options: NimbusErrorOptions & { limit: number }) {
+    super(message, options);
+    this.limit = options.limit;
+  }
 }
 
 /** A setting, environment or configuration file is wrong or missing. */

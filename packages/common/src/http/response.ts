@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { NimbusError, ParseError } from "../errors/index.js";
+import { BodyTooLargeError, ParseError } from "../errors/index.js";
 import { Redactor } from "../logging/redact.js";
 import type { SentResponse } from "./senders.js";
 
@@ -39,7 +39,8 @@ export class NimbusResponse {
     const { maxBodyBytes, method, url, requestId } = this.#context;
     const declared = Number(this.headers["content-length"]);
     const tooLarge = () =>
-      new NimbusError(`${method} ${url}: the response body is larger than the ${maxBodyBytes}-byte limit`, {
+      new BodyTooLargeError(`${method} ${url}: the response body is larger than the ${maxBodyBytes}-byte limit`, {
+        limit: maxBodyBytes,
         method,
         url,
         status: this.status,
