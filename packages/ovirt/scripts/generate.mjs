@@ -31,19 +31,6 @@ const V3_CLASS_ALIASES = { Vm: "VM", Vms: "VMs", Nic: "NIC", Nics: "NICs", Cpu: 
 const RESOURCE_BASE_NAMES = new Set(["update", "delete", "reload", "toJSON", "constructor"]);
 const COLLECTION_BASE_NAMES = new Set(["list", "get", "add", "pages", "constructor"]);
 
-// Members the v3 SDK had that API v4 serves otherwise, hand-written over the generated classes:
-// `vm.disks` is a VM's disk attachments' disks (src/vm-disks.ts).
-const COMPATIBILITY_GETTERS = {
-  VmService: [
-    {
-      name: "disks",
-      doc: "The VM's disks, as v3's `vm.disks`: over its disk attachments (src/vm-disks.ts).",
-      type: "VmDisks",
-      body: "new VmDisks(this, DiskResource, DiskAttachmentsCollection)",
-    },
-  ],
-};
-
 const XSD_OVERRIDES = new Set(["xs:long", "xs:double", "xs:unsignedInt"]);
 
 function main(argv) {
@@ -326,7 +313,30 @@ function classifyServices(model) {
       entity,
     });
   }
+  // A member service with no get (`AffinityGroupHostService`, remove only) serves what its collection lists.
+  for (const entry of info.values()) {
+    const member = entry.idLocator && info.get(entry.idLocator.service);
+    if (member && !member.entity && entry.entity) member.entity = { ...entry.entity, list: false };
+    // And a collection with no list (`SystemOptionsService`) holds what its members serve.
+    if (member?.entity && !entry.entity) entry.entity = { ...member.entity, list: true };
+  }
   return info;
+}
+
+/** The services reachable from the root by locators; the others (mixins such as MeasurableService, and
+ *  v3's VmDisksService, which no v4 locator leads to) get no class. */
+function reachableServices(model, info) {
+  const seen = new Set([model.root]);
+  const pending = [model.root];
+  while (pending.length > 0) {
+    for (const locator of info.get(pending.pop()).flat.locators) {
+      if (!seen.has(locator.service)) {
+        seen.add(locator.service);
+        pending.push(locator.service);
+      }
+    }
+  }
+  return seen;
 }
 
 function renderServices(model, header) {
@@ -481,7 +491,7 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
 function paramTs(model, p) {
   const kind = kindOf(model, p.type);
   const base =
-    kind === "primitive" ? PRIMITIVE_TS[p.type] : kind === "enum" ? `types.${p.type}` : `Init<types.${p.type}>`;
+    kind === "primitive" ? PRIMITIVE_TS[p.type] : kind === "enum" ? `types.${p.type}` : `InitValue<types.${p.type}>`;
   return p.list ? (kind === "struct" ? `ListValue<types.${p.type}>` : `${base}[]`) : base;
 }
 
@@ -507,9 +517,10 @@ function resultType(model, method) {
 
 function renderResources(model, header) {
   const info = classifyServices(model);
+  const reachable = reachableServices(model, info);
   const out = [
     header(`
-A class per service of the model, typed, over the hand-written base classes of src/collections.ts and
+A class per service of the model reachable from the root, typed, over the hand-written base classes of src/collections.ts and
 src/resource.ts (which do the HTTP and XML work from the services table of services.ts):
   - a collection service (\`VmsService\`) becomes \`VmsCollection\`: list/get/add from the base class, plus
     its actions and sub-collections;
@@ -523,12 +534,12 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     'import { Collection, type CallOptions } from "../collections.js";',
     'import { invokeAction } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
-    'import type { Init, ListValue } from "../params-base.js";',
-    'import { VmDisks } from "../vm-disks.js";',
+    'import type { InitValue, ListValue } from "../params-base.js";',
     "",
   ];
   const clashes = [];
   for (const [name, entry] of info) {
+    if (!reachable.has(name)) continue;
     const cls = className(info, name);
     const { flat, collection, entity } = entry;
     const actions = flat.methods.filter((m) => m.kind === "action");
@@ -566,23 +577,13 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
         "  }",
       );
     }
-    for (const extra of COMPATIBILITY_GETTERS[name] ?? []) {
-      if (reserved.has(extra.name) || taken.has(extra.name)) {
-        clashes.push(`${name}.${extra.name}`);
-        continue;
-      }
-      taken.add(extra.name);
-      members.push(
-        `  /** ${extra.doc} */`,
-        `  get ${extra.name}(): ${extra.type} {`,
-        `    return ${extra.body};`,
-        "  }",
-      );
-    }
     const typeName = entity ? `types.${entity.type}` : "types.Envelope";
     if (collection) {
       const itemEntry = entry.idLocator ? info.get(entry.idLocator.service) : undefined;
-      const itemClass = entry.idLocator ? className(info, entry.idLocator.service) : "Resource<types.Envelope>";
+      // Without an {id} locator the items are plain resources (src/collections.ts), read-only.
+      const itemClass = entry.idLocator
+        ? className(info, entry.idLocator.service)
+        : `(Resource<${typeName}> & ${typeName})`;
       const addMethod = flat.methods.find((m) => m.kind === "add");
       const addQuery = addMethod ? methodParams(addMethod, "in").filter((p) => p.where === "query") : [];
       out.push(
@@ -622,7 +623,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
   out.push(
     "/** Every generated class by the service it stands for. */",
     "export const SERVICE_CLASSES = {",
-    ...[...info.keys()].map((name) => `  ${name}: ${className(info, name)},`),
+    ...[...info.keys()].filter((name) => reachable.has(name)).map((name) => `  ${name}: ${className(info, name)},`),
     "} as const;",
   );
   return out.join("\n") + "\n";

@@ -7,6 +7,8 @@ import { SystemResource } from "./generated/resources.js";
 import { fetchEntity } from "./resource.js";
 import { SsoAuth, type SsoOptions } from "./sso.js";
 import { nodeContext } from "./node.js";
+// Installs `vm.disks` on the generated VmResource (every VM is reached through an API).
+import "./vm-disks.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
 
 export interface ConnectOptions extends TransportSettings, SsoOptions {

@@ -3,9 +3,9 @@
 // `get({ name } | { id })`, `add(new params.X(...))`.
 import { PagedList, ValidationError } from "@nimbus-sdk/common";
 import { NotFound } from "./errors.js";
-import { bindNode, childContext, nodeContext, requireMethod, sendMethod, type NodeContext } from "./node.js";
+import { bindNode, childContext, nodeContext, nodeUrl, requireMethod, sendMethod, type NodeContext } from "./node.js";
 import type { Init } from "./params-base.js";
-import { fetchEntity, type QueryOptions } from "./resource.js";
+import { Resource, fetchEntity, type QueryOptions } from "./resource.js";
 import { compileConstraints, type Constraint } from "./constraints.js";
 import { decodeList, decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
@@ -102,14 +102,14 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
     const context = nodeContext(this);
     const method = requireMethod(context, "list");
     const { query, search, max, pageSize = DEFAULT_PAGE_SIZE, signal, timeout } = options;
+    checkPaging(options, `${context.path}.list`);
     const type = this.#type();
     const engineParams: Record<string, unknown> = {};
     const constraints: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) {
       if (LIST_OPTION_NAMES.has(key) || value === undefined) continue;
-      if (method.input.some((p) => p.xml === key && p.where === "query")) {
-        engineParams[key] = key === "follow" && Array.isArray(value) ? value.join(",") : value;
-      } else constraints[key] = value;
+      if (method.input.some((p) => p.xml === key && p.where === "query")) engineParams[key] = value;
+      else constraints[key] = value;
     }
     const matches = compileConstraints(type, constraints, `${context.path}.list`);
     const text = query ?? search;
@@ -164,7 +164,8 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
     });
     if (found.length === 0) {
       throw new NotFound(`${context.path || "api"}: no ${this.#type()} named ${JSON.stringify(name)}`, {
-        url: context.path,
+        url: nodeUrl(context),
+        status: 404,
       });
     }
     return found[0]!;
@@ -188,7 +189,10 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
       ? encodeList(value, bodyParam.type, label)
       : encodeObject(value, bodyParam.type, { label });
     const reply = await sendMethod(context, "add", options, body);
-    const created = context.connection.decode(reply, (xml) => decodeObject(xml, bodyParam.type));
+    // The one add taking a list (bricks) answers with the list: its first item is the entity made.
+    const created = context.connection.decode(reply, (xml) =>
+      bodyParam.list ? (decodeList(xml, bodyParam.type)[0] ?? {}) : decodeObject(xml, bodyParam.type),
+    );
     const id = typeof created.id === "string" ? created.id : undefined;
     const locator = context.service.idLocator;
     const entity = locator && id !== undefined ? childContext(context, locator.name, id) : context;
@@ -201,10 +205,10 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
     return service.type;
   }
 
+  /** The class of the entities; a collection without an entity service (`user.groups`) has plain resources. */
   #itemClass(): ItemClass<R> {
     const itemClass = (this.constructor as unknown as { itemClass?: ItemClass<R> }).itemClass;
-    if (!itemClass) throw new ValidationError(`${nodeContext(this).service.name} has no entity service`);
-    return itemClass;
+    return itemClass ?? (Resource as unknown as ItemClass<R>);
   }
 
   #wrap(items: Record<string, unknown>[]): R[] {
@@ -214,6 +218,24 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
     return items.map((data) => {
       const id = typeof data.id === "string" ? data.id : "";
       return new ItemClass(locator ? childContext(context, locator.name, id) : context, data);
+    });
+  }
+}
+
+/**
+ * Checks `list`'s paging options before anything is sent: `pageSize` a whole number of at least 1 (0 would
+ * ask for empty pages for ever), `max` a whole number of at least 0.
+ */
+export function checkPaging(options: Pick<ListOptions, "max" | "pageSize">, label: string): void {
+  const { max, pageSize } = options;
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1)) {
+    throw new ValidationError(`${label}: pageSize must be a whole number of at least 1, not ${String(pageSize)}`, {
+      field: "pageSize",
+    });
+  }
+  if (max !== undefined && !(Number.isInteger(max) && max >= 0)) {
+    throw new ValidationError(`${label}: max must be a whole number of at least 0, not ${String(max)}`, {
+      field: "max",
     });
   }
 }

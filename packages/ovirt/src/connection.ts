@@ -11,7 +11,7 @@ import {
   type RetryOptions,
   type TransportOptions,
 } from "@nimbus-sdk/common";
-import { faultClass, type FaultDetails } from "./errors.js";
+import { Disconnected, faultClass, type FaultDetails } from "./errors.js";
 import type { SsoAuth } from "./sso.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import { decodeObject, rootElementName } from "./wire/decode.js";
@@ -112,6 +112,7 @@ export class Connection {
   readonly auth: SsoAuth;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  #closed = false;
 
   constructor(url: URL, auth: SsoAuth, settings: TransportSettings) {
     this.url = url;
@@ -120,7 +121,9 @@ export class Connection {
     const options = transportOptions(settings);
     this.#ownsDispatcher = settings.dispatcher === undefined;
     this.#dispatcher = settings.dispatcher ?? createDispatcher(options);
-    auth.useTransport(new Transport({ ...options, dispatcher: this.#dispatcher }));
+    auth.useTransport(
+      new Transport({ ...options, dispatcher: this.#dispatcher, errorMapper: (failed) => ssoError(failed) }),
+    );
     this.transport = new Transport({
       ...options,
       dispatcher: this.#dispatcher,
@@ -133,6 +136,11 @@ export class Connection {
 
   /** Sends a request and returns its body, which must be XML (an HTML page, from a proxy, is a ParseError). */
   async send(options: SendOptions): Promise<XmlReply> {
+    if (this.#closed) {
+      throw new Disconnected(
+        `${options.method.toUpperCase()} ${options.path || "/"}: the API was disconnected; connect again with API.connect`,
+      );
+    }
     const response = await this.transport.request({
       method: options.method,
       url: options.path,
@@ -178,7 +186,14 @@ export class Connection {
     }
   }
 
+  /** Whether close() was called: every request after it is refused with Disconnected. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 }
@@ -203,18 +218,44 @@ export function faultText(fault: FaultDetails): string {
 
 /** The typed error of a failed response: from its `<fault>`, its HTML page, or its status alone. */
 function faultError(failed: FailedResponse): NimbusError {
+  const fault = readFault(failed.body);
+  return statusError(failed, { reason: fault && faultText(fault), fault, expected: "the engine's XML" });
+}
+
+/** The typed error of a failed SSO request (a 404 or a 5xx: refusals are read as JSON), naming the SSO's URL. */
+function ssoError(failed: FailedResponse): NimbusError {
+  let reason: string | undefined;
+  try {
+    const answer = JSON.parse(failed.body) as { error?: unknown; error_description?: unknown };
+    const said = answer.error_description ?? answer.error;
+    if (typeof said === "string") reason = said;
+  } catch {
+    // Not the SSO's JSON: the status (and an HTML page's title) say what there is to say.
+  }
+  return statusError(failed, { reason, expected: "the SSO's JSON", prefix: "the engine's SSO failed: " });
+}
+
+interface StatusErrorParts {
+  /** What the server said about the failure, when it said something readable. */
+  reason?: string;
+  fault?: FaultDetails;
+  /** What a good answer is, for the message about an HTML page. */
+  expected: string;
+  prefix?: string;
+}
+
+/** The oVirt error class of the status, its message naming the request, and the reason or the page. */
+function statusError(failed: FailedResponse, parts: StatusErrorParts): NimbusError {
   const { method, url, status, requestId, bodyExcerpt } = failed;
   const ErrorClass = faultClass(status);
-  const context = { method, url, status, requestId, bodyExcerpt };
-  const fault = readFault(failed.body);
-  if (fault)
-    return new ErrorClass(`${method} ${url} failed with ${status}: ${faultText(fault)}`, { ...context, ...fault });
-  if (HTML.test(failed.body)) {
+  const context = { method, url, status, requestId, bodyExcerpt, ...parts.fault };
+  const request = `${parts.prefix ?? ""}${method} ${url} failed with ${status}`;
+  if (parts.reason !== undefined) return new ErrorClass(`${request}: ${parts.reason}`, context);
+  if (HTML.test(failed.body) || /html/i.test(failed.headers["content-type"] ?? "")) {
     return new ErrorClass(
-      `${method} ${url} failed with ${status}, and the answer is ${describeHtml(failed.body)}, not the engine's XML (a proxy in front of the engine?)`,
+      `${request}, and the answer is ${describeHtml(failed.body)}, not ${parts.expected} (a proxy in front of the engine?)`,
       context,
     );
   }
-  const excerpt = bodyExcerpt ? `: ${bodyExcerpt}` : "";
-  return new ErrorClass(`${method} ${url} failed with ${status}${excerpt}`, context);
+  return new ErrorClass(`${request}${bodyExcerpt ? `: ${bodyExcerpt}` : ""}`, context);
 }

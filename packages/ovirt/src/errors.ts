@@ -97,6 +97,19 @@ export class ActionFailed extends RequestError {
 /** A job or an entity reached a state the wait cannot end in (a job `failed`, a disk `illegal`). */
 export class WaitFailed extends NimbusError {
   static override readonly errorKind: string = kind("WaitFailed");
+  /** The status the entity reached, which the wait cannot end in. */
+  readonly reached?: string;
+
+  constructor(message: string, options: NimbusErrorOptions & { reached?: string } = {}) {
+    const { reached, ...rest } = options;
+    super(message, rest);
+    this.reached = reached;
+  }
+}
+
+/** A call on an API after its `disconnect()`: the token is revoked and the connection pool closed. */
+export class Disconnected extends NimbusError {
+  static override readonly errorKind: string = kind("Disconnected");
 }
 
 const FAULT_CLASSES = [BadRequest, AuthError, NotFound, Conflict, ServerFault];

@@ -5,6 +5,7 @@ export { API, type ConnectOptions } from "./api.js";
 export * as params from "./params.js";
 export type * as types from "./generated/types.js";
 export * from "./generated/resources.js";
+export { VmDisks } from "./vm-disks.js";
 export { Collection, ListRequest, type GetOptions, type ListOptions, type Selector } from "./collections.js";
 export { Resource, type QueryOptions } from "./resource.js";
 export type { CallOptions } from "./node.js";
@@ -13,6 +14,7 @@ export {
   ActionFailed,
   AuthError,
   BadRequest,
+  Disconnected,
   Conflict,
   NotFound,
   RequestError,
@@ -26,4 +28,4 @@ export type { SsoOptions } from "./sso.js";
 export { MODEL_VERSION } from "./generated/wire.js";
 export { decodeDocument, decodeList, decodeObject, type DecodeOptions, type DecodedDocument } from "./wire/decode.js";
 export { encodeObject, type EncodeOptions } from "./wire/encode.js";
-export { waitFor, waitForJob, type WaitOptions } from "./wait.js";
+export { DEFAULT_WAIT_TIMEOUT_MS, waitFor, waitForJob, type WaitOptions } from "./wait.js";

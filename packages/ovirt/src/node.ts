@@ -33,6 +33,12 @@ export function nodeContext(node: object): NodeContext {
   return context;
 }
 
+/** The absolute URL of the service at `context` (for messages and errors). */
+export function nodeUrl(context: NodeContext): string {
+  const base = context.connection.url.href.replace(/\/?$/, "/");
+  return context.path ? new URL(context.path, base).href : context.connection.url.href;
+}
+
 /** The context of the service `locator` leads to from `context`. */
 export function childContext(context: NodeContext, locator: string, id?: string): NodeContext {
   const found = context.service.locators.get(locator);
@@ -81,6 +87,11 @@ export function queryOf(
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null) continue;
     const param = method.input.find((p) => p.xml === key && p.where === "query");
+    // `follow` takes several links, as a list or already joined (`"nics,disk_attachments.disk"`).
+    if (param && key === "follow" && Array.isArray(value)) {
+      query[key] = value.map((link, i) => primitiveText(param, link, `${label}.${key}[${i}]`)).join(",");
+      continue;
+    }
     if (!param) {
       const known = method.input.filter((p) => p.where === "query").map((p) => p.xml);
       throw new ValidationError(

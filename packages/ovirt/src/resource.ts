@@ -9,7 +9,9 @@ import { bindNode, childContext, nodeContext, sendMethod, type CallOptions, type
 
 /** Options of update and delete: the call options, and the method's query parameters (`async`, `force` ...). */
 export interface QueryOptions extends CallOptions {
-  [param: string]: string | number | boolean | AbortSignal | undefined;
+  /** Links to inline: `"nics,disk_attachments.disk"` or `["nics", "disk_attachments.disk"]`. */
+  follow?: string | readonly string[];
+  [param: string]: string | readonly string[] | number | boolean | AbortSignal | undefined;
 }
 
 type ResourceClass<R> = new (context: NodeContext, data?: object) => R;

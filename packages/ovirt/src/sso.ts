@@ -58,11 +58,6 @@ export class SsoAuth {
     this.#transport = transport;
   }
 
-  /** Whether a token is held. */
-  get authenticated(): boolean {
-    return this.#token !== undefined;
-  }
-
   /** Whether a new token can be fetched without the user (a password was given). */
   get canRenew(): boolean {
     return this.username !== undefined && this.#password !== undefined;

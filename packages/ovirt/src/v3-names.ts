@@ -2,6 +2,8 @@
 // `params.Disk({ size, type_ })`; the object holds and sends the v4 member. A value v4 cannot express
 // is refused, naming the v4 member, so nothing is dropped on the way.
 import { ValidationError } from "@nimbus-sdk/common";
+import { primitiveText } from "./wire/encode.js";
+import { wireStruct } from "./wire/metadata.js";
 
 interface RenamedMember {
   /** The API v4 member that replaced it. */
@@ -38,6 +40,10 @@ export function withV4Names(typeName: string, init: object): object {
       }
       out[v4] = v4Value;
     } else {
+      // Checked here, so that a wrong value is reported under the name the caller wrote.
+      const member = wireStruct(typeName).byXml.get(v4);
+      if (member && member.kind !== "struct" && value !== undefined && value !== null)
+        primitiveText(member, value, field);
       out[v4] = value;
     }
   }

@@ -1,13 +1,15 @@
 // `vm.disks`, the v3 SDK's sub-collection, over API v4's disk attachments (v4 engines no longer serve
 // /vms/{id}/disks): `list()` reads the attachments with their disks inlined, `add(disk)` attaches a new
 // disk, moving the members v3 kept on the disk (`interface`, `bootable`, `active`) to the attachment.
+// The model has no such service, so this sits on the generated VmResource: a getter installed on its
+// prototype when this module loads (src/index.ts loads it), typed by declaration merging.
 import { PagedList, ValidationError } from "@nimbus-sdk/common";
-import { ListRequest, type ListOptions, type Selector } from "./collections.js";
+import { ListRequest, checkPaging, type ListOptions, type Selector } from "./collections.js";
 import { compileConstraints } from "./constraints.js";
 import { NotFound } from "./errors.js";
-import type { DiskResource, DiskAttachmentsCollection, VmResource } from "./generated/resources.js";
+import { DiskAttachmentsCollection, DiskResource, VmResource } from "./generated/resources.js";
 import type { Disk, DiskAttachment } from "./generated/types.js";
-import { childContext, nodeContext, type CallOptions, type NodeContext } from "./node.js";
+import { childContext, nodeContext, nodeUrl, type CallOptions } from "./node.js";
 import type { Init } from "./params-base.js";
 import { fetchEntity, type QueryOptions } from "./resource.js";
 import { checkObject } from "./wire/encode.js";
@@ -16,23 +18,24 @@ import { ROOT_SERVICE, wireService } from "./wire/services.js";
 /** The members v3 set on a disk that API v4 sets on the disk's attachment to a VM. */
 const ATTACHMENT_MEMBERS = ["interface", "bootable", "active"] as const;
 
-type DiskClass = new (context: NodeContext, data?: object) => DiskResource;
-type AttachmentsClass = new (context: NodeContext) => DiskAttachmentsCollection;
+declare module "./generated/resources.js" {
+  interface VmResource {
+    /** The VM's disks, as v3's `vm.disks`: over its disk attachments. */
+    readonly disks: VmDisks;
+  }
+}
 
 export class VmDisks {
   readonly #vm: VmResource;
-  readonly #diskClass: DiskClass;
-  readonly #attachmentsClass: AttachmentsClass;
 
-  constructor(vm: VmResource, diskClass: DiskClass, attachmentsClass: AttachmentsClass) {
+  constructor(vm: VmResource) {
     this.#vm = vm;
-    this.#diskClass = diskClass;
-    this.#attachmentsClass = attachmentsClass;
   }
 
   /** The VM's disks (its attachments' disks), those meeting the constraints given under any other key. */
   list(options: ListOptions = {}): ListRequest<DiskResource> {
     const { signal, timeout, query, search, max, pageSize: _pageSize, ...constraints } = options;
+    checkPaging(options, "vm.disks.list");
     if (query !== undefined || search !== undefined) {
       throw new ValidationError("vm.disks cannot be searched: the engine takes no query on a VM's disks", {
         field: "query",
@@ -55,7 +58,8 @@ export class VmDisks {
     );
     if (!found) {
       const what = selector.id !== undefined ? `id ${selector.id}` : `name ${JSON.stringify(selector.name)}`;
-      throw new NotFound(`${nodeContext(this.#vm).path}: the VM has no disk with ${what}`);
+      const context = nodeContext(this.#vm);
+      throw new NotFound(`${context.path}: the VM has no disk with ${what}`, { url: nodeUrl(context), status: 404 });
     }
     return found;
   }
@@ -73,11 +77,11 @@ export class VmDisks {
     const attached = await this.#attachments().add(attachment, options);
     const id = attached.disk?.id;
     if (id === undefined) throw new ValidationError("the engine attached a disk without naming it");
-    return this.#disk(id, attached.disk!, { ...options });
+    return this.#disk(id, attached.disk!, { ...options }, pick(attached));
   }
 
   #attachments(): DiskAttachmentsCollection {
-    return new this.#attachmentsClass(childContext(nodeContext(this.#vm), "disk_attachments"));
+    return new DiskAttachmentsCollection(childContext(nodeContext(this.#vm), "disk_attachments"));
   }
 
   async #disks(options: CallOptions): Promise<DiskResource[]> {
@@ -96,7 +100,7 @@ export class VmDisks {
     const context = childContext(childContext(root, "disks"), "disk", id);
     const isReference = Object.keys(data).every((key) => key === "id" || key === "href");
     const full = isReference ? await fetchEntity(context, options) : data;
-    return new this.#diskClass(context, { ...full, ...extra });
+    return new DiskResource(context, { ...full, ...extra });
   }
 }
 
@@ -108,3 +112,10 @@ function pick(attachment: DiskAttachment): Partial<Disk> {
   }
   return out;
 }
+
+Object.defineProperty(VmResource.prototype, "disks", {
+  get(this: VmResource): VmDisks {
+    return new VmDisks(this);
+  },
+  configurable: true,
+});

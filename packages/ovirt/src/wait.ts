@@ -11,15 +11,21 @@ import type { Job } from "./generated/types.js";
 
 export interface WaitOptions<R> {
   signal?: AbortSignal;
-  /** Give up with a TimeoutError after this many ms (default: wait for ever). */
+  /** Give up with a TimeoutError after this many ms (default 600 000: ten minutes; `Infinity` waits for ever). */
   timeoutMs?: number;
   /** ms between two reads (default 2000). */
   intervalMs?: number;
   /** Called after every read, with the entity as read and the time waited so far. */
   onProgress?: (current: R, elapsedMs: number) => void;
-  /** Statuses that end the wait with WaitFailed (default: the type's failed states, e.g. a disk's `illegal`). */
+  /**
+   * Statuses that end the wait with WaitFailed (default: the type's failed states, e.g. a disk's `illegal`,
+   * and for a VM awaited `up`, `down` once it was on its way up: a start that failed).
+   */
   failOn?: readonly string[];
 }
+
+/** The default of `timeoutMs`: ten minutes. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 600_000;
 
 /** Statuses an entity does not leave by itself: waiting for anything else past them is pointless. */
 const FAILED_STATUSES: Readonly<Record<string, readonly string[]>> = {
@@ -27,6 +33,22 @@ const FAILED_STATUSES: Readonly<Record<string, readonly string[]>> = {
   Host: ["install_failed"],
   Job: ["failed", "aborted"],
   ImageTransfer: ["finished_failure", "cancelled_system", "cancelled_user"],
+};
+
+/**
+ * Statuses that end a wait for `target` once the entity has been in one of the `after` statuses: a VM
+ * whose start failed goes from wait_for_launch or powering_up (or not_responding, unknown) back to down,
+ * where it then stays.
+ */
+const FALLBACKS: Readonly<
+  Record<string, Readonly<Record<string, { after: readonly string[]; fails: readonly string[] }>>>
+> = {
+  Vm: {
+    up: {
+      after: ["wait_for_launch", "powering_up", "reboot_in_progress", "not_responding", "unknown"],
+      fails: ["down"],
+    },
+  },
 };
 
 const JOB_DONE = ["finished", "failed", "aborted"];
@@ -45,20 +67,28 @@ export async function waitFor<R extends WithStatus>(
   const targets: readonly string[] = Array.isArray(status) ? status : [status as string];
   const type = resource[STRUCT_TYPE];
   const failOn = options.failOn ?? FAILED_STATUSES[type] ?? [];
+  const fallbacks = options.failOn ? [] : targets.flatMap((target) => FALLBACKS[type]?.[target] ?? []);
   const name = (resource as { name?: string }).name ?? (resource as { id?: string }).id ?? "";
   const description = `${type} ${name} to be ${targets.join(" or ")}`;
+  const seen = new Set<string>();
+  const timeout = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
   return waitUntil(
     ({ signal }) => resource.reload({ signal }),
     (current) => {
       const now = current.status;
-      if (now !== undefined && failOn.includes(now) && !targets.includes(now)) {
-        throw new WaitFailed(`gave up waiting for ${description}: it is ${now}`);
+      if (now === undefined) return false;
+      if (targets.includes(now)) return true;
+      const fellBack = fallbacks.find((f) => f.fails.includes(now) && f.after.some((s) => seen.has(s)));
+      if (failOn.includes(now) || fellBack) {
+        const after = fellBack ? ` again after ${[...seen].join(", ")}` : "";
+        throw new WaitFailed(`gave up waiting for ${description}: it is ${now}${after}`, { reached: now });
       }
-      return now !== undefined && targets.includes(now);
+      seen.add(now);
+      return false;
     },
     {
       interval: options.intervalMs ?? 2000,
-      timeout: options.timeoutMs,
+      timeout: Number.isFinite(timeout) ? timeout : undefined,
       signal: options.signal,
       onProgress: options.onProgress,
       description,
@@ -84,7 +114,9 @@ export async function waitForJob(
   const found = await api.jobs.get({ id }, { signal: options.signal });
   const done = await waitFor(found, JOB_DONE as NonNullable<JobResource["status"]>[], { ...options, failOn: [] });
   if (done.status !== "finished") {
-    throw new WaitFailed(`job ${id} (${done.description ?? "no description"}) ended ${done.status}`);
+    throw new WaitFailed(`job ${id} (${done.description ?? "no description"}) ended ${done.status}`, {
+      reached: done.status,
+    });
   }
   return done;
 }

@@ -6,7 +6,7 @@ import {
   ActionFailed,
   API,
   AuthError,
-  Conflict,
+  Disconnected,
   NotFound,
   RequestError,
   ServerFault,
@@ -104,8 +104,10 @@ describe("the issue's seed examples", () => {
     const ready = await waitFor(disk, "ok", { ...fast, onProgress: (d) => seen.push(d.status ?? "") });
     expect(ready.status).toBe("ok");
     expect(seen.at(-1)).toBe("ok");
+    // add() resolves to the disk with its attachment's members, as list() gives them.
+    expect([disk.interface, disk.bootable, disk.active]).toEqual(["virtio", false, true]);
     const disks = await myVm.disks.list();
-    expect(disks.map((d) => [d.name, d.interface])).toEqual([["my_disk", "virtio"]]);
+    expect(disks.map((d) => [d.name, d.interface, d.bootable, d.active])).toEqual([["my_disk", "virtio", false, true]]);
     expect((await myVm.disk_attachments.list()).length).toBe(1);
     expect((await myVm.disks.get({ name: "my_disk" })).id).toBe(disk.id);
   });
@@ -151,17 +153,36 @@ describe("errors a user can hit", () => {
     expect((error as AuthError).status).toBe(401);
   });
 
-  it("an expired token: renewed once, the request retried", async () => {
-    const issued = engine.state.tokens.issued;
-    engine.expireTokens();
-    expect((await api.vms.list({ query: "name=python_vm" })).length).toBe(1);
-    expect(engine.state.tokens.issued).toBe(issued + 1);
-  });
-
-  it("an unknown name in get: NotFound naming it", async () => {
+  it("an unknown name in get: NotFound naming it, with status 404 and the collection's URL", async () => {
     const error = await api.vms.get({ name: "no_such_vm" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFound);
     expect((error as Error).message).toContain('no Vm named "no_such_vm"');
+    expect(error).toMatchObject({ status: 404, url: `${engine.url}/vms` });
+  });
+
+  it("a pageSize or max that is not a whole number in range: ValidationError before anything is sent", () => {
+    const before = engine.state.requests.length;
+    for (const options of [{ pageSize: 0 }, { pageSize: 1.5 }, { pageSize: -1 }, { max: -1 }, { max: 0.5 }]) {
+      expect(() => api.vms.list(options)).toThrow(ValidationError);
+    }
+    expect(() => api.vms.list({ pageSize: 0 })).toThrow(/pageSize must be a whole number of at least 1, not 0/);
+    expect(engine.state.requests.length).toBe(before);
+  });
+
+  it("the SSO failing (a 5xx, a 404 page): the oVirt error of the status, naming the SSO's URL", async () => {
+    engine.failNext({ kind: "status", status: 503 }, { target: "sso" });
+    const down = await connect({ retry: { limit: 0 } }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(ServerFault);
+    expect(down).toBeInstanceOf(RequestError);
+    expect((down as Error).message).toContain(`the engine's SSO failed: POST ${engine.ssoUrl} failed with 503`);
+    engine.failNext({ kind: "html", status: 404 }, { target: "sso" });
+    const missing = await connect().catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFound);
+    expect(missing).toBeInstanceOf(RequestError);
+    expect((missing as Error).message).toMatch(
+      /failed with 404, and the answer is an HTML page titled ".*", not the SSO's JSON/,
+    );
+    expect((missing as Error).message).not.toContain("<");
   });
 
   it("an unknown id in get: the engine's 404 fault as NotFound", async () => {
@@ -185,18 +206,6 @@ describe("errors a user can hit", () => {
     const before = engine.state.requests.length;
     await expect(vm.update()).rejects.toThrow(/memory must be an integer/);
     expect(engine.state.requests.length).toBe(before);
-  });
-
-  it("an action the state does not allow: the engine's 409 fault as Conflict, with its reason and detail", async () => {
-    const vm = await api.vms.get({ name: "python_vm" });
-    await vm.start().catch(() => undefined);
-    await waitFor(vm, "up", fast);
-    const error = await vm.start().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Conflict);
-    expect((error as Conflict).status).toBe(409);
-    expect((error as Conflict).detail).toBeTruthy();
-    await vm.stop();
-    await waitFor(vm, "down", fast);
   });
 
   it("a fault inside a success answer to an action: ActionFailed", async () => {
@@ -293,6 +302,29 @@ describe("the session", () => {
     await session.vms.list({ max: 1 });
     await session[Symbol.asyncDispose]();
     expect(engine.state.tokens.revoked).toBe(revoked + 1);
+  });
+
+  it("refuses calls after disconnect with Disconnected, without logging in again", async () => {
+    const session = await connect();
+    const vm = await session.vms.get({ name: "python_vm" });
+    await session.disconnect();
+    const issued = engine.state.tokens.issued;
+    const error = await session.vms.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Disconnected);
+    expect((error as Error).message).toContain("the API was disconnected");
+    await expect(vm.reload()).rejects.toBeInstanceOf(Disconnected);
+    expect(engine.state.tokens.issued).toBe(issued);
+    await session.disconnect();
+  });
+
+  it("takes follow as a list or a string in list, get and reload", async () => {
+    const before = engine.state.requests.length;
+    const vm = await api.vms.get({ name: "python_vm" }, { follow: ["nics", "disk_attachments"] });
+    await api.vms.get({ id: vm.id! }, { follow: ["nics", "disk_attachments"] });
+    await vm.reload({ follow: ["nics", "disk_attachments"] });
+    await api.vms.list({ follow: "nics,disk_attachments", max: 1 });
+    const follows = engine.state.requests.slice(before).map((r) => new URLSearchParams(r.query).get("follow"));
+    expect(follows).toEqual(Array(4).fill("nics,disk_attachments"));
   });
 
   it("reads the entry point on connect", () => {

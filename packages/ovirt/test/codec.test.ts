@@ -76,6 +76,20 @@ describe("decoding", () => {
     expect(() => decodeDocument("<html><body>502</body></html>")).toThrow(/no document element <html>/);
     expect(() => decodeDocument("<!DOCTYPE x><vm/>")).toThrow(ParseError);
   });
+
+  it("refuses a document of another element, naming the expected and the found one", () => {
+    expect(() => decodeList("<fault><reason>Operation Failed</reason></fault>", "Vm")).toThrow(
+      new ParseError(
+        "expected <vms> (a list of Vm) as the document element, found <fault> (the engine sent a fault with a success status)",
+      ),
+    );
+    expect(() => decodeObject('<host id="h1"/>', "Vm")).toThrow(
+      /expected <vm> \(a Vm\) as the document element, found <host>/,
+    );
+    expect(() => decodeList("<vm/>", "Vm")).toThrow(ParseError);
+    // A struct deriving from the one asked for is one of them.
+    expect(decodeObject('<openstack_image_provider id="p"/>', "ExternalProvider")).toEqual({ id: "p" });
+  });
 });
 
 describe("encoding", () => {

@@ -6,9 +6,11 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { params, VmResource, VmsCollection } from "../src/index.js";
-import { MODEL_VERSION } from "../src/generated/wire.js";
-import { enumValues, isA, structByElement, structByPlural, structNames, wireStruct } from "../src/wire/metadata.js";
-import { resolvePath, serviceNames, wireService } from "../src/wire/services.js";
+import { MODEL_VERSION, STRUCTS } from "../src/generated/wire.js";
+import { SERVICES } from "../src/generated/services.js";
+import { SERVICE_CLASSES } from "../src/generated/resources.js";
+import { enumValues, isA, structByElement, structByPlural, wireStruct } from "../src/wire/metadata.js";
+import { wireService } from "../src/wire/services.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const modelFile = fileURLToPath(new URL("../../../../shared/specs/ovirt/model.json", import.meta.url));
@@ -37,7 +39,7 @@ describe("scripts/generate.mjs", () => {
 describe("the wire metadata", () => {
   it("has every struct and enum of the model, with wire names", () => {
     expect(MODEL_VERSION).toBe("4.6.1");
-    expect(structNames()).toHaveLength(220);
+    expect(Object.keys(STRUCTS)).toHaveLength(220);
     const vm = wireStruct("Vm");
     expect(vm).toMatchObject({ xml: "vm", plural: "vms", base: "VmBase", ancestors: ["VmBase", "Identified"] });
     // The root base's members first, as the schema's extensions write them.
@@ -62,7 +64,7 @@ describe("the wire metadata", () => {
 
 describe("the services tree", () => {
   it("has every service with its methods, parameters and locators", () => {
-    expect(serviceNames()).toHaveLength(288);
+    expect(Object.keys(SERVICES)).toHaveLength(288);
     const vms = wireService("VmsService");
     expect(vms).toMatchObject({ type: "Vm", collection: true });
     expect(vms.idLocator).toEqual({ name: "vm", service: "VmService", path: "{id}" });
@@ -88,17 +90,14 @@ describe("the services tree", () => {
     );
   });
 
-  it("resolves a path to its services", () => {
-    const resolved = resolvePath("vms/123/nics/456");
-    expect(resolved?.services.map((s) => s.name)).toEqual([
-      "SystemService",
-      "VmsService",
-      "VmService",
-      "VmNicsService",
-      "VmNicService",
-    ]);
-    expect(resolved?.ids).toEqual(["123", "456"]);
-    expect(resolvePath("vms/123/start")).toBeUndefined();
+  it("gives a class to every service reachable from the root, each typed by what it serves", () => {
+    // The mixins (MeasurableService ...) and v3's VmDisksService / TemplateDisksService have no locator.
+    expect(Object.keys(SERVICE_CLASSES)).toHaveLength(280);
+    expect(SERVICE_CLASSES).not.toHaveProperty("VmDisksService");
+    expect(SERVICE_CLASSES).not.toHaveProperty("MeasurableService");
+    // A member service with only remove serves what its collection lists.
+    expect(wireService("AffinityGroupHostService").type).toBe("Host");
+    expect(wireService("AffinityGroupVmLabelService").type).toBe("AffinityLabel");
   });
 });
 

@@ -54,6 +54,10 @@ describe("params", () => {
     expect(() => new params.Disk({ size: 1, provisioned_size: 2 })).toThrow(
       /params.Disk.size is v3's name for provisioned_size: give one of them, not both/,
     );
+    // A wrong value is reported under the name the caller wrote.
+    expect(() => new params.Disk({ size: "x" as never })).toThrow(
+      expect.objectContaining({ message: 'params.Disk.size must be an integer, not "x"', field: "params.Disk.size" }),
+    );
   });
 
   it("has list classes, as v3's params.StorageDomains", () => {

@@ -36,11 +36,7 @@ describe("the SSO", () => {
         "the engine's SSO refused the credentials of bob@internal: The provided authorization grant is invalid.",
       ),
     );
-    try {
-      ssoToken(text, 400, URL_);
-    } catch (e) {
-      expect((e as AuthError).code).toBe("invalid_grant");
-    }
+    expect(() => ssoToken(text, 400, URL_)).toThrow(expect.objectContaining({ code: "invalid_grant" }));
   });
 
   it("refuses an answer that is not JSON, or has no token", () => {

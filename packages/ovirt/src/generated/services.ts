@@ -39,6 +39,7 @@ export const ROOT_PATH = "/ovirt-engine/api";
 
 export const SERVICES: Readonly<Record<string, ServiceSource>> = {
   AffinityGroupHostLabelService: {
+    type: "AffinityLabel",
     methods: [["remove", "remove", "DELETE", "", ["async Boolean query"], []]],
     locators: [],
   },
@@ -52,6 +53,7 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
     locators: [["label", "AffinityGroupHostLabelService", "{id}"]],
   },
   AffinityGroupHostService: {
+    type: "Host",
     methods: [["remove", "remove", "DELETE", "", ["async Boolean query"], []]],
     locators: [],
   },
@@ -86,6 +88,7 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
     ],
   },
   AffinityGroupVmLabelService: {
+    type: "AffinityLabel",
     methods: [["remove", "remove", "DELETE", "", ["async Boolean query"], []]],
     locators: [],
   },
@@ -98,7 +101,11 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
     ],
     locators: [["label", "AffinityGroupVmLabelService", "{id}"]],
   },
-  AffinityGroupVmService: { methods: [["remove", "remove", "DELETE", "", ["async Boolean query"], []]], locators: [] },
+  AffinityGroupVmService: {
+    type: "Vm",
+    methods: [["remove", "remove", "DELETE", "", ["async Boolean query"], []]],
+    locators: [],
+  },
   AffinityGroupVmsService: {
     type: "Vm",
     collection: true,
@@ -2793,7 +2800,12 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
     methods: [["get", "get", "GET", "", ["version String query"], ["option SystemOption body"]]],
     locators: [],
   },
-  SystemOptionsService: { collection: true, methods: [], locators: [["option", "SystemOptionService", "{id}"]] },
+  SystemOptionsService: {
+    type: "SystemOption",
+    collection: true,
+    methods: [],
+    locators: [["option", "SystemOptionService", "{id}"]],
+  },
   SystemPermissionsService: {
     type: "Permission",
     collection: true,

@@ -11,7 +11,7 @@
 //     examples) is ignored.
 import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common";
 import type { Link } from "../generated/types.js";
-import { structByElement, structByPlural, wireStruct, type WireMember, type WireStruct } from "./metadata.js";
+import { isA, structByElement, structByPlural, wireStruct, type WireMember, type WireStruct } from "./metadata.js";
 
 export interface DecodeOptions {
   /**
@@ -74,6 +74,7 @@ class Decoder implements XmlHandler {
       return;
     }
     if (this.#depth === 0) {
+      this.#checkRoot(name);
       if (this.rootList) {
         this.root = [];
         this.#push(LIST, this.root, undefined, undefined, name);
@@ -235,6 +236,20 @@ class Decoder implements XmlHandler {
     }
   }
 
+  /** A document of another element (a `<fault>` where `<vms>` was due, a `<host>` for a Vm) is refused. */
+  #checkRoot(name: string): void {
+    const struct = this.rootStruct;
+    const expected = this.rootList ? struct.plural : struct.xml;
+    if (name === expected) return;
+    const found = this.rootList ? structByPlural(name) : structByElement(name);
+    if (found && isA(found.name, struct.name)) return;
+    const what = this.rootList ? `a list of ${struct.name}` : `a ${struct.name}`;
+    throw new ParseError(
+      `expected <${expected ?? struct.xml}> (${what}) as the document element, found <${name}>` +
+        (name === "fault" ? " (the engine sent a fault with a success status)" : ""),
+    );
+  }
+
   #invalid(member: WireMember, text: string, what: string, attributeOf?: string): never {
     const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
     const path = attributeOf === undefined ? this.#path() : `${this.#path(attributeOf)}/@${member.xml}`;
@@ -255,14 +270,14 @@ export function rootElementName(xml: string): string | undefined {
 }
 
 /**
- * Decodes a document of one struct `typeName` (`<vm>`, `<action>`), whatever its root element is called.
- * Throws ParseError for malformed XML or a value of the wrong type.
+ * Decodes a document of one struct `typeName` (`<vm>`, `<action>`), or of a struct deriving from it.
+ * Throws ParseError for malformed XML, another document element, or a value of the wrong type.
  */
 export function decodeObject(xml: string, typeName: string, options: DecodeOptions = {}): Record<string, unknown> {
   return run(xml, wireStruct(typeName), false, options) as Record<string, unknown>;
 }
 
-/** Decodes a list document of struct `typeName` (`<vms><vm/>...</vms>`) into an array. */
+/** Decodes a list document of struct `typeName` (`<vms><vm/>...</vms>`) into an array; ParseError as decodeObject. */
 export function decodeList(xml: string, typeName: string, options: DecodeOptions = {}): Record<string, unknown>[] {
   return run(xml, wireStruct(typeName), true, options) as Record<string, unknown>[];
 }

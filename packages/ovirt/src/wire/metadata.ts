@@ -134,8 +134,3 @@ export function structByElement(xml: string): WireStruct | undefined {
 export function structByPlural(xml: string): WireStruct | undefined {
   return elementIndexes()[1].get(xml);
 }
-
-/** Every struct name of the model. */
-export function structNames(): string[] {
-  return Object.keys(STRUCTS);
-}

@@ -102,30 +102,3 @@ export function wireService(name: string): WireService {
   if (!service) throw new Error(`the oVirt model has no service ${JSON.stringify(name)}`);
   return service;
 }
-
-/** Every service name of the model. */
-export function serviceNames(): string[] {
-  return Object.keys(SERVICES);
-}
-
-/**
- * The services a path leads to from the root, segment by segment: `vms/123/nics` gives
- * SystemService, VmsService, VmService, VmNicsService, with the ids met on the way. Undefined when
- * a segment matches no locator (an action's path suffix, for one: look it up in the last service's methods).
- */
-export function resolvePath(
-  path: string,
-): { services: WireService[]; ids: string[]; service: WireService } | undefined {
-  let service = wireService(ROOT_SERVICE);
-  const services = [service];
-  const ids: string[] = [];
-  for (const segment of path.split("/").filter(Boolean)) {
-    const locator =
-      [...service.locators.values()].find((l) => l.path === segment) ?? (service.idLocator as WireLocator | undefined);
-    if (!locator) return undefined;
-    if (locator.path === "{id}") ids.push(decodeURIComponent(segment));
-    service = wireService(locator.service);
-    services.push(service);
-  }
-  return { services, ids, service };
-}
