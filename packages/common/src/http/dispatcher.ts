@@ -1,5 +1,16 @@
 import { readFileSync } from "node:fs";
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+// undici's modules straight, not its index, which loads every API it has (and node's own copy of
+// undici): about 40 ms of CPU and 8 MB a new process pays before its first request. undici is pinned to
+// one version and has no exports map; the packaging test installs these paths and sends through them.
+import Agent from "undici/lib/dispatcher/agent.js";
+import DispatcherBase from "undici/lib/dispatcher/dispatcher.js";
+import EnvHttpProxyAgent from "undici/lib/dispatcher/env-http-proxy-agent.js";
+import dispatcherApi from "undici/lib/api/index.js";
+
+// What undici's index does when it loads (the same functions): request, stream, connect ... on every
+// dispatcher. The sender calls `dispatcher.request`; the proxy agent's client calls `connect`.
+Object.assign(DispatcherBase.prototype, dispatcherApi);
 import { ConfigError } from "../errors/local-errors.js";
 import { expandHome } from "../config/paths.js";
 
