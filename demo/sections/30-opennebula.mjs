@@ -83,10 +83,10 @@ export async function run({ step, show, failure }) {
     const history = running.HISTORY_RECORDS.HISTORY.at(-1);
     show(`running on ${history.HOSTNAME} as ${running.DEPLOY_ID}, NIC ${nic.IP} (${nic.MAC}) on ${q(nic.NETWORK)}`);
 
-    step('await one.vm.action("terminate", 0)');
-    show(`-> ${q(await one.vm.action("terminate", 0))}`);
-    await waitForState(one, id, "DONE", { interval: 100, timeout: 30_000 });
-    show(`VM 0 is ${vmState(await one.vm.info(0))}`);
+    step('await one.vm.action("terminate", myVm.ID)   (the issue\'s line has 0: here the id listed above)');
+    show(`-> ${q(await one.vm.action("terminate", myVm.ID))}`);
+    const done = await waitForState(one, myVm.ID, "DONE", { interval: 100, timeout: 30_000 });
+    show(`VM ${done.ID} is ${vmState(done)}`);
 
     step("beyond PyONE: for await over a pool of 2,000 VMs, 500 per call (oned's paging: start, end < -1)");
     sim.seedVms(2000, { name: "batch" });
@@ -117,6 +117,10 @@ export async function run({ step, show, failure }) {
     );
     const user = client(sim.endpoint, { session: sim.users["user"] });
     show(`a normal user on oneadmin's VM -> ${await failure(user.vm.action("poweroff", found.ID))}`);
+    sim.breakNextAnswer("truncated");
+    show(`a truncated response           -> ${await failure(one.hostpool.info())}`);
+    sim.breakNextAnswer("html");
+    show(`a proxy's HTML, not XML-RPC    -> ${await failure(one.hostpool.info())}`);
     const down = client("http://127.0.0.1:9/RPC2", { session: sim.session, retry: { limit: 0 }, timeout: 2_000 });
     show(`a server that is down          -> ${await failure(down.system.version())}`);
   } finally {

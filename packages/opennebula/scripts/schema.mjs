@@ -365,8 +365,11 @@ function tsType(c, inTemplate, alias) {
   return c.repeated ? `${t}[]` : t;
 }
 
-/** Whether a member is always there after decoding: arrays and templates are (see the decoder). */
-const alwaysPresent = (c, inTemplate) => !inTemplate && (c.repeated || c.kind === "template");
+/**
+ * Whether a member is typed as required: arrays and templates are always there after decoding (see the
+ * decoder); the rest when the XSD makes it mandatory (the decoder trusts oned for those).
+ */
+const required = (c, inTemplate) => !inTemplate && (c.repeated || c.kind === "template" || !c.optional);
 
 /** The members of a structure's interface. */
 function interfaceBody(body, inTemplate, alias) {
@@ -374,7 +377,7 @@ function interfaceBody(body, inTemplate, alias) {
   for (const c of body.children) {
     // Inside a template only leaves and repeated vectors are typed; the rest stays a TemplateEntry.
     if (inTemplate && !(c.kind === "string" || c.kind === "number" || c.repeated)) continue;
-    lines.push(`  ${c.name}${alwaysPresent(c, inTemplate) ? "" : "?"}: ${tsType(c, inTemplate, alias)};`);
+    lines.push(`  ${c.name}${required(c, inTemplate) ? "" : "?"}: ${tsType(c, inTemplate, alias)};`);
   }
   if (!inTemplate) {
     lines.push("  /** Elements the XSD does not declare (newer oned) are kept, undeclared. */");

@@ -5,7 +5,10 @@
 // - elements the XSD does not declare are kept: text as a string, children as a nested object, a
 //   repeated one as an array;
 // - declared repeated elements are always arrays (empty when none came back), declared numbers are
-//   numbers, but a value that is not a plain decimal number (or an integer beyond 2^53) stays the string;
+//   numbers, an empty one (<ETIME/>) is left out, and a value that is not a plain decimal number (or an
+//   integer beyond 2^53) stays the string it was (the types say number: the one edge they do not show);
+// - presence is not enforced: a member the XSD makes mandatory (typed as required) that oned left out
+//   is simply absent;
 // - TEMPLATE and USER_TEMPLATE become plain dictionaries (TemplateDictionary) that remember their
 //   root; they are always present; their vectors that an XSD declares repeated (DISK, NIC …) are always arrays.
 import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common";
@@ -20,6 +23,7 @@ import {
   type XmlDocument,
 } from "./generated/schema.js";
 import { setTemplateRoot } from "./template.js";
+import { localName } from "./xmlrpc/decode.js";
 
 // How an element is being decoded (numbers rather than strings: compared on every event).
 /** A leaf declared xs:integer, xs:decimal … */
@@ -63,19 +67,19 @@ const INTEGER = /^-?\d{1,15}$/;
 const LONG_INTEGER = /^-?\d{16,}$/;
 const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** A declared number, or the text as it came when it is not one a double holds exactly. */
-function toNumber(text: string): number | string {
+/**
+ * A declared number; undefined for an empty element (`<ETIME/>`: the member is left out); the text as
+ * it came when it is not a number a double holds exactly (an integer beyond 2^53, a word).
+ */
+function toNumber(raw: string): number | string | undefined {
+  const text = raw.trim();
+  if (text === "") return undefined;
   if (INTEGER.test(text)) return Number(text);
   if (LONG_INTEGER.test(text)) {
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : text;
   }
   return DECIMAL.test(text) ? Number(text) : text;
-}
-
-function localName(name: string): string {
-  const colon = name.indexOf(":");
-  return colon === -1 ? name : name.slice(colon + 1);
 }
 
 /** Adds a child's value: declared repeated ones always into an array, others into one once they repeat. */
@@ -189,7 +193,7 @@ class DocumentBuilder implements XmlHandler {
     frame.object = null;
     frame.text = "";
     if (depth === 0) this.result = value;
-    else addChild(this.#frames[depth - 1]!.object!, frame.name, value, frame.repeated);
+    else if (value !== undefined) addChild(this.#frames[depth - 1]!.object!, frame.name, value, frame.repeated);
   }
 }
 

@@ -2,7 +2,14 @@
 // ErrorCode), each extending common's NimbusError. OneNoExistsException extends common's
 // NotFoundError, so `catch (e) { if (e instanceof NotFoundError) … }` works across providers, and is
 // still an `instanceof OneException`.
-import { NimbusError, NotFoundError, ParseError, REDACTED, type NimbusErrorOptions } from "@nimbus-sdk/common";
+import {
+  BodyTooLargeError,
+  NimbusError,
+  NotFoundError,
+  ParseError,
+  REDACTED,
+  type NimbusErrorOptions,
+} from "@nimbus-sdk/common";
 
 const kind = (name: string) => `@nimbus-sdk/opennebula:${name}`;
 
@@ -121,14 +128,12 @@ export class XmlRpcFault extends OneException {
   }
 }
 
-/** A response larger than the limit (`maxResponseBytes`): refused before it is read whole. */
-export class ResponseTooLargeError extends NimbusError {
+/**
+ * A response larger than the limit (`maxResponseBytes`): refused before it is read whole. A common
+ * BodyTooLargeError, so code written for every provider catches it too.
+ */
+export class ResponseTooLargeError extends BodyTooLargeError {
   static override readonly errorKind: string = kind("ResponseTooLargeError");
-  readonly limit: number;
-  constructor(message: string, options: NimbusErrorOptions & { limit: number }) {
-    super(message, options);
-    this.limit = options.limit;
-  }
 }
 
 /** findByName: more than one object has the name asked for. */
@@ -155,7 +160,8 @@ export interface VmStateDetails {
 
 /**
  * waitForState: the VM reached a state it will not leave by itself for the one waited for (DONE,
- * CLONING_FAILURE, the retired FAILED, or an LCM *_FAILURE state).
+ * CLONING_FAILURE, the retired FAILED, or an LCM *_FAILURE state), or rests in one only an action
+ * leaves (HOLD, STOPPED, SUSPENDED, POWEROFF, UNDEPLOYED).
  */
 export class VmStateError extends OneException implements VmStateDetails {
   static override readonly errorKind: string = kind("VmStateError");

@@ -6,9 +6,9 @@ export {
   OPENNEBULA_SAFE_NAMES,
   defaultEndpoint,
   defaultSession,
-  type CallOptions,
   type OneServerOptions,
 } from "./server.js";
+export type { CallOptions } from "./methods.js";
 export {
   AmbiguousNameError,
   ONE_ERROR_CODE,
@@ -97,4 +97,4 @@ export {
   type PoolOptionsArgument,
   type VmPoolOptions,
 } from "./pools.js";
-export { waitForState, type VmStateTarget, type WaitForStateOptions } from "./wait.js";
+export { DEFAULT_WAIT_TIMEOUT, waitForState, type VmStateTarget, type WaitForStateOptions } from "./wait.js";

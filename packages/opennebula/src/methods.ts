@@ -1,7 +1,7 @@
 // The typed `one.<object>.<verb>(...)` layer over the generated method table: PyONE's names, the session
 // and transport left to the caller, every parameter checked before anything is sent, and an XML
 // answer decoded into the document type the XSDs give it (the caller's own `call` keeps it raw).
-import { ValidationError } from "@nimbus-sdk/common";
+import { ParseError, ValidationError } from "@nimbus-sdk/common";
 import { decodeMethodDocument, type DocumentMethod } from "./document.js";
 import {
   methods,
@@ -13,16 +13,14 @@ import {
   type ObjectVerbs,
   type ParamMeta,
 } from "./generated/methods.js";
-import type { XmlRpcValue } from "./xmlrpc/types.js";
+import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, isPlainObject, type XmlRpcValue } from "./xmlrpc/types.js";
 
-/** Per-call options, handed to the caller (the same shape as OneServer's). */
+/** Per-call options, after a method's parameters: `one.vm.info(7, { signal })`. */
 export interface CallOptions {
   signal?: AbortSignal;
-  /** Overrides the caller's timeout for this call, in milliseconds. */
+  /** Overrides the caller's timeout for this call, in milliseconds (e.g. for a large pool). */
   timeout?: number;
 }
-
-const CALL_OPTION_KEYS = new Set(["signal", "timeout"]);
 
 /** Anything that sends one XML-RPC call (OneServer does); it adds the session before `params`. */
 export interface RpcCaller {
@@ -37,7 +35,11 @@ export interface BindOptions {
   castTemplate?: (value: { readonly [key: string]: unknown }, method: MethodName, param: ParamMeta) => XmlRpcValue;
 }
 
-/** The function for one method: its parameters after the session, then optionally `{ signal, timeout }`. */
+/**
+ * The function for one method: its parameters after the session, then optionally `{ signal, timeout }`.
+ * The options may follow any run of the optional parameters (`one.template.instantiate(0, "vm", false,
+ * { signal })`): at run time they are told from a template by their shape (isCallOptions).
+ */
 export type OneMethod<M extends MethodName> = (
   ...args: [...MethodParams[M], options?: CallOptions]
 ) => Promise<MethodResults[M]>;
@@ -49,10 +51,6 @@ export type OneMethods = {
   };
 };
 
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
-const I8_MIN = -(2n ** 63n);
-const I8_MAX = 2n ** 63n - 1n;
 const MASK_MAX = 2n ** 64n - 1n;
 
 function describe(value: unknown): string {
@@ -67,14 +65,8 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 const isInt32 = (v: unknown): v is number =>
-  typeof v === "number" && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX;
+  typeof v === "number" && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
 
 function reject(method: string, param: ParamMeta, index: number, expected: string, value: unknown): never {
   throw new ValidationError(
@@ -106,7 +98,7 @@ function checkParam(
       return reject(method, param, index, "a 32-bit integer (int)", value);
     case "i8":
       if (typeof value === "bigint") {
-        if (value >= I8_MIN && value <= I8_MAX) return value;
+        if (value >= INT64_MIN && value <= INT64_MAX) return value;
         return reject(method, param, index, "a 64-bit integer (i8)", value);
       }
       // A BigInt so the codec writes <i8>.
@@ -130,8 +122,21 @@ function checkParam(
   }
 }
 
-function isCallOptions(value: unknown): value is CallOptions {
-  return isPlainObject(value) && Object.keys(value).every((k) => CALL_OPTION_KEYS.has(k));
+/**
+ * Trailing call options: a plain object whose only keys are `signal` (an AbortSignal) and `timeout` (a
+ * number), either possibly undefined. No template looks like that (no template value is an AbortSignal;
+ * one whose only attribute is a lower-case `timeout` number is taken for options: send it as a string),
+ * so options are told apart in any position, a template parameter's included.
+ */
+export function isCallOptions(value: unknown): value is CallOptions {
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    const option = value[key];
+    if (option === undefined) continue;
+    if (key === "signal" ? !(option instanceof AbortSignal) : key !== "timeout" || typeof option !== "number")
+      return false;
+  }
+  return true;
 }
 
 /**
@@ -151,10 +156,7 @@ export function prepareCall(
   let given = [...args];
   let options: CallOptions | undefined;
   const last = given[given.length - 1];
-  const lastSlot = declared[given.length - 1];
-  // The options object comes after the parameters; in a parameter's slot it is only taken for options
-  // when that slot cannot hold an object.
-  if (given.length > 0 && isCallOptions(last) && (given.length > declared.length || !lastSlot?.template)) {
+  if (isCallOptions(last)) {
     options = last;
     given = given.slice(0, -1);
   }
@@ -176,11 +178,15 @@ export function prepareCall(
   return { params, options };
 }
 
-/** An XML answer (PyONE's test: the string starts with "<") as its document; anything else as it came. */
+/** The answer of a method typed as XML decoded into its document; anything but an XML string is a ParseError. */
 function decodeResult(meta: MethodMeta, value: unknown): unknown {
-  if (meta.result.type !== "xml" || typeof value !== "string") return value;
-  const start = value.trimStart();
-  return start.charCodeAt(0) === 60 /* < */ ? decodeMethodDocument(meta.name as DocumentMethod, start) : value;
+  if (meta.result.type !== "xml") return value;
+  const start = typeof value === "string" ? value.trimStart() : "";
+  if (start.charCodeAt(0) !== 60 /* < */) {
+    const shown = typeof value === "string" ? `the string ${JSON.stringify(value.slice(0, 40))}` : `a ${typeof value}`;
+    throw new ParseError(`${meta.name}: oned should answer an XML document, not ${shown}`, { method: meta.name });
+  }
+  return decodeMethodDocument(meta.name as DocumentMethod, start);
 }
 
 /**

@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  BodyTooLargeError,
   ConfigError,
-  NimbusError,
   ParseError,
   Transport,
   userHome,
@@ -16,7 +16,7 @@ import {
   type TransportOptions,
 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault, oneResult, withoutSession } from "./errors.js";
-import { bindMethods, type OneMethods } from "./methods.js";
+import { bindMethods, type CallOptions, type OneMethods } from "./methods.js";
 import { templateToString, type TemplateDict } from "./template.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, decodeMethodResponse } from "./xmlrpc/decode.js";
@@ -50,12 +50,6 @@ export interface OneServerOptions {
   dispatcher?: TransportOptions["dispatcher"];
   /** Where ONE_XMLRPC and ONE_AUTH are read from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  /** Overrides the server's timeout for this call, e.g. for a large pool. */
-  timeout?: number;
 }
 
 /**
@@ -194,7 +188,7 @@ export class OneServer {
     try {
       answerBody = this.#transport.debug ? await response.text() : await response.bytes();
     } catch (error) {
-      if (error instanceof NimbusError && error.name === "NimbusError" && /-byte limit/.test(error.message)) {
+      if (error instanceof BodyTooLargeError) {
         throw new ResponseTooLargeError(
           `${method}: the response is larger than the ${this.#maxResponseBytes}-byte limit (maxResponseBytes); ` +
             `page through large pools (start, end < -1) or raise the limit`,

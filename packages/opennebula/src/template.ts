@@ -3,13 +3,16 @@
 // the element it came from (its root), as PyONE's `_root` does, so passing it back to an update sends
 // it as XML under that root (`one.vm.update(id, vm.USER_TEMPLATE, 1)` -> <USER_TEMPLATE>…).
 // Given (TemplateDict), PyONE's `cast2one` made safe:
-// - nested (a value is a dictionary or a list): XML, the single root key as the root element
-//   (`{ TEMPLATE: { NAME: "abc" } }` -> `<TEMPLATE><NAME>abc</NAME></TEMPLATE>`);
+// - nested (a value is a dictionary or a list): XML; a single TEMPLATE or USER_TEMPLATE key is the root
+//   element (`{ TEMPLATE: { NAME: "abc" } }` -> `<TEMPLATE><NAME>abc</NAME></TEMPLATE>`), any other
+//   dictionary goes under <TEMPLATE> (`{ CONTEXT: { … } }` stays the CONTEXT vector, where PyONE would
+//   make CONTEXT the root and oned would store its attributes at the top level);
 // - flat: `ATT="value"` lines, as PyONE sends them. oned's attribute=value parser has no escape it
 //   reliably honours for `$`, `\`, quotes or line breaks (one#6139, #6957), so a flat dictionary with
 //   any of those is sent as XML under <TEMPLATE> instead, which carries every character exactly.
 import { ValidationError } from "@nimbus-sdk/common";
 import { escapeXml } from "./xmlrpc/encode.js";
+import { isPlainObject } from "./xmlrpc/types.js";
 
 /**
  * A template as oned sends it, decoded: an attribute is a string (empty ones ""), a vector a nested
@@ -54,11 +57,12 @@ export function setTemplateRoot<T extends object>(template: T, root: string): T 
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** The single keys of a given dictionary taken as its root element rather than as a vector. */
+const ROOT_NAMES = new Set(["TEMPLATE", "USER_TEMPLATE"]);
 const UNSAFE_IN_QUOTES = /["\\$\r\n]/;
 
-function isDict(value: unknown): value is TemplateDict {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// Plain objects only: a Date, a Map or a class instance is no template and is refused as a leaf.
+const isDict = (value: unknown): value is TemplateDict => isPlainObject(value);
 
 function checkName(name: string, where: string): void {
   if (!NAME.test(name)) {
@@ -66,10 +70,21 @@ function checkName(name: string, where: string): void {
   }
 }
 
+/** A leaf as text: only strings, numbers, booleans and BigInts (null: empty); a function or symbol is refused. */
 function scalar(value: TemplateValue, where: string): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "object") throw new ValidationError(`${where} must be a scalar here`, { field: where });
-  return String(value);
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    default:
+      throw new ValidationError(
+        `${where} must be a string, number, boolean or BigInt here, not ${Array.isArray(value) ? "an array" : `a ${typeof value}`}`,
+        { field: where },
+      );
+  }
 }
 
 function xmlElement(name: string, value: TemplateValue, path: string): string {
@@ -94,8 +109,9 @@ export function templateToString(template: TemplateDict, field = "template"): st
   if (entries.length === 0) throw new ValidationError(`${field} is an empty dictionary`, { field });
   const nested = entries.some(([, v]) => isDict(v) || Array.isArray(v));
   if (nested) {
+    // Only TEMPLATE and USER_TEMPLATE are roots: `{ CONTEXT: { … } }` is a vector inside <TEMPLATE>.
     const [rootName, rootValue] = entries[0]!;
-    return entries.length === 1 && isDict(rootValue)
+    return entries.length === 1 && ROOT_NAMES.has(rootName) && isDict(rootValue)
       ? xmlElement(rootName, rootValue, field)
       : xmlElement("TEMPLATE", template, field);
   }

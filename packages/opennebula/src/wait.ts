@@ -1,6 +1,8 @@
 // Beyond PyONE: wait for a VM to reach a state, as the Ruby OCA's wait_state / wait_lcm_state do, on
 // common's waitUntil (interval, timeout, AbortSignal, progress). A VM that ends up where it will not
-// move on by itself (DONE, a *_FAILURE state) fails the wait at once instead of running out the clock.
+// move on by itself (DONE, a *_FAILURE state) fails the wait at once, and one resting where only an
+// action moves it (POWEROFF, HOLD … while waiting for RUNNING) after a short grace, instead of running
+// out the clock.
 import { ValidationError, waitUntil } from "@nimbus-sdk/common";
 import {
   LCM_STATE,
@@ -25,8 +27,14 @@ export type VmStateTarget =
 export interface WaitForStateOptions {
   /** ms between two checks (default 1000). */
   interval?: number;
-  /** ms after which to give up with a TimeoutError (default: no limit; use `signal` or this). */
+  /** ms after which to give up with a TimeoutError (default DEFAULT_WAIT_TIMEOUT, 10 minutes). */
   timeout?: number;
+  /**
+   * ms a VM may stay at rest in a state it leaves only on an action (HOLD, STOPPED, SUSPENDED, POWEROFF,
+   * UNDEPLOYED with no LCM transition under way) before the wait fails with VmStateError (default
+   * 5000: long enough for a monitoring cycle that finds a POWEROFF VM running again).
+   */
+  restingGrace?: number;
   signal?: AbortSignal;
   /** Called after each check with the VM and the time waited so far. */
   onProgress?: (vm: VM, elapsedMs: number) => void;
@@ -61,6 +69,21 @@ const RETIRED_STATE_NAMES: Readonly<Record<number, string>> = Object.fromEntries
 const stateName = (state: number): string => VM_STATE_BY_VALUE[state] ?? RETIRED_STATE_NAMES[state] ?? String(state);
 const lcmStateName = (lcmState: number): string => LCM_STATE_BY_VALUE[lcmState] ?? String(lcmState);
 
+/** waitForState's default timeout: 10 minutes. */
+export const DEFAULT_WAIT_TIMEOUT = 600_000;
+const DEFAULT_RESTING_GRACE = 5000;
+
+/** VM states left only on an action (release, resume …), while no LCM transition is under way. */
+const RESTING_STATES: ReadonlySet<number> = new Set([
+  VM_STATE.HOLD,
+  VM_STATE.STOPPED,
+  VM_STATE.SUSPENDED,
+  VM_STATE.POWEROFF,
+  VM_STATE.UNDEPLOYED,
+]);
+const isResting = (state: number, lcmState: number): boolean =>
+  RESTING_STATES.has(state) && lcmState === LCM_STATE.LCM_INIT;
+
 /** A state the VM will not leave by itself: DONE, CLONING_FAILURE, the retired FAILED, an LCM *_FAILURE. */
 function isFinal(state: number, lcmState: number): boolean {
   if (state === VM_STATE.DONE || state === VM_STATE.CLONING_FAILURE || state === VM_STATE_REMOVED.FAILED) return true;
@@ -70,8 +93,10 @@ function isFinal(state: number, lcmState: number): boolean {
 /**
  * Polls `one.vm.info(vmId)` until the VM is in `target`, and resolves to that VM:
  * `await waitForState(one, id, "RUNNING", { timeout: 300_000, signal, onProgress })`. Throws
- * VmStateError as soon as the VM is DONE or failed (unless that is the target), TimeoutError after
- * `timeout`, AbortError when `signal` fires, and whatever `one.vm.info` throws (OneNoExistsException).
+ * VmStateError as soon as the VM is DONE or failed (unless that is the target), or once it has rested
+ * `restingGrace` ms in a state only an action leaves (POWEROFF while waiting for RUNNING); TimeoutError
+ * after `timeout` (default 10 minutes), AbortError when `signal` fires, and whatever `one.vm.info` throws
+ * (OneNoExistsException).
  */
 export async function waitForState(
   one: OneMethods,
@@ -83,14 +108,22 @@ export async function waitForState(
   const describe = (state: number, lcmState?: number) =>
     lcmState === undefined ? stateName(state) : `${stateName(state)}/${lcmStateName(lcmState)}`;
   const description = `VM ${vmId} to be ${describe(wanted.state, wanted.lcmState)}`;
+  const { interval = 1000, timeout = DEFAULT_WAIT_TIMEOUT, restingGrace = DEFAULT_RESTING_GRACE } = options;
+  // Since when the VM has been at rest in the state it is in (undefined: it is not at rest).
+  let restingSince: { state: number; at: number } | undefined;
   const done = (vm: VM): boolean => {
     const state = Number(vm.STATE);
     const lcmState = Number(vm.LCM_STATE);
     if (state === wanted.state && (wanted.lcmState === undefined || lcmState === wanted.lcmState)) return true;
-    if (isFinal(state, lcmState)) {
+    const final = isFinal(state, lcmState);
+    if (!final && isResting(state, lcmState)) {
+      if (restingSince?.state !== state) restingSince = { state, at: Date.now() };
+    } else restingSince = undefined;
+    if (final || (restingSince !== undefined && Date.now() - restingSince.at >= restingGrace)) {
+      const why = final ? "which it will not leave by itself" : `where it waits for an action (for ${restingGrace} ms)`;
       throw new VmStateError(
         `VM ${vmId} is ${describe(state, state === VM_STATE.ACTIVE ? lcmState : undefined)}, ` +
-          `which it will not leave by itself, while waiting for ${describe(wanted.state, wanted.lcmState)}`,
+          `${why}, while waiting for ${describe(wanted.state, wanted.lcmState)}`,
         {
           method: "one.vm.info",
           vmId,
@@ -103,7 +136,7 @@ export async function waitForState(
     }
     return false;
   };
-  const { interval = 1000, timeout, signal, onProgress } = options;
+  const { signal, onProgress } = options;
   return waitUntil(({ signal: checkSignal }) => one.vm.info(vmId, undefined, { signal: checkSignal }), done, {
     interval,
     timeout,

@@ -276,8 +276,14 @@ describe("src/generated/schema.ts", () => {
     expect(methodDocuments["one.hooklog.info"]).toEqual({ id: "HOOK", path: ["HOOKLOG"] });
     expect(methodDocuments["one.system.sqlquery"]).toBeNull();
     // Compile-time: the issue's `(await one.hostpool.info()).HOST[0].TEMPLATE["ARCH"]`.
-    const hostpool: MethodResults["one.hostpool.info"] = { HOST: [{ ID: 0, TEMPLATE: { ARCH: "x86_64" } }] };
+    type Host = MethodResults["one.hostpool.info"]["HOST"][number];
+    const hostpool: MethodResults["one.hostpool.info"] = {
+      HOST: [{ ID: 0, TEMPLATE: { ARCH: "x86_64" } } as unknown as Host],
+    };
     const arch: string | undefined = hostpool.HOST[0]?.TEMPLATE["ARCH"] as string | undefined;
+    // XSD-mandatory members are required: an id goes straight into the next call, no `!`.
+    const hostId: number = (hostpool.HOST[0] as Host).ID;
+    expect(hostId).toBe(0);
     const vm: MethodResults["one.vmpool.infoextended"]["VM"][number]["TEMPLATE"]["DISK"] = [{ IMAGE_ID: "1" }];
     expect([arch, vm?.length]).toEqual(["x86_64", 1]);
   });

@@ -152,7 +152,7 @@ describe("waitForState", () => {
     // DONE is fine when it is the target.
     expect((await waitForState(one, id, "DONE", { interval: 10 })).STATE).toBe(VM_STATE.DONE);
 
-    const running = await one.template.instantiate(tid, "held");
+    const running = await one.template.instantiate(tid, "kept-running");
     await waitForState(one, running, "RUNNING", { interval: 10, timeout: 10_000 });
     await expect(waitForState(one, running, "STOPPED", { interval: 10, timeout: 50 })).rejects.toThrow(TimeoutError);
     const controller = new AbortController();
@@ -160,6 +160,32 @@ describe("waitForState", () => {
     await expect(waitForState(one, running, "STOPPED", { interval: 10, signal: controller.signal })).rejects.toThrow(
       AbortError,
     );
+  });
+
+  it("fails fast with VmStateError when the VM rests where only an action moves it", async () => {
+    const tid = await one.template.allocate(template("resting"));
+    const held = await one.template.instantiate(tid, "held-vm", true);
+    const started = Date.now();
+    const error = await waitForState(one, held, "RUNNING", { interval: 10, restingGrace: 100, timeout: 10_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VmStateError);
+    expect(error).toMatchObject({ vmId: held, stateName: "HOLD" });
+    expect((error as Error).message).toMatch(/is HOLD, where it waits for an action/);
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    const off = await one.template.instantiate(tid, "off-vm");
+    await waitForState(one, off, "RUNNING", { interval: 10, timeout: 10_000 });
+    await one.vm.action("poweroff", off);
+    // While SHUTDOWN_POWEROFF is under way, a wait for POWEROFF goes on; resting there, one for RUNNING fails.
+    await waitForState(one, off, "POWEROFF", { interval: 10, restingGrace: 0, timeout: 10_000 });
+    await expect(
+      waitForState(one, off, "RUNNING", { interval: 10, restingGrace: 50, timeout: 10_000 }),
+    ).rejects.toMatchObject({ stateName: "POWEROFF" });
+    // After the action that leaves the state, the same wait succeeds.
+    await one.vm.action("resume", off);
+    const resumed = await waitForState(one, off, "RUNNING", { interval: 10, restingGrace: 50, timeout: 10_000 });
+    expect(resumed.LCM_STATE).toBe(LCM_STATE.RUNNING);
   });
 
   it("refuses a target that names no state, and passes on oned's errors", async () => {

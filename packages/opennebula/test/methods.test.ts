@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
+import { methods, type MethodName } from "../src/generated/methods.js";
+import { documentSchemas, methodDocuments } from "../src/generated/schema.js";
 import { bindMethods, prepareCall, type CallOptions, type RpcCaller } from "../src/methods.js";
 import type { OneServer } from "../src/server.js";
 
@@ -12,13 +14,30 @@ interface Recorded {
   options: CallOptions | undefined;
 }
 
-function recorder(answer: unknown = 0): RpcCaller & { calls: Recorded[] } {
+/**
+ * A caller that records each call and answers what oned would for that method: an XML-typed method its
+ * document's root element (decoded by bindMethods), a string-typed one a string, an int-typed one the
+ * object's id (its first int parameter, the new id 42 for an allocate).
+ */
+function recorder(): RpcCaller & { calls: Recorded[] } {
   const calls: Recorded[] = [];
   return {
     calls,
     async call(method, params, options) {
       calls.push({ method, params: [...params], options });
-      return answer;
+      const meta = methods[method as MethodName];
+      if (meta === undefined) throw new Error(`the recorder was called with an unknown method ${method}`);
+      switch (meta.result.type) {
+        case "xml": {
+          const target = methodDocuments[meta.name as keyof typeof methodDocuments];
+          const root = target ? (target.path.at(-1) ?? documentSchemas[target.id].root) : "RESULT";
+          return `<${root}/>`;
+        }
+        case "string":
+          return "7.0.0";
+        default:
+          return meta.verb === "allocate" ? 42 : (params.find((p) => typeof p === "number") ?? 0);
+      }
     },
   };
 }
@@ -35,18 +54,20 @@ async function rejection(promise: Promise<unknown>): Promise<ValidationError> {
 
 describe("bindMethods", () => {
   it("passes the full method name and the parameters through", async () => {
-    const caller = recorder(7);
+    const caller = recorder();
     const one = bindMethods(caller);
-    await expect(one.vm.action("terminate", 0)).resolves.toBe(7);
-    await one.hostpool.info();
-    await one.vmpool.info(-1, -1, -1, -1);
-    await one.host.allocate("localhost", "kvm", "kvm", 0);
+    await expect(one.vm.action("terminate", 7)).resolves.toBe(7);
+    await expect(one.hostpool.info()).resolves.toEqual({ HOST: [] });
+    await expect(one.vmpool.info(-1, -1, -1, -1)).resolves.toEqual({ VM: [] });
+    await expect(one.host.allocate("localhost", "kvm", "kvm", 0)).resolves.toBe(42);
+    await expect(one.system.version()).resolves.toBe("7.0.0");
     await one.template.instantiate(0, "my_VM", false, "");
     expect(caller.calls).toEqual([
-      { method: "one.vm.action", params: ["terminate", 0], options: undefined },
+      { method: "one.vm.action", params: ["terminate", 7], options: undefined },
       { method: "one.hostpool.info", params: [], options: undefined },
       { method: "one.vmpool.info", params: [-1, -1, -1, -1], options: undefined },
       { method: "one.host.allocate", params: ["localhost", "kvm", "kvm", 0], options: undefined },
+      { method: "one.system.version", params: [], options: undefined },
       { method: "one.template.instantiate", params: [0, "my_VM", false, ""], options: undefined },
     ]);
   });
@@ -71,6 +92,20 @@ describe("bindMethods", () => {
     expect(caller.calls[1]?.options?.signal).toBe(controller.signal);
     await one.vmpool.info(-2, -1, -1, undefined, undefined, { timeout: 60_000 });
     expect(caller.calls[2]).toEqual({ method: "one.vmpool.info", params: [-2, -1, -1], options: { timeout: 60_000 } });
+    // In a template parameter's slot too: options are told from templates by their shape.
+    await one.template.instantiate(0, "x", false, { signal: controller.signal });
+    expect(caller.calls[3]).toEqual({
+      method: "one.template.instantiate",
+      params: [0, "x", false],
+      options: { signal: controller.signal },
+    });
+    await one.vm.deploy(3, 0, false, 1, { timeout: 5 });
+    expect(caller.calls[4]).toEqual({ method: "one.vm.deploy", params: [3, 0, false, 1], options: { timeout: 5 } });
+    // Anything else there stays a template: another key, or a value of another type.
+    await one.template.instantiate(0, "x", false, { signal: "yes", MEMORY: 1 } as never);
+    expect(caller.calls[5]?.params).toEqual([0, "x", false, { signal: "yes", MEMORY: 1 }]);
+    await one.template.instantiate(0, "x", false, { timeout: "5" } as never);
+    expect(caller.calls[6]?.params).toEqual([0, "x", false, { timeout: "5" }]);
     expect(typeof serverIsACaller).toBe("function");
   });
 

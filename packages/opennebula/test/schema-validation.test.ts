@@ -30,20 +30,29 @@ interface Sample {
 
 let server: OneTestServer;
 let workDir: string;
+/** The LCM_STATE of the sample taken in a transition. */
+let transitional = "";
 const samples: Sample[] = [];
 
 /** The answer's value, straight from the wire (no SDK decoding: the text is what is validated). */
-async function rpc(method: string, params: XmlRpcValue[], session = server.session): Promise<XmlRpcValue> {
-  const response = await fetch(server.url, { method: "POST", body: encodeMethodCall(method, [session, ...params]) });
+async function rpc(method: string, params: XmlRpcValue[], on: OneTestServer = server): Promise<XmlRpcValue> {
+  const response = await fetch(on.url, { method: "POST", body: encodeMethodCall(method, [on.session, ...params]) });
   const answer = decodeMethodResponse(await response.text()) as XmlRpcValue[];
   if (answer[0] !== true) throw new Error(`${method}(${JSON.stringify(params)}): ${String(answer[1])}`);
   return answer[1]!;
 }
 
-async function sample(label: string, method: keyof typeof methodDocuments, params: XmlRpcValue[]): Promise<void> {
+async function sample(
+  label: string,
+  method: keyof typeof methodDocuments,
+  params: XmlRpcValue[],
+  on: OneTestServer = server,
+): Promise<string> {
   const document = methodDocuments[method];
   if (!document) throw new Error(`${method} has no XSD`);
-  samples.push({ label, xsd: documentSchemas[document.id].xsd, xml: String(await rpc(method, params)) });
+  const xml = String(await rpc(method, params, on));
+  samples.push({ label, xsd: documentSchemas[document.id].xsd, xml });
+  return xml;
 }
 
 /** A copy in OpenNebula's namespace: the XSDs' targetNamespace, which oned leaves out. */
@@ -86,8 +95,8 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
 }
 
-const vmState = async (id: number) => {
-  const xml = String(await rpc("one.vm.info", [id]));
+const vmState = async (id: number, on: OneTestServer = server) => {
+  const xml = String(await rpc("one.vm.info", [id], on));
   return `${/<STATE>(\d+)/.exec(xml)![1]}/${/<LCM_STATE>(\d+)/.exec(xml)![1]}`;
 };
 
@@ -119,14 +128,15 @@ maybe("documents against OpenNebula's XSDs (xmllint --schema)", () => {
     await rpc("one.user.login", ["dev", "", 3600, -1]);
 
     // VMs: running (snapshots, an extra disk and NIC, moved to another host), held, powered off,
-    // suspended, stopped, undeployed, done, and one caught in a transition.
+    // suspended, stopped, undeployed, done, rebooted, one with scheduled actions, TPM and VIDEO, and one
+    // caught in a transition (on a second simulator whose transitions last a minute).
     const instantiate = async (name: string, hold = false) =>
       Number(await rpc("one.template.instantiate", [0, name, hold, 'LABELS="sim"\nDESCRIPTION="a \\"quoted\\" word"']));
     const running = await instantiate("running");
     const held = await instantiate("held", true);
     const others = await Promise.all(["off", "asleep", "stopped", "away", "gone"].map((n) => instantiate(n)));
     const all = [running, ...others];
-    await waitFor(async () => (await Promise.all(all.map(vmState))).every((s) => s === "3/3"));
+    await waitFor(async () => (await Promise.all(all.map((id) => vmState(id)))).every((s) => s === "3/3"));
     await rpc("one.vm.snapshotcreate", [running, "before upgrade"]);
     await rpc("one.vm.disksnapshotcreate", [running, 0, "disk snap"]);
     await rpc("one.vm.disksnapshotcreate", [running, 0, "second"]);
@@ -146,17 +156,38 @@ maybe("documents against OpenNebula's XSDs (xmllint --schema)", () => {
     await rpc("one.vm.action", ["undeploy", away]);
     await rpc("one.vm.action", ["terminate", gone]);
     await waitFor(async () => {
-      const states = await Promise.all([off, asleep, stopped, away, gone].map(vmState));
+      const states = await Promise.all([off, asleep, stopped, away, gone].map((id) => vmState(id)));
       return states.join(" ") === "8/0 5/0 4/0 9/0 6/0";
     });
-    const moving = await instantiate("moving");
-    await waitFor(async () => (await vmState(moving)) === "3/3");
-    await rpc("one.vm.action", ["reboot", moving]);
+    const rebooted = await instantiate("rebooted");
+    await waitFor(async () => (await vmState(rebooted)) === "3/3");
+    await rpc("one.vm.action", ["reboot", rebooted]);
+    const shaped = Number(
+      await rpc("one.vm.allocate", [
+        'NAME="shaped"\nCPU="1"\nMEMORY="64"\nSCHED_ACTION=[ACTION="poweroff",TIME="+3600"]\n' +
+          'SCHED_ACTION=[ACTION="resume",TIME="2000000000",REPEAT="1",DAYS="1,3"]\nTPM=[MODEL="tpm-crb"]\n' +
+          'VIDEO=[TYPE="virtio",VRAM="16384",RESOLUTION="1280x720"]',
+        false,
+      ]),
+    );
+    await waitFor(async () => (await vmState(shaped)) === "3/3");
     await rpc("one.vn.lock", [vn, 1, false]);
 
     // One sample per document kind and state.
-    for (const [label, id] of Object.entries({ running, held, off, asleep, stopped, away, gone, moving })) {
+    for (const [label, id] of Object.entries({ running, held, off, asleep, stopped, away, gone, rebooted, shaped })) {
       await sample(`vm.info (${label})`, "one.vm.info", [id]);
+    }
+    const slow = await startServer({ transitionMs: 60_000 });
+    try {
+      // Deployed by hand: this simulator's scheduler, too, takes a minute.
+      const moving = Number(await rpc("one.template.instantiate", [0, "moving", true, ""], slow));
+      await rpc("one.vm.action", ["release", moving], slow);
+      await rpc("one.vm.deploy", [moving, 0, false, -1], slow);
+      const xml = await sample("vm.info (in a transition)", "one.vm.info", [moving], slow);
+      transitional = /<LCM_STATE>(\d+)<\/LCM_STATE>/.exec(xml)![1]!;
+      await sample("vmpool.infoextended (in a transition)", "one.vmpool.infoextended", [-2, -1, -1, -1], slow);
+    } finally {
+      await slow.close();
     }
     await sample("vmpool.info", "one.vmpool.info", [-2, -1, -1, -2]);
     await sample("vmpool.infoextended", "one.vmpool.infoextended", [-2, -1, -1, -2]);
@@ -210,6 +241,13 @@ maybe("documents against OpenNebula's XSDs (xmllint --schema)", () => {
       expect(kinds).toContain(`${object}pool.info`);
     }
     expect(server.errors()).toEqual([]);
+  });
+
+  it("samples a VM really caught in a transition, and one with scheduled actions", () => {
+    expect(["1", "2"]).toContain(transitional); // PROLOG or BOOT, not RUNNING
+    const shaped = samples.find((s) => s.label === "vm.info (shaped)")!.xml;
+    expect(shaped).toMatch(/<SCHED_ACTIONS><ID>\d+<\/ID><ID>\d+<\/ID><\/SCHED_ACTIONS>/);
+    expect(shaped).toMatch(/<SCHED_ACTION><ID>.*<PARENT_ID>.*<TYPE><!\[CDATA\[VM\]\]><\/TYPE>/);
   });
 
   it("every sample validates", async () => {

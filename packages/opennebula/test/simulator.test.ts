@@ -2,6 +2,7 @@
 // oned's failures (authentication, authorization, unknown ids, wrong states, bad templates), the
 // XML-RPC faults, LCM transitions over time, template quoting, and pool paging.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ParseError } from "@nimbus-sdk/common";
 import {
   OneActionException,
   OneAllocateException,
@@ -82,6 +83,18 @@ describe("startServer", () => {
   it("answers only POST on /RPC2", async () => {
     expect((await fetch(server.url.replace("/RPC2", "/other"), { method: "POST" })).status).toBe(404);
     expect((await fetch(server.url)).status).toBe(405);
+  });
+
+  it("spoils the next answer on request: truncated, or a proxy's HTML page (ParseErrors naming the method)", async () => {
+    server.breakNextAnswer("truncated");
+    const truncated = await caught(one.hostpool.info());
+    expect(truncated).toBeInstanceOf(ParseError);
+    expect(truncated.message).toMatch(/^one\.hostpool\.info .*truncated/);
+    server.breakNextAnswer("html");
+    const html = await caught(one.hostpool.info());
+    expect(html).toBeInstanceOf(ParseError);
+    expect(html.message).toMatch(/^one\.hostpool\.info .*not an XML-RPC methodResponse/);
+    expect((await one.hostpool.info()).HOST.length).toBeGreaterThan(0);
   });
 
   it("answers a body that is not XML-RPC with fault -503", async () => {
@@ -347,6 +360,47 @@ describe("virtual machines over time", () => {
     await one.vm.action("terminate", id);
   });
 
+  it("releases the images already bound when a VM allocate fails on a later disk", async () => {
+    const image = await one.image.allocate('NAME="leak-check"\nTYPE="DATABLOCK"\nSIZE="16"', 1);
+    const error = await caught(
+      one.vm.allocate(`NAME="two-disks"\nCPU="1"\nMEMORY="64"\nDISK=[IMAGE_ID="${image}"]\nDISK=[IMAGE_ID="999999"]`),
+    );
+    expect(error).toBeInstanceOf(OneAllocateException);
+    expect((await one.image.info(image)).RUNNING_VMS).toBe(0);
+    await expect(one.image.delete(image)).resolves.toBe(image);
+  });
+
+  it("writes SCHED_ACTION as oned 7 does and refuses shaped vectors the XSD would refuse", async () => {
+    const id = await one.vm.allocate(
+      'NAME="scheduled"\nCPU="1"\nMEMORY="64"\nSCHED_ACTION=[ACTION="poweroff",TIME="+3600"]\n' +
+        'SCHED_ACTION=[ACTION="resume",TIME="1999999999",REPEAT="0",DAYS="1"]\nVIDEO=[TYPE="virtio",VRAM="16384"]\n' +
+        'TPM=[MODEL="tpm-crb"]',
+      true,
+    );
+    const vm = await one.vm.info(id);
+    const actions = vm.TEMPLATE.SCHED_ACTION ?? [];
+    expect(actions.map((a) => [a.ACTION, a.PARENT_ID, a.TYPE, a.REPEAT, a.DONE])).toEqual([
+      ["poweroff", String(id), "VM", "-1", "-1"],
+      ["resume", String(id), "VM", "0", "-1"],
+    ]);
+    expect(Number(actions[0]!.TIME)).toBe(vm.STIME + 3600);
+    expect(vm.SCHED_ACTIONS?.ID).toEqual(actions.map((a) => Number(a.ID)));
+    for (const [template, problem] of [
+      ['TPM=[TYPE="x"]', /TPM: unknown or read-only attribute TYPE/],
+      ["TPM=[]", /TPM needs MODEL/],
+      ['VIDEO=[TYPE="virtio",COLOUR="blue"]', /VIDEO: unknown or read-only attribute COLOUR/],
+      ['VIDEO="virtio"', /VIDEO must be a vector attribute/],
+      ['SCHED_ACTION=[TIME="+1"]', /No ACTION in SCHED_ACTION/],
+      ['SCHED_ACTION=[ACTION="poweroff",TIME="tomorrow"]', /TIME must be an epoch/],
+      ['SCHED_ACTION=[ACTION="poweroff",TIME="+1",ID="7"]', /read-only attribute ID/],
+    ] as const) {
+      const error = await caught(one.vm.allocate(`NAME="bad"\nCPU="1"\nMEMORY="64"\n${template}`, true));
+      expect(error).toBeInstanceOf(OneAllocateException);
+      expect(error.message).toMatch(problem);
+    }
+    await one.vm.action("terminate", id);
+  });
+
   it("holds, releases, stops and undeploys", async () => {
     const id = await one.template.instantiate(0, "parked", true, "");
     expect(states(await one.vm.info(id))).toBe("2/0");
@@ -394,10 +448,8 @@ describe("virtual machines over time", () => {
   it("attaches and detaches disks and NICs", async () => {
     const id = await one.template.instantiate(0, "plug", false, "");
     await until(id, running);
-    // PyONE's convention: a single root key is the XML root, so the vector goes under TEMPLATE.
-    const rootless = await caught(one.vm.attach(id, { DISK: { IMAGE_ID: "0" } }));
-    expect(rootless.message).toBe("[one.vm.attach] Internal error parsing DISK attribute");
-    await one.vm.attach(id, { TEMPLATE: { DISK: { IMAGE_ID: "0" } } });
+    // Unlike PyONE, a single DISK key is the vector inside <TEMPLATE>, not the root (which oned refuses).
+    await one.vm.attach(id, { DISK: { IMAGE_ID: "0" } });
     await until(id, running);
     await one.vm.attachnic(id, 'NIC=[NETWORK="private"]');
     await until(id, running);

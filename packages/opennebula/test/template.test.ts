@@ -71,4 +71,25 @@ describe("templateToString (PyONE's cast2one, made safe)", () => {
     expect(templateRoot({})).toBeUndefined();
     expect(() => setTemplateRoot({}, "bad root")).toThrow(ValidationError);
   });
+  it("refuses leaves that are not scalars (a function, a symbol, a Date) instead of stringifying them", () => {
+    const leaves = [() => "x", Symbol("x"), new Date(0), new Map()];
+    for (const leaf of leaves) {
+      expect(() => templateToString({ NAME: leaf } as never)).toThrow(ValidationError);
+      expect(() => templateToString({ TEMPLATE: { NAME: leaf } } as never)).toThrow(
+        /template\.NAME must be a string, number, boolean or BigInt here, not a/,
+      );
+    }
+  });
+
+  it("takes only TEMPLATE and USER_TEMPLATE as roots: another single nested key is a vector in <TEMPLATE>", () => {
+    expect(templateToString({ CONTEXT: { SSH_PUBLIC_KEY: "ssh-ed25519 AAA" } })).toBe(
+      "<TEMPLATE><CONTEXT><SSH_PUBLIC_KEY>ssh-ed25519 AAA</SSH_PUBLIC_KEY></CONTEXT></TEMPLATE>",
+    );
+    expect(templateToString({ USER_TEMPLATE: { LABELS: "a" } })).toBe(
+      "<USER_TEMPLATE><LABELS>a</LABELS></USER_TEMPLATE>",
+    );
+    expect(templateToString({ DISK: [{ IMAGE_ID: 1 }] })).toBe(
+      "<TEMPLATE><DISK><IMAGE_ID>1</IMAGE_ID></DISK></TEMPLATE>",
+    );
+  });
 });

@@ -229,6 +229,48 @@ describe("XML-RPC faults and bad bodies", () => {
       /unknown entity/,
     ],
     ["trailing junk", `${encodeMethodResponse(1)}<x/>`, /after the root/],
+    [
+      "invalid base64",
+      "<methodResponse><params><param><value><base64>ab$c</base64></value></param></params></methodResponse>",
+      /<base64> holds "ab\$c", not base64/,
+    ],
+    [
+      "base64 of a bad length",
+      "<methodResponse><params><param><value><base64>abc</base64></value></param></params></methodResponse>",
+      /not base64/,
+    ],
+    [
+      "a month 13",
+      "<methodResponse><params><param><value><dateTime.iso8601>20241301T00:00:00</dateTime.iso8601></value></param></params></methodResponse>",
+      /not a date/,
+    ],
+    [
+      "31 February",
+      "<methodResponse><params><param><value><dateTime.iso8601>20240231T00:00:00</dateTime.iso8601></value></param></params></methodResponse>",
+      /not a date/,
+    ],
+    [
+      "25 o'clock",
+      "<methodResponse><params><param><value><dateTime.iso8601>20240201T25:00:00</dateTime.iso8601></value></param></params></methodResponse>",
+      /not a date/,
+    ],
+    [
+      "&#0;",
+      "<methodResponse><params><param><value>a&#0;b</value></param></params></methodResponse>",
+      /character reference XML refuses "&#0;"/,
+    ],
+    [
+      "a lone surrogate",
+      "<methodResponse><params><param><value>a&#xD800;b</value></param></params></methodResponse>",
+      /character reference XML refuses "&#xD800;"/,
+    ],
+    [
+      "a lone surrogate (decimal)",
+      "<methodResponse><params><param><value>&#56320;</value></param></params></methodResponse>",
+      /character reference XML refuses/,
+    ],
+    ["a body cut after <", "<methodResponse><params><param><value><", /truncated/],
+    ["a body cut after </", "<methodResponse><params><param><value><int>1</int></", /truncated/],
   ])("%s body gives a ParseError naming the problem", (_name, body, message) => {
     expect(() => decodeMethodResponse(body)).toThrow(ParseError);
     expect(() => decodeMethodResponse(body)).toThrow(message);

@@ -157,12 +157,12 @@ export interface ZONE_TEMPLATE extends TemplateDictionary {
 
 /** ACL POOL ACL. */
 export interface ACL_POOL_ACL {
-  ID?: number;
-  USER?: string;
-  RESOURCE?: string;
-  RIGHTS?: string;
-  ZONE?: string;
-  STRING?: string;
+  ID: number;
+  USER: string;
+  RESOURCE: string;
+  RIGHTS: string;
+  ZONE: string;
+  STRING: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -176,25 +176,25 @@ export interface ACL_POOL {
 
 /** LOCK. */
 export interface LOCK {
-  LOCKED?: number;
-  OWNER?: number;
-  TIME?: number;
-  REQ_ID?: number;
+  LOCKED: number;
+  OWNER: number;
+  TIME: number;
+  REQ_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** PERMISSIONS. */
 export interface PERMISSIONS {
-  OWNER_U?: number;
-  OWNER_M?: number;
-  OWNER_A?: number;
-  GROUP_U?: number;
-  GROUP_M?: number;
-  GROUP_A?: number;
-  OTHER_U?: number;
-  OTHER_M?: number;
-  OTHER_A?: number;
+  OWNER_U: number;
+  OWNER_M: number;
+  OWNER_A: number;
+  GROUP_U: number;
+  GROUP_M: number;
+  GROUP_A: number;
+  OTHER_U: number;
+  OTHER_M: number;
+  OTHER_A: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -208,22 +208,22 @@ export interface IDS {
 
 /** <BACKUPJOB> as backupjob.xsd describes it. */
 export interface BACKUPJOB {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   LOCK?: LOCK;
-  PERMISSIONS?: PERMISSIONS;
-  PRIORITY?: number;
-  LAST_BACKUP_TIME?: number;
-  LAST_BACKUP_DURATION?: number;
-  SCHED_ACTIONS?: IDS;
-  UPDATED_VMS?: IDS;
-  OUTDATED_VMS?: IDS;
-  BACKING_UP_VMS?: IDS;
-  ERROR_VMS?: IDS;
+  PERMISSIONS: PERMISSIONS;
+  PRIORITY: number;
+  LAST_BACKUP_TIME: number;
+  LAST_BACKUP_DURATION: number;
+  SCHED_ACTIONS: IDS;
+  UPDATED_VMS: IDS;
+  OUTDATED_VMS: IDS;
+  BACKING_UP_VMS: IDS;
+  ERROR_VMS: IDS;
   TEMPLATE: BACKUPJOB_TEMPLATE;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -238,9 +238,9 @@ export interface BACKUPJOB_POOL {
 
 /** CALL INFO PARAMETERS PARAMETER. */
 export interface CALL_INFO_PARAMETERS_PARAMETER {
-  POSITION?: number;
-  TYPE?: string;
-  VALUE?: TemplateEntry;
+  POSITION: number;
+  TYPE: string;
+  VALUE: TemplateEntry;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -260,7 +260,7 @@ export interface CALL_INFO_EXTRA {
 
 /** <CALL_INFO> as api_info.xsd describes it. */
 export interface CALL_INFO {
-  RESULT?: number;
+  RESULT: number;
   PARAMETERS?: CALL_INFO_PARAMETERS;
   EXTRA?: CALL_INFO_EXTRA;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -269,33 +269,33 @@ export interface CALL_INFO {
 
 /** CLUSTER PLAN ACTION. */
 export interface CLUSTER_PLAN_ACTION {
-  ID?: number;
-  VM_ID?: number;
-  STATE?: number;
-  OPERATION?: string;
-  HOST_ID?: number;
-  DS_ID?: number;
-  TIMESTAMP?: number;
+  ID: number;
+  VM_ID: number;
+  STATE: number;
+  OPERATION: string;
+  HOST_ID: number;
+  DS_ID: number;
+  TIMESTAMP: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** CLUSTER PLAN. */
 export interface CLUSTER_PLAN {
-  ID?: number;
-  STATE?: number;
-  ACTION?: CLUSTER_PLAN_ACTION;
+  ID: number;
+  STATE: number;
+  ACTION: CLUSTER_PLAN_ACTION;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** <CLUSTER> as cluster.xsd describes it. */
 export interface CLUSTER {
-  ID?: number;
-  NAME?: string;
-  HOSTS?: IDS;
-  DATASTORES?: IDS;
-  VNETS?: IDS;
+  ID: number;
+  NAME: string;
+  HOSTS: IDS;
+  DATASTORES: IDS;
+  VNETS: IDS;
   TEMPLATE: TemplateDictionary;
   PLAN?: CLUSTER_PLAN;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -311,24 +311,24 @@ export interface CLUSTER_POOL {
 
 /** <DATASTORE> as datastore.xsd describes it. */
 export interface DATASTORE {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   PERMISSIONS?: PERMISSIONS;
-  DS_MAD?: string;
-  TM_MAD?: string;
-  BASE_PATH?: string;
-  TYPE?: number;
-  DISK_TYPE?: number;
-  STATE?: number;
-  CLUSTERS?: IDS;
-  TOTAL_MB?: number;
-  FREE_MB?: number;
-  USED_MB?: number;
-  IMAGES?: IDS;
+  DS_MAD: string;
+  TM_MAD: string;
+  BASE_PATH: string;
+  TYPE: number;
+  DISK_TYPE: number;
+  STATE: number;
+  CLUSTERS: IDS;
+  TOTAL_MB: number;
+  FREE_MB: number;
+  USED_MB: number;
+  IMAGES: IDS;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -343,13 +343,13 @@ export interface DATASTORE_POOL {
 
 /** <DOCUMENT> as document.xsd describes it. */
 export interface DOCUMENT {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
-  TYPE?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
+  TYPE: string;
   PERMISSIONS?: PERMISSIONS;
   LOCK?: LOCK;
   TEMPLATE: TemplateDictionary;
@@ -366,11 +366,11 @@ export interface DOCUMENT_POOL {
 
 /** DATASTORE QUOTA DATASTORE. */
 export interface DATASTORE_QUOTA_DATASTORE {
-  ID?: string;
-  IMAGES?: string;
-  IMAGES_USED?: string;
-  SIZE?: string;
-  SIZE_USED?: string;
+  ID: string;
+  IMAGES: string;
+  IMAGES_USED: string;
+  SIZE: string;
+  SIZE_USED: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -384,9 +384,9 @@ export interface DATASTORE_QUOTA {
 
 /** NETWORK QUOTA NETWORK. */
 export interface NETWORK_QUOTA_NETWORK {
-  ID?: string;
-  LEASES?: string;
-  LEASES_USED?: string;
+  ID: string;
+  LEASES: string;
+  LEASES_USED: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -401,20 +401,20 @@ export interface NETWORK_QUOTA {
 /** VM QUOTA VM. */
 export interface VM_QUOTA_VM {
   CLUSTER_IDS?: string;
-  CPU?: string;
-  CPU_USED?: string;
-  MEMORY?: string;
-  MEMORY_USED?: string;
-  RUNNING_CPU?: string;
-  RUNNING_CPU_USED?: string;
-  RUNNING_MEMORY?: string;
-  RUNNING_MEMORY_USED?: string;
-  RUNNING_VMS?: string;
-  RUNNING_VMS_USED?: string;
-  SYSTEM_DISK_SIZE?: string;
-  SYSTEM_DISK_SIZE_USED?: string;
-  VMS?: string;
-  VMS_USED?: string;
+  CPU: string;
+  CPU_USED: string;
+  MEMORY: string;
+  MEMORY_USED: string;
+  RUNNING_CPU: string;
+  RUNNING_CPU_USED: string;
+  RUNNING_MEMORY: string;
+  RUNNING_MEMORY_USED: string;
+  RUNNING_VMS: string;
+  RUNNING_VMS_USED: string;
+  SYSTEM_DISK_SIZE: string;
+  SYSTEM_DISK_SIZE_USED: string;
+  VMS: string;
+  VMS_USED: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -428,9 +428,9 @@ export interface VM_QUOTA {
 
 /** IMAGE QUOTA IMAGE. */
 export interface IMAGE_QUOTA_IMAGE {
-  ID?: string;
-  RVMS?: string;
-  RVMS_USED?: string;
+  ID: string;
+  RVMS: string;
+  RVMS_USED: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -445,20 +445,20 @@ export interface IMAGE_QUOTA {
 /** GROUP DEFAULT GROUP QUOTAS VM QUOTA VM. */
 export interface GROUP_DEFAULT_GROUP_QUOTAS_VM_QUOTA_VM {
   CLUSTER_IDS?: string;
-  CPU?: number;
-  CPU_USED?: number;
-  MEMORY?: number;
-  MEMORY_USED?: number;
-  RUNNING_CPU?: number;
-  RUNNING_CPU_USED?: number;
-  RUNNING_MEMORY?: number;
-  RUNNING_MEMORY_USED?: number;
-  RUNNING_VMS?: number;
-  RUNNING_VMS_USED?: number;
-  SYSTEM_DISK_SIZE?: number;
-  SYSTEM_DISK_SIZE_USED?: number;
-  VMS?: number;
-  VMS_USED?: number;
+  CPU: number;
+  CPU_USED: number;
+  MEMORY: number;
+  MEMORY_USED: number;
+  RUNNING_CPU: number;
+  RUNNING_CPU_USED: number;
+  RUNNING_MEMORY: number;
+  RUNNING_MEMORY_USED: number;
+  RUNNING_VMS: number;
+  RUNNING_VMS_USED: number;
+  SYSTEM_DISK_SIZE: number;
+  SYSTEM_DISK_SIZE_USED: number;
+  VMS: number;
+  VMS_USED: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -482,34 +482,34 @@ export interface GROUP_DEFAULT_GROUP_QUOTAS {
 
 /** <GROUP> as group.xsd describes it. */
 export interface GROUP {
-  ID?: number;
-  NAME?: string;
+  ID: number;
+  NAME: string;
   TEMPLATE: TemplateDictionary;
-  USERS?: IDS;
-  ADMINS?: IDS;
+  USERS: IDS;
+  ADMINS: IDS;
   DATASTORE_QUOTA?: DATASTORE_QUOTA;
   NETWORK_QUOTA?: NETWORK_QUOTA;
   VM_QUOTA?: VM_QUOTA;
   IMAGE_QUOTA?: IMAGE_QUOTA;
-  DEFAULT_GROUP_QUOTAS?: GROUP_DEFAULT_GROUP_QUOTAS;
+  DEFAULT_GROUP_QUOTAS: GROUP_DEFAULT_GROUP_QUOTAS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** GROUP POOL GROUP. */
 export interface GROUP_POOL_GROUP {
-  ID?: number;
-  NAME?: string;
+  ID: number;
+  NAME: string;
   TEMPLATE: TemplateDictionary;
-  USERS?: IDS;
-  ADMINS?: IDS;
+  USERS: IDS;
+  ADMINS: IDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** GROUP POOL QUOTAS. */
 export interface GROUP_POOL_QUOTAS {
-  ID?: number;
+  ID: number;
   DATASTORE_QUOTA?: DATASTORE_QUOTA;
   NETWORK_QUOTA?: NETWORK_QUOTA;
   VM_QUOTA?: VM_QUOTA;
@@ -520,20 +520,20 @@ export interface GROUP_POOL_QUOTAS {
 
 /** GROUP POOL DEFAULT GROUP QUOTAS VM QUOTA VM. */
 export interface GROUP_POOL_DEFAULT_GROUP_QUOTAS_VM_QUOTA_VM {
-  CPU?: string;
-  CPU_USED?: string;
-  MEMORY?: string;
-  MEMORY_USED?: string;
-  RUNNING_CPU?: string;
-  RUNNING_CPU_USED?: string;
-  RUNNING_MEMORY?: string;
-  RUNNING_MEMORY_USED?: string;
-  RUNNING_VMS?: string;
-  RUNNING_VMS_USED?: string;
-  SYSTEM_DISK_SIZE?: string;
-  SYSTEM_DISK_SIZE_USED?: string;
-  VMS?: string;
-  VMS_USED?: string;
+  CPU: string;
+  CPU_USED: string;
+  MEMORY: string;
+  MEMORY_USED: string;
+  RUNNING_CPU: string;
+  RUNNING_CPU_USED: string;
+  RUNNING_MEMORY: string;
+  RUNNING_MEMORY_USED: string;
+  RUNNING_VMS: string;
+  RUNNING_VMS_USED: string;
+  SYSTEM_DISK_SIZE: string;
+  SYSTEM_DISK_SIZE_USED: string;
+  VMS: string;
+  VMS_USED: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -559,7 +559,7 @@ export interface GROUP_POOL_DEFAULT_GROUP_QUOTAS {
 export interface GROUP_POOL {
   GROUP: GROUP_POOL_GROUP[];
   QUOTAS: GROUP_POOL_QUOTAS[];
-  DEFAULT_GROUP_QUOTAS?: GROUP_POOL_DEFAULT_GROUP_QUOTAS;
+  DEFAULT_GROUP_QUOTAS: GROUP_POOL_DEFAULT_GROUP_QUOTAS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -568,21 +568,21 @@ export interface GROUP_POOL {
 export interface HISTORY_VM_SNAPSHOTS_SNAPSHOT {
   ACTIVE?: string;
   CHILDREN?: string;
-  DATE?: number;
-  ID?: number;
+  DATE: number;
+  ID: number;
   NAME?: string;
-  PARENT?: number;
-  SIZE?: number;
+  PARENT: number;
+  SIZE: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HISTORY VM SNAPSHOTS. */
 export interface HISTORY_VM_SNAPSHOTS {
-  ALLOW_ORPHANS?: string;
-  CURRENT_BASE?: number;
-  DISK_ID?: number;
-  NEXT_SNAPSHOT?: number;
+  ALLOW_ORPHANS: string;
+  CURRENT_BASE: number;
+  DISK_ID: number;
+  NEXT_SNAPSHOT: number;
   SNAPSHOT: HISTORY_VM_SNAPSHOTS_SNAPSHOT[];
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -614,66 +614,66 @@ export interface HISTORY_VM_BACKUPS_BACKUP_IDS {
 
 /** HISTORY VM BACKUPS. */
 export interface HISTORY_VM_BACKUPS {
-  BACKUP_CONFIG?: HISTORY_VM_BACKUPS_BACKUP_CONFIG;
-  BACKUP_IDS?: HISTORY_VM_BACKUPS_BACKUP_IDS;
+  BACKUP_CONFIG: HISTORY_VM_BACKUPS_BACKUP_CONFIG;
+  BACKUP_IDS: HISTORY_VM_BACKUPS_BACKUP_IDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HISTORY VM. */
 export interface HISTORY_VM {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   PERMISSIONS?: PERMISSIONS;
-  LAST_POLL?: number;
-  STATE?: number;
-  LCM_STATE?: number;
-  PREV_STATE?: number;
-  PREV_LCM_STATE?: number;
-  RESCHED?: number;
-  STIME?: number;
-  ETIME?: number;
-  DEPLOY_ID?: string;
-  MONITORING?: TemplateEntry;
-  SCHED_ACTIONS?: TemplateEntry;
+  LAST_POLL: number;
+  STATE: number;
+  LCM_STATE: number;
+  PREV_STATE: number;
+  PREV_LCM_STATE: number;
+  RESCHED: number;
+  STIME: number;
+  ETIME: number;
+  DEPLOY_ID: string;
+  MONITORING: TemplateEntry;
+  SCHED_ACTIONS: TemplateEntry;
   TEMPLATE: TemplateDictionary;
   USER_TEMPLATE: TemplateDictionary;
-  HISTORY_RECORDS?: TemplateEntry;
+  HISTORY_RECORDS: TemplateEntry;
   SNAPSHOTS: HISTORY_VM_SNAPSHOTS[];
-  BACKUPS?: HISTORY_VM_BACKUPS;
+  BACKUPS: HISTORY_VM_BACKUPS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** <HISTORY> as acct.xsd describes it. */
 export interface HISTORY {
-  OID?: number;
-  SEQ?: number;
-  HOSTNAME?: string;
-  HID?: number;
-  CID?: number;
-  STIME?: number;
-  ETIME?: number;
-  VM_MAD?: string;
-  TM_MAD?: string;
-  DS_ID?: number;
-  PLAN_ID?: number;
-  ACTION_ID?: number;
-  PSTIME?: number;
-  PETIME?: number;
-  RSTIME?: number;
-  RETIME?: number;
-  ESTIME?: number;
-  EETIME?: number;
-  ACTION?: number;
-  UID?: number;
-  GID?: number;
-  REQUEST_ID?: string;
-  VM?: HISTORY_VM;
+  OID: number;
+  SEQ: number;
+  HOSTNAME: string;
+  HID: number;
+  CID: number;
+  STIME: number;
+  ETIME: number;
+  VM_MAD: string;
+  TM_MAD: string;
+  DS_ID: number;
+  PLAN_ID: number;
+  ACTION_ID: number;
+  PSTIME: number;
+  PETIME: number;
+  RSTIME: number;
+  RETIME: number;
+  ESTIME: number;
+  EETIME: number;
+  ACTION: number;
+  UID: number;
+  GID: number;
+  REQUEST_ID: string;
+  VM: HISTORY_VM;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -687,21 +687,21 @@ export interface HISTORY_RECORDS {
 
 /** HOOK HOOKLOG HOOK EXECUTION RECORD EXECUTION RESULT. */
 export interface HOOK_HOOKLOG_HOOK_EXECUTION_RECORD_EXECUTION_RESULT {
-  COMMAND?: string;
-  STDOUT?: string;
-  STDERR?: string;
-  CODE?: string;
+  COMMAND: string;
+  STDOUT: string;
+  STDERR: string;
+  CODE: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HOOK HOOKLOG HOOK EXECUTION RECORD. */
 export interface HOOK_HOOKLOG_HOOK_EXECUTION_RECORD {
-  HOOK_ID?: number;
-  EXECUTION_ID?: number;
-  TIMESTAMP?: number;
-  ARGUMENTS?: string;
-  EXECUTION_RESULT?: HOOK_HOOKLOG_HOOK_EXECUTION_RECORD_EXECUTION_RESULT;
+  HOOK_ID: number;
+  EXECUTION_ID: number;
+  TIMESTAMP: number;
+  ARGUMENTS: string;
+  EXECUTION_RESULT: HOOK_HOOKLOG_HOOK_EXECUTION_RECORD_EXECUTION_RESULT;
   REMOTE_HOST?: string;
   RETRY?: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -717,9 +717,9 @@ export interface HOOK_HOOKLOG {
 
 /** <HOOK> as hook.xsd describes it. */
 export interface HOOK {
-  ID?: number;
-  NAME?: string;
-  TYPE?: string;
+  ID: number;
+  NAME: string;
+  TYPE: string;
   TEMPLATE: HOOK_TEMPLATE;
   HOOKLOG?: HOOK_HOOKLOG;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -728,8 +728,8 @@ export interface HOOK {
 
 /** <HOOK_MESSAGE> as hook_message_api.xsd describes it. */
 export interface HOOK_MESSAGE_API {
-  HOOK_TYPE?: string;
-  CALL?: string;
+  HOOK_TYPE: string;
+  CALL: string;
   CALL_INFO: CALL_INFO[];
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -737,18 +737,18 @@ export interface HOOK_MESSAGE_API {
 
 /** <HOOK_MESSAGE> as hook_message_retry.xsd describes it. */
 export interface HOOK_MESSAGE_RETRY {
-  ARGUMENTS?: string;
-  HOOK_ID?: number;
+  ARGUMENTS: string;
+  HOOK_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HOST HOST SHARE DATASTORES DS. */
 export interface HOST_HOST_SHARE_DATASTORES_DS {
-  FREE_MB?: number;
-  ID?: number;
-  TOTAL_MB?: number;
-  USED_MB?: number;
+  FREE_MB: number;
+  ID: number;
+  TOTAL_MB: number;
+  USED_MB: number;
   REPLICA_CACHE?: string;
   REPLICA_CACHE_SIZE?: string;
   REPLICA_IMAGES?: number;
@@ -758,34 +758,34 @@ export interface HOST_HOST_SHARE_DATASTORES_DS {
 
 /** HOST HOST SHARE DATASTORES. */
 export interface HOST_HOST_SHARE_DATASTORES {
-  DISK_USAGE?: number;
+  DISK_USAGE: number;
   DS: HOST_HOST_SHARE_DATASTORES_DS[];
-  FREE_DISK?: number;
-  MAX_DISK?: number;
-  USED_DISK?: number;
+  FREE_DISK: number;
+  MAX_DISK: number;
+  USED_DISK: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HOST HOST SHARE PCI DEVICES PCI. */
 export interface HOST_HOST_SHARE_PCI_DEVICES_PCI {
-  ADDRESS?: string;
-  BUS?: string;
-  CLASS?: string;
-  CLASS_NAME?: string;
-  DEVICE?: string;
-  DEVICE_NAME?: string;
-  DOMAIN?: string;
-  FUNCTION?: string;
-  NUMA_NODE?: string;
+  ADDRESS: string;
+  BUS: string;
+  CLASS: string;
+  CLASS_NAME: string;
+  DEVICE: string;
+  DEVICE_NAME: string;
+  DOMAIN: string;
+  FUNCTION: string;
+  NUMA_NODE: string;
   PROFILES?: string;
-  SHORT_ADDRESS?: string;
-  SLOT?: string;
-  TYPE?: string;
+  SHORT_ADDRESS: string;
+  SLOT: string;
+  TYPE: string;
   UUID?: string;
-  VENDOR?: string;
-  VENDOR_NAME?: string;
-  VMID?: number;
+  VENDOR: string;
+  VENDOR_NAME: string;
+  VMID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -799,28 +799,28 @@ export interface HOST_HOST_SHARE_PCI_DEVICES {
 
 /** HOST HOST SHARE NUMA NODES NODE CORE. */
 export interface HOST_HOST_SHARE_NUMA_NODES_NODE_CORE {
-  CPUS?: string;
-  DEDICATED?: string;
-  FREE?: number;
-  ID?: number;
+  CPUS: string;
+  DEDICATED: string;
+  FREE: number;
+  ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HOST HOST SHARE NUMA NODES NODE HUGEPAGE. */
 export interface HOST_HOST_SHARE_NUMA_NODES_NODE_HUGEPAGE {
-  PAGES?: number;
-  SIZE?: number;
-  USAGE?: number;
+  PAGES: number;
+  SIZE: number;
+  USAGE: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HOST HOST SHARE NUMA NODES NODE MEMORY. */
 export interface HOST_HOST_SHARE_NUMA_NODES_NODE_MEMORY {
-  DISTANCE?: string;
-  TOTAL?: number;
-  USAGE?: number;
+  DISTANCE: string;
+  TOTAL: number;
+  USAGE: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -829,8 +829,8 @@ export interface HOST_HOST_SHARE_NUMA_NODES_NODE_MEMORY {
 export interface HOST_HOST_SHARE_NUMA_NODES_NODE {
   CORE: HOST_HOST_SHARE_NUMA_NODES_NODE_CORE[];
   HUGEPAGE: HOST_HOST_SHARE_NUMA_NODES_NODE_HUGEPAGE[];
-  MEMORY?: HOST_HOST_SHARE_NUMA_NODES_NODE_MEMORY;
-  NODE_ID?: number;
+  MEMORY: HOST_HOST_SHARE_NUMA_NODES_NODE_MEMORY;
+  NODE_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -844,17 +844,17 @@ export interface HOST_HOST_SHARE_NUMA_NODES {
 
 /** HOST HOST SHARE. */
 export interface HOST_HOST_SHARE {
-  MEM_USAGE?: number;
-  CPU_USAGE?: number;
-  TOTAL_MEM?: number;
-  TOTAL_CPU?: number;
-  MAX_MEM?: number;
-  MAX_CPU?: number;
-  RUNNING_VMS?: number;
-  VMS_THREAD?: number;
-  DATASTORES?: HOST_HOST_SHARE_DATASTORES;
-  PCI_DEVICES?: HOST_HOST_SHARE_PCI_DEVICES;
-  NUMA_NODES?: HOST_HOST_SHARE_NUMA_NODES;
+  MEM_USAGE: number;
+  CPU_USAGE: number;
+  TOTAL_MEM: number;
+  TOTAL_CPU: number;
+  MAX_MEM: number;
+  MAX_CPU: number;
+  RUNNING_VMS: number;
+  VMS_THREAD: number;
+  DATASTORES: HOST_HOST_SHARE_DATASTORES;
+  PCI_DEVICES: HOST_HOST_SHARE_PCI_DEVICES;
+  NUMA_NODES: HOST_HOST_SHARE_NUMA_NODES;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -893,16 +893,16 @@ export interface HOST_MONITORING_SYSTEM {
 
 /** HOST MONITORING NUMA NODE HUGEPAGE. */
 export interface HOST_MONITORING_NUMA_NODE_HUGEPAGE {
-  FREE?: number;
-  SIZE?: number;
+  FREE: number;
+  SIZE: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** HOST MONITORING NUMA NODE MEMORY. */
 export interface HOST_MONITORING_NUMA_NODE_MEMORY {
-  FREE?: string;
-  USED?: number;
+  FREE: string;
+  USED: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -910,8 +910,8 @@ export interface HOST_MONITORING_NUMA_NODE_MEMORY {
 /** HOST MONITORING NUMA NODE. */
 export interface HOST_MONITORING_NUMA_NODE {
   HUGEPAGE: HOST_MONITORING_NUMA_NODE_HUGEPAGE[];
-  MEMORY?: HOST_MONITORING_NUMA_NODE_MEMORY;
-  NODE_ID?: number;
+  MEMORY: HOST_MONITORING_NUMA_NODE_MEMORY;
+  NODE_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -929,26 +929,26 @@ export interface HOST_MONITORING {
 
 /** <HOST> as host.xsd describes it. */
 export interface HOST {
-  ID?: number;
-  NAME?: string;
-  STATE?: number;
-  PREV_STATE?: number;
-  IM_MAD?: string;
-  VM_MAD?: string;
-  CLUSTER_ID?: number;
-  CLUSTER?: string;
-  HOST_SHARE?: HOST_HOST_SHARE;
-  VMS?: IDS;
+  ID: number;
+  NAME: string;
+  STATE: number;
+  PREV_STATE: number;
+  IM_MAD: string;
+  VM_MAD: string;
+  CLUSTER_ID: number;
+  CLUSTER: string;
+  HOST_SHARE: HOST_HOST_SHARE;
+  VMS: IDS;
   TEMPLATE: TemplateDictionary;
-  MONITORING?: HOST_MONITORING;
+  MONITORING: HOST_MONITORING;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** VM MONITORING DISK SIZE. */
 export interface VM_MONITORING_DISK_SIZE {
-  ID?: number;
-  SIZE?: number;
+  ID: number;
+  SIZE: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -994,28 +994,28 @@ export interface VM_MONITORING {
 
 /** VM HISTORY RECORDS HISTORY. */
 export interface VM_HISTORY_RECORDS_HISTORY {
-  OID?: number;
-  SEQ?: number;
-  HOSTNAME?: string;
-  HID?: number;
-  CID?: number;
-  STIME?: number;
-  ETIME?: number;
-  VM_MAD?: string;
-  TM_MAD?: string;
-  DS_ID?: number;
-  PLAN_ID?: number;
-  ACTION_ID?: number;
-  PSTIME?: number;
-  PETIME?: number;
-  RSTIME?: number;
-  RETIME?: number;
-  ESTIME?: number;
-  EETIME?: number;
-  ACTION?: number;
-  UID?: number;
-  GID?: number;
-  REQUEST_ID?: string;
+  OID: number;
+  SEQ: number;
+  HOSTNAME: string;
+  HID: number;
+  CID: number;
+  STIME: number;
+  ETIME: number;
+  VM_MAD: string;
+  TM_MAD: string;
+  DS_ID: number;
+  PLAN_ID: number;
+  ACTION_ID: number;
+  PSTIME: number;
+  PETIME: number;
+  RSTIME: number;
+  RETIME: number;
+  ESTIME: number;
+  EETIME: number;
+  ACTION: number;
+  UID: number;
+  GID: number;
+  REQUEST_ID: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1047,38 +1047,38 @@ export interface VM_BACKUPS_BACKUP_CONFIG {
 
 /** VM BACKUPS. */
 export interface VM_BACKUPS {
-  BACKUP_CONFIG?: VM_BACKUPS_BACKUP_CONFIG;
-  BACKUP_IDS?: IDS;
+  BACKUP_CONFIG: VM_BACKUPS_BACKUP_CONFIG;
+  BACKUP_IDS: IDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** <VM> as vm.xsd describes it. */
 export interface VM {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
-  PERMISSIONS?: PERMISSIONS;
-  LAST_POLL?: number;
-  STATE?: number;
-  LCM_STATE?: number;
-  PREV_STATE?: number;
-  PREV_LCM_STATE?: number;
-  RESCHED?: number;
-  STIME?: number;
-  ETIME?: number;
-  DEPLOY_ID?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
+  PERMISSIONS: PERMISSIONS;
+  LAST_POLL: number;
+  STATE: number;
+  LCM_STATE: number;
+  PREV_STATE: number;
+  PREV_LCM_STATE: number;
+  RESCHED: number;
+  STIME: number;
+  ETIME: number;
+  DEPLOY_ID: string;
   LOCK?: LOCK;
-  MONITORING?: VM_MONITORING;
-  SCHED_ACTIONS?: IDS;
+  MONITORING: VM_MONITORING;
+  SCHED_ACTIONS: IDS;
   TEMPLATE: VM_TEMPLATE;
   USER_TEMPLATE: TemplateDictionary;
-  HISTORY_RECORDS?: VM_HISTORY_RECORDS;
+  HISTORY_RECORDS: VM_HISTORY_RECORDS;
   SNAPSHOTS: HISTORY_VM_SNAPSHOTS[];
-  BACKUPS?: VM_BACKUPS;
+  BACKUPS: VM_BACKUPS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1087,20 +1087,20 @@ export interface VM {
 export interface IMAGE_SNAPSHOTS_SNAPSHOT {
   CHILDREN?: string;
   ACTIVE?: string;
-  DATE?: number;
-  ID?: number;
+  DATE: number;
+  ID: number;
   NAME?: string;
-  PARENT?: number;
-  SIZE?: number;
+  PARENT: number;
+  SIZE: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** IMAGE SNAPSHOTS. */
 export interface IMAGE_SNAPSHOTS {
-  ALLOW_ORPHANS?: string;
-  CURRENT_BASE?: number;
-  NEXT_SNAPSHOT?: string;
+  ALLOW_ORPHANS: string;
+  CURRENT_BASE: number;
+  NEXT_SNAPSHOT: string;
   SNAPSHOT: IMAGE_SNAPSHOTS_SNAPSHOT[];
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1108,12 +1108,12 @@ export interface IMAGE_SNAPSHOTS {
 
 /** IMAGE BACKUP INCREMENTS INCREMENT. */
 export interface IMAGE_BACKUP_INCREMENTS_INCREMENT {
-  DATE?: string;
-  ID?: string;
+  DATE: string;
+  ID: string;
   PARENT_ID?: number;
-  SIZE?: string;
-  SOURCE?: string;
-  TYPE?: string;
+  SIZE: string;
+  SOURCE: string;
+  TYPE: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1127,38 +1127,38 @@ export interface IMAGE_BACKUP_INCREMENTS {
 
 /** <IMAGE> as image.xsd describes it. */
 export interface IMAGE {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   LOCK?: LOCK;
   PERMISSIONS?: PERMISSIONS;
-  TYPE?: number;
-  DISK_TYPE?: number;
-  PERSISTENT?: number;
-  REGTIME?: number;
-  MODTIME?: number;
-  SOURCE?: string;
-  PATH?: string;
-  FORMAT?: string;
-  FS?: string;
-  SIZE?: number;
-  STATE?: number;
-  PREV_STATE?: number;
-  RUNNING_VMS?: number;
-  CLONING_OPS?: number;
-  CLONING_ID?: number;
-  TARGET_SNAPSHOT?: number;
-  DATASTORE_ID?: number;
-  DATASTORE?: string;
-  VMS?: IDS;
-  CLONES?: IDS;
-  APP_CLONES?: IDS;
+  TYPE: number;
+  DISK_TYPE: number;
+  PERSISTENT: number;
+  REGTIME: number;
+  MODTIME: number;
+  SOURCE: string;
+  PATH: string;
+  FORMAT: string;
+  FS: string;
+  SIZE: number;
+  STATE: number;
+  PREV_STATE: number;
+  RUNNING_VMS: number;
+  CLONING_OPS: number;
+  CLONING_ID: number;
+  TARGET_SNAPSHOT: number;
+  DATASTORE_ID: number;
+  DATASTORE: string;
+  VMS: IDS;
+  CLONES: IDS;
+  APP_CLONES: IDS;
   TEMPLATE: TemplateDictionary;
-  SNAPSHOTS?: IMAGE_SNAPSHOTS;
-  BACKUP_INCREMENTS?: IMAGE_BACKUP_INCREMENTS;
+  SNAPSHOTS: IMAGE_SNAPSHOTS;
+  BACKUP_INCREMENTS: IMAGE_BACKUP_INCREMENTS;
   BACKUP_DISK_IDS?: IDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1171,7 +1171,7 @@ export interface VNET_AR_POOL_AR_LEASES_LEASE {
   IP6_GLOBAL?: string;
   IP6_LINK?: string;
   IP6_ULA?: string;
-  MAC?: string;
+  MAC: string;
   VM?: number;
   VNET?: number;
   VROUTER?: number;
@@ -1188,13 +1188,13 @@ export interface VNET_AR_POOL_AR_LEASES {
 
 /** VNET AR POOL AR. */
 export interface VNET_AR_POOL_AR {
-  AR_ID?: string;
+  AR_ID: string;
   GLOBAL_PREFIX?: string;
   IP?: string;
-  MAC?: string;
+  MAC: string;
   PARENT_NETWORK_AR_ID?: string;
-  SIZE?: number;
-  TYPE?: string;
+  SIZE: number;
+  TYPE: string;
   ULA_PREFIX?: string;
   VN_MAD?: string;
   MAC_END?: string;
@@ -1207,7 +1207,7 @@ export interface VNET_AR_POOL_AR {
   IP6_END?: string;
   PORT_START?: string;
   PORT_SIZE?: string;
-  USED_LEASES?: string;
+  USED_LEASES: string;
   LEASES?: VNET_AR_POOL_AR_LEASES;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1222,45 +1222,45 @@ export interface VNET_AR_POOL {
 
 /** <VNET> as vnet.xsd describes it. */
 export interface VNET {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   LOCK?: LOCK;
   PERMISSIONS?: PERMISSIONS;
-  CLUSTERS?: IDS;
-  BRIDGE?: string;
+  CLUSTERS: IDS;
+  BRIDGE: string;
   BRIDGE_TYPE?: string;
-  STATE?: number;
-  PREV_STATE?: number;
-  PARENT_NETWORK_ID?: string;
-  VN_MAD?: string;
-  PHYDEV?: string;
+  STATE: number;
+  PREV_STATE: number;
+  PARENT_NETWORK_ID: string;
+  VN_MAD: string;
+  PHYDEV: string;
   VLAN_ID?: string;
   OUTER_VLAN_ID?: string;
-  VLAN_ID_AUTOMATIC?: string;
-  OUTER_VLAN_ID_AUTOMATIC?: string;
-  USED_LEASES?: number;
-  VROUTERS?: IDS;
-  UPDATED_VMS?: IDS;
-  OUTDATED_VMS?: IDS;
-  UPDATING_VMS?: IDS;
-  ERROR_VMS?: IDS;
+  VLAN_ID_AUTOMATIC: string;
+  OUTER_VLAN_ID_AUTOMATIC: string;
+  USED_LEASES: number;
+  VROUTERS: IDS;
+  UPDATED_VMS: IDS;
+  OUTDATED_VMS: IDS;
+  UPDATING_VMS: IDS;
+  ERROR_VMS: IDS;
   TEMPLATE: TemplateDictionary;
-  AR_POOL?: VNET_AR_POOL;
+  AR_POOL: VNET_AR_POOL;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** <HOOK_MESSAGE> as hook_message_state.xsd describes it. */
 export interface HOOK_MESSAGE_STATE {
-  HOOK_TYPE?: string;
-  HOOK_OBJECT?: string;
-  STATE?: string;
+  HOOK_TYPE: string;
+  HOOK_OBJECT: string;
+  STATE: string;
   LCM_STATE?: string;
-  RESOURCE_ID?: number;
+  RESOURCE_ID: number;
   REMOTE_HOST?: string;
   HOST?: HOST;
   VM?: VM;
@@ -1293,19 +1293,19 @@ export interface IMAGE_POOL {
 
 /** <MARKETPLACE> as marketplace.xsd describes it. */
 export interface MARKETPLACE {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
-  STATE?: number;
-  MARKET_MAD?: string;
-  ZONE_ID?: string;
-  TOTAL_MB?: number;
-  FREE_MB?: number;
-  USED_MB?: number;
-  MARKETPLACEAPPS?: IDS;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
+  STATE: number;
+  MARKET_MAD: string;
+  ZONE_ID: string;
+  TOTAL_MB: number;
+  FREE_MB: number;
+  USED_MB: number;
+  MARKETPLACEAPPS: IDS;
   PERMISSIONS?: PERMISSIONS;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -1314,27 +1314,27 @@ export interface MARKETPLACE {
 
 /** <MARKETPLACEAPP> as marketplaceapp.xsd describes it. */
 export interface MARKETPLACEAPP {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
   LOCK?: LOCK;
-  REGTIME?: number;
-  NAME?: string;
-  ZONE_ID?: string;
-  ORIGIN_ID?: string;
-  SOURCE?: string;
-  MD5?: string;
-  SIZE?: number;
-  DESCRIPTION?: string;
-  VERSION?: string;
-  FORMAT?: string;
-  APPTEMPLATE64?: string;
-  MARKETPLACE_ID?: number;
-  MARKETPLACE?: string;
-  STATE?: number;
-  TYPE?: number;
+  REGTIME: number;
+  NAME: string;
+  ZONE_ID: string;
+  ORIGIN_ID: string;
+  SOURCE: string;
+  MD5: string;
+  SIZE: number;
+  DESCRIPTION: string;
+  VERSION: string;
+  FORMAT: string;
+  APPTEMPLATE64: string;
+  MARKETPLACE_ID: number;
+  MARKETPLACE: string;
+  STATE: number;
+  TYPE: number;
   PERMISSIONS?: PERMISSIONS;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -1381,19 +1381,19 @@ export interface MONITORING_DATA {
 
 /** OPENNEBULA CONFIGURATION AUTH MAD. */
 export interface OPENNEBULA_CONFIGURATION_AUTH_MAD {
-  AUTHN?: string;
-  EXECUTABLE?: string;
+  AUTHN: string;
+  EXECUTABLE: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** OPENNEBULA CONFIGURATION AUTH MAD CONF. */
 export interface OPENNEBULA_CONFIGURATION_AUTH_MAD_CONF {
-  DRIVER_MANAGED_GROUPS?: string;
-  DRIVER_MANAGED_GROUP_ADMIN?: string;
-  MAX_TOKEN_TIME?: number;
-  NAME?: string;
-  PASSWORD_CHANGE?: string;
+  DRIVER_MANAGED_GROUPS: string;
+  DRIVER_MANAGED_GROUP_ADMIN: string;
+  MAX_TOKEN_TIME: number;
+  NAME: string;
+  PASSWORD_CHANGE: string;
   PASSWORD_REQUIRED?: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1401,8 +1401,8 @@ export interface OPENNEBULA_CONFIGURATION_AUTH_MAD_CONF {
 
 /** OPENNEBULA CONFIGURATION DATASTORE MAD. */
 export interface OPENNEBULA_CONFIGURATION_DATASTORE_MAD {
-  ARGUMENTS?: string;
-  EXECUTABLE?: string;
+  ARGUMENTS: string;
+  EXECUTABLE: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1424,9 +1424,9 @@ export interface OPENNEBULA_CONFIGURATION_DB {
 
 /** OPENNEBULA CONFIGURATION DEFAULT COST. */
 export interface OPENNEBULA_CONFIGURATION_DEFAULT_COST {
-  CPU_COST?: number;
-  DISK_COST?: number;
-  MEMORY_COST?: number;
+  CPU_COST: number;
+  DISK_COST: number;
+  MEMORY_COST: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1451,6 +1451,14 @@ export interface OPENNEBULA_CONFIGURATION_FEDERATION {
   [element: string]: unknown;
 }
 
+/** OPENNEBULA CONFIGURATION HM MAD. */
+export interface OPENNEBULA_CONFIGURATION_HM_MAD {
+  ARGUMENTS?: string;
+  EXECUTABLE?: string;
+  /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
+  [element: string]: unknown;
+}
+
 /** OPENNEBULA CONFIGURATION HOOK LOG CONF. */
 export interface OPENNEBULA_CONFIGURATION_HOOK_LOG_CONF {
   LOG_RETENTION?: number;
@@ -1470,8 +1478,8 @@ export interface OPENNEBULA_CONFIGURATION_IM_MAD {
 
 /** OPENNEBULA CONFIGURATION LOG. */
 export interface OPENNEBULA_CONFIGURATION_LOG {
-  DEBUG_LEVEL?: number;
-  SYSTEM?: string;
+  DEBUG_LEVEL: number;
+  SYSTEM: string;
   USE_VMS_LOCATION?: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1479,8 +1487,8 @@ export interface OPENNEBULA_CONFIGURATION_LOG {
 
 /** OPENNEBULA CONFIGURATION MARKET MAD CONF. */
 export interface OPENNEBULA_CONFIGURATION_MARKET_MAD_CONF {
-  APP_ACTIONS?: string;
-  NAME?: string;
+  APP_ACTIONS: string;
+  NAME: string;
   PUBLIC?: string;
   REQUIRED_ATTRS?: string;
   SUNSTONE_NAME?: string;
@@ -1490,12 +1498,12 @@ export interface OPENNEBULA_CONFIGURATION_MARKET_MAD_CONF {
 
 /** OPENNEBULA CONFIGURATION RAFT. */
 export interface OPENNEBULA_CONFIGURATION_RAFT {
-  BROADCAST_TIMEOUT_MS?: number;
-  ELECTION_TIMEOUT_MS?: number;
-  LIMIT_PURGE?: number;
-  LOG_PURGE_TIMEOUT?: number;
-  LOG_RETENTION?: number;
-  XMLRPC_TIMEOUT_MS?: number;
+  BROADCAST_TIMEOUT_MS: number;
+  ELECTION_TIMEOUT_MS: number;
+  LIMIT_PURGE: number;
+  LOG_PURGE_TIMEOUT: number;
+  LOG_RETENTION: number;
+  XMLRPC_TIMEOUT_MS: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1524,8 +1532,8 @@ export interface OPENNEBULA_CONFIGURATION_TM_MAD_CONF {
 
 /** OPENNEBULA CONFIGURATION VLAN IDS. */
 export interface OPENNEBULA_CONFIGURATION_VLAN_IDS {
-  RESERVED?: string;
-  START?: number;
+  RESERVED: string;
+  START: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1556,7 +1564,7 @@ export interface OPENNEBULA_CONFIGURATION_VN_MAD_CONF {
 
 /** OPENNEBULA CONFIGURATION VXLAN IDS. */
 export interface OPENNEBULA_CONFIGURATION_VXLAN_IDS {
-  START?: number;
+  START: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1598,7 +1606,7 @@ export interface OPENNEBULA_CONFIGURATION {
   ENABLE_OTHER_PERMISSIONS?: string;
   FEDERATION?: OPENNEBULA_CONFIGURATION_FEDERATION;
   GROUP_RESTRICTED_ATTR: string[];
-  HM_MAD?: OPENNEBULA_CONFIGURATION_DATASTORE_MAD;
+  HM_MAD?: OPENNEBULA_CONFIGURATION_HM_MAD;
   HOOK_LOG_CONF?: OPENNEBULA_CONFIGURATION_HOOK_LOG_CONF;
   HOST_ENCRYPTED_ATTR: string[];
   IMAGE_ENCRYPTED_ATTR: string[];
@@ -1668,16 +1676,16 @@ export interface OPENNEBULA_CONFIGURATION {
 
 /** PLAN ACTION NIC. */
 export interface PLAN_ACTION_NIC {
-  NIC_ID?: number;
-  NETWORK_ID?: number;
+  NIC_ID: number;
+  NETWORK_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** PLAN ACTION. */
 export interface PLAN_ACTION {
-  VM_ID?: number;
-  OPERATION?: string;
+  VM_ID: number;
+  OPERATION: string;
   HOST_ID?: number;
   DS_ID?: number;
   NIC: PLAN_ACTION_NIC[];
@@ -1687,7 +1695,7 @@ export interface PLAN_ACTION {
 
 /** <PLAN> as plan.xsd describes it. */
 export interface PLAN {
-  ID?: number;
+  ID: number;
   ACTION: PLAN_ACTION[];
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1695,32 +1703,32 @@ export interface PLAN {
 
 /** <RAFT> as raftstatus.xsd describes it. */
 export interface RAFT {
-  SERVER_ID?: number;
-  STATE?: number;
-  TERM?: number;
-  VOTEDFOR?: number;
-  COMMIT?: number;
-  LOG_INDEX?: number;
-  LOG_TERM?: number;
-  FEDLOG_INDEX?: number;
+  SERVER_ID: number;
+  STATE: number;
+  TERM: number;
+  VOTEDFOR: number;
+  COMMIT: number;
+  LOG_INDEX: number;
+  LOG_TERM: number;
+  FEDLOG_INDEX: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** REQUIREMENTS VM NIC. */
 export interface REQUIREMENTS_VM_NIC {
-  ID?: number;
-  VNETS?: IDS;
+  ID: number;
+  VNETS: IDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** REQUIREMENTS VM. */
 export interface REQUIREMENTS_VM {
-  ID?: number;
-  HOSTS?: IDS;
+  ID: number;
+  HOSTS: IDS;
   NIC: REQUIREMENTS_VM_NIC[];
-  DATASTORES?: IDS;
+  DATASTORES: IDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1750,8 +1758,8 @@ export interface VNET_POOL_EXTENDED {
 export interface VM_GROUP_ROLES_ROLE {
   HOST_AFFINED?: string;
   HOST_ANTI_AFFINED?: string;
-  ID?: number;
-  NAME?: string;
+  ID: number;
+  NAME: string;
   POLICY?: string;
   VMS?: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -1767,15 +1775,15 @@ export interface VM_GROUP_ROLES {
 
 /** <VM_GROUP> as vm_group.xsd describes it. */
 export interface VM_GROUP {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   PERMISSIONS?: PERMISSIONS;
   LOCK?: LOCK;
-  ROLES?: VM_GROUP_ROLES;
+  ROLES: VM_GROUP_ROLES;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1790,30 +1798,30 @@ export interface VM_GROUP_POOL {
 
 /** <SCHEDULER_DRIVER_ACTION> as scheduler_driver_action.xsd describes it. */
 export interface SCHEDULER_DRIVER_ACTION {
-  VM_POOL?: VM_POOL_EXTENDED;
-  HOST_POOL?: HOST_POOL;
-  DATASTORE_POOL?: DATASTORE_POOL;
-  VNET_POOL?: VNET_POOL_EXTENDED;
-  VM_GROUP_POOL?: VM_GROUP_POOL;
-  CLUSTER_POOL?: CLUSTER_POOL;
-  REQUIREMENTS?: REQUIREMENTS;
+  VM_POOL: VM_POOL_EXTENDED;
+  HOST_POOL: HOST_POOL;
+  DATASTORE_POOL: DATASTORE_POOL;
+  VNET_POOL: VNET_POOL_EXTENDED;
+  VM_GROUP_POOL: VM_GROUP_POOL;
+  CLUSTER_POOL: CLUSTER_POOL;
+  REQUIREMENTS: REQUIREMENTS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** <SECURITY_GROUP> as security_group.xsd describes it. */
 export interface SECURITY_GROUP {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   PERMISSIONS?: PERMISSIONS;
-  UPDATED_VMS?: IDS;
-  OUTDATED_VMS?: IDS;
-  UPDATING_VMS?: IDS;
-  ERROR_VMS?: IDS;
+  UPDATED_VMS: IDS;
+  OUTDATED_VMS: IDS;
+  UPDATING_VMS: IDS;
+  ERROR_VMS: IDS;
   TEMPLATE: SECURITY_GROUP_TEMPLATE;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1828,19 +1836,19 @@ export interface SECURITY_GROUP_POOL {
 
 /** SHOWBACK RECORDS SHOWBACK. */
 export interface SHOWBACK_RECORDS_SHOWBACK {
-  VMID?: number;
-  VMNAME?: string;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  YEAR?: number;
-  MONTH?: number;
-  CPU_COST?: number;
-  MEMORY_COST?: number;
-  DISK_COST?: number;
-  TOTAL_COST?: number;
-  HOURS?: number;
+  VMID: number;
+  VMNAME: string;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  YEAR: number;
+  MONTH: number;
+  CPU_COST: number;
+  MEMORY_COST: number;
+  DISK_COST: number;
+  TOTAL_COST: number;
+  HOURS: number;
   RHOURS?: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1855,44 +1863,44 @@ export interface SHOWBACK_RECORDS {
 
 /** USER LOGIN TOKEN. */
 export interface USER_LOGIN_TOKEN {
-  TOKEN?: string;
-  EXPIRATION_TIME?: number;
-  EGID?: number;
+  TOKEN: string;
+  EXPIRATION_TIME: number;
+  EGID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** <USER> as user.xsd describes it. */
 export interface USER {
-  ID?: number;
-  GID?: number;
-  GROUPS?: IDS;
-  GNAME?: string;
-  NAME?: string;
-  PASSWORD?: string;
-  AUTH_DRIVER?: string;
-  ENABLED?: number;
+  ID: number;
+  GID: number;
+  GROUPS: IDS;
+  GNAME: string;
+  NAME: string;
+  PASSWORD: string;
+  AUTH_DRIVER: string;
+  ENABLED: number;
   LOGIN_TOKEN: USER_LOGIN_TOKEN[];
   TEMPLATE: TemplateDictionary;
   DATASTORE_QUOTA?: DATASTORE_QUOTA;
   NETWORK_QUOTA?: NETWORK_QUOTA;
   VM_QUOTA?: VM_QUOTA;
   IMAGE_QUOTA?: IMAGE_QUOTA;
-  DEFAULT_USER_QUOTAS?: GROUP_POOL_DEFAULT_GROUP_QUOTAS;
+  DEFAULT_USER_QUOTAS: GROUP_POOL_DEFAULT_GROUP_QUOTAS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** USER POOL USER. */
 export interface USER_POOL_USER {
-  ID?: number;
-  GID?: number;
-  GROUPS?: IDS;
-  GNAME?: string;
-  NAME?: string;
-  PASSWORD?: string;
-  AUTH_DRIVER?: string;
-  ENABLED?: number;
+  ID: number;
+  GID: number;
+  GROUPS: IDS;
+  GNAME: string;
+  NAME: string;
+  PASSWORD: string;
+  AUTH_DRIVER: string;
+  ENABLED: number;
   LOGIN_TOKEN: USER_LOGIN_TOKEN[];
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -1903,15 +1911,15 @@ export interface USER_POOL_USER {
 export interface USER_POOL {
   USER: USER_POOL_USER[];
   QUOTAS: GROUP_POOL_QUOTAS[];
-  DEFAULT_USER_QUOTAS?: GROUP_POOL_DEFAULT_GROUP_QUOTAS;
+  DEFAULT_USER_QUOTAS: GROUP_POOL_DEFAULT_GROUP_QUOTAS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** VDC CLUSTERS CLUSTER. */
 export interface VDC_CLUSTERS_CLUSTER {
-  ZONE_ID?: number;
-  CLUSTER_ID?: number;
+  ZONE_ID: number;
+  CLUSTER_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1925,8 +1933,8 @@ export interface VDC_CLUSTERS {
 
 /** VDC HOSTS HOST. */
 export interface VDC_HOSTS_HOST {
-  ZONE_ID?: number;
-  HOST_ID?: number;
+  ZONE_ID: number;
+  HOST_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1940,8 +1948,8 @@ export interface VDC_HOSTS {
 
 /** VDC DATASTORES DATASTORE. */
 export interface VDC_DATASTORES_DATASTORE {
-  ZONE_ID?: number;
-  DATASTORE_ID?: number;
+  ZONE_ID: number;
+  DATASTORE_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1955,8 +1963,8 @@ export interface VDC_DATASTORES {
 
 /** VDC VNETS VNET. */
 export interface VDC_VNETS_VNET {
-  ZONE_ID?: number;
-  VNET_ID?: number;
+  ZONE_ID: number;
+  VNET_ID: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -1970,13 +1978,13 @@ export interface VDC_VNETS {
 
 /** <VDC> as vdc.xsd describes it. */
 export interface VDC {
-  ID?: number;
-  NAME?: string;
-  GROUPS?: IDS;
-  CLUSTERS?: VDC_CLUSTERS;
-  HOSTS?: VDC_HOSTS;
-  DATASTORES?: VDC_DATASTORES;
-  VNETS?: VDC_VNETS;
+  ID: number;
+  NAME: string;
+  GROUPS: IDS;
+  CLUSTERS: VDC_CLUSTERS;
+  HOSTS: VDC_HOSTS;
+  DATASTORES: VDC_DATASTORES;
+  VNETS: VDC_VNETS;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -1991,15 +1999,15 @@ export interface VDC_POOL {
 
 /** <VMTEMPLATE> as vmtemplate.xsd describes it. */
 export interface VMTEMPLATE {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   LOCK?: LOCK;
-  PERMISSIONS?: PERMISSIONS;
-  REGTIME?: number;
+  PERMISSIONS: PERMISSIONS;
+  REGTIME: number;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -2014,15 +2022,15 @@ export interface VMTEMPLATE_POOL {
 
 /** VM POOL VM HISTORY RECORDS HISTORY. */
 export interface VM_POOL_VM_HISTORY_RECORDS_HISTORY {
-  OID?: number;
-  SEQ?: number;
-  HOSTNAME?: string;
-  HID?: number;
-  CID?: number;
-  DS_ID?: number;
-  VM_MAD?: string;
-  TM_MAD?: string;
-  ACTION?: number;
+  OID: number;
+  SEQ: number;
+  HOSTNAME: string;
+  HID: number;
+  CID: number;
+  DS_ID: number;
+  VM_MAD: string;
+  TM_MAD: string;
+  ACTION: number;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -2036,23 +2044,23 @@ export interface VM_POOL_VM_HISTORY_RECORDS {
 
 /** VM POOL VM. */
 export interface VM_POOL_VM {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
-  LAST_POLL?: number;
-  STATE?: number;
-  LCM_STATE?: number;
-  RESCHED?: number;
-  STIME?: number;
-  ETIME?: number;
-  DEPLOY_ID?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
+  LAST_POLL: number;
+  STATE: number;
+  LCM_STATE: number;
+  RESCHED: number;
+  STIME: number;
+  ETIME: number;
+  DEPLOY_ID: string;
   TEMPLATE: VM_POOL_VM_TEMPLATE;
   MONITORING?: CALL_INFO_EXTRA;
   USER_TEMPLATE: TemplateDictionary;
-  HISTORY_RECORDS?: VM_POOL_VM_HISTORY_RECORDS;
+  HISTORY_RECORDS: VM_POOL_VM_HISTORY_RECORDS;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -2067,13 +2075,13 @@ export interface VM_POOL {
 /** VNET POOL VNET AR POOL AR. */
 export interface VNET_POOL_VNET_AR_POOL_AR {
   ALLOCATED?: string;
-  AR_ID?: string;
+  AR_ID: string;
   GLOBAL_PREFIX?: string;
   IP?: string;
-  MAC?: string;
+  MAC: string;
   PARENT_NETWORK_AR_ID?: string;
-  SIZE?: number;
-  TYPE?: string;
+  SIZE: number;
+  TYPE: string;
   ULA_PREFIX?: string;
   VN_MAD?: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
@@ -2089,33 +2097,33 @@ export interface VNET_POOL_VNET_AR_POOL {
 
 /** VNET POOL VNET. */
 export interface VNET_POOL_VNET {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   PERMISSIONS?: PERMISSIONS;
-  CLUSTERS?: IDS;
-  BRIDGE?: string;
+  CLUSTERS: IDS;
+  BRIDGE: string;
   BRIDGE_TYPE?: string;
-  STATE?: number;
-  PREV_STATE?: number;
-  PARENT_NETWORK_ID?: string;
-  VN_MAD?: string;
-  PHYDEV?: string;
+  STATE: number;
+  PREV_STATE: number;
+  PARENT_NETWORK_ID: string;
+  VN_MAD: string;
+  PHYDEV: string;
   VLAN_ID?: string;
   OUTER_VLAN_ID?: string;
-  VLAN_ID_AUTOMATIC?: string;
-  OUTER_VLAN_ID_AUTOMATIC?: string;
-  USED_LEASES?: number;
-  VROUTERS?: IDS;
-  UPDATED_VMS?: IDS;
-  OUTDATED_VMS?: IDS;
-  UPDATING_VMS?: IDS;
-  ERROR_VMS?: IDS;
+  VLAN_ID_AUTOMATIC: string;
+  OUTER_VLAN_ID_AUTOMATIC: string;
+  USED_LEASES: number;
+  VROUTERS: IDS;
+  UPDATED_VMS: IDS;
+  OUTDATED_VMS: IDS;
+  UPDATING_VMS: IDS;
+  ERROR_VMS: IDS;
   TEMPLATE: TemplateDictionary;
-  AR_POOL?: VNET_POOL_VNET_AR_POOL;
+  AR_POOL: VNET_POOL_VNET_AR_POOL;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -2136,15 +2144,15 @@ export interface VNTEMPLATE_POOL {
 
 /** <VROUTER> as vrouter.xsd describes it. */
 export interface VROUTER {
-  ID?: number;
-  UID?: number;
-  GID?: number;
-  UNAME?: string;
-  GNAME?: string;
-  NAME?: string;
+  ID: number;
+  UID: number;
+  GID: number;
+  UNAME: string;
+  GNAME: string;
+  NAME: string;
   PERMISSIONS?: PERMISSIONS;
   LOCK?: LOCK;
-  VMS?: IDS;
+  VMS: IDS;
   TEMPLATE: TemplateDictionary;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
@@ -2159,9 +2167,9 @@ export interface VROUTER_POOL {
 
 /** ZONE SERVER POOL SERVER. */
 export interface ZONE_SERVER_POOL_SERVER {
-  ENDPOINT?: string;
-  ID?: number;
-  NAME?: string;
+  ENDPOINT: string;
+  ID: number;
+  NAME: string;
   STATE?: number;
   TERM?: number;
   VOTEDFOR?: number;
@@ -2181,20 +2189,20 @@ export interface ZONE_SERVER_POOL {
 
 /** <ZONE> as zone.xsd describes it. */
 export interface ZONE {
-  ID?: number;
-  NAME?: string;
-  STATE?: number;
+  ID: number;
+  NAME: string;
+  STATE: number;
   TEMPLATE: ZONE_TEMPLATE;
-  SERVER_POOL?: ZONE_SERVER_POOL;
+  SERVER_POOL: ZONE_SERVER_POOL;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
 
 /** ZONE POOL ZONE SERVER POOL SERVER. */
 export interface ZONE_POOL_ZONE_SERVER_POOL_SERVER {
-  ENDPOINT?: string;
-  ID?: number;
-  NAME?: string;
+  ENDPOINT: string;
+  ID: number;
+  NAME: string;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }
@@ -2208,11 +2216,11 @@ export interface ZONE_POOL_ZONE_SERVER_POOL {
 
 /** ZONE POOL ZONE. */
 export interface ZONE_POOL_ZONE {
-  ID?: number;
-  NAME?: string;
-  STATE?: number;
+  ID: number;
+  NAME: string;
+  STATE: number;
   TEMPLATE: ZONE_TEMPLATE;
-  SERVER_POOL?: ZONE_POOL_ZONE_SERVER_POOL;
+  SERVER_POOL: ZONE_POOL_ZONE_SERVER_POOL;
   /** Elements the XSD does not declare (newer oned) are kept, undeclared. */
   [element: string]: unknown;
 }

@@ -140,7 +140,7 @@ function vmDocument(world: World, vm: VmObject): DocObject {
     DEPLOY_ID: vm.deployId,
     LOCK: lock(vm),
     MONITORING: vmMonitoring(vm),
-    SCHED_ACTIONS: ids([]),
+    SCHED_ACTIONS: ids(vm.template.vectors("SCHED_ACTION").map((action) => Number(action.get("ID")))),
     TEMPLATE: vm.template,
     USER_TEMPLATE: vm.userTemplate,
     HISTORY_RECORDS: { HISTORY: vm.history.map((h) => history(h, vm, false)) },

@@ -67,6 +67,11 @@ export interface OneTestServer extends TestServer, AsyncDisposable {
   seedVms(count: number, options?: SeedVmsOptions): number[];
   /** Resolves once no transition is pending. */
   idle(): Promise<void>;
+  /**
+   * Spoils the next answer (whatever the call), to see what a client makes of it: "truncated" sends the
+   * first half of the real answer, "html" a proxy's 502 page with status 200.
+   */
+  breakNextAnswer(how: BrokenAnswer): void;
   /** Problems of the simulator itself (a document its XSD would refuse …); empty in a good run. */
   errors(): Error[];
   /** Stops listening, closes connections, cancels transitions; calling it again does nothing. */
@@ -126,7 +131,10 @@ class AnswerCache {
   }
 }
 
-function handler(sim: Simulator, maxBytes: number, errors: Error[]) {
+/** How the next answer is spoiled, to show clients' errors: cut in half, or a proxy's HTML page instead. */
+export type BrokenAnswer = "truncated" | "html";
+
+function handler(sim: Simulator, maxBytes: number, errors: Error[], spoil: { next?: BrokenAnswer }) {
   const cache = new AnswerCache(sim.world);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
@@ -134,7 +142,17 @@ function handler(sim: Simulator, maxBytes: number, errors: Error[]) {
     if (req.method !== "POST") return send(res, 405, "Method Not Allowed", "text/plain");
     const body = await readBody(req, maxBytes);
     if (!body) return send(res, 413, "Request Entity Too Large", "text/plain");
+    const broken = spoil.next;
+    spoil.next = undefined;
+    if (broken === "html") {
+      return send(res, 200, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");
+    }
     const text = body.toString("utf8");
+    if (broken === "truncated") {
+      const call = decodeMethodCall(text, { maxBytes });
+      const whole = Buffer.from(encodeMethodResponse(dispatch(sim, call.methodName, call.params)));
+      return send(res, 200, whole.subarray(0, whole.length >> 1));
+    }
     const cached = cache.get(text);
     if (cached) return send(res, 200, cached);
     let answer: string;
@@ -178,7 +196,8 @@ export async function startServer(options: OneSimulatorOptions = {}): Promise<On
   const sim: Simulator = { world, lifecycle };
   const errors: Error[] = [];
 
-  const handle = handler(sim, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST, errors);
+  const spoil: { next?: BrokenAnswer } = {};
+  const handle = handler(sim, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST, errors, spoil);
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
       errors.push(error);
@@ -227,6 +246,9 @@ export async function startServer(options: OneSimulatorOptions = {}): Promise<On
     inspect: (kind, id) => world.get(kind, id),
     seedVms: (count, seedOptions) => seedVms(world, count, seedOptions).map((vm) => vm.id),
     idle: () => lifecycle.idle(),
+    breakNextAnswer: (how) => {
+      spoil.next = how;
+    },
     errors: () => [...errors],
     close,
     stop: close,

@@ -12,6 +12,7 @@ import {
 } from "../generated/constants.js";
 import { checkName } from "./allocate.js";
 import { addIp, macOf } from "./docs.js";
+import type { ElementSchema } from "../generated/schema.js";
 import { childSchema } from "./document.js";
 import { OneFailure } from "./failure.js";
 import type { HistoryRecord, HostObject, ImageObject, Permissions, VmObject, VnObject } from "./objects.js";
@@ -24,6 +25,14 @@ const L = LCM_STATE;
 
 /** Names oned keeps in a VM's TEMPLATE (the XSD's list); everything else stays in USER_TEMPLATE. */
 const TEMPLATE_NAMES: ReadonlySet<string> = new Set((childSchema("VM", "TEMPLATE").children ?? []).map((c) => c.name));
+/** VM TEMPLATE attributes the XSD gives a fixed shape (SCHED_ACTION, VIDEO, TPM, SNAPSHOT …). */
+const SHAPED: ReadonlyMap<string, ElementSchema> = new Map(
+  (childSchema("VM", "TEMPLATE").children ?? [])
+    .filter((c) => c.kind === "element" && (c.children?.length ?? 0) > 0)
+    .map((c) => [c.name, c]),
+);
+/** SCHED_ACTION members oned fills in itself; a template may not set them. */
+const SCHED_ACTION_MANAGED = new Set(["ID", "PARENT_ID", "TYPE", "DONE", "MESSAGE", "WARNING"]);
 /** Moved away by oned when the VM is created. */
 const CONSUMED = new Set(["NAME", "TEMPLATE_NAME", "VMID"]);
 
@@ -535,6 +544,63 @@ export interface NewVm {
   from?: { id: number; name: string };
 }
 
+/**
+ * Brings the attributes the XSD shapes to that shape, as oned 7 does when it creates a VM, or refuses
+ * them with ALLOCATE: each SCHED_ACTION becomes a scheduled action with its id, the VM as parent and
+ * oned's defaults (a relative TIME "+3600" counted from `stime`); another shaped vector (VIDEO, TPM …)
+ * must hold its mandatory members and nothing the XSD does not declare. So every document validates.
+ */
+function normaliseShaped(world: World, template: OneTemplate, vmId: number, stime: number): void {
+  for (const a of template.attributes) {
+    const schema = SHAPED.get(a.name);
+    if (schema === undefined) continue;
+    if (!attributeIsVector(a)) throw new OneFailure("ALLOCATE", `${a.name} must be a vector attribute.`);
+    const children = schema.children ?? [];
+    const declared = new Set(children.map((c) => c.name));
+    const sched = a.name === "SCHED_ACTION";
+    for (const key of a.vector.keys()) {
+      if (!declared.has(key) || (sched && SCHED_ACTION_MANAGED.has(key))) {
+        throw new OneFailure("ALLOCATE", `${a.name}: unknown or read-only attribute ${key}.`);
+      }
+    }
+    if (sched) {
+      const given = a.vector;
+      const action = given.get("ACTION") ?? "";
+      const time = /^(\+)?(\d+)$/.exec(given.get("TIME") ?? "");
+      if (!action) throw new OneFailure("ALLOCATE", "No ACTION in SCHED_ACTION.");
+      if (!time) throw new OneFailure("ALLOCATE", "Error parsing SCHED_ACTION: TIME must be an epoch or +seconds.");
+      const defaults: Record<string, string> = {
+        ID: String(world.nextSchedActionId()),
+        PARENT_ID: String(vmId),
+        TYPE: "VM",
+        ARGS: "",
+        TIME: String(time[1] ? stime + Number(time[2]) : Number(time[2])),
+        REPEAT: "-1",
+        DAYS: "",
+        END_TYPE: "-1",
+        END_VALUE: "-1",
+        DONE: "-1",
+        MESSAGE: "",
+        WARNING: "0",
+      };
+      a.vector = new Map(
+        children.map((c) => [
+          c.name,
+          c.name === "TIME" || !given.has(c.name) ? (defaults[c.name] ?? "") : given.get(c.name)!,
+        ]),
+      );
+    }
+    for (const child of children) {
+      const value = a.vector.get(child.name);
+      if (value === undefined) {
+        if (!child.optional) throw new OneFailure("ALLOCATE", `${a.name} needs ${child.name}.`);
+      } else if (child.kind === "number" && !/^-?\d+$/.test(value)) {
+        throw new OneFailure("ALLOCATE", `${a.name}/${child.name} must be an integer, not "${value}".`);
+      }
+    }
+  }
+}
+
 /** A new VM as VirtualMachine::insert makes it, or oned's ALLOCATE/ACTION failure. */
 export function createVm(world: World, caller: Caller, spec: NewVm): VmObject {
   const user = spec.template.clone();
@@ -561,6 +627,7 @@ export function createVm(world: World, caller: Caller, spec: NewVm): VmObject {
   template.set("TM_MAD_SYSTEM", "");
   template.set("AUTOMATIC_REQUIREMENTS", "!(PUBLIC_CLOUD = YES) & !(PIN_POLICY = PINNED)");
   const now = world.now();
+  normaliseShaped(world, template, id, now);
   const vm: VmObject = {
     kind: "vm",
     id,
@@ -590,7 +657,8 @@ export function createVm(world: World, caller: Caller, spec: NewVm): VmObject {
     for (const disk of bound) template.add("DISK", disk);
     known.vectors("NIC").forEach((nic, i) => template.add("NIC", bindNic(world, vm, nic, i, caller)));
   } catch (error) {
-    for (const disk of template.vectors("DISK")) releaseImage(world, vm, disk);
+    // The disks bound so far, whether or not they made it into the template (a later disk may be what failed).
+    for (const disk of bound) releaseImage(world, vm, disk);
     for (const nic of template.vectors("NIC")) releaseLease(world, vm, nic);
     if (error instanceof OneFailure && error.code === "ACTION") throw new OneFailure("ALLOCATE", error.detail);
     throw error;

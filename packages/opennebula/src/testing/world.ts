@@ -73,6 +73,12 @@ export class World {
   }
 
   /** The next id of a pool; system objects (ids below 100 for groups, 0..2 datastores) are seeded first. */
+  /** Scheduled actions have ids of their own across all VMs (oned 7's scheduled action pool). */
+  #nextSchedActionId = 0;
+  nextSchedActionId(): number {
+    return this.#nextSchedActionId++;
+  }
+
   nextId(kind: Kind): number {
     const id = this.nextIds.get(kind) ?? 0;
     this.nextIds.set(kind, id + 1);

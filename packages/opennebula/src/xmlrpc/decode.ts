@@ -152,7 +152,8 @@ class Scanner {
     let i = at + (close ? 2 : 1);
     const nameStart = i;
     while (i < t.length && isNameChar(t.code(i))) i++;
-    if (i === nameStart) this.fail("a malformed tag", at);
+    // A body cut right after "<" or "</" is a truncation, not a malformed tag.
+    if (i === nameStart) this.fail(i >= t.length ? "a tag cut off" : "a malformed tag", i >= t.length ? i : at);
     const name = localName(t.slice(nameStart, i));
     // Attributes are allowed and ignored; quoted values may hold '>'.
     let quote = 0;
@@ -218,7 +219,7 @@ class Scanner {
       const offset = () => this.text.positionOf(start, end, Buffer.byteLength(t.slice(0, at)));
       if (semi < 0 || semi - at > 12) this.fail("a bare '&' (not an entity or character reference)", offset());
       const ref = t.slice(at + 1, semi);
-      const chr = reference(ref) ?? this.fail(`an unknown entity "&${ref};"`, offset());
+      const chr = reference(ref) ?? this.fail(badReference(ref), offset());
       out += normaliseNewlines(t.slice(from, at)) + chr;
       from = semi + 1;
     }
@@ -265,7 +266,7 @@ class Scanner {
         const at = () => this.text.positionOf(start, end, i);
         if (semi >= length || bytes[semi] !== 59) this.fail("a bare '&' (not an entity or character reference)", at());
         const ref = String.fromCharCode(...bytes.subarray(i + 1, semi));
-        const chr = reference(ref) ?? this.fail(`an unknown entity "&${ref};"`, at());
+        const chr = reference(ref) ?? this.fail(badReference(ref), at());
         j += source.write(chr, j, "utf8");
         i = semi;
       }
@@ -337,8 +338,13 @@ class Scanner {
         }
         return n;
       }
-      case "base64":
-        return Buffer.from(raw.replace(/\s+/g, ""), "base64");
+      case "base64": {
+        // Node decodes anything, skipping what is not base64: check first, as common's scanner would.
+        const text = raw.replace(/[ \t\r\n]+/g, "");
+        if (text.length % 4 !== 0 || !BASE64.test(text))
+          this.fail(`<base64> holds "${text.slice(0, 40)}", not base64`, at);
+        return Buffer.from(text, "base64");
+      }
       case "dateTime.iso8601": {
         const date = parseDateTime(raw.trim());
         if (!date) this.fail(`<dateTime.iso8601> holds "${raw.trim().slice(0, 40)}", not a date`, at);
@@ -403,11 +409,26 @@ class Scanner {
   }
 }
 
-/** What `&ref;` stands for: one of XML's five entities or a character reference. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DECIMAL_REF = /^#[0-9]{1,7}$/;
+const HEX_REF = /^#x[0-9a-fA-F]{1,6}$/;
+
+/** Whether XML 1.0 allows the character: not NUL or another C0 control but tab and line ends, no surrogate, not U+FFFE/U+FFFF. */
+function isXmlChar(code: number): boolean {
+  if (code < 0x20) return code === 9 || code === 10 || code === 13;
+  if (code >= 0xd800 && code <= 0xdfff) return false;
+  return code !== 0xfffe && code !== 0xffff && code <= 0x10ffff;
+}
+
+const badReference = (ref: string): string =>
+  ref.startsWith("#") ? `a character reference XML refuses "&${ref};"` : `an unknown entity "&${ref};"`;
+
+/** What `&ref;` stands for: one of XML's five entities or a character reference to a character XML allows. */
 function reference(ref: string): string | undefined {
   if (!ref.startsWith("#")) return ENTITIES[ref];
-  const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+  if (!DECIMAL_REF.test(ref) && !HEX_REF.test(ref)) return undefined;
+  const code = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+  return isXmlChar(code) ? String.fromCodePoint(code) : undefined;
 }
 
 function isSpace(c: number): boolean {
@@ -426,7 +447,8 @@ function isNameChar(c: number): boolean {
   );
 }
 
-function localName(name: string): string {
+/** An element name without its namespace prefix ("soapenv:Body" -> "Body"). */
+export function localName(name: string): string {
   const colon = name.indexOf(":");
   return colon < 0 ? name : name.slice(colon + 1);
 }
@@ -452,6 +474,17 @@ export function parseDateTime(text: string): Date | undefined {
     const digits = zone.slice(1).replace(":", "");
     time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
+  // Out-of-range fields (month 13, 31 February, 25 o'clock) would roll over: refused instead.
+  const fields = [Number(mo), Number(d), Number(h), Number(mi), Number(s)];
+  const check = new Date(Date.UTC(Number(y), fields[0]! - 1, fields[1]!, fields[2]!, fields[3]!, fields[4]!));
+  if (
+    check.getUTCMonth() + 1 !== fields[0] ||
+    check.getUTCDate() !== fields[1] ||
+    check.getUTCHours() !== fields[2] ||
+    check.getUTCMinutes() !== fields[3] ||
+    check.getUTCSeconds() !== fields[4]
+  )
+    return undefined;
   const date = new Date(time);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -2,12 +2,7 @@
 // tests). Strings are always sent inside <string>, escaped; values XML 1.0 cannot carry are refused
 // before anything is sent.
 import { ValidationError, escapeXmlText } from "@nimbus-sdk/common";
-import { XmlRpcTyped, type XmlRpcValue } from "./types.js";
-
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, XmlRpcTyped, isPlainObject, type XmlRpcValue } from "./types.js";
 // Characters XML 1.0 cannot hold at all, even as a character reference. Lone surrogates are looked
 // for only in text that has surrogates: the look-around pattern is slow over megabytes.
 // eslint-disable-next-line no-control-regex
@@ -67,11 +62,6 @@ export function formatDateTime(date: Date): string {
     `${pad(date.getUTCFullYear(), 4)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}T` +
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
   );
-}
-
-function isPlainObject(value: object): value is Record<string, unknown> {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** One value as `<value>…</value>`; `field` names it in errors (e.g. `params[2].NAME`). */

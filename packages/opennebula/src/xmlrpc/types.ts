@@ -5,6 +5,20 @@
 export type XmlRpcValue =
   number | bigint | boolean | string | Buffer | Date | null | XmlRpcTyped | XmlRpcValue[] | XmlRpcStruct;
 
+/** The range of `<int>` (`<i4>`): 32-bit signed. */
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+/** The range of `<i8>`: 64-bit signed. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/** An object literal (or Object.create(null)): what goes out as a `<struct>` or reads as a dictionary. */
+export function isPlainObject(value: unknown): value is { readonly [key: string]: unknown } {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** An XML-RPC `<struct>`. */
 export interface XmlRpcStruct {
   [member: string]: XmlRpcValue;
