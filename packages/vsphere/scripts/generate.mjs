@@ -8,7 +8,7 @@
 //                          `vim` / `vmodl` values (lazily built classes, see src/model/namespaces.ts).
 //   src/generated/wire.ts  the compact wire metadata the SOAP codec runs on: per data type its base and
 //                          fields in wire order, per enum its values, per managed type its properties and
-//                          methods, per operation its parameters, result and faults, as short strings
+//                          methods, per operation its parameters and result, as short strings
 //                          decoded on first use (docs/decisions/0006-vsphere-soap-serializer.md).
 //
 //   node scripts/generate.mjs              write both files
@@ -353,6 +353,13 @@ function wireType(model, f, where) {
   return name;
 }
 
+// A managed property's type in field syntax: the managed-types.json name as a primitive code, a data or
+// enum type, or @ManagedType (the property collector's values are decoded by it when their xsi:type is newer).
+function managedPropertyType(model, p) {
+  if (PRIMITIVE_NAMES.has(p.type)) return PRIMITIVE_CODES[`xsd:${p.type}`];
+  return model.managed.has(p.type) ? `@${p.type}` : p.type;
+}
+
 function renderWire(model, specLabel) {
   const lines = header(specLabel, [
     "Compact wire metadata of the vim25 API, read by src/soap/metadata.ts and decoded per entry on first use.",
@@ -378,24 +385,23 @@ function renderWire(model, specLabel) {
   lines.push("};");
   lines.push("");
   lines.push(
-    '/** Managed object types: name -> "Base;property,...;Method,..." (own properties, [] for arrays, and methods). */',
+    '/** Managed object types: name -> "Base;property:Type,...;Method,..." (own properties, typed as fields, and methods). */',
   );
   lines.push("export const MANAGED_TYPES: Readonly<Record<string, string>> = {");
   for (const t of sortedValues(model.managed)) {
-    const props = t.properties.map((p) => `${p.name}${p.array ? "[]" : ""}`).join(",");
+    const props = t.properties.map((p) => `${p.name}:${managedPropertyType(model, p)}${p.array ? "[]" : ""}`).join(",");
     const methods = t.methods.map((m) => m.name).join(",");
     lines.push(`  ${t.name}: ${lit(`${t.base ?? ""};${props};${methods}`)},`);
   }
   lines.push("};");
   lines.push("");
-  lines.push(
-    '/** Operations: name -> "param,...;result;Fault,..." (parameters after _this; result empty for void). */',
-  );
+  lines.push('/** Operations: name -> "param,...;result" (parameters after _this; result empty for void). */');
   lines.push("export const OPERATIONS: Readonly<Record<string, string>> = {");
   for (const op of sortedValues(model.operations)) {
     const params = op.params.map((p) => wireField(model, p, op.name)).join(",");
     const result = op.result ? wireField(model, op.result, op.name).slice("returnval:".length) : "";
-    lines.push(`  ${op.name}: ${lit(`${params};${result};${op.faults.join(",")}`)},`);
+    // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
+    lines.push(`  ${op.name}: ${lit(`${params};${result}`)},`);
   }
   lines.push("};");
   lines.push("");

@@ -5,7 +5,7 @@ import { ValidationError } from "@nimbus-sdk/common";
 import type { vim } from "./generated/vim.js";
 import type { CallOptions, ManagedClass, ManagedObjectBase } from "./model/base.js";
 import { dataClass } from "./model/data.js";
-import { findProperty, isManagedSubtype, managedType } from "./soap/metadata.js";
+import { isManagedSubtype, managedType, resolvePropertyPath } from "./soap/metadata.js";
 import type { SoapStub } from "./soap/stub.js";
 
 /** Where to read from: a view (its objects), a list of objects, or one object. */
@@ -100,10 +100,10 @@ function checkPaths(type: string, paths: readonly string[]): void {
     });
   }
   for (const path of paths) {
-    const head = path.split(".")[0]!;
-    if (!findProperty(managedType(type)!, head)) {
-      throw new ValidationError(`${type} has no property ${head} (in the path "${path}")`, { field: "paths" });
-    }
+    const { missing, owner } = resolvePropertyPath(managedType(type)!, path);
+    if (missing === undefined) continue;
+    const what = owner === type ? `${type} has no property ${missing}` : `${owner} has no field ${missing}`;
+    throw new ValidationError(`${what} (in the path "${path}")`, { field: "paths" });
   }
 }
 
@@ -143,6 +143,8 @@ export function collect<T, const P extends readonly string[]>(
 ): PropertyQuery<CollectedRow<T, P>> {
   const typeName = typeNameOf(type);
   checkPaths(typeName, paths);
+  // No objects, no rows: nothing to ask (and no connection to ask it through).
+  if (Array.isArray(from) && from.length === 0) return new PropertyQuery(async function* () {});
   const stub = stubOf(from);
   const spec = filterSpec(from, typeName, paths);
   return new PropertyQuery(async function* () {
@@ -189,8 +191,8 @@ export async function* watch<T, const P extends readonly string[]>(
   const pc = await propertyCollector.CreatePropertyCollector(options);
   try {
     await pc.CreateFilter(filterSpec(from, typeName, paths), false, options);
-    // Each call waits up to maxWaitSeconds for a change: its timeout allows for that.
-    const callOptions = { signal: options.signal, timeout: (maxWaitSeconds + 30) * 1000 };
+    // Each call waits up to maxWaitSeconds for a change: its default timeout allows for that.
+    const callOptions = { signal: options.signal, timeout: options.timeout ?? (maxWaitSeconds + 30) * 1000 };
     let version = "";
     for (;;) {
       const set = await pc.WaitForUpdatesEx(version, { maxWaitSeconds }, callOptions);

@@ -16,9 +16,12 @@ export interface SmartConnectOptions extends Omit<SoapStubOptions, "verify"> {
   protocol?: "https" | "http";
   /** The SOAP endpoint's path (default "/sdk", or the URL's). */
   path?: string;
-  /** User to log in as. Default: GOVC_USERNAME, else the URL's user; none: no login (anonymous). */
+  /**
+   * User to log in as. Default: the user written in `host`'s URL, else GOVC_USERNAME when the host is
+   * GOVC_URL's (no `host`, or the same host and port), else GOVC_URL's user; none: no login (anonymous).
+   */
   user?: string;
-  /** Password. Default: GOVC_PASSWORD, else the URL's. */
+  /** Password. Default: as `user`, from `host`'s URL, GOVC_PASSWORD (GOVC_URL's host only) or GOVC_URL. */
   pwd?: string;
   /** Do not verify the server's certificate (insecure: test servers only). Default: GOVC_INSECURE. */
   disableSslCertValidation?: boolean;
@@ -46,6 +49,12 @@ function parseUrl(text: string, what: string): URL {
   }
 }
 
+// The same server: host name (any case) and port, the scheme's default port filled in.
+function sameHost(a: URL, b: URL): boolean {
+  const port = (u: URL) => u.port || (u.protocol === "http:" ? "80" : "443");
+  return a.hostname.toLowerCase() === b.hostname.toLowerCase() && port(a) === port(b);
+}
+
 /** The endpoint and credentials SmartConnect uses for these options and environment. */
 export function resolveConnection(options: SmartConnectOptions = {}): {
   url: URL;
@@ -55,7 +64,8 @@ export function resolveConnection(options: SmartConnectOptions = {}): {
 } {
   const env = options.env ?? process.env;
   const govcUrl = env.GOVC_URL?.trim() ? parseUrl(env.GOVC_URL.trim(), "GOVC_URL") : undefined;
-  const source = options.host !== undefined ? parseUrl(options.host, "host") : govcUrl;
+  const explicit = options.host !== undefined ? parseUrl(options.host, "host") : undefined;
+  const source = explicit ?? govcUrl;
   if (!source || !source.hostname) {
     throw new ConfigError('no vCenter or ESXi host: pass { host: "vc.example" } or set GOVC_URL');
   }
@@ -70,8 +80,15 @@ export function resolveConnection(options: SmartConnectOptions = {}): {
   const path = options.path ?? (source.pathname && source.pathname !== "/" ? source.pathname : "/sdk");
   url.pathname = path;
   const fromUrl = (value: string) => (value ? decodeURIComponent(value) : undefined);
-  const user = options.user ?? env.GOVC_USERNAME ?? fromUrl(source.username);
-  const pwd = options.pwd ?? env.GOVC_PASSWORD ?? fromUrl(source.password);
+  // GOVC_USERNAME / GOVC_PASSWORD (and GOVC_URL's own credentials, which they override, as in govc) belong to
+  // GOVC_URL's host: never sent to another one. Credentials written in an explicit host URL override them.
+  const govcHost = govcUrl !== undefined && (!explicit || sameHost(explicit, govcUrl));
+  const credential = (variable: string | undefined, inUrl: (u: URL) => string) => {
+    const govc = govcHost ? (variable ?? fromUrl(inUrl(govcUrl))) : undefined;
+    return explicit ? (fromUrl(inUrl(explicit)) ?? govc) : govc;
+  };
+  const user = options.user ?? credential(env.GOVC_USERNAME, (u) => u.username);
+  const pwd = options.pwd ?? credential(env.GOVC_PASSWORD, (u) => u.password);
   const insecure = options.disableSslCertValidation ?? TRUE_WORDS.test(env.GOVC_INSECURE?.trim() ?? "");
   return { url, user, pwd, insecure };
 }

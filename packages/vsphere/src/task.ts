@@ -31,6 +31,9 @@ export async function WaitForTasks<const T extends readonly vim.Task<unknown>[]>
   if (!Array.isArray(tasks) || tasks.some((t) => t?._wsdlName !== "Task")) {
     throw new ValidationError("WaitForTask takes tasks (what a *_Task method resolves to)", { field: "tasks" });
   }
+  if (options.signal?.aborted) {
+    throw new AbortError("WaitForTask was cancelled before it started", { cause: options.signal.reason });
+  }
   const results = new Array<unknown>(tasks.length);
   if (tasks.length === 0) return results as { -readonly [K in keyof T]: TaskResult<T[K]> };
   const index = new Map(tasks.map((t, i) => [t._moId, i]));
@@ -60,9 +63,7 @@ export async function WaitForTasks<const T extends readonly vim.Task<unknown>[]>
       const waiting = [...pending].map((id) => describeTask(id, latest.get(id))).join(", ");
       throw new TimeoutError(`WaitForTask: ${waiting} still running after ${options.timeoutMs} ms`, { cause: error });
     }
-    if (options.signal?.aborted && !(error instanceof AbortError)) {
-      throw new AbortError("WaitForTask was cancelled", { cause: options.signal.reason });
-    }
+    if (options.signal?.aborted) throw new AbortError("WaitForTask was cancelled", { cause: error });
     throw error;
   }
   return results as { -readonly [K in keyof T]: TaskResult<T[K]> };

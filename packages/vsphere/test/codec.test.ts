@@ -286,6 +286,57 @@ describe("decodeResponse", () => {
     expect(xml).not.toContain("qubits");
   });
 
+  it("decodes a collected value of a newer type as the property's declared type, in both collector answers", () => {
+    const config =
+      '<val xsi:type="VirtualMachineConfigInfoV9"><changeVersion>1</changeVersion><name>web</name>' +
+      "<guestId>otherGuest</guestId><hardware><numCPU>2</numCPU><memoryMB>2048</memoryMB></hardware>" +
+      "<quantumPolicy>strict</quantumPolicy></val>";
+    const retrieved = decode(
+      "RetrievePropertiesEx",
+      '<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="VirtualMachine">vm-1</obj>' +
+        `<propSet><name>config</name>${config}</propSet>` +
+        `<propSet><name>summary.config</name>${config.replaceAll("VirtualMachineConfigInfoV9", "VirtualMachineConfigSummaryV9")}</propSet>` +
+        "</objects></returnval></RetrievePropertiesExResponse>",
+    ) as vim.RetrieveResult;
+    const updates = decode(
+      "WaitForUpdatesEx",
+      '<WaitForUpdatesExResponse xmlns="urn:vim25"><returnval><version>1</version><filterSet><filter type="PropertyFilter">f</filter>' +
+        `<objectSet><kind>enter</kind><obj type="VirtualMachine">vm-1</obj><changeSet><name>config</name><op>assign</op>${config}</changeSet>` +
+        "</objectSet></filterSet></returnval></WaitForUpdatesExResponse>",
+    ) as vim.UpdateSet;
+    const [fromRetrieve, fromSummary] = retrieved.objects[0]!.propSet!.map((p) => p.val);
+    const fromUpdate = updates.filterSet![0]!.objectSet![0]!.changeSet![0]!.val;
+    for (const value of [fromRetrieve, fromUpdate]) {
+      const info = value as vim.VirtualMachineConfigInfo & { quantumPolicy?: string };
+      expect(info).toBeInstanceOf(vim.VirtualMachineConfigInfo);
+      expect(info._wsdlName).toBe("VirtualMachineConfigInfoV9");
+      expect(info.changeVersion).toBe("1");
+      expect(info.hardware).toBeInstanceOf(vim.VirtualHardware);
+      expect(info.hardware.memoryMB).toBe(2048);
+      expect(info.quantumPolicy).toBe("strict");
+    }
+    // A path into a data type is followed too (summary.config is a VirtualMachineConfigSummary).
+    expect(fromSummary).toBeInstanceOf(vim.VirtualMachineConfigSummary);
+    expect((fromSummary as vim.VirtualMachineConfigSummary).name).toBe("web");
+  });
+
+  it("decodes an ArrayOfX of an unknown X as an array, one item or many", () => {
+    const answer = (items: string) =>
+      decode(
+        "RetrievePropertiesEx",
+        '<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="VirtualMachine">vm-1</obj>' +
+          `<propSet><name>tag</name><val xsi:type="ArrayOfQuantumTag">${items}</val></propSet>` +
+          "</objects></returnval></RetrievePropertiesExResponse>",
+      ) as vim.RetrieveResult;
+    const item = (key: string) => `<QuantumTag xsi:type="QuantumTag"><key>${key}</key></QuantumTag>`;
+    const one = answer(item("a")).objects[0]!.propSet![0]!.val as { key: string }[];
+    expect(Array.isArray(one)).toBe(true);
+    expect(one.map((t) => t.key)).toEqual(["a"]);
+    const two = answer(item("a") + item("b")).objects[0]!.propSet![0]!.val as { key: string }[];
+    expect(two.map((t) => t.key)).toEqual(["a", "b"]);
+    expect(answer("").objects[0]!.propSet![0]!.val).toEqual([]);
+  });
+
   it("returns an array for array results, and undefined for void or an absent optional result", () => {
     expect(decode("QueryUnownedFiles", '<QueryUnownedFilesResponse xmlns="urn:vim25"/>')).toEqual([]);
     expect(

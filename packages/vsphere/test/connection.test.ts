@@ -11,6 +11,7 @@ import {
   SmartConnectNoSSL,
   resolveConnection,
   vim,
+  vmodl,
   type ServiceInstance,
 } from "../src/index.js";
 import { startVcsim, type VcsimServer } from "../src/testing/index.js";
@@ -38,10 +39,10 @@ describe("resolveConnection", () => {
     });
     const both = resolveConnection({
       env: { ...env, GOVC_USERNAME: "govc-user", GOVC_PASSWORD: "govc-pass" },
-      host: "other.example",
+      host: "vc.example:8443",
       user: "me",
     });
-    expect(both).toEqual({ url: new URL("https://other.example/sdk"), user: "me", pwd: "govc-pass", insecure: true });
+    expect(both).toEqual({ url: new URL("https://vc.example:8443/sdk"), user: "me", pwd: "govc-pass", insecure: true });
     expect(resolveConnection({ env: { GOVC_URL: "vc.example", GOVC_INSECURE: "false" } })).toMatchObject({
       url: new URL("https://vc.example/sdk"),
       insecure: false,
@@ -51,6 +52,30 @@ describe("resolveConnection", () => {
     ).toBe("http://vc.example:444/custom");
     expect(resolveConnection({ env: {}, host: "::1", port: 8989 }).url.toString()).toBe("https://[::1]:8989/sdk");
     expect(resolveConnection({ env: {}, host: "vc", disableSslCertValidation: true }).insecure).toBe(true);
+  });
+
+  it("sends govc's credentials to GOVC_URL's host only; an explicit URL's credentials come first", () => {
+    const env = { GOVC_URL: "vc.example", GOVC_USERNAME: "govc-user", GOVC_PASSWORD: "govc-pass" };
+    expect(resolveConnection({ env })).toMatchObject({ user: "govc-user", pwd: "govc-pass" });
+    expect(resolveConnection({ env, host: "VC.example:443" })).toMatchObject({ user: "govc-user", pwd: "govc-pass" });
+    // Another host, or another port of the same host, never gets them.
+    for (const host of ["evil.example", "vc.example:8443", "https://evil.example/sdk"]) {
+      const resolved = resolveConnection({ env, host });
+      expect([resolved.user, resolved.pwd]).toEqual([undefined, undefined]);
+    }
+    expect(
+      resolveConnection({ env: { ...env, GOVC_URL: "https://u:p@vc.example" }, host: "evil.example" }),
+    ).toMatchObject({
+      user: undefined,
+      pwd: undefined,
+    });
+    // Credentials in the host's URL win over the variables, on GOVC_URL's host too.
+    expect(resolveConnection({ env, host: "https://me:mine@vc.example" })).toMatchObject({ user: "me", pwd: "mine" });
+    expect(resolveConnection({ env, host: "https://me:mine@other.example" })).toMatchObject({
+      user: "me",
+      pwd: "mine",
+    });
+    expect(resolveConnection({ env, host: "https://me@vc.example" })).toMatchObject({ user: "me", pwd: "govc-pass" });
   });
 
   it("says what is missing or wrong", () => {
@@ -162,11 +187,18 @@ describe("the session", () => {
     await Disconnect(si);
   });
 
+  // The session ends behind the SDK's back (as after 30 idle minutes): another session terminates it.
+  async function expireSession(of: ServiceInstance): Promise<void> {
+    const key = (await (await of.RetrieveContent()).sessionManager.currentSession)!.key;
+    const admin = await connectTo(server, { keepAliveInterval: 0 });
+    await (await admin.RetrieveContent()).sessionManager.TerminateSession([key]);
+    await Disconnect(admin);
+  }
+
   it("logs in again after NotAuthenticated and retries the call, once", async () => {
     const content = await si.RetrieveContent();
     const before = si._stub!.sessionCookie;
-    // The session ends behind the SDK's back (as after 30 idle minutes).
-    await si._stub!.invoke("Logout", content.sessionManager!, []);
+    await expireSession(si);
     expect(await content.rootFolder.name).toBe("Datacenters");
     expect(si._stub!.sessionCookie).not.toBe(before);
     expect((await content.sessionManager!.currentSession)?.userName).toBe(server.username);
@@ -175,7 +207,7 @@ describe("the session", () => {
   it("throws NotAuthenticated when re-login is off", async () => {
     const other = await connectTo(server, { relogin: false });
     const content = await other.RetrieveContent();
-    await other._stub!.invoke("Logout", content.sessionManager!, []);
+    await expireSession(other);
     const error = await content.rootFolder.name.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(vim.fault.NotAuthenticated);
     expect((error as Error).message).toMatch(
@@ -185,8 +217,7 @@ describe("the session", () => {
   });
 
   it("keeps an idle session alive, and renews one that ended", async () => {
-    const content = await si.RetrieveContent();
-    await si._stub!.invoke("Logout", content.sessionManager!, []);
+    await expireSession(si);
     const ended = si._stub!.sessionCookie;
     si._stub!.debug = true;
     debug.length = 0;
@@ -197,5 +228,30 @@ describe("the session", () => {
     expect(debug.some((m) => m.startsWith("-> POST") && m.includes("<Login "))).toBe(true);
     expect(si._stub!.sessionCookie).not.toBe(ended);
     expect(debug.join("\n")).not.toContain(server.password);
+  });
+
+  it("names the renewed session when an object of the old one is gone", async () => {
+    const content = await si.RetrieveContent();
+    const view = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
+    await expireSession(si);
+    const error = await view.view.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(vmodl.fault.ManagedObjectNotFound);
+    expect((error as Error).message).toMatch(/the session expired and was renewed .*views, property collectors/);
+  });
+});
+
+describe("an explicit Logout", () => {
+  it("ends the session: later calls throw NotAuthenticated instead of logging in again", async () => {
+    const si = await connectTo(server, { keepAliveInterval: 0 });
+    const content = await si.RetrieveContent();
+    await content.sessionManager.Logout();
+    expect(si._stub!.sessionCookie).toBeUndefined();
+    const error = await content.rootFolder.name.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(vim.fault.NotAuthenticated);
+    expect((error as Error).message).toContain("the session was ended by Logout");
+    // Logging in again on purpose starts a new session.
+    await content.sessionManager.Login(server.username, server.password);
+    expect(await content.rootFolder.name).toBe("Datacenters");
+    await Disconnect(si);
   });
 });

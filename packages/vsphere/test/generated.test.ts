@@ -98,7 +98,13 @@ describe("the wire metadata", () => {
     });
     expect([...enumType("VirtualMachinePowerState")!]).toEqual(["poweredOff", "poweredOn", "suspended"]);
     expect(managedType("VirtualMachine")?.base?.name).toBe("ManagedEntity");
-    expect(managedType("ManagedEntity")?.properties).toContainEqual({ name: "name", array: false });
+    expect(managedType("ManagedEntity")?.properties).toContainEqual(
+      expect.objectContaining({ name: "name", array: false, type: { kind: "primitive", name: "string" } }),
+    );
+    expect(managedType("VirtualMachine")?.properties.find((p) => p.name === "config")?.type).toEqual({
+      kind: "data",
+      name: "VirtualMachineConfigInfo",
+    });
     const clone = operation("CloneVM_Task")!;
     expect(clone.params.map((p) => [p.name, p.type.kind === "moref" ? `@${p.type.target}` : p.type.name])).toEqual([
       ["folder", "@Folder"],
@@ -106,7 +112,6 @@ describe("the wire metadata", () => {
       ["spec", "VirtualMachineCloneSpec"],
     ]);
     expect(clone.result?.type).toMatchObject({ kind: "moref", target: "Task" });
-    expect(clone.faults).toContain("InvalidState");
     expect(dataType("NoSuchType")).toBeUndefined();
   });
 });

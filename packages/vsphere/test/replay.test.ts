@@ -4,12 +4,13 @@
 // and answers that are not SOAP (HTML, truncated, empty).
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { HttpError, ParseError, TimeoutError } from "@nimbus-sdk/common";
+import { AbortError, HttpError, ParseError, TimeoutError, ValidationError } from "@nimbus-sdk/common";
 import {
   Disconnect,
   ManagedObject,
   SmartConnect,
   WaitForTask,
+  WaitForTasks,
   vim,
   vmodl,
   type ServiceInstance,
@@ -171,7 +172,9 @@ describe("an expired session", () => {
           headers: { "set-cookie": `vmware_soap_session="session-${sessions}"; Path=/` },
         };
       }
-      if (call.op !== "CurrentTime") return result(call.op);
+      if (call.op === "Logout") return result(call.op);
+      // Anything else is a fault naming the unexpected operation.
+      if (call.op !== "CurrentTime") return undefined;
       if (call.cookie === expired || call.cookie !== `vmware_soap_session="session-${sessions}"`) {
         // The failures are answered together, as when several calls meet the end of the session.
         await new Promise<void>((resolve) => {
@@ -209,33 +212,33 @@ describe("an expired session", () => {
   });
 });
 
+// A vCenter running task-1, whose WaitForUpdatesEx answers are `updates` in turn.
+const taskInfo = (state: string, progress?: number, extra = "") =>
+  '<val xsi:type="TaskInfo"><key>task-1</key><task type="Task">task-1</task><descriptionId>VirtualMachine.powerOff</descriptionId>' +
+  `<entity type="VirtualMachine">vm-1</entity><state>${state}</state><cancelled>false</cancelled><cancelable>true</cancelable>` +
+  `${progress === undefined ? "" : `<progress>${progress}</progress>`}${extra}<eventChainId>1</eventChainId></val>`;
+const update = (version: string, kind: string, info: string) =>
+  `<returnval><version>${version}</version><filterSet><filter type="PropertyFilter">session[1]f</filter><objectSet><kind>${kind}</kind>` +
+  `<obj type="Task">task-1</obj><changeSet><name>info</name><op>assign</op>${info}</changeSet></objectSet></filterSet></returnval>`;
+
+function tasks(updates: (string | undefined)[]): Handler {
+  return vcenter(async (call) => {
+    if (call.op === "PowerOffVM_Task") return result(call.op, '<returnval type="Task">task-1</returnval>');
+    if (call.op === "CreatePropertyCollector")
+      return result(call.op, '<returnval type="PropertyCollector">session[1]pc</returnval>');
+    if (call.op === "CreateFilter") return result(call.op, '<returnval type="PropertyFilter">session[1]f</returnval>');
+    if (call.op === "DestroyPropertyCollector") return result(call.op);
+    if (call.op === "WaitForUpdatesEx") {
+      const next = updates.shift();
+      // Nothing changed within maxWaitSeconds: an empty answer, after a while.
+      if (next === undefined) await sleep(50);
+      return result(call.op, next ?? "");
+    }
+    return undefined;
+  });
+}
+
 describe("WaitForTask", () => {
-  const taskInfo = (state: string, progress?: number, extra = "") =>
-    '<val xsi:type="TaskInfo"><key>task-1</key><task type="Task">task-1</task><descriptionId>VirtualMachine.powerOff</descriptionId>' +
-    `<entity type="VirtualMachine">vm-1</entity><state>${state}</state><cancelled>false</cancelled><cancelable>true</cancelable>` +
-    `${progress === undefined ? "" : `<progress>${progress}</progress>`}${extra}<eventChainId>1</eventChainId></val>`;
-  const update = (version: string, kind: string, info: string) =>
-    `<returnval><version>${version}</version><filterSet><filter type="PropertyFilter">session[1]f</filter><objectSet><kind>${kind}</kind>` +
-    `<obj type="Task">task-1</obj><changeSet><name>info</name><op>assign</op>${info}</changeSet></objectSet></filterSet></returnval>`;
-
-  function tasks(updates: (string | undefined)[]): Handler {
-    return vcenter(async (call) => {
-      if (call.op === "PowerOffVM_Task") return result(call.op, '<returnval type="Task">task-1</returnval>');
-      if (call.op === "CreatePropertyCollector")
-        return result(call.op, '<returnval type="PropertyCollector">session[1]pc</returnval>');
-      if (call.op === "CreateFilter")
-        return result(call.op, '<returnval type="PropertyFilter">session[1]f</returnval>');
-      if (call.op === "DestroyPropertyCollector") return result(call.op);
-      if (call.op === "WaitForUpdatesEx") {
-        const next = updates.shift();
-        // Nothing changed within maxWaitSeconds: an empty answer, after a while.
-        if (next === undefined) await sleep(50);
-        return result(call.op, next ?? "");
-      }
-      return undefined;
-    });
-  }
-
   it("reports progress while the task runs, and resolves to its result", async () => {
     const server = await connect(
       tasks([
@@ -288,6 +291,100 @@ describe("WaitForTask", () => {
       "WaitForTask: task-1 (VirtualMachine.powerOff, 10%) still running after 300 ms",
     );
     expect(fake!.ops().at(-1)).toBe("DestroyPropertyCollector");
+  });
+});
+
+describe("cancelling through a signal", () => {
+  const running = () => update("1", "enter", taskInfo("running", 10));
+
+  it("stops WaitForTask and WaitForTasks while they wait, with an AbortError naming WaitForTask", async () => {
+    const server = await connect(tasks([running()]));
+    const vm = new vim.VirtualMachine("vm-1", server._stub);
+    const task = await vm.PowerOffVM_Task();
+    for (const wait of [
+      (signal: AbortSignal) => WaitForTask(task, { signal }),
+      (signal: AbortSignal) => WaitForTasks([task, task], { signal }),
+    ]) {
+      const controller = new AbortController();
+      const waiting = wait(controller.signal).catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 100);
+      const error = await waiting;
+      expect(error).toBeInstanceOf(AbortError);
+      expect((error as Error).message).toBe("WaitForTask was cancelled");
+      expect(fake!.ops().at(-1)).toBe("DestroyPropertyCollector");
+    }
+  });
+
+  it("refuses to start WaitForTask with a signal aborted already, sending nothing", async () => {
+    const server = await connect(tasks([]));
+    const task = new vim.Task("task-1", server._stub);
+    const sent = fake!.calls.length;
+    const error = await WaitForTask(task, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).message).toBe("WaitForTask was cancelled before it started");
+    expect(fake!.calls.length).toBe(sent);
+  });
+
+  it("cancels one method call through its own { signal }, after its parameters", async () => {
+    const server = await connect(
+      vcenter(async (call) => {
+        if (call.op !== "CurrentTime") return undefined;
+        await sleep(5_000, undefined, { ref: false });
+        return result(call.op, "<returnval>2024-01-01T00:00:00Z</returnval>");
+      }),
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    await expect(server.CurrentTime({ signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it("cancels si.collect through its signal", async () => {
+    const server = await connect(
+      vcenter(async (call) => {
+        if (call.op !== "RetrievePropertiesEx") return undefined;
+        await sleep(5_000, undefined, { ref: false });
+        return result(call.op, retrieveResult(1, 1));
+      }),
+    );
+    const vms = [new vim.VirtualMachine("vm-1", server._stub)];
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const rows = server.collect(vms, vim.VirtualMachine, ["name"], { signal: controller.signal });
+    await expect(rows).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("gives si.watch's WaitForUpdatesEx calls the caller's timeout", async () => {
+    const server = await connect(
+      vcenter(async (call) => {
+        if (call.op === "CreatePropertyCollector")
+          return result(call.op, '<returnval type="PropertyCollector">session[1]pc</returnval>');
+        if (call.op === "CreateFilter") return result(call.op, '<returnval type="PropertyFilter">f</returnval>');
+        if (call.op === "DestroyPropertyCollector") return result(call.op);
+        if (call.op !== "WaitForUpdatesEx") return undefined;
+        await sleep(3_000, undefined, { ref: false });
+        return result(call.op);
+      }),
+    );
+    const vms = [new vim.VirtualMachine("vm-1", server._stub)];
+    const changes = server.watch(vms, vim.VirtualMachine, ["name"], { timeout: 300, maxWaitSeconds: 1 });
+    await expect(changes.next()).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("says that call options go last when they stand where a parameter is expected", async () => {
+    const server = await connect(vcenter());
+    const vm = new vim.VirtualMachine("vm-1", server._stub);
+    const sent = fake!.calls.length;
+    const error = await vm
+      .PowerOnVM_Task({ signal: new AbortController().signal } as unknown as vim.HostSystem)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(
+      "PowerOnVM_Task: host was given call options; they go last, after all 1 parameter: " +
+        "PowerOnVM_Task(host, { signal, timeout })",
+    );
+    expect(fake!.calls.length).toBe(sent);
   });
 });
 

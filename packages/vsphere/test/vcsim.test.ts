@@ -163,6 +163,17 @@ describe("si.collect", () => {
     expect(() => si.collect(view, vim.VirtualMachine, ["nmae"])).toThrow(
       'VirtualMachine has no property nmae (in the path "nmae")',
     );
+    // Every segment is checked, as far as the declared types go.
+    expect(() => si.collect(view, vim.VirtualMachine, ["runtime.powerStat"])).toThrow(
+      new ValidationError('VirtualMachineRuntimeInfo has no field powerStat (in the path "runtime.powerStat")'),
+    );
+    expect(() => si.collect(view, vim.VirtualMachine, ["summary.config.memorySizeMb"])).toThrow(
+      'VirtualMachineConfigSummary has no field memorySizeMb (in the path "summary.config.memorySizeMb")',
+    );
+  });
+
+  it("reads no rows from no objects, without a request", async () => {
+    expect(await sent(async () => expect(await si.collect([], vim.VirtualMachine, ["name"])).toEqual([]))).toEqual([]);
   });
 });
 
@@ -178,6 +189,8 @@ describe("methods and tasks", () => {
     await expect(
       WaitForTask(task, { onProgress: (p) => void progress.push(p), timeoutMs: 30_000 }),
     ).resolves.toBeUndefined();
+    // vcsim's tasks report no percentage (the replay tests show reported ones).
+    expect(progress.every((p) => p === undefined)).toBe(true);
     expect((await vm!.runtime).powerState).toBe("poweredOff");
     expect((await task.info).state).toBe("success");
 

@@ -122,9 +122,27 @@ export function callMethod(mo: ManagedObject, method: string, args: readonly unk
           `and the call options; it was given ${args.length} arguments`,
       );
     }
+    args.slice(0, count).forEach((arg, i) => {
+      if (info.params[i]!.type.kind !== "data" && looksLikeCallOptions(arg)) {
+        throw new ValidationError(
+          `${method}: ${info.params[i]!.name} was given call options; they go last, after all ${count} ` +
+            `parameter${count === 1 ? "" : "s"}: ${method}(${[...info.params.map((p) => p.name), "{ signal, timeout }"].join(", ")})`,
+          { field: info.params[i]!.name },
+        );
+      }
+    });
     const options = args[count] as CallOptions | undefined;
     return stubOf(mo, method).invoke(method, mo, args.slice(0, count), options);
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+const CALL_OPTION_KEYS = new Set(["signal", "timeout"]);
+
+// `vm.PowerOnVM_Task({ signal })`: call options where a parameter (here a HostSystem) is expected.
+function looksLikeCallOptions(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => CALL_OPTION_KEYS.has(k));
 }

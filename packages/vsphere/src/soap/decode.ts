@@ -5,9 +5,11 @@
 // of its fault class; anything that is not a SOAP envelope is a ParseError naming what came instead.
 import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common";
 import { DataObject, dataClass, markRawField, markUnknownType } from "../model/data.js";
-import { managedReference } from "../model/managed.js";
+import { ManagedObject, managedReference } from "../model/managed.js";
 import {
   dataType,
+  managedType,
+  resolvePropertyPath,
   valueTypeOfWireName,
   type FieldInfo,
   type OperationInfo,
@@ -19,7 +21,7 @@ import type { SoapStub } from "./stub.js";
 /** What a response says: the operation's result, or a fault (an instance of its fault class). */
 export type DecodedResponse =
   | { readonly kind: "result"; readonly value: unknown }
-  | { readonly kind: "fault"; readonly fault: Error; readonly faultString: string; readonly faultCode: string };
+  | { readonly kind: "fault"; readonly fault: Error; readonly faultString: string };
 
 /** Where the answer came from, for the messages of ParseErrors. */
 export interface DecodeContext {
@@ -69,13 +71,18 @@ const localName = (name: string): string => {
   return colon === -1 ? name : name.slice(colon + 1);
 };
 
+// The XML Schema instance type. Prefixes are not resolved: any prefixed `type` attribute is taken, as vim25
+// has no other (vcsim declares its own prefix, `XMLSchema-instance:type`); a moref's `type` has none.
 function xsiTypeOf(attributes: Record<string, string> | null): string | undefined {
   if (attributes === null) return undefined;
   const type = attributes["xsi:type"];
   if (type !== undefined) return type;
-  for (const key in attributes) if (key.endsWith(":type")) return attributes[key];
+  for (const key in attributes) if (key.endsWith(":type") && !key.startsWith("xmlns:")) return attributes[key];
   return undefined;
 }
+
+// The data types whose `val` is a property collector value of the `name` path of the enclosing `obj`.
+const COLLECTED_VALUE_HOLDERS = new Set(["DynamicProperty", "PropertyChange"]);
 
 /** Adds a property of a newer server's to an object: repeated elements become an array. */
 function addRawProperty(target: Record<string, unknown>, name: string, value: unknown): void {
@@ -92,7 +99,6 @@ class ResponseReader implements XmlHandler {
   readonly results: unknown[] = [];
   fault: Error | undefined;
   faultString = "";
-  faultCode = "";
   sawFault = false;
   sawResponse = false;
 
@@ -152,7 +158,7 @@ class ResponseReader implements XmlHandler {
       case FAULT:
         if (name === "detail") stack.push(this.#frame(DETAIL, name, undefined));
         else {
-          const frame = this.#frame(name === "faultstring" || name === "faultcode" ? TEXT : SKIP, name, undefined);
+          const frame = this.#frame(name === "faultstring" ? TEXT : SKIP, name, undefined);
           frame.type = valueTypeOfWireName("string");
           stack.push(frame);
         }
@@ -205,13 +211,8 @@ class ResponseReader implements XmlHandler {
         frame.moType = attributes?.type ?? (type.target || "ManagedObject");
         return frame;
       }
-      case "data": {
-        const frame = this.#frame(OBJECT, name, field);
-        frame.info = dataType(type.name)!;
-        frame.value = new (dataClass(type.name)!)();
-        if (unknownType !== undefined) markUnknownType(frame.value as object, unknownType);
-        return frame;
-      }
+      case "data":
+        return this.#objectFrame(type.name, name, field, unknownType);
       case "array": {
         const frame = this.#frame(ARRAY, name, field);
         frame.type = type.item;
@@ -223,6 +224,8 @@ class ResponseReader implements XmlHandler {
         if (unknownType === undefined && attributes?.type !== undefined && xsiType === undefined) {
           return this.#valueFrame(valueTypeOfWireName("ManagedObjectReference")!, attributes, name, field);
         }
+        const declared = unknownType === undefined ? undefined : this.#collectedPropertyType();
+        if (declared?.kind === "data") return this.#objectFrame(declared.name, name, field, unknownType);
         const frame = this.#frame(RAW, name, field);
         if (unknownType !== undefined) {
           frame.value = new DataObject();
@@ -231,6 +234,32 @@ class ResponseReader implements XmlHandler {
         return frame;
       }
     }
+  }
+
+  #objectFrame(typeName: string, name: string, field: FieldInfo | undefined, unknownType: string | undefined): Frame {
+    const frame = this.#frame(OBJECT, name, field);
+    frame.info = dataType(typeName)!;
+    frame.value = new (dataClass(typeName)!)();
+    if (unknownType !== undefined) markUnknownType(frame.value as object, unknownType);
+    return frame;
+  }
+
+  // The declared type of the property a property collector value (DynamicProperty's or PropertyChange's
+  // `val`, an anyType) belongs to, from its object's managed type and its path: a value of a newer type
+  // decodes as that type rather than as a bare DataObject.
+  #collectedPropertyType(): ValueType | undefined {
+    const stack = this.#stack;
+    const holder = stack[stack.length - 1]!;
+    const owner = stack[stack.length - 2];
+    if (holder.kind !== OBJECT || owner?.kind !== OBJECT || !COLLECTED_VALUE_HOLDERS.has(holder.info!.name)) {
+      return undefined;
+    }
+    const path = (holder.value as { name?: unknown }).name;
+    const obj = (owner.value as { obj?: unknown }).obj;
+    if (typeof path !== "string" || !(obj instanceof ManagedObject)) return undefined;
+    const type = managedType(obj._wsdlName);
+    const property = type && resolvePropertyPath(type, path).field;
+    return property && !property.array ? property.type : undefined;
   }
 
   // An element no field declares (a newer server's property): typed when its xsi:type is known.
@@ -292,8 +321,7 @@ class ResponseReader implements XmlHandler {
         this.results.push(value);
         return;
       case FAULT:
-        if (frame.name === "faultstring") this.faultString = value as string;
-        else if (frame.name === "faultcode") this.faultCode = value as string;
+        this.faultString = value as string;
         return;
       case DETAIL:
         this.fault ??= value as Error;
@@ -398,7 +426,7 @@ export function decodeResponse(
   }
   if (reader.sawFault) {
     const fault = reader.fault ?? (new (dataClass("RuntimeFault")!)() as Error);
-    return { kind: "fault", fault, faultString: reader.faultString, faultCode: reader.faultCode };
+    return { kind: "fault", fault, faultString: reader.faultString };
   }
   if (!reader.sawResponse) throw answerError(op, context, `the SOAP body holds no <${op.name}Response>`);
   const value = op.result?.array ? reader.results : reader.results[0];

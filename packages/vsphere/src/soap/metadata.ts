@@ -55,8 +55,8 @@ export interface TypeInfo {
 export interface ManagedTypeInfo {
   readonly name: string;
   readonly base: ManagedTypeInfo | undefined;
-  /** Own properties (the base type's are on the base); `array`: unset reads as []. */
-  readonly properties: readonly { readonly name: string; readonly array: boolean }[];
+  /** Own properties (the base type's are on the base), typed as fields; `array`: unset reads as []. */
+  readonly properties: readonly FieldInfo[];
   /** Own methods: operation names. */
   readonly methods: readonly string[];
 }
@@ -67,8 +67,6 @@ export interface OperationInfo {
   readonly params: readonly FieldInfo[];
   /** Undefined for a void operation. */
   readonly result: FieldInfo | undefined;
-  /** The faults the WSDL declares (WSDL type names). */
-  readonly faults: readonly string[];
 }
 
 const PRIMITIVES: Readonly<Record<string, PrimitiveKind>> = {
@@ -165,11 +163,7 @@ export const managedType = lazyTable(MANAGED_TYPES, (name, spec): ManagedTypeInf
   return {
     name,
     base: baseName ? managedType(baseName) : undefined,
-    properties: properties
-      ? properties
-          .split(",")
-          .map((p) => (p.endsWith("[]") ? { name: p.slice(0, -2), array: true } : { name: p, array: false }))
-      : [],
+    properties: properties ? properties.split(",").map(parseField) : [],
     methods: methods ? methods.split(",") : [],
   };
 });
@@ -181,10 +175,7 @@ export function isManagedSubtype(name: string, ancestor: string): boolean {
 }
 
 /** The property of that name of the managed type or one of its bases. */
-export function findProperty(
-  type: ManagedTypeInfo,
-  property: string,
-): ManagedTypeInfo["properties"][number] | undefined {
+export function findProperty(type: ManagedTypeInfo, property: string): FieldInfo | undefined {
   for (let t: ManagedTypeInfo | undefined = type; t; t = t.base) {
     const found = t.properties.find((p) => p.name === property);
     if (found) return found;
@@ -194,14 +185,36 @@ export function findProperty(
 
 /** The operation of that name, or undefined when this SDK does not know it. */
 export const operation = lazyTable(OPERATIONS, (name, spec): OperationInfo => {
-  const [params, result, faults] = spec.split(";") as [string, string, string];
+  const [params, result] = spec.split(";") as [string, string];
   return {
     name,
     params: params ? params.split(",").map(parseField) : [],
     result: result ? parseField(`returnval:${result}`) : undefined,
-    faults: faults ? faults.split(",") : [],
   };
 });
+
+/**
+ * What a property path ("runtime.powerState") of a managed type leads to: the field at its end, or the first
+ * segment that is not a property or field (`missing`) and the type that lacks it (`owner`). The walk stops,
+ * without a verdict, at an anyType value or a managed object reference, whose fields the declared type does
+ * not tell.
+ */
+export function resolvePropertyPath(
+  type: ManagedTypeInfo,
+  path: string,
+): { readonly field: FieldInfo | undefined; readonly missing?: string; readonly owner?: string } {
+  const segments = path.split(".");
+  let field = findProperty(type, segments[0]!);
+  if (!field) return { field, missing: segments[0], owner: type.name };
+  for (const segment of segments.slice(1)) {
+    if (field.type.kind !== "data") return { field: undefined };
+    const owner: string = field.type.name;
+    const next: FieldInfo | undefined = dataType(owner)!.fieldsByName.get(segment);
+    if (!next) return { field: undefined, missing: segment, owner };
+    field = next;
+  }
+  return { field };
+}
 
 /**
  * The value type an `xsi:type` names ("xsd:string", "VirtualMachineConfigInfo", "ArrayOfString" ...), its
@@ -219,8 +232,9 @@ export function valueTypeOfWireName(qualifiedName: string): ValueType | undefine
     else if (Object.hasOwn(DATA_TYPES, name)) type = { kind: "data", name };
     else if (name.startsWith("ArrayOf")) {
       const itemCode = Object.hasOwn(PRIMITIVE_ARRAY_TYPES, name) ? PRIMITIVE_ARRAY_TYPES[name]! : undefined;
+      // An array of a type this SDK does not know is still an array: its items are read as anyType.
       const item = itemCode ? valueTypeOfCode(itemCode) : valueTypeOfWireName(name.slice("ArrayOf".length));
-      if (item) type = { kind: "array", name, item };
+      type = { kind: "array", name, item: item ?? ANY };
     }
   }
   if (type) valueTypes.set(name, type);

@@ -26,7 +26,7 @@ import { managedReference } from "../model/managed.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { decodeResponse, type DecodedResponse } from "./decode.js";
 import { encodeRequest } from "./encode.js";
-import { findProperty, managedType, operation } from "./metadata.js";
+import { managedType, operation, resolvePropertyPath } from "./metadata.js";
 
 export interface SoapStubOptions {
   /** Verify the server's certificate (default true). */
@@ -87,10 +87,12 @@ const SESSION_OPERATIONS = new Set([
 // Property collector reads whose per-property faults are checked for an expired session.
 const PROPERTY_READS = new Set(["RetrieveProperties", "RetrievePropertiesEx", "ContinueRetrievePropertiesEx"]);
 
-function isNotAuthenticated(error: unknown): boolean {
-  const notAuthenticated = dataClass("NotAuthenticated");
-  return notAuthenticated !== undefined && error instanceof notAuthenticated;
+function isFault(error: unknown, type: string): boolean {
+  const cls = dataClass(type);
+  return cls !== undefined && error instanceof cls;
 }
+
+const isNotAuthenticated = (error: unknown): boolean => isFault(error, "NotAuthenticated");
 
 const COOKIE = /vmware_soap_session=("[^"]*"|[^;,\s]*)/;
 const DEFAULT_KEEP_ALIVE = 600_000;
@@ -134,6 +136,10 @@ export class SoapStub {
   #lastActivity = 0;
   readonly #logger: Logger | undefined;
   #closed = false;
+  /** An explicit Logout ended the session. */
+  #loggedOut = false;
+  /** The session was renewed after NotAuthenticated (objects scoped to the old session are gone). */
+  #renewed = false;
 
   constructor(url: string | URL, options: SoapStubOptions = {}) {
     const endpoint = new URL(url);
@@ -207,6 +213,18 @@ export class SoapStub {
     args: readonly unknown[],
     options: CallOptions = {},
   ): Promise<unknown> {
+    let result: unknown;
+    try {
+      result = await this.#sendRenewing(op, target, args, options);
+    } catch (error) {
+      throw this.#explained(error);
+    }
+    if (op === "Logout") this.#endSession();
+    else if (op === "Login") this.#loggedOut = false;
+    return result;
+  }
+
+  async #sendRenewing(op: string, target: ManagedObjectBase, args: readonly unknown[], options: CallOptions) {
     try {
       return await this.#send(op, target, args, options);
     } catch (error) {
@@ -214,6 +232,28 @@ export class SoapStub {
       await this.#reauthenticate();
       return this.#send(op, target, args, options);
     }
+  }
+
+  // An explicit Logout ends the session for good: no keep-alive, no silent login on the next call.
+  #endSession(): void {
+    this.#credentials = undefined;
+    this.#cookie = undefined;
+    this.#loggedOut = true;
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
+  }
+
+  // Says why a call failed where the session's history explains it.
+  #explained(error: unknown): unknown {
+    if (!(error instanceof Error)) return error;
+    if (this.#loggedOut && isNotAuthenticated(error)) {
+      error.message += "; the session was ended by Logout: log in again (sessionManager.Login) or SmartConnect";
+    } else if (this.#renewed && isFault(error, "ManagedObjectNotFound")) {
+      error.message +=
+        "; the session expired and was renewed by logging in again: views, property collectors and filters " +
+        "made in the old session are gone";
+    }
+    return error;
   }
 
   #mayRelogin(op: string, error: unknown): boolean {
@@ -363,6 +403,7 @@ export class SoapStub {
       this.#cookie = undefined;
       const content = await this.serviceContent();
       await this.#send("Login", sessionManagerOf(content), [userName, password, locale], {});
+      this.#renewed = true;
     })().finally(() => {
       this.#reauthentication = undefined;
     });
@@ -408,7 +449,7 @@ export class SoapStub {
     const value = found?.propSet?.[0]?.val;
     if (value !== undefined) return value;
     const type = managedType(mo._wsdlName);
-    return type && findProperty(type, path)?.array ? [] : undefined;
+    return type && resolvePropertyPath(type, path).field?.array ? [] : undefined;
   }
 
   /**
