@@ -3,8 +3,8 @@ import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { describe, expect, it } from "@jest/globals";
-import { ConfigError, ConnectionError, TimeoutError } from "../src/index.js";
-import { ManagedProcess, ensureDebianPackages, freePort } from "../src/testing/index.js";
+import { AbortError, ConfigError, ConnectionError, TimeoutError } from "../src/index.js";
+import { ManagedProcess, ensureDebianPackages, freePort, listenOnLoopback } from "../src/testing/index.js";
 
 function alive(pid: number): boolean {
   try {
@@ -26,6 +26,21 @@ describe("testing helpers", () => {
     const server = createServer();
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("listenOnLoopback listens on 127.0.0.1 only, and an aborted start rejects naming what was started", async () => {
+    const server = createServer();
+    const port = await listenOnLoopback(server, { what: "a test server" });
+    expect(server.address()).toEqual({ address: "127.0.0.1", family: "IPv4", port });
+    await new Promise((resolve) => server.close(resolve));
+    const aborted = AbortSignal.abort(new Error("no"));
+    const error = await listenOnLoopback(createServer(), { what: "a test server", signal: aborted }).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.message).toBe("starting a test server was cancelled");
+    const taken = createServer();
+    await listenOnLoopback(taken, { port, what: "the first server" });
+    await expect(listenOnLoopback(createServer(), { port, what: "the second" })).rejects.toThrow(/EADDRINUSE/);
+    await new Promise((resolve) => taken.close(resolve));
   });
 
   it("ManagedProcess starts a server, waits until it answers, and stop() leaves nothing behind", async () => {

@@ -4,9 +4,13 @@
 // demands. No oned can run in a test, so this is what the SDK's tests (and yours) run against.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { AbortError, ParseError } from "@nimbus-sdk/common";
-import { ensureDebianPackages, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
+import {
+  ensureDebianPackages,
+  listenOnLoopback,
+  type StartServerOptions,
+  type TestServer,
+} from "@nimbus-sdk/common/testing";
 import { decodeMethodCall } from "../xmlrpc/decode.js";
 import { encodeFault, encodeMethodResponse } from "../xmlrpc/encode.js";
 import { FAULT, RpcFault } from "./failure.js";
@@ -204,22 +208,8 @@ export async function startServer(options: OneSimulatorOptions = {}): Promise<On
       if (!res.headersSent) send(res, 500, `OpenNebula simulator error: ${error.message}`, "text/plain");
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      server.close();
-      reject(new AbortError("starting the OpenNebula simulator was cancelled", { cause: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    server.once("error", (error) => {
-      signal?.removeEventListener("abort", onAbort);
-      reject(error);
-    });
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    });
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/RPC2`;
+  const port = await listenOnLoopback(server, { port: options.port, signal, what: "the OpenNebula simulator" });
+  const url = `http://127.0.0.1:${port}/RPC2`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -5,9 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { AbortError } from "@nimbus-sdk/common";
-import type { StartServerOptions, TestServer } from "@nimbus-sdk/common/testing";
+import { listenOnLoopback, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
 import { Engine, type ProductVersion } from "./engine.js";
 import { seedEngine } from "./seed.js";
 import {
@@ -108,28 +107,15 @@ export async function startEngine(options: EngineSimulatorOptions = {}): Promise
   const handler = createHandler(ctx);
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
 
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        server.close();
-        reject(cancelled());
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      server.once("error", (error) => {
-        signal?.removeEventListener("abort", onAbort);
-        reject(error);
-      });
-      server.listen(options.port ?? 0, "127.0.0.1", () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      });
-    });
+    port = await listenOnLoopback(server, { port: options.port, signal, what: "the oVirt engine simulator" });
   } catch (error) {
     engine.stop();
     await tls?.remove();
     throw error;
   }
-  origin = `${protocol}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `${protocol}://127.0.0.1:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

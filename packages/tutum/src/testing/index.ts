@@ -3,9 +3,8 @@
 // Tutum did and answers in the shapes of Tutum's real payloads.
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { AbortError } from "@nimbus-sdk/common";
-import type { StartServerOptions, TestServer } from "@nimbus-sdk/common/testing";
+import { listenOnLoopback, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
 import { Lifecycle, type SimulatorEvent, type SimulatorLogLine } from "./lifecycle.js";
 import { seedActions, seedCatalogue } from "./seed.js";
 import { createHandler } from "./server.js";
@@ -101,22 +100,7 @@ export async function startServer(options: TutumServerOptions = {}): Promise<Tut
 
   const server: Server = createServer(createHandler({ store, lifecycle, user, apikey, password, shapes }));
   const streams = attachStreams(server, { lifecycle, store, user, apikey });
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      server.close();
-      reject(new AbortError("starting the Tutum simulator was cancelled", { cause: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    server.once("error", (error) => {
-      signal?.removeEventListener("abort", onAbort);
-      reject(error);
-    });
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, { port: options.port, signal, what: "the Tutum simulator" });
   origin = `http://127.0.0.1:${port}`;
 
   let stopping: Promise<void> | undefined;
