@@ -65,24 +65,26 @@ describe("testing helpers", () => {
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
 
-  it("stops its servers when this process is interrupted (Ctrl-C)", async () => {
+  it("stops its servers and removes their directories when this process is interrupted (Ctrl-C)", async () => {
     // The built package in a node process of its own, as a user's test run or the demo would use it.
     const script = `
       import { ManagedProcess } from "@nimbus-sdk/common/testing";
       const server = new ManagedProcess({ name: "sleeper", command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"] });
-      console.log(server.pid);
+      console.log(JSON.stringify({ pid: server.pid, dir: server.dir }));
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const [line] = (await once(child.stdout!, "data")) as [Buffer];
-    const pid = Number(line.toString().trim());
+    const { pid, dir } = JSON.parse(line.toString()) as { pid: number; dir: string };
     expect(alive(pid)).toBe(true);
+    expect(existsSync(dir)).toBe(true);
     child.kill("SIGINT");
     const [, signal] = (await once(child, "exit")) as [number | null, string | null];
     expect(signal).toBe("SIGINT");
     for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
     expect(alive(pid)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("reports a server that dies while starting with its output", async () => {

@@ -23,7 +23,7 @@ let exitHookInstalled = false;
  */
 export class ManagedProcess {
   readonly name: string;
-  /** A private temporary directory, removed by `stop()`. */
+  /** A private temporary directory, removed by `stop()` (or when this process exits or is interrupted). */
   readonly dir: string;
   readonly #child: ChildProcess;
   readonly #log: string;
@@ -50,8 +50,12 @@ export class ManagedProcess {
     running.add(this);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
+      // Kills every server left running and removes its directory, so nothing outlives this process.
       const killAll = () => {
-        for (const p of running) p.#kill("SIGKILL");
+        for (const p of running) {
+          p.#kill("SIGKILL");
+          rmSync(p.dir, { recursive: true, force: true });
+        }
       };
       process.once("exit", killAll);
       // Node does not emit "exit" on a signal, and a detached child does not get the terminal's
