@@ -4,6 +4,7 @@
 import { inspect } from "node:util";
 import { NimbusError, ValidationError, type NimbusErrorOptions } from "@nimbus-sdk/common";
 import { dataType, onceByName, schemaNamespace, type TypeInfo } from "../soap/metadata.js";
+import { brand, isInstanceOf } from "./brand.js";
 
 /** Names of the properties a decoded object kept from a newer server: shown, but never sent back. */
 const RAW_FIELDS = Symbol("vsphere.rawFields");
@@ -18,7 +19,12 @@ export class DataObject {
   constructor(init?: object) {
     if (init !== undefined) assignInit(this, init);
   }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isInstanceOf(this, "data", (this as { _wsdlName?: string })._wsdlName, value);
+  }
 }
+brand(DataObject, "data");
 
 /** The base of every fault class (vmodl.MethodFault's parent): an error with the fault's fields. */
 export class MethodFaultBase extends NimbusError {

@@ -7,6 +7,7 @@ import { managedType, onceByName, operation } from "../soap/metadata.js";
 import type { SoapStub } from "../soap/stub.js";
 import { serviceInstanceMethods } from "../service-instance.js";
 import type { CallOptions } from "./base.js";
+import { brand, isInstanceOf } from "./brand.js";
 
 export interface ManagedConstructor {
   new (moId: string, stub?: SoapStub): ManagedObject;
@@ -48,8 +49,13 @@ export class ManagedObject {
   [inspect.custom](): string {
     return `'${this.toString()}'`;
   }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isInstanceOf(this, "managed", this === ManagedObject ? undefined : this._wsdlName, value);
+  }
 }
 Object.defineProperty(ManagedObject.prototype, "_wsdlName", { value: "ManagedObject" });
+brand(ManagedObject, "managed");
 
 /** Methods written by hand that a managed type's class gets besides the API's. */
 const EXTENSIONS: Readonly<Record<string, object>> = { ServiceInstance: serviceInstanceMethods };
