@@ -271,15 +271,19 @@ function methodElement(method: DocumentMethod): ElementSchema | null {
 
 const methodElements = new Map<string, ElementSchema | null>();
 
-/** Decodes the XML answer of `method` as the document it returns (what OneServer's methods do). */
-export function decodeMethodDocument<M extends DocumentMethod>(method: M, xml: string): DocumentResults[M] {
+function methodElementCached(method: DocumentMethod): ElementSchema | null {
   let element = methodElements.get(method);
   if (element === undefined) {
     element = Object.hasOwn(methodDocuments, method) ? methodElement(method) : null;
     methodElements.set(method, element);
   }
+  return element;
+}
+
+/** Runs `decode`, a ParseError in it named as the document of `method`'s answer. */
+function asMethodDocument<T>(method: DocumentMethod, decode: () => T): T {
   try {
-    return decodeWith(xml, element) as DocumentResults[M];
+    return decode();
   } catch (error) {
     if (error instanceof ParseError) {
       throw new ParseError(`${method}: the XML document in the answer is not well-formed: ${error.message}`, {
@@ -289,4 +293,195 @@ export function decodeMethodDocument<M extends DocumentMethod>(method: M, xml: s
     }
     throw error;
   }
+}
+
+/** Decodes the XML answer of `method` as the document it returns (what OneServer's methods do). */
+export function decodeMethodDocument<M extends DocumentMethod>(method: M, xml: string): DocumentResults[M] {
+  const element = methodElementCached(method);
+  return asMethodDocument(method, () => decodeWith(xml, element) as DocumentResults[M]);
+}
+
+/**
+ * Bytes of unescaped document held before the complete children of the root in them are decoded: small,
+ * so that collections run while the answer is read and reuse its memory (measured in decision 0008).
+ */
+const PIECE_BYTES = 64 * 1024;
+
+/**
+ * Forwards one piece's events to the builder. A piece is scanned as a document of its own: the root's
+ * start tag, complete children of the root, the root's end tag; the root's events go through only in the
+ * first piece (open) and the last (close), and so does root-level indentation, which scanXml reports
+ * only in a piece without children.
+ */
+class PieceHandler implements XmlHandler {
+  depth = 0;
+  first = true;
+  last = false;
+  constructor(readonly builder: DocumentBuilder) {}
+  open(name: string): void {
+    if (this.depth++ > 0 || this.first) this.builder.open(name);
+  }
+  text(value: string): void {
+    if (this.depth > 1 || this.first || value.trim() !== "") this.builder.text(value);
+  }
+  close(): void {
+    if (--this.depth > 0 || this.last) this.builder.close();
+  }
+}
+
+/**
+ * The document of `method`'s answer decoded as its UTF-8 arrives in pieces cut anywhere (OneServer
+ * streams a pool's answer): each complete child of the root (a <VM> of a VM_POOL) is decoded soon
+ * after it is complete and its bytes dropped, so the document is never held whole, as bytes or as a
+ * string. The result and its errors, positions included, are those of decodeMethodDocument.
+ */
+export class MethodDocumentStream {
+  readonly #method: DocumentMethod;
+  readonly #builder: DocumentBuilder;
+  readonly #handler: PieceHandler;
+  #pending = Buffer.allocUnsafe(2 * PIECE_BYTES);
+  #length = 0;
+  /** Where the next markup scan starts, and the end of the last complete child of the root. */
+  #scanned = 0;
+  #cut = 0;
+  #depth = 0;
+  /** The root's start tag, which begins every piece after the first, and its name. */
+  #rootTag = "";
+  #rootName = "";
+  /** Line and column (of scanXml's) in the document where the pending bytes start. */
+  #line = 1;
+  #column = 1;
+
+  constructor(method: DocumentMethod) {
+    this.#method = method;
+    this.#builder = new DocumentBuilder(methodElementCached(method));
+    this.#handler = new PieceHandler(this.#builder);
+  }
+
+  write(bytes: Buffer): void {
+    // Leading whitespace is not part of the document (decodeMethodDocument is given it trimmed).
+    if (this.#length === 0 && this.#handler.first) {
+      let start = 0;
+      while (start < bytes.length && (bytes[start] === 32 || (bytes[start]! >= 9 && bytes[start]! <= 13))) start++;
+      bytes = bytes.subarray(start);
+    }
+    if (this.#length + bytes.length > this.#pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.#pending.length, this.#length + bytes.length));
+      this.#pending.copy(grown, 0, 0, this.#length);
+      this.#pending = grown;
+    }
+    bytes.copy(this.#pending, this.#length);
+    this.#length += bytes.length;
+    this.#scan();
+    if (this.#cut >= PIECE_BYTES) this.#decodePiece(false);
+  }
+
+  /** The decoded document, once all of it was written. */
+  end(): DocumentResults[DocumentMethod] {
+    this.#decodePiece(true);
+    const result = this.#builder.result;
+    return (typeof result === "object" ? result : {}) as DocumentResults[DocumentMethod];
+  }
+
+  /**
+   * Follows the element depth through the markup written so far, to find where children of the root
+   * end. Markup cut by the end of what was written is scanned again once more has come. Anything that
+   * is not well-formed is left for scanXml to report.
+   */
+  #scan(): void {
+    // A plain Uint8Array view and byte loops: much faster than Buffer's indexOf per tag.
+    const b = new Uint8Array(this.#pending.buffer, this.#pending.byteOffset, this.#length);
+    const length = b.length;
+    let i = this.#scanned;
+    while (i < length) {
+      if (b[i] !== 60 /* < */) {
+        i++;
+        continue;
+      }
+      const next = b[i + 1];
+      let end: number;
+      if (next === 33 /* ! */ && i + 9 > length) end = -1;
+      else if (next === 33 && b[i + 2] === 45 /* - */) end = endOf(b, 45, 45, 62 /* --> */, i + 4);
+      else if (next === 33 && b[i + 2] === 91 /* [ */) end = endOf(b, 93, 93, 62 /* ]]> */, i + 9);
+      else if (next === 63 /* ? */) end = endOf(b, -1, 63, 62 /* ?> */, i + 2);
+      else end = tagEnd(b, i + 1);
+      if (end < 0) break;
+      if (next === 47 /* / */) {
+        if (--this.#depth === 1) this.#cut = end;
+      } else if (next !== 33 && next !== 63) {
+        if (b[end - 2] === 47 /* / */) {
+          if (this.#depth === 1) this.#cut = end;
+        } else if (this.#depth++ === 0 && this.#rootName === "") {
+          // Newlines out, so that a piece's own line numbers match the document's (see #decodePiece).
+          this.#rootTag = this.#pending.toString("utf8", i, end).replace(/[\r\n]/g, " ");
+          this.#rootName = /^<([^\s/>]+)/.exec(this.#rootTag)![1]!;
+        }
+      }
+      i = end;
+    }
+    this.#scanned = i;
+  }
+
+  #decodePiece(last: boolean): void {
+    const end = last ? this.#length : this.#cut;
+    const first = this.#handler.first;
+    const piece = this.#pending.toString("utf8", 0, end);
+    const prefix = first ? "" : this.#rootTag;
+    this.#handler.last = last;
+    asMethodDocument(this.#method, () => {
+      try {
+        scanXml(last ? prefix + piece : `${prefix}${piece}</${this.#rootName}>`, this.#handler);
+      } catch (error) {
+        throw error instanceof ParseError ? this.#positioned(error, prefix.length) : error;
+      }
+    });
+    this.#handler.first = false;
+    let lastNewline = -1;
+    for (let at = piece.indexOf("\n"); at >= 0; at = piece.indexOf("\n", at + 1)) {
+      this.#line++;
+      lastNewline = at;
+    }
+    this.#column = lastNewline < 0 ? this.#column + piece.length : piece.length - lastNewline;
+    this.#pending.copy(this.#pending, 0, end, this.#length);
+    this.#length -= end;
+    this.#scanned -= end;
+    this.#cut = 0;
+  }
+
+  /** scanXml's error for a piece, with the line and column it has in the whole document. */
+  #positioned(error: ParseError, prefixLength: number): ParseError {
+    const message = error.message.replace(/at line (\d+), column (\d+)/, (_, line: string, column: string) => {
+      const l = Number(line);
+      return l === 1
+        ? `at line ${this.#line}, column ${this.#column + Number(column) - 1 - prefixLength}`
+        : `at line ${this.#line + l - 1}, column ${column}`;
+    });
+    return new ParseError(message, { cause: error });
+  }
+}
+
+/**
+ * The end (just past it) of the bytes `first second third` (`second third` when first is -1) found at
+ * or after `from`; -1 when not all written yet.
+ */
+function endOf(bytes: Uint8Array, first: number, second: number, third: number, from: number): number {
+  for (let i = from + 1; i < bytes.length; i++) {
+    if (bytes[i] === third && bytes[i - 1] === second && (first < 0 || (i - 2 >= from && bytes[i - 2] === first))) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** The end (just past the ">") of a tag whose name starts at `from`, quoted attribute values skipped; -1 when cut. */
+function tagEnd(bytes: Uint8Array, from: number): number {
+  let quote = 0;
+  for (let i = from; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 62) return i + 1;
+  }
+  return -1;
 }

@@ -15,15 +15,29 @@ import {
 } from "./generated/methods.js";
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, isPlainObject, type XmlRpcValue } from "./xmlrpc/types.js";
 
+/**
+ * A caller that has it true (OneServer) can decode a document as the answer streams in: bindMethods then
+ * sets it in the options of a method answering an XML document, and the call resolves to a
+ * DecodedDocument rather than the string.
+ */
+export const DECODE_DOCUMENT: unique symbol = Symbol("decodeDocument");
+
+/** A document the caller decoded itself (see DECODE_DOCUMENT). */
+export class DecodedDocument {
+  constructor(readonly document: unknown) {}
+}
+
 /** Per-call options, after a method's parameters: `one.vm.info(7, { signal })`. */
 export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the caller's timeout for this call, in milliseconds (e.g. for a large pool). */
   timeout?: number;
+  [DECODE_DOCUMENT]?: DocumentMethod;
 }
 
 /** Anything that sends one XML-RPC call (OneServer does); it adds the session before `params`. */
 export interface RpcCaller {
+  readonly [DECODE_DOCUMENT]?: boolean;
   call(method: string, params: readonly XmlRpcValue[], options?: CallOptions): Promise<unknown>;
 }
 
@@ -179,14 +193,13 @@ export function prepareCall(
 }
 
 /** The answer of a method typed as XML decoded into its document; anything but an XML string is a ParseError. */
-function decodeResult(meta: MethodMeta, value: unknown): unknown {
-  if (meta.result.type !== "xml") return value;
+export function documentResult(method: DocumentMethod, value: unknown): unknown {
   const start = typeof value === "string" ? value.trimStart() : "";
   if (start.charCodeAt(0) !== 60 /* < */) {
     const shown = typeof value === "string" ? `the string ${JSON.stringify(value.slice(0, 40))}` : `a ${typeof value}`;
-    throw new ParseError(`${meta.name}: oned should answer an XML document, not ${shown}`, { method: meta.name });
+    throw new ParseError(`${method}: oned should answer an XML document, not ${shown}`, { method });
   }
-  return decodeMethodDocument(meta.name as DocumentMethod, start);
+  return decodeMethodDocument(method, start);
 }
 
 /**
@@ -201,7 +214,12 @@ export function bindMethods(caller: RpcCaller, bind: BindOptions = {}): OneMetho
     const verbs = (namespace[meta.object] ??= {});
     verbs[meta.verb] = async (...args: unknown[]) => {
       const { params, options } = prepareCall(name, args, bind);
-      return decodeResult(meta, await caller.call(name, params, options));
+      if (meta.result.type !== "xml") return caller.call(name, params, options);
+      const method = name as DocumentMethod;
+      const answer = caller[DECODE_DOCUMENT]
+        ? await caller.call(name, params, { ...options, [DECODE_DOCUMENT]: method })
+        : await caller.call(name, params, options);
+      return answer instanceof DecodedDocument ? answer.document : documentResult(method, answer);
     };
   }
   for (const verbs of Object.values(namespace)) Object.freeze(verbs);

@@ -16,11 +16,20 @@ import {
   type TransportOptions,
 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault, oneResult, withoutSession } from "./errors.js";
-import { bindMethods, type CallOptions, type OneMethods } from "./methods.js";
+import { MethodDocumentStream, type DocumentMethod } from "./document.js";
+import {
+  DECODE_DOCUMENT,
+  DecodedDocument,
+  bindMethods,
+  documentResult,
+  type CallOptions,
+  type OneMethods,
+} from "./methods.js";
 import { templateToString, type TemplateDict } from "./template.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, decodeMethodResponse } from "./xmlrpc/decode.js";
 import { encodeMethodCall } from "./xmlrpc/encode.js";
+import { decodeStreamedResponse, responseTooLarge, type StreamedResponse } from "./xmlrpc/stream.js";
 import type { XmlRpcValue } from "./xmlrpc/types.js";
 
 /** oned's default endpoint, as the CLI and the Ruby OCA use it. */
@@ -110,6 +119,8 @@ export class OneServer {
   readonly #transport: Transport;
   readonly #signal?: AbortSignal;
   readonly #maxResponseBytes: number;
+  /** `call` decodes a document as the answer streams in when bindMethods asks (see methods.ts). */
+  readonly [DECODE_DOCUMENT] = true;
 
   constructor(endpoint?: string | URL, options: OneServerOptions = {}) {
     const env = options.env ?? process.env;
@@ -168,6 +179,52 @@ export class OneServer {
     params: readonly XmlRpcValue[] = [],
     options: CallOptions = {},
   ): Promise<T> {
+    const document = options[DECODE_DOCUMENT];
+    // With debug logging on, the body is read whole to be logged, and the caller decodes the string.
+    if (document !== undefined && !this.#transport.debug) {
+      return new DecodedDocument(await this.#callDocument(document, params, options)) as T;
+    }
+    const { response, context } = await this.#post(method, params, options);
+    // Bytes, decoded and overwritten in place by the XML-RPC decoder: a pool answer is never also held as
+    // one big string. Debug logging shows the body, which only text() hands to the log.
+    let answerBody: string | Buffer;
+    try {
+      answerBody = this.#transport.debug ? await response.text() : await response.bytes();
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) throw this.#failure(responseTooLarge(this.#maxResponseBytes), context);
+      throw error;
+    }
+    let answer: XmlRpcValue;
+    try {
+      answer = decodeMethodResponse(answerBody, { maxBytes: this.#maxResponseBytes, overwrite: true });
+    } catch (error) {
+      throw this.#failure(error, context);
+    }
+    return oneResult(answer, { ...context, session: this.#session }) as T;
+  }
+
+  /**
+   * A method answering an XML document, decoded into it as the body streams in (xmlrpc/stream.ts), so
+   * that a large pool's answer is never held whole.
+   */
+  async #callDocument(method: DocumentMethod, params: readonly XmlRpcValue[], options: CallOptions): Promise<unknown> {
+    const { response, context } = await this.#post(method, params, options);
+    const document = new MethodDocumentStream(method);
+    let answer: StreamedResponse;
+    try {
+      answer = await decodeStreamedResponse(response.stream(), document, {
+        maxBytes: this.#maxResponseBytes,
+        declaredBytes: Number(response.headers["content-length"]) || undefined,
+      });
+    } catch (error) {
+      // The document's errors name the method already (as documentResult's do); the envelope's get it here.
+      throw error instanceof ParseError && error.method === method ? error : this.#failure(error, context);
+    }
+    const value = oneResult(answer.value, { ...context, session: this.#session });
+    return answer.streamed ? document.end() : documentResult(method, value);
+  }
+
+  async #post(method: string, params: readonly XmlRpcValue[], options: CallOptions) {
     const body = encodeMethodCall(method, [this.#session, ...params]);
     const signal =
       this.#signal && options.signal
@@ -181,46 +238,26 @@ export class OneServer {
       timeout: options.timeout,
     });
     const url = this.#transport.redactor.url(this.endpoint);
-    const context = { method, url, requestId: response.requestId };
-    // Bytes, decoded and overwritten in place by the XML-RPC decoder: a pool answer is never also held as
-    // one big string. Debug logging shows the body, which only text() hands to the log.
-    let answerBody: string | Buffer;
-    try {
-      answerBody = this.#transport.debug ? await response.text() : await response.bytes();
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        throw new ResponseTooLargeError(
-          `${method}: the response is larger than the ${this.#maxResponseBytes}-byte limit (maxResponseBytes); ` +
-            `page through large pools (start, end < -1) or raise the limit`,
-          { ...context, limit: this.#maxResponseBytes, cause: error },
-        );
-      }
-      throw error;
+    return { response, context: { method, url, requestId: response.requestId } };
+  }
+
+  /** A decoding error with the method and URL in it, and without the session. */
+  #failure(error: unknown, context: { method: string; url: string; requestId?: string }): unknown {
+    const { method, url } = context;
+    if (error instanceof XmlRpcFault) {
+      return new XmlRpcFault(error.faultCode, withoutSession(error.faultString, this.#session), context);
     }
-    let answer: XmlRpcValue;
-    try {
-      answer = decodeMethodResponse(answerBody, { maxBytes: this.#maxResponseBytes, overwrite: true });
-    } catch (error) {
-      if (error instanceof XmlRpcFault) {
-        throw new XmlRpcFault(error.faultCode, withoutSession(error.faultString, this.#session), context);
-      }
-      if (error instanceof ParseError) {
-        throw new ParseError(`${method} ${url}: ${withoutSession(error.message, this.#session)}`, {
-          ...context,
-          bodyExcerpt: error.bodyExcerpt,
-          cause: error,
-        });
-      }
-      if (error instanceof ResponseTooLargeError) {
-        throw new ResponseTooLargeError(`${method}: ${error.message}`, {
-          ...context,
-          limit: error.limit,
-          cause: error,
-        });
-      }
-      throw error;
+    if (error instanceof ParseError) {
+      return new ParseError(`${method} ${url}: ${withoutSession(error.message, this.#session)}`, {
+        ...context,
+        bodyExcerpt: error.bodyExcerpt,
+        cause: error,
+      });
     }
-    return oneResult(answer, { ...context, session: this.#session }) as T;
+    if (error instanceof ResponseTooLargeError) {
+      return new ResponseTooLargeError(`${method}: ${error.message}`, { ...context, limit: error.limit, cause: error });
+    }
+    return error;
   }
 
   /** Closes the connections (unless the pool is shared). */

@@ -19,6 +19,11 @@ export interface XmlRpcDecodeOptions {
    * document); OneServer does this with the bodies it reads. Default false: the Buffer is left as it was.
    */
   overwrite?: boolean;
+  /**
+   * Bytes left out of the body given, at this offset: a document string that was streamed elsewhere
+   * (stream.ts). Error offsets past it still count in the body as it came.
+   */
+  omitted?: { at: number; length: number };
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -110,14 +115,13 @@ class Scanner {
     readonly text: Source,
     readonly what: string,
     readonly maxDepth: number,
+    readonly omitted: XmlRpcDecodeOptions["omitted"],
   ) {}
 
   fail(problem: string, at = this.pos): never {
     const truncated = at >= this.text.length;
-    const where = truncated ? "the document ends too early (truncated?)" : `at offset ${at}`;
-    throw new ParseError(`${this.what}: ${problem}; ${where}`, {
-      bodyExcerpt: EXCERPT.body(this.text.slice(0, 2000), "text/xml", 200),
-    });
+    const offset = this.omitted && at >= this.omitted.at ? at + this.omitted.length : at;
+    throw parseFailure(this.what, problem, truncated ? undefined : offset, this.text.slice(0, 2000));
   }
 
   /** Skips whitespace, comments and processing instructions (the XML declaration among them). */
@@ -232,46 +236,10 @@ class Scanner {
    */
   decodeLongText(start: number, end: number): string {
     const source = this.text.scratchBytes(start, end);
-    // Decoded in place: a reference is never shorter than what it stands for in UTF-8, nor is CR LF,
-    // so the write position never passes the read position. A plain Uint8Array view, because element
-    // access on it is faster than on a Buffer.
-    const bytes = new Uint8Array(source.buffer, source.byteOffset, source.length);
-    const length = bytes.length;
-    let j = 0;
-    for (let i = 0; i < length; i++) {
-      const b = bytes[i]!;
-      if (b !== 38 /* & */ && b !== 13 /* \r */) {
-        bytes[j++] = b;
-        continue;
-      }
-      if (b === 13) {
-        bytes[j++] = 10;
-        if (bytes[i + 1] === 10) i++;
-        continue;
-      }
-      // The entities XML-RPC servers write, matched byte by byte: &lt; &gt; &amp; &quot;
-      const b1 = bytes[i + 1];
-      if (b1 === 108 /* l */ && bytes[i + 2] === 116 && bytes[i + 3] === 59) {
-        bytes[j++] = 60;
-        i += 3;
-      } else if (b1 === 103 /* g */ && bytes[i + 2] === 116 && bytes[i + 3] === 59) {
-        bytes[j++] = 62;
-        i += 3;
-      } else if (b1 === 97 /* a */ && bytes[i + 2] === 109 && bytes[i + 3] === 112 && bytes[i + 4] === 59) {
-        bytes[j++] = 38;
-        i += 4;
-      } else {
-        let semi = i + 1;
-        while (semi < length && semi - i <= 12 && bytes[semi] !== 59) semi++;
-        const at = () => this.text.positionOf(start, end, i);
-        if (semi >= length || bytes[semi] !== 59) this.fail("a bare '&' (not an entity or character reference)", at());
-        const ref = String.fromCharCode(...bytes.subarray(i + 1, semi));
-        const chr = reference(ref) ?? this.fail(badReference(ref), at());
-        j += source.write(chr, j, "utf8");
-        i = semi;
-      }
-    }
-    return source.toString("utf8", 0, j);
+    const { written } = unescapeInPlace(source, false, (problem, index) =>
+      this.fail(problem, this.text.positionOf(start, end, index)),
+    );
+    return source.toString("utf8", 0, written);
   }
 
   /** `<value>…</value>`, the opening tag already read. */
@@ -409,6 +377,14 @@ class Scanner {
   }
 }
 
+/** The ParseError of the XML-RPC decoders; `offset` undefined: the body ended too early. */
+export function parseFailure(what: string, problem: string, offset: number | undefined, start: string): ParseError {
+  const where = offset === undefined ? "the document ends too early (truncated?)" : `at offset ${offset}`;
+  return new ParseError(`${what}: ${problem}; ${where}`, {
+    bodyExcerpt: EXCERPT.body(start, "text/xml", 200),
+  });
+}
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DECIMAL_REF = /^#[0-9]{1,7}$/;
 const HEX_REF = /^#x[0-9a-fA-F]{1,6}$/;
@@ -429,6 +405,59 @@ function reference(ref: string): string | undefined {
   if (!DECIMAL_REF.test(ref) && !HEX_REF.test(ref)) return undefined;
   const code = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
   return isXmlChar(code) ? String.fromCodePoint(code) : undefined;
+}
+
+/**
+ * Unescapes `run` in place: XML's references and CR LF / lone CR line ends, as decodeRefs does. A reference
+ * is never shorter than what it stands for in UTF-8, nor is CR LF, so writing never passes reading.
+ * `written`: the bytes of the result at the start of `run`. With `more` (a streamed run, continued in the
+ * next chunk) it stops before a reference or CR that the end of `run` may cut; `read` says where.
+ */
+export function unescapeInPlace(
+  run: Buffer,
+  more: boolean,
+  fail: (problem: string, index: number) => never,
+): { written: number; read: number } {
+  // A plain Uint8Array view, because element access on it is faster than on a Buffer.
+  const bytes = new Uint8Array(run.buffer, run.byteOffset, run.length);
+  const length = bytes.length;
+  let j = 0;
+  let i = 0;
+  for (; i < length; i++) {
+    const b = bytes[i]!;
+    if (b !== 38 /* & */ && b !== 13 /* \r */) {
+      bytes[j++] = b;
+      continue;
+    }
+    if (b === 13) {
+      if (more && i + 1 === length) break;
+      bytes[j++] = 10;
+      if (bytes[i + 1] === 10) i++;
+      continue;
+    }
+    // The entities XML-RPC servers write, matched byte by byte: &lt; &gt; &amp; &quot;
+    const b1 = bytes[i + 1];
+    if (b1 === 108 /* l */ && bytes[i + 2] === 116 && bytes[i + 3] === 59) {
+      bytes[j++] = 60;
+      i += 3;
+    } else if (b1 === 103 /* g */ && bytes[i + 2] === 116 && bytes[i + 3] === 59) {
+      bytes[j++] = 62;
+      i += 3;
+    } else if (b1 === 97 /* a */ && bytes[i + 2] === 109 && bytes[i + 3] === 112 && bytes[i + 4] === 59) {
+      bytes[j++] = 38;
+      i += 4;
+    } else {
+      let semi = i + 1;
+      while (semi < length && semi - i <= 12 && bytes[semi] !== 59) semi++;
+      if (more && semi >= length) break;
+      if (semi >= length || bytes[semi] !== 59) fail("a bare '&' (not an entity or character reference)", i);
+      const ref = String.fromCharCode(...bytes.subarray(i + 1, semi));
+      const chr = reference(ref) ?? fail(badReference(ref), i);
+      j += run.write(chr, j, "utf8");
+      i = semi;
+    }
+  }
+  return { written: j, read: i };
 }
 
 function isSpace(c: number): boolean {
@@ -498,7 +527,7 @@ function scanner(xml: string | Buffer, what: string, options: XmlRpcDecodeOption
     });
   }
   const text = typeof xml === "string" ? new StringSource(xml) : new BytesSource(xml, options.overwrite === true);
-  const s = new Scanner(text, what, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const s = new Scanner(text, what, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.omitted);
   // A byte order mark: U+FEFF in a string, EF BB BF in bytes.
   if (text.code(0) === 0xfeff) s.pos = 1;
   else if (text.code(0) === 0xef && text.code(1) === 0xbb && text.code(2) === 0xbf) s.pos = 3;
