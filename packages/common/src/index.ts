@@ -11,6 +11,7 @@ export {
   TLS_CERTIFICATE_ERROR_CODES,
   Transport,
   type AuthStep,
+  type ClientTransportOptions,
   type ErrorMapper,
   type FailedResponse,
   type OutgoingRequest,

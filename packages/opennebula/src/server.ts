@@ -8,12 +8,9 @@ import {
   ConfigError,
   ParseError,
   Transport,
-  userHome,
   expandHome,
-  type Logger,
-  type ProxyOptions,
-  type RetryOptions,
-  type TransportOptions,
+  userHome,
+  type ClientTransportOptions,
 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault, oneResult, withoutSession } from "./errors.js";
 import { MethodDocumentStream, type DocumentMethod } from "./document.js";
@@ -35,11 +32,9 @@ import type { XmlRpcValue } from "./xmlrpc/types.js";
 /** oned's default endpoint, as the CLI and the Ruby OCA use it. */
 export const DEFAULT_ENDPOINT = "http://localhost:2633/RPC2";
 
-export interface OneServerOptions {
+export interface OneServerOptions extends ClientTransportOptions {
   /** `user:password` or `user:token`. Default: the first line of the file `ONE_AUTH` names, else ~/.one/one_auth. */
   session?: string;
-  /** ms allowed for the response headers, and between two chunks of the body (default 60 000). */
-  timeout?: number;
   /** PyONE's `https_verify`: false turns certificate checks off (insecure); a string is a CA file path. */
   httpsVerify?: boolean | string;
   /** CA certificate(s) to trust: PEM text or a file path. */
@@ -48,15 +43,6 @@ export interface OneServerOptions {
   signal?: AbortSignal;
   /** Largest response read into memory, in bytes (default 256 MiB); page through big pools instead. */
   maxResponseBytes?: number;
-  /** Log each request and response, redacted (default: `NIMBUS_DEBUG`). The session never appears. */
-  debug?: boolean;
-  logger?: Logger;
-  proxy?: ProxyOptions | false;
-  retry?: RetryOptions;
-  /** Put before the SDK's own User-Agent. */
-  userAgentPrefix?: string;
-  /** A connection pool to share. */
-  dispatcher?: TransportOptions["dispatcher"];
   /** Where ONE_XMLRPC and ONE_AUTH are read from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }

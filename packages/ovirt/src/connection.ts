@@ -4,11 +4,9 @@ import {
   ParseError,
   Transport,
   createDispatcher,
+  type ClientTransportOptions,
   type FailedResponse,
-  type Logger,
   type NimbusError,
-  type ProxyOptions,
-  type RetryOptions,
   type TransportOptions,
 } from "@nimbus-sdk/common";
 import { Disconnected, faultClass, type FaultDetails } from "./errors.js";
@@ -34,28 +32,17 @@ export const OVIRT_SAFE_NAMES = {
   ],
 };
 
-export interface TransportSettings {
+export interface TransportSettings extends ClientTransportOptions {
   /** PEM file of the engine's CA (`/etc/pki/ovirt-engine/ca.pem`, served at /ovirt-engine/services/pki-resource). */
   caFile?: string;
   /** The engine's CA as PEM text (or a file path). */
   ca?: string;
   /** Skip certificate verification: insecure, for test engines only. */
   insecure?: boolean;
-  /** ms allowed for the response headers and between two chunks of a body (default 60 000). */
-  timeout?: number;
   /** Headers sent with every request (`Correlation-Id`, `Prefer` ...). */
   headers?: Record<string, string>;
-  /** Log every request and response, redacted (default: `NIMBUS_DEBUG`). Tokens and passwords never show. */
-  debug?: boolean;
-  logger?: Logger;
-  proxy?: ProxyOptions | false;
-  retry?: RetryOptions;
-  /** Put before the SDK's own User-Agent. */
-  userAgentPrefix?: string;
   /** Largest response read into memory, in bytes (default 256 MiB). */
   maxResponseBytes?: number;
-  /** A connection pool to share. */
-  dispatcher?: TransportOptions["dispatcher"];
 }
 
 /** The transport options every transport of one engine shares (the API's and the SSO's). */

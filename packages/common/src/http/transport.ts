@@ -96,6 +96,25 @@ export interface TransportOptions extends ConnectionOptions {
   dispatcher?: Dispatcher;
 }
 
+/**
+ * The transport settings a provider's entry object (OneServer, SmartConnect, API.connect ...) takes
+ * from its user and hands to its Transport as they are; the provider adds its own (TLS, session ...).
+ */
+export interface ClientTransportOptions {
+  /** ms allowed for the response headers, and between two chunks of the body (default 60 000). */
+  timeout?: number;
+  /** Log every request and response, redacted (default: the `NIMBUS_DEBUG` environment variable). */
+  debug?: boolean;
+  logger?: Logger;
+  /** A proxy, or false for none (default: HTTP(S)_PROXY and NO_PROXY). */
+  proxy?: ConnectionOptions["proxy"];
+  retry?: RetryOptions;
+  /** Put before the SDK's own User-Agent. */
+  userAgentPrefix?: string;
+  /** A connection pool to share; the client then does not close it. */
+  dispatcher?: Dispatcher;
+}
+
 type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
 
 export interface RequestOptions {

@@ -12,11 +12,9 @@ import {
   Transport,
   ValidationError,
   scanXml,
+  type ClientTransportOptions,
   type Logger,
   type NimbusResponse,
-  type ProxyOptions,
-  type RetryOptions,
-  type TransportOptions,
 } from "@nimbus-sdk/common";
 import type { vim } from "../generated/vim.js";
 import { API_VERSION } from "../generated/wire.js";
@@ -28,7 +26,7 @@ import { decodeResponse, type DecodedResponse } from "./decode.js";
 import { encodeRequest } from "./encode.js";
 import { managedType, operation, resolvePropertyPath } from "./metadata.js";
 
-export interface SoapStubOptions {
+export interface SoapStubOptions extends ClientTransportOptions {
   /** Verify the server's certificate (default true). */
   verify?: boolean;
   /** CA certificate(s) to trust: PEM text or a file path. */
@@ -39,12 +37,6 @@ export interface SoapStubOptions {
   keepAliveInterval?: number;
   /** Log in again and retry once after NotAuthenticated when the password is known (default true). */
   relogin?: boolean;
-  debug?: boolean;
-  logger?: Logger;
-  proxy?: ProxyOptions | false;
-  retry?: RetryOptions;
-  userAgentPrefix?: string;
-  dispatcher?: TransportOptions["dispatcher"];
 }
 
 /**
