@@ -7,8 +7,8 @@ export { createDispatcher, type ConnectionOptions, type ProxyOptions, type TlsOp
 export { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./http/response.js";
 export { isIdempotent, parseRetryAfter, type RetryOptions } from "./http/retry.js";
 export type { BodyData, HttpClientName } from "./http/senders.js";
+export { TLS_CERTIFICATE_ERROR_CODES } from "./http/network-errors.js";
 export {
-  TLS_CERTIFICATE_ERROR_CODES,
   Transport,
   type AuthStep,
   type ClientTransportOptions,

@@ -46,23 +46,23 @@ export class ServerError extends HttpError {
   static override readonly errorKind: string = "@nimbus-sdk/common:ServerError";
 }
 
-/** The error class for an HTTP status that is not a success. */
+/**
+ * The one status table every provider follows: a provider's own class for a status (pyrax's NotFound,
+ * OneNoExistsException, TutumRateLimitError ...) extends the class listed here, so `instanceof` on
+ * common's class holds whichever package threw. A status not listed is a ServerError from 500 up, else
+ * a plain HttpError.
+ */
+export const STATUS_ERRORS: ReadonlyMap<number, typeof HttpError> = new Map<number, typeof HttpError>([
+  [400, BadRequestError],
+  [401, AuthenticationError],
+  [403, ForbiddenError],
+  [404, NotFoundError],
+  [409, ConflictError],
+  [422, BadRequestError],
+  [429, RateLimitError],
+]);
+
+/** The error class for an HTTP status that is not a success (see STATUS_ERRORS). */
 export function errorClassForStatus(status: number): typeof HttpError {
-  switch (status) {
-    case 400:
-    case 422:
-      return BadRequestError;
-    case 401:
-      return AuthenticationError;
-    case 403:
-      return ForbiddenError;
-    case 404:
-      return NotFoundError;
-    case 409:
-      return ConflictError;
-    case 429:
-      return RateLimitError;
-    default:
-      return status >= 500 ? ServerError : HttpError;
-  }
+  return STATUS_ERRORS.get(status) ?? (status >= 500 ? ServerError : HttpError);
 }

@@ -7,6 +7,7 @@ export {
   HttpError,
   NotFoundError,
   RateLimitError,
+  STATUS_ERRORS,
   ServerError,
   errorClassForStatus,
 } from "./http-errors.js";

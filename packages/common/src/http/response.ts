@@ -1,6 +1,7 @@
-import type { Readable } from "node:stream";
-import { BodyTooLargeError, ParseError } from "../errors/index.js";
+import { Readable } from "node:stream";
+import { BodyTooLargeError, ParseError, type NimbusError } from "../errors/index.js";
 import { Redactor } from "../logging/redact.js";
+import { networkError } from "./network-errors.js";
 import type { SentResponse } from "./senders.js";
 
 /** Largest body `text()`, `json()` and `bytes()` read by default (256 MiB); `stream()` has no limit. */
@@ -12,13 +13,20 @@ export interface ResponseContext {
   url: string;
   requestId?: string;
   maxBodyBytes: number;
+  /** The timeout in force (ms between two chunks of the body), for the message of a stalled body. */
+  timeout: number;
+  signal?: AbortSignal;
   /** Called with the body text once it is read, for debug logging. */
   onBody?: (text: string) => void;
   /** Redacts the excerpt of a body that does not parse (default: the default allow-list). */
   redactor?: Redactor;
 }
 
-/** A successful answer. Read the body once, by one of `text`, `json`, `bytes`, `stream` or `dump`. */
+/**
+ * A successful answer. Read the body once, by one of `text`, `json`, `bytes`, `stream` or `dump`. A body
+ * that fails while it is read throws (or, from `stream`, emits) a ConnectionError (reset, cut short), a
+ * TimeoutError (stalled) or an AbortError, never the HTTP client's own error.
+ */
 export class NimbusResponse {
   readonly status: number;
   /** Header names are lower case. */
@@ -55,20 +63,24 @@ export class NimbusResponse {
     let whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.#body) {
-      const piece = chunk as Buffer;
-      if (size + piece.length > maxBodyBytes) {
-        this.#abandon();
-        throw tooLarge();
+    try {
+      for await (const chunk of this.#body) {
+        const piece = chunk as Buffer;
+        if (size + piece.length > maxBodyBytes) {
+          this.#abandon();
+          throw tooLarge();
+        }
+        if (whole && size + piece.length <= whole.length) {
+          piece.copy(whole, size);
+        } else {
+          if (whole) chunks.push(whole.subarray(0, size)); // more than declared: keep reading, as chunks
+          whole = undefined;
+          chunks.push(piece);
+        }
+        size += piece.length;
       }
-      if (whole && size + piece.length <= whole.length) {
-        piece.copy(whole, size);
-      } else {
-        if (whole) chunks.push(whole.subarray(0, size)); // more than declared: keep reading, as chunks
-        whole = undefined;
-        chunks.push(piece);
-      }
-      size += piece.length;
+    } catch (cause) {
+      throw this.#failure(cause);
     }
     if (whole) return whole.subarray(0, size);
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
@@ -101,9 +113,32 @@ export class NimbusResponse {
     }
   }
 
-  /** The body as a Node stream, unbuffered. */
+  /** The body as a Node stream, unbuffered; a failure while it flows is emitted as a typed error. */
   stream(): Readable {
-    return this.#body;
+    const body = this.#body;
+    const typed = new Readable({
+      read: () => void body.resume(),
+      destroy: (error, callback) => {
+        if (!body.readableEnded) this.#abandon(); // the consumer stopped early: drop the connection
+        callback(error);
+      },
+    });
+    // A body already read (by dump) or failed ends at once: its events were emitted before.
+    if (body.errored) typed.destroy(this.#failure(body.errored));
+    else if (body.readableEnded || body.destroyed) typed.push(null);
+    else {
+      body.on("data", (chunk: Buffer) => {
+        if (!typed.push(chunk)) body.pause();
+      });
+      body.once("end", () => typed.push(null));
+      body.once("error", (cause) => typed.destroy(this.#failure(cause)));
+    }
+    return typed;
+  }
+
+  #failure(cause: unknown): NimbusError {
+    const { method, url, timeout, signal, requestId } = this.#context;
+    return networkError(cause, { method, url, timeout, signal, status: this.status, requestId }, "body");
   }
 
   // Stop reading and drop the connection; the error undici then emits on the body is expected.

@@ -3,26 +3,17 @@
 // ErrorMapper.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
-import {
-  AbortError,
-  ConnectionError,
-  NimbusError,
-  RateLimitError,
-  TimeoutError,
-  ValidationError,
-  errorClassForStatus,
-} from "../errors/index.js";
+import { AbortError, NimbusError, RateLimitError, ValidationError, errorClassForStatus } from "../errors/index.js";
 import { debugFromEnv, type Logger, stderrLogger } from "../logging/logger.js";
 import { Redactor, type RedactionAllowList } from "../logging/redact.js";
 import { createDispatcher, type ConnectionOptions } from "./dispatcher.js";
+import { abortError, isBodyFailure, networkError } from "./network-errors.js";
 import { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./response.js";
 import {
   RETRY_STATUSES,
   backoffDelay,
-  errorCodes,
   isIdempotent,
   isRetryableNetworkError,
-  networkErrorCode,
   parseRetryAfter,
   type RetryOptions,
 } from "./retry.js";
@@ -186,6 +177,24 @@ export class Transport {
 
   /** Sends a request through the pipeline; resolves on success (or an `okStatuses` status). */
   async request(options: RequestOptions): Promise<NimbusResponse> {
+    return this.#exchange(options, async (response) => response);
+  }
+
+  /**
+   * `request`, then `read` of the answer (e.g. `(r) => r.text()`). A body that fails while `read` reads
+   * it (reset, cut short, stalled) is sent again as a failed connection is, for an idempotent request
+   * with a replayable body: it takes one of the same retries, within the same budget.
+   */
+  async read<T>(options: RequestOptions, read: (response: NimbusResponse) => Promise<T>): Promise<T> {
+    return this.#exchange(options, read);
+  }
+
+  /** `request` and the body parsed as JSON (sent again after a failed body, as `read`). */
+  async json<T = unknown>(options: RequestOptions): Promise<T> {
+    return this.#exchange(options, (response) => response.json<T>());
+  }
+
+  async #exchange<T>(options: RequestOptions, read: (response: NimbusResponse) => Promise<T>): Promise<T> {
     const method = (options.method ?? "GET").toUpperCase();
     const url = this.#resolve(options.url, options.query);
     const idempotent = options.idempotent ?? isIdempotent(method);
@@ -217,7 +226,7 @@ export class Transport {
         sent = await this.#send({ url: outgoing.url, method, headers: outgoing.headers, body, signal, timeout });
       } catch (cause) {
         if (cause instanceof NimbusError) throw cause;
-        const error = this.#networkError(cause, method, safeUrl, timeout, signal);
+        const error = networkError(cause, { method, url: safeUrl, timeout, signal }, "send");
         const delay = backoffDelay(attempt, retry);
         if (
           !(error instanceof AbortError) &&
@@ -226,10 +235,8 @@ export class Transport {
           waited + delay <= budget &&
           isRetryableNetworkError(cause, idempotent)
         ) {
-          if (this.#debug)
-            this.#logger.debug(`retrying ${method} ${safeUrl} in ${Math.round(delay)} ms: ${error.message}`);
           waited += delay;
-          await this.#wait(delay, signal, method, safeUrl);
+          await this.#retryAfterFailure(delay, error, signal, method, safeUrl);
           continue;
         }
         throw error;
@@ -248,13 +255,35 @@ export class Transport {
         url: safeUrl,
         requestId,
         maxBodyBytes: this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        timeout,
+        signal,
         redactor: this.redactor,
         onBody: this.#debug
           ? (text) => this.#logger.debug(`<- body ${this.redactor.body(text, contentType)}`)
           : undefined,
       });
       const { status } = sent;
-      if ((status >= 200 && status < 300) || options.okStatuses?.includes(status)) return response;
+      if ((status >= 200 && status < 300) || options.okStatuses?.includes(status)) {
+        try {
+          return await read(response);
+        } catch (error) {
+          // A body cut short or stalled is a connection lost after the request was sent.
+          const delay = backoffDelay(attempt, retry);
+          if (
+            isBodyFailure(error) &&
+            !(error instanceof AbortError) &&
+            idempotent &&
+            replayable &&
+            attempt < limit &&
+            waited + delay <= budget
+          ) {
+            waited += delay;
+            await this.#retryAfterFailure(delay, error as NimbusError, signal, method, safeUrl);
+            continue;
+          }
+          throw error;
+        }
+      }
 
       if (status === 401 && !reauthenticated && replayable && this.#options.auth?.reauthenticate) {
         reauthenticated = true;
@@ -277,11 +306,6 @@ export class Transport {
       }
       throw await this.#httpError(response, method, safeUrl, requestId, sent.headers);
     }
-  }
-
-  /** `request` and the body parsed as JSON. */
-  async json<T = unknown>(options: RequestOptions): Promise<T> {
-    return (await this.request(options)).json<T>();
   }
 
   /** Closes the connection pool (unless it was passed in). */
@@ -325,34 +349,23 @@ export class Transport {
     });
   }
 
+  async #retryAfterFailure(
+    delay: number,
+    error: NimbusError,
+    signal: AbortSignal | undefined,
+    method: string,
+    url: string,
+  ): Promise<void> {
+    if (this.#debug) this.#logger.debug(`retrying ${method} ${url} in ${Math.round(delay)} ms: ${error.message}`);
+    await this.#wait(delay, signal, method, url);
+  }
+
   async #wait(ms: number, signal: AbortSignal | undefined, method: string, url: string): Promise<void> {
     try {
       await sleep(ms, undefined, { signal });
     } catch {
       throwIfAborted(signal, method, url);
     }
-  }
-
-  #networkError(cause: unknown, method: string, url: string, timeout: number, signal?: AbortSignal): NimbusError {
-    if (signal?.aborted) return abortError(signal, method, url);
-    const code = errorCodes(cause)[0];
-    const context = { method, url, code, cause };
-    if (code && /TIMEOUT/.test(code) && code !== "UND_ERR_CONNECT_TIMEOUT") {
-      return new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, context);
-    }
-    if ((cause as Error)?.name === "TimeoutError") {
-      return new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, context);
-    }
-    if (code && TLS_CERTIFICATE_ERROR_CODES.has(code)) {
-      return new ConnectionError(
-        `${method} ${url}: the server's TLS certificate was not accepted (${code}). ` +
-          "Trust its CA with the `ca` option (PEM text or a file path), or turn verification off " +
-          "with `verify: false` (insecure: only for test servers).",
-        context,
-      );
-    }
-    const reason = networkErrorCode(cause) ?? code ?? (cause as Error)?.message ?? String(cause);
-    return new ConnectionError(`${method} ${url}: cannot reach the server (${reason})`, context);
   }
 
   async #httpError(
@@ -414,21 +427,6 @@ export class Transport {
     }
     this.#logger.debug(`-> ${request.method} ${safeUrl} headers=${headers}${shown}`);
   }
-}
-
-/** Node's error codes for a server certificate that failed verification. */
-export const TLS_CERTIFICATE_ERROR_CODES: ReadonlySet<string> = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "CERT_UNTRUSTED",
-]);
-
-function abortError(signal: AbortSignal, method: string, url: string): AbortError {
-  return new AbortError(`${method} ${url}: cancelled`, { method, url, cause: signal.reason });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, method: string, url: string): void {
