@@ -128,16 +128,19 @@ export class Connection {
         `${options.method.toUpperCase()} ${options.path || "/"}: the API was disconnected; connect again with API.connect`,
       );
     }
-    const response = await this.transport.request({
-      method: options.method,
-      url: options.path,
-      query: options.query,
-      body: options.body,
-      headers: options.body === undefined ? undefined : { "content-type": "application/xml" },
-      signal: options.signal,
-      timeout: options.timeout,
-    });
-    const xml = await response.text();
+    // Read through the transport, so that a GET whose body fails mid-way is sent again.
+    const { response, xml } = await this.transport.read(
+      {
+        method: options.method,
+        url: options.path,
+        query: options.query,
+        body: options.body,
+        headers: options.body === undefined ? undefined : { "content-type": "application/xml" },
+        signal: options.signal,
+        timeout: options.timeout,
+      },
+      async (response) => ({ response, xml: await response.text() }),
+    );
     const method = options.method.toUpperCase();
     const url = this.transport.redactor.url(new URL(options.path, `${this.url.href.replace(/\/?$/, "/")}`));
     const reply = { status: response.status, xml, method, url, requestId: response.requestId };
@@ -233,9 +236,9 @@ interface StatusErrorParts {
 
 /** The oVirt error class of the status, its message naming the request, and the reason or the page. */
 function statusError(failed: FailedResponse, parts: StatusErrorParts): NimbusError {
-  const { method, url, status, requestId, bodyExcerpt } = failed;
+  const { method, url, status, requestId, bodyExcerpt, retryAfterMs } = failed;
   const ErrorClass = faultClass(status);
-  const context = { method, url, status, requestId, bodyExcerpt, ...parts.fault };
+  const context = { method, url, status, requestId, bodyExcerpt, retryAfterMs, ...parts.fault };
   const request = `${parts.prefix ?? ""}${method} ${url} failed with ${status}`;
   if (parts.reason !== undefined) return new ErrorClass(`${request}: ${parts.reason}`, context);
   if (HTML.test(failed.body) || /html/i.test(failed.headers["content-type"] ?? "")) {

@@ -6,10 +6,13 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  ForbiddenError,
   HttpError,
   NimbusError,
   NotFoundError,
+  RateLimitError,
   ServerError,
+  errorClassForStatus,
   type NimbusErrorOptions,
 } from "@nimbus-sdk/common";
 
@@ -69,9 +72,20 @@ export class BadRequest extends withFault(BadRequestError) {
   static override readonly errorKind: string = kind("BadRequest");
 }
 
-/** 401 or 403, or a refusal of the SSO: wrong credentials, an expired token, or no permission. */
+/** 401, or a refusal of the SSO: wrong credentials or an expired token; `instanceof AuthError` holds for a 403 too. */
 export class AuthError extends withFault(AuthenticationError) {
   static override readonly errorKind: string = kind("AuthError");
+
+  // A 403 (Forbidden) extends common's ForbiddenError, as every provider's 403 does; it stays an AuthError.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === AuthError && NimbusError[Symbol.hasInstance].call(Forbidden, value)) return true;
+    return NimbusError[Symbol.hasInstance].call(this, value);
+  }
+}
+
+/** 403: authenticated, but the user's roles do not allow this; also an `instanceof AuthError`. */
+export class Forbidden extends withFault(ForbiddenError) {
+  static override readonly errorKind: string = kind("Forbidden");
 }
 
 /** 404, or `get({ name })` finding nothing: no such entity. */
@@ -82,6 +96,11 @@ export class NotFound extends withFault(NotFoundError) {
 /** 409: the entity's state does not allow the request (starting a VM that is up, say). */
 export class Conflict extends withFault(ConflictError) {
   static override readonly errorKind: string = kind("Conflict");
+}
+
+/** 429: the engine (or a proxy in front of it) throttles; `retryAfterMs` when it said. Reads are retried first. */
+export class TooManyRequests extends withFault(RateLimitError) {
+  static override readonly errorKind: string = kind("TooManyRequests");
 }
 
 /** 5xx: the engine (or a proxy in front of it) failed. */
@@ -112,14 +131,22 @@ export class Disconnected extends NimbusError {
   static override readonly errorKind: string = kind("Disconnected");
 }
 
-const FAULT_CLASSES = [BadRequest, AuthError, NotFound, Conflict, ServerFault];
+const FAULT_CLASSES = [BadRequest, AuthError, Forbidden, NotFound, Conflict, TooManyRequests, ServerFault];
 
-/** The class for a failed request's status. */
-export function faultClass(status: number): new (message: string, options?: FaultErrorOptions) => NimbusError {
-  if (status === 400 || status === 422) return BadRequest;
-  if (status === 401 || status === 403) return AuthError;
-  if (status === 404) return NotFound;
-  if (status === 409) return Conflict;
-  if (status >= 500) return ServerFault;
-  return RequestError;
+type FaultClass = new (message: string, options?: FaultErrorOptions & { retryAfterMs?: number }) => NimbusError;
+
+// This package's class for each class of common's status table (STATUS_ERRORS).
+const BY_COMMON_CLASS = new Map<typeof HttpError, FaultClass>([
+  [BadRequestError, BadRequest],
+  [AuthenticationError, AuthError],
+  [ForbiddenError, Forbidden],
+  [NotFoundError, NotFound],
+  [ConflictError, Conflict],
+  [RateLimitError, TooManyRequests],
+  [ServerError, ServerFault],
+]);
+
+/** The class for a failed request's status: the one extending common's class for it, else RequestError. */
+export function faultClass(status: number): FaultClass {
+  return BY_COMMON_CLASS.get(errorClassForStatus(status)) ?? RequestError;
 }

@@ -18,8 +18,10 @@ export type InjectedFailure =
   | { kind: "truncated-xml" }
   /** An HTML page, as a reverse proxy or a login portal answers (default status 502). */
   | { kind: "html"; status?: number }
-  /** A bare status (503 while the engine restarts ...). */
-  | { kind: "status"; status: number }
+  /** A bare status (503 while the engine restarts, 429 from a throttling proxy with its `Retry-After` ...). */
+  | { kind: "status"; status: number; retryAfter?: string }
+  /** The real answer with its whole Content-Length, but the connection closed half-way through the body. */
+  | { kind: "cut-body" }
   /** The connection is closed without an answer. */
   | { kind: "reset" }
   /** A success status whose `<action>` holds a `<fault>`: a command that failed after it was accepted. */
@@ -230,7 +232,10 @@ export function createHandler(ctx: ServerContext) {
         return;
       }
       if (injected?.kind === "html") return send(proxyPage(injected.status ?? 502));
-      if (injected?.kind === "status") return send({ status: injected.status });
+      if (injected?.kind === "status") {
+        const retryAfter = injected.retryAfter === undefined ? undefined : { "Retry-After": injected.retryAfter };
+        return send({ status: injected.status, headers: retryAfter });
+      }
       if (injected?.kind === "action-fault") return send(actionFault(injected.reason, injected.detail));
       let reply: Reply;
       try {
@@ -240,6 +245,11 @@ export function createHandler(ctx: ServerContext) {
       }
       if (injected?.kind === "truncated-xml" && reply.body) {
         reply = { ...reply, status: 200, body: reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))) };
+      }
+      if (injected?.kind === "cut-body" && reply.body) {
+        res.writeHead(reply.status, { ...reply.headers, "Content-Length": String(Buffer.byteLength(reply.body)) });
+        res.write(reply.body.slice(0, Math.floor(reply.body.length / 2)), () => res.socket?.destroy());
+        return;
       }
       send(reply);
     });
