@@ -323,21 +323,26 @@ export class Tutum implements ResourceClient {
   async #send<T>(options: CallOptions, authorization: string | undefined): Promise<CallResult<T>> {
     const url = this.resolveUrl(options.path);
     try {
-      const response = await this.#getTransport().request({
-        method: options.method,
-        url,
-        query: options.query,
-        json: options.json,
-        // The User-Agent is made per request, so a later `tutum.user_agent = ...` takes effect.
-        headers: {
-          accept: "application/json",
-          authorization,
-          "user-agent": userAgent(PACKAGE_NAME, PACKAGE_VERSION, this.user_agent),
+      // Read through the transport, so that a GET whose body fails mid-way is sent again.
+      return await this.#getTransport().read(
+        {
+          method: options.method,
+          url,
+          query: options.query,
+          json: options.json,
+          // The User-Agent is made per request, so a later `tutum.user_agent = ...` takes effect.
+          headers: {
+            accept: "application/json",
+            authorization,
+            "user-agent": userAgent(PACKAGE_NAME, PACKAGE_VERSION, this.user_agent),
+          },
+          signal: options.signal,
         },
-        signal: options.signal,
-      });
-      const body = response.status === 204 ? (await response.dump(), undefined) : await response.json<T>();
-      return { status: response.status, body: body ?? undefined, headers: response.headers };
+        async (response) => {
+          const body = response.status === 204 ? (await response.dump(), undefined) : await response.json<T>();
+          return { status: response.status, body: body ?? undefined, headers: response.headers };
+        },
+      );
     } catch (error) {
       throw asTutumError(error);
     }

@@ -16,6 +16,7 @@ import {
   ServerError,
   TimeoutError,
   ValidationError,
+  errorClassForStatus,
   type ErrorContext,
   type FailedResponse,
   type NimbusErrorOptions,
@@ -173,15 +174,19 @@ export function serverErrorText(response: Pick<FailedResponse, "body" | "bodyExc
 
 type HttpErrorClass = new (message: string, options: NimbusErrorOptions & { retryAfterMs?: number }) => NimbusError;
 
+// This package's class for each class of common's status table (STATUS_ERRORS).
+const BY_COMMON_CLASS = new Map<typeof HttpError, HttpErrorClass>([
+  [BadRequestError, TutumBadRequest],
+  [AuthenticationError, TutumAuthError],
+  [ForbiddenError, TutumForbidden],
+  [NotFoundError, ObjectNotFound],
+  [ConflictError, TutumConflict],
+  [RateLimitError, TutumRateLimitError],
+  [ServerError, TutumServerError],
+]);
+
 function classForStatus(status: number): HttpErrorClass {
-  if (status === 400 || status === 422) return TutumBadRequest;
-  if (status === 401) return TutumAuthError;
-  if (status === 403) return TutumForbidden;
-  if (status === 404) return ObjectNotFound;
-  if (status === 409) return TutumConflict;
-  if (status === 429) return TutumRateLimitError;
-  if (status >= 500) return TutumServerError;
-  return TutumApiError;
+  return BY_COMMON_CLASS.get(errorClassForStatus(status)) ?? TutumApiError;
 }
 
 /**
