@@ -11,11 +11,13 @@ import {
   readCredentialFile,
   stderrLogger,
   type Logger,
+  type RetryOptions,
 } from "@nimbus-sdk/common";
 import type { Dispatcher } from "undici";
 import {
   FileNotFound,
   InvalidCredentialFile,
+  InvalidSetting,
   KeyringPasswordNotFound,
   KeyringUsernameMissing,
   NotAuthenticated,
@@ -46,6 +48,14 @@ export type RegionServices = { readonly [S in ImplementedService]: { readonly cl
   readonly [S in PendingService]: { readonly client: never };
 };
 
+/** How long a client waits and how often it tries again; beside the `timeout` and `retries` settings. */
+export interface ClientTimingOptions {
+  /** ms allowed for an answer's headers, and between two chunks of its body (default: the `timeout` setting, 60 s). */
+  timeout?: number;
+  /** Retries of failed idempotent requests (default: `limit` from the `retries` setting, 3). */
+  retry?: RetryOptions;
+}
+
 export interface AuthOptions {
   signal?: AbortSignal;
   /** Region for the module's default clients (pyrax's `region` argument). */
@@ -67,7 +77,7 @@ export interface CredentialOptions extends AuthOptions {
   password?: string;
 }
 
-export interface ContextOptions {
+export interface ContextOptions extends ClientTimingOptions {
   /** identity_type for this context; default: the setting. */
   identityType?: string;
   /** Where keyringAuth reads passwords; default the OS keyring through @napi-rs/keyring. */
@@ -115,6 +125,7 @@ export class Context {
         debug: this.settings.get("debug"),
         logger: this.#options.logger,
         userAgentPrefix: this.settings.get("custom_user_agent"),
+        ...this.#timing(),
       });
       this.#dropClients();
       void this.#identity?.close().catch(() => undefined);
@@ -284,7 +295,7 @@ export class Context {
   getClient<S extends ImplementedService>(
     service: S,
     region?: string,
-    options: { public?: boolean } = {},
+    options: { public?: boolean } & ClientTimingOptions = {},
   ): ServiceClientOf<S> {
     if ((PENDING_SERVICES as readonly string[]).includes(service)) throw notImplemented(service);
     if (!this.identity.authenticated) {
@@ -295,7 +306,8 @@ export class Context {
     const internal =
       options.public === false ||
       (options.public === undefined && service === "objectStore" && this.settings.get("use_servicenet"));
-    const key = `${service}:${where}:${internal ? "internal" : "public"}`;
+    const timing = this.#timing(options);
+    const key = `${service}:${where}:${internal ? "internal" : "public"}:${JSON.stringify(timing)}`;
     let client = this.#clients.get(key);
     if (!client) {
       const ClientClass = CLIENT_CLASSES[service] as new (options: ServiceClientOptions) => ServiceClient;
@@ -309,6 +321,7 @@ export class Context {
         debug: this.settings.get("debug"),
         logger: this.#options.logger ?? stderrLogger,
         userAgentPrefix: this.settings.get("custom_user_agent"),
+        ...timing,
       });
       this.#clients.set(key, client);
     }
@@ -327,6 +340,21 @@ export class Context {
     await this.#identity?.close();
     await this.#dispatcher?.close();
     this.#dispatcher = undefined;
+  }
+
+  // A call's options win over the context's, which win over the settings (seconds, as pyrax's clients take).
+  #timing(options: ClientTimingOptions = {}): Required<ClientTimingOptions> {
+    const seconds = this.settings.get("timeout");
+    const retries = this.settings.get("retries");
+    if (!(seconds > 0))
+      throw new InvalidSetting(`the timeout setting must be a number of seconds above 0, not ${seconds}`);
+    if (!Number.isInteger(retries) || retries < 0) {
+      throw new InvalidSetting(`the retries setting must be a whole number from 0, not ${retries}`);
+    }
+    return {
+      timeout: options.timeout ?? this.#options.timeout ?? seconds * 1000,
+      retry: { limit: retries, ...this.#options.retry, ...options.retry },
+    };
   }
 
   // Cloud Files also needs the CDN endpoint of the same region, when the cloud has one (Rackspace).

@@ -10,6 +10,7 @@ export {
   Context,
   withRegions,
   type AuthOptions,
+  type ClientTimingOptions,
   type ContextOptions,
   type CredentialOptions,
   type ImplementedService,

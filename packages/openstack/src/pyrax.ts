@@ -5,6 +5,7 @@ import {
   PENDING_SERVICES,
   withRegions,
   type AuthOptions,
+  type ClientTimingOptions,
   type ContextOptions,
   type RegionalContext,
 } from "./context.js";
@@ -100,12 +101,17 @@ export class Pyrax extends Context {
     throw pending("network");
   }
 
-  async connectToCloudfiles(options: AuthOptions & { public?: boolean } = {}): Promise<CloudFiles> {
-    return this.getClient("objectStore", options.region, { public: options.public });
+  /** Beyond pyrax: `timeout` and `retry` for this client, over the context's and the settings. */
+  async connectToCloudfiles(
+    options: AuthOptions & ClientTimingOptions & { public?: boolean } = {},
+  ): Promise<CloudFiles> {
+    const { public: isPublic, timeout, retry } = options;
+    return this.getClient("objectStore", options.region, { public: isPublic, timeout, retry });
   }
 
-  async connectToImages(options: AuthOptions = {}): Promise<Images> {
-    return this.getClient("image", options.region);
+  /** Beyond pyrax: `timeout` and `retry` for this client, over the context's and the settings. */
+  async connectToImages(options: AuthOptions & ClientTimingOptions = {}): Promise<Images> {
+    return this.getClient("image", options.region, { timeout: options.timeout, retry: options.retry });
   }
 
   connectToCloudservers(): never {

@@ -20,7 +20,7 @@ export interface ExchangeContext {
   /** The redacted URL. */
   url: string;
   /** The timeout in force, for the message. */
-  timeout: number;
+  timeout?: number;
   signal?: AbortSignal;
   /** Known once the answer's headers came: a body failure carries them. */
   status?: number;
@@ -54,7 +54,10 @@ export function networkError(cause: unknown, context: ExchangeContext, phase: "s
   if (phase === "body") {
     const reason = networkErrorCode(cause) ?? code ?? (cause as Error)?.message ?? String(cause);
     error = timedOut
-      ? new TimeoutError(`${method} ${url}: the response body stalled (no data for ${timeout} ms)`, options)
+      ? new TimeoutError(
+          `${method} ${url}: the response body stalled${timeout === undefined ? "" : ` (no data for ${timeout} ms)`}`,
+          options,
+        )
       : new ConnectionError(
           `${method} ${url}: the connection failed before the response body's end (${reason})`,
           options,

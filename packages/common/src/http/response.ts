@@ -14,7 +14,7 @@ export interface ResponseContext {
   requestId?: string;
   maxBodyBytes: number;
   /** The timeout in force (ms between two chunks of the body), for the message of a stalled body. */
-  timeout: number;
+  timeout?: number;
   signal?: AbortSignal;
   /** Called with the body text once it is read, for debug logging. */
   onBody?: (text: string) => void;

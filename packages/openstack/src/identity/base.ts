@@ -8,6 +8,7 @@ import {
   type Logger,
   type OutgoingRequest,
   type ProxyOptions,
+  type RetryOptions,
   type TlsOptions,
 } from "@nimbus-sdk/common";
 import type { Dispatcher } from "undici";
@@ -40,6 +41,7 @@ export interface IdentityOptions {
   logger?: Logger;
   userAgentPrefix?: string;
   timeout?: number;
+  retry?: RetryOptions;
   dispatcher?: Dispatcher;
 }
 

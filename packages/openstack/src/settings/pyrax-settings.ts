@@ -43,6 +43,20 @@ export const PYRAX_SETTINGS = defineSettings([
     description: "check TLS certificates",
   },
   {
+    name: "timeout",
+    type: "number",
+    default: 60,
+    env: "CLOUD_TIMEOUT",
+    description: "seconds allowed for an answer's headers, and between two chunks of its body",
+  },
+  {
+    name: "retries",
+    type: "number",
+    default: 3,
+    env: "CLOUD_RETRIES",
+    description: "times a failed idempotent request (reset, 429, 502-504) is sent again; 0: never",
+  },
+  {
     name: "use_servicenet",
     type: "boolean",
     default: false,

@@ -15,6 +15,11 @@ export interface FakeIdentity {
   received: unknown[];
   /** Requests seen by the fake object store, with the token they carried. */
   storeRequests: { token: string | undefined; status: number }[];
+  /**
+   * What the next requests to the object store get instead of its answer, oldest first: a status
+   * (with `Retry-After`), a body reset half-way, or headers and half a body and then nothing.
+   */
+  storeFaults: ({ status: number; retryAfter?: string } | "reset-mid-body" | "stall")[];
   setTokenLifetime(ms: number): void;
   /** Revokes every token but the newest (as a password change or a second login policy would). */
   revokeOlderTokens(): void;
@@ -27,6 +32,7 @@ export async function startFakeIdentity(): Promise<FakeIdentity> {
   const issued: string[] = [];
   const received: unknown[] = [];
   const storeRequests: FakeIdentity["storeRequests"] = [];
+  const storeFaults: FakeIdentity["storeFaults"] = [];
   let lifetime = 24 * 3600_000;
   const expiry = new Map<string, number>();
   const lifetimes: FakeIdentity["lifetimes"] = [];
@@ -42,7 +48,19 @@ export async function startFakeIdentity(): Promise<FakeIdentity> {
       if (req.url?.startsWith("/store/")) {
         const token = req.headers["x-auth-token"] as string | undefined;
         const ok = token !== undefined && (expiry.get(token) ?? 0) > Date.now();
-        storeRequests.push({ token, status: ok ? 200 : 401 });
+        const fault = ok ? storeFaults.shift() : undefined;
+        storeRequests.push({ token, status: typeof fault === "object" ? fault.status : ok ? 200 : 401 });
+        if (fault === "reset-mid-body" || fault === "stall") {
+          res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+          res.write("[", () => (fault === "stall" ? undefined : res.socket?.resetAndDestroy()));
+          return;
+        }
+        if (fault) {
+          if (fault.retryAfter) res.setHeader("retry-after", fault.retryAfter);
+          return send(fault.status, { error: { code: fault.status, message: `refused with ${fault.status}` } });
+        }
+        // An account listing (Swift's JSON) for ?format=json, else a token check.
+        if (ok && req.url.includes("format=json")) return send(200, []);
         return ok ? send(200, { ok: true }) : send(401, { unauthorized: { code: 401, message: "bad token" } });
       }
       if (req.method !== "POST" || req.url !== "/v2.0/tokens")
@@ -105,12 +123,17 @@ export async function startFakeIdentity(): Promise<FakeIdentity> {
     lifetimes,
     received,
     storeRequests,
+    storeFaults,
     setTokenLifetime: (ms) => {
       lifetime = ms;
     },
     revokeOlderTokens: () => {
       for (const id of issued.slice(0, -1)) expiry.delete(id);
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections(); // a stalled answer holds its connection open
+        server.close(() => resolve());
+      }),
   };
 }
