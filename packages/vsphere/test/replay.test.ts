@@ -4,7 +4,18 @@
 // and answers that are not SOAP (HTML, truncated, empty).
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { AbortError, HttpError, ParseError, TimeoutError, ValidationError } from "@nimbus-sdk/common";
+import {
+  AbortError,
+  ConnectionError,
+  HttpError,
+  ParseError,
+  RateLimitError,
+  STATUS_ERRORS,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  errorClassForStatus,
+} from "@nimbus-sdk/common";
 import {
   Disconnect,
   ManagedObject,
@@ -420,14 +431,43 @@ describe("answers that are not SOAP", () => {
     expect((error as Error).message).toContain("Service Unavailable");
   });
 
-  it("a body cut short is a ParseError naming the truncation", async () => {
+  it.each([...STATUS_ERRORS.keys(), 418, 500, 502, 503, 504])(
+    "a proxy's %i page is common's class for the status (STATUS_ERRORS)",
+    async (status) => {
+      const page = { status, body: "<html><h1>refused</h1></html>", headers: { "content-type": "text/html" } };
+      const server = await connect(after("CurrentTime", page));
+      const error = await server.CurrentTime().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(errorClassForStatus(status));
+      expect((error as HttpError).status).toBe(status);
+      if (status >= 500) expect(error).toBeInstanceOf(ServerError);
+    },
+  );
+
+  it("a 429 with Retry-After is a RateLimitError with retryAfterMs", async () => {
+    const page = { status: 429, body: "slow down", headers: { "content-type": "text/plain", "retry-after": "3" } };
+    const server = await connect(after("CurrentTime", page));
+    const error = await server.CurrentTime().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(3000);
+  });
+
+  it("a body cut short is common's ConnectionError, naming the request", async () => {
     const full = serviceContent().body;
     const server = await connect(after("CurrentTime", { body: full, cutAfter: 200 }));
     const error = await server.CurrentTime().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ method: "POST", status: 200 });
     expect((error as Error).message).toMatch(
-      /^CurrentTime: the answer from http:\/\/127\.0\.0\.1:\d+\/sdk ended before its end \(truncated body/,
+      /^POST http:\/\/127\.0\.0\.1:\d+\/sdk: the connection failed before the response body's end/,
     );
+  });
+
+  it("a body that stalls is a TimeoutError, not a ParseError", async () => {
+    const full = serviceContent().body;
+    const server = await connect(after("CurrentTime", { body: full, stallAfter: 200 }));
+    const error = await server.CurrentTime({ timeout: 200 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/: the response body stalled \(no data for 200 ms\)$/);
   });
 
   it("a complete body holding truncated XML, or nothing, is a ParseError too", async () => {

@@ -6,11 +6,11 @@
 import {
   ConfigError,
   ConnectionError,
-  NimbusError,
   ParseError,
   TLS_CERTIFICATE_ERROR_CODES,
   Transport,
   ValidationError,
+  errorClassForStatus,
   scanXml,
   type ClientTransportOptions,
   type Logger,
@@ -310,21 +310,15 @@ export class SoapStub {
     };
   }
 
+  // A body cut short or stalled is common's typed ConnectionError or TimeoutError, thrown by text().
   async #readBody(response: NimbusResponse, op: string): Promise<string> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (cause) {
-      if (cause instanceof NimbusError) throw cause;
-      throw new ParseError(
-        `${op}: the answer from ${this.#safeUrl} ended before its end (truncated body: ${(cause as Error).message})`,
-        { method: op, url: this.#safeUrl, status: response.status, requestId: response.requestId, cause },
-      );
-    }
+    const text = await response.text();
     const contentType = response.headers["content-type"] ?? "";
     if (/html/i.test(contentType) || /^\s*<(!doctype\s+html|html)/i.test(text)) {
       const { bodyExcerpt } = this.#decodeContext(response, text);
-      throw new ParseError(
+      // A 500 page (a proxy's) is the status's error, as every other failed status is; a 200 page is no SOAP.
+      const ErrorClass = response.status >= 400 ? errorClassForStatus(response.status) : ParseError;
+      throw new ErrorClass(
         `${op}: ${this.#safeUrl} answered an HTML page (status ${response.status}), not SOAP: ` +
           "is it the /sdk endpoint of a vCenter or ESXi host?",
         {
@@ -450,26 +444,22 @@ export class SoapStub {
    */
   async negotiateVersion(options: CallOptions = {}): Promise<string | undefined> {
     const url = new URL("vimServiceVersions.xml", this.url.endsWith("/") ? this.url : `${this.url}/`);
-    let response: NimbusResponse;
+    let text: string | undefined;
     try {
-      response = await this.#transport.request({
-        url,
-        okStatuses: [404],
-        signal: options.signal,
-        timeout: options.timeout,
-      });
+      // Read through the transport, so that a body failing mid-way is sent again (a GET).
+      text = await this.#transport.read(
+        { url, okStatuses: [404], signal: options.signal, timeout: options.timeout },
+        async (response) => (response.status === 404 ? void (await response.dump()) : response.text()),
+      );
     } catch (error) {
       throw this.#connectionError(error, "vimServiceVersions.xml");
     }
-    if (response.status === 404) {
-      await response.dump();
-      return undefined;
-    }
+    if (text === undefined) return undefined;
     const versions: string[] = [];
     try {
       const stack: string[] = [];
       let namespace = "";
-      scanXml(await response.text(), {
+      scanXml(text, {
         open: (name) => void stack.push(name),
         text: (value) => {
           const element = stack.at(-1);

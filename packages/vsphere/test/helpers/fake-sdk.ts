@@ -18,6 +18,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Send only this many bytes of the body, then drop the connection (a truncated answer). */
   cutAfter?: number;
+  /** Send only this many bytes of the body, then nothing, the connection left open (a stalled answer). */
+  stallAfter?: number;
 }
 
 export type Handler = (call: FakeCall, index: number) => Reply | undefined | Promise<Reply | undefined>;
@@ -104,8 +106,9 @@ export async function startFakeSdk(
         "content-length": String(bytes.length),
         ...reply.headers,
       });
-      if (reply.cutAfter === undefined) res.end(bytes);
-      else res.write(bytes.subarray(0, reply.cutAfter), () => res.destroy());
+      if (reply.cutAfter !== undefined) res.write(bytes.subarray(0, reply.cutAfter), () => res.destroy());
+      else if (reply.stallAfter !== undefined) res.write(bytes.subarray(0, reply.stallAfter));
+      else res.end(bytes);
     });
   });
   const port = await freePort();
