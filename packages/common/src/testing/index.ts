@@ -3,3 +3,15 @@ export { freePort, listenOnLoopback } from "./ports.js";
 export { ManagedProcess, type ManagedProcessOptions } from "./process.js";
 export { ensureDebianPackages } from "./system-packages.js";
 export { startKeyringSession, type KeyringSession, type KeyringSessionOptions } from "./keyring-session.js";
+export {
+  startFaultProxy,
+  EVERY_FAULT,
+  type Fault,
+  type FaultKind,
+  type FaultPlan,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultRecord,
+  type FaultRequest,
+  type FaultRule,
+} from "./fault-proxy.js";
