@@ -2,7 +2,7 @@ export * from "./errors/index.js";
 export * from "./config/index.js";
 export * from "./keyring/index.js";
 export { debugFromEnv, DEBUG_ENV_VAR, stderrLogger, type Logger } from "./logging/logger.js";
-export { REDACTED, Redactor, type RedactionAllowList } from "./logging/redact.js";
+export { REDACTED, Redactor, hideSecrets, MAX_REDACTED_DEPTH, type RedactionAllowList } from "./logging/redact.js";
 export { createDispatcher, type ConnectionOptions, type ProxyOptions, type TlsOptions } from "./http/dispatcher.js";
 export { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./http/response.js";
 export { isIdempotent, parseRetryAfter, type RetryOptions } from "./http/retry.js";
@@ -32,3 +32,4 @@ export {
   type XmlHandler,
   type XmlScanOptions,
 } from "./xml/scan.js";
+export { checkUtf8, decodeUtf8, type Utf8Options } from "./xml/utf8.js";

@@ -1,10 +1,14 @@
 import { Readable } from "node:stream";
 import { BodyTooLargeError, ParseError, type NimbusError } from "../errors/index.js";
 import { Redactor } from "../logging/redact.js";
+import { decodeUtf8 } from "../xml/utf8.js";
 import { networkError } from "./network-errors.js";
 import type { SentResponse } from "./senders.js";
 
-/** Largest body `text()`, `json()` and `bytes()` read by default (256 MiB); `stream()` has no limit. */
+/**
+ * Largest body `text()`, `json()` and `bytes()` read by default (256 MiB); `stream()` has no limit.
+ * `text()` and `json()` refuse a body that is not UTF-8 (ParseError naming the byte).
+ */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface ResponseContext {
@@ -87,7 +91,9 @@ export class NimbusResponse {
   }
 
   async text(): Promise<string> {
-    const text = (await this.bytes()).toString("utf8");
+    const { method, url, requestId } = this.#context;
+    const context = { method, url, status: this.status, requestId };
+    const text = decodeUtf8(await this.bytes(), { what: "the response body", context });
     this.#context.onBody?.(text);
     return text;
   }

@@ -1,12 +1,19 @@
 // Redaction for logs and error messages. It is an allow-list: a header, query parameter or body
 // value is shown only when its name is known to be safe; everything else becomes REDACTED. A provider
 // widens the lists with its own safe names, never the other way round.
+import { inspect, type InspectOptionsStylized } from "node:util";
 
 export const REDACTED = "REDACTED";
 
 // Defence in depth on top of the allow-list: a value whose direct parent is named like a secret
 // ({"token": {"id": …}}, <password><value>…) is hidden even when its own name is allow-listed.
 const SECRET_PARENT = /token|secret|passw|credential|api_?key|session|cookie/i;
+
+/**
+ * Deepest nesting a body excerpt shows (JSON or XML); anything deeper is REDACTED. It keeps redacting
+ * a hostile 100,000-level body linear in time and within the call stack.
+ */
+export const MAX_REDACTED_DEPTH = 1000;
 
 const SAFE_HEADERS = [
   "accept",
@@ -189,14 +196,15 @@ export class Redactor {
     } catch {
       return `[${text.length} characters of JSON that does not parse, not shown]`;
     }
-    const walk = (node: unknown, key: string, parent: string): unknown => {
-      if (Array.isArray(node)) return node.map((item) => walk(item, key, parent));
+    const walk = (node: unknown, key: string, parent: string, depth: number): unknown => {
+      if (node !== null && typeof node === "object" && depth >= MAX_REDACTED_DEPTH) return REDACTED;
+      if (Array.isArray(node)) return node.map((item) => walk(item, key, parent, depth + 1));
       if (node !== null && typeof node === "object") {
-        return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k, key)]));
+        return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k, key, depth + 1)]));
       }
       return node === null || this.#isSafe(key, parent) ? node : REDACTED;
     };
-    return JSON.stringify(walk(value, "", ""));
+    return JSON.stringify(walk(value, "", "", 0));
   }
 
   #isSafe(key: string, parent: string): boolean {
@@ -214,24 +222,34 @@ export class Redactor {
   // A small tag scanner rather than a parser: it must cope with truncated and malformed bodies.
   // Text is shown when its element is safe; in XML-RPC, a struct member's value takes the member's
   // name, so <member><name>password</name><value><string>…</string></value></member> is redacted.
+  // Linear in the body: an end tag pops what it closes (each element once), elements past
+  // MAX_REDACTED_DEPTH are not tracked, and their text is REDACTED.
   #xml(text: string): string {
     const stack: { name: string; key: string }[] = [];
+    // How many elements of each name the stack holds: an end tag with none open is skipped at once.
+    const openCount = new Map<string, number>();
+    let untracked = 0;
     let memberName = "";
     // Attribute values may be quoted or, in HTML, bare; under a secret-named element none is shown.
-    const safeAttr = (attrs: string, element: string) =>
+    // The lookbehind starts a name only at a name's first character, so a long run of name
+    // characters without "=" is tried once, not once per position.
+    const safeAttr = (attrs: string, element: string, hideAll = false) =>
       attrs.replace(
-        /([\w:.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'<>=`]+)/g,
+        /(?<![\w:.-])([\w:.-]+)(\s*=\s*)("[^"]*(?:"|$)|'[^']*(?:'|$)|[^\s"'<>=`]+)/g,
         (all, name: string, eq: string, value: string) => {
           if (name.startsWith("xmlns") || name.startsWith("xsi:")) return all;
-          if (this.#isSafe(localName(name), element)) return all;
+          if (!hideAll && this.#isSafe(localName(name), element)) return all;
           const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
           return `${name}${eq}${quote}${REDACTED}${quote}`;
         },
       );
     // Alternatives: CDATA, a complete tag (quoted values may hold '>'), the XML declaration, a '<'
     // that starts nothing complete (a comment, a tag cut off by truncation: never shown), text.
+    // Every alternative that can reach far ends at the body's end or at a "<" the next match
+    // starts from, so no stretch of the body is scanned twice; an unclosed CDATA or quoted
+    // value runs to the end rather than failing there.
     return text.replace(
-      /<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([\w:.-]+)((?:[^<>"']|"[^<"]*"|'[^<']*')*?)(\/?)>|(<\?xml[^<>]*\?>)|(<[^<]*)|([^<]+)/g,
+      /<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<(\/?)([\w:.-]+)((?:[^<>"']|"[^<"]*"|'[^<']*')*?)(\/?)>|(<\?xml[^<>]*\?>)|(<[^<]*)|([^<]+)/g,
       (
         all,
         cdata: string | undefined,
@@ -248,19 +266,35 @@ export class Redactor {
         if (name !== undefined) {
           const local = localName(name);
           if (closing) {
+            if (untracked > 0) {
+              untracked--;
+              return all;
+            }
             // Close up to the matching element, so HTML's unclosed <br>, <img> ... do not linger.
-            const at = stack.map((element) => element.name).lastIndexOf(local);
-            if (at >= 0) stack.length = at;
+            if (openCount.get(local)) {
+              for (let popped = stack.pop(); popped; popped = stack.pop()) {
+                openCount.set(popped.name, openCount.get(popped.name)! - 1);
+                if (popped.name === local) break;
+              }
+            }
             return all;
+          }
+          if (untracked > 0 || stack.length >= MAX_REDACTED_DEPTH) {
+            if (!selfClosing) untracked++;
+            return `<${name}${safeAttr(attrs, local, true)}${selfClosing}>`;
           }
           if (local === "member") memberName = "";
           const parent = stack[stack.length - 1];
           const key = local === "value" && parent?.name === "member" ? memberName : local;
-          if (!selfClosing) stack.push({ name: local, key: keyFor(key, parent) });
+          if (!selfClosing) {
+            stack.push({ name: local, key: keyFor(key, parent) });
+            openCount.set(local, (openCount.get(local) ?? 0) + 1);
+          }
           return `<${name}${safeAttr(attrs, local)}${selfClosing}>`;
         }
         const content = cdata ?? chars ?? "";
         if (!content.trim()) return all;
+        if (untracked > 0) return cdata === undefined ? REDACTED : `<![CDATA[${REDACTED}]]>`;
         const top = stack[stack.length - 1];
         if (top?.name === "name" && stack[stack.length - 2]?.name === "member") {
           memberName = content.trim().toLowerCase();
@@ -286,4 +320,49 @@ export class Redactor {
 
 function localName(name: string): string {
   return name.slice(name.indexOf(":") + 1).toLowerCase();
+}
+
+/**
+ * Makes the instances of a class show `fields` as REDACTED in their inspect output (console.log,
+ * util.inspect, even with showHidden) and in JSON.stringify; plain objects and arrays they hold are
+ * cleaned of those names too. Other class instances they hold show as their own classes say.
+ * Called once per class: `hideSecrets(TutumClient, ["apikey", "basic_auth"])`; a toJSON the class
+ * defines itself is kept.
+ */
+export function hideSecrets(target: abstract new (...args: never[]) => object, fields: readonly string[]): void {
+  const hidden = new Set(fields);
+  const clean = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) return depth > MAX_REDACTED_DEPTH ? REDACTED : value.map((v) => clean(v, depth + 1));
+    if (value === null || typeof value !== "object") return value;
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (prototype !== Object.prototype && prototype !== null && depth > 0) return value;
+    if (depth > MAX_REDACTED_DEPTH) return REDACTED;
+    const copy: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      copy[key] = hidden.has(key) && v !== undefined && v !== null ? REDACTED : clean(v, depth + 1);
+    }
+    return copy;
+  };
+  Object.defineProperties(target.prototype, {
+    [inspect.custom]: {
+      value(this: object, depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+        const name = this.constructor?.name ?? "Object";
+        if (depth < 0) return options.stylize(`[${name}]`, "special");
+        const next = { ...options, depth: options.depth === null ? null : (options.depth ?? 2) - 1 };
+        return `${name} ${show(clean(this, 0), next)}`;
+      },
+      configurable: true,
+      writable: true,
+    },
+  });
+  // A class's own toJSON (one that shows a chosen few fields) is kept.
+  if (!Object.hasOwn(target.prototype, "toJSON")) {
+    Object.defineProperty(target.prototype, "toJSON", {
+      value(this: object): unknown {
+        return clean(this, 0);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
 }

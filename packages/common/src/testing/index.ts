@@ -15,3 +15,18 @@ export {
   type FaultRequest,
   type FaultRule,
 } from "./fault-proxy.js";
+export {
+  HOSTILE_DEPTH,
+  chunked,
+  deepJson,
+  deepXml,
+  endless,
+  entityBomb,
+  externalEntity,
+  invalidUtf8,
+  measure,
+  startHostileServer,
+  undeclaredEntity,
+  type HostileAnswer,
+  type HostileServer,
+} from "./hostile.js";
