@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { REDACTED, Redactor } from "../src/logging/redact.js";
+import { inspect } from "node:util";
+import { REDACTED, Redactor, hideSecrets } from "../src/logging/redact.js";
 
 const redactor = new Redactor();
 const SECRETS = ["hunter2", "s3cr3t", "tok-123", "key-456", "sig-789", "sess-abc", "cookie-val"];
@@ -340,5 +341,52 @@ describe("Redactor allow-list", () => {
   it("takes extra names in the constructor", () => {
     const custom = new Redactor({ bodyKeys: ["Flavor"] });
     expect(custom.body("flavor=m1&pw=hunter2", "application/x-www-form-urlencoded")).toBe(`flavor=m1&pw=${REDACTED}`);
+  });
+});
+
+describe("hideSecrets", () => {
+  class Inner {
+    constructor(readonly password = "hunter2") {}
+  }
+  hideSecrets(Inner, ["password"]);
+  class Client {
+    readonly user = "alice";
+    apikey: string | undefined = "key-456";
+    readonly settings = { region: "north", token: "tok-123", nested: [{ token: "tok-123" }] };
+    readonly inner = new Inner();
+  }
+  hideSecrets(Client, ["apikey", "token"]);
+  class Chosen {
+    readonly password = "s3cr3t";
+    toJSON() {
+      return { chosen: true };
+    }
+  }
+  hideSecrets(Chosen, ["password"]);
+
+  it("hides the named fields in inspect output, even with showHidden, and in JSON", () => {
+    const client = new Client();
+    const shown = inspect(client, { depth: Infinity, showHidden: true });
+    const json = JSON.stringify(client);
+    expectNoSecret(shown);
+    expectNoSecret(json);
+    expect(shown).toMatch(/^Client \{/);
+    expect(shown).toContain("alice");
+    expect(shown).toContain("north");
+    expect(shown).toContain(REDACTED);
+    expect(JSON.parse(json)).toEqual({
+      user: "alice",
+      apikey: REDACTED,
+      settings: { region: "north", token: REDACTED, nested: [{ token: REDACTED }] },
+      inner: { password: REDACTED },
+    });
+  });
+
+  it("shows an unset secret as unset, and keeps a class's own toJSON", () => {
+    const client = new Client();
+    client.apikey = undefined;
+    expect(inspect(client)).toContain("apikey: undefined");
+    expect(JSON.stringify(new Chosen())).toBe('{"chosen":true}');
+    expectNoSecret(inspect(new Chosen(), { showHidden: true }));
   });
 });
