@@ -302,6 +302,19 @@ describe("startFaultProxy", () => {
     expect(seen).toEqual(["1 GET", "2 POST"]);
   });
 
+  it("trial injects one fault into the call's first matching request, reports the outcome and restores the plan", async () => {
+    await withProxy({ faults: [{ method: "DELETE", fault: "html" }] }, async (proxy) => {
+      const twice = async () => [(await raw(proxy.url, "POST")).status, (await raw(proxy.url, "POST")).status];
+      const passed = await proxy.trial({ kind: "status", status: 429 }, { method: "POST" }, twice);
+      expect(passed).toMatchObject({ failed: false, value: [429, 200], injected: 1 });
+      expect(passed.ms).toBeGreaterThan(0);
+      const thrown = await proxy.trial("truncate", { path: "/nowhere" }, () => Promise.reject(new Error("no")));
+      expect(thrown).toMatchObject({ failed: true, error: new Error("no"), injected: 0 });
+      expect((await raw(proxy.url, "DELETE")).headers["content-type"]).toMatch(/html/);
+      expect(proxy.records.map((r) => r.fault)).toEqual(["status", "none", "html"]);
+    });
+  });
+
   it("every fault kind is in EVERY_FAULT, and rewrite points the target's URLs at the proxy", async () => {
     expect(new Set(EVERY_FAULT.map((f) => f.kind))).toEqual(
       new Set([

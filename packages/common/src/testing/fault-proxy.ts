@@ -67,6 +67,19 @@ export interface FaultRecord extends Omit<FaultRequest, "headers"> {
   upstreamError?: string;
 }
 
+/** How one call went under one fault (see {@link FaultProxy.trial}). */
+export interface FaultTrial<T> {
+  /** What the call resolved to, when it did. */
+  value?: T;
+  /** What it threw, when it did. */
+  error?: unknown;
+  failed: boolean;
+  /** How long it took, ms. */
+  ms: number;
+  /** How many faults were injected meanwhile (0 when no request matched). */
+  injected: number;
+}
+
 export interface FaultProxyOptions {
   /** The one origin every request is forwarded to, e.g. `http://127.0.0.1:5000`. */
   target: string;
@@ -91,6 +104,15 @@ export interface FaultProxy extends AsyncDisposable {
   injected(kind?: FaultKind): number;
   /** Replaces the plan; rule counters (`nth`, `times`) start again. */
   setFaults(faults: FaultPlan | undefined): void;
+  /**
+   * Runs `call` with `fault` injected into its first request that matches `where`, then puts the plan
+   * back; never throws what `call` throws, but reports it.
+   */
+  trial<T>(
+    fault: Fault | FaultKind,
+    where: Omit<FaultRule, "fault" | "times">,
+    call: () => Promise<T>,
+  ): Promise<FaultTrial<T>>;
   /** `url` with the target's origin replaced by the proxy's (other URLs are returned unchanged). */
   rewrite(url: string): string;
   /** Closes the listener, every client and target connection, and stalled answers. Calling it again does nothing. */
@@ -384,6 +406,24 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     injected: (kind) => records.filter((r) => r.fault !== "none" && (kind === undefined || r.fault === kind)).length,
     setFaults(faults) {
       plan = setPlan(faults);
+    },
+    async trial(fault, where, call) {
+      const previous = plan;
+      const before = proxy.injected();
+      plan = setPlan([{ ...where, fault, times: 1 }]);
+      const started = performance.now();
+      try {
+        return {
+          value: await call(),
+          failed: false,
+          ms: performance.now() - started,
+          injected: proxy.injected() - before,
+        };
+      } catch (error) {
+        return { error, failed: true, ms: performance.now() - started, injected: proxy.injected() - before };
+      } finally {
+        plan = previous;
+      }
     },
     rewrite(value) {
       if (value.startsWith(target.origin)) return url + value.slice(target.origin.length);

@@ -14,6 +14,7 @@ export {
   type FaultRecord,
   type FaultRequest,
   type FaultRule,
+  type FaultTrial,
 } from "./fault-proxy.js";
 export {
   HOSTILE_DEPTH,
