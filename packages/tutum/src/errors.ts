@@ -185,7 +185,8 @@ const BY_COMMON_CLASS = new Map<typeof HttpError, HttpErrorClass>([
   [ServerError, TutumServerError],
 ]);
 
-function classForStatus(status: number): HttpErrorClass {
+/** This package's class for a failed status (TutumApiError for one the table does not list). */
+export function classForStatus(status: number): HttpErrorClass {
   return BY_COMMON_CLASS.get(errorClassForStatus(status)) ?? TutumApiError;
 }
 

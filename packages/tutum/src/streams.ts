@@ -7,8 +7,8 @@ import type { IncomingMessage } from "node:http";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Duplex } from "node:stream";
-import { AbortError } from "@nimbus-sdk/common";
-import { ObjectNotFound, TutumApiError, TutumAuthError, TutumConnectionError, TutumParseError } from "./errors.js";
+import { AbortError, parseRetryAfter } from "@nimbus-sdk/common";
+import { TutumApiError, TutumConnectionError, TutumParseError, classForStatus } from "./errors.js";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const MAX_MESSAGE = 16 * 1024 * 1024;
@@ -84,11 +84,13 @@ async function handshake(url: URL, options: StreamConnectOptions): Promise<{ soc
     request.on("response", (response: IncomingMessage) => {
       const status = response.statusCode ?? 0;
       response.resume();
-      const context = { method: "GET", url: shownUrl, status };
+      const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+      const context = { method: "GET", url: shownUrl, status, retryAfterMs };
       const message = `Status ${status} (GET ${shownUrl}): the stream was refused`;
-      if (status === 401) reject(new TutumAuthError(`Not authorized: ${message}`, context));
-      else if (status === 404) reject(new ObjectNotFound(`${message} (no such stream)`, context));
-      else reject(new TutumApiError(message, context));
+      const ErrorClass = classForStatus(status);
+      if (status === 401) reject(new ErrorClass(`Not authorized: ${message}`, context));
+      else if (status === 404) reject(new ErrorClass(`${message} (no such stream)`, context));
+      else reject(new ErrorClass(message, context));
     });
     request.on("timeout", () => request.destroy(new Error("handshake timed out")));
     request.on("error", (error: Error) => {

@@ -62,7 +62,26 @@ describe("common's status table", () => {
     if (status >= 500) expect(error).toBeInstanceOf(ServerError);
   });
 
-  it("a 429 with Retry-After is a RateLimitError with retryAfterMs", async () => {
+  it.each(statuses)("%i refusing a stream (the websocket handshake) is common's class for it", async (status) => {
+    answers.push({ status });
+    const error = await client({ limit: 0 })
+      .stream({ path: "events/" })
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(errorClassForStatus(status));
+    expect(error).toBeInstanceOf(TutumApiError);
+    expect(error).toMatchObject({ status, method: "GET" });
+  });
+
+  it("a 429 with Retry-After is a RateLimitError with retryAfterMs, from the API or a stream", async () => {
+    answers.push({ status: 429, headers: { "retry-after": "9" } });
+    const refused = await client({ limit: 0 })
+      .stream({ path: "events/" })
+      .next()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TutumRateLimitError);
+    expect((refused as RateLimitError).retryAfterMs).toBe(9000);
+
     answers.push({ status: 429, headers: { "retry-after": "9" } });
     const error = await client({ limit: 0 })
       .Application.list()
