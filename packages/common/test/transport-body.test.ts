@@ -172,6 +172,13 @@ describe.each<HttpClientName>(["undici", "ky"])("a failed response body, client 
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a streamed body nobody reads fails quietly, its error kept typed", async () => {
+    const server = await serve(resetMidBody);
+    const body = (await transport().request({ url: `${server.url}/items` })).stream();
+    await new Promise((resolve) => body.once("close", resolve));
+    expect(body.errored).toBeInstanceOf(ConnectionError);
+  });
+
   it("a streamed body that succeeds arrives whole, and one left early frees the connection", async () => {
     const server = await serve(whole);
     const t = transport();

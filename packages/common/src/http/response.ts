@@ -129,6 +129,8 @@ export class NimbusResponse {
         callback(error);
       },
     });
+    // As undici's own body: an error nobody listens for is not a crash; a consumer still gets it.
+    typed.on("error", () => undefined);
     // A body already read (by dump) or failed ends at once: its events were emitted before.
     if (body.errored) typed.destroy(this.#failure(body.errored));
     else if (body.readableEnded || body.destroyed) typed.push(null);
