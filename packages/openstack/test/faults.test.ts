@@ -1,0 +1,127 @@
+// Cloud Files reads and writes through common's fault proxy, in front of the real Swift (Keystone is
+// reached directly): every fault kind, once per call. Each call must succeed with the right answer or
+// throw a NimbusError, within twice its timeout, with no unhandled rejection (jest-circus replaces the
+// process's unhandledRejection listeners with its own, which fails the running test, so a listener of
+// ours would never hear one); after a write, Swift must hold what the SDK reported ("no object was
+// stored" is checked; an unknown outcome is allowed).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { NimbusError, type Logger } from "@nimbus-sdk/common";
+import { EVERY_FAULT, startFaultProxy, type Fault, type FaultProxy, type FaultRule } from "@nimbus-sdk/common/testing";
+import { CloudFiles, Pyrax, UploadFailed } from "../src/index.js";
+import { startServer, type OpenStackTestServer } from "../src/testing/index.js";
+
+jest.setTimeout(30_000);
+
+const TIMEOUT = 1500;
+const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const SEED = Buffer.from("seed object: ".repeat(400));
+
+let cloud: OpenStackTestServer;
+let dir: string;
+let pyrax: Pyrax;
+let proxy: FaultProxy;
+let cf: CloudFiles;
+let swiftUrl: string;
+const tally = { calls: 0, injected: 0, outcomes: {} as Record<string, number> };
+
+/** Swift's answer for an object, with a fresh token, bypassing the proxy and the SDK. */
+async function direct(path: string): Promise<{ status: number; body: Buffer }> {
+  const response = await fetch(`${swiftUrl}/${path}`, { headers: { "x-auth-token": pyrax.identity.token! } });
+  return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+beforeAll(async () => {
+  cloud = await startServer();
+  dir = mkdtempSync(join(tmpdir(), "nimbus-os-faults-"));
+  const configPath = join(dir, "pyrax.cfg");
+  writeFileSync(configPath, `[default]\nidentity_type = keystone\nauth_endpoint = ${cloud.url}\n`);
+  pyrax = new Pyrax({ configPath, env: {}, logger: quiet });
+  const { username, password, projectName } = cloud.credentials;
+  await pyrax.setCredentials(username, password, { tenantName: projectName });
+  swiftUrl = pyrax.cloudfiles!.endpoint.href.replace(/\/+$/, "");
+  proxy = await startFaultProxy({
+    target: new URL(swiftUrl).origin,
+    // Revokes the token the client holds: Swift then answers 401 and the client must log in again.
+    killSession: async () => {
+      const token = pyrax.identity.token!;
+      const response = await fetch(`${cloud.url}/auth/tokens`, {
+        method: "DELETE",
+        headers: { "x-auth-token": token, "x-subject-token": token },
+      });
+      if (response.status !== 204) throw new Error(`revoking the token answered ${response.status}`);
+    },
+  });
+  cf = new CloudFiles({
+    endpoint: proxy.rewrite(swiftUrl),
+    region: cloud.region,
+    auth: pyrax.identity.authStep,
+    proxy: false,
+    timeout: TIMEOUT,
+    retry: { limit: 2, baseDelay: 50, maxDelay: 200, maxRetryAfter: 1000 },
+  });
+  await cf.createContainer("faults");
+  await cf.storeObject("faults", "seed.txt", SEED);
+}, 240_000);
+
+afterAll(async () => {
+  console.log(`openstack faults: ${JSON.stringify(tally)}`);
+  await cf?.close();
+  await proxy?.stop();
+  await pyrax?.close();
+  await cloud?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+const label = (fault: Fault) => (fault.kind === "status" ? `status ${fault.status}` : fault.kind);
+
+/** `call` with `fault` injected into its first request matching `where`: the rules every call keeps. */
+async function underFault<T>(fault: Fault, where: Omit<FaultRule, "fault">, call: () => Promise<T>) {
+  const trial = await proxy.trial(fault, where, call);
+  tally.calls += 1;
+  tally.injected += trial.injected;
+  const outcome = trial.failed ? (trial.error as Error).name : "ok";
+  tally.outcomes[outcome] = (tally.outcomes[outcome] ?? 0) + 1;
+  expect(trial.injected).toBe(1);
+  if (trial.failed && !(trial.error instanceof NimbusError)) {
+    throw new Error(`not a NimbusError: ${outcome}: ${(trial.error as Error).message}`, { cause: trial.error });
+  }
+  expect(trial.ms).toBeLessThan(2 * TIMEOUT);
+  // A late rejection surfaces now, failing this test rather than the next.
+  await new Promise((resolve) => setImmediate(resolve));
+  return trial;
+}
+
+describe.each(EVERY_FAULT.map((fault) => [label(fault), fault] as const))("%s", (_name, fault) => {
+  it("listContainerNames: the account listing, or a NimbusError", async () => {
+    const { value } = await underFault(fault, { method: "GET" }, () => cf.listContainerNames());
+    if (value) expect(value).toContain("faults");
+  });
+
+  it("listContainerObjectNames: the container listing, or a NimbusError", async () => {
+    const { value } = await underFault(fault, { method: "GET" }, () => cf.listContainerObjectNames("faults"));
+    if (value) expect(value).toContain("seed.txt");
+  });
+
+  it("fetchObject: the whole object, or a NimbusError", async () => {
+    const { value } = await underFault(fault, { method: "GET" }, () => cf.fetchObject("faults", "seed.txt"));
+    if (value) expect(Buffer.compare(value, SEED)).toBe(0);
+  });
+
+  it("storeObject: Swift holds what the SDK reported", async () => {
+    const name = `w-${label(fault).replace(/\W+/g, "-")}.txt`;
+    const data = Buffer.from(`written under ${label(fault)} `.repeat(200));
+    const { value, error } = await underFault(fault, { method: "PUT" }, () => cf.storeObject("faults", name, data));
+    const held = await direct(`faults/${encodeURIComponent(name)}`);
+    if (error === undefined) {
+      expect(value!.name).toBe(name);
+      expect(held.status).toBe(200);
+      expect(Buffer.compare(held.body, data)).toBe(0);
+    } else if (error instanceof UploadFailed) {
+      // Its message says "no object was stored": that claim must hold.
+      expect(held.status).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,99 @@
+// oVirt reads and writes through common's fault proxy, in front of the engine simulator (plain HTTP;
+// the SSO login goes through the proxy too, faults only hit the API): every fault kind, once per call.
+// Each call must succeed with the right answer or throw a NimbusError, within twice its timeout, with no
+// unhandled rejection (jest-circus fails the running test on one: it replaces the process's listeners
+// with its own); after a write the engine must hold what the SDK reported: a VM it returned, and none
+// after an error answer (status >= 400) from the engine or a gateway. Other failures are an unknown outcome.
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
+import { NimbusError } from "@nimbus-sdk/common";
+import { EVERY_FAULT, startFaultProxy, type Fault, type FaultProxy, type FaultRule } from "@nimbus-sdk/common/testing";
+import { API, params } from "../src/index.js";
+import { startEngine, type EngineSimulator } from "../src/testing/index.js";
+
+jest.setTimeout(30_000);
+
+const TIMEOUT = 1500;
+const API_PATH = "/ovirt-engine/api";
+
+let engine: EngineSimulator;
+let proxy: FaultProxy;
+let api: API;
+let cluster: Awaited<ReturnType<API["clusters"]["get"]>>;
+let template: Awaited<ReturnType<API["templates"]["get"]>>;
+const tally = { calls: 0, injected: 0, outcomes: {} as Record<string, number> };
+
+beforeAll(async () => {
+  engine = await startEngine({ protocol: "http", stepMs: 20 });
+  proxy = await startFaultProxy({ target: new URL(engine.url).origin, killSession: () => engine.expireTokens() });
+  api = await API.connect({
+    url: proxy.rewrite(engine.url),
+    username: engine.username,
+    password: engine.password,
+    proxy: false,
+    timeout: TIMEOUT,
+    retry: { limit: 2, baseDelay: 50, maxDelay: 200, maxRetryAfter: 1000 },
+  });
+  cluster = await api.clusters.get({ name: "Default" });
+  template = await api.templates.get({ name: "Blank" });
+});
+
+afterAll(async () => {
+  console.log(`ovirt faults: ${JSON.stringify(tally)}`);
+  await api?.disconnect().catch(() => undefined);
+  await proxy?.stop();
+  await engine?.close();
+});
+
+const label = (fault: Fault) => (fault.kind === "status" ? `status ${fault.status}` : fault.kind);
+
+/** `call` with `fault` injected into its first request matching `where`: the rules every call keeps. */
+async function underFault<T>(fault: Fault, where: Omit<FaultRule, "fault">, call: () => Promise<T>) {
+  const trial = await proxy.trial(fault, where, call);
+  tally.calls += 1;
+  tally.injected += trial.injected;
+  const outcome = trial.failed ? (trial.error as Error).name : "ok";
+  tally.outcomes[outcome] = (tally.outcomes[outcome] ?? 0) + 1;
+  expect(trial.injected).toBe(1);
+  if (trial.failed && !(trial.error instanceof NimbusError)) {
+    throw new Error(`not a NimbusError: ${outcome}: ${(trial.error as Error).message}`, { cause: trial.error });
+  }
+  expect(trial.ms).toBeLessThan(2 * TIMEOUT);
+  // A late rejection surfaces now, failing this test rather than the next.
+  await new Promise((resolve) => setImmediate(resolve));
+  return trial;
+}
+
+const reads = { method: "GET", path: API_PATH };
+
+describe.each(EVERY_FAULT.map((fault) => [label(fault), fault] as const))("%s", (_name, fault) => {
+  it("vms.list: every VM, or a NimbusError", async () => {
+    const { value } = await underFault(fault, reads, async () => await api.vms.list());
+    if (value) expect(value.map((vm) => vm.name)).toContain("python_vm");
+  });
+
+  it("vms.get by name: the VM, or a NimbusError", async () => {
+    const { value } = await underFault(fault, reads, () => api.vms.get({ name: "python_vm" }));
+    if (value) expect(value.id).toBe(engine.state.find("vms", "python_vm")?.id);
+  });
+
+  it("clusters.list: the clusters, or a NimbusError", async () => {
+    const { value } = await underFault(fault, reads, async () => await api.clusters.list());
+    if (value) expect(value.map((c) => c.name)).toEqual(engine.state.list("clusters").map((c) => c.name));
+  });
+
+  it("vms.add: the engine holds what the SDK reported", async () => {
+    const name = `w_${label(fault).replace(/\W+/g, "_")}`;
+    const vm = new params.VM({ name, cluster, template, memory: 1073741824 });
+    const { value, error } = await underFault(fault, { method: "POST", path: `${API_PATH}/vms` }, () =>
+      api.vms.add(vm),
+    );
+    const held = engine.state.find("vms", name);
+    if (value) {
+      expect(held?.id).toBe(value.id);
+      expect(value.name).toBe(name);
+      expect(held?.memory).toBe("1073741824");
+    } else if ((error as NimbusError).status! >= 400) {
+      expect(held).toBeUndefined();
+    }
+  });
+});
