@@ -48,6 +48,7 @@ const label = (fault: Fault) => (fault.kind === "status" ? `status ${fault.statu
 
 /** `call` with `fault` injected into its first request matching `where`: the rules every call keeps. */
 async function underFault<T>(fault: Fault, where: Omit<FaultRule, "fault">, call: () => Promise<T>) {
+  const first = proxy.records.length;
   const trial = await proxy.trial(fault, where, call);
   tally.calls += 1;
   tally.injected += trial.injected;
@@ -58,6 +59,9 @@ async function underFault<T>(fault: Fault, where: Omit<FaultRule, "fault">, call
     throw new Error(`not a NimbusError: ${outcome}: ${(trial.error as Error).message}`, { cause: trial.error });
   }
   expect(trial.ms).toBeLessThan(2 * TIMEOUT);
+  // The session really ended: the server refused the old one at least once.
+  if (fault.kind === "kill-session")
+    expect(proxy.records.slice(first).some((r) => r.upstreamStatus! >= 400)).toBe(true);
   // A late rejection surfaces now, failing this test rather than the next.
   await new Promise((resolve) => setImmediate(resolve));
   return trial;
