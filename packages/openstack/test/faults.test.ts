@@ -4,7 +4,10 @@
 // process's unhandledRejection listeners with its own, which fails the running test, so a listener of
 // ours would never hear one); after a write, Swift must hold what the SDK reported ("no object was
 // stored" is checked; an unknown outcome is allowed).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
@@ -15,7 +18,8 @@ import { startServer, type OpenStackTestServer } from "../src/testing/index.js";
 
 jest.setTimeout(30_000);
 
-const TIMEOUT = 1500;
+// 2 s: the first check of a new token makes Swift ask Keystone, which takes about a second here.
+const TIMEOUT = 2000;
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const SEED = Buffer.from("seed object: ".repeat(400));
 
@@ -27,10 +31,25 @@ let cf: CloudFiles;
 let swiftUrl: string;
 const tally = { calls: 0, injected: 0, outcomes: {} as Record<string, number> };
 
-/** Swift's answer for an object, with a fresh token, bypassing the proxy and the SDK. */
-async function direct(path: string): Promise<{ status: number; body: Buffer }> {
-  const response = await fetch(`${swiftUrl}/${path}`, { headers: { "x-auth-token": pyrax.identity.token! } });
+/** Swift's answer, with the identity's token, bypassing the proxy and the SDK. */
+async function direct(path: string, init: RequestInit = {}): Promise<{ status: number; body: Buffer }> {
+  const headers = { "x-auth-token": pyrax.identity.token! };
+  const response = await fetch(`${swiftUrl}/${path}`, { ...init, headers });
   return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/**
+ * Forgets Swift's cached check of `token` (keystonemiddleware's key `tokens/<sha256>`) in the test
+ * cloud's memcached, whose port is read from its command line; the rest of Swift's cache stays warm.
+ */
+async function forgetCachedToken(token: string): Promise<void> {
+  const { pid } = cloud.processes.find((p) => p.name === "memcached")!;
+  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  const socket = connect(Number(args[args.indexOf("-p") + 1]), "127.0.0.1");
+  socket.end(`delete tokens/${createHash("sha256").update(token).digest("hex")}\r\n`);
+  const [answer] = (await once(socket, "data")) as [Buffer];
+  socket.destroy();
+  if (!answer.toString().startsWith("DELETED")) throw new Error(`memcached answered ${answer.toString()}`);
 }
 
 beforeAll(async () => {
@@ -44,7 +63,8 @@ beforeAll(async () => {
   swiftUrl = pyrax.cloudfiles!.endpoint.href.replace(/\/+$/, "");
   proxy = await startFaultProxy({
     target: new URL(swiftUrl).origin,
-    // Revokes the token the client holds: Swift then answers 401 and the client must log in again.
+    // Revokes the token the client holds and forgets Swift's cached check of it: Swift then answers 401
+    // and the client must log in again.
     killSession: async () => {
       const token = pyrax.identity.token!;
       const response = await fetch(`${cloud.url}/auth/tokens`, {
@@ -52,6 +72,7 @@ beforeAll(async () => {
         headers: { "x-auth-token": token, "x-subject-token": token },
       });
       if (response.status !== 204) throw new Error(`revoking the token answered ${response.status}`);
+      await forgetCachedToken(token);
     },
   });
   cf = new CloudFiles({
@@ -62,8 +83,9 @@ beforeAll(async () => {
     timeout: TIMEOUT,
     retry: { limit: 2, baseDelay: 50, maxDelay: 200, maxRetryAfter: 1000 },
   });
-  await cf.createContainer("faults");
-  await cf.storeObject("faults", "seed.txt", SEED);
+  // Set up directly: a cold Swift may take longer than the short timeout of the calls under test.
+  expect((await direct("faults", { method: "PUT" })).status).toBeLessThan(300);
+  expect((await direct("faults/seed.txt", { method: "PUT", body: SEED })).status).toBe(201);
 }, 240_000);
 
 afterAll(async () => {
@@ -79,6 +101,7 @@ const label = (fault: Fault) => (fault.kind === "status" ? `status ${fault.statu
 
 /** `call` with `fault` injected into its first request matching `where`: the rules every call keeps. */
 async function underFault<T>(fault: Fault, where: Omit<FaultRule, "fault">, call: () => Promise<T>) {
+  const first = proxy.records.length;
   const trial = await proxy.trial(fault, where, call);
   tally.calls += 1;
   tally.injected += trial.injected;
@@ -89,6 +112,9 @@ async function underFault<T>(fault: Fault, where: Omit<FaultRule, "fault">, call
     throw new Error(`not a NimbusError: ${outcome}: ${(trial.error as Error).message}`, { cause: trial.error });
   }
   expect(trial.ms).toBeLessThan(2 * TIMEOUT);
+  // The session really ended: the server refused the old one at least once.
+  if (fault.kind === "kill-session")
+    expect(proxy.records.slice(first).some((r) => r.upstreamStatus! >= 400)).toBe(true);
   // A late rejection surfaces now, failing this test rather than the next.
   await new Promise((resolve) => setImmediate(resolve));
   return trial;
