@@ -237,6 +237,10 @@ describe("startFaultProxy", () => {
       },
     );
     await expect(startFaultProxy({ target, faults: [{ fault: "kill-session" }] })).rejects.toThrow(ValidationError);
+    await withProxy({ faults: () => "kill-session" }, async (proxy) => {
+      expect((await raw(proxy.url)).data).toBe("");
+      expect(proxy.records[0]).toMatchObject({ fault: "kill-session", forwarded: false, upstreamError: /killSession/ });
+    });
   });
 
   it("plans by method, path, nth and times; setFaults starts the counters again", async () => {

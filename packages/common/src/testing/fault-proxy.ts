@@ -193,7 +193,7 @@ function compile(plan: FaultPlan | undefined, random: () => number): CompiledPla
         const fault = plan(request);
         return fault === undefined ? undefined : normalize(fault);
       },
-      usesKillSession: true,
+      usesKillSession: false,
     };
   }
   const rules = plan.map((rule) => {
@@ -267,7 +267,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const random = generator(options.seed ?? 1);
   const setPlan = (faults: FaultPlan | undefined): CompiledPlan => {
     const compiled = compile(faults, random);
-    if (compiled.usesKillSession && !options.killSession && typeof faults !== "function") {
+    if (compiled.usesKillSession && !options.killSession) {
       throw new ValidationError("a 'kill-session' fault needs the killSession option");
     }
     return compiled;
@@ -320,7 +320,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       res.end(text);
       return;
     }
-    if (fault?.kind === "kill-session") await options.killSession?.();
+    if (fault?.kind === "kill-session") {
+      // A plan function can pick it without the hook: say so rather than pretend a session ended.
+      if (!options.killSession) {
+        record.upstreamError = "kill-session needs the killSession option";
+        socket.destroy();
+        return;
+      }
+      await options.killSession();
+    }
     if (stopped) return;
 
     let answer: { response: IncomingMessage; body: Buffer };
