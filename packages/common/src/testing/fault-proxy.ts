@@ -297,7 +297,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     seq += 1;
     const request: FaultRequest = { seq, method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers };
-    const body = await readAll(req);
+    // Picked on arrival, before the body, so that concurrent requests are counted in the order they came.
     const fault = plan.pick(request);
     const record: FaultRecord = {
       seq,
@@ -308,6 +308,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     };
     records.push(record);
     const socket = req.socket;
+    const body = await readAll(req);
 
     if (fault?.kind === "status") {
       const status = fault.status ?? 503;
