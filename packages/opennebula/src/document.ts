@@ -11,7 +11,7 @@
 //   is simply absent;
 // - TEMPLATE and USER_TEMPLATE become plain dictionaries (TemplateDictionary) that remember their
 //   root; they are always present; their vectors that an XSD declares repeated (DISK, NIC …) are always arrays.
-import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common";
+import { ParseError, decodeUtf8, scanXml, type XmlHandler } from "@nimbus-sdk/common";
 import {
   TEMPLATE_VECTOR_KEYS,
   documentSchemas,
@@ -343,6 +343,15 @@ export class MethodDocumentStream {
   #length = 0;
   /** Where the next markup scan starts, and the end of the last complete child of the root. */
   #scanned = 0;
+  /**
+   * For markup cut by the end of what was written (it starts at #scanned): how far it was searched for
+   * its end, and the quote open there, so that a long cut tag is not searched from its start again
+   * with every write (quadratic in an endless attribute value).
+   */
+  #resumeAt = 0;
+  #resumeQuote = 0;
+  /** Bytes of the document decoded so far, for the offset of invalid UTF-8. */
+  #decoded = 0;
   #cut = 0;
   #depth = 0;
   /** The root's start tag, which begins every piece after the first, and its name. */
@@ -399,13 +408,20 @@ export class MethodDocumentStream {
         continue;
       }
       const next = b[i + 1];
+      const resume = i === this.#scanned ? this.#resumeAt : 0;
       let end: number;
       if (next === 33 /* ! */ && i + 9 > length) end = -1;
-      else if (next === 33 && b[i + 2] === 45 /* - */) end = endOf(b, 45, 45, 62 /* --> */, i + 4);
-      else if (next === 33 && b[i + 2] === 91 /* [ */) end = endOf(b, 93, 93, 62 /* ]]> */, i + 9);
-      else if (next === 63 /* ? */) end = endOf(b, -1, 63, 62 /* ?> */, i + 2);
-      else end = tagEnd(b, i + 1);
-      if (end < 0) break;
+      else if (next === 33 && b[i + 2] === 45 /* - */) end = endOf(b, 45, 45, 62 /* --> */, i + 4, resume);
+      else if (next === 33 && b[i + 2] === 91 /* [ */) end = endOf(b, 93, 93, 62 /* ]]> */, i + 9, resume);
+      else if (next === 63 /* ? */) end = endOf(b, -1, 63, 62 /* ?> */, i + 2, resume);
+      else end = tagEnd(b, Math.max(i + 1, resume), resume > 0 ? this.#resumeQuote : 0);
+      if (end < 0) {
+        // Searched to the end unless "<!" came too close to it to tell a comment from CDATA.
+        this.#resumeAt = next === 33 && i + 9 > length ? 0 : length;
+        this.#resumeQuote = -1 - end;
+        break;
+      }
+      this.#resumeAt = 0;
       if (next === 47 /* / */) {
         if (--this.#depth === 1) this.#cut = end;
       } else if (next !== 33 && next !== 63) {
@@ -425,7 +441,9 @@ export class MethodDocumentStream {
   #decodePiece(last: boolean): void {
     const end = last ? this.#length : this.#cut;
     const first = this.#handler.first;
-    const piece = this.#pending.toString("utf8", 0, end);
+    // A piece ends after a ">" (or at the document's end), so it holds whole characters.
+    const piece = decodeUtf8(this.#pending.subarray(0, end), { what: "the document", offset: this.#decoded });
+    this.#decoded += end;
     const prefix = first ? "" : this.#rootTag;
     this.#handler.last = last;
     asMethodDocument(this.#method, () => {
@@ -445,6 +463,7 @@ export class MethodDocumentStream {
     this.#pending.copy(this.#pending, 0, end, this.#length);
     this.#length -= end;
     this.#scanned -= end;
+    if (this.#resumeAt > 0) this.#resumeAt -= end;
     this.#cut = 0;
   }
 
@@ -462,10 +481,10 @@ export class MethodDocumentStream {
 
 /**
  * The end (just past it) of the bytes `first second third` (`second third` when first is -1) found at
- * or after `from`; -1 when not all written yet.
+ * or after `from`, searching on from `resume` (where an earlier search stopped); -1 when not all written yet.
  */
-function endOf(bytes: Uint8Array, first: number, second: number, third: number, from: number): number {
-  for (let i = from + 1; i < bytes.length; i++) {
+function endOf(bytes: Uint8Array, first: number, second: number, third: number, from: number, resume: number): number {
+  for (let i = Math.max(from + 1, resume); i < bytes.length; i++) {
     if (bytes[i] === third && bytes[i - 1] === second && (first < 0 || (i - 2 >= from && bytes[i - 2] === first))) {
       return i + 1;
     }
@@ -473,9 +492,11 @@ function endOf(bytes: Uint8Array, first: number, second: number, third: number, 
   return -1;
 }
 
-/** The end (just past the ">") of a tag whose name starts at `from`, quoted attribute values skipped; -1 when cut. */
-function tagEnd(bytes: Uint8Array, from: number): number {
-  let quote = 0;
+/**
+ * The end (just past the ">") of a tag searched from `from` with `quote` open there, quoted attribute
+ * values skipped; when cut, -1 - the quote open at the end.
+ */
+function tagEnd(bytes: Uint8Array, from: number, quote: number): number {
   for (let i = from; i < bytes.length; i++) {
     const c = bytes[i]!;
     if (quote !== 0) {
@@ -483,5 +504,5 @@ function tagEnd(bytes: Uint8Array, from: number): number {
     } else if (c === 34 || c === 39) quote = c;
     else if (c === 62) return i + 1;
   }
-  return -1;
+  return -1 - quote;
 }

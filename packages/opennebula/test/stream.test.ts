@@ -40,17 +40,31 @@ function wholeDecode(method: DocumentMethod, answer: Buffer): unknown {
 }
 
 /** `answer` cut into chunks of the sizes `sizes` gives, in fresh Buffers (the decoder overwrites them). */
-async function* chunked(answer: Buffer, sizes: () => number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < answer.length;) {
-    const size = Math.max(1, sizes());
-    yield Buffer.from(answer.subarray(at, at + size));
-    at += size;
+function chunked(answer: Buffer, sizes: () => number): AsyncIterable<Buffer> & { bytes: number } {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let at = 0; at < answer.length;) {
+      const size = Math.max(1, sizes());
+      yield Buffer.from(answer.subarray(at, at + size));
+      at += size;
+    }
   }
+  return Object.assign(chunks(), { bytes: answer.length });
 }
 
-async function streamDecode(method: DocumentMethod, chunks: AsyncIterable<Buffer>, maxBytes = 1e9) {
+/**
+ * Whether streamDecode declares the body's length, as a Content-Length does (the document is decoded
+ * as it comes), or not, as a chunked answer (the document is held until the body ends).
+ */
+let declareLength = true;
+
+async function streamDecode(
+  method: DocumentMethod,
+  chunks: AsyncIterable<Buffer> & { bytes?: number },
+  maxBytes = 1e9,
+) {
   const document = new MethodDocumentStream(method);
-  const answer = await decodeStreamedResponse(chunks, document, { maxBytes });
+  const declaredBytes = declareLength ? chunks.bytes : undefined;
+  const answer = await decodeStreamedResponse(chunks, document, { maxBytes, declaredBytes });
   const value = oneResult(answer.value);
   return answer.streamed ? document.end() : documentResult(method, value);
 }
@@ -64,8 +78,14 @@ function random(seed: number): (max: number) => number {
   };
 }
 
-describe("a document answer decoded as it streams in", () => {
+describe.each([
+  ["with a declared length", true],
+  ["chunked, held until its end", false],
+])("a document answer decoded as it streams in, %s", (_, declared) => {
   const big = body(pool(400)); // several 64 KiB pieces of document
+  beforeAll(() => {
+    declareLength = declared;
+  });
 
   it("gives the whole-body result for 1-byte chunks", async () => {
     const small = body(pool(3));
@@ -182,6 +202,28 @@ describe("a document answer decoded as it streams in", () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect((error as ResponseTooLargeError).limit).toBe(100_000);
+  });
+
+  it("accepts characters split between chunks, and refuses an invalid byte naming its offset in the document", async () => {
+    const split = body(pool(2));
+    expect(
+      await streamDecode(
+        POOL,
+        chunked(split, () => 1),
+      ),
+    ).toEqual(wholeDecode(POOL, split));
+    const document = `<VM_POOL>${vm(1)}${vm(2)}</VM_POOL>`;
+    const at = Buffer.byteLength(document.slice(0, document.indexOf("vm-2")));
+    const answer = body(document.replace("vm-2", "vm~2"));
+    const bad = Buffer.from(answer.toString("latin1").replace("~", "\xff"), "latin1");
+    for (const size of [1, 100, 65_536]) {
+      await expect(
+        streamDecode(
+          POOL,
+          chunked(bad, () => size),
+        ),
+      ).rejects.toThrow(new RegExp(`the document is not valid UTF-8: .* at byte ${at + 2}$`));
+    }
   });
 });
 

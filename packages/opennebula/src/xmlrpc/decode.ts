@@ -5,7 +5,7 @@
 // answer is never held as a 50 MB string besides its bytes.
 // Safety as in common's XML preset: a DTD is refused (so no entity can expand), only XML's five
 // entities and character references are decoded, size and depth are capped.
-import { ParseError, Redactor } from "@nimbus-sdk/common";
+import { ParseError, Redactor, checkUtf8 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault } from "../errors.js";
 import type { XmlRpcMethodCall, XmlRpcStruct, XmlRpcValue } from "./types.js";
 
@@ -525,6 +525,13 @@ function scanner(xml: string | Buffer, what: string, options: XmlRpcDecodeOption
     throw new ResponseTooLargeError(`${what} is ${size} bytes, more than the ${maxBytes}-byte limit`, {
       limit: maxBytes,
     });
+  }
+  if (typeof xml !== "string") {
+    // Values are decoded from the bytes where they are taken: the bytes are checked whole first, so that
+    // a bad byte is an error rather than U+FFFD in a value (offsets count the body as it came).
+    const { omitted } = options;
+    checkUtf8(omitted ? xml.subarray(0, omitted.at) : xml, { what });
+    if (omitted) checkUtf8(xml.subarray(omitted.at), { what, offset: omitted.at + omitted.length });
   }
   const text = typeof xml === "string" ? new StringSource(xml) : new BytesSource(xml, options.overwrite === true);
   const s = new Scanner(text, what, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.omitted);

@@ -5,6 +5,7 @@
 // decodeMethodResponse at the end, so faults, `[false, …]` answers and malformed envelopes behave as
 // with a whole body; an answer that does not start the way a successful document answer does is
 // simply read whole and decoded the same way.
+import type { Readable } from "node:stream";
 import { ResponseTooLargeError } from "../errors.js";
 import { decodeMethodResponse, parseFailure, unescapeInPlace } from "./decode.js";
 import type { XmlRpcValue } from "./types.js";
@@ -28,6 +29,7 @@ export interface StreamedResponse {
  */
 const DOCUMENT_START =
   /^(?:\xEF\xBB\xBF)?\s*(?:<\?xml[^<>]*\?>\s*)?<methodResponse>\s*<params>\s*<param>\s*<value>\s*<array>\s*<data>\s*<value>\s*<boolean>\s*(?:1|true)\s*<\/boolean>\s*<\/value>\s*<value>(?:\s*<string>)?(?=\s*&lt;)/;
+const EMPTY = Buffer.alloc(0);
 /** Bytes read before deciding whether the answer is streamed (the start above fits well within). */
 const DECIDE_AFTER = 1024;
 
@@ -42,8 +44,9 @@ export function responseTooLarge(maxBytes: number): ResponseTooLargeError {
 
 /**
  * Reads a methodResponse from `body` (Buffers, which are overwritten); a document string in a successful
- * answer goes to `sink` as it comes. Throws as decodeMethodResponse does, and ResponseTooLargeError past
- * `maxBytes` (checked against `declaredBytes`, the Content-Length, before reading).
+ * answer goes to `sink` as it comes (at the end without `declaredBytes`). Throws as decodeMethodResponse
+ * does, and ResponseTooLargeError past `maxBytes` (checked against `declaredBytes`, the Content-Length,
+ * before reading).
  */
 export async function decodeStreamedResponse(
   body: AsyncIterable<Buffer>,
@@ -51,7 +54,15 @@ export async function decodeStreamedResponse(
   options: { maxBytes: number; declaredBytes?: number },
 ): Promise<StreamedResponse> {
   const { maxBytes } = options;
-  if ((options.declaredBytes ?? 0) > maxBytes) throw responseTooLarge(maxBytes);
+  if ((options.declaredBytes ?? 0) > maxBytes) {
+    // Left unread, the body would keep its connection open (and a dispatcher's close waiting) for ever.
+    (body as Partial<Readable>).on?.("error", () => undefined).destroy?.();
+    throw responseTooLarge(maxBytes);
+  }
+  // Without a declared length (a chunked answer) nothing says the body ends within the limit: the
+  // unescaped document is held, not decoded, until it does, so that an endless answer costs the limit's
+  // bytes rather than the objects decoded from them (about three times as much).
+  const held: Buffer[] | undefined = options.declaredBytes === undefined ? [] : undefined;
   /** The envelope: everything before the document string (all of the body when not streamed) … */
   let head: Buffer[] = [];
   let headLength = 0;
@@ -75,7 +86,10 @@ export async function decodeStreamedResponse(
     const { written, read } = unescapeInPlace(run, lt < 0, (problem, index) => {
       throw parseFailure("the XML-RPC response", problem, start + index, Buffer.concat(head).toString("utf8"));
     });
-    if (written > 0) sink.write(run.subarray(0, written));
+    if (written > 0) {
+      if (held) held.push(run.subarray(0, written));
+      else sink.write(run.subarray(0, written));
+    }
     if (lt >= 0) {
       phase = "tail";
       tail.push(bytes.subarray(lt));
@@ -113,6 +127,13 @@ export async function decodeStreamedResponse(
   if (phase === "deciding") decide();
   if (phase === "whole")
     return { value: decodeMethodResponse(head[0]!, { maxBytes, overwrite: true }), streamed: false };
+  if (held) {
+    for (let i = 0; i < held.length; i++) {
+      const piece = held[i]!;
+      held[i] = EMPTY; // each piece goes as the sink takes it
+      sink.write(piece);
+    }
+  }
   // Cut short inside the string, the envelope alone says "truncated"; else it is decoded with the
   // string left out, and offsets in errors still count the body as it came.
   const envelope = Buffer.concat([...head, ...tail]);
