@@ -35,6 +35,24 @@ const OPTIONAL_IN_ONED = { "one.template.instantiate": ["hold", "extra_template"
 // takes a dict there (cast2one turns it into one of those).
 const isTemplateParam = (name) => name === "template" || name.endsWith("_template");
 
+// The verbs of the methods that only read oned's state: OneServer sends them as idempotent, so a lost
+// connection, a cut body or a 429/502/503/504 sends them again (common's retry rules). A verb goes here
+// only when every method with it changes nothing in oned: not user.login (issues a token),
+// vmpool.calculateshowback (recomputes and stores showback), host.status (sets it), user/group.quota
+// (set quotas), zone.voterequest (casts a Raft vote), system.sql, nor system.sqlquery (internal, runs
+// whatever SQL text it is given). Anything new is a write until reviewed and added.
+const READ_ONLY_VERBS = new Set([
+  "info", // one.<object>.info, one.<object>pool.info, userquota/groupquota/hooklog.info, acl.info
+  "infoextended", // vmpool
+  "infoset", // vmpool
+  "monitoring", // vm, vmpool, host, hostpool
+  "accounting", // vmpool
+  "showback", // vmpool (reads the records calculateshowback stored)
+  "version", // system
+  "config", // system
+  "raftstatus", // zone
+]);
+
 function main(argv) {
   const check = argv.includes("--check");
   const specsIndex = argv.indexOf("--specs");
@@ -149,6 +167,9 @@ function buildMethod(m) {
   if (!RESULT_TYPES.has(r?.type)) throw new Error(`${m.name}: unknown result type ${r?.type}`);
   const result = { type: r.type };
   if (r.description) result.description = r.description;
+  const readOnly = READ_ONLY_VERBS.has(parts[2]);
+  // Integer answers are the IDs and codes of writes: a "read" answering one is a misread verb.
+  if (readOnly && r.type === "int") throw new Error(`${m.name}: a read-only verb that answers an int`);
   const meta = {
     name: m.name,
     object: parts[1],
@@ -159,6 +180,7 @@ function buildMethod(m) {
     signature: m.xmlrpc_signature,
     undocumented: m.undocumented === true ? true : undefined,
     internal: m.internal === true ? true : undefined,
+    readOnly: readOnly || undefined,
   };
   return {
     meta,
@@ -221,6 +243,8 @@ export interface MethodMeta {
   readonly undocumented?: boolean;
   /** HA/federation plumbing, not meant for SDK users. */
   readonly internal?: boolean;
+  /** Changes nothing in oned (READ_ONLY_VERBS in scripts/generate.mjs): sent again after a lost connection. */
+  readonly readOnly?: boolean;
 }
 
 /**

@@ -11,9 +11,11 @@ import {
   expandHome,
   userHome,
   type ClientTransportOptions,
+  type NimbusResponse,
 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault, oneResult, withoutSession } from "./errors.js";
 import { MethodDocumentStream, type DocumentMethod } from "./document.js";
+import { methods, type MethodMeta, type MethodName } from "./generated/methods.js";
 import {
   DECODE_DOCUMENT,
   DecodedDocument,
@@ -56,6 +58,18 @@ export const OPENNEBULA_SAFE_NAMES = {
   queryParams: [] as string[],
   bodyKeys: ["faultCode", "faultString", "methodResponse", "params", "param", "fault"],
 };
+
+/** The method and redacted URL of one call, for its errors. */
+interface CallContext {
+  method: string;
+  url: string;
+  requestId?: string;
+}
+
+/** Whether `method` (e.g. "one.vm.info") only reads, so may be sent again; an unknown name never is. */
+function isReadOnly(method: string): boolean {
+  return Object.hasOwn(methods, method) && (methods[method as MethodName] as MethodMeta).readOnly === true;
+}
 
 /** The endpoint as the CLI finds it: `ONE_XMLRPC`, else ~/.one/one_endpoint, else localhost:2633. */
 export function defaultEndpoint(env: NodeJS.ProcessEnv = process.env): string {
@@ -168,67 +182,85 @@ export class OneServer {
     const document = options[DECODE_DOCUMENT];
     // With debug logging on, the body is read whole to be logged, and the caller decodes the string.
     if (document !== undefined && !this.#transport.debug) {
-      return new DecodedDocument(await this.#callDocument(document, params, options)) as T;
+      return new DecodedDocument(await this.#exchange(document, params, options, this.#readDocument(document))) as T;
     }
-    const { response, context } = await this.#post(method, params, options);
-    // Bytes, decoded and overwritten in place by the XML-RPC decoder: a pool answer is never also held as
-    // one big string. Debug logging shows the body, which only text() hands to the log.
-    let answerBody: string | Buffer;
-    try {
-      answerBody = this.#transport.debug ? await response.text() : await response.bytes();
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) throw this.#failure(responseTooLarge(this.#maxResponseBytes), context);
-      throw error;
-    }
-    let answer: XmlRpcValue;
-    try {
-      answer = decodeMethodResponse(answerBody, { maxBytes: this.#maxResponseBytes, overwrite: true });
-    } catch (error) {
-      throw this.#failure(error, context);
-    }
+    const { answer, context } = await this.#exchange(method, params, options, async (response, context) => {
+      // Bytes, decoded and overwritten in place by the XML-RPC decoder: a pool answer is never also held as
+      // one big string. Debug logging shows the body, which only text() hands to the log.
+      let answerBody: string | Buffer;
+      try {
+        answerBody = this.#transport.debug ? await response.text() : await response.bytes();
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) throw this.#failure(responseTooLarge(this.#maxResponseBytes), context);
+        throw error;
+      }
+      try {
+        return {
+          answer: decodeMethodResponse(answerBody, { maxBytes: this.#maxResponseBytes, overwrite: true }),
+          context,
+        };
+      } catch (error) {
+        throw this.#failure(error, context);
+      }
+    });
     return oneResult(answer, { ...context, session: this.#session }) as T;
   }
 
   /**
-   * A method answering an XML document, decoded into it as the body streams in (xmlrpc/stream.ts), so
-   * that a large pool's answer is never held whole.
+   * Reads a method answering an XML document, decoded into it as the body streams in (xmlrpc/stream.ts),
+   * so that a large pool's answer is never held whole.
    */
-  async #callDocument(method: DocumentMethod, params: readonly XmlRpcValue[], options: CallOptions): Promise<unknown> {
-    const { response, context } = await this.#post(method, params, options);
-    const document = new MethodDocumentStream(method);
-    let answer: StreamedResponse;
-    try {
-      answer = await decodeStreamedResponse(response.stream(), document, {
-        maxBytes: this.#maxResponseBytes,
-        declaredBytes: Number(response.headers["content-length"]) || undefined,
-      });
-    } catch (error) {
-      // The document's errors name the method already (as documentResult's do); the envelope's get it here.
-      throw error instanceof ParseError && error.method === method ? error : this.#failure(error, context);
-    }
-    const value = oneResult(answer.value, { ...context, session: this.#session });
-    return answer.streamed ? document.end() : documentResult(method, value);
+  #readDocument(method: DocumentMethod) {
+    return async (response: NimbusResponse, context: CallContext): Promise<unknown> => {
+      const document = new MethodDocumentStream(method);
+      let answer: StreamedResponse;
+      try {
+        answer = await decodeStreamedResponse(response.stream(), document, {
+          maxBytes: this.#maxResponseBytes,
+          declaredBytes: Number(response.headers["content-length"]) || undefined,
+        });
+      } catch (error) {
+        // The document's errors name the method already (as documentResult's do); the envelope's get it here.
+        throw error instanceof ParseError && error.method === method ? error : this.#failure(error, context);
+      }
+      const value = oneResult(answer.value, { ...context, session: this.#session });
+      return answer.streamed ? document.end() : documentResult(method, value);
+    };
   }
 
-  async #post(method: string, params: readonly XmlRpcValue[], options: CallOptions) {
+  /**
+   * Posts the call and `read`s the answer. A read-only method (methods.ts's `readOnly`) is idempotent to
+   * common's Transport: after a 429/502/503/504, a lost connection or a body cut short it is sent again
+   * from scratch (a fresh `read`, nothing was handed to the caller yet), within the retry budget. Any
+   * other method is never sent again once it may have reached oned.
+   */
+  async #exchange<R>(
+    method: string,
+    params: readonly XmlRpcValue[],
+    options: CallOptions,
+    read: (response: NimbusResponse, context: CallContext) => Promise<R>,
+  ): Promise<R> {
     const body = encodeMethodCall(method, [this.#session, ...params]);
     const signal =
       this.#signal && options.signal
         ? AbortSignal.any([this.#signal, options.signal])
         : (options.signal ?? this.#signal);
-    const response = await this.#transport.request({
-      method: "POST",
-      url: this.endpoint,
-      body,
-      signal,
-      timeout: options.timeout,
-    });
     const url = this.#transport.redactor.url(this.endpoint);
-    return { response, context: { method, url, requestId: response.requestId } };
+    return this.#transport.read(
+      {
+        method: "POST",
+        url: this.endpoint,
+        body,
+        signal,
+        timeout: options.timeout,
+        idempotent: isReadOnly(method),
+      },
+      (response) => read(response, { method, url, requestId: response.requestId }),
+    );
   }
 
   /** A decoding error with the method and URL in it, and without the session. */
-  #failure(error: unknown, context: { method: string; url: string; requestId?: string }): unknown {
+  #failure(error: unknown, context: CallContext): unknown {
     const { method, url } = context;
     if (error instanceof XmlRpcFault) {
       return new XmlRpcFault(error.faultCode, withoutSession(error.faultString, this.#session), context);

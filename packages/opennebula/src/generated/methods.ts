@@ -42,6 +42,8 @@ export interface MethodMeta {
   readonly undocumented?: boolean;
   /** HA/federation plumbing, not meant for SDK users. */
   readonly internal?: boolean;
+  /** Changes nothing in oned (READ_ONLY_VERBS in scripts/generate.mjs): sent again after a lost connection. */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -83,6 +85,7 @@ export const methods = {
     params: [],
     result: { type: "xml" },
     signature: "A:s",
+    readOnly: true,
   },
   "one.backupjob.allocate": {
     name: "one.backupjob.allocate",
@@ -161,6 +164,7 @@ export const methods = {
     group: "Backup Job",
     params: [{ name: "id", type: "int" }],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.backupjob.lock": {
     name: "one.backupjob.lock",
@@ -274,6 +278,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.cluster.adddatastore": {
     name: "one.cluster.adddatastore",
@@ -374,6 +379,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.cluster.optimize": {
     name: "one.cluster.optimize",
@@ -435,6 +441,7 @@ export const methods = {
     group: "Cluster",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.datastore.allocate": {
     name: "one.datastore.allocate",
@@ -509,6 +516,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.datastore.rename": {
     name: "one.datastore.rename",
@@ -540,6 +548,7 @@ export const methods = {
     group: "Datastore",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.document.allocate": {
     name: "one.document.allocate",
@@ -613,6 +622,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.document.lock": {
     name: "one.document.lock",
@@ -669,6 +679,7 @@ export const methods = {
       { name: "type", type: "int" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.group.addadmin": {
     name: "one.group.addadmin",
@@ -721,6 +732,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.group.quota": {
     name: "one.group.quota",
@@ -753,6 +765,7 @@ export const methods = {
     group: "Group",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.groupquota.info": {
     name: "one.groupquota.info",
@@ -762,6 +775,7 @@ export const methods = {
     params: [],
     result: { type: "string" },
     signature: "A:s",
+    readOnly: true,
   },
   "one.groupquota.update": {
     name: "one.groupquota.update",
@@ -798,6 +812,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.hook.lock": {
     name: "one.hook.lock",
@@ -866,6 +881,7 @@ export const methods = {
       { name: "rc", type: "int" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.hookpool.info": {
     name: "one.hookpool.info",
@@ -878,6 +894,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.host.allocate": {
     name: "one.host.allocate",
@@ -911,6 +928,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.host.monitoring": {
     name: "one.host.monitoring",
@@ -920,6 +938,7 @@ export const methods = {
     params: [{ name: "id", type: "int" }],
     result: { type: "xml" },
     signature: "A:si",
+    readOnly: true,
   },
   "one.host.rename": {
     name: "one.host.rename",
@@ -963,6 +982,7 @@ export const methods = {
     group: "Hosts",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.hostpool.monitoring": {
     name: "one.hostpool.monitoring",
@@ -971,6 +991,7 @@ export const methods = {
     group: "Hosts",
     params: [{ name: "seconds", type: "int" }],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.image.allocate": {
     name: "one.image.allocate",
@@ -1074,6 +1095,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.image.lock": {
     name: "one.image.lock",
@@ -1190,6 +1212,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.market.allocate": {
     name: "one.market.allocate",
@@ -1270,6 +1293,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.market.rename": {
     name: "one.market.rename",
@@ -1400,6 +1424,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.marketapp.lock": {
     name: "one.marketapp.lock",
@@ -1468,6 +1493,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.marketpool.info": {
     name: "one.marketpool.info",
@@ -1476,6 +1502,7 @@ export const methods = {
     group: "Marketplace",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.secgroup.allocate": {
     name: "one.secgroup.allocate",
@@ -1557,6 +1584,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.secgroup.rename": {
     name: "one.secgroup.rename",
@@ -1592,6 +1620,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.system.config": {
     name: "one.system.config",
@@ -1601,6 +1630,7 @@ export const methods = {
     params: [],
     result: { type: "xml" },
     signature: "A:s",
+    readOnly: true,
   },
   "one.system.sql": {
     name: "one.system.sql",
@@ -1635,6 +1665,7 @@ export const methods = {
     params: [],
     result: { type: "string" },
     signature: "A:s",
+    readOnly: true,
   },
   "one.template.allocate": {
     name: "one.template.allocate",
@@ -1713,6 +1744,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.template.instantiate": {
     name: "one.template.instantiate",
@@ -1783,6 +1815,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.user.addgroup": {
     name: "one.user.addgroup",
@@ -1876,6 +1909,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.user.login": {
     name: "one.user.login",
@@ -1934,6 +1968,7 @@ export const methods = {
     group: "User",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.userquota.info": {
     name: "one.userquota.info",
@@ -1943,6 +1978,7 @@ export const methods = {
     params: [],
     result: { type: "string" },
     signature: "A:s",
+    readOnly: true,
   },
   "one.userquota.update": {
     name: "one.userquota.update",
@@ -2107,6 +2143,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vdc.rename": {
     name: "one.vdc.rename",
@@ -2138,6 +2175,7 @@ export const methods = {
     group: "VDC",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vm.action": {
     name: "one.vm.action",
@@ -2420,6 +2458,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vm.lock": {
     name: "one.vm.lock",
@@ -2457,6 +2496,7 @@ export const methods = {
     params: [{ name: "id", type: "int" }],
     result: { type: "xml" },
     signature: "A:si",
+    readOnly: true,
   },
   "one.vm.recover": {
     name: "one.vm.recover",
@@ -2686,6 +2726,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vmgroup.lock": {
     name: "one.vmgroup.lock",
@@ -2778,6 +2819,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vmpool.accounting": {
     name: "one.vmpool.accounting",
@@ -2790,6 +2832,7 @@ export const methods = {
       { name: "end_time", type: "int" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vmpool.calculateshowback": {
     name: "one.vmpool.calculateshowback",
@@ -2818,6 +2861,7 @@ export const methods = {
       { name: "kv_filter", type: "string", optional: true, note: "KEY=VALUE on VM attributes" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vmpool.infoextended": {
     name: "one.vmpool.infoextended",
@@ -2833,6 +2877,7 @@ export const methods = {
     ],
     result: { type: "xml" },
     signature: "A:siiiis",
+    readOnly: true,
   },
   "one.vmpool.infoset": {
     name: "one.vmpool.infoset",
@@ -2844,6 +2889,7 @@ export const methods = {
       { name: "extended", type: "boolean" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vmpool.monitoring": {
     name: "one.vmpool.monitoring",
@@ -2855,6 +2901,7 @@ export const methods = {
       { name: "seconds", type: "int" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vmpool.showback": {
     name: "one.vmpool.showback",
@@ -2869,6 +2916,7 @@ export const methods = {
       { name: "last_year", type: "int" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vn.add_ar": {
     name: "one.vn.add_ar",
@@ -2965,6 +3013,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vn.lock": {
     name: "one.vn.lock",
@@ -3079,6 +3128,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vntemplate.allocate": {
     name: "one.vntemplate.allocate",
@@ -3150,6 +3200,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vntemplate.instantiate": {
     name: "one.vntemplate.instantiate",
@@ -3218,6 +3269,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vrouter.allocate": {
     name: "one.vrouter.allocate",
@@ -3304,6 +3356,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.vrouter.instantiate": {
     name: "one.vrouter.instantiate",
@@ -3375,6 +3428,7 @@ export const methods = {
       { name: "end", type: "int", note: "-1 to last; < -1 means page size with start as offset" },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.zone.addserver": {
     name: "one.zone.addserver",
@@ -3454,6 +3508,7 @@ export const methods = {
       { name: "decrypt", type: "boolean", optional: true },
     ],
     result: { type: "xml" },
+    readOnly: true,
   },
   "one.zone.raftstatus": {
     name: "one.zone.raftstatus",
@@ -3463,6 +3518,7 @@ export const methods = {
     params: [],
     result: { type: "xml" },
     signature: "A:s",
+    readOnly: true,
   },
   "one.zone.rename": {
     name: "one.zone.rename",
@@ -3556,6 +3612,7 @@ export const methods = {
     group: "Zone",
     params: [],
     result: { type: "xml" },
+    readOnly: true,
   },
 } as const satisfies Record<string, MethodMeta>;
 
