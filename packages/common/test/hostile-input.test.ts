@@ -165,7 +165,17 @@ describe("the transport's text() and json() against a hostile server", () => {
     );
   });
 
-  it("parses deep JSON (V8 does), and its excerpt stays within the call stack", async () => {
+  it("refuses JSON nested past the depth limit with a ParseError (V8 parses it; code recursing over it would overflow)", async () => {
+    server.answer = () => ({ body: deepJson(), contentType: "application/json" });
+    const { error, ms } = await rejection(async () => (await transport.request({ url: "/x" })).json());
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as Error).message).toContain("deeper than 1000 levels");
+    expect(ms).toBeLessThan(SECONDS);
+    server.answer = () => ({ body: deepJson(999, "object"), contentType: "application/json" });
+    expect(await (await transport.request({ url: "/x" })).json()).toBeDefined();
+  });
+
+  it("gives a ParseError for deep JSON that does not parse, its excerpt within the call stack", async () => {
     server.answer = () => ({ body: deepJson() + "x", contentType: "application/json" });
     const { error, ms } = await rejection(async () => (await transport.request({ url: "/x" })).json());
     expect(error).toBeInstanceOf(ParseError);

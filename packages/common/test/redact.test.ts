@@ -382,6 +382,19 @@ describe("hideSecrets", () => {
     });
   });
 
+  it("shows an instance that refers to itself once", () => {
+    class Looped {
+      readonly apikey = "key-456";
+      readonly children: { parent: Looped }[] = [];
+    }
+    hideSecrets(Looped, ["apikey"]);
+    const looped = new Looped();
+    looped.children.push({ parent: looped });
+    const shown = inspect(looped, { depth: Infinity, showHidden: true });
+    expect(shown).toContain("[Circular Looped]");
+    expectNoSecret(shown);
+  });
+
   it("shows an unset secret as unset, and keeps a class's own toJSON", () => {
     const client = new Client();
     client.apikey = undefined;

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { BodyTooLargeError, ParseError, type NimbusError } from "../errors/index.js";
-import { Redactor } from "../logging/redact.js";
+import { MAX_REDACTED_DEPTH, Redactor } from "../logging/redact.js";
 import { decodeUtf8 } from "../xml/utf8.js";
 import { networkError } from "./network-errors.js";
 import type { SentResponse } from "./senders.js";
@@ -102,8 +102,9 @@ export class NimbusResponse {
   async json<T = unknown>(): Promise<T> {
     const text = await this.text();
     if (!text) return undefined as T;
+    let value: unknown;
     try {
-      return JSON.parse(text) as T;
+      value = JSON.parse(text);
     } catch (cause) {
       const { method, url, requestId, redactor = new Redactor() } = this.#context;
       // V8 quotes the start of the text in its message ("gAAAA…" is not valid JSON): keep only the why.
@@ -117,6 +118,17 @@ export class NimbusResponse {
         cause: new SyntaxError(why),
       });
     }
+    // V8 parses any depth, but code that recurses over the value (JSON.stringify included) would overflow.
+    if (nestsDeeper(value, MAX_REDACTED_DEPTH)) {
+      const { method, url, requestId } = this.#context;
+      throw new ParseError(`${method} ${url}: the JSON response nests deeper than ${MAX_REDACTED_DEPTH} levels`, {
+        method,
+        url,
+        status: this.status,
+        requestId,
+      });
+    }
+    return value as T;
   }
 
   /** The body as a Node stream, unbuffered; a failure while it flows is emitted as a typed error. */
@@ -169,4 +181,18 @@ export class NimbusResponse {
 
 function withoutQuotedText(message: string): string {
   return message.replace(/,?\s*"[\s\S]*"(\.\.\.)? is not valid JSON\s*$/, "") || "invalid JSON";
+}
+
+/** Whether arrays and objects in `value` nest deeper than `limit` (walked without recursion). */
+function nestsDeeper(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }

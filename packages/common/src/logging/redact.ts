@@ -10,8 +10,8 @@ export const REDACTED = "REDACTED";
 const SECRET_PARENT = /token|secret|passw|credential|api_?key|session|cookie/i;
 
 /**
- * Deepest nesting a body excerpt shows (JSON or XML); anything deeper is REDACTED. It keeps redacting
- * a hostile 100,000-level body linear in time and within the call stack.
+ * Deepest nesting a body excerpt shows (JSON or XML; deeper is REDACTED), and the deepest JSON answer
+ * `json()` accepts: a hostile 100,000-level body stays linear in time and within the call stack.
  */
 export const MAX_REDACTED_DEPTH = 1000;
 
@@ -343,13 +343,21 @@ export function hideSecrets(target: abstract new (...args: never[]) => object, f
     }
     return copy;
   };
+  // Instances being shown: each shows a fresh copy, which inspect's own cycle check cannot recognise.
+  const showing = new WeakSet<object>();
   Object.defineProperties(target.prototype, {
     [inspect.custom]: {
       value(this: object, depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
         const name = this.constructor?.name ?? "Object";
         if (depth < 0) return options.stylize(`[${name}]`, "special");
+        if (showing.has(this)) return options.stylize(`[Circular ${name}]`, "special");
         const next = { ...options, depth: options.depth === null ? null : (options.depth ?? 2) - 1 };
-        return `${name} ${show(clean(this, 0), next)}`;
+        showing.add(this);
+        try {
+          return `${name} ${show(clean(this, 0), next)}`;
+        } finally {
+          showing.delete(this);
+        }
       },
       configurable: true,
       writable: true,

@@ -116,9 +116,12 @@ export async function startHostileServer(answer: HostileServer["answer"]): Promi
           if (response.destroyed) return;
           state.peakRss = Math.max(state.peakRss, process.memoryUsage().rss);
           if (!response.write(chunk)) {
-            await new Promise((resolve) => {
-              response.once("drain", resolve);
-              response.once("close", resolve);
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                response.off("drain", done).off("close", done);
+                resolve();
+              };
+              response.on("drain", done).on("close", done);
             });
           }
         }
