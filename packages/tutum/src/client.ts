@@ -6,6 +6,7 @@ import {
   AbortError,
   Transport,
   ValidationError,
+  hideSecrets,
   userAgent,
   type HttpClientName,
   type Logger,
@@ -479,6 +480,9 @@ function checkScheme(scheme: string): AuthScheme {
 }
 
 let defaultTutum: Tutum | undefined;
+
+// `console.log(tutum)` shows the settings, never the key nor an Authorization value.
+hideSecrets(Tutum, ["apikey", "tutum_auth", "basic_auth"]);
 
 /** The module default client (`import tutum from "@nimbus-sdk/tutum"`), made on first use. */
 export function getDefaultTutum(): Tutum {
