@@ -3,6 +3,7 @@
 // NotAuthenticated when it cannot. Subclasses only speak their protocol (requestToken).
 import {
   Transport,
+  hideSecrets,
   ValidationError,
   type AuthStep,
   type Logger,
@@ -242,3 +243,6 @@ export abstract class BaseIdentity {
     this.regions = regionsOf(grant.services);
   }
 }
+
+// `console.log(pyrax.identity)` shows who is logged in and the catalog, never the token.
+hideSecrets(BaseIdentity, ["token"]);
