@@ -90,6 +90,14 @@ describe("the redactor on hostile bodies", () => {
   });
 });
 
+it("SafeXmlParser refuses bytes that are not UTF-8, naming the byte", () => {
+  const { bytes, offset } = invalidUtf8("<a>caf\u0000</a>");
+  expect(() => new SafeXmlParser().parse(bytes)).toThrow(
+    new RegExp(`the XML document is not valid UTF-8: .* at byte ${offset}$`),
+  );
+  expect(new SafeXmlParser().parse(Buffer.from("<a>café</a>"))).toEqual({ a: "café" });
+});
+
 describe("decodeUtf8", () => {
   it("refuses an invalid byte, naming its offset", () => {
     const { bytes, offset } = invalidUtf8("<a>héllo \u0000 world</a>");

@@ -4,6 +4,7 @@
 import { XMLBuilder, XMLParser, XMLValidator, type X2jOptions, type XmlBuilderOptions } from "fast-xml-parser";
 import { ParseError } from "../errors/index.js";
 import { Redactor } from "../logging/redact.js";
+import { decodeUtf8 } from "./utf8.js";
 
 export interface XmlParseOptions {
   /** Largest document accepted, in bytes (default 64 MiB). */
@@ -59,13 +60,13 @@ export class SafeXmlParser {
     this.#parser = new XMLParser(parserOptions);
   }
 
-  /** The document as plain objects; throws ParseError for anything unsafe or malformed. */
+  /** The document as plain objects; throws ParseError for anything unsafe or malformed (bytes that are not UTF-8 too). */
   parse(xml: string | Buffer): Record<string, unknown> {
     const size = typeof xml === "string" ? Buffer.byteLength(xml) : xml.length;
     if (size > this.#maxBytes) {
       throw new ParseError(`the XML document is ${size} bytes, more than the ${this.#maxBytes}-byte limit`);
     }
-    const text = typeof xml === "string" ? xml : xml.toString("utf8");
+    const text = typeof xml === "string" ? xml : decodeUtf8(xml, { what: "the XML document" });
     // The document may hold credentials (a login reply, an XML-RPC session): the excerpt is redacted.
     const excerpt = () => EXCERPT_REDACTOR.body(text, "application/xml", 200);
     if (DTD.test(text)) {
