@@ -8,6 +8,7 @@ import {
   ConfigError,
   ParseError,
   Transport,
+  ValidationError,
   expandHome,
   userHome,
   type ClientTransportOptions,
@@ -93,6 +94,33 @@ export function defaultSession(env: NodeJS.ProcessEnv = process.env): string {
   return line;
 }
 
+/** The constructor's second and third arguments as one options object. */
+function sessionArgument(
+  second: string | OneServerOptions | undefined,
+  third: OneServerOptions | undefined,
+): OneServerOptions {
+  if (typeof second !== "string") {
+    if (third !== undefined)
+      throw new ValidationError(
+        "OneServer: options come second unless the session does (new OneServer(uri, session, options))",
+        {
+          field: "options",
+        },
+      );
+    return second ?? {};
+  }
+  if (third !== undefined && (typeof third !== "object" || third === null))
+    throw new ValidationError(
+      "OneServer: the third argument is an options object (PyONE's positional timeout in seconds is { timeout: ms } here)",
+      { field: "options" },
+    );
+  if (third?.session !== undefined)
+    throw new ValidationError("OneServer: the session is given twice (second argument and options.session)", {
+      field: "session",
+    });
+  return { ...third, session: second };
+}
+
 // `one.vm.info(…)` etc. are the generated methods, bound in the constructor (see methods.ts).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface OneServer extends OneMethods {}
@@ -108,7 +136,14 @@ export class OneServer {
   /** `call` decodes a document as the answer streams in when bindMethods asks (see methods.ts). */
   readonly [DECODE_DOCUMENT] = true;
 
-  constructor(endpoint?: string | URL, options: OneServerOptions = {}) {
+  /**
+   * `new OneServer(uri, { session, ... })`, or PyONE's `OneServer(uri, session)` with the session second:
+   * `new OneServer(uri, "oneadmin:onepass", { timeout })`.
+   */
+  constructor(endpoint?: string | URL, options?: OneServerOptions);
+  constructor(endpoint: string | URL | undefined, session: string, options?: Omit<OneServerOptions, "session">);
+  constructor(endpoint?: string | URL, sessionOrOptions?: string | OneServerOptions, more?: OneServerOptions) {
+    const options = sessionArgument(sessionOrOptions, more);
     const env = options.env ?? process.env;
     this.endpoint = String(endpoint ?? defaultEndpoint(env));
     try {

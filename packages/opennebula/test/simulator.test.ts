@@ -543,7 +543,14 @@ describe("pool paging and filters", () => {
       const full = await admin.vmpool.infoextended(-2, 0, -2, -1);
       expect(full.VM.map((vm) => vm.ID)).toEqual([0, 1]);
       expect(full.VM[0]!.TEMPLATE["DISK"]).toBeDefined();
-      expect((await admin.vmpool.info(-2, -1, -1, -1, "NAME=vm-3")).VM.map((vm) => vm.ID)).toEqual([3]);
+      // oned 7 searches the VM's document as JSON: a path from the root, LIKE '%value%'.
+      const search = async (text: string) => (await admin.vmpool.info(-2, -1, -1, -1, text)).VM.map((vm) => vm.ID);
+      expect(await search("VM.NAME=vm-3")).toEqual([3]);
+      expect(await search("NAME=vm-3")).toEqual([]); // no NAME at the document's root
+      expect(await search("VM.NAME=vm-1")).toEqual([1, ...ids.slice(10, 20)]);
+      expect(await search("VM.NAME=vm-1&VM.ID=12")).toEqual([12]);
+      expect(await search("VM.NAME=vm-_4")).toEqual([14, 24]);
+      expect(await search("vm-22")).toEqual([22]);
     } finally {
       await admin.close();
     }
