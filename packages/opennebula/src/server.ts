@@ -286,6 +286,16 @@ export class OneServer {
     await this.#transport.close();
   }
 
+  /** PyONE's `one.server_close()` (a no-op there; here it closes the connections, as `close()`). */
+  server_close(): Promise<void> {
+    return this.close();
+  }
+
+  /** PyONE's `one.server_retry_interval()`: the seconds to wait between two state polls (1). */
+  server_retry_interval(): number {
+    return 1;
+  }
+
   /** Never shows the session. */
   toJSON(): { endpoint: string } {
     return { endpoint: this.#transport.redactor.url(this.endpoint) };
