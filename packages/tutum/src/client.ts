@@ -137,6 +137,8 @@ export interface TutumAuthModule {
   authenticate(username: string, password: string, options?: { signal?: AbortSignal }): Promise<void>;
   is_authenticated(): boolean;
   logout(): void;
+  /** `{ Authorization: "..." }` for a request of the script's own (the CLI's exec and events), or `{}`. */
+  get_auth_header(): { Authorization?: string };
 }
 
 export interface EventsOptions {
@@ -170,8 +172,7 @@ export class Tutum implements ResourceClient {
   basic_auth: string | undefined;
   /** The API root; relative paths and resource URIs resolve against it. */
   base_url: string;
-  /** The stream API root set in code or by TUTUM_STREAM_URL/TUTUM_STREAM_HOST; see `streamUrl()`. */
-  stream_url: string | undefined;
+  #streamUrl: string | undefined;
   user_agent: string | undefined;
   #authScheme: AuthScheme;
   #restHost: string;
@@ -216,7 +217,7 @@ export class Tutum implements ResourceClient {
     this.base_url = options.base_url ?? (env.TUTUM_BASE_URL || apiRoot(this.#restHost));
     this.user_agent = options.user_agent;
     this.#streamHost = options.stream_host ?? env.TUTUM_STREAM_HOST;
-    this.stream_url =
+    this.#streamUrl =
       options.stream_url ?? env.TUTUM_STREAM_URL ?? (this.#streamHost ? streamRoot(this.#streamHost) : undefined);
     this.#authScheme = checkScheme(options.authScheme ?? "ApiKey");
     this.#credentials = new CredentialResolver({
@@ -280,7 +281,20 @@ export class Tutum implements ResourceClient {
 
   set stream_host(host: string) {
     this.#streamHost = host;
-    this.stream_url = streamRoot(host);
+    this.#streamUrl = streamRoot(host);
+  }
+
+  /**
+   * The stream API root (`tutum.stream_url`, a string as in python-tutum: scripts join paths to it): the
+   * one set in code or by TUTUM_STREAM_URL/TUTUM_STREAM_HOST, else the one `streamUrl()` derives.
+   * Assigning undefined goes back to the derived one.
+   */
+  get stream_url(): string {
+    return this.streamUrl();
+  }
+
+  set stream_url(url: string | undefined) {
+    this.#streamUrl = url;
   }
 
   /** python-tutum's `tutum.auth`: `await tutum.auth.authenticate(u, p)`, `tutum.auth.is_authenticated()`, `logout()`. */
@@ -290,6 +304,10 @@ export class Tutum implements ResourceClient {
         this.authenticate(username, password, options),
       is_authenticated: () => this.isAuthenticated(),
       logout: () => this.logout(),
+      get_auth_header: () => {
+        const found = this.#credentials.tryResolve(this, this.#authScheme);
+        return found ? { Authorization: found.header } : {};
+      },
     });
   }
 
@@ -403,7 +421,7 @@ export class Tutum implements ResourceClient {
 
   /** The stream API root in use: `stream_url`, else Tutum's for Tutum's API, else `base_url`'s host with ws(s). */
   streamUrl(): string {
-    if (this.stream_url) return this.stream_url.endsWith("/") ? this.stream_url : `${this.stream_url}/`;
+    if (this.#streamUrl) return this.#streamUrl.endsWith("/") ? this.#streamUrl : `${this.#streamUrl}/`;
     const base = this.resolveUrl("");
     if (base.origin === DEFAULT_REST_HOST) return `${DEFAULT_STREAM_HOST}/v1/`;
     return `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}/v1/`;

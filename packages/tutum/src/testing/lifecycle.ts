@@ -1114,6 +1114,11 @@ export class Lifecycle {
     query: Record<string, string>,
     req: RequestInfo,
   ): Outcome {
+    // The API docs scale with `target_num_containers = n; save(); scale()`: the PATCH has already started
+    // scaling to that target, so the scale/ that follows at once is accepted and starts nothing more.
+    if (entry.kind === "Service" && action.name === "scale" && entry.data.state === "Scaling") {
+      return { status: 202, entry, action: this.recordAction("Service Scale", entry, req, true) };
+    }
     this.assertAllowed(entry, action);
     const body = checkActionBody(action, raw);
     const label = `${labelOf(entry.kind)} ${titleCase(action.name)}`;
