@@ -3,6 +3,7 @@
 // ...) hold PyONE's names and values (pyone/__init__.py), so `HOST_STATES.MONITORING_ERROR` and
 // `nameOf("HOST_STATES", s)` (PyONE's `HOST_STATES(s).name`) port as written; oned's later names are added
 // beside them. See docs/decisions/0009-pyone-faithful-face.md.
+import { ValidationError } from "@nimbus-sdk/common";
 import {
   DATASTORE_STATE,
   DATASTORE_TYPE,
@@ -143,7 +144,7 @@ type NameOf<E extends AnyEnumName> = keyof (typeof ALL_ENUMS)[E]["values"] & str
  * (PyONE's `HOST_STATES(5).name`); undefined for a value the enum lacks (PyONE raises ValueError).
  */
 export function nameOf<E extends AnyEnumName>(enumName: E, value: ValueOf<E> | number | bigint): NameOf<E> | undefined {
-  const byValue = ALL_ENUMS[enumName].byValue as Readonly<Record<string, string>>;
+  const byValue = enumOf(enumName).byValue as Readonly<Record<string, string>>;
   // String() would round a large double (2^55 → "36028797018963970"); BigInt prints it exactly.
   const key = typeof value === "number" && Number.isInteger(value) ? BigInt(value).toString() : String(value);
   return Object.prototype.hasOwnProperty.call(byValue, key) ? (byValue[key] as NameOf<E>) : undefined;
@@ -151,5 +152,13 @@ export function nameOf<E extends AnyEnumName>(enumName: E, value: ValueOf<E> | n
 
 /** The value of a name: `valueOf("LCM_STATE", "RUNNING")` is 3, `valueOf("HOST_STATES", "MONITORED")` 2. */
 export function valueOf<E extends AnyEnumName>(enumName: E, name: NameOf<E>): ValueOf<E> {
-  return (ALL_ENUMS[enumName].values as Record<string, unknown>)[name] as ValueOf<E>;
+  return (enumOf(enumName).values as Record<string, unknown>)[name] as ValueOf<E>;
+}
+
+function enumOf<E extends AnyEnumName>(enumName: E): (typeof ALL_ENUMS)[E] {
+  if (!Object.prototype.hasOwnProperty.call(ALL_ENUMS, enumName))
+    throw new ValidationError(`no enum named ${JSON.stringify(enumName)} (e.g. "VM_STATE", "HOST_STATES")`, {
+      field: "enumName",
+    });
+  return ALL_ENUMS[enumName];
 }
