@@ -100,6 +100,8 @@ describe("SvenDowideit/tutum-cli tutumcli/commands.py", () => {
 
   it("trigger_create: Trigger.fetch(service); trigger.add(name, operation); trigger.save()", async () => {
     const trigger = await tutum.Trigger.fetch(web);
+    // An object and a positional operation together would lose one of them: refused.
+    expect(() => trigger.add({ name: "x" } as never, "SCALEUP")).toThrow(/inside the object/);
     trigger.add("cli-trigger", "REDEPLOY");
     expect(await trigger.save()).toBe(true);
   });
