@@ -127,8 +127,11 @@ function parseShape(text) {
 }
 
 function parseFieldType(raw) {
-  // "uri[] (read) / object[] service specs (write)": the server answers the first form.
-  let text = raw.split(" / ")[0];
+  // "uri[] (read) / object[] service specs (write)": the server answers the first form; a client may also
+  // write the second (Stack.services: service specs), so it is typed as either.
+  const [read, write] = raw.split(" / ");
+  let text = read;
+  if (write !== undefined && /\(write\)$/.test(write)) text = `${read} | ${write.split(" ")[0]}`;
   // Trailing prose: "integer (GB, default 60)", "enum(REDEPLOY,SCALEUP) default REDEPLOY".
   text = text.replace(/\)\s+default\s+\S+$/, ")");
   const alternatives = [];

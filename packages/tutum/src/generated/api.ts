@@ -685,7 +685,7 @@ export interface StackFields {
   /** read-only */
   synchronized?: boolean;
   /** create, update */
-  services?: string[];
+  services?: string[] | Array<Record<string, unknown>>;
   /** read-only */
   deployed_datetime?: string | null;
   /** read-only */
@@ -3398,6 +3398,10 @@ export const resources = {
         readonly: false,
         create: true,
         update: true,
+        alternatives: [
+          { type: "uri", array: true },
+          { type: "object", array: true },
+        ],
         spec: "uri[] (read) / object[] service specs (write)",
       },
       {

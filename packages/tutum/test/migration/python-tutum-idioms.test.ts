@@ -174,7 +174,7 @@ describe("SvenDowideit/tutum-cli tutumcli/utils.py load_stack_file and commands.
   it("stack_create: Stack.create(), name and services set, save() — the stackfile's keys as they are", async () => {
     const stack = tutum.Stack.create();
     stack.name = "cli-blog";
-    stack.services = services(stackfile) as never; // typed as the URIs the server answers
+    stack.services = services(stackfile); // specs to write; the server answers URIs
     expect(await stack.save()).toBe(true);
     const web = await tutum.Utils.fetchRemoteService("cli-blog.web");
     expect(web.container_envvars).toEqual([{ key: "WP_TITLE", value: "blog" }]);
@@ -188,14 +188,14 @@ describe("SvenDowideit/tutum-cli tutumcli/utils.py load_stack_file and commands.
     const exported = (await stack.export()) as Record<string, Record<string, unknown>>;
     expect(exported["web"]).toMatchObject({ links: ["db:mysql"], ports: ["80:80"], environment: ["WP_TITLE=blog"] });
     expect(exported["db"]).toMatchObject({ expose: ["3306"], environment: ["MYSQL_PASS=secret"] });
-    const copy = tutum.Stack.create({ name: "cli-blog-copy", services: services(exported) as never });
+    const copy = tutum.Stack.create({ name: "cli-blog-copy", services: services(exported) });
     expect(await copy.save()).toBe(true);
     expect(await (await tutum.Utils.fetchRemoteStack("cli-blog-copy")).export()).toEqual(exported);
   });
 
   it("stack_update: fetch_remote_stack(identifier), services from the stackfile, save()", async () => {
     const stack = await tutum.Utils.fetchRemoteStack("cli-blog");
-    stack.services = services({ ...stackfile, web: { ...stackfile.web, target_num_containers: 3 } }) as never;
+    stack.services = services({ ...stackfile, web: { ...stackfile.web, target_num_containers: 3 } });
     expect(await stack.save()).toBe(true);
     expect((await tutum.Utils.fetchRemoteService("cli-blog.web")).target_num_containers).toBe(3);
   });
@@ -203,7 +203,7 @@ describe("SvenDowideit/tutum-cli tutumcli/utils.py load_stack_file and commands.
   it("stack_up: save(), then start()", async () => {
     const stack = tutum.Stack.create({
       name: "cli-up",
-      services: services({ one: { image: "tutum/redis" } }) as never,
+      services: services({ one: { image: "tutum/redis" } }),
     });
     await stack.save();
     expect(await stack.start()).toBe(true);
@@ -215,7 +215,7 @@ describe("SvenDowideit/tutum-cli tutumcli/utils.py load_stack_file and commands.
   it("a stackfile's bad value is refused with Tutum's 400, as TutumApiError", async () => {
     const bad = tutum.Stack.create({
       name: "cli-bad",
-      services: [{ name: "x", image: "tutum/redis", ports: ["eighty"] }] as never,
+      services: [{ name: "x", image: "tutum/redis", ports: ["eighty"] }],
     });
     await expect(bad.save()).rejects.toBeInstanceOf(tutum.TutumApiError);
   });
@@ -253,7 +253,7 @@ describe("tutumcloud/api-docs source/includes (the Python examples)", () => {
   it("stack.md: Stack.create(name=..., services=[{name, image, target_num_containers}]).save()", async () => {
     const stack = tutum.Stack.create({
       name: "my-new-stack",
-      services: [{ name: "hello-word", image: "tutum/hello-world", target_num_containers: 2 }] as never,
+      services: [{ name: "hello-word", image: "tutum/hello-world", target_num_containers: 2 }],
     });
     expect(await stack.save()).toBe(true);
     expect(stack.state).toBe("Not Running");
