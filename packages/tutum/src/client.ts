@@ -51,6 +51,7 @@ import { Tag } from "./resources/tag.js";
 import { Trigger } from "./resources/trigger.js";
 import { VolumeGroup } from "./resources/volume-group.js";
 import { Volume } from "./resources/volume.js";
+import { TutumEvents } from "./events.js";
 import { jsonStream, type StreamEnd } from "./streams.js";
 import { TutumUtils } from "./utils.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -132,6 +133,15 @@ const FILTER_NAMES = [...SAFE_NAMES, "uuid__startswith", "reuse_volumes", "offse
 const apiRoot = (restHost: string): string => `${restHost.replace(/\/+$/, "")}${API_PREFIX}`;
 const streamRoot = (streamHost: string): string => `${streamHost.replace(/\/+$/, "")}/v1/`;
 
+/** `tutum.TutumEvents`: the class with its client bound, so `new tutum.TutumEvents()` takes no argument. */
+function boundEvents(client: Tutum): new () => TutumEvents {
+  return class extends TutumEvents {
+    constructor() {
+      super(client);
+    }
+  };
+}
+
 /** python-tutum's `tutum.auth` module: its functions over one client's settings. */
 export interface TutumAuthModule {
   authenticate(username: string, password: string, options?: { signal?: AbortSignal }): Promise<void>;
@@ -199,6 +209,8 @@ export class Tutum implements ResourceClient {
   readonly Tag = Tag;
   /** Lookups by uuid, uuid prefix or name, and by resource URI. */
   readonly Utils: TutumUtils;
+  /** python-tutum's `tutum.TutumEvents()`: `new tutum.TutumEvents()`, bound to this client. */
+  readonly TutumEvents: new () => TutumEvents;
 
   readonly #options: TutumOptions;
   readonly #credentials: CredentialResolver;
@@ -241,6 +253,7 @@ export class Tutum implements ResourceClient {
     this.Volume = bindResource(Volume, this);
     this.VolumeGroup = bindResource(VolumeGroup, this);
     this.Action = bindResource(Action, this);
+    this.TutumEvents = boundEvents(this);
     this.Utils = new TutumUtils({
       Application: this.Application,
       Action: this.Action,

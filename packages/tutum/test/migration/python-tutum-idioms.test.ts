@@ -65,6 +65,27 @@ describe("SvenDowideit/tutum-cli tutumcli/commands.py", () => {
     expect(header.Authorization).toMatch(/^ApiKey /);
   });
 
+  it("event: events = tutum.TutumEvents(); events.on_message(print); events.run_forever()", async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const events = new tutum.TutumEvents();
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    events.on_open(opened);
+    events.on_message((e) => {
+      seen.push(`${e.type} ${e.action} ${String(e.state)}`);
+      if (e.type === "service" && e.action === "create") controller.abort(); // Ctrl-C in the CLI
+    });
+    let closed = false;
+    events.on_close(() => (closed = true));
+    const running = events.run_forever({ signal: controller.signal });
+    await open;
+    await tutum.Service.create({ image: "tutum/hello-world", name: "cli-evented" }).save();
+    await running; // resolves when aborted, as the CLI's loop ends on KeyboardInterrupt
+    expect(seen).toContain("service create Not running");
+    expect(closed).toBe(true);
+  });
+
   it("service_run: Service.create(image=, name=, ...), save(), start()", async () => {
     web = tutum.Service.create({ image: "tutum/hello-world", name: "cli-web", target_num_containers: 2 });
     expect(await web.save()).toBe(true);
