@@ -221,6 +221,36 @@ describe("the common verbs of every pool", () => {
   });
 });
 
+describe("parameters oned reads only when given (both forms)", () => {
+  it("*.lock's test, *.update's update type, *.delete's recursive, user.login's group", async () => {
+    const id = await one.template.allocate('NAME="optional-forms"\nMEMORY="64"\nCPU="1"');
+    expect(await one.template.lock(id, 1)).toBe(id); // test left out: false
+    expect((await one.template.info(id)).LOCK?.LOCKED).toBe(1);
+    // test=true on a locked object fails, as RequestManagerLock's test_lock_db does.
+    await expect(one.template.lock(id, 1, true)).rejects.toBeInstanceOf(OneActionException);
+    await one.template.unlock(id);
+    expect(await one.template.lock(id, 2, true)).toBe(id);
+    await one.template.unlock(id);
+    await one.template.update(id, 'NOTES="merged"', 1);
+    expect((await one.template.info(id)).TEMPLATE).toMatchObject({ MEMORY: "64", NOTES: "merged" });
+    await one.template.update(id, 'MEMORY="128"'); // update type left out: replace
+    expect((await one.template.info(id)).TEMPLATE["NOTES"]).toBeUndefined();
+    expect(await one.template.delete(id)).toBe(id); // recursive left out
+    const other = await one.template.allocate('NAME="optional-forms-2"\nMEMORY="64"\nCPU="1"');
+    expect(await one.template.delete(other, false)).toBe(other);
+    const token = await user.user.login("walter", "", 600); // effective group left out
+    const byToken = new OneServer(server.endpoint, { session: `walter:${token}` });
+    expect((await byToken.user.info(-1)).NAME).toBe("walter");
+    await byToken.close();
+  });
+
+  it("ignores arguments past a method's parameters, as oned does", async () => {
+    expect((await one.hostpool.info(-2, -1, -1)).HOST.length).toBeGreaterThan(0);
+    expect((await one.imagepool.info(-2, -1, -1, -1)).IMAGE.map((i) => i.ID)).toContain(0);
+    expect((await one.host.info(0, false, "ignored")).ID).toBe(0);
+  });
+});
+
 describe("failures as oned words them", () => {
   it("a wrong session: OneAuthenticationException, [false, message, 0x100, -1, -1n]", async () => {
     const bad = new OneServer(server.endpoint, { session: "oneadmin:wrong" });
