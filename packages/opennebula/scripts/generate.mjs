@@ -26,10 +26,21 @@ const RESULT_TYPES = new Set(["int", "xml", "string"]);
 // strings. The SDK also takes them as BigInt; the check below fails the run if the notes stop saying so.
 const HEX_MASK_PARAMS = { "one.acl.addrule": ["user", "resource", "rights", "zone"] };
 
-// Parameters methods.json lists as required that oned reads only when the call carries them
-// (RequestManagerVMTemplate.cc: `if (paramList.size() > 3)` reads hold and the extra template together;
-// xmlrpc-c does not enforce the help signature). PyONE's own example calls one.template.instantiate(0, "my_VM").
-const OPTIONAL_IN_ONED = { "one.template.instantiate": ["hold", "extra_template"] };
+// Parameters methods.json lists as required that oned 7.0.2 reads only when the call carries them
+// (`if (paramList.size() > n)` in src/rm/RequestManager*.cc; xmlrpc-c does not enforce the help signature).
+// By verb, wherever the method has the parameter: RequestManagerUpdateTemplate (update type),
+// RequestManagerLock (test), RequestManagerChmod and RequestManagerDelete (recursive).
+const OPTIONAL_BY_VERB = { update: ["update_type"], lock: ["test"], chmod: ["recursive"], delete: ["recursive"] };
+// By method: VMTemplateInstantiate reads hold and the extra template together (PyONE's own example calls
+// one.template.instantiate(0, "my_VM")), VirtualMachineUpdateNic the update type, UserLogin the
+// effective group, the pool monitorings their time window.
+const OPTIONAL_IN_ONED = {
+  "one.template.instantiate": ["hold", "extra_template"],
+  "one.vm.updatenic": ["update_type"],
+  "one.user.login": ["effective_gid"],
+  "one.vmpool.monitoring": ["seconds"],
+  "one.hostpool.monitoring": ["seconds"],
+};
 
 // conventions.templates: parameters named *template* take attribute=value text or <TEMPLATE> XML, and PyONE
 // takes a dict there (cast2one turns it into one of those).
@@ -145,9 +156,10 @@ function buildMethod(m) {
   let seenOptional = false;
   const hex = HEX_MASK_PARAMS[m.name] ?? [];
   if (hex.length && !/hex/i.test(m.notes ?? "")) throw new Error(`${m.name}: notes no longer describe hex masks`);
-  const relaxed = OPTIONAL_IN_ONED[m.name] ?? [];
+  const relaxed = [...(OPTIONAL_IN_ONED[m.name] ?? [])];
   for (const name of relaxed)
     if (!listed.some((p) => p.name === name)) throw new Error(`${m.name}: no parameter ${name} to make optional`);
+  relaxed.push(...(OPTIONAL_BY_VERB[parts[2]] ?? []).filter((name) => listed.some((p) => p.name === name)));
   const params = listed.map((p) => (relaxed.includes(p.name) ? { ...p, optional: true } : p));
   const outParams = params.map((p) => {
     if (!PARAM_TYPES.has(p.type)) throw new Error(`${m.name}: unknown parameter type ${p.type}`);

@@ -1,5 +1,9 @@
-// OpenNebula's enums under PyONE's names (VM_STATE, LCM_STATE, HOST_STATES ...), with the values of
-// oned 7.0.2 rather than PyONE's stale ones (its HOST_STATES predates 6.0, its LCM_STATE stops at 68).
+// OpenNebula's enums twice over. The singular names (VM_STATE, LCM_STATE, HOST_STATE, IMAGE_TYPE ...) are
+// oned 7.0.2's, generated. The plural names PyONE's module defines (HOST_STATES, IMAGE_TYPES, DISK_TYPES
+// ...) hold PyONE's names and values (pyone/__init__.py), so `HOST_STATES.MONITORING_ERROR` and
+// `nameOf("HOST_STATES", s)` (PyONE's `HOST_STATES(s).name`) port as written; oned's later names are added
+// beside them. See docs/decisions/0009-pyone-faithful-face.md.
+import { ValidationError } from "@nimbus-sdk/common";
 import {
   DATASTORE_STATE,
   DATASTORE_TYPE,
@@ -14,39 +18,147 @@ import {
   MARKETPLACEAPP_TYPE,
   VM_HISTORY_ACTION_BY_STRING,
   VNET_STATE,
-  type EnumName,
 } from "./generated/constants.js";
 
 export * from "./generated/constants.js";
 
-// PyONE's plural names for the same objects.
-export const HOST_STATES = HOST_STATE;
-export const HOST_STATUS = HOST_STATUS_ARG;
-export const IMAGE_STATES = IMAGE_STATE;
-export const IMAGE_TYPES = IMAGE_TYPE;
-export const DISK_TYPES = DISK_TYPE;
-/** PyONE names these IMAGE, SYSTEM, FILE; oned (and this SDK) IMAGE_DS, SYSTEM_DS, FILE_DS, BACKUP_DS. */
-export const DATASTORE_TYPES = DATASTORE_TYPE;
-export const DATASTORE_STATES = DATASTORE_STATE;
-export const MARKETPLACE_STATES = MARKETPLACE_STATE;
-export const MARKETPLACEAPP_STATES = MARKETPLACEAPP_STATE;
-export const MARKETPLACEAPP_TYPES = MARKETPLACEAPP_TYPE;
-export const VN_STATES = VNET_STATE;
-/** History actions by CLI name ("live-migrate" → 2), as PyONE's HISTORY_ACTION. */
+type Enum<N extends string> = Readonly<Record<N, number>>;
+
+/**
+ * A PyONE IntEnum (`IntEnum('HOST_STATES', 'INIT MONITORING_MONITORED ...', start=0)`): its names numbered
+ * from 0, then oned's names it lacks. By value, PyONE's name comes first, as `HOST_STATES(1).name` answers.
+ */
+function pyoneEnum<const P extends string, O extends string = never>(
+  words: readonly P[],
+  oned: Enum<O> = {} as Enum<O>,
+): { readonly values: Enum<P | O>; readonly byValue: Readonly<Record<string, P | O>> } {
+  const values: Record<string, number> = {};
+  const byValue: Record<string, string> = {};
+  words.forEach((name, value) => {
+    values[name] = value;
+    byValue[String(value)] = name;
+  });
+  for (const [name, value] of Object.entries(oned) as [string, number][]) {
+    values[name] ??= value;
+    byValue[String(value)] ??= name;
+  }
+  return {
+    values: Object.freeze(values) as Enum<P | O>,
+    byValue: Object.freeze(byValue) as Readonly<Record<string, P | O>>,
+  };
+}
+
+/** PyONE's enums by its names; values and names as pyone/__init__.py has them. */
+export const PYONE_ENUMS = Object.freeze({
+  DATASTORE_TYPES: pyoneEnum(["IMAGE", "SYSTEM", "FILE"], DATASTORE_TYPE),
+  DATASTORE_STATES: pyoneEnum(["READY", "DISABLED"], DATASTORE_STATE),
+  DISK_TYPES: pyoneEnum(["FILE", "CD_ROM", "BLOCK", "RBD", "FILE_SYSTEM"], DISK_TYPE),
+  HOST_STATES: pyoneEnum(
+    [
+      "INIT",
+      "MONITORING_MONITORED",
+      "MONITORED",
+      "ERROR",
+      "DISABLED",
+      "MONITORING_ERROR",
+      "MONITORING_INIT",
+      "MONITORING_DISABLED",
+      "OFFLINE",
+    ],
+    HOST_STATE,
+  ),
+  HOST_STATUS: pyoneEnum(["ENABLED", "DISABLED", "OFFLINE"], HOST_STATUS_ARG),
+  IMAGE_STATES: pyoneEnum(
+    [
+      "INIT",
+      "READY",
+      "USED",
+      "DISABLED",
+      "LOCKED",
+      "ERROR",
+      "CLONE",
+      "DELETE",
+      "USED_PERS",
+      "LOCKED_USED",
+      "LOCKED_USED_PERS",
+    ],
+    IMAGE_STATE,
+  ),
+  IMAGE_TYPES: pyoneEnum(["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "FILESYSTEM"], IMAGE_TYPE),
+  MARKETPLACEAPP_STATES: pyoneEnum(["INIT", "READY", "LOCKED", "ERROR", "DISABLED"], MARKETPLACEAPP_STATE),
+  MARKETPLACEAPP_TYPES: pyoneEnum(["UNKNOWN", "IMAGE", "VMTEMPLATE", "SERVICE_TEMPLATE"], MARKETPLACEAPP_TYPE),
+  PAGINATED_POOLS: pyoneEnum(["VM_POOL", "IMAGE_POOL", "TEMPLATE_POOL", "VN_POOL", "DOCUMENT_POOL", "SECGROUP_POOL"]),
+  REMOVE_VNET_ATTRS: pyoneEnum([
+    "AR_ID",
+    "BRIDGE",
+    "CLUSTER_ID",
+    "IP",
+    "MAC",
+    "TARGET",
+    "NIC_ID",
+    "NETWORK_ID",
+    "VN_MAD",
+    "SECURITY_GROUPS",
+    "VLAN_ID",
+  ]),
+  // Not PyONE's, named its way: oned's enums under a plural name.
+  MARKETPLACE_STATES: pyoneEnum([], MARKETPLACE_STATE),
+  VN_STATES: pyoneEnum([], VNET_STATE),
+});
+
+export const DATASTORE_TYPES = PYONE_ENUMS.DATASTORE_TYPES.values;
+export const DATASTORE_STATES = PYONE_ENUMS.DATASTORE_STATES.values;
+export const DISK_TYPES = PYONE_ENUMS.DISK_TYPES.values;
+export const HOST_STATES = PYONE_ENUMS.HOST_STATES.values;
+export const HOST_STATUS = PYONE_ENUMS.HOST_STATUS.values;
+export const IMAGE_STATES = PYONE_ENUMS.IMAGE_STATES.values;
+export const IMAGE_TYPES = PYONE_ENUMS.IMAGE_TYPES.values;
+export const MARKETPLACEAPP_STATES = PYONE_ENUMS.MARKETPLACEAPP_STATES.values;
+export const MARKETPLACEAPP_TYPES = PYONE_ENUMS.MARKETPLACEAPP_TYPES.values;
+export const PAGINATED_POOLS = PYONE_ENUMS.PAGINATED_POOLS.values;
+export const REMOVE_VNET_ATTRS = PYONE_ENUMS.REMOVE_VNET_ATTRS.values;
+export const MARKETPLACE_STATES = PYONE_ENUMS.MARKETPLACE_STATES.values;
+export const VN_STATES = PYONE_ENUMS.VN_STATES.values;
+/**
+ * History actions by CLI name ("live-migrate" → 2), as PyONE's HISTORY_ACTION, with oned 7.0.2's numbering
+ * (PyONE's list still has the actions oned retired, so its numbers past 2 are stale).
+ */
 export const HISTORY_ACTION = VM_HISTORY_ACTION_BY_STRING;
 
-type ValueOf<E extends EnumName> = (typeof ENUMS)[E]["values"][keyof (typeof ENUMS)[E]["values"]];
-type NameOf<E extends EnumName> = keyof (typeof ENUMS)[E]["values"] & string;
+const HISTORY_ACTION_ENUM = {
+  values: HISTORY_ACTION,
+  byValue: Object.freeze(
+    Object.fromEntries(Object.entries(HISTORY_ACTION).map(([name, value]) => [String(value), name])),
+  ) as Readonly<Record<string, keyof typeof HISTORY_ACTION>>,
+};
 
-/** The name of a value: `nameOf("VM_STATE", 3)` is "ACTIVE"; undefined for a value the enum lacks. */
-export function nameOf<E extends EnumName>(enumName: E, value: ValueOf<E> | number | bigint): NameOf<E> | undefined {
-  const byValue = ENUMS[enumName].byValue as Readonly<Record<string, string>>;
+/** Every enum `nameOf` and `valueOf` know: oned's singular names and PyONE's plural ones. */
+const ALL_ENUMS = { ...ENUMS, ...PYONE_ENUMS, HISTORY_ACTION: HISTORY_ACTION_ENUM };
+export type AnyEnumName = keyof typeof ALL_ENUMS;
+
+type ValueOf<E extends AnyEnumName> = (typeof ALL_ENUMS)[E]["values"][keyof (typeof ALL_ENUMS)[E]["values"]];
+type NameOf<E extends AnyEnumName> = keyof (typeof ALL_ENUMS)[E]["values"] & string;
+
+/**
+ * The name of a value: `nameOf("VM_STATE", 3)` is "ACTIVE", `nameOf("HOST_STATES", 5)` "MONITORING_ERROR"
+ * (PyONE's `HOST_STATES(5).name`); undefined for a value the enum lacks (PyONE raises ValueError).
+ */
+export function nameOf<E extends AnyEnumName>(enumName: E, value: ValueOf<E> | number | bigint): NameOf<E> | undefined {
+  const byValue = enumOf(enumName).byValue as Readonly<Record<string, string>>;
   // String() would round a large double (2^55 → "36028797018963970"); BigInt prints it exactly.
   const key = typeof value === "number" && Number.isInteger(value) ? BigInt(value).toString() : String(value);
   return Object.prototype.hasOwnProperty.call(byValue, key) ? (byValue[key] as NameOf<E>) : undefined;
 }
 
-/** The value of a name: `valueOf("LCM_STATE", "RUNNING")` is 3. */
-export function valueOf<E extends EnumName>(enumName: E, name: NameOf<E>): ValueOf<E> {
-  return (ENUMS[enumName].values as Record<string, unknown>)[name] as ValueOf<E>;
+/** The value of a name: `valueOf("LCM_STATE", "RUNNING")` is 3, `valueOf("HOST_STATES", "MONITORED")` 2. */
+export function valueOf<E extends AnyEnumName>(enumName: E, name: NameOf<E>): ValueOf<E> {
+  return (enumOf(enumName).values as Record<string, unknown>)[name] as ValueOf<E>;
+}
+
+function enumOf<E extends AnyEnumName>(enumName: E): (typeof ALL_ENUMS)[E] {
+  if (!Object.prototype.hasOwnProperty.call(ALL_ENUMS, enumName))
+    throw new ValidationError(`no enum named ${JSON.stringify(enumName)} (e.g. "VM_STATE", "HOST_STATES")`, {
+      field: "enumName",
+    });
+  return ALL_ENUMS[enumName];
 }

@@ -1,4 +1,10 @@
 // The public face of @nimbus-sdk/opennebula, named as PyONE's module is (OneServer, OneException …).
+import * as constantsModule from "./constants.js";
+import * as errorsModule from "./errors.js";
+import { findByName as findByNameHelper, iteratePool as iteratePoolHelper } from "./pools.js";
+import { OneServer as OneServerClass } from "./server.js";
+import { waitForState as waitForStateHelper } from "./wait.js";
+
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 export {
   OneServer,
@@ -62,6 +68,7 @@ export {
   bindMethods,
   prepareCall,
   type BindOptions,
+  type IgnoredArgument,
   type OneMethod,
   type OneMethods,
   type RpcCaller,
@@ -98,3 +105,16 @@ export {
   type VmPoolOptions,
 } from "./pools.js";
 export { DEFAULT_WAIT_TIMEOUT, waitForState, type VmStateTarget, type WaitForStateOptions } from "./wait.js";
+
+// The module object as a default export (`import pyone from "@nimbus-sdk/opennebula"`): what a PyONE script
+// reaches as `pyone.X` — OneServer, the exceptions and the enums — plus this SDK's helpers.
+
+const pyone = Object.freeze({
+  ...constantsModule,
+  ...errorsModule,
+  OneServer: OneServerClass,
+  findByName: findByNameHelper,
+  iteratePool: iteratePoolHelper,
+  waitForState: waitForStateHelper,
+});
+export default pyone;

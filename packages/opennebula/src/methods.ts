@@ -50,13 +50,19 @@ export interface BindOptions {
 }
 
 /**
- * The function for one method: its parameters after the session, then optionally `{ signal, timeout }`.
+ * The function for one method: its parameters after the session, then any arguments oned ignores, then
+ * optionally `{ signal, timeout }`.
  * The options may follow any run of the optional parameters (`one.template.instantiate(0, "vm", false,
  * { signal })`): at run time they are told from a template by their shape (isCallOptions).
  */
 export type OneMethod<M extends MethodName> = (
-  ...args: [...MethodParams[M], options?: CallOptions]
+  ...args:
+    | [...MethodParams[M], options?: CallOptions]
+    | [...Required<MethodParams[M]>, ...ignored: (IgnoredArgument | CallOptions)[]]
 ) => Promise<MethodResults[M]>;
+
+/** What may follow a method's last parameter: oned ignores it, as PyONE's callers rely on (see checkIgnored). */
+export type IgnoredArgument = string | number | boolean | bigint;
 
 /** `one.vm.action`, `one.hostpool.info` ...: every method of oned by PyONE's attribute path. */
 export type OneMethods = {
@@ -176,20 +182,36 @@ export function prepareCall(
   }
   while (given.length > 0 && given[given.length - 1] === undefined) given.pop();
   const required = declared.filter((p) => !p.optional).length;
-  if (given.length < required || given.length > declared.length) {
+  if (given.length < required) {
     const names = declared.map((p) => (p.optional ? `${p.name}?` : p.name)).join(", ");
     const count = required === declared.length ? `${required}` : `${required} to ${declared.length}`;
     throw new ValidationError(
       `${method} takes ${count} parameter${declared.length === 1 ? "" : "s"} (${names}) after the session, got ${given.length}`,
-      { field: declared[given.length]?.name ?? declared[declared.length - 1]?.name ?? "params" },
+      { field: declared[given.length]?.name ?? "params" },
     );
   }
   const params = given.map((value, i) => {
-    const param = declared[i] as ParamMeta;
+    const param = declared[i];
+    if (param === undefined) return checkIgnored(method, i, value);
     if (value === undefined) reject(method, param, i, "given when a later parameter is", value);
     return checkParam(method, param, i, value, bind);
   });
   return { params, options };
+}
+
+/**
+ * An argument past the method's last parameter: oned reads only the parameters it knows and ignores the
+ * rest (scripts written for PyONE send `imagepool.info(-2, -1, -1, -1)`), so it is sent as given, as
+ * PyONE sends it, provided it is a scalar XML-RPC can carry.
+ */
+function checkIgnored(method: MethodName, index: number, value: unknown): XmlRpcValue {
+  if (typeof value === "string" || typeof value === "boolean" || typeof value === "bigint" || isInt32(value))
+    return value;
+  throw new ValidationError(
+    `${method}: argument #${index + 1} (past the method's parameters, which oned ignores) must be a string, ` +
+      `a boolean, a 32-bit integer or a BigInt, not ${describe(value)}`,
+    { field: `#${index + 1}` },
+  );
 }
 
 /** The answer of a method typed as XML decoded into its document; anything but an XML string is a ParseError. */

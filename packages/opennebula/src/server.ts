@@ -8,6 +8,7 @@ import {
   ConfigError,
   ParseError,
   Transport,
+  ValidationError,
   expandHome,
   userHome,
   type ClientTransportOptions,
@@ -107,6 +108,33 @@ export function defaultSession(env: NodeJS.ProcessEnv = process.env): string {
   return line;
 }
 
+/** The constructor's second and third arguments as one options object. */
+function sessionArgument(
+  second: string | OneServerOptions | undefined,
+  third: OneServerOptions | undefined,
+): OneServerOptions {
+  if (typeof second !== "string") {
+    if (third !== undefined)
+      throw new ValidationError(
+        "OneServer: options come second unless the session does (new OneServer(uri, session, options))",
+        {
+          field: "options",
+        },
+      );
+    return second ?? {};
+  }
+  if (third !== undefined && (typeof third !== "object" || third === null))
+    throw new ValidationError(
+      "OneServer: the third argument is an options object (PyONE's positional timeout in seconds is { timeout: ms } here)",
+      { field: "options" },
+    );
+  if (third?.session !== undefined)
+    throw new ValidationError("OneServer: the session is given twice (second argument and options.session)", {
+      field: "session",
+    });
+  return { ...third, session: second };
+}
+
 // `one.vm.info(…)` etc. are the generated methods, bound in the constructor (see methods.ts).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface OneServer extends OneMethods {}
@@ -122,7 +150,14 @@ export class OneServer {
   /** `call` decodes a document as the answer streams in when bindMethods asks (see methods.ts). */
   readonly [DECODE_DOCUMENT] = true;
 
-  constructor(endpoint?: string | URL, options: OneServerOptions = {}) {
+  /**
+   * `new OneServer(uri, { session, ... })`, or PyONE's `OneServer(uri, session)` with the session second:
+   * `new OneServer(uri, "oneadmin:onepass", { timeout })`.
+   */
+  constructor(endpoint?: string | URL, options?: OneServerOptions);
+  constructor(endpoint: string | URL | undefined, session: string, options?: Omit<OneServerOptions, "session">);
+  constructor(endpoint?: string | URL, sessionOrOptions?: string | OneServerOptions, more?: OneServerOptions) {
+    const options = sessionArgument(sessionOrOptions, more);
     const env = options.env ?? process.env;
     this.endpoint = String(endpoint ?? defaultEndpoint(env));
     try {
@@ -281,6 +316,16 @@ export class OneServer {
   /** Closes the connections (unless the pool is shared). */
   async close(): Promise<void> {
     await this.#transport.close();
+  }
+
+  /** PyONE's `one.server_close()` (a no-op there; here it closes the connections, as `close()`). */
+  server_close(): Promise<void> {
+    return this.close();
+  }
+
+  /** PyONE's `one.server_retry_interval()`: the seconds to wait between two state polls (1). */
+  server_retry_interval(): number {
+    return 1;
   }
 
   /** Never shows the session. */

@@ -3,9 +3,10 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
-import { parseXmlElement } from "@nimbus-sdk/common";
+import { ValidationError, parseXmlElement } from "@nimbus-sdk/common";
 import {
   ACL_USERS,
+  DATASTORE_TYPES,
   ENUMS,
   HISTORY_ACTION,
   HOST_STATES,
@@ -15,6 +16,7 @@ import {
   MARKETPLACEAPP_STATES,
   OBJECT_TYPE,
   OBJECT_TYPE_BY_VALUE,
+  PYONE_ENUMS,
   VM_ACTION_NAMES,
   VM_STATE,
   VM_STATE_BY_VALUE,
@@ -84,8 +86,21 @@ describe("src/generated/methods.ts", () => {
     };
     expect(new Set(methodNames)).toEqual(new Set(spec.methods.map((m) => m.name)));
     // The generator makes optional what oned reads only when given (see OPTIONAL_IN_ONED there).
+    const byVerb: Record<string, string> = {
+      update: "update_type",
+      lock: "test",
+      chmod: "recursive",
+      delete: "recursive",
+    };
+    const byMethod: Record<string, string[]> = {
+      "one.template.instantiate": ["hold", "extra_template"],
+      "one.vm.updatenic": ["update_type"],
+      "one.user.login": ["effective_gid"],
+      "one.vmpool.monitoring": ["seconds"],
+      "one.hostpool.monitoring": ["seconds"],
+    };
     const relaxed = (method: string, param: string) =>
-      method === "one.template.instantiate" && ["hold", "extra_template"].includes(param);
+      byMethod[method]?.includes(param) === true || byVerb[method.split(".")[2]!] === param;
     for (const m of spec.methods) {
       const params = meta(m.name).params.map((p) => [p.name, p.type, p.optional === true]);
       const listed = m.params.slice(1).map((p) => [p.name, p.type, p.optional === true || relaxed(m.name, p.name)]);
@@ -160,6 +175,38 @@ describe("src/constants.ts", () => {
     expect(nameOf("VM_STATE", state)).toBe("POWEROFF");
     expect(valueOf("LCM_STATE", name)).toBe(17);
     expect(nameOf("VM_STATE", 7)).toBeUndefined();
+  });
+
+  it("has PyONE's enums under its plural names, PyONE's names and values first, oned's beside", () => {
+    // pyone/__init__.py: IntEnum(name, 'A B C', start=0), so each name's value is its position.
+    const pyone: Record<string, string> = {
+      DATASTORE_TYPES: "IMAGE SYSTEM FILE",
+      DATASTORE_STATES: "READY DISABLED",
+      DISK_TYPES: "FILE CD_ROM BLOCK RBD FILE_SYSTEM",
+      HOST_STATES:
+        "INIT MONITORING_MONITORED MONITORED ERROR DISABLED MONITORING_ERROR MONITORING_INIT MONITORING_DISABLED OFFLINE",
+      HOST_STATUS: "ENABLED DISABLED OFFLINE",
+      IMAGE_STATES: "INIT READY USED DISABLED LOCKED ERROR CLONE DELETE USED_PERS LOCKED_USED LOCKED_USED_PERS",
+      IMAGE_TYPES: "OS CDROM DATABLOCK KERNEL RAMDISK CONTEXT FILESYSTEM",
+      MARKETPLACEAPP_STATES: "INIT READY LOCKED ERROR DISABLED",
+      MARKETPLACEAPP_TYPES: "UNKNOWN IMAGE VMTEMPLATE SERVICE_TEMPLATE",
+      PAGINATED_POOLS: "VM_POOL IMAGE_POOL TEMPLATE_POOL VN_POOL DOCUMENT_POOL SECGROUP_POOL",
+      REMOVE_VNET_ATTRS: "AR_ID BRIDGE CLUSTER_ID IP MAC TARGET NIC_ID NETWORK_ID VN_MAD SECURITY_GROUPS VLAN_ID",
+    };
+    for (const [enumName, words] of Object.entries(pyone)) {
+      const e = PYONE_ENUMS[enumName as keyof typeof PYONE_ENUMS];
+      words.split(" ").forEach((name, value) => {
+        expect([enumName, name, (e.values as Record<string, number>)[name]]).toEqual([enumName, name, value]);
+        expect([enumName, value, nameOf(enumName as keyof typeof PYONE_ENUMS, value)]).toEqual([enumName, value, name]);
+      });
+    }
+    expect(HOST_STATES.MONITORING_ERROR).toBe(5);
+    // Where PyONE and oned 7.0.2 disagree, the plural name answers PyONE's, the singular oned's.
+    expect([nameOf("IMAGE_TYPES", 6), nameOf("IMAGE_TYPE", 6)]).toEqual(["FILESYSTEM", "BACKUP"]);
+    expect([DATASTORE_TYPES.IMAGE, DATASTORE_TYPES.IMAGE_DS, DATASTORE_TYPES.BACKUP_DS]).toEqual([0, 0, 3]);
+    expect(valueOf("HOST_STATES", "MONITORING_INIT")).toBe(6);
+    expect(nameOf("HISTORY_ACTION", 2)).toBe("live-migrate");
+    expect(() => nameOf("HOST_STATUSES" as "HOST_STATES", 1)).toThrow(ValidationError);
   });
 
   it("is frozen", () => {

@@ -162,12 +162,26 @@ describe("bindMethods", () => {
     const tooFew = await rejection(one.vm!.action!("terminate"));
     expect(tooFew.message).toBe("one.vm.action takes 2 parameters (action, id) after the session, got 1");
     expect(tooFew.field).toBe("id");
-    const tooMany = await rejection(one.hostpool!.info!(1));
-    expect(tooMany.message).toContain("takes 0 parameters");
+    // Past the last parameter oned ignores what it is given; only a value XML-RPC cannot carry is refused.
+    const notScalar = await rejection(one.hostpool!.info!(-2, [1]));
+    expect(notScalar.message).toContain("argument #2 (past the method's parameters, which oned ignores)");
     const range = await rejection(one.template!.clone!(1));
     expect(range.message).toContain("takes 2 to 3 parameters (id, name, recursive?)");
     await rejection(one.vmpool!.info!(-1, -1, -1, undefined, "A=1"));
     expect(caller.calls).toEqual([]);
+  });
+
+  it("sends trailing arguments oned ignores, as PyONE does, and leaves out optional ones", async () => {
+    const caller = recorder();
+    const one = bindMethods(caller);
+    await one.imagepool.info(-2, -1, -1, -1);
+    await one.hostpool.info(-2, -1, -1, { timeout: 5 });
+    await one.vm.lock(3, 4);
+    expect(caller.calls).toEqual([
+      { method: "one.imagepool.info", params: [-2, -1, -1, -1], options: undefined },
+      { method: "one.hostpool.info", params: [-2, -1, -1], options: { timeout: 5 } },
+      { method: "one.vm.lock", params: [3, 4], options: undefined },
+    ]);
   });
 });
 

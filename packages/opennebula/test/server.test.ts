@@ -10,6 +10,7 @@ import {
   ConnectionError,
   ParseError,
   TimeoutError,
+  ValidationError,
   type Logger,
 } from "@nimbus-sdk/common";
 import {
@@ -350,5 +351,16 @@ describe("OneServer defaults (ONE_XMLRPC, ONE_AUTH)", () => {
 
   it("a bad endpoint is a ConfigError", () => {
     expect(() => new OneServer("not a url", { session: SESSION })).toThrow(ConfigError);
+  });
+
+  it("takes PyONE's OneServer(uri, session) with options third; a positional timeout or a second session is refused", async () => {
+    answer("one.system.version", () => encodeMethodResponse([true, "7.0.2", 0]));
+    const one = new OneServer(endpoint, SESSION, { timeout: 5_000 });
+    expect(await one.call("one.system.version")).toBe("7.0.2");
+    expect(calls.at(-1)!.params[0]).toBe(SESSION);
+    await one.close();
+    expect(() => new OneServer(endpoint, SESSION, 30 as never)).toThrow(ValidationError);
+    expect(() => new OneServer(endpoint, SESSION, { session: "other:x" } as never)).toThrow(/given twice/);
+    expect(() => new OneServer(endpoint, { session: SESSION } as never, {})).toThrow(ValidationError);
   });
 });

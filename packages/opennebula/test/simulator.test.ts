@@ -221,6 +221,36 @@ describe("the common verbs of every pool", () => {
   });
 });
 
+describe("parameters oned reads only when given (both forms)", () => {
+  it("*.lock's test, *.update's update type, *.delete's recursive, user.login's group", async () => {
+    const id = await one.template.allocate('NAME="optional-forms"\nMEMORY="64"\nCPU="1"');
+    expect(await one.template.lock(id, 1)).toBe(id); // test left out: false
+    expect((await one.template.info(id)).LOCK?.LOCKED).toBe(1);
+    // test=true on a locked object fails, as RequestManagerLock's test_lock_db does.
+    await expect(one.template.lock(id, 1, true)).rejects.toBeInstanceOf(OneActionException);
+    await one.template.unlock(id);
+    expect(await one.template.lock(id, 2, true)).toBe(id);
+    await one.template.unlock(id);
+    await one.template.update(id, 'NOTES="merged"', 1);
+    expect((await one.template.info(id)).TEMPLATE).toMatchObject({ MEMORY: "64", NOTES: "merged" });
+    await one.template.update(id, 'MEMORY="128"'); // update type left out: replace
+    expect((await one.template.info(id)).TEMPLATE["NOTES"]).toBeUndefined();
+    expect(await one.template.delete(id)).toBe(id); // recursive left out
+    const other = await one.template.allocate('NAME="optional-forms-2"\nMEMORY="64"\nCPU="1"');
+    expect(await one.template.delete(other, false)).toBe(other);
+    const token = await user.user.login("walter", "", 600); // effective group left out
+    const byToken = new OneServer(server.endpoint, { session: `walter:${token}` });
+    expect((await byToken.user.info(-1)).NAME).toBe("walter");
+    await byToken.close();
+  });
+
+  it("ignores arguments past a method's parameters, as oned does", async () => {
+    expect((await one.hostpool.info(-2, -1, -1)).HOST.length).toBeGreaterThan(0);
+    expect((await one.imagepool.info(-2, -1, -1, -1)).IMAGE.map((i) => i.ID)).toContain(0);
+    expect((await one.host.info(0, false, "ignored")).ID).toBe(0);
+  });
+});
+
 describe("failures as oned words them", () => {
   it("a wrong session: OneAuthenticationException, [false, message, 0x100, -1, -1n]", async () => {
     const bad = new OneServer(server.endpoint, { session: "oneadmin:wrong" });
@@ -543,7 +573,14 @@ describe("pool paging and filters", () => {
       const full = await admin.vmpool.infoextended(-2, 0, -2, -1);
       expect(full.VM.map((vm) => vm.ID)).toEqual([0, 1]);
       expect(full.VM[0]!.TEMPLATE["DISK"]).toBeDefined();
-      expect((await admin.vmpool.info(-2, -1, -1, -1, "NAME=vm-3")).VM.map((vm) => vm.ID)).toEqual([3]);
+      // oned 7 searches the VM's document as JSON: a path from the root, LIKE '%value%'.
+      const search = async (text: string) => (await admin.vmpool.info(-2, -1, -1, -1, text)).VM.map((vm) => vm.ID);
+      expect(await search("VM.NAME=vm-3")).toEqual([3]);
+      expect(await search("NAME=vm-3")).toEqual([]); // no NAME at the document's root
+      expect(await search("VM.NAME=vm-1")).toEqual([1, ...ids.slice(10, 20)]);
+      expect(await search("VM.NAME=vm-1&VM.ID=12")).toEqual([12]);
+      expect(await search("VM.NAME=vm-_4")).toEqual([14, 24]);
+      expect(await search("vm-22")).toEqual([22]);
     } finally {
       await admin.close();
     }

@@ -127,8 +127,11 @@ function parseShape(text) {
 }
 
 function parseFieldType(raw) {
-  // "uri[] (read) / object[] service specs (write)": the server answers the first form.
-  let text = raw.split(" / ")[0];
+  // "uri[] (read) / object[] service specs (write)": the server answers the first form; a client may also
+  // write the second (Stack.services: service specs), so it is typed as either.
+  const [read, write] = raw.split(" / ");
+  let text = read;
+  if (write !== undefined && /\(write\)$/.test(write)) text = `${read} | ${write.split(" ")[0]}`;
   // Trailing prose: "integer (GB, default 60)", "enum(REDEPLOY,SCALEUP) default REDEPLOY".
   text = text.replace(/\)\s+default\s+\S+$/, ")");
   const alternatives = [];
@@ -347,7 +350,15 @@ function buildResource(spec, name) {
   const pk = pkOf(name, resource);
   const machine = stateMachineOf(spec, endpoint);
   const states = buildStates(machine);
-  const fields = (resource.fields ?? []).map((f) => {
+  // api.json notes the later name of a field ("2014; 'tags' later", Image's imagetag_set): the later
+  // payloads carry it under that name, so it is a read-only field of its own, of the same type.
+  const listed = resource.fields ?? [];
+  const renamed = listed.flatMap((f) => {
+    const later = /'([a-z_]+)' later/.exec(f.note ?? "")?.[1];
+    if (!later || listed.some((g) => g.name === later)) return [];
+    return [{ name: later, type: f.type, readonly: true, note: `the later name of ${f.name}` }];
+  });
+  const fields = [...listed, ...renamed].map((f) => {
     const { alternatives, nullable } = parseFieldType(f.type);
     const first = alternatives[0];
     const field = {

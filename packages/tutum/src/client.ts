@@ -23,6 +23,7 @@ import {
   type CredentialSource,
   type ResolvedCredentials,
 } from "./credentials.js";
+import * as errors from "./errors.js";
 import { TutumApiError, TutumAuthError, TutumConnectionError, asTutumError, mapTutumError } from "./errors.js";
 import { ACTION_URI_HEADER, API_PREFIX, resources, type EventMessage } from "./generated/api.js";
 import {
@@ -51,6 +52,7 @@ import { Tag } from "./resources/tag.js";
 import { Trigger } from "./resources/trigger.js";
 import { VolumeGroup } from "./resources/volume-group.js";
 import { Volume } from "./resources/volume.js";
+import { TutumEvents } from "./events.js";
 import { jsonStream, type StreamEnd } from "./streams.js";
 import { TutumUtils } from "./utils.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -72,6 +74,10 @@ export interface TutumOptions {
   basic_auth?: string;
   /** The API root, ending in /api/v1/ (`tutum.base_url`; else TUTUM_BASE_URL, else TUTUM_REST_HOST + /api/v1/). */
   base_url?: string;
+  /** The REST host (`tutum.rest_host`; else TUTUM_REST_HOST, else https://dashboard.tutum.co); sets `base_url` unless given. */
+  rest_host?: string;
+  /** The stream host (`tutum.stream_host`; else TUTUM_STREAM_HOST, else wss://stream.tutum.co); sets `stream_url` unless given. */
+  stream_host?: string;
   /**
    * The stream API root, ending in /v1/ (`tutum.stream_url`; else TUTUM_STREAM_URL, else
    * TUTUM_STREAM_HOST + /v1/, else the `base_url` host with ws(s): when it is not Tutum's own).
@@ -125,10 +131,25 @@ const FILTER_NAMES = [...SAFE_NAMES, "uuid__startswith", "reuse_volumes", "offse
   `${n}__startswith`,
 ]);
 
-function defaultBaseUrl(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.TUTUM_BASE_URL) return env.TUTUM_BASE_URL;
-  const host = env.TUTUM_REST_HOST || DEFAULT_REST_HOST;
-  return `${host.replace(/\/+$/, "")}${API_PREFIX}`;
+const apiRoot = (restHost: string): string => `${restHost.replace(/\/+$/, "")}${API_PREFIX}`;
+const streamRoot = (streamHost: string): string => `${streamHost.replace(/\/+$/, "")}/v1/`;
+
+/** `tutum.TutumEvents`: the class with its client bound, so `new tutum.TutumEvents()` takes no argument. */
+function boundEvents(client: Tutum): new () => TutumEvents {
+  return class extends TutumEvents {
+    constructor() {
+      super(client);
+    }
+  };
+}
+
+/** python-tutum's `tutum.auth` module: its functions over one client's settings. */
+export interface TutumAuthModule {
+  authenticate(username: string, password: string, options?: { signal?: AbortSignal }): Promise<void>;
+  is_authenticated(): boolean;
+  logout(): void;
+  /** `{ Authorization: "..." }` for a request of the script's own (the CLI's exec and events), or `{}`. */
+  get_auth_header(): { Authorization?: string };
 }
 
 export interface EventsOptions {
@@ -141,6 +162,18 @@ export interface EventsOptions {
   onOpen?: () => void;
 }
 
+/** The exception classes of errors.ts, by name (`tutum.TutumApiError` ...). */
+export type TutumExceptions = {
+  readonly [
+    K in keyof typeof errors as (typeof errors)[K] extends abstract new (...args: never[]) => Error ? K : never
+  ]: (typeof errors)[K];
+};
+
+// The exceptions are members of every client (below), as `import tutum` gives `tutum.TutumApiError`.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface Tutum extends TutumExceptions {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tutum implements ResourceClient {
   /** The user name (code), or undefined to fall back to ~/.tutum and TUTUM_USER. */
   user: string | undefined;
@@ -150,10 +183,11 @@ export class Tutum implements ResourceClient {
   basic_auth: string | undefined;
   /** The API root; relative paths and resource URIs resolve against it. */
   base_url: string;
-  /** The stream API root set in code or by TUTUM_STREAM_URL/TUTUM_STREAM_HOST; see `streamUrl()`. */
-  stream_url: string | undefined;
+  #streamUrl: string | undefined;
   user_agent: string | undefined;
   #authScheme: AuthScheme;
+  #restHost: string;
+  #streamHost: string | undefined;
 
   readonly Application: typeof Application;
   readonly Container: typeof Container;
@@ -176,6 +210,8 @@ export class Tutum implements ResourceClient {
   readonly Tag = Tag;
   /** Lookups by uuid, uuid prefix or name, and by resource URI. */
   readonly Utils: TutumUtils;
+  /** python-tutum's `tutum.TutumEvents()`: `new tutum.TutumEvents()`, bound to this client. */
+  readonly TutumEvents: new () => TutumEvents;
 
   readonly #options: TutumOptions;
   readonly #credentials: CredentialResolver;
@@ -189,12 +225,13 @@ export class Tutum implements ResourceClient {
     this.apikey = options.apikey;
     this.tutum_auth = options.tutum_auth;
     this.basic_auth = options.basic_auth;
-    this.base_url = options.base_url ?? defaultBaseUrl(env);
+    // As python-tutum's module: base_url from TUTUM_BASE_URL, else from the REST host (stream_url alike).
+    this.#restHost = options.rest_host ?? (env.TUTUM_REST_HOST || DEFAULT_REST_HOST);
+    this.base_url = options.base_url ?? (env.TUTUM_BASE_URL || apiRoot(this.#restHost));
     this.user_agent = options.user_agent;
-    this.stream_url =
-      options.stream_url ??
-      env.TUTUM_STREAM_URL ??
-      (env.TUTUM_STREAM_HOST ? `${env.TUTUM_STREAM_HOST.replace(/\/+$/, "")}/v1/` : undefined);
+    this.#streamHost = options.stream_host ?? env.TUTUM_STREAM_HOST;
+    this.#streamUrl =
+      options.stream_url ?? env.TUTUM_STREAM_URL ?? (this.#streamHost ? streamRoot(this.#streamHost) : undefined);
     this.#authScheme = checkScheme(options.authScheme ?? "ApiKey");
     this.#credentials = new CredentialResolver({
       env: options.env,
@@ -217,6 +254,7 @@ export class Tutum implements ResourceClient {
     this.Volume = bindResource(Volume, this);
     this.VolumeGroup = bindResource(VolumeGroup, this);
     this.Action = bindResource(Action, this);
+    this.TutumEvents = boundEvents(this);
     this.Utils = new TutumUtils({
       Application: this.Application,
       Action: this.Action,
@@ -233,6 +271,57 @@ export class Tutum implements ResourceClient {
       AZ: this.AZ,
       Volume: this.Volume,
       VolumeGroup: this.VolumeGroup,
+    });
+  }
+
+  /**
+   * python-tutum's `tutum.rest_host` (read by scripts to build URLs: `tutum.rest_host + trigger.url`).
+   * Setting it also points `base_url` at it; python-tutum derives base_url from it only at import (see
+   * docs/decisions/0010-tutum-module-object.md).
+   */
+  get rest_host(): string {
+    return this.#restHost;
+  }
+
+  set rest_host(host: string) {
+    this.#restHost = host;
+    this.base_url = apiRoot(host);
+  }
+
+  /** python-tutum's `tutum.stream_host`; setting it also points `stream_url` at it. */
+  get stream_host(): string {
+    return this.#streamHost ?? DEFAULT_STREAM_HOST;
+  }
+
+  set stream_host(host: string) {
+    this.#streamHost = host;
+    this.#streamUrl = streamRoot(host);
+  }
+
+  /**
+   * The stream API root (`tutum.stream_url`, a string as in python-tutum: scripts join paths to it): the
+   * one set in code or by TUTUM_STREAM_URL/TUTUM_STREAM_HOST, else the one `streamUrl()` derives.
+   * Assigning undefined goes back to the derived one.
+   */
+  get stream_url(): string {
+    return this.streamUrl();
+  }
+
+  set stream_url(url: string | undefined) {
+    this.#streamUrl = url;
+  }
+
+  /** python-tutum's `tutum.auth`: `await tutum.auth.authenticate(u, p)`, `tutum.auth.is_authenticated()`, `logout()`. */
+  get auth(): TutumAuthModule {
+    return Object.freeze({
+      authenticate: (username: string, password: string, options?: { signal?: AbortSignal }) =>
+        this.authenticate(username, password, options),
+      is_authenticated: () => this.isAuthenticated(),
+      logout: () => this.logout(),
+      get_auth_header: () => {
+        const found = this.#credentials.tryResolve(this, this.#authScheme);
+        return found ? { Authorization: found.header } : {};
+      },
     });
   }
 
@@ -351,7 +440,7 @@ export class Tutum implements ResourceClient {
 
   /** The stream API root in use: `stream_url`, else Tutum's for Tutum's API, else `base_url`'s host with ws(s). */
   streamUrl(): string {
-    if (this.stream_url) return this.stream_url.endsWith("/") ? this.stream_url : `${this.stream_url}/`;
+    if (this.#streamUrl) return this.#streamUrl.endsWith("/") ? this.#streamUrl : `${this.#streamUrl}/`;
     const base = this.resolveUrl("");
     if (base.origin === DEFAULT_REST_HOST) return `${DEFAULT_STREAM_HOST}/v1/`;
     return `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}/v1/`;
@@ -491,3 +580,9 @@ export function getDefaultTutum(): Tutum {
 }
 
 setDefaultClientProvider(getDefaultTutum);
+
+for (const [name, value] of Object.entries(errors)) {
+  if (typeof value === "function" && value.prototype instanceof Error) {
+    Object.defineProperty(Tutum.prototype, name, { value, enumerable: false });
+  }
+}

@@ -60,6 +60,7 @@ export { Tag, type Taggable } from "./resources/tag.js";
 export { Trigger, type TriggerInput } from "./resources/trigger.js";
 export { VolumeGroup } from "./resources/volume-group.js";
 export { Volume } from "./resources/volume.js";
+export { TutumEvents } from "./events.js";
 export { followLogText, type LogLinesOptions } from "./logs.js";
 export { TutumUtils, isUuid4, type FetchRemoteOptions, type UtilsClasses } from "./utils.js";
 export { waitFor, type StateOf, type WaitForOptions } from "./wait.js";

@@ -134,6 +134,36 @@ describe("base URL", () => {
     expect(new Tutum({ env: {}, base_url: "http://127.0.0.1:8/api/v1/" }).streamUrl()).toBe("ws://127.0.0.1:8/v1/");
   });
 
+  it("rest_host and stream_host as python-tutum's module has them; assigning them re-points base_url and stream_url", () => {
+    const fromEnv = new Tutum({ env: { TUTUM_REST_HOST: "http://h:2", TUTUM_STREAM_HOST: "ws://h:3" } });
+    expect([fromEnv.rest_host, fromEnv.stream_host, fromEnv.stream_url]).toEqual([
+      "http://h:2",
+      "ws://h:3",
+      "ws://h:3/v1/",
+    ]);
+    const client = new Tutum({ env: {} });
+    expect([client.rest_host, client.stream_host]).toEqual(["https://dashboard.tutum.co", "wss://stream.tutum.co"]);
+    expect(typeof client.stream_url).toBe("string");
+    client.rest_host = "http://other:4/";
+    expect(client.base_url).toBe("http://other:4/api/v1/");
+    expect(client.stream_url).toBe("ws://other:4/v1/"); // derived from base_url while unset
+    client.stream_host = "wss://s:5";
+    expect(client.stream_url).toBe("wss://s:5/v1/");
+    client.stream_url = undefined;
+    expect(client.stream_url).toBe("ws://other:4/v1/");
+    // TUTUM_BASE_URL wins over the host, as in python-tutum.
+    expect(new Tutum({ env: { TUTUM_BASE_URL: "http://b/api/v1/", TUTUM_REST_HOST: "http://r" } }).base_url).toBe(
+      "http://b/api/v1/",
+    );
+  });
+
+  it("tutum.auth.get_auth_header() is the header a request would carry, or {}", () => {
+    expect(new Tutum({ env: {}, user: "u", apikey: "k" }).auth.get_auth_header()).toEqual({
+      Authorization: "ApiKey u:k",
+    });
+    expect(new Tutum({ env: {}, configPath: "/nonexistent/.tutum" }).auth.get_auth_header()).toEqual({});
+  });
+
   it("resolves paths and resource URIs against it, with python-tutum's trailing slash", () => {
     const client = new Tutum({ env: {}, base_url: "http://h/api/v1/" });
     expect(client.resolveUrl("application/u1").href).toBe("http://h/api/v1/application/u1/");

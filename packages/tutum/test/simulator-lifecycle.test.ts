@@ -225,17 +225,17 @@ describe("services and containers", () => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "deploy", operation: "REDEPLOY" });
-    expect(created.body.url).toBe(`${server.restHost}${created.body.resource_uri as string}call/`);
+    expect(created.body.url).toBe(`${created.body.resource_uri as string}call/`); // a path, as the API docs show
     expect(
       (await call("POST", `${svc.resource_uri as string}trigger/`, { name: "x", operation: "EXPLODE" })).status,
     ).toBe(400);
     expect((await objects(`${svc.resource_uri as string}trigger/`)).map((t) => t.name)).toEqual(["deploy"]);
-    const fired = await fetch(created.body.url as string, { method: "POST" });
+    const fired = await fetch(`${server.restHost}${created.body.url as string}`, { method: "POST" });
     expect(fired.status).toBe(202);
     expect(((await fired.json()) as Body).state).toBe("Redeploying");
     await server.idle();
     const scaleUp = await call("POST", `${svc.resource_uri as string}trigger/`, { name: "more", operation: "SCALEUP" });
-    await fetch(scaleUp.body.url as string, { method: "POST" });
+    await fetch(`${server.restHost}${scaleUp.body.url as string}`, { method: "POST" });
     await server.idle();
     expect((await get(svc.resource_uri as string)).running_num_containers).toBe(2);
     expect((await call("DELETE", created.body.resource_uri as string)).status).toBe(204);
@@ -255,7 +255,7 @@ describe("webhook handlers (0.11 .. 0.14)", () => {
     expect((await call("POST", base, [{ name: "x", extra: 1 }])).status).toBe(400);
     expect((await objects(base)).length).toBe(2);
     // Not running: a redeploy is not allowed.
-    expect((await fetch(handlers[0]!.url as string, { method: "POST" })).status).toBe(400);
+    expect((await fetch(`${server.restHost}${handlers[0]!.url as string}`, { method: "POST" })).status).toBe(400);
     expect((await call("DELETE", handlers[0]!.resource_uri as string)).status).toBe(204);
     expect((await objects(base)).map((h) => h.name)).toEqual(["two"]);
   });

@@ -130,7 +130,7 @@ export const methods = {
       { name: "other_u", type: "int" },
       { name: "other_m", type: "int" },
       { name: "other_a", type: "int" },
-      { name: "recursive", type: "boolean" },
+      { name: "recursive", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -153,7 +153,7 @@ export const methods = {
     group: "Backup Job",
     params: [
       { name: "id", type: "int" },
-      { name: "recursive", type: "boolean" },
+      { name: "recursive", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -174,7 +174,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -263,7 +263,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -430,7 +430,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -537,7 +537,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -632,7 +632,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -663,7 +663,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -754,7 +754,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -822,7 +822,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -865,7 +865,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -971,7 +971,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -989,7 +989,7 @@ export const methods = {
     object: "hostpool",
     verb: "monitoring",
     group: "Hosts",
-    params: [{ name: "seconds", type: "int" }],
+    params: [{ name: "seconds", type: "int", optional: true }],
     result: { type: "xml" },
     readOnly: true,
   },
@@ -1105,7 +1105,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -1197,7 +1197,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -1314,7 +1314,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -1434,7 +1434,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -1465,7 +1465,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -1605,7 +1605,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -1769,7 +1769,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -1800,7 +1800,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -1920,7 +1920,7 @@ export const methods = {
       { name: "username", type: "string" },
       { name: "token", type: "string" },
       { name: "valid_seconds", type: "int", note: "0 revokes, -1 never expires" },
-      { name: "effective_gid", type: "int" },
+      { name: "effective_gid", type: "int", optional: true },
     ],
     result: { type: "string" },
     signature: "A:sssii",
@@ -1957,7 +1957,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -2164,7 +2164,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -2468,7 +2468,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -2637,7 +2637,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "user_template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -2663,7 +2663,7 @@ export const methods = {
       { name: "id", type: "int" },
       { name: "nic_id", type: "int" },
       { name: "nic_template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
     signature: "A:siis",
@@ -2736,7 +2736,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -2804,7 +2804,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -2898,7 +2898,7 @@ export const methods = {
     group: "Virtual Machine",
     params: [
       { name: "filter", type: "int" },
-      { name: "seconds", type: "int" },
+      { name: "seconds", type: "int", optional: true },
     ],
     result: { type: "xml" },
     readOnly: true,
@@ -3023,7 +3023,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -3102,7 +3102,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -3223,7 +3223,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -3254,7 +3254,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -3330,7 +3330,7 @@ export const methods = {
     group: "Virtual Routers",
     params: [
       { name: "id", type: "int" },
-      { name: "recursive", type: "boolean" },
+      { name: "recursive", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -3382,7 +3382,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "level", type: "int", note: "1 use, 2 manage, 3 admin, 4 all" },
-      { name: "test", type: "boolean" },
+      { name: "test", type: "boolean", optional: true },
     ],
     result: { type: "int" },
   },
@@ -3413,7 +3413,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -3572,7 +3572,7 @@ export const methods = {
     params: [
       { name: "id", type: "int" },
       { name: "template", type: "string", template: true },
-      { name: "update_type", type: "int", note: "0 replace, 1 merge" },
+      { name: "update_type", type: "int", optional: true, note: "0 replace, 1 merge" },
     ],
     result: { type: "int" },
   },
@@ -3745,16 +3745,16 @@ export interface MethodParams {
     other_u: number,
     other_m: number,
     other_a: number,
-    recursive: boolean,
+    recursive?: boolean,
   ];
   /** Change owner and/or group of the backup job (-1 keeps). */
   "one.backupjob.chown": [id: number, user_id: number, group_id: number];
   /** Remove the backup job. */
-  "one.backupjob.delete": [id: number, recursive: boolean];
+  "one.backupjob.delete": [id: number, recursive?: boolean];
   /** Fetch the backup job as an XML document. */
   "one.backupjob.info": [id: number];
   /** Lock the backup job at a given level so other calls fail with LOCKED. */
-  "one.backupjob.lock": [id: number, level: number, test: boolean];
+  "one.backupjob.lock": [id: number, level: number, test?: boolean];
   /** Set backup job priority (>50 admin only). */
   "one.backupjob.priority": [id: number, priority: number];
   /** Give the backup job a new name. */
@@ -3770,7 +3770,7 @@ export interface MethodParams {
   /** Release a lock on the backup job. */
   "one.backupjob.unlock": [id: number];
   /** Replace or merge the backup job template (update_type 0/1). */
-  "one.backupjob.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.backupjob.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the backup job pool as XML (filter/start/end). */
   "one.backupjobpool.info": [filter: number, start: number, end: number];
   /** Add a datastore to a cluster. */
@@ -3800,7 +3800,7 @@ export interface MethodParams {
   /** Give the cluster a new name. */
   "one.cluster.rename": [id: number, name: string];
   /** Replace or merge the cluster template (update_type 0/1). */
-  "one.cluster.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.cluster.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the cluster pool as XML. */
   "one.clusterpool.info": [];
   /** Create a datastore from a template string; returns the new ID. */
@@ -3829,7 +3829,7 @@ export interface MethodParams {
   /** Give the datastore a new name. */
   "one.datastore.rename": [id: number, name: string];
   /** Replace or merge the datastore template (update_type 0/1). */
-  "one.datastore.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.datastore.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the datastore pool as XML. */
   "one.datastorepool.info": [];
   /** Create a generic document from a template string; returns the new ID. */
@@ -3856,13 +3856,13 @@ export interface MethodParams {
   /** Fetch the generic document as an XML document. */
   "one.document.info": [id: number, decrypt?: boolean];
   /** Lock the generic document at a given level so other calls fail with LOCKED. */
-  "one.document.lock": [id: number, level: number, test: boolean];
+  "one.document.lock": [id: number, level: number, test?: boolean];
   /** Give the generic document a new name. */
   "one.document.rename": [id: number, name: string];
   /** Release a lock on the generic document. */
   "one.document.unlock": [id: number];
   /** Replace or merge the generic document template (update_type 0/1). */
-  "one.document.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.document.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List generic documents of one type (used by OneFlow etc.). */
   "one.documentpool.info": [filter: number, start: number, end: number, type: number];
   /** Make a user admin of a group. */
@@ -3878,7 +3878,7 @@ export interface MethodParams {
   /** Set quota limits for a group. */
   "one.group.quota": [id: number, quota_template: string | TemplateInput];
   /** Replace or merge the group template (update_type 0/1). */
-  "one.group.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.group.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the group pool as XML. */
   "one.grouppool.info": [];
   /** Get default group quotas. */
@@ -3892,7 +3892,7 @@ export interface MethodParams {
   /** Fetch the hook as an XML document. */
   "one.hook.info": [id: number, decrypt?: boolean];
   /** Lock the hook at a given level so other calls fail with LOCKED. */
-  "one.hook.lock": [id: number, level: number, test: boolean];
+  "one.hook.lock": [id: number, level: number, test?: boolean];
   /** Give the hook a new name. */
   "one.hook.rename": [id: number, name: string];
   /** Re-run a past hook execution. */
@@ -3900,7 +3900,7 @@ export interface MethodParams {
   /** Release a lock on the hook. */
   "one.hook.unlock": [id: number];
   /** Replace or merge the hook template (update_type 0/1). */
-  "one.hook.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.hook.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** Query hook execution records by time/hook/result. */
   "one.hooklog.info": [min_ts: number, max_ts: number, hook_id: number, rc: number];
   /** List the hook pool as XML (filter/start/end). */
@@ -3918,11 +3918,11 @@ export interface MethodParams {
   /** Set a host ENABLED(0)/DISABLED(1)/OFFLINE(2). */
   "one.host.status": [host_id: number, status: number];
   /** Replace or merge the host template (update_type 0/1). */
-  "one.host.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.host.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List all hosts as XML. */
   "one.hostpool.info": [];
   /** Monitoring records for all hosts. */
-  "one.hostpool.monitoring": [seconds: number];
+  "one.hostpool.monitoring": [seconds?: number];
   /** Create a image from a template string; returns the new ID. */
   "one.image.allocate": [template: string | TemplateInput, datastore_id: number, no_capacity_check?: boolean];
   /** Change the image permission bits (-1 keeps a bit). */
@@ -3951,7 +3951,7 @@ export interface MethodParams {
   /** Fetch the image as an XML document. */
   "one.image.info": [id: number, decrypt?: boolean];
   /** Lock the image at a given level so other calls fail with LOCKED. */
-  "one.image.lock": [id: number, level: number, test: boolean];
+  "one.image.lock": [id: number, level: number, test?: boolean];
   /** Make an image persistent or non-persistent. */
   "one.image.persistent": [image_id: number, persistent: boolean];
   /** Give the image a new name. */
@@ -3967,7 +3967,7 @@ export interface MethodParams {
   /** Release a lock on the image. */
   "one.image.unlock": [id: number];
   /** Replace or merge the image template (update_type 0/1). */
-  "one.image.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.image.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the image pool as XML (filter/start/end). */
   "one.imagepool.info": [filter: number, start: number, end: number];
   /** Create a marketplace from a template string; returns the new ID. */
@@ -3998,7 +3998,7 @@ export interface MethodParams {
   /** Give the marketplace a new name. */
   "one.market.rename": [id: number, name: string];
   /** Replace or merge the marketplace template (update_type 0/1). */
-  "one.market.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.market.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** Federation: overwrite a marketplace DB object from its XML (internal). Internal. */
   "one.market.updatedb": [id: number, xml: string];
   /** Create a marketplace app from a template string; returns the new ID. */
@@ -4029,13 +4029,13 @@ export interface MethodParams {
   /** Fetch the marketplace app as an XML document. */
   "one.marketapp.info": [id: number, decrypt?: boolean];
   /** Lock the marketplace app at a given level so other calls fail with LOCKED. */
-  "one.marketapp.lock": [id: number, level: number, test: boolean];
+  "one.marketapp.lock": [id: number, level: number, test?: boolean];
   /** Give the marketplace app a new name. */
   "one.marketapp.rename": [id: number, name: string];
   /** Release a lock on the marketplace app. */
   "one.marketapp.unlock": [id: number];
   /** Replace or merge the marketplace app template (update_type 0/1). */
-  "one.marketapp.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.marketapp.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** Federation: overwrite a marketplace app DB object from XML (internal). Internal. */
   "one.marketapp.updatedb": [id: number, xml: string];
   /** List the marketplace app pool as XML (filter/start/end). */
@@ -4070,7 +4070,7 @@ export interface MethodParams {
   /** Give the security group a new name. */
   "one.secgroup.rename": [id: number, name: string];
   /** Replace or merge the security group template (update_type 0/1). */
-  "one.secgroup.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.secgroup.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the security group pool as XML (filter/start/end). */
   "one.secgrouppool.info": [filter: number, start: number, end: number];
   /** Return oned.conf as XML (admin). */
@@ -4114,13 +4114,13 @@ export interface MethodParams {
     persistent?: boolean,
   ];
   /** Lock the VM template at a given level so other calls fail with LOCKED. */
-  "one.template.lock": [id: number, level: number, test: boolean];
+  "one.template.lock": [id: number, level: number, test?: boolean];
   /** Give the VM template a new name. */
   "one.template.rename": [id: number, name: string];
   /** Release a lock on the VM template. */
   "one.template.unlock": [id: number];
   /** Replace or merge the VM template template (update_type 0/1). */
-  "one.template.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.template.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the VM template pool as XML (filter/start/end). */
   "one.templatepool.info": [filter: number, start: number, end: number];
   /** Add a secondary group to a user. */
@@ -4140,13 +4140,13 @@ export interface MethodParams {
   /** Fetch the user as an XML document. */
   "one.user.info": [id: number, decrypt?: boolean];
   /** Generate, renew or revoke a login token for a user; returns the token. */
-  "one.user.login": [username: string, token: string, valid_seconds: number, effective_gid: number];
+  "one.user.login": [username: string, token: string, valid_seconds: number, effective_gid?: number];
   /** Change a user password. */
   "one.user.passwd": [id: number, password: string];
   /** Set quota limits for a user. */
   "one.user.quota": [id: number, quota_template: string | TemplateInput];
   /** Replace or merge the user template (update_type 0/1). */
-  "one.user.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.user.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the user pool as XML. */
   "one.userpool.info": [];
   /** Get default user quotas. */
@@ -4182,7 +4182,7 @@ export interface MethodParams {
   /** Give the VDC a new name. */
   "one.vdc.rename": [id: number, name: string];
   /** Replace or merge the VDC template (update_type 0/1). */
-  "one.vdc.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.vdc.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the VDC pool as XML. */
   "one.vdcpool.info": [];
   /** Run a lifecycle action (terminate, poweroff, reboot, suspend, resume, hold, release, stop, undeploy, resched...) on a VM. */
@@ -4247,7 +4247,7 @@ export interface MethodParams {
   /** Fetch the virtual machine as an XML document. */
   "one.vm.info": [id: number, decrypt?: boolean];
   /** Lock the virtual machine at a given level so other calls fail with LOCKED. */
-  "one.vm.lock": [id: number, level: number, test: boolean];
+  "one.vm.lock": [id: number, level: number, test?: boolean];
   /** Move a VM to another host (cold or live), optionally to another system datastore. */
   "one.vm.migrate": [
     id: number,
@@ -4282,11 +4282,11 @@ export interface MethodParams {
   /** Release a lock on the virtual machine. */
   "one.vm.unlock": [id: number];
   /** Replace or merge the VM USER_TEMPLATE. */
-  "one.vm.update": [id: number, user_template: string | TemplateInput, update_type: number];
+  "one.vm.update": [id: number, user_template: string | TemplateInput, update_type?: number];
   /** Change VM configuration sections (OS, FEATURES, INPUT, GRAPHICS, RAW, CONTEXT...). */
   "one.vm.updateconf": [id: number, template: string | TemplateInput, update_type?: number];
   /** Change attributes of an attached NIC. */
-  "one.vm.updatenic": [id: number, nic_id: number, nic_template: string | TemplateInput, update_type: number];
+  "one.vm.updatenic": [id: number, nic_id: number, nic_template: string | TemplateInput, update_type?: number];
   /** Create a VM group from a template string; returns the new ID. */
   "one.vmgroup.allocate": [template: string | TemplateInput];
   /** Change the VM group permission bits (-1 keeps a bit). */
@@ -4309,7 +4309,7 @@ export interface MethodParams {
   /** Fetch the VM group as an XML document. */
   "one.vmgroup.info": [id: number, decrypt?: boolean];
   /** Lock the VM group at a given level so other calls fail with LOCKED. */
-  "one.vmgroup.lock": [id: number, level: number, test: boolean];
+  "one.vmgroup.lock": [id: number, level: number, test?: boolean];
   /** Give the VM group a new name. */
   "one.vmgroup.rename": [id: number, name: string];
   /** Add a role to a VM group. Fixed against oned: docs omit the VM Group ID; C++ signature A:sis. */
@@ -4321,7 +4321,7 @@ export interface MethodParams {
   /** Release a lock on the VM group. */
   "one.vmgroup.unlock": [id: number];
   /** Replace or merge the VM group template (update_type 0/1). */
-  "one.vmgroup.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.vmgroup.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the VM group pool as XML (filter/start/end). */
   "one.vmgrouppool.info": [filter: number, start: number, end: number];
   /** Accounting (history) records for a time interval. */
@@ -4335,7 +4335,7 @@ export interface MethodParams {
   /** List a given comma-separated set of VM IDs (short or full). */
   "one.vmpool.infoset": [ids: string, extended: boolean];
   /** Monitoring records for all visible VMs over a time window. */
-  "one.vmpool.monitoring": [filter: number, seconds: number];
+  "one.vmpool.monitoring": [filter: number, seconds?: number];
   /** Showback (cost) records for a month range. */
   "one.vmpool.showback": [
     filter: number,
@@ -4372,7 +4372,7 @@ export interface MethodParams {
   /** Fetch the virtual network as an XML document. */
   "one.vn.info": [id: number, decrypt?: boolean];
   /** Lock the virtual network at a given level so other calls fail with LOCKED. */
-  "one.vn.lock": [id: number, level: number, test: boolean];
+  "one.vn.lock": [id: number, level: number, test?: boolean];
   /** Force a virtual network stuck in a transient state to success/failure/delete/retry. */
   "one.vn.recover": [id: number, operation: number];
   /** Release a held lease. */
@@ -4386,7 +4386,7 @@ export interface MethodParams {
   /** Release a lock on the virtual network. */
   "one.vn.unlock": [id: number];
   /** Replace or merge the virtual network template (update_type 0/1). */
-  "one.vn.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.vn.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** Modify an address range. */
   "one.vn.update_ar": [id: number, ar_template: string | TemplateInput];
   /** List the virtual network pool as XML (filter/start/end). */
@@ -4417,13 +4417,13 @@ export interface MethodParams {
   /** Create a virtual network from a VN template. */
   "one.vntemplate.instantiate": [id: number, name: string, extra_template: string | TemplateInput];
   /** Lock the virtual network template at a given level so other calls fail with LOCKED. */
-  "one.vntemplate.lock": [id: number, level: number, test: boolean];
+  "one.vntemplate.lock": [id: number, level: number, test?: boolean];
   /** Give the virtual network template a new name. */
   "one.vntemplate.rename": [id: number, name: string];
   /** Release a lock on the virtual network template. */
   "one.vntemplate.unlock": [id: number];
   /** Replace or merge the virtual network template template (update_type 0/1). */
-  "one.vntemplate.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.vntemplate.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the VN template pool as XML (filter/start/end). */
   "one.vntemplatepool.info": [filter: number, start: number, end: number];
   /** Create a virtual router from a template string; returns the new ID. */
@@ -4446,7 +4446,7 @@ export interface MethodParams {
   /** Change owner and/or group of the virtual router (-1 keeps). */
   "one.vrouter.chown": [id: number, user_id: number, group_id: number];
   /** Remove the virtual router. */
-  "one.vrouter.delete": [id: number, recursive: boolean];
+  "one.vrouter.delete": [id: number, recursive?: boolean];
   /** Detach a NIC from a virtual router. */
   "one.vrouter.detachnic": [id: number, nic_id: number];
   /** Fetch the virtual router as an XML document. */
@@ -4461,13 +4461,13 @@ export interface MethodParams {
     extra_template: string | TemplateInput,
   ];
   /** Lock the virtual router at a given level so other calls fail with LOCKED. */
-  "one.vrouter.lock": [id: number, level: number, test: boolean];
+  "one.vrouter.lock": [id: number, level: number, test?: boolean];
   /** Give the virtual router a new name. */
   "one.vrouter.rename": [id: number, name: string];
   /** Release a lock on the virtual router. */
   "one.vrouter.unlock": [id: number];
   /** Replace or merge the virtual router template (update_type 0/1). */
-  "one.vrouter.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.vrouter.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** List the virtual router pool as XML (filter/start/end). */
   "one.vrouterpool.info": [filter: number, start: number, end: number];
   /** Add an HA server to a zone. */
@@ -4503,7 +4503,7 @@ export interface MethodParams {
   /** Reset an HA follower log index. */
   "one.zone.resetserver": [id: number, server_id: number];
   /** Replace or merge the zone template (update_type 0/1). */
-  "one.zone.update": [id: number, template: string | TemplateInput, update_type: number];
+  "one.zone.update": [id: number, template: string | TemplateInput, update_type?: number];
   /** Federation: overwrite a zone DB object from its XML (internal). Internal. */
   "one.zone.updatedb": [id: number, xml: string];
   /** Raft: request a vote from a candidate (internal HA). Internal. */

@@ -17,6 +17,7 @@ import {
   type Permissions,
   type VmObject,
 } from "./objects.js";
+import { vmSearch } from "./search.js";
 import { OneTemplate, TemplateParseError, type VectorValue } from "./template.js";
 import { createVm, stateName, systemDatastore, type Lifecycle } from "./vm.js";
 import { OP, hashPassword, type Caller, type World } from "./world.js";
@@ -142,7 +143,7 @@ function poolInfo(kind: Kind, extended = false): Handler {
       if (state < -2 || state > VM_STATE.CLONING_FAILURE) {
         throw new OneFailure("XML_RPC_API", "Incorrect filter_flag, state");
       }
-      const pairs = kvFilter(str(call, 4));
+      const search = vmSearch(str(call, 4));
       const visible = keep;
       keep = (o) =>
         visible(o) &&
@@ -151,27 +152,13 @@ function poolInfo(kind: Kind, extended = false): Handler {
           : state === -1
             ? (o as VmObject).state !== VM_STATE.DONE
             : (o as VmObject).state === state) &&
-        pairs.every(([k, v]) => vmAttribute(o as VmObject, k) === v);
+        (search === undefined || search(infoXml(world, o)));
     }
     let objects = [...world.pool(kind).values()].filter(keep);
     if (end < -1) objects = objects.slice(Math.max(0, start), Math.max(0, start) - end);
     else if (start !== -1) objects = objects.filter((o) => o.id >= start && (end === -1 || o.id <= end));
     return poolXml(world, kind, objects, extended);
   };
-}
-
-/** `KEY=VALUE&KEY2=VALUE2`, oned's vmpool.info search on the VM's attributes. */
-function kvFilter(text: string): [string, string][] {
-  if (!text) return [];
-  return text.split("&").map((pair) => {
-    const eq = pair.indexOf("=");
-    return eq < 0 ? [pair.trim().toUpperCase(), ""] : [pair.slice(0, eq).trim().toUpperCase(), pair.slice(eq + 1)];
-  });
-}
-
-function vmAttribute(vm: VmObject, key: string): string | undefined {
-  if (key === "NAME") return vm.name;
-  return vm.userTemplate.get(key) ?? vm.template.get(key);
 }
 
 function update(call: Call): XmlRpcValue {

@@ -685,7 +685,7 @@ export interface StackFields {
   /** read-only */
   synchronized?: boolean;
   /** create, update */
-  services?: string[];
+  services?: string[] | Array<Record<string, unknown>>;
   /** read-only */
   deployed_datetime?: string | null;
   /** read-only */
@@ -1012,6 +1012,12 @@ export interface ImageFields {
   in_use?: boolean;
   /** read-only */
   categories?: Array<{ name?: string; [key: string]: unknown }>;
+  /** read-only; the later name of starred */
+  jumpstart?: boolean;
+  /** read-only; the later name of docker_registry */
+  registry?: string | Record<string, unknown>;
+  /** read-only; the later name of imagetag_set */
+  tags?: string[] | Array<Record<string, unknown>>;
 }
 
 /** Fields accepted when creating an Image. */
@@ -3392,6 +3398,10 @@ export const resources = {
         readonly: false,
         create: true,
         update: true,
+        alternatives: [
+          { type: "uri", array: true },
+          { type: "object", array: true },
+        ],
         spec: "uri[] (read) / object[] service specs (write)",
       },
       {
@@ -5225,6 +5235,47 @@ export const resources = {
         shape: ["name"],
         shapeFields: [{ name: "name", type: "string", array: false, nullable: false }],
         spec: "object[] {name}",
+      },
+      {
+        name: "jumpstart",
+        type: "boolean",
+        array: false,
+        nullable: false,
+        readonly: true,
+        create: false,
+        update: false,
+        spec: "boolean",
+        note: "the later name of starred",
+      },
+      {
+        name: "registry",
+        type: "uri",
+        array: false,
+        nullable: false,
+        readonly: true,
+        create: false,
+        update: false,
+        alternatives: [
+          { type: "uri", array: false },
+          { type: "object", array: false },
+        ],
+        spec: "uri|object",
+        note: "the later name of docker_registry",
+      },
+      {
+        name: "tags",
+        type: "uri",
+        array: true,
+        nullable: false,
+        readonly: true,
+        create: false,
+        update: false,
+        alternatives: [
+          { type: "uri", array: true },
+          { type: "object", array: true },
+        ],
+        spec: "uri[]|object[]",
+        note: "the later name of imagetag_set",
       },
     ],
     actions: [

@@ -3,6 +3,7 @@
 import { followLogText, streamLogMessages, type LogLinesOptions, type LogStreamOptions } from "../logs.js";
 import type { LogMessage } from "../generated/api.js";
 import { defineResource, type CallSignal } from "../resource.js";
+import { redeployRequest } from "./service.js";
 
 export interface ContainerRedeployOptions extends CallSignal {
   /** Keep the volumes (`?reuse_volumes=`); python-tutum sends true by default. */
@@ -22,11 +23,8 @@ export class Container extends defineResource("Container", { canCreate: false })
   }
 
   /** POST redeploy/?reuse_volumes= (python-tutum's `redeploy(reuse_volumes=True)`). */
-  redeploy(options: ContainerRedeployOptions = {}): Promise<boolean> {
-    return this.performAction("redeploy", {
-      signal: options.signal,
-      query: { reuse_volumes: options.reuse_volumes ?? true },
-    });
+  redeploy(options: ContainerRedeployOptions | boolean = {}): Promise<boolean> {
+    return this.performAction("redeploy", redeployRequest(options));
   }
 
   /** Its log as one string (GET logs/, the 2014 REST form of python-tutum's `logs`). */

@@ -8,6 +8,18 @@ export interface RedeployOptions extends CallSignal {
   reuse_volumes?: boolean;
 }
 
+/**
+ * The redeploy action's request: python-tutum's `redeploy(reuse_volumes=True)` takes the flag
+ * positionally too (`service.redeploy(False)`, as its CLI calls it), so a boolean stands for it.
+ */
+export function redeployRequest(options: RedeployOptions | boolean): {
+  signal?: AbortSignal;
+  query: { reuse_volumes: boolean };
+} {
+  const given = typeof options === "boolean" ? { reuse_volumes: options } : options;
+  return { signal: given.signal, query: { reuse_volumes: given.reuse_volumes ?? true } };
+}
+
 export class Service extends defineResource("Service") {
   /** POST start/: "Not running"/"Stopped" → "Starting" → "Running". */
   start(options: CallSignal = {}): Promise<boolean> {
@@ -25,11 +37,8 @@ export class Service extends defineResource("Service") {
   }
 
   /** POST redeploy/?reuse_volumes= → "Redeploying". */
-  redeploy(options: RedeployOptions = {}): Promise<boolean> {
-    return this.performAction("redeploy", {
-      signal: options.signal,
-      query: { reuse_volumes: options.reuse_volumes ?? true },
-    });
+  redeploy(options: RedeployOptions | boolean = {}): Promise<boolean> {
+    return this.performAction("redeploy", redeployRequest(options));
   }
 
   /** Its containers' logs as one string (GET logs/, python-tutum up to 0.14). */

@@ -1,6 +1,6 @@
 // tutum.Stack (python-tutum 0.12+): a group of services, started, stopped and redeployed together.
 import { defineResource, type CallSignal } from "../resource.js";
-import type { RedeployOptions } from "./service.js";
+import { redeployRequest, type RedeployOptions } from "./service.js";
 
 export class Stack extends defineResource("Stack") {
   /** POST start/ → "Starting". */
@@ -14,11 +14,8 @@ export class Stack extends defineResource("Stack") {
   }
 
   /** POST redeploy/?reuse_volumes= → "Redeploying". */
-  redeploy(options: RedeployOptions = {}): Promise<boolean> {
-    return this.performAction("redeploy", {
-      signal: options.signal,
-      query: { reuse_volumes: options.reuse_volumes ?? true },
-    });
+  redeploy(options: RedeployOptions | boolean = {}): Promise<boolean> {
+    return this.performAction("redeploy", redeployRequest(options));
   }
 
   /** GET export/: the stack as a stackfile (service name → definition). */

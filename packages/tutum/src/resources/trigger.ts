@@ -1,6 +1,7 @@
 // tutum.Trigger (python-tutum 0.15+): the triggers of a service, a helper bound to it rather than an
 // object of its own, as in python-tutum: `Trigger.fetch(service)`, then `add` + `save`, `list`,
 // `delete(uuid)` and `call(uuid)` (a trigger's URL needs no credentials).
+import { ValidationError } from "@nimbus-sdk/common";
 import { NotSaved, TutumApiError } from "../errors.js";
 import type { TriggerFields } from "../generated/api.js";
 import {
@@ -21,7 +22,7 @@ export class Trigger {
   /** `service/{uuid}/trigger/` */
   readonly endpoint: string;
   readonly #client: ResourceClient;
-  #pending?: TriggerInput;
+  #pending?: Partial<TriggerInput>;
 
   private constructor(endpoint: string, client: ResourceClient) {
     this.endpoint = endpoint;
@@ -38,10 +39,21 @@ export class Trigger {
     return new Trigger(`${detail}trigger/`, clientFor(triggerable));
   }
 
-  /** Prepares one trigger; `save()` creates it. python-tutum allows one pending trigger at a time. */
-  add(trigger: TriggerInput): void {
+  /**
+   * Prepares one trigger; `save()` creates it. python-tutum allows one pending trigger at a time. As in
+   * python-tutum, `add(name, operation)` positionally (either may be left out), or `add({ name, operation })`.
+   */
+  add(trigger: Partial<TriggerInput>): void;
+  add(name?: string, operation?: TriggerInput["operation"]): void;
+  add(nameOrTrigger?: string | Partial<TriggerInput>, operation?: TriggerInput["operation"]): void {
     if (this.#pending) throw new NotSaved("You must save the object before performing this operation (Trigger.add)");
-    this.#pending = { ...trigger };
+    if (typeof nameOrTrigger === "object" && operation !== undefined)
+      throw new ValidationError("Trigger.add: give the operation inside the object, not after it", {
+        field: "operation",
+      });
+    const given = typeof nameOrTrigger === "object" ? nameOrTrigger : { name: nameOrTrigger, operation };
+    // python-tutum sends only what was given (the server defaults the operation to REDEPLOY).
+    this.#pending = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined && v !== ""));
   }
 
   /** Creates the trigger `add` prepared (POST); resolves true, also when nothing was pending. */

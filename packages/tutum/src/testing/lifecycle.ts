@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { resources, type ActionMeta, type ResourceName } from "../generated/api.js";
 import { nodeTypeSpecs } from "./seed.js";
+import { fromStackfile } from "./stackfile.js";
 import { clone, type PayloadShapes } from "./shapes.js";
 import { isObject, newUuid, rfc2822, type Entry, type Json, type JsonObject, type Store } from "./store.js";
 import { ApiError, badRequest, checkActionBody, checkFields, meta } from "./validate.js";
@@ -774,7 +775,13 @@ export class Lifecycle {
     const byName = new Map<string, string>();
     for (const p of plan) if (typeof p.spec.name === "string") byName.set(p.spec.name, this.uri("Service", p.uuid));
     return plan.map(({ uuid, spec, update }, i) => {
-      const copy: JsonObject = { ...spec };
+      let copy: JsonObject;
+      try {
+        copy = fromStackfile(spec);
+      } catch (error) {
+        if (error instanceof ApiError) throw badRequest(`services[${i}]: ${error.message}`);
+        throw error;
+      }
       if (Array.isArray(copy.linked_to_service)) {
         copy.linked_to_service = copy.linked_to_service.map((l) =>
           isObject(l) && typeof l.to_service === "string" && byName.has(l.to_service)
@@ -913,6 +920,10 @@ export class Lifecycle {
       base_image: false,
       docker_registry: `/api/v1/registry/${host}/`,
       imagetag_set: [`/api/v1/image/${name}/tag/latest/`],
+      jumpstart: false,
+      registry: `/api/v1/registry/${host}/`,
+      tags: [`/api/v1/image/${name}/tag/latest/`],
+      is_user_image: true,
       public_url: "",
       state: "Success",
       build_source: clone(body.build_source ?? {}),
@@ -933,7 +944,8 @@ export class Lifecycle {
         uuid,
         name: String(body.name),
         operation,
-        url: `${this.options.origin()}${base}call/`,
+        // A path, as in the API docs' trigger example (the CLI prints tutum.rest_host + url).
+        url: `${base}call/`,
         resource_uri: base,
       },
       "service",
@@ -954,7 +966,7 @@ export class Lifecycle {
       created.push(
         this.store.insert(
           "WebhookHandler",
-          { uuid, name: body.name, url: `${this.options.origin()}${base}call/`, resource_uri: base },
+          { uuid, name: body.name, url: `${base}call/`, resource_uri: base },
           "service",
           String(service.data.resource_uri),
         ),
@@ -1102,6 +1114,11 @@ export class Lifecycle {
     query: Record<string, string>,
     req: RequestInfo,
   ): Outcome {
+    // The API docs scale with `target_num_containers = n; save(); scale()`: the PATCH has already started
+    // scaling to that target, so the scale/ that follows at once is accepted and starts nothing more.
+    if (entry.kind === "Service" && action.name === "scale" && entry.data.state === "Scaling") {
+      return { status: 202, entry, action: this.recordAction("Service Scale", entry, req, true) };
+    }
     this.assertAllowed(entry, action);
     const body = checkActionBody(action, raw);
     const label = `${labelOf(entry.kind)} ${titleCase(action.name)}`;
@@ -1392,12 +1409,14 @@ export class Lifecycle {
       if (d.entrypoint) spec.entrypoint = d.entrypoint;
       const env = Array.isArray(d.container_envvars) ? d.container_envvars : [];
       if (env.length) spec.environment = env.map((e) => (isObject(e) ? `${String(e.key)}=${String(e.value)}` : ""));
-      const ports = Array.isArray(d.container_ports) ? d.container_ports : [];
-      if (ports.length) {
-        spec.ports = ports.map((p) =>
-          isObject(p) ? (p.outer_port ? `${String(p.outer_port)}:${String(p.inner_port)}` : String(p.inner_port)) : "",
-        );
-      }
+      const ports = (Array.isArray(d.container_ports) ? d.container_ports : []).filter(isObject);
+      // Published ports under `ports`, the others under `expose`, so that the export creates the same stack.
+      const form = (p: JsonObject) =>
+        `${p.outer_port ? `${String(p.outer_port)}:` : ""}${String(p.inner_port)}${p.protocol === "udp" ? "/udp" : ""}`;
+      const published = ports.filter((p) => p.published !== false);
+      const exposed = ports.filter((p) => p.published === false);
+      if (published.length) spec.ports = published.map(form);
+      if (exposed.length) spec.expose = exposed.map(form);
       const links = Array.isArray(d.linked_to_service) ? d.linked_to_service : [];
       if (links.length) {
         spec.links = links.map((l) => {

@@ -121,6 +121,12 @@ export function seedCatalogue(store: Store): void {
       base_image: false,
       docker_registry: "/api/v1/registry/index.docker.io/",
       imagetag_set: [`/api/v1/image/${image.name}/tag/latest/`],
+      // The 2015 names of starred, docker_registry and imagetag_set (the API docs' image example).
+      jumpstart: true,
+      registry: "/api/v1/registry/index.docker.io/",
+      tags: [`/api/v1/image/${image.name}/tag/latest/`],
+      // Filter only (`Image.list(is_user_image=True)`, the CLI's default): images the account added.
+      is_user_image: false,
       public_url: `https://hub.docker.com/r/${image.name}/`,
       state: "Success",
       build_source: {},
