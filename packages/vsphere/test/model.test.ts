@@ -16,7 +16,9 @@ describe("vim data classes", () => {
     expect(spec._wsdlName).toBe("VirtualMachineConfigSpec");
     expect(vim.VirtualMachineConfigSpec._wsdlName).toBe("VirtualMachineConfigSpec");
     expect(vim.VirtualMachineConfigSpec.name).toBe("VirtualMachineConfigSpec");
-    expect(Object.keys(spec)).toEqual(["name", "memoryMB"]);
+    // The fields given, and pyVmomi's defaults: every array [] (optional scalars stay unset).
+    expect(Object.keys(spec).filter((k) => !Array.isArray(spec[k as keyof typeof spec]))).toEqual(["name", "memoryMB"]);
+    expect(spec.deviceChange).toEqual([]);
     expect(new vim.VirtualDisk()).toBeInstanceOf(vim.VirtualDevice);
     expect(vim.VirtualMachineConfigSpec).toBe(vim.VirtualMachineConfigSpec);
   });

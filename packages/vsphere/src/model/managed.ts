@@ -18,15 +18,20 @@ export interface ManagedConstructor {
 export class ManagedObject {
   static readonly _wsdlName: string = "ManagedObject";
   /** The managed object id ("vm-42"). */
-  readonly _moId: string;
+  readonly _moId!: string;
   readonly #stub: SoapStub | undefined;
 
   constructor(moId: string, stub?: SoapStub) {
     if (typeof moId !== "string" || !moId) {
       throw new ValidationError(`a managed object needs its id (e.g. "vm-42"), got ${typeof moId}`, { field: "moId" });
     }
+    // One object per reference and connection: the one already handed out, if any.
+    const type = new.target === ManagedObject ? undefined : (new.target as ManagedConstructor)._wsdlName;
+    const existing = stub && type !== undefined ? knownReference(stub, type, moId) : undefined;
+    if (existing) return existing;
     this._moId = moId;
     this.#stub = stub;
+    if (stub && type !== undefined) rememberReference(stub, type, this);
   }
 
   /** The WSDL type name; the prototype of each class carries its own. */
@@ -101,9 +106,33 @@ export function managedClass(name: string): ManagedConstructor | undefined {
 export function managedReference(type: string, moId: string, stub?: SoapStub): ManagedObject {
   const cls = managedClass(type);
   if (cls) return new cls(moId, stub);
+  const existing = stub && knownReference(stub, type, moId);
+  if (existing) return existing;
   const reference = new ManagedObject(moId, stub);
   Object.defineProperty(reference, "_wsdlName", { value: type });
+  if (stub) rememberReference(stub, type, reference);
   return reference;
+}
+
+// pyVmomi compares references by type and id (`s.snapshot == tree.currentSnapshot`); here each connection
+// hands out one object per reference, so `===`, `indexOf`, `includes`, Map and Set keys agree with it.
+// The objects are held weakly: a reference nobody keeps is collected, and its entry goes with it.
+type References = Map<string, WeakRef<ManagedObject>>;
+const referencesByStub = new WeakMap<SoapStub, References>();
+const collected = new FinalizationRegistry<{ references: References; key: string }>(({ references, key }) => {
+  if (references.get(key)?.deref() === undefined) references.delete(key);
+});
+
+function knownReference(stub: SoapStub, type: string, moId: string): ManagedObject | undefined {
+  return referencesByStub.get(stub)?.get(`${type}:${moId}`)?.deref();
+}
+
+function rememberReference(stub: SoapStub, type: string, reference: ManagedObject): void {
+  let references = referencesByStub.get(stub);
+  if (!references) referencesByStub.set(stub, (references = new Map()));
+  const key = `${type}:${reference._moId}`;
+  references.set(key, new WeakRef(reference));
+  collected.register(reference, { references, key });
 }
 
 function stubOf(mo: ManagedObject, what: string): SoapStub {
