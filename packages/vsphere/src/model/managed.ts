@@ -3,7 +3,7 @@
 // property (`await vm.name`) asks the server, one round trip each; `si.collect` reads many at once.
 import { inspect } from "node:util";
 import { ConfigError, ValidationError } from "@nimbus-sdk/common";
-import { managedType, onceByName, operation } from "../soap/metadata.js";
+import { managedType, onceByName, operation, pyvmomiMethods } from "../soap/metadata.js";
 import type { SoapStub } from "../soap/stub.js";
 import { serviceInstanceMethods } from "../service-instance.js";
 import type { CallOptions } from "./base.js";
@@ -88,6 +88,18 @@ const buildClass = onceByName((name): ManagedConstructor | undefined => {
           return callMethod(this, method, args);
         },
       }[method],
+      writable: true,
+      configurable: true,
+    });
+  }
+  // pyVmomi's names of the same operations: vm.Clone(...) is vm.CloneVM_Task(...).
+  for (const [alias, method] of pyvmomiMethods(name) ?? []) {
+    Object.defineProperty(proto, alias, {
+      value: {
+        [alias](this: ManagedObject, ...args: unknown[]) {
+          return callMethod(this, method, args);
+        },
+      }[alias],
       writable: true,
       configurable: true,
     });
