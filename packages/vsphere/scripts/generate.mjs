@@ -482,7 +482,7 @@ function renderTypes(model, specLabel) {
   ]);
   lines.push('import type { NimbusError } from "@nimbus-sdk/common";');
   lines.push(
-    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, ManagedClass, ManagedObjectBase, TypeName } from "../model/base.js";',
+    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
   );
   lines.push('import { createNamespace } from "../model/namespaces.js";');
   lines.push('import type { ServiceInstanceHelpers } from "../service-instance.js";');
@@ -509,7 +509,7 @@ function renderTypes(model, specLabel) {
     lines.push("  }");
   }
   lines.push("");
-  lines.push("  interface ManagedObject extends ManagedObjectBase {}");
+  lines.push("  interface ManagedObject extends ManagedObjectBase, PropertyPathReader {}");
   for (const t of sortedValues(model.managed)) {
     if (t.name === "ManagedObject") continue;
     lines.push(...renderManaged(model, t));

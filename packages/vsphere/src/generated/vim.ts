@@ -16,6 +16,7 @@ import type {
   EnumValues,
   ManagedClass,
   ManagedObjectBase,
+  PropertyPathReader,
   TypeName,
 } from "../model/base.js";
 import { createNamespace } from "../model/namespaces.js";
@@ -13257,7 +13258,7 @@ export declare namespace vim {
     vClockTime: number;
   }
 
-  interface ManagedObject extends ManagedObjectBase {}
+  interface ManagedObject extends ManagedObjectBase, PropertyPathReader {}
   interface Alarm extends ExtensibleManagedObject {
     readonly info: Promise<AlarmInfo>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */

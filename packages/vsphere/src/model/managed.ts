@@ -5,6 +5,7 @@ import { inspect } from "node:util";
 import { ConfigError, ValidationError } from "@nimbus-sdk/common";
 import { managedType, onceByName, operation, pyvmomiMethods } from "../soap/metadata.js";
 import type { SoapStub } from "../soap/stub.js";
+import { readPropertyPath, type PathValue } from "../property-path.js";
 import { serviceInstanceMethods } from "../service-instance.js";
 import type { CallOptions } from "./base.js";
 import { brand, isInstanceOf } from "./brand.js";
@@ -40,6 +41,15 @@ export class ManagedObject {
   /** The connection its methods and properties go through. */
   get _stub(): SoapStub | undefined {
     return this.#stub;
+  }
+
+  /**
+   * Reads a property path in one await, following references: `await vm.get("runtime.host.name")`. Each
+   * managed object the path reaches is one round trip (here two: the VM's runtime.host, then the host's
+   * name); a path through an array of references reads each. A segment the schema lacks is a ValidationError.
+   */
+  get<const P extends string>(path: P, options?: CallOptions): Promise<PathValue<this, P>> {
+    return readPropertyPath(this, path, options) as Promise<PathValue<this, P>>;
   }
 
   /** pyVmomi's form: 'vim.VirtualMachine:vm-42'. */
