@@ -97,6 +97,13 @@ describe("fault classes", () => {
     expect(fault.object).toBeInstanceOf(vim.Folder);
     expect(fault.toJSON()).toMatchObject({ _wsdlName: "DuplicateName", name: "web-1" });
   });
+
+  it("get pyVmomi's defaults, but keep the error context they were built with", () => {
+    const fault = new vmodl.fault.MethodNotFound({}, { method: "Frob", url: "https://vc/sdk" });
+    expect(fault.method).toBe("Frob"); // a required string field, which pyVmomi would make ""
+    expect(fault.url).toBe("https://vc/sdk");
+    expect(fault.faultMessage).toEqual([]);
+  });
 });
 
 describe("managed object classes", () => {

@@ -57,7 +57,7 @@ function typeOf(value: object): TypeInfo | undefined {
 /**
  * pyVmomi's member defaults (VmomiSupport's DataObject.__init__): every array is [], and a required
  * string, boolean or number is "", false or 0; a required enum, date, binary, data object or reference stays
- * unset. A fault keeps its error's own name and message.
+ * unset. A fault keeps its error's own name, message, url and method (its context when built with options).
  */
 const memberDefaults = onceByName((name): readonly [string, unknown][] | undefined => {
   const info = dataType(name);
@@ -74,7 +74,7 @@ const memberDefaults = onceByName((name): readonly [string, unknown][] | undefin
 });
 
 const ARRAY_DEFAULT = Symbol("array");
-const ERROR_OWN_FIELDS = new Set(["name", "message", "stack", "cause"]);
+const ERROR_OWN_FIELDS = new Set(["name", "message", "stack", "cause", "url", "method"]);
 
 /** The empty value pyVmomi gives a required member of that type; undefined when it gives None. */
 export function primitiveDefault(type: ValueType): string | boolean | number | undefined {
