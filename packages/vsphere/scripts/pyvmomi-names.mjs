@@ -121,12 +121,20 @@ export function renderPyvmomiStatics(model, names, type) {
   return ` & {${members.join("")} }`;
 }
 
+// vim.ts's generic interfaces (Task<T>, ContainerView<T>): named by an alias only.
+const GENERIC_TYPES = new Set(["Task", "ContainerView"]);
+
 /** `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`. */
 export function renderPyvmomiTypeNames(names) {
   const lines = [];
   const emit = (node, indent) => {
     for (const [name, ref] of [...node].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (ref.type) lines.push(`${indent}type ${name} = vim.${ref.type};`);
+      if (ref.type && names.nested.has(ref.type) && !GENERIC_TYPES.has(ref.type)) {
+        // A type alias cannot carry names: an interface of the same shape can (vim.vm.device.VirtualDisk.FlatVer2BackingInfo).
+        lines.push(`${indent}interface ${name} extends vim.${ref.type} {}`, `${indent}namespace ${name} {`);
+        emit(names.nested.get(ref.type), `${indent}  `);
+        lines.push(`${indent}}`);
+      } else if (ref.type) lines.push(`${indent}type ${name} = vim.${ref.type};`);
       else {
         lines.push(`${indent}namespace ${name} {`);
         emit(names.namespaces.get(ref.ns), `${indent}  `);

@@ -18689,8 +18689,15 @@ export declare namespace vim {
     }
   }
   namespace HbrManager {
-    type ReplicationVmInfo = vim.HbrManagerReplicationVmInfo;
-    type VmReplicationCapability = vim.HbrManagerVmReplicationCapability;
+    interface ReplicationVmInfo extends vim.HbrManagerReplicationVmInfo {}
+    namespace ReplicationVmInfo {
+      type ProgressInfo = vim.ReplicationVmProgressInfo;
+      type State = vim.ReplicationVmState;
+    }
+    interface VmReplicationCapability extends vim.HbrManagerVmReplicationCapability {}
+    namespace VmReplicationCapability {
+      type QuiesceMode = vim.QuiesceMode;
+    }
   }
   type HistoricalInterval = vim.PerfInterval;
   namespace OvfConsumer {
@@ -18704,7 +18711,10 @@ export declare namespace vim {
     type VasaProviderContainerSpec = vim.VasaProviderContainerSpec;
   }
   namespace action {
-    type Action = vim.Action;
+    interface Action extends vim.Action {}
+    namespace Action {
+      type ActionParameter = vim.ActionParameter;
+    }
     type CreateTaskAction = vim.CreateTaskAction;
     type MethodAction = vim.MethodAction;
     type MethodActionArgument = vim.MethodActionArgument;
@@ -18717,22 +18727,42 @@ export declare namespace vim {
     type AlarmAction = vim.AlarmAction;
     type AlarmDescription = vim.AlarmDescription;
     type AlarmExpression = vim.AlarmExpression;
-    type AlarmFilterSpec = vim.AlarmFilterSpec;
+    interface AlarmFilterSpec extends vim.AlarmFilterSpec {}
+    namespace AlarmFilterSpec {
+      type AlarmTypeByEntity = vim.AlarmFilterSpecAlarmTypeByEntity;
+      type AlarmTypeByTrigger = vim.AlarmFilterSpecAlarmTypeByTrigger;
+    }
     type AlarmInfo = vim.AlarmInfo;
     type AlarmManager = vim.AlarmManager;
     type AlarmSetting = vim.AlarmSetting;
     type AlarmSpec = vim.AlarmSpec;
     type AlarmState = vim.AlarmState;
-    type AlarmTriggeringAction = vim.AlarmTriggeringAction;
+    interface AlarmTriggeringAction extends vim.AlarmTriggeringAction {}
+    namespace AlarmTriggeringAction {
+      type TransitionSpec = vim.AlarmTriggeringActionTransitionSpec;
+    }
     type AndAlarmExpression = vim.AndAlarmExpression;
-    type EventAlarmExpression = vim.EventAlarmExpression;
+    interface EventAlarmExpression extends vim.EventAlarmExpression {}
+    namespace EventAlarmExpression {
+      type Comparison = vim.EventAlarmExpressionComparison;
+      type ComparisonOperator = vim.EventAlarmExpressionComparisonOperator;
+    }
     type GroupAlarmAction = vim.GroupAlarmAction;
-    type MetricAlarmExpression = vim.MetricAlarmExpression;
+    interface MetricAlarmExpression extends vim.MetricAlarmExpression {}
+    namespace MetricAlarmExpression {
+      type MetricOperator = vim.MetricAlarmOperator;
+    }
     type OrAlarmExpression = vim.OrAlarmExpression;
-    type StateAlarmExpression = vim.StateAlarmExpression;
+    interface StateAlarmExpression extends vim.StateAlarmExpression {}
+    namespace StateAlarmExpression {
+      type StateOperator = vim.StateAlarmOperator;
+    }
   }
   namespace cluster {
-    type Action = vim.ClusterAction;
+    interface Action extends vim.ClusterAction {}
+    namespace Action {
+      type ActionType = vim.ActionType;
+    }
     type ActionHistory = vim.ClusterActionHistory;
     type AffinityRuleSpec = vim.ClusterAffinityRuleSpec;
     type AntiAffinityRuleSpec = vim.ClusterAntiAffinityRuleSpec;
@@ -18742,34 +18772,78 @@ export declare namespace vim {
     type ConfigSpec = vim.ClusterConfigSpec;
     type ConfigSpecEx = vim.ClusterConfigSpecEx;
     type DasAamHostInfo = vim.ClusterDasAamHostInfo;
-    type DasAamNodeState = vim.ClusterDasAamNodeState;
+    interface DasAamNodeState extends vim.ClusterDasAamNodeState {}
+    namespace DasAamNodeState {
+      type DasState = vim.ClusterDasAamNodeStateDasState;
+    }
     type DasAdmissionControlInfo = vim.ClusterDasAdmissionControlInfo;
     type DasAdmissionControlPolicy = vim.ClusterDasAdmissionControlPolicy;
-    type DasAdvancedRuntimeInfo = vim.ClusterDasAdvancedRuntimeInfo;
-    type DasConfigInfo = vim.ClusterDasConfigInfo;
+    interface DasAdvancedRuntimeInfo extends vim.ClusterDasAdvancedRuntimeInfo {}
+    namespace DasAdvancedRuntimeInfo {
+      type HeartbeatDatastoreInfo = vim.DasHeartbeatDatastoreInfo;
+      type VmcpCapabilityInfo = vim.ClusterDasAdvancedRuntimeInfoVmcpCapabilityInfo;
+    }
+    interface DasConfigInfo extends vim.ClusterDasConfigInfo {}
+    namespace DasConfigInfo {
+      type HBDatastoreCandidate = vim.ClusterDasConfigInfoHBDatastoreCandidate;
+      type ServiceState = vim.ClusterDasConfigInfoServiceState;
+      type VmMonitoringState = vim.ClusterDasConfigInfoVmMonitoringState;
+    }
     type DasData = vim.ClusterDasData;
     type DasDataSummary = vim.ClusterDasDataSummary;
-    type DasFailoverLevelAdvancedRuntimeInfo = vim.ClusterDasFailoverLevelAdvancedRuntimeInfo;
+    interface DasFailoverLevelAdvancedRuntimeInfo extends vim.ClusterDasFailoverLevelAdvancedRuntimeInfo {}
+    namespace DasFailoverLevelAdvancedRuntimeInfo {
+      type HostSlots = vim.ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots;
+      type SlotInfo = vim.ClusterDasFailoverLevelAdvancedRuntimeInfoSlotInfo;
+      type VmSlots = vim.ClusterDasFailoverLevelAdvancedRuntimeInfoVmSlots;
+    }
     type DasFdmAvailabilityState = vim.ClusterDasFdmAvailabilityState;
     type DasFdmHostState = vim.ClusterDasFdmHostState;
     type DasHostInfo = vim.ClusterDasHostInfo;
     type DasHostRecommendation = vim.ClusterDasHostRecommendation;
-    type DasVmConfigInfo = vim.ClusterDasVmConfigInfo;
+    interface DasVmConfigInfo extends vim.ClusterDasVmConfigInfo {}
+    namespace DasVmConfigInfo {
+      type Priority = vim.DasVmPriority;
+    }
     type DasVmConfigSpec = vim.ClusterDasVmConfigSpec;
-    type DasVmSettings = vim.ClusterDasVmSettings;
+    interface DasVmSettings extends vim.ClusterDasVmSettings {}
+    namespace DasVmSettings {
+      type IsolationResponse = vim.ClusterDasVmSettingsIsolationResponse;
+      type RestartPriority = vim.ClusterDasVmSettingsRestartPriority;
+    }
     type DependencyRuleInfo = vim.ClusterDependencyRuleInfo;
-    type DpmConfigInfo = vim.ClusterDpmConfigInfo;
+    interface DpmConfigInfo extends vim.ClusterDpmConfigInfo {}
+    namespace DpmConfigInfo {
+      type DpmBehavior = vim.DpmBehavior;
+    }
     type DpmHostConfigInfo = vim.ClusterDpmHostConfigInfo;
     type DpmHostConfigSpec = vim.ClusterDpmHostConfigSpec;
-    type DrsConfigInfo = vim.ClusterDrsConfigInfo;
-    type DrsFaults = vim.ClusterDrsFaults;
+    interface DrsConfigInfo extends vim.ClusterDrsConfigInfo {}
+    namespace DrsConfigInfo {
+      type DrsBehavior = vim.DrsBehavior;
+    }
+    interface DrsFaults extends vim.ClusterDrsFaults {}
+    namespace DrsFaults {
+      type FaultsByVirtualDisk = vim.ClusterDrsFaultsFaultsByVirtualDisk;
+      type FaultsByVm = vim.ClusterDrsFaultsFaultsByVm;
+    }
     type DrsMigration = vim.ClusterDrsMigration;
-    type DrsRecommendation = vim.ClusterDrsRecommendation;
+    interface DrsRecommendation extends vim.ClusterDrsRecommendation {}
+    namespace DrsRecommendation {
+      type ReasonCode = vim.DrsRecommendationReasonCode;
+    }
     type DrsVmConfigInfo = vim.ClusterDrsVmConfigInfo;
     type DrsVmConfigSpec = vim.ClusterDrsVmConfigSpec;
-    type EVCManager = vim.ClusterEVCManager;
+    interface EVCManager extends vim.ClusterEVCManager {}
+    namespace EVCManager {
+      type CheckResult = vim.ClusterEVCManagerCheckResult;
+      type EVCState = vim.ClusterEVCManagerEVCState;
+    }
     type EnterMaintenanceResult = vim.ClusterEnterMaintenanceResult;
-    type FailoverHostAdmissionControlInfo = vim.ClusterFailoverHostAdmissionControlInfo;
+    interface FailoverHostAdmissionControlInfo extends vim.ClusterFailoverHostAdmissionControlInfo {}
+    namespace FailoverHostAdmissionControlInfo {
+      type HostStatus = vim.ClusterFailoverHostAdmissionControlInfoHostStatus;
+    }
     type FailoverHostAdmissionControlPolicy = vim.ClusterFailoverHostAdmissionControlPolicy;
     type FailoverLevelAdmissionControlInfo = vim.ClusterFailoverLevelAdmissionControlInfo;
     type FailoverLevelAdmissionControlPolicy = vim.ClusterFailoverLevelAdmissionControlPolicy;
@@ -18779,56 +18853,216 @@ export declare namespace vim {
     type GroupInfo = vim.ClusterGroupInfo;
     type GroupSpec = vim.ClusterGroupSpec;
     type HostGroup = vim.ClusterHostGroup;
-    type HostInfraUpdateHaModeAction = vim.ClusterHostInfraUpdateHaModeAction;
-    type HostPowerAction = vim.ClusterHostPowerAction;
+    interface HostInfraUpdateHaModeAction extends vim.ClusterHostInfraUpdateHaModeAction {}
+    namespace HostInfraUpdateHaModeAction {
+      type OperationType = vim.ClusterHostInfraUpdateHaModeActionOperationType;
+    }
+    interface HostPowerAction extends vim.ClusterHostPowerAction {}
+    namespace HostPowerAction {
+      type OperationType = vim.HostPowerOperationType;
+    }
     type HostRecommendation = vim.ClusterHostRecommendation;
-    type InfraUpdateHaConfigInfo = vim.ClusterInfraUpdateHaConfigInfo;
+    interface InfraUpdateHaConfigInfo extends vim.ClusterInfraUpdateHaConfigInfo {}
+    namespace InfraUpdateHaConfigInfo {
+      type BehaviorType = vim.ClusterInfraUpdateHaConfigInfoBehaviorType;
+      type RemediationType = vim.ClusterInfraUpdateHaConfigInfoRemediationType;
+    }
     type InitialPlacementAction = vim.ClusterInitialPlacementAction;
     type MigrationAction = vim.ClusterMigrationAction;
     type NotAttemptedVmInfo = vim.ClusterNotAttemptedVmInfo;
     type OrchestrationInfo = vim.ClusterOrchestrationInfo;
     type PlacementAction = vim.PlacementAction;
     type PlacementResult = vim.PlacementResult;
-    type PlacementSpec = vim.PlacementSpec;
+    interface PlacementSpec extends vim.PlacementSpec {}
+    namespace PlacementSpec {
+      type PlacementType = vim.PlacementSpecPlacementType;
+    }
     type PowerOnVmOption = vim.ClusterPowerOnVmOption;
     type PowerOnVmResult = vim.ClusterPowerOnVmResult;
     type ProactiveDrsConfigInfo = vim.ClusterProactiveDrsConfigInfo;
-    type Recommendation = vim.ClusterRecommendation;
+    interface Recommendation extends vim.ClusterRecommendation {}
+    namespace Recommendation {
+      type ReasonCode = vim.RecommendationReasonCode;
+      type RecommendationType = vim.RecommendationType;
+    }
     type ResourceUsageSummary = vim.ClusterResourceUsageSummary;
     type RuleInfo = vim.ClusterRuleInfo;
     type RuleSpec = vim.ClusterRuleSpec;
     type SlotPolicy = vim.ClusterSlotPolicy;
     type UsageSummary = vim.ClusterUsageSummary;
-    type VmComponentProtectionSettings = vim.ClusterVmComponentProtectionSettings;
+    interface VmComponentProtectionSettings extends vim.ClusterVmComponentProtectionSettings {}
+    namespace VmComponentProtectionSettings {
+      type StorageVmReaction = vim.ClusterVmComponentProtectionSettingsStorageVmReaction;
+      type VmReactionOnAPDCleared = vim.ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared;
+    }
     type VmGroup = vim.ClusterVmGroup;
     type VmHostRuleInfo = vim.ClusterVmHostRuleInfo;
     type VmOrchestrationInfo = vim.ClusterVmOrchestrationInfo;
     type VmOrchestrationSpec = vim.ClusterVmOrchestrationSpec;
-    type VmReadiness = vim.ClusterVmReadiness;
+    interface VmReadiness extends vim.ClusterVmReadiness {}
+    namespace VmReadiness {
+      type ReadyCondition = vim.ClusterVmReadinessReadyCondition;
+    }
     type VmToolsMonitoringSettings = vim.ClusterVmToolsMonitoringSettings;
   }
   namespace dvs {
-    type DistributedVirtualPort = vim.DistributedVirtualPort;
-    type DistributedVirtualPortgroup = vim.DistributedVirtualPortgroup;
+    interface DistributedVirtualPort extends vim.DistributedVirtualPort {}
+    namespace DistributedVirtualPort {
+      type ConfigInfo = vim.DVPortConfigInfo;
+      type ConfigSpec = vim.DVPortConfigSpec;
+      type FilterConfig = vim.DvsFilterConfig;
+      type FilterConfigSpec = vim.DvsFilterConfigSpec;
+      type FilterOnFailure = vim.DvsFilterOnFailure;
+      type FilterParameter = vim.DvsFilterParameter;
+      type FilterPolicy = vim.DvsFilterPolicy;
+      type HostLocalPortInfo = vim.DVSHostLocalPortInfo;
+      interface RuntimeInfo extends vim.DVPortStatus {}
+      namespace RuntimeInfo {
+        type VmDirectPathGen2InactiveReasonNetwork = vim.DVPortStatusVmDirectPathGen2InactiveReasonNetwork;
+        type VmDirectPathGen2InactiveReasonOther = vim.DVPortStatusVmDirectPathGen2InactiveReasonOther;
+      }
+      type Setting = vim.DVPortSetting;
+      type State = vim.DVPortState;
+      type TrafficFilterConfig = vim.DvsTrafficFilterConfig;
+      type TrafficFilterConfigSpec = vim.DvsTrafficFilterConfigSpec;
+      type TrafficShapingPolicy = vim.DVSTrafficShapingPolicy;
+      type VendorSpecificConfig = vim.DVSVendorSpecificConfig;
+    }
+    interface DistributedVirtualPortgroup extends vim.DistributedVirtualPortgroup {}
+    namespace DistributedVirtualPortgroup {
+      type ConfigInfo = vim.DVPortgroupConfigInfo;
+      type ConfigSpec = vim.DVPortgroupConfigSpec;
+      type MetaTagName = vim.DistributedVirtualPortgroupMetaTagName;
+      type PortgroupPolicy = vim.DVPortgroupPolicy;
+      type PortgroupType = vim.DistributedVirtualPortgroupPortgroupType;
+    }
     type DistributedVirtualPortgroupInfo = vim.DistributedVirtualPortgroupInfo;
     type DistributedVirtualPortgroupSelection = vim.DVPortgroupSelection;
     type DistributedVirtualSwitchInfo = vim.DistributedVirtualSwitchInfo;
-    type DistributedVirtualSwitchManager = vim.DistributedVirtualSwitchManager;
+    interface DistributedVirtualSwitchManager extends vim.DistributedVirtualSwitchManager {}
+    namespace DistributedVirtualSwitchManager {
+      type CompatibilityResult = vim.DistributedVirtualSwitchManagerCompatibilityResult;
+      type DvsConfigTarget = vim.DVSManagerDvsConfigTarget;
+      type DvsProductSpec = vim.DistributedVirtualSwitchManagerDvsProductSpec;
+      type HostArrayFilter = vim.DistributedVirtualSwitchManagerHostArrayFilter;
+      type HostContainer = vim.DistributedVirtualSwitchManagerHostContainer;
+      type HostContainerFilter = vim.DistributedVirtualSwitchManagerHostContainerFilter;
+      type HostDvsFilterSpec = vim.DistributedVirtualSwitchManagerHostDvsFilterSpec;
+      type HostDvsMembershipFilter = vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter;
+      type ImportResult = vim.DistributedVirtualSwitchManagerImportResult;
+    }
     type DistributedVirtualSwitchSelection = vim.DVSSelection;
-    type EntityBackup = vim.EntityBackup;
-    type HostMember = vim.DistributedVirtualSwitchHostMember;
+    interface EntityBackup extends vim.EntityBackup {}
+    namespace EntityBackup {
+      type Config = vim.EntityBackupConfig;
+      type EntityType = vim.EntityType;
+      type ImportType = vim.EntityImportType;
+    }
+    interface HostMember extends vim.DistributedVirtualSwitchHostMember {}
+    namespace HostMember {
+      type Backing = vim.DistributedVirtualSwitchHostMemberBacking;
+      type ConfigInfo = vim.DistributedVirtualSwitchHostMemberConfigInfo;
+      type ConfigSpec = vim.DistributedVirtualSwitchHostMemberConfigSpec;
+      type HealthCheckResult = vim.HostMemberHealthCheckResult;
+      type HostComponentState = vim.DistributedVirtualSwitchHostMemberHostComponentState;
+      type PnicBacking = vim.DistributedVirtualSwitchHostMemberPnicBacking;
+      type PnicSpec = vim.DistributedVirtualSwitchHostMemberPnicSpec;
+      type RuntimeInfo = vim.HostMemberRuntimeInfo;
+      type RuntimeState = vim.DistributedVirtualSwitchHostMemberRuntimeState;
+      type UplinkHealthCheckResult = vim.HostMemberUplinkHealthCheckResult;
+    }
     type HostProductSpec = vim.DistributedVirtualSwitchHostProductSpec;
     type KeyedOpaqueBlob = vim.DistributedVirtualSwitchKeyedOpaqueBlob;
-    type NetworkResourcePool = vim.DVSNetworkResourcePool;
-    type PortConnectee = vim.DistributedVirtualSwitchPortConnectee;
+    interface NetworkResourcePool extends vim.DVSNetworkResourcePool {}
+    namespace NetworkResourcePool {
+      type AllocationInfo = vim.DVSNetworkResourcePoolAllocationInfo;
+      type ConfigSpec = vim.DVSNetworkResourcePoolConfigSpec;
+    }
+    interface PortConnectee extends vim.DistributedVirtualSwitchPortConnectee {}
+    namespace PortConnectee {
+      type ConnecteeType = vim.DistributedVirtualSwitchPortConnecteeConnecteeType;
+    }
     type PortConnection = vim.DistributedVirtualSwitchPortConnection;
     type PortCriteria = vim.DistributedVirtualSwitchPortCriteria;
     type PortStatistics = vim.DistributedVirtualSwitchPortStatistics;
     type ProductSpec = vim.DistributedVirtualSwitchProductSpec;
-    type TrafficRule = vim.DvsTrafficRule;
+    interface TrafficRule extends vim.DvsTrafficRule {}
+    namespace TrafficRule {
+      type AcceptAction = vim.DvsAcceptNetworkRuleAction;
+      type Action = vim.DvsNetworkRuleAction;
+      type CopyAction = vim.DvsCopyNetworkRuleAction;
+      type DropAction = vim.DvsDropNetworkRuleAction;
+      type GreAction = vim.DvsGreEncapNetworkRuleAction;
+      type IpPort = vim.DvsIpPort;
+      type IpPortRange = vim.DvsIpPortRange;
+      type IpQualifier = vim.DvsIpNetworkRuleQualifier;
+      type LogAction = vim.DvsLogNetworkRuleAction;
+      type MacQualifier = vim.DvsMacNetworkRuleQualifier;
+      type MacRewriteAction = vim.DvsMacRewriteNetworkRuleAction;
+      type PuntAction = vim.DvsPuntNetworkRuleAction;
+      type Qualifier = vim.DvsNetworkRuleQualifier;
+      type RateLimitAction = vim.DvsRateLimitNetworkRuleAction;
+      type RuleDirectionType = vim.DvsNetworkRuleDirectionType;
+      type SingleIpPort = vim.DvsSingleIpPort;
+      type SystemTrafficQualifier = vim.DvsSystemTrafficNetworkRuleQualifier;
+      type UpdateTagAction = vim.DvsUpdateTagNetworkRuleAction;
+    }
     type TrafficRuleset = vim.DvsTrafficRuleset;
-    type VmVnicNetworkResourcePool = vim.DVSVmVnicNetworkResourcePool;
-    type VmwareDistributedVirtualSwitch = vim.VmwareDistributedVirtualSwitch;
+    interface VmVnicNetworkResourcePool extends vim.DVSVmVnicNetworkResourcePool {}
+    namespace VmVnicNetworkResourcePool {
+      type ConfigSpec = vim.DvsVmVnicResourcePoolConfigSpec;
+      type ResourceAllocation = vim.DvsVmVnicResourceAllocation;
+      type RuntimeInfo = vim.DvsVmVnicNetworkResourcePoolRuntimeInfo;
+      type VnicAllocatedResource = vim.DvsVnicAllocatedResource;
+    }
+    interface VmwareDistributedVirtualSwitch extends vim.VmwareDistributedVirtualSwitch {}
+    namespace VmwareDistributedVirtualSwitch {
+      type ConfigInfo = vim.VMwareDVSConfigInfo;
+      type ConfigSpec = vim.VMwareDVSConfigSpec;
+      type FailureCriteria = vim.DVSFailureCriteria;
+      type FeatureCapability = vim.VMwareDVSFeatureCapability;
+      type IpfixConfig = vim.VMwareIpfixConfig;
+      type IpfixFeatureCapability = vim.VMwareDvsIpfixCapability;
+      type LacpApiVersion = vim.VMwareDvsLacpApiVersion;
+      type LacpFeatureCapability = vim.VMwareDvsLacpCapability;
+      type LacpGroupConfig = vim.VMwareDvsLacpGroupConfig;
+      type LacpGroupSpec = vim.VMwareDvsLacpGroupSpec;
+      type LacpLoadBalanceAlgorithm = vim.VMwareDvsLacpLoadBalanceAlgorithm;
+      type LagIpfixConfig = vim.VMwareDvsLagIpfixConfig;
+      type LagVlanConfig = vim.VMwareDvsLagVlanConfig;
+      type MacLearningPolicy = vim.DVSMacLearningPolicy;
+      type MacLimitPolicyType = vim.DVSMacLimitPolicyType;
+      type MacManagementPolicy = vim.DVSMacManagementPolicy;
+      type MtuHealthCheckResult = vim.VMwareDVSMtuHealthCheckResult;
+      type MulticastFilteringMode = vim.VMwareDvsMulticastFilteringMode;
+      type PvlanConfigSpec = vim.VMwareDVSPvlanConfigSpec;
+      type PvlanMapEntry = vim.VMwareDVSPvlanMapEntry;
+      type PvlanPortType = vim.VmwareDistributedVirtualSwitchPvlanPortType;
+      type PvlanSpec = vim.VmwareDistributedVirtualSwitchPvlanSpec;
+      type SecurityPolicy = vim.DVSSecurityPolicy;
+      type TeamingHealthCheckConfig = vim.VMwareDVSTeamingHealthCheckConfig;
+      type TeamingHealthCheckResult = vim.VMwareDVSTeamingHealthCheckResult;
+      type TeamingMatchStatus = vim.VMwareDVSTeamingMatchStatus;
+      type TrunkVlanSpec = vim.VmwareDistributedVirtualSwitchTrunkVlanSpec;
+      type UplinkLacpMode = vim.VMwareUplinkLacpMode;
+      type UplinkLacpPolicy = vim.VMwareUplinkLacpPolicy;
+      type UplinkPortOrderPolicy = vim.VMwareUplinkPortOrderPolicy;
+      type UplinkPortTeamingPolicy = vim.VmwareUplinkPortTeamingPolicy;
+      type VMwarePortgroupPolicy = vim.VMwareDVSPortgroupPolicy;
+      type VlanHealthCheckResult = vim.VMwareDVSVlanHealthCheckResult;
+      type VlanIdSpec = vim.VmwareDistributedVirtualSwitchVlanIdSpec;
+      type VlanMtuHealthCheckConfig = vim.VMwareDVSVlanMtuHealthCheckConfig;
+      type VlanSpec = vim.VmwareDistributedVirtualSwitchVlanSpec;
+      type VmwareHealthCheckConfig = vim.VMwareDVSHealthCheckConfig;
+      type VmwareHealthCheckFeatureCapability = vim.VMwareDVSHealthCheckCapability;
+      type VmwarePortConfigPolicy = vim.VMwareDVSPortSetting;
+      type VspanConfigSpec = vim.VMwareDVSVspanConfigSpec;
+      type VspanFeatureCapability = vim.VMwareDVSVspanCapability;
+      type VspanPorts = vim.VMwareVspanPort;
+      type VspanSession = vim.VMwareVspanSession;
+      type VspanSessionEncapType = vim.VMwareDVSVspanSessionEncapType;
+      type VspanSessionType = vim.VMwareDVSVspanSessionType;
+    }
   }
   namespace encryption {
     type CryptoKeyId = vim.CryptoKeyId;
@@ -18837,7 +19071,13 @@ export declare namespace vim {
     type CryptoManager = vim.CryptoManager;
     type CryptoManagerHost = vim.CryptoManagerHost;
     type CryptoManagerHostKMS = vim.CryptoManagerHostKMS;
-    type CryptoManagerKmip = vim.CryptoManagerKmip;
+    interface CryptoManagerKmip extends vim.CryptoManagerKmip {}
+    namespace CryptoManagerKmip {
+      type CertificateInfo = vim.CryptoManagerKmipCertificateInfo;
+      type ClusterStatus = vim.CryptoManagerKmipClusterStatus;
+      type ServerCertInfo = vim.CryptoManagerKmipServerCertInfo;
+      type ServerStatus = vim.CryptoManagerKmipServerStatus;
+    }
     type CryptoSpec = vim.CryptoSpec;
     type CryptoSpecDecrypt = vim.CryptoSpecDecrypt;
     type CryptoSpecDeepRecrypt = vim.CryptoSpecDeepRecrypt;
@@ -18953,7 +19193,10 @@ export declare namespace vim {
     type DvpgRestoreEvent = vim.DvpgRestoreEvent;
     type DvsCreatedEvent = vim.DvsCreatedEvent;
     type DvsDestroyedEvent = vim.DvsDestroyedEvent;
-    type DvsEvent = vim.DvsEvent;
+    interface DvsEvent extends vim.DvsEvent {}
+    namespace DvsEvent {
+      type PortBlockState = vim.DvsEventPortBlockState;
+    }
     type DvsEventArgument = vim.DvsEventArgument;
     type DvsHealthStatusChangeEvent = vim.DvsHealthStatusChangeEvent;
     type DvsHostBackInSyncEvent = vim.DvsHostBackInSyncEvent;
@@ -18992,18 +19235,35 @@ export declare namespace vim {
     type EnteringStandbyModeEvent = vim.EnteringStandbyModeEvent;
     type EntityEventArgument = vim.EntityEventArgument;
     type ErrorUpgradeEvent = vim.ErrorUpgradeEvent;
-    type Event = vim.Event;
+    interface Event extends vim.Event {}
+    namespace Event {
+      type EventSeverity = vim.EventEventSeverity;
+    }
     type EventArgument = vim.EventArgument;
-    type EventDescription = vim.EventDescription;
+    interface EventDescription extends vim.EventDescription {}
+    namespace EventDescription {
+      type EventArgDesc = vim.EventArgDesc;
+      type EventCategory = vim.EventCategory;
+      type EventDetail = vim.EventDescriptionEventDetail;
+    }
     type EventEx = vim.EventEx;
-    type EventFilterSpec = vim.EventFilterSpec;
+    interface EventFilterSpec extends vim.EventFilterSpec {}
+    namespace EventFilterSpec {
+      type ByEntity = vim.EventFilterSpecByEntity;
+      type ByTime = vim.EventFilterSpecByTime;
+      type ByUsername = vim.EventFilterSpecByUsername;
+      type RecursionOption = vim.EventFilterSpecRecursionOption;
+    }
     type EventHistoryCollector = vim.EventHistoryCollector;
     type EventManager = vim.EventManager;
     type ExitMaintenanceModeEvent = vim.ExitMaintenanceModeEvent;
     type ExitStandbyModeFailedEvent = vim.ExitStandbyModeFailedEvent;
     type ExitedStandbyModeEvent = vim.ExitedStandbyModeEvent;
     type ExitingStandbyModeEvent = vim.ExitingStandbyModeEvent;
-    type ExtendedEvent = vim.ExtendedEvent;
+    interface ExtendedEvent extends vim.ExtendedEvent {}
+    namespace ExtendedEvent {
+      type Pair = vim.ExtendedEventPair;
+    }
     type FailoverLevelRestored = vim.FailoverLevelRestored;
     type FolderEventArgument = vim.FolderEventArgument;
     type GeneralEvent = vim.GeneralEvent;
@@ -19044,10 +19304,16 @@ export declare namespace vim {
     type HostDasDisablingEvent = vim.HostDasDisablingEvent;
     type HostDasEnabledEvent = vim.HostDasEnabledEvent;
     type HostDasEnablingEvent = vim.HostDasEnablingEvent;
-    type HostDasErrorEvent = vim.HostDasErrorEvent;
+    interface HostDasErrorEvent extends vim.HostDasErrorEvent {}
+    namespace HostDasErrorEvent {
+      type HostDasErrorReason = vim.HostDasErrorEventHostDasErrorReason;
+    }
     type HostDasEvent = vim.HostDasEvent;
     type HostDasOkEvent = vim.HostDasOkEvent;
-    type HostDisconnectedEvent = vim.HostDisconnectedEvent;
+    interface HostDisconnectedEvent extends vim.HostDisconnectedEvent {}
+    namespace HostDisconnectedEvent {
+      type ReasonCode = vim.HostDisconnectedEventReasonCode;
+    }
     type HostEnableAdminFailedEvent = vim.HostEnableAdminFailedEvent;
     type HostEvent = vim.HostEvent;
     type HostEventArgument = vim.HostEventArgument;
@@ -19207,7 +19473,10 @@ export declare namespace vim {
     type VmConfigMissingEvent = vim.VmConfigMissingEvent;
     type VmConnectedEvent = vim.VmConnectedEvent;
     type VmCreatedEvent = vim.VmCreatedEvent;
-    type VmDasBeingResetEvent = vim.VmDasBeingResetEvent;
+    interface VmDasBeingResetEvent extends vim.VmDasBeingResetEvent {}
+    namespace VmDasBeingResetEvent {
+      type ReasonCode = vim.VmDasBeingResetEventReasonCode;
+    }
     type VmDasBeingResetWithScreenshotEvent = vim.VmDasBeingResetWithScreenshotEvent;
     type VmDasResetFailedEvent = vim.VmDasResetFailedEvent;
     type VmDasUpdateErrorEvent = vim.VmDasUpdateErrorEvent;
@@ -19226,7 +19495,10 @@ export declare namespace vim {
     type VmFailedMigrateEvent = vim.VmFailedMigrateEvent;
     type VmFailedRelayoutEvent = vim.VmFailedRelayoutEvent;
     type VmFailedRelayoutOnVmfs2DatastoreEvent = vim.VmFailedRelayoutOnVmfs2DatastoreEvent;
-    type VmFailedStartingSecondaryEvent = vim.VmFailedStartingSecondaryEvent;
+    interface VmFailedStartingSecondaryEvent extends vim.VmFailedStartingSecondaryEvent {}
+    namespace VmFailedStartingSecondaryEvent {
+      type FailureReason = vim.VmFailedStartingSecondaryEventFailureReason;
+    }
     type VmFailedToPowerOffEvent = vim.VmFailedToPowerOffEvent;
     type VmFailedToPowerOnEvent = vim.VmFailedToPowerOnEvent;
     type VmFailedToRebootGuestEvent = vim.VmFailedToRebootGuestEvent;
@@ -19288,7 +19560,10 @@ export declare namespace vim {
     type VmSecondaryDisabledEvent = vim.VmSecondaryDisabledEvent;
     type VmSecondaryEnabledEvent = vim.VmSecondaryEnabledEvent;
     type VmSecondaryStartedEvent = vim.VmSecondaryStartedEvent;
-    type VmShutdownOnIsolationEvent = vim.VmShutdownOnIsolationEvent;
+    interface VmShutdownOnIsolationEvent extends vim.VmShutdownOnIsolationEvent {}
+    namespace VmShutdownOnIsolationEvent {
+      type Operation = vim.VmShutdownOnIsolationEventOperation;
+    }
     type VmStartRecordingEvent = vim.VmStartRecordingEvent;
     type VmStartReplayingEvent = vim.VmStartReplayingEvent;
     type VmStartingEvent = vim.VmStartingEvent;
@@ -19318,91 +19593,328 @@ export declare namespace vim {
     type ExtendedProductInfo = vim.ExtExtendedProductInfo;
     type ManagedByInfo = vim.ManagedByInfo;
     type ManagedEntityInfo = vim.ExtManagedEntityInfo;
-    type SolutionManagerInfo = vim.ExtSolutionManagerInfo;
+    interface SolutionManagerInfo extends vim.ExtSolutionManagerInfo {}
+    namespace SolutionManagerInfo {
+      type TabInfo = vim.ExtSolutionManagerInfoTabInfo;
+    }
   }
   namespace host {
-    type ActiveDirectoryAuthentication = vim.HostActiveDirectoryAuthentication;
-    type ActiveDirectoryInfo = vim.HostActiveDirectoryInfo;
-    type ActiveDirectorySpec = vim.HostActiveDirectory;
+    interface ActiveDirectoryAuthentication extends vim.HostActiveDirectoryAuthentication {}
+    namespace ActiveDirectoryAuthentication {
+      type CertificateDigest = vim.HostActiveDirectoryAuthenticationCertificateDigest;
+    }
+    interface ActiveDirectoryInfo extends vim.HostActiveDirectoryInfo {}
+    namespace ActiveDirectoryInfo {
+      type DomainMembershipStatus = vim.HostActiveDirectoryInfoDomainMembershipStatus;
+    }
+    interface ActiveDirectorySpec extends vim.HostActiveDirectory {}
+    namespace ActiveDirectorySpec {
+      type Specification = vim.HostActiveDirectorySpec;
+    }
     type AuthenticationManager = vim.HostAuthenticationManager;
     type AuthenticationManagerInfo = vim.HostAuthenticationManagerInfo;
     type AuthenticationStore = vim.HostAuthenticationStore;
     type AuthenticationStoreInfo = vim.HostAuthenticationStoreInfo;
-    type AutoStartManager = vim.HostAutoStartManager;
+    interface AutoStartManager extends vim.HostAutoStartManager {}
+    namespace AutoStartManager {
+      type Action = vim.AutoStartAction;
+      interface AutoPowerInfo extends vim.AutoStartPowerInfo {}
+      namespace AutoPowerInfo {
+        type WaitHeartbeatSetting = vim.AutoStartWaitHeartbeatSetting;
+      }
+      type Config = vim.HostAutoStartManagerConfig;
+      type SystemDefaults = vim.AutoStartDefaults;
+    }
     type BIOSInfo = vim.HostBIOSInfo;
     type BlockAdapterTargetTransport = vim.HostBlockAdapterTargetTransport;
     type BlockHba = vim.HostBlockHba;
     type BootDeviceInfo = vim.HostBootDeviceInfo;
-    type BootDeviceSystem = vim.HostBootDeviceSystem;
-    type CacheConfigurationManager = vim.HostCacheConfigurationManager;
-    type Capability = vim.HostCapability;
-    type CertificateManager = vim.HostCertificateManager;
-    type ConfigChange = vim.HostConfigChange;
+    interface BootDeviceSystem extends vim.HostBootDeviceSystem {}
+    namespace BootDeviceSystem {
+      type BootDevice = vim.HostBootDevice;
+    }
+    interface CacheConfigurationManager extends vim.HostCacheConfigurationManager {}
+    namespace CacheConfigurationManager {
+      type CacheConfigurationInfo = vim.HostCacheConfigurationInfo;
+      type CacheConfigurationSpec = vim.HostCacheConfigurationSpec;
+    }
+    interface Capability extends vim.HostCapability {}
+    namespace Capability {
+      type FtUnsupportedReason = vim.HostCapabilityFtUnsupportedReason;
+      type ReplayUnsupportedReason = vim.HostReplayUnsupportedReason;
+      type UnmapMethodSupported = vim.HostCapabilityUnmapMethodSupported;
+      type VmDirectPathGen2UnsupportedReason = vim.HostCapabilityVmDirectPathGen2UnsupportedReason;
+    }
+    interface CertificateManager extends vim.HostCertificateManager {}
+    namespace CertificateManager {
+      interface CertificateInfo extends vim.HostCertificateManagerCertificateInfo {}
+      namespace CertificateInfo {
+        type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
+      }
+    }
+    interface ConfigChange extends vim.HostConfigChange {}
+    namespace ConfigChange {
+      type Mode = vim.HostConfigChangeMode;
+      type Operation = vim.HostConfigChangeOperation;
+    }
     type ConfigInfo = vim.HostConfigInfo;
     type ConfigManager = vim.HostConfigManager;
     type ConfigSpec = vim.HostConfigSpec;
-    type ConnectInfo = vim.HostConnectInfo;
+    interface ConnectInfo extends vim.HostConnectInfo {}
+    namespace ConnectInfo {
+      type DatastoreExistsInfo = vim.HostDatastoreExistsConnectInfo;
+      type DatastoreInfo = vim.HostDatastoreConnectInfo;
+      type DatastoreNameConflictInfo = vim.HostDatastoreNameConflictConnectInfo;
+      type LicenseInfo = vim.HostLicenseConnectInfo;
+      type NetworkInfo = vim.HostConnectInfoNetworkInfo;
+      type NewNetworkInfo = vim.HostNewNetworkConnectInfo;
+    }
     type ConnectSpec = vim.HostConnectSpec;
     type CpuIdInfo = vim.HostCpuIdInfo;
     type CpuInfo = vim.HostCpuInfo;
-    type CpuPackage = vim.HostCpuPackage;
-    type CpuPowerManagementInfo = vim.HostCpuPowerManagementInfo;
-    type CpuSchedulerSystem = vim.HostCpuSchedulerSystem;
-    type DatastoreBrowser = vim.HostDatastoreBrowser;
-    type DatastoreSystem = vim.HostDatastoreSystem;
+    interface CpuPackage extends vim.HostCpuPackage {}
+    namespace CpuPackage {
+      type Vendor = vim.HostCpuPackageVendor;
+    }
+    interface CpuPowerManagementInfo extends vim.HostCpuPowerManagementInfo {}
+    namespace CpuPowerManagementInfo {
+      type PolicyType = vim.HostCpuPowerManagementInfoPolicyType;
+    }
+    interface CpuSchedulerSystem extends vim.HostCpuSchedulerSystem {}
+    namespace CpuSchedulerSystem {
+      type HyperThreadScheduleInfo = vim.HostHyperThreadScheduleInfo;
+    }
+    interface DatastoreBrowser extends vim.HostDatastoreBrowser {}
+    namespace DatastoreBrowser {
+      interface FileInfo extends vim.FileInfo {}
+      namespace FileInfo {
+        type Details = vim.FileQueryFlags;
+      }
+      type FloppyImageInfo = vim.FloppyImageFileInfo;
+      type FloppyImageQuery = vim.FloppyImageFileQuery;
+      type FolderInfo = vim.FolderFileInfo;
+      type FolderQuery = vim.FolderFileQuery;
+      type IsoImageInfo = vim.IsoImageFileInfo;
+      type IsoImageQuery = vim.IsoImageFileQuery;
+      type Query = vim.FileQuery;
+      type SearchResults = vim.HostDatastoreBrowserSearchResults;
+      type SearchSpec = vim.HostDatastoreBrowserSearchSpec;
+      type TemplateVmConfigInfo = vim.TemplateConfigFileInfo;
+      type TemplateVmConfigQuery = vim.TemplateConfigFileQuery;
+      interface VmConfigInfo extends vim.VmConfigFileInfo {}
+      namespace VmConfigInfo {
+        type VmConfigEncryptionInfo = vim.VmConfigFileEncryptionInfo;
+      }
+      interface VmConfigQuery extends vim.VmConfigFileQuery {}
+      namespace VmConfigQuery {
+        type Details = vim.VmConfigFileQueryFlags;
+        type Filter = vim.VmConfigFileQueryFilter;
+      }
+      interface VmDiskInfo extends vim.VmDiskFileInfo {}
+      namespace VmDiskInfo {
+        type VmDiskEncryptionInfo = vim.VmDiskFileEncryptionInfo;
+      }
+      interface VmDiskQuery extends vim.VmDiskFileQuery {}
+      namespace VmDiskQuery {
+        type Details = vim.VmDiskFileQueryFlags;
+        type Filter = vim.VmDiskFileQueryFilter;
+      }
+      type VmLogInfo = vim.VmLogFileInfo;
+      type VmLogQuery = vim.VmLogFileQuery;
+      type VmNvramInfo = vim.VmNvramFileInfo;
+      type VmNvramQuery = vim.VmNvramFileQuery;
+      type VmSnapshotInfo = vim.VmSnapshotFileInfo;
+      type VmSnapshotQuery = vim.VmSnapshotFileQuery;
+    }
+    interface DatastoreSystem extends vim.HostDatastoreSystem {}
+    namespace DatastoreSystem {
+      type Capabilities = vim.HostDatastoreSystemCapabilities;
+      type DatastoreResult = vim.HostDatastoreSystemDatastoreResult;
+      type VvolDatastoreSpec = vim.HostDatastoreSystemVvolDatastoreSpec;
+    }
     type DateTimeConfig = vim.HostDateTimeConfig;
     type DateTimeInfo = vim.HostDateTimeInfo;
-    type DateTimeSystem = vim.HostDateTimeSystem;
+    interface DateTimeSystem extends vim.HostDateTimeSystem {}
+    namespace DateTimeSystem {
+      type TimeZone = vim.HostDateTimeSystemTimeZone;
+    }
     type DeploymentInfo = vim.HostDeploymentInfo;
     type Device = vim.HostDevice;
-    type DhcpService = vim.HostDhcpService;
-    type DiagnosticPartition = vim.HostDiagnosticPartition;
+    interface DhcpService extends vim.HostDhcpService {}
+    namespace DhcpService {
+      type Config = vim.HostDhcpServiceConfig;
+      type Specification = vim.HostDhcpServiceSpec;
+    }
+    interface DiagnosticPartition extends vim.HostDiagnosticPartition {}
+    namespace DiagnosticPartition {
+      type CreateDescription = vim.HostDiagnosticPartitionCreateDescription;
+      type CreateOption = vim.HostDiagnosticPartitionCreateOption;
+      type CreateSpec = vim.HostDiagnosticPartitionCreateSpec;
+      type DiagnosticType = vim.DiagnosticPartitionType;
+      type StorageType = vim.DiagnosticPartitionStorageType;
+    }
     type DiagnosticSystem = vim.HostDiagnosticSystem;
-    type DigestInfo = vim.HostDigestInfo;
+    interface DigestInfo extends vim.HostDigestInfo {}
+    namespace DigestInfo {
+      type DigestMethodType = vim.HostDigestInfoDigestMethodType;
+    }
     type DirectoryStore = vim.HostDirectoryStore;
     type DirectoryStoreInfo = vim.HostDirectoryStoreInfo;
     type DiskConfigurationResult = vim.HostDiskConfigurationResult;
-    type DiskDimensions = vim.HostDiskDimensions;
-    type DiskPartitionInfo = vim.HostDiskPartitionInfo;
+    interface DiskDimensions extends vim.HostDiskDimensions {}
+    namespace DiskDimensions {
+      type Chs = vim.HostDiskDimensionsChs;
+      type Lba = vim.HostDiskDimensionsLba;
+    }
+    interface DiskPartitionInfo extends vim.HostDiskPartitionInfo {}
+    namespace DiskPartitionInfo {
+      type BlockRange = vim.HostDiskPartitionBlockRange;
+      type Layout = vim.HostDiskPartitionLayout;
+      type Partition = vim.HostDiskPartitionAttributes;
+      type PartitionFormat = vim.HostDiskPartitionInfoPartitionFormat;
+      type Specification = vim.HostDiskPartitionSpec;
+      type Type = vim.HostDiskPartitionInfoType;
+    }
     type DnsConfig = vim.HostDnsConfig;
     type DnsConfigSpec = vim.HostDnsConfigSpec;
     type EnterMaintenanceResult = vim.HostEnterMaintenanceResult;
-    type EsxAgentHostManager = vim.HostEsxAgentHostManager;
+    interface EsxAgentHostManager extends vim.HostEsxAgentHostManager {}
+    namespace EsxAgentHostManager {
+      type ConfigInfo = vim.HostEsxAgentHostManagerConfigInfo;
+    }
     namespace FaultToleranceManager {
       type ComponentHealthInfo = vim.HostFaultToleranceManagerComponentHealthInfo;
     }
-    type FcoeConfig = vim.FcoeConfig;
+    interface FcoeConfig extends vim.FcoeConfig {}
+    namespace FcoeConfig {
+      type FcoeCapabilities = vim.FcoeConfigFcoeCapabilities;
+      type FcoeSpecification = vim.FcoeConfigFcoeSpecification;
+      type VlanRange = vim.FcoeConfigVlanRange;
+    }
     type FeatureCapability = vim.HostFeatureCapability;
     type FeatureMask = vim.HostFeatureMask;
-    type FeatureVersionInfo = vim.HostFeatureVersionInfo;
-    type FibreChannelHba = vim.HostFibreChannelHba;
-    type FibreChannelOverEthernetHba = vim.HostFibreChannelOverEthernetHba;
+    interface FeatureVersionInfo extends vim.HostFeatureVersionInfo {}
+    namespace FeatureVersionInfo {
+      type FeatureVersionKey = vim.HostFeatureVersionKey;
+    }
+    interface FibreChannelHba extends vim.HostFibreChannelHba {}
+    namespace FibreChannelHba {
+      type PortType = vim.FibreChannelPortType;
+    }
+    interface FibreChannelOverEthernetHba extends vim.HostFibreChannelOverEthernetHba {}
+    namespace FibreChannelOverEthernetHba {
+      type LinkInfo = vim.HostFibreChannelOverEthernetHbaLinkInfo;
+    }
     type FibreChannelOverEthernetTargetTransport = vim.HostFibreChannelOverEthernetTargetTransport;
     type FibreChannelTargetTransport = vim.HostFibreChannelTargetTransport;
-    type FileAccess = vim.HostFileAccess;
-    type FileSystemMountInfo = vim.HostFileSystemMountInfo;
-    type FileSystemVolume = vim.HostFileSystemVolume;
+    interface FileAccess extends vim.HostFileAccess {}
+    namespace FileAccess {
+      type Modes = vim.ModeInfo;
+    }
+    interface FileSystemMountInfo extends vim.HostFileSystemMountInfo {}
+    namespace FileSystemMountInfo {
+      type VStorageSupportStatus = vim.FileSystemMountInfoVStorageSupportStatus;
+    }
+    interface FileSystemVolume extends vim.HostFileSystemVolume {}
+    namespace FileSystemVolume {
+      type FileSystemType = vim.HostFileSystemVolumeFileSystemType;
+    }
     type FileSystemVolumeInfo = vim.HostFileSystemVolumeInfo;
-    type FirewallConfig = vim.HostFirewallConfig;
-    type FirewallInfo = vim.HostFirewallInfo;
+    interface FirewallConfig extends vim.HostFirewallConfig {}
+    namespace FirewallConfig {
+      type RuleSetConfig = vim.HostFirewallConfigRuleSetConfig;
+    }
+    interface FirewallInfo extends vim.HostFirewallInfo {}
+    namespace FirewallInfo {
+      type DefaultPolicy = vim.HostFirewallDefaultPolicy;
+    }
     type FirewallSystem = vim.HostFirewallSystem;
     type FirmwareSystem = vim.HostFirmwareSystem;
     type FlagInfo = vim.HostFlagInfo;
     type ForceMountedInfo = vim.HostForceMountedInfo;
     type GatewaySpec = vim.HostGatewaySpec;
-    type GraphicsConfig = vim.HostGraphicsConfig;
-    type GraphicsInfo = vim.HostGraphicsInfo;
+    interface GraphicsConfig extends vim.HostGraphicsConfig {}
+    namespace GraphicsConfig {
+      type DeviceType = vim.HostGraphicsConfigDeviceType;
+      type GraphicsType = vim.HostGraphicsConfigGraphicsType;
+      type SharedPassthruAssignmentPolicy = vim.HostGraphicsConfigSharedPassthruAssignmentPolicy;
+    }
+    interface GraphicsInfo extends vim.HostGraphicsInfo {}
+    namespace GraphicsInfo {
+      type GraphicsType = vim.HostGraphicsInfoGraphicsType;
+    }
     type GraphicsManager = vim.HostGraphicsManager;
     type HardwareInfo = vim.HostHardwareInfo;
-    type HardwareStatusInfo = vim.HostHardwareStatusInfo;
-    type HealthStatusSystem = vim.HostHealthStatusSystem;
-    type HostAccessManager = vim.HostAccessManager;
+    interface HardwareStatusInfo extends vim.HostHardwareStatusInfo {}
+    namespace HardwareStatusInfo {
+      type HardwareElementInfo = vim.HostHardwareElementInfo;
+      type Status = vim.HostHardwareElementStatus;
+      interface StorageStatusInfo extends vim.HostStorageElementInfo {}
+      namespace StorageStatusInfo {
+        type OperationalInfo = vim.HostStorageOperationalInfo;
+      }
+    }
+    interface HealthStatusSystem extends vim.HostHealthStatusSystem {}
+    namespace HealthStatusSystem {
+      type Runtime = vim.HealthSystemRuntime;
+    }
+    interface HostAccessManager extends vim.HostAccessManager {}
+    namespace HostAccessManager {
+      type AccessEntry = vim.HostAccessControlEntry;
+      type AccessMode = vim.HostAccessMode;
+      type LockdownMode = vim.HostLockdownMode;
+    }
     type HostBusAdapter = vim.HostHostBusAdapter;
-    type HostProxySwitch = vim.HostProxySwitch;
-    type ImageConfigManager = vim.HostImageConfigManager;
-    type InternetScsiHba = vim.HostInternetScsiHba;
+    interface HostProxySwitch extends vim.HostProxySwitch {}
+    namespace HostProxySwitch {
+      type Config = vim.HostProxySwitchConfig;
+      type HostLagConfig = vim.HostProxySwitchHostLagConfig;
+      type Specification = vim.HostProxySwitchSpec;
+    }
+    interface ImageConfigManager extends vim.HostImageConfigManager {}
+    namespace ImageConfigManager {
+      type AcceptanceLevel = vim.HostImageAcceptanceLevel;
+      type ImageProfileSummary = vim.HostImageProfileSummary;
+    }
+    interface InternetScsiHba extends vim.HostInternetScsiHba {}
+    namespace InternetScsiHba {
+      type AuthenticationCapabilities = vim.HostInternetScsiHbaAuthenticationCapabilities;
+      type AuthenticationProperties = vim.HostInternetScsiHbaAuthenticationProperties;
+      type ChapAuthenticationType = vim.HostInternetScsiHbaChapAuthenticationType;
+      type DigestCapabilities = vim.HostInternetScsiHbaDigestCapabilities;
+      type DigestProperties = vim.HostInternetScsiHbaDigestProperties;
+      type DigestType = vim.HostInternetScsiHbaDigestType;
+      type DiscoveryCapabilities = vim.HostInternetScsiHbaDiscoveryCapabilities;
+      interface DiscoveryProperties extends vim.HostInternetScsiHbaDiscoveryProperties {}
+      namespace DiscoveryProperties {
+        type ISnsDiscoveryMethod = vim.InternetScsiSnsDiscoveryMethod;
+        type SlpDiscoveryMethod = vim.SlpDiscoveryMethod;
+      }
+      type IPCapabilities = vim.HostInternetScsiHbaIPCapabilities;
+      type IPProperties = vim.HostInternetScsiHbaIPProperties;
+      type IPv6Properties = vim.HostInternetScsiHbaIPv6Properties;
+      interface IscsiIpv6Address extends vim.HostInternetScsiHbaIscsiIpv6Address {}
+      namespace IscsiIpv6Address {
+        type AddressConfigurationType = vim.HostInternetScsiHbaIscsiIpv6AddressAddressConfigurationType;
+        type IPv6AddressOperation = vim.HostInternetScsiHbaIscsiIpv6AddressIPv6AddressOperation;
+      }
+      type NetworkBindingSupportType = vim.HostInternetScsiHbaNetworkBindingSupportType;
+      type ParamValue = vim.HostInternetScsiHbaParamValue;
+      type SendTarget = vim.HostInternetScsiHbaSendTarget;
+      interface StaticTarget extends vim.HostInternetScsiHbaStaticTarget {}
+      namespace StaticTarget {
+        type TargetDiscoveryMethod = vim.HostInternetScsiHbaStaticTargetTargetDiscoveryMethod;
+      }
+      type TargetSet = vim.HostInternetScsiHbaTargetSet;
+    }
     type InternetScsiTargetTransport = vim.HostInternetScsiTargetTransport;
-    type IpConfig = vim.HostIpConfig;
+    interface IpConfig extends vim.HostIpConfig {}
+    namespace IpConfig {
+      type IpV6Address = vim.HostIpConfigIpV6Address;
+      type IpV6AddressConfigType = vim.HostIpConfigIpV6AddressConfigType;
+      type IpV6AddressConfiguration = vim.HostIpConfigIpV6AddressConfiguration;
+      type IpV6AddressStatus = vim.HostIpConfigIpV6AddressStatus;
+    }
     type IpRouteConfig = vim.HostIpRouteConfig;
     type IpRouteConfigSpec = vim.HostIpRouteConfigSpec;
     type IpRouteEntry = vim.HostIpRouteEntry;
@@ -19410,15 +19922,41 @@ export declare namespace vim {
     type IpRouteTableConfig = vim.HostIpRouteTableConfig;
     type IpRouteTableInfo = vim.HostIpRouteTableInfo;
     type IpmiInfo = vim.HostIpmiInfo;
-    type IscsiManager = vim.IscsiManager;
-    type KernelModuleSystem = vim.HostKernelModuleSystem;
+    interface IscsiManager extends vim.IscsiManager {}
+    namespace IscsiManager {
+      type IscsiDependencyEntity = vim.IscsiDependencyEntity;
+      type IscsiMigrationDependency = vim.IscsiMigrationDependency;
+      interface IscsiPortInfo extends vim.IscsiPortInfo {}
+      namespace IscsiPortInfo {
+        type PathStatus = vim.IscsiPortInfoPathStatus;
+      }
+      type IscsiStatus = vim.IscsiStatus;
+    }
+    interface KernelModuleSystem extends vim.HostKernelModuleSystem {}
+    namespace KernelModuleSystem {
+      interface ModuleInfo extends vim.KernelModuleInfo {}
+      namespace ModuleInfo {
+        type SectionInfo = vim.KernelModuleSectionInfo;
+      }
+    }
     type LicenseSpec = vim.HostLicenseSpec;
-    type LinkDiscoveryProtocolConfig = vim.LinkDiscoveryProtocolConfig;
-    type LocalAccountManager = vim.HostLocalAccountManager;
+    interface LinkDiscoveryProtocolConfig extends vim.LinkDiscoveryProtocolConfig {}
+    namespace LinkDiscoveryProtocolConfig {
+      type OperationType = vim.LinkDiscoveryProtocolConfigOperationType;
+      type ProtocolType = vim.LinkDiscoveryProtocolConfigProtocolType;
+    }
+    interface LocalAccountManager extends vim.HostLocalAccountManager {}
+    namespace LocalAccountManager {
+      type AccountSpecification = vim.HostAccountSpec;
+      type PosixAccountSpecification = vim.HostPosixAccountSpec;
+    }
     type LocalAuthentication = vim.HostLocalAuthentication;
     type LocalAuthenticationInfo = vim.HostLocalAuthenticationInfo;
     type LocalDatastoreInfo = vim.LocalDatastoreInfo;
-    type LocalFileSystemVolume = vim.HostLocalFileSystemVolume;
+    interface LocalFileSystemVolume extends vim.HostLocalFileSystemVolume {}
+    namespace LocalFileSystemVolume {
+      type Specification = vim.HostLocalFileSystemVolumeSpec;
+    }
     namespace LowLevelProvisioningManager {
       type DiskLayoutSpec = vim.HostLowLevelProvisioningManagerDiskLayoutSpec;
       type FileDeleteResult = vim.HostLowLevelProvisioningManagerFileDeleteResult;
@@ -19432,62 +19970,259 @@ export declare namespace vim {
       type VmRecoveryInfo = vim.HostLowLevelProvisioningManagerVmRecoveryInfo;
     }
     type MaintenanceSpec = vim.HostMaintenanceSpec;
-    type MemoryManagerSystem = vim.HostMemorySystem;
+    interface MemoryManagerSystem extends vim.HostMemorySystem {}
+    namespace MemoryManagerSystem {
+      type ServiceConsoleReservationInfo = vim.ServiceConsoleReservationInfo;
+      interface VirtualMachineReservationInfo extends vim.VirtualMachineMemoryReservationInfo {}
+      namespace VirtualMachineReservationInfo {
+        type AllocationPolicy = vim.VirtualMachineMemoryAllocationPolicy;
+      }
+      type VirtualMachineReservationSpec = vim.VirtualMachineMemoryReservationSpec;
+    }
     type MemorySpec = vim.HostMemorySpec;
     type MessageBusProxy = vim.MessageBusProxy;
-    type MountInfo = vim.HostMountInfo;
-    type MultipathInfo = vim.HostMultipathInfo;
-    type MultipathStateInfo = vim.HostMultipathStateInfo;
+    interface MountInfo extends vim.HostMountInfo {}
+    namespace MountInfo {
+      type AccessMode = vim.HostMountMode;
+      type InaccessibleReason = vim.HostMountInfoInaccessibleReason;
+    }
+    interface MultipathInfo extends vim.HostMultipathInfo {}
+    namespace MultipathInfo {
+      type FixedLogicalUnitPolicy = vim.HostMultipathInfoFixedLogicalUnitPolicy;
+      type LogicalUnit = vim.HostMultipathInfoLogicalUnit;
+      type LogicalUnitPolicy = vim.HostMultipathInfoLogicalUnitPolicy;
+      type LogicalUnitStorageArrayTypePolicy = vim.HostMultipathInfoLogicalUnitStorageArrayTypePolicy;
+      type Path = vim.HostMultipathInfoPath;
+      type PathState = vim.MultipathState;
+    }
+    interface MultipathStateInfo extends vim.HostMultipathStateInfo {}
+    namespace MultipathStateInfo {
+      type Path = vim.HostMultipathStateInfoPath;
+    }
     type NasDatastoreInfo = vim.NasDatastoreInfo;
-    type NasVolume = vim.HostNasVolume;
-    type NatService = vim.HostNatService;
+    interface NasVolume extends vim.HostNasVolume {}
+    namespace NasVolume {
+      type Config = vim.HostNasVolumeConfig;
+      type SecurityType = vim.HostNasVolumeSecurityType;
+      type Specification = vim.HostNasVolumeSpec;
+      type UserInfo = vim.HostNasVolumeUserInfo;
+    }
+    interface NatService extends vim.HostNatService {}
+    namespace NatService {
+      type Config = vim.HostNatServiceConfig;
+      type NameServiceSpec = vim.HostNatServiceNameServiceSpec;
+      type PortForwardSpecification = vim.HostNatServicePortForwardSpec;
+      type Specification = vim.HostNatServiceSpec;
+    }
     type NetCapabilities = vim.HostNetCapabilities;
     type NetOffloadCapabilities = vim.HostNetOffloadCapabilities;
-    type NetStackInstance = vim.HostNetStackInstance;
-    type NetworkConfig = vim.HostNetworkConfig;
+    interface NetStackInstance extends vim.HostNetStackInstance {}
+    namespace NetStackInstance {
+      type CongestionControlAlgorithmType = vim.HostNetStackInstanceCongestionControlAlgorithmType;
+      type SystemStackKey = vim.HostNetStackInstanceSystemStackKey;
+    }
+    interface NetworkConfig extends vim.HostNetworkConfig {}
+    namespace NetworkConfig {
+      type NetStackSpec = vim.HostNetworkConfigNetStackSpec;
+      type Result = vim.HostNetworkConfigResult;
+    }
     type NetworkInfo = vim.HostNetworkInfo;
-    type NetworkPolicy = vim.HostNetworkPolicy;
+    interface NetworkPolicy extends vim.HostNetworkPolicy {}
+    namespace NetworkPolicy {
+      type NicFailureCriteria = vim.HostNicFailureCriteria;
+      type NicOrderPolicy = vim.HostNicOrderPolicy;
+      type NicTeamingPolicy = vim.HostNicTeamingPolicy;
+      type SecurityPolicy = vim.HostNetworkSecurityPolicy;
+      type TrafficShapingPolicy = vim.HostNetworkTrafficShapingPolicy;
+    }
     type NetworkSystem = vim.HostNetworkSystem;
     type NtpConfig = vim.HostNtpConfig;
     type NumaInfo = vim.HostNumaInfo;
     type NumaNode = vim.HostNumaNode;
-    type NumericSensorInfo = vim.HostNumericSensorInfo;
-    type NvdimmSystem = vim.HostNvdimmSystem;
+    interface NumericSensorInfo extends vim.HostNumericSensorInfo {}
+    namespace NumericSensorInfo {
+      type HealthState = vim.HostNumericSensorHealthState;
+      type SensorType = vim.HostNumericSensorType;
+    }
+    interface NvdimmSystem extends vim.HostNvdimmSystem {}
+    namespace NvdimmSystem {
+      type DimmInfo = vim.NvdimmDimmInfo;
+      type Guid = vim.NvdimmGuid;
+      interface HealthInfo extends vim.NvdimmHealthInfo {}
+      namespace HealthInfo {
+        type StateFlag = vim.NvdimmNvdimmHealthInfoState;
+      }
+      interface InterleaveSetInfo extends vim.NvdimmInterleaveSetInfo {}
+      namespace InterleaveSetInfo {
+        type InterleaveSetState = vim.NvdimmInterleaveSetState;
+      }
+      type NamespaceCreateSpec = vim.NvdimmNamespaceCreateSpec;
+      type NamespaceDeleteSpec = vim.NvdimmNamespaceDeleteSpec;
+      interface NamespaceDetails extends vim.NvdimmNamespaceDetails {}
+      namespace NamespaceDetails {
+        type NamespaceHealthStatus = vim.NvdimmNamespaceDetailsHealthStatus;
+        type NamespaceState = vim.NvdimmNamespaceDetailsState;
+      }
+      interface NamespaceInfo extends vim.NvdimmNamespaceInfo {}
+      namespace NamespaceInfo {
+        type NamespaceHealthStatus = vim.NvdimmNamespaceHealthStatus;
+        type NamespaceState = vim.NvdimmNamespaceState;
+      }
+      type NamespaceType = vim.NvdimmNamespaceType;
+      type NvdimmSystemInfo = vim.NvdimmSystemInfo;
+      type PMemNamespaceCreateSpec = vim.NvdimmPMemNamespaceCreateSpec;
+      type RangeType = vim.NvdimmRangeType;
+      type RegionInfo = vim.NvdimmRegionInfo;
+      type Summary = vim.NvdimmSummary;
+    }
     type OpaqueNetworkInfo = vim.HostOpaqueNetworkInfo;
-    type OpaqueSwitch = vim.HostOpaqueSwitch;
+    interface OpaqueSwitch extends vim.HostOpaqueSwitch {}
+    namespace OpaqueSwitch {
+      type OpaqueSwitchState = vim.HostOpaqueSwitchOpaqueSwitchState;
+      type PhysicalNicZone = vim.HostOpaqueSwitchPhysicalNicZone;
+    }
     type PMemDatastoreInfo = vim.PMemDatastoreInfo;
     type PMemVolume = vim.HostPMemVolume;
     type ParallelScsiHba = vim.HostParallelScsiHba;
     type ParallelScsiTargetTransport = vim.HostParallelScsiTargetTransport;
-    type PatchManager = vim.HostPatchManager;
+    interface PatchManager extends vim.HostPatchManager {}
+    namespace PatchManager {
+      type Locator = vim.HostPatchManagerLocator;
+      type PatchManagerOperationSpec = vim.HostPatchManagerPatchManagerOperationSpec;
+      type Result = vim.HostPatchManagerResult;
+      interface Status extends vim.HostPatchManagerStatus {}
+      namespace Status {
+        type InstallState = vim.HostPatchManagerInstallState;
+        type Integrity = vim.HostPatchManagerIntegrityStatus;
+        type PrerequisitePatch = vim.HostPatchManagerStatusPrerequisitePatch;
+        type Reason = vim.HostPatchManagerReason;
+      }
+    }
     type PathSelectionPolicyOption = vim.HostPathSelectionPolicyOption;
     type PciDevice = vim.HostPciDevice;
     type PciPassthruConfig = vim.HostPciPassthruConfig;
     type PciPassthruInfo = vim.HostPciPassthruInfo;
     type PciPassthruSystem = vim.HostPciPassthruSystem;
     type PersistentMemoryInfo = vim.HostPersistentMemoryInfo;
-    type PhysicalNic = vim.PhysicalNic;
-    type PlugStoreTopology = vim.HostPlugStoreTopology;
-    type PortGroup = vim.HostPortGroup;
-    type PowerSystem = vim.HostPowerSystem;
-    type ProtocolEndpoint = vim.HostProtocolEndpoint;
+    interface PhysicalNic extends vim.PhysicalNic {}
+    namespace PhysicalNic {
+      type CdpDeviceCapability = vim.PhysicalNicCdpDeviceCapability;
+      type CdpInfo = vim.PhysicalNicCdpInfo;
+      type Config = vim.PhysicalNicConfig;
+      type LinkSpeedDuplex = vim.PhysicalNicLinkInfo;
+      type LldpInfo = vim.LinkLayerDiscoveryProtocolInfo;
+      interface NetworkHint extends vim.PhysicalNicHintInfo {}
+      namespace NetworkHint {
+        type HintElement = vim.PhysicalNicHint;
+        type IpNetwork = vim.PhysicalNicIpHint;
+        type NamedNetwork = vim.PhysicalNicNameHint;
+      }
+      type ResourcePoolSchedulerDisallowedReason = vim.PhysicalNicResourcePoolSchedulerDisallowedReason;
+      type Specification = vim.PhysicalNicSpec;
+      type VmDirectPathGen2SupportedMode = vim.PhysicalNicVmDirectPathGen2SupportedMode;
+    }
+    interface PlugStoreTopology extends vim.HostPlugStoreTopology {}
+    namespace PlugStoreTopology {
+      type Adapter = vim.HostPlugStoreTopologyAdapter;
+      type Device = vim.HostPlugStoreTopologyDevice;
+      type Path = vim.HostPlugStoreTopologyPath;
+      type Plugin = vim.HostPlugStoreTopologyPlugin;
+      type Target = vim.HostPlugStoreTopologyTarget;
+    }
+    interface PortGroup extends vim.HostPortGroup {}
+    namespace PortGroup {
+      type Config = vim.HostPortGroupConfig;
+      type Port = vim.HostPortGroupPort;
+      type PortConnecteeType = vim.PortGroupConnecteeType;
+      type Specification = vim.HostPortGroupSpec;
+    }
+    interface PowerSystem extends vim.HostPowerSystem {}
+    namespace PowerSystem {
+      type Capability = vim.PowerSystemCapability;
+      type Info = vim.PowerSystemInfo;
+      type PowerPolicy = vim.HostPowerPolicy;
+    }
+    interface ProtocolEndpoint extends vim.HostProtocolEndpoint {}
+    namespace ProtocolEndpoint {
+      type PEType = vim.HostProtocolEndpointPEType;
+      type ProtocolEndpointType = vim.HostProtocolEndpointProtocolEndpointType;
+    }
     type ReliableMemoryInfo = vim.HostReliableMemoryInfo;
     type ResignatureRescanResult = vim.HostResignatureRescanResult;
-    type Ruleset = vim.HostFirewallRuleset;
-    type RuntimeInfo = vim.HostRuntimeInfo;
-    type ScsiDisk = vim.HostScsiDisk;
-    type ScsiLun = vim.ScsiLun;
-    type ScsiTopology = vim.HostScsiTopology;
+    interface Ruleset extends vim.HostFirewallRuleset {}
+    namespace Ruleset {
+      type IpList = vim.HostFirewallRulesetIpList;
+      type IpNetwork = vim.HostFirewallRulesetIpNetwork;
+      interface Rule extends vim.HostFirewallRule {}
+      namespace Rule {
+        type Direction = vim.HostFirewallRuleDirection;
+        type PortType = vim.HostFirewallRulePortType;
+        type Protocol = vim.HostFirewallRuleProtocol;
+      }
+      type RulesetSpec = vim.HostFirewallRulesetRulesetSpec;
+    }
+    interface RuntimeInfo extends vim.HostRuntimeInfo {}
+    namespace RuntimeInfo {
+      interface NetStackInstanceRuntimeInfo extends vim.HostRuntimeInfoNetStackInstanceRuntimeInfo {}
+      namespace NetStackInstanceRuntimeInfo {
+        type State = vim.HostRuntimeInfoNetStackInstanceRuntimeInfoState;
+      }
+      type NetworkResourceRuntimeInfo = vim.HostNetworkResourceRuntime;
+      type NetworkRuntimeInfo = vim.HostRuntimeInfoNetworkRuntimeInfo;
+      type PlacedVirtualNicIdentifier = vim.HostPlacedVirtualNicIdentifier;
+      type PnicNetworkResourceInfo = vim.HostPnicNetworkResourceInfo;
+    }
+    interface ScsiDisk extends vim.HostScsiDisk {}
+    namespace ScsiDisk {
+      type Partition = vim.HostScsiDiskPartition;
+      type ScsiDiskType = vim.ScsiDiskType;
+    }
+    interface ScsiLun extends vim.ScsiLun {}
+    namespace ScsiLun {
+      type Capabilities = vim.ScsiLunCapabilities;
+      type Descriptor = vim.ScsiLunDescriptor;
+      type DescriptorQuality = vim.ScsiLunDescriptorQuality;
+      type DurableName = vim.ScsiLunDurableName;
+      type ScsiLunType = vim.ScsiLunType;
+      type State = vim.ScsiLunState;
+      type VStorageSupportStatus = vim.ScsiLunVStorageSupportStatus;
+    }
+    interface ScsiTopology extends vim.HostScsiTopology {}
+    namespace ScsiTopology {
+      type Interface = vim.HostScsiTopologyInterface;
+      type Lun = vim.HostScsiTopologyLun;
+      type Target = vim.HostScsiTopologyTarget;
+    }
     type SecuritySpec = vim.HostSecuritySpec;
     type SerialAttachedHba = vim.HostSerialAttachedHba;
     type SerialAttachedTargetTransport = vim.HostSerialAttachedTargetTransport;
-    type Service = vim.HostService;
+    interface Service extends vim.HostService {}
+    namespace Service {
+      type Policy = vim.HostServicePolicy;
+      type SourcePackage = vim.HostServiceSourcePackage;
+    }
     type ServiceConfig = vim.HostServiceConfig;
     type ServiceInfo = vim.HostServiceInfo;
     type ServiceSystem = vim.HostServiceSystem;
     type SharedGpuCapabilities = vim.HostSharedGpuCapabilities;
-    type SnmpSystem = vim.HostSnmpSystem;
-    type SoftwarePackage = vim.SoftwarePackage;
+    interface SnmpSystem extends vim.HostSnmpSystem {}
+    namespace SnmpSystem {
+      interface AgentLimits extends vim.HostSnmpSystemAgentLimits {}
+      namespace AgentLimits {
+        type Capability = vim.HostSnmpAgentCapability;
+      }
+      interface SnmpConfigSpec extends vim.HostSnmpConfigSpec {}
+      namespace SnmpConfigSpec {
+        type Destination = vim.HostSnmpDestination;
+      }
+    }
+    interface SoftwarePackage extends vim.SoftwarePackage {}
+    namespace SoftwarePackage {
+      type Capability = vim.SoftwarePackageCapability;
+      type Constraint = vim.SoftwarePackageConstraint;
+      type Relation = vim.Relation;
+      type VibType = vim.SoftwarePackageVibType;
+    }
     type SriovConfig = vim.HostSriovConfig;
     type SriovDevicePoolInfo = vim.HostSriovDevicePoolInfo;
     type SriovInfo = vim.HostSriovInfo;
@@ -19495,16 +20230,40 @@ export declare namespace vim {
     type SslThumbprintInfo = vim.HostSslThumbprintInfo;
     type StorageArrayTypePolicyOption = vim.HostStorageArrayTypePolicyOption;
     type StorageDeviceInfo = vim.HostStorageDeviceInfo;
-    type StorageSystem = vim.HostStorageSystem;
-    type Summary = vim.HostListSummary;
+    interface StorageSystem extends vim.HostStorageSystem {}
+    namespace StorageSystem {
+      type DiskLocatorLedResult = vim.HostStorageSystemDiskLocatorLedResult;
+      type ScsiLunResult = vim.HostStorageSystemScsiLunResult;
+      type VmfsVolumeResult = vim.HostStorageSystemVmfsVolumeResult;
+    }
+    interface Summary extends vim.HostListSummary {}
+    namespace Summary {
+      type ConfigSummary = vim.HostConfigSummary;
+      type GatewaySummary = vim.HostListSummaryGatewaySummary;
+      type HardwareSummary = vim.HostHardwareSummary;
+      type QuickStats = vim.HostListSummaryQuickStats;
+    }
     type SystemEventInfo = vim.SystemEventInfo;
     type SystemHealthInfo = vim.HostSystemHealthInfo;
-    type SystemIdentificationInfo = vim.HostSystemIdentificationInfo;
+    interface SystemIdentificationInfo extends vim.HostSystemIdentificationInfo {}
+    namespace SystemIdentificationInfo {
+      type Identifier = vim.HostSystemIdentificationInfoIdentifier;
+    }
     type SystemInfo = vim.HostSystemInfo;
     type SystemResourceInfo = vim.HostSystemResourceInfo;
-    type SystemSwapConfiguration = vim.HostSystemSwapConfiguration;
+    interface SystemSwapConfiguration extends vim.HostSystemSwapConfiguration {}
+    namespace SystemSwapConfiguration {
+      type DatastoreOption = vim.HostSystemSwapConfigurationDatastoreOption;
+      type DisabledOption = vim.HostSystemSwapConfigurationDisabledOption;
+      type HostCacheOption = vim.HostSystemSwapConfigurationHostCacheOption;
+      type HostLocalSwapOption = vim.HostSystemSwapConfigurationHostLocalSwapOption;
+      type SystemSwapOption = vim.HostSystemSwapConfigurationSystemSwapOption;
+    }
     type TargetTransport = vim.HostTargetTransport;
-    type TpmAttestationInfo = vim.HostTpmAttestationInfo;
+    interface TpmAttestationInfo extends vim.HostTpmAttestationInfo {}
+    namespace TpmAttestationInfo {
+      type AcceptanceStatus = vim.HostTpmAttestationInfoAcceptanceStatus;
+    }
     type TpmAttestationReport = vim.HostTpmAttestationReport;
     type TpmBootSecurityOptionEventDetails = vim.HostTpmBootSecurityOptionEventDetails;
     type TpmCommandEventDetails = vim.HostTpmCommandEventDetails;
@@ -19513,23 +20272,69 @@ export declare namespace vim {
     type TpmEventLogEntry = vim.HostTpmEventLogEntry;
     type TpmOptionEventDetails = vim.HostTpmOptionEventDetails;
     type TpmSoftwareComponentEventDetails = vim.HostTpmSoftwareComponentEventDetails;
-    type UnresolvedVmfsExtent = vim.HostUnresolvedVmfsExtent;
+    interface UnresolvedVmfsExtent extends vim.HostUnresolvedVmfsExtent {}
+    namespace UnresolvedVmfsExtent {
+      type UnresolvedReason = vim.HostUnresolvedVmfsExtentUnresolvedReason;
+    }
     type UnresolvedVmfsResignatureSpec = vim.HostUnresolvedVmfsResignatureSpec;
     type UnresolvedVmfsResolutionResult = vim.HostUnresolvedVmfsResolutionResult;
-    type UnresolvedVmfsResolutionSpec = vim.HostUnresolvedVmfsResolutionSpec;
-    type UnresolvedVmfsVolume = vim.HostUnresolvedVmfsVolume;
-    type VFlashManager = vim.HostVFlashManager;
+    interface UnresolvedVmfsResolutionSpec extends vim.HostUnresolvedVmfsResolutionSpec {}
+    namespace UnresolvedVmfsResolutionSpec {
+      type VmfsUuidResolution = vim.HostUnresolvedVmfsResolutionSpecVmfsUuidResolution;
+    }
+    interface UnresolvedVmfsVolume extends vim.HostUnresolvedVmfsVolume {}
+    namespace UnresolvedVmfsVolume {
+      type ResolveStatus = vim.HostUnresolvedVmfsVolumeResolveStatus;
+    }
+    interface VFlashManager extends vim.HostVFlashManager {}
+    namespace VFlashManager {
+      interface VFlashCacheConfigInfo extends vim.HostVFlashManagerVFlashCacheConfigInfo {}
+      namespace VFlashCacheConfigInfo {
+        type VFlashModuleConfigOption = vim.HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption;
+      }
+      type VFlashCacheConfigSpec = vim.HostVFlashManagerVFlashCacheConfigSpec;
+      type VFlashConfigInfo = vim.HostVFlashManagerVFlashConfigInfo;
+      type VFlashResourceConfigInfo = vim.HostVFlashManagerVFlashResourceConfigInfo;
+      type VFlashResourceConfigSpec = vim.HostVFlashManagerVFlashResourceConfigSpec;
+      type VFlashResourceRunTimeInfo = vim.HostVFlashManagerVFlashResourceRunTimeInfo;
+    }
     type VFlashResourceConfigurationResult = vim.HostVFlashResourceConfigurationResult;
     type VMotionConfig = vim.HostVMotionConfig;
     type VMotionInfo = vim.HostVMotionInfo;
-    type VMotionSystem = vim.HostVMotionSystem;
+    interface VMotionSystem extends vim.HostVMotionSystem {}
+    namespace VMotionSystem {
+      type NetConfig = vim.HostVMotionNetConfig;
+    }
     type VfatVolume = vim.HostVfatVolume;
-    type VffsVolume = vim.HostVffsVolume;
-    type VirtualNic = vim.HostVirtualNic;
+    interface VffsVolume extends vim.HostVffsVolume {}
+    namespace VffsVolume {
+      type Specification = vim.HostVffsSpec;
+    }
+    interface VirtualNic extends vim.HostVirtualNic {}
+    namespace VirtualNic {
+      type Config = vim.HostVirtualNicConfig;
+      type IpRouteSpec = vim.HostVirtualNicIpRouteSpec;
+      type OpaqueNetworkSpec = vim.HostVirtualNicOpaqueNetworkSpec;
+      type Specification = vim.HostVirtualNicSpec;
+    }
     type VirtualNicConnection = vim.HostVirtualNicConnection;
-    type VirtualNicManager = vim.HostVirtualNicManager;
+    interface VirtualNicManager extends vim.HostVirtualNicManager {}
+    namespace VirtualNicManager {
+      type NetConfig = vim.VirtualNicManagerNetConfig;
+      type NicType = vim.HostVirtualNicManagerNicType;
+      type NicTypeSelection = vim.HostVirtualNicManagerNicTypeSelection;
+    }
     type VirtualNicManagerInfo = vim.HostVirtualNicManagerInfo;
-    type VirtualSwitch = vim.HostVirtualSwitch;
+    interface VirtualSwitch extends vim.HostVirtualSwitch {}
+    namespace VirtualSwitch {
+      type AutoBridge = vim.HostVirtualSwitchAutoBridge;
+      type BeaconConfig = vim.HostVirtualSwitchBeaconConfig;
+      type BondBridge = vim.HostVirtualSwitchBondBridge;
+      type Bridge = vim.HostVirtualSwitchBridge;
+      type Config = vim.HostVirtualSwitchConfig;
+      type SimpleBridge = vim.HostVirtualSwitchSimpleBridge;
+      type Specification = vim.HostVirtualSwitchSpec;
+    }
     namespace VmciAccessManager {
       type AccessSpec = vim.HostVmciAccessManagerAccessSpec;
       type Mode = vim.HostVmciAccessManagerMode;
@@ -19538,30 +20343,91 @@ export declare namespace vim {
     type VmfsDatastoreExpandSpec = vim.VmfsDatastoreExpandSpec;
     type VmfsDatastoreExtendSpec = vim.VmfsDatastoreExtendSpec;
     type VmfsDatastoreInfo = vim.VmfsDatastoreInfo;
-    type VmfsDatastoreOption = vim.VmfsDatastoreOption;
+    interface VmfsDatastoreOption extends vim.VmfsDatastoreOption {}
+    namespace VmfsDatastoreOption {
+      type AllExtentInfo = vim.VmfsDatastoreAllExtentOption;
+      type Info = vim.VmfsDatastoreBaseOption;
+      type MultipleExtentInfo = vim.VmfsDatastoreMultipleExtentOption;
+      type SingleExtentInfo = vim.VmfsDatastoreSingleExtentOption;
+    }
     type VmfsDatastoreSpec = vim.VmfsDatastoreSpec;
     type VmfsRescanResult = vim.HostVmfsRescanResult;
-    type VmfsVolume = vim.HostVmfsVolume;
-    type VsanInternalSystem = vim.HostVsanInternalSystem;
+    interface VmfsVolume extends vim.HostVmfsVolume {}
+    namespace VmfsVolume {
+      type ConfigOption = vim.VmfsConfigOption;
+      type Specification = vim.HostVmfsSpec;
+      type UnmapBandwidthPolicy = vim.HostVmfsVolumeUnmapBandwidthPolicy;
+      type UnmapBandwidthSpec = vim.VmfsUnmapBandwidthSpec;
+      type UnmapPriority = vim.HostVmfsVolumeUnmapPriority;
+    }
+    interface VsanInternalSystem extends vim.HostVsanInternalSystem {}
+    namespace VsanInternalSystem {
+      type CmmdsQuery = vim.HostVsanInternalSystemCmmdsQuery;
+      type DeleteVsanObjectsResult = vim.HostVsanInternalSystemDeleteVsanObjectsResult;
+      type NewPolicyBatch = vim.VsanNewPolicyBatch;
+      type PolicyChangeBatch = vim.VsanPolicyChangeBatch;
+      type PolicyCost = vim.VsanPolicyCost;
+      type PolicySatisfiability = vim.VsanPolicySatisfiability;
+      type VsanObjectOperationResult = vim.HostVsanInternalSystemVsanObjectOperationResult;
+      type VsanPhysicalDiskDiagnosticsResult = vim.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult;
+    }
     type VsanSystem = vim.HostVsanSystem;
     type VvolDatastoreInfo = vim.VvolDatastoreInfo;
-    type VvolVolume = vim.HostVvolVolume;
+    interface VvolVolume extends vim.HostVvolVolume {}
+    namespace VvolVolume {
+      type HostProtocolEndpoint = vim.VVolHostPE;
+      type Specification = vim.HostVvolVolumeSpecification;
+    }
   }
   namespace net {
-    type DhcpConfigInfo = vim.NetDhcpConfigInfo;
-    type DhcpConfigSpec = vim.NetDhcpConfigSpec;
+    interface DhcpConfigInfo extends vim.NetDhcpConfigInfo {}
+    namespace DhcpConfigInfo {
+      type DhcpOptions = vim.NetDhcpConfigInfoDhcpOptions;
+    }
+    interface DhcpConfigSpec extends vim.NetDhcpConfigSpec {}
+    namespace DhcpConfigSpec {
+      type DhcpOptionsSpec = vim.NetDhcpConfigSpecDhcpOptionsSpec;
+    }
     type DnsConfigInfo = vim.NetDnsConfigInfo;
     type DnsConfigSpec = vim.NetDnsConfigSpec;
-    type IpConfigInfo = vim.NetIpConfigInfo;
-    type IpConfigSpec = vim.NetIpConfigSpec;
-    type IpRouteConfigInfo = vim.NetIpRouteConfigInfo;
-    type IpRouteConfigSpec = vim.NetIpRouteConfigSpec;
-    type IpStackInfo = vim.NetIpStackInfo;
-    type NetBIOSConfigInfo = vim.NetBIOSConfigInfo;
+    interface IpConfigInfo extends vim.NetIpConfigInfo {}
+    namespace IpConfigInfo {
+      type IpAddress = vim.NetIpConfigInfoIpAddress;
+      type IpAddressOrigin = vim.NetIpConfigInfoIpAddressOrigin;
+      type IpAddressStatus = vim.NetIpConfigInfoIpAddressStatus;
+    }
+    interface IpConfigSpec extends vim.NetIpConfigSpec {}
+    namespace IpConfigSpec {
+      type IpAddressSpec = vim.NetIpConfigSpecIpAddressSpec;
+    }
+    interface IpRouteConfigInfo extends vim.NetIpRouteConfigInfo {}
+    namespace IpRouteConfigInfo {
+      type Gateway = vim.NetIpRouteConfigInfoGateway;
+      type IpRoute = vim.NetIpRouteConfigInfoIpRoute;
+    }
+    interface IpRouteConfigSpec extends vim.NetIpRouteConfigSpec {}
+    namespace IpRouteConfigSpec {
+      type GatewaySpec = vim.NetIpRouteConfigSpecGatewaySpec;
+      type IpRouteSpec = vim.NetIpRouteConfigSpecIpRouteSpec;
+    }
+    interface IpStackInfo extends vim.NetIpStackInfo {}
+    namespace IpStackInfo {
+      type DefaultRouter = vim.NetIpStackInfoDefaultRouter;
+      type EntryType = vim.NetIpStackInfoEntryType;
+      type NetToMedia = vim.NetIpStackInfoNetToMedia;
+      type Preference = vim.NetIpStackInfoPreference;
+    }
+    interface NetBIOSConfigInfo extends vim.NetBIOSConfigInfo {}
+    namespace NetBIOSConfigInfo {
+      type Mode = vim.NetBIOSConfigInfoMode;
+    }
     type WinNetBIOSConfigInfo = vim.WinNetBIOSConfigInfo;
   }
   namespace option {
-    type ArrayUpdateSpec = vim.ArrayUpdateSpec;
+    interface ArrayUpdateSpec extends vim.ArrayUpdateSpec {}
+    namespace ArrayUpdateSpec {
+      type Operation = vim.ArrayUpdateOperation;
+    }
     type BoolOption = vim.BoolOption;
     type ChoiceOption = vim.ChoiceOption;
     type FloatOption = vim.FloatOption;
@@ -19580,7 +20446,14 @@ export declare namespace vim {
     type ComplianceLocator = vim.ComplianceLocator;
     type ComplianceManager = vim.ProfileComplianceManager;
     type ComplianceProfile = vim.ComplianceProfile;
-    type ComplianceResult = vim.ComplianceResult;
+    interface ComplianceResult extends vim.ComplianceResult {}
+    namespace ComplianceResult {
+      interface ComplianceFailure extends vim.ComplianceFailure {}
+      namespace ComplianceFailure {
+        type ComplianceFailureValues = vim.ComplianceFailureComplianceFailureValues;
+      }
+      type Status = vim.ComplianceResultStatus;
+    }
     type CompositeExpression = vim.ProfileCompositeExpression;
     type CompositePolicyOption = vim.CompositePolicyOption;
     type CompositePolicyOptionMetadata = vim.ProfileCompositePolicyOptionMetadata;
@@ -19588,39 +20461,86 @@ export declare namespace vim {
     type Expression = vim.ProfileExpression;
     type ExpressionMetadata = vim.ProfileExpressionMetadata;
     type NumericComparator = vim.ProfileNumericComparator;
-    type ParameterMetadata = vim.ProfileParameterMetadata;
+    interface ParameterMetadata extends vim.ProfileParameterMetadata {}
+    namespace ParameterMetadata {
+      type ParameterRelationMetadata = vim.ProfileParameterMetadataParameterRelationMetadata;
+      type RelationType = vim.ProfileParameterMetadataRelationType;
+    }
     type Policy = vim.ProfilePolicy;
     type PolicyMetadata = vim.ProfilePolicyMetadata;
     type PolicyOption = vim.PolicyOption;
     type PolicyOptionMetadata = vim.ProfilePolicyOptionMetadata;
-    type Profile = vim.Profile;
+    interface Profile extends vim.Profile {}
+    namespace Profile {
+      type ConfigInfo = vim.ProfileConfigInfo;
+      type CreateSpec = vim.ProfileCreateSpec;
+      interface Description extends vim.ProfileDescription {}
+      namespace Description {
+        type Section = vim.ProfileDescriptionSection;
+      }
+      type SerializedCreateSpec = vim.ProfileSerializedCreateSpec;
+    }
     type ProfileManager = vim.ProfileManager;
-    type ProfileMetadata = vim.ProfileMetadata;
+    interface ProfileMetadata extends vim.ProfileMetadata {}
+    namespace ProfileMetadata {
+      type ProfileOperationMessage = vim.ProfileMetadataProfileOperationMessage;
+      type ProfileSortSpec = vim.ProfileMetadataProfileSortSpec;
+    }
     type ProfilePropertyPath = vim.ProfilePropertyPath;
     type ProfileStructure = vim.ProfileProfileStructure;
     type ProfileStructureProperty = vim.ProfileProfileStructureProperty;
     type SimpleExpression = vim.ProfileSimpleExpression;
     type UserInputRequiredParameterMetadata = vim.UserInputRequiredParameterMetadata;
     namespace cluster {
-      type ClusterProfile = vim.ClusterProfile;
+      interface ClusterProfile extends vim.ClusterProfile {}
+      namespace ClusterProfile {
+        type CompleteConfigSpec = vim.ClusterProfileCompleteConfigSpec;
+        type ConfigInfo = vim.ClusterProfileConfigInfo;
+        type ConfigServiceCreateSpec = vim.ClusterProfileConfigServiceCreateSpec;
+        type ConfigSpec = vim.ClusterProfileConfigSpec;
+        type CreateSpec = vim.ClusterProfileCreateSpec;
+        type ServiceType = vim.ClusterProfileServiceType;
+      }
       type ProfileManager = vim.ClusterProfileManager;
     }
     namespace host {
       type ActiveDirectoryProfile = vim.ActiveDirectoryProfile;
       type AnswerFile = vim.AnswerFile;
-      type AnswerFileStatusResult = vim.AnswerFileStatusResult;
+      interface AnswerFileStatusResult extends vim.AnswerFileStatusResult {}
+      namespace AnswerFileStatusResult {
+        type AnswerFileStatusError = vim.AnswerFileStatusError;
+      }
       type AuthenticationProfile = vim.AuthenticationProfile;
       type DateTimeProfile = vim.DateTimeProfile;
       type DvsHostVNicProfile = vim.DvsHostVNicProfile;
       type DvsProfile = vim.DvsProfile;
       type DvsServiceConsoleVNicProfile = vim.DvsServiceConsoleVNicProfile;
       type DvsVNicProfile = vim.DvsVNicProfile;
-      type ExecuteResult = vim.ProfileExecuteResult;
-      type FirewallProfile = vim.FirewallProfile;
+      interface ExecuteResult extends vim.ProfileExecuteResult {}
+      namespace ExecuteResult {
+        type ExecuteError = vim.ProfileExecuteError;
+        type Status = vim.ProfileExecuteResultStatus;
+      }
+      interface FirewallProfile extends vim.FirewallProfile {}
+      namespace FirewallProfile {
+        type RulesetProfile = vim.FirewallProfileRulesetProfile;
+      }
       type HostApplyProfile = vim.HostApplyProfile;
       type HostMemoryProfile = vim.HostMemoryProfile;
       type HostPortGroupProfile = vim.HostPortGroupProfile;
-      type HostProfile = vim.HostProfile;
+      interface HostProfile extends vim.HostProfile {}
+      namespace HostProfile {
+        type CompleteConfigSpec = vim.HostProfileCompleteConfigSpec;
+        type ConfigInfo = vim.HostProfileConfigInfo;
+        type ConfigSpec = vim.HostProfileConfigSpec;
+        type HostBasedConfigSpec = vim.HostProfileHostBasedConfigSpec;
+        type SerializedHostProfileSpec = vim.HostProfileSerializedHostProfileSpec;
+        interface ValidationFailureInfo extends vim.HostProfileValidationFailureInfo {}
+        namespace ValidationFailureInfo {
+          type UpdateType = vim.HostProfileValidationFailureInfoUpdateType;
+        }
+        type ValidationState = vim.HostProfileValidationState;
+      }
       type HostSpecification = vim.HostSpecification;
       type HostSpecificationManager = vim.HostSpecificationManager;
       type HostSubSpecification = vim.HostSubSpecification;
@@ -19629,14 +20549,51 @@ export declare namespace vim {
       type NasStorageProfile = vim.NasStorageProfile;
       type NetStackInstanceProfile = vim.NetStackInstanceProfile;
       type NetworkPolicyProfile = vim.NetworkPolicyProfile;
-      type NetworkProfile = vim.NetworkProfile;
+      interface NetworkProfile extends vim.NetworkProfile {}
+      namespace NetworkProfile {
+        type DnsConfigProfile = vim.NetworkProfileDnsConfigProfile;
+      }
       type NsxHostVNicProfile = vim.NsxHostVNicProfile;
       type OptionProfile = vim.OptionProfile;
       type PermissionProfile = vim.PermissionProfile;
       type PhysicalNicProfile = vim.PhysicalNicProfile;
       type PnicUplinkProfile = vim.PnicUplinkProfile;
-      type PortGroupProfile = vim.PortGroupProfile;
-      type ProfileManager = vim.HostProfileManager;
+      interface PortGroupProfile extends vim.PortGroupProfile {}
+      namespace PortGroupProfile {
+        type VirtualSwitchSelectionProfile = vim.VirtualSwitchSelectionProfile;
+        type VlanProfile = vim.VlanProfile;
+      }
+      interface ProfileManager extends vim.HostProfileManager {}
+      namespace ProfileManager {
+        type AnswerFileCreateSpec = vim.AnswerFileCreateSpec;
+        type AnswerFileOptionsCreateSpec = vim.AnswerFileOptionsCreateSpec;
+        type AnswerFileSerializedCreateSpec = vim.AnswerFileSerializedCreateSpec;
+        type AnswerFileStatus = vim.HostProfileManagerAnswerFileStatus;
+        interface ApplyHostConfigResult extends vim.ApplyHostProfileConfigurationResult {}
+        namespace ApplyHostConfigResult {
+          type Status = vim.ApplyHostProfileConfigurationResultStatus;
+        }
+        type ApplyHostConfigSpec = vim.ApplyHostProfileConfigurationSpec;
+        interface CompositionResult extends vim.HostProfileManagerCompositionResult {}
+        namespace CompositionResult {
+          interface ResultElement extends vim.HostProfileManagerCompositionResultResultElement {}
+          namespace ResultElement {
+            type Status = vim.HostProfileManagerCompositionResultResultElementStatus;
+          }
+        }
+        interface CompositionValidationResult extends vim.HostProfileManagerCompositionValidationResult {}
+        namespace CompositionValidationResult {
+          interface ResultElement extends vim.HostProfileManagerCompositionValidationResultResultElement {}
+          namespace ResultElement {
+            type Status = vim.HostProfileManagerCompositionValidationResultResultElementStatus;
+          }
+        }
+        type ConfigTaskList = vim.HostProfileManagerConfigTaskList;
+        type EntityCustomizations = vim.HostProfilesEntityCustomizations;
+        type HostToConfigSpecMap = vim.HostProfileManagerHostToConfigSpecMap;
+        type StructuredCustomizations = vim.StructuredCustomizations;
+        type TaskListRequirement = vim.HostProfileManagerTaskListRequirement;
+      }
       type SecurityProfile = vim.SecurityProfile;
       type ServiceConsolePortGroupProfile = vim.ServiceConsolePortGroupProfile;
       type ServiceProfile = vim.ServiceProfile;
@@ -19644,7 +20601,11 @@ export declare namespace vim {
       type StorageProfile = vim.StorageProfile;
       type UserGroupProfile = vim.UserGroupProfile;
       type UserProfile = vim.UserProfile;
-      type VirtualSwitchProfile = vim.VirtualSwitchProfile;
+      interface VirtualSwitchProfile extends vim.VirtualSwitchProfile {}
+      namespace VirtualSwitchProfile {
+        type LinkProfile = vim.LinkProfile;
+        type NumPortsProfile = vim.NumPortsProfile;
+      }
       type VmPortGroupProfile = vim.VmPortGroupProfile;
       namespace profileEngine {
         namespace AnswerFileValidationInfo {
@@ -19658,12 +20619,19 @@ export declare namespace vim {
     type DailyTaskScheduler = vim.DailyTaskScheduler;
     type HourlyTaskScheduler = vim.HourlyTaskScheduler;
     type MonthlyByDayTaskScheduler = vim.MonthlyByDayTaskScheduler;
-    type MonthlyByWeekdayTaskScheduler = vim.MonthlyByWeekdayTaskScheduler;
+    interface MonthlyByWeekdayTaskScheduler extends vim.MonthlyByWeekdayTaskScheduler {}
+    namespace MonthlyByWeekdayTaskScheduler {
+      type DayOfWeek = vim.DayOfWeek;
+      type WeekOfMonth = vim.WeekOfMonth;
+    }
     type MonthlyTaskScheduler = vim.MonthlyTaskScheduler;
     type OnceTaskScheduler = vim.OnceTaskScheduler;
     type RecurrentTaskScheduler = vim.RecurrentTaskScheduler;
     type ScheduledTask = vim.ScheduledTask;
-    type ScheduledTaskDescription = vim.ScheduledTaskDescription;
+    interface ScheduledTaskDescription extends vim.ScheduledTaskDescription {}
+    namespace ScheduledTaskDescription {
+      type SchedulerDetail = vim.ScheduledTaskDetail;
+    }
     type ScheduledTaskInfo = vim.ScheduledTaskInfo;
     type ScheduledTaskManager = vim.ScheduledTaskManager;
     type ScheduledTaskSpec = vim.ScheduledTaskSpec;
@@ -19678,28 +20646,65 @@ export declare namespace vim {
     type HbrDiskMigrationAction = vim.HbrDiskMigrationAction;
     type IoLoadBalanceConfig = vim.StorageDrsIoLoadBalanceConfig;
     type OptionSpec = vim.StorageDrsOptionSpec;
-    type PlacementAffinityRule = vim.PlacementAffinityRule;
+    interface PlacementAffinityRule extends vim.PlacementAffinityRule {}
+    namespace PlacementAffinityRule {
+      type RuleScope = vim.PlacementAffinityRuleRuleScope;
+      type RuleType = vim.PlacementAffinityRuleRuleType;
+    }
     type PlacementRankResult = vim.PlacementRankResult;
     type PlacementRankSpec = vim.PlacementRankSpec;
     type PlacementRankVmSpec = vim.StorageDrsPlacementRankVmSpec;
-    type PodConfigInfo = vim.StorageDrsPodConfigInfo;
+    interface PodConfigInfo extends vim.StorageDrsPodConfigInfo {}
+    namespace PodConfigInfo {
+      type Behavior = vim.StorageDrsPodConfigInfoBehavior;
+    }
     type PodConfigSpec = vim.StorageDrsPodConfigSpec;
-    type PodSelectionSpec = vim.StorageDrsPodSelectionSpec;
-    type SpaceLoadBalanceConfig = vim.StorageDrsSpaceLoadBalanceConfig;
+    interface PodSelectionSpec extends vim.StorageDrsPodSelectionSpec {}
+    namespace PodSelectionSpec {
+      type DiskLocator = vim.PodDiskLocator;
+      type VmPodConfig = vim.VmPodConfigForPlacement;
+    }
+    interface SpaceLoadBalanceConfig extends vim.StorageDrsSpaceLoadBalanceConfig {}
+    namespace SpaceLoadBalanceConfig {
+      type SpaceThresholdMode = vim.StorageDrsSpaceLoadBalanceConfigSpaceThresholdMode;
+    }
     type StorageMigrationAction = vim.StorageMigrationAction;
     type StoragePlacementAction = vim.StoragePlacementAction;
     type StoragePlacementResult = vim.StoragePlacementResult;
-    type StoragePlacementSpec = vim.StoragePlacementSpec;
+    interface StoragePlacementSpec extends vim.StoragePlacementSpec {}
+    namespace StoragePlacementSpec {
+      type PlacementType = vim.StoragePlacementSpecPlacementType;
+    }
     type VirtualDiskAntiAffinityRuleSpec = vim.VirtualDiskAntiAffinityRuleSpec;
-    type VirtualDiskRuleSpec = vim.VirtualDiskRuleSpec;
+    interface VirtualDiskRuleSpec extends vim.VirtualDiskRuleSpec {}
+    namespace VirtualDiskRuleSpec {
+      type RuleType = vim.VirtualDiskRuleSpecRuleType;
+    }
     type VmConfigInfo = vim.StorageDrsVmConfigInfo;
     type VmConfigSpec = vim.StorageDrsVmConfigSpec;
   }
   namespace vApp {
-    type CloneSpec = vim.VAppCloneSpec;
-    type EntityConfigInfo = vim.VAppEntityConfigInfo;
-    type IPAssignmentInfo = vim.VAppIPAssignmentInfo;
-    type IpPool = vim.IpPool;
+    interface CloneSpec extends vim.VAppCloneSpec {}
+    namespace CloneSpec {
+      type NetworkMappingPair = vim.VAppCloneSpecNetworkMappingPair;
+      type ProvisioningType = vim.VAppCloneSpecProvisioningType;
+      type ResourceMap = vim.VAppCloneSpecResourceMap;
+    }
+    interface EntityConfigInfo extends vim.VAppEntityConfigInfo {}
+    namespace EntityConfigInfo {
+      type Action = vim.VAppAutoStartAction;
+    }
+    interface IPAssignmentInfo extends vim.VAppIPAssignmentInfo {}
+    namespace IPAssignmentInfo {
+      type AllocationSchemes = vim.VAppIPAssignmentInfoAllocationSchemes;
+      type IpAllocationPolicy = vim.VAppIPAssignmentInfoIpAllocationPolicy;
+      type Protocols = vim.VAppIPAssignmentInfoProtocols;
+    }
+    interface IpPool extends vim.IpPool {}
+    namespace IpPool {
+      type Association = vim.IpPoolAssociation;
+      type IpPoolConfigInfo = vim.IpPoolIpPoolConfigInfo;
+    }
     type OvfSectionInfo = vim.VAppOvfSectionInfo;
     type OvfSectionSpec = vim.VAppOvfSectionSpec;
     type ProductInfo = vim.VAppProductInfo;
@@ -19713,8 +20718,32 @@ export declare namespace vim {
     type VmConfigSpec = vim.VmConfigSpec;
   }
   namespace vcha {
-    type FailoverClusterConfigurator = vim.FailoverClusterConfigurator;
-    type FailoverClusterManager = vim.FailoverClusterManager;
+    interface FailoverClusterConfigurator extends vim.FailoverClusterConfigurator {}
+    namespace FailoverClusterConfigurator {
+      type ClusterNetworkConfigSpec = vim.ClusterNetworkConfigSpec;
+      type FailoverNodeInfo = vim.FailoverNodeInfo;
+      type NodeDeploymentSpec = vim.NodeDeploymentSpec;
+      type NodeNetworkSpec = vim.NodeNetworkSpec;
+      type PassiveNodeDeploymentSpec = vim.PassiveNodeDeploymentSpec;
+      type PassiveNodeNetworkSpec = vim.PassiveNodeNetworkSpec;
+      type SourceNodeSpec = vim.SourceNodeSpec;
+      type VchaClusterConfigInfo = vim.VchaClusterConfigInfo;
+      type VchaClusterConfigSpec = vim.VchaClusterConfigSpec;
+      type VchaClusterDeploymentSpec = vim.VchaClusterDeploymentSpec;
+      type VchaClusterNetworkSpec = vim.VchaClusterNetworkSpec;
+      type VchaState = vim.VchaState;
+      type WitnessNodeInfo = vim.WitnessNodeInfo;
+    }
+    interface FailoverClusterManager extends vim.FailoverClusterManager {}
+    namespace FailoverClusterManager {
+      type VchaClusterHealth = vim.VchaClusterHealth;
+      type VchaClusterMode = vim.VchaClusterMode;
+      type VchaClusterRuntimeInfo = vim.VchaClusterRuntimeInfo;
+      type VchaClusterState = vim.VchaClusterState;
+      type VchaNodeRole = vim.VchaNodeRole;
+      type VchaNodeRuntimeInfo = vim.VchaNodeRuntimeInfo;
+      type VchaNodeState = vim.VchaNodeState;
+    }
   }
   namespace view {
     type ContainerView = vim.ContainerView;
@@ -19726,22 +20755,59 @@ export declare namespace vim {
   }
   namespace vm {
     type AffinityInfo = vim.VirtualMachineAffinityInfo;
-    type BootOptions = vim.VirtualMachineBootOptions;
+    interface BootOptions extends vim.VirtualMachineBootOptions {}
+    namespace BootOptions {
+      type BootableCdromDevice = vim.VirtualMachineBootOptionsBootableCdromDevice;
+      type BootableDevice = vim.VirtualMachineBootOptionsBootableDevice;
+      type BootableDiskDevice = vim.VirtualMachineBootOptionsBootableDiskDevice;
+      type BootableEthernetDevice = vim.VirtualMachineBootOptionsBootableEthernetDevice;
+      type BootableFloppyDevice = vim.VirtualMachineBootOptionsBootableFloppyDevice;
+      type NetworkBootProtocolType = vim.VirtualMachineBootOptionsNetworkBootProtocolType;
+    }
     type Capability = vim.VirtualMachineCapability;
     type CdromInfo = vim.VirtualMachineCdromInfo;
     type CloneSpec = vim.VirtualMachineCloneSpec;
-    type ConfigInfo = vim.VirtualMachineConfigInfo;
+    interface ConfigInfo extends vim.VirtualMachineConfigInfo {}
+    namespace ConfigInfo {
+      type DatastoreUrlPair = vim.VirtualMachineConfigInfoDatastoreUrlPair;
+      type NpivWwnType = vim.VirtualMachineConfigInfoNpivWwnType;
+      type OverheadInfo = vim.VirtualMachineConfigInfoOverheadInfo;
+      type SwapPlacementType = vim.VirtualMachineConfigInfoSwapPlacementType;
+    }
     type ConfigOption = vim.VirtualMachineConfigOption;
     type ConfigOptionDescriptor = vim.VirtualMachineConfigOptionDescriptor;
-    type ConfigSpec = vim.VirtualMachineConfigSpec;
+    interface ConfigSpec extends vim.VirtualMachineConfigSpec {}
+    namespace ConfigSpec {
+      type CpuIdInfoSpec = vim.VirtualMachineCpuIdInfoSpec;
+      type EncryptedVMotionModes = vim.VirtualMachineConfigSpecEncryptedVMotionModes;
+      type NpivWwnOp = vim.VirtualMachineConfigSpecNpivWwnOp;
+    }
     type ConfigTarget = vim.ConfigTarget;
     type ConsolePreferences = vim.VirtualMachineConsolePreferences;
     type DatastoreInfo = vim.VirtualMachineDatastoreInfo;
-    type DatastoreOption = vim.DatastoreOption;
-    type DefaultPowerOpInfo = vim.VirtualMachineDefaultPowerOpInfo;
+    interface DatastoreOption extends vim.DatastoreOption {}
+    namespace DatastoreOption {
+      type FileSystemVolumeOption = vim.VirtualMachineDatastoreVolumeOption;
+    }
+    interface DefaultPowerOpInfo extends vim.VirtualMachineDefaultPowerOpInfo {}
+    namespace DefaultPowerOpInfo {
+      type PowerOpType = vim.VirtualMachinePowerOpType;
+      type StandbyActionType = vim.VirtualMachineStandbyActionType;
+    }
     type DefaultProfileSpec = vim.VirtualMachineDefaultProfileSpec;
     type DefinedProfileSpec = vim.VirtualMachineDefinedProfileSpec;
-    type DeviceRuntimeInfo = vim.VirtualMachineDeviceRuntimeInfo;
+    interface DeviceRuntimeInfo extends vim.VirtualMachineDeviceRuntimeInfo {}
+    namespace DeviceRuntimeInfo {
+      type DeviceRuntimeState = vim.VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;
+      interface VirtualEthernetCardRuntimeState
+        extends vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState {}
+      namespace VirtualEthernetCardRuntimeState {
+        type VmDirectPathGen2InactiveReasonOther =
+          vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeStateVmDirectPathGen2InactiveReasonOther;
+        type VmDirectPathGen2InactiveReasonVm =
+          vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeStateVmDirectPathGen2InactiveReasonVm;
+      }
+    }
     type DiskDeviceInfo = vim.VirtualMachineDiskDeviceInfo;
     type EmptyProfileSpec = vim.VirtualMachineEmptyProfileSpec;
     type FaultToleranceConfigInfo = vim.FaultToleranceConfigInfo;
@@ -19750,19 +20816,65 @@ export declare namespace vim {
     type FaultTolerancePrimaryConfigInfo = vim.FaultTolerancePrimaryConfigInfo;
     type FaultToleranceSecondaryConfigInfo = vim.FaultToleranceSecondaryConfigInfo;
     type FaultToleranceSecondaryOpResult = vim.FaultToleranceSecondaryOpResult;
-    type FaultToleranceVMConfigSpec = vim.FaultToleranceVMConfigSpec;
+    interface FaultToleranceVMConfigSpec extends vim.FaultToleranceVMConfigSpec {}
+    namespace FaultToleranceVMConfigSpec {
+      type FaultToleranceDiskSpec = vim.FaultToleranceDiskSpec;
+    }
     type FeatureRequirement = vim.VirtualMachineFeatureRequirement;
     type FileInfo = vim.VirtualMachineFileInfo;
-    type FileLayout = vim.VirtualMachineFileLayout;
-    type FileLayoutEx = vim.VirtualMachineFileLayoutEx;
-    type FlagInfo = vim.VirtualMachineFlagInfo;
+    interface FileLayout extends vim.VirtualMachineFileLayout {}
+    namespace FileLayout {
+      type DiskLayout = vim.VirtualMachineFileLayoutDiskLayout;
+      type SnapshotLayout = vim.VirtualMachineFileLayoutSnapshotLayout;
+    }
+    interface FileLayoutEx extends vim.VirtualMachineFileLayoutEx {}
+    namespace FileLayoutEx {
+      type DiskLayout = vim.VirtualMachineFileLayoutExDiskLayout;
+      type DiskUnit = vim.VirtualMachineFileLayoutExDiskUnit;
+      type FileInfo = vim.VirtualMachineFileLayoutExFileInfo;
+      type FileType = vim.VirtualMachineFileLayoutExFileType;
+      type SnapshotLayout = vim.VirtualMachineFileLayoutExSnapshotLayout;
+    }
+    interface FlagInfo extends vim.VirtualMachineFlagInfo {}
+    namespace FlagInfo {
+      type HtSharing = vim.VirtualMachineHtSharing;
+      type MonitorType = vim.VirtualMachineFlagInfoMonitorType;
+      type PowerOffBehavior = vim.VirtualMachinePowerOffBehavior;
+      type VirtualExecUsage = vim.VirtualMachineFlagInfoVirtualExecUsage;
+      type VirtualMmuUsage = vim.VirtualMachineFlagInfoVirtualMmuUsage;
+    }
     type FloppyInfo = vim.VirtualMachineFloppyInfo;
-    type ForkConfigInfo = vim.VirtualMachineForkConfigInfo;
-    type GuestInfo = vim.GuestInfo;
+    interface ForkConfigInfo extends vim.VirtualMachineForkConfigInfo {}
+    namespace ForkConfigInfo {
+      type ChildType = vim.VirtualMachineForkConfigInfoChildType;
+    }
+    interface GuestInfo extends vim.GuestInfo {}
+    namespace GuestInfo {
+      type AppStateType = vim.GuestInfoAppStateType;
+      type DiskInfo = vim.GuestDiskInfo;
+      type GuestState = vim.VirtualMachineGuestState;
+      type NamespaceGenerationInfo = vim.GuestInfoNamespaceGenerationInfo;
+      type NicInfo = vim.GuestNicInfo;
+      type ScreenInfo = vim.GuestScreenInfo;
+      type StackInfo = vim.GuestStackInfo;
+      type ToolsInstallType = vim.VirtualMachineToolsInstallType;
+      type ToolsRunningStatus = vim.VirtualMachineToolsRunningStatus;
+      type ToolsStatus = vim.VirtualMachineToolsStatus;
+      type ToolsVersionStatus = vim.VirtualMachineToolsVersionStatus;
+    }
     type GuestIntegrityInfo = vim.VirtualMachineGuestIntegrityInfo;
-    type GuestOsDescriptor = vim.GuestOsDescriptor;
+    interface GuestOsDescriptor extends vim.GuestOsDescriptor {}
+    namespace GuestOsDescriptor {
+      type FirmwareType = vim.GuestOsDescriptorFirmwareType;
+      type GuestOsFamily = vim.VirtualMachineGuestOsFamily;
+      type GuestOsIdentifier = vim.VirtualMachineGuestOsIdentifier;
+      type SupportLevel = vim.GuestOsDescriptorSupportLevel;
+    }
     type GuestQuiesceSpec = vim.VirtualMachineGuestQuiesceSpec;
-    type IdeDiskDeviceInfo = vim.VirtualMachineIdeDiskDeviceInfo;
+    interface IdeDiskDeviceInfo extends vim.VirtualMachineIdeDiskDeviceInfo {}
+    namespace IdeDiskDeviceInfo {
+      type PartitionInfo = vim.VirtualMachineIdeDiskDevicePartitionInfo;
+    }
     type InstantCloneSpec = vim.VirtualMachineInstantCloneSpec;
     type LegacyNetworkSwitchInfo = vim.VirtualMachineLegacyNetworkSwitchInfo;
     type Message = vim.VirtualMachineMessage;
@@ -19770,7 +20882,10 @@ export declare namespace vim {
       type VmMetadata = vim.VirtualMachineMetadataManagerVmMetadata;
       type VmMetadataInput = vim.VirtualMachineMetadataManagerVmMetadataInput;
       type VmMetadataOp = vim.VirtualMachineMetadataManagerVmMetadataOp;
-      type VmMetadataOwner = vim.VirtualMachineMetadataManagerVmMetadataOwner;
+      interface VmMetadataOwner extends vim.VirtualMachineMetadataManagerVmMetadataOwner {}
+      namespace VmMetadataOwner {
+        type Owner = vim.VirtualMachineMetadataManagerVmMetadataOwnerOwner;
+      }
       type VmMetadataResult = vim.VirtualMachineMetadataManagerVmMetadataResult;
     }
     type NetworkInfo = vim.VirtualMachineNetworkInfo;
@@ -19779,17 +20894,38 @@ export declare namespace vim {
     type ParallelInfo = vim.VirtualMachineParallelInfo;
     type PciPassthroughInfo = vim.VirtualMachinePciPassthroughInfo;
     type PciSharedGpuPassthroughInfo = vim.VirtualMachinePciSharedGpuPassthroughInfo;
-    type ProfileDetails = vim.VirtualMachineProfileDetails;
+    interface ProfileDetails extends vim.VirtualMachineProfileDetails {}
+    namespace ProfileDetails {
+      type DiskProfileDetails = vim.VirtualMachineProfileDetailsDiskProfileDetails;
+    }
     type ProfileRawData = vim.VirtualMachineProfileRawData;
     type ProfileSpec = vim.VirtualMachineProfileSpec;
     type PropertyRelation = vim.VirtualMachinePropertyRelation;
     type QuestionInfo = vim.VirtualMachineQuestionInfo;
-    type RelocateSpec = vim.VirtualMachineRelocateSpec;
-    type ReplicationConfigSpec = vim.ReplicationConfigSpec;
-    type RuntimeInfo = vim.VirtualMachineRuntimeInfo;
-    type ScheduledHardwareUpgradeInfo = vim.ScheduledHardwareUpgradeInfo;
+    interface RelocateSpec extends vim.VirtualMachineRelocateSpec {}
+    namespace RelocateSpec {
+      type DiskLocator = vim.VirtualMachineRelocateSpecDiskLocator;
+      type DiskMoveOptions = vim.VirtualMachineRelocateDiskMoveOptions;
+      type Transformation = vim.VirtualMachineRelocateTransformation;
+    }
+    interface ReplicationConfigSpec extends vim.ReplicationConfigSpec {}
+    namespace ReplicationConfigSpec {
+      type DiskSettings = vim.ReplicationInfoDiskSettings;
+    }
+    interface RuntimeInfo extends vim.VirtualMachineRuntimeInfo {}
+    namespace RuntimeInfo {
+      type DasProtectionState = vim.VirtualMachineRuntimeInfoDasProtectionState;
+    }
+    interface ScheduledHardwareUpgradeInfo extends vim.ScheduledHardwareUpgradeInfo {}
+    namespace ScheduledHardwareUpgradeInfo {
+      type HardwareUpgradePolicy = vim.ScheduledHardwareUpgradeInfoHardwareUpgradePolicy;
+      type HardwareUpgradeStatus = vim.ScheduledHardwareUpgradeInfoHardwareUpgradeStatus;
+    }
     type ScsiDiskDeviceInfo = vim.VirtualMachineScsiDiskDeviceInfo;
-    type ScsiPassthroughInfo = vim.VirtualMachineScsiPassthroughInfo;
+    interface ScsiPassthroughInfo extends vim.VirtualMachineScsiPassthroughInfo {}
+    namespace ScsiPassthroughInfo {
+      type ScsiClass = vim.VirtualMachineScsiPassthroughType;
+    }
     type SerialInfo = vim.VirtualMachineSerialInfo;
     type Snapshot = vim.VirtualMachineSnapshot;
     type SnapshotInfo = vim.VirtualMachineSnapshotInfo;
@@ -19798,17 +20934,44 @@ export declare namespace vim {
     type SriovDevicePoolInfo = vim.VirtualMachineSriovDevicePoolInfo;
     type SriovInfo = vim.VirtualMachineSriovInfo;
     type SriovNetworkDevicePoolInfo = vim.VirtualMachineSriovNetworkDevicePoolInfo;
-    type StorageInfo = vim.VirtualMachineStorageInfo;
-    type Summary = vim.VirtualMachineSummary;
-    type TargetInfo = vim.VirtualMachineTargetInfo;
-    type ToolsConfigInfo = vim.ToolsConfigInfo;
-    type UsbInfo = vim.VirtualMachineUsbInfo;
-    type UsbScanCodeSpec = vim.UsbScanCodeSpec;
+    interface StorageInfo extends vim.VirtualMachineStorageInfo {}
+    namespace StorageInfo {
+      type UsageOnDatastore = vim.VirtualMachineUsageOnDatastore;
+    }
+    interface Summary extends vim.VirtualMachineSummary {}
+    namespace Summary {
+      type ConfigSummary = vim.VirtualMachineConfigSummary;
+      type GuestSummary = vim.VirtualMachineGuestSummary;
+      type QuickStats = vim.VirtualMachineQuickStats;
+      type StorageSummary = vim.VirtualMachineStorageSummary;
+    }
+    interface TargetInfo extends vim.VirtualMachineTargetInfo {}
+    namespace TargetInfo {
+      type ConfigurationTag = vim.VirtualMachineTargetInfoConfigurationTag;
+    }
+    interface ToolsConfigInfo extends vim.ToolsConfigInfo {}
+    namespace ToolsConfigInfo {
+      type ToolsLastInstallInfo = vim.ToolsConfigInfoToolsLastInstallInfo;
+      type UpgradePolicy = vim.UpgradePolicy;
+    }
+    interface UsbInfo extends vim.VirtualMachineUsbInfo {}
+    namespace UsbInfo {
+      type Family = vim.VirtualMachineUsbInfoFamily;
+      type Speed = vim.VirtualMachineUsbInfoSpeed;
+    }
+    interface UsbScanCodeSpec extends vim.UsbScanCodeSpec {}
+    namespace UsbScanCodeSpec {
+      type KeyEvent = vim.UsbScanCodeSpecKeyEvent;
+      type ModifierType = vim.UsbScanCodeSpecModifierType;
+    }
     type VFlashModuleInfo = vim.VirtualMachineVFlashModuleInfo;
     type VirtualHardware = vim.VirtualHardware;
     type VirtualHardwareOption = vim.VirtualHardwareOption;
     type VmImportSpec = vim.VirtualMachineImportSpec;
-    type WindowsQuiesceSpec = vim.VirtualMachineWindowsQuiesceSpec;
+    interface WindowsQuiesceSpec extends vim.VirtualMachineWindowsQuiesceSpec {}
+    namespace WindowsQuiesceSpec {
+      type VssBackupContext = vim.VirtualMachineWindowsQuiesceSpecVssBackupContext;
+    }
     namespace check {
       type CompatibilityChecker = vim.VirtualMachineCompatibilityChecker;
       type ProvisioningChecker = vim.VirtualMachineProvisioningChecker;
@@ -19829,12 +20992,19 @@ export declare namespace vim {
       type GlobalIPSettings = vim.CustomizationGlobalIPSettings;
       type GuiRunOnce = vim.CustomizationGuiRunOnce;
       type GuiUnattended = vim.CustomizationGuiUnattended;
-      type IPSettings = vim.CustomizationIPSettings;
+      interface IPSettings extends vim.CustomizationIPSettings {}
+      namespace IPSettings {
+        type IpV6AddressSpec = vim.CustomizationIPSettingsIpV6AddressSpec;
+        type NetBIOSMode = vim.CustomizationNetBIOSMode;
+      }
       type Identification = vim.CustomizationIdentification;
       type IdentitySettings = vim.CustomizationIdentitySettings;
       type IpGenerator = vim.CustomizationIpGenerator;
       type IpV6Generator = vim.CustomizationIpV6Generator;
-      type LicenseFilePrintData = vim.CustomizationLicenseFilePrintData;
+      interface LicenseFilePrintData extends vim.CustomizationLicenseFilePrintData {}
+      namespace LicenseFilePrintData {
+        type AutoMode = vim.CustomizationLicenseDataMode;
+      }
       type LinuxOptions = vim.CustomizationLinuxOptions;
       type LinuxPrep = vim.CustomizationLinuxPrep;
       type NameGenerator = vim.CustomizationName;
@@ -19850,27 +21020,120 @@ export declare namespace vim {
       type UnknownNameGenerator = vim.CustomizationUnknownName;
       type UserData = vim.CustomizationUserData;
       type VirtualMachineNameGenerator = vim.CustomizationVirtualMachineName;
-      type WinOptions = vim.CustomizationWinOptions;
+      interface WinOptions extends vim.CustomizationWinOptions {}
+      namespace WinOptions {
+        type SysprepRebootOption = vim.CustomizationSysprepRebootOption;
+      }
     }
     namespace device {
-      type HostDiskMappingInfo = vim.HostDiskMappingInfo;
-      type HostDiskMappingOption = vim.HostDiskMappingOption;
+      interface HostDiskMappingInfo extends vim.HostDiskMappingInfo {}
+      namespace HostDiskMappingInfo {
+        type PartitionInfo = vim.HostDiskMappingPartitionInfo;
+      }
+      interface HostDiskMappingOption extends vim.HostDiskMappingOption {}
+      namespace HostDiskMappingOption {
+        type PartitionOption = vim.HostDiskMappingPartitionOption;
+      }
       type ParaVirtualSCSIController = vim.ParaVirtualSCSIController;
       type ParaVirtualSCSIControllerOption = vim.ParaVirtualSCSIControllerOption;
       type VirtualAHCIController = vim.VirtualAHCIController;
       type VirtualAHCIControllerOption = vim.VirtualAHCIControllerOption;
       type VirtualBusLogicController = vim.VirtualBusLogicController;
       type VirtualBusLogicControllerOption = vim.VirtualBusLogicControllerOption;
-      type VirtualCdrom = vim.VirtualCdrom;
-      type VirtualCdromOption = vim.VirtualCdromOption;
+      interface VirtualCdrom extends vim.VirtualCdrom {}
+      namespace VirtualCdrom {
+        type AtapiBackingInfo = vim.VirtualCdromAtapiBackingInfo;
+        type IsoBackingInfo = vim.VirtualCdromIsoBackingInfo;
+        type PassthroughBackingInfo = vim.VirtualCdromPassthroughBackingInfo;
+        type RemoteAtapiBackingInfo = vim.VirtualCdromRemoteAtapiBackingInfo;
+        type RemotePassthroughBackingInfo = vim.VirtualCdromRemotePassthroughBackingInfo;
+      }
+      interface VirtualCdromOption extends vim.VirtualCdromOption {}
+      namespace VirtualCdromOption {
+        type AtapiBackingOption = vim.VirtualCdromAtapiBackingOption;
+        type IsoBackingOption = vim.VirtualCdromIsoBackingOption;
+        type PassthroughBackingOption = vim.VirtualCdromPassthroughBackingOption;
+        type RemoteAtapiBackingOption = vim.VirtualCdromRemoteAtapiBackingOption;
+        type RemotePassthroughBackingOption = vim.VirtualCdromRemotePassthroughBackingOption;
+      }
       type VirtualController = vim.VirtualController;
       type VirtualControllerOption = vim.VirtualControllerOption;
-      type VirtualDevice = vim.VirtualDevice;
-      type VirtualDeviceOption = vim.VirtualDeviceOption;
-      type VirtualDeviceSpec = vim.VirtualDeviceConfigSpec;
-      type VirtualDisk = vim.VirtualDisk;
+      interface VirtualDevice extends vim.VirtualDevice {}
+      namespace VirtualDevice {
+        type BackingInfo = vim.VirtualDeviceBackingInfo;
+        type BusSlotInfo = vim.VirtualDeviceBusSlotInfo;
+        interface ConnectInfo extends vim.VirtualDeviceConnectInfo {}
+        namespace ConnectInfo {
+          type MigrateConnectOp = vim.VirtualDeviceConnectInfoMigrateConnectOp;
+          type Status = vim.VirtualDeviceConnectInfoStatus;
+        }
+        type DeviceBackingInfo = vim.VirtualDeviceDeviceBackingInfo;
+        type FileBackingInfo = vim.VirtualDeviceFileBackingInfo;
+        type PciBusSlotInfo = vim.VirtualDevicePciBusSlotInfo;
+        type PipeBackingInfo = vim.VirtualDevicePipeBackingInfo;
+        type RemoteDeviceBackingInfo = vim.VirtualDeviceRemoteDeviceBackingInfo;
+        type URIBackingInfo = vim.VirtualDeviceURIBackingInfo;
+      }
+      interface VirtualDeviceOption extends vim.VirtualDeviceOption {}
+      namespace VirtualDeviceOption {
+        type BackingOption = vim.VirtualDeviceBackingOption;
+        type BusSlotOption = vim.VirtualDeviceBusSlotOption;
+        type ConnectOption = vim.VirtualDeviceConnectOption;
+        type DeviceBackingOption = vim.VirtualDeviceDeviceBackingOption;
+        interface FileBackingOption extends vim.VirtualDeviceFileBackingOption {}
+        namespace FileBackingOption {
+          type FileExtension = vim.VirtualDeviceFileExtension;
+        }
+        type PipeBackingOption = vim.VirtualDevicePipeBackingOption;
+        type RemoteDeviceBackingOption = vim.VirtualDeviceRemoteDeviceBackingOption;
+        interface URIBackingOption extends vim.VirtualDeviceURIBackingOption {}
+        namespace URIBackingOption {
+          type Direction = vim.VirtualDeviceURIBackingOptionDirection;
+        }
+      }
+      interface VirtualDeviceSpec extends vim.VirtualDeviceConfigSpec {}
+      namespace VirtualDeviceSpec {
+        type BackingSpec = vim.VirtualDeviceConfigSpecBackingSpec;
+        type FileOperation = vim.VirtualDeviceConfigSpecFileOperation;
+        type Operation = vim.VirtualDeviceConfigSpecOperation;
+      }
+      interface VirtualDisk extends vim.VirtualDisk {}
+      namespace VirtualDisk {
+        type DeltaDiskFormat = vim.VirtualDiskDeltaDiskFormat;
+        type DeltaDiskFormatVariant = vim.VirtualDiskDeltaDiskFormatVariant;
+        type FlatVer1BackingInfo = vim.VirtualDiskFlatVer1BackingInfo;
+        type FlatVer2BackingInfo = vim.VirtualDiskFlatVer2BackingInfo;
+        type LocalPMemBackingInfo = vim.VirtualDiskLocalPMemBackingInfo;
+        type PartitionedRawDiskVer2BackingInfo = vim.VirtualDiskPartitionedRawDiskVer2BackingInfo;
+        type RawDiskMappingVer1BackingInfo = vim.VirtualDiskRawDiskMappingVer1BackingInfo;
+        type RawDiskVer2BackingInfo = vim.VirtualDiskRawDiskVer2BackingInfo;
+        type SeSparseBackingInfo = vim.VirtualDiskSeSparseBackingInfo;
+        type Sharing = vim.VirtualDiskSharing;
+        type SparseVer1BackingInfo = vim.VirtualDiskSparseVer1BackingInfo;
+        type SparseVer2BackingInfo = vim.VirtualDiskSparseVer2BackingInfo;
+        interface VFlashCacheConfigInfo extends vim.VirtualDiskVFlashCacheConfigInfo {}
+        namespace VFlashCacheConfigInfo {
+          type CacheConsistencyType = vim.VirtualDiskVFlashCacheConfigInfoCacheConsistencyType;
+          type CacheMode = vim.VirtualDiskVFlashCacheConfigInfoCacheMode;
+        }
+      }
       type VirtualDiskId = vim.VirtualDiskId;
-      type VirtualDiskOption = vim.VirtualDiskOption;
+      interface VirtualDiskOption extends vim.VirtualDiskOption {}
+      namespace VirtualDiskOption {
+        type CompatibilityMode = vim.VirtualDiskCompatibilityMode;
+        type DeltaDiskFormatsSupported = vim.VirtualDiskDeltaDiskFormatsSupported;
+        type DiskMode = vim.VirtualDiskMode;
+        type FlatVer1BackingOption = vim.VirtualDiskFlatVer1BackingOption;
+        type FlatVer2BackingOption = vim.VirtualDiskFlatVer2BackingOption;
+        type LocalPMemBackingOption = vim.VirtualDiskLocalPMemBackingOption;
+        type PartitionedRawDiskVer2BackingOption = vim.VirtualDiskPartitionedRawDiskVer2BackingOption;
+        type RawDiskMappingVer1BackingOption = vim.VirtualDiskRawDiskMappingVer1BackingOption;
+        type RawDiskVer2BackingOption = vim.VirtualDiskRawDiskVer2BackingOption;
+        type SeSparseBackingOption = vim.VirtualDiskSeSparseBackingOption;
+        type SparseVer1BackingOption = vim.VirtualDiskSparseVer1BackingOption;
+        type SparseVer2BackingOption = vim.VirtualDiskSparseVer2BackingOption;
+        type VFlashCacheConfigOption = vim.VirtualDiskOptionVFlashCacheConfigOption;
+      }
       type VirtualDiskSpec = vim.VirtualDiskConfigSpec;
       type VirtualE1000 = vim.VirtualE1000;
       type VirtualE1000Option = vim.VirtualE1000Option;
@@ -19878,10 +21141,37 @@ export declare namespace vim {
       type VirtualE1000eOption = vim.VirtualE1000eOption;
       type VirtualEnsoniq1371 = vim.VirtualEnsoniq1371;
       type VirtualEnsoniq1371Option = vim.VirtualEnsoniq1371Option;
-      type VirtualEthernetCard = vim.VirtualEthernetCard;
-      type VirtualEthernetCardOption = vim.VirtualEthernetCardOption;
-      type VirtualFloppy = vim.VirtualFloppy;
-      type VirtualFloppyOption = vim.VirtualFloppyOption;
+      interface VirtualEthernetCard extends vim.VirtualEthernetCard {}
+      namespace VirtualEthernetCard {
+        type DistributedVirtualPortBackingInfo = vim.VirtualEthernetCardDistributedVirtualPortBackingInfo;
+        type LegacyNetworkBackingInfo = vim.VirtualEthernetCardLegacyNetworkBackingInfo;
+        type NetworkBackingInfo = vim.VirtualEthernetCardNetworkBackingInfo;
+        type OpaqueNetworkBackingInfo = vim.VirtualEthernetCardOpaqueNetworkBackingInfo;
+        type ResourceAllocation = vim.VirtualEthernetCardResourceAllocation;
+      }
+      interface VirtualEthernetCardOption extends vim.VirtualEthernetCardOption {}
+      namespace VirtualEthernetCardOption {
+        type DistributedVirtualPortBackingOption = vim.VirtualEthernetCardDVPortBackingOption;
+        interface LegacyNetworkBackingOption extends vim.VirtualEthernetCardLegacyNetworkBackingOption {}
+        namespace LegacyNetworkBackingOption {
+          type LegacyNetworkDeviceName = vim.VirtualEthernetCardLegacyNetworkDeviceName;
+        }
+        type MacTypes = vim.VirtualEthernetCardMacType;
+        type NetworkBackingOption = vim.VirtualEthernetCardNetworkBackingOption;
+        type OpaqueNetworkBackingOption = vim.VirtualEthernetCardOpaqueNetworkBackingOption;
+      }
+      interface VirtualFloppy extends vim.VirtualFloppy {}
+      namespace VirtualFloppy {
+        type DeviceBackingInfo = vim.VirtualFloppyDeviceBackingInfo;
+        type ImageBackingInfo = vim.VirtualFloppyImageBackingInfo;
+        type RemoteDeviceBackingInfo = vim.VirtualFloppyRemoteDeviceBackingInfo;
+      }
+      interface VirtualFloppyOption extends vim.VirtualFloppyOption {}
+      namespace VirtualFloppyOption {
+        type DeviceBackingOption = vim.VirtualFloppyDeviceBackingOption;
+        type ImageBackingOption = vim.VirtualFloppyImageBackingOption;
+        type RemoteDeviceBackingOption = vim.VirtualFloppyRemoteDeviceBackingOption;
+      }
       type VirtualHdAudioCard = vim.VirtualHdAudioCard;
       type VirtualHdAudioCardOption = vim.VirtualHdAudioCardOption;
       type VirtualIDEController = vim.VirtualIDEController;
@@ -19892,7 +21182,10 @@ export declare namespace vim {
       type VirtualLsiLogicControllerOption = vim.VirtualLsiLogicControllerOption;
       type VirtualLsiLogicSASController = vim.VirtualLsiLogicSASController;
       type VirtualLsiLogicSASControllerOption = vim.VirtualLsiLogicSASControllerOption;
-      type VirtualNVDIMM = vim.VirtualNVDIMM;
+      interface VirtualNVDIMM extends vim.VirtualNVDIMM {}
+      namespace VirtualNVDIMM {
+        type BackingInfo = vim.VirtualNVDIMMBackingInfo;
+      }
       type VirtualNVDIMMController = vim.VirtualNVDIMMController;
       type VirtualNVDIMMControllerOption = vim.VirtualNVDIMMControllerOption;
       type VirtualNVDIMMOption = vim.VirtualNVDIMMOption;
@@ -19900,45 +21193,134 @@ export declare namespace vim {
       type VirtualNVMEControllerOption = vim.VirtualNVMEControllerOption;
       type VirtualPCIController = vim.VirtualPCIController;
       type VirtualPCIControllerOption = vim.VirtualPCIControllerOption;
-      type VirtualPCIPassthrough = vim.VirtualPCIPassthrough;
-      type VirtualPCIPassthroughOption = vim.VirtualPCIPassthroughOption;
+      interface VirtualPCIPassthrough extends vim.VirtualPCIPassthrough {}
+      namespace VirtualPCIPassthrough {
+        type DeviceBackingInfo = vim.VirtualPCIPassthroughDeviceBackingInfo;
+        type PluginBackingInfo = vim.VirtualPCIPassthroughPluginBackingInfo;
+        type VmiopBackingInfo = vim.VirtualPCIPassthroughVmiopBackingInfo;
+      }
+      interface VirtualPCIPassthroughOption extends vim.VirtualPCIPassthroughOption {}
+      namespace VirtualPCIPassthroughOption {
+        type DeviceBackingOption = vim.VirtualPCIPassthroughDeviceBackingOption;
+        type PluginBackingOption = vim.VirtualPCIPassthroughPluginBackingOption;
+        type VmiopBackingOption = vim.VirtualPCIPassthroughVmiopBackingOption;
+      }
       type VirtualPCNet32 = vim.VirtualPCNet32;
       type VirtualPCNet32Option = vim.VirtualPCNet32Option;
       type VirtualPS2Controller = vim.VirtualPS2Controller;
       type VirtualPS2ControllerOption = vim.VirtualPS2ControllerOption;
-      type VirtualParallelPort = vim.VirtualParallelPort;
-      type VirtualParallelPortOption = vim.VirtualParallelPortOption;
-      type VirtualPointingDevice = vim.VirtualPointingDevice;
-      type VirtualPointingDeviceOption = vim.VirtualPointingDeviceOption;
+      interface VirtualParallelPort extends vim.VirtualParallelPort {}
+      namespace VirtualParallelPort {
+        type DeviceBackingInfo = vim.VirtualParallelPortDeviceBackingInfo;
+        type FileBackingInfo = vim.VirtualParallelPortFileBackingInfo;
+      }
+      interface VirtualParallelPortOption extends vim.VirtualParallelPortOption {}
+      namespace VirtualParallelPortOption {
+        type DeviceBackingOption = vim.VirtualParallelPortDeviceBackingOption;
+        type FileBackingOption = vim.VirtualParallelPortFileBackingOption;
+      }
+      interface VirtualPointingDevice extends vim.VirtualPointingDevice {}
+      namespace VirtualPointingDevice {
+        type DeviceBackingInfo = vim.VirtualPointingDeviceDeviceBackingInfo;
+      }
+      interface VirtualPointingDeviceOption extends vim.VirtualPointingDeviceOption {}
+      namespace VirtualPointingDeviceOption {
+        interface DeviceBackingOption extends vim.VirtualPointingDeviceBackingOption {}
+        namespace DeviceBackingOption {
+          type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
+        }
+      }
       type VirtualSATAController = vim.VirtualSATAController;
       type VirtualSATAControllerOption = vim.VirtualSATAControllerOption;
-      type VirtualSCSIController = vim.VirtualSCSIController;
+      interface VirtualSCSIController extends vim.VirtualSCSIController {}
+      namespace VirtualSCSIController {
+        type Sharing = vim.VirtualSCSISharing;
+      }
       type VirtualSCSIControllerOption = vim.VirtualSCSIControllerOption;
-      type VirtualSCSIPassthrough = vim.VirtualSCSIPassthrough;
-      type VirtualSCSIPassthroughOption = vim.VirtualSCSIPassthroughOption;
+      interface VirtualSCSIPassthrough extends vim.VirtualSCSIPassthrough {}
+      namespace VirtualSCSIPassthrough {
+        type DeviceBackingInfo = vim.VirtualSCSIPassthroughDeviceBackingInfo;
+      }
+      interface VirtualSCSIPassthroughOption extends vim.VirtualSCSIPassthroughOption {}
+      namespace VirtualSCSIPassthroughOption {
+        type DeviceBackingOption = vim.VirtualSCSIPassthroughDeviceBackingOption;
+      }
       type VirtualSIOController = vim.VirtualSIOController;
       type VirtualSIOControllerOption = vim.VirtualSIOControllerOption;
-      type VirtualSerialPort = vim.VirtualSerialPort;
-      type VirtualSerialPortOption = vim.VirtualSerialPortOption;
+      interface VirtualSerialPort extends vim.VirtualSerialPort {}
+      namespace VirtualSerialPort {
+        type DeviceBackingInfo = vim.VirtualSerialPortDeviceBackingInfo;
+        type FileBackingInfo = vim.VirtualSerialPortFileBackingInfo;
+        type PipeBackingInfo = vim.VirtualSerialPortPipeBackingInfo;
+        type ThinPrintBackingInfo = vim.VirtualSerialPortThinPrintBackingInfo;
+        type URIBackingInfo = vim.VirtualSerialPortURIBackingInfo;
+      }
+      interface VirtualSerialPortOption extends vim.VirtualSerialPortOption {}
+      namespace VirtualSerialPortOption {
+        type DeviceBackingOption = vim.VirtualSerialPortDeviceBackingOption;
+        type EndPoint = vim.VirtualSerialPortEndPoint;
+        type FileBackingOption = vim.VirtualSerialPortFileBackingOption;
+        type PipeBackingOption = vim.VirtualSerialPortPipeBackingOption;
+        type ThinPrintBackingOption = vim.VirtualSerialPortThinPrintBackingOption;
+        type URIBackingOption = vim.VirtualSerialPortURIBackingOption;
+      }
       type VirtualSoundBlaster16 = vim.VirtualSoundBlaster16;
       type VirtualSoundBlaster16Option = vim.VirtualSoundBlaster16Option;
-      type VirtualSoundCard = vim.VirtualSoundCard;
-      type VirtualSoundCardOption = vim.VirtualSoundCardOption;
-      type VirtualSriovEthernetCard = vim.VirtualSriovEthernetCard;
-      type VirtualSriovEthernetCardOption = vim.VirtualSriovEthernetCardOption;
+      interface VirtualSoundCard extends vim.VirtualSoundCard {}
+      namespace VirtualSoundCard {
+        type DeviceBackingInfo = vim.VirtualSoundCardDeviceBackingInfo;
+      }
+      interface VirtualSoundCardOption extends vim.VirtualSoundCardOption {}
+      namespace VirtualSoundCardOption {
+        type DeviceBackingOption = vim.VirtualSoundCardDeviceBackingOption;
+      }
+      interface VirtualSriovEthernetCard extends vim.VirtualSriovEthernetCard {}
+      namespace VirtualSriovEthernetCard {
+        type SriovBackingInfo = vim.VirtualSriovEthernetCardSriovBackingInfo;
+      }
+      interface VirtualSriovEthernetCardOption extends vim.VirtualSriovEthernetCardOption {}
+      namespace VirtualSriovEthernetCardOption {
+        type SriovBackingOption = vim.VirtualSriovEthernetCardSriovBackingOption;
+      }
       type VirtualTPM = vim.VirtualTPM;
       type VirtualTPMOption = vim.VirtualTPMOption;
-      type VirtualUSB = vim.VirtualUSB;
-      type VirtualUSBController = vim.VirtualUSBController;
+      interface VirtualUSB extends vim.VirtualUSB {}
+      namespace VirtualUSB {
+        type RemoteClientBackingInfo = vim.VirtualUSBRemoteClientBackingInfo;
+        type RemoteHostBackingInfo = vim.VirtualUSBRemoteHostBackingInfo;
+        type USBBackingInfo = vim.VirtualUSBUSBBackingInfo;
+      }
+      interface VirtualUSBController extends vim.VirtualUSBController {}
+      namespace VirtualUSBController {
+        type PciBusSlotInfo = vim.VirtualUSBControllerPciBusSlotInfo;
+      }
       type VirtualUSBControllerOption = vim.VirtualUSBControllerOption;
-      type VirtualUSBOption = vim.VirtualUSBOption;
+      interface VirtualUSBOption extends vim.VirtualUSBOption {}
+      namespace VirtualUSBOption {
+        type RemoteClientBackingOption = vim.VirtualUSBRemoteClientBackingOption;
+        type RemoteHostBackingOption = vim.VirtualUSBRemoteHostBackingOption;
+        type USBBackingOption = vim.VirtualUSBUSBBackingOption;
+      }
       type VirtualUSBXHCIController = vim.VirtualUSBXHCIController;
       type VirtualUSBXHCIControllerOption = vim.VirtualUSBXHCIControllerOption;
-      type VirtualVMCIDevice = vim.VirtualMachineVMCIDevice;
-      type VirtualVMCIDeviceOption = vim.VirtualMachineVMCIDeviceOption;
+      interface VirtualVMCIDevice extends vim.VirtualMachineVMCIDevice {}
+      namespace VirtualVMCIDevice {
+        type Action = vim.VirtualMachineVMCIDeviceAction;
+        type Direction = vim.VirtualMachineVMCIDeviceDirection;
+        type FilterInfo = vim.VirtualMachineVMCIDeviceFilterInfo;
+        type FilterSpec = vim.VirtualMachineVMCIDeviceFilterSpec;
+        type Protocol = vim.VirtualMachineVMCIDeviceProtocol;
+      }
+      interface VirtualVMCIDeviceOption extends vim.VirtualMachineVMCIDeviceOption {}
+      namespace VirtualVMCIDeviceOption {
+        type FilterSpecOption = vim.VirtualMachineVMCIDeviceOptionFilterSpecOption;
+      }
       type VirtualVMIROM = vim.VirtualMachineVMIROM;
       type VirtualVMIROMOption = vim.VirtualVMIROMOption;
-      type VirtualVideoCard = vim.VirtualMachineVideoCard;
+      interface VirtualVideoCard extends vim.VirtualMachineVideoCard {}
+      namespace VirtualVideoCard {
+        type Use3dRenderer = vim.VirtualMachineVideoCardUse3dRenderer;
+      }
       type VirtualVideoCardOption = vim.VirtualVideoCardOption;
       type VirtualVmxnet = vim.VirtualVmxnet;
       type VirtualVmxnet2 = vim.VirtualVmxnet2;
@@ -19946,21 +21328,65 @@ export declare namespace vim {
       type VirtualVmxnet3 = vim.VirtualVmxnet3;
       type VirtualVmxnet3Option = vim.VirtualVmxnet3Option;
       type VirtualVmxnet3Vrdma = vim.VirtualVmxnet3Vrdma;
-      type VirtualVmxnet3VrdmaOption = vim.VirtualVmxnet3VrdmaOption;
+      interface VirtualVmxnet3VrdmaOption extends vim.VirtualVmxnet3VrdmaOption {}
+      namespace VirtualVmxnet3VrdmaOption {
+        type DeviceProtocols = vim.VirtualVmxnet3VrdmaOptionDeviceProtocols;
+      }
       type VirtualVmxnetOption = vim.VirtualVmxnetOption;
     }
     namespace guest {
-      type AliasManager = vim.GuestAliasManager;
+      interface AliasManager extends vim.GuestAliasManager {}
+      namespace AliasManager {
+        type GuestAliases = vim.GuestAliases;
+        type GuestAuthAliasInfo = vim.GuestAuthAliasInfo;
+        type GuestAuthAnySubject = vim.GuestAuthAnySubject;
+        type GuestAuthNamedSubject = vim.GuestAuthNamedSubject;
+        type GuestAuthSubject = vim.GuestAuthSubject;
+        type GuestMappedAliases = vim.GuestMappedAliases;
+      }
       type AuthManager = vim.GuestAuthManager;
-      type FileManager = vim.GuestFileManager;
+      interface FileManager extends vim.GuestFileManager {}
+      namespace FileManager {
+        type FileAttributes = vim.GuestFileAttributes;
+        interface FileInfo extends vim.GuestFileInfo {}
+        namespace FileInfo {
+          type FileType = vim.GuestFileType;
+        }
+        type FileTransferInformation = vim.FileTransferInformation;
+        type ListFileInfo = vim.GuestListFileInfo;
+        type PosixFileAttributes = vim.GuestPosixFileAttributes;
+        type WindowsFileAttributes = vim.GuestWindowsFileAttributes;
+      }
       type GuestAuthentication = vim.GuestAuthentication;
       type GuestOperationsManager = vim.GuestOperationsManager;
       type NamePasswordAuthentication = vim.NamePasswordAuthentication;
-      type ProcessManager = vim.GuestProcessManager;
+      interface ProcessManager extends vim.GuestProcessManager {}
+      namespace ProcessManager {
+        type ProcessInfo = vim.GuestProcessInfo;
+        type ProgramSpec = vim.GuestProgramSpec;
+        type WindowsProgramSpec = vim.GuestWindowsProgramSpec;
+      }
       type SAMLTokenAuthentication = vim.SAMLTokenAuthentication;
       type SSPIAuthentication = vim.SSPIAuthentication;
       type TicketedSessionAuthentication = vim.TicketedSessionAuthentication;
-      type WindowsRegistryManager = vim.GuestWindowsRegistryManager;
+      interface WindowsRegistryManager extends vim.GuestWindowsRegistryManager {}
+      namespace WindowsRegistryManager {
+        type RegistryKey = vim.GuestRegKeySpec;
+        interface RegistryKeyName extends vim.GuestRegKeyNameSpec {}
+        namespace RegistryKeyName {
+          type RegistryKeyWowBitness = vim.GuestRegKeyWowSpec;
+        }
+        type RegistryKeyRecord = vim.GuestRegKeyRecordSpec;
+        type RegistryValue = vim.GuestRegValueSpec;
+        type RegistryValueBinary = vim.GuestRegValueBinarySpec;
+        type RegistryValueData = vim.GuestRegValueDataSpec;
+        type RegistryValueDword = vim.GuestRegValueDwordSpec;
+        type RegistryValueExpandString = vim.GuestRegValueExpandStringSpec;
+        type RegistryValueMultiString = vim.GuestRegValueMultiStringSpec;
+        type RegistryValueName = vim.GuestRegValueNameSpec;
+        type RegistryValueQword = vim.GuestRegValueQwordSpec;
+        type RegistryValueString = vim.GuestRegValueStringSpec;
+      }
     }
     namespace replication {
       type DeviceGroupId = vim.DeviceGroupId;
@@ -19971,28 +21397,70 @@ export declare namespace vim {
   }
   namespace vsan {
     namespace cluster {
-      type ConfigInfo = vim.VsanClusterConfigInfo;
+      interface ConfigInfo extends vim.VsanClusterConfigInfo {}
+      namespace ConfigInfo {
+        type HostDefaultInfo = vim.VsanClusterConfigInfoHostDefaultInfo;
+      }
     }
     namespace host {
-      type ClusterStatus = vim.VsanHostClusterStatus;
-      type ConfigInfo = vim.VsanHostConfigInfo;
-      type DecommissionMode = vim.VsanHostDecommissionMode;
+      interface ClusterStatus extends vim.VsanHostClusterStatus {}
+      namespace ClusterStatus {
+        interface State extends vim.VsanHostClusterStatusState {}
+        namespace State {
+          type CompletionEstimate = vim.VsanHostClusterStatusStateCompletionEstimate;
+        }
+      }
+      interface ConfigInfo extends vim.VsanHostConfigInfo {}
+      namespace ConfigInfo {
+        type ClusterInfo = vim.VsanHostConfigInfoClusterInfo;
+        type FaultDomainInfo = vim.VsanHostFaultDomainInfo;
+        interface NetworkInfo extends vim.VsanHostConfigInfoNetworkInfo {}
+        namespace NetworkInfo {
+          type PortConfig = vim.VsanHostConfigInfoNetworkInfoPortConfig;
+        }
+        type StorageInfo = vim.VsanHostConfigInfoStorageInfo;
+      }
+      interface DecommissionMode extends vim.VsanHostDecommissionMode {}
+      namespace DecommissionMode {
+        type ObjectAction = vim.VsanHostDecommissionModeObjectAction;
+      }
       type DiskMapInfo = vim.VsanHostDiskMapInfo;
       type DiskMapResult = vim.VsanHostDiskMapResult;
       type DiskMapping = vim.VsanHostDiskMapping;
-      type DiskResult = vim.VsanHostDiskResult;
+      interface DiskResult extends vim.VsanHostDiskResult {}
+      namespace DiskResult {
+        type State = vim.VsanHostDiskResultState;
+      }
       type HealthState = vim.VsanHostHealthState;
       type IpConfig = vim.VsanHostIpConfig;
       type MembershipInfo = vim.VsanHostMembershipInfo;
       type NodeState = vim.VsanHostNodeState;
       type VsanDiskInfo = vim.VsanHostVsanDiskInfo;
-      type VsanRuntimeInfo = vim.VsanHostRuntimeInfo;
+      interface VsanRuntimeInfo extends vim.VsanHostRuntimeInfo {}
+      namespace VsanRuntimeInfo {
+        type DiskIssue = vim.VsanHostRuntimeInfoDiskIssue;
+        type DiskIssueType = vim.VsanDiskIssueType;
+      }
     }
   }
   namespace vslm {
-    type BaseConfigInfo = vim.BaseConfigInfo;
+    interface BaseConfigInfo extends vim.BaseConfigInfo {}
+    namespace BaseConfigInfo {
+      type BackingInfo = vim.BaseConfigInfoBackingInfo;
+      interface DiskFileBackingInfo extends vim.BaseConfigInfoDiskFileBackingInfo {}
+      namespace DiskFileBackingInfo {
+        type ProvisioningType = vim.BaseConfigInfoDiskFileBackingInfoProvisioningType;
+      }
+      type FileBackingInfo = vim.BaseConfigInfoFileBackingInfo;
+      type RawDiskMappingBackingInfo = vim.BaseConfigInfoRawDiskMappingBackingInfo;
+    }
     type CloneSpec = vim.VslmCloneSpec;
-    type CreateSpec = vim.VslmCreateSpec;
+    interface CreateSpec extends vim.VslmCreateSpec {}
+    namespace CreateSpec {
+      type BackingSpec = vim.VslmCreateSpecBackingSpec;
+      type DiskFileBackingSpec = vim.VslmCreateSpecDiskFileBackingSpec;
+      type RawDiskMappingBackingSpec = vim.VslmCreateSpecRawDiskMappingBackingSpec;
+    }
     type ID = vim.ID;
     type InfrastructureObjectPolicy = vim.vslmInfrastructureObjectPolicy;
     type InfrastructureObjectPolicySpec = vim.vslmInfrastructureObjectPolicySpec;
@@ -20000,16 +21468,26 @@ export declare namespace vim {
     type RelocateSpec = vim.VslmRelocateSpec;
     type StateInfo = vim.VStorageObjectStateInfo;
     type TagEntry = vim.VslmTagEntry;
-    type VStorageObject = vim.VStorageObject;
+    interface VStorageObject extends vim.VStorageObject {}
+    namespace VStorageObject {
+      type ConfigInfo = vim.VStorageObjectConfigInfo;
+      type ConsumptionType = vim.VStorageObjectConsumptionType;
+    }
     type VStorageObjectControlFlag = vim.vslmVStorageObjectControlFlag;
     type VStorageObjectManagerBase = vim.VStorageObjectManagerBase;
-    type VStorageObjectSnapshotInfo = vim.VStorageObjectSnapshotInfo;
+    interface VStorageObjectSnapshotInfo extends vim.VStorageObjectSnapshotInfo {}
+    namespace VStorageObjectSnapshotInfo {
+      type VStorageObjectSnapshot = vim.VStorageObjectSnapshotInfoVStorageObjectSnapshot;
+    }
     namespace host {
       type VStorageObjectManager = vim.HostVStorageObjectManager;
     }
     namespace vcenter {
       type RetrieveVStorageObjSpec = vim.RetrieveVStorageObjSpec;
-      type VStorageObjectAssociations = vim.VStorageObjectAssociations;
+      interface VStorageObjectAssociations extends vim.VStorageObjectAssociations {}
+      namespace VStorageObjectAssociations {
+        type VmDiskAssociations = vim.VStorageObjectAssociationsVmDiskAssociations;
+      }
       type VStorageObjectManager = vim.VcenterVStorageObjectManager;
     }
   }
@@ -20045,7 +21523,10 @@ export declare namespace vim {
   }
   namespace BaseConfigInfo {
     type BackingInfo = vim.BaseConfigInfoBackingInfo;
-    type DiskFileBackingInfo = vim.BaseConfigInfoDiskFileBackingInfo;
+    interface DiskFileBackingInfo extends vim.BaseConfigInfoDiskFileBackingInfo {}
+    namespace DiskFileBackingInfo {
+      type ProvisioningType = vim.BaseConfigInfoDiskFileBackingInfoProvisioningType;
+    }
     type FileBackingInfo = vim.BaseConfigInfoFileBackingInfo;
     type RawDiskMappingBackingInfo = vim.BaseConfigInfoRawDiskMappingBackingInfo;
   }
@@ -20061,8 +21542,14 @@ export declare namespace vim {
   namespace ClusterComputeResource {
     type ClusterConfigResult = vim.ClusterComputeResourceClusterConfigResult;
     type DVSConfigurationValidation = vim.ClusterComputeResourceDVSConfigurationValidation;
-    type DVSSetting = vim.ClusterComputeResourceDVSSetting;
-    type DvsProfile = vim.ClusterComputeResourceDvsProfile;
+    interface DVSSetting extends vim.ClusterComputeResourceDVSSetting {}
+    namespace DVSSetting {
+      type DVPortgroupToServiceMapping = vim.ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping;
+    }
+    interface DvsProfile extends vim.ClusterComputeResourceDvsProfile {}
+    namespace DvsProfile {
+      type DVPortgroupSpecToServiceMapping = vim.ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping;
+    }
     type HCIConfigInfo = vim.ClusterComputeResourceHCIConfigInfo;
     type HCIConfigSpec = vim.ClusterComputeResourceHCIConfigSpec;
     type HCIWorkflowState = vim.ClusterComputeResourceHCIWorkflowState;
@@ -20157,13 +21644,19 @@ export declare namespace vim {
     type ComplianceFailureValues = vim.ComplianceFailureComplianceFailureValues;
   }
   namespace ComplianceResult {
-    type ComplianceFailure = vim.ComplianceFailure;
+    interface ComplianceFailure extends vim.ComplianceFailure {}
+    namespace ComplianceFailure {
+      type ComplianceFailureValues = vim.ComplianceFailureComplianceFailureValues;
+    }
     type Status = vim.ComplianceResultStatus;
   }
   namespace ComputeResource {
     type ConfigInfo = vim.ComputeResourceConfigInfo;
     type ConfigSpec = vim.ComputeResourceConfigSpec;
-    type HostSPBMLicenseInfo = vim.ComputeResourceHostSPBMLicenseInfo;
+    interface HostSPBMLicenseInfo extends vim.ComputeResourceHostSPBMLicenseInfo {}
+    namespace HostSPBMLicenseInfo {
+      type HostSPBMLicenseState = vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
+    }
     type Summary = vim.ComputeResourceSummary;
   }
   namespace ComputeResourceHostSPBMLicenseInfo {
@@ -20215,7 +21708,10 @@ export declare namespace vim {
     type HostMount = vim.DatastoreHostMount;
     type Info = vim.DatastoreInfo;
     type MountPathDatastorePair = vim.DatastoreMountPathDatastorePair;
-    type Summary = vim.DatastoreSummary;
+    interface Summary extends vim.DatastoreSummary {}
+    namespace Summary {
+      type MaintenanceModeState = vim.DatastoreSummaryMaintenanceModeState;
+    }
     type VVolContainerFailoverPair = vim.DatastoreVVolContainerFailoverPair;
   }
   namespace DatastoreOption {
@@ -20226,7 +21722,11 @@ export declare namespace vim {
   }
   namespace DiagnosticManager {
     type BundleInfo = vim.DiagnosticManagerBundleInfo;
-    type LogDescriptor = vim.DiagnosticManagerLogDescriptor;
+    interface LogDescriptor extends vim.DiagnosticManagerLogDescriptor {}
+    namespace LogDescriptor {
+      type Creator = vim.DiagnosticManagerLogCreator;
+      type Format = vim.DiagnosticManagerLogFormat;
+    }
     type LogHeader = vim.DiagnosticManagerLogHeader;
   }
   namespace DiagnosticManagerLogDescriptor {
@@ -20245,7 +21745,11 @@ export declare namespace vim {
     type FilterParameter = vim.DvsFilterParameter;
     type FilterPolicy = vim.DvsFilterPolicy;
     type HostLocalPortInfo = vim.DVSHostLocalPortInfo;
-    type RuntimeInfo = vim.DVPortStatus;
+    interface RuntimeInfo extends vim.DVPortStatus {}
+    namespace RuntimeInfo {
+      type VmDirectPathGen2InactiveReasonNetwork = vim.DVPortStatusVmDirectPathGen2InactiveReasonNetwork;
+      type VmDirectPathGen2InactiveReasonOther = vim.DVPortStatusVmDirectPathGen2InactiveReasonOther;
+    }
     type Setting = vim.DVPortSetting;
     type State = vim.DVPortState;
     type TrafficFilterConfig = vim.DvsTrafficFilterConfig;
@@ -20271,7 +21775,10 @@ export declare namespace vim {
     type HealthCheckConfig = vim.DVSHealthCheckConfig;
     type HealthCheckFeatureCapability = vim.DVSHealthCheckCapability;
     type HostInfrastructureTrafficClass = vim.DistributedVirtualSwitchHostInfrastructureTrafficClass;
-    type HostInfrastructureTrafficResource = vim.DvsHostInfrastructureTrafficResource;
+    interface HostInfrastructureTrafficResource extends vim.DvsHostInfrastructureTrafficResource {}
+    namespace HostInfrastructureTrafficResource {
+      type ResourceAllocation = vim.DvsHostInfrastructureTrafficResourceAllocation;
+    }
     type NameArrayUplinkPortPolicy = vim.DVSNameArrayUplinkPortPolicy;
     type NetworkResourceControlVersion = vim.DistributedVirtualSwitchNetworkResourceControlVersion;
     type NetworkResourceManagementCapability = vim.DVSNetworkResourceManagementCapability;
@@ -20440,7 +21947,10 @@ export declare namespace vim {
   }
   namespace GuestFileManager {
     type FileAttributes = vim.GuestFileAttributes;
-    type FileInfo = vim.GuestFileInfo;
+    interface FileInfo extends vim.GuestFileInfo {}
+    namespace FileInfo {
+      type FileType = vim.GuestFileType;
+    }
     type FileTransferInformation = vim.FileTransferInformation;
     type ListFileInfo = vim.GuestListFileInfo;
     type PosixFileAttributes = vim.GuestPosixFileAttributes;
@@ -20475,7 +21985,10 @@ export declare namespace vim {
   }
   namespace GuestWindowsRegistryManager {
     type RegistryKey = vim.GuestRegKeySpec;
-    type RegistryKeyName = vim.GuestRegKeyNameSpec;
+    interface RegistryKeyName extends vim.GuestRegKeyNameSpec {}
+    namespace RegistryKeyName {
+      type RegistryKeyWowBitness = vim.GuestRegKeyWowSpec;
+    }
     type RegistryKeyRecord = vim.GuestRegKeyRecordSpec;
     type RegistryValue = vim.GuestRegValueSpec;
     type RegistryValueBinary = vim.GuestRegValueBinarySpec;
@@ -20513,7 +22026,10 @@ export declare namespace vim {
   }
   namespace HostAutoStartManager {
     type Action = vim.AutoStartAction;
-    type AutoPowerInfo = vim.AutoStartPowerInfo;
+    interface AutoPowerInfo extends vim.AutoStartPowerInfo {}
+    namespace AutoPowerInfo {
+      type WaitHeartbeatSetting = vim.AutoStartWaitHeartbeatSetting;
+    }
     type Config = vim.HostAutoStartManagerConfig;
     type SystemDefaults = vim.AutoStartDefaults;
   }
@@ -20531,7 +22047,10 @@ export declare namespace vim {
     type VmDirectPathGen2UnsupportedReason = vim.HostCapabilityVmDirectPathGen2UnsupportedReason;
   }
   namespace HostCertificateManager {
-    type CertificateInfo = vim.HostCertificateManagerCertificateInfo;
+    interface CertificateInfo extends vim.HostCertificateManagerCertificateInfo {}
+    namespace CertificateInfo {
+      type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
+    }
   }
   namespace HostCertificateManagerCertificateInfo {
     type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
@@ -20561,7 +22080,10 @@ export declare namespace vim {
     type HostDasErrorReason = vim.HostDasErrorEventHostDasErrorReason;
   }
   namespace HostDatastoreBrowser {
-    type FileInfo = vim.FileInfo;
+    interface FileInfo extends vim.FileInfo {}
+    namespace FileInfo {
+      type Details = vim.FileQueryFlags;
+    }
     type FloppyImageInfo = vim.FloppyImageFileInfo;
     type FloppyImageQuery = vim.FloppyImageFileQuery;
     type FolderInfo = vim.FolderFileInfo;
@@ -20573,10 +22095,24 @@ export declare namespace vim {
     type SearchSpec = vim.HostDatastoreBrowserSearchSpec;
     type TemplateVmConfigInfo = vim.TemplateConfigFileInfo;
     type TemplateVmConfigQuery = vim.TemplateConfigFileQuery;
-    type VmConfigInfo = vim.VmConfigFileInfo;
-    type VmConfigQuery = vim.VmConfigFileQuery;
-    type VmDiskInfo = vim.VmDiskFileInfo;
-    type VmDiskQuery = vim.VmDiskFileQuery;
+    interface VmConfigInfo extends vim.VmConfigFileInfo {}
+    namespace VmConfigInfo {
+      type VmConfigEncryptionInfo = vim.VmConfigFileEncryptionInfo;
+    }
+    interface VmConfigQuery extends vim.VmConfigFileQuery {}
+    namespace VmConfigQuery {
+      type Details = vim.VmConfigFileQueryFlags;
+      type Filter = vim.VmConfigFileQueryFilter;
+    }
+    interface VmDiskInfo extends vim.VmDiskFileInfo {}
+    namespace VmDiskInfo {
+      type VmDiskEncryptionInfo = vim.VmDiskFileEncryptionInfo;
+    }
+    interface VmDiskQuery extends vim.VmDiskFileQuery {}
+    namespace VmDiskQuery {
+      type Details = vim.VmDiskFileQueryFlags;
+      type Filter = vim.VmDiskFileQueryFilter;
+    }
     type VmLogInfo = vim.VmLogFileInfo;
     type VmLogQuery = vim.VmLogFileQuery;
     type VmNvramInfo = vim.VmNvramFileInfo;
@@ -20662,7 +22198,12 @@ export declare namespace vim {
   namespace HostFirewallRuleset {
     type IpList = vim.HostFirewallRulesetIpList;
     type IpNetwork = vim.HostFirewallRulesetIpNetwork;
-    type Rule = vim.HostFirewallRule;
+    interface Rule extends vim.HostFirewallRule {}
+    namespace Rule {
+      type Direction = vim.HostFirewallRuleDirection;
+      type PortType = vim.HostFirewallRulePortType;
+      type Protocol = vim.HostFirewallRuleProtocol;
+    }
     type RulesetSpec = vim.HostFirewallRulesetRulesetSpec;
   }
   namespace HostGraphicsConfig {
@@ -20676,7 +22217,10 @@ export declare namespace vim {
   namespace HostHardwareStatusInfo {
     type HardwareElementInfo = vim.HostHardwareElementInfo;
     type Status = vim.HostHardwareElementStatus;
-    type StorageStatusInfo = vim.HostStorageElementInfo;
+    interface StorageStatusInfo extends vim.HostStorageElementInfo {}
+    namespace StorageStatusInfo {
+      type OperationalInfo = vim.HostStorageOperationalInfo;
+    }
   }
   namespace HostHealthStatusSystem {
     type Runtime = vim.HealthSystemRuntime;
@@ -20693,15 +22237,26 @@ export declare namespace vim {
     type DigestProperties = vim.HostInternetScsiHbaDigestProperties;
     type DigestType = vim.HostInternetScsiHbaDigestType;
     type DiscoveryCapabilities = vim.HostInternetScsiHbaDiscoveryCapabilities;
-    type DiscoveryProperties = vim.HostInternetScsiHbaDiscoveryProperties;
+    interface DiscoveryProperties extends vim.HostInternetScsiHbaDiscoveryProperties {}
+    namespace DiscoveryProperties {
+      type ISnsDiscoveryMethod = vim.InternetScsiSnsDiscoveryMethod;
+      type SlpDiscoveryMethod = vim.SlpDiscoveryMethod;
+    }
     type IPCapabilities = vim.HostInternetScsiHbaIPCapabilities;
     type IPProperties = vim.HostInternetScsiHbaIPProperties;
     type IPv6Properties = vim.HostInternetScsiHbaIPv6Properties;
-    type IscsiIpv6Address = vim.HostInternetScsiHbaIscsiIpv6Address;
+    interface IscsiIpv6Address extends vim.HostInternetScsiHbaIscsiIpv6Address {}
+    namespace IscsiIpv6Address {
+      type AddressConfigurationType = vim.HostInternetScsiHbaIscsiIpv6AddressAddressConfigurationType;
+      type IPv6AddressOperation = vim.HostInternetScsiHbaIscsiIpv6AddressIPv6AddressOperation;
+    }
     type NetworkBindingSupportType = vim.HostInternetScsiHbaNetworkBindingSupportType;
     type ParamValue = vim.HostInternetScsiHbaParamValue;
     type SendTarget = vim.HostInternetScsiHbaSendTarget;
-    type StaticTarget = vim.HostInternetScsiHbaStaticTarget;
+    interface StaticTarget extends vim.HostInternetScsiHbaStaticTarget {}
+    namespace StaticTarget {
+      type TargetDiscoveryMethod = vim.HostInternetScsiHbaStaticTargetTargetDiscoveryMethod;
+    }
     type TargetSet = vim.HostInternetScsiHbaTargetSet;
   }
   namespace HostInternetScsiHbaDiscoveryProperties {
@@ -20722,7 +22277,10 @@ export declare namespace vim {
     type IpV6AddressStatus = vim.HostIpConfigIpV6AddressStatus;
   }
   namespace HostKernelModuleSystem {
-    type ModuleInfo = vim.KernelModuleInfo;
+    interface ModuleInfo extends vim.KernelModuleInfo {}
+    namespace ModuleInfo {
+      type SectionInfo = vim.KernelModuleSectionInfo;
+    }
   }
   namespace HostLicensableResourceInfo {
     type ResourceKey = vim.HostLicensableResourceKey;
@@ -20742,7 +22300,10 @@ export declare namespace vim {
   }
   namespace HostMemorySystem {
     type ServiceConsoleReservationInfo = vim.ServiceConsoleReservationInfo;
-    type VirtualMachineReservationInfo = vim.VirtualMachineMemoryReservationInfo;
+    interface VirtualMachineReservationInfo extends vim.VirtualMachineMemoryReservationInfo {}
+    namespace VirtualMachineReservationInfo {
+      type AllocationPolicy = vim.VirtualMachineMemoryAllocationPolicy;
+    }
     type VirtualMachineReservationSpec = vim.VirtualMachineMemoryReservationSpec;
   }
   namespace HostMountInfo {
@@ -20794,12 +22355,26 @@ export declare namespace vim {
   namespace HostNvdimmSystem {
     type DimmInfo = vim.NvdimmDimmInfo;
     type Guid = vim.NvdimmGuid;
-    type HealthInfo = vim.NvdimmHealthInfo;
-    type InterleaveSetInfo = vim.NvdimmInterleaveSetInfo;
+    interface HealthInfo extends vim.NvdimmHealthInfo {}
+    namespace HealthInfo {
+      type StateFlag = vim.NvdimmNvdimmHealthInfoState;
+    }
+    interface InterleaveSetInfo extends vim.NvdimmInterleaveSetInfo {}
+    namespace InterleaveSetInfo {
+      type InterleaveSetState = vim.NvdimmInterleaveSetState;
+    }
     type NamespaceCreateSpec = vim.NvdimmNamespaceCreateSpec;
     type NamespaceDeleteSpec = vim.NvdimmNamespaceDeleteSpec;
-    type NamespaceDetails = vim.NvdimmNamespaceDetails;
-    type NamespaceInfo = vim.NvdimmNamespaceInfo;
+    interface NamespaceDetails extends vim.NvdimmNamespaceDetails {}
+    namespace NamespaceDetails {
+      type NamespaceHealthStatus = vim.NvdimmNamespaceDetailsHealthStatus;
+      type NamespaceState = vim.NvdimmNamespaceDetailsState;
+    }
+    interface NamespaceInfo extends vim.NvdimmNamespaceInfo {}
+    namespace NamespaceInfo {
+      type NamespaceHealthStatus = vim.NvdimmNamespaceHealthStatus;
+      type NamespaceState = vim.NvdimmNamespaceState;
+    }
     type NamespaceType = vim.NvdimmNamespaceType;
     type NvdimmSystemInfo = vim.NvdimmSystemInfo;
     type PMemNamespaceCreateSpec = vim.NvdimmPMemNamespaceCreateSpec;
@@ -20815,7 +22390,13 @@ export declare namespace vim {
     type Locator = vim.HostPatchManagerLocator;
     type PatchManagerOperationSpec = vim.HostPatchManagerPatchManagerOperationSpec;
     type Result = vim.HostPatchManagerResult;
-    type Status = vim.HostPatchManagerStatus;
+    interface Status extends vim.HostPatchManagerStatus {}
+    namespace Status {
+      type InstallState = vim.HostPatchManagerInstallState;
+      type Integrity = vim.HostPatchManagerIntegrityStatus;
+      type PrerequisitePatch = vim.HostPatchManagerStatusPrerequisitePatch;
+      type Reason = vim.HostPatchManagerReason;
+    }
   }
   namespace HostPatchManagerStatus {
     type InstallState = vim.HostPatchManagerInstallState;
@@ -20847,7 +22428,10 @@ export declare namespace vim {
     type ConfigSpec = vim.HostProfileConfigSpec;
     type HostBasedConfigSpec = vim.HostProfileHostBasedConfigSpec;
     type SerializedHostProfileSpec = vim.HostProfileSerializedHostProfileSpec;
-    type ValidationFailureInfo = vim.HostProfileValidationFailureInfo;
+    interface ValidationFailureInfo extends vim.HostProfileValidationFailureInfo {}
+    namespace ValidationFailureInfo {
+      type UpdateType = vim.HostProfileValidationFailureInfoUpdateType;
+    }
     type ValidationState = vim.HostProfileValidationState;
   }
   namespace HostProfileManager {
@@ -20855,10 +22439,25 @@ export declare namespace vim {
     type AnswerFileOptionsCreateSpec = vim.AnswerFileOptionsCreateSpec;
     type AnswerFileSerializedCreateSpec = vim.AnswerFileSerializedCreateSpec;
     type AnswerFileStatus = vim.HostProfileManagerAnswerFileStatus;
-    type ApplyHostConfigResult = vim.ApplyHostProfileConfigurationResult;
+    interface ApplyHostConfigResult extends vim.ApplyHostProfileConfigurationResult {}
+    namespace ApplyHostConfigResult {
+      type Status = vim.ApplyHostProfileConfigurationResultStatus;
+    }
     type ApplyHostConfigSpec = vim.ApplyHostProfileConfigurationSpec;
-    type CompositionResult = vim.HostProfileManagerCompositionResult;
-    type CompositionValidationResult = vim.HostProfileManagerCompositionValidationResult;
+    interface CompositionResult extends vim.HostProfileManagerCompositionResult {}
+    namespace CompositionResult {
+      interface ResultElement extends vim.HostProfileManagerCompositionResultResultElement {}
+      namespace ResultElement {
+        type Status = vim.HostProfileManagerCompositionResultResultElementStatus;
+      }
+    }
+    interface CompositionValidationResult extends vim.HostProfileManagerCompositionValidationResult {}
+    namespace CompositionValidationResult {
+      interface ResultElement extends vim.HostProfileManagerCompositionValidationResultResultElement {}
+      namespace ResultElement {
+        type Status = vim.HostProfileManagerCompositionValidationResultResultElementStatus;
+      }
+    }
     type ConfigTaskList = vim.HostProfileManagerConfigTaskList;
     type EntityCustomizations = vim.HostProfilesEntityCustomizations;
     type HostToConfigSpecMap = vim.HostProfileManagerHostToConfigSpecMap;
@@ -20866,13 +22465,19 @@ export declare namespace vim {
     type TaskListRequirement = vim.HostProfileManagerTaskListRequirement;
   }
   namespace HostProfileManagerCompositionResult {
-    type ResultElement = vim.HostProfileManagerCompositionResultResultElement;
+    interface ResultElement extends vim.HostProfileManagerCompositionResultResultElement {}
+    namespace ResultElement {
+      type Status = vim.HostProfileManagerCompositionResultResultElementStatus;
+    }
   }
   namespace HostProfileManagerCompositionResultResultElement {
     type Status = vim.HostProfileManagerCompositionResultResultElementStatus;
   }
   namespace HostProfileManagerCompositionValidationResult {
-    type ResultElement = vim.HostProfileManagerCompositionValidationResultResultElement;
+    interface ResultElement extends vim.HostProfileManagerCompositionValidationResultResultElement {}
+    namespace ResultElement {
+      type Status = vim.HostProfileManagerCompositionValidationResultResultElementStatus;
+    }
   }
   namespace HostProfileManagerCompositionValidationResultResultElement {
     type Status = vim.HostProfileManagerCompositionValidationResultResultElementStatus;
@@ -20890,7 +22495,10 @@ export declare namespace vim {
     type Specification = vim.HostProxySwitchSpec;
   }
   namespace HostRuntimeInfo {
-    type NetStackInstanceRuntimeInfo = vim.HostRuntimeInfoNetStackInstanceRuntimeInfo;
+    interface NetStackInstanceRuntimeInfo extends vim.HostRuntimeInfoNetStackInstanceRuntimeInfo {}
+    namespace NetStackInstanceRuntimeInfo {
+      type State = vim.HostRuntimeInfoNetStackInstanceRuntimeInfoState;
+    }
     type NetworkResourceRuntimeInfo = vim.HostNetworkResourceRuntime;
     type NetworkRuntimeInfo = vim.HostRuntimeInfoNetworkRuntimeInfo;
     type PlacedVirtualNicIdentifier = vim.HostPlacedVirtualNicIdentifier;
@@ -20916,8 +22524,14 @@ export declare namespace vim {
     type Destination = vim.HostSnmpDestination;
   }
   namespace HostSnmpSystem {
-    type AgentLimits = vim.HostSnmpSystemAgentLimits;
-    type SnmpConfigSpec = vim.HostSnmpConfigSpec;
+    interface AgentLimits extends vim.HostSnmpSystemAgentLimits {}
+    namespace AgentLimits {
+      type Capability = vim.HostSnmpAgentCapability;
+    }
+    interface SnmpConfigSpec extends vim.HostSnmpConfigSpec {}
+    namespace SnmpConfigSpec {
+      type Destination = vim.HostSnmpDestination;
+    }
   }
   namespace HostSnmpSystemAgentLimits {
     type Capability = vim.HostSnmpAgentCapability;
@@ -20936,7 +22550,10 @@ export declare namespace vim {
     type CryptoState = vim.HostCryptoState;
     type PowerState = vim.HostSystemPowerState;
     type ReconnectSpec = vim.HostSystemReconnectSpec;
-    type RemediationState = vim.HostSystemRemediationState;
+    interface RemediationState extends vim.HostSystemRemediationState {}
+    namespace RemediationState {
+      type State = vim.HostSystemRemediationStateState;
+    }
     type StandbyMode = vim.HostStandbyMode;
   }
   namespace HostSystemIdentificationInfo {
@@ -20965,7 +22582,10 @@ export declare namespace vim {
     type ResolveStatus = vim.HostUnresolvedVmfsVolumeResolveStatus;
   }
   namespace HostVFlashManager {
-    type VFlashCacheConfigInfo = vim.HostVFlashManagerVFlashCacheConfigInfo;
+    interface VFlashCacheConfigInfo extends vim.HostVFlashManagerVFlashCacheConfigInfo {}
+    namespace VFlashCacheConfigInfo {
+      type VFlashModuleConfigOption = vim.HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption;
+    }
     type VFlashCacheConfigSpec = vim.HostVFlashManagerVFlashCacheConfigSpec;
     type VFlashConfigInfo = vim.HostVFlashManagerVFlashConfigInfo;
     type VFlashResourceConfigInfo = vim.HostVFlashManagerVFlashResourceConfigInfo;
@@ -21028,7 +22648,10 @@ export declare namespace vim {
     type DeviceUrl = vim.HttpNfcLeaseDeviceUrl;
     type HostInfo = vim.HttpNfcLeaseHostInfo;
     type Info = vim.HttpNfcLeaseInfo;
-    type ManifestEntry = vim.HttpNfcLeaseManifestEntry;
+    interface ManifestEntry extends vim.HttpNfcLeaseManifestEntry {}
+    namespace ManifestEntry {
+      type ChecksumType = vim.HttpNfcLeaseManifestEntryChecksumType;
+    }
     type Mode = vim.HttpNfcLeaseMode;
     type SourceFile = vim.HttpNfcLeaseSourceFile;
     type State = vim.HttpNfcLeaseState;
@@ -21042,7 +22665,10 @@ export declare namespace vim {
     type IoFilterInfo = vim.IoFilterInfo;
     type IoFilterType = vim.IoFilterType;
     type OperationType = vim.IoFilterOperation;
-    type QueryIssueResult = vim.IoFilterQueryIssueResult;
+    interface QueryIssueResult extends vim.IoFilterQueryIssueResult {}
+    namespace QueryIssueResult {
+      type HostIssue = vim.IoFilterHostIssue;
+    }
   }
   namespace IoFilterQueryIssueResult {
     type HostIssue = vim.IoFilterHostIssue;
@@ -21057,7 +22683,10 @@ export declare namespace vim {
   namespace IscsiManager {
     type IscsiDependencyEntity = vim.IscsiDependencyEntity;
     type IscsiMigrationDependency = vim.IscsiMigrationDependency;
-    type IscsiPortInfo = vim.IscsiPortInfo;
+    interface IscsiPortInfo extends vim.IscsiPortInfo {}
+    namespace IscsiPortInfo {
+      type PathStatus = vim.IscsiPortInfoPathStatus;
+    }
     type IscsiStatus = vim.IscsiStatus;
   }
   namespace IscsiPortInfo {
@@ -21082,8 +22711,16 @@ export declare namespace vim {
     type DiagnosticInfo = vim.LicenseDiagnostics;
     type EvaluationInfo = vim.LicenseManagerEvaluationInfo;
     type EvaluationLicense = vim.EvaluationLicenseSource;
-    type FeatureInfo = vim.LicenseFeatureInfo;
-    type LicensableResourceInfo = vim.HostLicensableResourceInfo;
+    interface FeatureInfo extends vim.LicenseFeatureInfo {}
+    namespace FeatureInfo {
+      type CostUnit = vim.LicenseFeatureInfoUnit;
+      type SourceRestriction = vim.LicenseFeatureInfoSourceRestriction;
+      type State = vim.LicenseFeatureInfoState;
+    }
+    interface LicensableResourceInfo extends vim.HostLicensableResourceInfo {}
+    namespace LicensableResourceInfo {
+      type ResourceKey = vim.HostLicensableResourceKey;
+    }
     type LicenseInfo = vim.LicenseManagerLicenseInfo;
     type LicenseKey = vim.LicenseManagerLicenseKey;
     type LicenseServer = vim.LicenseServerSource;
@@ -21091,7 +22728,10 @@ export declare namespace vim {
     type LicenseState = vim.LicenseManagerState;
     type LicenseUsageInfo = vim.LicenseUsageInfo;
     type LocalLicense = vim.LocalLicenseSource;
-    type ReservationInfo = vim.LicenseReservationInfo;
+    interface ReservationInfo extends vim.LicenseReservationInfo {}
+    namespace ReservationInfo {
+      type State = vim.LicenseReservationInfoState;
+    }
   }
   namespace LicenseReservationInfo {
     type State = vim.LicenseReservationInfoState;
@@ -21175,7 +22815,10 @@ export declare namespace vim {
     type CommonParams = vim.OvfManagerCommonParams;
     type CreateDescriptorParams = vim.OvfCreateDescriptorParams;
     type CreateDescriptorResult = vim.OvfCreateDescriptorResult;
-    type CreateImportSpecParams = vim.OvfCreateImportSpecParams;
+    interface CreateImportSpecParams extends vim.OvfCreateImportSpecParams {}
+    namespace CreateImportSpecParams {
+      type DiskProvisioningType = vim.OvfCreateImportSpecParamsDiskProvisioningType;
+    }
     type CreateImportSpecResult = vim.OvfCreateImportSpecResult;
     type DeploymentOption = vim.OvfDeploymentOption;
     type FileItem = vim.OvfFileItem;
@@ -21196,7 +22839,12 @@ export declare namespace vim {
   }
   namespace PerformanceManager {
     type CompositeEntityMetric = vim.PerfCompositeMetric;
-    type CounterInfo = vim.PerfCounterInfo;
+    interface CounterInfo extends vim.PerfCounterInfo {}
+    namespace CounterInfo {
+      type RollupType = vim.PerfSummaryType;
+      type StatsType = vim.PerfStatsType;
+      type Unit = vim.PerformanceManagerUnit;
+    }
     type CounterLevelMapping = vim.PerformanceManagerCounterLevelMapping;
     type EntityMetric = vim.PerfEntityMetric;
     type EntityMetricBase = vim.PerfEntityMetricBase;
@@ -21216,7 +22864,12 @@ export declare namespace vim {
     type Config = vim.PhysicalNicConfig;
     type LinkSpeedDuplex = vim.PhysicalNicLinkInfo;
     type LldpInfo = vim.LinkLayerDiscoveryProtocolInfo;
-    type NetworkHint = vim.PhysicalNicHintInfo;
+    interface NetworkHint extends vim.PhysicalNicHintInfo {}
+    namespace NetworkHint {
+      type HintElement = vim.PhysicalNicHint;
+      type IpNetwork = vim.PhysicalNicIpHint;
+      type NamedNetwork = vim.PhysicalNicNameHint;
+    }
     type ResourcePoolSchedulerDisallowedReason = vim.PhysicalNicResourcePoolSchedulerDisallowedReason;
     type Specification = vim.PhysicalNicSpec;
     type VmDirectPathGen2SupportedMode = vim.PhysicalNicVmDirectPathGen2SupportedMode;
@@ -21240,7 +22893,10 @@ export declare namespace vim {
   namespace Profile {
     type ConfigInfo = vim.ProfileConfigInfo;
     type CreateSpec = vim.ProfileCreateSpec;
-    type Description = vim.ProfileDescription;
+    interface Description extends vim.ProfileDescription {}
+    namespace Description {
+      type Section = vim.ProfileDescriptionSection;
+    }
     type SerializedCreateSpec = vim.ProfileSerializedCreateSpec;
   }
   namespace ProfileDescription {
@@ -21270,7 +22926,10 @@ export declare namespace vim {
   namespace ResourcePool {
     type ResourceUsage = vim.ResourcePoolResourceUsage;
     type RuntimeInfo = vim.ResourcePoolRuntimeInfo;
-    type Summary = vim.ResourcePoolSummary;
+    interface Summary extends vim.ResourcePoolSummary {}
+    namespace Summary {
+      type QuickStats = vim.ResourcePoolQuickStats;
+    }
   }
   namespace ResourcePoolSummary {
     type QuickStats = vim.ResourcePoolQuickStats;
@@ -21307,7 +22966,10 @@ export declare namespace vim {
   }
   namespace SessionManager {
     type GenericServiceTicket = vim.SessionManagerGenericServiceTicket;
-    type HttpServiceRequestSpec = vim.SessionManagerHttpServiceRequestSpec;
+    interface HttpServiceRequestSpec extends vim.SessionManagerHttpServiceRequestSpec {}
+    namespace HttpServiceRequestSpec {
+      type Method = vim.SessionManagerHttpServiceRequestSpecMethod;
+    }
     type LocalTicket = vim.SessionManagerLocalTicket;
     type ServiceRequestSpec = vim.SessionManagerServiceRequestSpec;
     type VmomiServiceRequestSpec = vim.SessionManagerVmomiServiceRequestSpec;
@@ -21429,7 +23091,11 @@ export declare namespace vim {
   namespace VirtualDevice {
     type BackingInfo = vim.VirtualDeviceBackingInfo;
     type BusSlotInfo = vim.VirtualDeviceBusSlotInfo;
-    type ConnectInfo = vim.VirtualDeviceConnectInfo;
+    interface ConnectInfo extends vim.VirtualDeviceConnectInfo {}
+    namespace ConnectInfo {
+      type MigrateConnectOp = vim.VirtualDeviceConnectInfoMigrateConnectOp;
+      type Status = vim.VirtualDeviceConnectInfoStatus;
+    }
     type DeviceBackingInfo = vim.VirtualDeviceDeviceBackingInfo;
     type FileBackingInfo = vim.VirtualDeviceFileBackingInfo;
     type PciBusSlotInfo = vim.VirtualDevicePciBusSlotInfo;
@@ -21454,10 +23120,16 @@ export declare namespace vim {
     type BusSlotOption = vim.VirtualDeviceBusSlotOption;
     type ConnectOption = vim.VirtualDeviceConnectOption;
     type DeviceBackingOption = vim.VirtualDeviceDeviceBackingOption;
-    type FileBackingOption = vim.VirtualDeviceFileBackingOption;
+    interface FileBackingOption extends vim.VirtualDeviceFileBackingOption {}
+    namespace FileBackingOption {
+      type FileExtension = vim.VirtualDeviceFileExtension;
+    }
     type PipeBackingOption = vim.VirtualDevicePipeBackingOption;
     type RemoteDeviceBackingOption = vim.VirtualDeviceRemoteDeviceBackingOption;
-    type URIBackingOption = vim.VirtualDeviceURIBackingOption;
+    interface URIBackingOption extends vim.VirtualDeviceURIBackingOption {}
+    namespace URIBackingOption {
+      type Direction = vim.VirtualDeviceURIBackingOptionDirection;
+    }
   }
   namespace VirtualDeviceURIBackingOption {
     type Direction = vim.VirtualDeviceURIBackingOptionDirection;
@@ -21475,7 +23147,11 @@ export declare namespace vim {
     type Sharing = vim.VirtualDiskSharing;
     type SparseVer1BackingInfo = vim.VirtualDiskSparseVer1BackingInfo;
     type SparseVer2BackingInfo = vim.VirtualDiskSparseVer2BackingInfo;
-    type VFlashCacheConfigInfo = vim.VirtualDiskVFlashCacheConfigInfo;
+    interface VFlashCacheConfigInfo extends vim.VirtualDiskVFlashCacheConfigInfo {}
+    namespace VFlashCacheConfigInfo {
+      type CacheConsistencyType = vim.VirtualDiskVFlashCacheConfigInfoCacheConsistencyType;
+      type CacheMode = vim.VirtualDiskVFlashCacheConfigInfoCacheMode;
+    }
   }
   namespace VirtualDiskManager {
     type DeviceBackedVirtualDiskSpec = vim.DeviceBackedVirtualDiskSpec;
@@ -21519,7 +23195,10 @@ export declare namespace vim {
   }
   namespace VirtualEthernetCardOption {
     type DistributedVirtualPortBackingOption = vim.VirtualEthernetCardDVPortBackingOption;
-    type LegacyNetworkBackingOption = vim.VirtualEthernetCardLegacyNetworkBackingOption;
+    interface LegacyNetworkBackingOption extends vim.VirtualEthernetCardLegacyNetworkBackingOption {}
+    namespace LegacyNetworkBackingOption {
+      type LegacyNetworkDeviceName = vim.VirtualEthernetCardLegacyNetworkDeviceName;
+    }
     type MacTypes = vim.VirtualEthernetCardMacType;
     type NetworkBackingOption = vim.VirtualEthernetCardNetworkBackingOption;
     type OpaqueNetworkBackingOption = vim.VirtualEthernetCardOpaqueNetworkBackingOption;
@@ -21538,7 +23217,10 @@ export declare namespace vim {
     type AppHeartbeatStatusType = vim.VirtualMachineAppHeartbeatStatusType;
     type ConnectionState = vim.VirtualMachineConnectionState;
     type CryptoState = vim.VirtualMachineCryptoState;
-    type DiskChangeInfo = vim.DiskChangeInfo;
+    interface DiskChangeInfo extends vim.DiskChangeInfo {}
+    namespace DiskChangeInfo {
+      type DiskChangeExtent = vim.DiskChangeExtent;
+    }
     type DisplayTopology = vim.VirtualMachineDisplayTopology;
     type FaultToleranceState = vim.VirtualMachineFaultToleranceState;
     type FaultToleranceType = vim.VirtualMachineFaultToleranceType;
@@ -21577,7 +23259,14 @@ export declare namespace vim {
   }
   namespace VirtualMachineDeviceRuntimeInfo {
     type DeviceRuntimeState = vim.VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;
-    type VirtualEthernetCardRuntimeState = vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState;
+    interface VirtualEthernetCardRuntimeState
+      extends vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState {}
+    namespace VirtualEthernetCardRuntimeState {
+      type VmDirectPathGen2InactiveReasonOther =
+        vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeStateVmDirectPathGen2InactiveReasonOther;
+      type VmDirectPathGen2InactiveReasonVm =
+        vim.VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeStateVmDirectPathGen2InactiveReasonVm;
+    }
   }
   namespace VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState {
     type VmDirectPathGen2InactiveReasonOther =
@@ -21689,7 +23378,10 @@ export declare namespace vim {
     type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
   }
   namespace VirtualPointingDeviceOption {
-    type DeviceBackingOption = vim.VirtualPointingDeviceBackingOption;
+    interface DeviceBackingOption extends vim.VirtualPointingDeviceBackingOption {}
+    namespace DeviceBackingOption {
+      type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
+    }
   }
   namespace VirtualSCSIController {
     type Sharing = vim.VirtualSCSISharing;
@@ -21827,7 +23519,10 @@ export declare namespace vim {
     type HostDefaultInfo = vim.VsanClusterConfigInfoHostDefaultInfo;
   }
   namespace VsanHostClusterStatus {
-    type State = vim.VsanHostClusterStatusState;
+    interface State extends vim.VsanHostClusterStatusState {}
+    namespace State {
+      type CompletionEstimate = vim.VsanHostClusterStatusStateCompletionEstimate;
+    }
   }
   namespace VsanHostClusterStatusState {
     type CompletionEstimate = vim.VsanHostClusterStatusStateCompletionEstimate;
@@ -21835,7 +23530,10 @@ export declare namespace vim {
   namespace VsanHostConfigInfo {
     type ClusterInfo = vim.VsanHostConfigInfoClusterInfo;
     type FaultDomainInfo = vim.VsanHostFaultDomainInfo;
-    type NetworkInfo = vim.VsanHostConfigInfoNetworkInfo;
+    interface NetworkInfo extends vim.VsanHostConfigInfoNetworkInfo {}
+    namespace NetworkInfo {
+      type PortConfig = vim.VsanHostConfigInfoNetworkInfoPortConfig;
+    }
     type StorageInfo = vim.VsanHostConfigInfoStorageInfo;
   }
   namespace VsanHostConfigInfoNetworkInfo {

@@ -44,6 +44,11 @@ describe("pyVmomi's type names", () => {
     expect(new vim.vm.ConfigSpec({ memoryMB: 256 })).toBeInstanceOf(vim.VirtualMachineConfigSpec);
     expect(Object.keys(vim.vm)).toContain("ConfigSpec");
     expect("vm" in vim).toBe(true);
+    // The same names are types: a ported script's annotations compile unchanged.
+    const spec: vim.vm.ConfigSpec = new vim.vm.ConfigSpec();
+    const state: vim.TaskInfo.State = vim.TaskInfo.State.success;
+    const disk: vim.vm.device.VirtualDisk.FlatVer2BackingInfo = new vim.vm.device.VirtualDisk.FlatVer2BackingInfo();
+    expect([spec.deviceChange, state, disk.fileName]).toEqual([[], "success", ""]);
   });
 });
 
