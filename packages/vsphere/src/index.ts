@@ -20,6 +20,7 @@ export {
   type WatchOptions,
 } from "./collector.js";
 export type { ServiceInstanceHelpers } from "./service-instance.js";
+export type { PathValue } from "./property-path.js";
 export { vim, vmodl, type VimNamespace, type VmodlNamespace } from "./generated/vim.js";
 export { API_VERSION } from "./generated/wire.js";
 export type {
@@ -30,6 +31,7 @@ export type {
   EnumValues,
   ManagedClass,
   ManagedObjectBase,
+  PropertyPathReader,
   TypeName,
 } from "./model/base.js";
 export { DataObject, MethodFaultBase } from "./model/data.js";

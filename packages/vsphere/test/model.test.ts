@@ -16,7 +16,9 @@ describe("vim data classes", () => {
     expect(spec._wsdlName).toBe("VirtualMachineConfigSpec");
     expect(vim.VirtualMachineConfigSpec._wsdlName).toBe("VirtualMachineConfigSpec");
     expect(vim.VirtualMachineConfigSpec.name).toBe("VirtualMachineConfigSpec");
-    expect(Object.keys(spec)).toEqual(["name", "memoryMB"]);
+    // The fields given, and pyVmomi's defaults: every array [] (optional scalars stay unset).
+    expect(Object.keys(spec).filter((k) => !Array.isArray(spec[k as keyof typeof spec]))).toEqual(["name", "memoryMB"]);
+    expect(spec.deviceChange).toEqual([]);
     expect(new vim.VirtualDisk()).toBeInstanceOf(vim.VirtualDevice);
     expect(vim.VirtualMachineConfigSpec).toBe(vim.VirtualMachineConfigSpec);
   });
@@ -94,6 +96,13 @@ describe("fault classes", () => {
     expect(fault.name).toBe("web-1");
     expect(fault.object).toBeInstanceOf(vim.Folder);
     expect(fault.toJSON()).toMatchObject({ _wsdlName: "DuplicateName", name: "web-1" });
+  });
+
+  it("get pyVmomi's defaults, but keep the error context they were built with", () => {
+    const fault = new vmodl.fault.MethodNotFound({}, { method: "Frob", url: "https://vc/sdk" });
+    expect(fault.method).toBe("Frob"); // a required string field, which pyVmomi would make ""
+    expect(fault.url).toBe("https://vc/sdk");
+    expect(fault.faultMessage).toEqual([]);
   });
 });
 

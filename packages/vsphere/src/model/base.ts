@@ -1,6 +1,7 @@
 // The types every generated vim25 type builds on (src/generated/vim.ts): what a data object, a fault and a
 // managed object have besides their WSDL fields, and the shape of the classes the `vim` value hands out.
 import type { NimbusErrorOptions } from "@nimbus-sdk/common";
+import type { PathValue } from "../property-path.js";
 import type { SoapStub } from "../soap/stub.js";
 
 /** What every call of a managed object's method takes after its parameters. */
@@ -28,6 +29,15 @@ export interface ManagedObjectBase {
   readonly _wsdlName: string;
   /** The connection its methods and properties go through (pyVmomi's `_stub`); undefined when unbound. */
   readonly _stub: SoapStub | undefined;
+}
+
+/** What every managed object of `vim` has besides the API's: reading a property path in one await. */
+export interface PropertyPathReader {
+  /**
+   * Reads a property path, following references: `await vm.get("runtime.host.name")`; one round trip per
+   * managed object the path reaches (src/property-path.ts).
+   */
+  get<const P extends string>(path: P, options?: CallOptions): Promise<PathValue<this, P>>;
 }
 
 /** A vim type given where the API takes a type name (PropertySpec.type, CreateContainerView's type). */

@@ -3,7 +3,7 @@
 // `catch (e) { if (e instanceof vim.fault.InvalidLogin) … }` works, across copies of the package too.
 import { inspect } from "node:util";
 import { NimbusError, ValidationError, type NimbusErrorOptions } from "@nimbus-sdk/common";
-import { dataType, onceByName, schemaNamespace, type TypeInfo } from "../soap/metadata.js";
+import { dataType, onceByName, schemaNamespace, type TypeInfo, type ValueType } from "../soap/metadata.js";
 import { brand, isInstanceOf } from "./brand.js";
 
 /** Names of the properties a decoded object kept from a newer server: shown, but never sent back. */
@@ -17,6 +17,7 @@ export interface DataConstructor {
 /** The base of every data object class. */
 export class DataObject {
   constructor(init?: object) {
+    assignDefaults(this);
     if (init !== undefined) assignInit(this, init);
   }
 
@@ -32,6 +33,7 @@ export class MethodFaultBase extends NimbusError {
 
   constructor(init?: object, options: NimbusErrorOptions & { message?: string } = {}) {
     super(options.message ?? new.target.name, options);
+    assignDefaults(this);
     if (init !== undefined) assignInit(this, init);
   }
 
@@ -50,6 +52,53 @@ export class MethodFaultBase extends NimbusError {
 function typeOf(value: object): TypeInfo | undefined {
   const name = (Object.getPrototypeOf(value) as { _wsdlName?: string })._wsdlName;
   return name === undefined ? undefined : dataType(name);
+}
+
+/**
+ * pyVmomi's member defaults (VmomiSupport's DataObject.__init__): every array is [], and a required
+ * string, boolean or number is "", false or 0; a required enum, date, binary, data object or reference stays
+ * unset. A fault keeps its error's own name, message, url and method (its context when built with options).
+ */
+const memberDefaults = onceByName((name): readonly [string, unknown][] | undefined => {
+  const info = dataType(name);
+  if (!info) return undefined;
+  const defaults: [string, unknown][] = [];
+  for (const f of info.fields) {
+    if (f.array) defaults.push([f.name, ARRAY_DEFAULT]);
+    else if (!f.optional && !(info.isFault && ERROR_OWN_FIELDS.has(f.name))) {
+      const value = primitiveDefault(f.type);
+      if (value !== undefined) defaults.push([f.name, value]);
+    }
+  }
+  return defaults;
+});
+
+const ARRAY_DEFAULT = Symbol("array");
+const ERROR_OWN_FIELDS = new Set(["name", "message", "stack", "cause", "url", "method"]);
+
+/** The empty value pyVmomi gives a required member of that type; undefined when it gives None. */
+export function primitiveDefault(type: ValueType): string | boolean | number | undefined {
+  if (type.kind !== "primitive") return undefined;
+  switch (type.name) {
+    case "string":
+    case "anyURI":
+      return "";
+    case "boolean":
+      return false;
+    case "dateTime":
+    case "base64Binary":
+      return undefined;
+    default:
+      return 0;
+  }
+}
+
+function assignDefaults(target: object): void {
+  const name = (Object.getPrototypeOf(target) as { _wsdlName?: string })._wsdlName;
+  const defaults = name === undefined ? undefined : memberDefaults(name);
+  if (!defaults) return;
+  const record = target as Record<string, unknown>;
+  for (const [field, value] of defaults) record[field] = value === ARRAY_DEFAULT ? [] : value;
 }
 
 function assignInit(target: object, init: object): void {

@@ -3,8 +3,9 @@
 // property (`await vm.name`) asks the server, one round trip each; `si.collect` reads many at once.
 import { inspect } from "node:util";
 import { ConfigError, ValidationError } from "@nimbus-sdk/common";
-import { managedType, onceByName, operation } from "../soap/metadata.js";
+import { managedType, onceByName, operation, pyvmomiMethods } from "../soap/metadata.js";
 import type { SoapStub } from "../soap/stub.js";
+import { readPropertyPath, type PathValue } from "../property-path.js";
 import { serviceInstanceMethods } from "../service-instance.js";
 import type { CallOptions } from "./base.js";
 import { brand, isInstanceOf } from "./brand.js";
@@ -18,15 +19,20 @@ export interface ManagedConstructor {
 export class ManagedObject {
   static readonly _wsdlName: string = "ManagedObject";
   /** The managed object id ("vm-42"). */
-  readonly _moId: string;
+  readonly _moId!: string;
   readonly #stub: SoapStub | undefined;
 
   constructor(moId: string, stub?: SoapStub) {
     if (typeof moId !== "string" || !moId) {
       throw new ValidationError(`a managed object needs its id (e.g. "vm-42"), got ${typeof moId}`, { field: "moId" });
     }
+    // One object per reference and connection: the one already handed out, if any.
+    const type = new.target === ManagedObject ? undefined : (new.target as ManagedConstructor)._wsdlName;
+    const existing = stub && type !== undefined ? knownReference(stub, type, moId) : undefined;
+    if (existing) return existing;
     this._moId = moId;
     this.#stub = stub;
+    if (stub && type !== undefined) rememberReference(stub, type, this);
   }
 
   /** The WSDL type name; the prototype of each class carries its own. */
@@ -35,6 +41,15 @@ export class ManagedObject {
   /** The connection its methods and properties go through. */
   get _stub(): SoapStub | undefined {
     return this.#stub;
+  }
+
+  /**
+   * Reads a property path in one await, following references: `await vm.get("runtime.host.name")`. Each
+   * managed object the path reaches is one round trip (here two: the VM's runtime.host, then the host's
+   * name); a path through an array of references reads each. A segment the schema lacks is a ValidationError.
+   */
+  get<const P extends string>(path: P, options?: CallOptions): Promise<PathValue<this, P>> {
+    return readPropertyPath(this, path, options) as Promise<PathValue<this, P>>;
   }
 
   /** pyVmomi's form: 'vim.VirtualMachine:vm-42'. */
@@ -87,6 +102,18 @@ const buildClass = onceByName((name): ManagedConstructor | undefined => {
       configurable: true,
     });
   }
+  // pyVmomi's names of the same operations: vm.Clone(...) is vm.CloneVM_Task(...).
+  for (const [alias, method] of pyvmomiMethods(name) ?? []) {
+    Object.defineProperty(proto, alias, {
+      value: {
+        [alias](this: ManagedObject, ...args: unknown[]) {
+          return callMethod(this, method, args);
+        },
+      }[alias],
+      writable: true,
+      configurable: true,
+    });
+  }
   const extension = Object.hasOwn(EXTENSIONS, name) ? EXTENSIONS[name] : undefined;
   if (extension) Object.defineProperties(proto, Object.getOwnPropertyDescriptors(extension));
   return cls;
@@ -101,9 +128,33 @@ export function managedClass(name: string): ManagedConstructor | undefined {
 export function managedReference(type: string, moId: string, stub?: SoapStub): ManagedObject {
   const cls = managedClass(type);
   if (cls) return new cls(moId, stub);
+  const existing = stub && knownReference(stub, type, moId);
+  if (existing) return existing;
   const reference = new ManagedObject(moId, stub);
   Object.defineProperty(reference, "_wsdlName", { value: type });
+  if (stub) rememberReference(stub, type, reference);
   return reference;
+}
+
+// pyVmomi compares references by type and id (`s.snapshot == tree.currentSnapshot`); here each connection
+// hands out one object per reference, so `===`, `indexOf`, `includes`, Map and Set keys agree with it.
+// The objects are held weakly: a reference nobody keeps is collected, and its entry goes with it.
+type References = Map<string, WeakRef<ManagedObject>>;
+const referencesByStub = new WeakMap<SoapStub, References>();
+const collected = new FinalizationRegistry<{ references: References; key: string }>(({ references, key }) => {
+  if (references.get(key)?.deref() === undefined) references.delete(key);
+});
+
+function knownReference(stub: SoapStub, type: string, moId: string): ManagedObject | undefined {
+  return referencesByStub.get(stub)?.get(`${type}:${moId}`)?.deref();
+}
+
+function rememberReference(stub: SoapStub, type: string, reference: ManagedObject): void {
+  let references = referencesByStub.get(stub);
+  if (!references) referencesByStub.set(stub, (references = new Map()));
+  const key = `${type}:${reference._moId}`;
+  references.set(key, new WeakRef(reference));
+  collected.register(reference, { references, key });
 }
 
 function stubOf(mo: ManagedObject, what: string): SoapStub {

@@ -3,7 +3,7 @@
 // VmodlNamespace in src/generated/vim.ts).
 import { inspect } from "node:util";
 import { DATA_TYPES, ENUM_TYPES, MANAGED_TYPES, PROPERTY_COLLECTOR_ALIASES } from "../generated/wire.js";
-import { dataType, enumType, managedType, schemaNamespace } from "../soap/metadata.js";
+import { dataType, enumType, managedType, pyvmomiNames, schemaNamespace } from "../soap/metadata.js";
 import { dataClass } from "./data.js";
 import { managedClass } from "./managed.js";
 
@@ -52,6 +52,40 @@ function vimType(name: string): unknown {
   return managedType(name) || name === "ManagedObject" ? managedClass(name) : (dataClass(name) ?? enumValues(name));
 }
 
+// pyVmomi's names: its packages (vim.vm.device.VirtualDisk) and the names it files under a type
+// (vim.TaskInfo.State, vim.VirtualMachine.PowerState), given as static properties of the type's class.
+const withNested = new WeakSet<object>();
+
+function withPyvmomiNames(value: unknown, type: string): unknown {
+  if (typeof value !== "function" || withNested.has(value)) return value;
+  withNested.add(value);
+  for (const name of pyvmomiNames(type)?.keys() ?? []) {
+    if (!Object.hasOwn(value, name)) {
+      Object.defineProperty(value, name, { get: () => pyvmomiName(type, name), configurable: true });
+    }
+  }
+  return value;
+}
+
+const packages = new Map<string, object>();
+
+/** The value of pyVmomi's `name` under `owner` ("" for vim, ".vm" for a package, or a WSDL type). */
+function pyvmomiName(owner: string, name: string): unknown {
+  const target = pyvmomiNames(owner)?.get(name);
+  if (target === undefined) return undefined;
+  if (!target.startsWith(".")) return withPyvmomiNames(vimType(target), target);
+  let value = packages.get(target);
+  if (!value) {
+    value = lazyNamespace(
+      `vim${target}`,
+      () => [...(pyvmomiNames(target)?.keys() ?? [])],
+      (child) => pyvmomiName(target, child),
+    );
+    packages.set(target, value);
+  }
+  return value;
+}
+
 function vimNamespace(): object {
   const faults = lazyNamespace(
     "vim.fault",
@@ -60,8 +94,14 @@ function vimNamespace(): object {
   );
   return lazyNamespace(
     "vim",
-    () => [...Object.keys(ENUM_TYPES), ...Object.keys(DATA_TYPES), ...Object.keys(MANAGED_TYPES), "fault"],
-    (name) => (name === "fault" ? faults : vimType(name)),
+    () => [
+      ...Object.keys(ENUM_TYPES),
+      ...Object.keys(DATA_TYPES),
+      ...Object.keys(MANAGED_TYPES),
+      "fault",
+      ...(pyvmomiNames("")?.keys() ?? []),
+    ],
+    (name) => (name === "fault" ? faults : (withPyvmomiNames(vimType(name), name) ?? pyvmomiName("", name))),
   );
 }
 

@@ -346,7 +346,9 @@ class ResponseReader implements XmlHandler {
       case "short":
       case "byte": {
         const n = Number(text);
-        if (text !== "" && Number.isInteger(n)) return n;
+        // A long beyond 2^53 would lose digits as a number: it is a bigint, sent back as it came.
+        if (text !== "" && Number.isSafeInteger(n)) return n;
+        if (/^\s*[+-]?\d+\s*$/.test(text)) return BigInt(text);
         break;
       }
       case "float":

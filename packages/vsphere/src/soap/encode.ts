@@ -3,7 +3,7 @@
 // Values of a subtype carry xsi:type (a TraversalSpec where a SelectionSpec is declared); anyType values
 // carry the type of the JavaScript value (xsd:string, xsd:int, ArrayOfString, a data object's type).
 import { escapeXmlAttribute, escapeXmlText, ValidationError } from "@nimbus-sdk/common";
-import { isRawField, wsdlNameOf } from "../model/data.js";
+import { isRawField, primitiveDefault, wsdlNameOf } from "../model/data.js";
 import {
   arrayTypeName,
   dataType,
@@ -173,7 +173,11 @@ class RequestWriter {
   #fields(type: TypeInfo, value: object, path: string): string {
     const record = value as Record<string, unknown>;
     let xml = "";
-    for (const field of type.fields) xml += this.field(field, record[field.name], `${path}.${field.name}`);
+    for (const field of type.fields) {
+      // As pyVmomi sends it: an unset required string, boolean or number goes out as "", false or 0.
+      const member = record[field.name] ?? (field.optional || field.array ? undefined : primitiveDefault(field.type));
+      xml += this.field(field, member, `${path}.${field.name}`);
+    }
     const isError = value instanceof Error;
     for (const key of Object.keys(value)) {
       if (type.fieldsByName.has(key) || isRawField(value, key)) continue;

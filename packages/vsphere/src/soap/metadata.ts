@@ -6,6 +6,9 @@ import {
   MANAGED_TYPES,
   OPERATIONS,
   PRIMITIVE_ARRAY_TYPES,
+  PY_METHODS,
+  PY_NAMES,
+  READ_ONLY_OPERATIONS,
   VMODL_QUERY_TYPES,
   VMODL_TYPES,
 } from "../generated/wire.js";
@@ -259,4 +262,24 @@ export function schemaNamespace(name: string): "vim" | "vmodl" | "vmodl.query" |
   if (vmodlNames.core.has(name)) return "vmodl";
   if (vmodlNames.query.has(name)) return "vmodl.query";
   return Object.hasOwn(DATA_TYPES, name) ? "vim" : undefined;
+}
+
+const pairs = (spec: string): [string, string][] =>
+  spec ? spec.split(",").map((entry) => entry.split("=", 2) as [string, string]) : [];
+
+/**
+ * pyVmomi's names filed under `owner` ("" for `vim`, ".vm" for its package vm, else a WSDL type: TaskInfo
+ * for vim.TaskInfo.State): name -> the WSDL type, or ".package" for a package.
+ */
+export const pyvmomiNames = lazyTable(PY_NAMES, (_owner, spec): ReadonlyMap<string, string> => new Map(pairs(spec)));
+
+/** pyVmomi's method names of a managed type's own operations: [alias, operation] (Clone, CloneVM_Task). */
+export const pyvmomiMethods = lazyTable(PY_METHODS, (_type, spec) => pairs(spec));
+
+let readOnly: ReadonlySet<string> | undefined;
+
+/** Whether the operation only reads (Query…, Find…, Retrieve…, WaitForUpdatesEx …): safe to send again. */
+export function isReadOnlyOperation(name: string): boolean {
+  readOnly ??= new Set(READ_ONLY_OPERATIONS.split(","));
+  return readOnly.has(name);
 }

@@ -24,7 +24,7 @@ import { managedReference } from "../model/managed.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { decodeResponse, type DecodedResponse } from "./decode.js";
 import { encodeRequest } from "./encode.js";
-import { managedType, operation, resolvePropertyPath } from "./metadata.js";
+import { isReadOnlyOperation, managedType, operation, resolvePropertyPath } from "./metadata.js";
 
 export interface SoapStubOptions extends ClientTransportOptions {
   /** Verify the server's certificate (default true). */
@@ -268,6 +268,8 @@ export class SoapStub {
         headers: { soapaction: this.versionId },
         // A SOAP fault comes with 500: it is read here, where the operation is known.
         okStatuses: [500],
+        // Every call is a POST: only the operations that just read are sent again after a 503 or a reset.
+        idempotent: isReadOnlyOperation(op),
         signal: options.signal,
         timeout: options.timeout,
       });
