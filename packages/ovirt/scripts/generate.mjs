@@ -29,7 +29,7 @@ const V3_CLASS_ALIASES = { Vm: "VM", Vms: "VMs", Nic: "NIC", Nics: "NICs", Cpu: 
 
 // Names the hand-written base classes use on resources and collections; a generated member must not take them.
 const RESOURCE_BASE_NAMES = new Set(["update", "delete", "reload", "toJSON", "constructor"]);
-const COLLECTION_BASE_NAMES = new Set(["list", "get", "add", "pages", "constructor"]);
+const COLLECTION_BASE_NAMES = new Set(["list", "get", "getOrThrow", "add", "pages", "constructor"]);
 
 const XSD_OVERRIDES = new Set(["xs:long", "xs:double", "xs:unsignedInt"]);
 

@@ -111,7 +111,7 @@ export async function waitForJob(
       field: "job",
     });
   }
-  const found = await api.jobs.get({ id }, { signal: options.signal });
+  const found = await api.jobs.getOrThrow({ id }, { signal: options.signal });
   const done = await waitFor(found, JOB_DONE as NonNullable<JobResource["status"]>[], { ...options, failOn: [] });
   if (done.status !== "finished") {
     throw new WaitFailed(`job ${id} (${done.description ?? "no description"}) ended ${done.status}`, {
