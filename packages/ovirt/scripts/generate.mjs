@@ -508,7 +508,7 @@ function optionsType(model, params) {
 
 function resultType(model, method) {
   const outs = methodParams(method, "out");
-  if (outs.length !== 1) return "types.Action";
+  if (outs.length !== 1) return "V3View<types.Action>"; // the answer: `action.status.state`
   const [p] = outs;
   const kind = kindOf(model, p.type);
   const base = kind === "primitive" ? PRIMITIVE_TS[p.type] : `types.${p.type}`;
@@ -535,6 +535,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     'import { invokeAction } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
     'import type { InitValue, ListValue } from "../params-base.js";',
+    'import type { V3View } from "../status.js";',
     "",
   ];
   const clashes = [];
@@ -583,7 +584,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       // Without an {id} locator the items are plain resources (src/collections.ts), read-only.
       const itemClass = entry.idLocator
         ? className(info, entry.idLocator.service)
-        : `(Resource<${typeName}> & ${typeName})`;
+        : `(Resource<${typeName}> & V3View<${typeName}>)`;
       const addMethod = flat.methods.find((m) => m.kind === "add");
       const addQuery = addMethod ? methodParams(addMethod, "in").filter((p) => p.where === "query") : [];
       out.push(
@@ -605,7 +606,9 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     } else {
       const dataMembers = entity ? orderedMembers(model, model.types.get(entity.type)).map((m) => m.xmlName) : [];
       const shadowed = dataMembers.filter((m) => taken.has(m));
-      const omit = shadowed.length ? `Omit<${typeName}, ${shadowed.map(q).join(" | ")}>` : typeName;
+      // v3's view of the members: `status` as a Status object (src/status.ts).
+      const view = `V3View<${typeName}>`;
+      const omit = shadowed.length ? `Omit<${view}, ${shadowed.map(q).join(" | ")}>` : view;
       const clash = dataMembers.filter((m) => RESOURCE_BASE_NAMES.has(m));
       if (clash.length) clashes.push(...clash.map((m) => `${entity.type}.${m}`));
       out.push(

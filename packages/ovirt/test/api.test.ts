@@ -101,8 +101,8 @@ describe("the issue's seed examples", () => {
       }),
     );
     const seen: string[] = [];
-    const ready = await waitFor(disk, "ok", { ...fast, onProgress: (d) => seen.push(d.status ?? "") });
-    expect(ready.status).toBe("ok");
+    const ready = await waitFor(disk, "ok", { ...fast, onProgress: (d) => seen.push(d.status?.state ?? "") });
+    expect(ready.status?.state).toBe("ok");
     expect(seen.at(-1)).toBe("ok");
     // add() resolves to the disk with its attachment's members, as list() gives them.
     expect([disk.interface, disk.bootable, disk.active]).toEqual(["virtio", false, true]);
@@ -116,9 +116,9 @@ describe("the issue's seed examples", () => {
     await waitFor(myVm, "down", fast);
     await myVm.start();
     const up = await waitFor(myVm, "up", fast);
-    expect(up.status).toBe("up");
+    expect(up.status?.state).toBe("up");
     await myVm.stop();
-    expect((await waitFor(myVm, "down", fast)).status).toBe("down");
+    expect((await waitFor(myVm, "down", fast)).status?.state).toBe("down");
   });
 
   it("finds params classes by element name", () => {
@@ -278,10 +278,10 @@ describe("listing and waiting", () => {
     const action = await vm.start();
     expect(action.job?.id).toBeDefined();
     const progress: string[] = [];
-    const job = await waitForJob(api, action, { ...fast, onProgress: (j) => progress.push(j.status ?? "") });
-    expect(job.status).toBe("finished");
+    const job = await waitForJob(api, action, { ...fast, onProgress: (j) => progress.push(j.status?.state ?? "") });
+    expect(job.status?.state).toBe("finished");
     expect(progress.at(-1)).toBe("finished");
-    expect((await waitFor(vm, "up", fast)).status).toBe("up");
+    expect((await waitFor(vm, "up", fast)).status?.state).toBe("up");
     await waitForJob(api, await vm.stop(), fast);
     await expect(waitForJob(api, {}, fast)).rejects.toThrow(ValidationError);
   });

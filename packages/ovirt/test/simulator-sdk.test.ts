@@ -58,7 +58,7 @@ describe("VMs", () => {
         memory: 2147483648,
       }),
     );
-    expect([vm.status, vm.memory]).toEqual(["down", 2147483648]);
+    expect([vm.status?.state, vm.memory]).toEqual(["down", 2147483648]);
     await vm.nics.add(
       new params.NIC({ name: "eth0", network: new params.Network({ name: "ovirtmgmt" }), interface: "e1000" }),
     );
@@ -71,7 +71,7 @@ describe("VMs", () => {
         format: "cow",
       }),
     );
-    expect(disk.status).toBe("locked");
+    expect(disk.status?.state).toBe("locked");
     await waitFor(disk, "ok", quick);
     await vm.start();
     const seen: string[] = [];
@@ -95,7 +95,7 @@ describe("VMs", () => {
     const own = await connect({ headers: { "Correlation-Id": "sdk-start" } });
     const started = await (await own.vms.getOrThrow({ id: vm.id! })).start();
     const done = await waitForJob(own, started, quick);
-    expect([done.status, done.description]).toEqual(["finished", "Launching VM sdk_vm"]);
+    expect([done.status?.state, done.description]).toEqual(["finished", "Launching VM sdk_vm"]);
     const found = await api.jobs.list({ query: "correlation_id=sdk-start" });
     expect(found.map((job) => job.id)).toEqual([done.id]);
     await own.disconnect();
