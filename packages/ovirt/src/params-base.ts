@@ -5,6 +5,7 @@ import { checkObject } from "./wire/encode.js";
 import { withV4Names } from "./v3-names.js";
 import { LIST_ITEMS, STRUCT_TYPE } from "./wire/marks.js";
 import type { Resource } from "./resource.js";
+import { installAccessors } from "./accessors.js";
 
 declare const ITEM_TYPE: unique symbol;
 
@@ -42,6 +43,7 @@ export abstract class ParamsObject {
 
   constructor(typeName: string, init?: object | null) {
     define(this, STRUCT_TYPE, typeName);
+    installAccessors(Object.getPrototypeOf(this), typeName);
     if (init === undefined || init === null) return;
     if (typeof init !== "object" || Array.isArray(init)) {
       throw new ValidationError(`params.${typeName} takes an object of members, not ${typeof init}`, {

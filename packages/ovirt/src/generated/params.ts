@@ -10,8 +10,9 @@
 
 import type * as types from "./types.js";
 import { ParamsList, ParamsObject, type Init, type ListInit } from "../params-base.js";
+import type { Accessors } from "../accessors.js";
 
-export interface Action extends types.Action {}
+export interface Action extends types.Action, Accessors<types.Action> {}
 export class Action extends ParamsObject {
   static readonly typeName = "Action";
   constructor(init?: Init<types.Action>) {
@@ -19,7 +20,7 @@ export class Action extends ParamsObject {
   }
 }
 
-export interface AffinityGroup extends types.AffinityGroup {}
+export interface AffinityGroup extends types.AffinityGroup, Accessors<types.AffinityGroup> {}
 export class AffinityGroup extends ParamsObject {
   static readonly typeName = "AffinityGroup";
   constructor(init?: Init<types.AffinityGroup>) {
@@ -37,7 +38,7 @@ export class AffinityGroups extends ParamsList<types.AffinityGroup> {
   }
 }
 
-export interface AffinityLabel extends types.AffinityLabel {}
+export interface AffinityLabel extends types.AffinityLabel, Accessors<types.AffinityLabel> {}
 export class AffinityLabel extends ParamsObject {
   static readonly typeName = "AffinityLabel";
   constructor(init?: Init<types.AffinityLabel>) {
@@ -55,7 +56,7 @@ export class AffinityLabels extends ParamsList<types.AffinityLabel> {
   }
 }
 
-export interface AffinityRule extends types.AffinityRule {}
+export interface AffinityRule extends types.AffinityRule, Accessors<types.AffinityRule> {}
 export class AffinityRule extends ParamsObject {
   static readonly typeName = "AffinityRule";
   constructor(init?: Init<types.AffinityRule>) {
@@ -73,7 +74,7 @@ export class AffinityRules extends ParamsList<types.AffinityRule> {
   }
 }
 
-export interface Agent extends types.Agent {}
+export interface Agent extends types.Agent, Accessors<types.Agent> {}
 export class Agent extends ParamsObject {
   static readonly typeName = "Agent";
   constructor(init?: Init<types.Agent>) {
@@ -92,7 +93,7 @@ export class Agents extends ParamsList<types.Agent> {
 }
 
 /** @deprecated */
-export interface AgentConfiguration extends types.AgentConfiguration {}
+export interface AgentConfiguration extends types.AgentConfiguration, Accessors<types.AgentConfiguration> {}
 /** @deprecated */
 export class AgentConfiguration extends ParamsObject {
   static readonly typeName = "AgentConfiguration";
@@ -111,7 +112,7 @@ export class AgentConfigurations extends ParamsList<types.AgentConfiguration> {
   }
 }
 
-export interface Api extends types.Api {}
+export interface Api extends types.Api, Accessors<types.Api> {}
 export class Api extends ParamsObject {
   static readonly typeName = "Api";
   constructor(init?: Init<types.Api>) {
@@ -129,7 +130,7 @@ export class Apis extends ParamsList<types.Api> {
   }
 }
 
-export interface ApiSummary extends types.ApiSummary {}
+export interface ApiSummary extends types.ApiSummary, Accessors<types.ApiSummary> {}
 export class ApiSummary extends ParamsObject {
   static readonly typeName = "ApiSummary";
   constructor(init?: Init<types.ApiSummary>) {
@@ -147,7 +148,7 @@ export class ApiSummaries extends ParamsList<types.ApiSummary> {
   }
 }
 
-export interface ApiSummaryItem extends types.ApiSummaryItem {}
+export interface ApiSummaryItem extends types.ApiSummaryItem, Accessors<types.ApiSummaryItem> {}
 export class ApiSummaryItem extends ParamsObject {
   static readonly typeName = "ApiSummaryItem";
   constructor(init?: Init<types.ApiSummaryItem>) {
@@ -165,7 +166,7 @@ export class ApiSummaryItems extends ParamsList<types.ApiSummaryItem> {
   }
 }
 
-export interface Application extends types.Application {}
+export interface Application extends types.Application, Accessors<types.Application> {}
 export class Application extends ParamsObject {
   static readonly typeName = "Application";
   constructor(init?: Init<types.Application>) {
@@ -183,7 +184,7 @@ export class Applications extends ParamsList<types.Application> {
   }
 }
 
-export interface AuthorizedKey extends types.AuthorizedKey {}
+export interface AuthorizedKey extends types.AuthorizedKey, Accessors<types.AuthorizedKey> {}
 export class AuthorizedKey extends ParamsObject {
   static readonly typeName = "AuthorizedKey";
   constructor(init?: Init<types.AuthorizedKey>) {
@@ -201,7 +202,7 @@ export class AuthorizedKeys extends ParamsList<types.AuthorizedKey> {
   }
 }
 
-export interface Backup extends types.Backup {}
+export interface Backup extends types.Backup, Accessors<types.Backup> {}
 export class Backup extends ParamsObject {
   static readonly typeName = "Backup";
   constructor(init?: Init<types.Backup>) {
@@ -219,7 +220,7 @@ export class Backups extends ParamsList<types.Backup> {
   }
 }
 
-export interface Balance extends types.Balance {}
+export interface Balance extends types.Balance, Accessors<types.Balance> {}
 export class Balance extends ParamsObject {
   static readonly typeName = "Balance";
   constructor(init?: Init<types.Balance>) {
@@ -237,7 +238,7 @@ export class Balances extends ParamsList<types.Balance> {
   }
 }
 
-export interface Bios extends types.Bios {}
+export interface Bios extends types.Bios, Accessors<types.Bios> {}
 export class Bios extends ParamsObject {
   static readonly typeName = "Bios";
   constructor(init?: Init<types.Bios>) {
@@ -255,7 +256,7 @@ export class Bioss extends ParamsList<types.Bios> {
   }
 }
 
-export interface BlockStatistic extends types.BlockStatistic {}
+export interface BlockStatistic extends types.BlockStatistic, Accessors<types.BlockStatistic> {}
 export class BlockStatistic extends ParamsObject {
   static readonly typeName = "BlockStatistic";
   constructor(init?: Init<types.BlockStatistic>) {
@@ -273,7 +274,7 @@ export class BlockStatistics extends ParamsList<types.BlockStatistic> {
   }
 }
 
-export interface Bonding extends types.Bonding {}
+export interface Bonding extends types.Bonding, Accessors<types.Bonding> {}
 export class Bonding extends ParamsObject {
   static readonly typeName = "Bonding";
   constructor(init?: Init<types.Bonding>) {
@@ -291,7 +292,7 @@ export class Bondings extends ParamsList<types.Bonding> {
   }
 }
 
-export interface Bookmark extends types.Bookmark {}
+export interface Bookmark extends types.Bookmark, Accessors<types.Bookmark> {}
 export class Bookmark extends ParamsObject {
   static readonly typeName = "Bookmark";
   constructor(init?: Init<types.Bookmark>) {
@@ -309,7 +310,7 @@ export class Bookmarks extends ParamsList<types.Bookmark> {
   }
 }
 
-export interface Boot extends types.Boot {}
+export interface Boot extends types.Boot, Accessors<types.Boot> {}
 export class Boot extends ParamsObject {
   static readonly typeName = "Boot";
   constructor(init?: Init<types.Boot>) {
@@ -327,7 +328,7 @@ export class Boots extends ParamsList<types.Boot> {
   }
 }
 
-export interface BootMenu extends types.BootMenu {}
+export interface BootMenu extends types.BootMenu, Accessors<types.BootMenu> {}
 export class BootMenu extends ParamsObject {
   static readonly typeName = "BootMenu";
   constructor(init?: Init<types.BootMenu>) {
@@ -345,7 +346,7 @@ export class BootMenus extends ParamsList<types.BootMenu> {
   }
 }
 
-export interface BrickProfileDetail extends types.BrickProfileDetail {}
+export interface BrickProfileDetail extends types.BrickProfileDetail, Accessors<types.BrickProfileDetail> {}
 export class BrickProfileDetail extends ParamsObject {
   static readonly typeName = "BrickProfileDetail";
   constructor(init?: Init<types.BrickProfileDetail>) {
@@ -363,7 +364,7 @@ export class BrickProfileDetails extends ParamsList<types.BrickProfileDetail> {
   }
 }
 
-export interface Cdrom extends types.Cdrom {}
+export interface Cdrom extends types.Cdrom, Accessors<types.Cdrom> {}
 export class Cdrom extends ParamsObject {
   static readonly typeName = "Cdrom";
   constructor(init?: Init<types.Cdrom>) {
@@ -381,7 +382,7 @@ export class Cdroms extends ParamsList<types.Cdrom> {
   }
 }
 
-export interface Certificate extends types.Certificate {}
+export interface Certificate extends types.Certificate, Accessors<types.Certificate> {}
 export class Certificate extends ParamsObject {
   static readonly typeName = "Certificate";
   constructor(init?: Init<types.Certificate>) {
@@ -399,7 +400,7 @@ export class Certificates extends ParamsList<types.Certificate> {
   }
 }
 
-export interface Checkpoint extends types.Checkpoint {}
+export interface Checkpoint extends types.Checkpoint, Accessors<types.Checkpoint> {}
 export class Checkpoint extends ParamsObject {
   static readonly typeName = "Checkpoint";
   constructor(init?: Init<types.Checkpoint>) {
@@ -418,7 +419,7 @@ export class Checkpoints extends ParamsList<types.Checkpoint> {
 }
 
 /** @deprecated */
-export interface CloudInit extends types.CloudInit {}
+export interface CloudInit extends types.CloudInit, Accessors<types.CloudInit> {}
 /** @deprecated */
 export class CloudInit extends ParamsObject {
   static readonly typeName = "CloudInit";
@@ -437,7 +438,7 @@ export class CloudInits extends ParamsList<types.CloudInit> {
   }
 }
 
-export interface Cluster extends types.Cluster {}
+export interface Cluster extends types.Cluster, Accessors<types.Cluster> {}
 export class Cluster extends ParamsObject {
   static readonly typeName = "Cluster";
   constructor(init?: Init<types.Cluster>) {
@@ -455,7 +456,7 @@ export class Clusters extends ParamsList<types.Cluster> {
   }
 }
 
-export interface ClusterFeature extends types.ClusterFeature {}
+export interface ClusterFeature extends types.ClusterFeature, Accessors<types.ClusterFeature> {}
 export class ClusterFeature extends ParamsObject {
   static readonly typeName = "ClusterFeature";
   constructor(init?: Init<types.ClusterFeature>) {
@@ -473,7 +474,7 @@ export class ClusterFeatures extends ParamsList<types.ClusterFeature> {
   }
 }
 
-export interface ClusterLevel extends types.ClusterLevel {}
+export interface ClusterLevel extends types.ClusterLevel, Accessors<types.ClusterLevel> {}
 export class ClusterLevel extends ParamsObject {
   static readonly typeName = "ClusterLevel";
   constructor(init?: Init<types.ClusterLevel>) {
@@ -491,7 +492,7 @@ export class ClusterLevels extends ParamsList<types.ClusterLevel> {
   }
 }
 
-export interface Configuration extends types.Configuration {}
+export interface Configuration extends types.Configuration, Accessors<types.Configuration> {}
 export class Configuration extends ParamsObject {
   static readonly typeName = "Configuration";
   constructor(init?: Init<types.Configuration>) {
@@ -509,7 +510,7 @@ export class Configurations extends ParamsList<types.Configuration> {
   }
 }
 
-export interface Console extends types.Console {}
+export interface Console extends types.Console, Accessors<types.Console> {}
 export class Console extends ParamsObject {
   static readonly typeName = "Console";
   constructor(init?: Init<types.Console>) {
@@ -527,7 +528,7 @@ export class Consoles extends ParamsList<types.Console> {
   }
 }
 
-export interface Core extends types.Core {}
+export interface Core extends types.Core, Accessors<types.Core> {}
 export class Core extends ParamsObject {
   static readonly typeName = "Core";
   constructor(init?: Init<types.Core>) {
@@ -545,7 +546,7 @@ export class Cores extends ParamsList<types.Core> {
   }
 }
 
-export interface Cpu extends types.Cpu {}
+export interface Cpu extends types.Cpu, Accessors<types.Cpu> {}
 export class Cpu extends ParamsObject {
   static readonly typeName = "Cpu";
   constructor(init?: Init<types.Cpu>) {
@@ -563,7 +564,7 @@ export class Cpus extends ParamsList<types.Cpu> {
   }
 }
 
-export interface CpuProfile extends types.CpuProfile {}
+export interface CpuProfile extends types.CpuProfile, Accessors<types.CpuProfile> {}
 export class CpuProfile extends ParamsObject {
   static readonly typeName = "CpuProfile";
   constructor(init?: Init<types.CpuProfile>) {
@@ -581,7 +582,7 @@ export class CpuProfiles extends ParamsList<types.CpuProfile> {
   }
 }
 
-export interface CpuTopology extends types.CpuTopology {}
+export interface CpuTopology extends types.CpuTopology, Accessors<types.CpuTopology> {}
 export class CpuTopology extends ParamsObject {
   static readonly typeName = "CpuTopology";
   constructor(init?: Init<types.CpuTopology>) {
@@ -599,7 +600,7 @@ export class CpuTopologies extends ParamsList<types.CpuTopology> {
   }
 }
 
-export interface CpuTune extends types.CpuTune {}
+export interface CpuTune extends types.CpuTune, Accessors<types.CpuTune> {}
 export class CpuTune extends ParamsObject {
   static readonly typeName = "CpuTune";
   constructor(init?: Init<types.CpuTune>) {
@@ -617,7 +618,7 @@ export class CpuTunes extends ParamsList<types.CpuTune> {
   }
 }
 
-export interface CpuType extends types.CpuType {}
+export interface CpuType extends types.CpuType, Accessors<types.CpuType> {}
 export class CpuType extends ParamsObject {
   static readonly typeName = "CpuType";
   constructor(init?: Init<types.CpuType>) {
@@ -635,7 +636,7 @@ export class CpuTypes extends ParamsList<types.CpuType> {
   }
 }
 
-export interface CustomProperty extends types.CustomProperty {}
+export interface CustomProperty extends types.CustomProperty, Accessors<types.CustomProperty> {}
 export class CustomProperty extends ParamsObject {
   static readonly typeName = "CustomProperty";
   constructor(init?: Init<types.CustomProperty>) {
@@ -653,7 +654,7 @@ export class CustomProperties extends ParamsList<types.CustomProperty> {
   }
 }
 
-export interface DataCenter extends types.DataCenter {}
+export interface DataCenter extends types.DataCenter, Accessors<types.DataCenter> {}
 export class DataCenter extends ParamsObject {
   static readonly typeName = "DataCenter";
   constructor(init?: Init<types.DataCenter>) {
@@ -671,7 +672,7 @@ export class DataCenters extends ParamsList<types.DataCenter> {
   }
 }
 
-export interface Device extends types.Device {}
+export interface Device extends types.Device, Accessors<types.Device> {}
 export class Device extends ParamsObject {
   static readonly typeName = "Device";
   constructor(init?: Init<types.Device>) {
@@ -689,7 +690,7 @@ export class Devices extends ParamsList<types.Device> {
   }
 }
 
-export interface Disk extends types.Disk {}
+export interface Disk extends types.Disk, Accessors<types.Disk> {}
 export class Disk extends ParamsObject {
   static readonly typeName = "Disk";
   constructor(init?: Init<types.Disk>) {
@@ -707,7 +708,7 @@ export class Disks extends ParamsList<types.Disk> {
   }
 }
 
-export interface DiskAttachment extends types.DiskAttachment {}
+export interface DiskAttachment extends types.DiskAttachment, Accessors<types.DiskAttachment> {}
 export class DiskAttachment extends ParamsObject {
   static readonly typeName = "DiskAttachment";
   constructor(init?: Init<types.DiskAttachment>) {
@@ -725,7 +726,7 @@ export class DiskAttachments extends ParamsList<types.DiskAttachment> {
   }
 }
 
-export interface DiskProfile extends types.DiskProfile {}
+export interface DiskProfile extends types.DiskProfile, Accessors<types.DiskProfile> {}
 export class DiskProfile extends ParamsObject {
   static readonly typeName = "DiskProfile";
   constructor(init?: Init<types.DiskProfile>) {
@@ -743,7 +744,7 @@ export class DiskProfiles extends ParamsList<types.DiskProfile> {
   }
 }
 
-export interface DiskSnapshot extends types.DiskSnapshot {}
+export interface DiskSnapshot extends types.DiskSnapshot, Accessors<types.DiskSnapshot> {}
 export class DiskSnapshot extends ParamsObject {
   static readonly typeName = "DiskSnapshot";
   constructor(init?: Init<types.DiskSnapshot>) {
@@ -761,7 +762,7 @@ export class DiskSnapshots extends ParamsList<types.DiskSnapshot> {
   }
 }
 
-export interface Display extends types.Display {}
+export interface Display extends types.Display, Accessors<types.Display> {}
 export class Display extends ParamsObject {
   static readonly typeName = "Display";
   constructor(init?: Init<types.Display>) {
@@ -779,7 +780,7 @@ export class Displays extends ParamsList<types.Display> {
   }
 }
 
-export interface Dns extends types.Dns {}
+export interface Dns extends types.Dns, Accessors<types.Dns> {}
 export class Dns extends ParamsObject {
   static readonly typeName = "Dns";
   constructor(init?: Init<types.Dns>) {
@@ -797,7 +798,8 @@ export class Dnss extends ParamsList<types.Dns> {
   }
 }
 
-export interface DnsResolverConfiguration extends types.DnsResolverConfiguration {}
+export interface DnsResolverConfiguration
+  extends types.DnsResolverConfiguration, Accessors<types.DnsResolverConfiguration> {}
 export class DnsResolverConfiguration extends ParamsObject {
   static readonly typeName = "DnsResolverConfiguration";
   constructor(init?: Init<types.DnsResolverConfiguration>) {
@@ -815,7 +817,7 @@ export class DnsResolverConfigurations extends ParamsList<types.DnsResolverConfi
   }
 }
 
-export interface Domain extends types.Domain {}
+export interface Domain extends types.Domain, Accessors<types.Domain> {}
 export class Domain extends ParamsObject {
   static readonly typeName = "Domain";
   constructor(init?: Init<types.Domain>) {
@@ -833,7 +835,7 @@ export class Domains extends ParamsList<types.Domain> {
   }
 }
 
-export interface DynamicCpu extends types.DynamicCpu {}
+export interface DynamicCpu extends types.DynamicCpu, Accessors<types.DynamicCpu> {}
 export class DynamicCpu extends ParamsObject {
   static readonly typeName = "DynamicCpu";
   constructor(init?: Init<types.DynamicCpu>) {
@@ -851,7 +853,7 @@ export class DynamicCpus extends ParamsList<types.DynamicCpu> {
   }
 }
 
-export interface EngineBackupInfo extends types.EngineBackupInfo {}
+export interface EngineBackupInfo extends types.EngineBackupInfo, Accessors<types.EngineBackupInfo> {}
 export class EngineBackupInfo extends ParamsObject {
   static readonly typeName = "EngineBackupInfo";
   constructor(init?: Init<types.EngineBackupInfo>) {
@@ -869,7 +871,7 @@ export class EngineBackupInfos extends ParamsList<types.EngineBackupInfo> {
   }
 }
 
-export interface EntityProfileDetail extends types.EntityProfileDetail {}
+export interface EntityProfileDetail extends types.EntityProfileDetail, Accessors<types.EntityProfileDetail> {}
 export class EntityProfileDetail extends ParamsObject {
   static readonly typeName = "EntityProfileDetail";
   constructor(init?: Init<types.EntityProfileDetail>) {
@@ -887,7 +889,7 @@ export class EntityProfileDetails extends ParamsList<types.EntityProfileDetail> 
   }
 }
 
-export interface ErrorHandling extends types.ErrorHandling {}
+export interface ErrorHandling extends types.ErrorHandling, Accessors<types.ErrorHandling> {}
 export class ErrorHandling extends ParamsObject {
   static readonly typeName = "ErrorHandling";
   constructor(init?: Init<types.ErrorHandling>) {
@@ -905,7 +907,7 @@ export class ErrorHandlings extends ParamsList<types.ErrorHandling> {
   }
 }
 
-export interface Event extends types.Event {}
+export interface Event extends types.Event, Accessors<types.Event> {}
 export class Event extends ParamsObject {
   static readonly typeName = "Event";
   constructor(init?: Init<types.Event>) {
@@ -923,7 +925,7 @@ export class Events extends ParamsList<types.Event> {
   }
 }
 
-export interface EventSubscription extends types.EventSubscription {}
+export interface EventSubscription extends types.EventSubscription, Accessors<types.EventSubscription> {}
 export class EventSubscription extends ParamsObject {
   static readonly typeName = "EventSubscription";
   constructor(init?: Init<types.EventSubscription>) {
@@ -941,7 +943,8 @@ export class EventSubscriptions extends ParamsList<types.EventSubscription> {
   }
 }
 
-export interface ExternalComputeResource extends types.ExternalComputeResource {}
+export interface ExternalComputeResource
+  extends types.ExternalComputeResource, Accessors<types.ExternalComputeResource> {}
 export class ExternalComputeResource extends ParamsObject {
   static readonly typeName = "ExternalComputeResource";
   constructor(init?: Init<types.ExternalComputeResource>) {
@@ -959,7 +962,7 @@ export class ExternalComputeResources extends ParamsList<types.ExternalComputeRe
   }
 }
 
-export interface ExternalDiscoveredHost extends types.ExternalDiscoveredHost {}
+export interface ExternalDiscoveredHost extends types.ExternalDiscoveredHost, Accessors<types.ExternalDiscoveredHost> {}
 export class ExternalDiscoveredHost extends ParamsObject {
   static readonly typeName = "ExternalDiscoveredHost";
   constructor(init?: Init<types.ExternalDiscoveredHost>) {
@@ -977,7 +980,7 @@ export class ExternalDiscoveredHosts extends ParamsList<types.ExternalDiscovered
   }
 }
 
-export interface ExternalHost extends types.ExternalHost {}
+export interface ExternalHost extends types.ExternalHost, Accessors<types.ExternalHost> {}
 export class ExternalHost extends ParamsObject {
   static readonly typeName = "ExternalHost";
   constructor(init?: Init<types.ExternalHost>) {
@@ -995,7 +998,7 @@ export class ExternalHosts extends ParamsList<types.ExternalHost> {
   }
 }
 
-export interface ExternalHostGroup extends types.ExternalHostGroup {}
+export interface ExternalHostGroup extends types.ExternalHostGroup, Accessors<types.ExternalHostGroup> {}
 export class ExternalHostGroup extends ParamsObject {
   static readonly typeName = "ExternalHostGroup";
   constructor(init?: Init<types.ExternalHostGroup>) {
@@ -1013,7 +1016,7 @@ export class ExternalHostGroups extends ParamsList<types.ExternalHostGroup> {
   }
 }
 
-export interface ExternalHostProvider extends types.ExternalHostProvider {}
+export interface ExternalHostProvider extends types.ExternalHostProvider, Accessors<types.ExternalHostProvider> {}
 export class ExternalHostProvider extends ParamsObject {
   static readonly typeName = "ExternalHostProvider";
   constructor(init?: Init<types.ExternalHostProvider>) {
@@ -1031,7 +1034,8 @@ export class ExternalHostProviders extends ParamsList<types.ExternalHostProvider
   }
 }
 
-export interface ExternalNetworkProviderConfiguration extends types.ExternalNetworkProviderConfiguration {}
+export interface ExternalNetworkProviderConfiguration
+  extends types.ExternalNetworkProviderConfiguration, Accessors<types.ExternalNetworkProviderConfiguration> {}
 export class ExternalNetworkProviderConfiguration extends ParamsObject {
   static readonly typeName = "ExternalNetworkProviderConfiguration";
   constructor(init?: Init<types.ExternalNetworkProviderConfiguration>) {
@@ -1049,7 +1053,7 @@ export class ExternalNetworkProviderConfigurations extends ParamsList<types.Exte
   }
 }
 
-export interface ExternalProvider extends types.ExternalProvider {}
+export interface ExternalProvider extends types.ExternalProvider, Accessors<types.ExternalProvider> {}
 export class ExternalProvider extends ParamsObject {
   static readonly typeName = "ExternalProvider";
   constructor(init?: Init<types.ExternalProvider>) {
@@ -1067,7 +1071,7 @@ export class ExternalProviders extends ParamsList<types.ExternalProvider> {
   }
 }
 
-export interface ExternalTemplateImport extends types.ExternalTemplateImport {}
+export interface ExternalTemplateImport extends types.ExternalTemplateImport, Accessors<types.ExternalTemplateImport> {}
 export class ExternalTemplateImport extends ParamsObject {
   static readonly typeName = "ExternalTemplateImport";
   constructor(init?: Init<types.ExternalTemplateImport>) {
@@ -1085,7 +1089,7 @@ export class ExternalTemplateImports extends ParamsList<types.ExternalTemplateIm
   }
 }
 
-export interface ExternalVmImport extends types.ExternalVmImport {}
+export interface ExternalVmImport extends types.ExternalVmImport, Accessors<types.ExternalVmImport> {}
 export class ExternalVmImport extends ParamsObject {
   static readonly typeName = "ExternalVmImport";
   constructor(init?: Init<types.ExternalVmImport>) {
@@ -1103,7 +1107,7 @@ export class ExternalVmImports extends ParamsList<types.ExternalVmImport> {
   }
 }
 
-export interface Fault extends types.Fault {}
+export interface Fault extends types.Fault, Accessors<types.Fault> {}
 export class Fault extends ParamsObject {
   static readonly typeName = "Fault";
   constructor(init?: Init<types.Fault>) {
@@ -1121,7 +1125,7 @@ export class Faults extends ParamsList<types.Fault> {
   }
 }
 
-export interface FencingPolicy extends types.FencingPolicy {}
+export interface FencingPolicy extends types.FencingPolicy, Accessors<types.FencingPolicy> {}
 export class FencingPolicy extends ParamsObject {
   static readonly typeName = "FencingPolicy";
   constructor(init?: Init<types.FencingPolicy>) {
@@ -1139,7 +1143,7 @@ export class FencingPolicies extends ParamsList<types.FencingPolicy> {
   }
 }
 
-export interface File extends types.File {}
+export interface File extends types.File, Accessors<types.File> {}
 export class File extends ParamsObject {
   static readonly typeName = "File";
   constructor(init?: Init<types.File>) {
@@ -1157,7 +1161,7 @@ export class Files extends ParamsList<types.File> {
   }
 }
 
-export interface Filter extends types.Filter {}
+export interface Filter extends types.Filter, Accessors<types.Filter> {}
 export class Filter extends ParamsObject {
   static readonly typeName = "Filter";
   constructor(init?: Init<types.Filter>) {
@@ -1175,7 +1179,7 @@ export class Filters extends ParamsList<types.Filter> {
   }
 }
 
-export interface Floppy extends types.Floppy {}
+export interface Floppy extends types.Floppy, Accessors<types.Floppy> {}
 export class Floppy extends ParamsObject {
   static readonly typeName = "Floppy";
   constructor(init?: Init<types.Floppy>) {
@@ -1193,7 +1197,7 @@ export class Floppies extends ParamsList<types.Floppy> {
   }
 }
 
-export interface FopStatistic extends types.FopStatistic {}
+export interface FopStatistic extends types.FopStatistic, Accessors<types.FopStatistic> {}
 export class FopStatistic extends ParamsObject {
   static readonly typeName = "FopStatistic";
   constructor(init?: Init<types.FopStatistic>) {
@@ -1211,7 +1215,7 @@ export class FopStatistics extends ParamsList<types.FopStatistic> {
   }
 }
 
-export interface GlusterBrick extends types.GlusterBrick {}
+export interface GlusterBrick extends types.GlusterBrick, Accessors<types.GlusterBrick> {}
 export class GlusterBrick extends ParamsObject {
   static readonly typeName = "GlusterBrick";
   constructor(init?: Init<types.GlusterBrick>) {
@@ -1229,7 +1233,8 @@ export class GlusterBricks extends ParamsList<types.GlusterBrick> {
   }
 }
 
-export interface GlusterBrickAdvancedDetails extends types.GlusterBrickAdvancedDetails {}
+export interface GlusterBrickAdvancedDetails
+  extends types.GlusterBrickAdvancedDetails, Accessors<types.GlusterBrickAdvancedDetails> {}
 export class GlusterBrickAdvancedDetails extends ParamsObject {
   static readonly typeName = "GlusterBrickAdvancedDetails";
   constructor(init?: Init<types.GlusterBrickAdvancedDetails>) {
@@ -1247,7 +1252,7 @@ export class GlusterBrickAdvancedDetailss extends ParamsList<types.GlusterBrickA
   }
 }
 
-export interface GlusterBrickMemoryInfo extends types.GlusterBrickMemoryInfo {}
+export interface GlusterBrickMemoryInfo extends types.GlusterBrickMemoryInfo, Accessors<types.GlusterBrickMemoryInfo> {}
 export class GlusterBrickMemoryInfo extends ParamsObject {
   static readonly typeName = "GlusterBrickMemoryInfo";
   constructor(init?: Init<types.GlusterBrickMemoryInfo>) {
@@ -1265,7 +1270,7 @@ export class GlusterBrickMemoryInfos extends ParamsList<types.GlusterBrickMemory
   }
 }
 
-export interface GlusterClient extends types.GlusterClient {}
+export interface GlusterClient extends types.GlusterClient, Accessors<types.GlusterClient> {}
 export class GlusterClient extends ParamsObject {
   static readonly typeName = "GlusterClient";
   constructor(init?: Init<types.GlusterClient>) {
@@ -1283,7 +1288,7 @@ export class GlusterClients extends ParamsList<types.GlusterClient> {
   }
 }
 
-export interface GlusterHook extends types.GlusterHook {}
+export interface GlusterHook extends types.GlusterHook, Accessors<types.GlusterHook> {}
 export class GlusterHook extends ParamsObject {
   static readonly typeName = "GlusterHook";
   constructor(init?: Init<types.GlusterHook>) {
@@ -1301,7 +1306,7 @@ export class GlusterHooks extends ParamsList<types.GlusterHook> {
   }
 }
 
-export interface GlusterMemoryPool extends types.GlusterMemoryPool {}
+export interface GlusterMemoryPool extends types.GlusterMemoryPool, Accessors<types.GlusterMemoryPool> {}
 export class GlusterMemoryPool extends ParamsObject {
   static readonly typeName = "GlusterMemoryPool";
   constructor(init?: Init<types.GlusterMemoryPool>) {
@@ -1319,7 +1324,7 @@ export class GlusterMemoryPools extends ParamsList<types.GlusterMemoryPool> {
   }
 }
 
-export interface GlusterServerHook extends types.GlusterServerHook {}
+export interface GlusterServerHook extends types.GlusterServerHook, Accessors<types.GlusterServerHook> {}
 export class GlusterServerHook extends ParamsObject {
   static readonly typeName = "GlusterServerHook";
   constructor(init?: Init<types.GlusterServerHook>) {
@@ -1337,7 +1342,7 @@ export class GlusterServerHooks extends ParamsList<types.GlusterServerHook> {
   }
 }
 
-export interface GlusterVolume extends types.GlusterVolume {}
+export interface GlusterVolume extends types.GlusterVolume, Accessors<types.GlusterVolume> {}
 export class GlusterVolume extends ParamsObject {
   static readonly typeName = "GlusterVolume";
   constructor(init?: Init<types.GlusterVolume>) {
@@ -1355,7 +1360,8 @@ export class GlusterVolumes extends ParamsList<types.GlusterVolume> {
   }
 }
 
-export interface GlusterVolumeProfileDetails extends types.GlusterVolumeProfileDetails {}
+export interface GlusterVolumeProfileDetails
+  extends types.GlusterVolumeProfileDetails, Accessors<types.GlusterVolumeProfileDetails> {}
 export class GlusterVolumeProfileDetails extends ParamsObject {
   static readonly typeName = "GlusterVolumeProfileDetails";
   constructor(init?: Init<types.GlusterVolumeProfileDetails>) {
@@ -1373,7 +1379,7 @@ export class GlusterVolumeProfileDetailss extends ParamsList<types.GlusterVolume
   }
 }
 
-export interface GracePeriod extends types.GracePeriod {}
+export interface GracePeriod extends types.GracePeriod, Accessors<types.GracePeriod> {}
 export class GracePeriod extends ParamsObject {
   static readonly typeName = "GracePeriod";
   constructor(init?: Init<types.GracePeriod>) {
@@ -1391,7 +1397,7 @@ export class GracePeriods extends ParamsList<types.GracePeriod> {
   }
 }
 
-export interface GraphicsConsole extends types.GraphicsConsole {}
+export interface GraphicsConsole extends types.GraphicsConsole, Accessors<types.GraphicsConsole> {}
 export class GraphicsConsole extends ParamsObject {
   static readonly typeName = "GraphicsConsole";
   constructor(init?: Init<types.GraphicsConsole>) {
@@ -1409,7 +1415,7 @@ export class GraphicsConsoles extends ParamsList<types.GraphicsConsole> {
   }
 }
 
-export interface Group extends types.Group {}
+export interface Group extends types.Group, Accessors<types.Group> {}
 export class Group extends ParamsObject {
   static readonly typeName = "Group";
   constructor(init?: Init<types.Group>) {
@@ -1427,7 +1433,7 @@ export class Groups extends ParamsList<types.Group> {
   }
 }
 
-export interface GuestOperatingSystem extends types.GuestOperatingSystem {}
+export interface GuestOperatingSystem extends types.GuestOperatingSystem, Accessors<types.GuestOperatingSystem> {}
 export class GuestOperatingSystem extends ParamsObject {
   static readonly typeName = "GuestOperatingSystem";
   constructor(init?: Init<types.GuestOperatingSystem>) {
@@ -1445,7 +1451,7 @@ export class GuestOperatingSystems extends ParamsList<types.GuestOperatingSystem
   }
 }
 
-export interface HardwareInformation extends types.HardwareInformation {}
+export interface HardwareInformation extends types.HardwareInformation, Accessors<types.HardwareInformation> {}
 export class HardwareInformation extends ParamsObject {
   static readonly typeName = "HardwareInformation";
   constructor(init?: Init<types.HardwareInformation>) {
@@ -1463,7 +1469,7 @@ export class HardwareInformations extends ParamsList<types.HardwareInformation> 
   }
 }
 
-export interface HighAvailability extends types.HighAvailability {}
+export interface HighAvailability extends types.HighAvailability, Accessors<types.HighAvailability> {}
 export class HighAvailability extends ParamsObject {
   static readonly typeName = "HighAvailability";
   constructor(init?: Init<types.HighAvailability>) {
@@ -1481,7 +1487,7 @@ export class HighAvailabilities extends ParamsList<types.HighAvailability> {
   }
 }
 
-export interface Hook extends types.Hook {}
+export interface Hook extends types.Hook, Accessors<types.Hook> {}
 export class Hook extends ParamsObject {
   static readonly typeName = "Hook";
   constructor(init?: Init<types.Hook>) {
@@ -1499,7 +1505,7 @@ export class Hooks extends ParamsList<types.Hook> {
   }
 }
 
-export interface Host extends types.Host {}
+export interface Host extends types.Host, Accessors<types.Host> {}
 export class Host extends ParamsObject {
   static readonly typeName = "Host";
   constructor(init?: Init<types.Host>) {
@@ -1517,7 +1523,7 @@ export class Hosts extends ParamsList<types.Host> {
   }
 }
 
-export interface HostCpuUnit extends types.HostCpuUnit {}
+export interface HostCpuUnit extends types.HostCpuUnit, Accessors<types.HostCpuUnit> {}
 export class HostCpuUnit extends ParamsObject {
   static readonly typeName = "HostCpuUnit";
   constructor(init?: Init<types.HostCpuUnit>) {
@@ -1535,7 +1541,7 @@ export class HostCpuUnits extends ParamsList<types.HostCpuUnit> {
   }
 }
 
-export interface HostDevice extends types.HostDevice {}
+export interface HostDevice extends types.HostDevice, Accessors<types.HostDevice> {}
 export class HostDevice extends ParamsObject {
   static readonly typeName = "HostDevice";
   constructor(init?: Init<types.HostDevice>) {
@@ -1553,7 +1559,7 @@ export class HostDevices extends ParamsList<types.HostDevice> {
   }
 }
 
-export interface HostDevicePassthrough extends types.HostDevicePassthrough {}
+export interface HostDevicePassthrough extends types.HostDevicePassthrough, Accessors<types.HostDevicePassthrough> {}
 export class HostDevicePassthrough extends ParamsObject {
   static readonly typeName = "HostDevicePassthrough";
   constructor(init?: Init<types.HostDevicePassthrough>) {
@@ -1571,7 +1577,7 @@ export class HostDevicePassthroughs extends ParamsList<types.HostDevicePassthrou
   }
 }
 
-export interface HostNic extends types.HostNic {}
+export interface HostNic extends types.HostNic, Accessors<types.HostNic> {}
 export class HostNic extends ParamsObject {
   static readonly typeName = "HostNic";
   constructor(init?: Init<types.HostNic>) {
@@ -1589,7 +1595,8 @@ export class HostNics extends ParamsList<types.HostNic> {
   }
 }
 
-export interface HostNicVirtualFunctionsConfiguration extends types.HostNicVirtualFunctionsConfiguration {}
+export interface HostNicVirtualFunctionsConfiguration
+  extends types.HostNicVirtualFunctionsConfiguration, Accessors<types.HostNicVirtualFunctionsConfiguration> {}
 export class HostNicVirtualFunctionsConfiguration extends ParamsObject {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
   constructor(init?: Init<types.HostNicVirtualFunctionsConfiguration>) {
@@ -1607,7 +1614,7 @@ export class HostNicVirtualFunctionsConfigurations extends ParamsList<types.Host
   }
 }
 
-export interface HostStorage extends types.HostStorage {}
+export interface HostStorage extends types.HostStorage, Accessors<types.HostStorage> {}
 export class HostStorage extends ParamsObject {
   static readonly typeName = "HostStorage";
   constructor(init?: Init<types.HostStorage>) {
@@ -1625,7 +1632,7 @@ export class HostStorages extends ParamsList<types.HostStorage> {
   }
 }
 
-export interface HostedEngine extends types.HostedEngine {}
+export interface HostedEngine extends types.HostedEngine, Accessors<types.HostedEngine> {}
 export class HostedEngine extends ParamsObject {
   static readonly typeName = "HostedEngine";
   constructor(init?: Init<types.HostedEngine>) {
@@ -1643,7 +1650,7 @@ export class HostedEngines extends ParamsList<types.HostedEngine> {
   }
 }
 
-export interface Icon extends types.Icon {}
+export interface Icon extends types.Icon, Accessors<types.Icon> {}
 export class Icon extends ParamsObject {
   static readonly typeName = "Icon";
   constructor(init?: Init<types.Icon>) {
@@ -1661,7 +1668,7 @@ export class Icons extends ParamsList<types.Icon> {
   }
 }
 
-export interface Identified extends types.Identified {}
+export interface Identified extends types.Identified, Accessors<types.Identified> {}
 export class Identified extends ParamsObject {
   static readonly typeName = "Identified";
   constructor(init?: Init<types.Identified>) {
@@ -1679,7 +1686,7 @@ export class Identifieds extends ParamsList<types.Identified> {
   }
 }
 
-export interface Image extends types.Image {}
+export interface Image extends types.Image, Accessors<types.Image> {}
 export class Image extends ParamsObject {
   static readonly typeName = "Image";
   constructor(init?: Init<types.Image>) {
@@ -1697,7 +1704,7 @@ export class Images extends ParamsList<types.Image> {
   }
 }
 
-export interface ImageTransfer extends types.ImageTransfer {}
+export interface ImageTransfer extends types.ImageTransfer, Accessors<types.ImageTransfer> {}
 export class ImageTransfer extends ParamsObject {
   static readonly typeName = "ImageTransfer";
   constructor(init?: Init<types.ImageTransfer>) {
@@ -1715,7 +1722,7 @@ export class ImageTransfers extends ParamsList<types.ImageTransfer> {
   }
 }
 
-export interface Initialization extends types.Initialization {}
+export interface Initialization extends types.Initialization, Accessors<types.Initialization> {}
 export class Initialization extends ParamsObject {
   static readonly typeName = "Initialization";
   constructor(init?: Init<types.Initialization>) {
@@ -1733,7 +1740,7 @@ export class Initializations extends ParamsList<types.Initialization> {
   }
 }
 
-export interface InstanceType extends types.InstanceType {}
+export interface InstanceType extends types.InstanceType, Accessors<types.InstanceType> {}
 export class InstanceType extends ParamsObject {
   static readonly typeName = "InstanceType";
   constructor(init?: Init<types.InstanceType>) {
@@ -1751,7 +1758,7 @@ export class InstanceTypes extends ParamsList<types.InstanceType> {
   }
 }
 
-export interface Io extends types.Io {}
+export interface Io extends types.Io, Accessors<types.Io> {}
 export class Io extends ParamsObject {
   static readonly typeName = "Io";
   constructor(init?: Init<types.Io>) {
@@ -1769,7 +1776,7 @@ export class Ios extends ParamsList<types.Io> {
   }
 }
 
-export interface Ip extends types.Ip {}
+export interface Ip extends types.Ip, Accessors<types.Ip> {}
 export class Ip extends ParamsObject {
   static readonly typeName = "Ip";
   constructor(init?: Init<types.Ip>) {
@@ -1787,7 +1794,7 @@ export class Ips extends ParamsList<types.Ip> {
   }
 }
 
-export interface IpAddressAssignment extends types.IpAddressAssignment {}
+export interface IpAddressAssignment extends types.IpAddressAssignment, Accessors<types.IpAddressAssignment> {}
 export class IpAddressAssignment extends ParamsObject {
   static readonly typeName = "IpAddressAssignment";
   constructor(init?: Init<types.IpAddressAssignment>) {
@@ -1805,7 +1812,7 @@ export class IpAddressAssignments extends ParamsList<types.IpAddressAssignment> 
   }
 }
 
-export interface IscsiBond extends types.IscsiBond {}
+export interface IscsiBond extends types.IscsiBond, Accessors<types.IscsiBond> {}
 export class IscsiBond extends ParamsObject {
   static readonly typeName = "IscsiBond";
   constructor(init?: Init<types.IscsiBond>) {
@@ -1823,7 +1830,7 @@ export class IscsiBonds extends ParamsList<types.IscsiBond> {
   }
 }
 
-export interface IscsiDetails extends types.IscsiDetails {}
+export interface IscsiDetails extends types.IscsiDetails, Accessors<types.IscsiDetails> {}
 export class IscsiDetails extends ParamsObject {
   static readonly typeName = "IscsiDetails";
   constructor(init?: Init<types.IscsiDetails>) {
@@ -1841,7 +1848,7 @@ export class IscsiDetailss extends ParamsList<types.IscsiDetails> {
   }
 }
 
-export interface Job extends types.Job {}
+export interface Job extends types.Job, Accessors<types.Job> {}
 export class Job extends ParamsObject {
   static readonly typeName = "Job";
   constructor(init?: Init<types.Job>) {
@@ -1859,7 +1866,7 @@ export class Jobs extends ParamsList<types.Job> {
   }
 }
 
-export interface KatelloErratum extends types.KatelloErratum {}
+export interface KatelloErratum extends types.KatelloErratum, Accessors<types.KatelloErratum> {}
 export class KatelloErratum extends ParamsObject {
   static readonly typeName = "KatelloErratum";
   constructor(init?: Init<types.KatelloErratum>) {
@@ -1877,7 +1884,7 @@ export class KatelloErratums extends ParamsList<types.KatelloErratum> {
   }
 }
 
-export interface Kernel extends types.Kernel {}
+export interface Kernel extends types.Kernel, Accessors<types.Kernel> {}
 export class Kernel extends ParamsObject {
   static readonly typeName = "Kernel";
   constructor(init?: Init<types.Kernel>) {
@@ -1895,7 +1902,7 @@ export class Kernels extends ParamsList<types.Kernel> {
   }
 }
 
-export interface Ksm extends types.Ksm {}
+export interface Ksm extends types.Ksm, Accessors<types.Ksm> {}
 export class Ksm extends ParamsObject {
   static readonly typeName = "Ksm";
   constructor(init?: Init<types.Ksm>) {
@@ -1913,7 +1920,8 @@ export class Ksms extends ParamsList<types.Ksm> {
   }
 }
 
-export interface LinkLayerDiscoveryProtocolElement extends types.LinkLayerDiscoveryProtocolElement {}
+export interface LinkLayerDiscoveryProtocolElement
+  extends types.LinkLayerDiscoveryProtocolElement, Accessors<types.LinkLayerDiscoveryProtocolElement> {}
 export class LinkLayerDiscoveryProtocolElement extends ParamsObject {
   static readonly typeName = "LinkLayerDiscoveryProtocolElement";
   constructor(init?: Init<types.LinkLayerDiscoveryProtocolElement>) {
@@ -1931,7 +1939,7 @@ export class LinkLayerDiscoveryProtocolElements extends ParamsList<types.LinkLay
   }
 }
 
-export interface LogicalUnit extends types.LogicalUnit {}
+export interface LogicalUnit extends types.LogicalUnit, Accessors<types.LogicalUnit> {}
 export class LogicalUnit extends ParamsObject {
   static readonly typeName = "LogicalUnit";
   constructor(init?: Init<types.LogicalUnit>) {
@@ -1949,7 +1957,7 @@ export class LogicalUnits extends ParamsList<types.LogicalUnit> {
   }
 }
 
-export interface MDevType extends types.MDevType {}
+export interface MDevType extends types.MDevType, Accessors<types.MDevType> {}
 export class MDevType extends ParamsObject {
   static readonly typeName = "MDevType";
   constructor(init?: Init<types.MDevType>) {
@@ -1967,7 +1975,7 @@ export class MDevTypes extends ParamsList<types.MDevType> {
   }
 }
 
-export interface Mac extends types.Mac {}
+export interface Mac extends types.Mac, Accessors<types.Mac> {}
 export class Mac extends ParamsObject {
   static readonly typeName = "Mac";
   constructor(init?: Init<types.Mac>) {
@@ -1985,7 +1993,7 @@ export class Macs extends ParamsList<types.Mac> {
   }
 }
 
-export interface MacPool extends types.MacPool {}
+export interface MacPool extends types.MacPool, Accessors<types.MacPool> {}
 export class MacPool extends ParamsObject {
   static readonly typeName = "MacPool";
   constructor(init?: Init<types.MacPool>) {
@@ -2003,7 +2011,7 @@ export class MacPools extends ParamsList<types.MacPool> {
   }
 }
 
-export interface MemoryOverCommit extends types.MemoryOverCommit {}
+export interface MemoryOverCommit extends types.MemoryOverCommit, Accessors<types.MemoryOverCommit> {}
 export class MemoryOverCommit extends ParamsObject {
   static readonly typeName = "MemoryOverCommit";
   constructor(init?: Init<types.MemoryOverCommit>) {
@@ -2021,7 +2029,7 @@ export class MemoryOverCommits extends ParamsList<types.MemoryOverCommit> {
   }
 }
 
-export interface MemoryPolicy extends types.MemoryPolicy {}
+export interface MemoryPolicy extends types.MemoryPolicy, Accessors<types.MemoryPolicy> {}
 export class MemoryPolicy extends ParamsObject {
   static readonly typeName = "MemoryPolicy";
   constructor(init?: Init<types.MemoryPolicy>) {
@@ -2039,7 +2047,7 @@ export class MemoryPolicies extends ParamsList<types.MemoryPolicy> {
   }
 }
 
-export interface Method extends types.Method {}
+export interface Method extends types.Method, Accessors<types.Method> {}
 export class Method extends ParamsObject {
   static readonly typeName = "Method";
   constructor(init?: Init<types.Method>) {
@@ -2057,7 +2065,7 @@ export class Methods extends ParamsList<types.Method> {
   }
 }
 
-export interface MigrationBandwidth extends types.MigrationBandwidth {}
+export interface MigrationBandwidth extends types.MigrationBandwidth, Accessors<types.MigrationBandwidth> {}
 export class MigrationBandwidth extends ParamsObject {
   static readonly typeName = "MigrationBandwidth";
   constructor(init?: Init<types.MigrationBandwidth>) {
@@ -2075,7 +2083,7 @@ export class MigrationBandwidths extends ParamsList<types.MigrationBandwidth> {
   }
 }
 
-export interface MigrationOptions extends types.MigrationOptions {}
+export interface MigrationOptions extends types.MigrationOptions, Accessors<types.MigrationOptions> {}
 export class MigrationOptions extends ParamsObject {
   static readonly typeName = "MigrationOptions";
   constructor(init?: Init<types.MigrationOptions>) {
@@ -2093,7 +2101,7 @@ export class MigrationOptionss extends ParamsList<types.MigrationOptions> {
   }
 }
 
-export interface MigrationPolicy extends types.MigrationPolicy {}
+export interface MigrationPolicy extends types.MigrationPolicy, Accessors<types.MigrationPolicy> {}
 export class MigrationPolicy extends ParamsObject {
   static readonly typeName = "MigrationPolicy";
   constructor(init?: Init<types.MigrationPolicy>) {
@@ -2111,7 +2119,7 @@ export class MigrationPolicies extends ParamsList<types.MigrationPolicy> {
   }
 }
 
-export interface Network extends types.Network {}
+export interface Network extends types.Network, Accessors<types.Network> {}
 export class Network extends ParamsObject {
   static readonly typeName = "Network";
   constructor(init?: Init<types.Network>) {
@@ -2129,7 +2137,7 @@ export class Networks extends ParamsList<types.Network> {
   }
 }
 
-export interface NetworkAttachment extends types.NetworkAttachment {}
+export interface NetworkAttachment extends types.NetworkAttachment, Accessors<types.NetworkAttachment> {}
 export class NetworkAttachment extends ParamsObject {
   static readonly typeName = "NetworkAttachment";
   constructor(init?: Init<types.NetworkAttachment>) {
@@ -2147,7 +2155,7 @@ export class NetworkAttachments extends ParamsList<types.NetworkAttachment> {
   }
 }
 
-export interface NetworkConfiguration extends types.NetworkConfiguration {}
+export interface NetworkConfiguration extends types.NetworkConfiguration, Accessors<types.NetworkConfiguration> {}
 export class NetworkConfiguration extends ParamsObject {
   static readonly typeName = "NetworkConfiguration";
   constructor(init?: Init<types.NetworkConfiguration>) {
@@ -2165,7 +2173,7 @@ export class NetworkConfigurations extends ParamsList<types.NetworkConfiguration
   }
 }
 
-export interface NetworkFilter extends types.NetworkFilter {}
+export interface NetworkFilter extends types.NetworkFilter, Accessors<types.NetworkFilter> {}
 export class NetworkFilter extends ParamsObject {
   static readonly typeName = "NetworkFilter";
   constructor(init?: Init<types.NetworkFilter>) {
@@ -2183,7 +2191,7 @@ export class NetworkFilters extends ParamsList<types.NetworkFilter> {
   }
 }
 
-export interface NetworkFilterParameter extends types.NetworkFilterParameter {}
+export interface NetworkFilterParameter extends types.NetworkFilterParameter, Accessors<types.NetworkFilterParameter> {}
 export class NetworkFilterParameter extends ParamsObject {
   static readonly typeName = "NetworkFilterParameter";
   constructor(init?: Init<types.NetworkFilterParameter>) {
@@ -2201,7 +2209,7 @@ export class NetworkFilterParameters extends ParamsList<types.NetworkFilterParam
   }
 }
 
-export interface NetworkLabel extends types.NetworkLabel {}
+export interface NetworkLabel extends types.NetworkLabel, Accessors<types.NetworkLabel> {}
 export class NetworkLabel extends ParamsObject {
   static readonly typeName = "NetworkLabel";
   constructor(init?: Init<types.NetworkLabel>) {
@@ -2219,7 +2227,7 @@ export class NetworkLabels extends ParamsList<types.NetworkLabel> {
   }
 }
 
-export interface NfsProfileDetail extends types.NfsProfileDetail {}
+export interface NfsProfileDetail extends types.NfsProfileDetail, Accessors<types.NfsProfileDetail> {}
 export class NfsProfileDetail extends ParamsObject {
   static readonly typeName = "NfsProfileDetail";
   constructor(init?: Init<types.NfsProfileDetail>) {
@@ -2237,7 +2245,7 @@ export class NfsProfileDetails extends ParamsList<types.NfsProfileDetail> {
   }
 }
 
-export interface Nic extends types.Nic {}
+export interface Nic extends types.Nic, Accessors<types.Nic> {}
 export class Nic extends ParamsObject {
   static readonly typeName = "Nic";
   constructor(init?: Init<types.Nic>) {
@@ -2255,7 +2263,7 @@ export class Nics extends ParamsList<types.Nic> {
   }
 }
 
-export interface NicConfiguration extends types.NicConfiguration {}
+export interface NicConfiguration extends types.NicConfiguration, Accessors<types.NicConfiguration> {}
 export class NicConfiguration extends ParamsObject {
   static readonly typeName = "NicConfiguration";
   constructor(init?: Init<types.NicConfiguration>) {
@@ -2273,7 +2281,7 @@ export class NicConfigurations extends ParamsList<types.NicConfiguration> {
   }
 }
 
-export interface NumaNode extends types.NumaNode {}
+export interface NumaNode extends types.NumaNode, Accessors<types.NumaNode> {}
 export class NumaNode extends ParamsObject {
   static readonly typeName = "NumaNode";
   constructor(init?: Init<types.NumaNode>) {
@@ -2291,7 +2299,7 @@ export class NumaNodes extends ParamsList<types.NumaNode> {
   }
 }
 
-export interface NumaNodePin extends types.NumaNodePin {}
+export interface NumaNodePin extends types.NumaNodePin, Accessors<types.NumaNodePin> {}
 export class NumaNodePin extends ParamsObject {
   static readonly typeName = "NumaNodePin";
   constructor(init?: Init<types.NumaNodePin>) {
@@ -2309,7 +2317,7 @@ export class NumaNodePins extends ParamsList<types.NumaNodePin> {
   }
 }
 
-export interface OpenStackImage extends types.OpenStackImage {}
+export interface OpenStackImage extends types.OpenStackImage, Accessors<types.OpenStackImage> {}
 export class OpenStackImage extends ParamsObject {
   static readonly typeName = "OpenStackImage";
   constructor(init?: Init<types.OpenStackImage>) {
@@ -2327,7 +2335,7 @@ export class OpenStackImages extends ParamsList<types.OpenStackImage> {
   }
 }
 
-export interface OpenStackImageProvider extends types.OpenStackImageProvider {}
+export interface OpenStackImageProvider extends types.OpenStackImageProvider, Accessors<types.OpenStackImageProvider> {}
 export class OpenStackImageProvider extends ParamsObject {
   static readonly typeName = "OpenStackImageProvider";
   constructor(init?: Init<types.OpenStackImageProvider>) {
@@ -2345,7 +2353,7 @@ export class OpenStackImageProviders extends ParamsList<types.OpenStackImageProv
   }
 }
 
-export interface OpenStackNetwork extends types.OpenStackNetwork {}
+export interface OpenStackNetwork extends types.OpenStackNetwork, Accessors<types.OpenStackNetwork> {}
 export class OpenStackNetwork extends ParamsObject {
   static readonly typeName = "OpenStackNetwork";
   constructor(init?: Init<types.OpenStackNetwork>) {
@@ -2363,7 +2371,8 @@ export class OpenStackNetworks extends ParamsList<types.OpenStackNetwork> {
   }
 }
 
-export interface OpenStackNetworkProvider extends types.OpenStackNetworkProvider {}
+export interface OpenStackNetworkProvider
+  extends types.OpenStackNetworkProvider, Accessors<types.OpenStackNetworkProvider> {}
 export class OpenStackNetworkProvider extends ParamsObject {
   static readonly typeName = "OpenStackNetworkProvider";
   constructor(init?: Init<types.OpenStackNetworkProvider>) {
@@ -2381,7 +2390,7 @@ export class OpenStackNetworkProviders extends ParamsList<types.OpenStackNetwork
   }
 }
 
-export interface OpenStackProvider extends types.OpenStackProvider {}
+export interface OpenStackProvider extends types.OpenStackProvider, Accessors<types.OpenStackProvider> {}
 export class OpenStackProvider extends ParamsObject {
   static readonly typeName = "OpenStackProvider";
   constructor(init?: Init<types.OpenStackProvider>) {
@@ -2399,7 +2408,7 @@ export class OpenStackProviders extends ParamsList<types.OpenStackProvider> {
   }
 }
 
-export interface OpenStackSubnet extends types.OpenStackSubnet {}
+export interface OpenStackSubnet extends types.OpenStackSubnet, Accessors<types.OpenStackSubnet> {}
 export class OpenStackSubnet extends ParamsObject {
   static readonly typeName = "OpenStackSubnet";
   constructor(init?: Init<types.OpenStackSubnet>) {
@@ -2418,7 +2427,8 @@ export class OpenStackSubnets extends ParamsList<types.OpenStackSubnet> {
 }
 
 /** @deprecated */
-export interface OpenStackVolumeProvider extends types.OpenStackVolumeProvider {}
+export interface OpenStackVolumeProvider
+  extends types.OpenStackVolumeProvider, Accessors<types.OpenStackVolumeProvider> {}
 /** @deprecated */
 export class OpenStackVolumeProvider extends ParamsObject {
   static readonly typeName = "OpenStackVolumeProvider";
@@ -2438,7 +2448,7 @@ export class OpenStackVolumeProviders extends ParamsList<types.OpenStackVolumePr
 }
 
 /** @deprecated */
-export interface OpenStackVolumeType extends types.OpenStackVolumeType {}
+export interface OpenStackVolumeType extends types.OpenStackVolumeType, Accessors<types.OpenStackVolumeType> {}
 /** @deprecated */
 export class OpenStackVolumeType extends ParamsObject {
   static readonly typeName = "OpenStackVolumeType";
@@ -2458,7 +2468,8 @@ export class OpenStackVolumeTypes extends ParamsList<types.OpenStackVolumeType> 
 }
 
 /** @deprecated */
-export interface OpenstackVolumeAuthenticationKey extends types.OpenstackVolumeAuthenticationKey {}
+export interface OpenstackVolumeAuthenticationKey
+  extends types.OpenstackVolumeAuthenticationKey, Accessors<types.OpenstackVolumeAuthenticationKey> {}
 /** @deprecated */
 export class OpenstackVolumeAuthenticationKey extends ParamsObject {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
@@ -2477,7 +2488,7 @@ export class OpenstackVolumeAuthenticationKeys extends ParamsList<types.Openstac
   }
 }
 
-export interface OperatingSystem extends types.OperatingSystem {}
+export interface OperatingSystem extends types.OperatingSystem, Accessors<types.OperatingSystem> {}
 export class OperatingSystem extends ParamsObject {
   static readonly typeName = "OperatingSystem";
   constructor(init?: Init<types.OperatingSystem>) {
@@ -2495,7 +2506,7 @@ export class OperatingSystems extends ParamsList<types.OperatingSystem> {
   }
 }
 
-export interface OperatingSystemInfo extends types.OperatingSystemInfo {}
+export interface OperatingSystemInfo extends types.OperatingSystemInfo, Accessors<types.OperatingSystemInfo> {}
 export class OperatingSystemInfo extends ParamsObject {
   static readonly typeName = "OperatingSystemInfo";
   constructor(init?: Init<types.OperatingSystemInfo>) {
@@ -2513,7 +2524,7 @@ export class OperatingSystemInfos extends ParamsList<types.OperatingSystemInfo> 
   }
 }
 
-export interface Option extends types.Option {}
+export interface Option extends types.Option, Accessors<types.Option> {}
 export class Option extends ParamsObject {
   static readonly typeName = "Option";
   constructor(init?: Init<types.Option>) {
@@ -2531,7 +2542,7 @@ export class Options extends ParamsList<types.Option> {
   }
 }
 
-export interface Package extends types.Package {}
+export interface Package extends types.Package, Accessors<types.Package> {}
 export class Package extends ParamsObject {
   static readonly typeName = "Package";
   constructor(init?: Init<types.Package>) {
@@ -2549,7 +2560,7 @@ export class Packages extends ParamsList<types.Package> {
   }
 }
 
-export interface Payload extends types.Payload {}
+export interface Payload extends types.Payload, Accessors<types.Payload> {}
 export class Payload extends ParamsObject {
   static readonly typeName = "Payload";
   constructor(init?: Init<types.Payload>) {
@@ -2567,7 +2578,7 @@ export class Payloads extends ParamsList<types.Payload> {
   }
 }
 
-export interface Permission extends types.Permission {}
+export interface Permission extends types.Permission, Accessors<types.Permission> {}
 export class Permission extends ParamsObject {
   static readonly typeName = "Permission";
   constructor(init?: Init<types.Permission>) {
@@ -2585,7 +2596,7 @@ export class Permissions extends ParamsList<types.Permission> {
   }
 }
 
-export interface Permit extends types.Permit {}
+export interface Permit extends types.Permit, Accessors<types.Permit> {}
 export class Permit extends ParamsObject {
   static readonly typeName = "Permit";
   constructor(init?: Init<types.Permit>) {
@@ -2603,7 +2614,7 @@ export class Permits extends ParamsList<types.Permit> {
   }
 }
 
-export interface PmProxy extends types.PmProxy {}
+export interface PmProxy extends types.PmProxy, Accessors<types.PmProxy> {}
 export class PmProxy extends ParamsObject {
   static readonly typeName = "PmProxy";
   constructor(init?: Init<types.PmProxy>) {
@@ -2621,7 +2632,7 @@ export class PmProxies extends ParamsList<types.PmProxy> {
   }
 }
 
-export interface PortMirroring extends types.PortMirroring {}
+export interface PortMirroring extends types.PortMirroring, Accessors<types.PortMirroring> {}
 export class PortMirroring extends ParamsObject {
   static readonly typeName = "PortMirroring";
   constructor(init?: Init<types.PortMirroring>) {
@@ -2639,7 +2650,7 @@ export class PortMirrorings extends ParamsList<types.PortMirroring> {
   }
 }
 
-export interface PowerManagement extends types.PowerManagement {}
+export interface PowerManagement extends types.PowerManagement, Accessors<types.PowerManagement> {}
 export class PowerManagement extends ParamsObject {
   static readonly typeName = "PowerManagement";
   constructor(init?: Init<types.PowerManagement>) {
@@ -2657,7 +2668,7 @@ export class PowerManagements extends ParamsList<types.PowerManagement> {
   }
 }
 
-export interface Product extends types.Product {}
+export interface Product extends types.Product, Accessors<types.Product> {}
 export class Product extends ParamsObject {
   static readonly typeName = "Product";
   constructor(init?: Init<types.Product>) {
@@ -2675,7 +2686,7 @@ export class Products extends ParamsList<types.Product> {
   }
 }
 
-export interface ProductInfo extends types.ProductInfo {}
+export interface ProductInfo extends types.ProductInfo, Accessors<types.ProductInfo> {}
 export class ProductInfo extends ParamsObject {
   static readonly typeName = "ProductInfo";
   constructor(init?: Init<types.ProductInfo>) {
@@ -2693,7 +2704,7 @@ export class ProductInfos extends ParamsList<types.ProductInfo> {
   }
 }
 
-export interface ProfileDetail extends types.ProfileDetail {}
+export interface ProfileDetail extends types.ProfileDetail, Accessors<types.ProfileDetail> {}
 export class ProfileDetail extends ParamsObject {
   static readonly typeName = "ProfileDetail";
   constructor(init?: Init<types.ProfileDetail>) {
@@ -2711,7 +2722,7 @@ export class ProfileDetails extends ParamsList<types.ProfileDetail> {
   }
 }
 
-export interface Property extends types.Property {}
+export interface Property extends types.Property, Accessors<types.Property> {}
 export class Property extends ParamsObject {
   static readonly typeName = "Property";
   constructor(init?: Init<types.Property>) {
@@ -2729,7 +2740,7 @@ export class Properties extends ParamsList<types.Property> {
   }
 }
 
-export interface ProxyTicket extends types.ProxyTicket {}
+export interface ProxyTicket extends types.ProxyTicket, Accessors<types.ProxyTicket> {}
 export class ProxyTicket extends ParamsObject {
   static readonly typeName = "ProxyTicket";
   constructor(init?: Init<types.ProxyTicket>) {
@@ -2747,7 +2758,7 @@ export class ProxyTickets extends ParamsList<types.ProxyTicket> {
   }
 }
 
-export interface Qos extends types.Qos {}
+export interface Qos extends types.Qos, Accessors<types.Qos> {}
 export class Qos extends ParamsObject {
   static readonly typeName = "Qos";
   constructor(init?: Init<types.Qos>) {
@@ -2765,7 +2776,7 @@ export class Qoss extends ParamsList<types.Qos> {
   }
 }
 
-export interface Quota extends types.Quota {}
+export interface Quota extends types.Quota, Accessors<types.Quota> {}
 export class Quota extends ParamsObject {
   static readonly typeName = "Quota";
   constructor(init?: Init<types.Quota>) {
@@ -2783,7 +2794,7 @@ export class Quotas extends ParamsList<types.Quota> {
   }
 }
 
-export interface QuotaClusterLimit extends types.QuotaClusterLimit {}
+export interface QuotaClusterLimit extends types.QuotaClusterLimit, Accessors<types.QuotaClusterLimit> {}
 export class QuotaClusterLimit extends ParamsObject {
   static readonly typeName = "QuotaClusterLimit";
   constructor(init?: Init<types.QuotaClusterLimit>) {
@@ -2801,7 +2812,7 @@ export class QuotaClusterLimits extends ParamsList<types.QuotaClusterLimit> {
   }
 }
 
-export interface QuotaStorageLimit extends types.QuotaStorageLimit {}
+export interface QuotaStorageLimit extends types.QuotaStorageLimit, Accessors<types.QuotaStorageLimit> {}
 export class QuotaStorageLimit extends ParamsObject {
   static readonly typeName = "QuotaStorageLimit";
   constructor(init?: Init<types.QuotaStorageLimit>) {
@@ -2819,7 +2830,7 @@ export class QuotaStorageLimits extends ParamsList<types.QuotaStorageLimit> {
   }
 }
 
-export interface Range extends types.Range {}
+export interface Range extends types.Range, Accessors<types.Range> {}
 export class Range extends ParamsObject {
   static readonly typeName = "Range";
   constructor(init?: Init<types.Range>) {
@@ -2837,7 +2848,7 @@ export class Ranges extends ParamsList<types.Range> {
   }
 }
 
-export interface Rate extends types.Rate {}
+export interface Rate extends types.Rate, Accessors<types.Rate> {}
 export class Rate extends ParamsObject {
   static readonly typeName = "Rate";
   constructor(init?: Init<types.Rate>) {
@@ -2855,7 +2866,8 @@ export class Rates extends ParamsList<types.Rate> {
   }
 }
 
-export interface RegistrationAffinityGroupMapping extends types.RegistrationAffinityGroupMapping {}
+export interface RegistrationAffinityGroupMapping
+  extends types.RegistrationAffinityGroupMapping, Accessors<types.RegistrationAffinityGroupMapping> {}
 export class RegistrationAffinityGroupMapping extends ParamsObject {
   static readonly typeName = "RegistrationAffinityGroupMapping";
   constructor(init?: Init<types.RegistrationAffinityGroupMapping>) {
@@ -2873,7 +2885,8 @@ export class RegistrationAffinityGroupMappings extends ParamsList<types.Registra
   }
 }
 
-export interface RegistrationAffinityLabelMapping extends types.RegistrationAffinityLabelMapping {}
+export interface RegistrationAffinityLabelMapping
+  extends types.RegistrationAffinityLabelMapping, Accessors<types.RegistrationAffinityLabelMapping> {}
 export class RegistrationAffinityLabelMapping extends ParamsObject {
   static readonly typeName = "RegistrationAffinityLabelMapping";
   constructor(init?: Init<types.RegistrationAffinityLabelMapping>) {
@@ -2891,7 +2904,8 @@ export class RegistrationAffinityLabelMappings extends ParamsList<types.Registra
   }
 }
 
-export interface RegistrationClusterMapping extends types.RegistrationClusterMapping {}
+export interface RegistrationClusterMapping
+  extends types.RegistrationClusterMapping, Accessors<types.RegistrationClusterMapping> {}
 export class RegistrationClusterMapping extends ParamsObject {
   static readonly typeName = "RegistrationClusterMapping";
   constructor(init?: Init<types.RegistrationClusterMapping>) {
@@ -2909,7 +2923,8 @@ export class RegistrationClusterMappings extends ParamsList<types.RegistrationCl
   }
 }
 
-export interface RegistrationConfiguration extends types.RegistrationConfiguration {}
+export interface RegistrationConfiguration
+  extends types.RegistrationConfiguration, Accessors<types.RegistrationConfiguration> {}
 export class RegistrationConfiguration extends ParamsObject {
   static readonly typeName = "RegistrationConfiguration";
   constructor(init?: Init<types.RegistrationConfiguration>) {
@@ -2927,7 +2942,8 @@ export class RegistrationConfigurations extends ParamsList<types.RegistrationCon
   }
 }
 
-export interface RegistrationDomainMapping extends types.RegistrationDomainMapping {}
+export interface RegistrationDomainMapping
+  extends types.RegistrationDomainMapping, Accessors<types.RegistrationDomainMapping> {}
 export class RegistrationDomainMapping extends ParamsObject {
   static readonly typeName = "RegistrationDomainMapping";
   constructor(init?: Init<types.RegistrationDomainMapping>) {
@@ -2945,7 +2961,7 @@ export class RegistrationDomainMappings extends ParamsList<types.RegistrationDom
   }
 }
 
-export interface RegistrationLunMapping extends types.RegistrationLunMapping {}
+export interface RegistrationLunMapping extends types.RegistrationLunMapping, Accessors<types.RegistrationLunMapping> {}
 export class RegistrationLunMapping extends ParamsObject {
   static readonly typeName = "RegistrationLunMapping";
   constructor(init?: Init<types.RegistrationLunMapping>) {
@@ -2963,7 +2979,8 @@ export class RegistrationLunMappings extends ParamsList<types.RegistrationLunMap
   }
 }
 
-export interface RegistrationRoleMapping extends types.RegistrationRoleMapping {}
+export interface RegistrationRoleMapping
+  extends types.RegistrationRoleMapping, Accessors<types.RegistrationRoleMapping> {}
 export class RegistrationRoleMapping extends ParamsObject {
   static readonly typeName = "RegistrationRoleMapping";
   constructor(init?: Init<types.RegistrationRoleMapping>) {
@@ -2981,7 +2998,8 @@ export class RegistrationRoleMappings extends ParamsList<types.RegistrationRoleM
   }
 }
 
-export interface RegistrationVnicProfileMapping extends types.RegistrationVnicProfileMapping {}
+export interface RegistrationVnicProfileMapping
+  extends types.RegistrationVnicProfileMapping, Accessors<types.RegistrationVnicProfileMapping> {}
 export class RegistrationVnicProfileMapping extends ParamsObject {
   static readonly typeName = "RegistrationVnicProfileMapping";
   constructor(init?: Init<types.RegistrationVnicProfileMapping>) {
@@ -2999,7 +3017,7 @@ export class RegistrationVnicProfileMappings extends ParamsList<types.Registrati
   }
 }
 
-export interface ReportedConfiguration extends types.ReportedConfiguration {}
+export interface ReportedConfiguration extends types.ReportedConfiguration, Accessors<types.ReportedConfiguration> {}
 export class ReportedConfiguration extends ParamsObject {
   static readonly typeName = "ReportedConfiguration";
   constructor(init?: Init<types.ReportedConfiguration>) {
@@ -3017,7 +3035,7 @@ export class ReportedConfigurations extends ParamsList<types.ReportedConfigurati
   }
 }
 
-export interface ReportedDevice extends types.ReportedDevice {}
+export interface ReportedDevice extends types.ReportedDevice, Accessors<types.ReportedDevice> {}
 export class ReportedDevice extends ParamsObject {
   static readonly typeName = "ReportedDevice";
   constructor(init?: Init<types.ReportedDevice>) {
@@ -3035,7 +3053,7 @@ export class ReportedDevices extends ParamsList<types.ReportedDevice> {
   }
 }
 
-export interface RngDevice extends types.RngDevice {}
+export interface RngDevice extends types.RngDevice, Accessors<types.RngDevice> {}
 export class RngDevice extends ParamsObject {
   static readonly typeName = "RngDevice";
   constructor(init?: Init<types.RngDevice>) {
@@ -3053,7 +3071,7 @@ export class RngDevices extends ParamsList<types.RngDevice> {
   }
 }
 
-export interface Role extends types.Role {}
+export interface Role extends types.Role, Accessors<types.Role> {}
 export class Role extends ParamsObject {
   static readonly typeName = "Role";
   constructor(init?: Init<types.Role>) {
@@ -3071,7 +3089,7 @@ export class Roles extends ParamsList<types.Role> {
   }
 }
 
-export interface SchedulingPolicy extends types.SchedulingPolicy {}
+export interface SchedulingPolicy extends types.SchedulingPolicy, Accessors<types.SchedulingPolicy> {}
 export class SchedulingPolicy extends ParamsObject {
   static readonly typeName = "SchedulingPolicy";
   constructor(init?: Init<types.SchedulingPolicy>) {
@@ -3089,7 +3107,7 @@ export class SchedulingPolicies extends ParamsList<types.SchedulingPolicy> {
   }
 }
 
-export interface SchedulingPolicyUnit extends types.SchedulingPolicyUnit {}
+export interface SchedulingPolicyUnit extends types.SchedulingPolicyUnit, Accessors<types.SchedulingPolicyUnit> {}
 export class SchedulingPolicyUnit extends ParamsObject {
   static readonly typeName = "SchedulingPolicyUnit";
   constructor(init?: Init<types.SchedulingPolicyUnit>) {
@@ -3107,7 +3125,7 @@ export class SchedulingPolicyUnits extends ParamsList<types.SchedulingPolicyUnit
   }
 }
 
-export interface SeLinux extends types.SeLinux {}
+export interface SeLinux extends types.SeLinux, Accessors<types.SeLinux> {}
 export class SeLinux extends ParamsObject {
   static readonly typeName = "SeLinux";
   constructor(init?: Init<types.SeLinux>) {
@@ -3125,7 +3143,7 @@ export class SeLinuxs extends ParamsList<types.SeLinux> {
   }
 }
 
-export interface SerialNumber extends types.SerialNumber {}
+export interface SerialNumber extends types.SerialNumber, Accessors<types.SerialNumber> {}
 export class SerialNumber extends ParamsObject {
   static readonly typeName = "SerialNumber";
   constructor(init?: Init<types.SerialNumber>) {
@@ -3143,7 +3161,7 @@ export class SerialNumbers extends ParamsList<types.SerialNumber> {
   }
 }
 
-export interface Session extends types.Session {}
+export interface Session extends types.Session, Accessors<types.Session> {}
 export class Session extends ParamsObject {
   static readonly typeName = "Session";
   constructor(init?: Init<types.Session>) {
@@ -3161,7 +3179,8 @@ export class Sessions extends ParamsList<types.Session> {
   }
 }
 
-export interface SkipIfConnectivityBroken extends types.SkipIfConnectivityBroken {}
+export interface SkipIfConnectivityBroken
+  extends types.SkipIfConnectivityBroken, Accessors<types.SkipIfConnectivityBroken> {}
 export class SkipIfConnectivityBroken extends ParamsObject {
   static readonly typeName = "SkipIfConnectivityBroken";
   constructor(init?: Init<types.SkipIfConnectivityBroken>) {
@@ -3179,7 +3198,7 @@ export class SkipIfConnectivityBrokens extends ParamsList<types.SkipIfConnectivi
   }
 }
 
-export interface SkipIfSdActive extends types.SkipIfSdActive {}
+export interface SkipIfSdActive extends types.SkipIfSdActive, Accessors<types.SkipIfSdActive> {}
 export class SkipIfSdActive extends ParamsObject {
   static readonly typeName = "SkipIfSdActive";
   constructor(init?: Init<types.SkipIfSdActive>) {
@@ -3197,7 +3216,7 @@ export class SkipIfSdActives extends ParamsList<types.SkipIfSdActive> {
   }
 }
 
-export interface Snapshot extends types.Snapshot {}
+export interface Snapshot extends types.Snapshot, Accessors<types.Snapshot> {}
 export class Snapshot extends ParamsObject {
   static readonly typeName = "Snapshot";
   constructor(init?: Init<types.Snapshot>) {
@@ -3215,7 +3234,7 @@ export class Snapshots extends ParamsList<types.Snapshot> {
   }
 }
 
-export interface SpecialObjects extends types.SpecialObjects {}
+export interface SpecialObjects extends types.SpecialObjects, Accessors<types.SpecialObjects> {}
 export class SpecialObjects extends ParamsObject {
   static readonly typeName = "SpecialObjects";
   constructor(init?: Init<types.SpecialObjects>) {
@@ -3233,7 +3252,7 @@ export class SpecialObjectss extends ParamsList<types.SpecialObjects> {
   }
 }
 
-export interface Spm extends types.Spm {}
+export interface Spm extends types.Spm, Accessors<types.Spm> {}
 export class Spm extends ParamsObject {
   static readonly typeName = "Spm";
   constructor(init?: Init<types.Spm>) {
@@ -3251,7 +3270,7 @@ export class Spms extends ParamsList<types.Spm> {
   }
 }
 
-export interface Ssh extends types.Ssh {}
+export interface Ssh extends types.Ssh, Accessors<types.Ssh> {}
 export class Ssh extends ParamsObject {
   static readonly typeName = "Ssh";
   constructor(init?: Init<types.Ssh>) {
@@ -3269,7 +3288,7 @@ export class Sshs extends ParamsList<types.Ssh> {
   }
 }
 
-export interface SshPublicKey extends types.SshPublicKey {}
+export interface SshPublicKey extends types.SshPublicKey, Accessors<types.SshPublicKey> {}
 export class SshPublicKey extends ParamsObject {
   static readonly typeName = "SshPublicKey";
   constructor(init?: Init<types.SshPublicKey>) {
@@ -3287,7 +3306,7 @@ export class SshPublicKeys extends ParamsList<types.SshPublicKey> {
   }
 }
 
-export interface Sso extends types.Sso {}
+export interface Sso extends types.Sso, Accessors<types.Sso> {}
 export class Sso extends ParamsObject {
   static readonly typeName = "Sso";
   constructor(init?: Init<types.Sso>) {
@@ -3305,7 +3324,7 @@ export class Ssos extends ParamsList<types.Sso> {
   }
 }
 
-export interface Statistic extends types.Statistic {}
+export interface Statistic extends types.Statistic, Accessors<types.Statistic> {}
 export class Statistic extends ParamsObject {
   static readonly typeName = "Statistic";
   constructor(init?: Init<types.Statistic>) {
@@ -3323,7 +3342,7 @@ export class Statistics extends ParamsList<types.Statistic> {
   }
 }
 
-export interface Step extends types.Step {}
+export interface Step extends types.Step, Accessors<types.Step> {}
 export class Step extends ParamsObject {
   static readonly typeName = "Step";
   constructor(init?: Init<types.Step>) {
@@ -3341,7 +3360,7 @@ export class Steps extends ParamsList<types.Step> {
   }
 }
 
-export interface StorageConnection extends types.StorageConnection {}
+export interface StorageConnection extends types.StorageConnection, Accessors<types.StorageConnection> {}
 export class StorageConnection extends ParamsObject {
   static readonly typeName = "StorageConnection";
   constructor(init?: Init<types.StorageConnection>) {
@@ -3359,7 +3378,8 @@ export class StorageConnections extends ParamsList<types.StorageConnection> {
   }
 }
 
-export interface StorageConnectionExtension extends types.StorageConnectionExtension {}
+export interface StorageConnectionExtension
+  extends types.StorageConnectionExtension, Accessors<types.StorageConnectionExtension> {}
 export class StorageConnectionExtension extends ParamsObject {
   static readonly typeName = "StorageConnectionExtension";
   constructor(init?: Init<types.StorageConnectionExtension>) {
@@ -3377,7 +3397,7 @@ export class StorageConnectionExtensions extends ParamsList<types.StorageConnect
   }
 }
 
-export interface StorageDomain extends types.StorageDomain {}
+export interface StorageDomain extends types.StorageDomain, Accessors<types.StorageDomain> {}
 export class StorageDomain extends ParamsObject {
   static readonly typeName = "StorageDomain";
   constructor(init?: Init<types.StorageDomain>) {
@@ -3395,7 +3415,7 @@ export class StorageDomains extends ParamsList<types.StorageDomain> {
   }
 }
 
-export interface StorageDomainLease extends types.StorageDomainLease {}
+export interface StorageDomainLease extends types.StorageDomainLease, Accessors<types.StorageDomainLease> {}
 export class StorageDomainLease extends ParamsObject {
   static readonly typeName = "StorageDomainLease";
   constructor(init?: Init<types.StorageDomainLease>) {
@@ -3413,7 +3433,7 @@ export class StorageDomainLeases extends ParamsList<types.StorageDomainLease> {
   }
 }
 
-export interface SystemOption extends types.SystemOption {}
+export interface SystemOption extends types.SystemOption, Accessors<types.SystemOption> {}
 export class SystemOption extends ParamsObject {
   static readonly typeName = "SystemOption";
   constructor(init?: Init<types.SystemOption>) {
@@ -3431,7 +3451,7 @@ export class SystemOptions extends ParamsList<types.SystemOption> {
   }
 }
 
-export interface SystemOptionValue extends types.SystemOptionValue {}
+export interface SystemOptionValue extends types.SystemOptionValue, Accessors<types.SystemOptionValue> {}
 export class SystemOptionValue extends ParamsObject {
   static readonly typeName = "SystemOptionValue";
   constructor(init?: Init<types.SystemOptionValue>) {
@@ -3449,7 +3469,7 @@ export class SystemOptionValues extends ParamsList<types.SystemOptionValue> {
   }
 }
 
-export interface Tag extends types.Tag {}
+export interface Tag extends types.Tag, Accessors<types.Tag> {}
 export class Tag extends ParamsObject {
   static readonly typeName = "Tag";
   constructor(init?: Init<types.Tag>) {
@@ -3467,7 +3487,7 @@ export class Tags extends ParamsList<types.Tag> {
   }
 }
 
-export interface Template extends types.Template {}
+export interface Template extends types.Template, Accessors<types.Template> {}
 export class Template extends ParamsObject {
   static readonly typeName = "Template";
   constructor(init?: Init<types.Template>) {
@@ -3485,7 +3505,7 @@ export class Templates extends ParamsList<types.Template> {
   }
 }
 
-export interface TemplateVersion extends types.TemplateVersion {}
+export interface TemplateVersion extends types.TemplateVersion, Accessors<types.TemplateVersion> {}
 export class TemplateVersion extends ParamsObject {
   static readonly typeName = "TemplateVersion";
   constructor(init?: Init<types.TemplateVersion>) {
@@ -3503,7 +3523,7 @@ export class TemplateVersions extends ParamsList<types.TemplateVersion> {
   }
 }
 
-export interface Ticket extends types.Ticket {}
+export interface Ticket extends types.Ticket, Accessors<types.Ticket> {}
 export class Ticket extends ParamsObject {
   static readonly typeName = "Ticket";
   constructor(init?: Init<types.Ticket>) {
@@ -3521,7 +3541,7 @@ export class Tickets extends ParamsList<types.Ticket> {
   }
 }
 
-export interface TimeZone extends types.TimeZone {}
+export interface TimeZone extends types.TimeZone, Accessors<types.TimeZone> {}
 export class TimeZone extends ParamsObject {
   static readonly typeName = "TimeZone";
   constructor(init?: Init<types.TimeZone>) {
@@ -3539,7 +3559,7 @@ export class TimeZones extends ParamsList<types.TimeZone> {
   }
 }
 
-export interface TransparentHugePages extends types.TransparentHugePages {}
+export interface TransparentHugePages extends types.TransparentHugePages, Accessors<types.TransparentHugePages> {}
 export class TransparentHugePages extends ParamsObject {
   static readonly typeName = "TransparentHugePages";
   constructor(init?: Init<types.TransparentHugePages>) {
@@ -3557,7 +3577,7 @@ export class TransparentHugePagess extends ParamsList<types.TransparentHugePages
   }
 }
 
-export interface UnmanagedNetwork extends types.UnmanagedNetwork {}
+export interface UnmanagedNetwork extends types.UnmanagedNetwork, Accessors<types.UnmanagedNetwork> {}
 export class UnmanagedNetwork extends ParamsObject {
   static readonly typeName = "UnmanagedNetwork";
   constructor(init?: Init<types.UnmanagedNetwork>) {
@@ -3575,7 +3595,7 @@ export class UnmanagedNetworks extends ParamsList<types.UnmanagedNetwork> {
   }
 }
 
-export interface Usb extends types.Usb {}
+export interface Usb extends types.Usb, Accessors<types.Usb> {}
 export class Usb extends ParamsObject {
   static readonly typeName = "Usb";
   constructor(init?: Init<types.Usb>) {
@@ -3593,7 +3613,7 @@ export class Usbs extends ParamsList<types.Usb> {
   }
 }
 
-export interface User extends types.User {}
+export interface User extends types.User, Accessors<types.User> {}
 export class User extends ParamsObject {
   static readonly typeName = "User";
   constructor(init?: Init<types.User>) {
@@ -3611,7 +3631,7 @@ export class Users extends ParamsList<types.User> {
   }
 }
 
-export interface UserOption extends types.UserOption {}
+export interface UserOption extends types.UserOption, Accessors<types.UserOption> {}
 export class UserOption extends ParamsObject {
   static readonly typeName = "UserOption";
   constructor(init?: Init<types.UserOption>) {
@@ -3629,7 +3649,7 @@ export class UserOptions extends ParamsList<types.UserOption> {
   }
 }
 
-export interface Value extends types.Value {}
+export interface Value extends types.Value, Accessors<types.Value> {}
 export class Value extends ParamsObject {
   static readonly typeName = "Value";
   constructor(init?: Init<types.Value>) {
@@ -3647,7 +3667,7 @@ export class Values extends ParamsList<types.Value> {
   }
 }
 
-export interface VcpuPin extends types.VcpuPin {}
+export interface VcpuPin extends types.VcpuPin, Accessors<types.VcpuPin> {}
 export class VcpuPin extends ParamsObject {
   static readonly typeName = "VcpuPin";
   constructor(init?: Init<types.VcpuPin>) {
@@ -3665,7 +3685,7 @@ export class VcpuPins extends ParamsList<types.VcpuPin> {
   }
 }
 
-export interface Vendor extends types.Vendor {}
+export interface Vendor extends types.Vendor, Accessors<types.Vendor> {}
 export class Vendor extends ParamsObject {
   static readonly typeName = "Vendor";
   constructor(init?: Init<types.Vendor>) {
@@ -3683,7 +3703,7 @@ export class Vendors extends ParamsList<types.Vendor> {
   }
 }
 
-export interface Version extends types.Version {}
+export interface Version extends types.Version, Accessors<types.Version> {}
 export class Version extends ParamsObject {
   static readonly typeName = "Version";
   constructor(init?: Init<types.Version>) {
@@ -3701,7 +3721,7 @@ export class Versions extends ParamsList<types.Version> {
   }
 }
 
-export interface VirtioScsi extends types.VirtioScsi {}
+export interface VirtioScsi extends types.VirtioScsi, Accessors<types.VirtioScsi> {}
 export class VirtioScsi extends ParamsObject {
   static readonly typeName = "VirtioScsi";
   constructor(init?: Init<types.VirtioScsi>) {
@@ -3719,7 +3739,7 @@ export class VirtioScsis extends ParamsList<types.VirtioScsi> {
   }
 }
 
-export interface VirtualNumaNode extends types.VirtualNumaNode {}
+export interface VirtualNumaNode extends types.VirtualNumaNode, Accessors<types.VirtualNumaNode> {}
 export class VirtualNumaNode extends ParamsObject {
   static readonly typeName = "VirtualNumaNode";
   constructor(init?: Init<types.VirtualNumaNode>) {
@@ -3737,7 +3757,7 @@ export class VirtualNumaNodes extends ParamsList<types.VirtualNumaNode> {
   }
 }
 
-export interface Vlan extends types.Vlan {}
+export interface Vlan extends types.Vlan, Accessors<types.Vlan> {}
 export class Vlan extends ParamsObject {
   static readonly typeName = "Vlan";
   constructor(init?: Init<types.Vlan>) {
@@ -3755,7 +3775,7 @@ export class Vlans extends ParamsList<types.Vlan> {
   }
 }
 
-export interface Vm extends types.Vm {}
+export interface Vm extends types.Vm, Accessors<types.Vm> {}
 export class Vm extends ParamsObject {
   static readonly typeName = "Vm";
   constructor(init?: Init<types.Vm>) {
@@ -3773,7 +3793,7 @@ export class Vms extends ParamsList<types.Vm> {
   }
 }
 
-export interface VmBase extends types.VmBase {}
+export interface VmBase extends types.VmBase, Accessors<types.VmBase> {}
 export class VmBase extends ParamsObject {
   static readonly typeName = "VmBase";
   constructor(init?: Init<types.VmBase>) {
@@ -3791,7 +3811,7 @@ export class VmBases extends ParamsList<types.VmBase> {
   }
 }
 
-export interface VmMediatedDevice extends types.VmMediatedDevice {}
+export interface VmMediatedDevice extends types.VmMediatedDevice, Accessors<types.VmMediatedDevice> {}
 export class VmMediatedDevice extends ParamsObject {
   static readonly typeName = "VmMediatedDevice";
   constructor(init?: Init<types.VmMediatedDevice>) {
@@ -3809,7 +3829,7 @@ export class VmMediatedDevices extends ParamsList<types.VmMediatedDevice> {
   }
 }
 
-export interface VmPlacementPolicy extends types.VmPlacementPolicy {}
+export interface VmPlacementPolicy extends types.VmPlacementPolicy, Accessors<types.VmPlacementPolicy> {}
 export class VmPlacementPolicy extends ParamsObject {
   static readonly typeName = "VmPlacementPolicy";
   constructor(init?: Init<types.VmPlacementPolicy>) {
@@ -3827,7 +3847,7 @@ export class VmPlacementPolicies extends ParamsList<types.VmPlacementPolicy> {
   }
 }
 
-export interface VmPool extends types.VmPool {}
+export interface VmPool extends types.VmPool, Accessors<types.VmPool> {}
 export class VmPool extends ParamsObject {
   static readonly typeName = "VmPool";
   constructor(init?: Init<types.VmPool>) {
@@ -3845,7 +3865,7 @@ export class VmPools extends ParamsList<types.VmPool> {
   }
 }
 
-export interface VmSummary extends types.VmSummary {}
+export interface VmSummary extends types.VmSummary, Accessors<types.VmSummary> {}
 export class VmSummary extends ParamsObject {
   static readonly typeName = "VmSummary";
   constructor(init?: Init<types.VmSummary>) {
@@ -3863,7 +3883,7 @@ export class VmSummaries extends ParamsList<types.VmSummary> {
   }
 }
 
-export interface VnicPassThrough extends types.VnicPassThrough {}
+export interface VnicPassThrough extends types.VnicPassThrough, Accessors<types.VnicPassThrough> {}
 export class VnicPassThrough extends ParamsObject {
   static readonly typeName = "VnicPassThrough";
   constructor(init?: Init<types.VnicPassThrough>) {
@@ -3881,7 +3901,7 @@ export class VnicPassThroughs extends ParamsList<types.VnicPassThrough> {
   }
 }
 
-export interface VnicProfile extends types.VnicProfile {}
+export interface VnicProfile extends types.VnicProfile, Accessors<types.VnicProfile> {}
 export class VnicProfile extends ParamsObject {
   static readonly typeName = "VnicProfile";
   constructor(init?: Init<types.VnicProfile>) {
@@ -3900,7 +3920,7 @@ export class VnicProfiles extends ParamsList<types.VnicProfile> {
 }
 
 /** @deprecated */
-export interface VnicProfileMapping extends types.VnicProfileMapping {}
+export interface VnicProfileMapping extends types.VnicProfileMapping, Accessors<types.VnicProfileMapping> {}
 /** @deprecated */
 export class VnicProfileMapping extends ParamsObject {
   static readonly typeName = "VnicProfileMapping";
@@ -3919,7 +3939,7 @@ export class VnicProfileMappings extends ParamsList<types.VnicProfileMapping> {
   }
 }
 
-export interface VolumeGroup extends types.VolumeGroup {}
+export interface VolumeGroup extends types.VolumeGroup, Accessors<types.VolumeGroup> {}
 export class VolumeGroup extends ParamsObject {
   static readonly typeName = "VolumeGroup";
   constructor(init?: Init<types.VolumeGroup>) {
@@ -3937,7 +3957,7 @@ export class VolumeGroups extends ParamsList<types.VolumeGroup> {
   }
 }
 
-export interface Watchdog extends types.Watchdog {}
+export interface Watchdog extends types.Watchdog, Accessors<types.Watchdog> {}
 export class Watchdog extends ParamsObject {
   static readonly typeName = "Watchdog";
   constructor(init?: Init<types.Watchdog>) {
@@ -3955,7 +3975,7 @@ export class Watchdogs extends ParamsList<types.Watchdog> {
   }
 }
 
-export interface Weight extends types.Weight {}
+export interface Weight extends types.Weight, Accessors<types.Weight> {}
 export class Weight extends ParamsObject {
   static readonly typeName = "Weight";
   constructor(init?: Init<types.Weight>) {
