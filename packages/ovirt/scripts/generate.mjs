@@ -437,7 +437,7 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
 `),
     "",
     'import type * as types from "./types.js";',
-    'import { ParamsList, ParamsObject, type Init, type ListInit } from "../params-base.js";',
+    'import { ParamsList, ParamsObject, type Init, type ListInit, type V3Init } from "../params-base.js";',
     'import type { Accessors } from "../accessors.js";',
     "",
   ];
@@ -448,7 +448,7 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
       `${deprecated}export interface ${struct.name} extends types.${struct.name}, Accessors<types.${struct.name}> {}`,
       `${deprecated}export class ${struct.name} extends ParamsObject {`,
       `  static readonly typeName = ${q(struct.name)};`,
-      `  constructor(init?: Init<types.${struct.name}>) {`,
+      `  constructor(init?: V3Init<types.${struct.name}>) {`,
       `    super(${q(struct.name)}, init);`,
       "  }",
       "}",

@@ -37,7 +37,12 @@ function setter(name: string): (value: unknown) => void {
 export function installAccessors(prototype: object, typeName: string): void {
   if (installed.has(prototype)) return;
   installed.add(prototype);
-  for (const name of wireStruct(typeName).byXml.keys()) {
+  const struct = wireStruct(typeName);
+  // generateDS's spelling of `type` (a Python builtin), for reading as for writing.
+  if (struct.byXml.has("type") && !("type_" in prototype)) {
+    Object.defineProperty(prototype, "type_", { get: getter("type"), set: setter("type"), configurable: true });
+  }
+  for (const name of struct.byXml.keys()) {
     for (const [key, fn] of [
       [`get_${name}`, getter(name)],
       [`set_${name}`, setter(name)],
@@ -88,7 +93,7 @@ export type Accessors<T> = {
   [K in keyof T & string as `get_${K}`]-?: () => Accessed<NonNullable<T[K]>> | undefined;
 } & {
   [K in keyof T & string as `set_${K}`]-?: (value: InitValue<NonNullable<T[K]>> | null | undefined) => void;
-};
+} & ("type" extends keyof T ? { type_?: T["type" & keyof T] } : unknown);
 
 /** A struct's members with generateDS's accessors. */
 export type WithAccessors<T> = T & Accessors<T>;

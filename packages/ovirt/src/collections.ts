@@ -98,7 +98,9 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
    * The entities of the collection: all of them, those the engine's search `query` finds, and of those
    * the ones meeting the constraints given under any other key.
    */
-  list(options: ListOptions = {}): ListRequest<R> {
+  list(given: ListOptions | string = {}): ListRequest<R> {
+    // v3's positional query: `api.vms.list("cluster=Default")`.
+    const options = typeof given === "string" ? { query: given } : given;
     const context = nodeContext(this);
     const method = requireMethod(context, "list");
     const { query, search, max, pageSize = DEFAULT_PAGE_SIZE, signal, timeout } = options;

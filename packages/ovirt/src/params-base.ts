@@ -24,6 +24,10 @@ export type ListValue<I> = readonly InitValue<I>[] | ParamsList<I>;
 /** The members of struct `T` as a params constructor takes them (resources fetched from the engine too). */
 export type Init<T> = { [K in keyof T]?: InitValue<NonNullable<T[K]>> | null };
 
+/** A params constructor's argument: the members, and generateDS's `type_` for a struct's `type`. */
+export type V3Init<T> = Init<T> &
+  ("type" extends keyof T ? { type_?: InitValue<NonNullable<T["type" & keyof T]>> | null } : unknown);
+
 /** A params list constructor's argument: `{ storage_domain: [...] }`. */
 export type ListInit<K extends string, I> = { [P in K]?: readonly InitValue<I>[] };
 
