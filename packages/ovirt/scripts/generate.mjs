@@ -29,7 +29,7 @@ const V3_CLASS_ALIASES = { Vm: "VM", Vms: "VMs", Nic: "NIC", Nics: "NICs", Cpu: 
 
 // Names the hand-written base classes use on resources and collections; a generated member must not take them.
 const RESOURCE_BASE_NAMES = new Set(["update", "delete", "reload", "toJSON", "constructor"]);
-const COLLECTION_BASE_NAMES = new Set(["list", "get", "add", "pages", "constructor"]);
+const COLLECTION_BASE_NAMES = new Set(["list", "get", "getOrThrow", "add", "pages", "constructor"]);
 
 const XSD_OVERRIDES = new Set(["xs:long", "xs:double", "xs:unsignedInt"]);
 
@@ -437,17 +437,18 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
 `),
     "",
     'import type * as types from "./types.js";',
-    'import { ParamsList, ParamsObject, type Init, type ListInit } from "../params-base.js";',
+    'import { ParamsList, ParamsObject, type Init, type ListInit, type V3Init } from "../params-base.js";',
+    'import type { Accessors } from "../accessors.js";',
     "",
   ];
   const wrappers = new Map();
   for (const struct of model.structs) {
     const deprecated = struct.deprecated ? "/** @deprecated */\n" : "";
     out.push(
-      `${deprecated}export interface ${struct.name} extends types.${struct.name} {}`,
+      `${deprecated}export interface ${struct.name} extends types.${struct.name}, Accessors<types.${struct.name}> {}`,
       `${deprecated}export class ${struct.name} extends ParamsObject {`,
       `  static readonly typeName = ${q(struct.name)};`,
-      `  constructor(init?: Init<types.${struct.name}>) {`,
+      `  constructor(init?: V3Init<types.${struct.name}>) {`,
       `    super(${q(struct.name)}, init);`,
       "  }",
       "}",
@@ -508,7 +509,7 @@ function optionsType(model, params) {
 
 function resultType(model, method) {
   const outs = methodParams(method, "out");
-  if (outs.length !== 1) return "types.Action";
+  if (outs.length !== 1) return "WithAccessors<V3View<types.Action>>"; // the answer: `action.status.state`
   const [p] = outs;
   const kind = kindOf(model, p.type);
   const base = kind === "primitive" ? PRIMITIVE_TS[p.type] : `types.${p.type}`;
@@ -535,6 +536,8 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     'import { invokeAction } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
     'import type { InitValue, ListValue } from "../params-base.js";',
+    'import type { V3View } from "../status.js";',
+    'import type { Accessors, WithAccessors } from "../accessors.js";',
     "",
   ];
   const clashes = [];
@@ -583,7 +586,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       // Without an {id} locator the items are plain resources (src/collections.ts), read-only.
       const itemClass = entry.idLocator
         ? className(info, entry.idLocator.service)
-        : `(Resource<${typeName}> & ${typeName})`;
+        : `(Resource<${typeName}> & V3View<${typeName}>)`; // no accessors: see src/resource.ts
       const addMethod = flat.methods.find((m) => m.kind === "add");
       const addQuery = addMethod ? methodParams(addMethod, "in").filter((p) => p.where === "query") : [];
       out.push(
@@ -605,11 +608,14 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     } else {
       const dataMembers = entity ? orderedMembers(model, model.types.get(entity.type)).map((m) => m.xmlName) : [];
       const shadowed = dataMembers.filter((m) => taken.has(m));
-      const omit = shadowed.length ? `Omit<${typeName}, ${shadowed.map(q).join(" | ")}>` : typeName;
+      // v3's view of the members: `status` as a Status object (src/status.ts).
+      const view = `V3View<${typeName}>`;
+      const omit = shadowed.length ? `Omit<${view}, ${shadowed.map(q).join(" | ")}>` : view;
+      const accessors = `Accessors<${omit}>`;
       const clash = dataMembers.filter((m) => RESOURCE_BASE_NAMES.has(m));
       if (clash.length) clashes.push(...clash.map((m) => `${entity.type}.${m}`));
       out.push(
-        `export interface ${cls} extends ${omit} {}`,
+        `export interface ${cls} extends ${omit}, ${accessors} {}`,
         `/** ${name}${entity ? `: one ${entity.type}` : ""}. */`,
         `export class ${cls} extends Resource<${typeName}> {`,
         `  static readonly serviceName = ${q(name)};`,

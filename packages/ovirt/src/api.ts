@@ -6,7 +6,7 @@ import { Connection, type TransportSettings } from "./connection.js";
 import { SystemResource } from "./generated/resources.js";
 import { fetchEntity } from "./resource.js";
 import { SsoAuth, type SsoOptions } from "./sso.js";
-import { nodeContext } from "./node.js";
+import { nodeContext, type CallOptions } from "./node.js";
 // Installs `vm.disks` on the generated VmResource (every VM is reached through an API).
 import "./vm-disks.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
@@ -68,6 +68,20 @@ export class API extends SystemResource {
         );
       }
       throw error;
+    }
+  }
+
+  /**
+   * v3's `api.test(throw_exception=False)`: reads the entry point and resolves to true when the engine
+   * answers; to false when it does not, or with the error itself when `throwException` is true.
+   */
+  async test(throwException = false, options: CallOptions = {}): Promise<boolean> {
+    try {
+      await fetchEntity(nodeContext(this), { signal: options.signal, timeout: options.timeout });
+      return true;
+    } catch (error) {
+      if (throwException) throw error;
+      return false;
     }
   }
 

@@ -41,8 +41,8 @@ export interface ListOptions {
 /** Options of `get`: the get method's query parameters (`follow`, `all_content` ...) and the call options. */
 export type GetOptions = QueryOptions;
 
-/** `{ id }` or `{ name }`. */
-export type Selector = { id: string; name?: never } | { name: string; id?: never };
+/** `{ id }` or `{ name }`, or the name alone (v3's positional `api.vms.get("my_vm")`). */
+export type Selector = { id: string; name?: never } | { name: string; id?: never } | string;
 
 const LIST_OPTION_NAMES = new Set(["query", "search", "max", "pageSize", "signal", "timeout"]);
 const DEFAULT_PAGE_SIZE = 100;
@@ -98,7 +98,9 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
    * The entities of the collection: all of them, those the engine's search `query` finds, and of those
    * the ones meeting the constraints given under any other key.
    */
-  list(options: ListOptions = {}): ListRequest<R> {
+  list(given: ListOptions | string = {}): ListRequest<R> {
+    // v3's positional query: `api.vms.list("cluster=Default")`.
+    const options = typeof given === "string" ? { query: given } : given;
     const context = nodeContext(this);
     const method = requireMethod(context, "list");
     const { query, search, max, pageSize = DEFAULT_PAGE_SIZE, signal, timeout } = options;
@@ -143,14 +145,32 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
     return new ListRequest(fetchAll, paged);
   }
 
-  /** The entity with this id (GET), or the first with this name (a search, or the list where there is none). */
-  async get(selector: Selector, options: GetOptions = {}): Promise<R> {
+  /**
+   * The entity with this id (GET), or the first with this name (a search, or the list where there is none);
+   * `undefined` when there is none, as v3's `get()` gave None (`if (!(await api.vms.get({ name })))`).
+   */
+  async get(selector: Selector, options: GetOptions = {}): Promise<R | undefined> {
+    return this.#find(selector, options, false);
+  }
+
+  /** As `get`, but nothing found is a `NotFound` (the engine's 404 fault, or one naming the name). */
+  async getOrThrow(selector: Selector, options: GetOptions = {}): Promise<R> {
+    return (await this.#find(selector, options, true))!;
+  }
+
+  async #find(given: Selector, options: GetOptions, throwing: boolean): Promise<R | undefined> {
     const context = nodeContext(this);
+    const selector = typeof given === "string" ? { name: given } : given;
     if (selector && typeof selector.id === "string") {
       const locator = context.service.idLocator;
       if (!locator) throw new ValidationError(`${context.path} has no entities by id`, { field: "id" });
       const entity = childContext(context, locator.name, selector.id);
-      return new (this.#itemClass())(entity, await fetchEntity(entity, options));
+      try {
+        return new (this.#itemClass())(entity, await fetchEntity(entity, options));
+      } catch (error) {
+        if (!throwing && error instanceof NotFound) return undefined;
+        throw error;
+      }
     }
     if (!selector || typeof selector.name !== "string") {
       throw new ValidationError(`${context.path}.get takes { id } or { name }`, { field: "selector" });
@@ -162,13 +182,13 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
       ...(searchable ? { query: `name=${searchValue(name)}` } : {}),
       name: name as Constraint,
     });
-    if (found.length === 0) {
+    if (found.length === 0 && throwing) {
       throw new NotFound(`${context.path || "api"}: no ${this.#type()} named ${JSON.stringify(name)}`, {
         url: nodeUrl(context),
         status: 404,
       });
     }
-    return found[0]!;
+    return found[0];
   }
 
   /**

@@ -8,6 +8,7 @@ export * from "./generated/resources.js";
 export { VmDisks } from "./vm-disks.js";
 export { Collection, ListRequest, type GetOptions, type ListOptions, type Selector } from "./collections.js";
 export { Resource, type QueryOptions } from "./resource.js";
+export { Status, type V3View } from "./status.js";
 export type { CallOptions } from "./node.js";
 export type { Constraint } from "./constraints.js";
 export {

@@ -6,6 +6,8 @@ import { ActionFailed } from "./errors.js";
 import { decodeObject } from "./wire/decode.js";
 import { encodeObject, primitiveText } from "./wire/encode.js";
 import { wireService, type WireMethod, type WireService } from "./wire/services.js";
+import { withStatusObjects } from "./status.js";
+import { asAccessed } from "./accessors.js";
 
 /** Per-call options of every method. */
 export interface CallOptions {
@@ -161,5 +163,5 @@ export async function invokeAction(node: object, name: string, options: object):
     });
   }
   const outputs = method.output;
-  return outputs.length === 1 ? action[outputs[0]!.xml] : action;
+  return outputs.length === 1 ? action[outputs[0]!.xml] : asAccessed(withStatusObjects(action), "Action");
 }

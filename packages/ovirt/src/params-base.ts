@@ -5,6 +5,7 @@ import { checkObject } from "./wire/encode.js";
 import { withV4Names } from "./v3-names.js";
 import { LIST_ITEMS, STRUCT_TYPE } from "./wire/marks.js";
 import type { Resource } from "./resource.js";
+import { installAccessors } from "./accessors.js";
 
 declare const ITEM_TYPE: unique symbol;
 
@@ -22,6 +23,10 @@ export type ListValue<I> = readonly InitValue<I>[] | ParamsList<I>;
 
 /** The members of struct `T` as a params constructor takes them (resources fetched from the engine too). */
 export type Init<T> = { [K in keyof T]?: InitValue<NonNullable<T[K]>> | null };
+
+/** A params constructor's argument: the members, and generateDS's `type_` for a struct's `type`. */
+export type V3Init<T> = Init<T> &
+  ("type" extends keyof T ? { type_?: InitValue<NonNullable<T["type" & keyof T]>> | null } : unknown);
 
 /** A params list constructor's argument: `{ storage_domain: [...] }`. */
 export type ListInit<K extends string, I> = { [P in K]?: readonly InitValue<I>[] };
@@ -42,6 +47,7 @@ export abstract class ParamsObject {
 
   constructor(typeName: string, init?: object | null) {
     define(this, STRUCT_TYPE, typeName);
+    installAccessors(Object.getPrototypeOf(this), typeName);
     if (init === undefined || init === null) return;
     if (typeof init !== "object" || Array.isArray(init)) {
       throw new ValidationError(`params.${typeName} takes an object of members, not ${typeof init}`, {

@@ -6,6 +6,8 @@ import { decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
 import { AS_REFERENCE, STRUCT_TYPE } from "./wire/marks.js";
 import { bindNode, childContext, nodeContext, sendMethod, type CallOptions, type NodeContext } from "./node.js";
+import { stateOf, withStatusObjects } from "./status.js";
+import { installAccessors, withNestedAccessors } from "./accessors.js";
 
 /** Options of update and delete: the call options, and the method's query parameters (`async`, `force` ...). */
 export interface QueryOptions extends CallOptions {
@@ -43,6 +45,8 @@ function clone(value: unknown): unknown {
 }
 
 function same(a: unknown, b: unknown): boolean {
+  // A Status is its value: an entity's status is unchanged until another value is set.
+  [a, b] = [stateOf(a), stateOf(b)];
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (a instanceof Date || b instanceof Date) {
@@ -65,10 +69,15 @@ export class Resource<T extends object> {
     Object.defineProperty(this, STRUCT_TYPE, { value: context.service.type ?? "Identified" });
     Object.defineProperty(this, AS_REFERENCE, { value: true });
     this.#original = data as Record<string, unknown>;
+    const type = this[STRUCT_TYPE];
+    // generateDS's get_x()/set_x(); the plain Resource serves several types, so it gets none.
+    if (Object.getPrototypeOf(this) !== Resource.prototype) installAccessors(Object.getPrototypeOf(this), type);
     const shadowed = shadowedNames(Object.getPrototypeOf(this));
     for (const key of Object.keys(data)) {
       if (!shadowed.has(key)) (this as Record<string, unknown>)[key] = clone((data as Record<string, unknown>)[key]);
     }
+    withStatusObjects(this as unknown as Record<string, unknown>);
+    withNestedAccessors(this, type);
   }
 
   /**

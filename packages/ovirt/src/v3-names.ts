@@ -17,9 +17,19 @@ const RENAMED: Readonly<Record<string, Readonly<Record<string, RenamedMember>>>>
   Disk: { size: { v4: "provisioned_size" }, type_: { v4: "content_type", values: { data: "data" } } },
 };
 
+/**
+ * generateDS wrote a `type` member as `type_` (`type` is a Python builtin): every struct with a `type`
+ * takes it under that name too, unless v3 renamed it otherwise (the disk's).
+ */
+function renamedMembers(typeName: string): Readonly<Record<string, RenamedMember>> | undefined {
+  const own = RENAMED[typeName];
+  if (own?.type_ || !wireStruct(typeName).byXml.has("type")) return own;
+  return { ...own, type_: { v4: "type" } };
+}
+
 /** `init` with v3's renamed members under their v4 names (the same object when it has none). */
 export function withV4Names(typeName: string, init: object): object {
-  const renamed = RENAMED[typeName];
+  const renamed = renamedMembers(typeName);
   if (!renamed || !Object.keys(init).some((key) => key in renamed)) return init;
   const out: Record<string, unknown> = { ...init };
   for (const [v3, { v4, values }] of Object.entries(renamed)) {

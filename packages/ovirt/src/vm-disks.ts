@@ -50,12 +50,17 @@ export class VmDisks {
     return new ListRequest(fetchAll, new PagedList(async () => ({ items: await fetchAll() }), { signal }));
   }
 
-  /** The VM's disk with this id or name; NotFound when it has none. */
-  async get(selector: Selector, options: CallOptions = {}): Promise<DiskResource> {
+  /** The VM's disk with this id or name; `undefined` when it has none (v3's None). */
+  async get(given: Selector, options: CallOptions = {}): Promise<DiskResource | undefined> {
+    const selector = typeof given === "string" ? { name: given } : given;
     const disks = await this.#disks(options);
-    const found = disks.find((disk) =>
-      selector.id !== undefined ? disk.id === selector.id : disk.name === selector.name,
-    );
+    return disks.find((disk) => (selector.id !== undefined ? disk.id === selector.id : disk.name === selector.name));
+  }
+
+  /** As `get`, but a disk the VM does not have is a NotFound. */
+  async getOrThrow(given: Selector, options: CallOptions = {}): Promise<DiskResource> {
+    const selector = typeof given === "string" ? { name: given } : given;
+    const found = await this.get(selector, options);
     if (!found) {
       const what = selector.id !== undefined ? `id ${selector.id}` : `name ${JSON.stringify(selector.name)}`;
       const context = nodeContext(this.#vm);

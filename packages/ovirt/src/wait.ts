@@ -5,6 +5,7 @@ import { ValidationError, waitUntil } from "@nimbus-sdk/common";
 import { WaitFailed } from "./errors.js";
 import type { API } from "./api.js";
 import type { Resource } from "./resource.js";
+import type { Status } from "./status.js";
 import { STRUCT_TYPE } from "./wire/marks.js";
 import type { JobResource } from "./generated/resources.js";
 import type { Job } from "./generated/types.js";
@@ -53,7 +54,10 @@ const FALLBACKS: Readonly<
 
 const JOB_DONE = ["finished", "failed", "aborted"];
 
-type WithStatus = Resource<object> & { readonly status?: string };
+type WithStatus = Resource<object> & { readonly status?: Status };
+
+/** The values of a resource's status (`"up" | "down" | ...` for a VM). */
+type StateOf<R extends WithStatus> = NonNullable<R["status"]> extends Status<infer S> ? S : never;
 
 /**
  * Reads `resource` again every `intervalMs` until its `status` is `status` (or one of them); resolves to
@@ -61,7 +65,7 @@ type WithStatus = Resource<object> & { readonly status?: string };
  */
 export async function waitFor<R extends WithStatus>(
   resource: R,
-  status: NonNullable<R["status"]> | readonly NonNullable<R["status"]>[],
+  status: StateOf<R> | readonly StateOf<R>[],
   options: WaitOptions<R> = {},
 ): Promise<R> {
   const targets: readonly string[] = Array.isArray(status) ? status : [status as string];
@@ -75,7 +79,7 @@ export async function waitFor<R extends WithStatus>(
   return waitUntil(
     ({ signal }) => resource.reload({ signal }),
     (current) => {
-      const now = current.status;
+      const now = current.status?.state;
       if (now === undefined) return false;
       if (targets.includes(now)) return true;
       const fellBack = fallbacks.find((f) => f.fails.includes(now) && f.after.some((s) => seen.has(s)));
@@ -111,11 +115,12 @@ export async function waitForJob(
       field: "job",
     });
   }
-  const found = await api.jobs.get({ id }, { signal: options.signal });
-  const done = await waitFor(found, JOB_DONE as NonNullable<JobResource["status"]>[], { ...options, failOn: [] });
-  if (done.status !== "finished") {
-    throw new WaitFailed(`job ${id} (${done.description ?? "no description"}) ended ${done.status}`, {
-      reached: done.status,
+  const found = await api.jobs.getOrThrow({ id }, { signal: options.signal });
+  const done = await waitFor(found, JOB_DONE as StateOf<JobResource>[], { ...options, failOn: [] });
+  const state = done.status?.state;
+  if (state !== "finished") {
+    throw new WaitFailed(`job ${id} (${done.description ?? "no description"}) ended ${state}`, {
+      reached: state,
     });
   }
   return done;

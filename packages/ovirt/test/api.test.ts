@@ -51,12 +51,12 @@ describe("the issue's seed examples", () => {
     expect(found.map((vm) => vm.name)).toEqual(["python_vm"]);
     const memory = found[0]!.memory!;
     expect((await api.vms.list({ memory })).every((vm) => vm.memory === memory)).toBe(true);
-    const vm = await api.vms.get({ name: "python_vm" });
-    expect((await api.vms.get({ id: vm.id! })).name).toBe("python_vm");
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
+    expect((await api.vms.getOrThrow({ id: vm.id! })).name).toBe("python_vm");
   });
 
   it("updates what changed, and only that", async () => {
-    const vm = await api.vms.get({ name: "python_vm" });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
     vm.description = "updated_desc";
     const vm2 = await vm.update();
     expect(vm2.description).toBe("updated_desc");
@@ -68,8 +68,8 @@ describe("the issue's seed examples", () => {
     myVm = await api.vms.add(
       new params.VM({
         name: "my_vm",
-        cluster: await api.clusters.get({ name: "Default" }),
-        template: await api.templates.get({ name: "Blank" }),
+        cluster: await api.clusters.getOrThrow({ name: "Default" }),
+        template: await api.templates.getOrThrow({ name: "Blank" }),
       }),
     );
     expect(myVm.name).toBe("my_vm");
@@ -83,7 +83,7 @@ describe("the issue's seed examples", () => {
     expect(nic).toMatchObject({ name: "eth0", interface: "e1000" });
     expect((await myVm.nics.list({ name: "eth0" })).map((n) => n.name)).toEqual(["eth0"]);
     expect((await myVm.nics.list({ interface: "e1000" })).map((n) => n.name)).toEqual(["eth0"]);
-    const n = await myVm.nics.get({ name: "eth0" });
+    const n = await myVm.nics.getOrThrow({ name: "eth0" });
     n.name = "eth01";
     expect((await n.update()).name).toBe("eth01");
     expect((await myVm.nics.list()).map((x) => x.name)).toEqual(["eth01"]);
@@ -101,24 +101,24 @@ describe("the issue's seed examples", () => {
       }),
     );
     const seen: string[] = [];
-    const ready = await waitFor(disk, "ok", { ...fast, onProgress: (d) => seen.push(d.status ?? "") });
-    expect(ready.status).toBe("ok");
+    const ready = await waitFor(disk, "ok", { ...fast, onProgress: (d) => seen.push(d.status?.state ?? "") });
+    expect(ready.status?.state).toBe("ok");
     expect(seen.at(-1)).toBe("ok");
     // add() resolves to the disk with its attachment's members, as list() gives them.
     expect([disk.interface, disk.bootable, disk.active]).toEqual(["virtio", false, true]);
     const disks = await myVm.disks.list();
     expect(disks.map((d) => [d.name, d.interface, d.bootable, d.active])).toEqual([["my_disk", "virtio", false, true]]);
     expect((await myVm.disk_attachments.list()).length).toBe(1);
-    expect((await myVm.disks.get({ name: "my_disk" })).id).toBe(disk.id);
+    expect((await myVm.disks.getOrThrow({ name: "my_disk" })).id).toBe(disk.id);
   });
 
   it("starts and stops the VM, waiting for its status", async () => {
     await waitFor(myVm, "down", fast);
     await myVm.start();
     const up = await waitFor(myVm, "up", fast);
-    expect(up.status).toBe("up");
+    expect(up.status?.state).toBe("up");
     await myVm.stop();
-    expect((await waitFor(myVm, "down", fast)).status).toBe("down");
+    expect((await waitFor(myVm, "down", fast)).status?.state).toBe("down");
   });
 
   it("finds params classes by element name", () => {
@@ -153,8 +153,8 @@ describe("errors a user can hit", () => {
     expect((error as AuthError).status).toBe(401);
   });
 
-  it("an unknown name in get: NotFound naming it, with status 404 and the collection's URL", async () => {
-    const error = await api.vms.get({ name: "no_such_vm" }).catch((e: unknown) => e);
+  it("an unknown name in getOrThrow: NotFound naming it, with status 404 and the collection's URL", async () => {
+    const error = await api.vms.getOrThrow({ name: "no_such_vm" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFound);
     expect((error as Error).message).toContain('no Vm named "no_such_vm"');
     expect(error).toMatchObject({ status: 404, url: `${engine.url}/vms` });
@@ -185,8 +185,8 @@ describe("errors a user can hit", () => {
     expect((missing as Error).message).not.toContain("<");
   });
 
-  it("an unknown id in get: the engine's 404 fault as NotFound", async () => {
-    const error = await api.vms.get({ id: "00000000-0000-0000-0000-00000000dead" }).catch((e: unknown) => e);
+  it("an unknown id in getOrThrow: the engine's 404 fault as NotFound", async () => {
+    const error = await api.vms.getOrThrow({ id: "00000000-0000-0000-0000-00000000dead" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFound);
     expect(error).toBeInstanceOf(RequestError);
     expect((error as NotFound).status).toBe(404);
@@ -201,7 +201,7 @@ describe("errors a user can hit", () => {
 
   it("a value of the wrong type in params: ValidationError before anything is sent", async () => {
     expect(() => new params.VM({ memory: "1 GiB" as never })).toThrow(/params.Vm.memory must be an integer/);
-    const vm = await api.vms.get({ name: "python_vm" });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
     (vm as { memory?: unknown }).memory = "lots";
     const before = engine.state.requests.length;
     await expect(vm.update()).rejects.toThrow(/memory must be an integer/);
@@ -209,7 +209,7 @@ describe("errors a user can hit", () => {
   });
 
   it("a fault inside a success answer to an action: ActionFailed", async () => {
-    const vm = await api.vms.get({ name: "python_vm" });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
     engine.failNext({ kind: "action-fault", reason: "Operation Failed", detail: "[Cannot run VM. Low disk space.]" });
     const error = await vm.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ActionFailed);
@@ -240,7 +240,7 @@ describe("errors a user can hit", () => {
   });
 
   it("a wait that does not end: TimeoutError", async () => {
-    const vm = await api.vms.get({ name: "python_vm" });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
     await expect(waitFor(vm, "paused", { timeoutMs: 100, intervalMs: 20 })).rejects.toBeInstanceOf(TimeoutError);
   });
 
@@ -273,15 +273,15 @@ describe("listing and waiting", () => {
   });
 
   it("waits for the job an action names to finish", async () => {
-    const vm = await api.vms.get({ name: "python_vm" });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
     await waitFor(vm, "down", fast);
     const action = await vm.start();
     expect(action.job?.id).toBeDefined();
     const progress: string[] = [];
-    const job = await waitForJob(api, action, { ...fast, onProgress: (j) => progress.push(j.status ?? "") });
-    expect(job.status).toBe("finished");
+    const job = await waitForJob(api, action, { ...fast, onProgress: (j) => progress.push(j.status?.state ?? "") });
+    expect(job.status?.state).toBe("finished");
     expect(progress.at(-1)).toBe("finished");
-    expect((await waitFor(vm, "up", fast)).status).toBe("up");
+    expect((await waitFor(vm, "up", fast)).status?.state).toBe("up");
     await waitForJob(api, await vm.stop(), fast);
     await expect(waitForJob(api, {}, fast)).rejects.toThrow(ValidationError);
   });
@@ -306,7 +306,7 @@ describe("the session", () => {
 
   it("refuses calls after disconnect with Disconnected, without logging in again", async () => {
     const session = await connect();
-    const vm = await session.vms.get({ name: "python_vm" });
+    const vm = await session.vms.getOrThrow({ name: "python_vm" });
     await session.disconnect();
     const issued = engine.state.tokens.issued;
     const error = await session.vms.list().catch((e: unknown) => e);
@@ -319,8 +319,8 @@ describe("the session", () => {
 
   it("takes follow as a list or a string in list, get and reload", async () => {
     const before = engine.state.requests.length;
-    const vm = await api.vms.get({ name: "python_vm" }, { follow: ["nics", "disk_attachments"] });
-    await api.vms.get({ id: vm.id! }, { follow: ["nics", "disk_attachments"] });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" }, { follow: ["nics", "disk_attachments"] });
+    await api.vms.getOrThrow({ id: vm.id! }, { follow: ["nics", "disk_attachments"] });
     await vm.reload({ follow: ["nics", "disk_attachments"] });
     await api.vms.list({ follow: "nics,disk_attachments", max: 1 });
     const follows = engine.state.requests.slice(before).map((r) => new URLSearchParams(r.query).get("follow"));

@@ -53,16 +53,16 @@ describe("VMs", () => {
     const vm = await api.vms.add(
       new params.VM({
         name: "sdk_vm",
-        cluster: await api.clusters.get({ name: "Default" }),
-        template: await api.templates.get({ name: "Blank" }),
+        cluster: await api.clusters.getOrThrow({ name: "Default" }),
+        template: await api.templates.getOrThrow({ name: "Blank" }),
         memory: 2147483648,
       }),
     );
-    expect([vm.status, vm.memory]).toEqual(["down", 2147483648]);
+    expect([vm.status?.state, vm.memory]).toEqual(["down", 2147483648]);
     await vm.nics.add(
       new params.NIC({ name: "eth0", network: new params.Network({ name: "ovirtmgmt" }), interface: "e1000" }),
     );
-    const sd = await api.storage_domains.get({ name: "mydata" });
+    const sd = await api.storage_domains.getOrThrow({ name: "mydata" });
     const disk = await vm.disks.add(
       new params.Disk({
         storage_domains: new params.StorageDomains({ storage_domain: [sd] }),
@@ -71,7 +71,7 @@ describe("VMs", () => {
         format: "cow",
       }),
     );
-    expect(disk.status).toBe("locked");
+    expect(disk.status?.state).toBe("locked");
     await waitFor(disk, "ok", quick);
     await vm.start();
     const seen: string[] = [];
@@ -82,7 +82,7 @@ describe("VMs", () => {
   });
 
   it("answers the engine's 409 as a Conflict with its reason and detail", async () => {
-    const vm = await api.vms.get({ name: "sdk_vm" });
+    const vm = await api.vms.getOrThrow({ name: "sdk_vm" });
     const error = await vm.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Conflict);
     expect(error).toMatchObject({ reason: "Operation Failed", detail: "[Cannot run VM. VM is running.]" });
@@ -91,11 +91,11 @@ describe("VMs", () => {
   });
 
   it("waits for the job of a command, found by its correlation id", async () => {
-    const vm = await api.vms.get({ name: "sdk_vm" });
+    const vm = await api.vms.getOrThrow({ name: "sdk_vm" });
     const own = await connect({ headers: { "Correlation-Id": "sdk-start" } });
-    const started = await (await own.vms.get({ id: vm.id! })).start();
+    const started = await (await own.vms.getOrThrow({ id: vm.id! })).start();
     const done = await waitForJob(own, started, quick);
-    expect([done.status, done.description]).toEqual(["finished", "Launching VM sdk_vm"]);
+    expect([done.status?.state, done.description]).toEqual(["finished", "Launching VM sdk_vm"]);
     const found = await api.jobs.list({ query: "correlation_id=sdk-start" });
     expect(found.map((job) => job.id)).toEqual([done.id]);
     await own.disconnect();

@@ -27,9 +27,9 @@ afterAll(async () => {
 
 describe("the generated types", () => {
   it("take fetched entities as action parameters", async () => {
-    const vm = await api.vms.get({ name: "python_vm" });
+    const vm = await api.vms.getOrThrow({ name: "python_vm" });
     const host = (await api.hosts.list())[0]!;
-    const sd = await api.storage_domains.get({ name: "mydata" });
+    const sd = await api.storage_domains.getOrThrow({ name: "mydata" });
     // Each was TS2322 when action parameters were typed Init<types.X> without resources.
     await vm.export({ storage_domain: sd, exclusive: true });
     await vm.start();
@@ -45,7 +45,7 @@ describe("the generated types", () => {
   });
 
   it("type the members of a service that has only remove by what its collection lists", async () => {
-    const cluster = await api.clusters.get({ name: "Default" });
+    const cluster = await api.clusters.getOrThrow({ name: "Default" });
     const group = await cluster.affinity_groups.add(new params.AffinityGroup({ name: "together" }));
     const host = (await api.hosts.list())[0]!;
     await group.hosts.add(new params.Host({ id: host.id }));
@@ -57,8 +57,8 @@ describe("the generated types", () => {
   });
 
   it("type vm.disks, installed from src/ on the generated VmResource", async () => {
-    const vm: VmResource = await api.vms.get({ name: "python_vm" });
-    const sd = await api.storage_domains.get({ name: "mydata" });
+    const vm: VmResource = await api.vms.getOrThrow({ name: "python_vm" });
+    const sd = await api.storage_domains.getOrThrow({ name: "mydata" });
     const disk: DiskResource = await vm.disks.add(
       new params.Disk({
         name: "typed_disk",

@@ -1,7 +1,7 @@
 // waitFor's ends besides success: the failed statuses of a type, a VM that falls back to down while
 // starting, and the default timeout. Fake resources give the statuses in turn, so nothing waits.
 import { describe, expect, it } from "@jest/globals";
-import { DEFAULT_WAIT_TIMEOUT_MS, WaitFailed, waitFor, type VmResource } from "../src/index.js";
+import { DEFAULT_WAIT_TIMEOUT_MS, Status, WaitFailed, waitFor, type VmResource } from "../src/index.js";
 import { STRUCT_TYPE } from "../src/wire/marks.js";
 
 /** A resource of `type` whose reload() gives `statuses` one after the other (the last one for ever). */
@@ -10,7 +10,7 @@ function fake(type: string, statuses: string[]): VmResource {
   const resource = {
     [STRUCT_TYPE]: type,
     name: "fake",
-    reload: async () => ({ ...resource, status: statuses[Math.min(at++, statuses.length - 1)] }),
+    reload: async () => ({ ...resource, status: new Status(statuses[Math.min(at++, statuses.length - 1)]!) }),
   };
   return resource as unknown as VmResource;
 }
@@ -31,18 +31,20 @@ describe("waitFor", () => {
 
   it("waits past the down of a VM whose start the engine has not begun yet", async () => {
     const up = await waitFor(fake("Vm", ["down", "down", "wait_for_launch", "up"]), "up", quick);
-    expect(up.status).toBe("up");
+    expect(up.status?.state).toBe("up");
   });
 
   it("fails on a type's failed status, and not when failOn is given empty", async () => {
     const disk = () => fake("Disk", ["locked", "illegal", "ok"]) as never;
     await expect(waitFor(disk(), "ok" as never, quick)).rejects.toMatchObject({ reached: "illegal" });
-    await expect(waitFor(disk(), "ok" as never, { ...quick, failOn: [] })).resolves.toMatchObject({ status: "ok" });
+    await expect(waitFor(disk(), "ok" as never, { ...quick, failOn: [] })).resolves.toMatchObject({
+      status: { state: "ok" },
+    });
   });
 
   it("has a default timeout of ten minutes, and waits for ever with Infinity", async () => {
     expect(DEFAULT_WAIT_TIMEOUT_MS).toBe(600_000);
     const up = await waitFor(fake("Vm", ["powering_up", "up"]), "up", { intervalMs: 1, timeoutMs: Infinity });
-    expect(up.status).toBe("up");
+    expect(up.status?.state).toBe("up");
   });
 });

@@ -9,20 +9,21 @@
 /* eslint-disable */
 
 import type * as types from "./types.js";
-import { ParamsList, ParamsObject, type Init, type ListInit } from "../params-base.js";
+import { ParamsList, ParamsObject, type Init, type ListInit, type V3Init } from "../params-base.js";
+import type { Accessors } from "../accessors.js";
 
-export interface Action extends types.Action {}
+export interface Action extends types.Action, Accessors<types.Action> {}
 export class Action extends ParamsObject {
   static readonly typeName = "Action";
-  constructor(init?: Init<types.Action>) {
+  constructor(init?: V3Init<types.Action>) {
     super("Action", init);
   }
 }
 
-export interface AffinityGroup extends types.AffinityGroup {}
+export interface AffinityGroup extends types.AffinityGroup, Accessors<types.AffinityGroup> {}
 export class AffinityGroup extends ParamsObject {
   static readonly typeName = "AffinityGroup";
-  constructor(init?: Init<types.AffinityGroup>) {
+  constructor(init?: V3Init<types.AffinityGroup>) {
     super("AffinityGroup", init);
   }
 }
@@ -37,10 +38,10 @@ export class AffinityGroups extends ParamsList<types.AffinityGroup> {
   }
 }
 
-export interface AffinityLabel extends types.AffinityLabel {}
+export interface AffinityLabel extends types.AffinityLabel, Accessors<types.AffinityLabel> {}
 export class AffinityLabel extends ParamsObject {
   static readonly typeName = "AffinityLabel";
-  constructor(init?: Init<types.AffinityLabel>) {
+  constructor(init?: V3Init<types.AffinityLabel>) {
     super("AffinityLabel", init);
   }
 }
@@ -55,10 +56,10 @@ export class AffinityLabels extends ParamsList<types.AffinityLabel> {
   }
 }
 
-export interface AffinityRule extends types.AffinityRule {}
+export interface AffinityRule extends types.AffinityRule, Accessors<types.AffinityRule> {}
 export class AffinityRule extends ParamsObject {
   static readonly typeName = "AffinityRule";
-  constructor(init?: Init<types.AffinityRule>) {
+  constructor(init?: V3Init<types.AffinityRule>) {
     super("AffinityRule", init);
   }
 }
@@ -73,10 +74,10 @@ export class AffinityRules extends ParamsList<types.AffinityRule> {
   }
 }
 
-export interface Agent extends types.Agent {}
+export interface Agent extends types.Agent, Accessors<types.Agent> {}
 export class Agent extends ParamsObject {
   static readonly typeName = "Agent";
-  constructor(init?: Init<types.Agent>) {
+  constructor(init?: V3Init<types.Agent>) {
     super("Agent", init);
   }
 }
@@ -92,11 +93,11 @@ export class Agents extends ParamsList<types.Agent> {
 }
 
 /** @deprecated */
-export interface AgentConfiguration extends types.AgentConfiguration {}
+export interface AgentConfiguration extends types.AgentConfiguration, Accessors<types.AgentConfiguration> {}
 /** @deprecated */
 export class AgentConfiguration extends ParamsObject {
   static readonly typeName = "AgentConfiguration";
-  constructor(init?: Init<types.AgentConfiguration>) {
+  constructor(init?: V3Init<types.AgentConfiguration>) {
     super("AgentConfiguration", init);
   }
 }
@@ -111,10 +112,10 @@ export class AgentConfigurations extends ParamsList<types.AgentConfiguration> {
   }
 }
 
-export interface Api extends types.Api {}
+export interface Api extends types.Api, Accessors<types.Api> {}
 export class Api extends ParamsObject {
   static readonly typeName = "Api";
-  constructor(init?: Init<types.Api>) {
+  constructor(init?: V3Init<types.Api>) {
     super("Api", init);
   }
 }
@@ -129,10 +130,10 @@ export class Apis extends ParamsList<types.Api> {
   }
 }
 
-export interface ApiSummary extends types.ApiSummary {}
+export interface ApiSummary extends types.ApiSummary, Accessors<types.ApiSummary> {}
 export class ApiSummary extends ParamsObject {
   static readonly typeName = "ApiSummary";
-  constructor(init?: Init<types.ApiSummary>) {
+  constructor(init?: V3Init<types.ApiSummary>) {
     super("ApiSummary", init);
   }
 }
@@ -147,10 +148,10 @@ export class ApiSummaries extends ParamsList<types.ApiSummary> {
   }
 }
 
-export interface ApiSummaryItem extends types.ApiSummaryItem {}
+export interface ApiSummaryItem extends types.ApiSummaryItem, Accessors<types.ApiSummaryItem> {}
 export class ApiSummaryItem extends ParamsObject {
   static readonly typeName = "ApiSummaryItem";
-  constructor(init?: Init<types.ApiSummaryItem>) {
+  constructor(init?: V3Init<types.ApiSummaryItem>) {
     super("ApiSummaryItem", init);
   }
 }
@@ -165,10 +166,10 @@ export class ApiSummaryItems extends ParamsList<types.ApiSummaryItem> {
   }
 }
 
-export interface Application extends types.Application {}
+export interface Application extends types.Application, Accessors<types.Application> {}
 export class Application extends ParamsObject {
   static readonly typeName = "Application";
-  constructor(init?: Init<types.Application>) {
+  constructor(init?: V3Init<types.Application>) {
     super("Application", init);
   }
 }
@@ -183,10 +184,10 @@ export class Applications extends ParamsList<types.Application> {
   }
 }
 
-export interface AuthorizedKey extends types.AuthorizedKey {}
+export interface AuthorizedKey extends types.AuthorizedKey, Accessors<types.AuthorizedKey> {}
 export class AuthorizedKey extends ParamsObject {
   static readonly typeName = "AuthorizedKey";
-  constructor(init?: Init<types.AuthorizedKey>) {
+  constructor(init?: V3Init<types.AuthorizedKey>) {
     super("AuthorizedKey", init);
   }
 }
@@ -201,10 +202,10 @@ export class AuthorizedKeys extends ParamsList<types.AuthorizedKey> {
   }
 }
 
-export interface Backup extends types.Backup {}
+export interface Backup extends types.Backup, Accessors<types.Backup> {}
 export class Backup extends ParamsObject {
   static readonly typeName = "Backup";
-  constructor(init?: Init<types.Backup>) {
+  constructor(init?: V3Init<types.Backup>) {
     super("Backup", init);
   }
 }
@@ -219,10 +220,10 @@ export class Backups extends ParamsList<types.Backup> {
   }
 }
 
-export interface Balance extends types.Balance {}
+export interface Balance extends types.Balance, Accessors<types.Balance> {}
 export class Balance extends ParamsObject {
   static readonly typeName = "Balance";
-  constructor(init?: Init<types.Balance>) {
+  constructor(init?: V3Init<types.Balance>) {
     super("Balance", init);
   }
 }
@@ -237,10 +238,10 @@ export class Balances extends ParamsList<types.Balance> {
   }
 }
 
-export interface Bios extends types.Bios {}
+export interface Bios extends types.Bios, Accessors<types.Bios> {}
 export class Bios extends ParamsObject {
   static readonly typeName = "Bios";
-  constructor(init?: Init<types.Bios>) {
+  constructor(init?: V3Init<types.Bios>) {
     super("Bios", init);
   }
 }
@@ -255,10 +256,10 @@ export class Bioss extends ParamsList<types.Bios> {
   }
 }
 
-export interface BlockStatistic extends types.BlockStatistic {}
+export interface BlockStatistic extends types.BlockStatistic, Accessors<types.BlockStatistic> {}
 export class BlockStatistic extends ParamsObject {
   static readonly typeName = "BlockStatistic";
-  constructor(init?: Init<types.BlockStatistic>) {
+  constructor(init?: V3Init<types.BlockStatistic>) {
     super("BlockStatistic", init);
   }
 }
@@ -273,10 +274,10 @@ export class BlockStatistics extends ParamsList<types.BlockStatistic> {
   }
 }
 
-export interface Bonding extends types.Bonding {}
+export interface Bonding extends types.Bonding, Accessors<types.Bonding> {}
 export class Bonding extends ParamsObject {
   static readonly typeName = "Bonding";
-  constructor(init?: Init<types.Bonding>) {
+  constructor(init?: V3Init<types.Bonding>) {
     super("Bonding", init);
   }
 }
@@ -291,10 +292,10 @@ export class Bondings extends ParamsList<types.Bonding> {
   }
 }
 
-export interface Bookmark extends types.Bookmark {}
+export interface Bookmark extends types.Bookmark, Accessors<types.Bookmark> {}
 export class Bookmark extends ParamsObject {
   static readonly typeName = "Bookmark";
-  constructor(init?: Init<types.Bookmark>) {
+  constructor(init?: V3Init<types.Bookmark>) {
     super("Bookmark", init);
   }
 }
@@ -309,10 +310,10 @@ export class Bookmarks extends ParamsList<types.Bookmark> {
   }
 }
 
-export interface Boot extends types.Boot {}
+export interface Boot extends types.Boot, Accessors<types.Boot> {}
 export class Boot extends ParamsObject {
   static readonly typeName = "Boot";
-  constructor(init?: Init<types.Boot>) {
+  constructor(init?: V3Init<types.Boot>) {
     super("Boot", init);
   }
 }
@@ -327,10 +328,10 @@ export class Boots extends ParamsList<types.Boot> {
   }
 }
 
-export interface BootMenu extends types.BootMenu {}
+export interface BootMenu extends types.BootMenu, Accessors<types.BootMenu> {}
 export class BootMenu extends ParamsObject {
   static readonly typeName = "BootMenu";
-  constructor(init?: Init<types.BootMenu>) {
+  constructor(init?: V3Init<types.BootMenu>) {
     super("BootMenu", init);
   }
 }
@@ -345,10 +346,10 @@ export class BootMenus extends ParamsList<types.BootMenu> {
   }
 }
 
-export interface BrickProfileDetail extends types.BrickProfileDetail {}
+export interface BrickProfileDetail extends types.BrickProfileDetail, Accessors<types.BrickProfileDetail> {}
 export class BrickProfileDetail extends ParamsObject {
   static readonly typeName = "BrickProfileDetail";
-  constructor(init?: Init<types.BrickProfileDetail>) {
+  constructor(init?: V3Init<types.BrickProfileDetail>) {
     super("BrickProfileDetail", init);
   }
 }
@@ -363,10 +364,10 @@ export class BrickProfileDetails extends ParamsList<types.BrickProfileDetail> {
   }
 }
 
-export interface Cdrom extends types.Cdrom {}
+export interface Cdrom extends types.Cdrom, Accessors<types.Cdrom> {}
 export class Cdrom extends ParamsObject {
   static readonly typeName = "Cdrom";
-  constructor(init?: Init<types.Cdrom>) {
+  constructor(init?: V3Init<types.Cdrom>) {
     super("Cdrom", init);
   }
 }
@@ -381,10 +382,10 @@ export class Cdroms extends ParamsList<types.Cdrom> {
   }
 }
 
-export interface Certificate extends types.Certificate {}
+export interface Certificate extends types.Certificate, Accessors<types.Certificate> {}
 export class Certificate extends ParamsObject {
   static readonly typeName = "Certificate";
-  constructor(init?: Init<types.Certificate>) {
+  constructor(init?: V3Init<types.Certificate>) {
     super("Certificate", init);
   }
 }
@@ -399,10 +400,10 @@ export class Certificates extends ParamsList<types.Certificate> {
   }
 }
 
-export interface Checkpoint extends types.Checkpoint {}
+export interface Checkpoint extends types.Checkpoint, Accessors<types.Checkpoint> {}
 export class Checkpoint extends ParamsObject {
   static readonly typeName = "Checkpoint";
-  constructor(init?: Init<types.Checkpoint>) {
+  constructor(init?: V3Init<types.Checkpoint>) {
     super("Checkpoint", init);
   }
 }
@@ -418,11 +419,11 @@ export class Checkpoints extends ParamsList<types.Checkpoint> {
 }
 
 /** @deprecated */
-export interface CloudInit extends types.CloudInit {}
+export interface CloudInit extends types.CloudInit, Accessors<types.CloudInit> {}
 /** @deprecated */
 export class CloudInit extends ParamsObject {
   static readonly typeName = "CloudInit";
-  constructor(init?: Init<types.CloudInit>) {
+  constructor(init?: V3Init<types.CloudInit>) {
     super("CloudInit", init);
   }
 }
@@ -437,10 +438,10 @@ export class CloudInits extends ParamsList<types.CloudInit> {
   }
 }
 
-export interface Cluster extends types.Cluster {}
+export interface Cluster extends types.Cluster, Accessors<types.Cluster> {}
 export class Cluster extends ParamsObject {
   static readonly typeName = "Cluster";
-  constructor(init?: Init<types.Cluster>) {
+  constructor(init?: V3Init<types.Cluster>) {
     super("Cluster", init);
   }
 }
@@ -455,10 +456,10 @@ export class Clusters extends ParamsList<types.Cluster> {
   }
 }
 
-export interface ClusterFeature extends types.ClusterFeature {}
+export interface ClusterFeature extends types.ClusterFeature, Accessors<types.ClusterFeature> {}
 export class ClusterFeature extends ParamsObject {
   static readonly typeName = "ClusterFeature";
-  constructor(init?: Init<types.ClusterFeature>) {
+  constructor(init?: V3Init<types.ClusterFeature>) {
     super("ClusterFeature", init);
   }
 }
@@ -473,10 +474,10 @@ export class ClusterFeatures extends ParamsList<types.ClusterFeature> {
   }
 }
 
-export interface ClusterLevel extends types.ClusterLevel {}
+export interface ClusterLevel extends types.ClusterLevel, Accessors<types.ClusterLevel> {}
 export class ClusterLevel extends ParamsObject {
   static readonly typeName = "ClusterLevel";
-  constructor(init?: Init<types.ClusterLevel>) {
+  constructor(init?: V3Init<types.ClusterLevel>) {
     super("ClusterLevel", init);
   }
 }
@@ -491,10 +492,10 @@ export class ClusterLevels extends ParamsList<types.ClusterLevel> {
   }
 }
 
-export interface Configuration extends types.Configuration {}
+export interface Configuration extends types.Configuration, Accessors<types.Configuration> {}
 export class Configuration extends ParamsObject {
   static readonly typeName = "Configuration";
-  constructor(init?: Init<types.Configuration>) {
+  constructor(init?: V3Init<types.Configuration>) {
     super("Configuration", init);
   }
 }
@@ -509,10 +510,10 @@ export class Configurations extends ParamsList<types.Configuration> {
   }
 }
 
-export interface Console extends types.Console {}
+export interface Console extends types.Console, Accessors<types.Console> {}
 export class Console extends ParamsObject {
   static readonly typeName = "Console";
-  constructor(init?: Init<types.Console>) {
+  constructor(init?: V3Init<types.Console>) {
     super("Console", init);
   }
 }
@@ -527,10 +528,10 @@ export class Consoles extends ParamsList<types.Console> {
   }
 }
 
-export interface Core extends types.Core {}
+export interface Core extends types.Core, Accessors<types.Core> {}
 export class Core extends ParamsObject {
   static readonly typeName = "Core";
-  constructor(init?: Init<types.Core>) {
+  constructor(init?: V3Init<types.Core>) {
     super("Core", init);
   }
 }
@@ -545,10 +546,10 @@ export class Cores extends ParamsList<types.Core> {
   }
 }
 
-export interface Cpu extends types.Cpu {}
+export interface Cpu extends types.Cpu, Accessors<types.Cpu> {}
 export class Cpu extends ParamsObject {
   static readonly typeName = "Cpu";
-  constructor(init?: Init<types.Cpu>) {
+  constructor(init?: V3Init<types.Cpu>) {
     super("Cpu", init);
   }
 }
@@ -563,10 +564,10 @@ export class Cpus extends ParamsList<types.Cpu> {
   }
 }
 
-export interface CpuProfile extends types.CpuProfile {}
+export interface CpuProfile extends types.CpuProfile, Accessors<types.CpuProfile> {}
 export class CpuProfile extends ParamsObject {
   static readonly typeName = "CpuProfile";
-  constructor(init?: Init<types.CpuProfile>) {
+  constructor(init?: V3Init<types.CpuProfile>) {
     super("CpuProfile", init);
   }
 }
@@ -581,10 +582,10 @@ export class CpuProfiles extends ParamsList<types.CpuProfile> {
   }
 }
 
-export interface CpuTopology extends types.CpuTopology {}
+export interface CpuTopology extends types.CpuTopology, Accessors<types.CpuTopology> {}
 export class CpuTopology extends ParamsObject {
   static readonly typeName = "CpuTopology";
-  constructor(init?: Init<types.CpuTopology>) {
+  constructor(init?: V3Init<types.CpuTopology>) {
     super("CpuTopology", init);
   }
 }
@@ -599,10 +600,10 @@ export class CpuTopologies extends ParamsList<types.CpuTopology> {
   }
 }
 
-export interface CpuTune extends types.CpuTune {}
+export interface CpuTune extends types.CpuTune, Accessors<types.CpuTune> {}
 export class CpuTune extends ParamsObject {
   static readonly typeName = "CpuTune";
-  constructor(init?: Init<types.CpuTune>) {
+  constructor(init?: V3Init<types.CpuTune>) {
     super("CpuTune", init);
   }
 }
@@ -617,10 +618,10 @@ export class CpuTunes extends ParamsList<types.CpuTune> {
   }
 }
 
-export interface CpuType extends types.CpuType {}
+export interface CpuType extends types.CpuType, Accessors<types.CpuType> {}
 export class CpuType extends ParamsObject {
   static readonly typeName = "CpuType";
-  constructor(init?: Init<types.CpuType>) {
+  constructor(init?: V3Init<types.CpuType>) {
     super("CpuType", init);
   }
 }
@@ -635,10 +636,10 @@ export class CpuTypes extends ParamsList<types.CpuType> {
   }
 }
 
-export interface CustomProperty extends types.CustomProperty {}
+export interface CustomProperty extends types.CustomProperty, Accessors<types.CustomProperty> {}
 export class CustomProperty extends ParamsObject {
   static readonly typeName = "CustomProperty";
-  constructor(init?: Init<types.CustomProperty>) {
+  constructor(init?: V3Init<types.CustomProperty>) {
     super("CustomProperty", init);
   }
 }
@@ -653,10 +654,10 @@ export class CustomProperties extends ParamsList<types.CustomProperty> {
   }
 }
 
-export interface DataCenter extends types.DataCenter {}
+export interface DataCenter extends types.DataCenter, Accessors<types.DataCenter> {}
 export class DataCenter extends ParamsObject {
   static readonly typeName = "DataCenter";
-  constructor(init?: Init<types.DataCenter>) {
+  constructor(init?: V3Init<types.DataCenter>) {
     super("DataCenter", init);
   }
 }
@@ -671,10 +672,10 @@ export class DataCenters extends ParamsList<types.DataCenter> {
   }
 }
 
-export interface Device extends types.Device {}
+export interface Device extends types.Device, Accessors<types.Device> {}
 export class Device extends ParamsObject {
   static readonly typeName = "Device";
-  constructor(init?: Init<types.Device>) {
+  constructor(init?: V3Init<types.Device>) {
     super("Device", init);
   }
 }
@@ -689,10 +690,10 @@ export class Devices extends ParamsList<types.Device> {
   }
 }
 
-export interface Disk extends types.Disk {}
+export interface Disk extends types.Disk, Accessors<types.Disk> {}
 export class Disk extends ParamsObject {
   static readonly typeName = "Disk";
-  constructor(init?: Init<types.Disk>) {
+  constructor(init?: V3Init<types.Disk>) {
     super("Disk", init);
   }
 }
@@ -707,10 +708,10 @@ export class Disks extends ParamsList<types.Disk> {
   }
 }
 
-export interface DiskAttachment extends types.DiskAttachment {}
+export interface DiskAttachment extends types.DiskAttachment, Accessors<types.DiskAttachment> {}
 export class DiskAttachment extends ParamsObject {
   static readonly typeName = "DiskAttachment";
-  constructor(init?: Init<types.DiskAttachment>) {
+  constructor(init?: V3Init<types.DiskAttachment>) {
     super("DiskAttachment", init);
   }
 }
@@ -725,10 +726,10 @@ export class DiskAttachments extends ParamsList<types.DiskAttachment> {
   }
 }
 
-export interface DiskProfile extends types.DiskProfile {}
+export interface DiskProfile extends types.DiskProfile, Accessors<types.DiskProfile> {}
 export class DiskProfile extends ParamsObject {
   static readonly typeName = "DiskProfile";
-  constructor(init?: Init<types.DiskProfile>) {
+  constructor(init?: V3Init<types.DiskProfile>) {
     super("DiskProfile", init);
   }
 }
@@ -743,10 +744,10 @@ export class DiskProfiles extends ParamsList<types.DiskProfile> {
   }
 }
 
-export interface DiskSnapshot extends types.DiskSnapshot {}
+export interface DiskSnapshot extends types.DiskSnapshot, Accessors<types.DiskSnapshot> {}
 export class DiskSnapshot extends ParamsObject {
   static readonly typeName = "DiskSnapshot";
-  constructor(init?: Init<types.DiskSnapshot>) {
+  constructor(init?: V3Init<types.DiskSnapshot>) {
     super("DiskSnapshot", init);
   }
 }
@@ -761,10 +762,10 @@ export class DiskSnapshots extends ParamsList<types.DiskSnapshot> {
   }
 }
 
-export interface Display extends types.Display {}
+export interface Display extends types.Display, Accessors<types.Display> {}
 export class Display extends ParamsObject {
   static readonly typeName = "Display";
-  constructor(init?: Init<types.Display>) {
+  constructor(init?: V3Init<types.Display>) {
     super("Display", init);
   }
 }
@@ -779,10 +780,10 @@ export class Displays extends ParamsList<types.Display> {
   }
 }
 
-export interface Dns extends types.Dns {}
+export interface Dns extends types.Dns, Accessors<types.Dns> {}
 export class Dns extends ParamsObject {
   static readonly typeName = "Dns";
-  constructor(init?: Init<types.Dns>) {
+  constructor(init?: V3Init<types.Dns>) {
     super("Dns", init);
   }
 }
@@ -797,10 +798,11 @@ export class Dnss extends ParamsList<types.Dns> {
   }
 }
 
-export interface DnsResolverConfiguration extends types.DnsResolverConfiguration {}
+export interface DnsResolverConfiguration
+  extends types.DnsResolverConfiguration, Accessors<types.DnsResolverConfiguration> {}
 export class DnsResolverConfiguration extends ParamsObject {
   static readonly typeName = "DnsResolverConfiguration";
-  constructor(init?: Init<types.DnsResolverConfiguration>) {
+  constructor(init?: V3Init<types.DnsResolverConfiguration>) {
     super("DnsResolverConfiguration", init);
   }
 }
@@ -815,10 +817,10 @@ export class DnsResolverConfigurations extends ParamsList<types.DnsResolverConfi
   }
 }
 
-export interface Domain extends types.Domain {}
+export interface Domain extends types.Domain, Accessors<types.Domain> {}
 export class Domain extends ParamsObject {
   static readonly typeName = "Domain";
-  constructor(init?: Init<types.Domain>) {
+  constructor(init?: V3Init<types.Domain>) {
     super("Domain", init);
   }
 }
@@ -833,10 +835,10 @@ export class Domains extends ParamsList<types.Domain> {
   }
 }
 
-export interface DynamicCpu extends types.DynamicCpu {}
+export interface DynamicCpu extends types.DynamicCpu, Accessors<types.DynamicCpu> {}
 export class DynamicCpu extends ParamsObject {
   static readonly typeName = "DynamicCpu";
-  constructor(init?: Init<types.DynamicCpu>) {
+  constructor(init?: V3Init<types.DynamicCpu>) {
     super("DynamicCpu", init);
   }
 }
@@ -851,10 +853,10 @@ export class DynamicCpus extends ParamsList<types.DynamicCpu> {
   }
 }
 
-export interface EngineBackupInfo extends types.EngineBackupInfo {}
+export interface EngineBackupInfo extends types.EngineBackupInfo, Accessors<types.EngineBackupInfo> {}
 export class EngineBackupInfo extends ParamsObject {
   static readonly typeName = "EngineBackupInfo";
-  constructor(init?: Init<types.EngineBackupInfo>) {
+  constructor(init?: V3Init<types.EngineBackupInfo>) {
     super("EngineBackupInfo", init);
   }
 }
@@ -869,10 +871,10 @@ export class EngineBackupInfos extends ParamsList<types.EngineBackupInfo> {
   }
 }
 
-export interface EntityProfileDetail extends types.EntityProfileDetail {}
+export interface EntityProfileDetail extends types.EntityProfileDetail, Accessors<types.EntityProfileDetail> {}
 export class EntityProfileDetail extends ParamsObject {
   static readonly typeName = "EntityProfileDetail";
-  constructor(init?: Init<types.EntityProfileDetail>) {
+  constructor(init?: V3Init<types.EntityProfileDetail>) {
     super("EntityProfileDetail", init);
   }
 }
@@ -887,10 +889,10 @@ export class EntityProfileDetails extends ParamsList<types.EntityProfileDetail> 
   }
 }
 
-export interface ErrorHandling extends types.ErrorHandling {}
+export interface ErrorHandling extends types.ErrorHandling, Accessors<types.ErrorHandling> {}
 export class ErrorHandling extends ParamsObject {
   static readonly typeName = "ErrorHandling";
-  constructor(init?: Init<types.ErrorHandling>) {
+  constructor(init?: V3Init<types.ErrorHandling>) {
     super("ErrorHandling", init);
   }
 }
@@ -905,10 +907,10 @@ export class ErrorHandlings extends ParamsList<types.ErrorHandling> {
   }
 }
 
-export interface Event extends types.Event {}
+export interface Event extends types.Event, Accessors<types.Event> {}
 export class Event extends ParamsObject {
   static readonly typeName = "Event";
-  constructor(init?: Init<types.Event>) {
+  constructor(init?: V3Init<types.Event>) {
     super("Event", init);
   }
 }
@@ -923,10 +925,10 @@ export class Events extends ParamsList<types.Event> {
   }
 }
 
-export interface EventSubscription extends types.EventSubscription {}
+export interface EventSubscription extends types.EventSubscription, Accessors<types.EventSubscription> {}
 export class EventSubscription extends ParamsObject {
   static readonly typeName = "EventSubscription";
-  constructor(init?: Init<types.EventSubscription>) {
+  constructor(init?: V3Init<types.EventSubscription>) {
     super("EventSubscription", init);
   }
 }
@@ -941,10 +943,11 @@ export class EventSubscriptions extends ParamsList<types.EventSubscription> {
   }
 }
 
-export interface ExternalComputeResource extends types.ExternalComputeResource {}
+export interface ExternalComputeResource
+  extends types.ExternalComputeResource, Accessors<types.ExternalComputeResource> {}
 export class ExternalComputeResource extends ParamsObject {
   static readonly typeName = "ExternalComputeResource";
-  constructor(init?: Init<types.ExternalComputeResource>) {
+  constructor(init?: V3Init<types.ExternalComputeResource>) {
     super("ExternalComputeResource", init);
   }
 }
@@ -959,10 +962,10 @@ export class ExternalComputeResources extends ParamsList<types.ExternalComputeRe
   }
 }
 
-export interface ExternalDiscoveredHost extends types.ExternalDiscoveredHost {}
+export interface ExternalDiscoveredHost extends types.ExternalDiscoveredHost, Accessors<types.ExternalDiscoveredHost> {}
 export class ExternalDiscoveredHost extends ParamsObject {
   static readonly typeName = "ExternalDiscoveredHost";
-  constructor(init?: Init<types.ExternalDiscoveredHost>) {
+  constructor(init?: V3Init<types.ExternalDiscoveredHost>) {
     super("ExternalDiscoveredHost", init);
   }
 }
@@ -977,10 +980,10 @@ export class ExternalDiscoveredHosts extends ParamsList<types.ExternalDiscovered
   }
 }
 
-export interface ExternalHost extends types.ExternalHost {}
+export interface ExternalHost extends types.ExternalHost, Accessors<types.ExternalHost> {}
 export class ExternalHost extends ParamsObject {
   static readonly typeName = "ExternalHost";
-  constructor(init?: Init<types.ExternalHost>) {
+  constructor(init?: V3Init<types.ExternalHost>) {
     super("ExternalHost", init);
   }
 }
@@ -995,10 +998,10 @@ export class ExternalHosts extends ParamsList<types.ExternalHost> {
   }
 }
 
-export interface ExternalHostGroup extends types.ExternalHostGroup {}
+export interface ExternalHostGroup extends types.ExternalHostGroup, Accessors<types.ExternalHostGroup> {}
 export class ExternalHostGroup extends ParamsObject {
   static readonly typeName = "ExternalHostGroup";
-  constructor(init?: Init<types.ExternalHostGroup>) {
+  constructor(init?: V3Init<types.ExternalHostGroup>) {
     super("ExternalHostGroup", init);
   }
 }
@@ -1013,10 +1016,10 @@ export class ExternalHostGroups extends ParamsList<types.ExternalHostGroup> {
   }
 }
 
-export interface ExternalHostProvider extends types.ExternalHostProvider {}
+export interface ExternalHostProvider extends types.ExternalHostProvider, Accessors<types.ExternalHostProvider> {}
 export class ExternalHostProvider extends ParamsObject {
   static readonly typeName = "ExternalHostProvider";
-  constructor(init?: Init<types.ExternalHostProvider>) {
+  constructor(init?: V3Init<types.ExternalHostProvider>) {
     super("ExternalHostProvider", init);
   }
 }
@@ -1031,10 +1034,11 @@ export class ExternalHostProviders extends ParamsList<types.ExternalHostProvider
   }
 }
 
-export interface ExternalNetworkProviderConfiguration extends types.ExternalNetworkProviderConfiguration {}
+export interface ExternalNetworkProviderConfiguration
+  extends types.ExternalNetworkProviderConfiguration, Accessors<types.ExternalNetworkProviderConfiguration> {}
 export class ExternalNetworkProviderConfiguration extends ParamsObject {
   static readonly typeName = "ExternalNetworkProviderConfiguration";
-  constructor(init?: Init<types.ExternalNetworkProviderConfiguration>) {
+  constructor(init?: V3Init<types.ExternalNetworkProviderConfiguration>) {
     super("ExternalNetworkProviderConfiguration", init);
   }
 }
@@ -1049,10 +1053,10 @@ export class ExternalNetworkProviderConfigurations extends ParamsList<types.Exte
   }
 }
 
-export interface ExternalProvider extends types.ExternalProvider {}
+export interface ExternalProvider extends types.ExternalProvider, Accessors<types.ExternalProvider> {}
 export class ExternalProvider extends ParamsObject {
   static readonly typeName = "ExternalProvider";
-  constructor(init?: Init<types.ExternalProvider>) {
+  constructor(init?: V3Init<types.ExternalProvider>) {
     super("ExternalProvider", init);
   }
 }
@@ -1067,10 +1071,10 @@ export class ExternalProviders extends ParamsList<types.ExternalProvider> {
   }
 }
 
-export interface ExternalTemplateImport extends types.ExternalTemplateImport {}
+export interface ExternalTemplateImport extends types.ExternalTemplateImport, Accessors<types.ExternalTemplateImport> {}
 export class ExternalTemplateImport extends ParamsObject {
   static readonly typeName = "ExternalTemplateImport";
-  constructor(init?: Init<types.ExternalTemplateImport>) {
+  constructor(init?: V3Init<types.ExternalTemplateImport>) {
     super("ExternalTemplateImport", init);
   }
 }
@@ -1085,10 +1089,10 @@ export class ExternalTemplateImports extends ParamsList<types.ExternalTemplateIm
   }
 }
 
-export interface ExternalVmImport extends types.ExternalVmImport {}
+export interface ExternalVmImport extends types.ExternalVmImport, Accessors<types.ExternalVmImport> {}
 export class ExternalVmImport extends ParamsObject {
   static readonly typeName = "ExternalVmImport";
-  constructor(init?: Init<types.ExternalVmImport>) {
+  constructor(init?: V3Init<types.ExternalVmImport>) {
     super("ExternalVmImport", init);
   }
 }
@@ -1103,10 +1107,10 @@ export class ExternalVmImports extends ParamsList<types.ExternalVmImport> {
   }
 }
 
-export interface Fault extends types.Fault {}
+export interface Fault extends types.Fault, Accessors<types.Fault> {}
 export class Fault extends ParamsObject {
   static readonly typeName = "Fault";
-  constructor(init?: Init<types.Fault>) {
+  constructor(init?: V3Init<types.Fault>) {
     super("Fault", init);
   }
 }
@@ -1121,10 +1125,10 @@ export class Faults extends ParamsList<types.Fault> {
   }
 }
 
-export interface FencingPolicy extends types.FencingPolicy {}
+export interface FencingPolicy extends types.FencingPolicy, Accessors<types.FencingPolicy> {}
 export class FencingPolicy extends ParamsObject {
   static readonly typeName = "FencingPolicy";
-  constructor(init?: Init<types.FencingPolicy>) {
+  constructor(init?: V3Init<types.FencingPolicy>) {
     super("FencingPolicy", init);
   }
 }
@@ -1139,10 +1143,10 @@ export class FencingPolicies extends ParamsList<types.FencingPolicy> {
   }
 }
 
-export interface File extends types.File {}
+export interface File extends types.File, Accessors<types.File> {}
 export class File extends ParamsObject {
   static readonly typeName = "File";
-  constructor(init?: Init<types.File>) {
+  constructor(init?: V3Init<types.File>) {
     super("File", init);
   }
 }
@@ -1157,10 +1161,10 @@ export class Files extends ParamsList<types.File> {
   }
 }
 
-export interface Filter extends types.Filter {}
+export interface Filter extends types.Filter, Accessors<types.Filter> {}
 export class Filter extends ParamsObject {
   static readonly typeName = "Filter";
-  constructor(init?: Init<types.Filter>) {
+  constructor(init?: V3Init<types.Filter>) {
     super("Filter", init);
   }
 }
@@ -1175,10 +1179,10 @@ export class Filters extends ParamsList<types.Filter> {
   }
 }
 
-export interface Floppy extends types.Floppy {}
+export interface Floppy extends types.Floppy, Accessors<types.Floppy> {}
 export class Floppy extends ParamsObject {
   static readonly typeName = "Floppy";
-  constructor(init?: Init<types.Floppy>) {
+  constructor(init?: V3Init<types.Floppy>) {
     super("Floppy", init);
   }
 }
@@ -1193,10 +1197,10 @@ export class Floppies extends ParamsList<types.Floppy> {
   }
 }
 
-export interface FopStatistic extends types.FopStatistic {}
+export interface FopStatistic extends types.FopStatistic, Accessors<types.FopStatistic> {}
 export class FopStatistic extends ParamsObject {
   static readonly typeName = "FopStatistic";
-  constructor(init?: Init<types.FopStatistic>) {
+  constructor(init?: V3Init<types.FopStatistic>) {
     super("FopStatistic", init);
   }
 }
@@ -1211,10 +1215,10 @@ export class FopStatistics extends ParamsList<types.FopStatistic> {
   }
 }
 
-export interface GlusterBrick extends types.GlusterBrick {}
+export interface GlusterBrick extends types.GlusterBrick, Accessors<types.GlusterBrick> {}
 export class GlusterBrick extends ParamsObject {
   static readonly typeName = "GlusterBrick";
-  constructor(init?: Init<types.GlusterBrick>) {
+  constructor(init?: V3Init<types.GlusterBrick>) {
     super("GlusterBrick", init);
   }
 }
@@ -1229,10 +1233,11 @@ export class GlusterBricks extends ParamsList<types.GlusterBrick> {
   }
 }
 
-export interface GlusterBrickAdvancedDetails extends types.GlusterBrickAdvancedDetails {}
+export interface GlusterBrickAdvancedDetails
+  extends types.GlusterBrickAdvancedDetails, Accessors<types.GlusterBrickAdvancedDetails> {}
 export class GlusterBrickAdvancedDetails extends ParamsObject {
   static readonly typeName = "GlusterBrickAdvancedDetails";
-  constructor(init?: Init<types.GlusterBrickAdvancedDetails>) {
+  constructor(init?: V3Init<types.GlusterBrickAdvancedDetails>) {
     super("GlusterBrickAdvancedDetails", init);
   }
 }
@@ -1247,10 +1252,10 @@ export class GlusterBrickAdvancedDetailss extends ParamsList<types.GlusterBrickA
   }
 }
 
-export interface GlusterBrickMemoryInfo extends types.GlusterBrickMemoryInfo {}
+export interface GlusterBrickMemoryInfo extends types.GlusterBrickMemoryInfo, Accessors<types.GlusterBrickMemoryInfo> {}
 export class GlusterBrickMemoryInfo extends ParamsObject {
   static readonly typeName = "GlusterBrickMemoryInfo";
-  constructor(init?: Init<types.GlusterBrickMemoryInfo>) {
+  constructor(init?: V3Init<types.GlusterBrickMemoryInfo>) {
     super("GlusterBrickMemoryInfo", init);
   }
 }
@@ -1265,10 +1270,10 @@ export class GlusterBrickMemoryInfos extends ParamsList<types.GlusterBrickMemory
   }
 }
 
-export interface GlusterClient extends types.GlusterClient {}
+export interface GlusterClient extends types.GlusterClient, Accessors<types.GlusterClient> {}
 export class GlusterClient extends ParamsObject {
   static readonly typeName = "GlusterClient";
-  constructor(init?: Init<types.GlusterClient>) {
+  constructor(init?: V3Init<types.GlusterClient>) {
     super("GlusterClient", init);
   }
 }
@@ -1283,10 +1288,10 @@ export class GlusterClients extends ParamsList<types.GlusterClient> {
   }
 }
 
-export interface GlusterHook extends types.GlusterHook {}
+export interface GlusterHook extends types.GlusterHook, Accessors<types.GlusterHook> {}
 export class GlusterHook extends ParamsObject {
   static readonly typeName = "GlusterHook";
-  constructor(init?: Init<types.GlusterHook>) {
+  constructor(init?: V3Init<types.GlusterHook>) {
     super("GlusterHook", init);
   }
 }
@@ -1301,10 +1306,10 @@ export class GlusterHooks extends ParamsList<types.GlusterHook> {
   }
 }
 
-export interface GlusterMemoryPool extends types.GlusterMemoryPool {}
+export interface GlusterMemoryPool extends types.GlusterMemoryPool, Accessors<types.GlusterMemoryPool> {}
 export class GlusterMemoryPool extends ParamsObject {
   static readonly typeName = "GlusterMemoryPool";
-  constructor(init?: Init<types.GlusterMemoryPool>) {
+  constructor(init?: V3Init<types.GlusterMemoryPool>) {
     super("GlusterMemoryPool", init);
   }
 }
@@ -1319,10 +1324,10 @@ export class GlusterMemoryPools extends ParamsList<types.GlusterMemoryPool> {
   }
 }
 
-export interface GlusterServerHook extends types.GlusterServerHook {}
+export interface GlusterServerHook extends types.GlusterServerHook, Accessors<types.GlusterServerHook> {}
 export class GlusterServerHook extends ParamsObject {
   static readonly typeName = "GlusterServerHook";
-  constructor(init?: Init<types.GlusterServerHook>) {
+  constructor(init?: V3Init<types.GlusterServerHook>) {
     super("GlusterServerHook", init);
   }
 }
@@ -1337,10 +1342,10 @@ export class GlusterServerHooks extends ParamsList<types.GlusterServerHook> {
   }
 }
 
-export interface GlusterVolume extends types.GlusterVolume {}
+export interface GlusterVolume extends types.GlusterVolume, Accessors<types.GlusterVolume> {}
 export class GlusterVolume extends ParamsObject {
   static readonly typeName = "GlusterVolume";
-  constructor(init?: Init<types.GlusterVolume>) {
+  constructor(init?: V3Init<types.GlusterVolume>) {
     super("GlusterVolume", init);
   }
 }
@@ -1355,10 +1360,11 @@ export class GlusterVolumes extends ParamsList<types.GlusterVolume> {
   }
 }
 
-export interface GlusterVolumeProfileDetails extends types.GlusterVolumeProfileDetails {}
+export interface GlusterVolumeProfileDetails
+  extends types.GlusterVolumeProfileDetails, Accessors<types.GlusterVolumeProfileDetails> {}
 export class GlusterVolumeProfileDetails extends ParamsObject {
   static readonly typeName = "GlusterVolumeProfileDetails";
-  constructor(init?: Init<types.GlusterVolumeProfileDetails>) {
+  constructor(init?: V3Init<types.GlusterVolumeProfileDetails>) {
     super("GlusterVolumeProfileDetails", init);
   }
 }
@@ -1373,10 +1379,10 @@ export class GlusterVolumeProfileDetailss extends ParamsList<types.GlusterVolume
   }
 }
 
-export interface GracePeriod extends types.GracePeriod {}
+export interface GracePeriod extends types.GracePeriod, Accessors<types.GracePeriod> {}
 export class GracePeriod extends ParamsObject {
   static readonly typeName = "GracePeriod";
-  constructor(init?: Init<types.GracePeriod>) {
+  constructor(init?: V3Init<types.GracePeriod>) {
     super("GracePeriod", init);
   }
 }
@@ -1391,10 +1397,10 @@ export class GracePeriods extends ParamsList<types.GracePeriod> {
   }
 }
 
-export interface GraphicsConsole extends types.GraphicsConsole {}
+export interface GraphicsConsole extends types.GraphicsConsole, Accessors<types.GraphicsConsole> {}
 export class GraphicsConsole extends ParamsObject {
   static readonly typeName = "GraphicsConsole";
-  constructor(init?: Init<types.GraphicsConsole>) {
+  constructor(init?: V3Init<types.GraphicsConsole>) {
     super("GraphicsConsole", init);
   }
 }
@@ -1409,10 +1415,10 @@ export class GraphicsConsoles extends ParamsList<types.GraphicsConsole> {
   }
 }
 
-export interface Group extends types.Group {}
+export interface Group extends types.Group, Accessors<types.Group> {}
 export class Group extends ParamsObject {
   static readonly typeName = "Group";
-  constructor(init?: Init<types.Group>) {
+  constructor(init?: V3Init<types.Group>) {
     super("Group", init);
   }
 }
@@ -1427,10 +1433,10 @@ export class Groups extends ParamsList<types.Group> {
   }
 }
 
-export interface GuestOperatingSystem extends types.GuestOperatingSystem {}
+export interface GuestOperatingSystem extends types.GuestOperatingSystem, Accessors<types.GuestOperatingSystem> {}
 export class GuestOperatingSystem extends ParamsObject {
   static readonly typeName = "GuestOperatingSystem";
-  constructor(init?: Init<types.GuestOperatingSystem>) {
+  constructor(init?: V3Init<types.GuestOperatingSystem>) {
     super("GuestOperatingSystem", init);
   }
 }
@@ -1445,10 +1451,10 @@ export class GuestOperatingSystems extends ParamsList<types.GuestOperatingSystem
   }
 }
 
-export interface HardwareInformation extends types.HardwareInformation {}
+export interface HardwareInformation extends types.HardwareInformation, Accessors<types.HardwareInformation> {}
 export class HardwareInformation extends ParamsObject {
   static readonly typeName = "HardwareInformation";
-  constructor(init?: Init<types.HardwareInformation>) {
+  constructor(init?: V3Init<types.HardwareInformation>) {
     super("HardwareInformation", init);
   }
 }
@@ -1463,10 +1469,10 @@ export class HardwareInformations extends ParamsList<types.HardwareInformation> 
   }
 }
 
-export interface HighAvailability extends types.HighAvailability {}
+export interface HighAvailability extends types.HighAvailability, Accessors<types.HighAvailability> {}
 export class HighAvailability extends ParamsObject {
   static readonly typeName = "HighAvailability";
-  constructor(init?: Init<types.HighAvailability>) {
+  constructor(init?: V3Init<types.HighAvailability>) {
     super("HighAvailability", init);
   }
 }
@@ -1481,10 +1487,10 @@ export class HighAvailabilities extends ParamsList<types.HighAvailability> {
   }
 }
 
-export interface Hook extends types.Hook {}
+export interface Hook extends types.Hook, Accessors<types.Hook> {}
 export class Hook extends ParamsObject {
   static readonly typeName = "Hook";
-  constructor(init?: Init<types.Hook>) {
+  constructor(init?: V3Init<types.Hook>) {
     super("Hook", init);
   }
 }
@@ -1499,10 +1505,10 @@ export class Hooks extends ParamsList<types.Hook> {
   }
 }
 
-export interface Host extends types.Host {}
+export interface Host extends types.Host, Accessors<types.Host> {}
 export class Host extends ParamsObject {
   static readonly typeName = "Host";
-  constructor(init?: Init<types.Host>) {
+  constructor(init?: V3Init<types.Host>) {
     super("Host", init);
   }
 }
@@ -1517,10 +1523,10 @@ export class Hosts extends ParamsList<types.Host> {
   }
 }
 
-export interface HostCpuUnit extends types.HostCpuUnit {}
+export interface HostCpuUnit extends types.HostCpuUnit, Accessors<types.HostCpuUnit> {}
 export class HostCpuUnit extends ParamsObject {
   static readonly typeName = "HostCpuUnit";
-  constructor(init?: Init<types.HostCpuUnit>) {
+  constructor(init?: V3Init<types.HostCpuUnit>) {
     super("HostCpuUnit", init);
   }
 }
@@ -1535,10 +1541,10 @@ export class HostCpuUnits extends ParamsList<types.HostCpuUnit> {
   }
 }
 
-export interface HostDevice extends types.HostDevice {}
+export interface HostDevice extends types.HostDevice, Accessors<types.HostDevice> {}
 export class HostDevice extends ParamsObject {
   static readonly typeName = "HostDevice";
-  constructor(init?: Init<types.HostDevice>) {
+  constructor(init?: V3Init<types.HostDevice>) {
     super("HostDevice", init);
   }
 }
@@ -1553,10 +1559,10 @@ export class HostDevices extends ParamsList<types.HostDevice> {
   }
 }
 
-export interface HostDevicePassthrough extends types.HostDevicePassthrough {}
+export interface HostDevicePassthrough extends types.HostDevicePassthrough, Accessors<types.HostDevicePassthrough> {}
 export class HostDevicePassthrough extends ParamsObject {
   static readonly typeName = "HostDevicePassthrough";
-  constructor(init?: Init<types.HostDevicePassthrough>) {
+  constructor(init?: V3Init<types.HostDevicePassthrough>) {
     super("HostDevicePassthrough", init);
   }
 }
@@ -1571,10 +1577,10 @@ export class HostDevicePassthroughs extends ParamsList<types.HostDevicePassthrou
   }
 }
 
-export interface HostNic extends types.HostNic {}
+export interface HostNic extends types.HostNic, Accessors<types.HostNic> {}
 export class HostNic extends ParamsObject {
   static readonly typeName = "HostNic";
-  constructor(init?: Init<types.HostNic>) {
+  constructor(init?: V3Init<types.HostNic>) {
     super("HostNic", init);
   }
 }
@@ -1589,10 +1595,11 @@ export class HostNics extends ParamsList<types.HostNic> {
   }
 }
 
-export interface HostNicVirtualFunctionsConfiguration extends types.HostNicVirtualFunctionsConfiguration {}
+export interface HostNicVirtualFunctionsConfiguration
+  extends types.HostNicVirtualFunctionsConfiguration, Accessors<types.HostNicVirtualFunctionsConfiguration> {}
 export class HostNicVirtualFunctionsConfiguration extends ParamsObject {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
-  constructor(init?: Init<types.HostNicVirtualFunctionsConfiguration>) {
+  constructor(init?: V3Init<types.HostNicVirtualFunctionsConfiguration>) {
     super("HostNicVirtualFunctionsConfiguration", init);
   }
 }
@@ -1607,10 +1614,10 @@ export class HostNicVirtualFunctionsConfigurations extends ParamsList<types.Host
   }
 }
 
-export interface HostStorage extends types.HostStorage {}
+export interface HostStorage extends types.HostStorage, Accessors<types.HostStorage> {}
 export class HostStorage extends ParamsObject {
   static readonly typeName = "HostStorage";
-  constructor(init?: Init<types.HostStorage>) {
+  constructor(init?: V3Init<types.HostStorage>) {
     super("HostStorage", init);
   }
 }
@@ -1625,10 +1632,10 @@ export class HostStorages extends ParamsList<types.HostStorage> {
   }
 }
 
-export interface HostedEngine extends types.HostedEngine {}
+export interface HostedEngine extends types.HostedEngine, Accessors<types.HostedEngine> {}
 export class HostedEngine extends ParamsObject {
   static readonly typeName = "HostedEngine";
-  constructor(init?: Init<types.HostedEngine>) {
+  constructor(init?: V3Init<types.HostedEngine>) {
     super("HostedEngine", init);
   }
 }
@@ -1643,10 +1650,10 @@ export class HostedEngines extends ParamsList<types.HostedEngine> {
   }
 }
 
-export interface Icon extends types.Icon {}
+export interface Icon extends types.Icon, Accessors<types.Icon> {}
 export class Icon extends ParamsObject {
   static readonly typeName = "Icon";
-  constructor(init?: Init<types.Icon>) {
+  constructor(init?: V3Init<types.Icon>) {
     super("Icon", init);
   }
 }
@@ -1661,10 +1668,10 @@ export class Icons extends ParamsList<types.Icon> {
   }
 }
 
-export interface Identified extends types.Identified {}
+export interface Identified extends types.Identified, Accessors<types.Identified> {}
 export class Identified extends ParamsObject {
   static readonly typeName = "Identified";
-  constructor(init?: Init<types.Identified>) {
+  constructor(init?: V3Init<types.Identified>) {
     super("Identified", init);
   }
 }
@@ -1679,10 +1686,10 @@ export class Identifieds extends ParamsList<types.Identified> {
   }
 }
 
-export interface Image extends types.Image {}
+export interface Image extends types.Image, Accessors<types.Image> {}
 export class Image extends ParamsObject {
   static readonly typeName = "Image";
-  constructor(init?: Init<types.Image>) {
+  constructor(init?: V3Init<types.Image>) {
     super("Image", init);
   }
 }
@@ -1697,10 +1704,10 @@ export class Images extends ParamsList<types.Image> {
   }
 }
 
-export interface ImageTransfer extends types.ImageTransfer {}
+export interface ImageTransfer extends types.ImageTransfer, Accessors<types.ImageTransfer> {}
 export class ImageTransfer extends ParamsObject {
   static readonly typeName = "ImageTransfer";
-  constructor(init?: Init<types.ImageTransfer>) {
+  constructor(init?: V3Init<types.ImageTransfer>) {
     super("ImageTransfer", init);
   }
 }
@@ -1715,10 +1722,10 @@ export class ImageTransfers extends ParamsList<types.ImageTransfer> {
   }
 }
 
-export interface Initialization extends types.Initialization {}
+export interface Initialization extends types.Initialization, Accessors<types.Initialization> {}
 export class Initialization extends ParamsObject {
   static readonly typeName = "Initialization";
-  constructor(init?: Init<types.Initialization>) {
+  constructor(init?: V3Init<types.Initialization>) {
     super("Initialization", init);
   }
 }
@@ -1733,10 +1740,10 @@ export class Initializations extends ParamsList<types.Initialization> {
   }
 }
 
-export interface InstanceType extends types.InstanceType {}
+export interface InstanceType extends types.InstanceType, Accessors<types.InstanceType> {}
 export class InstanceType extends ParamsObject {
   static readonly typeName = "InstanceType";
-  constructor(init?: Init<types.InstanceType>) {
+  constructor(init?: V3Init<types.InstanceType>) {
     super("InstanceType", init);
   }
 }
@@ -1751,10 +1758,10 @@ export class InstanceTypes extends ParamsList<types.InstanceType> {
   }
 }
 
-export interface Io extends types.Io {}
+export interface Io extends types.Io, Accessors<types.Io> {}
 export class Io extends ParamsObject {
   static readonly typeName = "Io";
-  constructor(init?: Init<types.Io>) {
+  constructor(init?: V3Init<types.Io>) {
     super("Io", init);
   }
 }
@@ -1769,10 +1776,10 @@ export class Ios extends ParamsList<types.Io> {
   }
 }
 
-export interface Ip extends types.Ip {}
+export interface Ip extends types.Ip, Accessors<types.Ip> {}
 export class Ip extends ParamsObject {
   static readonly typeName = "Ip";
-  constructor(init?: Init<types.Ip>) {
+  constructor(init?: V3Init<types.Ip>) {
     super("Ip", init);
   }
 }
@@ -1787,10 +1794,10 @@ export class Ips extends ParamsList<types.Ip> {
   }
 }
 
-export interface IpAddressAssignment extends types.IpAddressAssignment {}
+export interface IpAddressAssignment extends types.IpAddressAssignment, Accessors<types.IpAddressAssignment> {}
 export class IpAddressAssignment extends ParamsObject {
   static readonly typeName = "IpAddressAssignment";
-  constructor(init?: Init<types.IpAddressAssignment>) {
+  constructor(init?: V3Init<types.IpAddressAssignment>) {
     super("IpAddressAssignment", init);
   }
 }
@@ -1805,10 +1812,10 @@ export class IpAddressAssignments extends ParamsList<types.IpAddressAssignment> 
   }
 }
 
-export interface IscsiBond extends types.IscsiBond {}
+export interface IscsiBond extends types.IscsiBond, Accessors<types.IscsiBond> {}
 export class IscsiBond extends ParamsObject {
   static readonly typeName = "IscsiBond";
-  constructor(init?: Init<types.IscsiBond>) {
+  constructor(init?: V3Init<types.IscsiBond>) {
     super("IscsiBond", init);
   }
 }
@@ -1823,10 +1830,10 @@ export class IscsiBonds extends ParamsList<types.IscsiBond> {
   }
 }
 
-export interface IscsiDetails extends types.IscsiDetails {}
+export interface IscsiDetails extends types.IscsiDetails, Accessors<types.IscsiDetails> {}
 export class IscsiDetails extends ParamsObject {
   static readonly typeName = "IscsiDetails";
-  constructor(init?: Init<types.IscsiDetails>) {
+  constructor(init?: V3Init<types.IscsiDetails>) {
     super("IscsiDetails", init);
   }
 }
@@ -1841,10 +1848,10 @@ export class IscsiDetailss extends ParamsList<types.IscsiDetails> {
   }
 }
 
-export interface Job extends types.Job {}
+export interface Job extends types.Job, Accessors<types.Job> {}
 export class Job extends ParamsObject {
   static readonly typeName = "Job";
-  constructor(init?: Init<types.Job>) {
+  constructor(init?: V3Init<types.Job>) {
     super("Job", init);
   }
 }
@@ -1859,10 +1866,10 @@ export class Jobs extends ParamsList<types.Job> {
   }
 }
 
-export interface KatelloErratum extends types.KatelloErratum {}
+export interface KatelloErratum extends types.KatelloErratum, Accessors<types.KatelloErratum> {}
 export class KatelloErratum extends ParamsObject {
   static readonly typeName = "KatelloErratum";
-  constructor(init?: Init<types.KatelloErratum>) {
+  constructor(init?: V3Init<types.KatelloErratum>) {
     super("KatelloErratum", init);
   }
 }
@@ -1877,10 +1884,10 @@ export class KatelloErratums extends ParamsList<types.KatelloErratum> {
   }
 }
 
-export interface Kernel extends types.Kernel {}
+export interface Kernel extends types.Kernel, Accessors<types.Kernel> {}
 export class Kernel extends ParamsObject {
   static readonly typeName = "Kernel";
-  constructor(init?: Init<types.Kernel>) {
+  constructor(init?: V3Init<types.Kernel>) {
     super("Kernel", init);
   }
 }
@@ -1895,10 +1902,10 @@ export class Kernels extends ParamsList<types.Kernel> {
   }
 }
 
-export interface Ksm extends types.Ksm {}
+export interface Ksm extends types.Ksm, Accessors<types.Ksm> {}
 export class Ksm extends ParamsObject {
   static readonly typeName = "Ksm";
-  constructor(init?: Init<types.Ksm>) {
+  constructor(init?: V3Init<types.Ksm>) {
     super("Ksm", init);
   }
 }
@@ -1913,10 +1920,11 @@ export class Ksms extends ParamsList<types.Ksm> {
   }
 }
 
-export interface LinkLayerDiscoveryProtocolElement extends types.LinkLayerDiscoveryProtocolElement {}
+export interface LinkLayerDiscoveryProtocolElement
+  extends types.LinkLayerDiscoveryProtocolElement, Accessors<types.LinkLayerDiscoveryProtocolElement> {}
 export class LinkLayerDiscoveryProtocolElement extends ParamsObject {
   static readonly typeName = "LinkLayerDiscoveryProtocolElement";
-  constructor(init?: Init<types.LinkLayerDiscoveryProtocolElement>) {
+  constructor(init?: V3Init<types.LinkLayerDiscoveryProtocolElement>) {
     super("LinkLayerDiscoveryProtocolElement", init);
   }
 }
@@ -1931,10 +1939,10 @@ export class LinkLayerDiscoveryProtocolElements extends ParamsList<types.LinkLay
   }
 }
 
-export interface LogicalUnit extends types.LogicalUnit {}
+export interface LogicalUnit extends types.LogicalUnit, Accessors<types.LogicalUnit> {}
 export class LogicalUnit extends ParamsObject {
   static readonly typeName = "LogicalUnit";
-  constructor(init?: Init<types.LogicalUnit>) {
+  constructor(init?: V3Init<types.LogicalUnit>) {
     super("LogicalUnit", init);
   }
 }
@@ -1949,10 +1957,10 @@ export class LogicalUnits extends ParamsList<types.LogicalUnit> {
   }
 }
 
-export interface MDevType extends types.MDevType {}
+export interface MDevType extends types.MDevType, Accessors<types.MDevType> {}
 export class MDevType extends ParamsObject {
   static readonly typeName = "MDevType";
-  constructor(init?: Init<types.MDevType>) {
+  constructor(init?: V3Init<types.MDevType>) {
     super("MDevType", init);
   }
 }
@@ -1967,10 +1975,10 @@ export class MDevTypes extends ParamsList<types.MDevType> {
   }
 }
 
-export interface Mac extends types.Mac {}
+export interface Mac extends types.Mac, Accessors<types.Mac> {}
 export class Mac extends ParamsObject {
   static readonly typeName = "Mac";
-  constructor(init?: Init<types.Mac>) {
+  constructor(init?: V3Init<types.Mac>) {
     super("Mac", init);
   }
 }
@@ -1985,10 +1993,10 @@ export class Macs extends ParamsList<types.Mac> {
   }
 }
 
-export interface MacPool extends types.MacPool {}
+export interface MacPool extends types.MacPool, Accessors<types.MacPool> {}
 export class MacPool extends ParamsObject {
   static readonly typeName = "MacPool";
-  constructor(init?: Init<types.MacPool>) {
+  constructor(init?: V3Init<types.MacPool>) {
     super("MacPool", init);
   }
 }
@@ -2003,10 +2011,10 @@ export class MacPools extends ParamsList<types.MacPool> {
   }
 }
 
-export interface MemoryOverCommit extends types.MemoryOverCommit {}
+export interface MemoryOverCommit extends types.MemoryOverCommit, Accessors<types.MemoryOverCommit> {}
 export class MemoryOverCommit extends ParamsObject {
   static readonly typeName = "MemoryOverCommit";
-  constructor(init?: Init<types.MemoryOverCommit>) {
+  constructor(init?: V3Init<types.MemoryOverCommit>) {
     super("MemoryOverCommit", init);
   }
 }
@@ -2021,10 +2029,10 @@ export class MemoryOverCommits extends ParamsList<types.MemoryOverCommit> {
   }
 }
 
-export interface MemoryPolicy extends types.MemoryPolicy {}
+export interface MemoryPolicy extends types.MemoryPolicy, Accessors<types.MemoryPolicy> {}
 export class MemoryPolicy extends ParamsObject {
   static readonly typeName = "MemoryPolicy";
-  constructor(init?: Init<types.MemoryPolicy>) {
+  constructor(init?: V3Init<types.MemoryPolicy>) {
     super("MemoryPolicy", init);
   }
 }
@@ -2039,10 +2047,10 @@ export class MemoryPolicies extends ParamsList<types.MemoryPolicy> {
   }
 }
 
-export interface Method extends types.Method {}
+export interface Method extends types.Method, Accessors<types.Method> {}
 export class Method extends ParamsObject {
   static readonly typeName = "Method";
-  constructor(init?: Init<types.Method>) {
+  constructor(init?: V3Init<types.Method>) {
     super("Method", init);
   }
 }
@@ -2057,10 +2065,10 @@ export class Methods extends ParamsList<types.Method> {
   }
 }
 
-export interface MigrationBandwidth extends types.MigrationBandwidth {}
+export interface MigrationBandwidth extends types.MigrationBandwidth, Accessors<types.MigrationBandwidth> {}
 export class MigrationBandwidth extends ParamsObject {
   static readonly typeName = "MigrationBandwidth";
-  constructor(init?: Init<types.MigrationBandwidth>) {
+  constructor(init?: V3Init<types.MigrationBandwidth>) {
     super("MigrationBandwidth", init);
   }
 }
@@ -2075,10 +2083,10 @@ export class MigrationBandwidths extends ParamsList<types.MigrationBandwidth> {
   }
 }
 
-export interface MigrationOptions extends types.MigrationOptions {}
+export interface MigrationOptions extends types.MigrationOptions, Accessors<types.MigrationOptions> {}
 export class MigrationOptions extends ParamsObject {
   static readonly typeName = "MigrationOptions";
-  constructor(init?: Init<types.MigrationOptions>) {
+  constructor(init?: V3Init<types.MigrationOptions>) {
     super("MigrationOptions", init);
   }
 }
@@ -2093,10 +2101,10 @@ export class MigrationOptionss extends ParamsList<types.MigrationOptions> {
   }
 }
 
-export interface MigrationPolicy extends types.MigrationPolicy {}
+export interface MigrationPolicy extends types.MigrationPolicy, Accessors<types.MigrationPolicy> {}
 export class MigrationPolicy extends ParamsObject {
   static readonly typeName = "MigrationPolicy";
-  constructor(init?: Init<types.MigrationPolicy>) {
+  constructor(init?: V3Init<types.MigrationPolicy>) {
     super("MigrationPolicy", init);
   }
 }
@@ -2111,10 +2119,10 @@ export class MigrationPolicies extends ParamsList<types.MigrationPolicy> {
   }
 }
 
-export interface Network extends types.Network {}
+export interface Network extends types.Network, Accessors<types.Network> {}
 export class Network extends ParamsObject {
   static readonly typeName = "Network";
-  constructor(init?: Init<types.Network>) {
+  constructor(init?: V3Init<types.Network>) {
     super("Network", init);
   }
 }
@@ -2129,10 +2137,10 @@ export class Networks extends ParamsList<types.Network> {
   }
 }
 
-export interface NetworkAttachment extends types.NetworkAttachment {}
+export interface NetworkAttachment extends types.NetworkAttachment, Accessors<types.NetworkAttachment> {}
 export class NetworkAttachment extends ParamsObject {
   static readonly typeName = "NetworkAttachment";
-  constructor(init?: Init<types.NetworkAttachment>) {
+  constructor(init?: V3Init<types.NetworkAttachment>) {
     super("NetworkAttachment", init);
   }
 }
@@ -2147,10 +2155,10 @@ export class NetworkAttachments extends ParamsList<types.NetworkAttachment> {
   }
 }
 
-export interface NetworkConfiguration extends types.NetworkConfiguration {}
+export interface NetworkConfiguration extends types.NetworkConfiguration, Accessors<types.NetworkConfiguration> {}
 export class NetworkConfiguration extends ParamsObject {
   static readonly typeName = "NetworkConfiguration";
-  constructor(init?: Init<types.NetworkConfiguration>) {
+  constructor(init?: V3Init<types.NetworkConfiguration>) {
     super("NetworkConfiguration", init);
   }
 }
@@ -2165,10 +2173,10 @@ export class NetworkConfigurations extends ParamsList<types.NetworkConfiguration
   }
 }
 
-export interface NetworkFilter extends types.NetworkFilter {}
+export interface NetworkFilter extends types.NetworkFilter, Accessors<types.NetworkFilter> {}
 export class NetworkFilter extends ParamsObject {
   static readonly typeName = "NetworkFilter";
-  constructor(init?: Init<types.NetworkFilter>) {
+  constructor(init?: V3Init<types.NetworkFilter>) {
     super("NetworkFilter", init);
   }
 }
@@ -2183,10 +2191,10 @@ export class NetworkFilters extends ParamsList<types.NetworkFilter> {
   }
 }
 
-export interface NetworkFilterParameter extends types.NetworkFilterParameter {}
+export interface NetworkFilterParameter extends types.NetworkFilterParameter, Accessors<types.NetworkFilterParameter> {}
 export class NetworkFilterParameter extends ParamsObject {
   static readonly typeName = "NetworkFilterParameter";
-  constructor(init?: Init<types.NetworkFilterParameter>) {
+  constructor(init?: V3Init<types.NetworkFilterParameter>) {
     super("NetworkFilterParameter", init);
   }
 }
@@ -2201,10 +2209,10 @@ export class NetworkFilterParameters extends ParamsList<types.NetworkFilterParam
   }
 }
 
-export interface NetworkLabel extends types.NetworkLabel {}
+export interface NetworkLabel extends types.NetworkLabel, Accessors<types.NetworkLabel> {}
 export class NetworkLabel extends ParamsObject {
   static readonly typeName = "NetworkLabel";
-  constructor(init?: Init<types.NetworkLabel>) {
+  constructor(init?: V3Init<types.NetworkLabel>) {
     super("NetworkLabel", init);
   }
 }
@@ -2219,10 +2227,10 @@ export class NetworkLabels extends ParamsList<types.NetworkLabel> {
   }
 }
 
-export interface NfsProfileDetail extends types.NfsProfileDetail {}
+export interface NfsProfileDetail extends types.NfsProfileDetail, Accessors<types.NfsProfileDetail> {}
 export class NfsProfileDetail extends ParamsObject {
   static readonly typeName = "NfsProfileDetail";
-  constructor(init?: Init<types.NfsProfileDetail>) {
+  constructor(init?: V3Init<types.NfsProfileDetail>) {
     super("NfsProfileDetail", init);
   }
 }
@@ -2237,10 +2245,10 @@ export class NfsProfileDetails extends ParamsList<types.NfsProfileDetail> {
   }
 }
 
-export interface Nic extends types.Nic {}
+export interface Nic extends types.Nic, Accessors<types.Nic> {}
 export class Nic extends ParamsObject {
   static readonly typeName = "Nic";
-  constructor(init?: Init<types.Nic>) {
+  constructor(init?: V3Init<types.Nic>) {
     super("Nic", init);
   }
 }
@@ -2255,10 +2263,10 @@ export class Nics extends ParamsList<types.Nic> {
   }
 }
 
-export interface NicConfiguration extends types.NicConfiguration {}
+export interface NicConfiguration extends types.NicConfiguration, Accessors<types.NicConfiguration> {}
 export class NicConfiguration extends ParamsObject {
   static readonly typeName = "NicConfiguration";
-  constructor(init?: Init<types.NicConfiguration>) {
+  constructor(init?: V3Init<types.NicConfiguration>) {
     super("NicConfiguration", init);
   }
 }
@@ -2273,10 +2281,10 @@ export class NicConfigurations extends ParamsList<types.NicConfiguration> {
   }
 }
 
-export interface NumaNode extends types.NumaNode {}
+export interface NumaNode extends types.NumaNode, Accessors<types.NumaNode> {}
 export class NumaNode extends ParamsObject {
   static readonly typeName = "NumaNode";
-  constructor(init?: Init<types.NumaNode>) {
+  constructor(init?: V3Init<types.NumaNode>) {
     super("NumaNode", init);
   }
 }
@@ -2291,10 +2299,10 @@ export class NumaNodes extends ParamsList<types.NumaNode> {
   }
 }
 
-export interface NumaNodePin extends types.NumaNodePin {}
+export interface NumaNodePin extends types.NumaNodePin, Accessors<types.NumaNodePin> {}
 export class NumaNodePin extends ParamsObject {
   static readonly typeName = "NumaNodePin";
-  constructor(init?: Init<types.NumaNodePin>) {
+  constructor(init?: V3Init<types.NumaNodePin>) {
     super("NumaNodePin", init);
   }
 }
@@ -2309,10 +2317,10 @@ export class NumaNodePins extends ParamsList<types.NumaNodePin> {
   }
 }
 
-export interface OpenStackImage extends types.OpenStackImage {}
+export interface OpenStackImage extends types.OpenStackImage, Accessors<types.OpenStackImage> {}
 export class OpenStackImage extends ParamsObject {
   static readonly typeName = "OpenStackImage";
-  constructor(init?: Init<types.OpenStackImage>) {
+  constructor(init?: V3Init<types.OpenStackImage>) {
     super("OpenStackImage", init);
   }
 }
@@ -2327,10 +2335,10 @@ export class OpenStackImages extends ParamsList<types.OpenStackImage> {
   }
 }
 
-export interface OpenStackImageProvider extends types.OpenStackImageProvider {}
+export interface OpenStackImageProvider extends types.OpenStackImageProvider, Accessors<types.OpenStackImageProvider> {}
 export class OpenStackImageProvider extends ParamsObject {
   static readonly typeName = "OpenStackImageProvider";
-  constructor(init?: Init<types.OpenStackImageProvider>) {
+  constructor(init?: V3Init<types.OpenStackImageProvider>) {
     super("OpenStackImageProvider", init);
   }
 }
@@ -2345,10 +2353,10 @@ export class OpenStackImageProviders extends ParamsList<types.OpenStackImageProv
   }
 }
 
-export interface OpenStackNetwork extends types.OpenStackNetwork {}
+export interface OpenStackNetwork extends types.OpenStackNetwork, Accessors<types.OpenStackNetwork> {}
 export class OpenStackNetwork extends ParamsObject {
   static readonly typeName = "OpenStackNetwork";
-  constructor(init?: Init<types.OpenStackNetwork>) {
+  constructor(init?: V3Init<types.OpenStackNetwork>) {
     super("OpenStackNetwork", init);
   }
 }
@@ -2363,10 +2371,11 @@ export class OpenStackNetworks extends ParamsList<types.OpenStackNetwork> {
   }
 }
 
-export interface OpenStackNetworkProvider extends types.OpenStackNetworkProvider {}
+export interface OpenStackNetworkProvider
+  extends types.OpenStackNetworkProvider, Accessors<types.OpenStackNetworkProvider> {}
 export class OpenStackNetworkProvider extends ParamsObject {
   static readonly typeName = "OpenStackNetworkProvider";
-  constructor(init?: Init<types.OpenStackNetworkProvider>) {
+  constructor(init?: V3Init<types.OpenStackNetworkProvider>) {
     super("OpenStackNetworkProvider", init);
   }
 }
@@ -2381,10 +2390,10 @@ export class OpenStackNetworkProviders extends ParamsList<types.OpenStackNetwork
   }
 }
 
-export interface OpenStackProvider extends types.OpenStackProvider {}
+export interface OpenStackProvider extends types.OpenStackProvider, Accessors<types.OpenStackProvider> {}
 export class OpenStackProvider extends ParamsObject {
   static readonly typeName = "OpenStackProvider";
-  constructor(init?: Init<types.OpenStackProvider>) {
+  constructor(init?: V3Init<types.OpenStackProvider>) {
     super("OpenStackProvider", init);
   }
 }
@@ -2399,10 +2408,10 @@ export class OpenStackProviders extends ParamsList<types.OpenStackProvider> {
   }
 }
 
-export interface OpenStackSubnet extends types.OpenStackSubnet {}
+export interface OpenStackSubnet extends types.OpenStackSubnet, Accessors<types.OpenStackSubnet> {}
 export class OpenStackSubnet extends ParamsObject {
   static readonly typeName = "OpenStackSubnet";
-  constructor(init?: Init<types.OpenStackSubnet>) {
+  constructor(init?: V3Init<types.OpenStackSubnet>) {
     super("OpenStackSubnet", init);
   }
 }
@@ -2418,11 +2427,12 @@ export class OpenStackSubnets extends ParamsList<types.OpenStackSubnet> {
 }
 
 /** @deprecated */
-export interface OpenStackVolumeProvider extends types.OpenStackVolumeProvider {}
+export interface OpenStackVolumeProvider
+  extends types.OpenStackVolumeProvider, Accessors<types.OpenStackVolumeProvider> {}
 /** @deprecated */
 export class OpenStackVolumeProvider extends ParamsObject {
   static readonly typeName = "OpenStackVolumeProvider";
-  constructor(init?: Init<types.OpenStackVolumeProvider>) {
+  constructor(init?: V3Init<types.OpenStackVolumeProvider>) {
     super("OpenStackVolumeProvider", init);
   }
 }
@@ -2438,11 +2448,11 @@ export class OpenStackVolumeProviders extends ParamsList<types.OpenStackVolumePr
 }
 
 /** @deprecated */
-export interface OpenStackVolumeType extends types.OpenStackVolumeType {}
+export interface OpenStackVolumeType extends types.OpenStackVolumeType, Accessors<types.OpenStackVolumeType> {}
 /** @deprecated */
 export class OpenStackVolumeType extends ParamsObject {
   static readonly typeName = "OpenStackVolumeType";
-  constructor(init?: Init<types.OpenStackVolumeType>) {
+  constructor(init?: V3Init<types.OpenStackVolumeType>) {
     super("OpenStackVolumeType", init);
   }
 }
@@ -2458,11 +2468,12 @@ export class OpenStackVolumeTypes extends ParamsList<types.OpenStackVolumeType> 
 }
 
 /** @deprecated */
-export interface OpenstackVolumeAuthenticationKey extends types.OpenstackVolumeAuthenticationKey {}
+export interface OpenstackVolumeAuthenticationKey
+  extends types.OpenstackVolumeAuthenticationKey, Accessors<types.OpenstackVolumeAuthenticationKey> {}
 /** @deprecated */
 export class OpenstackVolumeAuthenticationKey extends ParamsObject {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
-  constructor(init?: Init<types.OpenstackVolumeAuthenticationKey>) {
+  constructor(init?: V3Init<types.OpenstackVolumeAuthenticationKey>) {
     super("OpenstackVolumeAuthenticationKey", init);
   }
 }
@@ -2477,10 +2488,10 @@ export class OpenstackVolumeAuthenticationKeys extends ParamsList<types.Openstac
   }
 }
 
-export interface OperatingSystem extends types.OperatingSystem {}
+export interface OperatingSystem extends types.OperatingSystem, Accessors<types.OperatingSystem> {}
 export class OperatingSystem extends ParamsObject {
   static readonly typeName = "OperatingSystem";
-  constructor(init?: Init<types.OperatingSystem>) {
+  constructor(init?: V3Init<types.OperatingSystem>) {
     super("OperatingSystem", init);
   }
 }
@@ -2495,10 +2506,10 @@ export class OperatingSystems extends ParamsList<types.OperatingSystem> {
   }
 }
 
-export interface OperatingSystemInfo extends types.OperatingSystemInfo {}
+export interface OperatingSystemInfo extends types.OperatingSystemInfo, Accessors<types.OperatingSystemInfo> {}
 export class OperatingSystemInfo extends ParamsObject {
   static readonly typeName = "OperatingSystemInfo";
-  constructor(init?: Init<types.OperatingSystemInfo>) {
+  constructor(init?: V3Init<types.OperatingSystemInfo>) {
     super("OperatingSystemInfo", init);
   }
 }
@@ -2513,10 +2524,10 @@ export class OperatingSystemInfos extends ParamsList<types.OperatingSystemInfo> 
   }
 }
 
-export interface Option extends types.Option {}
+export interface Option extends types.Option, Accessors<types.Option> {}
 export class Option extends ParamsObject {
   static readonly typeName = "Option";
-  constructor(init?: Init<types.Option>) {
+  constructor(init?: V3Init<types.Option>) {
     super("Option", init);
   }
 }
@@ -2531,10 +2542,10 @@ export class Options extends ParamsList<types.Option> {
   }
 }
 
-export interface Package extends types.Package {}
+export interface Package extends types.Package, Accessors<types.Package> {}
 export class Package extends ParamsObject {
   static readonly typeName = "Package";
-  constructor(init?: Init<types.Package>) {
+  constructor(init?: V3Init<types.Package>) {
     super("Package", init);
   }
 }
@@ -2549,10 +2560,10 @@ export class Packages extends ParamsList<types.Package> {
   }
 }
 
-export interface Payload extends types.Payload {}
+export interface Payload extends types.Payload, Accessors<types.Payload> {}
 export class Payload extends ParamsObject {
   static readonly typeName = "Payload";
-  constructor(init?: Init<types.Payload>) {
+  constructor(init?: V3Init<types.Payload>) {
     super("Payload", init);
   }
 }
@@ -2567,10 +2578,10 @@ export class Payloads extends ParamsList<types.Payload> {
   }
 }
 
-export interface Permission extends types.Permission {}
+export interface Permission extends types.Permission, Accessors<types.Permission> {}
 export class Permission extends ParamsObject {
   static readonly typeName = "Permission";
-  constructor(init?: Init<types.Permission>) {
+  constructor(init?: V3Init<types.Permission>) {
     super("Permission", init);
   }
 }
@@ -2585,10 +2596,10 @@ export class Permissions extends ParamsList<types.Permission> {
   }
 }
 
-export interface Permit extends types.Permit {}
+export interface Permit extends types.Permit, Accessors<types.Permit> {}
 export class Permit extends ParamsObject {
   static readonly typeName = "Permit";
-  constructor(init?: Init<types.Permit>) {
+  constructor(init?: V3Init<types.Permit>) {
     super("Permit", init);
   }
 }
@@ -2603,10 +2614,10 @@ export class Permits extends ParamsList<types.Permit> {
   }
 }
 
-export interface PmProxy extends types.PmProxy {}
+export interface PmProxy extends types.PmProxy, Accessors<types.PmProxy> {}
 export class PmProxy extends ParamsObject {
   static readonly typeName = "PmProxy";
-  constructor(init?: Init<types.PmProxy>) {
+  constructor(init?: V3Init<types.PmProxy>) {
     super("PmProxy", init);
   }
 }
@@ -2621,10 +2632,10 @@ export class PmProxies extends ParamsList<types.PmProxy> {
   }
 }
 
-export interface PortMirroring extends types.PortMirroring {}
+export interface PortMirroring extends types.PortMirroring, Accessors<types.PortMirroring> {}
 export class PortMirroring extends ParamsObject {
   static readonly typeName = "PortMirroring";
-  constructor(init?: Init<types.PortMirroring>) {
+  constructor(init?: V3Init<types.PortMirroring>) {
     super("PortMirroring", init);
   }
 }
@@ -2639,10 +2650,10 @@ export class PortMirrorings extends ParamsList<types.PortMirroring> {
   }
 }
 
-export interface PowerManagement extends types.PowerManagement {}
+export interface PowerManagement extends types.PowerManagement, Accessors<types.PowerManagement> {}
 export class PowerManagement extends ParamsObject {
   static readonly typeName = "PowerManagement";
-  constructor(init?: Init<types.PowerManagement>) {
+  constructor(init?: V3Init<types.PowerManagement>) {
     super("PowerManagement", init);
   }
 }
@@ -2657,10 +2668,10 @@ export class PowerManagements extends ParamsList<types.PowerManagement> {
   }
 }
 
-export interface Product extends types.Product {}
+export interface Product extends types.Product, Accessors<types.Product> {}
 export class Product extends ParamsObject {
   static readonly typeName = "Product";
-  constructor(init?: Init<types.Product>) {
+  constructor(init?: V3Init<types.Product>) {
     super("Product", init);
   }
 }
@@ -2675,10 +2686,10 @@ export class Products extends ParamsList<types.Product> {
   }
 }
 
-export interface ProductInfo extends types.ProductInfo {}
+export interface ProductInfo extends types.ProductInfo, Accessors<types.ProductInfo> {}
 export class ProductInfo extends ParamsObject {
   static readonly typeName = "ProductInfo";
-  constructor(init?: Init<types.ProductInfo>) {
+  constructor(init?: V3Init<types.ProductInfo>) {
     super("ProductInfo", init);
   }
 }
@@ -2693,10 +2704,10 @@ export class ProductInfos extends ParamsList<types.ProductInfo> {
   }
 }
 
-export interface ProfileDetail extends types.ProfileDetail {}
+export interface ProfileDetail extends types.ProfileDetail, Accessors<types.ProfileDetail> {}
 export class ProfileDetail extends ParamsObject {
   static readonly typeName = "ProfileDetail";
-  constructor(init?: Init<types.ProfileDetail>) {
+  constructor(init?: V3Init<types.ProfileDetail>) {
     super("ProfileDetail", init);
   }
 }
@@ -2711,10 +2722,10 @@ export class ProfileDetails extends ParamsList<types.ProfileDetail> {
   }
 }
 
-export interface Property extends types.Property {}
+export interface Property extends types.Property, Accessors<types.Property> {}
 export class Property extends ParamsObject {
   static readonly typeName = "Property";
-  constructor(init?: Init<types.Property>) {
+  constructor(init?: V3Init<types.Property>) {
     super("Property", init);
   }
 }
@@ -2729,10 +2740,10 @@ export class Properties extends ParamsList<types.Property> {
   }
 }
 
-export interface ProxyTicket extends types.ProxyTicket {}
+export interface ProxyTicket extends types.ProxyTicket, Accessors<types.ProxyTicket> {}
 export class ProxyTicket extends ParamsObject {
   static readonly typeName = "ProxyTicket";
-  constructor(init?: Init<types.ProxyTicket>) {
+  constructor(init?: V3Init<types.ProxyTicket>) {
     super("ProxyTicket", init);
   }
 }
@@ -2747,10 +2758,10 @@ export class ProxyTickets extends ParamsList<types.ProxyTicket> {
   }
 }
 
-export interface Qos extends types.Qos {}
+export interface Qos extends types.Qos, Accessors<types.Qos> {}
 export class Qos extends ParamsObject {
   static readonly typeName = "Qos";
-  constructor(init?: Init<types.Qos>) {
+  constructor(init?: V3Init<types.Qos>) {
     super("Qos", init);
   }
 }
@@ -2765,10 +2776,10 @@ export class Qoss extends ParamsList<types.Qos> {
   }
 }
 
-export interface Quota extends types.Quota {}
+export interface Quota extends types.Quota, Accessors<types.Quota> {}
 export class Quota extends ParamsObject {
   static readonly typeName = "Quota";
-  constructor(init?: Init<types.Quota>) {
+  constructor(init?: V3Init<types.Quota>) {
     super("Quota", init);
   }
 }
@@ -2783,10 +2794,10 @@ export class Quotas extends ParamsList<types.Quota> {
   }
 }
 
-export interface QuotaClusterLimit extends types.QuotaClusterLimit {}
+export interface QuotaClusterLimit extends types.QuotaClusterLimit, Accessors<types.QuotaClusterLimit> {}
 export class QuotaClusterLimit extends ParamsObject {
   static readonly typeName = "QuotaClusterLimit";
-  constructor(init?: Init<types.QuotaClusterLimit>) {
+  constructor(init?: V3Init<types.QuotaClusterLimit>) {
     super("QuotaClusterLimit", init);
   }
 }
@@ -2801,10 +2812,10 @@ export class QuotaClusterLimits extends ParamsList<types.QuotaClusterLimit> {
   }
 }
 
-export interface QuotaStorageLimit extends types.QuotaStorageLimit {}
+export interface QuotaStorageLimit extends types.QuotaStorageLimit, Accessors<types.QuotaStorageLimit> {}
 export class QuotaStorageLimit extends ParamsObject {
   static readonly typeName = "QuotaStorageLimit";
-  constructor(init?: Init<types.QuotaStorageLimit>) {
+  constructor(init?: V3Init<types.QuotaStorageLimit>) {
     super("QuotaStorageLimit", init);
   }
 }
@@ -2819,10 +2830,10 @@ export class QuotaStorageLimits extends ParamsList<types.QuotaStorageLimit> {
   }
 }
 
-export interface Range extends types.Range {}
+export interface Range extends types.Range, Accessors<types.Range> {}
 export class Range extends ParamsObject {
   static readonly typeName = "Range";
-  constructor(init?: Init<types.Range>) {
+  constructor(init?: V3Init<types.Range>) {
     super("Range", init);
   }
 }
@@ -2837,10 +2848,10 @@ export class Ranges extends ParamsList<types.Range> {
   }
 }
 
-export interface Rate extends types.Rate {}
+export interface Rate extends types.Rate, Accessors<types.Rate> {}
 export class Rate extends ParamsObject {
   static readonly typeName = "Rate";
-  constructor(init?: Init<types.Rate>) {
+  constructor(init?: V3Init<types.Rate>) {
     super("Rate", init);
   }
 }
@@ -2855,10 +2866,11 @@ export class Rates extends ParamsList<types.Rate> {
   }
 }
 
-export interface RegistrationAffinityGroupMapping extends types.RegistrationAffinityGroupMapping {}
+export interface RegistrationAffinityGroupMapping
+  extends types.RegistrationAffinityGroupMapping, Accessors<types.RegistrationAffinityGroupMapping> {}
 export class RegistrationAffinityGroupMapping extends ParamsObject {
   static readonly typeName = "RegistrationAffinityGroupMapping";
-  constructor(init?: Init<types.RegistrationAffinityGroupMapping>) {
+  constructor(init?: V3Init<types.RegistrationAffinityGroupMapping>) {
     super("RegistrationAffinityGroupMapping", init);
   }
 }
@@ -2873,10 +2885,11 @@ export class RegistrationAffinityGroupMappings extends ParamsList<types.Registra
   }
 }
 
-export interface RegistrationAffinityLabelMapping extends types.RegistrationAffinityLabelMapping {}
+export interface RegistrationAffinityLabelMapping
+  extends types.RegistrationAffinityLabelMapping, Accessors<types.RegistrationAffinityLabelMapping> {}
 export class RegistrationAffinityLabelMapping extends ParamsObject {
   static readonly typeName = "RegistrationAffinityLabelMapping";
-  constructor(init?: Init<types.RegistrationAffinityLabelMapping>) {
+  constructor(init?: V3Init<types.RegistrationAffinityLabelMapping>) {
     super("RegistrationAffinityLabelMapping", init);
   }
 }
@@ -2891,10 +2904,11 @@ export class RegistrationAffinityLabelMappings extends ParamsList<types.Registra
   }
 }
 
-export interface RegistrationClusterMapping extends types.RegistrationClusterMapping {}
+export interface RegistrationClusterMapping
+  extends types.RegistrationClusterMapping, Accessors<types.RegistrationClusterMapping> {}
 export class RegistrationClusterMapping extends ParamsObject {
   static readonly typeName = "RegistrationClusterMapping";
-  constructor(init?: Init<types.RegistrationClusterMapping>) {
+  constructor(init?: V3Init<types.RegistrationClusterMapping>) {
     super("RegistrationClusterMapping", init);
   }
 }
@@ -2909,10 +2923,11 @@ export class RegistrationClusterMappings extends ParamsList<types.RegistrationCl
   }
 }
 
-export interface RegistrationConfiguration extends types.RegistrationConfiguration {}
+export interface RegistrationConfiguration
+  extends types.RegistrationConfiguration, Accessors<types.RegistrationConfiguration> {}
 export class RegistrationConfiguration extends ParamsObject {
   static readonly typeName = "RegistrationConfiguration";
-  constructor(init?: Init<types.RegistrationConfiguration>) {
+  constructor(init?: V3Init<types.RegistrationConfiguration>) {
     super("RegistrationConfiguration", init);
   }
 }
@@ -2927,10 +2942,11 @@ export class RegistrationConfigurations extends ParamsList<types.RegistrationCon
   }
 }
 
-export interface RegistrationDomainMapping extends types.RegistrationDomainMapping {}
+export interface RegistrationDomainMapping
+  extends types.RegistrationDomainMapping, Accessors<types.RegistrationDomainMapping> {}
 export class RegistrationDomainMapping extends ParamsObject {
   static readonly typeName = "RegistrationDomainMapping";
-  constructor(init?: Init<types.RegistrationDomainMapping>) {
+  constructor(init?: V3Init<types.RegistrationDomainMapping>) {
     super("RegistrationDomainMapping", init);
   }
 }
@@ -2945,10 +2961,10 @@ export class RegistrationDomainMappings extends ParamsList<types.RegistrationDom
   }
 }
 
-export interface RegistrationLunMapping extends types.RegistrationLunMapping {}
+export interface RegistrationLunMapping extends types.RegistrationLunMapping, Accessors<types.RegistrationLunMapping> {}
 export class RegistrationLunMapping extends ParamsObject {
   static readonly typeName = "RegistrationLunMapping";
-  constructor(init?: Init<types.RegistrationLunMapping>) {
+  constructor(init?: V3Init<types.RegistrationLunMapping>) {
     super("RegistrationLunMapping", init);
   }
 }
@@ -2963,10 +2979,11 @@ export class RegistrationLunMappings extends ParamsList<types.RegistrationLunMap
   }
 }
 
-export interface RegistrationRoleMapping extends types.RegistrationRoleMapping {}
+export interface RegistrationRoleMapping
+  extends types.RegistrationRoleMapping, Accessors<types.RegistrationRoleMapping> {}
 export class RegistrationRoleMapping extends ParamsObject {
   static readonly typeName = "RegistrationRoleMapping";
-  constructor(init?: Init<types.RegistrationRoleMapping>) {
+  constructor(init?: V3Init<types.RegistrationRoleMapping>) {
     super("RegistrationRoleMapping", init);
   }
 }
@@ -2981,10 +2998,11 @@ export class RegistrationRoleMappings extends ParamsList<types.RegistrationRoleM
   }
 }
 
-export interface RegistrationVnicProfileMapping extends types.RegistrationVnicProfileMapping {}
+export interface RegistrationVnicProfileMapping
+  extends types.RegistrationVnicProfileMapping, Accessors<types.RegistrationVnicProfileMapping> {}
 export class RegistrationVnicProfileMapping extends ParamsObject {
   static readonly typeName = "RegistrationVnicProfileMapping";
-  constructor(init?: Init<types.RegistrationVnicProfileMapping>) {
+  constructor(init?: V3Init<types.RegistrationVnicProfileMapping>) {
     super("RegistrationVnicProfileMapping", init);
   }
 }
@@ -2999,10 +3017,10 @@ export class RegistrationVnicProfileMappings extends ParamsList<types.Registrati
   }
 }
 
-export interface ReportedConfiguration extends types.ReportedConfiguration {}
+export interface ReportedConfiguration extends types.ReportedConfiguration, Accessors<types.ReportedConfiguration> {}
 export class ReportedConfiguration extends ParamsObject {
   static readonly typeName = "ReportedConfiguration";
-  constructor(init?: Init<types.ReportedConfiguration>) {
+  constructor(init?: V3Init<types.ReportedConfiguration>) {
     super("ReportedConfiguration", init);
   }
 }
@@ -3017,10 +3035,10 @@ export class ReportedConfigurations extends ParamsList<types.ReportedConfigurati
   }
 }
 
-export interface ReportedDevice extends types.ReportedDevice {}
+export interface ReportedDevice extends types.ReportedDevice, Accessors<types.ReportedDevice> {}
 export class ReportedDevice extends ParamsObject {
   static readonly typeName = "ReportedDevice";
-  constructor(init?: Init<types.ReportedDevice>) {
+  constructor(init?: V3Init<types.ReportedDevice>) {
     super("ReportedDevice", init);
   }
 }
@@ -3035,10 +3053,10 @@ export class ReportedDevices extends ParamsList<types.ReportedDevice> {
   }
 }
 
-export interface RngDevice extends types.RngDevice {}
+export interface RngDevice extends types.RngDevice, Accessors<types.RngDevice> {}
 export class RngDevice extends ParamsObject {
   static readonly typeName = "RngDevice";
-  constructor(init?: Init<types.RngDevice>) {
+  constructor(init?: V3Init<types.RngDevice>) {
     super("RngDevice", init);
   }
 }
@@ -3053,10 +3071,10 @@ export class RngDevices extends ParamsList<types.RngDevice> {
   }
 }
 
-export interface Role extends types.Role {}
+export interface Role extends types.Role, Accessors<types.Role> {}
 export class Role extends ParamsObject {
   static readonly typeName = "Role";
-  constructor(init?: Init<types.Role>) {
+  constructor(init?: V3Init<types.Role>) {
     super("Role", init);
   }
 }
@@ -3071,10 +3089,10 @@ export class Roles extends ParamsList<types.Role> {
   }
 }
 
-export interface SchedulingPolicy extends types.SchedulingPolicy {}
+export interface SchedulingPolicy extends types.SchedulingPolicy, Accessors<types.SchedulingPolicy> {}
 export class SchedulingPolicy extends ParamsObject {
   static readonly typeName = "SchedulingPolicy";
-  constructor(init?: Init<types.SchedulingPolicy>) {
+  constructor(init?: V3Init<types.SchedulingPolicy>) {
     super("SchedulingPolicy", init);
   }
 }
@@ -3089,10 +3107,10 @@ export class SchedulingPolicies extends ParamsList<types.SchedulingPolicy> {
   }
 }
 
-export interface SchedulingPolicyUnit extends types.SchedulingPolicyUnit {}
+export interface SchedulingPolicyUnit extends types.SchedulingPolicyUnit, Accessors<types.SchedulingPolicyUnit> {}
 export class SchedulingPolicyUnit extends ParamsObject {
   static readonly typeName = "SchedulingPolicyUnit";
-  constructor(init?: Init<types.SchedulingPolicyUnit>) {
+  constructor(init?: V3Init<types.SchedulingPolicyUnit>) {
     super("SchedulingPolicyUnit", init);
   }
 }
@@ -3107,10 +3125,10 @@ export class SchedulingPolicyUnits extends ParamsList<types.SchedulingPolicyUnit
   }
 }
 
-export interface SeLinux extends types.SeLinux {}
+export interface SeLinux extends types.SeLinux, Accessors<types.SeLinux> {}
 export class SeLinux extends ParamsObject {
   static readonly typeName = "SeLinux";
-  constructor(init?: Init<types.SeLinux>) {
+  constructor(init?: V3Init<types.SeLinux>) {
     super("SeLinux", init);
   }
 }
@@ -3125,10 +3143,10 @@ export class SeLinuxs extends ParamsList<types.SeLinux> {
   }
 }
 
-export interface SerialNumber extends types.SerialNumber {}
+export interface SerialNumber extends types.SerialNumber, Accessors<types.SerialNumber> {}
 export class SerialNumber extends ParamsObject {
   static readonly typeName = "SerialNumber";
-  constructor(init?: Init<types.SerialNumber>) {
+  constructor(init?: V3Init<types.SerialNumber>) {
     super("SerialNumber", init);
   }
 }
@@ -3143,10 +3161,10 @@ export class SerialNumbers extends ParamsList<types.SerialNumber> {
   }
 }
 
-export interface Session extends types.Session {}
+export interface Session extends types.Session, Accessors<types.Session> {}
 export class Session extends ParamsObject {
   static readonly typeName = "Session";
-  constructor(init?: Init<types.Session>) {
+  constructor(init?: V3Init<types.Session>) {
     super("Session", init);
   }
 }
@@ -3161,10 +3179,11 @@ export class Sessions extends ParamsList<types.Session> {
   }
 }
 
-export interface SkipIfConnectivityBroken extends types.SkipIfConnectivityBroken {}
+export interface SkipIfConnectivityBroken
+  extends types.SkipIfConnectivityBroken, Accessors<types.SkipIfConnectivityBroken> {}
 export class SkipIfConnectivityBroken extends ParamsObject {
   static readonly typeName = "SkipIfConnectivityBroken";
-  constructor(init?: Init<types.SkipIfConnectivityBroken>) {
+  constructor(init?: V3Init<types.SkipIfConnectivityBroken>) {
     super("SkipIfConnectivityBroken", init);
   }
 }
@@ -3179,10 +3198,10 @@ export class SkipIfConnectivityBrokens extends ParamsList<types.SkipIfConnectivi
   }
 }
 
-export interface SkipIfSdActive extends types.SkipIfSdActive {}
+export interface SkipIfSdActive extends types.SkipIfSdActive, Accessors<types.SkipIfSdActive> {}
 export class SkipIfSdActive extends ParamsObject {
   static readonly typeName = "SkipIfSdActive";
-  constructor(init?: Init<types.SkipIfSdActive>) {
+  constructor(init?: V3Init<types.SkipIfSdActive>) {
     super("SkipIfSdActive", init);
   }
 }
@@ -3197,10 +3216,10 @@ export class SkipIfSdActives extends ParamsList<types.SkipIfSdActive> {
   }
 }
 
-export interface Snapshot extends types.Snapshot {}
+export interface Snapshot extends types.Snapshot, Accessors<types.Snapshot> {}
 export class Snapshot extends ParamsObject {
   static readonly typeName = "Snapshot";
-  constructor(init?: Init<types.Snapshot>) {
+  constructor(init?: V3Init<types.Snapshot>) {
     super("Snapshot", init);
   }
 }
@@ -3215,10 +3234,10 @@ export class Snapshots extends ParamsList<types.Snapshot> {
   }
 }
 
-export interface SpecialObjects extends types.SpecialObjects {}
+export interface SpecialObjects extends types.SpecialObjects, Accessors<types.SpecialObjects> {}
 export class SpecialObjects extends ParamsObject {
   static readonly typeName = "SpecialObjects";
-  constructor(init?: Init<types.SpecialObjects>) {
+  constructor(init?: V3Init<types.SpecialObjects>) {
     super("SpecialObjects", init);
   }
 }
@@ -3233,10 +3252,10 @@ export class SpecialObjectss extends ParamsList<types.SpecialObjects> {
   }
 }
 
-export interface Spm extends types.Spm {}
+export interface Spm extends types.Spm, Accessors<types.Spm> {}
 export class Spm extends ParamsObject {
   static readonly typeName = "Spm";
-  constructor(init?: Init<types.Spm>) {
+  constructor(init?: V3Init<types.Spm>) {
     super("Spm", init);
   }
 }
@@ -3251,10 +3270,10 @@ export class Spms extends ParamsList<types.Spm> {
   }
 }
 
-export interface Ssh extends types.Ssh {}
+export interface Ssh extends types.Ssh, Accessors<types.Ssh> {}
 export class Ssh extends ParamsObject {
   static readonly typeName = "Ssh";
-  constructor(init?: Init<types.Ssh>) {
+  constructor(init?: V3Init<types.Ssh>) {
     super("Ssh", init);
   }
 }
@@ -3269,10 +3288,10 @@ export class Sshs extends ParamsList<types.Ssh> {
   }
 }
 
-export interface SshPublicKey extends types.SshPublicKey {}
+export interface SshPublicKey extends types.SshPublicKey, Accessors<types.SshPublicKey> {}
 export class SshPublicKey extends ParamsObject {
   static readonly typeName = "SshPublicKey";
-  constructor(init?: Init<types.SshPublicKey>) {
+  constructor(init?: V3Init<types.SshPublicKey>) {
     super("SshPublicKey", init);
   }
 }
@@ -3287,10 +3306,10 @@ export class SshPublicKeys extends ParamsList<types.SshPublicKey> {
   }
 }
 
-export interface Sso extends types.Sso {}
+export interface Sso extends types.Sso, Accessors<types.Sso> {}
 export class Sso extends ParamsObject {
   static readonly typeName = "Sso";
-  constructor(init?: Init<types.Sso>) {
+  constructor(init?: V3Init<types.Sso>) {
     super("Sso", init);
   }
 }
@@ -3305,10 +3324,10 @@ export class Ssos extends ParamsList<types.Sso> {
   }
 }
 
-export interface Statistic extends types.Statistic {}
+export interface Statistic extends types.Statistic, Accessors<types.Statistic> {}
 export class Statistic extends ParamsObject {
   static readonly typeName = "Statistic";
-  constructor(init?: Init<types.Statistic>) {
+  constructor(init?: V3Init<types.Statistic>) {
     super("Statistic", init);
   }
 }
@@ -3323,10 +3342,10 @@ export class Statistics extends ParamsList<types.Statistic> {
   }
 }
 
-export interface Step extends types.Step {}
+export interface Step extends types.Step, Accessors<types.Step> {}
 export class Step extends ParamsObject {
   static readonly typeName = "Step";
-  constructor(init?: Init<types.Step>) {
+  constructor(init?: V3Init<types.Step>) {
     super("Step", init);
   }
 }
@@ -3341,10 +3360,10 @@ export class Steps extends ParamsList<types.Step> {
   }
 }
 
-export interface StorageConnection extends types.StorageConnection {}
+export interface StorageConnection extends types.StorageConnection, Accessors<types.StorageConnection> {}
 export class StorageConnection extends ParamsObject {
   static readonly typeName = "StorageConnection";
-  constructor(init?: Init<types.StorageConnection>) {
+  constructor(init?: V3Init<types.StorageConnection>) {
     super("StorageConnection", init);
   }
 }
@@ -3359,10 +3378,11 @@ export class StorageConnections extends ParamsList<types.StorageConnection> {
   }
 }
 
-export interface StorageConnectionExtension extends types.StorageConnectionExtension {}
+export interface StorageConnectionExtension
+  extends types.StorageConnectionExtension, Accessors<types.StorageConnectionExtension> {}
 export class StorageConnectionExtension extends ParamsObject {
   static readonly typeName = "StorageConnectionExtension";
-  constructor(init?: Init<types.StorageConnectionExtension>) {
+  constructor(init?: V3Init<types.StorageConnectionExtension>) {
     super("StorageConnectionExtension", init);
   }
 }
@@ -3377,10 +3397,10 @@ export class StorageConnectionExtensions extends ParamsList<types.StorageConnect
   }
 }
 
-export interface StorageDomain extends types.StorageDomain {}
+export interface StorageDomain extends types.StorageDomain, Accessors<types.StorageDomain> {}
 export class StorageDomain extends ParamsObject {
   static readonly typeName = "StorageDomain";
-  constructor(init?: Init<types.StorageDomain>) {
+  constructor(init?: V3Init<types.StorageDomain>) {
     super("StorageDomain", init);
   }
 }
@@ -3395,10 +3415,10 @@ export class StorageDomains extends ParamsList<types.StorageDomain> {
   }
 }
 
-export interface StorageDomainLease extends types.StorageDomainLease {}
+export interface StorageDomainLease extends types.StorageDomainLease, Accessors<types.StorageDomainLease> {}
 export class StorageDomainLease extends ParamsObject {
   static readonly typeName = "StorageDomainLease";
-  constructor(init?: Init<types.StorageDomainLease>) {
+  constructor(init?: V3Init<types.StorageDomainLease>) {
     super("StorageDomainLease", init);
   }
 }
@@ -3413,10 +3433,10 @@ export class StorageDomainLeases extends ParamsList<types.StorageDomainLease> {
   }
 }
 
-export interface SystemOption extends types.SystemOption {}
+export interface SystemOption extends types.SystemOption, Accessors<types.SystemOption> {}
 export class SystemOption extends ParamsObject {
   static readonly typeName = "SystemOption";
-  constructor(init?: Init<types.SystemOption>) {
+  constructor(init?: V3Init<types.SystemOption>) {
     super("SystemOption", init);
   }
 }
@@ -3431,10 +3451,10 @@ export class SystemOptions extends ParamsList<types.SystemOption> {
   }
 }
 
-export interface SystemOptionValue extends types.SystemOptionValue {}
+export interface SystemOptionValue extends types.SystemOptionValue, Accessors<types.SystemOptionValue> {}
 export class SystemOptionValue extends ParamsObject {
   static readonly typeName = "SystemOptionValue";
-  constructor(init?: Init<types.SystemOptionValue>) {
+  constructor(init?: V3Init<types.SystemOptionValue>) {
     super("SystemOptionValue", init);
   }
 }
@@ -3449,10 +3469,10 @@ export class SystemOptionValues extends ParamsList<types.SystemOptionValue> {
   }
 }
 
-export interface Tag extends types.Tag {}
+export interface Tag extends types.Tag, Accessors<types.Tag> {}
 export class Tag extends ParamsObject {
   static readonly typeName = "Tag";
-  constructor(init?: Init<types.Tag>) {
+  constructor(init?: V3Init<types.Tag>) {
     super("Tag", init);
   }
 }
@@ -3467,10 +3487,10 @@ export class Tags extends ParamsList<types.Tag> {
   }
 }
 
-export interface Template extends types.Template {}
+export interface Template extends types.Template, Accessors<types.Template> {}
 export class Template extends ParamsObject {
   static readonly typeName = "Template";
-  constructor(init?: Init<types.Template>) {
+  constructor(init?: V3Init<types.Template>) {
     super("Template", init);
   }
 }
@@ -3485,10 +3505,10 @@ export class Templates extends ParamsList<types.Template> {
   }
 }
 
-export interface TemplateVersion extends types.TemplateVersion {}
+export interface TemplateVersion extends types.TemplateVersion, Accessors<types.TemplateVersion> {}
 export class TemplateVersion extends ParamsObject {
   static readonly typeName = "TemplateVersion";
-  constructor(init?: Init<types.TemplateVersion>) {
+  constructor(init?: V3Init<types.TemplateVersion>) {
     super("TemplateVersion", init);
   }
 }
@@ -3503,10 +3523,10 @@ export class TemplateVersions extends ParamsList<types.TemplateVersion> {
   }
 }
 
-export interface Ticket extends types.Ticket {}
+export interface Ticket extends types.Ticket, Accessors<types.Ticket> {}
 export class Ticket extends ParamsObject {
   static readonly typeName = "Ticket";
-  constructor(init?: Init<types.Ticket>) {
+  constructor(init?: V3Init<types.Ticket>) {
     super("Ticket", init);
   }
 }
@@ -3521,10 +3541,10 @@ export class Tickets extends ParamsList<types.Ticket> {
   }
 }
 
-export interface TimeZone extends types.TimeZone {}
+export interface TimeZone extends types.TimeZone, Accessors<types.TimeZone> {}
 export class TimeZone extends ParamsObject {
   static readonly typeName = "TimeZone";
-  constructor(init?: Init<types.TimeZone>) {
+  constructor(init?: V3Init<types.TimeZone>) {
     super("TimeZone", init);
   }
 }
@@ -3539,10 +3559,10 @@ export class TimeZones extends ParamsList<types.TimeZone> {
   }
 }
 
-export interface TransparentHugePages extends types.TransparentHugePages {}
+export interface TransparentHugePages extends types.TransparentHugePages, Accessors<types.TransparentHugePages> {}
 export class TransparentHugePages extends ParamsObject {
   static readonly typeName = "TransparentHugePages";
-  constructor(init?: Init<types.TransparentHugePages>) {
+  constructor(init?: V3Init<types.TransparentHugePages>) {
     super("TransparentHugePages", init);
   }
 }
@@ -3557,10 +3577,10 @@ export class TransparentHugePagess extends ParamsList<types.TransparentHugePages
   }
 }
 
-export interface UnmanagedNetwork extends types.UnmanagedNetwork {}
+export interface UnmanagedNetwork extends types.UnmanagedNetwork, Accessors<types.UnmanagedNetwork> {}
 export class UnmanagedNetwork extends ParamsObject {
   static readonly typeName = "UnmanagedNetwork";
-  constructor(init?: Init<types.UnmanagedNetwork>) {
+  constructor(init?: V3Init<types.UnmanagedNetwork>) {
     super("UnmanagedNetwork", init);
   }
 }
@@ -3575,10 +3595,10 @@ export class UnmanagedNetworks extends ParamsList<types.UnmanagedNetwork> {
   }
 }
 
-export interface Usb extends types.Usb {}
+export interface Usb extends types.Usb, Accessors<types.Usb> {}
 export class Usb extends ParamsObject {
   static readonly typeName = "Usb";
-  constructor(init?: Init<types.Usb>) {
+  constructor(init?: V3Init<types.Usb>) {
     super("Usb", init);
   }
 }
@@ -3593,10 +3613,10 @@ export class Usbs extends ParamsList<types.Usb> {
   }
 }
 
-export interface User extends types.User {}
+export interface User extends types.User, Accessors<types.User> {}
 export class User extends ParamsObject {
   static readonly typeName = "User";
-  constructor(init?: Init<types.User>) {
+  constructor(init?: V3Init<types.User>) {
     super("User", init);
   }
 }
@@ -3611,10 +3631,10 @@ export class Users extends ParamsList<types.User> {
   }
 }
 
-export interface UserOption extends types.UserOption {}
+export interface UserOption extends types.UserOption, Accessors<types.UserOption> {}
 export class UserOption extends ParamsObject {
   static readonly typeName = "UserOption";
-  constructor(init?: Init<types.UserOption>) {
+  constructor(init?: V3Init<types.UserOption>) {
     super("UserOption", init);
   }
 }
@@ -3629,10 +3649,10 @@ export class UserOptions extends ParamsList<types.UserOption> {
   }
 }
 
-export interface Value extends types.Value {}
+export interface Value extends types.Value, Accessors<types.Value> {}
 export class Value extends ParamsObject {
   static readonly typeName = "Value";
-  constructor(init?: Init<types.Value>) {
+  constructor(init?: V3Init<types.Value>) {
     super("Value", init);
   }
 }
@@ -3647,10 +3667,10 @@ export class Values extends ParamsList<types.Value> {
   }
 }
 
-export interface VcpuPin extends types.VcpuPin {}
+export interface VcpuPin extends types.VcpuPin, Accessors<types.VcpuPin> {}
 export class VcpuPin extends ParamsObject {
   static readonly typeName = "VcpuPin";
-  constructor(init?: Init<types.VcpuPin>) {
+  constructor(init?: V3Init<types.VcpuPin>) {
     super("VcpuPin", init);
   }
 }
@@ -3665,10 +3685,10 @@ export class VcpuPins extends ParamsList<types.VcpuPin> {
   }
 }
 
-export interface Vendor extends types.Vendor {}
+export interface Vendor extends types.Vendor, Accessors<types.Vendor> {}
 export class Vendor extends ParamsObject {
   static readonly typeName = "Vendor";
-  constructor(init?: Init<types.Vendor>) {
+  constructor(init?: V3Init<types.Vendor>) {
     super("Vendor", init);
   }
 }
@@ -3683,10 +3703,10 @@ export class Vendors extends ParamsList<types.Vendor> {
   }
 }
 
-export interface Version extends types.Version {}
+export interface Version extends types.Version, Accessors<types.Version> {}
 export class Version extends ParamsObject {
   static readonly typeName = "Version";
-  constructor(init?: Init<types.Version>) {
+  constructor(init?: V3Init<types.Version>) {
     super("Version", init);
   }
 }
@@ -3701,10 +3721,10 @@ export class Versions extends ParamsList<types.Version> {
   }
 }
 
-export interface VirtioScsi extends types.VirtioScsi {}
+export interface VirtioScsi extends types.VirtioScsi, Accessors<types.VirtioScsi> {}
 export class VirtioScsi extends ParamsObject {
   static readonly typeName = "VirtioScsi";
-  constructor(init?: Init<types.VirtioScsi>) {
+  constructor(init?: V3Init<types.VirtioScsi>) {
     super("VirtioScsi", init);
   }
 }
@@ -3719,10 +3739,10 @@ export class VirtioScsis extends ParamsList<types.VirtioScsi> {
   }
 }
 
-export interface VirtualNumaNode extends types.VirtualNumaNode {}
+export interface VirtualNumaNode extends types.VirtualNumaNode, Accessors<types.VirtualNumaNode> {}
 export class VirtualNumaNode extends ParamsObject {
   static readonly typeName = "VirtualNumaNode";
-  constructor(init?: Init<types.VirtualNumaNode>) {
+  constructor(init?: V3Init<types.VirtualNumaNode>) {
     super("VirtualNumaNode", init);
   }
 }
@@ -3737,10 +3757,10 @@ export class VirtualNumaNodes extends ParamsList<types.VirtualNumaNode> {
   }
 }
 
-export interface Vlan extends types.Vlan {}
+export interface Vlan extends types.Vlan, Accessors<types.Vlan> {}
 export class Vlan extends ParamsObject {
   static readonly typeName = "Vlan";
-  constructor(init?: Init<types.Vlan>) {
+  constructor(init?: V3Init<types.Vlan>) {
     super("Vlan", init);
   }
 }
@@ -3755,10 +3775,10 @@ export class Vlans extends ParamsList<types.Vlan> {
   }
 }
 
-export interface Vm extends types.Vm {}
+export interface Vm extends types.Vm, Accessors<types.Vm> {}
 export class Vm extends ParamsObject {
   static readonly typeName = "Vm";
-  constructor(init?: Init<types.Vm>) {
+  constructor(init?: V3Init<types.Vm>) {
     super("Vm", init);
   }
 }
@@ -3773,10 +3793,10 @@ export class Vms extends ParamsList<types.Vm> {
   }
 }
 
-export interface VmBase extends types.VmBase {}
+export interface VmBase extends types.VmBase, Accessors<types.VmBase> {}
 export class VmBase extends ParamsObject {
   static readonly typeName = "VmBase";
-  constructor(init?: Init<types.VmBase>) {
+  constructor(init?: V3Init<types.VmBase>) {
     super("VmBase", init);
   }
 }
@@ -3791,10 +3811,10 @@ export class VmBases extends ParamsList<types.VmBase> {
   }
 }
 
-export interface VmMediatedDevice extends types.VmMediatedDevice {}
+export interface VmMediatedDevice extends types.VmMediatedDevice, Accessors<types.VmMediatedDevice> {}
 export class VmMediatedDevice extends ParamsObject {
   static readonly typeName = "VmMediatedDevice";
-  constructor(init?: Init<types.VmMediatedDevice>) {
+  constructor(init?: V3Init<types.VmMediatedDevice>) {
     super("VmMediatedDevice", init);
   }
 }
@@ -3809,10 +3829,10 @@ export class VmMediatedDevices extends ParamsList<types.VmMediatedDevice> {
   }
 }
 
-export interface VmPlacementPolicy extends types.VmPlacementPolicy {}
+export interface VmPlacementPolicy extends types.VmPlacementPolicy, Accessors<types.VmPlacementPolicy> {}
 export class VmPlacementPolicy extends ParamsObject {
   static readonly typeName = "VmPlacementPolicy";
-  constructor(init?: Init<types.VmPlacementPolicy>) {
+  constructor(init?: V3Init<types.VmPlacementPolicy>) {
     super("VmPlacementPolicy", init);
   }
 }
@@ -3827,10 +3847,10 @@ export class VmPlacementPolicies extends ParamsList<types.VmPlacementPolicy> {
   }
 }
 
-export interface VmPool extends types.VmPool {}
+export interface VmPool extends types.VmPool, Accessors<types.VmPool> {}
 export class VmPool extends ParamsObject {
   static readonly typeName = "VmPool";
-  constructor(init?: Init<types.VmPool>) {
+  constructor(init?: V3Init<types.VmPool>) {
     super("VmPool", init);
   }
 }
@@ -3845,10 +3865,10 @@ export class VmPools extends ParamsList<types.VmPool> {
   }
 }
 
-export interface VmSummary extends types.VmSummary {}
+export interface VmSummary extends types.VmSummary, Accessors<types.VmSummary> {}
 export class VmSummary extends ParamsObject {
   static readonly typeName = "VmSummary";
-  constructor(init?: Init<types.VmSummary>) {
+  constructor(init?: V3Init<types.VmSummary>) {
     super("VmSummary", init);
   }
 }
@@ -3863,10 +3883,10 @@ export class VmSummaries extends ParamsList<types.VmSummary> {
   }
 }
 
-export interface VnicPassThrough extends types.VnicPassThrough {}
+export interface VnicPassThrough extends types.VnicPassThrough, Accessors<types.VnicPassThrough> {}
 export class VnicPassThrough extends ParamsObject {
   static readonly typeName = "VnicPassThrough";
-  constructor(init?: Init<types.VnicPassThrough>) {
+  constructor(init?: V3Init<types.VnicPassThrough>) {
     super("VnicPassThrough", init);
   }
 }
@@ -3881,10 +3901,10 @@ export class VnicPassThroughs extends ParamsList<types.VnicPassThrough> {
   }
 }
 
-export interface VnicProfile extends types.VnicProfile {}
+export interface VnicProfile extends types.VnicProfile, Accessors<types.VnicProfile> {}
 export class VnicProfile extends ParamsObject {
   static readonly typeName = "VnicProfile";
-  constructor(init?: Init<types.VnicProfile>) {
+  constructor(init?: V3Init<types.VnicProfile>) {
     super("VnicProfile", init);
   }
 }
@@ -3900,11 +3920,11 @@ export class VnicProfiles extends ParamsList<types.VnicProfile> {
 }
 
 /** @deprecated */
-export interface VnicProfileMapping extends types.VnicProfileMapping {}
+export interface VnicProfileMapping extends types.VnicProfileMapping, Accessors<types.VnicProfileMapping> {}
 /** @deprecated */
 export class VnicProfileMapping extends ParamsObject {
   static readonly typeName = "VnicProfileMapping";
-  constructor(init?: Init<types.VnicProfileMapping>) {
+  constructor(init?: V3Init<types.VnicProfileMapping>) {
     super("VnicProfileMapping", init);
   }
 }
@@ -3919,10 +3939,10 @@ export class VnicProfileMappings extends ParamsList<types.VnicProfileMapping> {
   }
 }
 
-export interface VolumeGroup extends types.VolumeGroup {}
+export interface VolumeGroup extends types.VolumeGroup, Accessors<types.VolumeGroup> {}
 export class VolumeGroup extends ParamsObject {
   static readonly typeName = "VolumeGroup";
-  constructor(init?: Init<types.VolumeGroup>) {
+  constructor(init?: V3Init<types.VolumeGroup>) {
     super("VolumeGroup", init);
   }
 }
@@ -3937,10 +3957,10 @@ export class VolumeGroups extends ParamsList<types.VolumeGroup> {
   }
 }
 
-export interface Watchdog extends types.Watchdog {}
+export interface Watchdog extends types.Watchdog, Accessors<types.Watchdog> {}
 export class Watchdog extends ParamsObject {
   static readonly typeName = "Watchdog";
-  constructor(init?: Init<types.Watchdog>) {
+  constructor(init?: V3Init<types.Watchdog>) {
     super("Watchdog", init);
   }
 }
@@ -3955,10 +3975,10 @@ export class Watchdogs extends ParamsList<types.Watchdog> {
   }
 }
 
-export interface Weight extends types.Weight {}
+export interface Weight extends types.Weight, Accessors<types.Weight> {}
 export class Weight extends ParamsObject {
   static readonly typeName = "Weight";
-  constructor(init?: Init<types.Weight>) {
+  constructor(init?: V3Init<types.Weight>) {
     super("Weight", init);
   }
 }

@@ -15,8 +15,11 @@ import { Collection, type CallOptions } from "../collections.js";
 import { invokeAction } from "../node.js";
 import { Resource, locate } from "../resource.js";
 import type { InitValue, ListValue } from "../params-base.js";
+import type { V3View } from "../status.js";
+import type { Accessors, WithAccessors } from "../accessors.js";
 
-export interface AffinityGroupHostLabelResource extends types.AffinityLabel {}
+export interface AffinityGroupHostLabelResource
+  extends V3View<types.AffinityLabel>, Accessors<V3View<types.AffinityLabel>> {}
 /** AffinityGroupHostLabelService: one AffinityLabel. */
 export class AffinityGroupHostLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityGroupHostLabelService";
@@ -35,7 +38,7 @@ export class AffinityGroupHostLabelsCollection extends Collection<
   }
 }
 
-export interface AffinityGroupHostResource extends types.Host {}
+export interface AffinityGroupHostResource extends V3View<types.Host>, Accessors<V3View<types.Host>> {}
 /** AffinityGroupHostService: one Host. */
 export class AffinityGroupHostResource extends Resource<types.Host> {
   static readonly serviceName = "AffinityGroupHostService";
@@ -50,10 +53,10 @@ export class AffinityGroupHostsCollection extends Collection<types.Host, Affinit
   }
 }
 
-export interface AffinityGroupResource extends Omit<
-  types.AffinityGroup,
-  "vms" | "hosts" | "vm_labels" | "host_labels"
-> {}
+export interface AffinityGroupResource
+  extends
+    Omit<V3View<types.AffinityGroup>, "vms" | "hosts" | "vm_labels" | "host_labels">,
+    Accessors<Omit<V3View<types.AffinityGroup>, "vms" | "hosts" | "vm_labels" | "host_labels">> {}
 /** AffinityGroupService: one AffinityGroup. */
 export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   static readonly serviceName = "AffinityGroupService";
@@ -75,7 +78,8 @@ export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   }
 }
 
-export interface AffinityGroupVmLabelResource extends types.AffinityLabel {}
+export interface AffinityGroupVmLabelResource
+  extends V3View<types.AffinityLabel>, Accessors<V3View<types.AffinityLabel>> {}
 /** AffinityGroupVmLabelService: one AffinityLabel. */
 export class AffinityGroupVmLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityGroupVmLabelService";
@@ -94,7 +98,7 @@ export class AffinityGroupVmLabelsCollection extends Collection<
   }
 }
 
-export interface AffinityGroupVmResource extends types.Vm {}
+export interface AffinityGroupVmResource extends V3View<types.Vm>, Accessors<V3View<types.Vm>> {}
 /** AffinityGroupVmService: one Vm. */
 export class AffinityGroupVmResource extends Resource<types.Vm> {
   static readonly serviceName = "AffinityGroupVmService";
@@ -118,7 +122,7 @@ export class AffinityGroupsCollection extends Collection<types.AffinityGroup, Af
   }
 }
 
-export interface AffinityLabelHostResource extends types.Host {}
+export interface AffinityLabelHostResource extends V3View<types.Host>, Accessors<V3View<types.Host>> {}
 /** AffinityLabelHostService: one Host. */
 export class AffinityLabelHostResource extends Resource<types.Host> {
   static readonly serviceName = "AffinityLabelHostService";
@@ -133,7 +137,10 @@ export class AffinityLabelHostsCollection extends Collection<types.Host, Affinit
   }
 }
 
-export interface AffinityLabelResource extends Omit<types.AffinityLabel, "hosts" | "vms"> {}
+export interface AffinityLabelResource
+  extends
+    Omit<V3View<types.AffinityLabel>, "hosts" | "vms">,
+    Accessors<Omit<V3View<types.AffinityLabel>, "hosts" | "vms">> {}
 /** AffinityLabelService: one AffinityLabel. */
 export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityLabelService";
@@ -147,7 +154,7 @@ export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   }
 }
 
-export interface AffinityLabelVmResource extends types.Vm {}
+export interface AffinityLabelVmResource extends V3View<types.Vm>, Accessors<V3View<types.Vm>> {}
 /** AffinityLabelVmService: one Vm. */
 export class AffinityLabelVmResource extends Resource<types.Vm> {
   static readonly serviceName = "AffinityLabelVmService";
@@ -171,7 +178,8 @@ export class AffinityLabelsCollection extends Collection<types.AffinityLabel, Af
   }
 }
 
-export interface AssignedAffinityLabelResource extends types.AffinityLabel {}
+export interface AssignedAffinityLabelResource
+  extends V3View<types.AffinityLabel>, Accessors<V3View<types.AffinityLabel>> {}
 /** AssignedAffinityLabelService: one AffinityLabel. */
 export class AssignedAffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AssignedAffinityLabelService";
@@ -190,7 +198,7 @@ export class AssignedAffinityLabelsCollection extends Collection<
   }
 }
 
-export interface AssignedCpuProfileResource extends types.CpuProfile {}
+export interface AssignedCpuProfileResource extends V3View<types.CpuProfile>, Accessors<V3View<types.CpuProfile>> {}
 /** AssignedCpuProfileService: one CpuProfile. */
 export class AssignedCpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "AssignedCpuProfileService";
@@ -209,7 +217,7 @@ export class AssignedCpuProfilesCollection extends Collection<
   }
 }
 
-export interface AssignedDiskProfileResource extends types.DiskProfile {}
+export interface AssignedDiskProfileResource extends V3View<types.DiskProfile>, Accessors<V3View<types.DiskProfile>> {}
 /** AssignedDiskProfileService: one DiskProfile. */
 export class AssignedDiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "AssignedDiskProfileService";
@@ -246,7 +254,7 @@ export class AssignedRolesCollection extends Collection<types.Role, RoleResource
   }
 }
 
-export interface AssignedTagResource extends types.Tag {}
+export interface AssignedTagResource extends V3View<types.Tag>, Accessors<V3View<types.Tag>> {}
 /** AssignedTagService: one Tag. */
 export class AssignedTagResource extends Resource<types.Tag> {
   static readonly serviceName = "AssignedTagService";
@@ -261,7 +269,8 @@ export class AssignedTagsCollection extends Collection<types.Tag, AssignedTagRes
   }
 }
 
-export interface AssignedVnicProfileResource extends Omit<types.VnicProfile, "permissions"> {}
+export interface AssignedVnicProfileResource
+  extends Omit<V3View<types.VnicProfile>, "permissions">, Accessors<Omit<V3View<types.VnicProfile>, "permissions">> {}
 /** AssignedVnicProfileService: one VnicProfile. */
 export class AssignedVnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "AssignedVnicProfileService";
@@ -284,33 +293,38 @@ export class AssignedVnicProfilesCollection extends Collection<
   }
 }
 
-export interface AttachedStorageDomainDiskResource extends Omit<types.Disk, "permissions" | "statistics"> {}
+export interface AttachedStorageDomainDiskResource
+  extends
+    Omit<V3View<types.Disk>, "permissions" | "statistics">,
+    Accessors<Omit<V3View<types.Disk>, "permissions" | "statistics">> {}
 /** AttachedStorageDomainDiskService: one Disk. */
 export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "AttachedStorageDomainDiskService";
   /** POST copy: the `copy` action. */
   copy(
     options: CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "copy", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
-  export(options: CallOptions & { storage_domain?: InitValue<types.StorageDomain> } = {}): Promise<types.Action> {
-    return invokeAction(this, "export", options) as Promise<types.Action>;
+  export(
+    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain> } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST move: the `move` action. */
   move(
     options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "move", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "sparsify", options) as Promise<types.Action>;
+  sparsify(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST register: the `register` action. */
-  register(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "register", options) as Promise<types.Action>;
+  register(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -335,17 +349,20 @@ export class AttachedStorageDomainDisksCollection extends Collection<
   }
 }
 
-export interface AttachedStorageDomainResource extends Omit<types.StorageDomain, "disks"> {}
+export interface AttachedStorageDomainResource
+  extends Omit<V3View<types.StorageDomain>, "disks">, Accessors<Omit<V3View<types.StorageDomain>, "disks">> {}
 /** AttachedStorageDomainService: one StorageDomain. */
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
   /** POST activate: the `activate` action. */
-  activate(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "activate", options) as Promise<types.Action>;
+  activate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: CallOptions & { async?: boolean; force?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "deactivate", options) as Promise<types.Action>;
+  deactivate(
+    options: CallOptions & { async?: boolean; force?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** disks: AttachedStorageDomainDisksService. */
   get disks(): AttachedStorageDomainDisksCollection {
@@ -366,7 +383,7 @@ export class AttachedStorageDomainsCollection extends Collection<
   }
 }
 
-export interface BalanceResource extends types.Balance {}
+export interface BalanceResource extends V3View<types.Balance>, Accessors<V3View<types.Balance>> {}
 /** BalanceService: one Balance. */
 export class BalanceResource extends Resource<types.Balance> {
   static readonly serviceName = "BalanceService";
@@ -381,7 +398,7 @@ export class BalancesCollection extends Collection<types.Balance, BalanceResourc
   }
 }
 
-export interface BookmarkResource extends types.Bookmark {}
+export interface BookmarkResource extends V3View<types.Bookmark>, Accessors<V3View<types.Bookmark>> {}
 /** BookmarkService: one Bookmark. */
 export class BookmarkResource extends Resource<types.Bookmark> {
   static readonly serviceName = "BookmarkService";
@@ -396,7 +413,8 @@ export class BookmarksCollection extends Collection<types.Bookmark, BookmarkReso
   }
 }
 
-export interface ClusterEnabledFeatureResource extends types.ClusterFeature {}
+export interface ClusterEnabledFeatureResource
+  extends V3View<types.ClusterFeature>, Accessors<V3View<types.ClusterFeature>> {}
 /** ClusterEnabledFeatureService: one ClusterFeature. */
 export class ClusterEnabledFeatureResource extends Resource<types.ClusterFeature> {
   static readonly serviceName = "ClusterEnabledFeatureService";
@@ -418,13 +436,13 @@ export class ClusterEnabledFeaturesCollection extends Collection<
 /** ClusterExternalProvidersService. */
 export class ClusterExternalProvidersCollection extends Collection<
   types.ExternalProvider,
-  Resource<types.ExternalProvider> & types.ExternalProvider,
+  Resource<types.ExternalProvider> & V3View<types.ExternalProvider>,
   CallOptions
 > {
   static readonly serviceName = "ClusterExternalProvidersService";
 }
 
-export interface ClusterFeatureResource extends types.ClusterFeature {}
+export interface ClusterFeatureResource extends V3View<types.ClusterFeature>, Accessors<V3View<types.ClusterFeature>> {}
 /** ClusterFeatureService: one ClusterFeature. */
 export class ClusterFeatureResource extends Resource<types.ClusterFeature> {
   static readonly serviceName = "ClusterFeatureService";
@@ -439,7 +457,10 @@ export class ClusterFeaturesCollection extends Collection<types.ClusterFeature, 
   }
 }
 
-export interface ClusterLevelResource extends Omit<types.ClusterLevel, "cluster_features"> {}
+export interface ClusterLevelResource
+  extends
+    Omit<V3View<types.ClusterLevel>, "cluster_features">,
+    Accessors<Omit<V3View<types.ClusterLevel>, "cluster_features">> {}
 /** ClusterLevelService: one ClusterLevel. */
 export class ClusterLevelResource extends Resource<types.ClusterLevel> {
   static readonly serviceName = "ClusterLevelService";
@@ -458,7 +479,7 @@ export class ClusterLevelsCollection extends Collection<types.ClusterLevel, Clus
   }
 }
 
-export interface ClusterNetworkResource extends types.Network {}
+export interface ClusterNetworkResource extends V3View<types.Network>, Accessors<V3View<types.Network>> {}
 /** ClusterNetworkService: one Network. */
 export class ClusterNetworkResource extends Resource<types.Network> {
   static readonly serviceName = "ClusterNetworkService";
@@ -473,28 +494,46 @@ export class ClusterNetworksCollection extends Collection<types.Network, Cluster
   }
 }
 
-export interface ClusterResource extends Omit<
-  types.Cluster,
-  | "enabled_features"
-  | "external_network_providers"
-  | "affinity_groups"
-  | "cpu_profiles"
-  | "gluster_hooks"
-  | "gluster_volumes"
-  | "network_filters"
-  | "networks"
-  | "permissions"
-> {}
+export interface ClusterResource
+  extends
+    Omit<
+      V3View<types.Cluster>,
+      | "enabled_features"
+      | "external_network_providers"
+      | "affinity_groups"
+      | "cpu_profiles"
+      | "gluster_hooks"
+      | "gluster_volumes"
+      | "network_filters"
+      | "networks"
+      | "permissions"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.Cluster>,
+        | "enabled_features"
+        | "external_network_providers"
+        | "affinity_groups"
+        | "cpu_profiles"
+        | "gluster_hooks"
+        | "gluster_volumes"
+        | "network_filters"
+        | "networks"
+        | "permissions"
+      >
+    > {}
 /** ClusterService: one Cluster. */
 export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
   /** POST resetemulatedmachine: the `resetEmulatedMachine` action. */
-  reset_emulated_machine(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reset_emulated_machine", options) as Promise<types.Action>;
+  reset_emulated_machine(
+    options: CallOptions & { async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reset_emulated_machine", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "sync_all_networks", options) as Promise<types.Action>;
+  sync_all_networks(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "sync_all_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
@@ -504,12 +543,12 @@ export class ClusterResource extends Resource<types.Cluster> {
       upgrade_percent_complete?: number;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "upgrade", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "upgrade", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refreshglusterhealstatus: the `refreshGlusterHealStatus` action. */
-  refresh_gluster_heal_status(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<types.Action>;
+  refresh_gluster_heal_status(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** affinitygroups: AffinityGroupsService. */
   get affinity_groups(): AffinityGroupsCollection {
@@ -558,7 +597,8 @@ export class ClustersCollection extends Collection<types.Cluster, ClusterResourc
   }
 }
 
-export interface CpuProfileResource extends Omit<types.CpuProfile, "permissions"> {}
+export interface CpuProfileResource
+  extends Omit<V3View<types.CpuProfile>, "permissions">, Accessors<Omit<V3View<types.CpuProfile>, "permissions">> {}
 /** CpuProfileService: one CpuProfile. */
 export class CpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "CpuProfileService";
@@ -577,7 +617,7 @@ export class CpuProfilesCollection extends Collection<types.CpuProfile, CpuProfi
   }
 }
 
-export interface DataCenterNetworkResource extends types.Network {}
+export interface DataCenterNetworkResource extends V3View<types.Network>, Accessors<V3View<types.Network>> {}
 /** DataCenterNetworkService: one Network. */
 export class DataCenterNetworkResource extends Resource<types.Network> {
   static readonly serviceName = "DataCenterNetworkService";
@@ -592,22 +632,30 @@ export class DataCenterNetworksCollection extends Collection<types.Network, Data
   }
 }
 
-export interface DataCenterResource extends Omit<
-  types.DataCenter,
-  "storage_domains" | "clusters" | "networks" | "permissions" | "quotas" | "qoss" | "iscsi_bonds"
-> {}
+export interface DataCenterResource
+  extends
+    Omit<
+      V3View<types.DataCenter>,
+      "storage_domains" | "clusters" | "networks" | "permissions" | "quotas" | "qoss" | "iscsi_bonds"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.DataCenter>,
+        "storage_domains" | "clusters" | "networks" | "permissions" | "quotas" | "qoss" | "iscsi_bonds"
+      >
+    > {}
 /** DataCenterService: one DataCenter. */
 export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
   /** POST setmaster: the `setMaster` action. */
   set_master(
     options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "set_master", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "set_master", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST cleanfinishedtasks: the `cleanFinishedTasks` action. */
-  clean_finished_tasks(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "clean_finished_tasks", options) as Promise<types.Action>;
+  clean_finished_tasks(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "clean_finished_tasks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** storagedomains: AttachedStorageDomainsService. */
   get storage_domains(): AttachedStorageDomainsCollection {
@@ -648,7 +696,7 @@ export class DataCentersCollection extends Collection<types.DataCenter, DataCent
   }
 }
 
-export interface DiskAttachmentResource extends types.DiskAttachment {}
+export interface DiskAttachmentResource extends V3View<types.DiskAttachment>, Accessors<V3View<types.DiskAttachment>> {}
 /** DiskAttachmentService: one DiskAttachment. */
 export class DiskAttachmentResource extends Resource<types.DiskAttachment> {
   static readonly serviceName = "DiskAttachmentService";
@@ -663,7 +711,8 @@ export class DiskAttachmentsCollection extends Collection<types.DiskAttachment, 
   }
 }
 
-export interface DiskProfileResource extends Omit<types.DiskProfile, "permissions"> {}
+export interface DiskProfileResource
+  extends Omit<V3View<types.DiskProfile>, "permissions">, Accessors<Omit<V3View<types.DiskProfile>, "permissions">> {}
 /** DiskProfileService: one DiskProfile. */
 export class DiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "DiskProfileService";
@@ -682,7 +731,10 @@ export class DiskProfilesCollection extends Collection<types.DiskProfile, DiskPr
   }
 }
 
-export interface DiskResource extends Omit<types.Disk, "permissions" | "disk_snapshots" | "statistics"> {}
+export interface DiskResource
+  extends
+    Omit<V3View<types.Disk>, "permissions" | "disk_snapshots" | "statistics">,
+    Accessors<Omit<V3View<types.Disk>, "permissions" | "disk_snapshots" | "statistics">> {}
 /** DiskService: one Disk. */
 export class DiskResource extends Resource<types.Disk> {
   static readonly serviceName = "DiskService";
@@ -696,14 +748,14 @@ export class DiskResource extends Resource<types.Disk> {
       async?: boolean;
       filter?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "copy", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
   export(
     options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "export", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST move: the `move` action. */
   move(
@@ -714,24 +766,28 @@ export class DiskResource extends Resource<types.Disk> {
       async?: boolean;
       filter?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "move", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "sparsify", options) as Promise<types.Action>;
+  sparsify(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refreshlun: the `refreshLun` action. */
-  refresh_lun(options: CallOptions & { host?: InitValue<types.Host> } = {}): Promise<types.Action> {
-    return invokeAction(this, "refresh_lun", options) as Promise<types.Action>;
+  refresh_lun(
+    options: CallOptions & { host?: InitValue<types.Host> } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "refresh_lun", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reduce", options) as Promise<types.Action>;
+  reduce(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reduce", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST convert: the `convert` action. */
-  convert(options: CallOptions & { disk?: InitValue<types.Disk>; follow?: string } = {}): Promise<types.Action> {
-    return invokeAction(this, "convert", options) as Promise<types.Action>;
+  convert(
+    options: CallOptions & { disk?: InitValue<types.Disk>; follow?: string } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "convert", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -747,7 +803,7 @@ export class DiskResource extends Resource<types.Disk> {
   }
 }
 
-export interface DiskSnapshotResource extends types.DiskSnapshot {}
+export interface DiskSnapshotResource extends V3View<types.DiskSnapshot>, Accessors<V3View<types.DiskSnapshot>> {}
 /** DiskSnapshotService: one DiskSnapshot. */
 export class DiskSnapshotResource extends Resource<types.DiskSnapshot> {
   static readonly serviceName = "DiskSnapshotService";
@@ -771,7 +827,7 @@ export class DisksCollection extends Collection<types.Disk, DiskResource, CallOp
   }
 }
 
-export interface DomainGroupResource extends types.Group {}
+export interface DomainGroupResource extends V3View<types.Group>, Accessors<V3View<types.Group>> {}
 /** DomainGroupService: one Group. */
 export class DomainGroupResource extends Resource<types.Group> {
   static readonly serviceName = "DomainGroupService";
@@ -786,7 +842,8 @@ export class DomainGroupsCollection extends Collection<types.Group, DomainGroupR
   }
 }
 
-export interface DomainResource extends Omit<types.Domain, "groups" | "users"> {}
+export interface DomainResource
+  extends Omit<V3View<types.Domain>, "groups" | "users">, Accessors<Omit<V3View<types.Domain>, "groups" | "users">> {}
 /** DomainService: one Domain. */
 export class DomainResource extends Resource<types.Domain> {
   static readonly serviceName = "DomainService";
@@ -803,13 +860,13 @@ export class DomainResource extends Resource<types.Domain> {
 /** DomainUserGroupsService. */
 export class DomainUserGroupsCollection extends Collection<
   types.Group,
-  Resource<types.Group> & types.Group,
+  Resource<types.Group> & V3View<types.Group>,
   CallOptions
 > {
   static readonly serviceName = "DomainUserGroupsService";
 }
 
-export interface DomainUserResource extends types.User {}
+export interface DomainUserResource extends V3View<types.User>, Accessors<V3View<types.User>> {}
 /** DomainUserService: one User. */
 export class DomainUserResource extends Resource<types.User> {
   static readonly serviceName = "DomainUserService";
@@ -846,13 +903,14 @@ export class EngineKatelloErrataCollection extends Collection<
   }
 }
 
-export interface EventResource extends types.Event {}
+export interface EventResource extends V3View<types.Event>, Accessors<V3View<types.Event>> {}
 /** EventService: one Event. */
 export class EventResource extends Resource<types.Event> {
   static readonly serviceName = "EventService";
 }
 
-export interface EventSubscriptionResource extends types.EventSubscription {}
+export interface EventSubscriptionResource
+  extends V3View<types.EventSubscription>, Accessors<V3View<types.EventSubscription>> {}
 /** EventSubscriptionService: one EventSubscription. */
 export class EventSubscriptionResource extends Resource<types.EventSubscription> {
   static readonly serviceName = "EventSubscriptionService";
@@ -879,12 +937,13 @@ export class EventsCollection extends Collection<types.Event, EventResource, Cal
     return EventResource;
   }
   /** POST undelete: the `undelete` action. */
-  undelete(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "undelete", options) as Promise<types.Action>;
+  undelete(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "undelete", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
 
-export interface ExternalComputeResourceResource extends types.ExternalComputeResource {}
+export interface ExternalComputeResourceResource
+  extends V3View<types.ExternalComputeResource>, Accessors<V3View<types.ExternalComputeResource>> {}
 /** ExternalComputeResourceService: one ExternalComputeResource. */
 export class ExternalComputeResourceResource extends Resource<types.ExternalComputeResource> {
   static readonly serviceName = "ExternalComputeResourceService";
@@ -903,7 +962,8 @@ export class ExternalComputeResourcesCollection extends Collection<
   }
 }
 
-export interface ExternalDiscoveredHostResource extends types.ExternalDiscoveredHost {}
+export interface ExternalDiscoveredHostResource
+  extends V3View<types.ExternalDiscoveredHost>, Accessors<V3View<types.ExternalDiscoveredHost>> {}
 /** ExternalDiscoveredHostService: one ExternalDiscoveredHost. */
 export class ExternalDiscoveredHostResource extends Resource<types.ExternalDiscoveredHost> {
   static readonly serviceName = "ExternalDiscoveredHostService";
@@ -922,7 +982,8 @@ export class ExternalDiscoveredHostsCollection extends Collection<
   }
 }
 
-export interface ExternalHostGroupResource extends types.ExternalHostGroup {}
+export interface ExternalHostGroupResource
+  extends V3View<types.ExternalHostGroup>, Accessors<V3View<types.ExternalHostGroup>> {}
 /** ExternalHostGroupService: one ExternalHostGroup. */
 export class ExternalHostGroupResource extends Resource<types.ExternalHostGroup> {
   static readonly serviceName = "ExternalHostGroupService";
@@ -941,22 +1002,30 @@ export class ExternalHostGroupsCollection extends Collection<
   }
 }
 
-export interface ExternalHostProviderResource extends Omit<
-  types.ExternalHostProvider,
-  "certificates" | "compute_resources" | "discovered_hosts" | "host_groups" | "hosts"
-> {}
+export interface ExternalHostProviderResource
+  extends
+    Omit<
+      V3View<types.ExternalHostProvider>,
+      "certificates" | "compute_resources" | "discovered_hosts" | "host_groups" | "hosts"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.ExternalHostProvider>,
+        "certificates" | "compute_resources" | "discovered_hosts" | "host_groups" | "hosts"
+      >
+    > {}
 /** ExternalHostProviderService: one ExternalHostProvider. */
 export class ExternalHostProviderResource extends Resource<types.ExternalHostProvider> {
   static readonly serviceName = "ExternalHostProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import_certificates", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "test_connectivity", options) as Promise<types.Action>;
+  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** computeresources: ExternalComputeResourcesService. */
   get compute_resources(): ExternalComputeResourcesCollection {
@@ -993,7 +1062,7 @@ export class ExternalHostProvidersCollection extends Collection<
   }
 }
 
-export interface ExternalHostResource extends types.ExternalHost {}
+export interface ExternalHostResource extends V3View<types.ExternalHost>, Accessors<V3View<types.ExternalHost>> {}
 /** ExternalHostService: one ExternalHost. */
 export class ExternalHostResource extends Resource<types.ExternalHost> {
   static readonly serviceName = "ExternalHostService";
@@ -1008,7 +1077,10 @@ export class ExternalHostsCollection extends Collection<types.ExternalHost, Exte
   }
 }
 
-export interface ExternalNetworkProviderConfigurationResource extends types.ExternalNetworkProviderConfiguration {}
+export interface ExternalNetworkProviderConfigurationResource
+  extends
+    V3View<types.ExternalNetworkProviderConfiguration>,
+    Accessors<V3View<types.ExternalNetworkProviderConfiguration>> {}
 /** ExternalNetworkProviderConfigurationService: one ExternalNetworkProviderConfiguration. */
 export class ExternalNetworkProviderConfigurationResource extends Resource<types.ExternalNetworkProviderConfiguration> {
   static readonly serviceName = "ExternalNetworkProviderConfigurationService";
@@ -1027,7 +1099,8 @@ export class ExternalNetworkProviderConfigurationsCollection extends Collection<
   }
 }
 
-export interface ExternalProviderCertificateResource extends types.Certificate {}
+export interface ExternalProviderCertificateResource
+  extends V3View<types.Certificate>, Accessors<V3View<types.Certificate>> {}
 /** ExternalProviderCertificateService: one Certificate. */
 export class ExternalProviderCertificateResource extends Resource<types.Certificate> {
   static readonly serviceName = "ExternalProviderCertificateService";
@@ -1046,19 +1119,21 @@ export class ExternalProviderCertificatesCollection extends Collection<
   }
 }
 
-export interface ExternalTemplateImportsResource extends types.ExternalTemplateImport {}
+export interface ExternalTemplateImportsResource
+  extends V3View<types.ExternalTemplateImport>, Accessors<V3View<types.ExternalTemplateImport>> {}
 /** ExternalTemplateImportsService: one ExternalTemplateImport. */
 export class ExternalTemplateImportsResource extends Resource<types.ExternalTemplateImport> {
   static readonly serviceName = "ExternalTemplateImportsService";
 }
 
-export interface ExternalVmImportsResource extends types.ExternalVmImport {}
+export interface ExternalVmImportsResource
+  extends V3View<types.ExternalVmImport>, Accessors<V3View<types.ExternalVmImport>> {}
 /** ExternalVmImportsService: one ExternalVmImport. */
 export class ExternalVmImportsResource extends Resource<types.ExternalVmImport> {
   static readonly serviceName = "ExternalVmImportsService";
 }
 
-export interface FenceAgentResource extends types.Agent {}
+export interface FenceAgentResource extends V3View<types.Agent>, Accessors<V3View<types.Agent>> {}
 /** FenceAgentService: one Agent. */
 export class FenceAgentResource extends Resource<types.Agent> {
   static readonly serviceName = "FenceAgentService";
@@ -1073,7 +1148,7 @@ export class FenceAgentsCollection extends Collection<types.Agent, FenceAgentRes
   }
 }
 
-export interface FileResource extends types.File {}
+export interface FileResource extends V3View<types.File>, Accessors<V3View<types.File>> {}
 /** FileService: one File. */
 export class FileResource extends Resource<types.File> {
   static readonly serviceName = "FileService";
@@ -1088,7 +1163,7 @@ export class FilesCollection extends Collection<types.File, FileResource, CallOp
   }
 }
 
-export interface FilterResource extends types.Filter {}
+export interface FilterResource extends V3View<types.Filter>, Accessors<V3View<types.Filter>> {}
 /** FilterService: one Filter. */
 export class FilterResource extends Resource<types.Filter> {
   static readonly serviceName = "FilterService";
@@ -1103,13 +1178,16 @@ export class FiltersCollection extends Collection<types.Filter, FilterResource, 
   }
 }
 
-export interface GlusterBrickResource extends Omit<types.GlusterBrick, "statistics"> {}
+export interface GlusterBrickResource
+  extends Omit<V3View<types.GlusterBrick>, "statistics">, Accessors<Omit<V3View<types.GlusterBrick>, "statistics">> {}
 /** GlusterBrickService: one GlusterBrick. */
 export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
   /** POST replace: the `replace` action. */
-  replace(options: CallOptions & { force?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "replace", options) as Promise<types.Action>;
+  replace(
+    options: CallOptions & { force?: boolean; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "replace", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
@@ -1131,40 +1209,40 @@ export class GlusterBricksCollection extends Collection<
   /** POST activate: the `activate` action. */
   activate(
     options: CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "activate", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
     options: CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "migrate", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stopmigrate: the `stopMigrate` action. */
   stop_migrate(
     options: CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "stop_migrate", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "stop_migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
 
-export interface GlusterHookResource extends types.GlusterHook {}
+export interface GlusterHookResource extends V3View<types.GlusterHook>, Accessors<V3View<types.GlusterHook>> {}
 /** GlusterHookService: one GlusterHook. */
 export class GlusterHookResource extends Resource<types.GlusterHook> {
   static readonly serviceName = "GlusterHookService";
   /** POST disable: the `disable` action. */
-  disable(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "disable", options) as Promise<types.Action>;
+  disable(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "disable", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST enable: the `enable` action. */
-  enable(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "enable", options) as Promise<types.Action>;
+  enable(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "enable", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resolve: the `resolve` action. */
   resolve(
     options: CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "resolve", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "resolve", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
 
@@ -1177,7 +1255,8 @@ export class GlusterHooksCollection extends Collection<types.GlusterHook, Gluste
   }
 }
 
-export interface GlusterVolumeResource extends Omit<types.GlusterVolume, "statistics"> {}
+export interface GlusterVolumeResource
+  extends Omit<V3View<types.GlusterVolume>, "statistics">, Accessors<Omit<V3View<types.GlusterVolume>, "statistics">> {}
 /** GlusterVolumeService: one GlusterVolume. */
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
@@ -1188,42 +1267,46 @@ export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   /** POST rebalance: the `rebalance` action. */
   rebalance(
     options: CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "rebalance", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "rebalance", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resetalloptions: the `resetAllOptions` action. */
-  reset_all_options(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reset_all_options", options) as Promise<types.Action>;
+  reset_all_options(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reset_all_options", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resetoption: the `resetOption` action. */
   reset_option(
     options: CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "reset_option", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reset_option", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST setoption: the `setOption` action. */
-  set_option(options: CallOptions & { option?: InitValue<types.Option>; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "set_option", options) as Promise<types.Action>;
+  set_option(
+    options: CallOptions & { option?: InitValue<types.Option>; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "set_option", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST start: the `start` action. */
-  start(options: CallOptions & { force?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "start", options) as Promise<types.Action>;
+  start(
+    options: CallOptions & { force?: boolean; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "start", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST startprofile: the `startProfile` action. */
-  start_profile(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "start_profile", options) as Promise<types.Action>;
+  start_profile(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "start_profile", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stop: the `stop` action. */
-  stop(options: CallOptions & { force?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "stop", options) as Promise<types.Action>;
+  stop(options: CallOptions & { force?: boolean; async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "stop", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stopprofile: the `stopProfile` action. */
-  stop_profile(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "stop_profile", options) as Promise<types.Action>;
+  stop_profile(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "stop_profile", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stoprebalance: the `stopRebalance` action. */
-  stop_rebalance(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "stop_rebalance", options) as Promise<types.Action>;
+  stop_rebalance(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "stop_rebalance", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** glusterbricks: GlusterBricksService. */
   get gluster_bricks(): GlusterBricksCollection {
@@ -1244,7 +1327,10 @@ export class GlusterVolumesCollection extends Collection<types.GlusterVolume, Gl
   }
 }
 
-export interface GroupResource extends Omit<types.Group, "roles" | "permissions" | "tags"> {}
+export interface GroupResource
+  extends
+    Omit<V3View<types.Group>, "roles" | "permissions" | "tags">,
+    Accessors<Omit<V3View<types.Group>, "roles" | "permissions" | "tags">> {}
 /** GroupService: one Group. */
 export class GroupResource extends Resource<types.Group> {
   static readonly serviceName = "GroupService";
@@ -1274,13 +1360,13 @@ export class GroupsCollection extends Collection<types.Group, GroupResource, Cal
 /** HostCpuUnitsService. */
 export class HostCpuUnitsCollection extends Collection<
   types.HostCpuUnit,
-  Resource<types.HostCpuUnit> & types.HostCpuUnit,
+  Resource<types.HostCpuUnit> & V3View<types.HostCpuUnit>,
   CallOptions
 > {
   static readonly serviceName = "HostCpuUnitsService";
 }
 
-export interface HostDeviceResource extends types.HostDevice {}
+export interface HostDeviceResource extends V3View<types.HostDevice>, Accessors<V3View<types.HostDevice>> {}
 /** HostDeviceService: one HostDevice. */
 export class HostDeviceResource extends Resource<types.HostDevice> {
   static readonly serviceName = "HostDeviceService";
@@ -1295,7 +1381,7 @@ export class HostDevicesCollection extends Collection<types.HostDevice, HostDevi
   }
 }
 
-export interface HostHookResource extends types.Hook {}
+export interface HostHookResource extends V3View<types.Hook>, Accessors<V3View<types.Hook>> {}
 /** HostHookService: one Hook. */
 export class HostHookResource extends Resource<types.Hook> {
   static readonly serviceName = "HostHookService";
@@ -1310,7 +1396,10 @@ export class HostHooksCollection extends Collection<types.Hook, HostHookResource
   }
 }
 
-export interface HostNicResource extends Omit<types.HostNic, "statistics" | "network_labels"> {}
+export interface HostNicResource
+  extends
+    Omit<V3View<types.HostNic>, "statistics" | "network_labels">,
+    Accessors<Omit<V3View<types.HostNic>, "statistics" | "network_labels">> {}
 /** HostNicService: one HostNic. */
 export class HostNicResource extends Resource<types.HostNic> {
   static readonly serviceName = "HostNicService";
@@ -1320,8 +1409,10 @@ export class HostNicResource extends Resource<types.HostNic> {
       virtual_functions_configuration?: InitValue<types.HostNicVirtualFunctionsConfiguration>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<
+      WithAccessors<V3View<types.Action>>
+    >;
   }
   /** networklabels: NetworkLabelsService. */
   get network_labels(): NetworkLabelsCollection {
@@ -1358,7 +1449,8 @@ export class HostNicsCollection extends Collection<types.HostNic, HostNicResourc
   }
 }
 
-export interface HostNumaNodeResource extends Omit<types.NumaNode, "statistics"> {}
+export interface HostNumaNodeResource
+  extends Omit<V3View<types.NumaNode>, "statistics">, Accessors<Omit<V3View<types.NumaNode>, "statistics">> {}
 /** HostNumaNodeService: one NumaNode. */
 export class HostNumaNodeResource extends Resource<types.NumaNode> {
   static readonly serviceName = "HostNumaNodeService";
@@ -1377,28 +1469,48 @@ export class HostNumaNodesCollection extends Collection<types.NumaNode, HostNuma
   }
 }
 
-export interface HostResource extends Omit<
-  types.Host,
-  | "cpu_units"
-  | "hooks"
-  | "storage_connection_extensions"
-  | "affinity_labels"
-  | "devices"
-  | "katello_errata"
-  | "network_attachments"
-  | "nics"
-  | "permissions"
-  | "statistics"
-  | "tags"
-  | "unmanaged_networks"
-  | "external_network_provider_configurations"
-> {}
+export interface HostResource
+  extends
+    Omit<
+      V3View<types.Host>,
+      | "cpu_units"
+      | "hooks"
+      | "storage_connection_extensions"
+      | "affinity_labels"
+      | "devices"
+      | "katello_errata"
+      | "network_attachments"
+      | "nics"
+      | "permissions"
+      | "statistics"
+      | "tags"
+      | "unmanaged_networks"
+      | "external_network_provider_configurations"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.Host>,
+        | "cpu_units"
+        | "hooks"
+        | "storage_connection_extensions"
+        | "affinity_labels"
+        | "devices"
+        | "katello_errata"
+        | "network_attachments"
+        | "nics"
+        | "permissions"
+        | "statistics"
+        | "tags"
+        | "unmanaged_networks"
+        | "external_network_provider_configurations"
+      >
+    > {}
 /** HostService: one Host. */
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
   /** POST activate: the `activate` action. */
-  activate(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "activate", options) as Promise<types.Action>;
+  activate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST approve: the `approve` action. */
   approve(
@@ -1409,22 +1521,22 @@ export class HostResource extends Resource<types.Host> {
       activate?: boolean;
       reboot?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "approve", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "approve", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST commitnetconfig: the `commitNetConfig` action. */
-  commit_net_config(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "commit_net_config", options) as Promise<types.Action>;
+  commit_net_config(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "commit_net_config", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
     options: CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "deactivate", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST enrollcertificate: the `enrollCertificate` action. */
-  enroll_certificate(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "enroll_certificate", options) as Promise<types.Action>;
+  enroll_certificate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "enroll_certificate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST fence: the `fence` action. */
   fence(
@@ -1433,8 +1545,8 @@ export class HostResource extends Resource<types.Host> {
     return invokeAction(this, "fence", options) as Promise<types.PowerManagement>;
   }
   /** POST forceselectspm: the `forceSelectSpm` action. */
-  force_select_spm(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "force_select_spm", options) as Promise<types.Action>;
+  force_select_spm(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "force_select_spm", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST install: the `install` action. */
   install(
@@ -1449,8 +1561,8 @@ export class HostResource extends Resource<types.Host> {
       undeploy_hosted_engine?: boolean;
       reboot?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "install", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "install", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST iscsidiscover: the `iscsiDiscover` action. */
   iscsi_discover(
@@ -1467,8 +1579,8 @@ export class HostResource extends Resource<types.Host> {
   /** POST iscsilogin: the `iscsiLogin` action. */
   iscsi_login(
     options: CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "iscsi_login", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "iscsi_login", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST unregisteredstoragedomainsdiscover: the `unregisteredStorageDomainsDiscover` action. */
   unregistered_storage_domains_discover(
@@ -1479,16 +1591,16 @@ export class HostResource extends Resource<types.Host> {
   /** POST upgrade: the `upgrade` action. */
   upgrade(
     options: CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "upgrade", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "upgrade", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST upgradecheck: the `upgradeCheck` action. */
-  upgrade_check(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "upgrade_check", options) as Promise<types.Action>;
+  upgrade_check(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "upgrade_check", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refresh: the `refresh` action. */
-  refresh(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "refresh", options) as Promise<types.Action>;
+  refresh(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "refresh", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST setupnetworks: the `setupNetworks` action. */
   setup_networks(
@@ -1505,18 +1617,18 @@ export class HostResource extends Resource<types.Host> {
       connectivity_timeout?: number;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "setup_networks", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "setup_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "sync_all_networks", options) as Promise<types.Action>;
+  sync_all_networks(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "sync_all_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST copyhostnetworks: the `copyHostNetworks` action. */
   copy_host_networks(
     options: CallOptions & { source_host?: InitValue<types.Host>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "copy_host_networks", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "copy_host_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -1611,7 +1723,7 @@ export class HostsCollection extends Collection<
   }
 }
 
-export interface IconResource extends types.Icon {}
+export interface IconResource extends V3View<types.Icon>, Accessors<V3View<types.Icon>> {}
 /** IconService: one Icon. */
 export class IconResource extends Resource<types.Icon> {
   static readonly serviceName = "IconService";
@@ -1626,7 +1738,7 @@ export class IconsCollection extends Collection<types.Icon, IconResource, CallOp
   }
 }
 
-export interface ImageResource extends types.Image {}
+export interface ImageResource extends V3View<types.Image>, Accessors<V3View<types.Image>> {}
 /** ImageService: one Image. */
 export class ImageResource extends Resource<types.Image> {
   static readonly serviceName = "ImageService";
@@ -1640,34 +1752,34 @@ export class ImageResource extends Resource<types.Image> {
       storage_domain?: InitValue<types.StorageDomain>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
 
-export interface ImageTransferResource extends types.ImageTransfer {}
+export interface ImageTransferResource extends V3View<types.ImageTransfer>, Accessors<V3View<types.ImageTransfer>> {}
 /** ImageTransferService: one ImageTransfer. */
 export class ImageTransferResource extends Resource<types.ImageTransfer> {
   static readonly serviceName = "ImageTransferService";
   /** POST extend: the `extend` action. */
-  extend(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "extend", options) as Promise<types.Action>;
+  extend(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "extend", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST pause: the `pause` action. */
-  pause(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "pause", options) as Promise<types.Action>;
+  pause(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "pause", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resume: the `resume` action. */
-  resume(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "resume", options) as Promise<types.Action>;
+  resume(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "resume", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST cancel: the `cancel` action. */
-  cancel(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "cancel", options) as Promise<types.Action>;
+  cancel(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "cancel", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "finalize", options) as Promise<types.Action>;
+  finalize(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "finalize", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
 
@@ -1689,7 +1801,8 @@ export class ImagesCollection extends Collection<types.Image, ImageResource, Cal
   }
 }
 
-export interface InstanceTypeGraphicsConsoleResource extends types.GraphicsConsole {}
+export interface InstanceTypeGraphicsConsoleResource
+  extends V3View<types.GraphicsConsole>, Accessors<V3View<types.GraphicsConsole>> {}
 /** InstanceTypeGraphicsConsoleService: one GraphicsConsole. */
 export class InstanceTypeGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "InstanceTypeGraphicsConsoleService";
@@ -1708,7 +1821,7 @@ export class InstanceTypeGraphicsConsolesCollection extends Collection<
   }
 }
 
-export interface InstanceTypeNicResource extends types.Nic {}
+export interface InstanceTypeNicResource extends V3View<types.Nic>, Accessors<V3View<types.Nic>> {}
 /** InstanceTypeNicService: one Nic. */
 export class InstanceTypeNicResource extends Resource<types.Nic> {
   static readonly serviceName = "InstanceTypeNicService";
@@ -1723,7 +1836,10 @@ export class InstanceTypeNicsCollection extends Collection<types.Nic, InstanceTy
   }
 }
 
-export interface InstanceTypeResource extends Omit<types.InstanceType, "graphics_consoles" | "nics" | "watchdogs"> {}
+export interface InstanceTypeResource
+  extends
+    Omit<V3View<types.InstanceType>, "graphics_consoles" | "nics" | "watchdogs">,
+    Accessors<Omit<V3View<types.InstanceType>, "graphics_consoles" | "nics" | "watchdogs">> {}
 /** InstanceTypeService: one InstanceType. */
 export class InstanceTypeResource extends Resource<types.InstanceType> {
   static readonly serviceName = "InstanceTypeService";
@@ -1741,7 +1857,7 @@ export class InstanceTypeResource extends Resource<types.InstanceType> {
   }
 }
 
-export interface InstanceTypeWatchdogResource extends types.Watchdog {}
+export interface InstanceTypeWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
 /** InstanceTypeWatchdogService: one Watchdog. */
 export class InstanceTypeWatchdogResource extends Resource<types.Watchdog> {
   static readonly serviceName = "InstanceTypeWatchdogService";
@@ -1769,7 +1885,8 @@ export class InstanceTypesCollection extends Collection<types.InstanceType, Inst
   }
 }
 
-export interface IscsiBondResource extends Omit<types.IscsiBond, "networks"> {}
+export interface IscsiBondResource
+  extends Omit<V3View<types.IscsiBond>, "networks">, Accessors<Omit<V3View<types.IscsiBond>, "networks">> {}
 /** IscsiBondService: one IscsiBond. */
 export class IscsiBondResource extends Resource<types.IscsiBond> {
   static readonly serviceName = "IscsiBondService";
@@ -1792,17 +1909,19 @@ export class IscsiBondsCollection extends Collection<types.IscsiBond, IscsiBondR
   }
 }
 
-export interface JobResource extends Omit<types.Job, "steps"> {}
+export interface JobResource extends Omit<V3View<types.Job>, "steps">, Accessors<Omit<V3View<types.Job>, "steps">> {}
 /** JobService: one Job. */
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
   /** POST clear: the `clear` action. */
-  clear(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "clear", options) as Promise<types.Action>;
+  clear(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "clear", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST end: the `end` action. */
-  end(options: CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "end", options) as Promise<types.Action>;
+  end(
+    options: CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "end", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** steps: StepsService. */
   get steps(): StepsCollection {
@@ -1828,7 +1947,7 @@ export class KatelloErrataCollection extends Collection<types.KatelloErratum, Ka
   }
 }
 
-export interface KatelloErratumResource extends types.KatelloErratum {}
+export interface KatelloErratumResource extends V3View<types.KatelloErratum>, Accessors<V3View<types.KatelloErratum>> {}
 /** KatelloErratumService: one KatelloErratum. */
 export class KatelloErratumResource extends Resource<types.KatelloErratum> {
   static readonly serviceName = "KatelloErratumService";
@@ -1837,13 +1956,14 @@ export class KatelloErratumResource extends Resource<types.KatelloErratum> {
 /** LinkLayerDiscoveryProtocolService. */
 export class LinkLayerDiscoveryProtocolCollection extends Collection<
   types.LinkLayerDiscoveryProtocolElement,
-  Resource<types.LinkLayerDiscoveryProtocolElement> & types.LinkLayerDiscoveryProtocolElement,
+  Resource<types.LinkLayerDiscoveryProtocolElement> & V3View<types.LinkLayerDiscoveryProtocolElement>,
   CallOptions
 > {
   static readonly serviceName = "LinkLayerDiscoveryProtocolService";
 }
 
-export interface MacPoolResource extends Omit<types.MacPool, "permissions"> {}
+export interface MacPoolResource
+  extends Omit<V3View<types.MacPool>, "permissions">, Accessors<Omit<V3View<types.MacPool>, "permissions">> {}
 /** MacPoolService: one MacPool. */
 export class MacPoolResource extends Resource<types.MacPool> {
   static readonly serviceName = "MacPoolService";
@@ -1862,7 +1982,8 @@ export class MacPoolsCollection extends Collection<types.MacPool, MacPoolResourc
   }
 }
 
-export interface NetworkAttachmentResource extends types.NetworkAttachment {}
+export interface NetworkAttachmentResource
+  extends V3View<types.NetworkAttachment>, Accessors<V3View<types.NetworkAttachment>> {}
 /** NetworkAttachmentService: one NetworkAttachment. */
 export class NetworkAttachmentResource extends Resource<types.NetworkAttachment> {
   static readonly serviceName = "NetworkAttachmentService";
@@ -1881,7 +2002,7 @@ export class NetworkAttachmentsCollection extends Collection<
   }
 }
 
-export interface NetworkFilterResource extends types.NetworkFilter {}
+export interface NetworkFilterResource extends V3View<types.NetworkFilter>, Accessors<V3View<types.NetworkFilter>> {}
 /** NetworkFilterService: one NetworkFilter. */
 export class NetworkFilterResource extends Resource<types.NetworkFilter> {
   static readonly serviceName = "NetworkFilterService";
@@ -1896,7 +2017,7 @@ export class NetworkFiltersCollection extends Collection<types.NetworkFilter, Ne
   }
 }
 
-export interface NetworkLabelResource extends types.NetworkLabel {}
+export interface NetworkLabelResource extends V3View<types.NetworkLabel>, Accessors<V3View<types.NetworkLabel>> {}
 /** NetworkLabelService: one NetworkLabel. */
 export class NetworkLabelResource extends Resource<types.NetworkLabel> {
   static readonly serviceName = "NetworkLabelService";
@@ -1911,7 +2032,10 @@ export class NetworkLabelsCollection extends Collection<types.NetworkLabel, Netw
   }
 }
 
-export interface NetworkResource extends Omit<types.Network, "network_labels" | "permissions" | "vnic_profiles"> {}
+export interface NetworkResource
+  extends
+    Omit<V3View<types.Network>, "network_labels" | "permissions" | "vnic_profiles">,
+    Accessors<Omit<V3View<types.Network>, "network_labels" | "permissions" | "vnic_profiles">> {}
 /** NetworkService: one Network. */
 export class NetworkResource extends Resource<types.Network> {
   static readonly serviceName = "NetworkService";
@@ -1938,7 +2062,8 @@ export class NetworksCollection extends Collection<types.Network, NetworkResourc
   }
 }
 
-export interface NicNetworkFilterParameterResource extends types.NetworkFilterParameter {}
+export interface NicNetworkFilterParameterResource
+  extends V3View<types.NetworkFilterParameter>, Accessors<V3View<types.NetworkFilterParameter>> {}
 /** NicNetworkFilterParameterService: one NetworkFilterParameter. */
 export class NicNetworkFilterParameterResource extends Resource<types.NetworkFilterParameter> {
   static readonly serviceName = "NicNetworkFilterParameterService";
@@ -1957,19 +2082,22 @@ export class NicNetworkFilterParametersCollection extends Collection<
   }
 }
 
-export interface OpenstackImageProviderResource extends Omit<types.OpenStackImageProvider, "certificates" | "images"> {}
+export interface OpenstackImageProviderResource
+  extends
+    Omit<V3View<types.OpenStackImageProvider>, "certificates" | "images">,
+    Accessors<Omit<V3View<types.OpenStackImageProvider>, "certificates" | "images">> {}
 /** OpenstackImageProviderService: one OpenStackImageProvider. */
 export class OpenstackImageProviderResource extends Resource<types.OpenStackImageProvider> {
   static readonly serviceName = "OpenstackImageProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import_certificates", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "test_connectivity", options) as Promise<types.Action>;
+  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** images: OpenstackImagesService. */
   get images(): OpenstackImagesCollection {
@@ -1994,7 +2122,7 @@ export class OpenstackImageProvidersCollection extends Collection<
   }
 }
 
-export interface OpenstackImageResource extends types.OpenStackImage {}
+export interface OpenstackImageResource extends V3View<types.OpenStackImage>, Accessors<V3View<types.OpenStackImage>> {}
 /** OpenstackImageService: one OpenStackImage. */
 export class OpenstackImageResource extends Resource<types.OpenStackImage> {
   static readonly serviceName = "OpenstackImageService";
@@ -2008,8 +2136,8 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
       cluster?: InitValue<types.Cluster>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
 
@@ -2022,22 +2150,22 @@ export class OpenstackImagesCollection extends Collection<types.OpenStackImage, 
   }
 }
 
-export interface OpenstackNetworkProviderResource extends Omit<
-  types.OpenStackNetworkProvider,
-  "certificates" | "networks"
-> {}
+export interface OpenstackNetworkProviderResource
+  extends
+    Omit<V3View<types.OpenStackNetworkProvider>, "certificates" | "networks">,
+    Accessors<Omit<V3View<types.OpenStackNetworkProvider>, "certificates" | "networks">> {}
 /** OpenstackNetworkProviderService: one OpenStackNetworkProvider. */
 export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNetworkProvider> {
   static readonly serviceName = "OpenstackNetworkProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import_certificates", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "test_connectivity", options) as Promise<types.Action>;
+  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** networks: OpenstackNetworksService. */
   get networks(): OpenstackNetworksCollection {
@@ -2062,15 +2190,16 @@ export class OpenstackNetworkProvidersCollection extends Collection<
   }
 }
 
-export interface OpenstackNetworkResource extends types.OpenStackNetwork {}
+export interface OpenstackNetworkResource
+  extends V3View<types.OpenStackNetwork>, Accessors<V3View<types.OpenStackNetwork>> {}
 /** OpenstackNetworkService: one OpenStackNetwork. */
 export class OpenstackNetworkResource extends Resource<types.OpenStackNetwork> {
   static readonly serviceName = "OpenstackNetworkService";
   /** POST import: the `import` action. */
   import(
     options: CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** subnets: OpenstackSubnetsService. */
   get subnets(): OpenstackSubnetsCollection {
@@ -2091,7 +2220,8 @@ export class OpenstackNetworksCollection extends Collection<
   }
 }
 
-export interface OpenstackSubnetResource extends types.OpenStackSubnet {}
+export interface OpenstackSubnetResource
+  extends V3View<types.OpenStackSubnet>, Accessors<V3View<types.OpenStackSubnet>> {}
 /** OpenstackSubnetService: one OpenStackSubnet. */
 export class OpenstackSubnetResource extends Resource<types.OpenStackSubnet> {
   static readonly serviceName = "OpenstackSubnetService";
@@ -2110,7 +2240,8 @@ export class OpenstackSubnetsCollection extends Collection<
   }
 }
 
-export interface OpenstackVolumeAuthenticationKeyResource extends types.OpenstackVolumeAuthenticationKey {}
+export interface OpenstackVolumeAuthenticationKeyResource
+  extends V3View<types.OpenstackVolumeAuthenticationKey>, Accessors<V3View<types.OpenstackVolumeAuthenticationKey>> {}
 /** OpenstackVolumeAuthenticationKeyService: one OpenstackVolumeAuthenticationKey. */
 export class OpenstackVolumeAuthenticationKeyResource extends Resource<types.OpenstackVolumeAuthenticationKey> {
   static readonly serviceName = "OpenstackVolumeAuthenticationKeyService";
@@ -2129,22 +2260,22 @@ export class OpenstackVolumeAuthenticationKeysCollection extends Collection<
   }
 }
 
-export interface OpenstackVolumeProviderResource extends Omit<
-  types.OpenStackVolumeProvider,
-  "certificates" | "volume_types" | "authentication_keys"
-> {}
+export interface OpenstackVolumeProviderResource
+  extends
+    Omit<V3View<types.OpenStackVolumeProvider>, "certificates" | "volume_types" | "authentication_keys">,
+    Accessors<Omit<V3View<types.OpenStackVolumeProvider>, "certificates" | "volume_types" | "authentication_keys">> {}
 /** OpenstackVolumeProviderService: one OpenStackVolumeProvider. */
 export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVolumeProvider> {
   static readonly serviceName = "OpenstackVolumeProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import_certificates", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "test_connectivity", options) as Promise<types.Action>;
+  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** volumetypes: OpenstackVolumeTypesService. */
   get volume_types(): OpenstackVolumeTypesCollection {
@@ -2173,7 +2304,8 @@ export class OpenstackVolumeProvidersCollection extends Collection<
   }
 }
 
-export interface OpenstackVolumeTypeResource extends types.OpenStackVolumeType {}
+export interface OpenstackVolumeTypeResource
+  extends V3View<types.OpenStackVolumeType>, Accessors<V3View<types.OpenStackVolumeType>> {}
 /** OpenstackVolumeTypeService: one OpenStackVolumeType. */
 export class OpenstackVolumeTypeResource extends Resource<types.OpenStackVolumeType> {
   static readonly serviceName = "OpenstackVolumeTypeService";
@@ -2192,7 +2324,8 @@ export class OpenstackVolumeTypesCollection extends Collection<
   }
 }
 
-export interface OperatingSystemResource extends types.OperatingSystemInfo {}
+export interface OperatingSystemResource
+  extends V3View<types.OperatingSystemInfo>, Accessors<V3View<types.OperatingSystemInfo>> {}
 /** OperatingSystemService: one OperatingSystemInfo. */
 export class OperatingSystemResource extends Resource<types.OperatingSystemInfo> {
   static readonly serviceName = "OperatingSystemService";
@@ -2211,13 +2344,13 @@ export class OperatingSystemsCollection extends Collection<
   }
 }
 
-export interface PermissionResource extends types.Permission {}
+export interface PermissionResource extends V3View<types.Permission>, Accessors<V3View<types.Permission>> {}
 /** PermissionService: one Permission. */
 export class PermissionResource extends Resource<types.Permission> {
   static readonly serviceName = "PermissionService";
 }
 
-export interface PermitResource extends types.Permit {}
+export interface PermitResource extends V3View<types.Permit>, Accessors<V3View<types.Permit>> {}
 /** PermitService: one Permit. */
 export class PermitResource extends Resource<types.Permit> {
   static readonly serviceName = "PermitService";
@@ -2232,7 +2365,7 @@ export class PermitsCollection extends Collection<types.Permit, PermitResource, 
   }
 }
 
-export interface QosResource extends types.Qos {}
+export interface QosResource extends V3View<types.Qos>, Accessors<V3View<types.Qos>> {}
 /** QosService: one Qos. */
 export class QosResource extends Resource<types.Qos> {
   static readonly serviceName = "QosService";
@@ -2247,7 +2380,8 @@ export class QossCollection extends Collection<types.Qos, QosResource, CallOptio
   }
 }
 
-export interface QuotaClusterLimitResource extends types.QuotaClusterLimit {}
+export interface QuotaClusterLimitResource
+  extends V3View<types.QuotaClusterLimit>, Accessors<V3View<types.QuotaClusterLimit>> {}
 /** QuotaClusterLimitService: one QuotaClusterLimit. */
 export class QuotaClusterLimitResource extends Resource<types.QuotaClusterLimit> {
   static readonly serviceName = "QuotaClusterLimitService";
@@ -2266,10 +2400,10 @@ export class QuotaClusterLimitsCollection extends Collection<
   }
 }
 
-export interface QuotaResource extends Omit<
-  types.Quota,
-  "permissions" | "quota_cluster_limits" | "quota_storage_limits"
-> {}
+export interface QuotaResource
+  extends
+    Omit<V3View<types.Quota>, "permissions" | "quota_cluster_limits" | "quota_storage_limits">,
+    Accessors<Omit<V3View<types.Quota>, "permissions" | "quota_cluster_limits" | "quota_storage_limits">> {}
 /** QuotaService: one Quota. */
 export class QuotaResource extends Resource<types.Quota> {
   static readonly serviceName = "QuotaService";
@@ -2287,7 +2421,8 @@ export class QuotaResource extends Resource<types.Quota> {
   }
 }
 
-export interface QuotaStorageLimitResource extends types.QuotaStorageLimit {}
+export interface QuotaStorageLimitResource
+  extends V3View<types.QuotaStorageLimit>, Accessors<V3View<types.QuotaStorageLimit>> {}
 /** QuotaStorageLimitService: one QuotaStorageLimit. */
 export class QuotaStorageLimitResource extends Resource<types.QuotaStorageLimit> {
   static readonly serviceName = "QuotaStorageLimitService";
@@ -2315,7 +2450,8 @@ export class QuotasCollection extends Collection<types.Quota, QuotaResource, Cal
   }
 }
 
-export interface RoleResource extends Omit<types.Role, "permits"> {}
+export interface RoleResource
+  extends Omit<V3View<types.Role>, "permits">, Accessors<Omit<V3View<types.Role>, "permits">> {}
 /** RoleService: one Role. */
 export class RoleResource extends Resource<types.Role> {
   static readonly serviceName = "RoleService";
@@ -2347,7 +2483,10 @@ export class SchedulingPoliciesCollection extends Collection<
   }
 }
 
-export interface SchedulingPolicyResource extends Omit<types.SchedulingPolicy, "balances" | "filters"> {}
+export interface SchedulingPolicyResource
+  extends
+    Omit<V3View<types.SchedulingPolicy>, "balances" | "filters">,
+    Accessors<Omit<V3View<types.SchedulingPolicy>, "balances" | "filters">> {}
 /** SchedulingPolicyService: one SchedulingPolicy. */
 export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   static readonly serviceName = "SchedulingPolicyService";
@@ -2365,7 +2504,8 @@ export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   }
 }
 
-export interface SchedulingPolicyUnitResource extends types.SchedulingPolicyUnit {}
+export interface SchedulingPolicyUnitResource
+  extends V3View<types.SchedulingPolicyUnit>, Accessors<V3View<types.SchedulingPolicyUnit>> {}
 /** SchedulingPolicyUnitService: one SchedulingPolicyUnit. */
 export class SchedulingPolicyUnitResource extends Resource<types.SchedulingPolicyUnit> {
   static readonly serviceName = "SchedulingPolicyUnitService";
@@ -2384,7 +2524,7 @@ export class SchedulingPolicyUnitsCollection extends Collection<
   }
 }
 
-export interface SnapshotCdromResource extends types.Cdrom {}
+export interface SnapshotCdromResource extends V3View<types.Cdrom>, Accessors<V3View<types.Cdrom>> {}
 /** SnapshotCdromService: one Cdrom. */
 export class SnapshotCdromResource extends Resource<types.Cdrom> {
   static readonly serviceName = "SnapshotCdromService";
@@ -2399,7 +2539,7 @@ export class SnapshotCdromsCollection extends Collection<types.Cdrom, SnapshotCd
   }
 }
 
-export interface SnapshotDiskResource extends types.Disk {}
+export interface SnapshotDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
 /** SnapshotDiskService: one Disk. */
 export class SnapshotDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "SnapshotDiskService";
@@ -2414,7 +2554,7 @@ export class SnapshotDisksCollection extends Collection<types.Disk, SnapshotDisk
   }
 }
 
-export interface SnapshotNicResource extends types.Nic {}
+export interface SnapshotNicResource extends V3View<types.Nic>, Accessors<V3View<types.Nic>> {}
 /** SnapshotNicService: one Nic. */
 export class SnapshotNicResource extends Resource<types.Nic> {
   static readonly serviceName = "SnapshotNicService";
@@ -2429,15 +2569,18 @@ export class SnapshotNicsCollection extends Collection<types.Nic, SnapshotNicRes
   }
 }
 
-export interface SnapshotResource extends Omit<types.Snapshot, "nics" | "cdroms" | "disks"> {}
+export interface SnapshotResource
+  extends
+    Omit<V3View<types.Snapshot>, "nics" | "cdroms" | "disks">,
+    Accessors<Omit<V3View<types.Snapshot>, "nics" | "cdroms" | "disks">> {}
 /** SnapshotService: one Snapshot. */
 export class SnapshotResource extends Resource<types.Snapshot> {
   static readonly serviceName = "SnapshotService";
   /** POST restore: the `restore` action. */
   restore(
     options: CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "restore", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "restore", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** cdroms: SnapshotCdromsService. */
   get cdroms(): SnapshotCdromsCollection {
@@ -2462,7 +2605,7 @@ export class SnapshotsCollection extends Collection<types.Snapshot, SnapshotReso
   }
 }
 
-export interface SshPublicKeyResource extends types.SshPublicKey {}
+export interface SshPublicKeyResource extends V3View<types.SshPublicKey>, Accessors<V3View<types.SshPublicKey>> {}
 /** SshPublicKeyService: one SshPublicKey. */
 export class SshPublicKeyResource extends Resource<types.SshPublicKey> {
   static readonly serviceName = "SshPublicKeyService";
@@ -2477,7 +2620,7 @@ export class SshPublicKeysCollection extends Collection<types.SshPublicKey, SshP
   }
 }
 
-export interface StatisticResource extends types.Statistic {}
+export interface StatisticResource extends V3View<types.Statistic>, Accessors<V3View<types.Statistic>> {}
 /** StatisticService: one Statistic. */
 export class StatisticResource extends Resource<types.Statistic> {
   static readonly serviceName = "StatisticService";
@@ -2492,13 +2635,16 @@ export class StatisticsCollection extends Collection<types.Statistic, StatisticR
   }
 }
 
-export interface StepResource extends Omit<types.Step, "statistics"> {}
+export interface StepResource
+  extends Omit<V3View<types.Step>, "statistics">, Accessors<Omit<V3View<types.Step>, "statistics">> {}
 /** StepService: one Step. */
 export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
   /** POST end: the `end` action. */
-  end(options: CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "end", options) as Promise<types.Action>;
+  end(
+    options: CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "end", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
@@ -2515,7 +2661,7 @@ export class StepsCollection extends Collection<types.Step, StepResource, CallOp
   }
 }
 
-export interface StorageDomainContentDiskResource extends types.Disk {}
+export interface StorageDomainContentDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
 /** StorageDomainContentDiskService: one Disk. */
 export class StorageDomainContentDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainContentDiskService";
@@ -2534,33 +2680,38 @@ export class StorageDomainContentDisksCollection extends Collection<
   }
 }
 
-export interface StorageDomainDiskResource extends Omit<types.Disk, "permissions" | "statistics"> {}
+export interface StorageDomainDiskResource
+  extends
+    Omit<V3View<types.Disk>, "permissions" | "statistics">,
+    Accessors<Omit<V3View<types.Disk>, "permissions" | "statistics">> {}
 /** StorageDomainDiskService: one Disk. */
 export class StorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainDiskService";
   /** POST copy: the `copy` action. */
   copy(
     options: CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "copy", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
-  export(options: CallOptions & { storage_domain?: InitValue<types.StorageDomain> } = {}): Promise<types.Action> {
-    return invokeAction(this, "export", options) as Promise<types.Action>;
+  export(
+    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain> } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST move: the `move` action. */
   move(
     options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "move", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "sparsify", options) as Promise<types.Action>;
+  sparsify(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reduce", options) as Promise<types.Action>;
+  reduce(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reduce", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -2585,7 +2736,8 @@ export class StorageDomainDisksCollection extends Collection<
   }
 }
 
-export interface StorageDomainServerConnectionResource extends types.StorageConnection {}
+export interface StorageDomainServerConnectionResource
+  extends V3View<types.StorageConnection>, Accessors<V3View<types.StorageConnection>> {}
 /** StorageDomainServerConnectionService: one StorageConnection. */
 export class StorageDomainServerConnectionResource extends Resource<types.StorageConnection> {
   static readonly serviceName = "StorageDomainServerConnectionService";
@@ -2604,18 +2756,34 @@ export class StorageDomainServerConnectionsCollection extends Collection<
   }
 }
 
-export interface StorageDomainResource extends Omit<
-  types.StorageDomain,
-  | "disks"
-  | "disk_profiles"
-  | "disk_snapshots"
-  | "files"
-  | "images"
-  | "permissions"
-  | "storage_connections"
-  | "templates"
-  | "vms"
-> {}
+export interface StorageDomainResource
+  extends
+    Omit<
+      V3View<types.StorageDomain>,
+      | "disks"
+      | "disk_profiles"
+      | "disk_snapshots"
+      | "files"
+      | "images"
+      | "permissions"
+      | "storage_connections"
+      | "templates"
+      | "vms"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.StorageDomain>,
+        | "disks"
+        | "disk_profiles"
+        | "disk_snapshots"
+        | "files"
+        | "images"
+        | "permissions"
+        | "storage_connections"
+        | "templates"
+        | "vms"
+      >
+    > {}
 /** StorageDomainService: one StorageDomain. */
 export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
@@ -2624,18 +2792,20 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
     return invokeAction(this, "is_attached", options) as Promise<boolean>;
   }
   /** POST updateovfstore: the `updateOvfStore` action. */
-  update_ovf_store(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "update_ovf_store", options) as Promise<types.Action>;
+  update_ovf_store(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "update_ovf_store", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refreshluns: the `refreshLuns` action. */
   refresh_luns(
     options: CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "refresh_luns", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "refresh_luns", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reduceluns: the `reduceLuns` action. */
-  reduce_luns(options: CallOptions & { logical_units?: ListValue<types.LogicalUnit> } = {}): Promise<types.Action> {
-    return invokeAction(this, "reduce_luns", options) as Promise<types.Action>;
+  reduce_luns(
+    options: CallOptions & { logical_units?: ListValue<types.LogicalUnit> } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reduce_luns", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** diskprofiles: AssignedDiskProfilesService. */
   get disk_profiles(): AssignedDiskProfilesCollection {
@@ -2675,7 +2845,7 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   }
 }
 
-export interface StorageDomainTemplateResource extends types.Template {}
+export interface StorageDomainTemplateResource extends V3View<types.Template>, Accessors<V3View<types.Template>> {}
 /** StorageDomainTemplateService: one Template. */
 export class StorageDomainTemplateResource extends Resource<types.Template> {
   static readonly serviceName = "StorageDomainTemplateService";
@@ -2690,8 +2860,8 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
       vm?: InitValue<types.Vm>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST register: the `register` action. */
   register(
@@ -2705,8 +2875,8 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
       registration_configuration?: InitValue<types.RegistrationConfiguration>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "register", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** disks: StorageDomainContentDisksService. */
   get disks(): StorageDomainContentDisksCollection {
@@ -2727,7 +2897,8 @@ export class StorageDomainTemplatesCollection extends Collection<
   }
 }
 
-export interface StorageDomainVmDiskAttachmentResource extends types.DiskAttachment {}
+export interface StorageDomainVmDiskAttachmentResource
+  extends V3View<types.DiskAttachment>, Accessors<V3View<types.DiskAttachment>> {}
 /** StorageDomainVmDiskAttachmentService: one DiskAttachment. */
 export class StorageDomainVmDiskAttachmentResource extends Resource<types.DiskAttachment> {
   static readonly serviceName = "StorageDomainVmDiskAttachmentService";
@@ -2746,7 +2917,8 @@ export class StorageDomainVmDiskAttachmentsCollection extends Collection<
   }
 }
 
-export interface StorageDomainVmResource extends Omit<types.Vm, "disk_attachments"> {}
+export interface StorageDomainVmResource
+  extends Omit<V3View<types.Vm>, "disk_attachments">, Accessors<Omit<V3View<types.Vm>, "disk_attachments">> {}
 /** StorageDomainVmService: one Vm. */
 export class StorageDomainVmResource extends Resource<types.Vm> {
   static readonly serviceName = "StorageDomainVmService";
@@ -2761,8 +2933,8 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
       collapse_snapshots?: boolean;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "import", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST register: the `register` action. */
   register(
@@ -2776,8 +2948,8 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
       registration_configuration?: InitValue<types.RegistrationConfiguration>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "register", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** disks: StorageDomainContentDisksService. */
   get disks(): StorageDomainContentDisksCollection {
@@ -2807,7 +2979,8 @@ export class StorageDomainsCollection extends Collection<types.StorageDomain, St
   }
 }
 
-export interface StorageServerConnectionExtensionResource extends types.StorageConnectionExtension {}
+export interface StorageServerConnectionExtensionResource
+  extends V3View<types.StorageConnectionExtension>, Accessors<V3View<types.StorageConnectionExtension>> {}
 /** StorageServerConnectionExtensionService: one StorageConnectionExtension. */
 export class StorageServerConnectionExtensionResource extends Resource<types.StorageConnectionExtension> {
   static readonly serviceName = "StorageServerConnectionExtensionService";
@@ -2826,7 +2999,8 @@ export class StorageServerConnectionExtensionsCollection extends Collection<
   }
 }
 
-export interface StorageServerConnectionResource extends types.StorageConnection {}
+export interface StorageServerConnectionResource
+  extends V3View<types.StorageConnection>, Accessors<V3View<types.StorageConnection>> {}
 /** StorageServerConnectionService: one StorageConnection. */
 export class StorageServerConnectionResource extends Resource<types.StorageConnection> {
   static readonly serviceName = "StorageServerConnectionService";
@@ -2845,13 +3019,13 @@ export class StorageServerConnectionsCollection extends Collection<
   }
 }
 
-export interface StorageResource extends types.HostStorage {}
+export interface StorageResource extends V3View<types.HostStorage>, Accessors<V3View<types.HostStorage>> {}
 /** StorageService: one HostStorage. */
 export class StorageResource extends Resource<types.HostStorage> {
   static readonly serviceName = "StorageService";
 }
 
-export interface SystemOptionResource extends types.SystemOption {}
+export interface SystemOptionResource extends V3View<types.SystemOption>, Accessors<V3View<types.SystemOption>> {}
 /** SystemOptionService: one SystemOption. */
 export class SystemOptionResource extends Resource<types.SystemOption> {
   static readonly serviceName = "SystemOptionService";
@@ -2875,13 +3049,13 @@ export class SystemPermissionsCollection extends Collection<types.Permission, Pe
   }
 }
 
-export interface SystemResource extends types.Api {}
+export interface SystemResource extends V3View<types.Api>, Accessors<V3View<types.Api>> {}
 /** SystemService: one Api. */
 export class SystemResource extends Resource<types.Api> {
   static readonly serviceName = "SystemService";
   /** POST reloadconfigurations: the `reloadConfigurations` action. */
-  reload_configurations(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reload_configurations", options) as Promise<types.Action>;
+  reload_configurations(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reload_configurations", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** clusterlevels: ClusterLevelsService. */
   get cluster_levels(): ClusterLevelsCollection {
@@ -3045,7 +3219,7 @@ export class SystemResource extends Resource<types.Api> {
   }
 }
 
-export interface TagResource extends types.Tag {}
+export interface TagResource extends V3View<types.Tag>, Accessors<V3View<types.Tag>> {}
 /** TagService: one Tag. */
 export class TagResource extends Resource<types.Tag> {
   static readonly serviceName = "TagService";
@@ -3060,7 +3234,7 @@ export class TagsCollection extends Collection<types.Tag, TagResource, CallOptio
   }
 }
 
-export interface TemplateCdromResource extends types.Cdrom {}
+export interface TemplateCdromResource extends V3View<types.Cdrom>, Accessors<V3View<types.Cdrom>> {}
 /** TemplateCdromService: one Cdrom. */
 export class TemplateCdromResource extends Resource<types.Cdrom> {
   static readonly serviceName = "TemplateCdromService";
@@ -3075,7 +3249,8 @@ export class TemplateCdromsCollection extends Collection<types.Cdrom, TemplateCd
   }
 }
 
-export interface TemplateDiskAttachmentResource extends types.DiskAttachment {}
+export interface TemplateDiskAttachmentResource
+  extends V3View<types.DiskAttachment>, Accessors<V3View<types.DiskAttachment>> {}
 /** TemplateDiskAttachmentService: one DiskAttachment. */
 export class TemplateDiskAttachmentResource extends Resource<types.DiskAttachment> {
   static readonly serviceName = "TemplateDiskAttachmentService";
@@ -3094,7 +3269,8 @@ export class TemplateDiskAttachmentsCollection extends Collection<
   }
 }
 
-export interface TemplateGraphicsConsoleResource extends types.GraphicsConsole {}
+export interface TemplateGraphicsConsoleResource
+  extends V3View<types.GraphicsConsole>, Accessors<V3View<types.GraphicsConsole>> {}
 /** TemplateGraphicsConsoleService: one GraphicsConsole. */
 export class TemplateGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "TemplateGraphicsConsoleService";
@@ -3113,7 +3289,8 @@ export class TemplateGraphicsConsolesCollection extends Collection<
   }
 }
 
-export interface TemplateMediatedDeviceResource extends types.VmMediatedDevice {}
+export interface TemplateMediatedDeviceResource
+  extends V3View<types.VmMediatedDevice>, Accessors<V3View<types.VmMediatedDevice>> {}
 /** TemplateMediatedDeviceService: one VmMediatedDevice. */
 export class TemplateMediatedDeviceResource extends Resource<types.VmMediatedDevice> {
   static readonly serviceName = "TemplateMediatedDeviceService";
@@ -3132,7 +3309,7 @@ export class TemplateMediatedDevicesCollection extends Collection<
   }
 }
 
-export interface TemplateNicResource extends types.Nic {}
+export interface TemplateNicResource extends V3View<types.Nic>, Accessors<V3View<types.Nic>> {}
 /** TemplateNicService: one Nic. */
 export class TemplateNicResource extends Resource<types.Nic> {
   static readonly serviceName = "TemplateNicService";
@@ -3147,17 +3324,32 @@ export class TemplateNicsCollection extends Collection<types.Nic, TemplateNicRes
   }
 }
 
-export interface TemplateResource extends Omit<
-  types.Template,
-  | "cdroms"
-  | "graphics_consoles"
-  | "nics"
-  | "permissions"
-  | "tags"
-  | "watchdogs"
-  | "disk_attachments"
-  | "mediated_devices"
-> {}
+export interface TemplateResource
+  extends
+    Omit<
+      V3View<types.Template>,
+      | "cdroms"
+      | "graphics_consoles"
+      | "nics"
+      | "permissions"
+      | "tags"
+      | "watchdogs"
+      | "disk_attachments"
+      | "mediated_devices"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.Template>,
+        | "cdroms"
+        | "graphics_consoles"
+        | "nics"
+        | "permissions"
+        | "tags"
+        | "watchdogs"
+        | "disk_attachments"
+        | "mediated_devices"
+      >
+    > {}
 /** TemplateService: one Template. */
 export class TemplateResource extends Resource<types.Template> {
   static readonly serviceName = "TemplateService";
@@ -3170,8 +3362,8 @@ export class TemplateResource extends Resource<types.Template> {
       directory?: string;
       filename?: string;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "export", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -3207,7 +3399,7 @@ export class TemplateResource extends Resource<types.Template> {
   }
 }
 
-export interface TemplateWatchdogResource extends types.Watchdog {}
+export interface TemplateWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
 /** TemplateWatchdogService: one Watchdog. */
 export class TemplateWatchdogResource extends Resource<types.Watchdog> {
   static readonly serviceName = "TemplateWatchdogService";
@@ -3235,7 +3427,8 @@ export class TemplatesCollection extends Collection<
   }
 }
 
-export interface UnmanagedNetworkResource extends types.UnmanagedNetwork {}
+export interface UnmanagedNetworkResource
+  extends V3View<types.UnmanagedNetwork>, Accessors<V3View<types.UnmanagedNetwork>> {}
 /** UnmanagedNetworkService: one UnmanagedNetwork. */
 export class UnmanagedNetworkResource extends Resource<types.UnmanagedNetwork> {
   static readonly serviceName = "UnmanagedNetworkService";
@@ -3254,7 +3447,7 @@ export class UnmanagedNetworksCollection extends Collection<
   }
 }
 
-export interface UserOptionResource extends types.UserOption {}
+export interface UserOptionResource extends V3View<types.UserOption>, Accessors<V3View<types.UserOption>> {}
 /** UserOptionService: one UserOption. */
 export class UserOptionResource extends Resource<types.UserOption> {
   static readonly serviceName = "UserOptionService";
@@ -3269,10 +3462,10 @@ export class UserOptionsCollection extends Collection<types.UserOption, UserOpti
   }
 }
 
-export interface UserResource extends Omit<
-  types.User,
-  "roles" | "groups" | "permissions" | "tags" | "ssh_public_keys" | "options"
-> {}
+export interface UserResource
+  extends
+    Omit<V3View<types.User>, "roles" | "groups" | "permissions" | "tags" | "ssh_public_keys" | "options">,
+    Accessors<Omit<V3View<types.User>, "roles" | "groups" | "permissions" | "tags" | "ssh_public_keys" | "options">> {}
 /** UserService: one User. */
 export class UserResource extends Resource<types.User> {
   static readonly serviceName = "UserService";
@@ -3315,7 +3508,8 @@ export class UsersCollection extends Collection<types.User, UserResource, CallOp
   }
 }
 
-export interface VirtualFunctionAllowedNetworkResource extends types.Network {}
+export interface VirtualFunctionAllowedNetworkResource
+  extends V3View<types.Network>, Accessors<V3View<types.Network>> {}
 /** VirtualFunctionAllowedNetworkService: one Network. */
 export class VirtualFunctionAllowedNetworkResource extends Resource<types.Network> {
   static readonly serviceName = "VirtualFunctionAllowedNetworkService";
@@ -3334,7 +3528,7 @@ export class VirtualFunctionAllowedNetworksCollection extends Collection<
   }
 }
 
-export interface VmApplicationResource extends types.Application {}
+export interface VmApplicationResource extends V3View<types.Application>, Accessors<V3View<types.Application>> {}
 /** VmApplicationService: one Application. */
 export class VmApplicationResource extends Resource<types.Application> {
   static readonly serviceName = "VmApplicationService";
@@ -3349,7 +3543,7 @@ export class VmApplicationsCollection extends Collection<types.Application, VmAp
   }
 }
 
-export interface VmBackupDiskResource extends types.Disk {}
+export interface VmBackupDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
 /** VmBackupDiskService: one Disk. */
 export class VmBackupDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "VmBackupDiskService";
@@ -3364,13 +3558,14 @@ export class VmBackupDisksCollection extends Collection<types.Disk, VmBackupDisk
   }
 }
 
-export interface VmBackupResource extends Omit<types.Backup, "disks"> {}
+export interface VmBackupResource
+  extends Omit<V3View<types.Backup>, "disks">, Accessors<Omit<V3View<types.Backup>, "disks">> {}
 /** VmBackupService: one Backup. */
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "finalize", options) as Promise<types.Action>;
+  finalize(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "finalize", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** disks: VmBackupDisksService. */
   get disks(): VmBackupDisksCollection {
@@ -3391,7 +3586,7 @@ export class VmBackupsCollection extends Collection<
   }
 }
 
-export interface VmCdromResource extends types.Cdrom {}
+export interface VmCdromResource extends V3View<types.Cdrom>, Accessors<V3View<types.Cdrom>> {}
 /** VmCdromService: one Cdrom. */
 export class VmCdromResource extends Resource<types.Cdrom> {
   static readonly serviceName = "VmCdromService";
@@ -3406,7 +3601,7 @@ export class VmCdromsCollection extends Collection<types.Cdrom, VmCdromResource,
   }
 }
 
-export interface VmCheckpointDiskResource extends types.Disk {}
+export interface VmCheckpointDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
 /** VmCheckpointDiskService: one Disk. */
 export class VmCheckpointDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "VmCheckpointDiskService";
@@ -3421,7 +3616,8 @@ export class VmCheckpointDisksCollection extends Collection<types.Disk, VmCheckp
   }
 }
 
-export interface VmCheckpointResource extends Omit<types.Checkpoint, "disks"> {}
+export interface VmCheckpointResource
+  extends Omit<V3View<types.Checkpoint>, "disks">, Accessors<Omit<V3View<types.Checkpoint>, "disks">> {}
 /** VmCheckpointService: one Checkpoint. */
 export class VmCheckpointResource extends Resource<types.Checkpoint> {
   static readonly serviceName = "VmCheckpointService";
@@ -3440,7 +3636,8 @@ export class VmCheckpointsCollection extends Collection<types.Checkpoint, VmChec
   }
 }
 
-export interface VmGraphicsConsoleResource extends types.GraphicsConsole {}
+export interface VmGraphicsConsoleResource
+  extends V3View<types.GraphicsConsole>, Accessors<V3View<types.GraphicsConsole>> {}
 /** VmGraphicsConsoleService: one GraphicsConsole. */
 export class VmGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "VmGraphicsConsoleService";
@@ -3471,7 +3668,7 @@ export class VmGraphicsConsolesCollection extends Collection<
   }
 }
 
-export interface VmHostDeviceResource extends types.HostDevice {}
+export interface VmHostDeviceResource extends V3View<types.HostDevice>, Accessors<V3View<types.HostDevice>> {}
 /** VmHostDeviceService: one HostDevice. */
 export class VmHostDeviceResource extends Resource<types.HostDevice> {
   static readonly serviceName = "VmHostDeviceService";
@@ -3486,7 +3683,8 @@ export class VmHostDevicesCollection extends Collection<types.HostDevice, VmHost
   }
 }
 
-export interface VmMediatedDeviceResource extends types.VmMediatedDevice {}
+export interface VmMediatedDeviceResource
+  extends V3View<types.VmMediatedDevice>, Accessors<V3View<types.VmMediatedDevice>> {}
 /** VmMediatedDeviceService: one VmMediatedDevice. */
 export class VmMediatedDeviceResource extends Resource<types.VmMediatedDevice> {
   static readonly serviceName = "VmMediatedDeviceService";
@@ -3505,20 +3703,20 @@ export class VmMediatedDevicesCollection extends Collection<
   }
 }
 
-export interface VmNicResource extends Omit<
-  types.Nic,
-  "statistics" | "reported_devices" | "network_filter_parameters"
-> {}
+export interface VmNicResource
+  extends
+    Omit<V3View<types.Nic>, "statistics" | "reported_devices" | "network_filter_parameters">,
+    Accessors<Omit<V3View<types.Nic>, "statistics" | "reported_devices" | "network_filter_parameters">> {}
 /** VmNicService: one Nic. */
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
   /** POST activate: the `activate` action. */
-  activate(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "activate", options) as Promise<types.Action>;
+  activate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "deactivate", options) as Promise<types.Action>;
+  deactivate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
@@ -3543,7 +3741,7 @@ export class VmNicsCollection extends Collection<types.Nic, VmNicResource, CallO
   }
 }
 
-export interface VmNumaNodeResource extends types.VirtualNumaNode {}
+export interface VmNumaNodeResource extends V3View<types.VirtualNumaNode>, Accessors<V3View<types.VirtualNumaNode>> {}
 /** VmNumaNodeService: one VirtualNumaNode. */
 export class VmNumaNodeResource extends Resource<types.VirtualNumaNode> {
   static readonly serviceName = "VmNumaNodeService";
@@ -3558,13 +3756,14 @@ export class VmNumaNodesCollection extends Collection<types.VirtualNumaNode, VmN
   }
 }
 
-export interface VmPoolResource extends Omit<types.VmPool, "permissions"> {}
+export interface VmPoolResource
+  extends Omit<V3View<types.VmPool>, "permissions">, Accessors<Omit<V3View<types.VmPool>, "permissions">> {}
 /** VmPoolService: one VmPool. */
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
   /** POST allocatevm: the `allocateVm` action. */
-  allocate_vm(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "allocate_vm", options) as Promise<types.Action>;
+  allocate_vm(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "allocate_vm", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -3581,7 +3780,8 @@ export class VmPoolsCollection extends Collection<types.VmPool, VmPoolResource, 
   }
 }
 
-export interface VmReportedDeviceResource extends types.ReportedDevice {}
+export interface VmReportedDeviceResource
+  extends V3View<types.ReportedDevice>, Accessors<V3View<types.ReportedDevice>> {}
 /** VmReportedDeviceService: one ReportedDevice. */
 export class VmReportedDeviceResource extends Resource<types.ReportedDevice> {
   static readonly serviceName = "VmReportedDeviceService";
@@ -3600,35 +3800,58 @@ export class VmReportedDevicesCollection extends Collection<
   }
 }
 
-export interface VmResource extends Omit<
-  types.Vm,
-  | "nics"
-  | "snapshots"
-  | "cdroms"
-  | "reported_devices"
-  | "watchdogs"
-  | "permissions"
-  | "affinity_labels"
-  | "applications"
-  | "graphics_consoles"
-  | "host_devices"
-  | "katello_errata"
-  | "sessions"
-  | "statistics"
-  | "tags"
-  | "disk_attachments"
-  | "mediated_devices"
-> {}
+export interface VmResource
+  extends
+    Omit<
+      V3View<types.Vm>,
+      | "nics"
+      | "snapshots"
+      | "cdroms"
+      | "reported_devices"
+      | "watchdogs"
+      | "permissions"
+      | "affinity_labels"
+      | "applications"
+      | "graphics_consoles"
+      | "host_devices"
+      | "katello_errata"
+      | "sessions"
+      | "statistics"
+      | "tags"
+      | "disk_attachments"
+      | "mediated_devices"
+    >,
+    Accessors<
+      Omit<
+        V3View<types.Vm>,
+        | "nics"
+        | "snapshots"
+        | "cdroms"
+        | "reported_devices"
+        | "watchdogs"
+        | "permissions"
+        | "affinity_labels"
+        | "applications"
+        | "graphics_consoles"
+        | "host_devices"
+        | "katello_errata"
+        | "sessions"
+        | "statistics"
+        | "tags"
+        | "disk_attachments"
+        | "mediated_devices"
+      >
+    > {}
 /** VmService: one Vm. */
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
   /** POST cancelmigration: the `cancelMigration` action. */
-  cancel_migration(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "cancel_migration", options) as Promise<types.Action>;
+  cancel_migration(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "cancel_migration", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST commitsnapshot: the `commitSnapshot` action. */
-  commit_snapshot(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "commit_snapshot", options) as Promise<types.Action>;
+  commit_snapshot(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "commit_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST clone: the `clone` action. */
   clone(
@@ -3638,12 +3861,12 @@ export class VmResource extends Resource<types.Vm> {
       discard_snapshots?: boolean;
       storage_domain?: InitValue<types.StorageDomain>;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "clone", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "clone", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST detach: the `detach` action. */
-  detach(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "detach", options) as Promise<types.Action>;
+  detach(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "detach", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
   export(
@@ -3656,20 +3879,22 @@ export class VmResource extends Resource<types.Vm> {
       directory?: string;
       filename?: string;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "export", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST freezefilesystems: the `freezeFilesystems` action. */
-  freeze_filesystems(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "freeze_filesystems", options) as Promise<types.Action>;
+  freeze_filesystems(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "freeze_filesystems", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST logon: the `logon` action. */
-  logon(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "logon", options) as Promise<types.Action>;
+  logon(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "logon", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST maintenance: the `maintenance` action. */
-  maintenance(options: CallOptions & { maintenance_enabled?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "maintenance", options) as Promise<types.Action>;
+  maintenance(
+    options: CallOptions & { maintenance_enabled?: boolean; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "maintenance", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
@@ -3680,8 +3905,8 @@ export class VmResource extends Resource<types.Vm> {
       migrate_vms_in_affinity_closure?: boolean;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "migrate", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST previewsnapshot: the `previewSnapshot` action. */
   preview_snapshot(
@@ -3693,30 +3918,34 @@ export class VmResource extends Resource<types.Vm> {
       vm?: InitValue<types.Vm>;
       async?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "preview_snapshot", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "preview_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST autopincpuandnumanodes: the `autoPinCpuAndNumaNodes` action. */
   auto_pin_cpu_and_numa_nodes(
     options: CallOptions & { optimize_cpu_settings?: boolean; async?: boolean } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reboot: the `reboot` action. */
-  reboot(options: CallOptions & { force?: boolean; async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reboot", options) as Promise<types.Action>;
+  reboot(
+    options: CallOptions & { force?: boolean; async?: boolean } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reboot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reset: the `reset` action. */
-  reset(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reset", options) as Promise<types.Action>;
+  reset(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reset", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reordermacaddresses: the `reorderMacAddresses` action. */
-  reorder_mac_addresses(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "reorder_mac_addresses", options) as Promise<types.Action>;
+  reorder_mac_addresses(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "reorder_mac_addresses", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST shutdown: the `shutdown` action. */
-  shutdown(options: CallOptions & { force?: boolean; async?: boolean; reason?: string } = {}): Promise<types.Action> {
-    return invokeAction(this, "shutdown", options) as Promise<types.Action>;
+  shutdown(
+    options: CallOptions & { force?: boolean; async?: boolean; reason?: string } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "shutdown", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST start: the `start` action. */
   start(
@@ -3733,32 +3962,34 @@ export class VmResource extends Resource<types.Vm> {
       volatile?: boolean;
       attach_wgt?: boolean;
     } = {},
-  ): Promise<types.Action> {
-    return invokeAction(this, "start", options) as Promise<types.Action>;
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "start", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stop: the `stop` action. */
-  stop(options: CallOptions & { force?: boolean; async?: boolean; reason?: string } = {}): Promise<types.Action> {
-    return invokeAction(this, "stop", options) as Promise<types.Action>;
+  stop(
+    options: CallOptions & { force?: boolean; async?: boolean; reason?: string } = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "stop", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST suspend: the `suspend` action. */
-  suspend(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "suspend", options) as Promise<types.Action>;
+  suspend(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "suspend", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST thawfilesystems: the `thawFilesystems` action. */
-  thaw_filesystems(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "thaw_filesystems", options) as Promise<types.Action>;
+  thaw_filesystems(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "thaw_filesystems", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST ticket: the `ticket` action. */
   ticket(options: CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean } = {}): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST undosnapshot: the `undoSnapshot` action. */
-  undo_snapshot(options: CallOptions & { async?: boolean } = {}): Promise<types.Action> {
-    return invokeAction(this, "undo_snapshot", options) as Promise<types.Action>;
+  undo_snapshot(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "undo_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST screenshot: the `screenshot` action. */
-  screenshot(options: CallOptions = {}): Promise<types.Action> {
-    return invokeAction(this, "screenshot", options) as Promise<types.Action>;
+  screenshot(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+    return invokeAction(this, "screenshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -3838,7 +4069,7 @@ export class VmResource extends Resource<types.Vm> {
   }
 }
 
-export interface VmSessionResource extends types.Session {}
+export interface VmSessionResource extends V3View<types.Session>, Accessors<V3View<types.Session>> {}
 /** VmSessionService: one Session. */
 export class VmSessionResource extends Resource<types.Session> {
   static readonly serviceName = "VmSessionService";
@@ -3853,7 +4084,7 @@ export class VmSessionsCollection extends Collection<types.Session, VmSessionRes
   }
 }
 
-export interface VmWatchdogResource extends types.Watchdog {}
+export interface VmWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
 /** VmWatchdogService: one Watchdog. */
 export class VmWatchdogResource extends Resource<types.Watchdog> {
   static readonly serviceName = "VmWatchdogService";
@@ -3887,7 +4118,8 @@ export class VmsCollection extends Collection<
   }
 }
 
-export interface VnicProfileResource extends Omit<types.VnicProfile, "permissions"> {}
+export interface VnicProfileResource
+  extends Omit<V3View<types.VnicProfile>, "permissions">, Accessors<Omit<V3View<types.VnicProfile>, "permissions">> {}
 /** VnicProfileService: one VnicProfile. */
 export class VnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "VnicProfileService";
@@ -3906,7 +4138,7 @@ export class VnicProfilesCollection extends Collection<types.VnicProfile, VnicPr
   }
 }
 
-export interface WeightResource extends types.Weight {}
+export interface WeightResource extends V3View<types.Weight>, Accessors<V3View<types.Weight>> {}
 /** WeightService: one Weight. */
 export class WeightResource extends Resource<types.Weight> {
   static readonly serviceName = "WeightService";

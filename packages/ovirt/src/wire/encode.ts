@@ -4,6 +4,7 @@
 import { ValidationError, escapeXmlAttribute, escapeXmlText } from "@nimbus-sdk/common";
 import { AS_REFERENCE, LIST_ITEMS, STRUCT_TYPE, type Marked } from "./marks.js";
 import { enumValues, isA, wireStruct, type WireMember, type WireStruct } from "./metadata.js";
+import { stateOf } from "../status.js";
 
 /** Members the engine adds around the model's (`href`, `link`, `actions`): accepted, never sent. */
 const ENVELOPE = new Set(["href", "link", "actions"]);
@@ -135,6 +136,7 @@ export function primitiveText(member: Pick<WireMember, "type" | "kind">, value: 
   const wrong = (what: string): never => {
     throw new ValidationError(`${path} must be ${what}, not ${describe(value)}`, { field: path });
   };
+  value = stateOf(value); // a fetched entity's Status goes back as its value
   if (member.kind === "enum") {
     const values = enumValues(member.type)!;
     if (typeof value !== "string" || !values.includes(value)) wrong(`one of ${values.map((v) => `"${v}"`).join(", ")}`);

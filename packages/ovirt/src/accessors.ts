@@ -1,0 +1,106 @@
+// generateDS's getters and setters, as v3 scripts call them (`vm.get_name()`, `vm.set_description("x")`,
+// `host.get_cpu().get_topology()`): built at run time from the wire metadata, once per struct, on the
+// prototypes of the params and resource classes and on one shared prototype per struct for nested objects,
+// so the bundle holds no method per member.
+import { wireStruct } from "./wire/metadata.js";
+import type { Status } from "./status.js";
+import type { InitValue } from "./params-base.js";
+
+const getters = new Map<string, () => unknown>();
+const setters = new Map<string, (value: unknown) => void>();
+const installed = new WeakSet<object>();
+const nestedPrototypes = new Map<string, object>();
+
+function getter(name: string): () => unknown {
+  let fn = getters.get(name);
+  if (!fn) {
+    fn = function (this: Record<string, unknown>) {
+      return this[name];
+    };
+    getters.set(name, fn);
+  }
+  return fn;
+}
+
+function setter(name: string): (value: unknown) => void {
+  let fn = setters.get(name);
+  if (!fn) {
+    fn = function (this: Record<string, unknown>, value: unknown) {
+      this[name] = value;
+    };
+    setters.set(name, fn);
+  }
+  return fn;
+}
+
+/** Defines `get_<member>`/`set_<member>` for every member of struct `typeName` on `prototype` (once). */
+export function installAccessors(prototype: object, typeName: string): void {
+  if (installed.has(prototype)) return;
+  installed.add(prototype);
+  const struct = wireStruct(typeName);
+  // generateDS's spelling of `type` (a Python builtin), for reading as for writing.
+  if (struct.byXml.has("type") && !("type_" in prototype)) {
+    Object.defineProperty(prototype, "type_", { get: getter("type"), set: setter("type"), configurable: true });
+  }
+  for (const name of struct.byXml.keys()) {
+    for (const [key, fn] of [
+      [`get_${name}`, getter(name)],
+      [`set_${name}`, setter(name)],
+    ] as const) {
+      // A hand-written method of the same name wins.
+      if (!(key in prototype)) Object.defineProperty(prototype, key, { value: fn, writable: true, configurable: true });
+    }
+  }
+}
+
+function nestedPrototype(typeName: string): object {
+  let prototype = nestedPrototypes.get(typeName);
+  if (!prototype) {
+    prototype = Object.create(Object.prototype) as object;
+    installAccessors(prototype, typeName);
+    nestedPrototypes.set(typeName, prototype);
+  }
+  return prototype;
+}
+
+/** Gives the plain objects nested in `value` (a struct `typeName`'s members) their struct's accessors. */
+export function withNestedAccessors(value: object, typeName: string): void {
+  const struct = wireStruct(typeName);
+  for (const [key, member] of struct.byXml) {
+    if (member.kind !== "struct") continue;
+    const child = (value as Record<string, unknown>)[key];
+    for (const item of Array.isArray(child) ? child : [child]) {
+      if (typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Object.prototype) continue;
+      Object.setPrototypeOf(item, nestedPrototype(member.type));
+      withNestedAccessors(item as object, member.type);
+    }
+  }
+}
+
+type Leaf = string | number | boolean | bigint | Date | Status;
+
+/** What a getter gives: nested structs with their accessors too. */
+export type Accessed<V> = V extends Leaf
+  ? V
+  : V extends readonly (infer I)[]
+    ? Accessed<I>[]
+    : V extends object
+      ? WithAccessors<V>
+      : V;
+
+/** generateDS's `get_<member>()` and `set_<member>(value)` for every member of `T`. */
+export type Accessors<T> = {
+  [K in keyof T & string as `get_${K}`]-?: () => Accessed<NonNullable<T[K]>> | undefined;
+} & {
+  [K in keyof T & string as `set_${K}`]-?: (value: InitValue<NonNullable<T[K]>> | null | undefined) => void;
+} & ("type" extends keyof T ? { type_?: T["type" & keyof T] } : unknown);
+
+/** A struct's members with generateDS's accessors. */
+export type WithAccessors<T> = T & Accessors<T>;
+
+/** Gives a plain object of struct `typeName` (an action's answer) and the objects nested in it their accessors. */
+export function asAccessed<T extends object>(value: T, typeName: string): T {
+  if (Object.getPrototypeOf(value) === Object.prototype) Object.setPrototypeOf(value, nestedPrototype(typeName));
+  withNestedAccessors(value, typeName);
+  return value;
+}
