@@ -17,6 +17,7 @@ const modelFile = fileURLToPath(new URL("../../../../shared/specs/ovirt/model.js
 const run = promisify(execFile);
 
 describe("scripts/generate.mjs", () => {
+  // The generator runs in a child process: seconds on a busy machine, past jest's 5 s default.
   it("wrote what it writes from model.json (--check)", async () => {
     if (!existsSync(modelFile)) {
       console.log(`skipped: ${modelFile} is absent (no ../shared beside this clone)`);
@@ -24,7 +25,7 @@ describe("scripts/generate.mjs", () => {
     }
     const { stdout } = await run(process.execPath, ["scripts/generate.mjs", "--check"], { cwd: packageDir });
     expect(stdout.match(/is up to date/g)).toHaveLength(5);
-  });
+  }, 60_000);
 
   it("passes --check with a notice when the model is absent", async () => {
     const { stdout } = await run(
