@@ -23,8 +23,9 @@ import {
 } from "./errors.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
 import { createIdentity } from "./identity/registry.js";
+import { CloudServers } from "./resources/compute/index.js";
 import { CloudFiles } from "./resources/object-store/index.js";
-import { Images } from "./resources/images.js";
+import { Images } from "./resources/image/index.js";
 import type { ServiceClient, ServiceClientOptions } from "./service-client.js";
 import type { PyraxSettings } from "./settings/pyrax-settings.js";
 
@@ -32,10 +33,11 @@ import type { PyraxSettings } from "./settings/pyrax-settings.js";
 const CLIENT_CLASSES = {
   objectStore: CloudFiles,
   image: Images,
+  compute: CloudServers,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["compute", "volume", "database", "loadBalancer", "dns", "network"] as const;
+export const PENDING_SERVICES = ["volume", "database", "loadBalancer", "dns", "network"] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];

@@ -8,9 +8,12 @@ import {
   type ContextOptions,
   type RegionalContext,
 } from "./context.js";
+import * as exceptions from "./errors.js";
 import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
+import * as utils from "./utils.js";
+import type { CloudServers } from "./resources/compute/index.js";
 import type { CloudFiles } from "./resources/object-store/index.js";
-import type { Images } from "./resources/images.js";
+import type { Images } from "./resources/image/index.js";
 import { readCloudsYaml, readOsEnvironment } from "./settings/clouds-yaml.js";
 import { loadPyraxSettings, PYRAX_SETTINGS, type PyraxSettingName } from "./settings/pyrax-settings.js";
 import { ConfigError, type SettingDefinition, type SettingResult, type SettingValue } from "@nimbus-sdk/common";
@@ -23,6 +26,10 @@ export interface PyraxOptions extends ContextOptions {
 
 export class Pyrax extends Context {
   readonly #options: PyraxOptions;
+  /** pyrax.utils: waitUntil, waitForBuild, getChecksum, randomAscii … */
+  readonly utils = utils;
+  /** pyrax.exceptions: NotFound, NoUniqueMatch, OverLimit, Conflict … */
+  readonly exceptions = exceptions;
 
   constructor(options: PyraxOptions = {}) {
     super(loadPyraxSettings({ path: options.configPath, env: options.env, logger: options.logger }), options);
@@ -81,8 +88,8 @@ export class Pyrax extends Context {
     return this.#defaultClient("image");
   }
 
-  get cloudservers(): never {
-    throw pending("compute");
+  get cloudservers(): CloudServers | null {
+    return this.#defaultClient("compute");
   }
   get cloudBlockstorage(): never {
     throw pending("volume");
@@ -108,8 +115,11 @@ export class Pyrax extends Context {
     return this.getClient("image", options.region);
   }
 
-  connectToCloudservers(): never {
-    throw pending("compute");
+  /** pyrax's connect_to_cloudservers; `microversion` asks for one ("2.60"), else the highest both support. */
+  async connectToCloudservers(options: AuthOptions & { microversion?: string } = {}): Promise<CloudServers> {
+    const client = this.getClient("compute", options.region);
+    if (options.microversion !== undefined) client.setApiVersion(options.microversion);
+    return client;
   }
   connectToCloudBlockstorage(): never {
     throw pending("volume");
@@ -150,7 +160,7 @@ export class Pyrax extends Context {
     return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
   }
 
-  #defaultClient<S extends "objectStore" | "image">(service: S) {
+  #defaultClient<S extends "objectStore" | "image" | "compute">(service: S) {
     if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }
