@@ -7,7 +7,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { AbortError, ValidationError } from "@nimbus-sdk/common";
 import { BadRequest, Conflict, Forbidden, NoSuchImage, NoUniqueMatch, NotFound } from "../src/errors.js";
-import { Image, Images } from "../src/resources/images.js";
+import { Image, Images } from "../src/resources/image/index.js";
 import { catalogUrl, keystoneLogin, startTestCloud, type TestCloud } from "./helpers/cloud.js";
 
 const MiB = 1024 * 1024;

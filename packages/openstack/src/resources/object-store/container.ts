@@ -1,9 +1,12 @@
 // pyrax's Container: a container's name and counts, and the client's calls with the container
 // filled in (container.storeObject(...), container.listObjects(), container.getTempUrl(...) …).
 import type { PagedList } from "@nimbus-sdk/common";
+import type { CdnInfo } from "./cdn.js";
+import type { ObjectStoreClient } from "./client-api.js";
+import type { StorageObject } from "./storage-object.js";
+import type { SyncSummary } from "./sync.js";
 import type {
   CallOptions,
-  CloudFiles,
   ContainerAcl,
   CopyObjectOptions,
   DeleteContainerOptions,
@@ -26,16 +29,14 @@ import type {
   SyncOptions,
   TempUrlOptions,
   UploadFileOptions,
-} from "./client.js";
-import type { CdnInfo } from "./cdn.js";
-import type { StorageObject } from "./storage-object.js";
-import type { SyncSummary } from "./sync.js";
+} from "./types.js";
 import type { BulkDeleteResult } from "./wire.js";
 
 type ObjectRef = string | StorageObject;
 
 export class Container {
-  readonly client: CloudFiles;
+  /** The client this container came from (a CloudFiles). */
+  readonly client: ObjectStoreClient<Container, StorageObject>;
   readonly name: string;
   /**
    * As of the HEAD or listing this object came from; `reload()` refreshes them. Undefined for a
@@ -45,7 +46,7 @@ export class Container {
   totalBytes: number | undefined;
 
   constructor(
-    client: CloudFiles,
+    client: ObjectStoreClient<Container, StorageObject>,
     info: { name: string; objectCount: number | undefined; totalBytes: number | undefined },
   ) {
     this.client = client;

@@ -13,7 +13,7 @@ import type {
   SetMetadataOptions,
   TempUrlOptions,
   DeleteObjectOptions,
-} from "./client.js";
+} from "./types.js";
 import type { Container } from "./container.js";
 
 /** The fields of a listing entry or a HEAD, as the client hands them over. */
