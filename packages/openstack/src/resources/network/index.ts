@@ -1,6 +1,12 @@
 // Cloud Networks over Neutron v2.0 (pyrax's cloud_networks): the public API of this folder.
 // `new CloudNetworks(serviceClientOptions)` is the client a context builds for the catalog's "network".
-export { CloudNetworks, neutronApiRoot, type Filters, type NetworkCreateOptions, type Ref } from "./client.js";
+export {
+  CloudNetworks,
+  neutronApiRoot,
+  type Filters as NetworkFilters,
+  type NetworkCreateOptions,
+  type Ref as NetworkRef,
+} from "./client.js";
 export {
   NeutronCollection,
   neutronListQuery,
