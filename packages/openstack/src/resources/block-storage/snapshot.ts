@@ -1,5 +1,6 @@
 // pyrax's CloudBlockStorageSnapshot over a Cinder v3 snapshot.
-import type { CloudBlockStorage, UpdateOptions, VolumeCallOptions } from "./client.js";
+import type { CloudBlockStorage } from "./client.js";
+import type { UpdateOptions, VolumeCallOptions } from "./requests.js";
 
 export type SnapshotStatus =
   | "creating"

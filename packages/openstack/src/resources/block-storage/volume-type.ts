@@ -1,5 +1,6 @@
 // pyrax's CloudBlockStorageVolumeType over a Cinder v3 volume type.
-import type { CloudBlockStorage, VolumeCallOptions } from "./client.js";
+import type { CloudBlockStorage } from "./client.js";
+import type { VolumeCallOptions } from "./requests.js";
 
 export interface VolumeTypeRecord {
   id: string;

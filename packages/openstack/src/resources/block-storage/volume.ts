@@ -1,8 +1,8 @@
 // pyrax's CloudBlockStorageVolume over a Cinder v3 volume: Cinder's fields to read (with pyrax's
 // display_name and display_description beside v3's name and description), and the calls about the
 // volume on the object itself. Each call that answers with the volume refreshes the fields.
-import type { Ref, SnapshotCreateOptions, UpdateOptions, VolumeCallOptions, VolumeDeleteOptions } from "./client.js";
 import type { CloudBlockStorage } from "./client.js";
+import type { Ref, SnapshotCreateOptions, UpdateOptions, VolumeCallOptions, VolumeDeleteOptions } from "./requests.js";
 import type { Snapshot } from "./snapshot.js";
 import type { ServerVolumeAttachment } from "./server-volumes.js";
 
