@@ -5,7 +5,14 @@ import { NotFoundError, ValidationError } from "@nimbus-sdk/common";
 import { BadRequest, NetworkCIDRInvalid, NetworkLabelNotUnique, NetworkNotFound } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import type { Listing } from "../compute/listing.js";
-import { NeutronCollection, idOf, type CallOptions, type FilterValue, type ListOptions } from "./collection.js";
+import {
+  NeutronCollection,
+  idOf,
+  type CallOptions,
+  type FilterValue,
+  type FindOptions,
+  type ListOptions,
+} from "./collection.js";
 import {
   FLOATING_IP_KIND,
   type FloatingIp,
@@ -261,10 +268,10 @@ export class CloudNetworks extends ServiceClient {
     return getServerNetworks(network, publicOrOptions, privateNet, key);
   }
 
-  /** openstacksdk's `find_network`: by id or name. */
-  async findNetwork(nameOrId: string, options: CallOptions = {}): Promise<Network> {
+  /** openstacksdk's `find_network`: by id or name; undefined when missing (unless `ignoreMissing: false`). */
+  async findNetwork(nameOrId: string, options: FindOptions = {}): Promise<Network | undefined> {
     const found = await this.#networks.find(nameOrId, options);
-    found.cidr = await this.#cidrOf(found.record, options);
+    if (found) found.cidr = await this.#cidrOf(found.record, options);
     return found;
   }
 
@@ -276,7 +283,7 @@ export class CloudNetworks extends ServiceClient {
   async getSubnet(subnet: Ref, options: CallOptions = {}): Promise<Subnet> {
     return this.#subnets.get(idOf(subnet, "subnet"), options);
   }
-  async findSubnet(nameOrId: string, options: CallOptions = {}): Promise<Subnet> {
+  async findSubnet(nameOrId: string, options: FindOptions = {}): Promise<Subnet | undefined> {
     return this.#subnets.find(nameOrId, options);
   }
   /** The CIDR is checked before sending, and `ip_version` taken from it unless given. */
@@ -298,8 +305,12 @@ export class CloudNetworks extends ServiceClient {
   async getPort(port: Ref, options: CallOptions = {}): Promise<Port> {
     return this.#ports.get(idOf(port, "port"), options);
   }
-  async findPort(nameOrId: string, options: CallOptions = {}): Promise<Port> {
+  async findPort(nameOrId: string, options: FindOptions = {}): Promise<Port | undefined> {
     return this.#ports.find(nameOrId, options);
+  }
+  /** openstacksdk's `get_subnet_ports(subnet_id)`: the ports with an address on the subnet. */
+  getSubnetPorts(subnet: Ref, options: ListOptions = {}): Listing<Port> {
+    return this.#ports.list({ ...options, fixed_ips: `subnet_id=${idOf(subnet, "subnet")}` });
   }
   async createPort(attributes: PortCreateAttributes, options: CallOptions = {}): Promise<Port> {
     return this.#ports.create(attributes, options);
@@ -319,7 +330,7 @@ export class CloudNetworks extends ServiceClient {
   async getSecurityGroup(group: Ref, options: CallOptions = {}): Promise<SecurityGroup> {
     return this.#securityGroups.get(idOf(group, "security group"), options);
   }
-  async findSecurityGroup(nameOrId: string, options: CallOptions = {}): Promise<SecurityGroup> {
+  async findSecurityGroup(nameOrId: string, options: FindOptions = {}): Promise<SecurityGroup | undefined> {
     return this.#securityGroups.find(nameOrId, options);
   }
   async createSecurityGroup(attributes: SecurityGroupCreateAttributes, options: CallOptions = {}) {
@@ -339,9 +350,37 @@ export class CloudNetworks extends ServiceClient {
   }
   /** Direction and port range are checked before sending; Neutron answers 409 for a duplicate rule. */
   async createSecurityGroupRule(attributes: SecurityGroupRuleCreateAttributes, options: CallOptions = {}) {
-    const body = securityGroupRuleBody(attributes);
-    const protocol = typeof body.protocol === "number" ? String(body.protocol) : body.protocol;
-    return this.#securityGroupRules.create({ ...body, protocol }, options);
+    return this.#securityGroupRules.create(securityGroupRuleBody(attributes), options);
+  }
+  /** openstacksdk's `security_group_open_port(sgid, port, protocol='tcp')`: ingress from anywhere (IPv4). */
+  async securityGroupOpenPort(group: Ref, port: number | string, protocol = "tcp", options: CallOptions = {}) {
+    return this.createSecurityGroupRule(
+      {
+        security_group_id: idOf(group, "security group"),
+        direction: "ingress",
+        ethertype: "IPv4",
+        remote_ip_prefix: "0.0.0.0/0",
+        protocol,
+        port_range_min: port,
+        port_range_max: port,
+      },
+      options,
+    );
+  }
+  /** openstacksdk's `security_group_allow_ping(sgid)`: ICMP in from anywhere (IPv4). */
+  async securityGroupAllowPing(group: Ref, options: CallOptions = {}) {
+    return this.createSecurityGroupRule(
+      {
+        security_group_id: idOf(group, "security group"),
+        direction: "ingress",
+        ethertype: "IPv4",
+        remote_ip_prefix: "0.0.0.0/0",
+        protocol: "icmp",
+        port_range_min: null,
+        port_range_max: null,
+      },
+      options,
+    );
   }
   async deleteSecurityGroupRule(rule: Ref, options: CallOptions = {}): Promise<void> {
     await this.#securityGroupRules.delete(idOf(rule, "security group rule"), options);
@@ -355,7 +394,7 @@ export class CloudNetworks extends ServiceClient {
   async getRouter(router: Ref, options: CallOptions = {}): Promise<Router> {
     return this.#routers.get(idOf(router, "router"), options);
   }
-  async findRouter(nameOrId: string, options: CallOptions = {}): Promise<Router> {
+  async findRouter(nameOrId: string, options: FindOptions = {}): Promise<Router | undefined> {
     return this.#routers.find(nameOrId, options);
   }
   async createRouter(attributes: RouterCreateAttributes = {}, options: CallOptions = {}): Promise<Router> {
@@ -367,22 +406,43 @@ export class CloudNetworks extends ServiceClient {
   async deleteRouter(router: Ref, options: CallOptions = {}): Promise<void> {
     await this.#routers.delete(idOf(router, "router"), options);
   }
-  /** openstacksdk's `add_interface_to_router(router, subnet_id=… | port_id=…)`. */
-  async addInterfaceToRouter(router: Ref, target: RouterInterfaceTarget, options: CallOptions = {}) {
-    return this.#routers.action<RouterInterface>(
+  /**
+   * openstacksdk's `add_interface_to_router(router, subnet_id=None, port_id=None)`: positional ids, or
+   * `{ subnet_id }` / `{ port_id }`. Exactly one of the two.
+   */
+  async addInterfaceToRouter(
+    router: Ref,
+    subnetId?: string | RouterInterfaceTarget,
+    portId?: string,
+    options: CallOptions = {},
+  ): Promise<RouterInterface> {
+    return this.#routers.action(
       idOf(router, "router"),
       "add_router_interface",
-      interfaceBody(target),
+      interfaceBody(subnetId, portId),
       options,
     );
   }
-  async removeInterfaceFromRouter(router: Ref, target: RouterInterfaceTarget, options: CallOptions = {}) {
-    return this.#routers.action<RouterInterface>(
+  async removeInterfaceFromRouter(
+    router: Ref,
+    subnetId?: string | RouterInterfaceTarget,
+    portId?: string,
+    options: CallOptions = {},
+  ): Promise<RouterInterface> {
+    return this.#routers.action(
       idOf(router, "router"),
       "remove_router_interface",
-      interfaceBody(target),
+      interfaceBody(subnetId, portId),
       options,
     );
+  }
+  /** Older openstacksdk's name of `addInterfaceToRouter`. */
+  async routerAddInterface(router: Ref, subnetId?: string, portId?: string, options: CallOptions = {}) {
+    return this.addInterfaceToRouter(router, subnetId, portId, options);
+  }
+  /** Older openstacksdk's name of `removeInterfaceFromRouter`. */
+  async routerRemoveInterface(router: Ref, subnetId?: string, portId?: string, options: CallOptions = {}) {
+    return this.removeInterfaceFromRouter(router, subnetId, portId, options);
   }
   /** Sets the router's gateway to an external network. */
   async addGatewayToRouter(router: Ref, network: Ref, options: CallOptions = {}): Promise<Router> {
@@ -448,8 +508,9 @@ export class CloudNetworks extends ServiceClient {
   }
 }
 
-function interfaceBody(target: RouterInterfaceTarget): Record<string, string> {
-  const { subnet_id: subnet, port_id: port } = target ?? {};
+function interfaceBody(subnetOrTarget: string | RouterInterfaceTarget | undefined, portId?: string) {
+  const { subnet_id: subnet, port_id: port } =
+    typeof subnetOrTarget === "object" ? subnetOrTarget : { subnet_id: subnetOrTarget, port_id: portId };
   if ((subnet === undefined) === (port === undefined)) {
     throw new ValidationError("give exactly one of subnet_id and port_id for a router interface", {
       field: "subnet_id",

@@ -19,6 +19,12 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** openstacksdk's `find_*` options: by default a missing resource is undefined, not an error. */
+export interface FindOptions extends CallOptions {
+  /** false: throw NotFound (or the resource's own class) when nothing matches. */
+  ignoreMissing?: boolean;
+}
+
 /** Paging and filters of a listing: any field of the resource, by Neutron's name (`{ network_id }`). */
 export interface ListOptions extends PagingOptions {
   /** Sort by these fields (Neutron's `sort_key`), each with `sortDir`'s direction. */
@@ -196,8 +202,13 @@ export class NeutronCollection<T, R extends NeutronRecord> {
     );
   }
 
-  /** The one resource with this id or name (openstacksdk's `find_*`); NotFound or NoUniqueMatch otherwise. */
-  async find(nameOrId: string, options: CallOptions = {}): Promise<T> {
+  /**
+   * The one resource with this id or name (openstacksdk's `find_*`): undefined when there is none (NotFound
+   * with `ignoreMissing: false`), NoUniqueMatch when several have the name.
+   */
+  async find(nameOrId: string, options: FindOptions & { ignoreMissing: false }): Promise<T>;
+  async find(nameOrId: string, options?: FindOptions): Promise<T | undefined>;
+  async find(nameOrId: string, options: FindOptions = {}): Promise<T | undefined> {
     checkId(nameOrId, this.kind.label);
     try {
       return await this.get(nameOrId, options);
@@ -207,7 +218,10 @@ export class NeutronCollection<T, R extends NeutronRecord> {
     const matches = await this.list({ name: nameOrId, signal: options.signal });
     if (matches.length === 1) return matches[0]!;
     const NotFoundClass = this.kind.notFound ?? NotFound;
-    if (matches.length === 0) throw new NotFoundClass(`no ${this.kind.label} has the id or name "${nameOrId}"`, {});
+    if (matches.length === 0) {
+      if (options.ignoreMissing !== false) return undefined;
+      throw new NotFoundClass(`no ${this.kind.label} has the id or name "${nameOrId}"`, {});
+    }
     const ids = matches.map((m) => (m as { id: string }).id);
     throw new NoUniqueMatch(`${ids.length} ${this.kind.path} are named "${nameOrId}" (${ids.join(", ")}); use the id`, {
       matches: ids,

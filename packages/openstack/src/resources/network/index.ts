@@ -12,6 +12,7 @@ export {
   neutronListQuery,
   type CallOptions as NetworkCallOptions,
   type FilterValue,
+  type FindOptions as NetworkFindOptions,
   type ListOptions as NetworkListOptions,
   type NeutronRecord,
 } from "./collection.js";

@@ -41,8 +41,9 @@ export interface SecurityGroupRuleCreateAttributes {
   ethertype?: "IPv4" | "IPv6";
   /** tcp, udp, icmp … or a protocol number; none: any protocol. */
   protocol?: string | number | null;
-  port_range_min?: number | null;
-  port_range_max?: number | null;
+  /** A port number (a string of digits too, as openstacksdk passes them). */
+  port_range_min?: number | string | null;
+  port_range_max?: number | string | null;
   remote_ip_prefix?: string | null;
   remote_group_id?: string | null;
   description?: string;
@@ -83,7 +84,7 @@ export class SecurityGroup extends NeutronResource<SecurityGroupRecord, Security
   }
 }
 
-/** Checks a rule before sending: a direction, and a port range that is whole numbers in order. */
+/** Checks a rule before sending: a direction, and ports that are whole numbers 0-65535 in order. */
 export function securityGroupRuleBody(
   attributes: SecurityGroupRuleCreateAttributes,
 ): SecurityGroupRuleCreateAttributes {
@@ -92,21 +93,24 @@ export function securityGroupRuleBody(
       field: "direction",
     });
   }
-  const { port_range_min: min, port_range_max: max } = attributes;
-  for (const [field, value] of [
-    ["port_range_min", min],
-    ["port_range_max", max],
-  ] as const) {
-    if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 0 || value > 65535)) {
+  const port = (field: "port_range_min" | "port_range_max") => {
+    const value = attributes[field];
+    if (value === undefined || value === null) return value;
+    const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+    if (typeof number !== "number" || !Number.isInteger(number) || number < 0 || number > 65535) {
       throw new ValidationError(`createSecurityGroupRule: ${field} must be a port number 0-65535`, { field });
     }
-  }
+    return number;
+  };
+  const min = port("port_range_min");
+  const max = port("port_range_max");
   if (typeof min === "number" && typeof max === "number" && min > max) {
     throw new ValidationError("createSecurityGroupRule: port_range_min is larger than port_range_max", {
       field: "port_range_min",
     });
   }
-  return attributes;
+  const protocol = typeof attributes.protocol === "number" ? String(attributes.protocol) : attributes.protocol;
+  return { ...attributes, protocol, port_range_min: min, port_range_max: max };
 }
 
 export const SECURITY_GROUP_KIND: Kind<SecurityGroup, SecurityGroupRecord> = {
