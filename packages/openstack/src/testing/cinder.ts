@@ -1,0 +1,116 @@
+// Cinder: api (one per region, on the same database), scheduler and volume with the fake driver, which
+// keeps volumes as database records (create, snapshot, attach and delete work; extend does not).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ManagedProcess } from "@nimbus-sdk/common/testing";
+import { httpAnswers, ini, type Launch } from "./launch.js";
+import {
+  authtoken,
+  baseSections,
+  logMentions,
+  runPython,
+  spawnPython,
+  type ServiceEnvironment,
+} from "./service-conf.js";
+
+export interface CinderSetup extends ServiceEnvironment {
+  /** The API's port in each region. */
+  apiPorts: Readonly<Record<string, number>>;
+  servicePassword: string;
+  database: string;
+}
+
+const PASTE = ini({
+  "composite:osapi_volume": {
+    use: "call:cinder.api:root_app_factory",
+    "/": "apiversions",
+    "/v3": "openstack_volume_api_v3",
+  },
+  "composite:openstack_volume_api_v3": {
+    use: "call:cinder.api.middleware.auth:pipeline_factory",
+    keystone: "request_id faultwrap sizelimit authtoken keystonecontext apiv3",
+  },
+  "filter:request_id": { "paste.filter_factory": "oslo_middleware.request_id:RequestId.factory" },
+  "filter:faultwrap": { "paste.filter_factory": "cinder.api.middleware.fault:FaultWrapper.factory" },
+  "filter:sizelimit": { "paste.filter_factory": "oslo_middleware.sizelimit:RequestBodySizeLimiter.factory" },
+  "filter:keystonecontext": {
+    "paste.filter_factory": "cinder.api.middleware.auth:CinderKeystoneContext.factory",
+  },
+  "filter:authtoken": { "paste.filter_factory": "keystonemiddleware.auth_token:filter_factory" },
+  "app:apiv3": { "paste.app_factory": "cinder.api.v3.router:APIRouter.factory" },
+  "pipeline:apiversions": { pipeline: "request_id faultwrap osvolumeversionapp" },
+  "app:osvolumeversionapp": { "paste.app_factory": "cinder.api.versions:Versions.factory" },
+});
+
+function config(dir: string, setup: CinderSetup, port: number): string {
+  return ini({
+    DEFAULT: {
+      transport_url: setup.transportUrl,
+      auth_strategy: "keystone",
+      host: "cinderhost",
+      my_ip: "127.0.0.1",
+      osapi_volume_listen: "127.0.0.1",
+      osapi_volume_listen_port: port,
+      osapi_volume_workers: 1,
+      api_paste_config: join(dir, "api-paste.ini"),
+      state_path: join(dir, "state"),
+      enabled_backends: "fake",
+      use_stderr: true,
+      // Cinder's defaults (10 volumes, 10 snapshots per project) would cap the test suites.
+      quota_volumes: 1000,
+      quota_snapshots: 1000,
+      quota_backups: 1000,
+      quota_gigabytes: 100_000,
+      quota_backup_gigabytes: 100_000,
+    },
+    database: { connection: setup.database },
+    fake: {
+      volume_driver: "cinder.tests.fake_driver.FakeLoggingVolumeDriver",
+      volume_backend_name: "fake",
+    },
+    keystone_authtoken: authtoken(setup, "cinder", setup.servicePassword),
+    ...baseSections(dir),
+  });
+}
+
+/** Writes the configurations and migrates the database (which must be up). */
+export async function prepareCinder(launch: Launch, setup: CinderSetup): Promise<string> {
+  const dir = join(launch.dir, "cinder");
+  mkdirSync(join(dir, "state"), { recursive: true });
+  mkdirSync(join(dir, "locks"));
+  writeFileSync(join(dir, "api-paste.ini"), PASTE);
+  for (const [region, port] of Object.entries(setup.apiPorts)) {
+    writeFileSync(join(dir, `cinder-${region}.conf`), config(dir, setup, port));
+  }
+  await runPython(launch, "cinder-manage db sync", "cinder.cmd.manage", [
+    "--config-file",
+    join(dir, `cinder-${setup.region}.conf`),
+    "db",
+    "sync",
+  ]);
+  launch.progress("cinder database ready");
+  return dir;
+}
+
+/**
+ * Starts the services; resolves once every API answers and the scheduler and volume service consume
+ * their queues (a request cast before then is lost).
+ */
+export async function startCinder(launch: Launch, dir: string, setup: CinderSetup): Promise<ManagedProcess[]> {
+  const conf = (region: string) => ["--config-file", join(dir, `cinder-${region}.conf`)];
+  const scheduler = spawnPython(launch, "cinder-scheduler", "cinder.cmd.scheduler", conf(setup.region));
+  const volume = spawnPython(launch, "cinder-volume", "cinder.cmd.volume", conf(setup.region));
+  const apis = Object.entries(setup.apiPorts).map(([region, port]) => ({
+    port,
+    proc: spawnPython(launch, `cinder-api-${region}`, "cinder.cmd.api", conf(region)),
+  }));
+  await Promise.all([
+    ...apis.map(({ port, proc }) =>
+      launch.waitReady(proc, () => httpAnswers(`http://127.0.0.1:${port}/`, (s) => s === 300 || s === 200), 120_000),
+    ),
+    launch.waitReady(scheduler, async () => logMentions(scheduler, "Starting cinder-scheduler node"), 120_000),
+    launch.waitReady(volume, async () => logMentions(volume, "Starting cinder-volume node"), 120_000),
+  ]);
+  launch.progress("cinder answering");
+  return [scheduler, volume, ...apis.map((a) => a.proc)];
+}
