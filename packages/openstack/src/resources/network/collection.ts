@@ -120,17 +120,23 @@ export class NeutronCollection<T, R extends NeutronRecord> {
   /** The resources matching the filters: an array when awaited, page by page with `for await`. */
   list(options: ListOptions = {}, onPage?: (items: T[], signal?: AbortSignal) => Promise<void>): Listing<T> {
     const plural = this.kind.path.replace(/-/g, "_");
-    return novaListing(neutronListQuery(options), options, async (query, signal) => {
-      const body = await this.#mapped(
-        this.#transport.json<Record<string, unknown>>({ url: this.url(), query, signal }),
-      );
-      const items = ((body[plural] ?? []) as R[]).map((r) => this.kind.wrap(this, r));
-      await onPage?.(items, signal);
-      return {
-        items,
-        next: nextLinkQuery(body[`${plural}_links`] as NovaLink[] | undefined),
-      };
-    });
+    // Neutron reads `marker` only beside `limit`: a marker alone is sent with pages of 1000.
+    const paging = options.marker !== undefined && options.limit === undefined && options.pageSize === undefined;
+    return novaListing(
+      neutronListQuery(options),
+      paging ? { ...options, pageSize: 1000 } : options,
+      async (query, signal) => {
+        const body = await this.#mapped(
+          this.#transport.json<Record<string, unknown>>({ url: this.url(), query, signal }),
+        );
+        const items = ((body[plural] ?? []) as R[]).map((r) => this.kind.wrap(this, r));
+        await onPage?.(items, signal);
+        return {
+          items,
+          next: nextLinkQuery(body[`${plural}_links`] as NovaLink[] | undefined),
+        };
+      },
+    );
   }
 
   async getRecord(id: string, options: CallOptions = {}): Promise<R> {
