@@ -14,6 +14,7 @@ import {
   ValidationError,
   errorClassForStatus,
   type ErrorMapper,
+  type NimbusErrorOptions,
   type FailedResponse,
 } from "@nimbus-sdk/common";
 
@@ -87,9 +88,23 @@ export class KeyringPasswordNotFound extends ConfigError {
 export class InvalidContainerName extends ValidationError {
   static override readonly errorKind: string = kind("InvalidContainerName");
 }
-/** An upload did not complete; nothing was reported as stored. */
+/**
+ * What is known of the object after a failed upload: "not-stored" when the request never reached
+ * the server, the server refused it, or what it stored was removed; "unknown" when the answer was
+ * lost and no check showed the data sent stored (the server may hold it, or still be storing it).
+ */
+export type UploadOutcome = "not-stored" | "unknown";
+
+/** An upload did not complete; nothing was reported as stored, and `outcome` says what was checked. */
 export class UploadFailed extends NimbusError {
   static override readonly errorKind: string = kind("UploadFailed");
+  readonly outcome: UploadOutcome;
+
+  constructor(message: string, options: NimbusErrorOptions & { outcome?: UploadOutcome } = {}) {
+    const { outcome = "unknown", ...rest } = options;
+    super(message, rest);
+    this.outcome = outcome;
+  }
 }
 /** The object's content does not match the checksum the server or the caller gave. */
 export class ChecksumMismatch extends NimbusError {

@@ -12,16 +12,14 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { Transform } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { AbortError, ConnectionError } from "@nimbus-sdk/common";
 import { ChecksumMismatch, FileNotFound, NoSuchObject, UploadFailed } from "../src/errors.js";
 import { CloudFiles, type UploadProgress } from "../src/resources/object-store/index.js";
 import { startTestCloud, type TestCloud } from "./helpers/cloud.js";
+import { FaultyProxy } from "./helpers/faulty-proxy.js";
 
 jest.setTimeout(120_000);
 
@@ -54,69 +52,6 @@ async function rawNames(container: string, prefix = ""): Promise<string[]> {
   const response = await raw(`${encodeURIComponent(container)}?format=json&prefix=${encodeURIComponent(prefix)}`);
   if (response.status === 404) return [];
   return ((await response.json()) as { name: string }[]).map((e) => e.name);
-}
-
-/**
- * An HTTP proxy in front of Swift that can break things: `onRequest` may drop the connection,
- * `corrupt` flips the first byte of matching request or response bodies, `kill()` stops it dead.
- */
-class FaultyProxy {
-  readonly server: Server;
-  readonly seen: string[] = [];
-  onRequest?: (req: IncomingMessage) => "drop" | "pass";
-  corruptRequest?: (req: IncomingMessage) => boolean;
-  corruptResponse?: (req: IncomingMessage) => boolean;
-  /** Awaited after the server answered and before the answer is passed on. */
-  beforeResponse?: (req: IncomingMessage) => Promise<void>;
-
-  constructor(private readonly target: URL) {
-    this.server = createServer((req, res) => {
-      this.seen.push(`${req.method} ${req.url}`);
-      if (this.onRequest?.(req) === "drop") {
-        req.socket.destroy();
-        return;
-      }
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        async (answer) => {
-          await this.beforeResponse?.(req);
-          if (res.destroyed) return answer.resume();
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          (this.corruptResponse?.(req) ? answer.pipe(flipFirstByte()) : answer).pipe(res);
-        },
-      );
-      upstream.on("error", () => res.destroy());
-      req.on("error", () => upstream.destroy());
-      (this.corruptRequest?.(req) ? req.pipe(flipFirstByte()) : req).pipe(upstream);
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}${this.target.pathname}`;
-  }
-
-  /** Stops listening and cuts every open connection, like a server that died. */
-  kill(): void {
-    this.server.close();
-    this.server.closeAllConnections();
-  }
-}
-
-function flipFirstByte(): Transform {
-  let done = false;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (!done && chunk.length > 0) {
-        const copy = Buffer.from(chunk);
-        copy[0] = copy[0]! ^ 0xff;
-        done = true;
-        return callback(null, copy);
-      }
-      callback(null, chunk);
-    },
-  });
 }
 
 beforeAll(async () => {

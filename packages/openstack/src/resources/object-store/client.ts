@@ -239,7 +239,8 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
   /**
    * Stores `data` as the object. Text and bytes are sent with their MD5 as ETag (the server
    * rejects a mismatch); a stream is hashed as it is sent and compared with the server's ETag.
-   * Rejects with UploadFailed (cause inside) whenever the object was not stored.
+   * Rejects with UploadFailed (cause inside) unless the object is shown stored; its `outcome` says
+   * whether nothing was stored or the state is unknown (see put.ts: a lost answer is settled by a HEAD).
    */
   async storeObject(
     container: ContainerRef,

@@ -5,14 +5,12 @@ import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { ValidationError } from "@nimbus-sdk/common";
-import { ChecksumMismatch, NoSuchContainer, notFoundAs } from "../../errors.js";
 import { containerName, type ContainerRef, type ObjectStoreContext } from "./context.js";
 import {
   checkHeaderValue,
   checkInteger,
   checkMd5,
   deleteAtSeconds,
-  objectPath,
   validateContainerName,
   validateMetadata,
   validateObjectName,
@@ -20,8 +18,9 @@ import {
 import { getObject } from "./objects.js";
 import type { StorageObject } from "./storage-object.js";
 import type { ObjectData, ObjectHeaderOptions, StoreObjectOptions, UploadFileOptions } from "./types.js";
-import { MAX_SEGMENT_SIZE, uploadFailed, uploadFile as uploadLocalFile } from "./upload.js";
-import { OBJECT_META_PREFIX, prefixKeys, send, unquoteEtag } from "./wire.js";
+import { putObject } from "./put.js";
+import { MAX_SEGMENT_SIZE, uploadFile as uploadLocalFile } from "./upload.js";
+import { OBJECT_META_PREFIX, prefixKeys } from "./wire.js";
 
 /** The headers of a stored object from the options shared by storeObject, uploadFile and uploadFolder. */
 export function objectHeaders(options: ObjectHeaderOptions): Record<string, string> {
@@ -70,42 +69,36 @@ export async function storeObject(
   const headers = objectHeaders(options);
   checkInteger(options.contentLength, "contentLength", 0);
   if (options.etag !== undefined) headers.etag = checkMd5(options.etag);
-  let body: string | Uint8Array | Readable;
+  let body: () => AsyncIterable<Uint8Array>;
   let hash: ReturnType<typeof createHash> | undefined;
+  let streamMd5: string | undefined;
   if (typeof data === "string" || data instanceof Uint8Array) {
-    body = data;
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    body = () => Readable.from([bytes]);
     headers.etag ??= createHash("md5").update(data).digest("hex");
     headers["content-length"] = String(Buffer.byteLength(data));
   } else if (data && typeof data === "object" && Symbol.asyncIterator in data) {
     const md5 = createHash("md5");
     hash = md5;
-    body = Readable.from(
+    const stream = Readable.from(
       tapChunks(data, (chunk) => md5.update(chunk)),
       { objectMode: false },
     );
+    body = () => stream;
     if (options.contentLength !== undefined) headers["content-length"] = String(options.contentLength);
   } else {
     throw new ValidationError("data must be a string, a Uint8Array/Buffer or a stream of bytes", { field: "data" });
   }
-  const label = `${cname}/${oname}`;
-  try {
-    const response = await notFoundAs(
-      ctx.request({ method: "PUT", url: objectPath(cname, oname), headers, body, signal: options.signal }),
-      NoSuchContainer,
-      `Container '${cname}' doesn't exist`,
-    );
-    await response.dump();
-    const stored = unquoteEtag(response.headers.etag);
-    const expected = hash ? hash.digest("hex") : headers.etag;
-    if (stored !== undefined && stored !== expected) {
-      // Only a stream sent without an ETag gets here; the server stored something else.
-      await send(ctx, { method: "DELETE", url: objectPath(cname, oname), okStatuses: [404] }).catch(() => undefined);
-      throw new ChecksumMismatch(`${label}: the server stored ETag ${stored}, the data sent has MD5 ${expected}`);
-    }
-  } catch (error) {
-    if (error instanceof NoSuchContainer) throw error;
-    throw uploadFailed(label, error);
-  }
+  await putObject(ctx, {
+    container: cname,
+    obj: oname,
+    headers,
+    body,
+    // A stream can be read once: a lost connection is not retried with what is left of it.
+    replayable: hash === undefined,
+    expectedEtag: () => (hash ? (streamMd5 ??= hash.digest("hex")) : headers.etag),
+    signal: options.signal,
+  });
   return options.returnNone ? undefined : getObject(ctx, container, oname, { signal: options.signal });
 }
 
