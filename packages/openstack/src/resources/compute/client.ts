@@ -2,8 +2,8 @@
 // highest both Nova and this SDK support, or the one asked for) and sent on every call.
 import { NotFoundError, ValidationError, type RequestOptions } from "@nimbus-sdk/common";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
-import { ComputeImageManager } from "./compute-image.js";
-import { FlavorManager } from "./flavor.js";
+import { ComputeImageManager, type ComputeImage, type ComputeImageListOptions } from "./compute-image.js";
+import { FlavorManager, type Flavor, type FlavorListOptions } from "./flavor.js";
 import { KeypairManager } from "./keypair.js";
 import type { Listing } from "./listing.js";
 import {
@@ -63,6 +63,32 @@ export class CloudServers extends ServiceClient {
     options?: Omit<ServerListOptions, "detailed" | "searchOpts">,
   ): Listing<Server> {
     return this.servers.list(detailed, searchOpts, options);
+  }
+
+  /** pyrax's `cs.list_images()`: the compute view of images. */
+  listImages(options?: ComputeImageListOptions): Listing<ComputeImage> {
+    return this.images.list(options);
+  }
+
+  /** pyrax's `cs.list_flavors()`. */
+  listFlavors(options?: FlavorListOptions): Listing<Flavor> {
+    return this.flavors.list(options);
+  }
+
+  /** pyrax's `cs.list_base_images()`: the images not made from a server. */
+  async listBaseImages(options: ComputeCallOptions = {}): Promise<ComputeImage[]> {
+    return (await this.images.list({ signal: options.signal })).filter((image) => image.record.server === undefined);
+  }
+
+  /** pyrax's `cs.list_snapshots()`: the images made from a server. */
+  async listSnapshots(options: ComputeCallOptions = {}): Promise<ComputeImage[]> {
+    return (await this.images.list({ signal: options.signal })).filter((image) => image.record.server !== undefined);
+  }
+
+  /** pyrax's `cs.find_images_by_name(expr)`: images whose name matches the regular expression, ignoring case. */
+  async findImagesByName(expr: string | RegExp, options: ComputeCallOptions = {}): Promise<ComputeImage[]> {
+    const pattern = typeof expr === "string" ? new RegExp(expr, "i") : expr;
+    return (await this.images.list({ signal: options.signal })).filter((image) => pattern.test(image.name ?? ""));
   }
 
   // --- microversions ---------------------------------------------------------------------------

@@ -21,6 +21,8 @@ export class ComputeImage extends Resource<ComputeImageRecord> {
   declare readonly minDisk?: number;
   declare readonly minRam?: number;
   declare readonly metadata?: Record<string, string>;
+  /** The server a snapshot was made from (absent on base images). */
+  declare readonly server?: ComputeImageRecord["server"];
   [field: string]: unknown;
   declare readonly manager: ComputeImageManager;
 
