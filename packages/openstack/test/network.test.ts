@@ -86,7 +86,7 @@ describe("pyrax.cloud_networks against a real Neutron", () => {
   });
 
   it("lists networks with their CIDRs: an array when awaited, page by page with for await", async () => {
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       ids.push(track(await cnw.create(`page-${RUN}-${i}`, { cidr: `10.${60 + i}.0.0/24` })).id);
     }

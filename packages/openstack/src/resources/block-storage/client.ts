@@ -27,7 +27,7 @@ import {
 } from "../../errors.js";
 import { openStackTransport, ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import { nextLinkQuery, novaListing, type Listing, type NovaLink } from "../compute/listing.js";
-import { parseMicroversion } from "../compute/microversion.js";
+import { compareMicroversions, parseMicroversion } from "../compute/microversion.js";
 import { neutronListQuery } from "../network/collection.js";
 import { chooseVolumeMicroversion, readVolumeVersions } from "./microversion.js";
 import {
@@ -57,6 +57,9 @@ export interface CloudBlockStorageOptions extends ServiceClientOptions {
 }
 
 const MOUNTPOINT = /^\/dev\/[a-z0-9]+$/;
+// From 3.66 Cinder snapshots attached volumes without `force` (and refuses force=false): pyrax's
+// force keeps its meaning when snapshots are created at 3.65 at most.
+const SNAPSHOT_FORCE_MICROVERSION = "3.65";
 // pyrax waits this long before retrying a snapshot delete that collided with another in progress.
 const RETRY_INTERVAL = 5000;
 
@@ -110,8 +113,10 @@ export class CloudBlockStorage extends ServiceClient {
     }
   }
 
-  async #request(options: RequestOptions): Promise<NimbusResponse> {
-    const version = await this.negotiateMicroversion({ signal: options.signal });
+  /** `cap`: the newest version whose behaviour this call keeps (pyrax's meaning of an argument). */
+  async #request(options: RequestOptions, cap?: string): Promise<NimbusResponse> {
+    const negotiated = await this.negotiateMicroversion({ signal: options.signal });
+    const version = cap && compareMicroversions(negotiated, cap) > 0 ? cap : negotiated;
     const url = typeof options.url === "string" ? new URL(options.url, this.apiRoot) : options.url;
     return this.transport.request({
       ...options,
@@ -120,8 +125,8 @@ export class CloudBlockStorage extends ServiceClient {
     });
   }
 
-  async #json<T>(options: RequestOptions): Promise<T> {
-    return (await this.#request(options)).json<T>();
+  async #json<T>(options: RequestOptions, cap?: string): Promise<T> {
+    return (await this.#request(options, cap)).json<T>();
   }
 
   #listing<T, R>(path: string, key: string, options: VolumeListOptions, wrap: (record: R) => T): Listing<T> {
@@ -153,15 +158,19 @@ export class CloudBlockStorage extends ServiceClient {
     return new Volume(this, body.volume);
   }
 
-  /** pyrax's `findall(**attrs)`: the volumes matching Cinder's filters (name, status, metadata …). */
-  async findall(filters: VolumeListOptions = {}): Promise<Volume[]> {
-    return this.list(filters);
+  /**
+   * pyrax's `findall(**attrs)`: the volumes whose attributes equal those given (`{ name, status }`),
+   * compared here as pyrax does (Cinder's own list filters depend on the cloud's filter policy).
+   */
+  async findall(attrs: Record<string, unknown> & VolumeCallOptions = {}): Promise<Volume[]> {
+    const { signal, ...wanted } = attrs;
+    return matching(await this.list({ signal }), wanted);
   }
 
   /** pyrax's `find(**attrs)`: the one matching volume; NotFound or NoUniqueMatch otherwise. */
-  async find(filters: VolumeListOptions): Promise<Volume> {
-    const matches = await this.findall(filters);
-    const { signal: _signal, ...shown } = filters ?? {};
+  async find(attrs: Record<string, unknown> & VolumeCallOptions): Promise<Volume> {
+    const matches = await this.findall(attrs);
+    const { signal: _signal, ...shown } = attrs ?? {};
     if (matches.length === 0) throw new NotFound(`no volume matches ${JSON.stringify(shown)}`);
     if (matches.length > 1) {
       throw new NoUniqueMatch(`${matches.length} volumes match ${JSON.stringify(shown)}`, {
@@ -282,10 +291,7 @@ export class CloudBlockStorage extends ServiceClient {
     } catch (error) {
       if (!(error instanceof BadRequestError)) throw error;
       // Cinder gives one message for every reason; find out which one holds.
-      const snapshots: Snapshot[] = await this.listSnapshots({ volume_id: id, signal }).then(
-        (all) => all,
-        () => [],
-      );
+      const snapshots = await this.snapshotsOf(id, { signal }).catch((): Snapshot[] => []);
       const context = { ...error.context, cause: error };
       if (snapshots.length > 0) {
         throw new VolumeHasSnapshots(
@@ -388,20 +394,23 @@ export class CloudBlockStorage extends ServiceClient {
           : { name, description, force, signal: options.signal };
     checkMetadata(opts.metadata);
     try {
-      const body = await this.#json<{ snapshot: SnapshotRecord }>({
-        method: "POST",
-        url: "snapshots",
-        json: {
-          snapshot: {
-            volume_id: volumeId,
-            name: opts.name ?? "",
-            description: opts.description ?? "",
-            force: opts.force === true,
-            ...(opts.metadata ? { metadata: opts.metadata } : {}),
+      const body = await this.#json<{ snapshot: SnapshotRecord }>(
+        {
+          method: "POST",
+          url: "snapshots",
+          json: {
+            snapshot: {
+              volume_id: volumeId,
+              name: opts.name ?? "",
+              description: opts.description ?? "",
+              force: opts.force === true,
+              ...(opts.metadata ? { metadata: opts.metadata } : {}),
+            },
           },
+          signal: opts.signal,
         },
-        signal: opts.signal,
-      });
+        SNAPSHOT_FORCE_MICROVERSION,
+      );
       return new Snapshot(this, body.snapshot);
     } catch (error) {
       const busy = error instanceof ConflictError && /in-progress/i.test(error.message);
@@ -421,6 +430,12 @@ export class CloudBlockStorage extends ServiceClient {
   /** Every snapshot (pyrax's `list_snapshots()`), or those matching Cinder's filters (`{ volume_id }`). */
   listSnapshots(options: VolumeListOptions = {}): Listing<Snapshot> {
     return this.#listing("snapshots/detail", "snapshots", options, (r: SnapshotRecord) => new Snapshot(this, r));
+  }
+
+  /** The snapshots of one volume (pyrax's `volume.list_snapshots()`), picked out of the listing as pyrax does. */
+  async snapshotsOf(volume: Ref, options: VolumeCallOptions = {}): Promise<Snapshot[]> {
+    const volumeId = idOf(volume, "volume");
+    return (await this.listSnapshots({ signal: options.signal })).filter((s) => s.volume_id === volumeId);
   }
 
   async getSnapshot(snapshot: Ref, options: VolumeCallOptions = {}): Promise<Snapshot> {
@@ -482,7 +497,7 @@ export class CloudBlockStorage extends ServiceClient {
   /** Deletes every snapshot of the volume, then waits until Cinder has removed them. */
   async deleteAllSnapshots(volume: Ref, options: VolumeCallOptions = {}): Promise<void> {
     const volumeId = idOf(volume, "volume");
-    const snapshots = await this.listSnapshots({ volume_id: volumeId, signal: options.signal });
+    const snapshots = await this.snapshotsOf(volumeId, options);
     for (const snapshot of snapshots) await this.deleteSnapshot(snapshot, options);
     for (const snapshot of snapshots) {
       await waitUntil(
@@ -564,4 +579,14 @@ export class CloudBlockStorage extends ServiceClient {
   async getLimits(options: VolumeCallOptions = {}): Promise<Record<string, unknown>> {
     return this.#json<Record<string, unknown>>({ url: "limits", signal: options.signal });
   }
+}
+
+// pyrax's findall: every attribute given equals the object's (its getter, else Cinder's field).
+function matching<T extends { record: object }>(items: T[], wanted: Record<string, unknown>): T[] {
+  return items.filter((item) =>
+    Object.entries(wanted).every(([key, value]) => {
+      const own = key in item ? (item as Record<string, unknown>)[key] : (item.record as Record<string, unknown>)[key];
+      return own === value || (typeof value === "object" && JSON.stringify(own) === JSON.stringify(value));
+    }),
+  );
 }

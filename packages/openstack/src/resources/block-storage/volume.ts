@@ -192,7 +192,7 @@ export class Volume {
 
   /** This volume's snapshots. */
   async listSnapshots(options: VolumeCallOptions = {}): Promise<Snapshot[]> {
-    return this.manager.listSnapshots({ volume_id: this.id, signal: options.signal });
+    return this.manager.snapshotsOf(this, options);
   }
 
   /** Deletes every snapshot of this volume and waits until they are gone. */
