@@ -14,10 +14,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { AbortError, ConnectionError } from "@nimbus-sdk/common";
 import { ChecksumMismatch, FileNotFound, NoSuchObject, UploadFailed } from "../src/errors.js";
-import { CloudFiles, type UploadProgress } from "../src/resources/object-store/index.js";
+import { CloudFiles, type StorageObject, type UploadProgress } from "../src/resources/object-store/index.js";
 import { startTestCloud, type TestCloud } from "./helpers/cloud.js";
 import { FaultyProxy } from "./helpers/faulty-proxy.js";
 
@@ -318,6 +319,63 @@ describe("uploadFile", () => {
       });
       expect(heads).toHaveLength(1);
       expect((await cf.fetchObject("files", "quick.txt")).toString()).toBe("quick");
+    } finally {
+      await counted.close();
+      proxy.kill();
+    }
+  });
+
+  it("builds the stored object from the PUT's answer when the client knows it all, else reads it back", async () => {
+    const heads: string[] = [];
+    const proxy = new FaultyProxy(new URL(cloud.objectStoreUrl));
+    const endpoint = await proxy.listen();
+    proxy.corruptRequest = (req) => {
+      if (req.method === "HEAD") heads.push(req.url ?? "");
+      return false;
+    };
+    const counted = client(endpoint);
+    const fields = (o: StorageObject) => ({
+      name: o.name,
+      bytes: o.bytes,
+      contentType: o.contentType,
+      hash: o.hash,
+      lastModified: o.lastModified,
+      isLargeObject: o.isLargeObject,
+    });
+    /** The object as a fresh HEAD describes it, and the HEADs the call itself sent. */
+    const check = async (returned: StorageObject, expectedHeads: number) => {
+      expect(heads).toHaveLength(expectedHeads);
+      heads.length = 0;
+      expect(fields(returned)).toEqual(fields(await cf.getObject("files", returned.name)));
+    };
+    try {
+      // Content type sent: nothing for the server to decide, no HEAD.
+      await check(
+        await counted.storeObject("files", "built.txt", "built from the PUT", { contentType: "text/plain" }),
+        0,
+      );
+      const chunks = [randomBytes(70_000), randomBytes(1), randomBytes(5)];
+      const streamed = await counted.storeObject("files", "built.bin", Readable.from(chunks), {
+        contentType: "application/x-test",
+      });
+      expect(streamed.bytes).toBe(70_006);
+      await check(streamed, 0);
+      // Swift picks the content type, or detects it: read back.
+      await check(await counted.storeObject("files", "guessed.html", Buffer.from("<p>hi</p>")), 1);
+      const detected = await counted.storeObject("files", "detected.html", "<p>hi</p>", {
+        contentType: "application/x-wrong",
+        headers: { "X-Detect-Content-Type": "true" },
+      });
+      expect(detected.contentType).toMatch(/^text\/html/);
+      await check(detected, 1);
+      // uploadFile HEADs first for a large object it would replace; then the same rule.
+      const { path } = makeFile("built-file.bin", 100_000);
+      await check(await counted.uploadFile("files", path, { contentType: "application/x-file" }), 1);
+      await check(await counted.uploadFile("files", path), 2);
+      const large = await counted.uploadFile("files", path, { objName: "built-large.bin", segmentSize: 40_000 });
+      expect(large.isLargeObject).toBe(true);
+      // A large object also HEADs its container before the segments go, and is read back.
+      await check(large, 3);
     } finally {
       await counted.close();
       proxy.kill();

@@ -43,16 +43,23 @@ export interface PutResult {
   headers: Record<string, string>;
   /** True when `headers` come from a HEAD (a full description of the object). */
   fromHead: boolean;
+  /** Bytes of the body the last attempt sent. */
+  bytesSent: number;
 }
 
 /** Sends the PUT and settles its outcome; see the module comment. */
 export async function putObject(ctx: SwiftContext, put: ObjectPut): Promise<PutResult> {
   const label = `${put.container}/${put.obj}`;
   let bytesRead = 0;
+  let bytesSent = 0;
   let attempts = 0;
   const body = (): BodyData => {
     attempts++;
-    return counted(put.body(), (n) => (bytesRead += n));
+    bytesSent = 0;
+    return counted(put.body(), (n) => {
+      bytesRead += n;
+      bytesSent += n;
+    });
   };
   // A function body is sent again on a lost connection; a one-time stream goes as it is.
   let response: NimbusResponse;
@@ -86,14 +93,14 @@ export async function putObject(ctx: SwiftContext, put: ObjectPut): Promise<PutR
     if (error instanceof AbortError) {
       throw uploadFailed(label, error, "unknown", "; it was cancelled after the data started going out");
     }
-    return verifyAfterLostAnswer(ctx, put, label, error);
+    return { ...(await verifyAfterLostAnswer(ctx, put, label, error)), bytesSent };
   }
   const etag = unquoteEtag(response.headers.etag);
   const expected = put.expectedEtag();
   if (etag !== undefined && expected !== undefined && etag !== expected) {
     throw await storedSomethingElse(ctx, put, label, etag, expected);
   }
-  return { etag: etag ?? expected ?? "", headers: { ...response.headers }, fromHead: false };
+  return { etag: etag ?? expected ?? "", headers: { ...response.headers }, fromHead: false, bytesSent };
 }
 
 /** The answer was lost after the data may have reached Swift: a HEAD says what it holds now. */
@@ -102,7 +109,7 @@ async function verifyAfterLostAnswer(
   put: ObjectPut,
   label: string,
   error: unknown,
-): Promise<PutResult> {
+): Promise<Omit<PutResult, "bytesSent">> {
   const expected = put.expectedEtag();
   let head: NimbusResponse;
   try {

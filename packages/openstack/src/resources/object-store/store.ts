@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { ValidationError } from "@nimbus-sdk/common";
-import { containerName, type ContainerRef, type ObjectStoreContext } from "./context.js";
+import type { Container } from "./container.js";
+import { containerName, containerOf, type ContainerRef, type ObjectStoreContext } from "./context.js";
 import {
   checkHeaderValue,
   checkInteger,
@@ -15,10 +16,10 @@ import {
   validateMetadata,
   validateObjectName,
 } from "./names.js";
-import { getObject } from "./objects.js";
-import type { StorageObject } from "./storage-object.js";
+import { getObject, objectFromHeaders } from "./objects.js";
+import { StorageObject } from "./storage-object.js";
 import type { ObjectData, ObjectHeaderOptions, StoreObjectOptions, UploadFileOptions } from "./types.js";
-import { putObject } from "./put.js";
+import { putObject, type PutResult } from "./put.js";
 import { MAX_SEGMENT_SIZE, uploadFile as uploadLocalFile } from "./upload.js";
 import { OBJECT_META_PREFIX, prefixKeys } from "./wire.js";
 
@@ -43,6 +44,38 @@ export function objectHeaders(options: ObjectHeaderOptions): Record<string, stri
   if (options.ttl !== undefined) headers["x-delete-after"] = String(checkInteger(options.ttl, "ttl", 1));
   if (options.deleteAt !== undefined) headers["x-delete-at"] = String(deleteAtSeconds(options.deleteAt));
   return headers;
+}
+
+/** Headers with which the server decides what the client cannot know: the object is read back. */
+const SERVER_DECIDES = ["x-object-manifest", "x-symlink-target", "x-detect-content-type"];
+
+/**
+ * The stored object from the PUT's answer (ETag, Last-Modified) and what was sent (bytes, content
+ * type), or undefined when only a HEAD can tell: no content type sent (Swift picks one), a manifest,
+ * a symlink, content type detection.
+ */
+function objectFromPut(
+  container: Container,
+  oname: string,
+  sent: Record<string, string>,
+  put: PutResult,
+  bytes: number,
+): StorageObject | undefined {
+  if (put.fromHead) return objectFromHeaders(container, oname, put.headers);
+  const contentType = sent["content-type"];
+  const lastModified = put.headers["last-modified"];
+  if (contentType === undefined || lastModified === undefined || SERVER_DECIDES.some((h) => h in sent)) {
+    return undefined;
+  }
+  return new StorageObject(container, {
+    name: oname,
+    bytes,
+    contentType,
+    hash: put.etag,
+    lastModified,
+    isLargeObject: false,
+    subdir: false,
+  });
 }
 
 async function* tapChunks(
@@ -89,7 +122,7 @@ export async function storeObject(
   } else {
     throw new ValidationError("data must be a string, a Uint8Array/Buffer or a stream of bytes", { field: "data" });
   }
-  await putObject(ctx, {
+  const result = await putObject(ctx, {
     container: cname,
     obj: oname,
     headers,
@@ -99,7 +132,11 @@ export async function storeObject(
     expectedEtag: () => (hash ? (streamMd5 ??= hash.digest("hex")) : headers.etag),
     signal: options.signal,
   });
-  return options.returnNone ? undefined : getObject(ctx, container, oname, { signal: options.signal });
+  if (options.returnNone) return undefined;
+  return (
+    objectFromPut(containerOf(ctx, container), oname, headers, result, result.bytesSent) ??
+    getObject(ctx, container, oname, { signal: options.signal })
+  );
 }
 
 export async function uploadFile(
@@ -117,7 +154,7 @@ export async function uploadFile(
   const segmentSize = checkInteger(options.segmentSize, "segmentSize", 1, MAX_SEGMENT_SIZE) ?? ctx.segmentSize;
   const concurrency = checkInteger(options.concurrency, "concurrency", 1, 64) ?? ctx.concurrency;
   const segmentContainer = validateContainerName(options.segmentContainer ?? `${cname}_segments`, "segmentContainer");
-  await uploadLocalFile(ctx, {
+  const result = await uploadLocalFile(ctx, {
     container: cname,
     obj: oname,
     path,
@@ -131,5 +168,9 @@ export async function uploadFile(
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  return getObject(ctx, container, oname, { signal: options.signal });
+  const built =
+    result.segmentCount === 0
+      ? objectFromPut(containerOf(ctx, container), oname, headers, result, result.size)
+      : undefined;
+  return built ?? getObject(ctx, container, oname, { signal: options.signal });
 }

@@ -133,8 +133,8 @@ export interface ObjectHeaderOptions {
 
 export interface StoreObjectOptions extends ObjectHeaderOptions, CallOptions {
   /**
-   * Resolve to undefined instead of the stored object, saving the HEAD request that reads it back
-   * (pyrax's `return_none`): on a busy Swift, a third more objects per second.
+   * Resolve to undefined instead of the stored object (pyrax's `return_none`), saving the HEAD that
+   * reads it back where the server decides something (no `contentType` sent, a manifest …).
    */
   returnNone?: boolean;
   /** The MD5 of the data; the server rejects the upload when it differs. Computed for text and bytes. */

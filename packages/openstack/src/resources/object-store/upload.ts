@@ -141,12 +141,8 @@ export interface UploadFileRequest {
   signal?: AbortSignal;
 }
 
-export interface UploadResult {
-  /** The stored object's ETag (for a large object, the MD5 of its segments' ETags). */
-  etag: string;
-  /** The final PUT's answer, or a HEAD's when that answer was lost (see put.ts). */
-  headers: Record<string, string>;
-  fromHead: boolean;
+/** The final PUT's result (for a large object, its manifest's: the ETag is the MD5 of the segments' ETags). */
+export interface UploadResult extends PutResult {
   size: number;
   /** 0 when the file went in one PUT. */
   segmentCount: number;
