@@ -23,7 +23,9 @@ import {
 } from "./errors.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
 import { createIdentity } from "./identity/registry.js";
+import { CloudBlockStorage } from "./resources/block-storage/index.js";
 import { CloudServers } from "./resources/compute/index.js";
+import { CloudNetworks } from "./resources/network/index.js";
 import { CloudFiles } from "./resources/object-store/index.js";
 import { Images } from "./resources/image/index.js";
 import type { ServiceClient, ServiceClientOptions } from "./service-client.js";
@@ -34,10 +36,12 @@ const CLIENT_CLASSES = {
   objectStore: CloudFiles,
   image: Images,
   compute: CloudServers,
+  network: CloudNetworks,
+  volume: CloudBlockStorage,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["volume", "database", "loadBalancer", "dns", "network"] as const;
+export const PENDING_SERVICES = ["database", "loadBalancer", "dns"] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];
@@ -302,7 +306,7 @@ export class Context {
     if (!client) {
       const ClientClass = CLIENT_CLASSES[service] as new (options: ServiceClientOptions) => ServiceClient;
       client = new ClientClass({
-        ...this.#serviceExtras(service, where),
+        ...this.#serviceExtras(service, where, internal ? "internal" : "public"),
         endpoint: this.identity.getEndpoint(service, where, internal ? "internal" : "public"),
         region: where,
         projectId: this.identity.tenantId,
@@ -331,8 +335,14 @@ export class Context {
     this.#dispatcher = undefined;
   }
 
-  // Cloud Files also needs the CDN endpoint of the same region, when the cloud has one (Rackspace).
-  #serviceExtras(service: ImplementedService, region: string): { cdnEndpoint?: string } {
+  // Cloud Files also needs the CDN endpoint of the same region, when the cloud has one (Rackspace);
+  // Block Storage asks Nova for attachments, through the compute endpoint (looked up only when used).
+  #serviceExtras(
+    service: ImplementedService,
+    region: string,
+    face: "public" | "internal",
+  ): { cdnEndpoint?: string; computeEndpoint?: () => string } {
+    if (service === "volume") return { computeEndpoint: () => this.identity.getEndpoint("compute", region, face) };
     const cdn = this.identity.services.objectCdn;
     if (service !== "objectStore" || !cdn?.endpoints[region]) return {};
     return { cdnEndpoint: this.identity.getEndpoint("objectCdn", region) };

@@ -11,7 +11,9 @@ import {
 import * as exceptions from "./errors.js";
 import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
 import * as utils from "./utils.js";
+import type { CloudBlockStorage } from "./resources/block-storage/index.js";
 import type { CloudServers } from "./resources/compute/index.js";
+import type { CloudNetworks } from "./resources/network/index.js";
 import type { CloudFiles } from "./resources/object-store/index.js";
 import type { Images } from "./resources/image/index.js";
 import { readCloudsYaml, readOsEnvironment } from "./settings/clouds-yaml.js";
@@ -91,8 +93,8 @@ export class Pyrax extends Context {
   get cloudservers(): CloudServers | null {
     return this.#defaultClient("compute");
   }
-  get cloudBlockstorage(): never {
-    throw pending("volume");
+  get cloudBlockstorage(): CloudBlockStorage | null {
+    return this.#defaultClient("volume");
   }
   get cloudDatabases(): never {
     throw pending("database");
@@ -103,8 +105,8 @@ export class Pyrax extends Context {
   get cloudDns(): never {
     throw pending("dns");
   }
-  get cloudNetworks(): never {
-    throw pending("network");
+  get cloudNetworks(): CloudNetworks | null {
+    return this.#defaultClient("network");
   }
 
   async connectToCloudfiles(options: AuthOptions & { public?: boolean } = {}): Promise<CloudFiles> {
@@ -121,8 +123,8 @@ export class Pyrax extends Context {
     if (options.microversion !== undefined) client.setApiVersion(options.microversion);
     return client;
   }
-  connectToCloudBlockstorage(): never {
-    throw pending("volume");
+  async connectToCloudBlockstorage(options: AuthOptions = {}): Promise<CloudBlockStorage> {
+    return this.getClient("volume", options.region);
   }
   connectToCloudDatabases(): never {
     throw pending("database");
@@ -133,8 +135,8 @@ export class Pyrax extends Context {
   connectToCloudDns(): never {
     throw pending("dns");
   }
-  connectToCloudNetworks(): never {
-    throw pending("network");
+  async connectToCloudNetworks(options: AuthOptions = {}): Promise<CloudNetworks> {
+    return this.getClient("network", options.region);
   }
 
   /**
@@ -160,7 +162,7 @@ export class Pyrax extends Context {
     return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
   }
 
-  #defaultClient<S extends "objectStore" | "image" | "compute">(service: S) {
+  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume">(service: S) {
     if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }

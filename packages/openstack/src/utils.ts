@@ -98,7 +98,8 @@ export async function waitUntil<T extends object>(
       } catch (error) {
         const gone = GONE_STATUSES.find((s) => wanted.includes(s));
         if (!(error instanceof NotFoundError) || !gone) throw error;
-        (current as Record<string, unknown>)[att] = gone;
+        // Defined on the object itself: resources may expose the attribute as a getter only.
+        Object.defineProperty(current, att, { value: gone, configurable: true, enumerable: true });
       }
       return current;
     },

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ValidationError, type AuthStep } from "@nimbus-sdk/common";
 import {
   BadRequest,
+  CloudBlockStorage,
+  CloudNetworks,
   CloudServers,
   Conflict,
   Flavor,
@@ -355,7 +357,18 @@ describe("pyrax.cloudservers against a real Nova", () => {
     const [a, b] = await Promise.all([dfw.flavors.list(), ord.flavors.list()]);
     expect(a.map((f) => f.id)).toEqual(b.map((f) => f.id));
     expect(ord.apiVersion).toBeDefined();
+    // Networks and Block Storage come from the same contexts, per region.
+    expect(ctx.DFW!.network.client).toBeInstanceOf(CloudNetworks);
+    expect(ctx.ORD!.network.client.endpoint.href).toContain(cloud.stack.networkUrls!.ORD!);
+    expect(ctx.ORD!.volume.client).toBeInstanceOf(CloudBlockStorage);
+    expect(ctx.ORD!.volume.client.endpoint.href).toContain(cloud.stack.volumeUrls!.ORD!);
     await ctx.close();
+    // The module's default clients after authentication, as pyrax's module globals.
+    pyrax.setDefaultRegion("ORD");
+    await pyrax.setCredentials(username, password, { tenantName: projectName });
+    expect(pyrax.cloudservers!.endpoint.href).toBe(ord.endpoint.href);
+    expect(pyrax.cloudNetworks).toBeInstanceOf(CloudNetworks);
+    expect(pyrax.cloudBlockstorage).toBeInstanceOf(CloudBlockStorage);
     await pyrax.close();
   }, 60_000);
 });
