@@ -133,7 +133,12 @@ export class NotImplementedYet extends NimbusError {
 
 function classFor(status: number, message: string): new (message: string, options: object) => NimbusError {
   // Nova and Cinder refuse what exceeds a quota with 403 (or 413): pyrax calls both OverLimit.
-  if (status === 413 || (status === 403 && /quota exceeded|exceeds? .*quota/i.test(message))) return OverLimit;
+  if (
+    status === 413 ||
+    (status === 403 && /quota exceeded|exceeds? .*quota|maximum number of .* exceeds/i.test(message))
+  ) {
+    return OverLimit;
+  }
   const base = errorClassForStatus(status);
   if (base === AuthenticationError) return AuthenticationFailed;
   if (base === ForbiddenError) return Forbidden;
