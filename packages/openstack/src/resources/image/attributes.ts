@@ -4,10 +4,13 @@
 import { ValidationError } from "@nimbus-sdk/common";
 import { GLANCE_RESERVED_PREFIX, IMAGE_BASE_FIELDS } from "./image.js";
 import {
+  CONTAINER_FORMATS,
+  DISK_FORMATS,
   IMAGE_SORT_KEYS,
   IMAGE_STATUSES,
   IMAGE_VISIBILITIES,
   READ_ONLY_IMAGE_FIELDS,
+  type GlanceSchema,
   type ImageChanges,
   type ImageCreateAttributes,
   type ImageListOptions,
@@ -264,4 +267,42 @@ export function nextPageQuery(next: string): Record<string, string[]> {
   const query: Record<string, string[]> = {};
   for (const [key, value] of new URL(next, "http://glance.invalid").searchParams) (query[key] ??= []).push(value);
   return query;
+}
+
+/**
+ * Checks `disk_format` and `container_format`: Glance's default values pass at once; another value is
+ * looked up in the cloud's image schema. An unknown value is a ValidationError listing the allowed ones.
+ */
+export async function checkFormats(
+  attributes: { disk_format?: unknown; container_format?: unknown },
+  imageSchema: () => Promise<GlanceSchema>,
+): Promise<void> {
+  const checks = [
+    ["disk_format", attributes.disk_format, DISK_FORMATS],
+    ["container_format", attributes.container_format, CONTAINER_FORMATS],
+  ] as const;
+  for (const [field, value, defaults] of checks) {
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string") {
+      throw new ValidationError(`"${field}" must be a string, not ${JSON.stringify(value)}`, { field });
+    }
+    if ((defaults as readonly string[]).includes(value)) continue;
+    let allowed: readonly string[] = defaults;
+    let cause: unknown;
+    try {
+      const schemaEnum = (await imageSchema()).properties?.[field]?.enum;
+      if (schemaEnum) allowed = schemaEnum.filter((v): v is string => typeof v === "string");
+    } catch (error) {
+      cause = error;
+    }
+    if (!allowed.includes(value)) {
+      throw new ValidationError(
+        `"${field}" ${JSON.stringify(value)} is not one this cloud accepts: ${allowed.join(", ")}`,
+        {
+          field,
+          cause,
+        },
+      );
+    }
+  }
 }

@@ -1,6 +1,7 @@
 // The calls an Image makes on its client, so the resource depends on this small interface rather
 // than on the client's module (Images implements it). The resource type is a parameter,
-// `ImageManager<Image>`, so this file does not import it.
+// `ImageManager<Image>`, so this file does not import it. Also what the data and member calls need.
+import type { NimbusResponse, RequestOptions } from "@nimbus-sdk/common";
 import type {
   ImageCallOptions,
   ImageChanges,
@@ -8,6 +9,7 @@ import type {
   ImageDownloadResult,
   ImageDownloadTarget,
   ImageMember,
+  ImageRecord,
   ImageStatus,
   ImageUploadOptions,
   ImageUploadSource,
@@ -31,4 +33,13 @@ export interface ImageManager<I> {
   getImageMember(image: string | I, memberId: string, options?: ImageCallOptions): Promise<ImageMember>;
   addImageMember(image: string | I, projectId: string, options?: ImageCallOptions): Promise<ImageMember>;
   deleteImageMember(image: string | I, projectId: string, options?: ImageCallOptions): Promise<void>;
+}
+
+/** What the data and member calls need from the client. */
+export interface GlanceContext {
+  request(options: RequestOptions): Promise<NimbusResponse>;
+  /** The URL of a path under /v2 (segments are encoded). */
+  url(...segments: string[]): URL;
+  /** The image as Glance reports it now. */
+  get(id: string, signal?: AbortSignal): Promise<ImageRecord>;
 }

@@ -1,9 +1,10 @@
 // pyrax.images: Glance v2 images (list, get, create, update, delete, wait), their data (data.ts),
-// tags, members and tasks, and the JSON schemas Glance publishes.
+// tags, members (members.ts) and tasks, and the JSON schemas Glance publishes.
 import { NotFoundError, PagedList, ValidationError, waitUntil, type Page } from "@nimbus-sdk/common";
 import { NoSuchImage, NoUniqueMatch, UnexpectedStatus } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import {
+  checkFormats,
   computeImagePatch,
   glanceApiRoot,
   imageCreateBody,
@@ -11,13 +12,12 @@ import {
   isOneOf,
   nextPageQuery,
 } from "./attributes.js";
-import type { ImageManager } from "./client-api.js";
+import type { GlanceContext, ImageManager } from "./client-api.js";
 import * as data from "./data.js";
-import type { GlanceContext } from "./data.js";
+import * as members from "./members.js";
+
 import { Image, idOf, onImage, recordOf, type ImageRef, type ImageWaitOptions } from "./image.js";
 import {
-  CONTAINER_FORMATS,
-  DISK_FORMATS,
   IMAGE_STATUSES,
   type GlanceSchema,
   type ImageCallOptions,
@@ -56,13 +56,13 @@ export class Images extends ServiceClient implements ImageManager<Image> {
   readonly apiRoot: URL;
   readonly projectId?: string;
   #imageSchema?: Promise<GlanceSchema>;
-  readonly #data: GlanceContext;
+  readonly #glance: GlanceContext;
 
   constructor(options: ServiceClientOptions) {
     super(options);
     this.apiRoot = glanceApiRoot(this.endpoint);
     this.projectId = options.projectId;
-    this.#data = {
+    this.#glance = {
       request: (request) => this.transport.request(request),
       url: (...segments) => this.url(...segments),
       get: async (id, signal) => (await this.get(id, { signal })).record,
@@ -284,7 +284,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * SHA-512 its `os_hash_value` when that is the algorithm; else ChecksumMismatch.
    */
   async upload(image: ImageRef, source: ImageUploadSource, options: ImageUploadOptions = {}): Promise<Image> {
-    return new Image(this, await data.upload(this.#data, image, source, options));
+    return new Image(this, await data.upload(this.#glance, image, source, options));
   }
 
   /**
@@ -297,7 +297,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     target: ImageDownloadTarget,
     options: ImageDownloadOptions = {},
   ): Promise<ImageDownloadResult> {
-    return data.download(this.#data, image, target, options);
+    return data.download(this.#glance, image, target, options);
   }
 
   // --- tags ----------------------------------------------------------------------------------
@@ -326,18 +326,12 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** pyrax's `list_image_members`. */
   async listImageMembers(image: ImageRef, options: ImageCallOptions = {}): Promise<ImageMember[]> {
-    const id = idOf(image);
-    const body = await onImage(id, () =>
-      this.transport.json<{ members: ImageMember[] }>({ url: this.url("images", id, "members"), ...options }),
-    );
-    return body.members;
+    return members.listImageMembers(this.#glance, image, options);
   }
 
   /** pyrax's `get_image_member`. */
   async getImageMember(image: ImageRef, memberId: string, options: ImageCallOptions = {}): Promise<ImageMember> {
-    const id = idOf(image);
-    checkMember(memberId);
-    return this.transport.json<ImageMember>({ url: this.url("images", id, "members", memberId), ...options });
+    return members.getImageMember(this.#glance, image, memberId, options);
   }
 
   /**
@@ -345,29 +339,12 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * images whose visibility is "shared" (Forbidden otherwise).
    */
   async addImageMember(image: ImageRef, projectId: string, options: ImageCallOptions = {}): Promise<ImageMember> {
-    const id = idOf(image);
-    checkMember(projectId);
-    return onImage(id, () =>
-      this.transport.json<ImageMember>({
-        method: "POST",
-        url: this.url("images", id, "members"),
-        json: { member: projectId },
-        ...options,
-      }),
-    );
+    return members.addImageMember(this.#glance, image, projectId, options);
   }
 
   /** pyrax's `delete_image_member`. */
   async deleteImageMember(image: ImageRef, projectId: string, options: ImageCallOptions = {}): Promise<void> {
-    const id = idOf(image);
-    checkMember(projectId);
-    await (
-      await this.transport.request({
-        method: "DELETE",
-        url: this.url("images", id, "members", projectId),
-        ...options,
-      })
-    ).dump();
+    return members.deleteImageMember(this.#glance, image, projectId, options);
   }
 
   /**
@@ -379,24 +356,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     status: ImageMemberStatus,
     options: ImageCallOptions & { projectId?: string } = {},
   ): Promise<ImageMember> {
-    const id = idOf(image);
-    if (!isOneOf(["pending", "accepted", "rejected"] as const, status)) {
-      throw new ValidationError(`member status must be pending, accepted or rejected, not ${JSON.stringify(status)}`, {
-        field: "status",
-      });
-    }
-    const member = options.projectId ?? this.projectId;
-    if (!member) {
-      throw new ValidationError("updateImageMember needs the member's projectId (the client was given none)", {
-        field: "projectId",
-      });
-    }
-    return this.transport.json<ImageMember>({
-      method: "PUT",
-      url: this.url("images", id, "members", member),
-      json: { status },
-      signal: options.signal,
-    });
+    return members.updateImageMember(this.#glance, image, status, options.projectId ?? this.projectId, options);
   }
 
   // --- tasks ---------------------------------------------------------------------------------
@@ -473,35 +433,14 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     attributes: { disk_format?: unknown; container_format?: unknown },
     options: ImageCallOptions = {},
   ): Promise<void> {
-    const checks = [
-      ["disk_format", attributes.disk_format, DISK_FORMATS],
-      ["container_format", attributes.container_format, CONTAINER_FORMATS],
-    ] as const;
-    for (const [field, value, defaults] of checks) {
-      if (value === undefined || value === null) continue;
-      if (typeof value !== "string") {
-        throw new ValidationError(`"${field}" must be a string, not ${JSON.stringify(value)}`, { field });
-      }
-      if ((defaults as readonly string[]).includes(value)) continue;
-      let allowed: readonly string[] = defaults;
-      let cause: unknown;
-      try {
-        this.#imageSchema ??= this.getImageSchema(options).catch((error: unknown) => {
+    await checkFormats(
+      attributes,
+      () =>
+        (this.#imageSchema ??= this.getImageSchema(options).catch((error: unknown) => {
           this.#imageSchema = undefined;
           throw error;
-        });
-        const schemaEnum = (await this.#imageSchema).properties?.[field]?.enum;
-        if (schemaEnum) allowed = schemaEnum.filter((v): v is string => typeof v === "string");
-      } catch (error) {
-        cause = error;
-      }
-      if (!allowed.includes(value)) {
-        throw new ValidationError(
-          `"${field}" ${JSON.stringify(value)} is not one this cloud accepts: ${allowed.join(", ")}`,
-          { field, cause },
-        );
-      }
-    }
+        })),
+    );
   }
 }
 
@@ -510,11 +449,5 @@ function checkTag(tag: string): void {
     throw new ValidationError(`a tag must be a string of 1 to 255 characters, not ${JSON.stringify(tag)}`, {
       field: "tag",
     });
-  }
-}
-
-function checkMember(member: string): void {
-  if (typeof member !== "string" || member.trim() === "") {
-    throw new ValidationError("a member is a project id (a non-empty string)", { field: "member" });
   }
 }

@@ -6,8 +6,9 @@ import { rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ValidationError, type NimbusResponse, type RequestOptions } from "@nimbus-sdk/common";
+import { ValidationError } from "@nimbus-sdk/common";
 import { ChecksumMismatch, NotFound, UploadFailed } from "../../errors.js";
+import type { GlanceContext } from "./client-api.js";
 import { idOf, onImage, recordOf, type ImageRef } from "./image.js";
 import type {
   ImageDownloadOptions,
@@ -17,15 +18,6 @@ import type {
   ImageUploadOptions,
   ImageUploadSource,
 } from "./types.js";
-
-/** What the data calls need from the client. */
-export interface GlanceContext {
-  request(options: RequestOptions): Promise<NimbusResponse>;
-  /** The URL of a path under /v2 (segments are encoded). */
-  url(...segments: string[]): URL;
-  /** The image as Glance reports it now. */
-  get(id: string, signal?: AbortSignal): Promise<ImageRecord>;
-}
 
 const CHUNK = 64 * 1024;
 
