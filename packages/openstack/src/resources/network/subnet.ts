@@ -49,8 +49,8 @@ export interface SubnetCreateAttributes extends SubnetAttributes {
   network_id: string;
   /** Required unless a subnet pool is given. */
   cidr?: string;
-  /** Default: the version of `cidr`. */
-  ip_version?: 4 | 6;
+  /** Default: the version of `cidr` (openstacksdk scripts pass "4"; Neutron takes both). */
+  ip_version?: 4 | 6 | "4" | "6";
   ipv6_ra_mode?: "slaac" | "dhcpv6-stateful" | "dhcpv6-stateless";
   ipv6_address_mode?: "slaac" | "dhcpv6-stateful" | "dhcpv6-stateless";
   subnetpool_id?: string;
