@@ -9,6 +9,7 @@ import {
   NoUniqueMatch,
   NotFound,
   OverLimit,
+  SnapshotNotAvailable,
   UnsupportedMicroversion,
   VolumeAttachmentFailed,
   VolumeCloneTooSmall,
@@ -232,6 +233,29 @@ describe("pyrax.cloud_blockstorage against a real Cinder", () => {
     await vol.delete();
   });
 
+  it("refuses to delete a snapshot that is not available or in error (SnapshotNotAvailable)", async () => {
+    const vol = track(await cbs.create({ name: `snapbusy-${RUN}`, size: 1 }));
+    await available(vol);
+    const snap = await vol.createSnapshot(`busy-${RUN}`);
+    await available(snap);
+    // Only an administrator can put a snapshot back into "creating": what a slow backend shows for minutes.
+    await adminSnapshotStatus(snap.id, "creating");
+    const error = await snap.delete().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapshotNotAvailable);
+    expect(error).toMatchObject({ status: 400 });
+    await adminSnapshotStatus(snap.id, "available");
+    await snap.delete();
+    await waitUntil(
+      () =>
+        cbs.getSnapshot(snap.id).then(
+          () => false,
+          (e: unknown) => e instanceof NotFound,
+        ),
+      (done) => done,
+      { interval: 300, timeout: 60_000 },
+    );
+  });
+
   it("deletes a volume with its snapshots when forced", async () => {
     const vol = track(await cbs.create({ name: `force-${RUN}`, size: 1 }));
     await available(vol);
@@ -345,6 +369,16 @@ describe("pyrax.cloud_blockstorage against a real Cinder", () => {
       await setVolumeQuota(projectId, 1000);
     }
   });
+
+  async function adminSnapshotStatus(id: string, status: string): Promise<void> {
+    const login = await cloud.login(cloud.stack.admin);
+    const response = await fetch(new URL(`snapshots/${id}/action`, admin.apiRoot), {
+      method: "POST",
+      headers: { "x-auth-token": login.token, "content-type": "application/json" },
+      body: JSON.stringify({ "os-reset_status": { status } }),
+    });
+    if (response.status >= 300) throw new Error(`reset: ${response.status} ${await response.text()}`);
+  }
 
   async function setVolumeQuota(projectId: string, volumes: number): Promise<void> {
     const login = await cloud.login(cloud.stack.admin);
