@@ -207,6 +207,10 @@ describe("uploadFile", () => {
         .catch((e: unknown) => e);
       expect(manifestStored).toBe(true);
       expect(error).toBeInstanceOf(UploadFailed);
+      expect((error as UploadFailed).outcome).toBe("not-stored");
+      expect((error as Error).message).toMatch(
+        /no object was stored; the manifest the server had stored was deleted; the 3 segment\(s\) already sent were deleted/,
+      );
       expect((await raw("files/late.bin", { method: "HEAD" })).status).toBe(404);
       expect(await rawNames("files_segments", "late.bin/")).toEqual([]);
     } finally {

@@ -180,7 +180,16 @@ async function* counted(
  * the cause (a 422 from Swift means the data did not match the ETag sent: a ChecksumMismatch).
  */
 export function uploadFailed(label: string, error: unknown, outcome: UploadOutcome, note = ""): UploadFailed {
-  if (error instanceof UploadFailed) return error;
+  if (error instanceof UploadFailed) {
+    if (outcome !== error.outcome) return uploadFailed(label, error.cause, outcome, note);
+    if (!note) return error;
+    // What happened next (to a large object's segments) joins what put.ts found.
+    return new UploadFailed(error.message.replace(". Cause: ", `${note}. Cause: `), {
+      ...error.context,
+      cause: error.cause,
+      outcome,
+    });
+  }
   const cause =
     error instanceof NimbusError && error.status === 422
       ? new ChecksumMismatch(`${label}: the server computed a different MD5 than the data sent (422)`, {

@@ -369,10 +369,12 @@ async function segmentedPut(
     // checked what the server holds, except on cancel: then our manifest, if stored, is removed
     // before its segments go, so no broken object remains.
     let outcome: UploadOutcome = "not-stored";
+    let removed = "";
     if (manifestSent) {
       outcome = error instanceof UploadFailed ? error.outcome : "unknown";
       if (error instanceof AbortError || (error instanceof UploadFailed && error.cause instanceof AbortError)) {
         outcome = await removeOwnManifest(ctx, container, obj, expected);
+        if (outcome === "not-stored") removed = "; the manifest the server had stored was deleted";
       }
     }
     if (outcome === "unknown") {
@@ -383,11 +385,12 @@ async function segmentedPut(
     const paths = started.map((name) => absoluteObjectPath(segmentContainer, name));
     const left = await deleteQuietly(ctx, paths);
     const note =
-      left.length === 0
+      removed +
+      (left.length === 0
         ? started.length > 0
           ? `; the ${started.length} segment(s) already sent were deleted`
           : ""
-        : `; ${left.length} segment(s) could not be deleted from '${segmentContainer}' (${left.slice(0, 3).join(", ")}${left.length > 3 ? ", …" : ""})`;
+        : `; ${left.length} segment(s) could not be deleted from '${segmentContainer}' (${left.slice(0, 3).join(", ")}${left.length > 3 ? ", …" : ""})`);
     throw uploadFailed(label, error, outcome, note);
   }
 }
