@@ -201,6 +201,34 @@ describe("the answer was lost and the data is not there: the state is unknown, n
   });
 });
 
+describe("cancelled", () => {
+  it("while waiting for the answer: unknown (not checked), though Swift holds the object", async () => {
+    reset();
+    const controller = new AbortController();
+    proxy.beforeResponse = async (req) => {
+      if (!isPut(req)) return;
+      controller.abort(new Error("user cancelled"));
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    const error = await faulty
+      .storeObject("lost", "cancelled.txt", "cancelled", { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as UploadFailed).outcome).toBe("unknown");
+    expect((error as Error).message).toMatch(/what the server holds was not checked/);
+    expect((await held("lost/cancelled.txt"))?.etag).toBe(md5("cancelled"));
+  });
+
+  it("before anything was sent: not-stored", async () => {
+    reset();
+    const error = await faulty
+      .storeObject("lost", "never.txt", "never", { signal: AbortSignal.abort(new Error("no")) })
+      .catch((e: unknown) => e);
+    expect((error as UploadFailed).outcome).toBe("not-stored");
+    expect((error as Error).message).toMatch(/no object was stored; it was cancelled before anything was sent/);
+    expect(await held("lost/never.txt")).toBeUndefined();
+  });
+});
+
 describe("what may be called 'not stored'", () => {
   it("a connection refused before a byte was sent: outcome not-stored", async () => {
     const closed = createServer();

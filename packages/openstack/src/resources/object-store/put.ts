@@ -61,7 +61,6 @@ export async function putObject(ctx: SwiftContext, put: ObjectPut): Promise<PutR
       bytesSent += n;
     });
   };
-  // A function body is sent again on a lost connection; a one-time stream goes as it is.
   let response: NimbusResponse;
   try {
     response = await notFoundAs(
@@ -70,6 +69,7 @@ export async function putObject(ctx: SwiftContext, put: ObjectPut): Promise<PutR
         url: objectPath(put.container, put.obj),
         query: put.query,
         headers: put.headers,
+        // A function body is sent again on a lost connection; a one-time stream goes as it is.
         body: put.replayable === false ? body() : body,
         timeout: put.timeout,
         signal: put.signal,
@@ -80,6 +80,7 @@ export async function putObject(ctx: SwiftContext, put: ObjectPut): Promise<PutR
     await response.dump();
   } catch (error) {
     if (error instanceof NoSuchContainer) throw error;
+    // Each attempt may have reached the server: an earlier one whose answer was lost counts too.
     // A zero-byte body reads nothing even when sent; then only a single refused attempt proves it.
     const neverSent =
       error instanceof ConnectionError &&
@@ -87,11 +88,17 @@ export async function putObject(ctx: SwiftContext, put: ObjectPut): Promise<PutR
       bytesRead === 0 &&
       (put.headers["content-length"] !== "0" || attempts <= 1);
     if (neverSent) throw uploadFailed(label, error, "not-stored", "; the request never reached the server");
-    if (error instanceof HttpError && error.status < 500) {
+    if (error instanceof HttpError && error.status < 500 && attempts <= 1) {
       throw uploadFailed(label, error, "not-stored", `; the server refused it (${error.status})`);
     }
     if (error instanceof AbortError) {
-      throw uploadFailed(label, error, "unknown", "; it was cancelled after the data started going out");
+      if (attempts === 0) throw uploadFailed(label, error, "not-stored", "; it was cancelled before anything was sent");
+      throw uploadFailed(
+        label,
+        error,
+        "unknown",
+        "; it was cancelled while the request was under way, and what the server holds was not checked",
+      );
     }
     return { ...(await verifyAfterLostAnswer(ctx, put, label, error)), bytesSent };
   }
