@@ -115,7 +115,7 @@ describe("the shared compute stack", () => {
     expect((volumeQuotas.json.quota_set as Json).volumes).toBeGreaterThanOrEqual(1000);
   }, 60_000);
 
-  it("boots a demo server in ORD on a new network, seen from DFW, and attaches a volume", async () => {
+  it("boots a demo server in ORD on a new network, seen from DFW; volumes (also from the image), filters, routers", async () => {
     const call = client(cloud.token);
     const { stack } = cloud;
     const [nova, novaDfw, neutron, cinder] = [
@@ -147,6 +147,10 @@ describe("the shared compute stack", () => {
         String((r.json.volume as Json | undefined)?.status ?? "gone"),
       );
     expect(await waitFor(volumeStatus, ["available", "error"])).toBe("available");
+    // List filters are allowed (Cinder's resource_filters.json).
+    const named = await call("GET", `${cinder}/volumes?name=${name}`);
+    expect(named.status).toBe(200);
+    expect((named.json.volumes as Json[]).map((v) => v.id)).toEqual([volume.id]);
     const attach = await call("POST", `${nova}/servers/${serverId}/os-volume_attachments`, {
       volumeAttachment: { volumeId: volume.id },
     });
@@ -157,6 +161,24 @@ describe("the shared compute stack", () => {
 
     await call("DELETE", `${cinder}/volumes/${volume.id}`);
     expect(await waitFor(volumeStatus, ["gone", "error_deleting"])).toBe("gone");
+
+    // A volume from the seeded image (the fake driver has nothing to copy the image to).
+    const fromImage = (
+      await call("POST", `${cinder}/volumes`, { volume: { size: 1, name: `${name}-boot`, imageRef: stack.image!.id } })
+    ).json.volume as Json;
+    const fromImageStatus = () =>
+      call("GET", `${cinder}/volumes/${fromImage.id}`).then((r) =>
+        String((r.json.volume as Json | undefined)?.status ?? "gone"),
+      );
+    expect(await waitFor(fromImageStatus, ["available", "error"])).toBe("available");
+    expect(((await call("GET", `${cinder}/volumes/${fromImage.id}`)).json.volume as Json).bootable).toBe("true");
+    await call("DELETE", `${cinder}/volumes/${fromImage.id}`);
+    expect(await waitFor(fromImageStatus, ["gone", "error_deleting"])).toBe("gone");
+
+    // Routers (Neutron's L3 plugin, no agent).
+    const router = await call("POST", `${neutron}/v2.0/routers`, { router: { name } });
+    expect(router.status).toBe(201);
+    expect((await call("DELETE", `${neutron}/v2.0/routers/${(router.json.router as Json).id}`)).status).toBe(204);
     await call("DELETE", `${nova}/servers/${serverId}`);
     const gone = () => call("GET", `${nova}/servers/${serverId}`).then((r) => (r.status === 404 ? "gone" : "there"));
     expect(await waitFor(gone, ["gone"])).toBe("gone");

@@ -1,5 +1,6 @@
 // Cinder: api (one per region, on the same database), scheduler and volume with the fake driver, which
-// keeps volumes as database records (create, snapshot, attach and delete work; extend does not).
+// keeps volumes as database records (create, from an image, snapshot, attach and delete work; extend
+// does not).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
@@ -42,6 +43,44 @@ const PASTE = ini({
   "app:osvolumeversionapp": { "paste.app_factory": "cinder.api.versions:Versions.factory" },
 });
 
+// The fake driver inherits LVM's image copies, which write to a block device that does not exist: a volume
+// made from an image would go to `error`. There is nothing to copy to or from.
+const DRIVER = `from cinder.tests.fake_driver import FakeLoggingVolumeDriver
+
+
+class FakeImageVolumeDriver(FakeLoggingVolumeDriver):
+    def copy_image_to_volume(self, context, volume, image_service, image_id, disable_sparse=False):
+        pass
+
+    def copy_volume_to_image(self, context, volume, image_service, image_meta):
+        pass
+`;
+
+// The filters a non-admin may use in list queries, as Cinder's own etc/cinder/resource_filters.json has
+// them (python3-cinder does not ship it; without it Cinder refuses every filter).
+const RESOURCE_FILTERS = {
+  volume: [
+    "name",
+    "status",
+    "metadata",
+    "bootable",
+    "migration_status",
+    "availability_zone",
+    "group_id",
+    "size",
+    "created_at",
+    "updated_at",
+  ],
+  backup: ["name", "status", "volume_id"],
+  snapshot: ["name", "status", "volume_id", "metadata", "availability_zone"],
+  group: [],
+  group_snapshot: ["status", "group_id"],
+  attachment: ["volume_id", "status", "instance_id", "attach_status"],
+  message: ["resource_uuid", "resource_type", "event_id", "request_id", "message_level"],
+  pool: ["name", "volume_type"],
+  volume_type: ["is_public"],
+};
+
 function config(dir: string, setup: CinderSetup, port: number): string {
   return ini({
     DEFAULT: {
@@ -56,6 +95,7 @@ function config(dir: string, setup: CinderSetup, port: number): string {
       state_path: join(dir, "state"),
       enabled_backends: "fake",
       use_stderr: true,
+      resource_query_filters_file: join(dir, "resource_filters.json"),
       // Cinder's defaults (10 volumes, 10 snapshots per project) would cap the test suites.
       quota_volumes: 1000,
       quota_snapshots: 1000,
@@ -65,7 +105,7 @@ function config(dir: string, setup: CinderSetup, port: number): string {
     },
     database: { connection: setup.database },
     fake: {
-      volume_driver: "cinder.tests.fake_driver.FakeLoggingVolumeDriver",
+      volume_driver: "nimbus_fake_volume.FakeImageVolumeDriver",
       volume_backend_name: "fake",
     },
     keystone_authtoken: authtoken(setup, "cinder", setup.servicePassword),
@@ -78,6 +118,9 @@ export async function prepareCinder(launch: Launch, setup: CinderSetup): Promise
   const dir = join(launch.dir, "cinder");
   mkdirSync(join(dir, "state"), { recursive: true });
   mkdirSync(join(dir, "locks"));
+  mkdirSync(join(dir, "python"));
+  writeFileSync(join(dir, "python", "nimbus_fake_volume.py"), DRIVER);
+  writeFileSync(join(dir, "resource_filters.json"), JSON.stringify(RESOURCE_FILTERS, null, 2));
   writeFileSync(join(dir, "api-paste.ini"), PASTE);
   for (const [region, port] of Object.entries(setup.apiPorts)) {
     writeFileSync(join(dir, `cinder-${region}.conf`), config(dir, setup, port));
@@ -99,7 +142,9 @@ export async function prepareCinder(launch: Launch, setup: CinderSetup): Promise
 export async function startCinder(launch: Launch, dir: string, setup: CinderSetup): Promise<ManagedProcess[]> {
   const conf = (region: string) => ["--config-file", join(dir, `cinder-${region}.conf`)];
   const scheduler = spawnPython(launch, "cinder-scheduler", "cinder.cmd.scheduler", conf(setup.region));
-  const volume = spawnPython(launch, "cinder-volume", "cinder.cmd.volume", conf(setup.region));
+  const volume = spawnPython(launch, "cinder-volume", "cinder.cmd.volume", conf(setup.region), {
+    env: launch.env({ PYTHONPATH: join(dir, "python") }),
+  });
   const apis = Object.entries(setup.apiPorts).map(([region, port]) => ({
     port,
     proc: spawnPython(launch, `cinder-api-${region}`, "cinder.cmd.api", conf(region)),

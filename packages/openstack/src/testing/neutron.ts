@@ -80,7 +80,8 @@ function config(dir: string, setup: NeutronSetup, port: number): string {
       bind_host: "127.0.0.1",
       bind_port: port,
       core_plugin: "ml2",
-      service_plugins: "",
+      // Routers and floating IPs: their API works without an L3 agent (nothing forwards packets anyway).
+      service_plugins: "router",
       auth_strategy: "keystone",
       api_paste_config: join(dir, "api-paste.ini"),
       transport_url: setup.transportUrl,

@@ -86,6 +86,8 @@ function config(dir: string, setup: NovaSetup, region: string): string {
       osapi_compute_workers: 1,
       enabled_apis: "osapi_compute",
       use_stderr: true,
+      // There is one compute host: a resize must be allowed to land on it.
+      allow_resize_to_same_host: true,
     },
     wsgi: { api_paste_config: join(dir, "api-paste.ini") },
     api: { auth_strategy: "keystone" },
