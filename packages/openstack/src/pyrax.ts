@@ -123,8 +123,11 @@ export class Pyrax extends Context {
     if (options.microversion !== undefined) client.setApiVersion(options.microversion);
     return client;
   }
-  async connectToCloudBlockstorage(options: AuthOptions = {}): Promise<CloudBlockStorage> {
-    return this.getClient("volume", options.region);
+  /** pyrax's connect_to_cloud_blockstorage; `microversion` asks for a Cinder one ("3.44"), else the newest both support. */
+  async connectToCloudBlockstorage(options: AuthOptions & { microversion?: string } = {}): Promise<CloudBlockStorage> {
+    const client = this.getClient("volume", options.region);
+    if (options.microversion !== undefined) client.useMicroversion(options.microversion);
+    return client;
   }
   connectToCloudDatabases(): never {
     throw pending("database");
