@@ -16,7 +16,8 @@ import {
   type ServerVersionRange,
 } from "./microversion.js";
 import { ServerGroupManager } from "./server-group.js";
-import { ServerManager, type Server, type ServerListOptions, type ServerSearchOptions } from "./server.js";
+import type { ServerListOptions, ServerSearchOptions } from "./server-requests.js";
+import { ServerManager, type Server } from "./server.js";
 import type { ComputeCallOptions } from "./wire.js";
 
 export interface CloudServersOptions extends ServiceClientOptions {

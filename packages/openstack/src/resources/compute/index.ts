@@ -17,17 +17,16 @@ export {
   type ApiVersion,
   type ServerVersionRange,
 } from "./microversion.js";
-export {
-  Server,
-  ServerManager,
-  type BlockDeviceMappingV2,
-  type Nic,
-  type RebootType,
-  type RebuildOptions,
-  type ServerCreateOptions,
-  type ServerListOptions,
-  type ServerSearchOptions,
-} from "./server.js";
+export { Server, ServerManager } from "./server.js";
+export type {
+  BlockDeviceMappingV2,
+  Nic,
+  RebootType,
+  RebuildOptions,
+  ServerCreateOptions,
+  ServerListOptions,
+  ServerSearchOptions,
+} from "./server-requests.js";
 export {
   ServerGroup,
   ServerGroupManager,
