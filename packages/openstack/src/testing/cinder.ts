@@ -11,6 +11,7 @@ import {
   logMentions,
   runPython,
   spawnPython,
+  SERVICE_START_TIMEOUT,
   type ServiceEnvironment,
 } from "./service-conf.js";
 
@@ -151,10 +152,18 @@ export async function startCinder(launch: Launch, dir: string, setup: CinderSetu
   }));
   await Promise.all([
     ...apis.map(({ port, proc }) =>
-      launch.waitReady(proc, () => httpAnswers(`http://127.0.0.1:${port}/`, (s) => s === 300 || s === 200), 120_000),
+      launch.waitReady(
+        proc,
+        () => httpAnswers(`http://127.0.0.1:${port}/`, (s) => s === 300 || s === 200),
+        SERVICE_START_TIMEOUT,
+      ),
     ),
-    launch.waitReady(scheduler, async () => logMentions(scheduler, "Starting cinder-scheduler node"), 120_000),
-    launch.waitReady(volume, async () => logMentions(volume, "Starting cinder-volume node"), 120_000),
+    launch.waitReady(
+      scheduler,
+      async () => logMentions(scheduler, "Starting cinder-scheduler node"),
+      SERVICE_START_TIMEOUT,
+    ),
+    launch.waitReady(volume, async () => logMentions(volume, "Starting cinder-volume node"), SERVICE_START_TIMEOUT),
   ]);
   launch.progress("cinder answering");
   return [scheduler, volume, ...apis.map((a) => a.proc)];

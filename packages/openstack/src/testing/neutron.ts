@@ -5,7 +5,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
 import { PYTHON, httpAnswers, ini, type Launch } from "./launch.js";
-import { authtoken, baseSections, spawnPython, type ServiceEnvironment } from "./service-conf.js";
+import {
+  authtoken,
+  baseSections,
+  spawnPython,
+  SERVICE_START_TIMEOUT,
+  type ServiceEnvironment,
+} from "./service-conf.js";
 
 export interface NeutronSetup extends ServiceEnvironment {
   /** The API's port in each region. */
@@ -147,7 +153,11 @@ export async function startNeutron(launch: Launch, dir: string, setup: NeutronSe
         ["--config-file", join(dir, `neutron-${region}.conf`)],
         { env },
       );
-      await launch.waitReady(proc, () => httpAnswers(`http://127.0.0.1:${port}/`, (s) => s === 200), 120_000);
+      await launch.waitReady(
+        proc,
+        () => httpAnswers(`http://127.0.0.1:${port}/`, (s) => s === 200),
+        SERVICE_START_TIMEOUT,
+      );
       return proc;
     }),
   ).then((procs) => {

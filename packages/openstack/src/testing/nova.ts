@@ -10,6 +10,7 @@ import {
   logMentions,
   serviceUser,
   spawnPython,
+  SERVICE_START_TIMEOUT,
   type ServiceEnvironment,
 } from "./service-conf.js";
 
@@ -159,7 +160,11 @@ export async function startNova(launch: Launch, dir: string, setup: NovaSetup): 
   }
   // nova-compute pings the conductor once as it starts; a ping sent before the conductor consumes its
   // queue is lost and costs a 10 s timeout.
-  await launch.waitReady(conductor, async () => logMentions(conductor, "Starting conductor node"), 120_000);
+  await launch.waitReady(
+    conductor,
+    async () => logMentions(conductor, "Starting conductor node"),
+    SERVICE_START_TIMEOUT,
+  );
   const compute = spawnPython(launch, "nova-compute", "nova.cmd.compute", [
     "--config-file",
     join(dir, "nova-compute.conf"),
@@ -178,12 +183,12 @@ export async function startNova(launch: Launch, dir: string, setup: NovaSetup): 
       launch.waitReady(
         proc,
         () => httpAnswers(`http://127.0.0.1:${setup.apiPorts[region]}/v2.1`, (s) => s === 200),
-        120_000,
+        SERVICE_START_TIMEOUT,
       ),
     ),
-    launch.waitReady(scheduler, async () => logMentions(scheduler, "Starting scheduler node"), 120_000),
+    launch.waitReady(scheduler, async () => logMentions(scheduler, "Starting scheduler node"), SERVICE_START_TIMEOUT),
     // Its resources go to Placement right after; the scheduler finds no host before.
-    launch.waitReady(compute, async () => logMentions(compute, "Compute node record created"), 120_000),
+    launch.waitReady(compute, async () => logMentions(compute, "Compute node record created"), SERVICE_START_TIMEOUT),
     discovered,
   ]);
   launch.progress("nova answering");

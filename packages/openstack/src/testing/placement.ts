@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
 import { PYTHON, httpAnswers, ini, type Launch } from "./launch.js";
-import { authtoken, baseSections, type ServiceEnvironment } from "./service-conf.js";
+import { authtoken, baseSections, SERVICE_START_TIMEOUT, type ServiceEnvironment } from "./service-conf.js";
 
 export interface PlacementSetup extends ServiceEnvironment {
   port: number;
@@ -64,7 +64,11 @@ export async function startPlacement(launch: Launch, setup: PlacementSetup): Pro
     ],
     { env: launch.env({ OS_PLACEMENT_CONFIG_DIR: dir }) },
   );
-  await launch.waitReady(proc, () => httpAnswers(`http://127.0.0.1:${setup.port}/`, (s) => s === 200));
+  await launch.waitReady(
+    proc,
+    () => httpAnswers(`http://127.0.0.1:${setup.port}/`, (s) => s === 200),
+    SERVICE_START_TIMEOUT,
+  );
   launch.progress("placement answering");
   return proc;
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { NimbusError } from "@nimbus-sdk/common";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
 import { tcpOpen, type Launch } from "./launch.js";
+import { SERVICE_START_TIMEOUT } from "./service-conf.js";
 
 export interface RabbitSetup {
   /** AMQP port. */
@@ -64,7 +65,7 @@ export async function startRabbit(launch: Launch, setup: RabbitSetup): Promise<M
     }),
   });
   // The AMQP listener opens last in the boot sequence.
-  await launch.waitReady(broker, () => tcpOpen(setup.port), 90_000);
+  await launch.waitReady(broker, () => tcpOpen(setup.port), SERVICE_START_TIMEOUT);
   launch.progress("rabbitmq answering");
   return [epmd, broker];
 }

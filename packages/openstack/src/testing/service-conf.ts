@@ -6,6 +6,12 @@ import { join } from "node:path";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
 import { PYTHON, type Launch, type SpawnOptions } from "./launch.js";
 
+/**
+ * How long a service may take to start: their Python imports alone take 3 to 10 CPU seconds each, and
+ * a CI machine starts a dozen of them at once while other packages' tests run.
+ */
+export const SERVICE_START_TIMEOUT = 300_000;
+
 /** What a service needs to reach Keystone and the message bus. */
 export interface ServiceEnvironment {
   keystonePort: number;
