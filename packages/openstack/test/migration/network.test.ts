@@ -16,6 +16,8 @@ describe("pyrax cloud_networks / openstacksdk network idioms", () => {
   let cnw: CloudNetworks;
   let conn: { network: CloudNetworks };
   let cs: CloudServers;
+  let admin: CloudNetworks;
+  let extNetId: string | undefined;
   const networks: string[] = [];
   const groups: string[] = [];
   const track = (network: Network) => (networks.push(network.id), network);
@@ -26,12 +28,19 @@ describe("pyrax cloud_networks / openstacksdk network idioms", () => {
     // openstacksdk's conn.network is the same client.
     conn = { network: cnw };
     cs = new CloudServers({ endpoint: cloud.endpoint("compute"), region: cloud.region, auth: cloud.auth });
+    const login = await cloud.login(cloud.stack.admin);
+    admin = new CloudNetworks({
+      endpoint: cloud.stack.networkUrls![cloud.region]!,
+      region: cloud.region,
+      auth: { authorize: (request) => void (request.headers["x-auth-token"] = login.token) },
+    });
   }, 15 * 60_000);
 
   afterAll(async () => {
     for (const id of groups) await cnw.deleteSecurityGroup(id).catch(() => undefined);
     for (const id of networks) await cnw.delete(id).catch(() => undefined);
-    await Promise.allSettled([cnw?.close(), cs?.close()]);
+    if (extNetId) await admin.delete(extNetId).catch(() => undefined);
+    await Promise.allSettled([cnw?.close(), cs?.close(), admin?.close()]);
   }, 120_000);
 
   it("pyrax samples/cloud_networks/create_network.py: list label/cidr/id, then create(name, cidr=…)", async () => {
@@ -102,7 +111,7 @@ describe("pyrax cloud_networks / openstacksdk network idioms", () => {
     expect((await cnw.findNetworkByName(`named_${RUN}`)).id).toBe(net.id);
   });
 
-  it("openstacksdk examples/network/create.py: find-or-create a network, subnet and security group", async () => {
+  it("openstacksdk examples/network/create.py: find-or-create a network, subnet, router and security group", async () => {
     const name = `netty_${RUN}`;
     const run = async () => {
       // network = conn.network.find_network(name); if network is None: network = conn.network.create_network(name=name)
@@ -119,7 +128,15 @@ describe("pyrax cloud_networks / openstacksdk network idioms", () => {
           cidr: "10.3.3.0/24",
         });
       }
-      // (the router with an external gateway needs Neutron's L3 plugin, which the test stack lacks)
+      // extnet = conn.network.find_network("Ext-Net"); router = conn.network.find_router(name)
+      const extnet = await conn.network.findNetwork(`Ext-Net-${RUN}`);
+      let router = await conn.network.findRouter(name);
+      if (router === undefined) {
+        // router = conn.network.create_router(name=name, external_gateway_info={"network_id": extnet.id})
+        router = await conn.network.createRouter({ name, external_gateway_info: { network_id: extnet!.id } });
+        // conn.network.router_add_interface(router, subnet.id)
+        await conn.network.routerAddInterface(router, subnet.id);
+      }
       // sg = conn.network.find_security_group(name); if sg is None: create, open 80 and 22, allow ping
       let sg = await conn.network.findSecurityGroup(name);
       if (sg === undefined) {
@@ -128,37 +145,54 @@ describe("pyrax cloud_networks / openstacksdk network idioms", () => {
         for (const port of [80, 22]) await conn.network.securityGroupOpenPort(sg.id, port);
         await conn.network.securityGroupAllowPing(sg.id);
       }
-      return { network, subnet, sg };
+      return { network, subnet, sg, router };
     };
+    // The cloud's external network, as an administrator sets it up.
+    extNetId = (
+      await admin.create(`Ext-Net-${RUN}`, { cidr: "172.24.60.0/24", attributes: { "router:external": true } })
+    ).id;
     const first = await run();
     // Run again: everything is found, nothing is made twice.
     const second = await run();
     expect(second.network.id).toBe(first.network.id);
     expect(second.subnet.id).toBe(first.subnet.id);
     expect(second.sg.id).toBe(first.sg.id);
+    expect(second.router.id).toBe(first.router.id);
+    expect(first.router.external_gateway_info?.network_id).toBe(extNetId);
+    const routerPorts = await cnw.ports({ device_id: first.router.id, network_id: first.network.id });
+    expect(routerPorts.map((p) => p.fixed_ips[0]!.ip_address)).toEqual(["10.3.3.1"]);
     expect(first.subnet).toMatchObject({ ip_version: 4, cidr: "10.3.3.0/24" });
     const ingress = await cnw.securityGroupRules({ security_group_id: first.sg.id, direction: "ingress" });
     expect(ingress.map((r) => `${r.protocol}:${r.port_range_min ?? ""}`).sort()).toEqual(["icmp:", "tcp:22", "tcp:80"]);
   });
 
-  it("openstacksdk examples/network/delete.py: ports of the subnet, then subnet, then network", async () => {
+  it("openstacksdk examples/network/delete.py: router interface, ports of the subnet, router, subnet, network", async () => {
     const name = `teardown_${RUN}`;
     const net = track(await cnw.create(name));
     const made = await cnw.createSubnet({ name, network_id: net.id, cidr: "10.4.4.0/24" });
+    const madeRouter = await cnw.createRouter({ name });
+    await cnw.addInterfaceToRouter(madeRouter, made.id);
+    // router = conn.network.find_router(name)
+    const router = await conn.network.findRouter(name);
+    expect(router?.id).toBe(madeRouter.id);
     await cnw.createPort({ network_id: net.id, fixed_ips: [{ subnet_id: made.id }] });
     await cnw.createPort({ network_id: net.id, fixed_ips: [{ subnet_id: made.id }] });
     // subnet = conn.network.find_subnet(name)
     const subnet = await conn.network.findSubnet(name);
     expect(subnet?.id).toBe(made.id);
+    // if router: try: conn.network.router_remove_interface(router, subnet.id) except Exception: pass
+    if (router) await conn.network.routerRemoveInterface(router, subnet!.id).catch(() => undefined);
     // for port in conn.network.get_subnet_ports(subnet.id): conn.delete(port)
     for await (const port of conn.network.getSubnetPorts(subnet!.id)) await port.delete();
-    // conn.delete(subnet)
+    // if router is not None: conn.delete(router); if subnet: conn.delete(subnet)
+    if (router !== undefined) await router.delete();
     await subnet!.delete();
     // network = conn.network.find_network(name); if network is not None: conn.delete(network)
     const network = await conn.network.findNetwork(name);
     if (network !== undefined) await network.delete();
     expect(await conn.network.findNetwork(name)).toBeUndefined();
     expect(await conn.network.findSubnet(name)).toBeUndefined();
+    expect(await conn.network.findRouter(name)).toBeUndefined();
   });
 
   it("openstacksdk examples/network/security_group_rules.py: open a port with string ports, allow ping", async () => {
