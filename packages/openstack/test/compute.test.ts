@@ -326,6 +326,45 @@ describe("pyrax.cloudservers against a real Nova", () => {
     await Promise.all([pinned.close(), old.close()]);
   }, 120_000);
 
+  it("boots from a volume made from the image (block device mapping v2), with no image of its own", async () => {
+    const server = await boot(`bfv-${RUN}`, {
+      nics: "none",
+      blockDeviceMapping: [
+        {
+          boot_index: 0,
+          uuid: cloud.stack.image!.id,
+          source_type: "image",
+          destination_type: "volume",
+          volume_size: 1,
+          delete_on_termination: true,
+        },
+      ],
+    });
+    expect((await utils.waitForBuild(server, { interval: 0.5 })).status).toBe("ACTIVE");
+    const attached = server["os-extended-volumes:volumes_attached"] as {
+      id: string;
+      delete_on_termination?: boolean;
+    }[];
+    expect(attached).toHaveLength(1);
+    // The image argument may be null for a boot from volume, as novaclient allows.
+    const noImage = await cs.servers.create(`bfv2-${RUN}`, null, "1", {
+      nics: "none",
+      blockDeviceMappingV2: [
+        {
+          boot_index: 0,
+          uuid: cloud.stack.image!.id,
+          source_type: "image",
+          destination_type: "volume",
+          volume_size: 1,
+          delete_on_termination: true,
+        },
+      ],
+    });
+    servers.push(noImage.id);
+    expect((await utils.waitForBuild(noImage, { interval: 0.5 })).status).toBe("ACTIVE");
+    expect(noImage.image).toBe("");
+  }, 180_000);
+
   it("creates, lists and deletes server groups", async () => {
     const group = await cs.serverGroups.create(`grp-${RUN}`, "anti-affinity");
     expect(group.policy).toBe("anti-affinity");
