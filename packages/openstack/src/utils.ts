@@ -89,6 +89,7 @@ export async function waitUntil<T extends object>(
   const verboseAtts = all.verboseAtts === undefined ? [] : [all.verboseAtts].flat();
   let current = obj;
   let checks = 0;
+  const started = Date.now();
   const value = () => (current as Record<string, unknown>)[att];
   const result = await poll(
     async ({ signal: checkSignal }) => {
@@ -107,7 +108,8 @@ export async function waitUntil<T extends object>(
       const now = value();
       if (verbose) {
         const extra = verboseAtts.map((a) => ` ${a}=${String((latest as Record<string, unknown>)[a])}`).join("");
-        console.log(`Current value of ${att}: ${String(now)}${extra}`);
+        const elapsed = ((Date.now() - started) / 1000).toFixed(1);
+        console.log(`Current value of ${att}: ${String(now)} (elapsed: ${elapsed.padStart(4)} seconds)${extra}`);
       }
       if (wanted.includes(now)) return true;
       if (typeof now === "string" && FAILED_STATUSES.has(now)) {

@@ -238,6 +238,23 @@ describe("pyrax.utils.waitUntil and waitForBuild", () => {
     expect(progress).toEqual(["BUILD", "BUILD", "ACTIVE"]);
   });
 
+  it("prints each check with verbose, as pyrax does", async () => {
+    const printed: string[] = [];
+    const original = console.log;
+    console.log = (line: string) => void printed.push(line);
+    try {
+      await utils.waitUntil(fakeResource(["BUILD", "ACTIVE"], { progress: 40 }), "status", "ACTIVE", {
+        interval: 0,
+        verbose: true,
+        verboseAtts: ["progress"],
+      });
+    } finally {
+      console.log = original;
+    }
+    expect(printed).toHaveLength(2);
+    expect(printed[0]).toMatch(/^Current value of status: BUILD \(elapsed: +\d+\.\d seconds\) progress=40$/);
+  });
+
   it("returns after `attempts` checks with the state reached, as pyrax", async () => {
     const r = fakeResource(["BUILD"]);
     const out = await utils.waitUntil(r, "status", "ACTIVE", { interval: 0, attempts: 3 });
