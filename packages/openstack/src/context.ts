@@ -18,9 +18,11 @@ import {
   InvalidCredentialFile,
   KeyringPasswordNotFound,
   KeyringUsernameMissing,
+  NoEndpointForRegion,
   NotAuthenticated,
   NotImplementedYet,
 } from "./errors.js";
+import { callArgs } from "./arguments.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
 import { createIdentity } from "./identity/registry.js";
 import { CloudBlockStorage } from "./resources/block-storage/index.js";
@@ -185,8 +187,15 @@ export class Context {
   /**
    * Reads a credential file, as the identity type expects it: `[rackspace_cloud]` username and
    * api_key for Rackspace, `[keystone]` username, password and tenant_id (or tenant_name) otherwise.
+   * pyrax's positional `(cred_file, region, authenticate)` work too.
    */
-  async setCredentialFile(path: string, options: AuthOptions = {}): Promise<void> {
+  async setCredentialFile(
+    path: string,
+    ...args: [options?: AuthOptions] | [region: string | undefined, authenticate?: boolean, options?: AuthOptions]
+  ): Promise<void> {
+    const options = callArgs<AuthOptions>("setCredentialFile", args, ["region", "authenticate"], undefined, {
+      authenticate: "boolean",
+    });
     if (!existsSync(expandHome(path))) throw new FileNotFound(`the credential file ${path} does not exist`);
     const read = <const S extends readonly CredentialSectionDefinition[]>(sections: S) => {
       try {
@@ -252,6 +261,14 @@ export class Context {
   async authenticate(options: AuthOptions = {}): Promise<void> {
     this.#dropClients();
     await this.identity.authenticate({ signal: options.signal });
+    // pyrax's `region` argument: the default clients' region, which the catalog must have.
+    if (options.region !== undefined) {
+      const regions = this.identity.regions;
+      if (!regions.includes(options.region)) {
+        throw new NoEndpointForRegion(`the catalog has no region ${options.region} (it has ${regions.join(", ")})`);
+      }
+      this.settings.set("region", options.region);
+    }
   }
 
   /** Forgets credentials, token and clients. */

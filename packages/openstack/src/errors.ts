@@ -20,6 +20,26 @@ import {
 
 const kind = (name: string) => `@nimbus-sdk/openstack:${name}`;
 
+// Every instance carries the error kinds of its class chain under this global symbol (common's brand).
+const KINDS = Symbol.for("@nimbus-sdk/common/error-kinds");
+const isOurs = (value: unknown): boolean => {
+  const kinds = typeof value === "object" && value !== null ? (value as { [KINDS]?: unknown })[KINDS] : undefined;
+  return Array.isArray(kinds) && kinds.some((k) => typeof k === "string" && k.startsWith("@nimbus-sdk/openstack:"));
+};
+
+/**
+ * pyrax's base exception. Each pyrax-named class extends the matching class of common instead (a
+ * class has one parent), so `e instanceof PyraxException` is answered by brand: true for every error
+ * of this package's classes.
+ */
+export class PyraxException extends NimbusError {
+  static override readonly errorKind: string = kind("PyraxException");
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === PyraxException ? isOurs(value) : super[Symbol.hasInstance](value);
+  }
+}
+
 /** Wrong credentials, or the identity service refused them. */
 export class AuthenticationFailed extends AuthenticationError {
   static override readonly errorKind: string = kind("AuthenticationFailed");
@@ -55,9 +75,17 @@ export class OverLimit extends RateLimitError {
 export class ServiceNotAvailable extends ServerError {
   static override readonly errorKind: string = kind("ServiceNotAvailable");
 }
-/** Any other failed HTTP call (pyrax's ClientException). */
+/**
+ * Any other failed HTTP call. As in pyrax, where BadRequest, Forbidden, NotFound, OverLimit … are its
+ * subclasses, `e instanceof ClientException` holds for every HTTP error of this package.
+ */
 export class ClientException extends HttpError {
   static override readonly errorKind: string = kind("ClientException");
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === ClientException && value instanceof HttpError && isOurs(value)) return true;
+    return super[Symbol.hasInstance](value);
+  }
 }
 export class InvalidSetting extends ConfigError {
   static override readonly errorKind: string = kind("InvalidSetting");

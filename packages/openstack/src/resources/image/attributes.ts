@@ -2,6 +2,7 @@
 // an update, the body of a create and the query of a list (pure, exported for tests and for callers
 // who build their own requests).
 import { ValidationError } from "@nimbus-sdk/common";
+import { checkOptions } from "../../arguments.js";
 import { GLANCE_RESERVED_PREFIX, IMAGE_BASE_FIELDS } from "./image.js";
 import {
   CONTAINER_FORMATS,
@@ -188,7 +189,28 @@ export function isOneOf<T extends string>(values: readonly T[], value: unknown):
 }
 
 /** Checks list filters and turns them into Glance's query parameters. */
+const IMAGE_LIST_KEYS = [
+  "name",
+  "status",
+  "visibility",
+  "owner",
+  "tag",
+  "member_status",
+  "size_min",
+  "size_max",
+  "container_format",
+  "disk_format",
+  "os_hidden",
+  "protected",
+  "sort_key",
+  "sort_dir",
+  "properties",
+  "limit",
+  "marker",
+];
+
 export function imageListQuery(options: ImageListOptions = {}): Record<string, string | string[]> {
+  checkOptions("list", options, IMAGE_LIST_KEYS);
   const query: Record<string, string | string[]> = {};
   const fail = (field: string, expected: string, value: unknown): never => {
     throw new ValidationError(`list: "${field}" must be ${expected}, not ${JSON.stringify(value)}`, { field });

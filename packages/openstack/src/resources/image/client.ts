@@ -1,6 +1,13 @@
 // pyrax.images: Glance v2 images (list, get, create, update, delete, wait), their data (data.ts),
 // tags, members (members.ts) and tasks, and the JSON schemas Glance publishes.
-import { NotFoundError, PagedList, ValidationError, waitUntil, type Page } from "@nimbus-sdk/common";
+import {
+  AwaitablePagedList,
+  NotFoundError,
+  PagedList,
+  ValidationError,
+  waitUntil,
+  type Page,
+} from "@nimbus-sdk/common";
 import { NoSuchImage, NoUniqueMatch, UnexpectedStatus } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import {
@@ -43,13 +50,6 @@ const PATCH_CONTENT_TYPE = "application/openstack-images-v2.1-json-patch";
 // deactivated image, so that one is waited through.)
 const DEAD_ENDS: readonly ImageStatus[] = ["killed", "deleted", "pending_delete"];
 
-/** One page of `list`. */
-export interface ImagePage {
-  images: Image[];
-  /** The marker of the next page (pass it as `marker`); undefined on the last page. */
-  nextMarker?: string;
-}
-
 /** pyrax.images: Glance v2. */
 export class Images extends ServiceClient implements ImageManager<Image> {
   /** The v2 API root, whatever version (or none) the catalog's endpoint names. */
@@ -76,10 +76,25 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   // --- listing -------------------------------------------------------------------------------
 
-  /** One page of images (pyrax's `list`); `nextMarker` asks for the next. */
-  async list(options: ImageListOptions = {}): Promise<ImagePage> {
-    const page = await this.#page(imageListQuery(options), options.signal);
-    return { images: page.items as Image[], nextMarker: page.next?.marker?.[0] };
+  /**
+   * The images matching the filters (pyrax's `list`): `await images.list()` gives an array, following
+   * Glance's pages; `for await (const image of images.list())` fetches a page at a time. `limit` caps
+   * how many in all (pyrax's `list(limit=…)` gives that many), `marker` starts after that image.
+   */
+  list(options: ImageListOptions = {}): AwaitablePagedList<Image, Record<string, string[]>> {
+    const first = imageListQuery(options);
+    const total = options.limit ?? Infinity;
+    let seen = 0;
+    return new AwaitablePagedList(
+      async (cursor, { signal }) => {
+        if (cursor === undefined) seen = 0;
+        const page = await this.#page(cursor ?? first, signal);
+        const items = page.items.slice(0, total - seen);
+        seen += items.length;
+        return { items, next: seen < total ? page.next : undefined };
+      },
+      { signal: options.signal },
+    );
   }
 
   /** Every image matching the filters, following Glance's `next` links, in one array (pyrax's `list_all`). */

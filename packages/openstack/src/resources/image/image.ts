@@ -67,6 +67,8 @@ export type ImageRef = string | Image | ImageRecord;
 export type ImageWaitOptions = WaitOptions<Image>;
 
 export class Image {
+  /** Custom properties read as attributes, as pyrax's images show them: `image.os_distro`. */
+  readonly [property: string]: unknown;
   /** The client this image came from (an Images). */
   readonly manager: ImageManager<Image>;
   #record: ImageRecord;
@@ -74,6 +76,20 @@ export class Image {
   constructor(manager: ImageManager<Image>, record: ImageRecord) {
     this.manager = manager;
     this.#record = record;
+    this.#exposeProperties();
+  }
+
+  // Each custom property becomes an attribute reading the current record; a name the class already
+  // uses (a field or method) stays the class's, and is read through `properties`.
+  #exposeProperties(): void {
+    for (const key of Object.keys(customProperties(this.#record))) {
+      if (key in this) continue;
+      Object.defineProperty(this, key, {
+        get: () => customProperties(this.#record)[key],
+        enumerable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** Glance's answer, as last received. */
@@ -209,6 +225,7 @@ export class Image {
 
   #refresh(other: Image): this {
     this.#record = other.record;
+    this.#exposeProperties();
     return this;
   }
 }

@@ -1,6 +1,6 @@
 // Images / Glance v2 (pyrax.images): the public API of this folder.
 export { computeImagePatch, glanceApiRoot, imageCreateBody, imageListQuery, nextPageQuery } from "./attributes.js";
-export { Images, type ImagePage } from "./client.js";
+export { Images } from "./client.js";
 export { customProperties, Image, IMAGE_BASE_FIELDS, type ImageRef, type ImageWaitOptions } from "./image.js";
 export {
   CONTAINER_FORMATS,

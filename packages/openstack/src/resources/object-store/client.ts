@@ -3,7 +3,8 @@
 // verified object or throw UploadFailed; downloads check the content against the ETag. Each call
 // lives with its concern (account.ts, containers.ts, listing.ts, objects.ts, store.ts,
 // download.ts, folders.ts, cdn.ts); this class is pyrax's face over them.
-import type { PagedList, RequestOptions } from "@nimbus-sdk/common";
+import type { AwaitablePagedList, PagedList, RequestOptions } from "@nimbus-sdk/common";
+import { callArgs } from "../../arguments.js";
 import { ServiceClient } from "../../service-client.js";
 import * as account from "./account.js";
 import * as cdn from "./cdn.js";
@@ -57,6 +58,7 @@ import type {
   TempUrlOptions,
   UploadFileOptions,
 } from "./types.js";
+import { LIST_CONTAINERS_KEYS, STORE_KEYS, UPLOAD_KEYS, type StoreObjectArgs, type UploadFileArgs } from "./args.js";
 import { DEFAULT_SEGMENT_SIZE, DEFAULT_UPLOAD_CONCURRENCY, MAX_SEGMENT_SIZE } from "./upload.js";
 import type { BulkDeleteResult } from "./wire.js";
 
@@ -132,9 +134,14 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
 
   // ------------------------------------------------------------------------------- containers
 
-  /** The containers, page by page: `for await (const c of cf.list())`, or `await cf.list().all()`. */
-  list(options: ListContainersOptions = {}): PagedList<Container, string> {
-    return containers.listContainers(this.#ctx, options);
+  /** The containers: `await cf.list()` gives them all in an array; `for await (const c of cf.list())` pages lazily. */
+  list(options: ListContainersOptions = {}): AwaitablePagedList<Container, string> {
+    return containers.listContainers(this.#ctx, callArgs("list", [options], [], LIST_CONTAINERS_KEYS));
+  }
+
+  /** pyrax's `get`: the container with its counts (as `getContainer`). */
+  async get(container: ContainerRef, options: CallOptions = {}): Promise<Container> {
+    return this.getContainer(container, options);
   }
 
   async listContainerNames(options: Omit<ListContainersOptions, "pageSize"> = {}): Promise<string[]> {
@@ -156,8 +163,14 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     return containers.getContainer(this.#ctx, container, options);
   }
 
-  /** Deletes the container; with `delObjects`, its objects first (bulk delete). */
-  async deleteContainer(container: ContainerRef, options: DeleteContainerOptions = {}): Promise<void> {
+  /** Deletes the container; with `delObjects` (pyrax's positional `del_objects`), its objects first (bulk delete). */
+  async deleteContainer(
+    container: ContainerRef,
+    ...args: [options?: DeleteContainerOptions] | [delObjects: boolean | undefined, options?: CallOptions]
+  ): Promise<void> {
+    const options = callArgs<DeleteContainerOptions>("deleteContainer", args, ["delObjects"], undefined, {
+      delObjects: "boolean",
+    });
     return containers.deleteContainer(this.#ctx, container, options);
   }
 
@@ -252,14 +265,15 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     container: ContainerRef,
     objName: string,
     data: ObjectData,
-    options?: StoreObjectOptions,
+    ...args: StoreObjectArgs
   ): Promise<StorageObject>;
   async storeObject(
     container: ContainerRef,
     objName: string,
     data: ObjectData,
-    options: StoreObjectOptions = {},
+    ...args: StoreObjectArgs
   ): Promise<StorageObject | undefined> {
+    const options = callArgs<StoreObjectOptions>("storeObject", args, ["contentType", "etag"], STORE_KEYS);
     return store.storeObject(this.#ctx, container, objName, data, options);
   }
 
@@ -269,7 +283,8 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
    * each verified, then a verified manifest). Memory stays bounded: segments are streamed from
    * the file. On failure the segments are deleted and UploadFailed is thrown.
    */
-  async uploadFile(container: ContainerRef, path: string, options: UploadFileOptions = {}): Promise<StorageObject> {
+  async uploadFile(container: ContainerRef, path: string, ...args: UploadFileArgs): Promise<StorageObject> {
+    const options = callArgs<UploadFileOptions>("uploadFile", args, ["objName", "contentType", "etag"], UPLOAD_KEYS);
     return store.uploadFile(this.#ctx, container, path, options);
   }
 

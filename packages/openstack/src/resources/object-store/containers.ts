@@ -1,5 +1,5 @@
 // Containers: listing, create, get, delete, metadata and ACLs.
-import { ConflictError, NimbusError, PagedList, ValidationError } from "@nimbus-sdk/common";
+import { AwaitablePagedList, ConflictError, NimbusError, ValidationError } from "@nimbus-sdk/common";
 import { Conflict, NoSuchContainer, notFoundAs } from "../../errors.js";
 import { Container } from "./container.js";
 import { containerName, toList, type ContainerRef, type ObjectStoreContext } from "./context.js";
@@ -76,8 +76,11 @@ export async function listContainersPage(
   }));
 }
 
-export function listContainers(ctx: ObjectStoreContext, options: ListContainersOptions): PagedList<Container, string> {
-  return new PagedList(
+export function listContainers(
+  ctx: ObjectStoreContext,
+  options: ListContainersOptions,
+): AwaitablePagedList<Container, string> {
+  return new AwaitablePagedList(
     pager(options, async (marker, limit, signal) => {
       const entries = await listContainersPage(ctx, { ...options, marker, limit, signal });
       const items = entries.map(
