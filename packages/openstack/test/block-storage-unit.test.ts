@@ -1,9 +1,10 @@
 // Cloud Block Storage without a server: pyrax's create arguments turned into Cinder's body (and
 // refused before sending when unusable), the v3 root for catalog endpoints, and microversion choice.
 import { describe, expect, it } from "@jest/globals";
-import { ValidationError } from "@nimbus-sdk/common";
-import { InvalidSize, UnsupportedMicroversion } from "../src/errors.js";
+import { AbortError, ValidationError } from "@nimbus-sdk/common";
+import { InvalidSize, NoEndpointForService, UnsupportedMicroversion } from "../src/errors.js";
 import {
+  CloudBlockStorage,
   MAX_VOLUME_MICROVERSION,
   chooseVolumeMicroversion,
   cinderApiRoot,
@@ -83,5 +84,40 @@ describe("Cinder microversions", () => {
       expect(() => chooseVolumeMicroversion({ min: "3.0", max: "3.70" }, asked)).toThrow(UnsupportedMicroversion);
     }
     expect(() => chooseVolumeMicroversion({ min: "3.0", max: "3.70" }, "three")).toThrow(ValidationError);
+  });
+});
+
+describe("options a call cannot use", () => {
+  // Nothing listens on port 9: a call that got as far as sending would fail with a ConnectionError.
+  const cbs = new CloudBlockStorage({
+    endpoint: "http://127.0.0.1:9/v3/p",
+    region: "DFW",
+    auth: { authorize: () => undefined },
+  });
+
+  it("are ValidationErrors naming them, raised before anything is sent", async () => {
+    const named = (field: string) => expect.objectContaining({ field }) as never;
+    await expect(cbs.update("v", { display_name: "x" } as never)).rejects.toThrow(named("display_name"));
+    await expect(cbs.createSnapshot("v", { nmae: "s" } as never)).rejects.toThrow(named("nmae"));
+    await expect(cbs.deleteVolume("v", { cascade: true } as never)).rejects.toThrow(named("cascade"));
+    await expect(cbs.attachToInstance("v", "s", "xvdb")).rejects.toThrow(named("mountpoint"));
+    await expect(cbs.create({ size: 0 })).rejects.toThrow(InvalidSize);
+  });
+
+  it("pass the signal on: a cancelled call ends with AbortError, not a connection attempt", async () => {
+    const signal = AbortSignal.abort();
+    await expect(cbs.list({ signal })).rejects.toThrow(AbortError);
+    await expect(cbs.get("v", { signal })).rejects.toThrow(AbortError);
+    await expect(cbs.createSnapshot("v", "s", { signal })).rejects.toThrow(AbortError);
+    // Attach goes to Nova, whose endpoint the client was not given.
+    await expect(cbs.attachToInstance("v", "s", "/dev/vdb", { signal })).rejects.toThrow(NoEndpointForService);
+    const withNova = new CloudBlockStorage({
+      endpoint: "http://127.0.0.1:9/v3/p",
+      region: "DFW",
+      auth: { authorize: () => undefined },
+      computeEndpoint: () => "http://127.0.0.1:9/v2.1",
+    });
+    await expect(withNova.attachToInstance("v", "s", "/dev/vdb", { signal })).rejects.toThrow(AbortError);
+    await Promise.all([cbs.close(), withNova.close()]);
   });
 });

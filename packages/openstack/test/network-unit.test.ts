@@ -4,6 +4,7 @@ import { describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
 import { NetworkCIDRInvalid, NetworkCIDRMalformed } from "../src/errors.js";
 import {
+  CloudNetworks,
   PUBLIC_NET_ID,
   SERVICE_NET_ID,
   checkCidr,
@@ -102,5 +103,28 @@ describe("neutronListQuery", () => {
       expect.objectContaining({ field: "network_id" }) as never,
     );
     expect(() => neutronListQuery({ sortDir: "up" as never })).toThrow(ValidationError);
+  });
+});
+
+describe("options a call cannot use", () => {
+  // Nothing listens on port 9: a call that got as far as sending would fail with a ConnectionError.
+  const cnw = new CloudNetworks({
+    endpoint: "http://127.0.0.1:9",
+    region: "DFW",
+    auth: { authorize: () => undefined },
+  });
+
+  it("are ValidationErrors naming them, raised before anything is sent", async () => {
+    await expect(cnw.create("net", { cidir: "10.0.0.0/24" } as never)).rejects.toThrow(
+      expect.objectContaining({ field: "cidir" }) as never,
+    );
+    await expect(cnw.delete("id", { force: true } as never)).rejects.toThrow(
+      expect.objectContaining({ field: "force" }) as never,
+    );
+    await expect(cnw.findSubnet("x", { ignore_missing: false } as never)).rejects.toThrow(ValidationError);
+    expect(() => getServerNetworks("id", { publik: true } as never)).toThrow(
+      expect.objectContaining({ field: "publik" }) as never,
+    );
+    await cnw.close();
   });
 });

@@ -25,6 +25,7 @@ import {
   VolumeHasSnapshots,
   VolumeNotAvailable,
 } from "../../errors.js";
+import { checkOptions } from "../../arguments.js";
 import { openStackTransport, ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import { nextLinkQuery, novaListing, type Listing, type NovaLink } from "../compute/listing.js";
 import { compareMicroversions, parseMicroversion } from "../compute/microversion.js";
@@ -34,6 +35,7 @@ import {
   checkMetadata,
   cinderApiRoot,
   idOf,
+  matching,
   updateFields,
   volumeCreateBody,
   type Ref,
@@ -60,6 +62,8 @@ const MOUNTPOINT = /^\/dev\/[a-z0-9]+$/;
 // From 3.66 Cinder snapshots attached volumes without `force` (and refuses force=false): pyrax's
 // force keeps its meaning when snapshots are created at 3.65 at most.
 const SNAPSHOT_FORCE_MICROVERSION = "3.65";
+// How long a forced delete waits for a detach, or deleteAllSnapshots for the deletes: then TimeoutError.
+const SETTLE_TIMEOUT = 300_000;
 // pyrax waits this long before retrying a snapshot delete that collided with another in progress.
 const RETRY_INTERVAL = 5000;
 
@@ -272,7 +276,8 @@ export class CloudBlockStorage extends ServiceClient {
     options: VolumeCallOptions = {},
   ): Promise<void> {
     const id = idOf(volume, "volume");
-    const { force: forced = false, signal = options.signal } = typeof force === "object" ? force : { force };
+    const { force: forced = false, signal = options.signal } =
+      typeof force === "object" ? checkOptions("deleteVolume", force, ["force"]) : { force };
     if (forced) {
       const current = await this.get(id, { signal });
       if (current.attachments.length > 0) {
@@ -392,6 +397,7 @@ export class CloudBlockStorage extends ServiceClient {
         : typeof description === "object"
           ? { ...description, name }
           : { name, description, force, signal: options.signal };
+    checkOptions("createSnapshot", opts, ["name", "description", "force", "metadata"]);
     checkMetadata(opts.metadata);
     try {
       const body = await this.#json<{ snapshot: SnapshotRecord }>(
@@ -518,7 +524,12 @@ export class CloudBlockStorage extends ServiceClient {
           }
           return status === "deleted";
         },
-        { interval: 500, signal: options.signal, description: `snapshot ${snapshot.id} to be deleted` },
+        {
+          interval: 500,
+          timeout: SETTLE_TIMEOUT,
+          signal: options.signal,
+          description: `snapshot ${snapshot.id} to be deleted`,
+        },
       );
     }
   }
@@ -527,7 +538,12 @@ export class CloudBlockStorage extends ServiceClient {
     await waitUntil(
       ({ signal: s }) => volume.get({ signal: s }),
       (v) => statuses.includes(v.status),
-      { interval: 500, signal, description: `volume ${volume.id} to be ${statuses.join(" or ")}` },
+      {
+        interval: 500,
+        timeout: SETTLE_TIMEOUT,
+        signal,
+        description: `volume ${volume.id} to be ${statuses.join(" or ")}`,
+      },
     );
   }
 
@@ -579,14 +595,4 @@ export class CloudBlockStorage extends ServiceClient {
   async getLimits(options: VolumeCallOptions = {}): Promise<Record<string, unknown>> {
     return this.#json<Record<string, unknown>>({ url: "limits", signal: options.signal });
   }
-}
-
-// pyrax's findall: every attribute given equals the object's (its getter, else Cinder's field).
-function matching<T extends { record: object }>(items: T[], wanted: Record<string, unknown>): T[] {
-  return items.filter((item) =>
-    Object.entries(wanted).every(([key, value]) => {
-      const own = key in item ? (item as Record<string, unknown>)[key] : (item.record as Record<string, unknown>)[key];
-      return own === value || (typeof value === "object" && JSON.stringify(own) === JSON.stringify(value));
-    }),
-  );
 }

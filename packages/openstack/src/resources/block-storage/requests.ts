@@ -1,6 +1,7 @@
 // What the Block Storage calls take (gophercloud's "requests"): the option types, and the checks and
 // bodies made from them before anything is sent.
 import { ValidationError } from "@nimbus-sdk/common";
+import { checkOptions } from "../../arguments.js";
 import { InvalidSize } from "../../errors.js";
 import type { PagingOptions } from "../compute/listing.js";
 import type { FilterValue } from "../network/collection.js";
@@ -59,20 +60,6 @@ export interface SnapshotCreateOptions extends VolumeCallOptions {
   metadata?: Record<string, string>;
 }
 
-const CREATE_KEYS = new Set([
-  "name",
-  "size",
-  "volumeType",
-  "description",
-  "metadata",
-  "snapshotId",
-  "cloneId",
-  "availabilityZone",
-  "image",
-  "multiattach",
-  "signal",
-]);
-
 /** The Cinder v3 root for a catalog endpoint; a v1 or v2 endpoint (older catalogs) is read as v3 beside it. */
 export function cinderApiRoot(endpoint: string | URL): URL {
   const url = new URL(String(endpoint));
@@ -104,13 +91,18 @@ export function checkMetadata(metadata: unknown, field = "metadata"): void {
 
 /** Checks `create`'s options and turns them into Cinder's request body. */
 export function volumeCreateBody(options: VolumeCreateOptions): Record<string, unknown> {
-  for (const key of Object.keys(options)) {
-    if (!CREATE_KEYS.has(key)) {
-      throw new ValidationError(`create: unknown option "${key}"; known: ${[...CREATE_KEYS].join(", ")}`, {
-        field: key,
-      });
-    }
-  }
+  checkOptions("create", options, [
+    "name",
+    "size",
+    "volumeType",
+    "description",
+    "metadata",
+    "snapshotId",
+    "cloneId",
+    "availabilityZone",
+    "image",
+    "multiattach",
+  ]);
   const copying = options.snapshotId !== undefined || options.cloneId !== undefined;
   if (!(options.size === undefined && copying) && (!Number.isInteger(options.size) || options.size! < 1)) {
     throw new InvalidSize(`Volume sizes must be whole numbers of GiB >= 1, not ${JSON.stringify(options.size)}`, {
@@ -136,7 +128,10 @@ export function volumeCreateBody(options: VolumeCreateOptions): Record<string, u
 
 // pyrax's (display_name, display_description) positional pair, or one options object, as v3 fields.
 export function updateFields(first: string | UpdateOptions | undefined, displayDescription: string | undefined) {
-  const options: UpdateOptions = typeof first === "object" ? first : { displayName: first, displayDescription };
+  const options: UpdateOptions =
+    typeof first === "object"
+      ? checkOptions("update", first, ["displayName", "displayDescription", "name", "description", "metadata"])
+      : { displayName: first, displayDescription };
   checkMetadata(options.metadata);
   const fields: Record<string, unknown> = {};
   if (options.displayName) fields.name = options.displayName;
@@ -145,4 +140,14 @@ export function updateFields(first: string | UpdateOptions | undefined, displayD
   if (options.description !== undefined) fields.description = options.description;
   if (options.metadata !== undefined) fields.metadata = options.metadata;
   return { fields, signal: options.signal };
+}
+
+// pyrax's findall: every attribute given equals the object's (its getter, else Cinder's field).
+export function matching<T extends { record: object }>(items: T[], wanted: Record<string, unknown>): T[] {
+  return items.filter((item) =>
+    Object.entries(wanted).every(([key, value]) => {
+      const own = key in item ? (item as Record<string, unknown>)[key] : (item.record as Record<string, unknown>)[key];
+      return own === value || (typeof value === "object" && JSON.stringify(own) === JSON.stringify(value));
+    }),
+  );
 }

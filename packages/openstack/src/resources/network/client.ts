@@ -2,6 +2,7 @@
 // find_network_by_label, get_server_networks, delete), and beside them what an openstacksdk user
 // reaches for: subnets, ports, security groups and rules, routers and floating IPs.
 import { NotFoundError, ValidationError } from "@nimbus-sdk/common";
+import { checkOptions } from "../../arguments.js";
 import { BadRequest, NetworkCIDRInvalid, NetworkLabelNotUnique, NetworkNotFound } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import type { Listing } from "../compute/listing.js";
@@ -176,6 +177,7 @@ export class CloudNetworks extends ServiceClient {
         : typeof second === "object"
           ? { ...second, label: first ?? second.label }
           : { ...rest, label: first ?? rest.label, name: second ?? rest.name, cidr: cidr ?? rest.cidr };
+    checkOptions("create", options, ["label", "name", "cidr", "attributes", "subnet"]);
     const label = options.label ?? options.name;
     if (typeof label !== "string" || label === "") {
       throw new ValidationError("create needs a label (or name) for the network", { field: "label" });
@@ -271,7 +273,7 @@ export class CloudNetworks extends ServiceClient {
   /** openstacksdk's `find_network`: by id or name; undefined when missing (unless `ignoreMissing: false`). */
   async findNetwork(nameOrId: string, options: FindOptions = {}): Promise<Network | undefined> {
     const found = await this.#networks.find(nameOrId, options);
-    if (found) found.cidr = await this.#cidrOf(found.record, options);
+    if (found) found.cidr = await this.#cidrOf(found.record, { signal: options.signal });
     return found;
   }
 

@@ -3,6 +3,7 @@
 // of CloudNetworks and the resource objects' own methods all go through one of these.
 import { NotFoundError, ValidationError, type Transport } from "@nimbus-sdk/common";
 import type { NimbusError } from "@nimbus-sdk/common";
+import { checkOptions } from "../../arguments.js";
 import { Conflict, NoUniqueMatch, NotFound, OverLimit } from "../../errors.js";
 import { nextLinkQuery, novaListing, type Listing, type NovaLink, type PagingOptions } from "../compute/listing.js";
 
@@ -140,6 +141,7 @@ export class NeutronCollection<T, R extends NeutronRecord> {
   }
 
   async getRecord(id: string, options: CallOptions = {}): Promise<R> {
+    checkOptions(`${this.kind.path}.get`, options, []);
     const body = await this.#mapped(
       this.#transport.json<Record<string, R>>({ url: this.url(checkId(id, this.kind.label)), signal: options.signal }),
     );
@@ -152,6 +154,7 @@ export class NeutronCollection<T, R extends NeutronRecord> {
 
   /** Checks the attributes against the kind's fields, then sends them. */
   async createRecord(attributes: object, options: CallOptions = {}): Promise<R> {
+    checkOptions(`${this.kind.path}.create`, options, []);
     checkBody(this.kind, this.kind.createFields, attributes, "create");
     const body = await this.#mapped(
       this.#transport.json<Record<string, R>>({
@@ -173,6 +176,7 @@ export class NeutronCollection<T, R extends NeutronRecord> {
   }
 
   async updateRecord(id: string, changes: object, options: CallOptions = {}): Promise<R> {
+    checkOptions(`${this.kind.path}.update`, options, []);
     checkBody(this.kind, this.kind.updateFields, changes, "update");
     const body = await this.#mapped(
       this.#transport.json<Record<string, R>>({
@@ -186,6 +190,7 @@ export class NeutronCollection<T, R extends NeutronRecord> {
   }
 
   async delete(id: string, options: CallOptions = {}): Promise<void> {
+    checkOptions(`${this.kind.path}.delete`, options, []);
     const response = await this.#mapped(
       this.#transport.request({
         method: "DELETE",
@@ -198,6 +203,7 @@ export class NeutronCollection<T, R extends NeutronRecord> {
 
   /** `PUT /{path}/{id}/{action}` (a router's add_router_interface …): Neutron's answer, as JSON. */
   async action<A>(id: string, action: string, body: object, options: CallOptions = {}): Promise<A> {
+    checkOptions(`${this.kind.path}.action`, options, []);
     return this.#mapped(
       this.#transport.json<A>({
         method: "PUT",
@@ -215,9 +221,10 @@ export class NeutronCollection<T, R extends NeutronRecord> {
   async find(nameOrId: string, options: FindOptions & { ignoreMissing: false }): Promise<T>;
   async find(nameOrId: string, options?: FindOptions): Promise<T | undefined>;
   async find(nameOrId: string, options: FindOptions = {}): Promise<T | undefined> {
+    checkOptions(`${this.kind.path}.find`, options, ["ignoreMissing"]);
     checkId(nameOrId, this.kind.label);
     try {
-      return await this.get(nameOrId, options);
+      return await this.get(nameOrId, { signal: options.signal });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }

@@ -1,6 +1,7 @@
 // pyrax's CloudNetwork over a Neutron network: `label` is Neutron's `name`, and `cidr` is the CIDR of
 // the network's first subnet (Rackspace's Cloud Networks had one per network; Neutron may have none).
 import { ValidationError } from "@nimbus-sdk/common";
+import { checkOptions } from "../../arguments.js";
 import { NetworkInUse, NetworkCountExceeded, NetworkNotFound } from "../../errors.js";
 import type { CallOptions, Kind, NeutronCollection, NeutronRecord } from "./collection.js";
 import { NeutronResource } from "./resource.js";
@@ -85,7 +86,9 @@ export function getServerNetworks(
   key?: string,
 ): ServerNetwork[] {
   const options: ServerNetworksOptions =
-    typeof publicOrOptions === "object" ? publicOrOptions : { public: publicOrOptions, private: privateNet, key };
+    typeof publicOrOptions === "object"
+      ? checkOptions("getServerNetworks", publicOrOptions, ["public", "private", "key"])
+      : { public: publicOrOptions, private: privateNet, key };
   const field = options.key ?? "net-id";
   const id = typeof network === "string" ? network : network?.id;
   if (typeof id !== "string" || id === "") {
