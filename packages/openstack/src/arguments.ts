@@ -58,8 +58,11 @@ export function callArgs<O extends object>(
   return out as O;
 }
 
-/** An options object (or nothing); any other value, or a name the call does not know, is a ValidationError. */
-export function checkOptions<O extends object>(call: string, options: O | undefined, known: readonly string[]): O {
+/**
+ * An options object (or nothing); any other value is a ValidationError, and so is a name the call
+ * does not know when `known` lists them.
+ */
+export function checkOptions<O extends object>(call: string, options: O | undefined, known?: readonly string[]): O {
   if (options === undefined || options === null) return {} as O;
   if (!isOptionsObject(options)) {
     throw new ValidationError(`${call}: cannot use ${shown(options)}; it takes an options object`, {
@@ -67,7 +70,7 @@ export function checkOptions<O extends object>(call: string, options: O | undefi
     });
   }
   for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && key !== "signal" && !known.includes(key)) {
+    if (known && value !== undefined && key !== "signal" && !known.includes(key)) {
       throw new ValidationError(`${call}: unknown option "${key}"; it takes ${[...known, "signal"].join(", ")}`, {
         field: key,
       });

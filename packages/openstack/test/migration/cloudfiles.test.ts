@@ -327,6 +327,9 @@ describe("pyrax Cloud Files idioms, ported line by line", () => {
     await expect(cont.delete("yes" as never)).rejects.toThrow(ValidationError);
     expect(() => cf.list("prefix" as never)).toThrow(ValidationError);
     await expect(cont.storeObject("a", "b", "text/plain", "etag", "extra" as never)).rejects.toThrow(/"extra"/);
+    // Every client call: a value where its options belong is refused, not ignored.
+    await expect(cf.getObject(cont, "new.txt", "verbose" as never)).rejects.toThrow(ValidationError);
+    await expect(cf.getContainerMetadata(cont, { prefx: "X-" } as never)).rejects.toThrow(/prefx/);
     expect(await cont.getObjectNames()).toEqual(["new.txt", "renamed.txt"]);
   });
 });

@@ -130,5 +130,8 @@ describe("pyrax images idioms, ported line by line", () => {
     // pyrax's keyword is visibility; a misspelt one would list every image.
     expect(() => imgs.list({ visiblity: "private" } as never)).toThrow(/visiblity/);
     expect(() => imgs.list("private" as never)).toThrow(ValidationError);
+    await expect(imgs.get(created[0]!.id, "verbose" as never)).rejects.toThrow(ValidationError);
+    await expect(imgs.delete(created[0]!, { force: true } as never)).rejects.toThrow(/force/);
+    expect((await imgs.get(created[0]!.id)).status).toBe("active");
   });
 });

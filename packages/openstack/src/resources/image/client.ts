@@ -9,6 +9,7 @@ import {
   type Page,
 } from "@nimbus-sdk/common";
 import { NoSuchImage, NoUniqueMatch, UnexpectedStatus } from "../../errors.js";
+import { checkOptions } from "../../arguments.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import {
   checkFormats,
@@ -99,6 +100,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** Every image matching the filters, following Glance's `next` links, in one array (pyrax's `list_all`). */
   async listAll(options: ImageListOptions = {}): Promise<Image[]> {
+    checkOptions("listAll", options);
     return this.iterate(options).all();
   }
 
@@ -107,6 +109,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * `for await (const image of images.iterate({ limit: 100 }))`, or `.pages()`.
    */
   iterate(options: ImageListOptions = {}): PagedList<Image, Record<string, string[]>> {
+    checkOptions("iterate", options);
     const first = imageListQuery(options);
     return new PagedList((cursor, { signal }) => this.#page(cursor ?? first, signal), { signal: options.signal });
   }
@@ -132,6 +135,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * NoUniqueMatch when several do.
    */
   async find(filters: ImageFilters, options: ImageCallOptions = {}): Promise<Image> {
+    checkOptions("find", options, []);
     const given = Object.entries(filters ?? {}).filter(([, v]) => v !== undefined);
     if (given.length === 0)
       throw new ValidationError("find needs at least one filter, such as name", { field: "name" });
@@ -153,6 +157,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** The image with that id; NoSuchImage when there is none. */
   async get(image: ImageRef, options: ImageCallOptions = {}): Promise<Image> {
+    checkOptions("get", options, []);
     const id = idOf(image);
     const record = await onImage(id, () =>
       this.transport.json<ImageRecord>({ url: this.url("images", id), signal: options.signal }),
@@ -165,6 +170,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * against Glance's schema before anything is created.
    */
   async create(attributes: ImageCreateAttributes, options: ImageCallOptions = {}): Promise<Image> {
+    checkOptions("create", options, []);
     const body = imageCreateBody(attributes);
     await this.validateFormats(body, options);
     const record = await this.transport.json<ImageRecord>({
@@ -181,6 +187,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * With an id, the image is fetched first to tell added custom properties from replaced ones.
    */
   async update(image: ImageRef, changes: ImageChanges, options: ImageCallOptions = {}): Promise<Image> {
+    checkOptions("update", options, []);
     const id = idOf(image);
     // Validate before any request: a bad change must not cost a round trip.
     computeImagePatch(recordOf(image), changes);
@@ -204,11 +211,13 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** pyrax's `change_image_name`. */
   async changeImageName(image: ImageRef, name: string, options: ImageCallOptions = {}): Promise<Image> {
+    checkOptions("changeImageName", options, []);
     return this.update(image, { name }, options);
   }
 
   /** Deletes the image and its data; NoSuchImage when it is not there, Forbidden when it is protected. */
   async delete(image: ImageRef, options: ImageCallOptions = {}): Promise<void> {
+    checkOptions("delete", options, []);
     const id = idOf(image);
     await onImage(id, async () => {
       const response = await this.transport.request({ method: "DELETE", url: this.url("images", id), ...options });
@@ -226,6 +235,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     status: ImageStatus | readonly ImageStatus[],
     options: ImageWaitOptions = {},
   ): Promise<Image> {
+    checkOptions("waitForStatus", options);
     const id = idOf(image);
     const wanted: readonly ImageStatus[] = typeof status === "string" ? [status] : status;
     for (const s of wanted) {
@@ -269,11 +279,13 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** Makes an active image's data unavailable to non-admins; Glance's policy decides who may. */
   async deactivate(image: ImageRef, options: ImageCallOptions = {}): Promise<void> {
+    checkOptions("deactivate", options, []);
     await this.#action(image, "deactivate", options);
   }
 
   /** Undoes `deactivate`. */
   async reactivate(image: ImageRef, options: ImageCallOptions = {}): Promise<void> {
+    checkOptions("reactivate", options, []);
     await this.#action(image, "reactivate", options);
   }
 
@@ -299,6 +311,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * SHA-512 its `os_hash_value` when that is the algorithm; else ChecksumMismatch.
    */
   async upload(image: ImageRef, source: ImageUploadSource, options: ImageUploadOptions = {}): Promise<Image> {
+    checkOptions("upload", options);
     return new Image(this, await data.upload(this.#glance, image, source, options));
   }
 
@@ -312,6 +325,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     target: ImageDownloadTarget,
     options: ImageDownloadOptions = {},
   ): Promise<ImageDownloadResult> {
+    checkOptions("download", options);
     return data.download(this.#glance, image, target, options);
   }
 
@@ -319,6 +333,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** pyrax's `add_image_tag`: adds one tag (adding a tag it has already is no error). */
   async addTag(image: ImageRef, tag: string, options: ImageCallOptions = {}): Promise<void> {
+    checkOptions("addTag", options, []);
     const id = idOf(image);
     checkTag(tag);
     await onImage(id, async () => {
@@ -330,6 +345,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** pyrax's `delete_image_tag`; NotFound when the image does not have the tag (or does not exist). */
   async deleteTag(image: ImageRef, tag: string, options: ImageCallOptions = {}): Promise<void> {
+    checkOptions("deleteTag", options, []);
     const id = idOf(image);
     checkTag(tag);
     await (
@@ -341,11 +357,13 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** pyrax's `list_image_members`. */
   async listImageMembers(image: ImageRef, options: ImageCallOptions = {}): Promise<ImageMember[]> {
+    checkOptions("listImageMembers", options, []);
     return members.listImageMembers(this.#glance, image, options);
   }
 
   /** pyrax's `get_image_member`. */
   async getImageMember(image: ImageRef, memberId: string, options: ImageCallOptions = {}): Promise<ImageMember> {
+    checkOptions("getImageMember", options, []);
     return members.getImageMember(this.#glance, image, memberId, options);
   }
 
@@ -354,11 +372,13 @@ export class Images extends ServiceClient implements ImageManager<Image> {
    * images whose visibility is "shared" (Forbidden otherwise).
    */
   async addImageMember(image: ImageRef, projectId: string, options: ImageCallOptions = {}): Promise<ImageMember> {
+    checkOptions("addImageMember", options, []);
     return members.addImageMember(this.#glance, image, projectId, options);
   }
 
   /** pyrax's `delete_image_member`. */
   async deleteImageMember(image: ImageRef, projectId: string, options: ImageCallOptions = {}): Promise<void> {
+    checkOptions("deleteImageMember", options, []);
     return members.deleteImageMember(this.#glance, image, projectId, options);
   }
 
@@ -371,6 +391,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     status: ImageMemberStatus,
     options: ImageCallOptions & { projectId?: string } = {},
   ): Promise<ImageMember> {
+    checkOptions("updateImageMember", options, ["projectId"]);
     return members.updateImageMember(this.#glance, image, status, options.projectId ?? this.projectId, options);
   }
 
@@ -380,6 +401,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
   async listTasks(
     options: ImageCallOptions & { status?: ImageTaskStatus; type?: string; limit?: number } = {},
   ): Promise<ImageTask[]> {
+    checkOptions("listTasks", options, ["status", "type", "limit"]);
     const tasks: ImageTask[] = [];
     let query: Record<string, string | string[] | number | undefined> = {
       status: options.status,
@@ -400,6 +422,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** pyrax's `get_task`. */
   async getTask(taskId: string, options: ImageCallOptions = {}): Promise<ImageTask> {
+    checkOptions("getTask", options, []);
     if (!taskId) throw new ValidationError("getTask needs a task id", { field: "taskId" });
     return this.transport.json<ImageTask>({ url: this.url("tasks", taskId), ...options });
   }
@@ -409,6 +432,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     task: { type: string; input: Record<string, unknown> },
     options: ImageCallOptions = {},
   ): Promise<ImageTask> {
+    checkOptions("createTask", options, []);
     if (!task?.type) throw new ValidationError("createTask needs a type", { field: "type" });
     return this.transport.json<ImageTask>({ method: "POST", url: this.url("tasks"), json: task, ...options });
   }
@@ -417,21 +441,27 @@ export class Images extends ServiceClient implements ImageManager<Image> {
 
   /** The JSON schema of an image (pyrax's `get_image_schema`); its enums list this cloud's formats. */
   async getImageSchema(options: ImageCallOptions = {}): Promise<GlanceSchema> {
+    checkOptions("getImageSchema", options, []);
     return this.#schema("image", options);
   }
   async getImagesSchema(options: ImageCallOptions = {}): Promise<GlanceSchema> {
+    checkOptions("getImagesSchema", options, []);
     return this.#schema("images", options);
   }
   async getImageMemberSchema(options: ImageCallOptions = {}): Promise<GlanceSchema> {
+    checkOptions("getImageMemberSchema", options, []);
     return this.#schema("member", options);
   }
   async getImageMembersSchema(options: ImageCallOptions = {}): Promise<GlanceSchema> {
+    checkOptions("getImageMembersSchema", options, []);
     return this.#schema("members", options);
   }
   async getImageTaskSchema(options: ImageCallOptions = {}): Promise<GlanceSchema> {
+    checkOptions("getImageTaskSchema", options, []);
     return this.#schema("task", options);
   }
   async getImageTasksSchema(options: ImageCallOptions = {}): Promise<GlanceSchema> {
+    checkOptions("getImageTasksSchema", options, []);
     return this.#schema("tasks", options);
   }
 
@@ -448,6 +478,7 @@ export class Images extends ServiceClient implements ImageManager<Image> {
     attributes: { disk_format?: unknown; container_format?: unknown },
     options: ImageCallOptions = {},
   ): Promise<void> {
+    checkOptions("validateFormats", options, []);
     await checkFormats(
       attributes,
       () =>

@@ -4,7 +4,7 @@
 // lives with its concern (account.ts, containers.ts, listing.ts, objects.ts, store.ts,
 // download.ts, folders.ts, cdn.ts); this class is pyrax's face over them.
 import type { AwaitablePagedList, PagedList, RequestOptions } from "@nimbus-sdk/common";
-import { callArgs } from "../../arguments.js";
+import { callArgs, checkOptions } from "../../arguments.js";
 import { ServiceClient } from "../../service-client.js";
 import * as account from "./account.js";
 import * as cdn from "./cdn.js";
@@ -88,34 +88,41 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
 
   /** The account's counters (pyrax's `get_account_details`). Counts lag on Swift without its updaters. */
   async getAccountDetails(options: CallOptions = {}): Promise<AccountDetails> {
+    checkOptions("getAccountDetails", options, []);
     return account.getAccountDetails(this.#ctx, options);
   }
 
   /** pyrax's `get_account_info` tuple, as an object. */
   async getAccountInfo(options: CallOptions = {}): Promise<{ containerCount: number; bytesUsed: number }> {
+    checkOptions("getAccountInfo", options, []);
     const { containerCount, bytesUsed } = await this.getAccountDetails(options);
     return { containerCount, bytesUsed };
   }
 
   async getAccountMetadata(options: MetadataOptions = {}): Promise<Record<string, string>> {
+    checkOptions("getAccountMetadata", options, ["prefix"]);
     return account.getAccountMetadata(this.#ctx, options);
   }
 
   async setAccountMetadata(metadata: Metadata, options: SetMetadataOptions = {}): Promise<void> {
+    checkOptions("setAccountMetadata", options, ["prefix", "clear"]);
     return account.setAccountMetadata(this.#ctx, metadata, options);
   }
 
   async deleteAccountMetadata(options: MetadataOptions = {}): Promise<void> {
+    checkOptions("deleteAccountMetadata", options, ["prefix"]);
     return account.deleteAccountMetadata(this.#ctx, options);
   }
 
   /** The account's temp URL key, or undefined when none is set; cached unless `cached: false`. */
   async getTempUrlKey(options: CallOptions & { cached?: boolean } = {}): Promise<string | undefined> {
+    checkOptions("getTempUrlKey", options, ["cached"]);
     return account.getTempUrlKey(this.#ctx, options);
   }
 
   /** Sets the account's temp URL key (a random one when omitted) and resolves to it. */
   async setTempUrlKey(key?: string, options: CallOptions = {}): Promise<string> {
+    checkOptions("setTempUrlKey", options, []);
     return account.setTempUrlKey(this.#ctx, key, options);
   }
 
@@ -129,6 +136,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     seconds: number,
     options: TempUrlOptions = {},
   ): Promise<string> {
+    checkOptions("getTempUrl", options);
     return account.getTempUrl(this.#ctx, container, obj, seconds, options);
   }
 
@@ -141,6 +149,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
 
   /** pyrax's `get`: the container with its counts (as `getContainer`). */
   async get(container: ContainerRef, options: CallOptions = {}): Promise<Container> {
+    checkOptions("get", options, []);
     return this.getContainer(container, options);
   }
 
@@ -155,11 +164,13 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
 
   /** Creates the container (no error when it exists) and returns it. */
   async createContainer(name: string, options: CreateContainerOptions = {}): Promise<Container> {
+    checkOptions("createContainer", options);
     return containers.createContainer(this.#ctx, name, options);
   }
 
   /** The container with its counts; NoSuchContainer when it does not exist. */
   async getContainer(container: ContainerRef, options: CallOptions = {}): Promise<Container> {
+    checkOptions("getContainer", options, []);
     return containers.getContainer(this.#ctx, container, options);
   }
 
@@ -175,6 +186,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
   }
 
   async getContainerMetadata(container: ContainerRef, options: MetadataOptions = {}): Promise<Record<string, string>> {
+    checkOptions("getContainerMetadata", options, ["prefix"]);
     return containers.getContainerMetadata(this.#ctx, container, options);
   }
 
@@ -184,24 +196,29 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     metadata: Metadata,
     options: SetMetadataOptions = {},
   ): Promise<void> {
+    checkOptions("setContainerMetadata", options, ["prefix", "clear"]);
     return containers.setContainerMetadata(this.#ctx, container, metadata, options);
   }
 
   async removeContainerMetadataKey(container: ContainerRef, key: string, options: MetadataOptions = {}): Promise<void> {
+    checkOptions("removeContainerMetadataKey", options, ["prefix"]);
     await this.setContainerMetadata(container, { [key]: "" }, options);
   }
 
   /** Removes all metadata under the prefix (default `X-Container-Meta-`). */
   async deleteContainerMetadata(container: ContainerRef, options: MetadataOptions = {}): Promise<void> {
+    checkOptions("deleteContainerMetadata", options, ["prefix"]);
     return containers.deleteContainerMetadata(this.#ctx, container, options);
   }
 
   async getContainerAcl(container: ContainerRef, options: CallOptions = {}): Promise<ContainerAcl> {
+    checkOptions("getContainerAcl", options, []);
     return containers.getContainerAcl(this.#ctx, container, options);
   }
 
   /** Sets the read and/or write ACL (`{ read: [".r:*", ".rlistings"] }` makes a container public). */
   async setContainerAcl(container: ContainerRef, acl: SetAclOptions, options: CallOptions = {}): Promise<void> {
+    checkOptions("setContainerAcl", options, []);
     return containers.setContainerAcl(this.#ctx, container, acl, options);
   }
 
@@ -210,10 +227,12 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
    * by Rackspace's CDN). pyrax sent it to the CDN endpoint; the storage endpoint works on both clouds.
    */
   async setContainerWebIndexPage(container: ContainerRef, page: string, options: CallOptions = {}): Promise<void> {
+    checkOptions("setContainerWebIndexPage", options, []);
     await this.setContainerMetadata(container, { "Web-Index": page }, options);
   }
 
   async setContainerWebErrorPage(container: ContainerRef, page: string, options: CallOptions = {}): Promise<void> {
+    checkOptions("setContainerWebErrorPage", options, []);
     await this.setContainerMetadata(container, { "Web-Error": page }, options);
   }
 
@@ -224,20 +243,24 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     container: ContainerRef,
     options: ObjectIteratorOptions = {},
   ): PagedList<StorageObject, string> {
+    checkOptions("objectListingIterator", options);
     return listing.objectListingIterator(this.#ctx, container, options);
   }
 
   /** One page of objects, or all of them with `fullListing` (pyrax's `list_container_objects`). */
   async listContainerObjects(container: ContainerRef, options: ListObjectsOptions = {}): Promise<StorageObject[]> {
+    checkOptions("listContainerObjects", options);
     return listing.listContainerObjects(this.#ctx, container, options);
   }
 
   async listContainerObjectNames(container: ContainerRef, options: ListObjectsOptions = {}): Promise<string[]> {
+    checkOptions("listContainerObjectNames", options);
     return (await this.listContainerObjects(container, options)).map((o) => o.name);
   }
 
   /** The pseudo-folders (names ending in "/") at the top of `prefix`. */
   async listContainerSubdirs(container: ContainerRef, options: ListSubdirsOptions = {}): Promise<StorageObject[]> {
+    checkOptions("listContainerSubdirs", options);
     const all = await this.listContainerObjects(container, { ...options, delimiter: "/" });
     return all.filter((o) => o.subdir);
   }
@@ -246,6 +269,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
 
   /** The object's properties (a HEAD); NoSuchObject when it does not exist. */
   async getObject(container: ContainerRef, obj: ObjectRef, options: CallOptions = {}): Promise<StorageObject> {
+    checkOptions("getObject", options, []);
     return objects.getObject(this.#ctx, container, obj, options);
   }
 
@@ -304,6 +328,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     obj: ObjectRef,
     options: FetchObjectOptions = {},
   ): Promise<Buffer | FetchedObject> {
+    checkOptions("fetchObject", options);
     return download.fetchObject(this.#ctx, container, obj, options);
   }
 
@@ -314,6 +339,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     size: number,
     options: CallOptions = {},
   ): Promise<Buffer> {
+    checkOptions("fetchPartial", options, []);
     return download.fetchPartial(this.#ctx, container, obj, size, options);
   }
 
@@ -323,6 +349,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     obj: ObjectRef,
     options: FetchObjectOptions = {},
   ): Promise<ObjectStream> {
+    checkOptions("fetchObjectStream", options);
     return download.fetchObjectStream(this.#ctx, container, obj, options);
   }
 
@@ -336,11 +363,13 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     directory: string,
     options: DownloadOptions = {},
   ): Promise<string> {
+    checkOptions("downloadObject", options);
     return download.downloadObject(this.#ctx, container, obj, directory, options);
   }
 
   /** Deletes the object; a static large object's segments too unless `leaveSegments`. */
   async deleteObject(container: ContainerRef, obj: ObjectRef, options: DeleteObjectOptions = {}): Promise<void> {
+    checkOptions("deleteObject", options);
     return objects.deleteObject(this.#ctx, container, obj, options);
   }
 
@@ -351,6 +380,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     seconds: number,
     options: CallOptions = {},
   ): Promise<void> {
+    checkOptions("deleteObjectInSeconds", options, []);
     return objects.deleteObjectInSeconds(this.#ctx, container, obj, seconds, options);
   }
 
@@ -361,6 +391,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     when: Date | number,
     options: CallOptions = {},
   ): Promise<void> {
+    checkOptions("deleteObjectAt", options, []);
     return objects.deleteObjectAt(this.#ctx, container, obj, when, options);
   }
 
@@ -371,6 +402,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     newContainer: ContainerRef,
     options: CopyObjectOptions = {},
   ): Promise<string> {
+    checkOptions("copyObject", options);
     return objects.copyObject(this.#ctx, container, obj, newContainer, options);
   }
 
@@ -393,6 +425,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     newContainer: ContainerRef,
     options: MoveObjectOptions = {},
   ): Promise<string | StorageObject> {
+    checkOptions("moveObject", options);
     return objects.moveObject(this.#ctx, container, obj, newContainer, options);
   }
 
@@ -403,6 +436,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     newContentType: string,
     options: CallOptions = {},
   ): Promise<void> {
+    checkOptions("changeObjectContentType", options, []);
     return objects.changeObjectContentType(this.#ctx, container, obj, newContentType, options);
   }
 
@@ -411,6 +445,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     obj: ObjectRef,
     options: MetadataOptions = {},
   ): Promise<Record<string, string>> {
+    checkOptions("getObjectMetadata", options, ["prefix"]);
     return objects.getObjectMetadata(this.#ctx, container, obj, options);
   }
 
@@ -425,6 +460,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     metadata: Metadata,
     options: SetMetadataOptions = {},
   ): Promise<void> {
+    checkOptions("setObjectMetadata", options, ["prefix", "clear"]);
     return objects.setObjectMetadata(this.#ctx, container, obj, metadata, options);
   }
 
@@ -434,6 +470,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     key: string,
     options: MetadataOptions = {},
   ): Promise<void> {
+    checkOptions("removeObjectMetadataKey", options, ["prefix"]);
     await this.setObjectMetadata(container, obj, { [key]: "" }, options);
   }
 
@@ -443,6 +480,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     objectNames: readonly string[],
     options: CallOptions = {},
   ): Promise<BulkDeleteResult> {
+    checkOptions("bulkDelete", options, []);
     return objects.bulkDelete(this.#ctx, container, objectNames, options);
   }
 
@@ -453,6 +491,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
    * when every file is stored; the first failure cancels the rest (files already stored stay).
    */
   async uploadFolder(folderPath: string, options: UploadFolderOptions = {}): Promise<FolderUploadResult> {
+    checkOptions("uploadFolder", options);
     return folders.uploadFolder(this.#ctx, folderPath, options);
   }
 
@@ -466,6 +505,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     container: ContainerRef,
     options: SyncOptions = {},
   ): Promise<SyncSummary> {
+    checkOptions("syncFolderToContainer", options);
     return folders.syncFolderToContainer(this.#ctx, folderPath, container, options);
   }
 
@@ -473,20 +513,24 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
 
   /** Names of the CDN-enabled containers. */
   async listPublicContainers(options: CallOptions = {}): Promise<string[]> {
+    checkOptions("listPublicContainers", options, []);
     return cdn.listPublicContainers(this.#ctx, options.signal);
   }
 
   async makeContainerPublic(container: ContainerRef, options: MakePublicOptions = {}): Promise<void> {
+    checkOptions("makeContainerPublic", options);
     const ttl = checkInteger(options.ttl, "ttl", 1);
     await cdn.setCdnAccess(this.#ctx, containerName(container), true, ttl, options.signal);
   }
 
   async makeContainerPrivate(container: ContainerRef, options: CallOptions = {}): Promise<void> {
+    checkOptions("makeContainerPrivate", options, []);
     await cdn.setCdnAccess(this.#ctx, containerName(container), false, undefined, options.signal);
   }
 
   /** The container's CDN headers; NotCDNEnabled when it is not published. */
   async getContainerCdnMetadata(container: ContainerRef, options: CallOptions = {}): Promise<Record<string, string>> {
+    checkOptions("getContainerCdnMetadata", options, []);
     return cdn.getCdnHeaders(this.#ctx, containerName(container), options.signal);
   }
 
@@ -495,32 +539,39 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
     metadata: cdn.CdnMetadata,
     options: CallOptions = {},
   ): Promise<void> {
+    checkOptions("setContainerCdnMetadata", options, []);
     await cdn.setCdnMetadata(this.#ctx, containerName(container), metadata, options.signal);
   }
 
   /** pyrax's `cdn_enabled`, `cdn_uri`, `cdn_ssl_uri`, `cdn_streaming_uri`, `cdn_ios_uri`, `cdn_ttl`, `cdn_log_retention`. */
   async getContainerCdnInfo(container: ContainerRef, options: CallOptions = {}): Promise<cdn.CdnInfo> {
+    checkOptions("getContainerCdnInfo", options, []);
     return cdn.getCdnInfo(this.#ctx, containerName(container), options.signal);
   }
 
   async getCdnLogRetention(container: ContainerRef, options: CallOptions = {}): Promise<boolean> {
+    checkOptions("getCdnLogRetention", options, []);
     return (await this.getContainerCdnInfo(container, options)).logRetention;
   }
 
   async setCdnLogRetention(container: ContainerRef, enabled: boolean, options: CallOptions = {}): Promise<void> {
+    checkOptions("setCdnLogRetention", options, []);
     await cdn.setCdnLogRetention(this.#ctx, containerName(container), enabled, options.signal);
   }
 
   async getContainerStreamingUri(container: ContainerRef, options: CallOptions = {}): Promise<string | undefined> {
+    checkOptions("getContainerStreamingUri", options, []);
     return (await this.getContainerCdnInfo(container, options)).streamingUri;
   }
 
   async getContainerIosUri(container: ContainerRef, options: CallOptions = {}): Promise<string | undefined> {
+    checkOptions("getContainerIosUri", options, []);
     return (await this.getContainerCdnInfo(container, options)).iosUri;
   }
 
   /** Removes an object from the CDN edge before its TTL runs out. */
   async purgeCdnObject(container: ContainerRef, obj: ObjectRef, options: PurgeOptions = {}): Promise<void> {
+    checkOptions("purgeCdnObject", options);
     await cdn.purgeCdnObject(
       this.#ctx,
       containerName(container),
