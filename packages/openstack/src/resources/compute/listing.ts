@@ -1,28 +1,9 @@
 // Listings that are arrays when awaited (as novaclient's lists are lists) and page lazily with
 // `for await`; pages follow Nova's `*_links` next links, up to an optional total `limit`.
-import { PagedList, ValidationError, type Page } from "@nimbus-sdk/common";
+import { AwaitablePagedList, ValidationError, type Page } from "@nimbus-sdk/common";
 
 /** `await list` gives every item in an array; `for await (const x of list)` fetches page by page. */
-export class Listing<T> extends PagedList<T, Record<string, string[]>> implements PromiseLike<T[]> {
-  // The array is fetched when first awaited, and only once.
-  #all?: Promise<T[]>;
-
-  then<R1 = T[], R2 = never>(
-    onFulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
-    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    this.#all ??= this.all();
-    return this.#all.then(onFulfilled, onRejected);
-  }
-
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T[] | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<T[]> {
-    return this.then().finally(onFinally);
-  }
-}
+export class Listing<T> extends AwaitablePagedList<T, Record<string, string[]>> {}
 
 /** Paging options every Nova listing takes. */
 export interface PagingOptions {
