@@ -1,11 +1,11 @@
 // Shared by the vsphere-* scenarios: vcsim from "@nimbus-sdk/vsphere/testing", pyVmomi (Debian's
 // python3-pyvmomi) as a co-process or a fresh process, and the SDK's own entry points.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ensureDebianPackages } from "@nimbus-sdk/common/testing";
 import { startVcsim } from "@nimbus-sdk/vsphere/testing";
 import { DEBIAN_PYTHON, debianVersion } from "./openstack.mjs";
+
+export { CoProcess } from "./child.mjs";
 
 export { DEBIAN_PYTHON, debianVersion };
 export const PYVMOMI_SCRIPT = fileURLToPath(new URL("./vsphere-pyvmomi.py", import.meta.url));
@@ -44,44 +44,4 @@ export function connectOptions(server) {
     pwd: server.password,
     disableSslCertValidation: true,
   };
-}
-
-/**
- * A long-lived child that answers one JSON line per command line (vsphere-pyvmomi.py in "collect"
- * mode): connected once, so each operation times the property collector alone.
- */
-export class CoProcess {
-  #child;
-  #lines;
-  #stderr = "";
-
-  constructor(command, args) {
-    this.#child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
-    this.#child.stderr.setEncoding("utf8").on("data", (chunk) => (this.#stderr = (this.#stderr + chunk).slice(-4000)));
-    this.#lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
-  }
-
-  /** The next JSON line the child prints; rejects with its stderr when it exits instead. */
-  async next() {
-    const { value, done } = await this.#lines.next();
-    if (done) throw new Error(`the child exited: ${this.#stderr.trim()}`);
-    const answer = JSON.parse(value);
-    if (answer.error) throw new Error(answer.error);
-    return answer;
-  }
-
-  async request(command) {
-    this.#child.stdin.write(`${command}\n`);
-    return this.next();
-  }
-
-  /** Sends "quit", then kills the child if it has not exited within 5 s. */
-  async close() {
-    if (this.#child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.#child.once("exit", resolve));
-    this.#child.stdin.end("quit\n");
-    const timer = setTimeout(() => this.#child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
 }

@@ -76,8 +76,9 @@ export default {
     "memcached) on 127.0.0.1, started once by @nimbus-sdk/openstack/testing; the servers share the 2 cores with " +
     "the client, so Swift's proxy and object server are the bottleneck and throughput differences between clients " +
     "are small: read the CPU column (the client's own user + system time per operation) for the clients' cost. " +
-    "Requests per object: ours `cf.storeObject` = PUT (Content-Length, ETag = MD5) + HEAD (it returns a " +
-    "StorageObject), and with `returnNone` (pyrax's return_none) the PUT only; pkgcloud `client.upload` = chunked PUT + HEAD (its `success` File model); python-swiftclient " +
+    "Requests per object: ours `cf.storeObject` = PUT (Content-Length, ETag = MD5, Content-Type) only: the " +
+    "StorageObject it returns is built from the 201's ETag and Last-Modified and what was sent (a HEAD only when " +
+    "the server decides, e.g. no content type sent), and with `returnNone` (pyrax's return_none) the same PUT; pkgcloud `client.upload` = chunked PUT + HEAD (its `success` File model); python-swiftclient " +
     `\`Connection.put_object\` from a ThreadPool(${CONCURRENCY}), one Connection per thread, run as a /usr/bin/python3 ` +
     "child that times itself = PUT only; bare undici `request` = PUT only, and PUT + HEAD (no SDK: the floors " +
     "for each pattern).",

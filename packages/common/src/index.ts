@@ -20,7 +20,7 @@ export {
 } from "./http/transport.js";
 export { userAgent } from "./http/user-agent.js";
 export { waitUntil, type WaitOptions } from "./polling/wait-until.js";
-export { PagedList, type Page } from "./paging/paginate.js";
+export { AwaitablePagedList, PagedList, type Page } from "./paging/paginate.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 // The scanner has no dependency, so it is on the main entry; the fast-xml-parser preset stays at ./xml.
 export {

@@ -20,13 +20,18 @@ import {
   InvalidSetting,
   KeyringPasswordNotFound,
   KeyringUsernameMissing,
+  NoEndpointForRegion,
   NotAuthenticated,
   NotImplementedYet,
 } from "./errors.js";
+import { callArgs } from "./arguments.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
 import { createIdentity } from "./identity/registry.js";
+import { CloudBlockStorage } from "./resources/block-storage/index.js";
+import { CloudServers } from "./resources/compute/index.js";
+import { CloudNetworks } from "./resources/network/index.js";
 import { CloudFiles } from "./resources/object-store/index.js";
-import { Images } from "./resources/images.js";
+import { Images } from "./resources/image/index.js";
 import type { ServiceClient, ServiceClientOptions } from "./service-client.js";
 import type { PyraxSettings } from "./settings/pyrax-settings.js";
 
@@ -34,10 +39,13 @@ import type { PyraxSettings } from "./settings/pyrax-settings.js";
 const CLIENT_CLASSES = {
   objectStore: CloudFiles,
   image: Images,
+  compute: CloudServers,
+  network: CloudNetworks,
+  volume: CloudBlockStorage,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["compute", "volume", "database", "loadBalancer", "dns", "network"] as const;
+export const PENDING_SERVICES = ["database", "loadBalancer", "dns"] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];
@@ -190,8 +198,15 @@ export class Context {
   /**
    * Reads a credential file, as the identity type expects it: `[rackspace_cloud]` username and
    * api_key for Rackspace, `[keystone]` username, password and tenant_id (or tenant_name) otherwise.
+   * pyrax's positional `(cred_file, region, authenticate)` work too.
    */
-  async setCredentialFile(path: string, options: AuthOptions = {}): Promise<void> {
+  async setCredentialFile(
+    path: string,
+    ...args: [options?: AuthOptions] | [region: string | undefined, authenticate?: boolean, options?: AuthOptions]
+  ): Promise<void> {
+    const options = callArgs<AuthOptions>("setCredentialFile", args, ["region", "authenticate"], undefined, {
+      authenticate: "boolean",
+    });
     if (!existsSync(expandHome(path))) throw new FileNotFound(`the credential file ${path} does not exist`);
     const read = <const S extends readonly CredentialSectionDefinition[]>(sections: S) => {
       try {
@@ -257,6 +272,14 @@ export class Context {
   async authenticate(options: AuthOptions = {}): Promise<void> {
     this.#dropClients();
     await this.identity.authenticate({ signal: options.signal });
+    // pyrax's `region` argument: the default clients' region, which the catalog must have.
+    if (options.region !== undefined) {
+      const regions = this.identity.regions;
+      if (!regions.includes(options.region)) {
+        throw new NoEndpointForRegion(`the catalog has no region ${options.region} (it has ${regions.join(", ")})`);
+      }
+      this.settings.set("region", options.region);
+    }
   }
 
   /** Forgets credentials, token and clients. */
@@ -312,7 +335,7 @@ export class Context {
     if (!client) {
       const ClientClass = CLIENT_CLASSES[service] as new (options: ServiceClientOptions) => ServiceClient;
       client = new ClientClass({
-        ...this.#serviceExtras(service, where),
+        ...this.#serviceExtras(service, where, internal ? "internal" : "public"),
         endpoint: this.identity.getEndpoint(service, where, internal ? "internal" : "public"),
         region: where,
         projectId: this.identity.tenantId,
@@ -357,8 +380,14 @@ export class Context {
     };
   }
 
-  // Cloud Files also needs the CDN endpoint of the same region, when the cloud has one (Rackspace).
-  #serviceExtras(service: ImplementedService, region: string): { cdnEndpoint?: string } {
+  // Cloud Files also needs the CDN endpoint of the same region, when the cloud has one (Rackspace);
+  // Block Storage asks Nova for attachments, through the compute endpoint (looked up only when used).
+  #serviceExtras(
+    service: ImplementedService,
+    region: string,
+    face: "public" | "internal",
+  ): { cdnEndpoint?: string; computeEndpoint?: () => string } {
+    if (service === "volume") return { computeEndpoint: () => this.identity.getEndpoint("compute", region, face) };
     const cdn = this.identity.services.objectCdn;
     if (service !== "objectStore" || !cdn?.endpoints[region]) return {};
     return { cdnEndpoint: this.identity.getEndpoint("objectCdn", region) };

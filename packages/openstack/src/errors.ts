@@ -14,10 +14,31 @@ import {
   ValidationError,
   errorClassForStatus,
   type ErrorMapper,
+  type NimbusErrorOptions,
   type FailedResponse,
 } from "@nimbus-sdk/common";
 
 const kind = (name: string) => `@nimbus-sdk/openstack:${name}`;
+
+// Every instance carries the error kinds of its class chain under this global symbol (common's brand).
+const KINDS = Symbol.for("@nimbus-sdk/common/error-kinds");
+const isOurs = (value: unknown): boolean => {
+  const kinds = typeof value === "object" && value !== null ? (value as { [KINDS]?: unknown })[KINDS] : undefined;
+  return Array.isArray(kinds) && kinds.some((k) => typeof k === "string" && k.startsWith("@nimbus-sdk/openstack:"));
+};
+
+/**
+ * pyrax's base exception. Each pyrax-named class extends the matching class of common instead (a
+ * class has one parent), so `e instanceof PyraxException` is answered by brand: true for every error
+ * of this package's classes.
+ */
+export class PyraxException extends NimbusError {
+  static override readonly errorKind: string = kind("PyraxException");
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === PyraxException ? isOurs(value) : super[Symbol.hasInstance](value);
+  }
+}
 
 /** Wrong credentials, or the identity service refused them. */
 export class AuthenticationFailed extends AuthenticationError {
@@ -54,9 +75,17 @@ export class OverLimit extends RateLimitError {
 export class ServiceNotAvailable extends ServerError {
   static override readonly errorKind: string = kind("ServiceNotAvailable");
 }
-/** Any other failed HTTP call (pyrax's ClientException). */
+/**
+ * Any other failed HTTP call. As in pyrax, where BadRequest, Forbidden, NotFound, OverLimit … are its
+ * subclasses, `e instanceof ClientException` holds for every HTTP error of this package.
+ */
 export class ClientException extends HttpError {
   static override readonly errorKind: string = kind("ClientException");
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === ClientException && value instanceof HttpError && isOurs(value)) return true;
+    return super[Symbol.hasInstance](value);
+  }
 }
 export class InvalidSetting extends ConfigError {
   static override readonly errorKind: string = kind("InvalidSetting");
@@ -87,9 +116,23 @@ export class KeyringPasswordNotFound extends ConfigError {
 export class InvalidContainerName extends ValidationError {
   static override readonly errorKind: string = kind("InvalidContainerName");
 }
-/** An upload did not complete; nothing was reported as stored. */
+/**
+ * What is known of the object after a failed upload: "not-stored" when the request never reached
+ * the server, the server refused it, or what it stored was removed; "unknown" when the answer was
+ * lost and no check showed the data sent stored (the server may hold it, or still be storing it).
+ */
+export type UploadOutcome = "not-stored" | "unknown";
+
+/** An upload did not complete; nothing was reported as stored, and `outcome` says what was checked. */
 export class UploadFailed extends NimbusError {
   static override readonly errorKind: string = kind("UploadFailed");
+  readonly outcome: UploadOutcome;
+
+  constructor(message: string, options: NimbusErrorOptions & { outcome?: UploadOutcome } = {}) {
+    const { outcome = "unknown", ...rest } = options;
+    super(message, rest);
+    this.outcome = outcome;
+  }
 }
 /** The object's content does not match the checksum the server or the caller gave. */
 export class ChecksumMismatch extends NimbusError {
@@ -99,12 +142,31 @@ export class ChecksumMismatch extends NimbusError {
 export class NotCDNEnabled extends NimbusError {
   static override readonly errorKind: string = kind("NotCDNEnabled");
 }
+/** `pyrax.utils.waitUntil` was given an object it cannot fetch again (no `get`, `reload` or manager). */
+export class NoReloadError extends ValidationError {
+  static override readonly errorKind: string = kind("NoReloadError");
+}
+/** A date string in neither "YYYY-MM-DD HH:MM:SS" nor "YYYY-MM-DD" (pyrax.utils' date helpers). */
+export class InvalidDateTimeString extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidDateTimeString");
+}
+/** `pyrax.utils.getName` was given something with no name. */
+export class MissingName extends ValidationError {
+  static override readonly errorKind: string = kind("MissingName");
+}
 /** A pyrax service this package does not implement yet. */
 export class NotImplementedYet extends NimbusError {
   static override readonly errorKind: string = kind("NotImplementedYet");
 }
 
-function classFor(status: number): new (message: string, options: object) => NimbusError {
+function classFor(status: number, message: string): new (message: string, options: object) => NimbusError {
+  // Nova and Cinder refuse what exceeds a quota with 403 (or 413): pyrax calls both OverLimit.
+  if (
+    status === 413 ||
+    (status === 403 && /quota exceeded|exceeds? .*quota|maximum number of .* exceeds/i.test(message))
+  ) {
+    return OverLimit;
+  }
   const base = errorClassForStatus(status);
   if (base === AuthenticationError) return AuthenticationFailed;
   if (base === ForbiddenError) return Forbidden;
@@ -142,14 +204,27 @@ export function serverMessage(response: Pick<FailedResponse, "body" | "headers" 
   return response.bodyExcerpt;
 }
 
+/** Neutron's error type (`{"NeutronError": {"type": "NetworkInUse"}}`), which names the failure exactly. */
+export function serverErrorCode(response: Pick<FailedResponse, "body">): string | undefined {
+  const body = response.body.trim();
+  if (!body.startsWith("{")) return undefined;
+  try {
+    const error = (JSON.parse(body) as { NeutronError?: { type?: unknown } }).NeutronError;
+    return typeof error?.type === "string" ? error.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Maps a failed OpenStack response to pyrax's exception classes. */
 export const mapOpenStackError: ErrorMapper = (response) => {
-  const ErrorClass = classFor(response.status);
   const message = serverMessage(response);
+  const ErrorClass = classFor(response.status, message);
   const context = {
     method: response.method,
     url: response.url,
     status: response.status,
+    code: serverErrorCode(response),
     requestId: response.requestId,
     bodyExcerpt: response.bodyExcerpt,
     ...(ErrorClass === OverLimit ? { retryAfterMs: response.retryAfterMs } : {}),
@@ -216,4 +291,65 @@ export async function notFoundAs<T>(work: Promise<T>, ErrorClass: MappedErrorCla
     }
     throw error;
   }
+}
+
+// --- Cloud Networks (Neutron) -------------------------------------------------------------------
+
+/** The network still has ports (servers, routers, DHCP) and Neutron refuses to delete it. */
+export class NetworkInUse extends Conflict {
+  static override readonly errorKind: string = kind("NetworkInUse");
+}
+export class NetworkNotFound extends NotFound {
+  static override readonly errorKind: string = kind("NetworkNotFound");
+}
+/** `findNetworkByLabel` matched several networks; `matches` holds their ids. */
+export class NetworkLabelNotUnique extends NoUniqueMatch {
+  static override readonly errorKind: string = kind("NetworkLabelNotUnique");
+}
+/** A CIDR that cannot hold a network of two or more hosts, or that Neutron refused. */
+export class NetworkCIDRInvalid extends ValidationError {
+  static override readonly errorKind: string = kind("NetworkCIDRInvalid");
+}
+/** A CIDR that is not an IPv4 or IPv6 network in CIDR notation. */
+export class NetworkCIDRMalformed extends NetworkCIDRInvalid {
+  static override readonly errorKind: string = kind("NetworkCIDRMalformed");
+}
+/** The project's network quota is used up. */
+export class NetworkCountExceeded extends OverLimit {
+  static override readonly errorKind: string = kind("NetworkCountExceeded");
+}
+
+// --- Cloud Block Storage (Cinder) ---------------------------------------------------------------
+
+/** A volume size that is not a whole number of GiB >= 1. */
+export class InvalidSize extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidSize");
+}
+/** The volume's state forbids the call: attached elsewhere, busy with a snapshot … (`cause` is the HTTP error). */
+export class VolumeNotAvailable extends ClientException {
+  static override readonly errorKind: string = kind("VolumeNotAvailable");
+}
+/** Cinder refused to delete a volume that still has snapshots; `delete({ force: true })` deletes them first. */
+export class VolumeHasSnapshots extends VolumeNotAvailable {
+  static override readonly errorKind: string = kind("VolumeHasSnapshots");
+}
+/** Nova could not attach the volume (`cause` is its answer). */
+export class VolumeAttachmentFailed extends ClientException {
+  static override readonly errorKind: string = kind("VolumeAttachmentFailed");
+}
+/** Nova could not detach the volume (`cause` is its answer). */
+export class VolumeDetachmentFailed extends ClientException {
+  static override readonly errorKind: string = kind("VolumeDetachmentFailed");
+}
+/** A clone must be at least as large as its source volume. */
+export class VolumeCloneTooSmall extends ClientException {
+  static override readonly errorKind: string = kind("VolumeCloneTooSmall");
+}
+/** The snapshot is not available or in error, so Cinder will not delete it yet. */
+export class SnapshotNotAvailable extends ClientException {
+  static override readonly errorKind: string = kind("SnapshotNotAvailable");
+}
+/** The Block Storage API version asked for is outside what the server offers. */
+export class UnsupportedMicroversion extends ValidationError {
+  static override readonly errorKind: string = kind("UnsupportedMicroversion");
 }

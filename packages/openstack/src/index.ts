@@ -19,6 +19,7 @@ export {
   type RegionalContext,
 } from "./context.js";
 export * as exc from "./errors.js";
+export * as utils from "./utils.js";
 export * from "./errors.js";
 export { BaseIdentity, type Credentials, type IdentityOptions, type TokenGrant } from "./identity/base.js";
 export { GLOBAL_REGION, type Endpoint, type EndpointInterface, type Service } from "./identity/catalog.js";
@@ -26,8 +27,11 @@ export { KeystoneIdentity } from "./identity/keystone-v3.js";
 export { KeystoneV2Identity } from "./identity/keystone-v2.js";
 export { RACKSPACE_AUTH_ENDPOINT, RaxIdentity } from "./identity/rackspace.js";
 export { createIdentity, registerIdentityType, type IdentityFactory } from "./identity/registry.js";
+export * from "./resources/block-storage/index.js";
+export * from "./resources/compute/index.js";
+export * from "./resources/network/index.js";
 export * from "./resources/object-store/index.js";
-export * from "./resources/images.js";
+export * from "./resources/image/index.js";
 export { ServiceClient, OPENSTACK_SAFE_NAMES, type ServiceClientOptions } from "./service-client.js";
 export { readCloudsYaml, readOsEnvironment, type CloudConfig } from "./settings/clouds-yaml.js";
 export {

@@ -9,9 +9,14 @@ import {
   type ContextOptions,
   type RegionalContext,
 } from "./context.js";
+import * as exceptions from "./errors.js";
 import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
+import * as utils from "./utils.js";
+import type { CloudBlockStorage } from "./resources/block-storage/index.js";
+import type { CloudServers } from "./resources/compute/index.js";
+import type { CloudNetworks } from "./resources/network/index.js";
 import type { CloudFiles } from "./resources/object-store/index.js";
-import type { Images } from "./resources/images.js";
+import type { Images } from "./resources/image/index.js";
 import { readCloudsYaml, readOsEnvironment } from "./settings/clouds-yaml.js";
 import { loadPyraxSettings, PYRAX_SETTINGS, type PyraxSettingName } from "./settings/pyrax-settings.js";
 import { ConfigError, type SettingDefinition, type SettingResult, type SettingValue } from "@nimbus-sdk/common";
@@ -24,6 +29,10 @@ export interface PyraxOptions extends ContextOptions {
 
 export class Pyrax extends Context {
   readonly #options: PyraxOptions;
+  /** pyrax.utils: waitUntil, waitForBuild, getChecksum, randomAscii … */
+  readonly utils = utils;
+  /** pyrax.exceptions: NotFound, NoUniqueMatch, OverLimit, Conflict … */
+  readonly exceptions = exceptions;
 
   constructor(options: PyraxOptions = {}) {
     super(loadPyraxSettings({ path: options.configPath, env: options.env, logger: options.logger }), options);
@@ -82,11 +91,11 @@ export class Pyrax extends Context {
     return this.#defaultClient("image");
   }
 
-  get cloudservers(): never {
-    throw pending("compute");
+  get cloudservers(): CloudServers | null {
+    return this.#defaultClient("compute");
   }
-  get cloudBlockstorage(): never {
-    throw pending("volume");
+  get cloudBlockstorage(): CloudBlockStorage | null {
+    return this.#defaultClient("volume");
   }
   get cloudDatabases(): never {
     throw pending("database");
@@ -97,8 +106,8 @@ export class Pyrax extends Context {
   get cloudDns(): never {
     throw pending("dns");
   }
-  get cloudNetworks(): never {
-    throw pending("network");
+  get cloudNetworks(): CloudNetworks | null {
+    return this.#defaultClient("network");
   }
 
   /** Beyond pyrax: `timeout` and `retry` for this client, over the context's and the settings. */
@@ -114,11 +123,17 @@ export class Pyrax extends Context {
     return this.getClient("image", options.region, { timeout: options.timeout, retry: options.retry });
   }
 
-  connectToCloudservers(): never {
-    throw pending("compute");
+  /** pyrax's connect_to_cloudservers; `microversion` asks for one ("2.60"), else the highest both support. */
+  async connectToCloudservers(options: AuthOptions & { microversion?: string } = {}): Promise<CloudServers> {
+    const client = this.getClient("compute", options.region);
+    if (options.microversion !== undefined) client.setApiVersion(options.microversion);
+    return client;
   }
-  connectToCloudBlockstorage(): never {
-    throw pending("volume");
+  /** pyrax's connect_to_cloud_blockstorage; `microversion` asks for a Cinder one ("3.44"), else the newest both support. */
+  async connectToCloudBlockstorage(options: AuthOptions & { microversion?: string } = {}): Promise<CloudBlockStorage> {
+    const client = this.getClient("volume", options.region);
+    if (options.microversion !== undefined) client.useMicroversion(options.microversion);
+    return client;
   }
   connectToCloudDatabases(): never {
     throw pending("database");
@@ -129,8 +144,8 @@ export class Pyrax extends Context {
   connectToCloudDns(): never {
     throw pending("dns");
   }
-  connectToCloudNetworks(): never {
-    throw pending("network");
+  async connectToCloudNetworks(options: AuthOptions = {}): Promise<CloudNetworks> {
+    return this.getClient("network", options.region);
   }
 
   /**
@@ -156,7 +171,7 @@ export class Pyrax extends Context {
     return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
   }
 
-  #defaultClient<S extends "objectStore" | "image">(service: S) {
+  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume">(service: S) {
     if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }

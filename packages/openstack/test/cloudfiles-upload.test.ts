@@ -12,16 +12,15 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { AbortError, ConnectionError } from "@nimbus-sdk/common";
 import { ChecksumMismatch, FileNotFound, NoSuchObject, UploadFailed } from "../src/errors.js";
-import { CloudFiles, type UploadProgress } from "../src/resources/object-store/index.js";
+import { CloudFiles, type StorageObject, type UploadProgress } from "../src/resources/object-store/index.js";
 import { startTestCloud, type TestCloud } from "./helpers/cloud.js";
+import { FaultyProxy } from "./helpers/faulty-proxy.js";
 
 jest.setTimeout(120_000);
 
@@ -54,69 +53,6 @@ async function rawNames(container: string, prefix = ""): Promise<string[]> {
   const response = await raw(`${encodeURIComponent(container)}?format=json&prefix=${encodeURIComponent(prefix)}`);
   if (response.status === 404) return [];
   return ((await response.json()) as { name: string }[]).map((e) => e.name);
-}
-
-/**
- * An HTTP proxy in front of Swift that can break things: `onRequest` may drop the connection,
- * `corrupt` flips the first byte of matching request or response bodies, `kill()` stops it dead.
- */
-class FaultyProxy {
-  readonly server: Server;
-  readonly seen: string[] = [];
-  onRequest?: (req: IncomingMessage) => "drop" | "pass";
-  corruptRequest?: (req: IncomingMessage) => boolean;
-  corruptResponse?: (req: IncomingMessage) => boolean;
-  /** Awaited after the server answered and before the answer is passed on. */
-  beforeResponse?: (req: IncomingMessage) => Promise<void>;
-
-  constructor(private readonly target: URL) {
-    this.server = createServer((req, res) => {
-      this.seen.push(`${req.method} ${req.url}`);
-      if (this.onRequest?.(req) === "drop") {
-        req.socket.destroy();
-        return;
-      }
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        async (answer) => {
-          await this.beforeResponse?.(req);
-          if (res.destroyed) return answer.resume();
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          (this.corruptResponse?.(req) ? answer.pipe(flipFirstByte()) : answer).pipe(res);
-        },
-      );
-      upstream.on("error", () => res.destroy());
-      req.on("error", () => upstream.destroy());
-      (this.corruptRequest?.(req) ? req.pipe(flipFirstByte()) : req).pipe(upstream);
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}${this.target.pathname}`;
-  }
-
-  /** Stops listening and cuts every open connection, like a server that died. */
-  kill(): void {
-    this.server.close();
-    this.server.closeAllConnections();
-  }
-}
-
-function flipFirstByte(): Transform {
-  let done = false;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (!done && chunk.length > 0) {
-        const copy = Buffer.from(chunk);
-        copy[0] = copy[0]! ^ 0xff;
-        done = true;
-        return callback(null, copy);
-      }
-      callback(null, chunk);
-    },
-  });
 }
 
 beforeAll(async () => {
@@ -271,6 +207,10 @@ describe("uploadFile", () => {
         .catch((e: unknown) => e);
       expect(manifestStored).toBe(true);
       expect(error).toBeInstanceOf(UploadFailed);
+      expect((error as UploadFailed).outcome).toBe("not-stored");
+      expect((error as Error).message).toMatch(
+        /no object was stored; the manifest the server had stored was deleted; the 3 segment\(s\) already sent were deleted/,
+      );
       expect((await raw("files/late.bin", { method: "HEAD" })).status).toBe(404);
       expect(await rawNames("files_segments", "late.bin/")).toEqual([]);
     } finally {
@@ -383,6 +323,63 @@ describe("uploadFile", () => {
       });
       expect(heads).toHaveLength(1);
       expect((await cf.fetchObject("files", "quick.txt")).toString()).toBe("quick");
+    } finally {
+      await counted.close();
+      proxy.kill();
+    }
+  });
+
+  it("builds the stored object from the PUT's answer when the client knows it all, else reads it back", async () => {
+    const heads: string[] = [];
+    const proxy = new FaultyProxy(new URL(cloud.objectStoreUrl));
+    const endpoint = await proxy.listen();
+    proxy.corruptRequest = (req) => {
+      if (req.method === "HEAD") heads.push(req.url ?? "");
+      return false;
+    };
+    const counted = client(endpoint);
+    const fields = (o: StorageObject) => ({
+      name: o.name,
+      bytes: o.bytes,
+      contentType: o.contentType,
+      hash: o.hash,
+      lastModified: o.lastModified,
+      isLargeObject: o.isLargeObject,
+    });
+    /** The object as a fresh HEAD describes it, and the HEADs the call itself sent. */
+    const check = async (returned: StorageObject, expectedHeads: number) => {
+      expect(heads).toHaveLength(expectedHeads);
+      heads.length = 0;
+      expect(fields(returned)).toEqual(fields(await cf.getObject("files", returned.name)));
+    };
+    try {
+      // Content type sent: nothing for the server to decide, no HEAD.
+      await check(
+        await counted.storeObject("files", "built.txt", "built from the PUT", { contentType: "text/plain" }),
+        0,
+      );
+      const chunks = [randomBytes(70_000), randomBytes(1), randomBytes(5)];
+      const streamed = await counted.storeObject("files", "built.bin", Readable.from(chunks), {
+        contentType: "application/x-test",
+      });
+      expect(streamed.bytes).toBe(70_006);
+      await check(streamed, 0);
+      // Swift picks the content type, or detects it: read back.
+      await check(await counted.storeObject("files", "guessed.html", Buffer.from("<p>hi</p>")), 1);
+      const detected = await counted.storeObject("files", "detected.html", "<p>hi</p>", {
+        contentType: "application/x-wrong",
+        headers: { "X-Detect-Content-Type": "true" },
+      });
+      expect(detected.contentType).toMatch(/^text\/html/);
+      await check(detected, 1);
+      // uploadFile HEADs first for a large object it would replace; then the same rule.
+      const { path } = makeFile("built-file.bin", 100_000);
+      await check(await counted.uploadFile("files", path, { contentType: "application/x-file" }), 1);
+      await check(await counted.uploadFile("files", path), 2);
+      const large = await counted.uploadFile("files", path, { objName: "built-large.bin", segmentSize: 40_000 });
+      expect(large.isLargeObject).toBe(true);
+      // A large object also HEADs its container before the segments go, and is read back.
+      await check(large, 3);
     } finally {
       await counted.close();
       proxy.kill();

@@ -20,7 +20,7 @@ import {
   imageListQuery,
   nextPageQuery,
   type ImageRecord,
-} from "../src/resources/images.js";
+} from "../src/resources/image/index.js";
 
 const ID = "0b0e4d2f-5f8a-4a0e-9d7b-8d5c4a2c9e01";
 

@@ -4,15 +4,17 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Keyring, type KeyringBackend, type Logger } from "@nimbus-sdk/common";
+import { Keyring, NotFoundError, type KeyringBackend, type Logger } from "@nimbus-sdk/common";
 import {
   CloudFiles,
+  CloudServers,
   EnvironmentNotFound,
   FileNotFound,
   InvalidCredentialFile,
   InvalidSetting,
   KeyringPasswordNotFound,
   KeyringUsernameMissing,
+  NoEndpointForRegion,
   NotImplementedYet,
   Pyrax,
 } from "../src/index.js";
@@ -84,18 +86,29 @@ describe("the pyrax module object (Rackspace flows, against the v2.0 fake)", () 
 
   it("names every pyrax service; those not built yet say so", async () => {
     const pyrax = moduleWith(RACKSPACE_CFG());
-    for (const get of [
-      () => pyrax.cloudservers,
-      () => pyrax.cloudBlockstorage,
-      () => pyrax.cloudDatabases,
-      () => pyrax.cloudLoadbalancers,
-      () => pyrax.cloudDns,
-      () => pyrax.cloudNetworks,
-      () => pyrax.connectToCloudservers(),
-    ]) {
+    for (const get of [() => pyrax.cloudDatabases, () => pyrax.cloudLoadbalancers, () => pyrax.cloudDns]) {
       expect(get).toThrow(NotImplementedYet);
     }
-    expect(() => pyrax.cloudservers).toThrow(/compute service is not implemented yet/);
+    expect(() => pyrax.cloudDns).toThrow(/dns service is not implemented yet/);
+    await pyrax.close();
+  });
+
+  it("has cloudservers null before authentication and a client of the catalog's endpoint after", async () => {
+    const pyrax = moduleWith(RACKSPACE_CFG());
+    expect(pyrax.cloudservers).toBeNull();
+    expect(pyrax.cloudNetworks).toBeNull();
+    expect(pyrax.cloudBlockstorage).toBeNull();
+    pyrax.setDefaultRegion("DFW");
+    await pyrax.setCredentials(FAKE_USER.username, FAKE_USER.apiKey);
+    expect(pyrax.cloudservers).toBeInstanceOf(CloudServers);
+    // This catalog has no network or volume service: as in pyrax, their clients stay None.
+    expect(pyrax.cloudNetworks).toBeNull();
+    expect(pyrax.cloudBlockstorage).toBeNull();
+    const dfw = await pyrax.connectToCloudservers({ region: "DFW", microversion: "2.1" });
+    expect(dfw).toBe(pyrax.cloudservers);
+    await expect(pyrax.connectToCloudservers({ region: "ORD" })).rejects.toThrow(NoEndpointForRegion);
+    expect(pyrax.utils.randomAscii(8)).toMatch(/^[A-Za-z]{8}$/);
+    expect(new pyrax.exceptions.NotFound("x")).toBeInstanceOf(NotFoundError);
     await pyrax.close();
   });
 
@@ -215,7 +228,9 @@ describe("the pyrax module object (Rackspace flows, against the v2.0 fake)", () 
     expect(ctx.DFW!.objectStore.client).toBeInstanceOf(CloudFiles);
     expect(ctx.DFW!.objectStore.client.endpoint.href).toBe(`${fake.url}/store/dfw/`);
     expect(ctx.ORD!.objectStore.client.region).toBe("ORD");
-    expect(() => ctx.DFW!.compute.client).toThrow(NotImplementedYet);
+    expect(ctx.DFW!.compute.client).toBeInstanceOf(CloudServers);
+    expect(ctx.DFW!.compute.client.endpoint.href).toBe(`${fake.url}/compute/dfw/`);
+    expect(() => ctx.ORD!.compute.client).toThrow(NoEndpointForRegion);
     // The module itself stays logged out: a context has its own identity.
     expect(pyrax.identity.authenticated).toBe(false);
     await ctx.close();

@@ -1,16 +1,7 @@
 // Integration test of `@nimbus-sdk/openstack/testing` against the real servers it starts: raw fetch
 // only, so that it checks the launcher and not the SDK.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  rmdirSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,71 +15,11 @@ import { startServer, type OpenStackTestServer } from "../src/testing/index.js";
 import { ensureOpenStackPackages } from "../src/testing/install.js";
 import { removeStaleLaunches } from "../src/testing/launch.js";
 import { catalogUrl, keystoneLogin } from "./helpers/cloud.js";
+import { alive, groupMembers, processesMentioning, pssMegabytes } from "./helpers/procfs.js";
 
 async function pollUntil(check: () => boolean, timeout: number): Promise<void> {
   const deadline = Date.now() + timeout;
   while (!check() && Date.now() < deadline) await sleep(100);
-}
-
-/** A process that exists and is not a zombie waiting for its (new) parent to reap it. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/** Processes whose command line mentions `text` (our servers name their temp dir in theirs). */
-function processesMentioning(text: string): number[] {
-  return cmdlines()
-    .filter(([, cmdline]) => cmdline.includes(text))
-    .map(([pid]) => pid);
-}
-
-function cmdlines(): [number, string][] {
-  const found: [number, string][] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      found.push([Number(entry), readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ")]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found;
-}
-
-/** Live members of the process groups the servers lead. */
-function groupMembers(groups: readonly number[]): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // A zombie is dead already; init reaps it in its own time.
-      if (state !== "Z" && groups.includes(Number(pgrp))) members.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return members;
-}
-
-/** Proportional set size of the processes, in MB. */
-function pssMegabytes(pids: readonly number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-      kb += Number(match?.[1] ?? 0);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return Math.round(kb / 1024);
 }
 
 function expectStopped(server: OpenStackTestServer, groups: readonly number[]): void {

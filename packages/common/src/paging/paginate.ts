@@ -58,3 +58,27 @@ export class PagedList<T, C> implements AsyncIterable<T> {
     return out;
   }
 }
+
+/**
+ * A PagedList that is also awaitable: `await list` gives every item in one array (as the Python SDKs'
+ * lists are lists), while `for await` still fetches page by page. The array is fetched once.
+ */
+export class AwaitablePagedList<T, C> extends PagedList<T, C> implements PromiseLike<T[]> {
+  #all?: Promise<T[]>;
+
+  then<R1 = T[], R2 = never>(
+    onFulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#all ??= this.all();
+    return this.#all.then(onFulfilled, onRejected);
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T[] | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T[]> {
+    return this.then().finally(onFinally);
+  }
+}

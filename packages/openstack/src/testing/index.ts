@@ -1,17 +1,28 @@
-// `@nimbus-sdk/openstack/testing`: a real Keystone, Swift and Glance (Debian's OpenStack packages) on
-// 127.0.0.1, for this package's integration tests and for users' own.
+// `@nimbus-sdk/openstack/testing`: a real Keystone, Swift and Glance, and on request Nova, Neutron and
+// Cinder (Debian's OpenStack packages) on 127.0.0.1, for this package's integration tests and users' own.
 import { randomBytes } from "node:crypto";
 import { ValidationError } from "@nimbus-sdk/common";
 import { freePort, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
+import { planComputeStack, type ComputeStack, type StackService } from "./compute-stack.js";
 import { startGlance } from "./glance.js";
-import { ensureOpenStackPackages } from "./install.js";
+import { COMPUTE_PACKAGES, OPENSTACK_PACKAGES, ensureOpenStackPackages } from "./install.js";
 import { startKeystone, type KeystoneSetup } from "./keystone.js";
-import { Launch, removeStaleLaunches, type Ports } from "./launch.js";
+import { Launch, removeStaleLaunches } from "./launch.js";
 import { startMemcached, waitForMemcached } from "./memcached.js";
-import { provision } from "./provision.js";
+import { adminSession, provision, type CatalogService } from "./provision.js";
+import { seedFlavors, seedImage, type SeededFlavor, type SeededImage } from "./seed.js";
 import { prepareSwift, startSwift, waitForSwift, type SwiftSetup } from "./swift.js";
 
-export { OPENSTACK_PACKAGES, ensureOpenStackPackages } from "./install.js";
+export { COMPUTE_PACKAGES, OPENSTACK_PACKAGES, ensureOpenStackPackages } from "./install.js";
+export type { SeededFlavor, SeededImage } from "./seed.js";
+
+/**
+ * A service by its catalog type. `compute` needs `image` and `network`, which it brings along;
+ * `object-store` is Swift, `volume` Cinder.
+ */
+export type OpenStackService = "object-store" | "image" | StackService;
+
+export const SERVICES: readonly OpenStackService[] = ["object-store", "image", "compute", "network", "volume"];
 
 export interface OpenStackServerOptions extends StartServerOptions {
   /** Keystone's port (default: a free one); every other server always gets a free port. */
@@ -26,6 +37,15 @@ export interface OpenStackServerOptions extends StartServerOptions {
    * an expired one (`?allow_expired=1`), never a user reuse it.
    */
   tokenExpiration?: number;
+  /**
+   * The services to run beside Keystone (default `["object-store", "image"]`: Swift and Glance).
+   * `compute` adds `image` and `network` (Nova needs both). With any of `compute`, `network` or
+   * `volume` the catalog has two regions, `DFW` and `ORD`, and each of these services its own API
+   * process in each (on the same databases, bus and compute host); Keystone, Swift, Glance and
+   * Placement then have one server, listed under both regions. Without them the one region is
+   * `RegionOne`.
+   */
+  services?: readonly OpenStackService[];
   /** Called as each step is done ("keystone answering" ...), with the ms since the start began. */
   onProgress?: (step: string, elapsedMs: number) => void;
 }
@@ -50,12 +70,28 @@ export interface OpenStackTestServer extends TestServer {
   credentials: KeystoneCredentials;
   /** `admin`, with the admin role on project `admin` and on the system. */
   admin: KeystoneCredentials;
-  /** The region of every endpoint in the catalog. */
+  /** The first region: Keystone's, and where the services look each other up. */
   region: string;
+  /** Every region of the catalog (`RegionOne`; or `DFW` and `ORD` with compute, network or volume). */
+  regions: readonly string[];
+  /** The services running beside Keystone. */
+  services: readonly OpenStackService[];
   /** The Swift proxy's root (`/healthcheck`, `/info`); the catalog has `<swiftUrl>/v1/AUTH_<project id>`. */
-  swiftUrl: string;
+  swiftUrl?: string;
   /** Glance's root; the image API is under `/v2`. */
-  glanceUrl: string;
+  glanceUrl?: string;
+  /** Nova's API (`http://127.0.0.1:<port>/v2.1`) by region: a separate nova-api process each. */
+  computeUrls?: Readonly<Record<string, string>>;
+  /** Neutron's root by region (the API is under `/v2.0`): a separate neutron-server each. */
+  networkUrls?: Readonly<Record<string, string>>;
+  /** Cinder's root by region (the API is under `/v3/<project id>`): a separate cinder-api each. */
+  volumeUrls?: Readonly<Record<string, string>>;
+  /** Placement's root (one server, in every region's catalog). */
+  placementUrl?: string;
+  /** With compute: public flavors m1.tiny (id 1), m1.small (2) and m1.medium (3), Nova's usual sizes. */
+  flavors?: readonly SeededFlavor[];
+  /** With compute: a public, active raw image of 1 MiB that any flavor can boot. */
+  image?: SeededImage;
   tokenExpiration: number;
   /** The servers' process ids, for diagnostics: each one leads a process group that `stop()` ends. */
   processes: readonly { name: string; pid: number }[];
@@ -66,14 +102,17 @@ export interface OpenStackTestServer extends TestServer {
 }
 
 const REGION = "RegionOne";
+/** Rackspace's first two regions, so that pyrax's per-region clients meet distinct servers. */
+const STACK_REGIONS = ["DFW", "ORD"];
 
 function password(): string {
   return randomBytes(12).toString("base64url");
 }
 
-async function allocatePorts(keystone?: number): Promise<Ports> {
-  const taken = new Set<number>(keystone === undefined ? [] : [keystone]);
-  const next = async (): Promise<number> => {
+/** Free ports on 127.0.0.1, none given twice (`freePort` may return a port again once it is closed). */
+function portAllocator(reserved: readonly number[]): () => Promise<number> {
+  const taken = new Set(reserved);
+  return async () => {
     for (;;) {
       const port = await freePort();
       if (!taken.has(port)) {
@@ -82,23 +121,32 @@ async function allocatePorts(keystone?: number): Promise<Ports> {
       }
     }
   };
-  return {
-    keystone: keystone ?? (await next()),
-    memcached: await next(),
-    swiftProxy: await next(),
-    swiftAccount: await next(),
-    swiftContainer: await next(),
-    swiftObject: await next(),
-    glance: await next(),
-  };
+}
+
+/** The services asked for, with what they need, in SERVICES' order. */
+function resolveServices(requested: readonly OpenStackService[] | undefined): OpenStackService[] {
+  const wanted = new Set<OpenStackService>(requested ?? ["object-store", "image"]);
+  for (const service of wanted) {
+    if (!SERVICES.includes(service)) {
+      throw new ValidationError(`unknown service ${JSON.stringify(service)}; known: ${SERVICES.join(", ")}`, {
+        field: "services",
+      });
+    }
+  }
+  if (wanted.has("compute")) {
+    wanted.add("image");
+    wanted.add("network");
+  }
+  return SERVICES.filter((s) => wanted.has(s));
 }
 
 /**
- * Starts Keystone (uwsgi), memcached, Swift (account, container, object, proxy) and Glance on
- * 127.0.0.1, provisions users, projects, services and endpoints, and resolves once all of them
- * answer. Missing Debian packages are installed when running as root (unless `allowInstall` is
- * false); otherwise a ConfigError names the command to run. If any server fails to start, all are
- * stopped and the error carries that server's last log lines.
+ * Starts Keystone (uwsgi), memcached and the services asked for (by default Swift and Glance; see
+ * `services`) on 127.0.0.1, provisions users, projects, services and endpoints, and resolves once all
+ * of them answer; with compute, once the compute host is mapped and flavors and an image are there.
+ * Missing Debian packages are installed when running as root (unless `allowInstall` is false);
+ * otherwise a ConfigError names the command to run. If any server fails to start, all are stopped
+ * and the error carries that server's last log lines.
  */
 export async function startServer(options: OpenStackServerOptions = {}): Promise<OpenStackTestServer> {
   const tokenExpiration = options.tokenExpiration ?? 3600;
@@ -107,38 +155,69 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
       field: "tokenExpiration",
     });
   }
+  const services = resolveServices(options.services);
+  const has = (service: OpenStackService) => services.includes(service);
+  const stackServices = new Set(services.filter((s): s is StackService => !["object-store", "image"].includes(s)));
+  const regions = stackServices.size > 0 ? STACK_REGIONS : [REGION];
+  const region = regions[0]!;
   removeStaleLaunches();
   const launch = new Launch(options.signal, options.onProgress);
   try {
-    ensureOpenStackPackages({ allowInstall: options.allowInstall });
+    ensureOpenStackPackages(
+      { allowInstall: options.allowInstall },
+      stackServices.size > 0 ? [...OPENSTACK_PACKAGES, ...COMPUTE_PACKAGES] : OPENSTACK_PACKAGES,
+    );
     launch.progress("packages installed");
     launch.throwIfAborted();
-    const ports = await allocatePorts(options.port);
+    const port = portAllocator(options.port === undefined ? [] : [options.port]);
+    const ports = { keystone: options.port ?? (await port()), memcached: await port(), glance: await port() };
     const secrets = { admin: password(), demo: password(), swift: password(), glance: password() };
-    const keystone: KeystoneSetup = {
-      port: ports.keystone,
-      adminPassword: secrets.admin,
-      tokenExpiration,
-      region: REGION,
-    };
-    const swift: SwiftSetup = {
-      proxyPort: ports.swiftProxy,
-      accountPort: ports.swiftAccount,
-      containerPort: ports.swiftContainer,
-      objectPort: ports.swiftObject,
-      keystonePort: ports.keystone,
-      memcachedPort: ports.memcached,
-      servicePassword: secrets.swift,
-    };
+    const keystone: KeystoneSetup = { port: ports.keystone, adminPassword: secrets.admin, tokenExpiration, region };
+    const swift: SwiftSetup | undefined = has("object-store")
+      ? {
+          proxyPort: await port(),
+          accountPort: await port(),
+          containerPort: await port(),
+          objectPort: await port(),
+          keystonePort: ports.keystone,
+          memcachedPort: ports.memcached,
+          servicePassword: secrets.swift,
+        }
+      : undefined;
     const glance = {
       port: ports.glance,
       keystonePort: ports.keystone,
       memcachedPort: ports.memcached,
       servicePassword: secrets.glance,
     };
+    const stack: ComputeStack | undefined =
+      stackServices.size > 0
+        ? await planComputeStack(launch, {
+            services: stackServices,
+            regions,
+            keystonePort: ports.keystone,
+            memcachedPort: ports.memcached,
+            port,
+            password,
+          })
+        : undefined;
+    const everywhere = (url: string) => Object.fromEntries(regions.map((r) => [r, url]));
+    const swiftUrl = swift && `http://127.0.0.1:${swift.proxyPort}`;
+    const glanceUrl = has("image") ? `http://127.0.0.1:${ports.glance}` : undefined;
+    const catalog: CatalogService[] = [
+      ...(swiftUrl
+        ? [{ type: "object-store", name: "swift", urls: everywhere(`${swiftUrl}/v1/AUTH_%(project_id)s`) }]
+        : []),
+      ...(glanceUrl ? [{ type: "image", name: "glance", urls: everywhere(glanceUrl) }] : []),
+      ...(stack?.catalog ?? []),
+    ];
+    const serviceUsers = [
+      ...(swift ? [{ name: "swift", password: secrets.swift }] : []),
+      ...(glanceUrl ? [{ name: "glance", password: secrets.glance }] : []),
+    ];
 
-    // Keystone's chain is the longest; Swift and Glance start beside it (their auth middleware
-    // reaches Keystone only when the first request comes).
+    // Keystone's chain is long, the stack's databases longer; the servers that need no Keystone
+    // while loading start beside them (their auth middleware reaches Keystone only on a request).
     const memcached = startMemcached(launch, ports.memcached);
     const [provisioned] = await Promise.all([
       (async () => {
@@ -146,28 +225,46 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
         const provisioned = await provision({
           keystonePort: ports.keystone,
           adminPassword: secrets.admin,
-          region: REGION,
-          swiftPort: ports.swiftProxy,
-          glancePort: ports.glance,
+          regions,
+          services: catalog,
+          // Cinder accepts a detach of a volume Nova attached only with a token of role `service`.
+          roles: stack ? ["service"] : [],
           users: [
-            { name: "swift", password: secrets.swift, project: "service", role: "admin" },
-            { name: "glance", password: secrets.glance, project: "service", role: "admin" },
-            { name: "demo", password: secrets.demo, project: "demo", role: "member" },
+            ...serviceUsers.map((u) => ({ ...u, project: "service" as const, roles: ["admin"] })),
+            ...(stack?.users ?? []).map((u) => ({ ...u, project: "service" as const, roles: ["admin", "service"] })),
+            { name: "demo", password: secrets.demo, project: "demo", roles: ["member"] },
           ],
           signal: options.signal,
         });
         launch.progress("keystone provisioned");
         return provisioned;
       })(),
-      (async () => {
-        const dir = await prepareSwift(launch, swift);
-        launch.progress("swift rings built");
-        await waitForSwift(launch, startSwift(launch, dir), swift);
-        launch.progress("swift answering");
-      })(),
-      startGlance(launch, glance),
+      swift &&
+        (async () => {
+          const dir = await prepareSwift(launch, swift);
+          launch.progress("swift rings built");
+          await waitForSwift(launch, startSwift(launch, dir), swift);
+          launch.progress("swift answering");
+        })(),
+      glanceUrl && startGlance(launch, glance),
+      stack?.prepare(),
       waitForMemcached(launch, memcached, ports.memcached).then(() => launch.progress("memcached answering")),
     ]);
+    let seeded: { flavors: SeededFlavor[]; image: SeededImage } | undefined;
+    if (stack) {
+      await stack.start();
+      const computeUrl = stack.urls.compute?.[region];
+      if (computeUrl && glanceUrl) {
+        const session = await adminSession(ports.keystone, secrets.admin, options.signal);
+        try {
+          const [flavors, image] = await Promise.all([seedFlavors(session, computeUrl), seedImage(session, glanceUrl)]);
+          seeded = { flavors, image };
+        } finally {
+          await session.close();
+        }
+        launch.progress("flavors and image seeded");
+      }
+    }
 
     const credentials = (name: "demo" | "admin"): KeystoneCredentials => ({
       username: name,
@@ -184,9 +281,17 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
       url: `http://127.0.0.1:${ports.keystone}/v3`,
       credentials: credentials("demo"),
       admin: credentials("admin"),
-      region: REGION,
-      swiftUrl: `http://127.0.0.1:${ports.swiftProxy}`,
-      glanceUrl: `http://127.0.0.1:${ports.glance}`,
+      region,
+      regions,
+      services,
+      swiftUrl,
+      glanceUrl,
+      computeUrls: stack?.urls.compute,
+      networkUrls: stack?.urls.network,
+      volumeUrls: stack?.urls.volume,
+      placementUrl: stack?.urls.placement,
+      flavors: seeded?.flavors,
+      image: seeded?.image,
       tokenExpiration,
       processes: launch.processes.map((p) => ({ name: p.name, pid: p.pid! })),
       tempDirs: [launch.dir, ...launch.processes.map((p) => p.dir)],

@@ -21,3 +21,17 @@ export function ensureOpenStackPackages(
 ): void {
   ensureDebianPackages(packages, options);
 }
+
+/**
+ * What `startServer({ services: ["compute" | "network" | "volume"] })` needs besides: the message bus,
+ * MariaDB (Nova on sqlite loses operations to `database is locked`) and the services' libraries.
+ */
+export const COMPUTE_PACKAGES: readonly string[] = [
+  "rabbitmq-server",
+  "mariadb-server",
+  "python3-pymysql",
+  "python3-nova",
+  "python3-placement",
+  "python3-neutron",
+  "python3-cinder",
+];

@@ -59,17 +59,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Ports on 127.0.0.1 of one launch. */
-export interface Ports {
-  keystone: number;
-  memcached: number;
-  swiftProxy: number;
-  swiftAccount: number;
-  swiftContainer: number;
-  swiftObject: number;
-  glance: number;
-}
-
 export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
 }
@@ -113,9 +102,10 @@ export class Launch {
 
   /**
    * Starts a long-running server in its own process group. Through setpriv (PR_SET_PDEATHSIG) it
-   * also gets SIGKILL when this process dies without running its exit hooks (SIGKILL, a crash):
-   * every server here is a single process, so nothing else is left behind. (SIGTERM would not do:
-   * uwsgi ignores it while loading Keystone, and the signal comes only once.)
+   * also gets SIGKILL when this process dies without running its exit hooks (SIGKILL, a crash).
+   * Most servers here are a single process; the oslo services that fork workers (nova-api,
+   * neutron-server, cinder-api, cinder-volume) have them exit when their parent's pipe closes. (SIGTERM
+   * would not do: uwsgi ignores it while loading Keystone, and the signal comes only once.)
    */
   spawn(name: string, command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
     this.throwIfAborted();

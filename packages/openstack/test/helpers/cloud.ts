@@ -1,9 +1,14 @@
 // Starts the real cloud (Keystone + Swift + Glance from src/testing) and logs in as the demo user
 // with a raw Keystone v3 request, so service tests (Cloud Files, Images) need no identity code.
 import type { AuthStep } from "@nimbus-sdk/common";
-import { startServer, type KeystoneCredentials, type OpenStackTestServer } from "../../src/testing/index.js";
+import {
+  startServer,
+  type KeystoneCredentials,
+  type OpenStackService,
+  type OpenStackTestServer,
+} from "../../src/testing/index.js";
 
-interface CatalogEntry {
+export interface CatalogEntry {
   type: string;
   endpoints: { interface: string; region_id?: string; region?: string; url: string }[];
 }
@@ -15,10 +20,10 @@ export interface TestCloud {
   /** Adds the token to each request. */
   auth: AuthStep;
   region: string;
-  /** The public object-store endpoint, `http://127.0.0.1:<port>/v1/AUTH_<project id>`. */
-  objectStoreUrl: string;
-  /** The public image endpoint (Glance's root; the API is under /v2). */
-  imageUrl: string;
+  /** The public object-store endpoint, `http://127.0.0.1:<port>/v1/AUTH_<project id>` (throws without Swift). */
+  readonly objectStoreUrl: string;
+  /** The public image endpoint (Glance's root; the API is under /v2; throws without Glance). */
+  readonly imageUrl: string;
   /** The whole catalog, for tests that need another service. */
   catalog: CatalogEntry[];
   stop(): Promise<void>;
@@ -68,9 +73,13 @@ export function catalogUrl(catalog: readonly CatalogEntry[], type: string, regio
   return found.url;
 }
 
-/** Starts the servers (about 10 to 30 s) and logs in as the demo user. Call `stop()` in afterAll. */
-export async function startTestCloud(): Promise<TestCloud> {
-  const server = await startServer();
+/**
+ * Starts the servers (Keystone, Swift and Glance by default: about 10 to 30 s) and logs in as the demo
+ * user. Call `stop()` in afterAll. For Nova, Neutron and Cinder use `sharedComputeCloud()` (stack.ts),
+ * which starts them once per run instead of once per file.
+ */
+export async function startTestCloud(options: { services?: readonly OpenStackService[] } = {}): Promise<TestCloud> {
+  const server = await startServer({ services: options.services });
   try {
     const { token, catalog } = await keystoneLogin(server.url, server.credentials);
     return {
@@ -82,8 +91,12 @@ export async function startTestCloud(): Promise<TestCloud> {
         },
       },
       region: server.region,
-      objectStoreUrl: catalogUrl(catalog, "object-store", server.region),
-      imageUrl: catalogUrl(catalog, "image", server.region),
+      get objectStoreUrl() {
+        return catalogUrl(catalog, "object-store", server.region);
+      },
+      get imageUrl() {
+        return catalogUrl(catalog, "image", server.region);
+      },
       catalog,
       stop: () => server.stop(),
     };

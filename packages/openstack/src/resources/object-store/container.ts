@@ -1,9 +1,22 @@
 // pyrax's Container: a container's name and counts, and the client's calls with the container
 // filled in (container.storeObject(...), container.listObjects(), container.getTempUrl(...) …).
-import type { PagedList } from "@nimbus-sdk/common";
+import { ValidationError, type PagedList } from "@nimbus-sdk/common";
+import { callArgs } from "../../arguments.js";
+import {
+  LIST_POSITIONAL,
+  LIST_TYPES,
+  STORE_KEYS,
+  UPLOAD_KEYS,
+  type ListArgs,
+  type StoreObjectArgs,
+  type UploadFileArgs,
+} from "./args.js";
+import type { CdnInfo } from "./cdn.js";
+import type { ObjectStoreClient } from "./client-api.js";
+import type { StorageObject } from "./storage-object.js";
+import type { SyncSummary } from "./sync.js";
 import type {
   CallOptions,
-  CloudFiles,
   ContainerAcl,
   CopyObjectOptions,
   DeleteContainerOptions,
@@ -26,16 +39,14 @@ import type {
   SyncOptions,
   TempUrlOptions,
   UploadFileOptions,
-} from "./client.js";
-import type { CdnInfo } from "./cdn.js";
-import type { StorageObject } from "./storage-object.js";
-import type { SyncSummary } from "./sync.js";
+} from "./types.js";
 import type { BulkDeleteResult } from "./wire.js";
 
 type ObjectRef = string | StorageObject;
 
 export class Container {
-  readonly client: CloudFiles;
+  /** The client this container came from (a CloudFiles). */
+  readonly client: ObjectStoreClient<Container, StorageObject>;
   readonly name: string;
   /**
    * As of the HEAD or listing this object came from; `reload()` refreshes them. Undefined for a
@@ -45,7 +56,7 @@ export class Container {
   totalBytes: number | undefined;
 
   constructor(
-    client: CloudFiles,
+    client: ObjectStoreClient<Container, StorageObject>,
     info: { name: string; objectCount: number | undefined; totalBytes: number | undefined },
   ) {
     this.client = client;
@@ -106,10 +117,31 @@ export class Container {
 
   // Listing
 
+  /** The object's properties (a HEAD); NoSuchObject when it does not exist. */
   getObject(obj: string, options?: CallOptions): Promise<StorageObject> {
     return this.client.getObject(this, obj, options);
   }
-  /** One page of objects (pyrax's `list`); `fullListing: true` for all of them. */
+  /** pyrax's alias of `getObject`. */
+  get(obj: string, options?: CallOptions): Promise<StorageObject> {
+    return this.getObject(obj, options);
+  }
+  /**
+   * One page of objects (pyrax's `list`, alias `get_objects`; Swift's page holds up to 10 000), or all
+   * of them with `fullListing`: pyrax's positional `(marker, limit, prefix, delimiter, end_marker,
+   * full_listing)` or an options object.
+   */
+  async list(...args: ListArgs): Promise<StorageObject[]> {
+    return this.client.listContainerObjects(this, callArgs<ListObjectsOptions>("list", args, LIST_POSITIONAL, undefined, LIST_TYPES));
+  }
+  /** pyrax's `get_objects`: the same as `list`. */
+  getObjects(...args: ListArgs): Promise<StorageObject[]> {
+    return this.list(...args);
+  }
+  /** The names of `list`'s objects (pyrax's `list_object_names`, alias `get_object_names`). */
+  async getObjectNames(...args: ListArgs): Promise<string[]> {
+    return (await this.list(...args)).map((o) => o.name);
+  }
+  /** One page of objects; `fullListing: true` for all of them. */
   listObjects(options?: ListObjectsOptions): Promise<StorageObject[]> {
     return this.client.listContainerObjects(this, options);
   }
@@ -117,8 +149,8 @@ export class Container {
   listAll(options?: Omit<ListObjectsOptions, "fullListing">): Promise<StorageObject[]> {
     return this.client.listContainerObjects(this, { ...options, fullListing: true });
   }
-  listObjectNames(options?: ListObjectsOptions): Promise<string[]> {
-    return this.client.listContainerObjectNames(this, options);
+  listObjectNames(...args: ListArgs): Promise<string[]> {
+    return this.getObjectNames(...args);
   }
   listSubdirs(options?: ListSubdirsOptions): Promise<StorageObject[]> {
     return this.client.listContainerSubdirs(this, options);
@@ -130,14 +162,18 @@ export class Container {
 
   // Objects
 
-  storeObject(
-    objName: string,
-    data: ObjectData,
-    options?: Omit<StoreObjectOptions, "returnNone">,
-  ): Promise<StorageObject> {
+  /** pyrax's `store_object(obj_name, data, content_type, etag)`: positional or an options object after the data. */
+  async storeObject(objName: string, data: ObjectData, ...args: StoreObjectArgs): Promise<StorageObject> {
+    const options = callArgs<StoreObjectOptions>("storeObject", args, ["contentType", "etag"], STORE_KEYS);
+    if (options.returnNone)
+      throw new ValidationError("container.storeObject: returnNone is only for the client's storeObject", {
+        field: "returnNone",
+      });
     return this.client.storeObject(this, objName, data, options);
   }
-  uploadFile(path: string, options?: UploadFileOptions): Promise<StorageObject> {
+  /** pyrax's `upload_file(file_or_path, obj_name, content_type, etag)`: positional or an options object after the path. */
+  async uploadFile(path: string, ...args: UploadFileArgs): Promise<StorageObject> {
+    const options = callArgs<UploadFileOptions>("uploadFile", args, ["objName", "contentType", "etag"], UPLOAD_KEYS);
     return this.client.uploadFile(this, path, options);
   }
   fetchObject(obj: ObjectRef, options?: FetchObjectOptions & { includeMeta?: false }): Promise<Buffer>;
@@ -219,9 +255,14 @@ export class Container {
     return this.client.syncFolderToContainer(folderPath, this, options);
   }
 
-  /** Deletes the container; `delObjects: true` deletes its objects first. */
-  delete(options?: DeleteContainerOptions): Promise<void> {
-    return this.client.deleteContainer(this, options);
+  /** Deletes the container; `delete(true)` (pyrax's `del_objects`) or `{ delObjects: true }` deletes its objects first. */
+  async delete(
+    ...args: [options?: DeleteContainerOptions] | [delObjects: boolean | undefined, options?: CallOptions]
+  ): Promise<void> {
+    return this.client.deleteContainer(
+      this,
+      callArgs<DeleteContainerOptions>("delete", args, ["delObjects"], undefined, { delObjects: "boolean" }),
+    );
   }
 
   toString(): string {

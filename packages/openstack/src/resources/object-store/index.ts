@@ -1,14 +1,14 @@
 // Cloud Files / Swift (pyrax's object_storage): the public API of this folder.
+export { CloudFiles, StorageClient } from "./client.js";
+export { type ContainerRef, type ObjectRef } from "./context.js";
+export { type FolderUploadProgress, type FolderUploadResult, type UploadFolderOptions } from "./folders.js";
 export {
-  CloudFiles,
-  StorageClient,
   type AccountDetails,
   type ByteRange,
   type CallOptions,
   type CloudFilesOptions,
   type ContainerAcl,
   type ContainerInfo,
-  type ContainerRef,
   type CopyObjectOptions,
   type CreateContainerOptions,
   type DeleteContainerOptions,
@@ -16,8 +16,6 @@ export {
   type DownloadOptions,
   type FetchObjectOptions,
   type FetchedObject,
-  type FolderUploadProgress,
-  type FolderUploadResult,
   type ListContainersOptions,
   type ListObjectsOptions,
   type ListSubdirsOptions,
@@ -26,7 +24,6 @@ export {
   type MoveObjectOptions,
   type ObjectData,
   type ObjectIteratorOptions,
-  type ObjectRef,
   type ObjectStream,
   type PurgeOptions,
   type SetAclOptions,
@@ -35,8 +32,7 @@ export {
   type SyncOptions,
   type TempUrlOptions,
   type UploadFileOptions,
-  type UploadFolderOptions,
-} from "./client.js";
+} from "./types.js";
 export { Container } from "./container.js";
 export { StorageObject, type StorageObjectInfo } from "./storage-object.js";
 export { DEFAULT_CDN_TTL, type CdnInfo, type CdnMetadata } from "./cdn.js";

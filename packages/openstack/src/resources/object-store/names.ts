@@ -114,3 +114,32 @@ export function checkInteger(
   }
   return value;
 }
+
+/** A header value: non-empty, on one line, Latin-1. */
+export function checkHeaderValue(value: string, field: string): string {
+  if (typeof value !== "string" || value.length === 0 || /[\r\n\0]/.test(value) || /[^\u0020-\u00ff\t]/.test(value)) {
+    throw new ValidationError(`${field} must be a non-empty header value; got ${JSON.stringify(value)}`, { field });
+  }
+  return value;
+}
+
+/** An MD5 in hex, lower-cased. */
+export function checkMd5(etag: string, field = "etag"): string {
+  if (typeof etag !== "string" || !/^[0-9a-f]{32}$/i.test(etag)) {
+    throw new ValidationError(`${field} must be an MD5 in hex (32 characters); got ${JSON.stringify(etag)}`, {
+      field,
+    });
+  }
+  return etag.toLowerCase();
+}
+
+/** X-Delete-At's value: a Date or Unix seconds. */
+export function deleteAtSeconds(when: Date | number): number {
+  const seconds = when instanceof Date ? Math.floor(when.getTime() / 1000) : when;
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new ValidationError(`deleteAt must be a valid Date or Unix time in seconds; got ${String(when)}`, {
+      field: "deleteAt",
+    });
+  }
+  return seconds;
+}

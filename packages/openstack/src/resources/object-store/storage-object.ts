@@ -1,5 +1,7 @@
 // pyrax's StorageObject: what a listing or a HEAD says about one object, and its methods, each a
 // call on the client with this object's container and name filled in.
+import { callArgs } from "../../arguments.js";
+import { FETCH_KEYS } from "./args.js";
 import type {
   CallOptions,
   CopyObjectOptions,
@@ -13,7 +15,7 @@ import type {
   SetMetadataOptions,
   TempUrlOptions,
   DeleteObjectOptions,
-} from "./client.js";
+} from "./types.js";
 import type { Container } from "./container.js";
 
 /** The fields of a listing entry or a HEAD, as the client hands them over. */
@@ -70,14 +72,27 @@ export class StorageObject implements StorageObjectInfo {
     return Number.isFinite(time) ? new Date(time) : undefined;
   }
 
-  /** The content (pyrax's `get`/`fetch`). */
-  fetch(options?: FetchObjectOptions & { includeMeta?: false }): Promise<Buffer>;
-  fetch(options: FetchObjectOptions & { includeMeta: true }): Promise<FetchedObject>;
-  fetch(options: FetchObjectOptions = {}): Promise<Buffer | FetchedObject> {
+  /** The content (pyrax's `fetch`); `fetch(true)` or `{ includeMeta: true }` adds its headers and metadata. */
+  fetch(...args: [options?: FetchObjectOptions & { includeMeta?: false }] | [includeMeta: false]): Promise<Buffer>;
+  fetch(...args: [options: FetchObjectOptions & { includeMeta: true }] | [includeMeta: true]): Promise<FetchedObject>;
+  async fetch(...args: [options?: FetchObjectOptions] | [includeMeta: boolean]): Promise<Buffer | FetchedObject> {
+    const options = callArgs<FetchObjectOptions>("fetch", args, ["includeMeta"], FETCH_KEYS, {
+      includeMeta: "boolean",
+    });
     const client = this.container.client;
     return options.includeMeta
       ? client.fetchObject(this.container, this, { ...options, includeMeta: true })
       : client.fetchObject(this.container, this, { ...options, includeMeta: false });
+  }
+
+  /** pyrax's `get(include_meta=False)`: the same as `fetch`. */
+  get(...args: [options?: FetchObjectOptions & { includeMeta?: false }] | [includeMeta: false]): Promise<Buffer>;
+  get(...args: [options: FetchObjectOptions & { includeMeta: true }] | [includeMeta: true]): Promise<FetchedObject>;
+  async get(...args: [options?: FetchObjectOptions] | [includeMeta: boolean]): Promise<Buffer | FetchedObject> {
+    const options = callArgs<FetchObjectOptions>("get", args, ["includeMeta"], FETCH_KEYS, { includeMeta: "boolean" });
+    return options.includeMeta
+      ? this.fetch({ ...options, includeMeta: true })
+      : this.fetch({ ...options, includeMeta: false });
   }
 
   /** The first `size` bytes. */

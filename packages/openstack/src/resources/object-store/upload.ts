@@ -1,8 +1,9 @@
 // uploadFile: a file up to the segment size goes in one PUT whose ETag (the file's MD5) the server
 // checks; a larger one becomes a static large object: segments streamed from the file (never held
 // in memory), hashed as they are sent and checked against the server's ETag, a few at a time, then
-// a manifest the server checks again. If anything fails, the segments already sent are deleted and
-// UploadFailed is thrown: no manifest, so no object, is ever written for a failed upload.
+// a manifest the server checks again. If anything fails, the segments already sent are deleted
+// (kept only while the manifest may still be stored) and UploadFailed is thrown, whose outcome
+// says what is known of the object (see put.ts).
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -15,8 +16,10 @@ import {
   NoSuchContainer,
   notFoundAs,
   UploadFailed,
+  type UploadOutcome,
 } from "../../errors.js";
 import { MAX_OBJECT_NAME_BYTES, absoluteObjectPath, containerPath, objectPath } from "./names.js";
+import { putObject, uploadFailed, type PutResult } from "./put.js";
 import {
   anySignal,
   bulkDeletePaths,
@@ -138,9 +141,8 @@ export interface UploadFileRequest {
   signal?: AbortSignal;
 }
 
-export interface UploadOutcome {
-  /** The stored object's ETag (for a large object, the MD5 of its segments' ETags). */
-  etag: string;
+/** The final PUT's result (for a large object, its manifest's: the ETag is the MD5 of the segments' ETags). */
+export interface UploadResult extends PutResult {
   size: number;
   /** 0 when the file went in one PUT. */
   segmentCount: number;
@@ -153,7 +155,7 @@ interface StoredSegment {
 }
 
 /** Uploads a local file as one object or as a static large object; see the module comment. */
-export async function uploadFile(ctx: SwiftContext, request: UploadFileRequest): Promise<UploadOutcome> {
+export async function uploadFile(ctx: SwiftContext, request: UploadFileRequest): Promise<UploadResult> {
   const { container, obj, path, signal } = request;
   const info = await statFile(path);
   const size = info.size;
@@ -173,7 +175,7 @@ export async function uploadFile(ctx: SwiftContext, request: UploadFileRequest):
     // Best effort: the new object is stored; stale segments only cost space.
     await deleteQuietly(ctx, stale).catch(() => undefined);
   }
-  return { etag: outcome.etag, size, segmentCount: plan.segments.length };
+  return { ...outcome, size, segmentCount: plan.segments.length };
 }
 
 async function statFile(path: string): Promise<{ size: number; mtimeMs: number }> {
@@ -204,8 +206,7 @@ async function previousSegments(
   return manifest.map((segment) => segment.name);
 }
 
-interface PutOutcome {
-  etag: string;
+interface PutOutcome extends PutResult {
   /** Decoded `/container/object` names of the new segments. */
   segmentNames: string[];
 }
@@ -214,36 +215,28 @@ async function singlePut(ctx: SwiftContext, request: UploadFileRequest, size: nu
   const { container, obj, path, signal, onProgress } = request;
   let sent = 0;
   const report = () => onProgress?.({ bytesUploaded: sent, totalBytes: size, partsDone: 0, partCount: 1 });
+  let md5: string | undefined;
   try {
-    const md5 = request.etag ?? (request.checksum ? await md5File(path, { signal }) : undefined);
-    const response = await notFoundAs(
-      ctx.request({
-        method: "PUT",
-        url: objectPath(container, obj),
-        headers: { ...request.headers, "content-length": String(size), ...(md5 ? { etag: md5 } : {}) },
-        body: () => {
-          sent = 0;
-          return tappedFileStream(path, undefined, (chunk) => {
-            sent += chunk.length;
-            report();
-          });
-        },
-        signal,
-      }),
-      NoSuchContainer,
-      `Container '${container}' doesn't exist`,
-    );
-    await response.dump();
-    const etag = unquoteEtag(response.headers.etag) ?? md5 ?? "";
-    if (md5 !== undefined && etag !== md5) {
-      throw new ChecksumMismatch(`${container}/${obj}: the server stored ETag ${etag}, the file's MD5 is ${md5}`);
-    }
-    onProgress?.({ bytesUploaded: size, totalBytes: size, partsDone: 1, partCount: 1 });
-    return { etag, segmentNames: [] };
+    md5 = request.etag ?? (request.checksum ? await md5File(path, { signal }) : undefined);
   } catch (error) {
-    if (error instanceof NoSuchContainer) throw error;
-    throw uploadFailed(`${container}/${obj}`, error);
+    throw uploadFailed(`${container}/${obj}`, error, "not-stored", "; it failed before anything was sent");
   }
+  const result = await putObject(ctx, {
+    container,
+    obj,
+    headers: { ...request.headers, "content-length": String(size), ...(md5 ? { etag: md5 } : {}) },
+    body: () => {
+      sent = 0;
+      return tappedFileStream(path, undefined, (chunk) => {
+        sent += chunk.length;
+        report();
+      });
+    },
+    expectedEtag: () => md5,
+    signal,
+  });
+  onProgress?.({ bytesUploaded: size, totalBytes: size, partsDone: 1, partCount: 1 });
+  return { ...result, segmentNames: [] };
 }
 
 async function segmentedPut(
@@ -356,53 +349,65 @@ async function segmentedPut(
     expected = sloEtag(stored.map((s) => s.etag));
     const { "content-length": _ignored, etag: _etag, ...headers } = finalHeaders;
     manifestSent = true;
-    const response = await notFoundAs(
-      ctx.request({
-        method: "PUT",
-        url: objectPath(container, obj),
-        query: { "multipart-manifest": "put" },
-        headers: { ...headers, etag: expected },
-        body: JSON.stringify(manifest),
-        // The proxy HEADs every segment before it answers.
-        timeout: 60_000 + plan.segments.length * 200,
-        signal: request.signal,
-      }),
-      NoSuchContainer,
-      `Container '${container}' doesn't exist`,
-    );
-    await response.dump();
-    const etag = unquoteEtag(response.headers.etag);
-    if (etag !== expected) {
-      await ctx
-        .request({ method: "DELETE", url: objectPath(container, obj), okStatuses: [404] })
-        .then((r) => r.dump())
-        .catch(() => undefined);
-      throw new ChecksumMismatch(`${container}/${obj}: the manifest's ETag is ${etag}, expected ${expected}`);
-    }
-    return { etag: expected, segmentNames: stored.map((s) => `/${segmentContainer}/${s.name}`) };
+    const manifestBody = Buffer.from(JSON.stringify(manifest));
+    const result = await putObject(ctx, {
+      container,
+      obj,
+      query: { "multipart-manifest": "put" },
+      headers: { ...headers, etag: expected, "content-length": String(manifestBody.length) },
+      body: () => Readable.from([manifestBody]),
+      expectedEtag: () => expected,
+      // The proxy HEADs every segment before it answers.
+      timeout: 60_000 + plan.segments.length * 200,
+      signal: request.signal,
+    });
+    return { ...result, segmentNames: stored.map((s) => `/${segmentContainer}/${s.name}`) };
   } catch (error) {
-    // Cancelled or cut off after the manifest was sent: the server may have stored it. If the
-    // object now is our manifest, remove it before its segments go, so no broken object remains.
-    if (manifestSent) await removeOwnManifest(ctx, container, obj, expected);
+    if (error instanceof NoSuchContainer) throw error;
+    const label = `${container}/${obj}`;
+    // Before the manifest went out nothing was written under the object's name. After, put.ts has
+    // checked what the server holds, except on cancel: then our manifest, if stored, is removed
+    // before its segments go, so no broken object remains.
+    let outcome: UploadOutcome = "not-stored";
+    let removed = "";
+    if (manifestSent) {
+      outcome = error instanceof UploadFailed ? error.outcome : "unknown";
+      if (error instanceof AbortError || (error instanceof UploadFailed && error.cause instanceof AbortError)) {
+        outcome = await removeOwnManifest(ctx, container, obj, expected);
+        if (outcome === "not-stored") removed = "; the manifest the server had stored was deleted";
+      }
+    }
+    if (outcome === "unknown") {
+      // The manifest may still be stored: its segments stay, so that object would be whole.
+      const note = `; its ${started.length} segment(s) were kept in '${segmentContainer}' in case the server stores the manifest`;
+      throw uploadFailed(label, error, outcome, note);
+    }
     const paths = started.map((name) => absoluteObjectPath(segmentContainer, name));
     const left = await deleteQuietly(ctx, paths);
     const note =
-      left.length === 0
+      removed +
+      (left.length === 0
         ? started.length > 0
           ? `; the ${started.length} segment(s) already sent were deleted`
           : ""
-        : `; ${left.length} segment(s) could not be deleted from '${segmentContainer}' (${left.slice(0, 3).join(", ")}${left.length > 3 ? ", …" : ""})`;
-    if (error instanceof NoSuchContainer) throw error;
-    throw uploadFailed(`${container}/${obj}`, error, note);
+        : `; ${left.length} segment(s) could not be deleted from '${segmentContainer}' (${left.slice(0, 3).join(", ")}${left.length > 3 ? ", …" : ""})`);
+    throw uploadFailed(label, error, outcome, note);
   }
 }
 
-async function removeOwnManifest(ctx: SwiftContext, container: string, obj: string, etag: string): Promise<void> {
+/** After a cancel: removes the manifest if the server stored it; "not-stored" only when that is certain. */
+async function removeOwnManifest(
+  ctx: SwiftContext,
+  container: string,
+  obj: string,
+  etag: string,
+): Promise<UploadOutcome> {
   const signal = AbortSignal.timeout(30_000);
   try {
     const head = await ctx.request({ method: "HEAD", url: objectPath(container, obj), okStatuses: [404], signal });
     await head.dump();
-    if (head.status === 404 || unquoteEtag(head.headers.etag) !== etag) return;
+    // Not there (yet): the server may still be storing it.
+    if (head.status === 404 || unquoteEtag(head.headers.etag) !== etag) return "unknown";
     const response = await ctx.request({
       method: "DELETE",
       url: objectPath(container, obj),
@@ -410,8 +415,9 @@ async function removeOwnManifest(ctx: SwiftContext, container: string, obj: stri
       signal,
     });
     await response.dump();
+    return "not-stored";
   } catch {
-    // Unreachable server: nothing more can be done; the error thrown says the upload failed.
+    return "unknown";
   }
 }
 
@@ -441,25 +447,4 @@ export async function deleteQuietly(ctx: SwiftContext, paths: readonly string[])
     }
   }
   return left;
-}
-
-/**
- * What a failed store or upload throws: UploadFailed naming the object, its cause inside (a 422 from
- * Swift means the data did not match the ETag sent, so it becomes a ChecksumMismatch).
- */
-export function uploadFailed(label: string, error: unknown, note = ""): UploadFailed {
-  if (error instanceof UploadFailed) return error;
-  const cause =
-    error instanceof NimbusError && error.status === 422
-      ? new ChecksumMismatch(`${label}: the server computed a different MD5 than the data sent (422)`, {
-          ...error.context,
-          cause: error,
-        })
-      : error;
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  const context = cause instanceof NimbusError ? cause.context : {};
-  return new UploadFailed(`Uploading ${label} failed; no object was stored${note}. Cause: ${reason}`, {
-    ...context,
-    cause,
-  });
 }

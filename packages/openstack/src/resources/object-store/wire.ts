@@ -15,6 +15,20 @@ export const OBJECT_META_PREFIX = "X-Object-Meta-";
 /** Swift's limit for one bulk-delete request (max_deletes_per_request). */
 export const MAX_BULK_DELETE = 10_000;
 
+/** Sends a request whose answer has no body worth reading. */
+export async function send(ctx: SwiftContext, options: RequestOptions): Promise<NimbusResponse> {
+  const response = await ctx.request(options);
+  await response.dump();
+  return response;
+}
+
+/** Headers that remove each of `current`'s metadata keys (an empty value removes a key). */
+export function blanked(current: Record<string, string>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(current)) out[`${prefix}${key}`.toLowerCase()] = "";
+  return out;
+}
+
 /** Headers starting with `prefix`, the prefix removed and the name lower-cased (`x-object-meta-Color` → `color`). */
 export function metadataFromHeaders(headers: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
   const low = prefix.toLowerCase();

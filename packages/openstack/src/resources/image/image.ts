@@ -1,20 +1,22 @@
 // An image as pyrax hands it out: Glance's fields to read, and the calls about it on the object
 // itself (image.update, image.delete …). Each call refreshes the fields from Glance's answer.
+import { ValidationError } from "@nimbus-sdk/common";
+import { NoSuchImage, notFoundAs } from "../../errors.js";
+import type { ImageManager } from "./client-api.js";
 import type {
   ImageCallOptions,
+  ImageChanges,
   ImageDownloadOptions,
   ImageDownloadResult,
   ImageDownloadTarget,
-  ImageChanges,
   ImageMember,
   ImageRecord,
   ImageStatus,
-  ImageVisibility,
-  Images,
   ImageUploadOptions,
   ImageUploadSource,
-  ImageWaitOptions,
-} from "./images.js";
+  ImageVisibility,
+  WaitOptions,
+} from "./types.js";
 
 /** Glance's own image fields; anything else on a record is a custom property. */
 export const IMAGE_BASE_FIELDS: ReadonlySet<string> = new Set([
@@ -59,13 +61,35 @@ export function customProperties(record: ImageRecord): Record<string, string> {
   return out;
 }
 
+/** An image, its id, or the record Glance returned for it. */
+export type ImageRef = string | Image | ImageRecord;
+
+export type ImageWaitOptions = WaitOptions<Image>;
+
 export class Image {
-  readonly manager: Images;
+  /** Custom properties read as attributes, as pyrax's images show them: `image.os_distro`. */
+  readonly [property: string]: unknown;
+  /** The client this image came from (an Images). */
+  readonly manager: ImageManager<Image>;
   #record: ImageRecord;
 
-  constructor(manager: Images, record: ImageRecord) {
+  constructor(manager: ImageManager<Image>, record: ImageRecord) {
     this.manager = manager;
     this.#record = record;
+    this.#exposeProperties();
+  }
+
+  // Each custom property becomes an attribute reading the current record; a name the class already
+  // uses (a field or method) stays the class's, and is read through `properties`.
+  #exposeProperties(): void {
+    for (const key of Object.keys(customProperties(this.#record))) {
+      if (key in this) continue;
+      Object.defineProperty(this, key, {
+        get: () => customProperties(this.#record)[key],
+        enumerable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** Glance's answer, as last received. */
@@ -201,6 +225,26 @@ export class Image {
 
   #refresh(other: Image): this {
     this.#record = other.record;
+    this.#exposeProperties();
     return this;
   }
+}
+
+export function idOf(ref: ImageRef): string {
+  const id = typeof ref === "string" ? ref : ref?.id;
+  if (typeof id !== "string" || id.trim() === "") {
+    throw new ValidationError("image must be an Image, an image record or a non-empty image id", { field: "image" });
+  }
+  return id;
+}
+
+/** The record behind a reference, when it carries one. */
+export function recordOf(ref: ImageRef): ImageRecord | undefined {
+  if (typeof ref === "string") return undefined;
+  return ref instanceof Image ? ref.record : ref;
+}
+
+/** Runs a call about one image, turning a 404 into NoSuchImage. */
+export function onImage<T>(id: string, call: () => Promise<T>): Promise<T> {
+  return notFoundAs(call(), NoSuchImage, `no image with id ${id}`);
 }

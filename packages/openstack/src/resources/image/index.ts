@@ -1,0 +1,37 @@
+// Images / Glance v2 (pyrax.images): the public API of this folder.
+export { computeImagePatch, glanceApiRoot, imageCreateBody, imageListQuery, nextPageQuery } from "./attributes.js";
+export { Images } from "./client.js";
+export { customProperties, Image, IMAGE_BASE_FIELDS, type ImageRef, type ImageWaitOptions } from "./image.js";
+export {
+  CONTAINER_FORMATS,
+  DISK_FORMATS,
+  IMAGE_SORT_KEYS,
+  IMAGE_STATUSES,
+  IMAGE_VISIBILITIES,
+  READ_ONLY_IMAGE_FIELDS,
+  type ContainerFormat,
+  type DiskFormat,
+  type GlanceSchema,
+  type ImageAttributes,
+  type ImageCallOptions,
+  type ImageChanges,
+  type ImageCreateAttributes,
+  type ImageDownloadOptions,
+  type ImageDownloadResult,
+  type ImageDownloadTarget,
+  type ImageFilters,
+  type ImageListOptions,
+  type ImageLocation,
+  type ImageMember,
+  type ImageMemberStatus,
+  type ImagePatchOperation,
+  type ImageRecord,
+  type ImageSortKey,
+  type ImageStatus,
+  type ImageTask,
+  type ImageTaskStatus,
+  type ImageTransferProgress,
+  type ImageUploadOptions,
+  type ImageUploadSource,
+  type ImageVisibility,
+} from "./types.js";

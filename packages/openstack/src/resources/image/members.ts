@@ -1,0 +1,85 @@
+// Sharing an image: its members (the projects it is shared with) and their acceptance.
+import { ValidationError } from "@nimbus-sdk/common";
+import { isOneOf } from "./attributes.js";
+import type { GlanceContext } from "./client-api.js";
+import { idOf, onImage, type ImageRef } from "./image.js";
+import type { ImageCallOptions, ImageMember, ImageMemberStatus } from "./types.js";
+
+function checkMember(member: string): void {
+  if (typeof member !== "string" || member.trim() === "") {
+    throw new ValidationError("a member is a project id (a non-empty string)", { field: "member" });
+  }
+}
+
+export async function listImageMembers(
+  ctx: GlanceContext,
+  image: ImageRef,
+  options: ImageCallOptions,
+): Promise<ImageMember[]> {
+  const id = idOf(image);
+  const response = await onImage(id, () => ctx.request({ url: ctx.url("images", id, "members"), ...options }));
+  return (await response.json<{ members: ImageMember[] }>()).members;
+}
+
+export async function getImageMember(
+  ctx: GlanceContext,
+  image: ImageRef,
+  memberId: string,
+  options: ImageCallOptions,
+): Promise<ImageMember> {
+  const id = idOf(image);
+  checkMember(memberId);
+  return (await ctx.request({ url: ctx.url("images", id, "members", memberId), ...options })).json<ImageMember>();
+}
+
+export async function addImageMember(
+  ctx: GlanceContext,
+  image: ImageRef,
+  projectId: string,
+  options: ImageCallOptions,
+): Promise<ImageMember> {
+  const id = idOf(image);
+  checkMember(projectId);
+  const response = await onImage(id, () =>
+    ctx.request({ method: "POST", url: ctx.url("images", id, "members"), json: { member: projectId }, ...options }),
+  );
+  return response.json<ImageMember>();
+}
+
+export async function deleteImageMember(
+  ctx: GlanceContext,
+  image: ImageRef,
+  projectId: string,
+  options: ImageCallOptions,
+): Promise<void> {
+  const id = idOf(image);
+  checkMember(projectId);
+  await (await ctx.request({ method: "DELETE", url: ctx.url("images", id, "members", projectId), ...options })).dump();
+}
+
+export async function updateImageMember(
+  ctx: GlanceContext,
+  image: ImageRef,
+  status: ImageMemberStatus,
+  member: string | undefined,
+  options: ImageCallOptions,
+): Promise<ImageMember> {
+  const id = idOf(image);
+  if (!isOneOf(["pending", "accepted", "rejected"] as const, status)) {
+    throw new ValidationError(`member status must be pending, accepted or rejected, not ${JSON.stringify(status)}`, {
+      field: "status",
+    });
+  }
+  if (!member) {
+    throw new ValidationError("updateImageMember needs the member's projectId (the client was given none)", {
+      field: "projectId",
+    });
+  }
+  const response = await ctx.request({
+    method: "PUT",
+    url: ctx.url("images", id, "members", member),
+    json: { status },
+    signal: options.signal,
+  });
+  return response.json<ImageMember>();
+}

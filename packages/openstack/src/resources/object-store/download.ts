@@ -1,0 +1,149 @@
+// Reading objects: whole, partly, as a stream or into a file, checked against the ETag.
+import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { NimbusError, ValidationError, type NimbusResponse } from "@nimbus-sdk/common";
+import { ChecksumMismatch, FolderNotFound, NoSuchObject, notFoundAs } from "../../errors.js";
+import { containerName, objectName, type ContainerRef, type ObjectRef, type ObjectStoreContext } from "./context.js";
+import { checkInteger, objectPath } from "./names.js";
+import type { CallOptions, DownloadOptions, FetchObjectOptions, FetchedObject, ObjectStream } from "./types.js";
+import { OBJECT_META_PREFIX, isTrue, metadataFromHeaders, unquoteEtag } from "./wire.js";
+
+async function get(
+  ctx: ObjectStoreContext,
+  container: ContainerRef,
+  obj: ObjectRef,
+  options: FetchObjectOptions,
+): Promise<{ response: NimbusResponse; label: string }> {
+  const cname = containerName(container);
+  const oname = objectName(obj);
+  const headers: Record<string, string> = {};
+  if (options.range !== undefined) {
+    const offset = checkInteger(options.range.offset, "range.offset", 0)!;
+    const length = checkInteger(options.range.length, "range.length", 1);
+    headers.range = `bytes=${offset}-${length === undefined ? "" : offset + length - 1}`;
+  }
+  const response = await notFoundAs(
+    ctx.request({ url: objectPath(cname, oname), headers, signal: options.signal }),
+    NoSuchObject,
+    `Object '${oname}' doesn't exist in container '${cname}'`,
+  );
+  return { response, label: `${cname}/${oname}` };
+}
+
+/** The MD5 a response's body must have, or undefined when it cannot be checked. */
+function expectedMd5(response: NimbusResponse, verify: boolean | undefined): string | undefined {
+  if (verify === false || response.status !== 200) return undefined;
+  const { headers } = response;
+  if (isTrue(headers["x-static-large-object"]) || headers["x-object-manifest"] !== undefined) return undefined;
+  const etag = unquoteEtag(headers.etag)?.toLowerCase();
+  return etag !== undefined && /^[0-9a-f]{32}$/.test(etag) ? etag : undefined;
+}
+
+function checksumMismatch(label: string, expected: string, actual: string): ChecksumMismatch {
+  return new ChecksumMismatch(`${label}: the content's MD5 is ${actual} but its ETag is ${expected}`);
+}
+
+async function* verifyMd5(source: Readable, expected: string, label: string): AsyncGenerator<Buffer> {
+  const hash = createHash("md5");
+  for await (const chunk of source) {
+    hash.update(chunk as Buffer);
+    yield chunk as Buffer;
+  }
+  const actual = hash.digest("hex");
+  if (actual !== expected) throw checksumMismatch(label, expected, actual);
+}
+
+export async function fetchObject(
+  ctx: ObjectStoreContext,
+  container: ContainerRef,
+  obj: ObjectRef,
+  options: FetchObjectOptions,
+): Promise<Buffer | FetchedObject> {
+  const { response, label } = await get(ctx, container, obj, options);
+  const data = await response.bytes();
+  const expected = expectedMd5(response, options.verify);
+  if (expected !== undefined) {
+    const actual = createHash("md5").update(data).digest("hex");
+    if (actual !== expected) throw checksumMismatch(label, expected, actual);
+  }
+  if (!options.includeMeta) return data;
+  const headers = { ...response.headers };
+  return { data, headers, metadata: metadataFromHeaders(headers, OBJECT_META_PREFIX) };
+}
+
+export async function fetchPartial(
+  ctx: ObjectStoreContext,
+  container: ContainerRef,
+  obj: ObjectRef,
+  size: number,
+  options: CallOptions,
+): Promise<Buffer> {
+  checkInteger(size, "size", 1);
+  try {
+    return (await fetchObject(ctx, container, obj, { ...options, range: { offset: 0, length: size } })) as Buffer;
+  } catch (error) {
+    // An empty object has no byte 0.
+    if (error instanceof NimbusError && error.status === 416) return Buffer.alloc(0);
+    throw error;
+  }
+}
+
+export async function fetchObjectStream(
+  ctx: ObjectStoreContext,
+  container: ContainerRef,
+  obj: ObjectRef,
+  options: FetchObjectOptions,
+): Promise<ObjectStream> {
+  const { response, label } = await get(ctx, container, obj, options);
+  const headers = { ...response.headers };
+  const expected = expectedMd5(response, options.verify);
+  const source = response.stream();
+  // A generator, not a Transform: the check runs as the caller reads, so a mismatch is an error
+  // on the stream they consume, never an unhandled one on a stream nobody reads yet.
+  const stream =
+    expected === undefined
+      ? source
+      : Readable.from(verifyMd5(source, expected, label), { objectMode: false, highWaterMark: 64 * 1024 });
+  const length = Number(headers["content-length"]);
+  return {
+    stream,
+    headers,
+    metadata: metadataFromHeaders(headers, OBJECT_META_PREFIX),
+    bytes: Number.isFinite(length) ? length : undefined,
+    contentType: headers["content-type"],
+    etag: unquoteEtag(headers.etag),
+  };
+}
+
+/** The bytes go to a temporary file first, renamed once checked, so a failed download leaves nothing. */
+export async function downloadObject(
+  ctx: ObjectStoreContext,
+  container: ContainerRef,
+  obj: ObjectRef,
+  directory: string,
+  options: DownloadOptions,
+): Promise<string> {
+  const oname = objectName(obj);
+  containerName(container);
+  const info = await stat(directory).catch(() => undefined);
+  if (!info?.isDirectory()) throw new FolderNotFound(`The directory '${directory}' does not exist.`);
+  const target = options.structure === false ? join(directory, basename(oname)) : join(directory, ...oname.split("/"));
+  if (!resolve(target).startsWith(resolve(directory))) {
+    throw new ValidationError(`object '${oname}' would be written outside '${directory}'`, { field: "obj" });
+  }
+  await mkdir(dirname(target), { recursive: true });
+  const { stream } = await fetchObjectStream(ctx, container, obj, options);
+  const partial = `${target}.${randomUUID().slice(0, 8)}.part`;
+  try {
+    await pipeline(stream, createWriteStream(partial), { signal: options.signal });
+    await rename(partial, target);
+  } catch (error) {
+    await unlink(partial).catch(() => undefined);
+    throw error;
+  }
+  return target;
+}

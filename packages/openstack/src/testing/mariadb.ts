@@ -1,0 +1,61 @@
+// MariaDB for Nova's, Neutron's and Cinder's databases: on sqlite, Nova loses server operations to
+// `database is locked` once a few run at once. Data, socket and pid file stay under the launch's
+// directory; it listens on 127.0.0.1 only.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ManagedProcess } from "@nimbus-sdk/common/testing";
+import { tcpOpen, type Launch } from "./launch.js";
+
+export interface MariaDbSetup {
+  port: number;
+  /** Password of the `openstack` user that every service connects as. */
+  password: string;
+  databases: readonly string[];
+}
+
+/** The SQLAlchemy URL of one database. */
+export function databaseUrl(setup: MariaDbSetup, database: string): string {
+  return `mysql+pymysql://openstack:${setup.password}@127.0.0.1:${setup.port}/${database}?charset=utf8`;
+}
+
+/** Initialises the data directory, starts the server and creates the databases and their user. */
+export async function startMariaDb(launch: Launch, setup: MariaDbSetup): Promise<ManagedProcess> {
+  const dir = join(launch.dir, "mariadb");
+  const data = join(dir, "data");
+  const socket = join(dir, "mysqld.sock");
+  mkdirSync(dir);
+  const user = process.getuid?.() === 0 ? ["--user=root"] : [];
+  await launch.run("mariadb-install-db", "/usr/bin/mariadb-install-db", [
+    "--no-defaults",
+    `--datadir=${data}`,
+    ...user,
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+  ]);
+  const proc = launch.spawn("mariadb", "/usr/sbin/mariadbd", [
+    "--no-defaults",
+    `--datadir=${data}`,
+    "--bind-address=127.0.0.1",
+    `--port=${setup.port}`,
+    `--socket=${socket}`,
+    `--pid-file=${join(dir, "mysqld.pid")}`,
+    `--tmpdir=${dir}`,
+    ...user,
+    "--skip-name-resolve",
+    "--skip-log-bin",
+    "--innodb-buffer-pool-size=64M",
+    "--innodb-log-file-size=16M",
+    // The data is thrown away: no flush per commit.
+    "--innodb-flush-log-at-trx-commit=0",
+    "--max-connections=500",
+  ]);
+  await launch.waitReady(proc, () => tcpOpen(setup.port));
+  const sql = [
+    ...setup.databases.map((name) => `CREATE DATABASE ${name};`),
+    `CREATE USER 'openstack'@'127.0.0.1' IDENTIFIED BY '${setup.password}';`,
+    `GRANT ALL ON *.* TO 'openstack'@'127.0.0.1';`,
+  ].join(" ");
+  await launch.run("mariadb setup", "/usr/bin/mariadb", ["--no-defaults", `--socket=${socket}`, "-uroot", "-e", sql]);
+  launch.progress("mariadb ready");
+  return proc;
+}
