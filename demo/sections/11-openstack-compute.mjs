@@ -7,7 +7,8 @@ import { Pyrax } from "@nimbus-sdk/openstack";
 import { startServer } from "@nimbus-sdk/openstack/testing";
 
 export const name = "openstack-compute";
-export const title = "@nimbus-sdk/openstack: Cloud Servers, Networks and Block Storage on a local Nova, Neutron and Cinder";
+export const title =
+  "@nimbus-sdk/openstack: Cloud Servers, Networks and Block Storage on a local Nova, Neutron and Cinder";
 
 /** A one-line progress bar, redrawn in place on a terminal and printed at quarters otherwise. */
 function progressBar(show, label) {

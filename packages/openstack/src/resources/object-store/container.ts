@@ -131,7 +131,10 @@ export class Container {
    * full_listing)` or an options object.
    */
   async list(...args: ListArgs): Promise<StorageObject[]> {
-    return this.client.listContainerObjects(this, callArgs<ListObjectsOptions>("list", args, LIST_POSITIONAL, undefined, LIST_TYPES));
+    return this.client.listContainerObjects(
+      this,
+      callArgs<ListObjectsOptions>("list", args, LIST_POSITIONAL, undefined, LIST_TYPES),
+    );
   }
   /** pyrax's `get_objects`: the same as `list`. */
   getObjects(...args: ListArgs): Promise<StorageObject[]> {

@@ -5,7 +5,7 @@ import { mkdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { NimbusError, ValidationError, type NimbusResponse } from "@nimbus-sdk/common";
+import { NimbusError, ParseError, ValidationError, type NimbusResponse } from "@nimbus-sdk/common";
 import { ChecksumMismatch, FolderNotFound, NoSuchObject, notFoundAs } from "../../errors.js";
 import { containerName, objectName, type ContainerRef, type ObjectRef, type ObjectStoreContext } from "./context.js";
 import { checkInteger, objectPath } from "./names.js";
@@ -34,10 +34,19 @@ async function get(
   return { response, label: `${cname}/${oname}` };
 }
 
-/** The MD5 a response's body must have, or undefined when it cannot be checked. */
-function expectedMd5(response: NimbusResponse, verify: boolean | undefined): string | undefined {
+/**
+ * The MD5 a response's body must have, or undefined when it cannot be checked. Swift sends an ETag
+ * with every whole object, so a 200 without one is not Swift's answer (a gateway's page, say) and is
+ * refused rather than handed over as the object's bytes.
+ */
+function expectedMd5(response: NimbusResponse, verify: boolean | undefined, label: string): string | undefined {
   if (verify === false || response.status !== 200) return undefined;
   const { headers } = response;
+  if (headers.etag === undefined) {
+    throw new ParseError(
+      `${label}: the answer has no ETag, which Swift sends with every object (content-type ${headers["content-type"] ?? "none"}); pass verify: false to take it as it is`,
+    );
+  }
   if (isTrue(headers["x-static-large-object"]) || headers["x-object-manifest"] !== undefined) return undefined;
   const etag = unquoteEtag(headers.etag)?.toLowerCase();
   return etag !== undefined && /^[0-9a-f]{32}$/.test(etag) ? etag : undefined;
@@ -65,7 +74,7 @@ export async function fetchObject(
 ): Promise<Buffer | FetchedObject> {
   const { response, label } = await get(ctx, container, obj, options);
   const data = await response.bytes();
-  const expected = expectedMd5(response, options.verify);
+  const expected = expectedMd5(response, options.verify, label);
   if (expected !== undefined) {
     const actual = createHash("md5").update(data).digest("hex");
     if (actual !== expected) throw checksumMismatch(label, expected, actual);
@@ -100,7 +109,13 @@ export async function fetchObjectStream(
 ): Promise<ObjectStream> {
   const { response, label } = await get(ctx, container, obj, options);
   const headers = { ...response.headers };
-  const expected = expectedMd5(response, options.verify);
+  let expected: string | undefined;
+  try {
+    expected = expectedMd5(response, options.verify, label);
+  } catch (error) {
+    await response.dump();
+    throw error;
+  }
   const source = response.stream();
   // A generator, not a Transform: the check runs as the caller reads, so a mismatch is an error
   // on the stream they consume, never an unhandled one on a stream nobody reads yet.
