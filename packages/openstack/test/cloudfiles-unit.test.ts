@@ -429,19 +429,22 @@ describe("bulk delete and cleanup", () => {
       { status, headers: body ? { "content-type": "application/json" } : {}, body: Readable.from([Buffer.from(body)]) },
       { method: "X", url: "x", maxBodyBytes: 1 << 20 },
     );
+  // A context whose requests are answered by `request`, read as the client reads them.
+  const swiftContext = (request: (options: RequestOptions) => Promise<NimbusResponse>): SwiftContext => ({
+    endpoint: new URL("http://h/v1/AUTH_a/"),
+    request,
+    read: async (options, reader) => reader(await request(options)),
+  });
 
   it("sums Swift's summaries over batches of 10 000", async () => {
     const batches: number[] = [];
-    const ctx: SwiftContext = {
-      endpoint: new URL("http://h/v1/AUTH_a/"),
-      request: async (options: RequestOptions) => {
-        batches.push(String(options.body).split("\n").length);
-        return answer(
-          200,
-          JSON.stringify({ "Number Deleted": 2, "Number Not Found": 1, "Response Status": "200 OK", Errors: [] }),
-        );
-      },
-    };
+    const ctx = swiftContext(async (options) => {
+      batches.push(String(options.body).split("\n").length);
+      return answer(
+        200,
+        JSON.stringify({ "Number Deleted": 2, "Number Not Found": 1, "Response Status": "200 OK", Errors: [] }),
+      );
+    });
     const paths = Array.from({ length: 10_001 }, (_, i) => `/c/o${i}`);
     expect(await bulkDeletePaths(ctx, paths)).toEqual({ deleted: 4, notFound: 2, status: "200 OK", errors: [] });
     expect(batches).toEqual([10_000, 1]);
@@ -449,13 +452,10 @@ describe("bulk delete and cleanup", () => {
 
   it("says so when the cloud has no bulk delete, and cleanup falls back to single deletes", async () => {
     const deleted: string[] = [];
-    const ctx: SwiftContext = {
-      endpoint: new URL("http://h/v1/AUTH_a/"),
-      request: async (options: RequestOptions) => {
-        if (options.method === "DELETE") deleted.push(String(options.url));
-        return answer(204);
-      },
-    };
+    const ctx = swiftContext(async (options) => {
+      if (options.method === "DELETE") deleted.push(String(options.url));
+      return answer(204);
+    });
     await expect(bulkDeletePaths(ctx, ["/c/o"])).rejects.toThrow(/bulk delete is not available/);
     expect(await deleteQuietly(ctx, ["/c_segments/a%20b/slo/1", "/c_segments/x"])).toEqual([]);
     expect(deleted).toEqual(["c_segments/a%20b/slo/1", "c_segments/x"]);

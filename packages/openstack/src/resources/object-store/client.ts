@@ -77,6 +77,7 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
       endpoint: this.endpoint,
       cdnEndpoint: this.cdnEndpoint,
       request: (request: RequestOptions) => transport.request(request),
+      read: (request, reader) => transport.read(request, reader),
       accountUrl: new URL(this.endpoint.href.replace(/\/+$/, "")),
       client: this,
       segmentSize: checkInteger(options.segmentSize, "segmentSize", 1, MAX_SEGMENT_SIZE) ?? DEFAULT_SEGMENT_SIZE,

@@ -56,18 +56,21 @@ export async function listContainersPage(
   ctx: ObjectStoreContext,
   options: Omit<ListContainersOptions, "pageSize">,
 ): Promise<ContainerInfo[]> {
-  const response = await ctx.request({
-    url: ctx.accountUrl,
-    query: {
-      format: "json",
-      prefix: options.prefix,
-      marker: options.marker,
-      end_marker: options.endMarker,
-      limit: options.limit,
-    },
-    signal: options.signal,
-  });
-  const entries = (await response.json<RawContainerEntry[]>()) ?? [];
+  const entries =
+    (await ctx.read(
+      {
+        url: ctx.accountUrl,
+        query: {
+          format: "json",
+          prefix: options.prefix,
+          marker: options.marker,
+          end_marker: options.endMarker,
+          limit: options.limit,
+        },
+        signal: options.signal,
+      },
+      (response) => response.json<RawContainerEntry[] | undefined>(),
+    )) ?? [];
   return entries.map((e) => ({
     name: e.name,
     count: e.count ?? 0,

@@ -12,12 +12,8 @@ import { checkInteger, objectPath } from "./names.js";
 import type { CallOptions, DownloadOptions, FetchObjectOptions, FetchedObject, ObjectStream } from "./types.js";
 import { OBJECT_META_PREFIX, isTrue, metadataFromHeaders, unquoteEtag } from "./wire.js";
 
-async function get(
-  ctx: ObjectStoreContext,
-  container: ContainerRef,
-  obj: ObjectRef,
-  options: FetchObjectOptions,
-): Promise<{ response: NimbusResponse; label: string }> {
+/** An object's GET (with its range), its label for messages, and its 404 as NoSuchObject. */
+function objectGet(container: ContainerRef, obj: ObjectRef, options: FetchObjectOptions) {
   const cname = containerName(container);
   const oname = objectName(obj);
   const headers: Record<string, string> = {};
@@ -26,12 +22,12 @@ async function get(
     const length = checkInteger(options.range.length, "range.length", 1);
     headers.range = `bytes=${offset}-${length === undefined ? "" : offset + length - 1}`;
   }
-  const response = await notFoundAs(
-    ctx.request({ url: objectPath(cname, oname), headers, signal: options.signal }),
-    NoSuchObject,
-    `Object '${oname}' doesn't exist in container '${cname}'`,
-  );
-  return { response, label: `${cname}/${oname}` };
+  return {
+    request: { url: objectPath(cname, oname), headers, signal: options.signal },
+    label: `${cname}/${oname}`,
+    notFound: <T>(work: Promise<T>) =>
+      notFoundAs(work, NoSuchObject, `Object '${oname}' doesn't exist in container '${cname}'`),
+  };
 }
 
 /**
@@ -72,16 +68,21 @@ export async function fetchObject(
   obj: ObjectRef,
   options: FetchObjectOptions,
 ): Promise<Buffer | FetchedObject> {
-  const { response, label } = await get(ctx, container, obj, options);
-  const data = await response.bytes();
-  const expected = expectedMd5(response, options.verify, label);
-  if (expected !== undefined) {
-    const actual = createHash("md5").update(data).digest("hex");
-    if (actual !== expected) throw checksumMismatch(label, expected, actual);
-  }
-  if (!options.includeMeta) return data;
-  const headers = { ...response.headers };
-  return { data, headers, metadata: metadataFromHeaders(headers, OBJECT_META_PREFIX) };
+  const { request, label, notFound } = objectGet(container, obj, options);
+  // Read whole through ctx.read: a body that fails mid-way is fetched again.
+  return notFound(
+    ctx.read(request, async (response) => {
+      const data = await response.bytes();
+      const expected = expectedMd5(response, options.verify, label);
+      if (expected !== undefined) {
+        const actual = createHash("md5").update(data).digest("hex");
+        if (actual !== expected) throw checksumMismatch(label, expected, actual);
+      }
+      if (!options.includeMeta) return data;
+      const headers = { ...response.headers };
+      return { data, headers, metadata: metadataFromHeaders(headers, OBJECT_META_PREFIX) };
+    }),
+  );
 }
 
 export async function fetchPartial(
@@ -107,7 +108,8 @@ export async function fetchObjectStream(
   obj: ObjectRef,
   options: FetchObjectOptions,
 ): Promise<ObjectStream> {
-  const { response, label } = await get(ctx, container, obj, options);
+  const { request, label, notFound } = objectGet(container, obj, options);
+  const response = await notFound(ctx.request(request));
   const headers = { ...response.headers };
   let expected: string | undefined;
   try {

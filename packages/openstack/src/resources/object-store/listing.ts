@@ -58,23 +58,26 @@ export async function listObjectsPage(
     signal?: AbortSignal;
   },
 ): Promise<RawObjectEntry[]> {
-  const response = await notFoundAs(
-    ctx.request({
-      url: containerPath(cname),
-      query: {
-        format: "json",
-        prefix: options.prefix,
-        delimiter: options.delimiter,
-        marker: options.marker,
-        end_marker: options.endMarker,
-        limit: options.limit,
+  const entries = await notFoundAs(
+    ctx.read(
+      {
+        url: containerPath(cname),
+        query: {
+          format: "json",
+          prefix: options.prefix,
+          delimiter: options.delimiter,
+          marker: options.marker,
+          end_marker: options.endMarker,
+          limit: options.limit,
+        },
+        signal: options.signal,
       },
-      signal: options.signal,
-    }),
+      (response) => response.json<RawObjectEntry[] | undefined>(),
+    ),
     NoSuchContainer,
     `Container '${cname}' doesn't exist`,
   );
-  return (await response.json<RawObjectEntry[]>()) ?? [];
+  return entries ?? [];
 }
 
 function objectFromListing(container: Container, entry: RawObjectEntry): StorageObject {

@@ -7,6 +7,8 @@ import { absoluteObjectPath } from "./names.js";
 export interface SwiftContext {
   readonly endpoint: URL;
   request(options: RequestOptions): Promise<NimbusResponse>;
+  /** `request`, then `reader` of the answer: a GET whose body fails mid-way is sent again (common's `Transport.read`). */
+  read<T>(options: RequestOptions, reader: (response: NimbusResponse) => Promise<T>): Promise<T>;
 }
 
 export const ACCOUNT_META_PREFIX = "X-Account-Meta-";
@@ -125,12 +127,13 @@ export async function fetchSloManifest(
   path: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<ManifestSegment[]> {
-  const response = await ctx.request({ url: path, query: { "multipart-manifest": "get" }, signal: options.signal });
-  if (!isTrue(response.headers["x-static-large-object"])) {
-    await response.dump();
-    return [];
-  }
-  return (await response.json<ManifestSegment[]>()) ?? [];
+  return ctx.read({ url: path, query: { "multipart-manifest": "get" }, signal: options.signal }, async (response) => {
+    if (!isTrue(response.headers["x-static-large-object"])) {
+      await response.dump();
+      return [];
+    }
+    return (await response.json<ManifestSegment[]>()) ?? [];
+  });
 }
 
 /** `/container/object` (decoded, as in a manifest) to the encoded form bulk delete wants. */
