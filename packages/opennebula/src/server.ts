@@ -3,6 +3,7 @@
 // through common's Transport, and turns oned's answer array into the value or a typed error.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { inspect, type InspectOptions } from "node:util";
 import {
   BodyTooLargeError,
   ConfigError,
@@ -331,5 +332,10 @@ export class OneServer {
   /** Never shows the session. */
   toJSON(): { endpoint: string } {
     return { endpoint: this.#transport.redactor.url(this.endpoint) };
+  }
+
+  /** console.log shows what JSON shows: the endpoint's own credentials are redacted there too. */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    return `OneServer ${inspect(this.toJSON(), options)}`;
   }
 }

@@ -11,7 +11,9 @@ describe("a OneServer's inspect output and JSON", () => {
     try {
       for (const text of [inspect(one, { depth: Infinity, showHidden: true }), JSON.stringify(one)]) {
         expect(text).not.toContain("s3cr3t-passw0rd");
+        expect(text).not.toContain("s3cr3t-in-url");
       }
+      expect(inspect(one)).toContain("127.0.0.1:9/RPC2");
       expect(JSON.parse(JSON.stringify(one))).toEqual({ endpoint: "http://127.0.0.1:9/RPC2" });
     } finally {
       await one.close();
