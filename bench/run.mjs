@@ -3,7 +3,7 @@
 // A missed goal is printed as FAIL but does not change the exit code: benchmarks report, they do
 // not gate. Only a scenario that cannot run exits non-zero.
 import { readdirSync } from "node:fs";
-import { availableParallelism, cpus, release } from "node:os";
+import { availableParallelism, cpus, loadavg, release } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -81,9 +81,12 @@ for (const name of chosen) {
   const { scenario } = available.get(name);
   process.stdout.write(`\n== ${name}: ${scenario.title}\n`);
   try {
+    // The 1/5/15-minute load averages around the run: others' work on a shared machine shows here.
+    const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
     const result = await runScenario(scenario, overrides);
     const output = {
       ...result,
+      load: { before: loadBefore, after: loadavg().map((l) => Number(l.toFixed(2))) },
       date: new Date().toISOString(),
       command: `node bench/run.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
       machine,

@@ -40,6 +40,8 @@
  * @typedef {object} Goal
  * @property {string} variant
  * @property {number} [maxRatio]     the variant's median time divided by the baseline's, at most
+ * @property {string} [than]         with `maxRatio`: divide by this variant's figure instead of the baseline's
+ * @property {"cpu"} [measure]       with `maxRatio`: compare CPU time per operation instead of wall time
  * @property {number} [minThroughputRatio]  the variant's throughput divided by the baseline's, at least
  * @property {string} [metric]       with `max`: a metric's aggregate, at most `max` (an absolute goal)
  * @property {number} [max]
@@ -164,6 +166,13 @@ export async function runScenario(scenario, overrides = {}) {
     if (goal.minThroughputRatio !== undefined) {
       const throughputRatio = round3(baselineMedian / median(samples[goal.variant]));
       return { ...goal, throughputRatio, pass: throughputRatio >= goal.minThroughputRatio };
+    }
+    if (goal.than !== undefined || goal.measure === "cpu") {
+      const other = byLabel[goal.than ?? scenario.baseline];
+      if (!other) throw new Error(`scenario ${scenario.name}: goal names unknown variant "${goal.than}"`);
+      const figure = (v) => (goal.measure === "cpu" ? v.cpuUs : v.medianUs);
+      const ratio = figure(variant) === null || figure(other) === null ? null : round3(figure(variant) / figure(other));
+      return { ...goal, ratio, pass: ratio !== null && ratio <= goal.maxRatio };
     }
     return { ...goal, ratio: variant.ratio, pass: variant.ratio <= goal.maxRatio };
   });

@@ -21,13 +21,16 @@ export async function startCloud() {
   return { server, startMs: Math.round(performance.now() - started) };
 }
 
-/** A pyrax module object signed in as the test server's ordinary user (Keystone v3, by project name). */
-export async function signedInPyrax(server) {
+/**
+ * A pyrax module object signed in as the test server's ordinary user (Keystone v3, by project name);
+ * `logger` (silent by default) receives its log, and its HTTP debug lines once `setHttpDebug(true)`.
+ */
+export async function signedInPyrax(server, { logger = quiet } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "nimbus-bench-pyrax-"));
   try {
     const configPath = join(dir, "pyrax.cfg");
     writeFileSync(configPath, `[default]\nidentity_type = keystone\nauth_endpoint = ${server.url}\n`);
-    const pyrax = new Pyrax({ configPath, env: {}, logger: quiet });
+    const pyrax = new Pyrax({ configPath, env: {}, logger });
     const { username, password, projectName } = server.credentials;
     await pyrax.setCredentials(username, password, { tenantName: projectName });
     return pyrax;

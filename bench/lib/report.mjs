@@ -12,7 +12,9 @@ export function formatGoal(goal, baseline) {
   if (goal.minThroughputRatio !== undefined) {
     return `${verdict}  ${goal.variant}: ${goal.throughputRatio.toFixed(2)}x ${baseline}'s throughput (goal: at least ${goal.minThroughputRatio.toFixed(2)}x; ${goal.text})`;
   }
-  return `${verdict}  ${goal.variant}: ${goal.ratio.toFixed(2)}x ${baseline} (goal: at most ${goal.maxRatio.toFixed(2)}x; ${goal.text})`;
+  const against = `${goal.than ?? baseline}${goal.measure === "cpu" ? " in CPU time" : ""}`;
+  const ratio = goal.ratio === null ? "not measured against" : `${goal.ratio.toFixed(2)}x`;
+  return `${verdict}  ${goal.variant}: ${ratio} ${against} (goal: at most ${goal.maxRatio.toFixed(2)}x; ${goal.text})`;
 }
 
 /** Times in µs, shown in the unit that suits the scenario's baseline (µs for the small ones). */
@@ -110,6 +112,9 @@ export function writeReadme(directory) {
           ? ` Versions: ${Object.entries(result.versions)
               .map(([k, v]) => `${k} ${v}`)
               .join(", ")}.`
+          : "") +
+        (result.load
+          ? ` Load average (1/5/15 min) before ${result.load.before.join(" / ")}, after ${result.load.after.join(" / ")}.`
           : ""),
       "",
     );
