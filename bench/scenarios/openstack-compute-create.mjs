@@ -6,6 +6,8 @@
 // wrapping requests' HTTPAdapter.send. Sign-in is done before counting starts; the servers are deleted
 // after each side, outside the count and the clock. Wall time is set by Nova's fake compute host, which
 // builds ten at a time (max_concurrent_builds).
+// Ours sends one request more per server than openstacksdk: servers.create fetches the new server
+// (GET) after the POST, for the full record novaclient would lazy-load, and waitUntil then checks at once.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";

@@ -4,6 +4,12 @@
 // Set-up is long: Nova's fake compute host built about one server every 5 s here when 200 were asked
 // at once (about 17 minutes), and deleting them keeps it busy again; on a stack other tests share
 // that delays their servers, so prefer a private stack (leave NIMBUS_OPENSTACK_STACK unset).
+//
+// Where ours spends CPU beyond the bare GET, measured offline on a 258 KB answer of 200 Nova 2.93
+// servers: JSON.parse 0.7 ms (as the bare GET); the strict UTF-8 decode 0.23 ms and the nesting-depth
+// check 0.2 ms (common's response.json(), which the bare GET skips); building the 200 Server objects
+// 0.9 ms, 0.43 ms since the reserved field names are gathered once per class and `manager` is a
+// prototype getter. The rest of the measured gap is per request (the transport's pipeline) and GC.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -48,6 +54,14 @@ export default {
     "`nova.servers.list(search_opts=…)` and openstacksdk `list(conn.compute.servers(details=True, name=…))` run in " +
     "/usr/bin/python3 co-processes signed in once, each timing its own listing.",
   baseline: BARE,
+  // The issue's goals, scored on wall time (what a caller waits) and, for the bare GET, on CPU time too:
+  // Nova's own time dominates the wall clock, so only the CPU figure shows the client's overhead.
+  goals: [
+    { variant: OURS, maxRatio: 1.15, text: "within 1.15x of the bare GET (wall time)" },
+    { variant: OURS, maxRatio: 1.15, measure: "cpu", text: "within 1.15x of the bare GET (client CPU)" },
+    { variant: OURS, than: NOVACLIENT, maxRatio: 1, text: "faster than python-novaclient (wall time)" },
+    { variant: OURS, than: SDK, maxRatio: 1, text: "faster than openstacksdk (wall time)" },
+  ],
   warmupRounds: 2,
   rounds: 8,
   opsPerRound: 5,
@@ -151,6 +165,13 @@ export default {
       await eachLimited(state.ids.length, 8, (i) => state.cs.servers.delete(state.ids[i]).catch(() => undefined));
     await state.pyrax?.close();
     if (state.owned) await state.server.stop();
-    return { stackStartMs: state.startMs, reusedStack: !state.owned };
+    return {
+      stackStartMs: state.startMs,
+      reusedStack: !state.owned,
+      clientCpu:
+        "offline, per 200-server answer: JSON.parse 0.7 ms (both), strict UTF-8 decode 0.23 ms and depth check 0.2 ms " +
+        "(ours only), 200 Server objects 0.43 ms (0.9 ms before they stopped defining manager per object); the rest " +
+        "is the transport's per-request work and GC",
+    };
   },
 };

@@ -7,13 +7,20 @@ import type { Listing } from "./listing.js";
 import type { ComputeCallOptions } from "./wire.js";
 
 /** A resource: the record's fields are its properties (`server.status`, `server["OS-EXT-STS:vm_state"]`). */
-export abstract class Resource<R extends { id?: unknown }> {
+export abstract class Resource<R extends { id?: unknown }, M = unknown> {
   /** The record as Nova last sent it. */
   record: R;
+  readonly #manager: M;
 
-  constructor(record: R) {
+  constructor(manager: M, record: R) {
+    this.#manager = manager;
     this.record = record;
     this.#assign(record);
+  }
+
+  /** The manager that made this resource (on the prototype: not a field, not enumerable). */
+  get manager(): M {
+    return this.#manager;
   }
 
   /** Takes the fields of a fresher record (fields it lacks, such as adminPass, are kept). */
@@ -23,18 +30,33 @@ export abstract class Resource<R extends { id?: unknown }> {
     return this;
   }
 
-  // A field named like a method or getter (networks, get …) stays in `record` only.
+  // A field named like a method or getter (networks, get …) stays in `record` only. The names are
+  // gathered once per class: a listing builds hundreds of resources.
   #assign(record: R): void {
-    const proto = Object.getPrototypeOf(this) as object;
-    for (const [key, value] of Object.entries(record)) {
-      if (key === "record" || key === "manager" || key in proto) continue;
-      (this as Record<string, unknown>)[key] = value;
+    const reserved = reservedNames(Object.getPrototypeOf(this) as object);
+    for (const key of Object.keys(record)) {
+      if (!reserved.has(key)) (this as Record<string, unknown>)[key] = record[key as keyof R];
     }
   }
 
   toJSON(): R {
     return this.record;
   }
+}
+
+const reservedByPrototype = new WeakMap<object, ReadonlySet<string>>();
+
+/** "record" and every name a resource's prototype chain has (methods, getters, Object's own). */
+function reservedNames(proto: object): ReadonlySet<string> {
+  let names = reservedByPrototype.get(proto);
+  if (!names) {
+    const found = new Set(["record"]);
+    for (let p: object | null = proto; p; p = Object.getPrototypeOf(p) as object | null) {
+      for (const name of Object.getOwnPropertyNames(p)) found.add(name);
+    }
+    reservedByPrototype.set(proto, (names = found));
+  }
+  return names;
 }
 
 /** Criteria for `find`/`findall`: each field must equal the value (novaclient compares with ==). */

@@ -14,7 +14,7 @@ export interface ComputeImageListOptions extends PagingOptions {
   filters?: Record<string, string>;
 }
 
-export class ComputeImage extends Resource<ComputeImageRecord> {
+export class ComputeImage extends Resource<ComputeImageRecord, ComputeImageManager> {
   declare readonly id: string;
   declare readonly name?: string;
   declare readonly status?: string;
@@ -24,11 +24,9 @@ export class ComputeImage extends Resource<ComputeImageRecord> {
   /** The server a snapshot was made from (absent on base images). */
   declare readonly server?: ComputeImageRecord["server"];
   [field: string]: unknown;
-  declare readonly manager: ComputeImageManager;
 
   constructor(manager: ComputeImageManager, record: ComputeImageRecord) {
-    super(record);
-    Object.defineProperty(this, "manager", { value: manager, enumerable: false });
+    super(manager, record);
   }
 
   async get(options: ComputeCallOptions = {}): Promise<this> {

@@ -26,7 +26,7 @@ export interface FlavorCreateOptions extends ComputeCallOptions {
   description?: string;
 }
 
-export class Flavor extends Resource<FlavorRecord> {
+export class Flavor extends Resource<FlavorRecord, FlavorManager> {
   declare readonly id: string;
   declare readonly name: string;
   declare readonly ram: number;
@@ -36,11 +36,9 @@ export class Flavor extends Resource<FlavorRecord> {
   declare readonly rxtx_factor?: number;
   declare readonly description?: string | null;
   [field: string]: unknown;
-  declare readonly manager: FlavorManager;
 
   constructor(manager: FlavorManager, record: FlavorRecord) {
-    super(record);
-    Object.defineProperty(this, "manager", { value: manager, enumerable: false });
+    super(manager, record);
   }
 
   /** Ephemeral disk in GB (novaclient's `ephemeral`). */

@@ -21,7 +21,7 @@ export interface KeypairCreateOptions extends ComputeCallOptions {
 // Nova stopped generating key pairs at microversion 2.92; without a public key the call is sent at 2.91.
 const GENERATE_MAX_VERSION = "2.91";
 
-export class Keypair extends Resource<KeypairRecord & { id?: unknown }> {
+export class Keypair extends Resource<KeypairRecord & { id?: unknown }, KeypairManager> {
   declare readonly name: string;
   declare readonly public_key: string;
   declare readonly fingerprint: string;
@@ -29,11 +29,9 @@ export class Keypair extends Resource<KeypairRecord & { id?: unknown }> {
   declare readonly private_key?: string;
   declare readonly type?: "ssh" | "x509";
   [field: string]: unknown;
-  declare readonly manager: KeypairManager;
 
   constructor(manager: KeypairManager, record: KeypairRecord) {
-    super(record);
-    Object.defineProperty(this, "manager", { value: manager, enumerable: false });
+    super(manager, record);
   }
 
   /** novaclient's Keypair.id: the name. */

@@ -16,7 +16,7 @@ export interface ServerGroupListOptions extends ComputeCallOptions {
   offset?: number;
 }
 
-export class ServerGroup extends Resource<ServerGroupRecord> {
+export class ServerGroup extends Resource<ServerGroupRecord, ServerGroupManager> {
   declare readonly id: string;
   declare readonly name: string;
   declare readonly policies?: string[];
@@ -24,11 +24,9 @@ export class ServerGroup extends Resource<ServerGroupRecord> {
   declare readonly rules?: ServerGroupRecord["rules"];
   declare readonly members: string[];
   [field: string]: unknown;
-  declare readonly manager: ServerGroupManager;
 
   constructor(manager: ServerGroupManager, record: ServerGroupRecord) {
-    super(record);
-    Object.defineProperty(this, "manager", { value: manager, enumerable: false });
+    super(manager, record);
   }
 
   async get(options: ComputeCallOptions = {}): Promise<this> {

@@ -27,7 +27,7 @@ import {
 } from "./wire.js";
 
 /** A server (novaclient's Server): the record's fields are its properties, the actions its methods. */
-export class Server extends Resource<ServerRecord> {
+export class Server extends Resource<ServerRecord, ServerManager> {
   declare readonly id: string;
   declare readonly name?: string;
   declare readonly status?: string;
@@ -43,11 +43,9 @@ export class Server extends Resource<ServerRecord> {
   /** Only after `create` (and `rebuild`), as in novaclient. */
   declare readonly adminPass?: string;
   [field: string]: unknown;
-  declare readonly manager: ServerManager;
 
   constructor(manager: ServerManager, record: ServerRecord) {
-    super(record);
-    Object.defineProperty(this, "manager", { value: manager, enumerable: false });
+    super(manager, record);
   }
 
   /** `{ label: [ip, …] }` from `addresses`, as novaclient's `networks`. */
