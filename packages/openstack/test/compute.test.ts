@@ -229,7 +229,17 @@ describe("pyrax.cloudservers against a real Nova", () => {
     await server.delete();
     const gone = await utils.waitUntil(server, "status", "DELETED", FAST);
     expect(gone.status).toBe("DELETED");
-    await expect(cs.servers.get(server.id)).rejects.toThrow(NotFound);
+    // Nova may still show the server as DELETED for a moment before it is gone: then get() is NotFound.
+    let error: unknown;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      error = await cs.servers.get(server.id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (error !== undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(error).toBeInstanceOf(NotFound);
   }, 240_000);
 
   it("resizes a server and confirms the resize", async () => {
