@@ -121,7 +121,8 @@ export async function run({ step, show, failure }) {
     show(
       `an expired token           -> (none: renewed once) ${names(await api.vms.list({ query: "name=python_vm" }))}, tokens issued ${issued} -> ${engine.state.tokens.issued}`,
     );
-    show(`an unknown name in get     -> ${await failure(() => api.vms.get({ name: "no_such_vm" }))}`);
+    show(`an unknown name in get     -> ${String(await api.vms.get({ name: "no_such_vm" }))} (v3's None)`);
+    show(`... and in getOrThrow      -> ${await failure(() => api.vms.getOrThrow({ name: "no_such_vm" }))}`);
     show(`an unknown constraint      -> ${await failure(() => api.vms.list({ colour: "red" }))}`);
     show(`a value of the wrong type  -> ${await failure(() => new params.VM({ memory: "lots" }))}`);
     show(`v3's disk type "system"    -> ${await failure(() => new params.Disk({ type_: "system" }))}`);
