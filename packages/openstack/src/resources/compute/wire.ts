@@ -118,21 +118,8 @@ export function idOf(ref: Ref | null | undefined, field: string): string {
   return id;
 }
 
-/**
- * Checks an options object against the names a call understands: an argument that cannot be used
- * is a ValidationError naming it, never dropped.
- */
-export function checkOptions(call: string, options: object | undefined, known: readonly string[]): void {
-  if (options === undefined || options === null) return;
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new ValidationError(`${call}: options must be an object`, { field: "options" });
-  }
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && key !== "signal" && !known.includes(key)) {
-      throw new ValidationError(`${call}: unknown argument "${key}"; it takes ${known.join(", ")}`, { field: key });
-    }
-  }
-}
+/** Unknown options are a ValidationError naming them: the package's one checker. */
+export { checkOptions } from "../../arguments.js";
 
 /** A string-to-string map (metadata, extra specs); a ValidationError naming `field` otherwise. */
 export function checkStringMap(value: unknown, field: string): Record<string, string> {
