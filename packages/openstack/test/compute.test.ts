@@ -20,7 +20,7 @@ import {
   compareMicroversions,
   utils,
 } from "../src/index.js";
-import { sharedComputeCloud, type ComputeCloud } from "./helpers/stack.js";
+import { settledGetError, sharedComputeCloud, type ComputeCloud } from "./helpers/stack.js";
 
 const RUN = randomBytes(3).toString("hex");
 const FAST = { interval: 0.3, timeout: 90 };
@@ -229,16 +229,7 @@ describe("pyrax.cloudservers against a real Nova", () => {
     await server.delete();
     const gone = await utils.waitUntil(server, "status", "DELETED", FAST);
     expect(gone.status).toBe("DELETED");
-    // Nova may still show the server as DELETED for a moment before it is gone: then get() is NotFound.
-    let error: unknown;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      error = await cs.servers.get(server.id).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      if (error !== undefined) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const error = await settledGetError(() => cs.servers.get(server.id));
     expect(error).toBeInstanceOf(NotFound);
   }, 240_000);
 

@@ -136,3 +136,29 @@ export function sharedComputeCloud(): Promise<ComputeCloud> {
   })();
   return shared;
 }
+
+/**
+ * Resolves with the error `get()` ends with once Nova no longer shows the server. Nova may show a deleted
+ * server for a moment (as DELETED, or, when it was deleted while still scheduling, once more as BUILD
+ * after a first 404 while the conductor cleans up its cell record), so one NotFound is not yet the end.
+ */
+export async function settledGetError(get: () => Promise<unknown>, timeoutMs = 60_000): Promise<unknown> {
+  let error: unknown;
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    error = await get().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (error !== undefined) {
+      // A second look a little later must agree: the server is gone for good.
+      await sleep(500);
+      const again = await get().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (again !== undefined) return again;
+    }
+    await sleep(250);
+  }
+  return error;
+}
