@@ -1,6 +1,6 @@
 // The PyONE examples, line by line, against the simulator: what the README's table promises.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { MARKETPLACEAPP_STATES, OneServer, VM_STATE, templateRoot } from "../src/index.js";
+import { LCM_STATE, MARKETPLACEAPP_STATES, OneServer, VM_STATE, templateRoot } from "../src/index.js";
 import { startServer, type OneTestServer } from "../src/testing/index.js";
 
 let sim: OneTestServer;
@@ -45,6 +45,10 @@ describe("PyONE's examples in TypeScript", () => {
     const id = await one.template.instantiate(0, "my_VM");
     const myVm = (await one.vmpool.info(-1, -1, -1, -1)).VM.find((vm) => vm.ID === id)!;
     expect(myVm.NAME).toBe("my_VM");
+    // The simulator's scheduler deploys at once, and terminate is refused in PROLOG and BOOT as
+    // OpenNebula refuses it: let the VM reach RUNNING first, so the test does not race the deploy.
+    await sim.idle();
+    expect((await one.vm.info(id)).LCM_STATE).toBe(LCM_STATE.RUNNING);
     await one.vm.action("terminate", id);
     await sim.idle();
     expect((await one.vm.info(id)).STATE).toBe(VM_STATE.DONE);
