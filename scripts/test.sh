@@ -26,7 +26,8 @@ pnpm exec prettier --check . --log-level warn
 
 echo "==> tests"
 status=0
-pnpm turbo run test --concurrency=1 --output-logs=full || status=$?
+# --continue: one package's failure does not keep the others' tests from running and being counted.
+pnpm turbo run test --concurrency=1 --continue --output-logs=full || status=$?
 
 echo "==> packaging and versioning"
 node scripts/packaging-test.mjs || status=$?
