@@ -64,12 +64,14 @@ describe("bad input", () => {
 
   it("an action in the wrong state (400), with the server's reason", async () => {
     const app = tutum.Application.create({ image: "tutum/hello-world", name: "early" });
+    const release = server.hold();
     await app.save();
     expect(app.state).toBe("Starting");
     const err = await failure(app.stop());
     expect(err).toBeInstanceOf(TutumBadRequest);
     expect(err).toBeInstanceOf(BadRequestError);
     expect(err.message).toContain("Cannot stop application 'early': it is not in a suitable state (Starting)");
+    release();
   });
 
   it("a value the server rejects (400), with its reason", async () => {

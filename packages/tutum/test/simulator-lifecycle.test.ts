@@ -37,6 +37,7 @@ describe("applications (2014)", () => {
   let app: Body;
 
   it("POST creates and deploys: 202 Starting, containers name-1..n, Running after the delay", async () => {
+    const release = server.hold();
     const res = await call("POST", "application/", {
       name: "my-new-app",
       image: "tutum/hello-world:latest",
@@ -57,8 +58,10 @@ describe("applications (2014)", () => {
       ["my-new-app", "my-new-app-1", "Starting"],
       ["my-new-app", "my-new-app-2", "Starting"],
     ]);
-    await sleep(TRANSITION / 3);
+    // Held, the transition does not settle even well past its delay.
+    await sleep(TRANSITION * 2);
     expect((await get(app.resource_uri as string)).state).toBe("Starting");
+    release();
     await server.idle();
     const settled = await get(app.resource_uri as string);
     expect(settled).toMatchObject({ state: "Running", running_num_containers: 2 });
@@ -70,6 +73,7 @@ describe("applications (2014)", () => {
   });
 
   it("records an Action named by X-Tutum-Action-URI, In progress then Success", async () => {
+    const release = server.hold();
     const res = await call("POST", `${app.resource_uri as string}stop/`);
     expect(res.status).toBe(202);
     expect(res.body.state).toBe("Stopping");
@@ -80,6 +84,7 @@ describe("applications (2014)", () => {
       method: "POST",
       action: "Application Stop",
     });
+    release();
     await server.idle();
     expect((await get(res.action!)).state).toBe("Success");
     expect(await get(app.resource_uri as string)).toMatchObject({

@@ -231,12 +231,14 @@ describe("request validation", () => {
       expect([action, res.status]).toEqual([action, 400]);
       expect(res.body.error).toMatch(/not in a suitable state \(Not running\)/);
     }
+    const release = server.hold();
     expect((await call("POST", `${uri}start/`)).status).toBe(202);
     // Starting is transitional: nothing is allowed until it settles.
     for (const action of ["start", "stop", "redeploy"])
       expect((await call("POST", `${uri}${action}/`)).status).toBe(400);
     expect((await call("PATCH", uri, { body: { target_num_containers: 2 } })).status).toBe(400);
     expect((await call("DELETE", uri)).status).toBe(400);
+    release();
     await server.idle();
     expect((await call("POST", `${uri}start/`)).status).toBe(400);
     const node = (await call("GET", "node/")).body.objects as Body[];

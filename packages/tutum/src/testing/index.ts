@@ -50,6 +50,11 @@ export interface TutumTestServer extends TestServer {
   shapes: PayloadShapes;
   /** Resolves once no transition is pending (every Starting/Stopping/... has settled). */
   idle(): Promise<void>;
+  /**
+   * Holds every transition (nothing settles) until the returned function is called, so that a test can
+   * look at a transitional state without racing the delay on a slow machine.
+   */
+  hold(): () => void;
   /** The events recorded so far (what `/v1/events` streams), oldest first. */
   events(): SimulatorEvent[];
   /** An object as the API shows it in a detail answer, by resource URI; undefined when unknown. */
@@ -131,6 +136,7 @@ export async function startServer(options: TutumServerOptions = {}): Promise<Tut
     transitionMs,
     shapes,
     idle: () => lifecycle.idle(),
+    hold: () => lifecycle.hold(),
     events: () => [...lifecycle.events],
     inspect(resourceUri) {
       const entry = store.resolve(resourceUri);

@@ -70,6 +70,8 @@ export class Lifecycle {
   private readonly logListeners = new Set<(owner: Entry, line: SimulatorLogLine) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private idleWaiters: Array<() => void> = [];
+  private holds = 0;
+  private heldRuns: Array<() => void> = [];
   private stopped = false;
   private portSeq = 49153;
 
@@ -81,18 +83,40 @@ export class Lifecycle {
   // ------------------------------------------------------------------------------------------------
   // Timers
 
-  /** Runs `fn` after the transition delay; `stop()` cancels what is pending. */
+  /** Runs `fn` after the transition delay (or, while held, once released); `stop()` cancels what is pending. */
   private later(fn: () => void): void {
     if (this.stopped) return;
-    const timer = setTimeout(() => {
+    const run = (): void => {
+      if (this.holds > 0) {
+        this.heldRuns.push(run);
+        return;
+      }
       this.timers.delete(timer);
       try {
         fn();
       } finally {
         if (this.timers.size === 0) this.flushIdle();
       }
-    }, this.options.transitionMs);
+    };
+    const timer = setTimeout(run, this.options.transitionMs);
     this.timers.add(timer);
+  }
+
+  /**
+   * Keeps every transition from completing until the returned function is called: a test can look at
+   * a transitional state (Starting, Stopping ...) however slowly it runs. `idle()` waits for the release.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released || this.stopped) return;
+      released = true;
+      if (--this.holds > 0) return;
+      const runs = this.heldRuns;
+      this.heldRuns = [];
+      for (const run of runs) run();
+    };
   }
 
   private flushIdle(): void {
@@ -115,6 +139,7 @@ export class Lifecycle {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.heldRuns = [];
     this.flushIdle();
     this.eventListeners.clear();
     this.logListeners.clear();
