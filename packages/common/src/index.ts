@@ -19,6 +19,14 @@ export {
   type TransportOptions,
 } from "./http/transport.js";
 export { userAgent } from "./http/user-agent.js";
+export {
+  getTelemetry,
+  setTelemetry,
+  type CallRecord,
+  type Telemetry,
+  type TelemetrySpan,
+  type TelemetryTracer,
+} from "./observability/telemetry.js";
 export { waitUntil, type WaitOptions } from "./polling/wait-until.js";
 export { AwaitablePagedList, PagedList, type Page } from "./paging/paginate.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
