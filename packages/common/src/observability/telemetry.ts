@@ -195,9 +195,12 @@ function endSpan(span: TelemetrySpan, record: CallRecord): void {
   if (record.status !== undefined) span.setAttribute("http.response.status_code", record.status);
   if (record.retries > 0) span.setAttribute("http.request.resend_count", record.retries);
   if (record.requestId) span.setAttribute("nimbus.request_id", record.requestId);
-  if (record.error) {
+  // A 4xx or 5xx is an error to an HTTP client span, even one the caller accepts (an existence check's
+  // 404, a SOAP fault's 500).
+  const failedStatus = record.status !== undefined && record.status >= 400;
+  if (record.error || failedStatus) {
     // The status code, else the error's class: never its message, which may quote the body.
-    const type = record.status !== undefined && record.status >= 400 ? String(record.status) : record.error.name;
+    const type = failedStatus ? String(record.status) : record.error!.name;
     span.setAttribute("error.type", type);
     span.setStatus({ code: SPAN_STATUS_ERROR });
   }
