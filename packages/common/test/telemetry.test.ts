@@ -204,6 +204,18 @@ describe("telemetry: OpenTelemetry", () => {
   });
 });
 
+describe("telemetry: accepted error statuses", () => {
+  it("a 404 the caller accepts is no error to the caller, but marks the HTTP client span ERROR", async () => {
+    const calls: CallRecord[] = [];
+    const t = transport({ telemetry: { onCall: (c) => calls.push(c), openTelemetry: true } });
+    expect((await t.request({ url: "/missing", okStatuses: [404] })).status).toBe(404);
+    expect(calls[0]).toMatchObject({ status: 404 });
+    expect(calls[0]!.error).toBeUndefined();
+    expect(spans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(spans()[0]!.attributes["error.type"]).toBe("404");
+  });
+});
+
 describe("telemetry: never a secret", () => {
   it("no secret from the URL, headers, query, body or error body reaches a span or a record", async () => {
     const calls: CallRecord[] = [];
