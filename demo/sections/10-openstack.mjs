@@ -45,7 +45,7 @@ export async function run({ step, show, progressBar }) {
       segmentSize: 4 * 1024 * 1024,
       onProgress: (p) => {
         lastProgress = p;
-        upload(p.fraction ?? 0, `${p.partsDone}/${p.partCount} segments`);
+        upload(p.fraction ?? 0, `${(p.done / 2 ** 20).toFixed(1)} of ${p.total / 2 ** 20} MiB sent`);
       },
     });
     show(
