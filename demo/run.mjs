@@ -20,6 +20,25 @@ async function failure(call) {
   }
 }
 
+/** A one-line progress bar, redrawn in place on a terminal and printed at quarters otherwise. */
+function progressBar(label) {
+  let lastQuarter = -1;
+  let ended = false;
+  return (fraction, note) => {
+    const pct = Math.min(100, Math.round(fraction * 100));
+    if (ended) return;
+    ended = pct >= 100;
+    if (process.stdout.isTTY) {
+      const filled = Math.round(pct / 5);
+      process.stdout.write(`\r  ${label} [${"#".repeat(filled)}${".".repeat(20 - filled)}] ${pct}% ${note}   `);
+      if (ended) process.stdout.write("\n");
+    } else if (Math.floor(pct / 25) > lastQuarter) {
+      lastQuarter = Math.floor(pct / 25);
+      console.log(`  ${label} ${pct}% ${note}`);
+    }
+  };
+}
+
 for (const file of files) {
   const name = file.replace(/^\d+-|\.mjs$/g, "");
   if (only.length && !only.includes(name)) continue;
@@ -31,6 +50,7 @@ for (const file of files) {
       step: (text) => console.log(`\n> ${text}`),
       show: (text) => console.log(`  ${text}`),
       failure,
+      progressBar,
     });
     console.log(`\n(${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {

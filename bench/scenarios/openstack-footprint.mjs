@@ -14,8 +14,8 @@ const pnpm = existsSync(join(root, ".tools/node_modules/.bin/pnpm"))
   ? join(root, ".tools/node_modules/.bin/pnpm")
   : "pnpm";
 const PKGCLOUD = "pkgcloud@2.2.0";
-// Optional peers (keyring back ends) that a default install must leave out.
-const OPTIONAL_PEERS = ["@napi-rs/keyring", "keytar"];
+// Optional peers (keyring back ends, OpenTelemetry's API) that a default install must leave out.
+const OPTIONAL_PEERS = ["@napi-rs/keyring", "keytar", "@opentelemetry/api"];
 
 async function run(command, args, options = {}) {
   try {

@@ -1,5 +1,7 @@
 // What the common Transport's pipeline (user agent, retry bookkeeping, auth hook, redacted URL,
 // error mapping, NimbusResponse) adds to one small GET, against the bare clients underneath it.
+// "Transport (undici)" runs with telemetry off, the default: that figure is what off costs. The
+// "telemetry on" variant reports every call to a callback that does nothing (decision 0024).
 import { createRequire } from "node:module";
 import { Transport } from "@nimbus-sdk/common";
 import { Agent, request } from "undici";
@@ -24,7 +26,7 @@ export default {
     {
       variant: "Transport (undici)",
       maxRatio: 1.1,
-      text: "the transport's per-request overhead on a small GET, default client",
+      text: "the transport's per-request overhead on a small GET, default client (telemetry off)",
     },
   ],
   // Many short rounds even out noise better than a few long ones (the ratio varied 0.86-1.02x over
@@ -57,6 +59,7 @@ export default {
       transports: {
         undici: new Transport({ ...transportOptions, client: "undici" }),
         ky: new Transport({ ...transportOptions, client: "ky" }),
+        observed: new Transport({ ...transportOptions, client: "undici", telemetry: { onCall() {} } }),
       },
       plannedOps,
     };
@@ -69,6 +72,8 @@ export default {
       return body.json();
     },
     "Transport (undici)": async ({ transports }) => (await transports.undici.request({ url: PATH })).json(),
+    "Transport (undici), telemetry on": async ({ transports }) =>
+      (await transports.observed.request({ url: PATH })).json(),
     "Transport (ky)": async ({ transports }) => (await transports.ky.request({ url: PATH })).json(),
     "fetch + same Agent": async ({ url, agent }) => {
       const response = await fetch(url, { dispatcher: agent });
@@ -78,7 +83,7 @@ export default {
   },
 
   async teardown({ server, agent, transports, plannedOps }) {
-    await Promise.all([agent.close(), transports.undici.close(), transports.ky.close()]);
+    await Promise.all([agent.close(), transports.undici.close(), transports.ky.close(), transports.observed.close()]);
     const requestsServed = await server.stop();
     if (requestsServed !== plannedOps) {
       throw new Error(`the server answered ${requestsServed} requests, ${plannedOps} were planned`);

@@ -8,7 +8,7 @@ import { startServer } from "@nimbus-sdk/openstack/testing";
 export const name = "openstack";
 export const title = "@nimbus-sdk/openstack: pyrax on a local Keystone, Swift and Glance";
 
-export async function run({ step, show }) {
+export async function run({ step, show, progressBar }) {
   step("starting Keystone, Swift and Glance on 127.0.0.1 (installing Debian's packages first if needed)");
   const cloud = await startServer({ onProgress: (what, ms) => show(`${(ms / 1000).toFixed(1)} s  ${what}`) });
   const dir = mkdtempSync(join(tmpdir(), "nimbus-demo-os-"));
@@ -38,17 +38,14 @@ export async function run({ step, show }) {
     step("cf.uploadFile of a 12 MiB file in 4 MiB segments (a static large object), with progress");
     const file = join(dir, "big.bin");
     writeFileSync(file, Buffer.alloc(12 * 1024 * 1024, 7));
-    let shownQuarter = -1;
+    // Every onProgress gets common's Progress: a fraction that never goes back, 1 once the manifest is stored.
+    const upload = progressBar("upload");
     let lastProgress;
     const stored = await cf.uploadFile("demo", file, {
       segmentSize: 4 * 1024 * 1024,
       onProgress: (p) => {
         lastProgress = p;
-        const pct = Math.floor((p.bytesUploaded / p.totalBytes) * 100);
-        if (Math.floor(pct / 25) > shownQuarter) {
-          shownQuarter = Math.floor(pct / 25);
-          show(`${pct}% sent`);
-        }
+        upload(p.fraction ?? 0, `${(p.done / 2 ** 20).toFixed(1)} of ${p.total / 2 ** 20} MiB sent`);
       },
     });
     show(

@@ -10,25 +10,9 @@ export const name = "openstack-compute";
 export const title =
   "@nimbus-sdk/openstack: Cloud Servers, Networks and Block Storage on a local Nova, Neutron and Cinder";
 
-/** A one-line progress bar, redrawn in place on a terminal and printed at quarters otherwise. */
-function progressBar(show, label) {
-  let lastQuarter = -1;
-  return (fraction, note) => {
-    const pct = Math.min(100, Math.round(fraction * 100));
-    if (process.stdout.isTTY) {
-      const filled = Math.round(pct / 5);
-      process.stdout.write(`\r  ${label} [${"#".repeat(filled)}${".".repeat(20 - filled)}] ${pct}% ${note}   `);
-      if (pct >= 100) process.stdout.write("\n");
-    } else if (Math.floor(pct / 25) > lastQuarter) {
-      lastQuarter = Math.floor(pct / 25);
-      show(`${label} ${pct}% ${note}`);
-    }
-  };
-}
-
-export async function run({ step, show, failure }) {
+export async function run({ step, show, failure, progressBar }) {
   step("starting Keystone, Glance, Nova, Placement, Neutron and Cinder in regions DFW and ORD (about a minute)");
-  const bar = progressBar(show, "stack");
+  const bar = progressBar("stack");
   const cloud = await startServer({
     services: ["compute", "volume"],
     onProgress: (what, ms) => bar(Math.min(0.99, ms / 70_000), `${(ms / 1000).toFixed(0)} s ${what}`),
@@ -76,13 +60,13 @@ export async function run({ step, show, failure }) {
       await pyrax.utils.waitUntil(server, "status", "DELETED", { interval: 0.5, timeout: 120 });
     });
     show(`adminPass present in create's answer: ${typeof server.adminPass === "string"}`);
-    const build = progressBar(show, "build");
+    // The third argument is common's Progress: Nova's build percentage as a fraction, 1 once ACTIVE.
+    const build = progressBar("build");
     await pyrax.utils.waitUntil(server, "status", ["ACTIVE", "ERROR"], {
       interval: 0.5,
       timeout: 300,
-      onProgress: (s) => build(s.status === "ACTIVE" ? 1 : (s.progress ?? 0) / 100, s.status),
+      onProgress: (s, _ms, progress) => build(progress.fraction ?? 0, s.status),
     });
-    build(1, server.status);
     show(`${server.name}: ${server.status}, networks ${JSON.stringify(server.networks)}`);
 
     step('cbs.create("demo-data", 1), attach it to the server at /dev/vdb, snapshot it');

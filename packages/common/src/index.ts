@@ -19,7 +19,23 @@ export {
   type TransportOptions,
 } from "./http/transport.js";
 export { userAgent } from "./http/user-agent.js";
+export {
+  getTelemetry,
+  setTelemetry,
+  type CallRecord,
+  type Telemetry,
+  type TelemetrySpan,
+  type TelemetryTracer,
+} from "./observability/telemetry.js";
 export { waitUntil, type WaitOptions } from "./polling/wait-until.js";
+export {
+  ProgressTracker,
+  type Progress,
+  type ProgressPhase,
+  type ProgressUnit,
+  type WaitProgress,
+  type WaitProgressCallback,
+} from "./progress/progress.js";
 export { AwaitablePagedList, PagedList, type Page } from "./paging/paginate.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 // The scanner has no dependency, so it is on the main entry; the fast-xml-parser preset stays at ./xml.

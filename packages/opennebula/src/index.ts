@@ -117,4 +117,6 @@ const pyone = Object.freeze({
   iteratePool: iteratePoolHelper,
   waitForState: waitForStateHelper,
 });
+// Telemetry is common's: one switch for every Nimbus package in the process.
+export { setTelemetry, type CallRecord, type Telemetry } from "@nimbus-sdk/common";
 export default pyone;

@@ -187,6 +187,9 @@ export class OneServer {
       proxy: options.proxy,
       retry: options.retry,
       dispatcher: options.dispatcher,
+      telemetry: options.telemetry,
+      service: "opennebula",
+      rpcSystem: "xmlrpc",
     });
     Object.assign(
       this,
@@ -290,6 +293,7 @@ export class OneServer {
         signal,
         timeout: options.timeout,
         idempotent: isReadOnly(method),
+        operation: method,
       },
       (response) => read(response, { method, url, requestId: response.requestId }),
     );

@@ -3,7 +3,7 @@
 // move on by itself (DONE, a *_FAILURE state) fails the wait at once, and one resting where only an
 // action moves it (POWEROFF, HOLD … while waiting for RUNNING) after a short grace, instead of running
 // out the clock.
-import { ValidationError, waitUntil } from "@nimbus-sdk/common";
+import { ValidationError, waitUntil, type WaitProgressCallback } from "@nimbus-sdk/common";
 import {
   LCM_STATE,
   LCM_STATE_BY_VALUE,
@@ -36,8 +36,8 @@ export interface WaitForStateOptions {
    */
   restingGrace?: number;
   signal?: AbortSignal;
-  /** Called after each check with the VM and the time waited so far. */
-  onProgress?: (vm: VM, elapsedMs: number) => void;
+  /** Called after each check with the VM, the time waited so far and common's Progress. */
+  onProgress?: WaitProgressCallback<VM>;
 }
 
 const has = (table: object, key: string | number): boolean => Object.hasOwn(table, key);

@@ -12,6 +12,7 @@ import {
   stderrLogger,
   type Logger,
   type RetryOptions,
+  type Telemetry,
 } from "@nimbus-sdk/common";
 import type { Dispatcher } from "undici";
 import {
@@ -43,6 +44,15 @@ const CLIENT_CLASSES = {
   network: CloudNetworks,
   volume: CloudBlockStorage,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
+
+// The catalog's service type of each client, which telemetry reports calls under.
+const SERVICE_TYPES: Record<ImplementedService, string> = {
+  objectStore: "object-store",
+  image: "image",
+  compute: "compute",
+  network: "network",
+  volume: "block-storage",
+};
 
 /** pyrax services not built yet: they exist, and say so when used. */
 export const PENDING_SERVICES = ["database", "loadBalancer", "dns"] as const;
@@ -91,6 +101,8 @@ export interface ContextOptions extends ClientTimingOptions {
   /** Where keyringAuth reads passwords; default the OS keyring through @napi-rs/keyring. */
   keyring?: Keyring;
   logger?: Logger;
+  /** Report each call to a callback or an OpenTelemetry tracer (default: `setTelemetry`'s, else off). */
+  telemetry?: Telemetry;
   /** Trust this CA (PEM text or path) for every connection, besides verify_ssl. */
   ca?: string;
 }
@@ -132,6 +144,7 @@ export class Context {
         dispatcher,
         debug: this.settings.get("debug"),
         logger: this.#options.logger,
+        telemetry: this.#options.telemetry,
         userAgentPrefix: this.settings.get("custom_user_agent"),
         ...this.#timing(),
       });
@@ -343,6 +356,8 @@ export class Context {
         dispatcher: this.dispatcher,
         debug: this.settings.get("debug"),
         logger: this.#options.logger ?? stderrLogger,
+        telemetry: this.#options.telemetry,
+        service: SERVICE_TYPES[service],
         userAgentPrefix: this.settings.get("custom_user_agent"),
         ...timing,
       });

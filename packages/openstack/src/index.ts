@@ -41,3 +41,5 @@ export {
   type PyraxSettings,
 } from "./settings/pyrax-settings.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+// Telemetry is common's: one switch for every Nimbus package in the process.
+export { setTelemetry, type CallRecord, type Telemetry } from "@nimbus-sdk/common";

@@ -7,6 +7,7 @@ import {
   type Logger,
   type ProxyOptions,
   type RetryOptions,
+  type Telemetry,
   type TlsOptions,
 } from "@nimbus-sdk/common";
 import type { Dispatcher } from "undici";
@@ -33,6 +34,10 @@ export interface ServiceClientOptions {
   retry?: RetryOptions;
   /** A connection pool shared by the clients of one module or context. */
   dispatcher?: Dispatcher;
+  /** Report each call (default: `setTelemetry`'s, else off). */
+  telemetry?: Telemetry;
+  /** The catalog's service type, which telemetry names the calls by ("compute", "object-store" ...). */
+  service?: string;
 }
 
 /** Header, query and body names OpenStack services use whose values are no secret. */
@@ -108,6 +113,8 @@ export function openStackTransport(
     timeout: options.timeout,
     retry: options.retry,
     dispatcher: options.dispatcher,
+    telemetry: options.telemetry,
+    service: options.service,
   });
 }
 

@@ -9,7 +9,13 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, open, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitUntil as poll, NotFoundError, ValidationError, type NimbusError } from "@nimbus-sdk/common";
+import {
+  waitUntil as poll,
+  NotFoundError,
+  ValidationError,
+  type NimbusError,
+  type WaitProgressCallback,
+} from "@nimbus-sdk/common";
 import { FolderNotFound, InvalidDateTimeString, MissingName, NoReloadError, UnexpectedStatus } from "./errors.js";
 import { fnmatch } from "./resources/object-store/index.js";
 
@@ -25,8 +31,11 @@ export interface WaitUntilOptions<T> {
   /** Print each check's value (and `verboseAtts`) as pyrax does. */
   verbose?: boolean;
   verboseAtts?: string | string[];
-  /** Called after every check with the object and the milliseconds waited. */
-  onProgress?: (obj: T, elapsedMs: number) => void;
+  /**
+   * Called after every check with the object, the milliseconds waited and common's Progress (in percent
+   * when the object has a numeric `progress`, as a building server has; else in checks).
+   */
+  onProgress?: WaitProgressCallback<T>;
   /** Seconds after which to give up with a TimeoutError (default: none). */
   timeout?: number;
   signal?: AbortSignal;
@@ -128,11 +137,18 @@ export async function waitUntil<T extends object>(
       timeout: timeout === undefined ? undefined : timeout * 1000,
       signal,
       onProgress: all.onProgress,
+      percent: typeof (obj as { progress?: unknown }).progress === "number" ? percentOf : undefined,
       description: `${att} to be ${wanted.map(String).join(" or ")}`,
     },
   );
   all.callback?.(result);
   return result;
+}
+
+// Nova's build progress, 0 to 100.
+function percentOf(obj: object): number | undefined {
+  const progress = (obj as { progress?: unknown }).progress;
+  return typeof progress === "number" ? progress : undefined;
 }
 
 /**

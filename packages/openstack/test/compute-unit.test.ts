@@ -238,6 +238,29 @@ describe("pyrax.utils.waitUntil and waitForBuild", () => {
     expect(progress).toEqual(["BUILD", "BUILD", "ACTIVE"]);
   });
 
+  it("reports common's Progress third: in percent from a building server's progress, ending at 1", async () => {
+    const steps = [
+      { status: "BUILD", progress: 0 },
+      { status: "BUILD", progress: 50 },
+      { status: "BUILD", progress: 25 },
+      { status: "ACTIVE", progress: 100 },
+    ];
+    let at = 0;
+    const server = {
+      ...steps[0]!,
+      async get() {
+        Object.assign(server, steps[Math.min(at++, steps.length - 1)]);
+        return server;
+      },
+    };
+    const fractions: (number | undefined)[] = [];
+    await utils.waitUntil(server, "status", "ACTIVE", {
+      interval: 0,
+      onProgress: (_s, _ms, progress) => void fractions.push(progress.fraction),
+    });
+    expect(fractions).toEqual([0, 0.5, 0.5, 1]);
+  });
+
   it("prints each check with verbose, as pyrax does", async () => {
     const printed: string[] = [];
     const original = console.log;

@@ -58,6 +58,7 @@ export function transportOptions(settings: TransportSettings): TransportOptions 
     retry: settings.retry,
     maxBodyBytes: settings.maxResponseBytes,
     dispatcher: settings.dispatcher,
+    telemetry: settings.telemetry,
   };
 }
 
@@ -109,12 +110,18 @@ export class Connection {
     this.#ownsDispatcher = settings.dispatcher === undefined;
     this.#dispatcher = settings.dispatcher ?? createDispatcher(options);
     auth.useTransport(
-      new Transport({ ...options, dispatcher: this.#dispatcher, errorMapper: (failed) => ssoError(failed) }),
+      new Transport({
+        ...options,
+        dispatcher: this.#dispatcher,
+        service: "ovirt-sso",
+        errorMapper: (failed) => ssoError(failed),
+      }),
     );
     this.transport = new Transport({
       ...options,
       dispatcher: this.#dispatcher,
       baseUrl: url,
+      service: "ovirt-engine",
       headers: { version: "4", accept: "application/xml", ...settings.headers },
       auth: auth.step,
       errorMapper: (failed) => faultError(failed),

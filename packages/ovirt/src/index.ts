@@ -32,3 +32,5 @@ export { MODEL_VERSION } from "./generated/wire.js";
 export { decodeDocument, decodeList, decodeObject, type DecodeOptions, type DecodedDocument } from "./wire/decode.js";
 export { encodeObject, type EncodeOptions } from "./wire/encode.js";
 export { DEFAULT_WAIT_TIMEOUT_MS, waitFor, waitForJob, type WaitOptions } from "./wait.js";
+// Telemetry is common's: one switch for every Nimbus package in the process.
+export { setTelemetry, type CallRecord, type Telemetry } from "@nimbus-sdk/common";

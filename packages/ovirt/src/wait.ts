@@ -1,7 +1,7 @@
 // Waiting for the engine's asynchronous work, on common's waitUntil: an entity reaching a status (a VM
 // `up`, a disk `ok` after `image_locked`), a job completing. The oVirt SDKs leave this polling to every
 // user; here it takes a signal, a timeout and a progress callback.
-import { ValidationError, waitUntil } from "@nimbus-sdk/common";
+import { ValidationError, waitUntil, type WaitProgressCallback } from "@nimbus-sdk/common";
 import { WaitFailed } from "./errors.js";
 import type { API } from "./api.js";
 import type { Resource } from "./resource.js";
@@ -16,8 +16,8 @@ export interface WaitOptions<R> {
   timeoutMs?: number;
   /** ms between two reads (default 2000). */
   intervalMs?: number;
-  /** Called after every read, with the entity as read and the time waited so far. */
-  onProgress?: (current: R, elapsedMs: number) => void;
+  /** Called after every read, with the entity as read, the time waited so far and common's Progress. */
+  onProgress?: WaitProgressCallback<R>;
   /**
    * Statuses that end the wait with WaitFailed (default: the type's failed states, e.g. a disk's `illegal`,
    * and for a VM awaited `up`, `down` once it was on its way up: a start that failed).

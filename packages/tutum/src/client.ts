@@ -107,6 +107,8 @@ export interface TutumOptions {
   fetch?: typeof fetch;
   /** A connection pool shared with other clients. */
   dispatcher?: TransportOptions["dispatcher"];
+  /** Report each call to a callback or an OpenTelemetry tracer (default: `setTelemetry`'s, else off). */
+  telemetry?: TransportOptions["telemetry"];
 }
 
 /** What is known of the credentials in use, without the secret. */
@@ -554,6 +556,8 @@ export class Tutum implements ResourceClient {
       client: o.client,
       fetch: o.fetch,
       dispatcher: o.dispatcher,
+      telemetry: o.telemetry,
+      service: "tutum",
     });
     return this.#transport;
   }

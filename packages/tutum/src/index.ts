@@ -66,3 +66,5 @@ export { TutumUtils, isUuid4, type FetchRemoteOptions, type UtilsClasses } from 
 export { waitFor, type StateOf, type WaitForOptions } from "./wait.js";
 export * from "./generated/api.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+// Telemetry is common's: one switch for every Nimbus package in the process.
+export { setTelemetry, type CallRecord, type Telemetry } from "@nimbus-sdk/common";

@@ -1,7 +1,7 @@
 // Beyond python-tutum: wait for an object to reach a state. Writes answer 202 in a transitional state
 // ("Starting", "Scaling", "Terminating" ...); this refreshes the object until it settles. Built on
 // common's waitUntil (interval, timeout, AbortSignal, progress).
-import { waitUntil } from "@nimbus-sdk/common";
+import { waitUntil, type WaitProgressCallback } from "@nimbus-sdk/common";
 import { UnexpectedState, UnsavedChanges } from "./errors.js";
 import { detailUriOf, metaOf, type Resource } from "./resource.js";
 
@@ -14,8 +14,8 @@ export interface WaitForOptions<T> {
   /** ms after which to give up with a TimeoutError (default: no limit; use `signal` or this). */
   timeout?: number;
   signal?: AbortSignal;
-  /** Called after each refresh with the object and the time waited so far. */
-  onProgress?: (resource: T, elapsedMs: number) => void;
+  /** Called after each refresh with the object, the time waited so far and common's Progress. */
+  onProgress?: WaitProgressCallback<T>;
   /**
    * Throw UnexpectedState when the object settles (reaches a state that is not transitional) in a
    * state other than the one waited for, since it will not move on by itself (default true; only for

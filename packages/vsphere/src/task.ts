@@ -1,14 +1,17 @@
 // WaitForTask / WaitForTasks, pyVim.task's helpers: they follow the tasks' info through a property
 // collector of their own (WaitForUpdatesEx, no polling), report progress, and resolve to the tasks'
 // results; a task that fails throws its fault (an instance of its fault class).
-import { AbortError, TimeoutError, ValidationError } from "@nimbus-sdk/common";
+import { AbortError, ProgressTracker, TimeoutError, ValidationError, type Progress } from "@nimbus-sdk/common";
 import { watch } from "./collector.js";
 import type { vim } from "./generated/vim.js";
 import { setFaultContext } from "./model/data.js";
 
 export interface WaitForTaskOptions {
-  /** Called when a task reports progress: its percentage (undefined when it reports none) and its info. */
-  onProgress?: (progress: number | undefined, info: vim.TaskInfo, task: vim.Task) => void;
+  /**
+   * Called when a task reports progress: its percentage (undefined when it reports none), its info, the
+   * task, and common's Progress for that task (in percent; its fraction never goes back).
+   */
+  onProgress?: (progress: number | undefined, info: vim.TaskInfo, task: vim.Task, state: Progress) => void;
   /** ms to wait before a TimeoutError (default: for ever); the tasks go on on the server. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -39,6 +42,7 @@ export async function WaitForTasks<const T extends readonly vim.Task<unknown>[]>
   const index = new Map(tasks.map((t, i) => [t._moId, i]));
   const pending = new Set(tasks.map((t) => t._moId));
   const latest = new Map<string, vim.TaskInfo>();
+  const trackers = new Map<string, ProgressTracker>();
   const deadline = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
   const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
@@ -54,8 +58,10 @@ export async function WaitForTasks<const T extends readonly vim.Task<unknown>[]>
         if (pending.size === 0) break;
       } else if (info.state === "error") {
         throw taskFault(info);
-      } else {
-        options.onProgress?.(info.progress, info, task);
+      } else if (options.onProgress) {
+        let tracker = trackers.get(task._moId);
+        if (!tracker) trackers.set(task._moId, (tracker = new ProgressTracker("wait", "percent", 100)));
+        options.onProgress(info.progress, info, task, tracker.report(info.progress ?? 0));
       }
     }
   } catch (error) {

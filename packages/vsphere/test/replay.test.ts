@@ -272,8 +272,15 @@ describe("WaitForTask", () => {
     );
     const vm = new vim.VirtualMachine("vm-1", server._stub);
     const progress: (number | undefined)[] = [];
-    const outcome = await WaitForTask(await vm.PowerOffVM_Task(), { onProgress: (p) => void progress.push(p) });
+    const fractions: (number | undefined)[] = [];
+    const outcome = await WaitForTask(await vm.PowerOffVM_Task(), {
+      onProgress: (p, _info, _task, state) => {
+        progress.push(p);
+        fractions.push(state.fraction);
+      },
+    });
     expect(progress).toEqual([30, 60]);
+    expect(fractions).toEqual([0.3, 0.6]);
     expect(outcome).toBeInstanceOf(vim.VirtualMachine);
     const waits = fake!.calls
       .filter((c) => c.op === "WaitForUpdatesEx")

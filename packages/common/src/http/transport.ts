@@ -6,6 +6,7 @@ import type { Dispatcher } from "undici";
 import { AbortError, NimbusError, RateLimitError, ValidationError, errorClassForStatus } from "../errors/index.js";
 import { debugFromEnv, type Logger, stderrLogger } from "../logging/logger.js";
 import { Redactor, type RedactionAllowList } from "../logging/redact.js";
+import { getTelemetry, observeCall, type CallProgress, type Telemetry } from "../observability/telemetry.js";
 import { createDispatcher, type ConnectionOptions } from "./dispatcher.js";
 import { abortError, isBodyFailure, networkError } from "./network-errors.js";
 import { DEFAULT_MAX_BODY_BYTES, NimbusResponse } from "./response.js";
@@ -85,6 +86,12 @@ export interface TransportOptions extends ConnectionOptions {
   fetch?: typeof fetch;
   /** A connection pool to share between transports; the transport then does not close it. */
   dispatcher?: Dispatcher;
+  /** Report every call (default: what `setTelemetry` set, else nothing); see `Telemetry`. */
+  telemetry?: Telemetry;
+  /** The API this transport talks to, for telemetry ("compute", "vim25" ...; default: the URL's host). */
+  service?: string;
+  /** For an RPC API ("soap", "xmlrpc"): telemetry then names spans "service/operation" (RPC conventions). */
+  rpcSystem?: string;
 }
 
 /**
@@ -104,6 +111,8 @@ export interface ClientTransportOptions {
   userAgentPrefix?: string;
   /** A connection pool to share; the client then does not close it. */
   dispatcher?: Dispatcher;
+  /** Report every call to a callback or an OpenTelemetry tracer (default: `setTelemetry`'s, else off). */
+  telemetry?: Telemetry;
 }
 
 type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
@@ -125,6 +134,8 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Statuses returned instead of thrown, besides 2xx (e.g. [404] for an existence check). */
   okStatuses?: readonly number[];
+  /** The RPC method this request carries ("RetrieveProperties", "one.vm.info"), for telemetry. */
+  operation?: string;
 }
 
 const DEFAULT_REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id"];
@@ -195,6 +206,33 @@ export class Transport {
   }
 
   async #exchange<T>(options: RequestOptions, read: (response: NimbusResponse) => Promise<T>): Promise<T> {
+    const telemetry = this.#options.telemetry ?? getTelemetry();
+    if (!telemetry) return this.#attempts(options, read, undefined);
+    const method = (options.method ?? "GET").toUpperCase();
+    const url = this.redactor.url(this.#resolve(options.url, options.query));
+    const { package: name, version } = this.#options.userAgent;
+    const start = {
+      service: this.#options.service ?? (URL.canParse(url) ? new URL(url).hostname : "unknown"),
+      operation: options.operation,
+      method,
+      url,
+      rpcSystem: this.#options.rpcSystem,
+      scope: { name, version },
+    };
+    return observeCall(
+      telemetry,
+      start,
+      (call) => this.#attempts(options, read, call),
+      (m) => this.#logger.warn(m),
+    );
+  }
+
+  // `call` is the telemetry record to fill in, undefined when telemetry is off.
+  async #attempts<T>(
+    options: RequestOptions,
+    read: (response: NimbusResponse) => Promise<T>,
+    call: CallProgress | undefined,
+  ): Promise<T> {
     const method = (options.method ?? "GET").toUpperCase();
     const url = this.#resolve(options.url, options.query);
     const idempotent = options.idempotent ?? isIdempotent(method);
@@ -208,6 +246,7 @@ export class Transport {
     let reauthenticated = false;
 
     for (let attempt = 0; ; attempt++) {
+      if (call) call.retries = attempt;
       throwIfAborted(signal, method, this.redactor.url(url));
       const headers = { ...this.#headers, ...lowerCaseKeys(options.headers ?? {}) };
       let body = typeof options.body === "function" ? options.body() : options.body;
@@ -218,6 +257,7 @@ export class Transport {
       const outgoing: OutgoingRequest = { method, url: new URL(url), headers };
       await this.#options.auth?.authorize(outgoing, { signal });
       const safeUrl = this.redactor.url(outgoing.url);
+      if (call) call.url = safeUrl;
       const started = performance.now();
       if (this.#debug) this.#logRequest(outgoing, safeUrl, body);
 
@@ -243,6 +283,10 @@ export class Transport {
       }
 
       const requestId = this.#requestIdHeaders.map((h) => sent.headers[h]).find(Boolean);
+      if (call) {
+        call.status = sent.status;
+        call.requestId = requestId;
+      }
       if (this.#debug) {
         const ms = (performance.now() - started).toFixed(0);
         this.#logger.debug(

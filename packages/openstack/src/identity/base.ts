@@ -10,6 +10,7 @@ import {
   type OutgoingRequest,
   type ProxyOptions,
   type RetryOptions,
+  type Telemetry,
   type TlsOptions,
 } from "@nimbus-sdk/common";
 import type { Dispatcher } from "undici";
@@ -44,6 +45,8 @@ export interface IdentityOptions {
   timeout?: number;
   retry?: RetryOptions;
   dispatcher?: Dispatcher;
+  /** Report each call (default: `setTelemetry`'s, else off). */
+  telemetry?: Telemetry;
 }
 
 /** What one authentication returns, from any identity protocol. */
@@ -89,7 +92,7 @@ export abstract class BaseIdentity {
       throw new ValidationError("the identity service URL (auth_endpoint) is not set", { field: "authEndpoint" });
     this.authEndpoint = options.authEndpoint;
     this.options = options;
-    this.transport = openStackTransport(options.authEndpoint, options);
+    this.transport = openStackTransport(options.authEndpoint, { ...options, service: "identity" });
   }
 
   /** True once a token was obtained (and not cleared). */

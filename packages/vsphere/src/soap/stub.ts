@@ -158,6 +158,9 @@ export class SoapStub {
       proxy: options.proxy,
       retry: options.retry,
       dispatcher: options.dispatcher,
+      telemetry: options.telemetry,
+      service: "vim25",
+      rpcSystem: "soap",
     });
     this.#safeUrl = this.#transport.redactor.url(this.url);
   }
@@ -270,6 +273,7 @@ export class SoapStub {
         okStatuses: [500],
         // Every call is a POST: only the operations that just read are sent again after a 503 or a reset.
         idempotent: isReadOnlyOperation(op),
+        operation: op,
         signal: options.signal,
         timeout: options.timeout,
       });

@@ -362,6 +362,7 @@ export class CloudBlockStorage extends ServiceClient {
       this.#computeTransport = openStackTransport(String(endpoint).replace(/\/?$/, "/"), {
         ...this.#options,
         debug: this.transport.debug,
+        service: "compute",
       });
     }
     return this.#computeTransport;

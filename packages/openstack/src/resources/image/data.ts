@@ -6,7 +6,7 @@ import { rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ValidationError } from "@nimbus-sdk/common";
+import { ProgressTracker, ValidationError } from "@nimbus-sdk/common";
 import { ChecksumMismatch, NotFound, UploadFailed } from "../../errors.js";
 import type { GlanceContext } from "./client-api.js";
 import { idOf, onImage, recordOf, type ImageRef } from "./image.js";
@@ -59,6 +59,7 @@ export async function upload(
   const { body, size, replayable } = await uploadBody(source, options);
   let hashes: Hashes = { md5: createHash("md5"), bytes: 0 };
   const onProgress = options.onProgress;
+  const tracker = new ProgressTracker("upload", "bytes", size);
   const counted = (): AsyncIterable<Uint8Array> => {
     // A fresh count per attempt: a retried upload starts again from its first byte.
     const state: Hashes = { md5: createHash("md5"), multihash: createHash("sha512"), bytes: 0 };
@@ -70,7 +71,7 @@ export async function upload(
         state.multihash?.update(bytes);
         state.bytes += bytes.byteLength;
         yield bytes;
-        onProgress?.({ bytes: state.bytes, total: size });
+        onProgress?.({ ...tracker.report(state.bytes), bytes: state.bytes, total: size });
       }
     })();
   };
@@ -196,12 +197,13 @@ export async function download(
   const algo = supportedHash(known?.os_hash_algo);
   const multihash = algo && known?.os_hash_value ? createHash(algo) : undefined;
   let bytes = 0;
+  const tracker = new ProgressTracker("download", "bytes", total);
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       md5.update(chunk);
       multihash?.update(chunk);
       bytes += chunk.length;
-      options.onProgress?.({ bytes, total });
+      options.onProgress?.({ ...tracker.report(bytes), bytes, total });
       callback(null, chunk);
     },
   });

@@ -2,6 +2,7 @@
 // Glance's own (snake_case) names everywhere, as pyrax and the wire do; options that steer the SDK
 // are camelCase. What names the Image resource (ImageRef, ImageWaitOptions) lives in image.ts.
 import type { Readable, Writable } from "node:stream";
+import type { Progress, WaitProgressCallback } from "@nimbus-sdk/common";
 
 export type ImageStatus =
   "queued" | "saving" | "active" | "killed" | "deleted" | "uploading" | "importing" | "pending_delete" | "deactivated";
@@ -172,7 +173,8 @@ export interface ImageListOptions extends ImageFilters, ImageCallOptions {
   marker?: string;
 }
 
-export interface ImageTransferProgress {
+/** common's Progress (bytes) with Glance's own names for the counts. */
+export interface ImageTransferProgress extends Progress {
   /** Bytes sent or received so far. */
   bytes: number;
   /** The whole size, when known. */
@@ -219,7 +221,8 @@ export interface WaitOptions<I> extends ImageCallOptions {
   interval?: number;
   /** ms to wait at most (default: for ever). */
   timeout?: number;
-  onProgress?: (image: I, elapsedMs: number) => void;
+  /** After every check: the image, the ms waited and common's Progress. */
+  onProgress?: WaitProgressCallback<I>;
 }
 
 export type ImageMemberStatus = "pending" | "accepted" | "rejected";

@@ -5,7 +5,7 @@ import { mkdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { NimbusError, ParseError, ValidationError, type NimbusResponse } from "@nimbus-sdk/common";
+import { NimbusError, ParseError, ProgressTracker, ValidationError, type NimbusResponse } from "@nimbus-sdk/common";
 import { ChecksumMismatch, FolderNotFound, NoSuchObject, notFoundAs } from "../../errors.js";
 import { containerName, objectName, type ContainerRef, type ObjectRef, type ObjectStoreContext } from "./context.js";
 import { checkInteger, objectPath } from "./names.js";
@@ -153,10 +153,21 @@ export async function downloadObject(
     throw new ValidationError(`object '${oname}' would be written outside '${directory}'`, { field: "obj" });
   }
   await mkdir(dirname(target), { recursive: true });
-  const { stream } = await fetchObjectStream(ctx, container, obj, options);
+  const { stream, bytes: total } = await fetchObjectStream(ctx, container, obj, options);
   const partial = `${target}.${randomUUID().slice(0, 8)}.part`;
+  const { onProgress } = options;
+  const tracker = new ProgressTracker("download", "bytes", total);
+  let received = 0;
+  const counted = async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      received += chunk.length;
+      onProgress?.(tracker.report(received));
+      yield chunk;
+    }
+  };
   try {
-    await pipeline(stream, createWriteStream(partial), { signal: options.signal });
+    await pipeline(stream, counted, createWriteStream(partial), { signal: options.signal });
+    onProgress?.(tracker.finish(received));
     await rename(partial, target);
   } catch (error) {
     await unlink(partial).catch(() => undefined);

@@ -1,7 +1,7 @@
 // Folders: uploadFolder (every file, a few at a time) and syncFolderToContainer (what changed).
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { NimbusError } from "@nimbus-sdk/common";
+import { NimbusError, ProgressTracker, type Progress } from "@nimbus-sdk/common";
 import { FolderNotFound } from "../../errors.js";
 import type { Container } from "./container.js";
 import { createContainer, headContainer } from "./containers.js";
@@ -14,7 +14,8 @@ import type { CallOptions, SyncOptions } from "./types.js";
 import { DEFAULT_UPLOAD_CONCURRENCY, MAX_SEGMENT_SIZE, uploadFile } from "./upload.js";
 import { fetchSloManifest } from "./wire.js";
 
-export interface FolderUploadProgress {
+/** common's Progress (bytes of the whole folder) with the folder upload's own counters. */
+export interface FolderUploadProgress extends Progress {
   uploadedBytes: number;
   totalBytes: number;
   filesDone: number;
@@ -87,6 +88,7 @@ export async function uploadFolder(
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   const objectNames: string[] = [];
   let uploadedBytes = 0;
+  const tracker = new ProgressTracker("upload", "bytes", totalBytes);
   await eachLimited(files, concurrency, async (file) => {
     try {
       await uploadLocal(
@@ -104,6 +106,7 @@ export async function uploadFolder(
     uploadedBytes += file.size;
     objectNames.push(file.objName);
     options.onProgress?.({
+      ...(objectNames.length === files.length ? tracker.finish(uploadedBytes) : tracker.report(uploadedBytes)),
       uploadedBytes,
       totalBytes,
       filesDone: objectNames.length,

@@ -2,7 +2,7 @@
 // functions, unit-tested), and hand the uploads to the client a few at a time.
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { AbortError } from "@nimbus-sdk/common";
+import { AbortError, ProgressTracker, type Progress } from "@nimbus-sdk/common";
 import { FolderNotFound } from "../../errors.js";
 import { md5File } from "./upload.js";
 import type { ManifestSegment } from "./wire.js";
@@ -161,8 +161,11 @@ export async function sameAsLargeObject(
   return true;
 }
 
-/** What happened to one file or object during a sync, for `onProgress` (pyrax's `verbose`). */
-export interface SyncEvent {
+/**
+ * What happened to one file or object during a sync, for `onProgress` (pyrax's `verbose`), with common's
+ * Progress in files: `done` of the `total` local files handled; deletions come after, at fraction 1.
+ */
+export interface SyncEvent extends Progress {
   objName: string;
   action: "uploaded" | "duplicate" | "older" | "failed" | "deleted";
   /** For "failed": the error. */
@@ -202,6 +205,8 @@ export interface SyncRunOptions extends WalkOptions {
   onProgress?: (event: SyncEvent) => void;
 }
 
+type SyncOutcome = Pick<SyncEvent, "objName" | "action" | "error">;
+
 export async function syncFolder(target: SyncTarget, folder: string, options: SyncRunOptions): Promise<SyncSummary> {
   const { signal } = options;
   const ignore = [...(options.ignore ?? [])];
@@ -220,6 +225,10 @@ export async function syncFolder(target: SyncTarget, folder: string, options: Sy
     failures: [],
     deleted: 0,
   };
+  const tracker = new ProgressTracker("sync", "files", walked.files.length);
+  let handled = 0;
+  const emit = (outcome: SyncOutcome, finished = false) =>
+    options.onProgress?.({ ...(finished ? tracker.finish(handled) : tracker.report(++handled)), ...outcome });
 
   const handle = async (file: LocalFile): Promise<void> => {
     const entry = remote.get(file.objName);
@@ -240,12 +249,12 @@ export async function syncFolder(target: SyncTarget, folder: string, options: Sy
     });
     if (decision.action === "skip") {
       summary[decision.reason]++;
-      options.onProgress?.({ objName: file.objName, action: decision.reason });
+      emit({ objName: file.objName, action: decision.reason });
       return;
     }
     await target.upload(file, md5, entry?.sloEtag !== undefined, signal);
     summary.uploaded++;
-    options.onProgress?.({ objName: file.objName, action: "uploaded" });
+    emit({ objName: file.objName, action: "uploaded" });
   };
 
   await eachLimited(walked.files, options.concurrency, async (file) => {
@@ -257,7 +266,7 @@ export async function syncFolder(target: SyncTarget, folder: string, options: Sy
       summary.failed++;
       summary.failureReasons.push(`${file.objName}: ${err.message}`);
       summary.failures.push({ objName: file.objName, error: err });
-      options.onProgress?.({ objName: file.objName, action: "failed", error: err });
+      emit({ objName: file.objName, action: "failed", error: err });
     }
   });
 
@@ -267,7 +276,7 @@ export async function syncFolder(target: SyncTarget, folder: string, options: Sy
     if (extras.length > 0) {
       try {
         summary.deleted = await target.deleteNames(extras, signal);
-        for (const objName of extras) options.onProgress?.({ objName, action: "deleted" });
+        for (const objName of extras) emit({ objName, action: "deleted" }, true);
       } catch (error) {
         if (signal?.aborted) throw error;
         const err = error instanceof Error ? error : new Error(String(error));

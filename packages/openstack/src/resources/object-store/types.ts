@@ -1,6 +1,7 @@
 // Cloud Files' options and results: what the calls take and give back, apart from the resources
 // (Container, StorageObject) and the folder calls, which name the resources (see folders.ts).
 import type { Readable } from "node:stream";
+import type { Progress } from "@nimbus-sdk/common";
 import type { ServiceClientOptions } from "../../service-client.js";
 import type { SyncEvent } from "./sync.js";
 import type { TempUrlDigest } from "./temp-url.js";
@@ -204,6 +205,8 @@ export interface DownloadOptions extends CallOptions {
   /** Recreate the object name's folders under the directory (default true); else use its base name. */
   structure?: boolean;
   verify?: boolean;
+  /** Called as the bytes arrive: common's Progress in bytes (with a total when the server sent a length). */
+  onProgress?: (progress: Progress) => void;
 }
 
 export interface DeleteObjectOptions extends CallOptions {

@@ -8,7 +8,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { AbortError, NimbusError, ValidationError } from "@nimbus-sdk/common";
+import { AbortError, NimbusError, ProgressTracker, ValidationError, type Progress } from "@nimbus-sdk/common";
 import {
   ChecksumMismatch,
   FileNotFound,
@@ -112,7 +112,8 @@ export function tappedFileStream(
   return Readable.from(tap(), { objectMode: false });
 }
 
-export interface UploadProgress {
+/** common's Progress (bytes; its fraction never goes back) with the upload's own counters. */
+export interface UploadProgress extends Progress {
   /** Bytes sent so far (a retried part counts again from zero). */
   bytesUploaded: number;
   totalBytes: number;
@@ -214,7 +215,9 @@ interface PutOutcome extends PutResult {
 async function singlePut(ctx: SwiftContext, request: UploadFileRequest, size: number): Promise<PutOutcome> {
   const { container, obj, path, signal, onProgress } = request;
   let sent = 0;
-  const report = () => onProgress?.({ bytesUploaded: sent, totalBytes: size, partsDone: 0, partCount: 1 });
+  const tracker = new ProgressTracker("upload", "bytes", size);
+  const report = () =>
+    onProgress?.({ ...tracker.report(sent), bytesUploaded: sent, totalBytes: size, partsDone: 0, partCount: 1 });
   let md5: string | undefined;
   try {
     md5 = request.etag ?? (request.checksum ? await md5File(path, { signal }) : undefined);
@@ -235,7 +238,7 @@ async function singlePut(ctx: SwiftContext, request: UploadFileRequest, size: nu
     expectedEtag: () => md5,
     signal,
   });
-  onProgress?.({ bytesUploaded: size, totalBytes: size, partsDone: 1, partCount: 1 });
+  onProgress?.({ ...tracker.finish(size), bytesUploaded: size, totalBytes: size, partsDone: 1, partCount: 1 });
   return { ...result, segmentNames: [] };
 }
 
@@ -282,13 +285,12 @@ async function segmentedPut(
   const sent = new Array<number>(plan.segments.length).fill(0);
   let done = 0;
   let failure: unknown;
-  const report = () =>
-    onProgress?.({
-      bytesUploaded: sent.reduce((a, b) => a + b, 0),
-      totalBytes: size,
-      partsDone: done,
-      partCount: plan.segments.length,
-    });
+  const tracker = new ProgressTracker("upload", "bytes", size);
+  const partCount = plan.segments.length;
+  const report = () => {
+    const bytesUploaded = sent.reduce((a, b) => a + b, 0);
+    onProgress?.({ ...tracker.report(bytesUploaded), bytesUploaded, totalBytes: size, partsDone: done, partCount });
+  };
 
   const putSegment = async (segment: SegmentPlan): Promise<StoredSegment> => {
     const name = names[segment.index]!;
@@ -361,6 +363,7 @@ async function segmentedPut(
       timeout: 60_000 + plan.segments.length * 200,
       signal: request.signal,
     });
+    onProgress?.({ ...tracker.finish(size), bytesUploaded: size, totalBytes: size, partsDone: done, partCount });
     return { ...result, segmentNames: stored.map((s) => `/${segmentContainer}/${s.name}`) };
   } catch (error) {
     if (error instanceof NoSuchContainer) throw error;
