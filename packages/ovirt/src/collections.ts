@@ -9,6 +9,8 @@ import { Resource, fetchEntity, type QueryOptions } from "./resource.js";
 import { compileConstraints, type Constraint } from "./constraints.js";
 import { decodeList, decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
+import { v3ClassOf, type V3Object } from "./v3/params-object.js";
+import { v3ToV4 } from "./v3/to-v4.js";
 import { wireStruct } from "./wire/metadata.js";
 
 export type { CallOptions } from "./node.js";
@@ -195,7 +197,7 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
    * Creates an entity from a params object (or a plain object of its members); resolves to the entity as
    * the engine made it. Query parameters of the model's add (`clone`, `filter` ...) go in `options`.
    */
-  async add(value: Init<T> | T, options: A = {} as A): Promise<R> {
+  async add(value: Init<T> | T | V3Object, options: A = {} as A): Promise<R> {
     const context = nodeContext(this);
     const method = requireMethod(context, "add");
     const bodyParam = method.input.find((p) => p.where === "body");
@@ -204,6 +206,12 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
       throw new ValidationError(`${context.path}.add takes a ${bodyParam.type} object`, { field: bodyParam.xml });
     }
     const label = `${context.path}.add`;
+    if (v3ClassOf(value)) {
+      // A v3 params object: its members as v4's, and those v4 made parameters of add (`Disks.clone`).
+      const parameters: Record<string, unknown> = {};
+      value = v3ToV4(value, bodyParam.type, label, parameters) as Init<T>;
+      options = { ...parameters, ...options } as A;
+    }
     // The document's root is the type's element (`disk_attachment`), whatever the parameter is called.
     const body = bodyParam.list
       ? encodeList(value, bodyParam.type, label)

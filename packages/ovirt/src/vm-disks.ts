@@ -13,6 +13,8 @@ import { childContext, nodeContext, nodeUrl, type CallOptions } from "./node.js"
 import type { Init } from "./params-base.js";
 import { fetchEntity, type QueryOptions } from "./resource.js";
 import { checkObject } from "./wire/encode.js";
+import { v3ToV4 } from "./v3/to-v4.js";
+import type { V3Object } from "./v3/params-object.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
 
 /** The members v3 set on a disk that API v4 sets on the disk's attachment to a VM. */
@@ -70,9 +72,10 @@ export class VmDisks {
   }
 
   /** Creates a disk and attaches it to the VM; resolves to the disk (often `locked` at first: see waitFor). */
-  async add(disk: Init<Disk> | Disk, options: CallOptions = {}): Promise<DiskResource> {
-    checkObject(disk, "Disk", "vm.disks.add");
-    const { interface: diskInterface, bootable, active, ...rest } = disk as Disk;
+  async add(disk: Init<Disk> | Disk | V3Object, options: CallOptions = {}): Promise<DiskResource> {
+    const v4Disk = v3ToV4(disk, "Disk", "vm.disks.add");
+    checkObject(v4Disk, "Disk", "vm.disks.add");
+    const { interface: diskInterface, bootable, active, ...rest } = v4Disk as Disk;
     const attachment: Init<DiskAttachment> = {
       interface: diskInterface,
       bootable: bootable ?? false,
