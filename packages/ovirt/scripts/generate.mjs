@@ -50,6 +50,9 @@ function main(argv) {
     .replace(/\\/g, "/")
     .replace(/^(\.\.\/)+/, "");
   const header = headerOf(`${label} (oVirt API model ${model.version})`);
+  const v3Schema = v3SchemaOf(modelFile);
+  if (!existsSync(v3Schema)) throw new Error(`${v3Schema} not found beside ${modelFile}`);
+  model.v3Segments = v3PathSegments(resolve(dirname(v3Schema), "rsdl.xml"));
   const outputs = [
     ["types.ts", renderTypes(model, header)],
     ["wire.ts", renderWire(model, header)],
@@ -57,8 +60,6 @@ function main(argv) {
     ["params.ts", renderParams(model, header)],
     ["resources.ts", renderResources(model, header)],
   ];
-  const v3Schema = v3SchemaOf(modelFile);
-  if (!existsSync(v3Schema)) throw new Error(`${v3Schema} not found beside ${modelFile}`);
   const v3Label = relative(packageDir, v3Schema)
     .replace(/\\/g, "/")
     .replace(/^(\.\.\/)+/, "");
@@ -70,6 +71,15 @@ function main(argv) {
   );
   outputs.push(["v3-classes.ts", v3Table], ["v3-params.ts", v3Classes]);
   return writeGenerated({ tool: "ovirt generate", outDir, outputs, check });
+}
+
+/** The path segments of v3's API (`storagedomains`, `datacenters`), from its RSDL's links. */
+function v3PathSegments(rsdlFile) {
+  const segments = new Set();
+  for (const m of readFileSync(rsdlFile, "utf8").matchAll(/href="([^"?*]*)"/g)) {
+    for (const segment of m[1].split("/")) if (/^[a-z]+$/.test(segment)) segments.add(segment);
+  }
+  return segments;
 }
 
 /** A generated file's header comment, naming its source and describing it (`what`). */
@@ -615,6 +625,17 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
         `    return locate(this, ${q(prop)}, ${target});`,
         "  }",
       );
+      // v3's name of it, where v3's API had this path segment (`api.storagedomains`, `dc.storagedomains`).
+      const v3Name = locator.path;
+      if (v3Name !== prop && model.v3Segments.has(v3Name) && !reserved.has(v3Name) && !taken.has(v3Name)) {
+        taken.add(v3Name);
+        members.push(
+          `  /** v3's name of \`${prop}\`. */`,
+          `  get ${v3Name}(): ${target} {`,
+          `    return this.${prop};`,
+          "  }",
+        );
+      }
     }
     const typeName = entity ? `types.${entity.type}` : "types.Envelope";
     if (collection) {

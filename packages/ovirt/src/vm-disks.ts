@@ -56,7 +56,13 @@ export class VmDisks {
   async get(given: Selector, options: CallOptions = {}): Promise<DiskResource | undefined> {
     const selector = typeof given === "string" ? { name: given } : given;
     const disks = await this.#disks(options);
-    return disks.find((disk) => (selector.id !== undefined ? disk.id === selector.id : disk.name === selector.name));
+    return disks.find((disk) =>
+      selector.id !== undefined
+        ? disk.id === selector.id
+        : selector.alias !== undefined
+          ? disk.alias === selector.alias
+          : disk.name === selector.name,
+    );
   }
 
   /** As `get`, but a disk the VM does not have is a NotFound. */
@@ -64,7 +70,12 @@ export class VmDisks {
     const selector = typeof given === "string" ? { name: given } : given;
     const found = await this.get(selector, options);
     if (!found) {
-      const what = selector.id !== undefined ? `id ${selector.id}` : `name ${JSON.stringify(selector.name)}`;
+      const what =
+        selector.id !== undefined
+          ? `id ${selector.id}`
+          : selector.alias !== undefined
+            ? `alias ${JSON.stringify(selector.alias)}`
+            : `name ${JSON.stringify(selector.name)}`;
       const context = nodeContext(this.#vm);
       throw new NotFound(`${context.path}: the VM has no disk with ${what}`, { url: nodeUrl(context), status: 404 });
     }

@@ -25,7 +25,7 @@ describe("v3 params classes", () => {
     expect(() => new params.OperatingSystem({ boot: new params.Boot({ dev: "hd" }) } as never)).toThrow(
       /params.OperatingSystem.boot must be a list \(an array\) of Boot/,
     );
-    expect(() => new params.CpuTopology({ cores: "2" } as never)).toThrow(
+    expect(() => new params.CpuTopology({ cores: "two" } as never)).toThrow(
       /params.CpuTopology.cores must be an integer/,
     );
   });

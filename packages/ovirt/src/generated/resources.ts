@@ -562,9 +562,17 @@ export class ClusterResource extends Resource<types.Cluster> {
   get affinity_groups(): AffinityGroupsCollection {
     return locate(this, "affinity_groups", AffinityGroupsCollection);
   }
+  /** v3's name of `affinity_groups`. */
+  get affinitygroups(): AffinityGroupsCollection {
+    return this.affinity_groups;
+  }
   /** cpuprofiles: AssignedCpuProfilesService. */
   get cpu_profiles(): AssignedCpuProfilesCollection {
     return locate(this, "cpu_profiles", AssignedCpuProfilesCollection);
+  }
+  /** v3's name of `cpu_profiles`. */
+  get cpuprofiles(): AssignedCpuProfilesCollection {
+    return this.cpu_profiles;
   }
   /** networks: ClusterNetworksService. */
   get networks(): ClusterNetworksCollection {
@@ -578,9 +586,17 @@ export class ClusterResource extends Resource<types.Cluster> {
   get gluster_hooks(): GlusterHooksCollection {
     return locate(this, "gluster_hooks", GlusterHooksCollection);
   }
+  /** v3's name of `gluster_hooks`. */
+  get glusterhooks(): GlusterHooksCollection {
+    return this.gluster_hooks;
+  }
   /** glustervolumes: GlusterVolumesService. */
   get gluster_volumes(): GlusterVolumesCollection {
     return locate(this, "gluster_volumes", GlusterVolumesCollection);
+  }
+  /** v3's name of `gluster_volumes`. */
+  get glustervolumes(): GlusterVolumesCollection {
+    return this.gluster_volumes;
   }
   /** networkfilters: NetworkFiltersService. */
   get network_filters(): NetworkFiltersCollection {
@@ -671,6 +687,10 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   get storage_domains(): AttachedStorageDomainsCollection {
     return locate(this, "storage_domains", AttachedStorageDomainsCollection);
   }
+  /** v3's name of `storage_domains`. */
+  get storagedomains(): AttachedStorageDomainsCollection {
+    return this.storage_domains;
+  }
   /** clusters: ClustersService. */
   get clusters(): ClustersCollection {
     return locate(this, "clusters", ClustersCollection);
@@ -694,6 +714,10 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   /** iscsibonds: IscsiBondsService. */
   get iscsi_bonds(): IscsiBondsCollection {
     return locate(this, "iscsi_bonds", IscsiBondsCollection);
+  }
+  /** v3's name of `iscsi_bonds`. */
+  get iscsibonds(): IscsiBondsCollection {
+    return this.iscsi_bonds;
   }
 }
 
@@ -812,6 +836,10 @@ export class DiskResource extends Resource<types.Disk> {
   /** disksnapshots: DiskSnapshotsService. */
   get disk_snapshots(): DiskSnapshotsCollection {
     return locate(this, "disk_snapshots", DiskSnapshotsCollection);
+  }
+  /** v3's name of `disk_snapshots`. */
+  get disksnapshots(): DiskSnapshotsCollection {
+    return this.disk_snapshots;
   }
   /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
@@ -1049,13 +1077,25 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   get compute_resources(): ExternalComputeResourcesCollection {
     return locate(this, "compute_resources", ExternalComputeResourcesCollection);
   }
+  /** v3's name of `compute_resources`. */
+  get computeresources(): ExternalComputeResourcesCollection {
+    return this.compute_resources;
+  }
   /** discoveredhosts: ExternalDiscoveredHostsService. */
   get discovered_hosts(): ExternalDiscoveredHostsCollection {
     return locate(this, "discovered_hosts", ExternalDiscoveredHostsCollection);
   }
+  /** v3's name of `discovered_hosts`. */
+  get discoveredhosts(): ExternalDiscoveredHostsCollection {
+    return this.discovered_hosts;
+  }
   /** hostgroups: ExternalHostGroupsService. */
   get host_groups(): ExternalHostGroupsCollection {
     return locate(this, "host_groups", ExternalHostGroupsCollection);
+  }
+  /** v3's name of `host_groups`. */
+  get hostgroups(): ExternalHostGroupsCollection {
+    return this.host_groups;
   }
   /** hosts: ExternalHostsService. */
   get hosts(): ExternalHostsCollection {
@@ -1453,13 +1493,25 @@ export class HostNicResource extends Resource<types.HostNic> {
   get network_attachments(): NetworkAttachmentsCollection {
     return locate(this, "network_attachments", NetworkAttachmentsCollection);
   }
+  /** v3's name of `network_attachments`. */
+  get networkattachments(): NetworkAttachmentsCollection {
+    return this.network_attachments;
+  }
   /** virtualfunctionallowedlabels: NetworkLabelsService. */
   get virtual_function_allowed_labels(): NetworkLabelsCollection {
     return locate(this, "virtual_function_allowed_labels", NetworkLabelsCollection);
   }
+  /** v3's name of `virtual_function_allowed_labels`. */
+  get virtualfunctionallowedlabels(): NetworkLabelsCollection {
+    return this.virtual_function_allowed_labels;
+  }
   /** virtualfunctionallowednetworks: VirtualFunctionAllowedNetworksService. */
   get virtual_function_allowed_networks(): VirtualFunctionAllowedNetworksCollection {
     return locate(this, "virtual_function_allowed_networks", VirtualFunctionAllowedNetworksCollection);
+  }
+  /** v3's name of `virtual_function_allowed_networks`. */
+  get virtualfunctionallowednetworks(): VirtualFunctionAllowedNetworksCollection {
+    return this.virtual_function_allowed_networks;
   }
   /** linklayerdiscoveryprotocolelements: LinkLayerDiscoveryProtocolService. */
   get link_layer_discovery_protocol_elements(): LinkLayerDiscoveryProtocolCollection {
@@ -1688,6 +1740,10 @@ export class HostResource extends Resource<types.Host> {
   get fence_agents(): FenceAgentsCollection {
     return locate(this, "fence_agents", FenceAgentsCollection);
   }
+  /** v3's name of `fence_agents`. */
+  get fenceagents(): FenceAgentsCollection {
+    return this.fence_agents;
+  }
   /** devices: HostDevicesService. */
   get devices(): HostDevicesCollection {
     return locate(this, "devices", HostDevicesCollection);
@@ -1704,6 +1760,10 @@ export class HostResource extends Resource<types.Host> {
   get numa_nodes(): HostNumaNodesCollection {
     return locate(this, "numa_nodes", HostNumaNodesCollection);
   }
+  /** v3's name of `numa_nodes`. */
+  get numanodes(): HostNumaNodesCollection {
+    return this.numa_nodes;
+  }
   /** storage: HostStorageService. */
   get storage(): HostStorageCollection {
     return locate(this, "storage", HostStorageCollection);
@@ -1712,17 +1772,33 @@ export class HostResource extends Resource<types.Host> {
   get katello_errata(): KatelloErrataCollection {
     return locate(this, "katello_errata", KatelloErrataCollection);
   }
+  /** v3's name of `katello_errata`. */
+  get katelloerrata(): KatelloErrataCollection {
+    return this.katello_errata;
+  }
   /** networkattachments: NetworkAttachmentsService. */
   get network_attachments(): NetworkAttachmentsCollection {
     return locate(this, "network_attachments", NetworkAttachmentsCollection);
+  }
+  /** v3's name of `network_attachments`. */
+  get networkattachments(): NetworkAttachmentsCollection {
+    return this.network_attachments;
   }
   /** storageconnectionextensions: StorageServerConnectionExtensionsService. */
   get storage_connection_extensions(): StorageServerConnectionExtensionsCollection {
     return locate(this, "storage_connection_extensions", StorageServerConnectionExtensionsCollection);
   }
+  /** v3's name of `storage_connection_extensions`. */
+  get storageconnectionextensions(): StorageServerConnectionExtensionsCollection {
+    return this.storage_connection_extensions;
+  }
   /** unmanagednetworks: UnmanagedNetworksService. */
   get unmanaged_networks(): UnmanagedNetworksCollection {
     return locate(this, "unmanaged_networks", UnmanagedNetworksCollection);
+  }
+  /** v3's name of `unmanaged_networks`. */
+  get unmanagednetworks(): UnmanagedNetworksCollection {
+    return this.unmanaged_networks;
   }
   /** affinitylabels: AssignedAffinityLabelsService. */
   get affinity_labels(): AssignedAffinityLabelsCollection {
@@ -1902,6 +1978,10 @@ export class InstanceTypeResource extends Resource<types.InstanceType> {
   /** graphicsconsoles: InstanceTypeGraphicsConsolesService. */
   get graphics_consoles(): InstanceTypeGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", InstanceTypeGraphicsConsolesCollection);
+  }
+  /** v3's name of `graphics_consoles`. */
+  get graphicsconsoles(): InstanceTypeGraphicsConsolesCollection {
+    return this.graphics_consoles;
   }
 }
 
@@ -2094,6 +2174,10 @@ export class NetworkResource extends Resource<types.Network> {
   /** vnicprofiles: AssignedVnicProfilesService. */
   get vnic_profiles(): AssignedVnicProfilesCollection {
     return locate(this, "vnic_profiles", AssignedVnicProfilesCollection);
+  }
+  /** v3's name of `vnic_profiles`. */
+  get vnicprofiles(): AssignedVnicProfilesCollection {
+    return this.vnic_profiles;
   }
   /** networklabels: NetworkLabelsService. */
   get network_labels(): NetworkLabelsCollection {
@@ -2337,9 +2421,17 @@ export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVol
   get volume_types(): OpenstackVolumeTypesCollection {
     return locate(this, "volume_types", OpenstackVolumeTypesCollection);
   }
+  /** v3's name of `volume_types`. */
+  get volumetypes(): OpenstackVolumeTypesCollection {
+    return this.volume_types;
+  }
   /** authenticationkeys: OpenstackVolumeAuthenticationKeysService. */
   get authentication_keys(): OpenstackVolumeAuthenticationKeysCollection {
     return locate(this, "authentication_keys", OpenstackVolumeAuthenticationKeysCollection);
+  }
+  /** v3's name of `authentication_keys`. */
+  get authenticationkeys(): OpenstackVolumeAuthenticationKeysCollection {
+    return this.authentication_keys;
   }
   /** certificates: ExternalProviderCertificatesService. */
   get certificates(): ExternalProviderCertificatesCollection {
@@ -2467,9 +2559,17 @@ export class QuotaResource extends Resource<types.Quota> {
   get quota_storage_limits(): QuotaStorageLimitsCollection {
     return locate(this, "quota_storage_limits", QuotaStorageLimitsCollection);
   }
+  /** v3's name of `quota_storage_limits`. */
+  get quotastoragelimits(): QuotaStorageLimitsCollection {
+    return this.quota_storage_limits;
+  }
   /** quotaclusterlimits: QuotaClusterLimitsService. */
   get quota_cluster_limits(): QuotaClusterLimitsCollection {
     return locate(this, "quota_cluster_limits", QuotaClusterLimitsCollection);
+  }
+  /** v3's name of `quota_cluster_limits`. */
+  get quotaclusterlimits(): QuotaClusterLimitsCollection {
+    return this.quota_cluster_limits;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -2875,6 +2975,10 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   get disk_profiles(): AssignedDiskProfilesCollection {
     return locate(this, "disk_profiles", AssignedDiskProfilesCollection);
   }
+  /** v3's name of `disk_profiles`. */
+  get diskprofiles(): AssignedDiskProfilesCollection {
+    return this.disk_profiles;
+  }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
@@ -2882,6 +2986,10 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   /** disksnapshots: DiskSnapshotsService. */
   get disk_snapshots(): DiskSnapshotsCollection {
     return locate(this, "disk_snapshots", DiskSnapshotsCollection);
+  }
+  /** v3's name of `disk_snapshots`. */
+  get disksnapshots(): DiskSnapshotsCollection {
+    return this.disk_snapshots;
   }
   /** disks: StorageDomainDisksService. */
   get disks(): StorageDomainDisksCollection {
@@ -2898,6 +3006,10 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   /** storageconnections: StorageDomainServerConnectionsService. */
   get storage_connections(): StorageDomainServerConnectionsCollection {
     return locate(this, "storage_connections", StorageDomainServerConnectionsCollection);
+  }
+  /** v3's name of `storage_connections`. */
+  get storageconnections(): StorageDomainServerConnectionsCollection {
+    return this.storage_connections;
   }
   /** templates: StorageDomainTemplatesService. */
   get templates(): StorageDomainTemplatesCollection {
@@ -3147,13 +3259,25 @@ export class SystemResource extends Resource<types.Api> {
   get cpu_profiles(): CpuProfilesCollection {
     return locate(this, "cpu_profiles", CpuProfilesCollection);
   }
+  /** v3's name of `cpu_profiles`. */
+  get cpuprofiles(): CpuProfilesCollection {
+    return this.cpu_profiles;
+  }
   /** datacenters: DataCentersService. */
   get data_centers(): DataCentersCollection {
     return locate(this, "data_centers", DataCentersCollection);
   }
+  /** v3's name of `data_centers`. */
+  get datacenters(): DataCentersCollection {
+    return this.data_centers;
+  }
   /** diskprofiles: DiskProfilesService. */
   get disk_profiles(): DiskProfilesCollection {
     return locate(this, "disk_profiles", DiskProfilesCollection);
+  }
+  /** v3's name of `disk_profiles`. */
+  get diskprofiles(): DiskProfilesCollection {
+    return this.disk_profiles;
   }
   /** disks: DisksService. */
   get disks(): DisksCollection {
@@ -3170,6 +3294,10 @@ export class SystemResource extends Resource<types.Api> {
   /** externalhostproviders: ExternalHostProvidersService. */
   get external_host_providers(): ExternalHostProvidersCollection {
     return locate(this, "external_host_providers", ExternalHostProvidersCollection);
+  }
+  /** v3's name of `external_host_providers`. */
+  get externalhostproviders(): ExternalHostProvidersCollection {
+    return this.external_host_providers;
   }
   /** externalvmimports: ExternalVmImportsService. */
   get external_vm_imports(): ExternalVmImportsResource {
@@ -3195,6 +3323,10 @@ export class SystemResource extends Resource<types.Api> {
   get instance_types(): InstanceTypesCollection {
     return locate(this, "instance_types", InstanceTypesCollection);
   }
+  /** v3's name of `instance_types`. */
+  get instancetypes(): InstanceTypesCollection {
+    return this.instance_types;
+  }
   /** jobs: JobsService. */
   get jobs(): JobsCollection {
     return locate(this, "jobs", JobsCollection);
@@ -3206,6 +3338,10 @@ export class SystemResource extends Resource<types.Api> {
   /** macpools: MacPoolsService. */
   get mac_pools(): MacPoolsCollection {
     return locate(this, "mac_pools", MacPoolsCollection);
+  }
+  /** v3's name of `mac_pools`. */
+  get macpools(): MacPoolsCollection {
+    return this.mac_pools;
   }
   /** networkfilters: NetworkFiltersService. */
   get network_filters(): NetworkFiltersCollection {
@@ -3219,17 +3355,33 @@ export class SystemResource extends Resource<types.Api> {
   get openstack_image_providers(): OpenstackImageProvidersCollection {
     return locate(this, "openstack_image_providers", OpenstackImageProvidersCollection);
   }
+  /** v3's name of `openstack_image_providers`. */
+  get openstackimageproviders(): OpenstackImageProvidersCollection {
+    return this.openstack_image_providers;
+  }
   /** openstacknetworkproviders: OpenstackNetworkProvidersService. */
   get openstack_network_providers(): OpenstackNetworkProvidersCollection {
     return locate(this, "openstack_network_providers", OpenstackNetworkProvidersCollection);
+  }
+  /** v3's name of `openstack_network_providers`. */
+  get openstacknetworkproviders(): OpenstackNetworkProvidersCollection {
+    return this.openstack_network_providers;
   }
   /** openstackvolumeproviders: OpenstackVolumeProvidersService. */
   get openstack_volume_providers(): OpenstackVolumeProvidersCollection {
     return locate(this, "openstack_volume_providers", OpenstackVolumeProvidersCollection);
   }
+  /** v3's name of `openstack_volume_providers`. */
+  get openstackvolumeproviders(): OpenstackVolumeProvidersCollection {
+    return this.openstack_volume_providers;
+  }
   /** operatingsystems: OperatingSystemsService. */
   get operating_systems(): OperatingSystemsCollection {
     return locate(this, "operating_systems", OperatingSystemsCollection);
+  }
+  /** v3's name of `operating_systems`. */
+  get operatingsystems(): OperatingSystemsCollection {
+    return this.operating_systems;
   }
   /** roles: RolesService. */
   get roles(): RolesCollection {
@@ -3239,21 +3391,41 @@ export class SystemResource extends Resource<types.Api> {
   get scheduling_policies(): SchedulingPoliciesCollection {
     return locate(this, "scheduling_policies", SchedulingPoliciesCollection);
   }
+  /** v3's name of `scheduling_policies`. */
+  get schedulingpolicies(): SchedulingPoliciesCollection {
+    return this.scheduling_policies;
+  }
   /** schedulingpolicyunits: SchedulingPolicyUnitsService. */
   get scheduling_policy_units(): SchedulingPolicyUnitsCollection {
     return locate(this, "scheduling_policy_units", SchedulingPolicyUnitsCollection);
+  }
+  /** v3's name of `scheduling_policy_units`. */
+  get schedulingpolicyunits(): SchedulingPolicyUnitsCollection {
+    return this.scheduling_policy_units;
   }
   /** storagedomains: StorageDomainsService. */
   get storage_domains(): StorageDomainsCollection {
     return locate(this, "storage_domains", StorageDomainsCollection);
   }
+  /** v3's name of `storage_domains`. */
+  get storagedomains(): StorageDomainsCollection {
+    return this.storage_domains;
+  }
   /** storageconnections: StorageServerConnectionsService. */
   get storage_connections(): StorageServerConnectionsCollection {
     return locate(this, "storage_connections", StorageServerConnectionsCollection);
   }
+  /** v3's name of `storage_connections`. */
+  get storageconnections(): StorageServerConnectionsCollection {
+    return this.storage_connections;
+  }
   /** katelloerrata: EngineKatelloErrataService. */
   get katello_errata(): EngineKatelloErrataCollection {
     return locate(this, "katello_errata", EngineKatelloErrataCollection);
+  }
+  /** v3's name of `katello_errata`. */
+  get katelloerrata(): EngineKatelloErrataCollection {
+    return this.katello_errata;
   }
   /** permissions: SystemPermissionsService. */
   get permissions(): SystemPermissionsCollection {
@@ -3275,6 +3447,10 @@ export class SystemResource extends Resource<types.Api> {
   get vm_pools(): VmPoolsCollection {
     return locate(this, "vm_pools", VmPoolsCollection);
   }
+  /** v3's name of `vm_pools`. */
+  get vmpools(): VmPoolsCollection {
+    return this.vm_pools;
+  }
   /** vms: VmsService. */
   get vms(): VmsCollection {
     return locate(this, "vms", VmsCollection);
@@ -3282,6 +3458,10 @@ export class SystemResource extends Resource<types.Api> {
   /** vnicprofiles: VnicProfilesService. */
   get vnic_profiles(): VnicProfilesCollection {
     return locate(this, "vnic_profiles", VnicProfilesCollection);
+  }
+  /** v3's name of `vnic_profiles`. */
+  get vnicprofiles(): VnicProfilesCollection {
+    return this.vnic_profiles;
   }
   /** imagetransfers: ImageTransfersService. */
   get image_transfers(): ImageTransfersCollection {
@@ -3453,6 +3633,10 @@ export class TemplateResource extends Resource<types.Template> {
   get graphics_consoles(): TemplateGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", TemplateGraphicsConsolesCollection);
   }
+  /** v3's name of `graphics_consoles`. */
+  get graphicsconsoles(): TemplateGraphicsConsolesCollection {
+    return this.graphics_consoles;
+  }
   /** cdroms: TemplateCdromsService. */
   get cdroms(): TemplateCdromsCollection {
     return locate(this, "cdroms", TemplateCdromsCollection);
@@ -3564,6 +3748,10 @@ export class UserResource extends Resource<types.User> {
   /** sshpublickeys: SshPublicKeysService. */
   get ssh_public_keys(): SshPublicKeysCollection {
     return locate(this, "ssh_public_keys", SshPublicKeysCollection);
+  }
+  /** v3's name of `ssh_public_keys`. */
+  get sshpublickeys(): SshPublicKeysCollection {
+    return this.ssh_public_keys;
   }
   /** options: UserOptionsService. */
   get options(): UserOptionsCollection {
@@ -3799,6 +3987,10 @@ export class VmNicResource extends Resource<types.Nic> {
   /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
     return locate(this, "reported_devices", VmReportedDevicesCollection);
+  }
+  /** v3's name of `reported_devices`. */
+  get reporteddevices(): VmReportedDevicesCollection {
+    return this.reported_devices;
   }
   /** networkfilterparameters: NicNetworkFilterParametersService. */
   get network_filter_parameters(): NicNetworkFilterParametersCollection {
@@ -4107,9 +4299,17 @@ export class VmResource extends Resource<types.Vm> {
   get graphics_consoles(): VmGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", VmGraphicsConsolesCollection);
   }
+  /** v3's name of `graphics_consoles`. */
+  get graphicsconsoles(): VmGraphicsConsolesCollection {
+    return this.graphics_consoles;
+  }
   /** katelloerrata: KatelloErrataService. */
   get katello_errata(): KatelloErrataCollection {
     return locate(this, "katello_errata", KatelloErrataCollection);
+  }
+  /** v3's name of `katello_errata`. */
+  get katelloerrata(): KatelloErrataCollection {
+    return this.katello_errata;
   }
   /** snapshots: SnapshotsService. */
   get snapshots(): SnapshotsCollection {
@@ -4127,6 +4327,10 @@ export class VmResource extends Resource<types.Vm> {
   get host_devices(): VmHostDevicesCollection {
     return locate(this, "host_devices", VmHostDevicesCollection);
   }
+  /** v3's name of `host_devices`. */
+  get hostdevices(): VmHostDevicesCollection {
+    return this.host_devices;
+  }
   /** nics: VmNicsService. */
   get nics(): VmNicsCollection {
     return locate(this, "nics", VmNicsCollection);
@@ -4135,9 +4339,17 @@ export class VmResource extends Resource<types.Vm> {
   get numa_nodes(): VmNumaNodesCollection {
     return locate(this, "numa_nodes", VmNumaNodesCollection);
   }
+  /** v3's name of `numa_nodes`. */
+  get numanodes(): VmNumaNodesCollection {
+    return this.numa_nodes;
+  }
   /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
     return locate(this, "reported_devices", VmReportedDevicesCollection);
+  }
+  /** v3's name of `reported_devices`. */
+  get reporteddevices(): VmReportedDevicesCollection {
+    return this.reported_devices;
   }
   /** sessions: VmSessionsService. */
   get sessions(): VmSessionsCollection {

@@ -7,7 +7,7 @@ import type { Resource } from "../resource.js";
 import { Status } from "../status.js";
 import { findWireStruct } from "../wire/metadata.js";
 import { primitiveText } from "../wire/encode.js";
-import { hasRule } from "./to-v4.js";
+import { hasRule, v3Value } from "./to-v4.js";
 import { V3_CLASSES } from "../generated/v3-classes.js";
 
 /** Marks a v3 params object with its v3 class name. */
@@ -153,7 +153,8 @@ export abstract class V3Object {
       const v4Member = v4?.byXml.get(xml);
       const primitive = !member || PRIMITIVE_TYPES.has(member.type);
       if (v4Member && v4Member.kind !== "struct" && primitive && !hasRule(className, xml) && value != null) {
-        for (const item of Array.isArray(value) ? value : [value]) primitiveText(v4Member, item, field);
+        for (const item of Array.isArray(value) ? value : [value])
+          primitiveText(v4Member, v3Value(v4Member, item), field);
       }
       if (!member && !v4Member) {
         const hint = unknownHint(info, key);
@@ -174,11 +175,13 @@ export type V3Class = (new (init?: never) => V3Object) & { readonly typeName: st
 /** What a member accepts: its v3 class's keywords, a v3 params object, or an entity fetched from the engine. */
 export type V3InitValue<V> = V extends Date
   ? Date | string
-  : V extends readonly (infer I)[]
-    ? readonly V3InitValue<I>[]
-    : V extends object
-      ? V3Init<V> | Resource<object>
-      : V;
+  : V extends number
+    ? number | `${number}` // v3 took digits for a number (`params.VLAN(id='100')`)
+    : V extends readonly (infer I)[]
+      ? readonly V3InitValue<I>[]
+      : V extends object
+        ? V3Init<V> | Resource<object>
+        : V;
 
 /**
  * A v3 class's keyword arguments: v3's members (`F`), and beside them the members only API v4's

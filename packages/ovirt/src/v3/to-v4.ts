@@ -3,7 +3,7 @@
 // A v3 member v4 cannot express is a ValidationError naming it, its value and what v4 offers; a member v4
 // moved to a query parameter of the call (`Disks.clone`) goes to the call's parameters.
 import { ValidationError } from "@nimbus-sdk/common";
-import { enumValues, findWireStruct, isA, wireStruct, type WireMember } from "../wire/metadata.js";
+import { enumValues, findWireStruct, isA, wireStruct, type WireMember, type WireStruct } from "../wire/metadata.js";
 import { v3Class, v3ClassOf, type V3Member } from "./params-object.js";
 
 /** What a rule writes into: the v4 object, and the call's parameters. */
@@ -30,7 +30,7 @@ const renamed =
 const renamedValues =
   (v4: string, values: Readonly<Record<string, string>>, offers: string): Rule =>
   (value, target, field) => {
-    const v4Value = values[String(value)];
+    const v4Value = values[String(value).toLowerCase()];
     if (v4Value === undefined) {
       throw new ValidationError(
         `${field} ${JSON.stringify(value)} has no API v4 equivalent: v4 has ${v4} instead (${offers})`,
@@ -40,10 +40,59 @@ const renamedValues =
     target.out[v4] = v4Value;
   };
 
+/** The v3 members v4 only renamed (v3 class -> v3 name -> v4 name): sent as v4's, read back as v3's. */
+const RENAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Disk: { size: "provisioned_size" },
+  VM: { vmpool: "vm_pool" },
+  // v3 named a cluster's CPU by its id ("Intel Conroe Family"); v4 by its type.
+  CPU: { id: "type" },
+  // v3's LUNs of a storage (or its volume group) are v4's logical_units.
+  Storage: { logical_unit: "logical_units" },
+  VolumeGroup: { logical_unit: "logical_units" },
+};
+
+const renames = (className: string): Record<string, Rule> =>
+  Object.fromEntries(Object.entries(RENAMED[className]!).map(([v3, v4]) => [v3, renamed(v4)]));
+
+/** A v3 name on a v4 object: how it reads and writes the v4 member(s). */
+export interface V3Alias {
+  readonly name: string;
+  get(value: Record<string, unknown>): unknown;
+  set(value: Record<string, unknown>, item: unknown): void;
+}
+
+/** v3's names of v4 members on objects read from the engine (`disk.size`), by v4 struct. */
+export function v3Aliases(v4Type: string): V3Alias[] {
+  const out: V3Alias[] = [];
+  for (const [className, members] of Object.entries(RENAMED)) {
+    if (v3Class(className)?.v4 !== v4Type) continue;
+    for (const [name, v4] of Object.entries(members)) {
+      out.push({ name, get: (value) => value[v4], set: (value, item) => void (value[v4] = item) });
+    }
+  }
+  // v3's time zone name is v4's time_zone.name.
+  if (v4Type === "Vm") {
+    out.push({
+      name: "timezone",
+      get: (value) => (value.time_zone as { name?: unknown } | undefined)?.name,
+      set: (value, item) => void (value.time_zone = item === undefined || item === null ? undefined : { name: item }),
+    });
+  }
+  // v3's one placement host is v4's first.
+  if (v4Type === "VmPlacementPolicy") {
+    out.push({
+      name: "host",
+      get: (value) => (value.hosts as unknown[] | undefined)?.[0],
+      set: (value, item) => void (value.hosts = item === undefined || item === null ? [] : [item]),
+    });
+  }
+  return out;
+}
+
 /** The v3 members that API v4 renamed or reshaped, by v3 class and v3 element name. */
 const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
   Disk: {
-    size: renamed("provisioned_size"),
+    ...renames("Disk"),
     // v3's disk type: "system" or "data"; v4 keeps data disks as content_type.
     type: renamedValues("content_type", { data: "data" }, `one of ${enumValues("DiskContentType")!.join(", ")}`),
   },
@@ -62,18 +111,18 @@ const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
   },
   // v3 placed a VM on one host (`host`) or several (`hosts`); v4 only has the list.
   VmPlacementPolicy: {
-    host: (value, target, field) => {
-      if (target.out.hosts !== undefined) {
-        throw new ValidationError(`${field}: give host or hosts, not both`, { field });
-      }
-      target.out.hosts = [target.convert(value, "Host", field)];
-    },
+    host: (value, target, field) => void (target.out.hosts = [target.convert(value, "Host", field)]),
   },
   // v3's VM (and template) disks: v4 has disk attachments, each holding its disk.
-  VM: { disks: diskAttachments, vmpool: renamed("vm_pool") },
+  VM: {
+    ...renames("VM"),
+    disks: diskAttachments,
+    timezone: (value, target) => void (target.out.time_zone = { name: value }),
+  },
   Template: { disks: diskAttachments },
-  // v3 named a cluster's CPU by its id ("Intel Conroe Family"); v4 by its type.
-  CPU: { id: renamed("type") },
+  Storage: renames("Storage"),
+  VolumeGroup: renames("VolumeGroup"),
+  CPU: renames("CPU"),
 };
 
 /** Whether v3 class `className`'s member `xml` is renamed or reshaped on its way to v4. */
@@ -150,8 +199,9 @@ export function v3ToV4(value: object, v4Type: string, label: string, parameters?
   // A v3 class whose v4 counterpart derives from the type expected is sent as that (a DiskSnapshot).
   const struct = info.v4 && info.v4 !== v4Type && isA(info.v4, v4Type) ? wireStruct(info.v4) : wireStruct(v4Type);
   const out: Record<string, unknown> = {};
+  const writers = new Map<string, string>();
   const target: Target = {
-    out,
+    out: {},
     path: label,
     convert: (nested, type, path) => convertValue(nested, type, path, parameters),
     parameter(name, item, field) {
@@ -162,32 +212,68 @@ export function v3ToV4(value: object, v4Type: string, label: string, parameters?
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
     const field = `${label}.${key}`;
-    const member = info.members.get(key);
-    if (!member) {
-      out[key] = item; // a member only API v4 has, for new code: the encoder checks it
-      continue;
+    const part = convertOne(className, struct, key, item, { ...target, out: {} }, field, parameters);
+    // Two members that are one in v4 (v3's `size` and `provisioned_size`) are refused, not merged.
+    for (const [v4Key, v4Value] of Object.entries(part)) {
+      const other = writers.get(v4Key);
+      if (other !== undefined) {
+        throw new ValidationError(`${other} and ${field} are both API v4's ${v4Key}: give one of them`, { field });
+      }
+      writers.set(v4Key, field);
+      out[v4Key] = v4Value;
     }
-    const rule = RULES[className]?.[member.xml];
-    if (rule) {
-      rule(item, target, field);
-      continue;
-    }
-    if (ENVELOPE.has(member.xml)) continue;
-    const v4Member = struct.byXml.get(member.xml);
-    if (!v4Member) {
-      throw noEquivalent(field, item, `no ${member.xml} member in its ${struct.name}`);
-    }
-    out[member.xml] = v4Member.list
-      ? wrapperItems(item, target, field).map((one, i) => convertMember(v4Member, one, `${field}[${i}]`, parameters))
-      : convertMember(v4Member, item, field, parameters);
   }
+  return out;
+}
+
+/** One member of a v3 object (`key`, as given) as the v4 members it becomes. */
+function convertOne(
+  className: string,
+  struct: WireStruct,
+  key: string,
+  item: unknown,
+  target: Target,
+  field: string,
+  parameters?: Parameters,
+): Record<string, unknown> {
+  const { out } = target;
+  const member = v3Class(className)!.members.get(key);
+  if (!member) {
+    out[key] = item; // a member only API v4 has, for new code: the encoder checks it
+    return out;
+  }
+  const rule = RULES[className]?.[member.xml];
+  if (rule) {
+    rule(item, target, field);
+    return out;
+  }
+  if (ENVELOPE.has(member.xml)) return out;
+  const v4Member = struct.byXml.get(member.xml);
+  if (!v4Member) throw noEquivalent(field, item, `no ${member.xml} member in its ${struct.name}`);
+  out[member.xml] = v4Member.list
+    ? wrapperItems(item, target, field).map((one, i) => convertMember(v4Member, one, `${field}[${i}]`, parameters))
+    : convertMember(v4Member, item, field, parameters);
   return out;
 }
 
 function convertMember(member: WireMember, value: unknown, field: string, parameters?: Parameters): unknown {
   if (member.kind === "struct") return convertValue(value, member.type, field, parameters);
   // v3's <status><state>up</state></status> is v4's <status>up</status>.
-  if (v3ClassOf(value) === "Status") return (value as { state?: unknown }).state;
+  if (v3ClassOf(value) === "Status") return v3Value(member, (value as { state?: unknown }).state);
+  return v3Value(member, value);
+}
+
+/**
+ * A v3 script's primitive value as v4 takes it: the v3 engine read enum values whatever their case
+ * (`severity='NORMAL'`, `architecture='X86_64'`) and numbers given as digits (`VLAN(id='100')`).
+ */
+export function v3Value(member: Pick<WireMember, "kind" | "type">, value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  if (member.kind === "enum") {
+    const lower = value.toLowerCase();
+    return enumValues(member.type)!.includes(lower) ? lower : value;
+  }
+  if (member.type === "Integer" && /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
   return value;
 }
 
