@@ -16,6 +16,7 @@ import { checkObject } from "./wire/encode.js";
 import { v3ToV4 } from "./v3/to-v4.js";
 import type { V3Object } from "./v3/params-object.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
+import type { V3View } from "./status.js";
 
 /** The members v3 set on a disk that API v4 sets on the disk's attachment to a VM. */
 const ATTACHMENT_MEMBERS = ["interface", "bootable", "active"] as const;
@@ -113,7 +114,7 @@ export class VmDisks {
   }
 
   /** The disk at /disks/{id} (fetched when the engine sent a reference only), with `extra` members. */
-  async #disk(id: string, data: Disk, options: QueryOptions, extra: Partial<Disk> = {}): Promise<DiskResource> {
+  async #disk(id: string, data: V3View<Disk>, options: QueryOptions, extra: object = {}): Promise<DiskResource> {
     const { connection } = nodeContext(this.#vm);
     const root = { connection, service: wireService(ROOT_SERVICE), path: "" };
     const context = childContext(childContext(root, "disks"), "disk", id);
@@ -124,7 +125,7 @@ export class VmDisks {
 }
 
 /** The attachment's members v3 kept on the disk. */
-function pick(attachment: DiskAttachment): Partial<Disk> {
+function pick(attachment: V3View<DiskAttachment>): object {
   const out: Partial<Disk> = {};
   for (const key of ATTACHMENT_MEMBERS) {
     if (attachment[key] !== undefined) (out as Record<string, unknown>)[key] = attachment[key];

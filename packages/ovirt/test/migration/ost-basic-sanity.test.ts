@@ -71,6 +71,7 @@ describe("OST 004_basic_sanity (v3)", () => {
     );
     // v3's `size` reads back from the disk the engine made.
     expect([disk.size, disk.get_size(), disk.bootable]).toEqual([10 * GB, 10 * GB, true]);
+    expect(String(disk.status)).toBe("ok"); // a Status, also when read through the VM's attachments
   });
 
   // The same script also gives `provisioned_size=1`: in API v4 both are one member, so the port must
