@@ -52,8 +52,8 @@ describe("params", () => {
       "<disk><provisioned_size>5368709120</provisioned_size><format>cow</format><content_type>data</content_type></disk>",
     );
     expect(params.findRootClass("disk")).toBe(params.Disk);
-    expect(() => encodeObject(new params.Disk({ type_: "system" }), "Disk")).toThrow(
-      /Disk.type_ "system" has no API v4 equivalent: v4 has content_type instead \(one of data, /,
+    expect(() => new params.Disk({ type_: "system" })).toThrow(
+      /params.Disk.type_ "system" has no API v4 equivalent: v4 has content_type instead \(one of data, /,
     );
     // A wrong value is reported under the name the caller wrote.
     expect(() => new params.Disk({ size: "x" as never })).toThrow(

@@ -7,7 +7,7 @@ import type { Resource } from "../resource.js";
 import { Status } from "../status.js";
 import { findWireStruct } from "../wire/metadata.js";
 import { primitiveText } from "../wire/encode.js";
-import { hasRule, v3Value } from "./to-v4.js";
+import { checkRule, hasRule, v3Value } from "./to-v4.js";
 import { V3_CLASSES } from "../generated/v3-classes.js";
 
 /** Marks a v3 params object with its v3 class name. */
@@ -145,8 +145,9 @@ export abstract class V3Object {
     for (const [key, value] of Object.entries(init)) {
       const field = `params.${className}.${key}`;
       const member = info.members.get(key);
-      if (member) {
-        if (value !== undefined && value !== null) checkValue(member, value, field);
+      if (member && value !== undefined && value !== null) {
+        checkValue(member, value, field);
+        checkRule(className, member.xml, value, field);
       }
       // A member v4 has under the same name and type is checked as v4 checks it (an enum's values).
       const xml = member?.xml ?? key;

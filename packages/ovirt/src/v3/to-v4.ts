@@ -130,6 +130,14 @@ export function hasRule(className: string, xml: string): boolean {
   return RULES[className]?.[xml] !== undefined;
 }
 
+/**
+ * Runs the rule of `className`'s member `xml` on `value` without sending anything, so that a value v4
+ * cannot express is refused when the object is made (`params.Disk({ type_: "system" })`).
+ */
+export function checkRule(className: string, xml: string, value: unknown, field: string): void {
+  RULES[className]?.[xml]?.(value, { out: {}, path: field, convert: (nested) => nested, parameter: () => {} }, field);
+}
+
 /** Members of v3 list classes that API v4 takes as a query parameter of the call (by v3 class). */
 const PARAMETERS: Readonly<Record<string, readonly string[]>> = { Disks: ["clone", "detach_only"] };
 
