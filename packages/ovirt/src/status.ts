@@ -37,14 +37,17 @@ export class Status<S extends string = string> {
   }
 }
 
-/** A struct as v3 saw it: its status members, and those of the structs nested in it, as Status objects. */
+/**
+ * A struct as v3 saw it: its status members, and those of the structs nested in it, as Status objects, and
+ * generateDS's `type_` beside `type` (installed by src/accessors.ts).
+ */
 export type V3View<T> = {
   [K in keyof T]: K extends "status" | "external_status"
     ? NonNullable<T[K]> extends string
       ? Status<NonNullable<T[K]>> | undefined
       : T[K]
     : V3Nested<T[K]>;
-};
+} & ("type" extends keyof T ? { type_?: T["type" & keyof T] } : unknown);
 
 type V3Nested<V> = V extends Date | string | number | boolean | bigint | null | undefined
   ? V

@@ -43,7 +43,7 @@ describe("OST 004_basic_sanity (v3)", () => {
       }),
     );
     const vm = await eventually(vm0, (v) => v.status?.state === "down");
-    expect([vm.display?.type, vm.memory_policy?.guaranteed]).toEqual(["spice", 256 * MB]);
+    expect([vm.display?.type_, vm.memory_policy?.guaranteed]).toEqual(["spice", 256 * MB]);
   });
 
   // add_nic(): `api.vms.get(VM0_NAME).nics.add(params.NIC(name='eth0', interface='virtio',
@@ -170,7 +170,7 @@ describe("OST 004_basic_sanity (v3)", () => {
       async () => (await session.api.vms.get("vm1"))!,
       (v) => v.status?.state === "down",
     );
-    expect([vm.timezone, vm.time_zone?.name, vm.type_, vm.os?.type]).toEqual([
+    expect([vm.timezone, vm.time_zone?.name, vm.type_, vm.os?.type_]).toEqual([
       "Etc/GMT",
       "Etc/GMT",
       "server",

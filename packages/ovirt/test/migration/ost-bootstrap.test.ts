@@ -49,6 +49,8 @@ describe("OST 002_bootstrap (v3)", () => {
       }),
     );
     expect(cluster.cpu?.type).toBe("Intel Conroe Family");
+    // Read back under v3's name too.
+    expect((cluster.cpu as { id?: string } | undefined)?.id).toBe("Intel Conroe Family");
     expect(cluster.data_center?.id).toBe((await testDc()).id);
   });
 
