@@ -58,6 +58,19 @@ describe("type_, api.test(), list(query)", () => {
     expect(await api.test()).toBe(false);
   });
 
+  // wefixit-AT/oVirtBackup backup.py connect(): `api = ovirtsdk.api.API(url=..., username=..., password=...,
+  // insecure=True, debug=False)`. Logging in is asynchronous here: `await API.connect({...})` is the port, and
+  // `new API({...})` says so instead of failing on an unrelated property.
+  it("API(url=..., username=..., password=..., insecure=True, debug=False)", async () => {
+    const { engine } = session;
+    const api = await API.connect({ url: engine.url, ...engine.credentials, insecure: true, debug: false });
+    expect(await api.test()).toBe(true);
+    await api.disconnect();
+    const made = () => new API({ url: engine.url, ...engine.credentials } as never);
+    expect(made).toThrow(ValidationError);
+    expect(made).toThrow(/new API\(\.\.\.\) is v3's way to log in; .*await API\.connect\(/);
+  });
+
   // oVirt/ovirt-engine-sdk branch sdk_3.6, the generated brokers' `list(self, query=None, ...)`: the
   // query is the first positional argument, as in `api.vms.list("cluster=Default")`.
   it("list(query) with the query alone", async () => {
