@@ -88,8 +88,9 @@ function nestedPrototype(typeName: string): object {
 export function withNestedAccessors(value: object, typeName: string): void {
   const struct = wireStruct(typeName);
   for (const [key, member] of struct.byXml) {
-    if (member.kind !== "struct") continue;
     const child = (value as Record<string, unknown>)[key];
+    if (member.list && member.item && Array.isArray(child)) asV3List(child, member.item);
+    if (member.kind !== "struct") continue;
     for (const item of Array.isArray(child) ? child : [child]) {
       if (typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Object.prototype) continue;
       Object.setPrototypeOf(item, nestedPrototype(member.type));
@@ -97,6 +98,27 @@ export function withNestedAccessors(value: object, typeName: string): void {
       withNestedAccessors(item as object, member.type);
     }
   }
+}
+
+/**
+ * v3 read a list member through its list object: `disk.storage_domains.storage_domain[0]`,
+ * `disk.get_storage_domains().get_storage_domain()`. The array answers to its item name too (not enumerable,
+ * so not in JSON), giving itself.
+ */
+function asV3List(list: unknown[], item: string): void {
+  if (Object.hasOwn(list, item)) return;
+  Object.defineProperty(list, item, {
+    get(this: unknown[]) {
+      return this;
+    },
+    configurable: true,
+  });
+  Object.defineProperty(list, `get_${item}`, {
+    value(this: unknown[]) {
+      return this;
+    },
+    configurable: true,
+  });
 }
 
 type Leaf = string | number | boolean | bigint | Date | Status;

@@ -165,6 +165,24 @@ describe("the v3 SDK's brokers and schema", () => {
     expect(JSON.parse(JSON.stringify(host)).spm.status).toBe("spm");
   });
 
+  // api.xsd: v3's lists came in list objects (Disk.storage_domains is a StorageDomains holding
+  // `storage_domain`), read as `disk.storage_domains.storage_domain[0].id` or with the getters
+  // `disk.get_storage_domains().get_storage_domain()[0].get_id()`.
+  it("a list read through v3's list object: disk.storage_domains.storage_domain[0]", async () => {
+    const { api } = session;
+    const sd = (await api.storagedomains.get("mydata"))!;
+    const [disk] = await (await vm()).disks.list();
+    const list = disk!.storage_domains as unknown as { storage_domain: { id?: string }[] };
+    expect(list.storage_domain[0]!.id).toBe(sd.id);
+    const viaGetters = disk!.get_storage_domains() as unknown as {
+      get_storage_domain(): { get_id(): string | undefined }[];
+    };
+    expect(viaGetters.get_storage_domain()[0]!.get_id()).toBe(sd.id);
+    // v4's array stays one, and JSON keeps v4's shape.
+    expect(disk!.storage_domains![0]!.id).toBe(sd.id);
+    expect(Object.keys(JSON.parse(JSON.stringify(disk!.storage_domains)))).toEqual(["0"]);
+  });
+
   // api.xsd VmPlacementPolicy: `host` (one) beside `hosts`; v3 scripts read `vm.placement_policy.host`.
   // A VM the engine made has its placement (migratable by default), read with v3's names.
   it("placement_policy on a fetched VM: affinity, and host as v3 named the one host", async () => {
