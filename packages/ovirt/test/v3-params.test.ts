@@ -12,6 +12,9 @@ describe("v3 params classes", () => {
     expect([vm.get_name(), vm.get_stop_reason()]).toEqual(["a", "x"]);
     expect(typeof params.GuestNicsConfiguration).toBe("function");
     expect(typeof params.MAC).toBe("function");
+    // Text content (`<storage_manager priority="5">true</storage_manager>`) is generateDS's valueOf_.
+    const manager = new params.StorageManager({ priority: 5, valueOf_: true });
+    expect([manager.get_priority(), manager.get_valueOf_()]).toEqual([5, true]);
   });
 
   it("names a keyword neither v3 nor v4 has, with generateDS's spelling when that is it", () => {
