@@ -3,6 +3,8 @@
 // prototypes of the params and resource classes and on one shared prototype per struct for nested objects,
 // so the bundle holds no method per member.
 import { wireStruct } from "./wire/metadata.js";
+import { v3Aliases } from "./v3/to-v4.js";
+import { withStatusObjects } from "./status.js";
 import type { Status } from "./status.js";
 import type { InitValue } from "./params-base.js";
 
@@ -42,6 +44,25 @@ export function installAccessors(prototype: object, typeName: string): void {
   if (struct.byXml.has("type") && !("type_" in prototype)) {
     Object.defineProperty(prototype, "type_", { get: getter("type"), set: setter("type"), configurable: true });
   }
+  // v3's names of members v4 renamed (`disk.size`, `placement_policy.host`), with their accessors.
+  for (const alias of v3Aliases(typeName)) {
+    if (alias.name in prototype) continue;
+    Object.defineProperty(prototype, alias.name, {
+      get(this: Record<string, unknown>) {
+        return alias.get(this);
+      },
+      set(this: Record<string, unknown>, item: unknown) {
+        alias.set(this, item);
+      },
+      configurable: true,
+    });
+    for (const [key, value] of [
+      [`get_${alias.name}`, function (this: Record<string, unknown>) { return alias.get(this); }], // prettier-ignore
+      [`set_${alias.name}`, function (this: Record<string, unknown>, item: unknown) { alias.set(this, item); }], // prettier-ignore
+    ] as const) {
+      Object.defineProperty(prototype, key, { value, writable: true, configurable: true });
+    }
+  }
   for (const name of struct.byXml.keys()) {
     for (const [key, fn] of [
       [`get_${name}`, getter(name)],
@@ -67,14 +88,37 @@ function nestedPrototype(typeName: string): object {
 export function withNestedAccessors(value: object, typeName: string): void {
   const struct = wireStruct(typeName);
   for (const [key, member] of struct.byXml) {
-    if (member.kind !== "struct") continue;
     const child = (value as Record<string, unknown>)[key];
+    if (member.list && member.item && Array.isArray(child)) asV3List(child, member.item);
+    if (member.kind !== "struct") continue;
     for (const item of Array.isArray(child) ? child : [child]) {
       if (typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Object.prototype) continue;
       Object.setPrototypeOf(item, nestedPrototype(member.type));
+      withStatusObjects(item as Record<string, unknown>); // v3's status objects, nested ones too (0018)
       withNestedAccessors(item as object, member.type);
     }
   }
+}
+
+/**
+ * v3 read a list member through its list object: `disk.storage_domains.storage_domain[0]`,
+ * `disk.get_storage_domains().get_storage_domain()`. The array answers to its item name too (not enumerable,
+ * so not in JSON), giving itself.
+ */
+function asV3List(list: unknown[], item: string): void {
+  if (Object.hasOwn(list, item)) return;
+  Object.defineProperty(list, item, {
+    get(this: unknown[]) {
+      return this;
+    },
+    configurable: true,
+  });
+  Object.defineProperty(list, `get_${item}`, {
+    value(this: unknown[]) {
+      return this;
+    },
+    configurable: true,
+  });
 }
 
 type Leaf = string | number | boolean | bigint | Date | Status;

@@ -6,7 +6,7 @@ import { Connection, type TransportSettings } from "./connection.js";
 import { SystemResource } from "./generated/resources.js";
 import { fetchEntity } from "./resource.js";
 import { SsoAuth, type SsoOptions } from "./sso.js";
-import { nodeContext, type CallOptions } from "./node.js";
+import { nodeContext, type CallOptions, type NodeContext } from "./node.js";
 // Installs `vm.disks` on the generated VmResource (every VM is reached through an API).
 import "./vm-disks.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
@@ -38,6 +38,19 @@ function apiUrl(value: string | URL): URL {
 }
 
 export class API extends SystemResource {
+  constructor(context: NodeContext, data: object = {}) {
+    // v3 logged in when the API was made (`API(url=..., username=..., password=...)`); logging in here is
+    // asynchronous, so only API.connect makes one.
+    if (typeof context !== "object" || context === null || !(context.connection instanceof Connection)) {
+      throw new ValidationError(
+        "new API(...) is v3's way to log in; here logging in is asynchronous: " +
+          "use `const api = await API.connect({ url, username, password, caFile })`",
+        { field: "API" },
+      );
+    }
+    super(context, data);
+  }
+
   /**
    * Logs in (a token from the SSO with `username` and `password`, or the `token` given) and reads the
    * entry point, which checks the URL and the credentials; resolves to the connected API.

@@ -9,6 +9,8 @@ import { Resource, fetchEntity, type QueryOptions } from "./resource.js";
 import { compileConstraints, type Constraint } from "./constraints.js";
 import { decodeList, decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
+import { v3ClassOf, type V3Object } from "./v3/params-object.js";
+import { v3ToV4 } from "./v3/to-v4.js";
 import { wireStruct } from "./wire/metadata.js";
 
 export type { CallOptions } from "./node.js";
@@ -41,8 +43,15 @@ export interface ListOptions {
 /** Options of `get`: the get method's query parameters (`follow`, `all_content` ...) and the call options. */
 export type GetOptions = QueryOptions;
 
-/** `{ id }` or `{ name }`, or the name alone (v3's positional `api.vms.get("my_vm")`). */
-export type Selector = { id: string; name?: never } | { name: string; id?: never } | string;
+/**
+ * `{ id }` or `{ name }`, or the name alone (v3's positional `api.vms.get("my_vm")`); `{ alias }` for disks
+ * (v3's `disks.get(alias="...")`).
+ */
+export type Selector =
+  | { id: string; name?: never; alias?: never }
+  | { name: string; id?: never; alias?: never }
+  | { alias: string; id?: never; name?: never }
+  | string;
 
 const LIST_OPTION_NAMES = new Set(["query", "search", "max", "pageSize", "signal", "timeout"]);
 const DEFAULT_PAGE_SIZE = 100;
@@ -172,21 +181,28 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
         throw error;
       }
     }
-    if (!selector || typeof selector.name !== "string") {
-      throw new ValidationError(`${context.path}.get takes { id } or { name }`, { field: "selector" });
+    // A disk's alias is its name in v3 (and a member of its own in v4).
+    const hasAlias = wireStruct(this.#type()).byXml.has("alias");
+    const key = hasAlias && typeof selector?.alias === "string" ? "alias" : "name";
+    const name = selector?.[key];
+    if (typeof name !== "string") {
+      const takes = hasAlias ? "{ id }, { name } or { alias }" : "{ id } or { name }";
+      throw new ValidationError(`${context.path}.get takes ${takes}`, { field: "selector" });
     }
-    const { name } = selector;
     const searchable = requireMethod(context, "list").input.some((p) => p.xml === "search");
     const found = await this.list({
       ...options,
-      ...(searchable ? { query: `name=${searchValue(name)}` } : {}),
-      name: name as Constraint,
+      ...(searchable ? { query: `${key}=${searchValue(name)}` } : {}),
+      [key]: name as Constraint,
     });
     if (found.length === 0 && throwing) {
-      throw new NotFound(`${context.path || "api"}: no ${this.#type()} named ${JSON.stringify(name)}`, {
-        url: nodeUrl(context),
-        status: 404,
-      });
+      throw new NotFound(
+        `${context.path || "api"}: no ${this.#type()} ${key === "alias" ? "with alias" : "named"} ${JSON.stringify(name)}`,
+        {
+          url: nodeUrl(context),
+          status: 404,
+        },
+      );
     }
     return found[0];
   }
@@ -195,7 +211,7 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
    * Creates an entity from a params object (or a plain object of its members); resolves to the entity as
    * the engine made it. Query parameters of the model's add (`clone`, `filter` ...) go in `options`.
    */
-  async add(value: Init<T> | T, options: A = {} as A): Promise<R> {
+  async add(value: Init<T> | T | V3Object | Resource<object>, options: A = {} as A): Promise<R> {
     const context = nodeContext(this);
     const method = requireMethod(context, "add");
     const bodyParam = method.input.find((p) => p.where === "body");
@@ -204,6 +220,12 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
       throw new ValidationError(`${context.path}.add takes a ${bodyParam.type} object`, { field: bodyParam.xml });
     }
     const label = `${context.path}.add`;
+    if (v3ClassOf(value)) {
+      // A v3 params object: its members as v4's, and those v4 made parameters of add (`Disks.clone`).
+      const parameters: Record<string, unknown> = {};
+      value = v3ToV4(value, bodyParam.type, label, parameters) as Init<T>;
+      options = { ...parameters, ...options } as A;
+    }
     // The document's root is the type's element (`disk_attachment`), whatever the parameter is called.
     const body = bodyParam.list
       ? encodeList(value, bodyParam.type, label)

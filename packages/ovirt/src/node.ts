@@ -5,6 +5,7 @@ import { faultText, type Connection, type XmlReply } from "./connection.js";
 import { ActionFailed } from "./errors.js";
 import { decodeObject } from "./wire/decode.js";
 import { encodeObject, primitiveText } from "./wire/encode.js";
+import { v3ToV4 } from "./v3/to-v4.js";
 import { wireService, type WireMethod, type WireService } from "./wire/services.js";
 import { withStatusObjects } from "./status.js";
 import { asAccessed } from "./accessors.js";
@@ -135,8 +136,9 @@ export async function sendMethod(
 export async function invokeAction(node: object, name: string, options: object): Promise<unknown> {
   const context = nodeContext(node);
   const method = requireMethod(context, name);
-  const { call, params } = splitOptions(options);
   const label = `${context.path || "api"}.${name}`;
+  // v3's `vm.start(params.Action(vm=...))`: the Action's members as v4's.
+  const { call, params } = splitOptions(v3ToV4(options, "Action", label));
   for (const key of Object.keys(params)) {
     if (!method.input.some((p) => p.xml === key)) {
       const known = method.input.map((p) => p.xml);

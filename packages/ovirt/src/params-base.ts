@@ -5,6 +5,7 @@ import { checkObject } from "./wire/encode.js";
 import { withV4Names } from "./v3-names.js";
 import { LIST_ITEMS, STRUCT_TYPE } from "./wire/marks.js";
 import type { Resource } from "./resource.js";
+import type { V3Object } from "./v3/params-object.js";
 import { installAccessors } from "./accessors.js";
 
 declare const ITEM_TYPE: unique symbol;
@@ -15,11 +16,11 @@ export type InitValue<V> = V extends Date
   : V extends readonly (infer I)[]
     ? ListValue<I>
     : V extends object
-      ? Init<V> | Resource<object>
+      ? Init<V> | Resource<object> | V3Object
       : V;
 
 /** A list member: an array, or a params list object (`new params.StorageDomains({ storage_domain: [sd] })`). */
-export type ListValue<I> = readonly InitValue<I>[] | ParamsList<I>;
+export type ListValue<I> = readonly InitValue<I>[] | ParamsList<I> | V3Object;
 
 /** The members of struct `T` as a params constructor takes them (resources fetched from the engine too). */
 export type Init<T> = { [K in keyof T]?: InitValue<NonNullable<T[K]>> | null };

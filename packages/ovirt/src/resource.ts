@@ -6,7 +6,7 @@ import { decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
 import { AS_REFERENCE, STRUCT_TYPE } from "./wire/marks.js";
 import { bindNode, childContext, nodeContext, sendMethod, type CallOptions, type NodeContext } from "./node.js";
-import { stateOf, withStatusObjects } from "./status.js";
+import { Status, stateOf, withStatusObjects } from "./status.js";
 import { installAccessors, withNestedAccessors } from "./accessors.js";
 
 /** Options of update and delete: the call options, and the method's query parameters (`async`, `force` ...). */
@@ -36,6 +36,7 @@ function shadowedNames(prototype: object): Set<string> {
 function clone(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof Status) return value; // frozen, so shared: it stays a Status
   if (Array.isArray(value)) return value.map(clone);
   // Resources nested in params stay themselves: they are references.
   if ((value as { [AS_REFERENCE]?: boolean })[AS_REFERENCE]) return value;

@@ -37,14 +37,23 @@ export class Status<S extends string = string> {
   }
 }
 
-/** A member as v3 saw it: the status members of `T` as Status objects of the same values. */
+/**
+ * A struct as v3 saw it: its status members, and those of the structs nested in it, as Status objects, and
+ * generateDS's `type_` beside `type` (installed by src/accessors.ts).
+ */
 export type V3View<T> = {
   [K in keyof T]: K extends "status" | "external_status"
     ? NonNullable<T[K]> extends string
       ? Status<NonNullable<T[K]>> | undefined
       : T[K]
-    : T[K];
-};
+    : V3Nested<T[K]>;
+} & ("type" extends keyof T ? { type_?: T["type" & keyof T] } : unknown);
+
+type V3Nested<V> = V extends Date | string | number | boolean | bigint | null | undefined
+  ? V
+  : V extends readonly (infer I)[]
+    ? V3Nested<I>[]
+    : V3View<V>;
 
 /** The value of a status member, whichever view it is in. */
 export function stateOf(value: unknown): unknown {

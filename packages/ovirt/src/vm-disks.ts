@@ -13,7 +13,10 @@ import { childContext, nodeContext, nodeUrl, type CallOptions } from "./node.js"
 import type { Init } from "./params-base.js";
 import { fetchEntity, type QueryOptions } from "./resource.js";
 import { checkObject } from "./wire/encode.js";
+import { v3ToV4 } from "./v3/to-v4.js";
+import type { V3Object } from "./v3/params-object.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
+import type { V3View } from "./status.js";
 
 /** The members v3 set on a disk that API v4 sets on the disk's attachment to a VM. */
 const ATTACHMENT_MEMBERS = ["interface", "bootable", "active"] as const;
@@ -54,7 +57,13 @@ export class VmDisks {
   async get(given: Selector, options: CallOptions = {}): Promise<DiskResource | undefined> {
     const selector = typeof given === "string" ? { name: given } : given;
     const disks = await this.#disks(options);
-    return disks.find((disk) => (selector.id !== undefined ? disk.id === selector.id : disk.name === selector.name));
+    return disks.find((disk) =>
+      selector.id !== undefined
+        ? disk.id === selector.id
+        : selector.alias !== undefined
+          ? disk.alias === selector.alias
+          : disk.name === selector.name,
+    );
   }
 
   /** As `get`, but a disk the VM does not have is a NotFound. */
@@ -62,7 +71,12 @@ export class VmDisks {
     const selector = typeof given === "string" ? { name: given } : given;
     const found = await this.get(selector, options);
     if (!found) {
-      const what = selector.id !== undefined ? `id ${selector.id}` : `name ${JSON.stringify(selector.name)}`;
+      const what =
+        selector.id !== undefined
+          ? `id ${selector.id}`
+          : selector.alias !== undefined
+            ? `alias ${JSON.stringify(selector.alias)}`
+            : `name ${JSON.stringify(selector.name)}`;
       const context = nodeContext(this.#vm);
       throw new NotFound(`${context.path}: the VM has no disk with ${what}`, { url: nodeUrl(context), status: 404 });
     }
@@ -70,9 +84,10 @@ export class VmDisks {
   }
 
   /** Creates a disk and attaches it to the VM; resolves to the disk (often `locked` at first: see waitFor). */
-  async add(disk: Init<Disk> | Disk, options: CallOptions = {}): Promise<DiskResource> {
-    checkObject(disk, "Disk", "vm.disks.add");
-    const { interface: diskInterface, bootable, active, ...rest } = disk as Disk;
+  async add(disk: Init<Disk> | Disk | V3Object, options: CallOptions = {}): Promise<DiskResource> {
+    const v4Disk = v3ToV4(disk, "Disk", "vm.disks.add");
+    checkObject(v4Disk, "Disk", "vm.disks.add");
+    const { interface: diskInterface, bootable, active, ...rest } = v4Disk as Disk;
     const attachment: Init<DiskAttachment> = {
       interface: diskInterface,
       bootable: bootable ?? false,
@@ -99,7 +114,7 @@ export class VmDisks {
   }
 
   /** The disk at /disks/{id} (fetched when the engine sent a reference only), with `extra` members. */
-  async #disk(id: string, data: Disk, options: QueryOptions, extra: Partial<Disk> = {}): Promise<DiskResource> {
+  async #disk(id: string, data: V3View<Disk>, options: QueryOptions, extra: object = {}): Promise<DiskResource> {
     const { connection } = nodeContext(this.#vm);
     const root = { connection, service: wireService(ROOT_SERVICE), path: "" };
     const context = childContext(childContext(root, "disks"), "disk", id);
@@ -110,7 +125,7 @@ export class VmDisks {
 }
 
 /** The attachment's members v3 kept on the disk. */
-function pick(attachment: DiskAttachment): Partial<Disk> {
+function pick(attachment: V3View<DiskAttachment>): object {
   const out: Partial<Disk> = {};
   for (const key of ATTACHMENT_MEMBERS) {
     if (attachment[key] !== undefined) (out as Record<string, unknown>)[key] = attachment[key];

@@ -200,7 +200,7 @@ describe("errors a user can hit", () => {
   });
 
   it("a value of the wrong type in params: ValidationError before anything is sent", async () => {
-    expect(() => new params.VM({ memory: "1 GiB" as never })).toThrow(/params.Vm.memory must be an integer/);
+    expect(() => new params.VM({ memory: "1 GiB" as never })).toThrow(/params.VM.memory must be an integer/);
     const vm = await api.vms.getOrThrow({ name: "python_vm" });
     (vm as { memory?: unknown }).memory = "lots";
     const before = engine.state.requests.length;

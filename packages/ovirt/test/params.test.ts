@@ -12,7 +12,7 @@ describe("params", () => {
       cluster: new params.Cluster({ name: "Default" }),
       nics: [new params.NIC({ name: "eth0", interface: "virtio" })],
     });
-    expect(vm).toBeInstanceOf(params.Vm);
+    expect(vm).toBeInstanceOf(params.VM);
     expect(vm.name).toBe("my_vm");
     expect(vm.cpu?.topology?.cores).toBe(2);
     expect(Object.keys(vm)).toEqual(["name", "memory", "cpu", "cluster", "nics"]);
@@ -31,7 +31,7 @@ describe("params", () => {
     const make = (init: object) => () => new params.Disk(init as never);
     expect(make({ capacity: 5368709120 })).toThrow(ValidationError);
     expect(make({ storage: "data" })).toThrow(
-      /params.Disk has no member "storage" \(did you mean [a-z_, ]*storage_type/,
+      /params.Disk got an unexpected keyword argument "storage" \(did you mean [a-z_, ]*storage_type/,
     );
     expect(make({ format: "qcow3" })).toThrow(/params.Disk.format must be one of "cow", "raw", not "qcow3"/);
     expect(make({ provisioned_size: "5G" })).toThrow(/params.Disk.provisioned_size must be an integer/);
@@ -44,15 +44,16 @@ describe("params", () => {
     expect(() => new params.Vm("vm1" as never)).toThrow(/params.Vm takes an object of members/);
   });
 
-  it("takes v3's renamed disk members under their v4 names, refusing what v4 cannot express", () => {
+  it("holds v3's disk members under v3's names and sends them as v4's, refusing what v4 cannot express", () => {
     const disk = new params.Disk({ size: 5368709120, type_: "data", format: "cow" });
-    expect({ ...disk }).toEqual({ provisioned_size: 5368709120, content_type: "data", format: "cow" });
-    expect(params.findRootClass("disk")).toBe(params.Disk);
-    expect(() => new params.Disk({ type_: "system" } as never)).toThrow(
-      /params.Disk.type_ "system" has no API v4 equivalent; v4 has content_type \(data from v3\)/,
+    expect({ ...disk }).toEqual({ size: 5368709120, type_: "data", format: "cow" });
+    expect([disk.get_size(), disk.get_type()]).toEqual([5368709120, "data"]);
+    expect(encodeObject(disk, "Disk")).toBe(
+      "<disk><provisioned_size>5368709120</provisioned_size><format>cow</format><content_type>data</content_type></disk>",
     );
-    expect(() => new params.Disk({ size: 1, provisioned_size: 2 })).toThrow(
-      /params.Disk.size is v3's name for provisioned_size: give one of them, not both/,
+    expect(params.findRootClass("disk")).toBe(params.Disk);
+    expect(() => new params.Disk({ type_: "system" })).toThrow(
+      /params.Disk.type_ "system" has no API v4 equivalent: v4 has content_type instead \(one of data, /,
     );
     // A wrong value is reported under the name the caller wrote.
     expect(() => new params.Disk({ size: "x" as never })).toThrow(
@@ -64,9 +65,10 @@ describe("params", () => {
     const list = new params.StorageDomains({ storage_domain: [new params.StorageDomain({ name: "data" })] });
     expect(list.storage_domain).toHaveLength(1);
     expect(() => new params.StorageDomains({ storage_domains: [] } as never)).toThrow(
-      /takes \{ storage_domain: \[\.\.\.\] \} only/,
+      /params.StorageDomains got an unexpected keyword argument "storage_domains" \(did you mean storage_domain\?\)/,
     );
-    expect(() => new params.StorageDomains({ storage_domain: [{ nme: "x" }] } as never)).toThrow(/has no member "nme"/);
+    const nameless = new params.StorageDomains({ storage_domain: [{ nme: "x" }] } as never);
+    expect(() => encodeObject({ storage_domains: nameless }, "Disk")).toThrow(/has no member "nme"/);
     expect(params.findRootClass("storage_domains")).toBe(params.StorageDomains);
   });
 });

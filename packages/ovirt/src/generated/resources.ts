@@ -16,6 +16,7 @@ import { invokeAction } from "../node.js";
 import { Resource, locate } from "../resource.js";
 import type { InitValue, ListValue } from "../params-base.js";
 import type { V3View } from "../status.js";
+import type { V3Object } from "../v3/params-object.js";
 import type { Accessors, WithAccessors } from "../accessors.js";
 
 export interface AffinityGroupHostLabelResource
@@ -302,28 +303,31 @@ export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "AttachedStorageDomainDiskService";
   /** POST copy: the `copy` action. */
   copy(
-    options: CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> } = {},
+    options:
+      (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
   export(
-    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain> } = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST move: the `move` action. */
   move(
-    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean } = {},
+    options:
+      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  sparsify(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST register: the `register` action. */
-  register(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  register(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -355,12 +359,12 @@ export interface AttachedStorageDomainResource
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
   /** POST activate: the `activate` action. */
-  activate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
-    options: CallOptions & { async?: boolean; force?: boolean } = {},
+    options: (CallOptions & { async?: boolean; force?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -527,36 +531,48 @@ export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
   /** POST resetemulatedmachine: the `resetEmulatedMachine` action. */
   reset_emulated_machine(
-    options: CallOptions & { async?: boolean } = {},
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reset_emulated_machine", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  sync_all_networks(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "sync_all_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
-    options: CallOptions & {
-      upgrade_action?: types.ClusterUpgradeAction;
-      correlation_id?: string;
-      upgrade_percent_complete?: number;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          upgrade_action?: types.ClusterUpgradeAction;
+          correlation_id?: string;
+          upgrade_percent_complete?: number;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "upgrade", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refreshglusterhealstatus: the `refreshGlusterHealStatus` action. */
-  refresh_gluster_heal_status(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  refresh_gluster_heal_status(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** affinitygroups: AffinityGroupsService. */
   get affinity_groups(): AffinityGroupsCollection {
     return locate(this, "affinity_groups", AffinityGroupsCollection);
   }
+  /** v3's name of `affinity_groups`. */
+  get affinitygroups(): AffinityGroupsCollection {
+    return this.affinity_groups;
+  }
   /** cpuprofiles: AssignedCpuProfilesService. */
   get cpu_profiles(): AssignedCpuProfilesCollection {
     return locate(this, "cpu_profiles", AssignedCpuProfilesCollection);
+  }
+  /** v3's name of `cpu_profiles`. */
+  get cpuprofiles(): AssignedCpuProfilesCollection {
+    return this.cpu_profiles;
   }
   /** networks: ClusterNetworksService. */
   get networks(): ClusterNetworksCollection {
@@ -570,9 +586,17 @@ export class ClusterResource extends Resource<types.Cluster> {
   get gluster_hooks(): GlusterHooksCollection {
     return locate(this, "gluster_hooks", GlusterHooksCollection);
   }
+  /** v3's name of `gluster_hooks`. */
+  get glusterhooks(): GlusterHooksCollection {
+    return this.gluster_hooks;
+  }
   /** glustervolumes: GlusterVolumesService. */
   get gluster_volumes(): GlusterVolumesCollection {
     return locate(this, "gluster_volumes", GlusterVolumesCollection);
+  }
+  /** v3's name of `gluster_volumes`. */
+  get glustervolumes(): GlusterVolumesCollection {
+    return this.gluster_volumes;
   }
   /** networkfilters: NetworkFiltersService. */
   get network_filters(): NetworkFiltersCollection {
@@ -649,17 +673,23 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
   /** POST setmaster: the `setMaster` action. */
   set_master(
-    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean } = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "set_master", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST cleanfinishedtasks: the `cleanFinishedTasks` action. */
-  clean_finished_tasks(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  clean_finished_tasks(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "clean_finished_tasks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** storagedomains: AttachedStorageDomainsService. */
   get storage_domains(): AttachedStorageDomainsCollection {
     return locate(this, "storage_domains", AttachedStorageDomainsCollection);
+  }
+  /** v3's name of `storage_domains`. */
+  get storagedomains(): AttachedStorageDomainsCollection {
+    return this.storage_domains;
   }
   /** clusters: ClustersService. */
   get clusters(): ClustersCollection {
@@ -684,6 +714,10 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   /** iscsibonds: IscsiBondsService. */
   get iscsi_bonds(): IscsiBondsCollection {
     return locate(this, "iscsi_bonds", IscsiBondsCollection);
+  }
+  /** v3's name of `iscsi_bonds`. */
+  get iscsibonds(): IscsiBondsCollection {
+    return this.iscsi_bonds;
   }
 }
 
@@ -740,52 +774,58 @@ export class DiskResource extends Resource<types.Disk> {
   static readonly serviceName = "DiskService";
   /** POST copy: the `copy` action. */
   copy(
-    options: CallOptions & {
-      disk?: InitValue<types.Disk>;
-      storage_domain?: InitValue<types.StorageDomain>;
-      disk_profile?: InitValue<types.DiskProfile>;
-      quota?: InitValue<types.Quota>;
-      async?: boolean;
-      filter?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          disk?: InitValue<types.Disk>;
+          storage_domain?: InitValue<types.StorageDomain>;
+          disk_profile?: InitValue<types.DiskProfile>;
+          quota?: InitValue<types.Quota>;
+          async?: boolean;
+          filter?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
   export(
-    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean } = {},
+    options:
+      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST move: the `move` action. */
   move(
-    options: CallOptions & {
-      storage_domain?: InitValue<types.StorageDomain>;
-      disk_profile?: InitValue<types.DiskProfile>;
-      quota?: InitValue<types.Quota>;
-      async?: boolean;
-      filter?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          disk_profile?: InitValue<types.DiskProfile>;
+          quota?: InitValue<types.Quota>;
+          async?: boolean;
+          filter?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  sparsify(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refreshlun: the `refreshLun` action. */
   refresh_lun(
-    options: CallOptions & { host?: InitValue<types.Host> } = {},
+    options: (CallOptions & { host?: InitValue<types.Host> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "refresh_lun", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reduce", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST convert: the `convert` action. */
   convert(
-    options: CallOptions & { disk?: InitValue<types.Disk>; follow?: string } = {},
+    options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "convert", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -796,6 +836,10 @@ export class DiskResource extends Resource<types.Disk> {
   /** disksnapshots: DiskSnapshotsService. */
   get disk_snapshots(): DiskSnapshotsCollection {
     return locate(this, "disk_snapshots", DiskSnapshotsCollection);
+  }
+  /** v3's name of `disk_snapshots`. */
+  get disksnapshots(): DiskSnapshotsCollection {
+    return this.disk_snapshots;
   }
   /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
@@ -937,7 +981,7 @@ export class EventsCollection extends Collection<types.Event, EventResource, Cal
     return EventResource;
   }
   /** POST undelete: the `undelete` action. */
-  undelete(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  undelete(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "undelete", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
@@ -1019,25 +1063,39 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   static readonly serviceName = "ExternalHostProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** computeresources: ExternalComputeResourcesService. */
   get compute_resources(): ExternalComputeResourcesCollection {
     return locate(this, "compute_resources", ExternalComputeResourcesCollection);
   }
+  /** v3's name of `compute_resources`. */
+  get computeresources(): ExternalComputeResourcesCollection {
+    return this.compute_resources;
+  }
   /** discoveredhosts: ExternalDiscoveredHostsService. */
   get discovered_hosts(): ExternalDiscoveredHostsCollection {
     return locate(this, "discovered_hosts", ExternalDiscoveredHostsCollection);
   }
+  /** v3's name of `discovered_hosts`. */
+  get discoveredhosts(): ExternalDiscoveredHostsCollection {
+    return this.discovered_hosts;
+  }
   /** hostgroups: ExternalHostGroupsService. */
   get host_groups(): ExternalHostGroupsCollection {
     return locate(this, "host_groups", ExternalHostGroupsCollection);
+  }
+  /** v3's name of `host_groups`. */
+  get hostgroups(): ExternalHostGroupsCollection {
+    return this.host_groups;
   }
   /** hosts: ExternalHostsService. */
   get hosts(): ExternalHostsCollection {
@@ -1185,7 +1243,7 @@ export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
   /** POST replace: the `replace` action. */
   replace(
-    options: CallOptions & { force?: boolean; async?: boolean } = {},
+    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "replace", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -1208,19 +1266,19 @@ export class GlusterBricksCollection extends Collection<
   }
   /** POST activate: the `activate` action. */
   activate(
-    options: CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } = {},
+    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
-    options: CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } = {},
+    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stopmigrate: the `stopMigrate` action. */
   stop_migrate(
-    options: CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } = {},
+    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "stop_migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -1231,16 +1289,17 @@ export interface GlusterHookResource extends V3View<types.GlusterHook>, Accessor
 export class GlusterHookResource extends Resource<types.GlusterHook> {
   static readonly serviceName = "GlusterHookService";
   /** POST disable: the `disable` action. */
-  disable(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  disable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "disable", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST enable: the `enable` action. */
-  enable(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  enable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "enable", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resolve: the `resolve` action. */
   resolve(
-    options: CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean } = {},
+    options:
+      (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "resolve", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -1261,51 +1320,61 @@ export interface GlusterVolumeResource
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
   /** POST getprofilestatistics: the `getProfileStatistics` action. */
-  get_profile_statistics(options: CallOptions = {}): Promise<types.GlusterVolumeProfileDetails> {
+  get_profile_statistics(options: CallOptions | V3Object = {}): Promise<types.GlusterVolumeProfileDetails> {
     return invokeAction(this, "get_profile_statistics", options) as Promise<types.GlusterVolumeProfileDetails>;
   }
   /** POST rebalance: the `rebalance` action. */
   rebalance(
-    options: CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean } = {},
+    options: (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "rebalance", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resetalloptions: the `resetAllOptions` action. */
-  reset_all_options(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  reset_all_options(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reset_all_options", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resetoption: the `resetOption` action. */
   reset_option(
-    options: CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean } = {},
+    options: (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reset_option", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST setoption: the `setOption` action. */
   set_option(
-    options: CallOptions & { option?: InitValue<types.Option>; async?: boolean } = {},
+    options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "set_option", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST start: the `start` action. */
   start(
-    options: CallOptions & { force?: boolean; async?: boolean } = {},
+    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "start", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST startprofile: the `startProfile` action. */
-  start_profile(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  start_profile(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "start_profile", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stop: the `stop` action. */
-  stop(options: CallOptions & { force?: boolean; async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  stop(
+    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "stop", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stopprofile: the `stopProfile` action. */
-  stop_profile(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  stop_profile(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "stop_profile", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stoprebalance: the `stopRebalance` action. */
-  stop_rebalance(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  stop_rebalance(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "stop_rebalance", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** glusterbricks: GlusterBricksService. */
@@ -1405,10 +1474,12 @@ export class HostNicResource extends Resource<types.HostNic> {
   static readonly serviceName = "HostNicService";
   /** POST updatevirtualfunctionsconfiguration: the `updateVirtualFunctionsConfiguration` action. */
   update_virtual_functions_configuration(
-    options: CallOptions & {
-      virtual_functions_configuration?: InitValue<types.HostNicVirtualFunctionsConfiguration>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          virtual_functions_configuration?: InitValue<types.HostNicVirtualFunctionsConfiguration>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<
       WithAccessors<V3View<types.Action>>
@@ -1422,13 +1493,25 @@ export class HostNicResource extends Resource<types.HostNic> {
   get network_attachments(): NetworkAttachmentsCollection {
     return locate(this, "network_attachments", NetworkAttachmentsCollection);
   }
+  /** v3's name of `network_attachments`. */
+  get networkattachments(): NetworkAttachmentsCollection {
+    return this.network_attachments;
+  }
   /** virtualfunctionallowedlabels: NetworkLabelsService. */
   get virtual_function_allowed_labels(): NetworkLabelsCollection {
     return locate(this, "virtual_function_allowed_labels", NetworkLabelsCollection);
   }
+  /** v3's name of `virtual_function_allowed_labels`. */
+  get virtualfunctionallowedlabels(): NetworkLabelsCollection {
+    return this.virtual_function_allowed_labels;
+  }
   /** virtualfunctionallowednetworks: VirtualFunctionAllowedNetworksService. */
   get virtual_function_allowed_networks(): VirtualFunctionAllowedNetworksCollection {
     return locate(this, "virtual_function_allowed_networks", VirtualFunctionAllowedNetworksCollection);
+  }
+  /** v3's name of `virtual_function_allowed_networks`. */
+  get virtualfunctionallowednetworks(): VirtualFunctionAllowedNetworksCollection {
+    return this.virtual_function_allowed_networks;
   }
   /** linklayerdiscoveryprotocolelements: LinkLayerDiscoveryProtocolService. */
   get link_layer_discovery_protocol_elements(): LinkLayerDiscoveryProtocolCollection {
@@ -1509,124 +1592,139 @@ export interface HostResource
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
   /** POST activate: the `activate` action. */
-  activate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST approve: the `approve` action. */
   approve(
-    options: CallOptions & {
-      host?: InitValue<types.Host>;
-      cluster?: InitValue<types.Cluster>;
-      async?: boolean;
-      activate?: boolean;
-      reboot?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          host?: InitValue<types.Host>;
+          cluster?: InitValue<types.Cluster>;
+          async?: boolean;
+          activate?: boolean;
+          reboot?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "approve", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST commitnetconfig: the `commitNetConfig` action. */
-  commit_net_config(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  commit_net_config(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "commit_net_config", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
-    options: CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean } = {},
+    options: (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST enrollcertificate: the `enrollCertificate` action. */
-  enroll_certificate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  enroll_certificate(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "enroll_certificate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST fence: the `fence` action. */
   fence(
-    options: CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean } = {},
+    options:
+      (CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean }) | V3Object = {},
   ): Promise<types.PowerManagement> {
     return invokeAction(this, "fence", options) as Promise<types.PowerManagement>;
   }
   /** POST forceselectspm: the `forceSelectSpm` action. */
-  force_select_spm(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  force_select_spm(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "force_select_spm", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST install: the `install` action. */
   install(
-    options: CallOptions & {
-      activate?: boolean;
-      root_password?: string;
-      ssh?: InitValue<types.Ssh>;
-      host?: InitValue<types.Host>;
-      image?: string;
-      async?: boolean;
-      deploy_hosted_engine?: boolean;
-      undeploy_hosted_engine?: boolean;
-      reboot?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          activate?: boolean;
+          root_password?: string;
+          ssh?: InitValue<types.Ssh>;
+          host?: InitValue<types.Host>;
+          image?: string;
+          async?: boolean;
+          deploy_hosted_engine?: boolean;
+          undeploy_hosted_engine?: boolean;
+          reboot?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "install", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST iscsidiscover: the `iscsiDiscover` action. */
   iscsi_discover(
-    options: CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } = {},
+    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<string[]> {
     return invokeAction(this, "iscsi_discover", options) as Promise<string[]>;
   }
   /** POST discoveriscsi: the `discoverIscsi` action. */
   discover_iscsi(
-    options: CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } = {},
+    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<types.IscsiDetails[]> {
     return invokeAction(this, "discover_iscsi", options) as Promise<types.IscsiDetails[]>;
   }
   /** POST iscsilogin: the `iscsiLogin` action. */
   iscsi_login(
-    options: CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } = {},
+    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "iscsi_login", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST unregisteredstoragedomainsdiscover: the `unregisteredStorageDomainsDiscover` action. */
   unregistered_storage_domains_discover(
-    options: CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } = {},
+    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<types.StorageDomain[]> {
     return invokeAction(this, "unregistered_storage_domains_discover", options) as Promise<types.StorageDomain[]>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
-    options: CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number } = {},
+    options: (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "upgrade", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST upgradecheck: the `upgradeCheck` action. */
-  upgrade_check(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  upgrade_check(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "upgrade_check", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refresh: the `refresh` action. */
-  refresh(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  refresh(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "refresh", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST setupnetworks: the `setupNetworks` action. */
   setup_networks(
-    options: CallOptions & {
-      modified_network_attachments?: ListValue<types.NetworkAttachment>;
-      removed_network_attachments?: ListValue<types.NetworkAttachment>;
-      synchronized_network_attachments?: ListValue<types.NetworkAttachment>;
-      modified_bonds?: ListValue<types.HostNic>;
-      removed_bonds?: ListValue<types.HostNic>;
-      modified_labels?: ListValue<types.NetworkLabel>;
-      removed_labels?: ListValue<types.NetworkLabel>;
-      commit_on_success?: boolean;
-      check_connectivity?: boolean;
-      connectivity_timeout?: number;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          modified_network_attachments?: ListValue<types.NetworkAttachment>;
+          removed_network_attachments?: ListValue<types.NetworkAttachment>;
+          synchronized_network_attachments?: ListValue<types.NetworkAttachment>;
+          modified_bonds?: ListValue<types.HostNic>;
+          removed_bonds?: ListValue<types.HostNic>;
+          modified_labels?: ListValue<types.NetworkLabel>;
+          removed_labels?: ListValue<types.NetworkLabel>;
+          commit_on_success?: boolean;
+          check_connectivity?: boolean;
+          connectivity_timeout?: number;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "setup_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  sync_all_networks(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "sync_all_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST copyhostnetworks: the `copyHostNetworks` action. */
   copy_host_networks(
-    options: CallOptions & { source_host?: InitValue<types.Host>; async?: boolean } = {},
+    options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "copy_host_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -1641,6 +1739,10 @@ export class HostResource extends Resource<types.Host> {
   /** fenceagents: FenceAgentsService. */
   get fence_agents(): FenceAgentsCollection {
     return locate(this, "fence_agents", FenceAgentsCollection);
+  }
+  /** v3's name of `fence_agents`. */
+  get fenceagents(): FenceAgentsCollection {
+    return this.fence_agents;
   }
   /** devices: HostDevicesService. */
   get devices(): HostDevicesCollection {
@@ -1658,6 +1760,10 @@ export class HostResource extends Resource<types.Host> {
   get numa_nodes(): HostNumaNodesCollection {
     return locate(this, "numa_nodes", HostNumaNodesCollection);
   }
+  /** v3's name of `numa_nodes`. */
+  get numanodes(): HostNumaNodesCollection {
+    return this.numa_nodes;
+  }
   /** storage: HostStorageService. */
   get storage(): HostStorageCollection {
     return locate(this, "storage", HostStorageCollection);
@@ -1666,17 +1772,33 @@ export class HostResource extends Resource<types.Host> {
   get katello_errata(): KatelloErrataCollection {
     return locate(this, "katello_errata", KatelloErrataCollection);
   }
+  /** v3's name of `katello_errata`. */
+  get katelloerrata(): KatelloErrataCollection {
+    return this.katello_errata;
+  }
   /** networkattachments: NetworkAttachmentsService. */
   get network_attachments(): NetworkAttachmentsCollection {
     return locate(this, "network_attachments", NetworkAttachmentsCollection);
+  }
+  /** v3's name of `network_attachments`. */
+  get networkattachments(): NetworkAttachmentsCollection {
+    return this.network_attachments;
   }
   /** storageconnectionextensions: StorageServerConnectionExtensionsService. */
   get storage_connection_extensions(): StorageServerConnectionExtensionsCollection {
     return locate(this, "storage_connection_extensions", StorageServerConnectionExtensionsCollection);
   }
+  /** v3's name of `storage_connection_extensions`. */
+  get storageconnectionextensions(): StorageServerConnectionExtensionsCollection {
+    return this.storage_connection_extensions;
+  }
   /** unmanagednetworks: UnmanagedNetworksService. */
   get unmanaged_networks(): UnmanagedNetworksCollection {
     return locate(this, "unmanaged_networks", UnmanagedNetworksCollection);
+  }
+  /** v3's name of `unmanaged_networks`. */
+  get unmanagednetworks(): UnmanagedNetworksCollection {
+    return this.unmanaged_networks;
   }
   /** affinitylabels: AssignedAffinityLabelsService. */
   get affinity_labels(): AssignedAffinityLabelsCollection {
@@ -1744,14 +1866,16 @@ export class ImageResource extends Resource<types.Image> {
   static readonly serviceName = "ImageService";
   /** POST import: the `import` action. */
   import(
-    options: CallOptions & {
-      cluster?: InitValue<types.Cluster>;
-      disk?: InitValue<types.Disk>;
-      import_as_template?: boolean;
-      template?: InitValue<types.Template>;
-      storage_domain?: InitValue<types.StorageDomain>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          cluster?: InitValue<types.Cluster>;
+          disk?: InitValue<types.Disk>;
+          import_as_template?: boolean;
+          template?: InitValue<types.Template>;
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -1762,23 +1886,23 @@ export interface ImageTransferResource extends V3View<types.ImageTransfer>, Acce
 export class ImageTransferResource extends Resource<types.ImageTransfer> {
   static readonly serviceName = "ImageTransferService";
   /** POST extend: the `extend` action. */
-  extend(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  extend(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "extend", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST pause: the `pause` action. */
-  pause(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  pause(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "pause", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST resume: the `resume` action. */
-  resume(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  resume(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "resume", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST cancel: the `cancel` action. */
-  cancel(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  cancel(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "cancel", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  finalize(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "finalize", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
 }
@@ -1855,6 +1979,10 @@ export class InstanceTypeResource extends Resource<types.InstanceType> {
   get graphics_consoles(): InstanceTypeGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", InstanceTypeGraphicsConsolesCollection);
   }
+  /** v3's name of `graphics_consoles`. */
+  get graphicsconsoles(): InstanceTypeGraphicsConsolesCollection {
+    return this.graphics_consoles;
+  }
 }
 
 export interface InstanceTypeWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
@@ -1914,12 +2042,12 @@ export interface JobResource extends Omit<V3View<types.Job>, "steps">, Accessors
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
   /** POST clear: the `clear` action. */
-  clear(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  clear(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "clear", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST end: the `end` action. */
   end(
-    options: CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } = {},
+    options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "end", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -2047,6 +2175,10 @@ export class NetworkResource extends Resource<types.Network> {
   get vnic_profiles(): AssignedVnicProfilesCollection {
     return locate(this, "vnic_profiles", AssignedVnicProfilesCollection);
   }
+  /** v3's name of `vnic_profiles`. */
+  get vnicprofiles(): AssignedVnicProfilesCollection {
+    return this.vnic_profiles;
+  }
   /** networklabels: NetworkLabelsService. */
   get network_labels(): NetworkLabelsCollection {
     return locate(this, "network_labels", NetworkLabelsCollection);
@@ -2091,12 +2223,14 @@ export class OpenstackImageProviderResource extends Resource<types.OpenStackImag
   static readonly serviceName = "OpenstackImageProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** images: OpenstackImagesService. */
@@ -2128,14 +2262,16 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
   static readonly serviceName = "OpenstackImageService";
   /** POST import: the `import` action. */
   import(
-    options: CallOptions & {
-      disk?: InitValue<types.Disk>;
-      import_as_template?: boolean;
-      storage_domain?: InitValue<types.StorageDomain>;
-      template?: InitValue<types.Template>;
-      cluster?: InitValue<types.Cluster>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          disk?: InitValue<types.Disk>;
+          import_as_template?: boolean;
+          storage_domain?: InitValue<types.StorageDomain>;
+          template?: InitValue<types.Template>;
+          cluster?: InitValue<types.Cluster>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -2159,12 +2295,14 @@ export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNe
   static readonly serviceName = "OpenstackNetworkProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** networks: OpenstackNetworksService. */
@@ -2197,7 +2335,7 @@ export class OpenstackNetworkResource extends Resource<types.OpenStackNetwork> {
   static readonly serviceName = "OpenstackNetworkService";
   /** POST import: the `import` action. */
   import(
-    options: CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean } = {},
+    options: (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -2269,21 +2407,31 @@ export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVol
   static readonly serviceName = "OpenstackVolumeProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: CallOptions & { certificates?: ListValue<types.Certificate> } = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** volumetypes: OpenstackVolumeTypesService. */
   get volume_types(): OpenstackVolumeTypesCollection {
     return locate(this, "volume_types", OpenstackVolumeTypesCollection);
   }
+  /** v3's name of `volume_types`. */
+  get volumetypes(): OpenstackVolumeTypesCollection {
+    return this.volume_types;
+  }
   /** authenticationkeys: OpenstackVolumeAuthenticationKeysService. */
   get authentication_keys(): OpenstackVolumeAuthenticationKeysCollection {
     return locate(this, "authentication_keys", OpenstackVolumeAuthenticationKeysCollection);
+  }
+  /** v3's name of `authentication_keys`. */
+  get authenticationkeys(): OpenstackVolumeAuthenticationKeysCollection {
+    return this.authentication_keys;
   }
   /** certificates: ExternalProviderCertificatesService. */
   get certificates(): ExternalProviderCertificatesCollection {
@@ -2411,9 +2559,17 @@ export class QuotaResource extends Resource<types.Quota> {
   get quota_storage_limits(): QuotaStorageLimitsCollection {
     return locate(this, "quota_storage_limits", QuotaStorageLimitsCollection);
   }
+  /** v3's name of `quota_storage_limits`. */
+  get quotastoragelimits(): QuotaStorageLimitsCollection {
+    return this.quota_storage_limits;
+  }
   /** quotaclusterlimits: QuotaClusterLimitsService. */
   get quota_cluster_limits(): QuotaClusterLimitsCollection {
     return locate(this, "quota_cluster_limits", QuotaClusterLimitsCollection);
+  }
+  /** v3's name of `quota_cluster_limits`. */
+  get quotaclusterlimits(): QuotaClusterLimitsCollection {
+    return this.quota_cluster_limits;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -2578,7 +2734,8 @@ export class SnapshotResource extends Resource<types.Snapshot> {
   static readonly serviceName = "SnapshotService";
   /** POST restore: the `restore` action. */
   restore(
-    options: CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean } = {},
+    options:
+      (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "restore", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -2642,7 +2799,7 @@ export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
   /** POST end: the `end` action. */
   end(
-    options: CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } = {},
+    options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "end", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -2689,28 +2846,31 @@ export class StorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainDiskService";
   /** POST copy: the `copy` action. */
   copy(
-    options: CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> } = {},
+    options:
+      (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
   export(
-    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain> } = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST move: the `move` action. */
   move(
-    options: CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean } = {},
+    options:
+      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  sparsify(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reduce", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -2788,28 +2948,36 @@ export interface StorageDomainResource
 export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
   /** POST isattached: the `isAttached` action. */
-  is_attached(options: CallOptions & { host?: InitValue<types.Host>; async?: boolean } = {}): Promise<boolean> {
+  is_attached(
+    options: (CallOptions & { host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
+  ): Promise<boolean> {
     return invokeAction(this, "is_attached", options) as Promise<boolean>;
   }
   /** POST updateovfstore: the `updateOvfStore` action. */
-  update_ovf_store(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  update_ovf_store(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "update_ovf_store", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST refreshluns: the `refreshLuns` action. */
   refresh_luns(
-    options: CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean } = {},
+    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "refresh_luns", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reduceluns: the `reduceLuns` action. */
   reduce_luns(
-    options: CallOptions & { logical_units?: ListValue<types.LogicalUnit> } = {},
+    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reduce_luns", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** diskprofiles: AssignedDiskProfilesService. */
   get disk_profiles(): AssignedDiskProfilesCollection {
     return locate(this, "disk_profiles", AssignedDiskProfilesCollection);
+  }
+  /** v3's name of `disk_profiles`. */
+  get diskprofiles(): AssignedDiskProfilesCollection {
+    return this.disk_profiles;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -2818,6 +2986,10 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   /** disksnapshots: DiskSnapshotsService. */
   get disk_snapshots(): DiskSnapshotsCollection {
     return locate(this, "disk_snapshots", DiskSnapshotsCollection);
+  }
+  /** v3's name of `disk_snapshots`. */
+  get disksnapshots(): DiskSnapshotsCollection {
+    return this.disk_snapshots;
   }
   /** disks: StorageDomainDisksService. */
   get disks(): StorageDomainDisksCollection {
@@ -2835,6 +3007,10 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   get storage_connections(): StorageDomainServerConnectionsCollection {
     return locate(this, "storage_connections", StorageDomainServerConnectionsCollection);
   }
+  /** v3's name of `storage_connections`. */
+  get storageconnections(): StorageDomainServerConnectionsCollection {
+    return this.storage_connections;
+  }
   /** templates: StorageDomainTemplatesService. */
   get templates(): StorageDomainTemplatesCollection {
     return locate(this, "templates", StorageDomainTemplatesCollection);
@@ -2851,30 +3027,34 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
   static readonly serviceName = "StorageDomainTemplateService";
   /** POST import: the `import` action. */
   import(
-    options: CallOptions & {
-      clone?: boolean;
-      cluster?: InitValue<types.Cluster>;
-      exclusive?: boolean;
-      storage_domain?: InitValue<types.StorageDomain>;
-      template?: InitValue<types.Template>;
-      vm?: InitValue<types.Vm>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          clone?: boolean;
+          cluster?: InitValue<types.Cluster>;
+          exclusive?: boolean;
+          storage_domain?: InitValue<types.StorageDomain>;
+          template?: InitValue<types.Template>;
+          vm?: InitValue<types.Vm>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST register: the `register` action. */
   register(
-    options: CallOptions & {
-      clone?: boolean;
-      cluster?: InitValue<types.Cluster>;
-      exclusive?: boolean;
-      template?: InitValue<types.Template>;
-      allow_partial_import?: boolean;
-      vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
-      registration_configuration?: InitValue<types.RegistrationConfiguration>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          clone?: boolean;
+          cluster?: InitValue<types.Cluster>;
+          exclusive?: boolean;
+          template?: InitValue<types.Template>;
+          allow_partial_import?: boolean;
+          vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
+          registration_configuration?: InitValue<types.RegistrationConfiguration>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -2924,30 +3104,34 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
   static readonly serviceName = "StorageDomainVmService";
   /** POST import: the `import` action. */
   import(
-    options: CallOptions & {
-      clone?: boolean;
-      cluster?: InitValue<types.Cluster>;
-      storage_domain?: InitValue<types.StorageDomain>;
-      vm?: InitValue<types.Vm>;
-      exclusive?: boolean;
-      collapse_snapshots?: boolean;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          clone?: boolean;
+          cluster?: InitValue<types.Cluster>;
+          storage_domain?: InitValue<types.StorageDomain>;
+          vm?: InitValue<types.Vm>;
+          exclusive?: boolean;
+          collapse_snapshots?: boolean;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST register: the `register` action. */
   register(
-    options: CallOptions & {
-      clone?: boolean;
-      cluster?: InitValue<types.Cluster>;
-      vm?: InitValue<types.Vm>;
-      allow_partial_import?: boolean;
-      vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
-      reassign_bad_macs?: boolean;
-      registration_configuration?: InitValue<types.RegistrationConfiguration>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          clone?: boolean;
+          cluster?: InitValue<types.Cluster>;
+          vm?: InitValue<types.Vm>;
+          allow_partial_import?: boolean;
+          vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
+          reassign_bad_macs?: boolean;
+          registration_configuration?: InitValue<types.RegistrationConfiguration>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -3054,7 +3238,9 @@ export interface SystemResource extends V3View<types.Api>, Accessors<V3View<type
 export class SystemResource extends Resource<types.Api> {
   static readonly serviceName = "SystemService";
   /** POST reloadconfigurations: the `reloadConfigurations` action. */
-  reload_configurations(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  reload_configurations(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reload_configurations", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** clusterlevels: ClusterLevelsService. */
@@ -3073,13 +3259,25 @@ export class SystemResource extends Resource<types.Api> {
   get cpu_profiles(): CpuProfilesCollection {
     return locate(this, "cpu_profiles", CpuProfilesCollection);
   }
+  /** v3's name of `cpu_profiles`. */
+  get cpuprofiles(): CpuProfilesCollection {
+    return this.cpu_profiles;
+  }
   /** datacenters: DataCentersService. */
   get data_centers(): DataCentersCollection {
     return locate(this, "data_centers", DataCentersCollection);
   }
+  /** v3's name of `data_centers`. */
+  get datacenters(): DataCentersCollection {
+    return this.data_centers;
+  }
   /** diskprofiles: DiskProfilesService. */
   get disk_profiles(): DiskProfilesCollection {
     return locate(this, "disk_profiles", DiskProfilesCollection);
+  }
+  /** v3's name of `disk_profiles`. */
+  get diskprofiles(): DiskProfilesCollection {
+    return this.disk_profiles;
   }
   /** disks: DisksService. */
   get disks(): DisksCollection {
@@ -3096,6 +3294,10 @@ export class SystemResource extends Resource<types.Api> {
   /** externalhostproviders: ExternalHostProvidersService. */
   get external_host_providers(): ExternalHostProvidersCollection {
     return locate(this, "external_host_providers", ExternalHostProvidersCollection);
+  }
+  /** v3's name of `external_host_providers`. */
+  get externalhostproviders(): ExternalHostProvidersCollection {
+    return this.external_host_providers;
   }
   /** externalvmimports: ExternalVmImportsService. */
   get external_vm_imports(): ExternalVmImportsResource {
@@ -3121,6 +3323,10 @@ export class SystemResource extends Resource<types.Api> {
   get instance_types(): InstanceTypesCollection {
     return locate(this, "instance_types", InstanceTypesCollection);
   }
+  /** v3's name of `instance_types`. */
+  get instancetypes(): InstanceTypesCollection {
+    return this.instance_types;
+  }
   /** jobs: JobsService. */
   get jobs(): JobsCollection {
     return locate(this, "jobs", JobsCollection);
@@ -3132,6 +3338,10 @@ export class SystemResource extends Resource<types.Api> {
   /** macpools: MacPoolsService. */
   get mac_pools(): MacPoolsCollection {
     return locate(this, "mac_pools", MacPoolsCollection);
+  }
+  /** v3's name of `mac_pools`. */
+  get macpools(): MacPoolsCollection {
+    return this.mac_pools;
   }
   /** networkfilters: NetworkFiltersService. */
   get network_filters(): NetworkFiltersCollection {
@@ -3145,17 +3355,33 @@ export class SystemResource extends Resource<types.Api> {
   get openstack_image_providers(): OpenstackImageProvidersCollection {
     return locate(this, "openstack_image_providers", OpenstackImageProvidersCollection);
   }
+  /** v3's name of `openstack_image_providers`. */
+  get openstackimageproviders(): OpenstackImageProvidersCollection {
+    return this.openstack_image_providers;
+  }
   /** openstacknetworkproviders: OpenstackNetworkProvidersService. */
   get openstack_network_providers(): OpenstackNetworkProvidersCollection {
     return locate(this, "openstack_network_providers", OpenstackNetworkProvidersCollection);
+  }
+  /** v3's name of `openstack_network_providers`. */
+  get openstacknetworkproviders(): OpenstackNetworkProvidersCollection {
+    return this.openstack_network_providers;
   }
   /** openstackvolumeproviders: OpenstackVolumeProvidersService. */
   get openstack_volume_providers(): OpenstackVolumeProvidersCollection {
     return locate(this, "openstack_volume_providers", OpenstackVolumeProvidersCollection);
   }
+  /** v3's name of `openstack_volume_providers`. */
+  get openstackvolumeproviders(): OpenstackVolumeProvidersCollection {
+    return this.openstack_volume_providers;
+  }
   /** operatingsystems: OperatingSystemsService. */
   get operating_systems(): OperatingSystemsCollection {
     return locate(this, "operating_systems", OperatingSystemsCollection);
+  }
+  /** v3's name of `operating_systems`. */
+  get operatingsystems(): OperatingSystemsCollection {
+    return this.operating_systems;
   }
   /** roles: RolesService. */
   get roles(): RolesCollection {
@@ -3165,21 +3391,41 @@ export class SystemResource extends Resource<types.Api> {
   get scheduling_policies(): SchedulingPoliciesCollection {
     return locate(this, "scheduling_policies", SchedulingPoliciesCollection);
   }
+  /** v3's name of `scheduling_policies`. */
+  get schedulingpolicies(): SchedulingPoliciesCollection {
+    return this.scheduling_policies;
+  }
   /** schedulingpolicyunits: SchedulingPolicyUnitsService. */
   get scheduling_policy_units(): SchedulingPolicyUnitsCollection {
     return locate(this, "scheduling_policy_units", SchedulingPolicyUnitsCollection);
+  }
+  /** v3's name of `scheduling_policy_units`. */
+  get schedulingpolicyunits(): SchedulingPolicyUnitsCollection {
+    return this.scheduling_policy_units;
   }
   /** storagedomains: StorageDomainsService. */
   get storage_domains(): StorageDomainsCollection {
     return locate(this, "storage_domains", StorageDomainsCollection);
   }
+  /** v3's name of `storage_domains`. */
+  get storagedomains(): StorageDomainsCollection {
+    return this.storage_domains;
+  }
   /** storageconnections: StorageServerConnectionsService. */
   get storage_connections(): StorageServerConnectionsCollection {
     return locate(this, "storage_connections", StorageServerConnectionsCollection);
   }
+  /** v3's name of `storage_connections`. */
+  get storageconnections(): StorageServerConnectionsCollection {
+    return this.storage_connections;
+  }
   /** katelloerrata: EngineKatelloErrataService. */
   get katello_errata(): EngineKatelloErrataCollection {
     return locate(this, "katello_errata", EngineKatelloErrataCollection);
+  }
+  /** v3's name of `katello_errata`. */
+  get katelloerrata(): EngineKatelloErrataCollection {
+    return this.katello_errata;
   }
   /** permissions: SystemPermissionsService. */
   get permissions(): SystemPermissionsCollection {
@@ -3201,6 +3447,10 @@ export class SystemResource extends Resource<types.Api> {
   get vm_pools(): VmPoolsCollection {
     return locate(this, "vm_pools", VmPoolsCollection);
   }
+  /** v3's name of `vm_pools`. */
+  get vmpools(): VmPoolsCollection {
+    return this.vm_pools;
+  }
   /** vms: VmsService. */
   get vms(): VmsCollection {
     return locate(this, "vms", VmsCollection);
@@ -3208,6 +3458,10 @@ export class SystemResource extends Resource<types.Api> {
   /** vnicprofiles: VnicProfilesService. */
   get vnic_profiles(): VnicProfilesCollection {
     return locate(this, "vnic_profiles", VnicProfilesCollection);
+  }
+  /** v3's name of `vnic_profiles`. */
+  get vnicprofiles(): VnicProfilesCollection {
+    return this.vnic_profiles;
   }
   /** imagetransfers: ImageTransfersService. */
   get image_transfers(): ImageTransfersCollection {
@@ -3355,13 +3609,15 @@ export class TemplateResource extends Resource<types.Template> {
   static readonly serviceName = "TemplateService";
   /** POST export: the `export` action. */
   export(
-    options: CallOptions & {
-      exclusive?: boolean;
-      storage_domain?: InitValue<types.StorageDomain>;
-      host?: InitValue<types.Host>;
-      directory?: string;
-      filename?: string;
-    } = {},
+    options:
+      | (CallOptions & {
+          exclusive?: boolean;
+          storage_domain?: InitValue<types.StorageDomain>;
+          host?: InitValue<types.Host>;
+          directory?: string;
+          filename?: string;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
@@ -3376,6 +3632,10 @@ export class TemplateResource extends Resource<types.Template> {
   /** graphicsconsoles: TemplateGraphicsConsolesService. */
   get graphics_consoles(): TemplateGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", TemplateGraphicsConsolesCollection);
+  }
+  /** v3's name of `graphics_consoles`. */
+  get graphicsconsoles(): TemplateGraphicsConsolesCollection {
+    return this.graphics_consoles;
   }
   /** cdroms: TemplateCdromsService. */
   get cdroms(): TemplateCdromsCollection {
@@ -3489,6 +3749,10 @@ export class UserResource extends Resource<types.User> {
   get ssh_public_keys(): SshPublicKeysCollection {
     return locate(this, "ssh_public_keys", SshPublicKeysCollection);
   }
+  /** v3's name of `ssh_public_keys`. */
+  get sshpublickeys(): SshPublicKeysCollection {
+    return this.ssh_public_keys;
+  }
   /** options: UserOptionsService. */
   get options(): UserOptionsCollection {
     return locate(this, "options", UserOptionsCollection);
@@ -3564,7 +3828,7 @@ export interface VmBackupResource
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  finalize(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "finalize", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** disks: VmBackupDisksService. */
@@ -3642,15 +3906,15 @@ export interface VmGraphicsConsoleResource
 export class VmGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "VmGraphicsConsoleService";
   /** POST proxyticket: the `proxyTicket` action. */
-  proxy_ticket(options: CallOptions & { async?: boolean } = {}): Promise<types.ProxyTicket> {
+  proxy_ticket(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<types.ProxyTicket> {
     return invokeAction(this, "proxy_ticket", options) as Promise<types.ProxyTicket>;
   }
   /** POST ticket: the `ticket` action. */
-  ticket(options: CallOptions & { ticket?: InitValue<types.Ticket> } = {}): Promise<types.Ticket> {
+  ticket(options: (CallOptions & { ticket?: InitValue<types.Ticket> }) | V3Object = {}): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST remoteviewerconnectionfile: the `remoteViewerConnectionFile` action. */
-  remote_viewer_connection_file(options: CallOptions = {}): Promise<string> {
+  remote_viewer_connection_file(options: CallOptions | V3Object = {}): Promise<string> {
     return invokeAction(this, "remote_viewer_connection_file", options) as Promise<string>;
   }
 }
@@ -3711,16 +3975,22 @@ export interface VmNicResource
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
   /** POST activate: the `activate` action. */
-  activate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  deactivate(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
     return locate(this, "reported_devices", VmReportedDevicesCollection);
+  }
+  /** v3's name of `reported_devices`. */
+  get reporteddevices(): VmReportedDevicesCollection {
+    return this.reported_devices;
   }
   /** networkfilterparameters: NicNetworkFilterParametersService. */
   get network_filter_parameters(): NicNetworkFilterParametersCollection {
@@ -3762,7 +4032,9 @@ export interface VmPoolResource
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
   /** POST allocatevm: the `allocateVm` action. */
-  allocate_vm(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  allocate_vm(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "allocate_vm", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -3846,149 +4118,173 @@ export interface VmResource
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
   /** POST cancelmigration: the `cancelMigration` action. */
-  cancel_migration(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  cancel_migration(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "cancel_migration", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST commitsnapshot: the `commitSnapshot` action. */
-  commit_snapshot(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  commit_snapshot(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "commit_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST clone: the `clone` action. */
   clone(
-    options: CallOptions & {
-      vm?: InitValue<types.Vm>;
-      async?: boolean;
-      discard_snapshots?: boolean;
-      storage_domain?: InitValue<types.StorageDomain>;
-    } = {},
+    options:
+      | (CallOptions & {
+          vm?: InitValue<types.Vm>;
+          async?: boolean;
+          discard_snapshots?: boolean;
+          storage_domain?: InitValue<types.StorageDomain>;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "clone", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST detach: the `detach` action. */
-  detach(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  detach(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "detach", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST export: the `export` action. */
   export(
-    options: CallOptions & {
-      discard_snapshots?: boolean;
-      exclusive?: boolean;
-      storage_domain?: InitValue<types.StorageDomain>;
-      async?: boolean;
-      host?: InitValue<types.Host>;
-      directory?: string;
-      filename?: string;
-    } = {},
+    options:
+      | (CallOptions & {
+          discard_snapshots?: boolean;
+          exclusive?: boolean;
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          host?: InitValue<types.Host>;
+          directory?: string;
+          filename?: string;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST freezefilesystems: the `freezeFilesystems` action. */
-  freeze_filesystems(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  freeze_filesystems(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "freeze_filesystems", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST logon: the `logon` action. */
-  logon(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  logon(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "logon", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST maintenance: the `maintenance` action. */
   maintenance(
-    options: CallOptions & { maintenance_enabled?: boolean; async?: boolean } = {},
+    options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "maintenance", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
-    options: CallOptions & {
-      cluster?: InitValue<types.Cluster>;
-      force?: boolean;
-      host?: InitValue<types.Host>;
-      migrate_vms_in_affinity_closure?: boolean;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          cluster?: InitValue<types.Cluster>;
+          force?: boolean;
+          host?: InitValue<types.Host>;
+          migrate_vms_in_affinity_closure?: boolean;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST previewsnapshot: the `previewSnapshot` action. */
   preview_snapshot(
-    options: CallOptions & {
-      disks?: ListValue<types.Disk>;
-      restore_memory?: boolean;
-      lease?: InitValue<types.StorageDomainLease>;
-      snapshot?: InitValue<types.Snapshot>;
-      vm?: InitValue<types.Vm>;
-      async?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          disks?: ListValue<types.Disk>;
+          restore_memory?: boolean;
+          lease?: InitValue<types.StorageDomainLease>;
+          snapshot?: InitValue<types.Snapshot>;
+          vm?: InitValue<types.Vm>;
+          async?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "preview_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST autopincpuandnumanodes: the `autoPinCpuAndNumaNodes` action. */
   auto_pin_cpu_and_numa_nodes(
-    options: CallOptions & { optimize_cpu_settings?: boolean; async?: boolean } = {},
+    options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reboot: the `reboot` action. */
   reboot(
-    options: CallOptions & { force?: boolean; async?: boolean } = {},
+    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reboot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reset: the `reset` action. */
-  reset(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  reset(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reset", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST reordermacaddresses: the `reorderMacAddresses` action. */
-  reorder_mac_addresses(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  reorder_mac_addresses(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "reorder_mac_addresses", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST shutdown: the `shutdown` action. */
   shutdown(
-    options: CallOptions & { force?: boolean; async?: boolean; reason?: string } = {},
+    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "shutdown", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST start: the `start` action. */
   start(
-    options: CallOptions & {
-      authorized_key?: InitValue<types.AuthorizedKey>;
-      pause?: boolean;
-      vm?: InitValue<types.Vm>;
-      use_cloud_init?: boolean;
-      use_sysprep?: boolean;
-      use_ignition?: boolean;
-      use_initialization?: boolean;
-      async?: boolean;
-      filter?: boolean;
-      volatile?: boolean;
-      attach_wgt?: boolean;
-    } = {},
+    options:
+      | (CallOptions & {
+          authorized_key?: InitValue<types.AuthorizedKey>;
+          pause?: boolean;
+          vm?: InitValue<types.Vm>;
+          use_cloud_init?: boolean;
+          use_sysprep?: boolean;
+          use_ignition?: boolean;
+          use_initialization?: boolean;
+          async?: boolean;
+          filter?: boolean;
+          volatile?: boolean;
+          attach_wgt?: boolean;
+        })
+      | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "start", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST stop: the `stop` action. */
   stop(
-    options: CallOptions & { force?: boolean; async?: boolean; reason?: string } = {},
+    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
   ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "stop", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST suspend: the `suspend` action. */
-  suspend(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  suspend(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "suspend", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST thawfilesystems: the `thawFilesystems` action. */
-  thaw_filesystems(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  thaw_filesystems(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "thaw_filesystems", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST ticket: the `ticket` action. */
-  ticket(options: CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean } = {}): Promise<types.Ticket> {
+  ticket(
+    options: (CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean }) | V3Object = {},
+  ): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST undosnapshot: the `undoSnapshot` action. */
-  undo_snapshot(options: CallOptions & { async?: boolean } = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  undo_snapshot(
+    options: (CallOptions & { async?: boolean }) | V3Object = {},
+  ): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "undo_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** POST screenshot: the `screenshot` action. */
-  screenshot(options: CallOptions = {}): Promise<WithAccessors<V3View<types.Action>>> {
+  screenshot(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
     return invokeAction(this, "screenshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -4003,9 +4299,17 @@ export class VmResource extends Resource<types.Vm> {
   get graphics_consoles(): VmGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", VmGraphicsConsolesCollection);
   }
+  /** v3's name of `graphics_consoles`. */
+  get graphicsconsoles(): VmGraphicsConsolesCollection {
+    return this.graphics_consoles;
+  }
   /** katelloerrata: KatelloErrataService. */
   get katello_errata(): KatelloErrataCollection {
     return locate(this, "katello_errata", KatelloErrataCollection);
+  }
+  /** v3's name of `katello_errata`. */
+  get katelloerrata(): KatelloErrataCollection {
+    return this.katello_errata;
   }
   /** snapshots: SnapshotsService. */
   get snapshots(): SnapshotsCollection {
@@ -4023,6 +4327,10 @@ export class VmResource extends Resource<types.Vm> {
   get host_devices(): VmHostDevicesCollection {
     return locate(this, "host_devices", VmHostDevicesCollection);
   }
+  /** v3's name of `host_devices`. */
+  get hostdevices(): VmHostDevicesCollection {
+    return this.host_devices;
+  }
   /** nics: VmNicsService. */
   get nics(): VmNicsCollection {
     return locate(this, "nics", VmNicsCollection);
@@ -4031,9 +4339,17 @@ export class VmResource extends Resource<types.Vm> {
   get numa_nodes(): VmNumaNodesCollection {
     return locate(this, "numa_nodes", VmNumaNodesCollection);
   }
+  /** v3's name of `numa_nodes`. */
+  get numanodes(): VmNumaNodesCollection {
+    return this.numa_nodes;
+  }
   /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
     return locate(this, "reported_devices", VmReportedDevicesCollection);
+  }
+  /** v3's name of `reported_devices`. */
+  get reporteddevices(): VmReportedDevicesCollection {
+    return this.reported_devices;
   }
   /** sessions: VmSessionsService. */
   get sessions(): VmSessionsCollection {

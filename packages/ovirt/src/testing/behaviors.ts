@@ -11,6 +11,7 @@ import type { Transitions } from "./lifecycle.js";
 import type { Placed } from "./render.js";
 import { pathOf, refId, type Entity, type Store } from "./store.js";
 import { isRecord, type WireRecord, type WireValue } from "./xml.js";
+import { SNAPSHOT_AND_STORAGE_ACTIONS, attachStorageDomain, snapshotBehavior } from "./snapshots-storage.js";
 
 /** What behaviours need of the engine. */
 export interface EngineContext {
@@ -40,6 +41,8 @@ export interface Behavior {
   /** Mandatory members of an add, as the engine names them (`cluster.id|name`). */
   mandatory?: readonly string[];
   add?(ctx: EngineContext, request: AddRequest): Entity;
+  /** An existing entity added to a view (a storage domain to a data center's `storagedomains`). */
+  attach?(ctx: EngineContext, entity: Entity): void;
   /** Checks (and adjusts) the changes of an update before they are merged. */
   update?(ctx: EngineContext, placed: Placed, changes: WireRecord): void;
   remove?(ctx: EngineContext, placed: Placed, query: URLSearchParams, correlationId?: string): void;
@@ -340,9 +343,23 @@ function vmCommand(
 
 const UP = new Set(["up"]);
 
+/** The template of the VM whose snapshot `snapshotId` is (the engine's 404 when there is none). */
+function cloneSource(ctx: EngineContext, snapshotId: string): WireRecord {
+  for (const vm of ctx.store.list("vms")) {
+    if (ctx.store.list(`vms/${vm.id}/snapshots`).some((s) => s.id === snapshotId)) {
+      return { id: refId(vm.record.template) ?? BLANK_ID };
+    }
+  }
+  throw entityNotFound(`Snapshot: id=${snapshotId}`);
+}
+
 const vmBehavior: Behavior = {
   mandatory: ["name", "cluster.id|name", "template.id|name"],
   add(ctx, { record, correlationId }) {
+    // A clone of a snapshot (`<snapshots><snapshot id=.../></snapshots>`) takes the snapshot's VM's template.
+    const snapshotId = Array.isArray(record.snapshots) ? refId(record.snapshots[0]) : undefined;
+    if (snapshotId !== undefined && record.template === undefined) record.template = cloneSource(ctx, snapshotId);
+    delete record.snapshots;
     prepareAdd(ctx, wireStruct("Vm"), record, this.mandatory!, ctx.store.list("vms"), "add VM");
     const template = ctx.canonical("Template", refId(record.template)!)!.entity;
     const vm = deepMerge(vmBaseOf(template.record), record);
@@ -358,6 +375,10 @@ const vmBehavior: Behavior = {
       run_once: "false",
       has_illegal_images: "false",
     });
+    // The engine names the placement's hosts by id, and places a VM anywhere (migratable) by default.
+    const placement = isRecord(vm.placement_policy) ? vm.placement_policy : {};
+    if (Array.isArray(placement.hosts)) resolveReferences(ctx, wireStruct("VmPlacementPolicy"), placement);
+    vm.placement_policy = { affinity: "migratable", ...placement };
     vm.memory_policy = deepMerge(
       { guaranteed: String(memory), max: String(memory * 4), ballooning: "true" },
       isRecord(vm.memory_policy) ? vm.memory_policy : {},
@@ -671,17 +692,22 @@ export const BEHAVIORS: Readonly<Record<string, Behavior>> = {
         pass_through: { mode: "disabled" },
       }),
   ),
-  StorageDomain: plain("Storage", ["name", "type", "host.id|name", "storage"], () => ({
-    available: "107374182400",
-    used: "0",
-    committed: "0",
-    external_status: "ok",
-    master: "false",
-    storage_format: "v5",
-    warning_low_space_indicator: "10",
-    critical_space_action_blocker: "5",
-    wipe_after_delete: "false",
-  })),
+  Snapshot: snapshotBehavior,
+  StorageDomain: {
+    ...plain("Storage", ["name", "type", "host.id|name", "storage"], () => ({
+      status: "unattached", // until attached to a data center (its `data_center` in the add is not enough)
+      available: "107374182400",
+      used: "0",
+      committed: "0",
+      external_status: "ok",
+      master: "false",
+      storage_format: "v5",
+      warning_low_space_indicator: "10",
+      critical_space_action_blocker: "5",
+      wipe_after_delete: "false",
+    })),
+    attach: attachStorageDomain, // to a data center: src/testing/snapshots-storage.ts
+  },
 };
 
 export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
@@ -721,4 +747,5 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
     finishJob(ctx, job, action.succeeded === "false" ? "failed" : "finished");
     return {};
   },
+  ...SNAPSHOT_AND_STORAGE_ACTIONS,
 };

@@ -394,6 +394,7 @@ export class Engine implements EngineContext {
         "Operation Failed",
         `Entity not found: ${struct.name}: ${id ? `id=${id}` : `name=${String(record.name)}`}`,
       );
+    BEHAVIORS[struct.name]?.attach?.(this, target.entity);
     linkToOwner(struct, target.entity.record, owner.entity);
     return {
       entity: target.entity,

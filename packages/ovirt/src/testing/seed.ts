@@ -172,6 +172,7 @@ export function seedEngine(engine: Engine, options: { withVm: boolean }): void {
     discard_after_delete: "false",
     external_status: "ok",
     master: "true",
+    status: "active",
     storage: { address: "mynfs.example.com", nfs_version: "v3", path: "/exports/mydata", type: "nfs" },
     storage_format: "v5",
     supports_discard: "false",

@@ -5,6 +5,7 @@ import { ValidationError, escapeXmlAttribute, escapeXmlText } from "@nimbus-sdk/
 import { AS_REFERENCE, LIST_ITEMS, STRUCT_TYPE, type Marked } from "./marks.js";
 import { enumValues, isA, wireStruct, type WireMember, type WireStruct } from "./metadata.js";
 import { stateOf } from "../status.js";
+import { v3ListItems, v3ToV4 } from "../v3/to-v4.js";
 
 /** Members the engine adds around the model's (`href`, `link`, `actions`): accepted, never sent. */
 const ENVELOPE = new Set(["href", "link", "actions"]);
@@ -23,6 +24,7 @@ type Fields = Record<string, unknown> & Marked;
 
 /** `value` as the XML document of struct `typeName`; throws ValidationError for a wrong member or value. */
 export function encodeObject(value: object, typeName: string, options: EncodeOptions = {}): string {
+  value = v3ToV4(value, typeName, options.label ?? typeName);
   const struct = structOf(value as Fields, wireStruct(typeName), options.label ?? typeName);
   const out: string[] = [];
   writeStruct(out, options.element ?? struct.xml, struct, value as Fields, options.label ?? struct.name, options.only);
@@ -31,6 +33,7 @@ export function encodeObject(value: object, typeName: string, options: EncodeOpt
 
 /** Checks `value` as struct `typeName` without writing it; `label` names it in messages (`VM`). */
 export function checkObject(value: object, typeName: string, label: string): void {
+  value = v3ToV4(value, typeName, label);
   const struct = structOf(value as Fields, wireStruct(typeName), label);
   writeStruct(null, struct.xml, struct, value as Fields, label, undefined);
 }
@@ -81,7 +84,7 @@ function writeMember(out: string[] | null, member: WireMember, value: unknown, p
     writeOne(out, member, member.xml, value, path);
     return;
   }
-  const items = listItems(member, value, path);
+  const items = listItems(member, v3ListItems(value, path), path);
   out?.push(`<${member.xml}>`);
   items.forEach((item, i) => writeOne(out, member, member.item!, item, `${path}[${i}]`));
   out?.push(`</${member.xml}>`);
@@ -112,7 +115,8 @@ function writeOne(out: string[] | null, member: WireMember, element: string, val
   if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Date) {
     throw new ValidationError(`${path} must be a ${member.type} object, not ${describe(value)}`, { field: path });
   }
-  const fields = value as Fields;
+  // A v3 params object nested in a v4 one (or in a plain object) is sent as v4's members.
+  const fields = v3ToV4(value, member.type, path) as Fields;
   const struct = structOf(fields, wireStruct(member.type), path);
   if (fields[AS_REFERENCE]) {
     writeReference(out, element, fields, path);

@@ -24,3 +24,16 @@ export function useEngine(): Session {
 
 /** v3 scripts poll with `time.sleep`; the ports poll the simulator without a real delay. */
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+
+/**
+ * Polls `read` until `done` holds for what it gives, as OST's `testlib.assert_true_within_*` and the
+ * scripts' `while ...: time.sleep(n)` loops do; resolves to the last value read.
+ */
+export async function eventually<T>(read: () => PromiseLike<T>, done: (value: T) => boolean): Promise<T> {
+  for (let polls = 0; polls < 2000; polls++) {
+    const now = await read();
+    if (done(now)) return now;
+    await tick();
+  }
+  throw new Error("the condition never held");
+}

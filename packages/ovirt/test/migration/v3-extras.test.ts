@@ -3,7 +3,7 @@
 // signatures) named above it, and runs it against the simulator.
 import { describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
-import { API, params } from "../../src/index.js";
+import { API, encodeObject, params } from "../../src/index.js";
 import { useEngine } from "./harness.js";
 
 const session = useEngine();
@@ -28,11 +28,13 @@ describe("type_, api.test(), list(query)", () => {
   });
 
   it("type_ is checked as type is, and giving both is refused", () => {
-    expect(() => new params.VM({ type_: "laptop" as never })).toThrow(/params\.Vm\.type_ must be one of/);
-    expect(() => new params.VM({ type: "server", type_: "server" })).toThrow(ValidationError);
-    expect(() => new params.VM({ type: "server", type_: "server" })).toThrow(/type_ is v3's name for type/);
+    expect(() => new params.VM({ type_: "laptop" })).toThrow(/params\.VM\.type_ must be one of/);
+    expect(() => new params.Vm({ type: "server", type_: "server" })).toThrow(ValidationError);
+    expect(() => new params.Vm({ type: "server", type_: "server" })).toThrow(/type_ is generateDS's name for type/);
     // The disk keeps its own v3 meaning (content_type).
-    expect(new params.Disk({ type_: "data" }).content_type).toBe("data");
+    expect(encodeObject(new params.Disk({ type_: "data" }), "Disk")).toBe(
+      "<disk><content_type>data</content_type></disk>",
+    );
   });
 
   // oVirt/ovirt-log-collector src/helper/hypervisors.py, _initialize_api(): `api.get_product_info()`,
@@ -54,6 +56,19 @@ describe("type_, api.test(), list(query)", () => {
     await expect(api.test(true)).rejects.toMatchObject({ status: 503 });
     await api.disconnect();
     expect(await api.test()).toBe(false);
+  });
+
+  // wefixit-AT/oVirtBackup backup.py connect(): `api = ovirtsdk.api.API(url=..., username=..., password=...,
+  // insecure=True, debug=False)`. Logging in is asynchronous here: `await API.connect({...})` is the port, and
+  // `new API({...})` says so instead of failing on an unrelated property.
+  it("API(url=..., username=..., password=..., insecure=True, debug=False)", async () => {
+    const { engine } = session;
+    const api = await API.connect({ url: engine.url, ...engine.credentials, insecure: true, debug: false });
+    expect(await api.test()).toBe(true);
+    await api.disconnect();
+    const made = () => new API({ url: engine.url, ...engine.credentials } as never);
+    expect(made).toThrow(ValidationError);
+    expect(made).toThrow(/new API\(\.\.\.\) is v3's way to log in; .*await API\.connect\(/);
   });
 
   // oVirt/ovirt-engine-sdk branch sdk_3.6, the generated brokers' `list(self, query=None, ...)`: the
