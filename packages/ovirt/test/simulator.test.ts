@@ -598,6 +598,8 @@ describe("VM actions", () => {
 
   it("starts a VM through wait_for_launch and powering_up to up, with a job found by its correlation id", async () => {
     const id = await addVm("to-start");
+    // Held, the VM takes one step per turn of the loop below, so that every status is seen on a slow machine.
+    let release = engine.hold();
     const answer = await action(
       id,
       "start",
@@ -612,10 +614,13 @@ describe("VM actions", () => {
     expect(job.attributes!.href).toBe(`/ovirt-engine/api/jobs/${job.attributes!.id}`);
     const seen = [await status(id)];
     while (seen.at(-1) !== "up") {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      release();
+      release = engine.hold();
       const now = await status(id);
       if (now !== seen.at(-1)) seen.push(now);
     }
+    release();
     expect(seen).toEqual(["wait_for_launch", "powering_up", "up"]);
     const vm = (await api("GET", `/vms/${id}`)).xml!;
     expect(child(vm, "host")!.attributes!.href).toMatch(/^\/ovirt-engine\/api\/hosts\//);
@@ -654,8 +659,10 @@ describe("VM actions", () => {
       detail: "[Cannot remove VM. VM is running.]",
     });
     await engine.idle();
+    const release = engine.hold();
     expect((await action(id, "stop")).status).toBe(200);
     expect(await status(id)).toBe("powering_down");
+    release();
     await engine.idle();
     expect(await status(id)).toBe("down");
   });

@@ -527,6 +527,10 @@ export class Engine implements EngineContext {
     return this.transitions.idle();
   }
 
+  hold(): () => void {
+    return this.transitions.hold();
+  }
+
   stop(): void {
     this.transitions.stop();
   }

@@ -78,6 +78,11 @@ export interface EngineSimulator extends TestServer, AsyncDisposable {
   failNext(failure: InjectedFailure, options?: { count?: number; target?: "api" | "sso" }): void;
   /** Resolves once every pending status change has happened. */
   idle(): Promise<void>;
+  /**
+   * Holds every pending status change until the returned function is called: a test can look at a
+   * transitional status without racing `stepMs` on a slow machine.
+   */
+  hold(): () => void;
   /** Stops listening, cancels pending changes, removes the certificate; calling it again does nothing. */
   close(): Promise<void>;
   /** The same as close(), by the name every package's test server has. */
@@ -174,6 +179,7 @@ export async function startEngine(options: EngineSimulatorOptions = {}): Promise
       for (let i = 0; i < count; i++) ctx.failures.push({ failure, target });
     },
     idle: () => engine.idle(),
+    hold: () => engine.hold(),
     close,
     stop: close,
     [Symbol.asyncDispose]: close,

@@ -6,6 +6,8 @@ export class Transitions {
   private readonly chains = new Map<string, NodeJS.Timeout>();
   private waiters: Array<() => void> = [];
   private stopped = false;
+  private holds = 0;
+  private held: Array<() => void> = [];
 
   constructor(private readonly stepMs: number) {}
 
@@ -14,12 +16,18 @@ export class Transitions {
     this.cancel(key);
     if (this.stopped || steps.length === 0) return;
     const next = (index: number) => {
-      const timer = setTimeout(() => {
+      const step = (): void => {
+        if (this.holds > 0) {
+          this.held.push(step);
+          return;
+        }
+        if (this.chains.get(key) !== timer) return; // replaced or cancelled while held
         this.chains.delete(key);
         steps[index]!();
         if (index + 1 < steps.length && !this.stopped) next(index + 1);
         else this.settle();
-      }, this.stepMs);
+      };
+      const timer = setTimeout(step, this.stepMs);
       timer.unref();
       this.chains.set(key, timer);
     };
@@ -39,6 +47,23 @@ export class Transitions {
     return this.chains.has(key);
   }
 
+  /**
+   * Keeps every chain from taking its next step until the returned function is called, so that a test
+   * can look at a transitional status (powering_down ...) however slowly it runs. `idle()` waits for it.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds > 0) return;
+      const steps = this.held;
+      this.held = [];
+      for (const step of steps) step();
+    };
+  }
+
   /** Resolves once no chain is pending. */
   idle(): Promise<void> {
     if (this.chains.size === 0) return Promise.resolve();
@@ -49,6 +74,7 @@ export class Transitions {
     this.stopped = true;
     for (const timer of this.chains.values()) clearTimeout(timer);
     this.chains.clear();
+    this.held = [];
     this.settle();
   }
 
