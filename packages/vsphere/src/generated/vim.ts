@@ -44,7 +44,14 @@ export declare namespace vim {
     | "StorageMigrationV1"
     | "StoragePlacementV1"
     | "PlacementV1"
-    | "HostInfraUpdateHaV1";
+    | "HostInfraUpdateHaV1"
+    | "IncreaseLimitV1"
+    | "IncreaseSizeV1"
+    | "IncreaseSharesV1"
+    | "IncreaseReservationV1"
+    | "DecreaseOthersReservationV1"
+    | "IncreaseClusterCapacityV1"
+    | "DecreaseMigrationThresholdV1";
   type AffinityType = "memory" | "cpu";
   type AgentInstallFailedReason =
     | "NotEnoughSpaceOnDevice"
@@ -82,7 +89,8 @@ export declare namespace vim {
     | "MismatchedDvsVersionOrVendor"
     | "VMotionToUnsupportedNetworkType"
     | "NetworkUnderMaintenance"
-    | "MismatchedEnsMode";
+    | "MismatchedEnsMode"
+    | "MismatchedRealTimeDvs";
   type CheckTestType = "sourceTests" | "hostTests" | "resourcePoolTests" | "datastoreTests" | "networkTests";
   type ClusterComputeResourceHCIWorkflowState = "in_progress" | "done" | "invalid";
   type ClusterComputeResourceVcsHealthStatus = "healthy" | "degraded" | "nonhealthy";
@@ -110,7 +118,8 @@ export declare namespace vim {
     | "hostDown"
     | "initializationError"
     | "uninitializationError"
-    | "fdmUnreachable";
+    | "fdmUnreachable"
+    | "retry";
   type ClusterDasVmSettingsIsolationResponse = "none" | "powerOff" | "shutdown" | "clusterIsolationResponse";
   type ClusterDasVmSettingsRestartPriority =
     "disabled" | "lowest" | "low" | "medium" | "high" | "highest" | "clusterRestartPriority";
@@ -119,6 +128,7 @@ export declare namespace vim {
   type ClusterInfraUpdateHaConfigInfoRemediationType = "QuarantineMode" | "MaintenanceMode";
   type ClusterPowerOnVmOption = "OverrideAutomationLevel" | "ReserveResources";
   type ClusterProfileServiceType = "DRS" | "HA" | "DPM" | "FT";
+  type ClusterSystemVMsConfigInfoDeploymentMode = "SYSTEM_MANAGED" | "ABSENT";
   type ClusterVmComponentProtectionSettingsStorageVmReaction =
     "disabled" | "warning" | "restartConservative" | "restartAggressive" | "clusterDefault";
   type ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared = "none" | "reset" | "useClusterDefault";
@@ -127,13 +137,18 @@ export declare namespace vim {
   type ComplianceResultStatus = "compliant" | "nonCompliant" | "unknown" | "running";
   type ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState = "licensed" | "unlicensed" | "unknown";
   type ConfigSpecOperation = "add" | "edit" | "remove";
+  type CryptoManagerHostKeyManagementType = "unknown" | "internal" | "external";
   type CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason =
     | "KeyStateMissingInCache"
     | "KeyStateClusterInvalid"
     | "KeyStateClusterUnreachable"
     | "KeyStateMissingInKMS"
     | "KeyStateNotActiveOrEnabled"
-    | "KeyStateManagedByTrustAuthority";
+    | "KeyStateManagedByTrustAuthority"
+    | "KeyStateManagedByNKP"
+    | "NoPermissionToAccessKeyProvider"
+    | "WrappingKeyMissingInKMS"
+    | "WrappingKeyNotActiveOrEnabled";
   type CustomizationFailedReasonCode =
     "userDefinedScriptDisabled" | "customizationDisabled" | "rawDataIsNotSupported" | "wrongMetadataFormat";
   type CustomizationLicenseDataMode = "perServer" | "perSeat";
@@ -145,6 +160,8 @@ export declare namespace vim {
     | "portNptNoVirtualFunctionsAvailable"
     | "portNptDisabledForPort";
   type DVPortStatusVmDirectPathGen2InactiveReasonOther = "portNptIncompatibleHost" | "portNptIncompatibleConnectee";
+  type DVSFilterSpecLinkConfig = "blocked" | "unblocked";
+  type DVSFilterSpecLinkState = "down" | "up";
   type DVSMacLimitPolicyType = "allow" | "drop";
   type DasConfigFaultDasConfigFaultReason =
     | "HostNetworkMisconfiguration"
@@ -162,7 +179,8 @@ export declare namespace vim {
   type DatastoreAccessible = "True" | "False";
   type DatastoreSummaryMaintenanceModeState = "normal" | "enteringMaintenance" | "inMaintenance";
   type DayOfWeek = "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
-  type DeviceNotSupportedReason = "host" | "guest";
+  type DeviceNotSupportedReason = "host" | "guest" | "ft";
+  type DeviceProtocol = "NVMe" | "SCSI";
   type DiagnosticManagerLogCreator = "vpxd" | "vpxa" | "hostd" | "serverd" | "install" | "vpxClient" | "recordLog";
   type DiagnosticManagerLogFormat = "plain";
   type DiagnosticPartitionStorageType = "directAttached" | "networkAttached";
@@ -182,14 +200,17 @@ export declare namespace vim {
     | "vsan"
     | "vdp"
     | "backupNfc"
-    | "nvmetcp";
+    | "nvmetcp"
+    | "provisioning";
   type DistributedVirtualSwitchHostMemberHostComponentState =
     "up" | "pending" | "outOfSync" | "warning" | "disconnected" | "down";
+  type DistributedVirtualSwitchHostMemberHostUplinkStateState = "active" | "standby";
   type DistributedVirtualSwitchHostMemberTransportZoneType = "vlan" | "overlay";
   type DistributedVirtualSwitchNetworkResourceControlVersion = "version2" | "version3";
   type DistributedVirtualSwitchNicTeamingPolicyMode =
     "loadbalance_ip" | "loadbalance_srcmac" | "loadbalance_srcid" | "failover_explicit" | "loadbalance_loadbased";
-  type DistributedVirtualSwitchPortConnecteeConnecteeType = "pnic" | "vmVnic" | "hostConsoleVnic" | "hostVmkVnic";
+  type DistributedVirtualSwitchPortConnecteeConnecteeType =
+    "pnic" | "vmVnic" | "hostConsoleVnic" | "hostVmkVnic" | "systemCrxVnic";
   type DistributedVirtualSwitchProductSpecOperationType =
     "preInstall" | "upgrade" | "notifyAvailableUpgrade" | "proceedWithUpgrade" | "updateBundleInfo";
   type DpmBehavior = "manual" | "automated";
@@ -219,15 +240,17 @@ export declare namespace vim {
     | "TOOLSDEPLOYPKG_RUNNING"
     | "TOOLSDEPLOYPKG_SUCCEEDED"
     | "TOOLSDEPLOYPKG_FAILED";
-  type GuestOsDescriptorFirmwareType = "bios" | "efi";
+  type GuestOsDescriptorFirmwareType = "bios" | "efi" | "csm";
   type GuestOsDescriptorSupportLevel =
     "experimental" | "legacy" | "terminated" | "supported" | "unsupported" | "deprecated" | "techPreview";
+  type GuestQuiesceEndGuestQuiesceError = "failure";
   type GuestRegKeyWowSpec = "WOWNative" | "WOW32" | "WOW64";
   type HealthUpdateInfoComponentType = "Memory" | "Power" | "Fan" | "Network" | "Storage";
   type HostAccessMode = "accessNone" | "accessAdmin" | "accessNoAccess" | "accessReadOnly" | "accessOther";
   type HostActiveDirectoryAuthenticationCertificateDigest = "SHA1";
   type HostActiveDirectoryInfoDomainMembershipStatus =
     "unknown" | "ok" | "noServers" | "clientTrustBroken" | "serverTrustBroken" | "inconsistentTrust" | "otherProblem";
+  type HostBIOSInfoFirmwareType = "BIOS" | "UEFI";
   type HostCapabilityFtUnsupportedReason =
     | "vMotionNotLicensed"
     | "missingVMotionNic"
@@ -243,11 +266,14 @@ export declare namespace vim {
     "hostNptIncompatibleProduct" | "hostNptIncompatibleHardware" | "hostNptDisabled";
   type HostCertificateManagerCertificateInfoCertificateStatus =
     "unknown" | "expired" | "expiring" | "expiringShortly" | "expirationImminent" | "good";
+  type HostCertificateManagerCertificateKind = "Machine" | "VASAClient";
   type HostConfigChangeMode = "modify" | "replace";
   type HostConfigChangeOperation = "add" | "remove" | "edit" | "ignore";
-  type HostCpuPackageVendor = "unknown" | "intel" | "amd" | "hygon";
+  type HostCpuPackageVendor = "unknown" | "intel" | "amd" | "hygon" | "arm";
   type HostCpuPowerManagementInfoPolicyType = "off" | "staticPolicy" | "dynamicPolicy";
+  type HostCpuSchedulerInfoCpuSchedulerPolicyInfo = "systemDefault" | "scav1" | "scav2";
   type HostCryptoState = "incapable" | "prepared" | "safe" | "pendingIncapable";
+  type HostDVSConfigSpecSwitchMode = "normal" | "mux";
   type HostDasErrorEventHostDasErrorReason =
     | "configFailed"
     | "timeout"
@@ -273,16 +299,22 @@ export declare namespace vim {
   type HostDiskPartitionInfoPartitionFormat = "gpt" | "mbr" | "unknown";
   type HostDiskPartitionInfoType =
     "none" | "vmfs" | "linuxNative" | "linuxSwap" | "extended" | "ntfs" | "vmkDiagnostic" | "vffs";
+  type HostDistributedVirtualSwitchManagerFailoverReason = "crash" | "linkDown" | "userInitiated";
+  type HostDistributedVirtualSwitchManagerFailoverStage = "STAGE_1";
   type HostFeatureVersionKey = "faultTolerance";
   type HostFileSystemVolumeFileSystemType =
     "VMFS" | "NFS" | "NFS41" | "CIFS" | "vsan" | "VFFS" | "VVOL" | "PMEM" | "vsanD" | "OTHER";
   type HostFirewallRuleDirection = "inbound" | "outbound";
   type HostFirewallRulePortType = "src" | "dst";
   type HostFirewallRuleProtocol = "tcp" | "udp";
+  type HostFirewallSystemRuleSetId = "faultTolerance" | "fdm" | "updateManager" | "vpxHeartbeats";
+  type HostFirewallSystemServiceName = "vpxa";
   type HostFruFruType = "undefined" | "board" | "product";
   type HostGraphicsConfigGraphicsType = "shared" | "sharedDirect";
   type HostGraphicsConfigSharedPassthruAssignmentPolicy = "performance" | "consolidation";
+  type HostGraphicsConfigVgpuMode = "sameSize" | "mixedSize";
   type HostGraphicsInfoGraphicsType = "basic" | "shared" | "direct" | "sharedDirect";
+  type HostGraphicsInfoVgpuMode = "none" | "sameSize" | "mixedSize" | "multiInstanceGpu";
   type HostHardwareElementStatus = "Unknown" | "Green" | "Yellow" | "Red";
   type HostHasComponentFailureHostComponentType = "Datastore";
   type HostImageAcceptanceLevel = "vmware_certified" | "vmware_accepted" | "partner" | "community";
@@ -300,19 +332,35 @@ export declare namespace vim {
   type HostIpConfigIpV6AddressStatus =
     "preferred" | "deprecated" | "invalid" | "inaccessible" | "unknown" | "tentative" | "duplicate";
   type HostLicensableResourceKey =
-    "numCpuPackages" | "numCpuCores" | "memorySize" | "memoryForVms" | "numVmsStarted" | "numVmsStarting";
+    | "numCpuPackages"
+    | "numCpuCores"
+    | "memorySize"
+    | "memoryForVms"
+    | "numVmsStarted"
+    | "numVmsStarting"
+    | "vsanCapacity";
   type HostLockdownMode = "lockdownDisabled" | "lockdownNormal" | "lockdownStrict";
   type HostLowLevelProvisioningManagerFileType = "File" | "VirtualDisk" | "Directory";
   type HostLowLevelProvisioningManagerReloadTarget = "currentConfig" | "snapshotConfig";
   type HostMaintenanceSpecPurpose = "hostUpgrade";
-  type HostMemoryTierFlags = "memoryTier" | "persistentTier" | "cachingTier";
-  type HostMemoryTierType = "DRAM" | "PMem";
-  type HostMemoryTieringType = "noTiering" | "hardwareTiering";
+  type HostMemoryTierFlags = "memoryTier" | "persistentTier" | "cachingTier" | "unmappableTier";
+  type HostMemoryTierType = "DRAM" | "PMem" | "NVMe";
+  type HostMemoryTieringType = "noTiering" | "hardwareTiering" | "softwareTiering";
   type HostMountInfoInaccessibleReason = "AllPathsDown_Start" | "AllPathsDown_Timeout" | "PermanentDeviceLoss";
+  type HostMountInfoMountFailedReason =
+    | "CONNECT_FAILURE"
+    | "MOUNT_NOT_SUPPORTED"
+    | "NFS_NOT_SUPPORTED"
+    | "MOUNT_DENIED"
+    | "MOUNT_NOT_DIR"
+    | "VOLUME_LIMIT_EXCEEDED"
+    | "CONN_LIMIT_EXCEEDED"
+    | "MOUNT_EXISTS"
+    | "OTHERS";
   type HostMountMode = "readWrite" | "readOnly";
-  type HostNasVolumeSecurityType = "AUTH_SYS" | "SEC_KRB5" | "SEC_KRB5I";
+  type HostNasVolumeSecurityType = "AUTH_SYS" | "SEC_KRB5" | "SEC_KRB5I" | "SEC_KRB5P";
   type HostNetStackInstanceCongestionControlAlgorithmType = "newreno" | "cubic";
-  type HostNetStackInstanceSystemStackKey = "defaultTcpipStack" | "vmotion" | "vSphereProvisioning";
+  type HostNetStackInstanceSystemStackKey = "defaultTcpipStack" | "vmotion" | "vSphereProvisioning" | "mirror" | "ops";
   type HostNumericSensorHealthState = "unknown" | "green" | "yellow" | "red";
   type HostNumericSensorType =
     | "fan"
@@ -334,6 +382,8 @@ export declare namespace vim {
   type HostNvmeTransportParametersNvmeAddressFamily = "ipv4" | "ipv6" | "infiniBand" | "fc" | "loopback" | "unknown";
   type HostNvmeTransportType = "pcie" | "fibreChannel" | "rdma" | "tcp" | "loopback" | "unsupported";
   type HostOpaqueSwitchOpaqueSwitchState = "up" | "warning" | "down" | "maintenance";
+  type HostPartialMaintenanceModeId = "sphereletPartialMM" | "nsxPartialMM" | "quickPatchPartialMM";
+  type HostPartialMaintenanceModeStatus = "notInPartialMM" | "enteringPartialMM" | "exitingPartialMM" | "inPartialMM";
   type HostPatchManagerInstallState = "hostRestarted" | "imageActive";
   type HostPatchManagerIntegrityStatus =
     | "validated"
@@ -355,7 +405,7 @@ export declare namespace vim {
   type HostProtocolEndpointPEType = "block" | "nas";
   type HostProtocolEndpointProtocolEndpointType = "scsi" | "nfs" | "nfs4x";
   type HostPtpConfigDeviceType = "none" | "virtualNic" | "pciPassthruNic";
-  type HostQualifiedNameType = "nvmeQualifiedName";
+  type HostQualifiedNameType = "nvmeQualifiedName" | "vvolNvmeQualifiedName";
   type HostRdmaDeviceConnectionState = "unknown" | "down" | "init" | "armed" | "active" | "activeDefer";
   type HostReplayUnsupportedReason =
     "incompatibleProduct" | "incompatibleCpu" | "hvDisabled" | "cpuidLimitSet" | "oldBIOS" | "unknown";
@@ -374,6 +424,8 @@ export declare namespace vim {
     | "disabledNUMAUnsup"
     | "disabledMaxEPCRegs"
     | "enabled";
+  type HostSgxRegistrationInfoRegistrationStatus = "notApplicable" | "incomplete" | "complete";
+  type HostSgxRegistrationInfoRegistrationType = "manifest" | "addPackage";
   type HostSnmpAgentCapability = "COMPLETE" | "DIAGNOSTICS" | "CONFIGURATION";
   type HostStandbyMode = "entering" | "exiting" | "in" | "none";
   type HostStorageProtocol = "scsi" | "nvme";
@@ -404,7 +456,9 @@ export declare namespace vim {
     | "vSphereBackupNFC"
     | "ptp"
     | "nvmeTcp"
-    | "nvmeRdma";
+    | "nvmeRdma"
+    | "vsanReplication"
+    | "vsanExternal";
   type HostVmciAccessManagerMode = "grant" | "replace" | "revoke";
   type HostVmfsVolumeUnmapBandwidthPolicy = "fixed" | "dynamic";
   type HostVmfsVolumeUnmapPriority = "none" | "low";
@@ -517,7 +571,9 @@ export declare namespace vim {
     | "watt"
     | "joule"
     | "teraBytes"
-    | "celsius";
+    | "celsius"
+    | "gigaBytes"
+    | "nanosecond";
   type PhysicalNicResourcePoolSchedulerDisallowedReason = "userOptOut" | "hardwareUnsupported";
   type PhysicalNicVmDirectPathGen2SupportedMode = "upt";
   type PlacementAffinityRuleRuleScope = "cluster" | "host" | "storagePod" | "datastore";
@@ -566,7 +622,12 @@ export declare namespace vim {
     | "vmHostAffinityPolicy"
     | "vmHostAntiAffinityPolicy"
     | "vmAntiAffinityPolicy"
-    | "balanceVsanUsage";
+    | "balanceVsanUsage"
+    | "colocateCommunicatingVM"
+    | "balanceNetworkBandwidthUsage"
+    | "increaseAllocation"
+    | "ahPlacementOptimization"
+    | "vmxUpgrade";
   type RecommendationType = "V1";
   type ReplicationDiskConfigFaultReasonForFault =
     | "diskNotFound"
@@ -611,6 +672,8 @@ export declare namespace vim {
   type ScheduledHardwareUpgradeInfoHardwareUpgradeStatus = "none" | "pending" | "success" | "failed";
   type ScsiDiskType = "native512" | "emulated512" | "native4k" | "SoftwareEmulated4k" | "unknown";
   type ScsiLunDescriptorQuality = "highQuality" | "mediumQuality" | "lowQuality" | "unknownQuality";
+  type ScsiLunLunReservationStatus =
+    "LUN_RESERVED_UNKNOWN" | "LUN_RESERVED_YES" | "LUN_RESERVED_NO" | "LUN_RESERVED_NOT_SUPPORTED";
   type ScsiLunState =
     "unknownState" | "ok" | "error" | "off" | "quiesced" | "degraded" | "lostCommunication" | "timeout";
   type ScsiLunType =
@@ -696,6 +759,7 @@ export declare namespace vim {
   type VchaNodeState = "up" | "down";
   type VchaState = "configured" | "notConfigured" | "invalid" | "prepared";
   type VirtualAppVAppState = "started" | "stopped" | "starting" | "stopping";
+  type VirtualDeviceConfigSpecChangeMode = "fail" | "skip";
   type VirtualDeviceConfigSpecFileOperation = "create" | "destroy" | "replace";
   type VirtualDeviceConfigSpecOperation = "add" | "remove" | "edit";
   type VirtualDeviceConnectInfoMigrateConnectOp = "connect" | "disconnect" | "unset";
@@ -728,8 +792,11 @@ export declare namespace vim {
   type VirtualDiskVFlashCacheConfigInfoCacheMode = "write_thru" | "write_back";
   type VirtualEthernetCardLegacyNetworkDeviceName = "bridged" | "nat" | "hostonly";
   type VirtualEthernetCardMacType = "manual" | "generated" | "assigned";
+  type VirtualHardwareMotherboardLayout = "i440bxHostBridge" | "acpiHostBridges";
   type VirtualMachineAppHeartbeatStatusType = "appStatusGray" | "appStatusGreen" | "appStatusRed";
   type VirtualMachineBootOptionsNetworkBootProtocolType = "ipv4" | "ipv6";
+  type VirtualMachineCertThumbprintHashAlgorithm = "sha256";
+  type VirtualMachineCloneSpecTpmProvisionPolicy = "copy" | "replace";
   type VirtualMachineConfigInfoNpivWwnType = "vc" | "host" | "external";
   type VirtualMachineConfigInfoSwapPlacementType = "inherit" | "vmDirectory" | "hostLocal";
   type VirtualMachineConfigSpecEncryptedFtModes =
@@ -781,7 +848,9 @@ export declare namespace vim {
     | "core"
     | "screenshot"
     | "ftMetadata"
-    | "guestCustomization";
+    | "guestCustomization"
+    | "dataSetsDiskModeStore"
+    | "dataSetsVmModeStore";
   type VirtualMachineFlagInfoMonitorType = "release" | "debug" | "stats";
   type VirtualMachineFlagInfoVirtualExecUsage = "hvAuto" | "hvOn" | "hvOff";
   type VirtualMachineFlagInfoVirtualMmuUsage = "automatic" | "on" | "off";
@@ -969,7 +1038,30 @@ export declare namespace vim {
     | "amazonlinux3_64Guest"
     | "crxPod1Guest"
     | "otherGuest"
-    | "otherGuest64";
+    | "otherGuest64"
+    | "windows11_64Guest"
+    | "windows12_64Guest"
+    | "windows2022srvNext_64Guest"
+    | "freebsd14Guest"
+    | "freebsd14_64Guest"
+    | "freebsd15Guest"
+    | "freebsd15_64Guest"
+    | "rhel10_64Guest"
+    | "oracleLinux10_64Guest"
+    | "debian12Guest"
+    | "debian12_64Guest"
+    | "debian13Guest"
+    | "debian13_64Guest"
+    | "other6xLinuxGuest"
+    | "other7xLinuxGuest"
+    | "other6xLinux64Guest"
+    | "other7xLinux64Guest"
+    | "darwin22_64Guest"
+    | "darwin23_64Guest"
+    | "vmkernel8Guest"
+    | "crxSys1Guest"
+    | "rockylinux_64Guest"
+    | "almalinux_64Guest";
   type VirtualMachineGuestState = "running" | "shuttingDown" | "resetting" | "standby" | "notRunning" | "unknown";
   type VirtualMachineHtSharing = "any" | "none" | "internal";
   type VirtualMachineMemoryAllocationPolicy = "swapNone" | "swapSome" | "swapMost";
@@ -1011,7 +1103,8 @@ export declare namespace vim {
   type VirtualMachineSgxInfoFlcModes = "locked" | "unlocked";
   type VirtualMachineStandbyActionType = "checkpoint" | "powerOnSuspend";
   type VirtualMachineTargetInfoConfigurationTag = "compliant" | "clusterWide";
-  type VirtualMachineTicketType = "mks" | "device" | "guestControl" | "webmks" | "guestIntegrity" | "webRemoteDevice";
+  type VirtualMachineTicketType =
+    "mks" | "device" | "guestControl" | "webmks" | "guestIntegrity" | "webRemoteDevice" | "dnd";
   type VirtualMachineToolsInstallType =
     | "guestToolsTypeUnknown"
     | "guestToolsTypeMSI"
@@ -1050,16 +1143,21 @@ export declare namespace vim {
     | "vendor_specific"
     | "other"
     | "unknownFamily";
-  type VirtualMachineUsbInfoSpeed = "low" | "full" | "high" | "superSpeed" | "superSpeedPlus" | "unknownSpeed";
+  type VirtualMachineUsbInfoSpeed =
+    "low" | "full" | "high" | "superSpeed" | "superSpeedPlus" | "unknownSpeed" | "superSpeed20Gbps";
   type VirtualMachineVMCIDeviceAction = "allow" | "deny";
   type VirtualMachineVMCIDeviceDirection = "guest" | "host" | "anyDirection";
   type VirtualMachineVMCIDeviceProtocol =
     "hypervisor" | "doorbell" | "queuepair" | "datagram" | "stream" | "anyProtocol";
+  type VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType =
+    "pciPassthru" | "nvidiaVgpu" | "sriovNic" | "dvx";
   type VirtualMachineVgpuProfileInfoProfileClass = "compute" | "quadro";
   type VirtualMachineVgpuProfileInfoProfileSharing = "timeSliced" | "mig";
   type VirtualMachineVideoCardUse3dRenderer = "automatic" | "software" | "hardware";
+  type VirtualMachineVirtualDeviceSwapDeviceSwapStatus = "none" | "scheduled" | "inprogress" | "failed" | "completed";
   type VirtualMachineVirtualPMemSnapshotMode = "independent_persistent" | "independent_eraseonrevert";
   type VirtualMachineWindowsQuiesceSpecVssBackupContext = "ctx_auto" | "ctx_backup" | "ctx_file_share_backup";
+  type VirtualNVMEControllerSharing = "noSharing" | "physicalSharing";
   type VirtualPointingDeviceHostChoice =
     | "autodetect"
     | "intellimouseExplorer"
@@ -1073,7 +1171,11 @@ export declare namespace vim {
   type VirtualSerialPortEndPoint = "client" | "server";
   type VirtualVmxnet3VrdmaOptionDeviceProtocols = "rocev1" | "rocev2";
   type VmDasBeingResetEventReasonCode =
-    "vmtoolsHeartbeatFailure" | "appHeartbeatFailure" | "appImmediateResetRequest" | "vmcpResetApdCleared";
+    | "vmtoolsHeartbeatFailure"
+    | "appHeartbeatFailure"
+    | "appImmediateResetRequest"
+    | "vmcpResetApdCleared"
+    | "guestOsCrashFailure";
   type VmFailedStartingSecondaryEventFailureReason =
     "incompatibleHost" | "loginFailed" | "registerVmFailed" | "migrateFailed";
   type VmFaultToleranceConfigIssueReasonForIssue =
@@ -1107,7 +1209,15 @@ export declare namespace vim {
     | "hasEFIFirmware"
     | "tooManyVCPUs"
     | "tooMuchMemory"
-    | "unsupportedPMemHAFailOver";
+    | "unsupportedPMemHAFailOver"
+    | "vMotionNotLicensed"
+    | "ftNotLicensed"
+    | "haAgentIssue"
+    | "unsupportedSPBM"
+    | "hasLinkedCloneDisk"
+    | "unsupportedEncryptedDisk"
+    | "ftMetroClusterNotEditable"
+    | "noHostGroupConfigured";
   type VmFaultToleranceInvalidFileBackingDeviceType =
     "virtualFloppy" | "virtualCdrom" | "virtualSerialPort" | "virtualParallelPort" | "virtualDisk";
   type VmShutdownOnIsolationEventOperation = "shutdown" | "poweredOff";
@@ -1130,6 +1240,29 @@ export declare namespace vim {
   type VsanUpgradeSystemUpgradeHistoryDiskGroupOpType = "add" | "remove";
   type WeekOfMonth = "first" | "second" | "third" | "fourth" | "last";
   type WillLoseHAProtectionResolution = "svmotion" | "relocate";
+  type vslmDiskInfoFlag =
+    | "id"
+    | "descriptorVersion"
+    | "backingObjectId"
+    | "path"
+    | "parentPath"
+    | "name"
+    | "deviceName"
+    | "capacity"
+    | "allocated"
+    | "type"
+    | "consumers"
+    | "tentativeState"
+    | "createTime"
+    | "ioFilter"
+    | "controlFlags"
+    | "keepAfterVmDelete"
+    | "relocationDisabled"
+    | "keyId"
+    | "keyProviderId"
+    | "nativeSnapshotSupported"
+    | "cbtEnabled"
+    | "virtualDiskFormat";
   type vslmVStorageObjectControlFlag = "keepAfterDeleteVm" | "disableRelocation" | "enableChangedBlockTracking";
 
   interface AboutInfo extends DynamicData {
@@ -1578,6 +1711,8 @@ export declare namespace vim {
     hostSeedingSupported?: boolean;
     scalableSharesSupported?: boolean;
     hadcsSupported?: boolean;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    configMgmtSupported?: boolean;
   }
   interface ChangesInfoEventArgument extends DynamicData {
     modified?: string;
@@ -1614,12 +1749,23 @@ export declare namespace vim {
     vm: VirtualMachine;
     task?: Task;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface ClusterClusterInitialPlacementAction extends ClusterAction {
+    targetHost?: HostSystem;
+    pool: ResourcePool;
+    configSpec?: VirtualMachineConfigSpec;
+  }
   interface ClusterComplianceCheckedEvent extends ClusterEvent {
     profile: ProfileEventArgument;
   }
   interface ClusterComputeResourceClusterConfigResult extends DynamicData {
     failedHosts?: FolderFailedHostResult[];
     configuredHosts?: HostSystem[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterComputeResourceCryptoModePolicy extends DynamicData {
+    keyId?: CryptoKeyId;
+    providerId?: KeyProviderId;
   }
   interface ClusterComputeResourceDVSConfigurationValidation extends ClusterComputeResourceValidationResultBase {
     isDvsValid: boolean;
@@ -1673,9 +1819,19 @@ export declare namespace vim {
     isNtpSettingValid?: boolean;
     isLockdownModeValid?: boolean;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterComputeResourceHostEvacuationInfo extends DynamicData {
+    host: HostSystem;
+    action?: OptionValue[];
+  }
   interface ClusterComputeResourceHostVmkNicInfo extends DynamicData {
     nicSpec: HostVirtualNicSpec;
     service: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterComputeResourceMaintenanceInfo extends DynamicData {
+    partialMMId?: string;
+    hostEvacInfo?: ClusterComputeResourceHostEvacuationInfo[];
   }
   interface ClusterComputeResourceSummary extends ComputeResourceSummary {
     currentFailoverLevel: number;
@@ -1763,6 +1919,8 @@ export declare namespace vim {
   }
   interface ClusterCryptoConfigInfo extends DynamicData {
     cryptoMode?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    policy?: ClusterComputeResourceCryptoModePolicy;
   }
   interface ClusterDasAamHostInfo extends ClusterDasHostInfo {
     hostDasState?: ClusterDasAamNodeState[];
@@ -1978,6 +2136,11 @@ export declare namespace vim {
     cpu: number;
     memory: number;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterFtVmHostRuleInfo extends ClusterRuleInfo {
+    vmGroupName: string;
+    hostGroupName?: string[];
+  }
   interface ClusterGroupInfo extends DynamicData {
     name: string;
     userCreated?: boolean;
@@ -2036,6 +2199,16 @@ export declare namespace vim {
     attempted?: ClusterAttemptedVmInfo[];
     notAttempted?: ClusterNotAttemptedVmInfo[];
     recommendations?: ClusterRecommendation[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface ClusterPreemptibleVmPairInfo extends DynamicData {
+    id?: number;
+    monitoredVm: VirtualMachine;
+    preemptibleVm: VirtualMachine;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface ClusterPreemptibleVmPairSpec extends ArrayUpdateSpec {
+    info?: ClusterPreemptibleVmPairInfo;
   }
   interface ClusterProactiveDrsConfigInfo extends DynamicData {
     enabled?: boolean;
@@ -2099,11 +2272,15 @@ export declare namespace vim {
     allowedDatastores?: Datastore[];
     notAllowedDatastores?: Datastore[];
     dsTagCategoriesToExclude?: string[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    deploymentMode?: string;
   }
   interface ClusterSystemVMsConfigSpec extends DynamicData {
     allowedDatastores?: ClusterDatastoreUpdateSpec[];
     notAllowedDatastores?: ClusterDatastoreUpdateSpec[];
     dsTagCategoriesToExclude?: ClusterTagCategoryUpdateSpec[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    deploymentMode?: string;
   }
   interface ClusterTagCategoryUpdateSpec extends ArrayUpdateSpec {
     category?: string;
@@ -2201,6 +2378,10 @@ export declare namespace vim {
     defaultHardwareVersionKey?: string;
     desiredSoftwareSpec?: DesiredSoftwareSpec;
     maximumHardwareVersionKey?: string;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    enableConfigManager?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    hostSeedSpec?: ComputeResourceHostSeedSpec;
   }
   interface ComputeResourceEventArgument extends EntityEventArgument {
     computeResource: ComputeResource;
@@ -2208,6 +2389,14 @@ export declare namespace vim {
   interface ComputeResourceHostSPBMLicenseInfo extends DynamicData {
     host: HostSystem;
     licenseState: ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface ComputeResourceHostSeedSpec extends DynamicData {
+    singleHostSpec: ComputeResourceHostSeedSpecSingleHostSpec;
+  }
+  interface ComputeResourceHostSeedSpecSingleHostSpec extends DynamicData {
+    newHostCnxSpec?: HostConnectSpec;
+    existingHost?: HostSystem;
   }
   interface ComputeResourceSummary extends DynamicData {
     totalCpu: number;
@@ -2257,6 +2446,12 @@ export declare namespace vim {
     sevSupported?: boolean;
     vgpuDeviceInfo?: VirtualMachineVgpuDeviceInfo[];
     vgpuProfileInfo?: VirtualMachineVgpuProfileInfo[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vendorDeviceGroupInfo?: VirtualMachineVendorDeviceGroupInfo[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    maxSimultaneousThreads?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dvxClassInfo?: VirtualMachineDvxClassInfo[];
   }
   interface ConflictingConfiguration extends DvsFault {
     configInConflict: ConflictingConfigurationConfig[];
@@ -2319,6 +2514,24 @@ export declare namespace vim {
     reason?: string;
     fault?: LocalizedMethodFault;
   }
+  /** Since vSphere API 8.0.1.0. */
+  interface CryptoManagerHostKeyStatus extends DynamicData {
+    keyId: CryptoKeyId;
+    present: boolean;
+    managementType?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    accessGranted?: boolean;
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface CryptoManagerKmipCertSignRequest extends DynamicData {
+    commonName?: string;
+    organization?: string;
+    organizationUnit?: string;
+    locality?: string;
+    state?: string;
+    country?: string;
+    email?: string;
+  }
   interface CryptoManagerKmipCertificateInfo extends DynamicData {
     subject: string;
     issuer: string;
@@ -2344,6 +2557,10 @@ export declare namespace vim {
     encryptedVMs?: VirtualMachine[];
     affectedHosts?: HostSystem[];
     referencedByTags?: string[];
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface CryptoManagerKmipCustomAttributeSpec extends DynamicData {
+    attributes?: KeyValue[];
   }
   interface CryptoManagerKmipServerCertInfo extends DynamicData {
     certificate: string;
@@ -2474,6 +2691,8 @@ export declare namespace vim {
     joinDomain?: string;
     domainAdmin?: string;
     domainAdminPassword?: CustomizationPassword;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    domainOU?: string;
   }
   interface CustomizationIdentitySettings extends DynamicData {}
   interface CustomizationIpGenerator extends DynamicData {}
@@ -2490,6 +2709,8 @@ export declare namespace vim {
     timeZone?: string;
     hwClockUTC?: boolean;
     scriptText?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    compatibleCustomizationMethod?: string;
   }
   interface CustomizationName extends DynamicData {}
   interface CustomizationNetworkSetupFailed extends CustomizationFailed {}
@@ -2752,6 +2973,34 @@ export declare namespace vim {
     networkFilterSupported?: boolean;
     macLearningSupported?: boolean;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecConnecteeSpec extends DynamicData {}
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecPnicConnecteeSpec extends DVSFilterSpecConnecteeSpec {
+    pnicNameSpec?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecPvlanSpec extends DVSFilterSpecVlanSpec {
+    pvlanId?: number;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecTrunkVlanSpec extends DVSFilterSpecVlanSpec {
+    range?: NumericRange;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVlanIdSpec extends DVSFilterSpecVlanSpec {
+    vlanId?: number;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVlanSpec extends DynamicData {}
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVmConnecteeSpec extends DVSFilterSpecConnecteeSpec {
+    vmNameSpec?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVmknicConnecteeSpec extends DVSFilterSpecConnecteeSpec {
+    vmknicNameSpec?: string;
+  }
   interface DVSHealthCheckCapability extends DynamicData {}
   interface DVSHealthCheckConfig extends DynamicData {
     enable?: boolean;
@@ -2778,6 +3027,11 @@ export declare namespace vim {
   interface DVSManagerDvsConfigTarget extends DynamicData {
     distributedVirtualPortgroup?: DistributedVirtualPortgroupInfo[];
     distributedVirtualSwitch?: DistributedVirtualSwitchInfo[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DVSManagerPhysicalNicsList extends DynamicData {
+    host: HostSystem;
+    physicalNics?: PhysicalNic[];
   }
   interface DVSNameArrayUplinkPortPolicy extends DVSUplinkPortPolicy {
     uplinkPortName: string[];
@@ -2992,6 +3246,11 @@ export declare namespace vim {
     oldMountPath: string;
     datastore: Datastore;
   }
+  /** Since vSphere API 8.0.1.0. */
+  interface DatastoreNamespaceManagerDirectoryInfo extends DynamicData {
+    capacity: number;
+    used: number;
+  }
   interface DatastoreNotWritableOnHost extends InvalidDatastore {
     host: HostSystem;
   }
@@ -3042,6 +3301,8 @@ export declare namespace vim {
     baseImageSpec: DesiredSoftwareSpecBaseImageSpec;
     vendorAddOnSpec?: DesiredSoftwareSpecVendorAddOnSpec;
     components?: DesiredSoftwareSpecComponentSpec[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    removedComponents?: string[];
   }
   interface DesiredSoftwareSpecBaseImageSpec extends DynamicData {
     version: string;
@@ -3196,6 +3457,8 @@ export declare namespace vim {
     ensInterruptEnabled?: boolean;
     transportZones?: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
     nsxtUsedUplinkNames?: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadingEnabled?: boolean;
   }
   interface DistributedVirtualSwitchHostMemberConfigSpec extends DynamicData {
     operation: string;
@@ -3203,6 +3466,11 @@ export declare namespace vim {
     backing?: DistributedVirtualSwitchHostMemberBacking;
     maxProxySwitchPorts?: number;
     vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DistributedVirtualSwitchHostMemberHostUplinkState extends DynamicData {
+    uplinkName: string;
+    state: string;
   }
   interface DistributedVirtualSwitchHostMemberPnicBacking extends DistributedVirtualSwitchHostMemberBacking {
     pnicSpec?: DistributedVirtualSwitchHostMemberPnicSpec[];
@@ -3263,6 +3531,12 @@ export declare namespace vim {
     distributedVirtualPortgroup?: DistributedVirtualPortgroup[];
     importFault?: ImportOperationBulkFaultFaultOnImport[];
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface DistributedVirtualSwitchNetworkOffloadSpec extends DynamicData {
+    id: string;
+    name?: string;
+    types?: string[];
+  }
   interface DistributedVirtualSwitchPortConnectee extends DynamicData {
     connectedEntity?: ManagedEntity;
     nicKey?: string;
@@ -3317,6 +3591,20 @@ export declare namespace vim {
   }
   interface DomainNotFound extends ActiveDirectoryFault {
     domainName: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DpuStatusInfo extends HostHardwareElementInfo {
+    dpuId: string;
+    fru?: HostFru;
+    sensors?: DpuStatusInfoOperationalInfo[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DpuStatusInfoOperationalInfo extends DynamicData {
+    sensorId: string;
+    healthState?: ElementDescription;
+    reading: string;
+    units?: string;
+    timeStamp?: Date;
   }
   interface DrsDisabledEvent extends ClusterEvent {}
   interface DrsDisabledOnVm extends VimFault {}
@@ -3644,6 +3932,7 @@ export declare namespace vim {
     reservation?: number;
   }
   interface DynamicArray extends DataObjectBase {
+    dynamicType?: string;
     val: unknown[];
   }
   interface DynamicData extends DataObjectBase {}
@@ -3811,6 +4100,8 @@ export declare namespace vim {
     tag?: string[];
     eventTypeId?: string[];
     maxCount?: number;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    delayedInit?: boolean;
   }
   interface EventFilterSpecByEntity extends DynamicData {
     entity: ManagedEntity;
@@ -3939,6 +4230,8 @@ export declare namespace vim {
     type: string;
     adminEmail: string[];
     serverThumbprint?: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    serverCertificate?: string;
   }
   interface ExtensionTaskTypeInfo extends DynamicData {
     taskID: string;
@@ -3979,6 +4272,10 @@ export declare namespace vim {
   interface FaultToleranceConfigSpec extends DynamicData {
     metaDataPath?: FaultToleranceMetaSpec;
     secondaryVmSpec?: FaultToleranceVMConfigSpec;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtHostGroup?: string;
   }
   interface FaultToleranceCpuIncompatible extends CpuIncompatible {
     model: boolean;
@@ -4085,6 +4382,24 @@ export declare namespace vim {
     modification?: Date;
     owner?: string;
   }
+  /** Since vSphere API 8.0.2.0. */
+  interface FileLockInfo extends DynamicData {
+    filePath: string;
+    host: string;
+    mac: string;
+    id: string;
+    worldName: string;
+    ownerId?: string;
+    lockMode: string;
+    acquired?: Date;
+    heartbeat?: Date;
+    refCount?: number;
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface FileLockInfoResult extends DynamicData {
+    lockInfo?: FileLockInfo[];
+    fault?: MethodFault;
+  }
   interface FileLocked extends FileFault {}
   interface FileNameTooLong extends FileFault {}
   interface FileNotFound extends FileFault {}
@@ -4151,6 +4466,12 @@ export declare namespace vim {
     host: HostSystem;
     hostName: string;
     errors?: LocalizedMethodFault[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface FtVmHostRuleViolation extends VmConfigFault {
+    vmName: string;
+    hostName: string;
+    hostGroup: string;
   }
   interface FullStorageVMotionNotSupported extends MigrationFeatureNotSupported {}
   interface GatewayConnectFault extends HostConnectFault {
@@ -4255,6 +4576,8 @@ export declare namespace vim {
     guestId?: string;
     guestFamily?: string;
     guestFullName?: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    guestDetailedData?: string;
     hostName?: string;
     ipAddress?: string;
     net?: GuestNicInfo[];
@@ -4368,7 +4691,11 @@ export declare namespace vim {
     vvtdSupported?: BoolOption;
     vbsSupported?: BoolOption;
     vsgxSupported?: BoolOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vsgxRemoteAttestationSupported?: boolean;
     supportsTPM20?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    recommendedTPM20?: boolean;
     vwdtSupported?: boolean;
   }
   interface GuestPermissionDenied extends GuestOperationsFault {}
@@ -4550,6 +4877,8 @@ export declare namespace vim {
     password?: string;
     camServer?: string;
     thumbprint?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    certificate?: string;
     smartCardAuthenticationEnabled?: boolean;
     smartCardTrustAnchors?: string[];
   }
@@ -4602,6 +4931,8 @@ export declare namespace vim {
     minorRelease?: number;
     firmwareMajorRelease?: number;
     firmwareMinorRelease?: number;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    firmwareType?: string;
   }
   interface HostBlockAdapterTargetTransport extends HostTargetTransport {}
   interface HostBlockHba extends HostHostBusAdapter {}
@@ -4654,6 +4985,8 @@ export declare namespace vim {
     vmotionWithStorageVMotionSupported?: boolean;
     vmotionAcrossNetworkSupported?: boolean;
     maxNumDisksSVMotion?: number;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    maxVirtualDiskDescVersionSupported?: number;
     hbrNicSelectionSupported?: boolean;
     vrNfcNicSelectionSupported?: boolean;
     recordReplaySupported?: boolean;
@@ -4753,16 +5086,56 @@ export declare namespace vim {
     nvmeBatchOperationsSupported?: boolean;
     pMemFailoverSupported?: boolean;
     hostConfigEncryptionSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    maxSupportedSimultaneousThreads?: number;
     ptpConfigSupported?: boolean;
     maxSupportedPtpPorts?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    sgxRegistrationSupported?: boolean;
     pMemIndependentSnapshotSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    iommuSLDirtyCapable?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicBindingSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    ultralowFixedUnmapSupported?: boolean;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    nvmeVvolSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    fptHotplugSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    mconnectSupported?: boolean;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    vsanNicMgmtSupported?: boolean;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    vvolNQNSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretchedSCSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vmknicBindingOnNFSv41?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vpStatusCheckSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    nConnectSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    userKeySupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    ndcmSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    uefiSecureBoot?: boolean;
   }
   interface HostCertificateManagerCertificateInfo extends DynamicData {
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    kind?: string;
     issuer?: string;
     notBefore?: Date;
     notAfter?: Date;
     subject?: string;
     status: string;
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface HostCertificateManagerCertificateSpec extends DynamicData {
+    kind: string;
   }
   interface HostCnxFailedAccountFailedEvent extends HostEvent {}
   interface HostCnxFailedAlreadyManagedEvent extends HostEvent {
@@ -4795,6 +5168,8 @@ export declare namespace vim {
     product: AboutInfo;
     deploymentInfo?: HostDeploymentInfo;
     hyperThread?: HostHyperThreadScheduleInfo;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    cpuScheduler?: HostCpuSchedulerInfo;
     consoleReservation?: ServiceConsoleReservationInfo;
     virtualMachineReservation?: VirtualMachineMemoryReservationInfo;
     storageDevice?: HostStorageDeviceInfo;
@@ -4976,10 +5351,20 @@ export declare namespace vim {
     description: string;
     threadId: number[];
     cpuFeature?: HostCpuIdInfo[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    family?: number;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    model?: number;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stepping?: number;
   }
   interface HostCpuPowerManagementInfo extends DynamicData {
     currentPolicy?: string;
     hardwareSupport?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface HostCpuSchedulerInfo extends DynamicData {
+    policy: string;
   }
   interface HostDasDisabledEvent extends HostEvent {}
   interface HostDasDisablingEvent extends HostEvent {}
@@ -5202,6 +5587,13 @@ export declare namespace vim {
     virtualNicConnection?: HostVirtualNicConnection;
     virtualNicConnectionV6?: HostVirtualNicConnection;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostDvxClass extends DynamicData {
+    deviceClass: string;
+    checkpointSupported: boolean;
+    swDMATracingSupported: boolean;
+    sriovNic: boolean;
+  }
   interface HostEnableAdminFailedEvent extends HostEvent {
     permissions: Permission[];
   }
@@ -5314,6 +5706,10 @@ export declare namespace vim {
     service?: string;
     enabled: boolean;
     allowedHosts?: HostFirewallRulesetIpList;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    userControllable?: boolean;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    ipListUserConfigurable?: boolean;
   }
   interface HostFirewallRulesetIpList extends DynamicData {
     ipAddress?: string[];
@@ -5334,6 +5730,15 @@ export declare namespace vim {
     persist: boolean;
     mounted: boolean;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostFru extends DynamicData {
+    type: string;
+    partName: string;
+    partNumber: string;
+    manufacturer: string;
+    serialNumber?: string;
+    mfgTimeStamp?: Date;
+  }
   interface HostGatewaySpec extends DynamicData {
     gatewayType: string;
     gatewayId?: string;
@@ -5349,12 +5754,16 @@ export declare namespace vim {
   interface HostGraphicsConfigDeviceType extends DynamicData {
     deviceId: string;
     graphicsType: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vgpuMode?: string;
   }
   interface HostGraphicsInfo extends DynamicData {
     deviceName: string;
     vendorName: string;
     pciId: string;
     graphicsType: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vgpuMode?: string;
     memorySizeInKB: number;
     vm?: VirtualMachine[];
   }
@@ -5371,6 +5780,8 @@ export declare namespace vim {
     numaInfo?: HostNumaInfo;
     smcPresent?: boolean;
     pciDevice?: HostPciDevice[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dvxClasses?: HostDvxClass[];
     cpuFeature?: HostCpuIdInfo[];
     biosInfo?: HostBIOSInfo;
     reliableMemoryInfo?: HostReliableMemoryInfo;
@@ -5384,6 +5795,8 @@ export declare namespace vim {
     memoryStatusInfo?: HostHardwareElementInfo[];
     cpuStatusInfo?: HostHardwareElementInfo[];
     storageStatusInfo?: HostStorageElementInfo[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuStatusInfo?: DpuStatusInfo[];
   }
   interface HostHardwareSummary extends DynamicData {
     vendor: string;
@@ -5776,6 +6189,8 @@ export declare namespace vim {
     nsxtStatus?: string;
     nsxtStatusDetail?: string;
     healthCheckResult?: HostMemberHealthCheckResult[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    hostUplinkState?: DistributedVirtualSwitchHostMemberHostUplinkState[];
   }
   interface HostMemberUplinkHealthCheckResult extends HostMemberHealthCheckResult {
     uplinkPortKey: string;
@@ -5788,6 +6203,8 @@ export declare namespace vim {
     name: string;
     type: string;
     flags?: string[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    internalFlags?: string[];
     size: number;
   }
   interface HostMissingNetworksEvent extends HostDasEvent {
@@ -5803,6 +6220,14 @@ export declare namespace vim {
     mounted?: boolean;
     accessible?: boolean;
     inaccessibleReason?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicName?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicActive?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    mountFailedReason?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    numTcpConnections?: number;
   }
   interface HostMultipathInfo extends DynamicData {
     lun?: HostMultipathInfoLogicalUnit[];
@@ -5870,6 +6295,12 @@ export declare namespace vim {
     password?: string;
     remoteHostNames?: string[];
     securityType?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicToBind?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicBound?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    connections?: number;
   }
   interface HostNasVolumeUserInfo extends DynamicData {
     user: string;
@@ -6055,6 +6486,8 @@ export declare namespace vim {
   interface HostNumaNode extends DynamicData {
     typeId: number;
     cpuID: number[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    memorySize?: number;
     memoryRangeBegin: number;
     memoryRangeLength: number;
     pciId?: string[];
@@ -6068,7 +6501,11 @@ export declare namespace vim {
     rateUnits?: string;
     sensorType: string;
     id?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    sensorNumber?: number;
     timeStamp?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    fru?: HostFru;
   }
   interface HostNvmeConnectSpec extends HostNvmeSpec {
     subnqn: string;
@@ -6185,6 +6622,11 @@ export declare namespace vim {
   }
   interface HostParallelScsiHba extends HostHostBusAdapter {}
   interface HostParallelScsiTargetTransport extends HostTargetTransport {}
+  /** Since vSphere API 8.0.3.0. */
+  interface HostPartialMaintenanceModeRuntimeInfo extends DynamicData {
+    key: string;
+    hostStatus: string;
+  }
   interface HostPatchManagerLocator extends DynamicData {
     url: string;
     proxy?: string;
@@ -6234,6 +6676,8 @@ export declare namespace vim {
     subDeviceId: number;
     parentBridge?: string;
     deviceName: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    deviceClassName?: string;
   }
   interface HostPciPassthruConfig extends DynamicData {
     id: string;
@@ -6428,6 +6872,8 @@ export declare namespace vim {
     nfsServerAuthType?: string;
     nfsServerUser?: string;
     deviceId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    usedByStretchedContainer?: boolean;
   }
   interface HostProxySwitch extends DynamicData {
     dvsUuid: string;
@@ -6449,11 +6895,25 @@ export declare namespace vim {
     nsxUsedUplinkPort?: string[];
     nsxtStatus?: string;
     nsxtStatusDetail?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    ensInfo?: HostProxySwitchEnsInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadingEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    hostUplinkState?: DistributedVirtualSwitchHostMemberHostUplinkState[];
   }
   interface HostProxySwitchConfig extends DynamicData {
     changeOperation?: string;
     uuid: string;
     spec?: HostProxySwitchSpec;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostProxySwitchEnsInfo extends DynamicData {
+    opsVersion: number;
+    numPSOps: number;
+    numLcoreOps: number;
+    errorStatus: number;
+    lcoreStatus: number;
   }
   interface HostProxySwitchHostLagConfig extends DynamicData {
     lagKey: string;
@@ -6530,6 +6990,8 @@ export declare namespace vim {
     cryptoState?: string;
     cryptoKeyId?: CryptoKeyId;
     statelessNvdsMigrationReady?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    partialMaintenanceMode?: HostPartialMaintenanceModeRuntimeInfo[];
     stateEncryption?: HostRuntimeInfoStateEncryptionInfo;
   }
   interface HostRuntimeInfoNetStackInstanceRuntimeInfo extends DynamicData {
@@ -6557,6 +7019,8 @@ export declare namespace vim {
     emulatedDIXDIFEnabled?: boolean;
     vsanDiskInfo?: VsanHostVsanDiskInfo;
     scsiDiskType?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    usedByMemoryTiering?: boolean;
   }
   interface HostScsiDiskPartition extends DynamicData {
     diskName: string;
@@ -6628,6 +7092,17 @@ export declare namespace vim {
     totalEpcMemory: number;
     flcMode: string;
     lePubKeyHash?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    registrationInfo?: HostSgxRegistrationInfo;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostSgxRegistrationInfo extends DynamicData {
+    status?: string;
+    biosError?: number;
+    registrationUrl?: string;
+    type?: string;
+    ppid?: string;
+    lastRegisteredTime?: Date;
   }
   interface HostSharedGpuCapabilities extends DynamicData {
     vgpu: string;
@@ -6770,6 +7245,12 @@ export declare namespace vim {
     otherIdentifyingInfo?: HostSystemIdentificationInfo[];
     serialNumber?: string;
     qualifiedName?: HostQualifiedName[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    vvolHostNQN?: HostQualifiedName;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    vvolHostId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    bootCommandLine?: string;
   }
   interface HostSystemReconnectSpec extends DynamicData {
     syncState?: boolean;
@@ -6813,6 +7294,8 @@ export declare namespace vim {
     tpmEvents: HostTpmEventLogEntry[];
     tpmLogReliable: boolean;
   }
+  /** Since vSphere API 8.0.1.0. */
+  interface HostTpmBootCompleteEventDetails extends HostTpmEventDetails {}
   interface HostTpmBootSecurityOptionEventDetails extends HostTpmEventDetails {
     bootSecurityOption: string;
   }
@@ -6835,11 +7318,17 @@ export declare namespace vim {
     optionsFileName: string;
     bootOptions?: number[];
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostTpmSignerEventDetails extends HostTpmBootSecurityOptionEventDetails {}
   interface HostTpmSoftwareComponentEventDetails extends HostTpmEventDetails {
     componentName: string;
     vibName: string;
     vibVersion: string;
     vibVendor: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostTpmVersionEventDetails extends HostTpmEventDetails {
+    version: Uint8Array;
   }
   interface HostTrustAuthorityAttestationInfo extends DynamicData {
     attestationStatus: string;
@@ -7019,6 +7508,8 @@ export declare namespace vim {
     pinnedPnic?: string;
     ipRouteSpec?: HostVirtualNicIpRouteSpec;
     systemOwned?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuId?: string;
   }
   interface HostVirtualSwitch extends DynamicData {
     name: string;
@@ -7115,11 +7606,30 @@ export declare namespace vim {
     success: boolean;
     failureReason?: string;
   }
+  /** Since vSphere API 8.0.2.0. */
+  interface HostVvolNQN extends DynamicData {
+    targetNQN: string;
+    storageArray: string;
+    online: boolean;
+  }
   interface HostVvolVolume extends HostFileSystemVolume {
     scId: string;
     hostPE?: VVolHostPE[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    hostVvolNQN?: HostVvolVolumeHostVvolNQN[];
     vasaProviderInfo?: VimVasaProviderInfo[];
     storageArray?: VASAStorageArray[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    protocolEndpointType?: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    vvolNQNFieldsAvailable?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretched?: boolean;
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface HostVvolVolumeHostVvolNQN extends DynamicData {
+    host?: HostSystem;
+    vvolNQN?: HostVvolNQN[];
   }
   interface HostVvolVolumeSpecification extends DynamicData {
     maxSizeInMB: number;
@@ -7127,6 +7637,8 @@ export declare namespace vim {
     vasaProviderInfo?: VimVasaProviderInfo[];
     storageArray?: VASAStorageArray[];
     uuid: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretched?: boolean;
   }
   interface HostWwnChangedEvent extends HostEvent {
     oldNodeWwns?: number[];
@@ -7440,6 +7952,8 @@ export declare namespace vim {
   interface InvalidPropertyValue extends VAppPropertyFault {}
   interface InvalidRequest extends RuntimeFault {}
   interface InvalidResourcePoolStructureFault extends InsufficientResourcesFault {}
+  /** Since vSphere API 8.0.2.0. */
+  interface InvalidScheduledTask extends RuntimeFault {}
   interface InvalidSnapshotFormat extends InvalidFormat {}
   interface InvalidState extends VimFault {}
   interface InvalidType extends InvalidRequest {
@@ -7479,6 +7993,8 @@ export declare namespace vim {
     summary?: string;
     releaseDate?: string;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface IoFilterManagerSslTrust extends DynamicData {}
   interface IoFilterQueryIssueResult extends DynamicData {
     opType: string;
     hostIssue?: IoFilterHostIssue[];
@@ -8230,6 +8746,13 @@ export declare namespace vim {
   interface NoPermission extends SecurityError {
     object: ManagedObject;
     privilegeId: string;
+    /** Since vSphere API 7.0.3.2; left out of requests to older servers. */
+    missingPrivileges?: NoPermissionEntityPrivileges[];
+  }
+  /** Since vSphere API 7.0.3.2. */
+  interface NoPermissionEntityPrivileges extends DynamicData {
+    entity: ManagedObject;
+    privilegeIds?: string[];
   }
   interface NoPermissionOnAD extends ActiveDirectoryFault {}
   interface NoPermissionOnHost extends HostConnectFault {}
@@ -8982,6 +9505,10 @@ export declare namespace vim {
     device: string;
     pci: string;
     driver?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    driverVersion?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    firmwareVersion?: string;
     linkSpeed?: PhysicalNicLinkInfo;
     validLinkSpecification?: PhysicalNicLinkInfo[];
     spec: PhysicalNicSpec;
@@ -8996,6 +9523,8 @@ export declare namespace vim {
     enhancedNetworkingStackSupported?: boolean;
     ensInterruptSupported?: boolean;
     rdmaDevice?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuId?: string;
   }
   interface PhysicalNicCdpDeviceCapability extends DynamicData {
     router: boolean;
@@ -9059,6 +9588,10 @@ export declare namespace vim {
     linkSpeed?: PhysicalNicLinkInfo;
     enableEnhancedNetworkingStack?: boolean;
     ensInterruptEnabled?: boolean;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface PinnedCertificate extends IoFilterManagerSslTrust {
+    sslCertificate: string;
   }
   interface PlacementAction extends ClusterAction {
     vm?: VirtualMachine;
@@ -9409,6 +9942,8 @@ export declare namespace vim {
     encryptionDestination?: string;
     encryptionPort?: number;
     remoteCertificateThumbprint?: string;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    dataSetsReplicationEnabled?: boolean;
     disk?: ReplicationInfoDiskSettings[];
   }
   interface ReplicationDiskConfigFault extends ReplicationConfigFault {
@@ -9691,6 +10226,12 @@ export declare namespace vim {
     protocolEndpoint?: boolean;
     perenniallyReserved?: boolean;
     clusteredVmdkSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    applicationProtocol?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    dispersedNs?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    deviceReservation?: string;
   }
   interface ScsiLunCapabilities extends DynamicData {
     updateDisplayNameSupported: boolean;
@@ -9826,6 +10367,8 @@ export declare namespace vim {
     id: string;
     hostName?: string;
     sslThumbprint?: string;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    certThumbprintList?: VirtualMachineCertThumbprint[];
     ticketType?: string;
   }
   interface SessionManagerHttpServiceRequestSpec extends SessionManagerServiceRequestSpec {
@@ -9879,6 +10422,10 @@ export declare namespace vim {
     snapshotName?: string;
     event?: Event[];
     errors: boolean;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface SnapshotSelectionSpec extends DynamicData {
+    retentionDays?: number;
   }
   interface SoftRuleVioCorrectionDisallowed extends VmConfigFault {
     vmName: string;
@@ -10219,6 +10766,8 @@ export declare namespace vim {
     error?: LocalizedMethodFault;
     result?: unknown;
     progress?: number;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    progressDetails?: KeyAnyValue[];
     reason: TaskReason;
     queueTime: Date;
     startTime?: Date;
@@ -10228,6 +10777,16 @@ export declare namespace vim {
     parentTaskKey?: string;
     rootTaskKey?: string;
     activationId?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface TaskInfoFilterSpec extends DynamicData {
+    filterTaskResults?: TaskInfoFilterSpecFilterTaskResults;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface TaskInfoFilterSpecFilterTaskResults extends DynamicData {
+    removeAll?: boolean;
+    descriptionIds?: string[];
+    filterIn?: boolean;
   }
   interface TaskReason extends DynamicData {}
   interface TaskReasonAlarm extends TaskReason {
@@ -10354,6 +10913,8 @@ export declare namespace vim {
     version?: string;
   }
   interface UnsupportedVmxLocation extends VmConfigFault {}
+  /** Since vSphere API 8.0.3.0. */
+  interface UntrustedCertificate extends IoFilterManagerSslTrust {}
   interface UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupported {}
   interface UpdateSet extends DynamicData {
     version: string;
@@ -10457,6 +11018,25 @@ export declare namespace vim {
     uuid: string;
     vendorId: string;
     modelId: string;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    discoverySvcInfo?: VASAStorageArrayDiscoverySvcInfo[];
+  }
+  /** Since vSphere API 8.0.0.0. */
+  interface VASAStorageArrayDiscoveryFcTransport extends DynamicData {
+    nodeWwn: string;
+    portWwn: string;
+  }
+  /** Since vSphere API 8.0.0.0. */
+  interface VASAStorageArrayDiscoveryIpTransport extends DynamicData {
+    ipAddress: string;
+    portNumber?: string;
+  }
+  /** Since vSphere API 8.0.0.0. */
+  interface VASAStorageArrayDiscoverySvcInfo extends DynamicData {
+    portType: string;
+    svcNqn: string;
+    ipInfo?: VASAStorageArrayDiscoveryIpTransport;
+    fcInfo?: VASAStorageArrayDiscoveryFcTransport;
   }
   interface VAppCloneSpec extends DynamicData {
     location: Datastore;
@@ -10612,6 +11192,10 @@ export declare namespace vim {
     lacpGroupConfig?: VMwareDvsLacpGroupConfig[];
     lacpApiVersion?: string;
     multicastFilteringMode?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadSpecId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    networkOffloadConfig?: VmwareDistributedVirtualSwitchNetworkOffloadConfig;
   }
   interface VMwareDVSConfigSpec extends DVSConfigSpec {
     pvlanConfigSpec?: VMwareDVSPvlanConfigSpec[];
@@ -10621,6 +11205,10 @@ export declare namespace vim {
     ipfixConfig?: VMwareIpfixConfig;
     lacpApiVersion?: string;
     multicastFilteringMode?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadSpecId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    networkOffloadConfig?: VmwareDistributedVirtualSwitchNetworkOffloadConfig;
   }
   interface VMwareDVSFeatureCapability extends DVSFeatureCapability {
     vspanSupported?: boolean;
@@ -10630,6 +11218,8 @@ export declare namespace vim {
     multicastSnoopingSupported?: boolean;
     vspanCapability?: VMwareDVSVspanCapability;
     lacpCapability?: VMwareDvsLacpCapability;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuCapability?: VMwareDvsDpuCapability;
     nsxSupported?: boolean;
     mtuCapability?: VMwareDvsMtuCapability;
   }
@@ -10691,6 +11281,12 @@ export declare namespace vim {
   interface VMwareDVSVspanConfigSpec extends DynamicData {
     vspanSession: VMwareVspanSession;
     operation: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VMwareDvsDpuCapability extends DynamicData {
+    networkOffloadSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    activeStandbyModeSupported?: boolean;
   }
   interface VMwareDvsIpfixCapability extends DynamicData {
     ipfixSupported?: boolean;
@@ -10785,9 +11381,16 @@ export declare namespace vim {
     diskKey: number;
   }
   interface VStorageObjectConfigInfo extends BaseConfigInfo {
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    descriptorVersion?: number;
     capacityInMB: number;
     consumptionType?: string[];
     consumerId?: ID[];
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface VStorageObjectSnapshot extends DynamicData {
+    id: ID;
+    vclock: vslmVClockInfo;
   }
   interface VStorageObjectSnapshotDetails extends DynamicData {
     path?: string;
@@ -10822,6 +11425,8 @@ export declare namespace vim {
     vasaProviderInfo?: VimVasaProviderInfo[];
     scId: string;
     deleted: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretched?: boolean;
   }
   interface VcAgentUninstallFailedEvent extends HostEvent {
     reason?: string;
@@ -10873,6 +11478,10 @@ export declare namespace vim {
     url: string;
     name?: string;
     selfSignedCertificate?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vhostConfig?: VimVasaProviderVirtualHostConfig;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    versionId?: number;
   }
   interface VimVasaProviderInfo extends DynamicData {
     provider: VimVasaProvider;
@@ -10882,6 +11491,12 @@ export declare namespace vim {
     priority: number;
     arrayId: string;
     active: boolean;
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface VimVasaProviderVirtualHostConfig extends DynamicData {
+    vhostName?: string;
+    serviceHost: string;
+    servicePort?: number;
   }
   interface VirtualAHCIController extends VirtualSATAController {}
   interface VirtualAHCIControllerOption extends VirtualSATAControllerOption {}
@@ -10940,6 +11555,10 @@ export declare namespace vim {
     slotInfo?: VirtualDeviceBusSlotInfo;
     controllerKey?: number;
     unitNumber?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numaNode?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroupInfo?: VirtualDeviceDeviceGroupInfo;
   }
   interface VirtualDeviceBackingInfo extends DynamicData {}
   interface VirtualDeviceBackingOption extends DynamicData {
@@ -10956,6 +11575,8 @@ export declare namespace vim {
     profile?: VirtualMachineProfileSpec[];
     backing?: VirtualDeviceConfigSpecBackingSpec;
     filterSpec?: VirtualMachineBaseIndependentFilterSpec[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    changeMode?: string;
   }
   interface VirtualDeviceConfigSpecBackingSpec extends DynamicData {
     parent?: VirtualDeviceConfigSpecBackingSpec;
@@ -10979,6 +11600,11 @@ export declare namespace vim {
   interface VirtualDeviceDeviceBackingOption extends VirtualDeviceBackingOption {
     autoDetectAvailable: BoolOption;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualDeviceDeviceGroupInfo extends DynamicData {
+    groupInstanceKey: number;
+    sequenceId: number;
+  }
   interface VirtualDeviceFileBackingInfo extends VirtualDeviceBackingInfo {
     fileName: string;
     datastore?: Datastore;
@@ -10999,6 +11625,8 @@ export declare namespace vim {
     deprecated: boolean;
     plugAndPlay: boolean;
     hotRemoveSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numaSupported?: boolean;
   }
   interface VirtualDevicePciBusSlotInfo extends VirtualDeviceBusSlotInfo {
     pciSlotNumber: number;
@@ -11031,8 +11659,12 @@ export declare namespace vim {
     vFlashCacheConfigInfo?: VirtualDiskVFlashCacheConfigInfo;
     iofilter?: string[];
     vDiskId?: ID;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vDiskVersion?: number;
     nativeUnmanagedLinkedClone?: boolean;
     independentFilters?: VirtualMachineBaseIndependentFilterSpec[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    guestReadOnly?: boolean;
   }
   interface VirtualDiskAntiAffinityRuleSpec extends ClusterRuleInfo {
     diskId: number[];
@@ -11273,10 +11905,16 @@ export declare namespace vim {
   interface VirtualHardware extends DynamicData {
     numCPU: number;
     numCoresPerSocket?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    autoCoresPerSocket?: boolean;
     memoryMB: number;
     virtualICH7MPresent?: boolean;
     virtualSMCPresent?: boolean;
     device?: VirtualDevice[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    motherboardLayout?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    simultaneousThreads?: number;
   }
   interface VirtualHardwareCompatibilityIssue extends VmConfigFault {}
   interface VirtualHardwareOption extends DynamicData {
@@ -11285,6 +11923,8 @@ export declare namespace vim {
     deviceListReadonly: boolean;
     numCPU: number[];
     numCoresPerSocket?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    autoCoresPerSocket?: BoolOption;
     numCpuReadonly: boolean;
     memoryMB: LongOption;
     numPCIControllers: IntOption;
@@ -11302,6 +11942,16 @@ export declare namespace vim {
     numWDTDevices?: IntOption;
     numPrecisionClockDevices?: IntOption;
     epcMemoryMB?: LongOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    acpiHostBridgesFirmware?: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numCpuSimultaneousThreads?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numNumaNodes?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numDeviceGroups?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroupTypes?: string[];
   }
   interface VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
     hostName: string;
@@ -11389,9 +12039,20 @@ export declare namespace vim {
     toolsSyncTimeAllowSupported?: boolean;
     sevSupported?: boolean;
     pmemFailoverSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    requireSgxAttestationSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    changeModeDisksSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vendorDeviceGroupSupported?: boolean;
   }
   interface VirtualMachineCdromInfo extends VirtualMachineTargetInfo {
     description?: string;
+  }
+  /** Since vSphere API 7.0.3.1. */
+  interface VirtualMachineCertThumbprint extends DynamicData {
+    thumbprint: string;
+    hashAlgorithm?: string;
   }
   interface VirtualMachineCloneSpec extends DynamicData {
     location: VirtualMachineRelocateSpec;
@@ -11401,6 +12062,8 @@ export declare namespace vim {
     powerOn: boolean;
     snapshot?: VirtualMachineSnapshot;
     memory?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    tpmProvisionPolicy?: string;
   }
   interface VirtualMachineConfigInfo extends DynamicData {
     changeVersion: string;
@@ -11428,6 +12091,8 @@ export declare namespace vim {
     flags: VirtualMachineFlagInfo;
     consolePreferences?: VirtualMachineConsolePreferences;
     defaultPowerOps: VirtualMachineDefaultPowerOpInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    rebootPowerOff?: boolean;
     hardware: VirtualHardware;
     vcpuConfig?: VirtualMachineVcpuConfig[];
     cpuAllocation?: ResourceAllocationInfo;
@@ -11474,9 +12139,25 @@ export declare namespace vim {
     ftEncryptionMode?: string;
     guestMonitoringModeInfo?: VirtualMachineGuestMonitoringModeInfo;
     sevEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numaInfo?: VirtualMachineVirtualNumaInfo;
     pmemFailoverEnabled?: boolean;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    vmxStatsCollectionEnabled?: boolean;
     vmOpNotificationToAppEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vmOpNotificationTimeout?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceSwap?: VirtualMachineVirtualDeviceSwap;
     pmem?: VirtualMachineVirtualPMem;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroups?: VirtualMachineVirtualDeviceGroups;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    fixedPassthruHotPlugEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtHostGroup?: string;
   }
   interface VirtualMachineConfigInfoDatastoreUrlPair extends DynamicData {
     name: string;
@@ -11533,6 +12214,8 @@ export declare namespace vim {
     flags?: VirtualMachineFlagInfo;
     consolePreferences?: VirtualMachineConsolePreferences;
     powerOpInfo?: VirtualMachineDefaultPowerOpInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    rebootPowerOff?: boolean;
     numCPUs?: number;
     vcpuConfig?: VirtualMachineVcpuConfig[];
     numCoresPerSocket?: number;
@@ -11575,9 +12258,29 @@ export declare namespace vim {
     ftEncryptionMode?: string;
     guestMonitoringModeInfo?: VirtualMachineGuestMonitoringModeInfo;
     sevEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    virtualNuma?: VirtualMachineVirtualNuma;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    motherboardLayout?: string;
     pmemFailoverEnabled?: boolean;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    vmxStatsCollectionEnabled?: boolean;
     vmOpNotificationToAppEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vmOpNotificationTimeout?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceSwap?: VirtualMachineVirtualDeviceSwap;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    simultaneousThreads?: number;
     pmem?: VirtualMachineVirtualPMem;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroups?: VirtualMachineVirtualDeviceGroups;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    fixedPassthruHotPlugEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtHostGroup?: string;
   }
   interface VirtualMachineConfigSummary extends DynamicData {
     name: string;
@@ -11659,6 +12362,12 @@ export declare namespace vim {
     vmDirectPathGen2InactiveReasonVm?: string[];
     vmDirectPathGen2InactiveReasonOther?: string[];
     vmDirectPathGen2InactiveReasonExtended?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2Active?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2InactiveReasonVm?: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2InactiveReasonOther?: string[];
     reservationStatus?: string;
     attachmentStatus?: string;
     featureRequirement?: VirtualMachineFeatureRequirement[];
@@ -11672,6 +12381,13 @@ export declare namespace vim {
     y: number;
     width: number;
     height: number;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineDvxClassInfo extends DynamicData {
+    deviceClass: ElementDescription;
+    vendorName: string;
+    sriovNic: boolean;
+    configParams?: OptionDef[];
   }
   interface VirtualMachineDynamicPassthroughInfo extends VirtualMachineTargetInfo {
     vendorName: string;
@@ -11980,6 +12696,10 @@ export declare namespace vim {
     instantCloneFrozen?: boolean;
     cryptoState?: string;
     suspendedToMemory?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    opNotificationTimeout?: number;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    iommuActive?: boolean;
   }
   interface VirtualMachineRuntimeInfoDasProtectionState extends DynamicData {
     dasProtected: boolean;
@@ -11999,11 +12719,15 @@ export declare namespace vim {
     epcSize: number;
     flcMode?: string;
     lePubKeyHash?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    requireAttestation?: boolean;
   }
   interface VirtualMachineSgxTargetInfo extends VirtualMachineTargetInfo {
     maxEpcSize: number;
     flcModes?: string[];
     lePubKeyHashes?: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    requireAttestationSupported?: boolean;
   }
   interface VirtualMachineSnapshotInfo extends DynamicData {
     currentSnapshot?: VirtualMachineSnapshot;
@@ -12065,6 +12789,8 @@ export declare namespace vim {
     host?: string;
     port?: number;
     sslThumbprint?: string;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    certThumbprintList?: VirtualMachineCertThumbprint[];
     url?: string;
   }
   interface VirtualMachineUsageOnDatastore extends DynamicData {
@@ -12115,8 +12841,27 @@ export declare namespace vim {
     upperDstPortBoundary: LongOption;
   }
   interface VirtualMachineVMIROM extends VirtualDevice {}
+  /** Since vSphere API 8.0.2.0. */
+  interface VirtualMachineVMotionStunTimeInfo extends VirtualMachineTargetInfo {
+    migrationBW: number;
+    stunTime: number;
+  }
   interface VirtualMachineVcpuConfig extends DynamicData {
     latencySensitivity?: LatencySensitivity;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVendorDeviceGroupInfo extends VirtualMachineTargetInfo {
+    deviceGroupName: string;
+    deviceGroupDescription?: string;
+    componentDeviceInfo?: VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo extends DynamicData {
+    type: string;
+    vendorName: string;
+    deviceName: string;
+    isConfigurable: boolean;
+    device: VirtualDevice;
   }
   interface VirtualMachineVgpuDeviceInfo extends VirtualMachineTargetInfo {
     deviceName: string;
@@ -12133,6 +12878,8 @@ export declare namespace vim {
     fbSizeInGib: number;
     profileSharing: string;
     profileClass: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    stunTimeEstimates?: VirtualMachineVMotionStunTimeInfo[];
   }
   interface VirtualMachineVideoCard extends VirtualDevice {
     videoRamSizeInKB?: number;
@@ -12141,6 +12888,38 @@ export declare namespace vim {
     enable3DSupport?: boolean;
     use3dRenderer?: string;
     graphicsMemorySizeInKB?: number;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualDeviceGroups extends DynamicData {
+    deviceGroup?: VirtualMachineVirtualDeviceGroupsDeviceGroup[];
+  }
+  interface VirtualMachineVirtualDeviceGroupsDeviceGroup extends DynamicData {
+    groupInstanceKey: number;
+    deviceInfo?: Description;
+  }
+  interface VirtualMachineVirtualDeviceGroupsVendorDeviceGroup extends VirtualMachineVirtualDeviceGroupsDeviceGroup {
+    deviceGroupName: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualDeviceSwap extends DynamicData {
+    lsiToPvscsi?: VirtualMachineVirtualDeviceSwapDeviceSwapInfo;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualDeviceSwapDeviceSwapInfo extends DynamicData {
+    enabled?: boolean;
+    applicable?: boolean;
+    status?: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualNuma extends DynamicData {
+    coresPerNumaNode?: number;
+    exposeVnumaOnCpuHotadd?: boolean;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualNumaInfo extends DynamicData {
+    coresPerNumaNode?: number;
+    autoCoresPerNumaNode?: boolean;
+    vnumaOnCpuHotaddExposed?: boolean;
   }
   interface VirtualMachineVirtualPMem extends DynamicData {
     snapshotMode?: string;
@@ -12173,9 +12952,14 @@ export declare namespace vim {
     hotGrowable: boolean;
     granularityInMB: number;
   }
-  interface VirtualNVMEController extends VirtualController {}
+  interface VirtualNVMEController extends VirtualController {
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    sharedBus?: string;
+  }
   interface VirtualNVMEControllerOption extends VirtualControllerOption {
     numNVMEDisks: IntOption;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    sharing?: string[];
   }
   interface VirtualNicManagerNetConfig extends DynamicData {
     nicType: string;
@@ -12214,6 +12998,13 @@ export declare namespace vim {
     vendorId: number;
   }
   interface VirtualPCIPassthroughDeviceBackingOption extends VirtualDeviceDeviceBackingOption {}
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualPCIPassthroughDvxBackingInfo extends VirtualDeviceBackingInfo {
+    deviceClass?: string;
+    configParams?: OptionValue[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualPCIPassthroughDvxBackingOption extends VirtualDeviceBackingOption {}
   interface VirtualPCIPassthroughDynamicBackingInfo extends VirtualDeviceDeviceBackingInfo {
     allowedDevice?: VirtualPCIPassthroughAllowedDevice[];
     customLabel?: string;
@@ -12225,7 +13016,11 @@ export declare namespace vim {
   interface VirtualPCIPassthroughPluginBackingOption extends VirtualDeviceBackingOption {}
   interface VirtualPCIPassthroughVmiopBackingInfo extends VirtualPCIPassthroughPluginBackingInfo {
     vgpu?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vgpuMigrateDataSizeMB?: number;
     migrateSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    enhancedMigrateCapability?: boolean;
   }
   interface VirtualPCIPassthroughVmiopBackingOption extends VirtualPCIPassthroughPluginBackingOption {
     vgpu: StringOption;
@@ -12322,6 +13117,8 @@ export declare namespace vim {
   interface VirtualSriovEthernetCard extends VirtualEthernetCard {
     allowGuestOSMtuChange?: boolean;
     sriovBacking?: VirtualSriovEthernetCardSriovBackingInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dvxBackingInfo?: VirtualPCIPassthroughDvxBackingInfo;
   }
   interface VirtualSriovEthernetCardOption extends VirtualEthernetCardOption {}
   interface VirtualSriovEthernetCardSriovBackingInfo extends VirtualDeviceBackingInfo {
@@ -12395,8 +13192,14 @@ export declare namespace vim {
   interface VirtualVmxnet extends VirtualEthernetCard {}
   interface VirtualVmxnet2 extends VirtualVmxnet {}
   interface VirtualVmxnet2Option extends VirtualVmxnetOption {}
-  interface VirtualVmxnet3 extends VirtualVmxnet {}
-  interface VirtualVmxnet3Option extends VirtualVmxnetOption {}
+  interface VirtualVmxnet3 extends VirtualVmxnet {
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2Enabled?: boolean;
+  }
+  interface VirtualVmxnet3Option extends VirtualVmxnetOption {
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2Enabled?: BoolOption;
+  }
   interface VirtualVmxnet3Vrdma extends VirtualVmxnet3 {
     deviceProtocol?: string;
   }
@@ -12880,6 +13683,8 @@ export declare namespace vim {
     unmapBandwidthDynamicMin?: LongOption;
     unmapBandwidthDynamicMax?: LongOption;
     unmapBandwidthIncrement?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    unmapBandwidthUltraLow?: number;
   }
   interface VmfsDatastoreAllExtentOption extends VmfsDatastoreSingleExtentOption {}
   interface VmfsDatastoreBaseOption extends DynamicData {
@@ -12927,6 +13732,15 @@ export declare namespace vim {
     dynamicMax: number;
   }
   interface VmotionInterfaceNotEnabled extends HostPowerOpFailed {}
+  /** Since vSphere API 8.0.3.0. */
+  interface VmwareDistributedVirtualSwitchDpuFailoverPolicy extends DynamicData {
+    activeUplink?: string[];
+    standbyUplink?: string[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface VmwareDistributedVirtualSwitchNetworkOffloadConfig extends DynamicData {
+    dpuFailoverPolicy?: VmwareDistributedVirtualSwitchDpuFailoverPolicy;
+  }
   interface VmwareDistributedVirtualSwitchPvlanSpec extends VmwareDistributedVirtualSwitchVlanSpec {
     pvlanId: number;
   }
@@ -12956,6 +13770,8 @@ export declare namespace vim {
   interface VsanClusterConfigInfo extends DynamicData {
     enabled?: boolean;
     defaultConfig?: VsanClusterConfigInfoHostDefaultInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vsanEsaEnabled?: boolean;
   }
   interface VsanClusterConfigInfoHostDefaultInfo extends DynamicData {
     uuid?: string;
@@ -12996,6 +13812,8 @@ export declare namespace vim {
     storageInfo?: VsanHostConfigInfoStorageInfo;
     networkInfo?: VsanHostConfigInfoNetworkInfo;
     faultDomainInfo?: VsanHostFaultDomainInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vsanEsaEnabled?: boolean;
   }
   interface VsanHostConfigInfoClusterInfo extends DynamicData {
     uuid?: string;
@@ -13173,6 +13991,8 @@ export declare namespace vim {
     profile?: VirtualMachineProfileSpec[];
     consolidate?: boolean;
     disksCrypto?: DiskCryptoSpec;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    service?: ServiceLocator;
   }
   interface VslmRelocateSpec extends VslmMigrateSpec {}
   interface VslmTagEntry extends DynamicData {
@@ -13421,6 +14241,7 @@ export declare namespace vim {
     ClusterEnterMaintenanceMode(
       host: readonly HostSystem[],
       option?: readonly OptionValue[],
+      info?: ClusterComputeResourceMaintenanceInfo,
       callOptions?: CallOptions,
     ): Promise<ClusterEnterMaintenanceResult>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13462,7 +14283,11 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveDasAdvancedRuntimeInfo(callOptions?: CallOptions): Promise<ClusterDasAdvancedRuntimeInfo | undefined>;
     /** Faults: vmodl.fault.InvalidArgument, vmodl.fault.InvalidRequest, vmodl.RuntimeFault. */
-    SetCryptoMode(cryptoMode: string, callOptions?: CallOptions): Promise<void>;
+    SetCryptoMode(
+      cryptoMode: string,
+      policy?: ClusterComputeResourceCryptoModePolicy,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     StampAllRulesWithUuid_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -13535,6 +14360,8 @@ export declare namespace vim {
     readonly network: Promise<Network[]>;
     readonly resourcePool: Promise<ResourcePool | undefined>;
     readonly summary: Promise<ComputeResourceSummary>;
+    /** Since vSphere API 8.0.0.0. */
+    readonly configManagerEnabled: Promise<boolean | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureComputeResource_Task(
       spec: ComputeResourceConfigSpec,
@@ -13576,6 +14403,8 @@ export declare namespace vim {
     CryptoManagerHostEnable(initialKey: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CryptoManagerHostPrepare(callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: none declared. */
+    GetCryptoKeyStatus(keys?: readonly CryptoKeyId[], callOptions?: CallOptions): Promise<CryptoManagerHostKeyStatus[]>;
     /** pyVmomi's name of ChangeKey_Task. */
     ChangeKey: this["ChangeKey_Task"];
     /** pyVmomi's name of CryptoManagerHostEnable. */
@@ -13587,11 +14416,23 @@ export declare namespace vim {
   interface CryptoManagerKmip extends CryptoManager {
     readonly kmipServers: Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    GenerateClientCsr(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    GenerateClientCsr(
+      cluster: KeyProviderId,
+      request?: CryptoManagerKmipCertSignRequest,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    GenerateKey(keyProvider?: KeyProviderId, callOptions?: CallOptions): Promise<CryptoKeyResult>;
+    GenerateKey(
+      keyProvider?: KeyProviderId,
+      spec?: CryptoManagerKmipCustomAttributeSpec,
+      callOptions?: CallOptions,
+    ): Promise<CryptoKeyResult>;
     /** Faults: vmodl.RuntimeFault. */
-    GenerateSelfSignedClientCert(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    GenerateSelfSignedClientCert(
+      cluster: KeyProviderId,
+      request?: CryptoManagerKmipCertSignRequest,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     GetDefaultKmsCluster(
       entity?: ManagedEntity,
@@ -13659,6 +14500,12 @@ export declare namespace vim {
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UploadKmipServerCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: none declared. */
+    SetKeyCustomAttributes(
+      keyId: CryptoKeyId,
+      spec: CryptoManagerKmipCustomAttributeSpec,
+      callOptions?: CallOptions,
+    ): Promise<CryptoKeyResult>;
     /** pyVmomi's name of RetrieveKmipServersStatus_Task. */
     RetrieveKmipServersStatus: this["RetrieveKmipServersStatus_Task"];
   }
@@ -13804,6 +14651,8 @@ export declare namespace vim {
       mountPathDatastoreMapping: readonly DatastoreMountPathDatastorePair[],
       callOptions?: CallOptions,
     ): Promise<Task<UpdateVirtualMachineFilesResult>>;
+    /** Faults: vim.fault.InvalidDatastore. */
+    IsClusteredVmdkEnabled(callOptions?: CallOptions): Promise<boolean>;
     /** pyVmomi's name of DatastoreEnterMaintenanceMode. */
     EnterMaintenanceMode: this["DatastoreEnterMaintenanceMode"];
     /** pyVmomi's name of DatastoreExitMaintenanceMode_Task. */
@@ -13838,6 +14687,19 @@ export declare namespace vim {
       datastorePath: string,
       callOptions?: CallOptions,
     ): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vmodl.fault.NotSupported, vmodl.fault.InvalidArgument. */
+    IncreaseDirectorySize(
+      datacenter: Datacenter | undefined,
+      stableName: string,
+      size: number,
+      callOptions?: CallOptions,
+    ): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vmodl.fault.NotSupported. */
+    QueryDirectoryInfo(
+      datacenter: Datacenter | undefined,
+      stableName: string,
+      callOptions?: CallOptions,
+    ): Promise<DatastoreNamespaceManagerDirectoryInfo>;
   }
   interface DiagnosticManager extends ManagedObject {
     /** Faults: vim.fault.CannotAccessFile, vmodl.RuntimeFault. */
@@ -13858,6 +14720,8 @@ export declare namespace vim {
     ): Promise<Task<DiagnosticManagerBundleInfo[]>>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDescriptions(host?: HostSystem, callOptions?: CallOptions): Promise<DiagnosticManagerLogDescriptor[]>;
+    /** Since vSphere API 8.0.0.2. Faults: none declared. */
+    EmitSyslogMark(message: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of BrowseDiagnosticLog. */
     Browse: this["BrowseDiagnosticLog"];
     /** pyVmomi's name of GenerateLogBundles_Task. */
@@ -14057,6 +14921,17 @@ export declare namespace vim {
     ): Promise<DVSFeatureCapability | undefined>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     RectifyDvsOnHost_Task(hosts: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
+    /** Since vSphere API 8.0.0.1. Faults: none declared. */
+    QuerySupportedNetworkOffloadSpec(
+      switchProductSpec: DistributedVirtualSwitchProductSpec,
+      callOptions?: CallOptions,
+    ): Promise<DistributedVirtualSwitchNetworkOffloadSpec[]>;
+    /** Since vSphere API 8.0.0.1. Faults: none declared. */
+    QueryCompatibleVmnicsFromHosts(
+      hosts: readonly HostSystem[] | undefined,
+      dvs: DistributedVirtualSwitch,
+      callOptions?: CallOptions,
+    ): Promise<DVSManagerPhysicalNicsList[]>;
     /** pyVmomi's name of QueryDvsCheckCompatibility. */
     CheckCompatibility: this["QueryDvsCheckCompatibility"];
     /** pyVmomi's name of DVSManagerExportEntity_Task. */
@@ -14098,6 +14973,8 @@ export declare namespace vim {
   }
   interface EventHistoryCollector extends HistoryCollector {
     readonly latestPage: Promise<Event[]>;
+    /** Since vSphere API 8.0.3.0. */
+    readonly initialized: Promise<boolean | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ReadNextEvents(maxCount: number, callOptions?: CallOptions): Promise<Event[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14157,6 +15034,8 @@ export declare namespace vim {
     UnregisterExtension(extensionKey: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateExtension(extension: Extension, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.NotFound. */
+    SetServiceAccount(extensionKey: string, serviceAccount: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of SetExtensionCertificate. */
     SetCertificate: this["SetExtensionCertificate"];
   }
@@ -14253,6 +15132,8 @@ export declare namespace vim {
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.FileFault. */
+    QueryFileLockInfo(path: string, host?: HostSystem, callOptions?: CallOptions): Promise<FileLockInfoResult>;
     /** pyVmomi's name of CopyDatastoreFile_Task. */
     CopyFile: this["CopyDatastoreFile_Task"];
     /** pyVmomi's name of DeleteDatastoreFile_Task. */
@@ -14799,6 +15680,8 @@ export declare namespace vim {
     RetrieveDynamicPassthroughInfo(callOptions?: CallOptions): Promise<VirtualMachineDynamicPassthroughInfo[]>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     UpdateAssignableHardwareConfig(config: HostAssignableHardwareConfig, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.0.1. Faults: none declared. */
+    RetrieveVendorDeviceGroupInfo(callOptions?: CallOptions): Promise<VirtualMachineVendorDeviceGroupInfo[]>;
   }
   interface HostAuthenticationManager extends ManagedObject {
     readonly info: Promise<HostAuthenticationManagerInfo>;
@@ -14838,9 +15721,17 @@ export declare namespace vim {
   interface HostCertificateManager extends ManagedObject {
     readonly certificateInfo: Promise<HostCertificateManagerCertificateInfo>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    GenerateCertificateSigningRequest(useIpAddressAsCommonName: boolean, callOptions?: CallOptions): Promise<string>;
+    GenerateCertificateSigningRequest(
+      useIpAddressAsCommonName: boolean,
+      spec?: HostCertificateManagerCertificateSpec,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    GenerateCertificateSigningRequestByDn(distinguishedName: string, callOptions?: CallOptions): Promise<string>;
+    GenerateCertificateSigningRequestByDn(
+      distinguishedName: string,
+      spec?: HostCertificateManagerCertificateSpec,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     InstallServerCertificate(cert: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -14853,9 +15744,17 @@ export declare namespace vim {
       caCrl?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: none declared. */
+    RetrieveCertificateInfoList(callOptions?: CallOptions): Promise<HostCertificateManagerCertificateInfo[]>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.HostConfigFault. */
+    ProvisionServerPrivateKey(key: string, callOptions?: CallOptions): Promise<void>;
+    /** Faults: none declared. */
+    NotifyAffectedServices(services?: readonly string[], callOptions?: CallOptions): Promise<void>;
   }
   interface HostCpuSchedulerSystem extends ExtensibleManagedObject {
     readonly hyperthreadInfo: Promise<HostHyperThreadScheduleInfo | undefined>;
+    /** Since vSphere API 8.0.3.0. */
+    readonly cpuSchedulerInfo: Promise<HostCpuSchedulerInfo | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     DisableHyperThreading(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14945,6 +15844,10 @@ export declare namespace vim {
     ): Promise<Task<HostResignatureRescanResult>>;
     /** Faults: vim.fault.DatastoreNotWritableOnHost, vim.fault.InaccessibleDatastore, vmodl.RuntimeFault. */
     UpdateLocalSwapDatastore(datastore?: Datastore, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.0.1. Faults: vim.fault.NotFound. */
+    SetMaxQueueDepth(datastore: Datastore, maxQdepth: number, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.0.1. Faults: vim.fault.NotFound. */
+    QueryMaxQueueDepth(datastore: Datastore, callOptions?: CallOptions): Promise<number>;
     /** pyVmomi's name of RemoveDatastoreEx_Task. */
     RemoveDatastoreEx: this["RemoveDatastoreEx_Task"];
     /** pyVmomi's name of ResignatureUnresolvedVmfsVolume_Task. */
@@ -15183,6 +16086,8 @@ export declare namespace vim {
     UpdateVirtualNic(device: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     UpdateVirtualSwitch(vswitchName: string, spec: HostVirtualSwitchSpec, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.3.0. Faults: vmodl.fault.InvalidArgument. */
+    startDpuFailover(dvsName: string, targetDpuAlias?: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshNetworkSystem. */
     Refresh: this["RefreshNetworkSystem"];
   }
@@ -15304,6 +16209,8 @@ export declare namespace vim {
     readonly validationFailureInfo: Promise<HostProfileValidationFailureInfo | undefined>;
     readonly validationState: Promise<string | undefined>;
     readonly validationStateUpdateTime: Promise<Date | undefined>;
+    /** Since vSphere API 8.0.1.0. */
+    readonly complianceCheckTime: Promise<Date | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ExecuteHostProfile(
       host: HostSystem,
@@ -16007,7 +16914,12 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostReconcileDatastoreInventory_Task(datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
-    HostRegisterDisk(path: string, name?: string, callOptions?: CallOptions): Promise<VStorageObject>;
+    HostRegisterDisk(
+      path: string,
+      name?: string,
+      modifyControlFlags?: boolean,
+      callOptions?: CallOptions,
+    ): Promise<VStorageObject>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRelocateVStorageObject_Task(
       id: ID,
@@ -16023,7 +16935,12 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<vslmInfrastructureObjectPolicy[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    HostRetrieveVStorageObject(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<VStorageObject>;
+    HostRetrieveVStorageObject(
+      id: ID,
+      datastore: Datastore,
+      diskInfoFlags?: readonly string[],
+      callOptions?: CallOptions,
+    ): Promise<VStorageObject>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectMetadata(
       id: ID,
@@ -16080,6 +16997,7 @@ export declare namespace vim {
       profile?: readonly VirtualMachineProfileSpec[],
       crypto?: CryptoSpec,
       path?: string,
+      provisioningType?: string,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16109,6 +17027,10 @@ export declare namespace vim {
       snapshotId: ID,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    HostSetVirtualDiskUuid_Task(name: string, uuid?: string, callOptions?: CallOptions): Promise<Task<void>>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    HostQueryVirtualDiskUuid(name: string, callOptions?: CallOptions): Promise<string>;
     /** pyVmomi's name of HostClearVStorageObjectControlFlags. */
     ClearVStorageObjectControlFlags: this["HostClearVStorageObjectControlFlags"];
     /** pyVmomi's name of HostCloneVStorageObject_Task. */
@@ -16340,6 +17262,7 @@ export declare namespace vim {
     InstallIoFilter_Task(
       vibUrl: string,
       compRes: ComputeResource,
+      vibSslTrust?: IoFilterManagerSslTrust,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterIoFilterInfo>>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16375,6 +17298,7 @@ export declare namespace vim {
       filterId: string,
       compRes: ComputeResource,
       vibUrl: string,
+      vibSslTrust?: IoFilterManagerSslTrust,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterIoFilterInfo>>;
     /** pyVmomi's name of InstallIoFilter_Task. */
@@ -17177,6 +18101,12 @@ export declare namespace vim {
       activationId?: string,
       callOptions?: CallOptions,
     ): Promise<TaskInfo>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.InvalidState. */
+    CreateCollectorWithInfoFilterForTasks(
+      filter: TaskFilterSpec,
+      infoFilter?: TaskInfoFilterSpec,
+      callOptions?: CallOptions,
+    ): Promise<TaskHistoryCollector>;
     /** pyVmomi's name of CreateCollectorForTasks. */
     CreateCollector: this["CreateCollectorForTasks"];
   }
@@ -17202,7 +18132,43 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<UserSearchResult[]>;
   }
-  interface VStorageObjectManagerBase extends ManagedObject {}
+  interface VStorageObjectManagerBase extends ManagedObject {
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.FileFault, vim.fault.NotFound, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress. */
+    VStorageObjectExtendDiskEx_Task(
+      id: ID,
+      datastore: Datastore,
+      newCapacityInMB: number,
+      callOptions?: CallOptions,
+    ): Promise<Task<vslmVClockInfo>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound. */
+    RenameVStorageObjectEx(
+      id: ID,
+      datastore: Datastore,
+      name: string,
+      callOptions?: CallOptions,
+    ): Promise<vslmVClockInfo>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
+    VStorageObjectCreateSnapshotEx_Task(
+      id: ID,
+      datastore: Datastore,
+      description: string,
+      callOptions?: CallOptions,
+    ): Promise<Task<VStorageObjectSnapshot>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
+    VStorageObjectDeleteSnapshotEx_Task(
+      id: ID,
+      datastore: Datastore,
+      snapshotId: ID,
+      callOptions?: CallOptions,
+    ): Promise<Task<vslmVClockInfo>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
+    RevertVStorageObjectEx_Task(
+      id: ID,
+      datastore: Datastore,
+      snapshotId: ID,
+      callOptions?: CallOptions,
+    ): Promise<Task<vslmVClockInfo>>;
+  }
   interface VcenterVStorageObjectManager extends VStorageObjectManagerBase {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     AttachTagToVStorageObject(id: ID, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
@@ -17284,7 +18250,12 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<vslmInfrastructureObjectPolicy[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    RetrieveVStorageObject(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<VStorageObject>;
+    RetrieveVStorageObject(
+      id: ID,
+      datastore: Datastore,
+      diskInfoFlags?: readonly string[],
+      callOptions?: CallOptions,
+    ): Promise<VStorageObject>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveVStorageObjectAssociations(
       ids?: readonly RetrieveVStorageObjSpec[],
@@ -17356,6 +18327,15 @@ export declare namespace vim {
       changeId: string,
       callOptions?: CallOptions,
     ): Promise<DiskChangeInfo>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    SetVirtualDiskUuidEx_Task(
+      name: string,
+      datacenter?: Datacenter,
+      uuid?: string,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    QueryVirtualDiskUuidEx(name: string, datacenter?: Datacenter, callOptions?: CallOptions): Promise<string>;
     /** pyVmomi's name of CloneVStorageObject_Task. */
     CloneVStorageObject: this["CloneVStorageObject_Task"];
     /** pyVmomi's name of CreateDisk_Task. */
@@ -17711,7 +18691,11 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.SnapshotFault, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    RemoveAllSnapshots_Task(consolidate?: boolean, callOptions?: CallOptions): Promise<Task<void>>;
+    RemoveAllSnapshots_Task(
+      consolidate?: boolean,
+      spec?: SnapshotSelectionSpec,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ResetGuestInformation(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
@@ -18154,6 +19138,7 @@ export declare namespace vim {
     type FilesystemQuiesceFault = vim.FilesystemQuiesceFault;
     type FilterInUse = vim.FilterInUse;
     type FtIssuesOnHost = vim.FtIssuesOnHost;
+    type FtVmHostRuleViolation = vim.FtVmHostRuleViolation;
     type FullStorageVMotionNotSupported = vim.FullStorageVMotionNotSupported;
     type GatewayConnectFault = vim.GatewayConnectFault;
     type GatewayHostNotReachable = vim.GatewayHostNotReachable;
@@ -18272,6 +19257,7 @@ export declare namespace vim {
     type InvalidPropertyType = vim.InvalidPropertyType;
     type InvalidPropertyValue = vim.InvalidPropertyValue;
     type InvalidResourcePoolStructureFault = vim.InvalidResourcePoolStructureFault;
+    type InvalidScheduledTask = vim.InvalidScheduledTask;
     type InvalidSnapshotFormat = vim.InvalidSnapshotFormat;
     type InvalidState = vim.InvalidState;
     type InvalidVmConfig = vim.InvalidVmConfig;
@@ -23678,12 +24664,14 @@ export interface VimNamespace {
   readonly ClusterInfraUpdateHaConfigInfoRemediationType: EnumValues<vim.ClusterInfraUpdateHaConfigInfoRemediationType>;
   readonly ClusterPowerOnVmOption: EnumValues<vim.ClusterPowerOnVmOption>;
   readonly ClusterProfileServiceType: EnumValues<vim.ClusterProfileServiceType>;
+  readonly ClusterSystemVMsConfigInfoDeploymentMode: EnumValues<vim.ClusterSystemVMsConfigInfoDeploymentMode>;
   readonly ClusterVmComponentProtectionSettingsStorageVmReaction: EnumValues<vim.ClusterVmComponentProtectionSettingsStorageVmReaction>;
   readonly ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared: EnumValues<vim.ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared>;
   readonly ClusterVmReadinessReadyCondition: EnumValues<vim.ClusterVmReadinessReadyCondition>;
   readonly ComplianceResultStatus: EnumValues<vim.ComplianceResultStatus>;
   readonly ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState: EnumValues<vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState>;
   readonly ConfigSpecOperation: EnumValues<vim.ConfigSpecOperation>;
+  readonly CryptoManagerHostKeyManagementType: EnumValues<vim.CryptoManagerHostKeyManagementType>;
   readonly CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason: EnumValues<vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason>;
   readonly CustomizationFailedReasonCode: EnumValues<vim.CustomizationFailedReasonCode>;
   readonly CustomizationLicenseDataMode: EnumValues<vim.CustomizationLicenseDataMode>;
@@ -23691,6 +24679,8 @@ export interface VimNamespace {
   readonly CustomizationSysprepRebootOption: EnumValues<vim.CustomizationSysprepRebootOption>;
   readonly DVPortStatusVmDirectPathGen2InactiveReasonNetwork: EnumValues<vim.DVPortStatusVmDirectPathGen2InactiveReasonNetwork>;
   readonly DVPortStatusVmDirectPathGen2InactiveReasonOther: EnumValues<vim.DVPortStatusVmDirectPathGen2InactiveReasonOther>;
+  readonly DVSFilterSpecLinkConfig: EnumValues<vim.DVSFilterSpecLinkConfig>;
+  readonly DVSFilterSpecLinkState: EnumValues<vim.DVSFilterSpecLinkState>;
   readonly DVSMacLimitPolicyType: EnumValues<vim.DVSMacLimitPolicyType>;
   readonly DasConfigFaultDasConfigFaultReason: EnumValues<vim.DasConfigFaultDasConfigFaultReason>;
   readonly DasVmPriority: EnumValues<vim.DasVmPriority>;
@@ -23698,6 +24688,7 @@ export interface VimNamespace {
   readonly DatastoreSummaryMaintenanceModeState: EnumValues<vim.DatastoreSummaryMaintenanceModeState>;
   readonly DayOfWeek: EnumValues<vim.DayOfWeek>;
   readonly DeviceNotSupportedReason: EnumValues<vim.DeviceNotSupportedReason>;
+  readonly DeviceProtocol: EnumValues<vim.DeviceProtocol>;
   readonly DiagnosticManagerLogCreator: EnumValues<vim.DiagnosticManagerLogCreator>;
   readonly DiagnosticManagerLogFormat: EnumValues<vim.DiagnosticManagerLogFormat>;
   readonly DiagnosticPartitionStorageType: EnumValues<vim.DiagnosticPartitionStorageType>;
@@ -23708,6 +24699,7 @@ export interface VimNamespace {
   readonly DistributedVirtualPortgroupPortgroupType: EnumValues<vim.DistributedVirtualPortgroupPortgroupType>;
   readonly DistributedVirtualSwitchHostInfrastructureTrafficClass: EnumValues<vim.DistributedVirtualSwitchHostInfrastructureTrafficClass>;
   readonly DistributedVirtualSwitchHostMemberHostComponentState: EnumValues<vim.DistributedVirtualSwitchHostMemberHostComponentState>;
+  readonly DistributedVirtualSwitchHostMemberHostUplinkStateState: EnumValues<vim.DistributedVirtualSwitchHostMemberHostUplinkStateState>;
   readonly DistributedVirtualSwitchHostMemberTransportZoneType: EnumValues<vim.DistributedVirtualSwitchHostMemberTransportZoneType>;
   readonly DistributedVirtualSwitchNetworkResourceControlVersion: EnumValues<vim.DistributedVirtualSwitchNetworkResourceControlVersion>;
   readonly DistributedVirtualSwitchNicTeamingPolicyMode: EnumValues<vim.DistributedVirtualSwitchNicTeamingPolicyMode>;
@@ -23735,20 +24727,25 @@ export interface VimNamespace {
   readonly GuestInfoCustomizationStatus: EnumValues<vim.GuestInfoCustomizationStatus>;
   readonly GuestOsDescriptorFirmwareType: EnumValues<vim.GuestOsDescriptorFirmwareType>;
   readonly GuestOsDescriptorSupportLevel: EnumValues<vim.GuestOsDescriptorSupportLevel>;
+  readonly GuestQuiesceEndGuestQuiesceError: EnumValues<vim.GuestQuiesceEndGuestQuiesceError>;
   readonly GuestRegKeyWowSpec: EnumValues<vim.GuestRegKeyWowSpec>;
   readonly HealthUpdateInfoComponentType: EnumValues<vim.HealthUpdateInfoComponentType>;
   readonly HostAccessMode: EnumValues<vim.HostAccessMode>;
   readonly HostActiveDirectoryAuthenticationCertificateDigest: EnumValues<vim.HostActiveDirectoryAuthenticationCertificateDigest>;
   readonly HostActiveDirectoryInfoDomainMembershipStatus: EnumValues<vim.HostActiveDirectoryInfoDomainMembershipStatus>;
+  readonly HostBIOSInfoFirmwareType: EnumValues<vim.HostBIOSInfoFirmwareType>;
   readonly HostCapabilityFtUnsupportedReason: EnumValues<vim.HostCapabilityFtUnsupportedReason>;
   readonly HostCapabilityUnmapMethodSupported: EnumValues<vim.HostCapabilityUnmapMethodSupported>;
   readonly HostCapabilityVmDirectPathGen2UnsupportedReason: EnumValues<vim.HostCapabilityVmDirectPathGen2UnsupportedReason>;
   readonly HostCertificateManagerCertificateInfoCertificateStatus: EnumValues<vim.HostCertificateManagerCertificateInfoCertificateStatus>;
+  readonly HostCertificateManagerCertificateKind: EnumValues<vim.HostCertificateManagerCertificateKind>;
   readonly HostConfigChangeMode: EnumValues<vim.HostConfigChangeMode>;
   readonly HostConfigChangeOperation: EnumValues<vim.HostConfigChangeOperation>;
   readonly HostCpuPackageVendor: EnumValues<vim.HostCpuPackageVendor>;
   readonly HostCpuPowerManagementInfoPolicyType: EnumValues<vim.HostCpuPowerManagementInfoPolicyType>;
+  readonly HostCpuSchedulerInfoCpuSchedulerPolicyInfo: EnumValues<vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo>;
   readonly HostCryptoState: EnumValues<vim.HostCryptoState>;
+  readonly HostDVSConfigSpecSwitchMode: EnumValues<vim.HostDVSConfigSpecSwitchMode>;
   readonly HostDasErrorEventHostDasErrorReason: EnumValues<vim.HostDasErrorEventHostDasErrorReason>;
   readonly HostDateTimeInfoProtocol: EnumValues<vim.HostDateTimeInfoProtocol>;
   readonly HostDigestInfoDigestMethodType: EnumValues<vim.HostDigestInfoDigestMethodType>;
@@ -23756,15 +24753,21 @@ export interface VimNamespace {
   readonly HostDisconnectedEventReasonCode: EnumValues<vim.HostDisconnectedEventReasonCode>;
   readonly HostDiskPartitionInfoPartitionFormat: EnumValues<vim.HostDiskPartitionInfoPartitionFormat>;
   readonly HostDiskPartitionInfoType: EnumValues<vim.HostDiskPartitionInfoType>;
+  readonly HostDistributedVirtualSwitchManagerFailoverReason: EnumValues<vim.HostDistributedVirtualSwitchManagerFailoverReason>;
+  readonly HostDistributedVirtualSwitchManagerFailoverStage: EnumValues<vim.HostDistributedVirtualSwitchManagerFailoverStage>;
   readonly HostFeatureVersionKey: EnumValues<vim.HostFeatureVersionKey>;
   readonly HostFileSystemVolumeFileSystemType: EnumValues<vim.HostFileSystemVolumeFileSystemType>;
   readonly HostFirewallRuleDirection: EnumValues<vim.HostFirewallRuleDirection>;
   readonly HostFirewallRulePortType: EnumValues<vim.HostFirewallRulePortType>;
   readonly HostFirewallRuleProtocol: EnumValues<vim.HostFirewallRuleProtocol>;
+  readonly HostFirewallSystemRuleSetId: EnumValues<vim.HostFirewallSystemRuleSetId>;
+  readonly HostFirewallSystemServiceName: EnumValues<vim.HostFirewallSystemServiceName>;
   readonly HostFruFruType: EnumValues<vim.HostFruFruType>;
   readonly HostGraphicsConfigGraphicsType: EnumValues<vim.HostGraphicsConfigGraphicsType>;
   readonly HostGraphicsConfigSharedPassthruAssignmentPolicy: EnumValues<vim.HostGraphicsConfigSharedPassthruAssignmentPolicy>;
+  readonly HostGraphicsConfigVgpuMode: EnumValues<vim.HostGraphicsConfigVgpuMode>;
   readonly HostGraphicsInfoGraphicsType: EnumValues<vim.HostGraphicsInfoGraphicsType>;
+  readonly HostGraphicsInfoVgpuMode: EnumValues<vim.HostGraphicsInfoVgpuMode>;
   readonly HostHardwareElementStatus: EnumValues<vim.HostHardwareElementStatus>;
   readonly HostHasComponentFailureHostComponentType: EnumValues<vim.HostHasComponentFailureHostComponentType>;
   readonly HostImageAcceptanceLevel: EnumValues<vim.HostImageAcceptanceLevel>;
@@ -23787,6 +24790,7 @@ export interface VimNamespace {
   readonly HostMemoryTierType: EnumValues<vim.HostMemoryTierType>;
   readonly HostMemoryTieringType: EnumValues<vim.HostMemoryTieringType>;
   readonly HostMountInfoInaccessibleReason: EnumValues<vim.HostMountInfoInaccessibleReason>;
+  readonly HostMountInfoMountFailedReason: EnumValues<vim.HostMountInfoMountFailedReason>;
   readonly HostMountMode: EnumValues<vim.HostMountMode>;
   readonly HostNasVolumeSecurityType: EnumValues<vim.HostNasVolumeSecurityType>;
   readonly HostNetStackInstanceCongestionControlAlgorithmType: EnumValues<vim.HostNetStackInstanceCongestionControlAlgorithmType>;
@@ -23798,6 +24802,8 @@ export interface VimNamespace {
   readonly HostNvmeTransportParametersNvmeAddressFamily: EnumValues<vim.HostNvmeTransportParametersNvmeAddressFamily>;
   readonly HostNvmeTransportType: EnumValues<vim.HostNvmeTransportType>;
   readonly HostOpaqueSwitchOpaqueSwitchState: EnumValues<vim.HostOpaqueSwitchOpaqueSwitchState>;
+  readonly HostPartialMaintenanceModeId: EnumValues<vim.HostPartialMaintenanceModeId>;
+  readonly HostPartialMaintenanceModeStatus: EnumValues<vim.HostPartialMaintenanceModeStatus>;
   readonly HostPatchManagerInstallState: EnumValues<vim.HostPatchManagerInstallState>;
   readonly HostPatchManagerIntegrityStatus: EnumValues<vim.HostPatchManagerIntegrityStatus>;
   readonly HostPatchManagerReason: EnumValues<vim.HostPatchManagerReason>;
@@ -23821,6 +24827,8 @@ export interface VimNamespace {
   readonly HostSevInfoSevState: EnumValues<vim.HostSevInfoSevState>;
   readonly HostSgxInfoFlcModes: EnumValues<vim.HostSgxInfoFlcModes>;
   readonly HostSgxInfoSgxStates: EnumValues<vim.HostSgxInfoSgxStates>;
+  readonly HostSgxRegistrationInfoRegistrationStatus: EnumValues<vim.HostSgxRegistrationInfoRegistrationStatus>;
+  readonly HostSgxRegistrationInfoRegistrationType: EnumValues<vim.HostSgxRegistrationInfoRegistrationType>;
   readonly HostSnmpAgentCapability: EnumValues<vim.HostSnmpAgentCapability>;
   readonly HostStandbyMode: EnumValues<vim.HostStandbyMode>;
   readonly HostStorageProtocol: EnumValues<vim.HostStorageProtocol>;
@@ -23906,6 +24914,7 @@ export interface VimNamespace {
   readonly ScheduledHardwareUpgradeInfoHardwareUpgradeStatus: EnumValues<vim.ScheduledHardwareUpgradeInfoHardwareUpgradeStatus>;
   readonly ScsiDiskType: EnumValues<vim.ScsiDiskType>;
   readonly ScsiLunDescriptorQuality: EnumValues<vim.ScsiLunDescriptorQuality>;
+  readonly ScsiLunLunReservationStatus: EnumValues<vim.ScsiLunLunReservationStatus>;
   readonly ScsiLunState: EnumValues<vim.ScsiLunState>;
   readonly ScsiLunType: EnumValues<vim.ScsiLunType>;
   readonly ScsiLunVStorageSupportStatus: EnumValues<vim.ScsiLunVStorageSupportStatus>;
@@ -23949,6 +24958,7 @@ export interface VimNamespace {
   readonly VchaNodeState: EnumValues<vim.VchaNodeState>;
   readonly VchaState: EnumValues<vim.VchaState>;
   readonly VirtualAppVAppState: EnumValues<vim.VirtualAppVAppState>;
+  readonly VirtualDeviceConfigSpecChangeMode: EnumValues<vim.VirtualDeviceConfigSpecChangeMode>;
   readonly VirtualDeviceConfigSpecFileOperation: EnumValues<vim.VirtualDeviceConfigSpecFileOperation>;
   readonly VirtualDeviceConfigSpecOperation: EnumValues<vim.VirtualDeviceConfigSpecOperation>;
   readonly VirtualDeviceConnectInfoMigrateConnectOp: EnumValues<vim.VirtualDeviceConnectInfoMigrateConnectOp>;
@@ -23967,8 +24977,11 @@ export interface VimNamespace {
   readonly VirtualDiskVFlashCacheConfigInfoCacheMode: EnumValues<vim.VirtualDiskVFlashCacheConfigInfoCacheMode>;
   readonly VirtualEthernetCardLegacyNetworkDeviceName: EnumValues<vim.VirtualEthernetCardLegacyNetworkDeviceName>;
   readonly VirtualEthernetCardMacType: EnumValues<vim.VirtualEthernetCardMacType>;
+  readonly VirtualHardwareMotherboardLayout: EnumValues<vim.VirtualHardwareMotherboardLayout>;
   readonly VirtualMachineAppHeartbeatStatusType: EnumValues<vim.VirtualMachineAppHeartbeatStatusType>;
   readonly VirtualMachineBootOptionsNetworkBootProtocolType: EnumValues<vim.VirtualMachineBootOptionsNetworkBootProtocolType>;
+  readonly VirtualMachineCertThumbprintHashAlgorithm: EnumValues<vim.VirtualMachineCertThumbprintHashAlgorithm>;
+  readonly VirtualMachineCloneSpecTpmProvisionPolicy: EnumValues<vim.VirtualMachineCloneSpecTpmProvisionPolicy>;
   readonly VirtualMachineConfigInfoNpivWwnType: EnumValues<vim.VirtualMachineConfigInfoNpivWwnType>;
   readonly VirtualMachineConfigInfoSwapPlacementType: EnumValues<vim.VirtualMachineConfigInfoSwapPlacementType>;
   readonly VirtualMachineConfigSpecEncryptedFtModes: EnumValues<vim.VirtualMachineConfigSpecEncryptedFtModes>;
@@ -24014,11 +25027,14 @@ export interface VimNamespace {
   readonly VirtualMachineVMCIDeviceAction: EnumValues<vim.VirtualMachineVMCIDeviceAction>;
   readonly VirtualMachineVMCIDeviceDirection: EnumValues<vim.VirtualMachineVMCIDeviceDirection>;
   readonly VirtualMachineVMCIDeviceProtocol: EnumValues<vim.VirtualMachineVMCIDeviceProtocol>;
+  readonly VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType: EnumValues<vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType>;
   readonly VirtualMachineVgpuProfileInfoProfileClass: EnumValues<vim.VirtualMachineVgpuProfileInfoProfileClass>;
   readonly VirtualMachineVgpuProfileInfoProfileSharing: EnumValues<vim.VirtualMachineVgpuProfileInfoProfileSharing>;
   readonly VirtualMachineVideoCardUse3dRenderer: EnumValues<vim.VirtualMachineVideoCardUse3dRenderer>;
+  readonly VirtualMachineVirtualDeviceSwapDeviceSwapStatus: EnumValues<vim.VirtualMachineVirtualDeviceSwapDeviceSwapStatus>;
   readonly VirtualMachineVirtualPMemSnapshotMode: EnumValues<vim.VirtualMachineVirtualPMemSnapshotMode>;
   readonly VirtualMachineWindowsQuiesceSpecVssBackupContext: EnumValues<vim.VirtualMachineWindowsQuiesceSpecVssBackupContext>;
+  readonly VirtualNVMEControllerSharing: EnumValues<vim.VirtualNVMEControllerSharing>;
   readonly VirtualPointingDeviceHostChoice: EnumValues<vim.VirtualPointingDeviceHostChoice>;
   readonly VirtualSCSISharing: EnumValues<vim.VirtualSCSISharing>;
   readonly VirtualSerialPortEndPoint: EnumValues<vim.VirtualSerialPortEndPoint>;
@@ -24037,6 +25053,7 @@ export interface VimNamespace {
   readonly VsanUpgradeSystemUpgradeHistoryDiskGroupOpType: EnumValues<vim.VsanUpgradeSystemUpgradeHistoryDiskGroupOpType>;
   readonly WeekOfMonth: EnumValues<vim.WeekOfMonth>;
   readonly WillLoseHAProtectionResolution: EnumValues<vim.WillLoseHAProtectionResolution>;
+  readonly vslmDiskInfoFlag: EnumValues<vim.vslmDiskInfoFlag>;
   readonly vslmVStorageObjectControlFlag: EnumValues<vim.vslmVStorageObjectControlFlag>;
   readonly AboutInfo: DataClass<vim.AboutInfo>;
   readonly AccountCreatedEvent: DataClass<vim.AccountCreatedEvent>;
@@ -24183,8 +25200,10 @@ export interface VimNamespace {
   readonly ClusterAffinityRuleSpec: DataClass<vim.ClusterAffinityRuleSpec>;
   readonly ClusterAntiAffinityRuleSpec: DataClass<vim.ClusterAntiAffinityRuleSpec>;
   readonly ClusterAttemptedVmInfo: DataClass<vim.ClusterAttemptedVmInfo>;
+  readonly ClusterClusterInitialPlacementAction: DataClass<vim.ClusterClusterInitialPlacementAction>;
   readonly ClusterComplianceCheckedEvent: DataClass<vim.ClusterComplianceCheckedEvent>;
   readonly ClusterComputeResourceClusterConfigResult: DataClass<vim.ClusterComputeResourceClusterConfigResult>;
+  readonly ClusterComputeResourceCryptoModePolicy: DataClass<vim.ClusterComputeResourceCryptoModePolicy>;
   readonly ClusterComputeResourceDVSConfigurationValidation: DataClass<vim.ClusterComputeResourceDVSConfigurationValidation>;
   readonly ClusterComputeResourceDVSSetting: DataClass<vim.ClusterComputeResourceDVSSetting> & {
     readonly DVPortgroupToServiceMapping: VimNamespace["ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping"];
@@ -24199,7 +25218,9 @@ export interface VimNamespace {
   readonly ClusterComputeResourceHostConfigurationInput: DataClass<vim.ClusterComputeResourceHostConfigurationInput>;
   readonly ClusterComputeResourceHostConfigurationProfile: DataClass<vim.ClusterComputeResourceHostConfigurationProfile>;
   readonly ClusterComputeResourceHostConfigurationValidation: DataClass<vim.ClusterComputeResourceHostConfigurationValidation>;
+  readonly ClusterComputeResourceHostEvacuationInfo: DataClass<vim.ClusterComputeResourceHostEvacuationInfo>;
   readonly ClusterComputeResourceHostVmkNicInfo: DataClass<vim.ClusterComputeResourceHostVmkNicInfo>;
+  readonly ClusterComputeResourceMaintenanceInfo: DataClass<vim.ClusterComputeResourceMaintenanceInfo>;
   readonly ClusterComputeResourceSummary: DataClass<vim.ClusterComputeResourceSummary>;
   readonly ClusterComputeResourceVCProfile: DataClass<vim.ClusterComputeResourceVCProfile>;
   readonly ClusterComputeResourceValidationResultBase: DataClass<vim.ClusterComputeResourceValidationResultBase>;
@@ -24284,6 +25305,7 @@ export interface VimNamespace {
   readonly ClusterFailoverResourcesAdmissionControlInfo: DataClass<vim.ClusterFailoverResourcesAdmissionControlInfo>;
   readonly ClusterFailoverResourcesAdmissionControlPolicy: DataClass<vim.ClusterFailoverResourcesAdmissionControlPolicy>;
   readonly ClusterFixedSizeSlotPolicy: DataClass<vim.ClusterFixedSizeSlotPolicy>;
+  readonly ClusterFtVmHostRuleInfo: DataClass<vim.ClusterFtVmHostRuleInfo>;
   readonly ClusterGroupInfo: DataClass<vim.ClusterGroupInfo>;
   readonly ClusterGroupSpec: DataClass<vim.ClusterGroupSpec>;
   readonly ClusterHostGroup: DataClass<vim.ClusterHostGroup>;
@@ -24306,6 +25328,8 @@ export interface VimNamespace {
   readonly ClusterOrchestrationInfo: DataClass<vim.ClusterOrchestrationInfo>;
   readonly ClusterOvercommittedEvent: DataClass<vim.ClusterOvercommittedEvent>;
   readonly ClusterPowerOnVmResult: DataClass<vim.ClusterPowerOnVmResult>;
+  readonly ClusterPreemptibleVmPairInfo: DataClass<vim.ClusterPreemptibleVmPairInfo>;
+  readonly ClusterPreemptibleVmPairSpec: DataClass<vim.ClusterPreemptibleVmPairSpec>;
   readonly ClusterProactiveDrsConfigInfo: DataClass<vim.ClusterProactiveDrsConfigInfo>;
   readonly ClusterProfileCompleteConfigSpec: DataClass<vim.ClusterProfileCompleteConfigSpec>;
   readonly ClusterProfileConfigInfo: DataClass<vim.ClusterProfileConfigInfo>;
@@ -24356,6 +25380,8 @@ export interface VimNamespace {
   readonly ComputeResourceHostSPBMLicenseInfo: DataClass<vim.ComputeResourceHostSPBMLicenseInfo> & {
     readonly HostSPBMLicenseState: VimNamespace["ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState"];
   };
+  readonly ComputeResourceHostSeedSpec: DataClass<vim.ComputeResourceHostSeedSpec>;
+  readonly ComputeResourceHostSeedSpecSingleHostSpec: DataClass<vim.ComputeResourceHostSeedSpecSingleHostSpec>;
   readonly ComputeResourceSummary: DataClass<vim.ComputeResourceSummary>;
   readonly ConcurrentAccess: DataClass<vim.ConcurrentAccess>;
   readonly ConfigTarget: DataClass<vim.ConfigTarget>;
@@ -24372,9 +25398,12 @@ export interface VimNamespace {
   readonly CryptoKeyId: DataClass<vim.CryptoKeyId>;
   readonly CryptoKeyPlain: DataClass<vim.CryptoKeyPlain>;
   readonly CryptoKeyResult: DataClass<vim.CryptoKeyResult>;
+  readonly CryptoManagerHostKeyStatus: DataClass<vim.CryptoManagerHostKeyStatus>;
+  readonly CryptoManagerKmipCertSignRequest: DataClass<vim.CryptoManagerKmipCertSignRequest>;
   readonly CryptoManagerKmipCertificateInfo: DataClass<vim.CryptoManagerKmipCertificateInfo>;
   readonly CryptoManagerKmipClusterStatus: DataClass<vim.CryptoManagerKmipClusterStatus>;
   readonly CryptoManagerKmipCryptoKeyStatus: DataClass<vim.CryptoManagerKmipCryptoKeyStatus>;
+  readonly CryptoManagerKmipCustomAttributeSpec: DataClass<vim.CryptoManagerKmipCustomAttributeSpec>;
   readonly CryptoManagerKmipServerCertInfo: DataClass<vim.CryptoManagerKmipServerCertInfo>;
   readonly CryptoManagerKmipServerStatus: DataClass<vim.CryptoManagerKmipServerStatus>;
   readonly CryptoSpec: DataClass<vim.CryptoSpec>;
@@ -24475,12 +25504,21 @@ export interface VimNamespace {
   readonly DVSCreateSpec: DataClass<vim.DVSCreateSpec>;
   readonly DVSFailureCriteria: DataClass<vim.DVSFailureCriteria>;
   readonly DVSFeatureCapability: DataClass<vim.DVSFeatureCapability>;
+  readonly DVSFilterSpecConnecteeSpec: DataClass<vim.DVSFilterSpecConnecteeSpec>;
+  readonly DVSFilterSpecPnicConnecteeSpec: DataClass<vim.DVSFilterSpecPnicConnecteeSpec>;
+  readonly DVSFilterSpecPvlanSpec: DataClass<vim.DVSFilterSpecPvlanSpec>;
+  readonly DVSFilterSpecTrunkVlanSpec: DataClass<vim.DVSFilterSpecTrunkVlanSpec>;
+  readonly DVSFilterSpecVlanIdSpec: DataClass<vim.DVSFilterSpecVlanIdSpec>;
+  readonly DVSFilterSpecVlanSpec: DataClass<vim.DVSFilterSpecVlanSpec>;
+  readonly DVSFilterSpecVmConnecteeSpec: DataClass<vim.DVSFilterSpecVmConnecteeSpec>;
+  readonly DVSFilterSpecVmknicConnecteeSpec: DataClass<vim.DVSFilterSpecVmknicConnecteeSpec>;
   readonly DVSHealthCheckCapability: DataClass<vim.DVSHealthCheckCapability>;
   readonly DVSHealthCheckConfig: DataClass<vim.DVSHealthCheckConfig>;
   readonly DVSHostLocalPortInfo: DataClass<vim.DVSHostLocalPortInfo>;
   readonly DVSMacLearningPolicy: DataClass<vim.DVSMacLearningPolicy>;
   readonly DVSMacManagementPolicy: DataClass<vim.DVSMacManagementPolicy>;
   readonly DVSManagerDvsConfigTarget: DataClass<vim.DVSManagerDvsConfigTarget>;
+  readonly DVSManagerPhysicalNicsList: DataClass<vim.DVSManagerPhysicalNicsList>;
   readonly DVSNameArrayUplinkPortPolicy: DataClass<vim.DVSNameArrayUplinkPortPolicy>;
   readonly DVSNetworkResourceManagementCapability: DataClass<vim.DVSNetworkResourceManagementCapability>;
   readonly DVSNetworkResourcePool: DataClass<vim.DVSNetworkResourcePool> & {
@@ -24543,6 +25581,7 @@ export interface VimNamespace {
   readonly DatastoreIORMReconfiguredEvent: DataClass<vim.DatastoreIORMReconfiguredEvent>;
   readonly DatastoreInfo: DataClass<vim.DatastoreInfo>;
   readonly DatastoreMountPathDatastorePair: DataClass<vim.DatastoreMountPathDatastorePair>;
+  readonly DatastoreNamespaceManagerDirectoryInfo: DataClass<vim.DatastoreNamespaceManagerDirectoryInfo>;
   readonly DatastoreNotWritableOnHost: DataClass<vim.DatastoreNotWritableOnHost>;
   readonly DatastoreOption: DataClass<vim.DatastoreOption> & {
     readonly FileSystemVolumeOption: VimNamespace["VirtualMachineDatastoreVolumeOption"];
@@ -24635,6 +25674,7 @@ export interface VimNamespace {
   readonly DistributedVirtualSwitchHostMemberBacking: DataClass<vim.DistributedVirtualSwitchHostMemberBacking>;
   readonly DistributedVirtualSwitchHostMemberConfigInfo: DataClass<vim.DistributedVirtualSwitchHostMemberConfigInfo>;
   readonly DistributedVirtualSwitchHostMemberConfigSpec: DataClass<vim.DistributedVirtualSwitchHostMemberConfigSpec>;
+  readonly DistributedVirtualSwitchHostMemberHostUplinkState: DataClass<vim.DistributedVirtualSwitchHostMemberHostUplinkState>;
   readonly DistributedVirtualSwitchHostMemberPnicBacking: DataClass<vim.DistributedVirtualSwitchHostMemberPnicBacking>;
   readonly DistributedVirtualSwitchHostMemberPnicSpec: DataClass<vim.DistributedVirtualSwitchHostMemberPnicSpec>;
   readonly DistributedVirtualSwitchHostMemberRuntimeState: DataClass<vim.DistributedVirtualSwitchHostMemberRuntimeState>;
@@ -24650,6 +25690,7 @@ export interface VimNamespace {
   readonly DistributedVirtualSwitchManagerHostDvsFilterSpec: DataClass<vim.DistributedVirtualSwitchManagerHostDvsFilterSpec>;
   readonly DistributedVirtualSwitchManagerHostDvsMembershipFilter: DataClass<vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter>;
   readonly DistributedVirtualSwitchManagerImportResult: DataClass<vim.DistributedVirtualSwitchManagerImportResult>;
+  readonly DistributedVirtualSwitchNetworkOffloadSpec: DataClass<vim.DistributedVirtualSwitchNetworkOffloadSpec>;
   readonly DistributedVirtualSwitchPortConnectee: DataClass<vim.DistributedVirtualSwitchPortConnectee> & {
     readonly ConnecteeType: VimNamespace["DistributedVirtualSwitchPortConnecteeConnecteeType"];
   };
@@ -24658,6 +25699,8 @@ export interface VimNamespace {
   readonly DistributedVirtualSwitchPortStatistics: DataClass<vim.DistributedVirtualSwitchPortStatistics>;
   readonly DistributedVirtualSwitchProductSpec: DataClass<vim.DistributedVirtualSwitchProductSpec>;
   readonly DomainNotFound: DataClass<vim.DomainNotFound>;
+  readonly DpuStatusInfo: DataClass<vim.DpuStatusInfo>;
+  readonly DpuStatusInfoOperationalInfo: DataClass<vim.DpuStatusInfoOperationalInfo>;
   readonly DrsDisabledEvent: DataClass<vim.DrsDisabledEvent>;
   readonly DrsDisabledOnVm: DataClass<vim.DrsDisabledOnVm>;
   readonly DrsEnabledEvent: DataClass<vim.DrsEnabledEvent>;
@@ -24924,6 +25967,8 @@ export interface VimNamespace {
   readonly FileBackedVirtualDiskSpec: DataClass<vim.FileBackedVirtualDiskSpec>;
   readonly FileFault: DataClass<vim.FileFault>;
   readonly FileInfo: DataClass<vim.FileInfo> & { readonly Details: VimNamespace["FileQueryFlags"] };
+  readonly FileLockInfo: DataClass<vim.FileLockInfo>;
+  readonly FileLockInfoResult: DataClass<vim.FileLockInfoResult>;
   readonly FileLocked: DataClass<vim.FileLocked>;
   readonly FileNameTooLong: DataClass<vim.FileNameTooLong>;
   readonly FileNotFound: DataClass<vim.FileNotFound>;
@@ -24949,6 +25994,7 @@ export interface VimNamespace {
   readonly FolderFileQuery: DataClass<vim.FolderFileQuery>;
   readonly FolderNewHostSpec: DataClass<vim.FolderNewHostSpec>;
   readonly FtIssuesOnHost: DataClass<vim.FtIssuesOnHost>;
+  readonly FtVmHostRuleViolation: DataClass<vim.FtVmHostRuleViolation>;
   readonly FullStorageVMotionNotSupported: DataClass<vim.FullStorageVMotionNotSupported>;
   readonly GatewayConnectFault: DataClass<vim.GatewayConnectFault>;
   readonly GatewayHostNotReachable: DataClass<vim.GatewayHostNotReachable>;
@@ -25095,6 +26141,7 @@ export interface VimNamespace {
   readonly HostCertificateManagerCertificateInfo: DataClass<vim.HostCertificateManagerCertificateInfo> & {
     readonly CertificateStatus: VimNamespace["HostCertificateManagerCertificateInfoCertificateStatus"];
   };
+  readonly HostCertificateManagerCertificateSpec: DataClass<vim.HostCertificateManagerCertificateSpec>;
   readonly HostCnxFailedAccountFailedEvent: DataClass<vim.HostCnxFailedAccountFailedEvent>;
   readonly HostCnxFailedAlreadyManagedEvent: DataClass<vim.HostCnxFailedAlreadyManagedEvent>;
   readonly HostCnxFailedBadCcagentEvent: DataClass<vim.HostCnxFailedBadCcagentEvent>;
@@ -25141,6 +26188,7 @@ export interface VimNamespace {
   readonly HostCpuPowerManagementInfo: DataClass<vim.HostCpuPowerManagementInfo> & {
     readonly PolicyType: VimNamespace["HostCpuPowerManagementInfoPolicyType"];
   };
+  readonly HostCpuSchedulerInfo: DataClass<vim.HostCpuSchedulerInfo>;
   readonly HostDasDisabledEvent: DataClass<vim.HostDasDisabledEvent>;
   readonly HostDasDisablingEvent: DataClass<vim.HostDasDisablingEvent>;
   readonly HostDasEnabledEvent: DataClass<vim.HostDasEnabledEvent>;
@@ -25217,6 +26265,7 @@ export interface VimNamespace {
   readonly HostDiskPartitionSpec: DataClass<vim.HostDiskPartitionSpec>;
   readonly HostDnsConfig: DataClass<vim.HostDnsConfig>;
   readonly HostDnsConfigSpec: DataClass<vim.HostDnsConfigSpec>;
+  readonly HostDvxClass: DataClass<vim.HostDvxClass>;
   readonly HostEnableAdminFailedEvent: DataClass<vim.HostEnableAdminFailedEvent>;
   readonly HostEnterMaintenanceResult: DataClass<vim.HostEnterMaintenanceResult>;
   readonly HostEsxAgentHostManagerConfigInfo: DataClass<vim.HostEsxAgentHostManagerConfigInfo>;
@@ -25270,6 +26319,7 @@ export interface VimNamespace {
   readonly HostFirewallRulesetRulesetSpec: DataClass<vim.HostFirewallRulesetRulesetSpec>;
   readonly HostFlagInfo: DataClass<vim.HostFlagInfo>;
   readonly HostForceMountedInfo: DataClass<vim.HostForceMountedInfo>;
+  readonly HostFru: DataClass<vim.HostFru>;
   readonly HostGatewaySpec: DataClass<vim.HostGatewaySpec>;
   readonly HostGetShortNameFailedEvent: DataClass<vim.HostGetShortNameFailedEvent>;
   readonly HostGraphicsConfig: DataClass<vim.HostGraphicsConfig> & {
@@ -25508,6 +26558,7 @@ export interface VimNamespace {
   readonly HostPMemVolume: DataClass<vim.HostPMemVolume>;
   readonly HostParallelScsiHba: DataClass<vim.HostParallelScsiHba>;
   readonly HostParallelScsiTargetTransport: DataClass<vim.HostParallelScsiTargetTransport>;
+  readonly HostPartialMaintenanceModeRuntimeInfo: DataClass<vim.HostPartialMaintenanceModeRuntimeInfo>;
   readonly HostPatchManagerLocator: DataClass<vim.HostPatchManagerLocator>;
   readonly HostPatchManagerPatchManagerOperationSpec: DataClass<vim.HostPatchManagerPatchManagerOperationSpec>;
   readonly HostPatchManagerResult: DataClass<vim.HostPatchManagerResult>;
@@ -25587,6 +26638,7 @@ export interface VimNamespace {
     readonly Specification: VimNamespace["HostProxySwitchSpec"];
   };
   readonly HostProxySwitchConfig: DataClass<vim.HostProxySwitchConfig>;
+  readonly HostProxySwitchEnsInfo: DataClass<vim.HostProxySwitchEnsInfo>;
   readonly HostProxySwitchHostLagConfig: DataClass<vim.HostProxySwitchHostLagConfig>;
   readonly HostProxySwitchSpec: DataClass<vim.HostProxySwitchSpec>;
   readonly HostPtpConfig: DataClass<vim.HostPtpConfig>;
@@ -25641,6 +26693,7 @@ export interface VimNamespace {
   readonly HostServiceTicket: DataClass<vim.HostServiceTicket>;
   readonly HostSevInfo: DataClass<vim.HostSevInfo>;
   readonly HostSgxInfo: DataClass<vim.HostSgxInfo>;
+  readonly HostSgxRegistrationInfo: DataClass<vim.HostSgxRegistrationInfo>;
   readonly HostSharedGpuCapabilities: DataClass<vim.HostSharedGpuCapabilities>;
   readonly HostShortNameInconsistentEvent: DataClass<vim.HostShortNameInconsistentEvent>;
   readonly HostShortNameToIpFailedEvent: DataClass<vim.HostShortNameToIpFailedEvent>;
@@ -25707,6 +26760,7 @@ export interface VimNamespace {
     readonly AcceptanceStatus: VimNamespace["HostTpmAttestationInfoAcceptanceStatus"];
   };
   readonly HostTpmAttestationReport: DataClass<vim.HostTpmAttestationReport>;
+  readonly HostTpmBootCompleteEventDetails: DataClass<vim.HostTpmBootCompleteEventDetails>;
   readonly HostTpmBootSecurityOptionEventDetails: DataClass<vim.HostTpmBootSecurityOptionEventDetails>;
   readonly HostTpmCommandEventDetails: DataClass<vim.HostTpmCommandEventDetails>;
   readonly HostTpmDigestInfo: DataClass<vim.HostTpmDigestInfo>;
@@ -25714,7 +26768,9 @@ export interface VimNamespace {
   readonly HostTpmEventLogEntry: DataClass<vim.HostTpmEventLogEntry>;
   readonly HostTpmNvTagEventDetails: DataClass<vim.HostTpmNvTagEventDetails>;
   readonly HostTpmOptionEventDetails: DataClass<vim.HostTpmOptionEventDetails>;
+  readonly HostTpmSignerEventDetails: DataClass<vim.HostTpmSignerEventDetails>;
   readonly HostTpmSoftwareComponentEventDetails: DataClass<vim.HostTpmSoftwareComponentEventDetails>;
+  readonly HostTpmVersionEventDetails: DataClass<vim.HostTpmVersionEventDetails>;
   readonly HostTrustAuthorityAttestationInfo: DataClass<vim.HostTrustAuthorityAttestationInfo>;
   readonly HostUnresolvedVmfsExtent: DataClass<vim.HostUnresolvedVmfsExtent> & {
     readonly UnresolvedReason: VimNamespace["HostUnresolvedVmfsExtentUnresolvedReason"];
@@ -25793,10 +26849,12 @@ export interface VimNamespace {
   readonly HostVsanInternalSystemDeleteVsanObjectsResult: DataClass<vim.HostVsanInternalSystemDeleteVsanObjectsResult>;
   readonly HostVsanInternalSystemVsanObjectOperationResult: DataClass<vim.HostVsanInternalSystemVsanObjectOperationResult>;
   readonly HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult: DataClass<vim.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult>;
+  readonly HostVvolNQN: DataClass<vim.HostVvolNQN>;
   readonly HostVvolVolume: DataClass<vim.HostVvolVolume> & {
     readonly HostProtocolEndpoint: VimNamespace["VVolHostPE"];
     readonly Specification: VimNamespace["HostVvolVolumeSpecification"];
   };
+  readonly HostVvolVolumeHostVvolNQN: DataClass<vim.HostVvolVolumeHostVvolNQN>;
   readonly HostVvolVolumeSpecification: DataClass<vim.HostVvolVolumeSpecification>;
   readonly HostWwnChangedEvent: DataClass<vim.HostWwnChangedEvent>;
   readonly HostWwnConflictEvent: DataClass<vim.HostWwnConflictEvent>;
@@ -25906,6 +26964,7 @@ export interface VimNamespace {
   readonly InvalidPropertyValue: DataClass<vim.InvalidPropertyValue>;
   readonly InvalidRequest: DataClass<vim.InvalidRequest>;
   readonly InvalidResourcePoolStructureFault: DataClass<vim.InvalidResourcePoolStructureFault>;
+  readonly InvalidScheduledTask: DataClass<vim.InvalidScheduledTask>;
   readonly InvalidSnapshotFormat: DataClass<vim.InvalidSnapshotFormat>;
   readonly InvalidState: DataClass<vim.InvalidState>;
   readonly InvalidType: DataClass<vim.InvalidType>;
@@ -25915,6 +26974,7 @@ export interface VimNamespace {
   readonly InventoryHasStandardAloneHosts: DataClass<vim.InventoryHasStandardAloneHosts>;
   readonly IoFilterHostIssue: DataClass<vim.IoFilterHostIssue>;
   readonly IoFilterInfo: DataClass<vim.IoFilterInfo>;
+  readonly IoFilterManagerSslTrust: DataClass<vim.IoFilterManagerSslTrust>;
   readonly IoFilterQueryIssueResult: DataClass<vim.IoFilterQueryIssueResult> & {
     readonly HostIssue: VimNamespace["IoFilterHostIssue"];
   };
@@ -26171,6 +27231,7 @@ export interface VimNamespace {
   readonly NoMaintenanceModeDrsRecommendationForVM: DataClass<vim.NoMaintenanceModeDrsRecommendationForVM>;
   readonly NoPeerHostFound: DataClass<vim.NoPeerHostFound>;
   readonly NoPermission: DataClass<vim.NoPermission>;
+  readonly NoPermissionEntityPrivileges: DataClass<vim.NoPermissionEntityPrivileges>;
   readonly NoPermissionOnAD: DataClass<vim.NoPermissionOnAD>;
   readonly NoPermissionOnHost: DataClass<vim.NoPermissionOnHost>;
   readonly NoPermissionOnNasVolume: DataClass<vim.NoPermissionOnNasVolume>;
@@ -26422,6 +27483,7 @@ export interface VimNamespace {
   readonly PhysicalNicNameHint: DataClass<vim.PhysicalNicNameHint>;
   readonly PhysicalNicProfile: DataClass<vim.PhysicalNicProfile>;
   readonly PhysicalNicSpec: DataClass<vim.PhysicalNicSpec>;
+  readonly PinnedCertificate: DataClass<vim.PinnedCertificate>;
   readonly PlacementAction: DataClass<vim.PlacementAction>;
   readonly PlacementAffinityRule: DataClass<vim.PlacementAffinityRule> & {
     readonly RuleScope: VimNamespace["PlacementAffinityRuleRuleScope"];
@@ -26662,6 +27724,7 @@ export interface VimNamespace {
   readonly SnapshotMoveToNonHomeNotSupported: DataClass<vim.SnapshotMoveToNonHomeNotSupported>;
   readonly SnapshotNoChange: DataClass<vim.SnapshotNoChange>;
   readonly SnapshotRevertIssue: DataClass<vim.SnapshotRevertIssue>;
+  readonly SnapshotSelectionSpec: DataClass<vim.SnapshotSelectionSpec>;
   readonly SoftRuleVioCorrectionDisallowed: DataClass<vim.SoftRuleVioCorrectionDisallowed>;
   readonly SoftRuleVioCorrectionImpact: DataClass<vim.SoftRuleVioCorrectionImpact>;
   readonly SoftwarePackage: DataClass<vim.SoftwarePackage> & {
@@ -26761,6 +27824,8 @@ export interface VimNamespace {
   readonly TaskFilterSpecByUsername: DataClass<vim.TaskFilterSpecByUsername>;
   readonly TaskInProgress: DataClass<vim.TaskInProgress>;
   readonly TaskInfo: DataClass<vim.TaskInfo> & { readonly State: VimNamespace["TaskInfoState"] };
+  readonly TaskInfoFilterSpec: DataClass<vim.TaskInfoFilterSpec>;
+  readonly TaskInfoFilterSpecFilterTaskResults: DataClass<vim.TaskInfoFilterSpecFilterTaskResults>;
   readonly TaskReason: DataClass<vim.TaskReason>;
   readonly TaskReasonAlarm: DataClass<vim.TaskReasonAlarm>;
   readonly TaskReasonSchedule: DataClass<vim.TaskReasonSchedule>;
@@ -26818,6 +27883,7 @@ export interface VimNamespace {
   readonly UnsupportedGuest: DataClass<vim.UnsupportedGuest>;
   readonly UnsupportedVimApiVersion: DataClass<vim.UnsupportedVimApiVersion>;
   readonly UnsupportedVmxLocation: DataClass<vim.UnsupportedVmxLocation>;
+  readonly UntrustedCertificate: DataClass<vim.UntrustedCertificate>;
   readonly UnusedVirtualDiskBlocksNotScrubbed: DataClass<vim.UnusedVirtualDiskBlocksNotScrubbed>;
   readonly UpdateSet: DataClass<vim.UpdateSet>;
   readonly UpdateVirtualMachineFilesResult: DataClass<vim.UpdateVirtualMachineFilesResult> & {
@@ -26850,6 +27916,9 @@ export interface VimNamespace {
   readonly UserUnassignedFromGroup: DataClass<vim.UserUnassignedFromGroup>;
   readonly UserUpgradeEvent: DataClass<vim.UserUpgradeEvent>;
   readonly VASAStorageArray: DataClass<vim.VASAStorageArray>;
+  readonly VASAStorageArrayDiscoveryFcTransport: DataClass<vim.VASAStorageArrayDiscoveryFcTransport>;
+  readonly VASAStorageArrayDiscoveryIpTransport: DataClass<vim.VASAStorageArrayDiscoveryIpTransport>;
+  readonly VASAStorageArrayDiscoverySvcInfo: DataClass<vim.VASAStorageArrayDiscoverySvcInfo>;
   readonly VAppCloneSpec: DataClass<vim.VAppCloneSpec> & {
     readonly NetworkMappingPair: VimNamespace["VAppCloneSpecNetworkMappingPair"];
     readonly ProvisioningType: VimNamespace["VAppCloneSpecProvisioningType"];
@@ -26912,6 +27981,7 @@ export interface VimNamespace {
   readonly VMwareDVSVlanMtuHealthCheckConfig: DataClass<vim.VMwareDVSVlanMtuHealthCheckConfig>;
   readonly VMwareDVSVspanCapability: DataClass<vim.VMwareDVSVspanCapability>;
   readonly VMwareDVSVspanConfigSpec: DataClass<vim.VMwareDVSVspanConfigSpec>;
+  readonly VMwareDvsDpuCapability: DataClass<vim.VMwareDvsDpuCapability>;
   readonly VMwareDvsIpfixCapability: DataClass<vim.VMwareDvsIpfixCapability>;
   readonly VMwareDvsLacpCapability: DataClass<vim.VMwareDvsLacpCapability>;
   readonly VMwareDvsLacpGroupConfig: DataClass<vim.VMwareDvsLacpGroupConfig>;
@@ -26933,6 +28003,7 @@ export interface VimNamespace {
   };
   readonly VStorageObjectAssociationsVmDiskAssociations: DataClass<vim.VStorageObjectAssociationsVmDiskAssociations>;
   readonly VStorageObjectConfigInfo: DataClass<vim.VStorageObjectConfigInfo>;
+  readonly VStorageObjectSnapshot: DataClass<vim.VStorageObjectSnapshot>;
   readonly VStorageObjectSnapshotDetails: DataClass<vim.VStorageObjectSnapshotDetails>;
   readonly VStorageObjectSnapshotInfo: DataClass<vim.VStorageObjectSnapshotInfo> & {
     readonly VStorageObjectSnapshot: VimNamespace["VStorageObjectSnapshotInfoVStorageObjectSnapshot"];
@@ -26963,6 +28034,7 @@ export interface VimNamespace {
   };
   readonly VimVasaProviderInfo: DataClass<vim.VimVasaProviderInfo>;
   readonly VimVasaProviderStatePerArray: DataClass<vim.VimVasaProviderStatePerArray>;
+  readonly VimVasaProviderVirtualHostConfig: DataClass<vim.VimVasaProviderVirtualHostConfig>;
   readonly VirtualAHCIController: DataClass<vim.VirtualAHCIController>;
   readonly VirtualAHCIControllerOption: DataClass<vim.VirtualAHCIControllerOption>;
   readonly VirtualAppImportSpec: DataClass<vim.VirtualAppImportSpec>;
@@ -27024,6 +28096,7 @@ export interface VimNamespace {
   readonly VirtualDeviceConnectOption: DataClass<vim.VirtualDeviceConnectOption>;
   readonly VirtualDeviceDeviceBackingInfo: DataClass<vim.VirtualDeviceDeviceBackingInfo>;
   readonly VirtualDeviceDeviceBackingOption: DataClass<vim.VirtualDeviceDeviceBackingOption>;
+  readonly VirtualDeviceDeviceGroupInfo: DataClass<vim.VirtualDeviceDeviceGroupInfo>;
   readonly VirtualDeviceFileBackingInfo: DataClass<vim.VirtualDeviceFileBackingInfo>;
   readonly VirtualDeviceFileBackingOption: DataClass<vim.VirtualDeviceFileBackingOption> & {
     readonly FileExtension: VimNamespace["VirtualDeviceFileExtension"];
@@ -27189,6 +28262,7 @@ export interface VimNamespace {
   readonly VirtualMachineBootOptionsBootableFloppyDevice: DataClass<vim.VirtualMachineBootOptionsBootableFloppyDevice>;
   readonly VirtualMachineCapability: DataClass<vim.VirtualMachineCapability>;
   readonly VirtualMachineCdromInfo: DataClass<vim.VirtualMachineCdromInfo>;
+  readonly VirtualMachineCertThumbprint: DataClass<vim.VirtualMachineCertThumbprint>;
   readonly VirtualMachineCloneSpec: DataClass<vim.VirtualMachineCloneSpec>;
   readonly VirtualMachineConfigInfo: DataClass<vim.VirtualMachineConfigInfo> & {
     readonly DatastoreUrlPair: VimNamespace["VirtualMachineConfigInfoDatastoreUrlPair"];
@@ -27229,6 +28303,7 @@ export interface VimNamespace {
   };
   readonly VirtualMachineDiskDeviceInfo: DataClass<vim.VirtualMachineDiskDeviceInfo>;
   readonly VirtualMachineDisplayTopology: DataClass<vim.VirtualMachineDisplayTopology>;
+  readonly VirtualMachineDvxClassInfo: DataClass<vim.VirtualMachineDvxClassInfo>;
   readonly VirtualMachineDynamicPassthroughInfo: DataClass<vim.VirtualMachineDynamicPassthroughInfo>;
   readonly VirtualMachineEmptyIndependentFilterSpec: DataClass<vim.VirtualMachineEmptyIndependentFilterSpec>;
   readonly VirtualMachineEmptyProfileSpec: DataClass<vim.VirtualMachineEmptyProfileSpec>;
@@ -27361,12 +28436,22 @@ export interface VimNamespace {
   };
   readonly VirtualMachineVMCIDeviceOptionFilterSpecOption: DataClass<vim.VirtualMachineVMCIDeviceOptionFilterSpecOption>;
   readonly VirtualMachineVMIROM: DataClass<vim.VirtualMachineVMIROM>;
+  readonly VirtualMachineVMotionStunTimeInfo: DataClass<vim.VirtualMachineVMotionStunTimeInfo>;
   readonly VirtualMachineVcpuConfig: DataClass<vim.VirtualMachineVcpuConfig>;
+  readonly VirtualMachineVendorDeviceGroupInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfo>;
+  readonly VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo>;
   readonly VirtualMachineVgpuDeviceInfo: DataClass<vim.VirtualMachineVgpuDeviceInfo>;
   readonly VirtualMachineVgpuProfileInfo: DataClass<vim.VirtualMachineVgpuProfileInfo>;
   readonly VirtualMachineVideoCard: DataClass<vim.VirtualMachineVideoCard> & {
     readonly Use3dRenderer: VimNamespace["VirtualMachineVideoCardUse3dRenderer"];
   };
+  readonly VirtualMachineVirtualDeviceGroups: DataClass<vim.VirtualMachineVirtualDeviceGroups>;
+  readonly VirtualMachineVirtualDeviceGroupsDeviceGroup: DataClass<vim.VirtualMachineVirtualDeviceGroupsDeviceGroup>;
+  readonly VirtualMachineVirtualDeviceGroupsVendorDeviceGroup: DataClass<vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup>;
+  readonly VirtualMachineVirtualDeviceSwap: DataClass<vim.VirtualMachineVirtualDeviceSwap>;
+  readonly VirtualMachineVirtualDeviceSwapDeviceSwapInfo: DataClass<vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo>;
+  readonly VirtualMachineVirtualNuma: DataClass<vim.VirtualMachineVirtualNuma>;
+  readonly VirtualMachineVirtualNumaInfo: DataClass<vim.VirtualMachineVirtualNumaInfo>;
   readonly VirtualMachineVirtualPMem: DataClass<vim.VirtualMachineVirtualPMem>;
   readonly VirtualMachineWindowsQuiesceSpec: DataClass<vim.VirtualMachineWindowsQuiesceSpec> & {
     readonly VssBackupContext: VimNamespace["VirtualMachineWindowsQuiesceSpecVssBackupContext"];
@@ -27392,6 +28477,8 @@ export interface VimNamespace {
   readonly VirtualPCIPassthroughAllowedDevice: DataClass<vim.VirtualPCIPassthroughAllowedDevice>;
   readonly VirtualPCIPassthroughDeviceBackingInfo: DataClass<vim.VirtualPCIPassthroughDeviceBackingInfo>;
   readonly VirtualPCIPassthroughDeviceBackingOption: DataClass<vim.VirtualPCIPassthroughDeviceBackingOption>;
+  readonly VirtualPCIPassthroughDvxBackingInfo: DataClass<vim.VirtualPCIPassthroughDvxBackingInfo>;
+  readonly VirtualPCIPassthroughDvxBackingOption: DataClass<vim.VirtualPCIPassthroughDvxBackingOption>;
   readonly VirtualPCIPassthroughDynamicBackingInfo: DataClass<vim.VirtualPCIPassthroughDynamicBackingInfo>;
   readonly VirtualPCIPassthroughDynamicBackingOption: DataClass<vim.VirtualPCIPassthroughDynamicBackingOption>;
   readonly VirtualPCIPassthroughOption: DataClass<vim.VirtualPCIPassthroughOption> & {
@@ -27733,6 +28820,8 @@ export interface VimNamespace {
   readonly VmfsMountFault: DataClass<vim.VmfsMountFault>;
   readonly VmfsUnmapBandwidthSpec: DataClass<vim.VmfsUnmapBandwidthSpec>;
   readonly VmotionInterfaceNotEnabled: DataClass<vim.VmotionInterfaceNotEnabled>;
+  readonly VmwareDistributedVirtualSwitchDpuFailoverPolicy: DataClass<vim.VmwareDistributedVirtualSwitchDpuFailoverPolicy>;
+  readonly VmwareDistributedVirtualSwitchNetworkOffloadConfig: DataClass<vim.VmwareDistributedVirtualSwitchNetworkOffloadConfig>;
   readonly VmwareDistributedVirtualSwitchPvlanSpec: DataClass<vim.VmwareDistributedVirtualSwitchPvlanSpec>;
   readonly VmwareDistributedVirtualSwitchTrunkVlanSpec: DataClass<vim.VmwareDistributedVirtualSwitchTrunkVlanSpec>;
   readonly VmwareDistributedVirtualSwitchVlanIdSpec: DataClass<vim.VmwareDistributedVirtualSwitchVlanIdSpec>;
@@ -29982,6 +31071,7 @@ export interface VimNamespace {
     readonly FilesystemQuiesceFault: DataClass<vim.FilesystemQuiesceFault>;
     readonly FilterInUse: DataClass<vim.FilterInUse>;
     readonly FtIssuesOnHost: DataClass<vim.FtIssuesOnHost>;
+    readonly FtVmHostRuleViolation: DataClass<vim.FtVmHostRuleViolation>;
     readonly FullStorageVMotionNotSupported: DataClass<vim.FullStorageVMotionNotSupported>;
     readonly GatewayConnectFault: DataClass<vim.GatewayConnectFault>;
     readonly GatewayHostNotReachable: DataClass<vim.GatewayHostNotReachable>;
@@ -30100,6 +31190,7 @@ export interface VimNamespace {
     readonly InvalidPropertyType: DataClass<vim.InvalidPropertyType>;
     readonly InvalidPropertyValue: DataClass<vim.InvalidPropertyValue>;
     readonly InvalidResourcePoolStructureFault: DataClass<vim.InvalidResourcePoolStructureFault>;
+    readonly InvalidScheduledTask: DataClass<vim.InvalidScheduledTask>;
     readonly InvalidSnapshotFormat: DataClass<vim.InvalidSnapshotFormat>;
     readonly InvalidState: DataClass<vim.InvalidState>;
     readonly InvalidVmConfig: DataClass<vim.InvalidVmConfig>;

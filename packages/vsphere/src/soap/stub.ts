@@ -24,7 +24,14 @@ import { managedReference } from "../model/managed.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { decodeResponse, type DecodedResponse } from "./decode.js";
 import { encodeRequest } from "./encode.js";
-import { isReadOnlyOperation, managedType, operation, resolvePropertyPath } from "./metadata.js";
+import {
+  compareVersions,
+  isNewerThan,
+  isReadOnlyOperation,
+  managedType,
+  operation,
+  resolvePropertyPath,
+} from "./metadata.js";
 
 export interface SoapStubOptions extends ClientTransportOptions {
   /** Verify the server's certificate (default true). */
@@ -99,17 +106,6 @@ function sessionManagerOf(content: vim.ServiceContent): vim.SessionManager {
   if (!content.sessionManager)
     throw new ConfigError("this server's ServiceContent has no SessionManager: it takes no login");
   return content.sessionManager;
-}
-
-/** Compares dotted API versions numerically ("6.7.3" < "7.0" < "7.0.3.0"). */
-export function compareVersions(a: string, b: string): number {
-  const x = a.split(".").map(Number);
-  const y = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 export class SoapStub {
@@ -257,7 +253,20 @@ export class SoapStub {
     if (this.#closed) throw new ConnectionError(`${op}: the connection to ${this.#safeUrl} was closed (Disconnect)`);
     const info = operation(op);
     if (!info) throw new ValidationError(`${op} is not an operation of the vim25 API`, { field: "op" });
-    const body = encodeRequest(info, { type: target._wsdlName, value: target._moId }, args);
+    if (isNewerThan(info, this.#version)) {
+      // pyVmomi's answer to a method the negotiated version does not have, before sending.
+      const fault = new (dataClass("MethodNotFound")!)({ receiver: target, method: op }) as Error;
+      throw setFaultContext(
+        fault,
+        op,
+        `${op} needs vSphere API ${info.since}; this connection speaks ${this.#version}`,
+        {
+          method: op,
+          url: this.#safeUrl,
+        },
+      );
+    }
+    const body = encodeRequest(info, { type: target._wsdlName, value: target._moId }, args, this.#version);
     this.#lastActivity = Date.now();
     let response: NimbusResponse;
     try {
