@@ -131,6 +131,20 @@ describe("a server newer than the SDK's schema", () => {
   });
 });
 
+describe("vSphere 8 operations on an older server", () => {
+  it("are vmodl.fault.MethodNotFound before anything is sent, as in pyVmomi", async () => {
+    const server = await connect(vcenter());
+    expect(server._stub!.version).toBe("6.5");
+    const content = await server.RetrieveContent();
+    const sent = fake!.calls.length;
+    const call = content.taskManager.CreateCollectorWithInfoFilterForTasks(new vim.TaskFilterSpec());
+    await expect(call).rejects.toBeInstanceOf(vmodl.fault.MethodNotFound);
+    await expect(call).rejects.toThrow(/needs vSphere API 8\.0\.3\.0; this connection speaks 6\.5/);
+    await expect(call).rejects.toMatchObject({ method: "CreateCollectorWithInfoFilterForTasks" });
+    expect(fake!.calls.length).toBe(sent);
+  });
+});
+
 describe("si.collect paging", () => {
   const paged: Handler = vcenter((call) => {
     if (call.op === "CreateContainerView")

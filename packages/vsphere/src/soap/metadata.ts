@@ -12,6 +12,7 @@ import {
   VMODL_QUERY_TYPES,
   VMODL_TYPES,
 } from "../generated/wire.js";
+import { compareVersions } from "./versions.js";
 
 export type PrimitiveKind =
   | "string"
@@ -120,17 +121,6 @@ function parseField(spec: string): FieldInfo {
   if (array) code = code.slice(0, -2);
   const field = { name: spec.slice(0, colon), type: valueTypeOfCode(code), array, optional };
   return since ? { ...field, since } : field;
-}
-
-/** Compares dotted API versions numerically ("6.7.3" < "7.0" < "7.0.3.0"). */
-export function compareVersions(a: string, b: string): number {
-  const x = a.split(".").map(Number);
-  const y = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /** Whether a field, parameter or operation appeared after `version` (pyVmomi leaves such fields out). */

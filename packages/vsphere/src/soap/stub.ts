@@ -11,7 +11,6 @@ import {
   Transport,
   ValidationError,
   errorClassForStatus,
-  scanXml,
   type ClientTransportOptions,
   type Logger,
   type NimbusResponse,
@@ -24,14 +23,8 @@ import { managedReference } from "../model/managed.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { decodeResponse, type DecodedResponse } from "./decode.js";
 import { encodeRequest } from "./encode.js";
-import {
-  compareVersions,
-  isNewerThan,
-  isReadOnlyOperation,
-  managedType,
-  operation,
-  resolvePropertyPath,
-} from "./metadata.js";
+import { negotiateFromVersionsXml } from "./versions.js";
+import { isNewerThan, isReadOnlyOperation, managedType, operation, resolvePropertyPath } from "./metadata.js";
 
 export interface SoapStubOptions extends ClientTransportOptions {
   /** Verify the server's certificate (default true). */
@@ -465,28 +458,8 @@ export class SoapStub {
     } catch (error) {
       throw this.#connectionError(error, "vimServiceVersions.xml");
     }
-    if (text === undefined) return undefined;
-    const versions: string[] = [];
-    try {
-      const stack: string[] = [];
-      let namespace = "";
-      scanXml(text, {
-        open: (name) => void stack.push(name),
-        text: (value) => {
-          const element = stack.at(-1);
-          if (element === "name" && stack.at(-2) === "namespace") namespace = value.trim();
-          else if (element === "version" && namespace === "urn:vim25") versions.push(value.trim());
-        },
-        close: () => {
-          if (stack.pop() === "namespace") namespace = "";
-        },
-      });
-    } catch {
-      // Not the versions file (an HTML page, a proxy's answer): the server is asked in the newest version.
-      return undefined;
-    }
-    const usable = versions.filter((v) => /^\d+(\.\d+)*$/.test(v) && compareVersions(v, API_VERSION) <= 0);
-    return usable.sort(compareVersions).at(-1);
+    // Not the versions file (an HTML page, a proxy's answer): the server is asked in the newest version.
+    return text === undefined ? undefined : negotiateFromVersionsXml(text);
   }
 
   /** Ends the session (Logout) if one was made, stops the keep-alive and closes the connections. */
