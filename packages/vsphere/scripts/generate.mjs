@@ -66,7 +66,7 @@ const TS_OF_CODE = {
   s: "string",
   u: "string",
   i: "number",
-  l: "number",
+  l: "number | bigint",
   h: "number",
   y: "number",
   f: "number",
@@ -489,7 +489,7 @@ function renderTypes(model, specLabel) {
   ]);
   lines.push('import type { NimbusError } from "@nimbus-sdk/common";');
   lines.push(
-    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
+    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, Input, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
   );
   lines.push('import { createNamespace } from "../model/namespaces.js";');
   lines.push('import type { ServiceInstanceHelpers } from "../service-instance.js";');
@@ -512,7 +512,9 @@ function renderTypes(model, specLabel) {
       const ts = withArray(tsType(model, f, t.name), f.array);
       // Error's own string properties (name, message, url, method) stay required on faults.
       const required = (fault && ERROR_PROPERTIES.has(f.name)) || ALWAYS_PRESENT_FIELDS.has(`${t.name}.${f.name}`);
-      const optional = f.optional && !required ? "?" : "";
+      // An array is present on every object the SDK builds or decodes ([] when unset, as pyVmomi's); the
+      // literals a call takes are typed by Input<T>, where it may be left out.
+      const optional = f.optional && !required && !f.array ? "?" : "";
       lines.push(`    ${f.name}${optional}: ${ts};`);
     }
     lines.push("  }");
@@ -597,6 +599,7 @@ function renderMethod(model, op) {
       typeParams = "<T extends ManagedObject = ManagedObject>";
       ts = "readonly (ManagedClass<T> | string)[]";
     } else if (p.array) ts = `readonly ${ts}`;
+    if (!p.target && isDataParam(model, p)) ts = `Input<${ts}>`;
     const name = RESERVED_PARAM_NAMES.has(p.name) ? `${p.name}_` : p.name;
     if (!p.optional) params.push(`${name}: ${ts}`);
     else if (i < lastRequired) params.push(`${name}: ${ts} | undefined`);
@@ -619,6 +622,9 @@ function renderMethod(model, op) {
     `    ${op.name}${typeParams}(${params.join(", ")}): Promise<${result}>;`,
   ];
 }
+
+// A parameter of a data type (a literal may leave its arrays out: Input<T>).
+const isDataParam = (model, p) => model.dataTypes.has(local(p.xsdType));
 
 function taskResultTs(model, op) {
   if (!op.taskResult) return "void";

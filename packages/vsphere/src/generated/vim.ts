@@ -14,6 +14,7 @@ import type {
   DataClass,
   DataObjectBase,
   EnumValues,
+  Input,
   ManagedClass,
   ManagedObjectBase,
   PropertyPathReader,
@@ -1302,8 +1303,8 @@ export declare namespace vim {
   interface ActiveDirectoryProfile extends ApplyProfile {}
   interface ActiveVMsBlockingEVC extends EVCConfigFault {
     evcMode?: string;
-    host?: HostSystem[];
-    hostName?: string[];
+    host: HostSystem[];
+    hostName: string[];
   }
   interface AdminDisabled extends HostConfigFault {}
   interface AdminNotDisabled extends HostConfigFault {}
@@ -1342,9 +1343,9 @@ export declare namespace vim {
     metricOperator: ElementDescription[];
     hostSystemConnectionState: ElementDescription[];
     virtualMachinePowerState: ElementDescription[];
-    datastoreConnectionState?: ElementDescription[];
-    hostSystemPowerState?: ElementDescription[];
-    virtualMachineGuestHeartbeatStatus?: ElementDescription[];
+    datastoreConnectionState: ElementDescription[];
+    hostSystemPowerState: ElementDescription[];
+    virtualMachineGuestHeartbeatStatus: ElementDescription[];
     entityStatus: ElementDescription[];
     action: TypeDescription[];
   }
@@ -1365,7 +1366,7 @@ export declare namespace vim {
   }
   interface AlarmExpression extends DynamicData {}
   interface AlarmFilterSpec extends DynamicData {
-    status?: ManagedEntityStatus[];
+    status: ManagedEntityStatus[];
     typeEntity?: string;
     typeTrigger?: string;
   }
@@ -1434,7 +1435,7 @@ export declare namespace vim {
   }
   interface AlarmTriggeringAction extends AlarmAction {
     action: Action;
-    transitionSpecs?: AlarmTriggeringActionTransitionSpec[];
+    transitionSpecs: AlarmTriggeringActionTransitionSpec[];
     green2yellow: boolean;
     yellow2red: boolean;
     red2yellow: boolean;
@@ -1461,7 +1462,7 @@ export declare namespace vim {
     expression: AlarmExpression[];
   }
   interface AnswerFile extends DynamicData {
-    userInput?: ProfileDeferredPolicyOptionParameter[];
+    userInput: ProfileDeferredPolicyOptionParameter[];
     createdTime: Date;
     modifiedTime: Date;
   }
@@ -1469,7 +1470,7 @@ export declare namespace vim {
     validating?: boolean;
   }
   interface AnswerFileOptionsCreateSpec extends AnswerFileCreateSpec {
-    userInput?: ProfileDeferredPolicyOptionParameter[];
+    userInput: ProfileDeferredPolicyOptionParameter[];
   }
   interface AnswerFileSerializedCreateSpec extends AnswerFileCreateSpec {
     answerFileConfigString: string;
@@ -1482,7 +1483,7 @@ export declare namespace vim {
     checkedTime: Date;
     host: HostSystem;
     status: string;
-    error?: AnswerFileStatusError[];
+    error: AnswerFileStatusError[];
   }
   interface AnswerFileUpdateFailed extends VimFault {
     failure: AnswerFileUpdateFailure[];
@@ -1497,22 +1498,22 @@ export declare namespace vim {
     completeTime: Date;
     host: HostSystem;
     status: string;
-    errors?: LocalizedMethodFault[];
+    errors: LocalizedMethodFault[];
   }
   interface ApplyHostProfileConfigurationSpec extends ProfileExecuteResult {
     host: HostSystem;
-    taskListRequirement?: string[];
-    taskDescription?: LocalizableMessage[];
+    taskListRequirement: string[];
+    taskDescription: LocalizableMessage[];
     rebootStateless?: boolean;
     rebootHost?: boolean;
     faultData?: LocalizedMethodFault;
   }
   interface ApplyProfile extends DynamicData {
     enabled: boolean;
-    policy?: ProfilePolicy[];
+    policy: ProfilePolicy[];
     profileTypeName?: string;
     profileVersion?: string;
-    property?: ProfileApplyProfileProperty[];
+    property: ProfileApplyProfileProperty[];
     favorite?: boolean;
     toBeMerged?: boolean;
     toReplaceWith?: boolean;
@@ -1547,7 +1548,7 @@ export declare namespace vim {
     system: boolean;
     name: string;
     info: Description;
-    privilege?: string[];
+    privilege: string[];
   }
   interface AutoStartDefaults extends DynamicData {
     enabled?: boolean;
@@ -1587,9 +1588,9 @@ export declare namespace vim {
     nativeSnapshotSupported?: boolean;
     changedBlockTrackingEnabled?: boolean;
     backing: BaseConfigInfoBackingInfo;
-    metadata?: KeyValue[];
+    metadata: KeyValue[];
     vclock?: vslmVClockInfo;
-    iofilter?: string[];
+    iofilter: string[];
   }
   interface BaseConfigInfoBackingInfo extends DynamicData {
     datastore: Datastore;
@@ -1601,7 +1602,7 @@ export declare namespace vim {
     filePath: string;
     backingObjectId?: string;
     parent?: BaseConfigInfoFileBackingInfo;
-    deltaSizeInMB?: number;
+    deltaSizeInMB?: number | bigint;
     keyId?: CryptoKeyId;
   }
   interface BaseConfigInfoRawDiskMappingBackingInfo extends BaseConfigInfoFileBackingInfo {
@@ -1700,8 +1701,8 @@ export declare namespace vim {
     provisioningSupported: boolean;
     multiHostSupported: boolean;
     userShellAccessSupported: boolean;
-    supportedEVCMode?: EVCMode[];
-    supportedEVCGraphicsMode?: FeatureEVCMode[];
+    supportedEVCMode: EVCMode[];
+    supportedEVCGraphicsMode: FeatureEVCMode[];
     networkBackupAndRestoreSupported?: boolean;
     ftDrsWithoutEvcSupported?: boolean;
     hciWorkflowSupported?: boolean;
@@ -1722,8 +1723,8 @@ export declare namespace vim {
   interface CheckResult extends DynamicData {
     vm?: VirtualMachine;
     host?: HostSystem;
-    warning?: LocalizedMethodFault[];
-    error?: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface ChoiceOption extends OptionType {
     choiceInfo: ElementDescription[];
@@ -1759,8 +1760,8 @@ export declare namespace vim {
     profile: ProfileEventArgument;
   }
   interface ClusterComputeResourceClusterConfigResult extends DynamicData {
-    failedHosts?: FolderFailedHostResult[];
-    configuredHosts?: HostSystem[];
+    failedHosts: FolderFailedHostResult[];
+    configuredHosts: HostSystem[];
   }
   /** Since vSphere API 8.0.3.0. */
   interface ClusterComputeResourceCryptoModePolicy extends DynamicData {
@@ -1773,8 +1774,8 @@ export declare namespace vim {
   }
   interface ClusterComputeResourceDVSSetting extends DynamicData {
     dvSwitch: DistributedVirtualSwitch;
-    pnicDevices?: string[];
-    dvPortgroupSetting?: ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping[];
+    pnicDevices: string[];
+    dvPortgroupSetting: ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping[];
   }
   interface ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping extends DynamicData {
     dvPortgroup: DistributedVirtualPortgroup;
@@ -1783,8 +1784,8 @@ export declare namespace vim {
   interface ClusterComputeResourceDvsProfile extends DynamicData {
     dvsName?: string;
     dvSwitch?: DistributedVirtualSwitch;
-    pnicDevices?: string[];
-    dvPortgroupMapping?: ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping[];
+    pnicDevices: string[];
+    dvPortgroupMapping: ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping[];
   }
   interface ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping extends DynamicData {
     dvPortgroupSpec?: DVPortgroupConfigSpec;
@@ -1793,19 +1794,19 @@ export declare namespace vim {
   }
   interface ClusterComputeResourceHCIConfigInfo extends DynamicData {
     workflowState: string;
-    dvsSetting?: ClusterComputeResourceDVSSetting[];
-    configuredHosts?: HostSystem[];
+    dvsSetting: ClusterComputeResourceDVSSetting[];
+    configuredHosts: HostSystem[];
     hostConfigProfile?: ClusterComputeResourceHostConfigurationProfile;
   }
   interface ClusterComputeResourceHCIConfigSpec extends DynamicData {
-    dvsProf?: ClusterComputeResourceDvsProfile[];
+    dvsProf: ClusterComputeResourceDvsProfile[];
     hostConfigProfile?: ClusterComputeResourceHostConfigurationProfile;
     vSanConfigSpec?: SDDCBase;
     vcProf?: ClusterComputeResourceVCProfile;
   }
   interface ClusterComputeResourceHostConfigurationInput extends DynamicData {
     host: HostSystem;
-    hostVmkNics?: ClusterComputeResourceHostVmkNicInfo[];
+    hostVmkNics: ClusterComputeResourceHostVmkNicInfo[];
     allowedInNonMaintenanceMode?: boolean;
   }
   interface ClusterComputeResourceHostConfigurationProfile extends DynamicData {
@@ -1822,7 +1823,7 @@ export declare namespace vim {
   /** Since vSphere API 8.0.3.0. */
   interface ClusterComputeResourceHostEvacuationInfo extends DynamicData {
     host: HostSystem;
-    action?: OptionValue[];
+    action: OptionValue[];
   }
   interface ClusterComputeResourceHostVmkNicInfo extends DynamicData {
     nicSpec: HostVirtualNicSpec;
@@ -1831,7 +1832,7 @@ export declare namespace vim {
   /** Since vSphere API 8.0.3.0. */
   interface ClusterComputeResourceMaintenanceInfo extends DynamicData {
     partialMMId?: string;
-    hostEvacInfo?: ClusterComputeResourceHostEvacuationInfo[];
+    hostEvacInfo: ClusterComputeResourceHostEvacuationInfo[];
   }
   interface ClusterComputeResourceSummary extends ComputeResourceSummary {
     currentFailoverLevel: number;
@@ -1840,14 +1841,14 @@ export declare namespace vim {
     targetBalance?: number;
     currentBalance?: number;
     drsScore?: number;
-    numVmsPerDrsScoreBucket?: number[];
+    numVmsPerDrsScoreBucket: number[];
     usageSummary?: ClusterUsageSummary;
     currentEVCModeKey?: string;
     currentEVCGraphicsModeKey?: string;
     dasData?: ClusterDasData;
     clusterMaintenanceModeStatus?: string;
     vcsHealthStatus?: string;
-    vcsSlots?: ClusterComputeResourceVcsSlots[];
+    vcsSlots: ClusterComputeResourceVcsSlots[];
   }
   interface ClusterComputeResourceVCProfile extends DynamicData {
     clusterSpec?: ClusterConfigSpecEx;
@@ -1855,60 +1856,60 @@ export declare namespace vim {
     evcGraphicsModeKey?: string;
   }
   interface ClusterComputeResourceValidationResultBase extends DynamicData {
-    info?: LocalizableMessage[];
+    info: LocalizableMessage[];
   }
   interface ClusterComputeResourceVcsSlots extends DynamicData {
     systemId?: string;
     host: HostSystem;
-    datastore?: Datastore[];
+    datastore: Datastore[];
     totalSlots: number;
   }
   interface ClusterConfigInfo extends DynamicData {
     dasConfig: ClusterDasConfigInfo;
-    dasVmConfig?: ClusterDasVmConfigInfo[];
+    dasVmConfig: ClusterDasVmConfigInfo[];
     drsConfig: ClusterDrsConfigInfo;
-    drsVmConfig?: ClusterDrsVmConfigInfo[];
-    rule?: ClusterRuleInfo[];
+    drsVmConfig: ClusterDrsVmConfigInfo[];
+    rule: ClusterRuleInfo[];
   }
   interface ClusterConfigInfoEx extends ComputeResourceConfigInfo {
     systemVMsConfig?: ClusterSystemVMsConfigInfo;
     dasConfig: ClusterDasConfigInfo;
-    dasVmConfig?: ClusterDasVmConfigInfo[];
+    dasVmConfig: ClusterDasVmConfigInfo[];
     drsConfig: ClusterDrsConfigInfo;
-    drsVmConfig?: ClusterDrsVmConfigInfo[];
-    rule?: ClusterRuleInfo[];
+    drsVmConfig: ClusterDrsVmConfigInfo[];
+    rule: ClusterRuleInfo[];
     orchestration?: ClusterOrchestrationInfo;
-    vmOrchestration?: ClusterVmOrchestrationInfo[];
+    vmOrchestration: ClusterVmOrchestrationInfo[];
     dpmConfigInfo?: ClusterDpmConfigInfo;
-    dpmHostConfig?: ClusterDpmHostConfigInfo[];
+    dpmHostConfig: ClusterDpmHostConfigInfo[];
     vsanConfigInfo?: VsanClusterConfigInfo;
-    vsanHostConfig?: VsanHostConfigInfo[];
-    group?: ClusterGroupInfo[];
+    vsanHostConfig: VsanHostConfigInfo[];
+    group: ClusterGroupInfo[];
     infraUpdateHaConfig?: ClusterInfraUpdateHaConfigInfo;
     proactiveDrsConfig?: ClusterProactiveDrsConfigInfo;
     cryptoConfig?: ClusterCryptoConfigInfo;
   }
   interface ClusterConfigSpec extends DynamicData {
     dasConfig?: ClusterDasConfigInfo;
-    dasVmConfigSpec?: ClusterDasVmConfigSpec[];
+    dasVmConfigSpec: ClusterDasVmConfigSpec[];
     drsConfig?: ClusterDrsConfigInfo;
-    drsVmConfigSpec?: ClusterDrsVmConfigSpec[];
-    rulesSpec?: ClusterRuleSpec[];
+    drsVmConfigSpec: ClusterDrsVmConfigSpec[];
+    rulesSpec: ClusterRuleSpec[];
   }
   interface ClusterConfigSpecEx extends ComputeResourceConfigSpec {
     systemVMsConfig?: ClusterSystemVMsConfigSpec;
     dasConfig?: ClusterDasConfigInfo;
-    dasVmConfigSpec?: ClusterDasVmConfigSpec[];
+    dasVmConfigSpec: ClusterDasVmConfigSpec[];
     drsConfig?: ClusterDrsConfigInfo;
-    drsVmConfigSpec?: ClusterDrsVmConfigSpec[];
-    rulesSpec?: ClusterRuleSpec[];
+    drsVmConfigSpec: ClusterDrsVmConfigSpec[];
+    rulesSpec: ClusterRuleSpec[];
     orchestration?: ClusterOrchestrationInfo;
-    vmOrchestrationSpec?: ClusterVmOrchestrationSpec[];
+    vmOrchestrationSpec: ClusterVmOrchestrationSpec[];
     dpmConfig?: ClusterDpmConfigInfo;
-    dpmHostConfigSpec?: ClusterDpmHostConfigSpec[];
+    dpmHostConfigSpec: ClusterDpmHostConfigSpec[];
     vsanConfig?: VsanClusterConfigInfo;
-    vsanHostConfigSpec?: VsanHostConfigInfo[];
-    groupSpec?: ClusterGroupSpec[];
+    vsanHostConfigSpec: VsanHostConfigInfo[];
+    groupSpec: ClusterGroupSpec[];
     infraUpdateHaConfig?: ClusterInfraUpdateHaConfigInfo;
     proactiveDrsConfig?: ClusterProactiveDrsConfigInfo;
     inHciWorkflow?: boolean;
@@ -1923,8 +1924,8 @@ export declare namespace vim {
     policy?: ClusterComputeResourceCryptoModePolicy;
   }
   interface ClusterDasAamHostInfo extends ClusterDasHostInfo {
-    hostDasState?: ClusterDasAamNodeState[];
-    primaryHosts?: string[];
+    hostDasState: ClusterDasAamNodeState[];
+    primaryHosts: string[];
   }
   interface ClusterDasAamNodeState extends DynamicData {
     host: HostSystem;
@@ -1940,7 +1941,7 @@ export declare namespace vim {
   interface ClusterDasAdvancedRuntimeInfo extends DynamicData {
     dasHostInfo?: ClusterDasHostInfo;
     vmcpSupported?: ClusterDasAdvancedRuntimeInfoVmcpCapabilityInfo;
-    heartbeatDatastoreInfo?: DasHeartbeatDatastoreInfo[];
+    heartbeatDatastoreInfo: DasHeartbeatDatastoreInfo[];
   }
   interface ClusterDasAdvancedRuntimeInfoVmcpCapabilityInfo extends DynamicData {
     storageAPDSupported: boolean;
@@ -1955,15 +1956,15 @@ export declare namespace vim {
     admissionControlPolicy?: ClusterDasAdmissionControlPolicy;
     admissionControlEnabled?: boolean;
     defaultVmSettings?: ClusterDasVmSettings;
-    option?: OptionValue[];
-    heartbeatDatastore?: Datastore[];
+    option: OptionValue[];
+    heartbeatDatastore: Datastore[];
     hBDatastoreCandidatePolicy?: string;
   }
   interface ClusterDasData extends DynamicData {}
   interface ClusterDasDataSummary extends ClusterDasData {
-    hostListVersion: number;
-    clusterConfigVersion: number;
-    compatListVersion: number;
+    hostListVersion: number | bigint;
+    clusterConfigVersion: number | bigint;
+    compatListVersion: number | bigint;
   }
   interface ClusterDasFailoverLevelAdvancedRuntimeInfo extends ClusterDasAdvancedRuntimeInfo {
     slotInfo: ClusterDasFailoverLevelAdvancedRuntimeInfoSlotInfo;
@@ -1973,8 +1974,8 @@ export declare namespace vim {
     totalVms: number;
     totalHosts: number;
     totalGoodHosts: number;
-    hostSlots?: ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots[];
-    vmsRequiringMultipleSlots?: ClusterDasFailoverLevelAdvancedRuntimeInfoVmSlots[];
+    hostSlots: ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots[];
+    vmsRequiringMultipleSlots: ClusterDasFailoverLevelAdvancedRuntimeInfoVmSlots[];
   }
   interface ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots extends DynamicData {
     host: HostSystem;
@@ -2026,7 +2027,7 @@ export declare namespace vim {
     enabled?: boolean;
     defaultDpmBehavior?: DpmBehavior;
     hostPowerActionRate?: number;
-    option?: OptionValue[];
+    option: OptionValue[];
   }
   interface ClusterDpmHostConfigInfo extends DynamicData {
     key: HostSystem;
@@ -2042,7 +2043,7 @@ export declare namespace vim {
     defaultVmBehavior?: DrsBehavior;
     vmotionRate?: number;
     scaleDescendantsShares?: string;
-    option?: OptionValue[];
+    option: OptionValue[];
   }
   interface ClusterDrsFaults extends DynamicData {
     reason: string;
@@ -2060,13 +2061,13 @@ export declare namespace vim {
     time: Date;
     vm: VirtualMachine;
     cpuLoad?: number;
-    memoryLoad?: number;
+    memoryLoad?: number | bigint;
     source: HostSystem;
     sourceCpuLoad?: number;
-    sourceMemoryLoad?: number;
+    sourceMemoryLoad?: number | bigint;
     destination: HostSystem;
     destinationCpuLoad?: number;
-    destinationMemoryLoad?: number;
+    destinationMemoryLoad?: number | bigint;
   }
   interface ClusterDrsRecommendation extends DynamicData {
     key: string;
@@ -2086,30 +2087,30 @@ export declare namespace vim {
   interface ClusterEVCManagerCheckResult extends DynamicData {
     evcModeKey: string;
     error: LocalizedMethodFault;
-    host?: HostSystem[];
+    host: HostSystem[];
   }
   interface ClusterEVCManagerEVCState extends DynamicData {
     supportedEVCMode: EVCMode[];
     currentEVCModeKey?: string;
-    guaranteedCPUFeatures?: HostCpuIdInfo[];
-    featureCapability?: HostFeatureCapability[];
-    featureMask?: HostFeatureMask[];
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    guaranteedCPUFeatures: HostCpuIdInfo[];
+    featureCapability: HostFeatureCapability[];
+    featureMask: HostFeatureMask[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
   }
   interface ClusterEnterMaintenanceResult extends DynamicData {
-    recommendations?: ClusterRecommendation[];
+    recommendations: ClusterRecommendation[];
     fault?: ClusterDrsFaults;
   }
   interface ClusterEvent extends Event {}
   interface ClusterFailoverHostAdmissionControlInfo extends ClusterDasAdmissionControlInfo {
-    hostStatus?: ClusterFailoverHostAdmissionControlInfoHostStatus[];
+    hostStatus: ClusterFailoverHostAdmissionControlInfoHostStatus[];
   }
   interface ClusterFailoverHostAdmissionControlInfoHostStatus extends DynamicData {
     host: HostSystem;
     status: ManagedEntityStatus;
   }
   interface ClusterFailoverHostAdmissionControlPolicy extends ClusterDasAdmissionControlPolicy {
-    failoverHosts?: HostSystem[];
+    failoverHosts: HostSystem[];
     failoverLevel?: number;
   }
   interface ClusterFailoverLevelAdmissionControlInfo extends ClusterDasAdmissionControlInfo {
@@ -2139,7 +2140,7 @@ export declare namespace vim {
   /** Since vSphere API 8.0.3.0. */
   interface ClusterFtVmHostRuleInfo extends ClusterRuleInfo {
     vmGroupName: string;
-    hostGroupName?: string[];
+    hostGroupName: string[];
   }
   interface ClusterGroupInfo extends DynamicData {
     name: string;
@@ -2150,7 +2151,7 @@ export declare namespace vim {
     info?: ClusterGroupInfo;
   }
   interface ClusterHostGroup extends ClusterGroupInfo {
-    host?: HostSystem[];
+    host: HostSystem[];
   }
   interface ClusterHostInfraUpdateHaModeAction extends ClusterAction {
     operationType: string;
@@ -2170,7 +2171,7 @@ export declare namespace vim {
     behavior?: string;
     moderateRemediation?: string;
     severeRemediation?: string;
-    providers?: string[];
+    providers: string[];
   }
   interface ClusterInitialPlacementAction extends ClusterAction {
     targetHost: HostSystem;
@@ -2196,9 +2197,9 @@ export declare namespace vim {
   }
   interface ClusterOvercommittedEvent extends ClusterEvent {}
   interface ClusterPowerOnVmResult extends DynamicData {
-    attempted?: ClusterAttemptedVmInfo[];
-    notAttempted?: ClusterNotAttemptedVmInfo[];
-    recommendations?: ClusterRecommendation[];
+    attempted: ClusterAttemptedVmInfo[];
+    notAttempted: ClusterNotAttemptedVmInfo[];
+    recommendations: ClusterRecommendation[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface ClusterPreemptibleVmPairInfo extends DynamicData {
@@ -2220,7 +2221,7 @@ export declare namespace vim {
     complyProfile?: ComplianceProfile;
   }
   interface ClusterProfileConfigServiceCreateSpec extends ClusterProfileConfigSpec {
-    serviceType?: string[];
+    serviceType: string[];
   }
   interface ClusterProfileConfigSpec extends ClusterProfileCreateSpec {}
   interface ClusterProfileCreateSpec extends ProfileCreateSpec {}
@@ -2233,8 +2234,8 @@ export declare namespace vim {
     reasonText: string;
     warningText?: string;
     warningDetails?: LocalizableMessage;
-    prerequisite?: string[];
-    action?: ClusterAction[];
+    prerequisite: string[];
+    action: ClusterAction[];
     target?: ManagedObject;
   }
   interface ClusterReconfiguredEvent extends ClusterEvent {
@@ -2245,10 +2246,10 @@ export declare namespace vim {
     cpuCapacityMHz: number;
     memUsedMB: number;
     memCapacityMB: number;
-    pMemAvailableMB?: number;
-    pMemCapacityMB?: number;
-    storageUsedMB: number;
-    storageCapacityMB: number;
+    pMemAvailableMB?: number | bigint;
+    pMemCapacityMB?: number | bigint;
+    storageUsedMB: number | bigint;
+    storageCapacityMB: number | bigint;
   }
   interface ClusterRuleInfo extends DynamicData {
     key?: number;
@@ -2269,16 +2270,16 @@ export declare namespace vim {
     newStatus: string;
   }
   interface ClusterSystemVMsConfigInfo extends DynamicData {
-    allowedDatastores?: Datastore[];
-    notAllowedDatastores?: Datastore[];
-    dsTagCategoriesToExclude?: string[];
+    allowedDatastores: Datastore[];
+    notAllowedDatastores: Datastore[];
+    dsTagCategoriesToExclude: string[];
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
     deploymentMode?: string;
   }
   interface ClusterSystemVMsConfigSpec extends DynamicData {
-    allowedDatastores?: ClusterDatastoreUpdateSpec[];
-    notAllowedDatastores?: ClusterDatastoreUpdateSpec[];
-    dsTagCategoriesToExclude?: ClusterTagCategoryUpdateSpec[];
+    allowedDatastores: ClusterDatastoreUpdateSpec[];
+    notAllowedDatastores: ClusterDatastoreUpdateSpec[];
+    dsTagCategoriesToExclude: ClusterTagCategoryUpdateSpec[];
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
     deploymentMode?: string;
   }
@@ -2294,7 +2295,7 @@ export declare namespace vim {
     poweredOffMemReservationMB?: number;
     cpuDemandMhz: number;
     memDemandMB: number;
-    statsGenNumber: number;
+    statsGenNumber: number | bigint;
     cpuEntitledMhz: number;
     memEntitledMB: number;
     poweredOffVmCount: number;
@@ -2308,7 +2309,7 @@ export declare namespace vim {
     vmStorageProtectionForPDL?: string;
   }
   interface ClusterVmGroup extends ClusterGroupInfo {
-    vm?: VirtualMachine[];
+    vm: VirtualMachine[];
   }
   interface ClusterVmHostRuleInfo extends ClusterRuleInfo {
     vmGroupName?: string;
@@ -2340,7 +2341,7 @@ export declare namespace vim {
     failureType: string;
     message: LocalizableMessage;
     expressionName?: string;
-    failureValues?: ComplianceFailureComplianceFailureValues[];
+    failureValues: ComplianceFailureComplianceFailureValues[];
   }
   interface ComplianceFailureComplianceFailureValues extends DynamicData {
     comparisonIdentifier: string;
@@ -2361,10 +2362,10 @@ export declare namespace vim {
     complianceStatus: string;
     entity?: ManagedEntity;
     checkTime?: Date;
-    failure?: ComplianceFailure[];
+    failure: ComplianceFailure[];
   }
   interface CompositePolicyOption extends PolicyOption {
-    option?: PolicyOption[];
+    option: PolicyOption[];
   }
   interface ComputeResourceConfigInfo extends DynamicData {
     vmSwapPlacement: string;
@@ -2400,11 +2401,11 @@ export declare namespace vim {
   }
   interface ComputeResourceSummary extends DynamicData {
     totalCpu: number;
-    totalMemory: number;
+    totalMemory: number | bigint;
     numCpuCores: number;
     numCpuThreads: number;
     effectiveCpu: number;
-    effectiveMemory: number;
+    effectiveMemory: number | bigint;
     numHosts: number;
     numEffectiveHosts: number;
     overallStatus: ManagedEntityStatus;
@@ -2416,42 +2417,42 @@ export declare namespace vim {
     numNumaNodes: number;
     maxCpusPerHost?: number;
     smcPresent?: boolean;
-    datastore?: VirtualMachineDatastoreInfo[];
-    network?: VirtualMachineNetworkInfo[];
-    opaqueNetwork?: OpaqueNetworkTargetInfo[];
-    distributedVirtualPortgroup?: DistributedVirtualPortgroupInfo[];
-    distributedVirtualSwitch?: DistributedVirtualSwitchInfo[];
-    cdRom?: VirtualMachineCdromInfo[];
-    serial?: VirtualMachineSerialInfo[];
-    parallel?: VirtualMachineParallelInfo[];
-    sound?: VirtualMachineSoundInfo[];
-    usb?: VirtualMachineUsbInfo[];
-    floppy?: VirtualMachineFloppyInfo[];
-    legacyNetworkInfo?: VirtualMachineLegacyNetworkSwitchInfo[];
-    scsiPassthrough?: VirtualMachineScsiPassthroughInfo[];
-    scsiDisk?: VirtualMachineScsiDiskDeviceInfo[];
-    ideDisk?: VirtualMachineIdeDiskDeviceInfo[];
+    datastore: VirtualMachineDatastoreInfo[];
+    network: VirtualMachineNetworkInfo[];
+    opaqueNetwork: OpaqueNetworkTargetInfo[];
+    distributedVirtualPortgroup: DistributedVirtualPortgroupInfo[];
+    distributedVirtualSwitch: DistributedVirtualSwitchInfo[];
+    cdRom: VirtualMachineCdromInfo[];
+    serial: VirtualMachineSerialInfo[];
+    parallel: VirtualMachineParallelInfo[];
+    sound: VirtualMachineSoundInfo[];
+    usb: VirtualMachineUsbInfo[];
+    floppy: VirtualMachineFloppyInfo[];
+    legacyNetworkInfo: VirtualMachineLegacyNetworkSwitchInfo[];
+    scsiPassthrough: VirtualMachineScsiPassthroughInfo[];
+    scsiDisk: VirtualMachineScsiDiskDeviceInfo[];
+    ideDisk: VirtualMachineIdeDiskDeviceInfo[];
     maxMemMBOptimalPerf: number;
     supportedMaxMemMB?: number;
     resourcePool?: ResourcePoolRuntimeInfo;
     autoVmotion?: boolean;
-    pciPassthrough?: VirtualMachinePciPassthroughInfo[];
-    sriov?: VirtualMachineSriovInfo[];
-    vFlashModule?: VirtualMachineVFlashModuleInfo[];
-    sharedGpuPassthroughTypes?: VirtualMachinePciSharedGpuPassthroughInfo[];
-    availablePersistentMemoryReservationMB?: number;
-    dynamicPassthrough?: VirtualMachineDynamicPassthroughInfo[];
+    pciPassthrough: VirtualMachinePciPassthroughInfo[];
+    sriov: VirtualMachineSriovInfo[];
+    vFlashModule: VirtualMachineVFlashModuleInfo[];
+    sharedGpuPassthroughTypes: VirtualMachinePciSharedGpuPassthroughInfo[];
+    availablePersistentMemoryReservationMB?: number | bigint;
+    dynamicPassthrough: VirtualMachineDynamicPassthroughInfo[];
     sgxTargetInfo?: VirtualMachineSgxTargetInfo;
-    precisionClockInfo?: VirtualMachinePrecisionClockInfo[];
+    precisionClockInfo: VirtualMachinePrecisionClockInfo[];
     sevSupported?: boolean;
-    vgpuDeviceInfo?: VirtualMachineVgpuDeviceInfo[];
-    vgpuProfileInfo?: VirtualMachineVgpuProfileInfo[];
+    vgpuDeviceInfo: VirtualMachineVgpuDeviceInfo[];
+    vgpuProfileInfo: VirtualMachineVgpuProfileInfo[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    vendorDeviceGroupInfo?: VirtualMachineVendorDeviceGroupInfo[];
+    vendorDeviceGroupInfo: VirtualMachineVendorDeviceGroupInfo[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     maxSimultaneousThreads?: number;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    dvxClassInfo?: VirtualMachineDvxClassInfo[];
+    dvxClassInfo: VirtualMachineDvxClassInfo[];
   }
   interface ConflictingConfiguration extends DvsFault {
     configInConflict: ConflictingConfigurationConfig[];
@@ -2554,13 +2555,13 @@ export declare namespace vim {
     keyId: CryptoKeyId;
     keyAvailable?: boolean;
     reason?: string;
-    encryptedVMs?: VirtualMachine[];
-    affectedHosts?: HostSystem[];
-    referencedByTags?: string[];
+    encryptedVMs: VirtualMachine[];
+    affectedHosts: HostSystem[];
+    referencedByTags: string[];
   }
   /** Since vSphere API 8.0.1.0. */
   interface CryptoManagerKmipCustomAttributeSpec extends DynamicData {
-    attributes?: KeyValue[];
+    attributes: KeyValue[];
   }
   interface CryptoManagerKmipServerCertInfo extends DynamicData {
     certificate: string;
@@ -2659,8 +2660,8 @@ export declare namespace vim {
     name: string;
   }
   interface CustomizationGlobalIPSettings extends DynamicData {
-    dnsSuffixList?: string[];
-    dnsServerList?: string[];
+    dnsSuffixList: string[];
+    dnsServerList: string[];
   }
   interface CustomizationGuiRunOnce extends DynamicData {
     commandList: string[];
@@ -2674,9 +2675,9 @@ export declare namespace vim {
   interface CustomizationIPSettings extends DynamicData {
     ip: CustomizationIpGenerator;
     subnetMask?: string;
-    gateway?: string[];
+    gateway: string[];
     ipV6Spec?: CustomizationIPSettingsIpV6AddressSpec;
-    dnsServerList?: string[];
+    dnsServerList: string[];
     dnsDomain?: string;
     primaryWINS?: string;
     secondaryWINS?: string;
@@ -2684,7 +2685,7 @@ export declare namespace vim {
   }
   interface CustomizationIPSettingsIpV6AddressSpec extends DynamicData {
     ip: CustomizationIpV6Generator[];
-    gateway?: string[];
+    gateway: string[];
   }
   interface CustomizationIdentification extends DynamicData {
     joinWorkgroup?: string;
@@ -2727,8 +2728,8 @@ export declare namespace vim {
     options?: CustomizationOptions;
     identity: CustomizationIdentitySettings;
     globalIPSettings: CustomizationGlobalIPSettings;
-    nicSettingMap?: CustomizationAdapterMapping[];
-    encryptionKey?: number[];
+    nicSettingMap: CustomizationAdapterMapping[];
+    encryptionKey: number[];
   }
   interface CustomizationSpecInfo extends DynamicData {
     name: string;
@@ -2776,7 +2777,7 @@ export declare namespace vim {
   }
   interface DVPortConfigInfo extends DynamicData {
     name?: string;
-    scope?: ManagedEntity[];
+    scope: ManagedEntity[];
     description?: string;
     setting?: DVPortSetting;
     configVersion: string;
@@ -2785,7 +2786,7 @@ export declare namespace vim {
     operation: string;
     key?: string;
     name?: string;
-    scope?: ManagedEntity[];
+    scope: ManagedEntity[];
     description?: string;
     setting?: DVPortSetting;
     configVersion?: string;
@@ -2803,20 +2804,20 @@ export declare namespace vim {
   interface DVPortState extends DynamicData {
     runtimeInfo?: DVPortStatus;
     stats: DistributedVirtualSwitchPortStatistics;
-    vendorSpecificState?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificState: DistributedVirtualSwitchKeyedOpaqueBlob[];
   }
   interface DVPortStatus extends DynamicData {
     linkUp: boolean;
     blocked: boolean;
-    vlanIds?: NumericRange[];
+    vlanIds: NumericRange[];
     trunkingMode?: boolean;
     mtu?: number;
     linkPeer?: string;
     macAddress?: string;
     statusDetail?: string;
     vmDirectPathGen2Active?: boolean;
-    vmDirectPathGen2InactiveReasonNetwork?: string[];
-    vmDirectPathGen2InactiveReasonOther?: string[];
+    vmDirectPathGen2InactiveReasonNetwork: string[];
+    vmDirectPathGen2InactiveReasonOther: string[];
     vmDirectPathGen2InactiveReasonExtended?: string;
   }
   interface DVPortgroupConfigInfo extends DynamicData {
@@ -2830,8 +2831,8 @@ export declare namespace vim {
     backingType?: string;
     policy: DVPortgroupPolicy;
     portNameFormat?: string;
-    scope?: ManagedEntity[];
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    scope: ManagedEntity[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     configVersion?: string;
     autoExpand?: boolean;
     vmVnicNetworkResourcePoolKey?: string;
@@ -2850,9 +2851,9 @@ export declare namespace vim {
     description?: string;
     type?: string;
     backingType?: string;
-    scope?: ManagedEntity[];
+    scope: ManagedEntity[];
     policy?: DVPortgroupPolicy;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     autoExpand?: boolean;
     vmVnicNetworkResourcePoolKey?: string;
     transportZoneUuid?: string;
@@ -2891,7 +2892,7 @@ export declare namespace vim {
     dvsOperationSupported?: boolean;
     dvPortGroupOperationSupported?: boolean;
     dvPortOperationSupported?: boolean;
-    compatibleHostComponentProductInfo?: DistributedVirtualSwitchHostProductSpec[];
+    compatibleHostComponentProductInfo: DistributedVirtualSwitchHostProductSpec[];
     featuresSupported?: DVSFeatureCapability;
   }
   interface DVSConfigInfo extends DynamicData {
@@ -2901,13 +2902,13 @@ export declare namespace vim {
     numPorts: number;
     maxPorts: number;
     uplinkPortPolicy: DVSUplinkPortPolicy;
-    uplinkPortgroup?: DistributedVirtualPortgroup[];
+    uplinkPortgroup: DistributedVirtualPortgroup[];
     defaultPortConfig: DVPortSetting;
-    host?: DistributedVirtualSwitchHostMember[];
+    host: DistributedVirtualSwitchHostMember[];
     productInfo: DistributedVirtualSwitchProductSpec;
     targetInfo?: DistributedVirtualSwitchProductSpec;
     extensionKey?: string;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     policy?: DVSPolicy;
     description?: string;
     configVersion: string;
@@ -2916,11 +2917,11 @@ export declare namespace vim {
     createTime: Date;
     networkResourceManagementEnabled?: boolean;
     defaultProxySwitchMaxNumPorts?: number;
-    healthCheckConfig?: DVSHealthCheckConfig[];
-    infrastructureTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
-    netResourcePoolTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
+    healthCheckConfig: DVSHealthCheckConfig[];
+    infrastructureTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
+    netResourcePoolTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
     networkResourceControlVersion?: string;
-    vmVnicNetworkResourcePool?: DVSVmVnicNetworkResourcePool[];
+    vmVnicNetworkResourcePool: DVSVmVnicNetworkResourcePool[];
     pnicCapacityRatioForReservation?: number;
   }
   interface DVSConfigSpec extends DynamicData {
@@ -2929,18 +2930,18 @@ export declare namespace vim {
     numStandalonePorts?: number;
     maxPorts?: number;
     uplinkPortPolicy?: DVSUplinkPortPolicy;
-    uplinkPortgroup?: DistributedVirtualPortgroup[];
+    uplinkPortgroup: DistributedVirtualPortgroup[];
     defaultPortConfig?: DVPortSetting;
-    host?: DistributedVirtualSwitchHostMemberConfigSpec[];
+    host: DistributedVirtualSwitchHostMemberConfigSpec[];
     extensionKey?: string;
     description?: string;
     policy?: DVSPolicy;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     contact?: DVSContactInfo;
     switchIpAddress?: string;
     defaultProxySwitchMaxNumPorts?: number;
-    infrastructureTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
-    netResourcePoolTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
+    infrastructureTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
+    netResourcePoolTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
     networkResourceControlVersion?: string;
   }
   interface DVSContactInfo extends DynamicData {
@@ -2964,7 +2965,7 @@ export declare namespace vim {
   interface DVSFeatureCapability extends DynamicData {
     networkResourceManagementSupported: boolean;
     vmDirectPathGen2Supported: boolean;
-    nicTeamingPolicy?: string[];
+    nicTeamingPolicy: string[];
     networkResourcePoolHighShareValue?: number;
     networkResourceManagementCapability?: DVSNetworkResourceManagementCapability;
     healthCheckCapability?: DVSHealthCheckCapability;
@@ -3025,13 +3026,13 @@ export declare namespace vim {
     macLearningPolicy?: DVSMacLearningPolicy;
   }
   interface DVSManagerDvsConfigTarget extends DynamicData {
-    distributedVirtualPortgroup?: DistributedVirtualPortgroupInfo[];
-    distributedVirtualSwitch?: DistributedVirtualSwitchInfo[];
+    distributedVirtualPortgroup: DistributedVirtualPortgroupInfo[];
+    distributedVirtualSwitch: DistributedVirtualSwitchInfo[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface DVSManagerPhysicalNicsList extends DynamicData {
     host: HostSystem;
-    physicalNics?: PhysicalNic[];
+    physicalNics: PhysicalNic[];
   }
   interface DVSNameArrayUplinkPortPolicy extends DVSUplinkPortPolicy {
     uplinkPortName: string[];
@@ -3052,7 +3053,7 @@ export declare namespace vim {
     allocationInfo: DVSNetworkResourcePoolAllocationInfo;
   }
   interface DVSNetworkResourcePoolAllocationInfo extends DynamicData {
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
     priorityTag?: number;
   }
@@ -3072,7 +3073,7 @@ export declare namespace vim {
     rollbackSupported: boolean;
   }
   interface DVSRuntimeInfo extends DynamicData {
-    hostMemberRuntime?: HostMemberRuntimeInfo[];
+    hostMemberRuntime: HostMemberRuntimeInfo[];
     resourceRuntimeInfo?: DvsResourceRuntimeInfo;
   }
   interface DVSSecurityPolicy extends InheritablePolicy {
@@ -3088,10 +3089,10 @@ export declare namespace vim {
     uuid: string;
     numPorts: number;
     productInfo?: DistributedVirtualSwitchProductSpec;
-    hostMember?: HostSystem[];
-    vm?: VirtualMachine[];
-    host?: HostSystem[];
-    portgroupName?: string[];
+    hostMember: HostSystem[];
+    vm: VirtualMachine[];
+    host: HostSystem[];
+    portgroupName: string[];
     description?: string;
     contact?: DVSContactInfo;
     numHosts?: number;
@@ -3104,7 +3105,7 @@ export declare namespace vim {
   }
   interface DVSUplinkPortPolicy extends DynamicData {}
   interface DVSVendorSpecificConfig extends InheritablePolicy {
-    keyValue?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    keyValue: DistributedVirtualSwitchKeyedOpaqueBlob[];
   }
   interface DVSVmVnicNetworkResourcePool extends DynamicData {
     key: string;
@@ -3124,7 +3125,7 @@ export declare namespace vim {
   interface DasConfigFault extends VimFault {
     reason?: string;
     output?: string;
-    event?: Event[];
+    event: Event[];
   }
   interface DasDisabledEvent extends ClusterEvent {}
   interface DasEnabledEvent extends ClusterEvent {}
@@ -3140,7 +3141,7 @@ export declare namespace vim {
   }
   interface DatabaseError extends RuntimeFault {}
   interface DatabaseSizeEstimate extends DynamicData {
-    size: number;
+    size: number | bigint;
   }
   interface DatabaseSizeParam extends DynamicData {
     inventoryDesc: InventoryDescription;
@@ -3198,8 +3199,8 @@ export declare namespace vim {
     clusteredVmdkSupported?: boolean;
   }
   interface DatastoreCapacityIncreasedEvent extends DatastoreEvent {
-    oldCapacity: number;
-    newCapacity: number;
+    oldCapacity: number | bigint;
+    newCapacity: number | bigint;
   }
   interface DatastoreDestroyedEvent extends DatastoreEvent {}
   interface DatastoreDiscoveredEvent extends HostEvent {
@@ -3234,10 +3235,10 @@ export declare namespace vim {
   interface DatastoreInfo extends DynamicData {
     name: string;
     url: string;
-    freeSpace: number;
-    maxFileSize: number;
-    maxVirtualDiskCapacity?: number;
-    maxMemoryFileSize?: number;
+    freeSpace: number | bigint;
+    maxFileSize: number | bigint;
+    maxVirtualDiskCapacity?: number | bigint;
+    maxMemoryFileSize?: number | bigint;
     timestamp?: Date;
     containerId?: string;
     aliasOf?: string;
@@ -3248,14 +3249,14 @@ export declare namespace vim {
   }
   /** Since vSphere API 8.0.1.0. */
   interface DatastoreNamespaceManagerDirectoryInfo extends DynamicData {
-    capacity: number;
-    used: number;
+    capacity: number | bigint;
+    used: number | bigint;
   }
   interface DatastoreNotWritableOnHost extends InvalidDatastore {
     host: HostSystem;
   }
   interface DatastoreOption extends DynamicData {
-    unsupportedVolumes?: VirtualMachineDatastoreVolumeOption[];
+    unsupportedVolumes: VirtualMachineDatastoreVolumeOption[];
   }
   interface DatastorePrincipalConfigured extends HostEvent {
     datastorePrincipal: string;
@@ -3275,9 +3276,9 @@ export declare namespace vim {
     datastore?: Datastore;
     name: string;
     url: string;
-    capacity: number;
-    freeSpace: number;
-    uncommitted?: number;
+    capacity: number | bigint;
+    freeSpace: number | bigint;
+    uncommitted?: number | bigint;
     accessible: boolean;
     multipleHostAccess?: boolean;
     type: string;
@@ -3286,11 +3287,11 @@ export declare namespace vim {
   interface DatastoreVVolContainerFailoverPair extends DynamicData {
     srcContainer?: string;
     tgtContainer: string;
-    vvolMapping?: KeyValue[];
+    vvolMapping: KeyValue[];
   }
   interface DateTimeProfile extends ApplyProfile {}
   interface DeltaDiskFormatNotSupported extends VmConfigFault {
-    datastore?: Datastore[];
+    datastore: Datastore[];
     deltaDiskFormat: string;
   }
   interface Description extends DynamicData {
@@ -3300,9 +3301,9 @@ export declare namespace vim {
   interface DesiredSoftwareSpec extends DynamicData {
     baseImageSpec: DesiredSoftwareSpecBaseImageSpec;
     vendorAddOnSpec?: DesiredSoftwareSpecVendorAddOnSpec;
-    components?: DesiredSoftwareSpecComponentSpec[];
+    components: DesiredSoftwareSpecComponentSpec[];
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
-    removedComponents?: string[];
+    removedComponents: string[];
   }
   interface DesiredSoftwareSpecBaseImageSpec extends DynamicData {
     version: string;
@@ -3343,7 +3344,7 @@ export declare namespace vim {
     expectedVersion: string;
   }
   interface DiagnosticManagerAuditRecordResult extends DynamicData {
-    records?: string[];
+    records: string[];
     nextToken: string;
   }
   interface DiagnosticManagerBundleInfo extends DynamicData {
@@ -3361,7 +3362,7 @@ export declare namespace vim {
   interface DiagnosticManagerLogHeader extends DynamicData {
     lineStart: number;
     lineEnd: number;
-    lineText?: string[];
+    lineText: string[];
   }
   interface DigestNotSupported extends DeviceNotSupported {}
   interface DirectoryNotEmpty extends FileFault {}
@@ -3380,13 +3381,13 @@ export declare namespace vim {
   }
   interface DisconnectedHostsBlockingEVC extends EVCConfigFault {}
   interface DiskChangeExtent extends DynamicData {
-    start: number;
-    length: number;
+    start: number | bigint;
+    length: number | bigint;
   }
   interface DiskChangeInfo extends DynamicData {
-    startOffset: number;
-    length: number;
-    changedArea?: DiskChangeExtent[];
+    startOffset: number | bigint;
+    length: number | bigint;
+    changedArea: DiskChangeExtent[];
   }
   interface DiskCryptoSpec extends DynamicData {
     parent?: DiskCryptoSpec;
@@ -3431,8 +3432,8 @@ export declare namespace vim {
     segmentId?: string;
   }
   interface DistributedVirtualPortgroupNsxPortgroupOperationResult extends DynamicData {
-    portgroups?: DistributedVirtualPortgroup[];
-    problems?: DistributedVirtualPortgroupProblem[];
+    portgroups: DistributedVirtualPortgroup[];
+    problems: DistributedVirtualPortgroupProblem[];
   }
   interface DistributedVirtualPortgroupProblem extends DynamicData {
     logicalSwitchUuid: string;
@@ -3442,7 +3443,7 @@ export declare namespace vim {
     runtimeState?: DistributedVirtualSwitchHostMemberRuntimeState;
     config: DistributedVirtualSwitchHostMemberConfigInfo;
     productInfo?: DistributedVirtualSwitchProductSpec;
-    uplinkPortKey?: string[];
+    uplinkPortKey: string[];
     status: string;
     statusDetail?: string;
   }
@@ -3450,13 +3451,13 @@ export declare namespace vim {
   interface DistributedVirtualSwitchHostMemberConfigInfo extends DynamicData {
     host?: HostSystem;
     maxProxySwitchPorts: number;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     backing: DistributedVirtualSwitchHostMemberBacking;
     nsxSwitch?: boolean;
     ensEnabled?: boolean;
     ensInterruptEnabled?: boolean;
-    transportZones?: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
-    nsxtUsedUplinkNames?: string[];
+    transportZones: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
+    nsxtUsedUplinkNames: string[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     networkOffloadingEnabled?: boolean;
   }
@@ -3465,7 +3466,7 @@ export declare namespace vim {
     host: HostSystem;
     backing?: DistributedVirtualSwitchHostMemberBacking;
     maxProxySwitchPorts?: number;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
   }
   /** Since vSphere API 8.0.3.0. */
   interface DistributedVirtualSwitchHostMemberHostUplinkState extends DynamicData {
@@ -3473,7 +3474,7 @@ export declare namespace vim {
     state: string;
   }
   interface DistributedVirtualSwitchHostMemberPnicBacking extends DistributedVirtualSwitchHostMemberBacking {
-    pnicSpec?: DistributedVirtualSwitchHostMemberPnicSpec[];
+    pnicSpec: DistributedVirtualSwitchHostMemberPnicSpec[];
   }
   interface DistributedVirtualSwitchHostMemberPnicSpec extends DynamicData {
     pnicDevice: string;
@@ -3504,7 +3505,7 @@ export declare namespace vim {
   }
   interface DistributedVirtualSwitchManagerCompatibilityResult extends DynamicData {
     host: HostSystem;
-    error?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface DistributedVirtualSwitchManagerDvsProductSpec extends DynamicData {
     newSwitchProductSpec?: DistributedVirtualSwitchProductSpec;
@@ -3527,15 +3528,15 @@ export declare namespace vim {
     distributedVirtualSwitch: DistributedVirtualSwitch;
   }
   interface DistributedVirtualSwitchManagerImportResult extends DynamicData {
-    distributedVirtualSwitch?: DistributedVirtualSwitch[];
-    distributedVirtualPortgroup?: DistributedVirtualPortgroup[];
-    importFault?: ImportOperationBulkFaultFaultOnImport[];
+    distributedVirtualSwitch: DistributedVirtualSwitch[];
+    distributedVirtualPortgroup: DistributedVirtualPortgroup[];
+    importFault: ImportOperationBulkFaultFaultOnImport[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface DistributedVirtualSwitchNetworkOffloadSpec extends DynamicData {
     id: string;
     name?: string;
-    types?: string[];
+    types: string[];
   }
   interface DistributedVirtualSwitchPortConnectee extends DynamicData {
     connectedEntity?: ManagedEntity;
@@ -3555,30 +3556,30 @@ export declare namespace vim {
     uplinkPort?: boolean;
     nsxPort?: boolean;
     scope?: ManagedEntity;
-    portgroupKey?: string[];
+    portgroupKey: string[];
     inside?: boolean;
-    portKey?: string[];
-    host?: HostSystem[];
+    portKey: string[];
+    host: HostSystem[];
   }
   interface DistributedVirtualSwitchPortStatistics extends DynamicData {
-    packetsInMulticast: number;
-    packetsOutMulticast: number;
-    bytesInMulticast: number;
-    bytesOutMulticast: number;
-    packetsInUnicast: number;
-    packetsOutUnicast: number;
-    bytesInUnicast: number;
-    bytesOutUnicast: number;
-    packetsInBroadcast: number;
-    packetsOutBroadcast: number;
-    bytesInBroadcast: number;
-    bytesOutBroadcast: number;
-    packetsInDropped: number;
-    packetsOutDropped: number;
-    packetsInException: number;
-    packetsOutException: number;
-    bytesInFromPnic?: number;
-    bytesOutToPnic?: number;
+    packetsInMulticast: number | bigint;
+    packetsOutMulticast: number | bigint;
+    bytesInMulticast: number | bigint;
+    bytesOutMulticast: number | bigint;
+    packetsInUnicast: number | bigint;
+    packetsOutUnicast: number | bigint;
+    bytesInUnicast: number | bigint;
+    bytesOutUnicast: number | bigint;
+    packetsInBroadcast: number | bigint;
+    packetsOutBroadcast: number | bigint;
+    bytesInBroadcast: number | bigint;
+    bytesOutBroadcast: number | bigint;
+    packetsInDropped: number | bigint;
+    packetsOutDropped: number | bigint;
+    packetsInException: number | bigint;
+    packetsOutException: number | bigint;
+    bytesInFromPnic?: number | bigint;
+    bytesOutToPnic?: number | bigint;
   }
   interface DistributedVirtualSwitchProductSpec extends DynamicData {
     name?: string;
@@ -3596,7 +3597,7 @@ export declare namespace vim {
   interface DpuStatusInfo extends HostHardwareElementInfo {
     dpuId: string;
     fru?: HostFru;
-    sensors?: DpuStatusInfoOperationalInfo[];
+    sensors: DpuStatusInfoOperationalInfo[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface DpuStatusInfoOperationalInfo extends DynamicData {
@@ -3677,10 +3678,10 @@ export declare namespace vim {
     operation: string;
   }
   interface DvsFilterParameter extends DynamicData {
-    parameters?: string[];
+    parameters: string[];
   }
   interface DvsFilterPolicy extends InheritablePolicy {
-    filterConfig?: DvsFilterConfig[];
+    filterConfig: DvsFilterConfig[];
   }
   interface DvsGreEncapNetworkRuleAction extends DvsNetworkRuleAction {
     encapsulationIp: SingleIp;
@@ -3698,9 +3699,9 @@ export declare namespace vim {
     allocationInfo: DvsHostInfrastructureTrafficResourceAllocation;
   }
   interface DvsHostInfrastructureTrafficResourceAllocation extends DynamicData {
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
-    reservation?: number;
+    reservation?: number | bigint;
   }
   interface DvsHostJoinedEvent extends DvsEvent {
     hostJoined: HostEventArgument;
@@ -3816,7 +3817,7 @@ export declare namespace vim {
   }
   interface DvsPortReconfiguredEvent extends DvsEvent {
     portKey: string[];
-    configChanges?: ChangesInfoEventArgument[];
+    configChanges: ChangesInfoEventArgument[];
   }
   interface DvsPortRuntimeChangeEvent extends DvsEvent {
     portKey: string;
@@ -3833,7 +3834,7 @@ export declare namespace vim {
   interface DvsProfile extends ApplyProfile {
     key: string;
     name: string;
-    uplink?: PnicUplinkProfile[];
+    uplink: PnicUplinkProfile[];
   }
   interface DvsPuntNetworkRuleAction extends DvsNetworkRuleAction {}
   interface DvsRateLimitNetworkRuleAction extends DvsNetworkRuleAction {
@@ -3851,8 +3852,8 @@ export declare namespace vim {
     capacity?: number;
     usage?: number;
     available?: number;
-    allocatedResource?: DvsVnicAllocatedResource[];
-    vmVnicNetworkResourcePoolRuntime?: DvsVmVnicNetworkResourcePoolRuntimeInfo[];
+    allocatedResource: DvsVnicAllocatedResource[];
+    vmVnicNetworkResourcePoolRuntime: DvsVmVnicNetworkResourcePoolRuntimeInfo[];
   }
   interface DvsRestoreEvent extends DvsEvent {}
   interface DvsScopeViolated extends DvsFault {
@@ -3876,7 +3877,7 @@ export declare namespace vim {
     key?: string;
     description?: string;
     sequence?: number;
-    qualifier?: DvsNetworkRuleQualifier[];
+    qualifier: DvsNetworkRuleQualifier[];
     action?: DvsNetworkRuleAction;
     direction?: string;
   }
@@ -3884,7 +3885,7 @@ export declare namespace vim {
     key?: string;
     enabled?: boolean;
     precedence?: number;
-    rules?: DvsTrafficRule[];
+    rules: DvsTrafficRule[];
   }
   interface DvsUpdateTagNetworkRuleAction extends DvsNetworkRuleAction {
     qosTag?: number;
@@ -3913,10 +3914,10 @@ export declare namespace vim {
     usage?: number;
     available?: number;
     status: string;
-    allocatedResource?: DvsVnicAllocatedResource[];
+    allocatedResource: DvsVnicAllocatedResource[];
   }
   interface DvsVmVnicResourceAllocation extends DynamicData {
-    reservationQuota?: number;
+    reservationQuota?: number | bigint;
   }
   interface DvsVmVnicResourcePoolConfigSpec extends DynamicData {
     operation: string;
@@ -3929,7 +3930,7 @@ export declare namespace vim {
   interface DvsVnicAllocatedResource extends DynamicData {
     vm: VirtualMachine;
     vnicKey: string;
-    reservation?: number;
+    reservation?: number | bigint;
   }
   interface DynamicArray extends DataObjectBase {
     dynamicType?: string;
@@ -3941,7 +3942,7 @@ export declare namespace vim {
     val: unknown;
   }
   interface EVCAdmissionFailed extends NotSupportedHostInCluster {
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
     currentEVCModeKey: string;
@@ -3960,15 +3961,15 @@ export declare namespace vim {
   interface EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {}
   interface EVCAdmissionFailedVmActive extends EVCAdmissionFailed {}
   interface EVCConfigFault extends VimFault {
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface EVCMode extends ElementDescription {
-    guaranteedCPUFeatures?: HostCpuIdInfo[];
-    featureCapability?: HostFeatureCapability[];
-    featureMask?: HostFeatureMask[];
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    guaranteedCPUFeatures: HostCpuIdInfo[];
+    featureCapability: HostFeatureCapability[];
+    featureMask: HostFeatureMask[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
     vendor: string;
-    track?: string[];
+    track: string[];
     vendorTier: number;
   }
   interface EVCModeIllegalByVendor extends EVCConfigFault {
@@ -3977,8 +3978,8 @@ export declare namespace vim {
   }
   interface EVCModeUnsupportedByHosts extends EVCConfigFault {
     evcMode?: string;
-    host?: HostSystem[];
-    hostName?: string[];
+    host: HostSystem[];
+    hostName: string[];
   }
   interface EVCUnsupportedByHostHardware extends EVCConfigFault {
     host: HostSystem[];
@@ -3993,7 +3994,7 @@ export declare namespace vim {
     key: string;
   }
   interface EncryptionKeyRequired extends InvalidState {
-    requiredKey?: CryptoKeyId[];
+    requiredKey: CryptoKeyId[];
   }
   interface EnteredMaintenanceModeEvent extends HostEvent {}
   interface EnteredStandbyModeEvent extends HostEvent {}
@@ -4022,11 +4023,11 @@ export declare namespace vim {
   interface EnvironmentBrowserConfigOptionQuerySpec extends DynamicData {
     key?: string;
     host?: HostSystem;
-    guestId?: string[];
+    guestId: string[];
   }
   interface ErrorUpgradeEvent extends UpgradeEvent {}
   interface EvaluationLicenseSource extends LicenseSource {
-    remainingHours?: number;
+    remainingHours?: number | bigint;
   }
   interface Event extends DynamicData {
     key: number;
@@ -4044,7 +4045,7 @@ export declare namespace vim {
     changeTag?: string;
   }
   interface EventAlarmExpression extends AlarmExpression {
-    comparisons?: EventAlarmExpressionComparison[];
+    comparisons: EventAlarmExpressionComparison[];
     eventType: string;
     eventTypeId?: string;
     objectType?: string;
@@ -4064,7 +4065,7 @@ export declare namespace vim {
   interface EventDescription extends DynamicData {
     category: ElementDescription[];
     eventInfo: EventDescriptionEventDetail[];
-    enumeratedTypes?: EnumDescription[];
+    enumeratedTypes: EnumDescription[];
   }
   interface EventDescriptionEventDetail extends DynamicData {
     key: string;
@@ -4081,7 +4082,7 @@ export declare namespace vim {
     eventTypeId: string;
     severity?: string;
     message?: string;
-    arguments?: KeyAnyValue[];
+    arguments: KeyAnyValue[];
     objectId?: string;
     objectType?: string;
     objectName?: string;
@@ -4095,10 +4096,10 @@ export declare namespace vim {
     alarm?: Alarm;
     scheduledTask?: ScheduledTask;
     disableFullMessage?: boolean;
-    category?: string[];
-    type?: string[];
-    tag?: string[];
-    eventTypeId?: string[];
+    category: string[];
+    type: string[];
+    tag: string[];
+    eventTypeId: string[];
     maxCount?: number;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
     delayedInit?: boolean;
@@ -4113,7 +4114,7 @@ export declare namespace vim {
   }
   interface EventFilterSpecByUsername extends DynamicData {
     systemUser: boolean;
-    userList?: string[];
+    userList: string[];
   }
   interface ExitMaintenanceModeEvent extends HostEvent {}
   interface ExitStandbyModeFailedEvent extends HostEvent {}
@@ -4139,7 +4140,7 @@ export declare namespace vim {
     description?: string;
   }
   interface ExtSolutionManagerInfo extends DynamicData {
-    tab?: ExtSolutionManagerInfoTabInfo[];
+    tab: ExtSolutionManagerInfoTabInfo[];
     smallIconUrl?: string;
   }
   interface ExtSolutionManagerInfoTabInfo extends DynamicData {
@@ -4148,16 +4149,16 @@ export declare namespace vim {
   }
   interface ExtendedDescription extends Description {
     messageCatalogKeyPrefix: string;
-    messageArg?: KeyAnyValue[];
+    messageArg: KeyAnyValue[];
   }
   interface ExtendedElementDescription extends ElementDescription {
     messageCatalogKeyPrefix: string;
-    messageArg?: KeyAnyValue[];
+    messageArg: KeyAnyValue[];
   }
   interface ExtendedEvent extends GeneralEvent {
     eventTypeId: string;
     managedObject: ManagedObject;
-    data?: ExtendedEventPair[];
+    data: ExtendedEventPair[];
   }
   interface ExtendedEventPair extends DynamicData {
     key: string;
@@ -4165,7 +4166,7 @@ export declare namespace vim {
   }
   interface ExtendedFault extends VimFault {
     faultTypeId: string;
-    data?: KeyValue[];
+    data: KeyValue[];
   }
   interface Extension extends DynamicData {
     description: Description;
@@ -4174,18 +4175,18 @@ export declare namespace vim {
     type?: string;
     version: string;
     subjectName?: string;
-    server?: ExtensionServerInfo[];
-    client?: ExtensionClientInfo[];
-    taskList?: ExtensionTaskTypeInfo[];
-    eventList?: ExtensionEventTypeInfo[];
-    faultList?: ExtensionFaultTypeInfo[];
-    privilegeList?: ExtensionPrivilegeInfo[];
-    resourceList?: ExtensionResourceInfo[];
+    server: ExtensionServerInfo[];
+    client: ExtensionClientInfo[];
+    taskList: ExtensionTaskTypeInfo[];
+    eventList: ExtensionEventTypeInfo[];
+    faultList: ExtensionFaultTypeInfo[];
+    privilegeList: ExtensionPrivilegeInfo[];
+    resourceList: ExtensionResourceInfo[];
     lastHeartbeatTime: Date;
     healthInfo?: ExtensionHealthInfo;
     ovfConsumerInfo?: ExtensionOvfConsumerInfo;
     extendedProductInfo?: ExtExtendedProductInfo;
-    managedEntityInfo?: ExtManagedEntityInfo[];
+    managedEntityInfo: ExtManagedEntityInfo[];
     shownInSolutionManager?: boolean;
     solutionManagerInfo?: ExtSolutionManagerInfo;
   }
@@ -4315,7 +4316,7 @@ export declare namespace vim {
   }
   interface FaultToleranceVMConfigSpec extends DynamicData {
     vmConfig?: Datastore;
-    disks?: FaultToleranceDiskSpec[];
+    disks: FaultToleranceDiskSpec[];
   }
   interface FaultToleranceVmNotDasProtected extends VimFault {
     vm: VirtualMachine;
@@ -4323,11 +4324,11 @@ export declare namespace vim {
   }
   interface FaultsByHost extends DynamicData {
     host: HostSystem;
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface FaultsByVM extends DynamicData {
     vm: VirtualMachine;
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface FcoeConfig extends DynamicData {
     priorityClass: number;
@@ -4345,7 +4346,7 @@ export declare namespace vim {
     underlyingPnic: string;
     priorityClass?: number;
     sourceMac?: string;
-    vlanRange?: FcoeConfigVlanRange[];
+    vlanRange: FcoeConfigVlanRange[];
   }
   interface FcoeConfigVlanRange extends DynamicData {
     vlanLow: number;
@@ -4356,20 +4357,20 @@ export declare namespace vim {
     nicDevice: string;
   }
   interface FeatureEVCMode extends ElementDescription {
-    mask?: HostFeatureMask[];
-    capability?: HostFeatureCapability[];
-    requirement?: VirtualMachineFeatureRequirement[];
+    mask: HostFeatureMask[];
+    capability: HostFeatureCapability[];
+    requirement: VirtualMachineFeatureRequirement[];
   }
   interface FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue {
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
     vm?: VirtualMachine;
     host?: HostSystem;
   }
   interface FileAlreadyExists extends FileFault {}
   interface FileBackedPortNotSupported extends DeviceNotSupported {}
   interface FileBackedVirtualDiskSpec extends VirtualDiskSpec {
-    capacityKb: number;
-    profile?: VirtualMachineProfileSpec[];
+    capacityKb: number | bigint;
+    profile: VirtualMachineProfileSpec[];
     crypto?: CryptoSpec;
   }
   interface FileFault extends VimFault {
@@ -4378,7 +4379,7 @@ export declare namespace vim {
   interface FileInfo extends DynamicData {
     path: string;
     friendlyName?: string;
-    fileSize?: number;
+    fileSize?: number | bigint;
     modification?: Date;
     owner?: string;
   }
@@ -4397,7 +4398,7 @@ export declare namespace vim {
   }
   /** Since vSphere API 8.0.2.0. */
   interface FileLockInfoResult extends DynamicData {
-    lockInfo?: FileLockInfo[];
+    lockInfo: FileLockInfo[];
     fault?: MethodFault;
   }
   interface FileLocked extends FileFault {}
@@ -4413,20 +4414,20 @@ export declare namespace vim {
   }
   interface FileTooLarge extends FileFault {
     datastore: string;
-    fileSize: number;
-    maxFileSize?: number;
+    fileSize: number | bigint;
+    maxFileSize?: number | bigint;
   }
   interface FileTransferInformation extends DynamicData {
     attributes: GuestFileAttributes;
-    size: number;
+    size: number | bigint;
     url: string;
   }
   interface FilesystemQuiesceFault extends SnapshotFault {}
   interface FilterInUse extends ResourceInUse {
-    disk?: VirtualDiskId[];
+    disk: VirtualDiskId[];
   }
   interface FirewallProfile extends ApplyProfile {
-    ruleset?: FirewallProfileRulesetProfile[];
+    ruleset: FirewallProfileRulesetProfile[];
   }
   interface FirewallProfileRulesetProfile extends ApplyProfile {
     key: string;
@@ -4439,13 +4440,13 @@ export declare namespace vim {
   interface FloppyImageFileInfo extends FileInfo {}
   interface FloppyImageFileQuery extends FileQuery {}
   interface FolderBatchAddHostsToClusterResult extends DynamicData {
-    hostsAddedToCluster?: HostSystem[];
-    hostsFailedInventoryAdd?: FolderFailedHostResult[];
-    hostsFailedMoveToCluster?: FolderFailedHostResult[];
+    hostsAddedToCluster: HostSystem[];
+    hostsFailedInventoryAdd: FolderFailedHostResult[];
+    hostsFailedMoveToCluster: FolderFailedHostResult[];
   }
   interface FolderBatchAddStandaloneHostsResult extends DynamicData {
-    addedHosts?: HostSystem[];
-    hostsFailedInventoryAdd?: FolderFailedHostResult[];
+    addedHosts: HostSystem[];
+    hostsFailedInventoryAdd: FolderFailedHostResult[];
   }
   interface FolderEventArgument extends EntityEventArgument {
     folder: Folder;
@@ -4465,7 +4466,7 @@ export declare namespace vim {
   interface FtIssuesOnHost extends VmFaultToleranceIssue {
     host: HostSystem;
     hostName: string;
-    errors?: LocalizedMethodFault[];
+    errors: LocalizedMethodFault[];
   }
   /** Since vSphere API 8.0.3.0. */
   interface FtVmHostRuleViolation extends VmConfigFault {
@@ -4509,7 +4510,7 @@ export declare namespace vim {
   interface GeneralVmInfoEvent extends GeneralEvent {}
   interface GeneralVmWarningEvent extends GeneralEvent {}
   interface GenericDrsFault extends VimFault {
-    hostFaults?: LocalizedMethodFault[];
+    hostFaults: LocalizedMethodFault[];
   }
   interface GenericVmConfigFault extends VmConfigFault {
     reason: string;
@@ -4545,15 +4546,15 @@ export declare namespace vim {
   }
   interface GuestAuthenticationChallenge extends GuestOperationsFault {
     serverChallenge: GuestAuthentication;
-    sessionID: number;
+    sessionID: number | bigint;
   }
   interface GuestComponentsOutOfDate extends GuestOperationsFault {}
   interface GuestDiskInfo extends DynamicData {
     diskPath?: string;
-    capacity?: number;
-    freeSpace?: number;
+    capacity?: number | bigint;
+    freeSpace?: number | bigint;
     filesystemType?: string;
-    mappings?: GuestInfoVirtualDiskMapping[];
+    mappings: GuestInfoVirtualDiskMapping[];
   }
   interface GuestFileAttributes extends DynamicData {
     modificationTime?: Date;
@@ -4563,7 +4564,7 @@ export declare namespace vim {
   interface GuestFileInfo extends DynamicData {
     path: string;
     type: string;
-    size: number;
+    size: number | bigint;
     attributes: GuestFileAttributes;
   }
   interface GuestInfo extends DynamicData {
@@ -4580,9 +4581,9 @@ export declare namespace vim {
     guestDetailedData?: string;
     hostName?: string;
     ipAddress?: string;
-    net?: GuestNicInfo[];
-    ipStack?: GuestStackInfo[];
-    disk?: GuestDiskInfo[];
+    net: GuestNicInfo[];
+    ipStack: GuestStackInfo[];
+    disk: GuestDiskInfo[];
     screen?: GuestScreenInfo;
     guestState: string;
     appHeartbeatStatus?: string;
@@ -4591,7 +4592,7 @@ export declare namespace vim {
     guestOperationsReady?: boolean;
     interactiveGuestOperationsReady?: boolean;
     guestStateChangeSupported?: boolean;
-    generationInfo?: GuestInfoNamespaceGenerationInfo[];
+    generationInfo: GuestInfoNamespaceGenerationInfo[];
     hwVersion?: string;
     customizationInfo?: GuestInfoCustomizationInfo;
   }
@@ -4609,7 +4610,7 @@ export declare namespace vim {
     key: number;
   }
   interface GuestListFileInfo extends DynamicData {
-    files?: GuestFileInfo[];
+    files: GuestFileInfo[];
     remaining: number;
   }
   interface GuestMappedAliases extends DynamicData {
@@ -4620,7 +4621,7 @@ export declare namespace vim {
   interface GuestMultipleMappings extends GuestOperationsFault {}
   interface GuestNicInfo extends DynamicData {
     network?: string;
-    ipAddress?: string[];
+    ipAddress: string[];
     macAddress?: string;
     connected: boolean;
     deviceConfigId: number;
@@ -4650,16 +4651,16 @@ export declare namespace vim {
     supportedEthernetCard: string[];
     recommendedEthernetCard?: string;
     supportsSlaveDisk?: boolean;
-    cpuFeatureMask?: HostCpuIdInfo[];
+    cpuFeatureMask: HostCpuIdInfo[];
     smcRequired?: boolean;
     supportsWakeOnLan: boolean;
     supportsVMI?: boolean;
     supportsMemoryHotAdd?: boolean;
     supportsCpuHotAdd?: boolean;
     supportsCpuHotRemove?: boolean;
-    supportedFirmware?: string[];
+    supportedFirmware: string[];
     recommendedFirmware?: string;
-    supportedUSBControllerList?: string[];
+    supportedUSBControllerList: string[];
     recommendedUSBController?: string;
     supports3D?: boolean;
     recommended3D?: boolean;
@@ -4670,22 +4671,22 @@ export declare namespace vim {
     supportedForCreate?: boolean;
     vRAMSizeInKB?: IntOption;
     numSupportedFloppyDevices?: number;
-    wakeOnLanEthernetCard?: string[];
+    wakeOnLanEthernetCard: string[];
     supportsPvscsiControllerForBoot?: boolean;
     diskUuidEnabled?: boolean;
     supportsHotPlugPCI?: boolean;
     supportsSecureBoot?: boolean;
     defaultSecureBoot?: boolean;
     persistentMemorySupported?: boolean;
-    supportedMinPersistentMemoryMB?: number;
-    supportedMaxPersistentMemoryMB?: number;
-    recommendedPersistentMemoryMB?: number;
+    supportedMinPersistentMemoryMB?: number | bigint;
+    supportedMaxPersistentMemoryMB?: number | bigint;
+    recommendedPersistentMemoryMB?: number | bigint;
     persistentMemoryHotAddSupported?: boolean;
     persistentMemoryHotRemoveSupported?: boolean;
     persistentMemoryColdGrowthSupported?: boolean;
-    persistentMemoryColdGrowthGranularityMB?: number;
+    persistentMemoryColdGrowthGranularityMB?: number | bigint;
     persistentMemoryHotGrowthSupported?: boolean;
-    persistentMemoryHotGrowthGranularityMB?: number;
+    persistentMemoryHotGrowthGranularityMB?: number | bigint;
     numRecommendedPhysicalSockets?: number;
     numRecommendedCoresPerSocket?: number;
     vvtdSupported?: BoolOption;
@@ -4702,11 +4703,11 @@ export declare namespace vim {
   interface GuestPosixFileAttributes extends GuestFileAttributes {
     ownerId?: number;
     groupId?: number;
-    permissions?: number;
+    permissions?: number | bigint;
   }
   interface GuestProcessInfo extends DynamicData {
     name: string;
-    pid: number;
+    pid: number | bigint;
     owner: string;
     cmdLine: string;
     startTime: Date;
@@ -4714,13 +4715,13 @@ export declare namespace vim {
     exitCode?: number;
   }
   interface GuestProcessNotFound extends GuestOperationsFault {
-    pid: number;
+    pid: number | bigint;
   }
   interface GuestProgramSpec extends DynamicData {
     programPath: string;
     arguments: string;
     workingDirectory?: string;
-    envVariables?: string[];
+    envVariables: string[];
   }
   interface GuestRegKeyNameSpec extends DynamicData {
     registryPath: string;
@@ -4746,14 +4747,14 @@ export declare namespace vim {
     value?: string;
   }
   interface GuestRegValueMultiStringSpec extends GuestRegValueDataSpec {
-    value?: string[];
+    value: string[];
   }
   interface GuestRegValueNameSpec extends DynamicData {
     keyName: GuestRegKeyNameSpec;
     name: string;
   }
   interface GuestRegValueQwordSpec extends GuestRegValueDataSpec {
-    value: number;
+    value: number | bigint;
   }
   interface GuestRegValueSpec extends DynamicData {
     name: GuestRegValueNameSpec;
@@ -4763,7 +4764,7 @@ export declare namespace vim {
     value?: string;
   }
   interface GuestRegistryFault extends GuestOperationsFault {
-    windowsSystemErrorCode: number;
+    windowsSystemErrorCode: number | bigint;
   }
   interface GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {}
   interface GuestRegistryKeyFault extends GuestRegistryFault {
@@ -4784,7 +4785,7 @@ export declare namespace vim {
   interface GuestStackInfo extends DynamicData {
     dnsConfig?: NetDnsConfigInfo;
     ipRouteConfig?: NetIpRouteConfigInfo;
-    ipStackConfig?: KeyValue[];
+    ipStackConfig: KeyValue[];
     dhcpConfig?: NetDhcpConfigInfo;
   }
   interface GuestWindowsFileAttributes extends GuestFileAttributes {
@@ -4802,7 +4803,7 @@ export declare namespace vim {
     diskIds: string[];
     source: Datastore;
     destination: Datastore;
-    sizeTransferred: number;
+    sizeTransferred: number | bigint;
     spaceUtilSrcBefore?: number;
     spaceUtilDstBefore?: number;
     spaceUtilSrcAfter?: number;
@@ -4820,8 +4821,8 @@ export declare namespace vim {
     vm: VirtualMachine;
     supportedQuiesceMode: string;
     compressionSupported: boolean;
-    maxSupportedSourceDiskCapacity: number;
-    minRpo?: number;
+    maxSupportedSourceDiskCapacity: number | bigint;
+    minRpo?: number | bigint;
     fault?: LocalizedMethodFault;
   }
   interface HealthStatusChangedEvent extends Event {
@@ -4867,7 +4868,7 @@ export declare namespace vim {
   }
   interface HostActiveDirectoryInfo extends HostDirectoryStoreInfo {
     joinedDomain?: string;
-    trustedDomain?: string[];
+    trustedDomain: string[];
     domainMembershipStatus?: string;
     smartCardAuthenticationEnabled?: boolean;
   }
@@ -4880,7 +4881,7 @@ export declare namespace vim {
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
     certificate?: string;
     smartCardAuthenticationEnabled?: boolean;
-    smartCardTrustAnchors?: string[];
+    smartCardTrustAnchors: string[];
   }
   interface HostAddFailedEvent extends HostEvent {
     hostname: string;
@@ -4895,10 +4896,10 @@ export declare namespace vim {
     datetime?: DateTimeProfile;
     firewall?: FirewallProfile;
     security?: SecurityProfile;
-    service?: ServiceProfile[];
-    option?: OptionProfile[];
-    userAccount?: UserProfile[];
-    usergroupAccount?: UserGroupProfile[];
+    service: ServiceProfile[];
+    option: OptionProfile[];
+    userAccount: UserProfile[];
+    usergroupAccount: UserGroupProfile[];
     authentication?: AuthenticationProfile;
   }
   interface HostAssignableHardwareBinding extends DynamicData {
@@ -4906,7 +4907,7 @@ export declare namespace vim {
     vm: VirtualMachine;
   }
   interface HostAssignableHardwareConfig extends DynamicData {
-    attributeOverride?: HostAssignableHardwareConfigAttributeOverride[];
+    attributeOverride: HostAssignableHardwareConfigAttributeOverride[];
   }
   interface HostAssignableHardwareConfigAttributeOverride extends DynamicData {
     instanceId: string;
@@ -4921,7 +4922,7 @@ export declare namespace vim {
   }
   interface HostAutoStartManagerConfig extends DynamicData {
     defaults?: AutoStartDefaults;
-    powerInfo?: AutoStartPowerInfo[];
+    powerInfo: AutoStartPowerInfo[];
   }
   interface HostBIOSInfo extends DynamicData {
     biosVersion?: string;
@@ -4941,16 +4942,16 @@ export declare namespace vim {
     description: string;
   }
   interface HostBootDeviceInfo extends DynamicData {
-    bootDevices?: HostBootDevice[];
+    bootDevices: HostBootDevice[];
     currentBootDeviceKey?: string;
   }
   interface HostCacheConfigurationInfo extends DynamicData {
     key: Datastore;
-    swapSize: number;
+    swapSize: number | bigint;
   }
   interface HostCacheConfigurationSpec extends DynamicData {
     datastore: Datastore;
-    swapSize: number;
+    swapSize: number | bigint;
   }
   interface HostCapability extends DynamicData {
     recursiveResourcePoolsSupported: boolean;
@@ -4992,10 +4993,10 @@ export declare namespace vim {
     recordReplaySupported?: boolean;
     ftSupported?: boolean;
     replayUnsupportedReason?: string;
-    replayCompatibilityIssues?: string[];
+    replayCompatibilityIssues: string[];
     smpFtSupported?: boolean;
-    ftCompatibilityIssues?: string[];
-    smpFtCompatibilityIssues?: string[];
+    ftCompatibilityIssues: string[];
+    smpFtCompatibilityIssues: string[];
     maxVcpusPerFtVm?: number;
     loginBySSLThumbprintSupported?: boolean;
     cloneFromSnapshotSupported?: boolean;
@@ -5004,13 +5005,13 @@ export declare namespace vim {
     tpmSupported?: boolean;
     tpmVersion?: string;
     txtEnabled?: boolean;
-    supportedCpuFeature?: HostCpuIdInfo[];
+    supportedCpuFeature: HostCpuIdInfo[];
     virtualExecUsageSupported?: boolean;
     storageIORMSupported?: boolean;
     vmDirectPathGen2Supported?: boolean;
-    vmDirectPathGen2UnsupportedReason?: string[];
+    vmDirectPathGen2UnsupportedReason: string[];
     vmDirectPathGen2UnsupportedReasonExtended?: string;
-    supportedVmfsMajorVersion?: number[];
+    supportedVmfsMajorVersion: number[];
     vStorageCapable?: boolean;
     snapshotRelayoutSupported?: boolean;
     firewallIpRulesSupported?: boolean;
@@ -5175,7 +5176,7 @@ export declare namespace vim {
     storageDevice?: HostStorageDeviceInfo;
     multipathState?: HostMultipathStateInfo;
     fileSystemVolume?: HostFileSystemVolumeInfo;
-    systemFile?: string[];
+    systemFile: string[];
     network?: HostNetworkInfo;
     vmotion?: HostVMotionInfo;
     virtualNicManagerInfo?: HostVirtualNicManagerInfo;
@@ -5186,8 +5187,8 @@ export declare namespace vim {
     firewall?: HostFirewallInfo;
     autoStart?: HostAutoStartManagerConfig;
     activeDiagnosticPartition?: HostDiagnosticPartition;
-    option?: OptionValue[];
-    optionDef?: OptionDef[];
+    option: OptionValue[];
+    optionDef: OptionDef[];
     datastorePrincipal?: string;
     localSwapDatastore?: Datastore;
     systemSwapConfiguration?: HostSystemSwapConfiguration;
@@ -5198,30 +5199,30 @@ export declare namespace vim {
     lockdownMode?: HostLockdownMode;
     ipmi?: HostIpmiInfo;
     sslThumbprintInfo?: HostSslThumbprintInfo;
-    sslThumbprintData?: HostSslThumbprintInfo[];
-    certificate?: number[];
-    pciPassthruInfo?: HostPciPassthruInfo[];
+    sslThumbprintData: HostSslThumbprintInfo[];
+    certificate: number[];
+    pciPassthruInfo: HostPciPassthruInfo[];
     authenticationManagerInfo?: HostAuthenticationManagerInfo;
-    featureVersion?: HostFeatureVersionInfo[];
+    featureVersion: HostFeatureVersionInfo[];
     powerSystemCapability?: PowerSystemCapability;
     powerSystemInfo?: PowerSystemInfo;
-    cacheConfigurationInfo?: HostCacheConfigurationInfo[];
+    cacheConfigurationInfo: HostCacheConfigurationInfo[];
     wakeOnLanCapable?: boolean;
-    featureCapability?: HostFeatureCapability[];
-    maskedFeatureCapability?: HostFeatureCapability[];
+    featureCapability: HostFeatureCapability[];
+    maskedFeatureCapability: HostFeatureCapability[];
     vFlashConfigInfo?: HostVFlashManagerVFlashConfigInfo;
     vsanHostConfig?: VsanHostConfigInfo;
-    domainList?: string[];
+    domainList: string[];
     scriptCheckSum?: Uint8Array;
     hostConfigCheckSum?: Uint8Array;
     descriptionTreeCheckSum?: Uint8Array;
-    graphicsInfo?: HostGraphicsInfo[];
-    sharedPassthruGpuTypes?: string[];
+    graphicsInfo: HostGraphicsInfo[];
+    sharedPassthruGpuTypes: string[];
     graphicsConfig?: HostGraphicsConfig;
-    sharedGpuCapabilities?: HostSharedGpuCapabilities[];
-    ioFilterInfo?: HostIoFilterInfo[];
-    sriovDevicePool?: HostSriovDevicePoolInfo[];
-    assignableHardwareBinding?: HostAssignableHardwareBinding[];
+    sharedGpuCapabilities: HostSharedGpuCapabilities[];
+    ioFilterInfo: HostIoFilterInfo[];
+    sriovDevicePool: HostSriovDevicePoolInfo[];
+    assignableHardwareBinding: HostAssignableHardwareBinding[];
     assignableHardwareConfig?: HostAssignableHardwareConfig;
   }
   interface HostConfigManager extends DynamicData {
@@ -5266,23 +5267,23 @@ export declare namespace vim {
     assignableHardwareManager?: HostAssignableHardwareManager;
   }
   interface HostConfigSpec extends DynamicData {
-    nasDatastore?: HostNasVolumeConfig[];
+    nasDatastore: HostNasVolumeConfig[];
     network?: HostNetworkConfig;
-    nicTypeSelection?: HostVirtualNicManagerNicTypeSelection[];
-    service?: HostServiceConfig[];
+    nicTypeSelection: HostVirtualNicManagerNicTypeSelection[];
+    service: HostServiceConfig[];
     firewall?: HostFirewallConfig;
-    option?: OptionValue[];
+    option: OptionValue[];
     datastorePrincipal?: string;
     datastorePrincipalPasswd?: string;
     datetime?: HostDateTimeConfig;
     storageDevice?: HostStorageDeviceInfo;
     license?: HostLicenseSpec;
     security?: HostSecuritySpec;
-    userAccount?: HostAccountSpec[];
-    usergroupAccount?: HostAccountSpec[];
+    userAccount: HostAccountSpec[];
+    usergroupAccount: HostAccountSpec[];
     memory?: HostMemorySpec;
-    activeDirectory?: HostActiveDirectory[];
-    genericConfig?: KeyAnyValue[];
+    activeDirectory: HostActiveDirectory[];
+    genericConfig: KeyAnyValue[];
     graphicsConfig?: HostGraphicsConfig;
     assignableHardwareConfig?: HostAssignableHardwareConfig;
   }
@@ -5293,7 +5294,7 @@ export declare namespace vim {
     product?: AboutInfo;
     vmotionEnabled: boolean;
     faultToleranceEnabled?: boolean;
-    featureVersion?: HostFeatureVersionInfo[];
+    featureVersion: HostFeatureVersionInfo[];
     agentVmDatastore?: Datastore;
     agentVmNetwork?: Network;
   }
@@ -5302,11 +5303,11 @@ export declare namespace vim {
     serverIp?: string;
     inDasCluster?: boolean;
     host: HostListSummary;
-    vm?: VirtualMachineSummary[];
+    vm: VirtualMachineSummary[];
     vimAccountNameRequired?: boolean;
     clusterSupported?: boolean;
-    network?: HostConnectInfoNetworkInfo[];
-    datastore?: HostDatastoreConnectInfo[];
+    network: HostConnectInfoNetworkInfo[];
+    datastore: HostDatastoreConnectInfo[];
     license?: HostLicenseConnectInfo;
     capability?: HostCapability;
   }
@@ -5341,16 +5342,16 @@ export declare namespace vim {
     numCpuPackages: number;
     numCpuCores: number;
     numCpuThreads: number;
-    hz: number;
+    hz: number | bigint;
   }
   interface HostCpuPackage extends DynamicData {
     index: number;
     vendor: string;
-    hz: number;
-    busHz: number;
+    hz: number | bigint;
+    busHz: number | bigint;
     description: string;
     threadId: number[];
-    cpuFeature?: HostCpuIdInfo[];
+    cpuFeature: HostCpuIdInfo[];
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
     family?: number;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
@@ -5377,18 +5378,18 @@ export declare namespace vim {
   interface HostDasEvent extends HostEvent {}
   interface HostDasOkEvent extends HostEvent {}
   interface HostDataTransportConnectionInfo extends DynamicData {
-    staticMemoryConsumed: number;
+    staticMemoryConsumed: number | bigint;
   }
   interface HostDatastoreBrowserSearchResults extends DynamicData {
     datastore?: Datastore;
     folderPath?: string;
-    file?: FileInfo[];
+    file: FileInfo[];
   }
   interface HostDatastoreBrowserSearchSpec extends DynamicData {
-    query?: FileQuery[];
+    query: FileQuery[];
     details?: FileQueryFlags;
     searchCaseInsensitive?: boolean;
-    matchPattern?: string[];
+    matchPattern: string[];
     sortFoldersFirst?: boolean;
   }
   interface HostDatastoreConnectInfo extends DynamicData {
@@ -5436,14 +5437,14 @@ export declare namespace vim {
     serviceSync?: boolean;
     lastSyncTime?: Date;
     remoteNtpServer?: string;
-    ntpRunTime?: number;
-    ptpRunTime?: number;
+    ntpRunTime?: number | bigint;
+    ptpRunTime?: number | bigint;
     ntpDuration?: string;
     ptpDuration?: string;
   }
   interface HostDateTimeSystemServiceTestResult extends DynamicData {
     workingNormally: boolean;
-    report?: string[];
+    report: string[];
   }
   interface HostDateTimeSystemTimeZone extends DynamicData {
     key: string;
@@ -5516,13 +5517,13 @@ export declare namespace vim {
   }
   interface HostDiskDimensions extends DynamicData {}
   interface HostDiskDimensionsChs extends DynamicData {
-    cylinder: number;
+    cylinder: number | bigint;
     head: number;
     sector: number;
   }
   interface HostDiskDimensionsLba extends DynamicData {
     blockSize: number;
-    block: number;
+    block: number | bigint;
   }
   interface HostDiskMappingInfo extends DynamicData {
     physicalPartition?: HostDiskMappingPartitionInfo;
@@ -5530,28 +5531,28 @@ export declare namespace vim {
     exclusive?: boolean;
   }
   interface HostDiskMappingOption extends DynamicData {
-    physicalPartition?: HostDiskMappingPartitionOption[];
+    physicalPartition: HostDiskMappingPartitionOption[];
     name: string;
   }
   interface HostDiskMappingPartitionInfo extends DynamicData {
     name: string;
     fileSystem: string;
-    capacityInKb: number;
+    capacityInKb: number | bigint;
   }
   interface HostDiskMappingPartitionOption extends DynamicData {
     name: string;
     fileSystem: string;
-    capacityInKb: number;
+    capacityInKb: number | bigint;
   }
   interface HostDiskPartitionAttributes extends DynamicData {
     partition: number;
-    startSector: number;
-    endSector: number;
+    startSector: number | bigint;
+    endSector: number | bigint;
     type: string;
     guid?: string;
     logical: boolean;
     attributes: number;
-    partitionAlignment?: number;
+    partitionAlignment?: number | bigint;
   }
   interface HostDiskPartitionBlockRange extends DynamicData {
     partition?: number;
@@ -5571,8 +5572,8 @@ export declare namespace vim {
   interface HostDiskPartitionSpec extends DynamicData {
     partitionFormat?: string;
     chs?: HostDiskDimensionsChs;
-    totalSectors?: number;
-    partition?: HostDiskPartitionAttributes[];
+    totalSectors?: number | bigint;
+    partition: HostDiskPartitionAttributes[];
   }
   interface HostDnsConfig extends DynamicData {
     dhcp: boolean;
@@ -5580,8 +5581,8 @@ export declare namespace vim {
     ipv6VirtualNicDevice?: string;
     hostName: string;
     domainName: string;
-    address?: string[];
-    searchDomain?: string[];
+    address: string[];
+    searchDomain: string[];
   }
   interface HostDnsConfigSpec extends HostDnsConfig {
     virtualNicConnection?: HostVirtualNicConnection;
@@ -5598,8 +5599,8 @@ export declare namespace vim {
     permissions: Permission[];
   }
   interface HostEnterMaintenanceResult extends DynamicData {
-    vmFaults?: FaultsByVM[];
-    hostFaults?: FaultsByHost[];
+    vmFaults: FaultsByVM[];
+    hostFaults: FaultsByHost[];
   }
   interface HostEsxAgentHostManagerConfigInfo extends DynamicData {
     agentVmDatastore?: Datastore;
@@ -5631,10 +5632,10 @@ export declare namespace vim {
     value: string;
   }
   interface HostFibreChannelHba extends HostHostBusAdapter {
-    portWorldWideName: number;
-    nodeWorldWideName: number;
+    portWorldWideName: number | bigint;
+    nodeWorldWideName: number | bigint;
     portType: FibreChannelPortType;
-    speed: number;
+    speed: number | bigint;
   }
   interface HostFibreChannelOverEthernetHba extends HostFibreChannelHba {
     underlyingNic: string;
@@ -5653,8 +5654,8 @@ export declare namespace vim {
     vlanId: number;
   }
   interface HostFibreChannelTargetTransport extends HostTargetTransport {
-    portWorldWideName: number;
-    nodeWorldWideName: number;
+    portWorldWideName: number | bigint;
+    nodeWorldWideName: number | bigint;
   }
   interface HostFileAccess extends DynamicData {
     who: string;
@@ -5668,14 +5669,14 @@ export declare namespace vim {
   interface HostFileSystemVolume extends DynamicData {
     type: string;
     name: string;
-    capacity: number;
+    capacity: number | bigint;
   }
   interface HostFileSystemVolumeInfo extends DynamicData {
-    volumeTypeList?: string[];
-    mountInfo?: HostFileSystemMountInfo[];
+    volumeTypeList: string[];
+    mountInfo: HostFileSystemMountInfo[];
   }
   interface HostFirewallConfig extends DynamicData {
-    rule?: HostFirewallConfigRuleSetConfig[];
+    rule: HostFirewallConfigRuleSetConfig[];
     defaultBlockingPolicy: HostFirewallDefaultPolicy;
   }
   interface HostFirewallConfigRuleSetConfig extends DynamicData {
@@ -5689,7 +5690,7 @@ export declare namespace vim {
   }
   interface HostFirewallInfo extends DynamicData {
     defaultPolicy: HostFirewallDefaultPolicy;
-    ruleset?: HostFirewallRuleset[];
+    ruleset: HostFirewallRuleset[];
   }
   interface HostFirewallRule extends DynamicData {
     port: number;
@@ -5712,8 +5713,8 @@ export declare namespace vim {
     ipListUserConfigurable?: boolean;
   }
   interface HostFirewallRulesetIpList extends DynamicData {
-    ipAddress?: string[];
-    ipNetwork?: HostFirewallRulesetIpNetwork[];
+    ipAddress: string[];
+    ipNetwork: HostFirewallRulesetIpNetwork[];
     allIp: boolean;
   }
   interface HostFirewallRulesetIpNetwork extends DynamicData {
@@ -5743,13 +5744,13 @@ export declare namespace vim {
     gatewayType: string;
     gatewayId?: string;
     trustVerificationToken?: string;
-    hostAuthParams?: KeyValue[];
+    hostAuthParams: KeyValue[];
   }
   interface HostGetShortNameFailedEvent extends HostEvent {}
   interface HostGraphicsConfig extends DynamicData {
     hostDefaultGraphicsType: string;
     sharedPassthruAssignmentPolicy: string;
-    deviceType?: HostGraphicsConfigDeviceType[];
+    deviceType: HostGraphicsConfigDeviceType[];
   }
   interface HostGraphicsConfigDeviceType extends DynamicData {
     deviceId: string;
@@ -5764,8 +5765,8 @@ export declare namespace vim {
     graphicsType: string;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
     vgpuMode?: string;
-    memorySizeInKB: number;
-    vm?: VirtualMachine[];
+    memorySizeInKB: number | bigint;
+    vm: VirtualMachine[];
   }
   interface HostHardwareElementInfo extends DynamicData {
     name: string;
@@ -5776,34 +5777,34 @@ export declare namespace vim {
     cpuPowerManagementInfo?: HostCpuPowerManagementInfo;
     cpuInfo: HostCpuInfo;
     cpuPkg: HostCpuPackage[];
-    memorySize: number;
+    memorySize: number | bigint;
     numaInfo?: HostNumaInfo;
     smcPresent?: boolean;
-    pciDevice?: HostPciDevice[];
+    pciDevice: HostPciDevice[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    dvxClasses?: HostDvxClass[];
-    cpuFeature?: HostCpuIdInfo[];
+    dvxClasses: HostDvxClass[];
+    cpuFeature: HostCpuIdInfo[];
     biosInfo?: HostBIOSInfo;
     reliableMemoryInfo?: HostReliableMemoryInfo;
     persistentMemoryInfo?: HostPersistentMemoryInfo;
     sgxInfo?: HostSgxInfo;
     sevInfo?: HostSevInfo;
     memoryTieringType?: string;
-    memoryTierInfo?: HostMemoryTierInfo[];
+    memoryTierInfo: HostMemoryTierInfo[];
   }
   interface HostHardwareStatusInfo extends DynamicData {
-    memoryStatusInfo?: HostHardwareElementInfo[];
-    cpuStatusInfo?: HostHardwareElementInfo[];
-    storageStatusInfo?: HostStorageElementInfo[];
+    memoryStatusInfo: HostHardwareElementInfo[];
+    cpuStatusInfo: HostHardwareElementInfo[];
+    storageStatusInfo: HostStorageElementInfo[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    dpuStatusInfo?: DpuStatusInfo[];
+    dpuStatusInfo: DpuStatusInfo[];
   }
   interface HostHardwareSummary extends DynamicData {
     vendor: string;
     model: string;
     uuid: string;
-    otherIdentifyingInfo?: HostSystemIdentificationInfo[];
-    memorySize: number;
+    otherIdentifyingInfo: HostSystemIdentificationInfo[];
+    memorySize: number | bigint;
     cpuModel: string;
     cpuMhz: number;
     numCpuPkgs: number;
@@ -5859,12 +5860,12 @@ export declare namespace vim {
     digestProperties?: HostInternetScsiHbaDigestProperties;
     ipCapabilities: HostInternetScsiHbaIPCapabilities;
     ipProperties: HostInternetScsiHbaIPProperties;
-    supportedAdvancedOptions?: OptionDef[];
-    advancedOptions?: HostInternetScsiHbaParamValue[];
+    supportedAdvancedOptions: OptionDef[];
+    advancedOptions: HostInternetScsiHbaParamValue[];
     iScsiName: string;
     iScsiAlias?: string;
-    configuredSendTarget?: HostInternetScsiHbaSendTarget[];
-    configuredStaticTarget?: HostInternetScsiHbaStaticTarget[];
+    configuredSendTarget: HostInternetScsiHbaSendTarget[];
+    configuredStaticTarget: HostInternetScsiHbaStaticTarget[];
     maxSpeedMb?: number;
     currentSpeedMb?: number;
   }
@@ -5957,7 +5958,7 @@ export declare namespace vim {
     ipv6properties?: HostInternetScsiHbaIPv6Properties;
   }
   interface HostInternetScsiHbaIPv6Properties extends DynamicData {
-    iscsiIpv6Address?: HostInternetScsiHbaIscsiIpv6Address[];
+    iscsiIpv6Address: HostInternetScsiHbaIscsiIpv6Address[];
     ipv6DhcpConfigurationEnabled?: boolean;
     ipv6LinkLocalAutoConfigurationEnabled?: boolean;
     ipv6RouterAdvertisementConfigurationEnabled?: boolean;
@@ -5977,8 +5978,8 @@ export declare namespace vim {
     port?: number;
     authenticationProperties?: HostInternetScsiHbaAuthenticationProperties;
     digestProperties?: HostInternetScsiHbaDigestProperties;
-    supportedAdvancedOptions?: OptionDef[];
-    advancedOptions?: HostInternetScsiHbaParamValue[];
+    supportedAdvancedOptions: OptionDef[];
+    advancedOptions: HostInternetScsiHbaParamValue[];
     parent?: string;
   }
   interface HostInternetScsiHbaStaticTarget extends DynamicData {
@@ -5988,18 +5989,18 @@ export declare namespace vim {
     discoveryMethod?: string;
     authenticationProperties?: HostInternetScsiHbaAuthenticationProperties;
     digestProperties?: HostInternetScsiHbaDigestProperties;
-    supportedAdvancedOptions?: OptionDef[];
-    advancedOptions?: HostInternetScsiHbaParamValue[];
+    supportedAdvancedOptions: OptionDef[];
+    advancedOptions: HostInternetScsiHbaParamValue[];
     parent?: string;
   }
   interface HostInternetScsiHbaTargetSet extends DynamicData {
-    staticTargets?: HostInternetScsiHbaStaticTarget[];
-    sendTargets?: HostInternetScsiHbaSendTarget[];
+    staticTargets: HostInternetScsiHbaStaticTarget[];
+    sendTargets: HostInternetScsiHbaSendTarget[];
   }
   interface HostInternetScsiTargetTransport extends HostTargetTransport {
     iScsiName: string;
     iScsiAlias: string;
-    address?: string[];
+    address: string[];
   }
   interface HostInventoryFull extends NotEnoughLicenses {
     capacity: number;
@@ -6030,7 +6031,7 @@ export declare namespace vim {
     operation?: string;
   }
   interface HostIpConfigIpV6AddressConfiguration extends DynamicData {
-    ipV6Address?: HostIpConfigIpV6Address[];
+    ipV6Address: HostIpConfigIpV6Address[];
     autoConfigurationEnabled?: boolean;
     dhcpV6Enabled?: boolean;
   }
@@ -6059,12 +6060,12 @@ export declare namespace vim {
     route: HostIpRouteEntry;
   }
   interface HostIpRouteTableConfig extends DynamicData {
-    ipRoute?: HostIpRouteOp[];
-    ipv6Route?: HostIpRouteOp[];
+    ipRoute: HostIpRouteOp[];
+    ipv6Route: HostIpRouteOp[];
   }
   interface HostIpRouteTableInfo extends DynamicData {
-    ipRoute?: HostIpRouteEntry[];
-    ipv6Route?: HostIpRouteEntry[];
+    ipRoute: HostIpRouteEntry[];
+    ipv6Route: HostIpRouteEntry[];
   }
   interface HostIpToShortNameFailedEvent extends HostEvent {}
   interface HostIpmiInfo extends DynamicData {
@@ -6088,8 +6089,8 @@ export declare namespace vim {
   interface HostLicenseSpec extends DynamicData {
     source?: LicenseSource;
     editionKey?: string;
-    disabledFeatureKey?: string[];
-    enabledFeatureKey?: string[];
+    disabledFeatureKey: string[];
+    enabledFeatureKey: string[];
   }
   interface HostListSummary extends DynamicData {
     host?: HostSystem;
@@ -6099,14 +6100,14 @@ export declare namespace vim {
     quickStats: HostListSummaryQuickStats;
     overallStatus: ManagedEntityStatus;
     rebootRequired: boolean;
-    customValue?: CustomFieldValue[];
+    customValue: CustomFieldValue[];
     managementServerIp?: string;
     maxEVCModeKey?: string;
     currentEVCModeKey?: string;
     currentEVCGraphicsModeKey?: string;
     gateway?: HostListSummaryGatewaySummary;
     tpmAttestation?: HostTpmAttestationInfo;
-    trustAuthorityAttestationInfos?: HostTrustAuthorityAttestationInfo[];
+    trustAuthorityAttestationInfos: HostTrustAuthorityAttestationInfo[];
   }
   interface HostListSummaryGatewaySummary extends DynamicData {
     gatewayType: string;
@@ -6161,10 +6162,10 @@ export declare namespace vim {
     id: number;
     srcFilename: string;
     dstFilename: string;
-    disk?: HostLowLevelProvisioningManagerDiskLayoutSpec[];
+    disk: HostLowLevelProvisioningManagerDiskLayoutSpec[];
   }
   interface HostLowLevelProvisioningManagerVmMigrationStatus extends DynamicData {
-    migrationId: number;
+    migrationId: number | bigint;
     type: string;
     source: boolean;
     consideredSuccessful: boolean;
@@ -6188,24 +6189,24 @@ export declare namespace vim {
     statusDetail?: string;
     nsxtStatus?: string;
     nsxtStatusDetail?: string;
-    healthCheckResult?: HostMemberHealthCheckResult[];
+    healthCheckResult: HostMemberHealthCheckResult[];
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
-    hostUplinkState?: DistributedVirtualSwitchHostMemberHostUplinkState[];
+    hostUplinkState: DistributedVirtualSwitchHostMemberHostUplinkState[];
   }
   interface HostMemberUplinkHealthCheckResult extends HostMemberHealthCheckResult {
     uplinkPortKey: string;
   }
   interface HostMemoryProfile extends ApplyProfile {}
   interface HostMemorySpec extends DynamicData {
-    serviceConsoleReservation?: number;
+    serviceConsoleReservation?: number | bigint;
   }
   interface HostMemoryTierInfo extends DynamicData {
     name: string;
     type: string;
-    flags?: string[];
+    flags: string[];
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
-    internalFlags?: string[];
-    size: number;
+    internalFlags: string[];
+    size: number | bigint;
   }
   interface HostMissingNetworksEvent extends HostDasEvent {
     ips?: string;
@@ -6230,17 +6231,17 @@ export declare namespace vim {
     numTcpConnections?: number;
   }
   interface HostMultipathInfo extends DynamicData {
-    lun?: HostMultipathInfoLogicalUnit[];
+    lun: HostMultipathInfoLogicalUnit[];
   }
   interface HostMultipathInfoFixedLogicalUnitPolicy extends HostMultipathInfoLogicalUnitPolicy {
     prefer: string;
   }
   interface HostMultipathInfoHppLogicalUnitPolicy extends HostMultipathInfoLogicalUnitPolicy {
-    bytes?: number;
-    iops?: number;
+    bytes?: number | bigint;
+    iops?: number | bigint;
     path?: string;
-    latencyEvalTime?: number;
-    samplingIosPerPath?: number;
+    latencyEvalTime?: number | bigint;
+    samplingIosPerPath?: number | bigint;
   }
   interface HostMultipathInfoLogicalUnit extends DynamicData {
     key: string;
@@ -6267,7 +6268,7 @@ export declare namespace vim {
     transport?: HostTargetTransport;
   }
   interface HostMultipathStateInfo extends DynamicData {
-    path?: HostMultipathStateInfoPath[];
+    path: HostMultipathStateInfoPath[];
   }
   interface HostMultipathStateInfoPath extends DynamicData {
     name: string;
@@ -6277,7 +6278,7 @@ export declare namespace vim {
     remoteHost: string;
     remotePath: string;
     userName?: string;
-    remoteHostNames?: string[];
+    remoteHostNames: string[];
     securityType?: string;
     protocolEndpoint?: boolean;
   }
@@ -6293,7 +6294,7 @@ export declare namespace vim {
     type?: string;
     userName?: string;
     password?: string;
-    remoteHostNames?: string[];
+    remoteHostNames: string[];
     securityType?: string;
     /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
     vmknicToBind?: string;
@@ -6319,7 +6320,7 @@ export declare namespace vim {
     dnsPolicy: string;
     dnsRetries: number;
     dnsTimeout: number;
-    dnsNameServer?: string[];
+    dnsNameServer: string[];
     nbdsTimeout: number;
     nbnsRetries: number;
     nbnsTimeout: number;
@@ -6338,13 +6339,13 @@ export declare namespace vim {
     configPort: boolean;
     ipGatewayAddress: string;
     udpTimeout: number;
-    portForward?: HostNatServicePortForwardSpec[];
+    portForward: HostNatServicePortForwardSpec[];
     nameService?: HostNatServiceNameServiceSpec;
   }
   interface HostNetCapabilities extends DynamicData {
     canSetPhysicalNicLinkSpeed: boolean;
     supportsNicTeaming: boolean;
-    nicTeamingPolicy?: string[];
+    nicTeamingPolicy: string[];
     supportsVlan: boolean;
     usesServiceConsoleNic: boolean;
     supportsNetworkHints: boolean;
@@ -6373,20 +6374,20 @@ export declare namespace vim {
     routeTableConfig?: HostIpRouteTableConfig;
   }
   interface HostNetworkConfig extends DynamicData {
-    vswitch?: HostVirtualSwitchConfig[];
-    proxySwitch?: HostProxySwitchConfig[];
-    portgroup?: HostPortGroupConfig[];
-    pnic?: PhysicalNicConfig[];
-    vnic?: HostVirtualNicConfig[];
-    consoleVnic?: HostVirtualNicConfig[];
+    vswitch: HostVirtualSwitchConfig[];
+    proxySwitch: HostProxySwitchConfig[];
+    portgroup: HostPortGroupConfig[];
+    pnic: PhysicalNicConfig[];
+    vnic: HostVirtualNicConfig[];
+    consoleVnic: HostVirtualNicConfig[];
     dnsConfig?: HostDnsConfig;
     ipRouteConfig?: HostIpRouteConfig;
     consoleIpRouteConfig?: HostIpRouteConfig;
     routeTableConfig?: HostIpRouteTableConfig;
-    dhcp?: HostDhcpServiceConfig[];
-    nat?: HostNatServiceConfig[];
+    dhcp: HostDhcpServiceConfig[];
+    nat: HostNatServiceConfig[];
     ipV6Enabled?: boolean;
-    netStackSpec?: HostNetworkConfigNetStackSpec[];
+    netStackSpec: HostNetworkConfigNetStackSpec[];
     migrationStatus?: string;
   }
   interface HostNetworkConfigNetStackSpec extends DynamicData {
@@ -6394,28 +6395,28 @@ export declare namespace vim {
     operation?: string;
   }
   interface HostNetworkConfigResult extends DynamicData {
-    vnicDevice?: string[];
-    consoleVnicDevice?: string[];
+    vnicDevice: string[];
+    consoleVnicDevice: string[];
   }
   interface HostNetworkInfo extends DynamicData {
-    vswitch?: HostVirtualSwitch[];
-    proxySwitch?: HostProxySwitch[];
-    portgroup?: HostPortGroup[];
-    pnic?: PhysicalNic[];
-    rdmaDevice?: HostRdmaDevice[];
-    vnic?: HostVirtualNic[];
-    consoleVnic?: HostVirtualNic[];
+    vswitch: HostVirtualSwitch[];
+    proxySwitch: HostProxySwitch[];
+    portgroup: HostPortGroup[];
+    pnic: PhysicalNic[];
+    rdmaDevice: HostRdmaDevice[];
+    vnic: HostVirtualNic[];
+    consoleVnic: HostVirtualNic[];
     dnsConfig?: HostDnsConfig;
     ipRouteConfig?: HostIpRouteConfig;
     consoleIpRouteConfig?: HostIpRouteConfig;
     routeTableInfo?: HostIpRouteTableInfo;
-    dhcp?: HostDhcpService[];
-    nat?: HostNatService[];
+    dhcp: HostDhcpService[];
+    nat: HostNatService[];
     ipV6Enabled?: boolean;
     atBootIpV6Enabled?: boolean;
-    netStackInstance?: HostNetStackInstance[];
-    opaqueSwitch?: HostOpaqueSwitch[];
-    opaqueNetwork?: HostOpaqueNetworkInfo[];
+    netStackInstance: HostNetStackInstance[];
+    opaqueSwitch: HostOpaqueSwitch[];
+    opaqueNetwork: HostOpaqueNetworkInfo[];
     nsxTransportNodeId?: string;
     nvdsToVdsMigrationRequired?: boolean;
     migrationStatus?: string;
@@ -6436,13 +6437,13 @@ export declare namespace vim {
   }
   interface HostNetworkTrafficShapingPolicy extends DynamicData {
     enabled?: boolean;
-    averageBandwidth?: number;
-    peakBandwidth?: number;
-    burstSize?: number;
+    averageBandwidth?: number | bigint;
+    peakBandwidth?: number | bigint;
+    burstSize?: number | bigint;
   }
   interface HostNewNetworkConnectInfo extends HostConnectInfoNetworkInfo {}
   interface HostNfcConnectionInfo extends HostDataTransportConnectionInfo {
-    streamingMemoryConsumed?: number;
+    streamingMemoryConsumed?: number | bigint;
   }
   interface HostNicFailureCriteria extends DynamicData {
     checkSpeed?: string;
@@ -6454,8 +6455,8 @@ export declare namespace vim {
     checkBeacon?: boolean;
   }
   interface HostNicOrderPolicy extends DynamicData {
-    activeNic?: string[];
-    standbyNic?: string[];
+    activeNic: string[];
+    standbyNic: string[];
   }
   interface HostNicTeamingPolicy extends DynamicData {
     policy?: string;
@@ -6475,34 +6476,34 @@ export declare namespace vim {
   interface HostNotInClusterEvent extends HostDasEvent {}
   interface HostNotReachable extends HostCommunication {}
   interface HostNtpConfig extends DynamicData {
-    server?: string[];
-    configFile?: string[];
+    server: string[];
+    configFile: string[];
   }
   interface HostNumaInfo extends DynamicData {
     type: string;
     numNodes: number;
-    numaNode?: HostNumaNode[];
+    numaNode: HostNumaNode[];
   }
   interface HostNumaNode extends DynamicData {
     typeId: number;
     cpuID: number[];
     /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
-    memorySize?: number;
-    memoryRangeBegin: number;
-    memoryRangeLength: number;
-    pciId?: string[];
+    memorySize?: number | bigint;
+    memoryRangeBegin: number | bigint;
+    memoryRangeLength: number | bigint;
+    pciId: string[];
   }
   interface HostNumericSensorInfo extends DynamicData {
     name: string;
     healthState?: ElementDescription;
-    currentReading: number;
+    currentReading: number | bigint;
     unitModifier: number;
     baseUnits: string;
     rateUnits?: string;
     sensorType: string;
     id?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    sensorNumber?: number;
+    sensorNumber?: number | bigint;
     timeStamp?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     fru?: HostFru;
@@ -6523,7 +6524,7 @@ export declare namespace vim {
     fusedOperationSupported: boolean;
     numberOfQueues: number;
     queueSize: number;
-    attachedNamespace?: HostNvmeNamespace[];
+    attachedNamespace: HostNvmeNamespace[];
     vendorId?: string;
     model?: string;
     serialNumber?: string;
@@ -6539,7 +6540,7 @@ export declare namespace vim {
     rootDiscoveryController?: boolean;
   }
   interface HostNvmeDiscoveryLog extends DynamicData {
-    entry?: HostNvmeDiscoveryLogEntry[];
+    entry: HostNvmeDiscoveryLogEntry[];
     complete: boolean;
   }
   interface HostNvmeDiscoveryLogEntry extends DynamicData {
@@ -6557,7 +6558,7 @@ export declare namespace vim {
     name: string;
     id: number;
     blockSize: number;
-    capacityInBlocks: number;
+    capacityInBlocks: number | bigint;
   }
   interface HostNvmeOpaqueTransportParameters extends HostNvmeTransportParameters {
     trtype: string;
@@ -6567,8 +6568,8 @@ export declare namespace vim {
     tsas: Uint8Array;
   }
   interface HostNvmeOverFibreChannelParameters extends HostNvmeTransportParameters {
-    nodeWorldWideName: number;
-    portWorldWideName: number;
+    nodeWorldWideName: number | bigint;
+    portWorldWideName: number | bigint;
   }
   interface HostNvmeOverRdmaParameters extends HostNvmeTransportParameters {
     address: string;
@@ -6585,35 +6586,35 @@ export declare namespace vim {
     transportParameters: HostNvmeTransportParameters;
   }
   interface HostNvmeTopology extends DynamicData {
-    adapter?: HostNvmeTopologyInterface[];
+    adapter: HostNvmeTopologyInterface[];
   }
   interface HostNvmeTopologyInterface extends DynamicData {
     key: string;
     adapter: string;
-    connectedController?: HostNvmeController[];
+    connectedController: HostNvmeController[];
   }
   interface HostNvmeTransportParameters extends DynamicData {}
   interface HostOpaqueNetworkInfo extends DynamicData {
     opaqueNetworkId: string;
     opaqueNetworkName: string;
     opaqueNetworkType: string;
-    pnicZone?: string[];
+    pnicZone: string[];
     capability?: OpaqueNetworkCapability;
-    extraConfig?: OptionValue[];
+    extraConfig: OptionValue[];
   }
   interface HostOpaqueSwitch extends DynamicData {
     key: string;
     name?: string;
-    pnic?: string[];
-    pnicZone?: HostOpaqueSwitchPhysicalNicZone[];
+    pnic: string[];
+    pnicZone: HostOpaqueSwitchPhysicalNicZone[];
     status?: string;
-    vtep?: HostVirtualNic[];
-    extraConfig?: OptionValue[];
-    featureCapability?: HostFeatureCapability[];
+    vtep: HostVirtualNic[];
+    extraConfig: OptionValue[];
+    featureCapability: HostFeatureCapability[];
   }
   interface HostOpaqueSwitchPhysicalNicZone extends DynamicData {
     key: string;
-    pnicDevice?: string[];
+    pnicDevice: string[];
   }
   interface HostOvercommittedEvent extends ClusterOvercommittedEvent {}
   interface HostPMemVolume extends HostFileSystemVolume {
@@ -6640,25 +6641,25 @@ export declare namespace vim {
   }
   interface HostPatchManagerResult extends DynamicData {
     version: string;
-    status?: HostPatchManagerStatus[];
+    status: HostPatchManagerStatus[];
     xmlResult?: string;
   }
   interface HostPatchManagerStatus extends DynamicData {
     id: string;
     applicable: boolean;
-    reason?: string[];
+    reason: string[];
     integrity?: string;
     installed: boolean;
-    installState?: string[];
-    prerequisitePatch?: HostPatchManagerStatusPrerequisitePatch[];
+    installState: string[];
+    prerequisitePatch: HostPatchManagerStatusPrerequisitePatch[];
     restartRequired: boolean;
     reconnectRequired: boolean;
     vmOffRequired: boolean;
-    supersededPatchIds?: string[];
+    supersededPatchIds: string[];
   }
   interface HostPatchManagerStatusPrerequisitePatch extends DynamicData {
     id: string;
-    installState?: string[];
+    installState: string[];
   }
   interface HostPathSelectionPolicyOption extends DynamicData {
     policy: ElementDescription;
@@ -6696,7 +6697,7 @@ export declare namespace vim {
   interface HostPcieHba extends HostHostBusAdapter {}
   interface HostPcieTargetTransport extends HostTargetTransport {}
   interface HostPersistentMemoryInfo extends DynamicData {
-    capacityInMB?: number;
+    capacityInMB?: number | bigint;
     volumeUUID?: string;
   }
   interface HostPlacedVirtualNicIdentifier extends DynamicData {
@@ -6705,21 +6706,21 @@ export declare namespace vim {
     reservation?: number;
   }
   interface HostPlugStoreTopology extends DynamicData {
-    adapter?: HostPlugStoreTopologyAdapter[];
-    path?: HostPlugStoreTopologyPath[];
-    target?: HostPlugStoreTopologyTarget[];
-    device?: HostPlugStoreTopologyDevice[];
-    plugin?: HostPlugStoreTopologyPlugin[];
+    adapter: HostPlugStoreTopologyAdapter[];
+    path: HostPlugStoreTopologyPath[];
+    target: HostPlugStoreTopologyTarget[];
+    device: HostPlugStoreTopologyDevice[];
+    plugin: HostPlugStoreTopologyPlugin[];
   }
   interface HostPlugStoreTopologyAdapter extends DynamicData {
     key: string;
     adapter: string;
-    path?: string[];
+    path: string[];
   }
   interface HostPlugStoreTopologyDevice extends DynamicData {
     key: string;
     lun: string;
-    path?: string[];
+    path: string[];
   }
   interface HostPlugStoreTopologyPath extends DynamicData {
     key: string;
@@ -6734,8 +6735,8 @@ export declare namespace vim {
   interface HostPlugStoreTopologyPlugin extends DynamicData {
     key: string;
     name: string;
-    device?: string[];
-    claimedPath?: string[];
+    device: string[];
+    claimedPath: string[];
   }
   interface HostPlugStoreTopologyTarget extends DynamicData {
     key: string;
@@ -6743,13 +6744,13 @@ export declare namespace vim {
   }
   interface HostPnicNetworkResourceInfo extends DynamicData {
     pnicDevice: string;
-    availableBandwidthForVMTraffic?: number;
-    unusedBandwidthForVMTraffic?: number;
-    placedVirtualNics?: HostPlacedVirtualNicIdentifier[];
+    availableBandwidthForVMTraffic?: number | bigint;
+    unusedBandwidthForVMTraffic?: number | bigint;
+    placedVirtualNics: HostPlacedVirtualNicIdentifier[];
   }
   interface HostPortGroup extends DynamicData {
     key?: string;
-    port?: HostPortGroupPort[];
+    port: HostPortGroupPort[];
     vswitch?: string;
     computedPolicy: HostNetworkPolicy;
     spec: HostPortGroupSpec;
@@ -6760,7 +6761,7 @@ export declare namespace vim {
   }
   interface HostPortGroupPort extends DynamicData {
     key?: string;
-    mac?: string[];
+    mac: string[];
     type: string;
   }
   interface HostPortGroupProfile extends PortGroupProfile {
@@ -6793,7 +6794,7 @@ export declare namespace vim {
     applyProfile?: HostApplyProfile;
     customComplyProfile?: ComplianceProfile;
     disabledExpressionListChanged: boolean;
-    disabledExpressionList?: string[];
+    disabledExpressionList: string[];
     validatorHost?: HostSystem;
     validating?: boolean;
     hostConfig?: HostProfileConfigInfo;
@@ -6801,9 +6802,9 @@ export declare namespace vim {
   interface HostProfileConfigInfo extends ProfileConfigInfo {
     applyProfile?: HostApplyProfile;
     defaultComplyProfile?: ComplianceProfile;
-    defaultComplyLocator?: ComplianceLocator[];
+    defaultComplyLocator: ComplianceLocator[];
     customComplyProfile?: ComplianceProfile;
-    disabledExpressionList?: string[];
+    disabledExpressionList: string[];
     description?: ProfileDescription;
   }
   interface HostProfileConfigSpec extends ProfileCreateSpec {}
@@ -6812,22 +6813,22 @@ export declare namespace vim {
     useHostProfileEngine?: boolean;
   }
   interface HostProfileManagerCompositionResult extends DynamicData {
-    errors?: LocalizableMessage[];
-    results?: HostProfileManagerCompositionResultResultElement[];
+    errors: LocalizableMessage[];
+    results: HostProfileManagerCompositionResultResultElement[];
   }
   interface HostProfileManagerCompositionResultResultElement extends DynamicData {
     target: Profile;
     status: string;
-    errors?: LocalizableMessage[];
+    errors: LocalizableMessage[];
   }
   interface HostProfileManagerCompositionValidationResult extends DynamicData {
-    results?: HostProfileManagerCompositionValidationResultResultElement[];
-    errors?: LocalizableMessage[];
+    results: HostProfileManagerCompositionValidationResultResultElement[];
+    errors: LocalizableMessage[];
   }
   interface HostProfileManagerCompositionValidationResultResultElement extends DynamicData {
     target: Profile;
     status: string;
-    errors?: LocalizableMessage[];
+    errors: LocalizableMessage[];
     sourceDiffForToBeMerged?: HostApplyProfile;
     targetDiffForToBeMerged?: HostApplyProfile;
     toBeAdded?: HostApplyProfile;
@@ -6838,8 +6839,8 @@ export declare namespace vim {
   }
   interface HostProfileManagerConfigTaskList extends DynamicData {
     configSpec?: HostConfigSpec;
-    taskDescription?: LocalizableMessage[];
-    taskListRequirement?: string[];
+    taskDescription: LocalizableMessage[];
+    taskListRequirement: string[];
   }
   interface HostProfileManagerHostToConfigSpecMap extends DynamicData {
     host: HostSystem;
@@ -6855,15 +6856,15 @@ export declare namespace vim {
     updateType: string;
     host?: HostSystem;
     applyProfile?: HostApplyProfile;
-    failures?: ProfileUpdateFailedUpdateFailure[];
-    faults?: LocalizedMethodFault[];
+    failures: ProfileUpdateFailedUpdateFailure[];
+    faults: LocalizedMethodFault[];
   }
   interface HostProfilesEntityCustomizations extends DynamicData {}
   interface HostProtocolEndpoint extends DynamicData {
     peType: string;
     type?: string;
     uuid: string;
-    hostKey?: HostSystem[];
+    hostKey: HostSystem[];
     storageArray?: string;
     nfsServer?: string;
     nfsDir?: string;
@@ -6882,17 +6883,17 @@ export declare namespace vim {
     numPorts: number;
     configNumPorts?: number;
     numPortsAvailable: number;
-    uplinkPort?: KeyValue[];
+    uplinkPort: KeyValue[];
     mtu?: number;
-    pnic?: string[];
+    pnic: string[];
     spec: HostProxySwitchSpec;
-    hostLag?: HostProxySwitchHostLagConfig[];
+    hostLag: HostProxySwitchHostLagConfig[];
     networkReservationSupported?: boolean;
     nsxtEnabled?: boolean;
     ensEnabled?: boolean;
     ensInterruptEnabled?: boolean;
-    transportZones?: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
-    nsxUsedUplinkPort?: string[];
+    transportZones: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
+    nsxUsedUplinkPort: string[];
     nsxtStatus?: string;
     nsxtStatusDetail?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
@@ -6900,7 +6901,7 @@ export declare namespace vim {
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     networkOffloadingEnabled?: boolean;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
-    hostUplinkState?: DistributedVirtualSwitchHostMemberHostUplinkState[];
+    hostUplinkState: DistributedVirtualSwitchHostMemberHostUplinkState[];
   }
   interface HostProxySwitchConfig extends DynamicData {
     changeOperation?: string;
@@ -6909,23 +6910,23 @@ export declare namespace vim {
   }
   /** Since vSphere API 8.0.0.1. */
   interface HostProxySwitchEnsInfo extends DynamicData {
-    opsVersion: number;
-    numPSOps: number;
-    numLcoreOps: number;
-    errorStatus: number;
-    lcoreStatus: number;
+    opsVersion: number | bigint;
+    numPSOps: number | bigint;
+    numLcoreOps: number | bigint;
+    errorStatus: number | bigint;
+    lcoreStatus: number | bigint;
   }
   interface HostProxySwitchHostLagConfig extends DynamicData {
     lagKey: string;
     lagName?: string;
-    uplinkPort?: KeyValue[];
+    uplinkPort: KeyValue[];
   }
   interface HostProxySwitchSpec extends DynamicData {
     backing?: DistributedVirtualSwitchHostMemberBacking;
   }
   interface HostPtpConfig extends DynamicData {
     domain?: number;
-    port?: HostPtpConfigPtpPort[];
+    port: HostPtpConfigPtpPort[];
   }
   interface HostPtpConfigPtpPort extends DynamicData {
     index: number;
@@ -6966,11 +6967,11 @@ export declare namespace vim {
   interface HostRdmaTargetTransport extends HostTargetTransport {}
   interface HostReconnectionFailedEvent extends HostEvent {}
   interface HostReliableMemoryInfo extends DynamicData {
-    memorySize: number;
+    memorySize: number | bigint;
   }
   interface HostRemovedEvent extends HostEvent {}
   interface HostResignatureRescanResult extends DynamicData {
-    rescan?: HostVmfsRescanResult[];
+    rescan: HostVmfsRescanResult[];
     result: Datastore;
   }
   interface HostRuntimeInfo extends DynamicData {
@@ -6982,27 +6983,27 @@ export declare namespace vim {
     bootTime?: Date;
     healthSystemRuntime?: HealthSystemRuntime;
     dasHostState?: ClusterDasFdmHostState;
-    tpmPcrValues?: HostTpmDigestInfo[];
+    tpmPcrValues: HostTpmDigestInfo[];
     vsanRuntimeInfo?: VsanHostRuntimeInfo;
     networkRuntimeInfo?: HostRuntimeInfoNetworkRuntimeInfo;
     vFlashResourceRuntimeInfo?: HostVFlashManagerVFlashResourceRunTimeInfo;
-    hostMaxVirtualDiskCapacity?: number;
+    hostMaxVirtualDiskCapacity?: number | bigint;
     cryptoState?: string;
     cryptoKeyId?: CryptoKeyId;
     statelessNvdsMigrationReady?: string;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
-    partialMaintenanceMode?: HostPartialMaintenanceModeRuntimeInfo[];
+    partialMaintenanceMode: HostPartialMaintenanceModeRuntimeInfo[];
     stateEncryption?: HostRuntimeInfoStateEncryptionInfo;
   }
   interface HostRuntimeInfoNetStackInstanceRuntimeInfo extends DynamicData {
     netStackInstanceKey: string;
     state?: string;
-    vmknicKeys?: string[];
+    vmknicKeys: string[];
     maxNumberOfConnections?: number;
     currentIpV6Enabled?: boolean;
   }
   interface HostRuntimeInfoNetworkRuntimeInfo extends DynamicData {
-    netStackInstanceRuntimeInfo?: HostRuntimeInfoNetStackInstanceRuntimeInfo[];
+    netStackInstanceRuntimeInfo: HostRuntimeInfoNetStackInstanceRuntimeInfo[];
     networkResourceRuntime?: HostNetworkResourceRuntime;
   }
   interface HostRuntimeInfoStateEncryptionInfo extends DynamicData {
@@ -7015,7 +7016,7 @@ export declare namespace vim {
     devicePath: string;
     ssd?: boolean;
     localDisk?: boolean;
-    physicalLocation?: string[];
+    physicalLocation: string[];
     emulatedDIXDIFEnabled?: boolean;
     vsanDiskInfo?: VsanHostVsanDiskInfo;
     scsiDiskType?: string;
@@ -7027,12 +7028,12 @@ export declare namespace vim {
     partition: number;
   }
   interface HostScsiTopology extends DynamicData {
-    adapter?: HostScsiTopologyInterface[];
+    adapter: HostScsiTopologyInterface[];
   }
   interface HostScsiTopologyInterface extends DynamicData {
     key: string;
     adapter: string;
-    target?: HostScsiTopologyTarget[];
+    target: HostScsiTopologyTarget[];
   }
   interface HostScsiTopologyLun extends DynamicData {
     key: string;
@@ -7042,13 +7043,13 @@ export declare namespace vim {
   interface HostScsiTopologyTarget extends DynamicData {
     key: string;
     target: number;
-    lun?: HostScsiTopologyLun[];
+    lun: HostScsiTopologyLun[];
     transport?: HostTargetTransport;
   }
   interface HostSecuritySpec extends DynamicData {
     adminPassword?: string;
-    removePermission?: Permission[];
-    addPermission?: Permission[];
+    removePermission: Permission[];
+    addPermission: Permission[];
   }
   interface HostSerialAttachedHba extends HostHostBusAdapter {
     nodeWorldWideName: string;
@@ -7060,7 +7061,7 @@ export declare namespace vim {
     required: boolean;
     uninstallable: boolean;
     running: boolean;
-    ruleset?: string[];
+    ruleset: string[];
     policy: string;
     sourcePackage?: HostServiceSourcePackage;
   }
@@ -7069,7 +7070,7 @@ export declare namespace vim {
     startupPolicy: string;
   }
   interface HostServiceInfo extends DynamicData {
-    service?: HostService[];
+    service: HostService[];
   }
   interface HostServiceSourcePackage extends DynamicData {
     sourcePackageName: string;
@@ -7085,11 +7086,11 @@ export declare namespace vim {
   }
   interface HostSevInfo extends DynamicData {
     sevState: string;
-    maxSevEsGuests: number;
+    maxSevEsGuests: number | bigint;
   }
   interface HostSgxInfo extends DynamicData {
     sgxState: string;
-    totalEpcMemory: number;
+    totalEpcMemory: number | bigint;
     flcMode: string;
     lePubKeyHash?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
@@ -7124,9 +7125,9 @@ export declare namespace vim {
   interface HostSnmpConfigSpec extends DynamicData {
     enabled?: boolean;
     port?: number;
-    readOnlyCommunities?: string[];
-    trapTargets?: HostSnmpDestination[];
-    option?: KeyValue[];
+    readOnlyCommunities: string[];
+    trapTargets: HostSnmpDestination[];
+    option: KeyValue[];
   }
   interface HostSnmpDestination extends DynamicData {
     hostName: string;
@@ -7144,7 +7145,7 @@ export declare namespace vim {
     createdTime: Date;
     lastModified?: Date;
     host: HostSystem;
-    subSpecs?: HostSubSpecification[];
+    subSpecs: HostSubSpecification[];
     changeID?: string;
   }
   interface HostSpecificationChangedEvent extends HostEvent {}
@@ -7173,20 +7174,20 @@ export declare namespace vim {
   interface HostSriovNetworkDevicePoolInfo extends HostSriovDevicePoolInfo {
     switchKey?: string;
     switchUuid?: string;
-    pnic?: PhysicalNic[];
+    pnic: PhysicalNic[];
   }
   interface HostSslThumbprintInfo extends DynamicData {
     principal: string;
     ownerTag?: string;
-    sslThumbprints?: string[];
+    sslThumbprints: string[];
   }
   interface HostStatusChangedEvent extends ClusterStatusChangedEvent {}
   interface HostStorageArrayTypePolicyOption extends DynamicData {
     policy: ElementDescription;
   }
   interface HostStorageDeviceInfo extends DynamicData {
-    hostBusAdapter?: HostHostBusAdapter[];
-    scsiLun?: ScsiLun[];
+    hostBusAdapter: HostHostBusAdapter[];
+    scsiLun: ScsiLun[];
     scsiTopology?: HostScsiTopology;
     nvmeTopology?: HostNvmeTopology;
     multipathInfo?: HostMultipathInfo;
@@ -7194,7 +7195,7 @@ export declare namespace vim {
     softwareInternetScsiEnabled: boolean;
   }
   interface HostStorageElementInfo extends HostHardwareElementInfo {
-    operationalInfo?: HostStorageOperationalInfo[];
+    operationalInfo: HostStorageOperationalInfo[];
   }
   interface HostStorageOperationalInfo extends DynamicData {
     property: string;
@@ -7215,7 +7216,7 @@ export declare namespace vim {
   interface HostSubSpecification extends DynamicData {
     name: string;
     createdTime: Date;
-    data?: number[];
+    data: number[];
     binaryData?: Uint8Array;
   }
   interface HostSubSpecificationDeleteEvent extends HostEvent {
@@ -7232,7 +7233,7 @@ export declare namespace vim {
     checkTime: Date;
   }
   interface HostSystemHealthInfo extends DynamicData {
-    numericSensorInfo?: HostNumericSensorInfo[];
+    numericSensorInfo: HostNumericSensorInfo[];
   }
   interface HostSystemIdentificationInfo extends DynamicData {
     identifierValue: string;
@@ -7242,9 +7243,9 @@ export declare namespace vim {
     vendor: string;
     model: string;
     uuid: string;
-    otherIdentifyingInfo?: HostSystemIdentificationInfo[];
+    otherIdentifyingInfo: HostSystemIdentificationInfo[];
     serialNumber?: string;
-    qualifiedName?: HostQualifiedName[];
+    qualifiedName: HostQualifiedName[];
     /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
     vvolHostNQN?: HostQualifiedName;
     /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
@@ -7262,10 +7263,10 @@ export declare namespace vim {
   interface HostSystemResourceInfo extends DynamicData {
     key: string;
     config?: ResourceConfigSpec;
-    child?: HostSystemResourceInfo[];
+    child: HostSystemResourceInfo[];
   }
   interface HostSystemSwapConfiguration extends DynamicData {
-    option?: HostSystemSwapConfigurationSystemSwapOption[];
+    option: HostSystemSwapConfigurationSystemSwapOption[];
   }
   interface HostSystemSwapConfigurationDatastoreOption extends HostSystemSwapConfigurationSystemSwapOption {
     datastore: string;
@@ -7316,7 +7317,7 @@ export declare namespace vim {
   interface HostTpmNvTagEventDetails extends HostTpmBootSecurityOptionEventDetails {}
   interface HostTpmOptionEventDetails extends HostTpmEventDetails {
     optionsFileName: string;
-    bootOptions?: number[];
+    bootOptions: number[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface HostTpmSignerEventDetails extends HostTpmBootSecurityOptionEventDetails {}
@@ -7335,7 +7336,7 @@ export declare namespace vim {
     serviceId?: string;
     attestedAt?: Date;
     attestedUntil?: Date;
-    messages?: LocalizableMessage[];
+    messages: LocalizableMessage[];
   }
   interface HostUnresolvedVmfsExtent extends DynamicData {
     device: HostScsiDiskPartition;
@@ -7374,9 +7375,9 @@ export declare namespace vim {
   interface HostUpgradeFailedEvent extends HostEvent {}
   interface HostUserWorldSwapNotEnabledEvent extends HostEvent {}
   interface HostVFlashManagerVFlashCacheConfigInfo extends DynamicData {
-    vFlashModuleConfigOption?: HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption[];
+    vFlashModuleConfigOption: HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption[];
     defaultVFlashModule?: string;
-    swapCacheReservationInGB?: number;
+    swapCacheReservationInGB?: number | bigint;
   }
   interface HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption extends DynamicData {
     vFlashModule: string;
@@ -7386,11 +7387,11 @@ export declare namespace vim {
     cacheMode: ChoiceOption;
     blockSizeInKBOption: LongOption;
     reservationInMBOption: LongOption;
-    maxDiskSizeInKB: number;
+    maxDiskSizeInKB: number | bigint;
   }
   interface HostVFlashManagerVFlashCacheConfigSpec extends DynamicData {
     defaultVFlashModule: string;
-    swapCacheReservationInGB: number;
+    swapCacheReservationInGB: number | bigint;
   }
   interface HostVFlashManagerVFlashConfigInfo extends DynamicData {
     vFlashResourceConfigInfo?: HostVFlashManagerVFlashResourceConfigInfo;
@@ -7398,26 +7399,26 @@ export declare namespace vim {
   }
   interface HostVFlashManagerVFlashResourceConfigInfo extends DynamicData {
     vffs?: HostVffsVolume;
-    capacity: number;
+    capacity: number | bigint;
   }
   interface HostVFlashManagerVFlashResourceConfigSpec extends DynamicData {
     vffsUuid: string;
   }
   interface HostVFlashManagerVFlashResourceRunTimeInfo extends DynamicData {
-    usage: number;
-    capacity: number;
+    usage: number | bigint;
+    capacity: number | bigint;
     accessible: boolean;
-    capacityForVmCache: number;
-    freeForVmCache: number;
+    capacityForVmCache: number | bigint;
+    freeForVmCache: number | bigint;
   }
   interface HostVFlashResourceConfigurationResult extends DynamicData {
-    devicePath?: string[];
+    devicePath: string[];
     vffs?: HostVffsVolume;
-    diskConfigurationResult?: HostDiskConfigurationResult[];
+    diskConfigurationResult: HostDiskConfigurationResult[];
   }
   interface HostVMotionCompatibility extends DynamicData {
     host: HostSystem;
-    compatibility?: string[];
+    compatibility: string[];
   }
   interface HostVMotionConfig extends DynamicData {
     vmotionNicKey?: string;
@@ -7429,25 +7430,25 @@ export declare namespace vim {
   }
   interface HostVMotionManagerDstInstantCloneResult extends DynamicData {
     dstVmId?: number;
-    startTime?: number;
-    cptLoadTime?: number;
-    cptLoadDoneTime?: number;
-    replicateMemDoneTime?: number;
-    endTime?: number;
-    cptXferTime?: number;
-    cptCacheUsed?: number;
-    devCptStreamSize?: number;
-    devCptStreamTime?: number;
+    startTime?: number | bigint;
+    cptLoadTime?: number | bigint;
+    cptLoadDoneTime?: number | bigint;
+    replicateMemDoneTime?: number | bigint;
+    endTime?: number | bigint;
+    cptXferTime?: number | bigint;
+    cptCacheUsed?: number | bigint;
+    devCptStreamSize?: number | bigint;
+    devCptStreamTime?: number | bigint;
   }
   interface HostVMotionManagerSrcInstantCloneResult extends DynamicData {
-    startTime?: number;
-    quiesceTime?: number;
-    quiesceDoneTime?: number;
-    resumeDoneTime?: number;
-    endTime?: number;
+    startTime?: number | bigint;
+    quiesceTime?: number | bigint;
+    quiesceDoneTime?: number | bigint;
+    resumeDoneTime?: number | bigint;
+    endTime?: number | bigint;
   }
   interface HostVMotionNetConfig extends DynamicData {
-    candidateVnic?: HostVirtualNic[];
+    candidateVnic: HostVirtualNic[];
     selectedVnic?: string;
   }
   interface HostVfatVolume extends HostFileSystemVolume {}
@@ -7485,11 +7486,11 @@ export declare namespace vim {
     ipRouteConfig?: HostIpRouteConfig;
   }
   interface HostVirtualNicManagerInfo extends DynamicData {
-    netConfig?: VirtualNicManagerNetConfig[];
+    netConfig: VirtualNicManagerNetConfig[];
   }
   interface HostVirtualNicManagerNicTypeSelection extends DynamicData {
     vnic: HostVirtualNicConnection;
-    nicType?: string[];
+    nicType: string[];
   }
   interface HostVirtualNicOpaqueNetworkSpec extends DynamicData {
     opaqueNetworkId: string;
@@ -7517,12 +7518,12 @@ export declare namespace vim {
     numPorts: number;
     numPortsAvailable: number;
     mtu?: number;
-    portgroup?: string[];
-    pnic?: string[];
+    portgroup: string[];
+    pnic: string[];
     spec: HostVirtualSwitchSpec;
   }
   interface HostVirtualSwitchAutoBridge extends HostVirtualSwitchBridge {
-    excludedNicDevice?: string[];
+    excludedNicDevice: string[];
   }
   interface HostVirtualSwitchBeaconConfig extends DynamicData {
     interval: number;
@@ -7549,7 +7550,7 @@ export declare namespace vim {
   }
   interface HostVmciAccessManagerAccessSpec extends DynamicData {
     vm: VirtualMachine;
-    services?: string[];
+    services: string[];
     mode: string;
   }
   interface HostVmfsRescanResult extends DynamicData {
@@ -7595,11 +7596,11 @@ export declare namespace vim {
   interface HostVsanInternalSystemDeleteVsanObjectsResult extends DynamicData {
     uuid: string;
     success: boolean;
-    failureReason?: LocalizableMessage[];
+    failureReason: LocalizableMessage[];
   }
   interface HostVsanInternalSystemVsanObjectOperationResult extends DynamicData {
     uuid: string;
-    failureReason?: LocalizableMessage[];
+    failureReason: LocalizableMessage[];
   }
   interface HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult extends DynamicData {
     diskUuid: string;
@@ -7614,11 +7615,11 @@ export declare namespace vim {
   }
   interface HostVvolVolume extends HostFileSystemVolume {
     scId: string;
-    hostPE?: VVolHostPE[];
+    hostPE: VVolHostPE[];
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
-    hostVvolNQN?: HostVvolVolumeHostVvolNQN[];
-    vasaProviderInfo?: VimVasaProviderInfo[];
-    storageArray?: VASAStorageArray[];
+    hostVvolNQN: HostVvolVolumeHostVvolNQN[];
+    vasaProviderInfo: VimVasaProviderInfo[];
+    storageArray: VASAStorageArray[];
     /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
     protocolEndpointType?: string;
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
@@ -7629,27 +7630,27 @@ export declare namespace vim {
   /** Since vSphere API 8.0.2.0. */
   interface HostVvolVolumeHostVvolNQN extends DynamicData {
     host?: HostSystem;
-    vvolNQN?: HostVvolNQN[];
+    vvolNQN: HostVvolNQN[];
   }
   interface HostVvolVolumeSpecification extends DynamicData {
-    maxSizeInMB: number;
+    maxSizeInMB: number | bigint;
     volumeName: string;
-    vasaProviderInfo?: VimVasaProviderInfo[];
-    storageArray?: VASAStorageArray[];
+    vasaProviderInfo: VimVasaProviderInfo[];
+    storageArray: VASAStorageArray[];
     uuid: string;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
     stretched?: boolean;
   }
   interface HostWwnChangedEvent extends HostEvent {
-    oldNodeWwns?: number[];
-    oldPortWwns?: number[];
-    newNodeWwns?: number[];
-    newPortWwns?: number[];
+    oldNodeWwns: (number | bigint)[];
+    oldPortWwns: (number | bigint)[];
+    newNodeWwns: (number | bigint)[];
+    newPortWwns: (number | bigint)[];
   }
   interface HostWwnConflictEvent extends HostEvent {
-    conflictedVms?: VmEventArgument[];
-    conflictedHosts?: HostEventArgument[];
-    wwn: number;
+    conflictedVms: VmEventArgument[];
+    conflictedHosts: HostEventArgument[];
+    wwn: number | bigint;
   }
   interface HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {}
   interface HourlyTaskScheduler extends RecurrentTaskScheduler {
@@ -7675,7 +7676,7 @@ export declare namespace vim {
     disk?: boolean;
     targetId?: string;
     datastoreKey?: string;
-    fileSize?: number;
+    fileSize?: number | bigint;
   }
   interface HttpNfcLeaseHostInfo extends DynamicData {
     url: string;
@@ -7684,20 +7685,20 @@ export declare namespace vim {
   interface HttpNfcLeaseInfo extends DynamicData {
     lease: HttpNfcLease;
     entity: ManagedEntity;
-    deviceUrl?: HttpNfcLeaseDeviceUrl[];
-    totalDiskCapacityInKB: number;
+    deviceUrl: HttpNfcLeaseDeviceUrl[];
+    totalDiskCapacityInKB: number | bigint;
     leaseTimeout: number;
-    hostMap?: HttpNfcLeaseDatastoreLeaseInfo[];
+    hostMap: HttpNfcLeaseDatastoreLeaseInfo[];
   }
   interface HttpNfcLeaseManifestEntry extends DynamicData {
     key: string;
     sha1: string;
     checksum?: string;
     checksumType?: string;
-    size: number;
+    size: number | bigint;
     disk: boolean;
-    capacity?: number;
-    populatedSize?: number;
+    capacity?: number | bigint;
+    populatedSize?: number | bigint;
   }
   interface HttpNfcLeaseProbeResult extends DynamicData {
     serverAccessible: boolean;
@@ -7708,8 +7709,8 @@ export declare namespace vim {
     memberName?: string;
     create: boolean;
     sslThumbprint?: string;
-    httpHeaders?: KeyValue[];
-    size?: number;
+    httpHeaders: KeyValue[];
+    size?: number | bigint;
   }
   interface ID extends DynamicData {
     id: string;
@@ -7718,7 +7719,7 @@ export declare namespace vim {
   interface IORMNotSupportedHostOnDatastore extends VimFault {
     datastore: Datastore;
     datastoreName: string;
-    host?: HostSystem[];
+    host: HostSystem[];
   }
   interface IScsiBootFailureEvent extends HostEvent {}
   interface ImportHostAddFailure extends DvsFault {
@@ -7749,7 +7750,7 @@ export declare namespace vim {
   }
   interface IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
     host: HostSystem;
-    error?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface IncompatibleHostForVmReplication extends ReplicationFault {
     vmName: string;
@@ -7773,8 +7774,8 @@ export declare namespace vim {
     currentNumAgentVms: number;
   }
   interface InsufficientCpuResourcesFault extends InsufficientResourcesFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientDisks extends VsanDiskFault {}
   interface InsufficientFailoverResourcesEvent extends ClusterEvent {}
@@ -7784,48 +7785,48 @@ export declare namespace vim {
     host?: HostSystem;
   }
   interface InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientHostMemoryCapacityFault extends InsufficientHostCapacityFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientMemoryResourcesFault extends InsufficientResourcesFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientNetworkCapacity extends InsufficientResourcesFault {}
   interface InsufficientNetworkResourcePoolCapacity extends InsufficientResourcesFault {
     dvsName: string;
     dvsUuid: string;
     resourcePoolKey: string;
-    available: number;
-    requested: number;
+    available: number | bigint;
+    requested: number | bigint;
     device: string[];
   }
   interface InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {}
   interface InsufficientResourcesFault extends VimFault {}
   interface InsufficientStandbyCpuResource extends InsufficientStandbyResource {
-    available: number;
-    requested: number;
+    available: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientStandbyMemoryResource extends InsufficientStandbyResource {
-    available: number;
-    requested: number;
+    available: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientStandbyResource extends InsufficientResourcesFault {}
   interface InsufficientStorageIops extends VimFault {
-    unreservedIops: number;
-    requestedIops: number;
+    unreservedIops: number | bigint;
+    requestedIops: number | bigint;
     datastoreName: string;
   }
   interface InsufficientStorageSpace extends InsufficientResourcesFault {}
   interface InsufficientVFlashResourcesFault extends InsufficientResourcesFault {
-    freeSpaceInMB?: number;
-    freeSpace: number;
-    requestedSpaceInMB?: number;
-    requestedSpace: number;
+    freeSpaceInMB?: number | bigint;
+    freeSpace: number | bigint;
+    requestedSpaceInMB?: number | bigint;
+    requestedSpace: number | bigint;
   }
   interface IntExpression extends NegatableExpression {
     value?: number;
@@ -7997,7 +7998,7 @@ export declare namespace vim {
   interface IoFilterManagerSslTrust extends DynamicData {}
   interface IoFilterQueryIssueResult extends DynamicData {
     opType: string;
-    hostIssue?: IoFilterHostIssue[];
+    hostIssue: IoFilterHostIssue[];
   }
   interface IpAddress extends NegatableExpression {}
   interface IpAddressProfile extends ApplyProfile {}
@@ -8011,7 +8012,7 @@ export declare namespace vim {
     dnsSearchPath?: string;
     hostPrefix?: string;
     httpProxy?: string;
-    networkAssociation?: IpPoolAssociation[];
+    networkAssociation: IpPoolAssociation[];
     availableIpv4Addresses?: number;
     availableIpv6Addresses?: number;
     allocatedIpv4Addresses?: number;
@@ -8026,7 +8027,7 @@ export declare namespace vim {
     netmask?: string;
     gateway?: string;
     range?: string;
-    dns?: string[];
+    dns: string[];
     dhcpServerAvailable?: boolean;
     ipPoolEnabled?: boolean;
   }
@@ -8039,7 +8040,7 @@ export declare namespace vim {
     prefixLength?: number;
   }
   interface IpRouteProfile extends ApplyProfile {
-    staticRoute?: StaticRouteProfile[];
+    staticRoute: StaticRouteProfile[];
   }
   interface IscsiDependencyEntity extends DynamicData {
     pnicDevice: string;
@@ -8083,7 +8084,7 @@ export declare namespace vim {
   interface IscsiMigrationDependency extends DynamicData {
     migrationAllowed: boolean;
     disallowReason?: IscsiStatus;
-    dependency?: IscsiDependencyEntity[];
+    dependency: IscsiDependencyEntity[];
   }
   interface IscsiPortInfo extends DynamicData {
     vnicDevice?: string;
@@ -8103,7 +8104,7 @@ export declare namespace vim {
     pathStatus?: string;
   }
   interface IscsiStatus extends DynamicData {
-    reason?: LocalizedMethodFault[];
+    reason: LocalizedMethodFault[];
   }
   interface IsoImageFileInfo extends FileInfo {}
   interface IsoImageFileQuery extends FileQuery {}
@@ -8123,7 +8124,7 @@ export declare namespace vim {
     bssSection: KernelModuleSectionInfo;
   }
   interface KernelModuleSectionInfo extends DynamicData {
-    address: number;
+    address: number | bigint;
     length?: number;
   }
   interface KeyAnyValue extends DynamicData {
@@ -8142,10 +8143,10 @@ export declare namespace vim {
   }
   interface KmipClusterInfo extends DynamicData {
     clusterId: KeyProviderId;
-    servers?: KmipServerInfo[];
+    servers: KmipServerInfo[];
     useAsDefault: boolean;
     managementType?: string;
-    useAsEntityDefault?: ManagedEntity[];
+    useAsEntityDefault: ManagedEntity[];
     hasBackup?: boolean;
     tpmRequired?: boolean;
     keyId?: string;
@@ -8194,7 +8195,7 @@ export declare namespace vim {
     scope?: string;
     entityDisplayName?: string;
     assignedLicense: LicenseManagerLicenseInfo;
-    properties?: KeyAnyValue[];
+    properties: KeyAnyValue[];
   }
   interface LicenseAvailabilityInfo extends DynamicData {
     feature: LicenseFeatureInfo;
@@ -8234,7 +8235,7 @@ export declare namespace vim {
     state?: LicenseFeatureInfoState;
     costUnit: string;
     sourceRestriction?: string;
-    dependentKey?: string[];
+    dependentKey: string[];
     edition?: boolean;
     expiresOn?: Date;
   }
@@ -8249,8 +8250,8 @@ export declare namespace vim {
     total: number;
     used?: number;
     costUnit: string;
-    properties?: KeyAnyValue[];
-    labels?: KeyValue[];
+    properties: KeyAnyValue[];
+    labels: KeyValue[];
   }
   interface LicenseNonComplianceEvent extends LicenseEvent {
     url: string;
@@ -8281,8 +8282,8 @@ export declare namespace vim {
   interface LicenseUsageInfo extends DynamicData {
     source: LicenseSource;
     sourceAvailable: boolean;
-    reservationInfo?: LicenseReservationInfo[];
-    featureInfo?: LicenseFeatureInfo[];
+    reservationInfo: LicenseReservationInfo[];
+    featureInfo: LicenseFeatureInfo[];
   }
   interface LimitExceeded extends VimFault {
     property?: string;
@@ -8296,7 +8297,7 @@ export declare namespace vim {
     chassisId: string;
     portId: string;
     timeToLive: number;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface LinkProfile extends ApplyProfile {}
   interface LinuxVolumeNotClean extends CustomizationFault {}
@@ -8313,7 +8314,7 @@ export declare namespace vim {
   interface LocalTSMEnabledEvent extends HostEvent {}
   interface LocalizableMessage extends DynamicData {
     key: string;
-    arg?: KeyAnyValue[];
+    arg: KeyAnyValue[];
     message?: string;
   }
   interface LocalizationManagerMessageCatalog extends DynamicData {
@@ -8338,12 +8339,12 @@ export declare namespace vim {
   }
   interface LogBundlingFailed extends VimFault {}
   interface LongOption extends OptionType {
-    min: number;
-    max: number;
-    defaultValue: number;
+    min: number | bigint;
+    max: number | bigint;
+    defaultValue: number | bigint;
   }
   interface LongPolicy extends InheritablePolicy {
-    value?: number;
+    value?: number | bigint;
   }
   interface MacAddress extends NegatableExpression {}
   interface MacRange extends MacAddress {
@@ -8384,7 +8385,7 @@ export declare namespace vim {
   interface MemorySnapshotOnIndependentDisk extends SnapshotFault {}
   interface MethodAction extends Action {
     name: string;
-    argument?: MethodActionArgument[];
+    argument: MethodActionArgument[];
   }
   interface MethodActionArgument extends DynamicData {
     value?: unknown;
@@ -8400,7 +8401,7 @@ export declare namespace vim {
   }
   interface MethodFault extends NimbusError, DataObjectBase {
     faultCause?: LocalizedMethodFault;
-    faultMessage?: LocalizableMessage[];
+    faultMessage: LocalizableMessage[];
   }
   interface MethodNotFound extends InvalidRequest {
     receiver: ManagedObject;
@@ -8519,8 +8520,8 @@ export declare namespace vim {
   }
   interface NamespaceFull extends VimFault {
     name: string;
-    currentMaxSize: number;
-    requiredSize?: number;
+    currentMaxSize: number | bigint;
+    requiredSize?: number | bigint;
   }
   interface NamespaceLimitReached extends VimFault {
     limit?: number;
@@ -8562,7 +8563,7 @@ export declare namespace vim {
   }
   interface NetDhcpConfigInfoDhcpOptions extends DynamicData {
     enable: boolean;
-    config?: KeyValue[];
+    config: KeyValue[];
   }
   interface NetDhcpConfigSpec extends DynamicData {
     ipv6?: NetDhcpConfigSpecDhcpOptionsSpec;
@@ -8577,18 +8578,18 @@ export declare namespace vim {
     dhcp: boolean;
     hostName: string;
     domainName: string;
-    ipAddress?: string[];
-    searchDomain?: string[];
+    ipAddress: string[];
+    searchDomain: string[];
   }
   interface NetDnsConfigSpec extends DynamicData {
     dhcp?: boolean;
     hostName?: string;
     domainName?: string;
-    ipAddress?: string[];
-    searchDomain?: string[];
+    ipAddress: string[];
+    searchDomain: string[];
   }
   interface NetIpConfigInfo extends DynamicData {
-    ipAddress?: NetIpConfigInfoIpAddress[];
+    ipAddress: NetIpConfigInfoIpAddress[];
     dhcp?: NetDhcpConfigInfo;
     autoConfigurationEnabled?: boolean;
   }
@@ -8600,7 +8601,7 @@ export declare namespace vim {
     lifetime?: Date;
   }
   interface NetIpConfigSpec extends DynamicData {
-    ipAddress?: NetIpConfigSpecIpAddressSpec[];
+    ipAddress: NetIpConfigSpecIpAddressSpec[];
     dhcp?: NetDhcpConfigSpec;
     autoConfigurationEnabled?: boolean;
   }
@@ -8610,7 +8611,7 @@ export declare namespace vim {
     operation: string;
   }
   interface NetIpRouteConfigInfo extends DynamicData {
-    ipRoute?: NetIpRouteConfigInfoIpRoute[];
+    ipRoute: NetIpRouteConfigInfoIpRoute[];
   }
   interface NetIpRouteConfigInfoGateway extends DynamicData {
     ipAddress?: string;
@@ -8622,7 +8623,7 @@ export declare namespace vim {
     gateway: NetIpRouteConfigInfoGateway;
   }
   interface NetIpRouteConfigSpec extends DynamicData {
-    ipRoute?: NetIpRouteConfigSpecIpRouteSpec[];
+    ipRoute: NetIpRouteConfigSpecIpRouteSpec[];
   }
   interface NetIpRouteConfigSpecGatewaySpec extends DynamicData {
     ipAddress?: string;
@@ -8635,8 +8636,8 @@ export declare namespace vim {
     operation: string;
   }
   interface NetIpStackInfo extends DynamicData {
-    neighbor?: NetIpStackInfoNetToMedia[];
-    defaultRouter?: NetIpStackInfoDefaultRouter[];
+    neighbor: NetIpStackInfoNetToMedia[];
+    defaultRouter: NetIpStackInfoDefaultRouter[];
   }
   interface NetIpStackInfoDefaultRouter extends DynamicData {
     ipAddress: string;
@@ -8665,19 +8666,19 @@ export declare namespace vim {
   interface NetworkInaccessible extends NasConfigFault {}
   interface NetworkPolicyProfile extends ApplyProfile {}
   interface NetworkProfile extends ApplyProfile {
-    vswitch?: VirtualSwitchProfile[];
-    vmPortGroup?: VmPortGroupProfile[];
-    hostPortGroup?: HostPortGroupProfile[];
-    serviceConsolePortGroup?: ServiceConsolePortGroupProfile[];
+    vswitch: VirtualSwitchProfile[];
+    vmPortGroup: VmPortGroupProfile[];
+    hostPortGroup: HostPortGroupProfile[];
+    serviceConsolePortGroup: ServiceConsolePortGroupProfile[];
     dnsConfig?: NetworkProfileDnsConfigProfile;
     ipRouteConfig?: IpRouteProfile;
     consoleIpRouteConfig?: IpRouteProfile;
-    pnic?: PhysicalNicProfile[];
-    dvswitch?: DvsProfile[];
-    dvsServiceConsoleNic?: DvsServiceConsoleVNicProfile[];
-    dvsHostNic?: DvsHostVNicProfile[];
-    nsxHostNic?: NsxHostVNicProfile[];
-    netStackInstance?: NetStackInstanceProfile[];
+    pnic: PhysicalNicProfile[];
+    dvswitch: DvsProfile[];
+    dvsServiceConsoleNic: DvsServiceConsoleVNicProfile[];
+    dvsHostNic: DvsHostVNicProfile[];
+    nsxHostNic: NsxHostVNicProfile[];
+    netStackInstance: NetStackInstanceProfile[];
     opaqueSwitch?: OpaqueSwitchProfile;
   }
   interface NetworkProfileDnsConfigProfile extends ApplyProfile {}
@@ -8714,8 +8715,8 @@ export declare namespace vim {
     vmName: string;
   }
   interface NoCompatibleHost extends VimFault {
-    host?: HostSystem[];
-    error?: LocalizedMethodFault[];
+    host: HostSystem[];
+    error: LocalizedMethodFault[];
   }
   interface NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {}
   interface NoCompatibleSoftAffinityHost extends VmConfigFault {
@@ -8747,12 +8748,12 @@ export declare namespace vim {
     object: ManagedObject;
     privilegeId: string;
     /** Since vSphere API 7.0.3.2; left out of requests to older servers. */
-    missingPrivileges?: NoPermissionEntityPrivileges[];
+    missingPrivileges: NoPermissionEntityPrivileges[];
   }
   /** Since vSphere API 7.0.3.2. */
   interface NoPermissionEntityPrivileges extends DynamicData {
     entity: ManagedObject;
-    privilegeIds?: string[];
+    privilegeIds: string[];
   }
   interface NoPermissionOnAD extends ActiveDirectoryFault {}
   interface NoPermissionOnHost extends HostConnectFault {}
@@ -8864,13 +8865,13 @@ export declare namespace vim {
   interface NvdimmDimmInfo extends DynamicData {
     dimmHandle: number;
     healthInfo: NvdimmHealthInfo;
-    totalCapacity: number;
-    persistentCapacity: number;
-    availablePersistentCapacity: number;
-    volatileCapacity: number;
-    availableVolatileCapacity: number;
-    blockCapacity: number;
-    regionInfo?: NvdimmRegionInfo[];
+    totalCapacity: number | bigint;
+    persistentCapacity: number | bigint;
+    availablePersistentCapacity: number | bigint;
+    volatileCapacity: number | bigint;
+    availableVolatileCapacity: number | bigint;
+    blockCapacity: number | bigint;
+    regionInfo: NvdimmRegionInfo[];
     representationString: string;
   }
   interface NvdimmGuid extends DynamicData {
@@ -8879,7 +8880,7 @@ export declare namespace vim {
   interface NvdimmHealthInfo extends DynamicData {
     healthStatus: string;
     healthInformation: string;
-    stateFlagInfo?: string[];
+    stateFlagInfo: string[];
     dimmTemperature: number;
     dimmTemperatureThreshold: number;
     spareBlocksPercentage: number;
@@ -8892,16 +8893,16 @@ export declare namespace vim {
   interface NvdimmInterleaveSetInfo extends DynamicData {
     setId: number;
     rangeType: string;
-    baseAddress: number;
-    size: number;
-    availableSize: number;
-    deviceList?: number[];
+    baseAddress: number | bigint;
+    size: number | bigint;
+    availableSize: number | bigint;
+    deviceList: number[];
     state: string;
   }
   interface NvdimmNamespaceCreateSpec extends DynamicData {
     friendlyName?: string;
-    blockSize: number;
-    blockCount: number;
+    blockSize: number | bigint;
+    blockCount: number | bigint;
     type: string;
     locationID: number;
   }
@@ -8911,7 +8912,7 @@ export declare namespace vim {
   interface NvdimmNamespaceDetails extends DynamicData {
     uuid: string;
     friendlyName: string;
-    size: number;
+    size: number | bigint;
     type: string;
     namespaceHealthStatus: string;
     interleavesetID: number;
@@ -8920,8 +8921,8 @@ export declare namespace vim {
   interface NvdimmNamespaceInfo extends DynamicData {
     uuid: string;
     friendlyName: string;
-    blockSize: number;
-    blockCount: number;
+    blockSize: number | bigint;
+    blockCount: number | bigint;
     type: string;
     namespaceHealthStatus: string;
     locationID: number;
@@ -8929,52 +8930,52 @@ export declare namespace vim {
   }
   interface NvdimmPMemNamespaceCreateSpec extends DynamicData {
     friendlyName?: string;
-    size: number;
+    size: number | bigint;
     interleavesetID: number;
   }
   interface NvdimmRegionInfo extends DynamicData {
     regionId: number;
     setId: number;
     rangeType: string;
-    startAddr: number;
-    size: number;
-    offset: number;
+    startAddr: number | bigint;
+    size: number | bigint;
+    offset: number | bigint;
   }
   interface NvdimmSummary extends DynamicData {
     numDimms: number;
     healthStatus: string;
-    totalCapacity: number;
-    persistentCapacity: number;
-    blockCapacity: number;
-    availableCapacity: number;
+    totalCapacity: number | bigint;
+    persistentCapacity: number | bigint;
+    blockCapacity: number | bigint;
+    availableCapacity: number | bigint;
     numInterleavesets: number;
     numNamespaces: number;
   }
   interface NvdimmSystemInfo extends DynamicData {
     summary?: NvdimmSummary;
-    dimms?: number[];
-    dimmInfo?: NvdimmDimmInfo[];
-    interleaveSet?: number[];
-    iSetInfo?: NvdimmInterleaveSetInfo[];
-    namespace?: NvdimmGuid[];
-    nsInfo?: NvdimmNamespaceInfo[];
-    nsDetails?: NvdimmNamespaceDetails[];
+    dimms: number[];
+    dimmInfo: NvdimmDimmInfo[];
+    interleaveSet: number[];
+    iSetInfo: NvdimmInterleaveSetInfo[];
+    namespace: NvdimmGuid[];
+    nsInfo: NvdimmNamespaceInfo[];
+    nsDetails: NvdimmNamespaceDetails[];
   }
   interface ObjectContent extends DynamicData {
     obj: ManagedObject;
-    propSet?: DynamicProperty[];
-    missingSet?: MissingProperty[];
+    propSet: DynamicProperty[];
+    missingSet: MissingProperty[];
   }
   interface ObjectSpec extends DynamicData {
     obj: ManagedObject;
     skip?: boolean;
-    selectSet?: SelectionSpec[];
+    selectSet: SelectionSpec[];
   }
   interface ObjectUpdate extends DynamicData {
     kind: ObjectUpdateKind;
     obj: ManagedObject;
-    changeSet?: PropertyChange[];
-    missingSet?: MissingProperty[];
+    changeSet: PropertyChange[];
+    missingSet: MissingProperty[];
   }
   interface OnceTaskScheduler extends TaskScheduler {
     runAt?: Date;
@@ -9040,7 +9041,7 @@ export declare namespace vim {
   interface OvfConsumerFault extends OvfConsumerCallbackFault {
     errorKey: string;
     message: string;
-    params?: KeyValue[];
+    params: KeyValue[];
   }
   interface OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
     lineNumber: number;
@@ -9049,8 +9050,8 @@ export declare namespace vim {
   interface OvfConsumerOstNode extends DynamicData {
     id: string;
     type: string;
-    section?: OvfConsumerOvfSection[];
-    child?: OvfConsumerOstNode[];
+    section: OvfConsumerOvfSection[];
+    child: OvfConsumerOstNode[];
     entity?: ManagedEntity;
   }
   interface OvfConsumerOvfSection extends DynamicData {
@@ -9081,35 +9082,35 @@ export declare namespace vim {
   }
   interface OvfCpuCompatibilityCheckNotSupported extends OvfImport {}
   interface OvfCreateDescriptorParams extends DynamicData {
-    ovfFiles?: OvfFile[];
+    ovfFiles: OvfFile[];
     name?: string;
     description?: string;
     includeImageFiles?: boolean;
-    exportOption?: string[];
+    exportOption: string[];
     snapshot?: VirtualMachineSnapshot;
   }
   interface OvfCreateDescriptorResult extends DynamicData {
     ovfDescriptor: string;
-    error?: LocalizedMethodFault[];
-    warning?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
     includeImageFiles?: boolean;
   }
   interface OvfCreateImportSpecParams extends OvfManagerCommonParams {
     entityName: string;
     hostSystem?: HostSystem;
-    networkMapping?: OvfNetworkMapping[];
+    networkMapping: OvfNetworkMapping[];
     ipAllocationPolicy?: string;
     ipProtocol?: string;
-    propertyMapping?: KeyValue[];
-    resourceMapping?: OvfResourceMap[];
+    propertyMapping: KeyValue[];
+    resourceMapping: OvfResourceMap[];
     diskProvisioning?: string;
     instantiationOst?: OvfConsumerOstNode;
   }
   interface OvfCreateImportSpecResult extends DynamicData {
     importSpec?: ImportSpec;
-    fileItem?: OvfFileItem[];
-    warning?: LocalizedMethodFault[];
-    error?: LocalizedMethodFault[];
+    fileItem: OvfFileItem[];
+    warning: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface OvfDeploymentOption extends DynamicData {
     key: string;
@@ -9142,17 +9143,17 @@ export declare namespace vim {
     deviceId: string;
     path: string;
     compressionMethod?: string;
-    chunkSize?: number;
-    size: number;
-    capacity?: number;
-    populatedSize?: number;
+    chunkSize?: number | bigint;
+    size: number | bigint;
+    capacity?: number | bigint;
+    populatedSize?: number | bigint;
   }
   interface OvfFileItem extends DynamicData {
     deviceId: string;
     path: string;
     compressionMethod?: string;
-    chunkSize?: number;
-    size?: number;
+    chunkSize?: number | bigint;
+    size?: number | bigint;
     cimType: number;
     create: boolean;
   }
@@ -9187,8 +9188,8 @@ export declare namespace vim {
   interface OvfManagerCommonParams extends DynamicData {
     locale: string;
     deploymentOption: string;
-    msgBundle?: KeyValue[];
-    importOption?: string[];
+    msgBundle: KeyValue[];
+    importOption: string[];
   }
   interface OvfMappedOsId extends OvfImport {
     ovfId: number;
@@ -9226,24 +9227,24 @@ export declare namespace vim {
   }
   interface OvfParseDescriptorParams extends OvfManagerCommonParams {}
   interface OvfParseDescriptorResult extends DynamicData {
-    eula?: string[];
-    network?: OvfNetworkInfo[];
-    ipAllocationScheme?: string[];
-    ipProtocols?: string[];
-    property?: VAppPropertyInfo[];
+    eula: string[];
+    network: OvfNetworkInfo[];
+    ipAllocationScheme: string[];
+    ipProtocols: string[];
+    property: VAppPropertyInfo[];
     productInfo?: VAppProductInfo;
     annotation: string;
-    approximateDownloadSize?: number;
-    approximateFlatDeploymentSize?: number;
-    approximateSparseDeploymentSize?: number;
+    approximateDownloadSize?: number | bigint;
+    approximateFlatDeploymentSize?: number | bigint;
+    approximateSparseDeploymentSize?: number | bigint;
     defaultEntityName: string;
     virtualApp: boolean;
-    deploymentOption?: OvfDeploymentOption[];
+    deploymentOption: OvfDeploymentOption[];
     defaultDeploymentOption: string;
-    entityName?: KeyValue[];
+    entityName: KeyValue[];
     annotatedOst?: OvfConsumerOstNode;
-    error?: LocalizedMethodFault[];
-    warning?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
   }
   interface OvfProperty extends OvfInvalidPackage {
     type: string;
@@ -9341,12 +9342,12 @@ export declare namespace vim {
   }
   interface OvfValidateHostParams extends OvfManagerCommonParams {}
   interface OvfValidateHostResult extends DynamicData {
-    downloadSize?: number;
-    flatDeploymentSize?: number;
-    sparseDeploymentSize?: number;
-    error?: LocalizedMethodFault[];
-    warning?: LocalizedMethodFault[];
-    supportedDiskProvisioning?: string[];
+    downloadSize?: number | bigint;
+    flatDeploymentSize?: number | bigint;
+    sparseDeploymentSize?: number | bigint;
+    error: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
+    supportedDiskProvisioning: string[];
   }
   interface OvfWrongElement extends OvfElement {}
   interface OvfWrongNamespace extends OvfInvalidPackage {
@@ -9373,7 +9374,7 @@ export declare namespace vim {
   interface PatchAlreadyInstalled extends PatchNotApplicable {}
   interface PatchBinariesNotFound extends VimFault {
     patchID: string;
-    binary?: string[];
+    binary: string[];
   }
   interface PatchInstallFailed extends PlatformConfigFault {
     rolledBack: boolean;
@@ -9382,22 +9383,22 @@ export declare namespace vim {
   interface PatchMetadataCorrupted extends PatchMetadataInvalid {}
   interface PatchMetadataInvalid extends VimFault {
     patchID: string;
-    metaData?: string[];
+    metaData: string[];
   }
   interface PatchMetadataNotFound extends PatchMetadataInvalid {}
   interface PatchMissingDependencies extends PatchNotApplicable {
-    prerequisitePatch?: string[];
-    prerequisiteLib?: string[];
+    prerequisitePatch: string[];
+    prerequisiteLib: string[];
   }
   interface PatchNotApplicable extends VimFault {
     patchID: string;
   }
   interface PatchSuperseded extends PatchNotApplicable {
-    supersede?: string[];
+    supersede: string[];
   }
   interface PerfCompositeMetric extends DynamicData {
     entity?: PerfEntityMetricBase;
-    childEntity?: PerfEntityMetricBase[];
+    childEntity: PerfEntityMetricBase[];
   }
   interface PerfCounterInfo extends DynamicData {
     key: number;
@@ -9408,18 +9409,18 @@ export declare namespace vim {
     statsType: PerfStatsType;
     level?: number;
     perDeviceLevel?: number;
-    associatedCounterId?: number[];
+    associatedCounterId: number[];
   }
   interface PerfEntityMetric extends PerfEntityMetricBase {
-    sampleInfo?: PerfSampleInfo[];
-    value?: PerfMetricSeries[];
+    sampleInfo: PerfSampleInfo[];
+    value: PerfMetricSeries[];
   }
   interface PerfEntityMetricBase extends DynamicData {
     entity: ManagedObject;
   }
   interface PerfEntityMetricCSV extends PerfEntityMetricBase {
     sampleInfoCSV: string;
-    value?: PerfMetricSeriesCSV[];
+    value: PerfMetricSeriesCSV[];
   }
   interface PerfInterval extends DynamicData {
     key: number;
@@ -9434,7 +9435,7 @@ export declare namespace vim {
     instance: string;
   }
   interface PerfMetricIntSeries extends PerfMetricSeries {
-    value?: number[];
+    value: (number | bigint)[];
   }
   interface PerfMetricSeries extends DynamicData {
     id: PerfMetricId;
@@ -9453,7 +9454,7 @@ export declare namespace vim {
     startTime?: Date;
     endTime?: Date;
     maxSample?: number;
-    metricId?: PerfMetricId[];
+    metricId: PerfMetricId[];
     intervalId?: number;
     format?: string;
   }
@@ -9471,7 +9472,7 @@ export declare namespace vim {
     perDeviceLevel?: number;
   }
   interface PerformanceStatisticsDescription extends DynamicData {
-    intervals?: PerfInterval[];
+    intervals: PerfInterval[];
   }
   interface Permission extends DynamicData {
     entity?: ManagedEntity;
@@ -9510,7 +9511,7 @@ export declare namespace vim {
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     firmwareVersion?: string;
     linkSpeed?: PhysicalNicLinkInfo;
-    validLinkSpecification?: PhysicalNicLinkInfo[];
+    validLinkSpecification: PhysicalNicLinkInfo[];
     spec: PhysicalNicSpec;
     wakeOnLanSupported: boolean;
     mac: string;
@@ -9518,7 +9519,7 @@ export declare namespace vim {
     vmDirectPathGen2Supported?: boolean;
     vmDirectPathGen2SupportedMode?: string;
     resourcePoolSchedulerAllowed?: boolean;
-    resourcePoolSchedulerDisallowedReason?: string[];
+    resourcePoolSchedulerDisallowedReason: string[];
     autoNegotiateSupported?: boolean;
     enhancedNetworkingStackSupported?: boolean;
     ensInterruptSupported?: boolean;
@@ -9565,8 +9566,8 @@ export declare namespace vim {
   }
   interface PhysicalNicHintInfo extends DynamicData {
     device: string;
-    subnet?: PhysicalNicIpHint[];
-    network?: PhysicalNicNameHint[];
+    subnet: PhysicalNicIpHint[];
+    network: PhysicalNicNameHint[];
     connectedSwitchPort?: PhysicalNicCdpInfo;
     lldpInfo?: LinkLayerDiscoveryProtocolInfo;
   }
@@ -9601,26 +9602,26 @@ export declare namespace vim {
   interface PlacementAffinityRule extends DynamicData {
     ruleType: string;
     ruleScope: string;
-    vms?: VirtualMachine[];
-    keys?: string[];
+    vms: VirtualMachine[];
+    keys: string[];
   }
   interface PlacementRankResult extends DynamicData {
     key: string;
     candidate: ClusterComputeResource;
-    reservedSpaceMB: number;
-    usedSpaceMB: number;
-    totalSpaceMB: number;
+    reservedSpaceMB: number | bigint;
+    usedSpaceMB: number | bigint;
+    totalSpaceMB: number | bigint;
     utilization: number;
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface PlacementRankSpec extends DynamicData {
     specs: PlacementSpec[];
     clusters: ClusterComputeResource[];
-    rules?: PlacementAffinityRule[];
-    placementRankByVm?: StorageDrsPlacementRankVmSpec[];
+    rules: PlacementAffinityRule[];
+    placementRankByVm: StorageDrsPlacementRankVmSpec[];
   }
   interface PlacementResult extends DynamicData {
-    recommendations?: ClusterRecommendation[];
+    recommendations: ClusterRecommendation[];
     drsFault?: ClusterDrsFaults;
   }
   interface PlacementSpec extends DynamicData {
@@ -9628,11 +9629,11 @@ export declare namespace vim {
     vm?: VirtualMachine;
     configSpec?: VirtualMachineConfigSpec;
     relocateSpec?: VirtualMachineRelocateSpec;
-    hosts?: HostSystem[];
-    datastores?: Datastore[];
-    storagePods?: StoragePod[];
+    hosts: HostSystem[];
+    datastores: Datastore[];
+    storagePods: StoragePod[];
     disallowPrerequisiteMoves?: boolean;
-    rules?: ClusterRuleInfo[];
+    rules: ClusterRuleInfo[];
     key?: string;
     placementType?: string;
     cloneSpec?: VirtualMachineCloneSpec;
@@ -9648,17 +9649,17 @@ export declare namespace vim {
     diskId: number;
     diskMoveType?: string;
     diskBackingInfo?: VirtualDeviceBackingInfo;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
   }
   interface PodStorageDrsEntry extends DynamicData {
     storageDrsConfig: StorageDrsConfigInfo;
-    recommendation?: ClusterRecommendation[];
-    drsFault?: ClusterDrsFaults[];
-    actionHistory?: ClusterActionHistory[];
+    recommendation: ClusterRecommendation[];
+    drsFault: ClusterDrsFaults[];
+    actionHistory: ClusterActionHistory[];
   }
   interface PolicyOption extends DynamicData {
     id: string;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface PortGroupProfile extends ApplyProfile {
     key: string;
@@ -9675,7 +9676,7 @@ export declare namespace vim {
     vm: VirtualMachine;
     vmName: string;
     hostSelectionBy: FtIssuesOnHostHostSelectionType;
-    hostErrors?: LocalizedMethodFault[];
+    hostErrors: LocalizedMethodFault[];
     rootCause: LocalizedMethodFault;
   }
   interface PowerOnFtSecondaryTimedout extends Timedout {
@@ -9711,7 +9712,7 @@ export declare namespace vim {
   interface ProfileApplyProfileProperty extends DynamicData {
     propertyName: string;
     array: boolean;
-    profile?: ApplyProfile[];
+    profile: ApplyProfile[];
   }
   interface ProfileAssociatedEvent extends ProfileEvent {}
   interface ProfileChangedEvent extends ProfileEvent {}
@@ -9735,14 +9736,14 @@ export declare namespace vim {
   interface ProfileCreatedEvent extends ProfileEvent {}
   interface ProfileDeferredPolicyOptionParameter extends DynamicData {
     inputPath: ProfilePropertyPath;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface ProfileDescription extends DynamicData {
     section: ProfileDescriptionSection[];
   }
   interface ProfileDescriptionSection extends DynamicData {
     description: ExtendedElementDescription;
-    message?: LocalizableMessage[];
+    message: LocalizableMessage[];
   }
   interface ProfileDissociatedEvent extends ProfileEvent {}
   interface ProfileEvent extends Event {
@@ -9759,9 +9760,9 @@ export declare namespace vim {
   interface ProfileExecuteResult extends DynamicData {
     status: string;
     configSpec?: HostConfigSpec;
-    inapplicablePath?: string[];
-    requireInput?: ProfileDeferredPolicyOptionParameter[];
-    error?: ProfileExecuteError[];
+    inapplicablePath: string[];
+    requireInput: ProfileDeferredPolicyOptionParameter[];
+    error: ProfileExecuteError[];
   }
   interface ProfileExpression extends DynamicData {
     id: string;
@@ -9770,16 +9771,16 @@ export declare namespace vim {
   }
   interface ProfileExpressionMetadata extends DynamicData {
     expressionId: ExtendedElementDescription;
-    parameter?: ProfileParameterMetadata[];
+    parameter: ProfileParameterMetadata[];
   }
   interface ProfileMetadata extends DynamicData {
     key: string;
     profileTypeName?: string;
     description?: ExtendedDescription;
-    sortSpec?: ProfileMetadataProfileSortSpec[];
+    sortSpec: ProfileMetadataProfileSortSpec[];
     profileCategory?: string;
     profileComponent?: string;
-    operationMessages?: ProfileMetadataProfileOperationMessage[];
+    operationMessages: ProfileMetadataProfileOperationMessage[];
   }
   interface ProfileMetadataProfileOperationMessage extends DynamicData {
     operationName: string;
@@ -9797,11 +9798,11 @@ export declare namespace vim {
     hidden?: boolean;
     securitySensitive?: boolean;
     readOnly?: boolean;
-    parameterRelations?: ProfileParameterMetadataParameterRelationMetadata[];
+    parameterRelations: ProfileParameterMetadataParameterRelationMetadata[];
   }
   interface ProfileParameterMetadataParameterRelationMetadata extends DynamicData {
-    relationTypes?: string[];
-    values?: unknown[];
+    relationTypes: string[];
+    values: unknown[];
     path?: ProfilePropertyPath;
     minCount: number;
     maxCount: number;
@@ -9816,11 +9817,11 @@ export declare namespace vim {
   }
   interface ProfilePolicyOptionMetadata extends DynamicData {
     id: ExtendedElementDescription;
-    parameter?: ProfileParameterMetadata[];
+    parameter: ProfileParameterMetadata[];
   }
   interface ProfileProfileStructure extends DynamicData {
     profileTypeName: string;
-    child?: ProfileProfileStructureProperty[];
+    child: ProfileProfileStructureProperty[];
   }
   interface ProfileProfileStructureProperty extends DynamicData {
     propertyName: string;
@@ -9844,11 +9845,11 @@ export declare namespace vim {
   }
   interface ProfileSimpleExpression extends ProfileExpression {
     expressionType: string;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface ProfileUpdateFailed extends VimFault {
     failure: ProfileUpdateFailedUpdateFailure[];
-    warnings?: ProfileUpdateFailedUpdateFailure[];
+    warnings: ProfileUpdateFailedUpdateFailure[];
   }
   interface ProfileUpdateFailedUpdateFailure extends DynamicData {
     profilePath: ProfilePropertyPath;
@@ -9866,13 +9867,13 @@ export declare namespace vim {
   }
   interface PropertyFilterUpdate extends DynamicData {
     filter: PropertyFilter;
-    objectSet?: ObjectUpdate[];
-    missingSet?: MissingObject[];
+    objectSet: ObjectUpdate[];
+    missingSet: MissingObject[];
   }
   interface PropertySpec extends DynamicData {
     type: TypeName;
     all?: boolean;
-    pathSet?: string[];
+    pathSet: string[];
   }
   interface QuarantineModeFault extends VmConfigFault {
     vmName: string;
@@ -9929,11 +9930,11 @@ export declare namespace vim {
   interface RemoveFailed extends VimFault {}
   interface ReplicationConfigFault extends ReplicationFault {}
   interface ReplicationConfigSpec extends DynamicData {
-    generation: number;
+    generation: number | bigint;
     vmReplicationId: string;
     destination: string;
     port: number;
-    rpo: number;
+    rpo: number | bigint;
     quiesceGuestEnabled: boolean;
     paused: boolean;
     oppUpdatesEnabled: boolean;
@@ -9944,7 +9945,7 @@ export declare namespace vim {
     remoteCertificateThumbprint?: string;
     /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
     dataSetsReplicationEnabled?: boolean;
-    disk?: ReplicationInfoDiskSettings[];
+    disk: ReplicationInfoDiskSettings[];
   }
   interface ReplicationDiskConfigFault extends ReplicationConfigFault {
     reason?: string;
@@ -9985,18 +9986,18 @@ export declare namespace vim {
   }
   interface ReplicationVmProgressInfo extends DynamicData {
     progress: number;
-    bytesTransferred: number;
-    bytesToTransfer: number;
-    checksumTotalBytes?: number;
-    checksumComparedBytes?: number;
+    bytesTransferred: number | bigint;
+    bytesToTransfer: number | bigint;
+    checksumTotalBytes?: number | bigint;
+    checksumComparedBytes?: number | bigint;
   }
   interface RequestCanceled extends RuntimeFault {}
   interface ResourceAllocationInfo extends DynamicData {
-    reservation?: number;
+    reservation?: number | bigint;
     expandableReservation?: boolean;
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
-    overheadLimit?: number;
+    overheadLimit?: number | bigint;
   }
   interface ResourceAllocationOption extends DynamicData {
     sharesOption: SharesOption;
@@ -10037,32 +10038,32 @@ export declare namespace vim {
     newParent: ResourcePoolEventArgument;
   }
   interface ResourcePoolQuickStats extends DynamicData {
-    overallCpuUsage?: number;
-    overallCpuDemand?: number;
-    guestMemoryUsage?: number;
-    hostMemoryUsage?: number;
-    distributedCpuEntitlement?: number;
-    distributedMemoryEntitlement?: number;
+    overallCpuUsage?: number | bigint;
+    overallCpuDemand?: number | bigint;
+    guestMemoryUsage?: number | bigint;
+    hostMemoryUsage?: number | bigint;
+    distributedCpuEntitlement?: number | bigint;
+    distributedMemoryEntitlement?: number | bigint;
     staticCpuEntitlement?: number;
     staticMemoryEntitlement?: number;
-    privateMemory?: number;
-    sharedMemory?: number;
-    swappedMemory?: number;
-    balloonedMemory?: number;
-    overheadMemory?: number;
-    consumedOverheadMemory?: number;
-    compressedMemory?: number;
+    privateMemory?: number | bigint;
+    sharedMemory?: number | bigint;
+    swappedMemory?: number | bigint;
+    balloonedMemory?: number | bigint;
+    overheadMemory?: number | bigint;
+    consumedOverheadMemory?: number | bigint;
+    compressedMemory?: number | bigint;
   }
   interface ResourcePoolReconfiguredEvent extends ResourcePoolEvent {
     configChanges?: ChangesInfoEventArgument;
   }
   interface ResourcePoolResourceUsage extends DynamicData {
-    reservationUsed: number;
-    reservationUsedForVm: number;
-    unreservedForPool: number;
-    unreservedForVm: number;
-    overallUsage: number;
-    maxUsage: number;
+    reservationUsed: number | bigint;
+    reservationUsedForVm: number | bigint;
+    unreservedForPool: number | bigint;
+    unreservedForVm: number | bigint;
+    overallUsage: number | bigint;
+    maxUsage: number | bigint;
   }
   interface ResourcePoolRuntimeInfo extends DynamicData {
     memory: ResourcePoolResourceUsage;
@@ -10094,7 +10095,7 @@ export declare namespace vim {
     datastore: Datastore;
   }
   interface RoleAddedEvent extends RoleEvent {
-    privilegeList?: string[];
+    privilegeList: string[];
   }
   interface RoleEvent extends AuthorizationEvent {
     role: RoleEventArgument;
@@ -10105,10 +10106,10 @@ export declare namespace vim {
   }
   interface RoleRemovedEvent extends RoleEvent {}
   interface RoleUpdatedEvent extends RoleEvent {
-    privilegeList?: string[];
+    privilegeList: string[];
     prevRoleName?: string;
-    privilegesAdded?: string[];
-    privilegesRemoved?: string[];
+    privilegesAdded: string[];
+    privilegesRemoved: string[];
   }
   interface RollbackEvent extends DvsEvent {
     hostName: string;
@@ -10207,7 +10208,7 @@ export declare namespace vim {
   interface ScsiLun extends HostDevice {
     key?: string;
     uuid: string;
-    descriptor?: ScsiLunDescriptor[];
+    descriptor: ScsiLunDescriptor[];
     canonicalName?: string;
     displayName?: string;
     lunType: string;
@@ -10217,8 +10218,8 @@ export declare namespace vim {
     scsiLevel?: number;
     serialNumber?: string;
     durableName?: ScsiLunDurableName;
-    alternateName?: ScsiLunDurableName[];
-    standardInquiry?: number[];
+    alternateName: ScsiLunDurableName[];
+    standardInquiry: number[];
     queueDepth?: number;
     operationalState: string[];
     capabilities?: ScsiLunCapabilities;
@@ -10243,7 +10244,7 @@ export declare namespace vim {
   interface ScsiLunDurableName extends DynamicData {
     namespace: string;
     namespaceId: number;
-    data?: number[];
+    data: number[];
   }
   interface SeSparseVirtualDiskSpec extends FileBackedVirtualDiskSpec {
     grainSizeKb?: number;
@@ -10262,7 +10263,7 @@ export declare namespace vim {
   }
   interface SecurityError extends RuntimeFault {}
   interface SecurityProfile extends ApplyProfile {
-    permission?: PermissionProfile[];
+    permission: PermissionProfile[];
   }
   interface SelectionSet extends DynamicData {}
   interface SelectionSpec extends DynamicData {
@@ -10283,9 +10284,9 @@ export declare namespace vim {
     ipConfig: IpAddressProfile;
   }
   interface ServiceConsoleReservationInfo extends DynamicData {
-    serviceConsoleReservedCfg: number;
-    serviceConsoleReserved: number;
-    unreserved: number;
+    serviceConsoleReservedCfg: number | bigint;
+    serviceConsoleReserved: number | bigint;
+    unreserved: number | bigint;
   }
   interface ServiceContent extends DynamicData {
     rootFolder: Folder;
@@ -10355,7 +10356,7 @@ export declare namespace vim {
   }
   interface ServiceManagerServiceInfo extends DynamicData {
     serviceName: string;
-    location?: string[];
+    location: string[];
     service: ManagedObject;
     description: string;
   }
@@ -10368,7 +10369,7 @@ export declare namespace vim {
     hostName?: string;
     sslThumbprint?: string;
     /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
-    certThumbprintList?: VirtualMachineCertThumbprint[];
+    certThumbprintList: VirtualMachineCertThumbprint[];
     ticketType?: string;
   }
   interface SessionManagerHttpServiceRequestSpec extends SessionManagerServiceRequestSpec {
@@ -10420,7 +10421,7 @@ export declare namespace vim {
   interface SnapshotNoChange extends SnapshotFault {}
   interface SnapshotRevertIssue extends MigrationFault {
     snapshotName?: string;
-    event?: Event[];
+    event: Event[];
     errors: boolean;
   }
   /** Since vSphere API 8.0.3.0. */
@@ -10441,17 +10442,17 @@ export declare namespace vim {
     acceptanceLevel: string;
     summary: string;
     description: string;
-    referenceURL?: string[];
+    referenceURL: string[];
     creationDate?: Date;
-    depends?: Relation[];
-    conflicts?: Relation[];
-    replaces?: Relation[];
-    provides?: string[];
+    depends: Relation[];
+    conflicts: Relation[];
+    replaces: Relation[];
+    provides: string[];
     maintenanceModeRequired?: boolean;
-    hardwarePlatformsRequired?: string[];
+    hardwarePlatformsRequired: string[];
     capability: SoftwarePackageCapability;
-    tag?: string[];
-    payload?: string[];
+    tag: string[];
+    payload: string[];
   }
   interface SoftwarePackageCapability extends DynamicData {
     liveInstallAllowed?: boolean;
@@ -10496,11 +10497,11 @@ export declare namespace vim {
   interface StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {}
   interface StorageDrsConfigInfo extends DynamicData {
     podConfig: StorageDrsPodConfigInfo;
-    vmConfig?: StorageDrsVmConfigInfo[];
+    vmConfig: StorageDrsVmConfigInfo[];
   }
   interface StorageDrsConfigSpec extends DynamicData {
     podConfigSpec?: StorageDrsPodConfigSpec;
-    vmConfigSpec?: StorageDrsVmConfigSpec[];
+    vmConfigSpec: StorageDrsVmConfigSpec[];
   }
   interface StorageDrsDatacentersCannotShareDatastore extends VimFault {}
   interface StorageDrsDisabledOnVm extends VimFault {}
@@ -10533,8 +10534,8 @@ export declare namespace vim {
     spaceLoadBalanceConfig?: StorageDrsSpaceLoadBalanceConfig;
     ioLoadBalanceConfig?: StorageDrsIoLoadBalanceConfig;
     automationOverrides?: StorageDrsAutomationConfig;
-    rule?: ClusterRuleInfo[];
-    option?: OptionValue[];
+    rule: ClusterRuleInfo[];
+    option: OptionValue[];
   }
   interface StorageDrsPodConfigSpec extends DynamicData {
     enabled?: boolean;
@@ -10545,11 +10546,11 @@ export declare namespace vim {
     spaceLoadBalanceConfig?: StorageDrsSpaceLoadBalanceConfig;
     ioLoadBalanceConfig?: StorageDrsIoLoadBalanceConfig;
     automationOverrides?: StorageDrsAutomationConfig;
-    rule?: ClusterRuleSpec[];
-    option?: StorageDrsOptionSpec[];
+    rule: ClusterRuleSpec[];
+    option: StorageDrsOptionSpec[];
   }
   interface StorageDrsPodSelectionSpec extends DynamicData {
-    initialVmConfig?: VmPodConfigForPlacement[];
+    initialVmConfig: VmPodConfigForPlacement[];
     storagePod?: StoragePod;
   }
   interface StorageDrsRelocateDisabled extends VimFault {}
@@ -10567,13 +10568,13 @@ export declare namespace vim {
     behavior?: string;
     intraVmAffinity?: boolean;
     intraVmAntiAffinity?: VirtualDiskAntiAffinityRuleSpec;
-    virtualDiskRules?: VirtualDiskRuleSpec[];
+    virtualDiskRules: VirtualDiskRuleSpec[];
   }
   interface StorageDrsVmConfigSpec extends ArrayUpdateSpec {
     info?: StorageDrsVmConfigInfo;
   }
   interface StorageIOAllocationInfo extends DynamicData {
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
     reservation?: number;
   }
@@ -10612,7 +10613,7 @@ export declare namespace vim {
     relocateSpec: VirtualMachineRelocateSpec;
     source: Datastore;
     destination: Datastore;
-    sizeTransferred: number;
+    sizeTransferred: number | bigint;
     spaceUtilSrcBefore?: number;
     spaceUtilDstBefore?: number;
     spaceUtilSrcAfter?: number;
@@ -10641,7 +10642,7 @@ export declare namespace vim {
     ioLatencyBefore?: number;
   }
   interface StoragePlacementResult extends DynamicData {
-    recommendations?: ClusterRecommendation[];
+    recommendations: ClusterRecommendation[];
     drsFault?: ClusterDrsFaults;
     task?: Task;
   }
@@ -10662,20 +10663,20 @@ export declare namespace vim {
   }
   interface StoragePodSummary extends DynamicData {
     name: string;
-    capacity: number;
-    freeSpace: number;
+    capacity: number | bigint;
+    freeSpace: number | bigint;
   }
   interface StorageProfile extends ApplyProfile {
-    nasStorage?: NasStorageProfile[];
+    nasStorage: NasStorageProfile[];
   }
   interface StorageRequirement extends DynamicData {
     datastore: Datastore;
-    freeSpaceRequiredInKb: number;
+    freeSpaceRequiredInKb: number | bigint;
   }
   interface StorageResourceManagerStorageProfileStatistics extends DynamicData {
     profileId: string;
-    totalSpaceMB: number;
-    usedSpaceMB: number;
+    totalSpaceMB: number | bigint;
+    usedSpaceMB: number | bigint;
   }
   interface StorageVMotionNotSupported extends MigrationFeatureNotSupported {}
   interface StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssue {
@@ -10705,11 +10706,11 @@ export declare namespace vim {
     reason: string;
   }
   interface SystemEventInfo extends DynamicData {
-    recordId: number;
+    recordId: number | bigint;
     when: string;
-    selType: number;
+    selType: number | bigint;
     message: string;
-    sensorNumber: number;
+    sensorNumber: number | bigint;
   }
   interface Tag extends DynamicData {
     key: string;
@@ -10726,14 +10727,14 @@ export declare namespace vim {
     entity?: TaskFilterSpecByEntity;
     time?: TaskFilterSpecByTime;
     userName?: TaskFilterSpecByUsername;
-    activationId?: string[];
-    state?: TaskInfoState[];
+    activationId: string[];
+    state: TaskInfoState[];
     alarm?: Alarm;
     scheduledTask?: ScheduledTask;
-    eventChainId?: number[];
-    tag?: string[];
-    parentTaskKey?: string[];
-    rootTaskKey?: string[];
+    eventChainId: number[];
+    tag: string[];
+    parentTaskKey: string[];
+    rootTaskKey: string[];
   }
   interface TaskFilterSpecByEntity extends DynamicData {
     entity: ManagedEntity;
@@ -10746,7 +10747,7 @@ export declare namespace vim {
   }
   interface TaskFilterSpecByUsername extends DynamicData {
     systemUser: boolean;
-    userList?: string[];
+    userList: string[];
   }
   interface TaskInProgress extends VimFault {
     task: Task;
@@ -10759,7 +10760,7 @@ export declare namespace vim {
     descriptionId: string;
     entity?: ManagedEntity;
     entityName?: string;
-    locked?: ManagedEntity[];
+    locked: ManagedEntity[];
     state: TaskInfoState;
     cancelled: boolean;
     cancelable: boolean;
@@ -10767,7 +10768,7 @@ export declare namespace vim {
     result?: unknown;
     progress?: number;
     /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
-    progressDetails?: KeyAnyValue[];
+    progressDetails: KeyAnyValue[];
     reason: TaskReason;
     queueTime: Date;
     startTime?: Date;
@@ -10785,7 +10786,7 @@ export declare namespace vim {
   /** Since vSphere API 8.0.3.0. */
   interface TaskInfoFilterSpecFilterTaskResults extends DynamicData {
     removeAll?: boolean;
-    descriptionIds?: string[];
+    descriptionIds: string[];
     filterIn?: boolean;
   }
   interface TaskReason extends DynamicData {}
@@ -10873,7 +10874,7 @@ export declare namespace vim {
     type: TypeName;
     path: string;
     skip?: boolean;
-    selectSet?: SelectionSpec[];
+    selectSet: SelectionSpec[];
   }
   interface TypeDescription extends Description {
     key: string;
@@ -10918,11 +10919,11 @@ export declare namespace vim {
   interface UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupported {}
   interface UpdateSet extends DynamicData {
     version: string;
-    filterSet?: PropertyFilterUpdate[];
+    filterSet: PropertyFilterUpdate[];
     truncated?: boolean;
   }
   interface UpdateVirtualMachineFilesResult extends DynamicData {
-    failedVmFile?: UpdateVirtualMachineFilesResultFailedVmFileInfo[];
+    failedVmFile: UpdateVirtualMachineFilesResultFailedVmFileInfo[];
   }
   interface UpdateVirtualMachineFilesResultFailedVmFileInfo extends DynamicData {
     vmFile: string;
@@ -10961,7 +10962,7 @@ export declare namespace vim {
     key: string;
   }
   interface UserInputRequiredParameterMetadata extends ProfilePolicyOptionMetadata {
-    userInputParameter?: ProfileParameterMetadata[];
+    userInputParameter: ProfileParameterMetadata[];
   }
   interface UserLoginSessionEvent extends SessionEvent {
     ipAddress: string;
@@ -10972,7 +10973,7 @@ export declare namespace vim {
   interface UserLogoutSessionEvent extends SessionEvent {
     ipAddress?: string;
     userAgent?: string;
-    callCount?: number;
+    callCount?: number | bigint;
     sessionId?: string;
     loginTime?: Date;
   }
@@ -10985,7 +10986,7 @@ export declare namespace vim {
   }
   interface UserPrivilegeResult extends DynamicData {
     entity: ManagedEntity;
-    privileges?: string[];
+    privileges: string[];
   }
   interface UserProfile extends ApplyProfile {
     key: string;
@@ -11006,7 +11007,7 @@ export declare namespace vim {
     extensionSession?: boolean;
     ipAddress?: string;
     userAgent?: string;
-    callCount?: number;
+    callCount?: number | bigint;
   }
   interface UserUnassignedFromGroup extends HostEvent {
     userLogin: string;
@@ -11019,7 +11020,7 @@ export declare namespace vim {
     vendorId: string;
     modelId: string;
     /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
-    discoverySvcInfo?: VASAStorageArrayDiscoverySvcInfo[];
+    discoverySvcInfo: VASAStorageArrayDiscoverySvcInfo[];
   }
   /** Since vSphere API 8.0.0.0. */
   interface VASAStorageArrayDiscoveryFcTransport extends DynamicData {
@@ -11043,9 +11044,9 @@ export declare namespace vim {
     host?: HostSystem;
     resourceSpec?: ResourceConfigSpec;
     vmFolder?: Folder;
-    networkMapping?: VAppCloneSpecNetworkMappingPair[];
-    property?: KeyValue[];
-    resourceMapping?: VAppCloneSpecResourceMap[];
+    networkMapping: VAppCloneSpecNetworkMappingPair[];
+    property: KeyValue[];
+    resourceMapping: VAppCloneSpecResourceMap[];
     provisioning?: string;
   }
   interface VAppCloneSpecNetworkMappingPair extends DynamicData {
@@ -11060,13 +11061,13 @@ export declare namespace vim {
   }
   interface VAppConfigFault extends VimFault {}
   interface VAppConfigInfo extends VmConfigInfo {
-    entityConfig?: VAppEntityConfigInfo[];
+    entityConfig: VAppEntityConfigInfo[];
     annotation: string;
     instanceUuid?: string;
     managedBy?: ManagedByInfo;
   }
   interface VAppConfigSpec extends VmConfigSpec {
-    entityConfig?: VAppEntityConfigInfo[];
+    entityConfig: VAppEntityConfigInfo[];
     annotation?: string;
     instanceUuid?: string;
     managedBy?: ManagedByInfo;
@@ -11083,9 +11084,9 @@ export declare namespace vim {
     destroyWithParent?: boolean;
   }
   interface VAppIPAssignmentInfo extends DynamicData {
-    supportedAllocationScheme?: string[];
+    supportedAllocationScheme: string[];
     ipAllocationPolicy?: string;
-    supportedIpProtocol?: string[];
+    supportedIpProtocol: string[];
     ipProtocol?: string;
   }
   interface VAppNotRunning extends VmConfigFault {}
@@ -11184,12 +11185,12 @@ export declare namespace vim {
   interface VMotionNotSupported extends VMotionInterfaceIssue {}
   interface VMotionProtocolIncompatible extends MigrationFault {}
   interface VMwareDVSConfigInfo extends DVSConfigInfo {
-    vspanSession?: VMwareVspanSession[];
-    pvlanConfig?: VMwareDVSPvlanMapEntry[];
+    vspanSession: VMwareVspanSession[];
+    pvlanConfig: VMwareDVSPvlanMapEntry[];
     maxMtu: number;
     linkDiscoveryProtocolConfig?: LinkDiscoveryProtocolConfig;
     ipfixConfig?: VMwareIpfixConfig;
-    lacpGroupConfig?: VMwareDvsLacpGroupConfig[];
+    lacpGroupConfig: VMwareDvsLacpGroupConfig[];
     lacpApiVersion?: string;
     multicastFilteringMode?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
@@ -11198,8 +11199,8 @@ export declare namespace vim {
     networkOffloadConfig?: VmwareDistributedVirtualSwitchNetworkOffloadConfig;
   }
   interface VMwareDVSConfigSpec extends DVSConfigSpec {
-    pvlanConfigSpec?: VMwareDVSPvlanConfigSpec[];
-    vspanConfigSpec?: VMwareDVSVspanConfigSpec[];
+    pvlanConfigSpec: VMwareDVSPvlanConfigSpec[];
+    vspanConfigSpec: VMwareDVSVspanConfigSpec[];
     maxMtu?: number;
     linkDiscoveryProtocolConfig?: LinkDiscoveryProtocolConfig;
     ipfixConfig?: VMwareIpfixConfig;
@@ -11230,8 +11231,8 @@ export declare namespace vim {
   interface VMwareDVSHealthCheckConfig extends DVSHealthCheckConfig {}
   interface VMwareDVSMtuHealthCheckResult extends HostMemberUplinkHealthCheckResult {
     mtuMismatch: boolean;
-    vlanSupportSwitchMtu?: NumericRange[];
-    vlanNotSupportSwitchMtu?: NumericRange[];
+    vlanSupportSwitchMtu: NumericRange[];
+    vlanNotSupportSwitchMtu: NumericRange[];
   }
   interface VMwareDVSPortSetting extends DVPortSetting {
     vlan?: VmwareDistributedVirtualSwitchVlanSpec;
@@ -11265,8 +11266,8 @@ export declare namespace vim {
     teamingStatus: string;
   }
   interface VMwareDVSVlanHealthCheckResult extends HostMemberUplinkHealthCheckResult {
-    trunkedVlan?: NumericRange[];
-    untrunkedVlan?: NumericRange[];
+    trunkedVlan: NumericRange[];
+    untrunkedVlan: NumericRange[];
   }
   interface VMwareDVSVlanMtuHealthCheckConfig extends VMwareDVSHealthCheckConfig {}
   interface VMwareDVSVspanCapability extends DynamicData {
@@ -11306,8 +11307,8 @@ export declare namespace vim {
     loadbalanceAlgorithm?: string;
     vlan?: VMwareDvsLagVlanConfig;
     ipfix?: VMwareDvsLagIpfixConfig;
-    uplinkName?: string[];
-    uplinkPortKey?: string[];
+    uplinkName: string[];
+    uplinkPortKey: string[];
     timeoutMode?: string;
   }
   interface VMwareDvsLacpGroupSpec extends DynamicData {
@@ -11318,7 +11319,7 @@ export declare namespace vim {
     ipfixEnabled?: boolean;
   }
   interface VMwareDvsLagVlanConfig extends DynamicData {
-    vlanId?: NumericRange[];
+    vlanId: NumericRange[];
   }
   interface VMwareDvsMtuCapability extends DynamicData {
     minMtuSupported: number;
@@ -11327,7 +11328,7 @@ export declare namespace vim {
   interface VMwareIpfixConfig extends DynamicData {
     collectorIpAddress?: string;
     collectorPort?: number;
-    observationDomainId?: number;
+    observationDomainId?: number | bigint;
     activeFlowTimeout: number;
     idleFlowTimeout: number;
     samplingRate: number;
@@ -11338,15 +11339,15 @@ export declare namespace vim {
     mode?: StringPolicy;
   }
   interface VMwareUplinkPortOrderPolicy extends InheritablePolicy {
-    activeUplinkPort?: string[];
-    standbyUplinkPort?: string[];
+    activeUplinkPort: string[];
+    standbyUplinkPort: string[];
   }
   interface VMwareVspanPort extends DynamicData {
-    portKey?: string[];
-    uplinkPortName?: string[];
-    wildcardPortConnecteeType?: string[];
-    vlans?: number[];
-    ipAddress?: string[];
+    portKey: string[];
+    uplinkPortName: string[];
+    wildcardPortConnecteeType: string[];
+    vlans: number[];
+    ipAddress: string[];
   }
   interface VMwareVspanSession extends DynamicData {
     key?: string;
@@ -11373,7 +11374,7 @@ export declare namespace vim {
   }
   interface VStorageObjectAssociations extends DynamicData {
     id: ID;
-    vmDiskAssociations?: VStorageObjectAssociationsVmDiskAssociations[];
+    vmDiskAssociations: VStorageObjectAssociationsVmDiskAssociations[];
     fault?: LocalizedMethodFault;
   }
   interface VStorageObjectAssociationsVmDiskAssociations extends DynamicData {
@@ -11383,9 +11384,9 @@ export declare namespace vim {
   interface VStorageObjectConfigInfo extends BaseConfigInfo {
     /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
     descriptorVersion?: number;
-    capacityInMB: number;
-    consumptionType?: string[];
-    consumerId?: ID[];
+    capacityInMB: number | bigint;
+    consumptionType: string[];
+    consumerId: ID[];
   }
   /** Since vSphere API 8.0.2.0. */
   interface VStorageObjectSnapshot extends DynamicData {
@@ -11397,7 +11398,7 @@ export declare namespace vim {
     changedBlockTrackingId?: string;
   }
   interface VStorageObjectSnapshotInfo extends DynamicData {
-    snapshots?: VStorageObjectSnapshotInfoVStorageObjectSnapshot[];
+    snapshots: VStorageObjectSnapshotInfoVStorageObjectSnapshot[];
   }
   interface VStorageObjectSnapshotInfoVStorageObjectSnapshot extends DynamicData {
     id?: ID;
@@ -11413,8 +11414,8 @@ export declare namespace vim {
     protocolEndpoint: HostProtocolEndpoint[];
   }
   interface VVolVmConfigFileUpdateResult extends DynamicData {
-    succeededVmConfigFile?: KeyValue[];
-    failedVmConfigFile?: VVolVmConfigFileUpdateResultFailedVmConfigFileInfo[];
+    succeededVmConfigFile: KeyValue[];
+    failedVmConfigFile: VVolVmConfigFileUpdateResultFailedVmConfigFileInfo[];
   }
   interface VVolVmConfigFileUpdateResultFailedVmConfigFileInfo extends DynamicData {
     targetConfigVVolId: string;
@@ -11422,7 +11423,7 @@ export declare namespace vim {
     fault: LocalizedMethodFault;
   }
   interface VasaProviderContainerSpec extends DynamicData {
-    vasaProviderInfo?: VimVasaProviderInfo[];
+    vasaProviderInfo: VimVasaProviderInfo[];
     scId: string;
     deleted: boolean;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
@@ -11454,8 +11455,8 @@ export declare namespace vim {
   }
   interface VchaClusterHealth extends DynamicData {
     runtimeInfo: VchaClusterRuntimeInfo;
-    healthMessages?: LocalizableMessage[];
-    additionalInformation?: LocalizableMessage[];
+    healthMessages: LocalizableMessage[];
+    additionalInformation: LocalizableMessage[];
   }
   interface VchaClusterNetworkSpec extends DynamicData {
     witnessNetworkSpec: NodeNetworkSpec;
@@ -11463,7 +11464,7 @@ export declare namespace vim {
   }
   interface VchaClusterRuntimeInfo extends DynamicData {
     clusterState: string;
-    nodeInfo?: VchaNodeRuntimeInfo[];
+    nodeInfo: VchaNodeRuntimeInfo[];
     clusterMode: string;
   }
   interface VchaNodeRuntimeInfo extends DynamicData {
@@ -11485,7 +11486,7 @@ export declare namespace vim {
   }
   interface VimVasaProviderInfo extends DynamicData {
     provider: VimVasaProvider;
-    arrayState?: VimVasaProviderStatePerArray[];
+    arrayState: VimVasaProviderStatePerArray[];
   }
   interface VimVasaProviderStatePerArray extends DynamicData {
     priority: number;
@@ -11504,7 +11505,7 @@ export declare namespace vim {
     name: string;
     vAppConfigSpec: VAppConfigSpec;
     resourcePoolSpec: ResourceConfigSpec;
-    child?: ImportSpec[];
+    child: ImportSpec[];
   }
   interface VirtualAppLinkInfo extends DynamicData {
     key: ManagedEntity;
@@ -11541,11 +11542,11 @@ export declare namespace vim {
   }
   interface VirtualController extends VirtualDevice {
     busNumber: number;
-    device?: number[];
+    device: number[];
   }
   interface VirtualControllerOption extends VirtualDeviceOption {
     devices: IntOption;
-    supportedDevice?: string[];
+    supportedDevice: string[];
   }
   interface VirtualDevice extends DynamicData {
     key: number;
@@ -11572,9 +11573,9 @@ export declare namespace vim {
     operation?: VirtualDeviceConfigSpecOperation;
     fileOperation?: VirtualDeviceConfigSpecFileOperation;
     device: VirtualDevice;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
     backing?: VirtualDeviceConfigSpecBackingSpec;
-    filterSpec?: VirtualMachineBaseIndependentFilterSpec[];
+    filterSpec: VirtualMachineBaseIndependentFilterSpec[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     changeMode?: string;
   }
@@ -11619,9 +11620,9 @@ export declare namespace vim {
     busSlotOption?: VirtualDeviceBusSlotOption;
     controllerType?: string;
     autoAssignController?: BoolOption;
-    backingOption?: VirtualDeviceBackingOption[];
+    backingOption: VirtualDeviceBackingOption[];
     defaultBackingOptionIndex?: number;
-    licensingLimit?: string[];
+    licensingLimit: string[];
     deprecated: boolean;
     plugAndPlay: boolean;
     hotRemoveSupported?: boolean;
@@ -11651,18 +11652,18 @@ export declare namespace vim {
     directions: ChoiceOption;
   }
   interface VirtualDisk extends VirtualDevice {
-    capacityInKB: number;
-    capacityInBytes?: number;
+    capacityInKB: number | bigint;
+    capacityInBytes?: number | bigint;
     shares?: SharesInfo;
     storageIOAllocation?: StorageIOAllocationInfo;
     diskObjectId?: string;
     vFlashCacheConfigInfo?: VirtualDiskVFlashCacheConfigInfo;
-    iofilter?: string[];
+    iofilter: string[];
     vDiskId?: ID;
     /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
     vDiskVersion?: number;
     nativeUnmanagedLinkedClone?: boolean;
-    independentFilters?: VirtualMachineBaseIndependentFilterSpec[];
+    independentFilters: VirtualMachineBaseIndependentFilterSpec[];
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
     guestReadOnly?: boolean;
   }
@@ -11718,7 +11719,7 @@ export declare namespace vim {
     thinProvisioned?: BoolOption;
     eagerlyScrub?: BoolOption;
     deltaDiskFormat?: ChoiceOption;
-    deltaDiskFormatsSupported?: VirtualDiskDeltaDiskFormatsSupported[];
+    deltaDiskFormatsSupported: VirtualDiskDeltaDiskFormatsSupported[];
   }
   interface VirtualDiskId extends DynamicData {
     vm: VirtualMachine;
@@ -11785,7 +11786,7 @@ export declare namespace vim {
   }
   interface VirtualDiskRuleSpec extends ClusterRuleInfo {
     diskRuleType: string;
-    diskId?: number[];
+    diskId: number[];
   }
   interface VirtualDiskSeSparseBackingInfo extends VirtualDeviceFileBackingInfo {
     diskMode: string;
@@ -11811,7 +11812,7 @@ export declare namespace vim {
     diskMode: string;
     split?: boolean;
     writeThrough?: boolean;
-    spaceUsedInKB?: number;
+    spaceUsedInKB?: number | bigint;
     contentId?: string;
     parent?: VirtualDiskSparseVer1BackingInfo;
   }
@@ -11825,7 +11826,7 @@ export declare namespace vim {
     diskMode: string;
     split?: boolean;
     writeThrough?: boolean;
-    spaceUsedInKB?: number;
+    spaceUsedInKB?: number | bigint;
     uuid?: string;
     contentId?: string;
     changeId?: string;
@@ -11846,10 +11847,10 @@ export declare namespace vim {
   }
   interface VirtualDiskVFlashCacheConfigInfo extends DynamicData {
     vFlashModule?: string;
-    reservationInMB?: number;
+    reservationInMB?: number | bigint;
     cacheConsistencyType?: string;
     cacheMode?: string;
-    blockSizeInKB?: number;
+    blockSizeInKB?: number | bigint;
   }
   interface VirtualE1000 extends VirtualEthernetCard {}
   interface VirtualE1000Option extends VirtualEthernetCardOption {}
@@ -11890,9 +11891,9 @@ export declare namespace vim {
     uptCompatibilityEnabled?: BoolOption;
   }
   interface VirtualEthernetCardResourceAllocation extends DynamicData {
-    reservation?: number;
+    reservation?: number | bigint;
     share: SharesInfo;
-    limit?: number;
+    limit?: number | bigint;
   }
   interface VirtualFloppy extends VirtualDevice {}
   interface VirtualFloppyDeviceBackingInfo extends VirtualDeviceDeviceBackingInfo {}
@@ -11910,7 +11911,7 @@ export declare namespace vim {
     memoryMB: number;
     virtualICH7MPresent?: boolean;
     virtualSMCPresent?: boolean;
-    device?: VirtualDevice[];
+    device: VirtualDevice[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     motherboardLayout?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
@@ -11933,7 +11934,7 @@ export declare namespace vim {
     numUSBXHCIControllers?: IntOption;
     numSIOControllers: IntOption;
     numPS2Controllers: IntOption;
-    licensingLimit?: string[];
+    licensingLimit: string[];
     numSupportedWwnPorts?: IntOption;
     numSupportedWwnNodes?: IntOption;
     resourceConfigOption?: ResourceConfigOption;
@@ -11943,7 +11944,7 @@ export declare namespace vim {
     numPrecisionClockDevices?: IntOption;
     epcMemoryMB?: LongOption;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    acpiHostBridgesFirmware?: string[];
+    acpiHostBridgesFirmware: string[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     numCpuSimultaneousThreads?: IntOption;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
@@ -11951,7 +11952,7 @@ export declare namespace vim {
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     numDeviceGroups?: IntOption;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    deviceGroupTypes?: string[];
+    deviceGroupTypes: string[];
   }
   interface VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
     hostName: string;
@@ -11971,16 +11972,16 @@ export declare namespace vim {
   interface VirtualLsiLogicSASController extends VirtualSCSIController {}
   interface VirtualLsiLogicSASControllerOption extends VirtualSCSIControllerOption {}
   interface VirtualMachineAffinityInfo extends DynamicData {
-    affinitySet?: number[];
+    affinitySet: number[];
   }
   interface VirtualMachineBaseIndependentFilterSpec extends DynamicData {}
   interface VirtualMachineBootOptions extends DynamicData {
-    bootDelay?: number;
+    bootDelay?: number | bigint;
     enterBIOSSetup?: boolean;
     efiSecureBootEnabled?: boolean;
     bootRetryEnabled?: boolean;
-    bootRetryDelay?: number;
-    bootOrder?: VirtualMachineBootOptionsBootableDevice[];
+    bootRetryDelay?: number | bigint;
+    bootOrder: VirtualMachineBootOptionsBootableDevice[];
     networkBootProtocol?: string;
   }
   interface VirtualMachineBootOptionsBootableCdromDevice extends VirtualMachineBootOptionsBootableDevice {}
@@ -12074,8 +12075,8 @@ export declare namespace vim {
     uuid: string;
     createDate?: Date;
     instanceUuid?: string;
-    npivNodeWorldWideName?: number[];
-    npivPortWorldWideName?: number[];
+    npivNodeWorldWideName: (number | bigint)[];
+    npivPortWorldWideName: (number | bigint)[];
     npivWorldWideNameType?: string;
     npivDesiredNodeWwns?: number;
     npivDesiredPortWwns?: number;
@@ -12094,21 +12095,21 @@ export declare namespace vim {
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     rebootPowerOff?: boolean;
     hardware: VirtualHardware;
-    vcpuConfig?: VirtualMachineVcpuConfig[];
+    vcpuConfig: VirtualMachineVcpuConfig[];
     cpuAllocation?: ResourceAllocationInfo;
     memoryAllocation?: ResourceAllocationInfo;
     latencySensitivity?: LatencySensitivity;
     memoryHotAddEnabled?: boolean;
     cpuHotAddEnabled?: boolean;
     cpuHotRemoveEnabled?: boolean;
-    hotPlugMemoryLimit?: number;
-    hotPlugMemoryIncrementSize?: number;
+    hotPlugMemoryLimit?: number | bigint;
+    hotPlugMemoryIncrementSize?: number | bigint;
     cpuAffinity?: VirtualMachineAffinityInfo;
     memoryAffinity?: VirtualMachineAffinityInfo;
     networkShaper?: VirtualMachineNetworkShaperInfo;
-    extraConfig?: OptionValue[];
-    cpuFeatureMask?: HostCpuIdInfo[];
-    datastoreUrl?: VirtualMachineConfigInfoDatastoreUrlPair[];
+    extraConfig: OptionValue[];
+    cpuFeatureMask: HostCpuIdInfo[];
+    datastoreUrl: VirtualMachineConfigInfoDatastoreUrlPair[];
     swapPlacement?: string;
     bootOptions?: VirtualMachineBootOptions;
     ftInfo?: FaultToleranceConfigInfo;
@@ -12126,7 +12127,7 @@ export declare namespace vim {
     vPMCEnabled?: boolean;
     scheduledHardwareUpgradeInfo?: ScheduledHardwareUpgradeInfo;
     forkConfigInfo?: VirtualMachineForkConfigInfo;
-    vFlashCacheReservation?: number;
+    vFlashCacheReservation?: number | bigint;
     vmxConfigChecksum?: Uint8Array;
     messageBusTunnelEnabled?: boolean;
     vmStorageObjectId?: string;
@@ -12146,7 +12147,7 @@ export declare namespace vim {
     vmxStatsCollectionEnabled?: boolean;
     vmOpNotificationToAppEnabled?: boolean;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    vmOpNotificationTimeout?: number;
+    vmOpNotificationTimeout?: number | bigint;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     deviceSwap?: VirtualMachineVirtualDeviceSwap;
     pmem?: VirtualMachineVirtualPMem;
@@ -12164,8 +12165,8 @@ export declare namespace vim {
     url: string;
   }
   interface VirtualMachineConfigInfoOverheadInfo extends DynamicData {
-    initialMemoryReservation?: number;
-    initialSwapReservation?: number;
+    initialMemoryReservation?: number | bigint;
+    initialSwapReservation?: number | bigint;
   }
   interface VirtualMachineConfigOption extends DynamicData {
     version: string;
@@ -12175,16 +12176,16 @@ export declare namespace vim {
     hardwareOptions: VirtualHardwareOption;
     capabilities: VirtualMachineCapability;
     datastore: DatastoreOption;
-    defaultDevice?: VirtualDevice[];
+    defaultDevice: VirtualDevice[];
     supportedMonitorType: string[];
-    supportedOvfEnvironmentTransport?: string[];
-    supportedOvfInstallTransport?: string[];
-    propertyRelations?: VirtualMachinePropertyRelation[];
+    supportedOvfEnvironmentTransport: string[];
+    supportedOvfInstallTransport: string[];
+    propertyRelations: VirtualMachinePropertyRelation[];
   }
   interface VirtualMachineConfigOptionDescriptor extends DynamicData {
     key: string;
     description?: string;
-    host?: HostSystem[];
+    host: HostSystem[];
     createSupported?: boolean;
     defaultConfigOption?: boolean;
     runSupported?: boolean;
@@ -12197,8 +12198,8 @@ export declare namespace vim {
     createDate?: Date;
     uuid?: string;
     instanceUuid?: string;
-    npivNodeWorldWideName?: number[];
-    npivPortWorldWideName?: number[];
+    npivNodeWorldWideName: (number | bigint)[];
+    npivPortWorldWideName: (number | bigint)[];
     npivWorldWideNameType?: string;
     npivDesiredNodeWwns?: number;
     npivDesiredPortWwns?: number;
@@ -12217,23 +12218,23 @@ export declare namespace vim {
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     rebootPowerOff?: boolean;
     numCPUs?: number;
-    vcpuConfig?: VirtualMachineVcpuConfig[];
+    vcpuConfig: VirtualMachineVcpuConfig[];
     numCoresPerSocket?: number;
-    memoryMB?: number;
+    memoryMB?: number | bigint;
     memoryHotAddEnabled?: boolean;
     cpuHotAddEnabled?: boolean;
     cpuHotRemoveEnabled?: boolean;
     virtualICH7MPresent?: boolean;
     virtualSMCPresent?: boolean;
-    deviceChange?: VirtualDeviceConfigSpec[];
+    deviceChange: VirtualDeviceConfigSpec[];
     cpuAllocation?: ResourceAllocationInfo;
     memoryAllocation?: ResourceAllocationInfo;
     latencySensitivity?: LatencySensitivity;
     cpuAffinity?: VirtualMachineAffinityInfo;
     memoryAffinity?: VirtualMachineAffinityInfo;
     networkShaper?: VirtualMachineNetworkShaperInfo;
-    cpuFeatureMask?: VirtualMachineCpuIdInfoSpec[];
-    extraConfig?: OptionValue[];
+    cpuFeatureMask: VirtualMachineCpuIdInfoSpec[];
+    extraConfig: OptionValue[];
     swapPlacement?: string;
     bootOptions?: VirtualMachineBootOptions;
     vAppConfig?: VmConfigSpec;
@@ -12250,7 +12251,7 @@ export declare namespace vim {
     nestedHVEnabled?: boolean;
     vPMCEnabled?: boolean;
     scheduledHardwareUpgradeInfo?: ScheduledHardwareUpgradeInfo;
-    vmProfile?: VirtualMachineProfileSpec[];
+    vmProfile: VirtualMachineProfileSpec[];
     messageBusTunnelEnabled?: boolean;
     crypto?: CryptoSpec;
     migrateEncryption?: string;
@@ -12267,7 +12268,7 @@ export declare namespace vim {
     vmxStatsCollectionEnabled?: boolean;
     vmOpNotificationToAppEnabled?: boolean;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    vmOpNotificationTimeout?: number;
+    vmOpNotificationTimeout?: number | bigint;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     deviceSwap?: VirtualMachineVirtualDeviceSwap;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
@@ -12325,10 +12326,10 @@ export declare namespace vim {
   interface VirtualMachineDatastoreInfo extends VirtualMachineTargetInfo {
     datastore: DatastoreSummary;
     capability: DatastoreCapability;
-    maxFileSize: number;
-    maxVirtualDiskCapacity?: number;
-    maxPhysicalRDMFileSize?: number;
-    maxVirtualRDMFileSize?: number;
+    maxFileSize: number | bigint;
+    maxVirtualDiskCapacity?: number | bigint;
+    maxPhysicalRDMFileSize?: number | bigint;
+    maxVirtualRDMFileSize?: number | bigint;
     mode: string;
     vStorageSupport?: string;
   }
@@ -12350,7 +12351,7 @@ export declare namespace vim {
     profileId: string;
     replicationSpec?: ReplicationSpec;
     profileData?: VirtualMachineProfileRawData;
-    profileParams?: KeyValue[];
+    profileParams: KeyValue[];
   }
   interface VirtualMachineDeviceRuntimeInfo extends DynamicData {
     runtimeState: VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;
@@ -12359,22 +12360,22 @@ export declare namespace vim {
   interface VirtualMachineDeviceRuntimeInfoDeviceRuntimeState extends DynamicData {}
   interface VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState extends VirtualMachineDeviceRuntimeInfoDeviceRuntimeState {
     vmDirectPathGen2Active: boolean;
-    vmDirectPathGen2InactiveReasonVm?: string[];
-    vmDirectPathGen2InactiveReasonOther?: string[];
+    vmDirectPathGen2InactiveReasonVm: string[];
+    vmDirectPathGen2InactiveReasonOther: string[];
     vmDirectPathGen2InactiveReasonExtended?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     uptv2Active?: boolean;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    uptv2InactiveReasonVm?: string[];
+    uptv2InactiveReasonVm: string[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    uptv2InactiveReasonOther?: string[];
+    uptv2InactiveReasonOther: string[];
     reservationStatus?: string;
     attachmentStatus?: string;
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
   }
   interface VirtualMachineDiskDeviceInfo extends VirtualMachineTargetInfo {
-    capacity?: number;
-    vm?: VirtualMachine[];
+    capacity?: number | bigint;
+    vm: VirtualMachine[];
   }
   interface VirtualMachineDisplayTopology extends DynamicData {
     x: number;
@@ -12387,7 +12388,7 @@ export declare namespace vim {
     deviceClass: ElementDescription;
     vendorName: string;
     sriovNic: boolean;
-    configParams?: OptionDef[];
+    configParams: OptionDef[];
   }
   interface VirtualMachineDynamicPassthroughInfo extends VirtualMachineTargetInfo {
     vendorName: string;
@@ -12411,10 +12412,10 @@ export declare namespace vim {
     ftMetadataDirectory?: string;
   }
   interface VirtualMachineFileLayout extends DynamicData {
-    configFile?: string[];
-    logFile?: string[];
-    disk?: VirtualMachineFileLayoutDiskLayout[];
-    snapshot?: VirtualMachineFileLayoutSnapshotLayout[];
+    configFile: string[];
+    logFile: string[];
+    disk: VirtualMachineFileLayoutDiskLayout[];
+    snapshot: VirtualMachineFileLayoutSnapshotLayout[];
     swapFile?: string;
   }
   interface VirtualMachineFileLayoutDiskLayout extends DynamicData {
@@ -12422,14 +12423,14 @@ export declare namespace vim {
     diskFile: string[];
   }
   interface VirtualMachineFileLayoutEx extends DynamicData {
-    file?: VirtualMachineFileLayoutExFileInfo[];
-    disk?: VirtualMachineFileLayoutExDiskLayout[];
-    snapshot?: VirtualMachineFileLayoutExSnapshotLayout[];
+    file: VirtualMachineFileLayoutExFileInfo[];
+    disk: VirtualMachineFileLayoutExDiskLayout[];
+    snapshot: VirtualMachineFileLayoutExSnapshotLayout[];
     timestamp: Date;
   }
   interface VirtualMachineFileLayoutExDiskLayout extends DynamicData {
     key: number;
-    chain?: VirtualMachineFileLayoutExDiskUnit[];
+    chain: VirtualMachineFileLayoutExDiskUnit[];
   }
   interface VirtualMachineFileLayoutExDiskUnit extends DynamicData {
     fileKey: number[];
@@ -12438,8 +12439,8 @@ export declare namespace vim {
     key: number;
     name: string;
     type: string;
-    size: number;
-    uniqueSize?: number;
+    size: number | bigint;
+    uniqueSize?: number | bigint;
     backingObjectId?: string;
     accessible?: boolean;
   }
@@ -12447,7 +12448,7 @@ export declare namespace vim {
     key: VirtualMachineSnapshot;
     dataKey: number;
     memoryKey?: number;
-    disk?: VirtualMachineFileLayoutExDiskLayout[];
+    disk: VirtualMachineFileLayoutExDiskLayout[];
   }
   interface VirtualMachineFileLayoutSnapshotLayout extends DynamicData {
     key: VirtualMachineSnapshot;
@@ -12501,7 +12502,7 @@ export declare namespace vim {
     hwVersion?: string;
   }
   interface VirtualMachineIdeDiskDeviceInfo extends VirtualMachineDiskDeviceInfo {
-    partitionTable?: VirtualMachineIdeDiskDevicePartitionInfo[];
+    partitionTable: VirtualMachineIdeDiskDevicePartitionInfo[];
   }
   interface VirtualMachineIdeDiskDevicePartitionInfo extends DynamicData {
     id: number;
@@ -12514,30 +12515,30 @@ export declare namespace vim {
   interface VirtualMachineIndependentFilterSpec extends VirtualMachineBaseIndependentFilterSpec {
     filterName: string;
     filterClass?: string;
-    filterCapabilities?: KeyValue[];
+    filterCapabilities: KeyValue[];
   }
   interface VirtualMachineInstantCloneSpec extends DynamicData {
     name: string;
     location: VirtualMachineRelocateSpec;
-    config?: OptionValue[];
+    config: OptionValue[];
     biosUuid?: string;
   }
   interface VirtualMachineLegacyNetworkSwitchInfo extends DynamicData {
     name: string;
   }
   interface VirtualMachineMemoryReservationInfo extends DynamicData {
-    virtualMachineMin: number;
-    virtualMachineMax: number;
-    virtualMachineReserved: number;
+    virtualMachineMin: number | bigint;
+    virtualMachineMax: number | bigint;
+    virtualMachineReserved: number | bigint;
     allocationPolicy: string;
   }
   interface VirtualMachineMemoryReservationSpec extends DynamicData {
-    virtualMachineReserved?: number;
+    virtualMachineReserved?: number | bigint;
     allocationPolicy?: string;
   }
   interface VirtualMachineMessage extends DynamicData {
     id: string;
-    argument?: unknown[];
+    argument: unknown[];
     text?: string;
   }
   interface VirtualMachineMetadataManagerVmMetadata extends DynamicData {
@@ -12569,9 +12570,9 @@ export declare namespace vim {
   }
   interface VirtualMachineNetworkShaperInfo extends DynamicData {
     enabled?: boolean;
-    peakBps?: number;
-    averageBps?: number;
-    burstSize?: number;
+    peakBps?: number | bigint;
+    averageBps?: number | bigint;
+    burstSize?: number | bigint;
   }
   interface VirtualMachineParallelInfo extends VirtualMachineTargetInfo {}
   interface VirtualMachinePciPassthroughInfo extends VirtualMachineTargetInfo {
@@ -12585,12 +12586,12 @@ export declare namespace vim {
     systemClockProtocol?: string;
   }
   interface VirtualMachineProfileDetails extends DynamicData {
-    profile?: VirtualMachineProfileSpec[];
-    diskProfileDetails?: VirtualMachineProfileDetailsDiskProfileDetails[];
+    profile: VirtualMachineProfileSpec[];
+    diskProfileDetails: VirtualMachineProfileDetailsDiskProfileDetails[];
   }
   interface VirtualMachineProfileDetailsDiskProfileDetails extends DynamicData {
     diskId: number;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
   }
   interface VirtualMachineProfileRawData extends DynamicData {
     extensionKey: string;
@@ -12599,13 +12600,13 @@ export declare namespace vim {
   interface VirtualMachineProfileSpec extends DynamicData {}
   interface VirtualMachinePropertyRelation extends DynamicData {
     key: DynamicProperty;
-    relations?: DynamicProperty[];
+    relations: DynamicProperty[];
   }
   interface VirtualMachineQuestionInfo extends DynamicData {
     id: string;
     text: string;
     choice: ChoiceOption;
-    message?: VirtualMachineMessage[];
+    message: VirtualMachineMessage[];
   }
   interface VirtualMachineQuickStats extends DynamicData {
     overallCpuUsage?: number;
@@ -12627,15 +12628,15 @@ export declare namespace vim {
     ftLogBandwidth?: number;
     ftSecondaryLatency?: number;
     ftLatencyStatus?: ManagedEntityStatus;
-    compressedMemory?: number;
+    compressedMemory?: number | bigint;
     uptimeSeconds?: number;
-    ssdSwappedMemory?: number;
+    ssdSwappedMemory?: number | bigint;
     activeMemory?: number;
-    memoryTierStats?: VirtualMachineQuickStatsMemoryTierStats[];
+    memoryTierStats: VirtualMachineQuickStatsMemoryTierStats[];
   }
   interface VirtualMachineQuickStatsMemoryTierStats extends DynamicData {
     memoryTierType: string;
-    readBandwidth: number;
+    readBandwidth: number | bigint;
   }
   interface VirtualMachineRelocateSpec extends DynamicData {
     service?: ServiceLocator;
@@ -12644,10 +12645,10 @@ export declare namespace vim {
     diskMoveType?: string;
     pool?: ResourcePool;
     host?: HostSystem;
-    disk?: VirtualMachineRelocateSpecDiskLocator[];
+    disk: VirtualMachineRelocateSpecDiskLocator[];
     transform?: VirtualMachineRelocateTransformation;
-    deviceChange?: VirtualDeviceConfigSpec[];
-    profile?: VirtualMachineProfileSpec[];
+    deviceChange: VirtualDeviceConfigSpec[];
+    profile: VirtualMachineProfileSpec[];
     cryptoSpec?: CryptoSpec;
   }
   interface VirtualMachineRelocateSpecDiskLocator extends DynamicData {
@@ -12655,16 +12656,16 @@ export declare namespace vim {
     datastore: Datastore;
     diskMoveType?: string;
     diskBackingInfo?: VirtualDeviceBackingInfo;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
     backing?: VirtualMachineRelocateSpecDiskLocatorBackingSpec;
-    filterSpec?: VirtualMachineBaseIndependentFilterSpec[];
+    filterSpec: VirtualMachineBaseIndependentFilterSpec[];
   }
   interface VirtualMachineRelocateSpecDiskLocatorBackingSpec extends DynamicData {
     parent?: VirtualMachineRelocateSpecDiskLocatorBackingSpec;
     crypto?: CryptoSpec;
   }
   interface VirtualMachineRuntimeInfo extends DynamicData {
-    device?: VirtualMachineDeviceRuntimeInfo[];
+    device: VirtualMachineDeviceRuntimeInfo[];
     host?: HostSystem;
     connectionState: VirtualMachineConnectionState;
     powerState: VirtualMachinePowerState;
@@ -12674,9 +12675,9 @@ export declare namespace vim {
     toolsInstallerMounted: boolean;
     suspendTime?: Date;
     bootTime?: Date;
-    suspendInterval?: number;
+    suspendInterval?: number | bigint;
     question?: VirtualMachineQuestionInfo;
-    memoryOverhead?: number;
+    memoryOverhead?: number | bigint;
     maxCpuUsage?: number;
     maxMemoryUsage?: number;
     numMksConnections: number;
@@ -12686,10 +12687,10 @@ export declare namespace vim {
     onlineStandby?: boolean;
     minRequiredEVCModeKey?: string;
     consolidationNeeded?: boolean;
-    offlineFeatureRequirement?: VirtualMachineFeatureRequirement[];
-    featureRequirement?: VirtualMachineFeatureRequirement[];
-    featureMask?: HostFeatureMask[];
-    vFlashCacheAllocation?: number;
+    offlineFeatureRequirement: VirtualMachineFeatureRequirement[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
+    featureMask: HostFeatureMask[];
+    vFlashCacheAllocation?: number | bigint;
     paused?: boolean;
     snapshotInBackground?: boolean;
     quiescedForkParent?: boolean;
@@ -12697,7 +12698,7 @@ export declare namespace vim {
     cryptoState?: string;
     suspendedToMemory?: boolean;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    opNotificationTimeout?: number;
+    opNotificationTimeout?: number | bigint;
     /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
     iommuActive?: boolean;
   }
@@ -12716,16 +12717,16 @@ export declare namespace vim {
   }
   interface VirtualMachineSerialInfo extends VirtualMachineTargetInfo {}
   interface VirtualMachineSgxInfo extends DynamicData {
-    epcSize: number;
+    epcSize: number | bigint;
     flcMode?: string;
     lePubKeyHash?: string;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     requireAttestation?: boolean;
   }
   interface VirtualMachineSgxTargetInfo extends VirtualMachineTargetInfo {
-    maxEpcSize: number;
-    flcModes?: string[];
-    lePubKeyHashes?: string[];
+    maxEpcSize: number | bigint;
+    flcModes: string[];
+    lePubKeyHashes: string[];
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
     requireAttestationSupported?: boolean;
   }
@@ -12743,7 +12744,7 @@ export declare namespace vim {
     state: VirtualMachinePowerState;
     quiesced: boolean;
     backupManifest?: string;
-    childSnapshotList?: VirtualMachineSnapshotTree[];
+    childSnapshotList: VirtualMachineSnapshotTree[];
     replaySupported?: boolean;
   }
   interface VirtualMachineSoundInfo extends VirtualMachineTargetInfo {}
@@ -12760,13 +12761,13 @@ export declare namespace vim {
     switchUuid?: string;
   }
   interface VirtualMachineStorageInfo extends DynamicData {
-    perDatastoreUsage?: VirtualMachineUsageOnDatastore[];
+    perDatastoreUsage: VirtualMachineUsageOnDatastore[];
     timestamp: Date;
   }
   interface VirtualMachineStorageSummary extends DynamicData {
-    committed: number;
-    uncommitted: number;
-    unshared: number;
+    committed: number | bigint;
+    uncommitted: number | bigint;
+    unshared: number | bigint;
     timestamp: Date;
   }
   interface VirtualMachineSummary extends DynamicData {
@@ -12777,11 +12778,11 @@ export declare namespace vim {
     storage?: VirtualMachineStorageSummary;
     quickStats: VirtualMachineQuickStats;
     overallStatus: ManagedEntityStatus;
-    customValue?: CustomFieldValue[];
+    customValue: CustomFieldValue[];
   }
   interface VirtualMachineTargetInfo extends DynamicData {
     name: string;
-    configurationTag?: string[];
+    configurationTag: string[];
   }
   interface VirtualMachineTicket extends DynamicData {
     ticket: string;
@@ -12790,43 +12791,43 @@ export declare namespace vim {
     port?: number;
     sslThumbprint?: string;
     /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
-    certThumbprintList?: VirtualMachineCertThumbprint[];
+    certThumbprintList: VirtualMachineCertThumbprint[];
     url?: string;
   }
   interface VirtualMachineUsageOnDatastore extends DynamicData {
     datastore: Datastore;
-    committed: number;
-    uncommitted: number;
-    unshared: number;
+    committed: number | bigint;
+    uncommitted: number | bigint;
+    unshared: number | bigint;
   }
   interface VirtualMachineUsbInfo extends VirtualMachineTargetInfo {
     description: string;
     vendor: number;
     product: number;
     physicalPath: string;
-    family?: string[];
-    speed?: string[];
+    family: string[];
+    speed: string[];
     summary?: VirtualMachineSummary;
   }
   interface VirtualMachineVFlashModuleInfo extends VirtualMachineTargetInfo {
     vFlashModule: HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption;
   }
   interface VirtualMachineVMCIDevice extends VirtualDevice {
-    id?: number;
+    id?: number | bigint;
     allowUnrestrictedCommunication?: boolean;
     filterEnable?: boolean;
     filterInfo?: VirtualMachineVMCIDeviceFilterInfo;
   }
   interface VirtualMachineVMCIDeviceFilterInfo extends DynamicData {
-    filters?: VirtualMachineVMCIDeviceFilterSpec[];
+    filters: VirtualMachineVMCIDeviceFilterSpec[];
   }
   interface VirtualMachineVMCIDeviceFilterSpec extends DynamicData {
-    rank: number;
+    rank: number | bigint;
     action: string;
     protocol: string;
     direction: string;
-    lowerDstPortBoundary?: number;
-    upperDstPortBoundary?: number;
+    lowerDstPortBoundary?: number | bigint;
+    upperDstPortBoundary?: number | bigint;
   }
   interface VirtualMachineVMCIDeviceOption extends VirtualDeviceOption {
     allowUnrestrictedCommunication: BoolOption;
@@ -12843,8 +12844,8 @@ export declare namespace vim {
   interface VirtualMachineVMIROM extends VirtualDevice {}
   /** Since vSphere API 8.0.2.0. */
   interface VirtualMachineVMotionStunTimeInfo extends VirtualMachineTargetInfo {
-    migrationBW: number;
-    stunTime: number;
+    migrationBW: number | bigint;
+    stunTime: number | bigint;
   }
   interface VirtualMachineVcpuConfig extends DynamicData {
     latencySensitivity?: LatencySensitivity;
@@ -12853,7 +12854,7 @@ export declare namespace vim {
   interface VirtualMachineVendorDeviceGroupInfo extends VirtualMachineTargetInfo {
     deviceGroupName: string;
     deviceGroupDescription?: string;
-    componentDeviceInfo?: VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo[];
+    componentDeviceInfo: VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo extends DynamicData {
@@ -12865,8 +12866,8 @@ export declare namespace vim {
   }
   interface VirtualMachineVgpuDeviceInfo extends VirtualMachineTargetInfo {
     deviceName: string;
-    deviceVendorId: number;
-    maxFbSizeInGib: number;
+    deviceVendorId: number | bigint;
+    maxFbSizeInGib: number | bigint;
     timeSlicedCapable: boolean;
     migCapable: boolean;
     computeProfileCapable: boolean;
@@ -12874,24 +12875,24 @@ export declare namespace vim {
   }
   interface VirtualMachineVgpuProfileInfo extends VirtualMachineTargetInfo {
     profileName: string;
-    deviceVendorId: number;
-    fbSizeInGib: number;
+    deviceVendorId: number | bigint;
+    fbSizeInGib: number | bigint;
     profileSharing: string;
     profileClass: string;
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
-    stunTimeEstimates?: VirtualMachineVMotionStunTimeInfo[];
+    stunTimeEstimates: VirtualMachineVMotionStunTimeInfo[];
   }
   interface VirtualMachineVideoCard extends VirtualDevice {
-    videoRamSizeInKB?: number;
+    videoRamSizeInKB?: number | bigint;
     numDisplays?: number;
     useAutoDetect?: boolean;
     enable3DSupport?: boolean;
     use3dRenderer?: string;
-    graphicsMemorySizeInKB?: number;
+    graphicsMemorySizeInKB?: number | bigint;
   }
   /** Since vSphere API 8.0.0.1. */
   interface VirtualMachineVirtualDeviceGroups extends DynamicData {
-    deviceGroup?: VirtualMachineVirtualDeviceGroupsDeviceGroup[];
+    deviceGroup: VirtualMachineVirtualDeviceGroupsDeviceGroup[];
   }
   interface VirtualMachineVirtualDeviceGroupsDeviceGroup extends DynamicData {
     groupInstanceKey: number;
@@ -12932,11 +12933,11 @@ export declare namespace vim {
   }
   interface VirtualMachineWipeResult extends DynamicData {
     diskId: number;
-    shrinkableDiskSpace: number;
+    shrinkableDiskSpace: number | bigint;
   }
   interface VirtualNVDIMM extends VirtualDevice {
-    capacityInMB: number;
-    configuredCapacityInMB?: number;
+    capacityInMB: number | bigint;
+    configuredCapacityInMB?: number | bigint;
   }
   interface VirtualNVDIMMBackingInfo extends VirtualDeviceFileBackingInfo {
     parent?: VirtualNVDIMMBackingInfo;
@@ -12950,7 +12951,7 @@ export declare namespace vim {
     capacityInMB: LongOption;
     growable: boolean;
     hotGrowable: boolean;
-    granularityInMB: number;
+    granularityInMB: number | bigint;
   }
   interface VirtualNVMEController extends VirtualController {
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
@@ -12959,13 +12960,13 @@ export declare namespace vim {
   interface VirtualNVMEControllerOption extends VirtualControllerOption {
     numNVMEDisks: IntOption;
     /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
-    sharing?: string[];
+    sharing: string[];
   }
   interface VirtualNicManagerNetConfig extends DynamicData {
     nicType: string;
     multiSelectAllowed: boolean;
-    candidateVnic?: HostVirtualNic[];
-    selectedVnic?: string[];
+    candidateVnic: HostVirtualNic[];
+    selectedVnic: string[];
   }
   interface VirtualPCIController extends VirtualController {}
   interface VirtualPCIControllerOption extends VirtualControllerOption {
@@ -13001,12 +13002,12 @@ export declare namespace vim {
   /** Since vSphere API 8.0.0.1. */
   interface VirtualPCIPassthroughDvxBackingInfo extends VirtualDeviceBackingInfo {
     deviceClass?: string;
-    configParams?: OptionValue[];
+    configParams: OptionValue[];
   }
   /** Since vSphere API 8.0.0.1. */
   interface VirtualPCIPassthroughDvxBackingOption extends VirtualDeviceBackingOption {}
   interface VirtualPCIPassthroughDynamicBackingInfo extends VirtualDeviceDeviceBackingInfo {
-    allowedDevice?: VirtualPCIPassthroughAllowedDevice[];
+    allowedDevice: VirtualPCIPassthroughAllowedDevice[];
     customLabel?: string;
     assignedId?: string;
   }
@@ -13136,18 +13137,18 @@ export declare namespace vim {
   }
   interface VirtualSwitchSelectionProfile extends ApplyProfile {}
   interface VirtualTPM extends VirtualDevice {
-    endorsementKeyCertificateSigningRequest?: Uint8Array[];
-    endorsementKeyCertificate?: Uint8Array[];
+    endorsementKeyCertificateSigningRequest: Uint8Array[];
+    endorsementKeyCertificate: Uint8Array[];
   }
   interface VirtualTPMOption extends VirtualDeviceOption {
-    supportedFirmware?: string[];
+    supportedFirmware: string[];
   }
   interface VirtualUSB extends VirtualDevice {
     connected: boolean;
     vendor?: number;
     product?: number;
-    family?: string[];
-    speed?: string[];
+    family: string[];
+    speed: string[];
   }
   interface VirtualUSBController extends VirtualController {
     autoConnectDevices?: boolean;
@@ -13156,7 +13157,7 @@ export declare namespace vim {
   interface VirtualUSBControllerOption extends VirtualControllerOption {
     autoConnectDevices: BoolOption;
     ehciSupported: BoolOption;
-    supportedSpeeds?: string[];
+    supportedSpeeds: string[];
   }
   interface VirtualUSBControllerPciBusSlotInfo extends VirtualDevicePciBusSlotInfo {
     ehciPciSlotNumber?: number;
@@ -13281,7 +13282,7 @@ export declare namespace vim {
     details?: VmConfigFileQueryFlags;
   }
   interface VmConfigFileQueryFilter extends DynamicData {
-    matchConfigVersion?: number[];
+    matchConfigVersion: number[];
     encrypted?: boolean;
   }
   interface VmConfigFileQueryFlags extends DynamicData {
@@ -13295,23 +13296,23 @@ export declare namespace vim {
     fault?: LocalizedMethodFault;
   }
   interface VmConfigInfo extends DynamicData {
-    product?: VAppProductInfo[];
-    property?: VAppPropertyInfo[];
+    product: VAppProductInfo[];
+    property: VAppPropertyInfo[];
     ipAssignment: VAppIPAssignmentInfo;
-    eula?: string[];
-    ovfSection?: VAppOvfSectionInfo[];
-    ovfEnvironmentTransport?: string[];
+    eula: string[];
+    ovfSection: VAppOvfSectionInfo[];
+    ovfEnvironmentTransport: string[];
     installBootRequired: boolean;
     installBootStopDelay: number;
   }
   interface VmConfigMissingEvent extends VmEvent {}
   interface VmConfigSpec extends DynamicData {
-    product?: VAppProductSpec[];
-    property?: VAppPropertySpec[];
+    product: VAppProductSpec[];
+    property: VAppPropertySpec[];
     ipAssignment?: VAppIPAssignmentInfo;
-    eula?: string[];
-    ovfSection?: VAppOvfSectionSpec[];
-    ovfEnvironmentTransport?: string[];
+    eula: string[];
+    ovfSection: VAppOvfSectionSpec[];
+    ovfEnvironmentTransport: string[];
     installBootRequired?: boolean;
     installBootStopDelay?: number;
   }
@@ -13345,10 +13346,10 @@ export declare namespace vim {
   }
   interface VmDiskFileInfo extends FileInfo {
     diskType?: string;
-    capacityKb?: number;
+    capacityKb?: number | bigint;
     hardwareVersion?: number;
     controllerType?: string;
-    diskExtents?: string[];
+    diskExtents: string[];
     thin?: boolean;
     encryption?: VmDiskFileEncryptionInfo;
   }
@@ -13357,9 +13358,9 @@ export declare namespace vim {
     details?: VmDiskFileQueryFlags;
   }
   interface VmDiskFileQueryFilter extends DynamicData {
-    diskType?: string[];
-    matchHardwareVersion?: number[];
-    controllerType?: string[];
+    diskType: string[];
+    matchHardwareVersion: number[];
+    controllerType: string[];
     thin?: boolean;
     encrypted?: boolean;
   }
@@ -13435,8 +13436,8 @@ export declare namespace vim {
   }
   interface VmFaultToleranceIssue extends VimFault {}
   interface VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
-    errors?: LocalizedMethodFault[];
-    warnings?: LocalizedMethodFault[];
+    errors: LocalizedMethodFault[];
+    warnings: LocalizedMethodFault[];
   }
   interface VmFaultToleranceStateChangedEvent extends VmEvent {
     oldState: VirtualMachineFaultToleranceState;
@@ -13499,15 +13500,15 @@ export declare namespace vim {
   interface VmMaxRestartCountReached extends VmEvent {}
   interface VmMessageErrorEvent extends VmEvent {
     message: string;
-    messageInfo?: VirtualMachineMessage[];
+    messageInfo: VirtualMachineMessage[];
   }
   interface VmMessageEvent extends VmEvent {
     message: string;
-    messageInfo?: VirtualMachineMessage[];
+    messageInfo: VirtualMachineMessage[];
   }
   interface VmMessageWarningEvent extends VmEvent {
     message: string;
-    messageInfo?: VirtualMachineMessage[];
+    messageInfo: VirtualMachineMessage[];
   }
   interface VmMetadataManagerFault extends VimFault {}
   interface VmMigratedEvent extends VmEvent {
@@ -13525,9 +13526,9 @@ export declare namespace vim {
   interface VmOrphanedEvent extends VmEvent {}
   interface VmPodConfigForPlacement extends DynamicData {
     storagePod: StoragePod;
-    disk?: PodDiskLocator[];
+    disk: PodDiskLocator[];
     vmConfig?: StorageDrsVmConfigInfo;
-    interVmRule?: ClusterRuleInfo[];
+    interVmRule: ClusterRuleInfo[];
   }
   interface VmPortGroupProfile extends PortGroupProfile {}
   interface VmPowerOffOnIsolationEvent extends VmPoweredOffEvent {
@@ -13616,7 +13617,7 @@ export declare namespace vim {
   interface VmSuspendedEvent extends VmEvent {}
   interface VmSuspendingEvent extends VmEvent {}
   interface VmTimedoutStartingSecondaryEvent extends VmEvent {
-    timeout?: number;
+    timeout?: number | bigint;
   }
   interface VmToolsUpgradeFault extends VimFault {}
   interface VmUnsupportedStartingEvent extends VmStartingEvent {
@@ -13654,37 +13655,37 @@ export declare namespace vim {
     vmVnicResourcePoolName?: string;
   }
   interface VmWwnAssignedEvent extends VmEvent {
-    nodeWwns: number[];
-    portWwns: number[];
+    nodeWwns: (number | bigint)[];
+    portWwns: (number | bigint)[];
   }
   interface VmWwnChangedEvent extends VmEvent {
-    oldNodeWwns?: number[];
-    oldPortWwns?: number[];
-    newNodeWwns?: number[];
-    newPortWwns?: number[];
+    oldNodeWwns: (number | bigint)[];
+    oldPortWwns: (number | bigint)[];
+    newNodeWwns: (number | bigint)[];
+    newPortWwns: (number | bigint)[];
   }
   interface VmWwnConflict extends InvalidVmConfig {
     vm?: VirtualMachine;
     host?: HostSystem;
     name: string;
-    wwn?: number;
+    wwn?: number | bigint;
   }
   interface VmWwnConflictEvent extends VmEvent {
-    conflictedVms?: VmEventArgument[];
-    conflictedHosts?: HostEventArgument[];
-    wwn: number;
+    conflictedVms: VmEventArgument[];
+    conflictedHosts: HostEventArgument[];
+    wwn: number | bigint;
   }
   interface VmfsAlreadyMounted extends VmfsMountFault {}
   interface VmfsAmbiguousMount extends VmfsMountFault {}
   interface VmfsConfigOption extends DynamicData {
     blockSizeOption: number;
-    unmapGranularityOption?: number[];
+    unmapGranularityOption: number[];
     unmapBandwidthFixedValue?: LongOption;
     unmapBandwidthDynamicMin?: LongOption;
     unmapBandwidthDynamicMax?: LongOption;
-    unmapBandwidthIncrement?: number;
+    unmapBandwidthIncrement?: number | bigint;
     /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
-    unmapBandwidthUltraLow?: number;
+    unmapBandwidthUltraLow?: number | bigint;
   }
   interface VmfsDatastoreAllExtentOption extends VmfsDatastoreSingleExtentOption {}
   interface VmfsDatastoreBaseOption extends DynamicData {
@@ -13694,7 +13695,7 @@ export declare namespace vim {
   interface VmfsDatastoreCreateSpec extends VmfsDatastoreSpec {
     partition: HostDiskPartitionSpec;
     vmfs: HostVmfsSpec;
-    extent?: HostScsiDiskPartition[];
+    extent: HostScsiDiskPartition[];
   }
   interface VmfsDatastoreExpandSpec extends VmfsDatastoreSpec {
     partition: HostDiskPartitionSpec;
@@ -13705,8 +13706,8 @@ export declare namespace vim {
     extent: HostScsiDiskPartition[];
   }
   interface VmfsDatastoreInfo extends DatastoreInfo {
-    maxPhysicalRDMFileSize?: number;
-    maxVirtualRDMFileSize?: number;
+    maxPhysicalRDMFileSize?: number | bigint;
+    maxVirtualRDMFileSize?: number | bigint;
     vmfs?: HostVmfsVolume;
   }
   interface VmfsDatastoreMultipleExtentOption extends VmfsDatastoreBaseOption {
@@ -13727,15 +13728,15 @@ export declare namespace vim {
   }
   interface VmfsUnmapBandwidthSpec extends DynamicData {
     policy: string;
-    fixedValue: number;
-    dynamicMin: number;
-    dynamicMax: number;
+    fixedValue: number | bigint;
+    dynamicMin: number | bigint;
+    dynamicMax: number | bigint;
   }
   interface VmotionInterfaceNotEnabled extends HostPowerOpFailed {}
   /** Since vSphere API 8.0.3.0. */
   interface VmwareDistributedVirtualSwitchDpuFailoverPolicy extends DynamicData {
-    activeUplink?: string[];
-    standbyUplink?: string[];
+    activeUplink: string[];
+    standbyUplink: string[];
   }
   /** Since vSphere API 8.0.3.0. */
   interface VmwareDistributedVirtualSwitchNetworkOffloadConfig extends DynamicData {
@@ -13745,7 +13746,7 @@ export declare namespace vim {
     pvlanId: number;
   }
   interface VmwareDistributedVirtualSwitchTrunkVlanSpec extends VmwareDistributedVirtualSwitchVlanSpec {
-    vlanId?: NumericRange[];
+    vlanId: NumericRange[];
   }
   interface VmwareDistributedVirtualSwitchVlanIdSpec extends VmwareDistributedVirtualSwitchVlanSpec {
     vlanId: number;
@@ -13795,7 +13796,7 @@ export declare namespace vim {
     nodeUuid?: string;
     health: string;
     nodeState: VsanHostClusterStatusState;
-    memberUuid?: string[];
+    memberUuid: string[];
   }
   interface VsanHostClusterStatusState extends DynamicData {
     state: string;
@@ -13820,7 +13821,7 @@ export declare namespace vim {
     nodeUuid?: string;
   }
   interface VsanHostConfigInfoNetworkInfo extends DynamicData {
-    port?: VsanHostConfigInfoNetworkInfoPortConfig[];
+    port: VsanHostConfigInfoNetworkInfoPortConfig[];
   }
   interface VsanHostConfigInfoNetworkInfoPortConfig extends DynamicData {
     ipConfig?: VsanHostIpConfig;
@@ -13828,8 +13829,8 @@ export declare namespace vim {
   }
   interface VsanHostConfigInfoStorageInfo extends DynamicData {
     autoClaimStorage?: boolean;
-    diskMapping?: VsanHostDiskMapping[];
-    diskMapInfo?: VsanHostDiskMapInfo[];
+    diskMapping: VsanHostDiskMapping[];
+    diskMapInfo: VsanHostDiskMapInfo[];
     checksumEnabled?: boolean;
   }
   interface VsanHostDecommissionMode extends DynamicData {
@@ -13841,7 +13842,7 @@ export declare namespace vim {
   }
   interface VsanHostDiskMapResult extends DynamicData {
     mapping: VsanHostDiskMapping;
-    diskResult?: VsanHostDiskResult[];
+    diskResult: VsanHostDiskResult[];
     error?: LocalizedMethodFault;
   }
   interface VsanHostDiskMapping extends DynamicData {
@@ -13867,8 +13868,8 @@ export declare namespace vim {
     hostname: string;
   }
   interface VsanHostRuntimeInfo extends DynamicData {
-    membershipList?: VsanHostMembershipInfo[];
-    diskIssues?: VsanHostRuntimeInfoDiskIssue[];
+    membershipList: VsanHostMembershipInfo[];
+    diskIssues: VsanHostRuntimeInfoDiskIssue[];
     accessGenNo?: number;
   }
   interface VsanHostRuntimeInfoDiskIssue extends DynamicData {
@@ -13881,20 +13882,20 @@ export declare namespace vim {
   }
   interface VsanIncompatibleDiskMapping extends VsanDiskFault {}
   interface VsanNewPolicyBatch extends DynamicData {
-    size?: number[];
+    size: (number | bigint)[];
     policy?: string;
   }
   interface VsanPolicyChangeBatch extends DynamicData {
-    uuid?: string[];
+    uuid: string[];
     policy?: string;
   }
   interface VsanPolicyCost extends DynamicData {
-    changeDataSize?: number;
-    currentDataSize?: number;
-    tempDataSize?: number;
-    copyDataSize?: number;
-    changeFlashReadCacheSize?: number;
-    currentFlashReadCacheSize?: number;
+    changeDataSize?: number | bigint;
+    currentDataSize?: number | bigint;
+    tempDataSize?: number | bigint;
+    copyDataSize?: number | bigint;
+    changeFlashReadCacheSize?: number | bigint;
+    currentFlashReadCacheSize?: number | bigint;
     currentDiskSpaceToAddressSpaceRatio?: number;
     diskSpaceToAddressSpaceRatio?: number;
   }
@@ -13929,7 +13930,7 @@ export declare namespace vim {
     msg: string;
   }
   interface VsanUpgradeSystemPreflightCheckResult extends DynamicData {
-    issues?: VsanUpgradeSystemPreflightCheckIssue[];
+    issues: VsanUpgradeSystemPreflightCheckIssue[];
     diskMappingToRestore?: VsanHostDiskMapping;
   }
   interface VsanUpgradeSystemRogueHostsInClusterIssue extends VsanUpgradeSystemPreflightCheckIssue {
@@ -13950,7 +13951,7 @@ export declare namespace vim {
   }
   interface VsanUpgradeSystemUpgradeStatus extends DynamicData {
     inProgress: boolean;
-    history?: VsanUpgradeSystemUpgradeHistoryItem[];
+    history: VsanUpgradeSystemUpgradeHistoryItem[];
     aborted?: boolean;
     completed?: boolean;
     progress?: number;
@@ -13964,16 +13965,16 @@ export declare namespace vim {
   interface VslmCloneSpec extends VslmMigrateSpec {
     name: string;
     keepAfterDeleteVm?: boolean;
-    metadata?: KeyValue[];
+    metadata: KeyValue[];
   }
   interface VslmCreateSpec extends DynamicData {
     name: string;
     keepAfterDeleteVm?: boolean;
     backingSpec: VslmCreateSpecBackingSpec;
-    capacityInMB: number;
-    profile?: VirtualMachineProfileSpec[];
+    capacityInMB: number | bigint;
+    profile: VirtualMachineProfileSpec[];
     crypto?: CryptoSpec;
-    metadata?: KeyValue[];
+    metadata: KeyValue[];
   }
   interface VslmCreateSpecBackingSpec extends DynamicData {
     datastore: Datastore;
@@ -13988,7 +13989,7 @@ export declare namespace vim {
   }
   interface VslmMigrateSpec extends DynamicData {
     backingSpec: VslmCreateSpecBackingSpec;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
     consolidate?: boolean;
     disksCrypto?: DiskCryptoSpec;
     /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
@@ -14072,17 +14073,17 @@ export declare namespace vim {
   }
   interface vslmInfrastructureObjectPolicySpec extends DynamicData {
     datastore: Datastore;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
   }
   interface vslmVClockInfo extends DynamicData {
-    vClockTime: number;
+    vClockTime: number | bigint;
   }
 
   interface ManagedObject extends ManagedObjectBase, PropertyPathReader {}
   interface Alarm extends ExtensibleManagedObject {
     readonly info: Promise<AlarmInfo>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    ReconfigureAlarm(spec: AlarmSpec, callOptions?: CallOptions): Promise<void>;
+    ReconfigureAlarm(spec: Input<AlarmSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveAlarm(callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of ReconfigureAlarm. */
@@ -14098,9 +14099,9 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AreAlarmActionsEnabled(entity: ManagedEntity, callOptions?: CallOptions): Promise<boolean>;
     /** Faults: vmodl.RuntimeFault. */
-    ClearTriggeredAlarms(filter: AlarmFilterSpec, callOptions?: CallOptions): Promise<void>;
+    ClearTriggeredAlarms(filter: Input<AlarmFilterSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    CreateAlarm(entity: ManagedEntity, spec: AlarmSpec, callOptions?: CallOptions): Promise<Alarm>;
+    CreateAlarm(entity: ManagedEntity, spec: Input<AlarmSpec>, callOptions?: CallOptions): Promise<Alarm>;
     /** Faults: vmodl.RuntimeFault. */
     DisableAlarm(alarm: Alarm, entity: ManagedEntity, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14165,7 +14166,7 @@ export declare namespace vim {
     /** Faults: vim.fault.AuthMinimumAdminPermission, vim.fault.NotFound, vim.fault.UserNotFound, vmodl.RuntimeFault. */
     ResetEntityPermissions(
       entity: ManagedEntity,
-      permission?: readonly Permission[],
+      permission?: Input<readonly Permission[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14181,7 +14182,7 @@ export declare namespace vim {
     /** Faults: vim.fault.AuthMinimumAdminPermission, vim.fault.NotFound, vim.fault.UserNotFound, vmodl.RuntimeFault. */
     SetEntityPermissions(
       entity: ManagedEntity,
-      permission?: readonly Permission[],
+      permission?: Input<readonly Permission[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14227,7 +14228,7 @@ export declare namespace vim {
     AbandonHciWorkflow(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     AddHost_Task(
-      spec: HostConnectSpec,
+      spec: Input<HostConnectSpec>,
       asConnected: boolean,
       resourcePool?: ResourcePool,
       license?: string,
@@ -14240,22 +14241,22 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ClusterEnterMaintenanceMode(
       host: readonly HostSystem[],
-      option?: readonly OptionValue[],
-      info?: ClusterComputeResourceMaintenanceInfo,
+      option?: Input<readonly OptionValue[]>,
+      info?: Input<ClusterComputeResourceMaintenanceInfo>,
       callOptions?: CallOptions,
     ): Promise<ClusterEnterMaintenanceResult>;
     /** Faults: vmodl.RuntimeFault. */
     ConfigureHCI_Task(
-      clusterSpec: ClusterComputeResourceHCIConfigSpec,
-      hostInputs?: readonly ClusterComputeResourceHostConfigurationInput[],
+      clusterSpec: Input<ClusterComputeResourceHCIConfigSpec>,
+      hostInputs?: Input<readonly ClusterComputeResourceHostConfigurationInput[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterComputeResourceClusterConfigResult>>;
     /** Faults: vmodl.RuntimeFault. */
     EvcManager(callOptions?: CallOptions): Promise<ClusterEVCManager | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ExtendHCI_Task(
-      hostInputs?: readonly ClusterComputeResourceHostConfigurationInput[],
-      vSanConfigSpec?: SDDCBase,
+      hostInputs?: Input<readonly ClusterComputeResourceHostConfigurationInput[]>,
+      vSanConfigSpec?: Input<SDDCBase>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterComputeResourceClusterConfigResult>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14269,7 +14270,7 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidState, vim.fault.TooManyHosts, vmodl.RuntimeFault. */
     MoveInto_Task(host: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    PlaceVm(placementSpec: PlacementSpec, callOptions?: CallOptions): Promise<PlacementResult>;
+    PlaceVm(placementSpec: Input<PlacementSpec>, callOptions?: CallOptions): Promise<PlacementResult>;
     /** Faults: vmodl.RuntimeFault. */
     RecommendHostsForVm(
       vm: VirtualMachine,
@@ -14277,7 +14278,11 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<ClusterHostRecommendation[]>;
     /** Faults: vmodl.RuntimeFault. */
-    ReconfigureCluster_Task(spec: ClusterConfigSpec, modify: boolean, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureCluster_Task(
+      spec: Input<ClusterConfigSpec>,
+      modify: boolean,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     RefreshRecommendation(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14285,14 +14290,14 @@ export declare namespace vim {
     /** Faults: vmodl.fault.InvalidArgument, vmodl.fault.InvalidRequest, vmodl.RuntimeFault. */
     SetCryptoMode(
       cryptoMode: string,
-      policy?: ClusterComputeResourceCryptoModePolicy,
+      policy?: Input<ClusterComputeResourceCryptoModePolicy>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     StampAllRulesWithUuid_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ValidateHCIConfiguration(
-      hciConfigSpec?: ClusterComputeResourceHCIConfigSpec,
+      hciConfigSpec?: Input<ClusterComputeResourceHCIConfigSpec>,
       hosts?: readonly HostSystem[],
       callOptions?: CallOptions,
     ): Promise<ClusterComputeResourceValidationResultBase[]>;
@@ -14318,7 +14323,7 @@ export declare namespace vim {
     readonly managedCluster: Promise<ClusterComputeResource>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     CheckAddHostEvc_Task(
-      cnxSpec: HostConnectSpec,
+      cnxSpec: Input<HostConnectSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterEVCManagerCheckResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14346,7 +14351,7 @@ export declare namespace vim {
   }
   interface ClusterProfile extends Profile {
     /** Faults: vim.fault.DuplicateName, vmodl.RuntimeFault. */
-    UpdateClusterProfile(config: ClusterProfileConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateClusterProfile(config: Input<ClusterProfileConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of UpdateClusterProfile. */
     Update: this["UpdateClusterProfile"];
   }
@@ -14364,7 +14369,7 @@ export declare namespace vim {
     readonly configManagerEnabled: Promise<boolean | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureComputeResource_Task(
-      spec: ComputeResourceConfigSpec,
+      spec: Input<ComputeResourceConfigSpec>,
       modify: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -14380,31 +14385,34 @@ export declare namespace vim {
   interface CryptoManager extends ManagedObject {
     readonly enabled: Promise<boolean>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    AddKey(key: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
+    AddKey(key: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    AddKeys(keys?: readonly CryptoKeyPlain[], callOptions?: CallOptions): Promise<CryptoKeyResult[]>;
+    AddKeys(keys?: Input<readonly CryptoKeyPlain[]>, callOptions?: CallOptions): Promise<CryptoKeyResult[]>;
     /** Faults: vmodl.RuntimeFault. */
     ListKeys(limit?: number, callOptions?: CallOptions): Promise<CryptoKeyId[]>;
     /** Faults: vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    RemoveKey(key: CryptoKeyId, force: boolean, callOptions?: CallOptions): Promise<void>;
+    RemoveKey(key: Input<CryptoKeyId>, force: boolean, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveKeys(
-      keys: readonly CryptoKeyId[] | undefined,
+      keys: Input<readonly CryptoKeyId[]> | undefined,
       force: boolean,
       callOptions?: CallOptions,
     ): Promise<CryptoKeyResult[]>;
   }
   interface CryptoManagerHost extends CryptoManager {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    ChangeKey_Task(newKey: CryptoKeyPlain, callOptions?: CallOptions): Promise<Task<void>>;
+    ChangeKey_Task(newKey: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CryptoManagerHostDisable(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    CryptoManagerHostEnable(initialKey: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
+    CryptoManagerHostEnable(initialKey: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CryptoManagerHostPrepare(callOptions?: CallOptions): Promise<void>;
     /** Since vSphere API 8.0.1.0. Faults: none declared. */
-    GetCryptoKeyStatus(keys?: readonly CryptoKeyId[], callOptions?: CallOptions): Promise<CryptoManagerHostKeyStatus[]>;
+    GetCryptoKeyStatus(
+      keys?: Input<readonly CryptoKeyId[]>,
+      callOptions?: CallOptions,
+    ): Promise<CryptoManagerHostKeyStatus[]>;
     /** pyVmomi's name of ChangeKey_Task. */
     ChangeKey: this["ChangeKey_Task"];
     /** pyVmomi's name of CryptoManagerHostEnable. */
@@ -14417,20 +14425,20 @@ export declare namespace vim {
     readonly kmipServers: Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateClientCsr(
-      cluster: KeyProviderId,
-      request?: CryptoManagerKmipCertSignRequest,
+      cluster: Input<KeyProviderId>,
+      request?: Input<CryptoManagerKmipCertSignRequest>,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateKey(
-      keyProvider?: KeyProviderId,
-      spec?: CryptoManagerKmipCustomAttributeSpec,
+      keyProvider?: Input<KeyProviderId>,
+      spec?: Input<CryptoManagerKmipCustomAttributeSpec>,
       callOptions?: CallOptions,
     ): Promise<CryptoKeyResult>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateSelfSignedClientCert(
-      cluster: KeyProviderId,
-      request?: CryptoManagerKmipCertSignRequest,
+      cluster: Input<KeyProviderId>,
+      request?: Input<CryptoManagerKmipCertSignRequest>,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14440,7 +14448,7 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<KeyProviderId | undefined>;
     /** Faults: vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
-    IsKmsClusterActive(cluster?: KeyProviderId, callOptions?: CallOptions): Promise<boolean>;
+    IsKmsClusterActive(cluster?: Input<KeyProviderId>, callOptions?: CallOptions): Promise<boolean>;
     /** Faults: vmodl.RuntimeFault. */
     ListKmipServers(limit?: number, callOptions?: CallOptions): Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14451,59 +14459,75 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    MarkDefault(clusterId: KeyProviderId, callOptions?: CallOptions): Promise<void>;
+    MarkDefault(clusterId: Input<KeyProviderId>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     QueryCryptoKeyStatus(
-      keyIds: readonly CryptoKeyId[] | undefined,
+      keyIds: Input<readonly CryptoKeyId[]> | undefined,
       checkKeyBitMap: number,
       callOptions?: CallOptions,
     ): Promise<CryptoManagerKmipCryptoKeyStatus[]>;
     /** Faults: vmodl.RuntimeFault. */
-    RegisterKmipServer(server: KmipServerSpec, callOptions?: CallOptions): Promise<void>;
+    RegisterKmipServer(server: Input<KmipServerSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    RegisterKmsCluster(clusterId: KeyProviderId, managementType?: string, callOptions?: CallOptions): Promise<void>;
+    RegisterKmsCluster(
+      clusterId: Input<KeyProviderId>,
+      managementType?: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    RemoveKmipServer(clusterId: KeyProviderId, serverName: string, callOptions?: CallOptions): Promise<void>;
+    RemoveKmipServer(clusterId: Input<KeyProviderId>, serverName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveClientCert(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    RetrieveClientCert(cluster: Input<KeyProviderId>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveClientCsr(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    RetrieveClientCsr(cluster: Input<KeyProviderId>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveKmipServerCert(
-      keyProvider: KeyProviderId,
-      server: KmipServerInfo,
+      keyProvider: Input<KeyProviderId>,
+      server: Input<KmipServerInfo>,
       callOptions?: CallOptions,
     ): Promise<CryptoManagerKmipServerCertInfo>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveKmipServersStatus_Task(
-      clusters?: readonly KmipClusterInfo[],
+      clusters?: Input<readonly KmipClusterInfo[]>,
       callOptions?: CallOptions,
     ): Promise<Task<CryptoManagerKmipClusterStatus[]>>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveSelfSignedClientCert(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    RetrieveSelfSignedClientCert(cluster: Input<KeyProviderId>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    SetDefaultKmsCluster(entity?: ManagedEntity, clusterId?: KeyProviderId, callOptions?: CallOptions): Promise<void>;
+    SetDefaultKmsCluster(
+      entity?: ManagedEntity,
+      clusterId?: Input<KeyProviderId>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UnregisterKmsCluster(clusterId: KeyProviderId, callOptions?: CallOptions): Promise<void>;
+    UnregisterKmsCluster(clusterId: Input<KeyProviderId>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateKmipServer(server: KmipServerSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateKmipServer(server: Input<KmipServerSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateKmsSignedCsrClientCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    UpdateKmsSignedCsrClientCert(
+      cluster: Input<KeyProviderId>,
+      certificate: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateSelfSignedClientCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    UpdateSelfSignedClientCert(
+      cluster: Input<KeyProviderId>,
+      certificate: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UploadClientCert(
-      cluster: KeyProviderId,
+      cluster: Input<KeyProviderId>,
       certificate: string,
       privateKey: string,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UploadKmipServerCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    UploadKmipServerCert(cluster: Input<KeyProviderId>, certificate: string, callOptions?: CallOptions): Promise<void>;
     /** Since vSphere API 8.0.1.0. Faults: none declared. */
     SetKeyCustomAttributes(
-      keyId: CryptoKeyId,
-      spec: CryptoManagerKmipCustomAttributeSpec,
+      keyId: Input<CryptoKeyId>,
+      spec: Input<CryptoManagerKmipCustomAttributeSpec>,
       callOptions?: CallOptions,
     ): Promise<CryptoKeyResult>;
     /** pyVmomi's name of RetrieveKmipServersStatus_Task. */
@@ -14515,8 +14539,8 @@ export declare namespace vim {
     AddCustomFieldDef(
       name: string,
       moType?: string,
-      fieldDefPolicy?: PrivilegePolicyDef,
-      fieldPolicy?: PrivilegePolicyDef,
+      fieldDefPolicy?: Input<PrivilegePolicyDef>,
+      fieldPolicy?: Input<PrivilegePolicyDef>,
       callOptions?: CallOptions,
     ): Promise<CustomFieldDef>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14538,9 +14562,9 @@ export declare namespace vim {
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
     CheckCustomizationResources(guestOs: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.CustomizationFault, vmodl.RuntimeFault. */
-    CreateCustomizationSpec(item: CustomizationSpecItem, callOptions?: CallOptions): Promise<void>;
+    CreateCustomizationSpec(item: Input<CustomizationSpecItem>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    CustomizationSpecItemToXml(item: CustomizationSpecItem, callOptions?: CallOptions): Promise<string>;
+    CustomizationSpecItemToXml(item: Input<CustomizationSpecItem>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     DeleteCustomizationSpec(name: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14550,7 +14574,7 @@ export declare namespace vim {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     GetCustomizationSpec(name: string, callOptions?: CallOptions): Promise<CustomizationSpecItem>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.CustomizationFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    OverwriteCustomizationSpec(item: CustomizationSpecItem, callOptions?: CallOptions): Promise<void>;
+    OverwriteCustomizationSpec(item: Input<CustomizationSpecItem>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.NotFound, vmodl.RuntimeFault. */
     RenameCustomizationSpec(name: string, newName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
@@ -14586,13 +14610,13 @@ export declare namespace vim {
     readonly vmFolder: Promise<Folder>;
     /** Faults: vmodl.RuntimeFault. */
     BatchQueryConnectInfo(
-      hostSpecs?: readonly HostConnectSpec[],
+      hostSpecs?: Input<readonly HostConnectSpec[]>,
       callOptions?: CallOptions,
     ): Promise<DatacenterBasicConnectInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
     PowerOnMultiVM_Task(
       vm: readonly VirtualMachine[],
-      option?: readonly OptionValue[],
+      option?: Input<readonly OptionValue[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterPowerOnVmResult>>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
@@ -14605,10 +14629,10 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<HostConnectInfo>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
-    QueryConnectionInfoViaSpec(spec: HostConnectSpec, callOptions?: CallOptions): Promise<HostConnectInfo>;
+    QueryConnectionInfoViaSpec(spec: Input<HostConnectSpec>, callOptions?: CallOptions): Promise<HostConnectInfo>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureDatacenter_Task(
-      spec: DatacenterConfigSpec,
+      spec: Input<DatacenterConfigSpec>,
       modify: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -14643,12 +14667,12 @@ export declare namespace vim {
     RenameDatastore(newName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.NotSupported, vmodl.RuntimeFault. */
     UpdateVVolVirtualMachineFiles_Task(
-      failoverPair?: readonly DatastoreVVolContainerFailoverPair[],
+      failoverPair?: Input<readonly DatastoreVVolContainerFailoverPair[]>,
       callOptions?: CallOptions,
     ): Promise<Task<VVolVmConfigFileUpdateResult>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.PlatformConfigFault, vim.fault.ResourceInUse, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVirtualMachineFiles_Task(
-      mountPathDatastoreMapping: readonly DatastoreMountPathDatastorePair[],
+      mountPathDatastoreMapping: Input<readonly DatastoreMountPathDatastorePair[]>,
       callOptions?: CallOptions,
     ): Promise<Task<UpdateVirtualMachineFilesResult>>;
     /** Faults: vim.fault.InvalidDatastore. */
@@ -14678,7 +14702,7 @@ export declare namespace vim {
       datastore: Datastore,
       displayName?: string,
       policy?: string,
-      size?: number,
+      size?: number | bigint,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vim.fault.InvalidDatastorePath, vmodl.RuntimeFault. */
@@ -14691,7 +14715,7 @@ export declare namespace vim {
     IncreaseDirectorySize(
       datacenter: Datacenter | undefined,
       stableName: string,
-      size: number,
+      size: number | bigint,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Since vSphere API 8.0.1.0. Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vmodl.fault.NotSupported. */
@@ -14733,11 +14757,11 @@ export declare namespace vim {
     readonly portKeys: Promise<string[]>;
     /** Faults: vim.fault.DvsFault, vim.fault.RollbackFailure, vmodl.RuntimeFault. */
     DVPortgroupRollback_Task(
-      entityBackup?: EntityBackupConfig,
+      entityBackup?: Input<EntityBackupConfig>,
       callOptions?: CallOptions,
     ): Promise<Task<DVPortgroupConfigSpec>>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    ReconfigureDVPortgroup_Task(spec: DVPortgroupConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureDVPortgroup_Task(spec: Input<DVPortgroupConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of ReconfigureDVPortgroup_Task. */
     Reconfigure: this["ReconfigureDVPortgroup_Task"];
     /** pyVmomi's name of DVPortgroupRollback_Task. */
@@ -14752,31 +14776,34 @@ export declare namespace vim {
     readonly summary: Promise<DVSSummary>;
     readonly uuid: Promise<string>;
     /** Faults: vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    AddDVPortgroup_Task(spec: readonly DVPortgroupConfigSpec[], callOptions?: CallOptions): Promise<Task<void>>;
+    AddDVPortgroup_Task(spec: Input<readonly DVPortgroupConfigSpec[]>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
     AddNetworkResourcePool(
-      configSpec: readonly DVSNetworkResourcePoolConfigSpec[],
+      configSpec: Input<readonly DVSNetworkResourcePoolConfigSpec[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateDVPortgroup_Task(
-      spec: DVPortgroupConfigSpec,
+      spec: Input<DVPortgroupConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<DistributedVirtualPortgroup>>;
     /** Faults: vim.fault.DvsFault, vim.fault.RollbackFailure, vmodl.RuntimeFault. */
-    DVSRollback_Task(entityBackup?: EntityBackupConfig, callOptions?: CallOptions): Promise<Task<DVSConfigSpec>>;
+    DVSRollback_Task(entityBackup?: Input<EntityBackupConfig>, callOptions?: CallOptions): Promise<Task<DVSConfigSpec>>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.ConflictingConfiguration, vim.fault.DvsFault, vim.fault.InvalidName, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     DvsReconfigureVmVnicNetworkResourcePool_Task(
-      configSpec: readonly DvsVmVnicResourcePoolConfigSpec[],
+      configSpec: Input<readonly DvsVmVnicResourcePoolConfigSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     EnableNetworkResourceManagement(enable: boolean, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    FetchDVPortKeys(criteria?: DistributedVirtualSwitchPortCriteria, callOptions?: CallOptions): Promise<string[]>;
+    FetchDVPortKeys(
+      criteria?: Input<DistributedVirtualSwitchPortCriteria>,
+      callOptions?: CallOptions,
+    ): Promise<string[]>;
     /** Faults: vmodl.RuntimeFault. */
     FetchDVPorts(
-      criteria?: DistributedVirtualSwitchPortCriteria,
+      criteria?: Input<DistributedVirtualSwitchPortCriteria>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualPort[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14795,15 +14822,15 @@ export declare namespace vim {
     /** Faults: vim.fault.DvsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     PerformDvsProductSpecOperation_Task(
       operation: string,
-      productSpec?: DistributedVirtualSwitchProductSpec,
+      productSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     QueryUsedVlanIdInDvs(callOptions?: CallOptions): Promise<number[]>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DvsFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    ReconfigureDVPort_Task(port: readonly DVPortConfigSpec[], callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureDVPort_Task(port: Input<readonly DVPortConfigSpec[]>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.DvsNotAuthorized, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.LimitExceeded, vim.fault.NotFound, vim.fault.ResourceInUse, vim.fault.ResourceNotAvailable, vmodl.RuntimeFault. */
-    ReconfigureDvs_Task(spec: DVSConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureDvs_Task(spec: Input<DVSConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RectifyDvsHost_Task(hosts?: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14812,14 +14839,14 @@ export declare namespace vim {
     RemoveNetworkResourcePool(key: readonly string[], callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     UpdateDVSHealthCheckConfig_Task(
-      healthCheckConfig: readonly DVSHealthCheckConfig[],
+      healthCheckConfig: Input<readonly DVSHealthCheckConfig[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
-    UpdateDvsCapability(capability: DVSCapability, callOptions?: CallOptions): Promise<void>;
+    UpdateDvsCapability(capability: Input<DVSCapability>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DvsFault, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateNetworkResourcePool(
-      configSpec: readonly DVSNetworkResourcePoolConfigSpec[],
+      configSpec: Input<readonly DVSNetworkResourcePoolConfigSpec[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of CreateDVPortgroup_Task. */
@@ -14860,12 +14887,12 @@ export declare namespace vim {
   interface DistributedVirtualSwitchManager extends ManagedObject {
     /** Faults: vim.fault.BackupBlobWriteFailure, vim.fault.NotFound, vmodl.RuntimeFault. */
     DVSManagerExportEntity_Task(
-      selectionSet: readonly SelectionSet[],
+      selectionSet: Input<readonly SelectionSet[]>,
       callOptions?: CallOptions,
     ): Promise<Task<EntityBackupConfig[]>>;
     /** Faults: vim.fault.DvsFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DVSManagerImportEntity_Task(
-      entityBackup: readonly EntityBackupConfig[],
+      entityBackup: Input<readonly EntityBackupConfig[]>,
       importType: string,
       callOptions?: CallOptions,
     ): Promise<Task<DistributedVirtualSwitchManagerImportResult>>;
@@ -14891,21 +14918,21 @@ export declare namespace vim {
     QueryCompatibleHostForNewDvs(
       container: ManagedEntity,
       recursive: boolean,
-      switchProductSpec?: DistributedVirtualSwitchProductSpec,
+      switchProductSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<HostSystem[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryDvsByUuid(uuid: string, callOptions?: CallOptions): Promise<DistributedVirtualSwitch | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDvsCheckCompatibility(
-      hostContainer: DistributedVirtualSwitchManagerHostContainer,
-      dvsProductSpec?: DistributedVirtualSwitchManagerDvsProductSpec,
-      hostFilterSpec?: readonly DistributedVirtualSwitchManagerHostDvsFilterSpec[],
+      hostContainer: Input<DistributedVirtualSwitchManagerHostContainer>,
+      dvsProductSpec?: Input<DistributedVirtualSwitchManagerDvsProductSpec>,
+      hostFilterSpec?: Input<readonly DistributedVirtualSwitchManagerHostDvsFilterSpec[]>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualSwitchManagerCompatibilityResult[]>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDvsCompatibleHostSpec(
-      switchProductSpec?: DistributedVirtualSwitchProductSpec,
+      switchProductSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualSwitchHostProductSpec[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14916,14 +14943,14 @@ export declare namespace vim {
     ): Promise<DVSManagerDvsConfigTarget>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDvsFeatureCapability(
-      switchProductSpec?: DistributedVirtualSwitchProductSpec,
+      switchProductSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<DVSFeatureCapability | undefined>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     RectifyDvsOnHost_Task(hosts: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
     /** Since vSphere API 8.0.0.1. Faults: none declared. */
     QuerySupportedNetworkOffloadSpec(
-      switchProductSpec: DistributedVirtualSwitchProductSpec,
+      switchProductSpec: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualSwitchNetworkOffloadSpec[]>;
     /** Since vSphere API 8.0.0.1. Faults: none declared. */
@@ -14963,7 +14990,7 @@ export declare namespace vim {
     QueryConfigOptionDescriptor(callOptions?: CallOptions): Promise<VirtualMachineConfigOptionDescriptor[]>;
     /** Faults: vmodl.RuntimeFault. */
     QueryConfigOptionEx(
-      spec?: EnvironmentBrowserConfigOptionQuerySpec,
+      spec?: Input<EnvironmentBrowserConfigOptionQuerySpec>,
       callOptions?: CallOptions,
     ): Promise<VirtualMachineConfigOption | undefined>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14989,13 +15016,13 @@ export declare namespace vim {
     readonly latestEvent: Promise<Event | undefined>;
     readonly maxCollector: Promise<number>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    CreateCollectorForEvents(filter: EventFilterSpec, callOptions?: CallOptions): Promise<EventHistoryCollector>;
+    CreateCollectorForEvents(filter: Input<EventFilterSpec>, callOptions?: CallOptions): Promise<EventHistoryCollector>;
     /** Faults: vmodl.RuntimeFault. */
     LogUserEvent(entity: ManagedEntity, msg: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidEvent, vmodl.RuntimeFault. */
-    PostEvent(eventToPost: Event, taskInfo?: TaskInfo, callOptions?: CallOptions): Promise<void>;
+    PostEvent(eventToPost: Input<Event>, taskInfo?: Input<TaskInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryEvents(filter: EventFilterSpec, callOptions?: CallOptions): Promise<Event[]>;
+    QueryEvents(filter: Input<EventFilterSpec>, callOptions?: CallOptions): Promise<Event[]>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveArgumentDescription(eventTypeId: string, callOptions?: CallOptions): Promise<EventArgDesc[]>;
     /** pyVmomi's name of CreateCollectorForEvents. */
@@ -15025,7 +15052,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     QueryManagedBy(extensionKey: string, callOptions?: CallOptions): Promise<ManagedEntity[]>;
     /** Faults: vmodl.RuntimeFault. */
-    RegisterExtension(extension: Extension, callOptions?: CallOptions): Promise<void>;
+    RegisterExtension(extension: Input<Extension>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.NoClientCertificate, vim.fault.NotFound, vmodl.RuntimeFault. */
     SetExtensionCertificate(extensionKey: string, certificatePem?: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15033,7 +15060,7 @@ export declare namespace vim {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     UnregisterExtension(extensionKey: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateExtension(extension: Extension, callOptions?: CallOptions): Promise<void>;
+    UpdateExtension(extension: Input<Extension>, callOptions?: CallOptions): Promise<void>;
     /** Since vSphere API 8.0.2.0. Faults: vim.fault.NotFound. */
     SetServiceAccount(extensionKey: string, serviceAccount: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of SetExtensionCertificate. */
@@ -15042,27 +15069,27 @@ export declare namespace vim {
   interface FailoverClusterConfigurator extends ManagedObject {
     readonly disabledConfigureMethod: Promise<string[]>;
     /** Faults: vmodl.RuntimeFault. */
-    configureVcha_Task(configSpec: VchaClusterConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    configureVcha_Task(configSpec: Input<VchaClusterConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     createPassiveNode_Task(
-      passiveDeploymentSpec: PassiveNodeDeploymentSpec,
-      sourceVcSpec: SourceNodeSpec,
+      passiveDeploymentSpec: Input<PassiveNodeDeploymentSpec>,
+      sourceVcSpec: Input<SourceNodeSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     createWitnessNode_Task(
-      witnessDeploymentSpec: NodeDeploymentSpec,
-      sourceVcSpec: SourceNodeSpec,
+      witnessDeploymentSpec: Input<NodeDeploymentSpec>,
+      sourceVcSpec: Input<SourceNodeSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    deployVcha_Task(deploymentSpec: VchaClusterDeploymentSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    deployVcha_Task(deploymentSpec: Input<VchaClusterDeploymentSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     destroyVcha_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     getVchaConfig(callOptions?: CallOptions): Promise<VchaClusterConfigInfo>;
     /** Faults: vmodl.RuntimeFault. */
-    prepareVcha_Task(networkSpec: VchaClusterNetworkSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    prepareVcha_Task(networkSpec: Input<VchaClusterNetworkSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of configureVcha_Task. */
     Configure: this["configureVcha_Task"];
     /** pyVmomi's name of createPassiveNode_Task. */
@@ -15147,8 +15174,8 @@ export declare namespace vim {
     readonly namespace: Promise<string | undefined>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     AddStandaloneHost_Task(
-      spec: HostConnectSpec,
-      compResSpec: ComputeResourceConfigSpec | undefined,
+      spec: Input<HostConnectSpec>,
+      compResSpec: Input<ComputeResourceConfigSpec> | undefined,
       addConnected: boolean,
       license?: string,
       callOptions?: CallOptions,
@@ -15156,29 +15183,33 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     BatchAddHostsToCluster_Task(
       cluster: ClusterComputeResource,
-      newHosts?: readonly FolderNewHostSpec[],
+      newHosts?: Input<readonly FolderNewHostSpec[]>,
       existingHosts?: readonly HostSystem[],
-      compResSpec?: ComputeResourceConfigSpec,
+      compResSpec?: Input<ComputeResourceConfigSpec>,
       desiredState?: string,
       callOptions?: CallOptions,
     ): Promise<Task<FolderBatchAddHostsToClusterResult>>;
     /** Faults: vmodl.RuntimeFault. */
     BatchAddStandaloneHosts_Task(
-      newHosts: readonly FolderNewHostSpec[] | undefined,
-      compResSpec: ComputeResourceConfigSpec | undefined,
+      newHosts: Input<readonly FolderNewHostSpec[]> | undefined,
+      compResSpec: Input<ComputeResourceConfigSpec> | undefined,
       addConnected: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<FolderBatchAddStandaloneHostsResult>>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    CreateCluster(name: string, spec: ClusterConfigSpec, callOptions?: CallOptions): Promise<ClusterComputeResource>;
+    CreateCluster(
+      name: string,
+      spec: Input<ClusterConfigSpec>,
+      callOptions?: CallOptions,
+    ): Promise<ClusterComputeResource>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateClusterEx(
       name: string,
-      spec: ClusterConfigSpecEx,
+      spec: Input<ClusterConfigSpecEx>,
       callOptions?: CallOptions,
     ): Promise<ClusterComputeResource>;
     /** Faults: vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.DvsNotAuthorized, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
-    CreateDVS_Task(spec: DVSCreateSpec, callOptions?: CallOptions): Promise<Task<DistributedVirtualSwitch>>;
+    CreateDVS_Task(spec: Input<DVSCreateSpec>, callOptions?: CallOptions): Promise<Task<DistributedVirtualSwitch>>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateDatacenter(name: string, callOptions?: CallOptions): Promise<Datacenter>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
@@ -15187,7 +15218,7 @@ export declare namespace vim {
     CreateStoragePod(name: string, callOptions?: CallOptions): Promise<StoragePod>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.OutOfBounds, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateVM_Task(
-      config: VirtualMachineConfigSpec,
+      config: Input<VirtualMachineConfigSpec>,
       pool: ResourcePool,
       host?: HostSystem,
       callOptions?: CallOptions,
@@ -15226,39 +15257,39 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     AddGuestAlias(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       mapCert: boolean,
       base64Cert: string,
-      aliasInfo: GuestAuthAliasInfo,
+      aliasInfo: Input<GuestAuthAliasInfo>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListGuestAliases(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       callOptions?: CallOptions,
     ): Promise<GuestAliases[]>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListGuestMappedAliases(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<GuestMappedAliases[]>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     RemoveGuestAlias(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       base64Cert: string,
-      subject: GuestAuthSubject,
+      subject: Input<GuestAuthSubject>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     RemoveGuestAliasByCert(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       base64Cert: string,
       callOptions?: CallOptions,
@@ -15278,14 +15309,22 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     AcquireCredentialsInGuest(
       vm: VirtualMachine,
-      requestedAuth: GuestAuthentication,
-      sessionID?: number,
+      requestedAuth: Input<GuestAuthentication>,
+      sessionID?: number | bigint,
       callOptions?: CallOptions,
     ): Promise<GuestAuthentication>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    ReleaseCredentialsInGuest(vm: VirtualMachine, auth: GuestAuthentication, callOptions?: CallOptions): Promise<void>;
+    ReleaseCredentialsInGuest(
+      vm: VirtualMachine,
+      auth: Input<GuestAuthentication>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    ValidateCredentialsInGuest(vm: VirtualMachine, auth: GuestAuthentication, callOptions?: CallOptions): Promise<void>;
+    ValidateCredentialsInGuest(
+      vm: VirtualMachine,
+      auth: Input<GuestAuthentication>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** pyVmomi's name of AcquireCredentialsInGuest. */
     AcquireCredentials: this["AcquireCredentialsInGuest"];
     /** pyVmomi's name of ReleaseCredentialsInGuest. */
@@ -15297,15 +15336,15 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ChangeFileAttributesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       guestFilePath: string,
-      fileAttributes: GuestFileAttributes,
+      fileAttributes: Input<GuestFileAttributes>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CreateTemporaryDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       prefix: string,
       suffix: string,
       directoryPath?: string,
@@ -15314,7 +15353,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CreateTemporaryFileInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       prefix: string,
       suffix: string,
       directoryPath?: string,
@@ -15323,7 +15362,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       directoryPath: string,
       recursive: boolean,
       callOptions?: CallOptions,
@@ -15331,31 +15370,31 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteFileInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       filePath: string,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     InitiateFileTransferFromGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       guestFilePath: string,
       callOptions?: CallOptions,
     ): Promise<FileTransferInformation>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     InitiateFileTransferToGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       guestFilePath: string,
-      fileAttributes: GuestFileAttributes,
-      fileSize: number,
+      fileAttributes: Input<GuestFileAttributes>,
+      fileSize: number | bigint,
       overwrite: boolean,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListFilesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       filePath: string,
       index?: number,
       maxResults?: number,
@@ -15365,7 +15404,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     MakeDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       directoryPath: string,
       createParentDirectories: boolean,
       callOptions?: CallOptions,
@@ -15373,7 +15412,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     MoveDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       srcDirectoryPath: string,
       dstDirectoryPath: string,
       callOptions?: CallOptions,
@@ -15381,7 +15420,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     MoveFileInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       srcFilePath: string,
       dstFilePath: string,
       overwrite: boolean,
@@ -15417,29 +15456,29 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListProcessesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      pids?: readonly number[],
+      auth: Input<GuestAuthentication>,
+      pids?: readonly (number | bigint)[],
       callOptions?: CallOptions,
     ): Promise<GuestProcessInfo[]>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ReadEnvironmentVariableInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       names?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<string[]>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     StartProgramInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      spec: GuestProgramSpec,
+      auth: Input<GuestAuthentication>,
+      spec: Input<GuestProgramSpec>,
       callOptions?: CallOptions,
-    ): Promise<number>;
+    ): Promise<number | bigint>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     TerminateProcessInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      pid: number,
+      auth: Input<GuestAuthentication>,
+      pid: number | bigint,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of ListProcessesInGuest. */
@@ -15455,8 +15494,8 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CreateRegistryKeyInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       isVolatile: boolean,
       classType?: string,
       callOptions?: CallOptions,
@@ -15464,23 +15503,23 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteRegistryKeyInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       recursive: boolean,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteRegistryValueInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      valueName: GuestRegValueNameSpec,
+      auth: Input<GuestAuthentication>,
+      valueName: Input<GuestRegValueNameSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListRegistryKeysInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       recursive: boolean,
       matchPattern?: string,
       callOptions?: CallOptions,
@@ -15488,8 +15527,8 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListRegistryValuesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       expandStrings: boolean,
       matchPattern?: string,
       callOptions?: CallOptions,
@@ -15497,8 +15536,8 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     SetRegistryValueInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      value: GuestRegValueSpec,
+      auth: Input<GuestAuthentication>,
+      value: Input<GuestRegValueSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of CreateRegistryKeyInGuest. */
@@ -15535,7 +15574,11 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     HasProvider(id: string, callOptions?: CallOptions): Promise<boolean>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    PostHealthUpdates(providerId: string, updates?: readonly HealthUpdate[], callOptions?: CallOptions): Promise<void>;
+    PostHealthUpdates(
+      providerId: string,
+      updates?: Input<readonly HealthUpdate[]>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryFilterEntities(filterId: string, callOptions?: CallOptions): Promise<ManagedEntity[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15563,7 +15606,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RegisterHealthUpdateProvider(
       name: string,
-      healthUpdateInfo?: readonly HealthUpdateInfo[],
+      healthUpdateInfo?: Input<readonly HealthUpdateInfo[]>,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15679,7 +15722,10 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveDynamicPassthroughInfo(callOptions?: CallOptions): Promise<VirtualMachineDynamicPassthroughInfo[]>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateAssignableHardwareConfig(config: HostAssignableHardwareConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateAssignableHardwareConfig(
+      config: Input<HostAssignableHardwareConfig>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Since vSphere API 8.0.0.1. Faults: none declared. */
     RetrieveVendorDeviceGroupInfo(callOptions?: CallOptions): Promise<VirtualMachineVendorDeviceGroupInfo[]>;
   }
@@ -15697,7 +15743,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AutoStartPowerOn(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    ReconfigureAutostart(spec: HostAutoStartManagerConfig, callOptions?: CallOptions): Promise<void>;
+    ReconfigureAutostart(spec: Input<HostAutoStartManagerConfig>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of AutoStartPowerOff. */
     AutoPowerOff: this["AutoStartPowerOff"];
     /** pyVmomi's name of AutoStartPowerOn. */
@@ -15714,7 +15760,7 @@ export declare namespace vim {
   interface HostCacheConfigurationManager extends ManagedObject {
     readonly cacheConfigurationInfo: Promise<HostCacheConfigurationInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    ConfigureHostCache_Task(spec: HostCacheConfigurationSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ConfigureHostCache_Task(spec: Input<HostCacheConfigurationSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of ConfigureHostCache_Task. */
     ConfigureCache: this["ConfigureHostCache_Task"];
   }
@@ -15723,13 +15769,13 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     GenerateCertificateSigningRequest(
       useIpAddressAsCommonName: boolean,
-      spec?: HostCertificateManagerCertificateSpec,
+      spec?: Input<HostCertificateManagerCertificateSpec>,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     GenerateCertificateSigningRequestByDn(
       distinguishedName: string,
-      spec?: HostCertificateManagerCertificateSpec,
+      spec?: Input<HostCertificateManagerCertificateSpec>,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -15768,13 +15814,13 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     SearchDatastoreSubFolders_Task(
       datastorePath: string,
-      searchSpec?: HostDatastoreBrowserSearchSpec,
+      searchSpec?: Input<HostDatastoreBrowserSearchSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostDatastoreBrowserSearchResults[]>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     SearchDatastore_Task(
       datastorePath: string,
-      searchSpec?: HostDatastoreBrowserSearchSpec,
+      searchSpec?: Input<HostDatastoreBrowserSearchSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostDatastoreBrowserSearchResults>>;
     /** pyVmomi's name of SearchDatastore_Task. */
@@ -15790,11 +15836,14 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.FileNotFound, vim.fault.HostConfigFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateLocalDatastore(name: string, path: string, callOptions?: CallOptions): Promise<Datastore>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.DuplicateName, vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    CreateNasDatastore(spec: HostNasVolumeSpec, callOptions?: CallOptions): Promise<Datastore>;
+    CreateNasDatastore(spec: Input<HostNasVolumeSpec>, callOptions?: CallOptions): Promise<Datastore>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    CreateVmfsDatastore(spec: VmfsDatastoreCreateSpec, callOptions?: CallOptions): Promise<Datastore>;
+    CreateVmfsDatastore(spec: Input<VmfsDatastoreCreateSpec>, callOptions?: CallOptions): Promise<Datastore>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConfigFault, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
-    CreateVvolDatastore(spec: HostDatastoreSystemVvolDatastoreSpec, callOptions?: CallOptions): Promise<Datastore>;
+    CreateVvolDatastore(
+      spec: Input<HostDatastoreSystemVvolDatastoreSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Datastore>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DisableClusteredVmdkSupport(datastore: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15802,13 +15851,13 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ExpandVmfsDatastore(
       datastore: Datastore,
-      spec: VmfsDatastoreExpandSpec,
+      spec: Input<VmfsDatastoreExpandSpec>,
       callOptions?: CallOptions,
     ): Promise<Datastore>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ExtendVmfsDatastore(
       datastore: Datastore,
-      spec: VmfsDatastoreExtendSpec,
+      spec: Input<VmfsDatastoreExtendSpec>,
       callOptions?: CallOptions,
     ): Promise<Datastore>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15839,15 +15888,15 @@ export declare namespace vim {
     ): Promise<Task<HostDatastoreSystemDatastoreResult[]>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.VmfsAmbiguousMount, vmodl.RuntimeFault. */
     ResignatureUnresolvedVmfsVolume_Task(
-      resolutionSpec: HostUnresolvedVmfsResignatureSpec,
+      resolutionSpec: Input<HostUnresolvedVmfsResignatureSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostResignatureRescanResult>>;
     /** Faults: vim.fault.DatastoreNotWritableOnHost, vim.fault.InaccessibleDatastore, vmodl.RuntimeFault. */
     UpdateLocalSwapDatastore(datastore?: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Since vSphere API 8.0.0.1. Faults: vim.fault.NotFound. */
-    SetMaxQueueDepth(datastore: Datastore, maxQdepth: number, callOptions?: CallOptions): Promise<void>;
+    SetMaxQueueDepth(datastore: Datastore, maxQdepth: number | bigint, callOptions?: CallOptions): Promise<void>;
     /** Since vSphere API 8.0.0.1. Faults: vim.fault.NotFound. */
-    QueryMaxQueueDepth(datastore: Datastore, callOptions?: CallOptions): Promise<number>;
+    QueryMaxQueueDepth(datastore: Datastore, callOptions?: CallOptions): Promise<number | bigint>;
     /** pyVmomi's name of RemoveDatastoreEx_Task. */
     RemoveDatastoreEx: this["RemoveDatastoreEx_Task"];
     /** pyVmomi's name of ResignatureUnresolvedVmfsVolume_Task. */
@@ -15866,7 +15915,7 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     UpdateDateTime(dateTime: Date, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateDateTimeConfig(config: HostDateTimeConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateDateTimeConfig(config: Input<HostDateTimeConfig>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshDateTimeSystem. */
     Refresh: this["RefreshDateTimeSystem"];
     /** pyVmomi's name of UpdateDateTimeConfig. */
@@ -15875,7 +15924,7 @@ export declare namespace vim {
   interface HostDiagnosticSystem extends ManagedObject {
     readonly activePartition: Promise<HostDiagnosticPartition | undefined>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    CreateDiagnosticPartition(spec: HostDiagnosticPartitionCreateSpec, callOptions?: CallOptions): Promise<void>;
+    CreateDiagnosticPartition(spec: Input<HostDiagnosticPartitionCreateSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     QueryAvailablePartition(callOptions?: CallOptions): Promise<HostDiagnosticPartition[]>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15891,14 +15940,14 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<HostDiagnosticPartitionCreateOption[]>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    SelectActivePartition(partition?: HostScsiDiskPartition, callOptions?: CallOptions): Promise<void>;
+    SelectActivePartition(partition?: Input<HostScsiDiskPartition>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostDirectoryStore extends HostAuthenticationStore {}
   interface HostEsxAgentHostManager extends ManagedObject {
     readonly configInfo: Promise<HostEsxAgentHostManagerConfigInfo>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     EsxAgentHostManagerUpdateConfig(
-      configInfo: HostEsxAgentHostManagerConfigInfo,
+      configInfo: Input<HostEsxAgentHostManagerConfigInfo>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of EsxAgentHostManagerUpdateConfig. */
@@ -15913,9 +15962,9 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RefreshFirewall(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateDefaultPolicy(defaultPolicy: HostFirewallDefaultPolicy, callOptions?: CallOptions): Promise<void>;
+    UpdateDefaultPolicy(defaultPolicy: Input<HostFirewallDefaultPolicy>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateRuleset(id: string, spec: HostFirewallRulesetRulesetSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateRuleset(id: string, spec: Input<HostFirewallRulesetRulesetSpec>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshFirewall. */
     Refresh: this["RefreshFirewall"];
   }
@@ -15951,7 +16000,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveVgpuProfileInfo(callOptions?: CallOptions): Promise<VirtualMachineVgpuProfileInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateGraphicsConfig(config: HostGraphicsConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateGraphicsConfig(config: Input<HostGraphicsConfig>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshGraphicsManager. */
     Refresh: this["RefreshGraphicsManager"];
   }
@@ -16004,9 +16053,9 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     ChangePassword(user: string, oldPassword: string, newPassword: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vmodl.RuntimeFault. */
-    CreateGroup(group: HostAccountSpec, callOptions?: CallOptions): Promise<void>;
+    CreateGroup(group: Input<HostAccountSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vmodl.RuntimeFault. */
-    CreateUser(user: HostAccountSpec, callOptions?: CallOptions): Promise<void>;
+    CreateUser(user: Input<HostAccountSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.UserNotFound, vmodl.RuntimeFault. */
     RemoveGroup(groupName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.UserNotFound, vmodl.RuntimeFault. */
@@ -16014,17 +16063,17 @@ export declare namespace vim {
     /** Faults: vim.fault.UserNotFound, vmodl.RuntimeFault. */
     UnassignUserFromGroup(user: string, group: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.UserNotFound, vmodl.RuntimeFault. */
-    UpdateUser(user: HostAccountSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateUser(user: Input<HostAccountSpec>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostLocalAuthentication extends HostAuthenticationStore {}
   interface HostMemorySystem extends ExtensibleManagedObject {
     readonly consoleReservationInfo: Promise<ServiceConsoleReservationInfo | undefined>;
     readonly virtualMachineReservationInfo: Promise<VirtualMachineMemoryReservationInfo | undefined>;
     /** Faults: vmodl.RuntimeFault. */
-    ReconfigureServiceConsoleReservation(cfgBytes: number, callOptions?: CallOptions): Promise<void>;
+    ReconfigureServiceConsoleReservation(cfgBytes: number | bigint, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureVirtualMachineReservation(
-      spec: VirtualMachineMemoryReservationSpec,
+      spec: Input<VirtualMachineMemoryReservationSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
   }
@@ -16037,13 +16086,21 @@ export declare namespace vim {
     readonly networkInfo: Promise<HostNetworkInfo | undefined>;
     readonly offloadCapabilities: Promise<HostNetOffloadCapabilities | undefined>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    AddPortGroup(portgrp: HostPortGroupSpec, callOptions?: CallOptions): Promise<void>;
+    AddPortGroup(portgrp: Input<HostPortGroupSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    AddServiceConsoleVirtualNic(portgroup: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<string>;
+    AddServiceConsoleVirtualNic(
+      portgroup: string,
+      nic: Input<HostVirtualNicSpec>,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    AddVirtualNic(portgroup: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<string>;
+    AddVirtualNic(portgroup: string, nic: Input<HostVirtualNicSpec>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    AddVirtualSwitch(vswitchName: string, spec?: HostVirtualSwitchSpec, callOptions?: CallOptions): Promise<void>;
+    AddVirtualSwitch(
+      vswitchName: string,
+      spec?: Input<HostVirtualSwitchSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryNetworkHint(device?: readonly string[], callOptions?: CallOptions): Promise<PhysicalNicHintInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16059,33 +16116,41 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RestartServiceConsoleVirtualNic(device: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateConsoleIpRouteConfig(config: HostIpRouteConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateConsoleIpRouteConfig(config: Input<HostIpRouteConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateDnsConfig(config: HostDnsConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateDnsConfig(config: Input<HostDnsConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    UpdateIpRouteConfig(config: HostIpRouteConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateIpRouteConfig(config: Input<HostIpRouteConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateIpRouteTableConfig(config: HostIpRouteTableConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateIpRouteTableConfig(config: Input<HostIpRouteTableConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     UpdateNetworkConfig(
-      config: HostNetworkConfig,
+      config: Input<HostNetworkConfig>,
       changeMode: string,
       callOptions?: CallOptions,
     ): Promise<HostNetworkConfigResult>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdatePhysicalNicLinkSpeed(
       device: string,
-      linkSpeed?: PhysicalNicLinkInfo,
+      linkSpeed?: Input<PhysicalNicLinkInfo>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdatePortGroup(pgName: string, portgrp: HostPortGroupSpec, callOptions?: CallOptions): Promise<void>;
+    UpdatePortGroup(pgName: string, portgrp: Input<HostPortGroupSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    UpdateServiceConsoleVirtualNic(device: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateServiceConsoleVirtualNic(
+      device: string,
+      nic: Input<HostVirtualNicSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateVirtualNic(device: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateVirtualNic(device: string, nic: Input<HostVirtualNicSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    UpdateVirtualSwitch(vswitchName: string, spec: HostVirtualSwitchSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateVirtualSwitch(
+      vswitchName: string,
+      spec: Input<HostVirtualSwitchSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Since vSphere API 8.0.3.0. Faults: vmodl.fault.InvalidArgument. */
     startDpuFailover(dvsName: string, targetDpuAlias?: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshNetworkSystem. */
@@ -16095,18 +16160,21 @@ export declare namespace vim {
     readonly nvdimmSystemInfo: Promise<NvdimmSystemInfo>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.InvalidHostState, vmodl.RuntimeFault. */
     CreateNvdimmNamespace_Task(
-      createSpec: NvdimmNamespaceCreateSpec,
+      createSpec: Input<NvdimmNamespaceCreateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<NvdimmGuid>>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.InvalidHostState, vmodl.RuntimeFault. */
     CreateNvdimmPMemNamespace_Task(
-      createSpec: NvdimmPMemNamespaceCreateSpec,
+      createSpec: Input<NvdimmPMemNamespaceCreateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<NvdimmGuid>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidHostState, vim.fault.NotFound, vmodl.RuntimeFault. */
     DeleteNvdimmBlockNamespaces_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidHostState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DeleteNvdimmNamespace_Task(deleteSpec: NvdimmNamespaceDeleteSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    DeleteNvdimmNamespace_Task(
+      deleteSpec: Input<NvdimmNamespaceDeleteSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** pyVmomi's name of CreateNvdimmNamespace_Task. */
     CreateNamespace: this["CreateNvdimmNamespace_Task"];
     /** pyVmomi's name of CreateNvdimmPMemNamespace_Task. */
@@ -16121,7 +16189,7 @@ export declare namespace vim {
     CheckHostPatch_Task(
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
@@ -16129,31 +16197,31 @@ export declare namespace vim {
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
       vibUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.NoDiskSpace, vim.fault.PatchBinariesNotFound, vim.fault.PatchInstallFailed, vim.fault.PatchMetadataInvalid, vim.fault.PatchNotApplicable, vim.fault.RebootRequired, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     InstallHostPatch_Task(
-      repository: HostPatchManagerLocator,
+      repository: Input<HostPatchManagerLocator>,
       updateID: string,
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     QueryHostPatch_Task(
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     ScanHostPatchV2_Task(
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.PatchMetadataInvalid, vim.fault.PlatformConfigFault, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     ScanHostPatch_Task(
-      repository: HostPatchManagerLocator,
+      repository: Input<HostPatchManagerLocator>,
       updateID?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerStatus[]>>;
@@ -16162,13 +16230,13 @@ export declare namespace vim {
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
       vibUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UninstallHostPatch_Task(
       bulletinIds?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** pyVmomi's name of CheckHostPatch_Task. */
@@ -16194,7 +16262,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     Refresh(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdatePassthruConfig(config: readonly HostPciPassthruConfig[], callOptions?: CallOptions): Promise<void>;
+    UpdatePassthruConfig(config: Input<readonly HostPciPassthruConfig[]>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostPowerSystem extends ManagedObject {
     readonly capability: Promise<PowerSystemCapability>;
@@ -16214,13 +16282,13 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ExecuteHostProfile(
       host: HostSystem,
-      deferredParam?: readonly ProfileDeferredPolicyOptionParameter[],
+      deferredParam?: Input<readonly ProfileDeferredPolicyOptionParameter[]>,
       callOptions?: CallOptions,
     ): Promise<ProfileExecuteResult>;
     /** Faults: vmodl.RuntimeFault. */
     HostProfileResetValidationState(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.ProfileUpdateFailed, vmodl.RuntimeFault. */
-    UpdateHostProfile(config: HostProfileConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateHostProfile(config: Input<HostProfileConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UpdateReferenceHost(host?: HostSystem, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of ExecuteHostProfile. */
@@ -16233,14 +16301,14 @@ export declare namespace vim {
   interface HostProfileManager extends ProfileManager {
     /** Faults: vmodl.RuntimeFault. */
     ApplyEntitiesConfig_Task(
-      applyConfigSpecs?: readonly ApplyHostProfileConfigurationSpec[],
+      applyConfigSpecs?: Input<readonly ApplyHostProfileConfigurationSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ApplyHostProfileConfigurationResult[]>>;
     /** Faults: vim.fault.HostConfigFailed, vim.fault.InvalidState, vmodl.RuntimeFault. */
     ApplyHostConfig_Task(
       host: HostSystem,
-      configSpec: HostConfigSpec,
-      userInput?: readonly ProfileDeferredPolicyOptionParameter[],
+      configSpec: Input<HostConfigSpec>,
+      userInput?: Input<readonly ProfileDeferredPolicyOptionParameter[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16252,10 +16320,10 @@ export declare namespace vim {
     CompositeHostProfile_Task(
       source: Profile,
       targets?: readonly Profile[],
-      toBeMerged?: HostApplyProfile,
-      toBeReplacedWith?: HostApplyProfile,
-      toBeDeleted?: HostApplyProfile,
-      enableStatusToBeCopied?: HostApplyProfile,
+      toBeMerged?: Input<HostApplyProfile>,
+      toBeReplacedWith?: Input<HostApplyProfile>,
+      toBeDeleted?: Input<HostApplyProfile>,
+      enableStatusToBeCopied?: Input<HostApplyProfile>,
       callOptions?: CallOptions,
     ): Promise<Task<HostProfileManagerCompositionResult>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16269,18 +16337,18 @@ export declare namespace vim {
     ExportAnswerFile_Task(host: HostSystem, callOptions?: CallOptions): Promise<Task<string>>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateConfigTaskList(
-      configSpec: HostConfigSpec,
+      configSpec: Input<HostConfigSpec>,
       host: HostSystem,
       callOptions?: CallOptions,
     ): Promise<HostProfileManagerConfigTaskList>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateHostConfigTaskSpec_Task(
-      hostsInfo?: readonly StructuredCustomizations[],
+      hostsInfo?: Input<readonly StructuredCustomizations[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ApplyHostProfileConfigurationSpec[]>>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateHostProfileTaskList_Task(
-      configSpec: HostConfigSpec,
+      configSpec: Input<HostConfigSpec>,
       host: HostSystem,
       callOptions?: CallOptions,
     ): Promise<Task<HostProfileManagerConfigTaskList>>;
@@ -16299,7 +16367,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveAnswerFileForProfile(
       host: HostSystem,
-      applyProfile: HostApplyProfile,
+      applyProfile: Input<HostApplyProfile>,
       callOptions?: CallOptions,
     ): Promise<AnswerFile | undefined>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16310,23 +16378,23 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveHostCustomizationsForProfile(
       hosts: readonly HostSystem[] | undefined,
-      applyProfile: HostApplyProfile,
+      applyProfile: Input<HostApplyProfile>,
       callOptions?: CallOptions,
     ): Promise<StructuredCustomizations[]>;
     /** Faults: vim.fault.AnswerFileUpdateFailed, vmodl.RuntimeFault. */
     UpdateAnswerFile_Task(
       host: HostSystem,
-      configSpec: AnswerFileCreateSpec,
+      configSpec: Input<AnswerFileCreateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     ValidateHostProfileComposition_Task(
       source: Profile,
       targets?: readonly Profile[],
-      toBeMerged?: HostApplyProfile,
-      toReplaceWith?: HostApplyProfile,
-      toBeDeleted?: HostApplyProfile,
-      enableStatusToBeCopied?: HostApplyProfile,
+      toBeMerged?: Input<HostApplyProfile>,
+      toReplaceWith?: Input<HostApplyProfile>,
+      toBeDeleted?: Input<HostApplyProfile>,
+      enableStatusToBeCopied?: Input<HostApplyProfile>,
       errorOnly?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<HostProfileManagerCompositionValidationResult>>;
@@ -16382,7 +16450,7 @@ export declare namespace vim {
     readonly configuration: Promise<HostSnmpConfigSpec>;
     readonly limits: Promise<HostSnmpSystemAgentLimits>;
     /** Faults: vim.fault.InsufficientResourcesFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    ReconfigureSnmpAgent(spec: HostSnmpConfigSpec, callOptions?: CallOptions): Promise<void>;
+    ReconfigureSnmpAgent(spec: Input<HostSnmpConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InsufficientResourcesFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     SendTestNotification(callOptions?: CallOptions): Promise<void>;
   }
@@ -16404,11 +16472,15 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<HostSpecification>;
     /** Faults: vim.fault.HostSpecificationOperationFailed, vmodl.RuntimeFault. */
-    UpdateHostSpecification(host: HostSystem, hostSpec: HostSpecification, callOptions?: CallOptions): Promise<void>;
+    UpdateHostSpecification(
+      host: HostSystem,
+      hostSpec: Input<HostSpecification>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostSpecificationOperationFailed, vmodl.RuntimeFault. */
     UpdateHostSubSpecification(
       host: HostSystem,
-      hostSubSpec: HostSubSpecification,
+      hostSubSpec: Input<HostSubSpecification>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of HostSpecGetUpdatedHosts. */
@@ -16422,13 +16494,13 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     AddInternetScsiSendTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaSendTarget[],
+      targets: Input<readonly HostInternetScsiHbaSendTarget[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     AddInternetScsiStaticTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaStaticTarget[],
+      targets: Input<readonly HostInternetScsiHbaStaticTarget[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16439,7 +16511,7 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<HostStorageSystemScsiLunResult[]>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    AttachVmfsExtent(vmfsPath: string, extent: HostScsiDiskPartition, callOptions?: CallOptions): Promise<void>;
+    AttachVmfsExtent(vmfsPath: string, extent: Input<HostScsiDiskPartition>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ChangeNFSUserPassword(password: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -16447,28 +16519,28 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ComputeDiskPartitionInfo(
       devicePath: string,
-      layout: HostDiskPartitionLayout,
+      layout: Input<HostDiskPartitionLayout>,
       partitionFormat?: string,
       callOptions?: CallOptions,
     ): Promise<HostDiskPartitionInfo>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ComputeDiskPartitionInfoForResize(
-      partition: HostScsiDiskPartition,
-      blockRange: HostDiskPartitionBlockRange,
+      partition: Input<HostScsiDiskPartition>,
+      blockRange: Input<HostDiskPartitionBlockRange>,
       partitionFormat?: string,
       callOptions?: CallOptions,
     ): Promise<HostDiskPartitionInfo>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    ConnectNvmeController(connectSpec: HostNvmeConnectSpec, callOptions?: CallOptions): Promise<void>;
+    ConnectNvmeController(connectSpec: Input<HostNvmeConnectSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     ConnectNvmeControllerEx_Task(
-      connectSpec?: readonly HostNvmeConnectSpec[],
+      connectSpec?: Input<readonly HostNvmeConnectSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     CreateNvmeOverRdmaAdapter(rdmaDeviceName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    CreateSoftwareAdapter(spec: HostHbaCreateSpec, callOptions?: CallOptions): Promise<void>;
+    CreateSoftwareAdapter(spec: Input<HostHbaCreateSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     DeleteScsiLunState(lunCanonicalName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -16487,34 +16559,34 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DisableMultipathPath(pathName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DisconnectNvmeController(disconnectSpec: HostNvmeDisconnectSpec, callOptions?: CallOptions): Promise<void>;
+    DisconnectNvmeController(disconnectSpec: Input<HostNvmeDisconnectSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     DisconnectNvmeControllerEx_Task(
-      disconnectSpec?: readonly HostNvmeDisconnectSpec[],
+      disconnectSpec?: Input<readonly HostNvmeDisconnectSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FcoeFaultPnicHasNoPortSet, vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DiscoverFcoeHbas(fcoeSpec: FcoeConfigFcoeSpecification, callOptions?: CallOptions): Promise<void>;
+    DiscoverFcoeHbas(fcoeSpec: Input<FcoeConfigFcoeSpecification>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DiscoverNvmeControllers(
-      discoverSpec: HostNvmeDiscoverSpec,
+      discoverSpec: Input<HostNvmeDiscoverSpec>,
       callOptions?: CallOptions,
     ): Promise<HostNvmeDiscoveryLog>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     EnableMultipathPath(pathName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    ExpandVmfsExtent(vmfsPath: string, extent: HostScsiDiskPartition, callOptions?: CallOptions): Promise<void>;
+    ExpandVmfsExtent(vmfsPath: string, extent: Input<HostScsiDiskPartition>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     ExtendVffs(
       vffsPath: string,
       devicePath: string,
-      spec?: HostDiskPartitionSpec,
+      spec?: Input<HostDiskPartitionSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    FormatVffs(createSpec: HostVffsSpec, callOptions?: CallOptions): Promise<HostVffsVolume>;
+    FormatVffs(createSpec: Input<HostVffsSpec>, callOptions?: CallOptions): Promise<HostVffsVolume>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    FormatVmfs(createSpec: HostVmfsSpec, callOptions?: CallOptions): Promise<HostVmfsVolume>;
+    FormatVmfs(createSpec: Input<HostVmfsSpec>, callOptions?: CallOptions): Promise<HostVmfsVolume>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     MarkAsLocal_Task(scsiDiskUuid: string, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16559,14 +16631,14 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RemoveInternetScsiSendTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaSendTarget[],
+      targets: Input<readonly HostInternetScsiHbaSendTarget[]>,
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RemoveInternetScsiStaticTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaStaticTarget[],
+      targets: Input<readonly HostInternetScsiHbaStaticTarget[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
@@ -16583,12 +16655,12 @@ export declare namespace vim {
     RescanVmfs(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     ResolveMultipleUnresolvedVmfsVolumes(
-      resolutionSpec: readonly HostUnresolvedVmfsResolutionSpec[],
+      resolutionSpec: Input<readonly HostUnresolvedVmfsResolutionSpec[]>,
       callOptions?: CallOptions,
     ): Promise<HostUnresolvedVmfsResolutionResult[]>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     ResolveMultipleUnresolvedVmfsVolumesEx_Task(
-      resolutionSpec: readonly HostUnresolvedVmfsResolutionSpec[],
+      resolutionSpec: Input<readonly HostUnresolvedVmfsResolutionSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<HostUnresolvedVmfsResolutionResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16599,7 +16671,7 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     SetMultipathLunPolicy(
       lunId: string,
-      policy: HostMultipathInfoLogicalUnitPolicy,
+      policy: Input<HostMultipathInfoLogicalUnitPolicy>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -16631,18 +16703,22 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<HostStorageSystemVmfsVolumeResult[]>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateDiskPartitions(devicePath: string, spec: HostDiskPartitionSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateDiskPartitions(
+      devicePath: string,
+      spec: Input<HostDiskPartitionSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateHppMultipathLunPolicy(
       lunId: string,
-      policy: HostMultipathInfoHppLogicalUnitPolicy,
+      policy: Input<HostMultipathInfoHppLogicalUnitPolicy>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiAdvancedOptions(
       iScsiHbaDevice: string,
-      targetSet: HostInternetScsiHbaTargetSet | undefined,
-      options: readonly HostInternetScsiHbaParamValue[],
+      targetSet: Input<HostInternetScsiHbaTargetSet> | undefined,
+      options: Input<readonly HostInternetScsiHbaParamValue[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16650,27 +16726,27 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiAuthenticationProperties(
       iScsiHbaDevice: string,
-      authenticationProperties: HostInternetScsiHbaAuthenticationProperties,
-      targetSet?: HostInternetScsiHbaTargetSet,
+      authenticationProperties: Input<HostInternetScsiHbaAuthenticationProperties>,
+      targetSet?: Input<HostInternetScsiHbaTargetSet>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiDigestProperties(
       iScsiHbaDevice: string,
-      targetSet: HostInternetScsiHbaTargetSet | undefined,
-      digestProperties: HostInternetScsiHbaDigestProperties,
+      targetSet: Input<HostInternetScsiHbaTargetSet> | undefined,
+      digestProperties: Input<HostInternetScsiHbaDigestProperties>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiDiscoveryProperties(
       iScsiHbaDevice: string,
-      discoveryProperties: HostInternetScsiHbaDiscoveryProperties,
+      discoveryProperties: Input<HostInternetScsiHbaDiscoveryProperties>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiIPProperties(
       iScsiHbaDevice: string,
-      ipProperties: HostInternetScsiHbaIPProperties,
+      ipProperties: Input<HostInternetScsiHbaIPProperties>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16682,7 +16758,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     UpdateVmfsUnmapBandwidth(
       vmfsUuid: string,
-      unmapBandwidthSpec: VmfsUnmapBandwidthSpec,
+      unmapBandwidthSpec: Input<VmfsUnmapBandwidthSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16741,18 +16817,18 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AcquireCimServicesTicket(callOptions?: CallOptions): Promise<HostServiceTicket>;
     /** Faults: vmodl.RuntimeFault. */
-    ConfigureCryptoKey(keyId?: CryptoKeyId, callOptions?: CallOptions): Promise<void>;
+    ConfigureCryptoKey(keyId?: Input<CryptoKeyId>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     DisconnectHost_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    EnableCrypto(keyPlain: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
+    EnableCrypto(keyPlain: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     EnterLockdownMode(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
     EnterMaintenanceMode_Task(
       timeout: number,
       evacuatePoweredOffVms?: boolean,
-      maintenanceSpec?: HostMaintenanceSpec,
+      maintenanceSpec?: Input<HostMaintenanceSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -16773,13 +16849,16 @@ export declare namespace vim {
     QueryHostConnectionInfo(callOptions?: CallOptions): Promise<HostConnectInfo>;
     /** Faults: vmodl.RuntimeFault. */
     QueryMemoryOverhead(
-      memorySize: number,
+      memorySize: number | bigint,
       videoRamSize: number | undefined,
       numVcpus: number,
       callOptions?: CallOptions,
-    ): Promise<number>;
+    ): Promise<number | bigint>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryMemoryOverheadEx(vmConfigInfo: VirtualMachineConfigInfo, callOptions?: CallOptions): Promise<number>;
+    QueryMemoryOverheadEx(
+      vmConfigInfo: Input<VirtualMachineConfigInfo>,
+      callOptions?: CallOptions,
+    ): Promise<number | bigint>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     QueryProductLockerLocation(callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16790,26 +16869,29 @@ export declare namespace vim {
     ReconfigureHostForDAS_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vim.fault.InvalidName, vim.fault.InvalidState, vmodl.RuntimeFault. */
     ReconnectHost_Task(
-      cnxSpec?: HostConnectSpec,
-      reconnectSpec?: HostSystemReconnectSpec,
+      cnxSpec?: Input<HostConnectSpec>,
+      reconnectSpec?: Input<HostSystemReconnectSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveFreeEpcMemory(callOptions?: CallOptions): Promise<number>;
+    RetrieveFreeEpcMemory(callOptions?: CallOptions): Promise<number | bigint>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveHardwareUptime(callOptions?: CallOptions): Promise<number>;
+    RetrieveHardwareUptime(callOptions?: CallOptions): Promise<number | bigint>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ShutdownHost_Task(force: boolean, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateFlags(flagInfo: HostFlagInfo, callOptions?: CallOptions): Promise<void>;
+    UpdateFlags(flagInfo: Input<HostFlagInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidIpmiLoginInfo, vim.fault.InvalidIpmiMacAddress, vmodl.RuntimeFault. */
-    UpdateIpmi(ipmiInfo: HostIpmiInfo, callOptions?: CallOptions): Promise<void>;
+    UpdateIpmi(ipmiInfo: Input<HostIpmiInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileNotFound, vim.fault.HostConfigFault, vim.fault.TaskInProgress, vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
     UpdateProductLockerLocation_Task(path: string, callOptions?: CallOptions): Promise<Task<string>>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateSystemResources(resourceInfo: HostSystemResourceInfo, callOptions?: CallOptions): Promise<void>;
+    UpdateSystemResources(resourceInfo: Input<HostSystemResourceInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateSystemSwapConfiguration(sysSwapConfig: HostSystemSwapConfiguration, callOptions?: CallOptions): Promise<void>;
+    UpdateSystemSwapConfiguration(
+      sysSwapConfig: Input<HostSystemSwapConfiguration>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** pyVmomi's name of DisconnectHost_Task. */
     Disconnect: this["DisconnectHost_Task"];
     /** pyVmomi's name of EnterMaintenanceMode_Task. */
@@ -16845,10 +16927,13 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<HostVFlashResourceConfigurationResult>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InaccessibleVFlashSource, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    HostConfigVFlashCache(spec: HostVFlashManagerVFlashCacheConfigSpec, callOptions?: CallOptions): Promise<void>;
+    HostConfigVFlashCache(
+      spec: Input<HostVFlashManagerVFlashCacheConfigSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     HostConfigureVFlashResource(
-      spec: HostVFlashManagerVFlashResourceConfigSpec,
+      spec: Input<HostVFlashManagerVFlashResourceConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16877,38 +16962,42 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     SelectVnic(device: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateIpConfig(ipConfig: HostIpConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateIpConfig(ipConfig: Input<HostIpConfig>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostVStorageObjectManager extends VStorageObjectManagerBase {
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostClearVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostCloneVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmCloneSpec,
+      spec: Input<VslmCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
-    HostCreateDisk_Task(spec: VslmCreateSpec, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
+    HostCreateDisk_Task(spec: Input<VslmCreateSpec>, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    HostDeleteVStorageObjectEx_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<unknown>>;
+    HostDeleteVStorageObjectEx_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      callOptions?: CallOptions,
+    ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    HostDeleteVStorageObject_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    HostDeleteVStorageObject_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     HostExtendDisk_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      newCapacityInMB: number,
+      newCapacityInMB: number | bigint,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    HostInflateDisk_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    HostInflateDisk_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     HostListVStorageObject(datastore: Datastore, callOptions?: CallOptions): Promise<ID[]>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16922,13 +17011,18 @@ export declare namespace vim {
     ): Promise<VStorageObject>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRelocateVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmRelocateSpec,
+      spec: Input<VslmRelocateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    HostRenameVStorageObject(id: ID, datastore: Datastore, name: string, callOptions?: CallOptions): Promise<void>;
+    HostRenameVStorageObject(
+      id: Input<ID>,
+      datastore: Datastore,
+      name: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageInfrastructureObjectPolicy(
       datastore: Datastore,
@@ -16936,30 +17030,30 @@ export declare namespace vim {
     ): Promise<vslmInfrastructureObjectPolicy[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObject(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       diskInfoFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<VStorageObject>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectMetadata(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId?: ID,
+      snapshotId?: Input<ID>,
       prefix?: string,
       callOptions?: CallOptions,
     ): Promise<KeyValue[]>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.KeyNotFound, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectMetadataValue(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID | undefined,
+      snapshotId: Input<ID> | undefined,
       key: string,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectState(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectStateInfo>;
@@ -16967,64 +17061,64 @@ export declare namespace vim {
     HostScheduleReconcileDatastoreInventory(datastore: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostSetVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostUpdateVStorageObjectMetadataEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      metadata?: readonly KeyValue[],
+      metadata?: Input<readonly KeyValue[]>,
       deleteKeys?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostUpdateVStorageObjectMetadata_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      metadata?: readonly KeyValue[],
+      metadata?: Input<readonly KeyValue[]>,
       deleteKeys?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectCreateDiskFromSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       name: string,
-      profile?: readonly VirtualMachineProfileSpec[],
-      crypto?: CryptoSpec,
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
+      crypto?: Input<CryptoSpec>,
       path?: string,
       provisioningType?: string,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectCreateSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       description: string,
       callOptions?: CallOptions,
     ): Promise<Task<ID>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectDeleteSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectRetrieveSnapshotInfo(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectSnapshotInfo>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectRevert_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
@@ -17092,7 +17186,7 @@ export declare namespace vim {
     AbdicateDomOwnership(uuids: readonly string[], callOptions?: CallOptions): Promise<string[]>;
     /** Faults: vim.fault.VimFault, vmodl.RuntimeFault. */
     CanProvisionObjects(
-      npbs: readonly VsanNewPolicyBatch[],
+      npbs: Input<readonly VsanNewPolicyBatch[]>,
       ignoreSatisfiability?: boolean,
       callOptions?: CallOptions,
     ): Promise<VsanPolicySatisfiability[]>;
@@ -17105,7 +17199,7 @@ export declare namespace vim {
     /** Faults: vim.fault.VimFault, vmodl.RuntimeFault. */
     GetVsanObjExtAttrs(uuids: readonly string[], callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryCmmds(queries: readonly HostVsanInternalSystemCmmdsQuery[], callOptions?: CallOptions): Promise<string>;
+    QueryCmmds(queries: Input<readonly HostVsanInternalSystemCmmdsQuery[]>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     QueryObjectsOnPhysicalVsanDisk(disks: readonly string[], callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17125,7 +17219,7 @@ export declare namespace vim {
     QueryVsanStatistics(labels: readonly string[], callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.VimFault, vmodl.RuntimeFault. */
     ReconfigurationSatisfiable(
-      pcbs: readonly VsanPolicyChangeBatch[],
+      pcbs: Input<readonly VsanPolicyChangeBatch[]>,
       ignoreSatisfiability?: boolean,
       callOptions?: CallOptions,
     ): Promise<VsanPolicySatisfiability[]>;
@@ -17146,16 +17240,19 @@ export declare namespace vim {
   interface HostVsanSystem extends ManagedObject {
     readonly config: Promise<VsanHostConfigInfo>;
     /** Faults: vmodl.RuntimeFault. */
-    AddDisks_Task(disk: readonly HostScsiDisk[], callOptions?: CallOptions): Promise<Task<VsanHostDiskMapResult[]>>;
+    AddDisks_Task(
+      disk: Input<readonly HostScsiDisk[]>,
+      callOptions?: CallOptions,
+    ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vim.fault.VsanFault, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     EvacuateVsanNode_Task(
-      maintenanceSpec: HostMaintenanceSpec,
+      maintenanceSpec: Input<HostMaintenanceSpec>,
       timeout: number,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     InitializeDisks_Task(
-      mapping: readonly VsanHostDiskMapping[],
+      mapping: Input<readonly VsanHostDiskMapping[]>,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17166,25 +17263,25 @@ export declare namespace vim {
     RecommissionVsanNode_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveDiskMapping_Task(
-      mapping: readonly VsanHostDiskMapping[],
-      maintenanceSpec?: HostMaintenanceSpec,
+      mapping: Input<readonly VsanHostDiskMapping[]>,
+      maintenanceSpec?: Input<HostMaintenanceSpec>,
       timeout?: number,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveDisk_Task(
-      disk: readonly HostScsiDisk[],
-      maintenanceSpec?: HostMaintenanceSpec,
+      disk: Input<readonly HostScsiDisk[]>,
+      maintenanceSpec?: Input<HostMaintenanceSpec>,
       timeout?: number,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskResult[]>>;
     /** Faults: vim.fault.InvalidState, vim.fault.VsanFault, vmodl.RuntimeFault. */
     UnmountDiskMapping_Task(
-      mapping: readonly VsanHostDiskMapping[],
+      mapping: Input<readonly VsanHostDiskMapping[]>,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateVsan_Task(config: VsanHostConfigInfo, callOptions?: CallOptions): Promise<Task<void>>;
+    UpdateVsan_Task(config: Input<VsanHostConfigInfo>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of AddDisks_Task. */
     AddDisks: this["AddDisks_Task"];
     /** pyVmomi's name of EvacuateVsanNode_Task. */
@@ -17211,14 +17308,14 @@ export declare namespace vim {
     readonly state: Promise<HttpNfcLeaseState>;
     readonly transferProgress: Promise<number>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
-    HttpNfcLeaseAbort(fault?: LocalizedMethodFault, callOptions?: CallOptions): Promise<void>;
+    HttpNfcLeaseAbort(fault?: Input<LocalizedMethodFault>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
     HttpNfcLeaseComplete(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
     HttpNfcLeaseGetManifest(callOptions?: CallOptions): Promise<HttpNfcLeaseManifestEntry[]>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     HttpNfcLeaseProbeUrls(
-      files?: readonly HttpNfcLeaseSourceFile[],
+      files?: Input<readonly HttpNfcLeaseSourceFile[]>,
       timeout?: number,
       callOptions?: CallOptions,
     ): Promise<HttpNfcLeaseProbeResult[]>;
@@ -17226,12 +17323,12 @@ export declare namespace vim {
     HttpNfcLeaseProgress(percent: number, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HttpFault, vim.fault.InvalidState, vim.fault.SSLVerifyFault, vmodl.RuntimeFault. */
     HttpNfcLeasePullFromUrls_Task(
-      files?: readonly HttpNfcLeaseSourceFile[],
+      files?: Input<readonly HttpNfcLeaseSourceFile[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     HttpNfcLeaseSetManifestChecksumType(
-      deviceUrlsToChecksumTypes?: readonly KeyValue[],
+      deviceUrlsToChecksumTypes?: Input<readonly KeyValue[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of HttpNfcLeaseAbort. */
@@ -17262,7 +17359,7 @@ export declare namespace vim {
     InstallIoFilter_Task(
       vibUrl: string,
       compRes: ComputeResource,
-      vibSslTrust?: IoFilterManagerSslTrust,
+      vibSslTrust?: Input<IoFilterManagerSslTrust>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterIoFilterInfo>>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -17298,7 +17395,7 @@ export declare namespace vim {
       filterId: string,
       compRes: ComputeResource,
       vibUrl: string,
-      vibSslTrust?: IoFilterManagerSslTrust,
+      vibSslTrust?: Input<IoFilterManagerSslTrust>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterIoFilterInfo>>;
     /** pyVmomi's name of InstallIoFilter_Task. */
@@ -17330,7 +17427,7 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    CreateIpPool(dc: Datacenter, pool: IpPool, callOptions?: CallOptions): Promise<number>;
+    CreateIpPool(dc: Datacenter, pool: Input<IpPool>, callOptions?: CallOptions): Promise<number>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     DestroyIpPool(dc: Datacenter, id: number, force: boolean, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17345,7 +17442,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ReleaseIpAllocation(dc: Datacenter, poolId: number, allocationId: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateIpPool(dc: Datacenter, pool: IpPool, callOptions?: CallOptions): Promise<void>;
+    UpdateIpPool(dc: Datacenter, pool: Input<IpPool>, callOptions?: CallOptions): Promise<void>;
   }
   interface IscsiManager extends ManagedObject {
     /** Faults: vim.fault.IscsiFault, vim.fault.IscsiFaultInvalidVnic, vim.fault.IscsiFaultVnicAlreadyBound, vim.fault.IscsiFaultVnicHasMultipleUplinks, vim.fault.IscsiFaultVnicHasNoUplinks, vim.fault.IscsiFaultVnicHasWrongUplink, vim.fault.IscsiFaultVnicNotFound, vim.fault.NotFound, vim.fault.PlatformConfigFault, vmodl.RuntimeFault. */
@@ -17394,7 +17491,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AddLicense(
       licenseKey: string,
-      labels?: readonly KeyValue[],
+      labels?: Input<readonly KeyValue[]>,
       callOptions?: CallOptions,
     ): Promise<LicenseManagerLicenseInfo>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -17402,7 +17499,7 @@ export declare namespace vim {
     /** Faults: vim.fault.CannotAccessLocalSource, vim.fault.InvalidLicense, vim.fault.LicenseServerUnavailable, vmodl.RuntimeFault. */
     ConfigureLicenseSource(
       host: HostSystem | undefined,
-      licenseSource: LicenseSource,
+      licenseSource: Input<LicenseSource>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17426,7 +17523,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     UpdateLicense(
       licenseKey: string,
-      labels?: readonly KeyValue[],
+      labels?: Input<readonly KeyValue[]>,
       callOptions?: CallOptions,
     ): Promise<LicenseManagerLicenseInfo>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17524,7 +17621,7 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidName, vmodl.RuntimeFault. */
     QueryOptions(name?: string, callOptions?: CallOptions): Promise<OptionValue[]>;
     /** Faults: vim.fault.InvalidName, vmodl.RuntimeFault. */
-    UpdateOptions(changedValue: readonly OptionValue[], callOptions?: CallOptions): Promise<void>;
+    UpdateOptions(changedValue: Input<readonly OptionValue[]>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of QueryOptions. */
     QueryView: this["QueryOptions"];
     /** pyVmomi's name of UpdateOptions. */
@@ -17532,7 +17629,7 @@ export declare namespace vim {
   }
   interface OverheadMemoryManager extends ManagedObject {
     /** Faults: vim.fault.NotFound, vmodl.fault.InvalidArgument, vmodl.fault.InvalidType, vmodl.fault.ManagedObjectNotFound, vmodl.RuntimeFault. */
-    LookupVmOverheadMemory(vm: VirtualMachine, host: HostSystem, callOptions?: CallOptions): Promise<number>;
+    LookupVmOverheadMemory(vm: VirtualMachine, host: HostSystem, callOptions?: CallOptions): Promise<number | bigint>;
   }
   interface OvfManager extends ManagedObject {
     readonly ovfExportOption: Promise<OvfOptionInfo[]>;
@@ -17540,7 +17637,7 @@ export declare namespace vim {
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateDescriptor(
       obj: ManagedEntity,
-      cdp: OvfCreateDescriptorParams,
+      cdp: Input<OvfCreateDescriptorParams>,
       callOptions?: CallOptions,
     ): Promise<OvfCreateDescriptorResult>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -17548,20 +17645,20 @@ export declare namespace vim {
       ovfDescriptor: string,
       resourcePool: ResourcePool,
       datastore: Datastore,
-      cisp: OvfCreateImportSpecParams,
+      cisp: Input<OvfCreateImportSpecParams>,
       callOptions?: CallOptions,
     ): Promise<OvfCreateImportSpecResult>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     ParseDescriptor(
       ovfDescriptor: string,
-      pdp: OvfParseDescriptorParams,
+      pdp: Input<OvfParseDescriptorParams>,
       callOptions?: CallOptions,
     ): Promise<OvfParseDescriptorResult>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ValidateHost(
       ovfDescriptor: string,
       host: HostSystem,
-      vhp: OvfValidateHostParams,
+      vhp: Input<OvfValidateHostParams>,
       callOptions?: CallOptions,
     ): Promise<OvfValidateHostResult>;
   }
@@ -17570,7 +17667,7 @@ export declare namespace vim {
     readonly historicalInterval: Promise<PerfInterval[]>;
     readonly perfCounter: Promise<PerfCounterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    CreatePerfInterval(intervalId: PerfInterval, callOptions?: CallOptions): Promise<void>;
+    CreatePerfInterval(intervalId: Input<PerfInterval>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     QueryAvailablePerfMetric(
       entity: ManagedObject,
@@ -17580,9 +17677,9 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<PerfMetricId[]>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryPerf(querySpec: readonly PerfQuerySpec[], callOptions?: CallOptions): Promise<PerfEntityMetricBase[]>;
+    QueryPerf(querySpec: Input<readonly PerfQuerySpec[]>, callOptions?: CallOptions): Promise<PerfEntityMetricBase[]>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryPerfComposite(querySpec: PerfQuerySpec, callOptions?: CallOptions): Promise<PerfCompositeMetric>;
+    QueryPerfComposite(querySpec: Input<PerfQuerySpec>, callOptions?: CallOptions): Promise<PerfCompositeMetric>;
     /** Faults: vmodl.RuntimeFault. */
     QueryPerfCounter(counterId: readonly number[], callOptions?: CallOptions): Promise<PerfCounterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17595,11 +17692,11 @@ export declare namespace vim {
     ResetCounterLevelMapping(counters: readonly number[], callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UpdateCounterLevelMapping(
-      counterLevelMap: readonly PerformanceManagerCounterLevelMapping[],
+      counterLevelMap: Input<readonly PerformanceManagerCounterLevelMapping[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdatePerfInterval(interval: PerfInterval, callOptions?: CallOptions): Promise<void>;
+    UpdatePerfInterval(interval: Input<PerfInterval>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of CreatePerfInterval. */
     CreateHistoricalInterval: this["CreatePerfInterval"];
     /** pyVmomi's name of QueryAvailablePerfMetric. */
@@ -17682,7 +17779,7 @@ export declare namespace vim {
   interface ProfileManager extends ManagedObject {
     readonly profile: Promise<Profile[]>;
     /** Faults: vim.fault.DuplicateName, vmodl.RuntimeFault. */
-    CreateProfile(createSpec: ProfileCreateSpec, callOptions?: CallOptions): Promise<Profile>;
+    CreateProfile(createSpec: Input<ProfileCreateSpec>, callOptions?: CallOptions): Promise<Profile>;
     /** Faults: vmodl.RuntimeFault. */
     FindAssociatedProfile(entity: ManagedEntity, callOptions?: CallOptions): Promise<Profile[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17703,17 +17800,24 @@ export declare namespace vim {
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
     ContinueRetrievePropertiesEx(token: string, callOptions?: CallOptions): Promise<RetrieveResult>;
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
-    CreateFilter(spec: PropertyFilterSpec, partialUpdates: boolean, callOptions?: CallOptions): Promise<PropertyFilter>;
+    CreateFilter(
+      spec: Input<PropertyFilterSpec>,
+      partialUpdates: boolean,
+      callOptions?: CallOptions,
+    ): Promise<PropertyFilter>;
     /** Faults: vmodl.RuntimeFault. */
     CreatePropertyCollector(callOptions?: CallOptions): Promise<PropertyCollector>;
     /** Faults: vmodl.RuntimeFault. */
     DestroyPropertyCollector(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
-    RetrieveProperties(specSet: readonly PropertyFilterSpec[], callOptions?: CallOptions): Promise<ObjectContent[]>;
+    RetrieveProperties(
+      specSet: Input<readonly PropertyFilterSpec[]>,
+      callOptions?: CallOptions,
+    ): Promise<ObjectContent[]>;
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
     RetrievePropertiesEx(
-      specSet: readonly PropertyFilterSpec[],
-      options: RetrieveOptions,
+      specSet: Input<readonly PropertyFilterSpec[]>,
+      options: Input<RetrieveOptions>,
       callOptions?: CallOptions,
     ): Promise<RetrieveResult | undefined>;
     /** Faults: vmodl.query.InvalidCollectorVersion, vmodl.RuntimeFault. */
@@ -17721,7 +17825,7 @@ export declare namespace vim {
     /** Faults: vmodl.query.InvalidCollectorVersion, vmodl.RuntimeFault. */
     WaitForUpdatesEx(
       version?: string,
-      options?: WaitOptions,
+      options?: Input<WaitOptions>,
       callOptions?: CallOptions,
     ): Promise<UpdateSet | undefined>;
     /** pyVmomi's name of DestroyPropertyCollector. */
@@ -17739,7 +17843,10 @@ export declare namespace vim {
   }
   interface ResourcePlanningManager extends ManagedObject {
     /** Faults: vmodl.RuntimeFault. */
-    EstimateDatabaseSize(dbSizeParam: DatabaseSizeParam, callOptions?: CallOptions): Promise<DatabaseSizeEstimate>;
+    EstimateDatabaseSize(
+      dbSizeParam: Input<DatabaseSizeParam>,
+      callOptions?: CallOptions,
+    ): Promise<DatabaseSizeEstimate>;
   }
   interface ResourcePool extends ManagedEntity {
     readonly childConfiguration: Promise<ResourceConfigSpec[]>;
@@ -17752,24 +17859,29 @@ export declare namespace vim {
     readonly vm: Promise<VirtualMachine[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.OutOfBounds, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateChildVM_Task(
-      config: VirtualMachineConfigSpec,
+      config: Input<VirtualMachineConfigSpec>,
       host?: HostSystem,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    CreateResourcePool(name: string, spec: ResourceConfigSpec, callOptions?: CallOptions): Promise<ResourcePool>;
+    CreateResourcePool(name: string, spec: Input<ResourceConfigSpec>, callOptions?: CallOptions): Promise<ResourcePool>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateVApp(
       name: string,
-      resSpec: ResourceConfigSpec,
-      configSpec: VAppConfigSpec,
+      resSpec: Input<ResourceConfigSpec>,
+      configSpec: Input<VAppConfigSpec>,
       vmFolder?: Folder,
       callOptions?: CallOptions,
     ): Promise<VirtualApp>;
     /** Faults: vmodl.RuntimeFault. */
     DestroyChildren(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.OutOfBounds, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    ImportVApp(spec: ImportSpec, folder?: Folder, host?: HostSystem, callOptions?: CallOptions): Promise<HttpNfcLease>;
+    ImportVApp(
+      spec: Input<ImportSpec>,
+      folder?: Folder,
+      host?: HostSystem,
+      callOptions?: CallOptions,
+    ): Promise<HttpNfcLease>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vmodl.RuntimeFault. */
     MoveIntoResourcePool(list: readonly ManagedEntity[], callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17784,9 +17896,12 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    UpdateChildResourceConfiguration(spec: readonly ResourceConfigSpec[], callOptions?: CallOptions): Promise<void>;
+    UpdateChildResourceConfiguration(
+      spec: Input<readonly ResourceConfigSpec[]>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    UpdateConfig(name?: string, config?: ResourceConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateConfig(name?: string, config?: Input<ResourceConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of CreateChildVM_Task. */
     CreateVm: this["CreateChildVM_Task"];
     /** pyVmomi's name of MoveIntoResourcePool. */
@@ -17797,7 +17912,7 @@ export declare namespace vim {
   interface ScheduledTask extends ExtensibleManagedObject {
     readonly info: Promise<ScheduledTaskInfo>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    ReconfigureScheduledTask(spec: ScheduledTaskSpec, callOptions?: CallOptions): Promise<void>;
+    ReconfigureScheduledTask(spec: Input<ScheduledTaskSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     RemoveScheduledTask(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -17815,13 +17930,13 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateObjectScheduledTask(
       obj: ManagedObject,
-      spec: ScheduledTaskSpec,
+      spec: Input<ScheduledTaskSpec>,
       callOptions?: CallOptions,
     ): Promise<ScheduledTask>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateScheduledTask(
       entity: ManagedEntity,
-      spec: ScheduledTaskSpec,
+      spec: Input<ScheduledTaskSpec>,
       callOptions?: CallOptions,
     ): Promise<ScheduledTask>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17936,7 +18051,7 @@ export declare namespace vim {
     AcquireCloneTicket(callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     AcquireGenericServiceTicket(
-      spec: SessionManagerServiceRequestSpec,
+      spec: Input<SessionManagerServiceRequestSpec>,
       callOptions?: CallOptions,
     ): Promise<SessionManagerGenericServiceTicket>;
     /** Faults: vim.fault.InvalidLogin, vmodl.RuntimeFault. */
@@ -18007,13 +18122,13 @@ export declare namespace vim {
     /** Faults: vim.fault.IORMNotSupportedHostOnDatastore, vim.fault.InaccessibleDatastore, vmodl.RuntimeFault. */
     ConfigureDatastoreIORM_Task(
       datastore: Datastore,
-      spec: StorageIORMConfigSpec,
+      spec: Input<StorageIORMConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     ConfigureStorageDrsForPod_Task(
       pod: StoragePod,
-      spec: StorageDrsConfigSpec,
+      spec: Input<StorageDrsConfigSpec>,
       modify: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -18025,7 +18140,10 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     QueryIORMConfigOption(host: HostSystem, callOptions?: CallOptions): Promise<StorageIORMConfigOption>;
     /** Faults: vmodl.RuntimeFault. */
-    RecommendDatastores(storageSpec: StoragePlacementSpec, callOptions?: CallOptions): Promise<StoragePlacementResult>;
+    RecommendDatastores(
+      storageSpec: Input<StoragePlacementSpec>,
+      callOptions?: CallOptions,
+    ): Promise<StoragePlacementResult>;
     /** Faults: vmodl.RuntimeFault. */
     RefreshStorageDrsRecommendation(pod: StoragePod, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
@@ -18033,7 +18151,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ValidateStoragePodConfig(
       pod: StoragePod,
-      spec: StorageDrsConfigSpec,
+      spec: Input<StorageDrsConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<LocalizedMethodFault | undefined>;
     /** pyVmomi's name of ApplyStorageDrsRecommendation_Task. */
@@ -18057,12 +18175,12 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CancelTask(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    SetTaskDescription(description: LocalizableMessage, callOptions?: CallOptions): Promise<void>;
+    SetTaskDescription(description: Input<LocalizableMessage>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     SetTaskState(
       state: TaskInfoState,
       result?: unknown,
-      fault?: LocalizedMethodFault,
+      fault?: Input<LocalizedMethodFault>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.OutOfBounds, vmodl.RuntimeFault. */
@@ -18090,7 +18208,7 @@ export declare namespace vim {
     readonly maxCollector: Promise<number>;
     readonly recentTask: Promise<Task[]>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    CreateCollectorForTasks(filter: TaskFilterSpec, callOptions?: CallOptions): Promise<TaskHistoryCollector>;
+    CreateCollectorForTasks(filter: Input<TaskFilterSpec>, callOptions?: CallOptions): Promise<TaskHistoryCollector>;
     /** Faults: vmodl.RuntimeFault. */
     CreateTask(
       obj: ManagedObject,
@@ -18103,8 +18221,8 @@ export declare namespace vim {
     ): Promise<TaskInfo>;
     /** Since vSphere API 8.0.3.0. Faults: vim.fault.InvalidState. */
     CreateCollectorWithInfoFilterForTasks(
-      filter: TaskFilterSpec,
-      infoFilter?: TaskInfoFilterSpec,
+      filter: Input<TaskFilterSpec>,
+      infoFilter?: Input<TaskInfoFilterSpec>,
       callOptions?: CallOptions,
     ): Promise<TaskHistoryCollector>;
     /** pyVmomi's name of CreateCollectorForTasks. */
@@ -18135,89 +18253,94 @@ export declare namespace vim {
   interface VStorageObjectManagerBase extends ManagedObject {
     /** Since vSphere API 8.0.2.0. Faults: vim.fault.FileFault, vim.fault.NotFound, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress. */
     VStorageObjectExtendDiskEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      newCapacityInMB: number,
+      newCapacityInMB: number | bigint,
       callOptions?: CallOptions,
     ): Promise<Task<vslmVClockInfo>>;
     /** Since vSphere API 8.0.2.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound. */
     RenameVStorageObjectEx(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       name: string,
       callOptions?: CallOptions,
     ): Promise<vslmVClockInfo>;
     /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
     VStorageObjectCreateSnapshotEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       description: string,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObjectSnapshot>>;
     /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
     VStorageObjectDeleteSnapshotEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<vslmVClockInfo>>;
     /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
     RevertVStorageObjectEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<vslmVClockInfo>>;
   }
   interface VcenterVStorageObjectManager extends VStorageObjectManagerBase {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    AttachTagToVStorageObject(id: ID, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
+    AttachTagToVStorageObject(id: Input<ID>, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     ClearVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     CloneVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmCloneSpec,
+      spec: Input<VslmCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     CreateDiskFromSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       name: string,
-      profile?: readonly VirtualMachineProfileSpec[],
-      crypto?: CryptoSpec,
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
+      crypto?: Input<CryptoSpec>,
       path?: string,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
-    CreateDisk_Task(spec: VslmCreateSpec, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
+    CreateDisk_Task(spec: Input<VslmCreateSpec>, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DeleteSnapshot_Task(id: ID, datastore: Datastore, snapshotId: ID, callOptions?: CallOptions): Promise<Task<void>>;
-    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    DeleteVStorageObjectEx_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<unknown>>;
-    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    DeleteVStorageObject_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
-    /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    DetachTagFromVStorageObject(id: ID, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
-    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    ExtendDisk_Task(
-      id: ID,
+    DeleteSnapshot_Task(
+      id: Input<ID>,
       datastore: Datastore,
-      newCapacityInMB: number,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    InflateDisk_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    DeleteVStorageObjectEx_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<unknown>>;
+    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
+    DeleteVStorageObject_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    ListTagsAttachedToVStorageObject(id: ID, callOptions?: CallOptions): Promise<VslmTagEntry[]>;
+    DetachTagFromVStorageObject(id: Input<ID>, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
+    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
+    ExtendDisk_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      newCapacityInMB: number | bigint,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
+    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
+    InflateDisk_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
+    ListTagsAttachedToVStorageObject(id: Input<ID>, callOptions?: CallOptions): Promise<VslmTagEntry[]>;
     /** Faults: vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     ListVStorageObject(datastore: Datastore, callOptions?: CallOptions): Promise<ID[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -18228,22 +18351,26 @@ export declare namespace vim {
     RegisterDisk(path: string, name?: string, callOptions?: CallOptions): Promise<VStorageObject>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RelocateVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmRelocateSpec,
+      spec: Input<VslmRelocateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    RenameVStorageObject(id: ID, datastore: Datastore, name: string, callOptions?: CallOptions): Promise<void>;
+    RenameVStorageObject(id: Input<ID>, datastore: Datastore, name: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveSnapshotDetails(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectSnapshotDetails>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    RetrieveSnapshotInfo(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<VStorageObjectSnapshotInfo>;
+    RetrieveSnapshotInfo(
+      id: Input<ID>,
+      datastore: Datastore,
+      callOptions?: CallOptions,
+    ): Promise<VStorageObjectSnapshotInfo>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveVStorageInfrastructureObjectPolicy(
       datastore: Datastore,
@@ -18251,79 +18378,79 @@ export declare namespace vim {
     ): Promise<vslmInfrastructureObjectPolicy[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveVStorageObject(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       diskInfoFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<VStorageObject>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveVStorageObjectAssociations(
-      ids?: readonly RetrieveVStorageObjSpec[],
+      ids?: Input<readonly RetrieveVStorageObjSpec[]>,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectAssociations[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveVStorageObjectState(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectStateInfo>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RevertVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     ScheduleReconcileDatastoreInventory(datastore: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     SetVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVStorageInfrastructureObjectPolicy_Task(
-      spec: vslmInfrastructureObjectPolicySpec,
+      spec: Input<vslmInfrastructureObjectPolicySpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVStorageObjectCrypto_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      profile?: readonly VirtualMachineProfileSpec[],
-      disksCrypto?: DiskCryptoSpec,
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
+      disksCrypto?: Input<DiskCryptoSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVStorageObjectPolicy_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      profile?: readonly VirtualMachineProfileSpec[],
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     VCenterUpdateVStorageObjectMetadataEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      metadata?: readonly KeyValue[],
+      metadata?: Input<readonly KeyValue[]>,
       deleteKeys?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     VStorageObjectCreateSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       description: string,
       callOptions?: CallOptions,
     ): Promise<Task<ID>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
     VstorageObjectVCenterQueryChangedDiskAreas(
-      id: ID,
+      id: Input<ID>,
       datastore: ManagedObject,
-      snapshotId: ID,
-      startOffset: number,
+      snapshotId: Input<ID>,
+      startOffset: number | bigint,
       changeId: string,
       callOptions?: CallOptions,
     ): Promise<DiskChangeInfo>;
@@ -18396,7 +18523,7 @@ export declare namespace vim {
     CloneVApp_Task(
       name: string,
       target: ResourcePool,
-      spec: VAppCloneSpec,
+      spec: Input<VAppCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualApp>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidPowerState, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
@@ -18409,12 +18536,12 @@ export declare namespace vim {
     SuspendVApp_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.ConcurrentAccess, vmodl.RuntimeFault. */
     UpdateLinkedChildren(
-      addChangeSet?: readonly VirtualAppLinkInfo[],
+      addChangeSet?: Input<readonly VirtualAppLinkInfo[]>,
       removeSet?: readonly ManagedEntity[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    UpdateVAppConfig(spec: VAppConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateVAppConfig(spec: Input<VAppConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.InvalidState, vmodl.RuntimeFault. */
     unregisterVApp_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of CloneVApp_Task. */
@@ -18435,7 +18562,7 @@ export declare namespace vim {
       sourceDatacenter: Datacenter | undefined,
       destName: string,
       destDatacenter?: Datacenter,
-      destSpec?: VirtualDiskSpec,
+      destSpec?: Input<VirtualDiskSpec>,
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<string>>;
@@ -18443,7 +18570,7 @@ export declare namespace vim {
     CreateVirtualDisk_Task(
       name: string,
       datacenter: Datacenter | undefined,
-      spec: VirtualDiskSpec,
+      spec: Input<VirtualDiskSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<string>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
@@ -18456,7 +18583,7 @@ export declare namespace vim {
     ExtendVirtualDisk_Task(
       name: string,
       datacenter: Datacenter | undefined,
-      newCapacityKb: number,
+      newCapacityKb: number | bigint,
       eagerZero?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -18476,7 +18603,7 @@ export declare namespace vim {
       destName: string,
       destDatacenter?: Datacenter,
       force?: boolean,
-      profile?: readonly VirtualMachineProfileSpec[],
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<string>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
@@ -18554,25 +18681,25 @@ export declare namespace vim {
     AnswerVM(questionId: string, answerChoice: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ApplyEvcModeVM_Task(
-      mask?: readonly HostFeatureMask[],
+      mask?: Input<readonly HostFeatureMask[]>,
       completeMasks?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.DeviceUnsupportedForVmVersion, vim.fault.FileFault, vim.fault.InvalidController, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.MissingController, vim.fault.NotFound, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     AttachDisk_Task(
-      diskId: ID,
+      diskId: Input<ID>,
       datastore: Datastore,
       controllerKey?: number,
       unitNumber?: number,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
-    CheckCustomizationSpec(spec: CustomizationSpec, callOptions?: CallOptions): Promise<void>;
+    CheckCustomizationSpec(spec: Input<CustomizationSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.CustomizationFault, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.MigrationFault, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CloneVM_Task(
       folder: Folder,
       name: string,
-      spec: VirtualMachineCloneSpec,
+      spec: Input<VirtualMachineCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -18582,7 +18709,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
     CreateSecondaryVMEx_Task(
       host?: HostSystem,
-      spec?: FaultToleranceConfigSpec,
+      spec?: Input<FaultToleranceConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<FaultToleranceSecondaryOpResult>>;
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
@@ -18595,7 +18722,7 @@ export declare namespace vim {
       name: string,
       description: string | undefined,
       memory: boolean,
-      quiesceSpec?: VirtualMachineGuestQuiesceSpec,
+      quiesceSpec?: Input<VirtualMachineGuestQuiesceSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachineSnapshot>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.SnapshotFault, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -18609,16 +18736,16 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.fault.NotSupported, vmodl.RuntimeFault. */
     CryptoUnlock_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
-    CustomizeVM_Task(spec: CustomizationSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    CustomizeVM_Task(spec: Input<CustomizationSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidPowerState, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DefragmentAllDisks(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    DetachDisk_Task(diskId: ID, callOptions?: CallOptions): Promise<Task<void>>;
+    DetachDisk_Task(diskId: Input<ID>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
     DisableSecondaryVM_Task(vm: VirtualMachine, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     DropConnections(
-      listOfConnections?: readonly VirtualMachineConnection[],
+      listOfConnections?: Input<readonly VirtualMachineConnection[]>,
       callOptions?: CallOptions,
     ): Promise<boolean>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
@@ -18634,7 +18761,10 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ExtractOvfEnvironment(callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.DisallowedMigrationDeviceAttached, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    InstantClone_Task(spec: VirtualMachineInstantCloneSpec, callOptions?: CallOptions): Promise<Task<VirtualMachine>>;
+    InstantClone_Task(
+      spec: Input<VirtualMachineInstantCloneSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
     MakePrimaryVM_Task(vm: VirtualMachine, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidState, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -18656,14 +18786,18 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     PowerOnVM_Task(host?: HostSystem, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidPowerState, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    PromoteDisks_Task(unlink: boolean, disks?: readonly VirtualDisk[], callOptions?: CallOptions): Promise<Task<void>>;
+    PromoteDisks_Task(
+      unlink: boolean,
+      disks?: Input<readonly VirtualDisk[]>,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    PutUsbScanCodes(spec: UsbScanCodeSpec, callOptions?: CallOptions): Promise<number>;
+    PutUsbScanCodes(spec: Input<UsbScanCodeSpec>, callOptions?: CallOptions): Promise<number>;
     /** Faults: vim.fault.FileFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryChangedDiskAreas(
       snapshot: VirtualMachineSnapshot | undefined,
       deviceKey: number,
-      startOffset: number,
+      startOffset: number | bigint,
       changeId: string,
       callOptions?: CallOptions,
     ): Promise<DiskChangeInfo>;
@@ -18681,19 +18815,19 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
     RebootGuest(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    ReconfigVM_Task(spec: VirtualMachineConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigVM_Task(spec: Input<VirtualMachineConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     RefreshStorageInfo(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.MigrationFault, vim.fault.Timedout, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     RelocateVM_Task(
-      spec: VirtualMachineRelocateSpec,
+      spec: Input<VirtualMachineRelocateSpec>,
       priority?: VirtualMachineMovePriority,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.SnapshotFault, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     RemoveAllSnapshots_Task(
       consolidate?: boolean,
-      spec?: SnapshotSelectionSpec,
+      spec?: Input<SnapshotSelectionSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -18709,7 +18843,10 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     SendNMI(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
-    SetDisplayTopology(displays: readonly VirtualMachineDisplayTopology[], callOptions?: CallOptions): Promise<void>;
+    SetDisplayTopology(
+      displays: Input<readonly VirtualMachineDisplayTopology[]>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
     SetScreenResolution(width: number, height: number, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
@@ -18844,7 +18981,7 @@ export declare namespace vim {
     ): Promise<Task<CheckResult[]>>;
     /** Faults: vim.fault.DatacenterMismatch, vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
     CheckVmConfig_Task(
-      spec: VirtualMachineConfigSpec,
+      spec: Input<VirtualMachineConfigSpec>,
       vm?: VirtualMachine,
       host?: HostSystem,
       pool?: ResourcePool,
@@ -18862,21 +18999,21 @@ export declare namespace vim {
     /** Faults: vim.fault.CustomizationFault, vim.fault.GuestPermissionDenied, vim.fault.InvalidGuestLogin, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     AbortCustomization_Task(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.CustomizationFault, vim.fault.GuestPermissionDenied, vim.fault.InvalidGuestLogin, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CustomizeGuest_Task(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      spec: CustomizationSpec,
-      configParams?: readonly OptionValue[],
+      auth: Input<GuestAuthentication>,
+      spec: Input<CustomizationSpec>,
+      configParams?: Input<readonly OptionValue[]>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.CustomizationFault, vim.fault.GuestPermissionDenied, vim.fault.InvalidGuestLogin, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     StartGuestNetwork_Task(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
   }
@@ -18886,14 +19023,14 @@ export declare namespace vim {
       vm: VirtualMachine,
       folder: Folder,
       name: string,
-      spec: VirtualMachineCloneSpec,
+      spec: Input<VirtualMachineCloneSpec>,
       testType?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<CheckResult[]>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CheckInstantClone_Task(
       vm: VirtualMachine,
-      spec: VirtualMachineInstantCloneSpec,
+      spec: Input<VirtualMachineInstantCloneSpec>,
       testType?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<CheckResult[]>>;
@@ -18909,7 +19046,7 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CheckRelocate_Task(
       vm: VirtualMachine,
-      spec: VirtualMachineRelocateSpec,
+      spec: Input<VirtualMachineRelocateSpec>,
       testType?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<CheckResult[]>>;
@@ -18953,7 +19090,7 @@ export declare namespace vim {
   interface VmwareDistributedVirtualSwitch extends DistributedVirtualSwitch {
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     UpdateDVSLacpGroupConfig_Task(
-      lacpGroupSpec: readonly VMwareDvsLacpGroupSpec[],
+      lacpGroupSpec: Input<readonly VMwareDvsLacpGroupSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** pyVmomi's name of UpdateDVSLacpGroupConfig_Task. */
