@@ -194,6 +194,23 @@ for vmodl_name, (wsdl, parent, v, props, methods) in managed.items():
     if entry:
         out_managed[wsdl] = entry
 
+# pyVmomi's names (dotted type names, short method names) that scripts/pyvmomi-names.json, read from pyVmomi
+# 6.7.1, lacks: the types and methods added since. Same rules as scripts/extract-pyvmomi-names.py.
+known_names = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyvmomi-names.json")))
+new_type_names = {}
+for table in (data, managed, enums):
+    for vmodl_name, definition in table.items():
+        if vmodl_name.startswith("vim.") and vmodl_name not in known_names["types"]:
+            new_type_names[vmodl_name] = definition[0]
+new_method_names = {}
+for vmodl_name, (wsdl, parent, v, props, methods) in managed.items():
+    for m in methods or ():
+        short = m[0][0].upper() + m[0][1:]
+        if short.endswith("_Task"):
+            short = short[: -len("_Task")]
+        if short != m[1] and short not in known_names["methods"].get(wsdl, {}):
+            new_method_names.setdefault(wsdl, {})[short] = m[1]
+
 api_version = max((versions[v] for v in versions if versions[v]), key=lambda s: tuple(int(x) for x in s.split(".")) if re.fullmatch(r"\d+(\.\d+)+", s) else (0,))
 out = {
     "about": [
@@ -207,6 +224,10 @@ out = {
     "dataTypes": dict(sorted(out_data.items())),
     "enums": dict(sorted(out_enums.items())),
     "managedTypes": dict(sorted(out_managed.items())),
+    "pyvmomiNames": {
+        "types": dict(sorted(new_type_names.items())),
+        "methods": {k: dict(sorted(v.items())) for k, v in sorted(new_method_names.items())},
+    },
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vim8-types.json")
 with open(path, "w") as f:
@@ -216,4 +237,5 @@ print(f"API {api_version}: {sum('base' in d for d in out_data.values())} new dat
       f"{sum(len(d['fields']) for d in out_data.values() if 'base' not in d)} new members of older types, "
       f"{sum('version' in e for e in out_enums.values())} new enums, "
       f"{sum('base' in m for m in out_managed.values())} new managed types, "
-      f"{sum(len(m.get('methods', {})) for m in out_managed.values())} methods with news -> {path}")
+      f"{sum(len(m.get('methods', {})) for m in out_managed.values())} methods with news, "
+      f"{len(new_type_names)} pyVmomi type names and {sum(len(v) for v in new_method_names.values())} method names newer than 6.7.1 -> {path}")

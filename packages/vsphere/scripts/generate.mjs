@@ -30,7 +30,7 @@ import {
   renderPyvmomiValueMembers,
   renderPyvmomiWire,
 } from "./pyvmomi-names.mjs";
-import { mergeVim8 } from "./vim8.mjs";
+import { mergeNames, mergeVim8 } from "./vim8.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultSpecs = resolve(packageDir, "../../../shared/specs/vsphere");
@@ -132,8 +132,9 @@ async function main(argv) {
     .replace(/\\/g, "/")
     .replace(/^(\.\.\/)+/, "");
   const model = buildModel(specsDir, JSON.parse(readFileSync(factsFile, "utf8")));
-  mergeVim8(model, JSON.parse(readFileSync(vim8File, "utf8")));
-  model.py = pyvmomiNames(model, JSON.parse(readFileSync(pyvmomiNamesFile, "utf8")));
+  const vim8 = JSON.parse(readFileSync(vim8File, "utf8"));
+  mergeVim8(model, vim8);
+  model.py = pyvmomiNames(model, mergeNames(JSON.parse(readFileSync(pyvmomiNamesFile, "utf8")), vim8.pyvmomiNames));
   const outputs = [
     ["vim.ts", renderTypes(model, specLabel)],
     ["wire.ts", renderWire(model, specLabel)],

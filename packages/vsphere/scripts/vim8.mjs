@@ -126,3 +126,10 @@ export function mergeVim8(model, json) {
   model.apiVersion = json.apiVersion;
   return added;
 }
+
+/** pyVmomi 6.7.1's names (scripts/pyvmomi-names.json) with those of the types and methods added since. */
+export function mergeNames(names, newer) {
+  const methods = { ...names.methods };
+  for (const [type, aliases] of Object.entries(newer.methods)) methods[type] = { ...methods[type], ...aliases };
+  return { ...names, types: { ...names.types, ...newer.types }, methods };
+}

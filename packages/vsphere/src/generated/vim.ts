@@ -14419,6 +14419,8 @@ export declare namespace vim {
     Enable: this["CryptoManagerHostEnable"];
     /** pyVmomi's name of CryptoManagerHostPrepare. */
     Prepare: this["CryptoManagerHostPrepare"];
+    /** pyVmomi's name of CryptoManagerHostDisable. */
+    Disable: this["CryptoManagerHostDisable"];
   }
   interface CryptoManagerHostKMS extends CryptoManagerHost {}
   interface CryptoManagerKmip extends CryptoManager {
@@ -15728,6 +15730,8 @@ export declare namespace vim {
     ): Promise<void>;
     /** Since vSphere API 8.0.0.1. Faults: none declared. */
     RetrieveVendorDeviceGroupInfo(callOptions?: CallOptions): Promise<VirtualMachineVendorDeviceGroupInfo[]>;
+    /** pyVmomi's name of UpdateAssignableHardwareConfig. */
+    UpdateConfig: this["UpdateAssignableHardwareConfig"];
   }
   interface HostAuthenticationManager extends ManagedObject {
     readonly info: Promise<HostAuthenticationManagerInfo>;
@@ -16155,6 +16159,8 @@ export declare namespace vim {
     startDpuFailover(dvsName: string, targetDpuAlias?: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshNetworkSystem. */
     Refresh: this["RefreshNetworkSystem"];
+    /** pyVmomi's name of startDpuFailover. */
+    StartDpuFailover: this["startDpuFailover"];
   }
   interface HostNvdimmSystem extends ManagedObject {
     readonly nvdimmSystemInfo: Promise<NvdimmSystemInfo>;
@@ -16793,6 +16799,12 @@ export declare namespace vim {
     UnmapVmfsVolumeEx: this["UnmapVmfsVolumeEx_Task"];
     /** pyVmomi's name of UnmountVmfsVolumeEx_Task. */
     UnmountVmfsVolumeEx: this["UnmountVmfsVolumeEx_Task"];
+    /** pyVmomi's name of ConnectNvmeControllerEx_Task. */
+    ConnectNvmeControllerEx: this["ConnectNvmeControllerEx_Task"];
+    /** pyVmomi's name of DisconnectNvmeControllerEx_Task. */
+    DisconnectNvmeControllerEx: this["DisconnectNvmeControllerEx_Task"];
+    /** pyVmomi's name of MarkPerenniallyReservedEx_Task. */
+    MarkPerenniallyReservedEx: this["MarkPerenniallyReservedEx_Task"];
   }
   interface HostSystem extends ManagedEntity {
     readonly answerFileValidationResult: Promise<AnswerFileStatusResult | undefined>;
@@ -17167,6 +17179,20 @@ export declare namespace vim {
     ScheduleReconcileDatastoreInventory: this["HostScheduleReconcileDatastoreInventory"];
     /** pyVmomi's name of HostSetVStorageObjectControlFlags. */
     SetVStorageObjectControlFlags: this["HostSetVStorageObjectControlFlags"];
+    /** pyVmomi's name of HostDeleteVStorageObjectEx_Task. */
+    DeleteVStorageObjectEx: this["HostDeleteVStorageObjectEx_Task"];
+    /** pyVmomi's name of HostQueryVirtualDiskUuid. */
+    QueryVirtualDiskUuidEx: this["HostQueryVirtualDiskUuid"];
+    /** pyVmomi's name of HostRetrieveVStorageObjectMetadata. */
+    RetrieveVStorageObjectMetadata: this["HostRetrieveVStorageObjectMetadata"];
+    /** pyVmomi's name of HostRetrieveVStorageObjectMetadataValue. */
+    RetrieveVStorageObjectMetadataValue: this["HostRetrieveVStorageObjectMetadataValue"];
+    /** pyVmomi's name of HostSetVirtualDiskUuid_Task. */
+    SetVirtualDiskUuidEx: this["HostSetVirtualDiskUuid_Task"];
+    /** pyVmomi's name of HostUpdateVStorageObjectMetadata_Task. */
+    UpdateVStorageObjectMetadata: this["HostUpdateVStorageObjectMetadata_Task"];
+    /** pyVmomi's name of HostUpdateVStorageObjectMetadataEx_Task. */
+    UpdateVStorageObjectMetadataEx: this["HostUpdateVStorageObjectMetadataEx_Task"];
   }
   interface HostVirtualNicManager extends ExtensibleManagedObject {
     readonly info: Promise<HostVirtualNicManagerInfo>;
@@ -17343,6 +17369,8 @@ export declare namespace vim {
     PullFromUrls: this["HttpNfcLeasePullFromUrls_Task"];
     /** pyVmomi's name of HttpNfcLeaseSetManifestChecksumType. */
     SetManifestChecksumType: this["HttpNfcLeaseSetManifestChecksumType"];
+    /** pyVmomi's name of HttpNfcLeaseProbeUrls. */
+    ProbeUrls: this["HttpNfcLeaseProbeUrls"];
   }
   interface InventoryView extends ManagedObjectView {
     /** Faults: vmodl.RuntimeFault. */
@@ -18227,6 +18255,8 @@ export declare namespace vim {
     ): Promise<TaskHistoryCollector>;
     /** pyVmomi's name of CreateCollectorForTasks. */
     CreateCollector: this["CreateCollectorForTasks"];
+    /** pyVmomi's name of CreateCollectorWithInfoFilterForTasks. */
+    CreateCollectorWithInfoFilter: this["CreateCollectorWithInfoFilterForTasks"];
   }
   interface TenantTenantManager extends ManagedObject {
     /** Faults: vim.fault.AuthMinimumAdminPermission, vmodl.fault.ManagedObjectNotFound, vmodl.RuntimeFault. */
@@ -18286,6 +18316,14 @@ export declare namespace vim {
       snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<vslmVClockInfo>>;
+    /** pyVmomi's name of VStorageObjectCreateSnapshotEx_Task. */
+    CreateSnapshotEx: this["VStorageObjectCreateSnapshotEx_Task"];
+    /** pyVmomi's name of VStorageObjectDeleteSnapshotEx_Task. */
+    DeleteSnapshotEx: this["VStorageObjectDeleteSnapshotEx_Task"];
+    /** pyVmomi's name of VStorageObjectExtendDiskEx_Task. */
+    ExtendDiskEx: this["VStorageObjectExtendDiskEx_Task"];
+    /** pyVmomi's name of RevertVStorageObjectEx_Task. */
+    RevertVStorageObjectEx: this["RevertVStorageObjectEx_Task"];
   }
   interface VcenterVStorageObjectManager extends VStorageObjectManagerBase {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -18489,6 +18527,16 @@ export declare namespace vim {
     UpdateVStorageInfrastructureObjectPolicy: this["UpdateVStorageInfrastructureObjectPolicy_Task"];
     /** pyVmomi's name of UpdateVStorageObjectPolicy_Task. */
     UpdateVStorageObjectPolicy: this["UpdateVStorageObjectPolicy_Task"];
+    /** pyVmomi's name of DeleteVStorageObjectEx_Task. */
+    DeleteVStorageObjectEx: this["DeleteVStorageObjectEx_Task"];
+    /** pyVmomi's name of VstorageObjectVCenterQueryChangedDiskAreas. */
+    QueryChangedDiskAreas: this["VstorageObjectVCenterQueryChangedDiskAreas"];
+    /** pyVmomi's name of SetVirtualDiskUuidEx_Task. */
+    SetVirtualDiskUuidEx: this["SetVirtualDiskUuidEx_Task"];
+    /** pyVmomi's name of UpdateVStorageObjectCrypto_Task. */
+    UpdateVStorageObjectCrypto: this["UpdateVStorageObjectCrypto_Task"];
+    /** pyVmomi's name of VCenterUpdateVStorageObjectMetadataEx_Task. */
+    UpdateVStorageObjectMetadataEx: this["VCenterUpdateVStorageObjectMetadataEx_Task"];
   }
   interface View extends ManagedObject {
     /** Faults: vmodl.RuntimeFault. */
@@ -19016,6 +19064,12 @@ export declare namespace vim {
       auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
+    /** pyVmomi's name of AbortCustomization_Task. */
+    AbortCustomization: this["AbortCustomization_Task"];
+    /** pyVmomi's name of CustomizeGuest_Task. */
+    Customize: this["CustomizeGuest_Task"];
+    /** pyVmomi's name of StartGuestNetwork_Task. */
+    StartNetwork: this["StartGuestNetwork_Task"];
   }
   interface VirtualMachineProvisioningChecker extends ManagedObject {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -19829,7 +19883,12 @@ export declare namespace vim {
     type OvfSection = vim.OvfConsumerOvfSection;
   }
   type ServiceInstanceContent = vim.ServiceContent;
-  type VasaStorageArray = vim.VASAStorageArray;
+  interface VasaStorageArray extends vim.VASAStorageArray {}
+  namespace VasaStorageArray {
+    type DiscoveryFcTransport = vim.VASAStorageArrayDiscoveryFcTransport;
+    type DiscoveryIpTransport = vim.VASAStorageArrayDiscoveryIpTransport;
+    type DiscoverySvcInfo = vim.VASAStorageArrayDiscoverySvcInfo;
+  }
   namespace VasaVvolManager {
     type VasaProviderContainerSpec = vim.VasaProviderContainerSpec;
   }
@@ -19890,10 +19949,15 @@ export declare namespace vim {
     type AffinityRuleSpec = vim.ClusterAffinityRuleSpec;
     type AntiAffinityRuleSpec = vim.ClusterAntiAffinityRuleSpec;
     type AttemptedVmInfo = vim.ClusterAttemptedVmInfo;
+    type ClusterInitialPlacementAction = vim.ClusterClusterInitialPlacementAction;
     type ConfigInfo = vim.ClusterConfigInfo;
     type ConfigInfoEx = vim.ClusterConfigInfoEx;
     type ConfigSpec = vim.ClusterConfigSpec;
     type ConfigSpecEx = vim.ClusterConfigSpecEx;
+    interface CryptoConfigInfo extends vim.ClusterCryptoConfigInfo {}
+    namespace CryptoConfigInfo {
+      type CryptoMode = vim.ClusterCryptoConfigInfoCryptoMode;
+    }
     type DasAamHostInfo = vim.ClusterDasAamHostInfo;
     interface DasAamNodeState extends vim.ClusterDasAamNodeState {}
     namespace DasAamNodeState {
@@ -19934,6 +19998,7 @@ export declare namespace vim {
       type IsolationResponse = vim.ClusterDasVmSettingsIsolationResponse;
       type RestartPriority = vim.ClusterDasVmSettingsRestartPriority;
     }
+    type DatastoreUpdateSpec = vim.ClusterDatastoreUpdateSpec;
     type DependencyRuleInfo = vim.ClusterDependencyRuleInfo;
     interface DpmConfigInfo extends vim.ClusterDpmConfigInfo {}
     namespace DpmConfigInfo {
@@ -19973,6 +20038,7 @@ export declare namespace vim {
     type FailoverResourcesAdmissionControlInfo = vim.ClusterFailoverResourcesAdmissionControlInfo;
     type FailoverResourcesAdmissionControlPolicy = vim.ClusterFailoverResourcesAdmissionControlPolicy;
     type FixedSizeSlotPolicy = vim.ClusterFixedSizeSlotPolicy;
+    type FtVmHostRuleInfo = vim.ClusterFtVmHostRuleInfo;
     type GroupInfo = vim.ClusterGroupInfo;
     type GroupSpec = vim.ClusterGroupSpec;
     type HostGroup = vim.ClusterHostGroup;
@@ -20002,6 +20068,8 @@ export declare namespace vim {
     }
     type PowerOnVmOption = vim.ClusterPowerOnVmOption;
     type PowerOnVmResult = vim.ClusterPowerOnVmResult;
+    type PreemptibleVmPairInfo = vim.ClusterPreemptibleVmPairInfo;
+    type PreemptibleVmPairSpec = vim.ClusterPreemptibleVmPairSpec;
     type ProactiveDrsConfigInfo = vim.ClusterProactiveDrsConfigInfo;
     interface Recommendation extends vim.ClusterRecommendation {}
     namespace Recommendation {
@@ -20012,6 +20080,12 @@ export declare namespace vim {
     type RuleInfo = vim.ClusterRuleInfo;
     type RuleSpec = vim.ClusterRuleSpec;
     type SlotPolicy = vim.ClusterSlotPolicy;
+    interface SystemVMsConfigInfo extends vim.ClusterSystemVMsConfigInfo {}
+    namespace SystemVMsConfigInfo {
+      type DeploymentMode = vim.ClusterSystemVMsConfigInfoDeploymentMode;
+    }
+    type SystemVMsConfigSpec = vim.ClusterSystemVMsConfigSpec;
+    type TagCategoryUpdateSpec = vim.ClusterTagCategoryUpdateSpec;
     type UsageSummary = vim.ClusterUsageSummary;
     interface VmComponentProtectionSettings extends vim.ClusterVmComponentProtectionSettings {}
     namespace VmComponentProtectionSettings {
@@ -20053,11 +20127,14 @@ export declare namespace vim {
     }
     interface DistributedVirtualPortgroup extends vim.DistributedVirtualPortgroup {}
     namespace DistributedVirtualPortgroup {
+      type BackingType = vim.DistributedVirtualPortgroupBackingType;
       type ConfigInfo = vim.DVPortgroupConfigInfo;
       type ConfigSpec = vim.DVPortgroupConfigSpec;
       type MetaTagName = vim.DistributedVirtualPortgroupMetaTagName;
+      type NsxPortgroupOperationResult = vim.DistributedVirtualPortgroupNsxPortgroupOperationResult;
       type PortgroupPolicy = vim.DVPortgroupPolicy;
       type PortgroupType = vim.DistributedVirtualPortgroupPortgroupType;
+      type Problem = vim.DistributedVirtualPortgroupProblem;
     }
     type DistributedVirtualPortgroupInfo = vim.DistributedVirtualPortgroupInfo;
     type DistributedVirtualPortgroupSelection = vim.DVPortgroupSelection;
@@ -20073,6 +20150,7 @@ export declare namespace vim {
       type HostDvsFilterSpec = vim.DistributedVirtualSwitchManagerHostDvsFilterSpec;
       type HostDvsMembershipFilter = vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter;
       type ImportResult = vim.DistributedVirtualSwitchManagerImportResult;
+      type PhysicalNicsList = vim.DVSManagerPhysicalNicsList;
     }
     type DistributedVirtualSwitchSelection = vim.DVSSelection;
     interface EntityBackup extends vim.EntityBackup {}
@@ -20081,6 +20159,25 @@ export declare namespace vim {
       type EntityType = vim.EntityType;
       type ImportType = vim.EntityImportType;
     }
+    namespace FilterSpec {
+      type ConnecteeSpec = vim.DVSFilterSpecConnecteeSpec;
+      type LinkConfig = vim.DVSFilterSpecLinkConfig;
+      type LinkState = vim.DVSFilterSpecLinkState;
+      type PnicConnecteeSpec = vim.DVSFilterSpecPnicConnecteeSpec;
+      type PvlanSpec = vim.DVSFilterSpecPvlanSpec;
+      type TrunkVlanSpec = vim.DVSFilterSpecTrunkVlanSpec;
+      type VlanIdSpec = vim.DVSFilterSpecVlanIdSpec;
+      type VlanSpec = vim.DVSFilterSpecVlanSpec;
+      type VmConnecteeSpec = vim.DVSFilterSpecVmConnecteeSpec;
+      type VmknicConnecteeSpec = vim.DVSFilterSpecVmknicConnecteeSpec;
+    }
+    namespace HostDistributedVirtualSwitchManager {
+      namespace DVSConfigSpec {
+        type SwitchMode = vim.HostDVSConfigSpecSwitchMode;
+      }
+      type FailoverReason = vim.HostDistributedVirtualSwitchManagerFailoverReason;
+      type FailoverStage = vim.HostDistributedVirtualSwitchManagerFailoverStage;
+    }
     interface HostMember extends vim.DistributedVirtualSwitchHostMember {}
     namespace HostMember {
       type Backing = vim.DistributedVirtualSwitchHostMemberBacking;
@@ -20088,14 +20185,21 @@ export declare namespace vim {
       type ConfigSpec = vim.DistributedVirtualSwitchHostMemberConfigSpec;
       type HealthCheckResult = vim.HostMemberHealthCheckResult;
       type HostComponentState = vim.DistributedVirtualSwitchHostMemberHostComponentState;
+      interface HostUplinkState extends vim.DistributedVirtualSwitchHostMemberHostUplinkState {}
+      namespace HostUplinkState {
+        type State = vim.DistributedVirtualSwitchHostMemberHostUplinkStateState;
+      }
       type PnicBacking = vim.DistributedVirtualSwitchHostMemberPnicBacking;
       type PnicSpec = vim.DistributedVirtualSwitchHostMemberPnicSpec;
       type RuntimeInfo = vim.HostMemberRuntimeInfo;
       type RuntimeState = vim.DistributedVirtualSwitchHostMemberRuntimeState;
+      type TransportZoneInfo = vim.DistributedVirtualSwitchHostMemberTransportZoneInfo;
+      type TransportZoneType = vim.DistributedVirtualSwitchHostMemberTransportZoneType;
       type UplinkHealthCheckResult = vim.HostMemberUplinkHealthCheckResult;
     }
     type HostProductSpec = vim.DistributedVirtualSwitchHostProductSpec;
     type KeyedOpaqueBlob = vim.DistributedVirtualSwitchKeyedOpaqueBlob;
+    type NetworkOffloadSpec = vim.DistributedVirtualSwitchNetworkOffloadSpec;
     interface NetworkResourcePool extends vim.DVSNetworkResourcePool {}
     namespace NetworkResourcePool {
       type AllocationInfo = vim.DVSNetworkResourcePoolAllocationInfo;
@@ -20142,6 +20246,8 @@ export declare namespace vim {
     namespace VmwareDistributedVirtualSwitch {
       type ConfigInfo = vim.VMwareDVSConfigInfo;
       type ConfigSpec = vim.VMwareDVSConfigSpec;
+      type DpuFailoverPolicy = vim.VmwareDistributedVirtualSwitchDpuFailoverPolicy;
+      type DpuFeatureCapability = vim.VMwareDvsDpuCapability;
       type FailureCriteria = vim.DVSFailureCriteria;
       type FeatureCapability = vim.VMwareDVSFeatureCapability;
       type IpfixConfig = vim.VMwareIpfixConfig;
@@ -20156,8 +20262,10 @@ export declare namespace vim {
       type MacLearningPolicy = vim.DVSMacLearningPolicy;
       type MacLimitPolicyType = vim.DVSMacLimitPolicyType;
       type MacManagementPolicy = vim.DVSMacManagementPolicy;
+      type MtuCapability = vim.VMwareDvsMtuCapability;
       type MtuHealthCheckResult = vim.VMwareDVSMtuHealthCheckResult;
       type MulticastFilteringMode = vim.VMwareDvsMulticastFilteringMode;
+      type NetworkOffloadConfig = vim.VmwareDistributedVirtualSwitchNetworkOffloadConfig;
       type PvlanConfigSpec = vim.VMwareDVSPvlanConfigSpec;
       type PvlanMapEntry = vim.VMwareDVSPvlanMapEntry;
       type PvlanPortType = vim.VmwareDistributedVirtualSwitchPvlanPortType;
@@ -20169,6 +20277,7 @@ export declare namespace vim {
       type TrunkVlanSpec = vim.VmwareDistributedVirtualSwitchTrunkVlanSpec;
       type UplinkLacpMode = vim.VMwareUplinkLacpMode;
       type UplinkLacpPolicy = vim.VMwareUplinkLacpPolicy;
+      type UplinkLacpTimeoutMode = vim.VMwareUplinkLacpTimeoutMode;
       type UplinkPortOrderPolicy = vim.VMwareUplinkPortOrderPolicy;
       type UplinkPortTeamingPolicy = vim.VmwareUplinkPortTeamingPolicy;
       type VMwarePortgroupPolicy = vim.VMwareDVSPortgroupPolicy;
@@ -20192,12 +20301,22 @@ export declare namespace vim {
     type CryptoKeyPlain = vim.CryptoKeyPlain;
     type CryptoKeyResult = vim.CryptoKeyResult;
     type CryptoManager = vim.CryptoManager;
-    type CryptoManagerHost = vim.CryptoManagerHost;
+    interface CryptoManagerHost extends vim.CryptoManagerHost {}
+    namespace CryptoManagerHost {
+      type KeyManagementType = vim.CryptoManagerHostKeyManagementType;
+      type KeyStatus = vim.CryptoManagerHostKeyStatus;
+    }
     type CryptoManagerHostKMS = vim.CryptoManagerHostKMS;
     interface CryptoManagerKmip extends vim.CryptoManagerKmip {}
     namespace CryptoManagerKmip {
+      type CertSignRequest = vim.CryptoManagerKmipCertSignRequest;
       type CertificateInfo = vim.CryptoManagerKmipCertificateInfo;
       type ClusterStatus = vim.CryptoManagerKmipClusterStatus;
+      interface CryptoKeyStatus extends vim.CryptoManagerKmipCryptoKeyStatus {}
+      namespace CryptoKeyStatus {
+        type KeyUnavailableReason = vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason;
+      }
+      type CustomAttributeSpec = vim.CryptoManagerKmipCustomAttributeSpec;
       type ServerCertInfo = vim.CryptoManagerKmipServerCertInfo;
       type ServerStatus = vim.CryptoManagerKmipServerStatus;
     }
@@ -20209,7 +20328,10 @@ export declare namespace vim {
     type CryptoSpecRegister = vim.CryptoSpecRegister;
     type CryptoSpecShallowRecrypt = vim.CryptoSpecShallowRecrypt;
     type KeyProviderId = vim.KeyProviderId;
-    type KmipClusterInfo = vim.KmipClusterInfo;
+    interface KmipClusterInfo extends vim.KmipClusterInfo {}
+    namespace KmipClusterInfo {
+      type KmsManagementType = vim.KmipClusterInfoKmsManagementType;
+    }
     type KmipServerInfo = vim.KmipServerInfo;
     type KmipServerSpec = vim.KmipServerSpec;
     type KmipServerStatus = vim.KmipServerStatus;
@@ -20255,7 +20377,10 @@ export declare namespace vim {
     type CustomFieldEvent = vim.CustomFieldEvent;
     type CustomFieldValueChangedEvent = vim.CustomFieldValueChangedEvent;
     type CustomizationEvent = vim.CustomizationEvent;
-    type CustomizationFailed = vim.CustomizationFailed;
+    interface CustomizationFailed extends vim.CustomizationFailed {}
+    namespace CustomizationFailed {
+      type ReasonCode = vim.CustomizationFailedReasonCode;
+    }
     type CustomizationLinuxIdentityFailed = vim.CustomizationLinuxIdentityFailed;
     type CustomizationNetworkSetupFailed = vim.CustomizationNetworkSetupFailed;
     type CustomizationStartedEvent = vim.CustomizationStartedEvent;
@@ -20466,7 +20591,12 @@ export declare namespace vim {
     type HostShortNameInconsistentEvent = vim.HostShortNameInconsistentEvent;
     type HostShortNameToIpFailedEvent = vim.HostShortNameToIpFailedEvent;
     type HostShutdownEvent = vim.HostShutdownEvent;
+    type HostSpecificationChangedEvent = vim.HostSpecificationChangedEvent;
+    type HostSpecificationRequireEvent = vim.HostSpecificationRequireEvent;
+    type HostSpecificationUpdateEvent = vim.HostSpecificationUpdateEvent;
     type HostStatusChangedEvent = vim.HostStatusChangedEvent;
+    type HostSubSpecificationDeleteEvent = vim.HostSubSpecificationDeleteEvent;
+    type HostSubSpecificationUpdateEvent = vim.HostSubSpecificationUpdateEvent;
     type HostSyncFailedEvent = vim.HostSyncFailedEvent;
     type HostUpgradeFailedEvent = vim.HostUpgradeFailedEvent;
     type HostUserWorldSwapNotEnabledEvent = vim.HostUserWorldSwapNotEnabledEvent;
@@ -20734,6 +20864,12 @@ export declare namespace vim {
     namespace ActiveDirectorySpec {
       type Specification = vim.HostActiveDirectorySpec;
     }
+    type AssignableHardwareBinding = vim.HostAssignableHardwareBinding;
+    interface AssignableHardwareConfig extends vim.HostAssignableHardwareConfig {}
+    namespace AssignableHardwareConfig {
+      type AttributeOverride = vim.HostAssignableHardwareConfigAttributeOverride;
+    }
+    type AssignableHardwareManager = vim.HostAssignableHardwareManager;
     type AuthenticationManager = vim.HostAuthenticationManager;
     type AuthenticationManagerInfo = vim.HostAuthenticationManagerInfo;
     type AuthenticationStore = vim.HostAuthenticationStore;
@@ -20748,7 +20884,10 @@ export declare namespace vim {
       type Config = vim.HostAutoStartManagerConfig;
       type SystemDefaults = vim.AutoStartDefaults;
     }
-    type BIOSInfo = vim.HostBIOSInfo;
+    interface BIOSInfo extends vim.HostBIOSInfo {}
+    namespace BIOSInfo {
+      type FirmwareType = vim.HostBIOSInfoFirmwareType;
+    }
     type BlockAdapterTargetTransport = vim.HostBlockAdapterTargetTransport;
     type BlockHba = vim.HostBlockHba;
     type BootDeviceInfo = vim.HostBootDeviceInfo;
@@ -20774,6 +20913,8 @@ export declare namespace vim {
       namespace CertificateInfo {
         type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
       }
+      type CertificateKind = vim.HostCertificateManagerCertificateKind;
+      type CertificateSpec = vim.HostCertificateManagerCertificateSpec;
     }
     interface ConfigChange extends vim.HostConfigChange {}
     namespace ConfigChange {
@@ -20805,8 +20946,13 @@ export declare namespace vim {
     }
     interface CpuSchedulerSystem extends vim.HostCpuSchedulerSystem {}
     namespace CpuSchedulerSystem {
+      interface CpuSchedulerInfo extends vim.HostCpuSchedulerInfo {}
+      namespace CpuSchedulerInfo {
+        type CpuSchedulerPolicyInfo = vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo;
+      }
       type HyperThreadScheduleInfo = vim.HostHyperThreadScheduleInfo;
     }
+    type DataTransportConnectionInfo = vim.HostDataTransportConnectionInfo;
     interface DatastoreBrowser extends vim.HostDatastoreBrowser {}
     namespace DatastoreBrowser {
       interface FileInfo extends vim.FileInfo {}
@@ -20856,9 +21002,13 @@ export declare namespace vim {
       type VvolDatastoreSpec = vim.HostDatastoreSystemVvolDatastoreSpec;
     }
     type DateTimeConfig = vim.HostDateTimeConfig;
-    type DateTimeInfo = vim.HostDateTimeInfo;
+    interface DateTimeInfo extends vim.HostDateTimeInfo {}
+    namespace DateTimeInfo {
+      type Protocol = vim.HostDateTimeInfoProtocol;
+    }
     interface DateTimeSystem extends vim.HostDateTimeSystem {}
     namespace DateTimeSystem {
+      type ServiceTestResult = vim.HostDateTimeSystemServiceTestResult;
       type TimeZone = vim.HostDateTimeSystemTimeZone;
     }
     type DeploymentInfo = vim.HostDeploymentInfo;
@@ -20881,6 +21031,7 @@ export declare namespace vim {
     namespace DigestInfo {
       type DigestMethodType = vim.HostDigestInfoDigestMethodType;
     }
+    type DigestVerificationSetting = vim.HostDigestVerificationSetting;
     type DirectoryStore = vim.HostDirectoryStore;
     type DirectoryStoreInfo = vim.HostDirectoryStoreInfo;
     type DiskConfigurationResult = vim.HostDiskConfigurationResult;
@@ -20900,6 +21051,7 @@ export declare namespace vim {
     }
     type DnsConfig = vim.HostDnsConfig;
     type DnsConfigSpec = vim.HostDnsConfigSpec;
+    type DvxClass = vim.HostDvxClass;
     type EnterMaintenanceResult = vim.HostEnterMaintenanceResult;
     interface EsxAgentHostManager extends vim.HostEsxAgentHostManager {}
     namespace EsxAgentHostManager {
@@ -20951,25 +21103,39 @@ export declare namespace vim {
     namespace FirewallInfo {
       type DefaultPolicy = vim.HostFirewallDefaultPolicy;
     }
-    type FirewallSystem = vim.HostFirewallSystem;
+    interface FirewallSystem extends vim.HostFirewallSystem {}
+    namespace FirewallSystem {
+      type RuleSetId = vim.HostFirewallSystemRuleSetId;
+      type ServiceName = vim.HostFirewallSystemServiceName;
+    }
     type FirmwareSystem = vim.HostFirmwareSystem;
     type FlagInfo = vim.HostFlagInfo;
     type ForceMountedInfo = vim.HostForceMountedInfo;
+    interface Fru extends vim.HostFru {}
+    namespace Fru {
+      type FruType = vim.HostFruFruType;
+    }
     type GatewaySpec = vim.HostGatewaySpec;
     interface GraphicsConfig extends vim.HostGraphicsConfig {}
     namespace GraphicsConfig {
       type DeviceType = vim.HostGraphicsConfigDeviceType;
       type GraphicsType = vim.HostGraphicsConfigGraphicsType;
       type SharedPassthruAssignmentPolicy = vim.HostGraphicsConfigSharedPassthruAssignmentPolicy;
+      type VgpuMode = vim.HostGraphicsConfigVgpuMode;
     }
     interface GraphicsInfo extends vim.HostGraphicsInfo {}
     namespace GraphicsInfo {
       type GraphicsType = vim.HostGraphicsInfoGraphicsType;
+      type VgpuMode = vim.HostGraphicsInfoVgpuMode;
     }
     type GraphicsManager = vim.HostGraphicsManager;
     type HardwareInfo = vim.HostHardwareInfo;
     interface HardwareStatusInfo extends vim.HostHardwareStatusInfo {}
     namespace HardwareStatusInfo {
+      interface DpuStatusInfo extends vim.DpuStatusInfo {}
+      namespace DpuStatusInfo {
+        type OperationalInfo = vim.DpuStatusInfoOperationalInfo;
+      }
       type HardwareElementInfo = vim.HostHardwareElementInfo;
       type Status = vim.HostHardwareElementStatus;
       interface StorageStatusInfo extends vim.HostStorageElementInfo {}
@@ -20977,6 +21143,7 @@ export declare namespace vim {
         type OperationalInfo = vim.HostStorageOperationalInfo;
       }
     }
+    type HbaCreateSpec = vim.HostHbaCreateSpec;
     interface HealthStatusSystem extends vim.HostHealthStatusSystem {}
     namespace HealthStatusSystem {
       type Runtime = vim.HealthSystemRuntime;
@@ -20991,6 +21158,7 @@ export declare namespace vim {
     interface HostProxySwitch extends vim.HostProxySwitch {}
     namespace HostProxySwitch {
       type Config = vim.HostProxySwitchConfig;
+      type EnsInfo = vim.HostProxySwitchEnsInfo;
       type HostLagConfig = vim.HostProxySwitchHostLagConfig;
       type Specification = vim.HostProxySwitchSpec;
     }
@@ -21092,7 +21260,10 @@ export declare namespace vim {
       type VmMigrationStatus = vim.HostLowLevelProvisioningManagerVmMigrationStatus;
       type VmRecoveryInfo = vim.HostLowLevelProvisioningManagerVmRecoveryInfo;
     }
-    type MaintenanceSpec = vim.HostMaintenanceSpec;
+    interface MaintenanceSpec extends vim.HostMaintenanceSpec {}
+    namespace MaintenanceSpec {
+      type Purpose = vim.HostMaintenanceSpecPurpose;
+    }
     interface MemoryManagerSystem extends vim.HostMemorySystem {}
     namespace MemoryManagerSystem {
       type ServiceConsoleReservationInfo = vim.ServiceConsoleReservationInfo;
@@ -21103,15 +21274,21 @@ export declare namespace vim {
       type VirtualMachineReservationSpec = vim.VirtualMachineMemoryReservationSpec;
     }
     type MemorySpec = vim.HostMemorySpec;
+    type MemoryTierFlags = vim.HostMemoryTierFlags;
+    type MemoryTierInfo = vim.HostMemoryTierInfo;
+    type MemoryTierType = vim.HostMemoryTierType;
+    type MemoryTieringType = vim.HostMemoryTieringType;
     type MessageBusProxy = vim.MessageBusProxy;
     interface MountInfo extends vim.HostMountInfo {}
     namespace MountInfo {
       type AccessMode = vim.HostMountMode;
       type InaccessibleReason = vim.HostMountInfoInaccessibleReason;
+      type MountFailedReason = vim.HostMountInfoMountFailedReason;
     }
     interface MultipathInfo extends vim.HostMultipathInfo {}
     namespace MultipathInfo {
       type FixedLogicalUnitPolicy = vim.HostMultipathInfoFixedLogicalUnitPolicy;
+      type HppLogicalUnitPolicy = vim.HostMultipathInfoHppLogicalUnitPolicy;
       type LogicalUnit = vim.HostMultipathInfoLogicalUnit;
       type LogicalUnitPolicy = vim.HostMultipathInfoLogicalUnitPolicy;
       type LogicalUnitStorageArrayTypePolicy = vim.HostMultipathInfoLogicalUnitStorageArrayTypePolicy;
@@ -21159,6 +21336,7 @@ export declare namespace vim {
       type TrafficShapingPolicy = vim.HostNetworkTrafficShapingPolicy;
     }
     type NetworkSystem = vim.HostNetworkSystem;
+    type NfcConnectionInfo = vim.HostNfcConnectionInfo;
     type NtpConfig = vim.HostNtpConfig;
     type NumaInfo = vim.HostNumaInfo;
     type NumaNode = vim.HostNumaNode;
@@ -21198,6 +21376,31 @@ export declare namespace vim {
       type RegionInfo = vim.NvdimmRegionInfo;
       type Summary = vim.NvdimmSummary;
     }
+    type NvmeConnectSpec = vim.HostNvmeConnectSpec;
+    type NvmeController = vim.HostNvmeController;
+    type NvmeDisconnectSpec = vim.HostNvmeDisconnectSpec;
+    type NvmeDiscoverSpec = vim.HostNvmeDiscoverSpec;
+    interface NvmeDiscoveryLog extends vim.HostNvmeDiscoveryLog {}
+    namespace NvmeDiscoveryLog {
+      type Entry = vim.HostNvmeDiscoveryLogEntry;
+      type SubsystemType = vim.HostNvmeDiscoveryLogSubsystemType;
+      type TransportRequirements = vim.HostNvmeDiscoveryLogTransportRequirements;
+    }
+    type NvmeNamespace = vim.HostNvmeNamespace;
+    type NvmeOpaqueTransportParameters = vim.HostNvmeOpaqueTransportParameters;
+    type NvmeOverFibreChannelParameters = vim.HostNvmeOverFibreChannelParameters;
+    type NvmeOverRdmaParameters = vim.HostNvmeOverRdmaParameters;
+    type NvmeOverTcpParameters = vim.HostNvmeOverTcpParameters;
+    type NvmeSpec = vim.HostNvmeSpec;
+    interface NvmeTopology extends vim.HostNvmeTopology {}
+    namespace NvmeTopology {
+      type Interface = vim.HostNvmeTopologyInterface;
+    }
+    interface NvmeTransportParameters extends vim.HostNvmeTransportParameters {}
+    namespace NvmeTransportParameters {
+      type NvmeAddressFamily = vim.HostNvmeTransportParametersNvmeAddressFamily;
+    }
+    type NvmeTransportType = vim.HostNvmeTransportType;
     type OpaqueNetworkInfo = vim.HostOpaqueNetworkInfo;
     interface OpaqueSwitch extends vim.HostOpaqueSwitch {}
     namespace OpaqueSwitch {
@@ -21208,6 +21411,9 @@ export declare namespace vim {
     type PMemVolume = vim.HostPMemVolume;
     type ParallelScsiHba = vim.HostParallelScsiHba;
     type ParallelScsiTargetTransport = vim.HostParallelScsiTargetTransport;
+    type PartialMaintenanceModeId = vim.HostPartialMaintenanceModeId;
+    type PartialMaintenanceModeRuntimeInfo = vim.HostPartialMaintenanceModeRuntimeInfo;
+    type PartialMaintenanceModeStatus = vim.HostPartialMaintenanceModeStatus;
     interface PatchManager extends vim.HostPatchManager {}
     namespace PatchManager {
       type Locator = vim.HostPatchManagerLocator;
@@ -21226,6 +21432,8 @@ export declare namespace vim {
     type PciPassthruConfig = vim.HostPciPassthruConfig;
     type PciPassthruInfo = vim.HostPciPassthruInfo;
     type PciPassthruSystem = vim.HostPciPassthruSystem;
+    type PcieHba = vim.HostPcieHba;
+    type PcieTargetTransport = vim.HostPcieTargetTransport;
     type PersistentMemoryInfo = vim.HostPersistentMemoryInfo;
     interface PhysicalNic extends vim.PhysicalNic {}
     namespace PhysicalNic {
@@ -21270,6 +21478,25 @@ export declare namespace vim {
       type PEType = vim.HostProtocolEndpointPEType;
       type ProtocolEndpointType = vim.HostProtocolEndpointProtocolEndpointType;
     }
+    interface PtpConfig extends vim.HostPtpConfig {}
+    namespace PtpConfig {
+      type DeviceType = vim.HostPtpConfigDeviceType;
+      type PtpPort = vim.HostPtpConfigPtpPort;
+    }
+    interface QualifiedName extends vim.HostQualifiedName {}
+    namespace QualifiedName {
+      type Type = vim.HostQualifiedNameType;
+    }
+    interface RdmaDevice extends vim.HostRdmaDevice {}
+    namespace RdmaDevice {
+      type Backing = vim.HostRdmaDeviceBacking;
+      type Capability = vim.HostRdmaDeviceCapability;
+      type ConnectionInfo = vim.HostRdmaDeviceConnectionInfo;
+      type ConnectionState = vim.HostRdmaDeviceConnectionState;
+      type PnicBacking = vim.HostRdmaDevicePnicBacking;
+    }
+    type RdmaHba = vim.HostRdmaHba;
+    type RdmaTargetTransport = vim.HostRdmaTargetTransport;
     type ReliableMemoryInfo = vim.HostReliableMemoryInfo;
     type ResignatureRescanResult = vim.HostResignatureRescanResult;
     interface Ruleset extends vim.HostFirewallRuleset {}
@@ -21294,6 +21521,11 @@ export declare namespace vim {
       type NetworkRuntimeInfo = vim.HostRuntimeInfoNetworkRuntimeInfo;
       type PlacedVirtualNicIdentifier = vim.HostPlacedVirtualNicIdentifier;
       type PnicNetworkResourceInfo = vim.HostPnicNetworkResourceInfo;
+      interface StateEncryptionInfo extends vim.HostRuntimeInfoStateEncryptionInfo {}
+      namespace StateEncryptionInfo {
+        type ProtectionMode = vim.HostRuntimeInfoStateEncryptionInfoProtectionMode;
+      }
+      type StatelessNvdsMigrationState = vim.HostRuntimeInfoStatelessNvdsMigrationState;
     }
     interface ScsiDisk extends vim.HostScsiDisk {}
     namespace ScsiDisk {
@@ -21305,7 +21537,9 @@ export declare namespace vim {
       type Capabilities = vim.ScsiLunCapabilities;
       type Descriptor = vim.ScsiLunDescriptor;
       type DescriptorQuality = vim.ScsiLunDescriptorQuality;
+      type DeviceProtocol = vim.DeviceProtocol;
       type DurableName = vim.ScsiLunDurableName;
+      type LunReservationStatus = vim.ScsiLunLunReservationStatus;
       type ScsiLunType = vim.ScsiLunType;
       type State = vim.ScsiLunState;
       type VStorageSupportStatus = vim.ScsiLunVStorageSupportStatus;
@@ -21327,6 +21561,20 @@ export declare namespace vim {
     type ServiceConfig = vim.HostServiceConfig;
     type ServiceInfo = vim.HostServiceInfo;
     type ServiceSystem = vim.HostServiceSystem;
+    interface SevInfo extends vim.HostSevInfo {}
+    namespace SevInfo {
+      type SevState = vim.HostSevInfoSevState;
+    }
+    interface SgxInfo extends vim.HostSgxInfo {}
+    namespace SgxInfo {
+      type FlcModes = vim.HostSgxInfoFlcModes;
+      type SgxStates = vim.HostSgxInfoSgxStates;
+    }
+    interface SgxRegistrationInfo extends vim.HostSgxRegistrationInfo {}
+    namespace SgxRegistrationInfo {
+      type RegistrationStatus = vim.HostSgxRegistrationInfoRegistrationStatus;
+      type RegistrationType = vim.HostSgxRegistrationInfoRegistrationType;
+    }
     type SharedGpuCapabilities = vim.HostSharedGpuCapabilities;
     interface SnmpSystem extends vim.HostSnmpSystem {}
     namespace SnmpSystem {
@@ -21353,6 +21601,7 @@ export declare namespace vim {
     type SslThumbprintInfo = vim.HostSslThumbprintInfo;
     type StorageArrayTypePolicyOption = vim.HostStorageArrayTypePolicyOption;
     type StorageDeviceInfo = vim.HostStorageDeviceInfo;
+    type StorageProtocol = vim.HostStorageProtocol;
     interface StorageSystem extends vim.HostStorageSystem {}
     namespace StorageSystem {
       type DiskLocatorLedResult = vim.HostStorageSystemDiskLocatorLedResult;
@@ -21383,18 +21632,29 @@ export declare namespace vim {
       type SystemSwapOption = vim.HostSystemSwapConfigurationSystemSwapOption;
     }
     type TargetTransport = vim.HostTargetTransport;
+    type TcpHba = vim.HostTcpHba;
+    type TcpHbaCreateSpec = vim.HostTcpHbaCreateSpec;
+    type TcpTargetTransport = vim.HostTcpTargetTransport;
     interface TpmAttestationInfo extends vim.HostTpmAttestationInfo {}
     namespace TpmAttestationInfo {
       type AcceptanceStatus = vim.HostTpmAttestationInfoAcceptanceStatus;
     }
     type TpmAttestationReport = vim.HostTpmAttestationReport;
+    type TpmBootCompleteEventDetails = vim.HostTpmBootCompleteEventDetails;
     type TpmBootSecurityOptionEventDetails = vim.HostTpmBootSecurityOptionEventDetails;
     type TpmCommandEventDetails = vim.HostTpmCommandEventDetails;
     type TpmDigestInfo = vim.HostTpmDigestInfo;
     type TpmEventDetails = vim.HostTpmEventDetails;
     type TpmEventLogEntry = vim.HostTpmEventLogEntry;
+    type TpmNvTagEventDetails = vim.HostTpmNvTagEventDetails;
     type TpmOptionEventDetails = vim.HostTpmOptionEventDetails;
+    type TpmSignerEventDetails = vim.HostTpmSignerEventDetails;
     type TpmSoftwareComponentEventDetails = vim.HostTpmSoftwareComponentEventDetails;
+    type TpmVersionEventDetails = vim.HostTpmVersionEventDetails;
+    interface TrustAuthorityAttestationInfo extends vim.HostTrustAuthorityAttestationInfo {}
+    namespace TrustAuthorityAttestationInfo {
+      type AttestationStatus = vim.HostTrustAuthorityAttestationInfoAttestationStatus;
+    }
     interface UnresolvedVmfsExtent extends vim.HostUnresolvedVmfsExtent {}
     namespace UnresolvedVmfsExtent {
       type UnresolvedReason = vim.HostUnresolvedVmfsExtentUnresolvedReason;
@@ -21424,6 +21684,10 @@ export declare namespace vim {
     type VFlashResourceConfigurationResult = vim.HostVFlashResourceConfigurationResult;
     type VMotionConfig = vim.HostVMotionConfig;
     type VMotionInfo = vim.HostVMotionInfo;
+    namespace VMotionManager {
+      type DstInstantCloneResult = vim.HostVMotionManagerDstInstantCloneResult;
+      type SrcInstantCloneResult = vim.HostVMotionManagerSrcInstantCloneResult;
+    }
     interface VMotionSystem extends vim.HostVMotionSystem {}
     namespace VMotionSystem {
       type NetConfig = vim.HostVMotionNetConfig;
@@ -21483,6 +21747,7 @@ export declare namespace vim {
       type UnmapBandwidthSpec = vim.VmfsUnmapBandwidthSpec;
       type UnmapPriority = vim.HostVmfsVolumeUnmapPriority;
     }
+    type VsanDatastoreInfo = vim.VsanDatastoreInfo;
     interface VsanInternalSystem extends vim.HostVsanInternalSystem {}
     namespace VsanInternalSystem {
       type CmmdsQuery = vim.HostVsanInternalSystemCmmdsQuery;
@@ -21496,9 +21761,11 @@ export declare namespace vim {
     }
     type VsanSystem = vim.HostVsanSystem;
     type VvolDatastoreInfo = vim.VvolDatastoreInfo;
+    type VvolNQN = vim.HostVvolNQN;
     interface VvolVolume extends vim.HostVvolVolume {}
     namespace VvolVolume {
       type HostProtocolEndpoint = vim.VVolHostPE;
+      type HostVvolNQN = vim.HostVvolVolumeHostVvolNQN;
       type Specification = vim.HostVvolVolumeSpecification;
     }
   }
@@ -21677,6 +21944,7 @@ export declare namespace vim {
         type DnsConfigProfile = vim.NetworkProfileDnsConfigProfile;
       }
       type NsxHostVNicProfile = vim.NsxHostVNicProfile;
+      type OpaqueSwitchProfile = vim.OpaqueSwitchProfile;
       type OptionProfile = vim.OptionProfile;
       type PermissionProfile = vim.PermissionProfile;
       type PhysicalNicProfile = vim.PhysicalNicProfile;
@@ -21806,6 +22074,9 @@ export declare namespace vim {
     type VmConfigInfo = vim.StorageDrsVmConfigInfo;
     type VmConfigSpec = vim.StorageDrsVmConfigSpec;
   }
+  namespace tenant {
+    type TenantManager = vim.TenantTenantManager;
+  }
   namespace vApp {
     interface CloneSpec extends vim.VAppCloneSpec {}
     namespace CloneSpec {
@@ -21878,6 +22149,7 @@ export declare namespace vim {
   }
   namespace vm {
     type AffinityInfo = vim.VirtualMachineAffinityInfo;
+    type BaseIndependentFilterSpec = vim.VirtualMachineBaseIndependentFilterSpec;
     interface BootOptions extends vim.VirtualMachineBootOptions {}
     namespace BootOptions {
       type BootableCdromDevice = vim.VirtualMachineBootOptionsBootableCdromDevice;
@@ -21889,7 +22161,14 @@ export declare namespace vim {
     }
     type Capability = vim.VirtualMachineCapability;
     type CdromInfo = vim.VirtualMachineCdromInfo;
-    type CloneSpec = vim.VirtualMachineCloneSpec;
+    interface CertThumbprint extends vim.VirtualMachineCertThumbprint {}
+    namespace CertThumbprint {
+      type HashAlgorithm = vim.VirtualMachineCertThumbprintHashAlgorithm;
+    }
+    interface CloneSpec extends vim.VirtualMachineCloneSpec {}
+    namespace CloneSpec {
+      type TpmProvisionPolicy = vim.VirtualMachineCloneSpecTpmProvisionPolicy;
+    }
     interface ConfigInfo extends vim.VirtualMachineConfigInfo {}
     namespace ConfigInfo {
       type DatastoreUrlPair = vim.VirtualMachineConfigInfoDatastoreUrlPair;
@@ -21902,11 +22181,13 @@ export declare namespace vim {
     interface ConfigSpec extends vim.VirtualMachineConfigSpec {}
     namespace ConfigSpec {
       type CpuIdInfoSpec = vim.VirtualMachineCpuIdInfoSpec;
+      type EncryptedFtModes = vim.VirtualMachineConfigSpecEncryptedFtModes;
       type EncryptedVMotionModes = vim.VirtualMachineConfigSpecEncryptedVMotionModes;
       type NpivWwnOp = vim.VirtualMachineConfigSpecNpivWwnOp;
     }
     type ConfigTarget = vim.ConfigTarget;
     type ConsolePreferences = vim.VirtualMachineConsolePreferences;
+    type ContentLibraryItemInfo = vim.VirtualMachineContentLibraryItemInfo;
     type DatastoreInfo = vim.VirtualMachineDatastoreInfo;
     interface DatastoreOption extends vim.DatastoreOption {}
     namespace DatastoreOption {
@@ -21932,6 +22213,9 @@ export declare namespace vim {
       }
     }
     type DiskDeviceInfo = vim.VirtualMachineDiskDeviceInfo;
+    type DvxClassInfo = vim.VirtualMachineDvxClassInfo;
+    type DynamicPassthroughInfo = vim.VirtualMachineDynamicPassthroughInfo;
+    type EmptyIndependentFilterSpec = vim.VirtualMachineEmptyIndependentFilterSpec;
     type EmptyProfileSpec = vim.VirtualMachineEmptyProfileSpec;
     type FaultToleranceConfigInfo = vim.FaultToleranceConfigInfo;
     type FaultToleranceConfigSpec = vim.FaultToleranceConfigSpec;
@@ -21971,9 +22255,12 @@ export declare namespace vim {
     namespace ForkConfigInfo {
       type ChildType = vim.VirtualMachineForkConfigInfoChildType;
     }
+    type GuestCustomizationManager = vim.VirtualMachineGuestCustomizationManager;
     interface GuestInfo extends vim.GuestInfo {}
     namespace GuestInfo {
       type AppStateType = vim.GuestInfoAppStateType;
+      type CustomizationInfo = vim.GuestInfoCustomizationInfo;
+      type CustomizationStatus = vim.GuestInfoCustomizationStatus;
       type DiskInfo = vim.GuestDiskInfo;
       type GuestState = vim.VirtualMachineGuestState;
       type NamespaceGenerationInfo = vim.GuestInfoNamespaceGenerationInfo;
@@ -21984,8 +22271,10 @@ export declare namespace vim {
       type ToolsRunningStatus = vim.VirtualMachineToolsRunningStatus;
       type ToolsStatus = vim.VirtualMachineToolsStatus;
       type ToolsVersionStatus = vim.VirtualMachineToolsVersionStatus;
+      type VirtualDiskMapping = vim.GuestInfoVirtualDiskMapping;
     }
     type GuestIntegrityInfo = vim.VirtualMachineGuestIntegrityInfo;
+    type GuestMonitoringModeInfo = vim.VirtualMachineGuestMonitoringModeInfo;
     interface GuestOsDescriptor extends vim.GuestOsDescriptor {}
     namespace GuestOsDescriptor {
       type FirmwareType = vim.GuestOsDescriptorFirmwareType;
@@ -21993,11 +22282,15 @@ export declare namespace vim {
       type GuestOsIdentifier = vim.VirtualMachineGuestOsIdentifier;
       type SupportLevel = vim.GuestOsDescriptorSupportLevel;
     }
+    namespace GuestQuiesce {
+      type EndGuestQuiesceError = vim.GuestQuiesceEndGuestQuiesceError;
+    }
     type GuestQuiesceSpec = vim.VirtualMachineGuestQuiesceSpec;
     interface IdeDiskDeviceInfo extends vim.VirtualMachineIdeDiskDeviceInfo {}
     namespace IdeDiskDeviceInfo {
       type PartitionInfo = vim.VirtualMachineIdeDiskDevicePartitionInfo;
     }
+    type IndependentFilterSpec = vim.VirtualMachineIndependentFilterSpec;
     type InstantCloneSpec = vim.VirtualMachineInstantCloneSpec;
     type LegacyNetworkSwitchInfo = vim.VirtualMachineLegacyNetworkSwitchInfo;
     type Message = vim.VirtualMachineMessage;
@@ -22017,6 +22310,7 @@ export declare namespace vim {
     type ParallelInfo = vim.VirtualMachineParallelInfo;
     type PciPassthroughInfo = vim.VirtualMachinePciPassthroughInfo;
     type PciSharedGpuPassthroughInfo = vim.VirtualMachinePciSharedGpuPassthroughInfo;
+    type PrecisionClockInfo = vim.VirtualMachinePrecisionClockInfo;
     interface ProfileDetails extends vim.VirtualMachineProfileDetails {}
     namespace ProfileDetails {
       type DiskProfileDetails = vim.VirtualMachineProfileDetailsDiskProfileDetails;
@@ -22027,7 +22321,10 @@ export declare namespace vim {
     type QuestionInfo = vim.VirtualMachineQuestionInfo;
     interface RelocateSpec extends vim.VirtualMachineRelocateSpec {}
     namespace RelocateSpec {
-      type DiskLocator = vim.VirtualMachineRelocateSpecDiskLocator;
+      interface DiskLocator extends vim.VirtualMachineRelocateSpecDiskLocator {}
+      namespace DiskLocator {
+        type BackingSpec = vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec;
+      }
       type DiskMoveOptions = vim.VirtualMachineRelocateDiskMoveOptions;
       type Transformation = vim.VirtualMachineRelocateTransformation;
     }
@@ -22050,8 +22347,14 @@ export declare namespace vim {
       type ScsiClass = vim.VirtualMachineScsiPassthroughType;
     }
     type SerialInfo = vim.VirtualMachineSerialInfo;
+    interface SgxInfo extends vim.VirtualMachineSgxInfo {}
+    namespace SgxInfo {
+      type FlcModes = vim.VirtualMachineSgxInfoFlcModes;
+    }
+    type SgxTargetInfo = vim.VirtualMachineSgxTargetInfo;
     type Snapshot = vim.VirtualMachineSnapshot;
     type SnapshotInfo = vim.VirtualMachineSnapshotInfo;
+    type SnapshotSelectionSpec = vim.SnapshotSelectionSpec;
     type SnapshotTree = vim.VirtualMachineSnapshotTree;
     type SoundInfo = vim.VirtualMachineSoundInfo;
     type SriovDevicePoolInfo = vim.VirtualMachineSriovDevicePoolInfo;
@@ -22065,7 +22368,10 @@ export declare namespace vim {
     namespace Summary {
       type ConfigSummary = vim.VirtualMachineConfigSummary;
       type GuestSummary = vim.VirtualMachineGuestSummary;
-      type QuickStats = vim.VirtualMachineQuickStats;
+      interface QuickStats extends vim.VirtualMachineQuickStats {}
+      namespace QuickStats {
+        type MemoryTierStats = vim.VirtualMachineQuickStatsMemoryTierStats;
+      }
       type StorageSummary = vim.VirtualMachineStorageSummary;
     }
     interface TargetInfo extends vim.VirtualMachineTargetInfo {}
@@ -22088,8 +22394,42 @@ export declare namespace vim {
       type ModifierType = vim.UsbScanCodeSpecModifierType;
     }
     type VFlashModuleInfo = vim.VirtualMachineVFlashModuleInfo;
-    type VirtualHardware = vim.VirtualHardware;
+    type VMotionStunTimeInfo = vim.VirtualMachineVMotionStunTimeInfo;
+    type VcpuConfig = vim.VirtualMachineVcpuConfig;
+    interface VendorDeviceGroupInfo extends vim.VirtualMachineVendorDeviceGroupInfo {}
+    namespace VendorDeviceGroupInfo {
+      interface ComponentDeviceInfo extends vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo {}
+      namespace ComponentDeviceInfo {
+        type ComponentType = vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType;
+      }
+    }
+    type VgpuDeviceInfo = vim.VirtualMachineVgpuDeviceInfo;
+    interface VgpuProfileInfo extends vim.VirtualMachineVgpuProfileInfo {}
+    namespace VgpuProfileInfo {
+      type ProfileClass = vim.VirtualMachineVgpuProfileInfoProfileClass;
+      type ProfileSharing = vim.VirtualMachineVgpuProfileInfoProfileSharing;
+    }
+    interface VirtualDeviceGroups extends vim.VirtualMachineVirtualDeviceGroups {}
+    namespace VirtualDeviceGroups {
+      type DeviceGroup = vim.VirtualMachineVirtualDeviceGroupsDeviceGroup;
+      type VendorDeviceGroup = vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup;
+    }
+    interface VirtualDeviceSwap extends vim.VirtualMachineVirtualDeviceSwap {}
+    namespace VirtualDeviceSwap {
+      type DeviceSwapInfo = vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo;
+      type DeviceSwapStatus = vim.VirtualMachineVirtualDeviceSwapDeviceSwapStatus;
+    }
+    interface VirtualHardware extends vim.VirtualHardware {}
+    namespace VirtualHardware {
+      type MotherboardLayout = vim.VirtualHardwareMotherboardLayout;
+    }
     type VirtualHardwareOption = vim.VirtualHardwareOption;
+    type VirtualNuma = vim.VirtualMachineVirtualNuma;
+    type VirtualNumaInfo = vim.VirtualMachineVirtualNumaInfo;
+    interface VirtualPMem extends vim.VirtualMachineVirtualPMem {}
+    namespace VirtualPMem {
+      type SnapshotMode = vim.VirtualMachineVirtualPMemSnapshotMode;
+    }
     type VmImportSpec = vim.VirtualMachineImportSpec;
     interface WindowsQuiesceSpec extends vim.VirtualMachineWindowsQuiesceSpec {}
     namespace WindowsQuiesceSpec {
@@ -22104,6 +22444,7 @@ export declare namespace vim {
     namespace customization {
       type AdapterMapping = vim.CustomizationAdapterMapping;
       type AutoIpV6Generator = vim.CustomizationAutoIpV6Generator;
+      type CloudinitPrep = vim.CustomizationCloudinitPrep;
       type CustomIpGenerator = vim.CustomizationCustomIpGenerator;
       type CustomIpV6Generator = vim.CustomizationCustomIpV6Generator;
       type CustomNameGenerator = vim.CustomizationCustomName;
@@ -22191,6 +22532,7 @@ export declare namespace vim {
           type Status = vim.VirtualDeviceConnectInfoStatus;
         }
         type DeviceBackingInfo = vim.VirtualDeviceDeviceBackingInfo;
+        type DeviceGroupInfo = vim.VirtualDeviceDeviceGroupInfo;
         type FileBackingInfo = vim.VirtualDeviceFileBackingInfo;
         type PciBusSlotInfo = vim.VirtualDevicePciBusSlotInfo;
         type PipeBackingInfo = vim.VirtualDevicePipeBackingInfo;
@@ -22217,6 +22559,7 @@ export declare namespace vim {
       interface VirtualDeviceSpec extends vim.VirtualDeviceConfigSpec {}
       namespace VirtualDeviceSpec {
         type BackingSpec = vim.VirtualDeviceConfigSpecBackingSpec;
+        type ChangeMode = vim.VirtualDeviceConfigSpecChangeMode;
         type FileOperation = vim.VirtualDeviceConfigSpecFileOperation;
         type Operation = vim.VirtualDeviceConfigSpecOperation;
       }
@@ -22312,19 +22655,27 @@ export declare namespace vim {
       type VirtualNVDIMMController = vim.VirtualNVDIMMController;
       type VirtualNVDIMMControllerOption = vim.VirtualNVDIMMControllerOption;
       type VirtualNVDIMMOption = vim.VirtualNVDIMMOption;
-      type VirtualNVMEController = vim.VirtualNVMEController;
+      interface VirtualNVMEController extends vim.VirtualNVMEController {}
+      namespace VirtualNVMEController {
+        type Sharing = vim.VirtualNVMEControllerSharing;
+      }
       type VirtualNVMEControllerOption = vim.VirtualNVMEControllerOption;
       type VirtualPCIController = vim.VirtualPCIController;
       type VirtualPCIControllerOption = vim.VirtualPCIControllerOption;
       interface VirtualPCIPassthrough extends vim.VirtualPCIPassthrough {}
       namespace VirtualPCIPassthrough {
+        type AllowedDevice = vim.VirtualPCIPassthroughAllowedDevice;
         type DeviceBackingInfo = vim.VirtualPCIPassthroughDeviceBackingInfo;
+        type DvxBackingInfo = vim.VirtualPCIPassthroughDvxBackingInfo;
+        type DynamicBackingInfo = vim.VirtualPCIPassthroughDynamicBackingInfo;
         type PluginBackingInfo = vim.VirtualPCIPassthroughPluginBackingInfo;
         type VmiopBackingInfo = vim.VirtualPCIPassthroughVmiopBackingInfo;
       }
       interface VirtualPCIPassthroughOption extends vim.VirtualPCIPassthroughOption {}
       namespace VirtualPCIPassthroughOption {
         type DeviceBackingOption = vim.VirtualPCIPassthroughDeviceBackingOption;
+        type DvxBackingOption = vim.VirtualPCIPassthroughDvxBackingOption;
+        type DynamicBackingOption = vim.VirtualPCIPassthroughDynamicBackingOption;
         type PluginBackingOption = vim.VirtualPCIPassthroughPluginBackingOption;
         type VmiopBackingOption = vim.VirtualPCIPassthroughVmiopBackingOption;
       }
@@ -22352,6 +22703,14 @@ export declare namespace vim {
         namespace DeviceBackingOption {
           type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
         }
+      }
+      interface VirtualPrecisionClock extends vim.VirtualPrecisionClock {}
+      namespace VirtualPrecisionClock {
+        type SystemClockBackingInfo = vim.VirtualPrecisionClockSystemClockBackingInfo;
+      }
+      interface VirtualPrecisionClockOption extends vim.VirtualPrecisionClockOption {}
+      namespace VirtualPrecisionClockOption {
+        type SystemClockBackingOption = vim.VirtualPrecisionClockSystemClockBackingOption;
       }
       type VirtualSATAController = vim.VirtualSATAController;
       type VirtualSATAControllerOption = vim.VirtualSATAControllerOption;
@@ -22456,6 +22815,8 @@ export declare namespace vim {
         type DeviceProtocols = vim.VirtualVmxnet3VrdmaOptionDeviceProtocols;
       }
       type VirtualVmxnetOption = vim.VirtualVmxnetOption;
+      type VirtualWDT = vim.VirtualWDT;
+      type VirtualWDTOption = vim.VirtualWDTOption;
     }
     namespace guest {
       interface AliasManager extends vim.GuestAliasManager {}
@@ -22584,6 +22945,8 @@ export declare namespace vim {
       type DiskFileBackingSpec = vim.VslmCreateSpecDiskFileBackingSpec;
       type RawDiskMappingBackingSpec = vim.VslmCreateSpecRawDiskMappingBackingSpec;
     }
+    type DiskCryptoSpec = vim.DiskCryptoSpec;
+    type DiskInfoFlag = vim.vslmDiskInfoFlag;
     type ID = vim.ID;
     type InfrastructureObjectPolicy = vim.vslmInfrastructureObjectPolicy;
     type InfrastructureObjectPolicySpec = vim.vslmInfrastructureObjectPolicySpec;
@@ -22591,6 +22954,7 @@ export declare namespace vim {
     type RelocateSpec = vim.VslmRelocateSpec;
     type StateInfo = vim.VStorageObjectStateInfo;
     type TagEntry = vim.VslmTagEntry;
+    type VClockInfo = vim.vslmVClockInfo;
     interface VStorageObject extends vim.VStorageObject {}
     namespace VStorageObject {
       type ConfigInfo = vim.VStorageObjectConfigInfo;
@@ -22598,6 +22962,8 @@ export declare namespace vim {
     }
     type VStorageObjectControlFlag = vim.vslmVStorageObjectControlFlag;
     type VStorageObjectManagerBase = vim.VStorageObjectManagerBase;
+    type VStorageObjectSnapshot = vim.VStorageObjectSnapshot;
+    type VStorageObjectSnapshotDetails = vim.VStorageObjectSnapshotDetails;
     interface VStorageObjectSnapshotInfo extends vim.VStorageObjectSnapshotInfo {}
     namespace VStorageObjectSnapshotInfo {
       type VStorageObjectSnapshot = vim.VStorageObjectSnapshotInfoVStorageObjectSnapshot;
@@ -22664,6 +23030,7 @@ export declare namespace vim {
   }
   namespace ClusterComputeResource {
     type ClusterConfigResult = vim.ClusterComputeResourceClusterConfigResult;
+    type CryptoModePolicy = vim.ClusterComputeResourceCryptoModePolicy;
     type DVSConfigurationValidation = vim.ClusterComputeResourceDVSConfigurationValidation;
     interface DVSSetting extends vim.ClusterComputeResourceDVSSetting {}
     namespace DVSSetting {
@@ -22679,16 +23046,23 @@ export declare namespace vim {
     type HostConfigurationInput = vim.ClusterComputeResourceHostConfigurationInput;
     type HostConfigurationProfile = vim.ClusterComputeResourceHostConfigurationProfile;
     type HostConfigurationValidation = vim.ClusterComputeResourceHostConfigurationValidation;
+    type HostEvacuationInfo = vim.ClusterComputeResourceHostEvacuationInfo;
     type HostVmkNicInfo = vim.ClusterComputeResourceHostVmkNicInfo;
+    type MaintenanceInfo = vim.ClusterComputeResourceMaintenanceInfo;
     type Summary = vim.ClusterComputeResourceSummary;
     type VCProfile = vim.ClusterComputeResourceVCProfile;
     type ValidationResultBase = vim.ClusterComputeResourceValidationResultBase;
+    type VcsHealthStatus = vim.ClusterComputeResourceVcsHealthStatus;
+    type VcsSlots = vim.ClusterComputeResourceVcsSlots;
   }
   namespace ClusterComputeResourceDVSSetting {
     type DVPortgroupToServiceMapping = vim.ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping;
   }
   namespace ClusterComputeResourceDvsProfile {
     type DVPortgroupSpecToServiceMapping = vim.ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping;
+  }
+  namespace ClusterCryptoConfigInfo {
+    type CryptoMode = vim.ClusterCryptoConfigInfoCryptoMode;
   }
   namespace ClusterDasAamNodeState {
     type DasState = vim.ClusterDasAamNodeStateDasState;
@@ -22756,6 +23130,9 @@ export declare namespace vim {
     type ReasonCode = vim.RecommendationReasonCode;
     type RecommendationType = vim.RecommendationType;
   }
+  namespace ClusterSystemVMsConfigInfo {
+    type DeploymentMode = vim.ClusterSystemVMsConfigInfoDeploymentMode;
+  }
   namespace ClusterVmComponentProtectionSettings {
     type StorageVmReaction = vim.ClusterVmComponentProtectionSettingsStorageVmReaction;
     type VmReactionOnAPDCleared = vim.ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared;
@@ -22780,21 +23157,44 @@ export declare namespace vim {
     namespace HostSPBMLicenseInfo {
       type HostSPBMLicenseState = vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
     }
+    interface HostSeedSpec extends vim.ComputeResourceHostSeedSpec {}
+    namespace HostSeedSpec {
+      type SingleHostSpec = vim.ComputeResourceHostSeedSpecSingleHostSpec;
+    }
     type Summary = vim.ComputeResourceSummary;
   }
   namespace ComputeResourceHostSPBMLicenseInfo {
     type HostSPBMLicenseState = vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
   }
+  namespace ComputeResourceHostSeedSpec {
+    type SingleHostSpec = vim.ComputeResourceHostSeedSpecSingleHostSpec;
+  }
+  namespace CryptoManagerHost {
+    type KeyManagementType = vim.CryptoManagerHostKeyManagementType;
+    type KeyStatus = vim.CryptoManagerHostKeyStatus;
+  }
   namespace CryptoManagerKmip {
+    type CertSignRequest = vim.CryptoManagerKmipCertSignRequest;
     type CertificateInfo = vim.CryptoManagerKmipCertificateInfo;
     type ClusterStatus = vim.CryptoManagerKmipClusterStatus;
+    interface CryptoKeyStatus extends vim.CryptoManagerKmipCryptoKeyStatus {}
+    namespace CryptoKeyStatus {
+      type KeyUnavailableReason = vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason;
+    }
+    type CustomAttributeSpec = vim.CryptoManagerKmipCustomAttributeSpec;
     type ServerCertInfo = vim.CryptoManagerKmipServerCertInfo;
     type ServerStatus = vim.CryptoManagerKmipServerStatus;
+  }
+  namespace CryptoManagerKmipCryptoKeyStatus {
+    type KeyUnavailableReason = vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason;
   }
   namespace CustomFieldsManager {
     type FieldDef = vim.CustomFieldDef;
     type StringValue = vim.CustomFieldStringValue;
     type Value = vim.CustomFieldValue;
+  }
+  namespace CustomizationFailed {
+    type ReasonCode = vim.CustomizationFailedReasonCode;
   }
   namespace CustomizationIPSettings {
     type IpV6AddressSpec = vim.CustomizationIPSettingsIpV6AddressSpec;
@@ -22837,13 +23237,22 @@ export declare namespace vim {
     }
     type VVolContainerFailoverPair = vim.DatastoreVVolContainerFailoverPair;
   }
+  namespace DatastoreNamespaceManager {
+    type DirectoryInfo = vim.DatastoreNamespaceManagerDirectoryInfo;
+  }
   namespace DatastoreOption {
     type FileSystemVolumeOption = vim.VirtualMachineDatastoreVolumeOption;
   }
   namespace DatastoreSummary {
     type MaintenanceModeState = vim.DatastoreSummaryMaintenanceModeState;
   }
+  namespace DesiredSoftwareSpec {
+    type BaseImageSpec = vim.DesiredSoftwareSpecBaseImageSpec;
+    type ComponentSpec = vim.DesiredSoftwareSpecComponentSpec;
+    type VendorAddOnSpec = vim.DesiredSoftwareSpecVendorAddOnSpec;
+  }
   namespace DiagnosticManager {
+    type AuditRecordResult = vim.DiagnosticManagerAuditRecordResult;
     type BundleInfo = vim.DiagnosticManagerBundleInfo;
     interface LogDescriptor extends vim.DiagnosticManagerLogDescriptor {}
     namespace LogDescriptor {
@@ -22881,11 +23290,14 @@ export declare namespace vim {
     type VendorSpecificConfig = vim.DVSVendorSpecificConfig;
   }
   namespace DistributedVirtualPortgroup {
+    type BackingType = vim.DistributedVirtualPortgroupBackingType;
     type ConfigInfo = vim.DVPortgroupConfigInfo;
     type ConfigSpec = vim.DVPortgroupConfigSpec;
     type MetaTagName = vim.DistributedVirtualPortgroupMetaTagName;
+    type NsxPortgroupOperationResult = vim.DistributedVirtualPortgroupNsxPortgroupOperationResult;
     type PortgroupPolicy = vim.DVPortgroupPolicy;
     type PortgroupType = vim.DistributedVirtualPortgroupPortgroupType;
+    type Problem = vim.DistributedVirtualPortgroupProblem;
   }
   namespace DistributedVirtualSwitch {
     type BackupRestoreCapability = vim.DVSBackupRestoreCapability;
@@ -22920,11 +23332,20 @@ export declare namespace vim {
     type ConfigSpec = vim.DistributedVirtualSwitchHostMemberConfigSpec;
     type HealthCheckResult = vim.HostMemberHealthCheckResult;
     type HostComponentState = vim.DistributedVirtualSwitchHostMemberHostComponentState;
+    interface HostUplinkState extends vim.DistributedVirtualSwitchHostMemberHostUplinkState {}
+    namespace HostUplinkState {
+      type State = vim.DistributedVirtualSwitchHostMemberHostUplinkStateState;
+    }
     type PnicBacking = vim.DistributedVirtualSwitchHostMemberPnicBacking;
     type PnicSpec = vim.DistributedVirtualSwitchHostMemberPnicSpec;
     type RuntimeInfo = vim.HostMemberRuntimeInfo;
     type RuntimeState = vim.DistributedVirtualSwitchHostMemberRuntimeState;
+    type TransportZoneInfo = vim.DistributedVirtualSwitchHostMemberTransportZoneInfo;
+    type TransportZoneType = vim.DistributedVirtualSwitchHostMemberTransportZoneType;
     type UplinkHealthCheckResult = vim.HostMemberUplinkHealthCheckResult;
+  }
+  namespace DistributedVirtualSwitchHostMemberHostUplinkState {
+    type State = vim.DistributedVirtualSwitchHostMemberHostUplinkStateState;
   }
   namespace DistributedVirtualSwitchManager {
     type CompatibilityResult = vim.DistributedVirtualSwitchManagerCompatibilityResult;
@@ -22936,9 +23357,13 @@ export declare namespace vim {
     type HostDvsFilterSpec = vim.DistributedVirtualSwitchManagerHostDvsFilterSpec;
     type HostDvsMembershipFilter = vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter;
     type ImportResult = vim.DistributedVirtualSwitchManagerImportResult;
+    type PhysicalNicsList = vim.DVSManagerPhysicalNicsList;
   }
   namespace DistributedVirtualSwitchPortConnectee {
     type ConnecteeType = vim.DistributedVirtualSwitchPortConnecteeConnecteeType;
+  }
+  namespace DpuStatusInfo {
+    type OperationalInfo = vim.DpuStatusInfoOperationalInfo;
   }
   namespace DvsEvent {
     type PortBlockState = vim.DvsEventPortBlockState;
@@ -23047,6 +23472,10 @@ export declare namespace vim {
   namespace FileInfo {
     type Details = vim.FileQueryFlags;
   }
+  namespace FileManager {
+    type FileLockInfo = vim.FileLockInfo;
+    type FileLockInfoResult = vim.FileLockInfoResult;
+  }
   namespace FirewallProfile {
     type RulesetProfile = vim.FirewallProfileRulesetProfile;
   }
@@ -23081,6 +23510,8 @@ export declare namespace vim {
   }
   namespace GuestInfo {
     type AppStateType = vim.GuestInfoAppStateType;
+    type CustomizationInfo = vim.GuestInfoCustomizationInfo;
+    type CustomizationStatus = vim.GuestInfoCustomizationStatus;
     type DiskInfo = vim.GuestDiskInfo;
     type GuestState = vim.VirtualMachineGuestState;
     type NamespaceGenerationInfo = vim.GuestInfoNamespaceGenerationInfo;
@@ -23091,6 +23522,7 @@ export declare namespace vim {
     type ToolsRunningStatus = vim.VirtualMachineToolsRunningStatus;
     type ToolsStatus = vim.VirtualMachineToolsStatus;
     type ToolsVersionStatus = vim.VirtualMachineToolsVersionStatus;
+    type VirtualDiskMapping = vim.GuestInfoVirtualDiskMapping;
   }
   namespace GuestOsDescriptor {
     type FirmwareType = vim.GuestOsDescriptorFirmwareType;
@@ -23147,6 +23579,9 @@ export declare namespace vim {
   namespace HostActiveDirectoryInfo {
     type DomainMembershipStatus = vim.HostActiveDirectoryInfoDomainMembershipStatus;
   }
+  namespace HostAssignableHardwareConfig {
+    type AttributeOverride = vim.HostAssignableHardwareConfigAttributeOverride;
+  }
   namespace HostAutoStartManager {
     type Action = vim.AutoStartAction;
     interface AutoPowerInfo extends vim.AutoStartPowerInfo {}
@@ -23155,6 +23590,9 @@ export declare namespace vim {
     }
     type Config = vim.HostAutoStartManagerConfig;
     type SystemDefaults = vim.AutoStartDefaults;
+  }
+  namespace HostBIOSInfo {
+    type FirmwareType = vim.HostBIOSInfoFirmwareType;
   }
   namespace HostBootDeviceSystem {
     type BootDevice = vim.HostBootDevice;
@@ -23174,6 +23612,8 @@ export declare namespace vim {
     namespace CertificateInfo {
       type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
     }
+    type CertificateKind = vim.HostCertificateManagerCertificateKind;
+    type CertificateSpec = vim.HostCertificateManagerCertificateSpec;
   }
   namespace HostCertificateManagerCertificateInfo {
     type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
@@ -23196,7 +23636,14 @@ export declare namespace vim {
   namespace HostCpuPowerManagementInfo {
     type PolicyType = vim.HostCpuPowerManagementInfoPolicyType;
   }
+  namespace HostCpuSchedulerInfo {
+    type CpuSchedulerPolicyInfo = vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo;
+  }
   namespace HostCpuSchedulerSystem {
+    interface CpuSchedulerInfo extends vim.HostCpuSchedulerInfo {}
+    namespace CpuSchedulerInfo {
+      type CpuSchedulerPolicyInfo = vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo;
+    }
     type HyperThreadScheduleInfo = vim.HostHyperThreadScheduleInfo;
   }
   namespace HostDasErrorEvent {
@@ -23248,7 +23695,11 @@ export declare namespace vim {
     type DatastoreResult = vim.HostDatastoreSystemDatastoreResult;
     type VvolDatastoreSpec = vim.HostDatastoreSystemVvolDatastoreSpec;
   }
+  namespace HostDateTimeInfo {
+    type Protocol = vim.HostDateTimeInfoProtocol;
+  }
   namespace HostDateTimeSystem {
+    type ServiceTestResult = vim.HostDateTimeSystemServiceTestResult;
     type TimeZone = vim.HostDateTimeSystemTimeZone;
   }
   namespace HostDhcpService {
@@ -23329,15 +23780,28 @@ export declare namespace vim {
     }
     type RulesetSpec = vim.HostFirewallRulesetRulesetSpec;
   }
+  namespace HostFirewallSystem {
+    type RuleSetId = vim.HostFirewallSystemRuleSetId;
+    type ServiceName = vim.HostFirewallSystemServiceName;
+  }
+  namespace HostFru {
+    type FruType = vim.HostFruFruType;
+  }
   namespace HostGraphicsConfig {
     type DeviceType = vim.HostGraphicsConfigDeviceType;
     type GraphicsType = vim.HostGraphicsConfigGraphicsType;
     type SharedPassthruAssignmentPolicy = vim.HostGraphicsConfigSharedPassthruAssignmentPolicy;
+    type VgpuMode = vim.HostGraphicsConfigVgpuMode;
   }
   namespace HostGraphicsInfo {
     type GraphicsType = vim.HostGraphicsInfoGraphicsType;
+    type VgpuMode = vim.HostGraphicsInfoVgpuMode;
   }
   namespace HostHardwareStatusInfo {
+    interface DpuStatusInfo extends vim.DpuStatusInfo {}
+    namespace DpuStatusInfo {
+      type OperationalInfo = vim.DpuStatusInfoOperationalInfo;
+    }
     type HardwareElementInfo = vim.HostHardwareElementInfo;
     type Status = vim.HostHardwareElementStatus;
     interface StorageStatusInfo extends vim.HostStorageElementInfo {}
@@ -23421,6 +23885,9 @@ export declare namespace vim {
   namespace HostLocalFileSystemVolume {
     type Specification = vim.HostLocalFileSystemVolumeSpec;
   }
+  namespace HostMaintenanceSpec {
+    type Purpose = vim.HostMaintenanceSpecPurpose;
+  }
   namespace HostMemorySystem {
     type ServiceConsoleReservationInfo = vim.ServiceConsoleReservationInfo;
     interface VirtualMachineReservationInfo extends vim.VirtualMachineMemoryReservationInfo {}
@@ -23432,9 +23899,11 @@ export declare namespace vim {
   namespace HostMountInfo {
     type AccessMode = vim.HostMountMode;
     type InaccessibleReason = vim.HostMountInfoInaccessibleReason;
+    type MountFailedReason = vim.HostMountInfoMountFailedReason;
   }
   namespace HostMultipathInfo {
     type FixedLogicalUnitPolicy = vim.HostMultipathInfoFixedLogicalUnitPolicy;
+    type HppLogicalUnitPolicy = vim.HostMultipathInfoHppLogicalUnitPolicy;
     type LogicalUnit = vim.HostMultipathInfoLogicalUnit;
     type LogicalUnitPolicy = vim.HostMultipathInfoLogicalUnitPolicy;
     type LogicalUnitStorageArrayTypePolicy = vim.HostMultipathInfoLogicalUnitStorageArrayTypePolicy;
@@ -23504,6 +23973,17 @@ export declare namespace vim {
     type RangeType = vim.NvdimmRangeType;
     type RegionInfo = vim.NvdimmRegionInfo;
     type Summary = vim.NvdimmSummary;
+  }
+  namespace HostNvmeDiscoveryLog {
+    type Entry = vim.HostNvmeDiscoveryLogEntry;
+    type SubsystemType = vim.HostNvmeDiscoveryLogSubsystemType;
+    type TransportRequirements = vim.HostNvmeDiscoveryLogTransportRequirements;
+  }
+  namespace HostNvmeTopology {
+    type Interface = vim.HostNvmeTopologyInterface;
+  }
+  namespace HostNvmeTransportParameters {
+    type NvmeAddressFamily = vim.HostNvmeTransportParametersNvmeAddressFamily;
   }
   namespace HostOpaqueSwitch {
     type OpaqueSwitchState = vim.HostOpaqueSwitchOpaqueSwitchState;
@@ -23614,8 +24094,23 @@ export declare namespace vim {
   }
   namespace HostProxySwitch {
     type Config = vim.HostProxySwitchConfig;
+    type EnsInfo = vim.HostProxySwitchEnsInfo;
     type HostLagConfig = vim.HostProxySwitchHostLagConfig;
     type Specification = vim.HostProxySwitchSpec;
+  }
+  namespace HostPtpConfig {
+    type DeviceType = vim.HostPtpConfigDeviceType;
+    type PtpPort = vim.HostPtpConfigPtpPort;
+  }
+  namespace HostQualifiedName {
+    type Type = vim.HostQualifiedNameType;
+  }
+  namespace HostRdmaDevice {
+    type Backing = vim.HostRdmaDeviceBacking;
+    type Capability = vim.HostRdmaDeviceCapability;
+    type ConnectionInfo = vim.HostRdmaDeviceConnectionInfo;
+    type ConnectionState = vim.HostRdmaDeviceConnectionState;
+    type PnicBacking = vim.HostRdmaDevicePnicBacking;
   }
   namespace HostRuntimeInfo {
     interface NetStackInstanceRuntimeInfo extends vim.HostRuntimeInfoNetStackInstanceRuntimeInfo {}
@@ -23626,9 +24121,17 @@ export declare namespace vim {
     type NetworkRuntimeInfo = vim.HostRuntimeInfoNetworkRuntimeInfo;
     type PlacedVirtualNicIdentifier = vim.HostPlacedVirtualNicIdentifier;
     type PnicNetworkResourceInfo = vim.HostPnicNetworkResourceInfo;
+    interface StateEncryptionInfo extends vim.HostRuntimeInfoStateEncryptionInfo {}
+    namespace StateEncryptionInfo {
+      type ProtectionMode = vim.HostRuntimeInfoStateEncryptionInfoProtectionMode;
+    }
+    type StatelessNvdsMigrationState = vim.HostRuntimeInfoStatelessNvdsMigrationState;
   }
   namespace HostRuntimeInfoNetStackInstanceRuntimeInfo {
     type State = vim.HostRuntimeInfoNetStackInstanceRuntimeInfoState;
+  }
+  namespace HostRuntimeInfoStateEncryptionInfo {
+    type ProtectionMode = vim.HostRuntimeInfoStateEncryptionInfoProtectionMode;
   }
   namespace HostScsiDisk {
     type Partition = vim.HostScsiDiskPartition;
@@ -23642,6 +24145,17 @@ export declare namespace vim {
   namespace HostService {
     type Policy = vim.HostServicePolicy;
     type SourcePackage = vim.HostServiceSourcePackage;
+  }
+  namespace HostSevInfo {
+    type SevState = vim.HostSevInfoSevState;
+  }
+  namespace HostSgxInfo {
+    type FlcModes = vim.HostSgxInfoFlcModes;
+    type SgxStates = vim.HostSgxInfoSgxStates;
+  }
+  namespace HostSgxRegistrationInfo {
+    type RegistrationStatus = vim.HostSgxRegistrationInfoRegistrationStatus;
+    type RegistrationType = vim.HostSgxRegistrationInfoRegistrationType;
   }
   namespace HostSnmpConfigSpec {
     type Destination = vim.HostSnmpDestination;
@@ -23694,6 +24208,9 @@ export declare namespace vim {
   }
   namespace HostTpmAttestationInfo {
     type AcceptanceStatus = vim.HostTpmAttestationInfoAcceptanceStatus;
+  }
+  namespace HostTrustAuthorityAttestationInfo {
+    type AttestationStatus = vim.HostTrustAuthorityAttestationInfoAttestationStatus;
   }
   namespace HostUnresolvedVmfsExtent {
     type UnresolvedReason = vim.HostUnresolvedVmfsExtentUnresolvedReason;
@@ -23763,6 +24280,7 @@ export declare namespace vim {
   }
   namespace HostVvolVolume {
     type HostProtocolEndpoint = vim.VVolHostPE;
+    type HostVvolNQN = vim.HostVvolVolumeHostVvolNQN;
     type Specification = vim.HostVvolVolumeSpecification;
   }
   namespace HttpNfcLease {
@@ -23776,6 +24294,7 @@ export declare namespace vim {
       type ChecksumType = vim.HttpNfcLeaseManifestEntryChecksumType;
     }
     type Mode = vim.HttpNfcLeaseMode;
+    type ProbeResult = vim.HttpNfcLeaseProbeResult;
     type SourceFile = vim.HttpNfcLeaseSourceFile;
     type State = vim.HttpNfcLeaseState;
   }
@@ -23788,10 +24307,13 @@ export declare namespace vim {
     type IoFilterInfo = vim.IoFilterInfo;
     type IoFilterType = vim.IoFilterType;
     type OperationType = vim.IoFilterOperation;
+    type PinnedCertificate = vim.PinnedCertificate;
     interface QueryIssueResult extends vim.IoFilterQueryIssueResult {}
     namespace QueryIssueResult {
       type HostIssue = vim.IoFilterHostIssue;
     }
+    type SslTrust = vim.IoFilterManagerSslTrust;
+    type UntrustedCertificate = vim.UntrustedCertificate;
   }
   namespace IoFilterQueryIssueResult {
     type HostIssue = vim.IoFilterHostIssue;
@@ -23817,6 +24339,9 @@ export declare namespace vim {
   }
   namespace KernelModuleInfo {
     type SectionInfo = vim.KernelModuleSectionInfo;
+  }
+  namespace KmipClusterInfo {
+    type KmsManagementType = vim.KmipClusterInfoKmsManagementType;
   }
   namespace LatencySensitivity {
     type SensitivityLevel = vim.LatencySensitivitySensitivityLevel;
@@ -24040,6 +24565,9 @@ export declare namespace vim {
   namespace ReplicationConfigSpec {
     type DiskSettings = vim.ReplicationInfoDiskSettings;
   }
+  namespace ResourceConfigSpec {
+    type ScaleSharesBehavior = vim.ResourceConfigSpecScaleSharesBehavior;
+  }
   namespace ResourcePlanningManager {
     type DatabaseSizeEstimate = vim.DatabaseSizeEstimate;
     type DatabaseSizeParam = vim.DatabaseSizeParam;
@@ -24068,7 +24596,9 @@ export declare namespace vim {
     type Capabilities = vim.ScsiLunCapabilities;
     type Descriptor = vim.ScsiLunDescriptor;
     type DescriptorQuality = vim.ScsiLunDescriptorQuality;
+    type DeviceProtocol = vim.DeviceProtocol;
     type DurableName = vim.ScsiLunDurableName;
+    type LunReservationStatus = vim.ScsiLunLunReservationStatus;
     type ScsiLunType = vim.ScsiLunType;
     type State = vim.ScsiLunState;
     type VStorageSupportStatus = vim.ScsiLunVStorageSupportStatus;
@@ -24088,7 +24618,10 @@ export declare namespace vim {
     type ServiceInfo = vim.ServiceManagerServiceInfo;
   }
   namespace SessionManager {
-    type GenericServiceTicket = vim.SessionManagerGenericServiceTicket;
+    interface GenericServiceTicket extends vim.SessionManagerGenericServiceTicket {}
+    namespace GenericServiceTicket {
+      type TicketType = vim.SessionManagerGenericServiceTicketTicketType;
+    }
     interface HttpServiceRequestSpec extends vim.SessionManagerHttpServiceRequestSpec {}
     namespace HttpServiceRequestSpec {
       type Method = vim.SessionManagerHttpServiceRequestSpecMethod;
@@ -24096,6 +24629,9 @@ export declare namespace vim {
     type LocalTicket = vim.SessionManagerLocalTicket;
     type ServiceRequestSpec = vim.SessionManagerServiceRequestSpec;
     type VmomiServiceRequestSpec = vim.SessionManagerVmomiServiceRequestSpec;
+  }
+  namespace SessionManagerGenericServiceTicket {
+    type TicketType = vim.SessionManagerGenericServiceTicketTicketType;
   }
   namespace SessionManagerHttpServiceRequestSpec {
     type Method = vim.SessionManagerHttpServiceRequestSpecMethod;
@@ -24152,6 +24688,9 @@ export declare namespace vim {
   namespace TaskInfo {
     type State = vim.TaskInfoState;
   }
+  namespace TaskInfoFilterSpec {
+    type FilterTaskResults = vim.TaskInfoFilterSpecFilterTaskResults;
+  }
   namespace ToolsConfigInfo {
     type ToolsLastInstallInfo = vim.ToolsConfigInfoToolsLastInstallInfo;
     type UpgradePolicy = vim.UpgradePolicy;
@@ -24162,6 +24701,11 @@ export declare namespace vim {
   namespace UsbScanCodeSpec {
     type KeyEvent = vim.UsbScanCodeSpecKeyEvent;
     type ModifierType = vim.UsbScanCodeSpecModifierType;
+  }
+  namespace VASAStorageArray {
+    type DiscoveryFcTransport = vim.VASAStorageArrayDiscoveryFcTransport;
+    type DiscoveryIpTransport = vim.VASAStorageArrayDiscoveryIpTransport;
+    type DiscoverySvcInfo = vim.VASAStorageArrayDiscoverySvcInfo;
   }
   namespace VAppCloneSpec {
     type NetworkMappingPair = vim.VAppCloneSpecNetworkMappingPair;
@@ -24191,6 +24735,7 @@ export declare namespace vim {
   }
   namespace VimVasaProvider {
     type StatePerArray = vim.VimVasaProviderStatePerArray;
+    type VirtualHostConfig = vim.VimVasaProviderVirtualHostConfig;
   }
   namespace VirtualApp {
     type LinkInfo = vim.VirtualAppLinkInfo;
@@ -24220,6 +24765,7 @@ export declare namespace vim {
       type Status = vim.VirtualDeviceConnectInfoStatus;
     }
     type DeviceBackingInfo = vim.VirtualDeviceDeviceBackingInfo;
+    type DeviceGroupInfo = vim.VirtualDeviceDeviceGroupInfo;
     type FileBackingInfo = vim.VirtualDeviceFileBackingInfo;
     type PciBusSlotInfo = vim.VirtualDevicePciBusSlotInfo;
     type PipeBackingInfo = vim.VirtualDevicePipeBackingInfo;
@@ -24228,6 +24774,7 @@ export declare namespace vim {
   }
   namespace VirtualDeviceConfigSpec {
     type BackingSpec = vim.VirtualDeviceConfigSpecBackingSpec;
+    type ChangeMode = vim.VirtualDeviceConfigSpecChangeMode;
     type FileOperation = vim.VirtualDeviceConfigSpecFileOperation;
     type Operation = vim.VirtualDeviceConfigSpecOperation;
   }
@@ -24336,8 +24883,12 @@ export declare namespace vim {
     type ImageBackingOption = vim.VirtualFloppyImageBackingOption;
     type RemoteDeviceBackingOption = vim.VirtualFloppyRemoteDeviceBackingOption;
   }
+  namespace VirtualHardware {
+    type MotherboardLayout = vim.VirtualHardwareMotherboardLayout;
+  }
   namespace VirtualMachine {
     type AppHeartbeatStatusType = vim.VirtualMachineAppHeartbeatStatusType;
+    type Connection = vim.VirtualMachineConnection;
     type ConnectionState = vim.VirtualMachineConnectionState;
     type CryptoState = vim.VirtualMachineCryptoState;
     interface DiskChangeInfo extends vim.DiskChangeInfo {}
@@ -24347,6 +24898,7 @@ export declare namespace vim {
     type DisplayTopology = vim.VirtualMachineDisplayTopology;
     type FaultToleranceState = vim.VirtualMachineFaultToleranceState;
     type FaultToleranceType = vim.VirtualMachineFaultToleranceType;
+    type MksConnection = vim.VirtualMachineMksConnection;
     type MksTicket = vim.VirtualMachineMksTicket;
     type MovePriority = vim.VirtualMachineMovePriority;
     type NeedSecondaryReason = vim.VirtualMachineNeedSecondaryReason;
@@ -24365,6 +24917,12 @@ export declare namespace vim {
     type BootableFloppyDevice = vim.VirtualMachineBootOptionsBootableFloppyDevice;
     type NetworkBootProtocolType = vim.VirtualMachineBootOptionsNetworkBootProtocolType;
   }
+  namespace VirtualMachineCertThumbprint {
+    type HashAlgorithm = vim.VirtualMachineCertThumbprintHashAlgorithm;
+  }
+  namespace VirtualMachineCloneSpec {
+    type TpmProvisionPolicy = vim.VirtualMachineCloneSpecTpmProvisionPolicy;
+  }
   namespace VirtualMachineConfigInfo {
     type DatastoreUrlPair = vim.VirtualMachineConfigInfoDatastoreUrlPair;
     type NpivWwnType = vim.VirtualMachineConfigInfoNpivWwnType;
@@ -24373,6 +24931,7 @@ export declare namespace vim {
   }
   namespace VirtualMachineConfigSpec {
     type CpuIdInfoSpec = vim.VirtualMachineCpuIdInfoSpec;
+    type EncryptedFtModes = vim.VirtualMachineConfigSpecEncryptedFtModes;
     type EncryptedVMotionModes = vim.VirtualMachineConfigSpecEncryptedVMotionModes;
     type NpivWwnOp = vim.VirtualMachineConfigSpecNpivWwnOp;
   }
@@ -24430,10 +24989,19 @@ export declare namespace vim {
   namespace VirtualMachineProfileDetails {
     type DiskProfileDetails = vim.VirtualMachineProfileDetailsDiskProfileDetails;
   }
+  namespace VirtualMachineQuickStats {
+    type MemoryTierStats = vim.VirtualMachineQuickStatsMemoryTierStats;
+  }
   namespace VirtualMachineRelocateSpec {
-    type DiskLocator = vim.VirtualMachineRelocateSpecDiskLocator;
+    interface DiskLocator extends vim.VirtualMachineRelocateSpecDiskLocator {}
+    namespace DiskLocator {
+      type BackingSpec = vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec;
+    }
     type DiskMoveOptions = vim.VirtualMachineRelocateDiskMoveOptions;
     type Transformation = vim.VirtualMachineRelocateTransformation;
+  }
+  namespace VirtualMachineRelocateSpecDiskLocator {
+    type BackingSpec = vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec;
   }
   namespace VirtualMachineRuntimeInfo {
     type DasProtectionState = vim.VirtualMachineRuntimeInfoDasProtectionState;
@@ -24441,13 +25009,19 @@ export declare namespace vim {
   namespace VirtualMachineScsiPassthroughInfo {
     type ScsiClass = vim.VirtualMachineScsiPassthroughType;
   }
+  namespace VirtualMachineSgxInfo {
+    type FlcModes = vim.VirtualMachineSgxInfoFlcModes;
+  }
   namespace VirtualMachineStorageInfo {
     type UsageOnDatastore = vim.VirtualMachineUsageOnDatastore;
   }
   namespace VirtualMachineSummary {
     type ConfigSummary = vim.VirtualMachineConfigSummary;
     type GuestSummary = vim.VirtualMachineGuestSummary;
-    type QuickStats = vim.VirtualMachineQuickStats;
+    interface QuickStats extends vim.VirtualMachineQuickStats {}
+    namespace QuickStats {
+      type MemoryTierStats = vim.VirtualMachineQuickStatsMemoryTierStats;
+    }
     type StorageSummary = vim.VirtualMachineStorageSummary;
   }
   namespace VirtualMachineTargetInfo {
@@ -24467,8 +25041,32 @@ export declare namespace vim {
   namespace VirtualMachineVMCIDeviceOption {
     type FilterSpecOption = vim.VirtualMachineVMCIDeviceOptionFilterSpecOption;
   }
+  namespace VirtualMachineVendorDeviceGroupInfo {
+    interface ComponentDeviceInfo extends vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo {}
+    namespace ComponentDeviceInfo {
+      type ComponentType = vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType;
+    }
+  }
+  namespace VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo {
+    type ComponentType = vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType;
+  }
+  namespace VirtualMachineVgpuProfileInfo {
+    type ProfileClass = vim.VirtualMachineVgpuProfileInfoProfileClass;
+    type ProfileSharing = vim.VirtualMachineVgpuProfileInfoProfileSharing;
+  }
   namespace VirtualMachineVideoCard {
     type Use3dRenderer = vim.VirtualMachineVideoCardUse3dRenderer;
+  }
+  namespace VirtualMachineVirtualDeviceGroups {
+    type DeviceGroup = vim.VirtualMachineVirtualDeviceGroupsDeviceGroup;
+    type VendorDeviceGroup = vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup;
+  }
+  namespace VirtualMachineVirtualDeviceSwap {
+    type DeviceSwapInfo = vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo;
+    type DeviceSwapStatus = vim.VirtualMachineVirtualDeviceSwapDeviceSwapStatus;
+  }
+  namespace VirtualMachineVirtualPMem {
+    type SnapshotMode = vim.VirtualMachineVirtualPMemSnapshotMode;
   }
   namespace VirtualMachineWindowsQuiesceSpec {
     type VssBackupContext = vim.VirtualMachineWindowsQuiesceSpecVssBackupContext;
@@ -24476,13 +25074,21 @@ export declare namespace vim {
   namespace VirtualNVDIMM {
     type BackingInfo = vim.VirtualNVDIMMBackingInfo;
   }
+  namespace VirtualNVMEController {
+    type Sharing = vim.VirtualNVMEControllerSharing;
+  }
   namespace VirtualPCIPassthrough {
+    type AllowedDevice = vim.VirtualPCIPassthroughAllowedDevice;
     type DeviceBackingInfo = vim.VirtualPCIPassthroughDeviceBackingInfo;
+    type DvxBackingInfo = vim.VirtualPCIPassthroughDvxBackingInfo;
+    type DynamicBackingInfo = vim.VirtualPCIPassthroughDynamicBackingInfo;
     type PluginBackingInfo = vim.VirtualPCIPassthroughPluginBackingInfo;
     type VmiopBackingInfo = vim.VirtualPCIPassthroughVmiopBackingInfo;
   }
   namespace VirtualPCIPassthroughOption {
     type DeviceBackingOption = vim.VirtualPCIPassthroughDeviceBackingOption;
+    type DvxBackingOption = vim.VirtualPCIPassthroughDvxBackingOption;
+    type DynamicBackingOption = vim.VirtualPCIPassthroughDynamicBackingOption;
     type PluginBackingOption = vim.VirtualPCIPassthroughPluginBackingOption;
     type VmiopBackingOption = vim.VirtualPCIPassthroughVmiopBackingOption;
   }
@@ -24505,6 +25111,12 @@ export declare namespace vim {
     namespace DeviceBackingOption {
       type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
     }
+  }
+  namespace VirtualPrecisionClock {
+    type SystemClockBackingInfo = vim.VirtualPrecisionClockSystemClockBackingInfo;
+  }
+  namespace VirtualPrecisionClockOption {
+    type SystemClockBackingOption = vim.VirtualPrecisionClockSystemClockBackingOption;
   }
   namespace VirtualSCSIController {
     type Sharing = vim.VirtualSCSISharing;
@@ -24594,6 +25206,8 @@ export declare namespace vim {
   namespace VmwareDistributedVirtualSwitch {
     type ConfigInfo = vim.VMwareDVSConfigInfo;
     type ConfigSpec = vim.VMwareDVSConfigSpec;
+    type DpuFailoverPolicy = vim.VmwareDistributedVirtualSwitchDpuFailoverPolicy;
+    type DpuFeatureCapability = vim.VMwareDvsDpuCapability;
     type FailureCriteria = vim.DVSFailureCriteria;
     type FeatureCapability = vim.VMwareDVSFeatureCapability;
     type IpfixConfig = vim.VMwareIpfixConfig;
@@ -24608,8 +25222,10 @@ export declare namespace vim {
     type MacLearningPolicy = vim.DVSMacLearningPolicy;
     type MacLimitPolicyType = vim.DVSMacLimitPolicyType;
     type MacManagementPolicy = vim.DVSMacManagementPolicy;
+    type MtuCapability = vim.VMwareDvsMtuCapability;
     type MtuHealthCheckResult = vim.VMwareDVSMtuHealthCheckResult;
     type MulticastFilteringMode = vim.VMwareDvsMulticastFilteringMode;
+    type NetworkOffloadConfig = vim.VmwareDistributedVirtualSwitchNetworkOffloadConfig;
     type PvlanConfigSpec = vim.VMwareDVSPvlanConfigSpec;
     type PvlanMapEntry = vim.VMwareDVSPvlanMapEntry;
     type PvlanPortType = vim.VmwareDistributedVirtualSwitchPvlanPortType;
@@ -24621,6 +25237,7 @@ export declare namespace vim {
     type TrunkVlanSpec = vim.VmwareDistributedVirtualSwitchTrunkVlanSpec;
     type UplinkLacpMode = vim.VMwareUplinkLacpMode;
     type UplinkLacpPolicy = vim.VMwareUplinkLacpPolicy;
+    type UplinkLacpTimeoutMode = vim.VMwareUplinkLacpTimeoutMode;
     type UplinkPortOrderPolicy = vim.VMwareUplinkPortOrderPolicy;
     type UplinkPortTeamingPolicy = vim.VmwareUplinkPortTeamingPolicy;
     type VMwarePortgroupPolicy = vim.VMwareDVSPortgroupPolicy;
@@ -25367,7 +25984,9 @@ export interface VimNamespace {
   readonly ClusterConfigSpec: DataClass<vim.ClusterConfigSpec>;
   readonly ClusterConfigSpecEx: DataClass<vim.ClusterConfigSpecEx>;
   readonly ClusterCreatedEvent: DataClass<vim.ClusterCreatedEvent>;
-  readonly ClusterCryptoConfigInfo: DataClass<vim.ClusterCryptoConfigInfo>;
+  readonly ClusterCryptoConfigInfo: DataClass<vim.ClusterCryptoConfigInfo> & {
+    readonly CryptoMode: VimNamespace["ClusterCryptoConfigInfoCryptoMode"];
+  };
   readonly ClusterDasAamHostInfo: DataClass<vim.ClusterDasAamHostInfo>;
   readonly ClusterDasAamNodeState: DataClass<vim.ClusterDasAamNodeState> & {
     readonly DasState: VimNamespace["ClusterDasAamNodeStateDasState"];
@@ -25483,7 +26102,9 @@ export interface VimNamespace {
   readonly ClusterRuleSpec: DataClass<vim.ClusterRuleSpec>;
   readonly ClusterSlotPolicy: DataClass<vim.ClusterSlotPolicy>;
   readonly ClusterStatusChangedEvent: DataClass<vim.ClusterStatusChangedEvent>;
-  readonly ClusterSystemVMsConfigInfo: DataClass<vim.ClusterSystemVMsConfigInfo>;
+  readonly ClusterSystemVMsConfigInfo: DataClass<vim.ClusterSystemVMsConfigInfo> & {
+    readonly DeploymentMode: VimNamespace["ClusterSystemVMsConfigInfoDeploymentMode"];
+  };
   readonly ClusterSystemVMsConfigSpec: DataClass<vim.ClusterSystemVMsConfigSpec>;
   readonly ClusterTagCategoryUpdateSpec: DataClass<vim.ClusterTagCategoryUpdateSpec>;
   readonly ClusterUsageSummary: DataClass<vim.ClusterUsageSummary>;
@@ -25517,7 +26138,9 @@ export interface VimNamespace {
   readonly ComputeResourceHostSPBMLicenseInfo: DataClass<vim.ComputeResourceHostSPBMLicenseInfo> & {
     readonly HostSPBMLicenseState: VimNamespace["ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState"];
   };
-  readonly ComputeResourceHostSeedSpec: DataClass<vim.ComputeResourceHostSeedSpec>;
+  readonly ComputeResourceHostSeedSpec: DataClass<vim.ComputeResourceHostSeedSpec> & {
+    readonly SingleHostSpec: VimNamespace["ComputeResourceHostSeedSpecSingleHostSpec"];
+  };
   readonly ComputeResourceHostSeedSpecSingleHostSpec: DataClass<vim.ComputeResourceHostSeedSpecSingleHostSpec>;
   readonly ComputeResourceSummary: DataClass<vim.ComputeResourceSummary>;
   readonly ConcurrentAccess: DataClass<vim.ConcurrentAccess>;
@@ -25539,7 +26162,9 @@ export interface VimNamespace {
   readonly CryptoManagerKmipCertSignRequest: DataClass<vim.CryptoManagerKmipCertSignRequest>;
   readonly CryptoManagerKmipCertificateInfo: DataClass<vim.CryptoManagerKmipCertificateInfo>;
   readonly CryptoManagerKmipClusterStatus: DataClass<vim.CryptoManagerKmipClusterStatus>;
-  readonly CryptoManagerKmipCryptoKeyStatus: DataClass<vim.CryptoManagerKmipCryptoKeyStatus>;
+  readonly CryptoManagerKmipCryptoKeyStatus: DataClass<vim.CryptoManagerKmipCryptoKeyStatus> & {
+    readonly KeyUnavailableReason: VimNamespace["CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason"];
+  };
   readonly CryptoManagerKmipCustomAttributeSpec: DataClass<vim.CryptoManagerKmipCustomAttributeSpec>;
   readonly CryptoManagerKmipServerCertInfo: DataClass<vim.CryptoManagerKmipServerCertInfo>;
   readonly CryptoManagerKmipServerStatus: DataClass<vim.CryptoManagerKmipServerStatus>;
@@ -25568,7 +26193,9 @@ export interface VimNamespace {
   readonly CustomizationDhcpIpGenerator: DataClass<vim.CustomizationDhcpIpGenerator>;
   readonly CustomizationDhcpIpV6Generator: DataClass<vim.CustomizationDhcpIpV6Generator>;
   readonly CustomizationEvent: DataClass<vim.CustomizationEvent>;
-  readonly CustomizationFailed: DataClass<vim.CustomizationFailed>;
+  readonly CustomizationFailed: DataClass<vim.CustomizationFailed> & {
+    readonly ReasonCode: VimNamespace["CustomizationFailedReasonCode"];
+  };
   readonly CustomizationFault: DataClass<vim.CustomizationFault>;
   readonly CustomizationFixedIp: DataClass<vim.CustomizationFixedIp>;
   readonly CustomizationFixedIpV6: DataClass<vim.CustomizationFixedIpV6>;
@@ -25734,7 +26361,11 @@ export interface VimNamespace {
   readonly DateTimeProfile: DataClass<vim.DateTimeProfile>;
   readonly DeltaDiskFormatNotSupported: DataClass<vim.DeltaDiskFormatNotSupported>;
   readonly Description: DataClass<vim.Description>;
-  readonly DesiredSoftwareSpec: DataClass<vim.DesiredSoftwareSpec>;
+  readonly DesiredSoftwareSpec: DataClass<vim.DesiredSoftwareSpec> & {
+    readonly BaseImageSpec: VimNamespace["DesiredSoftwareSpecBaseImageSpec"];
+    readonly ComponentSpec: VimNamespace["DesiredSoftwareSpecComponentSpec"];
+    readonly VendorAddOnSpec: VimNamespace["DesiredSoftwareSpecVendorAddOnSpec"];
+  };
   readonly DesiredSoftwareSpecBaseImageSpec: DataClass<vim.DesiredSoftwareSpecBaseImageSpec>;
   readonly DesiredSoftwareSpecComponentSpec: DataClass<vim.DesiredSoftwareSpecComponentSpec>;
   readonly DesiredSoftwareSpecVendorAddOnSpec: DataClass<vim.DesiredSoftwareSpecVendorAddOnSpec>;
@@ -25802,16 +26433,21 @@ export interface VimNamespace {
     readonly ConfigSpec: VimNamespace["DistributedVirtualSwitchHostMemberConfigSpec"];
     readonly HealthCheckResult: VimNamespace["HostMemberHealthCheckResult"];
     readonly HostComponentState: VimNamespace["DistributedVirtualSwitchHostMemberHostComponentState"];
+    readonly HostUplinkState: VimNamespace["DistributedVirtualSwitchHostMemberHostUplinkState"];
     readonly PnicBacking: VimNamespace["DistributedVirtualSwitchHostMemberPnicBacking"];
     readonly PnicSpec: VimNamespace["DistributedVirtualSwitchHostMemberPnicSpec"];
     readonly RuntimeInfo: VimNamespace["HostMemberRuntimeInfo"];
     readonly RuntimeState: VimNamespace["DistributedVirtualSwitchHostMemberRuntimeState"];
+    readonly TransportZoneInfo: VimNamespace["DistributedVirtualSwitchHostMemberTransportZoneInfo"];
+    readonly TransportZoneType: VimNamespace["DistributedVirtualSwitchHostMemberTransportZoneType"];
     readonly UplinkHealthCheckResult: VimNamespace["HostMemberUplinkHealthCheckResult"];
   };
   readonly DistributedVirtualSwitchHostMemberBacking: DataClass<vim.DistributedVirtualSwitchHostMemberBacking>;
   readonly DistributedVirtualSwitchHostMemberConfigInfo: DataClass<vim.DistributedVirtualSwitchHostMemberConfigInfo>;
   readonly DistributedVirtualSwitchHostMemberConfigSpec: DataClass<vim.DistributedVirtualSwitchHostMemberConfigSpec>;
-  readonly DistributedVirtualSwitchHostMemberHostUplinkState: DataClass<vim.DistributedVirtualSwitchHostMemberHostUplinkState>;
+  readonly DistributedVirtualSwitchHostMemberHostUplinkState: DataClass<vim.DistributedVirtualSwitchHostMemberHostUplinkState> & {
+    readonly State: VimNamespace["DistributedVirtualSwitchHostMemberHostUplinkStateState"];
+  };
   readonly DistributedVirtualSwitchHostMemberPnicBacking: DataClass<vim.DistributedVirtualSwitchHostMemberPnicBacking>;
   readonly DistributedVirtualSwitchHostMemberPnicSpec: DataClass<vim.DistributedVirtualSwitchHostMemberPnicSpec>;
   readonly DistributedVirtualSwitchHostMemberRuntimeState: DataClass<vim.DistributedVirtualSwitchHostMemberRuntimeState>;
@@ -25836,7 +26472,9 @@ export interface VimNamespace {
   readonly DistributedVirtualSwitchPortStatistics: DataClass<vim.DistributedVirtualSwitchPortStatistics>;
   readonly DistributedVirtualSwitchProductSpec: DataClass<vim.DistributedVirtualSwitchProductSpec>;
   readonly DomainNotFound: DataClass<vim.DomainNotFound>;
-  readonly DpuStatusInfo: DataClass<vim.DpuStatusInfo>;
+  readonly DpuStatusInfo: DataClass<vim.DpuStatusInfo> & {
+    readonly OperationalInfo: VimNamespace["DpuStatusInfoOperationalInfo"];
+  };
   readonly DpuStatusInfoOperationalInfo: DataClass<vim.DpuStatusInfoOperationalInfo>;
   readonly DrsDisabledEvent: DataClass<vim.DrsDisabledEvent>;
   readonly DrsDisabledOnVm: DataClass<vim.DrsDisabledOnVm>;
@@ -26168,6 +26806,8 @@ export interface VimNamespace {
   readonly GuestFileInfo: DataClass<vim.GuestFileInfo> & { readonly FileType: VimNamespace["GuestFileType"] };
   readonly GuestInfo: DataClass<vim.GuestInfo> & {
     readonly AppStateType: VimNamespace["GuestInfoAppStateType"];
+    readonly CustomizationInfo: VimNamespace["GuestInfoCustomizationInfo"];
+    readonly CustomizationStatus: VimNamespace["GuestInfoCustomizationStatus"];
     readonly DiskInfo: VimNamespace["GuestDiskInfo"];
     readonly GuestState: VimNamespace["VirtualMachineGuestState"];
     readonly NamespaceGenerationInfo: VimNamespace["GuestInfoNamespaceGenerationInfo"];
@@ -26178,6 +26818,7 @@ export interface VimNamespace {
     readonly ToolsRunningStatus: VimNamespace["VirtualMachineToolsRunningStatus"];
     readonly ToolsStatus: VimNamespace["VirtualMachineToolsStatus"];
     readonly ToolsVersionStatus: VimNamespace["VirtualMachineToolsVersionStatus"];
+    readonly VirtualDiskMapping: VimNamespace["GuestInfoVirtualDiskMapping"];
   };
   readonly GuestInfoCustomizationInfo: DataClass<vim.GuestInfoCustomizationInfo>;
   readonly GuestInfoNamespaceGenerationInfo: DataClass<vim.GuestInfoNamespaceGenerationInfo>;
@@ -26257,12 +26898,16 @@ export interface VimNamespace {
   readonly HostAdminEnableEvent: DataClass<vim.HostAdminEnableEvent>;
   readonly HostApplyProfile: DataClass<vim.HostApplyProfile>;
   readonly HostAssignableHardwareBinding: DataClass<vim.HostAssignableHardwareBinding>;
-  readonly HostAssignableHardwareConfig: DataClass<vim.HostAssignableHardwareConfig>;
+  readonly HostAssignableHardwareConfig: DataClass<vim.HostAssignableHardwareConfig> & {
+    readonly AttributeOverride: VimNamespace["HostAssignableHardwareConfigAttributeOverride"];
+  };
   readonly HostAssignableHardwareConfigAttributeOverride: DataClass<vim.HostAssignableHardwareConfigAttributeOverride>;
   readonly HostAuthenticationManagerInfo: DataClass<vim.HostAuthenticationManagerInfo>;
   readonly HostAuthenticationStoreInfo: DataClass<vim.HostAuthenticationStoreInfo>;
   readonly HostAutoStartManagerConfig: DataClass<vim.HostAutoStartManagerConfig>;
-  readonly HostBIOSInfo: DataClass<vim.HostBIOSInfo>;
+  readonly HostBIOSInfo: DataClass<vim.HostBIOSInfo> & {
+    readonly FirmwareType: VimNamespace["HostBIOSInfoFirmwareType"];
+  };
   readonly HostBlockAdapterTargetTransport: DataClass<vim.HostBlockAdapterTargetTransport>;
   readonly HostBlockHba: DataClass<vim.HostBlockHba>;
   readonly HostBootDevice: DataClass<vim.HostBootDevice>;
@@ -26325,7 +26970,9 @@ export interface VimNamespace {
   readonly HostCpuPowerManagementInfo: DataClass<vim.HostCpuPowerManagementInfo> & {
     readonly PolicyType: VimNamespace["HostCpuPowerManagementInfoPolicyType"];
   };
-  readonly HostCpuSchedulerInfo: DataClass<vim.HostCpuSchedulerInfo>;
+  readonly HostCpuSchedulerInfo: DataClass<vim.HostCpuSchedulerInfo> & {
+    readonly CpuSchedulerPolicyInfo: VimNamespace["HostCpuSchedulerInfoCpuSchedulerPolicyInfo"];
+  };
   readonly HostDasDisabledEvent: DataClass<vim.HostDasDisabledEvent>;
   readonly HostDasDisablingEvent: DataClass<vim.HostDasDisablingEvent>;
   readonly HostDasEnabledEvent: DataClass<vim.HostDasEnabledEvent>;
@@ -26345,7 +26992,9 @@ export interface VimNamespace {
   readonly HostDatastoreSystemDatastoreResult: DataClass<vim.HostDatastoreSystemDatastoreResult>;
   readonly HostDatastoreSystemVvolDatastoreSpec: DataClass<vim.HostDatastoreSystemVvolDatastoreSpec>;
   readonly HostDateTimeConfig: DataClass<vim.HostDateTimeConfig>;
-  readonly HostDateTimeInfo: DataClass<vim.HostDateTimeInfo>;
+  readonly HostDateTimeInfo: DataClass<vim.HostDateTimeInfo> & {
+    readonly Protocol: VimNamespace["HostDateTimeInfoProtocol"];
+  };
   readonly HostDateTimeSystemServiceTestResult: DataClass<vim.HostDateTimeSystemServiceTestResult>;
   readonly HostDateTimeSystemTimeZone: DataClass<vim.HostDateTimeSystemTimeZone>;
   readonly HostDeploymentInfo: DataClass<vim.HostDeploymentInfo>;
@@ -26456,21 +27105,24 @@ export interface VimNamespace {
   readonly HostFirewallRulesetRulesetSpec: DataClass<vim.HostFirewallRulesetRulesetSpec>;
   readonly HostFlagInfo: DataClass<vim.HostFlagInfo>;
   readonly HostForceMountedInfo: DataClass<vim.HostForceMountedInfo>;
-  readonly HostFru: DataClass<vim.HostFru>;
+  readonly HostFru: DataClass<vim.HostFru> & { readonly FruType: VimNamespace["HostFruFruType"] };
   readonly HostGatewaySpec: DataClass<vim.HostGatewaySpec>;
   readonly HostGetShortNameFailedEvent: DataClass<vim.HostGetShortNameFailedEvent>;
   readonly HostGraphicsConfig: DataClass<vim.HostGraphicsConfig> & {
     readonly DeviceType: VimNamespace["HostGraphicsConfigDeviceType"];
     readonly GraphicsType: VimNamespace["HostGraphicsConfigGraphicsType"];
     readonly SharedPassthruAssignmentPolicy: VimNamespace["HostGraphicsConfigSharedPassthruAssignmentPolicy"];
+    readonly VgpuMode: VimNamespace["HostGraphicsConfigVgpuMode"];
   };
   readonly HostGraphicsConfigDeviceType: DataClass<vim.HostGraphicsConfigDeviceType>;
   readonly HostGraphicsInfo: DataClass<vim.HostGraphicsInfo> & {
     readonly GraphicsType: VimNamespace["HostGraphicsInfoGraphicsType"];
+    readonly VgpuMode: VimNamespace["HostGraphicsInfoVgpuMode"];
   };
   readonly HostHardwareElementInfo: DataClass<vim.HostHardwareElementInfo>;
   readonly HostHardwareInfo: DataClass<vim.HostHardwareInfo>;
   readonly HostHardwareStatusInfo: DataClass<vim.HostHardwareStatusInfo> & {
+    readonly DpuStatusInfo: VimNamespace["DpuStatusInfo"];
     readonly HardwareElementInfo: VimNamespace["HostHardwareElementInfo"];
     readonly Status: VimNamespace["HostHardwareElementStatus"];
     readonly StorageStatusInfo: VimNamespace["HostStorageElementInfo"];
@@ -26578,7 +27230,9 @@ export interface VimNamespace {
   readonly HostLowLevelProvisioningManagerSnapshotLayoutSpec: DataClass<vim.HostLowLevelProvisioningManagerSnapshotLayoutSpec>;
   readonly HostLowLevelProvisioningManagerVmMigrationStatus: DataClass<vim.HostLowLevelProvisioningManagerVmMigrationStatus>;
   readonly HostLowLevelProvisioningManagerVmRecoveryInfo: DataClass<vim.HostLowLevelProvisioningManagerVmRecoveryInfo>;
-  readonly HostMaintenanceSpec: DataClass<vim.HostMaintenanceSpec>;
+  readonly HostMaintenanceSpec: DataClass<vim.HostMaintenanceSpec> & {
+    readonly Purpose: VimNamespace["HostMaintenanceSpecPurpose"];
+  };
   readonly HostMemberHealthCheckResult: DataClass<vim.HostMemberHealthCheckResult>;
   readonly HostMemberRuntimeInfo: DataClass<vim.HostMemberRuntimeInfo>;
   readonly HostMemberUplinkHealthCheckResult: DataClass<vim.HostMemberUplinkHealthCheckResult>;
@@ -26590,9 +27244,11 @@ export interface VimNamespace {
   readonly HostMountInfo: DataClass<vim.HostMountInfo> & {
     readonly AccessMode: VimNamespace["HostMountMode"];
     readonly InaccessibleReason: VimNamespace["HostMountInfoInaccessibleReason"];
+    readonly MountFailedReason: VimNamespace["HostMountInfoMountFailedReason"];
   };
   readonly HostMultipathInfo: DataClass<vim.HostMultipathInfo> & {
     readonly FixedLogicalUnitPolicy: VimNamespace["HostMultipathInfoFixedLogicalUnitPolicy"];
+    readonly HppLogicalUnitPolicy: VimNamespace["HostMultipathInfoHppLogicalUnitPolicy"];
     readonly LogicalUnit: VimNamespace["HostMultipathInfoLogicalUnit"];
     readonly LogicalUnitPolicy: VimNamespace["HostMultipathInfoLogicalUnitPolicy"];
     readonly LogicalUnitStorageArrayTypePolicy: VimNamespace["HostMultipathInfoLogicalUnitStorageArrayTypePolicy"];
@@ -26674,7 +27330,11 @@ export interface VimNamespace {
   readonly HostNvmeController: DataClass<vim.HostNvmeController>;
   readonly HostNvmeDisconnectSpec: DataClass<vim.HostNvmeDisconnectSpec>;
   readonly HostNvmeDiscoverSpec: DataClass<vim.HostNvmeDiscoverSpec>;
-  readonly HostNvmeDiscoveryLog: DataClass<vim.HostNvmeDiscoveryLog>;
+  readonly HostNvmeDiscoveryLog: DataClass<vim.HostNvmeDiscoveryLog> & {
+    readonly Entry: VimNamespace["HostNvmeDiscoveryLogEntry"];
+    readonly SubsystemType: VimNamespace["HostNvmeDiscoveryLogSubsystemType"];
+    readonly TransportRequirements: VimNamespace["HostNvmeDiscoveryLogTransportRequirements"];
+  };
   readonly HostNvmeDiscoveryLogEntry: DataClass<vim.HostNvmeDiscoveryLogEntry>;
   readonly HostNvmeNamespace: DataClass<vim.HostNvmeNamespace>;
   readonly HostNvmeOpaqueTransportParameters: DataClass<vim.HostNvmeOpaqueTransportParameters>;
@@ -26682,9 +27342,13 @@ export interface VimNamespace {
   readonly HostNvmeOverRdmaParameters: DataClass<vim.HostNvmeOverRdmaParameters>;
   readonly HostNvmeOverTcpParameters: DataClass<vim.HostNvmeOverTcpParameters>;
   readonly HostNvmeSpec: DataClass<vim.HostNvmeSpec>;
-  readonly HostNvmeTopology: DataClass<vim.HostNvmeTopology>;
+  readonly HostNvmeTopology: DataClass<vim.HostNvmeTopology> & {
+    readonly Interface: VimNamespace["HostNvmeTopologyInterface"];
+  };
   readonly HostNvmeTopologyInterface: DataClass<vim.HostNvmeTopologyInterface>;
-  readonly HostNvmeTransportParameters: DataClass<vim.HostNvmeTransportParameters>;
+  readonly HostNvmeTransportParameters: DataClass<vim.HostNvmeTransportParameters> & {
+    readonly NvmeAddressFamily: VimNamespace["HostNvmeTransportParametersNvmeAddressFamily"];
+  };
   readonly HostOpaqueNetworkInfo: DataClass<vim.HostOpaqueNetworkInfo>;
   readonly HostOpaqueSwitch: DataClass<vim.HostOpaqueSwitch> & {
     readonly OpaqueSwitchState: VimNamespace["HostOpaqueSwitchOpaqueSwitchState"];
@@ -26771,6 +27435,7 @@ export interface VimNamespace {
   };
   readonly HostProxySwitch: DataClass<vim.HostProxySwitch> & {
     readonly Config: VimNamespace["HostProxySwitchConfig"];
+    readonly EnsInfo: VimNamespace["HostProxySwitchEnsInfo"];
     readonly HostLagConfig: VimNamespace["HostProxySwitchHostLagConfig"];
     readonly Specification: VimNamespace["HostProxySwitchSpec"];
   };
@@ -26778,10 +27443,21 @@ export interface VimNamespace {
   readonly HostProxySwitchEnsInfo: DataClass<vim.HostProxySwitchEnsInfo>;
   readonly HostProxySwitchHostLagConfig: DataClass<vim.HostProxySwitchHostLagConfig>;
   readonly HostProxySwitchSpec: DataClass<vim.HostProxySwitchSpec>;
-  readonly HostPtpConfig: DataClass<vim.HostPtpConfig>;
+  readonly HostPtpConfig: DataClass<vim.HostPtpConfig> & {
+    readonly DeviceType: VimNamespace["HostPtpConfigDeviceType"];
+    readonly PtpPort: VimNamespace["HostPtpConfigPtpPort"];
+  };
   readonly HostPtpConfigPtpPort: DataClass<vim.HostPtpConfigPtpPort>;
-  readonly HostQualifiedName: DataClass<vim.HostQualifiedName>;
-  readonly HostRdmaDevice: DataClass<vim.HostRdmaDevice>;
+  readonly HostQualifiedName: DataClass<vim.HostQualifiedName> & {
+    readonly Type: VimNamespace["HostQualifiedNameType"];
+  };
+  readonly HostRdmaDevice: DataClass<vim.HostRdmaDevice> & {
+    readonly Backing: VimNamespace["HostRdmaDeviceBacking"];
+    readonly Capability: VimNamespace["HostRdmaDeviceCapability"];
+    readonly ConnectionInfo: VimNamespace["HostRdmaDeviceConnectionInfo"];
+    readonly ConnectionState: VimNamespace["HostRdmaDeviceConnectionState"];
+    readonly PnicBacking: VimNamespace["HostRdmaDevicePnicBacking"];
+  };
   readonly HostRdmaDeviceBacking: DataClass<vim.HostRdmaDeviceBacking>;
   readonly HostRdmaDeviceCapability: DataClass<vim.HostRdmaDeviceCapability>;
   readonly HostRdmaDeviceConnectionInfo: DataClass<vim.HostRdmaDeviceConnectionInfo>;
@@ -26798,12 +27474,16 @@ export interface VimNamespace {
     readonly NetworkRuntimeInfo: VimNamespace["HostRuntimeInfoNetworkRuntimeInfo"];
     readonly PlacedVirtualNicIdentifier: VimNamespace["HostPlacedVirtualNicIdentifier"];
     readonly PnicNetworkResourceInfo: VimNamespace["HostPnicNetworkResourceInfo"];
+    readonly StateEncryptionInfo: VimNamespace["HostRuntimeInfoStateEncryptionInfo"];
+    readonly StatelessNvdsMigrationState: VimNamespace["HostRuntimeInfoStatelessNvdsMigrationState"];
   };
   readonly HostRuntimeInfoNetStackInstanceRuntimeInfo: DataClass<vim.HostRuntimeInfoNetStackInstanceRuntimeInfo> & {
     readonly State: VimNamespace["HostRuntimeInfoNetStackInstanceRuntimeInfoState"];
   };
   readonly HostRuntimeInfoNetworkRuntimeInfo: DataClass<vim.HostRuntimeInfoNetworkRuntimeInfo>;
-  readonly HostRuntimeInfoStateEncryptionInfo: DataClass<vim.HostRuntimeInfoStateEncryptionInfo>;
+  readonly HostRuntimeInfoStateEncryptionInfo: DataClass<vim.HostRuntimeInfoStateEncryptionInfo> & {
+    readonly ProtectionMode: VimNamespace["HostRuntimeInfoStateEncryptionInfoProtectionMode"];
+  };
   readonly HostScsiDisk: DataClass<vim.HostScsiDisk> & {
     readonly Partition: VimNamespace["HostScsiDiskPartition"];
     readonly ScsiDiskType: VimNamespace["ScsiDiskType"];
@@ -26828,9 +27508,15 @@ export interface VimNamespace {
   readonly HostServiceInfo: DataClass<vim.HostServiceInfo>;
   readonly HostServiceSourcePackage: DataClass<vim.HostServiceSourcePackage>;
   readonly HostServiceTicket: DataClass<vim.HostServiceTicket>;
-  readonly HostSevInfo: DataClass<vim.HostSevInfo>;
-  readonly HostSgxInfo: DataClass<vim.HostSgxInfo>;
-  readonly HostSgxRegistrationInfo: DataClass<vim.HostSgxRegistrationInfo>;
+  readonly HostSevInfo: DataClass<vim.HostSevInfo> & { readonly SevState: VimNamespace["HostSevInfoSevState"] };
+  readonly HostSgxInfo: DataClass<vim.HostSgxInfo> & {
+    readonly FlcModes: VimNamespace["HostSgxInfoFlcModes"];
+    readonly SgxStates: VimNamespace["HostSgxInfoSgxStates"];
+  };
+  readonly HostSgxRegistrationInfo: DataClass<vim.HostSgxRegistrationInfo> & {
+    readonly RegistrationStatus: VimNamespace["HostSgxRegistrationInfoRegistrationStatus"];
+    readonly RegistrationType: VimNamespace["HostSgxRegistrationInfoRegistrationType"];
+  };
   readonly HostSharedGpuCapabilities: DataClass<vim.HostSharedGpuCapabilities>;
   readonly HostShortNameInconsistentEvent: DataClass<vim.HostShortNameInconsistentEvent>;
   readonly HostShortNameToIpFailedEvent: DataClass<vim.HostShortNameToIpFailedEvent>;
@@ -26908,7 +27594,9 @@ export interface VimNamespace {
   readonly HostTpmSignerEventDetails: DataClass<vim.HostTpmSignerEventDetails>;
   readonly HostTpmSoftwareComponentEventDetails: DataClass<vim.HostTpmSoftwareComponentEventDetails>;
   readonly HostTpmVersionEventDetails: DataClass<vim.HostTpmVersionEventDetails>;
-  readonly HostTrustAuthorityAttestationInfo: DataClass<vim.HostTrustAuthorityAttestationInfo>;
+  readonly HostTrustAuthorityAttestationInfo: DataClass<vim.HostTrustAuthorityAttestationInfo> & {
+    readonly AttestationStatus: VimNamespace["HostTrustAuthorityAttestationInfoAttestationStatus"];
+  };
   readonly HostUnresolvedVmfsExtent: DataClass<vim.HostUnresolvedVmfsExtent> & {
     readonly UnresolvedReason: VimNamespace["HostUnresolvedVmfsExtentUnresolvedReason"];
   };
@@ -26989,6 +27677,7 @@ export interface VimNamespace {
   readonly HostVvolNQN: DataClass<vim.HostVvolNQN>;
   readonly HostVvolVolume: DataClass<vim.HostVvolVolume> & {
     readonly HostProtocolEndpoint: VimNamespace["VVolHostPE"];
+    readonly HostVvolNQN: VimNamespace["HostVvolVolumeHostVvolNQN"];
     readonly Specification: VimNamespace["HostVvolVolumeSpecification"];
   };
   readonly HostVvolVolumeHostVvolNQN: DataClass<vim.HostVvolVolumeHostVvolNQN>;
@@ -27155,7 +27844,9 @@ export interface VimNamespace {
   readonly KeyNotFound: DataClass<vim.KeyNotFound>;
   readonly KeyProviderId: DataClass<vim.KeyProviderId>;
   readonly KeyValue: DataClass<vim.KeyValue>;
-  readonly KmipClusterInfo: DataClass<vim.KmipClusterInfo>;
+  readonly KmipClusterInfo: DataClass<vim.KmipClusterInfo> & {
+    readonly KmsManagementType: VimNamespace["KmipClusterInfoKmsManagementType"];
+  };
   readonly KmipServerInfo: DataClass<vim.KmipServerInfo>;
   readonly KmipServerSpec: DataClass<vim.KmipServerSpec>;
   readonly KmipServerStatus: DataClass<vim.KmipServerStatus>;
@@ -27739,7 +28430,9 @@ export interface VimNamespace {
   readonly ResourceAllocationInfo: DataClass<vim.ResourceAllocationInfo>;
   readonly ResourceAllocationOption: DataClass<vim.ResourceAllocationOption>;
   readonly ResourceConfigOption: DataClass<vim.ResourceConfigOption>;
-  readonly ResourceConfigSpec: DataClass<vim.ResourceConfigSpec>;
+  readonly ResourceConfigSpec: DataClass<vim.ResourceConfigSpec> & {
+    readonly ScaleSharesBehavior: VimNamespace["ResourceConfigSpecScaleSharesBehavior"];
+  };
   readonly ResourceInUse: DataClass<vim.ResourceInUse>;
   readonly ResourceNotAvailable: DataClass<vim.ResourceNotAvailable>;
   readonly ResourcePoolCreatedEvent: DataClass<vim.ResourcePoolCreatedEvent>;
@@ -27800,7 +28493,9 @@ export interface VimNamespace {
     readonly Capabilities: VimNamespace["ScsiLunCapabilities"];
     readonly Descriptor: VimNamespace["ScsiLunDescriptor"];
     readonly DescriptorQuality: VimNamespace["ScsiLunDescriptorQuality"];
+    readonly DeviceProtocol: VimNamespace["DeviceProtocol"];
     readonly DurableName: VimNamespace["ScsiLunDurableName"];
+    readonly LunReservationStatus: VimNamespace["ScsiLunLunReservationStatus"];
     readonly ScsiLunType: VimNamespace["ScsiLunType"];
     readonly State: VimNamespace["ScsiLunState"];
     readonly VStorageSupportStatus: VimNamespace["ScsiLunVStorageSupportStatus"];
@@ -27835,7 +28530,9 @@ export interface VimNamespace {
   readonly ServiceManagerServiceInfo: DataClass<vim.ServiceManagerServiceInfo>;
   readonly ServiceProfile: DataClass<vim.ServiceProfile>;
   readonly SessionEvent: DataClass<vim.SessionEvent>;
-  readonly SessionManagerGenericServiceTicket: DataClass<vim.SessionManagerGenericServiceTicket>;
+  readonly SessionManagerGenericServiceTicket: DataClass<vim.SessionManagerGenericServiceTicket> & {
+    readonly TicketType: VimNamespace["SessionManagerGenericServiceTicketTicketType"];
+  };
   readonly SessionManagerHttpServiceRequestSpec: DataClass<vim.SessionManagerHttpServiceRequestSpec> & {
     readonly Method: VimNamespace["SessionManagerHttpServiceRequestSpecMethod"];
   };
@@ -27961,7 +28658,9 @@ export interface VimNamespace {
   readonly TaskFilterSpecByUsername: DataClass<vim.TaskFilterSpecByUsername>;
   readonly TaskInProgress: DataClass<vim.TaskInProgress>;
   readonly TaskInfo: DataClass<vim.TaskInfo> & { readonly State: VimNamespace["TaskInfoState"] };
-  readonly TaskInfoFilterSpec: DataClass<vim.TaskInfoFilterSpec>;
+  readonly TaskInfoFilterSpec: DataClass<vim.TaskInfoFilterSpec> & {
+    readonly FilterTaskResults: VimNamespace["TaskInfoFilterSpecFilterTaskResults"];
+  };
   readonly TaskInfoFilterSpecFilterTaskResults: DataClass<vim.TaskInfoFilterSpecFilterTaskResults>;
   readonly TaskReason: DataClass<vim.TaskReason>;
   readonly TaskReasonAlarm: DataClass<vim.TaskReasonAlarm>;
@@ -28052,7 +28751,11 @@ export interface VimNamespace {
   readonly UserSession: DataClass<vim.UserSession>;
   readonly UserUnassignedFromGroup: DataClass<vim.UserUnassignedFromGroup>;
   readonly UserUpgradeEvent: DataClass<vim.UserUpgradeEvent>;
-  readonly VASAStorageArray: DataClass<vim.VASAStorageArray>;
+  readonly VASAStorageArray: DataClass<vim.VASAStorageArray> & {
+    readonly DiscoveryFcTransport: VimNamespace["VASAStorageArrayDiscoveryFcTransport"];
+    readonly DiscoveryIpTransport: VimNamespace["VASAStorageArrayDiscoveryIpTransport"];
+    readonly DiscoverySvcInfo: VimNamespace["VASAStorageArrayDiscoverySvcInfo"];
+  };
   readonly VASAStorageArrayDiscoveryFcTransport: DataClass<vim.VASAStorageArrayDiscoveryFcTransport>;
   readonly VASAStorageArrayDiscoveryIpTransport: DataClass<vim.VASAStorageArrayDiscoveryIpTransport>;
   readonly VASAStorageArrayDiscoverySvcInfo: DataClass<vim.VASAStorageArrayDiscoverySvcInfo>;
@@ -28168,6 +28871,7 @@ export interface VimNamespace {
   readonly VimFault: DataClass<vim.VimFault>;
   readonly VimVasaProvider: DataClass<vim.VimVasaProvider> & {
     readonly StatePerArray: VimNamespace["VimVasaProviderStatePerArray"];
+    readonly VirtualHostConfig: VimNamespace["VimVasaProviderVirtualHostConfig"];
   };
   readonly VimVasaProviderInfo: DataClass<vim.VimVasaProviderInfo>;
   readonly VimVasaProviderStatePerArray: DataClass<vim.VimVasaProviderStatePerArray>;
@@ -28210,6 +28914,7 @@ export interface VimNamespace {
     readonly BusSlotInfo: VimNamespace["VirtualDeviceBusSlotInfo"];
     readonly ConnectInfo: VimNamespace["VirtualDeviceConnectInfo"];
     readonly DeviceBackingInfo: VimNamespace["VirtualDeviceDeviceBackingInfo"];
+    readonly DeviceGroupInfo: VimNamespace["VirtualDeviceDeviceGroupInfo"];
     readonly FileBackingInfo: VimNamespace["VirtualDeviceFileBackingInfo"];
     readonly PciBusSlotInfo: VimNamespace["VirtualDevicePciBusSlotInfo"];
     readonly PipeBackingInfo: VimNamespace["VirtualDevicePipeBackingInfo"];
@@ -28222,6 +28927,7 @@ export interface VimNamespace {
   readonly VirtualDeviceBusSlotOption: DataClass<vim.VirtualDeviceBusSlotOption>;
   readonly VirtualDeviceConfigSpec: DataClass<vim.VirtualDeviceConfigSpec> & {
     readonly BackingSpec: VimNamespace["VirtualDeviceConfigSpecBackingSpec"];
+    readonly ChangeMode: VimNamespace["VirtualDeviceConfigSpecChangeMode"];
     readonly FileOperation: VimNamespace["VirtualDeviceConfigSpecFileOperation"];
     readonly Operation: VimNamespace["VirtualDeviceConfigSpecOperation"];
   };
@@ -28368,7 +29074,9 @@ export interface VimNamespace {
   };
   readonly VirtualFloppyRemoteDeviceBackingInfo: DataClass<vim.VirtualFloppyRemoteDeviceBackingInfo>;
   readonly VirtualFloppyRemoteDeviceBackingOption: DataClass<vim.VirtualFloppyRemoteDeviceBackingOption>;
-  readonly VirtualHardware: DataClass<vim.VirtualHardware>;
+  readonly VirtualHardware: DataClass<vim.VirtualHardware> & {
+    readonly MotherboardLayout: VimNamespace["VirtualHardwareMotherboardLayout"];
+  };
   readonly VirtualHardwareCompatibilityIssue: DataClass<vim.VirtualHardwareCompatibilityIssue>;
   readonly VirtualHardwareOption: DataClass<vim.VirtualHardwareOption>;
   readonly VirtualHardwareVersionNotSupported: DataClass<vim.VirtualHardwareVersionNotSupported>;
@@ -28399,8 +29107,12 @@ export interface VimNamespace {
   readonly VirtualMachineBootOptionsBootableFloppyDevice: DataClass<vim.VirtualMachineBootOptionsBootableFloppyDevice>;
   readonly VirtualMachineCapability: DataClass<vim.VirtualMachineCapability>;
   readonly VirtualMachineCdromInfo: DataClass<vim.VirtualMachineCdromInfo>;
-  readonly VirtualMachineCertThumbprint: DataClass<vim.VirtualMachineCertThumbprint>;
-  readonly VirtualMachineCloneSpec: DataClass<vim.VirtualMachineCloneSpec>;
+  readonly VirtualMachineCertThumbprint: DataClass<vim.VirtualMachineCertThumbprint> & {
+    readonly HashAlgorithm: VimNamespace["VirtualMachineCertThumbprintHashAlgorithm"];
+  };
+  readonly VirtualMachineCloneSpec: DataClass<vim.VirtualMachineCloneSpec> & {
+    readonly TpmProvisionPolicy: VimNamespace["VirtualMachineCloneSpecTpmProvisionPolicy"];
+  };
   readonly VirtualMachineConfigInfo: DataClass<vim.VirtualMachineConfigInfo> & {
     readonly DatastoreUrlPair: VimNamespace["VirtualMachineConfigInfoDatastoreUrlPair"];
     readonly NpivWwnType: VimNamespace["VirtualMachineConfigInfoNpivWwnType"];
@@ -28413,6 +29125,7 @@ export interface VimNamespace {
   readonly VirtualMachineConfigOptionDescriptor: DataClass<vim.VirtualMachineConfigOptionDescriptor>;
   readonly VirtualMachineConfigSpec: DataClass<vim.VirtualMachineConfigSpec> & {
     readonly CpuIdInfoSpec: VimNamespace["VirtualMachineCpuIdInfoSpec"];
+    readonly EncryptedFtModes: VimNamespace["VirtualMachineConfigSpecEncryptedFtModes"];
     readonly EncryptedVMotionModes: VimNamespace["VirtualMachineConfigSpecEncryptedVMotionModes"];
     readonly NpivWwnOp: VimNamespace["VirtualMachineConfigSpecNpivWwnOp"];
   };
@@ -28513,14 +29226,18 @@ export interface VimNamespace {
   readonly VirtualMachineProfileSpec: DataClass<vim.VirtualMachineProfileSpec>;
   readonly VirtualMachinePropertyRelation: DataClass<vim.VirtualMachinePropertyRelation>;
   readonly VirtualMachineQuestionInfo: DataClass<vim.VirtualMachineQuestionInfo>;
-  readonly VirtualMachineQuickStats: DataClass<vim.VirtualMachineQuickStats>;
+  readonly VirtualMachineQuickStats: DataClass<vim.VirtualMachineQuickStats> & {
+    readonly MemoryTierStats: VimNamespace["VirtualMachineQuickStatsMemoryTierStats"];
+  };
   readonly VirtualMachineQuickStatsMemoryTierStats: DataClass<vim.VirtualMachineQuickStatsMemoryTierStats>;
   readonly VirtualMachineRelocateSpec: DataClass<vim.VirtualMachineRelocateSpec> & {
     readonly DiskLocator: VimNamespace["VirtualMachineRelocateSpecDiskLocator"];
     readonly DiskMoveOptions: VimNamespace["VirtualMachineRelocateDiskMoveOptions"];
     readonly Transformation: VimNamespace["VirtualMachineRelocateTransformation"];
   };
-  readonly VirtualMachineRelocateSpecDiskLocator: DataClass<vim.VirtualMachineRelocateSpecDiskLocator>;
+  readonly VirtualMachineRelocateSpecDiskLocator: DataClass<vim.VirtualMachineRelocateSpecDiskLocator> & {
+    readonly BackingSpec: VimNamespace["VirtualMachineRelocateSpecDiskLocatorBackingSpec"];
+  };
   readonly VirtualMachineRelocateSpecDiskLocatorBackingSpec: DataClass<vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec>;
   readonly VirtualMachineRuntimeInfo: DataClass<vim.VirtualMachineRuntimeInfo> & {
     readonly DasProtectionState: VimNamespace["VirtualMachineRuntimeInfoDasProtectionState"];
@@ -28531,7 +29248,9 @@ export interface VimNamespace {
     readonly ScsiClass: VimNamespace["VirtualMachineScsiPassthroughType"];
   };
   readonly VirtualMachineSerialInfo: DataClass<vim.VirtualMachineSerialInfo>;
-  readonly VirtualMachineSgxInfo: DataClass<vim.VirtualMachineSgxInfo>;
+  readonly VirtualMachineSgxInfo: DataClass<vim.VirtualMachineSgxInfo> & {
+    readonly FlcModes: VimNamespace["VirtualMachineSgxInfoFlcModes"];
+  };
   readonly VirtualMachineSgxTargetInfo: DataClass<vim.VirtualMachineSgxTargetInfo>;
   readonly VirtualMachineSnapshotInfo: DataClass<vim.VirtualMachineSnapshotInfo>;
   readonly VirtualMachineSnapshotTree: DataClass<vim.VirtualMachineSnapshotTree>;
@@ -28575,21 +29294,36 @@ export interface VimNamespace {
   readonly VirtualMachineVMIROM: DataClass<vim.VirtualMachineVMIROM>;
   readonly VirtualMachineVMotionStunTimeInfo: DataClass<vim.VirtualMachineVMotionStunTimeInfo>;
   readonly VirtualMachineVcpuConfig: DataClass<vim.VirtualMachineVcpuConfig>;
-  readonly VirtualMachineVendorDeviceGroupInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfo>;
-  readonly VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo>;
+  readonly VirtualMachineVendorDeviceGroupInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfo> & {
+    readonly ComponentDeviceInfo: VimNamespace["VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo"];
+  };
+  readonly VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo> & {
+    readonly ComponentType: VimNamespace["VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType"];
+  };
   readonly VirtualMachineVgpuDeviceInfo: DataClass<vim.VirtualMachineVgpuDeviceInfo>;
-  readonly VirtualMachineVgpuProfileInfo: DataClass<vim.VirtualMachineVgpuProfileInfo>;
+  readonly VirtualMachineVgpuProfileInfo: DataClass<vim.VirtualMachineVgpuProfileInfo> & {
+    readonly ProfileClass: VimNamespace["VirtualMachineVgpuProfileInfoProfileClass"];
+    readonly ProfileSharing: VimNamespace["VirtualMachineVgpuProfileInfoProfileSharing"];
+  };
   readonly VirtualMachineVideoCard: DataClass<vim.VirtualMachineVideoCard> & {
     readonly Use3dRenderer: VimNamespace["VirtualMachineVideoCardUse3dRenderer"];
   };
-  readonly VirtualMachineVirtualDeviceGroups: DataClass<vim.VirtualMachineVirtualDeviceGroups>;
+  readonly VirtualMachineVirtualDeviceGroups: DataClass<vim.VirtualMachineVirtualDeviceGroups> & {
+    readonly DeviceGroup: VimNamespace["VirtualMachineVirtualDeviceGroupsDeviceGroup"];
+    readonly VendorDeviceGroup: VimNamespace["VirtualMachineVirtualDeviceGroupsVendorDeviceGroup"];
+  };
   readonly VirtualMachineVirtualDeviceGroupsDeviceGroup: DataClass<vim.VirtualMachineVirtualDeviceGroupsDeviceGroup>;
   readonly VirtualMachineVirtualDeviceGroupsVendorDeviceGroup: DataClass<vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup>;
-  readonly VirtualMachineVirtualDeviceSwap: DataClass<vim.VirtualMachineVirtualDeviceSwap>;
+  readonly VirtualMachineVirtualDeviceSwap: DataClass<vim.VirtualMachineVirtualDeviceSwap> & {
+    readonly DeviceSwapInfo: VimNamespace["VirtualMachineVirtualDeviceSwapDeviceSwapInfo"];
+    readonly DeviceSwapStatus: VimNamespace["VirtualMachineVirtualDeviceSwapDeviceSwapStatus"];
+  };
   readonly VirtualMachineVirtualDeviceSwapDeviceSwapInfo: DataClass<vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo>;
   readonly VirtualMachineVirtualNuma: DataClass<vim.VirtualMachineVirtualNuma>;
   readonly VirtualMachineVirtualNumaInfo: DataClass<vim.VirtualMachineVirtualNumaInfo>;
-  readonly VirtualMachineVirtualPMem: DataClass<vim.VirtualMachineVirtualPMem>;
+  readonly VirtualMachineVirtualPMem: DataClass<vim.VirtualMachineVirtualPMem> & {
+    readonly SnapshotMode: VimNamespace["VirtualMachineVirtualPMemSnapshotMode"];
+  };
   readonly VirtualMachineWindowsQuiesceSpec: DataClass<vim.VirtualMachineWindowsQuiesceSpec> & {
     readonly VssBackupContext: VimNamespace["VirtualMachineWindowsQuiesceSpecVssBackupContext"];
   };
@@ -28601,13 +29335,18 @@ export interface VimNamespace {
   readonly VirtualNVDIMMController: DataClass<vim.VirtualNVDIMMController>;
   readonly VirtualNVDIMMControllerOption: DataClass<vim.VirtualNVDIMMControllerOption>;
   readonly VirtualNVDIMMOption: DataClass<vim.VirtualNVDIMMOption>;
-  readonly VirtualNVMEController: DataClass<vim.VirtualNVMEController>;
+  readonly VirtualNVMEController: DataClass<vim.VirtualNVMEController> & {
+    readonly Sharing: VimNamespace["VirtualNVMEControllerSharing"];
+  };
   readonly VirtualNVMEControllerOption: DataClass<vim.VirtualNVMEControllerOption>;
   readonly VirtualNicManagerNetConfig: DataClass<vim.VirtualNicManagerNetConfig>;
   readonly VirtualPCIController: DataClass<vim.VirtualPCIController>;
   readonly VirtualPCIControllerOption: DataClass<vim.VirtualPCIControllerOption>;
   readonly VirtualPCIPassthrough: DataClass<vim.VirtualPCIPassthrough> & {
+    readonly AllowedDevice: VimNamespace["VirtualPCIPassthroughAllowedDevice"];
     readonly DeviceBackingInfo: VimNamespace["VirtualPCIPassthroughDeviceBackingInfo"];
+    readonly DvxBackingInfo: VimNamespace["VirtualPCIPassthroughDvxBackingInfo"];
+    readonly DynamicBackingInfo: VimNamespace["VirtualPCIPassthroughDynamicBackingInfo"];
     readonly PluginBackingInfo: VimNamespace["VirtualPCIPassthroughPluginBackingInfo"];
     readonly VmiopBackingInfo: VimNamespace["VirtualPCIPassthroughVmiopBackingInfo"];
   };
@@ -28620,6 +29359,8 @@ export interface VimNamespace {
   readonly VirtualPCIPassthroughDynamicBackingOption: DataClass<vim.VirtualPCIPassthroughDynamicBackingOption>;
   readonly VirtualPCIPassthroughOption: DataClass<vim.VirtualPCIPassthroughOption> & {
     readonly DeviceBackingOption: VimNamespace["VirtualPCIPassthroughDeviceBackingOption"];
+    readonly DvxBackingOption: VimNamespace["VirtualPCIPassthroughDvxBackingOption"];
+    readonly DynamicBackingOption: VimNamespace["VirtualPCIPassthroughDynamicBackingOption"];
     readonly PluginBackingOption: VimNamespace["VirtualPCIPassthroughPluginBackingOption"];
     readonly VmiopBackingOption: VimNamespace["VirtualPCIPassthroughVmiopBackingOption"];
   };
@@ -28653,8 +29394,12 @@ export interface VimNamespace {
   readonly VirtualPointingDeviceOption: DataClass<vim.VirtualPointingDeviceOption> & {
     readonly DeviceBackingOption: VimNamespace["VirtualPointingDeviceBackingOption"];
   };
-  readonly VirtualPrecisionClock: DataClass<vim.VirtualPrecisionClock>;
-  readonly VirtualPrecisionClockOption: DataClass<vim.VirtualPrecisionClockOption>;
+  readonly VirtualPrecisionClock: DataClass<vim.VirtualPrecisionClock> & {
+    readonly SystemClockBackingInfo: VimNamespace["VirtualPrecisionClockSystemClockBackingInfo"];
+  };
+  readonly VirtualPrecisionClockOption: DataClass<vim.VirtualPrecisionClockOption> & {
+    readonly SystemClockBackingOption: VimNamespace["VirtualPrecisionClockSystemClockBackingOption"];
+  };
   readonly VirtualPrecisionClockSystemClockBackingInfo: DataClass<vim.VirtualPrecisionClockSystemClockBackingInfo>;
   readonly VirtualPrecisionClockSystemClockBackingOption: DataClass<vim.VirtualPrecisionClockSystemClockBackingOption>;
   readonly VirtualSATAController: DataClass<vim.VirtualSATAController>;
@@ -29081,6 +29826,7 @@ export interface VimNamespace {
   readonly CertificateManager: ManagedClass<vim.CertificateManager>;
   readonly ClusterComputeResource: ManagedClass<vim.ClusterComputeResource> & {
     readonly ClusterConfigResult: VimNamespace["ClusterComputeResourceClusterConfigResult"];
+    readonly CryptoModePolicy: VimNamespace["ClusterComputeResourceCryptoModePolicy"];
     readonly DVSConfigurationValidation: VimNamespace["ClusterComputeResourceDVSConfigurationValidation"];
     readonly DVSSetting: VimNamespace["ClusterComputeResourceDVSSetting"];
     readonly DvsProfile: VimNamespace["ClusterComputeResourceDvsProfile"];
@@ -29090,10 +29836,14 @@ export interface VimNamespace {
     readonly HostConfigurationInput: VimNamespace["ClusterComputeResourceHostConfigurationInput"];
     readonly HostConfigurationProfile: VimNamespace["ClusterComputeResourceHostConfigurationProfile"];
     readonly HostConfigurationValidation: VimNamespace["ClusterComputeResourceHostConfigurationValidation"];
+    readonly HostEvacuationInfo: VimNamespace["ClusterComputeResourceHostEvacuationInfo"];
     readonly HostVmkNicInfo: VimNamespace["ClusterComputeResourceHostVmkNicInfo"];
+    readonly MaintenanceInfo: VimNamespace["ClusterComputeResourceMaintenanceInfo"];
     readonly Summary: VimNamespace["ClusterComputeResourceSummary"];
     readonly VCProfile: VimNamespace["ClusterComputeResourceVCProfile"];
     readonly ValidationResultBase: VimNamespace["ClusterComputeResourceValidationResultBase"];
+    readonly VcsHealthStatus: VimNamespace["ClusterComputeResourceVcsHealthStatus"];
+    readonly VcsSlots: VimNamespace["ClusterComputeResourceVcsSlots"];
   };
   readonly ClusterEVCManager: ManagedClass<vim.ClusterEVCManager> & {
     readonly CheckResult: VimNamespace["ClusterEVCManagerCheckResult"];
@@ -29112,15 +29862,22 @@ export interface VimNamespace {
     readonly ConfigInfo: VimNamespace["ComputeResourceConfigInfo"];
     readonly ConfigSpec: VimNamespace["ComputeResourceConfigSpec"];
     readonly HostSPBMLicenseInfo: VimNamespace["ComputeResourceHostSPBMLicenseInfo"];
+    readonly HostSeedSpec: VimNamespace["ComputeResourceHostSeedSpec"];
     readonly Summary: VimNamespace["ComputeResourceSummary"];
   };
   readonly ContainerView: ManagedClass<vim.ContainerView>;
   readonly CryptoManager: ManagedClass<vim.CryptoManager>;
-  readonly CryptoManagerHost: ManagedClass<vim.CryptoManagerHost>;
+  readonly CryptoManagerHost: ManagedClass<vim.CryptoManagerHost> & {
+    readonly KeyManagementType: VimNamespace["CryptoManagerHostKeyManagementType"];
+    readonly KeyStatus: VimNamespace["CryptoManagerHostKeyStatus"];
+  };
   readonly CryptoManagerHostKMS: ManagedClass<vim.CryptoManagerHostKMS>;
   readonly CryptoManagerKmip: ManagedClass<vim.CryptoManagerKmip> & {
+    readonly CertSignRequest: VimNamespace["CryptoManagerKmipCertSignRequest"];
     readonly CertificateInfo: VimNamespace["CryptoManagerKmipCertificateInfo"];
     readonly ClusterStatus: VimNamespace["CryptoManagerKmipClusterStatus"];
+    readonly CryptoKeyStatus: VimNamespace["CryptoManagerKmipCryptoKeyStatus"];
+    readonly CustomAttributeSpec: VimNamespace["CryptoManagerKmipCustomAttributeSpec"];
     readonly ServerCertInfo: VimNamespace["CryptoManagerKmipServerCertInfo"];
     readonly ServerStatus: VimNamespace["CryptoManagerKmipServerStatus"];
   };
@@ -29144,18 +29901,24 @@ export interface VimNamespace {
     readonly Summary: VimNamespace["DatastoreSummary"];
     readonly VVolContainerFailoverPair: VimNamespace["DatastoreVVolContainerFailoverPair"];
   };
-  readonly DatastoreNamespaceManager: ManagedClass<vim.DatastoreNamespaceManager>;
+  readonly DatastoreNamespaceManager: ManagedClass<vim.DatastoreNamespaceManager> & {
+    readonly DirectoryInfo: VimNamespace["DatastoreNamespaceManagerDirectoryInfo"];
+  };
   readonly DiagnosticManager: ManagedClass<vim.DiagnosticManager> & {
+    readonly AuditRecordResult: VimNamespace["DiagnosticManagerAuditRecordResult"];
     readonly BundleInfo: VimNamespace["DiagnosticManagerBundleInfo"];
     readonly LogDescriptor: VimNamespace["DiagnosticManagerLogDescriptor"];
     readonly LogHeader: VimNamespace["DiagnosticManagerLogHeader"];
   };
   readonly DistributedVirtualPortgroup: ManagedClass<vim.DistributedVirtualPortgroup> & {
+    readonly BackingType: VimNamespace["DistributedVirtualPortgroupBackingType"];
     readonly ConfigInfo: VimNamespace["DVPortgroupConfigInfo"];
     readonly ConfigSpec: VimNamespace["DVPortgroupConfigSpec"];
     readonly MetaTagName: VimNamespace["DistributedVirtualPortgroupMetaTagName"];
+    readonly NsxPortgroupOperationResult: VimNamespace["DistributedVirtualPortgroupNsxPortgroupOperationResult"];
     readonly PortgroupPolicy: VimNamespace["DVPortgroupPolicy"];
     readonly PortgroupType: VimNamespace["DistributedVirtualPortgroupPortgroupType"];
+    readonly Problem: VimNamespace["DistributedVirtualPortgroupProblem"];
   };
   readonly DistributedVirtualSwitch: ManagedClass<vim.DistributedVirtualSwitch> & {
     readonly BackupRestoreCapability: VimNamespace["DVSBackupRestoreCapability"];
@@ -29191,6 +29954,7 @@ export interface VimNamespace {
     readonly HostDvsFilterSpec: VimNamespace["DistributedVirtualSwitchManagerHostDvsFilterSpec"];
     readonly HostDvsMembershipFilter: VimNamespace["DistributedVirtualSwitchManagerHostDvsMembershipFilter"];
     readonly ImportResult: VimNamespace["DistributedVirtualSwitchManagerImportResult"];
+    readonly PhysicalNicsList: VimNamespace["DVSManagerPhysicalNicsList"];
   };
   readonly EnvironmentBrowser: ManagedClass<vim.EnvironmentBrowser> & {
     readonly ConfigOptionQuerySpec: VimNamespace["EnvironmentBrowserConfigOptionQuerySpec"];
@@ -29225,7 +29989,10 @@ export interface VimNamespace {
     readonly VchaNodeRuntimeInfo: VimNamespace["VchaNodeRuntimeInfo"];
     readonly VchaNodeState: VimNamespace["VchaNodeState"];
   };
-  readonly FileManager: ManagedClass<vim.FileManager>;
+  readonly FileManager: ManagedClass<vim.FileManager> & {
+    readonly FileLockInfo: VimNamespace["FileLockInfo"];
+    readonly FileLockInfoResult: VimNamespace["FileLockInfoResult"];
+  };
   readonly Folder: ManagedClass<vim.Folder> & {
     readonly BatchAddHostsToClusterResult: VimNamespace["FolderBatchAddHostsToClusterResult"];
     readonly BatchAddStandaloneHostsResult: VimNamespace["FolderBatchAddStandaloneHostsResult"];
@@ -29298,8 +30065,11 @@ export interface VimNamespace {
   };
   readonly HostCertificateManager: ManagedClass<vim.HostCertificateManager> & {
     readonly CertificateInfo: VimNamespace["HostCertificateManagerCertificateInfo"];
+    readonly CertificateKind: VimNamespace["HostCertificateManagerCertificateKind"];
+    readonly CertificateSpec: VimNamespace["HostCertificateManagerCertificateSpec"];
   };
   readonly HostCpuSchedulerSystem: ManagedClass<vim.HostCpuSchedulerSystem> & {
+    readonly CpuSchedulerInfo: VimNamespace["HostCpuSchedulerInfo"];
     readonly HyperThreadScheduleInfo: VimNamespace["HostHyperThreadScheduleInfo"];
   };
   readonly HostDatastoreBrowser: ManagedClass<vim.HostDatastoreBrowser> & {
@@ -29332,6 +30102,7 @@ export interface VimNamespace {
     readonly VvolDatastoreSpec: VimNamespace["HostDatastoreSystemVvolDatastoreSpec"];
   };
   readonly HostDateTimeSystem: ManagedClass<vim.HostDateTimeSystem> & {
+    readonly ServiceTestResult: VimNamespace["HostDateTimeSystemServiceTestResult"];
     readonly TimeZone: VimNamespace["HostDateTimeSystemTimeZone"];
   };
   readonly HostDiagnosticSystem: ManagedClass<vim.HostDiagnosticSystem>;
@@ -29339,7 +30110,10 @@ export interface VimNamespace {
   readonly HostEsxAgentHostManager: ManagedClass<vim.HostEsxAgentHostManager> & {
     readonly ConfigInfo: VimNamespace["HostEsxAgentHostManagerConfigInfo"];
   };
-  readonly HostFirewallSystem: ManagedClass<vim.HostFirewallSystem>;
+  readonly HostFirewallSystem: ManagedClass<vim.HostFirewallSystem> & {
+    readonly RuleSetId: VimNamespace["HostFirewallSystemRuleSetId"];
+    readonly ServiceName: VimNamespace["HostFirewallSystemServiceName"];
+  };
   readonly HostFirmwareSystem: ManagedClass<vim.HostFirmwareSystem>;
   readonly HostGraphicsManager: ManagedClass<vim.HostGraphicsManager>;
   readonly HostHealthStatusSystem: ManagedClass<vim.HostHealthStatusSystem> & {
@@ -29471,6 +30245,7 @@ export interface VimNamespace {
     readonly Info: VimNamespace["HttpNfcLeaseInfo"];
     readonly ManifestEntry: VimNamespace["HttpNfcLeaseManifestEntry"];
     readonly Mode: VimNamespace["HttpNfcLeaseMode"];
+    readonly ProbeResult: VimNamespace["HttpNfcLeaseProbeResult"];
     readonly SourceFile: VimNamespace["HttpNfcLeaseSourceFile"];
     readonly State: VimNamespace["HttpNfcLeaseState"];
   };
@@ -29481,7 +30256,10 @@ export interface VimNamespace {
     readonly IoFilterInfo: VimNamespace["IoFilterInfo"];
     readonly IoFilterType: VimNamespace["IoFilterType"];
     readonly OperationType: VimNamespace["IoFilterOperation"];
+    readonly PinnedCertificate: VimNamespace["PinnedCertificate"];
     readonly QueryIssueResult: VimNamespace["IoFilterQueryIssueResult"];
+    readonly SslTrust: VimNamespace["IoFilterManagerSslTrust"];
+    readonly UntrustedCertificate: VimNamespace["UntrustedCertificate"];
   };
   readonly IpPoolManager: ManagedClass<vim.IpPoolManager> & {
     readonly IpAllocation: VimNamespace["IpPoolManagerIpAllocation"];
@@ -29641,12 +30419,14 @@ export interface VimNamespace {
   };
   readonly VirtualMachine: ManagedClass<vim.VirtualMachine> & {
     readonly AppHeartbeatStatusType: VimNamespace["VirtualMachineAppHeartbeatStatusType"];
+    readonly Connection: VimNamespace["VirtualMachineConnection"];
     readonly ConnectionState: VimNamespace["VirtualMachineConnectionState"];
     readonly CryptoState: VimNamespace["VirtualMachineCryptoState"];
     readonly DiskChangeInfo: VimNamespace["DiskChangeInfo"];
     readonly DisplayTopology: VimNamespace["VirtualMachineDisplayTopology"];
     readonly FaultToleranceState: VimNamespace["VirtualMachineFaultToleranceState"];
     readonly FaultToleranceType: VimNamespace["VirtualMachineFaultToleranceType"];
+    readonly MksConnection: VimNamespace["VirtualMachineMksConnection"];
     readonly MksTicket: VimNamespace["VirtualMachineMksTicket"];
     readonly MovePriority: VimNamespace["VirtualMachineMovePriority"];
     readonly NeedSecondaryReason: VimNamespace["VirtualMachineNeedSecondaryReason"];
@@ -29665,6 +30445,8 @@ export interface VimNamespace {
   readonly VmwareDistributedVirtualSwitch: ManagedClass<vim.VmwareDistributedVirtualSwitch> & {
     readonly ConfigInfo: VimNamespace["VMwareDVSConfigInfo"];
     readonly ConfigSpec: VimNamespace["VMwareDVSConfigSpec"];
+    readonly DpuFailoverPolicy: VimNamespace["VmwareDistributedVirtualSwitchDpuFailoverPolicy"];
+    readonly DpuFeatureCapability: VimNamespace["VMwareDvsDpuCapability"];
     readonly FailureCriteria: VimNamespace["DVSFailureCriteria"];
     readonly FeatureCapability: VimNamespace["VMwareDVSFeatureCapability"];
     readonly IpfixConfig: VimNamespace["VMwareIpfixConfig"];
@@ -29679,8 +30461,10 @@ export interface VimNamespace {
     readonly MacLearningPolicy: VimNamespace["DVSMacLearningPolicy"];
     readonly MacLimitPolicyType: VimNamespace["DVSMacLimitPolicyType"];
     readonly MacManagementPolicy: VimNamespace["DVSMacManagementPolicy"];
+    readonly MtuCapability: VimNamespace["VMwareDvsMtuCapability"];
     readonly MtuHealthCheckResult: VimNamespace["VMwareDVSMtuHealthCheckResult"];
     readonly MulticastFilteringMode: VimNamespace["VMwareDvsMulticastFilteringMode"];
+    readonly NetworkOffloadConfig: VimNamespace["VmwareDistributedVirtualSwitchNetworkOffloadConfig"];
     readonly PvlanConfigSpec: VimNamespace["VMwareDVSPvlanConfigSpec"];
     readonly PvlanMapEntry: VimNamespace["VMwareDVSPvlanMapEntry"];
     readonly PvlanPortType: VimNamespace["VmwareDistributedVirtualSwitchPvlanPortType"];
@@ -29692,6 +30476,7 @@ export interface VimNamespace {
     readonly TrunkVlanSpec: VimNamespace["VmwareDistributedVirtualSwitchTrunkVlanSpec"];
     readonly UplinkLacpMode: VimNamespace["VMwareUplinkLacpMode"];
     readonly UplinkLacpPolicy: VimNamespace["VMwareUplinkLacpPolicy"];
+    readonly UplinkLacpTimeoutMode: VimNamespace["VMwareUplinkLacpTimeoutMode"];
     readonly UplinkPortOrderPolicy: VimNamespace["VMwareUplinkPortOrderPolicy"];
     readonly UplinkPortTeamingPolicy: VimNamespace["VmwareUplinkPortTeamingPolicy"];
     readonly VMwarePortgroupPolicy: VimNamespace["VMwareDVSPortgroupPolicy"];
@@ -29782,10 +30567,12 @@ export interface VimNamespace {
     readonly AffinityRuleSpec: VimNamespace["ClusterAffinityRuleSpec"];
     readonly AntiAffinityRuleSpec: VimNamespace["ClusterAntiAffinityRuleSpec"];
     readonly AttemptedVmInfo: VimNamespace["ClusterAttemptedVmInfo"];
+    readonly ClusterInitialPlacementAction: VimNamespace["ClusterClusterInitialPlacementAction"];
     readonly ConfigInfo: VimNamespace["ClusterConfigInfo"];
     readonly ConfigInfoEx: VimNamespace["ClusterConfigInfoEx"];
     readonly ConfigSpec: VimNamespace["ClusterConfigSpec"];
     readonly ConfigSpecEx: VimNamespace["ClusterConfigSpecEx"];
+    readonly CryptoConfigInfo: VimNamespace["ClusterCryptoConfigInfo"];
     readonly DasAamHostInfo: VimNamespace["ClusterDasAamHostInfo"];
     readonly DasAamNodeState: VimNamespace["ClusterDasAamNodeState"];
     readonly DasAdmissionControlInfo: VimNamespace["ClusterDasAdmissionControlInfo"];
@@ -29802,6 +30589,7 @@ export interface VimNamespace {
     readonly DasVmConfigInfo: VimNamespace["ClusterDasVmConfigInfo"];
     readonly DasVmConfigSpec: VimNamespace["ClusterDasVmConfigSpec"];
     readonly DasVmSettings: VimNamespace["ClusterDasVmSettings"];
+    readonly DatastoreUpdateSpec: VimNamespace["ClusterDatastoreUpdateSpec"];
     readonly DependencyRuleInfo: VimNamespace["ClusterDependencyRuleInfo"];
     readonly DpmConfigInfo: VimNamespace["ClusterDpmConfigInfo"];
     readonly DpmHostConfigInfo: VimNamespace["ClusterDpmHostConfigInfo"];
@@ -29821,6 +30609,7 @@ export interface VimNamespace {
     readonly FailoverResourcesAdmissionControlInfo: VimNamespace["ClusterFailoverResourcesAdmissionControlInfo"];
     readonly FailoverResourcesAdmissionControlPolicy: VimNamespace["ClusterFailoverResourcesAdmissionControlPolicy"];
     readonly FixedSizeSlotPolicy: VimNamespace["ClusterFixedSizeSlotPolicy"];
+    readonly FtVmHostRuleInfo: VimNamespace["ClusterFtVmHostRuleInfo"];
     readonly GroupInfo: VimNamespace["ClusterGroupInfo"];
     readonly GroupSpec: VimNamespace["ClusterGroupSpec"];
     readonly HostGroup: VimNamespace["ClusterHostGroup"];
@@ -29837,12 +30626,17 @@ export interface VimNamespace {
     readonly PlacementSpec: VimNamespace["PlacementSpec"];
     readonly PowerOnVmOption: VimNamespace["ClusterPowerOnVmOption"];
     readonly PowerOnVmResult: VimNamespace["ClusterPowerOnVmResult"];
+    readonly PreemptibleVmPairInfo: VimNamespace["ClusterPreemptibleVmPairInfo"];
+    readonly PreemptibleVmPairSpec: VimNamespace["ClusterPreemptibleVmPairSpec"];
     readonly ProactiveDrsConfigInfo: VimNamespace["ClusterProactiveDrsConfigInfo"];
     readonly Recommendation: VimNamespace["ClusterRecommendation"];
     readonly ResourceUsageSummary: VimNamespace["ClusterResourceUsageSummary"];
     readonly RuleInfo: VimNamespace["ClusterRuleInfo"];
     readonly RuleSpec: VimNamespace["ClusterRuleSpec"];
     readonly SlotPolicy: VimNamespace["ClusterSlotPolicy"];
+    readonly SystemVMsConfigInfo: VimNamespace["ClusterSystemVMsConfigInfo"];
+    readonly SystemVMsConfigSpec: VimNamespace["ClusterSystemVMsConfigSpec"];
+    readonly TagCategoryUpdateSpec: VimNamespace["ClusterTagCategoryUpdateSpec"];
     readonly UsageSummary: VimNamespace["ClusterUsageSummary"];
     readonly VmComponentProtectionSettings: VimNamespace["ClusterVmComponentProtectionSettings"];
     readonly VmGroup: VimNamespace["ClusterVmGroup"];
@@ -29861,9 +30655,29 @@ export interface VimNamespace {
     readonly DistributedVirtualSwitchManager: VimNamespace["DistributedVirtualSwitchManager"];
     readonly DistributedVirtualSwitchSelection: VimNamespace["DVSSelection"];
     readonly EntityBackup: VimNamespace["EntityBackup"];
+    readonly FilterSpec: {
+      readonly ConnecteeSpec: VimNamespace["DVSFilterSpecConnecteeSpec"];
+      readonly LinkConfig: VimNamespace["DVSFilterSpecLinkConfig"];
+      readonly LinkState: VimNamespace["DVSFilterSpecLinkState"];
+      readonly PnicConnecteeSpec: VimNamespace["DVSFilterSpecPnicConnecteeSpec"];
+      readonly PvlanSpec: VimNamespace["DVSFilterSpecPvlanSpec"];
+      readonly TrunkVlanSpec: VimNamespace["DVSFilterSpecTrunkVlanSpec"];
+      readonly VlanIdSpec: VimNamespace["DVSFilterSpecVlanIdSpec"];
+      readonly VlanSpec: VimNamespace["DVSFilterSpecVlanSpec"];
+      readonly VmConnecteeSpec: VimNamespace["DVSFilterSpecVmConnecteeSpec"];
+      readonly VmknicConnecteeSpec: VimNamespace["DVSFilterSpecVmknicConnecteeSpec"];
+    };
+    readonly HostDistributedVirtualSwitchManager: {
+      readonly DVSConfigSpec: {
+        readonly SwitchMode: VimNamespace["HostDVSConfigSpecSwitchMode"];
+      };
+      readonly FailoverReason: VimNamespace["HostDistributedVirtualSwitchManagerFailoverReason"];
+      readonly FailoverStage: VimNamespace["HostDistributedVirtualSwitchManagerFailoverStage"];
+    };
     readonly HostMember: VimNamespace["DistributedVirtualSwitchHostMember"];
     readonly HostProductSpec: VimNamespace["DistributedVirtualSwitchHostProductSpec"];
     readonly KeyedOpaqueBlob: VimNamespace["DistributedVirtualSwitchKeyedOpaqueBlob"];
+    readonly NetworkOffloadSpec: VimNamespace["DistributedVirtualSwitchNetworkOffloadSpec"];
     readonly NetworkResourcePool: VimNamespace["DVSNetworkResourcePool"];
     readonly PortConnectee: VimNamespace["DistributedVirtualSwitchPortConnectee"];
     readonly PortConnection: VimNamespace["DistributedVirtualSwitchPortConnection"];
@@ -30122,7 +30936,12 @@ export interface VimNamespace {
     readonly HostShortNameInconsistentEvent: VimNamespace["HostShortNameInconsistentEvent"];
     readonly HostShortNameToIpFailedEvent: VimNamespace["HostShortNameToIpFailedEvent"];
     readonly HostShutdownEvent: VimNamespace["HostShutdownEvent"];
+    readonly HostSpecificationChangedEvent: VimNamespace["HostSpecificationChangedEvent"];
+    readonly HostSpecificationRequireEvent: VimNamespace["HostSpecificationRequireEvent"];
+    readonly HostSpecificationUpdateEvent: VimNamespace["HostSpecificationUpdateEvent"];
     readonly HostStatusChangedEvent: VimNamespace["HostStatusChangedEvent"];
+    readonly HostSubSpecificationDeleteEvent: VimNamespace["HostSubSpecificationDeleteEvent"];
+    readonly HostSubSpecificationUpdateEvent: VimNamespace["HostSubSpecificationUpdateEvent"];
     readonly HostSyncFailedEvent: VimNamespace["HostSyncFailedEvent"];
     readonly HostUpgradeFailedEvent: VimNamespace["HostUpgradeFailedEvent"];
     readonly HostUserWorldSwapNotEnabledEvent: VimNamespace["HostUserWorldSwapNotEnabledEvent"];
@@ -30369,6 +31188,9 @@ export interface VimNamespace {
     readonly ActiveDirectoryAuthentication: VimNamespace["HostActiveDirectoryAuthentication"];
     readonly ActiveDirectoryInfo: VimNamespace["HostActiveDirectoryInfo"];
     readonly ActiveDirectorySpec: VimNamespace["HostActiveDirectory"];
+    readonly AssignableHardwareBinding: VimNamespace["HostAssignableHardwareBinding"];
+    readonly AssignableHardwareConfig: VimNamespace["HostAssignableHardwareConfig"];
+    readonly AssignableHardwareManager: VimNamespace["HostAssignableHardwareManager"];
     readonly AuthenticationManager: VimNamespace["HostAuthenticationManager"];
     readonly AuthenticationManagerInfo: VimNamespace["HostAuthenticationManagerInfo"];
     readonly AuthenticationStore: VimNamespace["HostAuthenticationStore"];
@@ -30393,6 +31215,7 @@ export interface VimNamespace {
     readonly CpuPackage: VimNamespace["HostCpuPackage"];
     readonly CpuPowerManagementInfo: VimNamespace["HostCpuPowerManagementInfo"];
     readonly CpuSchedulerSystem: VimNamespace["HostCpuSchedulerSystem"];
+    readonly DataTransportConnectionInfo: VimNamespace["HostDataTransportConnectionInfo"];
     readonly DatastoreBrowser: VimNamespace["HostDatastoreBrowser"];
     readonly DatastoreSystem: VimNamespace["HostDatastoreSystem"];
     readonly DateTimeConfig: VimNamespace["HostDateTimeConfig"];
@@ -30404,6 +31227,7 @@ export interface VimNamespace {
     readonly DiagnosticPartition: VimNamespace["HostDiagnosticPartition"];
     readonly DiagnosticSystem: VimNamespace["HostDiagnosticSystem"];
     readonly DigestInfo: VimNamespace["HostDigestInfo"];
+    readonly DigestVerificationSetting: VimNamespace["HostDigestVerificationSetting"];
     readonly DirectoryStore: VimNamespace["HostDirectoryStore"];
     readonly DirectoryStoreInfo: VimNamespace["HostDirectoryStoreInfo"];
     readonly DiskConfigurationResult: VimNamespace["HostDiskConfigurationResult"];
@@ -30411,6 +31235,7 @@ export interface VimNamespace {
     readonly DiskPartitionInfo: VimNamespace["HostDiskPartitionInfo"];
     readonly DnsConfig: VimNamespace["HostDnsConfig"];
     readonly DnsConfigSpec: VimNamespace["HostDnsConfigSpec"];
+    readonly DvxClass: VimNamespace["HostDvxClass"];
     readonly EnterMaintenanceResult: VimNamespace["HostEnterMaintenanceResult"];
     readonly EsxAgentHostManager: VimNamespace["HostEsxAgentHostManager"];
     readonly FaultToleranceManager: {
@@ -30434,12 +31259,14 @@ export interface VimNamespace {
     readonly FirmwareSystem: VimNamespace["HostFirmwareSystem"];
     readonly FlagInfo: VimNamespace["HostFlagInfo"];
     readonly ForceMountedInfo: VimNamespace["HostForceMountedInfo"];
+    readonly Fru: VimNamespace["HostFru"];
     readonly GatewaySpec: VimNamespace["HostGatewaySpec"];
     readonly GraphicsConfig: VimNamespace["HostGraphicsConfig"];
     readonly GraphicsInfo: VimNamespace["HostGraphicsInfo"];
     readonly GraphicsManager: VimNamespace["HostGraphicsManager"];
     readonly HardwareInfo: VimNamespace["HostHardwareInfo"];
     readonly HardwareStatusInfo: VimNamespace["HostHardwareStatusInfo"];
+    readonly HbaCreateSpec: VimNamespace["HostHbaCreateSpec"];
     readonly HealthStatusSystem: VimNamespace["HostHealthStatusSystem"];
     readonly HostAccessManager: VimNamespace["HostAccessManager"];
     readonly HostBusAdapter: VimNamespace["HostHostBusAdapter"];
@@ -30479,6 +31306,10 @@ export interface VimNamespace {
     readonly MaintenanceSpec: VimNamespace["HostMaintenanceSpec"];
     readonly MemoryManagerSystem: VimNamespace["HostMemorySystem"];
     readonly MemorySpec: VimNamespace["HostMemorySpec"];
+    readonly MemoryTierFlags: VimNamespace["HostMemoryTierFlags"];
+    readonly MemoryTierInfo: VimNamespace["HostMemoryTierInfo"];
+    readonly MemoryTierType: VimNamespace["HostMemoryTierType"];
+    readonly MemoryTieringType: VimNamespace["HostMemoryTieringType"];
     readonly MessageBusProxy: VimNamespace["MessageBusProxy"];
     readonly MountInfo: VimNamespace["HostMountInfo"];
     readonly MultipathInfo: VimNamespace["HostMultipathInfo"];
@@ -30493,29 +31324,54 @@ export interface VimNamespace {
     readonly NetworkInfo: VimNamespace["HostNetworkInfo"];
     readonly NetworkPolicy: VimNamespace["HostNetworkPolicy"];
     readonly NetworkSystem: VimNamespace["HostNetworkSystem"];
+    readonly NfcConnectionInfo: VimNamespace["HostNfcConnectionInfo"];
     readonly NtpConfig: VimNamespace["HostNtpConfig"];
     readonly NumaInfo: VimNamespace["HostNumaInfo"];
     readonly NumaNode: VimNamespace["HostNumaNode"];
     readonly NumericSensorInfo: VimNamespace["HostNumericSensorInfo"];
     readonly NvdimmSystem: VimNamespace["HostNvdimmSystem"];
+    readonly NvmeConnectSpec: VimNamespace["HostNvmeConnectSpec"];
+    readonly NvmeController: VimNamespace["HostNvmeController"];
+    readonly NvmeDisconnectSpec: VimNamespace["HostNvmeDisconnectSpec"];
+    readonly NvmeDiscoverSpec: VimNamespace["HostNvmeDiscoverSpec"];
+    readonly NvmeDiscoveryLog: VimNamespace["HostNvmeDiscoveryLog"];
+    readonly NvmeNamespace: VimNamespace["HostNvmeNamespace"];
+    readonly NvmeOpaqueTransportParameters: VimNamespace["HostNvmeOpaqueTransportParameters"];
+    readonly NvmeOverFibreChannelParameters: VimNamespace["HostNvmeOverFibreChannelParameters"];
+    readonly NvmeOverRdmaParameters: VimNamespace["HostNvmeOverRdmaParameters"];
+    readonly NvmeOverTcpParameters: VimNamespace["HostNvmeOverTcpParameters"];
+    readonly NvmeSpec: VimNamespace["HostNvmeSpec"];
+    readonly NvmeTopology: VimNamespace["HostNvmeTopology"];
+    readonly NvmeTransportParameters: VimNamespace["HostNvmeTransportParameters"];
+    readonly NvmeTransportType: VimNamespace["HostNvmeTransportType"];
     readonly OpaqueNetworkInfo: VimNamespace["HostOpaqueNetworkInfo"];
     readonly OpaqueSwitch: VimNamespace["HostOpaqueSwitch"];
     readonly PMemDatastoreInfo: VimNamespace["PMemDatastoreInfo"];
     readonly PMemVolume: VimNamespace["HostPMemVolume"];
     readonly ParallelScsiHba: VimNamespace["HostParallelScsiHba"];
     readonly ParallelScsiTargetTransport: VimNamespace["HostParallelScsiTargetTransport"];
+    readonly PartialMaintenanceModeId: VimNamespace["HostPartialMaintenanceModeId"];
+    readonly PartialMaintenanceModeRuntimeInfo: VimNamespace["HostPartialMaintenanceModeRuntimeInfo"];
+    readonly PartialMaintenanceModeStatus: VimNamespace["HostPartialMaintenanceModeStatus"];
     readonly PatchManager: VimNamespace["HostPatchManager"];
     readonly PathSelectionPolicyOption: VimNamespace["HostPathSelectionPolicyOption"];
     readonly PciDevice: VimNamespace["HostPciDevice"];
     readonly PciPassthruConfig: VimNamespace["HostPciPassthruConfig"];
     readonly PciPassthruInfo: VimNamespace["HostPciPassthruInfo"];
     readonly PciPassthruSystem: VimNamespace["HostPciPassthruSystem"];
+    readonly PcieHba: VimNamespace["HostPcieHba"];
+    readonly PcieTargetTransport: VimNamespace["HostPcieTargetTransport"];
     readonly PersistentMemoryInfo: VimNamespace["HostPersistentMemoryInfo"];
     readonly PhysicalNic: VimNamespace["PhysicalNic"];
     readonly PlugStoreTopology: VimNamespace["HostPlugStoreTopology"];
     readonly PortGroup: VimNamespace["HostPortGroup"];
     readonly PowerSystem: VimNamespace["HostPowerSystem"];
     readonly ProtocolEndpoint: VimNamespace["HostProtocolEndpoint"];
+    readonly PtpConfig: VimNamespace["HostPtpConfig"];
+    readonly QualifiedName: VimNamespace["HostQualifiedName"];
+    readonly RdmaDevice: VimNamespace["HostRdmaDevice"];
+    readonly RdmaHba: VimNamespace["HostRdmaHba"];
+    readonly RdmaTargetTransport: VimNamespace["HostRdmaTargetTransport"];
     readonly ReliableMemoryInfo: VimNamespace["HostReliableMemoryInfo"];
     readonly ResignatureRescanResult: VimNamespace["HostResignatureRescanResult"];
     readonly Ruleset: VimNamespace["HostFirewallRuleset"];
@@ -30530,6 +31386,9 @@ export interface VimNamespace {
     readonly ServiceConfig: VimNamespace["HostServiceConfig"];
     readonly ServiceInfo: VimNamespace["HostServiceInfo"];
     readonly ServiceSystem: VimNamespace["HostServiceSystem"];
+    readonly SevInfo: VimNamespace["HostSevInfo"];
+    readonly SgxInfo: VimNamespace["HostSgxInfo"];
+    readonly SgxRegistrationInfo: VimNamespace["HostSgxRegistrationInfo"];
     readonly SharedGpuCapabilities: VimNamespace["HostSharedGpuCapabilities"];
     readonly SnmpSystem: VimNamespace["HostSnmpSystem"];
     readonly SoftwarePackage: VimNamespace["SoftwarePackage"];
@@ -30540,6 +31399,7 @@ export interface VimNamespace {
     readonly SslThumbprintInfo: VimNamespace["HostSslThumbprintInfo"];
     readonly StorageArrayTypePolicyOption: VimNamespace["HostStorageArrayTypePolicyOption"];
     readonly StorageDeviceInfo: VimNamespace["HostStorageDeviceInfo"];
+    readonly StorageProtocol: VimNamespace["HostStorageProtocol"];
     readonly StorageSystem: VimNamespace["HostStorageSystem"];
     readonly Summary: VimNamespace["HostListSummary"];
     readonly SystemEventInfo: VimNamespace["SystemEventInfo"];
@@ -30549,15 +31409,23 @@ export interface VimNamespace {
     readonly SystemResourceInfo: VimNamespace["HostSystemResourceInfo"];
     readonly SystemSwapConfiguration: VimNamespace["HostSystemSwapConfiguration"];
     readonly TargetTransport: VimNamespace["HostTargetTransport"];
+    readonly TcpHba: VimNamespace["HostTcpHba"];
+    readonly TcpHbaCreateSpec: VimNamespace["HostTcpHbaCreateSpec"];
+    readonly TcpTargetTransport: VimNamespace["HostTcpTargetTransport"];
     readonly TpmAttestationInfo: VimNamespace["HostTpmAttestationInfo"];
     readonly TpmAttestationReport: VimNamespace["HostTpmAttestationReport"];
+    readonly TpmBootCompleteEventDetails: VimNamespace["HostTpmBootCompleteEventDetails"];
     readonly TpmBootSecurityOptionEventDetails: VimNamespace["HostTpmBootSecurityOptionEventDetails"];
     readonly TpmCommandEventDetails: VimNamespace["HostTpmCommandEventDetails"];
     readonly TpmDigestInfo: VimNamespace["HostTpmDigestInfo"];
     readonly TpmEventDetails: VimNamespace["HostTpmEventDetails"];
     readonly TpmEventLogEntry: VimNamespace["HostTpmEventLogEntry"];
+    readonly TpmNvTagEventDetails: VimNamespace["HostTpmNvTagEventDetails"];
     readonly TpmOptionEventDetails: VimNamespace["HostTpmOptionEventDetails"];
+    readonly TpmSignerEventDetails: VimNamespace["HostTpmSignerEventDetails"];
     readonly TpmSoftwareComponentEventDetails: VimNamespace["HostTpmSoftwareComponentEventDetails"];
+    readonly TpmVersionEventDetails: VimNamespace["HostTpmVersionEventDetails"];
+    readonly TrustAuthorityAttestationInfo: VimNamespace["HostTrustAuthorityAttestationInfo"];
     readonly UnresolvedVmfsExtent: VimNamespace["HostUnresolvedVmfsExtent"];
     readonly UnresolvedVmfsResignatureSpec: VimNamespace["HostUnresolvedVmfsResignatureSpec"];
     readonly UnresolvedVmfsResolutionResult: VimNamespace["HostUnresolvedVmfsResolutionResult"];
@@ -30567,6 +31435,10 @@ export interface VimNamespace {
     readonly VFlashResourceConfigurationResult: VimNamespace["HostVFlashResourceConfigurationResult"];
     readonly VMotionConfig: VimNamespace["HostVMotionConfig"];
     readonly VMotionInfo: VimNamespace["HostVMotionInfo"];
+    readonly VMotionManager: {
+      readonly DstInstantCloneResult: VimNamespace["HostVMotionManagerDstInstantCloneResult"];
+      readonly SrcInstantCloneResult: VimNamespace["HostVMotionManagerSrcInstantCloneResult"];
+    };
     readonly VMotionSystem: VimNamespace["HostVMotionSystem"];
     readonly VfatVolume: VimNamespace["HostVfatVolume"];
     readonly VffsVolume: VimNamespace["HostVffsVolume"];
@@ -30587,9 +31459,11 @@ export interface VimNamespace {
     readonly VmfsDatastoreSpec: VimNamespace["VmfsDatastoreSpec"];
     readonly VmfsRescanResult: VimNamespace["HostVmfsRescanResult"];
     readonly VmfsVolume: VimNamespace["HostVmfsVolume"];
+    readonly VsanDatastoreInfo: VimNamespace["VsanDatastoreInfo"];
     readonly VsanInternalSystem: VimNamespace["HostVsanInternalSystem"];
     readonly VsanSystem: VimNamespace["HostVsanSystem"];
     readonly VvolDatastoreInfo: VimNamespace["VvolDatastoreInfo"];
+    readonly VvolNQN: VimNamespace["HostVvolNQN"];
     readonly VvolVolume: VimNamespace["HostVvolVolume"];
   };
   readonly net: {
@@ -30676,6 +31550,7 @@ export interface VimNamespace {
       readonly NetworkPolicyProfile: VimNamespace["NetworkPolicyProfile"];
       readonly NetworkProfile: VimNamespace["NetworkProfile"];
       readonly NsxHostVNicProfile: VimNamespace["NsxHostVNicProfile"];
+      readonly OpaqueSwitchProfile: VimNamespace["OpaqueSwitchProfile"];
       readonly OptionProfile: VimNamespace["OptionProfile"];
       readonly PermissionProfile: VimNamespace["PermissionProfile"];
       readonly PhysicalNicProfile: VimNamespace["PhysicalNicProfile"];
@@ -30740,6 +31615,9 @@ export interface VimNamespace {
     readonly VmConfigInfo: VimNamespace["StorageDrsVmConfigInfo"];
     readonly VmConfigSpec: VimNamespace["StorageDrsVmConfigSpec"];
   };
+  readonly tenant: {
+    readonly TenantManager: VimNamespace["TenantTenantManager"];
+  };
   readonly vApp: {
     readonly CloneSpec: VimNamespace["VAppCloneSpec"];
     readonly EntityConfigInfo: VimNamespace["VAppEntityConfigInfo"];
@@ -30771,9 +31649,11 @@ export interface VimNamespace {
   };
   readonly vm: {
     readonly AffinityInfo: VimNamespace["VirtualMachineAffinityInfo"];
+    readonly BaseIndependentFilterSpec: VimNamespace["VirtualMachineBaseIndependentFilterSpec"];
     readonly BootOptions: VimNamespace["VirtualMachineBootOptions"];
     readonly Capability: VimNamespace["VirtualMachineCapability"];
     readonly CdromInfo: VimNamespace["VirtualMachineCdromInfo"];
+    readonly CertThumbprint: VimNamespace["VirtualMachineCertThumbprint"];
     readonly CloneSpec: VimNamespace["VirtualMachineCloneSpec"];
     readonly ConfigInfo: VimNamespace["VirtualMachineConfigInfo"];
     readonly ConfigOption: VimNamespace["VirtualMachineConfigOption"];
@@ -30781,6 +31661,7 @@ export interface VimNamespace {
     readonly ConfigSpec: VimNamespace["VirtualMachineConfigSpec"];
     readonly ConfigTarget: VimNamespace["ConfigTarget"];
     readonly ConsolePreferences: VimNamespace["VirtualMachineConsolePreferences"];
+    readonly ContentLibraryItemInfo: VimNamespace["VirtualMachineContentLibraryItemInfo"];
     readonly DatastoreInfo: VimNamespace["VirtualMachineDatastoreInfo"];
     readonly DatastoreOption: VimNamespace["DatastoreOption"];
     readonly DefaultPowerOpInfo: VimNamespace["VirtualMachineDefaultPowerOpInfo"];
@@ -30788,6 +31669,9 @@ export interface VimNamespace {
     readonly DefinedProfileSpec: VimNamespace["VirtualMachineDefinedProfileSpec"];
     readonly DeviceRuntimeInfo: VimNamespace["VirtualMachineDeviceRuntimeInfo"];
     readonly DiskDeviceInfo: VimNamespace["VirtualMachineDiskDeviceInfo"];
+    readonly DvxClassInfo: VimNamespace["VirtualMachineDvxClassInfo"];
+    readonly DynamicPassthroughInfo: VimNamespace["VirtualMachineDynamicPassthroughInfo"];
+    readonly EmptyIndependentFilterSpec: VimNamespace["VirtualMachineEmptyIndependentFilterSpec"];
     readonly EmptyProfileSpec: VimNamespace["VirtualMachineEmptyProfileSpec"];
     readonly FaultToleranceConfigInfo: VimNamespace["FaultToleranceConfigInfo"];
     readonly FaultToleranceConfigSpec: VimNamespace["FaultToleranceConfigSpec"];
@@ -30803,11 +31687,17 @@ export interface VimNamespace {
     readonly FlagInfo: VimNamespace["VirtualMachineFlagInfo"];
     readonly FloppyInfo: VimNamespace["VirtualMachineFloppyInfo"];
     readonly ForkConfigInfo: VimNamespace["VirtualMachineForkConfigInfo"];
+    readonly GuestCustomizationManager: VimNamespace["VirtualMachineGuestCustomizationManager"];
     readonly GuestInfo: VimNamespace["GuestInfo"];
     readonly GuestIntegrityInfo: VimNamespace["VirtualMachineGuestIntegrityInfo"];
+    readonly GuestMonitoringModeInfo: VimNamespace["VirtualMachineGuestMonitoringModeInfo"];
     readonly GuestOsDescriptor: VimNamespace["GuestOsDescriptor"];
+    readonly GuestQuiesce: {
+      readonly EndGuestQuiesceError: VimNamespace["GuestQuiesceEndGuestQuiesceError"];
+    };
     readonly GuestQuiesceSpec: VimNamespace["VirtualMachineGuestQuiesceSpec"];
     readonly IdeDiskDeviceInfo: VimNamespace["VirtualMachineIdeDiskDeviceInfo"];
+    readonly IndependentFilterSpec: VimNamespace["VirtualMachineIndependentFilterSpec"];
     readonly InstantCloneSpec: VimNamespace["VirtualMachineInstantCloneSpec"];
     readonly LegacyNetworkSwitchInfo: VimNamespace["VirtualMachineLegacyNetworkSwitchInfo"];
     readonly Message: VimNamespace["VirtualMachineMessage"];
@@ -30824,6 +31714,7 @@ export interface VimNamespace {
     readonly ParallelInfo: VimNamespace["VirtualMachineParallelInfo"];
     readonly PciPassthroughInfo: VimNamespace["VirtualMachinePciPassthroughInfo"];
     readonly PciSharedGpuPassthroughInfo: VimNamespace["VirtualMachinePciSharedGpuPassthroughInfo"];
+    readonly PrecisionClockInfo: VimNamespace["VirtualMachinePrecisionClockInfo"];
     readonly ProfileDetails: VimNamespace["VirtualMachineProfileDetails"];
     readonly ProfileRawData: VimNamespace["VirtualMachineProfileRawData"];
     readonly ProfileSpec: VimNamespace["VirtualMachineProfileSpec"];
@@ -30836,8 +31727,11 @@ export interface VimNamespace {
     readonly ScsiDiskDeviceInfo: VimNamespace["VirtualMachineScsiDiskDeviceInfo"];
     readonly ScsiPassthroughInfo: VimNamespace["VirtualMachineScsiPassthroughInfo"];
     readonly SerialInfo: VimNamespace["VirtualMachineSerialInfo"];
+    readonly SgxInfo: VimNamespace["VirtualMachineSgxInfo"];
+    readonly SgxTargetInfo: VimNamespace["VirtualMachineSgxTargetInfo"];
     readonly Snapshot: VimNamespace["VirtualMachineSnapshot"];
     readonly SnapshotInfo: VimNamespace["VirtualMachineSnapshotInfo"];
+    readonly SnapshotSelectionSpec: VimNamespace["SnapshotSelectionSpec"];
     readonly SnapshotTree: VimNamespace["VirtualMachineSnapshotTree"];
     readonly SoundInfo: VimNamespace["VirtualMachineSoundInfo"];
     readonly SriovDevicePoolInfo: VimNamespace["VirtualMachineSriovDevicePoolInfo"];
@@ -30850,8 +31744,18 @@ export interface VimNamespace {
     readonly UsbInfo: VimNamespace["VirtualMachineUsbInfo"];
     readonly UsbScanCodeSpec: VimNamespace["UsbScanCodeSpec"];
     readonly VFlashModuleInfo: VimNamespace["VirtualMachineVFlashModuleInfo"];
+    readonly VMotionStunTimeInfo: VimNamespace["VirtualMachineVMotionStunTimeInfo"];
+    readonly VcpuConfig: VimNamespace["VirtualMachineVcpuConfig"];
+    readonly VendorDeviceGroupInfo: VimNamespace["VirtualMachineVendorDeviceGroupInfo"];
+    readonly VgpuDeviceInfo: VimNamespace["VirtualMachineVgpuDeviceInfo"];
+    readonly VgpuProfileInfo: VimNamespace["VirtualMachineVgpuProfileInfo"];
+    readonly VirtualDeviceGroups: VimNamespace["VirtualMachineVirtualDeviceGroups"];
+    readonly VirtualDeviceSwap: VimNamespace["VirtualMachineVirtualDeviceSwap"];
     readonly VirtualHardware: VimNamespace["VirtualHardware"];
     readonly VirtualHardwareOption: VimNamespace["VirtualHardwareOption"];
+    readonly VirtualNuma: VimNamespace["VirtualMachineVirtualNuma"];
+    readonly VirtualNumaInfo: VimNamespace["VirtualMachineVirtualNumaInfo"];
+    readonly VirtualPMem: VimNamespace["VirtualMachineVirtualPMem"];
     readonly VmImportSpec: VimNamespace["VirtualMachineImportSpec"];
     readonly WindowsQuiesceSpec: VimNamespace["VirtualMachineWindowsQuiesceSpec"];
     readonly check: {
@@ -30863,6 +31767,7 @@ export interface VimNamespace {
     readonly customization: {
       readonly AdapterMapping: VimNamespace["CustomizationAdapterMapping"];
       readonly AutoIpV6Generator: VimNamespace["CustomizationAutoIpV6Generator"];
+      readonly CloudinitPrep: VimNamespace["CustomizationCloudinitPrep"];
       readonly CustomIpGenerator: VimNamespace["CustomizationCustomIpGenerator"];
       readonly CustomIpV6Generator: VimNamespace["CustomizationCustomIpV6Generator"];
       readonly CustomNameGenerator: VimNamespace["CustomizationCustomName"];
@@ -30955,6 +31860,8 @@ export interface VimNamespace {
       readonly VirtualParallelPortOption: VimNamespace["VirtualParallelPortOption"];
       readonly VirtualPointingDevice: VimNamespace["VirtualPointingDevice"];
       readonly VirtualPointingDeviceOption: VimNamespace["VirtualPointingDeviceOption"];
+      readonly VirtualPrecisionClock: VimNamespace["VirtualPrecisionClock"];
+      readonly VirtualPrecisionClockOption: VimNamespace["VirtualPrecisionClockOption"];
       readonly VirtualSATAController: VimNamespace["VirtualSATAController"];
       readonly VirtualSATAControllerOption: VimNamespace["VirtualSATAControllerOption"];
       readonly VirtualSCSIController: VimNamespace["VirtualSCSIController"];
@@ -30993,6 +31900,8 @@ export interface VimNamespace {
       readonly VirtualVmxnet3Vrdma: VimNamespace["VirtualVmxnet3Vrdma"];
       readonly VirtualVmxnet3VrdmaOption: VimNamespace["VirtualVmxnet3VrdmaOption"];
       readonly VirtualVmxnetOption: VimNamespace["VirtualVmxnetOption"];
+      readonly VirtualWDT: VimNamespace["VirtualWDT"];
+      readonly VirtualWDTOption: VimNamespace["VirtualWDTOption"];
     };
     readonly guest: {
       readonly AliasManager: VimNamespace["GuestAliasManager"];
@@ -31038,6 +31947,8 @@ export interface VimNamespace {
     readonly BaseConfigInfo: VimNamespace["BaseConfigInfo"];
     readonly CloneSpec: VimNamespace["VslmCloneSpec"];
     readonly CreateSpec: VimNamespace["VslmCreateSpec"];
+    readonly DiskCryptoSpec: VimNamespace["DiskCryptoSpec"];
+    readonly DiskInfoFlag: VimNamespace["vslmDiskInfoFlag"];
     readonly ID: VimNamespace["ID"];
     readonly InfrastructureObjectPolicy: VimNamespace["vslmInfrastructureObjectPolicy"];
     readonly InfrastructureObjectPolicySpec: VimNamespace["vslmInfrastructureObjectPolicySpec"];
@@ -31045,9 +31956,12 @@ export interface VimNamespace {
     readonly RelocateSpec: VimNamespace["VslmRelocateSpec"];
     readonly StateInfo: VimNamespace["VStorageObjectStateInfo"];
     readonly TagEntry: VimNamespace["VslmTagEntry"];
+    readonly VClockInfo: VimNamespace["vslmVClockInfo"];
     readonly VStorageObject: VimNamespace["VStorageObject"];
     readonly VStorageObjectControlFlag: VimNamespace["vslmVStorageObjectControlFlag"];
     readonly VStorageObjectManagerBase: VimNamespace["VStorageObjectManagerBase"];
+    readonly VStorageObjectSnapshot: VimNamespace["VStorageObjectSnapshot"];
+    readonly VStorageObjectSnapshotDetails: VimNamespace["VStorageObjectSnapshotDetails"];
     readonly VStorageObjectSnapshotInfo: VimNamespace["VStorageObjectSnapshotInfo"];
     readonly host: {
       readonly VStorageObjectManager: VimNamespace["HostVStorageObjectManager"];
