@@ -30,12 +30,14 @@ import {
   renderPyvmomiValueMembers,
   renderPyvmomiWire,
 } from "./pyvmomi-names.mjs";
+import { mergeNames, mergeVim8 } from "./vim8.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultSpecs = resolve(packageDir, "../../../shared/specs/vsphere");
 const outDir = resolve(packageDir, "src/generated");
 const factsFile = resolve(packageDir, "scripts/managed-types.json");
 const pyvmomiNamesFile = resolve(packageDir, "scripts/pyvmomi-names.json");
+const vim8File = resolve(packageDir, "scripts/vim8-types.json");
 const SPEC_FILES = [
   "core-types.xsd",
   "query-types.xsd",
@@ -64,7 +66,7 @@ const TS_OF_CODE = {
   s: "string",
   u: "string",
   i: "number",
-  l: "number",
+  l: "number | bigint",
   h: "number",
   y: "number",
   f: "number",
@@ -130,7 +132,9 @@ async function main(argv) {
     .replace(/\\/g, "/")
     .replace(/^(\.\.\/)+/, "");
   const model = buildModel(specsDir, JSON.parse(readFileSync(factsFile, "utf8")));
-  model.py = pyvmomiNames(model, JSON.parse(readFileSync(pyvmomiNamesFile, "utf8")));
+  const vim8 = JSON.parse(readFileSync(vim8File, "utf8"));
+  mergeVim8(model, vim8);
+  model.py = pyvmomiNames(model, mergeNames(JSON.parse(readFileSync(pyvmomiNamesFile, "utf8")), vim8.pyvmomiNames));
   const outputs = [
     ["vim.ts", renderTypes(model, specLabel)],
     ["wire.ts", renderWire(model, specLabel)],
@@ -352,8 +356,10 @@ function isKnownType(model, name) {
 // wire.ts
 
 // "name:Type[]?" for one field or parameter; Type is a primitive code, a type name or @ManagedType.
+// A field newer than the WSDL ends with /version (the API version it appeared in).
 function wireField(model, f, where) {
-  return `${f.name}:${wireType(model, f, where)}${f.array ? "[]" : ""}${f.optional ? "?" : ""}`;
+  const since = f.since ? `/${f.since}` : "";
+  return `${f.name}:${wireType(model, f, where)}${f.array ? "[]" : ""}${f.optional ? "?" : ""}${since}`;
 }
 
 function wireType(model, f, where) {
@@ -377,7 +383,7 @@ function renderWire(model, specLabel) {
     "Field syntax: name:Type with Type a primitive code (s string, i int, l long, h short, y byte, b boolean,",
     "f float, d double, t dateTime, B base64Binary, * anyType, u anyURI), a data or enum type name, or",
     "@ManagedType for a ManagedObjectReference (@ alone: any managed object); suffix [] for an array and ? for",
-    "an element that may be absent.",
+    "an element that may be absent; /version: a field newer than the WSDL, left out of requests to older servers.",
   ]);
   lines.push(`/** The API version of the schema (SOAPAction \`urn:vim25/${model.apiVersion}\`). */`);
   lines.push(`export const API_VERSION = ${lit(model.apiVersion)};`);
@@ -406,13 +412,15 @@ function renderWire(model, specLabel) {
   }
   lines.push("};");
   lines.push("");
-  lines.push('/** Operations: name -> "param,...;result" (parameters after _this; result empty for void). */');
+  lines.push(
+    '/** Operations: name -> "param,...;result[;version]" (parameters after _this; result empty for void; the API version of an operation newer than the WSDL). */',
+  );
   lines.push("export const OPERATIONS: Readonly<Record<string, string>> = {");
   for (const op of sortedValues(model.operations)) {
     const params = op.params.map((p) => wireField(model, p, op.name)).join(",");
     const result = op.result ? wireField(model, op.result, op.name).slice("returnval:".length) : "";
     // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
-    lines.push(`  ${op.name}: ${lit(`${params};${result}`)},`);
+    lines.push(`  ${op.name}: ${lit(`${params};${result}${op.since ? `;${op.since}` : ""}`)},`);
   }
   lines.push("};");
   lines.push("");
@@ -482,7 +490,7 @@ function renderTypes(model, specLabel) {
   ]);
   lines.push('import type { NimbusError } from "@nimbus-sdk/common";');
   lines.push(
-    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
+    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, Input, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
   );
   lines.push('import { createNamespace } from "../model/namespaces.js";');
   lines.push('import type { ServiceInstanceHelpers } from "../service-instance.js";');
@@ -498,12 +506,16 @@ function renderTypes(model, specLabel) {
   for (const t of sortedValues(model.dataTypes)) {
     const fault = isFault(model, t.name);
     const bases = t.base ? [t.base] : t.name === "MethodFault" ? ["NimbusError", "DataObjectBase"] : ["DataObjectBase"];
+    if (t.since) lines.push(`  /** Since vSphere API ${t.since}. */`);
     lines.push(`  interface ${t.name} extends ${bases.join(", ")} {`);
     for (const f of t.fields) {
+      if (f.since) lines.push(`    /** Since vSphere API ${f.since}; left out of requests to older servers. */`);
       const ts = withArray(tsType(model, f, t.name), f.array);
       // Error's own string properties (name, message, url, method) stay required on faults.
       const required = (fault && ERROR_PROPERTIES.has(f.name)) || ALWAYS_PRESENT_FIELDS.has(`${t.name}.${f.name}`);
-      const optional = f.optional && !required ? "?" : "";
+      // An array is present on every object the SDK builds or decodes ([] when unset, as pyVmomi's); the
+      // literals a call takes are typed by Input<T>, where it may be left out.
+      const optional = f.optional && !required && !f.array ? "?" : "";
       lines.push(`    ${f.name}${optional}: ${ts};`);
     }
     lines.push("  }");
@@ -558,6 +570,7 @@ function renderManaged(model, t) {
     `  interface ${t.name}${generic.params ?? ""} extends ${[t.base, ...(generic.bases ?? [])].join(", ")} {`,
   ];
   for (const p of t.properties) {
+    if (p.since) lines.push(`    /** Since vSphere API ${p.since}. */`);
     lines.push(`    readonly ${p.name}: Promise<${propertyTs(model, p)}>;`);
   }
   lines.push(...(generic.extra ?? []));
@@ -587,6 +600,7 @@ function renderMethod(model, op) {
       typeParams = "<T extends ManagedObject = ManagedObject>";
       ts = "readonly (ManagedClass<T> | string)[]";
     } else if (p.array) ts = `readonly ${ts}`;
+    if (!p.target && isDataParam(model, p)) ts = `Input<${ts}>`;
     const name = RESERVED_PARAM_NAMES.has(p.name) ? `${p.name}_` : p.name;
     if (!p.optional) params.push(`${name}: ${ts}`);
     else if (i < lastRequired) params.push(`${name}: ${ts} | undefined`);
@@ -603,8 +617,15 @@ function renderMethod(model, op) {
     result = r.optional && !r.array ? `${ts} | undefined` : ts;
   }
   const faults = op.faults.map((f) => faultPath(model, f)).join(", ");
-  return [`    /** Faults: ${faults}. */`, `    ${op.name}${typeParams}(${params.join(", ")}): Promise<${result}>;`];
+  const since = op.since ? ` Since vSphere API ${op.since}.` : "";
+  return [
+    `    /**${since} Faults: ${faults || "none declared"}. */`,
+    `    ${op.name}${typeParams}(${params.join(", ")}): Promise<${result}>;`,
+  ];
 }
+
+// A parameter of a data type (a literal may leave its arrays out: Input<T>).
+const isDataParam = (model, p) => model.dataTypes.has(local(p.xsdType));
 
 function taskResultTs(model, op) {
   if (!op.taskResult) return "void";

@@ -3,7 +3,7 @@
 // `for await`; `si.watch` turns WaitForUpdatesEx into an async iterator of property changes.
 import { ValidationError } from "@nimbus-sdk/common";
 import type { vim } from "./generated/vim.js";
-import type { CallOptions, ManagedClass, ManagedObjectBase } from "./model/base.js";
+import type { CallOptions, Input, ManagedClass, ManagedObjectBase } from "./model/base.js";
 import { dataClass } from "./model/data.js";
 import { isManagedSubtype, managedType, resolvePropertyPath } from "./soap/metadata.js";
 import type { SoapStub } from "./soap/stub.js";
@@ -115,8 +115,8 @@ function stubOf(from: CollectSource): SoapStub {
 }
 
 /** The PropertyFilterSpec that reads `paths` of every `type` object of `from`. */
-export function filterSpec(from: CollectSource, type: string, paths: readonly string[]): vim.PropertyFilterSpec {
-  let objectSet: vim.ObjectSpec[];
+export function filterSpec(from: CollectSource, type: string, paths: readonly string[]): Input<vim.PropertyFilterSpec> {
+  let objectSet: Input<vim.ObjectSpec>[];
   if (Array.isArray(from)) {
     objectSet = from.map((obj: vim.ManagedObject) => ({ obj }));
   } else if (isManagedSubtype((from as vim.ManagedObject)._wsdlName, "ManagedObjectView")) {

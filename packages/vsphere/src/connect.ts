@@ -5,7 +5,8 @@ import { ConfigError, ValidationError } from "@nimbus-sdk/common";
 import type { vim } from "./generated/vim.js";
 import { API_VERSION } from "./generated/wire.js";
 import { managedReference } from "./model/managed.js";
-import { SoapStub, compareVersions, type SoapStubOptions } from "./soap/stub.js";
+import { compareVersions } from "./soap/versions.js";
+import { SoapStub, type SoapStubOptions } from "./soap/stub.js";
 
 export interface SmartConnectOptions extends Omit<SoapStubOptions, "verify"> {
   /** Host name or address, "host:port", or a URL (https://vc.example/sdk). Default: GOVC_URL. */

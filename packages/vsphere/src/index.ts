@@ -29,6 +29,7 @@ export type {
   DataInit,
   DataObjectBase,
   EnumValues,
+  Input,
   ManagedClass,
   ManagedObjectBase,
   PropertyPathReader,

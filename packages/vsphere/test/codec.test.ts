@@ -192,6 +192,43 @@ describe("encodeRequest", () => {
   });
 });
 
+describe("encodeRequest to an older server (vSphere 8 members)", () => {
+  const vm = { type: "VirtualMachine", value: "vm-42" };
+
+  it("sends a member newer than the connection's version to a server that has it", () => {
+    const spec = new vim.vm.ConfigSpec({ memoryMB: 1024, metroFtEnabled: true });
+    const xml = encodeRequest(op("ReconfigVM_Task"), vm, [spec], "8.0.3.0");
+    expect(xml).toContain("<memoryMB>1024</memoryMB>");
+    expect(xml).toContain("<metroFtEnabled>true</metroFtEnabled>");
+  });
+
+  it("leaves out a newer member that holds pyVmomi's default (an array [] since new)", () => {
+    const software = new vim.DesiredSoftwareSpec({
+      baseImageSpec: new vim.DesiredSoftwareSpecBaseImageSpec({ version: "8.0" }),
+    });
+    expect(software.removedComponents).toEqual([]);
+    const folder = { type: "Folder", value: "group-h4" };
+    const spec = new vim.ClusterConfigSpecEx({ desiredSoftwareSpec: software });
+    const xml = encodeRequest(op("CreateClusterEx"), folder, ["c1", spec], "7.0.3.0");
+    expect(xml).toContain("<baseImageSpec><version>8.0</version></baseImageSpec>");
+    software.removedComponents = ["nsx-lcp-bundle"];
+    expect(() => encodeRequest(op("CreateClusterEx"), folder, ["c1", spec], "7.0.3.0")).toThrow(
+      /spec\.desiredSoftwareSpec\.removedComponents needs vSphere API 8\.0\.3\.0/,
+    );
+    expect(encodeRequest(op("CreateClusterEx"), folder, ["c1", spec], "8.0.3.0")).toContain(
+      "<removedComponents>nsx-lcp-bundle</removedComponents>",
+    );
+  });
+
+  it("refuses a newer member the caller set, naming it and the version it needs", () => {
+    const spec = new vim.vm.ConfigSpec({ memoryMB: 1024, metroFtEnabled: true });
+    expect(() => encodeRequest(op("ReconfigVM_Task"), vm, [spec], "7.0.3.0")).toThrow(
+      /spec\.metroFtEnabled needs vSphere API 8\.0\.3\.0; this connection speaks 7\.0\.3\.0/,
+    );
+    expect(() => encodeRequest(op("ReconfigVM_Task"), vm, [spec], "7.0.3.0")).toThrow(ValidationError);
+  });
+});
+
 describe("decodeResponse", () => {
   it("decodes a ServiceContent with typed references and nested data", () => {
     const content = decode(

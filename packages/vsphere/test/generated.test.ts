@@ -21,6 +21,24 @@ function skipWithoutSpecs(): boolean {
 
 const names = (xml: string, pattern: RegExp) => [...xml.matchAll(pattern)].map((m) => m[1]!);
 
+interface Vim8Json {
+  dataTypes: Record<string, { base?: string }>;
+  enums: Record<string, { version?: string }>;
+  managedTypes: Record<string, { methods?: Record<string, { faults?: string[] }> }>;
+}
+const vim8 = JSON.parse(readFileSync(`${packageDir}scripts/vim8-types.json`, "utf8")) as Vim8Json;
+// What scripts/vim8-types.json adds to the WSDL: new types and enums, and operations the WSDL lacks (listed with
+// their faults; an operation listed without them only gains parameters).
+const added = {
+  types: Object.keys(vim8.dataTypes).filter((name) => vim8.dataTypes[name]!.base),
+  enums: Object.keys(vim8.enums).filter((name) => vim8.enums[name]!.version),
+  operations: Object.values(vim8.managedTypes).flatMap((m) =>
+    Object.entries(m.methods ?? {})
+      .filter(([, spec]) => spec.faults)
+      .map(([op]) => op),
+  ),
+};
+
 describe("scripts/generate.mjs", () => {
   it("committed src/generated is what the generator writes (--check)", async () => {
     if (skipWithoutSpecs()) return;
@@ -46,22 +64,47 @@ describe("scripts/generate.mjs", () => {
 });
 
 describe("the wire metadata", () => {
-  it("has every type, enum and operation of the WSDL/XSD set (vim25 7.0 U3)", () => {
-    expect(API_VERSION).toBe("7.0.3.0");
-    expect(Object.keys(OPERATIONS)).toHaveLength(928);
+  it("has every type, enum and operation of the WSDL/XSD set (vim25 7.0 U3), and pyVmomi's newer ones", () => {
+    expect(API_VERSION).toBe("8.0.3.0");
+    expect(Object.keys(OPERATIONS)).toHaveLength(928 + added.operations.length);
     if (skipWithoutSpecs()) return;
     const xsd = ["core-types.xsd", "query-types.xsd", "vim-types.xsd"]
       .map((f) => readFileSync(specsDir + f, "utf8"))
       .join("");
     const complex = names(xsd, /<complexType name="(\w+)"/g).filter((n) => !n.startsWith("ArrayOf"));
     const simple = names(xsd, /<simpleType name="(\w+)"/g);
-    expect(new Set(Object.keys(DATA_TYPES))).toEqual(new Set(complex.filter((n) => n !== "ManagedObjectReference")));
-    expect(new Set(Object.keys(ENUM_TYPES))).toEqual(new Set(simple));
+    const schemaTypes = complex.filter((n) => n !== "ManagedObjectReference");
+    expect(new Set(Object.keys(DATA_TYPES))).toEqual(new Set([...schemaTypes, ...added.types]));
+    expect(new Set(Object.keys(ENUM_TYPES))).toEqual(new Set([...simple, ...added.enums]));
     const vimTypes = readFileSync(`${specsDir}vim-types.xsd`, "utf8");
     expect(names(vimTypes, /<(?:complex|simple)Type name="(\w+)"/g)).toHaveLength(3762);
     const wsdl = readFileSync(`${specsDir}vim.wsdl`, "utf8");
     const portType = wsdl.slice(wsdl.indexOf("<portType"), wsdl.indexOf("</portType>"));
-    expect(new Set(Object.keys(OPERATIONS))).toEqual(new Set(names(portType, /<operation name="(\w+)"/g)));
+    expect(new Set(Object.keys(OPERATIONS))).toEqual(
+      new Set([...names(portType, /<operation name="(\w+)"/g), ...added.operations]),
+    );
+  });
+
+  it("types vSphere 8's additions, each with the version it appeared in", () => {
+    expect(added.types.length).toBeGreaterThan(60);
+    // A type, an enum, fields of older types, an operation and a parameter of an older one, from 8.0 to 8.0.3.
+    expect(dataType("VirtualMachineVirtualNuma")?.base?.name).toBe("DynamicData");
+    expect([...enumType("VirtualMachineVirtualDeviceSwapDeviceSwapStatus")!]).toContain("completed");
+    const config = dataType("VirtualMachineConfigSpec")!;
+    expect(config.fieldsByName.get("virtualNuma")).toMatchObject({ since: "8.0.0.1", optional: true });
+    expect(config.fieldsByName.get("metroFtEnabled")?.since).toBe("8.0.3.0");
+    // pyVmomi's order is the wire's: the new field follows the one it follows there.
+    const names8 = config.fields.map((f) => f.name);
+    expect(names8.indexOf("rebootPowerOff")).toBe(names8.indexOf("powerOpInfo") + 1);
+    expect(config.fieldsByName.get("memoryMB")?.since).toBeUndefined();
+    expect(operation("CreateCollectorWithInfoFilterForTasks")?.since).toBe("8.0.3.0");
+    expect(managedType("TaskManager")?.methods).toContain("CreateCollectorWithInfoFilterForTasks");
+    expect(operation("RemoveAllSnapshots_Task")?.params.find((p) => p.name === "spec")?.since).toBe("8.0.3.0");
+    expect(managedType("ComputeResource")?.properties.find((p) => p.name === "configManagerEnabled")).toBeDefined();
+    expect(managedType("HostCpuSchedulerSystem")?.properties.find((p) => p.name === "cpuSchedulerInfo")?.type).toEqual({
+      kind: "data",
+      name: "HostCpuSchedulerInfo",
+    });
   });
 
   it("gives each operation to exactly one managed type", () => {
@@ -72,7 +115,7 @@ describe("the wire metadata", () => {
         owners.set(method, name);
       }
     }
-    expect(owners.size).toBe(928);
+    expect(owners.size).toBe(928 + added.operations.length);
     expect(owners.get("PowerOffVM_Task")).toBe("VirtualMachine");
     expect(owners.get("CreateContainerView")).toBe("ViewManager");
     expect(owners.get("RetrievePropertiesEx")).toBe("PropertyCollector");

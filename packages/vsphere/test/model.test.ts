@@ -4,7 +4,9 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { ConfigError, NimbusError, ValidationError } from "@nimbus-sdk/common";
-import { DataObject, ManagedObject, MethodFaultBase, vim, vmodl } from "../src/index.js";
+import { DataObject, ManagedObject, MethodFaultBase, vim, vmodl, type Input } from "../src/index.js";
+import { encodeRequest } from "../src/soap/encode.js";
+import { operation } from "../src/soap/metadata.js";
 
 describe("vim data classes", () => {
   it("builds a class per WSDL type, with the XSD's inheritance", () => {
@@ -59,6 +61,36 @@ describe("vim data classes", () => {
     expect(inspect(new vim.Description({ label: "L", summary: "S" }))).toBe(
       "vim.Description { label: 'L', summary: 'S' }",
     );
+  });
+});
+
+describe("the types of arrays and longs", () => {
+  // The type annotations are the test: `pnpm typecheck` fails if they stop holding.
+  it("types arrays as present on what the SDK builds, and as optional in the literals a call takes", () => {
+    const leaf = new vim.vm.SnapshotTree();
+    const children: vim.VirtualMachineSnapshotTree[] = leaf.childSnapshotList; // no `!`, as pyVmomi's []
+    expect(children).toEqual([]);
+    // pathSet left out at depth two: it goes out empty, as pyVmomi sends an unset array.
+    const literal: Input<vim.PropertyFilterSpec> = {
+      objectSet: [{ obj: new vim.Folder("group-d1") }],
+      propSet: [{ type: "VirtualMachine", all: true }],
+    };
+    const xml = encodeRequest(operation("RetrievePropertiesEx")!, { type: "PropertyCollector", value: "pc" }, [
+      [literal],
+      {},
+    ]);
+    expect(xml).toContain("<propSet><type>VirtualMachine</type><all>true</all></propSet>");
+    // @ts-expect-error: what the SDK hands out has every array
+    const handedOut: vim.PropertySpec = { type: "VirtualMachine" };
+    expect(handedOut.type).toBe("VirtualMachine");
+  });
+
+  it("types a long as number | bigint (a bigint beyond 2^53)", () => {
+    const summary = new vim.DatastoreSummary({ capacity: 2n ** 60n, freeSpace: 1024 });
+    const capacity: number | bigint = summary.capacity;
+    // @ts-expect-error: a long may be a bigint
+    const asNumber: number = summary.capacity;
+    expect([typeof capacity, typeof asNumber, typeof summary.freeSpace]).toEqual(["bigint", "bigint", "number"]);
   });
 });
 

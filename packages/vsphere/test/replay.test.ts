@@ -89,24 +89,31 @@ describe("a server newer than the SDK's schema", () => {
     "<priorVersions><version>8.0.1.0</version><version>8.0.0.0</version><version>7.0.3.0</version><version>7.0.2.0</version>" +
     "<version>6.7.3</version></priorVersions></namespace></namespaces>";
 
-  it("is spoken to in the newest version both know (7.0.3.0)", async () => {
+  const versions9 = versions8.replace("<version>8.0.2.0</version>", "<version>9.0.0.0</version>");
+
+  it("a vSphere 8 server is spoken to in its own version (8.0.2.0)", async () => {
     const server = await connect(vcenter(), versions8);
-    expect(server._stub!.versionId).toBe("urn:vim25/7.0.3.0");
+    expect(server._stub!.versionId).toBe("urn:vim25/8.0.2.0");
     expect(fake!.calls.map((c) => [c.op, c.soapAction])).toEqual([
-      ["RetrieveServiceContent", "urn:vim25/7.0.3.0"],
-      ["Login", "urn:vim25/7.0.3.0"],
+      ["RetrieveServiceContent", "urn:vim25/8.0.2.0"],
+      ["Login", "urn:vim25/8.0.2.0"],
     ]);
+  });
+
+  it("is spoken to in the newest version both know (8.0.1.0 of a 9.0 server's list)", async () => {
+    const server = await connect(vcenter(), versions9);
+    expect(server._stub!.versionId).toBe("urn:vim25/8.0.1.0");
   });
 
   it("keeps fields and managed types it does not know instead of failing", async () => {
     const content8 = serviceContent((xml) =>
       xml
-        .replace("<apiVersion>6.5</apiVersion>", "<apiVersion>8.0.2.0</apiVersion>")
+        .replace("<apiVersion>6.5</apiVersion>", "<apiVersion>9.0.0.0</apiVersion>")
         .replace("</returnval>", '<vStatsManager type="VStatsManager">VStatsManager</vStatsManager></returnval>'),
     );
-    const server = await connect(vcenter(undefined, content8), versions8);
+    const server = await connect(vcenter(undefined, content8), versions9);
     const content = (await server.RetrieveContent()) as vim.ServiceContent & { vStatsManager?: ManagedObject };
-    expect(content.about.apiVersion).toBe("8.0.2.0");
+    expect(content.about.apiVersion).toBe("9.0.0.0");
     expect(content.vStatsManager).toBeInstanceOf(ManagedObject);
     expect(content.vStatsManager?._wsdlName).toBe("VStatsManager");
     expect(content.vStatsManager?._moId).toBe("VStatsManager");
@@ -117,10 +124,24 @@ describe("a server newer than the SDK's schema", () => {
     const server = await connect(vcenter(), null);
     expect(server._stub!.version).toBe("6.5");
     expect(fake!.calls.map((c) => [c.op, c.soapAction])).toEqual([
-      ["RetrieveServiceContent", "urn:vim25/7.0.3.0"],
+      ["RetrieveServiceContent", "urn:vim25/8.0.3.0"],
       ["Login", "urn:vim25/6.5"],
     ]);
     expect(fake!.calls[1]!.body).toContain('<_this type="SessionManager">SessionManager</_this>');
+  });
+});
+
+describe("vSphere 8 operations on an older server", () => {
+  it("are vmodl.fault.MethodNotFound before anything is sent, as in pyVmomi", async () => {
+    const server = await connect(vcenter());
+    expect(server._stub!.version).toBe("6.5");
+    const content = await server.RetrieveContent();
+    const sent = fake!.calls.length;
+    const call = content.taskManager.CreateCollectorWithInfoFilterForTasks(new vim.TaskFilterSpec());
+    await expect(call).rejects.toBeInstanceOf(vmodl.fault.MethodNotFound);
+    await expect(call).rejects.toThrow(/needs vSphere API 8\.0\.3\.0; this connection speaks 6\.5/);
+    await expect(call).rejects.toMatchObject({ method: "CreateCollectorWithInfoFilterForTasks" });
+    expect(fake!.calls.length).toBe(sent);
   });
 });
 

@@ -77,6 +77,9 @@ func main() {
 	esx := flag.Bool("esx", false, "simulate a standalone ESX host instead of a vCenter")
 	useTLS := flag.Bool("tls", true, "serve HTTPS (with a self-signed certificate for 127.0.0.1 and ::1)")
 	trace := flag.Bool("trace", false, "write every SOAP request and response to stderr")
+	// govmomi 0.24's models report 6.5; a newer version makes clients negotiate it (the simulator's
+	// behaviour and types stay 0.24's).
+	apiVersion := flag.String("api-version", "", "the API version to report in about.apiVersion and /sdk/vimServiceVersions.xml")
 	flag.Parse()
 
 	address, err := listenAddress(*listen)
@@ -94,6 +97,9 @@ func main() {
 		}
 	}
 	simulator.Trace = *trace
+	if *apiVersion != "" {
+		model.ServiceContent.About.ApiVersion = *apiVersion
+	}
 
 	if err := model.Create(); err != nil {
 		log.Fatalf("creating the inventory: %v", err)

@@ -14,6 +14,7 @@ import type {
   DataClass,
   DataObjectBase,
   EnumValues,
+  Input,
   ManagedClass,
   ManagedObjectBase,
   PropertyPathReader,
@@ -44,7 +45,14 @@ export declare namespace vim {
     | "StorageMigrationV1"
     | "StoragePlacementV1"
     | "PlacementV1"
-    | "HostInfraUpdateHaV1";
+    | "HostInfraUpdateHaV1"
+    | "IncreaseLimitV1"
+    | "IncreaseSizeV1"
+    | "IncreaseSharesV1"
+    | "IncreaseReservationV1"
+    | "DecreaseOthersReservationV1"
+    | "IncreaseClusterCapacityV1"
+    | "DecreaseMigrationThresholdV1";
   type AffinityType = "memory" | "cpu";
   type AgentInstallFailedReason =
     | "NotEnoughSpaceOnDevice"
@@ -82,7 +90,8 @@ export declare namespace vim {
     | "MismatchedDvsVersionOrVendor"
     | "VMotionToUnsupportedNetworkType"
     | "NetworkUnderMaintenance"
-    | "MismatchedEnsMode";
+    | "MismatchedEnsMode"
+    | "MismatchedRealTimeDvs";
   type CheckTestType = "sourceTests" | "hostTests" | "resourcePoolTests" | "datastoreTests" | "networkTests";
   type ClusterComputeResourceHCIWorkflowState = "in_progress" | "done" | "invalid";
   type ClusterComputeResourceVcsHealthStatus = "healthy" | "degraded" | "nonhealthy";
@@ -110,7 +119,8 @@ export declare namespace vim {
     | "hostDown"
     | "initializationError"
     | "uninitializationError"
-    | "fdmUnreachable";
+    | "fdmUnreachable"
+    | "retry";
   type ClusterDasVmSettingsIsolationResponse = "none" | "powerOff" | "shutdown" | "clusterIsolationResponse";
   type ClusterDasVmSettingsRestartPriority =
     "disabled" | "lowest" | "low" | "medium" | "high" | "highest" | "clusterRestartPriority";
@@ -119,6 +129,7 @@ export declare namespace vim {
   type ClusterInfraUpdateHaConfigInfoRemediationType = "QuarantineMode" | "MaintenanceMode";
   type ClusterPowerOnVmOption = "OverrideAutomationLevel" | "ReserveResources";
   type ClusterProfileServiceType = "DRS" | "HA" | "DPM" | "FT";
+  type ClusterSystemVMsConfigInfoDeploymentMode = "SYSTEM_MANAGED" | "ABSENT";
   type ClusterVmComponentProtectionSettingsStorageVmReaction =
     "disabled" | "warning" | "restartConservative" | "restartAggressive" | "clusterDefault";
   type ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared = "none" | "reset" | "useClusterDefault";
@@ -127,13 +138,18 @@ export declare namespace vim {
   type ComplianceResultStatus = "compliant" | "nonCompliant" | "unknown" | "running";
   type ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState = "licensed" | "unlicensed" | "unknown";
   type ConfigSpecOperation = "add" | "edit" | "remove";
+  type CryptoManagerHostKeyManagementType = "unknown" | "internal" | "external";
   type CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason =
     | "KeyStateMissingInCache"
     | "KeyStateClusterInvalid"
     | "KeyStateClusterUnreachable"
     | "KeyStateMissingInKMS"
     | "KeyStateNotActiveOrEnabled"
-    | "KeyStateManagedByTrustAuthority";
+    | "KeyStateManagedByTrustAuthority"
+    | "KeyStateManagedByNKP"
+    | "NoPermissionToAccessKeyProvider"
+    | "WrappingKeyMissingInKMS"
+    | "WrappingKeyNotActiveOrEnabled";
   type CustomizationFailedReasonCode =
     "userDefinedScriptDisabled" | "customizationDisabled" | "rawDataIsNotSupported" | "wrongMetadataFormat";
   type CustomizationLicenseDataMode = "perServer" | "perSeat";
@@ -145,6 +161,8 @@ export declare namespace vim {
     | "portNptNoVirtualFunctionsAvailable"
     | "portNptDisabledForPort";
   type DVPortStatusVmDirectPathGen2InactiveReasonOther = "portNptIncompatibleHost" | "portNptIncompatibleConnectee";
+  type DVSFilterSpecLinkConfig = "blocked" | "unblocked";
+  type DVSFilterSpecLinkState = "down" | "up";
   type DVSMacLimitPolicyType = "allow" | "drop";
   type DasConfigFaultDasConfigFaultReason =
     | "HostNetworkMisconfiguration"
@@ -162,7 +180,8 @@ export declare namespace vim {
   type DatastoreAccessible = "True" | "False";
   type DatastoreSummaryMaintenanceModeState = "normal" | "enteringMaintenance" | "inMaintenance";
   type DayOfWeek = "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
-  type DeviceNotSupportedReason = "host" | "guest";
+  type DeviceNotSupportedReason = "host" | "guest" | "ft";
+  type DeviceProtocol = "NVMe" | "SCSI";
   type DiagnosticManagerLogCreator = "vpxd" | "vpxa" | "hostd" | "serverd" | "install" | "vpxClient" | "recordLog";
   type DiagnosticManagerLogFormat = "plain";
   type DiagnosticPartitionStorageType = "directAttached" | "networkAttached";
@@ -182,14 +201,17 @@ export declare namespace vim {
     | "vsan"
     | "vdp"
     | "backupNfc"
-    | "nvmetcp";
+    | "nvmetcp"
+    | "provisioning";
   type DistributedVirtualSwitchHostMemberHostComponentState =
     "up" | "pending" | "outOfSync" | "warning" | "disconnected" | "down";
+  type DistributedVirtualSwitchHostMemberHostUplinkStateState = "active" | "standby";
   type DistributedVirtualSwitchHostMemberTransportZoneType = "vlan" | "overlay";
   type DistributedVirtualSwitchNetworkResourceControlVersion = "version2" | "version3";
   type DistributedVirtualSwitchNicTeamingPolicyMode =
     "loadbalance_ip" | "loadbalance_srcmac" | "loadbalance_srcid" | "failover_explicit" | "loadbalance_loadbased";
-  type DistributedVirtualSwitchPortConnecteeConnecteeType = "pnic" | "vmVnic" | "hostConsoleVnic" | "hostVmkVnic";
+  type DistributedVirtualSwitchPortConnecteeConnecteeType =
+    "pnic" | "vmVnic" | "hostConsoleVnic" | "hostVmkVnic" | "systemCrxVnic";
   type DistributedVirtualSwitchProductSpecOperationType =
     "preInstall" | "upgrade" | "notifyAvailableUpgrade" | "proceedWithUpgrade" | "updateBundleInfo";
   type DpmBehavior = "manual" | "automated";
@@ -219,15 +241,17 @@ export declare namespace vim {
     | "TOOLSDEPLOYPKG_RUNNING"
     | "TOOLSDEPLOYPKG_SUCCEEDED"
     | "TOOLSDEPLOYPKG_FAILED";
-  type GuestOsDescriptorFirmwareType = "bios" | "efi";
+  type GuestOsDescriptorFirmwareType = "bios" | "efi" | "csm";
   type GuestOsDescriptorSupportLevel =
     "experimental" | "legacy" | "terminated" | "supported" | "unsupported" | "deprecated" | "techPreview";
+  type GuestQuiesceEndGuestQuiesceError = "failure";
   type GuestRegKeyWowSpec = "WOWNative" | "WOW32" | "WOW64";
   type HealthUpdateInfoComponentType = "Memory" | "Power" | "Fan" | "Network" | "Storage";
   type HostAccessMode = "accessNone" | "accessAdmin" | "accessNoAccess" | "accessReadOnly" | "accessOther";
   type HostActiveDirectoryAuthenticationCertificateDigest = "SHA1";
   type HostActiveDirectoryInfoDomainMembershipStatus =
     "unknown" | "ok" | "noServers" | "clientTrustBroken" | "serverTrustBroken" | "inconsistentTrust" | "otherProblem";
+  type HostBIOSInfoFirmwareType = "BIOS" | "UEFI";
   type HostCapabilityFtUnsupportedReason =
     | "vMotionNotLicensed"
     | "missingVMotionNic"
@@ -243,11 +267,14 @@ export declare namespace vim {
     "hostNptIncompatibleProduct" | "hostNptIncompatibleHardware" | "hostNptDisabled";
   type HostCertificateManagerCertificateInfoCertificateStatus =
     "unknown" | "expired" | "expiring" | "expiringShortly" | "expirationImminent" | "good";
+  type HostCertificateManagerCertificateKind = "Machine" | "VASAClient";
   type HostConfigChangeMode = "modify" | "replace";
   type HostConfigChangeOperation = "add" | "remove" | "edit" | "ignore";
-  type HostCpuPackageVendor = "unknown" | "intel" | "amd" | "hygon";
+  type HostCpuPackageVendor = "unknown" | "intel" | "amd" | "hygon" | "arm";
   type HostCpuPowerManagementInfoPolicyType = "off" | "staticPolicy" | "dynamicPolicy";
+  type HostCpuSchedulerInfoCpuSchedulerPolicyInfo = "systemDefault" | "scav1" | "scav2";
   type HostCryptoState = "incapable" | "prepared" | "safe" | "pendingIncapable";
+  type HostDVSConfigSpecSwitchMode = "normal" | "mux";
   type HostDasErrorEventHostDasErrorReason =
     | "configFailed"
     | "timeout"
@@ -273,16 +300,22 @@ export declare namespace vim {
   type HostDiskPartitionInfoPartitionFormat = "gpt" | "mbr" | "unknown";
   type HostDiskPartitionInfoType =
     "none" | "vmfs" | "linuxNative" | "linuxSwap" | "extended" | "ntfs" | "vmkDiagnostic" | "vffs";
+  type HostDistributedVirtualSwitchManagerFailoverReason = "crash" | "linkDown" | "userInitiated";
+  type HostDistributedVirtualSwitchManagerFailoverStage = "STAGE_1";
   type HostFeatureVersionKey = "faultTolerance";
   type HostFileSystemVolumeFileSystemType =
     "VMFS" | "NFS" | "NFS41" | "CIFS" | "vsan" | "VFFS" | "VVOL" | "PMEM" | "vsanD" | "OTHER";
   type HostFirewallRuleDirection = "inbound" | "outbound";
   type HostFirewallRulePortType = "src" | "dst";
   type HostFirewallRuleProtocol = "tcp" | "udp";
+  type HostFirewallSystemRuleSetId = "faultTolerance" | "fdm" | "updateManager" | "vpxHeartbeats";
+  type HostFirewallSystemServiceName = "vpxa";
   type HostFruFruType = "undefined" | "board" | "product";
   type HostGraphicsConfigGraphicsType = "shared" | "sharedDirect";
   type HostGraphicsConfigSharedPassthruAssignmentPolicy = "performance" | "consolidation";
+  type HostGraphicsConfigVgpuMode = "sameSize" | "mixedSize";
   type HostGraphicsInfoGraphicsType = "basic" | "shared" | "direct" | "sharedDirect";
+  type HostGraphicsInfoVgpuMode = "none" | "sameSize" | "mixedSize" | "multiInstanceGpu";
   type HostHardwareElementStatus = "Unknown" | "Green" | "Yellow" | "Red";
   type HostHasComponentFailureHostComponentType = "Datastore";
   type HostImageAcceptanceLevel = "vmware_certified" | "vmware_accepted" | "partner" | "community";
@@ -300,19 +333,35 @@ export declare namespace vim {
   type HostIpConfigIpV6AddressStatus =
     "preferred" | "deprecated" | "invalid" | "inaccessible" | "unknown" | "tentative" | "duplicate";
   type HostLicensableResourceKey =
-    "numCpuPackages" | "numCpuCores" | "memorySize" | "memoryForVms" | "numVmsStarted" | "numVmsStarting";
+    | "numCpuPackages"
+    | "numCpuCores"
+    | "memorySize"
+    | "memoryForVms"
+    | "numVmsStarted"
+    | "numVmsStarting"
+    | "vsanCapacity";
   type HostLockdownMode = "lockdownDisabled" | "lockdownNormal" | "lockdownStrict";
   type HostLowLevelProvisioningManagerFileType = "File" | "VirtualDisk" | "Directory";
   type HostLowLevelProvisioningManagerReloadTarget = "currentConfig" | "snapshotConfig";
   type HostMaintenanceSpecPurpose = "hostUpgrade";
-  type HostMemoryTierFlags = "memoryTier" | "persistentTier" | "cachingTier";
-  type HostMemoryTierType = "DRAM" | "PMem";
-  type HostMemoryTieringType = "noTiering" | "hardwareTiering";
+  type HostMemoryTierFlags = "memoryTier" | "persistentTier" | "cachingTier" | "unmappableTier";
+  type HostMemoryTierType = "DRAM" | "PMem" | "NVMe";
+  type HostMemoryTieringType = "noTiering" | "hardwareTiering" | "softwareTiering";
   type HostMountInfoInaccessibleReason = "AllPathsDown_Start" | "AllPathsDown_Timeout" | "PermanentDeviceLoss";
+  type HostMountInfoMountFailedReason =
+    | "CONNECT_FAILURE"
+    | "MOUNT_NOT_SUPPORTED"
+    | "NFS_NOT_SUPPORTED"
+    | "MOUNT_DENIED"
+    | "MOUNT_NOT_DIR"
+    | "VOLUME_LIMIT_EXCEEDED"
+    | "CONN_LIMIT_EXCEEDED"
+    | "MOUNT_EXISTS"
+    | "OTHERS";
   type HostMountMode = "readWrite" | "readOnly";
-  type HostNasVolumeSecurityType = "AUTH_SYS" | "SEC_KRB5" | "SEC_KRB5I";
+  type HostNasVolumeSecurityType = "AUTH_SYS" | "SEC_KRB5" | "SEC_KRB5I" | "SEC_KRB5P";
   type HostNetStackInstanceCongestionControlAlgorithmType = "newreno" | "cubic";
-  type HostNetStackInstanceSystemStackKey = "defaultTcpipStack" | "vmotion" | "vSphereProvisioning";
+  type HostNetStackInstanceSystemStackKey = "defaultTcpipStack" | "vmotion" | "vSphereProvisioning" | "mirror" | "ops";
   type HostNumericSensorHealthState = "unknown" | "green" | "yellow" | "red";
   type HostNumericSensorType =
     | "fan"
@@ -334,6 +383,8 @@ export declare namespace vim {
   type HostNvmeTransportParametersNvmeAddressFamily = "ipv4" | "ipv6" | "infiniBand" | "fc" | "loopback" | "unknown";
   type HostNvmeTransportType = "pcie" | "fibreChannel" | "rdma" | "tcp" | "loopback" | "unsupported";
   type HostOpaqueSwitchOpaqueSwitchState = "up" | "warning" | "down" | "maintenance";
+  type HostPartialMaintenanceModeId = "sphereletPartialMM" | "nsxPartialMM" | "quickPatchPartialMM";
+  type HostPartialMaintenanceModeStatus = "notInPartialMM" | "enteringPartialMM" | "exitingPartialMM" | "inPartialMM";
   type HostPatchManagerInstallState = "hostRestarted" | "imageActive";
   type HostPatchManagerIntegrityStatus =
     | "validated"
@@ -355,7 +406,7 @@ export declare namespace vim {
   type HostProtocolEndpointPEType = "block" | "nas";
   type HostProtocolEndpointProtocolEndpointType = "scsi" | "nfs" | "nfs4x";
   type HostPtpConfigDeviceType = "none" | "virtualNic" | "pciPassthruNic";
-  type HostQualifiedNameType = "nvmeQualifiedName";
+  type HostQualifiedNameType = "nvmeQualifiedName" | "vvolNvmeQualifiedName";
   type HostRdmaDeviceConnectionState = "unknown" | "down" | "init" | "armed" | "active" | "activeDefer";
   type HostReplayUnsupportedReason =
     "incompatibleProduct" | "incompatibleCpu" | "hvDisabled" | "cpuidLimitSet" | "oldBIOS" | "unknown";
@@ -374,6 +425,8 @@ export declare namespace vim {
     | "disabledNUMAUnsup"
     | "disabledMaxEPCRegs"
     | "enabled";
+  type HostSgxRegistrationInfoRegistrationStatus = "notApplicable" | "incomplete" | "complete";
+  type HostSgxRegistrationInfoRegistrationType = "manifest" | "addPackage";
   type HostSnmpAgentCapability = "COMPLETE" | "DIAGNOSTICS" | "CONFIGURATION";
   type HostStandbyMode = "entering" | "exiting" | "in" | "none";
   type HostStorageProtocol = "scsi" | "nvme";
@@ -404,7 +457,9 @@ export declare namespace vim {
     | "vSphereBackupNFC"
     | "ptp"
     | "nvmeTcp"
-    | "nvmeRdma";
+    | "nvmeRdma"
+    | "vsanReplication"
+    | "vsanExternal";
   type HostVmciAccessManagerMode = "grant" | "replace" | "revoke";
   type HostVmfsVolumeUnmapBandwidthPolicy = "fixed" | "dynamic";
   type HostVmfsVolumeUnmapPriority = "none" | "low";
@@ -517,7 +572,9 @@ export declare namespace vim {
     | "watt"
     | "joule"
     | "teraBytes"
-    | "celsius";
+    | "celsius"
+    | "gigaBytes"
+    | "nanosecond";
   type PhysicalNicResourcePoolSchedulerDisallowedReason = "userOptOut" | "hardwareUnsupported";
   type PhysicalNicVmDirectPathGen2SupportedMode = "upt";
   type PlacementAffinityRuleRuleScope = "cluster" | "host" | "storagePod" | "datastore";
@@ -566,7 +623,12 @@ export declare namespace vim {
     | "vmHostAffinityPolicy"
     | "vmHostAntiAffinityPolicy"
     | "vmAntiAffinityPolicy"
-    | "balanceVsanUsage";
+    | "balanceVsanUsage"
+    | "colocateCommunicatingVM"
+    | "balanceNetworkBandwidthUsage"
+    | "increaseAllocation"
+    | "ahPlacementOptimization"
+    | "vmxUpgrade";
   type RecommendationType = "V1";
   type ReplicationDiskConfigFaultReasonForFault =
     | "diskNotFound"
@@ -611,6 +673,8 @@ export declare namespace vim {
   type ScheduledHardwareUpgradeInfoHardwareUpgradeStatus = "none" | "pending" | "success" | "failed";
   type ScsiDiskType = "native512" | "emulated512" | "native4k" | "SoftwareEmulated4k" | "unknown";
   type ScsiLunDescriptorQuality = "highQuality" | "mediumQuality" | "lowQuality" | "unknownQuality";
+  type ScsiLunLunReservationStatus =
+    "LUN_RESERVED_UNKNOWN" | "LUN_RESERVED_YES" | "LUN_RESERVED_NO" | "LUN_RESERVED_NOT_SUPPORTED";
   type ScsiLunState =
     "unknownState" | "ok" | "error" | "off" | "quiesced" | "degraded" | "lostCommunication" | "timeout";
   type ScsiLunType =
@@ -696,6 +760,7 @@ export declare namespace vim {
   type VchaNodeState = "up" | "down";
   type VchaState = "configured" | "notConfigured" | "invalid" | "prepared";
   type VirtualAppVAppState = "started" | "stopped" | "starting" | "stopping";
+  type VirtualDeviceConfigSpecChangeMode = "fail" | "skip";
   type VirtualDeviceConfigSpecFileOperation = "create" | "destroy" | "replace";
   type VirtualDeviceConfigSpecOperation = "add" | "remove" | "edit";
   type VirtualDeviceConnectInfoMigrateConnectOp = "connect" | "disconnect" | "unset";
@@ -728,8 +793,11 @@ export declare namespace vim {
   type VirtualDiskVFlashCacheConfigInfoCacheMode = "write_thru" | "write_back";
   type VirtualEthernetCardLegacyNetworkDeviceName = "bridged" | "nat" | "hostonly";
   type VirtualEthernetCardMacType = "manual" | "generated" | "assigned";
+  type VirtualHardwareMotherboardLayout = "i440bxHostBridge" | "acpiHostBridges";
   type VirtualMachineAppHeartbeatStatusType = "appStatusGray" | "appStatusGreen" | "appStatusRed";
   type VirtualMachineBootOptionsNetworkBootProtocolType = "ipv4" | "ipv6";
+  type VirtualMachineCertThumbprintHashAlgorithm = "sha256";
+  type VirtualMachineCloneSpecTpmProvisionPolicy = "copy" | "replace";
   type VirtualMachineConfigInfoNpivWwnType = "vc" | "host" | "external";
   type VirtualMachineConfigInfoSwapPlacementType = "inherit" | "vmDirectory" | "hostLocal";
   type VirtualMachineConfigSpecEncryptedFtModes =
@@ -781,7 +849,9 @@ export declare namespace vim {
     | "core"
     | "screenshot"
     | "ftMetadata"
-    | "guestCustomization";
+    | "guestCustomization"
+    | "dataSetsDiskModeStore"
+    | "dataSetsVmModeStore";
   type VirtualMachineFlagInfoMonitorType = "release" | "debug" | "stats";
   type VirtualMachineFlagInfoVirtualExecUsage = "hvAuto" | "hvOn" | "hvOff";
   type VirtualMachineFlagInfoVirtualMmuUsage = "automatic" | "on" | "off";
@@ -969,7 +1039,30 @@ export declare namespace vim {
     | "amazonlinux3_64Guest"
     | "crxPod1Guest"
     | "otherGuest"
-    | "otherGuest64";
+    | "otherGuest64"
+    | "windows11_64Guest"
+    | "windows12_64Guest"
+    | "windows2022srvNext_64Guest"
+    | "freebsd14Guest"
+    | "freebsd14_64Guest"
+    | "freebsd15Guest"
+    | "freebsd15_64Guest"
+    | "rhel10_64Guest"
+    | "oracleLinux10_64Guest"
+    | "debian12Guest"
+    | "debian12_64Guest"
+    | "debian13Guest"
+    | "debian13_64Guest"
+    | "other6xLinuxGuest"
+    | "other7xLinuxGuest"
+    | "other6xLinux64Guest"
+    | "other7xLinux64Guest"
+    | "darwin22_64Guest"
+    | "darwin23_64Guest"
+    | "vmkernel8Guest"
+    | "crxSys1Guest"
+    | "rockylinux_64Guest"
+    | "almalinux_64Guest";
   type VirtualMachineGuestState = "running" | "shuttingDown" | "resetting" | "standby" | "notRunning" | "unknown";
   type VirtualMachineHtSharing = "any" | "none" | "internal";
   type VirtualMachineMemoryAllocationPolicy = "swapNone" | "swapSome" | "swapMost";
@@ -1011,7 +1104,8 @@ export declare namespace vim {
   type VirtualMachineSgxInfoFlcModes = "locked" | "unlocked";
   type VirtualMachineStandbyActionType = "checkpoint" | "powerOnSuspend";
   type VirtualMachineTargetInfoConfigurationTag = "compliant" | "clusterWide";
-  type VirtualMachineTicketType = "mks" | "device" | "guestControl" | "webmks" | "guestIntegrity" | "webRemoteDevice";
+  type VirtualMachineTicketType =
+    "mks" | "device" | "guestControl" | "webmks" | "guestIntegrity" | "webRemoteDevice" | "dnd";
   type VirtualMachineToolsInstallType =
     | "guestToolsTypeUnknown"
     | "guestToolsTypeMSI"
@@ -1050,16 +1144,21 @@ export declare namespace vim {
     | "vendor_specific"
     | "other"
     | "unknownFamily";
-  type VirtualMachineUsbInfoSpeed = "low" | "full" | "high" | "superSpeed" | "superSpeedPlus" | "unknownSpeed";
+  type VirtualMachineUsbInfoSpeed =
+    "low" | "full" | "high" | "superSpeed" | "superSpeedPlus" | "unknownSpeed" | "superSpeed20Gbps";
   type VirtualMachineVMCIDeviceAction = "allow" | "deny";
   type VirtualMachineVMCIDeviceDirection = "guest" | "host" | "anyDirection";
   type VirtualMachineVMCIDeviceProtocol =
     "hypervisor" | "doorbell" | "queuepair" | "datagram" | "stream" | "anyProtocol";
+  type VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType =
+    "pciPassthru" | "nvidiaVgpu" | "sriovNic" | "dvx";
   type VirtualMachineVgpuProfileInfoProfileClass = "compute" | "quadro";
   type VirtualMachineVgpuProfileInfoProfileSharing = "timeSliced" | "mig";
   type VirtualMachineVideoCardUse3dRenderer = "automatic" | "software" | "hardware";
+  type VirtualMachineVirtualDeviceSwapDeviceSwapStatus = "none" | "scheduled" | "inprogress" | "failed" | "completed";
   type VirtualMachineVirtualPMemSnapshotMode = "independent_persistent" | "independent_eraseonrevert";
   type VirtualMachineWindowsQuiesceSpecVssBackupContext = "ctx_auto" | "ctx_backup" | "ctx_file_share_backup";
+  type VirtualNVMEControllerSharing = "noSharing" | "physicalSharing";
   type VirtualPointingDeviceHostChoice =
     | "autodetect"
     | "intellimouseExplorer"
@@ -1073,7 +1172,11 @@ export declare namespace vim {
   type VirtualSerialPortEndPoint = "client" | "server";
   type VirtualVmxnet3VrdmaOptionDeviceProtocols = "rocev1" | "rocev2";
   type VmDasBeingResetEventReasonCode =
-    "vmtoolsHeartbeatFailure" | "appHeartbeatFailure" | "appImmediateResetRequest" | "vmcpResetApdCleared";
+    | "vmtoolsHeartbeatFailure"
+    | "appHeartbeatFailure"
+    | "appImmediateResetRequest"
+    | "vmcpResetApdCleared"
+    | "guestOsCrashFailure";
   type VmFailedStartingSecondaryEventFailureReason =
     "incompatibleHost" | "loginFailed" | "registerVmFailed" | "migrateFailed";
   type VmFaultToleranceConfigIssueReasonForIssue =
@@ -1107,7 +1210,15 @@ export declare namespace vim {
     | "hasEFIFirmware"
     | "tooManyVCPUs"
     | "tooMuchMemory"
-    | "unsupportedPMemHAFailOver";
+    | "unsupportedPMemHAFailOver"
+    | "vMotionNotLicensed"
+    | "ftNotLicensed"
+    | "haAgentIssue"
+    | "unsupportedSPBM"
+    | "hasLinkedCloneDisk"
+    | "unsupportedEncryptedDisk"
+    | "ftMetroClusterNotEditable"
+    | "noHostGroupConfigured";
   type VmFaultToleranceInvalidFileBackingDeviceType =
     "virtualFloppy" | "virtualCdrom" | "virtualSerialPort" | "virtualParallelPort" | "virtualDisk";
   type VmShutdownOnIsolationEventOperation = "shutdown" | "poweredOff";
@@ -1130,6 +1241,29 @@ export declare namespace vim {
   type VsanUpgradeSystemUpgradeHistoryDiskGroupOpType = "add" | "remove";
   type WeekOfMonth = "first" | "second" | "third" | "fourth" | "last";
   type WillLoseHAProtectionResolution = "svmotion" | "relocate";
+  type vslmDiskInfoFlag =
+    | "id"
+    | "descriptorVersion"
+    | "backingObjectId"
+    | "path"
+    | "parentPath"
+    | "name"
+    | "deviceName"
+    | "capacity"
+    | "allocated"
+    | "type"
+    | "consumers"
+    | "tentativeState"
+    | "createTime"
+    | "ioFilter"
+    | "controlFlags"
+    | "keepAfterVmDelete"
+    | "relocationDisabled"
+    | "keyId"
+    | "keyProviderId"
+    | "nativeSnapshotSupported"
+    | "cbtEnabled"
+    | "virtualDiskFormat";
   type vslmVStorageObjectControlFlag = "keepAfterDeleteVm" | "disableRelocation" | "enableChangedBlockTracking";
 
   interface AboutInfo extends DynamicData {
@@ -1169,8 +1303,8 @@ export declare namespace vim {
   interface ActiveDirectoryProfile extends ApplyProfile {}
   interface ActiveVMsBlockingEVC extends EVCConfigFault {
     evcMode?: string;
-    host?: HostSystem[];
-    hostName?: string[];
+    host: HostSystem[];
+    hostName: string[];
   }
   interface AdminDisabled extends HostConfigFault {}
   interface AdminNotDisabled extends HostConfigFault {}
@@ -1209,9 +1343,9 @@ export declare namespace vim {
     metricOperator: ElementDescription[];
     hostSystemConnectionState: ElementDescription[];
     virtualMachinePowerState: ElementDescription[];
-    datastoreConnectionState?: ElementDescription[];
-    hostSystemPowerState?: ElementDescription[];
-    virtualMachineGuestHeartbeatStatus?: ElementDescription[];
+    datastoreConnectionState: ElementDescription[];
+    hostSystemPowerState: ElementDescription[];
+    virtualMachineGuestHeartbeatStatus: ElementDescription[];
     entityStatus: ElementDescription[];
     action: TypeDescription[];
   }
@@ -1232,7 +1366,7 @@ export declare namespace vim {
   }
   interface AlarmExpression extends DynamicData {}
   interface AlarmFilterSpec extends DynamicData {
-    status?: ManagedEntityStatus[];
+    status: ManagedEntityStatus[];
     typeEntity?: string;
     typeTrigger?: string;
   }
@@ -1301,7 +1435,7 @@ export declare namespace vim {
   }
   interface AlarmTriggeringAction extends AlarmAction {
     action: Action;
-    transitionSpecs?: AlarmTriggeringActionTransitionSpec[];
+    transitionSpecs: AlarmTriggeringActionTransitionSpec[];
     green2yellow: boolean;
     yellow2red: boolean;
     red2yellow: boolean;
@@ -1328,7 +1462,7 @@ export declare namespace vim {
     expression: AlarmExpression[];
   }
   interface AnswerFile extends DynamicData {
-    userInput?: ProfileDeferredPolicyOptionParameter[];
+    userInput: ProfileDeferredPolicyOptionParameter[];
     createdTime: Date;
     modifiedTime: Date;
   }
@@ -1336,7 +1470,7 @@ export declare namespace vim {
     validating?: boolean;
   }
   interface AnswerFileOptionsCreateSpec extends AnswerFileCreateSpec {
-    userInput?: ProfileDeferredPolicyOptionParameter[];
+    userInput: ProfileDeferredPolicyOptionParameter[];
   }
   interface AnswerFileSerializedCreateSpec extends AnswerFileCreateSpec {
     answerFileConfigString: string;
@@ -1349,7 +1483,7 @@ export declare namespace vim {
     checkedTime: Date;
     host: HostSystem;
     status: string;
-    error?: AnswerFileStatusError[];
+    error: AnswerFileStatusError[];
   }
   interface AnswerFileUpdateFailed extends VimFault {
     failure: AnswerFileUpdateFailure[];
@@ -1364,22 +1498,22 @@ export declare namespace vim {
     completeTime: Date;
     host: HostSystem;
     status: string;
-    errors?: LocalizedMethodFault[];
+    errors: LocalizedMethodFault[];
   }
   interface ApplyHostProfileConfigurationSpec extends ProfileExecuteResult {
     host: HostSystem;
-    taskListRequirement?: string[];
-    taskDescription?: LocalizableMessage[];
+    taskListRequirement: string[];
+    taskDescription: LocalizableMessage[];
     rebootStateless?: boolean;
     rebootHost?: boolean;
     faultData?: LocalizedMethodFault;
   }
   interface ApplyProfile extends DynamicData {
     enabled: boolean;
-    policy?: ProfilePolicy[];
+    policy: ProfilePolicy[];
     profileTypeName?: string;
     profileVersion?: string;
-    property?: ProfileApplyProfileProperty[];
+    property: ProfileApplyProfileProperty[];
     favorite?: boolean;
     toBeMerged?: boolean;
     toReplaceWith?: boolean;
@@ -1414,7 +1548,7 @@ export declare namespace vim {
     system: boolean;
     name: string;
     info: Description;
-    privilege?: string[];
+    privilege: string[];
   }
   interface AutoStartDefaults extends DynamicData {
     enabled?: boolean;
@@ -1454,9 +1588,9 @@ export declare namespace vim {
     nativeSnapshotSupported?: boolean;
     changedBlockTrackingEnabled?: boolean;
     backing: BaseConfigInfoBackingInfo;
-    metadata?: KeyValue[];
+    metadata: KeyValue[];
     vclock?: vslmVClockInfo;
-    iofilter?: string[];
+    iofilter: string[];
   }
   interface BaseConfigInfoBackingInfo extends DynamicData {
     datastore: Datastore;
@@ -1468,7 +1602,7 @@ export declare namespace vim {
     filePath: string;
     backingObjectId?: string;
     parent?: BaseConfigInfoFileBackingInfo;
-    deltaSizeInMB?: number;
+    deltaSizeInMB?: number | bigint;
     keyId?: CryptoKeyId;
   }
   interface BaseConfigInfoRawDiskMappingBackingInfo extends BaseConfigInfoFileBackingInfo {
@@ -1567,8 +1701,8 @@ export declare namespace vim {
     provisioningSupported: boolean;
     multiHostSupported: boolean;
     userShellAccessSupported: boolean;
-    supportedEVCMode?: EVCMode[];
-    supportedEVCGraphicsMode?: FeatureEVCMode[];
+    supportedEVCMode: EVCMode[];
+    supportedEVCGraphicsMode: FeatureEVCMode[];
     networkBackupAndRestoreSupported?: boolean;
     ftDrsWithoutEvcSupported?: boolean;
     hciWorkflowSupported?: boolean;
@@ -1578,6 +1712,8 @@ export declare namespace vim {
     hostSeedingSupported?: boolean;
     scalableSharesSupported?: boolean;
     hadcsSupported?: boolean;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    configMgmtSupported?: boolean;
   }
   interface ChangesInfoEventArgument extends DynamicData {
     modified?: string;
@@ -1587,8 +1723,8 @@ export declare namespace vim {
   interface CheckResult extends DynamicData {
     vm?: VirtualMachine;
     host?: HostSystem;
-    warning?: LocalizedMethodFault[];
-    error?: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface ChoiceOption extends OptionType {
     choiceInfo: ElementDescription[];
@@ -1614,12 +1750,23 @@ export declare namespace vim {
     vm: VirtualMachine;
     task?: Task;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface ClusterClusterInitialPlacementAction extends ClusterAction {
+    targetHost?: HostSystem;
+    pool: ResourcePool;
+    configSpec?: VirtualMachineConfigSpec;
+  }
   interface ClusterComplianceCheckedEvent extends ClusterEvent {
     profile: ProfileEventArgument;
   }
   interface ClusterComputeResourceClusterConfigResult extends DynamicData {
-    failedHosts?: FolderFailedHostResult[];
-    configuredHosts?: HostSystem[];
+    failedHosts: FolderFailedHostResult[];
+    configuredHosts: HostSystem[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterComputeResourceCryptoModePolicy extends DynamicData {
+    keyId?: CryptoKeyId;
+    providerId?: KeyProviderId;
   }
   interface ClusterComputeResourceDVSConfigurationValidation extends ClusterComputeResourceValidationResultBase {
     isDvsValid: boolean;
@@ -1627,8 +1774,8 @@ export declare namespace vim {
   }
   interface ClusterComputeResourceDVSSetting extends DynamicData {
     dvSwitch: DistributedVirtualSwitch;
-    pnicDevices?: string[];
-    dvPortgroupSetting?: ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping[];
+    pnicDevices: string[];
+    dvPortgroupSetting: ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping[];
   }
   interface ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping extends DynamicData {
     dvPortgroup: DistributedVirtualPortgroup;
@@ -1637,8 +1784,8 @@ export declare namespace vim {
   interface ClusterComputeResourceDvsProfile extends DynamicData {
     dvsName?: string;
     dvSwitch?: DistributedVirtualSwitch;
-    pnicDevices?: string[];
-    dvPortgroupMapping?: ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping[];
+    pnicDevices: string[];
+    dvPortgroupMapping: ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping[];
   }
   interface ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping extends DynamicData {
     dvPortgroupSpec?: DVPortgroupConfigSpec;
@@ -1647,19 +1794,19 @@ export declare namespace vim {
   }
   interface ClusterComputeResourceHCIConfigInfo extends DynamicData {
     workflowState: string;
-    dvsSetting?: ClusterComputeResourceDVSSetting[];
-    configuredHosts?: HostSystem[];
+    dvsSetting: ClusterComputeResourceDVSSetting[];
+    configuredHosts: HostSystem[];
     hostConfigProfile?: ClusterComputeResourceHostConfigurationProfile;
   }
   interface ClusterComputeResourceHCIConfigSpec extends DynamicData {
-    dvsProf?: ClusterComputeResourceDvsProfile[];
+    dvsProf: ClusterComputeResourceDvsProfile[];
     hostConfigProfile?: ClusterComputeResourceHostConfigurationProfile;
     vSanConfigSpec?: SDDCBase;
     vcProf?: ClusterComputeResourceVCProfile;
   }
   interface ClusterComputeResourceHostConfigurationInput extends DynamicData {
     host: HostSystem;
-    hostVmkNics?: ClusterComputeResourceHostVmkNicInfo[];
+    hostVmkNics: ClusterComputeResourceHostVmkNicInfo[];
     allowedInNonMaintenanceMode?: boolean;
   }
   interface ClusterComputeResourceHostConfigurationProfile extends DynamicData {
@@ -1673,9 +1820,19 @@ export declare namespace vim {
     isNtpSettingValid?: boolean;
     isLockdownModeValid?: boolean;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterComputeResourceHostEvacuationInfo extends DynamicData {
+    host: HostSystem;
+    action: OptionValue[];
+  }
   interface ClusterComputeResourceHostVmkNicInfo extends DynamicData {
     nicSpec: HostVirtualNicSpec;
     service: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterComputeResourceMaintenanceInfo extends DynamicData {
+    partialMMId?: string;
+    hostEvacInfo: ClusterComputeResourceHostEvacuationInfo[];
   }
   interface ClusterComputeResourceSummary extends ComputeResourceSummary {
     currentFailoverLevel: number;
@@ -1684,14 +1841,14 @@ export declare namespace vim {
     targetBalance?: number;
     currentBalance?: number;
     drsScore?: number;
-    numVmsPerDrsScoreBucket?: number[];
+    numVmsPerDrsScoreBucket: number[];
     usageSummary?: ClusterUsageSummary;
     currentEVCModeKey?: string;
     currentEVCGraphicsModeKey?: string;
     dasData?: ClusterDasData;
     clusterMaintenanceModeStatus?: string;
     vcsHealthStatus?: string;
-    vcsSlots?: ClusterComputeResourceVcsSlots[];
+    vcsSlots: ClusterComputeResourceVcsSlots[];
   }
   interface ClusterComputeResourceVCProfile extends DynamicData {
     clusterSpec?: ClusterConfigSpecEx;
@@ -1699,60 +1856,60 @@ export declare namespace vim {
     evcGraphicsModeKey?: string;
   }
   interface ClusterComputeResourceValidationResultBase extends DynamicData {
-    info?: LocalizableMessage[];
+    info: LocalizableMessage[];
   }
   interface ClusterComputeResourceVcsSlots extends DynamicData {
     systemId?: string;
     host: HostSystem;
-    datastore?: Datastore[];
+    datastore: Datastore[];
     totalSlots: number;
   }
   interface ClusterConfigInfo extends DynamicData {
     dasConfig: ClusterDasConfigInfo;
-    dasVmConfig?: ClusterDasVmConfigInfo[];
+    dasVmConfig: ClusterDasVmConfigInfo[];
     drsConfig: ClusterDrsConfigInfo;
-    drsVmConfig?: ClusterDrsVmConfigInfo[];
-    rule?: ClusterRuleInfo[];
+    drsVmConfig: ClusterDrsVmConfigInfo[];
+    rule: ClusterRuleInfo[];
   }
   interface ClusterConfigInfoEx extends ComputeResourceConfigInfo {
     systemVMsConfig?: ClusterSystemVMsConfigInfo;
     dasConfig: ClusterDasConfigInfo;
-    dasVmConfig?: ClusterDasVmConfigInfo[];
+    dasVmConfig: ClusterDasVmConfigInfo[];
     drsConfig: ClusterDrsConfigInfo;
-    drsVmConfig?: ClusterDrsVmConfigInfo[];
-    rule?: ClusterRuleInfo[];
+    drsVmConfig: ClusterDrsVmConfigInfo[];
+    rule: ClusterRuleInfo[];
     orchestration?: ClusterOrchestrationInfo;
-    vmOrchestration?: ClusterVmOrchestrationInfo[];
+    vmOrchestration: ClusterVmOrchestrationInfo[];
     dpmConfigInfo?: ClusterDpmConfigInfo;
-    dpmHostConfig?: ClusterDpmHostConfigInfo[];
+    dpmHostConfig: ClusterDpmHostConfigInfo[];
     vsanConfigInfo?: VsanClusterConfigInfo;
-    vsanHostConfig?: VsanHostConfigInfo[];
-    group?: ClusterGroupInfo[];
+    vsanHostConfig: VsanHostConfigInfo[];
+    group: ClusterGroupInfo[];
     infraUpdateHaConfig?: ClusterInfraUpdateHaConfigInfo;
     proactiveDrsConfig?: ClusterProactiveDrsConfigInfo;
     cryptoConfig?: ClusterCryptoConfigInfo;
   }
   interface ClusterConfigSpec extends DynamicData {
     dasConfig?: ClusterDasConfigInfo;
-    dasVmConfigSpec?: ClusterDasVmConfigSpec[];
+    dasVmConfigSpec: ClusterDasVmConfigSpec[];
     drsConfig?: ClusterDrsConfigInfo;
-    drsVmConfigSpec?: ClusterDrsVmConfigSpec[];
-    rulesSpec?: ClusterRuleSpec[];
+    drsVmConfigSpec: ClusterDrsVmConfigSpec[];
+    rulesSpec: ClusterRuleSpec[];
   }
   interface ClusterConfigSpecEx extends ComputeResourceConfigSpec {
     systemVMsConfig?: ClusterSystemVMsConfigSpec;
     dasConfig?: ClusterDasConfigInfo;
-    dasVmConfigSpec?: ClusterDasVmConfigSpec[];
+    dasVmConfigSpec: ClusterDasVmConfigSpec[];
     drsConfig?: ClusterDrsConfigInfo;
-    drsVmConfigSpec?: ClusterDrsVmConfigSpec[];
-    rulesSpec?: ClusterRuleSpec[];
+    drsVmConfigSpec: ClusterDrsVmConfigSpec[];
+    rulesSpec: ClusterRuleSpec[];
     orchestration?: ClusterOrchestrationInfo;
-    vmOrchestrationSpec?: ClusterVmOrchestrationSpec[];
+    vmOrchestrationSpec: ClusterVmOrchestrationSpec[];
     dpmConfig?: ClusterDpmConfigInfo;
-    dpmHostConfigSpec?: ClusterDpmHostConfigSpec[];
+    dpmHostConfigSpec: ClusterDpmHostConfigSpec[];
     vsanConfig?: VsanClusterConfigInfo;
-    vsanHostConfigSpec?: VsanHostConfigInfo[];
-    groupSpec?: ClusterGroupSpec[];
+    vsanHostConfigSpec: VsanHostConfigInfo[];
+    groupSpec: ClusterGroupSpec[];
     infraUpdateHaConfig?: ClusterInfraUpdateHaConfigInfo;
     proactiveDrsConfig?: ClusterProactiveDrsConfigInfo;
     inHciWorkflow?: boolean;
@@ -1763,10 +1920,12 @@ export declare namespace vim {
   }
   interface ClusterCryptoConfigInfo extends DynamicData {
     cryptoMode?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    policy?: ClusterComputeResourceCryptoModePolicy;
   }
   interface ClusterDasAamHostInfo extends ClusterDasHostInfo {
-    hostDasState?: ClusterDasAamNodeState[];
-    primaryHosts?: string[];
+    hostDasState: ClusterDasAamNodeState[];
+    primaryHosts: string[];
   }
   interface ClusterDasAamNodeState extends DynamicData {
     host: HostSystem;
@@ -1782,7 +1941,7 @@ export declare namespace vim {
   interface ClusterDasAdvancedRuntimeInfo extends DynamicData {
     dasHostInfo?: ClusterDasHostInfo;
     vmcpSupported?: ClusterDasAdvancedRuntimeInfoVmcpCapabilityInfo;
-    heartbeatDatastoreInfo?: DasHeartbeatDatastoreInfo[];
+    heartbeatDatastoreInfo: DasHeartbeatDatastoreInfo[];
   }
   interface ClusterDasAdvancedRuntimeInfoVmcpCapabilityInfo extends DynamicData {
     storageAPDSupported: boolean;
@@ -1797,15 +1956,15 @@ export declare namespace vim {
     admissionControlPolicy?: ClusterDasAdmissionControlPolicy;
     admissionControlEnabled?: boolean;
     defaultVmSettings?: ClusterDasVmSettings;
-    option?: OptionValue[];
-    heartbeatDatastore?: Datastore[];
+    option: OptionValue[];
+    heartbeatDatastore: Datastore[];
     hBDatastoreCandidatePolicy?: string;
   }
   interface ClusterDasData extends DynamicData {}
   interface ClusterDasDataSummary extends ClusterDasData {
-    hostListVersion: number;
-    clusterConfigVersion: number;
-    compatListVersion: number;
+    hostListVersion: number | bigint;
+    clusterConfigVersion: number | bigint;
+    compatListVersion: number | bigint;
   }
   interface ClusterDasFailoverLevelAdvancedRuntimeInfo extends ClusterDasAdvancedRuntimeInfo {
     slotInfo: ClusterDasFailoverLevelAdvancedRuntimeInfoSlotInfo;
@@ -1815,8 +1974,8 @@ export declare namespace vim {
     totalVms: number;
     totalHosts: number;
     totalGoodHosts: number;
-    hostSlots?: ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots[];
-    vmsRequiringMultipleSlots?: ClusterDasFailoverLevelAdvancedRuntimeInfoVmSlots[];
+    hostSlots: ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots[];
+    vmsRequiringMultipleSlots: ClusterDasFailoverLevelAdvancedRuntimeInfoVmSlots[];
   }
   interface ClusterDasFailoverLevelAdvancedRuntimeInfoHostSlots extends DynamicData {
     host: HostSystem;
@@ -1868,7 +2027,7 @@ export declare namespace vim {
     enabled?: boolean;
     defaultDpmBehavior?: DpmBehavior;
     hostPowerActionRate?: number;
-    option?: OptionValue[];
+    option: OptionValue[];
   }
   interface ClusterDpmHostConfigInfo extends DynamicData {
     key: HostSystem;
@@ -1884,7 +2043,7 @@ export declare namespace vim {
     defaultVmBehavior?: DrsBehavior;
     vmotionRate?: number;
     scaleDescendantsShares?: string;
-    option?: OptionValue[];
+    option: OptionValue[];
   }
   interface ClusterDrsFaults extends DynamicData {
     reason: string;
@@ -1902,13 +2061,13 @@ export declare namespace vim {
     time: Date;
     vm: VirtualMachine;
     cpuLoad?: number;
-    memoryLoad?: number;
+    memoryLoad?: number | bigint;
     source: HostSystem;
     sourceCpuLoad?: number;
-    sourceMemoryLoad?: number;
+    sourceMemoryLoad?: number | bigint;
     destination: HostSystem;
     destinationCpuLoad?: number;
-    destinationMemoryLoad?: number;
+    destinationMemoryLoad?: number | bigint;
   }
   interface ClusterDrsRecommendation extends DynamicData {
     key: string;
@@ -1928,30 +2087,30 @@ export declare namespace vim {
   interface ClusterEVCManagerCheckResult extends DynamicData {
     evcModeKey: string;
     error: LocalizedMethodFault;
-    host?: HostSystem[];
+    host: HostSystem[];
   }
   interface ClusterEVCManagerEVCState extends DynamicData {
     supportedEVCMode: EVCMode[];
     currentEVCModeKey?: string;
-    guaranteedCPUFeatures?: HostCpuIdInfo[];
-    featureCapability?: HostFeatureCapability[];
-    featureMask?: HostFeatureMask[];
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    guaranteedCPUFeatures: HostCpuIdInfo[];
+    featureCapability: HostFeatureCapability[];
+    featureMask: HostFeatureMask[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
   }
   interface ClusterEnterMaintenanceResult extends DynamicData {
-    recommendations?: ClusterRecommendation[];
+    recommendations: ClusterRecommendation[];
     fault?: ClusterDrsFaults;
   }
   interface ClusterEvent extends Event {}
   interface ClusterFailoverHostAdmissionControlInfo extends ClusterDasAdmissionControlInfo {
-    hostStatus?: ClusterFailoverHostAdmissionControlInfoHostStatus[];
+    hostStatus: ClusterFailoverHostAdmissionControlInfoHostStatus[];
   }
   interface ClusterFailoverHostAdmissionControlInfoHostStatus extends DynamicData {
     host: HostSystem;
     status: ManagedEntityStatus;
   }
   interface ClusterFailoverHostAdmissionControlPolicy extends ClusterDasAdmissionControlPolicy {
-    failoverHosts?: HostSystem[];
+    failoverHosts: HostSystem[];
     failoverLevel?: number;
   }
   interface ClusterFailoverLevelAdmissionControlInfo extends ClusterDasAdmissionControlInfo {
@@ -1978,6 +2137,11 @@ export declare namespace vim {
     cpu: number;
     memory: number;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface ClusterFtVmHostRuleInfo extends ClusterRuleInfo {
+    vmGroupName: string;
+    hostGroupName: string[];
+  }
   interface ClusterGroupInfo extends DynamicData {
     name: string;
     userCreated?: boolean;
@@ -1987,7 +2151,7 @@ export declare namespace vim {
     info?: ClusterGroupInfo;
   }
   interface ClusterHostGroup extends ClusterGroupInfo {
-    host?: HostSystem[];
+    host: HostSystem[];
   }
   interface ClusterHostInfraUpdateHaModeAction extends ClusterAction {
     operationType: string;
@@ -2007,7 +2171,7 @@ export declare namespace vim {
     behavior?: string;
     moderateRemediation?: string;
     severeRemediation?: string;
-    providers?: string[];
+    providers: string[];
   }
   interface ClusterInitialPlacementAction extends ClusterAction {
     targetHost: HostSystem;
@@ -2033,9 +2197,19 @@ export declare namespace vim {
   }
   interface ClusterOvercommittedEvent extends ClusterEvent {}
   interface ClusterPowerOnVmResult extends DynamicData {
-    attempted?: ClusterAttemptedVmInfo[];
-    notAttempted?: ClusterNotAttemptedVmInfo[];
-    recommendations?: ClusterRecommendation[];
+    attempted: ClusterAttemptedVmInfo[];
+    notAttempted: ClusterNotAttemptedVmInfo[];
+    recommendations: ClusterRecommendation[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface ClusterPreemptibleVmPairInfo extends DynamicData {
+    id?: number;
+    monitoredVm: VirtualMachine;
+    preemptibleVm: VirtualMachine;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface ClusterPreemptibleVmPairSpec extends ArrayUpdateSpec {
+    info?: ClusterPreemptibleVmPairInfo;
   }
   interface ClusterProactiveDrsConfigInfo extends DynamicData {
     enabled?: boolean;
@@ -2047,7 +2221,7 @@ export declare namespace vim {
     complyProfile?: ComplianceProfile;
   }
   interface ClusterProfileConfigServiceCreateSpec extends ClusterProfileConfigSpec {
-    serviceType?: string[];
+    serviceType: string[];
   }
   interface ClusterProfileConfigSpec extends ClusterProfileCreateSpec {}
   interface ClusterProfileCreateSpec extends ProfileCreateSpec {}
@@ -2060,8 +2234,8 @@ export declare namespace vim {
     reasonText: string;
     warningText?: string;
     warningDetails?: LocalizableMessage;
-    prerequisite?: string[];
-    action?: ClusterAction[];
+    prerequisite: string[];
+    action: ClusterAction[];
     target?: ManagedObject;
   }
   interface ClusterReconfiguredEvent extends ClusterEvent {
@@ -2072,10 +2246,10 @@ export declare namespace vim {
     cpuCapacityMHz: number;
     memUsedMB: number;
     memCapacityMB: number;
-    pMemAvailableMB?: number;
-    pMemCapacityMB?: number;
-    storageUsedMB: number;
-    storageCapacityMB: number;
+    pMemAvailableMB?: number | bigint;
+    pMemCapacityMB?: number | bigint;
+    storageUsedMB: number | bigint;
+    storageCapacityMB: number | bigint;
   }
   interface ClusterRuleInfo extends DynamicData {
     key?: number;
@@ -2096,14 +2270,18 @@ export declare namespace vim {
     newStatus: string;
   }
   interface ClusterSystemVMsConfigInfo extends DynamicData {
-    allowedDatastores?: Datastore[];
-    notAllowedDatastores?: Datastore[];
-    dsTagCategoriesToExclude?: string[];
+    allowedDatastores: Datastore[];
+    notAllowedDatastores: Datastore[];
+    dsTagCategoriesToExclude: string[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    deploymentMode?: string;
   }
   interface ClusterSystemVMsConfigSpec extends DynamicData {
-    allowedDatastores?: ClusterDatastoreUpdateSpec[];
-    notAllowedDatastores?: ClusterDatastoreUpdateSpec[];
-    dsTagCategoriesToExclude?: ClusterTagCategoryUpdateSpec[];
+    allowedDatastores: ClusterDatastoreUpdateSpec[];
+    notAllowedDatastores: ClusterDatastoreUpdateSpec[];
+    dsTagCategoriesToExclude: ClusterTagCategoryUpdateSpec[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    deploymentMode?: string;
   }
   interface ClusterTagCategoryUpdateSpec extends ArrayUpdateSpec {
     category?: string;
@@ -2117,7 +2295,7 @@ export declare namespace vim {
     poweredOffMemReservationMB?: number;
     cpuDemandMhz: number;
     memDemandMB: number;
-    statsGenNumber: number;
+    statsGenNumber: number | bigint;
     cpuEntitledMhz: number;
     memEntitledMB: number;
     poweredOffVmCount: number;
@@ -2131,7 +2309,7 @@ export declare namespace vim {
     vmStorageProtectionForPDL?: string;
   }
   interface ClusterVmGroup extends ClusterGroupInfo {
-    vm?: VirtualMachine[];
+    vm: VirtualMachine[];
   }
   interface ClusterVmHostRuleInfo extends ClusterRuleInfo {
     vmGroupName?: string;
@@ -2163,7 +2341,7 @@ export declare namespace vim {
     failureType: string;
     message: LocalizableMessage;
     expressionName?: string;
-    failureValues?: ComplianceFailureComplianceFailureValues[];
+    failureValues: ComplianceFailureComplianceFailureValues[];
   }
   interface ComplianceFailureComplianceFailureValues extends DynamicData {
     comparisonIdentifier: string;
@@ -2184,10 +2362,10 @@ export declare namespace vim {
     complianceStatus: string;
     entity?: ManagedEntity;
     checkTime?: Date;
-    failure?: ComplianceFailure[];
+    failure: ComplianceFailure[];
   }
   interface CompositePolicyOption extends PolicyOption {
-    option?: PolicyOption[];
+    option: PolicyOption[];
   }
   interface ComputeResourceConfigInfo extends DynamicData {
     vmSwapPlacement: string;
@@ -2201,6 +2379,10 @@ export declare namespace vim {
     defaultHardwareVersionKey?: string;
     desiredSoftwareSpec?: DesiredSoftwareSpec;
     maximumHardwareVersionKey?: string;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    enableConfigManager?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    hostSeedSpec?: ComputeResourceHostSeedSpec;
   }
   interface ComputeResourceEventArgument extends EntityEventArgument {
     computeResource: ComputeResource;
@@ -2209,13 +2391,21 @@ export declare namespace vim {
     host: HostSystem;
     licenseState: ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface ComputeResourceHostSeedSpec extends DynamicData {
+    singleHostSpec: ComputeResourceHostSeedSpecSingleHostSpec;
+  }
+  interface ComputeResourceHostSeedSpecSingleHostSpec extends DynamicData {
+    newHostCnxSpec?: HostConnectSpec;
+    existingHost?: HostSystem;
+  }
   interface ComputeResourceSummary extends DynamicData {
     totalCpu: number;
-    totalMemory: number;
+    totalMemory: number | bigint;
     numCpuCores: number;
     numCpuThreads: number;
     effectiveCpu: number;
-    effectiveMemory: number;
+    effectiveMemory: number | bigint;
     numHosts: number;
     numEffectiveHosts: number;
     overallStatus: ManagedEntityStatus;
@@ -2227,36 +2417,42 @@ export declare namespace vim {
     numNumaNodes: number;
     maxCpusPerHost?: number;
     smcPresent?: boolean;
-    datastore?: VirtualMachineDatastoreInfo[];
-    network?: VirtualMachineNetworkInfo[];
-    opaqueNetwork?: OpaqueNetworkTargetInfo[];
-    distributedVirtualPortgroup?: DistributedVirtualPortgroupInfo[];
-    distributedVirtualSwitch?: DistributedVirtualSwitchInfo[];
-    cdRom?: VirtualMachineCdromInfo[];
-    serial?: VirtualMachineSerialInfo[];
-    parallel?: VirtualMachineParallelInfo[];
-    sound?: VirtualMachineSoundInfo[];
-    usb?: VirtualMachineUsbInfo[];
-    floppy?: VirtualMachineFloppyInfo[];
-    legacyNetworkInfo?: VirtualMachineLegacyNetworkSwitchInfo[];
-    scsiPassthrough?: VirtualMachineScsiPassthroughInfo[];
-    scsiDisk?: VirtualMachineScsiDiskDeviceInfo[];
-    ideDisk?: VirtualMachineIdeDiskDeviceInfo[];
+    datastore: VirtualMachineDatastoreInfo[];
+    network: VirtualMachineNetworkInfo[];
+    opaqueNetwork: OpaqueNetworkTargetInfo[];
+    distributedVirtualPortgroup: DistributedVirtualPortgroupInfo[];
+    distributedVirtualSwitch: DistributedVirtualSwitchInfo[];
+    cdRom: VirtualMachineCdromInfo[];
+    serial: VirtualMachineSerialInfo[];
+    parallel: VirtualMachineParallelInfo[];
+    sound: VirtualMachineSoundInfo[];
+    usb: VirtualMachineUsbInfo[];
+    floppy: VirtualMachineFloppyInfo[];
+    legacyNetworkInfo: VirtualMachineLegacyNetworkSwitchInfo[];
+    scsiPassthrough: VirtualMachineScsiPassthroughInfo[];
+    scsiDisk: VirtualMachineScsiDiskDeviceInfo[];
+    ideDisk: VirtualMachineIdeDiskDeviceInfo[];
     maxMemMBOptimalPerf: number;
     supportedMaxMemMB?: number;
     resourcePool?: ResourcePoolRuntimeInfo;
     autoVmotion?: boolean;
-    pciPassthrough?: VirtualMachinePciPassthroughInfo[];
-    sriov?: VirtualMachineSriovInfo[];
-    vFlashModule?: VirtualMachineVFlashModuleInfo[];
-    sharedGpuPassthroughTypes?: VirtualMachinePciSharedGpuPassthroughInfo[];
-    availablePersistentMemoryReservationMB?: number;
-    dynamicPassthrough?: VirtualMachineDynamicPassthroughInfo[];
+    pciPassthrough: VirtualMachinePciPassthroughInfo[];
+    sriov: VirtualMachineSriovInfo[];
+    vFlashModule: VirtualMachineVFlashModuleInfo[];
+    sharedGpuPassthroughTypes: VirtualMachinePciSharedGpuPassthroughInfo[];
+    availablePersistentMemoryReservationMB?: number | bigint;
+    dynamicPassthrough: VirtualMachineDynamicPassthroughInfo[];
     sgxTargetInfo?: VirtualMachineSgxTargetInfo;
-    precisionClockInfo?: VirtualMachinePrecisionClockInfo[];
+    precisionClockInfo: VirtualMachinePrecisionClockInfo[];
     sevSupported?: boolean;
-    vgpuDeviceInfo?: VirtualMachineVgpuDeviceInfo[];
-    vgpuProfileInfo?: VirtualMachineVgpuProfileInfo[];
+    vgpuDeviceInfo: VirtualMachineVgpuDeviceInfo[];
+    vgpuProfileInfo: VirtualMachineVgpuProfileInfo[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vendorDeviceGroupInfo: VirtualMachineVendorDeviceGroupInfo[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    maxSimultaneousThreads?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dvxClassInfo: VirtualMachineDvxClassInfo[];
   }
   interface ConflictingConfiguration extends DvsFault {
     configInConflict: ConflictingConfigurationConfig[];
@@ -2319,6 +2515,24 @@ export declare namespace vim {
     reason?: string;
     fault?: LocalizedMethodFault;
   }
+  /** Since vSphere API 8.0.1.0. */
+  interface CryptoManagerHostKeyStatus extends DynamicData {
+    keyId: CryptoKeyId;
+    present: boolean;
+    managementType?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    accessGranted?: boolean;
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface CryptoManagerKmipCertSignRequest extends DynamicData {
+    commonName?: string;
+    organization?: string;
+    organizationUnit?: string;
+    locality?: string;
+    state?: string;
+    country?: string;
+    email?: string;
+  }
   interface CryptoManagerKmipCertificateInfo extends DynamicData {
     subject: string;
     issuer: string;
@@ -2341,9 +2555,13 @@ export declare namespace vim {
     keyId: CryptoKeyId;
     keyAvailable?: boolean;
     reason?: string;
-    encryptedVMs?: VirtualMachine[];
-    affectedHosts?: HostSystem[];
-    referencedByTags?: string[];
+    encryptedVMs: VirtualMachine[];
+    affectedHosts: HostSystem[];
+    referencedByTags: string[];
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface CryptoManagerKmipCustomAttributeSpec extends DynamicData {
+    attributes: KeyValue[];
   }
   interface CryptoManagerKmipServerCertInfo extends DynamicData {
     certificate: string;
@@ -2442,8 +2660,8 @@ export declare namespace vim {
     name: string;
   }
   interface CustomizationGlobalIPSettings extends DynamicData {
-    dnsSuffixList?: string[];
-    dnsServerList?: string[];
+    dnsSuffixList: string[];
+    dnsServerList: string[];
   }
   interface CustomizationGuiRunOnce extends DynamicData {
     commandList: string[];
@@ -2457,9 +2675,9 @@ export declare namespace vim {
   interface CustomizationIPSettings extends DynamicData {
     ip: CustomizationIpGenerator;
     subnetMask?: string;
-    gateway?: string[];
+    gateway: string[];
     ipV6Spec?: CustomizationIPSettingsIpV6AddressSpec;
-    dnsServerList?: string[];
+    dnsServerList: string[];
     dnsDomain?: string;
     primaryWINS?: string;
     secondaryWINS?: string;
@@ -2467,13 +2685,15 @@ export declare namespace vim {
   }
   interface CustomizationIPSettingsIpV6AddressSpec extends DynamicData {
     ip: CustomizationIpV6Generator[];
-    gateway?: string[];
+    gateway: string[];
   }
   interface CustomizationIdentification extends DynamicData {
     joinWorkgroup?: string;
     joinDomain?: string;
     domainAdmin?: string;
     domainAdminPassword?: CustomizationPassword;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    domainOU?: string;
   }
   interface CustomizationIdentitySettings extends DynamicData {}
   interface CustomizationIpGenerator extends DynamicData {}
@@ -2490,6 +2710,8 @@ export declare namespace vim {
     timeZone?: string;
     hwClockUTC?: boolean;
     scriptText?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    compatibleCustomizationMethod?: string;
   }
   interface CustomizationName extends DynamicData {}
   interface CustomizationNetworkSetupFailed extends CustomizationFailed {}
@@ -2506,8 +2728,8 @@ export declare namespace vim {
     options?: CustomizationOptions;
     identity: CustomizationIdentitySettings;
     globalIPSettings: CustomizationGlobalIPSettings;
-    nicSettingMap?: CustomizationAdapterMapping[];
-    encryptionKey?: number[];
+    nicSettingMap: CustomizationAdapterMapping[];
+    encryptionKey: number[];
   }
   interface CustomizationSpecInfo extends DynamicData {
     name: string;
@@ -2555,7 +2777,7 @@ export declare namespace vim {
   }
   interface DVPortConfigInfo extends DynamicData {
     name?: string;
-    scope?: ManagedEntity[];
+    scope: ManagedEntity[];
     description?: string;
     setting?: DVPortSetting;
     configVersion: string;
@@ -2564,7 +2786,7 @@ export declare namespace vim {
     operation: string;
     key?: string;
     name?: string;
-    scope?: ManagedEntity[];
+    scope: ManagedEntity[];
     description?: string;
     setting?: DVPortSetting;
     configVersion?: string;
@@ -2582,20 +2804,20 @@ export declare namespace vim {
   interface DVPortState extends DynamicData {
     runtimeInfo?: DVPortStatus;
     stats: DistributedVirtualSwitchPortStatistics;
-    vendorSpecificState?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificState: DistributedVirtualSwitchKeyedOpaqueBlob[];
   }
   interface DVPortStatus extends DynamicData {
     linkUp: boolean;
     blocked: boolean;
-    vlanIds?: NumericRange[];
+    vlanIds: NumericRange[];
     trunkingMode?: boolean;
     mtu?: number;
     linkPeer?: string;
     macAddress?: string;
     statusDetail?: string;
     vmDirectPathGen2Active?: boolean;
-    vmDirectPathGen2InactiveReasonNetwork?: string[];
-    vmDirectPathGen2InactiveReasonOther?: string[];
+    vmDirectPathGen2InactiveReasonNetwork: string[];
+    vmDirectPathGen2InactiveReasonOther: string[];
     vmDirectPathGen2InactiveReasonExtended?: string;
   }
   interface DVPortgroupConfigInfo extends DynamicData {
@@ -2609,8 +2831,8 @@ export declare namespace vim {
     backingType?: string;
     policy: DVPortgroupPolicy;
     portNameFormat?: string;
-    scope?: ManagedEntity[];
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    scope: ManagedEntity[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     configVersion?: string;
     autoExpand?: boolean;
     vmVnicNetworkResourcePoolKey?: string;
@@ -2629,9 +2851,9 @@ export declare namespace vim {
     description?: string;
     type?: string;
     backingType?: string;
-    scope?: ManagedEntity[];
+    scope: ManagedEntity[];
     policy?: DVPortgroupPolicy;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     autoExpand?: boolean;
     vmVnicNetworkResourcePoolKey?: string;
     transportZoneUuid?: string;
@@ -2670,7 +2892,7 @@ export declare namespace vim {
     dvsOperationSupported?: boolean;
     dvPortGroupOperationSupported?: boolean;
     dvPortOperationSupported?: boolean;
-    compatibleHostComponentProductInfo?: DistributedVirtualSwitchHostProductSpec[];
+    compatibleHostComponentProductInfo: DistributedVirtualSwitchHostProductSpec[];
     featuresSupported?: DVSFeatureCapability;
   }
   interface DVSConfigInfo extends DynamicData {
@@ -2680,13 +2902,13 @@ export declare namespace vim {
     numPorts: number;
     maxPorts: number;
     uplinkPortPolicy: DVSUplinkPortPolicy;
-    uplinkPortgroup?: DistributedVirtualPortgroup[];
+    uplinkPortgroup: DistributedVirtualPortgroup[];
     defaultPortConfig: DVPortSetting;
-    host?: DistributedVirtualSwitchHostMember[];
+    host: DistributedVirtualSwitchHostMember[];
     productInfo: DistributedVirtualSwitchProductSpec;
     targetInfo?: DistributedVirtualSwitchProductSpec;
     extensionKey?: string;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     policy?: DVSPolicy;
     description?: string;
     configVersion: string;
@@ -2695,11 +2917,11 @@ export declare namespace vim {
     createTime: Date;
     networkResourceManagementEnabled?: boolean;
     defaultProxySwitchMaxNumPorts?: number;
-    healthCheckConfig?: DVSHealthCheckConfig[];
-    infrastructureTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
-    netResourcePoolTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
+    healthCheckConfig: DVSHealthCheckConfig[];
+    infrastructureTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
+    netResourcePoolTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
     networkResourceControlVersion?: string;
-    vmVnicNetworkResourcePool?: DVSVmVnicNetworkResourcePool[];
+    vmVnicNetworkResourcePool: DVSVmVnicNetworkResourcePool[];
     pnicCapacityRatioForReservation?: number;
   }
   interface DVSConfigSpec extends DynamicData {
@@ -2708,18 +2930,18 @@ export declare namespace vim {
     numStandalonePorts?: number;
     maxPorts?: number;
     uplinkPortPolicy?: DVSUplinkPortPolicy;
-    uplinkPortgroup?: DistributedVirtualPortgroup[];
+    uplinkPortgroup: DistributedVirtualPortgroup[];
     defaultPortConfig?: DVPortSetting;
-    host?: DistributedVirtualSwitchHostMemberConfigSpec[];
+    host: DistributedVirtualSwitchHostMemberConfigSpec[];
     extensionKey?: string;
     description?: string;
     policy?: DVSPolicy;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     contact?: DVSContactInfo;
     switchIpAddress?: string;
     defaultProxySwitchMaxNumPorts?: number;
-    infrastructureTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
-    netResourcePoolTrafficResourceConfig?: DvsHostInfrastructureTrafficResource[];
+    infrastructureTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
+    netResourcePoolTrafficResourceConfig: DvsHostInfrastructureTrafficResource[];
     networkResourceControlVersion?: string;
   }
   interface DVSContactInfo extends DynamicData {
@@ -2743,7 +2965,7 @@ export declare namespace vim {
   interface DVSFeatureCapability extends DynamicData {
     networkResourceManagementSupported: boolean;
     vmDirectPathGen2Supported: boolean;
-    nicTeamingPolicy?: string[];
+    nicTeamingPolicy: string[];
     networkResourcePoolHighShareValue?: number;
     networkResourceManagementCapability?: DVSNetworkResourceManagementCapability;
     healthCheckCapability?: DVSHealthCheckCapability;
@@ -2751,6 +2973,34 @@ export declare namespace vim {
     backupRestoreCapability?: DVSBackupRestoreCapability;
     networkFilterSupported?: boolean;
     macLearningSupported?: boolean;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecConnecteeSpec extends DynamicData {}
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecPnicConnecteeSpec extends DVSFilterSpecConnecteeSpec {
+    pnicNameSpec?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecPvlanSpec extends DVSFilterSpecVlanSpec {
+    pvlanId?: number;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecTrunkVlanSpec extends DVSFilterSpecVlanSpec {
+    range?: NumericRange;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVlanIdSpec extends DVSFilterSpecVlanSpec {
+    vlanId?: number;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVlanSpec extends DynamicData {}
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVmConnecteeSpec extends DVSFilterSpecConnecteeSpec {
+    vmNameSpec?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DVSFilterSpecVmknicConnecteeSpec extends DVSFilterSpecConnecteeSpec {
+    vmknicNameSpec?: string;
   }
   interface DVSHealthCheckCapability extends DynamicData {}
   interface DVSHealthCheckConfig extends DynamicData {
@@ -2776,8 +3026,13 @@ export declare namespace vim {
     macLearningPolicy?: DVSMacLearningPolicy;
   }
   interface DVSManagerDvsConfigTarget extends DynamicData {
-    distributedVirtualPortgroup?: DistributedVirtualPortgroupInfo[];
-    distributedVirtualSwitch?: DistributedVirtualSwitchInfo[];
+    distributedVirtualPortgroup: DistributedVirtualPortgroupInfo[];
+    distributedVirtualSwitch: DistributedVirtualSwitchInfo[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DVSManagerPhysicalNicsList extends DynamicData {
+    host: HostSystem;
+    physicalNics: PhysicalNic[];
   }
   interface DVSNameArrayUplinkPortPolicy extends DVSUplinkPortPolicy {
     uplinkPortName: string[];
@@ -2798,7 +3053,7 @@ export declare namespace vim {
     allocationInfo: DVSNetworkResourcePoolAllocationInfo;
   }
   interface DVSNetworkResourcePoolAllocationInfo extends DynamicData {
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
     priorityTag?: number;
   }
@@ -2818,7 +3073,7 @@ export declare namespace vim {
     rollbackSupported: boolean;
   }
   interface DVSRuntimeInfo extends DynamicData {
-    hostMemberRuntime?: HostMemberRuntimeInfo[];
+    hostMemberRuntime: HostMemberRuntimeInfo[];
     resourceRuntimeInfo?: DvsResourceRuntimeInfo;
   }
   interface DVSSecurityPolicy extends InheritablePolicy {
@@ -2834,10 +3089,10 @@ export declare namespace vim {
     uuid: string;
     numPorts: number;
     productInfo?: DistributedVirtualSwitchProductSpec;
-    hostMember?: HostSystem[];
-    vm?: VirtualMachine[];
-    host?: HostSystem[];
-    portgroupName?: string[];
+    hostMember: HostSystem[];
+    vm: VirtualMachine[];
+    host: HostSystem[];
+    portgroupName: string[];
     description?: string;
     contact?: DVSContactInfo;
     numHosts?: number;
@@ -2850,7 +3105,7 @@ export declare namespace vim {
   }
   interface DVSUplinkPortPolicy extends DynamicData {}
   interface DVSVendorSpecificConfig extends InheritablePolicy {
-    keyValue?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    keyValue: DistributedVirtualSwitchKeyedOpaqueBlob[];
   }
   interface DVSVmVnicNetworkResourcePool extends DynamicData {
     key: string;
@@ -2870,7 +3125,7 @@ export declare namespace vim {
   interface DasConfigFault extends VimFault {
     reason?: string;
     output?: string;
-    event?: Event[];
+    event: Event[];
   }
   interface DasDisabledEvent extends ClusterEvent {}
   interface DasEnabledEvent extends ClusterEvent {}
@@ -2886,7 +3141,7 @@ export declare namespace vim {
   }
   interface DatabaseError extends RuntimeFault {}
   interface DatabaseSizeEstimate extends DynamicData {
-    size: number;
+    size: number | bigint;
   }
   interface DatabaseSizeParam extends DynamicData {
     inventoryDesc: InventoryDescription;
@@ -2944,8 +3199,8 @@ export declare namespace vim {
     clusteredVmdkSupported?: boolean;
   }
   interface DatastoreCapacityIncreasedEvent extends DatastoreEvent {
-    oldCapacity: number;
-    newCapacity: number;
+    oldCapacity: number | bigint;
+    newCapacity: number | bigint;
   }
   interface DatastoreDestroyedEvent extends DatastoreEvent {}
   interface DatastoreDiscoveredEvent extends HostEvent {
@@ -2980,10 +3235,10 @@ export declare namespace vim {
   interface DatastoreInfo extends DynamicData {
     name: string;
     url: string;
-    freeSpace: number;
-    maxFileSize: number;
-    maxVirtualDiskCapacity?: number;
-    maxMemoryFileSize?: number;
+    freeSpace: number | bigint;
+    maxFileSize: number | bigint;
+    maxVirtualDiskCapacity?: number | bigint;
+    maxMemoryFileSize?: number | bigint;
     timestamp?: Date;
     containerId?: string;
     aliasOf?: string;
@@ -2992,11 +3247,16 @@ export declare namespace vim {
     oldMountPath: string;
     datastore: Datastore;
   }
+  /** Since vSphere API 8.0.1.0. */
+  interface DatastoreNamespaceManagerDirectoryInfo extends DynamicData {
+    capacity: number | bigint;
+    used: number | bigint;
+  }
   interface DatastoreNotWritableOnHost extends InvalidDatastore {
     host: HostSystem;
   }
   interface DatastoreOption extends DynamicData {
-    unsupportedVolumes?: VirtualMachineDatastoreVolumeOption[];
+    unsupportedVolumes: VirtualMachineDatastoreVolumeOption[];
   }
   interface DatastorePrincipalConfigured extends HostEvent {
     datastorePrincipal: string;
@@ -3016,9 +3276,9 @@ export declare namespace vim {
     datastore?: Datastore;
     name: string;
     url: string;
-    capacity: number;
-    freeSpace: number;
-    uncommitted?: number;
+    capacity: number | bigint;
+    freeSpace: number | bigint;
+    uncommitted?: number | bigint;
     accessible: boolean;
     multipleHostAccess?: boolean;
     type: string;
@@ -3027,11 +3287,11 @@ export declare namespace vim {
   interface DatastoreVVolContainerFailoverPair extends DynamicData {
     srcContainer?: string;
     tgtContainer: string;
-    vvolMapping?: KeyValue[];
+    vvolMapping: KeyValue[];
   }
   interface DateTimeProfile extends ApplyProfile {}
   interface DeltaDiskFormatNotSupported extends VmConfigFault {
-    datastore?: Datastore[];
+    datastore: Datastore[];
     deltaDiskFormat: string;
   }
   interface Description extends DynamicData {
@@ -3041,7 +3301,9 @@ export declare namespace vim {
   interface DesiredSoftwareSpec extends DynamicData {
     baseImageSpec: DesiredSoftwareSpecBaseImageSpec;
     vendorAddOnSpec?: DesiredSoftwareSpecVendorAddOnSpec;
-    components?: DesiredSoftwareSpecComponentSpec[];
+    components: DesiredSoftwareSpecComponentSpec[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    removedComponents: string[];
   }
   interface DesiredSoftwareSpecBaseImageSpec extends DynamicData {
     version: string;
@@ -3082,7 +3344,7 @@ export declare namespace vim {
     expectedVersion: string;
   }
   interface DiagnosticManagerAuditRecordResult extends DynamicData {
-    records?: string[];
+    records: string[];
     nextToken: string;
   }
   interface DiagnosticManagerBundleInfo extends DynamicData {
@@ -3100,7 +3362,7 @@ export declare namespace vim {
   interface DiagnosticManagerLogHeader extends DynamicData {
     lineStart: number;
     lineEnd: number;
-    lineText?: string[];
+    lineText: string[];
   }
   interface DigestNotSupported extends DeviceNotSupported {}
   interface DirectoryNotEmpty extends FileFault {}
@@ -3119,13 +3381,13 @@ export declare namespace vim {
   }
   interface DisconnectedHostsBlockingEVC extends EVCConfigFault {}
   interface DiskChangeExtent extends DynamicData {
-    start: number;
-    length: number;
+    start: number | bigint;
+    length: number | bigint;
   }
   interface DiskChangeInfo extends DynamicData {
-    startOffset: number;
-    length: number;
-    changedArea?: DiskChangeExtent[];
+    startOffset: number | bigint;
+    length: number | bigint;
+    changedArea: DiskChangeExtent[];
   }
   interface DiskCryptoSpec extends DynamicData {
     parent?: DiskCryptoSpec;
@@ -3170,8 +3432,8 @@ export declare namespace vim {
     segmentId?: string;
   }
   interface DistributedVirtualPortgroupNsxPortgroupOperationResult extends DynamicData {
-    portgroups?: DistributedVirtualPortgroup[];
-    problems?: DistributedVirtualPortgroupProblem[];
+    portgroups: DistributedVirtualPortgroup[];
+    problems: DistributedVirtualPortgroupProblem[];
   }
   interface DistributedVirtualPortgroupProblem extends DynamicData {
     logicalSwitchUuid: string;
@@ -3181,7 +3443,7 @@ export declare namespace vim {
     runtimeState?: DistributedVirtualSwitchHostMemberRuntimeState;
     config: DistributedVirtualSwitchHostMemberConfigInfo;
     productInfo?: DistributedVirtualSwitchProductSpec;
-    uplinkPortKey?: string[];
+    uplinkPortKey: string[];
     status: string;
     statusDetail?: string;
   }
@@ -3189,23 +3451,30 @@ export declare namespace vim {
   interface DistributedVirtualSwitchHostMemberConfigInfo extends DynamicData {
     host?: HostSystem;
     maxProxySwitchPorts: number;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
     backing: DistributedVirtualSwitchHostMemberBacking;
     nsxSwitch?: boolean;
     ensEnabled?: boolean;
     ensInterruptEnabled?: boolean;
-    transportZones?: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
-    nsxtUsedUplinkNames?: string[];
+    transportZones: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
+    nsxtUsedUplinkNames: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadingEnabled?: boolean;
   }
   interface DistributedVirtualSwitchHostMemberConfigSpec extends DynamicData {
     operation: string;
     host: HostSystem;
     backing?: DistributedVirtualSwitchHostMemberBacking;
     maxProxySwitchPorts?: number;
-    vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+    vendorSpecificConfig: DistributedVirtualSwitchKeyedOpaqueBlob[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface DistributedVirtualSwitchHostMemberHostUplinkState extends DynamicData {
+    uplinkName: string;
+    state: string;
   }
   interface DistributedVirtualSwitchHostMemberPnicBacking extends DistributedVirtualSwitchHostMemberBacking {
-    pnicSpec?: DistributedVirtualSwitchHostMemberPnicSpec[];
+    pnicSpec: DistributedVirtualSwitchHostMemberPnicSpec[];
   }
   interface DistributedVirtualSwitchHostMemberPnicSpec extends DynamicData {
     pnicDevice: string;
@@ -3236,7 +3505,7 @@ export declare namespace vim {
   }
   interface DistributedVirtualSwitchManagerCompatibilityResult extends DynamicData {
     host: HostSystem;
-    error?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface DistributedVirtualSwitchManagerDvsProductSpec extends DynamicData {
     newSwitchProductSpec?: DistributedVirtualSwitchProductSpec;
@@ -3259,9 +3528,15 @@ export declare namespace vim {
     distributedVirtualSwitch: DistributedVirtualSwitch;
   }
   interface DistributedVirtualSwitchManagerImportResult extends DynamicData {
-    distributedVirtualSwitch?: DistributedVirtualSwitch[];
-    distributedVirtualPortgroup?: DistributedVirtualPortgroup[];
-    importFault?: ImportOperationBulkFaultFaultOnImport[];
+    distributedVirtualSwitch: DistributedVirtualSwitch[];
+    distributedVirtualPortgroup: DistributedVirtualPortgroup[];
+    importFault: ImportOperationBulkFaultFaultOnImport[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DistributedVirtualSwitchNetworkOffloadSpec extends DynamicData {
+    id: string;
+    name?: string;
+    types: string[];
   }
   interface DistributedVirtualSwitchPortConnectee extends DynamicData {
     connectedEntity?: ManagedEntity;
@@ -3281,30 +3556,30 @@ export declare namespace vim {
     uplinkPort?: boolean;
     nsxPort?: boolean;
     scope?: ManagedEntity;
-    portgroupKey?: string[];
+    portgroupKey: string[];
     inside?: boolean;
-    portKey?: string[];
-    host?: HostSystem[];
+    portKey: string[];
+    host: HostSystem[];
   }
   interface DistributedVirtualSwitchPortStatistics extends DynamicData {
-    packetsInMulticast: number;
-    packetsOutMulticast: number;
-    bytesInMulticast: number;
-    bytesOutMulticast: number;
-    packetsInUnicast: number;
-    packetsOutUnicast: number;
-    bytesInUnicast: number;
-    bytesOutUnicast: number;
-    packetsInBroadcast: number;
-    packetsOutBroadcast: number;
-    bytesInBroadcast: number;
-    bytesOutBroadcast: number;
-    packetsInDropped: number;
-    packetsOutDropped: number;
-    packetsInException: number;
-    packetsOutException: number;
-    bytesInFromPnic?: number;
-    bytesOutToPnic?: number;
+    packetsInMulticast: number | bigint;
+    packetsOutMulticast: number | bigint;
+    bytesInMulticast: number | bigint;
+    bytesOutMulticast: number | bigint;
+    packetsInUnicast: number | bigint;
+    packetsOutUnicast: number | bigint;
+    bytesInUnicast: number | bigint;
+    bytesOutUnicast: number | bigint;
+    packetsInBroadcast: number | bigint;
+    packetsOutBroadcast: number | bigint;
+    bytesInBroadcast: number | bigint;
+    bytesOutBroadcast: number | bigint;
+    packetsInDropped: number | bigint;
+    packetsOutDropped: number | bigint;
+    packetsInException: number | bigint;
+    packetsOutException: number | bigint;
+    bytesInFromPnic?: number | bigint;
+    bytesOutToPnic?: number | bigint;
   }
   interface DistributedVirtualSwitchProductSpec extends DynamicData {
     name?: string;
@@ -3317,6 +3592,20 @@ export declare namespace vim {
   }
   interface DomainNotFound extends ActiveDirectoryFault {
     domainName: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DpuStatusInfo extends HostHardwareElementInfo {
+    dpuId: string;
+    fru?: HostFru;
+    sensors: DpuStatusInfoOperationalInfo[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface DpuStatusInfoOperationalInfo extends DynamicData {
+    sensorId: string;
+    healthState?: ElementDescription;
+    reading: string;
+    units?: string;
+    timeStamp?: Date;
   }
   interface DrsDisabledEvent extends ClusterEvent {}
   interface DrsDisabledOnVm extends VimFault {}
@@ -3389,10 +3678,10 @@ export declare namespace vim {
     operation: string;
   }
   interface DvsFilterParameter extends DynamicData {
-    parameters?: string[];
+    parameters: string[];
   }
   interface DvsFilterPolicy extends InheritablePolicy {
-    filterConfig?: DvsFilterConfig[];
+    filterConfig: DvsFilterConfig[];
   }
   interface DvsGreEncapNetworkRuleAction extends DvsNetworkRuleAction {
     encapsulationIp: SingleIp;
@@ -3410,9 +3699,9 @@ export declare namespace vim {
     allocationInfo: DvsHostInfrastructureTrafficResourceAllocation;
   }
   interface DvsHostInfrastructureTrafficResourceAllocation extends DynamicData {
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
-    reservation?: number;
+    reservation?: number | bigint;
   }
   interface DvsHostJoinedEvent extends DvsEvent {
     hostJoined: HostEventArgument;
@@ -3528,7 +3817,7 @@ export declare namespace vim {
   }
   interface DvsPortReconfiguredEvent extends DvsEvent {
     portKey: string[];
-    configChanges?: ChangesInfoEventArgument[];
+    configChanges: ChangesInfoEventArgument[];
   }
   interface DvsPortRuntimeChangeEvent extends DvsEvent {
     portKey: string;
@@ -3545,7 +3834,7 @@ export declare namespace vim {
   interface DvsProfile extends ApplyProfile {
     key: string;
     name: string;
-    uplink?: PnicUplinkProfile[];
+    uplink: PnicUplinkProfile[];
   }
   interface DvsPuntNetworkRuleAction extends DvsNetworkRuleAction {}
   interface DvsRateLimitNetworkRuleAction extends DvsNetworkRuleAction {
@@ -3563,8 +3852,8 @@ export declare namespace vim {
     capacity?: number;
     usage?: number;
     available?: number;
-    allocatedResource?: DvsVnicAllocatedResource[];
-    vmVnicNetworkResourcePoolRuntime?: DvsVmVnicNetworkResourcePoolRuntimeInfo[];
+    allocatedResource: DvsVnicAllocatedResource[];
+    vmVnicNetworkResourcePoolRuntime: DvsVmVnicNetworkResourcePoolRuntimeInfo[];
   }
   interface DvsRestoreEvent extends DvsEvent {}
   interface DvsScopeViolated extends DvsFault {
@@ -3588,7 +3877,7 @@ export declare namespace vim {
     key?: string;
     description?: string;
     sequence?: number;
-    qualifier?: DvsNetworkRuleQualifier[];
+    qualifier: DvsNetworkRuleQualifier[];
     action?: DvsNetworkRuleAction;
     direction?: string;
   }
@@ -3596,7 +3885,7 @@ export declare namespace vim {
     key?: string;
     enabled?: boolean;
     precedence?: number;
-    rules?: DvsTrafficRule[];
+    rules: DvsTrafficRule[];
   }
   interface DvsUpdateTagNetworkRuleAction extends DvsNetworkRuleAction {
     qosTag?: number;
@@ -3625,10 +3914,10 @@ export declare namespace vim {
     usage?: number;
     available?: number;
     status: string;
-    allocatedResource?: DvsVnicAllocatedResource[];
+    allocatedResource: DvsVnicAllocatedResource[];
   }
   interface DvsVmVnicResourceAllocation extends DynamicData {
-    reservationQuota?: number;
+    reservationQuota?: number | bigint;
   }
   interface DvsVmVnicResourcePoolConfigSpec extends DynamicData {
     operation: string;
@@ -3641,9 +3930,10 @@ export declare namespace vim {
   interface DvsVnicAllocatedResource extends DynamicData {
     vm: VirtualMachine;
     vnicKey: string;
-    reservation?: number;
+    reservation?: number | bigint;
   }
   interface DynamicArray extends DataObjectBase {
+    dynamicType?: string;
     val: unknown[];
   }
   interface DynamicData extends DataObjectBase {}
@@ -3652,7 +3942,7 @@ export declare namespace vim {
     val: unknown;
   }
   interface EVCAdmissionFailed extends NotSupportedHostInCluster {
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
     currentEVCModeKey: string;
@@ -3671,15 +3961,15 @@ export declare namespace vim {
   interface EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {}
   interface EVCAdmissionFailedVmActive extends EVCAdmissionFailed {}
   interface EVCConfigFault extends VimFault {
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface EVCMode extends ElementDescription {
-    guaranteedCPUFeatures?: HostCpuIdInfo[];
-    featureCapability?: HostFeatureCapability[];
-    featureMask?: HostFeatureMask[];
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    guaranteedCPUFeatures: HostCpuIdInfo[];
+    featureCapability: HostFeatureCapability[];
+    featureMask: HostFeatureMask[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
     vendor: string;
-    track?: string[];
+    track: string[];
     vendorTier: number;
   }
   interface EVCModeIllegalByVendor extends EVCConfigFault {
@@ -3688,8 +3978,8 @@ export declare namespace vim {
   }
   interface EVCModeUnsupportedByHosts extends EVCConfigFault {
     evcMode?: string;
-    host?: HostSystem[];
-    hostName?: string[];
+    host: HostSystem[];
+    hostName: string[];
   }
   interface EVCUnsupportedByHostHardware extends EVCConfigFault {
     host: HostSystem[];
@@ -3704,7 +3994,7 @@ export declare namespace vim {
     key: string;
   }
   interface EncryptionKeyRequired extends InvalidState {
-    requiredKey?: CryptoKeyId[];
+    requiredKey: CryptoKeyId[];
   }
   interface EnteredMaintenanceModeEvent extends HostEvent {}
   interface EnteredStandbyModeEvent extends HostEvent {}
@@ -3733,11 +4023,11 @@ export declare namespace vim {
   interface EnvironmentBrowserConfigOptionQuerySpec extends DynamicData {
     key?: string;
     host?: HostSystem;
-    guestId?: string[];
+    guestId: string[];
   }
   interface ErrorUpgradeEvent extends UpgradeEvent {}
   interface EvaluationLicenseSource extends LicenseSource {
-    remainingHours?: number;
+    remainingHours?: number | bigint;
   }
   interface Event extends DynamicData {
     key: number;
@@ -3755,7 +4045,7 @@ export declare namespace vim {
     changeTag?: string;
   }
   interface EventAlarmExpression extends AlarmExpression {
-    comparisons?: EventAlarmExpressionComparison[];
+    comparisons: EventAlarmExpressionComparison[];
     eventType: string;
     eventTypeId?: string;
     objectType?: string;
@@ -3775,7 +4065,7 @@ export declare namespace vim {
   interface EventDescription extends DynamicData {
     category: ElementDescription[];
     eventInfo: EventDescriptionEventDetail[];
-    enumeratedTypes?: EnumDescription[];
+    enumeratedTypes: EnumDescription[];
   }
   interface EventDescriptionEventDetail extends DynamicData {
     key: string;
@@ -3792,7 +4082,7 @@ export declare namespace vim {
     eventTypeId: string;
     severity?: string;
     message?: string;
-    arguments?: KeyAnyValue[];
+    arguments: KeyAnyValue[];
     objectId?: string;
     objectType?: string;
     objectName?: string;
@@ -3806,11 +4096,13 @@ export declare namespace vim {
     alarm?: Alarm;
     scheduledTask?: ScheduledTask;
     disableFullMessage?: boolean;
-    category?: string[];
-    type?: string[];
-    tag?: string[];
-    eventTypeId?: string[];
+    category: string[];
+    type: string[];
+    tag: string[];
+    eventTypeId: string[];
     maxCount?: number;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    delayedInit?: boolean;
   }
   interface EventFilterSpecByEntity extends DynamicData {
     entity: ManagedEntity;
@@ -3822,7 +4114,7 @@ export declare namespace vim {
   }
   interface EventFilterSpecByUsername extends DynamicData {
     systemUser: boolean;
-    userList?: string[];
+    userList: string[];
   }
   interface ExitMaintenanceModeEvent extends HostEvent {}
   interface ExitStandbyModeFailedEvent extends HostEvent {}
@@ -3848,7 +4140,7 @@ export declare namespace vim {
     description?: string;
   }
   interface ExtSolutionManagerInfo extends DynamicData {
-    tab?: ExtSolutionManagerInfoTabInfo[];
+    tab: ExtSolutionManagerInfoTabInfo[];
     smallIconUrl?: string;
   }
   interface ExtSolutionManagerInfoTabInfo extends DynamicData {
@@ -3857,16 +4149,16 @@ export declare namespace vim {
   }
   interface ExtendedDescription extends Description {
     messageCatalogKeyPrefix: string;
-    messageArg?: KeyAnyValue[];
+    messageArg: KeyAnyValue[];
   }
   interface ExtendedElementDescription extends ElementDescription {
     messageCatalogKeyPrefix: string;
-    messageArg?: KeyAnyValue[];
+    messageArg: KeyAnyValue[];
   }
   interface ExtendedEvent extends GeneralEvent {
     eventTypeId: string;
     managedObject: ManagedObject;
-    data?: ExtendedEventPair[];
+    data: ExtendedEventPair[];
   }
   interface ExtendedEventPair extends DynamicData {
     key: string;
@@ -3874,7 +4166,7 @@ export declare namespace vim {
   }
   interface ExtendedFault extends VimFault {
     faultTypeId: string;
-    data?: KeyValue[];
+    data: KeyValue[];
   }
   interface Extension extends DynamicData {
     description: Description;
@@ -3883,18 +4175,18 @@ export declare namespace vim {
     type?: string;
     version: string;
     subjectName?: string;
-    server?: ExtensionServerInfo[];
-    client?: ExtensionClientInfo[];
-    taskList?: ExtensionTaskTypeInfo[];
-    eventList?: ExtensionEventTypeInfo[];
-    faultList?: ExtensionFaultTypeInfo[];
-    privilegeList?: ExtensionPrivilegeInfo[];
-    resourceList?: ExtensionResourceInfo[];
+    server: ExtensionServerInfo[];
+    client: ExtensionClientInfo[];
+    taskList: ExtensionTaskTypeInfo[];
+    eventList: ExtensionEventTypeInfo[];
+    faultList: ExtensionFaultTypeInfo[];
+    privilegeList: ExtensionPrivilegeInfo[];
+    resourceList: ExtensionResourceInfo[];
     lastHeartbeatTime: Date;
     healthInfo?: ExtensionHealthInfo;
     ovfConsumerInfo?: ExtensionOvfConsumerInfo;
     extendedProductInfo?: ExtExtendedProductInfo;
-    managedEntityInfo?: ExtManagedEntityInfo[];
+    managedEntityInfo: ExtManagedEntityInfo[];
     shownInSolutionManager?: boolean;
     solutionManagerInfo?: ExtSolutionManagerInfo;
   }
@@ -3939,6 +4231,8 @@ export declare namespace vim {
     type: string;
     adminEmail: string[];
     serverThumbprint?: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    serverCertificate?: string;
   }
   interface ExtensionTaskTypeInfo extends DynamicData {
     taskID: string;
@@ -3979,6 +4273,10 @@ export declare namespace vim {
   interface FaultToleranceConfigSpec extends DynamicData {
     metaDataPath?: FaultToleranceMetaSpec;
     secondaryVmSpec?: FaultToleranceVMConfigSpec;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtHostGroup?: string;
   }
   interface FaultToleranceCpuIncompatible extends CpuIncompatible {
     model: boolean;
@@ -4018,7 +4316,7 @@ export declare namespace vim {
   }
   interface FaultToleranceVMConfigSpec extends DynamicData {
     vmConfig?: Datastore;
-    disks?: FaultToleranceDiskSpec[];
+    disks: FaultToleranceDiskSpec[];
   }
   interface FaultToleranceVmNotDasProtected extends VimFault {
     vm: VirtualMachine;
@@ -4026,11 +4324,11 @@ export declare namespace vim {
   }
   interface FaultsByHost extends DynamicData {
     host: HostSystem;
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface FaultsByVM extends DynamicData {
     vm: VirtualMachine;
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface FcoeConfig extends DynamicData {
     priorityClass: number;
@@ -4048,7 +4346,7 @@ export declare namespace vim {
     underlyingPnic: string;
     priorityClass?: number;
     sourceMac?: string;
-    vlanRange?: FcoeConfigVlanRange[];
+    vlanRange: FcoeConfigVlanRange[];
   }
   interface FcoeConfigVlanRange extends DynamicData {
     vlanLow: number;
@@ -4059,20 +4357,20 @@ export declare namespace vim {
     nicDevice: string;
   }
   interface FeatureEVCMode extends ElementDescription {
-    mask?: HostFeatureMask[];
-    capability?: HostFeatureCapability[];
-    requirement?: VirtualMachineFeatureRequirement[];
+    mask: HostFeatureMask[];
+    capability: HostFeatureCapability[];
+    requirement: VirtualMachineFeatureRequirement[];
   }
   interface FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue {
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
     vm?: VirtualMachine;
     host?: HostSystem;
   }
   interface FileAlreadyExists extends FileFault {}
   interface FileBackedPortNotSupported extends DeviceNotSupported {}
   interface FileBackedVirtualDiskSpec extends VirtualDiskSpec {
-    capacityKb: number;
-    profile?: VirtualMachineProfileSpec[];
+    capacityKb: number | bigint;
+    profile: VirtualMachineProfileSpec[];
     crypto?: CryptoSpec;
   }
   interface FileFault extends VimFault {
@@ -4081,9 +4379,27 @@ export declare namespace vim {
   interface FileInfo extends DynamicData {
     path: string;
     friendlyName?: string;
-    fileSize?: number;
+    fileSize?: number | bigint;
     modification?: Date;
     owner?: string;
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface FileLockInfo extends DynamicData {
+    filePath: string;
+    host: string;
+    mac: string;
+    id: string;
+    worldName: string;
+    ownerId?: string;
+    lockMode: string;
+    acquired?: Date;
+    heartbeat?: Date;
+    refCount?: number;
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface FileLockInfoResult extends DynamicData {
+    lockInfo: FileLockInfo[];
+    fault?: MethodFault;
   }
   interface FileLocked extends FileFault {}
   interface FileNameTooLong extends FileFault {}
@@ -4098,20 +4414,20 @@ export declare namespace vim {
   }
   interface FileTooLarge extends FileFault {
     datastore: string;
-    fileSize: number;
-    maxFileSize?: number;
+    fileSize: number | bigint;
+    maxFileSize?: number | bigint;
   }
   interface FileTransferInformation extends DynamicData {
     attributes: GuestFileAttributes;
-    size: number;
+    size: number | bigint;
     url: string;
   }
   interface FilesystemQuiesceFault extends SnapshotFault {}
   interface FilterInUse extends ResourceInUse {
-    disk?: VirtualDiskId[];
+    disk: VirtualDiskId[];
   }
   interface FirewallProfile extends ApplyProfile {
-    ruleset?: FirewallProfileRulesetProfile[];
+    ruleset: FirewallProfileRulesetProfile[];
   }
   interface FirewallProfileRulesetProfile extends ApplyProfile {
     key: string;
@@ -4124,13 +4440,13 @@ export declare namespace vim {
   interface FloppyImageFileInfo extends FileInfo {}
   interface FloppyImageFileQuery extends FileQuery {}
   interface FolderBatchAddHostsToClusterResult extends DynamicData {
-    hostsAddedToCluster?: HostSystem[];
-    hostsFailedInventoryAdd?: FolderFailedHostResult[];
-    hostsFailedMoveToCluster?: FolderFailedHostResult[];
+    hostsAddedToCluster: HostSystem[];
+    hostsFailedInventoryAdd: FolderFailedHostResult[];
+    hostsFailedMoveToCluster: FolderFailedHostResult[];
   }
   interface FolderBatchAddStandaloneHostsResult extends DynamicData {
-    addedHosts?: HostSystem[];
-    hostsFailedInventoryAdd?: FolderFailedHostResult[];
+    addedHosts: HostSystem[];
+    hostsFailedInventoryAdd: FolderFailedHostResult[];
   }
   interface FolderEventArgument extends EntityEventArgument {
     folder: Folder;
@@ -4150,7 +4466,13 @@ export declare namespace vim {
   interface FtIssuesOnHost extends VmFaultToleranceIssue {
     host: HostSystem;
     hostName: string;
-    errors?: LocalizedMethodFault[];
+    errors: LocalizedMethodFault[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface FtVmHostRuleViolation extends VmConfigFault {
+    vmName: string;
+    hostName: string;
+    hostGroup: string;
   }
   interface FullStorageVMotionNotSupported extends MigrationFeatureNotSupported {}
   interface GatewayConnectFault extends HostConnectFault {
@@ -4188,7 +4510,7 @@ export declare namespace vim {
   interface GeneralVmInfoEvent extends GeneralEvent {}
   interface GeneralVmWarningEvent extends GeneralEvent {}
   interface GenericDrsFault extends VimFault {
-    hostFaults?: LocalizedMethodFault[];
+    hostFaults: LocalizedMethodFault[];
   }
   interface GenericVmConfigFault extends VmConfigFault {
     reason: string;
@@ -4224,15 +4546,15 @@ export declare namespace vim {
   }
   interface GuestAuthenticationChallenge extends GuestOperationsFault {
     serverChallenge: GuestAuthentication;
-    sessionID: number;
+    sessionID: number | bigint;
   }
   interface GuestComponentsOutOfDate extends GuestOperationsFault {}
   interface GuestDiskInfo extends DynamicData {
     diskPath?: string;
-    capacity?: number;
-    freeSpace?: number;
+    capacity?: number | bigint;
+    freeSpace?: number | bigint;
     filesystemType?: string;
-    mappings?: GuestInfoVirtualDiskMapping[];
+    mappings: GuestInfoVirtualDiskMapping[];
   }
   interface GuestFileAttributes extends DynamicData {
     modificationTime?: Date;
@@ -4242,7 +4564,7 @@ export declare namespace vim {
   interface GuestFileInfo extends DynamicData {
     path: string;
     type: string;
-    size: number;
+    size: number | bigint;
     attributes: GuestFileAttributes;
   }
   interface GuestInfo extends DynamicData {
@@ -4255,11 +4577,13 @@ export declare namespace vim {
     guestId?: string;
     guestFamily?: string;
     guestFullName?: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    guestDetailedData?: string;
     hostName?: string;
     ipAddress?: string;
-    net?: GuestNicInfo[];
-    ipStack?: GuestStackInfo[];
-    disk?: GuestDiskInfo[];
+    net: GuestNicInfo[];
+    ipStack: GuestStackInfo[];
+    disk: GuestDiskInfo[];
     screen?: GuestScreenInfo;
     guestState: string;
     appHeartbeatStatus?: string;
@@ -4268,7 +4592,7 @@ export declare namespace vim {
     guestOperationsReady?: boolean;
     interactiveGuestOperationsReady?: boolean;
     guestStateChangeSupported?: boolean;
-    generationInfo?: GuestInfoNamespaceGenerationInfo[];
+    generationInfo: GuestInfoNamespaceGenerationInfo[];
     hwVersion?: string;
     customizationInfo?: GuestInfoCustomizationInfo;
   }
@@ -4286,7 +4610,7 @@ export declare namespace vim {
     key: number;
   }
   interface GuestListFileInfo extends DynamicData {
-    files?: GuestFileInfo[];
+    files: GuestFileInfo[];
     remaining: number;
   }
   interface GuestMappedAliases extends DynamicData {
@@ -4297,7 +4621,7 @@ export declare namespace vim {
   interface GuestMultipleMappings extends GuestOperationsFault {}
   interface GuestNicInfo extends DynamicData {
     network?: string;
-    ipAddress?: string[];
+    ipAddress: string[];
     macAddress?: string;
     connected: boolean;
     deviceConfigId: number;
@@ -4327,16 +4651,16 @@ export declare namespace vim {
     supportedEthernetCard: string[];
     recommendedEthernetCard?: string;
     supportsSlaveDisk?: boolean;
-    cpuFeatureMask?: HostCpuIdInfo[];
+    cpuFeatureMask: HostCpuIdInfo[];
     smcRequired?: boolean;
     supportsWakeOnLan: boolean;
     supportsVMI?: boolean;
     supportsMemoryHotAdd?: boolean;
     supportsCpuHotAdd?: boolean;
     supportsCpuHotRemove?: boolean;
-    supportedFirmware?: string[];
+    supportedFirmware: string[];
     recommendedFirmware?: string;
-    supportedUSBControllerList?: string[];
+    supportedUSBControllerList: string[];
     recommendedUSBController?: string;
     supports3D?: boolean;
     recommended3D?: boolean;
@@ -4347,39 +4671,43 @@ export declare namespace vim {
     supportedForCreate?: boolean;
     vRAMSizeInKB?: IntOption;
     numSupportedFloppyDevices?: number;
-    wakeOnLanEthernetCard?: string[];
+    wakeOnLanEthernetCard: string[];
     supportsPvscsiControllerForBoot?: boolean;
     diskUuidEnabled?: boolean;
     supportsHotPlugPCI?: boolean;
     supportsSecureBoot?: boolean;
     defaultSecureBoot?: boolean;
     persistentMemorySupported?: boolean;
-    supportedMinPersistentMemoryMB?: number;
-    supportedMaxPersistentMemoryMB?: number;
-    recommendedPersistentMemoryMB?: number;
+    supportedMinPersistentMemoryMB?: number | bigint;
+    supportedMaxPersistentMemoryMB?: number | bigint;
+    recommendedPersistentMemoryMB?: number | bigint;
     persistentMemoryHotAddSupported?: boolean;
     persistentMemoryHotRemoveSupported?: boolean;
     persistentMemoryColdGrowthSupported?: boolean;
-    persistentMemoryColdGrowthGranularityMB?: number;
+    persistentMemoryColdGrowthGranularityMB?: number | bigint;
     persistentMemoryHotGrowthSupported?: boolean;
-    persistentMemoryHotGrowthGranularityMB?: number;
+    persistentMemoryHotGrowthGranularityMB?: number | bigint;
     numRecommendedPhysicalSockets?: number;
     numRecommendedCoresPerSocket?: number;
     vvtdSupported?: BoolOption;
     vbsSupported?: BoolOption;
     vsgxSupported?: BoolOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vsgxRemoteAttestationSupported?: boolean;
     supportsTPM20?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    recommendedTPM20?: boolean;
     vwdtSupported?: boolean;
   }
   interface GuestPermissionDenied extends GuestOperationsFault {}
   interface GuestPosixFileAttributes extends GuestFileAttributes {
     ownerId?: number;
     groupId?: number;
-    permissions?: number;
+    permissions?: number | bigint;
   }
   interface GuestProcessInfo extends DynamicData {
     name: string;
-    pid: number;
+    pid: number | bigint;
     owner: string;
     cmdLine: string;
     startTime: Date;
@@ -4387,13 +4715,13 @@ export declare namespace vim {
     exitCode?: number;
   }
   interface GuestProcessNotFound extends GuestOperationsFault {
-    pid: number;
+    pid: number | bigint;
   }
   interface GuestProgramSpec extends DynamicData {
     programPath: string;
     arguments: string;
     workingDirectory?: string;
-    envVariables?: string[];
+    envVariables: string[];
   }
   interface GuestRegKeyNameSpec extends DynamicData {
     registryPath: string;
@@ -4419,14 +4747,14 @@ export declare namespace vim {
     value?: string;
   }
   interface GuestRegValueMultiStringSpec extends GuestRegValueDataSpec {
-    value?: string[];
+    value: string[];
   }
   interface GuestRegValueNameSpec extends DynamicData {
     keyName: GuestRegKeyNameSpec;
     name: string;
   }
   interface GuestRegValueQwordSpec extends GuestRegValueDataSpec {
-    value: number;
+    value: number | bigint;
   }
   interface GuestRegValueSpec extends DynamicData {
     name: GuestRegValueNameSpec;
@@ -4436,7 +4764,7 @@ export declare namespace vim {
     value?: string;
   }
   interface GuestRegistryFault extends GuestOperationsFault {
-    windowsSystemErrorCode: number;
+    windowsSystemErrorCode: number | bigint;
   }
   interface GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {}
   interface GuestRegistryKeyFault extends GuestRegistryFault {
@@ -4457,7 +4785,7 @@ export declare namespace vim {
   interface GuestStackInfo extends DynamicData {
     dnsConfig?: NetDnsConfigInfo;
     ipRouteConfig?: NetIpRouteConfigInfo;
-    ipStackConfig?: KeyValue[];
+    ipStackConfig: KeyValue[];
     dhcpConfig?: NetDhcpConfigInfo;
   }
   interface GuestWindowsFileAttributes extends GuestFileAttributes {
@@ -4475,7 +4803,7 @@ export declare namespace vim {
     diskIds: string[];
     source: Datastore;
     destination: Datastore;
-    sizeTransferred: number;
+    sizeTransferred: number | bigint;
     spaceUtilSrcBefore?: number;
     spaceUtilDstBefore?: number;
     spaceUtilSrcAfter?: number;
@@ -4493,8 +4821,8 @@ export declare namespace vim {
     vm: VirtualMachine;
     supportedQuiesceMode: string;
     compressionSupported: boolean;
-    maxSupportedSourceDiskCapacity: number;
-    minRpo?: number;
+    maxSupportedSourceDiskCapacity: number | bigint;
+    minRpo?: number | bigint;
     fault?: LocalizedMethodFault;
   }
   interface HealthStatusChangedEvent extends Event {
@@ -4540,7 +4868,7 @@ export declare namespace vim {
   }
   interface HostActiveDirectoryInfo extends HostDirectoryStoreInfo {
     joinedDomain?: string;
-    trustedDomain?: string[];
+    trustedDomain: string[];
     domainMembershipStatus?: string;
     smartCardAuthenticationEnabled?: boolean;
   }
@@ -4550,8 +4878,10 @@ export declare namespace vim {
     password?: string;
     camServer?: string;
     thumbprint?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    certificate?: string;
     smartCardAuthenticationEnabled?: boolean;
-    smartCardTrustAnchors?: string[];
+    smartCardTrustAnchors: string[];
   }
   interface HostAddFailedEvent extends HostEvent {
     hostname: string;
@@ -4566,10 +4896,10 @@ export declare namespace vim {
     datetime?: DateTimeProfile;
     firewall?: FirewallProfile;
     security?: SecurityProfile;
-    service?: ServiceProfile[];
-    option?: OptionProfile[];
-    userAccount?: UserProfile[];
-    usergroupAccount?: UserGroupProfile[];
+    service: ServiceProfile[];
+    option: OptionProfile[];
+    userAccount: UserProfile[];
+    usergroupAccount: UserGroupProfile[];
     authentication?: AuthenticationProfile;
   }
   interface HostAssignableHardwareBinding extends DynamicData {
@@ -4577,7 +4907,7 @@ export declare namespace vim {
     vm: VirtualMachine;
   }
   interface HostAssignableHardwareConfig extends DynamicData {
-    attributeOverride?: HostAssignableHardwareConfigAttributeOverride[];
+    attributeOverride: HostAssignableHardwareConfigAttributeOverride[];
   }
   interface HostAssignableHardwareConfigAttributeOverride extends DynamicData {
     instanceId: string;
@@ -4592,7 +4922,7 @@ export declare namespace vim {
   }
   interface HostAutoStartManagerConfig extends DynamicData {
     defaults?: AutoStartDefaults;
-    powerInfo?: AutoStartPowerInfo[];
+    powerInfo: AutoStartPowerInfo[];
   }
   interface HostBIOSInfo extends DynamicData {
     biosVersion?: string;
@@ -4602,6 +4932,8 @@ export declare namespace vim {
     minorRelease?: number;
     firmwareMajorRelease?: number;
     firmwareMinorRelease?: number;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    firmwareType?: string;
   }
   interface HostBlockAdapterTargetTransport extends HostTargetTransport {}
   interface HostBlockHba extends HostHostBusAdapter {}
@@ -4610,16 +4942,16 @@ export declare namespace vim {
     description: string;
   }
   interface HostBootDeviceInfo extends DynamicData {
-    bootDevices?: HostBootDevice[];
+    bootDevices: HostBootDevice[];
     currentBootDeviceKey?: string;
   }
   interface HostCacheConfigurationInfo extends DynamicData {
     key: Datastore;
-    swapSize: number;
+    swapSize: number | bigint;
   }
   interface HostCacheConfigurationSpec extends DynamicData {
     datastore: Datastore;
-    swapSize: number;
+    swapSize: number | bigint;
   }
   interface HostCapability extends DynamicData {
     recursiveResourcePoolsSupported: boolean;
@@ -4654,15 +4986,17 @@ export declare namespace vim {
     vmotionWithStorageVMotionSupported?: boolean;
     vmotionAcrossNetworkSupported?: boolean;
     maxNumDisksSVMotion?: number;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    maxVirtualDiskDescVersionSupported?: number;
     hbrNicSelectionSupported?: boolean;
     vrNfcNicSelectionSupported?: boolean;
     recordReplaySupported?: boolean;
     ftSupported?: boolean;
     replayUnsupportedReason?: string;
-    replayCompatibilityIssues?: string[];
+    replayCompatibilityIssues: string[];
     smpFtSupported?: boolean;
-    ftCompatibilityIssues?: string[];
-    smpFtCompatibilityIssues?: string[];
+    ftCompatibilityIssues: string[];
+    smpFtCompatibilityIssues: string[];
     maxVcpusPerFtVm?: number;
     loginBySSLThumbprintSupported?: boolean;
     cloneFromSnapshotSupported?: boolean;
@@ -4671,13 +5005,13 @@ export declare namespace vim {
     tpmSupported?: boolean;
     tpmVersion?: string;
     txtEnabled?: boolean;
-    supportedCpuFeature?: HostCpuIdInfo[];
+    supportedCpuFeature: HostCpuIdInfo[];
     virtualExecUsageSupported?: boolean;
     storageIORMSupported?: boolean;
     vmDirectPathGen2Supported?: boolean;
-    vmDirectPathGen2UnsupportedReason?: string[];
+    vmDirectPathGen2UnsupportedReason: string[];
     vmDirectPathGen2UnsupportedReasonExtended?: string;
-    supportedVmfsMajorVersion?: number[];
+    supportedVmfsMajorVersion: number[];
     vStorageCapable?: boolean;
     snapshotRelayoutSupported?: boolean;
     firewallIpRulesSupported?: boolean;
@@ -4753,16 +5087,56 @@ export declare namespace vim {
     nvmeBatchOperationsSupported?: boolean;
     pMemFailoverSupported?: boolean;
     hostConfigEncryptionSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    maxSupportedSimultaneousThreads?: number;
     ptpConfigSupported?: boolean;
     maxSupportedPtpPorts?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    sgxRegistrationSupported?: boolean;
     pMemIndependentSnapshotSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    iommuSLDirtyCapable?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicBindingSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    ultralowFixedUnmapSupported?: boolean;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    nvmeVvolSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    fptHotplugSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    mconnectSupported?: boolean;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    vsanNicMgmtSupported?: boolean;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    vvolNQNSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretchedSCSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vmknicBindingOnNFSv41?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vpStatusCheckSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    nConnectSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    userKeySupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    ndcmSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    uefiSecureBoot?: boolean;
   }
   interface HostCertificateManagerCertificateInfo extends DynamicData {
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    kind?: string;
     issuer?: string;
     notBefore?: Date;
     notAfter?: Date;
     subject?: string;
     status: string;
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface HostCertificateManagerCertificateSpec extends DynamicData {
+    kind: string;
   }
   interface HostCnxFailedAccountFailedEvent extends HostEvent {}
   interface HostCnxFailedAlreadyManagedEvent extends HostEvent {
@@ -4795,12 +5169,14 @@ export declare namespace vim {
     product: AboutInfo;
     deploymentInfo?: HostDeploymentInfo;
     hyperThread?: HostHyperThreadScheduleInfo;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    cpuScheduler?: HostCpuSchedulerInfo;
     consoleReservation?: ServiceConsoleReservationInfo;
     virtualMachineReservation?: VirtualMachineMemoryReservationInfo;
     storageDevice?: HostStorageDeviceInfo;
     multipathState?: HostMultipathStateInfo;
     fileSystemVolume?: HostFileSystemVolumeInfo;
-    systemFile?: string[];
+    systemFile: string[];
     network?: HostNetworkInfo;
     vmotion?: HostVMotionInfo;
     virtualNicManagerInfo?: HostVirtualNicManagerInfo;
@@ -4811,8 +5187,8 @@ export declare namespace vim {
     firewall?: HostFirewallInfo;
     autoStart?: HostAutoStartManagerConfig;
     activeDiagnosticPartition?: HostDiagnosticPartition;
-    option?: OptionValue[];
-    optionDef?: OptionDef[];
+    option: OptionValue[];
+    optionDef: OptionDef[];
     datastorePrincipal?: string;
     localSwapDatastore?: Datastore;
     systemSwapConfiguration?: HostSystemSwapConfiguration;
@@ -4823,30 +5199,30 @@ export declare namespace vim {
     lockdownMode?: HostLockdownMode;
     ipmi?: HostIpmiInfo;
     sslThumbprintInfo?: HostSslThumbprintInfo;
-    sslThumbprintData?: HostSslThumbprintInfo[];
-    certificate?: number[];
-    pciPassthruInfo?: HostPciPassthruInfo[];
+    sslThumbprintData: HostSslThumbprintInfo[];
+    certificate: number[];
+    pciPassthruInfo: HostPciPassthruInfo[];
     authenticationManagerInfo?: HostAuthenticationManagerInfo;
-    featureVersion?: HostFeatureVersionInfo[];
+    featureVersion: HostFeatureVersionInfo[];
     powerSystemCapability?: PowerSystemCapability;
     powerSystemInfo?: PowerSystemInfo;
-    cacheConfigurationInfo?: HostCacheConfigurationInfo[];
+    cacheConfigurationInfo: HostCacheConfigurationInfo[];
     wakeOnLanCapable?: boolean;
-    featureCapability?: HostFeatureCapability[];
-    maskedFeatureCapability?: HostFeatureCapability[];
+    featureCapability: HostFeatureCapability[];
+    maskedFeatureCapability: HostFeatureCapability[];
     vFlashConfigInfo?: HostVFlashManagerVFlashConfigInfo;
     vsanHostConfig?: VsanHostConfigInfo;
-    domainList?: string[];
+    domainList: string[];
     scriptCheckSum?: Uint8Array;
     hostConfigCheckSum?: Uint8Array;
     descriptionTreeCheckSum?: Uint8Array;
-    graphicsInfo?: HostGraphicsInfo[];
-    sharedPassthruGpuTypes?: string[];
+    graphicsInfo: HostGraphicsInfo[];
+    sharedPassthruGpuTypes: string[];
     graphicsConfig?: HostGraphicsConfig;
-    sharedGpuCapabilities?: HostSharedGpuCapabilities[];
-    ioFilterInfo?: HostIoFilterInfo[];
-    sriovDevicePool?: HostSriovDevicePoolInfo[];
-    assignableHardwareBinding?: HostAssignableHardwareBinding[];
+    sharedGpuCapabilities: HostSharedGpuCapabilities[];
+    ioFilterInfo: HostIoFilterInfo[];
+    sriovDevicePool: HostSriovDevicePoolInfo[];
+    assignableHardwareBinding: HostAssignableHardwareBinding[];
     assignableHardwareConfig?: HostAssignableHardwareConfig;
   }
   interface HostConfigManager extends DynamicData {
@@ -4891,23 +5267,23 @@ export declare namespace vim {
     assignableHardwareManager?: HostAssignableHardwareManager;
   }
   interface HostConfigSpec extends DynamicData {
-    nasDatastore?: HostNasVolumeConfig[];
+    nasDatastore: HostNasVolumeConfig[];
     network?: HostNetworkConfig;
-    nicTypeSelection?: HostVirtualNicManagerNicTypeSelection[];
-    service?: HostServiceConfig[];
+    nicTypeSelection: HostVirtualNicManagerNicTypeSelection[];
+    service: HostServiceConfig[];
     firewall?: HostFirewallConfig;
-    option?: OptionValue[];
+    option: OptionValue[];
     datastorePrincipal?: string;
     datastorePrincipalPasswd?: string;
     datetime?: HostDateTimeConfig;
     storageDevice?: HostStorageDeviceInfo;
     license?: HostLicenseSpec;
     security?: HostSecuritySpec;
-    userAccount?: HostAccountSpec[];
-    usergroupAccount?: HostAccountSpec[];
+    userAccount: HostAccountSpec[];
+    usergroupAccount: HostAccountSpec[];
     memory?: HostMemorySpec;
-    activeDirectory?: HostActiveDirectory[];
-    genericConfig?: KeyAnyValue[];
+    activeDirectory: HostActiveDirectory[];
+    genericConfig: KeyAnyValue[];
     graphicsConfig?: HostGraphicsConfig;
     assignableHardwareConfig?: HostAssignableHardwareConfig;
   }
@@ -4918,7 +5294,7 @@ export declare namespace vim {
     product?: AboutInfo;
     vmotionEnabled: boolean;
     faultToleranceEnabled?: boolean;
-    featureVersion?: HostFeatureVersionInfo[];
+    featureVersion: HostFeatureVersionInfo[];
     agentVmDatastore?: Datastore;
     agentVmNetwork?: Network;
   }
@@ -4927,11 +5303,11 @@ export declare namespace vim {
     serverIp?: string;
     inDasCluster?: boolean;
     host: HostListSummary;
-    vm?: VirtualMachineSummary[];
+    vm: VirtualMachineSummary[];
     vimAccountNameRequired?: boolean;
     clusterSupported?: boolean;
-    network?: HostConnectInfoNetworkInfo[];
-    datastore?: HostDatastoreConnectInfo[];
+    network: HostConnectInfoNetworkInfo[];
+    datastore: HostDatastoreConnectInfo[];
     license?: HostLicenseConnectInfo;
     capability?: HostCapability;
   }
@@ -4966,20 +5342,30 @@ export declare namespace vim {
     numCpuPackages: number;
     numCpuCores: number;
     numCpuThreads: number;
-    hz: number;
+    hz: number | bigint;
   }
   interface HostCpuPackage extends DynamicData {
     index: number;
     vendor: string;
-    hz: number;
-    busHz: number;
+    hz: number | bigint;
+    busHz: number | bigint;
     description: string;
     threadId: number[];
-    cpuFeature?: HostCpuIdInfo[];
+    cpuFeature: HostCpuIdInfo[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    family?: number;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    model?: number;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stepping?: number;
   }
   interface HostCpuPowerManagementInfo extends DynamicData {
     currentPolicy?: string;
     hardwareSupport?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface HostCpuSchedulerInfo extends DynamicData {
+    policy: string;
   }
   interface HostDasDisabledEvent extends HostEvent {}
   interface HostDasDisablingEvent extends HostEvent {}
@@ -4992,18 +5378,18 @@ export declare namespace vim {
   interface HostDasEvent extends HostEvent {}
   interface HostDasOkEvent extends HostEvent {}
   interface HostDataTransportConnectionInfo extends DynamicData {
-    staticMemoryConsumed: number;
+    staticMemoryConsumed: number | bigint;
   }
   interface HostDatastoreBrowserSearchResults extends DynamicData {
     datastore?: Datastore;
     folderPath?: string;
-    file?: FileInfo[];
+    file: FileInfo[];
   }
   interface HostDatastoreBrowserSearchSpec extends DynamicData {
-    query?: FileQuery[];
+    query: FileQuery[];
     details?: FileQueryFlags;
     searchCaseInsensitive?: boolean;
-    matchPattern?: string[];
+    matchPattern: string[];
     sortFoldersFirst?: boolean;
   }
   interface HostDatastoreConnectInfo extends DynamicData {
@@ -5051,14 +5437,14 @@ export declare namespace vim {
     serviceSync?: boolean;
     lastSyncTime?: Date;
     remoteNtpServer?: string;
-    ntpRunTime?: number;
-    ptpRunTime?: number;
+    ntpRunTime?: number | bigint;
+    ptpRunTime?: number | bigint;
     ntpDuration?: string;
     ptpDuration?: string;
   }
   interface HostDateTimeSystemServiceTestResult extends DynamicData {
     workingNormally: boolean;
-    report?: string[];
+    report: string[];
   }
   interface HostDateTimeSystemTimeZone extends DynamicData {
     key: string;
@@ -5131,13 +5517,13 @@ export declare namespace vim {
   }
   interface HostDiskDimensions extends DynamicData {}
   interface HostDiskDimensionsChs extends DynamicData {
-    cylinder: number;
+    cylinder: number | bigint;
     head: number;
     sector: number;
   }
   interface HostDiskDimensionsLba extends DynamicData {
     blockSize: number;
-    block: number;
+    block: number | bigint;
   }
   interface HostDiskMappingInfo extends DynamicData {
     physicalPartition?: HostDiskMappingPartitionInfo;
@@ -5145,28 +5531,28 @@ export declare namespace vim {
     exclusive?: boolean;
   }
   interface HostDiskMappingOption extends DynamicData {
-    physicalPartition?: HostDiskMappingPartitionOption[];
+    physicalPartition: HostDiskMappingPartitionOption[];
     name: string;
   }
   interface HostDiskMappingPartitionInfo extends DynamicData {
     name: string;
     fileSystem: string;
-    capacityInKb: number;
+    capacityInKb: number | bigint;
   }
   interface HostDiskMappingPartitionOption extends DynamicData {
     name: string;
     fileSystem: string;
-    capacityInKb: number;
+    capacityInKb: number | bigint;
   }
   interface HostDiskPartitionAttributes extends DynamicData {
     partition: number;
-    startSector: number;
-    endSector: number;
+    startSector: number | bigint;
+    endSector: number | bigint;
     type: string;
     guid?: string;
     logical: boolean;
     attributes: number;
-    partitionAlignment?: number;
+    partitionAlignment?: number | bigint;
   }
   interface HostDiskPartitionBlockRange extends DynamicData {
     partition?: number;
@@ -5186,8 +5572,8 @@ export declare namespace vim {
   interface HostDiskPartitionSpec extends DynamicData {
     partitionFormat?: string;
     chs?: HostDiskDimensionsChs;
-    totalSectors?: number;
-    partition?: HostDiskPartitionAttributes[];
+    totalSectors?: number | bigint;
+    partition: HostDiskPartitionAttributes[];
   }
   interface HostDnsConfig extends DynamicData {
     dhcp: boolean;
@@ -5195,19 +5581,26 @@ export declare namespace vim {
     ipv6VirtualNicDevice?: string;
     hostName: string;
     domainName: string;
-    address?: string[];
-    searchDomain?: string[];
+    address: string[];
+    searchDomain: string[];
   }
   interface HostDnsConfigSpec extends HostDnsConfig {
     virtualNicConnection?: HostVirtualNicConnection;
     virtualNicConnectionV6?: HostVirtualNicConnection;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostDvxClass extends DynamicData {
+    deviceClass: string;
+    checkpointSupported: boolean;
+    swDMATracingSupported: boolean;
+    sriovNic: boolean;
+  }
   interface HostEnableAdminFailedEvent extends HostEvent {
     permissions: Permission[];
   }
   interface HostEnterMaintenanceResult extends DynamicData {
-    vmFaults?: FaultsByVM[];
-    hostFaults?: FaultsByHost[];
+    vmFaults: FaultsByVM[];
+    hostFaults: FaultsByHost[];
   }
   interface HostEsxAgentHostManagerConfigInfo extends DynamicData {
     agentVmDatastore?: Datastore;
@@ -5239,10 +5632,10 @@ export declare namespace vim {
     value: string;
   }
   interface HostFibreChannelHba extends HostHostBusAdapter {
-    portWorldWideName: number;
-    nodeWorldWideName: number;
+    portWorldWideName: number | bigint;
+    nodeWorldWideName: number | bigint;
     portType: FibreChannelPortType;
-    speed: number;
+    speed: number | bigint;
   }
   interface HostFibreChannelOverEthernetHba extends HostFibreChannelHba {
     underlyingNic: string;
@@ -5261,8 +5654,8 @@ export declare namespace vim {
     vlanId: number;
   }
   interface HostFibreChannelTargetTransport extends HostTargetTransport {
-    portWorldWideName: number;
-    nodeWorldWideName: number;
+    portWorldWideName: number | bigint;
+    nodeWorldWideName: number | bigint;
   }
   interface HostFileAccess extends DynamicData {
     who: string;
@@ -5276,14 +5669,14 @@ export declare namespace vim {
   interface HostFileSystemVolume extends DynamicData {
     type: string;
     name: string;
-    capacity: number;
+    capacity: number | bigint;
   }
   interface HostFileSystemVolumeInfo extends DynamicData {
-    volumeTypeList?: string[];
-    mountInfo?: HostFileSystemMountInfo[];
+    volumeTypeList: string[];
+    mountInfo: HostFileSystemMountInfo[];
   }
   interface HostFirewallConfig extends DynamicData {
-    rule?: HostFirewallConfigRuleSetConfig[];
+    rule: HostFirewallConfigRuleSetConfig[];
     defaultBlockingPolicy: HostFirewallDefaultPolicy;
   }
   interface HostFirewallConfigRuleSetConfig extends DynamicData {
@@ -5297,7 +5690,7 @@ export declare namespace vim {
   }
   interface HostFirewallInfo extends DynamicData {
     defaultPolicy: HostFirewallDefaultPolicy;
-    ruleset?: HostFirewallRuleset[];
+    ruleset: HostFirewallRuleset[];
   }
   interface HostFirewallRule extends DynamicData {
     port: number;
@@ -5314,10 +5707,14 @@ export declare namespace vim {
     service?: string;
     enabled: boolean;
     allowedHosts?: HostFirewallRulesetIpList;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    userControllable?: boolean;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    ipListUserConfigurable?: boolean;
   }
   interface HostFirewallRulesetIpList extends DynamicData {
-    ipAddress?: string[];
-    ipNetwork?: HostFirewallRulesetIpNetwork[];
+    ipAddress: string[];
+    ipNetwork: HostFirewallRulesetIpNetwork[];
     allIp: boolean;
   }
   interface HostFirewallRulesetIpNetwork extends DynamicData {
@@ -5334,29 +5731,42 @@ export declare namespace vim {
     persist: boolean;
     mounted: boolean;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostFru extends DynamicData {
+    type: string;
+    partName: string;
+    partNumber: string;
+    manufacturer: string;
+    serialNumber?: string;
+    mfgTimeStamp?: Date;
+  }
   interface HostGatewaySpec extends DynamicData {
     gatewayType: string;
     gatewayId?: string;
     trustVerificationToken?: string;
-    hostAuthParams?: KeyValue[];
+    hostAuthParams: KeyValue[];
   }
   interface HostGetShortNameFailedEvent extends HostEvent {}
   interface HostGraphicsConfig extends DynamicData {
     hostDefaultGraphicsType: string;
     sharedPassthruAssignmentPolicy: string;
-    deviceType?: HostGraphicsConfigDeviceType[];
+    deviceType: HostGraphicsConfigDeviceType[];
   }
   interface HostGraphicsConfigDeviceType extends DynamicData {
     deviceId: string;
     graphicsType: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vgpuMode?: string;
   }
   interface HostGraphicsInfo extends DynamicData {
     deviceName: string;
     vendorName: string;
     pciId: string;
     graphicsType: string;
-    memorySizeInKB: number;
-    vm?: VirtualMachine[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    vgpuMode?: string;
+    memorySizeInKB: number | bigint;
+    vm: VirtualMachine[];
   }
   interface HostHardwareElementInfo extends DynamicData {
     name: string;
@@ -5367,30 +5777,34 @@ export declare namespace vim {
     cpuPowerManagementInfo?: HostCpuPowerManagementInfo;
     cpuInfo: HostCpuInfo;
     cpuPkg: HostCpuPackage[];
-    memorySize: number;
+    memorySize: number | bigint;
     numaInfo?: HostNumaInfo;
     smcPresent?: boolean;
-    pciDevice?: HostPciDevice[];
-    cpuFeature?: HostCpuIdInfo[];
+    pciDevice: HostPciDevice[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dvxClasses: HostDvxClass[];
+    cpuFeature: HostCpuIdInfo[];
     biosInfo?: HostBIOSInfo;
     reliableMemoryInfo?: HostReliableMemoryInfo;
     persistentMemoryInfo?: HostPersistentMemoryInfo;
     sgxInfo?: HostSgxInfo;
     sevInfo?: HostSevInfo;
     memoryTieringType?: string;
-    memoryTierInfo?: HostMemoryTierInfo[];
+    memoryTierInfo: HostMemoryTierInfo[];
   }
   interface HostHardwareStatusInfo extends DynamicData {
-    memoryStatusInfo?: HostHardwareElementInfo[];
-    cpuStatusInfo?: HostHardwareElementInfo[];
-    storageStatusInfo?: HostStorageElementInfo[];
+    memoryStatusInfo: HostHardwareElementInfo[];
+    cpuStatusInfo: HostHardwareElementInfo[];
+    storageStatusInfo: HostStorageElementInfo[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuStatusInfo: DpuStatusInfo[];
   }
   interface HostHardwareSummary extends DynamicData {
     vendor: string;
     model: string;
     uuid: string;
-    otherIdentifyingInfo?: HostSystemIdentificationInfo[];
-    memorySize: number;
+    otherIdentifyingInfo: HostSystemIdentificationInfo[];
+    memorySize: number | bigint;
     cpuModel: string;
     cpuMhz: number;
     numCpuPkgs: number;
@@ -5446,12 +5860,12 @@ export declare namespace vim {
     digestProperties?: HostInternetScsiHbaDigestProperties;
     ipCapabilities: HostInternetScsiHbaIPCapabilities;
     ipProperties: HostInternetScsiHbaIPProperties;
-    supportedAdvancedOptions?: OptionDef[];
-    advancedOptions?: HostInternetScsiHbaParamValue[];
+    supportedAdvancedOptions: OptionDef[];
+    advancedOptions: HostInternetScsiHbaParamValue[];
     iScsiName: string;
     iScsiAlias?: string;
-    configuredSendTarget?: HostInternetScsiHbaSendTarget[];
-    configuredStaticTarget?: HostInternetScsiHbaStaticTarget[];
+    configuredSendTarget: HostInternetScsiHbaSendTarget[];
+    configuredStaticTarget: HostInternetScsiHbaStaticTarget[];
     maxSpeedMb?: number;
     currentSpeedMb?: number;
   }
@@ -5544,7 +5958,7 @@ export declare namespace vim {
     ipv6properties?: HostInternetScsiHbaIPv6Properties;
   }
   interface HostInternetScsiHbaIPv6Properties extends DynamicData {
-    iscsiIpv6Address?: HostInternetScsiHbaIscsiIpv6Address[];
+    iscsiIpv6Address: HostInternetScsiHbaIscsiIpv6Address[];
     ipv6DhcpConfigurationEnabled?: boolean;
     ipv6LinkLocalAutoConfigurationEnabled?: boolean;
     ipv6RouterAdvertisementConfigurationEnabled?: boolean;
@@ -5564,8 +5978,8 @@ export declare namespace vim {
     port?: number;
     authenticationProperties?: HostInternetScsiHbaAuthenticationProperties;
     digestProperties?: HostInternetScsiHbaDigestProperties;
-    supportedAdvancedOptions?: OptionDef[];
-    advancedOptions?: HostInternetScsiHbaParamValue[];
+    supportedAdvancedOptions: OptionDef[];
+    advancedOptions: HostInternetScsiHbaParamValue[];
     parent?: string;
   }
   interface HostInternetScsiHbaStaticTarget extends DynamicData {
@@ -5575,18 +5989,18 @@ export declare namespace vim {
     discoveryMethod?: string;
     authenticationProperties?: HostInternetScsiHbaAuthenticationProperties;
     digestProperties?: HostInternetScsiHbaDigestProperties;
-    supportedAdvancedOptions?: OptionDef[];
-    advancedOptions?: HostInternetScsiHbaParamValue[];
+    supportedAdvancedOptions: OptionDef[];
+    advancedOptions: HostInternetScsiHbaParamValue[];
     parent?: string;
   }
   interface HostInternetScsiHbaTargetSet extends DynamicData {
-    staticTargets?: HostInternetScsiHbaStaticTarget[];
-    sendTargets?: HostInternetScsiHbaSendTarget[];
+    staticTargets: HostInternetScsiHbaStaticTarget[];
+    sendTargets: HostInternetScsiHbaSendTarget[];
   }
   interface HostInternetScsiTargetTransport extends HostTargetTransport {
     iScsiName: string;
     iScsiAlias: string;
-    address?: string[];
+    address: string[];
   }
   interface HostInventoryFull extends NotEnoughLicenses {
     capacity: number;
@@ -5617,7 +6031,7 @@ export declare namespace vim {
     operation?: string;
   }
   interface HostIpConfigIpV6AddressConfiguration extends DynamicData {
-    ipV6Address?: HostIpConfigIpV6Address[];
+    ipV6Address: HostIpConfigIpV6Address[];
     autoConfigurationEnabled?: boolean;
     dhcpV6Enabled?: boolean;
   }
@@ -5646,12 +6060,12 @@ export declare namespace vim {
     route: HostIpRouteEntry;
   }
   interface HostIpRouteTableConfig extends DynamicData {
-    ipRoute?: HostIpRouteOp[];
-    ipv6Route?: HostIpRouteOp[];
+    ipRoute: HostIpRouteOp[];
+    ipv6Route: HostIpRouteOp[];
   }
   interface HostIpRouteTableInfo extends DynamicData {
-    ipRoute?: HostIpRouteEntry[];
-    ipv6Route?: HostIpRouteEntry[];
+    ipRoute: HostIpRouteEntry[];
+    ipv6Route: HostIpRouteEntry[];
   }
   interface HostIpToShortNameFailedEvent extends HostEvent {}
   interface HostIpmiInfo extends DynamicData {
@@ -5675,8 +6089,8 @@ export declare namespace vim {
   interface HostLicenseSpec extends DynamicData {
     source?: LicenseSource;
     editionKey?: string;
-    disabledFeatureKey?: string[];
-    enabledFeatureKey?: string[];
+    disabledFeatureKey: string[];
+    enabledFeatureKey: string[];
   }
   interface HostListSummary extends DynamicData {
     host?: HostSystem;
@@ -5686,14 +6100,14 @@ export declare namespace vim {
     quickStats: HostListSummaryQuickStats;
     overallStatus: ManagedEntityStatus;
     rebootRequired: boolean;
-    customValue?: CustomFieldValue[];
+    customValue: CustomFieldValue[];
     managementServerIp?: string;
     maxEVCModeKey?: string;
     currentEVCModeKey?: string;
     currentEVCGraphicsModeKey?: string;
     gateway?: HostListSummaryGatewaySummary;
     tpmAttestation?: HostTpmAttestationInfo;
-    trustAuthorityAttestationInfos?: HostTrustAuthorityAttestationInfo[];
+    trustAuthorityAttestationInfos: HostTrustAuthorityAttestationInfo[];
   }
   interface HostListSummaryGatewaySummary extends DynamicData {
     gatewayType: string;
@@ -5748,10 +6162,10 @@ export declare namespace vim {
     id: number;
     srcFilename: string;
     dstFilename: string;
-    disk?: HostLowLevelProvisioningManagerDiskLayoutSpec[];
+    disk: HostLowLevelProvisioningManagerDiskLayoutSpec[];
   }
   interface HostLowLevelProvisioningManagerVmMigrationStatus extends DynamicData {
-    migrationId: number;
+    migrationId: number | bigint;
     type: string;
     source: boolean;
     consideredSuccessful: boolean;
@@ -5775,20 +6189,24 @@ export declare namespace vim {
     statusDetail?: string;
     nsxtStatus?: string;
     nsxtStatusDetail?: string;
-    healthCheckResult?: HostMemberHealthCheckResult[];
+    healthCheckResult: HostMemberHealthCheckResult[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    hostUplinkState: DistributedVirtualSwitchHostMemberHostUplinkState[];
   }
   interface HostMemberUplinkHealthCheckResult extends HostMemberHealthCheckResult {
     uplinkPortKey: string;
   }
   interface HostMemoryProfile extends ApplyProfile {}
   interface HostMemorySpec extends DynamicData {
-    serviceConsoleReservation?: number;
+    serviceConsoleReservation?: number | bigint;
   }
   interface HostMemoryTierInfo extends DynamicData {
     name: string;
     type: string;
-    flags?: string[];
-    size: number;
+    flags: string[];
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    internalFlags: string[];
+    size: number | bigint;
   }
   interface HostMissingNetworksEvent extends HostDasEvent {
     ips?: string;
@@ -5803,19 +6221,27 @@ export declare namespace vim {
     mounted?: boolean;
     accessible?: boolean;
     inaccessibleReason?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicName?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicActive?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    mountFailedReason?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    numTcpConnections?: number;
   }
   interface HostMultipathInfo extends DynamicData {
-    lun?: HostMultipathInfoLogicalUnit[];
+    lun: HostMultipathInfoLogicalUnit[];
   }
   interface HostMultipathInfoFixedLogicalUnitPolicy extends HostMultipathInfoLogicalUnitPolicy {
     prefer: string;
   }
   interface HostMultipathInfoHppLogicalUnitPolicy extends HostMultipathInfoLogicalUnitPolicy {
-    bytes?: number;
-    iops?: number;
+    bytes?: number | bigint;
+    iops?: number | bigint;
     path?: string;
-    latencyEvalTime?: number;
-    samplingIosPerPath?: number;
+    latencyEvalTime?: number | bigint;
+    samplingIosPerPath?: number | bigint;
   }
   interface HostMultipathInfoLogicalUnit extends DynamicData {
     key: string;
@@ -5842,7 +6268,7 @@ export declare namespace vim {
     transport?: HostTargetTransport;
   }
   interface HostMultipathStateInfo extends DynamicData {
-    path?: HostMultipathStateInfoPath[];
+    path: HostMultipathStateInfoPath[];
   }
   interface HostMultipathStateInfoPath extends DynamicData {
     name: string;
@@ -5852,7 +6278,7 @@ export declare namespace vim {
     remoteHost: string;
     remotePath: string;
     userName?: string;
-    remoteHostNames?: string[];
+    remoteHostNames: string[];
     securityType?: string;
     protocolEndpoint?: boolean;
   }
@@ -5868,8 +6294,14 @@ export declare namespace vim {
     type?: string;
     userName?: string;
     password?: string;
-    remoteHostNames?: string[];
+    remoteHostNames: string[];
     securityType?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicToBind?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vmknicBound?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    connections?: number;
   }
   interface HostNasVolumeUserInfo extends DynamicData {
     user: string;
@@ -5888,7 +6320,7 @@ export declare namespace vim {
     dnsPolicy: string;
     dnsRetries: number;
     dnsTimeout: number;
-    dnsNameServer?: string[];
+    dnsNameServer: string[];
     nbdsTimeout: number;
     nbnsRetries: number;
     nbnsTimeout: number;
@@ -5907,13 +6339,13 @@ export declare namespace vim {
     configPort: boolean;
     ipGatewayAddress: string;
     udpTimeout: number;
-    portForward?: HostNatServicePortForwardSpec[];
+    portForward: HostNatServicePortForwardSpec[];
     nameService?: HostNatServiceNameServiceSpec;
   }
   interface HostNetCapabilities extends DynamicData {
     canSetPhysicalNicLinkSpeed: boolean;
     supportsNicTeaming: boolean;
-    nicTeamingPolicy?: string[];
+    nicTeamingPolicy: string[];
     supportsVlan: boolean;
     usesServiceConsoleNic: boolean;
     supportsNetworkHints: boolean;
@@ -5942,20 +6374,20 @@ export declare namespace vim {
     routeTableConfig?: HostIpRouteTableConfig;
   }
   interface HostNetworkConfig extends DynamicData {
-    vswitch?: HostVirtualSwitchConfig[];
-    proxySwitch?: HostProxySwitchConfig[];
-    portgroup?: HostPortGroupConfig[];
-    pnic?: PhysicalNicConfig[];
-    vnic?: HostVirtualNicConfig[];
-    consoleVnic?: HostVirtualNicConfig[];
+    vswitch: HostVirtualSwitchConfig[];
+    proxySwitch: HostProxySwitchConfig[];
+    portgroup: HostPortGroupConfig[];
+    pnic: PhysicalNicConfig[];
+    vnic: HostVirtualNicConfig[];
+    consoleVnic: HostVirtualNicConfig[];
     dnsConfig?: HostDnsConfig;
     ipRouteConfig?: HostIpRouteConfig;
     consoleIpRouteConfig?: HostIpRouteConfig;
     routeTableConfig?: HostIpRouteTableConfig;
-    dhcp?: HostDhcpServiceConfig[];
-    nat?: HostNatServiceConfig[];
+    dhcp: HostDhcpServiceConfig[];
+    nat: HostNatServiceConfig[];
     ipV6Enabled?: boolean;
-    netStackSpec?: HostNetworkConfigNetStackSpec[];
+    netStackSpec: HostNetworkConfigNetStackSpec[];
     migrationStatus?: string;
   }
   interface HostNetworkConfigNetStackSpec extends DynamicData {
@@ -5963,28 +6395,28 @@ export declare namespace vim {
     operation?: string;
   }
   interface HostNetworkConfigResult extends DynamicData {
-    vnicDevice?: string[];
-    consoleVnicDevice?: string[];
+    vnicDevice: string[];
+    consoleVnicDevice: string[];
   }
   interface HostNetworkInfo extends DynamicData {
-    vswitch?: HostVirtualSwitch[];
-    proxySwitch?: HostProxySwitch[];
-    portgroup?: HostPortGroup[];
-    pnic?: PhysicalNic[];
-    rdmaDevice?: HostRdmaDevice[];
-    vnic?: HostVirtualNic[];
-    consoleVnic?: HostVirtualNic[];
+    vswitch: HostVirtualSwitch[];
+    proxySwitch: HostProxySwitch[];
+    portgroup: HostPortGroup[];
+    pnic: PhysicalNic[];
+    rdmaDevice: HostRdmaDevice[];
+    vnic: HostVirtualNic[];
+    consoleVnic: HostVirtualNic[];
     dnsConfig?: HostDnsConfig;
     ipRouteConfig?: HostIpRouteConfig;
     consoleIpRouteConfig?: HostIpRouteConfig;
     routeTableInfo?: HostIpRouteTableInfo;
-    dhcp?: HostDhcpService[];
-    nat?: HostNatService[];
+    dhcp: HostDhcpService[];
+    nat: HostNatService[];
     ipV6Enabled?: boolean;
     atBootIpV6Enabled?: boolean;
-    netStackInstance?: HostNetStackInstance[];
-    opaqueSwitch?: HostOpaqueSwitch[];
-    opaqueNetwork?: HostOpaqueNetworkInfo[];
+    netStackInstance: HostNetStackInstance[];
+    opaqueSwitch: HostOpaqueSwitch[];
+    opaqueNetwork: HostOpaqueNetworkInfo[];
     nsxTransportNodeId?: string;
     nvdsToVdsMigrationRequired?: boolean;
     migrationStatus?: string;
@@ -6005,13 +6437,13 @@ export declare namespace vim {
   }
   interface HostNetworkTrafficShapingPolicy extends DynamicData {
     enabled?: boolean;
-    averageBandwidth?: number;
-    peakBandwidth?: number;
-    burstSize?: number;
+    averageBandwidth?: number | bigint;
+    peakBandwidth?: number | bigint;
+    burstSize?: number | bigint;
   }
   interface HostNewNetworkConnectInfo extends HostConnectInfoNetworkInfo {}
   interface HostNfcConnectionInfo extends HostDataTransportConnectionInfo {
-    streamingMemoryConsumed?: number;
+    streamingMemoryConsumed?: number | bigint;
   }
   interface HostNicFailureCriteria extends DynamicData {
     checkSpeed?: string;
@@ -6023,8 +6455,8 @@ export declare namespace vim {
     checkBeacon?: boolean;
   }
   interface HostNicOrderPolicy extends DynamicData {
-    activeNic?: string[];
-    standbyNic?: string[];
+    activeNic: string[];
+    standbyNic: string[];
   }
   interface HostNicTeamingPolicy extends DynamicData {
     policy?: string;
@@ -6044,31 +6476,37 @@ export declare namespace vim {
   interface HostNotInClusterEvent extends HostDasEvent {}
   interface HostNotReachable extends HostCommunication {}
   interface HostNtpConfig extends DynamicData {
-    server?: string[];
-    configFile?: string[];
+    server: string[];
+    configFile: string[];
   }
   interface HostNumaInfo extends DynamicData {
     type: string;
     numNodes: number;
-    numaNode?: HostNumaNode[];
+    numaNode: HostNumaNode[];
   }
   interface HostNumaNode extends DynamicData {
     typeId: number;
     cpuID: number[];
-    memoryRangeBegin: number;
-    memoryRangeLength: number;
-    pciId?: string[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    memorySize?: number | bigint;
+    memoryRangeBegin: number | bigint;
+    memoryRangeLength: number | bigint;
+    pciId: string[];
   }
   interface HostNumericSensorInfo extends DynamicData {
     name: string;
     healthState?: ElementDescription;
-    currentReading: number;
+    currentReading: number | bigint;
     unitModifier: number;
     baseUnits: string;
     rateUnits?: string;
     sensorType: string;
     id?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    sensorNumber?: number | bigint;
     timeStamp?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    fru?: HostFru;
   }
   interface HostNvmeConnectSpec extends HostNvmeSpec {
     subnqn: string;
@@ -6086,7 +6524,7 @@ export declare namespace vim {
     fusedOperationSupported: boolean;
     numberOfQueues: number;
     queueSize: number;
-    attachedNamespace?: HostNvmeNamespace[];
+    attachedNamespace: HostNvmeNamespace[];
     vendorId?: string;
     model?: string;
     serialNumber?: string;
@@ -6102,7 +6540,7 @@ export declare namespace vim {
     rootDiscoveryController?: boolean;
   }
   interface HostNvmeDiscoveryLog extends DynamicData {
-    entry?: HostNvmeDiscoveryLogEntry[];
+    entry: HostNvmeDiscoveryLogEntry[];
     complete: boolean;
   }
   interface HostNvmeDiscoveryLogEntry extends DynamicData {
@@ -6120,7 +6558,7 @@ export declare namespace vim {
     name: string;
     id: number;
     blockSize: number;
-    capacityInBlocks: number;
+    capacityInBlocks: number | bigint;
   }
   interface HostNvmeOpaqueTransportParameters extends HostNvmeTransportParameters {
     trtype: string;
@@ -6130,8 +6568,8 @@ export declare namespace vim {
     tsas: Uint8Array;
   }
   interface HostNvmeOverFibreChannelParameters extends HostNvmeTransportParameters {
-    nodeWorldWideName: number;
-    portWorldWideName: number;
+    nodeWorldWideName: number | bigint;
+    portWorldWideName: number | bigint;
   }
   interface HostNvmeOverRdmaParameters extends HostNvmeTransportParameters {
     address: string;
@@ -6148,35 +6586,35 @@ export declare namespace vim {
     transportParameters: HostNvmeTransportParameters;
   }
   interface HostNvmeTopology extends DynamicData {
-    adapter?: HostNvmeTopologyInterface[];
+    adapter: HostNvmeTopologyInterface[];
   }
   interface HostNvmeTopologyInterface extends DynamicData {
     key: string;
     adapter: string;
-    connectedController?: HostNvmeController[];
+    connectedController: HostNvmeController[];
   }
   interface HostNvmeTransportParameters extends DynamicData {}
   interface HostOpaqueNetworkInfo extends DynamicData {
     opaqueNetworkId: string;
     opaqueNetworkName: string;
     opaqueNetworkType: string;
-    pnicZone?: string[];
+    pnicZone: string[];
     capability?: OpaqueNetworkCapability;
-    extraConfig?: OptionValue[];
+    extraConfig: OptionValue[];
   }
   interface HostOpaqueSwitch extends DynamicData {
     key: string;
     name?: string;
-    pnic?: string[];
-    pnicZone?: HostOpaqueSwitchPhysicalNicZone[];
+    pnic: string[];
+    pnicZone: HostOpaqueSwitchPhysicalNicZone[];
     status?: string;
-    vtep?: HostVirtualNic[];
-    extraConfig?: OptionValue[];
-    featureCapability?: HostFeatureCapability[];
+    vtep: HostVirtualNic[];
+    extraConfig: OptionValue[];
+    featureCapability: HostFeatureCapability[];
   }
   interface HostOpaqueSwitchPhysicalNicZone extends DynamicData {
     key: string;
-    pnicDevice?: string[];
+    pnicDevice: string[];
   }
   interface HostOvercommittedEvent extends ClusterOvercommittedEvent {}
   interface HostPMemVolume extends HostFileSystemVolume {
@@ -6185,6 +6623,11 @@ export declare namespace vim {
   }
   interface HostParallelScsiHba extends HostHostBusAdapter {}
   interface HostParallelScsiTargetTransport extends HostTargetTransport {}
+  /** Since vSphere API 8.0.3.0. */
+  interface HostPartialMaintenanceModeRuntimeInfo extends DynamicData {
+    key: string;
+    hostStatus: string;
+  }
   interface HostPatchManagerLocator extends DynamicData {
     url: string;
     proxy?: string;
@@ -6198,25 +6641,25 @@ export declare namespace vim {
   }
   interface HostPatchManagerResult extends DynamicData {
     version: string;
-    status?: HostPatchManagerStatus[];
+    status: HostPatchManagerStatus[];
     xmlResult?: string;
   }
   interface HostPatchManagerStatus extends DynamicData {
     id: string;
     applicable: boolean;
-    reason?: string[];
+    reason: string[];
     integrity?: string;
     installed: boolean;
-    installState?: string[];
-    prerequisitePatch?: HostPatchManagerStatusPrerequisitePatch[];
+    installState: string[];
+    prerequisitePatch: HostPatchManagerStatusPrerequisitePatch[];
     restartRequired: boolean;
     reconnectRequired: boolean;
     vmOffRequired: boolean;
-    supersededPatchIds?: string[];
+    supersededPatchIds: string[];
   }
   interface HostPatchManagerStatusPrerequisitePatch extends DynamicData {
     id: string;
-    installState?: string[];
+    installState: string[];
   }
   interface HostPathSelectionPolicyOption extends DynamicData {
     policy: ElementDescription;
@@ -6234,6 +6677,8 @@ export declare namespace vim {
     subDeviceId: number;
     parentBridge?: string;
     deviceName: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    deviceClassName?: string;
   }
   interface HostPciPassthruConfig extends DynamicData {
     id: string;
@@ -6252,7 +6697,7 @@ export declare namespace vim {
   interface HostPcieHba extends HostHostBusAdapter {}
   interface HostPcieTargetTransport extends HostTargetTransport {}
   interface HostPersistentMemoryInfo extends DynamicData {
-    capacityInMB?: number;
+    capacityInMB?: number | bigint;
     volumeUUID?: string;
   }
   interface HostPlacedVirtualNicIdentifier extends DynamicData {
@@ -6261,21 +6706,21 @@ export declare namespace vim {
     reservation?: number;
   }
   interface HostPlugStoreTopology extends DynamicData {
-    adapter?: HostPlugStoreTopologyAdapter[];
-    path?: HostPlugStoreTopologyPath[];
-    target?: HostPlugStoreTopologyTarget[];
-    device?: HostPlugStoreTopologyDevice[];
-    plugin?: HostPlugStoreTopologyPlugin[];
+    adapter: HostPlugStoreTopologyAdapter[];
+    path: HostPlugStoreTopologyPath[];
+    target: HostPlugStoreTopologyTarget[];
+    device: HostPlugStoreTopologyDevice[];
+    plugin: HostPlugStoreTopologyPlugin[];
   }
   interface HostPlugStoreTopologyAdapter extends DynamicData {
     key: string;
     adapter: string;
-    path?: string[];
+    path: string[];
   }
   interface HostPlugStoreTopologyDevice extends DynamicData {
     key: string;
     lun: string;
-    path?: string[];
+    path: string[];
   }
   interface HostPlugStoreTopologyPath extends DynamicData {
     key: string;
@@ -6290,8 +6735,8 @@ export declare namespace vim {
   interface HostPlugStoreTopologyPlugin extends DynamicData {
     key: string;
     name: string;
-    device?: string[];
-    claimedPath?: string[];
+    device: string[];
+    claimedPath: string[];
   }
   interface HostPlugStoreTopologyTarget extends DynamicData {
     key: string;
@@ -6299,13 +6744,13 @@ export declare namespace vim {
   }
   interface HostPnicNetworkResourceInfo extends DynamicData {
     pnicDevice: string;
-    availableBandwidthForVMTraffic?: number;
-    unusedBandwidthForVMTraffic?: number;
-    placedVirtualNics?: HostPlacedVirtualNicIdentifier[];
+    availableBandwidthForVMTraffic?: number | bigint;
+    unusedBandwidthForVMTraffic?: number | bigint;
+    placedVirtualNics: HostPlacedVirtualNicIdentifier[];
   }
   interface HostPortGroup extends DynamicData {
     key?: string;
-    port?: HostPortGroupPort[];
+    port: HostPortGroupPort[];
     vswitch?: string;
     computedPolicy: HostNetworkPolicy;
     spec: HostPortGroupSpec;
@@ -6316,7 +6761,7 @@ export declare namespace vim {
   }
   interface HostPortGroupPort extends DynamicData {
     key?: string;
-    mac?: string[];
+    mac: string[];
     type: string;
   }
   interface HostPortGroupProfile extends PortGroupProfile {
@@ -6349,7 +6794,7 @@ export declare namespace vim {
     applyProfile?: HostApplyProfile;
     customComplyProfile?: ComplianceProfile;
     disabledExpressionListChanged: boolean;
-    disabledExpressionList?: string[];
+    disabledExpressionList: string[];
     validatorHost?: HostSystem;
     validating?: boolean;
     hostConfig?: HostProfileConfigInfo;
@@ -6357,9 +6802,9 @@ export declare namespace vim {
   interface HostProfileConfigInfo extends ProfileConfigInfo {
     applyProfile?: HostApplyProfile;
     defaultComplyProfile?: ComplianceProfile;
-    defaultComplyLocator?: ComplianceLocator[];
+    defaultComplyLocator: ComplianceLocator[];
     customComplyProfile?: ComplianceProfile;
-    disabledExpressionList?: string[];
+    disabledExpressionList: string[];
     description?: ProfileDescription;
   }
   interface HostProfileConfigSpec extends ProfileCreateSpec {}
@@ -6368,22 +6813,22 @@ export declare namespace vim {
     useHostProfileEngine?: boolean;
   }
   interface HostProfileManagerCompositionResult extends DynamicData {
-    errors?: LocalizableMessage[];
-    results?: HostProfileManagerCompositionResultResultElement[];
+    errors: LocalizableMessage[];
+    results: HostProfileManagerCompositionResultResultElement[];
   }
   interface HostProfileManagerCompositionResultResultElement extends DynamicData {
     target: Profile;
     status: string;
-    errors?: LocalizableMessage[];
+    errors: LocalizableMessage[];
   }
   interface HostProfileManagerCompositionValidationResult extends DynamicData {
-    results?: HostProfileManagerCompositionValidationResultResultElement[];
-    errors?: LocalizableMessage[];
+    results: HostProfileManagerCompositionValidationResultResultElement[];
+    errors: LocalizableMessage[];
   }
   interface HostProfileManagerCompositionValidationResultResultElement extends DynamicData {
     target: Profile;
     status: string;
-    errors?: LocalizableMessage[];
+    errors: LocalizableMessage[];
     sourceDiffForToBeMerged?: HostApplyProfile;
     targetDiffForToBeMerged?: HostApplyProfile;
     toBeAdded?: HostApplyProfile;
@@ -6394,8 +6839,8 @@ export declare namespace vim {
   }
   interface HostProfileManagerConfigTaskList extends DynamicData {
     configSpec?: HostConfigSpec;
-    taskDescription?: LocalizableMessage[];
-    taskListRequirement?: string[];
+    taskDescription: LocalizableMessage[];
+    taskListRequirement: string[];
   }
   interface HostProfileManagerHostToConfigSpecMap extends DynamicData {
     host: HostSystem;
@@ -6411,15 +6856,15 @@ export declare namespace vim {
     updateType: string;
     host?: HostSystem;
     applyProfile?: HostApplyProfile;
-    failures?: ProfileUpdateFailedUpdateFailure[];
-    faults?: LocalizedMethodFault[];
+    failures: ProfileUpdateFailedUpdateFailure[];
+    faults: LocalizedMethodFault[];
   }
   interface HostProfilesEntityCustomizations extends DynamicData {}
   interface HostProtocolEndpoint extends DynamicData {
     peType: string;
     type?: string;
     uuid: string;
-    hostKey?: HostSystem[];
+    hostKey: HostSystem[];
     storageArray?: string;
     nfsServer?: string;
     nfsDir?: string;
@@ -6428,6 +6873,8 @@ export declare namespace vim {
     nfsServerAuthType?: string;
     nfsServerUser?: string;
     deviceId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    usedByStretchedContainer?: boolean;
   }
   interface HostProxySwitch extends DynamicData {
     dvsUuid: string;
@@ -6436,36 +6883,50 @@ export declare namespace vim {
     numPorts: number;
     configNumPorts?: number;
     numPortsAvailable: number;
-    uplinkPort?: KeyValue[];
+    uplinkPort: KeyValue[];
     mtu?: number;
-    pnic?: string[];
+    pnic: string[];
     spec: HostProxySwitchSpec;
-    hostLag?: HostProxySwitchHostLagConfig[];
+    hostLag: HostProxySwitchHostLagConfig[];
     networkReservationSupported?: boolean;
     nsxtEnabled?: boolean;
     ensEnabled?: boolean;
     ensInterruptEnabled?: boolean;
-    transportZones?: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
-    nsxUsedUplinkPort?: string[];
+    transportZones: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
+    nsxUsedUplinkPort: string[];
     nsxtStatus?: string;
     nsxtStatusDetail?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    ensInfo?: HostProxySwitchEnsInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadingEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    hostUplinkState: DistributedVirtualSwitchHostMemberHostUplinkState[];
   }
   interface HostProxySwitchConfig extends DynamicData {
     changeOperation?: string;
     uuid: string;
     spec?: HostProxySwitchSpec;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostProxySwitchEnsInfo extends DynamicData {
+    opsVersion: number | bigint;
+    numPSOps: number | bigint;
+    numLcoreOps: number | bigint;
+    errorStatus: number | bigint;
+    lcoreStatus: number | bigint;
+  }
   interface HostProxySwitchHostLagConfig extends DynamicData {
     lagKey: string;
     lagName?: string;
-    uplinkPort?: KeyValue[];
+    uplinkPort: KeyValue[];
   }
   interface HostProxySwitchSpec extends DynamicData {
     backing?: DistributedVirtualSwitchHostMemberBacking;
   }
   interface HostPtpConfig extends DynamicData {
     domain?: number;
-    port?: HostPtpConfigPtpPort[];
+    port: HostPtpConfigPtpPort[];
   }
   interface HostPtpConfigPtpPort extends DynamicData {
     index: number;
@@ -6506,11 +6967,11 @@ export declare namespace vim {
   interface HostRdmaTargetTransport extends HostTargetTransport {}
   interface HostReconnectionFailedEvent extends HostEvent {}
   interface HostReliableMemoryInfo extends DynamicData {
-    memorySize: number;
+    memorySize: number | bigint;
   }
   interface HostRemovedEvent extends HostEvent {}
   interface HostResignatureRescanResult extends DynamicData {
-    rescan?: HostVmfsRescanResult[];
+    rescan: HostVmfsRescanResult[];
     result: Datastore;
   }
   interface HostRuntimeInfo extends DynamicData {
@@ -6522,25 +6983,27 @@ export declare namespace vim {
     bootTime?: Date;
     healthSystemRuntime?: HealthSystemRuntime;
     dasHostState?: ClusterDasFdmHostState;
-    tpmPcrValues?: HostTpmDigestInfo[];
+    tpmPcrValues: HostTpmDigestInfo[];
     vsanRuntimeInfo?: VsanHostRuntimeInfo;
     networkRuntimeInfo?: HostRuntimeInfoNetworkRuntimeInfo;
     vFlashResourceRuntimeInfo?: HostVFlashManagerVFlashResourceRunTimeInfo;
-    hostMaxVirtualDiskCapacity?: number;
+    hostMaxVirtualDiskCapacity?: number | bigint;
     cryptoState?: string;
     cryptoKeyId?: CryptoKeyId;
     statelessNvdsMigrationReady?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    partialMaintenanceMode: HostPartialMaintenanceModeRuntimeInfo[];
     stateEncryption?: HostRuntimeInfoStateEncryptionInfo;
   }
   interface HostRuntimeInfoNetStackInstanceRuntimeInfo extends DynamicData {
     netStackInstanceKey: string;
     state?: string;
-    vmknicKeys?: string[];
+    vmknicKeys: string[];
     maxNumberOfConnections?: number;
     currentIpV6Enabled?: boolean;
   }
   interface HostRuntimeInfoNetworkRuntimeInfo extends DynamicData {
-    netStackInstanceRuntimeInfo?: HostRuntimeInfoNetStackInstanceRuntimeInfo[];
+    netStackInstanceRuntimeInfo: HostRuntimeInfoNetStackInstanceRuntimeInfo[];
     networkResourceRuntime?: HostNetworkResourceRuntime;
   }
   interface HostRuntimeInfoStateEncryptionInfo extends DynamicData {
@@ -6553,22 +7016,24 @@ export declare namespace vim {
     devicePath: string;
     ssd?: boolean;
     localDisk?: boolean;
-    physicalLocation?: string[];
+    physicalLocation: string[];
     emulatedDIXDIFEnabled?: boolean;
     vsanDiskInfo?: VsanHostVsanDiskInfo;
     scsiDiskType?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    usedByMemoryTiering?: boolean;
   }
   interface HostScsiDiskPartition extends DynamicData {
     diskName: string;
     partition: number;
   }
   interface HostScsiTopology extends DynamicData {
-    adapter?: HostScsiTopologyInterface[];
+    adapter: HostScsiTopologyInterface[];
   }
   interface HostScsiTopologyInterface extends DynamicData {
     key: string;
     adapter: string;
-    target?: HostScsiTopologyTarget[];
+    target: HostScsiTopologyTarget[];
   }
   interface HostScsiTopologyLun extends DynamicData {
     key: string;
@@ -6578,13 +7043,13 @@ export declare namespace vim {
   interface HostScsiTopologyTarget extends DynamicData {
     key: string;
     target: number;
-    lun?: HostScsiTopologyLun[];
+    lun: HostScsiTopologyLun[];
     transport?: HostTargetTransport;
   }
   interface HostSecuritySpec extends DynamicData {
     adminPassword?: string;
-    removePermission?: Permission[];
-    addPermission?: Permission[];
+    removePermission: Permission[];
+    addPermission: Permission[];
   }
   interface HostSerialAttachedHba extends HostHostBusAdapter {
     nodeWorldWideName: string;
@@ -6596,7 +7061,7 @@ export declare namespace vim {
     required: boolean;
     uninstallable: boolean;
     running: boolean;
-    ruleset?: string[];
+    ruleset: string[];
     policy: string;
     sourcePackage?: HostServiceSourcePackage;
   }
@@ -6605,7 +7070,7 @@ export declare namespace vim {
     startupPolicy: string;
   }
   interface HostServiceInfo extends DynamicData {
-    service?: HostService[];
+    service: HostService[];
   }
   interface HostServiceSourcePackage extends DynamicData {
     sourcePackageName: string;
@@ -6621,13 +7086,24 @@ export declare namespace vim {
   }
   interface HostSevInfo extends DynamicData {
     sevState: string;
-    maxSevEsGuests: number;
+    maxSevEsGuests: number | bigint;
   }
   interface HostSgxInfo extends DynamicData {
     sgxState: string;
-    totalEpcMemory: number;
+    totalEpcMemory: number | bigint;
     flcMode: string;
     lePubKeyHash?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    registrationInfo?: HostSgxRegistrationInfo;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostSgxRegistrationInfo extends DynamicData {
+    status?: string;
+    biosError?: number;
+    registrationUrl?: string;
+    type?: string;
+    ppid?: string;
+    lastRegisteredTime?: Date;
   }
   interface HostSharedGpuCapabilities extends DynamicData {
     vgpu: string;
@@ -6649,9 +7125,9 @@ export declare namespace vim {
   interface HostSnmpConfigSpec extends DynamicData {
     enabled?: boolean;
     port?: number;
-    readOnlyCommunities?: string[];
-    trapTargets?: HostSnmpDestination[];
-    option?: KeyValue[];
+    readOnlyCommunities: string[];
+    trapTargets: HostSnmpDestination[];
+    option: KeyValue[];
   }
   interface HostSnmpDestination extends DynamicData {
     hostName: string;
@@ -6669,7 +7145,7 @@ export declare namespace vim {
     createdTime: Date;
     lastModified?: Date;
     host: HostSystem;
-    subSpecs?: HostSubSpecification[];
+    subSpecs: HostSubSpecification[];
     changeID?: string;
   }
   interface HostSpecificationChangedEvent extends HostEvent {}
@@ -6698,20 +7174,20 @@ export declare namespace vim {
   interface HostSriovNetworkDevicePoolInfo extends HostSriovDevicePoolInfo {
     switchKey?: string;
     switchUuid?: string;
-    pnic?: PhysicalNic[];
+    pnic: PhysicalNic[];
   }
   interface HostSslThumbprintInfo extends DynamicData {
     principal: string;
     ownerTag?: string;
-    sslThumbprints?: string[];
+    sslThumbprints: string[];
   }
   interface HostStatusChangedEvent extends ClusterStatusChangedEvent {}
   interface HostStorageArrayTypePolicyOption extends DynamicData {
     policy: ElementDescription;
   }
   interface HostStorageDeviceInfo extends DynamicData {
-    hostBusAdapter?: HostHostBusAdapter[];
-    scsiLun?: ScsiLun[];
+    hostBusAdapter: HostHostBusAdapter[];
+    scsiLun: ScsiLun[];
     scsiTopology?: HostScsiTopology;
     nvmeTopology?: HostNvmeTopology;
     multipathInfo?: HostMultipathInfo;
@@ -6719,7 +7195,7 @@ export declare namespace vim {
     softwareInternetScsiEnabled: boolean;
   }
   interface HostStorageElementInfo extends HostHardwareElementInfo {
-    operationalInfo?: HostStorageOperationalInfo[];
+    operationalInfo: HostStorageOperationalInfo[];
   }
   interface HostStorageOperationalInfo extends DynamicData {
     property: string;
@@ -6740,7 +7216,7 @@ export declare namespace vim {
   interface HostSubSpecification extends DynamicData {
     name: string;
     createdTime: Date;
-    data?: number[];
+    data: number[];
     binaryData?: Uint8Array;
   }
   interface HostSubSpecificationDeleteEvent extends HostEvent {
@@ -6757,7 +7233,7 @@ export declare namespace vim {
     checkTime: Date;
   }
   interface HostSystemHealthInfo extends DynamicData {
-    numericSensorInfo?: HostNumericSensorInfo[];
+    numericSensorInfo: HostNumericSensorInfo[];
   }
   interface HostSystemIdentificationInfo extends DynamicData {
     identifierValue: string;
@@ -6767,9 +7243,15 @@ export declare namespace vim {
     vendor: string;
     model: string;
     uuid: string;
-    otherIdentifyingInfo?: HostSystemIdentificationInfo[];
+    otherIdentifyingInfo: HostSystemIdentificationInfo[];
     serialNumber?: string;
-    qualifiedName?: HostQualifiedName[];
+    qualifiedName: HostQualifiedName[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    vvolHostNQN?: HostQualifiedName;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    vvolHostId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    bootCommandLine?: string;
   }
   interface HostSystemReconnectSpec extends DynamicData {
     syncState?: boolean;
@@ -6781,10 +7263,10 @@ export declare namespace vim {
   interface HostSystemResourceInfo extends DynamicData {
     key: string;
     config?: ResourceConfigSpec;
-    child?: HostSystemResourceInfo[];
+    child: HostSystemResourceInfo[];
   }
   interface HostSystemSwapConfiguration extends DynamicData {
-    option?: HostSystemSwapConfigurationSystemSwapOption[];
+    option: HostSystemSwapConfigurationSystemSwapOption[];
   }
   interface HostSystemSwapConfigurationDatastoreOption extends HostSystemSwapConfigurationSystemSwapOption {
     datastore: string;
@@ -6813,6 +7295,8 @@ export declare namespace vim {
     tpmEvents: HostTpmEventLogEntry[];
     tpmLogReliable: boolean;
   }
+  /** Since vSphere API 8.0.1.0. */
+  interface HostTpmBootCompleteEventDetails extends HostTpmEventDetails {}
   interface HostTpmBootSecurityOptionEventDetails extends HostTpmEventDetails {
     bootSecurityOption: string;
   }
@@ -6833,20 +7317,26 @@ export declare namespace vim {
   interface HostTpmNvTagEventDetails extends HostTpmBootSecurityOptionEventDetails {}
   interface HostTpmOptionEventDetails extends HostTpmEventDetails {
     optionsFileName: string;
-    bootOptions?: number[];
+    bootOptions: number[];
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostTpmSignerEventDetails extends HostTpmBootSecurityOptionEventDetails {}
   interface HostTpmSoftwareComponentEventDetails extends HostTpmEventDetails {
     componentName: string;
     vibName: string;
     vibVersion: string;
     vibVendor: string;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface HostTpmVersionEventDetails extends HostTpmEventDetails {
+    version: Uint8Array;
+  }
   interface HostTrustAuthorityAttestationInfo extends DynamicData {
     attestationStatus: string;
     serviceId?: string;
     attestedAt?: Date;
     attestedUntil?: Date;
-    messages?: LocalizableMessage[];
+    messages: LocalizableMessage[];
   }
   interface HostUnresolvedVmfsExtent extends DynamicData {
     device: HostScsiDiskPartition;
@@ -6885,9 +7375,9 @@ export declare namespace vim {
   interface HostUpgradeFailedEvent extends HostEvent {}
   interface HostUserWorldSwapNotEnabledEvent extends HostEvent {}
   interface HostVFlashManagerVFlashCacheConfigInfo extends DynamicData {
-    vFlashModuleConfigOption?: HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption[];
+    vFlashModuleConfigOption: HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption[];
     defaultVFlashModule?: string;
-    swapCacheReservationInGB?: number;
+    swapCacheReservationInGB?: number | bigint;
   }
   interface HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption extends DynamicData {
     vFlashModule: string;
@@ -6897,11 +7387,11 @@ export declare namespace vim {
     cacheMode: ChoiceOption;
     blockSizeInKBOption: LongOption;
     reservationInMBOption: LongOption;
-    maxDiskSizeInKB: number;
+    maxDiskSizeInKB: number | bigint;
   }
   interface HostVFlashManagerVFlashCacheConfigSpec extends DynamicData {
     defaultVFlashModule: string;
-    swapCacheReservationInGB: number;
+    swapCacheReservationInGB: number | bigint;
   }
   interface HostVFlashManagerVFlashConfigInfo extends DynamicData {
     vFlashResourceConfigInfo?: HostVFlashManagerVFlashResourceConfigInfo;
@@ -6909,26 +7399,26 @@ export declare namespace vim {
   }
   interface HostVFlashManagerVFlashResourceConfigInfo extends DynamicData {
     vffs?: HostVffsVolume;
-    capacity: number;
+    capacity: number | bigint;
   }
   interface HostVFlashManagerVFlashResourceConfigSpec extends DynamicData {
     vffsUuid: string;
   }
   interface HostVFlashManagerVFlashResourceRunTimeInfo extends DynamicData {
-    usage: number;
-    capacity: number;
+    usage: number | bigint;
+    capacity: number | bigint;
     accessible: boolean;
-    capacityForVmCache: number;
-    freeForVmCache: number;
+    capacityForVmCache: number | bigint;
+    freeForVmCache: number | bigint;
   }
   interface HostVFlashResourceConfigurationResult extends DynamicData {
-    devicePath?: string[];
+    devicePath: string[];
     vffs?: HostVffsVolume;
-    diskConfigurationResult?: HostDiskConfigurationResult[];
+    diskConfigurationResult: HostDiskConfigurationResult[];
   }
   interface HostVMotionCompatibility extends DynamicData {
     host: HostSystem;
-    compatibility?: string[];
+    compatibility: string[];
   }
   interface HostVMotionConfig extends DynamicData {
     vmotionNicKey?: string;
@@ -6940,25 +7430,25 @@ export declare namespace vim {
   }
   interface HostVMotionManagerDstInstantCloneResult extends DynamicData {
     dstVmId?: number;
-    startTime?: number;
-    cptLoadTime?: number;
-    cptLoadDoneTime?: number;
-    replicateMemDoneTime?: number;
-    endTime?: number;
-    cptXferTime?: number;
-    cptCacheUsed?: number;
-    devCptStreamSize?: number;
-    devCptStreamTime?: number;
+    startTime?: number | bigint;
+    cptLoadTime?: number | bigint;
+    cptLoadDoneTime?: number | bigint;
+    replicateMemDoneTime?: number | bigint;
+    endTime?: number | bigint;
+    cptXferTime?: number | bigint;
+    cptCacheUsed?: number | bigint;
+    devCptStreamSize?: number | bigint;
+    devCptStreamTime?: number | bigint;
   }
   interface HostVMotionManagerSrcInstantCloneResult extends DynamicData {
-    startTime?: number;
-    quiesceTime?: number;
-    quiesceDoneTime?: number;
-    resumeDoneTime?: number;
-    endTime?: number;
+    startTime?: number | bigint;
+    quiesceTime?: number | bigint;
+    quiesceDoneTime?: number | bigint;
+    resumeDoneTime?: number | bigint;
+    endTime?: number | bigint;
   }
   interface HostVMotionNetConfig extends DynamicData {
-    candidateVnic?: HostVirtualNic[];
+    candidateVnic: HostVirtualNic[];
     selectedVnic?: string;
   }
   interface HostVfatVolume extends HostFileSystemVolume {}
@@ -6996,11 +7486,11 @@ export declare namespace vim {
     ipRouteConfig?: HostIpRouteConfig;
   }
   interface HostVirtualNicManagerInfo extends DynamicData {
-    netConfig?: VirtualNicManagerNetConfig[];
+    netConfig: VirtualNicManagerNetConfig[];
   }
   interface HostVirtualNicManagerNicTypeSelection extends DynamicData {
     vnic: HostVirtualNicConnection;
-    nicType?: string[];
+    nicType: string[];
   }
   interface HostVirtualNicOpaqueNetworkSpec extends DynamicData {
     opaqueNetworkId: string;
@@ -7019,6 +7509,8 @@ export declare namespace vim {
     pinnedPnic?: string;
     ipRouteSpec?: HostVirtualNicIpRouteSpec;
     systemOwned?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuId?: string;
   }
   interface HostVirtualSwitch extends DynamicData {
     name: string;
@@ -7026,12 +7518,12 @@ export declare namespace vim {
     numPorts: number;
     numPortsAvailable: number;
     mtu?: number;
-    portgroup?: string[];
-    pnic?: string[];
+    portgroup: string[];
+    pnic: string[];
     spec: HostVirtualSwitchSpec;
   }
   interface HostVirtualSwitchAutoBridge extends HostVirtualSwitchBridge {
-    excludedNicDevice?: string[];
+    excludedNicDevice: string[];
   }
   interface HostVirtualSwitchBeaconConfig extends DynamicData {
     interval: number;
@@ -7058,7 +7550,7 @@ export declare namespace vim {
   }
   interface HostVmciAccessManagerAccessSpec extends DynamicData {
     vm: VirtualMachine;
-    services?: string[];
+    services: string[];
     mode: string;
   }
   interface HostVmfsRescanResult extends DynamicData {
@@ -7104,40 +7596,61 @@ export declare namespace vim {
   interface HostVsanInternalSystemDeleteVsanObjectsResult extends DynamicData {
     uuid: string;
     success: boolean;
-    failureReason?: LocalizableMessage[];
+    failureReason: LocalizableMessage[];
   }
   interface HostVsanInternalSystemVsanObjectOperationResult extends DynamicData {
     uuid: string;
-    failureReason?: LocalizableMessage[];
+    failureReason: LocalizableMessage[];
   }
   interface HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult extends DynamicData {
     diskUuid: string;
     success: boolean;
     failureReason?: string;
   }
+  /** Since vSphere API 8.0.2.0. */
+  interface HostVvolNQN extends DynamicData {
+    targetNQN: string;
+    storageArray: string;
+    online: boolean;
+  }
   interface HostVvolVolume extends HostFileSystemVolume {
     scId: string;
-    hostPE?: VVolHostPE[];
-    vasaProviderInfo?: VimVasaProviderInfo[];
-    storageArray?: VASAStorageArray[];
+    hostPE: VVolHostPE[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    hostVvolNQN: HostVvolVolumeHostVvolNQN[];
+    vasaProviderInfo: VimVasaProviderInfo[];
+    storageArray: VASAStorageArray[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    protocolEndpointType?: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    vvolNQNFieldsAvailable?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretched?: boolean;
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface HostVvolVolumeHostVvolNQN extends DynamicData {
+    host?: HostSystem;
+    vvolNQN: HostVvolNQN[];
   }
   interface HostVvolVolumeSpecification extends DynamicData {
-    maxSizeInMB: number;
+    maxSizeInMB: number | bigint;
     volumeName: string;
-    vasaProviderInfo?: VimVasaProviderInfo[];
-    storageArray?: VASAStorageArray[];
+    vasaProviderInfo: VimVasaProviderInfo[];
+    storageArray: VASAStorageArray[];
     uuid: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretched?: boolean;
   }
   interface HostWwnChangedEvent extends HostEvent {
-    oldNodeWwns?: number[];
-    oldPortWwns?: number[];
-    newNodeWwns?: number[];
-    newPortWwns?: number[];
+    oldNodeWwns: (number | bigint)[];
+    oldPortWwns: (number | bigint)[];
+    newNodeWwns: (number | bigint)[];
+    newPortWwns: (number | bigint)[];
   }
   interface HostWwnConflictEvent extends HostEvent {
-    conflictedVms?: VmEventArgument[];
-    conflictedHosts?: HostEventArgument[];
-    wwn: number;
+    conflictedVms: VmEventArgument[];
+    conflictedHosts: HostEventArgument[];
+    wwn: number | bigint;
   }
   interface HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {}
   interface HourlyTaskScheduler extends RecurrentTaskScheduler {
@@ -7163,7 +7676,7 @@ export declare namespace vim {
     disk?: boolean;
     targetId?: string;
     datastoreKey?: string;
-    fileSize?: number;
+    fileSize?: number | bigint;
   }
   interface HttpNfcLeaseHostInfo extends DynamicData {
     url: string;
@@ -7172,20 +7685,20 @@ export declare namespace vim {
   interface HttpNfcLeaseInfo extends DynamicData {
     lease: HttpNfcLease;
     entity: ManagedEntity;
-    deviceUrl?: HttpNfcLeaseDeviceUrl[];
-    totalDiskCapacityInKB: number;
+    deviceUrl: HttpNfcLeaseDeviceUrl[];
+    totalDiskCapacityInKB: number | bigint;
     leaseTimeout: number;
-    hostMap?: HttpNfcLeaseDatastoreLeaseInfo[];
+    hostMap: HttpNfcLeaseDatastoreLeaseInfo[];
   }
   interface HttpNfcLeaseManifestEntry extends DynamicData {
     key: string;
     sha1: string;
     checksum?: string;
     checksumType?: string;
-    size: number;
+    size: number | bigint;
     disk: boolean;
-    capacity?: number;
-    populatedSize?: number;
+    capacity?: number | bigint;
+    populatedSize?: number | bigint;
   }
   interface HttpNfcLeaseProbeResult extends DynamicData {
     serverAccessible: boolean;
@@ -7196,8 +7709,8 @@ export declare namespace vim {
     memberName?: string;
     create: boolean;
     sslThumbprint?: string;
-    httpHeaders?: KeyValue[];
-    size?: number;
+    httpHeaders: KeyValue[];
+    size?: number | bigint;
   }
   interface ID extends DynamicData {
     id: string;
@@ -7206,7 +7719,7 @@ export declare namespace vim {
   interface IORMNotSupportedHostOnDatastore extends VimFault {
     datastore: Datastore;
     datastoreName: string;
-    host?: HostSystem[];
+    host: HostSystem[];
   }
   interface IScsiBootFailureEvent extends HostEvent {}
   interface ImportHostAddFailure extends DvsFault {
@@ -7237,7 +7750,7 @@ export declare namespace vim {
   }
   interface IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
     host: HostSystem;
-    error?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface IncompatibleHostForVmReplication extends ReplicationFault {
     vmName: string;
@@ -7261,8 +7774,8 @@ export declare namespace vim {
     currentNumAgentVms: number;
   }
   interface InsufficientCpuResourcesFault extends InsufficientResourcesFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientDisks extends VsanDiskFault {}
   interface InsufficientFailoverResourcesEvent extends ClusterEvent {}
@@ -7272,48 +7785,48 @@ export declare namespace vim {
     host?: HostSystem;
   }
   interface InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientHostMemoryCapacityFault extends InsufficientHostCapacityFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientMemoryResourcesFault extends InsufficientResourcesFault {
-    unreserved: number;
-    requested: number;
+    unreserved: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientNetworkCapacity extends InsufficientResourcesFault {}
   interface InsufficientNetworkResourcePoolCapacity extends InsufficientResourcesFault {
     dvsName: string;
     dvsUuid: string;
     resourcePoolKey: string;
-    available: number;
-    requested: number;
+    available: number | bigint;
+    requested: number | bigint;
     device: string[];
   }
   interface InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {}
   interface InsufficientResourcesFault extends VimFault {}
   interface InsufficientStandbyCpuResource extends InsufficientStandbyResource {
-    available: number;
-    requested: number;
+    available: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientStandbyMemoryResource extends InsufficientStandbyResource {
-    available: number;
-    requested: number;
+    available: number | bigint;
+    requested: number | bigint;
   }
   interface InsufficientStandbyResource extends InsufficientResourcesFault {}
   interface InsufficientStorageIops extends VimFault {
-    unreservedIops: number;
-    requestedIops: number;
+    unreservedIops: number | bigint;
+    requestedIops: number | bigint;
     datastoreName: string;
   }
   interface InsufficientStorageSpace extends InsufficientResourcesFault {}
   interface InsufficientVFlashResourcesFault extends InsufficientResourcesFault {
-    freeSpaceInMB?: number;
-    freeSpace: number;
-    requestedSpaceInMB?: number;
-    requestedSpace: number;
+    freeSpaceInMB?: number | bigint;
+    freeSpace: number | bigint;
+    requestedSpaceInMB?: number | bigint;
+    requestedSpace: number | bigint;
   }
   interface IntExpression extends NegatableExpression {
     value?: number;
@@ -7440,6 +7953,8 @@ export declare namespace vim {
   interface InvalidPropertyValue extends VAppPropertyFault {}
   interface InvalidRequest extends RuntimeFault {}
   interface InvalidResourcePoolStructureFault extends InsufficientResourcesFault {}
+  /** Since vSphere API 8.0.2.0. */
+  interface InvalidScheduledTask extends RuntimeFault {}
   interface InvalidSnapshotFormat extends InvalidFormat {}
   interface InvalidState extends VimFault {}
   interface InvalidType extends InvalidRequest {
@@ -7479,9 +7994,11 @@ export declare namespace vim {
     summary?: string;
     releaseDate?: string;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface IoFilterManagerSslTrust extends DynamicData {}
   interface IoFilterQueryIssueResult extends DynamicData {
     opType: string;
-    hostIssue?: IoFilterHostIssue[];
+    hostIssue: IoFilterHostIssue[];
   }
   interface IpAddress extends NegatableExpression {}
   interface IpAddressProfile extends ApplyProfile {}
@@ -7495,7 +8012,7 @@ export declare namespace vim {
     dnsSearchPath?: string;
     hostPrefix?: string;
     httpProxy?: string;
-    networkAssociation?: IpPoolAssociation[];
+    networkAssociation: IpPoolAssociation[];
     availableIpv4Addresses?: number;
     availableIpv6Addresses?: number;
     allocatedIpv4Addresses?: number;
@@ -7510,7 +8027,7 @@ export declare namespace vim {
     netmask?: string;
     gateway?: string;
     range?: string;
-    dns?: string[];
+    dns: string[];
     dhcpServerAvailable?: boolean;
     ipPoolEnabled?: boolean;
   }
@@ -7523,7 +8040,7 @@ export declare namespace vim {
     prefixLength?: number;
   }
   interface IpRouteProfile extends ApplyProfile {
-    staticRoute?: StaticRouteProfile[];
+    staticRoute: StaticRouteProfile[];
   }
   interface IscsiDependencyEntity extends DynamicData {
     pnicDevice: string;
@@ -7567,7 +8084,7 @@ export declare namespace vim {
   interface IscsiMigrationDependency extends DynamicData {
     migrationAllowed: boolean;
     disallowReason?: IscsiStatus;
-    dependency?: IscsiDependencyEntity[];
+    dependency: IscsiDependencyEntity[];
   }
   interface IscsiPortInfo extends DynamicData {
     vnicDevice?: string;
@@ -7587,7 +8104,7 @@ export declare namespace vim {
     pathStatus?: string;
   }
   interface IscsiStatus extends DynamicData {
-    reason?: LocalizedMethodFault[];
+    reason: LocalizedMethodFault[];
   }
   interface IsoImageFileInfo extends FileInfo {}
   interface IsoImageFileQuery extends FileQuery {}
@@ -7607,7 +8124,7 @@ export declare namespace vim {
     bssSection: KernelModuleSectionInfo;
   }
   interface KernelModuleSectionInfo extends DynamicData {
-    address: number;
+    address: number | bigint;
     length?: number;
   }
   interface KeyAnyValue extends DynamicData {
@@ -7626,10 +8143,10 @@ export declare namespace vim {
   }
   interface KmipClusterInfo extends DynamicData {
     clusterId: KeyProviderId;
-    servers?: KmipServerInfo[];
+    servers: KmipServerInfo[];
     useAsDefault: boolean;
     managementType?: string;
-    useAsEntityDefault?: ManagedEntity[];
+    useAsEntityDefault: ManagedEntity[];
     hasBackup?: boolean;
     tpmRequired?: boolean;
     keyId?: string;
@@ -7678,7 +8195,7 @@ export declare namespace vim {
     scope?: string;
     entityDisplayName?: string;
     assignedLicense: LicenseManagerLicenseInfo;
-    properties?: KeyAnyValue[];
+    properties: KeyAnyValue[];
   }
   interface LicenseAvailabilityInfo extends DynamicData {
     feature: LicenseFeatureInfo;
@@ -7718,7 +8235,7 @@ export declare namespace vim {
     state?: LicenseFeatureInfoState;
     costUnit: string;
     sourceRestriction?: string;
-    dependentKey?: string[];
+    dependentKey: string[];
     edition?: boolean;
     expiresOn?: Date;
   }
@@ -7733,8 +8250,8 @@ export declare namespace vim {
     total: number;
     used?: number;
     costUnit: string;
-    properties?: KeyAnyValue[];
-    labels?: KeyValue[];
+    properties: KeyAnyValue[];
+    labels: KeyValue[];
   }
   interface LicenseNonComplianceEvent extends LicenseEvent {
     url: string;
@@ -7765,8 +8282,8 @@ export declare namespace vim {
   interface LicenseUsageInfo extends DynamicData {
     source: LicenseSource;
     sourceAvailable: boolean;
-    reservationInfo?: LicenseReservationInfo[];
-    featureInfo?: LicenseFeatureInfo[];
+    reservationInfo: LicenseReservationInfo[];
+    featureInfo: LicenseFeatureInfo[];
   }
   interface LimitExceeded extends VimFault {
     property?: string;
@@ -7780,7 +8297,7 @@ export declare namespace vim {
     chassisId: string;
     portId: string;
     timeToLive: number;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface LinkProfile extends ApplyProfile {}
   interface LinuxVolumeNotClean extends CustomizationFault {}
@@ -7797,7 +8314,7 @@ export declare namespace vim {
   interface LocalTSMEnabledEvent extends HostEvent {}
   interface LocalizableMessage extends DynamicData {
     key: string;
-    arg?: KeyAnyValue[];
+    arg: KeyAnyValue[];
     message?: string;
   }
   interface LocalizationManagerMessageCatalog extends DynamicData {
@@ -7822,12 +8339,12 @@ export declare namespace vim {
   }
   interface LogBundlingFailed extends VimFault {}
   interface LongOption extends OptionType {
-    min: number;
-    max: number;
-    defaultValue: number;
+    min: number | bigint;
+    max: number | bigint;
+    defaultValue: number | bigint;
   }
   interface LongPolicy extends InheritablePolicy {
-    value?: number;
+    value?: number | bigint;
   }
   interface MacAddress extends NegatableExpression {}
   interface MacRange extends MacAddress {
@@ -7868,7 +8385,7 @@ export declare namespace vim {
   interface MemorySnapshotOnIndependentDisk extends SnapshotFault {}
   interface MethodAction extends Action {
     name: string;
-    argument?: MethodActionArgument[];
+    argument: MethodActionArgument[];
   }
   interface MethodActionArgument extends DynamicData {
     value?: unknown;
@@ -7884,7 +8401,7 @@ export declare namespace vim {
   }
   interface MethodFault extends NimbusError, DataObjectBase {
     faultCause?: LocalizedMethodFault;
-    faultMessage?: LocalizableMessage[];
+    faultMessage: LocalizableMessage[];
   }
   interface MethodNotFound extends InvalidRequest {
     receiver: ManagedObject;
@@ -8003,8 +8520,8 @@ export declare namespace vim {
   }
   interface NamespaceFull extends VimFault {
     name: string;
-    currentMaxSize: number;
-    requiredSize?: number;
+    currentMaxSize: number | bigint;
+    requiredSize?: number | bigint;
   }
   interface NamespaceLimitReached extends VimFault {
     limit?: number;
@@ -8046,7 +8563,7 @@ export declare namespace vim {
   }
   interface NetDhcpConfigInfoDhcpOptions extends DynamicData {
     enable: boolean;
-    config?: KeyValue[];
+    config: KeyValue[];
   }
   interface NetDhcpConfigSpec extends DynamicData {
     ipv6?: NetDhcpConfigSpecDhcpOptionsSpec;
@@ -8061,18 +8578,18 @@ export declare namespace vim {
     dhcp: boolean;
     hostName: string;
     domainName: string;
-    ipAddress?: string[];
-    searchDomain?: string[];
+    ipAddress: string[];
+    searchDomain: string[];
   }
   interface NetDnsConfigSpec extends DynamicData {
     dhcp?: boolean;
     hostName?: string;
     domainName?: string;
-    ipAddress?: string[];
-    searchDomain?: string[];
+    ipAddress: string[];
+    searchDomain: string[];
   }
   interface NetIpConfigInfo extends DynamicData {
-    ipAddress?: NetIpConfigInfoIpAddress[];
+    ipAddress: NetIpConfigInfoIpAddress[];
     dhcp?: NetDhcpConfigInfo;
     autoConfigurationEnabled?: boolean;
   }
@@ -8084,7 +8601,7 @@ export declare namespace vim {
     lifetime?: Date;
   }
   interface NetIpConfigSpec extends DynamicData {
-    ipAddress?: NetIpConfigSpecIpAddressSpec[];
+    ipAddress: NetIpConfigSpecIpAddressSpec[];
     dhcp?: NetDhcpConfigSpec;
     autoConfigurationEnabled?: boolean;
   }
@@ -8094,7 +8611,7 @@ export declare namespace vim {
     operation: string;
   }
   interface NetIpRouteConfigInfo extends DynamicData {
-    ipRoute?: NetIpRouteConfigInfoIpRoute[];
+    ipRoute: NetIpRouteConfigInfoIpRoute[];
   }
   interface NetIpRouteConfigInfoGateway extends DynamicData {
     ipAddress?: string;
@@ -8106,7 +8623,7 @@ export declare namespace vim {
     gateway: NetIpRouteConfigInfoGateway;
   }
   interface NetIpRouteConfigSpec extends DynamicData {
-    ipRoute?: NetIpRouteConfigSpecIpRouteSpec[];
+    ipRoute: NetIpRouteConfigSpecIpRouteSpec[];
   }
   interface NetIpRouteConfigSpecGatewaySpec extends DynamicData {
     ipAddress?: string;
@@ -8119,8 +8636,8 @@ export declare namespace vim {
     operation: string;
   }
   interface NetIpStackInfo extends DynamicData {
-    neighbor?: NetIpStackInfoNetToMedia[];
-    defaultRouter?: NetIpStackInfoDefaultRouter[];
+    neighbor: NetIpStackInfoNetToMedia[];
+    defaultRouter: NetIpStackInfoDefaultRouter[];
   }
   interface NetIpStackInfoDefaultRouter extends DynamicData {
     ipAddress: string;
@@ -8149,19 +8666,19 @@ export declare namespace vim {
   interface NetworkInaccessible extends NasConfigFault {}
   interface NetworkPolicyProfile extends ApplyProfile {}
   interface NetworkProfile extends ApplyProfile {
-    vswitch?: VirtualSwitchProfile[];
-    vmPortGroup?: VmPortGroupProfile[];
-    hostPortGroup?: HostPortGroupProfile[];
-    serviceConsolePortGroup?: ServiceConsolePortGroupProfile[];
+    vswitch: VirtualSwitchProfile[];
+    vmPortGroup: VmPortGroupProfile[];
+    hostPortGroup: HostPortGroupProfile[];
+    serviceConsolePortGroup: ServiceConsolePortGroupProfile[];
     dnsConfig?: NetworkProfileDnsConfigProfile;
     ipRouteConfig?: IpRouteProfile;
     consoleIpRouteConfig?: IpRouteProfile;
-    pnic?: PhysicalNicProfile[];
-    dvswitch?: DvsProfile[];
-    dvsServiceConsoleNic?: DvsServiceConsoleVNicProfile[];
-    dvsHostNic?: DvsHostVNicProfile[];
-    nsxHostNic?: NsxHostVNicProfile[];
-    netStackInstance?: NetStackInstanceProfile[];
+    pnic: PhysicalNicProfile[];
+    dvswitch: DvsProfile[];
+    dvsServiceConsoleNic: DvsServiceConsoleVNicProfile[];
+    dvsHostNic: DvsHostVNicProfile[];
+    nsxHostNic: NsxHostVNicProfile[];
+    netStackInstance: NetStackInstanceProfile[];
     opaqueSwitch?: OpaqueSwitchProfile;
   }
   interface NetworkProfileDnsConfigProfile extends ApplyProfile {}
@@ -8198,8 +8715,8 @@ export declare namespace vim {
     vmName: string;
   }
   interface NoCompatibleHost extends VimFault {
-    host?: HostSystem[];
-    error?: LocalizedMethodFault[];
+    host: HostSystem[];
+    error: LocalizedMethodFault[];
   }
   interface NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {}
   interface NoCompatibleSoftAffinityHost extends VmConfigFault {
@@ -8230,6 +8747,13 @@ export declare namespace vim {
   interface NoPermission extends SecurityError {
     object: ManagedObject;
     privilegeId: string;
+    /** Since vSphere API 7.0.3.2; left out of requests to older servers. */
+    missingPrivileges: NoPermissionEntityPrivileges[];
+  }
+  /** Since vSphere API 7.0.3.2. */
+  interface NoPermissionEntityPrivileges extends DynamicData {
+    entity: ManagedObject;
+    privilegeIds: string[];
   }
   interface NoPermissionOnAD extends ActiveDirectoryFault {}
   interface NoPermissionOnHost extends HostConnectFault {}
@@ -8341,13 +8865,13 @@ export declare namespace vim {
   interface NvdimmDimmInfo extends DynamicData {
     dimmHandle: number;
     healthInfo: NvdimmHealthInfo;
-    totalCapacity: number;
-    persistentCapacity: number;
-    availablePersistentCapacity: number;
-    volatileCapacity: number;
-    availableVolatileCapacity: number;
-    blockCapacity: number;
-    regionInfo?: NvdimmRegionInfo[];
+    totalCapacity: number | bigint;
+    persistentCapacity: number | bigint;
+    availablePersistentCapacity: number | bigint;
+    volatileCapacity: number | bigint;
+    availableVolatileCapacity: number | bigint;
+    blockCapacity: number | bigint;
+    regionInfo: NvdimmRegionInfo[];
     representationString: string;
   }
   interface NvdimmGuid extends DynamicData {
@@ -8356,7 +8880,7 @@ export declare namespace vim {
   interface NvdimmHealthInfo extends DynamicData {
     healthStatus: string;
     healthInformation: string;
-    stateFlagInfo?: string[];
+    stateFlagInfo: string[];
     dimmTemperature: number;
     dimmTemperatureThreshold: number;
     spareBlocksPercentage: number;
@@ -8369,16 +8893,16 @@ export declare namespace vim {
   interface NvdimmInterleaveSetInfo extends DynamicData {
     setId: number;
     rangeType: string;
-    baseAddress: number;
-    size: number;
-    availableSize: number;
-    deviceList?: number[];
+    baseAddress: number | bigint;
+    size: number | bigint;
+    availableSize: number | bigint;
+    deviceList: number[];
     state: string;
   }
   interface NvdimmNamespaceCreateSpec extends DynamicData {
     friendlyName?: string;
-    blockSize: number;
-    blockCount: number;
+    blockSize: number | bigint;
+    blockCount: number | bigint;
     type: string;
     locationID: number;
   }
@@ -8388,7 +8912,7 @@ export declare namespace vim {
   interface NvdimmNamespaceDetails extends DynamicData {
     uuid: string;
     friendlyName: string;
-    size: number;
+    size: number | bigint;
     type: string;
     namespaceHealthStatus: string;
     interleavesetID: number;
@@ -8397,8 +8921,8 @@ export declare namespace vim {
   interface NvdimmNamespaceInfo extends DynamicData {
     uuid: string;
     friendlyName: string;
-    blockSize: number;
-    blockCount: number;
+    blockSize: number | bigint;
+    blockCount: number | bigint;
     type: string;
     namespaceHealthStatus: string;
     locationID: number;
@@ -8406,52 +8930,52 @@ export declare namespace vim {
   }
   interface NvdimmPMemNamespaceCreateSpec extends DynamicData {
     friendlyName?: string;
-    size: number;
+    size: number | bigint;
     interleavesetID: number;
   }
   interface NvdimmRegionInfo extends DynamicData {
     regionId: number;
     setId: number;
     rangeType: string;
-    startAddr: number;
-    size: number;
-    offset: number;
+    startAddr: number | bigint;
+    size: number | bigint;
+    offset: number | bigint;
   }
   interface NvdimmSummary extends DynamicData {
     numDimms: number;
     healthStatus: string;
-    totalCapacity: number;
-    persistentCapacity: number;
-    blockCapacity: number;
-    availableCapacity: number;
+    totalCapacity: number | bigint;
+    persistentCapacity: number | bigint;
+    blockCapacity: number | bigint;
+    availableCapacity: number | bigint;
     numInterleavesets: number;
     numNamespaces: number;
   }
   interface NvdimmSystemInfo extends DynamicData {
     summary?: NvdimmSummary;
-    dimms?: number[];
-    dimmInfo?: NvdimmDimmInfo[];
-    interleaveSet?: number[];
-    iSetInfo?: NvdimmInterleaveSetInfo[];
-    namespace?: NvdimmGuid[];
-    nsInfo?: NvdimmNamespaceInfo[];
-    nsDetails?: NvdimmNamespaceDetails[];
+    dimms: number[];
+    dimmInfo: NvdimmDimmInfo[];
+    interleaveSet: number[];
+    iSetInfo: NvdimmInterleaveSetInfo[];
+    namespace: NvdimmGuid[];
+    nsInfo: NvdimmNamespaceInfo[];
+    nsDetails: NvdimmNamespaceDetails[];
   }
   interface ObjectContent extends DynamicData {
     obj: ManagedObject;
-    propSet?: DynamicProperty[];
-    missingSet?: MissingProperty[];
+    propSet: DynamicProperty[];
+    missingSet: MissingProperty[];
   }
   interface ObjectSpec extends DynamicData {
     obj: ManagedObject;
     skip?: boolean;
-    selectSet?: SelectionSpec[];
+    selectSet: SelectionSpec[];
   }
   interface ObjectUpdate extends DynamicData {
     kind: ObjectUpdateKind;
     obj: ManagedObject;
-    changeSet?: PropertyChange[];
-    missingSet?: MissingProperty[];
+    changeSet: PropertyChange[];
+    missingSet: MissingProperty[];
   }
   interface OnceTaskScheduler extends TaskScheduler {
     runAt?: Date;
@@ -8517,7 +9041,7 @@ export declare namespace vim {
   interface OvfConsumerFault extends OvfConsumerCallbackFault {
     errorKey: string;
     message: string;
-    params?: KeyValue[];
+    params: KeyValue[];
   }
   interface OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
     lineNumber: number;
@@ -8526,8 +9050,8 @@ export declare namespace vim {
   interface OvfConsumerOstNode extends DynamicData {
     id: string;
     type: string;
-    section?: OvfConsumerOvfSection[];
-    child?: OvfConsumerOstNode[];
+    section: OvfConsumerOvfSection[];
+    child: OvfConsumerOstNode[];
     entity?: ManagedEntity;
   }
   interface OvfConsumerOvfSection extends DynamicData {
@@ -8558,35 +9082,35 @@ export declare namespace vim {
   }
   interface OvfCpuCompatibilityCheckNotSupported extends OvfImport {}
   interface OvfCreateDescriptorParams extends DynamicData {
-    ovfFiles?: OvfFile[];
+    ovfFiles: OvfFile[];
     name?: string;
     description?: string;
     includeImageFiles?: boolean;
-    exportOption?: string[];
+    exportOption: string[];
     snapshot?: VirtualMachineSnapshot;
   }
   interface OvfCreateDescriptorResult extends DynamicData {
     ovfDescriptor: string;
-    error?: LocalizedMethodFault[];
-    warning?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
     includeImageFiles?: boolean;
   }
   interface OvfCreateImportSpecParams extends OvfManagerCommonParams {
     entityName: string;
     hostSystem?: HostSystem;
-    networkMapping?: OvfNetworkMapping[];
+    networkMapping: OvfNetworkMapping[];
     ipAllocationPolicy?: string;
     ipProtocol?: string;
-    propertyMapping?: KeyValue[];
-    resourceMapping?: OvfResourceMap[];
+    propertyMapping: KeyValue[];
+    resourceMapping: OvfResourceMap[];
     diskProvisioning?: string;
     instantiationOst?: OvfConsumerOstNode;
   }
   interface OvfCreateImportSpecResult extends DynamicData {
     importSpec?: ImportSpec;
-    fileItem?: OvfFileItem[];
-    warning?: LocalizedMethodFault[];
-    error?: LocalizedMethodFault[];
+    fileItem: OvfFileItem[];
+    warning: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
   }
   interface OvfDeploymentOption extends DynamicData {
     key: string;
@@ -8619,17 +9143,17 @@ export declare namespace vim {
     deviceId: string;
     path: string;
     compressionMethod?: string;
-    chunkSize?: number;
-    size: number;
-    capacity?: number;
-    populatedSize?: number;
+    chunkSize?: number | bigint;
+    size: number | bigint;
+    capacity?: number | bigint;
+    populatedSize?: number | bigint;
   }
   interface OvfFileItem extends DynamicData {
     deviceId: string;
     path: string;
     compressionMethod?: string;
-    chunkSize?: number;
-    size?: number;
+    chunkSize?: number | bigint;
+    size?: number | bigint;
     cimType: number;
     create: boolean;
   }
@@ -8664,8 +9188,8 @@ export declare namespace vim {
   interface OvfManagerCommonParams extends DynamicData {
     locale: string;
     deploymentOption: string;
-    msgBundle?: KeyValue[];
-    importOption?: string[];
+    msgBundle: KeyValue[];
+    importOption: string[];
   }
   interface OvfMappedOsId extends OvfImport {
     ovfId: number;
@@ -8703,24 +9227,24 @@ export declare namespace vim {
   }
   interface OvfParseDescriptorParams extends OvfManagerCommonParams {}
   interface OvfParseDescriptorResult extends DynamicData {
-    eula?: string[];
-    network?: OvfNetworkInfo[];
-    ipAllocationScheme?: string[];
-    ipProtocols?: string[];
-    property?: VAppPropertyInfo[];
+    eula: string[];
+    network: OvfNetworkInfo[];
+    ipAllocationScheme: string[];
+    ipProtocols: string[];
+    property: VAppPropertyInfo[];
     productInfo?: VAppProductInfo;
     annotation: string;
-    approximateDownloadSize?: number;
-    approximateFlatDeploymentSize?: number;
-    approximateSparseDeploymentSize?: number;
+    approximateDownloadSize?: number | bigint;
+    approximateFlatDeploymentSize?: number | bigint;
+    approximateSparseDeploymentSize?: number | bigint;
     defaultEntityName: string;
     virtualApp: boolean;
-    deploymentOption?: OvfDeploymentOption[];
+    deploymentOption: OvfDeploymentOption[];
     defaultDeploymentOption: string;
-    entityName?: KeyValue[];
+    entityName: KeyValue[];
     annotatedOst?: OvfConsumerOstNode;
-    error?: LocalizedMethodFault[];
-    warning?: LocalizedMethodFault[];
+    error: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
   }
   interface OvfProperty extends OvfInvalidPackage {
     type: string;
@@ -8818,12 +9342,12 @@ export declare namespace vim {
   }
   interface OvfValidateHostParams extends OvfManagerCommonParams {}
   interface OvfValidateHostResult extends DynamicData {
-    downloadSize?: number;
-    flatDeploymentSize?: number;
-    sparseDeploymentSize?: number;
-    error?: LocalizedMethodFault[];
-    warning?: LocalizedMethodFault[];
-    supportedDiskProvisioning?: string[];
+    downloadSize?: number | bigint;
+    flatDeploymentSize?: number | bigint;
+    sparseDeploymentSize?: number | bigint;
+    error: LocalizedMethodFault[];
+    warning: LocalizedMethodFault[];
+    supportedDiskProvisioning: string[];
   }
   interface OvfWrongElement extends OvfElement {}
   interface OvfWrongNamespace extends OvfInvalidPackage {
@@ -8850,7 +9374,7 @@ export declare namespace vim {
   interface PatchAlreadyInstalled extends PatchNotApplicable {}
   interface PatchBinariesNotFound extends VimFault {
     patchID: string;
-    binary?: string[];
+    binary: string[];
   }
   interface PatchInstallFailed extends PlatformConfigFault {
     rolledBack: boolean;
@@ -8859,22 +9383,22 @@ export declare namespace vim {
   interface PatchMetadataCorrupted extends PatchMetadataInvalid {}
   interface PatchMetadataInvalid extends VimFault {
     patchID: string;
-    metaData?: string[];
+    metaData: string[];
   }
   interface PatchMetadataNotFound extends PatchMetadataInvalid {}
   interface PatchMissingDependencies extends PatchNotApplicable {
-    prerequisitePatch?: string[];
-    prerequisiteLib?: string[];
+    prerequisitePatch: string[];
+    prerequisiteLib: string[];
   }
   interface PatchNotApplicable extends VimFault {
     patchID: string;
   }
   interface PatchSuperseded extends PatchNotApplicable {
-    supersede?: string[];
+    supersede: string[];
   }
   interface PerfCompositeMetric extends DynamicData {
     entity?: PerfEntityMetricBase;
-    childEntity?: PerfEntityMetricBase[];
+    childEntity: PerfEntityMetricBase[];
   }
   interface PerfCounterInfo extends DynamicData {
     key: number;
@@ -8885,18 +9409,18 @@ export declare namespace vim {
     statsType: PerfStatsType;
     level?: number;
     perDeviceLevel?: number;
-    associatedCounterId?: number[];
+    associatedCounterId: number[];
   }
   interface PerfEntityMetric extends PerfEntityMetricBase {
-    sampleInfo?: PerfSampleInfo[];
-    value?: PerfMetricSeries[];
+    sampleInfo: PerfSampleInfo[];
+    value: PerfMetricSeries[];
   }
   interface PerfEntityMetricBase extends DynamicData {
     entity: ManagedObject;
   }
   interface PerfEntityMetricCSV extends PerfEntityMetricBase {
     sampleInfoCSV: string;
-    value?: PerfMetricSeriesCSV[];
+    value: PerfMetricSeriesCSV[];
   }
   interface PerfInterval extends DynamicData {
     key: number;
@@ -8911,7 +9435,7 @@ export declare namespace vim {
     instance: string;
   }
   interface PerfMetricIntSeries extends PerfMetricSeries {
-    value?: number[];
+    value: (number | bigint)[];
   }
   interface PerfMetricSeries extends DynamicData {
     id: PerfMetricId;
@@ -8930,7 +9454,7 @@ export declare namespace vim {
     startTime?: Date;
     endTime?: Date;
     maxSample?: number;
-    metricId?: PerfMetricId[];
+    metricId: PerfMetricId[];
     intervalId?: number;
     format?: string;
   }
@@ -8948,7 +9472,7 @@ export declare namespace vim {
     perDeviceLevel?: number;
   }
   interface PerformanceStatisticsDescription extends DynamicData {
-    intervals?: PerfInterval[];
+    intervals: PerfInterval[];
   }
   interface Permission extends DynamicData {
     entity?: ManagedEntity;
@@ -8982,8 +9506,12 @@ export declare namespace vim {
     device: string;
     pci: string;
     driver?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    driverVersion?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    firmwareVersion?: string;
     linkSpeed?: PhysicalNicLinkInfo;
-    validLinkSpecification?: PhysicalNicLinkInfo[];
+    validLinkSpecification: PhysicalNicLinkInfo[];
     spec: PhysicalNicSpec;
     wakeOnLanSupported: boolean;
     mac: string;
@@ -8991,11 +9519,13 @@ export declare namespace vim {
     vmDirectPathGen2Supported?: boolean;
     vmDirectPathGen2SupportedMode?: string;
     resourcePoolSchedulerAllowed?: boolean;
-    resourcePoolSchedulerDisallowedReason?: string[];
+    resourcePoolSchedulerDisallowedReason: string[];
     autoNegotiateSupported?: boolean;
     enhancedNetworkingStackSupported?: boolean;
     ensInterruptSupported?: boolean;
     rdmaDevice?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuId?: string;
   }
   interface PhysicalNicCdpDeviceCapability extends DynamicData {
     router: boolean;
@@ -9036,8 +9566,8 @@ export declare namespace vim {
   }
   interface PhysicalNicHintInfo extends DynamicData {
     device: string;
-    subnet?: PhysicalNicIpHint[];
-    network?: PhysicalNicNameHint[];
+    subnet: PhysicalNicIpHint[];
+    network: PhysicalNicNameHint[];
     connectedSwitchPort?: PhysicalNicCdpInfo;
     lldpInfo?: LinkLayerDiscoveryProtocolInfo;
   }
@@ -9060,6 +9590,10 @@ export declare namespace vim {
     enableEnhancedNetworkingStack?: boolean;
     ensInterruptEnabled?: boolean;
   }
+  /** Since vSphere API 8.0.3.0. */
+  interface PinnedCertificate extends IoFilterManagerSslTrust {
+    sslCertificate: string;
+  }
   interface PlacementAction extends ClusterAction {
     vm?: VirtualMachine;
     targetHost?: HostSystem;
@@ -9068,26 +9602,26 @@ export declare namespace vim {
   interface PlacementAffinityRule extends DynamicData {
     ruleType: string;
     ruleScope: string;
-    vms?: VirtualMachine[];
-    keys?: string[];
+    vms: VirtualMachine[];
+    keys: string[];
   }
   interface PlacementRankResult extends DynamicData {
     key: string;
     candidate: ClusterComputeResource;
-    reservedSpaceMB: number;
-    usedSpaceMB: number;
-    totalSpaceMB: number;
+    reservedSpaceMB: number | bigint;
+    usedSpaceMB: number | bigint;
+    totalSpaceMB: number | bigint;
     utilization: number;
-    faults?: LocalizedMethodFault[];
+    faults: LocalizedMethodFault[];
   }
   interface PlacementRankSpec extends DynamicData {
     specs: PlacementSpec[];
     clusters: ClusterComputeResource[];
-    rules?: PlacementAffinityRule[];
-    placementRankByVm?: StorageDrsPlacementRankVmSpec[];
+    rules: PlacementAffinityRule[];
+    placementRankByVm: StorageDrsPlacementRankVmSpec[];
   }
   interface PlacementResult extends DynamicData {
-    recommendations?: ClusterRecommendation[];
+    recommendations: ClusterRecommendation[];
     drsFault?: ClusterDrsFaults;
   }
   interface PlacementSpec extends DynamicData {
@@ -9095,11 +9629,11 @@ export declare namespace vim {
     vm?: VirtualMachine;
     configSpec?: VirtualMachineConfigSpec;
     relocateSpec?: VirtualMachineRelocateSpec;
-    hosts?: HostSystem[];
-    datastores?: Datastore[];
-    storagePods?: StoragePod[];
+    hosts: HostSystem[];
+    datastores: Datastore[];
+    storagePods: StoragePod[];
     disallowPrerequisiteMoves?: boolean;
-    rules?: ClusterRuleInfo[];
+    rules: ClusterRuleInfo[];
     key?: string;
     placementType?: string;
     cloneSpec?: VirtualMachineCloneSpec;
@@ -9115,17 +9649,17 @@ export declare namespace vim {
     diskId: number;
     diskMoveType?: string;
     diskBackingInfo?: VirtualDeviceBackingInfo;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
   }
   interface PodStorageDrsEntry extends DynamicData {
     storageDrsConfig: StorageDrsConfigInfo;
-    recommendation?: ClusterRecommendation[];
-    drsFault?: ClusterDrsFaults[];
-    actionHistory?: ClusterActionHistory[];
+    recommendation: ClusterRecommendation[];
+    drsFault: ClusterDrsFaults[];
+    actionHistory: ClusterActionHistory[];
   }
   interface PolicyOption extends DynamicData {
     id: string;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface PortGroupProfile extends ApplyProfile {
     key: string;
@@ -9142,7 +9676,7 @@ export declare namespace vim {
     vm: VirtualMachine;
     vmName: string;
     hostSelectionBy: FtIssuesOnHostHostSelectionType;
-    hostErrors?: LocalizedMethodFault[];
+    hostErrors: LocalizedMethodFault[];
     rootCause: LocalizedMethodFault;
   }
   interface PowerOnFtSecondaryTimedout extends Timedout {
@@ -9178,7 +9712,7 @@ export declare namespace vim {
   interface ProfileApplyProfileProperty extends DynamicData {
     propertyName: string;
     array: boolean;
-    profile?: ApplyProfile[];
+    profile: ApplyProfile[];
   }
   interface ProfileAssociatedEvent extends ProfileEvent {}
   interface ProfileChangedEvent extends ProfileEvent {}
@@ -9202,14 +9736,14 @@ export declare namespace vim {
   interface ProfileCreatedEvent extends ProfileEvent {}
   interface ProfileDeferredPolicyOptionParameter extends DynamicData {
     inputPath: ProfilePropertyPath;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface ProfileDescription extends DynamicData {
     section: ProfileDescriptionSection[];
   }
   interface ProfileDescriptionSection extends DynamicData {
     description: ExtendedElementDescription;
-    message?: LocalizableMessage[];
+    message: LocalizableMessage[];
   }
   interface ProfileDissociatedEvent extends ProfileEvent {}
   interface ProfileEvent extends Event {
@@ -9226,9 +9760,9 @@ export declare namespace vim {
   interface ProfileExecuteResult extends DynamicData {
     status: string;
     configSpec?: HostConfigSpec;
-    inapplicablePath?: string[];
-    requireInput?: ProfileDeferredPolicyOptionParameter[];
-    error?: ProfileExecuteError[];
+    inapplicablePath: string[];
+    requireInput: ProfileDeferredPolicyOptionParameter[];
+    error: ProfileExecuteError[];
   }
   interface ProfileExpression extends DynamicData {
     id: string;
@@ -9237,16 +9771,16 @@ export declare namespace vim {
   }
   interface ProfileExpressionMetadata extends DynamicData {
     expressionId: ExtendedElementDescription;
-    parameter?: ProfileParameterMetadata[];
+    parameter: ProfileParameterMetadata[];
   }
   interface ProfileMetadata extends DynamicData {
     key: string;
     profileTypeName?: string;
     description?: ExtendedDescription;
-    sortSpec?: ProfileMetadataProfileSortSpec[];
+    sortSpec: ProfileMetadataProfileSortSpec[];
     profileCategory?: string;
     profileComponent?: string;
-    operationMessages?: ProfileMetadataProfileOperationMessage[];
+    operationMessages: ProfileMetadataProfileOperationMessage[];
   }
   interface ProfileMetadataProfileOperationMessage extends DynamicData {
     operationName: string;
@@ -9264,11 +9798,11 @@ export declare namespace vim {
     hidden?: boolean;
     securitySensitive?: boolean;
     readOnly?: boolean;
-    parameterRelations?: ProfileParameterMetadataParameterRelationMetadata[];
+    parameterRelations: ProfileParameterMetadataParameterRelationMetadata[];
   }
   interface ProfileParameterMetadataParameterRelationMetadata extends DynamicData {
-    relationTypes?: string[];
-    values?: unknown[];
+    relationTypes: string[];
+    values: unknown[];
     path?: ProfilePropertyPath;
     minCount: number;
     maxCount: number;
@@ -9283,11 +9817,11 @@ export declare namespace vim {
   }
   interface ProfilePolicyOptionMetadata extends DynamicData {
     id: ExtendedElementDescription;
-    parameter?: ProfileParameterMetadata[];
+    parameter: ProfileParameterMetadata[];
   }
   interface ProfileProfileStructure extends DynamicData {
     profileTypeName: string;
-    child?: ProfileProfileStructureProperty[];
+    child: ProfileProfileStructureProperty[];
   }
   interface ProfileProfileStructureProperty extends DynamicData {
     propertyName: string;
@@ -9311,11 +9845,11 @@ export declare namespace vim {
   }
   interface ProfileSimpleExpression extends ProfileExpression {
     expressionType: string;
-    parameter?: KeyAnyValue[];
+    parameter: KeyAnyValue[];
   }
   interface ProfileUpdateFailed extends VimFault {
     failure: ProfileUpdateFailedUpdateFailure[];
-    warnings?: ProfileUpdateFailedUpdateFailure[];
+    warnings: ProfileUpdateFailedUpdateFailure[];
   }
   interface ProfileUpdateFailedUpdateFailure extends DynamicData {
     profilePath: ProfilePropertyPath;
@@ -9333,13 +9867,13 @@ export declare namespace vim {
   }
   interface PropertyFilterUpdate extends DynamicData {
     filter: PropertyFilter;
-    objectSet?: ObjectUpdate[];
-    missingSet?: MissingObject[];
+    objectSet: ObjectUpdate[];
+    missingSet: MissingObject[];
   }
   interface PropertySpec extends DynamicData {
     type: TypeName;
     all?: boolean;
-    pathSet?: string[];
+    pathSet: string[];
   }
   interface QuarantineModeFault extends VmConfigFault {
     vmName: string;
@@ -9396,11 +9930,11 @@ export declare namespace vim {
   interface RemoveFailed extends VimFault {}
   interface ReplicationConfigFault extends ReplicationFault {}
   interface ReplicationConfigSpec extends DynamicData {
-    generation: number;
+    generation: number | bigint;
     vmReplicationId: string;
     destination: string;
     port: number;
-    rpo: number;
+    rpo: number | bigint;
     quiesceGuestEnabled: boolean;
     paused: boolean;
     oppUpdatesEnabled: boolean;
@@ -9409,7 +9943,9 @@ export declare namespace vim {
     encryptionDestination?: string;
     encryptionPort?: number;
     remoteCertificateThumbprint?: string;
-    disk?: ReplicationInfoDiskSettings[];
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    dataSetsReplicationEnabled?: boolean;
+    disk: ReplicationInfoDiskSettings[];
   }
   interface ReplicationDiskConfigFault extends ReplicationConfigFault {
     reason?: string;
@@ -9450,18 +9986,18 @@ export declare namespace vim {
   }
   interface ReplicationVmProgressInfo extends DynamicData {
     progress: number;
-    bytesTransferred: number;
-    bytesToTransfer: number;
-    checksumTotalBytes?: number;
-    checksumComparedBytes?: number;
+    bytesTransferred: number | bigint;
+    bytesToTransfer: number | bigint;
+    checksumTotalBytes?: number | bigint;
+    checksumComparedBytes?: number | bigint;
   }
   interface RequestCanceled extends RuntimeFault {}
   interface ResourceAllocationInfo extends DynamicData {
-    reservation?: number;
+    reservation?: number | bigint;
     expandableReservation?: boolean;
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
-    overheadLimit?: number;
+    overheadLimit?: number | bigint;
   }
   interface ResourceAllocationOption extends DynamicData {
     sharesOption: SharesOption;
@@ -9502,32 +10038,32 @@ export declare namespace vim {
     newParent: ResourcePoolEventArgument;
   }
   interface ResourcePoolQuickStats extends DynamicData {
-    overallCpuUsage?: number;
-    overallCpuDemand?: number;
-    guestMemoryUsage?: number;
-    hostMemoryUsage?: number;
-    distributedCpuEntitlement?: number;
-    distributedMemoryEntitlement?: number;
+    overallCpuUsage?: number | bigint;
+    overallCpuDemand?: number | bigint;
+    guestMemoryUsage?: number | bigint;
+    hostMemoryUsage?: number | bigint;
+    distributedCpuEntitlement?: number | bigint;
+    distributedMemoryEntitlement?: number | bigint;
     staticCpuEntitlement?: number;
     staticMemoryEntitlement?: number;
-    privateMemory?: number;
-    sharedMemory?: number;
-    swappedMemory?: number;
-    balloonedMemory?: number;
-    overheadMemory?: number;
-    consumedOverheadMemory?: number;
-    compressedMemory?: number;
+    privateMemory?: number | bigint;
+    sharedMemory?: number | bigint;
+    swappedMemory?: number | bigint;
+    balloonedMemory?: number | bigint;
+    overheadMemory?: number | bigint;
+    consumedOverheadMemory?: number | bigint;
+    compressedMemory?: number | bigint;
   }
   interface ResourcePoolReconfiguredEvent extends ResourcePoolEvent {
     configChanges?: ChangesInfoEventArgument;
   }
   interface ResourcePoolResourceUsage extends DynamicData {
-    reservationUsed: number;
-    reservationUsedForVm: number;
-    unreservedForPool: number;
-    unreservedForVm: number;
-    overallUsage: number;
-    maxUsage: number;
+    reservationUsed: number | bigint;
+    reservationUsedForVm: number | bigint;
+    unreservedForPool: number | bigint;
+    unreservedForVm: number | bigint;
+    overallUsage: number | bigint;
+    maxUsage: number | bigint;
   }
   interface ResourcePoolRuntimeInfo extends DynamicData {
     memory: ResourcePoolResourceUsage;
@@ -9559,7 +10095,7 @@ export declare namespace vim {
     datastore: Datastore;
   }
   interface RoleAddedEvent extends RoleEvent {
-    privilegeList?: string[];
+    privilegeList: string[];
   }
   interface RoleEvent extends AuthorizationEvent {
     role: RoleEventArgument;
@@ -9570,10 +10106,10 @@ export declare namespace vim {
   }
   interface RoleRemovedEvent extends RoleEvent {}
   interface RoleUpdatedEvent extends RoleEvent {
-    privilegeList?: string[];
+    privilegeList: string[];
     prevRoleName?: string;
-    privilegesAdded?: string[];
-    privilegesRemoved?: string[];
+    privilegesAdded: string[];
+    privilegesRemoved: string[];
   }
   interface RollbackEvent extends DvsEvent {
     hostName: string;
@@ -9672,7 +10208,7 @@ export declare namespace vim {
   interface ScsiLun extends HostDevice {
     key?: string;
     uuid: string;
-    descriptor?: ScsiLunDescriptor[];
+    descriptor: ScsiLunDescriptor[];
     canonicalName?: string;
     displayName?: string;
     lunType: string;
@@ -9682,8 +10218,8 @@ export declare namespace vim {
     scsiLevel?: number;
     serialNumber?: string;
     durableName?: ScsiLunDurableName;
-    alternateName?: ScsiLunDurableName[];
-    standardInquiry?: number[];
+    alternateName: ScsiLunDurableName[];
+    standardInquiry: number[];
     queueDepth?: number;
     operationalState: string[];
     capabilities?: ScsiLunCapabilities;
@@ -9691,6 +10227,12 @@ export declare namespace vim {
     protocolEndpoint?: boolean;
     perenniallyReserved?: boolean;
     clusteredVmdkSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    applicationProtocol?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    dispersedNs?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    deviceReservation?: string;
   }
   interface ScsiLunCapabilities extends DynamicData {
     updateDisplayNameSupported: boolean;
@@ -9702,7 +10244,7 @@ export declare namespace vim {
   interface ScsiLunDurableName extends DynamicData {
     namespace: string;
     namespaceId: number;
-    data?: number[];
+    data: number[];
   }
   interface SeSparseVirtualDiskSpec extends FileBackedVirtualDiskSpec {
     grainSizeKb?: number;
@@ -9721,7 +10263,7 @@ export declare namespace vim {
   }
   interface SecurityError extends RuntimeFault {}
   interface SecurityProfile extends ApplyProfile {
-    permission?: PermissionProfile[];
+    permission: PermissionProfile[];
   }
   interface SelectionSet extends DynamicData {}
   interface SelectionSpec extends DynamicData {
@@ -9742,9 +10284,9 @@ export declare namespace vim {
     ipConfig: IpAddressProfile;
   }
   interface ServiceConsoleReservationInfo extends DynamicData {
-    serviceConsoleReservedCfg: number;
-    serviceConsoleReserved: number;
-    unreserved: number;
+    serviceConsoleReservedCfg: number | bigint;
+    serviceConsoleReserved: number | bigint;
+    unreserved: number | bigint;
   }
   interface ServiceContent extends DynamicData {
     rootFolder: Folder;
@@ -9814,7 +10356,7 @@ export declare namespace vim {
   }
   interface ServiceManagerServiceInfo extends DynamicData {
     serviceName: string;
-    location?: string[];
+    location: string[];
     service: ManagedObject;
     description: string;
   }
@@ -9826,6 +10368,8 @@ export declare namespace vim {
     id: string;
     hostName?: string;
     sslThumbprint?: string;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    certThumbprintList: VirtualMachineCertThumbprint[];
     ticketType?: string;
   }
   interface SessionManagerHttpServiceRequestSpec extends SessionManagerServiceRequestSpec {
@@ -9877,8 +10421,12 @@ export declare namespace vim {
   interface SnapshotNoChange extends SnapshotFault {}
   interface SnapshotRevertIssue extends MigrationFault {
     snapshotName?: string;
-    event?: Event[];
+    event: Event[];
     errors: boolean;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface SnapshotSelectionSpec extends DynamicData {
+    retentionDays?: number;
   }
   interface SoftRuleVioCorrectionDisallowed extends VmConfigFault {
     vmName: string;
@@ -9894,17 +10442,17 @@ export declare namespace vim {
     acceptanceLevel: string;
     summary: string;
     description: string;
-    referenceURL?: string[];
+    referenceURL: string[];
     creationDate?: Date;
-    depends?: Relation[];
-    conflicts?: Relation[];
-    replaces?: Relation[];
-    provides?: string[];
+    depends: Relation[];
+    conflicts: Relation[];
+    replaces: Relation[];
+    provides: string[];
     maintenanceModeRequired?: boolean;
-    hardwarePlatformsRequired?: string[];
+    hardwarePlatformsRequired: string[];
     capability: SoftwarePackageCapability;
-    tag?: string[];
-    payload?: string[];
+    tag: string[];
+    payload: string[];
   }
   interface SoftwarePackageCapability extends DynamicData {
     liveInstallAllowed?: boolean;
@@ -9949,11 +10497,11 @@ export declare namespace vim {
   interface StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {}
   interface StorageDrsConfigInfo extends DynamicData {
     podConfig: StorageDrsPodConfigInfo;
-    vmConfig?: StorageDrsVmConfigInfo[];
+    vmConfig: StorageDrsVmConfigInfo[];
   }
   interface StorageDrsConfigSpec extends DynamicData {
     podConfigSpec?: StorageDrsPodConfigSpec;
-    vmConfigSpec?: StorageDrsVmConfigSpec[];
+    vmConfigSpec: StorageDrsVmConfigSpec[];
   }
   interface StorageDrsDatacentersCannotShareDatastore extends VimFault {}
   interface StorageDrsDisabledOnVm extends VimFault {}
@@ -9986,8 +10534,8 @@ export declare namespace vim {
     spaceLoadBalanceConfig?: StorageDrsSpaceLoadBalanceConfig;
     ioLoadBalanceConfig?: StorageDrsIoLoadBalanceConfig;
     automationOverrides?: StorageDrsAutomationConfig;
-    rule?: ClusterRuleInfo[];
-    option?: OptionValue[];
+    rule: ClusterRuleInfo[];
+    option: OptionValue[];
   }
   interface StorageDrsPodConfigSpec extends DynamicData {
     enabled?: boolean;
@@ -9998,11 +10546,11 @@ export declare namespace vim {
     spaceLoadBalanceConfig?: StorageDrsSpaceLoadBalanceConfig;
     ioLoadBalanceConfig?: StorageDrsIoLoadBalanceConfig;
     automationOverrides?: StorageDrsAutomationConfig;
-    rule?: ClusterRuleSpec[];
-    option?: StorageDrsOptionSpec[];
+    rule: ClusterRuleSpec[];
+    option: StorageDrsOptionSpec[];
   }
   interface StorageDrsPodSelectionSpec extends DynamicData {
-    initialVmConfig?: VmPodConfigForPlacement[];
+    initialVmConfig: VmPodConfigForPlacement[];
     storagePod?: StoragePod;
   }
   interface StorageDrsRelocateDisabled extends VimFault {}
@@ -10020,13 +10568,13 @@ export declare namespace vim {
     behavior?: string;
     intraVmAffinity?: boolean;
     intraVmAntiAffinity?: VirtualDiskAntiAffinityRuleSpec;
-    virtualDiskRules?: VirtualDiskRuleSpec[];
+    virtualDiskRules: VirtualDiskRuleSpec[];
   }
   interface StorageDrsVmConfigSpec extends ArrayUpdateSpec {
     info?: StorageDrsVmConfigInfo;
   }
   interface StorageIOAllocationInfo extends DynamicData {
-    limit?: number;
+    limit?: number | bigint;
     shares?: SharesInfo;
     reservation?: number;
   }
@@ -10065,7 +10613,7 @@ export declare namespace vim {
     relocateSpec: VirtualMachineRelocateSpec;
     source: Datastore;
     destination: Datastore;
-    sizeTransferred: number;
+    sizeTransferred: number | bigint;
     spaceUtilSrcBefore?: number;
     spaceUtilDstBefore?: number;
     spaceUtilSrcAfter?: number;
@@ -10094,7 +10642,7 @@ export declare namespace vim {
     ioLatencyBefore?: number;
   }
   interface StoragePlacementResult extends DynamicData {
-    recommendations?: ClusterRecommendation[];
+    recommendations: ClusterRecommendation[];
     drsFault?: ClusterDrsFaults;
     task?: Task;
   }
@@ -10115,20 +10663,20 @@ export declare namespace vim {
   }
   interface StoragePodSummary extends DynamicData {
     name: string;
-    capacity: number;
-    freeSpace: number;
+    capacity: number | bigint;
+    freeSpace: number | bigint;
   }
   interface StorageProfile extends ApplyProfile {
-    nasStorage?: NasStorageProfile[];
+    nasStorage: NasStorageProfile[];
   }
   interface StorageRequirement extends DynamicData {
     datastore: Datastore;
-    freeSpaceRequiredInKb: number;
+    freeSpaceRequiredInKb: number | bigint;
   }
   interface StorageResourceManagerStorageProfileStatistics extends DynamicData {
     profileId: string;
-    totalSpaceMB: number;
-    usedSpaceMB: number;
+    totalSpaceMB: number | bigint;
+    usedSpaceMB: number | bigint;
   }
   interface StorageVMotionNotSupported extends MigrationFeatureNotSupported {}
   interface StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssue {
@@ -10158,11 +10706,11 @@ export declare namespace vim {
     reason: string;
   }
   interface SystemEventInfo extends DynamicData {
-    recordId: number;
+    recordId: number | bigint;
     when: string;
-    selType: number;
+    selType: number | bigint;
     message: string;
-    sensorNumber: number;
+    sensorNumber: number | bigint;
   }
   interface Tag extends DynamicData {
     key: string;
@@ -10179,14 +10727,14 @@ export declare namespace vim {
     entity?: TaskFilterSpecByEntity;
     time?: TaskFilterSpecByTime;
     userName?: TaskFilterSpecByUsername;
-    activationId?: string[];
-    state?: TaskInfoState[];
+    activationId: string[];
+    state: TaskInfoState[];
     alarm?: Alarm;
     scheduledTask?: ScheduledTask;
-    eventChainId?: number[];
-    tag?: string[];
-    parentTaskKey?: string[];
-    rootTaskKey?: string[];
+    eventChainId: number[];
+    tag: string[];
+    parentTaskKey: string[];
+    rootTaskKey: string[];
   }
   interface TaskFilterSpecByEntity extends DynamicData {
     entity: ManagedEntity;
@@ -10199,7 +10747,7 @@ export declare namespace vim {
   }
   interface TaskFilterSpecByUsername extends DynamicData {
     systemUser: boolean;
-    userList?: string[];
+    userList: string[];
   }
   interface TaskInProgress extends VimFault {
     task: Task;
@@ -10212,13 +10760,15 @@ export declare namespace vim {
     descriptionId: string;
     entity?: ManagedEntity;
     entityName?: string;
-    locked?: ManagedEntity[];
+    locked: ManagedEntity[];
     state: TaskInfoState;
     cancelled: boolean;
     cancelable: boolean;
     error?: LocalizedMethodFault;
     result?: unknown;
     progress?: number;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    progressDetails: KeyAnyValue[];
     reason: TaskReason;
     queueTime: Date;
     startTime?: Date;
@@ -10228,6 +10778,16 @@ export declare namespace vim {
     parentTaskKey?: string;
     rootTaskKey?: string;
     activationId?: string;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface TaskInfoFilterSpec extends DynamicData {
+    filterTaskResults?: TaskInfoFilterSpecFilterTaskResults;
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface TaskInfoFilterSpecFilterTaskResults extends DynamicData {
+    removeAll?: boolean;
+    descriptionIds: string[];
+    filterIn?: boolean;
   }
   interface TaskReason extends DynamicData {}
   interface TaskReasonAlarm extends TaskReason {
@@ -10314,7 +10874,7 @@ export declare namespace vim {
     type: TypeName;
     path: string;
     skip?: boolean;
-    selectSet?: SelectionSpec[];
+    selectSet: SelectionSpec[];
   }
   interface TypeDescription extends Description {
     key: string;
@@ -10354,14 +10914,16 @@ export declare namespace vim {
     version?: string;
   }
   interface UnsupportedVmxLocation extends VmConfigFault {}
+  /** Since vSphere API 8.0.3.0. */
+  interface UntrustedCertificate extends IoFilterManagerSslTrust {}
   interface UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupported {}
   interface UpdateSet extends DynamicData {
     version: string;
-    filterSet?: PropertyFilterUpdate[];
+    filterSet: PropertyFilterUpdate[];
     truncated?: boolean;
   }
   interface UpdateVirtualMachineFilesResult extends DynamicData {
-    failedVmFile?: UpdateVirtualMachineFilesResultFailedVmFileInfo[];
+    failedVmFile: UpdateVirtualMachineFilesResultFailedVmFileInfo[];
   }
   interface UpdateVirtualMachineFilesResultFailedVmFileInfo extends DynamicData {
     vmFile: string;
@@ -10400,7 +10962,7 @@ export declare namespace vim {
     key: string;
   }
   interface UserInputRequiredParameterMetadata extends ProfilePolicyOptionMetadata {
-    userInputParameter?: ProfileParameterMetadata[];
+    userInputParameter: ProfileParameterMetadata[];
   }
   interface UserLoginSessionEvent extends SessionEvent {
     ipAddress: string;
@@ -10411,7 +10973,7 @@ export declare namespace vim {
   interface UserLogoutSessionEvent extends SessionEvent {
     ipAddress?: string;
     userAgent?: string;
-    callCount?: number;
+    callCount?: number | bigint;
     sessionId?: string;
     loginTime?: Date;
   }
@@ -10424,7 +10986,7 @@ export declare namespace vim {
   }
   interface UserPrivilegeResult extends DynamicData {
     entity: ManagedEntity;
-    privileges?: string[];
+    privileges: string[];
   }
   interface UserProfile extends ApplyProfile {
     key: string;
@@ -10445,7 +11007,7 @@ export declare namespace vim {
     extensionSession?: boolean;
     ipAddress?: string;
     userAgent?: string;
-    callCount?: number;
+    callCount?: number | bigint;
   }
   interface UserUnassignedFromGroup extends HostEvent {
     userLogin: string;
@@ -10457,15 +11019,34 @@ export declare namespace vim {
     uuid: string;
     vendorId: string;
     modelId: string;
+    /** Since vSphere API 8.0.0.0; left out of requests to older servers. */
+    discoverySvcInfo: VASAStorageArrayDiscoverySvcInfo[];
+  }
+  /** Since vSphere API 8.0.0.0. */
+  interface VASAStorageArrayDiscoveryFcTransport extends DynamicData {
+    nodeWwn: string;
+    portWwn: string;
+  }
+  /** Since vSphere API 8.0.0.0. */
+  interface VASAStorageArrayDiscoveryIpTransport extends DynamicData {
+    ipAddress: string;
+    portNumber?: string;
+  }
+  /** Since vSphere API 8.0.0.0. */
+  interface VASAStorageArrayDiscoverySvcInfo extends DynamicData {
+    portType: string;
+    svcNqn: string;
+    ipInfo?: VASAStorageArrayDiscoveryIpTransport;
+    fcInfo?: VASAStorageArrayDiscoveryFcTransport;
   }
   interface VAppCloneSpec extends DynamicData {
     location: Datastore;
     host?: HostSystem;
     resourceSpec?: ResourceConfigSpec;
     vmFolder?: Folder;
-    networkMapping?: VAppCloneSpecNetworkMappingPair[];
-    property?: KeyValue[];
-    resourceMapping?: VAppCloneSpecResourceMap[];
+    networkMapping: VAppCloneSpecNetworkMappingPair[];
+    property: KeyValue[];
+    resourceMapping: VAppCloneSpecResourceMap[];
     provisioning?: string;
   }
   interface VAppCloneSpecNetworkMappingPair extends DynamicData {
@@ -10480,13 +11061,13 @@ export declare namespace vim {
   }
   interface VAppConfigFault extends VimFault {}
   interface VAppConfigInfo extends VmConfigInfo {
-    entityConfig?: VAppEntityConfigInfo[];
+    entityConfig: VAppEntityConfigInfo[];
     annotation: string;
     instanceUuid?: string;
     managedBy?: ManagedByInfo;
   }
   interface VAppConfigSpec extends VmConfigSpec {
-    entityConfig?: VAppEntityConfigInfo[];
+    entityConfig: VAppEntityConfigInfo[];
     annotation?: string;
     instanceUuid?: string;
     managedBy?: ManagedByInfo;
@@ -10503,9 +11084,9 @@ export declare namespace vim {
     destroyWithParent?: boolean;
   }
   interface VAppIPAssignmentInfo extends DynamicData {
-    supportedAllocationScheme?: string[];
+    supportedAllocationScheme: string[];
     ipAllocationPolicy?: string;
-    supportedIpProtocol?: string[];
+    supportedIpProtocol: string[];
     ipProtocol?: string;
   }
   interface VAppNotRunning extends VmConfigFault {}
@@ -10604,23 +11185,31 @@ export declare namespace vim {
   interface VMotionNotSupported extends VMotionInterfaceIssue {}
   interface VMotionProtocolIncompatible extends MigrationFault {}
   interface VMwareDVSConfigInfo extends DVSConfigInfo {
-    vspanSession?: VMwareVspanSession[];
-    pvlanConfig?: VMwareDVSPvlanMapEntry[];
+    vspanSession: VMwareVspanSession[];
+    pvlanConfig: VMwareDVSPvlanMapEntry[];
     maxMtu: number;
     linkDiscoveryProtocolConfig?: LinkDiscoveryProtocolConfig;
     ipfixConfig?: VMwareIpfixConfig;
-    lacpGroupConfig?: VMwareDvsLacpGroupConfig[];
+    lacpGroupConfig: VMwareDvsLacpGroupConfig[];
     lacpApiVersion?: string;
     multicastFilteringMode?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadSpecId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    networkOffloadConfig?: VmwareDistributedVirtualSwitchNetworkOffloadConfig;
   }
   interface VMwareDVSConfigSpec extends DVSConfigSpec {
-    pvlanConfigSpec?: VMwareDVSPvlanConfigSpec[];
-    vspanConfigSpec?: VMwareDVSVspanConfigSpec[];
+    pvlanConfigSpec: VMwareDVSPvlanConfigSpec[];
+    vspanConfigSpec: VMwareDVSVspanConfigSpec[];
     maxMtu?: number;
     linkDiscoveryProtocolConfig?: LinkDiscoveryProtocolConfig;
     ipfixConfig?: VMwareIpfixConfig;
     lacpApiVersion?: string;
     multicastFilteringMode?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    networkOffloadSpecId?: string;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    networkOffloadConfig?: VmwareDistributedVirtualSwitchNetworkOffloadConfig;
   }
   interface VMwareDVSFeatureCapability extends DVSFeatureCapability {
     vspanSupported?: boolean;
@@ -10630,6 +11219,8 @@ export declare namespace vim {
     multicastSnoopingSupported?: boolean;
     vspanCapability?: VMwareDVSVspanCapability;
     lacpCapability?: VMwareDvsLacpCapability;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dpuCapability?: VMwareDvsDpuCapability;
     nsxSupported?: boolean;
     mtuCapability?: VMwareDvsMtuCapability;
   }
@@ -10640,8 +11231,8 @@ export declare namespace vim {
   interface VMwareDVSHealthCheckConfig extends DVSHealthCheckConfig {}
   interface VMwareDVSMtuHealthCheckResult extends HostMemberUplinkHealthCheckResult {
     mtuMismatch: boolean;
-    vlanSupportSwitchMtu?: NumericRange[];
-    vlanNotSupportSwitchMtu?: NumericRange[];
+    vlanSupportSwitchMtu: NumericRange[];
+    vlanNotSupportSwitchMtu: NumericRange[];
   }
   interface VMwareDVSPortSetting extends DVPortSetting {
     vlan?: VmwareDistributedVirtualSwitchVlanSpec;
@@ -10675,8 +11266,8 @@ export declare namespace vim {
     teamingStatus: string;
   }
   interface VMwareDVSVlanHealthCheckResult extends HostMemberUplinkHealthCheckResult {
-    trunkedVlan?: NumericRange[];
-    untrunkedVlan?: NumericRange[];
+    trunkedVlan: NumericRange[];
+    untrunkedVlan: NumericRange[];
   }
   interface VMwareDVSVlanMtuHealthCheckConfig extends VMwareDVSHealthCheckConfig {}
   interface VMwareDVSVspanCapability extends DynamicData {
@@ -10691,6 +11282,12 @@ export declare namespace vim {
   interface VMwareDVSVspanConfigSpec extends DynamicData {
     vspanSession: VMwareVspanSession;
     operation: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VMwareDvsDpuCapability extends DynamicData {
+    networkOffloadSupported?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    activeStandbyModeSupported?: boolean;
   }
   interface VMwareDvsIpfixCapability extends DynamicData {
     ipfixSupported?: boolean;
@@ -10710,8 +11307,8 @@ export declare namespace vim {
     loadbalanceAlgorithm?: string;
     vlan?: VMwareDvsLagVlanConfig;
     ipfix?: VMwareDvsLagIpfixConfig;
-    uplinkName?: string[];
-    uplinkPortKey?: string[];
+    uplinkName: string[];
+    uplinkPortKey: string[];
     timeoutMode?: string;
   }
   interface VMwareDvsLacpGroupSpec extends DynamicData {
@@ -10722,7 +11319,7 @@ export declare namespace vim {
     ipfixEnabled?: boolean;
   }
   interface VMwareDvsLagVlanConfig extends DynamicData {
-    vlanId?: NumericRange[];
+    vlanId: NumericRange[];
   }
   interface VMwareDvsMtuCapability extends DynamicData {
     minMtuSupported: number;
@@ -10731,7 +11328,7 @@ export declare namespace vim {
   interface VMwareIpfixConfig extends DynamicData {
     collectorIpAddress?: string;
     collectorPort?: number;
-    observationDomainId?: number;
+    observationDomainId?: number | bigint;
     activeFlowTimeout: number;
     idleFlowTimeout: number;
     samplingRate: number;
@@ -10742,15 +11339,15 @@ export declare namespace vim {
     mode?: StringPolicy;
   }
   interface VMwareUplinkPortOrderPolicy extends InheritablePolicy {
-    activeUplinkPort?: string[];
-    standbyUplinkPort?: string[];
+    activeUplinkPort: string[];
+    standbyUplinkPort: string[];
   }
   interface VMwareVspanPort extends DynamicData {
-    portKey?: string[];
-    uplinkPortName?: string[];
-    wildcardPortConnecteeType?: string[];
-    vlans?: number[];
-    ipAddress?: string[];
+    portKey: string[];
+    uplinkPortName: string[];
+    wildcardPortConnecteeType: string[];
+    vlans: number[];
+    ipAddress: string[];
   }
   interface VMwareVspanSession extends DynamicData {
     key?: string;
@@ -10777,7 +11374,7 @@ export declare namespace vim {
   }
   interface VStorageObjectAssociations extends DynamicData {
     id: ID;
-    vmDiskAssociations?: VStorageObjectAssociationsVmDiskAssociations[];
+    vmDiskAssociations: VStorageObjectAssociationsVmDiskAssociations[];
     fault?: LocalizedMethodFault;
   }
   interface VStorageObjectAssociationsVmDiskAssociations extends DynamicData {
@@ -10785,16 +11382,23 @@ export declare namespace vim {
     diskKey: number;
   }
   interface VStorageObjectConfigInfo extends BaseConfigInfo {
-    capacityInMB: number;
-    consumptionType?: string[];
-    consumerId?: ID[];
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    descriptorVersion?: number;
+    capacityInMB: number | bigint;
+    consumptionType: string[];
+    consumerId: ID[];
+  }
+  /** Since vSphere API 8.0.2.0. */
+  interface VStorageObjectSnapshot extends DynamicData {
+    id: ID;
+    vclock: vslmVClockInfo;
   }
   interface VStorageObjectSnapshotDetails extends DynamicData {
     path?: string;
     changedBlockTrackingId?: string;
   }
   interface VStorageObjectSnapshotInfo extends DynamicData {
-    snapshots?: VStorageObjectSnapshotInfoVStorageObjectSnapshot[];
+    snapshots: VStorageObjectSnapshotInfoVStorageObjectSnapshot[];
   }
   interface VStorageObjectSnapshotInfoVStorageObjectSnapshot extends DynamicData {
     id?: ID;
@@ -10810,8 +11414,8 @@ export declare namespace vim {
     protocolEndpoint: HostProtocolEndpoint[];
   }
   interface VVolVmConfigFileUpdateResult extends DynamicData {
-    succeededVmConfigFile?: KeyValue[];
-    failedVmConfigFile?: VVolVmConfigFileUpdateResultFailedVmConfigFileInfo[];
+    succeededVmConfigFile: KeyValue[];
+    failedVmConfigFile: VVolVmConfigFileUpdateResultFailedVmConfigFileInfo[];
   }
   interface VVolVmConfigFileUpdateResultFailedVmConfigFileInfo extends DynamicData {
     targetConfigVVolId: string;
@@ -10819,9 +11423,11 @@ export declare namespace vim {
     fault: LocalizedMethodFault;
   }
   interface VasaProviderContainerSpec extends DynamicData {
-    vasaProviderInfo?: VimVasaProviderInfo[];
+    vasaProviderInfo: VimVasaProviderInfo[];
     scId: string;
     deleted: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    stretched?: boolean;
   }
   interface VcAgentUninstallFailedEvent extends HostEvent {
     reason?: string;
@@ -10849,8 +11455,8 @@ export declare namespace vim {
   }
   interface VchaClusterHealth extends DynamicData {
     runtimeInfo: VchaClusterRuntimeInfo;
-    healthMessages?: LocalizableMessage[];
-    additionalInformation?: LocalizableMessage[];
+    healthMessages: LocalizableMessage[];
+    additionalInformation: LocalizableMessage[];
   }
   interface VchaClusterNetworkSpec extends DynamicData {
     witnessNetworkSpec: NodeNetworkSpec;
@@ -10858,7 +11464,7 @@ export declare namespace vim {
   }
   interface VchaClusterRuntimeInfo extends DynamicData {
     clusterState: string;
-    nodeInfo?: VchaNodeRuntimeInfo[];
+    nodeInfo: VchaNodeRuntimeInfo[];
     clusterMode: string;
   }
   interface VchaNodeRuntimeInfo extends DynamicData {
@@ -10873,15 +11479,25 @@ export declare namespace vim {
     url: string;
     name?: string;
     selfSignedCertificate?: string;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vhostConfig?: VimVasaProviderVirtualHostConfig;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    versionId?: number;
   }
   interface VimVasaProviderInfo extends DynamicData {
     provider: VimVasaProvider;
-    arrayState?: VimVasaProviderStatePerArray[];
+    arrayState: VimVasaProviderStatePerArray[];
   }
   interface VimVasaProviderStatePerArray extends DynamicData {
     priority: number;
     arrayId: string;
     active: boolean;
+  }
+  /** Since vSphere API 8.0.1.0. */
+  interface VimVasaProviderVirtualHostConfig extends DynamicData {
+    vhostName?: string;
+    serviceHost: string;
+    servicePort?: number;
   }
   interface VirtualAHCIController extends VirtualSATAController {}
   interface VirtualAHCIControllerOption extends VirtualSATAControllerOption {}
@@ -10889,7 +11505,7 @@ export declare namespace vim {
     name: string;
     vAppConfigSpec: VAppConfigSpec;
     resourcePoolSpec: ResourceConfigSpec;
-    child?: ImportSpec[];
+    child: ImportSpec[];
   }
   interface VirtualAppLinkInfo extends DynamicData {
     key: ManagedEntity;
@@ -10926,11 +11542,11 @@ export declare namespace vim {
   }
   interface VirtualController extends VirtualDevice {
     busNumber: number;
-    device?: number[];
+    device: number[];
   }
   interface VirtualControllerOption extends VirtualDeviceOption {
     devices: IntOption;
-    supportedDevice?: string[];
+    supportedDevice: string[];
   }
   interface VirtualDevice extends DynamicData {
     key: number;
@@ -10940,6 +11556,10 @@ export declare namespace vim {
     slotInfo?: VirtualDeviceBusSlotInfo;
     controllerKey?: number;
     unitNumber?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numaNode?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroupInfo?: VirtualDeviceDeviceGroupInfo;
   }
   interface VirtualDeviceBackingInfo extends DynamicData {}
   interface VirtualDeviceBackingOption extends DynamicData {
@@ -10953,9 +11573,11 @@ export declare namespace vim {
     operation?: VirtualDeviceConfigSpecOperation;
     fileOperation?: VirtualDeviceConfigSpecFileOperation;
     device: VirtualDevice;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
     backing?: VirtualDeviceConfigSpecBackingSpec;
-    filterSpec?: VirtualMachineBaseIndependentFilterSpec[];
+    filterSpec: VirtualMachineBaseIndependentFilterSpec[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    changeMode?: string;
   }
   interface VirtualDeviceConfigSpecBackingSpec extends DynamicData {
     parent?: VirtualDeviceConfigSpecBackingSpec;
@@ -10979,6 +11601,11 @@ export declare namespace vim {
   interface VirtualDeviceDeviceBackingOption extends VirtualDeviceBackingOption {
     autoDetectAvailable: BoolOption;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualDeviceDeviceGroupInfo extends DynamicData {
+    groupInstanceKey: number;
+    sequenceId: number;
+  }
   interface VirtualDeviceFileBackingInfo extends VirtualDeviceBackingInfo {
     fileName: string;
     datastore?: Datastore;
@@ -10993,12 +11620,14 @@ export declare namespace vim {
     busSlotOption?: VirtualDeviceBusSlotOption;
     controllerType?: string;
     autoAssignController?: BoolOption;
-    backingOption?: VirtualDeviceBackingOption[];
+    backingOption: VirtualDeviceBackingOption[];
     defaultBackingOptionIndex?: number;
-    licensingLimit?: string[];
+    licensingLimit: string[];
     deprecated: boolean;
     plugAndPlay: boolean;
     hotRemoveSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numaSupported?: boolean;
   }
   interface VirtualDevicePciBusSlotInfo extends VirtualDeviceBusSlotInfo {
     pciSlotNumber: number;
@@ -11023,16 +11652,20 @@ export declare namespace vim {
     directions: ChoiceOption;
   }
   interface VirtualDisk extends VirtualDevice {
-    capacityInKB: number;
-    capacityInBytes?: number;
+    capacityInKB: number | bigint;
+    capacityInBytes?: number | bigint;
     shares?: SharesInfo;
     storageIOAllocation?: StorageIOAllocationInfo;
     diskObjectId?: string;
     vFlashCacheConfigInfo?: VirtualDiskVFlashCacheConfigInfo;
-    iofilter?: string[];
+    iofilter: string[];
     vDiskId?: ID;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vDiskVersion?: number;
     nativeUnmanagedLinkedClone?: boolean;
-    independentFilters?: VirtualMachineBaseIndependentFilterSpec[];
+    independentFilters: VirtualMachineBaseIndependentFilterSpec[];
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    guestReadOnly?: boolean;
   }
   interface VirtualDiskAntiAffinityRuleSpec extends ClusterRuleInfo {
     diskId: number[];
@@ -11086,7 +11719,7 @@ export declare namespace vim {
     thinProvisioned?: BoolOption;
     eagerlyScrub?: BoolOption;
     deltaDiskFormat?: ChoiceOption;
-    deltaDiskFormatsSupported?: VirtualDiskDeltaDiskFormatsSupported[];
+    deltaDiskFormatsSupported: VirtualDiskDeltaDiskFormatsSupported[];
   }
   interface VirtualDiskId extends DynamicData {
     vm: VirtualMachine;
@@ -11153,7 +11786,7 @@ export declare namespace vim {
   }
   interface VirtualDiskRuleSpec extends ClusterRuleInfo {
     diskRuleType: string;
-    diskId?: number[];
+    diskId: number[];
   }
   interface VirtualDiskSeSparseBackingInfo extends VirtualDeviceFileBackingInfo {
     diskMode: string;
@@ -11179,7 +11812,7 @@ export declare namespace vim {
     diskMode: string;
     split?: boolean;
     writeThrough?: boolean;
-    spaceUsedInKB?: number;
+    spaceUsedInKB?: number | bigint;
     contentId?: string;
     parent?: VirtualDiskSparseVer1BackingInfo;
   }
@@ -11193,7 +11826,7 @@ export declare namespace vim {
     diskMode: string;
     split?: boolean;
     writeThrough?: boolean;
-    spaceUsedInKB?: number;
+    spaceUsedInKB?: number | bigint;
     uuid?: string;
     contentId?: string;
     changeId?: string;
@@ -11214,10 +11847,10 @@ export declare namespace vim {
   }
   interface VirtualDiskVFlashCacheConfigInfo extends DynamicData {
     vFlashModule?: string;
-    reservationInMB?: number;
+    reservationInMB?: number | bigint;
     cacheConsistencyType?: string;
     cacheMode?: string;
-    blockSizeInKB?: number;
+    blockSizeInKB?: number | bigint;
   }
   interface VirtualE1000 extends VirtualEthernetCard {}
   interface VirtualE1000Option extends VirtualEthernetCardOption {}
@@ -11258,9 +11891,9 @@ export declare namespace vim {
     uptCompatibilityEnabled?: BoolOption;
   }
   interface VirtualEthernetCardResourceAllocation extends DynamicData {
-    reservation?: number;
+    reservation?: number | bigint;
     share: SharesInfo;
-    limit?: number;
+    limit?: number | bigint;
   }
   interface VirtualFloppy extends VirtualDevice {}
   interface VirtualFloppyDeviceBackingInfo extends VirtualDeviceDeviceBackingInfo {}
@@ -11273,10 +11906,16 @@ export declare namespace vim {
   interface VirtualHardware extends DynamicData {
     numCPU: number;
     numCoresPerSocket?: number;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    autoCoresPerSocket?: boolean;
     memoryMB: number;
     virtualICH7MPresent?: boolean;
     virtualSMCPresent?: boolean;
-    device?: VirtualDevice[];
+    device: VirtualDevice[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    motherboardLayout?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    simultaneousThreads?: number;
   }
   interface VirtualHardwareCompatibilityIssue extends VmConfigFault {}
   interface VirtualHardwareOption extends DynamicData {
@@ -11285,6 +11924,8 @@ export declare namespace vim {
     deviceListReadonly: boolean;
     numCPU: number[];
     numCoresPerSocket?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    autoCoresPerSocket?: BoolOption;
     numCpuReadonly: boolean;
     memoryMB: LongOption;
     numPCIControllers: IntOption;
@@ -11293,7 +11934,7 @@ export declare namespace vim {
     numUSBXHCIControllers?: IntOption;
     numSIOControllers: IntOption;
     numPS2Controllers: IntOption;
-    licensingLimit?: string[];
+    licensingLimit: string[];
     numSupportedWwnPorts?: IntOption;
     numSupportedWwnNodes?: IntOption;
     resourceConfigOption?: ResourceConfigOption;
@@ -11302,6 +11943,16 @@ export declare namespace vim {
     numWDTDevices?: IntOption;
     numPrecisionClockDevices?: IntOption;
     epcMemoryMB?: LongOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    acpiHostBridgesFirmware: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numCpuSimultaneousThreads?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numNumaNodes?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numDeviceGroups?: IntOption;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroupTypes: string[];
   }
   interface VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
     hostName: string;
@@ -11321,16 +11972,16 @@ export declare namespace vim {
   interface VirtualLsiLogicSASController extends VirtualSCSIController {}
   interface VirtualLsiLogicSASControllerOption extends VirtualSCSIControllerOption {}
   interface VirtualMachineAffinityInfo extends DynamicData {
-    affinitySet?: number[];
+    affinitySet: number[];
   }
   interface VirtualMachineBaseIndependentFilterSpec extends DynamicData {}
   interface VirtualMachineBootOptions extends DynamicData {
-    bootDelay?: number;
+    bootDelay?: number | bigint;
     enterBIOSSetup?: boolean;
     efiSecureBootEnabled?: boolean;
     bootRetryEnabled?: boolean;
-    bootRetryDelay?: number;
-    bootOrder?: VirtualMachineBootOptionsBootableDevice[];
+    bootRetryDelay?: number | bigint;
+    bootOrder: VirtualMachineBootOptionsBootableDevice[];
     networkBootProtocol?: string;
   }
   interface VirtualMachineBootOptionsBootableCdromDevice extends VirtualMachineBootOptionsBootableDevice {}
@@ -11389,9 +12040,20 @@ export declare namespace vim {
     toolsSyncTimeAllowSupported?: boolean;
     sevSupported?: boolean;
     pmemFailoverSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    requireSgxAttestationSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    changeModeDisksSupported?: boolean;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    vendorDeviceGroupSupported?: boolean;
   }
   interface VirtualMachineCdromInfo extends VirtualMachineTargetInfo {
     description?: string;
+  }
+  /** Since vSphere API 7.0.3.1. */
+  interface VirtualMachineCertThumbprint extends DynamicData {
+    thumbprint: string;
+    hashAlgorithm?: string;
   }
   interface VirtualMachineCloneSpec extends DynamicData {
     location: VirtualMachineRelocateSpec;
@@ -11401,6 +12063,8 @@ export declare namespace vim {
     powerOn: boolean;
     snapshot?: VirtualMachineSnapshot;
     memory?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    tpmProvisionPolicy?: string;
   }
   interface VirtualMachineConfigInfo extends DynamicData {
     changeVersion: string;
@@ -11411,8 +12075,8 @@ export declare namespace vim {
     uuid: string;
     createDate?: Date;
     instanceUuid?: string;
-    npivNodeWorldWideName?: number[];
-    npivPortWorldWideName?: number[];
+    npivNodeWorldWideName: (number | bigint)[];
+    npivPortWorldWideName: (number | bigint)[];
     npivWorldWideNameType?: string;
     npivDesiredNodeWwns?: number;
     npivDesiredPortWwns?: number;
@@ -11428,22 +12092,24 @@ export declare namespace vim {
     flags: VirtualMachineFlagInfo;
     consolePreferences?: VirtualMachineConsolePreferences;
     defaultPowerOps: VirtualMachineDefaultPowerOpInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    rebootPowerOff?: boolean;
     hardware: VirtualHardware;
-    vcpuConfig?: VirtualMachineVcpuConfig[];
+    vcpuConfig: VirtualMachineVcpuConfig[];
     cpuAllocation?: ResourceAllocationInfo;
     memoryAllocation?: ResourceAllocationInfo;
     latencySensitivity?: LatencySensitivity;
     memoryHotAddEnabled?: boolean;
     cpuHotAddEnabled?: boolean;
     cpuHotRemoveEnabled?: boolean;
-    hotPlugMemoryLimit?: number;
-    hotPlugMemoryIncrementSize?: number;
+    hotPlugMemoryLimit?: number | bigint;
+    hotPlugMemoryIncrementSize?: number | bigint;
     cpuAffinity?: VirtualMachineAffinityInfo;
     memoryAffinity?: VirtualMachineAffinityInfo;
     networkShaper?: VirtualMachineNetworkShaperInfo;
-    extraConfig?: OptionValue[];
-    cpuFeatureMask?: HostCpuIdInfo[];
-    datastoreUrl?: VirtualMachineConfigInfoDatastoreUrlPair[];
+    extraConfig: OptionValue[];
+    cpuFeatureMask: HostCpuIdInfo[];
+    datastoreUrl: VirtualMachineConfigInfoDatastoreUrlPair[];
     swapPlacement?: string;
     bootOptions?: VirtualMachineBootOptions;
     ftInfo?: FaultToleranceConfigInfo;
@@ -11461,7 +12127,7 @@ export declare namespace vim {
     vPMCEnabled?: boolean;
     scheduledHardwareUpgradeInfo?: ScheduledHardwareUpgradeInfo;
     forkConfigInfo?: VirtualMachineForkConfigInfo;
-    vFlashCacheReservation?: number;
+    vFlashCacheReservation?: number | bigint;
     vmxConfigChecksum?: Uint8Array;
     messageBusTunnelEnabled?: boolean;
     vmStorageObjectId?: string;
@@ -11474,17 +12140,33 @@ export declare namespace vim {
     ftEncryptionMode?: string;
     guestMonitoringModeInfo?: VirtualMachineGuestMonitoringModeInfo;
     sevEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    numaInfo?: VirtualMachineVirtualNumaInfo;
     pmemFailoverEnabled?: boolean;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    vmxStatsCollectionEnabled?: boolean;
     vmOpNotificationToAppEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vmOpNotificationTimeout?: number | bigint;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceSwap?: VirtualMachineVirtualDeviceSwap;
     pmem?: VirtualMachineVirtualPMem;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroups?: VirtualMachineVirtualDeviceGroups;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    fixedPassthruHotPlugEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtHostGroup?: string;
   }
   interface VirtualMachineConfigInfoDatastoreUrlPair extends DynamicData {
     name: string;
     url: string;
   }
   interface VirtualMachineConfigInfoOverheadInfo extends DynamicData {
-    initialMemoryReservation?: number;
-    initialSwapReservation?: number;
+    initialMemoryReservation?: number | bigint;
+    initialSwapReservation?: number | bigint;
   }
   interface VirtualMachineConfigOption extends DynamicData {
     version: string;
@@ -11494,16 +12176,16 @@ export declare namespace vim {
     hardwareOptions: VirtualHardwareOption;
     capabilities: VirtualMachineCapability;
     datastore: DatastoreOption;
-    defaultDevice?: VirtualDevice[];
+    defaultDevice: VirtualDevice[];
     supportedMonitorType: string[];
-    supportedOvfEnvironmentTransport?: string[];
-    supportedOvfInstallTransport?: string[];
-    propertyRelations?: VirtualMachinePropertyRelation[];
+    supportedOvfEnvironmentTransport: string[];
+    supportedOvfInstallTransport: string[];
+    propertyRelations: VirtualMachinePropertyRelation[];
   }
   interface VirtualMachineConfigOptionDescriptor extends DynamicData {
     key: string;
     description?: string;
-    host?: HostSystem[];
+    host: HostSystem[];
     createSupported?: boolean;
     defaultConfigOption?: boolean;
     runSupported?: boolean;
@@ -11516,8 +12198,8 @@ export declare namespace vim {
     createDate?: Date;
     uuid?: string;
     instanceUuid?: string;
-    npivNodeWorldWideName?: number[];
-    npivPortWorldWideName?: number[];
+    npivNodeWorldWideName: (number | bigint)[];
+    npivPortWorldWideName: (number | bigint)[];
     npivWorldWideNameType?: string;
     npivDesiredNodeWwns?: number;
     npivDesiredPortWwns?: number;
@@ -11533,24 +12215,26 @@ export declare namespace vim {
     flags?: VirtualMachineFlagInfo;
     consolePreferences?: VirtualMachineConsolePreferences;
     powerOpInfo?: VirtualMachineDefaultPowerOpInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    rebootPowerOff?: boolean;
     numCPUs?: number;
-    vcpuConfig?: VirtualMachineVcpuConfig[];
+    vcpuConfig: VirtualMachineVcpuConfig[];
     numCoresPerSocket?: number;
-    memoryMB?: number;
+    memoryMB?: number | bigint;
     memoryHotAddEnabled?: boolean;
     cpuHotAddEnabled?: boolean;
     cpuHotRemoveEnabled?: boolean;
     virtualICH7MPresent?: boolean;
     virtualSMCPresent?: boolean;
-    deviceChange?: VirtualDeviceConfigSpec[];
+    deviceChange: VirtualDeviceConfigSpec[];
     cpuAllocation?: ResourceAllocationInfo;
     memoryAllocation?: ResourceAllocationInfo;
     latencySensitivity?: LatencySensitivity;
     cpuAffinity?: VirtualMachineAffinityInfo;
     memoryAffinity?: VirtualMachineAffinityInfo;
     networkShaper?: VirtualMachineNetworkShaperInfo;
-    cpuFeatureMask?: VirtualMachineCpuIdInfoSpec[];
-    extraConfig?: OptionValue[];
+    cpuFeatureMask: VirtualMachineCpuIdInfoSpec[];
+    extraConfig: OptionValue[];
     swapPlacement?: string;
     bootOptions?: VirtualMachineBootOptions;
     vAppConfig?: VmConfigSpec;
@@ -11567,7 +12251,7 @@ export declare namespace vim {
     nestedHVEnabled?: boolean;
     vPMCEnabled?: boolean;
     scheduledHardwareUpgradeInfo?: ScheduledHardwareUpgradeInfo;
-    vmProfile?: VirtualMachineProfileSpec[];
+    vmProfile: VirtualMachineProfileSpec[];
     messageBusTunnelEnabled?: boolean;
     crypto?: CryptoSpec;
     migrateEncryption?: string;
@@ -11575,9 +12259,29 @@ export declare namespace vim {
     ftEncryptionMode?: string;
     guestMonitoringModeInfo?: VirtualMachineGuestMonitoringModeInfo;
     sevEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    virtualNuma?: VirtualMachineVirtualNuma;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    motherboardLayout?: string;
     pmemFailoverEnabled?: boolean;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    vmxStatsCollectionEnabled?: boolean;
     vmOpNotificationToAppEnabled?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vmOpNotificationTimeout?: number | bigint;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceSwap?: VirtualMachineVirtualDeviceSwap;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    simultaneousThreads?: number;
     pmem?: VirtualMachineVirtualPMem;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    deviceGroups?: VirtualMachineVirtualDeviceGroups;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    fixedPassthruHotPlugEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtEnabled?: boolean;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    metroFtHostGroup?: string;
   }
   interface VirtualMachineConfigSummary extends DynamicData {
     name: string;
@@ -11622,10 +12326,10 @@ export declare namespace vim {
   interface VirtualMachineDatastoreInfo extends VirtualMachineTargetInfo {
     datastore: DatastoreSummary;
     capability: DatastoreCapability;
-    maxFileSize: number;
-    maxVirtualDiskCapacity?: number;
-    maxPhysicalRDMFileSize?: number;
-    maxVirtualRDMFileSize?: number;
+    maxFileSize: number | bigint;
+    maxVirtualDiskCapacity?: number | bigint;
+    maxPhysicalRDMFileSize?: number | bigint;
+    maxVirtualRDMFileSize?: number | bigint;
     mode: string;
     vStorageSupport?: string;
   }
@@ -11647,7 +12351,7 @@ export declare namespace vim {
     profileId: string;
     replicationSpec?: ReplicationSpec;
     profileData?: VirtualMachineProfileRawData;
-    profileParams?: KeyValue[];
+    profileParams: KeyValue[];
   }
   interface VirtualMachineDeviceRuntimeInfo extends DynamicData {
     runtimeState: VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;
@@ -11656,22 +12360,35 @@ export declare namespace vim {
   interface VirtualMachineDeviceRuntimeInfoDeviceRuntimeState extends DynamicData {}
   interface VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState extends VirtualMachineDeviceRuntimeInfoDeviceRuntimeState {
     vmDirectPathGen2Active: boolean;
-    vmDirectPathGen2InactiveReasonVm?: string[];
-    vmDirectPathGen2InactiveReasonOther?: string[];
+    vmDirectPathGen2InactiveReasonVm: string[];
+    vmDirectPathGen2InactiveReasonOther: string[];
     vmDirectPathGen2InactiveReasonExtended?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2Active?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2InactiveReasonVm: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2InactiveReasonOther: string[];
     reservationStatus?: string;
     attachmentStatus?: string;
-    featureRequirement?: VirtualMachineFeatureRequirement[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
   }
   interface VirtualMachineDiskDeviceInfo extends VirtualMachineTargetInfo {
-    capacity?: number;
-    vm?: VirtualMachine[];
+    capacity?: number | bigint;
+    vm: VirtualMachine[];
   }
   interface VirtualMachineDisplayTopology extends DynamicData {
     x: number;
     y: number;
     width: number;
     height: number;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineDvxClassInfo extends DynamicData {
+    deviceClass: ElementDescription;
+    vendorName: string;
+    sriovNic: boolean;
+    configParams: OptionDef[];
   }
   interface VirtualMachineDynamicPassthroughInfo extends VirtualMachineTargetInfo {
     vendorName: string;
@@ -11695,10 +12412,10 @@ export declare namespace vim {
     ftMetadataDirectory?: string;
   }
   interface VirtualMachineFileLayout extends DynamicData {
-    configFile?: string[];
-    logFile?: string[];
-    disk?: VirtualMachineFileLayoutDiskLayout[];
-    snapshot?: VirtualMachineFileLayoutSnapshotLayout[];
+    configFile: string[];
+    logFile: string[];
+    disk: VirtualMachineFileLayoutDiskLayout[];
+    snapshot: VirtualMachineFileLayoutSnapshotLayout[];
     swapFile?: string;
   }
   interface VirtualMachineFileLayoutDiskLayout extends DynamicData {
@@ -11706,14 +12423,14 @@ export declare namespace vim {
     diskFile: string[];
   }
   interface VirtualMachineFileLayoutEx extends DynamicData {
-    file?: VirtualMachineFileLayoutExFileInfo[];
-    disk?: VirtualMachineFileLayoutExDiskLayout[];
-    snapshot?: VirtualMachineFileLayoutExSnapshotLayout[];
+    file: VirtualMachineFileLayoutExFileInfo[];
+    disk: VirtualMachineFileLayoutExDiskLayout[];
+    snapshot: VirtualMachineFileLayoutExSnapshotLayout[];
     timestamp: Date;
   }
   interface VirtualMachineFileLayoutExDiskLayout extends DynamicData {
     key: number;
-    chain?: VirtualMachineFileLayoutExDiskUnit[];
+    chain: VirtualMachineFileLayoutExDiskUnit[];
   }
   interface VirtualMachineFileLayoutExDiskUnit extends DynamicData {
     fileKey: number[];
@@ -11722,8 +12439,8 @@ export declare namespace vim {
     key: number;
     name: string;
     type: string;
-    size: number;
-    uniqueSize?: number;
+    size: number | bigint;
+    uniqueSize?: number | bigint;
     backingObjectId?: string;
     accessible?: boolean;
   }
@@ -11731,7 +12448,7 @@ export declare namespace vim {
     key: VirtualMachineSnapshot;
     dataKey: number;
     memoryKey?: number;
-    disk?: VirtualMachineFileLayoutExDiskLayout[];
+    disk: VirtualMachineFileLayoutExDiskLayout[];
   }
   interface VirtualMachineFileLayoutSnapshotLayout extends DynamicData {
     key: VirtualMachineSnapshot;
@@ -11785,7 +12502,7 @@ export declare namespace vim {
     hwVersion?: string;
   }
   interface VirtualMachineIdeDiskDeviceInfo extends VirtualMachineDiskDeviceInfo {
-    partitionTable?: VirtualMachineIdeDiskDevicePartitionInfo[];
+    partitionTable: VirtualMachineIdeDiskDevicePartitionInfo[];
   }
   interface VirtualMachineIdeDiskDevicePartitionInfo extends DynamicData {
     id: number;
@@ -11798,30 +12515,30 @@ export declare namespace vim {
   interface VirtualMachineIndependentFilterSpec extends VirtualMachineBaseIndependentFilterSpec {
     filterName: string;
     filterClass?: string;
-    filterCapabilities?: KeyValue[];
+    filterCapabilities: KeyValue[];
   }
   interface VirtualMachineInstantCloneSpec extends DynamicData {
     name: string;
     location: VirtualMachineRelocateSpec;
-    config?: OptionValue[];
+    config: OptionValue[];
     biosUuid?: string;
   }
   interface VirtualMachineLegacyNetworkSwitchInfo extends DynamicData {
     name: string;
   }
   interface VirtualMachineMemoryReservationInfo extends DynamicData {
-    virtualMachineMin: number;
-    virtualMachineMax: number;
-    virtualMachineReserved: number;
+    virtualMachineMin: number | bigint;
+    virtualMachineMax: number | bigint;
+    virtualMachineReserved: number | bigint;
     allocationPolicy: string;
   }
   interface VirtualMachineMemoryReservationSpec extends DynamicData {
-    virtualMachineReserved?: number;
+    virtualMachineReserved?: number | bigint;
     allocationPolicy?: string;
   }
   interface VirtualMachineMessage extends DynamicData {
     id: string;
-    argument?: unknown[];
+    argument: unknown[];
     text?: string;
   }
   interface VirtualMachineMetadataManagerVmMetadata extends DynamicData {
@@ -11853,9 +12570,9 @@ export declare namespace vim {
   }
   interface VirtualMachineNetworkShaperInfo extends DynamicData {
     enabled?: boolean;
-    peakBps?: number;
-    averageBps?: number;
-    burstSize?: number;
+    peakBps?: number | bigint;
+    averageBps?: number | bigint;
+    burstSize?: number | bigint;
   }
   interface VirtualMachineParallelInfo extends VirtualMachineTargetInfo {}
   interface VirtualMachinePciPassthroughInfo extends VirtualMachineTargetInfo {
@@ -11869,12 +12586,12 @@ export declare namespace vim {
     systemClockProtocol?: string;
   }
   interface VirtualMachineProfileDetails extends DynamicData {
-    profile?: VirtualMachineProfileSpec[];
-    diskProfileDetails?: VirtualMachineProfileDetailsDiskProfileDetails[];
+    profile: VirtualMachineProfileSpec[];
+    diskProfileDetails: VirtualMachineProfileDetailsDiskProfileDetails[];
   }
   interface VirtualMachineProfileDetailsDiskProfileDetails extends DynamicData {
     diskId: number;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
   }
   interface VirtualMachineProfileRawData extends DynamicData {
     extensionKey: string;
@@ -11883,13 +12600,13 @@ export declare namespace vim {
   interface VirtualMachineProfileSpec extends DynamicData {}
   interface VirtualMachinePropertyRelation extends DynamicData {
     key: DynamicProperty;
-    relations?: DynamicProperty[];
+    relations: DynamicProperty[];
   }
   interface VirtualMachineQuestionInfo extends DynamicData {
     id: string;
     text: string;
     choice: ChoiceOption;
-    message?: VirtualMachineMessage[];
+    message: VirtualMachineMessage[];
   }
   interface VirtualMachineQuickStats extends DynamicData {
     overallCpuUsage?: number;
@@ -11911,15 +12628,15 @@ export declare namespace vim {
     ftLogBandwidth?: number;
     ftSecondaryLatency?: number;
     ftLatencyStatus?: ManagedEntityStatus;
-    compressedMemory?: number;
+    compressedMemory?: number | bigint;
     uptimeSeconds?: number;
-    ssdSwappedMemory?: number;
+    ssdSwappedMemory?: number | bigint;
     activeMemory?: number;
-    memoryTierStats?: VirtualMachineQuickStatsMemoryTierStats[];
+    memoryTierStats: VirtualMachineQuickStatsMemoryTierStats[];
   }
   interface VirtualMachineQuickStatsMemoryTierStats extends DynamicData {
     memoryTierType: string;
-    readBandwidth: number;
+    readBandwidth: number | bigint;
   }
   interface VirtualMachineRelocateSpec extends DynamicData {
     service?: ServiceLocator;
@@ -11928,10 +12645,10 @@ export declare namespace vim {
     diskMoveType?: string;
     pool?: ResourcePool;
     host?: HostSystem;
-    disk?: VirtualMachineRelocateSpecDiskLocator[];
+    disk: VirtualMachineRelocateSpecDiskLocator[];
     transform?: VirtualMachineRelocateTransformation;
-    deviceChange?: VirtualDeviceConfigSpec[];
-    profile?: VirtualMachineProfileSpec[];
+    deviceChange: VirtualDeviceConfigSpec[];
+    profile: VirtualMachineProfileSpec[];
     cryptoSpec?: CryptoSpec;
   }
   interface VirtualMachineRelocateSpecDiskLocator extends DynamicData {
@@ -11939,16 +12656,16 @@ export declare namespace vim {
     datastore: Datastore;
     diskMoveType?: string;
     diskBackingInfo?: VirtualDeviceBackingInfo;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
     backing?: VirtualMachineRelocateSpecDiskLocatorBackingSpec;
-    filterSpec?: VirtualMachineBaseIndependentFilterSpec[];
+    filterSpec: VirtualMachineBaseIndependentFilterSpec[];
   }
   interface VirtualMachineRelocateSpecDiskLocatorBackingSpec extends DynamicData {
     parent?: VirtualMachineRelocateSpecDiskLocatorBackingSpec;
     crypto?: CryptoSpec;
   }
   interface VirtualMachineRuntimeInfo extends DynamicData {
-    device?: VirtualMachineDeviceRuntimeInfo[];
+    device: VirtualMachineDeviceRuntimeInfo[];
     host?: HostSystem;
     connectionState: VirtualMachineConnectionState;
     powerState: VirtualMachinePowerState;
@@ -11958,9 +12675,9 @@ export declare namespace vim {
     toolsInstallerMounted: boolean;
     suspendTime?: Date;
     bootTime?: Date;
-    suspendInterval?: number;
+    suspendInterval?: number | bigint;
     question?: VirtualMachineQuestionInfo;
-    memoryOverhead?: number;
+    memoryOverhead?: number | bigint;
     maxCpuUsage?: number;
     maxMemoryUsage?: number;
     numMksConnections: number;
@@ -11970,16 +12687,20 @@ export declare namespace vim {
     onlineStandby?: boolean;
     minRequiredEVCModeKey?: string;
     consolidationNeeded?: boolean;
-    offlineFeatureRequirement?: VirtualMachineFeatureRequirement[];
-    featureRequirement?: VirtualMachineFeatureRequirement[];
-    featureMask?: HostFeatureMask[];
-    vFlashCacheAllocation?: number;
+    offlineFeatureRequirement: VirtualMachineFeatureRequirement[];
+    featureRequirement: VirtualMachineFeatureRequirement[];
+    featureMask: HostFeatureMask[];
+    vFlashCacheAllocation?: number | bigint;
     paused?: boolean;
     snapshotInBackground?: boolean;
     quiescedForkParent?: boolean;
     instantCloneFrozen?: boolean;
     cryptoState?: string;
     suspendedToMemory?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    opNotificationTimeout?: number | bigint;
+    /** Since vSphere API 8.0.1.0; left out of requests to older servers. */
+    iommuActive?: boolean;
   }
   interface VirtualMachineRuntimeInfoDasProtectionState extends DynamicData {
     dasProtected: boolean;
@@ -11996,14 +12717,18 @@ export declare namespace vim {
   }
   interface VirtualMachineSerialInfo extends VirtualMachineTargetInfo {}
   interface VirtualMachineSgxInfo extends DynamicData {
-    epcSize: number;
+    epcSize: number | bigint;
     flcMode?: string;
     lePubKeyHash?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    requireAttestation?: boolean;
   }
   interface VirtualMachineSgxTargetInfo extends VirtualMachineTargetInfo {
-    maxEpcSize: number;
-    flcModes?: string[];
-    lePubKeyHashes?: string[];
+    maxEpcSize: number | bigint;
+    flcModes: string[];
+    lePubKeyHashes: string[];
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    requireAttestationSupported?: boolean;
   }
   interface VirtualMachineSnapshotInfo extends DynamicData {
     currentSnapshot?: VirtualMachineSnapshot;
@@ -12019,7 +12744,7 @@ export declare namespace vim {
     state: VirtualMachinePowerState;
     quiesced: boolean;
     backupManifest?: string;
-    childSnapshotList?: VirtualMachineSnapshotTree[];
+    childSnapshotList: VirtualMachineSnapshotTree[];
     replaySupported?: boolean;
   }
   interface VirtualMachineSoundInfo extends VirtualMachineTargetInfo {}
@@ -12036,13 +12761,13 @@ export declare namespace vim {
     switchUuid?: string;
   }
   interface VirtualMachineStorageInfo extends DynamicData {
-    perDatastoreUsage?: VirtualMachineUsageOnDatastore[];
+    perDatastoreUsage: VirtualMachineUsageOnDatastore[];
     timestamp: Date;
   }
   interface VirtualMachineStorageSummary extends DynamicData {
-    committed: number;
-    uncommitted: number;
-    unshared: number;
+    committed: number | bigint;
+    uncommitted: number | bigint;
+    unshared: number | bigint;
     timestamp: Date;
   }
   interface VirtualMachineSummary extends DynamicData {
@@ -12053,11 +12778,11 @@ export declare namespace vim {
     storage?: VirtualMachineStorageSummary;
     quickStats: VirtualMachineQuickStats;
     overallStatus: ManagedEntityStatus;
-    customValue?: CustomFieldValue[];
+    customValue: CustomFieldValue[];
   }
   interface VirtualMachineTargetInfo extends DynamicData {
     name: string;
-    configurationTag?: string[];
+    configurationTag: string[];
   }
   interface VirtualMachineTicket extends DynamicData {
     ticket: string;
@@ -12065,42 +12790,44 @@ export declare namespace vim {
     host?: string;
     port?: number;
     sslThumbprint?: string;
+    /** Since vSphere API 7.0.3.1; left out of requests to older servers. */
+    certThumbprintList: VirtualMachineCertThumbprint[];
     url?: string;
   }
   interface VirtualMachineUsageOnDatastore extends DynamicData {
     datastore: Datastore;
-    committed: number;
-    uncommitted: number;
-    unshared: number;
+    committed: number | bigint;
+    uncommitted: number | bigint;
+    unshared: number | bigint;
   }
   interface VirtualMachineUsbInfo extends VirtualMachineTargetInfo {
     description: string;
     vendor: number;
     product: number;
     physicalPath: string;
-    family?: string[];
-    speed?: string[];
+    family: string[];
+    speed: string[];
     summary?: VirtualMachineSummary;
   }
   interface VirtualMachineVFlashModuleInfo extends VirtualMachineTargetInfo {
     vFlashModule: HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption;
   }
   interface VirtualMachineVMCIDevice extends VirtualDevice {
-    id?: number;
+    id?: number | bigint;
     allowUnrestrictedCommunication?: boolean;
     filterEnable?: boolean;
     filterInfo?: VirtualMachineVMCIDeviceFilterInfo;
   }
   interface VirtualMachineVMCIDeviceFilterInfo extends DynamicData {
-    filters?: VirtualMachineVMCIDeviceFilterSpec[];
+    filters: VirtualMachineVMCIDeviceFilterSpec[];
   }
   interface VirtualMachineVMCIDeviceFilterSpec extends DynamicData {
-    rank: number;
+    rank: number | bigint;
     action: string;
     protocol: string;
     direction: string;
-    lowerDstPortBoundary?: number;
-    upperDstPortBoundary?: number;
+    lowerDstPortBoundary?: number | bigint;
+    upperDstPortBoundary?: number | bigint;
   }
   interface VirtualMachineVMCIDeviceOption extends VirtualDeviceOption {
     allowUnrestrictedCommunication: BoolOption;
@@ -12115,13 +12842,32 @@ export declare namespace vim {
     upperDstPortBoundary: LongOption;
   }
   interface VirtualMachineVMIROM extends VirtualDevice {}
+  /** Since vSphere API 8.0.2.0. */
+  interface VirtualMachineVMotionStunTimeInfo extends VirtualMachineTargetInfo {
+    migrationBW: number | bigint;
+    stunTime: number | bigint;
+  }
   interface VirtualMachineVcpuConfig extends DynamicData {
     latencySensitivity?: LatencySensitivity;
   }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVendorDeviceGroupInfo extends VirtualMachineTargetInfo {
+    deviceGroupName: string;
+    deviceGroupDescription?: string;
+    componentDeviceInfo: VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo extends DynamicData {
+    type: string;
+    vendorName: string;
+    deviceName: string;
+    isConfigurable: boolean;
+    device: VirtualDevice;
+  }
   interface VirtualMachineVgpuDeviceInfo extends VirtualMachineTargetInfo {
     deviceName: string;
-    deviceVendorId: number;
-    maxFbSizeInGib: number;
+    deviceVendorId: number | bigint;
+    maxFbSizeInGib: number | bigint;
     timeSlicedCapable: boolean;
     migCapable: boolean;
     computeProfileCapable: boolean;
@@ -12129,18 +12875,52 @@ export declare namespace vim {
   }
   interface VirtualMachineVgpuProfileInfo extends VirtualMachineTargetInfo {
     profileName: string;
-    deviceVendorId: number;
-    fbSizeInGib: number;
+    deviceVendorId: number | bigint;
+    fbSizeInGib: number | bigint;
     profileSharing: string;
     profileClass: string;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    stunTimeEstimates: VirtualMachineVMotionStunTimeInfo[];
   }
   interface VirtualMachineVideoCard extends VirtualDevice {
-    videoRamSizeInKB?: number;
+    videoRamSizeInKB?: number | bigint;
     numDisplays?: number;
     useAutoDetect?: boolean;
     enable3DSupport?: boolean;
     use3dRenderer?: string;
-    graphicsMemorySizeInKB?: number;
+    graphicsMemorySizeInKB?: number | bigint;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualDeviceGroups extends DynamicData {
+    deviceGroup: VirtualMachineVirtualDeviceGroupsDeviceGroup[];
+  }
+  interface VirtualMachineVirtualDeviceGroupsDeviceGroup extends DynamicData {
+    groupInstanceKey: number;
+    deviceInfo?: Description;
+  }
+  interface VirtualMachineVirtualDeviceGroupsVendorDeviceGroup extends VirtualMachineVirtualDeviceGroupsDeviceGroup {
+    deviceGroupName: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualDeviceSwap extends DynamicData {
+    lsiToPvscsi?: VirtualMachineVirtualDeviceSwapDeviceSwapInfo;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualDeviceSwapDeviceSwapInfo extends DynamicData {
+    enabled?: boolean;
+    applicable?: boolean;
+    status?: string;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualNuma extends DynamicData {
+    coresPerNumaNode?: number;
+    exposeVnumaOnCpuHotadd?: boolean;
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualMachineVirtualNumaInfo extends DynamicData {
+    coresPerNumaNode?: number;
+    autoCoresPerNumaNode?: boolean;
+    vnumaOnCpuHotaddExposed?: boolean;
   }
   interface VirtualMachineVirtualPMem extends DynamicData {
     snapshotMode?: string;
@@ -12153,11 +12933,11 @@ export declare namespace vim {
   }
   interface VirtualMachineWipeResult extends DynamicData {
     diskId: number;
-    shrinkableDiskSpace: number;
+    shrinkableDiskSpace: number | bigint;
   }
   interface VirtualNVDIMM extends VirtualDevice {
-    capacityInMB: number;
-    configuredCapacityInMB?: number;
+    capacityInMB: number | bigint;
+    configuredCapacityInMB?: number | bigint;
   }
   interface VirtualNVDIMMBackingInfo extends VirtualDeviceFileBackingInfo {
     parent?: VirtualNVDIMMBackingInfo;
@@ -12171,17 +12951,22 @@ export declare namespace vim {
     capacityInMB: LongOption;
     growable: boolean;
     hotGrowable: boolean;
-    granularityInMB: number;
+    granularityInMB: number | bigint;
   }
-  interface VirtualNVMEController extends VirtualController {}
+  interface VirtualNVMEController extends VirtualController {
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    sharedBus?: string;
+  }
   interface VirtualNVMEControllerOption extends VirtualControllerOption {
     numNVMEDisks: IntOption;
+    /** Since vSphere API 8.0.2.0; left out of requests to older servers. */
+    sharing: string[];
   }
   interface VirtualNicManagerNetConfig extends DynamicData {
     nicType: string;
     multiSelectAllowed: boolean;
-    candidateVnic?: HostVirtualNic[];
-    selectedVnic?: string[];
+    candidateVnic: HostVirtualNic[];
+    selectedVnic: string[];
   }
   interface VirtualPCIController extends VirtualController {}
   interface VirtualPCIControllerOption extends VirtualControllerOption {
@@ -12214,8 +12999,15 @@ export declare namespace vim {
     vendorId: number;
   }
   interface VirtualPCIPassthroughDeviceBackingOption extends VirtualDeviceDeviceBackingOption {}
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualPCIPassthroughDvxBackingInfo extends VirtualDeviceBackingInfo {
+    deviceClass?: string;
+    configParams: OptionValue[];
+  }
+  /** Since vSphere API 8.0.0.1. */
+  interface VirtualPCIPassthroughDvxBackingOption extends VirtualDeviceBackingOption {}
   interface VirtualPCIPassthroughDynamicBackingInfo extends VirtualDeviceDeviceBackingInfo {
-    allowedDevice?: VirtualPCIPassthroughAllowedDevice[];
+    allowedDevice: VirtualPCIPassthroughAllowedDevice[];
     customLabel?: string;
     assignedId?: string;
   }
@@ -12225,7 +13017,11 @@ export declare namespace vim {
   interface VirtualPCIPassthroughPluginBackingOption extends VirtualDeviceBackingOption {}
   interface VirtualPCIPassthroughVmiopBackingInfo extends VirtualPCIPassthroughPluginBackingInfo {
     vgpu?: string;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vgpuMigrateDataSizeMB?: number;
     migrateSupported?: boolean;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    enhancedMigrateCapability?: boolean;
   }
   interface VirtualPCIPassthroughVmiopBackingOption extends VirtualPCIPassthroughPluginBackingOption {
     vgpu: StringOption;
@@ -12322,6 +13118,8 @@ export declare namespace vim {
   interface VirtualSriovEthernetCard extends VirtualEthernetCard {
     allowGuestOSMtuChange?: boolean;
     sriovBacking?: VirtualSriovEthernetCardSriovBackingInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    dvxBackingInfo?: VirtualPCIPassthroughDvxBackingInfo;
   }
   interface VirtualSriovEthernetCardOption extends VirtualEthernetCardOption {}
   interface VirtualSriovEthernetCardSriovBackingInfo extends VirtualDeviceBackingInfo {
@@ -12339,18 +13137,18 @@ export declare namespace vim {
   }
   interface VirtualSwitchSelectionProfile extends ApplyProfile {}
   interface VirtualTPM extends VirtualDevice {
-    endorsementKeyCertificateSigningRequest?: Uint8Array[];
-    endorsementKeyCertificate?: Uint8Array[];
+    endorsementKeyCertificateSigningRequest: Uint8Array[];
+    endorsementKeyCertificate: Uint8Array[];
   }
   interface VirtualTPMOption extends VirtualDeviceOption {
-    supportedFirmware?: string[];
+    supportedFirmware: string[];
   }
   interface VirtualUSB extends VirtualDevice {
     connected: boolean;
     vendor?: number;
     product?: number;
-    family?: string[];
-    speed?: string[];
+    family: string[];
+    speed: string[];
   }
   interface VirtualUSBController extends VirtualController {
     autoConnectDevices?: boolean;
@@ -12359,7 +13157,7 @@ export declare namespace vim {
   interface VirtualUSBControllerOption extends VirtualControllerOption {
     autoConnectDevices: BoolOption;
     ehciSupported: BoolOption;
-    supportedSpeeds?: string[];
+    supportedSpeeds: string[];
   }
   interface VirtualUSBControllerPciBusSlotInfo extends VirtualDevicePciBusSlotInfo {
     ehciPciSlotNumber?: number;
@@ -12395,8 +13193,14 @@ export declare namespace vim {
   interface VirtualVmxnet extends VirtualEthernetCard {}
   interface VirtualVmxnet2 extends VirtualVmxnet {}
   interface VirtualVmxnet2Option extends VirtualVmxnetOption {}
-  interface VirtualVmxnet3 extends VirtualVmxnet {}
-  interface VirtualVmxnet3Option extends VirtualVmxnetOption {}
+  interface VirtualVmxnet3 extends VirtualVmxnet {
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2Enabled?: boolean;
+  }
+  interface VirtualVmxnet3Option extends VirtualVmxnetOption {
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    uptv2Enabled?: BoolOption;
+  }
   interface VirtualVmxnet3Vrdma extends VirtualVmxnet3 {
     deviceProtocol?: string;
   }
@@ -12478,7 +13282,7 @@ export declare namespace vim {
     details?: VmConfigFileQueryFlags;
   }
   interface VmConfigFileQueryFilter extends DynamicData {
-    matchConfigVersion?: number[];
+    matchConfigVersion: number[];
     encrypted?: boolean;
   }
   interface VmConfigFileQueryFlags extends DynamicData {
@@ -12492,23 +13296,23 @@ export declare namespace vim {
     fault?: LocalizedMethodFault;
   }
   interface VmConfigInfo extends DynamicData {
-    product?: VAppProductInfo[];
-    property?: VAppPropertyInfo[];
+    product: VAppProductInfo[];
+    property: VAppPropertyInfo[];
     ipAssignment: VAppIPAssignmentInfo;
-    eula?: string[];
-    ovfSection?: VAppOvfSectionInfo[];
-    ovfEnvironmentTransport?: string[];
+    eula: string[];
+    ovfSection: VAppOvfSectionInfo[];
+    ovfEnvironmentTransport: string[];
     installBootRequired: boolean;
     installBootStopDelay: number;
   }
   interface VmConfigMissingEvent extends VmEvent {}
   interface VmConfigSpec extends DynamicData {
-    product?: VAppProductSpec[];
-    property?: VAppPropertySpec[];
+    product: VAppProductSpec[];
+    property: VAppPropertySpec[];
     ipAssignment?: VAppIPAssignmentInfo;
-    eula?: string[];
-    ovfSection?: VAppOvfSectionSpec[];
-    ovfEnvironmentTransport?: string[];
+    eula: string[];
+    ovfSection: VAppOvfSectionSpec[];
+    ovfEnvironmentTransport: string[];
     installBootRequired?: boolean;
     installBootStopDelay?: number;
   }
@@ -12542,10 +13346,10 @@ export declare namespace vim {
   }
   interface VmDiskFileInfo extends FileInfo {
     diskType?: string;
-    capacityKb?: number;
+    capacityKb?: number | bigint;
     hardwareVersion?: number;
     controllerType?: string;
-    diskExtents?: string[];
+    diskExtents: string[];
     thin?: boolean;
     encryption?: VmDiskFileEncryptionInfo;
   }
@@ -12554,9 +13358,9 @@ export declare namespace vim {
     details?: VmDiskFileQueryFlags;
   }
   interface VmDiskFileQueryFilter extends DynamicData {
-    diskType?: string[];
-    matchHardwareVersion?: number[];
-    controllerType?: string[];
+    diskType: string[];
+    matchHardwareVersion: number[];
+    controllerType: string[];
     thin?: boolean;
     encrypted?: boolean;
   }
@@ -12632,8 +13436,8 @@ export declare namespace vim {
   }
   interface VmFaultToleranceIssue extends VimFault {}
   interface VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
-    errors?: LocalizedMethodFault[];
-    warnings?: LocalizedMethodFault[];
+    errors: LocalizedMethodFault[];
+    warnings: LocalizedMethodFault[];
   }
   interface VmFaultToleranceStateChangedEvent extends VmEvent {
     oldState: VirtualMachineFaultToleranceState;
@@ -12696,15 +13500,15 @@ export declare namespace vim {
   interface VmMaxRestartCountReached extends VmEvent {}
   interface VmMessageErrorEvent extends VmEvent {
     message: string;
-    messageInfo?: VirtualMachineMessage[];
+    messageInfo: VirtualMachineMessage[];
   }
   interface VmMessageEvent extends VmEvent {
     message: string;
-    messageInfo?: VirtualMachineMessage[];
+    messageInfo: VirtualMachineMessage[];
   }
   interface VmMessageWarningEvent extends VmEvent {
     message: string;
-    messageInfo?: VirtualMachineMessage[];
+    messageInfo: VirtualMachineMessage[];
   }
   interface VmMetadataManagerFault extends VimFault {}
   interface VmMigratedEvent extends VmEvent {
@@ -12722,9 +13526,9 @@ export declare namespace vim {
   interface VmOrphanedEvent extends VmEvent {}
   interface VmPodConfigForPlacement extends DynamicData {
     storagePod: StoragePod;
-    disk?: PodDiskLocator[];
+    disk: PodDiskLocator[];
     vmConfig?: StorageDrsVmConfigInfo;
-    interVmRule?: ClusterRuleInfo[];
+    interVmRule: ClusterRuleInfo[];
   }
   interface VmPortGroupProfile extends PortGroupProfile {}
   interface VmPowerOffOnIsolationEvent extends VmPoweredOffEvent {
@@ -12813,7 +13617,7 @@ export declare namespace vim {
   interface VmSuspendedEvent extends VmEvent {}
   interface VmSuspendingEvent extends VmEvent {}
   interface VmTimedoutStartingSecondaryEvent extends VmEvent {
-    timeout?: number;
+    timeout?: number | bigint;
   }
   interface VmToolsUpgradeFault extends VimFault {}
   interface VmUnsupportedStartingEvent extends VmStartingEvent {
@@ -12851,35 +13655,37 @@ export declare namespace vim {
     vmVnicResourcePoolName?: string;
   }
   interface VmWwnAssignedEvent extends VmEvent {
-    nodeWwns: number[];
-    portWwns: number[];
+    nodeWwns: (number | bigint)[];
+    portWwns: (number | bigint)[];
   }
   interface VmWwnChangedEvent extends VmEvent {
-    oldNodeWwns?: number[];
-    oldPortWwns?: number[];
-    newNodeWwns?: number[];
-    newPortWwns?: number[];
+    oldNodeWwns: (number | bigint)[];
+    oldPortWwns: (number | bigint)[];
+    newNodeWwns: (number | bigint)[];
+    newPortWwns: (number | bigint)[];
   }
   interface VmWwnConflict extends InvalidVmConfig {
     vm?: VirtualMachine;
     host?: HostSystem;
     name: string;
-    wwn?: number;
+    wwn?: number | bigint;
   }
   interface VmWwnConflictEvent extends VmEvent {
-    conflictedVms?: VmEventArgument[];
-    conflictedHosts?: HostEventArgument[];
-    wwn: number;
+    conflictedVms: VmEventArgument[];
+    conflictedHosts: HostEventArgument[];
+    wwn: number | bigint;
   }
   interface VmfsAlreadyMounted extends VmfsMountFault {}
   interface VmfsAmbiguousMount extends VmfsMountFault {}
   interface VmfsConfigOption extends DynamicData {
     blockSizeOption: number;
-    unmapGranularityOption?: number[];
+    unmapGranularityOption: number[];
     unmapBandwidthFixedValue?: LongOption;
     unmapBandwidthDynamicMin?: LongOption;
     unmapBandwidthDynamicMax?: LongOption;
-    unmapBandwidthIncrement?: number;
+    unmapBandwidthIncrement?: number | bigint;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    unmapBandwidthUltraLow?: number | bigint;
   }
   interface VmfsDatastoreAllExtentOption extends VmfsDatastoreSingleExtentOption {}
   interface VmfsDatastoreBaseOption extends DynamicData {
@@ -12889,7 +13695,7 @@ export declare namespace vim {
   interface VmfsDatastoreCreateSpec extends VmfsDatastoreSpec {
     partition: HostDiskPartitionSpec;
     vmfs: HostVmfsSpec;
-    extent?: HostScsiDiskPartition[];
+    extent: HostScsiDiskPartition[];
   }
   interface VmfsDatastoreExpandSpec extends VmfsDatastoreSpec {
     partition: HostDiskPartitionSpec;
@@ -12900,8 +13706,8 @@ export declare namespace vim {
     extent: HostScsiDiskPartition[];
   }
   interface VmfsDatastoreInfo extends DatastoreInfo {
-    maxPhysicalRDMFileSize?: number;
-    maxVirtualRDMFileSize?: number;
+    maxPhysicalRDMFileSize?: number | bigint;
+    maxVirtualRDMFileSize?: number | bigint;
     vmfs?: HostVmfsVolume;
   }
   interface VmfsDatastoreMultipleExtentOption extends VmfsDatastoreBaseOption {
@@ -12922,16 +13728,25 @@ export declare namespace vim {
   }
   interface VmfsUnmapBandwidthSpec extends DynamicData {
     policy: string;
-    fixedValue: number;
-    dynamicMin: number;
-    dynamicMax: number;
+    fixedValue: number | bigint;
+    dynamicMin: number | bigint;
+    dynamicMax: number | bigint;
   }
   interface VmotionInterfaceNotEnabled extends HostPowerOpFailed {}
+  /** Since vSphere API 8.0.3.0. */
+  interface VmwareDistributedVirtualSwitchDpuFailoverPolicy extends DynamicData {
+    activeUplink: string[];
+    standbyUplink: string[];
+  }
+  /** Since vSphere API 8.0.3.0. */
+  interface VmwareDistributedVirtualSwitchNetworkOffloadConfig extends DynamicData {
+    dpuFailoverPolicy?: VmwareDistributedVirtualSwitchDpuFailoverPolicy;
+  }
   interface VmwareDistributedVirtualSwitchPvlanSpec extends VmwareDistributedVirtualSwitchVlanSpec {
     pvlanId: number;
   }
   interface VmwareDistributedVirtualSwitchTrunkVlanSpec extends VmwareDistributedVirtualSwitchVlanSpec {
-    vlanId?: NumericRange[];
+    vlanId: NumericRange[];
   }
   interface VmwareDistributedVirtualSwitchVlanIdSpec extends VmwareDistributedVirtualSwitchVlanSpec {
     vlanId: number;
@@ -12956,6 +13771,8 @@ export declare namespace vim {
   interface VsanClusterConfigInfo extends DynamicData {
     enabled?: boolean;
     defaultConfig?: VsanClusterConfigInfoHostDefaultInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vsanEsaEnabled?: boolean;
   }
   interface VsanClusterConfigInfoHostDefaultInfo extends DynamicData {
     uuid?: string;
@@ -12979,7 +13796,7 @@ export declare namespace vim {
     nodeUuid?: string;
     health: string;
     nodeState: VsanHostClusterStatusState;
-    memberUuid?: string[];
+    memberUuid: string[];
   }
   interface VsanHostClusterStatusState extends DynamicData {
     state: string;
@@ -12996,13 +13813,15 @@ export declare namespace vim {
     storageInfo?: VsanHostConfigInfoStorageInfo;
     networkInfo?: VsanHostConfigInfoNetworkInfo;
     faultDomainInfo?: VsanHostFaultDomainInfo;
+    /** Since vSphere API 8.0.0.1; left out of requests to older servers. */
+    vsanEsaEnabled?: boolean;
   }
   interface VsanHostConfigInfoClusterInfo extends DynamicData {
     uuid?: string;
     nodeUuid?: string;
   }
   interface VsanHostConfigInfoNetworkInfo extends DynamicData {
-    port?: VsanHostConfigInfoNetworkInfoPortConfig[];
+    port: VsanHostConfigInfoNetworkInfoPortConfig[];
   }
   interface VsanHostConfigInfoNetworkInfoPortConfig extends DynamicData {
     ipConfig?: VsanHostIpConfig;
@@ -13010,8 +13829,8 @@ export declare namespace vim {
   }
   interface VsanHostConfigInfoStorageInfo extends DynamicData {
     autoClaimStorage?: boolean;
-    diskMapping?: VsanHostDiskMapping[];
-    diskMapInfo?: VsanHostDiskMapInfo[];
+    diskMapping: VsanHostDiskMapping[];
+    diskMapInfo: VsanHostDiskMapInfo[];
     checksumEnabled?: boolean;
   }
   interface VsanHostDecommissionMode extends DynamicData {
@@ -13023,7 +13842,7 @@ export declare namespace vim {
   }
   interface VsanHostDiskMapResult extends DynamicData {
     mapping: VsanHostDiskMapping;
-    diskResult?: VsanHostDiskResult[];
+    diskResult: VsanHostDiskResult[];
     error?: LocalizedMethodFault;
   }
   interface VsanHostDiskMapping extends DynamicData {
@@ -13049,8 +13868,8 @@ export declare namespace vim {
     hostname: string;
   }
   interface VsanHostRuntimeInfo extends DynamicData {
-    membershipList?: VsanHostMembershipInfo[];
-    diskIssues?: VsanHostRuntimeInfoDiskIssue[];
+    membershipList: VsanHostMembershipInfo[];
+    diskIssues: VsanHostRuntimeInfoDiskIssue[];
     accessGenNo?: number;
   }
   interface VsanHostRuntimeInfoDiskIssue extends DynamicData {
@@ -13063,20 +13882,20 @@ export declare namespace vim {
   }
   interface VsanIncompatibleDiskMapping extends VsanDiskFault {}
   interface VsanNewPolicyBatch extends DynamicData {
-    size?: number[];
+    size: (number | bigint)[];
     policy?: string;
   }
   interface VsanPolicyChangeBatch extends DynamicData {
-    uuid?: string[];
+    uuid: string[];
     policy?: string;
   }
   interface VsanPolicyCost extends DynamicData {
-    changeDataSize?: number;
-    currentDataSize?: number;
-    tempDataSize?: number;
-    copyDataSize?: number;
-    changeFlashReadCacheSize?: number;
-    currentFlashReadCacheSize?: number;
+    changeDataSize?: number | bigint;
+    currentDataSize?: number | bigint;
+    tempDataSize?: number | bigint;
+    copyDataSize?: number | bigint;
+    changeFlashReadCacheSize?: number | bigint;
+    currentFlashReadCacheSize?: number | bigint;
     currentDiskSpaceToAddressSpaceRatio?: number;
     diskSpaceToAddressSpaceRatio?: number;
   }
@@ -13111,7 +13930,7 @@ export declare namespace vim {
     msg: string;
   }
   interface VsanUpgradeSystemPreflightCheckResult extends DynamicData {
-    issues?: VsanUpgradeSystemPreflightCheckIssue[];
+    issues: VsanUpgradeSystemPreflightCheckIssue[];
     diskMappingToRestore?: VsanHostDiskMapping;
   }
   interface VsanUpgradeSystemRogueHostsInClusterIssue extends VsanUpgradeSystemPreflightCheckIssue {
@@ -13132,7 +13951,7 @@ export declare namespace vim {
   }
   interface VsanUpgradeSystemUpgradeStatus extends DynamicData {
     inProgress: boolean;
-    history?: VsanUpgradeSystemUpgradeHistoryItem[];
+    history: VsanUpgradeSystemUpgradeHistoryItem[];
     aborted?: boolean;
     completed?: boolean;
     progress?: number;
@@ -13146,16 +13965,16 @@ export declare namespace vim {
   interface VslmCloneSpec extends VslmMigrateSpec {
     name: string;
     keepAfterDeleteVm?: boolean;
-    metadata?: KeyValue[];
+    metadata: KeyValue[];
   }
   interface VslmCreateSpec extends DynamicData {
     name: string;
     keepAfterDeleteVm?: boolean;
     backingSpec: VslmCreateSpecBackingSpec;
-    capacityInMB: number;
-    profile?: VirtualMachineProfileSpec[];
+    capacityInMB: number | bigint;
+    profile: VirtualMachineProfileSpec[];
     crypto?: CryptoSpec;
-    metadata?: KeyValue[];
+    metadata: KeyValue[];
   }
   interface VslmCreateSpecBackingSpec extends DynamicData {
     datastore: Datastore;
@@ -13170,9 +13989,11 @@ export declare namespace vim {
   }
   interface VslmMigrateSpec extends DynamicData {
     backingSpec: VslmCreateSpecBackingSpec;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
     consolidate?: boolean;
     disksCrypto?: DiskCryptoSpec;
+    /** Since vSphere API 8.0.3.0; left out of requests to older servers. */
+    service?: ServiceLocator;
   }
   interface VslmRelocateSpec extends VslmMigrateSpec {}
   interface VslmTagEntry extends DynamicData {
@@ -13252,17 +14073,17 @@ export declare namespace vim {
   }
   interface vslmInfrastructureObjectPolicySpec extends DynamicData {
     datastore: Datastore;
-    profile?: VirtualMachineProfileSpec[];
+    profile: VirtualMachineProfileSpec[];
   }
   interface vslmVClockInfo extends DynamicData {
-    vClockTime: number;
+    vClockTime: number | bigint;
   }
 
   interface ManagedObject extends ManagedObjectBase, PropertyPathReader {}
   interface Alarm extends ExtensibleManagedObject {
     readonly info: Promise<AlarmInfo>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    ReconfigureAlarm(spec: AlarmSpec, callOptions?: CallOptions): Promise<void>;
+    ReconfigureAlarm(spec: Input<AlarmSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveAlarm(callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of ReconfigureAlarm. */
@@ -13278,9 +14099,9 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AreAlarmActionsEnabled(entity: ManagedEntity, callOptions?: CallOptions): Promise<boolean>;
     /** Faults: vmodl.RuntimeFault. */
-    ClearTriggeredAlarms(filter: AlarmFilterSpec, callOptions?: CallOptions): Promise<void>;
+    ClearTriggeredAlarms(filter: Input<AlarmFilterSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    CreateAlarm(entity: ManagedEntity, spec: AlarmSpec, callOptions?: CallOptions): Promise<Alarm>;
+    CreateAlarm(entity: ManagedEntity, spec: Input<AlarmSpec>, callOptions?: CallOptions): Promise<Alarm>;
     /** Faults: vmodl.RuntimeFault. */
     DisableAlarm(alarm: Alarm, entity: ManagedEntity, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13345,7 +14166,7 @@ export declare namespace vim {
     /** Faults: vim.fault.AuthMinimumAdminPermission, vim.fault.NotFound, vim.fault.UserNotFound, vmodl.RuntimeFault. */
     ResetEntityPermissions(
       entity: ManagedEntity,
-      permission?: readonly Permission[],
+      permission?: Input<readonly Permission[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13361,7 +14182,7 @@ export declare namespace vim {
     /** Faults: vim.fault.AuthMinimumAdminPermission, vim.fault.NotFound, vim.fault.UserNotFound, vmodl.RuntimeFault. */
     SetEntityPermissions(
       entity: ManagedEntity,
-      permission?: readonly Permission[],
+      permission?: Input<readonly Permission[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -13407,7 +14228,7 @@ export declare namespace vim {
     AbandonHciWorkflow(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     AddHost_Task(
-      spec: HostConnectSpec,
+      spec: Input<HostConnectSpec>,
       asConnected: boolean,
       resourcePool?: ResourcePool,
       license?: string,
@@ -13420,21 +14241,22 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ClusterEnterMaintenanceMode(
       host: readonly HostSystem[],
-      option?: readonly OptionValue[],
+      option?: Input<readonly OptionValue[]>,
+      info?: Input<ClusterComputeResourceMaintenanceInfo>,
       callOptions?: CallOptions,
     ): Promise<ClusterEnterMaintenanceResult>;
     /** Faults: vmodl.RuntimeFault. */
     ConfigureHCI_Task(
-      clusterSpec: ClusterComputeResourceHCIConfigSpec,
-      hostInputs?: readonly ClusterComputeResourceHostConfigurationInput[],
+      clusterSpec: Input<ClusterComputeResourceHCIConfigSpec>,
+      hostInputs?: Input<readonly ClusterComputeResourceHostConfigurationInput[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterComputeResourceClusterConfigResult>>;
     /** Faults: vmodl.RuntimeFault. */
     EvcManager(callOptions?: CallOptions): Promise<ClusterEVCManager | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ExtendHCI_Task(
-      hostInputs?: readonly ClusterComputeResourceHostConfigurationInput[],
-      vSanConfigSpec?: SDDCBase,
+      hostInputs?: Input<readonly ClusterComputeResourceHostConfigurationInput[]>,
+      vSanConfigSpec?: Input<SDDCBase>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterComputeResourceClusterConfigResult>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13448,7 +14270,7 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidState, vim.fault.TooManyHosts, vmodl.RuntimeFault. */
     MoveInto_Task(host: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    PlaceVm(placementSpec: PlacementSpec, callOptions?: CallOptions): Promise<PlacementResult>;
+    PlaceVm(placementSpec: Input<PlacementSpec>, callOptions?: CallOptions): Promise<PlacementResult>;
     /** Faults: vmodl.RuntimeFault. */
     RecommendHostsForVm(
       vm: VirtualMachine,
@@ -13456,18 +14278,26 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<ClusterHostRecommendation[]>;
     /** Faults: vmodl.RuntimeFault. */
-    ReconfigureCluster_Task(spec: ClusterConfigSpec, modify: boolean, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureCluster_Task(
+      spec: Input<ClusterConfigSpec>,
+      modify: boolean,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     RefreshRecommendation(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveDasAdvancedRuntimeInfo(callOptions?: CallOptions): Promise<ClusterDasAdvancedRuntimeInfo | undefined>;
     /** Faults: vmodl.fault.InvalidArgument, vmodl.fault.InvalidRequest, vmodl.RuntimeFault. */
-    SetCryptoMode(cryptoMode: string, callOptions?: CallOptions): Promise<void>;
+    SetCryptoMode(
+      cryptoMode: string,
+      policy?: Input<ClusterComputeResourceCryptoModePolicy>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     StampAllRulesWithUuid_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ValidateHCIConfiguration(
-      hciConfigSpec?: ClusterComputeResourceHCIConfigSpec,
+      hciConfigSpec?: Input<ClusterComputeResourceHCIConfigSpec>,
       hosts?: readonly HostSystem[],
       callOptions?: CallOptions,
     ): Promise<ClusterComputeResourceValidationResultBase[]>;
@@ -13493,7 +14323,7 @@ export declare namespace vim {
     readonly managedCluster: Promise<ClusterComputeResource>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     CheckAddHostEvc_Task(
-      cnxSpec: HostConnectSpec,
+      cnxSpec: Input<HostConnectSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterEVCManagerCheckResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13521,7 +14351,7 @@ export declare namespace vim {
   }
   interface ClusterProfile extends Profile {
     /** Faults: vim.fault.DuplicateName, vmodl.RuntimeFault. */
-    UpdateClusterProfile(config: ClusterProfileConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateClusterProfile(config: Input<ClusterProfileConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of UpdateClusterProfile. */
     Update: this["UpdateClusterProfile"];
   }
@@ -13535,9 +14365,11 @@ export declare namespace vim {
     readonly network: Promise<Network[]>;
     readonly resourcePool: Promise<ResourcePool | undefined>;
     readonly summary: Promise<ComputeResourceSummary>;
+    /** Since vSphere API 8.0.0.0. */
+    readonly configManagerEnabled: Promise<boolean | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureComputeResource_Task(
-      spec: ComputeResourceConfigSpec,
+      spec: Input<ComputeResourceConfigSpec>,
       modify: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -13553,45 +14385,64 @@ export declare namespace vim {
   interface CryptoManager extends ManagedObject {
     readonly enabled: Promise<boolean>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    AddKey(key: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
+    AddKey(key: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    AddKeys(keys?: readonly CryptoKeyPlain[], callOptions?: CallOptions): Promise<CryptoKeyResult[]>;
+    AddKeys(keys?: Input<readonly CryptoKeyPlain[]>, callOptions?: CallOptions): Promise<CryptoKeyResult[]>;
     /** Faults: vmodl.RuntimeFault. */
     ListKeys(limit?: number, callOptions?: CallOptions): Promise<CryptoKeyId[]>;
     /** Faults: vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    RemoveKey(key: CryptoKeyId, force: boolean, callOptions?: CallOptions): Promise<void>;
+    RemoveKey(key: Input<CryptoKeyId>, force: boolean, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveKeys(
-      keys: readonly CryptoKeyId[] | undefined,
+      keys: Input<readonly CryptoKeyId[]> | undefined,
       force: boolean,
       callOptions?: CallOptions,
     ): Promise<CryptoKeyResult[]>;
   }
   interface CryptoManagerHost extends CryptoManager {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    ChangeKey_Task(newKey: CryptoKeyPlain, callOptions?: CallOptions): Promise<Task<void>>;
+    ChangeKey_Task(newKey: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CryptoManagerHostDisable(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    CryptoManagerHostEnable(initialKey: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
+    CryptoManagerHostEnable(initialKey: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CryptoManagerHostPrepare(callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: none declared. */
+    GetCryptoKeyStatus(
+      keys?: Input<readonly CryptoKeyId[]>,
+      callOptions?: CallOptions,
+    ): Promise<CryptoManagerHostKeyStatus[]>;
     /** pyVmomi's name of ChangeKey_Task. */
     ChangeKey: this["ChangeKey_Task"];
     /** pyVmomi's name of CryptoManagerHostEnable. */
     Enable: this["CryptoManagerHostEnable"];
     /** pyVmomi's name of CryptoManagerHostPrepare. */
     Prepare: this["CryptoManagerHostPrepare"];
+    /** pyVmomi's name of CryptoManagerHostDisable. */
+    Disable: this["CryptoManagerHostDisable"];
   }
   interface CryptoManagerHostKMS extends CryptoManagerHost {}
   interface CryptoManagerKmip extends CryptoManager {
     readonly kmipServers: Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    GenerateClientCsr(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    GenerateClientCsr(
+      cluster: Input<KeyProviderId>,
+      request?: Input<CryptoManagerKmipCertSignRequest>,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    GenerateKey(keyProvider?: KeyProviderId, callOptions?: CallOptions): Promise<CryptoKeyResult>;
+    GenerateKey(
+      keyProvider?: Input<KeyProviderId>,
+      spec?: Input<CryptoManagerKmipCustomAttributeSpec>,
+      callOptions?: CallOptions,
+    ): Promise<CryptoKeyResult>;
     /** Faults: vmodl.RuntimeFault. */
-    GenerateSelfSignedClientCert(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    GenerateSelfSignedClientCert(
+      cluster: Input<KeyProviderId>,
+      request?: Input<CryptoManagerKmipCertSignRequest>,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     GetDefaultKmsCluster(
       entity?: ManagedEntity,
@@ -13599,7 +14450,7 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<KeyProviderId | undefined>;
     /** Faults: vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
-    IsKmsClusterActive(cluster?: KeyProviderId, callOptions?: CallOptions): Promise<boolean>;
+    IsKmsClusterActive(cluster?: Input<KeyProviderId>, callOptions?: CallOptions): Promise<boolean>;
     /** Faults: vmodl.RuntimeFault. */
     ListKmipServers(limit?: number, callOptions?: CallOptions): Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13610,55 +14461,77 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<KmipClusterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    MarkDefault(clusterId: KeyProviderId, callOptions?: CallOptions): Promise<void>;
+    MarkDefault(clusterId: Input<KeyProviderId>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     QueryCryptoKeyStatus(
-      keyIds: readonly CryptoKeyId[] | undefined,
+      keyIds: Input<readonly CryptoKeyId[]> | undefined,
       checkKeyBitMap: number,
       callOptions?: CallOptions,
     ): Promise<CryptoManagerKmipCryptoKeyStatus[]>;
     /** Faults: vmodl.RuntimeFault. */
-    RegisterKmipServer(server: KmipServerSpec, callOptions?: CallOptions): Promise<void>;
+    RegisterKmipServer(server: Input<KmipServerSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    RegisterKmsCluster(clusterId: KeyProviderId, managementType?: string, callOptions?: CallOptions): Promise<void>;
+    RegisterKmsCluster(
+      clusterId: Input<KeyProviderId>,
+      managementType?: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    RemoveKmipServer(clusterId: KeyProviderId, serverName: string, callOptions?: CallOptions): Promise<void>;
+    RemoveKmipServer(clusterId: Input<KeyProviderId>, serverName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveClientCert(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    RetrieveClientCert(cluster: Input<KeyProviderId>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveClientCsr(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    RetrieveClientCsr(cluster: Input<KeyProviderId>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveKmipServerCert(
-      keyProvider: KeyProviderId,
-      server: KmipServerInfo,
+      keyProvider: Input<KeyProviderId>,
+      server: Input<KmipServerInfo>,
       callOptions?: CallOptions,
     ): Promise<CryptoManagerKmipServerCertInfo>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveKmipServersStatus_Task(
-      clusters?: readonly KmipClusterInfo[],
+      clusters?: Input<readonly KmipClusterInfo[]>,
       callOptions?: CallOptions,
     ): Promise<Task<CryptoManagerKmipClusterStatus[]>>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveSelfSignedClientCert(cluster: KeyProviderId, callOptions?: CallOptions): Promise<string>;
+    RetrieveSelfSignedClientCert(cluster: Input<KeyProviderId>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    SetDefaultKmsCluster(entity?: ManagedEntity, clusterId?: KeyProviderId, callOptions?: CallOptions): Promise<void>;
+    SetDefaultKmsCluster(
+      entity?: ManagedEntity,
+      clusterId?: Input<KeyProviderId>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UnregisterKmsCluster(clusterId: KeyProviderId, callOptions?: CallOptions): Promise<void>;
+    UnregisterKmsCluster(clusterId: Input<KeyProviderId>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateKmipServer(server: KmipServerSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateKmipServer(server: Input<KmipServerSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateKmsSignedCsrClientCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    UpdateKmsSignedCsrClientCert(
+      cluster: Input<KeyProviderId>,
+      certificate: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateSelfSignedClientCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    UpdateSelfSignedClientCert(
+      cluster: Input<KeyProviderId>,
+      certificate: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UploadClientCert(
-      cluster: KeyProviderId,
+      cluster: Input<KeyProviderId>,
       certificate: string,
       privateKey: string,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UploadKmipServerCert(cluster: KeyProviderId, certificate: string, callOptions?: CallOptions): Promise<void>;
+    UploadKmipServerCert(cluster: Input<KeyProviderId>, certificate: string, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: none declared. */
+    SetKeyCustomAttributes(
+      keyId: Input<CryptoKeyId>,
+      spec: Input<CryptoManagerKmipCustomAttributeSpec>,
+      callOptions?: CallOptions,
+    ): Promise<CryptoKeyResult>;
     /** pyVmomi's name of RetrieveKmipServersStatus_Task. */
     RetrieveKmipServersStatus: this["RetrieveKmipServersStatus_Task"];
   }
@@ -13668,8 +14541,8 @@ export declare namespace vim {
     AddCustomFieldDef(
       name: string,
       moType?: string,
-      fieldDefPolicy?: PrivilegePolicyDef,
-      fieldPolicy?: PrivilegePolicyDef,
+      fieldDefPolicy?: Input<PrivilegePolicyDef>,
+      fieldPolicy?: Input<PrivilegePolicyDef>,
       callOptions?: CallOptions,
     ): Promise<CustomFieldDef>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13691,9 +14564,9 @@ export declare namespace vim {
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
     CheckCustomizationResources(guestOs: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.CustomizationFault, vmodl.RuntimeFault. */
-    CreateCustomizationSpec(item: CustomizationSpecItem, callOptions?: CallOptions): Promise<void>;
+    CreateCustomizationSpec(item: Input<CustomizationSpecItem>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    CustomizationSpecItemToXml(item: CustomizationSpecItem, callOptions?: CallOptions): Promise<string>;
+    CustomizationSpecItemToXml(item: Input<CustomizationSpecItem>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     DeleteCustomizationSpec(name: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -13703,7 +14576,7 @@ export declare namespace vim {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     GetCustomizationSpec(name: string, callOptions?: CallOptions): Promise<CustomizationSpecItem>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.CustomizationFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    OverwriteCustomizationSpec(item: CustomizationSpecItem, callOptions?: CallOptions): Promise<void>;
+    OverwriteCustomizationSpec(item: Input<CustomizationSpecItem>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.NotFound, vmodl.RuntimeFault. */
     RenameCustomizationSpec(name: string, newName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
@@ -13739,13 +14612,13 @@ export declare namespace vim {
     readonly vmFolder: Promise<Folder>;
     /** Faults: vmodl.RuntimeFault. */
     BatchQueryConnectInfo(
-      hostSpecs?: readonly HostConnectSpec[],
+      hostSpecs?: Input<readonly HostConnectSpec[]>,
       callOptions?: CallOptions,
     ): Promise<DatacenterBasicConnectInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
     PowerOnMultiVM_Task(
       vm: readonly VirtualMachine[],
-      option?: readonly OptionValue[],
+      option?: Input<readonly OptionValue[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterPowerOnVmResult>>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
@@ -13758,10 +14631,10 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<HostConnectInfo>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
-    QueryConnectionInfoViaSpec(spec: HostConnectSpec, callOptions?: CallOptions): Promise<HostConnectInfo>;
+    QueryConnectionInfoViaSpec(spec: Input<HostConnectSpec>, callOptions?: CallOptions): Promise<HostConnectInfo>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureDatacenter_Task(
-      spec: DatacenterConfigSpec,
+      spec: Input<DatacenterConfigSpec>,
       modify: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -13796,14 +14669,16 @@ export declare namespace vim {
     RenameDatastore(newName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.NotSupported, vmodl.RuntimeFault. */
     UpdateVVolVirtualMachineFiles_Task(
-      failoverPair?: readonly DatastoreVVolContainerFailoverPair[],
+      failoverPair?: Input<readonly DatastoreVVolContainerFailoverPair[]>,
       callOptions?: CallOptions,
     ): Promise<Task<VVolVmConfigFileUpdateResult>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.PlatformConfigFault, vim.fault.ResourceInUse, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVirtualMachineFiles_Task(
-      mountPathDatastoreMapping: readonly DatastoreMountPathDatastorePair[],
+      mountPathDatastoreMapping: Input<readonly DatastoreMountPathDatastorePair[]>,
       callOptions?: CallOptions,
     ): Promise<Task<UpdateVirtualMachineFilesResult>>;
+    /** Faults: vim.fault.InvalidDatastore. */
+    IsClusteredVmdkEnabled(callOptions?: CallOptions): Promise<boolean>;
     /** pyVmomi's name of DatastoreEnterMaintenanceMode. */
     EnterMaintenanceMode: this["DatastoreEnterMaintenanceMode"];
     /** pyVmomi's name of DatastoreExitMaintenanceMode_Task. */
@@ -13829,7 +14704,7 @@ export declare namespace vim {
       datastore: Datastore,
       displayName?: string,
       policy?: string,
-      size?: number,
+      size?: number | bigint,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vim.fault.InvalidDatastorePath, vmodl.RuntimeFault. */
@@ -13838,6 +14713,19 @@ export declare namespace vim {
       datastorePath: string,
       callOptions?: CallOptions,
     ): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vmodl.fault.NotSupported, vmodl.fault.InvalidArgument. */
+    IncreaseDirectorySize(
+      datacenter: Datacenter | undefined,
+      stableName: string,
+      size: number | bigint,
+      callOptions?: CallOptions,
+    ): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: vim.fault.FileFault, vim.fault.FileNotFound, vim.fault.InvalidDatastore, vmodl.fault.NotSupported. */
+    QueryDirectoryInfo(
+      datacenter: Datacenter | undefined,
+      stableName: string,
+      callOptions?: CallOptions,
+    ): Promise<DatastoreNamespaceManagerDirectoryInfo>;
   }
   interface DiagnosticManager extends ManagedObject {
     /** Faults: vim.fault.CannotAccessFile, vmodl.RuntimeFault. */
@@ -13858,6 +14746,8 @@ export declare namespace vim {
     ): Promise<Task<DiagnosticManagerBundleInfo[]>>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDescriptions(host?: HostSystem, callOptions?: CallOptions): Promise<DiagnosticManagerLogDescriptor[]>;
+    /** Since vSphere API 8.0.0.2. Faults: none declared. */
+    EmitSyslogMark(message: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of BrowseDiagnosticLog. */
     Browse: this["BrowseDiagnosticLog"];
     /** pyVmomi's name of GenerateLogBundles_Task. */
@@ -13869,11 +14759,11 @@ export declare namespace vim {
     readonly portKeys: Promise<string[]>;
     /** Faults: vim.fault.DvsFault, vim.fault.RollbackFailure, vmodl.RuntimeFault. */
     DVPortgroupRollback_Task(
-      entityBackup?: EntityBackupConfig,
+      entityBackup?: Input<EntityBackupConfig>,
       callOptions?: CallOptions,
     ): Promise<Task<DVPortgroupConfigSpec>>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    ReconfigureDVPortgroup_Task(spec: DVPortgroupConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureDVPortgroup_Task(spec: Input<DVPortgroupConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of ReconfigureDVPortgroup_Task. */
     Reconfigure: this["ReconfigureDVPortgroup_Task"];
     /** pyVmomi's name of DVPortgroupRollback_Task. */
@@ -13888,31 +14778,34 @@ export declare namespace vim {
     readonly summary: Promise<DVSSummary>;
     readonly uuid: Promise<string>;
     /** Faults: vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    AddDVPortgroup_Task(spec: readonly DVPortgroupConfigSpec[], callOptions?: CallOptions): Promise<Task<void>>;
+    AddDVPortgroup_Task(spec: Input<readonly DVPortgroupConfigSpec[]>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
     AddNetworkResourcePool(
-      configSpec: readonly DVSNetworkResourcePoolConfigSpec[],
+      configSpec: Input<readonly DVSNetworkResourcePoolConfigSpec[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateDVPortgroup_Task(
-      spec: DVPortgroupConfigSpec,
+      spec: Input<DVPortgroupConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<DistributedVirtualPortgroup>>;
     /** Faults: vim.fault.DvsFault, vim.fault.RollbackFailure, vmodl.RuntimeFault. */
-    DVSRollback_Task(entityBackup?: EntityBackupConfig, callOptions?: CallOptions): Promise<Task<DVSConfigSpec>>;
+    DVSRollback_Task(entityBackup?: Input<EntityBackupConfig>, callOptions?: CallOptions): Promise<Task<DVSConfigSpec>>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.ConflictingConfiguration, vim.fault.DvsFault, vim.fault.InvalidName, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     DvsReconfigureVmVnicNetworkResourcePool_Task(
-      configSpec: readonly DvsVmVnicResourcePoolConfigSpec[],
+      configSpec: Input<readonly DvsVmVnicResourcePoolConfigSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     EnableNetworkResourceManagement(enable: boolean, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    FetchDVPortKeys(criteria?: DistributedVirtualSwitchPortCriteria, callOptions?: CallOptions): Promise<string[]>;
+    FetchDVPortKeys(
+      criteria?: Input<DistributedVirtualSwitchPortCriteria>,
+      callOptions?: CallOptions,
+    ): Promise<string[]>;
     /** Faults: vmodl.RuntimeFault. */
     FetchDVPorts(
-      criteria?: DistributedVirtualSwitchPortCriteria,
+      criteria?: Input<DistributedVirtualSwitchPortCriteria>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualPort[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -13931,15 +14824,15 @@ export declare namespace vim {
     /** Faults: vim.fault.DvsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     PerformDvsProductSpecOperation_Task(
       operation: string,
-      productSpec?: DistributedVirtualSwitchProductSpec,
+      productSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     QueryUsedVlanIdInDvs(callOptions?: CallOptions): Promise<number[]>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DvsFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    ReconfigureDVPort_Task(port: readonly DVPortConfigSpec[], callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureDVPort_Task(port: Input<readonly DVPortConfigSpec[]>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.DvsNotAuthorized, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.LimitExceeded, vim.fault.NotFound, vim.fault.ResourceInUse, vim.fault.ResourceNotAvailable, vmodl.RuntimeFault. */
-    ReconfigureDvs_Task(spec: DVSConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigureDvs_Task(spec: Input<DVSConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RectifyDvsHost_Task(hosts?: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -13948,14 +14841,14 @@ export declare namespace vim {
     RemoveNetworkResourcePool(key: readonly string[], callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     UpdateDVSHealthCheckConfig_Task(
-      healthCheckConfig: readonly DVSHealthCheckConfig[],
+      healthCheckConfig: Input<readonly DVSHealthCheckConfig[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
-    UpdateDvsCapability(capability: DVSCapability, callOptions?: CallOptions): Promise<void>;
+    UpdateDvsCapability(capability: Input<DVSCapability>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DvsFault, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateNetworkResourcePool(
-      configSpec: readonly DVSNetworkResourcePoolConfigSpec[],
+      configSpec: Input<readonly DVSNetworkResourcePoolConfigSpec[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of CreateDVPortgroup_Task. */
@@ -13996,12 +14889,12 @@ export declare namespace vim {
   interface DistributedVirtualSwitchManager extends ManagedObject {
     /** Faults: vim.fault.BackupBlobWriteFailure, vim.fault.NotFound, vmodl.RuntimeFault. */
     DVSManagerExportEntity_Task(
-      selectionSet: readonly SelectionSet[],
+      selectionSet: Input<readonly SelectionSet[]>,
       callOptions?: CallOptions,
     ): Promise<Task<EntityBackupConfig[]>>;
     /** Faults: vim.fault.DvsFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DVSManagerImportEntity_Task(
-      entityBackup: readonly EntityBackupConfig[],
+      entityBackup: Input<readonly EntityBackupConfig[]>,
       importType: string,
       callOptions?: CallOptions,
     ): Promise<Task<DistributedVirtualSwitchManagerImportResult>>;
@@ -14027,21 +14920,21 @@ export declare namespace vim {
     QueryCompatibleHostForNewDvs(
       container: ManagedEntity,
       recursive: boolean,
-      switchProductSpec?: DistributedVirtualSwitchProductSpec,
+      switchProductSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<HostSystem[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryDvsByUuid(uuid: string, callOptions?: CallOptions): Promise<DistributedVirtualSwitch | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDvsCheckCompatibility(
-      hostContainer: DistributedVirtualSwitchManagerHostContainer,
-      dvsProductSpec?: DistributedVirtualSwitchManagerDvsProductSpec,
-      hostFilterSpec?: readonly DistributedVirtualSwitchManagerHostDvsFilterSpec[],
+      hostContainer: Input<DistributedVirtualSwitchManagerHostContainer>,
+      dvsProductSpec?: Input<DistributedVirtualSwitchManagerDvsProductSpec>,
+      hostFilterSpec?: Input<readonly DistributedVirtualSwitchManagerHostDvsFilterSpec[]>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualSwitchManagerCompatibilityResult[]>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDvsCompatibleHostSpec(
-      switchProductSpec?: DistributedVirtualSwitchProductSpec,
+      switchProductSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<DistributedVirtualSwitchHostProductSpec[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14052,11 +14945,22 @@ export declare namespace vim {
     ): Promise<DVSManagerDvsConfigTarget>;
     /** Faults: vmodl.RuntimeFault. */
     QueryDvsFeatureCapability(
-      switchProductSpec?: DistributedVirtualSwitchProductSpec,
+      switchProductSpec?: Input<DistributedVirtualSwitchProductSpec>,
       callOptions?: CallOptions,
     ): Promise<DVSFeatureCapability | undefined>;
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     RectifyDvsOnHost_Task(hosts: readonly HostSystem[], callOptions?: CallOptions): Promise<Task<void>>;
+    /** Since vSphere API 8.0.0.1. Faults: none declared. */
+    QuerySupportedNetworkOffloadSpec(
+      switchProductSpec: Input<DistributedVirtualSwitchProductSpec>,
+      callOptions?: CallOptions,
+    ): Promise<DistributedVirtualSwitchNetworkOffloadSpec[]>;
+    /** Since vSphere API 8.0.0.1. Faults: none declared. */
+    QueryCompatibleVmnicsFromHosts(
+      hosts: readonly HostSystem[] | undefined,
+      dvs: DistributedVirtualSwitch,
+      callOptions?: CallOptions,
+    ): Promise<DVSManagerPhysicalNicsList[]>;
     /** pyVmomi's name of QueryDvsCheckCompatibility. */
     CheckCompatibility: this["QueryDvsCheckCompatibility"];
     /** pyVmomi's name of DVSManagerExportEntity_Task. */
@@ -14088,7 +14992,7 @@ export declare namespace vim {
     QueryConfigOptionDescriptor(callOptions?: CallOptions): Promise<VirtualMachineConfigOptionDescriptor[]>;
     /** Faults: vmodl.RuntimeFault. */
     QueryConfigOptionEx(
-      spec?: EnvironmentBrowserConfigOptionQuerySpec,
+      spec?: Input<EnvironmentBrowserConfigOptionQuerySpec>,
       callOptions?: CallOptions,
     ): Promise<VirtualMachineConfigOption | undefined>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14098,6 +15002,8 @@ export declare namespace vim {
   }
   interface EventHistoryCollector extends HistoryCollector {
     readonly latestPage: Promise<Event[]>;
+    /** Since vSphere API 8.0.3.0. */
+    readonly initialized: Promise<boolean | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ReadNextEvents(maxCount: number, callOptions?: CallOptions): Promise<Event[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14112,13 +15018,13 @@ export declare namespace vim {
     readonly latestEvent: Promise<Event | undefined>;
     readonly maxCollector: Promise<number>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    CreateCollectorForEvents(filter: EventFilterSpec, callOptions?: CallOptions): Promise<EventHistoryCollector>;
+    CreateCollectorForEvents(filter: Input<EventFilterSpec>, callOptions?: CallOptions): Promise<EventHistoryCollector>;
     /** Faults: vmodl.RuntimeFault. */
     LogUserEvent(entity: ManagedEntity, msg: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidEvent, vmodl.RuntimeFault. */
-    PostEvent(eventToPost: Event, taskInfo?: TaskInfo, callOptions?: CallOptions): Promise<void>;
+    PostEvent(eventToPost: Input<Event>, taskInfo?: Input<TaskInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryEvents(filter: EventFilterSpec, callOptions?: CallOptions): Promise<Event[]>;
+    QueryEvents(filter: Input<EventFilterSpec>, callOptions?: CallOptions): Promise<Event[]>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveArgumentDescription(eventTypeId: string, callOptions?: CallOptions): Promise<EventArgDesc[]>;
     /** pyVmomi's name of CreateCollectorForEvents. */
@@ -14148,7 +15054,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     QueryManagedBy(extensionKey: string, callOptions?: CallOptions): Promise<ManagedEntity[]>;
     /** Faults: vmodl.RuntimeFault. */
-    RegisterExtension(extension: Extension, callOptions?: CallOptions): Promise<void>;
+    RegisterExtension(extension: Input<Extension>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.NoClientCertificate, vim.fault.NotFound, vmodl.RuntimeFault. */
     SetExtensionCertificate(extensionKey: string, certificatePem?: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14156,34 +15062,36 @@ export declare namespace vim {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     UnregisterExtension(extensionKey: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateExtension(extension: Extension, callOptions?: CallOptions): Promise<void>;
+    UpdateExtension(extension: Input<Extension>, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.NotFound. */
+    SetServiceAccount(extensionKey: string, serviceAccount: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of SetExtensionCertificate. */
     SetCertificate: this["SetExtensionCertificate"];
   }
   interface FailoverClusterConfigurator extends ManagedObject {
     readonly disabledConfigureMethod: Promise<string[]>;
     /** Faults: vmodl.RuntimeFault. */
-    configureVcha_Task(configSpec: VchaClusterConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    configureVcha_Task(configSpec: Input<VchaClusterConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     createPassiveNode_Task(
-      passiveDeploymentSpec: PassiveNodeDeploymentSpec,
-      sourceVcSpec: SourceNodeSpec,
+      passiveDeploymentSpec: Input<PassiveNodeDeploymentSpec>,
+      sourceVcSpec: Input<SourceNodeSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     createWitnessNode_Task(
-      witnessDeploymentSpec: NodeDeploymentSpec,
-      sourceVcSpec: SourceNodeSpec,
+      witnessDeploymentSpec: Input<NodeDeploymentSpec>,
+      sourceVcSpec: Input<SourceNodeSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    deployVcha_Task(deploymentSpec: VchaClusterDeploymentSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    deployVcha_Task(deploymentSpec: Input<VchaClusterDeploymentSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     destroyVcha_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     getVchaConfig(callOptions?: CallOptions): Promise<VchaClusterConfigInfo>;
     /** Faults: vmodl.RuntimeFault. */
-    prepareVcha_Task(networkSpec: VchaClusterNetworkSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    prepareVcha_Task(networkSpec: Input<VchaClusterNetworkSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of configureVcha_Task. */
     Configure: this["configureVcha_Task"];
     /** pyVmomi's name of createPassiveNode_Task. */
@@ -14253,6 +15161,8 @@ export declare namespace vim {
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.FileFault. */
+    QueryFileLockInfo(path: string, host?: HostSystem, callOptions?: CallOptions): Promise<FileLockInfoResult>;
     /** pyVmomi's name of CopyDatastoreFile_Task. */
     CopyFile: this["CopyDatastoreFile_Task"];
     /** pyVmomi's name of DeleteDatastoreFile_Task. */
@@ -14266,8 +15176,8 @@ export declare namespace vim {
     readonly namespace: Promise<string | undefined>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConnectFault, vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     AddStandaloneHost_Task(
-      spec: HostConnectSpec,
-      compResSpec: ComputeResourceConfigSpec | undefined,
+      spec: Input<HostConnectSpec>,
+      compResSpec: Input<ComputeResourceConfigSpec> | undefined,
       addConnected: boolean,
       license?: string,
       callOptions?: CallOptions,
@@ -14275,29 +15185,33 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     BatchAddHostsToCluster_Task(
       cluster: ClusterComputeResource,
-      newHosts?: readonly FolderNewHostSpec[],
+      newHosts?: Input<readonly FolderNewHostSpec[]>,
       existingHosts?: readonly HostSystem[],
-      compResSpec?: ComputeResourceConfigSpec,
+      compResSpec?: Input<ComputeResourceConfigSpec>,
       desiredState?: string,
       callOptions?: CallOptions,
     ): Promise<Task<FolderBatchAddHostsToClusterResult>>;
     /** Faults: vmodl.RuntimeFault. */
     BatchAddStandaloneHosts_Task(
-      newHosts: readonly FolderNewHostSpec[] | undefined,
-      compResSpec: ComputeResourceConfigSpec | undefined,
+      newHosts: Input<readonly FolderNewHostSpec[]> | undefined,
+      compResSpec: Input<ComputeResourceConfigSpec> | undefined,
       addConnected: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<FolderBatchAddStandaloneHostsResult>>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    CreateCluster(name: string, spec: ClusterConfigSpec, callOptions?: CallOptions): Promise<ClusterComputeResource>;
+    CreateCluster(
+      name: string,
+      spec: Input<ClusterConfigSpec>,
+      callOptions?: CallOptions,
+    ): Promise<ClusterComputeResource>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateClusterEx(
       name: string,
-      spec: ClusterConfigSpecEx,
+      spec: Input<ClusterConfigSpecEx>,
       callOptions?: CallOptions,
     ): Promise<ClusterComputeResource>;
     /** Faults: vim.fault.DuplicateName, vim.fault.DvsFault, vim.fault.DvsNotAuthorized, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
-    CreateDVS_Task(spec: DVSCreateSpec, callOptions?: CallOptions): Promise<Task<DistributedVirtualSwitch>>;
+    CreateDVS_Task(spec: Input<DVSCreateSpec>, callOptions?: CallOptions): Promise<Task<DistributedVirtualSwitch>>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateDatacenter(name: string, callOptions?: CallOptions): Promise<Datacenter>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
@@ -14306,7 +15220,7 @@ export declare namespace vim {
     CreateStoragePod(name: string, callOptions?: CallOptions): Promise<StoragePod>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.OutOfBounds, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateVM_Task(
-      config: VirtualMachineConfigSpec,
+      config: Input<VirtualMachineConfigSpec>,
       pool: ResourcePool,
       host?: HostSystem,
       callOptions?: CallOptions,
@@ -14345,39 +15259,39 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     AddGuestAlias(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       mapCert: boolean,
       base64Cert: string,
-      aliasInfo: GuestAuthAliasInfo,
+      aliasInfo: Input<GuestAuthAliasInfo>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListGuestAliases(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       callOptions?: CallOptions,
     ): Promise<GuestAliases[]>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListGuestMappedAliases(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<GuestMappedAliases[]>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     RemoveGuestAlias(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       base64Cert: string,
-      subject: GuestAuthSubject,
+      subject: Input<GuestAuthSubject>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     RemoveGuestAliasByCert(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       username: string,
       base64Cert: string,
       callOptions?: CallOptions,
@@ -14397,14 +15311,22 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     AcquireCredentialsInGuest(
       vm: VirtualMachine,
-      requestedAuth: GuestAuthentication,
-      sessionID?: number,
+      requestedAuth: Input<GuestAuthentication>,
+      sessionID?: number | bigint,
       callOptions?: CallOptions,
     ): Promise<GuestAuthentication>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    ReleaseCredentialsInGuest(vm: VirtualMachine, auth: GuestAuthentication, callOptions?: CallOptions): Promise<void>;
+    ReleaseCredentialsInGuest(
+      vm: VirtualMachine,
+      auth: Input<GuestAuthentication>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    ValidateCredentialsInGuest(vm: VirtualMachine, auth: GuestAuthentication, callOptions?: CallOptions): Promise<void>;
+    ValidateCredentialsInGuest(
+      vm: VirtualMachine,
+      auth: Input<GuestAuthentication>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** pyVmomi's name of AcquireCredentialsInGuest. */
     AcquireCredentials: this["AcquireCredentialsInGuest"];
     /** pyVmomi's name of ReleaseCredentialsInGuest. */
@@ -14416,15 +15338,15 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ChangeFileAttributesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       guestFilePath: string,
-      fileAttributes: GuestFileAttributes,
+      fileAttributes: Input<GuestFileAttributes>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CreateTemporaryDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       prefix: string,
       suffix: string,
       directoryPath?: string,
@@ -14433,7 +15355,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CreateTemporaryFileInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       prefix: string,
       suffix: string,
       directoryPath?: string,
@@ -14442,7 +15364,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       directoryPath: string,
       recursive: boolean,
       callOptions?: CallOptions,
@@ -14450,31 +15372,31 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteFileInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       filePath: string,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     InitiateFileTransferFromGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       guestFilePath: string,
       callOptions?: CallOptions,
     ): Promise<FileTransferInformation>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     InitiateFileTransferToGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       guestFilePath: string,
-      fileAttributes: GuestFileAttributes,
-      fileSize: number,
+      fileAttributes: Input<GuestFileAttributes>,
+      fileSize: number | bigint,
       overwrite: boolean,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListFilesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       filePath: string,
       index?: number,
       maxResults?: number,
@@ -14484,7 +15406,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     MakeDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       directoryPath: string,
       createParentDirectories: boolean,
       callOptions?: CallOptions,
@@ -14492,7 +15414,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     MoveDirectoryInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       srcDirectoryPath: string,
       dstDirectoryPath: string,
       callOptions?: CallOptions,
@@ -14500,7 +15422,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     MoveFileInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       srcFilePath: string,
       dstFilePath: string,
       overwrite: boolean,
@@ -14536,29 +15458,29 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListProcessesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      pids?: readonly number[],
+      auth: Input<GuestAuthentication>,
+      pids?: readonly (number | bigint)[],
       callOptions?: CallOptions,
     ): Promise<GuestProcessInfo[]>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ReadEnvironmentVariableInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       names?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<string[]>;
     /** Faults: vim.fault.FileFault, vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     StartProgramInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      spec: GuestProgramSpec,
+      auth: Input<GuestAuthentication>,
+      spec: Input<GuestProgramSpec>,
       callOptions?: CallOptions,
-    ): Promise<number>;
+    ): Promise<number | bigint>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     TerminateProcessInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      pid: number,
+      auth: Input<GuestAuthentication>,
+      pid: number | bigint,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of ListProcessesInGuest. */
@@ -14574,8 +15496,8 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CreateRegistryKeyInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       isVolatile: boolean,
       classType?: string,
       callOptions?: CallOptions,
@@ -14583,23 +15505,23 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteRegistryKeyInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       recursive: boolean,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DeleteRegistryValueInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      valueName: GuestRegValueNameSpec,
+      auth: Input<GuestAuthentication>,
+      valueName: Input<GuestRegValueNameSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListRegistryKeysInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       recursive: boolean,
       matchPattern?: string,
       callOptions?: CallOptions,
@@ -14607,8 +15529,8 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ListRegistryValuesInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      keyName: GuestRegKeyNameSpec,
+      auth: Input<GuestAuthentication>,
+      keyName: Input<GuestRegKeyNameSpec>,
       expandStrings: boolean,
       matchPattern?: string,
       callOptions?: CallOptions,
@@ -14616,8 +15538,8 @@ export declare namespace vim {
     /** Faults: vim.fault.GuestOperationsFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     SetRegistryValueInGuest(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      value: GuestRegValueSpec,
+      auth: Input<GuestAuthentication>,
+      value: Input<GuestRegValueSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of CreateRegistryKeyInGuest. */
@@ -14654,7 +15576,11 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     HasProvider(id: string, callOptions?: CallOptions): Promise<boolean>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    PostHealthUpdates(providerId: string, updates?: readonly HealthUpdate[], callOptions?: CallOptions): Promise<void>;
+    PostHealthUpdates(
+      providerId: string,
+      updates?: Input<readonly HealthUpdate[]>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryFilterEntities(filterId: string, callOptions?: CallOptions): Promise<ManagedEntity[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14682,7 +15608,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RegisterHealthUpdateProvider(
       name: string,
-      healthUpdateInfo?: readonly HealthUpdateInfo[],
+      healthUpdateInfo?: Input<readonly HealthUpdateInfo[]>,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14798,7 +15724,14 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveDynamicPassthroughInfo(callOptions?: CallOptions): Promise<VirtualMachineDynamicPassthroughInfo[]>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateAssignableHardwareConfig(config: HostAssignableHardwareConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateAssignableHardwareConfig(
+      config: Input<HostAssignableHardwareConfig>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
+    /** Since vSphere API 8.0.0.1. Faults: none declared. */
+    RetrieveVendorDeviceGroupInfo(callOptions?: CallOptions): Promise<VirtualMachineVendorDeviceGroupInfo[]>;
+    /** pyVmomi's name of UpdateAssignableHardwareConfig. */
+    UpdateConfig: this["UpdateAssignableHardwareConfig"];
   }
   interface HostAuthenticationManager extends ManagedObject {
     readonly info: Promise<HostAuthenticationManagerInfo>;
@@ -14814,7 +15747,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AutoStartPowerOn(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    ReconfigureAutostart(spec: HostAutoStartManagerConfig, callOptions?: CallOptions): Promise<void>;
+    ReconfigureAutostart(spec: Input<HostAutoStartManagerConfig>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of AutoStartPowerOff. */
     AutoPowerOff: this["AutoStartPowerOff"];
     /** pyVmomi's name of AutoStartPowerOn. */
@@ -14831,16 +15764,24 @@ export declare namespace vim {
   interface HostCacheConfigurationManager extends ManagedObject {
     readonly cacheConfigurationInfo: Promise<HostCacheConfigurationInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    ConfigureHostCache_Task(spec: HostCacheConfigurationSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ConfigureHostCache_Task(spec: Input<HostCacheConfigurationSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of ConfigureHostCache_Task. */
     ConfigureCache: this["ConfigureHostCache_Task"];
   }
   interface HostCertificateManager extends ManagedObject {
     readonly certificateInfo: Promise<HostCertificateManagerCertificateInfo>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    GenerateCertificateSigningRequest(useIpAddressAsCommonName: boolean, callOptions?: CallOptions): Promise<string>;
+    GenerateCertificateSigningRequest(
+      useIpAddressAsCommonName: boolean,
+      spec?: Input<HostCertificateManagerCertificateSpec>,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    GenerateCertificateSigningRequestByDn(distinguishedName: string, callOptions?: CallOptions): Promise<string>;
+    GenerateCertificateSigningRequestByDn(
+      distinguishedName: string,
+      spec?: Input<HostCertificateManagerCertificateSpec>,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     InstallServerCertificate(cert: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -14853,9 +15794,17 @@ export declare namespace vim {
       caCrl?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
+    /** Since vSphere API 8.0.1.0. Faults: none declared. */
+    RetrieveCertificateInfoList(callOptions?: CallOptions): Promise<HostCertificateManagerCertificateInfo[]>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.HostConfigFault. */
+    ProvisionServerPrivateKey(key: string, callOptions?: CallOptions): Promise<void>;
+    /** Faults: none declared. */
+    NotifyAffectedServices(services?: readonly string[], callOptions?: CallOptions): Promise<void>;
   }
   interface HostCpuSchedulerSystem extends ExtensibleManagedObject {
     readonly hyperthreadInfo: Promise<HostHyperThreadScheduleInfo | undefined>;
+    /** Since vSphere API 8.0.3.0. */
+    readonly cpuSchedulerInfo: Promise<HostCpuSchedulerInfo | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     DisableHyperThreading(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -14869,13 +15818,13 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     SearchDatastoreSubFolders_Task(
       datastorePath: string,
-      searchSpec?: HostDatastoreBrowserSearchSpec,
+      searchSpec?: Input<HostDatastoreBrowserSearchSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostDatastoreBrowserSearchResults[]>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     SearchDatastore_Task(
       datastorePath: string,
-      searchSpec?: HostDatastoreBrowserSearchSpec,
+      searchSpec?: Input<HostDatastoreBrowserSearchSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostDatastoreBrowserSearchResults>>;
     /** pyVmomi's name of SearchDatastore_Task. */
@@ -14891,11 +15840,14 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.FileNotFound, vim.fault.HostConfigFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateLocalDatastore(name: string, path: string, callOptions?: CallOptions): Promise<Datastore>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.DuplicateName, vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    CreateNasDatastore(spec: HostNasVolumeSpec, callOptions?: CallOptions): Promise<Datastore>;
+    CreateNasDatastore(spec: Input<HostNasVolumeSpec>, callOptions?: CallOptions): Promise<Datastore>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    CreateVmfsDatastore(spec: VmfsDatastoreCreateSpec, callOptions?: CallOptions): Promise<Datastore>;
+    CreateVmfsDatastore(spec: Input<VmfsDatastoreCreateSpec>, callOptions?: CallOptions): Promise<Datastore>;
     /** Faults: vim.fault.DuplicateName, vim.fault.HostConfigFault, vim.fault.InvalidName, vim.fault.NotFound, vmodl.RuntimeFault. */
-    CreateVvolDatastore(spec: HostDatastoreSystemVvolDatastoreSpec, callOptions?: CallOptions): Promise<Datastore>;
+    CreateVvolDatastore(
+      spec: Input<HostDatastoreSystemVvolDatastoreSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Datastore>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DisableClusteredVmdkSupport(datastore: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14903,13 +15855,13 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ExpandVmfsDatastore(
       datastore: Datastore,
-      spec: VmfsDatastoreExpandSpec,
+      spec: Input<VmfsDatastoreExpandSpec>,
       callOptions?: CallOptions,
     ): Promise<Datastore>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ExtendVmfsDatastore(
       datastore: Datastore,
-      spec: VmfsDatastoreExtendSpec,
+      spec: Input<VmfsDatastoreExtendSpec>,
       callOptions?: CallOptions,
     ): Promise<Datastore>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14940,11 +15892,15 @@ export declare namespace vim {
     ): Promise<Task<HostDatastoreSystemDatastoreResult[]>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.VmfsAmbiguousMount, vmodl.RuntimeFault. */
     ResignatureUnresolvedVmfsVolume_Task(
-      resolutionSpec: HostUnresolvedVmfsResignatureSpec,
+      resolutionSpec: Input<HostUnresolvedVmfsResignatureSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostResignatureRescanResult>>;
     /** Faults: vim.fault.DatastoreNotWritableOnHost, vim.fault.InaccessibleDatastore, vmodl.RuntimeFault. */
     UpdateLocalSwapDatastore(datastore?: Datastore, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.0.1. Faults: vim.fault.NotFound. */
+    SetMaxQueueDepth(datastore: Datastore, maxQdepth: number | bigint, callOptions?: CallOptions): Promise<void>;
+    /** Since vSphere API 8.0.0.1. Faults: vim.fault.NotFound. */
+    QueryMaxQueueDepth(datastore: Datastore, callOptions?: CallOptions): Promise<number | bigint>;
     /** pyVmomi's name of RemoveDatastoreEx_Task. */
     RemoveDatastoreEx: this["RemoveDatastoreEx_Task"];
     /** pyVmomi's name of ResignatureUnresolvedVmfsVolume_Task. */
@@ -14963,7 +15919,7 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     UpdateDateTime(dateTime: Date, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateDateTimeConfig(config: HostDateTimeConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateDateTimeConfig(config: Input<HostDateTimeConfig>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshDateTimeSystem. */
     Refresh: this["RefreshDateTimeSystem"];
     /** pyVmomi's name of UpdateDateTimeConfig. */
@@ -14972,7 +15928,7 @@ export declare namespace vim {
   interface HostDiagnosticSystem extends ManagedObject {
     readonly activePartition: Promise<HostDiagnosticPartition | undefined>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    CreateDiagnosticPartition(spec: HostDiagnosticPartitionCreateSpec, callOptions?: CallOptions): Promise<void>;
+    CreateDiagnosticPartition(spec: Input<HostDiagnosticPartitionCreateSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     QueryAvailablePartition(callOptions?: CallOptions): Promise<HostDiagnosticPartition[]>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -14988,14 +15944,14 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<HostDiagnosticPartitionCreateOption[]>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    SelectActivePartition(partition?: HostScsiDiskPartition, callOptions?: CallOptions): Promise<void>;
+    SelectActivePartition(partition?: Input<HostScsiDiskPartition>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostDirectoryStore extends HostAuthenticationStore {}
   interface HostEsxAgentHostManager extends ManagedObject {
     readonly configInfo: Promise<HostEsxAgentHostManagerConfigInfo>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     EsxAgentHostManagerUpdateConfig(
-      configInfo: HostEsxAgentHostManagerConfigInfo,
+      configInfo: Input<HostEsxAgentHostManagerConfigInfo>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of EsxAgentHostManagerUpdateConfig. */
@@ -15010,9 +15966,9 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RefreshFirewall(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateDefaultPolicy(defaultPolicy: HostFirewallDefaultPolicy, callOptions?: CallOptions): Promise<void>;
+    UpdateDefaultPolicy(defaultPolicy: Input<HostFirewallDefaultPolicy>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateRuleset(id: string, spec: HostFirewallRulesetRulesetSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateRuleset(id: string, spec: Input<HostFirewallRulesetRulesetSpec>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshFirewall. */
     Refresh: this["RefreshFirewall"];
   }
@@ -15048,7 +16004,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveVgpuProfileInfo(callOptions?: CallOptions): Promise<VirtualMachineVgpuProfileInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateGraphicsConfig(config: HostGraphicsConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateGraphicsConfig(config: Input<HostGraphicsConfig>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshGraphicsManager. */
     Refresh: this["RefreshGraphicsManager"];
   }
@@ -15101,9 +16057,9 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidLogin, vmodl.RuntimeFault. */
     ChangePassword(user: string, oldPassword: string, newPassword: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vmodl.RuntimeFault. */
-    CreateGroup(group: HostAccountSpec, callOptions?: CallOptions): Promise<void>;
+    CreateGroup(group: Input<HostAccountSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vmodl.RuntimeFault. */
-    CreateUser(user: HostAccountSpec, callOptions?: CallOptions): Promise<void>;
+    CreateUser(user: Input<HostAccountSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.UserNotFound, vmodl.RuntimeFault. */
     RemoveGroup(groupName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.UserNotFound, vmodl.RuntimeFault. */
@@ -15111,17 +16067,17 @@ export declare namespace vim {
     /** Faults: vim.fault.UserNotFound, vmodl.RuntimeFault. */
     UnassignUserFromGroup(user: string, group: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.UserNotFound, vmodl.RuntimeFault. */
-    UpdateUser(user: HostAccountSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateUser(user: Input<HostAccountSpec>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostLocalAuthentication extends HostAuthenticationStore {}
   interface HostMemorySystem extends ExtensibleManagedObject {
     readonly consoleReservationInfo: Promise<ServiceConsoleReservationInfo | undefined>;
     readonly virtualMachineReservationInfo: Promise<VirtualMachineMemoryReservationInfo | undefined>;
     /** Faults: vmodl.RuntimeFault. */
-    ReconfigureServiceConsoleReservation(cfgBytes: number, callOptions?: CallOptions): Promise<void>;
+    ReconfigureServiceConsoleReservation(cfgBytes: number | bigint, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     ReconfigureVirtualMachineReservation(
-      spec: VirtualMachineMemoryReservationSpec,
+      spec: Input<VirtualMachineMemoryReservationSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
   }
@@ -15134,13 +16090,21 @@ export declare namespace vim {
     readonly networkInfo: Promise<HostNetworkInfo | undefined>;
     readonly offloadCapabilities: Promise<HostNetOffloadCapabilities | undefined>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    AddPortGroup(portgrp: HostPortGroupSpec, callOptions?: CallOptions): Promise<void>;
+    AddPortGroup(portgrp: Input<HostPortGroupSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    AddServiceConsoleVirtualNic(portgroup: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<string>;
+    AddServiceConsoleVirtualNic(
+      portgroup: string,
+      nic: Input<HostVirtualNicSpec>,
+      callOptions?: CallOptions,
+    ): Promise<string>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    AddVirtualNic(portgroup: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<string>;
+    AddVirtualNic(portgroup: string, nic: Input<HostVirtualNicSpec>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    AddVirtualSwitch(vswitchName: string, spec?: HostVirtualSwitchSpec, callOptions?: CallOptions): Promise<void>;
+    AddVirtualSwitch(
+      vswitchName: string,
+      spec?: Input<HostVirtualSwitchSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryNetworkHint(device?: readonly string[], callOptions?: CallOptions): Promise<PhysicalNicHintInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15156,52 +16120,67 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RestartServiceConsoleVirtualNic(device: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateConsoleIpRouteConfig(config: HostIpRouteConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateConsoleIpRouteConfig(config: Input<HostIpRouteConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateDnsConfig(config: HostDnsConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateDnsConfig(config: Input<HostDnsConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    UpdateIpRouteConfig(config: HostIpRouteConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateIpRouteConfig(config: Input<HostIpRouteConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdateIpRouteTableConfig(config: HostIpRouteTableConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateIpRouteTableConfig(config: Input<HostIpRouteTableConfig>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     UpdateNetworkConfig(
-      config: HostNetworkConfig,
+      config: Input<HostNetworkConfig>,
       changeMode: string,
       callOptions?: CallOptions,
     ): Promise<HostNetworkConfigResult>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdatePhysicalNicLinkSpeed(
       device: string,
-      linkSpeed?: PhysicalNicLinkInfo,
+      linkSpeed?: Input<PhysicalNicLinkInfo>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdatePortGroup(pgName: string, portgrp: HostPortGroupSpec, callOptions?: CallOptions): Promise<void>;
+    UpdatePortGroup(pgName: string, portgrp: Input<HostPortGroupSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    UpdateServiceConsoleVirtualNic(device: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateServiceConsoleVirtualNic(
+      device: string,
+      nic: Input<HostVirtualNicSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateVirtualNic(device: string, nic: HostVirtualNicSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateVirtualNic(device: string, nic: Input<HostVirtualNicSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    UpdateVirtualSwitch(vswitchName: string, spec: HostVirtualSwitchSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateVirtualSwitch(
+      vswitchName: string,
+      spec: Input<HostVirtualSwitchSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
+    /** Since vSphere API 8.0.3.0. Faults: vmodl.fault.InvalidArgument. */
+    startDpuFailover(dvsName: string, targetDpuAlias?: string, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of RefreshNetworkSystem. */
     Refresh: this["RefreshNetworkSystem"];
+    /** pyVmomi's name of startDpuFailover. */
+    StartDpuFailover: this["startDpuFailover"];
   }
   interface HostNvdimmSystem extends ManagedObject {
     readonly nvdimmSystemInfo: Promise<NvdimmSystemInfo>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.InvalidHostState, vmodl.RuntimeFault. */
     CreateNvdimmNamespace_Task(
-      createSpec: NvdimmNamespaceCreateSpec,
+      createSpec: Input<NvdimmNamespaceCreateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<NvdimmGuid>>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.InvalidHostState, vmodl.RuntimeFault. */
     CreateNvdimmPMemNamespace_Task(
-      createSpec: NvdimmPMemNamespaceCreateSpec,
+      createSpec: Input<NvdimmPMemNamespaceCreateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<NvdimmGuid>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidHostState, vim.fault.NotFound, vmodl.RuntimeFault. */
     DeleteNvdimmBlockNamespaces_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidHostState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DeleteNvdimmNamespace_Task(deleteSpec: NvdimmNamespaceDeleteSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    DeleteNvdimmNamespace_Task(
+      deleteSpec: Input<NvdimmNamespaceDeleteSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** pyVmomi's name of CreateNvdimmNamespace_Task. */
     CreateNamespace: this["CreateNvdimmNamespace_Task"];
     /** pyVmomi's name of CreateNvdimmPMemNamespace_Task. */
@@ -15216,7 +16195,7 @@ export declare namespace vim {
     CheckHostPatch_Task(
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
@@ -15224,31 +16203,31 @@ export declare namespace vim {
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
       vibUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.NoDiskSpace, vim.fault.PatchBinariesNotFound, vim.fault.PatchInstallFailed, vim.fault.PatchMetadataInvalid, vim.fault.PatchNotApplicable, vim.fault.RebootRequired, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     InstallHostPatch_Task(
-      repository: HostPatchManagerLocator,
+      repository: Input<HostPatchManagerLocator>,
       updateID: string,
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     QueryHostPatch_Task(
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     ScanHostPatchV2_Task(
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.PatchMetadataInvalid, vim.fault.PlatformConfigFault, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     ScanHostPatch_Task(
-      repository: HostPatchManagerLocator,
+      repository: Input<HostPatchManagerLocator>,
       updateID?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerStatus[]>>;
@@ -15257,13 +16236,13 @@ export declare namespace vim {
       metaUrls?: readonly string[],
       bundleUrls?: readonly string[],
       vibUrls?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** Faults: vim.fault.InvalidState, vim.fault.PlatformConfigFault, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UninstallHostPatch_Task(
       bulletinIds?: readonly string[],
-      spec?: HostPatchManagerPatchManagerOperationSpec,
+      spec?: Input<HostPatchManagerPatchManagerOperationSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<HostPatchManagerResult>>;
     /** pyVmomi's name of CheckHostPatch_Task. */
@@ -15289,7 +16268,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     Refresh(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    UpdatePassthruConfig(config: readonly HostPciPassthruConfig[], callOptions?: CallOptions): Promise<void>;
+    UpdatePassthruConfig(config: Input<readonly HostPciPassthruConfig[]>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostPowerSystem extends ManagedObject {
     readonly capability: Promise<PowerSystemCapability>;
@@ -15304,16 +16283,18 @@ export declare namespace vim {
     readonly validationFailureInfo: Promise<HostProfileValidationFailureInfo | undefined>;
     readonly validationState: Promise<string | undefined>;
     readonly validationStateUpdateTime: Promise<Date | undefined>;
+    /** Since vSphere API 8.0.1.0. */
+    readonly complianceCheckTime: Promise<Date | undefined>;
     /** Faults: vmodl.RuntimeFault. */
     ExecuteHostProfile(
       host: HostSystem,
-      deferredParam?: readonly ProfileDeferredPolicyOptionParameter[],
+      deferredParam?: Input<readonly ProfileDeferredPolicyOptionParameter[]>,
       callOptions?: CallOptions,
     ): Promise<ProfileExecuteResult>;
     /** Faults: vmodl.RuntimeFault. */
     HostProfileResetValidationState(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.ProfileUpdateFailed, vmodl.RuntimeFault. */
-    UpdateHostProfile(config: HostProfileConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateHostProfile(config: Input<HostProfileConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UpdateReferenceHost(host?: HostSystem, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of ExecuteHostProfile. */
@@ -15326,14 +16307,14 @@ export declare namespace vim {
   interface HostProfileManager extends ProfileManager {
     /** Faults: vmodl.RuntimeFault. */
     ApplyEntitiesConfig_Task(
-      applyConfigSpecs?: readonly ApplyHostProfileConfigurationSpec[],
+      applyConfigSpecs?: Input<readonly ApplyHostProfileConfigurationSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ApplyHostProfileConfigurationResult[]>>;
     /** Faults: vim.fault.HostConfigFailed, vim.fault.InvalidState, vmodl.RuntimeFault. */
     ApplyHostConfig_Task(
       host: HostSystem,
-      configSpec: HostConfigSpec,
-      userInput?: readonly ProfileDeferredPolicyOptionParameter[],
+      configSpec: Input<HostConfigSpec>,
+      userInput?: Input<readonly ProfileDeferredPolicyOptionParameter[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15345,10 +16326,10 @@ export declare namespace vim {
     CompositeHostProfile_Task(
       source: Profile,
       targets?: readonly Profile[],
-      toBeMerged?: HostApplyProfile,
-      toBeReplacedWith?: HostApplyProfile,
-      toBeDeleted?: HostApplyProfile,
-      enableStatusToBeCopied?: HostApplyProfile,
+      toBeMerged?: Input<HostApplyProfile>,
+      toBeReplacedWith?: Input<HostApplyProfile>,
+      toBeDeleted?: Input<HostApplyProfile>,
+      enableStatusToBeCopied?: Input<HostApplyProfile>,
       callOptions?: CallOptions,
     ): Promise<Task<HostProfileManagerCompositionResult>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15362,18 +16343,18 @@ export declare namespace vim {
     ExportAnswerFile_Task(host: HostSystem, callOptions?: CallOptions): Promise<Task<string>>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateConfigTaskList(
-      configSpec: HostConfigSpec,
+      configSpec: Input<HostConfigSpec>,
       host: HostSystem,
       callOptions?: CallOptions,
     ): Promise<HostProfileManagerConfigTaskList>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateHostConfigTaskSpec_Task(
-      hostsInfo?: readonly StructuredCustomizations[],
+      hostsInfo?: Input<readonly StructuredCustomizations[]>,
       callOptions?: CallOptions,
     ): Promise<Task<ApplyHostProfileConfigurationSpec[]>>;
     /** Faults: vmodl.RuntimeFault. */
     GenerateHostProfileTaskList_Task(
-      configSpec: HostConfigSpec,
+      configSpec: Input<HostConfigSpec>,
       host: HostSystem,
       callOptions?: CallOptions,
     ): Promise<Task<HostProfileManagerConfigTaskList>>;
@@ -15392,7 +16373,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveAnswerFileForProfile(
       host: HostSystem,
-      applyProfile: HostApplyProfile,
+      applyProfile: Input<HostApplyProfile>,
       callOptions?: CallOptions,
     ): Promise<AnswerFile | undefined>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15403,23 +16384,23 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     RetrieveHostCustomizationsForProfile(
       hosts: readonly HostSystem[] | undefined,
-      applyProfile: HostApplyProfile,
+      applyProfile: Input<HostApplyProfile>,
       callOptions?: CallOptions,
     ): Promise<StructuredCustomizations[]>;
     /** Faults: vim.fault.AnswerFileUpdateFailed, vmodl.RuntimeFault. */
     UpdateAnswerFile_Task(
       host: HostSystem,
-      configSpec: AnswerFileCreateSpec,
+      configSpec: Input<AnswerFileCreateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     ValidateHostProfileComposition_Task(
       source: Profile,
       targets?: readonly Profile[],
-      toBeMerged?: HostApplyProfile,
-      toReplaceWith?: HostApplyProfile,
-      toBeDeleted?: HostApplyProfile,
-      enableStatusToBeCopied?: HostApplyProfile,
+      toBeMerged?: Input<HostApplyProfile>,
+      toReplaceWith?: Input<HostApplyProfile>,
+      toBeDeleted?: Input<HostApplyProfile>,
+      enableStatusToBeCopied?: Input<HostApplyProfile>,
       errorOnly?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<HostProfileManagerCompositionValidationResult>>;
@@ -15475,7 +16456,7 @@ export declare namespace vim {
     readonly configuration: Promise<HostSnmpConfigSpec>;
     readonly limits: Promise<HostSnmpSystemAgentLimits>;
     /** Faults: vim.fault.InsufficientResourcesFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    ReconfigureSnmpAgent(spec: HostSnmpConfigSpec, callOptions?: CallOptions): Promise<void>;
+    ReconfigureSnmpAgent(spec: Input<HostSnmpConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InsufficientResourcesFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     SendTestNotification(callOptions?: CallOptions): Promise<void>;
   }
@@ -15497,11 +16478,15 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<HostSpecification>;
     /** Faults: vim.fault.HostSpecificationOperationFailed, vmodl.RuntimeFault. */
-    UpdateHostSpecification(host: HostSystem, hostSpec: HostSpecification, callOptions?: CallOptions): Promise<void>;
+    UpdateHostSpecification(
+      host: HostSystem,
+      hostSpec: Input<HostSpecification>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostSpecificationOperationFailed, vmodl.RuntimeFault. */
     UpdateHostSubSpecification(
       host: HostSystem,
-      hostSubSpec: HostSubSpecification,
+      hostSubSpec: Input<HostSubSpecification>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of HostSpecGetUpdatedHosts. */
@@ -15515,13 +16500,13 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     AddInternetScsiSendTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaSendTarget[],
+      targets: Input<readonly HostInternetScsiHbaSendTarget[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     AddInternetScsiStaticTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaStaticTarget[],
+      targets: Input<readonly HostInternetScsiHbaStaticTarget[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15532,7 +16517,7 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<HostStorageSystemScsiLunResult[]>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    AttachVmfsExtent(vmfsPath: string, extent: HostScsiDiskPartition, callOptions?: CallOptions): Promise<void>;
+    AttachVmfsExtent(vmfsPath: string, extent: Input<HostScsiDiskPartition>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ChangeNFSUserPassword(password: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -15540,28 +16525,28 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ComputeDiskPartitionInfo(
       devicePath: string,
-      layout: HostDiskPartitionLayout,
+      layout: Input<HostDiskPartitionLayout>,
       partitionFormat?: string,
       callOptions?: CallOptions,
     ): Promise<HostDiskPartitionInfo>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     ComputeDiskPartitionInfoForResize(
-      partition: HostScsiDiskPartition,
-      blockRange: HostDiskPartitionBlockRange,
+      partition: Input<HostScsiDiskPartition>,
+      blockRange: Input<HostDiskPartitionBlockRange>,
       partitionFormat?: string,
       callOptions?: CallOptions,
     ): Promise<HostDiskPartitionInfo>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    ConnectNvmeController(connectSpec: HostNvmeConnectSpec, callOptions?: CallOptions): Promise<void>;
+    ConnectNvmeController(connectSpec: Input<HostNvmeConnectSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     ConnectNvmeControllerEx_Task(
-      connectSpec?: readonly HostNvmeConnectSpec[],
+      connectSpec?: Input<readonly HostNvmeConnectSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     CreateNvmeOverRdmaAdapter(rdmaDeviceName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    CreateSoftwareAdapter(spec: HostHbaCreateSpec, callOptions?: CallOptions): Promise<void>;
+    CreateSoftwareAdapter(spec: Input<HostHbaCreateSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     DeleteScsiLunState(lunCanonicalName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -15580,34 +16565,34 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DisableMultipathPath(pathName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DisconnectNvmeController(disconnectSpec: HostNvmeDisconnectSpec, callOptions?: CallOptions): Promise<void>;
+    DisconnectNvmeController(disconnectSpec: Input<HostNvmeDisconnectSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     DisconnectNvmeControllerEx_Task(
-      disconnectSpec?: readonly HostNvmeDisconnectSpec[],
+      disconnectSpec?: Input<readonly HostNvmeDisconnectSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FcoeFaultPnicHasNoPortSet, vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DiscoverFcoeHbas(fcoeSpec: FcoeConfigFcoeSpecification, callOptions?: CallOptions): Promise<void>;
+    DiscoverFcoeHbas(fcoeSpec: Input<FcoeConfigFcoeSpecification>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     DiscoverNvmeControllers(
-      discoverSpec: HostNvmeDiscoverSpec,
+      discoverSpec: Input<HostNvmeDiscoverSpec>,
       callOptions?: CallOptions,
     ): Promise<HostNvmeDiscoveryLog>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     EnableMultipathPath(pathName: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    ExpandVmfsExtent(vmfsPath: string, extent: HostScsiDiskPartition, callOptions?: CallOptions): Promise<void>;
+    ExpandVmfsExtent(vmfsPath: string, extent: Input<HostScsiDiskPartition>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     ExtendVffs(
       vffsPath: string,
       devicePath: string,
-      spec?: HostDiskPartitionSpec,
+      spec?: Input<HostDiskPartitionSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    FormatVffs(createSpec: HostVffsSpec, callOptions?: CallOptions): Promise<HostVffsVolume>;
+    FormatVffs(createSpec: Input<HostVffsSpec>, callOptions?: CallOptions): Promise<HostVffsVolume>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.HostConfigFault, vmodl.RuntimeFault. */
-    FormatVmfs(createSpec: HostVmfsSpec, callOptions?: CallOptions): Promise<HostVmfsVolume>;
+    FormatVmfs(createSpec: Input<HostVmfsSpec>, callOptions?: CallOptions): Promise<HostVmfsVolume>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     MarkAsLocal_Task(scsiDiskUuid: string, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15652,14 +16637,14 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RemoveInternetScsiSendTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaSendTarget[],
+      targets: Input<readonly HostInternetScsiHbaSendTarget[]>,
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     RemoveInternetScsiStaticTargets(
       iScsiHbaDevice: string,
-      targets: readonly HostInternetScsiHbaStaticTarget[],
+      targets: Input<readonly HostInternetScsiHbaStaticTarget[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
@@ -15676,12 +16661,12 @@ export declare namespace vim {
     RescanVmfs(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     ResolveMultipleUnresolvedVmfsVolumes(
-      resolutionSpec: readonly HostUnresolvedVmfsResolutionSpec[],
+      resolutionSpec: Input<readonly HostUnresolvedVmfsResolutionSpec[]>,
       callOptions?: CallOptions,
     ): Promise<HostUnresolvedVmfsResolutionResult[]>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     ResolveMultipleUnresolvedVmfsVolumesEx_Task(
-      resolutionSpec: readonly HostUnresolvedVmfsResolutionSpec[],
+      resolutionSpec: Input<readonly HostUnresolvedVmfsResolutionSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<HostUnresolvedVmfsResolutionResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15692,7 +16677,7 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     SetMultipathLunPolicy(
       lunId: string,
-      policy: HostMultipathInfoLogicalUnitPolicy,
+      policy: Input<HostMultipathInfoLogicalUnitPolicy>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -15724,18 +16709,22 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<HostStorageSystemVmfsVolumeResult[]>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateDiskPartitions(devicePath: string, spec: HostDiskPartitionSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateDiskPartitions(
+      devicePath: string,
+      spec: Input<HostDiskPartitionSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateHppMultipathLunPolicy(
       lunId: string,
-      policy: HostMultipathInfoHppLogicalUnitPolicy,
+      policy: Input<HostMultipathInfoHppLogicalUnitPolicy>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiAdvancedOptions(
       iScsiHbaDevice: string,
-      targetSet: HostInternetScsiHbaTargetSet | undefined,
-      options: readonly HostInternetScsiHbaParamValue[],
+      targetSet: Input<HostInternetScsiHbaTargetSet> | undefined,
+      options: Input<readonly HostInternetScsiHbaParamValue[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15743,27 +16732,27 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiAuthenticationProperties(
       iScsiHbaDevice: string,
-      authenticationProperties: HostInternetScsiHbaAuthenticationProperties,
-      targetSet?: HostInternetScsiHbaTargetSet,
+      authenticationProperties: Input<HostInternetScsiHbaAuthenticationProperties>,
+      targetSet?: Input<HostInternetScsiHbaTargetSet>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiDigestProperties(
       iScsiHbaDevice: string,
-      targetSet: HostInternetScsiHbaTargetSet | undefined,
-      digestProperties: HostInternetScsiHbaDigestProperties,
+      targetSet: Input<HostInternetScsiHbaTargetSet> | undefined,
+      digestProperties: Input<HostInternetScsiHbaDigestProperties>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiDiscoveryProperties(
       iScsiHbaDevice: string,
-      discoveryProperties: HostInternetScsiHbaDiscoveryProperties,
+      discoveryProperties: Input<HostInternetScsiHbaDiscoveryProperties>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     UpdateInternetScsiIPProperties(
       iScsiHbaDevice: string,
-      ipProperties: HostInternetScsiHbaIPProperties,
+      ipProperties: Input<HostInternetScsiHbaIPProperties>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15775,7 +16764,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     UpdateVmfsUnmapBandwidth(
       vmfsUuid: string,
-      unmapBandwidthSpec: VmfsUnmapBandwidthSpec,
+      unmapBandwidthSpec: Input<VmfsUnmapBandwidthSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15810,6 +16799,12 @@ export declare namespace vim {
     UnmapVmfsVolumeEx: this["UnmapVmfsVolumeEx_Task"];
     /** pyVmomi's name of UnmountVmfsVolumeEx_Task. */
     UnmountVmfsVolumeEx: this["UnmountVmfsVolumeEx_Task"];
+    /** pyVmomi's name of ConnectNvmeControllerEx_Task. */
+    ConnectNvmeControllerEx: this["ConnectNvmeControllerEx_Task"];
+    /** pyVmomi's name of DisconnectNvmeControllerEx_Task. */
+    DisconnectNvmeControllerEx: this["DisconnectNvmeControllerEx_Task"];
+    /** pyVmomi's name of MarkPerenniallyReservedEx_Task. */
+    MarkPerenniallyReservedEx: this["MarkPerenniallyReservedEx_Task"];
   }
   interface HostSystem extends ManagedEntity {
     readonly answerFileValidationResult: Promise<AnswerFileStatusResult | undefined>;
@@ -15834,18 +16829,18 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AcquireCimServicesTicket(callOptions?: CallOptions): Promise<HostServiceTicket>;
     /** Faults: vmodl.RuntimeFault. */
-    ConfigureCryptoKey(keyId?: CryptoKeyId, callOptions?: CallOptions): Promise<void>;
+    ConfigureCryptoKey(keyId?: Input<CryptoKeyId>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     DisconnectHost_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    EnableCrypto(keyPlain: CryptoKeyPlain, callOptions?: CallOptions): Promise<void>;
+    EnableCrypto(keyPlain: Input<CryptoKeyPlain>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     EnterLockdownMode(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
     EnterMaintenanceMode_Task(
       timeout: number,
       evacuatePoweredOffVms?: boolean,
-      maintenanceSpec?: HostMaintenanceSpec,
+      maintenanceSpec?: Input<HostMaintenanceSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
@@ -15866,13 +16861,16 @@ export declare namespace vim {
     QueryHostConnectionInfo(callOptions?: CallOptions): Promise<HostConnectInfo>;
     /** Faults: vmodl.RuntimeFault. */
     QueryMemoryOverhead(
-      memorySize: number,
+      memorySize: number | bigint,
       videoRamSize: number | undefined,
       numVcpus: number,
       callOptions?: CallOptions,
-    ): Promise<number>;
+    ): Promise<number | bigint>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryMemoryOverheadEx(vmConfigInfo: VirtualMachineConfigInfo, callOptions?: CallOptions): Promise<number>;
+    QueryMemoryOverheadEx(
+      vmConfigInfo: Input<VirtualMachineConfigInfo>,
+      callOptions?: CallOptions,
+    ): Promise<number | bigint>;
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     QueryProductLockerLocation(callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
@@ -15883,26 +16881,29 @@ export declare namespace vim {
     ReconfigureHostForDAS_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.HostConnectFault, vim.fault.InvalidLogin, vim.fault.InvalidName, vim.fault.InvalidState, vmodl.RuntimeFault. */
     ReconnectHost_Task(
-      cnxSpec?: HostConnectSpec,
-      reconnectSpec?: HostSystemReconnectSpec,
+      cnxSpec?: Input<HostConnectSpec>,
+      reconnectSpec?: Input<HostSystemReconnectSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveFreeEpcMemory(callOptions?: CallOptions): Promise<number>;
+    RetrieveFreeEpcMemory(callOptions?: CallOptions): Promise<number | bigint>;
     /** Faults: vmodl.RuntimeFault. */
-    RetrieveHardwareUptime(callOptions?: CallOptions): Promise<number>;
+    RetrieveHardwareUptime(callOptions?: CallOptions): Promise<number | bigint>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ShutdownHost_Task(force: boolean, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateFlags(flagInfo: HostFlagInfo, callOptions?: CallOptions): Promise<void>;
+    UpdateFlags(flagInfo: Input<HostFlagInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidIpmiLoginInfo, vim.fault.InvalidIpmiMacAddress, vmodl.RuntimeFault. */
-    UpdateIpmi(ipmiInfo: HostIpmiInfo, callOptions?: CallOptions): Promise<void>;
+    UpdateIpmi(ipmiInfo: Input<HostIpmiInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileNotFound, vim.fault.HostConfigFault, vim.fault.TaskInProgress, vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
     UpdateProductLockerLocation_Task(path: string, callOptions?: CallOptions): Promise<Task<string>>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateSystemResources(resourceInfo: HostSystemResourceInfo, callOptions?: CallOptions): Promise<void>;
+    UpdateSystemResources(resourceInfo: Input<HostSystemResourceInfo>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateSystemSwapConfiguration(sysSwapConfig: HostSystemSwapConfiguration, callOptions?: CallOptions): Promise<void>;
+    UpdateSystemSwapConfiguration(
+      sysSwapConfig: Input<HostSystemSwapConfiguration>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** pyVmomi's name of DisconnectHost_Task. */
     Disconnect: this["DisconnectHost_Task"];
     /** pyVmomi's name of EnterMaintenanceMode_Task. */
@@ -15938,10 +16939,13 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<HostVFlashResourceConfigurationResult>>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.InaccessibleVFlashSource, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
-    HostConfigVFlashCache(spec: HostVFlashManagerVFlashCacheConfigSpec, callOptions?: CallOptions): Promise<void>;
+    HostConfigVFlashCache(
+      spec: Input<HostVFlashManagerVFlashCacheConfigSpec>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.ResourceInUse, vmodl.RuntimeFault. */
     HostConfigureVFlashResource(
-      spec: HostVFlashManagerVFlashResourceConfigSpec,
+      spec: Input<HostVFlashManagerVFlashResourceConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -15970,79 +16974,98 @@ export declare namespace vim {
     /** Faults: vim.fault.HostConfigFault, vmodl.RuntimeFault. */
     SelectVnic(device: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HostConfigFault, vim.fault.NotFound, vmodl.RuntimeFault. */
-    UpdateIpConfig(ipConfig: HostIpConfig, callOptions?: CallOptions): Promise<void>;
+    UpdateIpConfig(ipConfig: Input<HostIpConfig>, callOptions?: CallOptions): Promise<void>;
   }
   interface HostVStorageObjectManager extends VStorageObjectManagerBase {
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostClearVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostCloneVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmCloneSpec,
+      spec: Input<VslmCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
-    HostCreateDisk_Task(spec: VslmCreateSpec, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
+    HostCreateDisk_Task(spec: Input<VslmCreateSpec>, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    HostDeleteVStorageObjectEx_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<unknown>>;
+    HostDeleteVStorageObjectEx_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      callOptions?: CallOptions,
+    ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    HostDeleteVStorageObject_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    HostDeleteVStorageObject_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     HostExtendDisk_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      newCapacityInMB: number,
+      newCapacityInMB: number | bigint,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    HostInflateDisk_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    HostInflateDisk_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     HostListVStorageObject(datastore: Datastore, callOptions?: CallOptions): Promise<ID[]>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostReconcileDatastoreInventory_Task(datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.AlreadyExists, vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
-    HostRegisterDisk(path: string, name?: string, callOptions?: CallOptions): Promise<VStorageObject>;
+    HostRegisterDisk(
+      path: string,
+      name?: string,
+      modifyControlFlags?: boolean,
+      callOptions?: CallOptions,
+    ): Promise<VStorageObject>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRelocateVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmRelocateSpec,
+      spec: Input<VslmRelocateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    HostRenameVStorageObject(id: ID, datastore: Datastore, name: string, callOptions?: CallOptions): Promise<void>;
+    HostRenameVStorageObject(
+      id: Input<ID>,
+      datastore: Datastore,
+      name: string,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageInfrastructureObjectPolicy(
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<vslmInfrastructureObjectPolicy[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    HostRetrieveVStorageObject(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<VStorageObject>;
+    HostRetrieveVStorageObject(
+      id: Input<ID>,
+      datastore: Datastore,
+      diskInfoFlags?: readonly string[],
+      callOptions?: CallOptions,
+    ): Promise<VStorageObject>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectMetadata(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId?: ID,
+      snapshotId?: Input<ID>,
       prefix?: string,
       callOptions?: CallOptions,
     ): Promise<KeyValue[]>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.KeyNotFound, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectMetadataValue(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID | undefined,
+      snapshotId: Input<ID> | undefined,
       key: string,
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostRetrieveVStorageObjectState(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectStateInfo>;
@@ -16050,65 +17073,70 @@ export declare namespace vim {
     HostScheduleReconcileDatastoreInventory(datastore: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostSetVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostUpdateVStorageObjectMetadataEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      metadata?: readonly KeyValue[],
+      metadata?: Input<readonly KeyValue[]>,
       deleteKeys?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostUpdateVStorageObjectMetadata_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      metadata?: readonly KeyValue[],
+      metadata?: Input<readonly KeyValue[]>,
       deleteKeys?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectCreateDiskFromSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       name: string,
-      profile?: readonly VirtualMachineProfileSpec[],
-      crypto?: CryptoSpec,
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
+      crypto?: Input<CryptoSpec>,
       path?: string,
+      provisioningType?: string,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectCreateSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       description: string,
       callOptions?: CallOptions,
     ): Promise<Task<ID>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectDeleteSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectRetrieveSnapshotInfo(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectSnapshotInfo>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     HostVStorageObjectRevert_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    HostSetVirtualDiskUuid_Task(name: string, uuid?: string, callOptions?: CallOptions): Promise<Task<void>>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    HostQueryVirtualDiskUuid(name: string, callOptions?: CallOptions): Promise<string>;
     /** pyVmomi's name of HostClearVStorageObjectControlFlags. */
     ClearVStorageObjectControlFlags: this["HostClearVStorageObjectControlFlags"];
     /** pyVmomi's name of HostCloneVStorageObject_Task. */
@@ -16151,6 +17179,20 @@ export declare namespace vim {
     ScheduleReconcileDatastoreInventory: this["HostScheduleReconcileDatastoreInventory"];
     /** pyVmomi's name of HostSetVStorageObjectControlFlags. */
     SetVStorageObjectControlFlags: this["HostSetVStorageObjectControlFlags"];
+    /** pyVmomi's name of HostDeleteVStorageObjectEx_Task. */
+    DeleteVStorageObjectEx: this["HostDeleteVStorageObjectEx_Task"];
+    /** pyVmomi's name of HostQueryVirtualDiskUuid. */
+    QueryVirtualDiskUuidEx: this["HostQueryVirtualDiskUuid"];
+    /** pyVmomi's name of HostRetrieveVStorageObjectMetadata. */
+    RetrieveVStorageObjectMetadata: this["HostRetrieveVStorageObjectMetadata"];
+    /** pyVmomi's name of HostRetrieveVStorageObjectMetadataValue. */
+    RetrieveVStorageObjectMetadataValue: this["HostRetrieveVStorageObjectMetadataValue"];
+    /** pyVmomi's name of HostSetVirtualDiskUuid_Task. */
+    SetVirtualDiskUuidEx: this["HostSetVirtualDiskUuid_Task"];
+    /** pyVmomi's name of HostUpdateVStorageObjectMetadata_Task. */
+    UpdateVStorageObjectMetadata: this["HostUpdateVStorageObjectMetadata_Task"];
+    /** pyVmomi's name of HostUpdateVStorageObjectMetadataEx_Task. */
+    UpdateVStorageObjectMetadataEx: this["HostUpdateVStorageObjectMetadataEx_Task"];
   }
   interface HostVirtualNicManager extends ExtensibleManagedObject {
     readonly info: Promise<HostVirtualNicManagerInfo>;
@@ -16170,7 +17212,7 @@ export declare namespace vim {
     AbdicateDomOwnership(uuids: readonly string[], callOptions?: CallOptions): Promise<string[]>;
     /** Faults: vim.fault.VimFault, vmodl.RuntimeFault. */
     CanProvisionObjects(
-      npbs: readonly VsanNewPolicyBatch[],
+      npbs: Input<readonly VsanNewPolicyBatch[]>,
       ignoreSatisfiability?: boolean,
       callOptions?: CallOptions,
     ): Promise<VsanPolicySatisfiability[]>;
@@ -16183,7 +17225,7 @@ export declare namespace vim {
     /** Faults: vim.fault.VimFault, vmodl.RuntimeFault. */
     GetVsanObjExtAttrs(uuids: readonly string[], callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryCmmds(queries: readonly HostVsanInternalSystemCmmdsQuery[], callOptions?: CallOptions): Promise<string>;
+    QueryCmmds(queries: Input<readonly HostVsanInternalSystemCmmdsQuery[]>, callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     QueryObjectsOnPhysicalVsanDisk(disks: readonly string[], callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16203,7 +17245,7 @@ export declare namespace vim {
     QueryVsanStatistics(labels: readonly string[], callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.VimFault, vmodl.RuntimeFault. */
     ReconfigurationSatisfiable(
-      pcbs: readonly VsanPolicyChangeBatch[],
+      pcbs: Input<readonly VsanPolicyChangeBatch[]>,
       ignoreSatisfiability?: boolean,
       callOptions?: CallOptions,
     ): Promise<VsanPolicySatisfiability[]>;
@@ -16224,16 +17266,19 @@ export declare namespace vim {
   interface HostVsanSystem extends ManagedObject {
     readonly config: Promise<VsanHostConfigInfo>;
     /** Faults: vmodl.RuntimeFault. */
-    AddDisks_Task(disk: readonly HostScsiDisk[], callOptions?: CallOptions): Promise<Task<VsanHostDiskMapResult[]>>;
+    AddDisks_Task(
+      disk: Input<readonly HostScsiDisk[]>,
+      callOptions?: CallOptions,
+    ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vim.fault.VsanFault, vmodl.fault.RequestCanceled, vmodl.RuntimeFault. */
     EvacuateVsanNode_Task(
-      maintenanceSpec: HostMaintenanceSpec,
+      maintenanceSpec: Input<HostMaintenanceSpec>,
       timeout: number,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     InitializeDisks_Task(
-      mapping: readonly VsanHostDiskMapping[],
+      mapping: Input<readonly VsanHostDiskMapping[]>,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16244,25 +17289,25 @@ export declare namespace vim {
     RecommissionVsanNode_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveDiskMapping_Task(
-      mapping: readonly VsanHostDiskMapping[],
-      maintenanceSpec?: HostMaintenanceSpec,
+      mapping: Input<readonly VsanHostDiskMapping[]>,
+      maintenanceSpec?: Input<HostMaintenanceSpec>,
       timeout?: number,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
     RemoveDisk_Task(
-      disk: readonly HostScsiDisk[],
-      maintenanceSpec?: HostMaintenanceSpec,
+      disk: Input<readonly HostScsiDisk[]>,
+      maintenanceSpec?: Input<HostMaintenanceSpec>,
       timeout?: number,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskResult[]>>;
     /** Faults: vim.fault.InvalidState, vim.fault.VsanFault, vmodl.RuntimeFault. */
     UnmountDiskMapping_Task(
-      mapping: readonly VsanHostDiskMapping[],
+      mapping: Input<readonly VsanHostDiskMapping[]>,
       callOptions?: CallOptions,
     ): Promise<Task<VsanHostDiskMapResult[]>>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateVsan_Task(config: VsanHostConfigInfo, callOptions?: CallOptions): Promise<Task<void>>;
+    UpdateVsan_Task(config: Input<VsanHostConfigInfo>, callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of AddDisks_Task. */
     AddDisks: this["AddDisks_Task"];
     /** pyVmomi's name of EvacuateVsanNode_Task. */
@@ -16289,14 +17334,14 @@ export declare namespace vim {
     readonly state: Promise<HttpNfcLeaseState>;
     readonly transferProgress: Promise<number>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
-    HttpNfcLeaseAbort(fault?: LocalizedMethodFault, callOptions?: CallOptions): Promise<void>;
+    HttpNfcLeaseAbort(fault?: Input<LocalizedMethodFault>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
     HttpNfcLeaseComplete(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.Timedout, vmodl.RuntimeFault. */
     HttpNfcLeaseGetManifest(callOptions?: CallOptions): Promise<HttpNfcLeaseManifestEntry[]>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     HttpNfcLeaseProbeUrls(
-      files?: readonly HttpNfcLeaseSourceFile[],
+      files?: Input<readonly HttpNfcLeaseSourceFile[]>,
       timeout?: number,
       callOptions?: CallOptions,
     ): Promise<HttpNfcLeaseProbeResult[]>;
@@ -16304,12 +17349,12 @@ export declare namespace vim {
     HttpNfcLeaseProgress(percent: number, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.HttpFault, vim.fault.InvalidState, vim.fault.SSLVerifyFault, vmodl.RuntimeFault. */
     HttpNfcLeasePullFromUrls_Task(
-      files?: readonly HttpNfcLeaseSourceFile[],
+      files?: Input<readonly HttpNfcLeaseSourceFile[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     HttpNfcLeaseSetManifestChecksumType(
-      deviceUrlsToChecksumTypes?: readonly KeyValue[],
+      deviceUrlsToChecksumTypes?: Input<readonly KeyValue[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** pyVmomi's name of HttpNfcLeaseAbort. */
@@ -16324,6 +17369,8 @@ export declare namespace vim {
     PullFromUrls: this["HttpNfcLeasePullFromUrls_Task"];
     /** pyVmomi's name of HttpNfcLeaseSetManifestChecksumType. */
     SetManifestChecksumType: this["HttpNfcLeaseSetManifestChecksumType"];
+    /** pyVmomi's name of HttpNfcLeaseProbeUrls. */
+    ProbeUrls: this["HttpNfcLeaseProbeUrls"];
   }
   interface InventoryView extends ManagedObjectView {
     /** Faults: vmodl.RuntimeFault. */
@@ -16340,6 +17387,7 @@ export declare namespace vim {
     InstallIoFilter_Task(
       vibUrl: string,
       compRes: ComputeResource,
+      vibSslTrust?: Input<IoFilterManagerSslTrust>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterIoFilterInfo>>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -16375,6 +17423,7 @@ export declare namespace vim {
       filterId: string,
       compRes: ComputeResource,
       vibUrl: string,
+      vibSslTrust?: Input<IoFilterManagerSslTrust>,
       callOptions?: CallOptions,
     ): Promise<Task<ClusterIoFilterInfo>>;
     /** pyVmomi's name of InstallIoFilter_Task. */
@@ -16406,7 +17455,7 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
-    CreateIpPool(dc: Datacenter, pool: IpPool, callOptions?: CallOptions): Promise<number>;
+    CreateIpPool(dc: Datacenter, pool: Input<IpPool>, callOptions?: CallOptions): Promise<number>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     DestroyIpPool(dc: Datacenter, id: number, force: boolean, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16421,7 +17470,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ReleaseIpAllocation(dc: Datacenter, poolId: number, allocationId: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdateIpPool(dc: Datacenter, pool: IpPool, callOptions?: CallOptions): Promise<void>;
+    UpdateIpPool(dc: Datacenter, pool: Input<IpPool>, callOptions?: CallOptions): Promise<void>;
   }
   interface IscsiManager extends ManagedObject {
     /** Faults: vim.fault.IscsiFault, vim.fault.IscsiFaultInvalidVnic, vim.fault.IscsiFaultVnicAlreadyBound, vim.fault.IscsiFaultVnicHasMultipleUplinks, vim.fault.IscsiFaultVnicHasNoUplinks, vim.fault.IscsiFaultVnicHasWrongUplink, vim.fault.IscsiFaultVnicNotFound, vim.fault.NotFound, vim.fault.PlatformConfigFault, vmodl.RuntimeFault. */
@@ -16470,7 +17519,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     AddLicense(
       licenseKey: string,
-      labels?: readonly KeyValue[],
+      labels?: Input<readonly KeyValue[]>,
       callOptions?: CallOptions,
     ): Promise<LicenseManagerLicenseInfo>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -16478,7 +17527,7 @@ export declare namespace vim {
     /** Faults: vim.fault.CannotAccessLocalSource, vim.fault.InvalidLicense, vim.fault.LicenseServerUnavailable, vmodl.RuntimeFault. */
     ConfigureLicenseSource(
       host: HostSystem | undefined,
-      licenseSource: LicenseSource,
+      licenseSource: Input<LicenseSource>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16502,7 +17551,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     UpdateLicense(
       licenseKey: string,
-      labels?: readonly KeyValue[],
+      labels?: Input<readonly KeyValue[]>,
       callOptions?: CallOptions,
     ): Promise<LicenseManagerLicenseInfo>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16600,7 +17649,7 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidName, vmodl.RuntimeFault. */
     QueryOptions(name?: string, callOptions?: CallOptions): Promise<OptionValue[]>;
     /** Faults: vim.fault.InvalidName, vmodl.RuntimeFault. */
-    UpdateOptions(changedValue: readonly OptionValue[], callOptions?: CallOptions): Promise<void>;
+    UpdateOptions(changedValue: Input<readonly OptionValue[]>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of QueryOptions. */
     QueryView: this["QueryOptions"];
     /** pyVmomi's name of UpdateOptions. */
@@ -16608,7 +17657,7 @@ export declare namespace vim {
   }
   interface OverheadMemoryManager extends ManagedObject {
     /** Faults: vim.fault.NotFound, vmodl.fault.InvalidArgument, vmodl.fault.InvalidType, vmodl.fault.ManagedObjectNotFound, vmodl.RuntimeFault. */
-    LookupVmOverheadMemory(vm: VirtualMachine, host: HostSystem, callOptions?: CallOptions): Promise<number>;
+    LookupVmOverheadMemory(vm: VirtualMachine, host: HostSystem, callOptions?: CallOptions): Promise<number | bigint>;
   }
   interface OvfManager extends ManagedObject {
     readonly ovfExportOption: Promise<OvfOptionInfo[]>;
@@ -16616,7 +17665,7 @@ export declare namespace vim {
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateDescriptor(
       obj: ManagedEntity,
-      cdp: OvfCreateDescriptorParams,
+      cdp: Input<OvfCreateDescriptorParams>,
       callOptions?: CallOptions,
     ): Promise<OvfCreateDescriptorResult>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -16624,20 +17673,20 @@ export declare namespace vim {
       ovfDescriptor: string,
       resourcePool: ResourcePool,
       datastore: Datastore,
-      cisp: OvfCreateImportSpecParams,
+      cisp: Input<OvfCreateImportSpecParams>,
       callOptions?: CallOptions,
     ): Promise<OvfCreateImportSpecResult>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     ParseDescriptor(
       ovfDescriptor: string,
-      pdp: OvfParseDescriptorParams,
+      pdp: Input<OvfParseDescriptorParams>,
       callOptions?: CallOptions,
     ): Promise<OvfParseDescriptorResult>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     ValidateHost(
       ovfDescriptor: string,
       host: HostSystem,
-      vhp: OvfValidateHostParams,
+      vhp: Input<OvfValidateHostParams>,
       callOptions?: CallOptions,
     ): Promise<OvfValidateHostResult>;
   }
@@ -16646,7 +17695,7 @@ export declare namespace vim {
     readonly historicalInterval: Promise<PerfInterval[]>;
     readonly perfCounter: Promise<PerfCounterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
-    CreatePerfInterval(intervalId: PerfInterval, callOptions?: CallOptions): Promise<void>;
+    CreatePerfInterval(intervalId: Input<PerfInterval>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     QueryAvailablePerfMetric(
       entity: ManagedObject,
@@ -16656,9 +17705,9 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<PerfMetricId[]>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryPerf(querySpec: readonly PerfQuerySpec[], callOptions?: CallOptions): Promise<PerfEntityMetricBase[]>;
+    QueryPerf(querySpec: Input<readonly PerfQuerySpec[]>, callOptions?: CallOptions): Promise<PerfEntityMetricBase[]>;
     /** Faults: vmodl.RuntimeFault. */
-    QueryPerfComposite(querySpec: PerfQuerySpec, callOptions?: CallOptions): Promise<PerfCompositeMetric>;
+    QueryPerfComposite(querySpec: Input<PerfQuerySpec>, callOptions?: CallOptions): Promise<PerfCompositeMetric>;
     /** Faults: vmodl.RuntimeFault. */
     QueryPerfCounter(counterId: readonly number[], callOptions?: CallOptions): Promise<PerfCounterInfo[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16671,11 +17720,11 @@ export declare namespace vim {
     ResetCounterLevelMapping(counters: readonly number[], callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
     UpdateCounterLevelMapping(
-      counterLevelMap: readonly PerformanceManagerCounterLevelMapping[],
+      counterLevelMap: Input<readonly PerformanceManagerCounterLevelMapping[]>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    UpdatePerfInterval(interval: PerfInterval, callOptions?: CallOptions): Promise<void>;
+    UpdatePerfInterval(interval: Input<PerfInterval>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of CreatePerfInterval. */
     CreateHistoricalInterval: this["CreatePerfInterval"];
     /** pyVmomi's name of QueryAvailablePerfMetric. */
@@ -16758,7 +17807,7 @@ export declare namespace vim {
   interface ProfileManager extends ManagedObject {
     readonly profile: Promise<Profile[]>;
     /** Faults: vim.fault.DuplicateName, vmodl.RuntimeFault. */
-    CreateProfile(createSpec: ProfileCreateSpec, callOptions?: CallOptions): Promise<Profile>;
+    CreateProfile(createSpec: Input<ProfileCreateSpec>, callOptions?: CallOptions): Promise<Profile>;
     /** Faults: vmodl.RuntimeFault. */
     FindAssociatedProfile(entity: ManagedEntity, callOptions?: CallOptions): Promise<Profile[]>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16779,17 +17828,24 @@ export declare namespace vim {
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
     ContinueRetrievePropertiesEx(token: string, callOptions?: CallOptions): Promise<RetrieveResult>;
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
-    CreateFilter(spec: PropertyFilterSpec, partialUpdates: boolean, callOptions?: CallOptions): Promise<PropertyFilter>;
+    CreateFilter(
+      spec: Input<PropertyFilterSpec>,
+      partialUpdates: boolean,
+      callOptions?: CallOptions,
+    ): Promise<PropertyFilter>;
     /** Faults: vmodl.RuntimeFault. */
     CreatePropertyCollector(callOptions?: CallOptions): Promise<PropertyCollector>;
     /** Faults: vmodl.RuntimeFault. */
     DestroyPropertyCollector(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
-    RetrieveProperties(specSet: readonly PropertyFilterSpec[], callOptions?: CallOptions): Promise<ObjectContent[]>;
+    RetrieveProperties(
+      specSet: Input<readonly PropertyFilterSpec[]>,
+      callOptions?: CallOptions,
+    ): Promise<ObjectContent[]>;
     /** Faults: vmodl.query.InvalidProperty, vmodl.RuntimeFault. */
     RetrievePropertiesEx(
-      specSet: readonly PropertyFilterSpec[],
-      options: RetrieveOptions,
+      specSet: Input<readonly PropertyFilterSpec[]>,
+      options: Input<RetrieveOptions>,
       callOptions?: CallOptions,
     ): Promise<RetrieveResult | undefined>;
     /** Faults: vmodl.query.InvalidCollectorVersion, vmodl.RuntimeFault. */
@@ -16797,7 +17853,7 @@ export declare namespace vim {
     /** Faults: vmodl.query.InvalidCollectorVersion, vmodl.RuntimeFault. */
     WaitForUpdatesEx(
       version?: string,
-      options?: WaitOptions,
+      options?: Input<WaitOptions>,
       callOptions?: CallOptions,
     ): Promise<UpdateSet | undefined>;
     /** pyVmomi's name of DestroyPropertyCollector. */
@@ -16815,7 +17871,10 @@ export declare namespace vim {
   }
   interface ResourcePlanningManager extends ManagedObject {
     /** Faults: vmodl.RuntimeFault. */
-    EstimateDatabaseSize(dbSizeParam: DatabaseSizeParam, callOptions?: CallOptions): Promise<DatabaseSizeEstimate>;
+    EstimateDatabaseSize(
+      dbSizeParam: Input<DatabaseSizeParam>,
+      callOptions?: CallOptions,
+    ): Promise<DatabaseSizeEstimate>;
   }
   interface ResourcePool extends ManagedEntity {
     readonly childConfiguration: Promise<ResourceConfigSpec[]>;
@@ -16828,24 +17887,29 @@ export declare namespace vim {
     readonly vm: Promise<VirtualMachine[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.OutOfBounds, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateChildVM_Task(
-      config: VirtualMachineConfigSpec,
+      config: Input<VirtualMachineConfigSpec>,
       host?: HostSystem,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    CreateResourcePool(name: string, spec: ResourceConfigSpec, callOptions?: CallOptions): Promise<ResourcePool>;
+    CreateResourcePool(name: string, spec: Input<ResourceConfigSpec>, callOptions?: CallOptions): Promise<ResourcePool>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CreateVApp(
       name: string,
-      resSpec: ResourceConfigSpec,
-      configSpec: VAppConfigSpec,
+      resSpec: Input<ResourceConfigSpec>,
+      configSpec: Input<VAppConfigSpec>,
       vmFolder?: Folder,
       callOptions?: CallOptions,
     ): Promise<VirtualApp>;
     /** Faults: vmodl.RuntimeFault. */
     DestroyChildren(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.OutOfBounds, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    ImportVApp(spec: ImportSpec, folder?: Folder, host?: HostSystem, callOptions?: CallOptions): Promise<HttpNfcLease>;
+    ImportVApp(
+      spec: Input<ImportSpec>,
+      folder?: Folder,
+      host?: HostSystem,
+      callOptions?: CallOptions,
+    ): Promise<HttpNfcLease>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vmodl.RuntimeFault. */
     MoveIntoResourcePool(list: readonly ManagedEntity[], callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
@@ -16860,9 +17924,12 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    UpdateChildResourceConfiguration(spec: readonly ResourceConfigSpec[], callOptions?: CallOptions): Promise<void>;
+    UpdateChildResourceConfiguration(
+      spec: Input<readonly ResourceConfigSpec[]>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.InsufficientResourcesFault, vim.fault.InvalidName, vmodl.RuntimeFault. */
-    UpdateConfig(name?: string, config?: ResourceConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateConfig(name?: string, config?: Input<ResourceConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** pyVmomi's name of CreateChildVM_Task. */
     CreateVm: this["CreateChildVM_Task"];
     /** pyVmomi's name of MoveIntoResourcePool. */
@@ -16873,7 +17940,7 @@ export declare namespace vim {
   interface ScheduledTask extends ExtensibleManagedObject {
     readonly info: Promise<ScheduledTaskInfo>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vim.fault.InvalidState, vmodl.RuntimeFault. */
-    ReconfigureScheduledTask(spec: ScheduledTaskSpec, callOptions?: CallOptions): Promise<void>;
+    ReconfigureScheduledTask(spec: Input<ScheduledTaskSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     RemoveScheduledTask(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -16891,13 +17958,13 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateObjectScheduledTask(
       obj: ManagedObject,
-      spec: ScheduledTaskSpec,
+      spec: Input<ScheduledTaskSpec>,
       callOptions?: CallOptions,
     ): Promise<ScheduledTask>;
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidName, vmodl.RuntimeFault. */
     CreateScheduledTask(
       entity: ManagedEntity,
-      spec: ScheduledTaskSpec,
+      spec: Input<ScheduledTaskSpec>,
       callOptions?: CallOptions,
     ): Promise<ScheduledTask>;
     /** Faults: vmodl.RuntimeFault. */
@@ -17012,7 +18079,7 @@ export declare namespace vim {
     AcquireCloneTicket(callOptions?: CallOptions): Promise<string>;
     /** Faults: vmodl.RuntimeFault. */
     AcquireGenericServiceTicket(
-      spec: SessionManagerServiceRequestSpec,
+      spec: Input<SessionManagerServiceRequestSpec>,
       callOptions?: CallOptions,
     ): Promise<SessionManagerGenericServiceTicket>;
     /** Faults: vim.fault.InvalidLogin, vmodl.RuntimeFault. */
@@ -17083,13 +18150,13 @@ export declare namespace vim {
     /** Faults: vim.fault.IORMNotSupportedHostOnDatastore, vim.fault.InaccessibleDatastore, vmodl.RuntimeFault. */
     ConfigureDatastoreIORM_Task(
       datastore: Datastore,
-      spec: StorageIORMConfigSpec,
+      spec: Input<StorageIORMConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     ConfigureStorageDrsForPod_Task(
       pod: StoragePod,
-      spec: StorageDrsConfigSpec,
+      spec: Input<StorageDrsConfigSpec>,
       modify: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -17101,7 +18168,10 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     QueryIORMConfigOption(host: HostSystem, callOptions?: CallOptions): Promise<StorageIORMConfigOption>;
     /** Faults: vmodl.RuntimeFault. */
-    RecommendDatastores(storageSpec: StoragePlacementSpec, callOptions?: CallOptions): Promise<StoragePlacementResult>;
+    RecommendDatastores(
+      storageSpec: Input<StoragePlacementSpec>,
+      callOptions?: CallOptions,
+    ): Promise<StoragePlacementResult>;
     /** Faults: vmodl.RuntimeFault. */
     RefreshStorageDrsRecommendation(pod: StoragePod, callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
@@ -17109,7 +18179,7 @@ export declare namespace vim {
     /** Faults: vmodl.RuntimeFault. */
     ValidateStoragePodConfig(
       pod: StoragePod,
-      spec: StorageDrsConfigSpec,
+      spec: Input<StorageDrsConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<LocalizedMethodFault | undefined>;
     /** pyVmomi's name of ApplyStorageDrsRecommendation_Task. */
@@ -17133,12 +18203,12 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CancelTask(callOptions?: CallOptions): Promise<void>;
     /** Faults: vmodl.RuntimeFault. */
-    SetTaskDescription(description: LocalizableMessage, callOptions?: CallOptions): Promise<void>;
+    SetTaskDescription(description: Input<LocalizableMessage>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     SetTaskState(
       state: TaskInfoState,
       result?: unknown,
-      fault?: LocalizedMethodFault,
+      fault?: Input<LocalizedMethodFault>,
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.OutOfBounds, vmodl.RuntimeFault. */
@@ -17166,7 +18236,7 @@ export declare namespace vim {
     readonly maxCollector: Promise<number>;
     readonly recentTask: Promise<Task[]>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
-    CreateCollectorForTasks(filter: TaskFilterSpec, callOptions?: CallOptions): Promise<TaskHistoryCollector>;
+    CreateCollectorForTasks(filter: Input<TaskFilterSpec>, callOptions?: CallOptions): Promise<TaskHistoryCollector>;
     /** Faults: vmodl.RuntimeFault. */
     CreateTask(
       obj: ManagedObject,
@@ -17177,8 +18247,16 @@ export declare namespace vim {
       activationId?: string,
       callOptions?: CallOptions,
     ): Promise<TaskInfo>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.InvalidState. */
+    CreateCollectorWithInfoFilterForTasks(
+      filter: Input<TaskFilterSpec>,
+      infoFilter?: Input<TaskInfoFilterSpec>,
+      callOptions?: CallOptions,
+    ): Promise<TaskHistoryCollector>;
     /** pyVmomi's name of CreateCollectorForTasks. */
     CreateCollector: this["CreateCollectorForTasks"];
+    /** pyVmomi's name of CreateCollectorWithInfoFilterForTasks. */
+    CreateCollectorWithInfoFilter: this["CreateCollectorWithInfoFilterForTasks"];
   }
   interface TenantTenantManager extends ManagedObject {
     /** Faults: vim.fault.AuthMinimumAdminPermission, vmodl.fault.ManagedObjectNotFound, vmodl.RuntimeFault. */
@@ -17202,56 +18280,105 @@ export declare namespace vim {
       callOptions?: CallOptions,
     ): Promise<UserSearchResult[]>;
   }
-  interface VStorageObjectManagerBase extends ManagedObject {}
+  interface VStorageObjectManagerBase extends ManagedObject {
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.FileFault, vim.fault.NotFound, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress. */
+    VStorageObjectExtendDiskEx_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      newCapacityInMB: number | bigint,
+      callOptions?: CallOptions,
+    ): Promise<Task<vslmVClockInfo>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound. */
+    RenameVStorageObjectEx(
+      id: Input<ID>,
+      datastore: Datastore,
+      name: string,
+      callOptions?: CallOptions,
+    ): Promise<vslmVClockInfo>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
+    VStorageObjectCreateSnapshotEx_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      description: string,
+      callOptions?: CallOptions,
+    ): Promise<Task<VStorageObjectSnapshot>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
+    VStorageObjectDeleteSnapshotEx_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      snapshotId: Input<ID>,
+      callOptions?: CallOptions,
+    ): Promise<Task<vslmVClockInfo>>;
+    /** Since vSphere API 8.0.2.0. Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.FileFault, vim.fault.InvalidState. */
+    RevertVStorageObjectEx_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      snapshotId: Input<ID>,
+      callOptions?: CallOptions,
+    ): Promise<Task<vslmVClockInfo>>;
+    /** pyVmomi's name of VStorageObjectCreateSnapshotEx_Task. */
+    CreateSnapshotEx: this["VStorageObjectCreateSnapshotEx_Task"];
+    /** pyVmomi's name of VStorageObjectDeleteSnapshotEx_Task. */
+    DeleteSnapshotEx: this["VStorageObjectDeleteSnapshotEx_Task"];
+    /** pyVmomi's name of VStorageObjectExtendDiskEx_Task. */
+    ExtendDiskEx: this["VStorageObjectExtendDiskEx_Task"];
+    /** pyVmomi's name of RevertVStorageObjectEx_Task. */
+    RevertVStorageObjectEx: this["RevertVStorageObjectEx_Task"];
+  }
   interface VcenterVStorageObjectManager extends VStorageObjectManagerBase {
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    AttachTagToVStorageObject(id: ID, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
+    AttachTagToVStorageObject(id: Input<ID>, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     ClearVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     CloneVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmCloneSpec,
+      spec: Input<VslmCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     CreateDiskFromSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       name: string,
-      profile?: readonly VirtualMachineProfileSpec[],
-      crypto?: CryptoSpec,
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
+      crypto?: Input<CryptoSpec>,
       path?: string,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
-    CreateDisk_Task(spec: VslmCreateSpec, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
+    CreateDisk_Task(spec: Input<VslmCreateSpec>, callOptions?: CallOptions): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    DeleteSnapshot_Task(id: ID, datastore: Datastore, snapshotId: ID, callOptions?: CallOptions): Promise<Task<void>>;
-    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    DeleteVStorageObjectEx_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<unknown>>;
-    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    DeleteVStorageObject_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
-    /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    DetachTagFromVStorageObject(id: ID, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
-    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    ExtendDisk_Task(
-      id: ID,
+    DeleteSnapshot_Task(
+      id: Input<ID>,
       datastore: Datastore,
-      newCapacityInMB: number,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    InflateDisk_Task(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    DeleteVStorageObjectEx_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<unknown>>;
+    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
+    DeleteVStorageObject_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
-    ListTagsAttachedToVStorageObject(id: ID, callOptions?: CallOptions): Promise<VslmTagEntry[]>;
+    DetachTagFromVStorageObject(id: Input<ID>, category: string, tag: string, callOptions?: CallOptions): Promise<void>;
+    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
+    ExtendDisk_Task(
+      id: Input<ID>,
+      datastore: Datastore,
+      newCapacityInMB: number | bigint,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
+    /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
+    InflateDisk_Task(id: Input<ID>, datastore: Datastore, callOptions?: CallOptions): Promise<Task<void>>;
+    /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
+    ListTagsAttachedToVStorageObject(id: Input<ID>, callOptions?: CallOptions): Promise<VslmTagEntry[]>;
     /** Faults: vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
     ListVStorageObject(datastore: Datastore, callOptions?: CallOptions): Promise<ID[]>;
     /** Faults: vim.fault.NotFound, vmodl.RuntimeFault. */
@@ -17262,100 +18389,118 @@ export declare namespace vim {
     RegisterDisk(path: string, name?: string, callOptions?: CallOptions): Promise<VStorageObject>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RelocateVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      spec: VslmRelocateSpec,
+      spec: Input<VslmRelocateSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VStorageObject>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    RenameVStorageObject(id: ID, datastore: Datastore, name: string, callOptions?: CallOptions): Promise<void>;
+    RenameVStorageObject(id: Input<ID>, datastore: Datastore, name: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveSnapshotDetails(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectSnapshotDetails>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
-    RetrieveSnapshotInfo(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<VStorageObjectSnapshotInfo>;
+    RetrieveSnapshotInfo(
+      id: Input<ID>,
+      datastore: Datastore,
+      callOptions?: CallOptions,
+    ): Promise<VStorageObjectSnapshotInfo>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveVStorageInfrastructureObjectPolicy(
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<vslmInfrastructureObjectPolicy[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
-    RetrieveVStorageObject(id: ID, datastore: Datastore, callOptions?: CallOptions): Promise<VStorageObject>;
+    RetrieveVStorageObject(
+      id: Input<ID>,
+      datastore: Datastore,
+      diskInfoFlags?: readonly string[],
+      callOptions?: CallOptions,
+    ): Promise<VStorageObject>;
     /** Faults: vmodl.RuntimeFault. */
     RetrieveVStorageObjectAssociations(
-      ids?: readonly RetrieveVStorageObjSpec[],
+      ids?: Input<readonly RetrieveVStorageObjSpec[]>,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectAssociations[]>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     RetrieveVStorageObjectState(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       callOptions?: CallOptions,
     ): Promise<VStorageObjectStateInfo>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     RevertVStorageObject_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      snapshotId: ID,
+      snapshotId: Input<ID>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.NotFound, vmodl.RuntimeFault. */
     ScheduleReconcileDatastoreInventory(datastore: Datastore, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     SetVStorageObjectControlFlags(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       controlFlags?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVStorageInfrastructureObjectPolicy_Task(
-      spec: vslmInfrastructureObjectPolicySpec,
+      spec: Input<vslmInfrastructureObjectPolicySpec>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVStorageObjectCrypto_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      profile?: readonly VirtualMachineProfileSpec[],
-      disksCrypto?: DiskCryptoSpec,
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
+      disksCrypto?: Input<DiskCryptoSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.NotFound, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     UpdateVStorageObjectPolicy_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      profile?: readonly VirtualMachineProfileSpec[],
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     VCenterUpdateVStorageObjectMetadataEx_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
-      metadata?: readonly KeyValue[],
+      metadata?: Input<readonly KeyValue[]>,
       deleteKeys?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.RuntimeFault. */
     VStorageObjectCreateSnapshot_Task(
-      id: ID,
+      id: Input<ID>,
       datastore: Datastore,
       description: string,
       callOptions?: CallOptions,
     ): Promise<Task<ID>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.NotFound, vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
     VstorageObjectVCenterQueryChangedDiskAreas(
-      id: ID,
+      id: Input<ID>,
       datastore: ManagedObject,
-      snapshotId: ID,
-      startOffset: number,
+      snapshotId: Input<ID>,
+      startOffset: number | bigint,
       changeId: string,
       callOptions?: CallOptions,
     ): Promise<DiskChangeInfo>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    SetVirtualDiskUuidEx_Task(
+      name: string,
+      datacenter?: Datacenter,
+      uuid?: string,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
+    /** Since vSphere API 8.0.3.0. Faults: vim.fault.FileFault, vim.fault.InvalidDatastore. */
+    QueryVirtualDiskUuidEx(name: string, datacenter?: Datacenter, callOptions?: CallOptions): Promise<string>;
     /** pyVmomi's name of CloneVStorageObject_Task. */
     CloneVStorageObject: this["CloneVStorageObject_Task"];
     /** pyVmomi's name of CreateDisk_Task. */
@@ -17382,6 +18527,16 @@ export declare namespace vim {
     UpdateVStorageInfrastructureObjectPolicy: this["UpdateVStorageInfrastructureObjectPolicy_Task"];
     /** pyVmomi's name of UpdateVStorageObjectPolicy_Task. */
     UpdateVStorageObjectPolicy: this["UpdateVStorageObjectPolicy_Task"];
+    /** pyVmomi's name of DeleteVStorageObjectEx_Task. */
+    DeleteVStorageObjectEx: this["DeleteVStorageObjectEx_Task"];
+    /** pyVmomi's name of VstorageObjectVCenterQueryChangedDiskAreas. */
+    QueryChangedDiskAreas: this["VstorageObjectVCenterQueryChangedDiskAreas"];
+    /** pyVmomi's name of SetVirtualDiskUuidEx_Task. */
+    SetVirtualDiskUuidEx: this["SetVirtualDiskUuidEx_Task"];
+    /** pyVmomi's name of UpdateVStorageObjectCrypto_Task. */
+    UpdateVStorageObjectCrypto: this["UpdateVStorageObjectCrypto_Task"];
+    /** pyVmomi's name of VCenterUpdateVStorageObjectMetadataEx_Task. */
+    UpdateVStorageObjectMetadataEx: this["VCenterUpdateVStorageObjectMetadataEx_Task"];
   }
   interface View extends ManagedObject {
     /** Faults: vmodl.RuntimeFault. */
@@ -17416,7 +18571,7 @@ export declare namespace vim {
     CloneVApp_Task(
       name: string,
       target: ResourcePool,
-      spec: VAppCloneSpec,
+      spec: Input<VAppCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualApp>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidPowerState, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
@@ -17429,12 +18584,12 @@ export declare namespace vim {
     SuspendVApp_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.ConcurrentAccess, vmodl.RuntimeFault. */
     UpdateLinkedChildren(
-      addChangeSet?: readonly VirtualAppLinkInfo[],
+      addChangeSet?: Input<readonly VirtualAppLinkInfo[]>,
       removeSet?: readonly ManagedEntity[],
       callOptions?: CallOptions,
     ): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    UpdateVAppConfig(spec: VAppConfigSpec, callOptions?: CallOptions): Promise<void>;
+    UpdateVAppConfig(spec: Input<VAppConfigSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.InvalidState, vmodl.RuntimeFault. */
     unregisterVApp_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** pyVmomi's name of CloneVApp_Task. */
@@ -17455,7 +18610,7 @@ export declare namespace vim {
       sourceDatacenter: Datacenter | undefined,
       destName: string,
       destDatacenter?: Datacenter,
-      destSpec?: VirtualDiskSpec,
+      destSpec?: Input<VirtualDiskSpec>,
       force?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<string>>;
@@ -17463,7 +18618,7 @@ export declare namespace vim {
     CreateVirtualDisk_Task(
       name: string,
       datacenter: Datacenter | undefined,
-      spec: VirtualDiskSpec,
+      spec: Input<VirtualDiskSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<string>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
@@ -17476,7 +18631,7 @@ export declare namespace vim {
     ExtendVirtualDisk_Task(
       name: string,
       datacenter: Datacenter | undefined,
-      newCapacityKb: number,
+      newCapacityKb: number | bigint,
       eagerZero?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
@@ -17496,7 +18651,7 @@ export declare namespace vim {
       destName: string,
       destDatacenter?: Datacenter,
       force?: boolean,
-      profile?: readonly VirtualMachineProfileSpec[],
+      profile?: Input<readonly VirtualMachineProfileSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<string>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidDatastore, vmodl.RuntimeFault. */
@@ -17574,25 +18729,25 @@ export declare namespace vim {
     AnswerVM(questionId: string, answerChoice: string, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ApplyEvcModeVM_Task(
-      mask?: readonly HostFeatureMask[],
+      mask?: Input<readonly HostFeatureMask[]>,
       completeMasks?: boolean,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.DeviceUnsupportedForVmVersion, vim.fault.FileFault, vim.fault.InvalidController, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.MissingController, vim.fault.NotFound, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     AttachDisk_Task(
-      diskId: ID,
+      diskId: Input<ID>,
       datastore: Datastore,
       controllerKey?: number,
       unitNumber?: number,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
-    CheckCustomizationSpec(spec: CustomizationSpec, callOptions?: CallOptions): Promise<void>;
+    CheckCustomizationSpec(spec: Input<CustomizationSpec>, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.CustomizationFault, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.MigrationFault, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     CloneVM_Task(
       folder: Folder,
       name: string,
-      spec: VirtualMachineCloneSpec,
+      spec: Input<VirtualMachineCloneSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -17602,7 +18757,7 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
     CreateSecondaryVMEx_Task(
       host?: HostSystem,
-      spec?: FaultToleranceConfigSpec,
+      spec?: Input<FaultToleranceConfigSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<FaultToleranceSecondaryOpResult>>;
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
@@ -17615,7 +18770,7 @@ export declare namespace vim {
       name: string,
       description: string | undefined,
       memory: boolean,
-      quiesceSpec?: VirtualMachineGuestQuiesceSpec,
+      quiesceSpec?: Input<VirtualMachineGuestQuiesceSpec>,
       callOptions?: CallOptions,
     ): Promise<Task<VirtualMachineSnapshot>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.SnapshotFault, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -17629,16 +18784,16 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.fault.NotSupported, vmodl.RuntimeFault. */
     CryptoUnlock_Task(callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.CustomizationFault, vmodl.RuntimeFault. */
-    CustomizeVM_Task(spec: CustomizationSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    CustomizeVM_Task(spec: Input<CustomizationSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidPowerState, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     DefragmentAllDisks(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidState, vim.fault.NotFound, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    DetachDisk_Task(diskId: ID, callOptions?: CallOptions): Promise<Task<void>>;
+    DetachDisk_Task(diskId: Input<ID>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
     DisableSecondaryVM_Task(vm: VirtualMachine, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     DropConnections(
-      listOfConnections?: readonly VirtualMachineConnection[],
+      listOfConnections?: Input<readonly VirtualMachineConnection[]>,
       callOptions?: CallOptions,
     ): Promise<boolean>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
@@ -17654,7 +18809,10 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ExtractOvfEnvironment(callOptions?: CallOptions): Promise<string>;
     /** Faults: vim.fault.DisallowedMigrationDeviceAttached, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    InstantClone_Task(spec: VirtualMachineInstantCloneSpec, callOptions?: CallOptions): Promise<Task<VirtualMachine>>;
+    InstantClone_Task(
+      spec: Input<VirtualMachineInstantCloneSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Task<VirtualMachine>>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmFaultToleranceIssue, vmodl.RuntimeFault. */
     MakePrimaryVM_Task(vm: VirtualMachine, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.FileFault, vim.fault.InvalidState, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
@@ -17676,14 +18834,18 @@ export declare namespace vim {
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     PowerOnVM_Task(host?: HostSystem, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidPowerState, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    PromoteDisks_Task(unlink: boolean, disks?: readonly VirtualDisk[], callOptions?: CallOptions): Promise<Task<void>>;
+    PromoteDisks_Task(
+      unlink: boolean,
+      disks?: Input<readonly VirtualDisk[]>,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
-    PutUsbScanCodes(spec: UsbScanCodeSpec, callOptions?: CallOptions): Promise<number>;
+    PutUsbScanCodes(spec: Input<UsbScanCodeSpec>, callOptions?: CallOptions): Promise<number>;
     /** Faults: vim.fault.FileFault, vim.fault.NotFound, vmodl.RuntimeFault. */
     QueryChangedDiskAreas(
       snapshot: VirtualMachineSnapshot | undefined,
       deviceKey: number,
-      startOffset: number,
+      startOffset: number | bigint,
       changeId: string,
       callOptions?: CallOptions,
     ): Promise<DiskChangeInfo>;
@@ -17701,17 +18863,21 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
     RebootGuest(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.ConcurrentAccess, vim.fault.DuplicateName, vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidName, vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
-    ReconfigVM_Task(spec: VirtualMachineConfigSpec, callOptions?: CallOptions): Promise<Task<void>>;
+    ReconfigVM_Task(spec: Input<VirtualMachineConfigSpec>, callOptions?: CallOptions): Promise<Task<void>>;
     /** Faults: vmodl.RuntimeFault. */
     RefreshStorageInfo(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.FileFault, vim.fault.InsufficientResourcesFault, vim.fault.InvalidDatastore, vim.fault.InvalidState, vim.fault.MigrationFault, vim.fault.Timedout, vim.fault.VmConfigFault, vmodl.RuntimeFault. */
     RelocateVM_Task(
-      spec: VirtualMachineRelocateSpec,
+      spec: Input<VirtualMachineRelocateSpec>,
       priority?: VirtualMachineMovePriority,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vim.fault.SnapshotFault, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
-    RemoveAllSnapshots_Task(consolidate?: boolean, callOptions?: CallOptions): Promise<Task<void>>;
+    RemoveAllSnapshots_Task(
+      consolidate?: boolean,
+      spec?: Input<SnapshotSelectionSpec>,
+      callOptions?: CallOptions,
+    ): Promise<Task<void>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     ResetGuestInformation(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
@@ -17725,7 +18891,10 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     SendNMI(callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
-    SetDisplayTopology(displays: readonly VirtualMachineDisplayTopology[], callOptions?: CallOptions): Promise<void>;
+    SetDisplayTopology(
+      displays: Input<readonly VirtualMachineDisplayTopology[]>,
+      callOptions?: CallOptions,
+    ): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
     SetScreenResolution(width: number, height: number, callOptions?: CallOptions): Promise<void>;
     /** Faults: vim.fault.InvalidState, vim.fault.TaskInProgress, vim.fault.ToolsUnavailable, vmodl.RuntimeFault. */
@@ -17860,7 +19029,7 @@ export declare namespace vim {
     ): Promise<Task<CheckResult[]>>;
     /** Faults: vim.fault.DatacenterMismatch, vmodl.fault.InvalidArgument, vmodl.RuntimeFault. */
     CheckVmConfig_Task(
-      spec: VirtualMachineConfigSpec,
+      spec: Input<VirtualMachineConfigSpec>,
       vm?: VirtualMachine,
       host?: HostSystem,
       pool?: ResourcePool,
@@ -17878,23 +19047,29 @@ export declare namespace vim {
     /** Faults: vim.fault.CustomizationFault, vim.fault.GuestPermissionDenied, vim.fault.InvalidGuestLogin, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     AbortCustomization_Task(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.CustomizationFault, vim.fault.GuestPermissionDenied, vim.fault.InvalidGuestLogin, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     CustomizeGuest_Task(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
-      spec: CustomizationSpec,
-      configParams?: readonly OptionValue[],
+      auth: Input<GuestAuthentication>,
+      spec: Input<CustomizationSpec>,
+      configParams?: Input<readonly OptionValue[]>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
     /** Faults: vim.fault.CustomizationFault, vim.fault.GuestPermissionDenied, vim.fault.InvalidGuestLogin, vim.fault.InvalidState, vim.fault.TaskInProgress, vmodl.RuntimeFault. */
     StartGuestNetwork_Task(
       vm: VirtualMachine,
-      auth: GuestAuthentication,
+      auth: Input<GuestAuthentication>,
       callOptions?: CallOptions,
     ): Promise<Task<unknown>>;
+    /** pyVmomi's name of AbortCustomization_Task. */
+    AbortCustomization: this["AbortCustomization_Task"];
+    /** pyVmomi's name of CustomizeGuest_Task. */
+    Customize: this["CustomizeGuest_Task"];
+    /** pyVmomi's name of StartGuestNetwork_Task. */
+    StartNetwork: this["StartGuestNetwork_Task"];
   }
   interface VirtualMachineProvisioningChecker extends ManagedObject {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
@@ -17902,14 +19077,14 @@ export declare namespace vim {
       vm: VirtualMachine,
       folder: Folder,
       name: string,
-      spec: VirtualMachineCloneSpec,
+      spec: Input<VirtualMachineCloneSpec>,
       testType?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<CheckResult[]>>;
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CheckInstantClone_Task(
       vm: VirtualMachine,
-      spec: VirtualMachineInstantCloneSpec,
+      spec: Input<VirtualMachineInstantCloneSpec>,
       testType?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<CheckResult[]>>;
@@ -17925,7 +19100,7 @@ export declare namespace vim {
     /** Faults: vim.fault.InvalidState, vmodl.RuntimeFault. */
     CheckRelocate_Task(
       vm: VirtualMachine,
-      spec: VirtualMachineRelocateSpec,
+      spec: Input<VirtualMachineRelocateSpec>,
       testType?: readonly string[],
       callOptions?: CallOptions,
     ): Promise<Task<CheckResult[]>>;
@@ -17969,7 +19144,7 @@ export declare namespace vim {
   interface VmwareDistributedVirtualSwitch extends DistributedVirtualSwitch {
     /** Faults: vim.fault.DvsFault, vmodl.RuntimeFault. */
     UpdateDVSLacpGroupConfig_Task(
-      lacpGroupSpec: readonly VMwareDvsLacpGroupSpec[],
+      lacpGroupSpec: Input<readonly VMwareDvsLacpGroupSpec[]>,
       callOptions?: CallOptions,
     ): Promise<Task<void>>;
     /** pyVmomi's name of UpdateDVSLacpGroupConfig_Task. */
@@ -18154,6 +19329,7 @@ export declare namespace vim {
     type FilesystemQuiesceFault = vim.FilesystemQuiesceFault;
     type FilterInUse = vim.FilterInUse;
     type FtIssuesOnHost = vim.FtIssuesOnHost;
+    type FtVmHostRuleViolation = vim.FtVmHostRuleViolation;
     type FullStorageVMotionNotSupported = vim.FullStorageVMotionNotSupported;
     type GatewayConnectFault = vim.GatewayConnectFault;
     type GatewayHostNotReachable = vim.GatewayHostNotReachable;
@@ -18272,6 +19448,7 @@ export declare namespace vim {
     type InvalidPropertyType = vim.InvalidPropertyType;
     type InvalidPropertyValue = vim.InvalidPropertyValue;
     type InvalidResourcePoolStructureFault = vim.InvalidResourcePoolStructureFault;
+    type InvalidScheduledTask = vim.InvalidScheduledTask;
     type InvalidSnapshotFormat = vim.InvalidSnapshotFormat;
     type InvalidState = vim.InvalidState;
     type InvalidVmConfig = vim.InvalidVmConfig;
@@ -18706,7 +19883,12 @@ export declare namespace vim {
     type OvfSection = vim.OvfConsumerOvfSection;
   }
   type ServiceInstanceContent = vim.ServiceContent;
-  type VasaStorageArray = vim.VASAStorageArray;
+  interface VasaStorageArray extends vim.VASAStorageArray {}
+  namespace VasaStorageArray {
+    type DiscoveryFcTransport = vim.VASAStorageArrayDiscoveryFcTransport;
+    type DiscoveryIpTransport = vim.VASAStorageArrayDiscoveryIpTransport;
+    type DiscoverySvcInfo = vim.VASAStorageArrayDiscoverySvcInfo;
+  }
   namespace VasaVvolManager {
     type VasaProviderContainerSpec = vim.VasaProviderContainerSpec;
   }
@@ -18767,10 +19949,15 @@ export declare namespace vim {
     type AffinityRuleSpec = vim.ClusterAffinityRuleSpec;
     type AntiAffinityRuleSpec = vim.ClusterAntiAffinityRuleSpec;
     type AttemptedVmInfo = vim.ClusterAttemptedVmInfo;
+    type ClusterInitialPlacementAction = vim.ClusterClusterInitialPlacementAction;
     type ConfigInfo = vim.ClusterConfigInfo;
     type ConfigInfoEx = vim.ClusterConfigInfoEx;
     type ConfigSpec = vim.ClusterConfigSpec;
     type ConfigSpecEx = vim.ClusterConfigSpecEx;
+    interface CryptoConfigInfo extends vim.ClusterCryptoConfigInfo {}
+    namespace CryptoConfigInfo {
+      type CryptoMode = vim.ClusterCryptoConfigInfoCryptoMode;
+    }
     type DasAamHostInfo = vim.ClusterDasAamHostInfo;
     interface DasAamNodeState extends vim.ClusterDasAamNodeState {}
     namespace DasAamNodeState {
@@ -18811,6 +19998,7 @@ export declare namespace vim {
       type IsolationResponse = vim.ClusterDasVmSettingsIsolationResponse;
       type RestartPriority = vim.ClusterDasVmSettingsRestartPriority;
     }
+    type DatastoreUpdateSpec = vim.ClusterDatastoreUpdateSpec;
     type DependencyRuleInfo = vim.ClusterDependencyRuleInfo;
     interface DpmConfigInfo extends vim.ClusterDpmConfigInfo {}
     namespace DpmConfigInfo {
@@ -18850,6 +20038,7 @@ export declare namespace vim {
     type FailoverResourcesAdmissionControlInfo = vim.ClusterFailoverResourcesAdmissionControlInfo;
     type FailoverResourcesAdmissionControlPolicy = vim.ClusterFailoverResourcesAdmissionControlPolicy;
     type FixedSizeSlotPolicy = vim.ClusterFixedSizeSlotPolicy;
+    type FtVmHostRuleInfo = vim.ClusterFtVmHostRuleInfo;
     type GroupInfo = vim.ClusterGroupInfo;
     type GroupSpec = vim.ClusterGroupSpec;
     type HostGroup = vim.ClusterHostGroup;
@@ -18879,6 +20068,8 @@ export declare namespace vim {
     }
     type PowerOnVmOption = vim.ClusterPowerOnVmOption;
     type PowerOnVmResult = vim.ClusterPowerOnVmResult;
+    type PreemptibleVmPairInfo = vim.ClusterPreemptibleVmPairInfo;
+    type PreemptibleVmPairSpec = vim.ClusterPreemptibleVmPairSpec;
     type ProactiveDrsConfigInfo = vim.ClusterProactiveDrsConfigInfo;
     interface Recommendation extends vim.ClusterRecommendation {}
     namespace Recommendation {
@@ -18889,6 +20080,12 @@ export declare namespace vim {
     type RuleInfo = vim.ClusterRuleInfo;
     type RuleSpec = vim.ClusterRuleSpec;
     type SlotPolicy = vim.ClusterSlotPolicy;
+    interface SystemVMsConfigInfo extends vim.ClusterSystemVMsConfigInfo {}
+    namespace SystemVMsConfigInfo {
+      type DeploymentMode = vim.ClusterSystemVMsConfigInfoDeploymentMode;
+    }
+    type SystemVMsConfigSpec = vim.ClusterSystemVMsConfigSpec;
+    type TagCategoryUpdateSpec = vim.ClusterTagCategoryUpdateSpec;
     type UsageSummary = vim.ClusterUsageSummary;
     interface VmComponentProtectionSettings extends vim.ClusterVmComponentProtectionSettings {}
     namespace VmComponentProtectionSettings {
@@ -18930,11 +20127,14 @@ export declare namespace vim {
     }
     interface DistributedVirtualPortgroup extends vim.DistributedVirtualPortgroup {}
     namespace DistributedVirtualPortgroup {
+      type BackingType = vim.DistributedVirtualPortgroupBackingType;
       type ConfigInfo = vim.DVPortgroupConfigInfo;
       type ConfigSpec = vim.DVPortgroupConfigSpec;
       type MetaTagName = vim.DistributedVirtualPortgroupMetaTagName;
+      type NsxPortgroupOperationResult = vim.DistributedVirtualPortgroupNsxPortgroupOperationResult;
       type PortgroupPolicy = vim.DVPortgroupPolicy;
       type PortgroupType = vim.DistributedVirtualPortgroupPortgroupType;
+      type Problem = vim.DistributedVirtualPortgroupProblem;
     }
     type DistributedVirtualPortgroupInfo = vim.DistributedVirtualPortgroupInfo;
     type DistributedVirtualPortgroupSelection = vim.DVPortgroupSelection;
@@ -18950,6 +20150,7 @@ export declare namespace vim {
       type HostDvsFilterSpec = vim.DistributedVirtualSwitchManagerHostDvsFilterSpec;
       type HostDvsMembershipFilter = vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter;
       type ImportResult = vim.DistributedVirtualSwitchManagerImportResult;
+      type PhysicalNicsList = vim.DVSManagerPhysicalNicsList;
     }
     type DistributedVirtualSwitchSelection = vim.DVSSelection;
     interface EntityBackup extends vim.EntityBackup {}
@@ -18958,6 +20159,25 @@ export declare namespace vim {
       type EntityType = vim.EntityType;
       type ImportType = vim.EntityImportType;
     }
+    namespace FilterSpec {
+      type ConnecteeSpec = vim.DVSFilterSpecConnecteeSpec;
+      type LinkConfig = vim.DVSFilterSpecLinkConfig;
+      type LinkState = vim.DVSFilterSpecLinkState;
+      type PnicConnecteeSpec = vim.DVSFilterSpecPnicConnecteeSpec;
+      type PvlanSpec = vim.DVSFilterSpecPvlanSpec;
+      type TrunkVlanSpec = vim.DVSFilterSpecTrunkVlanSpec;
+      type VlanIdSpec = vim.DVSFilterSpecVlanIdSpec;
+      type VlanSpec = vim.DVSFilterSpecVlanSpec;
+      type VmConnecteeSpec = vim.DVSFilterSpecVmConnecteeSpec;
+      type VmknicConnecteeSpec = vim.DVSFilterSpecVmknicConnecteeSpec;
+    }
+    namespace HostDistributedVirtualSwitchManager {
+      namespace DVSConfigSpec {
+        type SwitchMode = vim.HostDVSConfigSpecSwitchMode;
+      }
+      type FailoverReason = vim.HostDistributedVirtualSwitchManagerFailoverReason;
+      type FailoverStage = vim.HostDistributedVirtualSwitchManagerFailoverStage;
+    }
     interface HostMember extends vim.DistributedVirtualSwitchHostMember {}
     namespace HostMember {
       type Backing = vim.DistributedVirtualSwitchHostMemberBacking;
@@ -18965,14 +20185,21 @@ export declare namespace vim {
       type ConfigSpec = vim.DistributedVirtualSwitchHostMemberConfigSpec;
       type HealthCheckResult = vim.HostMemberHealthCheckResult;
       type HostComponentState = vim.DistributedVirtualSwitchHostMemberHostComponentState;
+      interface HostUplinkState extends vim.DistributedVirtualSwitchHostMemberHostUplinkState {}
+      namespace HostUplinkState {
+        type State = vim.DistributedVirtualSwitchHostMemberHostUplinkStateState;
+      }
       type PnicBacking = vim.DistributedVirtualSwitchHostMemberPnicBacking;
       type PnicSpec = vim.DistributedVirtualSwitchHostMemberPnicSpec;
       type RuntimeInfo = vim.HostMemberRuntimeInfo;
       type RuntimeState = vim.DistributedVirtualSwitchHostMemberRuntimeState;
+      type TransportZoneInfo = vim.DistributedVirtualSwitchHostMemberTransportZoneInfo;
+      type TransportZoneType = vim.DistributedVirtualSwitchHostMemberTransportZoneType;
       type UplinkHealthCheckResult = vim.HostMemberUplinkHealthCheckResult;
     }
     type HostProductSpec = vim.DistributedVirtualSwitchHostProductSpec;
     type KeyedOpaqueBlob = vim.DistributedVirtualSwitchKeyedOpaqueBlob;
+    type NetworkOffloadSpec = vim.DistributedVirtualSwitchNetworkOffloadSpec;
     interface NetworkResourcePool extends vim.DVSNetworkResourcePool {}
     namespace NetworkResourcePool {
       type AllocationInfo = vim.DVSNetworkResourcePoolAllocationInfo;
@@ -19019,6 +20246,8 @@ export declare namespace vim {
     namespace VmwareDistributedVirtualSwitch {
       type ConfigInfo = vim.VMwareDVSConfigInfo;
       type ConfigSpec = vim.VMwareDVSConfigSpec;
+      type DpuFailoverPolicy = vim.VmwareDistributedVirtualSwitchDpuFailoverPolicy;
+      type DpuFeatureCapability = vim.VMwareDvsDpuCapability;
       type FailureCriteria = vim.DVSFailureCriteria;
       type FeatureCapability = vim.VMwareDVSFeatureCapability;
       type IpfixConfig = vim.VMwareIpfixConfig;
@@ -19033,8 +20262,10 @@ export declare namespace vim {
       type MacLearningPolicy = vim.DVSMacLearningPolicy;
       type MacLimitPolicyType = vim.DVSMacLimitPolicyType;
       type MacManagementPolicy = vim.DVSMacManagementPolicy;
+      type MtuCapability = vim.VMwareDvsMtuCapability;
       type MtuHealthCheckResult = vim.VMwareDVSMtuHealthCheckResult;
       type MulticastFilteringMode = vim.VMwareDvsMulticastFilteringMode;
+      type NetworkOffloadConfig = vim.VmwareDistributedVirtualSwitchNetworkOffloadConfig;
       type PvlanConfigSpec = vim.VMwareDVSPvlanConfigSpec;
       type PvlanMapEntry = vim.VMwareDVSPvlanMapEntry;
       type PvlanPortType = vim.VmwareDistributedVirtualSwitchPvlanPortType;
@@ -19046,6 +20277,7 @@ export declare namespace vim {
       type TrunkVlanSpec = vim.VmwareDistributedVirtualSwitchTrunkVlanSpec;
       type UplinkLacpMode = vim.VMwareUplinkLacpMode;
       type UplinkLacpPolicy = vim.VMwareUplinkLacpPolicy;
+      type UplinkLacpTimeoutMode = vim.VMwareUplinkLacpTimeoutMode;
       type UplinkPortOrderPolicy = vim.VMwareUplinkPortOrderPolicy;
       type UplinkPortTeamingPolicy = vim.VmwareUplinkPortTeamingPolicy;
       type VMwarePortgroupPolicy = vim.VMwareDVSPortgroupPolicy;
@@ -19069,12 +20301,22 @@ export declare namespace vim {
     type CryptoKeyPlain = vim.CryptoKeyPlain;
     type CryptoKeyResult = vim.CryptoKeyResult;
     type CryptoManager = vim.CryptoManager;
-    type CryptoManagerHost = vim.CryptoManagerHost;
+    interface CryptoManagerHost extends vim.CryptoManagerHost {}
+    namespace CryptoManagerHost {
+      type KeyManagementType = vim.CryptoManagerHostKeyManagementType;
+      type KeyStatus = vim.CryptoManagerHostKeyStatus;
+    }
     type CryptoManagerHostKMS = vim.CryptoManagerHostKMS;
     interface CryptoManagerKmip extends vim.CryptoManagerKmip {}
     namespace CryptoManagerKmip {
+      type CertSignRequest = vim.CryptoManagerKmipCertSignRequest;
       type CertificateInfo = vim.CryptoManagerKmipCertificateInfo;
       type ClusterStatus = vim.CryptoManagerKmipClusterStatus;
+      interface CryptoKeyStatus extends vim.CryptoManagerKmipCryptoKeyStatus {}
+      namespace CryptoKeyStatus {
+        type KeyUnavailableReason = vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason;
+      }
+      type CustomAttributeSpec = vim.CryptoManagerKmipCustomAttributeSpec;
       type ServerCertInfo = vim.CryptoManagerKmipServerCertInfo;
       type ServerStatus = vim.CryptoManagerKmipServerStatus;
     }
@@ -19086,7 +20328,10 @@ export declare namespace vim {
     type CryptoSpecRegister = vim.CryptoSpecRegister;
     type CryptoSpecShallowRecrypt = vim.CryptoSpecShallowRecrypt;
     type KeyProviderId = vim.KeyProviderId;
-    type KmipClusterInfo = vim.KmipClusterInfo;
+    interface KmipClusterInfo extends vim.KmipClusterInfo {}
+    namespace KmipClusterInfo {
+      type KmsManagementType = vim.KmipClusterInfoKmsManagementType;
+    }
     type KmipServerInfo = vim.KmipServerInfo;
     type KmipServerSpec = vim.KmipServerSpec;
     type KmipServerStatus = vim.KmipServerStatus;
@@ -19132,7 +20377,10 @@ export declare namespace vim {
     type CustomFieldEvent = vim.CustomFieldEvent;
     type CustomFieldValueChangedEvent = vim.CustomFieldValueChangedEvent;
     type CustomizationEvent = vim.CustomizationEvent;
-    type CustomizationFailed = vim.CustomizationFailed;
+    interface CustomizationFailed extends vim.CustomizationFailed {}
+    namespace CustomizationFailed {
+      type ReasonCode = vim.CustomizationFailedReasonCode;
+    }
     type CustomizationLinuxIdentityFailed = vim.CustomizationLinuxIdentityFailed;
     type CustomizationNetworkSetupFailed = vim.CustomizationNetworkSetupFailed;
     type CustomizationStartedEvent = vim.CustomizationStartedEvent;
@@ -19343,7 +20591,12 @@ export declare namespace vim {
     type HostShortNameInconsistentEvent = vim.HostShortNameInconsistentEvent;
     type HostShortNameToIpFailedEvent = vim.HostShortNameToIpFailedEvent;
     type HostShutdownEvent = vim.HostShutdownEvent;
+    type HostSpecificationChangedEvent = vim.HostSpecificationChangedEvent;
+    type HostSpecificationRequireEvent = vim.HostSpecificationRequireEvent;
+    type HostSpecificationUpdateEvent = vim.HostSpecificationUpdateEvent;
     type HostStatusChangedEvent = vim.HostStatusChangedEvent;
+    type HostSubSpecificationDeleteEvent = vim.HostSubSpecificationDeleteEvent;
+    type HostSubSpecificationUpdateEvent = vim.HostSubSpecificationUpdateEvent;
     type HostSyncFailedEvent = vim.HostSyncFailedEvent;
     type HostUpgradeFailedEvent = vim.HostUpgradeFailedEvent;
     type HostUserWorldSwapNotEnabledEvent = vim.HostUserWorldSwapNotEnabledEvent;
@@ -19611,6 +20864,12 @@ export declare namespace vim {
     namespace ActiveDirectorySpec {
       type Specification = vim.HostActiveDirectorySpec;
     }
+    type AssignableHardwareBinding = vim.HostAssignableHardwareBinding;
+    interface AssignableHardwareConfig extends vim.HostAssignableHardwareConfig {}
+    namespace AssignableHardwareConfig {
+      type AttributeOverride = vim.HostAssignableHardwareConfigAttributeOverride;
+    }
+    type AssignableHardwareManager = vim.HostAssignableHardwareManager;
     type AuthenticationManager = vim.HostAuthenticationManager;
     type AuthenticationManagerInfo = vim.HostAuthenticationManagerInfo;
     type AuthenticationStore = vim.HostAuthenticationStore;
@@ -19625,7 +20884,10 @@ export declare namespace vim {
       type Config = vim.HostAutoStartManagerConfig;
       type SystemDefaults = vim.AutoStartDefaults;
     }
-    type BIOSInfo = vim.HostBIOSInfo;
+    interface BIOSInfo extends vim.HostBIOSInfo {}
+    namespace BIOSInfo {
+      type FirmwareType = vim.HostBIOSInfoFirmwareType;
+    }
     type BlockAdapterTargetTransport = vim.HostBlockAdapterTargetTransport;
     type BlockHba = vim.HostBlockHba;
     type BootDeviceInfo = vim.HostBootDeviceInfo;
@@ -19651,6 +20913,8 @@ export declare namespace vim {
       namespace CertificateInfo {
         type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
       }
+      type CertificateKind = vim.HostCertificateManagerCertificateKind;
+      type CertificateSpec = vim.HostCertificateManagerCertificateSpec;
     }
     interface ConfigChange extends vim.HostConfigChange {}
     namespace ConfigChange {
@@ -19682,8 +20946,13 @@ export declare namespace vim {
     }
     interface CpuSchedulerSystem extends vim.HostCpuSchedulerSystem {}
     namespace CpuSchedulerSystem {
+      interface CpuSchedulerInfo extends vim.HostCpuSchedulerInfo {}
+      namespace CpuSchedulerInfo {
+        type CpuSchedulerPolicyInfo = vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo;
+      }
       type HyperThreadScheduleInfo = vim.HostHyperThreadScheduleInfo;
     }
+    type DataTransportConnectionInfo = vim.HostDataTransportConnectionInfo;
     interface DatastoreBrowser extends vim.HostDatastoreBrowser {}
     namespace DatastoreBrowser {
       interface FileInfo extends vim.FileInfo {}
@@ -19733,9 +21002,13 @@ export declare namespace vim {
       type VvolDatastoreSpec = vim.HostDatastoreSystemVvolDatastoreSpec;
     }
     type DateTimeConfig = vim.HostDateTimeConfig;
-    type DateTimeInfo = vim.HostDateTimeInfo;
+    interface DateTimeInfo extends vim.HostDateTimeInfo {}
+    namespace DateTimeInfo {
+      type Protocol = vim.HostDateTimeInfoProtocol;
+    }
     interface DateTimeSystem extends vim.HostDateTimeSystem {}
     namespace DateTimeSystem {
+      type ServiceTestResult = vim.HostDateTimeSystemServiceTestResult;
       type TimeZone = vim.HostDateTimeSystemTimeZone;
     }
     type DeploymentInfo = vim.HostDeploymentInfo;
@@ -19758,6 +21031,7 @@ export declare namespace vim {
     namespace DigestInfo {
       type DigestMethodType = vim.HostDigestInfoDigestMethodType;
     }
+    type DigestVerificationSetting = vim.HostDigestVerificationSetting;
     type DirectoryStore = vim.HostDirectoryStore;
     type DirectoryStoreInfo = vim.HostDirectoryStoreInfo;
     type DiskConfigurationResult = vim.HostDiskConfigurationResult;
@@ -19777,6 +21051,7 @@ export declare namespace vim {
     }
     type DnsConfig = vim.HostDnsConfig;
     type DnsConfigSpec = vim.HostDnsConfigSpec;
+    type DvxClass = vim.HostDvxClass;
     type EnterMaintenanceResult = vim.HostEnterMaintenanceResult;
     interface EsxAgentHostManager extends vim.HostEsxAgentHostManager {}
     namespace EsxAgentHostManager {
@@ -19828,25 +21103,39 @@ export declare namespace vim {
     namespace FirewallInfo {
       type DefaultPolicy = vim.HostFirewallDefaultPolicy;
     }
-    type FirewallSystem = vim.HostFirewallSystem;
+    interface FirewallSystem extends vim.HostFirewallSystem {}
+    namespace FirewallSystem {
+      type RuleSetId = vim.HostFirewallSystemRuleSetId;
+      type ServiceName = vim.HostFirewallSystemServiceName;
+    }
     type FirmwareSystem = vim.HostFirmwareSystem;
     type FlagInfo = vim.HostFlagInfo;
     type ForceMountedInfo = vim.HostForceMountedInfo;
+    interface Fru extends vim.HostFru {}
+    namespace Fru {
+      type FruType = vim.HostFruFruType;
+    }
     type GatewaySpec = vim.HostGatewaySpec;
     interface GraphicsConfig extends vim.HostGraphicsConfig {}
     namespace GraphicsConfig {
       type DeviceType = vim.HostGraphicsConfigDeviceType;
       type GraphicsType = vim.HostGraphicsConfigGraphicsType;
       type SharedPassthruAssignmentPolicy = vim.HostGraphicsConfigSharedPassthruAssignmentPolicy;
+      type VgpuMode = vim.HostGraphicsConfigVgpuMode;
     }
     interface GraphicsInfo extends vim.HostGraphicsInfo {}
     namespace GraphicsInfo {
       type GraphicsType = vim.HostGraphicsInfoGraphicsType;
+      type VgpuMode = vim.HostGraphicsInfoVgpuMode;
     }
     type GraphicsManager = vim.HostGraphicsManager;
     type HardwareInfo = vim.HostHardwareInfo;
     interface HardwareStatusInfo extends vim.HostHardwareStatusInfo {}
     namespace HardwareStatusInfo {
+      interface DpuStatusInfo extends vim.DpuStatusInfo {}
+      namespace DpuStatusInfo {
+        type OperationalInfo = vim.DpuStatusInfoOperationalInfo;
+      }
       type HardwareElementInfo = vim.HostHardwareElementInfo;
       type Status = vim.HostHardwareElementStatus;
       interface StorageStatusInfo extends vim.HostStorageElementInfo {}
@@ -19854,6 +21143,7 @@ export declare namespace vim {
         type OperationalInfo = vim.HostStorageOperationalInfo;
       }
     }
+    type HbaCreateSpec = vim.HostHbaCreateSpec;
     interface HealthStatusSystem extends vim.HostHealthStatusSystem {}
     namespace HealthStatusSystem {
       type Runtime = vim.HealthSystemRuntime;
@@ -19868,6 +21158,7 @@ export declare namespace vim {
     interface HostProxySwitch extends vim.HostProxySwitch {}
     namespace HostProxySwitch {
       type Config = vim.HostProxySwitchConfig;
+      type EnsInfo = vim.HostProxySwitchEnsInfo;
       type HostLagConfig = vim.HostProxySwitchHostLagConfig;
       type Specification = vim.HostProxySwitchSpec;
     }
@@ -19969,7 +21260,10 @@ export declare namespace vim {
       type VmMigrationStatus = vim.HostLowLevelProvisioningManagerVmMigrationStatus;
       type VmRecoveryInfo = vim.HostLowLevelProvisioningManagerVmRecoveryInfo;
     }
-    type MaintenanceSpec = vim.HostMaintenanceSpec;
+    interface MaintenanceSpec extends vim.HostMaintenanceSpec {}
+    namespace MaintenanceSpec {
+      type Purpose = vim.HostMaintenanceSpecPurpose;
+    }
     interface MemoryManagerSystem extends vim.HostMemorySystem {}
     namespace MemoryManagerSystem {
       type ServiceConsoleReservationInfo = vim.ServiceConsoleReservationInfo;
@@ -19980,15 +21274,21 @@ export declare namespace vim {
       type VirtualMachineReservationSpec = vim.VirtualMachineMemoryReservationSpec;
     }
     type MemorySpec = vim.HostMemorySpec;
+    type MemoryTierFlags = vim.HostMemoryTierFlags;
+    type MemoryTierInfo = vim.HostMemoryTierInfo;
+    type MemoryTierType = vim.HostMemoryTierType;
+    type MemoryTieringType = vim.HostMemoryTieringType;
     type MessageBusProxy = vim.MessageBusProxy;
     interface MountInfo extends vim.HostMountInfo {}
     namespace MountInfo {
       type AccessMode = vim.HostMountMode;
       type InaccessibleReason = vim.HostMountInfoInaccessibleReason;
+      type MountFailedReason = vim.HostMountInfoMountFailedReason;
     }
     interface MultipathInfo extends vim.HostMultipathInfo {}
     namespace MultipathInfo {
       type FixedLogicalUnitPolicy = vim.HostMultipathInfoFixedLogicalUnitPolicy;
+      type HppLogicalUnitPolicy = vim.HostMultipathInfoHppLogicalUnitPolicy;
       type LogicalUnit = vim.HostMultipathInfoLogicalUnit;
       type LogicalUnitPolicy = vim.HostMultipathInfoLogicalUnitPolicy;
       type LogicalUnitStorageArrayTypePolicy = vim.HostMultipathInfoLogicalUnitStorageArrayTypePolicy;
@@ -20036,6 +21336,7 @@ export declare namespace vim {
       type TrafficShapingPolicy = vim.HostNetworkTrafficShapingPolicy;
     }
     type NetworkSystem = vim.HostNetworkSystem;
+    type NfcConnectionInfo = vim.HostNfcConnectionInfo;
     type NtpConfig = vim.HostNtpConfig;
     type NumaInfo = vim.HostNumaInfo;
     type NumaNode = vim.HostNumaNode;
@@ -20075,6 +21376,31 @@ export declare namespace vim {
       type RegionInfo = vim.NvdimmRegionInfo;
       type Summary = vim.NvdimmSummary;
     }
+    type NvmeConnectSpec = vim.HostNvmeConnectSpec;
+    type NvmeController = vim.HostNvmeController;
+    type NvmeDisconnectSpec = vim.HostNvmeDisconnectSpec;
+    type NvmeDiscoverSpec = vim.HostNvmeDiscoverSpec;
+    interface NvmeDiscoveryLog extends vim.HostNvmeDiscoveryLog {}
+    namespace NvmeDiscoveryLog {
+      type Entry = vim.HostNvmeDiscoveryLogEntry;
+      type SubsystemType = vim.HostNvmeDiscoveryLogSubsystemType;
+      type TransportRequirements = vim.HostNvmeDiscoveryLogTransportRequirements;
+    }
+    type NvmeNamespace = vim.HostNvmeNamespace;
+    type NvmeOpaqueTransportParameters = vim.HostNvmeOpaqueTransportParameters;
+    type NvmeOverFibreChannelParameters = vim.HostNvmeOverFibreChannelParameters;
+    type NvmeOverRdmaParameters = vim.HostNvmeOverRdmaParameters;
+    type NvmeOverTcpParameters = vim.HostNvmeOverTcpParameters;
+    type NvmeSpec = vim.HostNvmeSpec;
+    interface NvmeTopology extends vim.HostNvmeTopology {}
+    namespace NvmeTopology {
+      type Interface = vim.HostNvmeTopologyInterface;
+    }
+    interface NvmeTransportParameters extends vim.HostNvmeTransportParameters {}
+    namespace NvmeTransportParameters {
+      type NvmeAddressFamily = vim.HostNvmeTransportParametersNvmeAddressFamily;
+    }
+    type NvmeTransportType = vim.HostNvmeTransportType;
     type OpaqueNetworkInfo = vim.HostOpaqueNetworkInfo;
     interface OpaqueSwitch extends vim.HostOpaqueSwitch {}
     namespace OpaqueSwitch {
@@ -20085,6 +21411,9 @@ export declare namespace vim {
     type PMemVolume = vim.HostPMemVolume;
     type ParallelScsiHba = vim.HostParallelScsiHba;
     type ParallelScsiTargetTransport = vim.HostParallelScsiTargetTransport;
+    type PartialMaintenanceModeId = vim.HostPartialMaintenanceModeId;
+    type PartialMaintenanceModeRuntimeInfo = vim.HostPartialMaintenanceModeRuntimeInfo;
+    type PartialMaintenanceModeStatus = vim.HostPartialMaintenanceModeStatus;
     interface PatchManager extends vim.HostPatchManager {}
     namespace PatchManager {
       type Locator = vim.HostPatchManagerLocator;
@@ -20103,6 +21432,8 @@ export declare namespace vim {
     type PciPassthruConfig = vim.HostPciPassthruConfig;
     type PciPassthruInfo = vim.HostPciPassthruInfo;
     type PciPassthruSystem = vim.HostPciPassthruSystem;
+    type PcieHba = vim.HostPcieHba;
+    type PcieTargetTransport = vim.HostPcieTargetTransport;
     type PersistentMemoryInfo = vim.HostPersistentMemoryInfo;
     interface PhysicalNic extends vim.PhysicalNic {}
     namespace PhysicalNic {
@@ -20147,6 +21478,25 @@ export declare namespace vim {
       type PEType = vim.HostProtocolEndpointPEType;
       type ProtocolEndpointType = vim.HostProtocolEndpointProtocolEndpointType;
     }
+    interface PtpConfig extends vim.HostPtpConfig {}
+    namespace PtpConfig {
+      type DeviceType = vim.HostPtpConfigDeviceType;
+      type PtpPort = vim.HostPtpConfigPtpPort;
+    }
+    interface QualifiedName extends vim.HostQualifiedName {}
+    namespace QualifiedName {
+      type Type = vim.HostQualifiedNameType;
+    }
+    interface RdmaDevice extends vim.HostRdmaDevice {}
+    namespace RdmaDevice {
+      type Backing = vim.HostRdmaDeviceBacking;
+      type Capability = vim.HostRdmaDeviceCapability;
+      type ConnectionInfo = vim.HostRdmaDeviceConnectionInfo;
+      type ConnectionState = vim.HostRdmaDeviceConnectionState;
+      type PnicBacking = vim.HostRdmaDevicePnicBacking;
+    }
+    type RdmaHba = vim.HostRdmaHba;
+    type RdmaTargetTransport = vim.HostRdmaTargetTransport;
     type ReliableMemoryInfo = vim.HostReliableMemoryInfo;
     type ResignatureRescanResult = vim.HostResignatureRescanResult;
     interface Ruleset extends vim.HostFirewallRuleset {}
@@ -20171,6 +21521,11 @@ export declare namespace vim {
       type NetworkRuntimeInfo = vim.HostRuntimeInfoNetworkRuntimeInfo;
       type PlacedVirtualNicIdentifier = vim.HostPlacedVirtualNicIdentifier;
       type PnicNetworkResourceInfo = vim.HostPnicNetworkResourceInfo;
+      interface StateEncryptionInfo extends vim.HostRuntimeInfoStateEncryptionInfo {}
+      namespace StateEncryptionInfo {
+        type ProtectionMode = vim.HostRuntimeInfoStateEncryptionInfoProtectionMode;
+      }
+      type StatelessNvdsMigrationState = vim.HostRuntimeInfoStatelessNvdsMigrationState;
     }
     interface ScsiDisk extends vim.HostScsiDisk {}
     namespace ScsiDisk {
@@ -20182,7 +21537,9 @@ export declare namespace vim {
       type Capabilities = vim.ScsiLunCapabilities;
       type Descriptor = vim.ScsiLunDescriptor;
       type DescriptorQuality = vim.ScsiLunDescriptorQuality;
+      type DeviceProtocol = vim.DeviceProtocol;
       type DurableName = vim.ScsiLunDurableName;
+      type LunReservationStatus = vim.ScsiLunLunReservationStatus;
       type ScsiLunType = vim.ScsiLunType;
       type State = vim.ScsiLunState;
       type VStorageSupportStatus = vim.ScsiLunVStorageSupportStatus;
@@ -20204,6 +21561,20 @@ export declare namespace vim {
     type ServiceConfig = vim.HostServiceConfig;
     type ServiceInfo = vim.HostServiceInfo;
     type ServiceSystem = vim.HostServiceSystem;
+    interface SevInfo extends vim.HostSevInfo {}
+    namespace SevInfo {
+      type SevState = vim.HostSevInfoSevState;
+    }
+    interface SgxInfo extends vim.HostSgxInfo {}
+    namespace SgxInfo {
+      type FlcModes = vim.HostSgxInfoFlcModes;
+      type SgxStates = vim.HostSgxInfoSgxStates;
+    }
+    interface SgxRegistrationInfo extends vim.HostSgxRegistrationInfo {}
+    namespace SgxRegistrationInfo {
+      type RegistrationStatus = vim.HostSgxRegistrationInfoRegistrationStatus;
+      type RegistrationType = vim.HostSgxRegistrationInfoRegistrationType;
+    }
     type SharedGpuCapabilities = vim.HostSharedGpuCapabilities;
     interface SnmpSystem extends vim.HostSnmpSystem {}
     namespace SnmpSystem {
@@ -20230,6 +21601,7 @@ export declare namespace vim {
     type SslThumbprintInfo = vim.HostSslThumbprintInfo;
     type StorageArrayTypePolicyOption = vim.HostStorageArrayTypePolicyOption;
     type StorageDeviceInfo = vim.HostStorageDeviceInfo;
+    type StorageProtocol = vim.HostStorageProtocol;
     interface StorageSystem extends vim.HostStorageSystem {}
     namespace StorageSystem {
       type DiskLocatorLedResult = vim.HostStorageSystemDiskLocatorLedResult;
@@ -20260,18 +21632,29 @@ export declare namespace vim {
       type SystemSwapOption = vim.HostSystemSwapConfigurationSystemSwapOption;
     }
     type TargetTransport = vim.HostTargetTransport;
+    type TcpHba = vim.HostTcpHba;
+    type TcpHbaCreateSpec = vim.HostTcpHbaCreateSpec;
+    type TcpTargetTransport = vim.HostTcpTargetTransport;
     interface TpmAttestationInfo extends vim.HostTpmAttestationInfo {}
     namespace TpmAttestationInfo {
       type AcceptanceStatus = vim.HostTpmAttestationInfoAcceptanceStatus;
     }
     type TpmAttestationReport = vim.HostTpmAttestationReport;
+    type TpmBootCompleteEventDetails = vim.HostTpmBootCompleteEventDetails;
     type TpmBootSecurityOptionEventDetails = vim.HostTpmBootSecurityOptionEventDetails;
     type TpmCommandEventDetails = vim.HostTpmCommandEventDetails;
     type TpmDigestInfo = vim.HostTpmDigestInfo;
     type TpmEventDetails = vim.HostTpmEventDetails;
     type TpmEventLogEntry = vim.HostTpmEventLogEntry;
+    type TpmNvTagEventDetails = vim.HostTpmNvTagEventDetails;
     type TpmOptionEventDetails = vim.HostTpmOptionEventDetails;
+    type TpmSignerEventDetails = vim.HostTpmSignerEventDetails;
     type TpmSoftwareComponentEventDetails = vim.HostTpmSoftwareComponentEventDetails;
+    type TpmVersionEventDetails = vim.HostTpmVersionEventDetails;
+    interface TrustAuthorityAttestationInfo extends vim.HostTrustAuthorityAttestationInfo {}
+    namespace TrustAuthorityAttestationInfo {
+      type AttestationStatus = vim.HostTrustAuthorityAttestationInfoAttestationStatus;
+    }
     interface UnresolvedVmfsExtent extends vim.HostUnresolvedVmfsExtent {}
     namespace UnresolvedVmfsExtent {
       type UnresolvedReason = vim.HostUnresolvedVmfsExtentUnresolvedReason;
@@ -20301,6 +21684,10 @@ export declare namespace vim {
     type VFlashResourceConfigurationResult = vim.HostVFlashResourceConfigurationResult;
     type VMotionConfig = vim.HostVMotionConfig;
     type VMotionInfo = vim.HostVMotionInfo;
+    namespace VMotionManager {
+      type DstInstantCloneResult = vim.HostVMotionManagerDstInstantCloneResult;
+      type SrcInstantCloneResult = vim.HostVMotionManagerSrcInstantCloneResult;
+    }
     interface VMotionSystem extends vim.HostVMotionSystem {}
     namespace VMotionSystem {
       type NetConfig = vim.HostVMotionNetConfig;
@@ -20360,6 +21747,7 @@ export declare namespace vim {
       type UnmapBandwidthSpec = vim.VmfsUnmapBandwidthSpec;
       type UnmapPriority = vim.HostVmfsVolumeUnmapPriority;
     }
+    type VsanDatastoreInfo = vim.VsanDatastoreInfo;
     interface VsanInternalSystem extends vim.HostVsanInternalSystem {}
     namespace VsanInternalSystem {
       type CmmdsQuery = vim.HostVsanInternalSystemCmmdsQuery;
@@ -20373,9 +21761,11 @@ export declare namespace vim {
     }
     type VsanSystem = vim.HostVsanSystem;
     type VvolDatastoreInfo = vim.VvolDatastoreInfo;
+    type VvolNQN = vim.HostVvolNQN;
     interface VvolVolume extends vim.HostVvolVolume {}
     namespace VvolVolume {
       type HostProtocolEndpoint = vim.VVolHostPE;
+      type HostVvolNQN = vim.HostVvolVolumeHostVvolNQN;
       type Specification = vim.HostVvolVolumeSpecification;
     }
   }
@@ -20554,6 +21944,7 @@ export declare namespace vim {
         type DnsConfigProfile = vim.NetworkProfileDnsConfigProfile;
       }
       type NsxHostVNicProfile = vim.NsxHostVNicProfile;
+      type OpaqueSwitchProfile = vim.OpaqueSwitchProfile;
       type OptionProfile = vim.OptionProfile;
       type PermissionProfile = vim.PermissionProfile;
       type PhysicalNicProfile = vim.PhysicalNicProfile;
@@ -20683,6 +22074,9 @@ export declare namespace vim {
     type VmConfigInfo = vim.StorageDrsVmConfigInfo;
     type VmConfigSpec = vim.StorageDrsVmConfigSpec;
   }
+  namespace tenant {
+    type TenantManager = vim.TenantTenantManager;
+  }
   namespace vApp {
     interface CloneSpec extends vim.VAppCloneSpec {}
     namespace CloneSpec {
@@ -20755,6 +22149,7 @@ export declare namespace vim {
   }
   namespace vm {
     type AffinityInfo = vim.VirtualMachineAffinityInfo;
+    type BaseIndependentFilterSpec = vim.VirtualMachineBaseIndependentFilterSpec;
     interface BootOptions extends vim.VirtualMachineBootOptions {}
     namespace BootOptions {
       type BootableCdromDevice = vim.VirtualMachineBootOptionsBootableCdromDevice;
@@ -20766,7 +22161,14 @@ export declare namespace vim {
     }
     type Capability = vim.VirtualMachineCapability;
     type CdromInfo = vim.VirtualMachineCdromInfo;
-    type CloneSpec = vim.VirtualMachineCloneSpec;
+    interface CertThumbprint extends vim.VirtualMachineCertThumbprint {}
+    namespace CertThumbprint {
+      type HashAlgorithm = vim.VirtualMachineCertThumbprintHashAlgorithm;
+    }
+    interface CloneSpec extends vim.VirtualMachineCloneSpec {}
+    namespace CloneSpec {
+      type TpmProvisionPolicy = vim.VirtualMachineCloneSpecTpmProvisionPolicy;
+    }
     interface ConfigInfo extends vim.VirtualMachineConfigInfo {}
     namespace ConfigInfo {
       type DatastoreUrlPair = vim.VirtualMachineConfigInfoDatastoreUrlPair;
@@ -20779,11 +22181,13 @@ export declare namespace vim {
     interface ConfigSpec extends vim.VirtualMachineConfigSpec {}
     namespace ConfigSpec {
       type CpuIdInfoSpec = vim.VirtualMachineCpuIdInfoSpec;
+      type EncryptedFtModes = vim.VirtualMachineConfigSpecEncryptedFtModes;
       type EncryptedVMotionModes = vim.VirtualMachineConfigSpecEncryptedVMotionModes;
       type NpivWwnOp = vim.VirtualMachineConfigSpecNpivWwnOp;
     }
     type ConfigTarget = vim.ConfigTarget;
     type ConsolePreferences = vim.VirtualMachineConsolePreferences;
+    type ContentLibraryItemInfo = vim.VirtualMachineContentLibraryItemInfo;
     type DatastoreInfo = vim.VirtualMachineDatastoreInfo;
     interface DatastoreOption extends vim.DatastoreOption {}
     namespace DatastoreOption {
@@ -20809,6 +22213,9 @@ export declare namespace vim {
       }
     }
     type DiskDeviceInfo = vim.VirtualMachineDiskDeviceInfo;
+    type DvxClassInfo = vim.VirtualMachineDvxClassInfo;
+    type DynamicPassthroughInfo = vim.VirtualMachineDynamicPassthroughInfo;
+    type EmptyIndependentFilterSpec = vim.VirtualMachineEmptyIndependentFilterSpec;
     type EmptyProfileSpec = vim.VirtualMachineEmptyProfileSpec;
     type FaultToleranceConfigInfo = vim.FaultToleranceConfigInfo;
     type FaultToleranceConfigSpec = vim.FaultToleranceConfigSpec;
@@ -20848,9 +22255,12 @@ export declare namespace vim {
     namespace ForkConfigInfo {
       type ChildType = vim.VirtualMachineForkConfigInfoChildType;
     }
+    type GuestCustomizationManager = vim.VirtualMachineGuestCustomizationManager;
     interface GuestInfo extends vim.GuestInfo {}
     namespace GuestInfo {
       type AppStateType = vim.GuestInfoAppStateType;
+      type CustomizationInfo = vim.GuestInfoCustomizationInfo;
+      type CustomizationStatus = vim.GuestInfoCustomizationStatus;
       type DiskInfo = vim.GuestDiskInfo;
       type GuestState = vim.VirtualMachineGuestState;
       type NamespaceGenerationInfo = vim.GuestInfoNamespaceGenerationInfo;
@@ -20861,8 +22271,10 @@ export declare namespace vim {
       type ToolsRunningStatus = vim.VirtualMachineToolsRunningStatus;
       type ToolsStatus = vim.VirtualMachineToolsStatus;
       type ToolsVersionStatus = vim.VirtualMachineToolsVersionStatus;
+      type VirtualDiskMapping = vim.GuestInfoVirtualDiskMapping;
     }
     type GuestIntegrityInfo = vim.VirtualMachineGuestIntegrityInfo;
+    type GuestMonitoringModeInfo = vim.VirtualMachineGuestMonitoringModeInfo;
     interface GuestOsDescriptor extends vim.GuestOsDescriptor {}
     namespace GuestOsDescriptor {
       type FirmwareType = vim.GuestOsDescriptorFirmwareType;
@@ -20870,11 +22282,15 @@ export declare namespace vim {
       type GuestOsIdentifier = vim.VirtualMachineGuestOsIdentifier;
       type SupportLevel = vim.GuestOsDescriptorSupportLevel;
     }
+    namespace GuestQuiesce {
+      type EndGuestQuiesceError = vim.GuestQuiesceEndGuestQuiesceError;
+    }
     type GuestQuiesceSpec = vim.VirtualMachineGuestQuiesceSpec;
     interface IdeDiskDeviceInfo extends vim.VirtualMachineIdeDiskDeviceInfo {}
     namespace IdeDiskDeviceInfo {
       type PartitionInfo = vim.VirtualMachineIdeDiskDevicePartitionInfo;
     }
+    type IndependentFilterSpec = vim.VirtualMachineIndependentFilterSpec;
     type InstantCloneSpec = vim.VirtualMachineInstantCloneSpec;
     type LegacyNetworkSwitchInfo = vim.VirtualMachineLegacyNetworkSwitchInfo;
     type Message = vim.VirtualMachineMessage;
@@ -20894,6 +22310,7 @@ export declare namespace vim {
     type ParallelInfo = vim.VirtualMachineParallelInfo;
     type PciPassthroughInfo = vim.VirtualMachinePciPassthroughInfo;
     type PciSharedGpuPassthroughInfo = vim.VirtualMachinePciSharedGpuPassthroughInfo;
+    type PrecisionClockInfo = vim.VirtualMachinePrecisionClockInfo;
     interface ProfileDetails extends vim.VirtualMachineProfileDetails {}
     namespace ProfileDetails {
       type DiskProfileDetails = vim.VirtualMachineProfileDetailsDiskProfileDetails;
@@ -20904,7 +22321,10 @@ export declare namespace vim {
     type QuestionInfo = vim.VirtualMachineQuestionInfo;
     interface RelocateSpec extends vim.VirtualMachineRelocateSpec {}
     namespace RelocateSpec {
-      type DiskLocator = vim.VirtualMachineRelocateSpecDiskLocator;
+      interface DiskLocator extends vim.VirtualMachineRelocateSpecDiskLocator {}
+      namespace DiskLocator {
+        type BackingSpec = vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec;
+      }
       type DiskMoveOptions = vim.VirtualMachineRelocateDiskMoveOptions;
       type Transformation = vim.VirtualMachineRelocateTransformation;
     }
@@ -20927,8 +22347,14 @@ export declare namespace vim {
       type ScsiClass = vim.VirtualMachineScsiPassthroughType;
     }
     type SerialInfo = vim.VirtualMachineSerialInfo;
+    interface SgxInfo extends vim.VirtualMachineSgxInfo {}
+    namespace SgxInfo {
+      type FlcModes = vim.VirtualMachineSgxInfoFlcModes;
+    }
+    type SgxTargetInfo = vim.VirtualMachineSgxTargetInfo;
     type Snapshot = vim.VirtualMachineSnapshot;
     type SnapshotInfo = vim.VirtualMachineSnapshotInfo;
+    type SnapshotSelectionSpec = vim.SnapshotSelectionSpec;
     type SnapshotTree = vim.VirtualMachineSnapshotTree;
     type SoundInfo = vim.VirtualMachineSoundInfo;
     type SriovDevicePoolInfo = vim.VirtualMachineSriovDevicePoolInfo;
@@ -20942,7 +22368,10 @@ export declare namespace vim {
     namespace Summary {
       type ConfigSummary = vim.VirtualMachineConfigSummary;
       type GuestSummary = vim.VirtualMachineGuestSummary;
-      type QuickStats = vim.VirtualMachineQuickStats;
+      interface QuickStats extends vim.VirtualMachineQuickStats {}
+      namespace QuickStats {
+        type MemoryTierStats = vim.VirtualMachineQuickStatsMemoryTierStats;
+      }
       type StorageSummary = vim.VirtualMachineStorageSummary;
     }
     interface TargetInfo extends vim.VirtualMachineTargetInfo {}
@@ -20965,8 +22394,42 @@ export declare namespace vim {
       type ModifierType = vim.UsbScanCodeSpecModifierType;
     }
     type VFlashModuleInfo = vim.VirtualMachineVFlashModuleInfo;
-    type VirtualHardware = vim.VirtualHardware;
+    type VMotionStunTimeInfo = vim.VirtualMachineVMotionStunTimeInfo;
+    type VcpuConfig = vim.VirtualMachineVcpuConfig;
+    interface VendorDeviceGroupInfo extends vim.VirtualMachineVendorDeviceGroupInfo {}
+    namespace VendorDeviceGroupInfo {
+      interface ComponentDeviceInfo extends vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo {}
+      namespace ComponentDeviceInfo {
+        type ComponentType = vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType;
+      }
+    }
+    type VgpuDeviceInfo = vim.VirtualMachineVgpuDeviceInfo;
+    interface VgpuProfileInfo extends vim.VirtualMachineVgpuProfileInfo {}
+    namespace VgpuProfileInfo {
+      type ProfileClass = vim.VirtualMachineVgpuProfileInfoProfileClass;
+      type ProfileSharing = vim.VirtualMachineVgpuProfileInfoProfileSharing;
+    }
+    interface VirtualDeviceGroups extends vim.VirtualMachineVirtualDeviceGroups {}
+    namespace VirtualDeviceGroups {
+      type DeviceGroup = vim.VirtualMachineVirtualDeviceGroupsDeviceGroup;
+      type VendorDeviceGroup = vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup;
+    }
+    interface VirtualDeviceSwap extends vim.VirtualMachineVirtualDeviceSwap {}
+    namespace VirtualDeviceSwap {
+      type DeviceSwapInfo = vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo;
+      type DeviceSwapStatus = vim.VirtualMachineVirtualDeviceSwapDeviceSwapStatus;
+    }
+    interface VirtualHardware extends vim.VirtualHardware {}
+    namespace VirtualHardware {
+      type MotherboardLayout = vim.VirtualHardwareMotherboardLayout;
+    }
     type VirtualHardwareOption = vim.VirtualHardwareOption;
+    type VirtualNuma = vim.VirtualMachineVirtualNuma;
+    type VirtualNumaInfo = vim.VirtualMachineVirtualNumaInfo;
+    interface VirtualPMem extends vim.VirtualMachineVirtualPMem {}
+    namespace VirtualPMem {
+      type SnapshotMode = vim.VirtualMachineVirtualPMemSnapshotMode;
+    }
     type VmImportSpec = vim.VirtualMachineImportSpec;
     interface WindowsQuiesceSpec extends vim.VirtualMachineWindowsQuiesceSpec {}
     namespace WindowsQuiesceSpec {
@@ -20981,6 +22444,7 @@ export declare namespace vim {
     namespace customization {
       type AdapterMapping = vim.CustomizationAdapterMapping;
       type AutoIpV6Generator = vim.CustomizationAutoIpV6Generator;
+      type CloudinitPrep = vim.CustomizationCloudinitPrep;
       type CustomIpGenerator = vim.CustomizationCustomIpGenerator;
       type CustomIpV6Generator = vim.CustomizationCustomIpV6Generator;
       type CustomNameGenerator = vim.CustomizationCustomName;
@@ -21068,6 +22532,7 @@ export declare namespace vim {
           type Status = vim.VirtualDeviceConnectInfoStatus;
         }
         type DeviceBackingInfo = vim.VirtualDeviceDeviceBackingInfo;
+        type DeviceGroupInfo = vim.VirtualDeviceDeviceGroupInfo;
         type FileBackingInfo = vim.VirtualDeviceFileBackingInfo;
         type PciBusSlotInfo = vim.VirtualDevicePciBusSlotInfo;
         type PipeBackingInfo = vim.VirtualDevicePipeBackingInfo;
@@ -21094,6 +22559,7 @@ export declare namespace vim {
       interface VirtualDeviceSpec extends vim.VirtualDeviceConfigSpec {}
       namespace VirtualDeviceSpec {
         type BackingSpec = vim.VirtualDeviceConfigSpecBackingSpec;
+        type ChangeMode = vim.VirtualDeviceConfigSpecChangeMode;
         type FileOperation = vim.VirtualDeviceConfigSpecFileOperation;
         type Operation = vim.VirtualDeviceConfigSpecOperation;
       }
@@ -21189,19 +22655,27 @@ export declare namespace vim {
       type VirtualNVDIMMController = vim.VirtualNVDIMMController;
       type VirtualNVDIMMControllerOption = vim.VirtualNVDIMMControllerOption;
       type VirtualNVDIMMOption = vim.VirtualNVDIMMOption;
-      type VirtualNVMEController = vim.VirtualNVMEController;
+      interface VirtualNVMEController extends vim.VirtualNVMEController {}
+      namespace VirtualNVMEController {
+        type Sharing = vim.VirtualNVMEControllerSharing;
+      }
       type VirtualNVMEControllerOption = vim.VirtualNVMEControllerOption;
       type VirtualPCIController = vim.VirtualPCIController;
       type VirtualPCIControllerOption = vim.VirtualPCIControllerOption;
       interface VirtualPCIPassthrough extends vim.VirtualPCIPassthrough {}
       namespace VirtualPCIPassthrough {
+        type AllowedDevice = vim.VirtualPCIPassthroughAllowedDevice;
         type DeviceBackingInfo = vim.VirtualPCIPassthroughDeviceBackingInfo;
+        type DvxBackingInfo = vim.VirtualPCIPassthroughDvxBackingInfo;
+        type DynamicBackingInfo = vim.VirtualPCIPassthroughDynamicBackingInfo;
         type PluginBackingInfo = vim.VirtualPCIPassthroughPluginBackingInfo;
         type VmiopBackingInfo = vim.VirtualPCIPassthroughVmiopBackingInfo;
       }
       interface VirtualPCIPassthroughOption extends vim.VirtualPCIPassthroughOption {}
       namespace VirtualPCIPassthroughOption {
         type DeviceBackingOption = vim.VirtualPCIPassthroughDeviceBackingOption;
+        type DvxBackingOption = vim.VirtualPCIPassthroughDvxBackingOption;
+        type DynamicBackingOption = vim.VirtualPCIPassthroughDynamicBackingOption;
         type PluginBackingOption = vim.VirtualPCIPassthroughPluginBackingOption;
         type VmiopBackingOption = vim.VirtualPCIPassthroughVmiopBackingOption;
       }
@@ -21229,6 +22703,14 @@ export declare namespace vim {
         namespace DeviceBackingOption {
           type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
         }
+      }
+      interface VirtualPrecisionClock extends vim.VirtualPrecisionClock {}
+      namespace VirtualPrecisionClock {
+        type SystemClockBackingInfo = vim.VirtualPrecisionClockSystemClockBackingInfo;
+      }
+      interface VirtualPrecisionClockOption extends vim.VirtualPrecisionClockOption {}
+      namespace VirtualPrecisionClockOption {
+        type SystemClockBackingOption = vim.VirtualPrecisionClockSystemClockBackingOption;
       }
       type VirtualSATAController = vim.VirtualSATAController;
       type VirtualSATAControllerOption = vim.VirtualSATAControllerOption;
@@ -21333,6 +22815,8 @@ export declare namespace vim {
         type DeviceProtocols = vim.VirtualVmxnet3VrdmaOptionDeviceProtocols;
       }
       type VirtualVmxnetOption = vim.VirtualVmxnetOption;
+      type VirtualWDT = vim.VirtualWDT;
+      type VirtualWDTOption = vim.VirtualWDTOption;
     }
     namespace guest {
       interface AliasManager extends vim.GuestAliasManager {}
@@ -21461,6 +22945,8 @@ export declare namespace vim {
       type DiskFileBackingSpec = vim.VslmCreateSpecDiskFileBackingSpec;
       type RawDiskMappingBackingSpec = vim.VslmCreateSpecRawDiskMappingBackingSpec;
     }
+    type DiskCryptoSpec = vim.DiskCryptoSpec;
+    type DiskInfoFlag = vim.vslmDiskInfoFlag;
     type ID = vim.ID;
     type InfrastructureObjectPolicy = vim.vslmInfrastructureObjectPolicy;
     type InfrastructureObjectPolicySpec = vim.vslmInfrastructureObjectPolicySpec;
@@ -21468,6 +22954,7 @@ export declare namespace vim {
     type RelocateSpec = vim.VslmRelocateSpec;
     type StateInfo = vim.VStorageObjectStateInfo;
     type TagEntry = vim.VslmTagEntry;
+    type VClockInfo = vim.vslmVClockInfo;
     interface VStorageObject extends vim.VStorageObject {}
     namespace VStorageObject {
       type ConfigInfo = vim.VStorageObjectConfigInfo;
@@ -21475,6 +22962,8 @@ export declare namespace vim {
     }
     type VStorageObjectControlFlag = vim.vslmVStorageObjectControlFlag;
     type VStorageObjectManagerBase = vim.VStorageObjectManagerBase;
+    type VStorageObjectSnapshot = vim.VStorageObjectSnapshot;
+    type VStorageObjectSnapshotDetails = vim.VStorageObjectSnapshotDetails;
     interface VStorageObjectSnapshotInfo extends vim.VStorageObjectSnapshotInfo {}
     namespace VStorageObjectSnapshotInfo {
       type VStorageObjectSnapshot = vim.VStorageObjectSnapshotInfoVStorageObjectSnapshot;
@@ -21541,6 +23030,7 @@ export declare namespace vim {
   }
   namespace ClusterComputeResource {
     type ClusterConfigResult = vim.ClusterComputeResourceClusterConfigResult;
+    type CryptoModePolicy = vim.ClusterComputeResourceCryptoModePolicy;
     type DVSConfigurationValidation = vim.ClusterComputeResourceDVSConfigurationValidation;
     interface DVSSetting extends vim.ClusterComputeResourceDVSSetting {}
     namespace DVSSetting {
@@ -21556,16 +23046,23 @@ export declare namespace vim {
     type HostConfigurationInput = vim.ClusterComputeResourceHostConfigurationInput;
     type HostConfigurationProfile = vim.ClusterComputeResourceHostConfigurationProfile;
     type HostConfigurationValidation = vim.ClusterComputeResourceHostConfigurationValidation;
+    type HostEvacuationInfo = vim.ClusterComputeResourceHostEvacuationInfo;
     type HostVmkNicInfo = vim.ClusterComputeResourceHostVmkNicInfo;
+    type MaintenanceInfo = vim.ClusterComputeResourceMaintenanceInfo;
     type Summary = vim.ClusterComputeResourceSummary;
     type VCProfile = vim.ClusterComputeResourceVCProfile;
     type ValidationResultBase = vim.ClusterComputeResourceValidationResultBase;
+    type VcsHealthStatus = vim.ClusterComputeResourceVcsHealthStatus;
+    type VcsSlots = vim.ClusterComputeResourceVcsSlots;
   }
   namespace ClusterComputeResourceDVSSetting {
     type DVPortgroupToServiceMapping = vim.ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping;
   }
   namespace ClusterComputeResourceDvsProfile {
     type DVPortgroupSpecToServiceMapping = vim.ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping;
+  }
+  namespace ClusterCryptoConfigInfo {
+    type CryptoMode = vim.ClusterCryptoConfigInfoCryptoMode;
   }
   namespace ClusterDasAamNodeState {
     type DasState = vim.ClusterDasAamNodeStateDasState;
@@ -21633,6 +23130,9 @@ export declare namespace vim {
     type ReasonCode = vim.RecommendationReasonCode;
     type RecommendationType = vim.RecommendationType;
   }
+  namespace ClusterSystemVMsConfigInfo {
+    type DeploymentMode = vim.ClusterSystemVMsConfigInfoDeploymentMode;
+  }
   namespace ClusterVmComponentProtectionSettings {
     type StorageVmReaction = vim.ClusterVmComponentProtectionSettingsStorageVmReaction;
     type VmReactionOnAPDCleared = vim.ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared;
@@ -21657,21 +23157,44 @@ export declare namespace vim {
     namespace HostSPBMLicenseInfo {
       type HostSPBMLicenseState = vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
     }
+    interface HostSeedSpec extends vim.ComputeResourceHostSeedSpec {}
+    namespace HostSeedSpec {
+      type SingleHostSpec = vim.ComputeResourceHostSeedSpecSingleHostSpec;
+    }
     type Summary = vim.ComputeResourceSummary;
   }
   namespace ComputeResourceHostSPBMLicenseInfo {
     type HostSPBMLicenseState = vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState;
   }
+  namespace ComputeResourceHostSeedSpec {
+    type SingleHostSpec = vim.ComputeResourceHostSeedSpecSingleHostSpec;
+  }
+  namespace CryptoManagerHost {
+    type KeyManagementType = vim.CryptoManagerHostKeyManagementType;
+    type KeyStatus = vim.CryptoManagerHostKeyStatus;
+  }
   namespace CryptoManagerKmip {
+    type CertSignRequest = vim.CryptoManagerKmipCertSignRequest;
     type CertificateInfo = vim.CryptoManagerKmipCertificateInfo;
     type ClusterStatus = vim.CryptoManagerKmipClusterStatus;
+    interface CryptoKeyStatus extends vim.CryptoManagerKmipCryptoKeyStatus {}
+    namespace CryptoKeyStatus {
+      type KeyUnavailableReason = vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason;
+    }
+    type CustomAttributeSpec = vim.CryptoManagerKmipCustomAttributeSpec;
     type ServerCertInfo = vim.CryptoManagerKmipServerCertInfo;
     type ServerStatus = vim.CryptoManagerKmipServerStatus;
+  }
+  namespace CryptoManagerKmipCryptoKeyStatus {
+    type KeyUnavailableReason = vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason;
   }
   namespace CustomFieldsManager {
     type FieldDef = vim.CustomFieldDef;
     type StringValue = vim.CustomFieldStringValue;
     type Value = vim.CustomFieldValue;
+  }
+  namespace CustomizationFailed {
+    type ReasonCode = vim.CustomizationFailedReasonCode;
   }
   namespace CustomizationIPSettings {
     type IpV6AddressSpec = vim.CustomizationIPSettingsIpV6AddressSpec;
@@ -21714,13 +23237,22 @@ export declare namespace vim {
     }
     type VVolContainerFailoverPair = vim.DatastoreVVolContainerFailoverPair;
   }
+  namespace DatastoreNamespaceManager {
+    type DirectoryInfo = vim.DatastoreNamespaceManagerDirectoryInfo;
+  }
   namespace DatastoreOption {
     type FileSystemVolumeOption = vim.VirtualMachineDatastoreVolumeOption;
   }
   namespace DatastoreSummary {
     type MaintenanceModeState = vim.DatastoreSummaryMaintenanceModeState;
   }
+  namespace DesiredSoftwareSpec {
+    type BaseImageSpec = vim.DesiredSoftwareSpecBaseImageSpec;
+    type ComponentSpec = vim.DesiredSoftwareSpecComponentSpec;
+    type VendorAddOnSpec = vim.DesiredSoftwareSpecVendorAddOnSpec;
+  }
   namespace DiagnosticManager {
+    type AuditRecordResult = vim.DiagnosticManagerAuditRecordResult;
     type BundleInfo = vim.DiagnosticManagerBundleInfo;
     interface LogDescriptor extends vim.DiagnosticManagerLogDescriptor {}
     namespace LogDescriptor {
@@ -21758,11 +23290,14 @@ export declare namespace vim {
     type VendorSpecificConfig = vim.DVSVendorSpecificConfig;
   }
   namespace DistributedVirtualPortgroup {
+    type BackingType = vim.DistributedVirtualPortgroupBackingType;
     type ConfigInfo = vim.DVPortgroupConfigInfo;
     type ConfigSpec = vim.DVPortgroupConfigSpec;
     type MetaTagName = vim.DistributedVirtualPortgroupMetaTagName;
+    type NsxPortgroupOperationResult = vim.DistributedVirtualPortgroupNsxPortgroupOperationResult;
     type PortgroupPolicy = vim.DVPortgroupPolicy;
     type PortgroupType = vim.DistributedVirtualPortgroupPortgroupType;
+    type Problem = vim.DistributedVirtualPortgroupProblem;
   }
   namespace DistributedVirtualSwitch {
     type BackupRestoreCapability = vim.DVSBackupRestoreCapability;
@@ -21797,11 +23332,20 @@ export declare namespace vim {
     type ConfigSpec = vim.DistributedVirtualSwitchHostMemberConfigSpec;
     type HealthCheckResult = vim.HostMemberHealthCheckResult;
     type HostComponentState = vim.DistributedVirtualSwitchHostMemberHostComponentState;
+    interface HostUplinkState extends vim.DistributedVirtualSwitchHostMemberHostUplinkState {}
+    namespace HostUplinkState {
+      type State = vim.DistributedVirtualSwitchHostMemberHostUplinkStateState;
+    }
     type PnicBacking = vim.DistributedVirtualSwitchHostMemberPnicBacking;
     type PnicSpec = vim.DistributedVirtualSwitchHostMemberPnicSpec;
     type RuntimeInfo = vim.HostMemberRuntimeInfo;
     type RuntimeState = vim.DistributedVirtualSwitchHostMemberRuntimeState;
+    type TransportZoneInfo = vim.DistributedVirtualSwitchHostMemberTransportZoneInfo;
+    type TransportZoneType = vim.DistributedVirtualSwitchHostMemberTransportZoneType;
     type UplinkHealthCheckResult = vim.HostMemberUplinkHealthCheckResult;
+  }
+  namespace DistributedVirtualSwitchHostMemberHostUplinkState {
+    type State = vim.DistributedVirtualSwitchHostMemberHostUplinkStateState;
   }
   namespace DistributedVirtualSwitchManager {
     type CompatibilityResult = vim.DistributedVirtualSwitchManagerCompatibilityResult;
@@ -21813,9 +23357,13 @@ export declare namespace vim {
     type HostDvsFilterSpec = vim.DistributedVirtualSwitchManagerHostDvsFilterSpec;
     type HostDvsMembershipFilter = vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter;
     type ImportResult = vim.DistributedVirtualSwitchManagerImportResult;
+    type PhysicalNicsList = vim.DVSManagerPhysicalNicsList;
   }
   namespace DistributedVirtualSwitchPortConnectee {
     type ConnecteeType = vim.DistributedVirtualSwitchPortConnecteeConnecteeType;
+  }
+  namespace DpuStatusInfo {
+    type OperationalInfo = vim.DpuStatusInfoOperationalInfo;
   }
   namespace DvsEvent {
     type PortBlockState = vim.DvsEventPortBlockState;
@@ -21924,6 +23472,10 @@ export declare namespace vim {
   namespace FileInfo {
     type Details = vim.FileQueryFlags;
   }
+  namespace FileManager {
+    type FileLockInfo = vim.FileLockInfo;
+    type FileLockInfoResult = vim.FileLockInfoResult;
+  }
   namespace FirewallProfile {
     type RulesetProfile = vim.FirewallProfileRulesetProfile;
   }
@@ -21958,6 +23510,8 @@ export declare namespace vim {
   }
   namespace GuestInfo {
     type AppStateType = vim.GuestInfoAppStateType;
+    type CustomizationInfo = vim.GuestInfoCustomizationInfo;
+    type CustomizationStatus = vim.GuestInfoCustomizationStatus;
     type DiskInfo = vim.GuestDiskInfo;
     type GuestState = vim.VirtualMachineGuestState;
     type NamespaceGenerationInfo = vim.GuestInfoNamespaceGenerationInfo;
@@ -21968,6 +23522,7 @@ export declare namespace vim {
     type ToolsRunningStatus = vim.VirtualMachineToolsRunningStatus;
     type ToolsStatus = vim.VirtualMachineToolsStatus;
     type ToolsVersionStatus = vim.VirtualMachineToolsVersionStatus;
+    type VirtualDiskMapping = vim.GuestInfoVirtualDiskMapping;
   }
   namespace GuestOsDescriptor {
     type FirmwareType = vim.GuestOsDescriptorFirmwareType;
@@ -22024,6 +23579,9 @@ export declare namespace vim {
   namespace HostActiveDirectoryInfo {
     type DomainMembershipStatus = vim.HostActiveDirectoryInfoDomainMembershipStatus;
   }
+  namespace HostAssignableHardwareConfig {
+    type AttributeOverride = vim.HostAssignableHardwareConfigAttributeOverride;
+  }
   namespace HostAutoStartManager {
     type Action = vim.AutoStartAction;
     interface AutoPowerInfo extends vim.AutoStartPowerInfo {}
@@ -22032,6 +23590,9 @@ export declare namespace vim {
     }
     type Config = vim.HostAutoStartManagerConfig;
     type SystemDefaults = vim.AutoStartDefaults;
+  }
+  namespace HostBIOSInfo {
+    type FirmwareType = vim.HostBIOSInfoFirmwareType;
   }
   namespace HostBootDeviceSystem {
     type BootDevice = vim.HostBootDevice;
@@ -22051,6 +23612,8 @@ export declare namespace vim {
     namespace CertificateInfo {
       type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
     }
+    type CertificateKind = vim.HostCertificateManagerCertificateKind;
+    type CertificateSpec = vim.HostCertificateManagerCertificateSpec;
   }
   namespace HostCertificateManagerCertificateInfo {
     type CertificateStatus = vim.HostCertificateManagerCertificateInfoCertificateStatus;
@@ -22073,7 +23636,14 @@ export declare namespace vim {
   namespace HostCpuPowerManagementInfo {
     type PolicyType = vim.HostCpuPowerManagementInfoPolicyType;
   }
+  namespace HostCpuSchedulerInfo {
+    type CpuSchedulerPolicyInfo = vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo;
+  }
   namespace HostCpuSchedulerSystem {
+    interface CpuSchedulerInfo extends vim.HostCpuSchedulerInfo {}
+    namespace CpuSchedulerInfo {
+      type CpuSchedulerPolicyInfo = vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo;
+    }
     type HyperThreadScheduleInfo = vim.HostHyperThreadScheduleInfo;
   }
   namespace HostDasErrorEvent {
@@ -22125,7 +23695,11 @@ export declare namespace vim {
     type DatastoreResult = vim.HostDatastoreSystemDatastoreResult;
     type VvolDatastoreSpec = vim.HostDatastoreSystemVvolDatastoreSpec;
   }
+  namespace HostDateTimeInfo {
+    type Protocol = vim.HostDateTimeInfoProtocol;
+  }
   namespace HostDateTimeSystem {
+    type ServiceTestResult = vim.HostDateTimeSystemServiceTestResult;
     type TimeZone = vim.HostDateTimeSystemTimeZone;
   }
   namespace HostDhcpService {
@@ -22206,15 +23780,28 @@ export declare namespace vim {
     }
     type RulesetSpec = vim.HostFirewallRulesetRulesetSpec;
   }
+  namespace HostFirewallSystem {
+    type RuleSetId = vim.HostFirewallSystemRuleSetId;
+    type ServiceName = vim.HostFirewallSystemServiceName;
+  }
+  namespace HostFru {
+    type FruType = vim.HostFruFruType;
+  }
   namespace HostGraphicsConfig {
     type DeviceType = vim.HostGraphicsConfigDeviceType;
     type GraphicsType = vim.HostGraphicsConfigGraphicsType;
     type SharedPassthruAssignmentPolicy = vim.HostGraphicsConfigSharedPassthruAssignmentPolicy;
+    type VgpuMode = vim.HostGraphicsConfigVgpuMode;
   }
   namespace HostGraphicsInfo {
     type GraphicsType = vim.HostGraphicsInfoGraphicsType;
+    type VgpuMode = vim.HostGraphicsInfoVgpuMode;
   }
   namespace HostHardwareStatusInfo {
+    interface DpuStatusInfo extends vim.DpuStatusInfo {}
+    namespace DpuStatusInfo {
+      type OperationalInfo = vim.DpuStatusInfoOperationalInfo;
+    }
     type HardwareElementInfo = vim.HostHardwareElementInfo;
     type Status = vim.HostHardwareElementStatus;
     interface StorageStatusInfo extends vim.HostStorageElementInfo {}
@@ -22298,6 +23885,9 @@ export declare namespace vim {
   namespace HostLocalFileSystemVolume {
     type Specification = vim.HostLocalFileSystemVolumeSpec;
   }
+  namespace HostMaintenanceSpec {
+    type Purpose = vim.HostMaintenanceSpecPurpose;
+  }
   namespace HostMemorySystem {
     type ServiceConsoleReservationInfo = vim.ServiceConsoleReservationInfo;
     interface VirtualMachineReservationInfo extends vim.VirtualMachineMemoryReservationInfo {}
@@ -22309,9 +23899,11 @@ export declare namespace vim {
   namespace HostMountInfo {
     type AccessMode = vim.HostMountMode;
     type InaccessibleReason = vim.HostMountInfoInaccessibleReason;
+    type MountFailedReason = vim.HostMountInfoMountFailedReason;
   }
   namespace HostMultipathInfo {
     type FixedLogicalUnitPolicy = vim.HostMultipathInfoFixedLogicalUnitPolicy;
+    type HppLogicalUnitPolicy = vim.HostMultipathInfoHppLogicalUnitPolicy;
     type LogicalUnit = vim.HostMultipathInfoLogicalUnit;
     type LogicalUnitPolicy = vim.HostMultipathInfoLogicalUnitPolicy;
     type LogicalUnitStorageArrayTypePolicy = vim.HostMultipathInfoLogicalUnitStorageArrayTypePolicy;
@@ -22381,6 +23973,17 @@ export declare namespace vim {
     type RangeType = vim.NvdimmRangeType;
     type RegionInfo = vim.NvdimmRegionInfo;
     type Summary = vim.NvdimmSummary;
+  }
+  namespace HostNvmeDiscoveryLog {
+    type Entry = vim.HostNvmeDiscoveryLogEntry;
+    type SubsystemType = vim.HostNvmeDiscoveryLogSubsystemType;
+    type TransportRequirements = vim.HostNvmeDiscoveryLogTransportRequirements;
+  }
+  namespace HostNvmeTopology {
+    type Interface = vim.HostNvmeTopologyInterface;
+  }
+  namespace HostNvmeTransportParameters {
+    type NvmeAddressFamily = vim.HostNvmeTransportParametersNvmeAddressFamily;
   }
   namespace HostOpaqueSwitch {
     type OpaqueSwitchState = vim.HostOpaqueSwitchOpaqueSwitchState;
@@ -22491,8 +24094,23 @@ export declare namespace vim {
   }
   namespace HostProxySwitch {
     type Config = vim.HostProxySwitchConfig;
+    type EnsInfo = vim.HostProxySwitchEnsInfo;
     type HostLagConfig = vim.HostProxySwitchHostLagConfig;
     type Specification = vim.HostProxySwitchSpec;
+  }
+  namespace HostPtpConfig {
+    type DeviceType = vim.HostPtpConfigDeviceType;
+    type PtpPort = vim.HostPtpConfigPtpPort;
+  }
+  namespace HostQualifiedName {
+    type Type = vim.HostQualifiedNameType;
+  }
+  namespace HostRdmaDevice {
+    type Backing = vim.HostRdmaDeviceBacking;
+    type Capability = vim.HostRdmaDeviceCapability;
+    type ConnectionInfo = vim.HostRdmaDeviceConnectionInfo;
+    type ConnectionState = vim.HostRdmaDeviceConnectionState;
+    type PnicBacking = vim.HostRdmaDevicePnicBacking;
   }
   namespace HostRuntimeInfo {
     interface NetStackInstanceRuntimeInfo extends vim.HostRuntimeInfoNetStackInstanceRuntimeInfo {}
@@ -22503,9 +24121,17 @@ export declare namespace vim {
     type NetworkRuntimeInfo = vim.HostRuntimeInfoNetworkRuntimeInfo;
     type PlacedVirtualNicIdentifier = vim.HostPlacedVirtualNicIdentifier;
     type PnicNetworkResourceInfo = vim.HostPnicNetworkResourceInfo;
+    interface StateEncryptionInfo extends vim.HostRuntimeInfoStateEncryptionInfo {}
+    namespace StateEncryptionInfo {
+      type ProtectionMode = vim.HostRuntimeInfoStateEncryptionInfoProtectionMode;
+    }
+    type StatelessNvdsMigrationState = vim.HostRuntimeInfoStatelessNvdsMigrationState;
   }
   namespace HostRuntimeInfoNetStackInstanceRuntimeInfo {
     type State = vim.HostRuntimeInfoNetStackInstanceRuntimeInfoState;
+  }
+  namespace HostRuntimeInfoStateEncryptionInfo {
+    type ProtectionMode = vim.HostRuntimeInfoStateEncryptionInfoProtectionMode;
   }
   namespace HostScsiDisk {
     type Partition = vim.HostScsiDiskPartition;
@@ -22519,6 +24145,17 @@ export declare namespace vim {
   namespace HostService {
     type Policy = vim.HostServicePolicy;
     type SourcePackage = vim.HostServiceSourcePackage;
+  }
+  namespace HostSevInfo {
+    type SevState = vim.HostSevInfoSevState;
+  }
+  namespace HostSgxInfo {
+    type FlcModes = vim.HostSgxInfoFlcModes;
+    type SgxStates = vim.HostSgxInfoSgxStates;
+  }
+  namespace HostSgxRegistrationInfo {
+    type RegistrationStatus = vim.HostSgxRegistrationInfoRegistrationStatus;
+    type RegistrationType = vim.HostSgxRegistrationInfoRegistrationType;
   }
   namespace HostSnmpConfigSpec {
     type Destination = vim.HostSnmpDestination;
@@ -22571,6 +24208,9 @@ export declare namespace vim {
   }
   namespace HostTpmAttestationInfo {
     type AcceptanceStatus = vim.HostTpmAttestationInfoAcceptanceStatus;
+  }
+  namespace HostTrustAuthorityAttestationInfo {
+    type AttestationStatus = vim.HostTrustAuthorityAttestationInfoAttestationStatus;
   }
   namespace HostUnresolvedVmfsExtent {
     type UnresolvedReason = vim.HostUnresolvedVmfsExtentUnresolvedReason;
@@ -22640,6 +24280,7 @@ export declare namespace vim {
   }
   namespace HostVvolVolume {
     type HostProtocolEndpoint = vim.VVolHostPE;
+    type HostVvolNQN = vim.HostVvolVolumeHostVvolNQN;
     type Specification = vim.HostVvolVolumeSpecification;
   }
   namespace HttpNfcLease {
@@ -22653,6 +24294,7 @@ export declare namespace vim {
       type ChecksumType = vim.HttpNfcLeaseManifestEntryChecksumType;
     }
     type Mode = vim.HttpNfcLeaseMode;
+    type ProbeResult = vim.HttpNfcLeaseProbeResult;
     type SourceFile = vim.HttpNfcLeaseSourceFile;
     type State = vim.HttpNfcLeaseState;
   }
@@ -22665,10 +24307,13 @@ export declare namespace vim {
     type IoFilterInfo = vim.IoFilterInfo;
     type IoFilterType = vim.IoFilterType;
     type OperationType = vim.IoFilterOperation;
+    type PinnedCertificate = vim.PinnedCertificate;
     interface QueryIssueResult extends vim.IoFilterQueryIssueResult {}
     namespace QueryIssueResult {
       type HostIssue = vim.IoFilterHostIssue;
     }
+    type SslTrust = vim.IoFilterManagerSslTrust;
+    type UntrustedCertificate = vim.UntrustedCertificate;
   }
   namespace IoFilterQueryIssueResult {
     type HostIssue = vim.IoFilterHostIssue;
@@ -22694,6 +24339,9 @@ export declare namespace vim {
   }
   namespace KernelModuleInfo {
     type SectionInfo = vim.KernelModuleSectionInfo;
+  }
+  namespace KmipClusterInfo {
+    type KmsManagementType = vim.KmipClusterInfoKmsManagementType;
   }
   namespace LatencySensitivity {
     type SensitivityLevel = vim.LatencySensitivitySensitivityLevel;
@@ -22917,6 +24565,9 @@ export declare namespace vim {
   namespace ReplicationConfigSpec {
     type DiskSettings = vim.ReplicationInfoDiskSettings;
   }
+  namespace ResourceConfigSpec {
+    type ScaleSharesBehavior = vim.ResourceConfigSpecScaleSharesBehavior;
+  }
   namespace ResourcePlanningManager {
     type DatabaseSizeEstimate = vim.DatabaseSizeEstimate;
     type DatabaseSizeParam = vim.DatabaseSizeParam;
@@ -22945,7 +24596,9 @@ export declare namespace vim {
     type Capabilities = vim.ScsiLunCapabilities;
     type Descriptor = vim.ScsiLunDescriptor;
     type DescriptorQuality = vim.ScsiLunDescriptorQuality;
+    type DeviceProtocol = vim.DeviceProtocol;
     type DurableName = vim.ScsiLunDurableName;
+    type LunReservationStatus = vim.ScsiLunLunReservationStatus;
     type ScsiLunType = vim.ScsiLunType;
     type State = vim.ScsiLunState;
     type VStorageSupportStatus = vim.ScsiLunVStorageSupportStatus;
@@ -22965,7 +24618,10 @@ export declare namespace vim {
     type ServiceInfo = vim.ServiceManagerServiceInfo;
   }
   namespace SessionManager {
-    type GenericServiceTicket = vim.SessionManagerGenericServiceTicket;
+    interface GenericServiceTicket extends vim.SessionManagerGenericServiceTicket {}
+    namespace GenericServiceTicket {
+      type TicketType = vim.SessionManagerGenericServiceTicketTicketType;
+    }
     interface HttpServiceRequestSpec extends vim.SessionManagerHttpServiceRequestSpec {}
     namespace HttpServiceRequestSpec {
       type Method = vim.SessionManagerHttpServiceRequestSpecMethod;
@@ -22973,6 +24629,9 @@ export declare namespace vim {
     type LocalTicket = vim.SessionManagerLocalTicket;
     type ServiceRequestSpec = vim.SessionManagerServiceRequestSpec;
     type VmomiServiceRequestSpec = vim.SessionManagerVmomiServiceRequestSpec;
+  }
+  namespace SessionManagerGenericServiceTicket {
+    type TicketType = vim.SessionManagerGenericServiceTicketTicketType;
   }
   namespace SessionManagerHttpServiceRequestSpec {
     type Method = vim.SessionManagerHttpServiceRequestSpecMethod;
@@ -23029,6 +24688,9 @@ export declare namespace vim {
   namespace TaskInfo {
     type State = vim.TaskInfoState;
   }
+  namespace TaskInfoFilterSpec {
+    type FilterTaskResults = vim.TaskInfoFilterSpecFilterTaskResults;
+  }
   namespace ToolsConfigInfo {
     type ToolsLastInstallInfo = vim.ToolsConfigInfoToolsLastInstallInfo;
     type UpgradePolicy = vim.UpgradePolicy;
@@ -23039,6 +24701,11 @@ export declare namespace vim {
   namespace UsbScanCodeSpec {
     type KeyEvent = vim.UsbScanCodeSpecKeyEvent;
     type ModifierType = vim.UsbScanCodeSpecModifierType;
+  }
+  namespace VASAStorageArray {
+    type DiscoveryFcTransport = vim.VASAStorageArrayDiscoveryFcTransport;
+    type DiscoveryIpTransport = vim.VASAStorageArrayDiscoveryIpTransport;
+    type DiscoverySvcInfo = vim.VASAStorageArrayDiscoverySvcInfo;
   }
   namespace VAppCloneSpec {
     type NetworkMappingPair = vim.VAppCloneSpecNetworkMappingPair;
@@ -23068,6 +24735,7 @@ export declare namespace vim {
   }
   namespace VimVasaProvider {
     type StatePerArray = vim.VimVasaProviderStatePerArray;
+    type VirtualHostConfig = vim.VimVasaProviderVirtualHostConfig;
   }
   namespace VirtualApp {
     type LinkInfo = vim.VirtualAppLinkInfo;
@@ -23097,6 +24765,7 @@ export declare namespace vim {
       type Status = vim.VirtualDeviceConnectInfoStatus;
     }
     type DeviceBackingInfo = vim.VirtualDeviceDeviceBackingInfo;
+    type DeviceGroupInfo = vim.VirtualDeviceDeviceGroupInfo;
     type FileBackingInfo = vim.VirtualDeviceFileBackingInfo;
     type PciBusSlotInfo = vim.VirtualDevicePciBusSlotInfo;
     type PipeBackingInfo = vim.VirtualDevicePipeBackingInfo;
@@ -23105,6 +24774,7 @@ export declare namespace vim {
   }
   namespace VirtualDeviceConfigSpec {
     type BackingSpec = vim.VirtualDeviceConfigSpecBackingSpec;
+    type ChangeMode = vim.VirtualDeviceConfigSpecChangeMode;
     type FileOperation = vim.VirtualDeviceConfigSpecFileOperation;
     type Operation = vim.VirtualDeviceConfigSpecOperation;
   }
@@ -23213,8 +24883,12 @@ export declare namespace vim {
     type ImageBackingOption = vim.VirtualFloppyImageBackingOption;
     type RemoteDeviceBackingOption = vim.VirtualFloppyRemoteDeviceBackingOption;
   }
+  namespace VirtualHardware {
+    type MotherboardLayout = vim.VirtualHardwareMotherboardLayout;
+  }
   namespace VirtualMachine {
     type AppHeartbeatStatusType = vim.VirtualMachineAppHeartbeatStatusType;
+    type Connection = vim.VirtualMachineConnection;
     type ConnectionState = vim.VirtualMachineConnectionState;
     type CryptoState = vim.VirtualMachineCryptoState;
     interface DiskChangeInfo extends vim.DiskChangeInfo {}
@@ -23224,6 +24898,7 @@ export declare namespace vim {
     type DisplayTopology = vim.VirtualMachineDisplayTopology;
     type FaultToleranceState = vim.VirtualMachineFaultToleranceState;
     type FaultToleranceType = vim.VirtualMachineFaultToleranceType;
+    type MksConnection = vim.VirtualMachineMksConnection;
     type MksTicket = vim.VirtualMachineMksTicket;
     type MovePriority = vim.VirtualMachineMovePriority;
     type NeedSecondaryReason = vim.VirtualMachineNeedSecondaryReason;
@@ -23242,6 +24917,12 @@ export declare namespace vim {
     type BootableFloppyDevice = vim.VirtualMachineBootOptionsBootableFloppyDevice;
     type NetworkBootProtocolType = vim.VirtualMachineBootOptionsNetworkBootProtocolType;
   }
+  namespace VirtualMachineCertThumbprint {
+    type HashAlgorithm = vim.VirtualMachineCertThumbprintHashAlgorithm;
+  }
+  namespace VirtualMachineCloneSpec {
+    type TpmProvisionPolicy = vim.VirtualMachineCloneSpecTpmProvisionPolicy;
+  }
   namespace VirtualMachineConfigInfo {
     type DatastoreUrlPair = vim.VirtualMachineConfigInfoDatastoreUrlPair;
     type NpivWwnType = vim.VirtualMachineConfigInfoNpivWwnType;
@@ -23250,6 +24931,7 @@ export declare namespace vim {
   }
   namespace VirtualMachineConfigSpec {
     type CpuIdInfoSpec = vim.VirtualMachineCpuIdInfoSpec;
+    type EncryptedFtModes = vim.VirtualMachineConfigSpecEncryptedFtModes;
     type EncryptedVMotionModes = vim.VirtualMachineConfigSpecEncryptedVMotionModes;
     type NpivWwnOp = vim.VirtualMachineConfigSpecNpivWwnOp;
   }
@@ -23307,10 +24989,19 @@ export declare namespace vim {
   namespace VirtualMachineProfileDetails {
     type DiskProfileDetails = vim.VirtualMachineProfileDetailsDiskProfileDetails;
   }
+  namespace VirtualMachineQuickStats {
+    type MemoryTierStats = vim.VirtualMachineQuickStatsMemoryTierStats;
+  }
   namespace VirtualMachineRelocateSpec {
-    type DiskLocator = vim.VirtualMachineRelocateSpecDiskLocator;
+    interface DiskLocator extends vim.VirtualMachineRelocateSpecDiskLocator {}
+    namespace DiskLocator {
+      type BackingSpec = vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec;
+    }
     type DiskMoveOptions = vim.VirtualMachineRelocateDiskMoveOptions;
     type Transformation = vim.VirtualMachineRelocateTransformation;
+  }
+  namespace VirtualMachineRelocateSpecDiskLocator {
+    type BackingSpec = vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec;
   }
   namespace VirtualMachineRuntimeInfo {
     type DasProtectionState = vim.VirtualMachineRuntimeInfoDasProtectionState;
@@ -23318,13 +25009,19 @@ export declare namespace vim {
   namespace VirtualMachineScsiPassthroughInfo {
     type ScsiClass = vim.VirtualMachineScsiPassthroughType;
   }
+  namespace VirtualMachineSgxInfo {
+    type FlcModes = vim.VirtualMachineSgxInfoFlcModes;
+  }
   namespace VirtualMachineStorageInfo {
     type UsageOnDatastore = vim.VirtualMachineUsageOnDatastore;
   }
   namespace VirtualMachineSummary {
     type ConfigSummary = vim.VirtualMachineConfigSummary;
     type GuestSummary = vim.VirtualMachineGuestSummary;
-    type QuickStats = vim.VirtualMachineQuickStats;
+    interface QuickStats extends vim.VirtualMachineQuickStats {}
+    namespace QuickStats {
+      type MemoryTierStats = vim.VirtualMachineQuickStatsMemoryTierStats;
+    }
     type StorageSummary = vim.VirtualMachineStorageSummary;
   }
   namespace VirtualMachineTargetInfo {
@@ -23344,8 +25041,32 @@ export declare namespace vim {
   namespace VirtualMachineVMCIDeviceOption {
     type FilterSpecOption = vim.VirtualMachineVMCIDeviceOptionFilterSpecOption;
   }
+  namespace VirtualMachineVendorDeviceGroupInfo {
+    interface ComponentDeviceInfo extends vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo {}
+    namespace ComponentDeviceInfo {
+      type ComponentType = vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType;
+    }
+  }
+  namespace VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo {
+    type ComponentType = vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType;
+  }
+  namespace VirtualMachineVgpuProfileInfo {
+    type ProfileClass = vim.VirtualMachineVgpuProfileInfoProfileClass;
+    type ProfileSharing = vim.VirtualMachineVgpuProfileInfoProfileSharing;
+  }
   namespace VirtualMachineVideoCard {
     type Use3dRenderer = vim.VirtualMachineVideoCardUse3dRenderer;
+  }
+  namespace VirtualMachineVirtualDeviceGroups {
+    type DeviceGroup = vim.VirtualMachineVirtualDeviceGroupsDeviceGroup;
+    type VendorDeviceGroup = vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup;
+  }
+  namespace VirtualMachineVirtualDeviceSwap {
+    type DeviceSwapInfo = vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo;
+    type DeviceSwapStatus = vim.VirtualMachineVirtualDeviceSwapDeviceSwapStatus;
+  }
+  namespace VirtualMachineVirtualPMem {
+    type SnapshotMode = vim.VirtualMachineVirtualPMemSnapshotMode;
   }
   namespace VirtualMachineWindowsQuiesceSpec {
     type VssBackupContext = vim.VirtualMachineWindowsQuiesceSpecVssBackupContext;
@@ -23353,13 +25074,21 @@ export declare namespace vim {
   namespace VirtualNVDIMM {
     type BackingInfo = vim.VirtualNVDIMMBackingInfo;
   }
+  namespace VirtualNVMEController {
+    type Sharing = vim.VirtualNVMEControllerSharing;
+  }
   namespace VirtualPCIPassthrough {
+    type AllowedDevice = vim.VirtualPCIPassthroughAllowedDevice;
     type DeviceBackingInfo = vim.VirtualPCIPassthroughDeviceBackingInfo;
+    type DvxBackingInfo = vim.VirtualPCIPassthroughDvxBackingInfo;
+    type DynamicBackingInfo = vim.VirtualPCIPassthroughDynamicBackingInfo;
     type PluginBackingInfo = vim.VirtualPCIPassthroughPluginBackingInfo;
     type VmiopBackingInfo = vim.VirtualPCIPassthroughVmiopBackingInfo;
   }
   namespace VirtualPCIPassthroughOption {
     type DeviceBackingOption = vim.VirtualPCIPassthroughDeviceBackingOption;
+    type DvxBackingOption = vim.VirtualPCIPassthroughDvxBackingOption;
+    type DynamicBackingOption = vim.VirtualPCIPassthroughDynamicBackingOption;
     type PluginBackingOption = vim.VirtualPCIPassthroughPluginBackingOption;
     type VmiopBackingOption = vim.VirtualPCIPassthroughVmiopBackingOption;
   }
@@ -23382,6 +25111,12 @@ export declare namespace vim {
     namespace DeviceBackingOption {
       type HostPointingDeviceChoice = vim.VirtualPointingDeviceHostChoice;
     }
+  }
+  namespace VirtualPrecisionClock {
+    type SystemClockBackingInfo = vim.VirtualPrecisionClockSystemClockBackingInfo;
+  }
+  namespace VirtualPrecisionClockOption {
+    type SystemClockBackingOption = vim.VirtualPrecisionClockSystemClockBackingOption;
   }
   namespace VirtualSCSIController {
     type Sharing = vim.VirtualSCSISharing;
@@ -23471,6 +25206,8 @@ export declare namespace vim {
   namespace VmwareDistributedVirtualSwitch {
     type ConfigInfo = vim.VMwareDVSConfigInfo;
     type ConfigSpec = vim.VMwareDVSConfigSpec;
+    type DpuFailoverPolicy = vim.VmwareDistributedVirtualSwitchDpuFailoverPolicy;
+    type DpuFeatureCapability = vim.VMwareDvsDpuCapability;
     type FailureCriteria = vim.DVSFailureCriteria;
     type FeatureCapability = vim.VMwareDVSFeatureCapability;
     type IpfixConfig = vim.VMwareIpfixConfig;
@@ -23485,8 +25222,10 @@ export declare namespace vim {
     type MacLearningPolicy = vim.DVSMacLearningPolicy;
     type MacLimitPolicyType = vim.DVSMacLimitPolicyType;
     type MacManagementPolicy = vim.DVSMacManagementPolicy;
+    type MtuCapability = vim.VMwareDvsMtuCapability;
     type MtuHealthCheckResult = vim.VMwareDVSMtuHealthCheckResult;
     type MulticastFilteringMode = vim.VMwareDvsMulticastFilteringMode;
+    type NetworkOffloadConfig = vim.VmwareDistributedVirtualSwitchNetworkOffloadConfig;
     type PvlanConfigSpec = vim.VMwareDVSPvlanConfigSpec;
     type PvlanMapEntry = vim.VMwareDVSPvlanMapEntry;
     type PvlanPortType = vim.VmwareDistributedVirtualSwitchPvlanPortType;
@@ -23498,6 +25237,7 @@ export declare namespace vim {
     type TrunkVlanSpec = vim.VmwareDistributedVirtualSwitchTrunkVlanSpec;
     type UplinkLacpMode = vim.VMwareUplinkLacpMode;
     type UplinkLacpPolicy = vim.VMwareUplinkLacpPolicy;
+    type UplinkLacpTimeoutMode = vim.VMwareUplinkLacpTimeoutMode;
     type UplinkPortOrderPolicy = vim.VMwareUplinkPortOrderPolicy;
     type UplinkPortTeamingPolicy = vim.VmwareUplinkPortTeamingPolicy;
     type VMwarePortgroupPolicy = vim.VMwareDVSPortgroupPolicy;
@@ -23678,12 +25418,14 @@ export interface VimNamespace {
   readonly ClusterInfraUpdateHaConfigInfoRemediationType: EnumValues<vim.ClusterInfraUpdateHaConfigInfoRemediationType>;
   readonly ClusterPowerOnVmOption: EnumValues<vim.ClusterPowerOnVmOption>;
   readonly ClusterProfileServiceType: EnumValues<vim.ClusterProfileServiceType>;
+  readonly ClusterSystemVMsConfigInfoDeploymentMode: EnumValues<vim.ClusterSystemVMsConfigInfoDeploymentMode>;
   readonly ClusterVmComponentProtectionSettingsStorageVmReaction: EnumValues<vim.ClusterVmComponentProtectionSettingsStorageVmReaction>;
   readonly ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared: EnumValues<vim.ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared>;
   readonly ClusterVmReadinessReadyCondition: EnumValues<vim.ClusterVmReadinessReadyCondition>;
   readonly ComplianceResultStatus: EnumValues<vim.ComplianceResultStatus>;
   readonly ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState: EnumValues<vim.ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState>;
   readonly ConfigSpecOperation: EnumValues<vim.ConfigSpecOperation>;
+  readonly CryptoManagerHostKeyManagementType: EnumValues<vim.CryptoManagerHostKeyManagementType>;
   readonly CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason: EnumValues<vim.CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason>;
   readonly CustomizationFailedReasonCode: EnumValues<vim.CustomizationFailedReasonCode>;
   readonly CustomizationLicenseDataMode: EnumValues<vim.CustomizationLicenseDataMode>;
@@ -23691,6 +25433,8 @@ export interface VimNamespace {
   readonly CustomizationSysprepRebootOption: EnumValues<vim.CustomizationSysprepRebootOption>;
   readonly DVPortStatusVmDirectPathGen2InactiveReasonNetwork: EnumValues<vim.DVPortStatusVmDirectPathGen2InactiveReasonNetwork>;
   readonly DVPortStatusVmDirectPathGen2InactiveReasonOther: EnumValues<vim.DVPortStatusVmDirectPathGen2InactiveReasonOther>;
+  readonly DVSFilterSpecLinkConfig: EnumValues<vim.DVSFilterSpecLinkConfig>;
+  readonly DVSFilterSpecLinkState: EnumValues<vim.DVSFilterSpecLinkState>;
   readonly DVSMacLimitPolicyType: EnumValues<vim.DVSMacLimitPolicyType>;
   readonly DasConfigFaultDasConfigFaultReason: EnumValues<vim.DasConfigFaultDasConfigFaultReason>;
   readonly DasVmPriority: EnumValues<vim.DasVmPriority>;
@@ -23698,6 +25442,7 @@ export interface VimNamespace {
   readonly DatastoreSummaryMaintenanceModeState: EnumValues<vim.DatastoreSummaryMaintenanceModeState>;
   readonly DayOfWeek: EnumValues<vim.DayOfWeek>;
   readonly DeviceNotSupportedReason: EnumValues<vim.DeviceNotSupportedReason>;
+  readonly DeviceProtocol: EnumValues<vim.DeviceProtocol>;
   readonly DiagnosticManagerLogCreator: EnumValues<vim.DiagnosticManagerLogCreator>;
   readonly DiagnosticManagerLogFormat: EnumValues<vim.DiagnosticManagerLogFormat>;
   readonly DiagnosticPartitionStorageType: EnumValues<vim.DiagnosticPartitionStorageType>;
@@ -23708,6 +25453,7 @@ export interface VimNamespace {
   readonly DistributedVirtualPortgroupPortgroupType: EnumValues<vim.DistributedVirtualPortgroupPortgroupType>;
   readonly DistributedVirtualSwitchHostInfrastructureTrafficClass: EnumValues<vim.DistributedVirtualSwitchHostInfrastructureTrafficClass>;
   readonly DistributedVirtualSwitchHostMemberHostComponentState: EnumValues<vim.DistributedVirtualSwitchHostMemberHostComponentState>;
+  readonly DistributedVirtualSwitchHostMemberHostUplinkStateState: EnumValues<vim.DistributedVirtualSwitchHostMemberHostUplinkStateState>;
   readonly DistributedVirtualSwitchHostMemberTransportZoneType: EnumValues<vim.DistributedVirtualSwitchHostMemberTransportZoneType>;
   readonly DistributedVirtualSwitchNetworkResourceControlVersion: EnumValues<vim.DistributedVirtualSwitchNetworkResourceControlVersion>;
   readonly DistributedVirtualSwitchNicTeamingPolicyMode: EnumValues<vim.DistributedVirtualSwitchNicTeamingPolicyMode>;
@@ -23735,20 +25481,25 @@ export interface VimNamespace {
   readonly GuestInfoCustomizationStatus: EnumValues<vim.GuestInfoCustomizationStatus>;
   readonly GuestOsDescriptorFirmwareType: EnumValues<vim.GuestOsDescriptorFirmwareType>;
   readonly GuestOsDescriptorSupportLevel: EnumValues<vim.GuestOsDescriptorSupportLevel>;
+  readonly GuestQuiesceEndGuestQuiesceError: EnumValues<vim.GuestQuiesceEndGuestQuiesceError>;
   readonly GuestRegKeyWowSpec: EnumValues<vim.GuestRegKeyWowSpec>;
   readonly HealthUpdateInfoComponentType: EnumValues<vim.HealthUpdateInfoComponentType>;
   readonly HostAccessMode: EnumValues<vim.HostAccessMode>;
   readonly HostActiveDirectoryAuthenticationCertificateDigest: EnumValues<vim.HostActiveDirectoryAuthenticationCertificateDigest>;
   readonly HostActiveDirectoryInfoDomainMembershipStatus: EnumValues<vim.HostActiveDirectoryInfoDomainMembershipStatus>;
+  readonly HostBIOSInfoFirmwareType: EnumValues<vim.HostBIOSInfoFirmwareType>;
   readonly HostCapabilityFtUnsupportedReason: EnumValues<vim.HostCapabilityFtUnsupportedReason>;
   readonly HostCapabilityUnmapMethodSupported: EnumValues<vim.HostCapabilityUnmapMethodSupported>;
   readonly HostCapabilityVmDirectPathGen2UnsupportedReason: EnumValues<vim.HostCapabilityVmDirectPathGen2UnsupportedReason>;
   readonly HostCertificateManagerCertificateInfoCertificateStatus: EnumValues<vim.HostCertificateManagerCertificateInfoCertificateStatus>;
+  readonly HostCertificateManagerCertificateKind: EnumValues<vim.HostCertificateManagerCertificateKind>;
   readonly HostConfigChangeMode: EnumValues<vim.HostConfigChangeMode>;
   readonly HostConfigChangeOperation: EnumValues<vim.HostConfigChangeOperation>;
   readonly HostCpuPackageVendor: EnumValues<vim.HostCpuPackageVendor>;
   readonly HostCpuPowerManagementInfoPolicyType: EnumValues<vim.HostCpuPowerManagementInfoPolicyType>;
+  readonly HostCpuSchedulerInfoCpuSchedulerPolicyInfo: EnumValues<vim.HostCpuSchedulerInfoCpuSchedulerPolicyInfo>;
   readonly HostCryptoState: EnumValues<vim.HostCryptoState>;
+  readonly HostDVSConfigSpecSwitchMode: EnumValues<vim.HostDVSConfigSpecSwitchMode>;
   readonly HostDasErrorEventHostDasErrorReason: EnumValues<vim.HostDasErrorEventHostDasErrorReason>;
   readonly HostDateTimeInfoProtocol: EnumValues<vim.HostDateTimeInfoProtocol>;
   readonly HostDigestInfoDigestMethodType: EnumValues<vim.HostDigestInfoDigestMethodType>;
@@ -23756,15 +25507,21 @@ export interface VimNamespace {
   readonly HostDisconnectedEventReasonCode: EnumValues<vim.HostDisconnectedEventReasonCode>;
   readonly HostDiskPartitionInfoPartitionFormat: EnumValues<vim.HostDiskPartitionInfoPartitionFormat>;
   readonly HostDiskPartitionInfoType: EnumValues<vim.HostDiskPartitionInfoType>;
+  readonly HostDistributedVirtualSwitchManagerFailoverReason: EnumValues<vim.HostDistributedVirtualSwitchManagerFailoverReason>;
+  readonly HostDistributedVirtualSwitchManagerFailoverStage: EnumValues<vim.HostDistributedVirtualSwitchManagerFailoverStage>;
   readonly HostFeatureVersionKey: EnumValues<vim.HostFeatureVersionKey>;
   readonly HostFileSystemVolumeFileSystemType: EnumValues<vim.HostFileSystemVolumeFileSystemType>;
   readonly HostFirewallRuleDirection: EnumValues<vim.HostFirewallRuleDirection>;
   readonly HostFirewallRulePortType: EnumValues<vim.HostFirewallRulePortType>;
   readonly HostFirewallRuleProtocol: EnumValues<vim.HostFirewallRuleProtocol>;
+  readonly HostFirewallSystemRuleSetId: EnumValues<vim.HostFirewallSystemRuleSetId>;
+  readonly HostFirewallSystemServiceName: EnumValues<vim.HostFirewallSystemServiceName>;
   readonly HostFruFruType: EnumValues<vim.HostFruFruType>;
   readonly HostGraphicsConfigGraphicsType: EnumValues<vim.HostGraphicsConfigGraphicsType>;
   readonly HostGraphicsConfigSharedPassthruAssignmentPolicy: EnumValues<vim.HostGraphicsConfigSharedPassthruAssignmentPolicy>;
+  readonly HostGraphicsConfigVgpuMode: EnumValues<vim.HostGraphicsConfigVgpuMode>;
   readonly HostGraphicsInfoGraphicsType: EnumValues<vim.HostGraphicsInfoGraphicsType>;
+  readonly HostGraphicsInfoVgpuMode: EnumValues<vim.HostGraphicsInfoVgpuMode>;
   readonly HostHardwareElementStatus: EnumValues<vim.HostHardwareElementStatus>;
   readonly HostHasComponentFailureHostComponentType: EnumValues<vim.HostHasComponentFailureHostComponentType>;
   readonly HostImageAcceptanceLevel: EnumValues<vim.HostImageAcceptanceLevel>;
@@ -23787,6 +25544,7 @@ export interface VimNamespace {
   readonly HostMemoryTierType: EnumValues<vim.HostMemoryTierType>;
   readonly HostMemoryTieringType: EnumValues<vim.HostMemoryTieringType>;
   readonly HostMountInfoInaccessibleReason: EnumValues<vim.HostMountInfoInaccessibleReason>;
+  readonly HostMountInfoMountFailedReason: EnumValues<vim.HostMountInfoMountFailedReason>;
   readonly HostMountMode: EnumValues<vim.HostMountMode>;
   readonly HostNasVolumeSecurityType: EnumValues<vim.HostNasVolumeSecurityType>;
   readonly HostNetStackInstanceCongestionControlAlgorithmType: EnumValues<vim.HostNetStackInstanceCongestionControlAlgorithmType>;
@@ -23798,6 +25556,8 @@ export interface VimNamespace {
   readonly HostNvmeTransportParametersNvmeAddressFamily: EnumValues<vim.HostNvmeTransportParametersNvmeAddressFamily>;
   readonly HostNvmeTransportType: EnumValues<vim.HostNvmeTransportType>;
   readonly HostOpaqueSwitchOpaqueSwitchState: EnumValues<vim.HostOpaqueSwitchOpaqueSwitchState>;
+  readonly HostPartialMaintenanceModeId: EnumValues<vim.HostPartialMaintenanceModeId>;
+  readonly HostPartialMaintenanceModeStatus: EnumValues<vim.HostPartialMaintenanceModeStatus>;
   readonly HostPatchManagerInstallState: EnumValues<vim.HostPatchManagerInstallState>;
   readonly HostPatchManagerIntegrityStatus: EnumValues<vim.HostPatchManagerIntegrityStatus>;
   readonly HostPatchManagerReason: EnumValues<vim.HostPatchManagerReason>;
@@ -23821,6 +25581,8 @@ export interface VimNamespace {
   readonly HostSevInfoSevState: EnumValues<vim.HostSevInfoSevState>;
   readonly HostSgxInfoFlcModes: EnumValues<vim.HostSgxInfoFlcModes>;
   readonly HostSgxInfoSgxStates: EnumValues<vim.HostSgxInfoSgxStates>;
+  readonly HostSgxRegistrationInfoRegistrationStatus: EnumValues<vim.HostSgxRegistrationInfoRegistrationStatus>;
+  readonly HostSgxRegistrationInfoRegistrationType: EnumValues<vim.HostSgxRegistrationInfoRegistrationType>;
   readonly HostSnmpAgentCapability: EnumValues<vim.HostSnmpAgentCapability>;
   readonly HostStandbyMode: EnumValues<vim.HostStandbyMode>;
   readonly HostStorageProtocol: EnumValues<vim.HostStorageProtocol>;
@@ -23906,6 +25668,7 @@ export interface VimNamespace {
   readonly ScheduledHardwareUpgradeInfoHardwareUpgradeStatus: EnumValues<vim.ScheduledHardwareUpgradeInfoHardwareUpgradeStatus>;
   readonly ScsiDiskType: EnumValues<vim.ScsiDiskType>;
   readonly ScsiLunDescriptorQuality: EnumValues<vim.ScsiLunDescriptorQuality>;
+  readonly ScsiLunLunReservationStatus: EnumValues<vim.ScsiLunLunReservationStatus>;
   readonly ScsiLunState: EnumValues<vim.ScsiLunState>;
   readonly ScsiLunType: EnumValues<vim.ScsiLunType>;
   readonly ScsiLunVStorageSupportStatus: EnumValues<vim.ScsiLunVStorageSupportStatus>;
@@ -23949,6 +25712,7 @@ export interface VimNamespace {
   readonly VchaNodeState: EnumValues<vim.VchaNodeState>;
   readonly VchaState: EnumValues<vim.VchaState>;
   readonly VirtualAppVAppState: EnumValues<vim.VirtualAppVAppState>;
+  readonly VirtualDeviceConfigSpecChangeMode: EnumValues<vim.VirtualDeviceConfigSpecChangeMode>;
   readonly VirtualDeviceConfigSpecFileOperation: EnumValues<vim.VirtualDeviceConfigSpecFileOperation>;
   readonly VirtualDeviceConfigSpecOperation: EnumValues<vim.VirtualDeviceConfigSpecOperation>;
   readonly VirtualDeviceConnectInfoMigrateConnectOp: EnumValues<vim.VirtualDeviceConnectInfoMigrateConnectOp>;
@@ -23967,8 +25731,11 @@ export interface VimNamespace {
   readonly VirtualDiskVFlashCacheConfigInfoCacheMode: EnumValues<vim.VirtualDiskVFlashCacheConfigInfoCacheMode>;
   readonly VirtualEthernetCardLegacyNetworkDeviceName: EnumValues<vim.VirtualEthernetCardLegacyNetworkDeviceName>;
   readonly VirtualEthernetCardMacType: EnumValues<vim.VirtualEthernetCardMacType>;
+  readonly VirtualHardwareMotherboardLayout: EnumValues<vim.VirtualHardwareMotherboardLayout>;
   readonly VirtualMachineAppHeartbeatStatusType: EnumValues<vim.VirtualMachineAppHeartbeatStatusType>;
   readonly VirtualMachineBootOptionsNetworkBootProtocolType: EnumValues<vim.VirtualMachineBootOptionsNetworkBootProtocolType>;
+  readonly VirtualMachineCertThumbprintHashAlgorithm: EnumValues<vim.VirtualMachineCertThumbprintHashAlgorithm>;
+  readonly VirtualMachineCloneSpecTpmProvisionPolicy: EnumValues<vim.VirtualMachineCloneSpecTpmProvisionPolicy>;
   readonly VirtualMachineConfigInfoNpivWwnType: EnumValues<vim.VirtualMachineConfigInfoNpivWwnType>;
   readonly VirtualMachineConfigInfoSwapPlacementType: EnumValues<vim.VirtualMachineConfigInfoSwapPlacementType>;
   readonly VirtualMachineConfigSpecEncryptedFtModes: EnumValues<vim.VirtualMachineConfigSpecEncryptedFtModes>;
@@ -24014,11 +25781,14 @@ export interface VimNamespace {
   readonly VirtualMachineVMCIDeviceAction: EnumValues<vim.VirtualMachineVMCIDeviceAction>;
   readonly VirtualMachineVMCIDeviceDirection: EnumValues<vim.VirtualMachineVMCIDeviceDirection>;
   readonly VirtualMachineVMCIDeviceProtocol: EnumValues<vim.VirtualMachineVMCIDeviceProtocol>;
+  readonly VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType: EnumValues<vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType>;
   readonly VirtualMachineVgpuProfileInfoProfileClass: EnumValues<vim.VirtualMachineVgpuProfileInfoProfileClass>;
   readonly VirtualMachineVgpuProfileInfoProfileSharing: EnumValues<vim.VirtualMachineVgpuProfileInfoProfileSharing>;
   readonly VirtualMachineVideoCardUse3dRenderer: EnumValues<vim.VirtualMachineVideoCardUse3dRenderer>;
+  readonly VirtualMachineVirtualDeviceSwapDeviceSwapStatus: EnumValues<vim.VirtualMachineVirtualDeviceSwapDeviceSwapStatus>;
   readonly VirtualMachineVirtualPMemSnapshotMode: EnumValues<vim.VirtualMachineVirtualPMemSnapshotMode>;
   readonly VirtualMachineWindowsQuiesceSpecVssBackupContext: EnumValues<vim.VirtualMachineWindowsQuiesceSpecVssBackupContext>;
+  readonly VirtualNVMEControllerSharing: EnumValues<vim.VirtualNVMEControllerSharing>;
   readonly VirtualPointingDeviceHostChoice: EnumValues<vim.VirtualPointingDeviceHostChoice>;
   readonly VirtualSCSISharing: EnumValues<vim.VirtualSCSISharing>;
   readonly VirtualSerialPortEndPoint: EnumValues<vim.VirtualSerialPortEndPoint>;
@@ -24037,6 +25807,7 @@ export interface VimNamespace {
   readonly VsanUpgradeSystemUpgradeHistoryDiskGroupOpType: EnumValues<vim.VsanUpgradeSystemUpgradeHistoryDiskGroupOpType>;
   readonly WeekOfMonth: EnumValues<vim.WeekOfMonth>;
   readonly WillLoseHAProtectionResolution: EnumValues<vim.WillLoseHAProtectionResolution>;
+  readonly vslmDiskInfoFlag: EnumValues<vim.vslmDiskInfoFlag>;
   readonly vslmVStorageObjectControlFlag: EnumValues<vim.vslmVStorageObjectControlFlag>;
   readonly AboutInfo: DataClass<vim.AboutInfo>;
   readonly AccountCreatedEvent: DataClass<vim.AccountCreatedEvent>;
@@ -24183,8 +25954,10 @@ export interface VimNamespace {
   readonly ClusterAffinityRuleSpec: DataClass<vim.ClusterAffinityRuleSpec>;
   readonly ClusterAntiAffinityRuleSpec: DataClass<vim.ClusterAntiAffinityRuleSpec>;
   readonly ClusterAttemptedVmInfo: DataClass<vim.ClusterAttemptedVmInfo>;
+  readonly ClusterClusterInitialPlacementAction: DataClass<vim.ClusterClusterInitialPlacementAction>;
   readonly ClusterComplianceCheckedEvent: DataClass<vim.ClusterComplianceCheckedEvent>;
   readonly ClusterComputeResourceClusterConfigResult: DataClass<vim.ClusterComputeResourceClusterConfigResult>;
+  readonly ClusterComputeResourceCryptoModePolicy: DataClass<vim.ClusterComputeResourceCryptoModePolicy>;
   readonly ClusterComputeResourceDVSConfigurationValidation: DataClass<vim.ClusterComputeResourceDVSConfigurationValidation>;
   readonly ClusterComputeResourceDVSSetting: DataClass<vim.ClusterComputeResourceDVSSetting> & {
     readonly DVPortgroupToServiceMapping: VimNamespace["ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping"];
@@ -24199,7 +25972,9 @@ export interface VimNamespace {
   readonly ClusterComputeResourceHostConfigurationInput: DataClass<vim.ClusterComputeResourceHostConfigurationInput>;
   readonly ClusterComputeResourceHostConfigurationProfile: DataClass<vim.ClusterComputeResourceHostConfigurationProfile>;
   readonly ClusterComputeResourceHostConfigurationValidation: DataClass<vim.ClusterComputeResourceHostConfigurationValidation>;
+  readonly ClusterComputeResourceHostEvacuationInfo: DataClass<vim.ClusterComputeResourceHostEvacuationInfo>;
   readonly ClusterComputeResourceHostVmkNicInfo: DataClass<vim.ClusterComputeResourceHostVmkNicInfo>;
+  readonly ClusterComputeResourceMaintenanceInfo: DataClass<vim.ClusterComputeResourceMaintenanceInfo>;
   readonly ClusterComputeResourceSummary: DataClass<vim.ClusterComputeResourceSummary>;
   readonly ClusterComputeResourceVCProfile: DataClass<vim.ClusterComputeResourceVCProfile>;
   readonly ClusterComputeResourceValidationResultBase: DataClass<vim.ClusterComputeResourceValidationResultBase>;
@@ -24209,7 +25984,9 @@ export interface VimNamespace {
   readonly ClusterConfigSpec: DataClass<vim.ClusterConfigSpec>;
   readonly ClusterConfigSpecEx: DataClass<vim.ClusterConfigSpecEx>;
   readonly ClusterCreatedEvent: DataClass<vim.ClusterCreatedEvent>;
-  readonly ClusterCryptoConfigInfo: DataClass<vim.ClusterCryptoConfigInfo>;
+  readonly ClusterCryptoConfigInfo: DataClass<vim.ClusterCryptoConfigInfo> & {
+    readonly CryptoMode: VimNamespace["ClusterCryptoConfigInfoCryptoMode"];
+  };
   readonly ClusterDasAamHostInfo: DataClass<vim.ClusterDasAamHostInfo>;
   readonly ClusterDasAamNodeState: DataClass<vim.ClusterDasAamNodeState> & {
     readonly DasState: VimNamespace["ClusterDasAamNodeStateDasState"];
@@ -24284,6 +26061,7 @@ export interface VimNamespace {
   readonly ClusterFailoverResourcesAdmissionControlInfo: DataClass<vim.ClusterFailoverResourcesAdmissionControlInfo>;
   readonly ClusterFailoverResourcesAdmissionControlPolicy: DataClass<vim.ClusterFailoverResourcesAdmissionControlPolicy>;
   readonly ClusterFixedSizeSlotPolicy: DataClass<vim.ClusterFixedSizeSlotPolicy>;
+  readonly ClusterFtVmHostRuleInfo: DataClass<vim.ClusterFtVmHostRuleInfo>;
   readonly ClusterGroupInfo: DataClass<vim.ClusterGroupInfo>;
   readonly ClusterGroupSpec: DataClass<vim.ClusterGroupSpec>;
   readonly ClusterHostGroup: DataClass<vim.ClusterHostGroup>;
@@ -24306,6 +26084,8 @@ export interface VimNamespace {
   readonly ClusterOrchestrationInfo: DataClass<vim.ClusterOrchestrationInfo>;
   readonly ClusterOvercommittedEvent: DataClass<vim.ClusterOvercommittedEvent>;
   readonly ClusterPowerOnVmResult: DataClass<vim.ClusterPowerOnVmResult>;
+  readonly ClusterPreemptibleVmPairInfo: DataClass<vim.ClusterPreemptibleVmPairInfo>;
+  readonly ClusterPreemptibleVmPairSpec: DataClass<vim.ClusterPreemptibleVmPairSpec>;
   readonly ClusterProactiveDrsConfigInfo: DataClass<vim.ClusterProactiveDrsConfigInfo>;
   readonly ClusterProfileCompleteConfigSpec: DataClass<vim.ClusterProfileCompleteConfigSpec>;
   readonly ClusterProfileConfigInfo: DataClass<vim.ClusterProfileConfigInfo>;
@@ -24322,7 +26102,9 @@ export interface VimNamespace {
   readonly ClusterRuleSpec: DataClass<vim.ClusterRuleSpec>;
   readonly ClusterSlotPolicy: DataClass<vim.ClusterSlotPolicy>;
   readonly ClusterStatusChangedEvent: DataClass<vim.ClusterStatusChangedEvent>;
-  readonly ClusterSystemVMsConfigInfo: DataClass<vim.ClusterSystemVMsConfigInfo>;
+  readonly ClusterSystemVMsConfigInfo: DataClass<vim.ClusterSystemVMsConfigInfo> & {
+    readonly DeploymentMode: VimNamespace["ClusterSystemVMsConfigInfoDeploymentMode"];
+  };
   readonly ClusterSystemVMsConfigSpec: DataClass<vim.ClusterSystemVMsConfigSpec>;
   readonly ClusterTagCategoryUpdateSpec: DataClass<vim.ClusterTagCategoryUpdateSpec>;
   readonly ClusterUsageSummary: DataClass<vim.ClusterUsageSummary>;
@@ -24356,6 +26138,10 @@ export interface VimNamespace {
   readonly ComputeResourceHostSPBMLicenseInfo: DataClass<vim.ComputeResourceHostSPBMLicenseInfo> & {
     readonly HostSPBMLicenseState: VimNamespace["ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState"];
   };
+  readonly ComputeResourceHostSeedSpec: DataClass<vim.ComputeResourceHostSeedSpec> & {
+    readonly SingleHostSpec: VimNamespace["ComputeResourceHostSeedSpecSingleHostSpec"];
+  };
+  readonly ComputeResourceHostSeedSpecSingleHostSpec: DataClass<vim.ComputeResourceHostSeedSpecSingleHostSpec>;
   readonly ComputeResourceSummary: DataClass<vim.ComputeResourceSummary>;
   readonly ConcurrentAccess: DataClass<vim.ConcurrentAccess>;
   readonly ConfigTarget: DataClass<vim.ConfigTarget>;
@@ -24372,9 +26158,14 @@ export interface VimNamespace {
   readonly CryptoKeyId: DataClass<vim.CryptoKeyId>;
   readonly CryptoKeyPlain: DataClass<vim.CryptoKeyPlain>;
   readonly CryptoKeyResult: DataClass<vim.CryptoKeyResult>;
+  readonly CryptoManagerHostKeyStatus: DataClass<vim.CryptoManagerHostKeyStatus>;
+  readonly CryptoManagerKmipCertSignRequest: DataClass<vim.CryptoManagerKmipCertSignRequest>;
   readonly CryptoManagerKmipCertificateInfo: DataClass<vim.CryptoManagerKmipCertificateInfo>;
   readonly CryptoManagerKmipClusterStatus: DataClass<vim.CryptoManagerKmipClusterStatus>;
-  readonly CryptoManagerKmipCryptoKeyStatus: DataClass<vim.CryptoManagerKmipCryptoKeyStatus>;
+  readonly CryptoManagerKmipCryptoKeyStatus: DataClass<vim.CryptoManagerKmipCryptoKeyStatus> & {
+    readonly KeyUnavailableReason: VimNamespace["CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason"];
+  };
+  readonly CryptoManagerKmipCustomAttributeSpec: DataClass<vim.CryptoManagerKmipCustomAttributeSpec>;
   readonly CryptoManagerKmipServerCertInfo: DataClass<vim.CryptoManagerKmipServerCertInfo>;
   readonly CryptoManagerKmipServerStatus: DataClass<vim.CryptoManagerKmipServerStatus>;
   readonly CryptoSpec: DataClass<vim.CryptoSpec>;
@@ -24402,7 +26193,9 @@ export interface VimNamespace {
   readonly CustomizationDhcpIpGenerator: DataClass<vim.CustomizationDhcpIpGenerator>;
   readonly CustomizationDhcpIpV6Generator: DataClass<vim.CustomizationDhcpIpV6Generator>;
   readonly CustomizationEvent: DataClass<vim.CustomizationEvent>;
-  readonly CustomizationFailed: DataClass<vim.CustomizationFailed>;
+  readonly CustomizationFailed: DataClass<vim.CustomizationFailed> & {
+    readonly ReasonCode: VimNamespace["CustomizationFailedReasonCode"];
+  };
   readonly CustomizationFault: DataClass<vim.CustomizationFault>;
   readonly CustomizationFixedIp: DataClass<vim.CustomizationFixedIp>;
   readonly CustomizationFixedIpV6: DataClass<vim.CustomizationFixedIpV6>;
@@ -24475,12 +26268,21 @@ export interface VimNamespace {
   readonly DVSCreateSpec: DataClass<vim.DVSCreateSpec>;
   readonly DVSFailureCriteria: DataClass<vim.DVSFailureCriteria>;
   readonly DVSFeatureCapability: DataClass<vim.DVSFeatureCapability>;
+  readonly DVSFilterSpecConnecteeSpec: DataClass<vim.DVSFilterSpecConnecteeSpec>;
+  readonly DVSFilterSpecPnicConnecteeSpec: DataClass<vim.DVSFilterSpecPnicConnecteeSpec>;
+  readonly DVSFilterSpecPvlanSpec: DataClass<vim.DVSFilterSpecPvlanSpec>;
+  readonly DVSFilterSpecTrunkVlanSpec: DataClass<vim.DVSFilterSpecTrunkVlanSpec>;
+  readonly DVSFilterSpecVlanIdSpec: DataClass<vim.DVSFilterSpecVlanIdSpec>;
+  readonly DVSFilterSpecVlanSpec: DataClass<vim.DVSFilterSpecVlanSpec>;
+  readonly DVSFilterSpecVmConnecteeSpec: DataClass<vim.DVSFilterSpecVmConnecteeSpec>;
+  readonly DVSFilterSpecVmknicConnecteeSpec: DataClass<vim.DVSFilterSpecVmknicConnecteeSpec>;
   readonly DVSHealthCheckCapability: DataClass<vim.DVSHealthCheckCapability>;
   readonly DVSHealthCheckConfig: DataClass<vim.DVSHealthCheckConfig>;
   readonly DVSHostLocalPortInfo: DataClass<vim.DVSHostLocalPortInfo>;
   readonly DVSMacLearningPolicy: DataClass<vim.DVSMacLearningPolicy>;
   readonly DVSMacManagementPolicy: DataClass<vim.DVSMacManagementPolicy>;
   readonly DVSManagerDvsConfigTarget: DataClass<vim.DVSManagerDvsConfigTarget>;
+  readonly DVSManagerPhysicalNicsList: DataClass<vim.DVSManagerPhysicalNicsList>;
   readonly DVSNameArrayUplinkPortPolicy: DataClass<vim.DVSNameArrayUplinkPortPolicy>;
   readonly DVSNetworkResourceManagementCapability: DataClass<vim.DVSNetworkResourceManagementCapability>;
   readonly DVSNetworkResourcePool: DataClass<vim.DVSNetworkResourcePool> & {
@@ -24543,6 +26345,7 @@ export interface VimNamespace {
   readonly DatastoreIORMReconfiguredEvent: DataClass<vim.DatastoreIORMReconfiguredEvent>;
   readonly DatastoreInfo: DataClass<vim.DatastoreInfo>;
   readonly DatastoreMountPathDatastorePair: DataClass<vim.DatastoreMountPathDatastorePair>;
+  readonly DatastoreNamespaceManagerDirectoryInfo: DataClass<vim.DatastoreNamespaceManagerDirectoryInfo>;
   readonly DatastoreNotWritableOnHost: DataClass<vim.DatastoreNotWritableOnHost>;
   readonly DatastoreOption: DataClass<vim.DatastoreOption> & {
     readonly FileSystemVolumeOption: VimNamespace["VirtualMachineDatastoreVolumeOption"];
@@ -24558,7 +26361,11 @@ export interface VimNamespace {
   readonly DateTimeProfile: DataClass<vim.DateTimeProfile>;
   readonly DeltaDiskFormatNotSupported: DataClass<vim.DeltaDiskFormatNotSupported>;
   readonly Description: DataClass<vim.Description>;
-  readonly DesiredSoftwareSpec: DataClass<vim.DesiredSoftwareSpec>;
+  readonly DesiredSoftwareSpec: DataClass<vim.DesiredSoftwareSpec> & {
+    readonly BaseImageSpec: VimNamespace["DesiredSoftwareSpecBaseImageSpec"];
+    readonly ComponentSpec: VimNamespace["DesiredSoftwareSpecComponentSpec"];
+    readonly VendorAddOnSpec: VimNamespace["DesiredSoftwareSpecVendorAddOnSpec"];
+  };
   readonly DesiredSoftwareSpecBaseImageSpec: DataClass<vim.DesiredSoftwareSpecBaseImageSpec>;
   readonly DesiredSoftwareSpecComponentSpec: DataClass<vim.DesiredSoftwareSpecComponentSpec>;
   readonly DesiredSoftwareSpecVendorAddOnSpec: DataClass<vim.DesiredSoftwareSpecVendorAddOnSpec>;
@@ -24626,15 +26433,21 @@ export interface VimNamespace {
     readonly ConfigSpec: VimNamespace["DistributedVirtualSwitchHostMemberConfigSpec"];
     readonly HealthCheckResult: VimNamespace["HostMemberHealthCheckResult"];
     readonly HostComponentState: VimNamespace["DistributedVirtualSwitchHostMemberHostComponentState"];
+    readonly HostUplinkState: VimNamespace["DistributedVirtualSwitchHostMemberHostUplinkState"];
     readonly PnicBacking: VimNamespace["DistributedVirtualSwitchHostMemberPnicBacking"];
     readonly PnicSpec: VimNamespace["DistributedVirtualSwitchHostMemberPnicSpec"];
     readonly RuntimeInfo: VimNamespace["HostMemberRuntimeInfo"];
     readonly RuntimeState: VimNamespace["DistributedVirtualSwitchHostMemberRuntimeState"];
+    readonly TransportZoneInfo: VimNamespace["DistributedVirtualSwitchHostMemberTransportZoneInfo"];
+    readonly TransportZoneType: VimNamespace["DistributedVirtualSwitchHostMemberTransportZoneType"];
     readonly UplinkHealthCheckResult: VimNamespace["HostMemberUplinkHealthCheckResult"];
   };
   readonly DistributedVirtualSwitchHostMemberBacking: DataClass<vim.DistributedVirtualSwitchHostMemberBacking>;
   readonly DistributedVirtualSwitchHostMemberConfigInfo: DataClass<vim.DistributedVirtualSwitchHostMemberConfigInfo>;
   readonly DistributedVirtualSwitchHostMemberConfigSpec: DataClass<vim.DistributedVirtualSwitchHostMemberConfigSpec>;
+  readonly DistributedVirtualSwitchHostMemberHostUplinkState: DataClass<vim.DistributedVirtualSwitchHostMemberHostUplinkState> & {
+    readonly State: VimNamespace["DistributedVirtualSwitchHostMemberHostUplinkStateState"];
+  };
   readonly DistributedVirtualSwitchHostMemberPnicBacking: DataClass<vim.DistributedVirtualSwitchHostMemberPnicBacking>;
   readonly DistributedVirtualSwitchHostMemberPnicSpec: DataClass<vim.DistributedVirtualSwitchHostMemberPnicSpec>;
   readonly DistributedVirtualSwitchHostMemberRuntimeState: DataClass<vim.DistributedVirtualSwitchHostMemberRuntimeState>;
@@ -24650,6 +26463,7 @@ export interface VimNamespace {
   readonly DistributedVirtualSwitchManagerHostDvsFilterSpec: DataClass<vim.DistributedVirtualSwitchManagerHostDvsFilterSpec>;
   readonly DistributedVirtualSwitchManagerHostDvsMembershipFilter: DataClass<vim.DistributedVirtualSwitchManagerHostDvsMembershipFilter>;
   readonly DistributedVirtualSwitchManagerImportResult: DataClass<vim.DistributedVirtualSwitchManagerImportResult>;
+  readonly DistributedVirtualSwitchNetworkOffloadSpec: DataClass<vim.DistributedVirtualSwitchNetworkOffloadSpec>;
   readonly DistributedVirtualSwitchPortConnectee: DataClass<vim.DistributedVirtualSwitchPortConnectee> & {
     readonly ConnecteeType: VimNamespace["DistributedVirtualSwitchPortConnecteeConnecteeType"];
   };
@@ -24658,6 +26472,10 @@ export interface VimNamespace {
   readonly DistributedVirtualSwitchPortStatistics: DataClass<vim.DistributedVirtualSwitchPortStatistics>;
   readonly DistributedVirtualSwitchProductSpec: DataClass<vim.DistributedVirtualSwitchProductSpec>;
   readonly DomainNotFound: DataClass<vim.DomainNotFound>;
+  readonly DpuStatusInfo: DataClass<vim.DpuStatusInfo> & {
+    readonly OperationalInfo: VimNamespace["DpuStatusInfoOperationalInfo"];
+  };
+  readonly DpuStatusInfoOperationalInfo: DataClass<vim.DpuStatusInfoOperationalInfo>;
   readonly DrsDisabledEvent: DataClass<vim.DrsDisabledEvent>;
   readonly DrsDisabledOnVm: DataClass<vim.DrsDisabledOnVm>;
   readonly DrsEnabledEvent: DataClass<vim.DrsEnabledEvent>;
@@ -24924,6 +26742,8 @@ export interface VimNamespace {
   readonly FileBackedVirtualDiskSpec: DataClass<vim.FileBackedVirtualDiskSpec>;
   readonly FileFault: DataClass<vim.FileFault>;
   readonly FileInfo: DataClass<vim.FileInfo> & { readonly Details: VimNamespace["FileQueryFlags"] };
+  readonly FileLockInfo: DataClass<vim.FileLockInfo>;
+  readonly FileLockInfoResult: DataClass<vim.FileLockInfoResult>;
   readonly FileLocked: DataClass<vim.FileLocked>;
   readonly FileNameTooLong: DataClass<vim.FileNameTooLong>;
   readonly FileNotFound: DataClass<vim.FileNotFound>;
@@ -24949,6 +26769,7 @@ export interface VimNamespace {
   readonly FolderFileQuery: DataClass<vim.FolderFileQuery>;
   readonly FolderNewHostSpec: DataClass<vim.FolderNewHostSpec>;
   readonly FtIssuesOnHost: DataClass<vim.FtIssuesOnHost>;
+  readonly FtVmHostRuleViolation: DataClass<vim.FtVmHostRuleViolation>;
   readonly FullStorageVMotionNotSupported: DataClass<vim.FullStorageVMotionNotSupported>;
   readonly GatewayConnectFault: DataClass<vim.GatewayConnectFault>;
   readonly GatewayHostNotReachable: DataClass<vim.GatewayHostNotReachable>;
@@ -24985,6 +26806,8 @@ export interface VimNamespace {
   readonly GuestFileInfo: DataClass<vim.GuestFileInfo> & { readonly FileType: VimNamespace["GuestFileType"] };
   readonly GuestInfo: DataClass<vim.GuestInfo> & {
     readonly AppStateType: VimNamespace["GuestInfoAppStateType"];
+    readonly CustomizationInfo: VimNamespace["GuestInfoCustomizationInfo"];
+    readonly CustomizationStatus: VimNamespace["GuestInfoCustomizationStatus"];
     readonly DiskInfo: VimNamespace["GuestDiskInfo"];
     readonly GuestState: VimNamespace["VirtualMachineGuestState"];
     readonly NamespaceGenerationInfo: VimNamespace["GuestInfoNamespaceGenerationInfo"];
@@ -24995,6 +26818,7 @@ export interface VimNamespace {
     readonly ToolsRunningStatus: VimNamespace["VirtualMachineToolsRunningStatus"];
     readonly ToolsStatus: VimNamespace["VirtualMachineToolsStatus"];
     readonly ToolsVersionStatus: VimNamespace["VirtualMachineToolsVersionStatus"];
+    readonly VirtualDiskMapping: VimNamespace["GuestInfoVirtualDiskMapping"];
   };
   readonly GuestInfoCustomizationInfo: DataClass<vim.GuestInfoCustomizationInfo>;
   readonly GuestInfoNamespaceGenerationInfo: DataClass<vim.GuestInfoNamespaceGenerationInfo>;
@@ -25074,12 +26898,16 @@ export interface VimNamespace {
   readonly HostAdminEnableEvent: DataClass<vim.HostAdminEnableEvent>;
   readonly HostApplyProfile: DataClass<vim.HostApplyProfile>;
   readonly HostAssignableHardwareBinding: DataClass<vim.HostAssignableHardwareBinding>;
-  readonly HostAssignableHardwareConfig: DataClass<vim.HostAssignableHardwareConfig>;
+  readonly HostAssignableHardwareConfig: DataClass<vim.HostAssignableHardwareConfig> & {
+    readonly AttributeOverride: VimNamespace["HostAssignableHardwareConfigAttributeOverride"];
+  };
   readonly HostAssignableHardwareConfigAttributeOverride: DataClass<vim.HostAssignableHardwareConfigAttributeOverride>;
   readonly HostAuthenticationManagerInfo: DataClass<vim.HostAuthenticationManagerInfo>;
   readonly HostAuthenticationStoreInfo: DataClass<vim.HostAuthenticationStoreInfo>;
   readonly HostAutoStartManagerConfig: DataClass<vim.HostAutoStartManagerConfig>;
-  readonly HostBIOSInfo: DataClass<vim.HostBIOSInfo>;
+  readonly HostBIOSInfo: DataClass<vim.HostBIOSInfo> & {
+    readonly FirmwareType: VimNamespace["HostBIOSInfoFirmwareType"];
+  };
   readonly HostBlockAdapterTargetTransport: DataClass<vim.HostBlockAdapterTargetTransport>;
   readonly HostBlockHba: DataClass<vim.HostBlockHba>;
   readonly HostBootDevice: DataClass<vim.HostBootDevice>;
@@ -25095,6 +26923,7 @@ export interface VimNamespace {
   readonly HostCertificateManagerCertificateInfo: DataClass<vim.HostCertificateManagerCertificateInfo> & {
     readonly CertificateStatus: VimNamespace["HostCertificateManagerCertificateInfoCertificateStatus"];
   };
+  readonly HostCertificateManagerCertificateSpec: DataClass<vim.HostCertificateManagerCertificateSpec>;
   readonly HostCnxFailedAccountFailedEvent: DataClass<vim.HostCnxFailedAccountFailedEvent>;
   readonly HostCnxFailedAlreadyManagedEvent: DataClass<vim.HostCnxFailedAlreadyManagedEvent>;
   readonly HostCnxFailedBadCcagentEvent: DataClass<vim.HostCnxFailedBadCcagentEvent>;
@@ -25141,6 +26970,9 @@ export interface VimNamespace {
   readonly HostCpuPowerManagementInfo: DataClass<vim.HostCpuPowerManagementInfo> & {
     readonly PolicyType: VimNamespace["HostCpuPowerManagementInfoPolicyType"];
   };
+  readonly HostCpuSchedulerInfo: DataClass<vim.HostCpuSchedulerInfo> & {
+    readonly CpuSchedulerPolicyInfo: VimNamespace["HostCpuSchedulerInfoCpuSchedulerPolicyInfo"];
+  };
   readonly HostDasDisabledEvent: DataClass<vim.HostDasDisabledEvent>;
   readonly HostDasDisablingEvent: DataClass<vim.HostDasDisablingEvent>;
   readonly HostDasEnabledEvent: DataClass<vim.HostDasEnabledEvent>;
@@ -25160,7 +26992,9 @@ export interface VimNamespace {
   readonly HostDatastoreSystemDatastoreResult: DataClass<vim.HostDatastoreSystemDatastoreResult>;
   readonly HostDatastoreSystemVvolDatastoreSpec: DataClass<vim.HostDatastoreSystemVvolDatastoreSpec>;
   readonly HostDateTimeConfig: DataClass<vim.HostDateTimeConfig>;
-  readonly HostDateTimeInfo: DataClass<vim.HostDateTimeInfo>;
+  readonly HostDateTimeInfo: DataClass<vim.HostDateTimeInfo> & {
+    readonly Protocol: VimNamespace["HostDateTimeInfoProtocol"];
+  };
   readonly HostDateTimeSystemServiceTestResult: DataClass<vim.HostDateTimeSystemServiceTestResult>;
   readonly HostDateTimeSystemTimeZone: DataClass<vim.HostDateTimeSystemTimeZone>;
   readonly HostDeploymentInfo: DataClass<vim.HostDeploymentInfo>;
@@ -25217,6 +27051,7 @@ export interface VimNamespace {
   readonly HostDiskPartitionSpec: DataClass<vim.HostDiskPartitionSpec>;
   readonly HostDnsConfig: DataClass<vim.HostDnsConfig>;
   readonly HostDnsConfigSpec: DataClass<vim.HostDnsConfigSpec>;
+  readonly HostDvxClass: DataClass<vim.HostDvxClass>;
   readonly HostEnableAdminFailedEvent: DataClass<vim.HostEnableAdminFailedEvent>;
   readonly HostEnterMaintenanceResult: DataClass<vim.HostEnterMaintenanceResult>;
   readonly HostEsxAgentHostManagerConfigInfo: DataClass<vim.HostEsxAgentHostManagerConfigInfo>;
@@ -25270,20 +27105,24 @@ export interface VimNamespace {
   readonly HostFirewallRulesetRulesetSpec: DataClass<vim.HostFirewallRulesetRulesetSpec>;
   readonly HostFlagInfo: DataClass<vim.HostFlagInfo>;
   readonly HostForceMountedInfo: DataClass<vim.HostForceMountedInfo>;
+  readonly HostFru: DataClass<vim.HostFru> & { readonly FruType: VimNamespace["HostFruFruType"] };
   readonly HostGatewaySpec: DataClass<vim.HostGatewaySpec>;
   readonly HostGetShortNameFailedEvent: DataClass<vim.HostGetShortNameFailedEvent>;
   readonly HostGraphicsConfig: DataClass<vim.HostGraphicsConfig> & {
     readonly DeviceType: VimNamespace["HostGraphicsConfigDeviceType"];
     readonly GraphicsType: VimNamespace["HostGraphicsConfigGraphicsType"];
     readonly SharedPassthruAssignmentPolicy: VimNamespace["HostGraphicsConfigSharedPassthruAssignmentPolicy"];
+    readonly VgpuMode: VimNamespace["HostGraphicsConfigVgpuMode"];
   };
   readonly HostGraphicsConfigDeviceType: DataClass<vim.HostGraphicsConfigDeviceType>;
   readonly HostGraphicsInfo: DataClass<vim.HostGraphicsInfo> & {
     readonly GraphicsType: VimNamespace["HostGraphicsInfoGraphicsType"];
+    readonly VgpuMode: VimNamespace["HostGraphicsInfoVgpuMode"];
   };
   readonly HostHardwareElementInfo: DataClass<vim.HostHardwareElementInfo>;
   readonly HostHardwareInfo: DataClass<vim.HostHardwareInfo>;
   readonly HostHardwareStatusInfo: DataClass<vim.HostHardwareStatusInfo> & {
+    readonly DpuStatusInfo: VimNamespace["DpuStatusInfo"];
     readonly HardwareElementInfo: VimNamespace["HostHardwareElementInfo"];
     readonly Status: VimNamespace["HostHardwareElementStatus"];
     readonly StorageStatusInfo: VimNamespace["HostStorageElementInfo"];
@@ -25391,7 +27230,9 @@ export interface VimNamespace {
   readonly HostLowLevelProvisioningManagerSnapshotLayoutSpec: DataClass<vim.HostLowLevelProvisioningManagerSnapshotLayoutSpec>;
   readonly HostLowLevelProvisioningManagerVmMigrationStatus: DataClass<vim.HostLowLevelProvisioningManagerVmMigrationStatus>;
   readonly HostLowLevelProvisioningManagerVmRecoveryInfo: DataClass<vim.HostLowLevelProvisioningManagerVmRecoveryInfo>;
-  readonly HostMaintenanceSpec: DataClass<vim.HostMaintenanceSpec>;
+  readonly HostMaintenanceSpec: DataClass<vim.HostMaintenanceSpec> & {
+    readonly Purpose: VimNamespace["HostMaintenanceSpecPurpose"];
+  };
   readonly HostMemberHealthCheckResult: DataClass<vim.HostMemberHealthCheckResult>;
   readonly HostMemberRuntimeInfo: DataClass<vim.HostMemberRuntimeInfo>;
   readonly HostMemberUplinkHealthCheckResult: DataClass<vim.HostMemberUplinkHealthCheckResult>;
@@ -25403,9 +27244,11 @@ export interface VimNamespace {
   readonly HostMountInfo: DataClass<vim.HostMountInfo> & {
     readonly AccessMode: VimNamespace["HostMountMode"];
     readonly InaccessibleReason: VimNamespace["HostMountInfoInaccessibleReason"];
+    readonly MountFailedReason: VimNamespace["HostMountInfoMountFailedReason"];
   };
   readonly HostMultipathInfo: DataClass<vim.HostMultipathInfo> & {
     readonly FixedLogicalUnitPolicy: VimNamespace["HostMultipathInfoFixedLogicalUnitPolicy"];
+    readonly HppLogicalUnitPolicy: VimNamespace["HostMultipathInfoHppLogicalUnitPolicy"];
     readonly LogicalUnit: VimNamespace["HostMultipathInfoLogicalUnit"];
     readonly LogicalUnitPolicy: VimNamespace["HostMultipathInfoLogicalUnitPolicy"];
     readonly LogicalUnitStorageArrayTypePolicy: VimNamespace["HostMultipathInfoLogicalUnitStorageArrayTypePolicy"];
@@ -25487,7 +27330,11 @@ export interface VimNamespace {
   readonly HostNvmeController: DataClass<vim.HostNvmeController>;
   readonly HostNvmeDisconnectSpec: DataClass<vim.HostNvmeDisconnectSpec>;
   readonly HostNvmeDiscoverSpec: DataClass<vim.HostNvmeDiscoverSpec>;
-  readonly HostNvmeDiscoveryLog: DataClass<vim.HostNvmeDiscoveryLog>;
+  readonly HostNvmeDiscoveryLog: DataClass<vim.HostNvmeDiscoveryLog> & {
+    readonly Entry: VimNamespace["HostNvmeDiscoveryLogEntry"];
+    readonly SubsystemType: VimNamespace["HostNvmeDiscoveryLogSubsystemType"];
+    readonly TransportRequirements: VimNamespace["HostNvmeDiscoveryLogTransportRequirements"];
+  };
   readonly HostNvmeDiscoveryLogEntry: DataClass<vim.HostNvmeDiscoveryLogEntry>;
   readonly HostNvmeNamespace: DataClass<vim.HostNvmeNamespace>;
   readonly HostNvmeOpaqueTransportParameters: DataClass<vim.HostNvmeOpaqueTransportParameters>;
@@ -25495,9 +27342,13 @@ export interface VimNamespace {
   readonly HostNvmeOverRdmaParameters: DataClass<vim.HostNvmeOverRdmaParameters>;
   readonly HostNvmeOverTcpParameters: DataClass<vim.HostNvmeOverTcpParameters>;
   readonly HostNvmeSpec: DataClass<vim.HostNvmeSpec>;
-  readonly HostNvmeTopology: DataClass<vim.HostNvmeTopology>;
+  readonly HostNvmeTopology: DataClass<vim.HostNvmeTopology> & {
+    readonly Interface: VimNamespace["HostNvmeTopologyInterface"];
+  };
   readonly HostNvmeTopologyInterface: DataClass<vim.HostNvmeTopologyInterface>;
-  readonly HostNvmeTransportParameters: DataClass<vim.HostNvmeTransportParameters>;
+  readonly HostNvmeTransportParameters: DataClass<vim.HostNvmeTransportParameters> & {
+    readonly NvmeAddressFamily: VimNamespace["HostNvmeTransportParametersNvmeAddressFamily"];
+  };
   readonly HostOpaqueNetworkInfo: DataClass<vim.HostOpaqueNetworkInfo>;
   readonly HostOpaqueSwitch: DataClass<vim.HostOpaqueSwitch> & {
     readonly OpaqueSwitchState: VimNamespace["HostOpaqueSwitchOpaqueSwitchState"];
@@ -25508,6 +27359,7 @@ export interface VimNamespace {
   readonly HostPMemVolume: DataClass<vim.HostPMemVolume>;
   readonly HostParallelScsiHba: DataClass<vim.HostParallelScsiHba>;
   readonly HostParallelScsiTargetTransport: DataClass<vim.HostParallelScsiTargetTransport>;
+  readonly HostPartialMaintenanceModeRuntimeInfo: DataClass<vim.HostPartialMaintenanceModeRuntimeInfo>;
   readonly HostPatchManagerLocator: DataClass<vim.HostPatchManagerLocator>;
   readonly HostPatchManagerPatchManagerOperationSpec: DataClass<vim.HostPatchManagerPatchManagerOperationSpec>;
   readonly HostPatchManagerResult: DataClass<vim.HostPatchManagerResult>;
@@ -25583,16 +27435,29 @@ export interface VimNamespace {
   };
   readonly HostProxySwitch: DataClass<vim.HostProxySwitch> & {
     readonly Config: VimNamespace["HostProxySwitchConfig"];
+    readonly EnsInfo: VimNamespace["HostProxySwitchEnsInfo"];
     readonly HostLagConfig: VimNamespace["HostProxySwitchHostLagConfig"];
     readonly Specification: VimNamespace["HostProxySwitchSpec"];
   };
   readonly HostProxySwitchConfig: DataClass<vim.HostProxySwitchConfig>;
+  readonly HostProxySwitchEnsInfo: DataClass<vim.HostProxySwitchEnsInfo>;
   readonly HostProxySwitchHostLagConfig: DataClass<vim.HostProxySwitchHostLagConfig>;
   readonly HostProxySwitchSpec: DataClass<vim.HostProxySwitchSpec>;
-  readonly HostPtpConfig: DataClass<vim.HostPtpConfig>;
+  readonly HostPtpConfig: DataClass<vim.HostPtpConfig> & {
+    readonly DeviceType: VimNamespace["HostPtpConfigDeviceType"];
+    readonly PtpPort: VimNamespace["HostPtpConfigPtpPort"];
+  };
   readonly HostPtpConfigPtpPort: DataClass<vim.HostPtpConfigPtpPort>;
-  readonly HostQualifiedName: DataClass<vim.HostQualifiedName>;
-  readonly HostRdmaDevice: DataClass<vim.HostRdmaDevice>;
+  readonly HostQualifiedName: DataClass<vim.HostQualifiedName> & {
+    readonly Type: VimNamespace["HostQualifiedNameType"];
+  };
+  readonly HostRdmaDevice: DataClass<vim.HostRdmaDevice> & {
+    readonly Backing: VimNamespace["HostRdmaDeviceBacking"];
+    readonly Capability: VimNamespace["HostRdmaDeviceCapability"];
+    readonly ConnectionInfo: VimNamespace["HostRdmaDeviceConnectionInfo"];
+    readonly ConnectionState: VimNamespace["HostRdmaDeviceConnectionState"];
+    readonly PnicBacking: VimNamespace["HostRdmaDevicePnicBacking"];
+  };
   readonly HostRdmaDeviceBacking: DataClass<vim.HostRdmaDeviceBacking>;
   readonly HostRdmaDeviceCapability: DataClass<vim.HostRdmaDeviceCapability>;
   readonly HostRdmaDeviceConnectionInfo: DataClass<vim.HostRdmaDeviceConnectionInfo>;
@@ -25609,12 +27474,16 @@ export interface VimNamespace {
     readonly NetworkRuntimeInfo: VimNamespace["HostRuntimeInfoNetworkRuntimeInfo"];
     readonly PlacedVirtualNicIdentifier: VimNamespace["HostPlacedVirtualNicIdentifier"];
     readonly PnicNetworkResourceInfo: VimNamespace["HostPnicNetworkResourceInfo"];
+    readonly StateEncryptionInfo: VimNamespace["HostRuntimeInfoStateEncryptionInfo"];
+    readonly StatelessNvdsMigrationState: VimNamespace["HostRuntimeInfoStatelessNvdsMigrationState"];
   };
   readonly HostRuntimeInfoNetStackInstanceRuntimeInfo: DataClass<vim.HostRuntimeInfoNetStackInstanceRuntimeInfo> & {
     readonly State: VimNamespace["HostRuntimeInfoNetStackInstanceRuntimeInfoState"];
   };
   readonly HostRuntimeInfoNetworkRuntimeInfo: DataClass<vim.HostRuntimeInfoNetworkRuntimeInfo>;
-  readonly HostRuntimeInfoStateEncryptionInfo: DataClass<vim.HostRuntimeInfoStateEncryptionInfo>;
+  readonly HostRuntimeInfoStateEncryptionInfo: DataClass<vim.HostRuntimeInfoStateEncryptionInfo> & {
+    readonly ProtectionMode: VimNamespace["HostRuntimeInfoStateEncryptionInfoProtectionMode"];
+  };
   readonly HostScsiDisk: DataClass<vim.HostScsiDisk> & {
     readonly Partition: VimNamespace["HostScsiDiskPartition"];
     readonly ScsiDiskType: VimNamespace["ScsiDiskType"];
@@ -25639,8 +27508,15 @@ export interface VimNamespace {
   readonly HostServiceInfo: DataClass<vim.HostServiceInfo>;
   readonly HostServiceSourcePackage: DataClass<vim.HostServiceSourcePackage>;
   readonly HostServiceTicket: DataClass<vim.HostServiceTicket>;
-  readonly HostSevInfo: DataClass<vim.HostSevInfo>;
-  readonly HostSgxInfo: DataClass<vim.HostSgxInfo>;
+  readonly HostSevInfo: DataClass<vim.HostSevInfo> & { readonly SevState: VimNamespace["HostSevInfoSevState"] };
+  readonly HostSgxInfo: DataClass<vim.HostSgxInfo> & {
+    readonly FlcModes: VimNamespace["HostSgxInfoFlcModes"];
+    readonly SgxStates: VimNamespace["HostSgxInfoSgxStates"];
+  };
+  readonly HostSgxRegistrationInfo: DataClass<vim.HostSgxRegistrationInfo> & {
+    readonly RegistrationStatus: VimNamespace["HostSgxRegistrationInfoRegistrationStatus"];
+    readonly RegistrationType: VimNamespace["HostSgxRegistrationInfoRegistrationType"];
+  };
   readonly HostSharedGpuCapabilities: DataClass<vim.HostSharedGpuCapabilities>;
   readonly HostShortNameInconsistentEvent: DataClass<vim.HostShortNameInconsistentEvent>;
   readonly HostShortNameToIpFailedEvent: DataClass<vim.HostShortNameToIpFailedEvent>;
@@ -25707,6 +27583,7 @@ export interface VimNamespace {
     readonly AcceptanceStatus: VimNamespace["HostTpmAttestationInfoAcceptanceStatus"];
   };
   readonly HostTpmAttestationReport: DataClass<vim.HostTpmAttestationReport>;
+  readonly HostTpmBootCompleteEventDetails: DataClass<vim.HostTpmBootCompleteEventDetails>;
   readonly HostTpmBootSecurityOptionEventDetails: DataClass<vim.HostTpmBootSecurityOptionEventDetails>;
   readonly HostTpmCommandEventDetails: DataClass<vim.HostTpmCommandEventDetails>;
   readonly HostTpmDigestInfo: DataClass<vim.HostTpmDigestInfo>;
@@ -25714,8 +27591,12 @@ export interface VimNamespace {
   readonly HostTpmEventLogEntry: DataClass<vim.HostTpmEventLogEntry>;
   readonly HostTpmNvTagEventDetails: DataClass<vim.HostTpmNvTagEventDetails>;
   readonly HostTpmOptionEventDetails: DataClass<vim.HostTpmOptionEventDetails>;
+  readonly HostTpmSignerEventDetails: DataClass<vim.HostTpmSignerEventDetails>;
   readonly HostTpmSoftwareComponentEventDetails: DataClass<vim.HostTpmSoftwareComponentEventDetails>;
-  readonly HostTrustAuthorityAttestationInfo: DataClass<vim.HostTrustAuthorityAttestationInfo>;
+  readonly HostTpmVersionEventDetails: DataClass<vim.HostTpmVersionEventDetails>;
+  readonly HostTrustAuthorityAttestationInfo: DataClass<vim.HostTrustAuthorityAttestationInfo> & {
+    readonly AttestationStatus: VimNamespace["HostTrustAuthorityAttestationInfoAttestationStatus"];
+  };
   readonly HostUnresolvedVmfsExtent: DataClass<vim.HostUnresolvedVmfsExtent> & {
     readonly UnresolvedReason: VimNamespace["HostUnresolvedVmfsExtentUnresolvedReason"];
   };
@@ -25793,10 +27674,13 @@ export interface VimNamespace {
   readonly HostVsanInternalSystemDeleteVsanObjectsResult: DataClass<vim.HostVsanInternalSystemDeleteVsanObjectsResult>;
   readonly HostVsanInternalSystemVsanObjectOperationResult: DataClass<vim.HostVsanInternalSystemVsanObjectOperationResult>;
   readonly HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult: DataClass<vim.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult>;
+  readonly HostVvolNQN: DataClass<vim.HostVvolNQN>;
   readonly HostVvolVolume: DataClass<vim.HostVvolVolume> & {
     readonly HostProtocolEndpoint: VimNamespace["VVolHostPE"];
+    readonly HostVvolNQN: VimNamespace["HostVvolVolumeHostVvolNQN"];
     readonly Specification: VimNamespace["HostVvolVolumeSpecification"];
   };
+  readonly HostVvolVolumeHostVvolNQN: DataClass<vim.HostVvolVolumeHostVvolNQN>;
   readonly HostVvolVolumeSpecification: DataClass<vim.HostVvolVolumeSpecification>;
   readonly HostWwnChangedEvent: DataClass<vim.HostWwnChangedEvent>;
   readonly HostWwnConflictEvent: DataClass<vim.HostWwnConflictEvent>;
@@ -25906,6 +27790,7 @@ export interface VimNamespace {
   readonly InvalidPropertyValue: DataClass<vim.InvalidPropertyValue>;
   readonly InvalidRequest: DataClass<vim.InvalidRequest>;
   readonly InvalidResourcePoolStructureFault: DataClass<vim.InvalidResourcePoolStructureFault>;
+  readonly InvalidScheduledTask: DataClass<vim.InvalidScheduledTask>;
   readonly InvalidSnapshotFormat: DataClass<vim.InvalidSnapshotFormat>;
   readonly InvalidState: DataClass<vim.InvalidState>;
   readonly InvalidType: DataClass<vim.InvalidType>;
@@ -25915,6 +27800,7 @@ export interface VimNamespace {
   readonly InventoryHasStandardAloneHosts: DataClass<vim.InventoryHasStandardAloneHosts>;
   readonly IoFilterHostIssue: DataClass<vim.IoFilterHostIssue>;
   readonly IoFilterInfo: DataClass<vim.IoFilterInfo>;
+  readonly IoFilterManagerSslTrust: DataClass<vim.IoFilterManagerSslTrust>;
   readonly IoFilterQueryIssueResult: DataClass<vim.IoFilterQueryIssueResult> & {
     readonly HostIssue: VimNamespace["IoFilterHostIssue"];
   };
@@ -25958,7 +27844,9 @@ export interface VimNamespace {
   readonly KeyNotFound: DataClass<vim.KeyNotFound>;
   readonly KeyProviderId: DataClass<vim.KeyProviderId>;
   readonly KeyValue: DataClass<vim.KeyValue>;
-  readonly KmipClusterInfo: DataClass<vim.KmipClusterInfo>;
+  readonly KmipClusterInfo: DataClass<vim.KmipClusterInfo> & {
+    readonly KmsManagementType: VimNamespace["KmipClusterInfoKmsManagementType"];
+  };
   readonly KmipServerInfo: DataClass<vim.KmipServerInfo>;
   readonly KmipServerSpec: DataClass<vim.KmipServerSpec>;
   readonly KmipServerStatus: DataClass<vim.KmipServerStatus>;
@@ -26171,6 +28059,7 @@ export interface VimNamespace {
   readonly NoMaintenanceModeDrsRecommendationForVM: DataClass<vim.NoMaintenanceModeDrsRecommendationForVM>;
   readonly NoPeerHostFound: DataClass<vim.NoPeerHostFound>;
   readonly NoPermission: DataClass<vim.NoPermission>;
+  readonly NoPermissionEntityPrivileges: DataClass<vim.NoPermissionEntityPrivileges>;
   readonly NoPermissionOnAD: DataClass<vim.NoPermissionOnAD>;
   readonly NoPermissionOnHost: DataClass<vim.NoPermissionOnHost>;
   readonly NoPermissionOnNasVolume: DataClass<vim.NoPermissionOnNasVolume>;
@@ -26422,6 +28311,7 @@ export interface VimNamespace {
   readonly PhysicalNicNameHint: DataClass<vim.PhysicalNicNameHint>;
   readonly PhysicalNicProfile: DataClass<vim.PhysicalNicProfile>;
   readonly PhysicalNicSpec: DataClass<vim.PhysicalNicSpec>;
+  readonly PinnedCertificate: DataClass<vim.PinnedCertificate>;
   readonly PlacementAction: DataClass<vim.PlacementAction>;
   readonly PlacementAffinityRule: DataClass<vim.PlacementAffinityRule> & {
     readonly RuleScope: VimNamespace["PlacementAffinityRuleRuleScope"];
@@ -26540,7 +28430,9 @@ export interface VimNamespace {
   readonly ResourceAllocationInfo: DataClass<vim.ResourceAllocationInfo>;
   readonly ResourceAllocationOption: DataClass<vim.ResourceAllocationOption>;
   readonly ResourceConfigOption: DataClass<vim.ResourceConfigOption>;
-  readonly ResourceConfigSpec: DataClass<vim.ResourceConfigSpec>;
+  readonly ResourceConfigSpec: DataClass<vim.ResourceConfigSpec> & {
+    readonly ScaleSharesBehavior: VimNamespace["ResourceConfigSpecScaleSharesBehavior"];
+  };
   readonly ResourceInUse: DataClass<vim.ResourceInUse>;
   readonly ResourceNotAvailable: DataClass<vim.ResourceNotAvailable>;
   readonly ResourcePoolCreatedEvent: DataClass<vim.ResourcePoolCreatedEvent>;
@@ -26601,7 +28493,9 @@ export interface VimNamespace {
     readonly Capabilities: VimNamespace["ScsiLunCapabilities"];
     readonly Descriptor: VimNamespace["ScsiLunDescriptor"];
     readonly DescriptorQuality: VimNamespace["ScsiLunDescriptorQuality"];
+    readonly DeviceProtocol: VimNamespace["DeviceProtocol"];
     readonly DurableName: VimNamespace["ScsiLunDurableName"];
+    readonly LunReservationStatus: VimNamespace["ScsiLunLunReservationStatus"];
     readonly ScsiLunType: VimNamespace["ScsiLunType"];
     readonly State: VimNamespace["ScsiLunState"];
     readonly VStorageSupportStatus: VimNamespace["ScsiLunVStorageSupportStatus"];
@@ -26636,7 +28530,9 @@ export interface VimNamespace {
   readonly ServiceManagerServiceInfo: DataClass<vim.ServiceManagerServiceInfo>;
   readonly ServiceProfile: DataClass<vim.ServiceProfile>;
   readonly SessionEvent: DataClass<vim.SessionEvent>;
-  readonly SessionManagerGenericServiceTicket: DataClass<vim.SessionManagerGenericServiceTicket>;
+  readonly SessionManagerGenericServiceTicket: DataClass<vim.SessionManagerGenericServiceTicket> & {
+    readonly TicketType: VimNamespace["SessionManagerGenericServiceTicketTicketType"];
+  };
   readonly SessionManagerHttpServiceRequestSpec: DataClass<vim.SessionManagerHttpServiceRequestSpec> & {
     readonly Method: VimNamespace["SessionManagerHttpServiceRequestSpecMethod"];
   };
@@ -26662,6 +28558,7 @@ export interface VimNamespace {
   readonly SnapshotMoveToNonHomeNotSupported: DataClass<vim.SnapshotMoveToNonHomeNotSupported>;
   readonly SnapshotNoChange: DataClass<vim.SnapshotNoChange>;
   readonly SnapshotRevertIssue: DataClass<vim.SnapshotRevertIssue>;
+  readonly SnapshotSelectionSpec: DataClass<vim.SnapshotSelectionSpec>;
   readonly SoftRuleVioCorrectionDisallowed: DataClass<vim.SoftRuleVioCorrectionDisallowed>;
   readonly SoftRuleVioCorrectionImpact: DataClass<vim.SoftRuleVioCorrectionImpact>;
   readonly SoftwarePackage: DataClass<vim.SoftwarePackage> & {
@@ -26761,6 +28658,10 @@ export interface VimNamespace {
   readonly TaskFilterSpecByUsername: DataClass<vim.TaskFilterSpecByUsername>;
   readonly TaskInProgress: DataClass<vim.TaskInProgress>;
   readonly TaskInfo: DataClass<vim.TaskInfo> & { readonly State: VimNamespace["TaskInfoState"] };
+  readonly TaskInfoFilterSpec: DataClass<vim.TaskInfoFilterSpec> & {
+    readonly FilterTaskResults: VimNamespace["TaskInfoFilterSpecFilterTaskResults"];
+  };
+  readonly TaskInfoFilterSpecFilterTaskResults: DataClass<vim.TaskInfoFilterSpecFilterTaskResults>;
   readonly TaskReason: DataClass<vim.TaskReason>;
   readonly TaskReasonAlarm: DataClass<vim.TaskReasonAlarm>;
   readonly TaskReasonSchedule: DataClass<vim.TaskReasonSchedule>;
@@ -26818,6 +28719,7 @@ export interface VimNamespace {
   readonly UnsupportedGuest: DataClass<vim.UnsupportedGuest>;
   readonly UnsupportedVimApiVersion: DataClass<vim.UnsupportedVimApiVersion>;
   readonly UnsupportedVmxLocation: DataClass<vim.UnsupportedVmxLocation>;
+  readonly UntrustedCertificate: DataClass<vim.UntrustedCertificate>;
   readonly UnusedVirtualDiskBlocksNotScrubbed: DataClass<vim.UnusedVirtualDiskBlocksNotScrubbed>;
   readonly UpdateSet: DataClass<vim.UpdateSet>;
   readonly UpdateVirtualMachineFilesResult: DataClass<vim.UpdateVirtualMachineFilesResult> & {
@@ -26849,7 +28751,14 @@ export interface VimNamespace {
   readonly UserSession: DataClass<vim.UserSession>;
   readonly UserUnassignedFromGroup: DataClass<vim.UserUnassignedFromGroup>;
   readonly UserUpgradeEvent: DataClass<vim.UserUpgradeEvent>;
-  readonly VASAStorageArray: DataClass<vim.VASAStorageArray>;
+  readonly VASAStorageArray: DataClass<vim.VASAStorageArray> & {
+    readonly DiscoveryFcTransport: VimNamespace["VASAStorageArrayDiscoveryFcTransport"];
+    readonly DiscoveryIpTransport: VimNamespace["VASAStorageArrayDiscoveryIpTransport"];
+    readonly DiscoverySvcInfo: VimNamespace["VASAStorageArrayDiscoverySvcInfo"];
+  };
+  readonly VASAStorageArrayDiscoveryFcTransport: DataClass<vim.VASAStorageArrayDiscoveryFcTransport>;
+  readonly VASAStorageArrayDiscoveryIpTransport: DataClass<vim.VASAStorageArrayDiscoveryIpTransport>;
+  readonly VASAStorageArrayDiscoverySvcInfo: DataClass<vim.VASAStorageArrayDiscoverySvcInfo>;
   readonly VAppCloneSpec: DataClass<vim.VAppCloneSpec> & {
     readonly NetworkMappingPair: VimNamespace["VAppCloneSpecNetworkMappingPair"];
     readonly ProvisioningType: VimNamespace["VAppCloneSpecProvisioningType"];
@@ -26912,6 +28821,7 @@ export interface VimNamespace {
   readonly VMwareDVSVlanMtuHealthCheckConfig: DataClass<vim.VMwareDVSVlanMtuHealthCheckConfig>;
   readonly VMwareDVSVspanCapability: DataClass<vim.VMwareDVSVspanCapability>;
   readonly VMwareDVSVspanConfigSpec: DataClass<vim.VMwareDVSVspanConfigSpec>;
+  readonly VMwareDvsDpuCapability: DataClass<vim.VMwareDvsDpuCapability>;
   readonly VMwareDvsIpfixCapability: DataClass<vim.VMwareDvsIpfixCapability>;
   readonly VMwareDvsLacpCapability: DataClass<vim.VMwareDvsLacpCapability>;
   readonly VMwareDvsLacpGroupConfig: DataClass<vim.VMwareDvsLacpGroupConfig>;
@@ -26933,6 +28843,7 @@ export interface VimNamespace {
   };
   readonly VStorageObjectAssociationsVmDiskAssociations: DataClass<vim.VStorageObjectAssociationsVmDiskAssociations>;
   readonly VStorageObjectConfigInfo: DataClass<vim.VStorageObjectConfigInfo>;
+  readonly VStorageObjectSnapshot: DataClass<vim.VStorageObjectSnapshot>;
   readonly VStorageObjectSnapshotDetails: DataClass<vim.VStorageObjectSnapshotDetails>;
   readonly VStorageObjectSnapshotInfo: DataClass<vim.VStorageObjectSnapshotInfo> & {
     readonly VStorageObjectSnapshot: VimNamespace["VStorageObjectSnapshotInfoVStorageObjectSnapshot"];
@@ -26960,9 +28871,11 @@ export interface VimNamespace {
   readonly VimFault: DataClass<vim.VimFault>;
   readonly VimVasaProvider: DataClass<vim.VimVasaProvider> & {
     readonly StatePerArray: VimNamespace["VimVasaProviderStatePerArray"];
+    readonly VirtualHostConfig: VimNamespace["VimVasaProviderVirtualHostConfig"];
   };
   readonly VimVasaProviderInfo: DataClass<vim.VimVasaProviderInfo>;
   readonly VimVasaProviderStatePerArray: DataClass<vim.VimVasaProviderStatePerArray>;
+  readonly VimVasaProviderVirtualHostConfig: DataClass<vim.VimVasaProviderVirtualHostConfig>;
   readonly VirtualAHCIController: DataClass<vim.VirtualAHCIController>;
   readonly VirtualAHCIControllerOption: DataClass<vim.VirtualAHCIControllerOption>;
   readonly VirtualAppImportSpec: DataClass<vim.VirtualAppImportSpec>;
@@ -27001,6 +28914,7 @@ export interface VimNamespace {
     readonly BusSlotInfo: VimNamespace["VirtualDeviceBusSlotInfo"];
     readonly ConnectInfo: VimNamespace["VirtualDeviceConnectInfo"];
     readonly DeviceBackingInfo: VimNamespace["VirtualDeviceDeviceBackingInfo"];
+    readonly DeviceGroupInfo: VimNamespace["VirtualDeviceDeviceGroupInfo"];
     readonly FileBackingInfo: VimNamespace["VirtualDeviceFileBackingInfo"];
     readonly PciBusSlotInfo: VimNamespace["VirtualDevicePciBusSlotInfo"];
     readonly PipeBackingInfo: VimNamespace["VirtualDevicePipeBackingInfo"];
@@ -27013,6 +28927,7 @@ export interface VimNamespace {
   readonly VirtualDeviceBusSlotOption: DataClass<vim.VirtualDeviceBusSlotOption>;
   readonly VirtualDeviceConfigSpec: DataClass<vim.VirtualDeviceConfigSpec> & {
     readonly BackingSpec: VimNamespace["VirtualDeviceConfigSpecBackingSpec"];
+    readonly ChangeMode: VimNamespace["VirtualDeviceConfigSpecChangeMode"];
     readonly FileOperation: VimNamespace["VirtualDeviceConfigSpecFileOperation"];
     readonly Operation: VimNamespace["VirtualDeviceConfigSpecOperation"];
   };
@@ -27024,6 +28939,7 @@ export interface VimNamespace {
   readonly VirtualDeviceConnectOption: DataClass<vim.VirtualDeviceConnectOption>;
   readonly VirtualDeviceDeviceBackingInfo: DataClass<vim.VirtualDeviceDeviceBackingInfo>;
   readonly VirtualDeviceDeviceBackingOption: DataClass<vim.VirtualDeviceDeviceBackingOption>;
+  readonly VirtualDeviceDeviceGroupInfo: DataClass<vim.VirtualDeviceDeviceGroupInfo>;
   readonly VirtualDeviceFileBackingInfo: DataClass<vim.VirtualDeviceFileBackingInfo>;
   readonly VirtualDeviceFileBackingOption: DataClass<vim.VirtualDeviceFileBackingOption> & {
     readonly FileExtension: VimNamespace["VirtualDeviceFileExtension"];
@@ -27158,7 +29074,9 @@ export interface VimNamespace {
   };
   readonly VirtualFloppyRemoteDeviceBackingInfo: DataClass<vim.VirtualFloppyRemoteDeviceBackingInfo>;
   readonly VirtualFloppyRemoteDeviceBackingOption: DataClass<vim.VirtualFloppyRemoteDeviceBackingOption>;
-  readonly VirtualHardware: DataClass<vim.VirtualHardware>;
+  readonly VirtualHardware: DataClass<vim.VirtualHardware> & {
+    readonly MotherboardLayout: VimNamespace["VirtualHardwareMotherboardLayout"];
+  };
   readonly VirtualHardwareCompatibilityIssue: DataClass<vim.VirtualHardwareCompatibilityIssue>;
   readonly VirtualHardwareOption: DataClass<vim.VirtualHardwareOption>;
   readonly VirtualHardwareVersionNotSupported: DataClass<vim.VirtualHardwareVersionNotSupported>;
@@ -27189,7 +29107,12 @@ export interface VimNamespace {
   readonly VirtualMachineBootOptionsBootableFloppyDevice: DataClass<vim.VirtualMachineBootOptionsBootableFloppyDevice>;
   readonly VirtualMachineCapability: DataClass<vim.VirtualMachineCapability>;
   readonly VirtualMachineCdromInfo: DataClass<vim.VirtualMachineCdromInfo>;
-  readonly VirtualMachineCloneSpec: DataClass<vim.VirtualMachineCloneSpec>;
+  readonly VirtualMachineCertThumbprint: DataClass<vim.VirtualMachineCertThumbprint> & {
+    readonly HashAlgorithm: VimNamespace["VirtualMachineCertThumbprintHashAlgorithm"];
+  };
+  readonly VirtualMachineCloneSpec: DataClass<vim.VirtualMachineCloneSpec> & {
+    readonly TpmProvisionPolicy: VimNamespace["VirtualMachineCloneSpecTpmProvisionPolicy"];
+  };
   readonly VirtualMachineConfigInfo: DataClass<vim.VirtualMachineConfigInfo> & {
     readonly DatastoreUrlPair: VimNamespace["VirtualMachineConfigInfoDatastoreUrlPair"];
     readonly NpivWwnType: VimNamespace["VirtualMachineConfigInfoNpivWwnType"];
@@ -27202,6 +29125,7 @@ export interface VimNamespace {
   readonly VirtualMachineConfigOptionDescriptor: DataClass<vim.VirtualMachineConfigOptionDescriptor>;
   readonly VirtualMachineConfigSpec: DataClass<vim.VirtualMachineConfigSpec> & {
     readonly CpuIdInfoSpec: VimNamespace["VirtualMachineCpuIdInfoSpec"];
+    readonly EncryptedFtModes: VimNamespace["VirtualMachineConfigSpecEncryptedFtModes"];
     readonly EncryptedVMotionModes: VimNamespace["VirtualMachineConfigSpecEncryptedVMotionModes"];
     readonly NpivWwnOp: VimNamespace["VirtualMachineConfigSpecNpivWwnOp"];
   };
@@ -27229,6 +29153,7 @@ export interface VimNamespace {
   };
   readonly VirtualMachineDiskDeviceInfo: DataClass<vim.VirtualMachineDiskDeviceInfo>;
   readonly VirtualMachineDisplayTopology: DataClass<vim.VirtualMachineDisplayTopology>;
+  readonly VirtualMachineDvxClassInfo: DataClass<vim.VirtualMachineDvxClassInfo>;
   readonly VirtualMachineDynamicPassthroughInfo: DataClass<vim.VirtualMachineDynamicPassthroughInfo>;
   readonly VirtualMachineEmptyIndependentFilterSpec: DataClass<vim.VirtualMachineEmptyIndependentFilterSpec>;
   readonly VirtualMachineEmptyProfileSpec: DataClass<vim.VirtualMachineEmptyProfileSpec>;
@@ -27301,14 +29226,18 @@ export interface VimNamespace {
   readonly VirtualMachineProfileSpec: DataClass<vim.VirtualMachineProfileSpec>;
   readonly VirtualMachinePropertyRelation: DataClass<vim.VirtualMachinePropertyRelation>;
   readonly VirtualMachineQuestionInfo: DataClass<vim.VirtualMachineQuestionInfo>;
-  readonly VirtualMachineQuickStats: DataClass<vim.VirtualMachineQuickStats>;
+  readonly VirtualMachineQuickStats: DataClass<vim.VirtualMachineQuickStats> & {
+    readonly MemoryTierStats: VimNamespace["VirtualMachineQuickStatsMemoryTierStats"];
+  };
   readonly VirtualMachineQuickStatsMemoryTierStats: DataClass<vim.VirtualMachineQuickStatsMemoryTierStats>;
   readonly VirtualMachineRelocateSpec: DataClass<vim.VirtualMachineRelocateSpec> & {
     readonly DiskLocator: VimNamespace["VirtualMachineRelocateSpecDiskLocator"];
     readonly DiskMoveOptions: VimNamespace["VirtualMachineRelocateDiskMoveOptions"];
     readonly Transformation: VimNamespace["VirtualMachineRelocateTransformation"];
   };
-  readonly VirtualMachineRelocateSpecDiskLocator: DataClass<vim.VirtualMachineRelocateSpecDiskLocator>;
+  readonly VirtualMachineRelocateSpecDiskLocator: DataClass<vim.VirtualMachineRelocateSpecDiskLocator> & {
+    readonly BackingSpec: VimNamespace["VirtualMachineRelocateSpecDiskLocatorBackingSpec"];
+  };
   readonly VirtualMachineRelocateSpecDiskLocatorBackingSpec: DataClass<vim.VirtualMachineRelocateSpecDiskLocatorBackingSpec>;
   readonly VirtualMachineRuntimeInfo: DataClass<vim.VirtualMachineRuntimeInfo> & {
     readonly DasProtectionState: VimNamespace["VirtualMachineRuntimeInfoDasProtectionState"];
@@ -27319,7 +29248,9 @@ export interface VimNamespace {
     readonly ScsiClass: VimNamespace["VirtualMachineScsiPassthroughType"];
   };
   readonly VirtualMachineSerialInfo: DataClass<vim.VirtualMachineSerialInfo>;
-  readonly VirtualMachineSgxInfo: DataClass<vim.VirtualMachineSgxInfo>;
+  readonly VirtualMachineSgxInfo: DataClass<vim.VirtualMachineSgxInfo> & {
+    readonly FlcModes: VimNamespace["VirtualMachineSgxInfoFlcModes"];
+  };
   readonly VirtualMachineSgxTargetInfo: DataClass<vim.VirtualMachineSgxTargetInfo>;
   readonly VirtualMachineSnapshotInfo: DataClass<vim.VirtualMachineSnapshotInfo>;
   readonly VirtualMachineSnapshotTree: DataClass<vim.VirtualMachineSnapshotTree>;
@@ -27361,13 +29292,38 @@ export interface VimNamespace {
   };
   readonly VirtualMachineVMCIDeviceOptionFilterSpecOption: DataClass<vim.VirtualMachineVMCIDeviceOptionFilterSpecOption>;
   readonly VirtualMachineVMIROM: DataClass<vim.VirtualMachineVMIROM>;
+  readonly VirtualMachineVMotionStunTimeInfo: DataClass<vim.VirtualMachineVMotionStunTimeInfo>;
   readonly VirtualMachineVcpuConfig: DataClass<vim.VirtualMachineVcpuConfig>;
+  readonly VirtualMachineVendorDeviceGroupInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfo> & {
+    readonly ComponentDeviceInfo: VimNamespace["VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo"];
+  };
+  readonly VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo: DataClass<vim.VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo> & {
+    readonly ComponentType: VimNamespace["VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType"];
+  };
   readonly VirtualMachineVgpuDeviceInfo: DataClass<vim.VirtualMachineVgpuDeviceInfo>;
-  readonly VirtualMachineVgpuProfileInfo: DataClass<vim.VirtualMachineVgpuProfileInfo>;
+  readonly VirtualMachineVgpuProfileInfo: DataClass<vim.VirtualMachineVgpuProfileInfo> & {
+    readonly ProfileClass: VimNamespace["VirtualMachineVgpuProfileInfoProfileClass"];
+    readonly ProfileSharing: VimNamespace["VirtualMachineVgpuProfileInfoProfileSharing"];
+  };
   readonly VirtualMachineVideoCard: DataClass<vim.VirtualMachineVideoCard> & {
     readonly Use3dRenderer: VimNamespace["VirtualMachineVideoCardUse3dRenderer"];
   };
-  readonly VirtualMachineVirtualPMem: DataClass<vim.VirtualMachineVirtualPMem>;
+  readonly VirtualMachineVirtualDeviceGroups: DataClass<vim.VirtualMachineVirtualDeviceGroups> & {
+    readonly DeviceGroup: VimNamespace["VirtualMachineVirtualDeviceGroupsDeviceGroup"];
+    readonly VendorDeviceGroup: VimNamespace["VirtualMachineVirtualDeviceGroupsVendorDeviceGroup"];
+  };
+  readonly VirtualMachineVirtualDeviceGroupsDeviceGroup: DataClass<vim.VirtualMachineVirtualDeviceGroupsDeviceGroup>;
+  readonly VirtualMachineVirtualDeviceGroupsVendorDeviceGroup: DataClass<vim.VirtualMachineVirtualDeviceGroupsVendorDeviceGroup>;
+  readonly VirtualMachineVirtualDeviceSwap: DataClass<vim.VirtualMachineVirtualDeviceSwap> & {
+    readonly DeviceSwapInfo: VimNamespace["VirtualMachineVirtualDeviceSwapDeviceSwapInfo"];
+    readonly DeviceSwapStatus: VimNamespace["VirtualMachineVirtualDeviceSwapDeviceSwapStatus"];
+  };
+  readonly VirtualMachineVirtualDeviceSwapDeviceSwapInfo: DataClass<vim.VirtualMachineVirtualDeviceSwapDeviceSwapInfo>;
+  readonly VirtualMachineVirtualNuma: DataClass<vim.VirtualMachineVirtualNuma>;
+  readonly VirtualMachineVirtualNumaInfo: DataClass<vim.VirtualMachineVirtualNumaInfo>;
+  readonly VirtualMachineVirtualPMem: DataClass<vim.VirtualMachineVirtualPMem> & {
+    readonly SnapshotMode: VimNamespace["VirtualMachineVirtualPMemSnapshotMode"];
+  };
   readonly VirtualMachineWindowsQuiesceSpec: DataClass<vim.VirtualMachineWindowsQuiesceSpec> & {
     readonly VssBackupContext: VimNamespace["VirtualMachineWindowsQuiesceSpecVssBackupContext"];
   };
@@ -27379,23 +29335,32 @@ export interface VimNamespace {
   readonly VirtualNVDIMMController: DataClass<vim.VirtualNVDIMMController>;
   readonly VirtualNVDIMMControllerOption: DataClass<vim.VirtualNVDIMMControllerOption>;
   readonly VirtualNVDIMMOption: DataClass<vim.VirtualNVDIMMOption>;
-  readonly VirtualNVMEController: DataClass<vim.VirtualNVMEController>;
+  readonly VirtualNVMEController: DataClass<vim.VirtualNVMEController> & {
+    readonly Sharing: VimNamespace["VirtualNVMEControllerSharing"];
+  };
   readonly VirtualNVMEControllerOption: DataClass<vim.VirtualNVMEControllerOption>;
   readonly VirtualNicManagerNetConfig: DataClass<vim.VirtualNicManagerNetConfig>;
   readonly VirtualPCIController: DataClass<vim.VirtualPCIController>;
   readonly VirtualPCIControllerOption: DataClass<vim.VirtualPCIControllerOption>;
   readonly VirtualPCIPassthrough: DataClass<vim.VirtualPCIPassthrough> & {
+    readonly AllowedDevice: VimNamespace["VirtualPCIPassthroughAllowedDevice"];
     readonly DeviceBackingInfo: VimNamespace["VirtualPCIPassthroughDeviceBackingInfo"];
+    readonly DvxBackingInfo: VimNamespace["VirtualPCIPassthroughDvxBackingInfo"];
+    readonly DynamicBackingInfo: VimNamespace["VirtualPCIPassthroughDynamicBackingInfo"];
     readonly PluginBackingInfo: VimNamespace["VirtualPCIPassthroughPluginBackingInfo"];
     readonly VmiopBackingInfo: VimNamespace["VirtualPCIPassthroughVmiopBackingInfo"];
   };
   readonly VirtualPCIPassthroughAllowedDevice: DataClass<vim.VirtualPCIPassthroughAllowedDevice>;
   readonly VirtualPCIPassthroughDeviceBackingInfo: DataClass<vim.VirtualPCIPassthroughDeviceBackingInfo>;
   readonly VirtualPCIPassthroughDeviceBackingOption: DataClass<vim.VirtualPCIPassthroughDeviceBackingOption>;
+  readonly VirtualPCIPassthroughDvxBackingInfo: DataClass<vim.VirtualPCIPassthroughDvxBackingInfo>;
+  readonly VirtualPCIPassthroughDvxBackingOption: DataClass<vim.VirtualPCIPassthroughDvxBackingOption>;
   readonly VirtualPCIPassthroughDynamicBackingInfo: DataClass<vim.VirtualPCIPassthroughDynamicBackingInfo>;
   readonly VirtualPCIPassthroughDynamicBackingOption: DataClass<vim.VirtualPCIPassthroughDynamicBackingOption>;
   readonly VirtualPCIPassthroughOption: DataClass<vim.VirtualPCIPassthroughOption> & {
     readonly DeviceBackingOption: VimNamespace["VirtualPCIPassthroughDeviceBackingOption"];
+    readonly DvxBackingOption: VimNamespace["VirtualPCIPassthroughDvxBackingOption"];
+    readonly DynamicBackingOption: VimNamespace["VirtualPCIPassthroughDynamicBackingOption"];
     readonly PluginBackingOption: VimNamespace["VirtualPCIPassthroughPluginBackingOption"];
     readonly VmiopBackingOption: VimNamespace["VirtualPCIPassthroughVmiopBackingOption"];
   };
@@ -27429,8 +29394,12 @@ export interface VimNamespace {
   readonly VirtualPointingDeviceOption: DataClass<vim.VirtualPointingDeviceOption> & {
     readonly DeviceBackingOption: VimNamespace["VirtualPointingDeviceBackingOption"];
   };
-  readonly VirtualPrecisionClock: DataClass<vim.VirtualPrecisionClock>;
-  readonly VirtualPrecisionClockOption: DataClass<vim.VirtualPrecisionClockOption>;
+  readonly VirtualPrecisionClock: DataClass<vim.VirtualPrecisionClock> & {
+    readonly SystemClockBackingInfo: VimNamespace["VirtualPrecisionClockSystemClockBackingInfo"];
+  };
+  readonly VirtualPrecisionClockOption: DataClass<vim.VirtualPrecisionClockOption> & {
+    readonly SystemClockBackingOption: VimNamespace["VirtualPrecisionClockSystemClockBackingOption"];
+  };
   readonly VirtualPrecisionClockSystemClockBackingInfo: DataClass<vim.VirtualPrecisionClockSystemClockBackingInfo>;
   readonly VirtualPrecisionClockSystemClockBackingOption: DataClass<vim.VirtualPrecisionClockSystemClockBackingOption>;
   readonly VirtualSATAController: DataClass<vim.VirtualSATAController>;
@@ -27733,6 +29702,8 @@ export interface VimNamespace {
   readonly VmfsMountFault: DataClass<vim.VmfsMountFault>;
   readonly VmfsUnmapBandwidthSpec: DataClass<vim.VmfsUnmapBandwidthSpec>;
   readonly VmotionInterfaceNotEnabled: DataClass<vim.VmotionInterfaceNotEnabled>;
+  readonly VmwareDistributedVirtualSwitchDpuFailoverPolicy: DataClass<vim.VmwareDistributedVirtualSwitchDpuFailoverPolicy>;
+  readonly VmwareDistributedVirtualSwitchNetworkOffloadConfig: DataClass<vim.VmwareDistributedVirtualSwitchNetworkOffloadConfig>;
   readonly VmwareDistributedVirtualSwitchPvlanSpec: DataClass<vim.VmwareDistributedVirtualSwitchPvlanSpec>;
   readonly VmwareDistributedVirtualSwitchTrunkVlanSpec: DataClass<vim.VmwareDistributedVirtualSwitchTrunkVlanSpec>;
   readonly VmwareDistributedVirtualSwitchVlanIdSpec: DataClass<vim.VmwareDistributedVirtualSwitchVlanIdSpec>;
@@ -27855,6 +29826,7 @@ export interface VimNamespace {
   readonly CertificateManager: ManagedClass<vim.CertificateManager>;
   readonly ClusterComputeResource: ManagedClass<vim.ClusterComputeResource> & {
     readonly ClusterConfigResult: VimNamespace["ClusterComputeResourceClusterConfigResult"];
+    readonly CryptoModePolicy: VimNamespace["ClusterComputeResourceCryptoModePolicy"];
     readonly DVSConfigurationValidation: VimNamespace["ClusterComputeResourceDVSConfigurationValidation"];
     readonly DVSSetting: VimNamespace["ClusterComputeResourceDVSSetting"];
     readonly DvsProfile: VimNamespace["ClusterComputeResourceDvsProfile"];
@@ -27864,10 +29836,14 @@ export interface VimNamespace {
     readonly HostConfigurationInput: VimNamespace["ClusterComputeResourceHostConfigurationInput"];
     readonly HostConfigurationProfile: VimNamespace["ClusterComputeResourceHostConfigurationProfile"];
     readonly HostConfigurationValidation: VimNamespace["ClusterComputeResourceHostConfigurationValidation"];
+    readonly HostEvacuationInfo: VimNamespace["ClusterComputeResourceHostEvacuationInfo"];
     readonly HostVmkNicInfo: VimNamespace["ClusterComputeResourceHostVmkNicInfo"];
+    readonly MaintenanceInfo: VimNamespace["ClusterComputeResourceMaintenanceInfo"];
     readonly Summary: VimNamespace["ClusterComputeResourceSummary"];
     readonly VCProfile: VimNamespace["ClusterComputeResourceVCProfile"];
     readonly ValidationResultBase: VimNamespace["ClusterComputeResourceValidationResultBase"];
+    readonly VcsHealthStatus: VimNamespace["ClusterComputeResourceVcsHealthStatus"];
+    readonly VcsSlots: VimNamespace["ClusterComputeResourceVcsSlots"];
   };
   readonly ClusterEVCManager: ManagedClass<vim.ClusterEVCManager> & {
     readonly CheckResult: VimNamespace["ClusterEVCManagerCheckResult"];
@@ -27886,15 +29862,22 @@ export interface VimNamespace {
     readonly ConfigInfo: VimNamespace["ComputeResourceConfigInfo"];
     readonly ConfigSpec: VimNamespace["ComputeResourceConfigSpec"];
     readonly HostSPBMLicenseInfo: VimNamespace["ComputeResourceHostSPBMLicenseInfo"];
+    readonly HostSeedSpec: VimNamespace["ComputeResourceHostSeedSpec"];
     readonly Summary: VimNamespace["ComputeResourceSummary"];
   };
   readonly ContainerView: ManagedClass<vim.ContainerView>;
   readonly CryptoManager: ManagedClass<vim.CryptoManager>;
-  readonly CryptoManagerHost: ManagedClass<vim.CryptoManagerHost>;
+  readonly CryptoManagerHost: ManagedClass<vim.CryptoManagerHost> & {
+    readonly KeyManagementType: VimNamespace["CryptoManagerHostKeyManagementType"];
+    readonly KeyStatus: VimNamespace["CryptoManagerHostKeyStatus"];
+  };
   readonly CryptoManagerHostKMS: ManagedClass<vim.CryptoManagerHostKMS>;
   readonly CryptoManagerKmip: ManagedClass<vim.CryptoManagerKmip> & {
+    readonly CertSignRequest: VimNamespace["CryptoManagerKmipCertSignRequest"];
     readonly CertificateInfo: VimNamespace["CryptoManagerKmipCertificateInfo"];
     readonly ClusterStatus: VimNamespace["CryptoManagerKmipClusterStatus"];
+    readonly CryptoKeyStatus: VimNamespace["CryptoManagerKmipCryptoKeyStatus"];
+    readonly CustomAttributeSpec: VimNamespace["CryptoManagerKmipCustomAttributeSpec"];
     readonly ServerCertInfo: VimNamespace["CryptoManagerKmipServerCertInfo"];
     readonly ServerStatus: VimNamespace["CryptoManagerKmipServerStatus"];
   };
@@ -27918,18 +29901,24 @@ export interface VimNamespace {
     readonly Summary: VimNamespace["DatastoreSummary"];
     readonly VVolContainerFailoverPair: VimNamespace["DatastoreVVolContainerFailoverPair"];
   };
-  readonly DatastoreNamespaceManager: ManagedClass<vim.DatastoreNamespaceManager>;
+  readonly DatastoreNamespaceManager: ManagedClass<vim.DatastoreNamespaceManager> & {
+    readonly DirectoryInfo: VimNamespace["DatastoreNamespaceManagerDirectoryInfo"];
+  };
   readonly DiagnosticManager: ManagedClass<vim.DiagnosticManager> & {
+    readonly AuditRecordResult: VimNamespace["DiagnosticManagerAuditRecordResult"];
     readonly BundleInfo: VimNamespace["DiagnosticManagerBundleInfo"];
     readonly LogDescriptor: VimNamespace["DiagnosticManagerLogDescriptor"];
     readonly LogHeader: VimNamespace["DiagnosticManagerLogHeader"];
   };
   readonly DistributedVirtualPortgroup: ManagedClass<vim.DistributedVirtualPortgroup> & {
+    readonly BackingType: VimNamespace["DistributedVirtualPortgroupBackingType"];
     readonly ConfigInfo: VimNamespace["DVPortgroupConfigInfo"];
     readonly ConfigSpec: VimNamespace["DVPortgroupConfigSpec"];
     readonly MetaTagName: VimNamespace["DistributedVirtualPortgroupMetaTagName"];
+    readonly NsxPortgroupOperationResult: VimNamespace["DistributedVirtualPortgroupNsxPortgroupOperationResult"];
     readonly PortgroupPolicy: VimNamespace["DVPortgroupPolicy"];
     readonly PortgroupType: VimNamespace["DistributedVirtualPortgroupPortgroupType"];
+    readonly Problem: VimNamespace["DistributedVirtualPortgroupProblem"];
   };
   readonly DistributedVirtualSwitch: ManagedClass<vim.DistributedVirtualSwitch> & {
     readonly BackupRestoreCapability: VimNamespace["DVSBackupRestoreCapability"];
@@ -27965,6 +29954,7 @@ export interface VimNamespace {
     readonly HostDvsFilterSpec: VimNamespace["DistributedVirtualSwitchManagerHostDvsFilterSpec"];
     readonly HostDvsMembershipFilter: VimNamespace["DistributedVirtualSwitchManagerHostDvsMembershipFilter"];
     readonly ImportResult: VimNamespace["DistributedVirtualSwitchManagerImportResult"];
+    readonly PhysicalNicsList: VimNamespace["DVSManagerPhysicalNicsList"];
   };
   readonly EnvironmentBrowser: ManagedClass<vim.EnvironmentBrowser> & {
     readonly ConfigOptionQuerySpec: VimNamespace["EnvironmentBrowserConfigOptionQuerySpec"];
@@ -27999,7 +29989,10 @@ export interface VimNamespace {
     readonly VchaNodeRuntimeInfo: VimNamespace["VchaNodeRuntimeInfo"];
     readonly VchaNodeState: VimNamespace["VchaNodeState"];
   };
-  readonly FileManager: ManagedClass<vim.FileManager>;
+  readonly FileManager: ManagedClass<vim.FileManager> & {
+    readonly FileLockInfo: VimNamespace["FileLockInfo"];
+    readonly FileLockInfoResult: VimNamespace["FileLockInfoResult"];
+  };
   readonly Folder: ManagedClass<vim.Folder> & {
     readonly BatchAddHostsToClusterResult: VimNamespace["FolderBatchAddHostsToClusterResult"];
     readonly BatchAddStandaloneHostsResult: VimNamespace["FolderBatchAddStandaloneHostsResult"];
@@ -28072,8 +30065,11 @@ export interface VimNamespace {
   };
   readonly HostCertificateManager: ManagedClass<vim.HostCertificateManager> & {
     readonly CertificateInfo: VimNamespace["HostCertificateManagerCertificateInfo"];
+    readonly CertificateKind: VimNamespace["HostCertificateManagerCertificateKind"];
+    readonly CertificateSpec: VimNamespace["HostCertificateManagerCertificateSpec"];
   };
   readonly HostCpuSchedulerSystem: ManagedClass<vim.HostCpuSchedulerSystem> & {
+    readonly CpuSchedulerInfo: VimNamespace["HostCpuSchedulerInfo"];
     readonly HyperThreadScheduleInfo: VimNamespace["HostHyperThreadScheduleInfo"];
   };
   readonly HostDatastoreBrowser: ManagedClass<vim.HostDatastoreBrowser> & {
@@ -28106,6 +30102,7 @@ export interface VimNamespace {
     readonly VvolDatastoreSpec: VimNamespace["HostDatastoreSystemVvolDatastoreSpec"];
   };
   readonly HostDateTimeSystem: ManagedClass<vim.HostDateTimeSystem> & {
+    readonly ServiceTestResult: VimNamespace["HostDateTimeSystemServiceTestResult"];
     readonly TimeZone: VimNamespace["HostDateTimeSystemTimeZone"];
   };
   readonly HostDiagnosticSystem: ManagedClass<vim.HostDiagnosticSystem>;
@@ -28113,7 +30110,10 @@ export interface VimNamespace {
   readonly HostEsxAgentHostManager: ManagedClass<vim.HostEsxAgentHostManager> & {
     readonly ConfigInfo: VimNamespace["HostEsxAgentHostManagerConfigInfo"];
   };
-  readonly HostFirewallSystem: ManagedClass<vim.HostFirewallSystem>;
+  readonly HostFirewallSystem: ManagedClass<vim.HostFirewallSystem> & {
+    readonly RuleSetId: VimNamespace["HostFirewallSystemRuleSetId"];
+    readonly ServiceName: VimNamespace["HostFirewallSystemServiceName"];
+  };
   readonly HostFirmwareSystem: ManagedClass<vim.HostFirmwareSystem>;
   readonly HostGraphicsManager: ManagedClass<vim.HostGraphicsManager>;
   readonly HostHealthStatusSystem: ManagedClass<vim.HostHealthStatusSystem> & {
@@ -28245,6 +30245,7 @@ export interface VimNamespace {
     readonly Info: VimNamespace["HttpNfcLeaseInfo"];
     readonly ManifestEntry: VimNamespace["HttpNfcLeaseManifestEntry"];
     readonly Mode: VimNamespace["HttpNfcLeaseMode"];
+    readonly ProbeResult: VimNamespace["HttpNfcLeaseProbeResult"];
     readonly SourceFile: VimNamespace["HttpNfcLeaseSourceFile"];
     readonly State: VimNamespace["HttpNfcLeaseState"];
   };
@@ -28255,7 +30256,10 @@ export interface VimNamespace {
     readonly IoFilterInfo: VimNamespace["IoFilterInfo"];
     readonly IoFilterType: VimNamespace["IoFilterType"];
     readonly OperationType: VimNamespace["IoFilterOperation"];
+    readonly PinnedCertificate: VimNamespace["PinnedCertificate"];
     readonly QueryIssueResult: VimNamespace["IoFilterQueryIssueResult"];
+    readonly SslTrust: VimNamespace["IoFilterManagerSslTrust"];
+    readonly UntrustedCertificate: VimNamespace["UntrustedCertificate"];
   };
   readonly IpPoolManager: ManagedClass<vim.IpPoolManager> & {
     readonly IpAllocation: VimNamespace["IpPoolManagerIpAllocation"];
@@ -28415,12 +30419,14 @@ export interface VimNamespace {
   };
   readonly VirtualMachine: ManagedClass<vim.VirtualMachine> & {
     readonly AppHeartbeatStatusType: VimNamespace["VirtualMachineAppHeartbeatStatusType"];
+    readonly Connection: VimNamespace["VirtualMachineConnection"];
     readonly ConnectionState: VimNamespace["VirtualMachineConnectionState"];
     readonly CryptoState: VimNamespace["VirtualMachineCryptoState"];
     readonly DiskChangeInfo: VimNamespace["DiskChangeInfo"];
     readonly DisplayTopology: VimNamespace["VirtualMachineDisplayTopology"];
     readonly FaultToleranceState: VimNamespace["VirtualMachineFaultToleranceState"];
     readonly FaultToleranceType: VimNamespace["VirtualMachineFaultToleranceType"];
+    readonly MksConnection: VimNamespace["VirtualMachineMksConnection"];
     readonly MksTicket: VimNamespace["VirtualMachineMksTicket"];
     readonly MovePriority: VimNamespace["VirtualMachineMovePriority"];
     readonly NeedSecondaryReason: VimNamespace["VirtualMachineNeedSecondaryReason"];
@@ -28439,6 +30445,8 @@ export interface VimNamespace {
   readonly VmwareDistributedVirtualSwitch: ManagedClass<vim.VmwareDistributedVirtualSwitch> & {
     readonly ConfigInfo: VimNamespace["VMwareDVSConfigInfo"];
     readonly ConfigSpec: VimNamespace["VMwareDVSConfigSpec"];
+    readonly DpuFailoverPolicy: VimNamespace["VmwareDistributedVirtualSwitchDpuFailoverPolicy"];
+    readonly DpuFeatureCapability: VimNamespace["VMwareDvsDpuCapability"];
     readonly FailureCriteria: VimNamespace["DVSFailureCriteria"];
     readonly FeatureCapability: VimNamespace["VMwareDVSFeatureCapability"];
     readonly IpfixConfig: VimNamespace["VMwareIpfixConfig"];
@@ -28453,8 +30461,10 @@ export interface VimNamespace {
     readonly MacLearningPolicy: VimNamespace["DVSMacLearningPolicy"];
     readonly MacLimitPolicyType: VimNamespace["DVSMacLimitPolicyType"];
     readonly MacManagementPolicy: VimNamespace["DVSMacManagementPolicy"];
+    readonly MtuCapability: VimNamespace["VMwareDvsMtuCapability"];
     readonly MtuHealthCheckResult: VimNamespace["VMwareDVSMtuHealthCheckResult"];
     readonly MulticastFilteringMode: VimNamespace["VMwareDvsMulticastFilteringMode"];
+    readonly NetworkOffloadConfig: VimNamespace["VmwareDistributedVirtualSwitchNetworkOffloadConfig"];
     readonly PvlanConfigSpec: VimNamespace["VMwareDVSPvlanConfigSpec"];
     readonly PvlanMapEntry: VimNamespace["VMwareDVSPvlanMapEntry"];
     readonly PvlanPortType: VimNamespace["VmwareDistributedVirtualSwitchPvlanPortType"];
@@ -28466,6 +30476,7 @@ export interface VimNamespace {
     readonly TrunkVlanSpec: VimNamespace["VmwareDistributedVirtualSwitchTrunkVlanSpec"];
     readonly UplinkLacpMode: VimNamespace["VMwareUplinkLacpMode"];
     readonly UplinkLacpPolicy: VimNamespace["VMwareUplinkLacpPolicy"];
+    readonly UplinkLacpTimeoutMode: VimNamespace["VMwareUplinkLacpTimeoutMode"];
     readonly UplinkPortOrderPolicy: VimNamespace["VMwareUplinkPortOrderPolicy"];
     readonly UplinkPortTeamingPolicy: VimNamespace["VmwareUplinkPortTeamingPolicy"];
     readonly VMwarePortgroupPolicy: VimNamespace["VMwareDVSPortgroupPolicy"];
@@ -28556,10 +30567,12 @@ export interface VimNamespace {
     readonly AffinityRuleSpec: VimNamespace["ClusterAffinityRuleSpec"];
     readonly AntiAffinityRuleSpec: VimNamespace["ClusterAntiAffinityRuleSpec"];
     readonly AttemptedVmInfo: VimNamespace["ClusterAttemptedVmInfo"];
+    readonly ClusterInitialPlacementAction: VimNamespace["ClusterClusterInitialPlacementAction"];
     readonly ConfigInfo: VimNamespace["ClusterConfigInfo"];
     readonly ConfigInfoEx: VimNamespace["ClusterConfigInfoEx"];
     readonly ConfigSpec: VimNamespace["ClusterConfigSpec"];
     readonly ConfigSpecEx: VimNamespace["ClusterConfigSpecEx"];
+    readonly CryptoConfigInfo: VimNamespace["ClusterCryptoConfigInfo"];
     readonly DasAamHostInfo: VimNamespace["ClusterDasAamHostInfo"];
     readonly DasAamNodeState: VimNamespace["ClusterDasAamNodeState"];
     readonly DasAdmissionControlInfo: VimNamespace["ClusterDasAdmissionControlInfo"];
@@ -28576,6 +30589,7 @@ export interface VimNamespace {
     readonly DasVmConfigInfo: VimNamespace["ClusterDasVmConfigInfo"];
     readonly DasVmConfigSpec: VimNamespace["ClusterDasVmConfigSpec"];
     readonly DasVmSettings: VimNamespace["ClusterDasVmSettings"];
+    readonly DatastoreUpdateSpec: VimNamespace["ClusterDatastoreUpdateSpec"];
     readonly DependencyRuleInfo: VimNamespace["ClusterDependencyRuleInfo"];
     readonly DpmConfigInfo: VimNamespace["ClusterDpmConfigInfo"];
     readonly DpmHostConfigInfo: VimNamespace["ClusterDpmHostConfigInfo"];
@@ -28595,6 +30609,7 @@ export interface VimNamespace {
     readonly FailoverResourcesAdmissionControlInfo: VimNamespace["ClusterFailoverResourcesAdmissionControlInfo"];
     readonly FailoverResourcesAdmissionControlPolicy: VimNamespace["ClusterFailoverResourcesAdmissionControlPolicy"];
     readonly FixedSizeSlotPolicy: VimNamespace["ClusterFixedSizeSlotPolicy"];
+    readonly FtVmHostRuleInfo: VimNamespace["ClusterFtVmHostRuleInfo"];
     readonly GroupInfo: VimNamespace["ClusterGroupInfo"];
     readonly GroupSpec: VimNamespace["ClusterGroupSpec"];
     readonly HostGroup: VimNamespace["ClusterHostGroup"];
@@ -28611,12 +30626,17 @@ export interface VimNamespace {
     readonly PlacementSpec: VimNamespace["PlacementSpec"];
     readonly PowerOnVmOption: VimNamespace["ClusterPowerOnVmOption"];
     readonly PowerOnVmResult: VimNamespace["ClusterPowerOnVmResult"];
+    readonly PreemptibleVmPairInfo: VimNamespace["ClusterPreemptibleVmPairInfo"];
+    readonly PreemptibleVmPairSpec: VimNamespace["ClusterPreemptibleVmPairSpec"];
     readonly ProactiveDrsConfigInfo: VimNamespace["ClusterProactiveDrsConfigInfo"];
     readonly Recommendation: VimNamespace["ClusterRecommendation"];
     readonly ResourceUsageSummary: VimNamespace["ClusterResourceUsageSummary"];
     readonly RuleInfo: VimNamespace["ClusterRuleInfo"];
     readonly RuleSpec: VimNamespace["ClusterRuleSpec"];
     readonly SlotPolicy: VimNamespace["ClusterSlotPolicy"];
+    readonly SystemVMsConfigInfo: VimNamespace["ClusterSystemVMsConfigInfo"];
+    readonly SystemVMsConfigSpec: VimNamespace["ClusterSystemVMsConfigSpec"];
+    readonly TagCategoryUpdateSpec: VimNamespace["ClusterTagCategoryUpdateSpec"];
     readonly UsageSummary: VimNamespace["ClusterUsageSummary"];
     readonly VmComponentProtectionSettings: VimNamespace["ClusterVmComponentProtectionSettings"];
     readonly VmGroup: VimNamespace["ClusterVmGroup"];
@@ -28635,9 +30655,29 @@ export interface VimNamespace {
     readonly DistributedVirtualSwitchManager: VimNamespace["DistributedVirtualSwitchManager"];
     readonly DistributedVirtualSwitchSelection: VimNamespace["DVSSelection"];
     readonly EntityBackup: VimNamespace["EntityBackup"];
+    readonly FilterSpec: {
+      readonly ConnecteeSpec: VimNamespace["DVSFilterSpecConnecteeSpec"];
+      readonly LinkConfig: VimNamespace["DVSFilterSpecLinkConfig"];
+      readonly LinkState: VimNamespace["DVSFilterSpecLinkState"];
+      readonly PnicConnecteeSpec: VimNamespace["DVSFilterSpecPnicConnecteeSpec"];
+      readonly PvlanSpec: VimNamespace["DVSFilterSpecPvlanSpec"];
+      readonly TrunkVlanSpec: VimNamespace["DVSFilterSpecTrunkVlanSpec"];
+      readonly VlanIdSpec: VimNamespace["DVSFilterSpecVlanIdSpec"];
+      readonly VlanSpec: VimNamespace["DVSFilterSpecVlanSpec"];
+      readonly VmConnecteeSpec: VimNamespace["DVSFilterSpecVmConnecteeSpec"];
+      readonly VmknicConnecteeSpec: VimNamespace["DVSFilterSpecVmknicConnecteeSpec"];
+    };
+    readonly HostDistributedVirtualSwitchManager: {
+      readonly DVSConfigSpec: {
+        readonly SwitchMode: VimNamespace["HostDVSConfigSpecSwitchMode"];
+      };
+      readonly FailoverReason: VimNamespace["HostDistributedVirtualSwitchManagerFailoverReason"];
+      readonly FailoverStage: VimNamespace["HostDistributedVirtualSwitchManagerFailoverStage"];
+    };
     readonly HostMember: VimNamespace["DistributedVirtualSwitchHostMember"];
     readonly HostProductSpec: VimNamespace["DistributedVirtualSwitchHostProductSpec"];
     readonly KeyedOpaqueBlob: VimNamespace["DistributedVirtualSwitchKeyedOpaqueBlob"];
+    readonly NetworkOffloadSpec: VimNamespace["DistributedVirtualSwitchNetworkOffloadSpec"];
     readonly NetworkResourcePool: VimNamespace["DVSNetworkResourcePool"];
     readonly PortConnectee: VimNamespace["DistributedVirtualSwitchPortConnectee"];
     readonly PortConnection: VimNamespace["DistributedVirtualSwitchPortConnection"];
@@ -28896,7 +30936,12 @@ export interface VimNamespace {
     readonly HostShortNameInconsistentEvent: VimNamespace["HostShortNameInconsistentEvent"];
     readonly HostShortNameToIpFailedEvent: VimNamespace["HostShortNameToIpFailedEvent"];
     readonly HostShutdownEvent: VimNamespace["HostShutdownEvent"];
+    readonly HostSpecificationChangedEvent: VimNamespace["HostSpecificationChangedEvent"];
+    readonly HostSpecificationRequireEvent: VimNamespace["HostSpecificationRequireEvent"];
+    readonly HostSpecificationUpdateEvent: VimNamespace["HostSpecificationUpdateEvent"];
     readonly HostStatusChangedEvent: VimNamespace["HostStatusChangedEvent"];
+    readonly HostSubSpecificationDeleteEvent: VimNamespace["HostSubSpecificationDeleteEvent"];
+    readonly HostSubSpecificationUpdateEvent: VimNamespace["HostSubSpecificationUpdateEvent"];
     readonly HostSyncFailedEvent: VimNamespace["HostSyncFailedEvent"];
     readonly HostUpgradeFailedEvent: VimNamespace["HostUpgradeFailedEvent"];
     readonly HostUserWorldSwapNotEnabledEvent: VimNamespace["HostUserWorldSwapNotEnabledEvent"];
@@ -29143,6 +31188,9 @@ export interface VimNamespace {
     readonly ActiveDirectoryAuthentication: VimNamespace["HostActiveDirectoryAuthentication"];
     readonly ActiveDirectoryInfo: VimNamespace["HostActiveDirectoryInfo"];
     readonly ActiveDirectorySpec: VimNamespace["HostActiveDirectory"];
+    readonly AssignableHardwareBinding: VimNamespace["HostAssignableHardwareBinding"];
+    readonly AssignableHardwareConfig: VimNamespace["HostAssignableHardwareConfig"];
+    readonly AssignableHardwareManager: VimNamespace["HostAssignableHardwareManager"];
     readonly AuthenticationManager: VimNamespace["HostAuthenticationManager"];
     readonly AuthenticationManagerInfo: VimNamespace["HostAuthenticationManagerInfo"];
     readonly AuthenticationStore: VimNamespace["HostAuthenticationStore"];
@@ -29167,6 +31215,7 @@ export interface VimNamespace {
     readonly CpuPackage: VimNamespace["HostCpuPackage"];
     readonly CpuPowerManagementInfo: VimNamespace["HostCpuPowerManagementInfo"];
     readonly CpuSchedulerSystem: VimNamespace["HostCpuSchedulerSystem"];
+    readonly DataTransportConnectionInfo: VimNamespace["HostDataTransportConnectionInfo"];
     readonly DatastoreBrowser: VimNamespace["HostDatastoreBrowser"];
     readonly DatastoreSystem: VimNamespace["HostDatastoreSystem"];
     readonly DateTimeConfig: VimNamespace["HostDateTimeConfig"];
@@ -29178,6 +31227,7 @@ export interface VimNamespace {
     readonly DiagnosticPartition: VimNamespace["HostDiagnosticPartition"];
     readonly DiagnosticSystem: VimNamespace["HostDiagnosticSystem"];
     readonly DigestInfo: VimNamespace["HostDigestInfo"];
+    readonly DigestVerificationSetting: VimNamespace["HostDigestVerificationSetting"];
     readonly DirectoryStore: VimNamespace["HostDirectoryStore"];
     readonly DirectoryStoreInfo: VimNamespace["HostDirectoryStoreInfo"];
     readonly DiskConfigurationResult: VimNamespace["HostDiskConfigurationResult"];
@@ -29185,6 +31235,7 @@ export interface VimNamespace {
     readonly DiskPartitionInfo: VimNamespace["HostDiskPartitionInfo"];
     readonly DnsConfig: VimNamespace["HostDnsConfig"];
     readonly DnsConfigSpec: VimNamespace["HostDnsConfigSpec"];
+    readonly DvxClass: VimNamespace["HostDvxClass"];
     readonly EnterMaintenanceResult: VimNamespace["HostEnterMaintenanceResult"];
     readonly EsxAgentHostManager: VimNamespace["HostEsxAgentHostManager"];
     readonly FaultToleranceManager: {
@@ -29208,12 +31259,14 @@ export interface VimNamespace {
     readonly FirmwareSystem: VimNamespace["HostFirmwareSystem"];
     readonly FlagInfo: VimNamespace["HostFlagInfo"];
     readonly ForceMountedInfo: VimNamespace["HostForceMountedInfo"];
+    readonly Fru: VimNamespace["HostFru"];
     readonly GatewaySpec: VimNamespace["HostGatewaySpec"];
     readonly GraphicsConfig: VimNamespace["HostGraphicsConfig"];
     readonly GraphicsInfo: VimNamespace["HostGraphicsInfo"];
     readonly GraphicsManager: VimNamespace["HostGraphicsManager"];
     readonly HardwareInfo: VimNamespace["HostHardwareInfo"];
     readonly HardwareStatusInfo: VimNamespace["HostHardwareStatusInfo"];
+    readonly HbaCreateSpec: VimNamespace["HostHbaCreateSpec"];
     readonly HealthStatusSystem: VimNamespace["HostHealthStatusSystem"];
     readonly HostAccessManager: VimNamespace["HostAccessManager"];
     readonly HostBusAdapter: VimNamespace["HostHostBusAdapter"];
@@ -29253,6 +31306,10 @@ export interface VimNamespace {
     readonly MaintenanceSpec: VimNamespace["HostMaintenanceSpec"];
     readonly MemoryManagerSystem: VimNamespace["HostMemorySystem"];
     readonly MemorySpec: VimNamespace["HostMemorySpec"];
+    readonly MemoryTierFlags: VimNamespace["HostMemoryTierFlags"];
+    readonly MemoryTierInfo: VimNamespace["HostMemoryTierInfo"];
+    readonly MemoryTierType: VimNamespace["HostMemoryTierType"];
+    readonly MemoryTieringType: VimNamespace["HostMemoryTieringType"];
     readonly MessageBusProxy: VimNamespace["MessageBusProxy"];
     readonly MountInfo: VimNamespace["HostMountInfo"];
     readonly MultipathInfo: VimNamespace["HostMultipathInfo"];
@@ -29267,29 +31324,54 @@ export interface VimNamespace {
     readonly NetworkInfo: VimNamespace["HostNetworkInfo"];
     readonly NetworkPolicy: VimNamespace["HostNetworkPolicy"];
     readonly NetworkSystem: VimNamespace["HostNetworkSystem"];
+    readonly NfcConnectionInfo: VimNamespace["HostNfcConnectionInfo"];
     readonly NtpConfig: VimNamespace["HostNtpConfig"];
     readonly NumaInfo: VimNamespace["HostNumaInfo"];
     readonly NumaNode: VimNamespace["HostNumaNode"];
     readonly NumericSensorInfo: VimNamespace["HostNumericSensorInfo"];
     readonly NvdimmSystem: VimNamespace["HostNvdimmSystem"];
+    readonly NvmeConnectSpec: VimNamespace["HostNvmeConnectSpec"];
+    readonly NvmeController: VimNamespace["HostNvmeController"];
+    readonly NvmeDisconnectSpec: VimNamespace["HostNvmeDisconnectSpec"];
+    readonly NvmeDiscoverSpec: VimNamespace["HostNvmeDiscoverSpec"];
+    readonly NvmeDiscoveryLog: VimNamespace["HostNvmeDiscoveryLog"];
+    readonly NvmeNamespace: VimNamespace["HostNvmeNamespace"];
+    readonly NvmeOpaqueTransportParameters: VimNamespace["HostNvmeOpaqueTransportParameters"];
+    readonly NvmeOverFibreChannelParameters: VimNamespace["HostNvmeOverFibreChannelParameters"];
+    readonly NvmeOverRdmaParameters: VimNamespace["HostNvmeOverRdmaParameters"];
+    readonly NvmeOverTcpParameters: VimNamespace["HostNvmeOverTcpParameters"];
+    readonly NvmeSpec: VimNamespace["HostNvmeSpec"];
+    readonly NvmeTopology: VimNamespace["HostNvmeTopology"];
+    readonly NvmeTransportParameters: VimNamespace["HostNvmeTransportParameters"];
+    readonly NvmeTransportType: VimNamespace["HostNvmeTransportType"];
     readonly OpaqueNetworkInfo: VimNamespace["HostOpaqueNetworkInfo"];
     readonly OpaqueSwitch: VimNamespace["HostOpaqueSwitch"];
     readonly PMemDatastoreInfo: VimNamespace["PMemDatastoreInfo"];
     readonly PMemVolume: VimNamespace["HostPMemVolume"];
     readonly ParallelScsiHba: VimNamespace["HostParallelScsiHba"];
     readonly ParallelScsiTargetTransport: VimNamespace["HostParallelScsiTargetTransport"];
+    readonly PartialMaintenanceModeId: VimNamespace["HostPartialMaintenanceModeId"];
+    readonly PartialMaintenanceModeRuntimeInfo: VimNamespace["HostPartialMaintenanceModeRuntimeInfo"];
+    readonly PartialMaintenanceModeStatus: VimNamespace["HostPartialMaintenanceModeStatus"];
     readonly PatchManager: VimNamespace["HostPatchManager"];
     readonly PathSelectionPolicyOption: VimNamespace["HostPathSelectionPolicyOption"];
     readonly PciDevice: VimNamespace["HostPciDevice"];
     readonly PciPassthruConfig: VimNamespace["HostPciPassthruConfig"];
     readonly PciPassthruInfo: VimNamespace["HostPciPassthruInfo"];
     readonly PciPassthruSystem: VimNamespace["HostPciPassthruSystem"];
+    readonly PcieHba: VimNamespace["HostPcieHba"];
+    readonly PcieTargetTransport: VimNamespace["HostPcieTargetTransport"];
     readonly PersistentMemoryInfo: VimNamespace["HostPersistentMemoryInfo"];
     readonly PhysicalNic: VimNamespace["PhysicalNic"];
     readonly PlugStoreTopology: VimNamespace["HostPlugStoreTopology"];
     readonly PortGroup: VimNamespace["HostPortGroup"];
     readonly PowerSystem: VimNamespace["HostPowerSystem"];
     readonly ProtocolEndpoint: VimNamespace["HostProtocolEndpoint"];
+    readonly PtpConfig: VimNamespace["HostPtpConfig"];
+    readonly QualifiedName: VimNamespace["HostQualifiedName"];
+    readonly RdmaDevice: VimNamespace["HostRdmaDevice"];
+    readonly RdmaHba: VimNamespace["HostRdmaHba"];
+    readonly RdmaTargetTransport: VimNamespace["HostRdmaTargetTransport"];
     readonly ReliableMemoryInfo: VimNamespace["HostReliableMemoryInfo"];
     readonly ResignatureRescanResult: VimNamespace["HostResignatureRescanResult"];
     readonly Ruleset: VimNamespace["HostFirewallRuleset"];
@@ -29304,6 +31386,9 @@ export interface VimNamespace {
     readonly ServiceConfig: VimNamespace["HostServiceConfig"];
     readonly ServiceInfo: VimNamespace["HostServiceInfo"];
     readonly ServiceSystem: VimNamespace["HostServiceSystem"];
+    readonly SevInfo: VimNamespace["HostSevInfo"];
+    readonly SgxInfo: VimNamespace["HostSgxInfo"];
+    readonly SgxRegistrationInfo: VimNamespace["HostSgxRegistrationInfo"];
     readonly SharedGpuCapabilities: VimNamespace["HostSharedGpuCapabilities"];
     readonly SnmpSystem: VimNamespace["HostSnmpSystem"];
     readonly SoftwarePackage: VimNamespace["SoftwarePackage"];
@@ -29314,6 +31399,7 @@ export interface VimNamespace {
     readonly SslThumbprintInfo: VimNamespace["HostSslThumbprintInfo"];
     readonly StorageArrayTypePolicyOption: VimNamespace["HostStorageArrayTypePolicyOption"];
     readonly StorageDeviceInfo: VimNamespace["HostStorageDeviceInfo"];
+    readonly StorageProtocol: VimNamespace["HostStorageProtocol"];
     readonly StorageSystem: VimNamespace["HostStorageSystem"];
     readonly Summary: VimNamespace["HostListSummary"];
     readonly SystemEventInfo: VimNamespace["SystemEventInfo"];
@@ -29323,15 +31409,23 @@ export interface VimNamespace {
     readonly SystemResourceInfo: VimNamespace["HostSystemResourceInfo"];
     readonly SystemSwapConfiguration: VimNamespace["HostSystemSwapConfiguration"];
     readonly TargetTransport: VimNamespace["HostTargetTransport"];
+    readonly TcpHba: VimNamespace["HostTcpHba"];
+    readonly TcpHbaCreateSpec: VimNamespace["HostTcpHbaCreateSpec"];
+    readonly TcpTargetTransport: VimNamespace["HostTcpTargetTransport"];
     readonly TpmAttestationInfo: VimNamespace["HostTpmAttestationInfo"];
     readonly TpmAttestationReport: VimNamespace["HostTpmAttestationReport"];
+    readonly TpmBootCompleteEventDetails: VimNamespace["HostTpmBootCompleteEventDetails"];
     readonly TpmBootSecurityOptionEventDetails: VimNamespace["HostTpmBootSecurityOptionEventDetails"];
     readonly TpmCommandEventDetails: VimNamespace["HostTpmCommandEventDetails"];
     readonly TpmDigestInfo: VimNamespace["HostTpmDigestInfo"];
     readonly TpmEventDetails: VimNamespace["HostTpmEventDetails"];
     readonly TpmEventLogEntry: VimNamespace["HostTpmEventLogEntry"];
+    readonly TpmNvTagEventDetails: VimNamespace["HostTpmNvTagEventDetails"];
     readonly TpmOptionEventDetails: VimNamespace["HostTpmOptionEventDetails"];
+    readonly TpmSignerEventDetails: VimNamespace["HostTpmSignerEventDetails"];
     readonly TpmSoftwareComponentEventDetails: VimNamespace["HostTpmSoftwareComponentEventDetails"];
+    readonly TpmVersionEventDetails: VimNamespace["HostTpmVersionEventDetails"];
+    readonly TrustAuthorityAttestationInfo: VimNamespace["HostTrustAuthorityAttestationInfo"];
     readonly UnresolvedVmfsExtent: VimNamespace["HostUnresolvedVmfsExtent"];
     readonly UnresolvedVmfsResignatureSpec: VimNamespace["HostUnresolvedVmfsResignatureSpec"];
     readonly UnresolvedVmfsResolutionResult: VimNamespace["HostUnresolvedVmfsResolutionResult"];
@@ -29341,6 +31435,10 @@ export interface VimNamespace {
     readonly VFlashResourceConfigurationResult: VimNamespace["HostVFlashResourceConfigurationResult"];
     readonly VMotionConfig: VimNamespace["HostVMotionConfig"];
     readonly VMotionInfo: VimNamespace["HostVMotionInfo"];
+    readonly VMotionManager: {
+      readonly DstInstantCloneResult: VimNamespace["HostVMotionManagerDstInstantCloneResult"];
+      readonly SrcInstantCloneResult: VimNamespace["HostVMotionManagerSrcInstantCloneResult"];
+    };
     readonly VMotionSystem: VimNamespace["HostVMotionSystem"];
     readonly VfatVolume: VimNamespace["HostVfatVolume"];
     readonly VffsVolume: VimNamespace["HostVffsVolume"];
@@ -29361,9 +31459,11 @@ export interface VimNamespace {
     readonly VmfsDatastoreSpec: VimNamespace["VmfsDatastoreSpec"];
     readonly VmfsRescanResult: VimNamespace["HostVmfsRescanResult"];
     readonly VmfsVolume: VimNamespace["HostVmfsVolume"];
+    readonly VsanDatastoreInfo: VimNamespace["VsanDatastoreInfo"];
     readonly VsanInternalSystem: VimNamespace["HostVsanInternalSystem"];
     readonly VsanSystem: VimNamespace["HostVsanSystem"];
     readonly VvolDatastoreInfo: VimNamespace["VvolDatastoreInfo"];
+    readonly VvolNQN: VimNamespace["HostVvolNQN"];
     readonly VvolVolume: VimNamespace["HostVvolVolume"];
   };
   readonly net: {
@@ -29450,6 +31550,7 @@ export interface VimNamespace {
       readonly NetworkPolicyProfile: VimNamespace["NetworkPolicyProfile"];
       readonly NetworkProfile: VimNamespace["NetworkProfile"];
       readonly NsxHostVNicProfile: VimNamespace["NsxHostVNicProfile"];
+      readonly OpaqueSwitchProfile: VimNamespace["OpaqueSwitchProfile"];
       readonly OptionProfile: VimNamespace["OptionProfile"];
       readonly PermissionProfile: VimNamespace["PermissionProfile"];
       readonly PhysicalNicProfile: VimNamespace["PhysicalNicProfile"];
@@ -29514,6 +31615,9 @@ export interface VimNamespace {
     readonly VmConfigInfo: VimNamespace["StorageDrsVmConfigInfo"];
     readonly VmConfigSpec: VimNamespace["StorageDrsVmConfigSpec"];
   };
+  readonly tenant: {
+    readonly TenantManager: VimNamespace["TenantTenantManager"];
+  };
   readonly vApp: {
     readonly CloneSpec: VimNamespace["VAppCloneSpec"];
     readonly EntityConfigInfo: VimNamespace["VAppEntityConfigInfo"];
@@ -29545,9 +31649,11 @@ export interface VimNamespace {
   };
   readonly vm: {
     readonly AffinityInfo: VimNamespace["VirtualMachineAffinityInfo"];
+    readonly BaseIndependentFilterSpec: VimNamespace["VirtualMachineBaseIndependentFilterSpec"];
     readonly BootOptions: VimNamespace["VirtualMachineBootOptions"];
     readonly Capability: VimNamespace["VirtualMachineCapability"];
     readonly CdromInfo: VimNamespace["VirtualMachineCdromInfo"];
+    readonly CertThumbprint: VimNamespace["VirtualMachineCertThumbprint"];
     readonly CloneSpec: VimNamespace["VirtualMachineCloneSpec"];
     readonly ConfigInfo: VimNamespace["VirtualMachineConfigInfo"];
     readonly ConfigOption: VimNamespace["VirtualMachineConfigOption"];
@@ -29555,6 +31661,7 @@ export interface VimNamespace {
     readonly ConfigSpec: VimNamespace["VirtualMachineConfigSpec"];
     readonly ConfigTarget: VimNamespace["ConfigTarget"];
     readonly ConsolePreferences: VimNamespace["VirtualMachineConsolePreferences"];
+    readonly ContentLibraryItemInfo: VimNamespace["VirtualMachineContentLibraryItemInfo"];
     readonly DatastoreInfo: VimNamespace["VirtualMachineDatastoreInfo"];
     readonly DatastoreOption: VimNamespace["DatastoreOption"];
     readonly DefaultPowerOpInfo: VimNamespace["VirtualMachineDefaultPowerOpInfo"];
@@ -29562,6 +31669,9 @@ export interface VimNamespace {
     readonly DefinedProfileSpec: VimNamespace["VirtualMachineDefinedProfileSpec"];
     readonly DeviceRuntimeInfo: VimNamespace["VirtualMachineDeviceRuntimeInfo"];
     readonly DiskDeviceInfo: VimNamespace["VirtualMachineDiskDeviceInfo"];
+    readonly DvxClassInfo: VimNamespace["VirtualMachineDvxClassInfo"];
+    readonly DynamicPassthroughInfo: VimNamespace["VirtualMachineDynamicPassthroughInfo"];
+    readonly EmptyIndependentFilterSpec: VimNamespace["VirtualMachineEmptyIndependentFilterSpec"];
     readonly EmptyProfileSpec: VimNamespace["VirtualMachineEmptyProfileSpec"];
     readonly FaultToleranceConfigInfo: VimNamespace["FaultToleranceConfigInfo"];
     readonly FaultToleranceConfigSpec: VimNamespace["FaultToleranceConfigSpec"];
@@ -29577,11 +31687,17 @@ export interface VimNamespace {
     readonly FlagInfo: VimNamespace["VirtualMachineFlagInfo"];
     readonly FloppyInfo: VimNamespace["VirtualMachineFloppyInfo"];
     readonly ForkConfigInfo: VimNamespace["VirtualMachineForkConfigInfo"];
+    readonly GuestCustomizationManager: VimNamespace["VirtualMachineGuestCustomizationManager"];
     readonly GuestInfo: VimNamespace["GuestInfo"];
     readonly GuestIntegrityInfo: VimNamespace["VirtualMachineGuestIntegrityInfo"];
+    readonly GuestMonitoringModeInfo: VimNamespace["VirtualMachineGuestMonitoringModeInfo"];
     readonly GuestOsDescriptor: VimNamespace["GuestOsDescriptor"];
+    readonly GuestQuiesce: {
+      readonly EndGuestQuiesceError: VimNamespace["GuestQuiesceEndGuestQuiesceError"];
+    };
     readonly GuestQuiesceSpec: VimNamespace["VirtualMachineGuestQuiesceSpec"];
     readonly IdeDiskDeviceInfo: VimNamespace["VirtualMachineIdeDiskDeviceInfo"];
+    readonly IndependentFilterSpec: VimNamespace["VirtualMachineIndependentFilterSpec"];
     readonly InstantCloneSpec: VimNamespace["VirtualMachineInstantCloneSpec"];
     readonly LegacyNetworkSwitchInfo: VimNamespace["VirtualMachineLegacyNetworkSwitchInfo"];
     readonly Message: VimNamespace["VirtualMachineMessage"];
@@ -29598,6 +31714,7 @@ export interface VimNamespace {
     readonly ParallelInfo: VimNamespace["VirtualMachineParallelInfo"];
     readonly PciPassthroughInfo: VimNamespace["VirtualMachinePciPassthroughInfo"];
     readonly PciSharedGpuPassthroughInfo: VimNamespace["VirtualMachinePciSharedGpuPassthroughInfo"];
+    readonly PrecisionClockInfo: VimNamespace["VirtualMachinePrecisionClockInfo"];
     readonly ProfileDetails: VimNamespace["VirtualMachineProfileDetails"];
     readonly ProfileRawData: VimNamespace["VirtualMachineProfileRawData"];
     readonly ProfileSpec: VimNamespace["VirtualMachineProfileSpec"];
@@ -29610,8 +31727,11 @@ export interface VimNamespace {
     readonly ScsiDiskDeviceInfo: VimNamespace["VirtualMachineScsiDiskDeviceInfo"];
     readonly ScsiPassthroughInfo: VimNamespace["VirtualMachineScsiPassthroughInfo"];
     readonly SerialInfo: VimNamespace["VirtualMachineSerialInfo"];
+    readonly SgxInfo: VimNamespace["VirtualMachineSgxInfo"];
+    readonly SgxTargetInfo: VimNamespace["VirtualMachineSgxTargetInfo"];
     readonly Snapshot: VimNamespace["VirtualMachineSnapshot"];
     readonly SnapshotInfo: VimNamespace["VirtualMachineSnapshotInfo"];
+    readonly SnapshotSelectionSpec: VimNamespace["SnapshotSelectionSpec"];
     readonly SnapshotTree: VimNamespace["VirtualMachineSnapshotTree"];
     readonly SoundInfo: VimNamespace["VirtualMachineSoundInfo"];
     readonly SriovDevicePoolInfo: VimNamespace["VirtualMachineSriovDevicePoolInfo"];
@@ -29624,8 +31744,18 @@ export interface VimNamespace {
     readonly UsbInfo: VimNamespace["VirtualMachineUsbInfo"];
     readonly UsbScanCodeSpec: VimNamespace["UsbScanCodeSpec"];
     readonly VFlashModuleInfo: VimNamespace["VirtualMachineVFlashModuleInfo"];
+    readonly VMotionStunTimeInfo: VimNamespace["VirtualMachineVMotionStunTimeInfo"];
+    readonly VcpuConfig: VimNamespace["VirtualMachineVcpuConfig"];
+    readonly VendorDeviceGroupInfo: VimNamespace["VirtualMachineVendorDeviceGroupInfo"];
+    readonly VgpuDeviceInfo: VimNamespace["VirtualMachineVgpuDeviceInfo"];
+    readonly VgpuProfileInfo: VimNamespace["VirtualMachineVgpuProfileInfo"];
+    readonly VirtualDeviceGroups: VimNamespace["VirtualMachineVirtualDeviceGroups"];
+    readonly VirtualDeviceSwap: VimNamespace["VirtualMachineVirtualDeviceSwap"];
     readonly VirtualHardware: VimNamespace["VirtualHardware"];
     readonly VirtualHardwareOption: VimNamespace["VirtualHardwareOption"];
+    readonly VirtualNuma: VimNamespace["VirtualMachineVirtualNuma"];
+    readonly VirtualNumaInfo: VimNamespace["VirtualMachineVirtualNumaInfo"];
+    readonly VirtualPMem: VimNamespace["VirtualMachineVirtualPMem"];
     readonly VmImportSpec: VimNamespace["VirtualMachineImportSpec"];
     readonly WindowsQuiesceSpec: VimNamespace["VirtualMachineWindowsQuiesceSpec"];
     readonly check: {
@@ -29637,6 +31767,7 @@ export interface VimNamespace {
     readonly customization: {
       readonly AdapterMapping: VimNamespace["CustomizationAdapterMapping"];
       readonly AutoIpV6Generator: VimNamespace["CustomizationAutoIpV6Generator"];
+      readonly CloudinitPrep: VimNamespace["CustomizationCloudinitPrep"];
       readonly CustomIpGenerator: VimNamespace["CustomizationCustomIpGenerator"];
       readonly CustomIpV6Generator: VimNamespace["CustomizationCustomIpV6Generator"];
       readonly CustomNameGenerator: VimNamespace["CustomizationCustomName"];
@@ -29729,6 +31860,8 @@ export interface VimNamespace {
       readonly VirtualParallelPortOption: VimNamespace["VirtualParallelPortOption"];
       readonly VirtualPointingDevice: VimNamespace["VirtualPointingDevice"];
       readonly VirtualPointingDeviceOption: VimNamespace["VirtualPointingDeviceOption"];
+      readonly VirtualPrecisionClock: VimNamespace["VirtualPrecisionClock"];
+      readonly VirtualPrecisionClockOption: VimNamespace["VirtualPrecisionClockOption"];
       readonly VirtualSATAController: VimNamespace["VirtualSATAController"];
       readonly VirtualSATAControllerOption: VimNamespace["VirtualSATAControllerOption"];
       readonly VirtualSCSIController: VimNamespace["VirtualSCSIController"];
@@ -29767,6 +31900,8 @@ export interface VimNamespace {
       readonly VirtualVmxnet3Vrdma: VimNamespace["VirtualVmxnet3Vrdma"];
       readonly VirtualVmxnet3VrdmaOption: VimNamespace["VirtualVmxnet3VrdmaOption"];
       readonly VirtualVmxnetOption: VimNamespace["VirtualVmxnetOption"];
+      readonly VirtualWDT: VimNamespace["VirtualWDT"];
+      readonly VirtualWDTOption: VimNamespace["VirtualWDTOption"];
     };
     readonly guest: {
       readonly AliasManager: VimNamespace["GuestAliasManager"];
@@ -29812,6 +31947,8 @@ export interface VimNamespace {
     readonly BaseConfigInfo: VimNamespace["BaseConfigInfo"];
     readonly CloneSpec: VimNamespace["VslmCloneSpec"];
     readonly CreateSpec: VimNamespace["VslmCreateSpec"];
+    readonly DiskCryptoSpec: VimNamespace["DiskCryptoSpec"];
+    readonly DiskInfoFlag: VimNamespace["vslmDiskInfoFlag"];
     readonly ID: VimNamespace["ID"];
     readonly InfrastructureObjectPolicy: VimNamespace["vslmInfrastructureObjectPolicy"];
     readonly InfrastructureObjectPolicySpec: VimNamespace["vslmInfrastructureObjectPolicySpec"];
@@ -29819,9 +31956,12 @@ export interface VimNamespace {
     readonly RelocateSpec: VimNamespace["VslmRelocateSpec"];
     readonly StateInfo: VimNamespace["VStorageObjectStateInfo"];
     readonly TagEntry: VimNamespace["VslmTagEntry"];
+    readonly VClockInfo: VimNamespace["vslmVClockInfo"];
     readonly VStorageObject: VimNamespace["VStorageObject"];
     readonly VStorageObjectControlFlag: VimNamespace["vslmVStorageObjectControlFlag"];
     readonly VStorageObjectManagerBase: VimNamespace["VStorageObjectManagerBase"];
+    readonly VStorageObjectSnapshot: VimNamespace["VStorageObjectSnapshot"];
+    readonly VStorageObjectSnapshotDetails: VimNamespace["VStorageObjectSnapshotDetails"];
     readonly VStorageObjectSnapshotInfo: VimNamespace["VStorageObjectSnapshotInfo"];
     readonly host: {
       readonly VStorageObjectManager: VimNamespace["HostVStorageObjectManager"];
@@ -29982,6 +32122,7 @@ export interface VimNamespace {
     readonly FilesystemQuiesceFault: DataClass<vim.FilesystemQuiesceFault>;
     readonly FilterInUse: DataClass<vim.FilterInUse>;
     readonly FtIssuesOnHost: DataClass<vim.FtIssuesOnHost>;
+    readonly FtVmHostRuleViolation: DataClass<vim.FtVmHostRuleViolation>;
     readonly FullStorageVMotionNotSupported: DataClass<vim.FullStorageVMotionNotSupported>;
     readonly GatewayConnectFault: DataClass<vim.GatewayConnectFault>;
     readonly GatewayHostNotReachable: DataClass<vim.GatewayHostNotReachable>;
@@ -30100,6 +32241,7 @@ export interface VimNamespace {
     readonly InvalidPropertyType: DataClass<vim.InvalidPropertyType>;
     readonly InvalidPropertyValue: DataClass<vim.InvalidPropertyValue>;
     readonly InvalidResourcePoolStructureFault: DataClass<vim.InvalidResourcePoolStructureFault>;
+    readonly InvalidScheduledTask: DataClass<vim.InvalidScheduledTask>;
     readonly InvalidSnapshotFormat: DataClass<vim.InvalidSnapshotFormat>;
     readonly InvalidState: DataClass<vim.InvalidState>;
     readonly InvalidVmConfig: DataClass<vim.InvalidVmConfig>;

@@ -4,11 +4,11 @@
 // Field syntax: name:Type with Type a primitive code (s string, i int, l long, h short, y byte, b boolean,
 // f float, d double, t dateTime, B base64Binary, * anyType, u anyURI), a data or enum type name, or
 // @ManagedType for a ManagedObjectReference (@ alone: any managed object); suffix [] for an array and ? for
-// an element that may be absent.
+// an element that may be absent; /version: a field newer than the WSDL, left out of requests to older servers.
 /* eslint-disable */
 
-/** The API version of the schema (SOAPAction `urn:vim25/7.0.3.0`). */
-export const API_VERSION = "7.0.3.0";
+/** The API version of the schema (SOAPAction `urn:vim25/8.0.3.0`). */
+export const API_VERSION = "8.0.3.0";
 
 /** Data types, faults included: name -> "Base;field,field,..." (own fields, in wire order). */
 export const DATA_TYPES: Readonly<Record<string, string>> = {
@@ -140,7 +140,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   CannotReconfigureVsanWhenHaEnabled: "VsanFault;",
   CannotUseNetwork: "VmConfigFault;device:s,backing:s,connected:b,reason:s,network:@Network?",
   Capability:
-    "DynamicData;provisioningSupported:b,multiHostSupported:b,userShellAccessSupported:b,supportedEVCMode:EVCMode[]?,supportedEVCGraphicsMode:FeatureEVCMode[]?,networkBackupAndRestoreSupported:b?,ftDrsWithoutEvcSupported:b?,hciWorkflowSupported:b?,computePolicyVersion:i?,clusterPlacementSupported:b?,lifecycleManagementSupported:b?,hostSeedingSupported:b?,scalableSharesSupported:b?,hadcsSupported:b?",
+    "DynamicData;provisioningSupported:b,multiHostSupported:b,userShellAccessSupported:b,supportedEVCMode:EVCMode[]?,supportedEVCGraphicsMode:FeatureEVCMode[]?,networkBackupAndRestoreSupported:b?,ftDrsWithoutEvcSupported:b?,hciWorkflowSupported:b?,computePolicyVersion:i?,clusterPlacementSupported:b?,lifecycleManagementSupported:b?,hostSeedingSupported:b?,scalableSharesSupported:b?,hadcsSupported:b?,configMgmtSupported:b?/7.0.3.1",
   ChangesInfoEventArgument: "DynamicData;modified:s?,added:s?,deleted:s?",
   CheckResult:
     "DynamicData;vm:@VirtualMachine?,host:@HostSystem?,warning:LocalizedMethodFault[]?,error:LocalizedMethodFault[]?",
@@ -152,9 +152,12 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ClusterAffinityRuleSpec: "ClusterRuleInfo;vm:@VirtualMachine[]",
   ClusterAntiAffinityRuleSpec: "ClusterRuleInfo;vm:@VirtualMachine[]",
   ClusterAttemptedVmInfo: "DynamicData;vm:@VirtualMachine,task:@Task?",
+  ClusterClusterInitialPlacementAction:
+    "ClusterAction;targetHost:@HostSystem?,pool:@ResourcePool,configSpec:VirtualMachineConfigSpec?",
   ClusterComplianceCheckedEvent: "ClusterEvent;profile:ProfileEventArgument",
   ClusterComputeResourceClusterConfigResult:
     "DynamicData;failedHosts:FolderFailedHostResult[]?,configuredHosts:@HostSystem[]?",
+  ClusterComputeResourceCryptoModePolicy: "DynamicData;keyId:CryptoKeyId?,providerId:KeyProviderId?",
   ClusterComputeResourceDVSConfigurationValidation:
     "ClusterComputeResourceValidationResultBase;isDvsValid:b,isDvpgValid:b",
   ClusterComputeResourceDVSSetting:
@@ -175,7 +178,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;dateTimeConfig:HostDateTimeConfig?,lockdownMode:HostLockdownMode?",
   ClusterComputeResourceHostConfigurationValidation:
     "ClusterComputeResourceValidationResultBase;host:@HostSystem,isDvsSettingValid:b?,isVmknicSettingValid:b?,isNtpSettingValid:b?,isLockdownModeValid:b?",
+  ClusterComputeResourceHostEvacuationInfo: "DynamicData;host:@HostSystem,action:OptionValue[]?",
   ClusterComputeResourceHostVmkNicInfo: "DynamicData;nicSpec:HostVirtualNicSpec,service:s",
+  ClusterComputeResourceMaintenanceInfo:
+    "DynamicData;partialMMId:s?,hostEvacInfo:ClusterComputeResourceHostEvacuationInfo[]?",
   ClusterComputeResourceSummary:
     "ComputeResourceSummary;currentFailoverLevel:i,admissionControlInfo:ClusterDasAdmissionControlInfo?,numVmotions:i,targetBalance:i?,currentBalance:i?,drsScore:i?,numVmsPerDrsScoreBucket:i[]?,usageSummary:ClusterUsageSummary?,currentEVCModeKey:s?,currentEVCGraphicsModeKey:s?,dasData:ClusterDasData?,clusterMaintenanceModeStatus:s?,vcsHealthStatus:s?,vcsSlots:ClusterComputeResourceVcsSlots[]?",
   ClusterComputeResourceVCProfile: "DynamicData;clusterSpec:ClusterConfigSpecEx?,evcModeKey:s?,evcGraphicsModeKey:s?",
@@ -190,7 +196,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ClusterConfigSpecEx:
     "ComputeResourceConfigSpec;systemVMsConfig:ClusterSystemVMsConfigSpec?,dasConfig:ClusterDasConfigInfo?,dasVmConfigSpec:ClusterDasVmConfigSpec[]?,drsConfig:ClusterDrsConfigInfo?,drsVmConfigSpec:ClusterDrsVmConfigSpec[]?,rulesSpec:ClusterRuleSpec[]?,orchestration:ClusterOrchestrationInfo?,vmOrchestrationSpec:ClusterVmOrchestrationSpec[]?,dpmConfig:ClusterDpmConfigInfo?,dpmHostConfigSpec:ClusterDpmHostConfigSpec[]?,vsanConfig:VsanClusterConfigInfo?,vsanHostConfigSpec:VsanHostConfigInfo[]?,groupSpec:ClusterGroupSpec[]?,infraUpdateHaConfig:ClusterInfraUpdateHaConfigInfo?,proactiveDrsConfig:ClusterProactiveDrsConfigInfo?,inHciWorkflow:b?,cryptoConfig:ClusterCryptoConfigInfo?",
   ClusterCreatedEvent: "ClusterEvent;parent:FolderEventArgument",
-  ClusterCryptoConfigInfo: "DynamicData;cryptoMode:s?",
+  ClusterCryptoConfigInfo: "DynamicData;cryptoMode:s?,policy:ClusterComputeResourceCryptoModePolicy?/8.0.3.0",
   ClusterDasAamHostInfo: "ClusterDasHostInfo;hostDasState:ClusterDasAamNodeState[]?,primaryHosts:s[]?",
   ClusterDasAamNodeState: "DynamicData;host:@HostSystem,name:s,configState:s,runtimeState:s",
   ClusterDasAdmissionControlInfo: "DynamicData;",
@@ -250,6 +256,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ClusterFailoverResourcesAdmissionControlPolicy:
     "ClusterDasAdmissionControlPolicy;cpuFailoverResourcesPercent:i,memoryFailoverResourcesPercent:i,failoverLevel:i?,autoComputePercentages:b?,pMemFailoverResourcesPercent:i?,autoComputePMemFailoverResourcesPercent:b?",
   ClusterFixedSizeSlotPolicy: "ClusterSlotPolicy;cpu:i,memory:i",
+  ClusterFtVmHostRuleInfo: "ClusterRuleInfo;vmGroupName:s,hostGroupName:s[]?",
   ClusterGroupInfo: "DynamicData;name:s,userCreated:b?,uniqueID:s?",
   ClusterGroupSpec: "ArrayUpdateSpec;info:ClusterGroupInfo?",
   ClusterHostGroup: "ClusterGroupInfo;host:@HostSystem[]?",
@@ -268,6 +275,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ClusterOvercommittedEvent: "ClusterEvent;",
   ClusterPowerOnVmResult:
     "DynamicData;attempted:ClusterAttemptedVmInfo[]?,notAttempted:ClusterNotAttemptedVmInfo[]?,recommendations:ClusterRecommendation[]?",
+  ClusterPreemptibleVmPairInfo: "DynamicData;id:i?,monitoredVm:@VirtualMachine,preemptibleVm:@VirtualMachine",
+  ClusterPreemptibleVmPairSpec: "ArrayUpdateSpec;info:ClusterPreemptibleVmPairInfo?",
   ClusterProactiveDrsConfigInfo: "DynamicData;enabled:b?",
   ClusterProfileCompleteConfigSpec: "ClusterProfileConfigSpec;complyProfile:ComplianceProfile?",
   ClusterProfileConfigInfo: "ProfileConfigInfo;complyProfile:ComplianceProfile?",
@@ -285,9 +294,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ClusterSlotPolicy: "DynamicData;",
   ClusterStatusChangedEvent: "ClusterEvent;oldStatus:s,newStatus:s",
   ClusterSystemVMsConfigInfo:
-    "DynamicData;allowedDatastores:@Datastore[]?,notAllowedDatastores:@Datastore[]?,dsTagCategoriesToExclude:s[]?",
+    "DynamicData;allowedDatastores:@Datastore[]?,notAllowedDatastores:@Datastore[]?,dsTagCategoriesToExclude:s[]?,deploymentMode:s?/8.0.2.0",
   ClusterSystemVMsConfigSpec:
-    "DynamicData;allowedDatastores:ClusterDatastoreUpdateSpec[]?,notAllowedDatastores:ClusterDatastoreUpdateSpec[]?,dsTagCategoriesToExclude:ClusterTagCategoryUpdateSpec[]?",
+    "DynamicData;allowedDatastores:ClusterDatastoreUpdateSpec[]?,notAllowedDatastores:ClusterDatastoreUpdateSpec[]?,dsTagCategoriesToExclude:ClusterTagCategoryUpdateSpec[]?,deploymentMode:s?/8.0.2.0",
   ClusterTagCategoryUpdateSpec: "ArrayUpdateSpec;category:s?",
   ClusterUsageSummary:
     "DynamicData;totalCpuCapacityMhz:i,totalMemCapacityMB:i,cpuReservationMhz:i,memReservationMB:i,poweredOffCpuReservationMhz:i?,poweredOffMemReservationMB:i?,cpuDemandMhz:i,memDemandMB:i,statsGenNumber:l,cpuEntitledMhz:i,memEntitledMB:i,poweredOffVmCount:i,totalVmCount:i",
@@ -313,15 +322,17 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ComputeResourceConfigInfo:
     "DynamicData;vmSwapPlacement:s,spbmEnabled:b?,defaultHardwareVersionKey:s?,maximumHardwareVersionKey:s?",
   ComputeResourceConfigSpec:
-    "DynamicData;vmSwapPlacement:s?,spbmEnabled:b?,defaultHardwareVersionKey:s?,desiredSoftwareSpec:DesiredSoftwareSpec?,maximumHardwareVersionKey:s?",
+    "DynamicData;vmSwapPlacement:s?,spbmEnabled:b?,defaultHardwareVersionKey:s?,desiredSoftwareSpec:DesiredSoftwareSpec?,maximumHardwareVersionKey:s?,enableConfigManager:b?/7.0.3.1,hostSeedSpec:ComputeResourceHostSeedSpec?/8.0.3.0",
   ComputeResourceEventArgument: "EntityEventArgument;computeResource:@ComputeResource",
   ComputeResourceHostSPBMLicenseInfo:
     "DynamicData;host:@HostSystem,licenseState:ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState",
+  ComputeResourceHostSeedSpec: "DynamicData;singleHostSpec:ComputeResourceHostSeedSpecSingleHostSpec",
+  ComputeResourceHostSeedSpecSingleHostSpec: "DynamicData;newHostCnxSpec:HostConnectSpec?,existingHost:@HostSystem?",
   ComputeResourceSummary:
     "DynamicData;totalCpu:i,totalMemory:l,numCpuCores:h,numCpuThreads:h,effectiveCpu:i,effectiveMemory:l,numHosts:i,numEffectiveHosts:i,overallStatus:ManagedEntityStatus",
   ConcurrentAccess: "VimFault;",
   ConfigTarget:
-    "DynamicData;numCpus:i,numCpuCores:i,numNumaNodes:i,maxCpusPerHost:i?,smcPresent:b?,datastore:VirtualMachineDatastoreInfo[]?,network:VirtualMachineNetworkInfo[]?,opaqueNetwork:OpaqueNetworkTargetInfo[]?,distributedVirtualPortgroup:DistributedVirtualPortgroupInfo[]?,distributedVirtualSwitch:DistributedVirtualSwitchInfo[]?,cdRom:VirtualMachineCdromInfo[]?,serial:VirtualMachineSerialInfo[]?,parallel:VirtualMachineParallelInfo[]?,sound:VirtualMachineSoundInfo[]?,usb:VirtualMachineUsbInfo[]?,floppy:VirtualMachineFloppyInfo[]?,legacyNetworkInfo:VirtualMachineLegacyNetworkSwitchInfo[]?,scsiPassthrough:VirtualMachineScsiPassthroughInfo[]?,scsiDisk:VirtualMachineScsiDiskDeviceInfo[]?,ideDisk:VirtualMachineIdeDiskDeviceInfo[]?,maxMemMBOptimalPerf:i,supportedMaxMemMB:i?,resourcePool:ResourcePoolRuntimeInfo?,autoVmotion:b?,pciPassthrough:VirtualMachinePciPassthroughInfo[]?,sriov:VirtualMachineSriovInfo[]?,vFlashModule:VirtualMachineVFlashModuleInfo[]?,sharedGpuPassthroughTypes:VirtualMachinePciSharedGpuPassthroughInfo[]?,availablePersistentMemoryReservationMB:l?,dynamicPassthrough:VirtualMachineDynamicPassthroughInfo[]?,sgxTargetInfo:VirtualMachineSgxTargetInfo?,precisionClockInfo:VirtualMachinePrecisionClockInfo[]?,sevSupported:b?,vgpuDeviceInfo:VirtualMachineVgpuDeviceInfo[]?,vgpuProfileInfo:VirtualMachineVgpuProfileInfo[]?",
+    "DynamicData;numCpus:i,numCpuCores:i,numNumaNodes:i,maxCpusPerHost:i?,smcPresent:b?,datastore:VirtualMachineDatastoreInfo[]?,network:VirtualMachineNetworkInfo[]?,opaqueNetwork:OpaqueNetworkTargetInfo[]?,distributedVirtualPortgroup:DistributedVirtualPortgroupInfo[]?,distributedVirtualSwitch:DistributedVirtualSwitchInfo[]?,cdRom:VirtualMachineCdromInfo[]?,serial:VirtualMachineSerialInfo[]?,parallel:VirtualMachineParallelInfo[]?,sound:VirtualMachineSoundInfo[]?,usb:VirtualMachineUsbInfo[]?,floppy:VirtualMachineFloppyInfo[]?,legacyNetworkInfo:VirtualMachineLegacyNetworkSwitchInfo[]?,scsiPassthrough:VirtualMachineScsiPassthroughInfo[]?,scsiDisk:VirtualMachineScsiDiskDeviceInfo[]?,ideDisk:VirtualMachineIdeDiskDeviceInfo[]?,maxMemMBOptimalPerf:i,supportedMaxMemMB:i?,resourcePool:ResourcePoolRuntimeInfo?,autoVmotion:b?,pciPassthrough:VirtualMachinePciPassthroughInfo[]?,sriov:VirtualMachineSriovInfo[]?,vFlashModule:VirtualMachineVFlashModuleInfo[]?,sharedGpuPassthroughTypes:VirtualMachinePciSharedGpuPassthroughInfo[]?,availablePersistentMemoryReservationMB:l?,dynamicPassthrough:VirtualMachineDynamicPassthroughInfo[]?,sgxTargetInfo:VirtualMachineSgxTargetInfo?,precisionClockInfo:VirtualMachinePrecisionClockInfo[]?,sevSupported:b?,vgpuDeviceInfo:VirtualMachineVgpuDeviceInfo[]?,vgpuProfileInfo:VirtualMachineVgpuProfileInfo[]?,vendorDeviceGroupInfo:VirtualMachineVendorDeviceGroupInfo[]?/8.0.0.1,maxSimultaneousThreads:i?/8.0.0.1,dvxClassInfo:VirtualMachineDvxClassInfo[]?/8.0.0.1",
   ConflictingConfiguration: "DvsFault;configInConflict:ConflictingConfigurationConfig[]",
   ConflictingConfigurationConfig: "DynamicData;entity:@ManagedEntity?,propertyPath:s",
   ConflictingDatastoreFound: "RuntimeFault;name:s,url:s",
@@ -336,12 +347,16 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   CryptoKeyId: "DynamicData;keyId:s,providerId:KeyProviderId?",
   CryptoKeyPlain: "DynamicData;keyId:CryptoKeyId,algorithm:s,keyData:s",
   CryptoKeyResult: "DynamicData;keyId:CryptoKeyId,success:b,reason:s?,fault:LocalizedMethodFault?",
+  CryptoManagerHostKeyStatus: "DynamicData;keyId:CryptoKeyId,present:b,managementType:s?,accessGranted:b?/8.0.3.0",
+  CryptoManagerKmipCertSignRequest:
+    "DynamicData;commonName:s?,organization:s?,organizationUnit:s?,locality:s?,state:s?,country:s?,email:s?",
   CryptoManagerKmipCertificateInfo:
     "DynamicData;subject:s,issuer:s,serialNumber:s,notBefore:t,notAfter:t,fingerprint:s,checkTime:t,secondsSinceValid:i?,secondsBeforeExpire:i?",
   CryptoManagerKmipClusterStatus:
     "DynamicData;clusterId:KeyProviderId,overallStatus:ManagedEntityStatus?,managementType:s?,servers:CryptoManagerKmipServerStatus[],clientCertInfo:CryptoManagerKmipCertificateInfo?",
   CryptoManagerKmipCryptoKeyStatus:
     "DynamicData;keyId:CryptoKeyId,keyAvailable:b?,reason:s?,encryptedVMs:@VirtualMachine[]?,affectedHosts:@HostSystem[]?,referencedByTags:s[]?",
+  CryptoManagerKmipCustomAttributeSpec: "DynamicData;attributes:KeyValue[]?",
   CryptoManagerKmipServerCertInfo:
     "DynamicData;certificate:s,certInfo:CryptoManagerKmipCertificateInfo?,clientTrustServer:b?",
   CryptoManagerKmipServerStatus:
@@ -385,7 +400,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;ip:CustomizationIpGenerator,subnetMask:s?,gateway:s[]?,ipV6Spec:CustomizationIPSettingsIpV6AddressSpec?,dnsServerList:s[]?,dnsDomain:s?,primaryWINS:s?,secondaryWINS:s?,netBIOS:CustomizationNetBIOSMode?",
   CustomizationIPSettingsIpV6AddressSpec: "DynamicData;ip:CustomizationIpV6Generator[],gateway:s[]?",
   CustomizationIdentification:
-    "DynamicData;joinWorkgroup:s?,joinDomain:s?,domainAdmin:s?,domainAdminPassword:CustomizationPassword?",
+    "DynamicData;joinWorkgroup:s?,joinDomain:s?,domainAdmin:s?,domainAdminPassword:CustomizationPassword?,domainOU:s?/8.0.2.0",
   CustomizationIdentitySettings: "DynamicData;",
   CustomizationIpGenerator: "DynamicData;",
   CustomizationIpV6Generator: "DynamicData;",
@@ -393,7 +408,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   CustomizationLinuxIdentityFailed: "CustomizationFailed;",
   CustomizationLinuxOptions: "CustomizationOptions;",
   CustomizationLinuxPrep:
-    "CustomizationIdentitySettings;hostName:CustomizationName,domain:s,timeZone:s?,hwClockUTC:b?,scriptText:s?",
+    "CustomizationIdentitySettings;hostName:CustomizationName,domain:s,timeZone:s?,hwClockUTC:b?,scriptText:s?,compatibleCustomizationMethod:s?/8.0.3.0",
   CustomizationName: "DynamicData;",
   CustomizationNetworkSetupFailed: "CustomizationFailed;",
   CustomizationOptions: "DynamicData;",
@@ -455,6 +470,14 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "InheritablePolicy;checkSpeed:StringPolicy?,speed:IntPolicy?,checkDuplex:BoolPolicy?,fullDuplex:BoolPolicy?,checkErrorPercent:BoolPolicy?,percentage:IntPolicy?,checkBeacon:BoolPolicy?",
   DVSFeatureCapability:
     "DynamicData;networkResourceManagementSupported:b,vmDirectPathGen2Supported:b,nicTeamingPolicy:s[]?,networkResourcePoolHighShareValue:i?,networkResourceManagementCapability:DVSNetworkResourceManagementCapability?,healthCheckCapability:DVSHealthCheckCapability?,rollbackCapability:DVSRollbackCapability?,backupRestoreCapability:DVSBackupRestoreCapability?,networkFilterSupported:b?,macLearningSupported:b?",
+  DVSFilterSpecConnecteeSpec: "DynamicData;",
+  DVSFilterSpecPnicConnecteeSpec: "DVSFilterSpecConnecteeSpec;pnicNameSpec:s?",
+  DVSFilterSpecPvlanSpec: "DVSFilterSpecVlanSpec;pvlanId:i?",
+  DVSFilterSpecTrunkVlanSpec: "DVSFilterSpecVlanSpec;range:NumericRange?",
+  DVSFilterSpecVlanIdSpec: "DVSFilterSpecVlanSpec;vlanId:i?",
+  DVSFilterSpecVlanSpec: "DynamicData;",
+  DVSFilterSpecVmConnecteeSpec: "DVSFilterSpecConnecteeSpec;vmNameSpec:s?",
+  DVSFilterSpecVmknicConnecteeSpec: "DVSFilterSpecConnecteeSpec;vmknicNameSpec:s?",
   DVSHealthCheckCapability: "DynamicData;",
   DVSHealthCheckConfig: "DynamicData;enable:b?,interval:i?",
   DVSHostLocalPortInfo: "DynamicData;switchUuid:s,portKey:s,setting:DVPortSetting,vnic:s",
@@ -463,6 +486,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "InheritablePolicy;allowPromiscuous:b?,macChanges:b?,forgedTransmits:b?,macLearningPolicy:DVSMacLearningPolicy?",
   DVSManagerDvsConfigTarget:
     "DynamicData;distributedVirtualPortgroup:DistributedVirtualPortgroupInfo[]?,distributedVirtualSwitch:DistributedVirtualSwitchInfo[]?",
+  DVSManagerPhysicalNicsList: "DynamicData;host:@HostSystem,physicalNics:PhysicalNic[]?",
   DVSNameArrayUplinkPortPolicy: "DVSUplinkPortPolicy;uplinkPortName:s[]",
   DVSNetworkResourceManagementCapability:
     "DynamicData;networkResourceManagementSupported:b,networkResourcePoolHighShareValue:i,qosSupported:b,userDefinedNetworkResourcePoolsSupported:b,networkResourceControlVersion3Supported:b?,userDefinedInfraTrafficPoolSupported:b?",
@@ -527,6 +551,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   DatastoreInfo:
     "DynamicData;name:s,url:s,freeSpace:l,maxFileSize:l,maxVirtualDiskCapacity:l?,maxMemoryFileSize:l?,timestamp:t?,containerId:s?,aliasOf:s?",
   DatastoreMountPathDatastorePair: "DynamicData;oldMountPath:s,datastore:@Datastore",
+  DatastoreNamespaceManagerDirectoryInfo: "DynamicData;capacity:l,used:l",
   DatastoreNotWritableOnHost: "InvalidDatastore;host:@HostSystem",
   DatastoreOption: "DynamicData;unsupportedVolumes:VirtualMachineDatastoreVolumeOption[]?",
   DatastorePrincipalConfigured: "HostEvent;datastorePrincipal:s",
@@ -540,7 +565,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   DeltaDiskFormatNotSupported: "VmConfigFault;datastore:@Datastore[]?,deltaDiskFormat:s",
   Description: "DynamicData;label:s,summary:s",
   DesiredSoftwareSpec:
-    "DynamicData;baseImageSpec:DesiredSoftwareSpecBaseImageSpec,vendorAddOnSpec:DesiredSoftwareSpecVendorAddOnSpec?,components:DesiredSoftwareSpecComponentSpec[]?",
+    "DynamicData;baseImageSpec:DesiredSoftwareSpecBaseImageSpec,vendorAddOnSpec:DesiredSoftwareSpecVendorAddOnSpec?,components:DesiredSoftwareSpecComponentSpec[]?,removedComponents:s[]?/8.0.3.0",
   DesiredSoftwareSpecBaseImageSpec: "DynamicData;version:s",
   DesiredSoftwareSpecComponentSpec: "DynamicData;name:s,version:s?",
   DesiredSoftwareSpecVendorAddOnSpec: "DynamicData;name:s,version:s",
@@ -588,9 +613,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;runtimeState:DistributedVirtualSwitchHostMemberRuntimeState?,config:DistributedVirtualSwitchHostMemberConfigInfo,productInfo:DistributedVirtualSwitchProductSpec?,uplinkPortKey:s[]?,status:s,statusDetail:s?",
   DistributedVirtualSwitchHostMemberBacking: "DynamicData;",
   DistributedVirtualSwitchHostMemberConfigInfo:
-    "DynamicData;host:@HostSystem?,maxProxySwitchPorts:i,vendorSpecificConfig:DistributedVirtualSwitchKeyedOpaqueBlob[]?,backing:DistributedVirtualSwitchHostMemberBacking,nsxSwitch:b?,ensEnabled:b?,ensInterruptEnabled:b?,transportZones:DistributedVirtualSwitchHostMemberTransportZoneInfo[]?,nsxtUsedUplinkNames:s[]?",
+    "DynamicData;host:@HostSystem?,maxProxySwitchPorts:i,vendorSpecificConfig:DistributedVirtualSwitchKeyedOpaqueBlob[]?,backing:DistributedVirtualSwitchHostMemberBacking,nsxSwitch:b?,ensEnabled:b?,ensInterruptEnabled:b?,transportZones:DistributedVirtualSwitchHostMemberTransportZoneInfo[]?,nsxtUsedUplinkNames:s[]?,networkOffloadingEnabled:b?/8.0.0.1",
   DistributedVirtualSwitchHostMemberConfigSpec:
     "DynamicData;operation:s,host:@HostSystem,backing:DistributedVirtualSwitchHostMemberBacking?,maxProxySwitchPorts:i?,vendorSpecificConfig:DistributedVirtualSwitchKeyedOpaqueBlob[]?",
+  DistributedVirtualSwitchHostMemberHostUplinkState: "DynamicData;uplinkName:s,state:s",
   DistributedVirtualSwitchHostMemberPnicBacking:
     "DistributedVirtualSwitchHostMemberBacking;pnicSpec:DistributedVirtualSwitchHostMemberPnicSpec[]?",
   DistributedVirtualSwitchHostMemberPnicSpec:
@@ -613,6 +639,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DistributedVirtualSwitchManagerHostDvsFilterSpec;distributedVirtualSwitch:@DistributedVirtualSwitch",
   DistributedVirtualSwitchManagerImportResult:
     "DynamicData;distributedVirtualSwitch:@DistributedVirtualSwitch[]?,distributedVirtualPortgroup:@DistributedVirtualPortgroup[]?,importFault:ImportOperationBulkFaultFaultOnImport[]?",
+  DistributedVirtualSwitchNetworkOffloadSpec: "DynamicData;id:s,name:s?,types:s[]?",
   DistributedVirtualSwitchPortConnectee: "DynamicData;connectedEntity:@ManagedEntity?,nicKey:s?,type:s?,addressHint:s?",
   DistributedVirtualSwitchPortConnection: "DynamicData;switchUuid:s,portgroupKey:s?,portKey:s?,connectionCookie:i?",
   DistributedVirtualSwitchPortCriteria:
@@ -622,6 +649,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   DistributedVirtualSwitchProductSpec:
     "DynamicData;name:s?,vendor:s?,version:s?,build:s?,forwardingClass:s?,bundleId:s?,bundleUrl:s?",
   DomainNotFound: "ActiveDirectoryFault;domainName:s",
+  DpuStatusInfo: "HostHardwareElementInfo;dpuId:s,fru:HostFru?,sensors:DpuStatusInfoOperationalInfo[]?",
+  DpuStatusInfoOperationalInfo:
+    "DynamicData;sensorId:s,healthState:ElementDescription?,reading:s,units:s?,timeStamp:t?",
   DrsDisabledEvent: "ClusterEvent;",
   DrsDisabledOnVm: "VimFault;",
   DrsEnabledEvent: "ClusterEvent;behavior:s",
@@ -732,7 +762,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   DvsVmVnicResourcePoolConfigSpec:
     "DynamicData;operation:s,key:s?,configVersion:s?,allocationInfo:DvsVmVnicResourceAllocation?,name:s?,description:s?",
   DvsVnicAllocatedResource: "DynamicData;vm:@VirtualMachine,vnicKey:s,reservation:l?",
-  DynamicArray: ";val:*[]",
+  DynamicArray: ";dynamicType:s?,val:*[]",
   DynamicData: ";",
   DynamicProperty: ";name:s,val:*",
   EVCAdmissionFailed: "NotSupportedHostInCluster;faults:LocalizedMethodFault[]?",
@@ -781,7 +811,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   EventEx:
     "Event;eventTypeId:s,severity:s?,message:s?,arguments:KeyAnyValue[]?,objectId:s?,objectType:s?,objectName:s?,fault:LocalizedMethodFault?",
   EventFilterSpec:
-    "DynamicData;entity:EventFilterSpecByEntity?,time:EventFilterSpecByTime?,userName:EventFilterSpecByUsername?,eventChainId:i?,alarm:@Alarm?,scheduledTask:@ScheduledTask?,disableFullMessage:b?,category:s[]?,type:s[]?,tag:s[]?,eventTypeId:s[]?,maxCount:i?",
+    "DynamicData;entity:EventFilterSpecByEntity?,time:EventFilterSpecByTime?,userName:EventFilterSpecByUsername?,eventChainId:i?,alarm:@Alarm?,scheduledTask:@ScheduledTask?,disableFullMessage:b?,category:s[]?,type:s[]?,tag:s[]?,eventTypeId:s[]?,maxCount:i?,delayedInit:b?/8.0.3.0",
   EventFilterSpecByEntity: "DynamicData;entity:@ManagedEntity,recursion:EventFilterSpecRecursionOption",
   EventFilterSpecByTime: "DynamicData;beginTime:t?,endTime:t?",
   EventFilterSpecByUsername: "DynamicData;systemUser:b,userList:s[]?",
@@ -811,7 +841,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ExtensionOvfConsumerInfo: "DynamicData;callbackUrl:s,sectionType:s[]",
   ExtensionPrivilegeInfo: "DynamicData;privID:s,privGroupName:s",
   ExtensionResourceInfo: "DynamicData;locale:s,module:s,data:KeyValue[]",
-  ExtensionServerInfo: "DynamicData;url:s,description:Description,company:s,type:s,adminEmail:s[],serverThumbprint:s?",
+  ExtensionServerInfo:
+    "DynamicData;url:s,description:Description,company:s,type:s,adminEmail:s[],serverThumbprint:s?,serverCertificate:s?/8.0.2.0",
   ExtensionTaskTypeInfo: "DynamicData;taskID:s",
   FailToEnableSPBM:
     "NotEnoughLicenses;cs:@ComputeResource,csName:s,hostLicenseStates:ComputeResourceHostSPBMLicenseInfo[]",
@@ -824,7 +855,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   FaultToleranceCannotEditMem: "VmConfigFault;vmName:s,vm:@VirtualMachine",
   FaultToleranceConfigInfo: "DynamicData;role:i,instanceUuids:s[],configPaths:s[],orphaned:b?",
   FaultToleranceConfigSpec:
-    "DynamicData;metaDataPath:FaultToleranceMetaSpec?,secondaryVmSpec:FaultToleranceVMConfigSpec?",
+    "DynamicData;metaDataPath:FaultToleranceMetaSpec?,secondaryVmSpec:FaultToleranceVMConfigSpec?,metroFtEnabled:b?/8.0.3.0,metroFtHostGroup:s?/8.0.3.0",
   FaultToleranceCpuIncompatible: "CpuIncompatible;model:b,family:b,stepping:b",
   FaultToleranceDiskSpec: "DynamicData;disk:VirtualDevice,datastore:@Datastore",
   FaultToleranceMetaSpec: "DynamicData;metaDataDatastore:@Datastore",
@@ -858,6 +889,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   FileBackedVirtualDiskSpec: "VirtualDiskSpec;capacityKb:l,profile:VirtualMachineProfileSpec[]?,crypto:CryptoSpec?",
   FileFault: "VimFault;file:s",
   FileInfo: "DynamicData;path:s,friendlyName:s?,fileSize:l?,modification:t?,owner:s?",
+  FileLockInfo:
+    "DynamicData;filePath:s,host:s,mac:s,id:s,worldName:s,ownerId:s?,lockMode:s,acquired:t?,heartbeat:t?,refCount:i?",
+  FileLockInfoResult: "DynamicData;lockInfo:FileLockInfo[]?,fault:MethodFault?",
   FileLocked: "FileFault;",
   FileNameTooLong: "FileFault;",
   FileNotFound: "FileFault;",
@@ -884,6 +918,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   FolderFileQuery: "FileQuery;",
   FolderNewHostSpec: "DynamicData;hostCnxSpec:HostConnectSpec,esxLicense:s?",
   FtIssuesOnHost: "VmFaultToleranceIssue;host:@HostSystem,hostName:s,errors:LocalizedMethodFault[]?",
+  FtVmHostRuleViolation: "VmConfigFault;vmName:s,hostName:s,hostGroup:s",
   FullStorageVMotionNotSupported: "MigrationFeatureNotSupported;",
   GatewayConnectFault: "HostConnectFault;gatewayType:s,gatewayId:s,gatewayInfo:s,details:LocalizableMessage?",
   GatewayHostNotReachable: "GatewayToHostConnectFault;",
@@ -920,7 +955,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   GuestFileAttributes: "DynamicData;modificationTime:t?,accessTime:t?,symlinkTarget:s?",
   GuestFileInfo: "DynamicData;path:s,type:s,size:l,attributes:GuestFileAttributes",
   GuestInfo:
-    "DynamicData;toolsStatus:VirtualMachineToolsStatus?,toolsVersionStatus:s?,toolsVersionStatus2:s?,toolsRunningStatus:s?,toolsVersion:s?,toolsInstallType:s?,guestId:s?,guestFamily:s?,guestFullName:s?,hostName:s?,ipAddress:s?,net:GuestNicInfo[]?,ipStack:GuestStackInfo[]?,disk:GuestDiskInfo[]?,screen:GuestScreenInfo?,guestState:s,appHeartbeatStatus:s?,guestKernelCrashed:b?,appState:s?,guestOperationsReady:b?,interactiveGuestOperationsReady:b?,guestStateChangeSupported:b?,generationInfo:GuestInfoNamespaceGenerationInfo[]?,hwVersion:s?,customizationInfo:GuestInfoCustomizationInfo?",
+    "DynamicData;toolsStatus:VirtualMachineToolsStatus?,toolsVersionStatus:s?,toolsVersionStatus2:s?,toolsRunningStatus:s?,toolsVersion:s?,toolsInstallType:s?,guestId:s?,guestFamily:s?,guestFullName:s?,guestDetailedData:s?/8.0.2.0,hostName:s?,ipAddress:s?,net:GuestNicInfo[]?,ipStack:GuestStackInfo[]?,disk:GuestDiskInfo[]?,screen:GuestScreenInfo?,guestState:s,appHeartbeatStatus:s?,guestKernelCrashed:b?,appState:s?,guestOperationsReady:b?,interactiveGuestOperationsReady:b?,guestStateChangeSupported:b?,generationInfo:GuestInfoNamespaceGenerationInfo[]?,hwVersion:s?,customizationInfo:GuestInfoCustomizationInfo?",
   GuestInfoCustomizationInfo: "DynamicData;customizationStatus:s,startTime:t?,endTime:t?,errorMsg:s?",
   GuestInfoNamespaceGenerationInfo: "DynamicData;key:s,generationNo:i",
   GuestInfoVirtualDiskMapping: "DynamicData;key:i",
@@ -932,7 +967,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   GuestOperationsFault: "VimFault;",
   GuestOperationsUnavailable: "GuestOperationsFault;",
   GuestOsDescriptor:
-    "DynamicData;id:s,family:s,fullName:s,supportedMaxCPUs:i,numSupportedPhysicalSockets:i?,numSupportedCoresPerSocket:i?,supportedMinMemMB:i,supportedMaxMemMB:i,recommendedMemMB:i,recommendedColorDepth:i,supportedDiskControllerList:s[],recommendedSCSIController:s?,recommendedDiskController:s,supportedNumDisks:i,recommendedDiskSizeMB:i,recommendedCdromController:s?,supportedEthernetCard:s[],recommendedEthernetCard:s?,supportsSlaveDisk:b?,cpuFeatureMask:HostCpuIdInfo[]?,smcRequired:b?,supportsWakeOnLan:b,supportsVMI:b?,supportsMemoryHotAdd:b?,supportsCpuHotAdd:b?,supportsCpuHotRemove:b?,supportedFirmware:s[]?,recommendedFirmware:s?,supportedUSBControllerList:s[]?,recommendedUSBController:s?,supports3D:b?,recommended3D:b?,smcRecommended:b?,ich7mRecommended:b?,usbRecommended:b?,supportLevel:s?,supportedForCreate:b?,vRAMSizeInKB:IntOption?,numSupportedFloppyDevices:i?,wakeOnLanEthernetCard:s[]?,supportsPvscsiControllerForBoot:b?,diskUuidEnabled:b?,supportsHotPlugPCI:b?,supportsSecureBoot:b?,defaultSecureBoot:b?,persistentMemorySupported:b?,supportedMinPersistentMemoryMB:l?,supportedMaxPersistentMemoryMB:l?,recommendedPersistentMemoryMB:l?,persistentMemoryHotAddSupported:b?,persistentMemoryHotRemoveSupported:b?,persistentMemoryColdGrowthSupported:b?,persistentMemoryColdGrowthGranularityMB:l?,persistentMemoryHotGrowthSupported:b?,persistentMemoryHotGrowthGranularityMB:l?,numRecommendedPhysicalSockets:i?,numRecommendedCoresPerSocket:i?,vvtdSupported:BoolOption?,vbsSupported:BoolOption?,vsgxSupported:BoolOption?,supportsTPM20:b?,vwdtSupported:b?",
+    "DynamicData;id:s,family:s,fullName:s,supportedMaxCPUs:i,numSupportedPhysicalSockets:i?,numSupportedCoresPerSocket:i?,supportedMinMemMB:i,supportedMaxMemMB:i,recommendedMemMB:i,recommendedColorDepth:i,supportedDiskControllerList:s[],recommendedSCSIController:s?,recommendedDiskController:s,supportedNumDisks:i,recommendedDiskSizeMB:i,recommendedCdromController:s?,supportedEthernetCard:s[],recommendedEthernetCard:s?,supportsSlaveDisk:b?,cpuFeatureMask:HostCpuIdInfo[]?,smcRequired:b?,supportsWakeOnLan:b,supportsVMI:b?,supportsMemoryHotAdd:b?,supportsCpuHotAdd:b?,supportsCpuHotRemove:b?,supportedFirmware:s[]?,recommendedFirmware:s?,supportedUSBControllerList:s[]?,recommendedUSBController:s?,supports3D:b?,recommended3D:b?,smcRecommended:b?,ich7mRecommended:b?,usbRecommended:b?,supportLevel:s?,supportedForCreate:b?,vRAMSizeInKB:IntOption?,numSupportedFloppyDevices:i?,wakeOnLanEthernetCard:s[]?,supportsPvscsiControllerForBoot:b?,diskUuidEnabled:b?,supportsHotPlugPCI:b?,supportsSecureBoot:b?,defaultSecureBoot:b?,persistentMemorySupported:b?,supportedMinPersistentMemoryMB:l?,supportedMaxPersistentMemoryMB:l?,recommendedPersistentMemoryMB:l?,persistentMemoryHotAddSupported:b?,persistentMemoryHotRemoveSupported:b?,persistentMemoryColdGrowthSupported:b?,persistentMemoryColdGrowthGranularityMB:l?,persistentMemoryHotGrowthSupported:b?,persistentMemoryHotGrowthGranularityMB:l?,numRecommendedPhysicalSockets:i?,numRecommendedCoresPerSocket:i?,vvtdSupported:BoolOption?,vbsSupported:BoolOption?,vsgxSupported:BoolOption?,vsgxRemoteAttestationSupported:b?/8.0.0.1,supportsTPM20:b?,recommendedTPM20:b?/8.0.0.1,vwdtSupported:b?",
   GuestPermissionDenied: "GuestOperationsFault;",
   GuestPosixFileAttributes: "GuestFileAttributes;ownerId:i?,groupId:i?,permissions:l?",
   GuestProcessInfo: "DynamicData;name:s,pid:l,owner:s,cmdLine:s,startTime:t,endTime:t?,exitCode:i?",
@@ -982,7 +1017,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostActiveDirectoryInfo:
     "HostDirectoryStoreInfo;joinedDomain:s?,trustedDomain:s[]?,domainMembershipStatus:s?,smartCardAuthenticationEnabled:b?",
   HostActiveDirectorySpec:
-    "DynamicData;domainName:s?,userName:s?,password:s?,camServer:s?,thumbprint:s?,smartCardAuthenticationEnabled:b?,smartCardTrustAnchors:s[]?",
+    "DynamicData;domainName:s?,userName:s?,password:s?,camServer:s?,thumbprint:s?,certificate:s?/8.0.3.0,smartCardAuthenticationEnabled:b?,smartCardTrustAnchors:s[]?",
   HostAddFailedEvent: "HostEvent;hostname:s",
   HostAddedEvent: "HostEvent;",
   HostAdminDisableEvent: "HostEvent;",
@@ -996,7 +1031,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostAuthenticationStoreInfo: "DynamicData;enabled:b",
   HostAutoStartManagerConfig: "DynamicData;defaults:AutoStartDefaults?,powerInfo:AutoStartPowerInfo[]?",
   HostBIOSInfo:
-    "DynamicData;biosVersion:s?,releaseDate:t?,vendor:s?,majorRelease:i?,minorRelease:i?,firmwareMajorRelease:i?,firmwareMinorRelease:i?",
+    "DynamicData;biosVersion:s?,releaseDate:t?,vendor:s?,majorRelease:i?,minorRelease:i?,firmwareMajorRelease:i?,firmwareMinorRelease:i?,firmwareType:s?/8.0.2.0",
   HostBlockAdapterTargetTransport: "HostTargetTransport;",
   HostBlockHba: "HostHostBusAdapter;",
   HostBootDevice: "DynamicData;key:s,description:s",
@@ -1004,8 +1039,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostCacheConfigurationInfo: "DynamicData;key:@Datastore,swapSize:l",
   HostCacheConfigurationSpec: "DynamicData;datastore:@Datastore,swapSize:l",
   HostCapability:
-    "DynamicData;recursiveResourcePoolsSupported:b,cpuMemoryResourceConfigurationSupported:b,rebootSupported:b,shutdownSupported:b,vmotionSupported:b,standbySupported:b,ipmiSupported:b?,maxSupportedVMs:i?,maxRunningVMs:i?,maxSupportedVcpus:i?,maxRegisteredVMs:i?,datastorePrincipalSupported:b,sanSupported:b,nfsSupported:b,iscsiSupported:b,vlanTaggingSupported:b,nicTeamingSupported:b,highGuestMemSupported:b,maintenanceModeSupported:b,suspendedRelocateSupported:b,restrictedSnapshotRelocateSupported:b,perVmSwapFiles:b,localSwapDatastoreSupported:b,unsharedSwapVMotionSupported:b,backgroundSnapshotsSupported:b,preAssignedPCIUnitNumbersSupported:b,screenshotSupported:b,scaledScreenshotSupported:b,storageVMotionSupported:b?,vmotionWithStorageVMotionSupported:b?,vmotionAcrossNetworkSupported:b?,maxNumDisksSVMotion:i?,hbrNicSelectionSupported:b?,vrNfcNicSelectionSupported:b?,recordReplaySupported:b?,ftSupported:b?,replayUnsupportedReason:s?,replayCompatibilityIssues:s[]?,smpFtSupported:b?,ftCompatibilityIssues:s[]?,smpFtCompatibilityIssues:s[]?,maxVcpusPerFtVm:i?,loginBySSLThumbprintSupported:b?,cloneFromSnapshotSupported:b?,deltaDiskBackingsSupported:b?,perVMNetworkTrafficShapingSupported:b?,tpmSupported:b?,tpmVersion:s?,txtEnabled:b?,supportedCpuFeature:HostCpuIdInfo[]?,virtualExecUsageSupported:b?,storageIORMSupported:b?,vmDirectPathGen2Supported:b?,vmDirectPathGen2UnsupportedReason:s[]?,vmDirectPathGen2UnsupportedReasonExtended:s?,supportedVmfsMajorVersion:i[]?,vStorageCapable:b?,snapshotRelayoutSupported:b?,firewallIpRulesSupported:b?,servicePackageInfoSupported:b?,maxHostRunningVms:i?,maxHostSupportedVcpus:i?,vmfsDatastoreMountCapable:b?,eightPlusHostVmfsSharedAccessSupported:b?,nestedHVSupported:b?,vPMCSupported:b?,interVMCommunicationThroughVMCISupported:b?,scheduledHardwareUpgradeSupported:b?,featureCapabilitiesSupported:b?,latencySensitivitySupported:b?,storagePolicySupported:b?,accel3dSupported:b?,reliableMemoryAware:b?,multipleNetworkStackInstanceSupported:b?,messageBusProxySupported:b?,vsanSupported:b?,vFlashSupported:b?,hostAccessManagerSupported:b?,provisioningNicSelectionSupported:b?,nfs41Supported:b?,nfs41Krb5iSupported:b?,turnDiskLocatorLedSupported:b?,virtualVolumeDatastoreSupported:b?,markAsSsdSupported:b?,markAsLocalSupported:b?,smartCardAuthenticationSupported:b?,pMemSupported:b?,pMemSnapshotSupported:b?,cryptoSupported:b?,oneKVolumeAPIsSupported:b?,gatewayOnNicSupported:b?,upitSupported:b?,cpuHwMmuSupported:b?,encryptedVMotionSupported:b?,encryptionChangeOnAddRemoveSupported:b?,encryptionHotOperationSupported:b?,encryptionWithSnapshotsSupported:b?,encryptionFaultToleranceSupported:b?,encryptionMemorySaveSupported:b?,encryptionRDMSupported:b?,encryptionVFlashSupported:b?,encryptionCBRCSupported:b?,encryptionHBRSupported:b?,ftEfiSupported:b?,unmapMethodSupported:s?,maxMemMBPerFtVm:i?,virtualMmuUsageIgnored:b?,virtualExecUsageIgnored:b?,vmCreateDateSupported:b?,vmfs3EOLSupported:b?,ftVmcpSupported:b?,quickBootSupported:b?,encryptedFtSupported:b?,assignableHardwareSupported:b?,suspendToMemorySupported:b?,useFeatureReqsForOldHWv:b?,markPerenniallyReservedSupported:b?,hppPspSupported:b?,deviceRebindWithoutRebootSupported:b?,storagePolicyChangeSupported:b?,precisionTimeProtocolSupported:b?,remoteDeviceVMotionSupported:b?,maxSupportedVmMemory:i?,ahDeviceHintsSupported:b?,nvmeOverTcpSupported:b?,nvmeStorageFabricServicesSupported:b?,assignHwPciConfigSupported:b?,timeConfigSupported:b?,nvmeBatchOperationsSupported:b?,pMemFailoverSupported:b?,hostConfigEncryptionSupported:b?,ptpConfigSupported:b?,maxSupportedPtpPorts:i?,pMemIndependentSnapshotSupported:b?",
-  HostCertificateManagerCertificateInfo: "DynamicData;issuer:s?,notBefore:t?,notAfter:t?,subject:s?,status:s",
+    "DynamicData;recursiveResourcePoolsSupported:b,cpuMemoryResourceConfigurationSupported:b,rebootSupported:b,shutdownSupported:b,vmotionSupported:b,standbySupported:b,ipmiSupported:b?,maxSupportedVMs:i?,maxRunningVMs:i?,maxSupportedVcpus:i?,maxRegisteredVMs:i?,datastorePrincipalSupported:b,sanSupported:b,nfsSupported:b,iscsiSupported:b,vlanTaggingSupported:b,nicTeamingSupported:b,highGuestMemSupported:b,maintenanceModeSupported:b,suspendedRelocateSupported:b,restrictedSnapshotRelocateSupported:b,perVmSwapFiles:b,localSwapDatastoreSupported:b,unsharedSwapVMotionSupported:b,backgroundSnapshotsSupported:b,preAssignedPCIUnitNumbersSupported:b,screenshotSupported:b,scaledScreenshotSupported:b,storageVMotionSupported:b?,vmotionWithStorageVMotionSupported:b?,vmotionAcrossNetworkSupported:b?,maxNumDisksSVMotion:i?,maxVirtualDiskDescVersionSupported:i?/8.0.1.0,hbrNicSelectionSupported:b?,vrNfcNicSelectionSupported:b?,recordReplaySupported:b?,ftSupported:b?,replayUnsupportedReason:s?,replayCompatibilityIssues:s[]?,smpFtSupported:b?,ftCompatibilityIssues:s[]?,smpFtCompatibilityIssues:s[]?,maxVcpusPerFtVm:i?,loginBySSLThumbprintSupported:b?,cloneFromSnapshotSupported:b?,deltaDiskBackingsSupported:b?,perVMNetworkTrafficShapingSupported:b?,tpmSupported:b?,tpmVersion:s?,txtEnabled:b?,supportedCpuFeature:HostCpuIdInfo[]?,virtualExecUsageSupported:b?,storageIORMSupported:b?,vmDirectPathGen2Supported:b?,vmDirectPathGen2UnsupportedReason:s[]?,vmDirectPathGen2UnsupportedReasonExtended:s?,supportedVmfsMajorVersion:i[]?,vStorageCapable:b?,snapshotRelayoutSupported:b?,firewallIpRulesSupported:b?,servicePackageInfoSupported:b?,maxHostRunningVms:i?,maxHostSupportedVcpus:i?,vmfsDatastoreMountCapable:b?,eightPlusHostVmfsSharedAccessSupported:b?,nestedHVSupported:b?,vPMCSupported:b?,interVMCommunicationThroughVMCISupported:b?,scheduledHardwareUpgradeSupported:b?,featureCapabilitiesSupported:b?,latencySensitivitySupported:b?,storagePolicySupported:b?,accel3dSupported:b?,reliableMemoryAware:b?,multipleNetworkStackInstanceSupported:b?,messageBusProxySupported:b?,vsanSupported:b?,vFlashSupported:b?,hostAccessManagerSupported:b?,provisioningNicSelectionSupported:b?,nfs41Supported:b?,nfs41Krb5iSupported:b?,turnDiskLocatorLedSupported:b?,virtualVolumeDatastoreSupported:b?,markAsSsdSupported:b?,markAsLocalSupported:b?,smartCardAuthenticationSupported:b?,pMemSupported:b?,pMemSnapshotSupported:b?,cryptoSupported:b?,oneKVolumeAPIsSupported:b?,gatewayOnNicSupported:b?,upitSupported:b?,cpuHwMmuSupported:b?,encryptedVMotionSupported:b?,encryptionChangeOnAddRemoveSupported:b?,encryptionHotOperationSupported:b?,encryptionWithSnapshotsSupported:b?,encryptionFaultToleranceSupported:b?,encryptionMemorySaveSupported:b?,encryptionRDMSupported:b?,encryptionVFlashSupported:b?,encryptionCBRCSupported:b?,encryptionHBRSupported:b?,ftEfiSupported:b?,unmapMethodSupported:s?,maxMemMBPerFtVm:i?,virtualMmuUsageIgnored:b?,virtualExecUsageIgnored:b?,vmCreateDateSupported:b?,vmfs3EOLSupported:b?,ftVmcpSupported:b?,quickBootSupported:b?,encryptedFtSupported:b?,assignableHardwareSupported:b?,suspendToMemorySupported:b?,useFeatureReqsForOldHWv:b?,markPerenniallyReservedSupported:b?,hppPspSupported:b?,deviceRebindWithoutRebootSupported:b?,storagePolicyChangeSupported:b?,precisionTimeProtocolSupported:b?,remoteDeviceVMotionSupported:b?,maxSupportedVmMemory:i?,ahDeviceHintsSupported:b?,nvmeOverTcpSupported:b?,nvmeStorageFabricServicesSupported:b?,assignHwPciConfigSupported:b?,timeConfigSupported:b?,nvmeBatchOperationsSupported:b?,pMemFailoverSupported:b?,hostConfigEncryptionSupported:b?,maxSupportedSimultaneousThreads:i?/8.0.0.1,ptpConfigSupported:b?,maxSupportedPtpPorts:i?,sgxRegistrationSupported:b?/8.0.0.1,pMemIndependentSnapshotSupported:b?,iommuSLDirtyCapable:b?/8.0.0.1,vmknicBindingSupported:b?/8.0.1.0,ultralowFixedUnmapSupported:b?/8.0.0.1,nvmeVvolSupported:b?/8.0.0.0,fptHotplugSupported:b?/8.0.1.0,mconnectSupported:b?/8.0.1.0,vsanNicMgmtSupported:b?/8.0.2.0,vvolNQNSupported:b?/8.0.2.0,stretchedSCSupported:b?/8.0.3.0,vmknicBindingOnNFSv41:b?/8.0.3.0,vpStatusCheckSupported:b?/8.0.3.0,nConnectSupported:b?/8.0.3.0,userKeySupported:b?/8.0.3.0,ndcmSupported:b?/8.0.3.0,uefiSecureBoot:b?/8.0.3.0",
+  HostCertificateManagerCertificateInfo:
+    "DynamicData;kind:s?/8.0.1.0,issuer:s?,notBefore:t?,notAfter:t?,subject:s?,status:s",
+  HostCertificateManagerCertificateSpec: "DynamicData;kind:s",
   HostCnxFailedAccountFailedEvent: "HostEvent;",
   HostCnxFailedAlreadyManagedEvent: "HostEvent;serverName:s",
   HostCnxFailedBadCcagentEvent: "HostEvent;",
@@ -1027,7 +1064,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostConfigFailed: "HostConfigFault;failure:LocalizedMethodFault[]",
   HostConfigFault: "VimFault;",
   HostConfigInfo:
-    "DynamicData;host:@HostSystem,product:AboutInfo,deploymentInfo:HostDeploymentInfo?,hyperThread:HostHyperThreadScheduleInfo?,consoleReservation:ServiceConsoleReservationInfo?,virtualMachineReservation:VirtualMachineMemoryReservationInfo?,storageDevice:HostStorageDeviceInfo?,multipathState:HostMultipathStateInfo?,fileSystemVolume:HostFileSystemVolumeInfo?,systemFile:s[]?,network:HostNetworkInfo?,vmotion:HostVMotionInfo?,virtualNicManagerInfo:HostVirtualNicManagerInfo?,capabilities:HostNetCapabilities?,datastoreCapabilities:HostDatastoreSystemCapabilities?,offloadCapabilities:HostNetOffloadCapabilities?,service:HostServiceInfo?,firewall:HostFirewallInfo?,autoStart:HostAutoStartManagerConfig?,activeDiagnosticPartition:HostDiagnosticPartition?,option:OptionValue[]?,optionDef:OptionDef[]?,datastorePrincipal:s?,localSwapDatastore:@Datastore?,systemSwapConfiguration:HostSystemSwapConfiguration?,systemResources:HostSystemResourceInfo?,dateTimeInfo:HostDateTimeInfo?,flags:HostFlagInfo?,adminDisabled:b?,lockdownMode:HostLockdownMode?,ipmi:HostIpmiInfo?,sslThumbprintInfo:HostSslThumbprintInfo?,sslThumbprintData:HostSslThumbprintInfo[]?,certificate:y[]?,pciPassthruInfo:HostPciPassthruInfo[]?,authenticationManagerInfo:HostAuthenticationManagerInfo?,featureVersion:HostFeatureVersionInfo[]?,powerSystemCapability:PowerSystemCapability?,powerSystemInfo:PowerSystemInfo?,cacheConfigurationInfo:HostCacheConfigurationInfo[]?,wakeOnLanCapable:b?,featureCapability:HostFeatureCapability[]?,maskedFeatureCapability:HostFeatureCapability[]?,vFlashConfigInfo:HostVFlashManagerVFlashConfigInfo?,vsanHostConfig:VsanHostConfigInfo?,domainList:s[]?,scriptCheckSum:B?,hostConfigCheckSum:B?,descriptionTreeCheckSum:B?,graphicsInfo:HostGraphicsInfo[]?,sharedPassthruGpuTypes:s[]?,graphicsConfig:HostGraphicsConfig?,sharedGpuCapabilities:HostSharedGpuCapabilities[]?,ioFilterInfo:HostIoFilterInfo[]?,sriovDevicePool:HostSriovDevicePoolInfo[]?,assignableHardwareBinding:HostAssignableHardwareBinding[]?,assignableHardwareConfig:HostAssignableHardwareConfig?",
+    "DynamicData;host:@HostSystem,product:AboutInfo,deploymentInfo:HostDeploymentInfo?,hyperThread:HostHyperThreadScheduleInfo?,cpuScheduler:HostCpuSchedulerInfo?/8.0.3.0,consoleReservation:ServiceConsoleReservationInfo?,virtualMachineReservation:VirtualMachineMemoryReservationInfo?,storageDevice:HostStorageDeviceInfo?,multipathState:HostMultipathStateInfo?,fileSystemVolume:HostFileSystemVolumeInfo?,systemFile:s[]?,network:HostNetworkInfo?,vmotion:HostVMotionInfo?,virtualNicManagerInfo:HostVirtualNicManagerInfo?,capabilities:HostNetCapabilities?,datastoreCapabilities:HostDatastoreSystemCapabilities?,offloadCapabilities:HostNetOffloadCapabilities?,service:HostServiceInfo?,firewall:HostFirewallInfo?,autoStart:HostAutoStartManagerConfig?,activeDiagnosticPartition:HostDiagnosticPartition?,option:OptionValue[]?,optionDef:OptionDef[]?,datastorePrincipal:s?,localSwapDatastore:@Datastore?,systemSwapConfiguration:HostSystemSwapConfiguration?,systemResources:HostSystemResourceInfo?,dateTimeInfo:HostDateTimeInfo?,flags:HostFlagInfo?,adminDisabled:b?,lockdownMode:HostLockdownMode?,ipmi:HostIpmiInfo?,sslThumbprintInfo:HostSslThumbprintInfo?,sslThumbprintData:HostSslThumbprintInfo[]?,certificate:y[]?,pciPassthruInfo:HostPciPassthruInfo[]?,authenticationManagerInfo:HostAuthenticationManagerInfo?,featureVersion:HostFeatureVersionInfo[]?,powerSystemCapability:PowerSystemCapability?,powerSystemInfo:PowerSystemInfo?,cacheConfigurationInfo:HostCacheConfigurationInfo[]?,wakeOnLanCapable:b?,featureCapability:HostFeatureCapability[]?,maskedFeatureCapability:HostFeatureCapability[]?,vFlashConfigInfo:HostVFlashManagerVFlashConfigInfo?,vsanHostConfig:VsanHostConfigInfo?,domainList:s[]?,scriptCheckSum:B?,hostConfigCheckSum:B?,descriptionTreeCheckSum:B?,graphicsInfo:HostGraphicsInfo[]?,sharedPassthruGpuTypes:s[]?,graphicsConfig:HostGraphicsConfig?,sharedGpuCapabilities:HostSharedGpuCapabilities[]?,ioFilterInfo:HostIoFilterInfo[]?,sriovDevicePool:HostSriovDevicePoolInfo[]?,assignableHardwareBinding:HostAssignableHardwareBinding[]?,assignableHardwareConfig:HostAssignableHardwareConfig?",
   HostConfigManager:
     "DynamicData;cpuScheduler:@HostCpuSchedulerSystem?,datastoreSystem:@HostDatastoreSystem?,memoryManager:@HostMemorySystem?,storageSystem:@HostStorageSystem?,networkSystem:@HostNetworkSystem?,vmotionSystem:@HostVMotionSystem?,virtualNicManager:@HostVirtualNicManager?,serviceSystem:@HostServiceSystem?,firewallSystem:@HostFirewallSystem?,advancedOption:@OptionManager?,diagnosticSystem:@HostDiagnosticSystem?,autoStartManager:@HostAutoStartManager?,snmpSystem:@HostSnmpSystem?,dateTimeSystem:@HostDateTimeSystem?,patchManager:@HostPatchManager?,imageConfigManager:@HostImageConfigManager?,bootDeviceSystem:@HostBootDeviceSystem?,firmwareSystem:@HostFirmwareSystem?,healthStatusSystem:@HostHealthStatusSystem?,pciPassthruSystem:@HostPciPassthruSystem?,licenseManager:@LicenseManager?,kernelModuleSystem:@HostKernelModuleSystem?,authenticationManager:@HostAuthenticationManager?,powerSystem:@HostPowerSystem?,cacheConfigurationManager:@HostCacheConfigurationManager?,esxAgentHostManager:@HostEsxAgentHostManager?,iscsiManager:@IscsiManager?,vFlashManager:@HostVFlashManager?,vsanSystem:@HostVsanSystem?,messageBusProxy:@MessageBusProxy?,userDirectory:@UserDirectory?,accountManager:@HostLocalAccountManager?,hostAccessManager:@HostAccessManager?,graphicsManager:@HostGraphicsManager?,vsanInternalSystem:@HostVsanInternalSystem?,certificateManager:@HostCertificateManager?,cryptoManager:@CryptoManager?,nvdimmSystem:@HostNvdimmSystem?,assignableHardwareManager:@HostAssignableHardwareManager?",
   HostConfigSpec:
@@ -1044,8 +1081,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostConnectionLostEvent: "HostEvent;",
   HostCpuIdInfo: "DynamicData;level:i,vendor:s?,eax:s?,ebx:s?,ecx:s?,edx:s?",
   HostCpuInfo: "DynamicData;numCpuPackages:h,numCpuCores:h,numCpuThreads:h,hz:l",
-  HostCpuPackage: "DynamicData;index:h,vendor:s,hz:l,busHz:l,description:s,threadId:h[],cpuFeature:HostCpuIdInfo[]?",
+  HostCpuPackage:
+    "DynamicData;index:h,vendor:s,hz:l,busHz:l,description:s,threadId:h[],cpuFeature:HostCpuIdInfo[]?,family:h?/8.0.3.0,model:h?/8.0.3.0,stepping:h?/8.0.3.0",
   HostCpuPowerManagementInfo: "DynamicData;currentPolicy:s?,hardwareSupport:s?",
+  HostCpuSchedulerInfo: "DynamicData;policy:s",
   HostDasDisabledEvent: "HostEvent;",
   HostDasDisablingEvent: "HostEvent;",
   HostDasEnabledEvent: "HostEvent;",
@@ -1104,6 +1143,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;dhcp:b,virtualNicDevice:s?,ipv6VirtualNicDevice:s?,hostName:s,domainName:s,address:s[]?,searchDomain:s[]?",
   HostDnsConfigSpec:
     "HostDnsConfig;virtualNicConnection:HostVirtualNicConnection?,virtualNicConnectionV6:HostVirtualNicConnection?",
+  HostDvxClass: "DynamicData;deviceClass:s,checkpointSupported:b,swDMATracingSupported:b,sriovNic:b",
   HostEnableAdminFailedEvent: "HostEvent;permissions:Permission[]",
   HostEnterMaintenanceResult: "DynamicData;vmFaults:FaultsByVM[]?,hostFaults:FaultsByHost[]?",
   HostEsxAgentHostManagerConfigInfo: "DynamicData;agentVmDatastore:@Datastore?,agentVmNetwork:@Network?",
@@ -1133,24 +1173,25 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostFirewallRule:
     "DynamicData;port:i,endPort:i?,direction:HostFirewallRuleDirection,portType:HostFirewallRulePortType?,protocol:s",
   HostFirewallRuleset:
-    "DynamicData;key:s,label:s,required:b,rule:HostFirewallRule[],service:s?,enabled:b,allowedHosts:HostFirewallRulesetIpList?",
+    "DynamicData;key:s,label:s,required:b,rule:HostFirewallRule[],service:s?,enabled:b,allowedHosts:HostFirewallRulesetIpList?,userControllable:b?/8.0.2.0,ipListUserConfigurable:b?/8.0.2.0",
   HostFirewallRulesetIpList: "DynamicData;ipAddress:s[]?,ipNetwork:HostFirewallRulesetIpNetwork[]?,allIp:b",
   HostFirewallRulesetIpNetwork: "DynamicData;network:s,prefixLength:i",
   HostFirewallRulesetRulesetSpec: "DynamicData;allowedHosts:HostFirewallRulesetIpList",
   HostFlagInfo: "DynamicData;backgroundSnapshotsEnabled:b?",
   HostForceMountedInfo: "DynamicData;persist:b,mounted:b",
+  HostFru: "DynamicData;type:s,partName:s,partNumber:s,manufacturer:s,serialNumber:s?,mfgTimeStamp:t?",
   HostGatewaySpec: "DynamicData;gatewayType:s,gatewayId:s?,trustVerificationToken:s?,hostAuthParams:KeyValue[]?",
   HostGetShortNameFailedEvent: "HostEvent;",
   HostGraphicsConfig:
     "DynamicData;hostDefaultGraphicsType:s,sharedPassthruAssignmentPolicy:s,deviceType:HostGraphicsConfigDeviceType[]?",
-  HostGraphicsConfigDeviceType: "DynamicData;deviceId:s,graphicsType:s",
+  HostGraphicsConfigDeviceType: "DynamicData;deviceId:s,graphicsType:s,vgpuMode:s?/8.0.3.0",
   HostGraphicsInfo:
-    "DynamicData;deviceName:s,vendorName:s,pciId:s,graphicsType:s,memorySizeInKB:l,vm:@VirtualMachine[]?",
+    "DynamicData;deviceName:s,vendorName:s,pciId:s,graphicsType:s,vgpuMode:s?/8.0.3.0,memorySizeInKB:l,vm:@VirtualMachine[]?",
   HostHardwareElementInfo: "DynamicData;name:s,status:ElementDescription",
   HostHardwareInfo:
-    "DynamicData;systemInfo:HostSystemInfo,cpuPowerManagementInfo:HostCpuPowerManagementInfo?,cpuInfo:HostCpuInfo,cpuPkg:HostCpuPackage[],memorySize:l,numaInfo:HostNumaInfo?,smcPresent:b?,pciDevice:HostPciDevice[]?,cpuFeature:HostCpuIdInfo[]?,biosInfo:HostBIOSInfo?,reliableMemoryInfo:HostReliableMemoryInfo?,persistentMemoryInfo:HostPersistentMemoryInfo?,sgxInfo:HostSgxInfo?,sevInfo:HostSevInfo?,memoryTieringType:s?,memoryTierInfo:HostMemoryTierInfo[]?",
+    "DynamicData;systemInfo:HostSystemInfo,cpuPowerManagementInfo:HostCpuPowerManagementInfo?,cpuInfo:HostCpuInfo,cpuPkg:HostCpuPackage[],memorySize:l,numaInfo:HostNumaInfo?,smcPresent:b?,pciDevice:HostPciDevice[]?,dvxClasses:HostDvxClass[]?/8.0.0.1,cpuFeature:HostCpuIdInfo[]?,biosInfo:HostBIOSInfo?,reliableMemoryInfo:HostReliableMemoryInfo?,persistentMemoryInfo:HostPersistentMemoryInfo?,sgxInfo:HostSgxInfo?,sevInfo:HostSevInfo?,memoryTieringType:s?,memoryTierInfo:HostMemoryTierInfo[]?",
   HostHardwareStatusInfo:
-    "DynamicData;memoryStatusInfo:HostHardwareElementInfo[]?,cpuStatusInfo:HostHardwareElementInfo[]?,storageStatusInfo:HostStorageElementInfo[]?",
+    "DynamicData;memoryStatusInfo:HostHardwareElementInfo[]?,cpuStatusInfo:HostHardwareElementInfo[]?,storageStatusInfo:HostStorageElementInfo[]?,dpuStatusInfo:DpuStatusInfo[]?/8.0.0.1",
   HostHardwareSummary:
     "DynamicData;vendor:s,model:s,uuid:s,otherIdentifyingInfo:HostSystemIdentificationInfo[]?,memorySize:l,cpuModel:s,cpuMhz:i,numCpuPkgs:h,numCpuCores:h,numCpuThreads:h,numNics:i,numHBAs:i",
   HostHasComponentFailure: "VimFault;hostName:s,componentType:s,componentName:s",
@@ -1239,14 +1280,15 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostMaintenanceSpec: "DynamicData;vsanMode:VsanHostDecommissionMode?,purpose:s?",
   HostMemberHealthCheckResult: "DynamicData;summary:s?",
   HostMemberRuntimeInfo:
-    "DynamicData;host:@HostSystem,status:s?,statusDetail:s?,nsxtStatus:s?,nsxtStatusDetail:s?,healthCheckResult:HostMemberHealthCheckResult[]?",
+    "DynamicData;host:@HostSystem,status:s?,statusDetail:s?,nsxtStatus:s?,nsxtStatusDetail:s?,healthCheckResult:HostMemberHealthCheckResult[]?,hostUplinkState:DistributedVirtualSwitchHostMemberHostUplinkState[]?/8.0.3.0",
   HostMemberUplinkHealthCheckResult: "HostMemberHealthCheckResult;uplinkPortKey:s",
   HostMemoryProfile: "ApplyProfile;",
   HostMemorySpec: "DynamicData;serviceConsoleReservation:l?",
-  HostMemoryTierInfo: "DynamicData;name:s,type:s,flags:s[]?,size:l",
+  HostMemoryTierInfo: "DynamicData;name:s,type:s,flags:s[]?,internalFlags:s[]?/8.0.3.0,size:l",
   HostMissingNetworksEvent: "HostDasEvent;ips:s?",
   HostMonitoringStateChangedEvent: "ClusterEvent;state:s,prevState:s?",
-  HostMountInfo: "DynamicData;path:s?,accessMode:s,mounted:b?,accessible:b?,inaccessibleReason:s?",
+  HostMountInfo:
+    "DynamicData;path:s?,accessMode:s,mounted:b?,accessible:b?,inaccessibleReason:s?,vmknicName:s?/8.0.1.0,vmknicActive:b?/8.0.1.0,mountFailedReason:s?/8.0.0.1,numTcpConnections:i?/8.0.1.0",
   HostMultipathInfo: "DynamicData;lun:HostMultipathInfoLogicalUnit[]?",
   HostMultipathInfoFixedLogicalUnitPolicy: "HostMultipathInfoLogicalUnitPolicy;prefer:s",
   HostMultipathInfoHppLogicalUnitPolicy:
@@ -1263,7 +1305,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "HostFileSystemVolume;remoteHost:s,remotePath:s,userName:s?,remoteHostNames:s[]?,securityType:s?,protocolEndpoint:b?",
   HostNasVolumeConfig: "DynamicData;changeOperation:s?,spec:HostNasVolumeSpec?",
   HostNasVolumeSpec:
-    "DynamicData;remoteHost:s,remotePath:s,localPath:s,accessMode:s,type:s?,userName:s?,password:s?,remoteHostNames:s[]?,securityType:s?",
+    "DynamicData;remoteHost:s,remotePath:s,localPath:s,accessMode:s,type:s?,userName:s?,password:s?,remoteHostNames:s[]?,securityType:s?,vmknicToBind:s?/8.0.1.0,vmknicBound:b?/8.0.1.0,connections:i?/8.0.1.0",
   HostNasVolumeUserInfo: "DynamicData;user:s",
   HostNatService: "DynamicData;key:s,spec:HostNatServiceSpec",
   HostNatServiceConfig: "DynamicData;changeOperation:s?,key:s,spec:HostNatServiceSpec",
@@ -1304,9 +1346,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostNotReachable: "HostCommunication;",
   HostNtpConfig: "DynamicData;server:s[]?,configFile:s[]?",
   HostNumaInfo: "DynamicData;type:s,numNodes:i,numaNode:HostNumaNode[]?",
-  HostNumaNode: "DynamicData;typeId:y,cpuID:h[],memoryRangeBegin:l,memoryRangeLength:l,pciId:s[]?",
+  HostNumaNode:
+    "DynamicData;typeId:y,cpuID:h[],memorySize:l?/8.0.0.0,memoryRangeBegin:l,memoryRangeLength:l,pciId:s[]?",
   HostNumericSensorInfo:
-    "DynamicData;name:s,healthState:ElementDescription?,currentReading:l,unitModifier:i,baseUnits:s,rateUnits:s?,sensorType:s,id:s?,timeStamp:s?",
+    "DynamicData;name:s,healthState:ElementDescription?,currentReading:l,unitModifier:i,baseUnits:s,rateUnits:s?,sensorType:s,id:s?,sensorNumber:l?/8.0.0.1,timeStamp:s?,fru:HostFru?/8.0.0.1",
   HostNvmeConnectSpec: "HostNvmeSpec;subnqn:s,controllerId:i?,adminQueueSize:i?,keepAliveTimeout:i?",
   HostNvmeController:
     "DynamicData;key:s,controllerNumber:i,subnqn:s,name:s,associatedAdapter:s,transportType:s,fusedOperationSupported:b,numberOfQueues:i,queueSize:i,attachedNamespace:HostNvmeNamespace[]?,vendorId:s?,model:s?,serialNumber:s?,firmwareVersion:s?",
@@ -1333,6 +1376,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostPMemVolume: "HostFileSystemVolume;uuid:s,version:s",
   HostParallelScsiHba: "HostHostBusAdapter;",
   HostParallelScsiTargetTransport: "HostTargetTransport;",
+  HostPartialMaintenanceModeRuntimeInfo: "DynamicData;key:s,hostStatus:s",
   HostPatchManagerLocator: "DynamicData;url:s,proxy:s?",
   HostPatchManagerPatchManagerOperationSpec: "DynamicData;proxy:s?,port:i?,userName:s?,password:s?,cmdOption:s?",
   HostPatchManagerResult: "DynamicData;version:s,status:HostPatchManagerStatus[]?,xmlResult:s?",
@@ -1341,7 +1385,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostPatchManagerStatusPrerequisitePatch: "DynamicData;id:s,installState:s[]?",
   HostPathSelectionPolicyOption: "DynamicData;policy:ElementDescription",
   HostPciDevice:
-    "DynamicData;id:s,classId:h,bus:y,slot:y,function:y,vendorId:h,subVendorId:h,vendorName:s,deviceId:h,subDeviceId:h,parentBridge:s?,deviceName:s",
+    "DynamicData;id:s,classId:h,bus:y,slot:y,function:y,vendorId:h,subVendorId:h,vendorName:s,deviceId:h,subDeviceId:h,parentBridge:s?,deviceName:s,deviceClassName:s?/8.0.3.0",
   HostPciPassthruConfig: "DynamicData;id:s,passthruEnabled:b,applyNow:b?,hardwareLabel:s?",
   HostPciPassthruInfo:
     "DynamicData;id:s,dependentDevice:s,passthruEnabled:b,passthruCapable:b,passthruActive:b,hardwareLabel:s?",
@@ -1391,10 +1435,11 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;name:s,annotation:s,updateType:s,host:@HostSystem?,applyProfile:HostApplyProfile?,failures:ProfileUpdateFailedUpdateFailure[]?,faults:LocalizedMethodFault[]?",
   HostProfilesEntityCustomizations: "DynamicData;",
   HostProtocolEndpoint:
-    "DynamicData;peType:s,type:s?,uuid:s,hostKey:@HostSystem[]?,storageArray:s?,nfsServer:s?,nfsDir:s?,nfsServerScope:s?,nfsServerMajor:s?,nfsServerAuthType:s?,nfsServerUser:s?,deviceId:s?",
+    "DynamicData;peType:s,type:s?,uuid:s,hostKey:@HostSystem[]?,storageArray:s?,nfsServer:s?,nfsDir:s?,nfsServerScope:s?,nfsServerMajor:s?,nfsServerAuthType:s?,nfsServerUser:s?,deviceId:s?,usedByStretchedContainer:b?/8.0.3.0",
   HostProxySwitch:
-    "DynamicData;dvsUuid:s,dvsName:s,key:s,numPorts:i,configNumPorts:i?,numPortsAvailable:i,uplinkPort:KeyValue[]?,mtu:i?,pnic:s[]?,spec:HostProxySwitchSpec,hostLag:HostProxySwitchHostLagConfig[]?,networkReservationSupported:b?,nsxtEnabled:b?,ensEnabled:b?,ensInterruptEnabled:b?,transportZones:DistributedVirtualSwitchHostMemberTransportZoneInfo[]?,nsxUsedUplinkPort:s[]?,nsxtStatus:s?,nsxtStatusDetail:s?",
+    "DynamicData;dvsUuid:s,dvsName:s,key:s,numPorts:i,configNumPorts:i?,numPortsAvailable:i,uplinkPort:KeyValue[]?,mtu:i?,pnic:s[]?,spec:HostProxySwitchSpec,hostLag:HostProxySwitchHostLagConfig[]?,networkReservationSupported:b?,nsxtEnabled:b?,ensEnabled:b?,ensInterruptEnabled:b?,transportZones:DistributedVirtualSwitchHostMemberTransportZoneInfo[]?,nsxUsedUplinkPort:s[]?,nsxtStatus:s?,nsxtStatusDetail:s?,ensInfo:HostProxySwitchEnsInfo?/8.0.0.1,networkOffloadingEnabled:b?/8.0.0.1,hostUplinkState:DistributedVirtualSwitchHostMemberHostUplinkState[]?/8.0.3.0",
   HostProxySwitchConfig: "DynamicData;changeOperation:s?,uuid:s,spec:HostProxySwitchSpec?",
+  HostProxySwitchEnsInfo: "DynamicData;opsVersion:l,numPSOps:l,numLcoreOps:l,errorStatus:l,lcoreStatus:l",
   HostProxySwitchHostLagConfig: "DynamicData;lagKey:s,lagName:s?,uplinkPort:KeyValue[]?",
   HostProxySwitchSpec: "DynamicData;backing:DistributedVirtualSwitchHostMemberBacking?",
   HostPtpConfig: "DynamicData;domain:i?,port:HostPtpConfigPtpPort[]?",
@@ -1413,14 +1458,14 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostRemovedEvent: "HostEvent;",
   HostResignatureRescanResult: "DynamicData;rescan:HostVmfsRescanResult[]?,result:@Datastore",
   HostRuntimeInfo:
-    "DynamicData;connectionState:HostSystemConnectionState,powerState:HostSystemPowerState,standbyMode:s?,inMaintenanceMode:b,inQuarantineMode:b?,bootTime:t?,healthSystemRuntime:HealthSystemRuntime?,dasHostState:ClusterDasFdmHostState?,tpmPcrValues:HostTpmDigestInfo[]?,vsanRuntimeInfo:VsanHostRuntimeInfo?,networkRuntimeInfo:HostRuntimeInfoNetworkRuntimeInfo?,vFlashResourceRuntimeInfo:HostVFlashManagerVFlashResourceRunTimeInfo?,hostMaxVirtualDiskCapacity:l?,cryptoState:s?,cryptoKeyId:CryptoKeyId?,statelessNvdsMigrationReady:s?,stateEncryption:HostRuntimeInfoStateEncryptionInfo?",
+    "DynamicData;connectionState:HostSystemConnectionState,powerState:HostSystemPowerState,standbyMode:s?,inMaintenanceMode:b,inQuarantineMode:b?,bootTime:t?,healthSystemRuntime:HealthSystemRuntime?,dasHostState:ClusterDasFdmHostState?,tpmPcrValues:HostTpmDigestInfo[]?,vsanRuntimeInfo:VsanHostRuntimeInfo?,networkRuntimeInfo:HostRuntimeInfoNetworkRuntimeInfo?,vFlashResourceRuntimeInfo:HostVFlashManagerVFlashResourceRunTimeInfo?,hostMaxVirtualDiskCapacity:l?,cryptoState:s?,cryptoKeyId:CryptoKeyId?,statelessNvdsMigrationReady:s?,partialMaintenanceMode:HostPartialMaintenanceModeRuntimeInfo[]?/8.0.3.0,stateEncryption:HostRuntimeInfoStateEncryptionInfo?",
   HostRuntimeInfoNetStackInstanceRuntimeInfo:
     "DynamicData;netStackInstanceKey:s,state:s?,vmknicKeys:s[]?,maxNumberOfConnections:i?,currentIpV6Enabled:b?",
   HostRuntimeInfoNetworkRuntimeInfo:
     "DynamicData;netStackInstanceRuntimeInfo:HostRuntimeInfoNetStackInstanceRuntimeInfo[]?,networkResourceRuntime:HostNetworkResourceRuntime?",
   HostRuntimeInfoStateEncryptionInfo: "DynamicData;protectionMode:s,requireSecureBoot:b?,requireExecInstalledOnly:b?",
   HostScsiDisk:
-    "ScsiLun;capacity:HostDiskDimensionsLba,devicePath:s,ssd:b?,localDisk:b?,physicalLocation:s[]?,emulatedDIXDIFEnabled:b?,vsanDiskInfo:VsanHostVsanDiskInfo?,scsiDiskType:s?",
+    "ScsiLun;capacity:HostDiskDimensionsLba,devicePath:s,ssd:b?,localDisk:b?,physicalLocation:s[]?,emulatedDIXDIFEnabled:b?,vsanDiskInfo:VsanHostVsanDiskInfo?,scsiDiskType:s?,usedByMemoryTiering:b?/8.0.3.0",
   HostScsiDiskPartition: "DynamicData;diskName:s,partition:i",
   HostScsiTopology: "DynamicData;adapter:HostScsiTopologyInterface[]?",
   HostScsiTopologyInterface: "DynamicData;key:s,adapter:s,target:HostScsiTopologyTarget[]?",
@@ -1436,7 +1481,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostServiceSourcePackage: "DynamicData;sourcePackageName:s,description:s",
   HostServiceTicket: "DynamicData;host:s?,port:i?,sslThumbprint:s?,service:s,serviceVersion:s,sessionId:s",
   HostSevInfo: "DynamicData;sevState:s,maxSevEsGuests:l",
-  HostSgxInfo: "DynamicData;sgxState:s,totalEpcMemory:l,flcMode:s,lePubKeyHash:s?",
+  HostSgxInfo:
+    "DynamicData;sgxState:s,totalEpcMemory:l,flcMode:s,lePubKeyHash:s?,registrationInfo:HostSgxRegistrationInfo?/8.0.0.1",
+  HostSgxRegistrationInfo:
+    "DynamicData;status:s?,biosError:i?,registrationUrl:s?,type:s?,ppid:s?,lastRegisteredTime:t?",
   HostSharedGpuCapabilities:
     "DynamicData;vgpu:s,diskSnapshotSupported:b,memorySnapshotSupported:b,suspendSupported:b,migrateSupported:b",
   HostShortNameInconsistentEvent: "HostDasEvent;shortName:s,shortName2:s",
@@ -1476,7 +1524,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostSystemHealthInfo: "DynamicData;numericSensorInfo:HostNumericSensorInfo[]?",
   HostSystemIdentificationInfo: "DynamicData;identifierValue:s,identifierType:ElementDescription",
   HostSystemInfo:
-    "DynamicData;vendor:s,model:s,uuid:s,otherIdentifyingInfo:HostSystemIdentificationInfo[]?,serialNumber:s?,qualifiedName:HostQualifiedName[]?",
+    "DynamicData;vendor:s,model:s,uuid:s,otherIdentifyingInfo:HostSystemIdentificationInfo[]?,serialNumber:s?,qualifiedName:HostQualifiedName[]?,vvolHostNQN:HostQualifiedName?/8.0.0.0,vvolHostId:s?/8.0.0.0,bootCommandLine:s?/8.0.3.0",
   HostSystemReconnectSpec: "DynamicData;syncState:b?",
   HostSystemRemediationState: "DynamicData;state:s,operationTime:t",
   HostSystemResourceInfo: "DynamicData;key:s,config:ResourceConfigSpec?,child:HostSystemResourceInfo[]?",
@@ -1494,6 +1542,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;time:t,status:HostTpmAttestationInfoAcceptanceStatus,message:LocalizableMessage?",
   HostTpmAttestationReport:
     "DynamicData;tpmPcrValues:HostTpmDigestInfo[],tpmEvents:HostTpmEventLogEntry[],tpmLogReliable:b",
+  HostTpmBootCompleteEventDetails: "HostTpmEventDetails;",
   HostTpmBootSecurityOptionEventDetails: "HostTpmEventDetails;bootSecurityOption:s",
   HostTpmCommandEventDetails: "HostTpmEventDetails;commandLine:s",
   HostTpmDigestInfo: "HostDigestInfo;pcrNumber:i",
@@ -1501,7 +1550,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostTpmEventLogEntry: "DynamicData;pcrIndex:i,eventDetails:HostTpmEventDetails",
   HostTpmNvTagEventDetails: "HostTpmBootSecurityOptionEventDetails;",
   HostTpmOptionEventDetails: "HostTpmEventDetails;optionsFileName:s,bootOptions:y[]?",
+  HostTpmSignerEventDetails: "HostTpmBootSecurityOptionEventDetails;",
   HostTpmSoftwareComponentEventDetails: "HostTpmEventDetails;componentName:s,vibName:s,vibVersion:s,vibVendor:s",
+  HostTpmVersionEventDetails: "HostTpmEventDetails;version:B",
   HostTrustAuthorityAttestationInfo:
     "DynamicData;attestationStatus:s,serviceId:s?,attestedAt:t?,attestedUntil:t?,messages:LocalizableMessage[]?",
   HostUnresolvedVmfsExtent:
@@ -1548,7 +1599,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostVirtualNicManagerNicTypeSelection: "DynamicData;vnic:HostVirtualNicConnection,nicType:s[]?",
   HostVirtualNicOpaqueNetworkSpec: "DynamicData;opaqueNetworkId:s,opaqueNetworkType:s",
   HostVirtualNicSpec:
-    "DynamicData;ip:HostIpConfig?,mac:s?,distributedVirtualPort:DistributedVirtualSwitchPortConnection?,portgroup:s?,mtu:i?,tsoEnabled:b?,netStackInstanceKey:s?,opaqueNetwork:HostVirtualNicOpaqueNetworkSpec?,externalId:s?,pinnedPnic:s?,ipRouteSpec:HostVirtualNicIpRouteSpec?,systemOwned:b?",
+    "DynamicData;ip:HostIpConfig?,mac:s?,distributedVirtualPort:DistributedVirtualSwitchPortConnection?,portgroup:s?,mtu:i?,tsoEnabled:b?,netStackInstanceKey:s?,opaqueNetwork:HostVirtualNicOpaqueNetworkSpec?,externalId:s?,pinnedPnic:s?,ipRouteSpec:HostVirtualNicIpRouteSpec?,systemOwned:b?,dpuId:s?/8.0.0.1",
   HostVirtualSwitch:
     "DynamicData;name:s,key:s,numPorts:i,numPortsAvailable:i,mtu:i?,portgroup:s[]?,pnic:s[]?,spec:HostVirtualSwitchSpec",
   HostVirtualSwitchAutoBridge: "HostVirtualSwitchBridge;excludedNicDevice:s[]?",
@@ -1570,10 +1621,12 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   HostVsanInternalSystemDeleteVsanObjectsResult: "DynamicData;uuid:s,success:b,failureReason:LocalizableMessage[]?",
   HostVsanInternalSystemVsanObjectOperationResult: "DynamicData;uuid:s,failureReason:LocalizableMessage[]?",
   HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult: "DynamicData;diskUuid:s,success:b,failureReason:s?",
+  HostVvolNQN: "DynamicData;targetNQN:s,storageArray:s,online:b",
   HostVvolVolume:
-    "HostFileSystemVolume;scId:s,hostPE:VVolHostPE[]?,vasaProviderInfo:VimVasaProviderInfo[]?,storageArray:VASAStorageArray[]?",
+    "HostFileSystemVolume;scId:s,hostPE:VVolHostPE[]?,hostVvolNQN:HostVvolVolumeHostVvolNQN[]?/8.0.2.0,vasaProviderInfo:VimVasaProviderInfo[]?,storageArray:VASAStorageArray[]?,protocolEndpointType:s?/8.0.0.0,vvolNQNFieldsAvailable:b?/8.0.2.0,stretched:b?/8.0.3.0",
+  HostVvolVolumeHostVvolNQN: "DynamicData;host:@HostSystem?,vvolNQN:HostVvolNQN[]?",
   HostVvolVolumeSpecification:
-    "DynamicData;maxSizeInMB:l,volumeName:s,vasaProviderInfo:VimVasaProviderInfo[]?,storageArray:VASAStorageArray[]?,uuid:s",
+    "DynamicData;maxSizeInMB:l,volumeName:s,vasaProviderInfo:VimVasaProviderInfo[]?,storageArray:VASAStorageArray[]?,uuid:s,stretched:b?/8.0.3.0",
   HostWwnChangedEvent: "HostEvent;oldNodeWwns:l[]?,oldPortWwns:l[]?,newNodeWwns:l[]?,newPortWwns:l[]?",
   HostWwnConflictEvent: "HostEvent;conflictedVms:VmEventArgument[]?,conflictedHosts:HostEventArgument[]?,wwn:l",
   HotSnapshotMoveNotSupported: "SnapshotCopyNotSupported;",
@@ -1687,6 +1740,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   InvalidPropertyValue: "VAppPropertyFault;",
   InvalidRequest: "RuntimeFault;",
   InvalidResourcePoolStructureFault: "InsufficientResourcesFault;",
+  InvalidScheduledTask: "RuntimeFault;",
   InvalidSnapshotFormat: "InvalidFormat;",
   InvalidState: "VimFault;",
   InvalidType: "InvalidRequest;argument:s?",
@@ -1697,6 +1751,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   InventoryHasStandardAloneHosts: "NotEnoughLicenses;hosts:s[]",
   IoFilterHostIssue: "DynamicData;host:@HostSystem,issue:LocalizedMethodFault[]",
   IoFilterInfo: "DynamicData;id:s,name:s,vendor:s,version:s,type:s?,summary:s?,releaseDate:s?",
+  IoFilterManagerSslTrust: "DynamicData;",
   IoFilterQueryIssueResult: "DynamicData;opType:s,hostIssue:IoFilterHostIssue[]?",
   IpAddress: "NegatableExpression;",
   IpAddressProfile: "ApplyProfile;",
@@ -1921,7 +1976,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   NoLicenseServerConfigured: "NotEnoughLicenses;",
   NoMaintenanceModeDrsRecommendationForVM: "VmEvent;",
   NoPeerHostFound: "HostPowerOpFailed;",
-  NoPermission: "SecurityError;object:@ManagedObject,privilegeId:s",
+  NoPermission:
+    "SecurityError;object:@ManagedObject,privilegeId:s,missingPrivileges:NoPermissionEntityPrivileges[]?/7.0.3.2",
+  NoPermissionEntityPrivileges: "DynamicData;entity:@,privilegeIds:s[]?",
   NoPermissionOnAD: "ActiveDirectoryFault;",
   NoPermissionOnHost: "HostConnectFault;",
   NoPermissionOnNasVolume: "NasConfigFault;userName:s?",
@@ -2154,7 +2211,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "PermissionEvent;role:RoleEventArgument,propagate:b,prevRole:RoleEventArgument?,prevPropagate:b?",
   PhysCompatRDMNotSupported: "RDMNotSupported;",
   PhysicalNic:
-    "DynamicData;key:s?,device:s,pci:s,driver:s?,linkSpeed:PhysicalNicLinkInfo?,validLinkSpecification:PhysicalNicLinkInfo[]?,spec:PhysicalNicSpec,wakeOnLanSupported:b,mac:s,fcoeConfiguration:FcoeConfig?,vmDirectPathGen2Supported:b?,vmDirectPathGen2SupportedMode:s?,resourcePoolSchedulerAllowed:b?,resourcePoolSchedulerDisallowedReason:s[]?,autoNegotiateSupported:b?,enhancedNetworkingStackSupported:b?,ensInterruptSupported:b?,rdmaDevice:s?",
+    "DynamicData;key:s?,device:s,pci:s,driver:s?,driverVersion:s?/8.0.0.1,firmwareVersion:s?/8.0.0.1,linkSpeed:PhysicalNicLinkInfo?,validLinkSpecification:PhysicalNicLinkInfo[]?,spec:PhysicalNicSpec,wakeOnLanSupported:b,mac:s,fcoeConfiguration:FcoeConfig?,vmDirectPathGen2Supported:b?,vmDirectPathGen2SupportedMode:s?,resourcePoolSchedulerAllowed:b?,resourcePoolSchedulerDisallowedReason:s[]?,autoNegotiateSupported:b?,enhancedNetworkingStackSupported:b?,ensInterruptSupported:b?,rdmaDevice:s?,dpuId:s?/8.0.0.1",
   PhysicalNicCdpDeviceCapability:
     "DynamicData;router:b,transparentBridge:b,sourceRouteBridge:b,networkSwitch:b,host:b,igmpEnabled:b,repeater:b",
   PhysicalNicCdpInfo:
@@ -2169,6 +2226,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   PhysicalNicProfile: "ApplyProfile;key:s",
   PhysicalNicSpec:
     "DynamicData;ip:HostIpConfig?,linkSpeed:PhysicalNicLinkInfo?,enableEnhancedNetworkingStack:b?,ensInterruptEnabled:b?",
+  PinnedCertificate: "IoFilterManagerSslTrust;sslCertificate:s",
   PlacementAction: "ClusterAction;vm:@VirtualMachine?,targetHost:@HostSystem?,relocateSpec:VirtualMachineRelocateSpec?",
   PlacementAffinityRule: "DynamicData;ruleType:s,ruleScope:s,vms:@VirtualMachine[]?,keys:s[]?",
   PlacementRankResult:
@@ -2264,7 +2322,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   RemoveFailed: "VimFault;",
   ReplicationConfigFault: "ReplicationFault;",
   ReplicationConfigSpec:
-    "DynamicData;generation:l,vmReplicationId:s,destination:s,port:i,rpo:l,quiesceGuestEnabled:b,paused:b,oppUpdatesEnabled:b,netCompressionEnabled:b?,netEncryptionEnabled:b?,encryptionDestination:s?,encryptionPort:i?,remoteCertificateThumbprint:s?,disk:ReplicationInfoDiskSettings[]?",
+    "DynamicData;generation:l,vmReplicationId:s,destination:s,port:i,rpo:l,quiesceGuestEnabled:b,paused:b,oppUpdatesEnabled:b,netCompressionEnabled:b?,netEncryptionEnabled:b?,encryptionDestination:s?,encryptionPort:i?,remoteCertificateThumbprint:s?,dataSetsReplicationEnabled:b?/8.0.0.0,disk:ReplicationInfoDiskSettings[]?",
   ReplicationDiskConfigFault: "ReplicationConfigFault;reason:s?,vmRef:@VirtualMachine?,key:i?",
   ReplicationFault: "VimFault;",
   ReplicationGroupId: "DynamicData;faultDomainId:FaultDomainId,deviceGroupId:DeviceGroupId",
@@ -2343,7 +2401,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ScheduledTaskSpec: "DynamicData;name:s,description:s,enabled:b,scheduler:TaskScheduler,action:Action,notification:s?",
   ScheduledTaskStartedEvent: "ScheduledTaskEvent;",
   ScsiLun:
-    "HostDevice;key:s?,uuid:s,descriptor:ScsiLunDescriptor[]?,canonicalName:s?,displayName:s?,lunType:s,vendor:s?,model:s?,revision:s?,scsiLevel:i?,serialNumber:s?,durableName:ScsiLunDurableName?,alternateName:ScsiLunDurableName[]?,standardInquiry:y[]?,queueDepth:i?,operationalState:s[],capabilities:ScsiLunCapabilities?,vStorageSupport:s?,protocolEndpoint:b?,perenniallyReserved:b?,clusteredVmdkSupported:b?",
+    "HostDevice;key:s?,uuid:s,descriptor:ScsiLunDescriptor[]?,canonicalName:s?,displayName:s?,lunType:s,vendor:s?,model:s?,revision:s?,scsiLevel:i?,serialNumber:s?,durableName:ScsiLunDurableName?,alternateName:ScsiLunDurableName[]?,standardInquiry:y[]?,queueDepth:i?,operationalState:s[],capabilities:ScsiLunCapabilities?,vStorageSupport:s?,protocolEndpoint:b?,perenniallyReserved:b?,clusteredVmdkSupported:b?,applicationProtocol:s?/8.0.1.0,dispersedNs:b?/8.0.1.0,deviceReservation:s?/8.0.3.0",
   ScsiLunCapabilities: "DynamicData;updateDisplayNameSupported:b",
   ScsiLunDescriptor: "DynamicData;quality:s,id:s",
   ScsiLunDurableName: "DynamicData;namespace:s,namespaceId:y,data:y[]?",
@@ -2371,7 +2429,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   ServiceManagerServiceInfo: "DynamicData;serviceName:s,location:s[]?,service:@ManagedObject,description:s",
   ServiceProfile: "ApplyProfile;key:s",
   SessionEvent: "Event;",
-  SessionManagerGenericServiceTicket: "DynamicData;id:s,hostName:s?,sslThumbprint:s?,ticketType:s?",
+  SessionManagerGenericServiceTicket:
+    "DynamicData;id:s,hostName:s?,sslThumbprint:s?,certThumbprintList:VirtualMachineCertThumbprint[]?/7.0.3.1,ticketType:s?",
   SessionManagerHttpServiceRequestSpec: "SessionManagerServiceRequestSpec;method:s?,url:s",
   SessionManagerLocalTicket: "DynamicData;userName:s,passwordFilePath:s",
   SessionManagerServiceRequestSpec: "DynamicData;",
@@ -2395,6 +2454,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   SnapshotMoveToNonHomeNotSupported: "SnapshotCopyNotSupported;",
   SnapshotNoChange: "SnapshotFault;",
   SnapshotRevertIssue: "MigrationFault;snapshotName:s?,event:Event[]?,errors:b",
+  SnapshotSelectionSpec: "DynamicData;retentionDays:i?",
   SoftRuleVioCorrectionDisallowed: "VmConfigFault;vmName:s",
   SoftRuleVioCorrectionImpact: "VmConfigFault;vmName:s",
   SoftwarePackage:
@@ -2487,7 +2547,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   TaskFilterSpecByUsername: "DynamicData;systemUser:b,userList:s[]?",
   TaskInProgress: "VimFault;task:@Task",
   TaskInfo:
-    "DynamicData;key:s,task:@Task,description:LocalizableMessage?,name:s?,descriptionId:s,entity:@ManagedEntity?,entityName:s?,locked:@ManagedEntity[]?,state:TaskInfoState,cancelled:b,cancelable:b,error:LocalizedMethodFault?,result:*?,progress:i?,reason:TaskReason,queueTime:t,startTime:t?,completeTime:t?,eventChainId:i,changeTag:s?,parentTaskKey:s?,rootTaskKey:s?,activationId:s?",
+    "DynamicData;key:s,task:@Task,description:LocalizableMessage?,name:s?,descriptionId:s,entity:@ManagedEntity?,entityName:s?,locked:@ManagedEntity[]?,state:TaskInfoState,cancelled:b,cancelable:b,error:LocalizedMethodFault?,result:*?,progress:i?,progressDetails:KeyAnyValue[]?/8.0.1.0,reason:TaskReason,queueTime:t,startTime:t?,completeTime:t?,eventChainId:i,changeTag:s?,parentTaskKey:s?,rootTaskKey:s?,activationId:s?",
+  TaskInfoFilterSpec: "DynamicData;filterTaskResults:TaskInfoFilterSpecFilterTaskResults?",
+  TaskInfoFilterSpecFilterTaskResults: "DynamicData;removeAll:b?,descriptionIds:s[]?,filterIn:b?",
   TaskReason: "DynamicData;",
   TaskReasonAlarm: "TaskReason;alarmName:s,alarm:@Alarm,entityName:s,entity:@ManagedEntity",
   TaskReasonSchedule: "TaskReason;name:s,scheduledTask:@ScheduledTask",
@@ -2543,6 +2605,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   UnsupportedGuest: "InvalidVmConfig;unsupportedGuestOS:s",
   UnsupportedVimApiVersion: "VimFault;version:s?",
   UnsupportedVmxLocation: "VmConfigFault;",
+  UntrustedCertificate: "IoFilterManagerSslTrust;",
   UnusedVirtualDiskBlocksNotScrubbed: "DeviceBackingNotSupported;",
   UpdateSet: "DynamicData;version:s,filterSet:PropertyFilterUpdate[]?,truncated:b?",
   UpdateVirtualMachineFilesResult: "DynamicData;failedVmFile:UpdateVirtualMachineFilesResultFailedVmFileInfo[]?",
@@ -2571,7 +2634,12 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;key:s,userName:s,fullName:s,loginTime:t,lastActiveTime:t,locale:s,messageLocale:s,extensionSession:b?,ipAddress:s?,userAgent:s?,callCount:l?",
   UserUnassignedFromGroup: "HostEvent;userLogin:s,group:s",
   UserUpgradeEvent: "UpgradeEvent;",
-  VASAStorageArray: "DynamicData;name:s,uuid:s,vendorId:s,modelId:s",
+  VASAStorageArray:
+    "DynamicData;name:s,uuid:s,vendorId:s,modelId:s,discoverySvcInfo:VASAStorageArrayDiscoverySvcInfo[]?/8.0.0.0",
+  VASAStorageArrayDiscoveryFcTransport: "DynamicData;nodeWwn:s,portWwn:s",
+  VASAStorageArrayDiscoveryIpTransport: "DynamicData;ipAddress:s,portNumber:s?",
+  VASAStorageArrayDiscoverySvcInfo:
+    "DynamicData;portType:s,svcNqn:s,ipInfo:VASAStorageArrayDiscoveryIpTransport?,fcInfo:VASAStorageArrayDiscoveryFcTransport?",
   VAppCloneSpec:
     "DynamicData;location:@Datastore,host:@HostSystem?,resourceSpec:ResourceConfigSpec?,vmFolder:@Folder?,networkMapping:VAppCloneSpecNetworkMappingPair[]?,property:KeyValue[]?,resourceMapping:VAppCloneSpecResourceMap[]?,provisioning:s?",
   VAppCloneSpecNetworkMappingPair: "DynamicData;source:@Network,destination:@Network",
@@ -2618,11 +2686,11 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VMotionNotSupported: "VMotionInterfaceIssue;",
   VMotionProtocolIncompatible: "MigrationFault;",
   VMwareDVSConfigInfo:
-    "DVSConfigInfo;vspanSession:VMwareVspanSession[]?,pvlanConfig:VMwareDVSPvlanMapEntry[]?,maxMtu:i,linkDiscoveryProtocolConfig:LinkDiscoveryProtocolConfig?,ipfixConfig:VMwareIpfixConfig?,lacpGroupConfig:VMwareDvsLacpGroupConfig[]?,lacpApiVersion:s?,multicastFilteringMode:s?",
+    "DVSConfigInfo;vspanSession:VMwareVspanSession[]?,pvlanConfig:VMwareDVSPvlanMapEntry[]?,maxMtu:i,linkDiscoveryProtocolConfig:LinkDiscoveryProtocolConfig?,ipfixConfig:VMwareIpfixConfig?,lacpGroupConfig:VMwareDvsLacpGroupConfig[]?,lacpApiVersion:s?,multicastFilteringMode:s?,networkOffloadSpecId:s?/8.0.0.1,networkOffloadConfig:VmwareDistributedVirtualSwitchNetworkOffloadConfig?/8.0.3.0",
   VMwareDVSConfigSpec:
-    "DVSConfigSpec;pvlanConfigSpec:VMwareDVSPvlanConfigSpec[]?,vspanConfigSpec:VMwareDVSVspanConfigSpec[]?,maxMtu:i?,linkDiscoveryProtocolConfig:LinkDiscoveryProtocolConfig?,ipfixConfig:VMwareIpfixConfig?,lacpApiVersion:s?,multicastFilteringMode:s?",
+    "DVSConfigSpec;pvlanConfigSpec:VMwareDVSPvlanConfigSpec[]?,vspanConfigSpec:VMwareDVSVspanConfigSpec[]?,maxMtu:i?,linkDiscoveryProtocolConfig:LinkDiscoveryProtocolConfig?,ipfixConfig:VMwareIpfixConfig?,lacpApiVersion:s?,multicastFilteringMode:s?,networkOffloadSpecId:s?/8.0.0.1,networkOffloadConfig:VmwareDistributedVirtualSwitchNetworkOffloadConfig?/8.0.3.0",
   VMwareDVSFeatureCapability:
-    "DVSFeatureCapability;vspanSupported:b?,lldpSupported:b?,ipfixSupported:b?,ipfixCapability:VMwareDvsIpfixCapability?,multicastSnoopingSupported:b?,vspanCapability:VMwareDVSVspanCapability?,lacpCapability:VMwareDvsLacpCapability?,nsxSupported:b?,mtuCapability:VMwareDvsMtuCapability?",
+    "DVSFeatureCapability;vspanSupported:b?,lldpSupported:b?,ipfixSupported:b?,ipfixCapability:VMwareDvsIpfixCapability?,multicastSnoopingSupported:b?,vspanCapability:VMwareDVSVspanCapability?,lacpCapability:VMwareDvsLacpCapability?,dpuCapability:VMwareDvsDpuCapability?/8.0.0.1,nsxSupported:b?,mtuCapability:VMwareDvsMtuCapability?",
   VMwareDVSHealthCheckCapability: "DVSHealthCheckCapability;vlanMtuSupported:b,teamingSupported:b",
   VMwareDVSHealthCheckConfig: "DVSHealthCheckConfig;",
   VMwareDVSMtuHealthCheckResult:
@@ -2641,6 +2709,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VMwareDVSVspanCapability:
     "DynamicData;mixedDestSupported:b,dvportSupported:b,remoteSourceSupported:b,remoteDestSupported:b,encapRemoteSourceSupported:b,erspanProtocolSupported:b?,mirrorNetstackSupported:b?",
   VMwareDVSVspanConfigSpec: "DynamicData;vspanSession:VMwareVspanSession,operation:s",
+  VMwareDvsDpuCapability: "DynamicData;networkOffloadSupported:b?,activeStandbyModeSupported:b?/8.0.3.0",
   VMwareDvsIpfixCapability: "DynamicData;ipfixSupported:b?,ipv6ForIpfixSupported:b?,observationDomainIdSupported:b?",
   VMwareDvsLacpCapability: "DynamicData;lacpSupported:b?,multiLacpGroupSupported:b?,lacpFastModeSupported:b?",
   VMwareDvsLacpGroupConfig:
@@ -2661,7 +2730,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VStorageObjectAssociations:
     "DynamicData;id:ID,vmDiskAssociations:VStorageObjectAssociationsVmDiskAssociations[]?,fault:LocalizedMethodFault?",
   VStorageObjectAssociationsVmDiskAssociations: "DynamicData;vmId:s,diskKey:i",
-  VStorageObjectConfigInfo: "BaseConfigInfo;capacityInMB:l,consumptionType:s[]?,consumerId:ID[]?",
+  VStorageObjectConfigInfo:
+    "BaseConfigInfo;descriptorVersion:i?/8.0.1.0,capacityInMB:l,consumptionType:s[]?,consumerId:ID[]?",
+  VStorageObjectSnapshot: "DynamicData;id:ID,vclock:vslmVClockInfo",
   VStorageObjectSnapshotDetails: "DynamicData;path:s?,changedBlockTrackingId:s?",
   VStorageObjectSnapshotInfo: "DynamicData;snapshots:VStorageObjectSnapshotInfoVStorageObjectSnapshot[]?",
   VStorageObjectSnapshotInfoVStorageObjectSnapshot: "DynamicData;id:ID?,backingObjectId:s?,createTime:t,description:s",
@@ -2671,7 +2742,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
     "DynamicData;succeededVmConfigFile:KeyValue[]?,failedVmConfigFile:VVolVmConfigFileUpdateResultFailedVmConfigFileInfo[]?",
   VVolVmConfigFileUpdateResultFailedVmConfigFileInfo:
     "DynamicData;targetConfigVVolId:s,dsPath:s?,fault:LocalizedMethodFault",
-  VasaProviderContainerSpec: "DynamicData;vasaProviderInfo:VimVasaProviderInfo[]?,scId:s,deleted:b",
+  VasaProviderContainerSpec:
+    "DynamicData;vasaProviderInfo:VimVasaProviderInfo[]?,scId:s,deleted:b,stretched:b?/8.0.3.0",
   VcAgentUninstallFailedEvent: "HostEvent;reason:s?",
   VcAgentUninstalledEvent: "HostEvent;",
   VcAgentUpgradeFailedEvent: "HostEvent;reason:s?",
@@ -2688,9 +2760,11 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VchaNodeRuntimeInfo: "DynamicData;nodeState:s,nodeRole:s,nodeIp:s",
   VimAccountPasswordChangedEvent: "HostEvent;",
   VimFault: "MethodFault;",
-  VimVasaProvider: "DynamicData;uid:s?,url:s,name:s?,selfSignedCertificate:s?",
+  VimVasaProvider:
+    "DynamicData;uid:s?,url:s,name:s?,selfSignedCertificate:s?,vhostConfig:VimVasaProviderVirtualHostConfig?/8.0.1.0,versionId:i?/8.0.1.0",
   VimVasaProviderInfo: "DynamicData;provider:VimVasaProvider,arrayState:VimVasaProviderStatePerArray[]?",
   VimVasaProviderStatePerArray: "DynamicData;priority:i,arrayId:s,active:b",
+  VimVasaProviderVirtualHostConfig: "DynamicData;vhostName:s?,serviceHost:s,servicePort:i?",
   VirtualAHCIController: "VirtualSATAController;",
   VirtualAHCIControllerOption: "VirtualSATAControllerOption;",
   VirtualAppImportSpec:
@@ -2715,22 +2789,23 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualController: "VirtualDevice;busNumber:i,device:i[]?",
   VirtualControllerOption: "VirtualDeviceOption;devices:IntOption,supportedDevice:s[]?",
   VirtualDevice:
-    "DynamicData;key:i,deviceInfo:Description?,backing:VirtualDeviceBackingInfo?,connectable:VirtualDeviceConnectInfo?,slotInfo:VirtualDeviceBusSlotInfo?,controllerKey:i?,unitNumber:i?",
+    "DynamicData;key:i,deviceInfo:Description?,backing:VirtualDeviceBackingInfo?,connectable:VirtualDeviceConnectInfo?,slotInfo:VirtualDeviceBusSlotInfo?,controllerKey:i?,unitNumber:i?,numaNode:i?/8.0.0.1,deviceGroupInfo:VirtualDeviceDeviceGroupInfo?/8.0.0.1",
   VirtualDeviceBackingInfo: "DynamicData;",
   VirtualDeviceBackingOption: "DynamicData;type:s",
   VirtualDeviceBusSlotInfo: "DynamicData;",
   VirtualDeviceBusSlotOption: "DynamicData;type:s",
   VirtualDeviceConfigSpec:
-    "DynamicData;operation:VirtualDeviceConfigSpecOperation?,fileOperation:VirtualDeviceConfigSpecFileOperation?,device:VirtualDevice,profile:VirtualMachineProfileSpec[]?,backing:VirtualDeviceConfigSpecBackingSpec?,filterSpec:VirtualMachineBaseIndependentFilterSpec[]?",
+    "DynamicData;operation:VirtualDeviceConfigSpecOperation?,fileOperation:VirtualDeviceConfigSpecFileOperation?,device:VirtualDevice,profile:VirtualMachineProfileSpec[]?,backing:VirtualDeviceConfigSpecBackingSpec?,filterSpec:VirtualMachineBaseIndependentFilterSpec[]?,changeMode:s?/8.0.0.1",
   VirtualDeviceConfigSpecBackingSpec: "DynamicData;parent:VirtualDeviceConfigSpecBackingSpec?,crypto:CryptoSpec?",
   VirtualDeviceConnectInfo: "DynamicData;migrateConnect:s?,startConnected:b,allowGuestControl:b,connected:b,status:s?",
   VirtualDeviceConnectOption: "DynamicData;startConnected:BoolOption,allowGuestControl:BoolOption",
   VirtualDeviceDeviceBackingInfo: "VirtualDeviceBackingInfo;deviceName:s,useAutoDetect:b?",
   VirtualDeviceDeviceBackingOption: "VirtualDeviceBackingOption;autoDetectAvailable:BoolOption",
+  VirtualDeviceDeviceGroupInfo: "DynamicData;groupInstanceKey:i,sequenceId:i",
   VirtualDeviceFileBackingInfo: "VirtualDeviceBackingInfo;fileName:s,datastore:@Datastore?,backingObjectId:s?",
   VirtualDeviceFileBackingOption: "VirtualDeviceBackingOption;fileNameExtensions:ChoiceOption?",
   VirtualDeviceOption:
-    "DynamicData;type:s,connectOption:VirtualDeviceConnectOption?,busSlotOption:VirtualDeviceBusSlotOption?,controllerType:s?,autoAssignController:BoolOption?,backingOption:VirtualDeviceBackingOption[]?,defaultBackingOptionIndex:i?,licensingLimit:s[]?,deprecated:b,plugAndPlay:b,hotRemoveSupported:b?",
+    "DynamicData;type:s,connectOption:VirtualDeviceConnectOption?,busSlotOption:VirtualDeviceBusSlotOption?,controllerType:s?,autoAssignController:BoolOption?,backingOption:VirtualDeviceBackingOption[]?,defaultBackingOptionIndex:i?,licensingLimit:s[]?,deprecated:b,plugAndPlay:b,hotRemoveSupported:b?,numaSupported:b?/8.0.0.1",
   VirtualDevicePciBusSlotInfo: "VirtualDeviceBusSlotInfo;pciSlotNumber:i",
   VirtualDevicePipeBackingInfo: "VirtualDeviceBackingInfo;pipeName:s",
   VirtualDevicePipeBackingOption: "VirtualDeviceBackingOption;",
@@ -2739,7 +2814,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualDeviceURIBackingInfo: "VirtualDeviceBackingInfo;serviceURI:s,direction:s,proxyURI:s?",
   VirtualDeviceURIBackingOption: "VirtualDeviceBackingOption;directions:ChoiceOption",
   VirtualDisk:
-    "VirtualDevice;capacityInKB:l,capacityInBytes:l?,shares:SharesInfo?,storageIOAllocation:StorageIOAllocationInfo?,diskObjectId:s?,vFlashCacheConfigInfo:VirtualDiskVFlashCacheConfigInfo?,iofilter:s[]?,vDiskId:ID?,nativeUnmanagedLinkedClone:b?,independentFilters:VirtualMachineBaseIndependentFilterSpec[]?",
+    "VirtualDevice;capacityInKB:l,capacityInBytes:l?,shares:SharesInfo?,storageIOAllocation:StorageIOAllocationInfo?,diskObjectId:s?,vFlashCacheConfigInfo:VirtualDiskVFlashCacheConfigInfo?,iofilter:s[]?,vDiskId:ID?,vDiskVersion:i?/8.0.1.0,nativeUnmanagedLinkedClone:b?,independentFilters:VirtualMachineBaseIndependentFilterSpec[]?,guestReadOnly:b?/8.0.2.0",
   VirtualDiskAntiAffinityRuleSpec: "ClusterRuleInfo;diskId:i[]",
   VirtualDiskBlocksNotFullyProvisioned: "DeviceBackingNotSupported;",
   VirtualDiskConfigSpec: "VirtualDeviceConfigSpec;diskMoveType:s?,migrateCache:b?",
@@ -2817,10 +2892,10 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualFloppyRemoteDeviceBackingInfo: "VirtualDeviceRemoteDeviceBackingInfo;",
   VirtualFloppyRemoteDeviceBackingOption: "VirtualDeviceRemoteDeviceBackingOption;",
   VirtualHardware:
-    "DynamicData;numCPU:i,numCoresPerSocket:i?,memoryMB:i,virtualICH7MPresent:b?,virtualSMCPresent:b?,device:VirtualDevice[]?",
+    "DynamicData;numCPU:i,numCoresPerSocket:i?,autoCoresPerSocket:b?/8.0.0.1,memoryMB:i,virtualICH7MPresent:b?,virtualSMCPresent:b?,device:VirtualDevice[]?,motherboardLayout:s?/8.0.0.1,simultaneousThreads:i?/8.0.0.1",
   VirtualHardwareCompatibilityIssue: "VmConfigFault;",
   VirtualHardwareOption:
-    "DynamicData;hwVersion:i,virtualDeviceOption:VirtualDeviceOption[],deviceListReadonly:b,numCPU:i[],numCoresPerSocket:IntOption?,numCpuReadonly:b,memoryMB:LongOption,numPCIControllers:IntOption,numIDEControllers:IntOption,numUSBControllers:IntOption,numUSBXHCIControllers:IntOption?,numSIOControllers:IntOption,numPS2Controllers:IntOption,licensingLimit:s[]?,numSupportedWwnPorts:IntOption?,numSupportedWwnNodes:IntOption?,resourceConfigOption:ResourceConfigOption?,numNVDIMMControllers:IntOption?,numTPMDevices:IntOption?,numWDTDevices:IntOption?,numPrecisionClockDevices:IntOption?,epcMemoryMB:LongOption?",
+    "DynamicData;hwVersion:i,virtualDeviceOption:VirtualDeviceOption[],deviceListReadonly:b,numCPU:i[],numCoresPerSocket:IntOption?,autoCoresPerSocket:BoolOption?/8.0.0.1,numCpuReadonly:b,memoryMB:LongOption,numPCIControllers:IntOption,numIDEControllers:IntOption,numUSBControllers:IntOption,numUSBXHCIControllers:IntOption?,numSIOControllers:IntOption,numPS2Controllers:IntOption,licensingLimit:s[]?,numSupportedWwnPorts:IntOption?,numSupportedWwnNodes:IntOption?,resourceConfigOption:ResourceConfigOption?,numNVDIMMControllers:IntOption?,numTPMDevices:IntOption?,numWDTDevices:IntOption?,numPrecisionClockDevices:IntOption?,epcMemoryMB:LongOption?,acpiHostBridgesFirmware:s[]?/8.0.0.1,numCpuSimultaneousThreads:IntOption?/8.0.0.1,numNumaNodes:IntOption?/8.0.0.1,numDeviceGroups:IntOption?/8.0.0.1,deviceGroupTypes:s[]?/8.0.0.1",
   VirtualHardwareVersionNotSupported: "VirtualHardwareCompatibilityIssue;hostName:s,host:@HostSystem",
   VirtualHdAudioCard: "VirtualSoundCard;",
   VirtualHdAudioCardOption: "VirtualSoundCardOption;",
@@ -2842,12 +2917,13 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineBootOptionsBootableEthernetDevice: "VirtualMachineBootOptionsBootableDevice;deviceKey:i",
   VirtualMachineBootOptionsBootableFloppyDevice: "VirtualMachineBootOptionsBootableDevice;",
   VirtualMachineCapability:
-    "DynamicData;snapshotOperationsSupported:b,multipleSnapshotsSupported:b,snapshotConfigSupported:b,poweredOffSnapshotsSupported:b,memorySnapshotsSupported:b,revertToSnapshotSupported:b,quiescedSnapshotsSupported:b,disableSnapshotsSupported:b,lockSnapshotsSupported:b,consolePreferencesSupported:b,cpuFeatureMaskSupported:b,s1AcpiManagementSupported:b,settingScreenResolutionSupported:b,toolsAutoUpdateSupported:b,vmNpivWwnSupported:b,npivWwnOnNonRdmVmSupported:b,vmNpivWwnDisableSupported:b?,vmNpivWwnUpdateSupported:b?,swapPlacementSupported:b,toolsSyncTimeSupported:b,virtualMmuUsageSupported:b,diskSharesSupported:b,bootOptionsSupported:b,bootRetryOptionsSupported:b?,settingVideoRamSizeSupported:b,settingDisplayTopologySupported:b?,recordReplaySupported:b?,changeTrackingSupported:b?,multipleCoresPerSocketSupported:b?,hostBasedReplicationSupported:b?,guestAutoLockSupported:b?,memoryReservationLockSupported:b?,featureRequirementSupported:b?,poweredOnMonitorTypeChangeSupported:b?,seSparseDiskSupported:b?,nestedHVSupported:b?,vPMCSupported:b?,secureBootSupported:b?,perVmEvcSupported:b?,virtualMmuUsageIgnored:b?,virtualExecUsageIgnored:b?,diskOnlySnapshotOnSuspendedVMSupported:b?,suspendToMemorySupported:b?,toolsSyncTimeAllowSupported:b?,sevSupported:b?,pmemFailoverSupported:b?",
+    "DynamicData;snapshotOperationsSupported:b,multipleSnapshotsSupported:b,snapshotConfigSupported:b,poweredOffSnapshotsSupported:b,memorySnapshotsSupported:b,revertToSnapshotSupported:b,quiescedSnapshotsSupported:b,disableSnapshotsSupported:b,lockSnapshotsSupported:b,consolePreferencesSupported:b,cpuFeatureMaskSupported:b,s1AcpiManagementSupported:b,settingScreenResolutionSupported:b,toolsAutoUpdateSupported:b,vmNpivWwnSupported:b,npivWwnOnNonRdmVmSupported:b,vmNpivWwnDisableSupported:b?,vmNpivWwnUpdateSupported:b?,swapPlacementSupported:b,toolsSyncTimeSupported:b,virtualMmuUsageSupported:b,diskSharesSupported:b,bootOptionsSupported:b,bootRetryOptionsSupported:b?,settingVideoRamSizeSupported:b,settingDisplayTopologySupported:b?,recordReplaySupported:b?,changeTrackingSupported:b?,multipleCoresPerSocketSupported:b?,hostBasedReplicationSupported:b?,guestAutoLockSupported:b?,memoryReservationLockSupported:b?,featureRequirementSupported:b?,poweredOnMonitorTypeChangeSupported:b?,seSparseDiskSupported:b?,nestedHVSupported:b?,vPMCSupported:b?,secureBootSupported:b?,perVmEvcSupported:b?,virtualMmuUsageIgnored:b?,virtualExecUsageIgnored:b?,diskOnlySnapshotOnSuspendedVMSupported:b?,suspendToMemorySupported:b?,toolsSyncTimeAllowSupported:b?,sevSupported:b?,pmemFailoverSupported:b?,requireSgxAttestationSupported:b?/8.0.0.1,changeModeDisksSupported:b?/8.0.0.1,vendorDeviceGroupSupported:b?/8.0.1.0",
   VirtualMachineCdromInfo: "VirtualMachineTargetInfo;description:s?",
+  VirtualMachineCertThumbprint: "DynamicData;thumbprint:s,hashAlgorithm:s?",
   VirtualMachineCloneSpec:
-    "DynamicData;location:VirtualMachineRelocateSpec,template:b,config:VirtualMachineConfigSpec?,customization:CustomizationSpec?,powerOn:b,snapshot:@VirtualMachineSnapshot?,memory:b?",
+    "DynamicData;location:VirtualMachineRelocateSpec,template:b,config:VirtualMachineConfigSpec?,customization:CustomizationSpec?,powerOn:b,snapshot:@VirtualMachineSnapshot?,memory:b?,tpmProvisionPolicy:s?/8.0.0.1",
   VirtualMachineConfigInfo:
-    "DynamicData;changeVersion:s,modified:t,name:s,guestFullName:s,version:s,uuid:s,createDate:t?,instanceUuid:s?,npivNodeWorldWideName:l[]?,npivPortWorldWideName:l[]?,npivWorldWideNameType:s?,npivDesiredNodeWwns:h?,npivDesiredPortWwns:h?,npivTemporaryDisabled:b?,npivOnNonRdmDisks:b?,locationId:s?,template:b,guestId:s,alternateGuestName:s,annotation:s?,files:VirtualMachineFileInfo,tools:ToolsConfigInfo?,flags:VirtualMachineFlagInfo,consolePreferences:VirtualMachineConsolePreferences?,defaultPowerOps:VirtualMachineDefaultPowerOpInfo,hardware:VirtualHardware,vcpuConfig:VirtualMachineVcpuConfig[]?,cpuAllocation:ResourceAllocationInfo?,memoryAllocation:ResourceAllocationInfo?,latencySensitivity:LatencySensitivity?,memoryHotAddEnabled:b?,cpuHotAddEnabled:b?,cpuHotRemoveEnabled:b?,hotPlugMemoryLimit:l?,hotPlugMemoryIncrementSize:l?,cpuAffinity:VirtualMachineAffinityInfo?,memoryAffinity:VirtualMachineAffinityInfo?,networkShaper:VirtualMachineNetworkShaperInfo?,extraConfig:OptionValue[]?,cpuFeatureMask:HostCpuIdInfo[]?,datastoreUrl:VirtualMachineConfigInfoDatastoreUrlPair[]?,swapPlacement:s?,bootOptions:VirtualMachineBootOptions?,ftInfo:FaultToleranceConfigInfo?,repConfig:ReplicationConfigSpec?,vAppConfig:VmConfigInfo?,vAssertsEnabled:b?,changeTrackingEnabled:b?,firmware:s?,maxMksConnections:i?,guestAutoLockEnabled:b?,managedBy:ManagedByInfo?,memoryReservationLockedToMax:b?,initialOverhead:VirtualMachineConfigInfoOverheadInfo?,nestedHVEnabled:b?,vPMCEnabled:b?,scheduledHardwareUpgradeInfo:ScheduledHardwareUpgradeInfo?,forkConfigInfo:VirtualMachineForkConfigInfo?,vFlashCacheReservation:l?,vmxConfigChecksum:B?,messageBusTunnelEnabled:b?,vmStorageObjectId:s?,swapStorageObjectId:s?,keyId:CryptoKeyId?,guestIntegrityInfo:VirtualMachineGuestIntegrityInfo?,migrateEncryption:s?,sgxInfo:VirtualMachineSgxInfo?,contentLibItemInfo:VirtualMachineContentLibraryItemInfo?,ftEncryptionMode:s?,guestMonitoringModeInfo:VirtualMachineGuestMonitoringModeInfo?,sevEnabled:b?,pmemFailoverEnabled:b?,vmOpNotificationToAppEnabled:b?,pmem:VirtualMachineVirtualPMem?",
+    "DynamicData;changeVersion:s,modified:t,name:s,guestFullName:s,version:s,uuid:s,createDate:t?,instanceUuid:s?,npivNodeWorldWideName:l[]?,npivPortWorldWideName:l[]?,npivWorldWideNameType:s?,npivDesiredNodeWwns:h?,npivDesiredPortWwns:h?,npivTemporaryDisabled:b?,npivOnNonRdmDisks:b?,locationId:s?,template:b,guestId:s,alternateGuestName:s,annotation:s?,files:VirtualMachineFileInfo,tools:ToolsConfigInfo?,flags:VirtualMachineFlagInfo,consolePreferences:VirtualMachineConsolePreferences?,defaultPowerOps:VirtualMachineDefaultPowerOpInfo,rebootPowerOff:b?/8.0.0.1,hardware:VirtualHardware,vcpuConfig:VirtualMachineVcpuConfig[]?,cpuAllocation:ResourceAllocationInfo?,memoryAllocation:ResourceAllocationInfo?,latencySensitivity:LatencySensitivity?,memoryHotAddEnabled:b?,cpuHotAddEnabled:b?,cpuHotRemoveEnabled:b?,hotPlugMemoryLimit:l?,hotPlugMemoryIncrementSize:l?,cpuAffinity:VirtualMachineAffinityInfo?,memoryAffinity:VirtualMachineAffinityInfo?,networkShaper:VirtualMachineNetworkShaperInfo?,extraConfig:OptionValue[]?,cpuFeatureMask:HostCpuIdInfo[]?,datastoreUrl:VirtualMachineConfigInfoDatastoreUrlPair[]?,swapPlacement:s?,bootOptions:VirtualMachineBootOptions?,ftInfo:FaultToleranceConfigInfo?,repConfig:ReplicationConfigSpec?,vAppConfig:VmConfigInfo?,vAssertsEnabled:b?,changeTrackingEnabled:b?,firmware:s?,maxMksConnections:i?,guestAutoLockEnabled:b?,managedBy:ManagedByInfo?,memoryReservationLockedToMax:b?,initialOverhead:VirtualMachineConfigInfoOverheadInfo?,nestedHVEnabled:b?,vPMCEnabled:b?,scheduledHardwareUpgradeInfo:ScheduledHardwareUpgradeInfo?,forkConfigInfo:VirtualMachineForkConfigInfo?,vFlashCacheReservation:l?,vmxConfigChecksum:B?,messageBusTunnelEnabled:b?,vmStorageObjectId:s?,swapStorageObjectId:s?,keyId:CryptoKeyId?,guestIntegrityInfo:VirtualMachineGuestIntegrityInfo?,migrateEncryption:s?,sgxInfo:VirtualMachineSgxInfo?,contentLibItemInfo:VirtualMachineContentLibraryItemInfo?,ftEncryptionMode:s?,guestMonitoringModeInfo:VirtualMachineGuestMonitoringModeInfo?,sevEnabled:b?,numaInfo:VirtualMachineVirtualNumaInfo?/8.0.0.1,pmemFailoverEnabled:b?,vmxStatsCollectionEnabled:b?/7.0.3.1,vmOpNotificationToAppEnabled:b?,vmOpNotificationTimeout:l?/8.0.0.1,deviceSwap:VirtualMachineVirtualDeviceSwap?/8.0.0.1,pmem:VirtualMachineVirtualPMem?,deviceGroups:VirtualMachineVirtualDeviceGroups?/8.0.0.1,fixedPassthruHotPlugEnabled:b?/8.0.1.0,metroFtEnabled:b?/8.0.3.0,metroFtHostGroup:s?/8.0.3.0",
   VirtualMachineConfigInfoDatastoreUrlPair: "DynamicData;name:s,url:s",
   VirtualMachineConfigInfoOverheadInfo: "DynamicData;initialMemoryReservation:l?,initialSwapReservation:l?",
   VirtualMachineConfigOption:
@@ -2855,7 +2931,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineConfigOptionDescriptor:
     "DynamicData;key:s,description:s?,host:@HostSystem[]?,createSupported:b?,defaultConfigOption:b?,runSupported:b?,upgradeSupported:b?",
   VirtualMachineConfigSpec:
-    "DynamicData;changeVersion:s?,name:s?,version:s?,createDate:t?,uuid:s?,instanceUuid:s?,npivNodeWorldWideName:l[]?,npivPortWorldWideName:l[]?,npivWorldWideNameType:s?,npivDesiredNodeWwns:h?,npivDesiredPortWwns:h?,npivTemporaryDisabled:b?,npivOnNonRdmDisks:b?,npivWorldWideNameOp:s?,locationId:s?,guestId:s?,alternateGuestName:s?,annotation:s?,files:VirtualMachineFileInfo?,tools:ToolsConfigInfo?,flags:VirtualMachineFlagInfo?,consolePreferences:VirtualMachineConsolePreferences?,powerOpInfo:VirtualMachineDefaultPowerOpInfo?,numCPUs:i?,vcpuConfig:VirtualMachineVcpuConfig[]?,numCoresPerSocket:i?,memoryMB:l?,memoryHotAddEnabled:b?,cpuHotAddEnabled:b?,cpuHotRemoveEnabled:b?,virtualICH7MPresent:b?,virtualSMCPresent:b?,deviceChange:VirtualDeviceConfigSpec[]?,cpuAllocation:ResourceAllocationInfo?,memoryAllocation:ResourceAllocationInfo?,latencySensitivity:LatencySensitivity?,cpuAffinity:VirtualMachineAffinityInfo?,memoryAffinity:VirtualMachineAffinityInfo?,networkShaper:VirtualMachineNetworkShaperInfo?,cpuFeatureMask:VirtualMachineCpuIdInfoSpec[]?,extraConfig:OptionValue[]?,swapPlacement:s?,bootOptions:VirtualMachineBootOptions?,vAppConfig:VmConfigSpec?,ftInfo:FaultToleranceConfigInfo?,repConfig:ReplicationConfigSpec?,vAppConfigRemoved:b?,vAssertsEnabled:b?,changeTrackingEnabled:b?,firmware:s?,maxMksConnections:i?,guestAutoLockEnabled:b?,managedBy:ManagedByInfo?,memoryReservationLockedToMax:b?,nestedHVEnabled:b?,vPMCEnabled:b?,scheduledHardwareUpgradeInfo:ScheduledHardwareUpgradeInfo?,vmProfile:VirtualMachineProfileSpec[]?,messageBusTunnelEnabled:b?,crypto:CryptoSpec?,migrateEncryption:s?,sgxInfo:VirtualMachineSgxInfo?,ftEncryptionMode:s?,guestMonitoringModeInfo:VirtualMachineGuestMonitoringModeInfo?,sevEnabled:b?,pmemFailoverEnabled:b?,vmOpNotificationToAppEnabled:b?,pmem:VirtualMachineVirtualPMem?",
+    "DynamicData;changeVersion:s?,name:s?,version:s?,createDate:t?,uuid:s?,instanceUuid:s?,npivNodeWorldWideName:l[]?,npivPortWorldWideName:l[]?,npivWorldWideNameType:s?,npivDesiredNodeWwns:h?,npivDesiredPortWwns:h?,npivTemporaryDisabled:b?,npivOnNonRdmDisks:b?,npivWorldWideNameOp:s?,locationId:s?,guestId:s?,alternateGuestName:s?,annotation:s?,files:VirtualMachineFileInfo?,tools:ToolsConfigInfo?,flags:VirtualMachineFlagInfo?,consolePreferences:VirtualMachineConsolePreferences?,powerOpInfo:VirtualMachineDefaultPowerOpInfo?,rebootPowerOff:b?/8.0.0.1,numCPUs:i?,vcpuConfig:VirtualMachineVcpuConfig[]?,numCoresPerSocket:i?,memoryMB:l?,memoryHotAddEnabled:b?,cpuHotAddEnabled:b?,cpuHotRemoveEnabled:b?,virtualICH7MPresent:b?,virtualSMCPresent:b?,deviceChange:VirtualDeviceConfigSpec[]?,cpuAllocation:ResourceAllocationInfo?,memoryAllocation:ResourceAllocationInfo?,latencySensitivity:LatencySensitivity?,cpuAffinity:VirtualMachineAffinityInfo?,memoryAffinity:VirtualMachineAffinityInfo?,networkShaper:VirtualMachineNetworkShaperInfo?,cpuFeatureMask:VirtualMachineCpuIdInfoSpec[]?,extraConfig:OptionValue[]?,swapPlacement:s?,bootOptions:VirtualMachineBootOptions?,vAppConfig:VmConfigSpec?,ftInfo:FaultToleranceConfigInfo?,repConfig:ReplicationConfigSpec?,vAppConfigRemoved:b?,vAssertsEnabled:b?,changeTrackingEnabled:b?,firmware:s?,maxMksConnections:i?,guestAutoLockEnabled:b?,managedBy:ManagedByInfo?,memoryReservationLockedToMax:b?,nestedHVEnabled:b?,vPMCEnabled:b?,scheduledHardwareUpgradeInfo:ScheduledHardwareUpgradeInfo?,vmProfile:VirtualMachineProfileSpec[]?,messageBusTunnelEnabled:b?,crypto:CryptoSpec?,migrateEncryption:s?,sgxInfo:VirtualMachineSgxInfo?,ftEncryptionMode:s?,guestMonitoringModeInfo:VirtualMachineGuestMonitoringModeInfo?,sevEnabled:b?,virtualNuma:VirtualMachineVirtualNuma?/8.0.0.1,motherboardLayout:s?/8.0.0.1,pmemFailoverEnabled:b?,vmxStatsCollectionEnabled:b?/7.0.3.1,vmOpNotificationToAppEnabled:b?,vmOpNotificationTimeout:l?/8.0.0.1,deviceSwap:VirtualMachineVirtualDeviceSwap?/8.0.0.1,simultaneousThreads:i?/8.0.0.1,pmem:VirtualMachineVirtualPMem?,deviceGroups:VirtualMachineVirtualDeviceGroups?/8.0.0.1,fixedPassthruHotPlugEnabled:b?/8.0.1.0,metroFtEnabled:b?/8.0.3.0,metroFtHostGroup:s?/8.0.3.0",
   VirtualMachineConfigSummary:
     "DynamicData;name:s,template:b,vmPathName:s,memorySizeMB:i?,cpuReservation:i?,memoryReservation:i?,numCpu:i?,numEthernetCards:i?,numVirtualDisks:i?,uuid:s?,instanceUuid:s?,guestId:s?,guestFullName:s?,annotation:s?,product:VAppProductInfo?,installBootRequired:b?,ftInfo:FaultToleranceConfigInfo?,managedBy:ManagedByInfo?,tpmPresent:b?,numVmiopBackings:i?,hwVersion:s?",
   VirtualMachineConnection: "DynamicData;label:s,client:s,userName:s",
@@ -2874,9 +2950,11 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineDeviceRuntimeInfo: "DynamicData;runtimeState:VirtualMachineDeviceRuntimeInfoDeviceRuntimeState,key:i",
   VirtualMachineDeviceRuntimeInfoDeviceRuntimeState: "DynamicData;",
   VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState:
-    "VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;vmDirectPathGen2Active:b,vmDirectPathGen2InactiveReasonVm:s[]?,vmDirectPathGen2InactiveReasonOther:s[]?,vmDirectPathGen2InactiveReasonExtended:s?,reservationStatus:s?,attachmentStatus:s?,featureRequirement:VirtualMachineFeatureRequirement[]?",
+    "VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;vmDirectPathGen2Active:b,vmDirectPathGen2InactiveReasonVm:s[]?,vmDirectPathGen2InactiveReasonOther:s[]?,vmDirectPathGen2InactiveReasonExtended:s?,uptv2Active:b?/8.0.0.1,uptv2InactiveReasonVm:s[]?/8.0.0.1,uptv2InactiveReasonOther:s[]?/8.0.0.1,reservationStatus:s?,attachmentStatus:s?,featureRequirement:VirtualMachineFeatureRequirement[]?",
   VirtualMachineDiskDeviceInfo: "VirtualMachineTargetInfo;capacity:l?,vm:@VirtualMachine[]?",
   VirtualMachineDisplayTopology: "DynamicData;x:i,y:i,width:i,height:i",
+  VirtualMachineDvxClassInfo:
+    "DynamicData;deviceClass:ElementDescription,vendorName:s,sriovNic:b,configParams:OptionDef[]?",
   VirtualMachineDynamicPassthroughInfo:
     "VirtualMachineTargetInfo;vendorName:s,deviceName:s,customLabel:s?,vendorId:i,deviceId:i",
   VirtualMachineEmptyIndependentFilterSpec: "VirtualMachineBaseIndependentFilterSpec;",
@@ -2949,13 +3027,14 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineRelocateSpecDiskLocatorBackingSpec:
     "DynamicData;parent:VirtualMachineRelocateSpecDiskLocatorBackingSpec?,crypto:CryptoSpec?",
   VirtualMachineRuntimeInfo:
-    "DynamicData;device:VirtualMachineDeviceRuntimeInfo[]?,host:@HostSystem?,connectionState:VirtualMachineConnectionState,powerState:VirtualMachinePowerState,vmFailoverInProgress:b?,faultToleranceState:VirtualMachineFaultToleranceState?,dasVmProtection:VirtualMachineRuntimeInfoDasProtectionState?,toolsInstallerMounted:b,suspendTime:t?,bootTime:t?,suspendInterval:l?,question:VirtualMachineQuestionInfo?,memoryOverhead:l?,maxCpuUsage:i?,maxMemoryUsage:i?,numMksConnections:i,recordReplayState:VirtualMachineRecordReplayState?,cleanPowerOff:b?,needSecondaryReason:s?,onlineStandby:b?,minRequiredEVCModeKey:s?,consolidationNeeded:b?,offlineFeatureRequirement:VirtualMachineFeatureRequirement[]?,featureRequirement:VirtualMachineFeatureRequirement[]?,featureMask:HostFeatureMask[]?,vFlashCacheAllocation:l?,paused:b?,snapshotInBackground:b?,quiescedForkParent:b?,instantCloneFrozen:b?,cryptoState:s?,suspendedToMemory:b?",
+    "DynamicData;device:VirtualMachineDeviceRuntimeInfo[]?,host:@HostSystem?,connectionState:VirtualMachineConnectionState,powerState:VirtualMachinePowerState,vmFailoverInProgress:b?,faultToleranceState:VirtualMachineFaultToleranceState?,dasVmProtection:VirtualMachineRuntimeInfoDasProtectionState?,toolsInstallerMounted:b,suspendTime:t?,bootTime:t?,suspendInterval:l?,question:VirtualMachineQuestionInfo?,memoryOverhead:l?,maxCpuUsage:i?,maxMemoryUsage:i?,numMksConnections:i,recordReplayState:VirtualMachineRecordReplayState?,cleanPowerOff:b?,needSecondaryReason:s?,onlineStandby:b?,minRequiredEVCModeKey:s?,consolidationNeeded:b?,offlineFeatureRequirement:VirtualMachineFeatureRequirement[]?,featureRequirement:VirtualMachineFeatureRequirement[]?,featureMask:HostFeatureMask[]?,vFlashCacheAllocation:l?,paused:b?,snapshotInBackground:b?,quiescedForkParent:b?,instantCloneFrozen:b?,cryptoState:s?,suspendedToMemory:b?,opNotificationTimeout:l?/8.0.0.1,iommuActive:b?/8.0.1.0",
   VirtualMachineRuntimeInfoDasProtectionState: "DynamicData;dasProtected:b",
   VirtualMachineScsiDiskDeviceInfo: "VirtualMachineDiskDeviceInfo;disk:HostScsiDisk?,transportHint:s?,lunNumber:i?",
   VirtualMachineScsiPassthroughInfo: "VirtualMachineTargetInfo;scsiClass:s,vendor:s,physicalUnitNumber:i",
   VirtualMachineSerialInfo: "VirtualMachineTargetInfo;",
-  VirtualMachineSgxInfo: "DynamicData;epcSize:l,flcMode:s?,lePubKeyHash:s?",
-  VirtualMachineSgxTargetInfo: "VirtualMachineTargetInfo;maxEpcSize:l,flcModes:s[]?,lePubKeyHashes:s[]?",
+  VirtualMachineSgxInfo: "DynamicData;epcSize:l,flcMode:s?,lePubKeyHash:s?,requireAttestation:b?/8.0.0.1",
+  VirtualMachineSgxTargetInfo:
+    "VirtualMachineTargetInfo;maxEpcSize:l,flcModes:s[]?,lePubKeyHashes:s[]?,requireAttestationSupported:b?/8.0.0.1",
   VirtualMachineSnapshotInfo:
     "DynamicData;currentSnapshot:@VirtualMachineSnapshot?,rootSnapshotList:VirtualMachineSnapshotTree[]",
   VirtualMachineSnapshotTree:
@@ -2970,7 +3049,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineSummary:
     "DynamicData;vm:@VirtualMachine?,runtime:VirtualMachineRuntimeInfo,guest:VirtualMachineGuestSummary?,config:VirtualMachineConfigSummary,storage:VirtualMachineStorageSummary?,quickStats:VirtualMachineQuickStats,overallStatus:ManagedEntityStatus,customValue:CustomFieldValue[]?",
   VirtualMachineTargetInfo: "DynamicData;name:s,configurationTag:s[]?",
-  VirtualMachineTicket: "DynamicData;ticket:s,cfgFile:s,host:s?,port:i?,sslThumbprint:s?,url:s?",
+  VirtualMachineTicket:
+    "DynamicData;ticket:s,cfgFile:s,host:s?,port:i?,sslThumbprint:s?,certThumbprintList:VirtualMachineCertThumbprint[]?/7.0.3.1,url:s?",
   VirtualMachineUsageOnDatastore: "DynamicData;datastore:@Datastore,committed:l,uncommitted:l,unshared:l",
   VirtualMachineUsbInfo:
     "VirtualMachineTargetInfo;description:s,vendor:i,product:i,physicalPath:s,family:s[]?,speed:s[]?,summary:VirtualMachineSummary?",
@@ -2986,13 +3066,25 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineVMCIDeviceOptionFilterSpecOption:
     "DynamicData;action:ChoiceOption,protocol:ChoiceOption,direction:ChoiceOption,lowerDstPortBoundary:LongOption,upperDstPortBoundary:LongOption",
   VirtualMachineVMIROM: "VirtualDevice;",
+  VirtualMachineVMotionStunTimeInfo: "VirtualMachineTargetInfo;migrationBW:l,stunTime:l",
   VirtualMachineVcpuConfig: "DynamicData;latencySensitivity:LatencySensitivity?",
+  VirtualMachineVendorDeviceGroupInfo:
+    "VirtualMachineTargetInfo;deviceGroupName:s,deviceGroupDescription:s?,componentDeviceInfo:VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo[]?",
+  VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo:
+    "DynamicData;type:s,vendorName:s,deviceName:s,isConfigurable:b,device:VirtualDevice",
   VirtualMachineVgpuDeviceInfo:
     "VirtualMachineTargetInfo;deviceName:s,deviceVendorId:l,maxFbSizeInGib:l,timeSlicedCapable:b,migCapable:b,computeProfileCapable:b,quadroProfileCapable:b",
   VirtualMachineVgpuProfileInfo:
-    "VirtualMachineTargetInfo;profileName:s,deviceVendorId:l,fbSizeInGib:l,profileSharing:s,profileClass:s",
+    "VirtualMachineTargetInfo;profileName:s,deviceVendorId:l,fbSizeInGib:l,profileSharing:s,profileClass:s,stunTimeEstimates:VirtualMachineVMotionStunTimeInfo[]?/8.0.2.0",
   VirtualMachineVideoCard:
     "VirtualDevice;videoRamSizeInKB:l?,numDisplays:i?,useAutoDetect:b?,enable3DSupport:b?,use3dRenderer:s?,graphicsMemorySizeInKB:l?",
+  VirtualMachineVirtualDeviceGroups: "DynamicData;deviceGroup:VirtualMachineVirtualDeviceGroupsDeviceGroup[]?",
+  VirtualMachineVirtualDeviceGroupsDeviceGroup: "DynamicData;groupInstanceKey:i,deviceInfo:Description?",
+  VirtualMachineVirtualDeviceGroupsVendorDeviceGroup: "VirtualMachineVirtualDeviceGroupsDeviceGroup;deviceGroupName:s",
+  VirtualMachineVirtualDeviceSwap: "DynamicData;lsiToPvscsi:VirtualMachineVirtualDeviceSwapDeviceSwapInfo?",
+  VirtualMachineVirtualDeviceSwapDeviceSwapInfo: "DynamicData;enabled:b?,applicable:b?,status:s?",
+  VirtualMachineVirtualNuma: "DynamicData;coresPerNumaNode:i?,exposeVnumaOnCpuHotadd:b?",
+  VirtualMachineVirtualNumaInfo: "DynamicData;coresPerNumaNode:i?,autoCoresPerNumaNode:b?,vnumaOnCpuHotaddExposed:b?",
   VirtualMachineVirtualPMem: "DynamicData;snapshotMode:s?",
   VirtualMachineWindowsQuiesceSpec:
     "VirtualMachineGuestQuiesceSpec;vssBackupType:i?,vssBootableSystemState:b?,vssPartialFileSupport:b?,vssBackupContext:s?",
@@ -3002,8 +3094,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualNVDIMMController: "VirtualController;",
   VirtualNVDIMMControllerOption: "VirtualControllerOption;numNVDIMMControllers:IntOption",
   VirtualNVDIMMOption: "VirtualDeviceOption;capacityInMB:LongOption,growable:b,hotGrowable:b,granularityInMB:l",
-  VirtualNVMEController: "VirtualController;",
-  VirtualNVMEControllerOption: "VirtualControllerOption;numNVMEDisks:IntOption",
+  VirtualNVMEController: "VirtualController;sharedBus:s?/8.0.2.0",
+  VirtualNVMEControllerOption: "VirtualControllerOption;numNVMEDisks:IntOption,sharing:s[]?/8.0.2.0",
   VirtualNicManagerNetConfig:
     "DynamicData;nicType:s,multiSelectAllowed:b,candidateVnic:HostVirtualNic[]?,selectedVnic:s[]?",
   VirtualPCIController: "VirtualController;",
@@ -3013,13 +3105,16 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualPCIPassthroughAllowedDevice: "DynamicData;vendorId:i,deviceId:i,subVendorId:i?,subDeviceId:i?,revisionId:h?",
   VirtualPCIPassthroughDeviceBackingInfo: "VirtualDeviceDeviceBackingInfo;id:s,deviceId:s,systemId:s,vendorId:h",
   VirtualPCIPassthroughDeviceBackingOption: "VirtualDeviceDeviceBackingOption;",
+  VirtualPCIPassthroughDvxBackingInfo: "VirtualDeviceBackingInfo;deviceClass:s?,configParams:OptionValue[]?",
+  VirtualPCIPassthroughDvxBackingOption: "VirtualDeviceBackingOption;",
   VirtualPCIPassthroughDynamicBackingInfo:
     "VirtualDeviceDeviceBackingInfo;allowedDevice:VirtualPCIPassthroughAllowedDevice[]?,customLabel:s?,assignedId:s?",
   VirtualPCIPassthroughDynamicBackingOption: "VirtualDeviceDeviceBackingOption;",
   VirtualPCIPassthroughOption: "VirtualDeviceOption;",
   VirtualPCIPassthroughPluginBackingInfo: "VirtualDeviceBackingInfo;",
   VirtualPCIPassthroughPluginBackingOption: "VirtualDeviceBackingOption;",
-  VirtualPCIPassthroughVmiopBackingInfo: "VirtualPCIPassthroughPluginBackingInfo;vgpu:s?,migrateSupported:b?",
+  VirtualPCIPassthroughVmiopBackingInfo:
+    "VirtualPCIPassthroughPluginBackingInfo;vgpu:s?,vgpuMigrateDataSizeMB:i?/8.0.0.1,migrateSupported:b?,enhancedMigrateCapability:b?/8.0.0.1",
   VirtualPCIPassthroughVmiopBackingOption: "VirtualPCIPassthroughPluginBackingOption;vgpu:StringOption,maxInstances:i",
   VirtualPCNet32: "VirtualEthernetCard;",
   VirtualPCNet32Option: "VirtualEthernetCardOption;supportsMorphing:b",
@@ -3070,7 +3165,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualSoundCardDeviceBackingOption: "VirtualDeviceDeviceBackingOption;",
   VirtualSoundCardOption: "VirtualDeviceOption;",
   VirtualSriovEthernetCard:
-    "VirtualEthernetCard;allowGuestOSMtuChange:b?,sriovBacking:VirtualSriovEthernetCardSriovBackingInfo?",
+    "VirtualEthernetCard;allowGuestOSMtuChange:b?,sriovBacking:VirtualSriovEthernetCardSriovBackingInfo?,dvxBackingInfo:VirtualPCIPassthroughDvxBackingInfo?/8.0.0.1",
   VirtualSriovEthernetCardOption: "VirtualEthernetCardOption;",
   VirtualSriovEthernetCardSriovBackingInfo:
     "VirtualDeviceBackingInfo;physicalFunctionBacking:VirtualPCIPassthroughDeviceBackingInfo?,virtualFunctionBacking:VirtualPCIPassthroughDeviceBackingInfo?,virtualFunctionIndex:i?",
@@ -3100,8 +3195,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VirtualVmxnet: "VirtualEthernetCard;",
   VirtualVmxnet2: "VirtualVmxnet;",
   VirtualVmxnet2Option: "VirtualVmxnetOption;",
-  VirtualVmxnet3: "VirtualVmxnet;",
-  VirtualVmxnet3Option: "VirtualVmxnetOption;",
+  VirtualVmxnet3: "VirtualVmxnet;uptv2Enabled:b?/8.0.0.1",
+  VirtualVmxnet3Option: "VirtualVmxnetOption;uptv2Enabled:BoolOption?/8.0.0.1",
   VirtualVmxnet3Vrdma: "VirtualVmxnet3;deviceProtocol:s?",
   VirtualVmxnet3VrdmaOption: "VirtualVmxnet3Option;deviceProtocol:ChoiceOption?",
   VirtualVmxnetOption: "VirtualEthernetCardOption;",
@@ -3285,7 +3380,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VmfsAlreadyMounted: "VmfsMountFault;",
   VmfsAmbiguousMount: "VmfsMountFault;",
   VmfsConfigOption:
-    "DynamicData;blockSizeOption:i,unmapGranularityOption:i[]?,unmapBandwidthFixedValue:LongOption?,unmapBandwidthDynamicMin:LongOption?,unmapBandwidthDynamicMax:LongOption?,unmapBandwidthIncrement:l?",
+    "DynamicData;blockSizeOption:i,unmapGranularityOption:i[]?,unmapBandwidthFixedValue:LongOption?,unmapBandwidthDynamicMin:LongOption?,unmapBandwidthDynamicMax:LongOption?,unmapBandwidthIncrement:l?,unmapBandwidthUltraLow:l?/8.0.0.1",
   VmfsDatastoreAllExtentOption: "VmfsDatastoreSingleExtentOption;",
   VmfsDatastoreBaseOption: "DynamicData;layout:HostDiskPartitionLayout,partitionFormatChange:b?",
   VmfsDatastoreCreateSpec:
@@ -3300,6 +3395,9 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VmfsMountFault: "HostConfigFault;uuid:s",
   VmfsUnmapBandwidthSpec: "DynamicData;policy:s,fixedValue:l,dynamicMin:l,dynamicMax:l",
   VmotionInterfaceNotEnabled: "HostPowerOpFailed;",
+  VmwareDistributedVirtualSwitchDpuFailoverPolicy: "DynamicData;activeUplink:s[]?,standbyUplink:s[]?",
+  VmwareDistributedVirtualSwitchNetworkOffloadConfig:
+    "DynamicData;dpuFailoverPolicy:VmwareDistributedVirtualSwitchDpuFailoverPolicy?",
   VmwareDistributedVirtualSwitchPvlanSpec: "VmwareDistributedVirtualSwitchVlanSpec;pvlanId:i",
   VmwareDistributedVirtualSwitchTrunkVlanSpec: "VmwareDistributedVirtualSwitchVlanSpec;vlanId:NumericRange[]?",
   VmwareDistributedVirtualSwitchVlanIdSpec: "VmwareDistributedVirtualSwitchVlanSpec;vlanId:i",
@@ -3309,7 +3407,8 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VnicPortArgument: "DynamicData;vnic:s,port:DistributedVirtualSwitchPortConnection",
   VolumeEditorError: "CustomizationFault;",
   VramLimitLicense: "NotEnoughLicenses;limit:i",
-  VsanClusterConfigInfo: "DynamicData;enabled:b?,defaultConfig:VsanClusterConfigInfoHostDefaultInfo?",
+  VsanClusterConfigInfo:
+    "DynamicData;enabled:b?,defaultConfig:VsanClusterConfigInfoHostDefaultInfo?,vsanEsaEnabled:b?/8.0.0.1",
   VsanClusterConfigInfoHostDefaultInfo: "DynamicData;uuid:s?,autoClaimStorage:b?,checksumEnabled:b?",
   VsanClusterUuidMismatch: "CannotMoveVsanEnabledHost;hostClusterUuid:s,destinationClusterUuid:s",
   VsanDatastoreInfo: "DatastoreInfo;membershipUuid:s?,accessGenNo:i?",
@@ -3320,7 +3419,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VsanHostClusterStatusState: "DynamicData;state:s,completion:VsanHostClusterStatusStateCompletionEstimate?",
   VsanHostClusterStatusStateCompletionEstimate: "DynamicData;completeTime:t?,percentComplete:i?",
   VsanHostConfigInfo:
-    "DynamicData;enabled:b?,hostSystem:@HostSystem?,clusterInfo:VsanHostConfigInfoClusterInfo?,storageInfo:VsanHostConfigInfoStorageInfo?,networkInfo:VsanHostConfigInfoNetworkInfo?,faultDomainInfo:VsanHostFaultDomainInfo?",
+    "DynamicData;enabled:b?,hostSystem:@HostSystem?,clusterInfo:VsanHostConfigInfoClusterInfo?,storageInfo:VsanHostConfigInfoStorageInfo?,networkInfo:VsanHostConfigInfoNetworkInfo?,faultDomainInfo:VsanHostFaultDomainInfo?,vsanEsaEnabled:b?/8.0.0.1",
   VsanHostConfigInfoClusterInfo: "DynamicData;uuid:s?,nodeUuid:s?",
   VsanHostConfigInfoNetworkInfo: "DynamicData;port:VsanHostConfigInfoNetworkInfoPortConfig[]?",
   VsanHostConfigInfoNetworkInfoPortConfig: "DynamicData;ipConfig:VsanHostIpConfig?,device:s",
@@ -3374,7 +3473,7 @@ export const DATA_TYPES: Readonly<Record<string, string>> = {
   VslmCreateSpecDiskFileBackingSpec: "VslmCreateSpecBackingSpec;provisioningType:s?",
   VslmCreateSpecRawDiskMappingBackingSpec: "VslmCreateSpecBackingSpec;lunUuid:s,compatibilityMode:s",
   VslmMigrateSpec:
-    "DynamicData;backingSpec:VslmCreateSpecBackingSpec,profile:VirtualMachineProfileSpec[]?,consolidate:b?,disksCrypto:DiskCryptoSpec?",
+    "DynamicData;backingSpec:VslmCreateSpecBackingSpec,profile:VirtualMachineProfileSpec[]?,consolidate:b?,disksCrypto:DiskCryptoSpec?,service:ServiceLocator?/8.0.3.0",
   VslmRelocateSpec: "VslmMigrateSpec;",
   VslmTagEntry: "DynamicData;tagName:s,parentCategoryName:s",
   VspanDestPortConflict: "DvsFault;vspanSessionKey1:s,vspanSessionKey2:s,portKey:s",
@@ -3407,7 +3506,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   ActionParameter:
     "targetName|alarmName|oldStatus|newStatus|triggeringSummary|declaringSummary|eventDescription|target|alarm",
   ActionType:
-    "MigrationV1|VmPowerV1|HostPowerV1|HostMaintenanceV1|StorageMigrationV1|StoragePlacementV1|PlacementV1|HostInfraUpdateHaV1",
+    "MigrationV1|VmPowerV1|HostPowerV1|HostMaintenanceV1|StorageMigrationV1|StoragePlacementV1|PlacementV1|HostInfraUpdateHaV1|IncreaseLimitV1|IncreaseSizeV1|IncreaseSharesV1|IncreaseReservationV1|DecreaseOthersReservationV1|IncreaseClusterCapacityV1|DecreaseMigrationThresholdV1",
   AffinityType: "memory|cpu",
   AgentInstallFailedReason:
     "NotEnoughSpaceOnDevice|PrepareToUpgradeFailed|AgentNotRunning|AgentNotReachable|InstallTimedout|SignatureVerificationFailed|AgentUploadFailed|AgentUploadTimedout|UnknownInstallerError",
@@ -3425,7 +3524,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   CannotMoveFaultToleranceVmMoveType: "resourcePool|cluster",
   CannotPowerOffVmInClusterOperation: "suspend|powerOff|guestShutdown|guestSuspend",
   CannotUseNetworkReason:
-    "NetworkReservationNotSupported|MismatchedNetworkPolicies|MismatchedDvsVersionOrVendor|VMotionToUnsupportedNetworkType|NetworkUnderMaintenance|MismatchedEnsMode",
+    "NetworkReservationNotSupported|MismatchedNetworkPolicies|MismatchedDvsVersionOrVendor|VMotionToUnsupportedNetworkType|NetworkUnderMaintenance|MismatchedEnsMode|MismatchedRealTimeDvs",
   CheckTestType: "sourceTests|hostTests|resourcePoolTests|datastoreTests|networkTests",
   ClusterComputeResourceHCIWorkflowState: "in_progress|done|invalid",
   ClusterComputeResourceVcsHealthStatus: "healthy|degraded|nonhealthy",
@@ -3436,7 +3535,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   ClusterDasConfigInfoServiceState: "disabled|enabled",
   ClusterDasConfigInfoVmMonitoringState: "vmMonitoringDisabled|vmMonitoringOnly|vmAndAppMonitoring",
   ClusterDasFdmAvailabilityState:
-    "uninitialized|election|master|connectedToMaster|networkPartitionedFromMaster|networkIsolated|hostDown|initializationError|uninitializationError|fdmUnreachable",
+    "uninitialized|election|master|connectedToMaster|networkPartitionedFromMaster|networkIsolated|hostDown|initializationError|uninitializationError|fdmUnreachable|retry",
   ClusterDasVmSettingsIsolationResponse: "none|powerOff|shutdown|clusterIsolationResponse",
   ClusterDasVmSettingsRestartPriority: "disabled|lowest|low|medium|high|highest|clusterRestartPriority",
   ClusterHostInfraUpdateHaModeActionOperationType: "enterQuarantine|exitQuarantine|enterMaintenance",
@@ -3444,6 +3543,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   ClusterInfraUpdateHaConfigInfoRemediationType: "QuarantineMode|MaintenanceMode",
   ClusterPowerOnVmOption: "OverrideAutomationLevel|ReserveResources",
   ClusterProfileServiceType: "DRS|HA|DPM|FT",
+  ClusterSystemVMsConfigInfoDeploymentMode: "SYSTEM_MANAGED|ABSENT",
   ClusterVmComponentProtectionSettingsStorageVmReaction:
     "disabled|warning|restartConservative|restartAggressive|clusterDefault",
   ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared: "none|reset|useClusterDefault",
@@ -3451,8 +3551,9 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   ComplianceResultStatus: "compliant|nonCompliant|unknown|running",
   ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState: "licensed|unlicensed|unknown",
   ConfigSpecOperation: "add|edit|remove",
+  CryptoManagerHostKeyManagementType: "unknown|internal|external",
   CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason:
-    "KeyStateMissingInCache|KeyStateClusterInvalid|KeyStateClusterUnreachable|KeyStateMissingInKMS|KeyStateNotActiveOrEnabled|KeyStateManagedByTrustAuthority",
+    "KeyStateMissingInCache|KeyStateClusterInvalid|KeyStateClusterUnreachable|KeyStateMissingInKMS|KeyStateNotActiveOrEnabled|KeyStateManagedByTrustAuthority|KeyStateManagedByNKP|NoPermissionToAccessKeyProvider|WrappingKeyMissingInKMS|WrappingKeyNotActiveOrEnabled",
   CustomizationFailedReasonCode:
     "userDefinedScriptDisabled|customizationDisabled|rawDataIsNotSupported|wrongMetadataFormat",
   CustomizationLicenseDataMode: "perServer|perSeat",
@@ -3461,6 +3562,8 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   DVPortStatusVmDirectPathGen2InactiveReasonNetwork:
     "portNptIncompatibleDvs|portNptNoCompatibleNics|portNptNoVirtualFunctionsAvailable|portNptDisabledForPort",
   DVPortStatusVmDirectPathGen2InactiveReasonOther: "portNptIncompatibleHost|portNptIncompatibleConnectee",
+  DVSFilterSpecLinkConfig: "blocked|unblocked",
+  DVSFilterSpecLinkState: "down|up",
   DVSMacLimitPolicyType: "allow|drop",
   DasConfigFaultDasConfigFaultReason:
     "HostNetworkMisconfiguration|HostMisconfiguration|InsufficientPrivileges|NoPrimaryAgentAvailable|Other|NoDatastoresConfigured|CreateConfigVvolFailed|VSanNotSupportedOnHost|DasNetworkMisconfiguration|SetDesiredImageSpecFailed|ApplyHAVibsOnClusterFailed",
@@ -3468,7 +3571,8 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   DatastoreAccessible: "True|False",
   DatastoreSummaryMaintenanceModeState: "normal|enteringMaintenance|inMaintenance",
   DayOfWeek: "sunday|monday|tuesday|wednesday|thursday|friday|saturday",
-  DeviceNotSupportedReason: "host|guest",
+  DeviceNotSupportedReason: "host|guest|ft",
+  DeviceProtocol: "NVMe|SCSI",
   DiagnosticManagerLogCreator: "vpxd|vpxa|hostd|serverd|install|vpxClient|recordLog",
   DiagnosticManagerLogFormat: "plain",
   DiagnosticPartitionStorageType: "directAttached|networkAttached",
@@ -3478,13 +3582,14 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   DistributedVirtualPortgroupMetaTagName: "dvsName|portgroupName|portIndex",
   DistributedVirtualPortgroupPortgroupType: "earlyBinding|lateBinding|ephemeral",
   DistributedVirtualSwitchHostInfrastructureTrafficClass:
-    "management|faultTolerance|vmotion|virtualMachine|iSCSI|nfs|hbr|vsan|vdp|backupNfc|nvmetcp",
+    "management|faultTolerance|vmotion|virtualMachine|iSCSI|nfs|hbr|vsan|vdp|backupNfc|nvmetcp|provisioning",
   DistributedVirtualSwitchHostMemberHostComponentState: "up|pending|outOfSync|warning|disconnected|down",
+  DistributedVirtualSwitchHostMemberHostUplinkStateState: "active|standby",
   DistributedVirtualSwitchHostMemberTransportZoneType: "vlan|overlay",
   DistributedVirtualSwitchNetworkResourceControlVersion: "version2|version3",
   DistributedVirtualSwitchNicTeamingPolicyMode:
     "loadbalance_ip|loadbalance_srcmac|loadbalance_srcid|failover_explicit|loadbalance_loadbased",
-  DistributedVirtualSwitchPortConnecteeConnecteeType: "pnic|vmVnic|hostConsoleVnic|hostVmkVnic",
+  DistributedVirtualSwitchPortConnecteeConnecteeType: "pnic|vmVnic|hostConsoleVnic|hostVmkVnic|systemCrxVnic",
   DistributedVirtualSwitchProductSpecOperationType:
     "preInstall|upgrade|notifyAvailableUpgrade|proceedWithUpgrade|updateBundleInfo",
   DpmBehavior: "manual|automated",
@@ -3508,14 +3613,16 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   GuestInfoAppStateType: "none|appStateOk|appStateNeedReset",
   GuestInfoCustomizationStatus:
     "TOOLSDEPLOYPKG_IDLE|TOOLSDEPLOYPKG_PENDING|TOOLSDEPLOYPKG_RUNNING|TOOLSDEPLOYPKG_SUCCEEDED|TOOLSDEPLOYPKG_FAILED",
-  GuestOsDescriptorFirmwareType: "bios|efi",
+  GuestOsDescriptorFirmwareType: "bios|efi|csm",
   GuestOsDescriptorSupportLevel: "experimental|legacy|terminated|supported|unsupported|deprecated|techPreview",
+  GuestQuiesceEndGuestQuiesceError: "failure",
   GuestRegKeyWowSpec: "WOWNative|WOW32|WOW64",
   HealthUpdateInfoComponentType: "Memory|Power|Fan|Network|Storage",
   HostAccessMode: "accessNone|accessAdmin|accessNoAccess|accessReadOnly|accessOther",
   HostActiveDirectoryAuthenticationCertificateDigest: "SHA1",
   HostActiveDirectoryInfoDomainMembershipStatus:
     "unknown|ok|noServers|clientTrustBroken|serverTrustBroken|inconsistentTrust|otherProblem",
+  HostBIOSInfoFirmwareType: "BIOS|UEFI",
   HostCapabilityFtUnsupportedReason:
     "vMotionNotLicensed|missingVMotionNic|missingFTLoggingNic|ftNotLicensed|haAgentIssue|unsupportedProduct|cpuHvUnsupported|cpuHwmmuUnsupported|cpuHvDisabled",
   HostCapabilityUnmapMethodSupported: "priority|fixed|dynamic",
@@ -3523,11 +3630,14 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
     "hostNptIncompatibleProduct|hostNptIncompatibleHardware|hostNptDisabled",
   HostCertificateManagerCertificateInfoCertificateStatus:
     "unknown|expired|expiring|expiringShortly|expirationImminent|good",
+  HostCertificateManagerCertificateKind: "Machine|VASAClient",
   HostConfigChangeMode: "modify|replace",
   HostConfigChangeOperation: "add|remove|edit|ignore",
-  HostCpuPackageVendor: "unknown|intel|amd|hygon",
+  HostCpuPackageVendor: "unknown|intel|amd|hygon|arm",
   HostCpuPowerManagementInfoPolicyType: "off|staticPolicy|dynamicPolicy",
+  HostCpuSchedulerInfoCpuSchedulerPolicyInfo: "systemDefault|scav1|scav2",
   HostCryptoState: "incapable|prepared|safe|pendingIncapable",
+  HostDVSConfigSpecSwitchMode: "normal|mux",
   HostDasErrorEventHostDasErrorReason:
     "configFailed|timeout|communicationInitFailed|healthCheckScriptFailed|agentFailed|agentShutdown|isolationAddressUnpingable|other",
   HostDateTimeInfoProtocol: "ntp|ptp",
@@ -3537,15 +3647,21 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
     "sslThumbprintVerifyFailed|licenseExpired|agentUpgrade|userRequest|insufficientLicenses|agentOutOfDate|passwordDecryptFailure|unknown|vcVRAMCapacityExceeded",
   HostDiskPartitionInfoPartitionFormat: "gpt|mbr|unknown",
   HostDiskPartitionInfoType: "none|vmfs|linuxNative|linuxSwap|extended|ntfs|vmkDiagnostic|vffs",
+  HostDistributedVirtualSwitchManagerFailoverReason: "crash|linkDown|userInitiated",
+  HostDistributedVirtualSwitchManagerFailoverStage: "STAGE_1",
   HostFeatureVersionKey: "faultTolerance",
   HostFileSystemVolumeFileSystemType: "VMFS|NFS|NFS41|CIFS|vsan|VFFS|VVOL|PMEM|vsanD|OTHER",
   HostFirewallRuleDirection: "inbound|outbound",
   HostFirewallRulePortType: "src|dst",
   HostFirewallRuleProtocol: "tcp|udp",
+  HostFirewallSystemRuleSetId: "faultTolerance|fdm|updateManager|vpxHeartbeats",
+  HostFirewallSystemServiceName: "vpxa",
   HostFruFruType: "undefined|board|product",
   HostGraphicsConfigGraphicsType: "shared|sharedDirect",
   HostGraphicsConfigSharedPassthruAssignmentPolicy: "performance|consolidation",
+  HostGraphicsConfigVgpuMode: "sameSize|mixedSize",
   HostGraphicsInfoGraphicsType: "basic|shared|direct|sharedDirect",
+  HostGraphicsInfoVgpuMode: "none|sameSize|mixedSize|multiInstanceGpu",
   HostHardwareElementStatus: "Unknown|Green|Yellow|Red",
   HostHasComponentFailureHostComponentType: "Datastore",
   HostImageAcceptanceLevel: "vmware_certified|vmware_accepted|partner|community",
@@ -3560,19 +3676,22 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
     "staticMethod|sendTargetMethod|slpMethod|isnsMethod|unknownMethod",
   HostIpConfigIpV6AddressConfigType: "other|manual|dhcp|linklayer|random",
   HostIpConfigIpV6AddressStatus: "preferred|deprecated|invalid|inaccessible|unknown|tentative|duplicate",
-  HostLicensableResourceKey: "numCpuPackages|numCpuCores|memorySize|memoryForVms|numVmsStarted|numVmsStarting",
+  HostLicensableResourceKey:
+    "numCpuPackages|numCpuCores|memorySize|memoryForVms|numVmsStarted|numVmsStarting|vsanCapacity",
   HostLockdownMode: "lockdownDisabled|lockdownNormal|lockdownStrict",
   HostLowLevelProvisioningManagerFileType: "File|VirtualDisk|Directory",
   HostLowLevelProvisioningManagerReloadTarget: "currentConfig|snapshotConfig",
   HostMaintenanceSpecPurpose: "hostUpgrade",
-  HostMemoryTierFlags: "memoryTier|persistentTier|cachingTier",
-  HostMemoryTierType: "DRAM|PMem",
-  HostMemoryTieringType: "noTiering|hardwareTiering",
+  HostMemoryTierFlags: "memoryTier|persistentTier|cachingTier|unmappableTier",
+  HostMemoryTierType: "DRAM|PMem|NVMe",
+  HostMemoryTieringType: "noTiering|hardwareTiering|softwareTiering",
   HostMountInfoInaccessibleReason: "AllPathsDown_Start|AllPathsDown_Timeout|PermanentDeviceLoss",
+  HostMountInfoMountFailedReason:
+    "CONNECT_FAILURE|MOUNT_NOT_SUPPORTED|NFS_NOT_SUPPORTED|MOUNT_DENIED|MOUNT_NOT_DIR|VOLUME_LIMIT_EXCEEDED|CONN_LIMIT_EXCEEDED|MOUNT_EXISTS|OTHERS",
   HostMountMode: "readWrite|readOnly",
-  HostNasVolumeSecurityType: "AUTH_SYS|SEC_KRB5|SEC_KRB5I",
+  HostNasVolumeSecurityType: "AUTH_SYS|SEC_KRB5|SEC_KRB5I|SEC_KRB5P",
   HostNetStackInstanceCongestionControlAlgorithmType: "newreno|cubic",
-  HostNetStackInstanceSystemStackKey: "defaultTcpipStack|vmotion|vSphereProvisioning",
+  HostNetStackInstanceSystemStackKey: "defaultTcpipStack|vmotion|vSphereProvisioning|mirror|ops",
   HostNumericSensorHealthState: "unknown|green|yellow|red",
   HostNumericSensorType:
     "fan|power|temperature|voltage|other|processor|memory|storage|systemBoard|battery|bios|cable|watchdog",
@@ -3581,6 +3700,8 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   HostNvmeTransportParametersNvmeAddressFamily: "ipv4|ipv6|infiniBand|fc|loopback|unknown",
   HostNvmeTransportType: "pcie|fibreChannel|rdma|tcp|loopback|unsupported",
   HostOpaqueSwitchOpaqueSwitchState: "up|warning|down|maintenance",
+  HostPartialMaintenanceModeId: "sphereletPartialMM|nsxPartialMM|quickPatchPartialMM",
+  HostPartialMaintenanceModeStatus: "notInPartialMM|enteringPartialMM|exitingPartialMM|inPartialMM",
   HostPatchManagerInstallState: "hostRestarted|imageActive",
   HostPatchManagerIntegrityStatus:
     "validated|keyNotFound|keyRevoked|keyExpired|digestMismatch|notEnoughSignatures|validationError",
@@ -3595,7 +3716,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   HostProtocolEndpointPEType: "block|nas",
   HostProtocolEndpointProtocolEndpointType: "scsi|nfs|nfs4x",
   HostPtpConfigDeviceType: "none|virtualNic|pciPassthruNic",
-  HostQualifiedNameType: "nvmeQualifiedName",
+  HostQualifiedNameType: "nvmeQualifiedName|vvolNvmeQualifiedName",
   HostRdmaDeviceConnectionState: "unknown|down|init|armed|active|activeDefer",
   HostReplayUnsupportedReason: "incompatibleProduct|incompatibleCpu|hvDisabled|cpuidLimitSet|oldBIOS|unknown",
   HostRuntimeInfoNetStackInstanceRuntimeInfoState: "inactive|active|deactivating|activating",
@@ -3606,6 +3727,8 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   HostSgxInfoFlcModes: "off|locked|unlocked",
   HostSgxInfoSgxStates:
     "notPresent|disabledBIOS|disabledCFW101|disabledCPUMismatch|disabledNoFLC|disabledNUMAUnsup|disabledMaxEPCRegs|enabled",
+  HostSgxRegistrationInfoRegistrationStatus: "notApplicable|incomplete|complete",
+  HostSgxRegistrationInfoRegistrationType: "manifest|addPackage",
   HostSnmpAgentCapability: "COMPLETE|DIAGNOSTICS|CONFIGURATION",
   HostStandbyMode: "entering|exiting|in|none",
   HostStorageProtocol: "scsi|nvme",
@@ -3620,7 +3743,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   HostUnresolvedVmfsExtentUnresolvedReason: "diskIdMismatch|uuidConflict",
   HostUnresolvedVmfsResolutionSpecVmfsUuidResolution: "resignature|forceMount",
   HostVirtualNicManagerNicType:
-    "vmotion|faultToleranceLogging|vSphereReplication|vSphereReplicationNFC|management|vsan|vSphereProvisioning|vsanWitness|vSphereBackupNFC|ptp|nvmeTcp|nvmeRdma",
+    "vmotion|faultToleranceLogging|vSphereReplication|vSphereReplicationNFC|management|vsan|vSphereProvisioning|vsanWitness|vSphereBackupNFC|ptp|nvmeTcp|nvmeRdma|vsanReplication|vsanExternal",
   HostVmciAccessManagerMode: "grant|replace|revoke",
   HostVmfsVolumeUnmapBandwidthPolicy: "fixed|dynamic",
   HostVmfsVolumeUnmapPriority: "none|low",
@@ -3674,7 +3797,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   PerfStatsType: "absolute|delta|rate",
   PerfSummaryType: "average|maximum|minimum|latest|summation|none",
   PerformanceManagerUnit:
-    "percent|kiloBytes|megaBytes|megaHertz|number|microsecond|millisecond|second|kiloBytesPerSecond|megaBytesPerSecond|watt|joule|teraBytes|celsius",
+    "percent|kiloBytes|megaBytes|megaHertz|number|microsecond|millisecond|second|kiloBytesPerSecond|megaBytesPerSecond|watt|joule|teraBytes|celsius|gigaBytes|nanosecond",
   PhysicalNicResourcePoolSchedulerDisallowedReason: "userOptOut|hardwareUnsupported",
   PhysicalNicVmDirectPathGen2SupportedMode: "upt",
   PlacementAffinityRuleRuleScope: "cluster|host|storagePod|datastore",
@@ -3689,7 +3812,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   QuarantineModeFaultFaultType: "NoCompatibleNonQuarantinedHost|CorrectionDisallowed|CorrectionImpact",
   QuiesceMode: "application|filesystem|none",
   RecommendationReasonCode:
-    "fairnessCpuAvg|fairnessMemAvg|jointAffin|antiAffin|hostMaint|enterStandby|reservationCpu|reservationMem|powerOnVm|powerSaving|increaseCapacity|checkResource|unreservedCapacity|vmHostHardAffinity|vmHostSoftAffinity|balanceDatastoreSpaceUsage|balanceDatastoreIOLoad|balanceDatastoreIOPSReservation|datastoreMaint|virtualDiskJointAffin|virtualDiskAntiAffin|datastoreSpaceOutage|storagePlacement|iolbDisabledInternal|xvmotionPlacement|networkBandwidthReservation|hostInDegradation|hostExitDegradation|maxVmsConstraint|ftConstraints|vmHostAffinityPolicy|vmHostAntiAffinityPolicy|vmAntiAffinityPolicy|balanceVsanUsage",
+    "fairnessCpuAvg|fairnessMemAvg|jointAffin|antiAffin|hostMaint|enterStandby|reservationCpu|reservationMem|powerOnVm|powerSaving|increaseCapacity|checkResource|unreservedCapacity|vmHostHardAffinity|vmHostSoftAffinity|balanceDatastoreSpaceUsage|balanceDatastoreIOLoad|balanceDatastoreIOPSReservation|datastoreMaint|virtualDiskJointAffin|virtualDiskAntiAffin|datastoreSpaceOutage|storagePlacement|iolbDisabledInternal|xvmotionPlacement|networkBandwidthReservation|hostInDegradation|hostExitDegradation|maxVmsConstraint|ftConstraints|vmHostAffinityPolicy|vmHostAntiAffinityPolicy|vmAntiAffinityPolicy|balanceVsanUsage|colocateCommunicatingVM|balanceNetworkBandwidthUsage|increaseAllocation|ahPlacementOptimization|vmxUpgrade",
   RecommendationType: "V1",
   ReplicationDiskConfigFaultReasonForFault:
     "diskNotFound|diskTypeNotSupported|invalidDiskKey|invalidDiskReplicationId|duplicateDiskReplicationId|invalidPersistentFilePath|reconfigureDiskReplicationIdNotAllowed",
@@ -3704,6 +3827,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   ScheduledHardwareUpgradeInfoHardwareUpgradeStatus: "none|pending|success|failed",
   ScsiDiskType: "native512|emulated512|native4k|SoftwareEmulated4k|unknown",
   ScsiLunDescriptorQuality: "highQuality|mediumQuality|lowQuality|unknownQuality",
+  ScsiLunLunReservationStatus: "LUN_RESERVED_UNKNOWN|LUN_RESERVED_YES|LUN_RESERVED_NO|LUN_RESERVED_NOT_SUPPORTED",
   ScsiLunState: "unknownState|ok|error|off|quiesced|degraded|lostCommunication|timeout",
   ScsiLunType:
     "disk|tape|printer|processor|worm|cdrom|scanner|opticalDevice|mediaChanger|communications|storageArrayController|enclosure|unknown",
@@ -3752,6 +3876,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   VchaNodeState: "up|down",
   VchaState: "configured|notConfigured|invalid|prepared",
   VirtualAppVAppState: "started|stopped|starting|stopping",
+  VirtualDeviceConfigSpecChangeMode: "fail|skip",
   VirtualDeviceConfigSpecFileOperation: "create|destroy|replace",
   VirtualDeviceConfigSpecOperation: "add|remove|edit",
   VirtualDeviceConnectInfoMigrateConnectOp: "connect|disconnect|unset",
@@ -3771,8 +3896,11 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   VirtualDiskVFlashCacheConfigInfoCacheMode: "write_thru|write_back",
   VirtualEthernetCardLegacyNetworkDeviceName: "bridged|nat|hostonly",
   VirtualEthernetCardMacType: "manual|generated|assigned",
+  VirtualHardwareMotherboardLayout: "i440bxHostBridge|acpiHostBridges",
   VirtualMachineAppHeartbeatStatusType: "appStatusGray|appStatusGreen|appStatusRed",
   VirtualMachineBootOptionsNetworkBootProtocolType: "ipv4|ipv6",
+  VirtualMachineCertThumbprintHashAlgorithm: "sha256",
+  VirtualMachineCloneSpecTpmProvisionPolicy: "copy|replace",
   VirtualMachineConfigInfoNpivWwnType: "vc|host|external",
   VirtualMachineConfigInfoSwapPlacementType: "inherit|vmDirectory|hostLocal",
   VirtualMachineConfigSpecEncryptedFtModes: "ftEncryptionDisabled|ftEncryptionOpportunistic|ftEncryptionRequired",
@@ -3787,14 +3915,14 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineFaultToleranceState: "notConfigured|disabled|enabled|needSecondary|starting|running",
   VirtualMachineFaultToleranceType: "unset|recordReplay|checkpointing",
   VirtualMachineFileLayoutExFileType:
-    "config|extendedConfig|diskDescriptor|diskExtent|digestDescriptor|digestExtent|diskReplicationState|log|stat|namespaceData|nvram|snapshotData|snapshotMemory|snapshotList|snapshotManifestList|suspend|suspendMemory|swap|uwswap|core|screenshot|ftMetadata|guestCustomization",
+    "config|extendedConfig|diskDescriptor|diskExtent|digestDescriptor|digestExtent|diskReplicationState|log|stat|namespaceData|nvram|snapshotData|snapshotMemory|snapshotList|snapshotManifestList|suspend|suspendMemory|swap|uwswap|core|screenshot|ftMetadata|guestCustomization|dataSetsDiskModeStore|dataSetsVmModeStore",
   VirtualMachineFlagInfoMonitorType: "release|debug|stats",
   VirtualMachineFlagInfoVirtualExecUsage: "hvAuto|hvOn|hvOff",
   VirtualMachineFlagInfoVirtualMmuUsage: "automatic|on|off",
   VirtualMachineForkConfigInfoChildType: "none|persistent|nonpersistent",
   VirtualMachineGuestOsFamily: "windowsGuest|linuxGuest|netwareGuest|solarisGuest|darwinGuestFamily|otherGuestFamily",
   VirtualMachineGuestOsIdentifier:
-    "dosGuest|win31Guest|win95Guest|win98Guest|winMeGuest|winNTGuest|win2000ProGuest|win2000ServGuest|win2000AdvServGuest|winXPHomeGuest|winXPProGuest|winXPPro64Guest|winNetWebGuest|winNetStandardGuest|winNetEnterpriseGuest|winNetDatacenterGuest|winNetBusinessGuest|winNetStandard64Guest|winNetEnterprise64Guest|winLonghornGuest|winLonghorn64Guest|winNetDatacenter64Guest|winVistaGuest|winVista64Guest|windows7Guest|windows7_64Guest|windows7Server64Guest|windows8Guest|windows8_64Guest|windows8Server64Guest|windows9Guest|windows9_64Guest|windows9Server64Guest|windowsHyperVGuest|windows2019srv_64Guest|windows2019srvNext_64Guest|freebsdGuest|freebsd64Guest|freebsd11Guest|freebsd11_64Guest|freebsd12Guest|freebsd12_64Guest|freebsd13Guest|freebsd13_64Guest|redhatGuest|rhel2Guest|rhel3Guest|rhel3_64Guest|rhel4Guest|rhel4_64Guest|rhel5Guest|rhel5_64Guest|rhel6Guest|rhel6_64Guest|rhel7Guest|rhel7_64Guest|rhel8_64Guest|rhel9_64Guest|centosGuest|centos64Guest|centos6Guest|centos6_64Guest|centos7Guest|centos7_64Guest|centos8_64Guest|centos9_64Guest|oracleLinuxGuest|oracleLinux64Guest|oracleLinux6Guest|oracleLinux6_64Guest|oracleLinux7Guest|oracleLinux7_64Guest|oracleLinux8_64Guest|oracleLinux9_64Guest|suseGuest|suse64Guest|slesGuest|sles64Guest|sles10Guest|sles10_64Guest|sles11Guest|sles11_64Guest|sles12Guest|sles12_64Guest|sles15_64Guest|sles16_64Guest|nld9Guest|oesGuest|sjdsGuest|mandrakeGuest|mandrivaGuest|mandriva64Guest|turboLinuxGuest|turboLinux64Guest|ubuntuGuest|ubuntu64Guest|debian4Guest|debian4_64Guest|debian5Guest|debian5_64Guest|debian6Guest|debian6_64Guest|debian7Guest|debian7_64Guest|debian8Guest|debian8_64Guest|debian9Guest|debian9_64Guest|debian10Guest|debian10_64Guest|debian11Guest|debian11_64Guest|asianux3Guest|asianux3_64Guest|asianux4Guest|asianux4_64Guest|asianux5_64Guest|asianux7_64Guest|asianux8_64Guest|asianux9_64Guest|opensuseGuest|opensuse64Guest|fedoraGuest|fedora64Guest|coreos64Guest|vmwarePhoton64Guest|other24xLinuxGuest|other26xLinuxGuest|otherLinuxGuest|other3xLinuxGuest|other4xLinuxGuest|other5xLinuxGuest|genericLinuxGuest|other24xLinux64Guest|other26xLinux64Guest|other3xLinux64Guest|other4xLinux64Guest|other5xLinux64Guest|otherLinux64Guest|solaris6Guest|solaris7Guest|solaris8Guest|solaris9Guest|solaris10Guest|solaris10_64Guest|solaris11_64Guest|os2Guest|eComStationGuest|eComStation2Guest|netware4Guest|netware5Guest|netware6Guest|openServer5Guest|openServer6Guest|unixWare7Guest|darwinGuest|darwin64Guest|darwin10Guest|darwin10_64Guest|darwin11Guest|darwin11_64Guest|darwin12_64Guest|darwin13_64Guest|darwin14_64Guest|darwin15_64Guest|darwin16_64Guest|darwin17_64Guest|darwin18_64Guest|darwin19_64Guest|darwin20_64Guest|darwin21_64Guest|vmkernelGuest|vmkernel5Guest|vmkernel6Guest|vmkernel65Guest|vmkernel7Guest|amazonlinux2_64Guest|amazonlinux3_64Guest|crxPod1Guest|otherGuest|otherGuest64",
+    "dosGuest|win31Guest|win95Guest|win98Guest|winMeGuest|winNTGuest|win2000ProGuest|win2000ServGuest|win2000AdvServGuest|winXPHomeGuest|winXPProGuest|winXPPro64Guest|winNetWebGuest|winNetStandardGuest|winNetEnterpriseGuest|winNetDatacenterGuest|winNetBusinessGuest|winNetStandard64Guest|winNetEnterprise64Guest|winLonghornGuest|winLonghorn64Guest|winNetDatacenter64Guest|winVistaGuest|winVista64Guest|windows7Guest|windows7_64Guest|windows7Server64Guest|windows8Guest|windows8_64Guest|windows8Server64Guest|windows9Guest|windows9_64Guest|windows9Server64Guest|windowsHyperVGuest|windows2019srv_64Guest|windows2019srvNext_64Guest|freebsdGuest|freebsd64Guest|freebsd11Guest|freebsd11_64Guest|freebsd12Guest|freebsd12_64Guest|freebsd13Guest|freebsd13_64Guest|redhatGuest|rhel2Guest|rhel3Guest|rhel3_64Guest|rhel4Guest|rhel4_64Guest|rhel5Guest|rhel5_64Guest|rhel6Guest|rhel6_64Guest|rhel7Guest|rhel7_64Guest|rhel8_64Guest|rhel9_64Guest|centosGuest|centos64Guest|centos6Guest|centos6_64Guest|centos7Guest|centos7_64Guest|centos8_64Guest|centos9_64Guest|oracleLinuxGuest|oracleLinux64Guest|oracleLinux6Guest|oracleLinux6_64Guest|oracleLinux7Guest|oracleLinux7_64Guest|oracleLinux8_64Guest|oracleLinux9_64Guest|suseGuest|suse64Guest|slesGuest|sles64Guest|sles10Guest|sles10_64Guest|sles11Guest|sles11_64Guest|sles12Guest|sles12_64Guest|sles15_64Guest|sles16_64Guest|nld9Guest|oesGuest|sjdsGuest|mandrakeGuest|mandrivaGuest|mandriva64Guest|turboLinuxGuest|turboLinux64Guest|ubuntuGuest|ubuntu64Guest|debian4Guest|debian4_64Guest|debian5Guest|debian5_64Guest|debian6Guest|debian6_64Guest|debian7Guest|debian7_64Guest|debian8Guest|debian8_64Guest|debian9Guest|debian9_64Guest|debian10Guest|debian10_64Guest|debian11Guest|debian11_64Guest|asianux3Guest|asianux3_64Guest|asianux4Guest|asianux4_64Guest|asianux5_64Guest|asianux7_64Guest|asianux8_64Guest|asianux9_64Guest|opensuseGuest|opensuse64Guest|fedoraGuest|fedora64Guest|coreos64Guest|vmwarePhoton64Guest|other24xLinuxGuest|other26xLinuxGuest|otherLinuxGuest|other3xLinuxGuest|other4xLinuxGuest|other5xLinuxGuest|genericLinuxGuest|other24xLinux64Guest|other26xLinux64Guest|other3xLinux64Guest|other4xLinux64Guest|other5xLinux64Guest|otherLinux64Guest|solaris6Guest|solaris7Guest|solaris8Guest|solaris9Guest|solaris10Guest|solaris10_64Guest|solaris11_64Guest|os2Guest|eComStationGuest|eComStation2Guest|netware4Guest|netware5Guest|netware6Guest|openServer5Guest|openServer6Guest|unixWare7Guest|darwinGuest|darwin64Guest|darwin10Guest|darwin10_64Guest|darwin11Guest|darwin11_64Guest|darwin12_64Guest|darwin13_64Guest|darwin14_64Guest|darwin15_64Guest|darwin16_64Guest|darwin17_64Guest|darwin18_64Guest|darwin19_64Guest|darwin20_64Guest|darwin21_64Guest|vmkernelGuest|vmkernel5Guest|vmkernel6Guest|vmkernel65Guest|vmkernel7Guest|amazonlinux2_64Guest|amazonlinux3_64Guest|crxPod1Guest|otherGuest|otherGuest64|windows11_64Guest|windows12_64Guest|windows2022srvNext_64Guest|freebsd14Guest|freebsd14_64Guest|freebsd15Guest|freebsd15_64Guest|rhel10_64Guest|oracleLinux10_64Guest|debian12Guest|debian12_64Guest|debian13Guest|debian13_64Guest|other6xLinuxGuest|other7xLinuxGuest|other6xLinux64Guest|other7xLinux64Guest|darwin22_64Guest|darwin23_64Guest|vmkernel8Guest|crxSys1Guest|rockylinux_64Guest|almalinux_64Guest",
   VirtualMachineGuestState: "running|shuttingDown|resetting|standby|notRunning|unknown",
   VirtualMachineHtSharing: "any|none|internal",
   VirtualMachineMemoryAllocationPolicy: "swapNone|swapSome|swapMost",
@@ -3814,7 +3942,7 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   VirtualMachineSgxInfoFlcModes: "locked|unlocked",
   VirtualMachineStandbyActionType: "checkpoint|powerOnSuspend",
   VirtualMachineTargetInfoConfigurationTag: "compliant|clusterWide",
-  VirtualMachineTicketType: "mks|device|guestControl|webmks|guestIntegrity|webRemoteDevice",
+  VirtualMachineTicketType: "mks|device|guestControl|webmks|guestIntegrity|webRemoteDevice|dnd",
   VirtualMachineToolsInstallType:
     "guestToolsTypeUnknown|guestToolsTypeMSI|guestToolsTypeTar|guestToolsTypeOSP|guestToolsTypeOpenVMTools",
   VirtualMachineToolsRunningStatus: "guestToolsNotRunning|guestToolsRunning|guestToolsExecutingScripts",
@@ -3823,25 +3951,28 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
     "guestToolsNotInstalled|guestToolsNeedUpgrade|guestToolsCurrent|guestToolsUnmanaged|guestToolsTooOld|guestToolsSupportedOld|guestToolsSupportedNew|guestToolsTooNew|guestToolsBlacklisted",
   VirtualMachineUsbInfoFamily:
     "audio|hid|hid_bootable|physical|communication|imaging|printer|storage|hub|smart_card|security|video|wireless|bluetooth|wusb|pda|vendor_specific|other|unknownFamily",
-  VirtualMachineUsbInfoSpeed: "low|full|high|superSpeed|superSpeedPlus|unknownSpeed",
+  VirtualMachineUsbInfoSpeed: "low|full|high|superSpeed|superSpeedPlus|unknownSpeed|superSpeed20Gbps",
   VirtualMachineVMCIDeviceAction: "allow|deny",
   VirtualMachineVMCIDeviceDirection: "guest|host|anyDirection",
   VirtualMachineVMCIDeviceProtocol: "hypervisor|doorbell|queuepair|datagram|stream|anyProtocol",
+  VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType: "pciPassthru|nvidiaVgpu|sriovNic|dvx",
   VirtualMachineVgpuProfileInfoProfileClass: "compute|quadro",
   VirtualMachineVgpuProfileInfoProfileSharing: "timeSliced|mig",
   VirtualMachineVideoCardUse3dRenderer: "automatic|software|hardware",
+  VirtualMachineVirtualDeviceSwapDeviceSwapStatus: "none|scheduled|inprogress|failed|completed",
   VirtualMachineVirtualPMemSnapshotMode: "independent_persistent|independent_eraseonrevert",
   VirtualMachineWindowsQuiesceSpecVssBackupContext: "ctx_auto|ctx_backup|ctx_file_share_backup",
+  VirtualNVMEControllerSharing: "noSharing|physicalSharing",
   VirtualPointingDeviceHostChoice:
     "autodetect|intellimouseExplorer|intellimousePs2|logitechMouseman|microsoft_serial|mouseSystems|mousemanSerial|ps2",
   VirtualSCSISharing: "noSharing|virtualSharing|physicalSharing",
   VirtualSerialPortEndPoint: "client|server",
   VirtualVmxnet3VrdmaOptionDeviceProtocols: "rocev1|rocev2",
   VmDasBeingResetEventReasonCode:
-    "vmtoolsHeartbeatFailure|appHeartbeatFailure|appImmediateResetRequest|vmcpResetApdCleared",
+    "vmtoolsHeartbeatFailure|appHeartbeatFailure|appImmediateResetRequest|vmcpResetApdCleared|guestOsCrashFailure",
   VmFailedStartingSecondaryEventFailureReason: "incompatibleHost|loginFailed|registerVmFailed|migrateFailed",
   VmFaultToleranceConfigIssueReasonForIssue:
-    "haNotEnabled|moreThanOneSecondary|recordReplayNotSupported|replayNotSupported|templateVm|multipleVCPU|hostInactive|ftUnsupportedHardware|ftUnsupportedProduct|missingVMotionNic|missingFTLoggingNic|thinDisk|verifySSLCertificateFlagNotSet|hasSnapshots|noConfig|ftSecondaryVm|hasLocalDisk|esxAgentVm|video3dEnabled|hasUnsupportedDisk|insufficientBandwidth|hasNestedHVConfiguration|hasVFlashConfiguration|unsupportedProduct|cpuHvUnsupported|cpuHwmmuUnsupported|cpuHvDisabled|hasEFIFirmware|tooManyVCPUs|tooMuchMemory|unsupportedPMemHAFailOver",
+    "haNotEnabled|moreThanOneSecondary|recordReplayNotSupported|replayNotSupported|templateVm|multipleVCPU|hostInactive|ftUnsupportedHardware|ftUnsupportedProduct|missingVMotionNic|missingFTLoggingNic|thinDisk|verifySSLCertificateFlagNotSet|hasSnapshots|noConfig|ftSecondaryVm|hasLocalDisk|esxAgentVm|video3dEnabled|hasUnsupportedDisk|insufficientBandwidth|hasNestedHVConfiguration|hasVFlashConfiguration|unsupportedProduct|cpuHvUnsupported|cpuHwmmuUnsupported|cpuHvDisabled|hasEFIFirmware|tooManyVCPUs|tooMuchMemory|unsupportedPMemHAFailOver|vMotionNotLicensed|ftNotLicensed|haAgentIssue|unsupportedSPBM|hasLinkedCloneDisk|unsupportedEncryptedDisk|ftMetroClusterNotEditable|noHostGroupConfigured",
   VmFaultToleranceInvalidFileBackingDeviceType:
     "virtualFloppy|virtualCdrom|virtualSerialPort|virtualParallelPort|virtualDisk",
   VmShutdownOnIsolationEventOperation: "shutdown|poweredOff",
@@ -3855,6 +3986,8 @@ export const ENUM_TYPES: Readonly<Record<string, string>> = {
   VsanUpgradeSystemUpgradeHistoryDiskGroupOpType: "add|remove",
   WeekOfMonth: "first|second|third|fourth|last",
   WillLoseHAProtectionResolution: "svmotion|relocate",
+  vslmDiskInfoFlag:
+    "id|descriptorVersion|backingObjectId|path|parentPath|name|deviceName|capacity|allocated|type|consumers|tentativeState|createTime|ioFilter|controlFlags|keepAfterVmDelete|relocationDisabled|keyId|keyProviderId|nativeSnapshotSupported|cbtEnabled|virtualDiskFormat",
   vslmVStorageObjectControlFlag: "keepAfterDeleteVm|disableRelocation|enableChangedBlockTracking",
 };
 
@@ -3874,14 +4007,14 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   ClusterProfile: "Profile;;UpdateClusterProfile",
   ClusterProfileManager: "ProfileManager;;",
   ComputeResource:
-    "ManagedEntity;configurationEx:ComputeResourceConfigInfo,datastore:@Datastore[],environmentBrowser:@EnvironmentBrowser,host:@HostSystem[],lifecycleManaged:b,network:@Network[],resourcePool:@ResourcePool,summary:ComputeResourceSummary;ReconfigureComputeResource_Task",
+    "ManagedEntity;configurationEx:ComputeResourceConfigInfo,datastore:@Datastore[],environmentBrowser:@EnvironmentBrowser,host:@HostSystem[],lifecycleManaged:b,network:@Network[],resourcePool:@ResourcePool,summary:ComputeResourceSummary,configManagerEnabled:b;ReconfigureComputeResource_Task",
   ContainerView: "ManagedObjectView;container:@ManagedEntity,recursive:b,type:s[];",
   CryptoManager: "ManagedObject;enabled:b;AddKey,AddKeys,ListKeys,RemoveKey,RemoveKeys",
   CryptoManagerHost:
-    "CryptoManager;;ChangeKey_Task,CryptoManagerHostDisable,CryptoManagerHostEnable,CryptoManagerHostPrepare",
+    "CryptoManager;;ChangeKey_Task,CryptoManagerHostDisable,CryptoManagerHostEnable,CryptoManagerHostPrepare,GetCryptoKeyStatus",
   CryptoManagerHostKMS: "CryptoManagerHost;;",
   CryptoManagerKmip:
-    "CryptoManager;kmipServers:KmipClusterInfo[];GenerateClientCsr,GenerateKey,GenerateSelfSignedClientCert,GetDefaultKmsCluster,IsKmsClusterActive,ListKmipServers,ListKmsClusters,MarkDefault,QueryCryptoKeyStatus,RegisterKmipServer,RegisterKmsCluster,RemoveKmipServer,RetrieveClientCert,RetrieveClientCsr,RetrieveKmipServerCert,RetrieveKmipServersStatus_Task,RetrieveSelfSignedClientCert,SetDefaultKmsCluster,UnregisterKmsCluster,UpdateKmipServer,UpdateKmsSignedCsrClientCert,UpdateSelfSignedClientCert,UploadClientCert,UploadKmipServerCert",
+    "CryptoManager;kmipServers:KmipClusterInfo[];GenerateClientCsr,GenerateKey,GenerateSelfSignedClientCert,GetDefaultKmsCluster,IsKmsClusterActive,ListKmipServers,ListKmsClusters,MarkDefault,QueryCryptoKeyStatus,RegisterKmipServer,RegisterKmsCluster,RemoveKmipServer,RetrieveClientCert,RetrieveClientCsr,RetrieveKmipServerCert,RetrieveKmipServersStatus_Task,RetrieveSelfSignedClientCert,SetDefaultKmsCluster,UnregisterKmsCluster,UpdateKmipServer,UpdateKmsSignedCsrClientCert,UpdateSelfSignedClientCert,UploadClientCert,UploadKmipServerCert,SetKeyCustomAttributes",
   CustomFieldsManager:
     "ManagedObject;field:CustomFieldDef[];AddCustomFieldDef,RemoveCustomFieldDef,RenameCustomFieldDef,SetField",
   CustomizationSpecManager:
@@ -3889,29 +4022,31 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   Datacenter:
     "ManagedEntity;configuration:DatacenterConfigInfo,datastore:@Datastore[],datastoreFolder:@Folder,hostFolder:@Folder,network:@Network[],networkFolder:@Folder,vmFolder:@Folder;BatchQueryConnectInfo,PowerOnMultiVM_Task,QueryConnectionInfo,QueryConnectionInfoViaSpec,ReconfigureDatacenter_Task,queryDatacenterConfigOptionDescriptor",
   Datastore:
-    "ManagedEntity;browser:@HostDatastoreBrowser,capability:DatastoreCapability,host:DatastoreHostMount[],info:DatastoreInfo,iormConfiguration:StorageIORMInfo,summary:DatastoreSummary,vm:@VirtualMachine[];DatastoreEnterMaintenanceMode,DatastoreExitMaintenanceMode_Task,DestroyDatastore,RefreshDatastore,RefreshDatastoreStorageInfo,RenameDatastore,UpdateVVolVirtualMachineFiles_Task,UpdateVirtualMachineFiles_Task",
-  DatastoreNamespaceManager: "ManagedObject;;ConvertNamespacePathToUuidPath,CreateDirectory,DeleteDirectory",
-  DiagnosticManager: "ManagedObject;;BrowseDiagnosticLog,FetchAuditRecords,GenerateLogBundles_Task,QueryDescriptions",
+    "ManagedEntity;browser:@HostDatastoreBrowser,capability:DatastoreCapability,host:DatastoreHostMount[],info:DatastoreInfo,iormConfiguration:StorageIORMInfo,summary:DatastoreSummary,vm:@VirtualMachine[];DatastoreEnterMaintenanceMode,DatastoreExitMaintenanceMode_Task,DestroyDatastore,RefreshDatastore,RefreshDatastoreStorageInfo,RenameDatastore,UpdateVVolVirtualMachineFiles_Task,UpdateVirtualMachineFiles_Task,IsClusteredVmdkEnabled",
+  DatastoreNamespaceManager:
+    "ManagedObject;;ConvertNamespacePathToUuidPath,CreateDirectory,DeleteDirectory,IncreaseDirectorySize,QueryDirectoryInfo",
+  DiagnosticManager:
+    "ManagedObject;;BrowseDiagnosticLog,FetchAuditRecords,GenerateLogBundles_Task,QueryDescriptions,EmitSyslogMark",
   DistributedVirtualPortgroup:
     "Network;config:DVPortgroupConfigInfo,key:s,portKeys:s[];DVPortgroupRollback_Task,ReconfigureDVPortgroup_Task",
   DistributedVirtualSwitch:
     "ManagedEntity;capability:DVSCapability,config:DVSConfigInfo,networkResourcePool:DVSNetworkResourcePool[],portgroup:@DistributedVirtualPortgroup[],runtime:DVSRuntimeInfo,summary:DVSSummary,uuid:s;AddDVPortgroup_Task,AddNetworkResourcePool,CreateDVPortgroup_Task,DVSRollback_Task,DvsReconfigureVmVnicNetworkResourcePool_Task,EnableNetworkResourceManagement,FetchDVPortKeys,FetchDVPorts,LookupDvPortGroup,MergeDvs_Task,MoveDVPort_Task,PerformDvsProductSpecOperation_Task,QueryUsedVlanIdInDvs,ReconfigureDVPort_Task,ReconfigureDvs_Task,RectifyDvsHost_Task,RefreshDVPortState,RemoveNetworkResourcePool,UpdateDVSHealthCheckConfig_Task,UpdateDvsCapability,UpdateNetworkResourcePool",
   DistributedVirtualSwitchManager:
-    "ManagedObject;;DVSManagerExportEntity_Task,DVSManagerImportEntity_Task,DVSManagerLookupDvPortGroup,QueryAvailableDvsSpec,QueryCompatibleHostForExistingDvs,QueryCompatibleHostForNewDvs,QueryDvsByUuid,QueryDvsCheckCompatibility,QueryDvsCompatibleHostSpec,QueryDvsConfigTarget,QueryDvsFeatureCapability,RectifyDvsOnHost_Task",
+    "ManagedObject;;DVSManagerExportEntity_Task,DVSManagerImportEntity_Task,DVSManagerLookupDvPortGroup,QueryAvailableDvsSpec,QueryCompatibleHostForExistingDvs,QueryCompatibleHostForNewDvs,QueryDvsByUuid,QueryDvsCheckCompatibility,QueryDvsCompatibleHostSpec,QueryDvsConfigTarget,QueryDvsFeatureCapability,RectifyDvsOnHost_Task,QuerySupportedNetworkOffloadSpec,QueryCompatibleVmnicsFromHosts",
   EnvironmentBrowser:
     "ManagedObject;datastoreBrowser:@HostDatastoreBrowser;QueryConfigOption,QueryConfigOptionDescriptor,QueryConfigOptionEx,QueryConfigTarget,QueryTargetCapabilities",
-  EventHistoryCollector: "HistoryCollector;latestPage:Event[];ReadNextEvents,ReadPreviousEvents",
+  EventHistoryCollector: "HistoryCollector;latestPage:Event[],initialized:b;ReadNextEvents,ReadPreviousEvents",
   EventManager:
     "ManagedObject;description:EventDescription,latestEvent:Event,maxCollector:i;CreateCollectorForEvents,LogUserEvent,PostEvent,QueryEvents,RetrieveArgumentDescription",
   ExtensibleManagedObject: "ManagedObject;availableField:CustomFieldDef[],value:CustomFieldValue[];setCustomValue",
   ExtensionManager:
-    "ManagedObject;extensionList:Extension[];FindExtension,GetPublicKey,QueryExtensionIpAllocationUsage,QueryManagedBy,RegisterExtension,SetExtensionCertificate,SetPublicKey,UnregisterExtension,UpdateExtension",
+    "ManagedObject;extensionList:Extension[];FindExtension,GetPublicKey,QueryExtensionIpAllocationUsage,QueryManagedBy,RegisterExtension,SetExtensionCertificate,SetPublicKey,UnregisterExtension,UpdateExtension,SetServiceAccount",
   FailoverClusterConfigurator:
     "ManagedObject;disabledConfigureMethod:s[];configureVcha_Task,createPassiveNode_Task,createWitnessNode_Task,deployVcha_Task,destroyVcha_Task,getVchaConfig,prepareVcha_Task",
   FailoverClusterManager:
     "ManagedObject;disabledClusterMethod:s[];GetVchaClusterHealth,getClusterMode,initiateFailover_Task,setClusterMode_Task",
   FileManager:
-    "ManagedObject;;ChangeOwner,CopyDatastoreFile_Task,DeleteDatastoreFile_Task,MakeDirectory,MoveDatastoreFile_Task",
+    "ManagedObject;;ChangeOwner,CopyDatastoreFile_Task,DeleteDatastoreFile_Task,MakeDirectory,MoveDatastoreFile_Task,QueryFileLockInfo",
   Folder:
     "ManagedEntity;childEntity:@ManagedEntity[],childType:s[],namespace:s;AddStandaloneHost_Task,BatchAddHostsToCluster_Task,BatchAddStandaloneHosts_Task,CreateCluster,CreateClusterEx,CreateDVS_Task,CreateDatacenter,CreateFolder,CreateStoragePod,CreateVM_Task,MoveIntoFolder_Task,RegisterVM_Task,UnregisterAndDestroy_Task",
   GuestAliasManager:
@@ -3933,7 +4068,7 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   HostActiveDirectoryAuthentication:
     "HostDirectoryStore;;DisableSmartCardAuthentication,EnableSmartCardAuthentication,ImportCertificateForCAM_Task,InstallSmartCardTrustAnchor,JoinDomainWithCAM_Task,JoinDomain_Task,LeaveCurrentDomain_Task,ListSmartCardTrustAnchors,RemoveSmartCardTrustAnchor,RemoveSmartCardTrustAnchorByFingerprint,ReplaceSmartCardTrustAnchors",
   HostAssignableHardwareManager:
-    "ManagedObject;binding:HostAssignableHardwareBinding[],config:HostAssignableHardwareConfig;DownloadDescriptionTree,RetrieveDynamicPassthroughInfo,UpdateAssignableHardwareConfig",
+    "ManagedObject;binding:HostAssignableHardwareBinding[],config:HostAssignableHardwareConfig;DownloadDescriptionTree,RetrieveDynamicPassthroughInfo,UpdateAssignableHardwareConfig,RetrieveVendorDeviceGroupInfo",
   HostAuthenticationManager:
     "ManagedObject;info:HostAuthenticationManagerInfo,supportedStore:@HostAuthenticationStore[];",
   HostAuthenticationStore: "ManagedObject;info:HostAuthenticationStoreInfo;",
@@ -3943,13 +4078,13 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   HostCacheConfigurationManager:
     "ManagedObject;cacheConfigurationInfo:HostCacheConfigurationInfo[];ConfigureHostCache_Task",
   HostCertificateManager:
-    "ManagedObject;certificateInfo:HostCertificateManagerCertificateInfo;GenerateCertificateSigningRequest,GenerateCertificateSigningRequestByDn,InstallServerCertificate,ListCACertificateRevocationLists,ListCACertificates,ReplaceCACertificatesAndCRLs",
+    "ManagedObject;certificateInfo:HostCertificateManagerCertificateInfo;GenerateCertificateSigningRequest,GenerateCertificateSigningRequestByDn,InstallServerCertificate,ListCACertificateRevocationLists,ListCACertificates,ReplaceCACertificatesAndCRLs,RetrieveCertificateInfoList,ProvisionServerPrivateKey,NotifyAffectedServices",
   HostCpuSchedulerSystem:
-    "ExtensibleManagedObject;hyperthreadInfo:HostHyperThreadScheduleInfo;DisableHyperThreading,EnableHyperThreading",
+    "ExtensibleManagedObject;hyperthreadInfo:HostHyperThreadScheduleInfo,cpuSchedulerInfo:HostCpuSchedulerInfo;DisableHyperThreading,EnableHyperThreading",
   HostDatastoreBrowser:
     "ManagedObject;datastore:@Datastore[],supportedType:FileQuery[];DeleteFile,SearchDatastoreSubFolders_Task,SearchDatastore_Task",
   HostDatastoreSystem:
-    "ManagedObject;capabilities:HostDatastoreSystemCapabilities,datastore:@Datastore[];ConfigureDatastorePrincipal,CreateLocalDatastore,CreateNasDatastore,CreateVmfsDatastore,CreateVvolDatastore,DisableClusteredVmdkSupport,EnableClusteredVmdkSupport,ExpandVmfsDatastore,ExtendVmfsDatastore,QueryAvailableDisksForVmfs,QueryUnresolvedVmfsVolumes,QueryVmfsDatastoreCreateOptions,QueryVmfsDatastoreExpandOptions,QueryVmfsDatastoreExtendOptions,RemoveDatastore,RemoveDatastoreEx_Task,ResignatureUnresolvedVmfsVolume_Task,UpdateLocalSwapDatastore",
+    "ManagedObject;capabilities:HostDatastoreSystemCapabilities,datastore:@Datastore[];ConfigureDatastorePrincipal,CreateLocalDatastore,CreateNasDatastore,CreateVmfsDatastore,CreateVvolDatastore,DisableClusteredVmdkSupport,EnableClusteredVmdkSupport,ExpandVmfsDatastore,ExtendVmfsDatastore,QueryAvailableDisksForVmfs,QueryUnresolvedVmfsVolumes,QueryVmfsDatastoreCreateOptions,QueryVmfsDatastoreExpandOptions,QueryVmfsDatastoreExtendOptions,RemoveDatastore,RemoveDatastoreEx_Task,ResignatureUnresolvedVmfsVolume_Task,UpdateLocalSwapDatastore,SetMaxQueueDepth,QueryMaxQueueDepth",
   HostDateTimeSystem:
     "ManagedObject;dateTimeInfo:HostDateTimeInfo;QueryAvailableTimeZones,QueryDateTime,RefreshDateTimeSystem,TestTimeService,UpdateDateTime,UpdateDateTimeConfig",
   HostDiagnosticSystem:
@@ -3973,7 +4108,7 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   HostMemorySystem:
     "ExtensibleManagedObject;consoleReservationInfo:ServiceConsoleReservationInfo,virtualMachineReservationInfo:VirtualMachineMemoryReservationInfo;ReconfigureServiceConsoleReservation,ReconfigureVirtualMachineReservation",
   HostNetworkSystem:
-    "ExtensibleManagedObject;capabilities:HostNetCapabilities,consoleIpRouteConfig:HostIpRouteConfig,dnsConfig:HostDnsConfig,ipRouteConfig:HostIpRouteConfig,networkConfig:HostNetworkConfig,networkInfo:HostNetworkInfo,offloadCapabilities:HostNetOffloadCapabilities;AddPortGroup,AddServiceConsoleVirtualNic,AddVirtualNic,AddVirtualSwitch,QueryNetworkHint,RefreshNetworkSystem,RemovePortGroup,RemoveServiceConsoleVirtualNic,RemoveVirtualNic,RemoveVirtualSwitch,RestartServiceConsoleVirtualNic,UpdateConsoleIpRouteConfig,UpdateDnsConfig,UpdateIpRouteConfig,UpdateIpRouteTableConfig,UpdateNetworkConfig,UpdatePhysicalNicLinkSpeed,UpdatePortGroup,UpdateServiceConsoleVirtualNic,UpdateVirtualNic,UpdateVirtualSwitch",
+    "ExtensibleManagedObject;capabilities:HostNetCapabilities,consoleIpRouteConfig:HostIpRouteConfig,dnsConfig:HostDnsConfig,ipRouteConfig:HostIpRouteConfig,networkConfig:HostNetworkConfig,networkInfo:HostNetworkInfo,offloadCapabilities:HostNetOffloadCapabilities;AddPortGroup,AddServiceConsoleVirtualNic,AddVirtualNic,AddVirtualSwitch,QueryNetworkHint,RefreshNetworkSystem,RemovePortGroup,RemoveServiceConsoleVirtualNic,RemoveVirtualNic,RemoveVirtualSwitch,RestartServiceConsoleVirtualNic,UpdateConsoleIpRouteConfig,UpdateDnsConfig,UpdateIpRouteConfig,UpdateIpRouteTableConfig,UpdateNetworkConfig,UpdatePhysicalNicLinkSpeed,UpdatePortGroup,UpdateServiceConsoleVirtualNic,UpdateVirtualNic,UpdateVirtualSwitch,startDpuFailover",
   HostNvdimmSystem:
     "ManagedObject;nvdimmSystemInfo:NvdimmSystemInfo;CreateNvdimmNamespace_Task,CreateNvdimmPMemNamespace_Task,DeleteNvdimmBlockNamespaces_Task,DeleteNvdimmNamespace_Task",
   HostPatchManager:
@@ -3982,7 +4117,7 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
     "ExtensibleManagedObject;pciPassthruInfo:HostPciPassthruInfo[],sriovDevicePoolInfo:HostSriovDevicePoolInfo[];Refresh,UpdatePassthruConfig",
   HostPowerSystem: "ManagedObject;capability:PowerSystemCapability,info:PowerSystemInfo;ConfigurePowerPolicy",
   HostProfile:
-    "Profile;referenceHost:@HostSystem,validationFailureInfo:HostProfileValidationFailureInfo,validationState:s,validationStateUpdateTime:t;ExecuteHostProfile,HostProfileResetValidationState,UpdateHostProfile,UpdateReferenceHost",
+    "Profile;referenceHost:@HostSystem,validationFailureInfo:HostProfileValidationFailureInfo,validationState:s,validationStateUpdateTime:t,complianceCheckTime:t;ExecuteHostProfile,HostProfileResetValidationState,UpdateHostProfile,UpdateReferenceHost",
   HostProfileManager:
     "ProfileManager;;ApplyEntitiesConfig_Task,ApplyHostConfig_Task,CheckAnswerFileStatus_Task,CompositeHostProfile_Task,CreateDefaultProfile,ExportAnswerFile_Task,GenerateConfigTaskList,GenerateHostConfigTaskSpec_Task,GenerateHostProfileTaskList_Task,QueryAnswerFileStatus,QueryHostProfileMetadata,QueryProfileStructure,RetrieveAnswerFile,RetrieveAnswerFileForProfile,RetrieveHostCustomizations,RetrieveHostCustomizationsForProfile,UpdateAnswerFile_Task,ValidateHostProfileComposition_Task",
   HostServiceSystem:
@@ -4000,7 +4135,7 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   HostVMotionSystem:
     "ExtensibleManagedObject;ipConfig:HostIpConfig,netConfig:HostVMotionNetConfig;DeselectVnic,SelectVnic,UpdateIpConfig",
   HostVStorageObjectManager:
-    "VStorageObjectManagerBase;;HostClearVStorageObjectControlFlags,HostCloneVStorageObject_Task,HostCreateDisk_Task,HostDeleteVStorageObjectEx_Task,HostDeleteVStorageObject_Task,HostExtendDisk_Task,HostInflateDisk_Task,HostListVStorageObject,HostReconcileDatastoreInventory_Task,HostRegisterDisk,HostRelocateVStorageObject_Task,HostRenameVStorageObject,HostRetrieveVStorageInfrastructureObjectPolicy,HostRetrieveVStorageObject,HostRetrieveVStorageObjectMetadata,HostRetrieveVStorageObjectMetadataValue,HostRetrieveVStorageObjectState,HostScheduleReconcileDatastoreInventory,HostSetVStorageObjectControlFlags,HostUpdateVStorageObjectMetadataEx_Task,HostUpdateVStorageObjectMetadata_Task,HostVStorageObjectCreateDiskFromSnapshot_Task,HostVStorageObjectCreateSnapshot_Task,HostVStorageObjectDeleteSnapshot_Task,HostVStorageObjectRetrieveSnapshotInfo,HostVStorageObjectRevert_Task",
+    "VStorageObjectManagerBase;;HostClearVStorageObjectControlFlags,HostCloneVStorageObject_Task,HostCreateDisk_Task,HostDeleteVStorageObjectEx_Task,HostDeleteVStorageObject_Task,HostExtendDisk_Task,HostInflateDisk_Task,HostListVStorageObject,HostReconcileDatastoreInventory_Task,HostRegisterDisk,HostRelocateVStorageObject_Task,HostRenameVStorageObject,HostRetrieveVStorageInfrastructureObjectPolicy,HostRetrieveVStorageObject,HostRetrieveVStorageObjectMetadata,HostRetrieveVStorageObjectMetadataValue,HostRetrieveVStorageObjectState,HostScheduleReconcileDatastoreInventory,HostSetVStorageObjectControlFlags,HostUpdateVStorageObjectMetadataEx_Task,HostUpdateVStorageObjectMetadata_Task,HostVStorageObjectCreateDiskFromSnapshot_Task,HostVStorageObjectCreateSnapshot_Task,HostVStorageObjectDeleteSnapshot_Task,HostVStorageObjectRetrieveSnapshotInfo,HostVStorageObjectRevert_Task,HostSetVirtualDiskUuid_Task,HostQueryVirtualDiskUuid",
   HostVirtualNicManager:
     "ExtensibleManagedObject;info:HostVirtualNicManagerInfo;DeselectVnicForNicType,QueryNetConfig,SelectVnicForNicType",
   HostVsanInternalSystem:
@@ -4066,13 +4201,14 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   Task: "ExtensibleManagedObject;info:TaskInfo;CancelTask,SetTaskDescription,SetTaskState,UpdateProgress",
   TaskHistoryCollector: "HistoryCollector;latestPage:TaskInfo[];ReadNextTasks,ReadPreviousTasks",
   TaskManager:
-    "ManagedObject;description:TaskDescription,maxCollector:i,recentTask:@Task[];CreateCollectorForTasks,CreateTask",
+    "ManagedObject;description:TaskDescription,maxCollector:i,recentTask:@Task[];CreateCollectorForTasks,CreateTask,CreateCollectorWithInfoFilterForTasks",
   TenantTenantManager:
     "ManagedObject;;MarkServiceProviderEntities,RetrieveServiceProviderEntities,UnmarkServiceProviderEntities",
   UserDirectory: "ManagedObject;domainList:s[];RetrieveUserGroups",
-  VStorageObjectManagerBase: "ManagedObject;;",
+  VStorageObjectManagerBase:
+    "ManagedObject;;VStorageObjectExtendDiskEx_Task,RenameVStorageObjectEx,VStorageObjectCreateSnapshotEx_Task,VStorageObjectDeleteSnapshotEx_Task,RevertVStorageObjectEx_Task",
   VcenterVStorageObjectManager:
-    "VStorageObjectManagerBase;;AttachTagToVStorageObject,ClearVStorageObjectControlFlags,CloneVStorageObject_Task,CreateDiskFromSnapshot_Task,CreateDisk_Task,DeleteSnapshot_Task,DeleteVStorageObjectEx_Task,DeleteVStorageObject_Task,DetachTagFromVStorageObject,ExtendDisk_Task,InflateDisk_Task,ListTagsAttachedToVStorageObject,ListVStorageObject,ListVStorageObjectsAttachedToTag,ReconcileDatastoreInventory_Task,RegisterDisk,RelocateVStorageObject_Task,RenameVStorageObject,RetrieveSnapshotDetails,RetrieveSnapshotInfo,RetrieveVStorageInfrastructureObjectPolicy,RetrieveVStorageObject,RetrieveVStorageObjectAssociations,RetrieveVStorageObjectState,RevertVStorageObject_Task,ScheduleReconcileDatastoreInventory,SetVStorageObjectControlFlags,UpdateVStorageInfrastructureObjectPolicy_Task,UpdateVStorageObjectCrypto_Task,UpdateVStorageObjectPolicy_Task,VCenterUpdateVStorageObjectMetadataEx_Task,VStorageObjectCreateSnapshot_Task,VstorageObjectVCenterQueryChangedDiskAreas",
+    "VStorageObjectManagerBase;;AttachTagToVStorageObject,ClearVStorageObjectControlFlags,CloneVStorageObject_Task,CreateDiskFromSnapshot_Task,CreateDisk_Task,DeleteSnapshot_Task,DeleteVStorageObjectEx_Task,DeleteVStorageObject_Task,DetachTagFromVStorageObject,ExtendDisk_Task,InflateDisk_Task,ListTagsAttachedToVStorageObject,ListVStorageObject,ListVStorageObjectsAttachedToTag,ReconcileDatastoreInventory_Task,RegisterDisk,RelocateVStorageObject_Task,RenameVStorageObject,RetrieveSnapshotDetails,RetrieveSnapshotInfo,RetrieveVStorageInfrastructureObjectPolicy,RetrieveVStorageObject,RetrieveVStorageObjectAssociations,RetrieveVStorageObjectState,RevertVStorageObject_Task,ScheduleReconcileDatastoreInventory,SetVStorageObjectControlFlags,UpdateVStorageInfrastructureObjectPolicy_Task,UpdateVStorageObjectCrypto_Task,UpdateVStorageObjectPolicy_Task,VCenterUpdateVStorageObjectMetadataEx_Task,VStorageObjectCreateSnapshot_Task,VstorageObjectVCenterQueryChangedDiskAreas,SetVirtualDiskUuidEx_Task,QueryVirtualDiskUuidEx",
   View: "ManagedObject;;DestroyView",
   ViewManager:
     "ManagedObject;viewList:@View[];CreateContainerView,CreateInventoryView,CreateListView,CreateListViewFromView",
@@ -4094,7 +4230,7 @@ export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   VsanUpgradeSystem: "ManagedObject;;PerformVsanUpgradePreflightCheck,PerformVsanUpgrade_Task,QueryVsanUpgradeStatus",
 };
 
-/** Operations: name -> "param,...;result" (parameters after _this; result empty for void). */
+/** Operations: name -> "param,...;result[;version]" (parameters after _this; result empty for void; the API version of an operation newer than the WSDL). */
 export const OPERATIONS: Readonly<Record<string, string>> = {
   AbandonHciWorkflow: ";",
   AbdicateDomOwnership: "uuids:s[];s[]?",
@@ -4203,7 +4339,8 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   CloneVM_Task: "folder:@Folder,name:s,spec:VirtualMachineCloneSpec;@Task",
   CloneVStorageObject_Task: "id:ID,datastore:@Datastore,spec:VslmCloneSpec;@Task",
   CloseInventoryViewFolder: "entity:@ManagedEntity[];@ManagedEntity[]?",
-  ClusterEnterMaintenanceMode: "host:@HostSystem[],option:OptionValue[]?;ClusterEnterMaintenanceResult",
+  ClusterEnterMaintenanceMode:
+    "host:@HostSystem[],option:OptionValue[]?,info:ClusterComputeResourceMaintenanceInfo?/8.0.3.0;ClusterEnterMaintenanceResult",
   CompositeHostProfile_Task:
     "source:@Profile,targets:@Profile[]?,toBeMerged:HostApplyProfile?,toBeReplacedWith:HostApplyProfile?,toBeDeleted:HostApplyProfile?,enableStatusToBeCopied:HostApplyProfile?;@Task",
   ComputeDiskPartitionInfo: "devicePath:s,layout:HostDiskPartitionLayout,partitionFormat:s?;HostDiskPartitionInfo",
@@ -4235,6 +4372,8 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   CreateClusterEx: "name:s,spec:ClusterConfigSpecEx;@ClusterComputeResource",
   CreateCollectorForEvents: "filter:EventFilterSpec;@EventHistoryCollector",
   CreateCollectorForTasks: "filter:TaskFilterSpec;@TaskHistoryCollector",
+  CreateCollectorWithInfoFilterForTasks:
+    "filter:TaskFilterSpec,infoFilter:TaskInfoFilterSpec?;@TaskHistoryCollector;8.0.3.0",
   CreateContainerView: "container:@ManagedEntity,type:s[]?,recursive:b;@ContainerView",
   CreateCustomizationSpec: "item:CustomizationSpecItem;",
   CreateDVPortgroup_Task: "spec:DVPortgroupConfigSpec;@Task",
@@ -4362,6 +4501,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   DuplicateCustomizationSpec: "name:s,newName:s;",
   DvsReconfigureVmVnicNetworkResourcePool_Task: "configSpec:DvsVmVnicResourcePoolConfigSpec[];@Task",
   EagerZeroVirtualDisk_Task: "name:s,datacenter:@Datacenter?;@Task",
+  EmitSyslogMark: "message:s;;8.0.0.2",
   EnableAlarm: "alarm:@Alarm,entity:@ManagedEntity;",
   EnableAlarmActions: "entity:@ManagedEntity,enabled:b;",
   EnableClusteredVmdkSupport: "datastore:@Datastore;",
@@ -4416,17 +4556,18 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   FindRulesForVm: "vm:@VirtualMachine;ClusterRuleInfo[]?",
   FormatVffs: "createSpec:HostVffsSpec;HostVffsVolume",
   FormatVmfs: "createSpec:HostVmfsSpec;HostVmfsVolume",
-  GenerateCertificateSigningRequest: "useIpAddressAsCommonName:b;s",
-  GenerateCertificateSigningRequestByDn: "distinguishedName:s;s",
-  GenerateClientCsr: "cluster:KeyProviderId;s",
+  GenerateCertificateSigningRequest: "useIpAddressAsCommonName:b,spec:HostCertificateManagerCertificateSpec?/8.0.1.0;s",
+  GenerateCertificateSigningRequestByDn: "distinguishedName:s,spec:HostCertificateManagerCertificateSpec?/8.0.1.0;s",
+  GenerateClientCsr: "cluster:KeyProviderId,request:CryptoManagerKmipCertSignRequest?/8.0.1.0;s",
   GenerateConfigTaskList: "configSpec:HostConfigSpec,host:@HostSystem;HostProfileManagerConfigTaskList",
   GenerateHostConfigTaskSpec_Task: "hostsInfo:StructuredCustomizations[]?;@Task",
   GenerateHostProfileTaskList_Task: "configSpec:HostConfigSpec,host:@HostSystem;@Task",
-  GenerateKey: "keyProvider:KeyProviderId?;CryptoKeyResult",
+  GenerateKey: "keyProvider:KeyProviderId?,spec:CryptoManagerKmipCustomAttributeSpec?/8.0.1.0;CryptoKeyResult",
   GenerateLogBundles_Task: "includeDefault:b,host:@HostSystem[]?;@Task",
-  GenerateSelfSignedClientCert: "cluster:KeyProviderId;s",
+  GenerateSelfSignedClientCert: "cluster:KeyProviderId,request:CryptoManagerKmipCertSignRequest?/8.0.1.0;s",
   GetAlarm: "entity:@ManagedEntity?;@Alarm[]?",
   GetAlarmState: "entity:@ManagedEntity;AlarmState[]?",
+  GetCryptoKeyStatus: "keys:CryptoKeyId[]?;CryptoManagerHostKeyStatus[]?;8.0.1.0",
   GetCustomizationSpec: "name:s;CustomizationSpecItem",
   GetDefaultKmsCluster: "entity:@ManagedEntity?,defaultsToParent:b?;KeyProviderId?",
   GetPublicKey: ";s",
@@ -4454,23 +4595,25 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   HostInflateDisk_Task: "id:ID,datastore:@Datastore;@Task",
   HostListVStorageObject: "datastore:@Datastore;ID[]?",
   HostProfileResetValidationState: ";",
+  HostQueryVirtualDiskUuid: "name:s;s;8.0.3.0",
   HostReconcileDatastoreInventory_Task: "datastore:@Datastore;@Task",
-  HostRegisterDisk: "path:s,name:s?;VStorageObject",
+  HostRegisterDisk: "path:s,name:s?,modifyControlFlags:b?/8.0.2.0;VStorageObject",
   HostRelocateVStorageObject_Task: "id:ID,datastore:@Datastore,spec:VslmRelocateSpec;@Task",
   HostRemoveVFlashResource: ";",
   HostRenameVStorageObject: "id:ID,datastore:@Datastore,name:s;",
   HostRetrieveVStorageInfrastructureObjectPolicy: "datastore:@Datastore;vslmInfrastructureObjectPolicy[]?",
-  HostRetrieveVStorageObject: "id:ID,datastore:@Datastore;VStorageObject",
+  HostRetrieveVStorageObject: "id:ID,datastore:@Datastore,diskInfoFlags:s[]?/8.0.0.1;VStorageObject",
   HostRetrieveVStorageObjectMetadata: "id:ID,datastore:@Datastore,snapshotId:ID?,prefix:s?;KeyValue[]?",
   HostRetrieveVStorageObjectMetadataValue: "id:ID,datastore:@Datastore,snapshotId:ID?,key:s;s",
   HostRetrieveVStorageObjectState: "id:ID,datastore:@Datastore;VStorageObjectStateInfo",
   HostScheduleReconcileDatastoreInventory: "datastore:@Datastore;",
   HostSetVStorageObjectControlFlags: "id:ID,datastore:@Datastore,controlFlags:s[]?;",
+  HostSetVirtualDiskUuid_Task: "name:s,uuid:s?;@Task;8.0.3.0",
   HostSpecGetUpdatedHosts: "startChangeID:s?,endChangeID:s?;@HostSystem[]?",
   HostUpdateVStorageObjectMetadataEx_Task: "id:ID,datastore:@Datastore,metadata:KeyValue[]?,deleteKeys:s[]?;@Task",
   HostUpdateVStorageObjectMetadata_Task: "id:ID,datastore:@Datastore,metadata:KeyValue[]?,deleteKeys:s[]?;@Task",
   HostVStorageObjectCreateDiskFromSnapshot_Task:
-    "id:ID,datastore:@Datastore,snapshotId:ID,name:s,profile:VirtualMachineProfileSpec[]?,crypto:CryptoSpec?,path:s?;@Task",
+    "id:ID,datastore:@Datastore,snapshotId:ID,name:s,profile:VirtualMachineProfileSpec[]?,crypto:CryptoSpec?,path:s?,provisioningType:s?/8.0.0.1;@Task",
   HostVStorageObjectCreateSnapshot_Task: "id:ID,datastore:@Datastore,description:s;@Task",
   HostVStorageObjectDeleteSnapshot_Task: "id:ID,datastore:@Datastore,snapshotId:ID;@Task",
   HostVStorageObjectRetrieveSnapshotInfo: "id:ID,datastore:@Datastore;VStorageObjectSnapshotInfo",
@@ -4486,6 +4629,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   ImportCertificateForCAM_Task: "certPath:s,camServer:s;@Task",
   ImportUnmanagedSnapshot: "vdisk:s,datacenter:@Datacenter?,vvolId:s;",
   ImportVApp: "spec:ImportSpec,folder:@Folder?,host:@HostSystem?;@HttpNfcLease",
+  IncreaseDirectorySize: "datacenter:@Datacenter?,stableName:s,size:l;;8.0.1.0",
   InflateDisk_Task: "id:ID,datastore:@Datastore;@Task",
   InflateVirtualDisk_Task: "name:s,datacenter:@Datacenter?;@Task",
   InitializeDisks_Task: "mapping:VsanHostDiskMapping[];@Task",
@@ -4495,10 +4639,11 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   InstallHostPatchV2_Task:
     "metaUrls:s[]?,bundleUrls:s[]?,vibUrls:s[]?,spec:HostPatchManagerPatchManagerOperationSpec?;@Task",
   InstallHostPatch_Task: "repository:HostPatchManagerLocator,updateID:s,force:b?;@Task",
-  InstallIoFilter_Task: "vibUrl:s,compRes:@ComputeResource;@Task",
+  InstallIoFilter_Task: "vibUrl:s,compRes:@ComputeResource,vibSslTrust:IoFilterManagerSslTrust?/8.0.3.0;@Task",
   InstallServerCertificate: "cert:s;",
   InstallSmartCardTrustAnchor: "cert:s;",
   InstantClone_Task: "spec:VirtualMachineInstantCloneSpec;@Task",
+  IsClusteredVmdkEnabled: ";b",
   IsKmsClusterActive: "cluster:KeyProviderId?;b",
   IsSharedGraphicsActive: ";b",
   JoinDomainWithCAM_Task: "domainName:s,camServer:s;@Task",
@@ -4565,6 +4710,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   MoveInto_Task: "host:@HostSystem[];@Task",
   MoveVirtualDisk_Task:
     "sourceName:s,sourceDatacenter:@Datacenter?,destName:s,destDatacenter:@Datacenter?,force:b?,profile:VirtualMachineProfileSpec[]?;@Task",
+  NotifyAffectedServices: "services:s[]?/8.0.1.0;",
   OpenInventoryViewFolder: "entity:@ManagedEntity[];@ManagedEntity[]?",
   OverwriteCustomizationSpec: "item:CustomizationSpecItem;",
   ParseDescriptor: "ovfDescriptor:s,pdp:OvfParseDescriptorParams;OvfParseDescriptorResult",
@@ -4585,6 +4731,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   PowerUpHostFromStandBy_Task: "timeoutSec:i;@Task",
   PrepareCrypto: ";",
   PromoteDisks_Task: "unlink:b,disks:VirtualDisk[]?;@Task",
+  ProvisionServerPrivateKey: "key:s;;8.0.3.0",
   PutUsbScanCodes: "spec:UsbScanCodeSpec;i",
   QueryAnswerFileStatus: "host:@HostSystem[];AnswerFileStatusResult[]?",
   QueryAssignedLicenses: "entityId:s?;LicenseAssignmentManagerLicenseAssignment[]?",
@@ -4603,6 +4750,8 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
     "container:@ManagedEntity,recursive:b,dvs:@DistributedVirtualSwitch;@HostSystem[]?",
   QueryCompatibleHostForNewDvs:
     "container:@ManagedEntity,recursive:b,switchProductSpec:DistributedVirtualSwitchProductSpec?;@HostSystem[]?",
+  QueryCompatibleVmnicsFromHosts:
+    "hosts:@HostSystem[]?,dvs:@DistributedVirtualSwitch;DVSManagerPhysicalNicsList[]?;8.0.0.1",
   QueryComplianceStatus: "profile:@Profile[]?,entity:@ManagedEntity[]?;ComplianceResult[]?",
   QueryConfigOption: "key:s?,host:@HostSystem?;VirtualMachineConfigOption?",
   QueryConfigOptionDescriptor: ";VirtualMachineConfigOptionDescriptor[]?",
@@ -4616,6 +4765,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   QueryDatastorePerformanceSummary: "datastore:@Datastore;StoragePerformanceSummary[]?",
   QueryDateTime: ";t",
   QueryDescriptions: "host:@HostSystem?;DiagnosticManagerLogDescriptor[]?",
+  QueryDirectoryInfo: "datacenter:@Datacenter?,stableName:s;DatastoreNamespaceManagerDirectoryInfo;8.0.1.0",
   QueryDisksForVsan: "canonicalName:s[]?;VsanHostDiskResult[]?",
   QueryDisksUsingFilter: "filterId:s,compRes:@ComputeResource;VirtualDiskId[]",
   QueryDvsByUuid: "uuid:s;@DistributedVirtualSwitch?",
@@ -4630,6 +4780,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   QueryExtensionIpAllocationUsage: "extensionKeys:s[]?;ExtensionManagerIpAllocationUsage[]?",
   QueryFaultToleranceCompatibility: ";LocalizedMethodFault[]?",
   QueryFaultToleranceCompatibilityEx: "forLegacyFt:b?;LocalizedMethodFault[]?",
+  QueryFileLockInfo: "path:s,host:@HostSystem?;FileLockInfoResult;8.0.2.0",
   QueryFilterEntities: "filterId:s;@ManagedEntity[]?",
   QueryFilterInfoIds: "filterId:s;s[]?",
   QueryFilterList: "providerId:s;s[]?",
@@ -4651,6 +4802,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   QueryLicenseUsage: "host:@HostSystem?;LicenseUsageInfo",
   QueryLockdownExceptions: ";s[]?",
   QueryManagedBy: "extensionKey:s;@ManagedEntity[]?",
+  QueryMaxQueueDepth: "datastore:@Datastore;l;8.0.0.1",
   QueryMemoryOverhead: "memorySize:l,videoRamSize:i?,numVcpus:i;l",
   QueryMemoryOverheadEx: "vmConfigInfo:VirtualMachineConfigInfo;l",
   QueryMigrationDependencies: "pnicDevice:s[];IscsiMigrationDependency",
@@ -4680,6 +4832,8 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   QueryServiceList: "serviceName:s?,location:s[]?;ServiceManagerServiceInfo[]?",
   QueryStorageArrayTypePolicyOptions: ";HostStorageArrayTypePolicyOption[]?",
   QuerySupportedFeatures: "host:@HostSystem?;LicenseFeatureInfo[]?",
+  QuerySupportedNetworkOffloadSpec:
+    "switchProductSpec:DistributedVirtualSwitchProductSpec;DistributedVirtualSwitchNetworkOffloadSpec[]?;8.0.0.1",
   QuerySyncingVsanObjects: "uuids:s[]?;s",
   QuerySystemUsers: ";s[]?",
   QueryTargetCapabilities: "host:@HostSystem?;HostCapability?",
@@ -4694,6 +4848,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   QueryVirtualDiskFragmentation: "name:s,datacenter:@Datacenter?;i",
   QueryVirtualDiskGeometry: "name:s,datacenter:@Datacenter?;HostDiskDimensionsChs",
   QueryVirtualDiskUuid: "name:s,datacenter:@Datacenter?;s",
+  QueryVirtualDiskUuidEx: "name:s,datacenter:@Datacenter?;s;8.0.3.0",
   QueryVmfsConfigOption: ";VmfsConfigOption[]?",
   QueryVmfsDatastoreCreateOptions: "devicePath:s,vmfsMajorVersion:i?;VmfsDatastoreOption[]?",
   QueryVmfsDatastoreExpandOptions: "datastore:@Datastore;VmfsDatastoreOption[]?",
@@ -4764,7 +4919,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   RelocateVM_Task: "spec:VirtualMachineRelocateSpec,priority:VirtualMachineMovePriority?;@Task",
   RelocateVStorageObject_Task: "id:ID,datastore:@Datastore,spec:VslmRelocateSpec;@Task",
   RemoveAlarm: ";",
-  RemoveAllSnapshots_Task: "consolidate:b?;@Task",
+  RemoveAllSnapshots_Task: "consolidate:b?,spec:SnapshotSelectionSpec?/8.0.3.0;@Task",
   RemoveAssignedLicense: "entityId:s;",
   RemoveAuthorizationRole: "roleId:i,failIfUsed:b;",
   RemoveCustomFieldDef: "key:i;",
@@ -4804,6 +4959,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   RenameDatastore: "newName:s;",
   RenameSnapshot: "name:s?,description:s?;",
   RenameVStorageObject: "id:ID,datastore:@Datastore,name:s;",
+  RenameVStorageObjectEx: "id:ID,datastore:@Datastore,name:s;vslmVClockInfo;8.0.2.0",
   Rename_Task: "newName:s;@Task",
   ReplaceCACertificatesAndCRLs: "caCert:s[],caCrl:s[]?;",
   ReplaceSmartCardTrustAnchors: "certs:s[]?;",
@@ -4833,6 +4989,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   RetrieveAnswerFile: "host:@HostSystem;AnswerFile?",
   RetrieveAnswerFileForProfile: "host:@HostSystem,applyProfile:HostApplyProfile;AnswerFile?",
   RetrieveArgumentDescription: "eventTypeId:s;EventArgDesc[]?",
+  RetrieveCertificateInfoList: ";HostCertificateManagerCertificateInfo[]?;8.0.1.0",
   RetrieveClientCert: "cluster:KeyProviderId;s",
   RetrieveClientCsr: "cluster:KeyProviderId;s",
   RetrieveDasAdvancedRuntimeInfo: ";ClusterDasAdvancedRuntimeInfo?",
@@ -4863,13 +5020,15 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   RetrieveUserGroups:
     "domain:s?,searchStr:s,belongsToGroup:s?,belongsToUser:s?,exactMatch:b,findUsers:b,findGroups:b;UserSearchResult[]?",
   RetrieveVStorageInfrastructureObjectPolicy: "datastore:@Datastore;vslmInfrastructureObjectPolicy[]?",
-  RetrieveVStorageObject: "id:ID,datastore:@Datastore;VStorageObject",
+  RetrieveVStorageObject: "id:ID,datastore:@Datastore,diskInfoFlags:s[]?/8.0.0.1;VStorageObject",
   RetrieveVStorageObjectAssociations: "ids:RetrieveVStorageObjSpec[]?;VStorageObjectAssociations[]?",
   RetrieveVStorageObjectState: "id:ID,datastore:@Datastore;VStorageObjectStateInfo",
+  RetrieveVendorDeviceGroupInfo: ";VirtualMachineVendorDeviceGroupInfo[]?;8.0.0.1",
   RetrieveVgpuDeviceInfo: ";VirtualMachineVgpuDeviceInfo[]?",
   RetrieveVgpuProfileInfo: ";VirtualMachineVgpuProfileInfo[]?",
   RevertToCurrentSnapshot_Task: "host:@HostSystem?,suppressPowerOn:b?;@Task",
   RevertToSnapshot_Task: "host:@HostSystem?,suppressPowerOn:b?;@Task",
+  RevertVStorageObjectEx_Task: "id:ID,datastore:@Datastore,snapshotId:ID;@Task;8.0.2.0",
   RevertVStorageObject_Task: "id:ID,datastore:@Datastore,snapshotId:ID;@Task",
   RewindCollector: ";",
   RunScheduledTask: ";",
@@ -4886,23 +5045,27 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   SendTestNotification: ";",
   SessionIsActive: "sessionID:s,userName:s;b",
   SetCollectorPageSize: "maxCount:i;",
-  SetCryptoMode: "cryptoMode:s;",
+  SetCryptoMode: "cryptoMode:s,policy:ClusterComputeResourceCryptoModePolicy?/8.0.3.0;",
   SetDefaultKmsCluster: "entity:@ManagedEntity?,clusterId:KeyProviderId?;",
   SetDisplayTopology: "displays:VirtualMachineDisplayTopology[];",
   SetEntityPermissions: "entity:@ManagedEntity,permission:Permission[]?;",
   SetExtensionCertificate: "extensionKey:s,certificatePem:s?;",
   SetField: "entity:@ManagedEntity,key:i,value:s;",
+  SetKeyCustomAttributes: "keyId:CryptoKeyId,spec:CryptoManagerKmipCustomAttributeSpec;CryptoKeyResult;8.0.1.0",
   SetLicenseEdition: "host:@HostSystem?,featureKey:s?;",
   SetLocale: "locale:s;",
+  SetMaxQueueDepth: "datastore:@Datastore,maxQdepth:l;;8.0.0.1",
   SetMultipathLunPolicy: "lunId:s,policy:HostMultipathInfoLogicalUnitPolicy;",
   SetNFSUser: "user:s,password:s;",
   SetPublicKey: "extensionKey:s,publicKey:s;",
   SetRegistryValueInGuest: "vm:@VirtualMachine,auth:GuestAuthentication,value:GuestRegValueSpec;",
   SetScreenResolution: "width:i,height:i;",
+  SetServiceAccount: "extensionKey:s,serviceAccount:s;;8.0.2.0",
   SetTaskDescription: "description:LocalizableMessage;",
   SetTaskState: "state:TaskInfoState,result:*?,fault:LocalizedMethodFault?;",
   SetVStorageObjectControlFlags: "id:ID,datastore:@Datastore,controlFlags:s[]?;",
   SetVirtualDiskUuid: "name:s,datacenter:@Datacenter?,uuid:s;",
+  SetVirtualDiskUuidEx_Task: "name:s,datacenter:@Datacenter?,uuid:s?;@Task;8.0.3.0",
   ShrinkVirtualDisk_Task: "name:s,datacenter:@Datacenter?,copy:b?;@Task",
   ShutdownGuest: ";",
   ShutdownHost_Task: "force:b;@Task",
@@ -5028,7 +5191,8 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   UpdateVmfsUnmapBandwidth: "vmfsUuid:s,unmapBandwidthSpec:VmfsUnmapBandwidthSpec;",
   UpdateVmfsUnmapPriority: "vmfsUuid:s,unmapPriority:s;",
   UpdateVsan_Task: "config:VsanHostConfigInfo;@Task",
-  UpgradeIoFilter_Task: "filterId:s,compRes:@ComputeResource,vibUrl:s;@Task",
+  UpgradeIoFilter_Task:
+    "filterId:s,compRes:@ComputeResource,vibUrl:s,vibSslTrust:IoFilterManagerSslTrust?/8.0.3.0;@Task",
   UpgradeTools_Task: "installerOptions:s?;@Task",
   UpgradeVM_Task: "version:s?;@Task",
   UpgradeVmLayout: ";",
@@ -5037,7 +5201,10 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   UploadClientCert: "cluster:KeyProviderId,certificate:s,privateKey:s;",
   UploadKmipServerCert: "cluster:KeyProviderId,certificate:s;",
   VCenterUpdateVStorageObjectMetadataEx_Task: "id:ID,datastore:@Datastore,metadata:KeyValue[]?,deleteKeys:s[]?;@Task",
+  VStorageObjectCreateSnapshotEx_Task: "id:ID,datastore:@Datastore,description:s;@Task;8.0.2.0",
   VStorageObjectCreateSnapshot_Task: "id:ID,datastore:@Datastore,description:s;@Task",
+  VStorageObjectDeleteSnapshotEx_Task: "id:ID,datastore:@Datastore,snapshotId:ID;@Task;8.0.2.0",
+  VStorageObjectExtendDiskEx_Task: "id:ID,datastore:@Datastore,newCapacityInMB:l;@Task;8.0.2.0",
   ValidateCredentialsInGuest: "vm:@VirtualMachine,auth:GuestAuthentication;",
   ValidateHCIConfiguration:
     "hciConfigSpec:ClusterComputeResourceHCIConfigSpec?,hosts:@HostSystem[]?;ClusterComputeResourceValidationResultBase[]?",
@@ -5067,6 +5234,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = {
   reloadVirtualMachineFromPath_Task: "configurationPath:s;@Task",
   setClusterMode_Task: "mode:s;@Task",
   setCustomValue: "key:s,value:s;",
+  startDpuFailover: "dvsName:s,targetDpuAlias:s?;;8.0.3.0",
   unregisterVApp_Task: ";@Task",
 };
 
@@ -5115,7 +5283,7 @@ export const PROPERTY_COLLECTOR_ALIASES: Readonly<Record<string, string>> = {
  * ".vm" a pyVmomi package, else the WSDL type they are filed under: vim.TaskInfo.State).
  */
 export const PY_NAMES: Readonly<Record<string, string>> = {
-  "": "DrsStatsManager=.DrsStatsManager,HbrManager=.HbrManager,HistoricalInterval=PerfInterval,OvfConsumer=.OvfConsumer,ServiceInstanceContent=ServiceContent,VasaStorageArray=VASAStorageArray,VasaVvolManager=.VasaVvolManager,action=.action,alarm=.alarm,cluster=.cluster,dvs=.dvs,encryption=.encryption,event=.event,ext=.ext,host=.host,net=.net,option=.option,profile=.profile,scheduler=.scheduler,storageDrs=.storageDrs,vApp=.vApp,vcha=.vcha,view=.view,vm=.vm,vsan=.vsan,vslm=.vslm",
+  "": "DrsStatsManager=.DrsStatsManager,HbrManager=.HbrManager,HistoricalInterval=PerfInterval,OvfConsumer=.OvfConsumer,ServiceInstanceContent=ServiceContent,VasaStorageArray=VASAStorageArray,VasaVvolManager=.VasaVvolManager,action=.action,alarm=.alarm,cluster=.cluster,dvs=.dvs,encryption=.encryption,event=.event,ext=.ext,host=.host,net=.net,option=.option,profile=.profile,scheduler=.scheduler,storageDrs=.storageDrs,tenant=.tenant,vApp=.vApp,vcha=.vcha,view=.view,vm=.vm,vsan=.vsan,vslm=.vslm",
   ".DrsStatsManager": "InjectorWorkload=.DrsStatsManager.InjectorWorkload",
   ".DrsStatsManager.InjectorWorkload": "CorrelationState=DrsInjectorWorkloadCorrelationState",
   ".HbrManager":
@@ -5127,20 +5295,27 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   ".alarm":
     "Alarm=Alarm,AlarmAction=AlarmAction,AlarmDescription=AlarmDescription,AlarmExpression=AlarmExpression,AlarmFilterSpec=AlarmFilterSpec,AlarmInfo=AlarmInfo,AlarmManager=AlarmManager,AlarmSetting=AlarmSetting,AlarmSpec=AlarmSpec,AlarmState=AlarmState,AlarmTriggeringAction=AlarmTriggeringAction,AndAlarmExpression=AndAlarmExpression,EventAlarmExpression=EventAlarmExpression,GroupAlarmAction=GroupAlarmAction,MetricAlarmExpression=MetricAlarmExpression,OrAlarmExpression=OrAlarmExpression,StateAlarmExpression=StateAlarmExpression",
   ".cluster":
-    "Action=ClusterAction,ActionHistory=ClusterActionHistory,AffinityRuleSpec=ClusterAffinityRuleSpec,AntiAffinityRuleSpec=ClusterAntiAffinityRuleSpec,AttemptedVmInfo=ClusterAttemptedVmInfo,ConfigInfo=ClusterConfigInfo,ConfigInfoEx=ClusterConfigInfoEx,ConfigSpec=ClusterConfigSpec,ConfigSpecEx=ClusterConfigSpecEx,DasAamHostInfo=ClusterDasAamHostInfo,DasAamNodeState=ClusterDasAamNodeState,DasAdmissionControlInfo=ClusterDasAdmissionControlInfo,DasAdmissionControlPolicy=ClusterDasAdmissionControlPolicy,DasAdvancedRuntimeInfo=ClusterDasAdvancedRuntimeInfo,DasConfigInfo=ClusterDasConfigInfo,DasData=ClusterDasData,DasDataSummary=ClusterDasDataSummary,DasFailoverLevelAdvancedRuntimeInfo=ClusterDasFailoverLevelAdvancedRuntimeInfo,DasFdmAvailabilityState=ClusterDasFdmAvailabilityState,DasFdmHostState=ClusterDasFdmHostState,DasHostInfo=ClusterDasHostInfo,DasHostRecommendation=ClusterDasHostRecommendation,DasVmConfigInfo=ClusterDasVmConfigInfo,DasVmConfigSpec=ClusterDasVmConfigSpec,DasVmSettings=ClusterDasVmSettings,DependencyRuleInfo=ClusterDependencyRuleInfo,DpmConfigInfo=ClusterDpmConfigInfo,DpmHostConfigInfo=ClusterDpmHostConfigInfo,DpmHostConfigSpec=ClusterDpmHostConfigSpec,DrsConfigInfo=ClusterDrsConfigInfo,DrsFaults=ClusterDrsFaults,DrsMigration=ClusterDrsMigration,DrsRecommendation=ClusterDrsRecommendation,DrsVmConfigInfo=ClusterDrsVmConfigInfo,DrsVmConfigSpec=ClusterDrsVmConfigSpec,EVCManager=ClusterEVCManager,EnterMaintenanceResult=ClusterEnterMaintenanceResult,FailoverHostAdmissionControlInfo=ClusterFailoverHostAdmissionControlInfo,FailoverHostAdmissionControlPolicy=ClusterFailoverHostAdmissionControlPolicy,FailoverLevelAdmissionControlInfo=ClusterFailoverLevelAdmissionControlInfo,FailoverLevelAdmissionControlPolicy=ClusterFailoverLevelAdmissionControlPolicy,FailoverResourcesAdmissionControlInfo=ClusterFailoverResourcesAdmissionControlInfo,FailoverResourcesAdmissionControlPolicy=ClusterFailoverResourcesAdmissionControlPolicy,FixedSizeSlotPolicy=ClusterFixedSizeSlotPolicy,GroupInfo=ClusterGroupInfo,GroupSpec=ClusterGroupSpec,HostGroup=ClusterHostGroup,HostInfraUpdateHaModeAction=ClusterHostInfraUpdateHaModeAction,HostPowerAction=ClusterHostPowerAction,HostRecommendation=ClusterHostRecommendation,InfraUpdateHaConfigInfo=ClusterInfraUpdateHaConfigInfo,InitialPlacementAction=ClusterInitialPlacementAction,MigrationAction=ClusterMigrationAction,NotAttemptedVmInfo=ClusterNotAttemptedVmInfo,OrchestrationInfo=ClusterOrchestrationInfo,PlacementAction=PlacementAction,PlacementResult=PlacementResult,PlacementSpec=PlacementSpec,PowerOnVmOption=ClusterPowerOnVmOption,PowerOnVmResult=ClusterPowerOnVmResult,ProactiveDrsConfigInfo=ClusterProactiveDrsConfigInfo,Recommendation=ClusterRecommendation,ResourceUsageSummary=ClusterResourceUsageSummary,RuleInfo=ClusterRuleInfo,RuleSpec=ClusterRuleSpec,SlotPolicy=ClusterSlotPolicy,UsageSummary=ClusterUsageSummary,VmComponentProtectionSettings=ClusterVmComponentProtectionSettings,VmGroup=ClusterVmGroup,VmHostRuleInfo=ClusterVmHostRuleInfo,VmOrchestrationInfo=ClusterVmOrchestrationInfo,VmOrchestrationSpec=ClusterVmOrchestrationSpec,VmReadiness=ClusterVmReadiness,VmToolsMonitoringSettings=ClusterVmToolsMonitoringSettings",
+    "Action=ClusterAction,ActionHistory=ClusterActionHistory,AffinityRuleSpec=ClusterAffinityRuleSpec,AntiAffinityRuleSpec=ClusterAntiAffinityRuleSpec,AttemptedVmInfo=ClusterAttemptedVmInfo,ClusterInitialPlacementAction=ClusterClusterInitialPlacementAction,ConfigInfo=ClusterConfigInfo,ConfigInfoEx=ClusterConfigInfoEx,ConfigSpec=ClusterConfigSpec,ConfigSpecEx=ClusterConfigSpecEx,CryptoConfigInfo=ClusterCryptoConfigInfo,DasAamHostInfo=ClusterDasAamHostInfo,DasAamNodeState=ClusterDasAamNodeState,DasAdmissionControlInfo=ClusterDasAdmissionControlInfo,DasAdmissionControlPolicy=ClusterDasAdmissionControlPolicy,DasAdvancedRuntimeInfo=ClusterDasAdvancedRuntimeInfo,DasConfigInfo=ClusterDasConfigInfo,DasData=ClusterDasData,DasDataSummary=ClusterDasDataSummary,DasFailoverLevelAdvancedRuntimeInfo=ClusterDasFailoverLevelAdvancedRuntimeInfo,DasFdmAvailabilityState=ClusterDasFdmAvailabilityState,DasFdmHostState=ClusterDasFdmHostState,DasHostInfo=ClusterDasHostInfo,DasHostRecommendation=ClusterDasHostRecommendation,DasVmConfigInfo=ClusterDasVmConfigInfo,DasVmConfigSpec=ClusterDasVmConfigSpec,DasVmSettings=ClusterDasVmSettings,DatastoreUpdateSpec=ClusterDatastoreUpdateSpec,DependencyRuleInfo=ClusterDependencyRuleInfo,DpmConfigInfo=ClusterDpmConfigInfo,DpmHostConfigInfo=ClusterDpmHostConfigInfo,DpmHostConfigSpec=ClusterDpmHostConfigSpec,DrsConfigInfo=ClusterDrsConfigInfo,DrsFaults=ClusterDrsFaults,DrsMigration=ClusterDrsMigration,DrsRecommendation=ClusterDrsRecommendation,DrsVmConfigInfo=ClusterDrsVmConfigInfo,DrsVmConfigSpec=ClusterDrsVmConfigSpec,EVCManager=ClusterEVCManager,EnterMaintenanceResult=ClusterEnterMaintenanceResult,FailoverHostAdmissionControlInfo=ClusterFailoverHostAdmissionControlInfo,FailoverHostAdmissionControlPolicy=ClusterFailoverHostAdmissionControlPolicy,FailoverLevelAdmissionControlInfo=ClusterFailoverLevelAdmissionControlInfo,FailoverLevelAdmissionControlPolicy=ClusterFailoverLevelAdmissionControlPolicy,FailoverResourcesAdmissionControlInfo=ClusterFailoverResourcesAdmissionControlInfo,FailoverResourcesAdmissionControlPolicy=ClusterFailoverResourcesAdmissionControlPolicy,FixedSizeSlotPolicy=ClusterFixedSizeSlotPolicy,FtVmHostRuleInfo=ClusterFtVmHostRuleInfo,GroupInfo=ClusterGroupInfo,GroupSpec=ClusterGroupSpec,HostGroup=ClusterHostGroup,HostInfraUpdateHaModeAction=ClusterHostInfraUpdateHaModeAction,HostPowerAction=ClusterHostPowerAction,HostRecommendation=ClusterHostRecommendation,InfraUpdateHaConfigInfo=ClusterInfraUpdateHaConfigInfo,InitialPlacementAction=ClusterInitialPlacementAction,MigrationAction=ClusterMigrationAction,NotAttemptedVmInfo=ClusterNotAttemptedVmInfo,OrchestrationInfo=ClusterOrchestrationInfo,PlacementAction=PlacementAction,PlacementResult=PlacementResult,PlacementSpec=PlacementSpec,PowerOnVmOption=ClusterPowerOnVmOption,PowerOnVmResult=ClusterPowerOnVmResult,PreemptibleVmPairInfo=ClusterPreemptibleVmPairInfo,PreemptibleVmPairSpec=ClusterPreemptibleVmPairSpec,ProactiveDrsConfigInfo=ClusterProactiveDrsConfigInfo,Recommendation=ClusterRecommendation,ResourceUsageSummary=ClusterResourceUsageSummary,RuleInfo=ClusterRuleInfo,RuleSpec=ClusterRuleSpec,SlotPolicy=ClusterSlotPolicy,SystemVMsConfigInfo=ClusterSystemVMsConfigInfo,SystemVMsConfigSpec=ClusterSystemVMsConfigSpec,TagCategoryUpdateSpec=ClusterTagCategoryUpdateSpec,UsageSummary=ClusterUsageSummary,VmComponentProtectionSettings=ClusterVmComponentProtectionSettings,VmGroup=ClusterVmGroup,VmHostRuleInfo=ClusterVmHostRuleInfo,VmOrchestrationInfo=ClusterVmOrchestrationInfo,VmOrchestrationSpec=ClusterVmOrchestrationSpec,VmReadiness=ClusterVmReadiness,VmToolsMonitoringSettings=ClusterVmToolsMonitoringSettings",
   ".dvs":
-    "DistributedVirtualPort=DistributedVirtualPort,DistributedVirtualPortgroup=DistributedVirtualPortgroup,DistributedVirtualPortgroupInfo=DistributedVirtualPortgroupInfo,DistributedVirtualPortgroupSelection=DVPortgroupSelection,DistributedVirtualSwitchInfo=DistributedVirtualSwitchInfo,DistributedVirtualSwitchManager=DistributedVirtualSwitchManager,DistributedVirtualSwitchSelection=DVSSelection,EntityBackup=EntityBackup,HostMember=DistributedVirtualSwitchHostMember,HostProductSpec=DistributedVirtualSwitchHostProductSpec,KeyedOpaqueBlob=DistributedVirtualSwitchKeyedOpaqueBlob,NetworkResourcePool=DVSNetworkResourcePool,PortConnectee=DistributedVirtualSwitchPortConnectee,PortConnection=DistributedVirtualSwitchPortConnection,PortCriteria=DistributedVirtualSwitchPortCriteria,PortStatistics=DistributedVirtualSwitchPortStatistics,ProductSpec=DistributedVirtualSwitchProductSpec,TrafficRule=DvsTrafficRule,TrafficRuleset=DvsTrafficRuleset,VmVnicNetworkResourcePool=DVSVmVnicNetworkResourcePool,VmwareDistributedVirtualSwitch=VmwareDistributedVirtualSwitch",
+    "DistributedVirtualPort=DistributedVirtualPort,DistributedVirtualPortgroup=DistributedVirtualPortgroup,DistributedVirtualPortgroupInfo=DistributedVirtualPortgroupInfo,DistributedVirtualPortgroupSelection=DVPortgroupSelection,DistributedVirtualSwitchInfo=DistributedVirtualSwitchInfo,DistributedVirtualSwitchManager=DistributedVirtualSwitchManager,DistributedVirtualSwitchSelection=DVSSelection,EntityBackup=EntityBackup,FilterSpec=.dvs.FilterSpec,HostDistributedVirtualSwitchManager=.dvs.HostDistributedVirtualSwitchManager,HostMember=DistributedVirtualSwitchHostMember,HostProductSpec=DistributedVirtualSwitchHostProductSpec,KeyedOpaqueBlob=DistributedVirtualSwitchKeyedOpaqueBlob,NetworkOffloadSpec=DistributedVirtualSwitchNetworkOffloadSpec,NetworkResourcePool=DVSNetworkResourcePool,PortConnectee=DistributedVirtualSwitchPortConnectee,PortConnection=DistributedVirtualSwitchPortConnection,PortCriteria=DistributedVirtualSwitchPortCriteria,PortStatistics=DistributedVirtualSwitchPortStatistics,ProductSpec=DistributedVirtualSwitchProductSpec,TrafficRule=DvsTrafficRule,TrafficRuleset=DvsTrafficRuleset,VmVnicNetworkResourcePool=DVSVmVnicNetworkResourcePool,VmwareDistributedVirtualSwitch=VmwareDistributedVirtualSwitch",
+  ".dvs.FilterSpec":
+    "ConnecteeSpec=DVSFilterSpecConnecteeSpec,LinkConfig=DVSFilterSpecLinkConfig,LinkState=DVSFilterSpecLinkState,PnicConnecteeSpec=DVSFilterSpecPnicConnecteeSpec,PvlanSpec=DVSFilterSpecPvlanSpec,TrunkVlanSpec=DVSFilterSpecTrunkVlanSpec,VlanIdSpec=DVSFilterSpecVlanIdSpec,VlanSpec=DVSFilterSpecVlanSpec,VmConnecteeSpec=DVSFilterSpecVmConnecteeSpec,VmknicConnecteeSpec=DVSFilterSpecVmknicConnecteeSpec",
+  ".dvs.HostDistributedVirtualSwitchManager":
+    "DVSConfigSpec=.dvs.HostDistributedVirtualSwitchManager.DVSConfigSpec,FailoverReason=HostDistributedVirtualSwitchManagerFailoverReason,FailoverStage=HostDistributedVirtualSwitchManagerFailoverStage",
+  ".dvs.HostDistributedVirtualSwitchManager.DVSConfigSpec": "SwitchMode=HostDVSConfigSpecSwitchMode",
   ".encryption":
     "CryptoKeyId=CryptoKeyId,CryptoKeyPlain=CryptoKeyPlain,CryptoKeyResult=CryptoKeyResult,CryptoManager=CryptoManager,CryptoManagerHost=CryptoManagerHost,CryptoManagerHostKMS=CryptoManagerHostKMS,CryptoManagerKmip=CryptoManagerKmip,CryptoSpec=CryptoSpec,CryptoSpecDecrypt=CryptoSpecDecrypt,CryptoSpecDeepRecrypt=CryptoSpecDeepRecrypt,CryptoSpecEncrypt=CryptoSpecEncrypt,CryptoSpecNoOp=CryptoSpecNoOp,CryptoSpecRegister=CryptoSpecRegister,CryptoSpecShallowRecrypt=CryptoSpecShallowRecrypt,KeyProviderId=KeyProviderId,KmipClusterInfo=KmipClusterInfo,KmipServerInfo=KmipServerInfo,KmipServerSpec=KmipServerSpec,KmipServerStatus=KmipServerStatus",
   ".event":
-    "AccountCreatedEvent=AccountCreatedEvent,AccountRemovedEvent=AccountRemovedEvent,AccountUpdatedEvent=AccountUpdatedEvent,AdminPasswordNotChangedEvent=AdminPasswordNotChangedEvent,AlarmAcknowledgedEvent=AlarmAcknowledgedEvent,AlarmActionTriggeredEvent=AlarmActionTriggeredEvent,AlarmClearedEvent=AlarmClearedEvent,AlarmCreatedEvent=AlarmCreatedEvent,AlarmEmailCompletedEvent=AlarmEmailCompletedEvent,AlarmEmailFailedEvent=AlarmEmailFailedEvent,AlarmEvent=AlarmEvent,AlarmEventArgument=AlarmEventArgument,AlarmReconfiguredEvent=AlarmReconfiguredEvent,AlarmRemovedEvent=AlarmRemovedEvent,AlarmScriptCompleteEvent=AlarmScriptCompleteEvent,AlarmScriptFailedEvent=AlarmScriptFailedEvent,AlarmSnmpCompletedEvent=AlarmSnmpCompletedEvent,AlarmSnmpFailedEvent=AlarmSnmpFailedEvent,AlarmStatusChangedEvent=AlarmStatusChangedEvent,AllVirtualMachinesLicensedEvent=AllVirtualMachinesLicensedEvent,AlreadyAuthenticatedSessionEvent=AlreadyAuthenticatedSessionEvent,AuthorizationEvent=AuthorizationEvent,BadUsernameSessionEvent=BadUsernameSessionEvent,CanceledHostOperationEvent=CanceledHostOperationEvent,ChangesInfoEventArgument=ChangesInfoEventArgument,ClusterComplianceCheckedEvent=ClusterComplianceCheckedEvent,ClusterCreatedEvent=ClusterCreatedEvent,ClusterDestroyedEvent=ClusterDestroyedEvent,ClusterEvent=ClusterEvent,ClusterOvercommittedEvent=ClusterOvercommittedEvent,ClusterReconfiguredEvent=ClusterReconfiguredEvent,ClusterStatusChangedEvent=ClusterStatusChangedEvent,ComputeResourceEventArgument=ComputeResourceEventArgument,CustomFieldDefAddedEvent=CustomFieldDefAddedEvent,CustomFieldDefEvent=CustomFieldDefEvent,CustomFieldDefRemovedEvent=CustomFieldDefRemovedEvent,CustomFieldDefRenamedEvent=CustomFieldDefRenamedEvent,CustomFieldEvent=CustomFieldEvent,CustomFieldValueChangedEvent=CustomFieldValueChangedEvent,CustomizationEvent=CustomizationEvent,CustomizationFailed=CustomizationFailed,CustomizationLinuxIdentityFailed=CustomizationLinuxIdentityFailed,CustomizationNetworkSetupFailed=CustomizationNetworkSetupFailed,CustomizationStartedEvent=CustomizationStartedEvent,CustomizationSucceeded=CustomizationSucceeded,CustomizationSysprepFailed=CustomizationSysprepFailed,CustomizationUnknownFailure=CustomizationUnknownFailure,DVPortgroupCreatedEvent=DVPortgroupCreatedEvent,DVPortgroupDestroyedEvent=DVPortgroupDestroyedEvent,DVPortgroupEvent=DVPortgroupEvent,DVPortgroupReconfiguredEvent=DVPortgroupReconfiguredEvent,DVPortgroupRenamedEvent=DVPortgroupRenamedEvent,DasAdmissionControlDisabledEvent=DasAdmissionControlDisabledEvent,DasAdmissionControlEnabledEvent=DasAdmissionControlEnabledEvent,DasAgentFoundEvent=DasAgentFoundEvent,DasAgentUnavailableEvent=DasAgentUnavailableEvent,DasClusterIsolatedEvent=DasClusterIsolatedEvent,DasDisabledEvent=DasDisabledEvent,DasEnabledEvent=DasEnabledEvent,DasHostFailedEvent=DasHostFailedEvent,DasHostIsolatedEvent=DasHostIsolatedEvent,DatacenterCreatedEvent=DatacenterCreatedEvent,DatacenterEvent=DatacenterEvent,DatacenterEventArgument=DatacenterEventArgument,DatacenterRenamedEvent=DatacenterRenamedEvent,DatastoreCapacityIncreasedEvent=DatastoreCapacityIncreasedEvent,DatastoreDestroyedEvent=DatastoreDestroyedEvent,DatastoreDiscoveredEvent=DatastoreDiscoveredEvent,DatastoreDuplicatedEvent=DatastoreDuplicatedEvent,DatastoreEvent=DatastoreEvent,DatastoreEventArgument=DatastoreEventArgument,DatastoreFileCopiedEvent=DatastoreFileCopiedEvent,DatastoreFileDeletedEvent=DatastoreFileDeletedEvent,DatastoreFileEvent=DatastoreFileEvent,DatastoreFileMovedEvent=DatastoreFileMovedEvent,DatastoreIORMReconfiguredEvent=DatastoreIORMReconfiguredEvent,DatastorePrincipalConfigured=DatastorePrincipalConfigured,DatastoreRemovedOnHostEvent=DatastoreRemovedOnHostEvent,DatastoreRenamedEvent=DatastoreRenamedEvent,DatastoreRenamedOnHostEvent=DatastoreRenamedOnHostEvent,DrsDisabledEvent=DrsDisabledEvent,DrsEnabledEvent=DrsEnabledEvent,DrsEnteredStandbyModeEvent=DrsEnteredStandbyModeEvent,DrsEnteringStandbyModeEvent=DrsEnteringStandbyModeEvent,DrsExitStandbyModeFailedEvent=DrsExitStandbyModeFailedEvent,DrsExitedStandbyModeEvent=DrsExitedStandbyModeEvent,DrsExitingStandbyModeEvent=DrsExitingStandbyModeEvent,DrsInvocationFailedEvent=DrsInvocationFailedEvent,DrsRecoveredFromFailureEvent=DrsRecoveredFromFailureEvent,DrsResourceConfigureFailedEvent=DrsResourceConfigureFailedEvent,DrsResourceConfigureSyncedEvent=DrsResourceConfigureSyncedEvent,DrsRuleComplianceEvent=DrsRuleComplianceEvent,DrsRuleViolationEvent=DrsRuleViolationEvent,DrsSoftRuleViolationEvent=DrsSoftRuleViolationEvent,DrsVmMigratedEvent=DrsVmMigratedEvent,DrsVmPoweredOnEvent=DrsVmPoweredOnEvent,DuplicateIpDetectedEvent=DuplicateIpDetectedEvent,DvpgImportEvent=DvpgImportEvent,DvpgRestoreEvent=DvpgRestoreEvent,DvsCreatedEvent=DvsCreatedEvent,DvsDestroyedEvent=DvsDestroyedEvent,DvsEvent=DvsEvent,DvsEventArgument=DvsEventArgument,DvsHealthStatusChangeEvent=DvsHealthStatusChangeEvent,DvsHostBackInSyncEvent=DvsHostBackInSyncEvent,DvsHostJoinedEvent=DvsHostJoinedEvent,DvsHostLeftEvent=DvsHostLeftEvent,DvsHostStatusUpdated=DvsHostStatusUpdated,DvsHostWentOutOfSyncEvent=DvsHostWentOutOfSyncEvent,DvsImportEvent=DvsImportEvent,DvsMergedEvent=DvsMergedEvent,DvsOutOfSyncHostArgument=DvsOutOfSyncHostArgument,DvsPortBlockedEvent=DvsPortBlockedEvent,DvsPortConnectedEvent=DvsPortConnectedEvent,DvsPortCreatedEvent=DvsPortCreatedEvent,DvsPortDeletedEvent=DvsPortDeletedEvent,DvsPortDisconnectedEvent=DvsPortDisconnectedEvent,DvsPortEnteredPassthruEvent=DvsPortEnteredPassthruEvent,DvsPortExitedPassthruEvent=DvsPortExitedPassthruEvent,DvsPortJoinPortgroupEvent=DvsPortJoinPortgroupEvent,DvsPortLeavePortgroupEvent=DvsPortLeavePortgroupEvent,DvsPortLinkDownEvent=DvsPortLinkDownEvent,DvsPortLinkUpEvent=DvsPortLinkUpEvent,DvsPortReconfiguredEvent=DvsPortReconfiguredEvent,DvsPortRuntimeChangeEvent=DvsPortRuntimeChangeEvent,DvsPortUnblockedEvent=DvsPortUnblockedEvent,DvsPortVendorSpecificStateChangeEvent=DvsPortVendorSpecificStateChangeEvent,DvsReconfiguredEvent=DvsReconfiguredEvent,DvsRenamedEvent=DvsRenamedEvent,DvsRestoreEvent=DvsRestoreEvent,DvsUpgradeAvailableEvent=DvsUpgradeAvailableEvent,DvsUpgradeInProgressEvent=DvsUpgradeInProgressEvent,DvsUpgradeRejectedEvent=DvsUpgradeRejectedEvent,DvsUpgradedEvent=DvsUpgradedEvent,EnteredMaintenanceModeEvent=EnteredMaintenanceModeEvent,EnteredStandbyModeEvent=EnteredStandbyModeEvent,EnteringMaintenanceModeEvent=EnteringMaintenanceModeEvent,EnteringStandbyModeEvent=EnteringStandbyModeEvent,EntityEventArgument=EntityEventArgument,ErrorUpgradeEvent=ErrorUpgradeEvent,Event=Event,EventArgument=EventArgument,EventDescription=EventDescription,EventEx=EventEx,EventFilterSpec=EventFilterSpec,EventHistoryCollector=EventHistoryCollector,EventManager=EventManager,ExitMaintenanceModeEvent=ExitMaintenanceModeEvent,ExitStandbyModeFailedEvent=ExitStandbyModeFailedEvent,ExitedStandbyModeEvent=ExitedStandbyModeEvent,ExitingStandbyModeEvent=ExitingStandbyModeEvent,ExtendedEvent=ExtendedEvent,FailoverLevelRestored=FailoverLevelRestored,FolderEventArgument=FolderEventArgument,GeneralEvent=GeneralEvent,GeneralHostErrorEvent=GeneralHostErrorEvent,GeneralHostInfoEvent=GeneralHostInfoEvent,GeneralHostWarningEvent=GeneralHostWarningEvent,GeneralUserEvent=GeneralUserEvent,GeneralVmErrorEvent=GeneralVmErrorEvent,GeneralVmInfoEvent=GeneralVmInfoEvent,GeneralVmWarningEvent=GeneralVmWarningEvent,GhostDvsProxySwitchDetectedEvent=GhostDvsProxySwitchDetectedEvent,GhostDvsProxySwitchRemovedEvent=GhostDvsProxySwitchRemovedEvent,GlobalMessageChangedEvent=GlobalMessageChangedEvent,HealthStatusChangedEvent=HealthStatusChangedEvent,HostAddFailedEvent=HostAddFailedEvent,HostAddedEvent=HostAddedEvent,HostAdminDisableEvent=HostAdminDisableEvent,HostAdminEnableEvent=HostAdminEnableEvent,HostCnxFailedAccountFailedEvent=HostCnxFailedAccountFailedEvent,HostCnxFailedAlreadyManagedEvent=HostCnxFailedAlreadyManagedEvent,HostCnxFailedBadCcagentEvent=HostCnxFailedBadCcagentEvent,HostCnxFailedBadUsernameEvent=HostCnxFailedBadUsernameEvent,HostCnxFailedBadVersionEvent=HostCnxFailedBadVersionEvent,HostCnxFailedCcagentUpgradeEvent=HostCnxFailedCcagentUpgradeEvent,HostCnxFailedEvent=HostCnxFailedEvent,HostCnxFailedNetworkErrorEvent=HostCnxFailedNetworkErrorEvent,HostCnxFailedNoAccessEvent=HostCnxFailedNoAccessEvent,HostCnxFailedNoConnectionEvent=HostCnxFailedNoConnectionEvent,HostCnxFailedNoLicenseEvent=HostCnxFailedNoLicenseEvent,HostCnxFailedNotFoundEvent=HostCnxFailedNotFoundEvent,HostCnxFailedTimeoutEvent=HostCnxFailedTimeoutEvent,HostComplianceCheckedEvent=HostComplianceCheckedEvent,HostCompliantEvent=HostCompliantEvent,HostConfigAppliedEvent=HostConfigAppliedEvent,HostConnectedEvent=HostConnectedEvent,HostConnectionLostEvent=HostConnectionLostEvent,HostDasDisabledEvent=HostDasDisabledEvent,HostDasDisablingEvent=HostDasDisablingEvent,HostDasEnabledEvent=HostDasEnabledEvent,HostDasEnablingEvent=HostDasEnablingEvent,HostDasErrorEvent=HostDasErrorEvent,HostDasEvent=HostDasEvent,HostDasOkEvent=HostDasOkEvent,HostDisconnectedEvent=HostDisconnectedEvent,HostEnableAdminFailedEvent=HostEnableAdminFailedEvent,HostEvent=HostEvent,HostEventArgument=HostEventArgument,HostExtraNetworksEvent=HostExtraNetworksEvent,HostGetShortNameFailedEvent=HostGetShortNameFailedEvent,HostInAuditModeEvent=HostInAuditModeEvent,HostInventoryFullEvent=HostInventoryFullEvent,HostInventoryUnreadableEvent=HostInventoryUnreadableEvent,HostIpChangedEvent=HostIpChangedEvent,HostIpInconsistentEvent=HostIpInconsistentEvent,HostIpToShortNameFailedEvent=HostIpToShortNameFailedEvent,HostIsolationIpPingFailedEvent=HostIsolationIpPingFailedEvent,HostLicenseExpiredEvent=HostLicenseExpiredEvent,HostLocalPortCreatedEvent=HostLocalPortCreatedEvent,HostMissingNetworksEvent=HostMissingNetworksEvent,HostMonitoringStateChangedEvent=HostMonitoringStateChangedEvent,HostNoAvailableNetworksEvent=HostNoAvailableNetworksEvent,HostNoHAEnabledPortGroupsEvent=HostNoHAEnabledPortGroupsEvent,HostNoRedundantManagementNetworkEvent=HostNoRedundantManagementNetworkEvent,HostNonCompliantEvent=HostNonCompliantEvent,HostNotInClusterEvent=HostNotInClusterEvent,HostOvercommittedEvent=HostOvercommittedEvent,HostPrimaryAgentNotShortNameEvent=HostPrimaryAgentNotShortNameEvent,HostProfileAppliedEvent=HostProfileAppliedEvent,HostReconnectionFailedEvent=HostReconnectionFailedEvent,HostRemovedEvent=HostRemovedEvent,HostShortNameInconsistentEvent=HostShortNameInconsistentEvent,HostShortNameToIpFailedEvent=HostShortNameToIpFailedEvent,HostShutdownEvent=HostShutdownEvent,HostStatusChangedEvent=HostStatusChangedEvent,HostSyncFailedEvent=HostSyncFailedEvent,HostUpgradeFailedEvent=HostUpgradeFailedEvent,HostUserWorldSwapNotEnabledEvent=HostUserWorldSwapNotEnabledEvent,HostVnicConnectedToCustomizedDVPortEvent=HostVnicConnectedToCustomizedDVPortEvent,HostWwnChangedEvent=HostWwnChangedEvent,HostWwnConflictEvent=HostWwnConflictEvent,IncorrectHostInformationEvent=IncorrectHostInformationEvent,InfoUpgradeEvent=InfoUpgradeEvent,InsufficientFailoverResourcesEvent=InsufficientFailoverResourcesEvent,InvalidEditionEvent=InvalidEditionEvent,LicenseEvent=LicenseEvent,LicenseExpiredEvent=LicenseExpiredEvent,LicenseNonComplianceEvent=LicenseNonComplianceEvent,LicenseRestrictedEvent=LicenseRestrictedEvent,LicenseServerAvailableEvent=LicenseServerAvailableEvent,LicenseServerUnavailableEvent=LicenseServerUnavailableEvent,LocalDatastoreCreatedEvent=LocalDatastoreCreatedEvent,LocalTSMEnabledEvent=LocalTSMEnabledEvent,LockerMisconfiguredEvent=LockerMisconfiguredEvent,LockerReconfiguredEvent=LockerReconfiguredEvent,ManagedEntityEventArgument=ManagedEntityEventArgument,MigrationErrorEvent=MigrationErrorEvent,MigrationEvent=MigrationEvent,MigrationHostErrorEvent=MigrationHostErrorEvent,MigrationHostWarningEvent=MigrationHostWarningEvent,MigrationResourceErrorEvent=MigrationResourceErrorEvent,MigrationResourceWarningEvent=MigrationResourceWarningEvent,MigrationWarningEvent=MigrationWarningEvent,MtuMatchEvent=MtuMatchEvent,MtuMismatchEvent=MtuMismatchEvent,NASDatastoreCreatedEvent=NASDatastoreCreatedEvent,NetworkEventArgument=NetworkEventArgument,NetworkRollbackEvent=NetworkRollbackEvent,NoAccessUserEvent=NoAccessUserEvent,NoDatastoresConfiguredEvent=NoDatastoresConfiguredEvent,NoLicenseEvent=NoLicenseEvent,NoMaintenanceModeDrsRecommendationForVM=NoMaintenanceModeDrsRecommendationForVM,NonVIWorkloadDetectedOnDatastoreEvent=NonVIWorkloadDetectedOnDatastoreEvent,NotEnoughResourcesToStartVmEvent=NotEnoughResourcesToStartVmEvent,OutOfSyncDvsHost=OutOfSyncDvsHost,PermissionAddedEvent=PermissionAddedEvent,PermissionEvent=PermissionEvent,PermissionRemovedEvent=PermissionRemovedEvent,PermissionUpdatedEvent=PermissionUpdatedEvent,ProfileAssociatedEvent=ProfileAssociatedEvent,ProfileChangedEvent=ProfileChangedEvent,ProfileCreatedEvent=ProfileCreatedEvent,ProfileDissociatedEvent=ProfileDissociatedEvent,ProfileEvent=ProfileEvent,ProfileEventArgument=ProfileEventArgument,ProfileReferenceHostChangedEvent=ProfileReferenceHostChangedEvent,ProfileRemovedEvent=ProfileRemovedEvent,RecoveryEvent=RecoveryEvent,RemoteTSMEnabledEvent=RemoteTSMEnabledEvent,ResourcePoolCreatedEvent=ResourcePoolCreatedEvent,ResourcePoolDestroyedEvent=ResourcePoolDestroyedEvent,ResourcePoolEvent=ResourcePoolEvent,ResourcePoolEventArgument=ResourcePoolEventArgument,ResourcePoolMovedEvent=ResourcePoolMovedEvent,ResourcePoolReconfiguredEvent=ResourcePoolReconfiguredEvent,ResourceViolatedEvent=ResourceViolatedEvent,RoleAddedEvent=RoleAddedEvent,RoleEvent=RoleEvent,RoleEventArgument=RoleEventArgument,RoleRemovedEvent=RoleRemovedEvent,RoleUpdatedEvent=RoleUpdatedEvent,RollbackEvent=RollbackEvent,ScheduledTaskCompletedEvent=ScheduledTaskCompletedEvent,ScheduledTaskCreatedEvent=ScheduledTaskCreatedEvent,ScheduledTaskEmailCompletedEvent=ScheduledTaskEmailCompletedEvent,ScheduledTaskEmailFailedEvent=ScheduledTaskEmailFailedEvent,ScheduledTaskEvent=ScheduledTaskEvent,ScheduledTaskEventArgument=ScheduledTaskEventArgument,ScheduledTaskFailedEvent=ScheduledTaskFailedEvent,ScheduledTaskReconfiguredEvent=ScheduledTaskReconfiguredEvent,ScheduledTaskRemovedEvent=ScheduledTaskRemovedEvent,ScheduledTaskStartedEvent=ScheduledTaskStartedEvent,ServerLicenseExpiredEvent=ServerLicenseExpiredEvent,ServerStartedSessionEvent=ServerStartedSessionEvent,SessionEvent=SessionEvent,SessionTerminatedEvent=SessionTerminatedEvent,TaskEvent=TaskEvent,TaskTimeoutEvent=TaskTimeoutEvent,TeamingMatchEvent=TeamingMatchEvent,TeamingMisMatchEvent=TeamingMisMatchEvent,TemplateBeingUpgradedEvent=TemplateBeingUpgradedEvent,TemplateUpgradeEvent=TemplateUpgradeEvent,TemplateUpgradeFailedEvent=TemplateUpgradeFailedEvent,TemplateUpgradedEvent=TemplateUpgradedEvent,TimedOutHostOperationEvent=TimedOutHostOperationEvent,UnlicensedVirtualMachinesEvent=UnlicensedVirtualMachinesEvent,UnlicensedVirtualMachinesFoundEvent=UnlicensedVirtualMachinesFoundEvent,UpdatedAgentBeingRestartedEvent=UpdatedAgentBeingRestartedEvent,UpgradeEvent=UpgradeEvent,UplinkPortMtuNotSupportEvent=UplinkPortMtuNotSupportEvent,UplinkPortMtuSupportEvent=UplinkPortMtuSupportEvent,UplinkPortVlanTrunkedEvent=UplinkPortVlanTrunkedEvent,UplinkPortVlanUntrunkedEvent=UplinkPortVlanUntrunkedEvent,UserAssignedToGroup=UserAssignedToGroup,UserLoginSessionEvent=UserLoginSessionEvent,UserLogoutSessionEvent=UserLogoutSessionEvent,UserPasswordChanged=UserPasswordChanged,UserUnassignedFromGroup=UserUnassignedFromGroup,UserUpgradeEvent=UserUpgradeEvent,VMFSDatastoreCreatedEvent=VMFSDatastoreCreatedEvent,VMFSDatastoreExpandedEvent=VMFSDatastoreExpandedEvent,VMFSDatastoreExtendedEvent=VMFSDatastoreExtendedEvent,VMotionLicenseExpiredEvent=VMotionLicenseExpiredEvent,VcAgentUninstallFailedEvent=VcAgentUninstallFailedEvent,VcAgentUninstalledEvent=VcAgentUninstalledEvent,VcAgentUpgradeFailedEvent=VcAgentUpgradeFailedEvent,VcAgentUpgradedEvent=VcAgentUpgradedEvent,VimAccountPasswordChangedEvent=VimAccountPasswordChangedEvent,VmAcquiredMksTicketEvent=VmAcquiredMksTicketEvent,VmAcquiredTicketEvent=VmAcquiredTicketEvent,VmAutoRenameEvent=VmAutoRenameEvent,VmBeingClonedEvent=VmBeingClonedEvent,VmBeingClonedNoFolderEvent=VmBeingClonedNoFolderEvent,VmBeingCreatedEvent=VmBeingCreatedEvent,VmBeingDeployedEvent=VmBeingDeployedEvent,VmBeingHotMigratedEvent=VmBeingHotMigratedEvent,VmBeingMigratedEvent=VmBeingMigratedEvent,VmBeingRelocatedEvent=VmBeingRelocatedEvent,VmCloneEvent=VmCloneEvent,VmCloneFailedEvent=VmCloneFailedEvent,VmClonedEvent=VmClonedEvent,VmConfigMissingEvent=VmConfigMissingEvent,VmConnectedEvent=VmConnectedEvent,VmCreatedEvent=VmCreatedEvent,VmDasBeingResetEvent=VmDasBeingResetEvent,VmDasBeingResetWithScreenshotEvent=VmDasBeingResetWithScreenshotEvent,VmDasResetFailedEvent=VmDasResetFailedEvent,VmDasUpdateErrorEvent=VmDasUpdateErrorEvent,VmDasUpdateOkEvent=VmDasUpdateOkEvent,VmDateRolledBackEvent=VmDateRolledBackEvent,VmDeployFailedEvent=VmDeployFailedEvent,VmDeployedEvent=VmDeployedEvent,VmDisconnectedEvent=VmDisconnectedEvent,VmDiscoveredEvent=VmDiscoveredEvent,VmDiskFailedEvent=VmDiskFailedEvent,VmEmigratingEvent=VmEmigratingEvent,VmEndRecordingEvent=VmEndRecordingEvent,VmEndReplayingEvent=VmEndReplayingEvent,VmEvent=VmEvent,VmEventArgument=VmEventArgument,VmFailedMigrateEvent=VmFailedMigrateEvent,VmFailedRelayoutEvent=VmFailedRelayoutEvent,VmFailedRelayoutOnVmfs2DatastoreEvent=VmFailedRelayoutOnVmfs2DatastoreEvent,VmFailedStartingSecondaryEvent=VmFailedStartingSecondaryEvent,VmFailedToPowerOffEvent=VmFailedToPowerOffEvent,VmFailedToPowerOnEvent=VmFailedToPowerOnEvent,VmFailedToRebootGuestEvent=VmFailedToRebootGuestEvent,VmFailedToResetEvent=VmFailedToResetEvent,VmFailedToShutdownGuestEvent=VmFailedToShutdownGuestEvent,VmFailedToStandbyGuestEvent=VmFailedToStandbyGuestEvent,VmFailedToSuspendEvent=VmFailedToSuspendEvent,VmFailedUpdatingSecondaryConfig=VmFailedUpdatingSecondaryConfig,VmFailoverFailed=VmFailoverFailed,VmFaultToleranceStateChangedEvent=VmFaultToleranceStateChangedEvent,VmFaultToleranceTurnedOffEvent=VmFaultToleranceTurnedOffEvent,VmFaultToleranceVmTerminatedEvent=VmFaultToleranceVmTerminatedEvent,VmGuestOSCrashedEvent=VmGuestOSCrashedEvent,VmGuestRebootEvent=VmGuestRebootEvent,VmGuestShutdownEvent=VmGuestShutdownEvent,VmGuestStandbyEvent=VmGuestStandbyEvent,VmHealthMonitoringStateChangedEvent=VmHealthMonitoringStateChangedEvent,VmInstanceUuidAssignedEvent=VmInstanceUuidAssignedEvent,VmInstanceUuidChangedEvent=VmInstanceUuidChangedEvent,VmInstanceUuidConflictEvent=VmInstanceUuidConflictEvent,VmMacAssignedEvent=VmMacAssignedEvent,VmMacChangedEvent=VmMacChangedEvent,VmMacConflictEvent=VmMacConflictEvent,VmMaxFTRestartCountReached=VmMaxFTRestartCountReached,VmMaxRestartCountReached=VmMaxRestartCountReached,VmMessageErrorEvent=VmMessageErrorEvent,VmMessageEvent=VmMessageEvent,VmMessageWarningEvent=VmMessageWarningEvent,VmMigratedEvent=VmMigratedEvent,VmNoCompatibleHostForSecondaryEvent=VmNoCompatibleHostForSecondaryEvent,VmNoNetworkAccessEvent=VmNoNetworkAccessEvent,VmOrphanedEvent=VmOrphanedEvent,VmPowerOffOnIsolationEvent=VmPowerOffOnIsolationEvent,VmPoweredOffEvent=VmPoweredOffEvent,VmPoweredOnEvent=VmPoweredOnEvent,VmPoweringOnWithCustomizedDVPortEvent=VmPoweringOnWithCustomizedDVPortEvent,VmPrimaryFailoverEvent=VmPrimaryFailoverEvent,VmReconfiguredEvent=VmReconfiguredEvent,VmRegisteredEvent=VmRegisteredEvent,VmRelayoutSuccessfulEvent=VmRelayoutSuccessfulEvent,VmRelayoutUpToDateEvent=VmRelayoutUpToDateEvent,VmReloadFromPathEvent=VmReloadFromPathEvent,VmReloadFromPathFailedEvent=VmReloadFromPathFailedEvent,VmRelocateFailedEvent=VmRelocateFailedEvent,VmRelocateSpecEvent=VmRelocateSpecEvent,VmRelocatedEvent=VmRelocatedEvent,VmRemoteConsoleConnectedEvent=VmRemoteConsoleConnectedEvent,VmRemoteConsoleDisconnectedEvent=VmRemoteConsoleDisconnectedEvent,VmRemovedEvent=VmRemovedEvent,VmRenamedEvent=VmRenamedEvent,VmRequirementsExceedCurrentEVCModeEvent=VmRequirementsExceedCurrentEVCModeEvent,VmResettingEvent=VmResettingEvent,VmResourcePoolMovedEvent=VmResourcePoolMovedEvent,VmResourceReallocatedEvent=VmResourceReallocatedEvent,VmRestartedOnAlternateHostEvent=VmRestartedOnAlternateHostEvent,VmResumingEvent=VmResumingEvent,VmSecondaryAddedEvent=VmSecondaryAddedEvent,VmSecondaryDisabledBySystemEvent=VmSecondaryDisabledBySystemEvent,VmSecondaryDisabledEvent=VmSecondaryDisabledEvent,VmSecondaryEnabledEvent=VmSecondaryEnabledEvent,VmSecondaryStartedEvent=VmSecondaryStartedEvent,VmShutdownOnIsolationEvent=VmShutdownOnIsolationEvent,VmStartRecordingEvent=VmStartRecordingEvent,VmStartReplayingEvent=VmStartReplayingEvent,VmStartingEvent=VmStartingEvent,VmStartingSecondaryEvent=VmStartingSecondaryEvent,VmStaticMacConflictEvent=VmStaticMacConflictEvent,VmStoppingEvent=VmStoppingEvent,VmSuspendedEvent=VmSuspendedEvent,VmSuspendingEvent=VmSuspendingEvent,VmTimedoutStartingSecondaryEvent=VmTimedoutStartingSecondaryEvent,VmUnsupportedStartingEvent=VmUnsupportedStartingEvent,VmUpgradeCompleteEvent=VmUpgradeCompleteEvent,VmUpgradeFailedEvent=VmUpgradeFailedEvent,VmUpgradingEvent=VmUpgradingEvent,VmUuidAssignedEvent=VmUuidAssignedEvent,VmUuidChangedEvent=VmUuidChangedEvent,VmUuidConflictEvent=VmUuidConflictEvent,VmVnicPoolReservationViolationClearEvent=VmVnicPoolReservationViolationClearEvent,VmVnicPoolReservationViolationRaiseEvent=VmVnicPoolReservationViolationRaiseEvent,VmWwnAssignedEvent=VmWwnAssignedEvent,VmWwnChangedEvent=VmWwnChangedEvent,VmWwnConflictEvent=VmWwnConflictEvent,VnicPortArgument=VnicPortArgument,WarningUpgradeEvent=WarningUpgradeEvent,iScsiBootFailureEvent=IScsiBootFailureEvent",
+    "AccountCreatedEvent=AccountCreatedEvent,AccountRemovedEvent=AccountRemovedEvent,AccountUpdatedEvent=AccountUpdatedEvent,AdminPasswordNotChangedEvent=AdminPasswordNotChangedEvent,AlarmAcknowledgedEvent=AlarmAcknowledgedEvent,AlarmActionTriggeredEvent=AlarmActionTriggeredEvent,AlarmClearedEvent=AlarmClearedEvent,AlarmCreatedEvent=AlarmCreatedEvent,AlarmEmailCompletedEvent=AlarmEmailCompletedEvent,AlarmEmailFailedEvent=AlarmEmailFailedEvent,AlarmEvent=AlarmEvent,AlarmEventArgument=AlarmEventArgument,AlarmReconfiguredEvent=AlarmReconfiguredEvent,AlarmRemovedEvent=AlarmRemovedEvent,AlarmScriptCompleteEvent=AlarmScriptCompleteEvent,AlarmScriptFailedEvent=AlarmScriptFailedEvent,AlarmSnmpCompletedEvent=AlarmSnmpCompletedEvent,AlarmSnmpFailedEvent=AlarmSnmpFailedEvent,AlarmStatusChangedEvent=AlarmStatusChangedEvent,AllVirtualMachinesLicensedEvent=AllVirtualMachinesLicensedEvent,AlreadyAuthenticatedSessionEvent=AlreadyAuthenticatedSessionEvent,AuthorizationEvent=AuthorizationEvent,BadUsernameSessionEvent=BadUsernameSessionEvent,CanceledHostOperationEvent=CanceledHostOperationEvent,ChangesInfoEventArgument=ChangesInfoEventArgument,ClusterComplianceCheckedEvent=ClusterComplianceCheckedEvent,ClusterCreatedEvent=ClusterCreatedEvent,ClusterDestroyedEvent=ClusterDestroyedEvent,ClusterEvent=ClusterEvent,ClusterOvercommittedEvent=ClusterOvercommittedEvent,ClusterReconfiguredEvent=ClusterReconfiguredEvent,ClusterStatusChangedEvent=ClusterStatusChangedEvent,ComputeResourceEventArgument=ComputeResourceEventArgument,CustomFieldDefAddedEvent=CustomFieldDefAddedEvent,CustomFieldDefEvent=CustomFieldDefEvent,CustomFieldDefRemovedEvent=CustomFieldDefRemovedEvent,CustomFieldDefRenamedEvent=CustomFieldDefRenamedEvent,CustomFieldEvent=CustomFieldEvent,CustomFieldValueChangedEvent=CustomFieldValueChangedEvent,CustomizationEvent=CustomizationEvent,CustomizationFailed=CustomizationFailed,CustomizationLinuxIdentityFailed=CustomizationLinuxIdentityFailed,CustomizationNetworkSetupFailed=CustomizationNetworkSetupFailed,CustomizationStartedEvent=CustomizationStartedEvent,CustomizationSucceeded=CustomizationSucceeded,CustomizationSysprepFailed=CustomizationSysprepFailed,CustomizationUnknownFailure=CustomizationUnknownFailure,DVPortgroupCreatedEvent=DVPortgroupCreatedEvent,DVPortgroupDestroyedEvent=DVPortgroupDestroyedEvent,DVPortgroupEvent=DVPortgroupEvent,DVPortgroupReconfiguredEvent=DVPortgroupReconfiguredEvent,DVPortgroupRenamedEvent=DVPortgroupRenamedEvent,DasAdmissionControlDisabledEvent=DasAdmissionControlDisabledEvent,DasAdmissionControlEnabledEvent=DasAdmissionControlEnabledEvent,DasAgentFoundEvent=DasAgentFoundEvent,DasAgentUnavailableEvent=DasAgentUnavailableEvent,DasClusterIsolatedEvent=DasClusterIsolatedEvent,DasDisabledEvent=DasDisabledEvent,DasEnabledEvent=DasEnabledEvent,DasHostFailedEvent=DasHostFailedEvent,DasHostIsolatedEvent=DasHostIsolatedEvent,DatacenterCreatedEvent=DatacenterCreatedEvent,DatacenterEvent=DatacenterEvent,DatacenterEventArgument=DatacenterEventArgument,DatacenterRenamedEvent=DatacenterRenamedEvent,DatastoreCapacityIncreasedEvent=DatastoreCapacityIncreasedEvent,DatastoreDestroyedEvent=DatastoreDestroyedEvent,DatastoreDiscoveredEvent=DatastoreDiscoveredEvent,DatastoreDuplicatedEvent=DatastoreDuplicatedEvent,DatastoreEvent=DatastoreEvent,DatastoreEventArgument=DatastoreEventArgument,DatastoreFileCopiedEvent=DatastoreFileCopiedEvent,DatastoreFileDeletedEvent=DatastoreFileDeletedEvent,DatastoreFileEvent=DatastoreFileEvent,DatastoreFileMovedEvent=DatastoreFileMovedEvent,DatastoreIORMReconfiguredEvent=DatastoreIORMReconfiguredEvent,DatastorePrincipalConfigured=DatastorePrincipalConfigured,DatastoreRemovedOnHostEvent=DatastoreRemovedOnHostEvent,DatastoreRenamedEvent=DatastoreRenamedEvent,DatastoreRenamedOnHostEvent=DatastoreRenamedOnHostEvent,DrsDisabledEvent=DrsDisabledEvent,DrsEnabledEvent=DrsEnabledEvent,DrsEnteredStandbyModeEvent=DrsEnteredStandbyModeEvent,DrsEnteringStandbyModeEvent=DrsEnteringStandbyModeEvent,DrsExitStandbyModeFailedEvent=DrsExitStandbyModeFailedEvent,DrsExitedStandbyModeEvent=DrsExitedStandbyModeEvent,DrsExitingStandbyModeEvent=DrsExitingStandbyModeEvent,DrsInvocationFailedEvent=DrsInvocationFailedEvent,DrsRecoveredFromFailureEvent=DrsRecoveredFromFailureEvent,DrsResourceConfigureFailedEvent=DrsResourceConfigureFailedEvent,DrsResourceConfigureSyncedEvent=DrsResourceConfigureSyncedEvent,DrsRuleComplianceEvent=DrsRuleComplianceEvent,DrsRuleViolationEvent=DrsRuleViolationEvent,DrsSoftRuleViolationEvent=DrsSoftRuleViolationEvent,DrsVmMigratedEvent=DrsVmMigratedEvent,DrsVmPoweredOnEvent=DrsVmPoweredOnEvent,DuplicateIpDetectedEvent=DuplicateIpDetectedEvent,DvpgImportEvent=DvpgImportEvent,DvpgRestoreEvent=DvpgRestoreEvent,DvsCreatedEvent=DvsCreatedEvent,DvsDestroyedEvent=DvsDestroyedEvent,DvsEvent=DvsEvent,DvsEventArgument=DvsEventArgument,DvsHealthStatusChangeEvent=DvsHealthStatusChangeEvent,DvsHostBackInSyncEvent=DvsHostBackInSyncEvent,DvsHostJoinedEvent=DvsHostJoinedEvent,DvsHostLeftEvent=DvsHostLeftEvent,DvsHostStatusUpdated=DvsHostStatusUpdated,DvsHostWentOutOfSyncEvent=DvsHostWentOutOfSyncEvent,DvsImportEvent=DvsImportEvent,DvsMergedEvent=DvsMergedEvent,DvsOutOfSyncHostArgument=DvsOutOfSyncHostArgument,DvsPortBlockedEvent=DvsPortBlockedEvent,DvsPortConnectedEvent=DvsPortConnectedEvent,DvsPortCreatedEvent=DvsPortCreatedEvent,DvsPortDeletedEvent=DvsPortDeletedEvent,DvsPortDisconnectedEvent=DvsPortDisconnectedEvent,DvsPortEnteredPassthruEvent=DvsPortEnteredPassthruEvent,DvsPortExitedPassthruEvent=DvsPortExitedPassthruEvent,DvsPortJoinPortgroupEvent=DvsPortJoinPortgroupEvent,DvsPortLeavePortgroupEvent=DvsPortLeavePortgroupEvent,DvsPortLinkDownEvent=DvsPortLinkDownEvent,DvsPortLinkUpEvent=DvsPortLinkUpEvent,DvsPortReconfiguredEvent=DvsPortReconfiguredEvent,DvsPortRuntimeChangeEvent=DvsPortRuntimeChangeEvent,DvsPortUnblockedEvent=DvsPortUnblockedEvent,DvsPortVendorSpecificStateChangeEvent=DvsPortVendorSpecificStateChangeEvent,DvsReconfiguredEvent=DvsReconfiguredEvent,DvsRenamedEvent=DvsRenamedEvent,DvsRestoreEvent=DvsRestoreEvent,DvsUpgradeAvailableEvent=DvsUpgradeAvailableEvent,DvsUpgradeInProgressEvent=DvsUpgradeInProgressEvent,DvsUpgradeRejectedEvent=DvsUpgradeRejectedEvent,DvsUpgradedEvent=DvsUpgradedEvent,EnteredMaintenanceModeEvent=EnteredMaintenanceModeEvent,EnteredStandbyModeEvent=EnteredStandbyModeEvent,EnteringMaintenanceModeEvent=EnteringMaintenanceModeEvent,EnteringStandbyModeEvent=EnteringStandbyModeEvent,EntityEventArgument=EntityEventArgument,ErrorUpgradeEvent=ErrorUpgradeEvent,Event=Event,EventArgument=EventArgument,EventDescription=EventDescription,EventEx=EventEx,EventFilterSpec=EventFilterSpec,EventHistoryCollector=EventHistoryCollector,EventManager=EventManager,ExitMaintenanceModeEvent=ExitMaintenanceModeEvent,ExitStandbyModeFailedEvent=ExitStandbyModeFailedEvent,ExitedStandbyModeEvent=ExitedStandbyModeEvent,ExitingStandbyModeEvent=ExitingStandbyModeEvent,ExtendedEvent=ExtendedEvent,FailoverLevelRestored=FailoverLevelRestored,FolderEventArgument=FolderEventArgument,GeneralEvent=GeneralEvent,GeneralHostErrorEvent=GeneralHostErrorEvent,GeneralHostInfoEvent=GeneralHostInfoEvent,GeneralHostWarningEvent=GeneralHostWarningEvent,GeneralUserEvent=GeneralUserEvent,GeneralVmErrorEvent=GeneralVmErrorEvent,GeneralVmInfoEvent=GeneralVmInfoEvent,GeneralVmWarningEvent=GeneralVmWarningEvent,GhostDvsProxySwitchDetectedEvent=GhostDvsProxySwitchDetectedEvent,GhostDvsProxySwitchRemovedEvent=GhostDvsProxySwitchRemovedEvent,GlobalMessageChangedEvent=GlobalMessageChangedEvent,HealthStatusChangedEvent=HealthStatusChangedEvent,HostAddFailedEvent=HostAddFailedEvent,HostAddedEvent=HostAddedEvent,HostAdminDisableEvent=HostAdminDisableEvent,HostAdminEnableEvent=HostAdminEnableEvent,HostCnxFailedAccountFailedEvent=HostCnxFailedAccountFailedEvent,HostCnxFailedAlreadyManagedEvent=HostCnxFailedAlreadyManagedEvent,HostCnxFailedBadCcagentEvent=HostCnxFailedBadCcagentEvent,HostCnxFailedBadUsernameEvent=HostCnxFailedBadUsernameEvent,HostCnxFailedBadVersionEvent=HostCnxFailedBadVersionEvent,HostCnxFailedCcagentUpgradeEvent=HostCnxFailedCcagentUpgradeEvent,HostCnxFailedEvent=HostCnxFailedEvent,HostCnxFailedNetworkErrorEvent=HostCnxFailedNetworkErrorEvent,HostCnxFailedNoAccessEvent=HostCnxFailedNoAccessEvent,HostCnxFailedNoConnectionEvent=HostCnxFailedNoConnectionEvent,HostCnxFailedNoLicenseEvent=HostCnxFailedNoLicenseEvent,HostCnxFailedNotFoundEvent=HostCnxFailedNotFoundEvent,HostCnxFailedTimeoutEvent=HostCnxFailedTimeoutEvent,HostComplianceCheckedEvent=HostComplianceCheckedEvent,HostCompliantEvent=HostCompliantEvent,HostConfigAppliedEvent=HostConfigAppliedEvent,HostConnectedEvent=HostConnectedEvent,HostConnectionLostEvent=HostConnectionLostEvent,HostDasDisabledEvent=HostDasDisabledEvent,HostDasDisablingEvent=HostDasDisablingEvent,HostDasEnabledEvent=HostDasEnabledEvent,HostDasEnablingEvent=HostDasEnablingEvent,HostDasErrorEvent=HostDasErrorEvent,HostDasEvent=HostDasEvent,HostDasOkEvent=HostDasOkEvent,HostDisconnectedEvent=HostDisconnectedEvent,HostEnableAdminFailedEvent=HostEnableAdminFailedEvent,HostEvent=HostEvent,HostEventArgument=HostEventArgument,HostExtraNetworksEvent=HostExtraNetworksEvent,HostGetShortNameFailedEvent=HostGetShortNameFailedEvent,HostInAuditModeEvent=HostInAuditModeEvent,HostInventoryFullEvent=HostInventoryFullEvent,HostInventoryUnreadableEvent=HostInventoryUnreadableEvent,HostIpChangedEvent=HostIpChangedEvent,HostIpInconsistentEvent=HostIpInconsistentEvent,HostIpToShortNameFailedEvent=HostIpToShortNameFailedEvent,HostIsolationIpPingFailedEvent=HostIsolationIpPingFailedEvent,HostLicenseExpiredEvent=HostLicenseExpiredEvent,HostLocalPortCreatedEvent=HostLocalPortCreatedEvent,HostMissingNetworksEvent=HostMissingNetworksEvent,HostMonitoringStateChangedEvent=HostMonitoringStateChangedEvent,HostNoAvailableNetworksEvent=HostNoAvailableNetworksEvent,HostNoHAEnabledPortGroupsEvent=HostNoHAEnabledPortGroupsEvent,HostNoRedundantManagementNetworkEvent=HostNoRedundantManagementNetworkEvent,HostNonCompliantEvent=HostNonCompliantEvent,HostNotInClusterEvent=HostNotInClusterEvent,HostOvercommittedEvent=HostOvercommittedEvent,HostPrimaryAgentNotShortNameEvent=HostPrimaryAgentNotShortNameEvent,HostProfileAppliedEvent=HostProfileAppliedEvent,HostReconnectionFailedEvent=HostReconnectionFailedEvent,HostRemovedEvent=HostRemovedEvent,HostShortNameInconsistentEvent=HostShortNameInconsistentEvent,HostShortNameToIpFailedEvent=HostShortNameToIpFailedEvent,HostShutdownEvent=HostShutdownEvent,HostSpecificationChangedEvent=HostSpecificationChangedEvent,HostSpecificationRequireEvent=HostSpecificationRequireEvent,HostSpecificationUpdateEvent=HostSpecificationUpdateEvent,HostStatusChangedEvent=HostStatusChangedEvent,HostSubSpecificationDeleteEvent=HostSubSpecificationDeleteEvent,HostSubSpecificationUpdateEvent=HostSubSpecificationUpdateEvent,HostSyncFailedEvent=HostSyncFailedEvent,HostUpgradeFailedEvent=HostUpgradeFailedEvent,HostUserWorldSwapNotEnabledEvent=HostUserWorldSwapNotEnabledEvent,HostVnicConnectedToCustomizedDVPortEvent=HostVnicConnectedToCustomizedDVPortEvent,HostWwnChangedEvent=HostWwnChangedEvent,HostWwnConflictEvent=HostWwnConflictEvent,IncorrectHostInformationEvent=IncorrectHostInformationEvent,InfoUpgradeEvent=InfoUpgradeEvent,InsufficientFailoverResourcesEvent=InsufficientFailoverResourcesEvent,InvalidEditionEvent=InvalidEditionEvent,LicenseEvent=LicenseEvent,LicenseExpiredEvent=LicenseExpiredEvent,LicenseNonComplianceEvent=LicenseNonComplianceEvent,LicenseRestrictedEvent=LicenseRestrictedEvent,LicenseServerAvailableEvent=LicenseServerAvailableEvent,LicenseServerUnavailableEvent=LicenseServerUnavailableEvent,LocalDatastoreCreatedEvent=LocalDatastoreCreatedEvent,LocalTSMEnabledEvent=LocalTSMEnabledEvent,LockerMisconfiguredEvent=LockerMisconfiguredEvent,LockerReconfiguredEvent=LockerReconfiguredEvent,ManagedEntityEventArgument=ManagedEntityEventArgument,MigrationErrorEvent=MigrationErrorEvent,MigrationEvent=MigrationEvent,MigrationHostErrorEvent=MigrationHostErrorEvent,MigrationHostWarningEvent=MigrationHostWarningEvent,MigrationResourceErrorEvent=MigrationResourceErrorEvent,MigrationResourceWarningEvent=MigrationResourceWarningEvent,MigrationWarningEvent=MigrationWarningEvent,MtuMatchEvent=MtuMatchEvent,MtuMismatchEvent=MtuMismatchEvent,NASDatastoreCreatedEvent=NASDatastoreCreatedEvent,NetworkEventArgument=NetworkEventArgument,NetworkRollbackEvent=NetworkRollbackEvent,NoAccessUserEvent=NoAccessUserEvent,NoDatastoresConfiguredEvent=NoDatastoresConfiguredEvent,NoLicenseEvent=NoLicenseEvent,NoMaintenanceModeDrsRecommendationForVM=NoMaintenanceModeDrsRecommendationForVM,NonVIWorkloadDetectedOnDatastoreEvent=NonVIWorkloadDetectedOnDatastoreEvent,NotEnoughResourcesToStartVmEvent=NotEnoughResourcesToStartVmEvent,OutOfSyncDvsHost=OutOfSyncDvsHost,PermissionAddedEvent=PermissionAddedEvent,PermissionEvent=PermissionEvent,PermissionRemovedEvent=PermissionRemovedEvent,PermissionUpdatedEvent=PermissionUpdatedEvent,ProfileAssociatedEvent=ProfileAssociatedEvent,ProfileChangedEvent=ProfileChangedEvent,ProfileCreatedEvent=ProfileCreatedEvent,ProfileDissociatedEvent=ProfileDissociatedEvent,ProfileEvent=ProfileEvent,ProfileEventArgument=ProfileEventArgument,ProfileReferenceHostChangedEvent=ProfileReferenceHostChangedEvent,ProfileRemovedEvent=ProfileRemovedEvent,RecoveryEvent=RecoveryEvent,RemoteTSMEnabledEvent=RemoteTSMEnabledEvent,ResourcePoolCreatedEvent=ResourcePoolCreatedEvent,ResourcePoolDestroyedEvent=ResourcePoolDestroyedEvent,ResourcePoolEvent=ResourcePoolEvent,ResourcePoolEventArgument=ResourcePoolEventArgument,ResourcePoolMovedEvent=ResourcePoolMovedEvent,ResourcePoolReconfiguredEvent=ResourcePoolReconfiguredEvent,ResourceViolatedEvent=ResourceViolatedEvent,RoleAddedEvent=RoleAddedEvent,RoleEvent=RoleEvent,RoleEventArgument=RoleEventArgument,RoleRemovedEvent=RoleRemovedEvent,RoleUpdatedEvent=RoleUpdatedEvent,RollbackEvent=RollbackEvent,ScheduledTaskCompletedEvent=ScheduledTaskCompletedEvent,ScheduledTaskCreatedEvent=ScheduledTaskCreatedEvent,ScheduledTaskEmailCompletedEvent=ScheduledTaskEmailCompletedEvent,ScheduledTaskEmailFailedEvent=ScheduledTaskEmailFailedEvent,ScheduledTaskEvent=ScheduledTaskEvent,ScheduledTaskEventArgument=ScheduledTaskEventArgument,ScheduledTaskFailedEvent=ScheduledTaskFailedEvent,ScheduledTaskReconfiguredEvent=ScheduledTaskReconfiguredEvent,ScheduledTaskRemovedEvent=ScheduledTaskRemovedEvent,ScheduledTaskStartedEvent=ScheduledTaskStartedEvent,ServerLicenseExpiredEvent=ServerLicenseExpiredEvent,ServerStartedSessionEvent=ServerStartedSessionEvent,SessionEvent=SessionEvent,SessionTerminatedEvent=SessionTerminatedEvent,TaskEvent=TaskEvent,TaskTimeoutEvent=TaskTimeoutEvent,TeamingMatchEvent=TeamingMatchEvent,TeamingMisMatchEvent=TeamingMisMatchEvent,TemplateBeingUpgradedEvent=TemplateBeingUpgradedEvent,TemplateUpgradeEvent=TemplateUpgradeEvent,TemplateUpgradeFailedEvent=TemplateUpgradeFailedEvent,TemplateUpgradedEvent=TemplateUpgradedEvent,TimedOutHostOperationEvent=TimedOutHostOperationEvent,UnlicensedVirtualMachinesEvent=UnlicensedVirtualMachinesEvent,UnlicensedVirtualMachinesFoundEvent=UnlicensedVirtualMachinesFoundEvent,UpdatedAgentBeingRestartedEvent=UpdatedAgentBeingRestartedEvent,UpgradeEvent=UpgradeEvent,UplinkPortMtuNotSupportEvent=UplinkPortMtuNotSupportEvent,UplinkPortMtuSupportEvent=UplinkPortMtuSupportEvent,UplinkPortVlanTrunkedEvent=UplinkPortVlanTrunkedEvent,UplinkPortVlanUntrunkedEvent=UplinkPortVlanUntrunkedEvent,UserAssignedToGroup=UserAssignedToGroup,UserLoginSessionEvent=UserLoginSessionEvent,UserLogoutSessionEvent=UserLogoutSessionEvent,UserPasswordChanged=UserPasswordChanged,UserUnassignedFromGroup=UserUnassignedFromGroup,UserUpgradeEvent=UserUpgradeEvent,VMFSDatastoreCreatedEvent=VMFSDatastoreCreatedEvent,VMFSDatastoreExpandedEvent=VMFSDatastoreExpandedEvent,VMFSDatastoreExtendedEvent=VMFSDatastoreExtendedEvent,VMotionLicenseExpiredEvent=VMotionLicenseExpiredEvent,VcAgentUninstallFailedEvent=VcAgentUninstallFailedEvent,VcAgentUninstalledEvent=VcAgentUninstalledEvent,VcAgentUpgradeFailedEvent=VcAgentUpgradeFailedEvent,VcAgentUpgradedEvent=VcAgentUpgradedEvent,VimAccountPasswordChangedEvent=VimAccountPasswordChangedEvent,VmAcquiredMksTicketEvent=VmAcquiredMksTicketEvent,VmAcquiredTicketEvent=VmAcquiredTicketEvent,VmAutoRenameEvent=VmAutoRenameEvent,VmBeingClonedEvent=VmBeingClonedEvent,VmBeingClonedNoFolderEvent=VmBeingClonedNoFolderEvent,VmBeingCreatedEvent=VmBeingCreatedEvent,VmBeingDeployedEvent=VmBeingDeployedEvent,VmBeingHotMigratedEvent=VmBeingHotMigratedEvent,VmBeingMigratedEvent=VmBeingMigratedEvent,VmBeingRelocatedEvent=VmBeingRelocatedEvent,VmCloneEvent=VmCloneEvent,VmCloneFailedEvent=VmCloneFailedEvent,VmClonedEvent=VmClonedEvent,VmConfigMissingEvent=VmConfigMissingEvent,VmConnectedEvent=VmConnectedEvent,VmCreatedEvent=VmCreatedEvent,VmDasBeingResetEvent=VmDasBeingResetEvent,VmDasBeingResetWithScreenshotEvent=VmDasBeingResetWithScreenshotEvent,VmDasResetFailedEvent=VmDasResetFailedEvent,VmDasUpdateErrorEvent=VmDasUpdateErrorEvent,VmDasUpdateOkEvent=VmDasUpdateOkEvent,VmDateRolledBackEvent=VmDateRolledBackEvent,VmDeployFailedEvent=VmDeployFailedEvent,VmDeployedEvent=VmDeployedEvent,VmDisconnectedEvent=VmDisconnectedEvent,VmDiscoveredEvent=VmDiscoveredEvent,VmDiskFailedEvent=VmDiskFailedEvent,VmEmigratingEvent=VmEmigratingEvent,VmEndRecordingEvent=VmEndRecordingEvent,VmEndReplayingEvent=VmEndReplayingEvent,VmEvent=VmEvent,VmEventArgument=VmEventArgument,VmFailedMigrateEvent=VmFailedMigrateEvent,VmFailedRelayoutEvent=VmFailedRelayoutEvent,VmFailedRelayoutOnVmfs2DatastoreEvent=VmFailedRelayoutOnVmfs2DatastoreEvent,VmFailedStartingSecondaryEvent=VmFailedStartingSecondaryEvent,VmFailedToPowerOffEvent=VmFailedToPowerOffEvent,VmFailedToPowerOnEvent=VmFailedToPowerOnEvent,VmFailedToRebootGuestEvent=VmFailedToRebootGuestEvent,VmFailedToResetEvent=VmFailedToResetEvent,VmFailedToShutdownGuestEvent=VmFailedToShutdownGuestEvent,VmFailedToStandbyGuestEvent=VmFailedToStandbyGuestEvent,VmFailedToSuspendEvent=VmFailedToSuspendEvent,VmFailedUpdatingSecondaryConfig=VmFailedUpdatingSecondaryConfig,VmFailoverFailed=VmFailoverFailed,VmFaultToleranceStateChangedEvent=VmFaultToleranceStateChangedEvent,VmFaultToleranceTurnedOffEvent=VmFaultToleranceTurnedOffEvent,VmFaultToleranceVmTerminatedEvent=VmFaultToleranceVmTerminatedEvent,VmGuestOSCrashedEvent=VmGuestOSCrashedEvent,VmGuestRebootEvent=VmGuestRebootEvent,VmGuestShutdownEvent=VmGuestShutdownEvent,VmGuestStandbyEvent=VmGuestStandbyEvent,VmHealthMonitoringStateChangedEvent=VmHealthMonitoringStateChangedEvent,VmInstanceUuidAssignedEvent=VmInstanceUuidAssignedEvent,VmInstanceUuidChangedEvent=VmInstanceUuidChangedEvent,VmInstanceUuidConflictEvent=VmInstanceUuidConflictEvent,VmMacAssignedEvent=VmMacAssignedEvent,VmMacChangedEvent=VmMacChangedEvent,VmMacConflictEvent=VmMacConflictEvent,VmMaxFTRestartCountReached=VmMaxFTRestartCountReached,VmMaxRestartCountReached=VmMaxRestartCountReached,VmMessageErrorEvent=VmMessageErrorEvent,VmMessageEvent=VmMessageEvent,VmMessageWarningEvent=VmMessageWarningEvent,VmMigratedEvent=VmMigratedEvent,VmNoCompatibleHostForSecondaryEvent=VmNoCompatibleHostForSecondaryEvent,VmNoNetworkAccessEvent=VmNoNetworkAccessEvent,VmOrphanedEvent=VmOrphanedEvent,VmPowerOffOnIsolationEvent=VmPowerOffOnIsolationEvent,VmPoweredOffEvent=VmPoweredOffEvent,VmPoweredOnEvent=VmPoweredOnEvent,VmPoweringOnWithCustomizedDVPortEvent=VmPoweringOnWithCustomizedDVPortEvent,VmPrimaryFailoverEvent=VmPrimaryFailoverEvent,VmReconfiguredEvent=VmReconfiguredEvent,VmRegisteredEvent=VmRegisteredEvent,VmRelayoutSuccessfulEvent=VmRelayoutSuccessfulEvent,VmRelayoutUpToDateEvent=VmRelayoutUpToDateEvent,VmReloadFromPathEvent=VmReloadFromPathEvent,VmReloadFromPathFailedEvent=VmReloadFromPathFailedEvent,VmRelocateFailedEvent=VmRelocateFailedEvent,VmRelocateSpecEvent=VmRelocateSpecEvent,VmRelocatedEvent=VmRelocatedEvent,VmRemoteConsoleConnectedEvent=VmRemoteConsoleConnectedEvent,VmRemoteConsoleDisconnectedEvent=VmRemoteConsoleDisconnectedEvent,VmRemovedEvent=VmRemovedEvent,VmRenamedEvent=VmRenamedEvent,VmRequirementsExceedCurrentEVCModeEvent=VmRequirementsExceedCurrentEVCModeEvent,VmResettingEvent=VmResettingEvent,VmResourcePoolMovedEvent=VmResourcePoolMovedEvent,VmResourceReallocatedEvent=VmResourceReallocatedEvent,VmRestartedOnAlternateHostEvent=VmRestartedOnAlternateHostEvent,VmResumingEvent=VmResumingEvent,VmSecondaryAddedEvent=VmSecondaryAddedEvent,VmSecondaryDisabledBySystemEvent=VmSecondaryDisabledBySystemEvent,VmSecondaryDisabledEvent=VmSecondaryDisabledEvent,VmSecondaryEnabledEvent=VmSecondaryEnabledEvent,VmSecondaryStartedEvent=VmSecondaryStartedEvent,VmShutdownOnIsolationEvent=VmShutdownOnIsolationEvent,VmStartRecordingEvent=VmStartRecordingEvent,VmStartReplayingEvent=VmStartReplayingEvent,VmStartingEvent=VmStartingEvent,VmStartingSecondaryEvent=VmStartingSecondaryEvent,VmStaticMacConflictEvent=VmStaticMacConflictEvent,VmStoppingEvent=VmStoppingEvent,VmSuspendedEvent=VmSuspendedEvent,VmSuspendingEvent=VmSuspendingEvent,VmTimedoutStartingSecondaryEvent=VmTimedoutStartingSecondaryEvent,VmUnsupportedStartingEvent=VmUnsupportedStartingEvent,VmUpgradeCompleteEvent=VmUpgradeCompleteEvent,VmUpgradeFailedEvent=VmUpgradeFailedEvent,VmUpgradingEvent=VmUpgradingEvent,VmUuidAssignedEvent=VmUuidAssignedEvent,VmUuidChangedEvent=VmUuidChangedEvent,VmUuidConflictEvent=VmUuidConflictEvent,VmVnicPoolReservationViolationClearEvent=VmVnicPoolReservationViolationClearEvent,VmVnicPoolReservationViolationRaiseEvent=VmVnicPoolReservationViolationRaiseEvent,VmWwnAssignedEvent=VmWwnAssignedEvent,VmWwnChangedEvent=VmWwnChangedEvent,VmWwnConflictEvent=VmWwnConflictEvent,VnicPortArgument=VnicPortArgument,WarningUpgradeEvent=WarningUpgradeEvent,iScsiBootFailureEvent=IScsiBootFailureEvent",
   ".ext":
     "ExtendedProductInfo=ExtExtendedProductInfo,ManagedByInfo=ManagedByInfo,ManagedEntityInfo=ExtManagedEntityInfo,SolutionManagerInfo=ExtSolutionManagerInfo",
   ".host":
-    "ActiveDirectoryAuthentication=HostActiveDirectoryAuthentication,ActiveDirectoryInfo=HostActiveDirectoryInfo,ActiveDirectorySpec=HostActiveDirectory,AuthenticationManager=HostAuthenticationManager,AuthenticationManagerInfo=HostAuthenticationManagerInfo,AuthenticationStore=HostAuthenticationStore,AuthenticationStoreInfo=HostAuthenticationStoreInfo,AutoStartManager=HostAutoStartManager,BIOSInfo=HostBIOSInfo,BlockAdapterTargetTransport=HostBlockAdapterTargetTransport,BlockHba=HostBlockHba,BootDeviceInfo=HostBootDeviceInfo,BootDeviceSystem=HostBootDeviceSystem,CacheConfigurationManager=HostCacheConfigurationManager,Capability=HostCapability,CertificateManager=HostCertificateManager,ConfigChange=HostConfigChange,ConfigInfo=HostConfigInfo,ConfigManager=HostConfigManager,ConfigSpec=HostConfigSpec,ConnectInfo=HostConnectInfo,ConnectSpec=HostConnectSpec,CpuIdInfo=HostCpuIdInfo,CpuInfo=HostCpuInfo,CpuPackage=HostCpuPackage,CpuPowerManagementInfo=HostCpuPowerManagementInfo,CpuSchedulerSystem=HostCpuSchedulerSystem,DatastoreBrowser=HostDatastoreBrowser,DatastoreSystem=HostDatastoreSystem,DateTimeConfig=HostDateTimeConfig,DateTimeInfo=HostDateTimeInfo,DateTimeSystem=HostDateTimeSystem,DeploymentInfo=HostDeploymentInfo,Device=HostDevice,DhcpService=HostDhcpService,DiagnosticPartition=HostDiagnosticPartition,DiagnosticSystem=HostDiagnosticSystem,DigestInfo=HostDigestInfo,DirectoryStore=HostDirectoryStore,DirectoryStoreInfo=HostDirectoryStoreInfo,DiskConfigurationResult=HostDiskConfigurationResult,DiskDimensions=HostDiskDimensions,DiskPartitionInfo=HostDiskPartitionInfo,DnsConfig=HostDnsConfig,DnsConfigSpec=HostDnsConfigSpec,EnterMaintenanceResult=HostEnterMaintenanceResult,EsxAgentHostManager=HostEsxAgentHostManager,FaultToleranceManager=.host.FaultToleranceManager,FcoeConfig=FcoeConfig,FeatureCapability=HostFeatureCapability,FeatureMask=HostFeatureMask,FeatureVersionInfo=HostFeatureVersionInfo,FibreChannelHba=HostFibreChannelHba,FibreChannelOverEthernetHba=HostFibreChannelOverEthernetHba,FibreChannelOverEthernetTargetTransport=HostFibreChannelOverEthernetTargetTransport,FibreChannelTargetTransport=HostFibreChannelTargetTransport,FileAccess=HostFileAccess,FileSystemMountInfo=HostFileSystemMountInfo,FileSystemVolume=HostFileSystemVolume,FileSystemVolumeInfo=HostFileSystemVolumeInfo,FirewallConfig=HostFirewallConfig,FirewallInfo=HostFirewallInfo,FirewallSystem=HostFirewallSystem,FirmwareSystem=HostFirmwareSystem,FlagInfo=HostFlagInfo,ForceMountedInfo=HostForceMountedInfo,GatewaySpec=HostGatewaySpec,GraphicsConfig=HostGraphicsConfig,GraphicsInfo=HostGraphicsInfo,GraphicsManager=HostGraphicsManager,HardwareInfo=HostHardwareInfo,HardwareStatusInfo=HostHardwareStatusInfo,HealthStatusSystem=HostHealthStatusSystem,HostAccessManager=HostAccessManager,HostBusAdapter=HostHostBusAdapter,HostProxySwitch=HostProxySwitch,ImageConfigManager=HostImageConfigManager,InternetScsiHba=HostInternetScsiHba,InternetScsiTargetTransport=HostInternetScsiTargetTransport,IpConfig=HostIpConfig,IpRouteConfig=HostIpRouteConfig,IpRouteConfigSpec=HostIpRouteConfigSpec,IpRouteEntry=HostIpRouteEntry,IpRouteOp=HostIpRouteOp,IpRouteTableConfig=HostIpRouteTableConfig,IpRouteTableInfo=HostIpRouteTableInfo,IpmiInfo=HostIpmiInfo,IscsiManager=IscsiManager,KernelModuleSystem=HostKernelModuleSystem,LicenseSpec=HostLicenseSpec,LinkDiscoveryProtocolConfig=LinkDiscoveryProtocolConfig,LocalAccountManager=HostLocalAccountManager,LocalAuthentication=HostLocalAuthentication,LocalAuthenticationInfo=HostLocalAuthenticationInfo,LocalDatastoreInfo=LocalDatastoreInfo,LocalFileSystemVolume=HostLocalFileSystemVolume,LowLevelProvisioningManager=.host.LowLevelProvisioningManager,MaintenanceSpec=HostMaintenanceSpec,MemoryManagerSystem=HostMemorySystem,MemorySpec=HostMemorySpec,MessageBusProxy=MessageBusProxy,MountInfo=HostMountInfo,MultipathInfo=HostMultipathInfo,MultipathStateInfo=HostMultipathStateInfo,NasDatastoreInfo=NasDatastoreInfo,NasVolume=HostNasVolume,NatService=HostNatService,NetCapabilities=HostNetCapabilities,NetOffloadCapabilities=HostNetOffloadCapabilities,NetStackInstance=HostNetStackInstance,NetworkConfig=HostNetworkConfig,NetworkInfo=HostNetworkInfo,NetworkPolicy=HostNetworkPolicy,NetworkSystem=HostNetworkSystem,NtpConfig=HostNtpConfig,NumaInfo=HostNumaInfo,NumaNode=HostNumaNode,NumericSensorInfo=HostNumericSensorInfo,NvdimmSystem=HostNvdimmSystem,OpaqueNetworkInfo=HostOpaqueNetworkInfo,OpaqueSwitch=HostOpaqueSwitch,PMemDatastoreInfo=PMemDatastoreInfo,PMemVolume=HostPMemVolume,ParallelScsiHba=HostParallelScsiHba,ParallelScsiTargetTransport=HostParallelScsiTargetTransport,PatchManager=HostPatchManager,PathSelectionPolicyOption=HostPathSelectionPolicyOption,PciDevice=HostPciDevice,PciPassthruConfig=HostPciPassthruConfig,PciPassthruInfo=HostPciPassthruInfo,PciPassthruSystem=HostPciPassthruSystem,PersistentMemoryInfo=HostPersistentMemoryInfo,PhysicalNic=PhysicalNic,PlugStoreTopology=HostPlugStoreTopology,PortGroup=HostPortGroup,PowerSystem=HostPowerSystem,ProtocolEndpoint=HostProtocolEndpoint,ReliableMemoryInfo=HostReliableMemoryInfo,ResignatureRescanResult=HostResignatureRescanResult,Ruleset=HostFirewallRuleset,RuntimeInfo=HostRuntimeInfo,ScsiDisk=HostScsiDisk,ScsiLun=ScsiLun,ScsiTopology=HostScsiTopology,SecuritySpec=HostSecuritySpec,SerialAttachedHba=HostSerialAttachedHba,SerialAttachedTargetTransport=HostSerialAttachedTargetTransport,Service=HostService,ServiceConfig=HostServiceConfig,ServiceInfo=HostServiceInfo,ServiceSystem=HostServiceSystem,SharedGpuCapabilities=HostSharedGpuCapabilities,SnmpSystem=HostSnmpSystem,SoftwarePackage=SoftwarePackage,SriovConfig=HostSriovConfig,SriovDevicePoolInfo=HostSriovDevicePoolInfo,SriovInfo=HostSriovInfo,SriovNetworkDevicePoolInfo=HostSriovNetworkDevicePoolInfo,SslThumbprintInfo=HostSslThumbprintInfo,StorageArrayTypePolicyOption=HostStorageArrayTypePolicyOption,StorageDeviceInfo=HostStorageDeviceInfo,StorageSystem=HostStorageSystem,Summary=HostListSummary,SystemEventInfo=SystemEventInfo,SystemHealthInfo=HostSystemHealthInfo,SystemIdentificationInfo=HostSystemIdentificationInfo,SystemInfo=HostSystemInfo,SystemResourceInfo=HostSystemResourceInfo,SystemSwapConfiguration=HostSystemSwapConfiguration,TargetTransport=HostTargetTransport,TpmAttestationInfo=HostTpmAttestationInfo,TpmAttestationReport=HostTpmAttestationReport,TpmBootSecurityOptionEventDetails=HostTpmBootSecurityOptionEventDetails,TpmCommandEventDetails=HostTpmCommandEventDetails,TpmDigestInfo=HostTpmDigestInfo,TpmEventDetails=HostTpmEventDetails,TpmEventLogEntry=HostTpmEventLogEntry,TpmOptionEventDetails=HostTpmOptionEventDetails,TpmSoftwareComponentEventDetails=HostTpmSoftwareComponentEventDetails,UnresolvedVmfsExtent=HostUnresolvedVmfsExtent,UnresolvedVmfsResignatureSpec=HostUnresolvedVmfsResignatureSpec,UnresolvedVmfsResolutionResult=HostUnresolvedVmfsResolutionResult,UnresolvedVmfsResolutionSpec=HostUnresolvedVmfsResolutionSpec,UnresolvedVmfsVolume=HostUnresolvedVmfsVolume,VFlashManager=HostVFlashManager,VFlashResourceConfigurationResult=HostVFlashResourceConfigurationResult,VMotionConfig=HostVMotionConfig,VMotionInfo=HostVMotionInfo,VMotionSystem=HostVMotionSystem,VfatVolume=HostVfatVolume,VffsVolume=HostVffsVolume,VirtualNic=HostVirtualNic,VirtualNicConnection=HostVirtualNicConnection,VirtualNicManager=HostVirtualNicManager,VirtualNicManagerInfo=HostVirtualNicManagerInfo,VirtualSwitch=HostVirtualSwitch,VmciAccessManager=.host.VmciAccessManager,VmfsDatastoreCreateSpec=VmfsDatastoreCreateSpec,VmfsDatastoreExpandSpec=VmfsDatastoreExpandSpec,VmfsDatastoreExtendSpec=VmfsDatastoreExtendSpec,VmfsDatastoreInfo=VmfsDatastoreInfo,VmfsDatastoreOption=VmfsDatastoreOption,VmfsDatastoreSpec=VmfsDatastoreSpec,VmfsRescanResult=HostVmfsRescanResult,VmfsVolume=HostVmfsVolume,VsanInternalSystem=HostVsanInternalSystem,VsanSystem=HostVsanSystem,VvolDatastoreInfo=VvolDatastoreInfo,VvolVolume=HostVvolVolume",
+    "ActiveDirectoryAuthentication=HostActiveDirectoryAuthentication,ActiveDirectoryInfo=HostActiveDirectoryInfo,ActiveDirectorySpec=HostActiveDirectory,AssignableHardwareBinding=HostAssignableHardwareBinding,AssignableHardwareConfig=HostAssignableHardwareConfig,AssignableHardwareManager=HostAssignableHardwareManager,AuthenticationManager=HostAuthenticationManager,AuthenticationManagerInfo=HostAuthenticationManagerInfo,AuthenticationStore=HostAuthenticationStore,AuthenticationStoreInfo=HostAuthenticationStoreInfo,AutoStartManager=HostAutoStartManager,BIOSInfo=HostBIOSInfo,BlockAdapterTargetTransport=HostBlockAdapterTargetTransport,BlockHba=HostBlockHba,BootDeviceInfo=HostBootDeviceInfo,BootDeviceSystem=HostBootDeviceSystem,CacheConfigurationManager=HostCacheConfigurationManager,Capability=HostCapability,CertificateManager=HostCertificateManager,ConfigChange=HostConfigChange,ConfigInfo=HostConfigInfo,ConfigManager=HostConfigManager,ConfigSpec=HostConfigSpec,ConnectInfo=HostConnectInfo,ConnectSpec=HostConnectSpec,CpuIdInfo=HostCpuIdInfo,CpuInfo=HostCpuInfo,CpuPackage=HostCpuPackage,CpuPowerManagementInfo=HostCpuPowerManagementInfo,CpuSchedulerSystem=HostCpuSchedulerSystem,DataTransportConnectionInfo=HostDataTransportConnectionInfo,DatastoreBrowser=HostDatastoreBrowser,DatastoreSystem=HostDatastoreSystem,DateTimeConfig=HostDateTimeConfig,DateTimeInfo=HostDateTimeInfo,DateTimeSystem=HostDateTimeSystem,DeploymentInfo=HostDeploymentInfo,Device=HostDevice,DhcpService=HostDhcpService,DiagnosticPartition=HostDiagnosticPartition,DiagnosticSystem=HostDiagnosticSystem,DigestInfo=HostDigestInfo,DigestVerificationSetting=HostDigestVerificationSetting,DirectoryStore=HostDirectoryStore,DirectoryStoreInfo=HostDirectoryStoreInfo,DiskConfigurationResult=HostDiskConfigurationResult,DiskDimensions=HostDiskDimensions,DiskPartitionInfo=HostDiskPartitionInfo,DnsConfig=HostDnsConfig,DnsConfigSpec=HostDnsConfigSpec,DvxClass=HostDvxClass,EnterMaintenanceResult=HostEnterMaintenanceResult,EsxAgentHostManager=HostEsxAgentHostManager,FaultToleranceManager=.host.FaultToleranceManager,FcoeConfig=FcoeConfig,FeatureCapability=HostFeatureCapability,FeatureMask=HostFeatureMask,FeatureVersionInfo=HostFeatureVersionInfo,FibreChannelHba=HostFibreChannelHba,FibreChannelOverEthernetHba=HostFibreChannelOverEthernetHba,FibreChannelOverEthernetTargetTransport=HostFibreChannelOverEthernetTargetTransport,FibreChannelTargetTransport=HostFibreChannelTargetTransport,FileAccess=HostFileAccess,FileSystemMountInfo=HostFileSystemMountInfo,FileSystemVolume=HostFileSystemVolume,FileSystemVolumeInfo=HostFileSystemVolumeInfo,FirewallConfig=HostFirewallConfig,FirewallInfo=HostFirewallInfo,FirewallSystem=HostFirewallSystem,FirmwareSystem=HostFirmwareSystem,FlagInfo=HostFlagInfo,ForceMountedInfo=HostForceMountedInfo,Fru=HostFru,GatewaySpec=HostGatewaySpec,GraphicsConfig=HostGraphicsConfig,GraphicsInfo=HostGraphicsInfo,GraphicsManager=HostGraphicsManager,HardwareInfo=HostHardwareInfo,HardwareStatusInfo=HostHardwareStatusInfo,HbaCreateSpec=HostHbaCreateSpec,HealthStatusSystem=HostHealthStatusSystem,HostAccessManager=HostAccessManager,HostBusAdapter=HostHostBusAdapter,HostProxySwitch=HostProxySwitch,ImageConfigManager=HostImageConfigManager,InternetScsiHba=HostInternetScsiHba,InternetScsiTargetTransport=HostInternetScsiTargetTransport,IpConfig=HostIpConfig,IpRouteConfig=HostIpRouteConfig,IpRouteConfigSpec=HostIpRouteConfigSpec,IpRouteEntry=HostIpRouteEntry,IpRouteOp=HostIpRouteOp,IpRouteTableConfig=HostIpRouteTableConfig,IpRouteTableInfo=HostIpRouteTableInfo,IpmiInfo=HostIpmiInfo,IscsiManager=IscsiManager,KernelModuleSystem=HostKernelModuleSystem,LicenseSpec=HostLicenseSpec,LinkDiscoveryProtocolConfig=LinkDiscoveryProtocolConfig,LocalAccountManager=HostLocalAccountManager,LocalAuthentication=HostLocalAuthentication,LocalAuthenticationInfo=HostLocalAuthenticationInfo,LocalDatastoreInfo=LocalDatastoreInfo,LocalFileSystemVolume=HostLocalFileSystemVolume,LowLevelProvisioningManager=.host.LowLevelProvisioningManager,MaintenanceSpec=HostMaintenanceSpec,MemoryManagerSystem=HostMemorySystem,MemorySpec=HostMemorySpec,MemoryTierFlags=HostMemoryTierFlags,MemoryTierInfo=HostMemoryTierInfo,MemoryTierType=HostMemoryTierType,MemoryTieringType=HostMemoryTieringType,MessageBusProxy=MessageBusProxy,MountInfo=HostMountInfo,MultipathInfo=HostMultipathInfo,MultipathStateInfo=HostMultipathStateInfo,NasDatastoreInfo=NasDatastoreInfo,NasVolume=HostNasVolume,NatService=HostNatService,NetCapabilities=HostNetCapabilities,NetOffloadCapabilities=HostNetOffloadCapabilities,NetStackInstance=HostNetStackInstance,NetworkConfig=HostNetworkConfig,NetworkInfo=HostNetworkInfo,NetworkPolicy=HostNetworkPolicy,NetworkSystem=HostNetworkSystem,NfcConnectionInfo=HostNfcConnectionInfo,NtpConfig=HostNtpConfig,NumaInfo=HostNumaInfo,NumaNode=HostNumaNode,NumericSensorInfo=HostNumericSensorInfo,NvdimmSystem=HostNvdimmSystem,NvmeConnectSpec=HostNvmeConnectSpec,NvmeController=HostNvmeController,NvmeDisconnectSpec=HostNvmeDisconnectSpec,NvmeDiscoverSpec=HostNvmeDiscoverSpec,NvmeDiscoveryLog=HostNvmeDiscoveryLog,NvmeNamespace=HostNvmeNamespace,NvmeOpaqueTransportParameters=HostNvmeOpaqueTransportParameters,NvmeOverFibreChannelParameters=HostNvmeOverFibreChannelParameters,NvmeOverRdmaParameters=HostNvmeOverRdmaParameters,NvmeOverTcpParameters=HostNvmeOverTcpParameters,NvmeSpec=HostNvmeSpec,NvmeTopology=HostNvmeTopology,NvmeTransportParameters=HostNvmeTransportParameters,NvmeTransportType=HostNvmeTransportType,OpaqueNetworkInfo=HostOpaqueNetworkInfo,OpaqueSwitch=HostOpaqueSwitch,PMemDatastoreInfo=PMemDatastoreInfo,PMemVolume=HostPMemVolume,ParallelScsiHba=HostParallelScsiHba,ParallelScsiTargetTransport=HostParallelScsiTargetTransport,PartialMaintenanceModeId=HostPartialMaintenanceModeId,PartialMaintenanceModeRuntimeInfo=HostPartialMaintenanceModeRuntimeInfo,PartialMaintenanceModeStatus=HostPartialMaintenanceModeStatus,PatchManager=HostPatchManager,PathSelectionPolicyOption=HostPathSelectionPolicyOption,PciDevice=HostPciDevice,PciPassthruConfig=HostPciPassthruConfig,PciPassthruInfo=HostPciPassthruInfo,PciPassthruSystem=HostPciPassthruSystem,PcieHba=HostPcieHba,PcieTargetTransport=HostPcieTargetTransport,PersistentMemoryInfo=HostPersistentMemoryInfo,PhysicalNic=PhysicalNic,PlugStoreTopology=HostPlugStoreTopology,PortGroup=HostPortGroup,PowerSystem=HostPowerSystem,ProtocolEndpoint=HostProtocolEndpoint,PtpConfig=HostPtpConfig,QualifiedName=HostQualifiedName,RdmaDevice=HostRdmaDevice,RdmaHba=HostRdmaHba,RdmaTargetTransport=HostRdmaTargetTransport,ReliableMemoryInfo=HostReliableMemoryInfo,ResignatureRescanResult=HostResignatureRescanResult,Ruleset=HostFirewallRuleset,RuntimeInfo=HostRuntimeInfo,ScsiDisk=HostScsiDisk,ScsiLun=ScsiLun,ScsiTopology=HostScsiTopology,SecuritySpec=HostSecuritySpec,SerialAttachedHba=HostSerialAttachedHba,SerialAttachedTargetTransport=HostSerialAttachedTargetTransport,Service=HostService,ServiceConfig=HostServiceConfig,ServiceInfo=HostServiceInfo,ServiceSystem=HostServiceSystem,SevInfo=HostSevInfo,SgxInfo=HostSgxInfo,SgxRegistrationInfo=HostSgxRegistrationInfo,SharedGpuCapabilities=HostSharedGpuCapabilities,SnmpSystem=HostSnmpSystem,SoftwarePackage=SoftwarePackage,SriovConfig=HostSriovConfig,SriovDevicePoolInfo=HostSriovDevicePoolInfo,SriovInfo=HostSriovInfo,SriovNetworkDevicePoolInfo=HostSriovNetworkDevicePoolInfo,SslThumbprintInfo=HostSslThumbprintInfo,StorageArrayTypePolicyOption=HostStorageArrayTypePolicyOption,StorageDeviceInfo=HostStorageDeviceInfo,StorageProtocol=HostStorageProtocol,StorageSystem=HostStorageSystem,Summary=HostListSummary,SystemEventInfo=SystemEventInfo,SystemHealthInfo=HostSystemHealthInfo,SystemIdentificationInfo=HostSystemIdentificationInfo,SystemInfo=HostSystemInfo,SystemResourceInfo=HostSystemResourceInfo,SystemSwapConfiguration=HostSystemSwapConfiguration,TargetTransport=HostTargetTransport,TcpHba=HostTcpHba,TcpHbaCreateSpec=HostTcpHbaCreateSpec,TcpTargetTransport=HostTcpTargetTransport,TpmAttestationInfo=HostTpmAttestationInfo,TpmAttestationReport=HostTpmAttestationReport,TpmBootCompleteEventDetails=HostTpmBootCompleteEventDetails,TpmBootSecurityOptionEventDetails=HostTpmBootSecurityOptionEventDetails,TpmCommandEventDetails=HostTpmCommandEventDetails,TpmDigestInfo=HostTpmDigestInfo,TpmEventDetails=HostTpmEventDetails,TpmEventLogEntry=HostTpmEventLogEntry,TpmNvTagEventDetails=HostTpmNvTagEventDetails,TpmOptionEventDetails=HostTpmOptionEventDetails,TpmSignerEventDetails=HostTpmSignerEventDetails,TpmSoftwareComponentEventDetails=HostTpmSoftwareComponentEventDetails,TpmVersionEventDetails=HostTpmVersionEventDetails,TrustAuthorityAttestationInfo=HostTrustAuthorityAttestationInfo,UnresolvedVmfsExtent=HostUnresolvedVmfsExtent,UnresolvedVmfsResignatureSpec=HostUnresolvedVmfsResignatureSpec,UnresolvedVmfsResolutionResult=HostUnresolvedVmfsResolutionResult,UnresolvedVmfsResolutionSpec=HostUnresolvedVmfsResolutionSpec,UnresolvedVmfsVolume=HostUnresolvedVmfsVolume,VFlashManager=HostVFlashManager,VFlashResourceConfigurationResult=HostVFlashResourceConfigurationResult,VMotionConfig=HostVMotionConfig,VMotionInfo=HostVMotionInfo,VMotionManager=.host.VMotionManager,VMotionSystem=HostVMotionSystem,VfatVolume=HostVfatVolume,VffsVolume=HostVffsVolume,VirtualNic=HostVirtualNic,VirtualNicConnection=HostVirtualNicConnection,VirtualNicManager=HostVirtualNicManager,VirtualNicManagerInfo=HostVirtualNicManagerInfo,VirtualSwitch=HostVirtualSwitch,VmciAccessManager=.host.VmciAccessManager,VmfsDatastoreCreateSpec=VmfsDatastoreCreateSpec,VmfsDatastoreExpandSpec=VmfsDatastoreExpandSpec,VmfsDatastoreExtendSpec=VmfsDatastoreExtendSpec,VmfsDatastoreInfo=VmfsDatastoreInfo,VmfsDatastoreOption=VmfsDatastoreOption,VmfsDatastoreSpec=VmfsDatastoreSpec,VmfsRescanResult=HostVmfsRescanResult,VmfsVolume=HostVmfsVolume,VsanDatastoreInfo=VsanDatastoreInfo,VsanInternalSystem=HostVsanInternalSystem,VsanSystem=HostVsanSystem,VvolDatastoreInfo=VvolDatastoreInfo,VvolNQN=HostVvolNQN,VvolVolume=HostVvolVolume",
   ".host.FaultToleranceManager": "ComponentHealthInfo=HostFaultToleranceManagerComponentHealthInfo",
   ".host.LowLevelProvisioningManager":
     "DiskLayoutSpec=HostLowLevelProvisioningManagerDiskLayoutSpec,FileDeleteResult=HostLowLevelProvisioningManagerFileDeleteResult,FileDeleteSpec=HostLowLevelProvisioningManagerFileDeleteSpec,FileReserveResult=HostLowLevelProvisioningManagerFileReserveResult,FileReserveSpec=HostLowLevelProvisioningManagerFileReserveSpec,FileType=HostLowLevelProvisioningManagerFileType,ReloadTarget=HostLowLevelProvisioningManagerReloadTarget,SnapshotLayoutSpec=HostLowLevelProvisioningManagerSnapshotLayoutSpec,VmMigrationStatus=HostLowLevelProvisioningManagerVmMigrationStatus,VmRecoveryInfo=HostLowLevelProvisioningManagerVmRecoveryInfo",
+  ".host.VMotionManager":
+    "DstInstantCloneResult=HostVMotionManagerDstInstantCloneResult,SrcInstantCloneResult=HostVMotionManagerSrcInstantCloneResult",
   ".host.VmciAccessManager": "AccessSpec=HostVmciAccessManagerAccessSpec,Mode=HostVmciAccessManagerMode",
   ".net":
     "DhcpConfigInfo=NetDhcpConfigInfo,DhcpConfigSpec=NetDhcpConfigSpec,DnsConfigInfo=NetDnsConfigInfo,DnsConfigSpec=NetDnsConfigSpec,IpConfigInfo=NetIpConfigInfo,IpConfigSpec=NetIpConfigSpec,IpRouteConfigInfo=NetIpRouteConfigInfo,IpRouteConfigSpec=NetIpRouteConfigSpec,IpStackInfo=NetIpStackInfo,NetBIOSConfigInfo=NetBIOSConfigInfo,WinNetBIOSConfigInfo=WinNetBIOSConfigInfo",
@@ -5150,28 +5325,30 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "ApplyProfile=ApplyProfile,ApplyProfileElement=ProfileApplyProfileElement,ApplyProfileProperty=ProfileApplyProfileProperty,ComplianceLocator=ComplianceLocator,ComplianceManager=ProfileComplianceManager,ComplianceProfile=ComplianceProfile,ComplianceResult=ComplianceResult,CompositeExpression=ProfileCompositeExpression,CompositePolicyOption=CompositePolicyOption,CompositePolicyOptionMetadata=ProfileCompositePolicyOptionMetadata,DeferredPolicyOptionParameter=ProfileDeferredPolicyOptionParameter,Expression=ProfileExpression,ExpressionMetadata=ProfileExpressionMetadata,NumericComparator=ProfileNumericComparator,ParameterMetadata=ProfileParameterMetadata,Policy=ProfilePolicy,PolicyMetadata=ProfilePolicyMetadata,PolicyOption=PolicyOption,PolicyOptionMetadata=ProfilePolicyOptionMetadata,Profile=Profile,ProfileManager=ProfileManager,ProfileMetadata=ProfileMetadata,ProfilePropertyPath=ProfilePropertyPath,ProfileStructure=ProfileProfileStructure,ProfileStructureProperty=ProfileProfileStructureProperty,SimpleExpression=ProfileSimpleExpression,UserInputRequiredParameterMetadata=UserInputRequiredParameterMetadata,cluster=.profile.cluster,host=.profile.host",
   ".profile.cluster": "ClusterProfile=ClusterProfile,ProfileManager=ClusterProfileManager",
   ".profile.host":
-    "ActiveDirectoryProfile=ActiveDirectoryProfile,AnswerFile=AnswerFile,AnswerFileStatusResult=AnswerFileStatusResult,AuthenticationProfile=AuthenticationProfile,DateTimeProfile=DateTimeProfile,DvsHostVNicProfile=DvsHostVNicProfile,DvsProfile=DvsProfile,DvsServiceConsoleVNicProfile=DvsServiceConsoleVNicProfile,DvsVNicProfile=DvsVNicProfile,ExecuteResult=ProfileExecuteResult,FirewallProfile=FirewallProfile,HostApplyProfile=HostApplyProfile,HostMemoryProfile=HostMemoryProfile,HostPortGroupProfile=HostPortGroupProfile,HostProfile=HostProfile,HostSpecification=HostSpecification,HostSpecificationManager=HostSpecificationManager,HostSubSpecification=HostSubSpecification,IpAddressProfile=IpAddressProfile,IpRouteProfile=IpRouteProfile,NasStorageProfile=NasStorageProfile,NetStackInstanceProfile=NetStackInstanceProfile,NetworkPolicyProfile=NetworkPolicyProfile,NetworkProfile=NetworkProfile,NsxHostVNicProfile=NsxHostVNicProfile,OptionProfile=OptionProfile,PermissionProfile=PermissionProfile,PhysicalNicProfile=PhysicalNicProfile,PnicUplinkProfile=PnicUplinkProfile,PortGroupProfile=PortGroupProfile,ProfileManager=HostProfileManager,SecurityProfile=SecurityProfile,ServiceConsolePortGroupProfile=ServiceConsolePortGroupProfile,ServiceProfile=ServiceProfile,StaticRouteProfile=StaticRouteProfile,StorageProfile=StorageProfile,UserGroupProfile=UserGroupProfile,UserProfile=UserProfile,VirtualSwitchProfile=VirtualSwitchProfile,VmPortGroupProfile=VmPortGroupProfile,profileEngine=.profile.host.profileEngine",
+    "ActiveDirectoryProfile=ActiveDirectoryProfile,AnswerFile=AnswerFile,AnswerFileStatusResult=AnswerFileStatusResult,AuthenticationProfile=AuthenticationProfile,DateTimeProfile=DateTimeProfile,DvsHostVNicProfile=DvsHostVNicProfile,DvsProfile=DvsProfile,DvsServiceConsoleVNicProfile=DvsServiceConsoleVNicProfile,DvsVNicProfile=DvsVNicProfile,ExecuteResult=ProfileExecuteResult,FirewallProfile=FirewallProfile,HostApplyProfile=HostApplyProfile,HostMemoryProfile=HostMemoryProfile,HostPortGroupProfile=HostPortGroupProfile,HostProfile=HostProfile,HostSpecification=HostSpecification,HostSpecificationManager=HostSpecificationManager,HostSubSpecification=HostSubSpecification,IpAddressProfile=IpAddressProfile,IpRouteProfile=IpRouteProfile,NasStorageProfile=NasStorageProfile,NetStackInstanceProfile=NetStackInstanceProfile,NetworkPolicyProfile=NetworkPolicyProfile,NetworkProfile=NetworkProfile,NsxHostVNicProfile=NsxHostVNicProfile,OpaqueSwitchProfile=OpaqueSwitchProfile,OptionProfile=OptionProfile,PermissionProfile=PermissionProfile,PhysicalNicProfile=PhysicalNicProfile,PnicUplinkProfile=PnicUplinkProfile,PortGroupProfile=PortGroupProfile,ProfileManager=HostProfileManager,SecurityProfile=SecurityProfile,ServiceConsolePortGroupProfile=ServiceConsolePortGroupProfile,ServiceProfile=ServiceProfile,StaticRouteProfile=StaticRouteProfile,StorageProfile=StorageProfile,UserGroupProfile=UserGroupProfile,UserProfile=UserProfile,VirtualSwitchProfile=VirtualSwitchProfile,VmPortGroupProfile=VmPortGroupProfile,profileEngine=.profile.host.profileEngine",
   ".profile.host.profileEngine": "AnswerFileValidationInfo=.profile.host.profileEngine.AnswerFileValidationInfo",
   ".profile.host.profileEngine.AnswerFileValidationInfo": "Status=AnswerFileValidationInfoStatus",
   ".scheduler":
     "AfterStartupTaskScheduler=AfterStartupTaskScheduler,DailyTaskScheduler=DailyTaskScheduler,HourlyTaskScheduler=HourlyTaskScheduler,MonthlyByDayTaskScheduler=MonthlyByDayTaskScheduler,MonthlyByWeekdayTaskScheduler=MonthlyByWeekdayTaskScheduler,MonthlyTaskScheduler=MonthlyTaskScheduler,OnceTaskScheduler=OnceTaskScheduler,RecurrentTaskScheduler=RecurrentTaskScheduler,ScheduledTask=ScheduledTask,ScheduledTaskDescription=ScheduledTaskDescription,ScheduledTaskInfo=ScheduledTaskInfo,ScheduledTaskManager=ScheduledTaskManager,ScheduledTaskSpec=ScheduledTaskSpec,TaskScheduler=TaskScheduler,WeeklyTaskScheduler=WeeklyTaskScheduler",
   ".storageDrs":
     "ApplyRecommendationResult=ApplyStorageRecommendationResult,AutomationConfig=StorageDrsAutomationConfig,ConfigInfo=StorageDrsConfigInfo,ConfigSpec=StorageDrsConfigSpec,HbrDiskMigrationAction=HbrDiskMigrationAction,IoLoadBalanceConfig=StorageDrsIoLoadBalanceConfig,OptionSpec=StorageDrsOptionSpec,PlacementAffinityRule=PlacementAffinityRule,PlacementRankResult=PlacementRankResult,PlacementRankSpec=PlacementRankSpec,PlacementRankVmSpec=StorageDrsPlacementRankVmSpec,PodConfigInfo=StorageDrsPodConfigInfo,PodConfigSpec=StorageDrsPodConfigSpec,PodSelectionSpec=StorageDrsPodSelectionSpec,SpaceLoadBalanceConfig=StorageDrsSpaceLoadBalanceConfig,StorageMigrationAction=StorageMigrationAction,StoragePlacementAction=StoragePlacementAction,StoragePlacementResult=StoragePlacementResult,StoragePlacementSpec=StoragePlacementSpec,VirtualDiskAntiAffinityRuleSpec=VirtualDiskAntiAffinityRuleSpec,VirtualDiskRuleSpec=VirtualDiskRuleSpec,VmConfigInfo=StorageDrsVmConfigInfo,VmConfigSpec=StorageDrsVmConfigSpec",
+  ".tenant": "TenantManager=TenantTenantManager",
   ".vApp":
     "CloneSpec=VAppCloneSpec,EntityConfigInfo=VAppEntityConfigInfo,IPAssignmentInfo=VAppIPAssignmentInfo,IpPool=IpPool,OvfSectionInfo=VAppOvfSectionInfo,OvfSectionSpec=VAppOvfSectionSpec,ProductInfo=VAppProductInfo,ProductSpec=VAppProductSpec,PropertyInfo=VAppPropertyInfo,PropertySpec=VAppPropertySpec,VAppConfigInfo=VAppConfigInfo,VAppConfigSpec=VAppConfigSpec,VAppImportSpec=VirtualAppImportSpec,VmConfigInfo=VmConfigInfo,VmConfigSpec=VmConfigSpec",
   ".vcha": "FailoverClusterConfigurator=FailoverClusterConfigurator,FailoverClusterManager=FailoverClusterManager",
   ".view":
     "ContainerView=ContainerView,InventoryView=InventoryView,ListView=ListView,ManagedObjectView=ManagedObjectView,View=View,ViewManager=ViewManager",
   ".vm":
-    "AffinityInfo=VirtualMachineAffinityInfo,BootOptions=VirtualMachineBootOptions,Capability=VirtualMachineCapability,CdromInfo=VirtualMachineCdromInfo,CloneSpec=VirtualMachineCloneSpec,ConfigInfo=VirtualMachineConfigInfo,ConfigOption=VirtualMachineConfigOption,ConfigOptionDescriptor=VirtualMachineConfigOptionDescriptor,ConfigSpec=VirtualMachineConfigSpec,ConfigTarget=ConfigTarget,ConsolePreferences=VirtualMachineConsolePreferences,DatastoreInfo=VirtualMachineDatastoreInfo,DatastoreOption=DatastoreOption,DefaultPowerOpInfo=VirtualMachineDefaultPowerOpInfo,DefaultProfileSpec=VirtualMachineDefaultProfileSpec,DefinedProfileSpec=VirtualMachineDefinedProfileSpec,DeviceRuntimeInfo=VirtualMachineDeviceRuntimeInfo,DiskDeviceInfo=VirtualMachineDiskDeviceInfo,EmptyProfileSpec=VirtualMachineEmptyProfileSpec,FaultToleranceConfigInfo=FaultToleranceConfigInfo,FaultToleranceConfigSpec=FaultToleranceConfigSpec,FaultToleranceMetaSpec=FaultToleranceMetaSpec,FaultTolerancePrimaryConfigInfo=FaultTolerancePrimaryConfigInfo,FaultToleranceSecondaryConfigInfo=FaultToleranceSecondaryConfigInfo,FaultToleranceSecondaryOpResult=FaultToleranceSecondaryOpResult,FaultToleranceVMConfigSpec=FaultToleranceVMConfigSpec,FeatureRequirement=VirtualMachineFeatureRequirement,FileInfo=VirtualMachineFileInfo,FileLayout=VirtualMachineFileLayout,FileLayoutEx=VirtualMachineFileLayoutEx,FlagInfo=VirtualMachineFlagInfo,FloppyInfo=VirtualMachineFloppyInfo,ForkConfigInfo=VirtualMachineForkConfigInfo,GuestInfo=GuestInfo,GuestIntegrityInfo=VirtualMachineGuestIntegrityInfo,GuestOsDescriptor=GuestOsDescriptor,GuestQuiesceSpec=VirtualMachineGuestQuiesceSpec,IdeDiskDeviceInfo=VirtualMachineIdeDiskDeviceInfo,InstantCloneSpec=VirtualMachineInstantCloneSpec,LegacyNetworkSwitchInfo=VirtualMachineLegacyNetworkSwitchInfo,Message=VirtualMachineMessage,MetadataManager=.vm.MetadataManager,NetworkInfo=VirtualMachineNetworkInfo,NetworkShaperInfo=VirtualMachineNetworkShaperInfo,OpaqueNetworkInfo=OpaqueNetworkTargetInfo,ParallelInfo=VirtualMachineParallelInfo,PciPassthroughInfo=VirtualMachinePciPassthroughInfo,PciSharedGpuPassthroughInfo=VirtualMachinePciSharedGpuPassthroughInfo,ProfileDetails=VirtualMachineProfileDetails,ProfileRawData=VirtualMachineProfileRawData,ProfileSpec=VirtualMachineProfileSpec,PropertyRelation=VirtualMachinePropertyRelation,QuestionInfo=VirtualMachineQuestionInfo,RelocateSpec=VirtualMachineRelocateSpec,ReplicationConfigSpec=ReplicationConfigSpec,RuntimeInfo=VirtualMachineRuntimeInfo,ScheduledHardwareUpgradeInfo=ScheduledHardwareUpgradeInfo,ScsiDiskDeviceInfo=VirtualMachineScsiDiskDeviceInfo,ScsiPassthroughInfo=VirtualMachineScsiPassthroughInfo,SerialInfo=VirtualMachineSerialInfo,Snapshot=VirtualMachineSnapshot,SnapshotInfo=VirtualMachineSnapshotInfo,SnapshotTree=VirtualMachineSnapshotTree,SoundInfo=VirtualMachineSoundInfo,SriovDevicePoolInfo=VirtualMachineSriovDevicePoolInfo,SriovInfo=VirtualMachineSriovInfo,SriovNetworkDevicePoolInfo=VirtualMachineSriovNetworkDevicePoolInfo,StorageInfo=VirtualMachineStorageInfo,Summary=VirtualMachineSummary,TargetInfo=VirtualMachineTargetInfo,ToolsConfigInfo=ToolsConfigInfo,UsbInfo=VirtualMachineUsbInfo,UsbScanCodeSpec=UsbScanCodeSpec,VFlashModuleInfo=VirtualMachineVFlashModuleInfo,VirtualHardware=VirtualHardware,VirtualHardwareOption=VirtualHardwareOption,VmImportSpec=VirtualMachineImportSpec,WindowsQuiesceSpec=VirtualMachineWindowsQuiesceSpec,check=.vm.check,customization=.vm.customization,device=.vm.device,guest=.vm.guest,replication=.vm.replication",
+    "AffinityInfo=VirtualMachineAffinityInfo,BaseIndependentFilterSpec=VirtualMachineBaseIndependentFilterSpec,BootOptions=VirtualMachineBootOptions,Capability=VirtualMachineCapability,CdromInfo=VirtualMachineCdromInfo,CertThumbprint=VirtualMachineCertThumbprint,CloneSpec=VirtualMachineCloneSpec,ConfigInfo=VirtualMachineConfigInfo,ConfigOption=VirtualMachineConfigOption,ConfigOptionDescriptor=VirtualMachineConfigOptionDescriptor,ConfigSpec=VirtualMachineConfigSpec,ConfigTarget=ConfigTarget,ConsolePreferences=VirtualMachineConsolePreferences,ContentLibraryItemInfo=VirtualMachineContentLibraryItemInfo,DatastoreInfo=VirtualMachineDatastoreInfo,DatastoreOption=DatastoreOption,DefaultPowerOpInfo=VirtualMachineDefaultPowerOpInfo,DefaultProfileSpec=VirtualMachineDefaultProfileSpec,DefinedProfileSpec=VirtualMachineDefinedProfileSpec,DeviceRuntimeInfo=VirtualMachineDeviceRuntimeInfo,DiskDeviceInfo=VirtualMachineDiskDeviceInfo,DvxClassInfo=VirtualMachineDvxClassInfo,DynamicPassthroughInfo=VirtualMachineDynamicPassthroughInfo,EmptyIndependentFilterSpec=VirtualMachineEmptyIndependentFilterSpec,EmptyProfileSpec=VirtualMachineEmptyProfileSpec,FaultToleranceConfigInfo=FaultToleranceConfigInfo,FaultToleranceConfigSpec=FaultToleranceConfigSpec,FaultToleranceMetaSpec=FaultToleranceMetaSpec,FaultTolerancePrimaryConfigInfo=FaultTolerancePrimaryConfigInfo,FaultToleranceSecondaryConfigInfo=FaultToleranceSecondaryConfigInfo,FaultToleranceSecondaryOpResult=FaultToleranceSecondaryOpResult,FaultToleranceVMConfigSpec=FaultToleranceVMConfigSpec,FeatureRequirement=VirtualMachineFeatureRequirement,FileInfo=VirtualMachineFileInfo,FileLayout=VirtualMachineFileLayout,FileLayoutEx=VirtualMachineFileLayoutEx,FlagInfo=VirtualMachineFlagInfo,FloppyInfo=VirtualMachineFloppyInfo,ForkConfigInfo=VirtualMachineForkConfigInfo,GuestCustomizationManager=VirtualMachineGuestCustomizationManager,GuestInfo=GuestInfo,GuestIntegrityInfo=VirtualMachineGuestIntegrityInfo,GuestMonitoringModeInfo=VirtualMachineGuestMonitoringModeInfo,GuestOsDescriptor=GuestOsDescriptor,GuestQuiesce=.vm.GuestQuiesce,GuestQuiesceSpec=VirtualMachineGuestQuiesceSpec,IdeDiskDeviceInfo=VirtualMachineIdeDiskDeviceInfo,IndependentFilterSpec=VirtualMachineIndependentFilterSpec,InstantCloneSpec=VirtualMachineInstantCloneSpec,LegacyNetworkSwitchInfo=VirtualMachineLegacyNetworkSwitchInfo,Message=VirtualMachineMessage,MetadataManager=.vm.MetadataManager,NetworkInfo=VirtualMachineNetworkInfo,NetworkShaperInfo=VirtualMachineNetworkShaperInfo,OpaqueNetworkInfo=OpaqueNetworkTargetInfo,ParallelInfo=VirtualMachineParallelInfo,PciPassthroughInfo=VirtualMachinePciPassthroughInfo,PciSharedGpuPassthroughInfo=VirtualMachinePciSharedGpuPassthroughInfo,PrecisionClockInfo=VirtualMachinePrecisionClockInfo,ProfileDetails=VirtualMachineProfileDetails,ProfileRawData=VirtualMachineProfileRawData,ProfileSpec=VirtualMachineProfileSpec,PropertyRelation=VirtualMachinePropertyRelation,QuestionInfo=VirtualMachineQuestionInfo,RelocateSpec=VirtualMachineRelocateSpec,ReplicationConfigSpec=ReplicationConfigSpec,RuntimeInfo=VirtualMachineRuntimeInfo,ScheduledHardwareUpgradeInfo=ScheduledHardwareUpgradeInfo,ScsiDiskDeviceInfo=VirtualMachineScsiDiskDeviceInfo,ScsiPassthroughInfo=VirtualMachineScsiPassthroughInfo,SerialInfo=VirtualMachineSerialInfo,SgxInfo=VirtualMachineSgxInfo,SgxTargetInfo=VirtualMachineSgxTargetInfo,Snapshot=VirtualMachineSnapshot,SnapshotInfo=VirtualMachineSnapshotInfo,SnapshotSelectionSpec=SnapshotSelectionSpec,SnapshotTree=VirtualMachineSnapshotTree,SoundInfo=VirtualMachineSoundInfo,SriovDevicePoolInfo=VirtualMachineSriovDevicePoolInfo,SriovInfo=VirtualMachineSriovInfo,SriovNetworkDevicePoolInfo=VirtualMachineSriovNetworkDevicePoolInfo,StorageInfo=VirtualMachineStorageInfo,Summary=VirtualMachineSummary,TargetInfo=VirtualMachineTargetInfo,ToolsConfigInfo=ToolsConfigInfo,UsbInfo=VirtualMachineUsbInfo,UsbScanCodeSpec=UsbScanCodeSpec,VFlashModuleInfo=VirtualMachineVFlashModuleInfo,VMotionStunTimeInfo=VirtualMachineVMotionStunTimeInfo,VcpuConfig=VirtualMachineVcpuConfig,VendorDeviceGroupInfo=VirtualMachineVendorDeviceGroupInfo,VgpuDeviceInfo=VirtualMachineVgpuDeviceInfo,VgpuProfileInfo=VirtualMachineVgpuProfileInfo,VirtualDeviceGroups=VirtualMachineVirtualDeviceGroups,VirtualDeviceSwap=VirtualMachineVirtualDeviceSwap,VirtualHardware=VirtualHardware,VirtualHardwareOption=VirtualHardwareOption,VirtualNuma=VirtualMachineVirtualNuma,VirtualNumaInfo=VirtualMachineVirtualNumaInfo,VirtualPMem=VirtualMachineVirtualPMem,VmImportSpec=VirtualMachineImportSpec,WindowsQuiesceSpec=VirtualMachineWindowsQuiesceSpec,check=.vm.check,customization=.vm.customization,device=.vm.device,guest=.vm.guest,replication=.vm.replication",
+  ".vm.GuestQuiesce": "EndGuestQuiesceError=GuestQuiesceEndGuestQuiesceError",
   ".vm.MetadataManager":
     "VmMetadata=VirtualMachineMetadataManagerVmMetadata,VmMetadataInput=VirtualMachineMetadataManagerVmMetadataInput,VmMetadataOp=VirtualMachineMetadataManagerVmMetadataOp,VmMetadataOwner=VirtualMachineMetadataManagerVmMetadataOwner,VmMetadataResult=VirtualMachineMetadataManagerVmMetadataResult",
   ".vm.check":
     "CompatibilityChecker=VirtualMachineCompatibilityChecker,ProvisioningChecker=VirtualMachineProvisioningChecker,Result=CheckResult,TestType=CheckTestType",
   ".vm.customization":
-    "AdapterMapping=CustomizationAdapterMapping,AutoIpV6Generator=CustomizationAutoIpV6Generator,CustomIpGenerator=CustomizationCustomIpGenerator,CustomIpV6Generator=CustomizationCustomIpV6Generator,CustomNameGenerator=CustomizationCustomName,DhcpIpGenerator=CustomizationDhcpIpGenerator,DhcpIpV6Generator=CustomizationDhcpIpV6Generator,FixedIp=CustomizationFixedIp,FixedIpV6=CustomizationFixedIpV6,FixedName=CustomizationFixedName,GlobalIPSettings=CustomizationGlobalIPSettings,GuiRunOnce=CustomizationGuiRunOnce,GuiUnattended=CustomizationGuiUnattended,IPSettings=CustomizationIPSettings,Identification=CustomizationIdentification,IdentitySettings=CustomizationIdentitySettings,IpGenerator=CustomizationIpGenerator,IpV6Generator=CustomizationIpV6Generator,LicenseFilePrintData=CustomizationLicenseFilePrintData,LinuxOptions=CustomizationLinuxOptions,LinuxPrep=CustomizationLinuxPrep,NameGenerator=CustomizationName,Options=CustomizationOptions,Password=CustomizationPassword,PrefixNameGenerator=CustomizationPrefixName,Specification=CustomizationSpec,StatelessIpV6Generator=CustomizationStatelessIpV6Generator,Sysprep=CustomizationSysprep,SysprepText=CustomizationSysprepText,UnknownIpGenerator=CustomizationUnknownIpGenerator,UnknownIpV6Generator=CustomizationUnknownIpV6Generator,UnknownNameGenerator=CustomizationUnknownName,UserData=CustomizationUserData,VirtualMachineNameGenerator=CustomizationVirtualMachineName,WinOptions=CustomizationWinOptions",
+    "AdapterMapping=CustomizationAdapterMapping,AutoIpV6Generator=CustomizationAutoIpV6Generator,CloudinitPrep=CustomizationCloudinitPrep,CustomIpGenerator=CustomizationCustomIpGenerator,CustomIpV6Generator=CustomizationCustomIpV6Generator,CustomNameGenerator=CustomizationCustomName,DhcpIpGenerator=CustomizationDhcpIpGenerator,DhcpIpV6Generator=CustomizationDhcpIpV6Generator,FixedIp=CustomizationFixedIp,FixedIpV6=CustomizationFixedIpV6,FixedName=CustomizationFixedName,GlobalIPSettings=CustomizationGlobalIPSettings,GuiRunOnce=CustomizationGuiRunOnce,GuiUnattended=CustomizationGuiUnattended,IPSettings=CustomizationIPSettings,Identification=CustomizationIdentification,IdentitySettings=CustomizationIdentitySettings,IpGenerator=CustomizationIpGenerator,IpV6Generator=CustomizationIpV6Generator,LicenseFilePrintData=CustomizationLicenseFilePrintData,LinuxOptions=CustomizationLinuxOptions,LinuxPrep=CustomizationLinuxPrep,NameGenerator=CustomizationName,Options=CustomizationOptions,Password=CustomizationPassword,PrefixNameGenerator=CustomizationPrefixName,Specification=CustomizationSpec,StatelessIpV6Generator=CustomizationStatelessIpV6Generator,Sysprep=CustomizationSysprep,SysprepText=CustomizationSysprepText,UnknownIpGenerator=CustomizationUnknownIpGenerator,UnknownIpV6Generator=CustomizationUnknownIpV6Generator,UnknownNameGenerator=CustomizationUnknownName,UserData=CustomizationUserData,VirtualMachineNameGenerator=CustomizationVirtualMachineName,WinOptions=CustomizationWinOptions",
   ".vm.device":
-    "HostDiskMappingInfo=HostDiskMappingInfo,HostDiskMappingOption=HostDiskMappingOption,ParaVirtualSCSIController=ParaVirtualSCSIController,ParaVirtualSCSIControllerOption=ParaVirtualSCSIControllerOption,VirtualAHCIController=VirtualAHCIController,VirtualAHCIControllerOption=VirtualAHCIControllerOption,VirtualBusLogicController=VirtualBusLogicController,VirtualBusLogicControllerOption=VirtualBusLogicControllerOption,VirtualCdrom=VirtualCdrom,VirtualCdromOption=VirtualCdromOption,VirtualController=VirtualController,VirtualControllerOption=VirtualControllerOption,VirtualDevice=VirtualDevice,VirtualDeviceOption=VirtualDeviceOption,VirtualDeviceSpec=VirtualDeviceConfigSpec,VirtualDisk=VirtualDisk,VirtualDiskId=VirtualDiskId,VirtualDiskOption=VirtualDiskOption,VirtualDiskSpec=VirtualDiskConfigSpec,VirtualE1000=VirtualE1000,VirtualE1000Option=VirtualE1000Option,VirtualE1000e=VirtualE1000e,VirtualE1000eOption=VirtualE1000eOption,VirtualEnsoniq1371=VirtualEnsoniq1371,VirtualEnsoniq1371Option=VirtualEnsoniq1371Option,VirtualEthernetCard=VirtualEthernetCard,VirtualEthernetCardOption=VirtualEthernetCardOption,VirtualFloppy=VirtualFloppy,VirtualFloppyOption=VirtualFloppyOption,VirtualHdAudioCard=VirtualHdAudioCard,VirtualHdAudioCardOption=VirtualHdAudioCardOption,VirtualIDEController=VirtualIDEController,VirtualIDEControllerOption=VirtualIDEControllerOption,VirtualKeyboard=VirtualKeyboard,VirtualKeyboardOption=VirtualKeyboardOption,VirtualLsiLogicController=VirtualLsiLogicController,VirtualLsiLogicControllerOption=VirtualLsiLogicControllerOption,VirtualLsiLogicSASController=VirtualLsiLogicSASController,VirtualLsiLogicSASControllerOption=VirtualLsiLogicSASControllerOption,VirtualNVDIMM=VirtualNVDIMM,VirtualNVDIMMController=VirtualNVDIMMController,VirtualNVDIMMControllerOption=VirtualNVDIMMControllerOption,VirtualNVDIMMOption=VirtualNVDIMMOption,VirtualNVMEController=VirtualNVMEController,VirtualNVMEControllerOption=VirtualNVMEControllerOption,VirtualPCIController=VirtualPCIController,VirtualPCIControllerOption=VirtualPCIControllerOption,VirtualPCIPassthrough=VirtualPCIPassthrough,VirtualPCIPassthroughOption=VirtualPCIPassthroughOption,VirtualPCNet32=VirtualPCNet32,VirtualPCNet32Option=VirtualPCNet32Option,VirtualPS2Controller=VirtualPS2Controller,VirtualPS2ControllerOption=VirtualPS2ControllerOption,VirtualParallelPort=VirtualParallelPort,VirtualParallelPortOption=VirtualParallelPortOption,VirtualPointingDevice=VirtualPointingDevice,VirtualPointingDeviceOption=VirtualPointingDeviceOption,VirtualSATAController=VirtualSATAController,VirtualSATAControllerOption=VirtualSATAControllerOption,VirtualSCSIController=VirtualSCSIController,VirtualSCSIControllerOption=VirtualSCSIControllerOption,VirtualSCSIPassthrough=VirtualSCSIPassthrough,VirtualSCSIPassthroughOption=VirtualSCSIPassthroughOption,VirtualSIOController=VirtualSIOController,VirtualSIOControllerOption=VirtualSIOControllerOption,VirtualSerialPort=VirtualSerialPort,VirtualSerialPortOption=VirtualSerialPortOption,VirtualSoundBlaster16=VirtualSoundBlaster16,VirtualSoundBlaster16Option=VirtualSoundBlaster16Option,VirtualSoundCard=VirtualSoundCard,VirtualSoundCardOption=VirtualSoundCardOption,VirtualSriovEthernetCard=VirtualSriovEthernetCard,VirtualSriovEthernetCardOption=VirtualSriovEthernetCardOption,VirtualTPM=VirtualTPM,VirtualTPMOption=VirtualTPMOption,VirtualUSB=VirtualUSB,VirtualUSBController=VirtualUSBController,VirtualUSBControllerOption=VirtualUSBControllerOption,VirtualUSBOption=VirtualUSBOption,VirtualUSBXHCIController=VirtualUSBXHCIController,VirtualUSBXHCIControllerOption=VirtualUSBXHCIControllerOption,VirtualVMCIDevice=VirtualMachineVMCIDevice,VirtualVMCIDeviceOption=VirtualMachineVMCIDeviceOption,VirtualVMIROM=VirtualMachineVMIROM,VirtualVMIROMOption=VirtualVMIROMOption,VirtualVideoCard=VirtualMachineVideoCard,VirtualVideoCardOption=VirtualVideoCardOption,VirtualVmxnet=VirtualVmxnet,VirtualVmxnet2=VirtualVmxnet2,VirtualVmxnet2Option=VirtualVmxnet2Option,VirtualVmxnet3=VirtualVmxnet3,VirtualVmxnet3Option=VirtualVmxnet3Option,VirtualVmxnet3Vrdma=VirtualVmxnet3Vrdma,VirtualVmxnet3VrdmaOption=VirtualVmxnet3VrdmaOption,VirtualVmxnetOption=VirtualVmxnetOption",
+    "HostDiskMappingInfo=HostDiskMappingInfo,HostDiskMappingOption=HostDiskMappingOption,ParaVirtualSCSIController=ParaVirtualSCSIController,ParaVirtualSCSIControllerOption=ParaVirtualSCSIControllerOption,VirtualAHCIController=VirtualAHCIController,VirtualAHCIControllerOption=VirtualAHCIControllerOption,VirtualBusLogicController=VirtualBusLogicController,VirtualBusLogicControllerOption=VirtualBusLogicControllerOption,VirtualCdrom=VirtualCdrom,VirtualCdromOption=VirtualCdromOption,VirtualController=VirtualController,VirtualControllerOption=VirtualControllerOption,VirtualDevice=VirtualDevice,VirtualDeviceOption=VirtualDeviceOption,VirtualDeviceSpec=VirtualDeviceConfigSpec,VirtualDisk=VirtualDisk,VirtualDiskId=VirtualDiskId,VirtualDiskOption=VirtualDiskOption,VirtualDiskSpec=VirtualDiskConfigSpec,VirtualE1000=VirtualE1000,VirtualE1000Option=VirtualE1000Option,VirtualE1000e=VirtualE1000e,VirtualE1000eOption=VirtualE1000eOption,VirtualEnsoniq1371=VirtualEnsoniq1371,VirtualEnsoniq1371Option=VirtualEnsoniq1371Option,VirtualEthernetCard=VirtualEthernetCard,VirtualEthernetCardOption=VirtualEthernetCardOption,VirtualFloppy=VirtualFloppy,VirtualFloppyOption=VirtualFloppyOption,VirtualHdAudioCard=VirtualHdAudioCard,VirtualHdAudioCardOption=VirtualHdAudioCardOption,VirtualIDEController=VirtualIDEController,VirtualIDEControllerOption=VirtualIDEControllerOption,VirtualKeyboard=VirtualKeyboard,VirtualKeyboardOption=VirtualKeyboardOption,VirtualLsiLogicController=VirtualLsiLogicController,VirtualLsiLogicControllerOption=VirtualLsiLogicControllerOption,VirtualLsiLogicSASController=VirtualLsiLogicSASController,VirtualLsiLogicSASControllerOption=VirtualLsiLogicSASControllerOption,VirtualNVDIMM=VirtualNVDIMM,VirtualNVDIMMController=VirtualNVDIMMController,VirtualNVDIMMControllerOption=VirtualNVDIMMControllerOption,VirtualNVDIMMOption=VirtualNVDIMMOption,VirtualNVMEController=VirtualNVMEController,VirtualNVMEControllerOption=VirtualNVMEControllerOption,VirtualPCIController=VirtualPCIController,VirtualPCIControllerOption=VirtualPCIControllerOption,VirtualPCIPassthrough=VirtualPCIPassthrough,VirtualPCIPassthroughOption=VirtualPCIPassthroughOption,VirtualPCNet32=VirtualPCNet32,VirtualPCNet32Option=VirtualPCNet32Option,VirtualPS2Controller=VirtualPS2Controller,VirtualPS2ControllerOption=VirtualPS2ControllerOption,VirtualParallelPort=VirtualParallelPort,VirtualParallelPortOption=VirtualParallelPortOption,VirtualPointingDevice=VirtualPointingDevice,VirtualPointingDeviceOption=VirtualPointingDeviceOption,VirtualPrecisionClock=VirtualPrecisionClock,VirtualPrecisionClockOption=VirtualPrecisionClockOption,VirtualSATAController=VirtualSATAController,VirtualSATAControllerOption=VirtualSATAControllerOption,VirtualSCSIController=VirtualSCSIController,VirtualSCSIControllerOption=VirtualSCSIControllerOption,VirtualSCSIPassthrough=VirtualSCSIPassthrough,VirtualSCSIPassthroughOption=VirtualSCSIPassthroughOption,VirtualSIOController=VirtualSIOController,VirtualSIOControllerOption=VirtualSIOControllerOption,VirtualSerialPort=VirtualSerialPort,VirtualSerialPortOption=VirtualSerialPortOption,VirtualSoundBlaster16=VirtualSoundBlaster16,VirtualSoundBlaster16Option=VirtualSoundBlaster16Option,VirtualSoundCard=VirtualSoundCard,VirtualSoundCardOption=VirtualSoundCardOption,VirtualSriovEthernetCard=VirtualSriovEthernetCard,VirtualSriovEthernetCardOption=VirtualSriovEthernetCardOption,VirtualTPM=VirtualTPM,VirtualTPMOption=VirtualTPMOption,VirtualUSB=VirtualUSB,VirtualUSBController=VirtualUSBController,VirtualUSBControllerOption=VirtualUSBControllerOption,VirtualUSBOption=VirtualUSBOption,VirtualUSBXHCIController=VirtualUSBXHCIController,VirtualUSBXHCIControllerOption=VirtualUSBXHCIControllerOption,VirtualVMCIDevice=VirtualMachineVMCIDevice,VirtualVMCIDeviceOption=VirtualMachineVMCIDeviceOption,VirtualVMIROM=VirtualMachineVMIROM,VirtualVMIROMOption=VirtualVMIROMOption,VirtualVideoCard=VirtualMachineVideoCard,VirtualVideoCardOption=VirtualVideoCardOption,VirtualVmxnet=VirtualVmxnet,VirtualVmxnet2=VirtualVmxnet2,VirtualVmxnet2Option=VirtualVmxnet2Option,VirtualVmxnet3=VirtualVmxnet3,VirtualVmxnet3Option=VirtualVmxnet3Option,VirtualVmxnet3Vrdma=VirtualVmxnet3Vrdma,VirtualVmxnet3VrdmaOption=VirtualVmxnet3VrdmaOption,VirtualVmxnetOption=VirtualVmxnetOption,VirtualWDT=VirtualWDT,VirtualWDTOption=VirtualWDTOption",
   ".vm.guest":
     "AliasManager=GuestAliasManager,AuthManager=GuestAuthManager,FileManager=GuestFileManager,GuestAuthentication=GuestAuthentication,GuestOperationsManager=GuestOperationsManager,NamePasswordAuthentication=NamePasswordAuthentication,ProcessManager=GuestProcessManager,SAMLTokenAuthentication=SAMLTokenAuthentication,SSPIAuthentication=SSPIAuthentication,TicketedSessionAuthentication=TicketedSessionAuthentication,WindowsRegistryManager=GuestWindowsRegistryManager",
   ".vm.replication":
@@ -5181,7 +5358,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   ".vsan.host":
     "ClusterStatus=VsanHostClusterStatus,ConfigInfo=VsanHostConfigInfo,DecommissionMode=VsanHostDecommissionMode,DiskMapInfo=VsanHostDiskMapInfo,DiskMapResult=VsanHostDiskMapResult,DiskMapping=VsanHostDiskMapping,DiskResult=VsanHostDiskResult,HealthState=VsanHostHealthState,IpConfig=VsanHostIpConfig,MembershipInfo=VsanHostMembershipInfo,NodeState=VsanHostNodeState,VsanDiskInfo=VsanHostVsanDiskInfo,VsanRuntimeInfo=VsanHostRuntimeInfo",
   ".vslm":
-    "BaseConfigInfo=BaseConfigInfo,CloneSpec=VslmCloneSpec,CreateSpec=VslmCreateSpec,ID=ID,InfrastructureObjectPolicy=vslmInfrastructureObjectPolicy,InfrastructureObjectPolicySpec=vslmInfrastructureObjectPolicySpec,MigrateSpec=VslmMigrateSpec,RelocateSpec=VslmRelocateSpec,StateInfo=VStorageObjectStateInfo,TagEntry=VslmTagEntry,VStorageObject=VStorageObject,VStorageObjectControlFlag=vslmVStorageObjectControlFlag,VStorageObjectManagerBase=VStorageObjectManagerBase,VStorageObjectSnapshotInfo=VStorageObjectSnapshotInfo,host=.vslm.host,vcenter=.vslm.vcenter",
+    "BaseConfigInfo=BaseConfigInfo,CloneSpec=VslmCloneSpec,CreateSpec=VslmCreateSpec,DiskCryptoSpec=DiskCryptoSpec,DiskInfoFlag=vslmDiskInfoFlag,ID=ID,InfrastructureObjectPolicy=vslmInfrastructureObjectPolicy,InfrastructureObjectPolicySpec=vslmInfrastructureObjectPolicySpec,MigrateSpec=VslmMigrateSpec,RelocateSpec=VslmRelocateSpec,StateInfo=VStorageObjectStateInfo,TagEntry=VslmTagEntry,VClockInfo=vslmVClockInfo,VStorageObject=VStorageObject,VStorageObjectControlFlag=vslmVStorageObjectControlFlag,VStorageObjectManagerBase=VStorageObjectManagerBase,VStorageObjectSnapshot=VStorageObjectSnapshot,VStorageObjectSnapshotDetails=VStorageObjectSnapshotDetails,VStorageObjectSnapshotInfo=VStorageObjectSnapshotInfo,host=.vslm.host,vcenter=.vslm.vcenter",
   ".vslm.host": "VStorageObjectManager=HostVStorageObjectManager",
   ".vslm.vcenter":
     "RetrieveVStorageObjSpec=RetrieveVStorageObjSpec,VStorageObjectAssociations=VStorageObjectAssociations,VStorageObjectManager=VcenterVStorageObjectManager",
@@ -5201,11 +5378,12 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   BatchResult: "Result=BatchResultResult",
   ClusterAction: "ActionType=ActionType",
   ClusterComputeResource:
-    "ClusterConfigResult=ClusterComputeResourceClusterConfigResult,DVSConfigurationValidation=ClusterComputeResourceDVSConfigurationValidation,DVSSetting=ClusterComputeResourceDVSSetting,DvsProfile=ClusterComputeResourceDvsProfile,HCIConfigInfo=ClusterComputeResourceHCIConfigInfo,HCIConfigSpec=ClusterComputeResourceHCIConfigSpec,HCIWorkflowState=ClusterComputeResourceHCIWorkflowState,HostConfigurationInput=ClusterComputeResourceHostConfigurationInput,HostConfigurationProfile=ClusterComputeResourceHostConfigurationProfile,HostConfigurationValidation=ClusterComputeResourceHostConfigurationValidation,HostVmkNicInfo=ClusterComputeResourceHostVmkNicInfo,Summary=ClusterComputeResourceSummary,VCProfile=ClusterComputeResourceVCProfile,ValidationResultBase=ClusterComputeResourceValidationResultBase",
+    "ClusterConfigResult=ClusterComputeResourceClusterConfigResult,CryptoModePolicy=ClusterComputeResourceCryptoModePolicy,DVSConfigurationValidation=ClusterComputeResourceDVSConfigurationValidation,DVSSetting=ClusterComputeResourceDVSSetting,DvsProfile=ClusterComputeResourceDvsProfile,HCIConfigInfo=ClusterComputeResourceHCIConfigInfo,HCIConfigSpec=ClusterComputeResourceHCIConfigSpec,HCIWorkflowState=ClusterComputeResourceHCIWorkflowState,HostConfigurationInput=ClusterComputeResourceHostConfigurationInput,HostConfigurationProfile=ClusterComputeResourceHostConfigurationProfile,HostConfigurationValidation=ClusterComputeResourceHostConfigurationValidation,HostEvacuationInfo=ClusterComputeResourceHostEvacuationInfo,HostVmkNicInfo=ClusterComputeResourceHostVmkNicInfo,MaintenanceInfo=ClusterComputeResourceMaintenanceInfo,Summary=ClusterComputeResourceSummary,VCProfile=ClusterComputeResourceVCProfile,ValidationResultBase=ClusterComputeResourceValidationResultBase,VcsHealthStatus=ClusterComputeResourceVcsHealthStatus,VcsSlots=ClusterComputeResourceVcsSlots",
   ClusterComputeResourceDVSSetting:
     "DVPortgroupToServiceMapping=ClusterComputeResourceDVSSettingDVPortgroupToServiceMapping",
   ClusterComputeResourceDvsProfile:
     "DVPortgroupSpecToServiceMapping=ClusterComputeResourceDvsProfileDVPortgroupSpecToServiceMapping",
+  ClusterCryptoConfigInfo: "CryptoMode=ClusterCryptoConfigInfoCryptoMode",
   ClusterDasAamNodeState: "DasState=ClusterDasAamNodeStateDasState",
   ClusterDasAdvancedRuntimeInfo:
     "HeartbeatDatastoreInfo=DasHeartbeatDatastoreInfo,VmcpCapabilityInfo=ClusterDasAdvancedRuntimeInfoVmcpCapabilityInfo",
@@ -5229,17 +5407,22 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   ClusterProfile:
     "CompleteConfigSpec=ClusterProfileCompleteConfigSpec,ConfigInfo=ClusterProfileConfigInfo,ConfigServiceCreateSpec=ClusterProfileConfigServiceCreateSpec,ConfigSpec=ClusterProfileConfigSpec,CreateSpec=ClusterProfileCreateSpec,ServiceType=ClusterProfileServiceType",
   ClusterRecommendation: "ReasonCode=RecommendationReasonCode,RecommendationType=RecommendationType",
+  ClusterSystemVMsConfigInfo: "DeploymentMode=ClusterSystemVMsConfigInfoDeploymentMode",
   ClusterVmComponentProtectionSettings:
     "StorageVmReaction=ClusterVmComponentProtectionSettingsStorageVmReaction,VmReactionOnAPDCleared=ClusterVmComponentProtectionSettingsVmReactionOnAPDCleared",
   ClusterVmReadiness: "ReadyCondition=ClusterVmReadinessReadyCondition",
   ComplianceFailure: "ComplianceFailureValues=ComplianceFailureComplianceFailureValues",
   ComplianceResult: "ComplianceFailure=ComplianceFailure,Status=ComplianceResultStatus",
   ComputeResource:
-    "ConfigInfo=ComputeResourceConfigInfo,ConfigSpec=ComputeResourceConfigSpec,HostSPBMLicenseInfo=ComputeResourceHostSPBMLicenseInfo,Summary=ComputeResourceSummary",
+    "ConfigInfo=ComputeResourceConfigInfo,ConfigSpec=ComputeResourceConfigSpec,HostSPBMLicenseInfo=ComputeResourceHostSPBMLicenseInfo,HostSeedSpec=ComputeResourceHostSeedSpec,Summary=ComputeResourceSummary",
   ComputeResourceHostSPBMLicenseInfo: "HostSPBMLicenseState=ComputeResourceHostSPBMLicenseInfoHostSPBMLicenseState",
+  ComputeResourceHostSeedSpec: "SingleHostSpec=ComputeResourceHostSeedSpecSingleHostSpec",
+  CryptoManagerHost: "KeyManagementType=CryptoManagerHostKeyManagementType,KeyStatus=CryptoManagerHostKeyStatus",
   CryptoManagerKmip:
-    "CertificateInfo=CryptoManagerKmipCertificateInfo,ClusterStatus=CryptoManagerKmipClusterStatus,ServerCertInfo=CryptoManagerKmipServerCertInfo,ServerStatus=CryptoManagerKmipServerStatus",
+    "CertSignRequest=CryptoManagerKmipCertSignRequest,CertificateInfo=CryptoManagerKmipCertificateInfo,ClusterStatus=CryptoManagerKmipClusterStatus,CryptoKeyStatus=CryptoManagerKmipCryptoKeyStatus,CustomAttributeSpec=CryptoManagerKmipCustomAttributeSpec,ServerCertInfo=CryptoManagerKmipServerCertInfo,ServerStatus=CryptoManagerKmipServerStatus",
+  CryptoManagerKmipCryptoKeyStatus: "KeyUnavailableReason=CryptoManagerKmipCryptoKeyStatusKeyUnavailableReason",
   CustomFieldsManager: "FieldDef=CustomFieldDef,StringValue=CustomFieldStringValue,Value=CustomFieldValue",
+  CustomizationFailed: "ReasonCode=CustomizationFailedReasonCode",
   CustomizationIPSettings:
     "IpV6AddressSpec=CustomizationIPSettingsIpV6AddressSpec,NetBIOSMode=CustomizationNetBIOSMode",
   CustomizationLicenseFilePrintData: "AutoMode=CustomizationLicenseDataMode",
@@ -5254,23 +5437,28 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "BasicConnectInfo=DatacenterBasicConnectInfo,ConfigInfo=DatacenterConfigInfo,ConfigSpec=DatacenterConfigSpec",
   Datastore:
     "Accessible=DatastoreAccessible,Capability=DatastoreCapability,HostMount=DatastoreHostMount,Info=DatastoreInfo,MountPathDatastorePair=DatastoreMountPathDatastorePair,Summary=DatastoreSummary,VVolContainerFailoverPair=DatastoreVVolContainerFailoverPair",
+  DatastoreNamespaceManager: "DirectoryInfo=DatastoreNamespaceManagerDirectoryInfo",
   DatastoreOption: "FileSystemVolumeOption=VirtualMachineDatastoreVolumeOption",
   DatastoreSummary: "MaintenanceModeState=DatastoreSummaryMaintenanceModeState",
+  DesiredSoftwareSpec:
+    "BaseImageSpec=DesiredSoftwareSpecBaseImageSpec,ComponentSpec=DesiredSoftwareSpecComponentSpec,VendorAddOnSpec=DesiredSoftwareSpecVendorAddOnSpec",
   DiagnosticManager:
-    "BundleInfo=DiagnosticManagerBundleInfo,LogDescriptor=DiagnosticManagerLogDescriptor,LogHeader=DiagnosticManagerLogHeader",
+    "AuditRecordResult=DiagnosticManagerAuditRecordResult,BundleInfo=DiagnosticManagerBundleInfo,LogDescriptor=DiagnosticManagerLogDescriptor,LogHeader=DiagnosticManagerLogHeader",
   DiagnosticManagerLogDescriptor: "Creator=DiagnosticManagerLogCreator,Format=DiagnosticManagerLogFormat",
   DiskChangeInfo: "DiskChangeExtent=DiskChangeExtent",
   DistributedVirtualPort:
     "ConfigInfo=DVPortConfigInfo,ConfigSpec=DVPortConfigSpec,FilterConfig=DvsFilterConfig,FilterConfigSpec=DvsFilterConfigSpec,FilterOnFailure=DvsFilterOnFailure,FilterParameter=DvsFilterParameter,FilterPolicy=DvsFilterPolicy,HostLocalPortInfo=DVSHostLocalPortInfo,RuntimeInfo=DVPortStatus,Setting=DVPortSetting,State=DVPortState,TrafficFilterConfig=DvsTrafficFilterConfig,TrafficFilterConfigSpec=DvsTrafficFilterConfigSpec,TrafficShapingPolicy=DVSTrafficShapingPolicy,VendorSpecificConfig=DVSVendorSpecificConfig",
   DistributedVirtualPortgroup:
-    "ConfigInfo=DVPortgroupConfigInfo,ConfigSpec=DVPortgroupConfigSpec,MetaTagName=DistributedVirtualPortgroupMetaTagName,PortgroupPolicy=DVPortgroupPolicy,PortgroupType=DistributedVirtualPortgroupPortgroupType",
+    "BackingType=DistributedVirtualPortgroupBackingType,ConfigInfo=DVPortgroupConfigInfo,ConfigSpec=DVPortgroupConfigSpec,MetaTagName=DistributedVirtualPortgroupMetaTagName,NsxPortgroupOperationResult=DistributedVirtualPortgroupNsxPortgroupOperationResult,PortgroupPolicy=DVPortgroupPolicy,PortgroupType=DistributedVirtualPortgroupPortgroupType,Problem=DistributedVirtualPortgroupProblem",
   DistributedVirtualSwitch:
     "BackupRestoreCapability=DVSBackupRestoreCapability,Capability=DVSCapability,ConfigInfo=DVSConfigInfo,ConfigSpec=DVSConfigSpec,ContactInfo=DVSContactInfo,CreateSpec=DVSCreateSpec,FeatureCapability=DVSFeatureCapability,HealthCheckConfig=DVSHealthCheckConfig,HealthCheckFeatureCapability=DVSHealthCheckCapability,HostInfrastructureTrafficClass=DistributedVirtualSwitchHostInfrastructureTrafficClass,HostInfrastructureTrafficResource=DvsHostInfrastructureTrafficResource,NameArrayUplinkPortPolicy=DVSNameArrayUplinkPortPolicy,NetworkResourceControlVersion=DistributedVirtualSwitchNetworkResourceControlVersion,NetworkResourceManagementCapability=DVSNetworkResourceManagementCapability,NicTeamingPolicyMode=DistributedVirtualSwitchNicTeamingPolicyMode,ProductSpecOperationType=DistributedVirtualSwitchProductSpecOperationType,ResourceRuntimeInfo=DvsResourceRuntimeInfo,RollbackCapability=DVSRollbackCapability,RuntimeInfo=DVSRuntimeInfo,Summary=DVSSummary,SwitchPolicy=DVSPolicy,UplinkPortPolicy=DVSUplinkPortPolicy",
   DistributedVirtualSwitchHostMember:
-    "Backing=DistributedVirtualSwitchHostMemberBacking,ConfigInfo=DistributedVirtualSwitchHostMemberConfigInfo,ConfigSpec=DistributedVirtualSwitchHostMemberConfigSpec,HealthCheckResult=HostMemberHealthCheckResult,HostComponentState=DistributedVirtualSwitchHostMemberHostComponentState,PnicBacking=DistributedVirtualSwitchHostMemberPnicBacking,PnicSpec=DistributedVirtualSwitchHostMemberPnicSpec,RuntimeInfo=HostMemberRuntimeInfo,RuntimeState=DistributedVirtualSwitchHostMemberRuntimeState,UplinkHealthCheckResult=HostMemberUplinkHealthCheckResult",
+    "Backing=DistributedVirtualSwitchHostMemberBacking,ConfigInfo=DistributedVirtualSwitchHostMemberConfigInfo,ConfigSpec=DistributedVirtualSwitchHostMemberConfigSpec,HealthCheckResult=HostMemberHealthCheckResult,HostComponentState=DistributedVirtualSwitchHostMemberHostComponentState,HostUplinkState=DistributedVirtualSwitchHostMemberHostUplinkState,PnicBacking=DistributedVirtualSwitchHostMemberPnicBacking,PnicSpec=DistributedVirtualSwitchHostMemberPnicSpec,RuntimeInfo=HostMemberRuntimeInfo,RuntimeState=DistributedVirtualSwitchHostMemberRuntimeState,TransportZoneInfo=DistributedVirtualSwitchHostMemberTransportZoneInfo,TransportZoneType=DistributedVirtualSwitchHostMemberTransportZoneType,UplinkHealthCheckResult=HostMemberUplinkHealthCheckResult",
+  DistributedVirtualSwitchHostMemberHostUplinkState: "State=DistributedVirtualSwitchHostMemberHostUplinkStateState",
   DistributedVirtualSwitchManager:
-    "CompatibilityResult=DistributedVirtualSwitchManagerCompatibilityResult,DvsConfigTarget=DVSManagerDvsConfigTarget,DvsProductSpec=DistributedVirtualSwitchManagerDvsProductSpec,HostArrayFilter=DistributedVirtualSwitchManagerHostArrayFilter,HostContainer=DistributedVirtualSwitchManagerHostContainer,HostContainerFilter=DistributedVirtualSwitchManagerHostContainerFilter,HostDvsFilterSpec=DistributedVirtualSwitchManagerHostDvsFilterSpec,HostDvsMembershipFilter=DistributedVirtualSwitchManagerHostDvsMembershipFilter,ImportResult=DistributedVirtualSwitchManagerImportResult",
+    "CompatibilityResult=DistributedVirtualSwitchManagerCompatibilityResult,DvsConfigTarget=DVSManagerDvsConfigTarget,DvsProductSpec=DistributedVirtualSwitchManagerDvsProductSpec,HostArrayFilter=DistributedVirtualSwitchManagerHostArrayFilter,HostContainer=DistributedVirtualSwitchManagerHostContainer,HostContainerFilter=DistributedVirtualSwitchManagerHostContainerFilter,HostDvsFilterSpec=DistributedVirtualSwitchManagerHostDvsFilterSpec,HostDvsMembershipFilter=DistributedVirtualSwitchManagerHostDvsMembershipFilter,ImportResult=DistributedVirtualSwitchManagerImportResult,PhysicalNicsList=DVSManagerPhysicalNicsList",
   DistributedVirtualSwitchPortConnectee: "ConnecteeType=DistributedVirtualSwitchPortConnecteeConnecteeType",
+  DpuStatusInfo: "OperationalInfo=DpuStatusInfoOperationalInfo",
   DvsEvent: "PortBlockState=DvsEventPortBlockState",
   DvsHostInfrastructureTrafficResource: "ResourceAllocation=DvsHostInfrastructureTrafficResourceAllocation",
   DvsTrafficRule:
@@ -5296,6 +5484,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   FcoeConfig:
     "FcoeCapabilities=FcoeConfigFcoeCapabilities,FcoeSpecification=FcoeConfigFcoeSpecification,VlanRange=FcoeConfigVlanRange",
   FileInfo: "Details=FileQueryFlags",
+  FileManager: "FileLockInfo=FileLockInfo,FileLockInfoResult=FileLockInfoResult",
   FirewallProfile: "RulesetProfile=FirewallProfileRulesetProfile",
   Folder:
     "BatchAddHostsToClusterResult=FolderBatchAddHostsToClusterResult,BatchAddStandaloneHostsResult=FolderBatchAddStandaloneHostsResult,DesiredHostState=FolderDesiredHostState,FailedHostResult=FolderFailedHostResult,NewHostSpec=FolderNewHostSpec",
@@ -5305,7 +5494,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   GuestFileManager:
     "FileAttributes=GuestFileAttributes,FileInfo=GuestFileInfo,FileTransferInformation=FileTransferInformation,ListFileInfo=GuestListFileInfo,PosixFileAttributes=GuestPosixFileAttributes,WindowsFileAttributes=GuestWindowsFileAttributes",
   GuestInfo:
-    "AppStateType=GuestInfoAppStateType,DiskInfo=GuestDiskInfo,GuestState=VirtualMachineGuestState,NamespaceGenerationInfo=GuestInfoNamespaceGenerationInfo,NicInfo=GuestNicInfo,ScreenInfo=GuestScreenInfo,StackInfo=GuestStackInfo,ToolsInstallType=VirtualMachineToolsInstallType,ToolsRunningStatus=VirtualMachineToolsRunningStatus,ToolsStatus=VirtualMachineToolsStatus,ToolsVersionStatus=VirtualMachineToolsVersionStatus",
+    "AppStateType=GuestInfoAppStateType,CustomizationInfo=GuestInfoCustomizationInfo,CustomizationStatus=GuestInfoCustomizationStatus,DiskInfo=GuestDiskInfo,GuestState=VirtualMachineGuestState,NamespaceGenerationInfo=GuestInfoNamespaceGenerationInfo,NicInfo=GuestNicInfo,ScreenInfo=GuestScreenInfo,StackInfo=GuestStackInfo,ToolsInstallType=VirtualMachineToolsInstallType,ToolsRunningStatus=VirtualMachineToolsRunningStatus,ToolsStatus=VirtualMachineToolsStatus,ToolsVersionStatus=VirtualMachineToolsVersionStatus,VirtualDiskMapping=GuestInfoVirtualDiskMapping",
   GuestOsDescriptor:
     "FirmwareType=GuestOsDescriptorFirmwareType,GuestOsFamily=VirtualMachineGuestOsFamily,GuestOsIdentifier=VirtualMachineGuestOsIdentifier,SupportLevel=GuestOsDescriptorSupportLevel",
   GuestProcessManager:
@@ -5320,27 +5509,32 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   HostActiveDirectory: "Specification=HostActiveDirectorySpec",
   HostActiveDirectoryAuthentication: "CertificateDigest=HostActiveDirectoryAuthenticationCertificateDigest",
   HostActiveDirectoryInfo: "DomainMembershipStatus=HostActiveDirectoryInfoDomainMembershipStatus",
+  HostAssignableHardwareConfig: "AttributeOverride=HostAssignableHardwareConfigAttributeOverride",
   HostAutoStartManager:
     "Action=AutoStartAction,AutoPowerInfo=AutoStartPowerInfo,Config=HostAutoStartManagerConfig,SystemDefaults=AutoStartDefaults",
+  HostBIOSInfo: "FirmwareType=HostBIOSInfoFirmwareType",
   HostBootDeviceSystem: "BootDevice=HostBootDevice",
   HostCacheConfigurationManager:
     "CacheConfigurationInfo=HostCacheConfigurationInfo,CacheConfigurationSpec=HostCacheConfigurationSpec",
   HostCapability:
     "FtUnsupportedReason=HostCapabilityFtUnsupportedReason,ReplayUnsupportedReason=HostReplayUnsupportedReason,UnmapMethodSupported=HostCapabilityUnmapMethodSupported,VmDirectPathGen2UnsupportedReason=HostCapabilityVmDirectPathGen2UnsupportedReason",
-  HostCertificateManager: "CertificateInfo=HostCertificateManagerCertificateInfo",
+  HostCertificateManager:
+    "CertificateInfo=HostCertificateManagerCertificateInfo,CertificateKind=HostCertificateManagerCertificateKind,CertificateSpec=HostCertificateManagerCertificateSpec",
   HostCertificateManagerCertificateInfo: "CertificateStatus=HostCertificateManagerCertificateInfoCertificateStatus",
   HostConfigChange: "Mode=HostConfigChangeMode,Operation=HostConfigChangeOperation",
   HostConnectInfo:
     "DatastoreExistsInfo=HostDatastoreExistsConnectInfo,DatastoreInfo=HostDatastoreConnectInfo,DatastoreNameConflictInfo=HostDatastoreNameConflictConnectInfo,LicenseInfo=HostLicenseConnectInfo,NetworkInfo=HostConnectInfoNetworkInfo,NewNetworkInfo=HostNewNetworkConnectInfo",
   HostCpuPackage: "Vendor=HostCpuPackageVendor",
   HostCpuPowerManagementInfo: "PolicyType=HostCpuPowerManagementInfoPolicyType",
-  HostCpuSchedulerSystem: "HyperThreadScheduleInfo=HostHyperThreadScheduleInfo",
+  HostCpuSchedulerInfo: "CpuSchedulerPolicyInfo=HostCpuSchedulerInfoCpuSchedulerPolicyInfo",
+  HostCpuSchedulerSystem: "CpuSchedulerInfo=HostCpuSchedulerInfo,HyperThreadScheduleInfo=HostHyperThreadScheduleInfo",
   HostDasErrorEvent: "HostDasErrorReason=HostDasErrorEventHostDasErrorReason",
   HostDatastoreBrowser:
     "FileInfo=FileInfo,FloppyImageInfo=FloppyImageFileInfo,FloppyImageQuery=FloppyImageFileQuery,FolderInfo=FolderFileInfo,FolderQuery=FolderFileQuery,IsoImageInfo=IsoImageFileInfo,IsoImageQuery=IsoImageFileQuery,Query=FileQuery,SearchResults=HostDatastoreBrowserSearchResults,SearchSpec=HostDatastoreBrowserSearchSpec,TemplateVmConfigInfo=TemplateConfigFileInfo,TemplateVmConfigQuery=TemplateConfigFileQuery,VmConfigInfo=VmConfigFileInfo,VmConfigQuery=VmConfigFileQuery,VmDiskInfo=VmDiskFileInfo,VmDiskQuery=VmDiskFileQuery,VmLogInfo=VmLogFileInfo,VmLogQuery=VmLogFileQuery,VmNvramInfo=VmNvramFileInfo,VmNvramQuery=VmNvramFileQuery,VmSnapshotInfo=VmSnapshotFileInfo,VmSnapshotQuery=VmSnapshotFileQuery",
   HostDatastoreSystem:
     "Capabilities=HostDatastoreSystemCapabilities,DatastoreResult=HostDatastoreSystemDatastoreResult,VvolDatastoreSpec=HostDatastoreSystemVvolDatastoreSpec",
-  HostDateTimeSystem: "TimeZone=HostDateTimeSystemTimeZone",
+  HostDateTimeInfo: "Protocol=HostDateTimeInfoProtocol",
+  HostDateTimeSystem: "ServiceTestResult=HostDateTimeSystemServiceTestResult,TimeZone=HostDateTimeSystemTimeZone",
   HostDhcpService: "Config=HostDhcpServiceConfig,Specification=HostDhcpServiceSpec",
   HostDiagnosticPartition:
     "CreateDescription=HostDiagnosticPartitionCreateDescription,CreateOption=HostDiagnosticPartitionCreateOption,CreateSpec=HostDiagnosticPartitionCreateSpec,DiagnosticType=DiagnosticPartitionType,StorageType=DiagnosticPartitionStorageType",
@@ -5364,11 +5558,13 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "Direction=HostFirewallRuleDirection,PortType=HostFirewallRulePortType,Protocol=HostFirewallRuleProtocol",
   HostFirewallRuleset:
     "IpList=HostFirewallRulesetIpList,IpNetwork=HostFirewallRulesetIpNetwork,Rule=HostFirewallRule,RulesetSpec=HostFirewallRulesetRulesetSpec",
+  HostFirewallSystem: "RuleSetId=HostFirewallSystemRuleSetId,ServiceName=HostFirewallSystemServiceName",
+  HostFru: "FruType=HostFruFruType",
   HostGraphicsConfig:
-    "DeviceType=HostGraphicsConfigDeviceType,GraphicsType=HostGraphicsConfigGraphicsType,SharedPassthruAssignmentPolicy=HostGraphicsConfigSharedPassthruAssignmentPolicy",
-  HostGraphicsInfo: "GraphicsType=HostGraphicsInfoGraphicsType",
+    "DeviceType=HostGraphicsConfigDeviceType,GraphicsType=HostGraphicsConfigGraphicsType,SharedPassthruAssignmentPolicy=HostGraphicsConfigSharedPassthruAssignmentPolicy,VgpuMode=HostGraphicsConfigVgpuMode",
+  HostGraphicsInfo: "GraphicsType=HostGraphicsInfoGraphicsType,VgpuMode=HostGraphicsInfoVgpuMode",
   HostHardwareStatusInfo:
-    "HardwareElementInfo=HostHardwareElementInfo,Status=HostHardwareElementStatus,StorageStatusInfo=HostStorageElementInfo",
+    "DpuStatusInfo=DpuStatusInfo,HardwareElementInfo=HostHardwareElementInfo,Status=HostHardwareElementStatus,StorageStatusInfo=HostStorageElementInfo",
   HostHealthStatusSystem: "Runtime=HealthSystemRuntime",
   HostImageConfigManager: "AcceptanceLevel=HostImageAcceptanceLevel,ImageProfileSummary=HostImageProfileSummary",
   HostInternetScsiHba:
@@ -5386,11 +5582,13 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "ConfigSummary=HostConfigSummary,GatewaySummary=HostListSummaryGatewaySummary,HardwareSummary=HostHardwareSummary,QuickStats=HostListSummaryQuickStats",
   HostLocalAccountManager: "AccountSpecification=HostAccountSpec,PosixAccountSpecification=HostPosixAccountSpec",
   HostLocalFileSystemVolume: "Specification=HostLocalFileSystemVolumeSpec",
+  HostMaintenanceSpec: "Purpose=HostMaintenanceSpecPurpose",
   HostMemorySystem:
     "ServiceConsoleReservationInfo=ServiceConsoleReservationInfo,VirtualMachineReservationInfo=VirtualMachineMemoryReservationInfo,VirtualMachineReservationSpec=VirtualMachineMemoryReservationSpec",
-  HostMountInfo: "AccessMode=HostMountMode,InaccessibleReason=HostMountInfoInaccessibleReason",
+  HostMountInfo:
+    "AccessMode=HostMountMode,InaccessibleReason=HostMountInfoInaccessibleReason,MountFailedReason=HostMountInfoMountFailedReason",
   HostMultipathInfo:
-    "FixedLogicalUnitPolicy=HostMultipathInfoFixedLogicalUnitPolicy,LogicalUnit=HostMultipathInfoLogicalUnit,LogicalUnitPolicy=HostMultipathInfoLogicalUnitPolicy,LogicalUnitStorageArrayTypePolicy=HostMultipathInfoLogicalUnitStorageArrayTypePolicy,Path=HostMultipathInfoPath,PathState=MultipathState",
+    "FixedLogicalUnitPolicy=HostMultipathInfoFixedLogicalUnitPolicy,HppLogicalUnitPolicy=HostMultipathInfoHppLogicalUnitPolicy,LogicalUnit=HostMultipathInfoLogicalUnit,LogicalUnitPolicy=HostMultipathInfoLogicalUnitPolicy,LogicalUnitStorageArrayTypePolicy=HostMultipathInfoLogicalUnitStorageArrayTypePolicy,Path=HostMultipathInfoPath,PathState=MultipathState",
   HostMultipathStateInfo: "Path=HostMultipathStateInfoPath",
   HostNasVolume:
     "Config=HostNasVolumeConfig,SecurityType=HostNasVolumeSecurityType,Specification=HostNasVolumeSpec,UserInfo=HostNasVolumeUserInfo",
@@ -5404,6 +5602,10 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   HostNumericSensorInfo: "HealthState=HostNumericSensorHealthState,SensorType=HostNumericSensorType",
   HostNvdimmSystem:
     "DimmInfo=NvdimmDimmInfo,Guid=NvdimmGuid,HealthInfo=NvdimmHealthInfo,InterleaveSetInfo=NvdimmInterleaveSetInfo,NamespaceCreateSpec=NvdimmNamespaceCreateSpec,NamespaceDeleteSpec=NvdimmNamespaceDeleteSpec,NamespaceDetails=NvdimmNamespaceDetails,NamespaceInfo=NvdimmNamespaceInfo,NamespaceType=NvdimmNamespaceType,NvdimmSystemInfo=NvdimmSystemInfo,PMemNamespaceCreateSpec=NvdimmPMemNamespaceCreateSpec,RangeType=NvdimmRangeType,RegionInfo=NvdimmRegionInfo,Summary=NvdimmSummary",
+  HostNvmeDiscoveryLog:
+    "Entry=HostNvmeDiscoveryLogEntry,SubsystemType=HostNvmeDiscoveryLogSubsystemType,TransportRequirements=HostNvmeDiscoveryLogTransportRequirements",
+  HostNvmeTopology: "Interface=HostNvmeTopologyInterface",
+  HostNvmeTransportParameters: "NvmeAddressFamily=HostNvmeTransportParametersNvmeAddressFamily",
   HostOpaqueSwitch:
     "OpaqueSwitchState=HostOpaqueSwitchOpaqueSwitchState,PhysicalNicZone=HostOpaqueSwitchPhysicalNicZone",
   HostPatchManager:
@@ -5429,13 +5631,22 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   HostProtocolEndpoint:
     "PEType=HostProtocolEndpointPEType,ProtocolEndpointType=HostProtocolEndpointProtocolEndpointType",
   HostProxySwitch:
-    "Config=HostProxySwitchConfig,HostLagConfig=HostProxySwitchHostLagConfig,Specification=HostProxySwitchSpec",
+    "Config=HostProxySwitchConfig,EnsInfo=HostProxySwitchEnsInfo,HostLagConfig=HostProxySwitchHostLagConfig,Specification=HostProxySwitchSpec",
+  HostPtpConfig: "DeviceType=HostPtpConfigDeviceType,PtpPort=HostPtpConfigPtpPort",
+  HostQualifiedName: "Type=HostQualifiedNameType",
+  HostRdmaDevice:
+    "Backing=HostRdmaDeviceBacking,Capability=HostRdmaDeviceCapability,ConnectionInfo=HostRdmaDeviceConnectionInfo,ConnectionState=HostRdmaDeviceConnectionState,PnicBacking=HostRdmaDevicePnicBacking",
   HostRuntimeInfo:
-    "NetStackInstanceRuntimeInfo=HostRuntimeInfoNetStackInstanceRuntimeInfo,NetworkResourceRuntimeInfo=HostNetworkResourceRuntime,NetworkRuntimeInfo=HostRuntimeInfoNetworkRuntimeInfo,PlacedVirtualNicIdentifier=HostPlacedVirtualNicIdentifier,PnicNetworkResourceInfo=HostPnicNetworkResourceInfo",
+    "NetStackInstanceRuntimeInfo=HostRuntimeInfoNetStackInstanceRuntimeInfo,NetworkResourceRuntimeInfo=HostNetworkResourceRuntime,NetworkRuntimeInfo=HostRuntimeInfoNetworkRuntimeInfo,PlacedVirtualNicIdentifier=HostPlacedVirtualNicIdentifier,PnicNetworkResourceInfo=HostPnicNetworkResourceInfo,StateEncryptionInfo=HostRuntimeInfoStateEncryptionInfo,StatelessNvdsMigrationState=HostRuntimeInfoStatelessNvdsMigrationState",
   HostRuntimeInfoNetStackInstanceRuntimeInfo: "State=HostRuntimeInfoNetStackInstanceRuntimeInfoState",
+  HostRuntimeInfoStateEncryptionInfo: "ProtectionMode=HostRuntimeInfoStateEncryptionInfoProtectionMode",
   HostScsiDisk: "Partition=HostScsiDiskPartition,ScsiDiskType=ScsiDiskType",
   HostScsiTopology: "Interface=HostScsiTopologyInterface,Lun=HostScsiTopologyLun,Target=HostScsiTopologyTarget",
   HostService: "Policy=HostServicePolicy,SourcePackage=HostServiceSourcePackage",
+  HostSevInfo: "SevState=HostSevInfoSevState",
+  HostSgxInfo: "FlcModes=HostSgxInfoFlcModes,SgxStates=HostSgxInfoSgxStates",
+  HostSgxRegistrationInfo:
+    "RegistrationStatus=HostSgxRegistrationInfoRegistrationStatus,RegistrationType=HostSgxRegistrationInfoRegistrationType",
   HostSnmpConfigSpec: "Destination=HostSnmpDestination",
   HostSnmpSystem: "AgentLimits=HostSnmpSystemAgentLimits,SnmpConfigSpec=HostSnmpConfigSpec",
   HostSnmpSystemAgentLimits: "Capability=HostSnmpAgentCapability",
@@ -5449,6 +5660,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   HostSystemSwapConfiguration:
     "DatastoreOption=HostSystemSwapConfigurationDatastoreOption,DisabledOption=HostSystemSwapConfigurationDisabledOption,HostCacheOption=HostSystemSwapConfigurationHostCacheOption,HostLocalSwapOption=HostSystemSwapConfigurationHostLocalSwapOption,SystemSwapOption=HostSystemSwapConfigurationSystemSwapOption",
   HostTpmAttestationInfo: "AcceptanceStatus=HostTpmAttestationInfoAcceptanceStatus",
+  HostTrustAuthorityAttestationInfo: "AttestationStatus=HostTrustAuthorityAttestationInfoAttestationStatus",
   HostUnresolvedVmfsExtent: "UnresolvedReason=HostUnresolvedVmfsExtentUnresolvedReason",
   HostUnresolvedVmfsResolutionSpec: "VmfsUuidResolution=HostUnresolvedVmfsResolutionSpecVmfsUuidResolution",
   HostUnresolvedVmfsVolume: "ResolveStatus=HostUnresolvedVmfsVolumeResolveStatus",
@@ -5468,12 +5680,13 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "ConfigOption=VmfsConfigOption,Specification=HostVmfsSpec,UnmapBandwidthPolicy=HostVmfsVolumeUnmapBandwidthPolicy,UnmapBandwidthSpec=VmfsUnmapBandwidthSpec,UnmapPriority=HostVmfsVolumeUnmapPriority",
   HostVsanInternalSystem:
     "CmmdsQuery=HostVsanInternalSystemCmmdsQuery,DeleteVsanObjectsResult=HostVsanInternalSystemDeleteVsanObjectsResult,NewPolicyBatch=VsanNewPolicyBatch,PolicyChangeBatch=VsanPolicyChangeBatch,PolicyCost=VsanPolicyCost,PolicySatisfiability=VsanPolicySatisfiability,VsanObjectOperationResult=HostVsanInternalSystemVsanObjectOperationResult,VsanPhysicalDiskDiagnosticsResult=HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult",
-  HostVvolVolume: "HostProtocolEndpoint=VVolHostPE,Specification=HostVvolVolumeSpecification",
+  HostVvolVolume:
+    "HostProtocolEndpoint=VVolHostPE,HostVvolNQN=HostVvolVolumeHostVvolNQN,Specification=HostVvolVolumeSpecification",
   HttpNfcLease:
-    "Capabilities=HttpNfcLeaseCapabilities,DatastoreLeaseInfo=HttpNfcLeaseDatastoreLeaseInfo,DeviceUrl=HttpNfcLeaseDeviceUrl,HostInfo=HttpNfcLeaseHostInfo,Info=HttpNfcLeaseInfo,ManifestEntry=HttpNfcLeaseManifestEntry,Mode=HttpNfcLeaseMode,SourceFile=HttpNfcLeaseSourceFile,State=HttpNfcLeaseState",
+    "Capabilities=HttpNfcLeaseCapabilities,DatastoreLeaseInfo=HttpNfcLeaseDatastoreLeaseInfo,DeviceUrl=HttpNfcLeaseDeviceUrl,HostInfo=HttpNfcLeaseHostInfo,Info=HttpNfcLeaseInfo,ManifestEntry=HttpNfcLeaseManifestEntry,Mode=HttpNfcLeaseMode,ProbeResult=HttpNfcLeaseProbeResult,SourceFile=HttpNfcLeaseSourceFile,State=HttpNfcLeaseState",
   HttpNfcLeaseManifestEntry: "ChecksumType=HttpNfcLeaseManifestEntryChecksumType",
   IoFilterManager:
-    "ClusterIoFilterInfo=ClusterIoFilterInfo,HostIoFilterInfo=HostIoFilterInfo,IoFilterInfo=IoFilterInfo,IoFilterType=IoFilterType,OperationType=IoFilterOperation,QueryIssueResult=IoFilterQueryIssueResult",
+    "ClusterIoFilterInfo=ClusterIoFilterInfo,HostIoFilterInfo=HostIoFilterInfo,IoFilterInfo=IoFilterInfo,IoFilterType=IoFilterType,OperationType=IoFilterOperation,PinnedCertificate=PinnedCertificate,QueryIssueResult=IoFilterQueryIssueResult,SslTrust=IoFilterManagerSslTrust,UntrustedCertificate=UntrustedCertificate",
   IoFilterQueryIssueResult: "HostIssue=IoFilterHostIssue",
   IpPool: "Association=IpPoolAssociation,IpPoolConfigInfo=IpPoolIpPoolConfigInfo",
   IpPoolManager: "IpAllocation=IpPoolManagerIpAllocation",
@@ -5481,6 +5694,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "IscsiDependencyEntity=IscsiDependencyEntity,IscsiMigrationDependency=IscsiMigrationDependency,IscsiPortInfo=IscsiPortInfo,IscsiStatus=IscsiStatus",
   IscsiPortInfo: "PathStatus=IscsiPortInfoPathStatus",
   KernelModuleInfo: "SectionInfo=KernelModuleSectionInfo",
+  KmipClusterInfo: "KmsManagementType=KmipClusterInfoKmsManagementType",
   LatencySensitivity: "SensitivityLevel=LatencySensitivitySensitivityLevel",
   LicenseAssignmentManager: "LicenseAssignment=LicenseAssignmentManagerLicenseAssignment",
   LicenseFeatureInfo:
@@ -5533,6 +5747,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   ProfileParameterMetadata:
     "ParameterRelationMetadata=ProfileParameterMetadataParameterRelationMetadata,RelationType=ProfileParameterMetadataRelationType",
   ReplicationConfigSpec: "DiskSettings=ReplicationInfoDiskSettings",
+  ResourceConfigSpec: "ScaleSharesBehavior=ResourceConfigSpecScaleSharesBehavior",
   ResourcePlanningManager:
     "DatabaseSizeEstimate=DatabaseSizeEstimate,DatabaseSizeParam=DatabaseSizeParam,InventoryDescription=InventoryDescription,PerfStatsDescription=PerformanceStatisticsDescription",
   ResourcePool:
@@ -5542,7 +5757,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "HardwareUpgradePolicy=ScheduledHardwareUpgradeInfoHardwareUpgradePolicy,HardwareUpgradeStatus=ScheduledHardwareUpgradeInfoHardwareUpgradeStatus",
   ScheduledTaskDescription: "SchedulerDetail=ScheduledTaskDetail",
   ScsiLun:
-    "Capabilities=ScsiLunCapabilities,Descriptor=ScsiLunDescriptor,DescriptorQuality=ScsiLunDescriptorQuality,DurableName=ScsiLunDurableName,ScsiLunType=ScsiLunType,State=ScsiLunState,VStorageSupportStatus=ScsiLunVStorageSupportStatus",
+    "Capabilities=ScsiLunCapabilities,Descriptor=ScsiLunDescriptor,DescriptorQuality=ScsiLunDescriptorQuality,DeviceProtocol=DeviceProtocol,DurableName=ScsiLunDurableName,LunReservationStatus=ScsiLunLunReservationStatus,ScsiLunType=ScsiLunType,State=ScsiLunState,VStorageSupportStatus=ScsiLunVStorageSupportStatus",
   ServiceInstance:
     "HostVMotionCompatibility=HostVMotionCompatibility,ProductComponentInfo=ProductComponentInfo,VMotionCompatibilityType=VMotionCompatibilityType,ValidateMigrationTestType=ValidateMigrationTestType",
   ServiceLocator:
@@ -5550,6 +5765,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   ServiceManager: "ServiceInfo=ServiceManagerServiceInfo",
   SessionManager:
     "GenericServiceTicket=SessionManagerGenericServiceTicket,HttpServiceRequestSpec=SessionManagerHttpServiceRequestSpec,LocalTicket=SessionManagerLocalTicket,ServiceRequestSpec=SessionManagerServiceRequestSpec,VmomiServiceRequestSpec=SessionManagerVmomiServiceRequestSpec",
+  SessionManagerGenericServiceTicket: "TicketType=SessionManagerGenericServiceTicketTicketType",
   SessionManagerHttpServiceRequestSpec: "Method=SessionManagerHttpServiceRequestSpecMethod",
   SharesInfo: "Level=SharesLevel",
   SimpleCommand: "Encoding=SimpleCommandEncoding",
@@ -5566,9 +5782,12 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   TaskFilterSpec:
     "ByEntity=TaskFilterSpecByEntity,ByTime=TaskFilterSpecByTime,ByUsername=TaskFilterSpecByUsername,RecursionOption=TaskFilterSpecRecursionOption,TimeOption=TaskFilterSpecTimeOption",
   TaskInfo: "State=TaskInfoState",
+  TaskInfoFilterSpec: "FilterTaskResults=TaskInfoFilterSpecFilterTaskResults",
   ToolsConfigInfo: "ToolsLastInstallInfo=ToolsConfigInfoToolsLastInstallInfo,UpgradePolicy=UpgradePolicy",
   UpdateVirtualMachineFilesResult: "FailedVmFileInfo=UpdateVirtualMachineFilesResultFailedVmFileInfo",
   UsbScanCodeSpec: "KeyEvent=UsbScanCodeSpecKeyEvent,ModifierType=UsbScanCodeSpecModifierType",
+  VASAStorageArray:
+    "DiscoveryFcTransport=VASAStorageArrayDiscoveryFcTransport,DiscoveryIpTransport=VASAStorageArrayDiscoveryIpTransport,DiscoverySvcInfo=VASAStorageArrayDiscoverySvcInfo",
   VAppCloneSpec:
     "NetworkMappingPair=VAppCloneSpecNetworkMappingPair,ProvisioningType=VAppCloneSpecProvisioningType,ResourceMap=VAppCloneSpecResourceMap",
   VAppEntityConfigInfo: "Action=VAppAutoStartAction",
@@ -5578,16 +5797,16 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   VStorageObjectAssociations: "VmDiskAssociations=VStorageObjectAssociationsVmDiskAssociations",
   VStorageObjectSnapshotInfo: "VStorageObjectSnapshot=VStorageObjectSnapshotInfoVStorageObjectSnapshot",
   VVolVmConfigFileUpdateResult: "FailedVmConfigFileInfo=VVolVmConfigFileUpdateResultFailedVmConfigFileInfo",
-  VimVasaProvider: "StatePerArray=VimVasaProviderStatePerArray",
+  VimVasaProvider: "StatePerArray=VimVasaProviderStatePerArray,VirtualHostConfig=VimVasaProviderVirtualHostConfig",
   VirtualApp: "LinkInfo=VirtualAppLinkInfo,Summary=VirtualAppSummary,VAppState=VirtualAppVAppState",
   VirtualCdrom:
     "AtapiBackingInfo=VirtualCdromAtapiBackingInfo,IsoBackingInfo=VirtualCdromIsoBackingInfo,PassthroughBackingInfo=VirtualCdromPassthroughBackingInfo,RemoteAtapiBackingInfo=VirtualCdromRemoteAtapiBackingInfo,RemotePassthroughBackingInfo=VirtualCdromRemotePassthroughBackingInfo",
   VirtualCdromOption:
     "AtapiBackingOption=VirtualCdromAtapiBackingOption,IsoBackingOption=VirtualCdromIsoBackingOption,PassthroughBackingOption=VirtualCdromPassthroughBackingOption,RemoteAtapiBackingOption=VirtualCdromRemoteAtapiBackingOption,RemotePassthroughBackingOption=VirtualCdromRemotePassthroughBackingOption",
   VirtualDevice:
-    "BackingInfo=VirtualDeviceBackingInfo,BusSlotInfo=VirtualDeviceBusSlotInfo,ConnectInfo=VirtualDeviceConnectInfo,DeviceBackingInfo=VirtualDeviceDeviceBackingInfo,FileBackingInfo=VirtualDeviceFileBackingInfo,PciBusSlotInfo=VirtualDevicePciBusSlotInfo,PipeBackingInfo=VirtualDevicePipeBackingInfo,RemoteDeviceBackingInfo=VirtualDeviceRemoteDeviceBackingInfo,URIBackingInfo=VirtualDeviceURIBackingInfo",
+    "BackingInfo=VirtualDeviceBackingInfo,BusSlotInfo=VirtualDeviceBusSlotInfo,ConnectInfo=VirtualDeviceConnectInfo,DeviceBackingInfo=VirtualDeviceDeviceBackingInfo,DeviceGroupInfo=VirtualDeviceDeviceGroupInfo,FileBackingInfo=VirtualDeviceFileBackingInfo,PciBusSlotInfo=VirtualDevicePciBusSlotInfo,PipeBackingInfo=VirtualDevicePipeBackingInfo,RemoteDeviceBackingInfo=VirtualDeviceRemoteDeviceBackingInfo,URIBackingInfo=VirtualDeviceURIBackingInfo",
   VirtualDeviceConfigSpec:
-    "BackingSpec=VirtualDeviceConfigSpecBackingSpec,FileOperation=VirtualDeviceConfigSpecFileOperation,Operation=VirtualDeviceConfigSpecOperation",
+    "BackingSpec=VirtualDeviceConfigSpecBackingSpec,ChangeMode=VirtualDeviceConfigSpecChangeMode,FileOperation=VirtualDeviceConfigSpecFileOperation,Operation=VirtualDeviceConfigSpecOperation",
   VirtualDeviceConnectInfo:
     "MigrateConnectOp=VirtualDeviceConnectInfoMigrateConnectOp,Status=VirtualDeviceConnectInfoStatus",
   VirtualDeviceFileBackingOption: "FileExtension=VirtualDeviceFileExtension",
@@ -5612,14 +5831,17 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
     "DeviceBackingInfo=VirtualFloppyDeviceBackingInfo,ImageBackingInfo=VirtualFloppyImageBackingInfo,RemoteDeviceBackingInfo=VirtualFloppyRemoteDeviceBackingInfo",
   VirtualFloppyOption:
     "DeviceBackingOption=VirtualFloppyDeviceBackingOption,ImageBackingOption=VirtualFloppyImageBackingOption,RemoteDeviceBackingOption=VirtualFloppyRemoteDeviceBackingOption",
+  VirtualHardware: "MotherboardLayout=VirtualHardwareMotherboardLayout",
   VirtualMachine:
-    "AppHeartbeatStatusType=VirtualMachineAppHeartbeatStatusType,ConnectionState=VirtualMachineConnectionState,CryptoState=VirtualMachineCryptoState,DiskChangeInfo=DiskChangeInfo,DisplayTopology=VirtualMachineDisplayTopology,FaultToleranceState=VirtualMachineFaultToleranceState,FaultToleranceType=VirtualMachineFaultToleranceType,MksTicket=VirtualMachineMksTicket,MovePriority=VirtualMachineMovePriority,NeedSecondaryReason=VirtualMachineNeedSecondaryReason,PowerState=VirtualMachinePowerState,RecordReplayState=VirtualMachineRecordReplayState,StorageRequirement=StorageRequirement,Ticket=VirtualMachineTicket,TicketType=VirtualMachineTicketType,WipeResult=VirtualMachineWipeResult",
+    "AppHeartbeatStatusType=VirtualMachineAppHeartbeatStatusType,Connection=VirtualMachineConnection,ConnectionState=VirtualMachineConnectionState,CryptoState=VirtualMachineCryptoState,DiskChangeInfo=DiskChangeInfo,DisplayTopology=VirtualMachineDisplayTopology,FaultToleranceState=VirtualMachineFaultToleranceState,FaultToleranceType=VirtualMachineFaultToleranceType,MksConnection=VirtualMachineMksConnection,MksTicket=VirtualMachineMksTicket,MovePriority=VirtualMachineMovePriority,NeedSecondaryReason=VirtualMachineNeedSecondaryReason,PowerState=VirtualMachinePowerState,RecordReplayState=VirtualMachineRecordReplayState,StorageRequirement=StorageRequirement,Ticket=VirtualMachineTicket,TicketType=VirtualMachineTicketType,WipeResult=VirtualMachineWipeResult",
   VirtualMachineBootOptions:
     "BootableCdromDevice=VirtualMachineBootOptionsBootableCdromDevice,BootableDevice=VirtualMachineBootOptionsBootableDevice,BootableDiskDevice=VirtualMachineBootOptionsBootableDiskDevice,BootableEthernetDevice=VirtualMachineBootOptionsBootableEthernetDevice,BootableFloppyDevice=VirtualMachineBootOptionsBootableFloppyDevice,NetworkBootProtocolType=VirtualMachineBootOptionsNetworkBootProtocolType",
+  VirtualMachineCertThumbprint: "HashAlgorithm=VirtualMachineCertThumbprintHashAlgorithm",
+  VirtualMachineCloneSpec: "TpmProvisionPolicy=VirtualMachineCloneSpecTpmProvisionPolicy",
   VirtualMachineConfigInfo:
     "DatastoreUrlPair=VirtualMachineConfigInfoDatastoreUrlPair,NpivWwnType=VirtualMachineConfigInfoNpivWwnType,OverheadInfo=VirtualMachineConfigInfoOverheadInfo,SwapPlacementType=VirtualMachineConfigInfoSwapPlacementType",
   VirtualMachineConfigSpec:
-    "CpuIdInfoSpec=VirtualMachineCpuIdInfoSpec,EncryptedVMotionModes=VirtualMachineConfigSpecEncryptedVMotionModes,NpivWwnOp=VirtualMachineConfigSpecNpivWwnOp",
+    "CpuIdInfoSpec=VirtualMachineCpuIdInfoSpec,EncryptedFtModes=VirtualMachineConfigSpecEncryptedFtModes,EncryptedVMotionModes=VirtualMachineConfigSpecEncryptedVMotionModes,NpivWwnOp=VirtualMachineConfigSpecNpivWwnOp",
   VirtualMachineDefaultPowerOpInfo:
     "PowerOpType=VirtualMachinePowerOpType,StandbyActionType=VirtualMachineStandbyActionType",
   VirtualMachineDeviceRuntimeInfo:
@@ -5637,10 +5859,13 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   VirtualMachineMemoryReservationInfo: "AllocationPolicy=VirtualMachineMemoryAllocationPolicy",
   VirtualMachineMetadataManagerVmMetadataOwner: "Owner=VirtualMachineMetadataManagerVmMetadataOwnerOwner",
   VirtualMachineProfileDetails: "DiskProfileDetails=VirtualMachineProfileDetailsDiskProfileDetails",
+  VirtualMachineQuickStats: "MemoryTierStats=VirtualMachineQuickStatsMemoryTierStats",
   VirtualMachineRelocateSpec:
     "DiskLocator=VirtualMachineRelocateSpecDiskLocator,DiskMoveOptions=VirtualMachineRelocateDiskMoveOptions,Transformation=VirtualMachineRelocateTransformation",
+  VirtualMachineRelocateSpecDiskLocator: "BackingSpec=VirtualMachineRelocateSpecDiskLocatorBackingSpec",
   VirtualMachineRuntimeInfo: "DasProtectionState=VirtualMachineRuntimeInfoDasProtectionState",
   VirtualMachineScsiPassthroughInfo: "ScsiClass=VirtualMachineScsiPassthroughType",
+  VirtualMachineSgxInfo: "FlcModes=VirtualMachineSgxInfoFlcModes",
   VirtualMachineStorageInfo: "UsageOnDatastore=VirtualMachineUsageOnDatastore",
   VirtualMachineSummary:
     "ConfigSummary=VirtualMachineConfigSummary,GuestSummary=VirtualMachineGuestSummary,QuickStats=VirtualMachineQuickStats,StorageSummary=VirtualMachineStorageSummary",
@@ -5649,13 +5874,24 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   VirtualMachineVMCIDevice:
     "Action=VirtualMachineVMCIDeviceAction,Direction=VirtualMachineVMCIDeviceDirection,FilterInfo=VirtualMachineVMCIDeviceFilterInfo,FilterSpec=VirtualMachineVMCIDeviceFilterSpec,Protocol=VirtualMachineVMCIDeviceProtocol",
   VirtualMachineVMCIDeviceOption: "FilterSpecOption=VirtualMachineVMCIDeviceOptionFilterSpecOption",
+  VirtualMachineVendorDeviceGroupInfo: "ComponentDeviceInfo=VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo",
+  VirtualMachineVendorDeviceGroupInfoComponentDeviceInfo:
+    "ComponentType=VirtualMachineVendorDeviceGroupInfoComponentDeviceInfoComponentType",
+  VirtualMachineVgpuProfileInfo:
+    "ProfileClass=VirtualMachineVgpuProfileInfoProfileClass,ProfileSharing=VirtualMachineVgpuProfileInfoProfileSharing",
   VirtualMachineVideoCard: "Use3dRenderer=VirtualMachineVideoCardUse3dRenderer",
+  VirtualMachineVirtualDeviceGroups:
+    "DeviceGroup=VirtualMachineVirtualDeviceGroupsDeviceGroup,VendorDeviceGroup=VirtualMachineVirtualDeviceGroupsVendorDeviceGroup",
+  VirtualMachineVirtualDeviceSwap:
+    "DeviceSwapInfo=VirtualMachineVirtualDeviceSwapDeviceSwapInfo,DeviceSwapStatus=VirtualMachineVirtualDeviceSwapDeviceSwapStatus",
+  VirtualMachineVirtualPMem: "SnapshotMode=VirtualMachineVirtualPMemSnapshotMode",
   VirtualMachineWindowsQuiesceSpec: "VssBackupContext=VirtualMachineWindowsQuiesceSpecVssBackupContext",
   VirtualNVDIMM: "BackingInfo=VirtualNVDIMMBackingInfo",
+  VirtualNVMEController: "Sharing=VirtualNVMEControllerSharing",
   VirtualPCIPassthrough:
-    "DeviceBackingInfo=VirtualPCIPassthroughDeviceBackingInfo,PluginBackingInfo=VirtualPCIPassthroughPluginBackingInfo,VmiopBackingInfo=VirtualPCIPassthroughVmiopBackingInfo",
+    "AllowedDevice=VirtualPCIPassthroughAllowedDevice,DeviceBackingInfo=VirtualPCIPassthroughDeviceBackingInfo,DvxBackingInfo=VirtualPCIPassthroughDvxBackingInfo,DynamicBackingInfo=VirtualPCIPassthroughDynamicBackingInfo,PluginBackingInfo=VirtualPCIPassthroughPluginBackingInfo,VmiopBackingInfo=VirtualPCIPassthroughVmiopBackingInfo",
   VirtualPCIPassthroughOption:
-    "DeviceBackingOption=VirtualPCIPassthroughDeviceBackingOption,PluginBackingOption=VirtualPCIPassthroughPluginBackingOption,VmiopBackingOption=VirtualPCIPassthroughVmiopBackingOption",
+    "DeviceBackingOption=VirtualPCIPassthroughDeviceBackingOption,DvxBackingOption=VirtualPCIPassthroughDvxBackingOption,DynamicBackingOption=VirtualPCIPassthroughDynamicBackingOption,PluginBackingOption=VirtualPCIPassthroughPluginBackingOption,VmiopBackingOption=VirtualPCIPassthroughVmiopBackingOption",
   VirtualParallelPort:
     "DeviceBackingInfo=VirtualParallelPortDeviceBackingInfo,FileBackingInfo=VirtualParallelPortFileBackingInfo",
   VirtualParallelPortOption:
@@ -5663,6 +5899,8 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   VirtualPointingDevice: "DeviceBackingInfo=VirtualPointingDeviceDeviceBackingInfo",
   VirtualPointingDeviceBackingOption: "HostPointingDeviceChoice=VirtualPointingDeviceHostChoice",
   VirtualPointingDeviceOption: "DeviceBackingOption=VirtualPointingDeviceBackingOption",
+  VirtualPrecisionClock: "SystemClockBackingInfo=VirtualPrecisionClockSystemClockBackingInfo",
+  VirtualPrecisionClockOption: "SystemClockBackingOption=VirtualPrecisionClockSystemClockBackingOption",
   VirtualSCSIController: "Sharing=VirtualSCSISharing",
   VirtualSCSIPassthrough: "DeviceBackingInfo=VirtualSCSIPassthroughDeviceBackingInfo",
   VirtualSCSIPassthroughOption: "DeviceBackingOption=VirtualSCSIPassthroughDeviceBackingOption",
@@ -5691,7 +5929,7 @@ export const PY_NAMES: Readonly<Record<string, string>> = {
   VmfsDatastoreOption:
     "AllExtentInfo=VmfsDatastoreAllExtentOption,Info=VmfsDatastoreBaseOption,MultipleExtentInfo=VmfsDatastoreMultipleExtentOption,SingleExtentInfo=VmfsDatastoreSingleExtentOption",
   VmwareDistributedVirtualSwitch:
-    "ConfigInfo=VMwareDVSConfigInfo,ConfigSpec=VMwareDVSConfigSpec,FailureCriteria=DVSFailureCriteria,FeatureCapability=VMwareDVSFeatureCapability,IpfixConfig=VMwareIpfixConfig,IpfixFeatureCapability=VMwareDvsIpfixCapability,LacpApiVersion=VMwareDvsLacpApiVersion,LacpFeatureCapability=VMwareDvsLacpCapability,LacpGroupConfig=VMwareDvsLacpGroupConfig,LacpGroupSpec=VMwareDvsLacpGroupSpec,LacpLoadBalanceAlgorithm=VMwareDvsLacpLoadBalanceAlgorithm,LagIpfixConfig=VMwareDvsLagIpfixConfig,LagVlanConfig=VMwareDvsLagVlanConfig,MacLearningPolicy=DVSMacLearningPolicy,MacLimitPolicyType=DVSMacLimitPolicyType,MacManagementPolicy=DVSMacManagementPolicy,MtuHealthCheckResult=VMwareDVSMtuHealthCheckResult,MulticastFilteringMode=VMwareDvsMulticastFilteringMode,PvlanConfigSpec=VMwareDVSPvlanConfigSpec,PvlanMapEntry=VMwareDVSPvlanMapEntry,PvlanPortType=VmwareDistributedVirtualSwitchPvlanPortType,PvlanSpec=VmwareDistributedVirtualSwitchPvlanSpec,SecurityPolicy=DVSSecurityPolicy,TeamingHealthCheckConfig=VMwareDVSTeamingHealthCheckConfig,TeamingHealthCheckResult=VMwareDVSTeamingHealthCheckResult,TeamingMatchStatus=VMwareDVSTeamingMatchStatus,TrunkVlanSpec=VmwareDistributedVirtualSwitchTrunkVlanSpec,UplinkLacpMode=VMwareUplinkLacpMode,UplinkLacpPolicy=VMwareUplinkLacpPolicy,UplinkPortOrderPolicy=VMwareUplinkPortOrderPolicy,UplinkPortTeamingPolicy=VmwareUplinkPortTeamingPolicy,VMwarePortgroupPolicy=VMwareDVSPortgroupPolicy,VlanHealthCheckResult=VMwareDVSVlanHealthCheckResult,VlanIdSpec=VmwareDistributedVirtualSwitchVlanIdSpec,VlanMtuHealthCheckConfig=VMwareDVSVlanMtuHealthCheckConfig,VlanSpec=VmwareDistributedVirtualSwitchVlanSpec,VmwareHealthCheckConfig=VMwareDVSHealthCheckConfig,VmwareHealthCheckFeatureCapability=VMwareDVSHealthCheckCapability,VmwarePortConfigPolicy=VMwareDVSPortSetting,VspanConfigSpec=VMwareDVSVspanConfigSpec,VspanFeatureCapability=VMwareDVSVspanCapability,VspanPorts=VMwareVspanPort,VspanSession=VMwareVspanSession,VspanSessionEncapType=VMwareDVSVspanSessionEncapType,VspanSessionType=VMwareDVSVspanSessionType",
+    "ConfigInfo=VMwareDVSConfigInfo,ConfigSpec=VMwareDVSConfigSpec,DpuFailoverPolicy=VmwareDistributedVirtualSwitchDpuFailoverPolicy,DpuFeatureCapability=VMwareDvsDpuCapability,FailureCriteria=DVSFailureCriteria,FeatureCapability=VMwareDVSFeatureCapability,IpfixConfig=VMwareIpfixConfig,IpfixFeatureCapability=VMwareDvsIpfixCapability,LacpApiVersion=VMwareDvsLacpApiVersion,LacpFeatureCapability=VMwareDvsLacpCapability,LacpGroupConfig=VMwareDvsLacpGroupConfig,LacpGroupSpec=VMwareDvsLacpGroupSpec,LacpLoadBalanceAlgorithm=VMwareDvsLacpLoadBalanceAlgorithm,LagIpfixConfig=VMwareDvsLagIpfixConfig,LagVlanConfig=VMwareDvsLagVlanConfig,MacLearningPolicy=DVSMacLearningPolicy,MacLimitPolicyType=DVSMacLimitPolicyType,MacManagementPolicy=DVSMacManagementPolicy,MtuCapability=VMwareDvsMtuCapability,MtuHealthCheckResult=VMwareDVSMtuHealthCheckResult,MulticastFilteringMode=VMwareDvsMulticastFilteringMode,NetworkOffloadConfig=VmwareDistributedVirtualSwitchNetworkOffloadConfig,PvlanConfigSpec=VMwareDVSPvlanConfigSpec,PvlanMapEntry=VMwareDVSPvlanMapEntry,PvlanPortType=VmwareDistributedVirtualSwitchPvlanPortType,PvlanSpec=VmwareDistributedVirtualSwitchPvlanSpec,SecurityPolicy=DVSSecurityPolicy,TeamingHealthCheckConfig=VMwareDVSTeamingHealthCheckConfig,TeamingHealthCheckResult=VMwareDVSTeamingHealthCheckResult,TeamingMatchStatus=VMwareDVSTeamingMatchStatus,TrunkVlanSpec=VmwareDistributedVirtualSwitchTrunkVlanSpec,UplinkLacpMode=VMwareUplinkLacpMode,UplinkLacpPolicy=VMwareUplinkLacpPolicy,UplinkLacpTimeoutMode=VMwareUplinkLacpTimeoutMode,UplinkPortOrderPolicy=VMwareUplinkPortOrderPolicy,UplinkPortTeamingPolicy=VmwareUplinkPortTeamingPolicy,VMwarePortgroupPolicy=VMwareDVSPortgroupPolicy,VlanHealthCheckResult=VMwareDVSVlanHealthCheckResult,VlanIdSpec=VmwareDistributedVirtualSwitchVlanIdSpec,VlanMtuHealthCheckConfig=VMwareDVSVlanMtuHealthCheckConfig,VlanSpec=VmwareDistributedVirtualSwitchVlanSpec,VmwareHealthCheckConfig=VMwareDVSHealthCheckConfig,VmwareHealthCheckFeatureCapability=VMwareDVSHealthCheckCapability,VmwarePortConfigPolicy=VMwareDVSPortSetting,VspanConfigSpec=VMwareDVSVspanConfigSpec,VspanFeatureCapability=VMwareDVSVspanCapability,VspanPorts=VMwareVspanPort,VspanSession=VMwareVspanSession,VspanSessionEncapType=VMwareDVSVspanSessionEncapType,VspanSessionType=VMwareDVSVspanSessionType",
   VsanClusterConfigInfo: "HostDefaultInfo=VsanClusterConfigInfoHostDefaultInfo",
   VsanHostClusterStatus: "State=VsanHostClusterStatusState",
   VsanHostClusterStatusState: "CompletionEstimate=VsanHostClusterStatusStateCompletionEstimate",
@@ -5722,7 +5960,8 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
     "CheckAddHostEvc=CheckAddHostEvc_Task,CheckConfigureEvc=CheckConfigureEvcMode_Task,ConfigureEvc=ConfigureEvcMode_Task,DisableEvc=DisableEvcMode_Task",
   ClusterProfile: "Update=UpdateClusterProfile",
   ComputeResource: "ReconfigureEx=ReconfigureComputeResource_Task",
-  CryptoManagerHost: "ChangeKey=ChangeKey_Task,Enable=CryptoManagerHostEnable,Prepare=CryptoManagerHostPrepare",
+  CryptoManagerHost:
+    "ChangeKey=ChangeKey_Task,Enable=CryptoManagerHostEnable,Prepare=CryptoManagerHostPrepare,Disable=CryptoManagerHostDisable",
   CryptoManagerKmip: "RetrieveKmipServersStatus=RetrieveKmipServersStatus_Task",
   CustomFieldsManager:
     "AddFieldDefinition=AddCustomFieldDef,RemoveFieldDefinition=RemoveCustomFieldDef,RenameFieldDefinition=RenameCustomFieldDef",
@@ -5766,6 +6005,7 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
   HostAccessManager: "RetrieveAccessEntries=RetrieveHostAccessControlEntries",
   HostActiveDirectoryAuthentication:
     "ImportCertificateForCAM=ImportCertificateForCAM_Task,JoinDomain=JoinDomain_Task,JoinDomainWithCAM=JoinDomainWithCAM_Task,LeaveCurrentDomain=LeaveCurrentDomain_Task",
+  HostAssignableHardwareManager: "UpdateConfig=UpdateAssignableHardwareConfig",
   HostAutoStartManager: "AutoPowerOff=AutoStartPowerOff,AutoPowerOn=AutoStartPowerOn,Reconfigure=ReconfigureAutostart",
   HostCacheConfigurationManager: "ConfigureCache=ConfigureHostCache_Task",
   HostDatastoreBrowser: "Search=SearchDatastore_Task,SearchSubFolders=SearchDatastoreSubFolders_Task",
@@ -5780,7 +6020,7 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
   HostHealthStatusSystem: "Refresh=RefreshHealthStatusSystem",
   HostImageConfigManager:
     "FetchSoftwarePackages=fetchSoftwarePackages,InstallDate=installDate,QueryHostAcceptanceLevel=HostImageConfigGetAcceptance,QueryHostImageProfile=HostImageConfigGetProfile,UpdateAcceptanceLevel=UpdateHostImageAcceptanceLevel",
-  HostNetworkSystem: "Refresh=RefreshNetworkSystem",
+  HostNetworkSystem: "Refresh=RefreshNetworkSystem,StartDpuFailover=startDpuFailover",
   HostNvdimmSystem:
     "CreateNamespace=CreateNvdimmNamespace_Task,CreatePMemNamespace=CreateNvdimmPMemNamespace_Task,DeleteBlockNamespaces=DeleteNvdimmBlockNamespaces_Task,DeleteNamespace=DeleteNvdimmNamespace_Task",
   HostPatchManager:
@@ -5794,18 +6034,18 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
     "Refresh=RefreshServices,Restart=RestartService,Start=StartService,Stop=StopService,Uninstall=UninstallService,UpdatePolicy=UpdateServicePolicy",
   HostSpecificationManager: "GetUpdatedHosts=HostSpecGetUpdatedHosts",
   HostStorageSystem:
-    "AttachScsiLunEx=AttachScsiLunEx_Task,DetachScsiLunEx=DetachScsiLunEx_Task,MarkAsLocal=MarkAsLocal_Task,MarkAsNonLocal=MarkAsNonLocal_Task,MarkAsNonSsd=MarkAsNonSsd_Task,MarkAsSsd=MarkAsSsd_Task,MountVmfsVolumeEx=MountVmfsVolumeEx_Task,Refresh=RefreshStorageSystem,ResolveMultipleUnresolvedVmfsVolumesEx=ResolveMultipleUnresolvedVmfsVolumesEx_Task,TurnDiskLocatorLedOff=TurnDiskLocatorLedOff_Task,TurnDiskLocatorLedOn=TurnDiskLocatorLedOn_Task,UnmapVmfsVolumeEx=UnmapVmfsVolumeEx_Task,UnmountVmfsVolumeEx=UnmountVmfsVolumeEx_Task",
+    "AttachScsiLunEx=AttachScsiLunEx_Task,DetachScsiLunEx=DetachScsiLunEx_Task,MarkAsLocal=MarkAsLocal_Task,MarkAsNonLocal=MarkAsNonLocal_Task,MarkAsNonSsd=MarkAsNonSsd_Task,MarkAsSsd=MarkAsSsd_Task,MountVmfsVolumeEx=MountVmfsVolumeEx_Task,Refresh=RefreshStorageSystem,ResolveMultipleUnresolvedVmfsVolumesEx=ResolveMultipleUnresolvedVmfsVolumesEx_Task,TurnDiskLocatorLedOff=TurnDiskLocatorLedOff_Task,TurnDiskLocatorLedOn=TurnDiskLocatorLedOn_Task,UnmapVmfsVolumeEx=UnmapVmfsVolumeEx_Task,UnmountVmfsVolumeEx=UnmountVmfsVolumeEx_Task,ConnectNvmeControllerEx=ConnectNvmeControllerEx_Task,DisconnectNvmeControllerEx=DisconnectNvmeControllerEx_Task,MarkPerenniallyReservedEx=MarkPerenniallyReservedEx_Task",
   HostSystem:
     "Disconnect=DisconnectHost_Task,EnterMaintenanceMode=EnterMaintenanceMode_Task,EnterStandbyMode=PowerDownHostToStandBy_Task,ExitMaintenanceMode=ExitMaintenanceMode_Task,ExitStandbyMode=PowerUpHostFromStandBy_Task,QueryConnectionInfo=QueryHostConnectionInfo,QueryOverhead=QueryMemoryOverhead,QueryOverheadEx=QueryMemoryOverheadEx,Reboot=RebootHost_Task,ReconfigureDAS=ReconfigureHostForDAS_Task,Reconnect=ReconnectHost_Task,Shutdown=ShutdownHost_Task,UpdateProductLockerLocation=UpdateProductLockerLocation_Task",
   HostVFlashManager:
     "ConfigureHostVFlashCache=HostConfigVFlashCache,ConfigureVFlashResource=HostConfigureVFlashResource,ConfigureVFlashResourceEx=ConfigureVFlashResourceEx_Task,GetVFlashModuleDefaultConfig=HostGetVFlashModuleDefaultConfig,RemoveVFlashResource=HostRemoveVFlashResource",
   HostVStorageObjectManager:
-    "ClearVStorageObjectControlFlags=HostClearVStorageObjectControlFlags,CloneVStorageObject=HostCloneVStorageObject_Task,CreateDisk=HostCreateDisk_Task,CreateDiskFromSnapshot=HostVStorageObjectCreateDiskFromSnapshot_Task,CreateSnapshot=HostVStorageObjectCreateSnapshot_Task,DeleteSnapshot=HostVStorageObjectDeleteSnapshot_Task,DeleteVStorageObject=HostDeleteVStorageObject_Task,ExtendDisk=HostExtendDisk_Task,InflateDisk=HostInflateDisk_Task,ListVStorageObject=HostListVStorageObject,ReconcileDatastoreInventory=HostReconcileDatastoreInventory_Task,RegisterDisk=HostRegisterDisk,RelocateVStorageObject=HostRelocateVStorageObject_Task,RenameVStorageObject=HostRenameVStorageObject,RetrieveSnapshotInfo=HostVStorageObjectRetrieveSnapshotInfo,RetrieveVStorageInfrastructureObjectPolicy=HostRetrieveVStorageInfrastructureObjectPolicy,RetrieveVStorageObject=HostRetrieveVStorageObject,RetrieveVStorageObjectState=HostRetrieveVStorageObjectState,RevertVStorageObject=HostVStorageObjectRevert_Task,ScheduleReconcileDatastoreInventory=HostScheduleReconcileDatastoreInventory,SetVStorageObjectControlFlags=HostSetVStorageObjectControlFlags",
+    "ClearVStorageObjectControlFlags=HostClearVStorageObjectControlFlags,CloneVStorageObject=HostCloneVStorageObject_Task,CreateDisk=HostCreateDisk_Task,CreateDiskFromSnapshot=HostVStorageObjectCreateDiskFromSnapshot_Task,CreateSnapshot=HostVStorageObjectCreateSnapshot_Task,DeleteSnapshot=HostVStorageObjectDeleteSnapshot_Task,DeleteVStorageObject=HostDeleteVStorageObject_Task,ExtendDisk=HostExtendDisk_Task,InflateDisk=HostInflateDisk_Task,ListVStorageObject=HostListVStorageObject,ReconcileDatastoreInventory=HostReconcileDatastoreInventory_Task,RegisterDisk=HostRegisterDisk,RelocateVStorageObject=HostRelocateVStorageObject_Task,RenameVStorageObject=HostRenameVStorageObject,RetrieveSnapshotInfo=HostVStorageObjectRetrieveSnapshotInfo,RetrieveVStorageInfrastructureObjectPolicy=HostRetrieveVStorageInfrastructureObjectPolicy,RetrieveVStorageObject=HostRetrieveVStorageObject,RetrieveVStorageObjectState=HostRetrieveVStorageObjectState,RevertVStorageObject=HostVStorageObjectRevert_Task,ScheduleReconcileDatastoreInventory=HostScheduleReconcileDatastoreInventory,SetVStorageObjectControlFlags=HostSetVStorageObjectControlFlags,DeleteVStorageObjectEx=HostDeleteVStorageObjectEx_Task,QueryVirtualDiskUuidEx=HostQueryVirtualDiskUuid,RetrieveVStorageObjectMetadata=HostRetrieveVStorageObjectMetadata,RetrieveVStorageObjectMetadataValue=HostRetrieveVStorageObjectMetadataValue,SetVirtualDiskUuidEx=HostSetVirtualDiskUuid_Task,UpdateVStorageObjectMetadata=HostUpdateVStorageObjectMetadata_Task,UpdateVStorageObjectMetadataEx=HostUpdateVStorageObjectMetadataEx_Task",
   HostVirtualNicManager: "DeselectVnic=DeselectVnicForNicType,SelectVnic=SelectVnicForNicType",
   HostVsanSystem:
     "AddDisks=AddDisks_Task,EvacuateNode=EvacuateVsanNode_Task,InitializeDisks=InitializeDisks_Task,RecommissionNode=RecommissionVsanNode_Task,RemoveDisk=RemoveDisk_Task,RemoveDiskMapping=RemoveDiskMapping_Task,UnmountDiskMapping=UnmountDiskMapping_Task,Update=UpdateVsan_Task",
   HttpNfcLease:
-    "Abort=HttpNfcLeaseAbort,Complete=HttpNfcLeaseComplete,GetManifest=HttpNfcLeaseGetManifest,Progress=HttpNfcLeaseProgress,PullFromUrls=HttpNfcLeasePullFromUrls_Task,SetManifestChecksumType=HttpNfcLeaseSetManifestChecksumType",
+    "Abort=HttpNfcLeaseAbort,Complete=HttpNfcLeaseComplete,GetManifest=HttpNfcLeaseGetManifest,Progress=HttpNfcLeaseProgress,PullFromUrls=HttpNfcLeasePullFromUrls_Task,SetManifestChecksumType=HttpNfcLeaseSetManifestChecksumType,ProbeUrls=HttpNfcLeaseProbeUrls",
   InventoryView: "CloseFolder=CloseInventoryViewFolder,OpenFolder=OpenInventoryViewFolder",
   IoFilterManager:
     "InstallIoFilter=InstallIoFilter_Task,QueryIssue=QueryIoFilterIssues,ResolveInstallationErrorsOnCluster=ResolveInstallationErrorsOnCluster_Task,ResolveInstallationErrorsOnHost=ResolveInstallationErrorsOnHost_Task,UninstallIoFilter=UninstallIoFilter_Task,UpgradeIoFilter=UpgradeIoFilter_Task",
@@ -5831,9 +6071,12 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
     "ApplyRecommendation=ApplyStorageDrsRecommendation_Task,ApplyRecommendationToPod=ApplyStorageDrsRecommendationToPod_Task,CancelRecommendation=CancelStorageDrsRecommendation,ConfigureDatastoreIORM=ConfigureDatastoreIORM_Task,ConfigureStorageDrsForPod=ConfigureStorageDrsForPod_Task,RefreshRecommendation=RefreshStorageDrsRecommendation,RefreshRecommendationsForPod=RefreshStorageDrsRecommendationsForPod_Task",
   Task: "Cancel=CancelTask,SetState=SetTaskState,UpdateDescription=SetTaskDescription",
   TaskHistoryCollector: "ReadNext=ReadNextTasks,ReadPrev=ReadPreviousTasks",
-  TaskManager: "CreateCollector=CreateCollectorForTasks",
+  TaskManager:
+    "CreateCollector=CreateCollectorForTasks,CreateCollectorWithInfoFilter=CreateCollectorWithInfoFilterForTasks",
+  VStorageObjectManagerBase:
+    "CreateSnapshotEx=VStorageObjectCreateSnapshotEx_Task,DeleteSnapshotEx=VStorageObjectDeleteSnapshotEx_Task,ExtendDiskEx=VStorageObjectExtendDiskEx_Task,RevertVStorageObjectEx=RevertVStorageObjectEx_Task",
   VcenterVStorageObjectManager:
-    "CloneVStorageObject=CloneVStorageObject_Task,CreateDisk=CreateDisk_Task,CreateDiskFromSnapshot=CreateDiskFromSnapshot_Task,CreateSnapshot=VStorageObjectCreateSnapshot_Task,DeleteSnapshot=DeleteSnapshot_Task,DeleteVStorageObject=DeleteVStorageObject_Task,ExtendDisk=ExtendDisk_Task,InflateDisk=InflateDisk_Task,ReconcileDatastoreInventory=ReconcileDatastoreInventory_Task,RelocateVStorageObject=RelocateVStorageObject_Task,RevertVStorageObject=RevertVStorageObject_Task,UpdateVStorageInfrastructureObjectPolicy=UpdateVStorageInfrastructureObjectPolicy_Task,UpdateVStorageObjectPolicy=UpdateVStorageObjectPolicy_Task",
+    "CloneVStorageObject=CloneVStorageObject_Task,CreateDisk=CreateDisk_Task,CreateDiskFromSnapshot=CreateDiskFromSnapshot_Task,CreateSnapshot=VStorageObjectCreateSnapshot_Task,DeleteSnapshot=DeleteSnapshot_Task,DeleteVStorageObject=DeleteVStorageObject_Task,ExtendDisk=ExtendDisk_Task,InflateDisk=InflateDisk_Task,ReconcileDatastoreInventory=ReconcileDatastoreInventory_Task,RelocateVStorageObject=RelocateVStorageObject_Task,RevertVStorageObject=RevertVStorageObject_Task,UpdateVStorageInfrastructureObjectPolicy=UpdateVStorageInfrastructureObjectPolicy_Task,UpdateVStorageObjectPolicy=UpdateVStorageObjectPolicy_Task,DeleteVStorageObjectEx=DeleteVStorageObjectEx_Task,QueryChangedDiskAreas=VstorageObjectVCenterQueryChangedDiskAreas,SetVirtualDiskUuidEx=SetVirtualDiskUuidEx_Task,UpdateVStorageObjectCrypto=UpdateVStorageObjectCrypto_Task,UpdateVStorageObjectMetadataEx=VCenterUpdateVStorageObjectMetadataEx_Task",
   View: "Destroy=DestroyView",
   VirtualApp:
     "Clone=CloneVApp_Task,PowerOff=PowerOffVApp_Task,PowerOn=PowerOnVApp_Task,Suspend=SuspendVApp_Task,Unregister=unregisterVApp_Task",
@@ -5843,6 +6086,8 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
     "Answer=AnswerVM,ApplyEvcMode=ApplyEvcModeVM_Task,AttachDisk=AttachDisk_Task,Clone=CloneVM_Task,ConsolidateDisks=ConsolidateVMDisks_Task,CreateScreenshot=CreateScreenshot_Task,CreateSecondary=CreateSecondaryVM_Task,CreateSecondaryEx=CreateSecondaryVMEx_Task,CreateSnapshot=CreateSnapshot_Task,CreateSnapshotEx=CreateSnapshotEx_Task,CryptoUnlock=CryptoUnlock_Task,Customize=CustomizeVM_Task,DetachDisk=DetachDisk_Task,DisableSecondary=DisableSecondaryVM_Task,EnableSecondary=EnableSecondaryVM_Task,EstimateStorageRequirementForConsolidate=EstimateStorageForConsolidateSnapshots_Task,InstantClone=InstantClone_Task,MakePrimary=MakePrimaryVM_Task,Migrate=MigrateVM_Task,PowerOff=PowerOffVM_Task,PowerOn=PowerOnVM_Task,PromoteDisks=PromoteDisks_Task,Reconfigure=ReconfigVM_Task,ReloadFromPath=reloadVirtualMachineFromPath_Task,Relocate=RelocateVM_Task,RemoveAllSnapshots=RemoveAllSnapshots_Task,Reset=ResetVM_Task,RevertToCurrentSnapshot=RevertToCurrentSnapshot_Task,StartRecording=StartRecording_Task,StartReplaying=StartReplaying_Task,StopRecording=StopRecording_Task,StopReplaying=StopReplaying_Task,Suspend=SuspendVM_Task,Terminate=TerminateVM,TerminateFaultTolerantVM=TerminateFaultTolerantVM_Task,TurnOffFaultTolerance=TurnOffFaultToleranceForVM_Task,Unregister=UnregisterVM,UpgradeTools=UpgradeTools_Task,UpgradeVirtualHardware=UpgradeVM_Task",
   VirtualMachineCompatibilityChecker:
     "CheckCompatibility=CheckCompatibility_Task,CheckPowerOn=CheckPowerOn_Task,CheckVmConfig=CheckVmConfig_Task",
+  VirtualMachineGuestCustomizationManager:
+    "AbortCustomization=AbortCustomization_Task,Customize=CustomizeGuest_Task,StartNetwork=StartGuestNetwork_Task",
   VirtualMachineProvisioningChecker:
     "CheckClone=CheckClone_Task,CheckInstantClone=CheckInstantClone_Task,CheckMigrate=CheckMigrate_Task,CheckRelocate=CheckRelocate_Task,QueryVMotionCompatibilityEx=QueryVMotionCompatibilityEx_Task",
   VirtualMachineSnapshot: "Remove=RemoveSnapshot_Task,Rename=RenameSnapshot,Revert=RevertToSnapshot_Task",
@@ -5853,4 +6098,4 @@ export const PY_METHODS: Readonly<Record<string, string>> = {
 
 /** The operations that only read: sent again after a 503 or a lost connection (see isReadOnly). */
 export const READ_ONLY_OPERATIONS =
-  "CheckForUpdates,ContinueRetrievePropertiesEx,CurrentTime,FetchAuditRecords,FetchDVPortKeys,FetchDVPorts,FetchSystemEventLog,FetchUserPrivilegeOnEntities,FindAllByDnsName,FindAllByIp,FindAllByUuid,FindAssociatedProfile,FindByDatastorePath,FindByDnsName,FindByInventoryPath,FindByIp,FindByUuid,FindChild,FindExtension,FindRulesForVm,HasMonitoredEntity,HasPrivilegeOnEntities,HasPrivilegeOnEntity,HasProvider,HasUserPrivilegeOnEntities,QueryAnswerFileStatus,QueryAssignedLicenses,QueryAvailableDisksForVmfs,QueryAvailableDvsSpec,QueryAvailablePartition,QueryAvailablePerfMetric,QueryAvailableSsds,QueryAvailableTimeZones,QueryBootDevices,QueryBoundVnics,QueryCandidateNics,QueryChangedDiskAreas,QueryCmmds,QueryCompatibleHostForExistingDvs,QueryCompatibleHostForNewDvs,QueryComplianceStatus,QueryConfigOption,QueryConfigOptionDescriptor,QueryConfigOptionEx,QueryConfigTarget,QueryConfiguredModuleOptionString,QueryConnectionInfo,QueryConnectionInfoViaSpec,QueryConnections,QueryCryptoKeyStatus,QueryDatastorePerformanceSummary,QueryDateTime,QueryDescriptions,QueryDisksForVsan,QueryDisksUsingFilter,QueryDvsByUuid,QueryDvsCheckCompatibility,QueryDvsCompatibleHostSpec,QueryDvsConfigTarget,QueryDvsFeatureCapability,QueryEvents,QueryExpressionMetadata,QueryExtensionIpAllocationUsage,QueryFaultToleranceCompatibility,QueryFaultToleranceCompatibilityEx,QueryFilterEntities,QueryFilterInfoIds,QueryFilterList,QueryFilterName,QueryFirmwareConfigUploadURL,QueryHealthUpdateInfos,QueryHealthUpdates,QueryHostConnectionInfo,QueryHostProfileMetadata,QueryHostStatus,QueryHostsWithAttachedLun,QueryIORMConfigOption,QueryIPAllocations,QueryIoFilterInfo,QueryIoFilterIssues,QueryIpPools,QueryLicenseSourceAvailability,QueryLicenseUsage,QueryLockdownExceptions,QueryManagedBy,QueryMemoryOverhead,QueryMemoryOverheadEx,QueryMigrationDependencies,QueryModules,QueryMonitoredEntities,QueryNFSUser,QueryNetConfig,QueryNetworkHint,QueryObjectsOnPhysicalVsanDisk,QueryOptions,QueryPartitionCreateDesc,QueryPartitionCreateOptions,QueryPathSelectionPolicyOptions,QueryPerf,QueryPerfComposite,QueryPerfCounter,QueryPerfCounterByLevel,QueryPerfProviderSummary,QueryPhysicalVsanDisks,QueryPnicStatus,QueryPolicyMetadata,QueryProductLockerLocation,QueryProfileStructure,QueryProviderList,QueryProviderName,QueryResourceConfigOption,QueryServiceList,QueryStorageArrayTypePolicyOptions,QuerySupportedFeatures,QuerySyncingVsanObjects,QuerySystemUsers,QueryTargetCapabilities,QueryTpmAttestationReport,QueryUnmonitoredHosts,QueryUnownedFiles,QueryUnresolvedVmfsVolume,QueryUnresolvedVmfsVolumes,QueryUsedVlanIdInDvs,QueryVMotionCompatibility,QueryVirtualDiskFragmentation,QueryVirtualDiskGeometry,QueryVirtualDiskUuid,QueryVmfsConfigOption,QueryVmfsDatastoreCreateOptions,QueryVmfsDatastoreExpandOptions,QueryVmfsDatastoreExtendOptions,QueryVnicStatus,QueryVsanObjectUuidsByFilter,QueryVsanObjects,QueryVsanStatistics,QueryVsanUpgradeStatus,RetrieveAllPermissions,RetrieveAnswerFile,RetrieveAnswerFileForProfile,RetrieveArgumentDescription,RetrieveClientCert,RetrieveClientCsr,RetrieveDasAdvancedRuntimeInfo,RetrieveDescription,RetrieveDiskPartitionInfo,RetrieveDynamicPassthroughInfo,RetrieveEntityPermissions,RetrieveEntityScheduledTask,RetrieveFreeEpcMemory,RetrieveHardwareUptime,RetrieveHostAccessControlEntries,RetrieveHostCustomizations,RetrieveHostCustomizationsForProfile,RetrieveHostSpecification,RetrieveKmipServerCert,RetrieveObjectScheduledTask,RetrieveProductComponents,RetrieveProperties,RetrievePropertiesEx,RetrieveRolePermissions,RetrieveSelfSignedClientCert,RetrieveServiceContent,RetrieveServiceProviderEntities,RetrieveSnapshotDetails,RetrieveSnapshotInfo,RetrieveUserGroups,RetrieveVStorageInfrastructureObjectPolicy,RetrieveVStorageObject,RetrieveVStorageObjectAssociations,RetrieveVStorageObjectState,RetrieveVgpuDeviceInfo,RetrieveVgpuProfileInfo,WaitForUpdates,WaitForUpdatesEx";
+  "CheckForUpdates,ContinueRetrievePropertiesEx,CurrentTime,FetchAuditRecords,FetchDVPortKeys,FetchDVPorts,FetchSystemEventLog,FetchUserPrivilegeOnEntities,FindAllByDnsName,FindAllByIp,FindAllByUuid,FindAssociatedProfile,FindByDatastorePath,FindByDnsName,FindByInventoryPath,FindByIp,FindByUuid,FindChild,FindExtension,FindRulesForVm,HasMonitoredEntity,HasPrivilegeOnEntities,HasPrivilegeOnEntity,HasProvider,HasUserPrivilegeOnEntities,QueryAnswerFileStatus,QueryAssignedLicenses,QueryAvailableDisksForVmfs,QueryAvailableDvsSpec,QueryAvailablePartition,QueryAvailablePerfMetric,QueryAvailableSsds,QueryAvailableTimeZones,QueryBootDevices,QueryBoundVnics,QueryCandidateNics,QueryChangedDiskAreas,QueryCmmds,QueryCompatibleHostForExistingDvs,QueryCompatibleHostForNewDvs,QueryCompatibleVmnicsFromHosts,QueryComplianceStatus,QueryConfigOption,QueryConfigOptionDescriptor,QueryConfigOptionEx,QueryConfigTarget,QueryConfiguredModuleOptionString,QueryConnectionInfo,QueryConnectionInfoViaSpec,QueryConnections,QueryCryptoKeyStatus,QueryDatastorePerformanceSummary,QueryDateTime,QueryDescriptions,QueryDirectoryInfo,QueryDisksForVsan,QueryDisksUsingFilter,QueryDvsByUuid,QueryDvsCheckCompatibility,QueryDvsCompatibleHostSpec,QueryDvsConfigTarget,QueryDvsFeatureCapability,QueryEvents,QueryExpressionMetadata,QueryExtensionIpAllocationUsage,QueryFaultToleranceCompatibility,QueryFaultToleranceCompatibilityEx,QueryFileLockInfo,QueryFilterEntities,QueryFilterInfoIds,QueryFilterList,QueryFilterName,QueryFirmwareConfigUploadURL,QueryHealthUpdateInfos,QueryHealthUpdates,QueryHostConnectionInfo,QueryHostProfileMetadata,QueryHostStatus,QueryHostsWithAttachedLun,QueryIORMConfigOption,QueryIPAllocations,QueryIoFilterInfo,QueryIoFilterIssues,QueryIpPools,QueryLicenseSourceAvailability,QueryLicenseUsage,QueryLockdownExceptions,QueryManagedBy,QueryMaxQueueDepth,QueryMemoryOverhead,QueryMemoryOverheadEx,QueryMigrationDependencies,QueryModules,QueryMonitoredEntities,QueryNFSUser,QueryNetConfig,QueryNetworkHint,QueryObjectsOnPhysicalVsanDisk,QueryOptions,QueryPartitionCreateDesc,QueryPartitionCreateOptions,QueryPathSelectionPolicyOptions,QueryPerf,QueryPerfComposite,QueryPerfCounter,QueryPerfCounterByLevel,QueryPerfProviderSummary,QueryPhysicalVsanDisks,QueryPnicStatus,QueryPolicyMetadata,QueryProductLockerLocation,QueryProfileStructure,QueryProviderList,QueryProviderName,QueryResourceConfigOption,QueryServiceList,QueryStorageArrayTypePolicyOptions,QuerySupportedFeatures,QuerySupportedNetworkOffloadSpec,QuerySyncingVsanObjects,QuerySystemUsers,QueryTargetCapabilities,QueryTpmAttestationReport,QueryUnmonitoredHosts,QueryUnownedFiles,QueryUnresolvedVmfsVolume,QueryUnresolvedVmfsVolumes,QueryUsedVlanIdInDvs,QueryVMotionCompatibility,QueryVirtualDiskFragmentation,QueryVirtualDiskGeometry,QueryVirtualDiskUuid,QueryVirtualDiskUuidEx,QueryVmfsConfigOption,QueryVmfsDatastoreCreateOptions,QueryVmfsDatastoreExpandOptions,QueryVmfsDatastoreExtendOptions,QueryVnicStatus,QueryVsanObjectUuidsByFilter,QueryVsanObjects,QueryVsanStatistics,QueryVsanUpgradeStatus,RetrieveAllPermissions,RetrieveAnswerFile,RetrieveAnswerFileForProfile,RetrieveArgumentDescription,RetrieveCertificateInfoList,RetrieveClientCert,RetrieveClientCsr,RetrieveDasAdvancedRuntimeInfo,RetrieveDescription,RetrieveDiskPartitionInfo,RetrieveDynamicPassthroughInfo,RetrieveEntityPermissions,RetrieveEntityScheduledTask,RetrieveFreeEpcMemory,RetrieveHardwareUptime,RetrieveHostAccessControlEntries,RetrieveHostCustomizations,RetrieveHostCustomizationsForProfile,RetrieveHostSpecification,RetrieveKmipServerCert,RetrieveObjectScheduledTask,RetrieveProductComponents,RetrieveProperties,RetrievePropertiesEx,RetrieveRolePermissions,RetrieveSelfSignedClientCert,RetrieveServiceContent,RetrieveServiceProviderEntities,RetrieveSnapshotDetails,RetrieveSnapshotInfo,RetrieveUserGroups,RetrieveVStorageInfrastructureObjectPolicy,RetrieveVStorageObject,RetrieveVStorageObjectAssociations,RetrieveVStorageObjectState,RetrieveVendorDeviceGroupInfo,RetrieveVgpuDeviceInfo,RetrieveVgpuProfileInfo,WaitForUpdates,WaitForUpdatesEx";

@@ -47,7 +47,33 @@ export type TypeName = string | { readonly _wsdlName: string };
 type ErrorOnlyKeys = "stack" | "cause" | "status" | "code" | "requestId" | "bodyExcerpt" | "context" | "toJSON";
 
 /** The fields a data class's constructor takes: any of the type's WSDL fields. */
-export type DataInit<T> = { [K in keyof T as K extends ErrorOnlyKeys | "_wsdlName" ? never : K]?: T[K] };
+export type DataInit<T> = { [K in keyof T as K extends ErrorOnlyKeys | "_wsdlName" ? never : K]?: Input<T[K]> };
+
+type Leaf = string | number | bigint | boolean | Date | Uint8Array | ManagedObjectBase;
+type ArrayKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends readonly unknown[] ? K : never }[keyof T];
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+
+/**
+ * What a method or constructor takes where the API declares the data type T: T itself (an object the SDK
+ * built or decoded), or a plain object literal in which, at every depth, the array members may be left
+ * out (they go out empty, as pyVmomi's []) besides the optional ones. T types what the SDK hands out, whose
+ * arrays are always present.
+ */
+export type Input<T> = T extends Leaf
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly Input<U>[]
+    : T extends object
+      ? {
+          [
+            K in keyof T as K extends ErrorOnlyKeys ? never : K extends ArrayKeys<T> | OptionalKeys<T> ? K : never
+          ]?: Input<T[K]>;
+        } & {
+          [
+            K in keyof T as K extends ErrorOnlyKeys ? never : K extends ArrayKeys<T> | OptionalKeys<T> ? never : K
+          ]: Input<T[K]>;
+        }
+      : T;
 
 /** A data or fault class of the `vim` value: `new vim.VirtualMachineConfigSpec({ memoryMB: 2048 })`. */
 export interface DataClass<T> {

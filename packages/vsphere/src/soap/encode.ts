@@ -3,12 +3,14 @@
 // Values of a subtype carry xsi:type (a TraversalSpec where a SelectionSpec is declared); anyType values
 // carry the type of the JavaScript value (xsd:string, xsd:int, ArrayOfString, a data object's type).
 import { escapeXmlAttribute, escapeXmlText, ValidationError } from "@nimbus-sdk/common";
+import { API_VERSION } from "../generated/wire.js";
 import { isRawField, primitiveDefault, wsdlNameOf } from "../model/data.js";
 import {
   arrayTypeName,
   dataType,
   enumType,
   isManagedSubtype,
+  isNewerThan,
   isSubtype,
   valueTypeOfWireName,
   type FieldInfo,
@@ -37,13 +39,22 @@ const INT_RANGES: Partial<Record<PrimitiveKind, [number, number]>> = {
   byte: [-128, 127],
 };
 
-/** Writes the request envelope of `op` on `target` with `args` (positional, in the WSDL's order). */
-export function encodeRequest(op: OperationInfo, target: MoRefLike, args: readonly unknown[]): string {
-  const writer = new RequestWriter(op.name);
+/**
+ * Writes the request envelope of `op` on `target` with `args` (positional, in the WSDL's order). Fields and
+ * parameters newer than `version` (the connection's API version; default the schema's) are left out when
+ * unset, as pyVmomi leaves them.
+ */
+export function encodeRequest(
+  op: OperationInfo,
+  target: MoRefLike,
+  args: readonly unknown[],
+  version: string = API_VERSION,
+): string {
+  const writer = new RequestWriter(op.name, version);
   let xml = `${ENVELOPE_START}<${op.name} xmlns="urn:vim25">`;
   xml += moRefElement("_this", target);
   op.params.forEach((param, i) => {
-    xml += writer.field(param, args[i], param.name);
+    if (!writer.skipsNewer(param, args[i], param.name)) xml += writer.field(param, args[i], param.name);
   });
   return `${xml}</${op.name}>${ENVELOPE_END}`;
 }
@@ -80,9 +91,26 @@ function describe(value: unknown): string {
 
 class RequestWriter {
   readonly #op: string;
+  readonly #version: string;
 
-  constructor(op: string) {
+  constructor(op: string, version: string) {
     this.#op = op;
+    this.#version = version;
+  }
+
+  /**
+   * Whether a field or parameter newer than the connection's version is left out: yes when unset or holding
+   * the default pyVmomi fills in ([], "", 0, false); a value the caller set is an error, never dropped.
+   */
+  skipsNewer(field: FieldInfo, value: unknown, path: string): boolean {
+    if (!isNewerThan(field, this.#version)) return false;
+    const unset =
+      value === undefined ||
+      value === null ||
+      (Array.isArray(value) && value.length === 0) ||
+      (!field.array && value === primitiveDefault(field.type));
+    if (!unset) this.#fail(path, `needs vSphere API ${field.since}; this connection speaks ${this.#version}`);
+    return true;
   }
 
   #fail(path: string, problem: string): never {
@@ -174,6 +202,7 @@ class RequestWriter {
     const record = value as Record<string, unknown>;
     let xml = "";
     for (const field of type.fields) {
+      if (this.skipsNewer(field, record[field.name], `${path}.${field.name}`)) continue;
       // As pyVmomi sends it: an unset required string, boolean or number goes out as "", false or 0.
       const member = record[field.name] ?? (field.optional || field.array ? undefined : primitiveDefault(field.type));
       xml += this.field(field, member, `${path}.${field.name}`);

@@ -12,6 +12,7 @@ import {
   VMODL_QUERY_TYPES,
   VMODL_TYPES,
 } from "../generated/wire.js";
+import { compareVersions } from "./versions.js";
 
 export type PrimitiveKind =
   | "string"
@@ -43,6 +44,8 @@ export interface FieldInfo {
   readonly type: ValueType;
   readonly array: boolean;
   readonly optional: boolean;
+  /** The API version a field or parameter newer than the WSDL appeared in: not sent to older servers. */
+  readonly since?: string;
 }
 
 export interface TypeInfo {
@@ -70,6 +73,8 @@ export interface OperationInfo {
   readonly params: readonly FieldInfo[];
   /** Undefined for a void operation. */
   readonly result: FieldInfo | undefined;
+  /** The API version an operation newer than the WSDL appeared in. */
+  readonly since?: string;
 }
 
 const PRIMITIVES: Readonly<Record<string, PrimitiveKind>> = {
@@ -107,12 +112,20 @@ function valueTypeOfCode(code: string): ValueType {
 
 function parseField(spec: string): FieldInfo {
   const colon = spec.indexOf(":");
-  let code = spec.slice(colon + 1);
+  const slash = spec.indexOf("/", colon);
+  const since = slash === -1 ? undefined : spec.slice(slash + 1);
+  let code = spec.slice(colon + 1, slash === -1 ? undefined : slash);
   const optional = code.endsWith("?");
   if (optional) code = code.slice(0, -1);
   const array = code.endsWith("[]");
   if (array) code = code.slice(0, -2);
-  return { name: spec.slice(0, colon), type: valueTypeOfCode(code), array, optional };
+  const field = { name: spec.slice(0, colon), type: valueTypeOfCode(code), array, optional };
+  return since ? { ...field, since } : field;
+}
+
+/** Whether a field, parameter or operation appeared after `version` (pyVmomi leaves such fields out). */
+export function isNewerThan(item: { readonly since?: string }, version: string): boolean {
+  return item.since !== undefined && compareVersions(item.since, version) > 0;
 }
 
 /** `build`, remembering each name's answer (undefined too): every type is decoded or built once. */
@@ -188,12 +201,13 @@ export function findProperty(type: ManagedTypeInfo, property: string): FieldInfo
 
 /** The operation of that name, or undefined when this SDK does not know it. */
 export const operation = lazyTable(OPERATIONS, (name, spec): OperationInfo => {
-  const [params, result] = spec.split(";") as [string, string];
-  return {
+  const [params, result, since] = spec.split(";") as [string, string, string | undefined];
+  const info = {
     name,
     params: params ? params.split(",").map(parseField) : [],
     result: result ? parseField(`returnval:${result}`) : undefined,
   };
+  return since ? { ...info, since } : info;
 });
 
 /**

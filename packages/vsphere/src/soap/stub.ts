@@ -11,7 +11,6 @@ import {
   Transport,
   ValidationError,
   errorClassForStatus,
-  scanXml,
   type ClientTransportOptions,
   type Logger,
   type NimbusResponse,
@@ -24,7 +23,8 @@ import { managedReference } from "../model/managed.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { decodeResponse, type DecodedResponse } from "./decode.js";
 import { encodeRequest } from "./encode.js";
-import { isReadOnlyOperation, managedType, operation, resolvePropertyPath } from "./metadata.js";
+import { negotiateFromVersionsXml } from "./versions.js";
+import { isNewerThan, isReadOnlyOperation, managedType, operation, resolvePropertyPath } from "./metadata.js";
 
 export interface SoapStubOptions extends ClientTransportOptions {
   /** Verify the server's certificate (default true). */
@@ -99,17 +99,6 @@ function sessionManagerOf(content: vim.ServiceContent): vim.SessionManager {
   if (!content.sessionManager)
     throw new ConfigError("this server's ServiceContent has no SessionManager: it takes no login");
   return content.sessionManager;
-}
-
-/** Compares dotted API versions numerically ("6.7.3" < "7.0" < "7.0.3.0"). */
-export function compareVersions(a: string, b: string): number {
-  const x = a.split(".").map(Number);
-  const y = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 export class SoapStub {
@@ -260,7 +249,20 @@ export class SoapStub {
     if (this.#closed) throw new ConnectionError(`${op}: the connection to ${this.#safeUrl} was closed (Disconnect)`);
     const info = operation(op);
     if (!info) throw new ValidationError(`${op} is not an operation of the vim25 API`, { field: "op" });
-    const body = encodeRequest(info, { type: target._wsdlName, value: target._moId }, args);
+    if (isNewerThan(info, this.#version)) {
+      // pyVmomi's answer to a method the negotiated version does not have, before sending.
+      const fault = new (dataClass("MethodNotFound")!)({ receiver: target, method: op }) as Error;
+      throw setFaultContext(
+        fault,
+        op,
+        `${op} needs vSphere API ${info.since}; this connection speaks ${this.#version}`,
+        {
+          method: op,
+          url: this.#safeUrl,
+        },
+      );
+    }
+    const body = encodeRequest(info, { type: target._wsdlName, value: target._moId }, args, this.#version);
     this.#lastActivity = Date.now();
     let response: NimbusResponse;
     try {
@@ -460,28 +462,8 @@ export class SoapStub {
     } catch (error) {
       throw this.#connectionError(error, "vimServiceVersions.xml");
     }
-    if (text === undefined) return undefined;
-    const versions: string[] = [];
-    try {
-      const stack: string[] = [];
-      let namespace = "";
-      scanXml(text, {
-        open: (name) => void stack.push(name),
-        text: (value) => {
-          const element = stack.at(-1);
-          if (element === "name" && stack.at(-2) === "namespace") namespace = value.trim();
-          else if (element === "version" && namespace === "urn:vim25") versions.push(value.trim());
-        },
-        close: () => {
-          if (stack.pop() === "namespace") namespace = "";
-        },
-      });
-    } catch {
-      // Not the versions file (an HTML page, a proxy's answer): the server is asked in the newest version.
-      return undefined;
-    }
-    const usable = versions.filter((v) => /^\d+(\.\d+)*$/.test(v) && compareVersions(v, API_VERSION) <= 0);
-    return usable.sort(compareVersions).at(-1);
+    // Not the versions file (an HTML page, a proxy's answer): the server is asked in the newest version.
+    return text === undefined ? undefined : negotiateFromVersionsXml(text);
   }
 
   /** Ends the session (Logout) if one was made, stops the keep-alive and closes the connections. */

@@ -36,6 +36,11 @@ export interface VcsimOptions extends StartServerOptions {
   tls?: boolean;
   /** Write every SOAP request and response to the process's log, `-trace`. */
   trace?: boolean;
+  /**
+   * The API version vcsim reports (`about.apiVersion`, `/sdk/vimServiceVersions.xml`), `-api-version`; default
+   * its own 6.5. "8.0.2.0" makes SmartConnect negotiate 8.0; the simulator's behaviour stays govmomi 0.24's.
+   */
+  apiVersion?: string;
   /** The only user name vcsim accepts (default `user`). */
   username?: string;
   /** The only password vcsim accepts (default: random). */
@@ -139,6 +144,14 @@ function flags(options: VcsimOptions, listen: string): string[] {
   args.push(`-tls=${options.tls ?? true}`);
   if (options.esx) args.push("-esx");
   if (options.trace) args.push("-trace");
+  if (options.apiVersion !== undefined) {
+    if (!/^\d+(\.\d+)*$/.test(options.apiVersion)) {
+      throw new ValidationError(`apiVersion must be dotted numbers ("8.0.2.0"): ${options.apiVersion}`, {
+        field: "apiVersion",
+      });
+    }
+    args.push(`-api-version=${options.apiVersion}`);
+  }
   return args;
 }
 

@@ -44,7 +44,7 @@ describe("inventory idioms", () => {
     const hostView = await content.viewManager.CreateContainerView(content.rootFolder, [vim.HostSystem], true);
     const hosts = await hostView.view;
     await hostView.Destroy();
-    const memSize = new Map<vim.HostSystem, number>();
+    const memSize = new Map<vim.HostSystem, number | bigint>();
     for (const host of hosts) memSize.set(host, (await host.hardware)!.memorySize);
     // A reference read again is the same key, as a pyVmomi object hashes by type and id.
     const again = await content.viewManager.CreateContainerView(content.rootFolder, [vim.HostSystem], true);

@@ -50,6 +50,16 @@ describe("pyVmomi's type names", () => {
     const disk: vim.vm.device.VirtualDisk.FlatVer2BackingInfo = new vim.vm.device.VirtualDisk.FlatVer2BackingInfo();
     expect([spec.deviceChange, state, disk.fileName]).toEqual([[], "success", ""]);
   });
+
+  it("include those pyVmomi added after 6.7.1, up to 8.0.3 (vim.vm.VirtualNuma, CloudinitPrep, Disable)", () => {
+    expect(vim.vm.VirtualNuma).toBe(vim.VirtualMachineVirtualNuma);
+    expect(vim.vm.customization.CloudinitPrep).toBe(vim.CustomizationCloudinitPrep);
+    expect(vim.TaskInfoFilterSpec).toBeDefined();
+    const numa: vim.vm.VirtualNuma = new vim.vm.VirtualNuma({ coresPerNumaNode: 4 });
+    expect(numa).toBeInstanceOf(vim.VirtualMachineVirtualNuma);
+    // A short method name of pyVmomi 8 (CryptoManagerHost.Disable for CryptoManagerHostDisable).
+    expect(typeof new vim.CryptoManagerHost("cryptoManager").Disable).toBe("function");
+  });
 });
 
 describe("pyVmomi's method names", () => {
