@@ -28,6 +28,7 @@ import { callArgs } from "./arguments.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
 import { createIdentity } from "./identity/registry.js";
 import { CloudBlockStorage } from "./resources/block-storage/index.js";
+import { CloudDNS } from "./resources/dns/index.js";
 import { CloudServers } from "./resources/compute/index.js";
 import { CloudNetworks } from "./resources/network/index.js";
 import { CloudFiles } from "./resources/object-store/index.js";
@@ -42,10 +43,11 @@ const CLIENT_CLASSES = {
   compute: CloudServers,
   network: CloudNetworks,
   volume: CloudBlockStorage,
+  dns: CloudDNS,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["database", "loadBalancer", "dns"] as const;
+export const PENDING_SERVICES = ["database", "loadBalancer"] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];
@@ -386,8 +388,10 @@ export class Context {
     service: ImplementedService,
     region: string,
     face: "public" | "internal",
-  ): { cdnEndpoint?: string; computeEndpoint?: () => string } {
+  ): { cdnEndpoint?: string; computeEndpoint?: () => string; rackspace?: boolean } {
     if (service === "volume") return { computeEndpoint: () => this.identity.getEndpoint("compute", region, face) };
+    // Rackspace's catalog lists its own DNS API as rax:dns; Designate is `dns`.
+    if (service === "dns") return { rackspace: this.identity.services.dns?.type === "rax:dns" };
     const cdn = this.identity.services.objectCdn;
     if (service !== "objectStore" || !cdn?.endpoints[region]) return {};
     return { cdnEndpoint: this.identity.getEndpoint("objectCdn", region) };

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   RateLimitError,
   ServerError,
+  TimeoutError,
   ValidationError,
   errorClassForStatus,
   type ErrorMapper,
@@ -352,4 +353,67 @@ export class SnapshotNotAvailable extends ClientException {
 /** The Block Storage API version asked for is outside what the server offers. */
 export class UnsupportedMicroversion extends ValidationError {
   static override readonly errorKind: string = kind("UnsupportedMicroversion");
+}
+
+// --- Cloud DNS (Designate, or Rackspace Cloud DNS v1.0) ----------------------------------------
+// pyrax wraps every failed DNS call in one class per operation; here each keeps the HTTP context of
+// the failure (status, request id) and the mapped error (Conflict, BadRequest ...) as `cause`.
+
+/** A domain could not be created or imported (a duplicate name, an invalid name or email ...). */
+export class DomainCreationFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainCreationFailed");
+}
+/** A domain could not be deleted (Designate: it still has subdomains and `deleteSubdomains` was false). */
+export class DomainDeletionFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainDeletionFailed");
+}
+export class DomainUpdateFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainUpdateFailed");
+}
+/** A record could not be added: invalid data for its type, a name outside the domain ... */
+export class DomainRecordAdditionFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainRecordAdditionFailed");
+}
+export class DomainRecordUpdateFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainRecordUpdateFailed");
+}
+export class DomainRecordDeletionFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainRecordDeletionFailed");
+}
+/** `findRecord` matched no record. */
+export class DomainRecordNotFound extends NotFound {
+  static override readonly errorKind: string = kind("DomainRecordNotFound");
+}
+/** `findRecord` matched several records; `matches` holds their ids. */
+export class DomainRecordNotUnique extends NoUniqueMatch {
+  static override readonly errorKind: string = kind("DomainRecordNotUnique");
+}
+/** A DNS change was not done within the client's timeout (`setTimeout`); it may still complete. */
+export class DNSCallTimedOut extends TimeoutError {
+  static override readonly errorKind: string = kind("DNSCallTimedOut");
+}
+/** `updateDomain` was given nothing to change. */
+export class MissingDNSSettings extends ValidationError {
+  static override readonly errorKind: string = kind("MissingDNSSettings");
+}
+/** `listNextPage`/`listPreviousPage` past the last or first page. */
+export class NoMoreResults extends NimbusError {
+  static override readonly errorKind: string = kind("NoMoreResults");
+}
+/** A PTR record's device is neither a server nor a load balancer (nor a floating IP, on OpenStack). */
+export class InvalidDeviceType extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidDeviceType");
+}
+/** The PTR record's name or address does not belong to the device. */
+export class InvalidPTRRecord extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidPTRRecord");
+}
+export class PTRRecordCreationFailed extends ClientException {
+  static override readonly errorKind: string = kind("PTRRecordCreationFailed");
+}
+export class PTRRecordUpdateFailed extends ClientException {
+  static override readonly errorKind: string = kind("PTRRecordUpdateFailed");
+}
+export class PTRRecordDeletionFailed extends ClientException {
+  static override readonly errorKind: string = kind("PTRRecordDeletionFailed");
 }

@@ -13,6 +13,7 @@ import * as exceptions from "./errors.js";
 import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
 import * as utils from "./utils.js";
 import type { CloudBlockStorage } from "./resources/block-storage/index.js";
+import type { CloudDNS } from "./resources/dns/index.js";
 import type { CloudServers } from "./resources/compute/index.js";
 import type { CloudNetworks } from "./resources/network/index.js";
 import type { CloudFiles } from "./resources/object-store/index.js";
@@ -103,8 +104,8 @@ export class Pyrax extends Context {
   get cloudLoadbalancers(): never {
     throw pending("loadBalancer");
   }
-  get cloudDns(): never {
-    throw pending("dns");
+  get cloudDns(): CloudDNS | null {
+    return this.#defaultClient("dns");
   }
   get cloudNetworks(): CloudNetworks | null {
     return this.#defaultClient("network");
@@ -141,8 +142,9 @@ export class Pyrax extends Context {
   connectToCloudLoadbalancers(): never {
     throw pending("loadBalancer");
   }
-  connectToCloudDns(): never {
-    throw pending("dns");
+  /** pyrax's connect_to_cloud_dns: Designate on OpenStack, Rackspace Cloud DNS v1.0 when the catalog has rax:dns. */
+  async connectToCloudDns(options: AuthOptions & ClientTimingOptions = {}): Promise<CloudDNS> {
+    return this.getClient("dns", options.region, { timeout: options.timeout, retry: options.retry });
   }
   async connectToCloudNetworks(options: AuthOptions = {}): Promise<CloudNetworks> {
     return this.getClient("network", options.region);
@@ -171,7 +173,7 @@ export class Pyrax extends Context {
     return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
   }
 
-  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume">(service: S) {
+  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume" | "dns">(service: S) {
     if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }

@@ -1,10 +1,11 @@
-// Designate (DNS as a service): api, central, worker and mdns on sqlite, with the in-tree `fake` pool
-// backend. designate-mdns serves every zone from Designate's database and is the pool's only
+// Designate (DNS as a service): api, central, worker and mdns with the in-tree `fake` pool backend, on
+// a MariaDB of its own (on sqlite, central's concurrent transactions fail with `database is locked`). designate-mdns serves every zone from Designate's database and is the pool's only
 // nameserver, so the worker's SOA poll sees each change at once and zones go ACTIVE in about a second
 // without bind9 or PowerDNS; it also answers real DNS queries (`dnsPort` of the test server).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PYTHON, httpAnswers, ini, type Launch } from "./launch.js";
+import { httpAnswers, ini, type Launch } from "./launch.js";
+import { databaseUrl, startMariaDb, type MariaDbSetup } from "./mariadb.js";
 import {
   authtoken,
   baseSections,
@@ -67,22 +68,6 @@ function pools(mdnsPort: number): string {
 `;
 }
 
-// db sync, then WAL: sqlite's default journal locks readers out while central writes.
-const DB_SCRIPT = `
-import sqlite3, sys
-from designate.cmd import manage
-conf, db = sys.argv[1:3]
-sys.argv = ['designate-manage', '--config-file', conf, 'database', 'sync']
-try:
-    manage.main()
-except SystemExit as end:
-    if end.code:
-        raise
-connection = sqlite3.connect(db)
-connection.execute('PRAGMA journal_mode=WAL')
-connection.close()
-`;
-
 /** Plans Designate: an API port and the mdns port, a service user, the `dns` catalog entry. */
 export async function planDesignate(launch: Launch, setup: AddonSetup): Promise<ServicePlan> {
   const apiPort = await setup.port();
@@ -91,7 +76,12 @@ export async function planDesignate(launch: Launch, setup: AddonSetup): Promise<
   const url = `http://127.0.0.1:${apiPort}`;
   const dir = join(launch.dir, "designate");
   const conf = join(dir, "designate.conf");
-  const db = join(dir, "designate.db");
+  const mariadb: MariaDbSetup = {
+    port: await setup.port(),
+    password: setup.password(),
+    databases: ["designate"],
+    name: "designate-mariadb",
+  };
   const confArgs = ["--config-file", conf];
   return {
     url,
@@ -117,7 +107,7 @@ export async function planDesignate(launch: Launch, setup: AddonSetup): Promise<
             quota_zone_records: 10000,
             quota_recordset_records: 1000,
           },
-          "storage:sqlalchemy": { connection: `sqlite:///${db}` },
+          "storage:sqlalchemy": { connection: databaseUrl(mariadb, "designate") },
           "service:api": {
             listen: `127.0.0.1:${apiPort}`,
             api_base_uri: `${url}/`,
@@ -136,7 +126,12 @@ export async function planDesignate(launch: Launch, setup: AddonSetup): Promise<
           ...baseSections(dir),
         }),
       );
-      await launch.run("designate db sync", PYTHON, ["-c", DB_SCRIPT, conf, db]);
+      await startMariaDb(launch, mariadb);
+      await runPython(launch, "designate-manage database sync", "designate.cmd.manage", [
+        ...confArgs,
+        "database",
+        "sync",
+      ]);
       launch.progress("designate database ready");
     },
     start: async () => {

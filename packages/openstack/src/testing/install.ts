@@ -40,7 +40,7 @@ export const COMPUTE_PACKAGES: readonly string[] = [
 export const BUS_PACKAGES: readonly string[] = ["rabbitmq-server"];
 
 /** Designate (api, central, worker, mdns) for `services: ["dns"]`. */
-export const DNS_PACKAGES: readonly string[] = ["python3-designate"];
+export const DNS_PACKAGES: readonly string[] = ["python3-designate", "mariadb-server", "python3-pymysql"];
 
 /** Octavia (api, worker with the noop drivers) for `services: ["loadBalancer"]`. */
 export const LB_PACKAGES: readonly string[] = ["python3-octavia"];
