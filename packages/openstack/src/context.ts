@@ -28,6 +28,7 @@ import { callArgs } from "./arguments.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
 import { createIdentity } from "./identity/registry.js";
 import { CloudBlockStorage } from "./resources/block-storage/index.js";
+import { CloudDatabases } from "./resources/database/index.js";
 import { CloudDNS } from "./resources/dns/index.js";
 import { CloudServers } from "./resources/compute/index.js";
 import { CloudNetworks } from "./resources/network/index.js";
@@ -44,10 +45,11 @@ const CLIENT_CLASSES = {
   network: CloudNetworks,
   volume: CloudBlockStorage,
   dns: CloudDNS,
+  database: CloudDatabases,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["database", "loadBalancer"] as const;
+export const PENDING_SERVICES = ["loadBalancer"] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];

@@ -417,3 +417,41 @@ export class PTRRecordUpdateFailed extends ClientException {
 export class PTRRecordDeletionFailed extends ClientException {
   static override readonly errorKind: string = kind("PTRRecordDeletionFailed");
 }
+
+// --- Cloud Databases (Trove) ---------------------------------------------------------------------
+
+/** A datastore given without its version, or a version without its type. */
+export class MissingCloudDatabaseParameter extends ValidationError {
+  static override readonly errorKind: string = kind("MissingCloudDatabaseParameter");
+}
+/** The instance has no database of that name. */
+export class NoSuchDatabase extends NotFound {
+  static override readonly errorKind: string = kind("NoSuchDatabase");
+}
+/** The instance has no user of that name. */
+export class NoSuchDatabaseUser extends NotFound {
+  static override readonly errorKind: string = kind("NoSuchDatabaseUser");
+}
+/** No flavor has that id, name or RAM size. */
+export class FlavorNotFound extends NotFound {
+  static override readonly errorKind: string = kind("FlavorNotFound");
+}
+/** `updateUser` was given no new name, password or host. */
+export class MissingDBUserParameters extends ValidationError {
+  static override readonly errorKind: string = kind("MissingDBUserParameters");
+}
+/** `updateUser` was given only what the user already has. */
+export class DBUpdateUnchanged extends ValidationError {
+  static override readonly errorKind: string = kind("DBUpdateUnchanged");
+}
+/** A volume resize to a size not larger than the current one. */
+export class InvalidVolumeResize extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidVolumeResize");
+}
+/**
+ * The instance's state forbids the call for now (Trove's 422: building, resizing, restarting, in
+ * ERROR …); `cause` is the HTTP error. Wait for ACTIVE (`utils.waitUntil`) and call again.
+ */
+export class InstanceNotAvailable extends ClientException {
+  static override readonly errorKind: string = kind("InstanceNotAvailable");
+}

@@ -13,6 +13,7 @@ import * as exceptions from "./errors.js";
 import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
 import * as utils from "./utils.js";
 import type { CloudBlockStorage } from "./resources/block-storage/index.js";
+import type { CloudDatabases } from "./resources/database/index.js";
 import type { CloudDNS } from "./resources/dns/index.js";
 import type { CloudServers } from "./resources/compute/index.js";
 import type { CloudNetworks } from "./resources/network/index.js";
@@ -98,8 +99,8 @@ export class Pyrax extends Context {
   get cloudBlockstorage(): CloudBlockStorage | null {
     return this.#defaultClient("volume");
   }
-  get cloudDatabases(): never {
-    throw pending("database");
+  get cloudDatabases(): CloudDatabases | null {
+    return this.#defaultClient("database");
   }
   get cloudLoadbalancers(): never {
     throw pending("loadBalancer");
@@ -136,8 +137,9 @@ export class Pyrax extends Context {
     if (options.microversion !== undefined) client.useMicroversion(options.microversion);
     return client;
   }
-  connectToCloudDatabases(): never {
-    throw pending("database");
+  /** pyrax's connect_to_cloud_databases; beyond pyrax: `timeout` and `retry` for this client. */
+  async connectToCloudDatabases(options: AuthOptions & ClientTimingOptions = {}): Promise<CloudDatabases> {
+    return this.getClient("database", options.region, { timeout: options.timeout, retry: options.retry });
   }
   connectToCloudLoadbalancers(): never {
     throw pending("loadBalancer");
@@ -173,7 +175,7 @@ export class Pyrax extends Context {
     return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
   }
 
-  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume" | "dns">(service: S) {
+  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume" | "dns" | "database">(service: S) {
     if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }
