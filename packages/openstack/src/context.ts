@@ -31,6 +31,7 @@ import { CloudBlockStorage } from "./resources/block-storage/index.js";
 import { CloudDatabases } from "./resources/database/index.js";
 import { CloudDNS } from "./resources/dns/index.js";
 import { CloudServers } from "./resources/compute/index.js";
+import { CloudLoadBalancers } from "./resources/load-balancer/index.js";
 import { CloudNetworks } from "./resources/network/index.js";
 import { CloudFiles } from "./resources/object-store/index.js";
 import { Images } from "./resources/image/index.js";
@@ -44,12 +45,13 @@ const CLIENT_CLASSES = {
   compute: CloudServers,
   network: CloudNetworks,
   volume: CloudBlockStorage,
+  loadBalancer: CloudLoadBalancers,
   dns: CloudDNS,
   database: CloudDatabases,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["loadBalancer"] as const;
+export const PENDING_SERVICES = [] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];

@@ -164,9 +164,13 @@ function classFor(status: number, message: string): new (message: string, option
   // Nova and Cinder refuse what exceeds a quota with 403 (or 413): pyrax calls both OverLimit.
   if (
     status === 413 ||
-    (status === 403 && /quota exceeded|exceeds? .*quota|maximum number of .* exceeds/i.test(message))
+    (status === 403 && /quota exceeded|exceeds? .*quota|maximum number of .* exceeds|quota has been met/i.test(message))
   ) {
     return OverLimit;
+  }
+  // Octavia refuses any change while a load balancer is PENDING_* (Rackspace: 422 ImmutableEntity).
+  if (status === 409 && /is immutable and cannot be updated|invalid state pending_\w+ of loadbalancer/i.test(message)) {
+    return ImmutableEntity;
   }
   const base = errorClassForStatus(status);
   if (base === AuthenticationError) return AuthenticationFailed;
@@ -190,6 +194,8 @@ export function serverMessage(response: Pick<FailedResponse, "body" | "headers" 
         if (value && typeof value === "object" && "message" in value) return String(value.message);
       }
       if (typeof parsed.message === "string") return parsed.message;
+      // Octavia (WSME): {"faultcode": "Client", "faultstring": "..."}
+      if (typeof parsed.faultstring === "string") return parsed.faultstring;
     } catch {
       // fall through to the excerpt
     }
@@ -454,4 +460,53 @@ export class InvalidVolumeResize extends ValidationError {
  */
 export class InstanceNotAvailable extends ClientException {
   static override readonly errorKind: string = kind("InstanceNotAvailable");
+}
+
+// --- Cloud Load Balancers (Octavia, or Rackspace Cloud Load Balancers v1.0) ----------------------
+
+/**
+ * The load balancer is being built, changed or deleted (PENDING_*), so the service refuses another
+ * change (Octavia's 409, Rackspace's 422). Remedy: `await pyrax.utils.waitUntil(lb, "status", "ACTIVE")`.
+ */
+export class ImmutableEntity extends Conflict {
+  static override readonly errorKind: string = kind("ImmutableEntity");
+}
+/** A node the service refused (an address that is no IP address ...), or one without address or port. */
+export class InvalidNodeParameters extends BadRequest {
+  static override readonly errorKind: string = kind("InvalidNodeParameters");
+}
+/** A load balancer setting that cannot be used here (named in the message and `field`). */
+export class InvalidLoadBalancerParameters extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidLoadBalancerParameters");
+}
+/** A load balancer needs a port, a protocol and a virtual IP. */
+export class MissingLoadBalancerParameters extends ValidationError {
+  static override readonly errorKind: string = kind("MissingLoadBalancerParameters");
+}
+/** A node condition other than ENABLED, DISABLED or DRAINING. */
+export class InvalidNodeCondition extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidNodeCondition");
+}
+export class InvalidVirtualIPType extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidVirtualIPType");
+}
+export class InvalidVirtualIPVersion extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidVirtualIPVersion");
+}
+export class InvalidSessionPersistenceType extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidSessionPersistenceType");
+}
+/** An HTTP(S) health monitor on a load balancer of another protocol. */
+export class ProtocolMismatch extends ValidationError {
+  static override readonly errorKind: string = kind("ProtocolMismatch");
+}
+export class MissingHealthMonitorSettings extends ValidationError {
+  static override readonly errorKind: string = kind("MissingHealthMonitorSettings");
+}
+/** A Node that belongs to no load balancer (made with `clb.Node(...)` and never added). */
+export class UnattachedNode extends ValidationError {
+  static override readonly errorKind: string = kind("UnattachedNode");
+}
+export class UnattachedVirtualIP extends ValidationError {
+  static override readonly errorKind: string = kind("UnattachedVirtualIP");
 }

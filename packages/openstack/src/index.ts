@@ -29,6 +29,7 @@ export { RACKSPACE_AUTH_ENDPOINT, RaxIdentity } from "./identity/rackspace.js";
 export { createIdentity, registerIdentityType, type IdentityFactory } from "./identity/registry.js";
 export * from "./resources/block-storage/index.js";
 export * from "./resources/compute/index.js";
+export * from "./resources/load-balancer/index.js";
 export * from "./resources/database/index.js";
 export * from "./resources/dns/index.js";
 export * from "./resources/network/index.js";

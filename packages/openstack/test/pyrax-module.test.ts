@@ -86,7 +86,8 @@ describe("the pyrax module object (Rackspace flows, against the v2.0 fake)", () 
 
   it("names every pyrax service; those not built yet say so", async () => {
     const pyrax = moduleWith(RACKSPACE_CFG());
-    for (const get of [() => pyrax.cloudDatabases, () => pyrax.cloudLoadbalancers, () => pyrax.cloudDns]) {
+    expect(pyrax.cloudLoadbalancers).toBeNull();
+    for (const get of [() => pyrax.cloudDatabases, () => pyrax.cloudDns]) {
       expect(get).toThrow(NotImplementedYet);
     }
     expect(() => pyrax.cloudDns).toThrow(/dns service is not implemented yet/);

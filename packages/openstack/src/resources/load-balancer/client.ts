@@ -1,0 +1,716 @@
+// Cloud Load Balancers (pyrax's cloud_loadbalancers) over Octavia v2: pyrax's one load balancer is an
+// Octavia load balancer with one listener (port, protocol, timeout), its default pool (algorithm,
+// session persistence), the pool's members (nodes) and health monitor. Octavia refuses any change
+// while a load balancer is PENDING_*, so a call that changes several of these objects waits for
+// ACTIVE between its steps (never after its last one: the load balancer is then PENDING_UPDATE, as
+// Rackspace's is after a change). Octavia's own objects are here too, for openstacksdk users.
+import { waitUntil as poll } from "@nimbus-sdk/common";
+import { callArgs, checkOptions } from "../../arguments.js";
+import {
+  BadRequest,
+  InvalidLoadBalancerParameters,
+  InvalidNodeParameters,
+  InvalidSessionPersistenceType,
+  MissingHealthMonitorSettings,
+  MissingLoadBalancerParameters,
+  NoUniqueMatch,
+  NotFound,
+  NotImplementedYet,
+  ProtocolMismatch,
+  UnexpectedStatus,
+} from "../../errors.js";
+import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
+import type { Listing } from "../compute/listing.js";
+import { NeutronCollection, type ListOptions } from "../network/collection.js";
+import {
+  CloudLoadBalancer,
+  HM_ARGS,
+  HM_TYPES,
+  UPDATE_ARGS,
+  UPDATE_TYPES,
+  type CallOptions,
+  type HealthMonitorOptions,
+  type LoadBalancerManager,
+  type LoadBalancerUpdate,
+} from "./load-balancer.js";
+import {
+  OCTAVIA_ALGORITHMS,
+  OCTAVIA_PROTOCOLS,
+  healthMonitorBody,
+  healthMonitorInfo,
+  loadBalancerInfo,
+  memberBody,
+  memberChanges,
+  octaviaAlgorithm,
+  octaviaProtocol,
+  type HealthMonitorInfo,
+  type LoadBalancerInfo,
+  type LoadBalancerParts,
+} from "./mapping.js";
+import { KINDS, OctaviaCollections, type LoadBalancerRecord, type ListenerRecord, type PoolRecord } from "./native.js";
+import { Node, VirtualIP, checkCondition, type NodeChanges, type NodeOptions, type VirtualIPOptions } from "./node.js";
+
+/** pyrax's `create(name, port, protocol, nodes, virtual_ips, algorithm, ...)` keywords. */
+export interface LoadBalancerCreateOptions extends CallOptions {
+  port?: number;
+  protocol?: string;
+  nodes?: Node | Node[];
+  virtualIps?: VirtualIP | VirtualIP[];
+  algorithm?: string;
+  halfClosed?: boolean;
+  accessList?: { address: string; type: string }[];
+  connectionLogging?: boolean | { enabled: boolean };
+  connectionThrottle?: {
+    maxConnections?: number;
+    maxConnectionRate?: number;
+    minConnections?: number;
+    rateInterval?: number;
+  };
+  healthMonitor?: HealthMonitorOptions & { type: string };
+  metadata?: Record<string, string> | { key: string; value: string }[];
+  timeout?: number;
+  sessionPersistence?: string | { persistenceType: string };
+  httpsRedirect?: boolean;
+}
+const CREATE_ARGS = ["port", "protocol", "nodes", "virtualIps", "algorithm"] as const;
+const CREATE_KNOWN = [
+  ...CREATE_ARGS,
+  "halfClosed",
+  "accessList",
+  "connectionLogging",
+  "connectionThrottle",
+  "healthMonitor",
+  "metadata",
+  "timeout",
+  "sessionPersistence",
+  "httpsRedirect",
+];
+
+/** The subnet (or network) each pyrax VIP type takes its address from on OpenStack. */
+export type VipSubnets = Partial<Record<"PUBLIC" | "SERVICENET", string | { networkId: string }>>;
+
+type LbRef = CloudLoadBalancer | string;
+
+const PENDING = /^PENDING_/;
+/** How often a multi-step call checks whether Octavia is done with its previous step. */
+const SETTLE_INTERVAL_MS = 500;
+const SETTLE_TIMEOUT_MS = 300_000;
+
+/** Octavia's API root under a catalog URL with or without its version (`…/v2/lbaas/`). */
+export function octaviaApiRoot(endpoint: URL): URL {
+  const base = endpoint.href.replace(/\/v2(\.0)?\/?$/, "/");
+  return new URL("v2/lbaas/", base);
+}
+
+export class CloudLoadBalancers extends ServiceClient implements LoadBalancerManager {
+  /** Octavia's collections, for openstacksdk users: `clb.octavia.listeners.list()` … */
+  readonly octavia: OctaviaCollections;
+  /** Where PUBLIC and SERVICENET VIPs come from when a VirtualIP names no subnet. */
+  vipSubnets: VipSubnets = {};
+  readonly #pyrax: NeutronCollection<CloudLoadBalancer, LoadBalancerRecord>;
+
+  constructor(options: ServiceClientOptions & { vipSubnets?: VipSubnets }) {
+    super(options);
+    if (/\/v1\.0\//.test(this.endpoint.pathname)) {
+      throw new NotImplementedYet(
+        "Rackspace Cloud Load Balancers v1.0 is not spoken yet: this client speaks Octavia v2",
+      );
+    }
+    this.vipSubnets = { ...options.vipSubnets };
+    this.octavia = new OctaviaCollections(this.transport, octaviaApiRoot(this.endpoint));
+    this.#pyrax = new NeutronCollection(this.transport, this.octavia.root, {
+      ...KINDS.loadbalancers,
+      wrap: (_c, lb) => new CloudLoadBalancer(this, this.#info({ lb }), { lb }),
+    });
+  }
+
+  /** pyrax's `clb.Node(address=…, port=…, condition=…)`. */
+  Node(...args: [options?: NodeOptions] | [address: string, port: number, ...rest: unknown[]]): Node {
+    return new Node(...args);
+  }
+  /** pyrax's `clb.VirtualIP(type="PUBLIC")`; on OpenStack `{ subnetId }` names the subnet (else `vipSubnets[type]`). */
+  VirtualIP(...args: [options?: VirtualIPOptions] | [type: string, ...rest: unknown[]]): VirtualIP {
+    return new VirtualIP(...args);
+  }
+  /** Beyond pyrax: the subnet (or `{ networkId }`) VIPs of a type come from when a VirtualIP names none. */
+  setVipSubnet(type: "PUBLIC" | "SERVICENET", subnet: string | { networkId: string }): void {
+    this.vipSubnets[type] = subnet;
+  }
+
+  /** Octavia's algorithms (pyrax's `clb.algorithms`). */
+  get algorithms(): Promise<string[]> {
+    return Promise.resolve([...OCTAVIA_ALGORITHMS]);
+  }
+  get protocols(): Promise<string[]> {
+    return Promise.resolve([...OCTAVIA_PROTOCOLS]);
+  }
+
+  // ------------------------------------------------------------------------- pyrax's manager
+
+  /** pyrax's `create(name, port, protocol, nodes, virtual_ips, algorithm, …)`, positional or one options object. */
+  async create(name: string, ...args: unknown[]): Promise<CloudLoadBalancer> {
+    const o = createArgs(args);
+    if (typeof name !== "string" || !name)
+      throw new MissingLoadBalancerParameters("a load balancer needs a name", { field: "name" });
+    const nodes = [o.nodes ?? []].flat();
+    const vips = [o.virtualIps ?? []].flat();
+    if (!vips.length || !o.port || !o.protocol) {
+      throw new MissingLoadBalancerParameters(
+        "Load Balancer creation requires at least one virtual IP, a protocol, and a port.",
+        { field: !vips.length ? "virtualIps" : !o.port ? "port" : "protocol" },
+      );
+    }
+    for (const node of nodes) checkCondition(node.condition, false);
+    const plan = this.#createPlan(name, o, vips);
+    const created = await this.octavia.loadbalancers.createRecord(plan.lb, { signal: o.signal });
+    try {
+      await this.#settle(created.id, o.signal);
+      const listener = await this.octavia.listeners.createRecord(
+        { ...plan.listener, loadbalancer_id: created.id },
+        { signal: o.signal },
+      );
+      await this.#settle(created.id, o.signal);
+      const pool = await this.octavia.pools.createRecord(
+        { ...plan.pool, listener_id: listener.id },
+        { signal: o.signal },
+      );
+      if (nodes.length) {
+        await this.#settle(created.id, o.signal);
+        await this.#putMembers(pool.id, nodes, o.signal);
+      }
+      if (plan.healthMonitor) {
+        await this.#settle(created.id, o.signal);
+        await this.octavia.healthmonitors.createRecord(
+          { ...plan.healthMonitor, pool_id: pool.id },
+          { signal: o.signal },
+        );
+      }
+    } catch (error) {
+      // pyrax's create is one request: a half-built load balancer is removed, not left behind.
+      await this.#deleteCascade(created.id).catch(() => undefined);
+      throw error;
+    }
+    return this.get(created.id, { signal: o.signal });
+  }
+
+  #createPlan(name: string, o: LoadBalancerCreateOptions, vips: VirtualIP[]) {
+    const refuse = (field: string, why: string) => new InvalidLoadBalancerParameters(`${field}: ${why}`, { field });
+    if (vips.length > 1) throw refuse("virtualIps", "an Octavia load balancer has one VIP");
+    if (o.halfClosed) throw refuse("halfClosed", "Octavia has no half-closed connections");
+    if (o.httpsRedirect)
+      throw refuse("httpsRedirect", "use an L7 policy (REDIRECT_PREFIX) on an HTTP listener instead");
+    const logging = typeof o.connectionLogging === "object" ? o.connectionLogging.enabled : o.connectionLogging;
+    if (logging) throw refuse("connectionLogging", "Octavia has no per-load-balancer connection logging");
+    if (o.metadata !== undefined) throw refuse("metadata", "Octavia keeps no metadata (tags only)");
+    const throttle = o.connectionThrottle ?? {};
+    for (const key of Object.keys(throttle)) {
+      if (key !== "maxConnections")
+        throw refuse(`connectionThrottle.${key}`, "Octavia limits connections only (maxConnections)");
+    }
+    const denied = (o.accessList ?? []).filter((a) => a.type.toUpperCase() !== "ALLOW");
+    if (denied.length)
+      throw refuse("accessList", "Octavia allows listed CIDRs only (type ALLOW); DENY has no equivalent");
+    const protocol = octaviaProtocol(o.protocol!);
+    const persistence =
+      typeof o.sessionPersistence === "object" ? o.sessionPersistence.persistenceType : o.sessionPersistence;
+    const timeoutMs = o.timeout === undefined ? undefined : o.timeout * 1000;
+    return {
+      lb: { name, ...this.#vipFields(vips[0]!) },
+      listener: {
+        name,
+        protocol,
+        protocol_port: o.port,
+        connection_limit: throttle.maxConnections,
+        timeout_client_data: timeoutMs,
+        timeout_member_data: timeoutMs,
+        allowed_cidrs: o.accessList?.length ? o.accessList.map((a) => a.address) : undefined,
+      },
+      pool: {
+        name,
+        protocol,
+        lb_algorithm: octaviaAlgorithm(o.algorithm),
+        session_persistence: persistence ? { type: sessionPersistenceType(persistence) } : undefined,
+      },
+      healthMonitor: o.healthMonitor ? this.#healthMonitor(o.healthMonitor, protocol) : undefined,
+    };
+  }
+
+  #vipFields(vip: VirtualIP): Record<string, string> {
+    if (vip.portId ?? vip.id) return { vip_port_id: (vip.portId ?? vip.id)! };
+    if (vip.subnetId) return { vip_subnet_id: vip.subnetId, ...(vip.address ? { vip_address: vip.address } : {}) };
+    if (vip.networkId) return { vip_network_id: vip.networkId };
+    const configured = this.vipSubnets[vip.type.toUpperCase() as "PUBLIC" | "SERVICENET"];
+    if (typeof configured === "string") return { vip_subnet_id: configured };
+    if (configured) return { vip_network_id: configured.networkId };
+    throw new MissingLoadBalancerParameters(
+      `no subnet for a ${vip.type} VIP on OpenStack: give VirtualIP({ type, subnetId }) or call clb.setVipSubnet("${vip.type}", subnetId)`,
+      { field: "virtualIps" },
+    );
+  }
+
+  #healthMonitor(settings: HealthMonitorOptions, protocol: string | undefined): Record<string, unknown> {
+    if (!settings.type)
+      throw new MissingHealthMonitorSettings("a health monitor needs a type (CONNECT, HTTP or HTTPS)", {
+        field: "type",
+      });
+    const type = settings.type.toUpperCase();
+    if (type.startsWith("HTTP") && protocol !== undefined && type !== protocol) {
+      throw new ProtocolMismatch(
+        `Cannot set the Health Monitor type to '${settings.type}' when the Load Balancer's protocol is '${protocol}'.`,
+        {
+          field: "type",
+        },
+      );
+    }
+    return healthMonitorBody(
+      { delay: 10, timeout: 10, attemptsBeforeDeactivation: 3, path: "/", ...settings, type },
+      protocol,
+    );
+  }
+
+  /** Every load balancer: an array when awaited, page by page with `for await`. */
+  list(options: ListOptions = {}): Listing<CloudLoadBalancer> {
+    let parts: Promise<{ listeners: ListenerRecord[]; pools: PoolRecord[] }> | undefined;
+    return this.#pyrax.list(options, async (items, signal) => {
+      // Listeners and pools of the whole project, fetched once per listing (Octavia has no join).
+      parts ??= Promise.all([this.octavia.listeners.list({ signal }), this.octavia.pools.list({ signal })]).then(
+        ([l, p]) => ({ listeners: l.map((x) => x.record), pools: p.map((x) => x.record) }),
+      );
+      const { listeners, pools } = await parts;
+      for (const lb of items) {
+        const lbRecord = lb.octavia!.lb;
+        const listener = listeners.find((l) => l.id === lbRecord.listeners[0]?.id);
+        const pool = pools.find((p) => p.id === (listener?.default_pool_id ?? lbRecord.pools[0]?.id));
+        lb.setInfo(this.#info({ lb: lbRecord, listener, pool }), { lb: lbRecord, listener, pool });
+      }
+    });
+  }
+
+  /** The load balancer with this id, nodes and health monitor included. */
+  async get(id: LbRef, options: CallOptions = {}): Promise<CloudLoadBalancer> {
+    const { info, parts } = await this.getInfo(idOf(id), options);
+    return new CloudLoadBalancer(this, info, parts);
+  }
+
+  /** pyrax's `findall(**kwargs)`: the load balancers whose attributes equal these. */
+  async findall(filters: Record<string, unknown> = {}, options: CallOptions = {}): Promise<CloudLoadBalancer[]> {
+    const all = await this.list({ signal: options.signal });
+    return all.filter((lb) =>
+      Object.entries(filters).every(([key, value]) => (lb as unknown as Record<string, unknown>)[key] === value),
+    );
+  }
+
+  /** pyrax's `find(**kwargs)`: exactly one match, else NotFound or NoUniqueMatch. */
+  async find(filters: Record<string, unknown>, options: CallOptions = {}): Promise<CloudLoadBalancer> {
+    const matches = await this.findall(filters, options);
+    if (matches.length === 1) return matches[0]!;
+    if (!matches.length) throw new NotFound(`no load balancer matches ${JSON.stringify(filters)}`, {});
+    throw new NoUniqueMatch(`${matches.length} load balancers match ${JSON.stringify(filters)}`, {
+      matches: matches.map((m) => m.id),
+    });
+  }
+
+  async getInfo(id: string, options: CallOptions = {}): Promise<{ info: LoadBalancerInfo; parts: LoadBalancerParts }> {
+    const parts = await this.#parts(id, options.signal);
+    return { info: this.#info(parts), parts };
+  }
+
+  async #parts(id: string, signal?: AbortSignal): Promise<LoadBalancerParts> {
+    const lb = await this.octavia.loadbalancers.getRecord(id, { signal });
+    const listenerId = lb.listeners[0]?.id;
+    const listener = listenerId ? await this.octavia.listeners.getRecord(listenerId, { signal }) : undefined;
+    const poolId = listener?.default_pool_id ?? lb.pools[0]?.id;
+    if (!poolId) return { lb, listener };
+    const [pool, members] = await Promise.all([
+      this.octavia.pools.getRecord(poolId, { signal }),
+      this.octavia.members(poolId).list({ signal }),
+    ]);
+    const healthmonitor = pool.healthmonitor_id
+      ? await this.octavia.healthmonitors.getRecord(pool.healthmonitor_id, { signal })
+      : undefined;
+    return { lb, listener, pool, members: members.map((m) => m.record), healthmonitor };
+  }
+
+  #info(parts: LoadBalancerParts): LoadBalancerInfo {
+    return loadBalancerInfo(parts, (lb) => {
+      const service = this.vipSubnets.SERVICENET;
+      const id = typeof service === "string" ? lb.vip_subnet_id : service?.networkId;
+      return service && id === (typeof service === "string" ? service : lb.vip_network_id) ? "SERVICENET" : "PUBLIC";
+    });
+  }
+
+  /** Deletes the load balancer with everything on it (Octavia's cascade delete). */
+  async delete(lb: LbRef, options: CallOptions = {}): Promise<void> {
+    checkOptions("delete", options, []);
+    await this.#deleteCascade(idOf(lb), options.signal);
+  }
+
+  async #deleteCascade(id: string, signal?: AbortSignal): Promise<void> {
+    const response = await this.transport.request({
+      method: "DELETE",
+      url: this.octavia.loadbalancers.url(id),
+      query: { cascade: "true" },
+      signal,
+    });
+    await response.dump();
+  }
+
+  /** pyrax's `update(lb, name, algorithm, protocol, halfClosed, port, timeout, httpsRedirect)`. */
+  async update(lb: LbRef, ...args: unknown[]): Promise<void> {
+    const changes = callArgs<LoadBalancerUpdate & CallOptions>(
+      "update",
+      args,
+      [...UPDATE_ARGS],
+      [...UPDATE_ARGS],
+      UPDATE_TYPES,
+    );
+    const { signal, ...rest } = changes;
+    const target = typeof lb === "string" ? await this.get(lb, { signal }) : lb;
+    const parts = target.octavia ?? (await this.#parts(target.id, signal));
+    const refuse = (field: string, why: string) => new InvalidLoadBalancerParameters(`${field}: ${why}`, { field });
+    if (rest.halfClosed) throw refuse("halfClosed", "Octavia has no half-closed connections");
+    if (rest.httpsRedirect) throw refuse("httpsRedirect", "use an L7 policy (REDIRECT_PREFIX) instead");
+    if (rest.protocol !== undefined && octaviaProtocol(rest.protocol) !== parts.listener?.protocol) {
+      throw refuse("protocol", "Octavia cannot change a listener's protocol; create another load balancer");
+    }
+    if (rest.port !== undefined && rest.port !== parts.listener?.protocol_port) {
+      throw refuse("port", "Octavia cannot change a listener's port; create another load balancer");
+    }
+    const steps: (() => Promise<unknown>)[] = [];
+    if (rest.name !== undefined)
+      steps.push(() => this.octavia.loadbalancers.updateRecord(target.id, { name: rest.name }, { signal }));
+    if (rest.algorithm !== undefined) {
+      const poolId = required(parts.pool?.id, "algorithm");
+      const algorithm = octaviaAlgorithm(rest.algorithm);
+      steps.push(() => this.octavia.pools.updateRecord(poolId, { lb_algorithm: algorithm }, { signal }));
+    }
+    if (rest.timeout !== undefined) {
+      const listenerId = required(parts.listener?.id, "timeout");
+      const ms = rest.timeout * 1000;
+      steps.push(() =>
+        this.octavia.listeners.updateRecord(
+          listenerId,
+          { timeout_client_data: ms, timeout_member_data: ms },
+          { signal },
+        ),
+      );
+    }
+    await this.#steps(target.id, steps, signal);
+  }
+
+  // Runs changes one after another, waiting for ACTIVE between them (not after the last).
+  async #steps(lbId: string, steps: (() => Promise<unknown>)[], signal?: AbortSignal): Promise<void> {
+    for (const [i, step] of steps.entries()) {
+      if (i > 0) await this.#settle(lbId, signal);
+      await step();
+    }
+  }
+
+  /** Waits until Octavia is done with the load balancer's last change (no longer PENDING_*). */
+  async #settle(lbId: string, signal?: AbortSignal): Promise<void> {
+    const lb = await poll(
+      ({ signal: s }) => this.octavia.loadbalancers.getRecord(lbId, { signal: s }),
+      (record) => !PENDING.test(record.provisioning_status ?? ""),
+      {
+        interval: SETTLE_INTERVAL_MS,
+        timeout: SETTLE_TIMEOUT_MS,
+        signal,
+        description: `load balancer ${lbId} to be ACTIVE`,
+      },
+    );
+    if (lb.provisioning_status !== "ACTIVE") {
+      throw new UnexpectedStatus(`load balancer ${lbId} became ${lb.provisioning_status} during a change`, {
+        resourceId: lbId,
+        resourceStatus: lb.provisioning_status ?? "",
+      });
+    }
+  }
+
+  async #pool(lb: CloudLoadBalancer, what: string, signal?: AbortSignal): Promise<PoolRecord> {
+    const parts = await this.#parts(lb.id, signal);
+    lb.setInfo(this.#info(parts), parts);
+    if (!parts.pool)
+      throw new InvalidLoadBalancerParameters(`${what}: load balancer ${lb.id} has no pool`, { field: "pool" });
+    return parts.pool;
+  }
+
+  async #putMembers(poolId: string, nodes: Node[], signal?: AbortSignal): Promise<void> {
+    // One batch for all nodes (as Rackspace's one POST): member by member, each would wait for the last.
+    try {
+      const response = await this.transport.request({
+        method: "PUT",
+        url: this.octavia.members(poolId).url(),
+        query: { additive_only: "true" },
+        json: { members: nodes.map(memberBody) },
+        signal,
+      });
+      await response.dump();
+    } catch (error) {
+      // Octavia names the field it refused (an address that is no IP address …): pyrax's node error.
+      if (!(error instanceof BadRequest)) throw error;
+      throw new InvalidNodeParameters(error.message, { ...error.context, cause: error });
+    }
+  }
+
+  async addNodes(lb: LbRef, nodes: Node | Node[], options: CallOptions = {}): Promise<Node[]> {
+    const target = await this.#lb(lb, options.signal);
+    const list = [nodes].flat();
+    for (const node of list) {
+      if (!(node instanceof Node))
+        throw new InvalidNodeParameters("addNodes takes Node objects (clb.Node({ address, port }))", {});
+      checkCondition(node.condition, true);
+    }
+    const pool = await this.#pool(target, "addNodes", options.signal);
+    await this.#putMembers(pool.id, list, options.signal);
+    const members = await this.octavia.members(pool.id).list({ signal: options.signal });
+    return list.map((node) => {
+      const member = members.find((m) => m.record.address === node.address && m.record.protocol_port === node.port);
+      node.id = member?.id;
+      node.parent = target;
+      node.status = member?.record.operating_status;
+      node.markSaved();
+      return node;
+    });
+  }
+
+  async listNodes(lb: LbRef, options: CallOptions = {}): Promise<Node[]> {
+    const target = await this.#lb(lb, options.signal);
+    await this.#pool(target, "listNodes", options.signal);
+    return target.nodes ?? [];
+  }
+
+  async deleteNode(lb: LbRef, node: Node, options: CallOptions = {}): Promise<void> {
+    const target = await this.#lb(lb, options.signal);
+    const poolId = target.octavia?.pool?.id ?? (await this.#pool(target, "deleteNode", options.signal)).id;
+    await this.octavia.members(poolId).delete(nodeId(node), { signal: options.signal });
+  }
+
+  async updateNode(lb: LbRef, node: Node, diff: NodeChanges = node.diff(), options: CallOptions = {}): Promise<void> {
+    const target = await this.#lb(lb, options.signal);
+    if (diff.condition !== undefined) checkCondition(diff.condition, true);
+    const poolId = target.octavia?.pool?.id ?? (await this.#pool(target, "updateNode", options.signal)).id;
+    const body = memberChanges(diff, node.weight);
+    if (Object.keys(body).length === 0) return;
+    await this.octavia.members(poolId).updateRecord(nodeId(node), body, { signal: options.signal });
+    node.markSaved();
+  }
+
+  async addVirtualip(_lb: LbRef, _vip: VirtualIP): Promise<void> {
+    throw new InvalidLoadBalancerParameters(
+      "virtualIps: an Octavia load balancer has exactly one VIP, given at creation",
+      {
+        field: "virtualIps",
+      },
+    );
+  }
+  async deleteVirtualip(_lb: LbRef, _vip: VirtualIP): Promise<void> {
+    throw new InvalidLoadBalancerParameters(
+      "virtualIps: an Octavia load balancer keeps its one VIP until it is deleted",
+      {
+        field: "virtualIps",
+      },
+    );
+  }
+
+  async getHealthMonitor(lb: LbRef, options: CallOptions = {}): Promise<HealthMonitorInfo | Record<string, never>> {
+    const target = await this.#lb(lb, options.signal);
+    const pool = await this.#pool(target, "getHealthMonitor", options.signal);
+    if (!pool.healthmonitor_id) return {};
+    return healthMonitorInfo(await this.octavia.healthmonitors.getRecord(pool.healthmonitor_id, options));
+  }
+
+  /** pyrax's `add_health_monitor(lb, type, delay, timeout, attemptsBeforeDeactivation, path, statusRegex, bodyRegex, hostHeader)`. */
+  async addHealthMonitor(lb: LbRef, ...args: unknown[]): Promise<void> {
+    const o = callArgs<HealthMonitorOptions & CallOptions>(
+      "addHealthMonitor",
+      args,
+      [...HM_ARGS],
+      [...HM_ARGS],
+      HM_TYPES,
+    );
+    const { signal, ...settings } = o;
+    const target = await this.#lb(lb, signal);
+    const pool = await this.#pool(target, "addHealthMonitor", signal);
+    const body = this.#healthMonitor(settings, target.protocol);
+    if (!pool.healthmonitor_id) {
+      await this.octavia.healthmonitors.createRecord({ ...body, pool_id: pool.id }, { signal });
+      return;
+    }
+    // An existing monitor is changed; Octavia cannot change its type, so another type replaces it.
+    const current = await this.octavia.healthmonitors.getRecord(pool.healthmonitor_id, { signal });
+    const { type, ...settable } = body;
+    if (current.type === type) {
+      await this.octavia.healthmonitors.updateRecord(current.id, settable, { signal });
+      return;
+    }
+    await this.octavia.healthmonitors.delete(current.id, { signal });
+    await this.#settle(target.id, signal);
+    await this.octavia.healthmonitors.createRecord({ ...body, pool_id: pool.id }, { signal });
+  }
+
+  async deleteHealthMonitor(lb: LbRef, options: CallOptions = {}): Promise<void> {
+    const target = await this.#lb(lb, options.signal);
+    const pool = await this.#pool(target, "deleteHealthMonitor", options.signal);
+    if (pool.healthmonitor_id) await this.octavia.healthmonitors.delete(pool.healthmonitor_id, options);
+  }
+
+  async getSessionPersistence(lb: LbRef, options: CallOptions = {}): Promise<string> {
+    const pool = await this.#pool(await this.#lb(lb, options.signal), "getSessionPersistence", options.signal);
+    return pool.session_persistence?.type ?? "";
+  }
+
+  async setSessionPersistence(lb: LbRef, value: string | null, options: CallOptions = {}): Promise<void> {
+    const type = value ? sessionPersistenceType(value) : null;
+    const pool = await this.#pool(await this.#lb(lb, options.signal), "setSessionPersistence", options.signal);
+    await this.octavia.pools.updateRecord(pool.id, { session_persistence: type ? { type } : null }, options);
+  }
+
+  /** Octavia keeps no per-load-balancer connection log: always false. */
+  async getConnectionLogging(lb: LbRef, options: CallOptions = {}): Promise<boolean> {
+    await this.#lb(lb, options.signal);
+    return false;
+  }
+  async setConnectionLogging(_lb: LbRef, value: boolean): Promise<void> {
+    if (value) {
+      throw new InvalidLoadBalancerParameters(
+        "connectionLogging: Octavia has no per-load-balancer connection logging",
+        {
+          field: "connectionLogging",
+        },
+      );
+    }
+  }
+
+  /** Octavia's counters: bytes_in, bytes_out, active_connections, total_connections, request_errors. */
+  async getStats(lb: LbRef, options: CallOptions = {}): Promise<Record<string, number>> {
+    const body = await this.transport.json<{ stats: Record<string, number> }>({
+      url: new URL("stats", this.octavia.loadbalancers.url(idOf(lb)) + "/"),
+      signal: options.signal,
+    });
+    return body.stats;
+  }
+
+  async #lb(lb: LbRef, signal?: AbortSignal): Promise<CloudLoadBalancer> {
+    return typeof lb === "string" ? this.get(lb, { signal }) : lb;
+  }
+
+  // ------------------------------------------------------------------------- Octavia's own calls
+
+  /** openstacksdk's `delete_load_balancer(lb, cascade=…)`. */
+  async deleteLoadBalancer(
+    lb: string | { id: string },
+    options: CallOptions & { cascade?: boolean } = {},
+  ): Promise<void> {
+    checkOptions("deleteLoadBalancer", options, ["cascade"]);
+    const id = typeof lb === "string" ? lb : lb.id;
+    if (options.cascade) return this.#deleteCascade(id, options.signal);
+    await this.octavia.loadbalancers.delete(id, { signal: options.signal });
+  }
+
+  /** openstacksdk's `wait_for_load_balancer`: until provisioning_status is ACTIVE (ERROR ends it with UnexpectedStatus). */
+  async waitForLoadBalancer(
+    lb: string | { id: string },
+    options: CallOptions & { interval?: number; timeout?: number } = {},
+  ): Promise<LoadBalancerRecord> {
+    const id = typeof lb === "string" ? lb : lb.id;
+    const record = await poll(
+      ({ signal }) => this.octavia.loadbalancers.getRecord(id, { signal }),
+      (r) => !PENDING.test(r.provisioning_status ?? ""),
+      {
+        interval: (options.interval ?? 2) * 1000,
+        timeout: options.timeout && options.timeout * 1000,
+        signal: options.signal,
+      },
+    );
+    if (record.provisioning_status !== "ACTIVE") {
+      throw new UnexpectedStatus(`load balancer ${id} is ${record.provisioning_status}`, {
+        resourceId: id,
+        resourceStatus: record.provisioning_status ?? "",
+      });
+    }
+    return record;
+  }
+
+  /** A project's quotas (`/v2/lbaas/quotas/{project}`); `-1` is unlimited. */
+  async getQuota(projectId: string, options: CallOptions = {}): Promise<Record<string, number>> {
+    const body = await this.transport.json<{ quota: Record<string, number> }>({
+      url: new URL(`quotas/${encodeURIComponent(projectId)}`, this.octavia.root),
+      signal: options.signal,
+    });
+    return body.quota;
+  }
+
+  /** Sets a project's quotas (an admin's call): `{ load_balancer: 5, member: 50 }`. */
+  async updateQuota(
+    projectId: string,
+    quota: Record<string, number>,
+    options: CallOptions = {},
+  ): Promise<Record<string, number>> {
+    const body = await this.transport.json<{ quota: Record<string, number> }>({
+      method: "PUT",
+      url: new URL(`quotas/${encodeURIComponent(projectId)}`, this.octavia.root),
+      json: { quota },
+      signal: options.signal,
+    });
+    return body.quota;
+  }
+}
+
+function createArgs(args: unknown[]): LoadBalancerCreateOptions {
+  // Positional nodes and VIPs are objects or arrays, which callArgs takes for an options object: pull them out first.
+  const positional: Record<string, unknown> = {};
+  const rest = [...args];
+  for (const field of CREATE_ARGS) {
+    const value = rest[0];
+    if (value === undefined || (isPlain(value) && !Array.isArray(value))) break;
+    positional[field] = rest.shift();
+  }
+  const options = callArgs<LoadBalancerCreateOptions>("create", rest, [], CREATE_KNOWN as never);
+  for (const field of Object.keys(positional)) {
+    if (field in options) throw new InvalidLoadBalancerParameters(`create: ${field} was given twice`, { field });
+  }
+  const all = { ...positional, ...options } as LoadBalancerCreateOptions;
+  if (all.port !== undefined && typeof all.port !== "number") {
+    throw new InvalidLoadBalancerParameters(`create: port must be a number, not ${JSON.stringify(all.port)}`, {
+      field: "port",
+    });
+  }
+  return all;
+}
+
+function isPlain(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+  );
+}
+
+function sessionPersistenceType(value: string): "HTTP_COOKIE" | "SOURCE_IP" {
+  const type = value.toUpperCase();
+  if (type !== "HTTP_COOKIE" && type !== "SOURCE_IP") {
+    throw new InvalidSessionPersistenceType(
+      `Session Persistence must be one of 'HTTP_COOKIE' or 'SOURCE_IP'. '${value}' is not a valid setting.`,
+      { field: "sessionPersistence" },
+    );
+  }
+  return type;
+}
+
+function idOf(lb: LbRef): string {
+  const id = typeof lb === "string" ? lb : lb?.id;
+  if (typeof id !== "string" || !id)
+    throw new InvalidLoadBalancerParameters("a load balancer or its id is needed", { field: "loadbalancer" });
+  return id;
+}
+
+function nodeId(node: Node): string {
+  if (!node?.id) throw new InvalidNodeParameters("the node has no id: add it to a load balancer first", {});
+  return node.id;
+}
+
+function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined)
+    throw new InvalidLoadBalancerParameters(`${field}: this load balancer has no listener or pool for it`, { field });
+  return value;
+}
