@@ -26,6 +26,7 @@ import {
 } from "./errors.js";
 import { callArgs } from "./arguments.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
+import { GLOBAL_REGION } from "./identity/catalog.js";
 import { createIdentity } from "./identity/registry.js";
 import { CloudBlockStorage } from "./resources/block-storage/index.js";
 import { CloudDatabases } from "./resources/database/index.js";
@@ -330,7 +331,9 @@ export class Context {
     if (!this.identity.authenticated) {
       throw new NotAuthenticated(`not authenticated: authenticate before using ${service}`);
     }
-    const where = region ?? this.defaultRegion;
+    // A service with only a global endpoint (Rackspace's DNS) needs no region.
+    const global = this.identity.services[service]?.endpoints[GLOBAL_REGION] ? GLOBAL_REGION : undefined;
+    const where = region ?? this.defaultRegion ?? global;
     if (!where) throw new ValidationError("no region given and none is set or in the catalog", { field: "region" });
     const internal =
       options.public === false ||

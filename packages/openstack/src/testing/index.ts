@@ -36,6 +36,19 @@ export {
   ensureOpenStackPackages,
 } from "./install.js";
 export type { SeededFlavor, SeededImage } from "./seed.js";
+export {
+  badRequest,
+  fault,
+  itemNotFound,
+  startRackspaceSimulator,
+  type RackspaceSimulator,
+  type SimRequest,
+  type SimResponse,
+  type SimRoute,
+  type SimService,
+} from "./rackspace/server.js";
+export { rackspaceDns, type RackspaceDnsSimulation } from "./rackspace/dns.js";
+export { rackspaceDatabases } from "./rackspace/databases.js";
 
 /** Services that start beside Keystone on their own: Designate, Octavia, Trove. */
 export type AddonService = "dns" | "loadBalancer" | "database";

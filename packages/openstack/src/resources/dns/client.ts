@@ -188,13 +188,27 @@ export class CloudDNS extends ServiceClient {
    * Resolves once the domain is there (Rackspace: its job COMPLETED; Designate: the zone ACTIVE).
    */
   async create(...args: DomainCreateArgs): Promise<CloudDNSDomain> {
+    // subdomains and records are lists: callArgs takes scalars positionally, so they are taken out first.
+    const lists: Pick<DomainCreateOptions, "subdomains" | "records"> = {};
+    const scalars = [...args];
+    if (typeof args[0] === "string" && args.length > 4) {
+      for (const [i, key] of [[4, "subdomains"] as const, [5, "records"] as const]) {
+        const value = args[i];
+        if (value !== undefined && !Array.isArray(value)) {
+          throw new ValidationError(`create: ${key} must be an array`, { field: key });
+        }
+        lists[key] = value as never;
+      }
+      scalars.splice(4, 2);
+    }
     const options = callArgs<DomainCreateOptions>(
       "create",
-      args,
+      scalars,
       ["name", "emailAddress", "ttl", "comment"],
       ["name", "emailAddress", "ttl", "comment", "subdomains", "records"],
       { ttl: "number" },
     );
+    Object.assign(options, lists);
     const name = checkName("name", options.name);
     const emailAddress = checkName("emailAddress", options.emailAddress);
     const input: DomainInput = {
