@@ -1,13 +1,12 @@
 // pyrax.cloud_databases over Trove v1.0, or Rackspace Cloud Databases v1.0 (the API Trove grew from:
 // the same paths and bodies): instances, flavors, databases, users, root, restart, resize and backups
-// with pyrax's calls (positional as pyrax takes them, or one options object), plus openstacksdk's
-// datastores and configuration groups.
-import { HttpError, NotFoundError, ValidationError, type RequestOptions } from "@nimbus-sdk/common";
+// with pyrax's calls (positional as pyrax takes them, or one options object); openstacksdk's
+// datastores and configuration groups come from the base (base.ts).
+import { NotFoundError, ValidationError } from "@nimbus-sdk/common";
 import { checkOptions } from "../../arguments.js";
 import {
   DBUpdateUnchanged,
   FlavorNotFound,
-  InstanceNotAvailable,
   InvalidVolumeResize,
   MissingDBUserParameters,
   NoSuchDatabase,
@@ -16,24 +15,18 @@ import {
   NotFound,
   notFoundAs,
 } from "../../errors.js";
-import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
+import type { ServiceClientOptions } from "../../service-client.js";
 import { matching } from "../block-storage/requests.js";
-import { nextLinkQuery, novaListing, type Listing, type NovaLink } from "../compute/listing.js";
+import type { Listing } from "../compute/listing.js";
+import { DatabaseServiceClient, pathOf } from "./base.js";
 import { CloudDatabaseInstance, CloudDatabaseUser, type InstanceRecord } from "./instance.js";
 import {
   CloudDatabaseBackup,
   CloudDatabaseDatabase,
   CloudDatabaseFlavor,
-  Configuration,
-  Datastore,
-  DatastoreVersion,
   type BackupRecord,
-  type ConfigurationParameterRecord,
-  type ConfigurationRecord,
   type DatabaseCallOptions,
   type DatabaseRecord,
-  type DatastoreRecord,
-  type DatastoreVersionRecord,
   type FlavorRecord,
   type NameRef,
   type Ref,
@@ -47,7 +40,6 @@ import {
   nameOf,
   namesOf,
   type AccessOptions,
-  type ConfigurationCreateOptions,
   type CreateInstanceOptions,
   type CreateUserOptions,
   type FlavorRef,
@@ -57,46 +49,17 @@ import {
 
 type InstanceRef = Ref | CloudDatabaseInstance;
 
-const pathOf = (...parts: string[]) => parts.map(encodeURIComponent).join("/");
 const paging = (limit: number | ListOptions | undefined, marker: string | number | undefined): ListOptions =>
   typeof limit === "object"
     ? limit
     : { limit, marker: marker === undefined || marker === 0 ? undefined : String(marker) };
 
 /** pyrax.cloud_databases (CloudDatabaseClient). */
-export class CloudDatabases extends ServiceClient {
+export class CloudDatabases extends DatabaseServiceClient {
   readonly name = "Cloud Databases";
 
   constructor(options: ServiceClientOptions) {
     super(options);
-  }
-
-  // --- the wire --------------------------------------------------------------------------------
-
-  // Trove answers 422 both when the instance's state forbids the call (BUILD, RESIZE, ERROR …) and for
-  // values a configuration group's rules refuse; only the first is InstanceNotAvailable.
-  async #json<T>(options: RequestOptions): Promise<T> {
-    try {
-      const response = await this.transport.request(options);
-      const text = await response.text();
-      return (text ? JSON.parse(text) : {}) as T;
-    } catch (error) {
-      if (
-        error instanceof HttpError &&
-        error.status === 422 &&
-        /not currently available|status was|is not ready/i.test(error.message)
-      ) {
-        throw new InstanceNotAvailable(error.message, { ...error.context, cause: error });
-      }
-      throw error;
-    }
-  }
-
-  #listing<T, R>(path: string, key: string, options: ListOptions, wrap: (record: R) => T): Listing<T> {
-    return novaListing({}, options, async (query, signal) => {
-      const body = await this.#json<Record<string, unknown>>({ url: path, query, signal });
-      return { items: ((body[key] ?? []) as R[]).map(wrap), next: nextLinkQuery(body.links as NovaLink[]) };
-    });
   }
 
   #instancePath(instance: InstanceRef, ...rest: string[]): string {
@@ -107,11 +70,11 @@ export class CloudDatabases extends ServiceClient {
 
   /** pyrax's `list(limit, marker)`: every instance (awaited: an array; `for await`: page by page). */
   list(limit?: number | ListOptions, marker?: string): Listing<CloudDatabaseInstance> {
-    return this.#listing("instances", "instances", paging(limit, marker), (r: InstanceRecord) => this.#instance(r));
+    return this.listing("instances", "instances", paging(limit, marker), (r: InstanceRecord) => this.#instance(r));
   }
 
   async get(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<CloudDatabaseInstance> {
-    const body = await this.#json<{ instance: InstanceRecord }>({
+    const body = await this.json<{ instance: InstanceRecord }>({
       url: this.#instancePath(instance),
       signal: options.signal,
     });
@@ -170,7 +133,7 @@ export class CloudDatabases extends ServiceClient {
     if (datastore) instance.datastore = datastore;
     if (options.configuration !== undefined) instance.configuration = idOf(options.configuration, "configuration");
     if (options.availabilityZone !== undefined) instance.availability_zone = options.availabilityZone;
-    const body = await this.#json<{ instance: InstanceRecord }>({
+    const body = await this.json<{ instance: InstanceRecord }>({
       method: "POST",
       url: "instances",
       json: { instance },
@@ -180,7 +143,7 @@ export class CloudDatabases extends ServiceClient {
   }
 
   async delete(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<void> {
-    await this.#json({ method: "DELETE", url: this.#instancePath(instance), signal: options.signal });
+    await this.json({ method: "DELETE", url: this.#instancePath(instance), signal: options.signal });
   }
 
   /** pyrax's `restore_backup(backup, name, flavor, volume)`: a new instance from a backup. */
@@ -198,7 +161,7 @@ export class CloudDatabases extends ServiceClient {
       volume: { size: checkVolumeSize(volume) },
       restorePoint: { backupRef: idOf(backup, "backup") },
     };
-    const body = await this.#json<{ instance: InstanceRecord }>({
+    const body = await this.json<{ instance: InstanceRecord }>({
       method: "POST",
       url: "instances",
       json: { instance },
@@ -219,11 +182,11 @@ export class CloudDatabases extends ServiceClient {
   // --- flavors ---------------------------------------------------------------------------------
 
   listFlavors(limit?: number | ListOptions, marker?: string): Listing<CloudDatabaseFlavor> {
-    return this.#listing("flavors", "flavors", paging(limit, marker), (r: FlavorRecord) => new CloudDatabaseFlavor(r));
+    return this.listing("flavors", "flavors", paging(limit, marker), (r: FlavorRecord) => new CloudDatabaseFlavor(r));
   }
 
   async getFlavor(flavorId: number | string, options: DatabaseCallOptions = {}): Promise<CloudDatabaseFlavor> {
-    const body = await this.#json<{ flavor: FlavorRecord }>({
+    const body = await this.json<{ flavor: FlavorRecord }>({
       url: pathOf("flavors", String(flavorId)),
       signal: options.signal,
     });
@@ -255,7 +218,7 @@ export class CloudDatabases extends ServiceClient {
 
   listDatabases(instance: InstanceRef, limit?: number | ListOptions, marker?: string): Listing<CloudDatabaseDatabase> {
     const drop = (name: string, options?: DatabaseCallOptions) => this.deleteDatabase(instance, name, options);
-    return this.#listing(
+    return this.listing(
       this.#instancePath(instance, "databases"),
       "databases",
       paging(limit, marker),
@@ -291,7 +254,7 @@ export class CloudDatabases extends ServiceClient {
       character_set: given.characterSet ?? "utf8",
       collate: given.collate ?? "utf8_general_ci",
     };
-    await this.#json({
+    await this.json({
       method: "POST",
       url: this.#instancePath(instance, "databases"),
       json: { databases: [database] },
@@ -304,7 +267,7 @@ export class CloudDatabases extends ServiceClient {
   async deleteDatabase(instance: InstanceRef, name: NameRef, options: DatabaseCallOptions = {}): Promise<void> {
     const db = nameOf(name, "name");
     await notFoundAs(
-      this.#json({ method: "DELETE", url: this.#instancePath(instance, "databases", db), signal: options.signal }),
+      this.json({ method: "DELETE", url: this.#instancePath(instance, "databases", db), signal: options.signal }),
       NoSuchDatabase,
       `No database by the name '${db}' exists.`,
     );
@@ -314,7 +277,7 @@ export class CloudDatabases extends ServiceClient {
 
   listUsers(instance: InstanceRef, limit?: number | ListOptions, marker?: string): Listing<CloudDatabaseUser> {
     const owner = this.#owner(instance);
-    return this.#listing(
+    return this.listing(
       this.#instancePath(instance, "users"),
       "users",
       paging(limit, marker),
@@ -324,7 +287,7 @@ export class CloudDatabases extends ServiceClient {
 
   async getUser(instance: InstanceRef, name: string, options: DatabaseCallOptions = {}): Promise<CloudDatabaseUser> {
     const body = await notFoundAs(
-      this.#json<{ user: UserRecord }>({ url: this.#instancePath(instance, "users", name), signal: options.signal }),
+      this.json<{ user: UserRecord }>({ url: this.#instancePath(instance, "users", name), signal: options.signal }),
       NoSuchDatabaseUser,
       `No user by the name '${name}' exists.`,
     );
@@ -353,7 +316,7 @@ export class CloudDatabases extends ServiceClient {
       databases: namesOf(given.databaseNames, "databaseNames").map((db) => ({ name: db })),
     };
     if (given.host) user.host = given.host;
-    await this.#json({
+    await this.json({
       method: "POST",
       url: this.#instancePath(instance, "users"),
       json: { users: [user] },
@@ -365,7 +328,7 @@ export class CloudDatabases extends ServiceClient {
   async deleteUser(instance: InstanceRef, user: NameRef, options: DatabaseCallOptions = {}): Promise<void> {
     const name = nameOf(user, "user");
     await notFoundAs(
-      this.#json({ method: "DELETE", url: this.#instancePath(instance, "users", name), signal: options.signal }),
+      this.json({ method: "DELETE", url: this.#instancePath(instance, "users", name), signal: options.signal }),
       NoSuchDatabaseUser,
       `User '${name}' does not exist.`,
     );
@@ -398,7 +361,7 @@ export class CloudDatabases extends ServiceClient {
       throw new DBUpdateUnchanged("You must supply at least one changed value when updating a user.");
     }
     await notFoundAs(
-      this.#json({
+      this.json({
         method: "PUT",
         url: this.#instancePath(instance, "users", current.name),
         json: { user: body },
@@ -416,7 +379,7 @@ export class CloudDatabases extends ServiceClient {
   ): Promise<CloudDatabaseDatabase[]> {
     const name = nameOf(user, "user");
     const body = await notFoundAs(
-      this.#json<{ databases: DatabaseRecord[] }>({
+      this.json<{ databases: DatabaseRecord[] }>({
         url: this.#instancePath(instance, "users", name, "databases"),
         signal: options.signal,
       }),
@@ -437,7 +400,7 @@ export class CloudDatabases extends ServiceClient {
     const name = nameOf(user, "user");
     const { names, signal } = await this.#checkedNames(instance, dbNames, strict);
     await notFoundAs(
-      this.#json({
+      this.json({
         method: "PUT",
         url: this.#instancePath(instance, "users", name, "databases"),
         json: { databases: names.map((n) => ({ name: n })) },
@@ -458,7 +421,7 @@ export class CloudDatabases extends ServiceClient {
     const name = nameOf(user, "user");
     const { names, signal } = await this.#checkedNames(instance, dbNames, strict);
     for (const db of names) {
-      await this.#json({ method: "DELETE", url: this.#instancePath(instance, "users", name, "databases", db), signal });
+      await this.json({ method: "DELETE", url: this.#instancePath(instance, "users", name, "databases", db), signal });
     }
   }
 
@@ -490,7 +453,7 @@ export class CloudDatabases extends ServiceClient {
 
   /** Enables root from any host; resolves to the generated password. */
   async enableRootUser(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<string> {
-    const body = await this.#json<{ user: { password: string } }>({
+    const body = await this.json<{ user: { password: string } }>({
       method: "POST",
       url: this.#instancePath(instance, "root"),
       signal: options.signal,
@@ -499,7 +462,7 @@ export class CloudDatabases extends ServiceClient {
   }
 
   async rootUserStatus(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<boolean> {
-    const body = await this.#json<{ rootEnabled: boolean }>({
+    const body = await this.json<{ rootEnabled: boolean }>({
       url: this.#instancePath(instance, "root"),
       signal: options.signal,
     });
@@ -507,7 +470,7 @@ export class CloudDatabases extends ServiceClient {
   }
 
   async #action(instance: InstanceRef, action: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
-    await this.#json({ method: "POST", url: this.#instancePath(instance, "action"), json: action, signal });
+    await this.json({ method: "POST", url: this.#instancePath(instance, "action"), json: action, signal });
   }
 
   async restart(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<void> {
@@ -541,11 +504,11 @@ export class CloudDatabases extends ServiceClient {
     marker?: string,
   ): Listing<CloudDatabaseBackup> {
     const path = instance ? this.#instancePath(instance, "backups") : "backups";
-    return this.#listing(path, "backups", paging(limit, marker), (r: BackupRecord) => new CloudDatabaseBackup(this, r));
+    return this.listing(path, "backups", paging(limit, marker), (r: BackupRecord) => new CloudDatabaseBackup(this, r));
   }
 
   async getBackup(backup: Ref, options: DatabaseCallOptions = {}): Promise<CloudDatabaseBackup> {
-    const body = await this.#json<{ backup: BackupRecord }>({
+    const body = await this.json<{ backup: BackupRecord }>({
       url: pathOf("backups", idOf(backup, "backup")),
       signal: options.signal,
     });
@@ -553,7 +516,7 @@ export class CloudDatabases extends ServiceClient {
   }
 
   async deleteBackup(backup: Ref, options: DatabaseCallOptions = {}): Promise<void> {
-    await this.#json({ method: "DELETE", url: pathOf("backups", idOf(backup, "backup")), signal: options.signal });
+    await this.json({ method: "DELETE", url: pathOf("backups", idOf(backup, "backup")), signal: options.signal });
   }
 
   /** pyrax's `create_backup(instance, name, description=None)`: the backup as Trove answers (status NEW). */
@@ -569,7 +532,7 @@ export class CloudDatabases extends ServiceClient {
         : { description, signal: options.signal };
     const backup: Record<string, string> = { instance: idOf(instance, "instance"), name: nameOf(name, "name") };
     if (given.description !== undefined) backup.description = given.description;
-    const body = await this.#json<{ backup: BackupRecord }>({
+    const body = await this.json<{ backup: BackupRecord }>({
       method: "POST",
       url: "backups",
       json: { backup },
@@ -581,93 +544,5 @@ export class CloudDatabases extends ServiceClient {
   /** Not in Cloud Databases, as pyrax says. */
   getLimits(): never {
     throw new ValidationError("Limits are not available for Cloud Databases", { field: "getLimits" });
-  }
-
-  // --- datastores and configuration groups (openstacksdk) ---------------------------------------
-
-  listDatastores(options: DatabaseCallOptions = {}): Listing<Datastore> {
-    return this.#listing("datastores", "datastores", options, (r: DatastoreRecord) => new Datastore(r));
-  }
-
-  async getDatastore(datastore: string, options: DatabaseCallOptions = {}): Promise<Datastore> {
-    const body = await this.#json<{ datastore: DatastoreRecord }>({
-      url: pathOf("datastores", datastore),
-      signal: options.signal,
-    });
-    return new Datastore(body.datastore);
-  }
-
-  listDatastoreVersions(datastore: string, options: DatabaseCallOptions = {}): Listing<DatastoreVersion> {
-    return this.#listing(
-      pathOf("datastores", datastore, "versions"),
-      "versions",
-      options,
-      (r: DatastoreVersionRecord) => new DatastoreVersion(r),
-    );
-  }
-
-  /** The parameters a configuration group may set for this datastore version, with their types and bounds. */
-  async listConfigurationParameters(
-    datastore: string,
-    version: string,
-    options: DatabaseCallOptions = {},
-  ): Promise<ConfigurationParameterRecord[]> {
-    const body = await this.#json<{ "configuration-parameters": ConfigurationParameterRecord[] }>({
-      url: pathOf("datastores", datastore, "versions", version, "parameters"),
-      signal: options.signal,
-    });
-    return body["configuration-parameters"] ?? [];
-  }
-
-  listConfigurations(options: ListOptions = {}): Listing<Configuration> {
-    return this.#listing("configurations", "configurations", options, (r: ConfigurationRecord) => new Configuration(r));
-  }
-
-  async getConfiguration(configuration: Ref, options: DatabaseCallOptions = {}): Promise<Configuration> {
-    const body = await this.#json<{ configuration: ConfigurationRecord }>({
-      url: pathOf("configurations", idOf(configuration, "configuration")),
-      signal: options.signal,
-    });
-    return new Configuration(body.configuration);
-  }
-
-  async createConfiguration(options: ConfigurationCreateOptions): Promise<Configuration> {
-    const { name, values, description, datastore, datastoreVersion, signal } = checkOptions(
-      "createConfiguration",
-      options,
-      ["name", "values", "description", "datastore", "datastoreVersion"],
-    );
-    const configuration: Record<string, unknown> = { name: nameOf(name, "name"), values, description };
-    if (datastore !== undefined || datastoreVersion !== undefined)
-      configuration.datastore = { type: datastore, version: datastoreVersion };
-    const body = await this.#json<{ configuration: ConfigurationRecord }>({
-      method: "POST",
-      url: "configurations",
-      json: { configuration },
-      signal,
-    });
-    return new Configuration(body.configuration);
-  }
-
-  /** Sets (adds or changes) these values, keeping the others (PATCH). */
-  async updateConfiguration(
-    configuration: Ref,
-    values: Record<string, string | number | boolean>,
-    options: DatabaseCallOptions = {},
-  ): Promise<void> {
-    await this.#json({
-      method: "PATCH",
-      url: pathOf("configurations", idOf(configuration, "configuration")),
-      json: { configuration: { values } },
-      signal: options.signal,
-    });
-  }
-
-  async deleteConfiguration(configuration: Ref, options: DatabaseCallOptions = {}): Promise<void> {
-    await this.#json({
-      method: "DELETE",
-      url: pathOf("configurations", idOf(configuration, "configuration")),
-      signal: options.signal,
-    });
   }
 }
