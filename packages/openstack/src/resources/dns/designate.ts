@@ -103,6 +103,8 @@ function toValue(type: string, data: string, priority: number | undefined): stri
     words[words.length - 1] = withDot(words[words.length - 1]!);
     value = words.join(" ");
   }
+  // Rackspace took TXT text as is; Designate wants it quoted when it has spaces (and accepts it always).
+  if (upper === "TXT" && !/^".*"$/.test(value)) value = `"${value.replace(/(["\\])/g, "\\$1")}"`;
   return PRIORITY_TYPES.has(upper) ? `${priority} ${value}` : value;
 }
 
@@ -115,6 +117,7 @@ function fromValue(type: string, value: string): { data: string; priority?: numb
     data = rest.join(" ");
   }
   if (HOST_TYPES.has(type)) data = withoutDot(data);
+  if (type === "TXT" && /^".*"$/.test(data)) data = data.slice(1, -1).replace(/\\(["\\])/g, "$1");
   return { data, priority };
 }
 
@@ -400,7 +403,9 @@ export class DesignateWire implements DnsWire {
             ),
       );
       const settled = await this.#settledRecordset(domainId, set.id, DomainRecordAdditionFailed, what, signal);
-      added.push(...recordsOf(settled).filter((r) => values.includes(toValue(upper, r.data, r.priority))));
+      // In the order given (Designate lists a recordset's values in its own order).
+      const now = recordsOf(settled);
+      added.push(...values.flatMap((v) => now.filter((r) => r.id === recordId(settled.id, v))));
     }
     return added;
   }
@@ -408,10 +413,11 @@ export class DesignateWire implements DnsWire {
   async updateRecords(domainId: string, changes: RecordChange[], signal?: AbortSignal): Promise<void> {
     for (const change of changes) {
       const what = `updating record ${change.id} of domain ${domainId}`;
-      const { recordsetId } = parseRecordId(change.id);
+      const { recordsetId, value: stored } = parseRecordId(change.id);
       const old = await failAs(DomainRecordUpdateFailed, what, this.getRecord(domainId, change.id, signal));
       const set = await failAs(DomainRecordUpdateFailed, what, this.#recordset(domainId, recordsetId, signal));
-      const oldValue = toValue(old.type, old.data, old.priority);
+      // The id holds the value as Designate stores it (which may differ from what toValue would write).
+      const oldValue = stored ?? toValue(old.type, old.data, old.priority);
       const newValue = toValue(old.type, change.data ?? old.data, change.priority ?? old.priority);
       await failAs(
         DomainRecordUpdateFailed,
@@ -433,10 +439,10 @@ export class DesignateWire implements DnsWire {
 
   async deleteRecord(domainId: string, id: string, signal?: AbortSignal): Promise<void> {
     const what = `deleting record ${id} of domain ${domainId}`;
-    const { recordsetId } = parseRecordId(id);
+    const { recordsetId, value: stored } = parseRecordId(id);
     const record = await failAs(DomainRecordDeletionFailed, what, this.getRecord(domainId, id, signal));
     const set = await failAs(DomainRecordDeletionFailed, what, this.#recordset(domainId, recordsetId, signal));
-    const value = toValue(record.type, record.data, record.priority);
+    const value = stored ?? toValue(record.type, record.data, record.priority);
     const rest = set.records.filter((v) => v !== value);
     const url = `zones/${encodeURIComponent(domainId)}/recordsets/${recordsetId}`;
     if (rest.length > 0) {
