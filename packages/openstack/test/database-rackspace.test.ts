@@ -92,6 +92,19 @@ describe("pyrax.cloudDatabases on Rackspace Cloud Databases v1.0 (a simulator of
     await inst.delete();
   });
 
+  it("takes pyrax's seven positional create arguments (name, flavor, volume, databases, users, version, type)", async () => {
+    const users = [{ name: "u1", password: "pw", databases: ["a"] }];
+    const inst = await cdb.create("db3", 1, 1, ["a"], users, "5.6", "mysql");
+    await pyrax.utils.waitUntil(inst, "status", "ACTIVE", FAST);
+    expect(inst.datastore).toEqual({ type: "mysql", version: "5.6" });
+    expect((await inst.listDatabases()).map((d) => d.name)).toEqual(["a"]);
+    expect((await inst.getUser("u1")).databases).toEqual([{ name: "a" }]);
+    await expect(cdb.create("db4", 1, 1, [], [], "5.6", "mysql", "extra" as never)).rejects.toThrow(
+      /cannot use argument/,
+    );
+    await inst.delete();
+  });
+
   it("is refused by the simulator's checks as Rackspace refused: BadRequest", async () => {
     // Over Rackspace's 150 GB.
     await expect(cdb.create("big", 1, 151)).rejects.toThrow(BadRequest);

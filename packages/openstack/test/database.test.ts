@@ -154,6 +154,11 @@ describe("pyrax.cloudDatabases against a real Trove", () => {
     expect((await inst.listBackups()).map((b) => b.id)).toContain(backup.id);
     await pyrax.utils.waitUntil(backup, "status", "COMPLETED", FAST);
     expect((await cdb.getBackup(backup.id)).status).toBe("COMPLETED");
+    // pyrax's restore_backup(backup, name, flavor, volume): a new instance from it.
+    const restored = await cdb.restoreBackup(backup, `restored-${RUN}`, "m1.tiny", 1);
+    made.push(restored.id);
+    await pyrax.utils.waitUntil(restored, "status", "ACTIVE", FAST);
+    await restored.delete();
     await cdb.deleteBackup(backup);
     await expect(cdb.getBackup(backup.id)).rejects.toThrow(NotFound);
   });
@@ -187,6 +192,13 @@ describe("pyrax.cloudDatabases against a real Trove", () => {
     expect(refused).toBeInstanceOf(BadRequest);
     expect(refused).not.toBeInstanceOf(InstanceNotAvailable);
     expect((refused as ClientException).context.status).toBe(422);
+    await inst.attachConfiguration(group);
+    await pyrax.utils.waitUntil(inst, "status", "ACTIVE", FAST);
+    expect(inst.configuration?.id).toBe(group.id);
+    expect((await cdb.getConfiguration(group.id)).instance_count).toBe(1);
+    await inst.detachConfiguration();
+    await pyrax.utils.waitUntil(inst, "status", "ACTIVE", FAST);
+    expect(inst.configuration).toBeUndefined();
     await cdb.deleteConfiguration(group);
     await expect(cdb.getConfiguration(group.id)).rejects.toThrow(NotFound);
   });

@@ -495,6 +495,26 @@ export class CloudDatabases extends DatabaseServiceClient {
     await this.#action(current, { resize: { volume: { size } } }, options.signal);
   }
 
+  /** openstacksdk's attach: the configuration group's values apply to the instance (PUT /instances/{id}). */
+  async attachConfiguration(
+    instance: InstanceRef,
+    configuration: Ref,
+    options: DatabaseCallOptions = {},
+  ): Promise<void> {
+    const json = { instance: { configuration: idOf(configuration, "configuration") } };
+    await this.json({ method: "PUT", url: this.#instancePath(instance), json, signal: options.signal });
+  }
+
+  /** Detaches the instance's configuration group (a PUT naming none). */
+  async detachConfiguration(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<void> {
+    await this.json({
+      method: "PUT",
+      url: this.#instancePath(instance),
+      json: { instance: { configuration: null } },
+      signal: options.signal,
+    });
+  }
+
   // --- backups ---------------------------------------------------------------------------------
 
   /** pyrax's `list_backups(instance=None, limit=20, marker=0)`: every backup, or one instance's. */

@@ -191,6 +191,17 @@ export class CloudDatabaseInstance {
     await this.manager.revokeUserAccess(this, user, dbNames, strict);
   }
 
+  /** The configuration group attached, if any. */
+  get configuration(): { id: string; name: string } | undefined {
+    return this.#record.configuration;
+  }
+  async attachConfiguration(configuration: string | { id: string }, options: DatabaseCallOptions = {}): Promise<void> {
+    await this.manager.attachConfiguration(this, configuration, options);
+  }
+  async detachConfiguration(options: DatabaseCallOptions = {}): Promise<void> {
+    await this.manager.detachConfiguration(this, options);
+  }
+
   // --- root, actions, backups ---
   /** Enables root from any host; resolves to the generated root password. */
   async enableRootUser(options: DatabaseCallOptions = {}): Promise<string> {
