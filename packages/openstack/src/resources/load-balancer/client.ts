@@ -4,19 +4,16 @@
 // while a load balancer is PENDING_*, so a call that changes several of these objects waits for
 // ACTIVE between its steps (never after its last one: the load balancer is then PENDING_UPDATE, as
 // Rackspace's is after a change). Octavia's own objects are here too, for openstacksdk users.
-import { waitUntil as poll } from "@nimbus-sdk/common";
+import { NotFoundError, waitUntil as poll } from "@nimbus-sdk/common";
 import { callArgs, checkOptions } from "../../arguments.js";
 import {
   BadRequest,
   InvalidLoadBalancerParameters,
   InvalidNodeParameters,
-  InvalidSessionPersistenceType,
-  MissingHealthMonitorSettings,
   MissingLoadBalancerParameters,
   NoUniqueMatch,
   NotFound,
   NotImplementedYet,
-  ProtocolMismatch,
   UnexpectedStatus,
 } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
@@ -36,7 +33,6 @@ import {
 import {
   OCTAVIA_ALGORITHMS,
   OCTAVIA_PROTOCOLS,
-  healthMonitorBody,
   healthMonitorInfo,
   loadBalancerInfo,
   memberBody,
@@ -47,47 +43,16 @@ import {
   type LoadBalancerInfo,
   type LoadBalancerParts,
 } from "./mapping.js";
-import { KINDS, OctaviaCollections, type LoadBalancerRecord, type ListenerRecord, type PoolRecord } from "./native.js";
+import {
+  KINDS,
+  OctaviaCollections,
+  type LoadBalancerRecord,
+  type ListenerRecord,
+  type MemberRecord,
+  type PoolRecord,
+} from "./native.js";
+import { createArgs, createPlan, healthMonitorSettings, sessionPersistenceType, type VipSubnets } from "./create.js";
 import { Node, VirtualIP, checkCondition, type NodeChanges, type NodeOptions, type VirtualIPOptions } from "./node.js";
-
-/** pyrax's `create(name, port, protocol, nodes, virtual_ips, algorithm, ...)` keywords. */
-export interface LoadBalancerCreateOptions extends CallOptions {
-  port?: number;
-  protocol?: string;
-  nodes?: Node | Node[];
-  virtualIps?: VirtualIP | VirtualIP[];
-  algorithm?: string;
-  halfClosed?: boolean;
-  accessList?: { address: string; type: string }[];
-  connectionLogging?: boolean | { enabled: boolean };
-  connectionThrottle?: {
-    maxConnections?: number;
-    maxConnectionRate?: number;
-    minConnections?: number;
-    rateInterval?: number;
-  };
-  healthMonitor?: HealthMonitorOptions & { type: string };
-  metadata?: Record<string, string> | { key: string; value: string }[];
-  timeout?: number;
-  sessionPersistence?: string | { persistenceType: string };
-  httpsRedirect?: boolean;
-}
-const CREATE_ARGS = ["port", "protocol", "nodes", "virtualIps", "algorithm"] as const;
-const CREATE_KNOWN = [
-  ...CREATE_ARGS,
-  "halfClosed",
-  "accessList",
-  "connectionLogging",
-  "connectionThrottle",
-  "healthMonitor",
-  "metadata",
-  "timeout",
-  "sessionPersistence",
-  "httpsRedirect",
-];
-
-/** The subnet (or network) each pyrax VIP type takes its address from on OpenStack. */
-export type VipSubnets = Partial<Record<"PUBLIC" | "SERVICENET", string | { networkId: string }>>;
 
 type LbRef = CloudLoadBalancer | string;
 
@@ -161,7 +126,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
       );
     }
     for (const node of nodes) checkCondition(node.condition, false);
-    const plan = this.#createPlan(name, o, vips);
+    const plan = createPlan(name, o, vips, this.vipSubnets);
     const created = await this.octavia.loadbalancers.createRecord(plan.lb, { signal: o.signal });
     try {
       await this.#settle(created.id, o.signal);
@@ -193,81 +158,6 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
     return this.get(created.id, { signal: o.signal });
   }
 
-  #createPlan(name: string, o: LoadBalancerCreateOptions, vips: VirtualIP[]) {
-    const refuse = (field: string, why: string) => new InvalidLoadBalancerParameters(`${field}: ${why}`, { field });
-    if (vips.length > 1) throw refuse("virtualIps", "an Octavia load balancer has one VIP");
-    if (o.halfClosed) throw refuse("halfClosed", "Octavia has no half-closed connections");
-    if (o.httpsRedirect)
-      throw refuse("httpsRedirect", "use an L7 policy (REDIRECT_PREFIX) on an HTTP listener instead");
-    const logging = typeof o.connectionLogging === "object" ? o.connectionLogging.enabled : o.connectionLogging;
-    if (logging) throw refuse("connectionLogging", "Octavia has no per-load-balancer connection logging");
-    if (o.metadata !== undefined) throw refuse("metadata", "Octavia keeps no metadata (tags only)");
-    const throttle = o.connectionThrottle ?? {};
-    for (const key of Object.keys(throttle)) {
-      if (key !== "maxConnections")
-        throw refuse(`connectionThrottle.${key}`, "Octavia limits connections only (maxConnections)");
-    }
-    const denied = (o.accessList ?? []).filter((a) => a.type.toUpperCase() !== "ALLOW");
-    if (denied.length)
-      throw refuse("accessList", "Octavia allows listed CIDRs only (type ALLOW); DENY has no equivalent");
-    const protocol = octaviaProtocol(o.protocol!);
-    const persistence =
-      typeof o.sessionPersistence === "object" ? o.sessionPersistence.persistenceType : o.sessionPersistence;
-    const timeoutMs = o.timeout === undefined ? undefined : o.timeout * 1000;
-    return {
-      lb: { name, ...this.#vipFields(vips[0]!) },
-      listener: {
-        name,
-        protocol,
-        protocol_port: o.port,
-        connection_limit: throttle.maxConnections,
-        timeout_client_data: timeoutMs,
-        timeout_member_data: timeoutMs,
-        allowed_cidrs: o.accessList?.length ? o.accessList.map((a) => a.address) : undefined,
-      },
-      pool: {
-        name,
-        protocol,
-        lb_algorithm: octaviaAlgorithm(o.algorithm),
-        session_persistence: persistence ? { type: sessionPersistenceType(persistence) } : undefined,
-      },
-      healthMonitor: o.healthMonitor ? this.#healthMonitor(o.healthMonitor, protocol) : undefined,
-    };
-  }
-
-  #vipFields(vip: VirtualIP): Record<string, string> {
-    if (vip.portId ?? vip.id) return { vip_port_id: (vip.portId ?? vip.id)! };
-    if (vip.subnetId) return { vip_subnet_id: vip.subnetId, ...(vip.address ? { vip_address: vip.address } : {}) };
-    if (vip.networkId) return { vip_network_id: vip.networkId };
-    const configured = this.vipSubnets[vip.type.toUpperCase() as "PUBLIC" | "SERVICENET"];
-    if (typeof configured === "string") return { vip_subnet_id: configured };
-    if (configured) return { vip_network_id: configured.networkId };
-    throw new MissingLoadBalancerParameters(
-      `no subnet for a ${vip.type} VIP on OpenStack: give VirtualIP({ type, subnetId }) or call clb.setVipSubnet("${vip.type}", subnetId)`,
-      { field: "virtualIps" },
-    );
-  }
-
-  #healthMonitor(settings: HealthMonitorOptions, protocol: string | undefined): Record<string, unknown> {
-    if (!settings.type)
-      throw new MissingHealthMonitorSettings("a health monitor needs a type (CONNECT, HTTP or HTTPS)", {
-        field: "type",
-      });
-    const type = settings.type.toUpperCase();
-    if (type.startsWith("HTTP") && protocol !== undefined && type !== protocol) {
-      throw new ProtocolMismatch(
-        `Cannot set the Health Monitor type to '${settings.type}' when the Load Balancer's protocol is '${protocol}'.`,
-        {
-          field: "type",
-        },
-      );
-    }
-    return healthMonitorBody(
-      { delay: 10, timeout: 10, attemptsBeforeDeactivation: 3, path: "/", ...settings, type },
-      protocol,
-    );
-  }
-
   /** Every load balancer: an array when awaited, page by page with `for await`. */
   list(options: ListOptions = {}): Listing<CloudLoadBalancer> {
     let parts: Promise<{ listeners: ListenerRecord[]; pools: PoolRecord[] }> | undefined;
@@ -277,12 +167,17 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
         ([l, p]) => ({ listeners: l.map((x) => x.record), pools: p.map((x) => x.record) }),
       );
       const { listeners, pools } = await parts;
-      for (const lb of items) {
-        const lbRecord = lb.octavia!.lb;
-        const listener = listeners.find((l) => l.id === lbRecord.listeners[0]?.id);
-        const pool = pools.find((p) => p.id === (listener?.default_pool_id ?? lbRecord.pools[0]?.id));
-        lb.setInfo(this.#info({ lb: lbRecord, listener, pool }), { lb: lbRecord, listener, pool });
-      }
+      // Each one's members too, as pyrax's lazy load gives `lb.nodes` of a listed load balancer.
+      await Promise.all(
+        items.map(async (lb) => {
+          const lbRecord = lb.octavia!.lb;
+          const listener = listeners.find((l) => l.id === lbRecord.listeners[0]?.id);
+          const pool = pools.find((p) => p.id === (listener?.default_pool_id ?? lbRecord.pools[0]?.id));
+          const members = pool ? await absentIfGone(this.#members(pool.id, signal)) : undefined;
+          const parts = { lb: lbRecord, listener, pool, members };
+          lb.setInfo(this.#info(parts), parts);
+        }),
+      );
     });
   }
 
@@ -317,18 +212,25 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   async #parts(id: string, signal?: AbortSignal): Promise<LoadBalancerParts> {
     const lb = await this.octavia.loadbalancers.getRecord(id, { signal });
+    // A child may vanish between two reads (a cascade delete under way): then it is absent.
     const listenerId = lb.listeners[0]?.id;
-    const listener = listenerId ? await this.octavia.listeners.getRecord(listenerId, { signal }) : undefined;
+    const listener = listenerId
+      ? await absentIfGone(this.octavia.listeners.getRecord(listenerId, { signal }))
+      : undefined;
     const poolId = listener?.default_pool_id ?? lb.pools[0]?.id;
     if (!poolId) return { lb, listener };
     const [pool, members] = await Promise.all([
-      this.octavia.pools.getRecord(poolId, { signal }),
-      this.octavia.members(poolId).list({ signal }),
+      absentIfGone(this.octavia.pools.getRecord(poolId, { signal })),
+      absentIfGone(this.#members(poolId, signal)),
     ]);
-    const healthmonitor = pool.healthmonitor_id
-      ? await this.octavia.healthmonitors.getRecord(pool.healthmonitor_id, { signal })
+    const healthmonitor = pool?.healthmonitor_id
+      ? await absentIfGone(this.octavia.healthmonitors.getRecord(pool.healthmonitor_id, { signal }))
       : undefined;
-    return { lb, listener, pool, members: members.map((m) => m.record), healthmonitor };
+    return { lb, listener, pool, members, healthmonitor };
+  }
+
+  async #members(poolId: string, signal?: AbortSignal): Promise<MemberRecord[]> {
+    return (await this.octavia.members(poolId).list({ signal })).map((m) => m.record);
   }
 
   #info(parts: LoadBalancerParts): LoadBalancerInfo {
@@ -531,7 +433,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
     const { signal, ...settings } = o;
     const target = await this.#lb(lb, signal);
     const pool = await this.#pool(target, "addHealthMonitor", signal);
-    const body = this.#healthMonitor(settings, target.protocol);
+    const body = healthMonitorSettings(settings, target.protocol);
     if (!pool.healthmonitor_id) {
       await this.octavia.healthmonitors.createRecord({ ...body, pool_id: pool.id }, { signal });
       return;
@@ -656,45 +558,13 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
   }
 }
 
-function createArgs(args: unknown[]): LoadBalancerCreateOptions {
-  // Positional nodes and VIPs are objects or arrays, which callArgs takes for an options object: pull them out first.
-  const positional: Record<string, unknown> = {};
-  const rest = [...args];
-  for (const field of CREATE_ARGS) {
-    const value = rest[0];
-    if (value === undefined || (isPlain(value) && !Array.isArray(value))) break;
-    positional[field] = rest.shift();
+async function absentIfGone<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
   }
-  const options = callArgs<LoadBalancerCreateOptions>("create", rest, [], CREATE_KNOWN as never);
-  for (const field of Object.keys(positional)) {
-    if (field in options) throw new InvalidLoadBalancerParameters(`create: ${field} was given twice`, { field });
-  }
-  const all = { ...positional, ...options } as LoadBalancerCreateOptions;
-  if (all.port !== undefined && typeof all.port !== "number") {
-    throw new InvalidLoadBalancerParameters(`create: port must be a number, not ${JSON.stringify(all.port)}`, {
-      field: "port",
-    });
-  }
-  return all;
-}
-
-function isPlain(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
-  );
-}
-
-function sessionPersistenceType(value: string): "HTTP_COOKIE" | "SOURCE_IP" {
-  const type = value.toUpperCase();
-  if (type !== "HTTP_COOKIE" && type !== "SOURCE_IP") {
-    throw new InvalidSessionPersistenceType(
-      `Session Persistence must be one of 'HTTP_COOKIE' or 'SOURCE_IP'. '${value}' is not a valid setting.`,
-      { field: "sessionPersistence" },
-    );
-  }
-  return type;
 }
 
 function idOf(lb: LbRef): string {
