@@ -105,6 +105,37 @@ describe("pyrax.cloudDatabases on Rackspace Cloud Databases v1.0 (a simulator of
     await inst.delete();
   });
 
+  it("logs requests with http debug on, but never a user's password or the root password", async () => {
+    const lines: string[] = [];
+    const log = (m: string) => void lines.push(m);
+    const debugging = new Pyrax({
+      configPath: "/nonexistent/pyrax.cfg",
+      env: {},
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    try {
+      debugging.setSetting("identity_type", "rackspace");
+      debugging.setSetting("auth_endpoint", sim.authEndpoint);
+      await debugging.setCredentials(sim.username, sim.apiKey);
+      debugging.setHttpDebug(true);
+      const client = debugging.cloudDatabases!;
+      const inst = await client.create("logged", 1, 1);
+      await debugging.utils.waitUntil(inst, "status", "ACTIVE", FAST);
+      await inst.createUser("secretive", "pw-Zq81-very-secret", []);
+      const rootPassword = await inst.enableRootUser();
+      await inst.delete();
+      const text = lines.join("\n");
+      expect(text).toContain("/users");
+      // Bodies are logged (the user name is there), with the secrets redacted.
+      expect(text).toContain("secretive");
+      expect(text).not.toContain("pw-Zq81-very-secret");
+      expect(text).not.toContain(rootPassword);
+      expect(text).not.toContain(sim.apiKey);
+    } finally {
+      await debugging.close();
+    }
+  });
+
   it("is refused by the simulator's checks as Rackspace refused: BadRequest", async () => {
     // Over Rackspace's 150 GB.
     await expect(cdb.create("big", 1, 151)).rejects.toThrow(BadRequest);
