@@ -41,7 +41,7 @@ describe('startServer({ services: ["dns"] })', () => {
         headers: { "x-auth-token": token, "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, never> };
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, string> };
     };
     const zone = await call("POST", "zones", { name: "launcher.example.", email: "a@example.org" });
     expect(zone.status).toBe(202);

@@ -6,6 +6,7 @@
 // not fit its type, a priority where none belongs, names outside their domain.
 import { isIP } from "node:net";
 import { randomUUID } from "node:crypto";
+import { parseZone } from "./zone-file.js";
 import {
   badRequest,
   itemNotFound,
@@ -333,7 +334,9 @@ export function rackspaceDns(): RackspaceDnsSimulation {
           check(d.contentType === "BIND_9", 'contentType must be "BIND_9"');
           check(typeof d.contents === "string", "contents must be the zone file");
           const created: Domain[] = [];
-          createDomain(parseZone(d.contents as string), 0, created);
+          const zone = parseZone(d.contents as string);
+          check(zone, "the zone file has no SOA record");
+          createDomain(zone, 0, created);
           for (const c of created) domains.set(c.id, c);
           return { domains: created.map((c) => domainBody(c)) };
         }),
@@ -560,42 +563,3 @@ export function rackspaceDns(): RackspaceDnsSimulation {
 }
 
 class NotFoundSignal extends Error {}
-
-/** The domain of a BIND 9 zone file: its SOA gives name and e-mail, the rest become records. */
-function parseZone(text: string): Record<string, unknown> {
-  let origin = "";
-  let defaultTtl = 3600;
-  let soa: { name: string; email: string } | undefined;
-  const records: Record<string, unknown>[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/;.*$/, "").trim();
-    if (!line) continue;
-    if (line.startsWith("$ORIGIN")) origin = line.split(/\s+/)[1]!.replace(/\.$/, "");
-    else if (line.startsWith("$TTL")) defaultTtl = Number(line.split(/\s+/)[1]);
-    else {
-      const parts = line.split(/\s+/);
-      const name = parts[0] === "@" ? origin : parts[0]!.replace(/\.$/, "");
-      let i = 1;
-      const ttl = /^\d+$/.test(parts[i]!) ? Number(parts[i++]) : defaultTtl;
-      if (parts[i] === "IN") i++;
-      const type = parts[i++]!.toUpperCase();
-      const rest = parts.slice(i);
-      if (type === "SOA") soa = { name, email: rest[1]!.replace(/\.$/, "").replace(".", "@") };
-      else if (type === "NS" && name === (soa?.name ?? origin)) continue;
-      else if (type === "MX" || type === "SRV") {
-        records.push({ name, type, ttl, priority: Number(rest[0]), data: rest.slice(1).join(" ").replace(/\.$/, "") });
-      } else
-        records.push({
-          name,
-          type,
-          ttl,
-          data: rest
-            .join(" ")
-            .replace(/\.$/, "")
-            .replace(/^"(.*)"$/, "$1"),
-        });
-    }
-  }
-  if (!soa) throw new Invalid("the zone file has no SOA record");
-  return { name: soa.name, emailAddress: soa.email, recordsList: { records } };
-}
