@@ -47,7 +47,7 @@ describe('startServer({ services: ["dns"] })', () => {
     expect(zone.status).toBe(202);
     let status = "";
     for (let i = 0; i < 300 && status !== "ACTIVE"; i++) {
-      status = (await call("GET", `zones/${zone.body.id}`)).body.status;
+      status = (await call("GET", `zones/${zone.body.id}`)).body.status ?? "";
       if (status !== "ACTIVE") await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe("ACTIVE");
