@@ -168,8 +168,11 @@ function classFor(status: number, message: string): new (message: string, option
   ) {
     return OverLimit;
   }
-  // Octavia refuses any change while a load balancer is PENDING_* (Rackspace: 422 ImmutableEntity).
-  if (status === 409 && /is immutable and cannot be updated|invalid state pending_\w+ of loadbalancer/i.test(message)) {
+  // A change while a load balancer is PENDING_*: Octavia's 409, Rackspace's 422 ("… considered immutable").
+  if (
+    (status === 409 || status === 422) &&
+    /is immutable and cannot be updated|invalid state pending_\w+ of loadbalancer|considered immutable/i.test(message)
+  ) {
     return ImmutableEntity;
   }
   const base = errorClassForStatus(status);

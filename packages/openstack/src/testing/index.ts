@@ -49,6 +49,7 @@ export {
 } from "./rackspace/server.js";
 export { rackspaceDns, type RackspaceDnsSimulation } from "./rackspace/dns.js";
 export { rackspaceDatabases } from "./rackspace/databases.js";
+export { rackspaceLoadBalancers, type RackspaceLoadBalancersOptions } from "./rackspace/load-balancers.js";
 
 /** Services that start beside Keystone on their own: Designate, Octavia, Trove. */
 export type AddonService = "dns" | "loadBalancer" | "database";

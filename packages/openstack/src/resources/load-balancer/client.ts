@@ -13,7 +13,6 @@ import {
   MissingLoadBalancerParameters,
   NoUniqueMatch,
   NotFound,
-  NotImplementedYet,
   UnexpectedStatus,
 } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
@@ -51,7 +50,15 @@ import {
   type MemberRecord,
   type PoolRecord,
 } from "./native.js";
-import { createArgs, createPlan, healthMonitorSettings, sessionPersistenceType, type VipSubnets } from "./create.js";
+import {
+  checkHealthMonitor,
+  createArgs,
+  createPlan,
+  healthMonitorSettings,
+  sessionPersistenceType,
+  type VipSubnets,
+} from "./create.js";
+import { RackspaceWire } from "./rackspace.js";
 import { Node, VirtualIP, checkCondition, type NodeChanges, type NodeOptions, type VirtualIPOptions } from "./node.js";
 
 type LbRef = CloudLoadBalancer | string;
@@ -73,14 +80,13 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
   /** Where PUBLIC and SERVICENET VIPs come from when a VirtualIP names no subnet. */
   vipSubnets: VipSubnets = {};
   readonly #pyrax: NeutronCollection<CloudLoadBalancer, LoadBalancerRecord>;
+  /** Set when the catalog's endpoint is Rackspace Cloud Load Balancers v1.0: pyrax's calls then go there. */
+  readonly #rax?: RackspaceWire;
 
   constructor(options: ServiceClientOptions & { vipSubnets?: VipSubnets }) {
     super(options);
-    if (/\/v1\.0\//.test(this.endpoint.pathname)) {
-      throw new NotImplementedYet(
-        "Rackspace Cloud Load Balancers v1.0 is not spoken yet: this client speaks Octavia v2",
-      );
-    }
+    // Rackspace's own API lives under /v1.0/<tenant>; Octavia's under /v2.
+    if (/\/v1\.0\//.test(this.endpoint.pathname)) this.#rax = new RackspaceWire(this.transport, this.endpoint, this);
     this.vipSubnets = { ...options.vipSubnets };
     this.octavia = new OctaviaCollections(this.transport, octaviaApiRoot(this.endpoint));
     this.#pyrax = new NeutronCollection(this.transport, this.octavia.root, {
@@ -104,10 +110,10 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   /** Octavia's algorithms (pyrax's `clb.algorithms`). */
   get algorithms(): Promise<string[]> {
-    return Promise.resolve([...OCTAVIA_ALGORITHMS]);
+    return this.#rax ? this.#rax.names("algorithms") : Promise.resolve([...OCTAVIA_ALGORITHMS]);
   }
   get protocols(): Promise<string[]> {
-    return Promise.resolve([...OCTAVIA_PROTOCOLS]);
+    return this.#rax ? this.#rax.names("protocols") : Promise.resolve([...OCTAVIA_PROTOCOLS]);
   }
 
   // ------------------------------------------------------------------------- pyrax's manager
@@ -126,6 +132,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
       );
     }
     for (const node of nodes) checkCondition(node.condition, false);
+    if (this.#rax) return this.#rax.create(name, o, nodes, vips);
     const plan = createPlan(name, o, vips, this.vipSubnets);
     const created = await this.octavia.loadbalancers.createRecord(plan.lb, { signal: o.signal });
     try {
@@ -160,6 +167,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   /** Every load balancer: an array when awaited, page by page with `for await`. */
   list(options: ListOptions = {}): Listing<CloudLoadBalancer> {
+    if (this.#rax) return this.#rax.list(options);
     let parts: Promise<{ listeners: ListenerRecord[]; pools: PoolRecord[] }> | undefined;
     return this.#pyrax.list(options, async (items, signal) => {
       // Listeners and pools of the whole project, fetched once per listing (Octavia has no join).
@@ -205,7 +213,8 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
     });
   }
 
-  async getInfo(id: string, options: CallOptions = {}): Promise<{ info: LoadBalancerInfo; parts: LoadBalancerParts }> {
+  async getInfo(id: string, options: CallOptions = {}): Promise<{ info: LoadBalancerInfo; parts?: LoadBalancerParts }> {
+    if (this.#rax) return this.#rax.getInfo(id, options);
     const parts = await this.#parts(id, options.signal);
     return { info: this.#info(parts), parts };
   }
@@ -244,6 +253,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
   /** Deletes the load balancer with everything on it (Octavia's cascade delete). */
   async delete(lb: LbRef, options: CallOptions = {}): Promise<void> {
     checkOptions("delete", options, []);
+    if (this.#rax) return this.#rax.delete(idOf(lb), options.signal);
     await this.#deleteCascade(idOf(lb), options.signal);
   }
 
@@ -267,6 +277,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
       UPDATE_TYPES,
     );
     const { signal, ...rest } = changes;
+    if (this.#rax) return this.#rax.update(idOf(lb), rest, signal);
     const target = typeof lb === "string" ? await this.get(lb, { signal }) : lb;
     const parts = target.octavia ?? (await this.#parts(target.id, signal));
     const refuse = (field: string, why: string) => new InvalidLoadBalancerParameters(`${field}: ${why}`, { field });
@@ -362,6 +373,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
         throw new InvalidNodeParameters("addNodes takes Node objects (clb.Node({ address, port }))", {});
       checkCondition(node.condition, true);
     }
+    if (this.#rax) return this.#rax.addNodes(target, list, options.signal);
     const pool = await this.#pool(target, "addNodes", options.signal);
     await this.#putMembers(pool.id, list, options.signal);
     const members = await this.octavia.members(pool.id).list({ signal: options.signal });
@@ -377,12 +389,15 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   async listNodes(lb: LbRef, options: CallOptions = {}): Promise<Node[]> {
     const target = await this.#lb(lb, options.signal);
+    if (this.#rax)
+      return (await this.#rax.listNodes(target, options.signal)).map((n) => new Node({ ...n, parent: target }));
     await this.#pool(target, "listNodes", options.signal);
     return target.nodes ?? [];
   }
 
   async deleteNode(lb: LbRef, node: Node, options: CallOptions = {}): Promise<void> {
     const target = await this.#lb(lb, options.signal);
+    if (this.#rax) return this.#rax.deleteNode(target, nodeId(node), options.signal);
     const poolId = target.octavia?.pool?.id ?? (await this.#pool(target, "deleteNode", options.signal)).id;
     await this.octavia.members(poolId).delete(nodeId(node), { signal: options.signal });
   }
@@ -390,6 +405,10 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
   async updateNode(lb: LbRef, node: Node, diff: NodeChanges = node.diff(), options: CallOptions = {}): Promise<void> {
     const target = await this.#lb(lb, options.signal);
     if (diff.condition !== undefined) checkCondition(diff.condition, true);
+    if (this.#rax) {
+      await this.#rax.updateNode(target, nodeId(node), diff, options.signal);
+      return node.markSaved();
+    }
     const poolId = target.octavia?.pool?.id ?? (await this.#pool(target, "updateNode", options.signal)).id;
     const body = memberChanges(diff, node.weight);
     if (Object.keys(body).length === 0) return;
@@ -397,7 +416,8 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
     node.markSaved();
   }
 
-  async addVirtualip(_lb: LbRef, _vip: VirtualIP): Promise<void> {
+  async addVirtualip(lb: LbRef, vip: VirtualIP, options: CallOptions = {}): Promise<void> {
+    if (this.#rax) return this.#rax.addVirtualip(await this.#lb(lb, options.signal), vip, options.signal);
     throw new InvalidLoadBalancerParameters(
       "virtualIps: an Octavia load balancer has exactly one VIP, given at creation",
       {
@@ -405,7 +425,11 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
       },
     );
   }
-  async deleteVirtualip(_lb: LbRef, _vip: VirtualIP): Promise<void> {
+  async deleteVirtualip(lb: LbRef, vip: VirtualIP, options: CallOptions = {}): Promise<void> {
+    if (this.#rax) {
+      if (!vip.id) throw new InvalidLoadBalancerParameters("virtualIps: the VIP has no id", { field: "virtualIps" });
+      return this.#rax.deleteVirtualip(await this.#lb(lb, options.signal), vip.id, options.signal);
+    }
     throw new InvalidLoadBalancerParameters(
       "virtualIps: an Octavia load balancer keeps its one VIP until it is deleted",
       {
@@ -416,6 +440,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   async getHealthMonitor(lb: LbRef, options: CallOptions = {}): Promise<HealthMonitorInfo | Record<string, never>> {
     const target = await this.#lb(lb, options.signal);
+    if (this.#rax) return this.#rax.getHealthMonitor(target, options.signal);
     const pool = await this.#pool(target, "getHealthMonitor", options.signal);
     if (!pool.healthmonitor_id) return {};
     return healthMonitorInfo(await this.octavia.healthmonitors.getRecord(pool.healthmonitor_id, options));
@@ -432,6 +457,8 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
     );
     const { signal, ...settings } = o;
     const target = await this.#lb(lb, signal);
+    checkHealthMonitor(settings, target.protocol);
+    if (this.#rax) return this.#rax.addHealthMonitor(target, settings, signal);
     const pool = await this.#pool(target, "addHealthMonitor", signal);
     const body = healthMonitorSettings(settings, target.protocol);
     if (!pool.healthmonitor_id) {
@@ -452,27 +479,52 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   async deleteHealthMonitor(lb: LbRef, options: CallOptions = {}): Promise<void> {
     const target = await this.#lb(lb, options.signal);
+    if (this.#rax) return void (await this.#rax.setting(target, "healthmonitor", "DELETE", undefined, options.signal));
     const pool = await this.#pool(target, "deleteHealthMonitor", options.signal);
     if (pool.healthmonitor_id) await this.octavia.healthmonitors.delete(pool.healthmonitor_id, options);
   }
 
   async getSessionPersistence(lb: LbRef, options: CallOptions = {}): Promise<string> {
+    if (this.#rax) {
+      const target = await this.#lb(lb, options.signal);
+      const body = await this.#rax.setting(target, "sessionpersistence", "GET", undefined, options.signal);
+      return (body.sessionPersistence as { persistenceType?: string } | undefined)?.persistenceType ?? "";
+    }
     const pool = await this.#pool(await this.#lb(lb, options.signal), "getSessionPersistence", options.signal);
     return pool.session_persistence?.type ?? "";
   }
 
   async setSessionPersistence(lb: LbRef, value: string | null, options: CallOptions = {}): Promise<void> {
     const type = value ? sessionPersistenceType(value) : null;
+    if (this.#rax) {
+      const target = await this.#lb(lb, options.signal);
+      const body = type ? { sessionPersistence: { persistenceType: type } } : undefined;
+      return void (await this.#rax.setting(
+        target,
+        "sessionpersistence",
+        type ? "PUT" : "DELETE",
+        body,
+        options.signal,
+      ));
+    }
     const pool = await this.#pool(await this.#lb(lb, options.signal), "setSessionPersistence", options.signal);
     await this.octavia.pools.updateRecord(pool.id, { session_persistence: type ? { type } : null }, options);
   }
 
-  /** Octavia keeps no per-load-balancer connection log: always false. */
+  /** Octavia keeps no per-load-balancer connection log: always false there. */
   async getConnectionLogging(lb: LbRef, options: CallOptions = {}): Promise<boolean> {
-    await this.#lb(lb, options.signal);
-    return false;
+    const target = await this.#lb(lb, options.signal);
+    if (!this.#rax) return false;
+    const body = await this.#rax.setting(target, "connectionlogging", "GET", undefined, options.signal);
+    return String((body.connectionLogging as { enabled?: unknown } | undefined)?.enabled) === "true";
   }
-  async setConnectionLogging(_lb: LbRef, value: boolean): Promise<void> {
+  async setConnectionLogging(lb: LbRef, value: boolean, options: CallOptions = {}): Promise<void> {
+    if (this.#rax) {
+      // pyrax sends the flag as the text "true" or "false".
+      const body = { connectionLogging: { enabled: String(value).toLowerCase() } };
+      const target = await this.#lb(lb, options.signal);
+      return void (await this.#rax.setting(target, "connectionlogging", "PUT", body, options.signal));
+    }
     if (value) {
       throw new InvalidLoadBalancerParameters(
         "connectionLogging: Octavia has no per-load-balancer connection logging",
@@ -485,6 +537,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   /** Octavia's counters: bytes_in, bytes_out, active_connections, total_connections, request_errors. */
   async getStats(lb: LbRef, options: CallOptions = {}): Promise<Record<string, number>> {
+    if (this.#rax) return this.#rax.getStats(await this.#lb(lb, options.signal), options.signal);
     const body = await this.transport.json<{ stats: Record<string, number> }>({
       url: new URL("stats", this.octavia.loadbalancers.url(idOf(lb)) + "/"),
       signal: options.signal,

@@ -108,11 +108,8 @@ export function vipFields(vip: VirtualIP, vipSubnets: VipSubnets): Record<string
   );
 }
 
-/** pyrax's health monitor settings, with its defaults and checks, as Octavia's fields. */
-export function healthMonitorSettings(
-  settings: HealthMonitorOptions,
-  protocol: string | undefined,
-): Record<string, unknown> {
+/** pyrax's checks of a health monitor: a type, and HTTP(S) only on a load balancer of that protocol. */
+export function checkHealthMonitor(settings: HealthMonitorOptions, protocol: string | undefined): string {
   if (!settings.type)
     throw new MissingHealthMonitorSettings("a health monitor needs a type (CONNECT, HTTP or HTTPS)", {
       field: "type",
@@ -126,6 +123,15 @@ export function healthMonitorSettings(
       },
     );
   }
+  return type;
+}
+
+/** pyrax's health monitor settings, with its defaults and checks, as Octavia's fields. */
+export function healthMonitorSettings(
+  settings: HealthMonitorOptions,
+  protocol: string | undefined,
+): Record<string, unknown> {
+  const type = checkHealthMonitor(settings, protocol);
   return healthMonitorBody(
     { delay: 10, timeout: 10, attemptsBeforeDeactivation: 3, path: "/", ...settings, type },
     protocol,
