@@ -3,7 +3,7 @@
 // agent), through the module object as a pyrax script uses it. The run's shared stack.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
-import { ValidationError } from "@nimbus-sdk/common";
+import { ValidationError, waitUntil } from "@nimbus-sdk/common";
 import {
   CloudDatabases,
   CloudDatabaseFlavor,
@@ -104,7 +104,12 @@ describe("pyrax.cloudDatabases against a real Trove", () => {
     // Trove refuses a second database of the same name, as pyrax documents (BadRequest).
     await expect(inst.createDatabase("app")).rejects.toThrow(BadRequest);
     await inst.deleteDatabase("app2");
-    expect((await inst.listDatabases()).map((d) => d.name)).not.toContain("app2");
+    // Trove drops it in the guest after answering (a cast): until it is no longer listed.
+    await waitUntil(
+      async () => (await inst.listDatabases()).map((d) => d.name),
+      (names) => !names.includes("app2"),
+      { interval: 250, timeout: 30_000 },
+    );
     await expect(inst.getDatabase("app2")).rejects.toThrow(NoSuchDatabase);
     await expect(inst.deleteDatabase("app2")).rejects.toThrow(NoSuchDatabase);
   });
@@ -130,7 +135,11 @@ describe("pyrax.cloudDatabases against a real Trove", () => {
     await expect(inst.updateUser(second, { host: "%" })).rejects.toThrow(DBUpdateUnchanged);
     await second.delete();
     await inst.deleteUser("appuser");
-    expect((await inst.listUsers()).map((u) => u.name)).not.toContain("appuser");
+    await waitUntil(
+      async () => (await inst.listUsers()).map((u) => u.name),
+      (names) => !names.includes("appuser"),
+      { interval: 250, timeout: 30_000 },
+    );
     await expect(inst.deleteUser("appuser")).rejects.toThrow(NoSuchDatabaseUser);
   });
 
@@ -160,6 +169,8 @@ describe("pyrax.cloudDatabases against a real Trove", () => {
     await pyrax.utils.waitUntil(restored, "status", "ACTIVE", FAST);
     await restored.delete();
     await cdb.deleteBackup(backup);
+    // Trove deletes the stored backup in its taskmanager: the record goes a moment later.
+    await pyrax.utils.waitUntil(backup, "status", "DELETED", FAST);
     await expect(cdb.getBackup(backup.id)).rejects.toThrow(NotFound);
   });
 

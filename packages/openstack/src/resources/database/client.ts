@@ -2,7 +2,7 @@
 // the same paths and bodies): instances, flavors, databases, users, root, restart, resize and backups
 // with pyrax's calls (positional as pyrax takes them, or one options object); openstacksdk's
 // datastores and configuration groups come from the base (base.ts).
-import { NotFoundError, ValidationError } from "@nimbus-sdk/common";
+import { NotFoundError, ValidationError, waitUntil as poll } from "@nimbus-sdk/common";
 import { checkOptions } from "../../arguments.js";
 import {
   DBUpdateUnchanged,
@@ -48,6 +48,8 @@ import {
 } from "./requests.js";
 
 type InstanceRef = Ref | CloudDatabaseInstance;
+/** How long a create waits for the guest to list the new database or user, in ms. */
+const LISTED_TIMEOUT = 30_000;
 
 const paging = (limit: number | ListOptions | undefined, marker: string | number | undefined): ListOptions =>
   typeof limit === "object"
@@ -260,8 +262,29 @@ export class CloudDatabases extends DatabaseServiceClient {
       json: { databases: [database] },
       signal: given.signal,
     });
-    // Trove answers 202 without a body: the database as listed now.
-    return this.getDatabase(instance, database.name, { signal: given.signal });
+    return this.#listed(() => this.getDatabase(instance, database.name, { signal: given.signal }), given.signal);
+  }
+
+  // Trove answers a create of databases and users with 202 and makes them in the guest afterwards (a
+  // cast): pyrax's create_* returned the new one as found right away, which may not be listed yet.
+  async #listed<T>(lookup: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let found: T | undefined;
+    const seen = async () => {
+      try {
+        found = await lookup();
+        return true;
+      } catch (error) {
+        if (error instanceof NotFoundError) return false;
+        throw error;
+      }
+    };
+    await poll(seen, (ok) => ok, {
+      interval: 250,
+      timeout: LISTED_TIMEOUT,
+      signal,
+      description: "the new item to be listed",
+    });
+    return found!;
   }
 
   async deleteDatabase(instance: InstanceRef, name: NameRef, options: DatabaseCallOptions = {}): Promise<void> {
@@ -276,12 +299,12 @@ export class CloudDatabases extends DatabaseServiceClient {
   // --- users -----------------------------------------------------------------------------------
 
   listUsers(instance: InstanceRef, limit?: number | ListOptions, marker?: string): Listing<CloudDatabaseUser> {
-    const owner = this.#owner(instance);
+    const owner = idOf(instance, "instance");
     return this.listing(
       this.#instancePath(instance, "users"),
       "users",
       paging(limit, marker),
-      (r: UserRecord) => new CloudDatabaseUser(owner, r),
+      (r: UserRecord) => new CloudDatabaseUser(this, owner, r),
     );
   }
 
@@ -291,7 +314,7 @@ export class CloudDatabases extends DatabaseServiceClient {
       NoSuchDatabaseUser,
       `No user by the name '${name}' exists.`,
     );
-    return new CloudDatabaseUser(this.#owner(instance), body.user);
+    return new CloudDatabaseUser(this, idOf(instance, "instance"), body.user);
   }
 
   /** pyrax's `create_user(instance, name, password, database_names, host=None)`; or `{ databaseNames, host }`. */
@@ -322,7 +345,7 @@ export class CloudDatabases extends DatabaseServiceClient {
       json: { users: [user] },
       signal: given.signal,
     });
-    return this.getUser(instance, user.name as string, { signal: given.signal });
+    return this.#listed(() => this.getUser(instance, user.name as string, { signal: given.signal }), given.signal);
   }
 
   async deleteUser(instance: InstanceRef, user: NameRef, options: DatabaseCallOptions = {}): Promise<void> {
@@ -441,12 +464,6 @@ export class CloudDatabases extends DatabaseServiceClient {
       }
     }
     return { names, signal: given.signal };
-  }
-
-  #owner(instance: InstanceRef): CloudDatabaseInstance {
-    return instance instanceof CloudDatabaseInstance
-      ? instance
-      : this.#instance({ id: idOf(instance, "instance"), name: "", status: "UNKNOWN", flavor: { id: "" } });
   }
 
   // --- root and actions ------------------------------------------------------------------------

@@ -239,10 +239,13 @@ export class CloudDatabaseInstance {
 
 /** pyrax's CloudDatabaseUser: a user of an instance, known by its name. */
 export class CloudDatabaseUser {
-  readonly instance: CloudDatabaseInstance;
+  readonly manager: CloudDatabases;
+  /** The id of the instance the user is on. */
+  readonly instanceId: string;
   readonly #record: UserRecord;
-  constructor(instance: CloudDatabaseInstance, record: UserRecord) {
-    this.instance = instance;
+  constructor(manager: CloudDatabases, instanceId: string, record: UserRecord) {
+    this.manager = manager;
+    this.instanceId = instanceId;
     this.#record = record;
   }
   get record(): UserRecord {
@@ -259,22 +262,22 @@ export class CloudDatabaseUser {
     return this.#record.databases ?? [];
   }
   async delete(options: DatabaseCallOptions = {}): Promise<void> {
-    await this.instance.deleteUser(this, options);
+    await this.manager.deleteUser(this.instanceId, this, options);
   }
   async changePassword(newPass: string, options: DatabaseCallOptions = {}): Promise<void> {
-    await this.instance.changeUserPassword(this, newPass, options);
+    await this.manager.changeUserPassword(this.instanceId, this, newPass, options);
   }
   async update(changes: UpdateUserOptions): Promise<void> {
-    await this.instance.updateUser(this, changes);
+    await this.manager.updateUser(this.instanceId, this, changes);
   }
   async listUserAccess(options: DatabaseCallOptions = {}): Promise<CloudDatabaseDatabase[]> {
-    return this.instance.listUserAccess(this, options);
+    return this.manager.listUserAccess(this.instanceId, this, options);
   }
   async grantUserAccess(dbNames: NameRef | readonly NameRef[], strict?: boolean | AccessOptions): Promise<void> {
-    await this.instance.grantUserAccess(this, dbNames, strict);
+    await this.manager.grantUserAccess(this.instanceId, this, dbNames, strict);
   }
   async revokeUserAccess(dbNames: NameRef | readonly NameRef[], strict?: boolean | AccessOptions): Promise<void> {
-    await this.instance.revokeUserAccess(this, dbNames, strict);
+    await this.manager.revokeUserAccess(this.instanceId, this, dbNames, strict);
   }
   toJSON(): UserRecord {
     return this.#record;
