@@ -245,7 +245,7 @@ describe("pyrax.cloudLoadbalancers on Octavia", () => {
     const adminClb = admin.cloudLoadbalancers!;
     const project = cloud.stack.credentials.projectId;
     try {
-      expect(await adminClb.updateQuota(project, { load_balancer: 0 })).toMatchObject({ load_balancer: 0 });
+      expect(await adminClb.octavia.updateQuota(project, { load_balancer: 0 })).toMatchObject({ load_balancer: 0 });
       const error = await clb
         .create(named("over"), { port: 80, protocol: "HTTP", virtualIps: [clb.VirtualIP()] })
         .catch((e: unknown) => e);
@@ -253,7 +253,7 @@ describe("pyrax.cloudLoadbalancers on Octavia", () => {
       expect(error).toMatchObject({ status: 403 });
       expect((error as Error).message).toMatch(/Quota has been met/);
     } finally {
-      await adminClb.updateQuota(project, { load_balancer: -1 });
+      await adminClb.octavia.updateQuota(project, { load_balancer: -1 });
       await admin.close();
     }
   });
@@ -263,23 +263,23 @@ describe("pyrax.cloudLoadbalancers on Octavia", () => {
     const lb = await o.loadbalancers.create({ name: named("native"), vip_subnet_id: SUBNET });
     made.push(lb.id);
     expect(lb.provisioning_status).toBe("PENDING_CREATE");
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const listener = await o.listeners.create({
       name: named("l"),
       loadbalancer_id: lb.id,
       protocol: "HTTP",
       protocol_port: 80,
     });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const pool = await o.pools.create({
       name: named("p"),
       listener_id: listener.id,
       protocol: "HTTP",
       lb_algorithm: "SOURCE_IP",
     });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const member = await o.members(pool.id).create({ address: "192.0.2.31", protocol_port: 8080, weight: 3 });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const hm = await o.healthmonitors.create({
       pool_id: pool.id,
       type: "HTTP",
@@ -288,22 +288,22 @@ describe("pyrax.cloudLoadbalancers on Octavia", () => {
       max_retries: 2,
       url_path: "/health",
     });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const other = await o.pools.create({
       name: named("p2"),
       loadbalancer_id: lb.id,
       protocol: "HTTP",
       lb_algorithm: "ROUND_ROBIN",
     });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const policy = await o.l7policies.create({
       listener_id: listener.id,
       action: "REDIRECT_TO_POOL",
       redirect_pool_id: other.id,
     });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     const rule = await o.rules(policy.id).create({ type: "PATH", compare_type: "STARTS_WITH", value: "/api" });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
 
     expect((await o.members(pool.id).get(member.id)).record).toMatchObject({
       weight: 3,
@@ -315,7 +315,7 @@ describe("pyrax.cloudLoadbalancers on Octavia", () => {
     expect(await o.listeners.find(named("nothing"))).toBeUndefined();
     expect((await o.loadbalancers.list({ name: named("native") })).map((x) => x.id)).toEqual([lb.id]);
     await (await o.pools.get(pool.id)).update({ lb_algorithm: "ROUND_ROBIN" });
-    await clb.waitForLoadBalancer(lb, { interval: 0.5 });
+    await clb.octavia.waitForLoadBalancer(lb, { interval: 0.5 });
     expect((await o.pools.get(pool.id)).record.lb_algorithm).toBe("ROUND_ROBIN");
     // The pyrax face reads the same objects: port, protocol, algorithm, nodes.
     const seen = await clb.get(lb.id);
@@ -327,7 +327,7 @@ describe("pyrax.cloudLoadbalancers on Octavia", () => {
     ]);
     await expect(o.pools.update(pool.id, { protocol: "TCP" })).rejects.toBeInstanceOf(ValidationError);
 
-    await clb.deleteLoadBalancer(lb, { cascade: true });
+    await clb.octavia.deleteLoadBalancer(lb, { cascade: true });
     await pyrax.utils.waitUntil(seen, "status", "DELETED", { interval: 0.5 });
   });
 });

@@ -43,7 +43,7 @@ export const BUS_PACKAGES: readonly string[] = ["rabbitmq-server"];
 export const DNS_PACKAGES: readonly string[] = ["python3-designate", "mariadb-server", "python3-pymysql"];
 
 /** Octavia (api, worker with the noop drivers) for `services: ["loadBalancer"]`. */
-export const LB_PACKAGES: readonly string[] = ["python3-octavia"];
+export const LB_PACKAGES: readonly string[] = ["python3-octavia", "mariadb-server", "python3-pymysql"];
 
 /**
  * Trove in fake mode for `services: ["database"]`; python3-proboscis only because the fake guest

@@ -1,4 +1,4 @@
-// Octavia (load balancers v2): octavia-api and octavia-worker on sqlite, with the amphora provider and
+// Octavia (load balancers v2): octavia-api and octavia-worker on a MariaDB of their own, with the amphora provider and
 // the noop amphora, compute, network, image and volume drivers. The worker runs Octavia's real v2
 // TaskFlow flows and writes provisioning_status as a deployment does, but contacts neither Nova nor
 // Neutron: load balancers go ACTIVE in about two seconds, every VIP is 198.51.100.1 and any
@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PYTHON, httpAnswers, ini, type Launch } from "./launch.js";
+import { databaseUrl, startMariaDb, type MariaDbSetup } from "./mariadb.js";
 import {
   authtoken,
   baseSections,
@@ -16,17 +17,18 @@ import {
   type ServicePlan,
 } from "./service-conf.js";
 
-// Octavia's alembic migrations ALTER constraints, which sqlite cannot: the schema comes from the
-// models, the lookup tables the migrations would fill are seeded (as Octavia's own DB tests do), and
-// alembic is stamped at head. Then WAL, so the API reads while the worker writes.
+// The schema from the models and the lookup tables the migrations would fill (as Octavia's own DB tests
+// do), then alembic stamped at head: seconds, where the 80-odd migrations take a minute on busy cores.
+// (On sqlite, which the migrations cannot ALTER, the worker and API lose writes to `database is locked`
+// once a few test files run at once: hence MariaDB.)
 const DB_SCRIPT = `
-import sqlite3, sys
+import sys
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from octavia.common import constants as c
 from octavia.db import base_models, models as m
-conf, db = sys.argv[1:3]
-engine = create_engine('sqlite:///' + db)
+conf, url = sys.argv[1:3]
+engine = create_engine(url)
 base_models.BASE.metadata.create_all(engine)
 with Session(engine) as s:
     for names, cls in [(c.SUPPORTED_PROVISIONING_STATUSES, m.ProvisioningStatus),
@@ -53,9 +55,6 @@ try:
 except SystemExit as end:
     if end.code:
         raise
-connection = sqlite3.connect(db)
-connection.execute('PRAGMA journal_mode=WAL')
-connection.close()
 `;
 
 /** Plans Octavia: an API port, a service user, the `load-balancer` catalog entry, role load-balancer_member for demo. */
@@ -65,7 +64,13 @@ export async function planOctavia(launch: Launch, setup: AddonSetup): Promise<Se
   const url = `http://127.0.0.1:${apiPort}`;
   const dir = join(launch.dir, "octavia");
   const conf = join(dir, "octavia.conf");
-  const db = join(dir, "octavia.db");
+  const mariadb: MariaDbSetup = {
+    port: await setup.port(),
+    password: setup.password(),
+    databases: ["octavia"],
+    name: "octavia-mariadb",
+  };
+  const db = databaseUrl(mariadb, "octavia");
   const ca = { cert: join(dir, "ca.pem"), key: join(dir, "ca.key") };
   return {
     url,
@@ -85,7 +90,7 @@ export async function planOctavia(launch: Launch, setup: AddonSetup): Promise<Se
             auth_strategy: "keystone",
             api_base_uri: url,
           },
-          database: { connection: `sqlite:///${db}` },
+          database: { connection: db },
           controller_worker: {
             amphora_driver: "amphora_noop_driver",
             compute_driver: "compute_noop_driver",
@@ -105,7 +110,7 @@ export async function planOctavia(launch: Launch, setup: AddonSetup): Promise<Se
         }),
       );
       await Promise.all([
-        launch.run("octavia db", PYTHON, ["-c", DB_SCRIPT, conf, db]),
+        startMariaDb(launch, mariadb).then(() => launch.run("octavia db", PYTHON, ["-c", DB_SCRIPT, conf, db])),
         launch.run("octavia ca", "/usr/bin/openssl", [
           "req",
           "-x509",

@@ -4,7 +4,7 @@
 // while a load balancer is PENDING_*, so a call that changes several of these objects waits for
 // ACTIVE between its steps (never after its last one: the load balancer is then PENDING_UPDATE, as
 // Rackspace's is after a change). Octavia's own objects are here too, for openstacksdk users.
-import { NotFoundError, waitUntil as poll } from "@nimbus-sdk/common";
+import { NotFoundError } from "@nimbus-sdk/common";
 import { callArgs, checkOptions } from "../../arguments.js";
 import {
   BadRequest,
@@ -13,7 +13,6 @@ import {
   MissingLoadBalancerParameters,
   NoUniqueMatch,
   NotFound,
-  UnexpectedStatus,
 } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
 import type { Listing } from "../compute/listing.js";
@@ -63,10 +62,9 @@ import { Node, VirtualIP, checkCondition, type NodeChanges, type NodeOptions, ty
 
 type LbRef = CloudLoadBalancer | string;
 
-const PENDING = /^PENDING_/;
 /** How often a multi-step call checks whether Octavia is done with its previous step. */
-const SETTLE_INTERVAL_MS = 500;
-const SETTLE_TIMEOUT_MS = 300_000;
+const SETTLE_INTERVAL_S = 0.5;
+const SETTLE_TIMEOUT_S = 300;
 
 /** Octavia's API root under a catalog URL with or without its version (`…/v2/lbaas/`). */
 export function octaviaApiRoot(endpoint: URL): URL {
@@ -258,13 +256,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
   }
 
   async #deleteCascade(id: string, signal?: AbortSignal): Promise<void> {
-    const response = await this.transport.request({
-      method: "DELETE",
-      url: this.octavia.loadbalancers.url(id),
-      query: { cascade: "true" },
-      signal,
-    });
-    await response.dump();
+    await this.octavia.deleteLoadBalancer(id, { cascade: true, signal });
   }
 
   /** pyrax's `update(lb, name, algorithm, protocol, halfClosed, port, timeout, httpsRedirect)`. */
@@ -321,22 +313,7 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   /** Waits until Octavia is done with the load balancer's last change (no longer PENDING_*). */
   async #settle(lbId: string, signal?: AbortSignal): Promise<void> {
-    const lb = await poll(
-      ({ signal: s }) => this.octavia.loadbalancers.getRecord(lbId, { signal: s }),
-      (record) => !PENDING.test(record.provisioning_status ?? ""),
-      {
-        interval: SETTLE_INTERVAL_MS,
-        timeout: SETTLE_TIMEOUT_MS,
-        signal,
-        description: `load balancer ${lbId} to be ACTIVE`,
-      },
-    );
-    if (lb.provisioning_status !== "ACTIVE") {
-      throw new UnexpectedStatus(`load balancer ${lbId} became ${lb.provisioning_status} during a change`, {
-        resourceId: lbId,
-        resourceStatus: lb.provisioning_status ?? "",
-      });
-    }
+    await this.octavia.waitForLoadBalancer(lbId, { interval: SETTLE_INTERVAL_S, timeout: SETTLE_TIMEOUT_S, signal });
   }
 
   async #pool(lb: CloudLoadBalancer, what: string, signal?: AbortSignal): Promise<PoolRecord> {
@@ -547,67 +524,6 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
 
   async #lb(lb: LbRef, signal?: AbortSignal): Promise<CloudLoadBalancer> {
     return typeof lb === "string" ? this.get(lb, { signal }) : lb;
-  }
-
-  // ------------------------------------------------------------------------- Octavia's own calls
-
-  /** openstacksdk's `delete_load_balancer(lb, cascade=…)`. */
-  async deleteLoadBalancer(
-    lb: string | { id: string },
-    options: CallOptions & { cascade?: boolean } = {},
-  ): Promise<void> {
-    checkOptions("deleteLoadBalancer", options, ["cascade"]);
-    const id = typeof lb === "string" ? lb : lb.id;
-    if (options.cascade) return this.#deleteCascade(id, options.signal);
-    await this.octavia.loadbalancers.delete(id, { signal: options.signal });
-  }
-
-  /** openstacksdk's `wait_for_load_balancer`: until provisioning_status is ACTIVE (ERROR ends it with UnexpectedStatus). */
-  async waitForLoadBalancer(
-    lb: string | { id: string },
-    options: CallOptions & { interval?: number; timeout?: number } = {},
-  ): Promise<LoadBalancerRecord> {
-    const id = typeof lb === "string" ? lb : lb.id;
-    const record = await poll(
-      ({ signal }) => this.octavia.loadbalancers.getRecord(id, { signal }),
-      (r) => !PENDING.test(r.provisioning_status ?? ""),
-      {
-        interval: (options.interval ?? 2) * 1000,
-        timeout: options.timeout && options.timeout * 1000,
-        signal: options.signal,
-      },
-    );
-    if (record.provisioning_status !== "ACTIVE") {
-      throw new UnexpectedStatus(`load balancer ${id} is ${record.provisioning_status}`, {
-        resourceId: id,
-        resourceStatus: record.provisioning_status ?? "",
-      });
-    }
-    return record;
-  }
-
-  /** A project's quotas (`/v2/lbaas/quotas/{project}`); `-1` is unlimited. */
-  async getQuota(projectId: string, options: CallOptions = {}): Promise<Record<string, number>> {
-    const body = await this.transport.json<{ quota: Record<string, number> }>({
-      url: new URL(`quotas/${encodeURIComponent(projectId)}`, this.octavia.root),
-      signal: options.signal,
-    });
-    return body.quota;
-  }
-
-  /** Sets a project's quotas (an admin's call): `{ load_balancer: 5, member: 50 }`. */
-  async updateQuota(
-    projectId: string,
-    quota: Record<string, number>,
-    options: CallOptions = {},
-  ): Promise<Record<string, number>> {
-    const body = await this.transport.json<{ quota: Record<string, number> }>({
-      method: "PUT",
-      url: new URL(`quotas/${encodeURIComponent(projectId)}`, this.octavia.root),
-      json: { quota },
-      signal: options.signal,
-    });
-    return body.quota;
   }
 }
 

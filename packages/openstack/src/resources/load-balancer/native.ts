@@ -2,7 +2,9 @@
 // pools, members, health monitors, L7 policies and rules. Octavia speaks Neutron's conventions (a
 // singular JSON key, `*_links` paging, `sort_key`/`sort_dir`, filters by field), so each kind is a
 // NeutronCollection over `/v2/lbaas/`; objects keep Octavia's field names.
-import type { Transport } from "@nimbus-sdk/common";
+import { waitUntil, type Transport } from "@nimbus-sdk/common";
+import { checkOptions } from "../../arguments.js";
+import { UnexpectedStatus } from "../../errors.js";
 import { NeutronCollection, type Kind, type NeutronRecord } from "../network/collection.js";
 import { NeutronResource } from "../network/resource.js";
 
@@ -255,6 +257,72 @@ export class OctaviaCollections {
       new URL(`pools/${encodeURIComponent(poolId)}/`, this.root),
       KINDS.members,
     );
+  }
+
+  /** openstacksdk's `delete_load_balancer(lb, cascade=…)`: with `cascade`, everything on it goes too. */
+  async deleteLoadBalancer(
+    lb: string | { id: string },
+    options: { cascade?: boolean; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    checkOptions("deleteLoadBalancer", options, ["cascade"]);
+    const id = typeof lb === "string" ? lb : lb.id;
+    const response = await this.#transport.request({
+      method: "DELETE",
+      url: this.loadbalancers.url(id),
+      query: options.cascade ? { cascade: "true" } : undefined,
+      signal: options.signal,
+    });
+    await response.dump();
+  }
+
+  /**
+   * openstacksdk's `wait_for_load_balancer`: until Octavia is done with the last change (no longer
+   * PENDING_*); a load balancer that ends anywhere but ACTIVE (ERROR) is UnexpectedStatus. Seconds.
+   */
+  async waitForLoadBalancer(
+    lb: string | { id: string },
+    options: { interval?: number; timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<LoadBalancerRecord> {
+    const id = typeof lb === "string" ? lb : lb.id;
+    const record = await waitUntil(
+      ({ signal }) => this.loadbalancers.getRecord(id, { signal }),
+      (r) => !r.provisioning_status?.startsWith("PENDING_"),
+      {
+        interval: (options.interval ?? 2) * 1000,
+        timeout: options.timeout === undefined ? undefined : options.timeout * 1000,
+        signal: options.signal,
+        description: `load balancer ${id} to be ACTIVE`,
+      },
+    );
+    if (record.provisioning_status !== "ACTIVE") {
+      throw new UnexpectedStatus(`load balancer ${id} is ${record.provisioning_status}`, {
+        resourceId: id,
+        resourceStatus: record.provisioning_status ?? "",
+      });
+    }
+    return record;
+  }
+
+  /** A project's quotas (`quotas/{project}`); `-1` is unlimited. */
+  async getQuota(projectId: string, options: { signal?: AbortSignal } = {}): Promise<Record<string, number>> {
+    const url = new URL(`quotas/${encodeURIComponent(projectId)}`, this.root);
+    return (await this.#transport.json<{ quota: Record<string, number> }>({ url, signal: options.signal })).quota;
+  }
+
+  /** Sets a project's quotas (an admin's call): `{ load_balancer: 5, member: 50 }`. */
+  async updateQuota(
+    projectId: string,
+    quota: Record<string, number>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Record<string, number>> {
+    const url = new URL(`quotas/${encodeURIComponent(projectId)}`, this.root);
+    const body = await this.#transport.json<{ quota: Record<string, number> }>({
+      method: "PUT",
+      url,
+      json: { quota },
+      signal: options.signal,
+    });
+    return body.quota;
   }
 
   rules(l7policyId: string): NeutronCollection<L7Rule, L7RuleRecord> {
