@@ -129,6 +129,23 @@ describe("pyrax.cloudDns on Rackspace Cloud DNS v1.0 (a simulator of the documen
     await dom.delete();
   });
 
+  it("lists a domain's changes since a time, and the account's limits", async () => {
+    const since = new Date(Date.now() - 1000);
+    const dom = await dns.create({ name: "changes.test", emailAddress: "a@changes.test" });
+    const [rec] = await dom.addRecords({ type: "A", name: "www.changes.test", data: "192.0.2.1" });
+    await rec!.update({ data: "192.0.2.2" });
+    const changes = await dom.changesSince(since);
+    expect(changes.map((c) => [c.action, c.targetType, c.targetId])).toEqual([
+      ["create", "Record", rec!.id],
+      ["update", "Record", rec!.id],
+    ]);
+    expect(await dns.changesSince(dom, new Date(Date.now() + 3600_000))).toEqual([]);
+    expect(await dns.getAbsoluteLimits()).toEqual({ domains: 500, "records per domain": 500 });
+    const [rate] = await dns.getRateLimits();
+    expect(rate!.uri).toBe("*/domains*");
+    await dom.delete();
+  });
+
   it("manages the PTR records of a device", async () => {
     const server = { kind: "server" as const, id: "srv-1", href: `${sim.url}/servers/srv-1` };
     expect(await dns.listPtrRecords(server)).toEqual([]);

@@ -224,6 +224,17 @@ describe("pyrax.cloudDns on Designate", () => {
     await expect(dns.get("no-such-domain")).rejects.toThrow(BadRequest);
   });
 
+  it("gives the project's quotas as absolute limits; Designate has no change log nor rate limits", async () => {
+    const limits = await dns.getAbsoluteLimits();
+    // The launcher raises the zone quota to 1000 (Designate's default is 10).
+    expect(limits.domains).toBe(1000);
+    expect(limits["records per domain"]).toBe(limits.zone_records);
+    const dom = await dns.create({ name: zone("changes"), emailAddress: "a@example.org" });
+    made.push(dom);
+    await expect(dom.changesSince(new Date())).rejects.toThrow(NotImplementedYet);
+    await expect(dns.getRateLimits()).rejects.toThrow(NotImplementedYet);
+  });
+
   it("has no PTR records on Designate without its Neutron integration (says so)", async () => {
     const why = await dns.listPtrRecords({ kind: "floatingip", id: "x", href: "RegionOne" }).catch((e) => e);
     expect(why).toBeInstanceOf(NotImplementedYet);

@@ -13,6 +13,7 @@ import {
   NotFound,
 } from "../../errors.js";
 import { ServiceClient, type ServiceClientOptions } from "../../service-client.js";
+import { isoTimeString } from "../../utils.js";
 import { DesignateWire } from "./designate.js";
 import {
   CloudDNSDomain,
@@ -35,6 +36,7 @@ import {
   type DomainInput,
   type Paging,
   type PtrDevice,
+  type RateLimit,
   type RecordChange,
   type RecordInput,
   type WirePage,
@@ -105,7 +107,7 @@ export class CloudDNS extends ServiceClient {
     this.api = options.rackspace ? "rackspace" : "designate";
     this.#wire = options.rackspace
       ? new RackspaceDnsWire(this.transport, this.#clock)
-      : new DesignateWire(this.transport, this.#clock);
+      : new DesignateWire(this.transport, this.#clock, options.projectId);
   }
 
   /** Seconds a change may take before DNSCallTimedOut (pyrax's default 5; 0: no limit). */
@@ -438,6 +440,33 @@ export class CloudDNS extends ServiceClient {
     const options = callArgs<CallOptions & { ipAddress?: string }>("deletePtrRecords", args, ["ipAddress"]);
     await this.#wire.deletePtrRecords(ptrDevice(device), options.ipAddress, options.signal);
     return true;
+  }
+
+  // --- changes and limits ---
+
+  /** pyrax's `changes_since(domain, date_or_datetime)`: the API's change entries (Rackspace's wire only). */
+  async changesSince(
+    domain: DomainRef,
+    dateOrDatetime: string | Date,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>[]> {
+    checkOptions("changesSince", options, []);
+    const since = isoTimeString(dateOrDatetime, true);
+    if (!since) throw new ValidationError("changesSince needs a date", { field: "dateOrDatetime" });
+    const dom = await this.#domain(domain, options.signal);
+    return this.#wire.changesSince(dom.id, since, options.signal);
+  }
+
+  /** pyrax's `get_absolute_limits()`: `{ domains, "records per domain", ... }`. */
+  async getAbsoluteLimits(options: CallOptions = {}): Promise<Record<string, number>> {
+    checkOptions("getAbsoluteLimits", options, []);
+    return this.#wire.absoluteLimits(options.signal);
+  }
+
+  /** pyrax's `get_rate_limits()`: `[{ uri, limits }]` (Rackspace's wire only). */
+  async getRateLimits(options: CallOptions = {}): Promise<RateLimit[]> {
+    checkOptions("getRateLimits", options, []);
+    return this.#wire.rateLimits(options.signal);
   }
 
   // --- helpers ---

@@ -21,6 +21,7 @@ import {
   type DomainData,
   type DomainInput,
   type Paging,
+  type RateLimit,
   type RecordChange,
   type RecordData,
   type RecordFilter,
@@ -165,10 +166,12 @@ async function failAs<T>(Failure: FailureClass, what: string, work: Promise<T>):
 export class DesignateWire implements DnsWire {
   readonly #transport: Transport;
   readonly #clock: DnsClock;
+  readonly #projectId?: string;
 
-  constructor(transport: Transport, clock: DnsClock) {
+  constructor(transport: Transport, clock: DnsClock, projectId?: string) {
     this.#transport = transport;
     this.#clock = clock;
+    this.#projectId = projectId;
   }
 
   #json<T>(method: string, url: string, json?: unknown, signal?: AbortSignal, query?: Record<string, string>) {
@@ -515,6 +518,29 @@ export class DesignateWire implements DnsWire {
 
   deletePtrRecords(): Promise<void> {
     return Promise.reject(ptrUnavailable());
+  }
+
+  changesSince(): Promise<Record<string, unknown>[]> {
+    return Promise.reject(
+      new NotImplementedYet("Designate keeps no change log of a zone: changesSince has no equivalent"),
+    );
+  }
+
+  /** The project's quotas, under Rackspace's names where one matches (domains, records per domain) and Designate's. */
+  async absoluteLimits(signal?: AbortSignal): Promise<Record<string, number>> {
+    const id = this.#projectId;
+    if (!id) throw new NotImplementedYet("Designate's quotas are per project, and this client knows no project id");
+    const quotas = await this.#json<Record<string, number>>(
+      "GET",
+      `quotas/${encodeURIComponent(id)}`,
+      undefined,
+      signal,
+    );
+    return { domains: quotas.zones!, "records per domain": quotas.zone_records!, ...quotas };
+  }
+
+  rateLimits(): Promise<RateLimit[]> {
+    return Promise.reject(new NotImplementedYet("Designate has no rate limits API"));
   }
 }
 

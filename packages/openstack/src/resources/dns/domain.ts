@@ -111,6 +111,11 @@ export class CloudDNSDomain {
     return this.get({ signal: changes.signal });
   }
 
+  /** pyrax's `changes_since(date)`: what changed in this domain since then (Rackspace's wire only). */
+  async changesSince(dateOrDatetime: string | Date, options: CallOptions = {}): Promise<Record<string, unknown>[]> {
+    return this.manager.changesSince(this, dateOrDatetime, options);
+  }
+
   /** The zone file (BIND 9 format) of this domain alone. */
   async export(options: CallOptions = {}): Promise<string> {
     return this.manager.exportDomain(this, options);

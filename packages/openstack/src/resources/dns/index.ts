@@ -23,6 +23,7 @@ export type {
   DomainData,
   DomainInput,
   PtrDevice,
+  RateLimit,
   RecordChange,
   RecordData,
   RecordInput,

@@ -22,6 +22,7 @@ import type {
   DomainInput,
   Paging,
   PtrDevice,
+  RateLimit,
   RecordChange,
   RecordData,
   RecordFilter,
@@ -321,6 +322,25 @@ export class RackspaceDnsWire implements DnsWire {
     const what = `deleting PTR records of ${device.kind} ${device.id}`;
     await this.#job(PTRRecordDeletionFailed, what, { method: "DELETE", url: `rdns/${service(device)}`, query }, signal);
   }
+
+  async changesSince(domainId: string, since: string, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+    const url = `domains/${encodeURIComponent(domainId)}/changes`;
+    return (await this.#get<{ changes?: Record<string, unknown>[] }>(url, { since }, signal)).changes ?? [];
+  }
+
+  async absoluteLimits(signal?: AbortSignal): Promise<Record<string, number>> {
+    return (await this.#get<Limits>("limits", undefined, signal)).limits?.absolute ?? {};
+  }
+
+  async rateLimits(signal?: AbortSignal): Promise<RateLimit[]> {
+    const rate = (await this.#get<Limits>("limits", undefined, signal)).limits?.rate ?? [];
+    return rate.map((r) => ({ uri: r.uri, limits: r.limit }));
+  }
+}
+
+/** Rackspace's /limits answer. */
+interface Limits {
+  limits?: { absolute?: Record<string, number>; rate?: { uri: string; limit: Record<string, unknown>[] }[] };
 }
 
 /** pyrax's service names for reverse DNS. */

@@ -124,6 +124,16 @@ export interface DnsWire {
   addPtrRecords(device: PtrDevice, records: RecordInput[], signal?: AbortSignal): Promise<RecordData[]>;
   updatePtrRecord(device: PtrDevice, record: RecordChange & { name: string }, signal?: AbortSignal): Promise<void>;
   deletePtrRecords(device: PtrDevice, ipAddress: string | undefined, signal?: AbortSignal): Promise<void>;
+  /** The domain's changes since `since` (pyrax's ISO time with +0000), as the API lists them. */
+  changesSince(domainId: string, since: string, signal?: AbortSignal): Promise<Record<string, unknown>[]>;
+  absoluteLimits(signal?: AbortSignal): Promise<Record<string, number>>;
+  rateLimits(signal?: AbortSignal): Promise<RateLimit[]>;
+}
+
+/** pyrax's get_rate_limits entries. */
+export interface RateLimit {
+  uri: string;
+  limits: Record<string, unknown>[];
 }
 
 /**

@@ -100,6 +100,20 @@ export function rackspaceDns(): RackspaceDnsSimulation {
   const domains = new Map<number, Domain>();
   const jobs = new Map<string, Job>();
   const ptr = new Map<string, RecordEntry[]>();
+  /** Every change, for /domains/{id}/changes: when, and the entry the API lists. */
+  const changeLog: { at: number; domainId: number; entry: Record<string, unknown> }[] = [];
+  const logChange = (
+    d: Domain,
+    action: string,
+    targetType: string,
+    targetId: string | number,
+    details: unknown[] = [],
+  ) =>
+    changeLog.push({
+      at: Date.now(),
+      domainId: d.id,
+      entry: { action, targetType, targetId, domain: d.name, changeDetails: details },
+    });
   let nextId = 3_000_000 + Math.floor(Math.random() * 1000);
   let nextRecord = 10_000_000;
 
@@ -362,6 +376,13 @@ export function rackspaceDns(): RackspaceDnsSimulation {
           domain.ttl = ttlOf(changes.ttl, domain.ttl);
           if (changes.comment !== undefined) domain.comment = String(changes.comment);
           domain.updated = now();
+          logChange(
+            domain,
+            "update",
+            "Domain",
+            domain.id,
+            Object.entries(changes).map(([field, newValue]) => ({ field, newValue })),
+          );
           return undefined;
         }),
     },
@@ -400,6 +421,39 @@ export function rackspaceDns(): RackspaceDnsSimulation {
     },
     {
       method: "GET",
+      path: /\/domains\/(\d+)\/changes/,
+      handle: (request, id) =>
+        sync(() => {
+          const d = findDomain(id!);
+          // pyrax sends "YYYY-MM-DDTHH:MM:SS+0000".
+          const since = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\+0000$/.exec(request.query.get("since") ?? "");
+          check(since, 'since must be a time as "YYYY-MM-DDTHH:MM:SS+0000"');
+          const from = Date.parse(`${since[1]}Z`);
+          const changes = changeLog.filter((c) => c.domainId === d.id && c.at >= from).map((c) => c.entry);
+          return { status: 200, body: { changes, totalEntries: changes.length } };
+        }),
+    },
+    {
+      method: "GET",
+      path: /\/limits/,
+      handle: () => ({
+        status: 200,
+        body: {
+          limits: {
+            rate: [
+              {
+                uri: "*/domains*",
+                regex: ".*/v\\d+\\.\\d+/(\\d+/domains).*",
+                limit: [{ verb: "GET", value: 5, unit: "SECOND" }],
+              },
+            ],
+            absolute: { domains: 500, "records per domain": 500 },
+          },
+        },
+      }),
+    },
+    {
+      method: "GET",
       path: /\/domains\/(\d+)\/records/,
       handle: (request, id) =>
         sync(() => {
@@ -430,6 +484,7 @@ export function rackspaceDns(): RackspaceDnsSimulation {
             if (same) throw new JobFailure(409, "Conflict", `Record already exists: ${r.type} ${r.name} ${r.data}`);
           }
           for (const r of added) d.records.set(r.id, r);
+          for (const r of added) logChange(d, "create", "Record", r.id);
           return { records: added };
         }),
     },
@@ -461,6 +516,7 @@ export function rackspaceDns(): RackspaceDnsSimulation {
               },
               0,
             );
+            logChange(d, "update", "Record", r.id, [{ field: "data", originalValue: r.data, newValue: next.data }]);
             Object.assign(r, {
               data: next.data,
               ttl: next.ttl,
@@ -488,6 +544,7 @@ export function rackspaceDns(): RackspaceDnsSimulation {
         job(request, () => {
           const d = findDomain(id!);
           if (!d.records.delete(rid!)) throw new NotFoundSignal(`Record ${rid}`);
+          logChange(d, "delete", "Record", rid!);
           return undefined;
         }),
     },
