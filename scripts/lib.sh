@@ -61,7 +61,7 @@ ensure_server_packages() {
   # then fails with a message naming the command.
   node --input-type=module -e '
     const steps = [
-      ["openstack", async (t) => t.ensureOpenStackPackages({}, [...t.OPENSTACK_PACKAGES, ...t.COMPUTE_PACKAGES])],
+      ["openstack", async (t) => t.ensureOpenStackPackages({}, [...t.OPENSTACK_PACKAGES, ...t.COMPUTE_PACKAGES, ...t.DNS_PACKAGES, ...t.DATABASE_PACKAGES])],
       ["opennebula", async (t) => t.ensureOpenNebulaTestPackages()],
       ["vsphere", async (t) => console.log(`==> vcsim: ${await t.ensureVcsim({ onProgress: (m) => console.log(`==> ${m}`) })}`)],
     ];

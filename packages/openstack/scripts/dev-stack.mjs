@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Starts the OpenStack test stack (Keystone, Glance, Nova, Placement, Neutron, Cinder; see
+// Starts the OpenStack test stack (Keystone, Glance, Nova, Placement, Neutron, Cinder, Designate; see
 // `startServer` in src/testing), writes its description as JSON to the path given, and keeps it
 // running until SIGINT or SIGTERM (or until the --parent process exits), then stops everything.
 //
@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { services: { type: "string", default: "compute,network,volume" }, parent: { type: "string" } },
+  options: { services: { type: "string", default: "compute,network,volume,dns,database,loadBalancer" }, parent: { type: "string" } },
 });
 if (positionals.length !== 1) {
   console.error("usage: dev-stack.mjs <description.json> [--services compute,network,volume] [--parent PID]");

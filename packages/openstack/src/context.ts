@@ -27,9 +27,13 @@ import {
 } from "./errors.js";
 import { callArgs } from "./arguments.js";
 import type { BaseIdentity, Credentials } from "./identity/base.js";
+import { GLOBAL_REGION } from "./identity/catalog.js";
 import { createIdentity } from "./identity/registry.js";
 import { CloudBlockStorage } from "./resources/block-storage/index.js";
+import { CloudDatabases } from "./resources/database/index.js";
+import { CloudDNS } from "./resources/dns/index.js";
 import { CloudServers } from "./resources/compute/index.js";
+import { CloudLoadBalancers } from "./resources/load-balancer/index.js";
 import { CloudNetworks } from "./resources/network/index.js";
 import { CloudFiles } from "./resources/object-store/index.js";
 import { Images } from "./resources/image/index.js";
@@ -43,6 +47,9 @@ const CLIENT_CLASSES = {
   compute: CloudServers,
   network: CloudNetworks,
   volume: CloudBlockStorage,
+  loadBalancer: CloudLoadBalancers,
+  dns: CloudDNS,
+  database: CloudDatabases,
 } satisfies Record<string, new (options: ServiceClientOptions) => ServiceClient>;
 
 // The catalog's service type of each client, which telemetry reports calls under.
@@ -55,7 +62,7 @@ const SERVICE_TYPES: Record<ImplementedService, string> = {
 };
 
 /** pyrax services not built yet: they exist, and say so when used. */
-export const PENDING_SERVICES = ["database", "loadBalancer", "dns"] as const;
+export const PENDING_SERVICES = [] as const;
 
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
 export type PendingService = (typeof PENDING_SERVICES)[number];
@@ -337,7 +344,9 @@ export class Context {
     if (!this.identity.authenticated) {
       throw new NotAuthenticated(`not authenticated: authenticate before using ${service}`);
     }
-    const where = region ?? this.defaultRegion;
+    // A service with only a global endpoint (Rackspace's DNS) needs no region.
+    const global = this.identity.services[service]?.endpoints[GLOBAL_REGION] ? GLOBAL_REGION : undefined;
+    const where = region ?? this.defaultRegion ?? global;
     if (!where) throw new ValidationError("no region given and none is set or in the catalog", { field: "region" });
     const internal =
       options.public === false ||
@@ -401,8 +410,10 @@ export class Context {
     service: ImplementedService,
     region: string,
     face: "public" | "internal",
-  ): { cdnEndpoint?: string; computeEndpoint?: () => string } {
+  ): { cdnEndpoint?: string; computeEndpoint?: () => string; rackspace?: boolean } {
     if (service === "volume") return { computeEndpoint: () => this.identity.getEndpoint("compute", region, face) };
+    // Rackspace's catalog lists its own DNS API as rax:dns; Designate is `dns`.
+    if (service === "dns") return { rackspace: this.identity.services.dns?.type === "rax:dns" };
     const cdn = this.identity.services.objectCdn;
     if (service !== "objectStore" || !cdn?.endpoints[region]) return {};
     return { cdnEndpoint: this.identity.getEndpoint("objectCdn", region) };

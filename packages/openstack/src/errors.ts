@@ -11,6 +11,7 @@ import {
   NotFoundError,
   RateLimitError,
   ServerError,
+  TimeoutError,
   ValidationError,
   errorClassForStatus,
   type ErrorMapper,
@@ -163,9 +164,16 @@ function classFor(status: number, message: string): new (message: string, option
   // Nova and Cinder refuse what exceeds a quota with 403 (or 413): pyrax calls both OverLimit.
   if (
     status === 413 ||
-    (status === 403 && /quota exceeded|exceeds? .*quota|maximum number of .* exceeds/i.test(message))
+    (status === 403 && /quota exceeded|exceeds? .*quota|maximum number of .* exceeds|quota has been met/i.test(message))
   ) {
     return OverLimit;
+  }
+  // A change while a load balancer is PENDING_*: Octavia's 409, Rackspace's 422 ("… considered immutable").
+  if (
+    (status === 409 || status === 422) &&
+    /is immutable and cannot be updated|invalid state pending_\w+ of loadbalancer|considered immutable/i.test(message)
+  ) {
+    return ImmutableEntity;
   }
   const base = errorClassForStatus(status);
   if (base === AuthenticationError) return AuthenticationFailed;
@@ -189,6 +197,8 @@ export function serverMessage(response: Pick<FailedResponse, "body" | "headers" 
         if (value && typeof value === "object" && "message" in value) return String(value.message);
       }
       if (typeof parsed.message === "string") return parsed.message;
+      // Octavia (WSME): {"faultcode": "Client", "faultstring": "..."}
+      if (typeof parsed.faultstring === "string") return parsed.faultstring;
     } catch {
       // fall through to the excerpt
     }
@@ -352,4 +362,154 @@ export class SnapshotNotAvailable extends ClientException {
 /** The Block Storage API version asked for is outside what the server offers. */
 export class UnsupportedMicroversion extends ValidationError {
   static override readonly errorKind: string = kind("UnsupportedMicroversion");
+}
+
+// --- Cloud DNS (Designate, or Rackspace Cloud DNS v1.0) ----------------------------------------
+// pyrax wraps every failed DNS call in one class per operation; here each keeps the HTTP context of
+// the failure (status, request id) and the mapped error (Conflict, BadRequest ...) as `cause`.
+
+/** A domain could not be created or imported (a duplicate name, an invalid name or email ...). */
+export class DomainCreationFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainCreationFailed");
+}
+/** A domain could not be deleted (Designate: it still has subdomains and `deleteSubdomains` was false). */
+export class DomainDeletionFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainDeletionFailed");
+}
+export class DomainUpdateFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainUpdateFailed");
+}
+/** A record could not be added: invalid data for its type, a name outside the domain ... */
+export class DomainRecordAdditionFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainRecordAdditionFailed");
+}
+export class DomainRecordUpdateFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainRecordUpdateFailed");
+}
+export class DomainRecordDeletionFailed extends ClientException {
+  static override readonly errorKind: string = kind("DomainRecordDeletionFailed");
+}
+/** `findRecord` matched no record. */
+export class DomainRecordNotFound extends NotFound {
+  static override readonly errorKind: string = kind("DomainRecordNotFound");
+}
+/** `findRecord` matched several records; `matches` holds their ids. */
+export class DomainRecordNotUnique extends NoUniqueMatch {
+  static override readonly errorKind: string = kind("DomainRecordNotUnique");
+}
+/** A DNS change was not done within the client's timeout (`setTimeout`); it may still complete. */
+export class DNSCallTimedOut extends TimeoutError {
+  static override readonly errorKind: string = kind("DNSCallTimedOut");
+}
+/** `updateDomain` was given nothing to change. */
+export class MissingDNSSettings extends ValidationError {
+  static override readonly errorKind: string = kind("MissingDNSSettings");
+}
+/** `listNextPage`/`listPreviousPage` past the last or first page. */
+export class NoMoreResults extends NimbusError {
+  static override readonly errorKind: string = kind("NoMoreResults");
+}
+/** A PTR record's device is neither a server nor a load balancer (nor a floating IP, on OpenStack). */
+export class InvalidDeviceType extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidDeviceType");
+}
+/** The PTR record's name or address does not belong to the device. */
+export class InvalidPTRRecord extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidPTRRecord");
+}
+export class PTRRecordCreationFailed extends ClientException {
+  static override readonly errorKind: string = kind("PTRRecordCreationFailed");
+}
+export class PTRRecordUpdateFailed extends ClientException {
+  static override readonly errorKind: string = kind("PTRRecordUpdateFailed");
+}
+export class PTRRecordDeletionFailed extends ClientException {
+  static override readonly errorKind: string = kind("PTRRecordDeletionFailed");
+}
+
+// --- Cloud Databases (Trove) ---------------------------------------------------------------------
+
+/** A datastore given without its version, or a version without its type. */
+export class MissingCloudDatabaseParameter extends ValidationError {
+  static override readonly errorKind: string = kind("MissingCloudDatabaseParameter");
+}
+/** The instance has no database of that name. */
+export class NoSuchDatabase extends NotFound {
+  static override readonly errorKind: string = kind("NoSuchDatabase");
+}
+/** The instance has no user of that name. */
+export class NoSuchDatabaseUser extends NotFound {
+  static override readonly errorKind: string = kind("NoSuchDatabaseUser");
+}
+/** No flavor has that id, name or RAM size. */
+export class FlavorNotFound extends NotFound {
+  static override readonly errorKind: string = kind("FlavorNotFound");
+}
+/** `updateUser` was given no new name, password or host. */
+export class MissingDBUserParameters extends ValidationError {
+  static override readonly errorKind: string = kind("MissingDBUserParameters");
+}
+/** `updateUser` was given only what the user already has. */
+export class DBUpdateUnchanged extends ValidationError {
+  static override readonly errorKind: string = kind("DBUpdateUnchanged");
+}
+/** A volume resize to a size not larger than the current one. */
+export class InvalidVolumeResize extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidVolumeResize");
+}
+/**
+ * The instance's state forbids the call for now (Trove's 422: building, resizing, restarting, in
+ * ERROR …); `cause` is the HTTP error. Wait for ACTIVE (`utils.waitUntil`) and call again.
+ */
+export class InstanceNotAvailable extends ClientException {
+  static override readonly errorKind: string = kind("InstanceNotAvailable");
+}
+
+// --- Cloud Load Balancers (Octavia, or Rackspace Cloud Load Balancers v1.0) ----------------------
+
+/**
+ * The load balancer is being built, changed or deleted (PENDING_*), so the service refuses another
+ * change (Octavia's 409, Rackspace's 422). Remedy: `await pyrax.utils.waitUntil(lb, "status", "ACTIVE")`.
+ */
+export class ImmutableEntity extends Conflict {
+  static override readonly errorKind: string = kind("ImmutableEntity");
+}
+/** A node the service refused (an address that is no IP address ...), or one without address or port. */
+export class InvalidNodeParameters extends BadRequest {
+  static override readonly errorKind: string = kind("InvalidNodeParameters");
+}
+/** A load balancer setting that cannot be used here (named in the message and `field`). */
+export class InvalidLoadBalancerParameters extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidLoadBalancerParameters");
+}
+/** A load balancer needs a port, a protocol and a virtual IP. */
+export class MissingLoadBalancerParameters extends ValidationError {
+  static override readonly errorKind: string = kind("MissingLoadBalancerParameters");
+}
+/** A node condition other than ENABLED, DISABLED or DRAINING. */
+export class InvalidNodeCondition extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidNodeCondition");
+}
+export class InvalidVirtualIPType extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidVirtualIPType");
+}
+export class InvalidVirtualIPVersion extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidVirtualIPVersion");
+}
+export class InvalidSessionPersistenceType extends ValidationError {
+  static override readonly errorKind: string = kind("InvalidSessionPersistenceType");
+}
+/** An HTTP(S) health monitor on a load balancer of another protocol. */
+export class ProtocolMismatch extends ValidationError {
+  static override readonly errorKind: string = kind("ProtocolMismatch");
+}
+export class MissingHealthMonitorSettings extends ValidationError {
+  static override readonly errorKind: string = kind("MissingHealthMonitorSettings");
+}
+/** A Node that belongs to no load balancer (made with `clb.Node(...)` and never added). */
+export class UnattachedNode extends ValidationError {
+  static override readonly errorKind: string = kind("UnattachedNode");
+}
+export class UnattachedVirtualIP extends ValidationError {
+  static override readonly errorKind: string = kind("UnattachedVirtualIP");
 }

@@ -2,18 +2,21 @@
 // and the default clients (pyrax.cloudfiles …) as pyrax keeps them in module globals.
 import {
   Context,
-  PENDING_SERVICES,
   withRegions,
   type AuthOptions,
   type ClientTimingOptions,
   type ContextOptions,
+  type ImplementedService,
   type RegionalContext,
 } from "./context.js";
 import * as exceptions from "./errors.js";
-import { EnvironmentNotFound, InvalidSetting, NotImplementedYet } from "./errors.js";
+import { EnvironmentNotFound, InvalidSetting } from "./errors.js";
 import * as utils from "./utils.js";
 import type { CloudBlockStorage } from "./resources/block-storage/index.js";
+import type { CloudDatabases } from "./resources/database/index.js";
+import type { CloudDNS } from "./resources/dns/index.js";
 import type { CloudServers } from "./resources/compute/index.js";
+import type { CloudLoadBalancers, VipSubnets } from "./resources/load-balancer/index.js";
 import type { CloudNetworks } from "./resources/network/index.js";
 import type { CloudFiles } from "./resources/object-store/index.js";
 import type { Images } from "./resources/image/index.js";
@@ -97,14 +100,14 @@ export class Pyrax extends Context {
   get cloudBlockstorage(): CloudBlockStorage | null {
     return this.#defaultClient("volume");
   }
-  get cloudDatabases(): never {
-    throw pending("database");
+  get cloudDatabases(): CloudDatabases | null {
+    return this.#defaultClient("database");
   }
-  get cloudLoadbalancers(): never {
-    throw pending("loadBalancer");
+  get cloudLoadbalancers(): CloudLoadBalancers | null {
+    return this.#defaultClient("loadBalancer");
   }
-  get cloudDns(): never {
-    throw pending("dns");
+  get cloudDns(): CloudDNS | null {
+    return this.#defaultClient("dns");
   }
   get cloudNetworks(): CloudNetworks | null {
     return this.#defaultClient("network");
@@ -135,14 +138,21 @@ export class Pyrax extends Context {
     if (options.microversion !== undefined) client.useMicroversion(options.microversion);
     return client;
   }
-  connectToCloudDatabases(): never {
-    throw pending("database");
+  /** pyrax's connect_to_cloud_databases; beyond pyrax: `timeout` and `retry` for this client. */
+  async connectToCloudDatabases(options: AuthOptions & ClientTimingOptions = {}): Promise<CloudDatabases> {
+    return this.getClient("database", options.region, { timeout: options.timeout, retry: options.retry });
   }
-  connectToCloudLoadbalancers(): never {
-    throw pending("loadBalancer");
+  /** pyrax's connect_to_cloud_loadbalancers over Octavia; beyond pyrax, `vipSubnets` says where PUBLIC/SERVICENET VIPs come from. */
+  async connectToCloudLoadbalancers(
+    options: AuthOptions & ClientTimingOptions & { vipSubnets?: VipSubnets } = {},
+  ): Promise<CloudLoadBalancers> {
+    const client = this.getClient("loadBalancer", options.region, { timeout: options.timeout, retry: options.retry });
+    Object.assign(client.vipSubnets, options.vipSubnets);
+    return client;
   }
-  connectToCloudDns(): never {
-    throw pending("dns");
+  /** pyrax's connect_to_cloud_dns: Designate on OpenStack, Rackspace Cloud DNS v1.0 when the catalog has rax:dns. */
+  async connectToCloudDns(options: AuthOptions & ClientTimingOptions = {}): Promise<CloudDNS> {
+    return this.getClient("dns", options.region, { timeout: options.timeout, retry: options.retry });
   }
   async connectToCloudNetworks(options: AuthOptions = {}): Promise<CloudNetworks> {
     return this.getClient("network", options.region);
@@ -171,7 +181,7 @@ export class Pyrax extends Context {
     return withRegions(new Context(this.settings, { ...this.#options, ...options, identityType }));
   }
 
-  #defaultClient<S extends "objectStore" | "image" | "compute" | "network" | "volume">(service: S) {
+  #defaultClient<S extends ImplementedService>(service: S) {
     if (!this.authenticated || !this.identity.services[service]) return null;
     return this.getClient(service);
   }
@@ -183,8 +193,4 @@ function checkSettingName(name: string): void {
   if (!known.includes(name)) {
     throw new InvalidSetting(`unknown setting ${JSON.stringify(name)}; known settings: ${known.join(", ")}`);
   }
-}
-
-function pending(service: (typeof PENDING_SERVICES)[number]): NotImplementedYet {
-  return new NotImplementedYet(`the ${service} service is not implemented yet in @nimbus-sdk/openstack`);
 }

@@ -62,7 +62,16 @@ export const OPENSTACK_SAFE_NAMES = {
     "openstack-api-version",
     "x-image-meta-checksum",
   ],
-  queryParams: ["multipart-manifest", "temp_url_expires", "bulk-delete", "extract-archive", "end_marker", "reverse"],
+  queryParams: [
+    "multipart-manifest",
+    "temp_url_expires",
+    "bulk-delete",
+    "extract-archive",
+    "end_marker",
+    "reverse",
+    "additive_only",
+    "cascade",
+  ],
   bodyKeys: [
     "bytes",
     "hash",

@@ -188,7 +188,7 @@ describe("the shared compute stack", () => {
 
 describe("startServer with compute", () => {
   it("rejects a service it does not know", async () => {
-    await expect(startServer({ services: ["dns" as "compute"] })).rejects.toBeInstanceOf(ValidationError);
+    await expect(startServer({ services: ["bind9" as "compute"] })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it(

@@ -1,5 +1,5 @@
-// Nova, Placement, Neutron and Cinder with what they run on (RabbitMQ, MariaDB): started beside
-// Keystone by `startServer({ services: ["compute", ...] })`. Every new service gets its own API
+// Nova, Placement, Neutron and Cinder with what they run on (MariaDB; the launcher starts RabbitMQ,
+// which other services share): started beside Keystone by `startServer({ services: ["compute", ...] })`. Every new service gets its own API
 // process in each region, all of them on the same databases, bus and compute host.
 import { startCinder, prepareCinder } from "./cinder.js";
 import type { Launch } from "./launch.js";
@@ -8,7 +8,6 @@ import { prepareNeutron, startNeutron } from "./neutron.js";
 import { prepareNova, startNova } from "./nova.js";
 import { startPlacement } from "./placement.js";
 import type { CatalogService } from "./provision.js";
-import { startRabbit, transportUrl } from "./rabbitmq.js";
 import type { ServiceEnvironment } from "./service-conf.js";
 
 export type StackService = "compute" | "network" | "volume";
@@ -19,6 +18,8 @@ export interface ComputeStackSetup {
   regions: readonly string[];
   keystonePort: number;
   memcachedPort: number;
+  /** The message bus (oslo.messaging's URL), started by the launcher. */
+  transportUrl: string;
   /** Allocates a free port on 127.0.0.1. */
   port(): Promise<number>;
   /** A fresh random password. */
@@ -60,7 +61,6 @@ function urls(ports: Record<string, number>, path = ""): Record<string, string> 
 /** Plans the stack (ports, passwords, catalog); nothing runs until `prepare()`. */
 export async function planComputeStack(launch: Launch, setup: ComputeStackSetup): Promise<ComputeStack> {
   const has = (s: StackService) => setup.services.has(s);
-  const rabbit = { port: await setup.port(), distPort: await setup.port(), epmdPort: await setup.port() };
   const databases = [...(has("compute") ? ["nova_api", "nova_cell0", "nova"] : [])];
   if (has("network")) databases.push("neutron");
   if (has("volume")) databases.push("cinder");
@@ -68,7 +68,7 @@ export async function planComputeStack(launch: Launch, setup: ComputeStackSetup)
   const env: ServiceEnvironment = {
     keystonePort: setup.keystonePort,
     memcachedPort: setup.memcachedPort,
-    transportUrl: transportUrl(rabbit),
+    transportUrl: setup.transportUrl,
     region: setup.regions[0]!,
   };
   const passwords = {
@@ -142,7 +142,6 @@ export async function planComputeStack(launch: Launch, setup: ComputeStackSetup)
     catalog,
     prepare: async () => {
       await Promise.all([
-        startRabbit(launch, rabbit),
         has("compute") ? startPlacement(launch, placement) : undefined,
         (async () => {
           await startMariaDb(launch, mariadb);

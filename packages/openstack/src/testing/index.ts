@@ -1,28 +1,92 @@
-// `@nimbus-sdk/openstack/testing`: a real Keystone, Swift and Glance, and on request Nova, Neutron and
-// Cinder (Debian's OpenStack packages) on 127.0.0.1, for this package's integration tests and users' own.
+// `@nimbus-sdk/openstack/testing`: a real Keystone, Swift and Glance, and on request Nova, Neutron,
+// Cinder, Designate, Octavia and Trove (Debian's OpenStack packages) on 127.0.0.1, for this package's integration tests and users' own.
 import { randomBytes } from "node:crypto";
 import { ValidationError } from "@nimbus-sdk/common";
 import { freePort, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
 import { planComputeStack, type ComputeStack, type StackService } from "./compute-stack.js";
 import { startGlance } from "./glance.js";
-import { COMPUTE_PACKAGES, OPENSTACK_PACKAGES, ensureOpenStackPackages } from "./install.js";
+import { planDesignate } from "./designate.js";
+import { planOctavia } from "./octavia.js";
+import { planTrove } from "./trove.js";
+import {
+  BUS_PACKAGES,
+  COMPUTE_PACKAGES,
+  DATABASE_PACKAGES,
+  DNS_PACKAGES,
+  LB_PACKAGES,
+  OPENSTACK_PACKAGES,
+  ensureOpenStackPackages,
+} from "./install.js";
 import { startKeystone, type KeystoneSetup } from "./keystone.js";
 import { Launch, removeStaleLaunches } from "./launch.js";
 import { startMemcached, waitForMemcached } from "./memcached.js";
 import { adminSession, provision, type CatalogService } from "./provision.js";
+import { startRabbit, transportUrl } from "./rabbitmq.js";
+import type { AddonSetup, ServicePlan } from "./service-conf.js";
 import { seedFlavors, seedImage, type SeededFlavor, type SeededImage } from "./seed.js";
 import { prepareSwift, startSwift, waitForSwift, type SwiftSetup } from "./swift.js";
 
-export { COMPUTE_PACKAGES, OPENSTACK_PACKAGES, ensureOpenStackPackages } from "./install.js";
+export {
+  BUS_PACKAGES,
+  COMPUTE_PACKAGES,
+  DATABASE_PACKAGES,
+  DNS_PACKAGES,
+  LB_PACKAGES,
+  OPENSTACK_PACKAGES,
+  ensureOpenStackPackages,
+} from "./install.js";
 export type { SeededFlavor, SeededImage } from "./seed.js";
+export {
+  badRequest,
+  fault,
+  itemNotFound,
+  startRackspaceSimulator,
+  type RackspaceSimulator,
+  type SimRequest,
+  type SimResponse,
+  type SimRoute,
+  type SimService,
+} from "./rackspace/server.js";
+export { rackspaceDns, type RackspaceDnsSimulation } from "./rackspace/dns.js";
+export { rackspaceDatabases } from "./rackspace/databases.js";
+export { rackspaceLoadBalancers, type RackspaceLoadBalancersOptions } from "./rackspace/load-balancers.js";
+
+/** Services that start beside Keystone on their own: Designate, Octavia, Trove. */
+export type AddonService = "dns" | "loadBalancer" | "database";
 
 /**
  * A service by its catalog type. `compute` needs `image` and `network`, which it brings along;
- * `object-store` is Swift, `volume` Cinder.
+ * `object-store` is Swift, `volume` Cinder, `dns` Designate, `loadBalancer` Octavia, `database` Trove.
  */
-export type OpenStackService = "object-store" | "image" | StackService;
+export type OpenStackService = "object-store" | "image" | StackService | AddonService;
 
-export const SERVICES: readonly OpenStackService[] = ["object-store", "image", "compute", "network", "volume"];
+export const SERVICES: readonly OpenStackService[] = [
+  "object-store",
+  "image",
+  "compute",
+  "network",
+  "volume",
+  "dns",
+  "loadBalancer",
+  "database",
+];
+
+/** How the launcher starts an add-on service: its Debian packages, whether it needs RabbitMQ, its plan. */
+interface Addon {
+  packages: readonly string[];
+  bus: boolean;
+  plan(launch: Launch, setup: AddonSetup): Promise<ServicePlan>;
+}
+
+/** The add-ons this launcher can start, by service name (one line each). */
+const ADDONS: Partial<Record<AddonService, Addon>> = {
+  dns: { packages: DNS_PACKAGES, bus: true, plan: planDesignate },
+  loadBalancer: { packages: LB_PACKAGES, bus: true, plan: planOctavia },
+  database: { packages: DATABASE_PACKAGES, bus: false, plan: planTrove },
+};
+
+const isAddon = (service: OpenStackService): service is AddonService =>
+  service === "dns" || service === "loadBalancer" || service === "database";
 
 export interface OpenStackServerOptions extends StartServerOptions {
   /** Keystone's port (default: a free one); every other server always gets a free port. */
@@ -88,6 +152,14 @@ export interface OpenStackTestServer extends TestServer {
   volumeUrls?: Readonly<Record<string, string>>;
   /** Placement's root (one server, in every region's catalog). */
   placementUrl?: string;
+  /** With dns: Designate's root (the API is under `/v2`), in every region's catalog. */
+  dnsUrl?: string;
+  /** With dns: the port of designate-mdns on 127.0.0.1 (TCP and UDP), which answers DNS queries for the zones. */
+  dnsPort?: number;
+  /** With loadBalancer: Octavia's root (the API is under `/v2`), in every region's catalog. */
+  loadBalancerUrl?: string;
+  /** With database: Trove's root (the API is under `/v1.0/<project id>`), in every region's catalog. */
+  databaseUrl?: string;
   /** With compute: public flavors m1.tiny (id 1), m1.small (2) and m1.medium (3), Nova's usual sizes. */
   flavors?: readonly SeededFlavor[];
   /** With compute: a public, active raw image of 1 MiB that any flavor can boot. */
@@ -132,6 +204,11 @@ function resolveServices(requested: readonly OpenStackService[] | undefined): Op
         field: "services",
       });
     }
+    if (isAddon(service) && !ADDONS[service]) {
+      throw new ValidationError(`the ${service} service cannot be started by this version of the launcher yet`, {
+        field: "services",
+      });
+    }
   }
   if (wanted.has("compute")) {
     wanted.add("image");
@@ -157,7 +234,12 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
   }
   const services = resolveServices(options.services);
   const has = (service: OpenStackService) => services.includes(service);
-  const stackServices = new Set(services.filter((s): s is StackService => !["object-store", "image"].includes(s)));
+  const stackServices = new Set(
+    services.filter((s): s is StackService => s === "compute" || s === "network" || s === "volume"),
+  );
+  const addons = services.filter(isAddon);
+  // RabbitMQ, shared by every service that needs a bus.
+  const bus = stackServices.size > 0 || addons.some((s) => ADDONS[s]!.bus);
   const regions = stackServices.size > 0 ? STACK_REGIONS : [REGION];
   const region = regions[0]!;
   removeStaleLaunches();
@@ -165,7 +247,12 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
   try {
     ensureOpenStackPackages(
       { allowInstall: options.allowInstall },
-      stackServices.size > 0 ? [...OPENSTACK_PACKAGES, ...COMPUTE_PACKAGES] : OPENSTACK_PACKAGES,
+      [
+        ...OPENSTACK_PACKAGES,
+        ...(stackServices.size > 0 ? COMPUTE_PACKAGES : []),
+        ...(bus ? BUS_PACKAGES : []),
+        ...addons.flatMap((s) => ADDONS[s]!.packages),
+      ].filter((name, i, all) => all.indexOf(name) === i),
     );
     launch.progress("packages installed");
     launch.throwIfAborted();
@@ -190,6 +277,8 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
       memcachedPort: ports.memcached,
       servicePassword: secrets.glance,
     };
+    const rabbit = bus ? { port: await port(), distPort: await port(), epmdPort: await port() } : undefined;
+    const busUrl = rabbit ? transportUrl(rabbit) : "";
     const stack: ComputeStack | undefined =
       stackServices.size > 0
         ? await planComputeStack(launch, {
@@ -197,10 +286,20 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
             regions,
             keystonePort: ports.keystone,
             memcachedPort: ports.memcached,
+            transportUrl: busUrl,
             port,
             password,
           })
         : undefined;
+    const addonSetup: AddonSetup = {
+      env: { keystonePort: ports.keystone, memcachedPort: ports.memcached, transportUrl: busUrl, region },
+      regions,
+      port,
+      password,
+    };
+    const plans: Partial<Record<AddonService, ServicePlan>> = {};
+    for (const service of addons) plans[service] = await ADDONS[service]!.plan(launch, addonSetup);
+    const addonPlans = Object.values(plans);
     const everywhere = (url: string) => Object.fromEntries(regions.map((r) => [r, url]));
     const swiftUrl = swift && `http://127.0.0.1:${swift.proxyPort}`;
     const glanceUrl = has("image") ? `http://127.0.0.1:${ports.glance}` : undefined;
@@ -210,6 +309,7 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
         : []),
       ...(glanceUrl ? [{ type: "image", name: "glance", urls: everywhere(glanceUrl) }] : []),
       ...(stack?.catalog ?? []),
+      ...addonPlans.flatMap((p) => p.catalog),
     ];
     const serviceUsers = [
       ...(swift ? [{ name: "swift", password: secrets.swift }] : []),
@@ -228,11 +328,20 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
           regions,
           services: catalog,
           // Cinder accepts a detach of a volume Nova attached only with a token of role `service`.
-          roles: stack ? ["service"] : [],
+          roles: [
+            ...(stack || addonPlans.length > 0 ? ["service"] : []),
+            ...addonPlans.flatMap((p) => [...(p.roles ?? []), ...(p.demoRoles ?? [])]),
+          ].filter((name, i, all) => all.indexOf(name) === i),
           users: [
             ...serviceUsers.map((u) => ({ ...u, project: "service" as const, roles: ["admin"] })),
             ...(stack?.users ?? []).map((u) => ({ ...u, project: "service" as const, roles: ["admin", "service"] })),
-            { name: "demo", password: secrets.demo, project: "demo", roles: ["member"] },
+            ...addonPlans.flatMap((p) => p.users.map((u) => ({ ...u, project: "service" as const }))),
+            {
+              name: "demo",
+              password: secrets.demo,
+              project: "demo",
+              roles: ["member", ...addonPlans.flatMap((p) => p.demoRoles ?? [])],
+            },
           ],
           signal: options.signal,
         });
@@ -248,10 +357,12 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
         })(),
       glanceUrl && startGlance(launch, glance),
       stack?.prepare(),
+      rabbit && startRabbit(launch, rabbit),
+      ...addonPlans.map((p) => p.prepare()),
       waitForMemcached(launch, memcached, ports.memcached).then(() => launch.progress("memcached answering")),
     ]);
     let seeded: { flavors: SeededFlavor[]; image: SeededImage } | undefined;
-    if (stack) {
+    const startStack = async (stack: ComputeStack) => {
       await stack.start();
       const computeUrl = stack.urls.compute?.[region];
       if (computeUrl && glanceUrl) {
@@ -264,7 +375,8 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
         }
         launch.progress("flavors and image seeded");
       }
-    }
+    };
+    await Promise.all([stack && startStack(stack), ...addonPlans.map((p) => p.start())]);
 
     const credentials = (name: "demo" | "admin"): KeystoneCredentials => ({
       username: name,
@@ -290,6 +402,10 @@ export async function startServer(options: OpenStackServerOptions = {}): Promise
       networkUrls: stack?.urls.network,
       volumeUrls: stack?.urls.volume,
       placementUrl: stack?.urls.placement,
+      dnsUrl: plans.dns?.url,
+      dnsPort: plans.dns?.ports?.mdns,
+      loadBalancerUrl: plans.loadBalancer?.url,
+      databaseUrl: plans.database?.url,
       flavors: seeded?.flavors,
       image: seeded?.image,
       tokenExpiration,

@@ -35,3 +35,18 @@ export const COMPUTE_PACKAGES: readonly string[] = [
   "python3-neutron",
   "python3-cinder",
 ];
+
+/** RabbitMQ, the message bus of Nova, Neutron, Cinder, Designate and Octavia. */
+export const BUS_PACKAGES: readonly string[] = ["rabbitmq-server"];
+
+/** Designate (api, central, worker, mdns) for `services: ["dns"]`. */
+export const DNS_PACKAGES: readonly string[] = ["python3-designate", "mariadb-server", "python3-pymysql"];
+
+/** Octavia (api, worker with the noop drivers) for `services: ["loadBalancer"]`. */
+export const LB_PACKAGES: readonly string[] = ["python3-octavia", "mariadb-server", "python3-pymysql"];
+
+/**
+ * Trove in fake mode for `services: ["database"]`; python3-proboscis only because the fake guest
+ * agent imports trove.tests.util.
+ */
+export const DATABASE_PACKAGES: readonly string[] = ["python3-trove", "python3-proboscis"];

@@ -1,5 +1,5 @@
-// MariaDB for Nova's, Neutron's and Cinder's databases: on sqlite, Nova loses server operations to
-// `database is locked` once a few run at once. Data, socket and pid file stay under the launch's
+// MariaDB for Nova's, Neutron's, Cinder's and Designate's databases: on sqlite, Nova and Designate lose
+// operations to `database is locked` once a few run at once. Data, socket and pid file stay under the launch's
 // directory; it listens on 127.0.0.1 only.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +11,8 @@ export interface MariaDbSetup {
   /** Password of the `openstack` user that every service connects as. */
   password: string;
   databases: readonly string[];
+  /** Names its directory and process when a launch runs more than one (default "mariadb"). */
+  name?: string;
 }
 
 /** The SQLAlchemy URL of one database. */
@@ -20,7 +22,8 @@ export function databaseUrl(setup: MariaDbSetup, database: string): string {
 
 /** Initialises the data directory, starts the server and creates the databases and their user. */
 export async function startMariaDb(launch: Launch, setup: MariaDbSetup): Promise<ManagedProcess> {
-  const dir = join(launch.dir, "mariadb");
+  const name = setup.name ?? "mariadb";
+  const dir = join(launch.dir, name);
   const data = join(dir, "data");
   const socket = join(dir, "mysqld.sock");
   mkdirSync(dir);
@@ -32,7 +35,7 @@ export async function startMariaDb(launch: Launch, setup: MariaDbSetup): Promise
     "--auth-root-authentication-method=normal",
     "--skip-test-db",
   ]);
-  const proc = launch.spawn("mariadb", "/usr/sbin/mariadbd", [
+  const proc = launch.spawn(name, "/usr/sbin/mariadbd", [
     "--no-defaults",
     `--datadir=${data}`,
     "--bind-address=127.0.0.1",
@@ -56,6 +59,6 @@ export async function startMariaDb(launch: Launch, setup: MariaDbSetup): Promise
     `GRANT ALL ON *.* TO 'openstack'@'127.0.0.1';`,
   ].join(" ");
   await launch.run("mariadb setup", "/usr/bin/mariadb", ["--no-defaults", `--socket=${socket}`, "-uroot", "-e", sql]);
-  launch.progress("mariadb ready");
+  launch.progress(`${name} ready`);
   return proc;
 }

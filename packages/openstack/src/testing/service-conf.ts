@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
 import { PYTHON, type Launch, type SpawnOptions } from "./launch.js";
+import type { CatalogService } from "./provision.js";
 
 /**
  * How long a service may take to start: their Python imports alone take 3 to 10 CPU seconds each, and
@@ -83,4 +84,37 @@ export function logMentions(proc: ManagedProcess, text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the launcher gives a service started beside Keystone (Designate, Octavia, Trove ...). */
+export interface AddonSetup {
+  /** Keystone, memcached and the region; `transportUrl` is empty when the service needs no bus. */
+  env: ServiceEnvironment;
+  /** Every region of the catalog; the first is `env.region`. */
+  regions: readonly string[];
+  /** Allocates a free port on 127.0.0.1. */
+  port(): Promise<number>;
+  /** A fresh random password. */
+  password(): string;
+}
+
+/**
+ * A service planned by the launcher (ports, users, catalog entries): nothing runs until `prepare()`,
+ * which runs beside Keystone's start (databases, configuration), then `start()` once Keystone has the
+ * users and the catalog and the message bus answers.
+ */
+export interface ServicePlan {
+  /** The API's root URL, as the test server reports it. */
+  url: string;
+  /** Other ports a test may reach, by name (designate-mdns's DNS port ...). */
+  ports?: Readonly<Record<string, number>>;
+  catalog: CatalogService[];
+  /** Service users, made in project `service` with the given roles. */
+  users: { name: string; password: string; roles: readonly string[] }[];
+  /** Roles Keystone's bootstrap does not make, created before the users. */
+  roles?: readonly string[];
+  /** Roles the demo user gets on project demo besides `member`. */
+  demoRoles?: readonly string[];
+  prepare(): Promise<void>;
+  start(): Promise<void>;
 }
