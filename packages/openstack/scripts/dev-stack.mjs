@@ -14,7 +14,10 @@ import { parseArgs } from "node:util";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { services: { type: "string", default: "compute,network,volume,dns,database,loadBalancer" }, parent: { type: "string" } },
+  options: {
+    services: { type: "string", default: "compute,network,volume,dns,database,loadBalancer" },
+    parent: { type: "string" },
+  },
 });
 if (positionals.length !== 1) {
   console.error("usage: dev-stack.mjs <description.json> [--services compute,network,volume] [--parent PID]");

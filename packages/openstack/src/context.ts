@@ -59,6 +59,9 @@ const SERVICE_TYPES: Record<ImplementedService, string> = {
   compute: "compute",
   network: "network",
   volume: "block-storage",
+  loadBalancer: "load-balancer",
+  dns: "dns",
+  database: "database",
 };
 
 /** pyrax services not built yet: they exist, and say so when used. */
