@@ -282,6 +282,19 @@ export function decodeList(xml: string, typeName: string, options: DecodeOptions
   return run(xml, wireStruct(typeName), true, options) as Record<string, unknown>[];
 }
 
+/** A decoder fed with scan events (common's XmlStreamScanner, as a body streams in) and its result. */
+export interface StreamDecoder<T> {
+  handler: XmlHandler;
+  /** The decoded value, once the whole document went through `handler`. */
+  result(): T;
+}
+
+/** decodeList's decoder for a document that comes in pieces: the same objects and errors. */
+export function listDecoder(typeName: string, options: DecodeOptions = {}): StreamDecoder<Record<string, unknown>[]> {
+  const decoder = new Decoder(wireStruct(typeName), true, options);
+  return { handler: decoder, result: () => decoder.root as Record<string, unknown>[] };
+}
+
 /**
  * Decodes any document the model describes, finding the struct from the root element: `<vm>` is one Vm,
  * `<vms>` a list of them. Throws ParseError when the model has no such element.
