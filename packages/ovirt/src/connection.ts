@@ -7,6 +7,7 @@ import {
   Transport,
   XmlStreamScanner,
   createDispatcher,
+  scanXml,
   type ClientTransportOptions,
   type FailedResponse,
   type NimbusError,
@@ -153,6 +154,14 @@ export class Connection {
    * that fails mid-way is sent again with a fresh decoder, as send() does.
    */
   async receive<T>(options: SendOptions, decoder: () => StreamDecoder<T>): Promise<T> {
+    if (this.transport.debug) {
+      // The debug log shows the body, so it is read whole.
+      return this.decode(await this.send(options), (xml) => {
+        const { handler, result } = decoder();
+        scanXml(xml, handler);
+        return result();
+      });
+    }
     const method = this.#method(options);
     const url = this.#url(options);
     return this.#read(options, async (response) => {
