@@ -27,8 +27,8 @@ function spreadText(spread, digits, suffix = "") {
 }
 
 /** Times in µs, shown in the unit that suits the scenario's baseline (µs for the small ones). */
-function timeUnit(result) {
-  const baseline = result.variants.find((v) => v.label === result.baseline)?.medianUs ?? 0;
+function timeUnit(result, key = "medianUs") {
+  const baseline = result.variants.find((v) => v.label === result.baseline)?.[key] ?? 0;
   if (baseline >= 1e6) return { name: "s", div: 1e6, digits: 2 };
   if (baseline >= 1e4) return { name: "ms", div: 1e3, digits: 1 };
   return { name: "µs", div: 1, digits: 1 };
@@ -40,7 +40,9 @@ function tableRows(result) {
   const work = result.settings.work;
   const metrics = result.settings.metrics ?? [];
   const time = (us) => (us / t.div).toFixed(t.digits);
-  const cpu = (us) => (us === null || us === undefined ? "n/a" : time(us));
+  // CPU in its own unit: a client's few ms of CPU under a server's second of wall time stay readable.
+  const c = timeUnit(result, "cpuUs");
+  const cpu = (us) => (us === null || us === undefined ? "n/a" : (us / c.div).toFixed(c.digits));
   const ratio = (value) => (value === null || value === undefined ? "n/a" : `${value.toFixed(2)}x`);
   return [
     [
@@ -50,7 +52,7 @@ function tableRows(result) {
       work ? `${work.unit}/s` : "ops/s",
       "ratio",
       "paired ratio",
-      `CPU ${t.name}/op`,
+      `CPU ${c.name}/op`,
       "CPU ratio",
       ...metrics.map((m) => m.label),
     ],
