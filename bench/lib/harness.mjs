@@ -1,6 +1,8 @@
 // Runs one scenario: its variants take turns in rounds (a different order each round), so a noisy
 // moment on the machine hits every variant rather than one. Warm-up rounds run first and are not
-// counted. A variant's figure is the median of its per-round times per operation.
+// counted. A variant's figure is the median of its per-round times per operation, and every goal is
+// scored on a median (or a p75) over the rounds, never on the largest or smallest round: on a shared
+// machine one round's load spike says nothing about the client. Each figure keeps its spread.
 
 /**
  * A scenario module's default export.
@@ -33,7 +35,8 @@
  * @typedef {object} Metric
  * @property {string} key
  * @property {string} label
- * @property {"median" | "max"} [aggregate]  over the counted rounds (default "median")
+ * @property {"median" | "p75"} [aggregate]  over the counted rounds (default "median"); goals use it
+ *   too. The spread (p25, p75, min, max over the rounds) is recorded and printed beside it.
  * @property {number} [digits]       decimals shown (default 1)
  *
  * A goal is one of:
@@ -131,9 +134,15 @@ export async function runScenario(scenario, overrides = {}) {
     const medianUs = median(us);
     const cpuUs = medianOrNull(cpuSamples[label]);
     const metrics = {};
+    const metricSpread = {};
     for (const { key, aggregate = "median" } of scenario.metrics ?? []) {
       const values = metricSamples[label][key];
-      if (values?.length) metrics[key] = round3(aggregate === "max" ? Math.max(...values) : median(values));
+      if (!values?.length) continue;
+      if (aggregate !== "median" && aggregate !== "p75") {
+        throw new Error(`scenario ${scenario.name}: metric ${key} has aggregate "${aggregate}" (median or p75)`);
+      }
+      metrics[key] = round3(quantile(values, aggregate === "p75" ? 0.75 : 0.5));
+      metricSpread[key] = spread(values);
     }
     return {
       label,
@@ -150,7 +159,7 @@ export async function runScenario(scenario, overrides = {}) {
       // time on a loopback round trip can hide behind scheduling latency.
       cpuUs: cpuUs === null ? null : round3(cpuUs),
       cpuRatio: cpuUs === null || baselineCpu === null ? null : round3(cpuUs / baselineCpu),
-      ...(scenario.metrics ? { metrics, metricSamples: metricSamples[label] } : {}),
+      ...(scenario.metrics ? { metrics, metricSpread, metricSamples: metricSamples[label] } : {}),
       samplesUs: us.map(round3),
     };
   });
@@ -160,21 +169,35 @@ export async function runScenario(scenario, overrides = {}) {
     if (!variant) throw new Error(`scenario ${scenario.name}: goal names unknown variant "${goal.variant}"`);
     if (goal.metric !== undefined) {
       const value = variant.metrics?.[goal.metric];
-      const { label = goal.metric, digits = 1 } = (scenario.metrics ?? []).find((m) => m.key === goal.metric) ?? {};
-      return { ...goal, value: value ?? null, label, digits, pass: value !== undefined && value <= goal.max };
+      const metric = (scenario.metrics ?? []).find((m) => m.key === goal.metric) ?? {};
+      const { label = goal.metric, digits = 1, aggregate = "median" } = metric;
+      return {
+        ...goal,
+        value: value ?? null,
+        label,
+        digits,
+        aggregate,
+        spread: variant.metricSpread?.[goal.metric] ?? null,
+        pass: value !== undefined && value <= goal.max,
+      };
     }
+    // Ratio goals: the ratio of the two medians; the spread is that of the round-by-round ratios
+    // (variants run interleaved, so a round's two figures saw the same moment of the machine).
+    const other = byLabel[goal.than ?? scenario.baseline];
+    if (!other) throw new Error(`scenario ${scenario.name}: goal names unknown variant "${goal.than}"`);
+    const cpu = goal.measure === "cpu";
+    const series = (v) => (cpu ? cpuSamples[v.label] : samples[v.label]);
+    const roundRatios = (flip) =>
+      series(variant).some((x) => x === null) || series(other).some((x) => x === null)
+        ? null
+        : spread(series(variant).map((x, i) => (flip ? series(other)[i] / x : x / series(other)[i])));
     if (goal.minThroughputRatio !== undefined) {
-      const throughputRatio = round3(baselineMedian / median(samples[goal.variant]));
-      return { ...goal, throughputRatio, pass: throughputRatio >= goal.minThroughputRatio };
+      const throughputRatio = round3(other.medianUs / variant.medianUs);
+      return { ...goal, throughputRatio, spread: roundRatios(true), pass: throughputRatio >= goal.minThroughputRatio };
     }
-    if (goal.than !== undefined || goal.measure === "cpu") {
-      const other = byLabel[goal.than ?? scenario.baseline];
-      if (!other) throw new Error(`scenario ${scenario.name}: goal names unknown variant "${goal.than}"`);
-      const figure = (v) => (goal.measure === "cpu" ? v.cpuUs : v.medianUs);
-      const ratio = figure(variant) === null || figure(other) === null ? null : round3(figure(variant) / figure(other));
-      return { ...goal, ratio, pass: ratio !== null && ratio <= goal.maxRatio };
-    }
-    return { ...goal, ratio: variant.ratio, pass: variant.ratio <= goal.maxRatio };
+    const figure = (v) => (cpu ? v.cpuUs : v.medianUs);
+    const ratio = figure(variant) === null || figure(other) === null ? null : round3(figure(variant) / figure(other));
+    return { ...goal, ratio, spread: roundRatios(false), pass: ratio !== null && ratio <= goal.maxRatio };
   });
 
   return {
@@ -200,6 +223,16 @@ export async function runScenario(scenario, overrides = {}) {
 
 function medianOrNull(values) {
   return values.some((v) => v === null) ? null : median(values);
+}
+
+/** How a figure varied over the rounds. */
+function spread(values) {
+  return {
+    p25: round3(quantile(values, 0.25)),
+    p75: round3(quantile(values, 0.75)),
+    min: round3(Math.min(...values)),
+    max: round3(Math.max(...values)),
+  };
 }
 
 function round3(value) {

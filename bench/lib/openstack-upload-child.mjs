@@ -2,8 +2,8 @@
 // its peak RSS is the uploader's alone. Reads its settings as JSON on stdin; prints one JSON line:
 // the upload's wall time and this process's CPU time (both for the upload only), and the process's
 // peak RSS (VmHWM, the whole life of the process: start-up, module loading, upload).
-//   mode "undici": a bare undici `request` PUT streaming the file (fs.createReadStream), given the
-//                  token and the object's URL: only undici is loaded.
+//   mode "undici": a bare undici `request` PUT streaming the file (fs.createReadStream, with
+//                  `highWaterMark` when given), given the token and the object's URL: only undici is loaded.
 //   mode "ours":   `pyrax.cloudfiles.uploadFile(container, path, { segmentSize })` after signing in
 //                  (the sign-in is not timed).
 import { createReadStream, statSync } from "node:fs";
@@ -23,7 +23,7 @@ if (settings.mode === "undici") {
         "content-type": "application/octet-stream",
         "content-length": String(size),
       },
-      body: createReadStream(settings.file),
+      body: createReadStream(settings.file, settings.highWaterMark ? { highWaterMark: settings.highWaterMark } : {}),
     });
     await body.dump();
     if (statusCode !== 201) throw new Error(`PUT ${settings.url}: status ${statusCode}`);
@@ -45,6 +45,7 @@ if (settings.mode === "undici") {
       checksum: settings.checksum ?? true,
       objName: settings.object,
       segmentSize: settings.segmentSize,
+      ...(settings.contentType ? { contentType: settings.contentType } : {}),
       ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
     });
     if (stored.bytes !== size) throw new Error(`stored ${stored.bytes} bytes, the file has ${size}`);

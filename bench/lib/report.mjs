@@ -6,20 +6,29 @@ import { join } from "node:path";
 export function formatGoal(goal, baseline) {
   const verdict = goal.pass ? "PASS" : "FAIL";
   if (goal.metric !== undefined) {
-    const value = goal.value === null ? "not measured" : goal.value.toFixed(goal.digits ?? 1);
-    return `${verdict}  ${goal.variant}: ${goal.label ?? goal.metric} ${value} (goal: at most ${goal.max}; ${goal.text})`;
+    const digits = goal.digits ?? 1;
+    const value = goal.value === null ? "not measured" : goal.value.toFixed(digits);
+    const over = goal.aggregate === "p75" ? "p75" : "median";
+    return `${verdict}  ${goal.variant}: ${goal.label ?? goal.metric} ${value}, ${over} of the rounds${spreadText(goal.spread, digits)} (goal: at most ${goal.max}; ${goal.text})`;
   }
   if (goal.minThroughputRatio !== undefined) {
-    return `${verdict}  ${goal.variant}: ${goal.throughputRatio.toFixed(2)}x ${baseline}'s throughput (goal: at least ${goal.minThroughputRatio.toFixed(2)}x; ${goal.text})`;
+    return `${verdict}  ${goal.variant}: ${goal.throughputRatio.toFixed(2)}x ${goal.than ?? baseline}'s throughput${spreadText(goal.spread, 2, "x")} (goal: at least ${goal.minThroughputRatio.toFixed(2)}x; ${goal.text})`;
   }
   const against = `${goal.than ?? baseline}${goal.measure === "cpu" ? " in CPU time" : ""}`;
   const ratio = goal.ratio === null ? "not measured against" : `${goal.ratio.toFixed(2)}x`;
-  return `${verdict}  ${goal.variant}: ${ratio} ${against} (goal: at most ${goal.maxRatio.toFixed(2)}x; ${goal.text})`;
+  return `${verdict}  ${goal.variant}: ${ratio} ${against}${spreadText(goal.spread, 2, "x")} (goal: at most ${goal.maxRatio.toFixed(2)}x; ${goal.text})`;
+}
+
+/** ", rounds p25-p75 a-b, min-max c-d": how a goal's figure varied from round to round. */
+function spreadText(spread, digits, suffix = "") {
+  if (!spread) return "";
+  const f = (v) => `${v.toFixed(digits)}${suffix}`;
+  return ` [rounds: p25-p75 ${f(spread.p25)}-${f(spread.p75)}, min-max ${f(spread.min)}-${f(spread.max)}]`;
 }
 
 /** Times in µs, shown in the unit that suits the scenario's baseline (µs for the small ones). */
-function timeUnit(result) {
-  const baseline = result.variants.find((v) => v.label === result.baseline)?.medianUs ?? 0;
+function timeUnit(result, key = "medianUs") {
+  const baseline = result.variants.find((v) => v.label === result.baseline)?.[key] ?? 0;
   if (baseline >= 1e6) return { name: "s", div: 1e6, digits: 2 };
   if (baseline >= 1e4) return { name: "ms", div: 1e3, digits: 1 };
   return { name: "µs", div: 1, digits: 1 };
@@ -31,7 +40,9 @@ function tableRows(result) {
   const work = result.settings.work;
   const metrics = result.settings.metrics ?? [];
   const time = (us) => (us / t.div).toFixed(t.digits);
-  const cpu = (us) => (us === null || us === undefined ? "n/a" : time(us));
+  // CPU in its own unit: a client's few ms of CPU under a server's second of wall time stay readable.
+  const c = timeUnit(result, "cpuUs");
+  const cpu = (us) => (us === null || us === undefined ? "n/a" : (us / c.div).toFixed(c.digits));
   const ratio = (value) => (value === null || value === undefined ? "n/a" : `${value.toFixed(2)}x`);
   return [
     [
@@ -41,7 +52,7 @@ function tableRows(result) {
       work ? `${work.unit}/s` : "ops/s",
       "ratio",
       "paired ratio",
-      `CPU ${t.name}/op`,
+      `CPU ${c.name}/op`,
       "CPU ratio",
       ...metrics.map((m) => m.label),
     ],
@@ -54,9 +65,19 @@ function tableRows(result) {
       ratio(v.pairedRatio),
       cpu(v.cpuUs),
       ratio(v.cpuRatio),
-      ...metrics.map((m) => (v.metrics?.[m.key] === undefined ? "n/a" : v.metrics[m.key].toFixed(m.digits ?? 1))),
+      ...metrics.map((m) => metricCell(v, m)),
     ]),
   ];
+}
+
+/** A metric's median (or p75) over the rounds, with its smallest and largest round when they differ. */
+function metricCell(variant, metric) {
+  const value = variant.metrics?.[metric.key];
+  if (value === undefined) return "n/a";
+  const digits = metric.digits ?? 1;
+  const spread = variant.metricSpread?.[metric.key];
+  if (!spread || spread.min.toFixed(digits) === spread.max.toFixed(digits)) return value.toFixed(digits);
+  return `${value.toFixed(digits)} (${spread.min.toFixed(digits)}-${spread.max.toFixed(digits)})`;
 }
 
 export function printResult(result, log = (line) => process.stdout.write(`${line}\n`)) {
@@ -97,7 +118,10 @@ export function writeReadme(directory) {
     "per operation (wall clock), and ratios divide by the scenario's baseline. `paired ratio` is the",
     "median of the round-by-round ratios; `CPU µs/op` is the benchmark process's own CPU time (user +",
     "system) per operation, the client's cost apart from waiting (for a variant run in a child process,",
-    "that process's own). Goals are reported, not enforced.",
+    "that process's own). Goals are reported, not enforced, and scored on medians (or a p75) over the",
+    "rounds, never on the largest round; each goal line gives the round-by-round spread (for a ratio,",
+    "of the ratios within a round), and a metric column shows its median with the smallest-largest",
+    "round in brackets.",
     "Raw per-round samples are in the JSON file next to this one.",
     "",
   ];

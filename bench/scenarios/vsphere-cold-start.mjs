@@ -75,7 +75,7 @@ export default {
     { key: "ownCpuMs", label: "own CPU ms", digits: 1 },
     { key: "ownMs", label: "own ms", digits: 1 },
     { key: "processMs", label: "process ms", digits: 1 },
-    { key: "peakRssMB", label: "peak RSS MB", aggregate: "max", digits: 1 },
+    { key: "peakRssMB", label: "peak RSS MB", digits: 1 },
   ],
   work: { perOp: 1, unit: "starts" },
   warmupRounds: 1,

@@ -49,3 +49,4 @@ export {
   type XmlScanOptions,
 } from "./xml/scan.js";
 export { checkUtf8, decodeUtf8, type Utf8Options } from "./xml/utf8.js";
+export { XmlStreamScanner, type XmlStreamOptions } from "./xml/stream.js";

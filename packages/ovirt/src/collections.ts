@@ -3,11 +3,20 @@
 // `get({ name } | { id })`, `add(new params.X(...))`.
 import { PagedList, ValidationError } from "@nimbus-sdk/common";
 import { NotFound } from "./errors.js";
-import { bindNode, childContext, nodeContext, nodeUrl, requireMethod, sendMethod, type NodeContext } from "./node.js";
+import {
+  bindNode,
+  childContext,
+  methodRequest,
+  nodeContext,
+  nodeUrl,
+  requireMethod,
+  sendMethod,
+  type NodeContext,
+} from "./node.js";
 import type { Init } from "./params-base.js";
 import { Resource, fetchEntity, type QueryOptions } from "./resource.js";
 import { compileConstraints, type Constraint } from "./constraints.js";
-import { decodeList, decodeObject } from "./wire/decode.js";
+import { decodeList, decodeObject, listDecoder } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
 import { v3ClassOf, type V3Object } from "./v3/params-object.js";
 import { v3ToV4 } from "./v3/to-v4.js";
@@ -130,10 +139,11 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
         field: "query",
       });
     }
-    const fetchRaw = async (params: Record<string, unknown>, fetchSignal?: AbortSignal) => {
-      const reply = await sendMethod(context, "list", { ...params, signal: fetchSignal, timeout });
-      return context.connection.decode(reply, (xml) => decodeList(xml, type));
-    };
+    // Decoded as the answer streams in: a list of thousands is never held whole.
+    const fetchRaw = (params: Record<string, unknown>, fetchSignal?: AbortSignal) =>
+      context.connection.receive(methodRequest(context, "list", { ...params, signal: fetchSignal, timeout }), () =>
+        listDecoder(type),
+      );
     const fetchAll = async () =>
       this.#wrap((await fetchRaw({ ...engineParams, search: text, max }, signal)).filter(matches));
     const paged = new PagedList<R, number>(

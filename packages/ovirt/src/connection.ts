@@ -1,18 +1,23 @@
 // One engine: common's Transport set up for API v4 (Version: 4, XML in and out, the SSO's bearer token,
 // faults mapped to typed errors), and the XML round trip every collection and resource goes through.
 import {
+  BodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
   ParseError,
   Transport,
+  XmlStreamScanner,
   createDispatcher,
+  scanXml,
   type ClientTransportOptions,
   type FailedResponse,
   type NimbusError,
+  type NimbusResponse,
   type TransportOptions,
 } from "@nimbus-sdk/common";
 import { Disconnected, faultClass, type FaultDetails } from "./errors.js";
 import type { SsoAuth } from "./sso.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
-import { decodeObject, rootElementName } from "./wire/decode.js";
+import { decodeObject, rootElementName, type StreamDecoder } from "./wire/decode.js";
 
 /** Names whose values may appear in debug logs and error excerpts, on top of common's. */
 export const OVIRT_SAFE_NAMES = {
@@ -85,6 +90,8 @@ export interface XmlReply {
 }
 
 const HTML = /^\s*(<!doctype html|<html[\s>])/i;
+/** Body bytes read before deciding that an answer is XML to stream, not an HTML page (or empty). */
+const HEAD_BYTES = 1024;
 const TITLE = /<title[^>]*>([^<]{0,200})<\/title>/i;
 
 /** "an HTML page titled "502 Bad Gateway"": what a proxy's or a login page's answer is, for messages. */
@@ -100,6 +107,7 @@ export class Connection {
   readonly auth: SsoAuth;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  readonly #maxResponseBytes: number;
   #closed = false;
 
   constructor(url: URL, auth: SsoAuth, settings: TransportSettings) {
@@ -108,6 +116,7 @@ export class Connection {
     // One pool for the API and the SSO, which is the same server.
     const options = transportOptions(settings);
     this.#ownsDispatcher = settings.dispatcher === undefined;
+    this.#maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#dispatcher = settings.dispatcher ?? createDispatcher(options);
     auth.useTransport(
       new Transport({
@@ -130,13 +139,90 @@ export class Connection {
 
   /** Sends a request and returns its body, which must be XML (an HTML page, from a proxy, is a ParseError). */
   async send(options: SendOptions): Promise<XmlReply> {
+    // Read through the transport, so that a GET whose body fails mid-way is sent again.
+    const { response, xml } = await this.#read(options, async (response) => ({
+      response,
+      xml: await response.text(),
+    }));
+    const reply = {
+      status: response.status,
+      xml,
+      method: this.#method(options),
+      url: this.#url(options),
+      requestId: response.requestId,
+    };
+    this.#refuseHtml(reply, response, xml);
+    return reply;
+  }
+
+  /**
+   * Sends a request and decodes its XML answer as the body streams in (a list of 10,000 VMs is never
+   * held whole), with `decoder()`'s handler; the errors are those of send() and then decode(). A body
+   * that fails mid-way is sent again with a fresh decoder, as send() does.
+   */
+  async receive<T>(options: SendOptions, decoder: () => StreamDecoder<T>): Promise<T> {
+    if (this.transport.debug) {
+      // The debug log shows the body, so it is read whole.
+      return this.decode(await this.send(options), (xml) => {
+        const { handler, result } = decoder();
+        scanXml(xml, handler);
+        return result();
+      });
+    }
+    const method = this.#method(options);
+    const url = this.#url(options);
+    return this.#read(options, async (response) => {
+      const reply = { status: response.status, xml: "", method, url, requestId: response.requestId };
+      const declared = Number(response.headers["content-length"]);
+      if (declared > this.#maxResponseBytes) {
+        response.stream().destroy();
+        throw this.#tooLarge(reply);
+      }
+      // The first bytes say whether this is the engine's XML (or an HTML page, or nothing).
+      let head: Buffer[] | undefined = [];
+      let size = 0;
+      let scanner: XmlStreamScanner | undefined;
+      let current: StreamDecoder<T> | undefined;
+      const start = (): void => {
+        const bytes = Buffer.concat(head!);
+        reply.xml = bytes.toString("utf8");
+        head = undefined;
+        this.#refuseHtml(reply, response, reply.xml);
+        if (reply.xml.trim() === "") return;
+        current = decoder();
+        scanner = new XmlStreamScanner(current.handler);
+        this.#decoding(reply, () => scanner!.write(bytes));
+      };
+      const body = response.stream();
+      for await (const chunk of body) {
+        const piece = chunk as Buffer;
+        size += piece.length;
+        if (size > this.#maxResponseBytes) {
+          body.destroy();
+          throw this.#tooLarge(reply);
+        }
+        if (head === undefined) {
+          this.#decoding(reply, () => scanner?.write(piece));
+          continue;
+        }
+        head.push(piece);
+        if (size >= HEAD_BYTES) start();
+      }
+      if (head !== undefined) start();
+      // An empty body: decode()'s message.
+      if (!scanner || !current) return this.decode(reply, () => undefined as T);
+      this.#decoding(reply, () => scanner!.end());
+      return current.result();
+    });
+  }
+
+  #read<T>(options: SendOptions, read: (response: NimbusResponse) => Promise<T>): Promise<T> {
     if (this.#closed) {
       throw new Disconnected(
         `${options.method.toUpperCase()} ${options.path || "/"}: the API was disconnected; connect again with API.connect`,
       );
     }
-    // Read through the transport, so that a GET whose body fails mid-way is sent again.
-    const { response, xml } = await this.transport.read(
+    return this.transport.read(
       {
         method: options.method,
         url: options.path,
@@ -146,18 +232,40 @@ export class Connection {
         signal: options.signal,
         timeout: options.timeout,
       },
-      async (response) => ({ response, xml: await response.text() }),
+      read,
     );
-    const method = options.method.toUpperCase();
-    const url = this.transport.redactor.url(new URL(options.path, `${this.url.href.replace(/\/?$/, "/")}`));
-    const reply = { status: response.status, xml, method, url, requestId: response.requestId };
-    if (xml.trim() !== "" && (HTML.test(xml) || /html/i.test(response.headers["content-type"] ?? ""))) {
+  }
+
+  #method(options: SendOptions): string {
+    return options.method.toUpperCase();
+  }
+
+  /** The request's URL with secrets redacted, for messages. */
+  #url(options: SendOptions): string {
+    return this.transport.redactor.url(new URL(options.path, `${this.url.href.replace(/\/?$/, "/")}`));
+  }
+
+  /** An HTML page (a proxy's, a login page) where the engine's XML was due is a ParseError. */
+  #refuseHtml(reply: XmlReply, response: NimbusResponse, body: string): void {
+    if (body.trim() !== "" && (HTML.test(body) || /html/i.test(response.headers["content-type"] ?? ""))) {
       throw new ParseError(
-        `${method} ${url}: expected the engine's XML, got ${describeHtml(xml)} (a proxy or a login page in front of the engine?)`,
-        { method, url, status: response.status, requestId: response.requestId },
+        `${reply.method} ${reply.url}: expected the engine's XML, got ${describeHtml(body)} (a proxy or a login page in front of the engine?)`,
+        { method: reply.method, url: reply.url, status: reply.status, requestId: reply.requestId },
       );
     }
-    return reply;
+  }
+
+  #tooLarge(reply: XmlReply): BodyTooLargeError {
+    const { method, url, status, requestId } = reply;
+    return new BodyTooLargeError(
+      `${method} ${url}: the response body is larger than the ${this.#maxResponseBytes}-byte limit (maxResponseBytes)`,
+      { limit: this.#maxResponseBytes, method, url, status, requestId },
+    );
+  }
+
+  /** Runs a step of a streamed decode, its ParseError named as decode() names it (the excerpt: the first bytes). */
+  #decoding(reply: XmlReply, step: () => void): void {
+    this.decode(reply, () => step());
   }
 
   /** Decodes a reply with `decode`, naming the request in the ParseError of a malformed or wrong document. */

@@ -1,7 +1,7 @@
 // Where a collection or a resource sits in the services tree (its connection, service and path), and the
 // calls both make: checking and placing parameters, sending, decoding, actions.
 import { ValidationError } from "@nimbus-sdk/common";
-import { faultText, type Connection, type XmlReply } from "./connection.js";
+import { faultText, type Connection, type SendOptions, type XmlReply } from "./connection.js";
 import { ActionFailed } from "./errors.js";
 import { decodeObject } from "./wire/decode.js";
 import { encodeObject, primitiveText } from "./wire/encode.js";
@@ -117,15 +117,14 @@ export async function sendMethod(
   options: object,
   body?: string,
 ): Promise<XmlReply> {
+  return context.connection.send(methodRequest(context, name, options, body));
+}
+
+/** The request of method `name` of the service at `context`, as sendMethod sends it. */
+export function methodRequest(context: NodeContext, name: string, options: object, body?: string): SendOptions {
   const method = requireMethod(context, name);
   const { call, params } = splitOptions(options);
-  return context.connection.send({
-    method: method.httpMethod,
-    path: context.path,
-    query: queryOf(context, method, params),
-    body,
-    ...call,
-  });
+  return { method: method.httpMethod, path: context.path, query: queryOf(context, method, params), body, ...call };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import { Connection } from "../src/connection.js";
 import { decodeObject } from "../src/index.js";
 import { SsoAuth } from "../src/sso.js";
+import { listDecoder } from "../src/wire/decode.js";
 
 const SECONDS = 20_000; // the tests share their CPU
 const MB = 1024 * 1024;
@@ -60,28 +61,38 @@ describe("a Connection against a hostile server", () => {
     const reply = await connection.send({ method: "get", path: "vms/1" });
     return connection.decode(reply, (xml) => decodeObject(xml, "Vm"));
   };
+  // A list is decoded as its body streams in (Connection.receive): the same refusals.
+  const list = () => connection.receive({ method: "get", path: "vms/1" }, () => listDecoder("Vm"));
 
-  it.each(HOSTILE)("refuses %s with a ParseError naming the request, its excerpt built in seconds", async (_, xml) => {
-    server.answer = () => ({ body: xml });
-    const { error, ms } = await failure(get);
-    expect(error).toBeInstanceOf(ParseError);
-    expect(error).toBeInstanceOf(NimbusError);
-    expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api\/vms\/1: /);
-    expect(ms).toBeLessThan(SECONDS);
-  });
+  describe.each([
+    ["read whole", get],
+    ["streamed", list],
+  ])("%s", (_, read) => {
+    it.each(HOSTILE)(
+      "refuses %s with a ParseError naming the request, its excerpt built in seconds",
+      async (_, xml) => {
+        server.answer = () => ({ body: xml });
+        const { error, ms } = await failure(read);
+        expect(error).toBeInstanceOf(ParseError);
+        expect(error).toBeInstanceOf(NimbusError);
+        expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api\/vms\/1: /);
+        expect(ms).toBeLessThan(SECONDS);
+      },
+    );
 
-  it("refuses invalid UTF-8 with a ParseError naming the byte", async () => {
-    const { bytes, offset } = invalidUtf8("<vm><name>caf\u0000</name></vm>");
-    server.answer = () => ({ body: bytes });
-    const { error } = await failure(get);
-    expect(error).toBeInstanceOf(ParseError);
-    expect((error as Error).message).toMatch(new RegExp(`not valid UTF-8: .* at byte ${offset}$`));
-  });
+    it("refuses invalid UTF-8 with a ParseError naming the byte", async () => {
+      const { bytes, offset } = invalidUtf8("<vm><name>caf\u0000</name></vm>");
+      server.answer = () => ({ body: bytes });
+      const { error } = await failure(read);
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as Error).message).toMatch(new RegExp(`not valid UTF-8: .* at byte ${offset}$`));
+    });
 
-  it("stops an endless answer at the limit with a BodyTooLargeError", async () => {
-    server.answer = () => ({ body: () => endless(`<vm>${"<name>x</name>".repeat(4000)}`) });
-    const { error, ms } = await failure(get);
-    expect(error).toBeInstanceOf(BodyTooLargeError);
-    expect(ms).toBeLessThan(SECONDS);
+    it("stops an endless answer at the limit with a BodyTooLargeError", async () => {
+      server.answer = () => ({ body: () => endless(`<vm>${"<name>x</name>".repeat(4000)}`) });
+      const { error, ms } = await failure(read);
+      expect(error).toBeInstanceOf(BodyTooLargeError);
+      expect(ms).toBeLessThan(SECONDS);
+    });
   });
 });

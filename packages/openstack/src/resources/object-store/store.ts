@@ -51,8 +51,9 @@ const SERVER_DECIDES = ["x-object-manifest", "x-symlink-target", "x-detect-conte
 
 /**
  * The stored object from the PUT's answer (ETag, Last-Modified) and what was sent (bytes, content
- * type), or undefined when only a HEAD can tell: no content type sent (Swift picks one), a manifest,
- * a symlink, content type detection.
+ * type), or undefined when only a HEAD can tell: no content type sent (Swift picks one), a manifest
+ * the caller sent, a symlink, content type detection. `large`: the PUT was the manifest of a static
+ * large object uploadFile made, whose size (the file's) and ETag (of its segments') it knows.
  */
 function objectFromPut(
   container: Container,
@@ -60,6 +61,7 @@ function objectFromPut(
   sent: Record<string, string>,
   put: PutResult,
   bytes: number,
+  large = false,
 ): StorageObject | undefined {
   if (put.fromHead) return objectFromHeaders(container, oname, put.headers);
   const contentType = sent["content-type"];
@@ -73,7 +75,7 @@ function objectFromPut(
     contentType,
     hash: put.etag,
     lastModified,
-    isLargeObject: false,
+    isLargeObject: large,
     subdir: false,
   });
 }
@@ -168,9 +170,13 @@ export async function uploadFile(
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  const built =
-    result.segmentCount === 0
-      ? objectFromPut(containerOf(ctx, container), oname, headers, result, result.size)
-      : undefined;
+  const built = objectFromPut(
+    containerOf(ctx, container),
+    oname,
+    headers,
+    result,
+    result.size,
+    result.segmentCount > 0,
+  );
   return built ?? getObject(ctx, container, oname, { signal: options.signal });
 }
