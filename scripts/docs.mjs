@@ -34,7 +34,8 @@ export function undocumentedExports(project) {
         visit(child, name);
         continue;
       }
-      if (!hasComment(child)) missing.push(name);
+      const source = child.sources?.[0];
+      if (!hasComment(child)) missing.push(source ? `${name} (${source.fullFileName}:${source.line})` : name);
       if (child.kindOf(NAMESPACE)) visit(child, name);
     }
   };

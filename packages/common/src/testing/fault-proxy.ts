@@ -80,6 +80,7 @@ export interface FaultTrial<T> {
   injected: number;
 }
 
+/** Options of {@link startFaultProxy}: the target origin and the faults to inject. */
 export interface FaultProxyOptions {
   /** The one origin every request is forwarded to, e.g. `http://127.0.0.1:5000`. */
   target: string;
@@ -95,6 +96,7 @@ export interface FaultProxyOptions {
   signal?: AbortSignal;
 }
 
+/** A running fault-injecting proxy (see {@link startFaultProxy}): its URL, the requests it saw, and its faults. */
 export interface FaultProxy extends AsyncDisposable {
   /** `http://127.0.0.1:<port>`: point the client here instead of the target. */
   readonly url: string;

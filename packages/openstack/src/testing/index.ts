@@ -22,8 +22,10 @@ export type { SeededFlavor, SeededImage } from "./seed.js";
  */
 export type OpenStackService = "object-store" | "image" | StackService;
 
+/** The services the test server can start. */
 export const SERVICES: readonly OpenStackService[] = ["object-store", "image", "compute", "network", "volume"];
 
+/** Options of {@link startServer}: which services to start, the port, and whether to install Debian's packages. */
 export interface OpenStackServerOptions extends StartServerOptions {
   /** Keystone's port (default: a free one); every other server always gets a free port. */
   port?: number;
@@ -63,6 +65,7 @@ export type KeystoneCredentials = {
   projectDomainId: string;
 };
 
+/** A running OpenStack (Keystone and the services asked for) on 127.0.0.1: its auth URL, credentials and `stop()`. */
 export interface OpenStackTestServer extends TestServer {
   /** Keystone's v3 auth URL, `http://127.0.0.1:<port>/v3`. */
   url: string;

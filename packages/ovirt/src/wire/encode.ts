@@ -9,6 +9,7 @@ import { stateOf } from "../status.js";
 /** Members the engine adds around the model's (`href`, `link`, `actions`): accepted, never sent. */
 const ENVELOPE = new Set(["href", "link", "actions"]);
 
+/** Options of encoding a struct into the XML the engine reads: the root element's name. */
 export interface EncodeOptions {
   /** The root element's name (default: the struct's, `vm`). */
   element?: string;

@@ -14,6 +14,7 @@ import type { CallOptions, SyncOptions } from "./types.js";
 import { DEFAULT_UPLOAD_CONCURRENCY, MAX_SEGMENT_SIZE, uploadFile } from "./upload.js";
 import { fetchSloManifest } from "./wire.js";
 
+/** Progress of a folder upload: files and bytes done and in all, and the file being sent. */
 export interface FolderUploadProgress {
   uploadedBytes: number;
   totalBytes: number;
@@ -37,6 +38,7 @@ export interface UploadFolderOptions extends CallOptions {
   onProgress?: (progress: FolderUploadProgress) => void;
 }
 
+/** What a folder upload did: the files uploaded, skipped as unchanged, and ignored. */
 export interface FolderUploadResult {
   container: Container;
   totalBytes: number;
