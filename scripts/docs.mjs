@@ -52,7 +52,7 @@ export function entryPoints(packageDir) {
 }
 
 /** TypeDoc's options for one package; `out` is where the HTML goes. */
-export function typedocOptions(packageDir, out) {
+export function typedocOptions(packageDir, out, { quiet = false } = {}) {
   const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
   return {
     name: manifest.name,
@@ -74,7 +74,8 @@ export function typedocOptions(packageDir, out) {
     // notDocumented is replaced by undocumentedExports() below; notExported (a type referenced but
     // not exported) asks for code changes, see docs/decisions/0023.
     validation: { notExported: false, invalidLink: true, rewrittenLink: true, notDocumented: false },
-    logLevel: LogLevel.Warn,
+    // Quiet counts the warnings without printing them (scripts/docs-test.mjs expects some).
+    logLevel: quiet ? LogLevel.Error : LogLevel.Warn,
     githubPages: false,
     hideGenerator: true,
     cleanOutputDir: true,
@@ -82,8 +83,8 @@ export function typedocOptions(packageDir, out) {
 }
 
 /** Converts, validates and (unless checkOnly) renders one package; answers its warning and error counts. */
-export async function buildReference(packageDir, out, { check = false } = {}) {
-  const app = await Application.bootstrapWithPlugins(typedocOptions(packageDir, out));
+export async function buildReference(packageDir, out, { check = false, quiet = false } = {}) {
+  const app = await Application.bootstrapWithPlugins(typedocOptions(packageDir, out, { quiet }));
   const project = await app.convert();
   const undocumented = project ? undocumentedExports(project) : [];
   if (project) {

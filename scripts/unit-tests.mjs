@@ -1,6 +1,6 @@
 // Runs every package's unit tests with the Node that runs this script: each test file except those of
 // openstack that start OpenStack services (Keystone, Swift, Glance, Nova ...: they import
-// test/helpers/stack.js, test/helpers/cloud.js or src/testing/), which stay with the machine's Node.
+// helpers/stack.js, helpers/cloud.js or src/testing/, from test/ or test/migration/), which stay with the machine's Node.
 // Usage: node scripts/unit-tests.mjs <label>; jest's results go to packages/<p>/.test-results-<label>.json.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const label = process.argv[2];
 if (!/^[\w-]+$/.test(label ?? "")) throw new Error("usage: node scripts/unit-tests.mjs <label>");
-const STARTS_OPENSTACK = /from "(\.\/helpers\/(stack|cloud)|\.\.\/src\/testing\/[^"]*)\.js"/;
+const STARTS_OPENSTACK = /from "(\.\.?\/)+(helpers\/(stack|cloud)|src\/testing\/[^"]*)\.js"/;
 
 function* testFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
