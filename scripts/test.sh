@@ -36,6 +36,7 @@ node scripts/changesets-test.mjs || status=$?
 echo "==> API reference (TypeDoc, warnings as errors, every export documented) into docs/api/"
 node scripts/docs.mjs || status=$?
 node scripts/docs-test.mjs || status=$?
+node scripts/examples-test.mjs || status=$?
 
 echo "==> the other supported Node versions"
 bash scripts/test-node-versions.sh || status=$?

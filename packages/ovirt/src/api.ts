@@ -57,7 +57,7 @@ function apiUrl(value: string | URL): URL {
  * });
  * const vm = await api.vms.add(new params.VM({ name: "my_vm", cluster: await api.clusters.get({ name: "Default" }) }));
  * await vm.start();
- * console.log((await api.vms.get({ name: "my_vm" }))?.status.state);
+ * console.log((await api.vms.get({ name: "my_vm" }))?.status?.state);
  * await api.disconnect();
  * ```
  */

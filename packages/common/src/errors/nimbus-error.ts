@@ -39,7 +39,8 @@ function kindsOf(ctor: unknown): string[] {
  *
  * @example
  * ```ts
- * import { NimbusError, NotFoundError } from "@nimbus-sdk/common";
+ * import { NimbusError, NotFoundError, Transport } from "@nimbus-sdk/common";
+ * const transport = new Transport({ baseUrl: "https://cloud.example.com/", userAgent: { package: "my-tool", version: "1.0.0" } });
  * try {
  *   await transport.json({ url: "/servers/42" });
  * } catch (error) {

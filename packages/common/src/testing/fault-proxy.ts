@@ -253,11 +253,15 @@ function forwardHeaders(headers: IncomingMessage["headers"]): Record<string, str
  *
  * @example
  * ```ts
- * const proxy = await startFaultProxy({ target: server.url, faults: [{ method: "GET", nth: 2, fault: "truncate" }] });
+ * import { Transport } from "@nimbus-sdk/common";
+ * import { startFaultProxy } from "@nimbus-sdk/common/testing";
+ * const proxy = await startFaultProxy({ target: "http://127.0.0.1:5000", faults: [{ method: "GET", nth: 2, fault: "truncate" }] });
  * try {
- *   const client = connect(proxy.url);
+ *   const transport = new Transport({ baseUrl: proxy.url, userAgent: { package: "my-test", version: "1.0.0" } });
  *   // ... calls; each must succeed or throw a NimbusError
- *   expect(proxy.injected("truncate")).toBe(1);
+ *   await transport.json({ url: "/items" });
+ *   await transport.json({ url: "/items" });
+ *   console.log(proxy.injected("truncate")); // 1
  * } finally {
  *   await proxy.stop();
  * }
