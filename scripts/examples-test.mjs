@@ -46,7 +46,8 @@ try {
     execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", work], { encoding: "utf8" });
   } catch (error) {
     failed = true;
-    const byFile = (line) => line.replace(/^(?:\S*\/)?example(\d+)\.ts/, (_, n) => `${examples[n - 1].from} (example ${n})`);
+    const byFile = (line) =>
+      line.replace(/^(?:\S*\/)?example(\d+)\.ts/, (_, n) => `${examples[n - 1].from} (example ${n})`);
     console.log(`${error.stdout ?? ""}${error.stderr ?? ""}`.trim().split("\n").map(byFile).join("\n"));
   }
 } finally {
