@@ -20,6 +20,16 @@ function* testFiles(dir) {
   }
 }
 
+// vcsim serves govmomi's built-in certificate, a 1024-bit RSA key, which Node 24's OpenSSL 3.5 refuses at
+// its default security level 2 ("EE certificate key too weak"); vCenter's own certificates are 2048-bit.
+// Until the vcsim launcher gives vcsim a 2048-bit certificate, vsphere's tests on Node 24 and later accept
+// level 1 (see docs/decisions/0023).
+function environment(dir) {
+  if (dir !== "vsphere" || Number(process.versions.node.split(".")[0]) < 24) return process.env;
+  const options = [process.env.NODE_OPTIONS, "--tls-cipher-list=DEFAULT@SECLEVEL=1"].filter(Boolean).join(" ");
+  return { ...process.env, NODE_OPTIONS: options };
+}
+
 let failed = 0;
 for (const dir of readdirSync(join(root, "packages")).sort()) {
   const packageDir = join(root, "packages", dir);
@@ -41,7 +51,7 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
       "--runTestsByPath",
       ...files,
     ],
-    { cwd: packageDir, stdio: ["ignore", "ignore", "inherit"] },
+    { cwd: packageDir, stdio: ["ignore", "ignore", "inherit"], env: environment(dir) },
   );
   if (result.status !== 0) failed++;
   console.log(
