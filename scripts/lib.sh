@@ -14,6 +14,31 @@ ensure_pnpm() {
   export PATH="$bin:$PATH"
 }
 
+# The other Node majors that `engines` (>= 20.19) allows and the tests run on besides the machine's
+# own Node 20: exact builds from the npm registry's node-linux-<arch> packages (the official binaries),
+# installed into .tools/node-<version>/ on first use (npm's cache keeps the tarball for a fresh clone).
+TESTED_NODE_VERSIONS=(22.23.5 24.22.3)
+
+# Prints the bin folder of Node <version>, installing it first when absent or not that version.
+ensure_node() {
+  local version="$1" arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) echo "==> no node-linux build for $(uname -m)" >&2 && return 1 ;;
+  esac
+  local prefix="$NIMBUS_ROOT/.tools/node-$version"
+  local bin="$prefix/node_modules/node-linux-$arch/bin"
+  if [ "$("$bin/node" --version 2>/dev/null)" != "v$version" ]; then
+    echo "==> installing Node $version (node-linux-$arch) into .tools/node-$version/" >&2
+    rm -rf "$prefix"
+    npm install --prefix "$prefix" --no-audit --no-fund --prefer-offline --loglevel=error \
+      "node-linux-$arch@$version" >/dev/null
+    [ "$("$bin/node" --version)" = "v$version" ] || return 1
+  fi
+  echo "$bin"
+}
+
 # Debian packages the tests and the demo need. Installed only as root; otherwise the tests that need
 # them fail with a message that names this script.
 APT_PACKAGES=(gnome-keyring libsecret-1-dev libsecret-tools pkg-config python3-keyring dbus)

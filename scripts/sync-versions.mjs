@@ -11,7 +11,9 @@ for (const dir of readdirSync(root)) {
   const file = join(root, dir, "src", "version.ts");
   const wanted =
     "// Written by scripts/sync-versions.mjs from package.json; CI checks that the two agree.\n" +
+    "/** This package's npm name. */\n" +
     `export const PACKAGE_NAME = "${name}";\n` +
+    "/** This package's version, as in its package.json. */\n" +
     `export const PACKAGE_VERSION = "${version}";\n`;
   if (readFileSync(file, "utf8") === wanted) continue;
   stale++;

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs (pnpm, packages, and as root the Debian packages),
 # builds, then runs type checks, lint, formatting, the unit and integration tests of every package,
-# and the packaging test. Set-up, build, type checks and lint stop at the first failure; the test,
-# packaging and versioning stages all run, and the script exits non-zero if any of them failed.
+# the packaging test, the API reference (scripts/docs.mjs), and the unit and packaging tests on the
+# other supported Node versions (scripts/test-node-versions.sh). Set-up, build, type checks and lint
+# stop at the first failure; the later stages all run, and the script exits non-zero if any failed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$NIMBUS_ROOT"
 ensure_pnpm
 ensure_apt_packages
 ensure_node_modules
-rm -f packages/*/.test-results.json
+rm -f packages/*/.test-results*.json
 
 echo "==> versions, build, generated code, type checks, lint"
 node scripts/sync-versions.mjs --check
@@ -32,6 +33,14 @@ pnpm turbo run test --concurrency=1 --continue --output-logs=full || status=$?
 echo "==> packaging and versioning"
 node scripts/packaging-test.mjs || status=$?
 node scripts/changesets-test.mjs || status=$?
+
+echo "==> API reference (TypeDoc, warnings as errors, every export documented) into docs/api/"
+node scripts/docs.mjs || status=$?
+node scripts/docs-test.mjs || status=$?
+node scripts/examples-test.mjs || status=$?
+
+echo "==> the other supported Node versions"
+bash scripts/test-node-versions.sh || status=$?
 
 node scripts/test-summary.mjs
 exit $status

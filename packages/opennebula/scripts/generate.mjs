@@ -223,6 +223,7 @@ export type ParamType = "string" | "int" | "boolean" | "i8" | "array<int>";
 /** What a method answers on success: an integer (an ID most often), a plain string, or an XML document. */
 export type ResultType = "int" | "string" | "xml";
 
+/** One parameter of an XML-RPC method: its name, wire type, and how the SDK takes it. */
 export interface ParamMeta {
   /** Our snake_case name (methods.json's, not OpenNebula's). */
   readonly name: string;
@@ -237,6 +238,7 @@ export interface ParamMeta {
   readonly note?: string;
 }
 
+/** What the SDK knows of one XML-RPC method: its name, parameters, result and whether it only reads. */
 export interface MethodMeta {
   /** The XML-RPC name: "one.vm.action". */
   readonly name: string;
@@ -271,7 +273,9 @@ export type TemplateInput = { readonly [key: string]: unknown };
   for (const m of list) out.push(`  ${lit(m.meta.name)}: ${renderObject(m.meta)},`);
   out.push(`} as const satisfies Record<string, MethodMeta>;`);
   out.push("");
+  out.push(`/** The XML-RPC name of a method ("one.vm.action" …). */`);
   out.push(`export type MethodName = keyof typeof methods;`);
+  out.push(`/** Every method's XML-RPC name. */`);
   out.push(`export const methodNames = Object.keys(methods) as MethodName[];`);
   out.push("");
   out.push(`/** The objects of \`one.<object>.<verb>\`, as PyONE's attributes. */`);
@@ -350,7 +354,9 @@ function renderConstants(rawText, specPath) {
     out.push(
       `export const ${name} = Object.freeze(${renderObject(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, valueOf(v)])))} as const);`,
     );
+    out.push(`/** A name of ${name} ("${Object.keys(values)[0]}" …). */`);
     out.push(`export type ${typeBase}Name = keyof typeof ${name};`);
+    out.push(`/** A value of ${name}, as oned sends it. */`);
     out.push(`export type ${typeBase} = (typeof ${name})[${typeBase}Name];`);
     out.push(`/** ${name} from value to name${big ? " (keyed by the decimal string)" : ""}. */`);
     const reverse = Object.fromEntries(Object.entries(values).map(([k, v]) => [decimal(v), k]));
@@ -368,6 +374,7 @@ function renderConstants(rawText, specPath) {
   out.push(`export const ENUMS = {`);
   for (const r of registry) out.push(`  ${r.name}: { values: ${r.name}, byValue: ${r.name}_BY_VALUE },`);
   out.push(`} as const;`);
+  out.push(`/** The name of an enum in ENUMS ("VM_STATE" …). */`);
   out.push(`export type EnumName = keyof typeof ENUMS;`);
   out.push("");
 
@@ -375,6 +382,7 @@ function renderConstants(rawText, specPath) {
   if (hist?.strings) {
     out.push(`/** The CLI and log name of each history action (src/vm/VMActions.cc). */`);
     out.push(`export const VM_HISTORY_ACTION_STRINGS = Object.freeze(${renderObject(hist.strings)} as const);`);
+    out.push(`/** The CLI and log name of a history action ("migrate" …). */`);
     out.push(`export type VmHistoryActionString = (typeof VM_HISTORY_ACTION_STRINGS)[VmHistoryActionName];`);
     const byString = Object.fromEntries(Object.entries(hist.strings).map(([k, s]) => [s, hist.values[k]]));
     out.push(`/** History actions keyed by their CLI name, as PyONE's HISTORY_ACTION is. */`);
@@ -395,9 +403,11 @@ function renderConstants(rawText, specPath) {
       out.push(`/** ${arg.note}. */`);
       if (Array.isArray(arg.values)) {
         out.push(`export const ${key} = Object.freeze(${renderValue(arg.values)} as const);`);
+        out.push(`/** One of ${key}. */`);
         out.push(`export type ${pascal(key).replace(/s$/, "")} = (typeof ${key})[number];`);
       } else {
         out.push(`export const ${key} = Object.freeze(${renderObject(arg.values)} as const);`);
+        out.push(`/** A name of ${key}. */`);
         out.push(`export type ${pascal(key)}Name = keyof typeof ${key};`);
       }
     }

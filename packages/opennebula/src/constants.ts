@@ -106,18 +106,31 @@ export const PYONE_ENUMS = Object.freeze({
   VN_STATES: pyoneEnum([], VNET_STATE),
 });
 
+/** PyONE's DATASTORE_TYPES: datastore types by name. */
 export const DATASTORE_TYPES = PYONE_ENUMS.DATASTORE_TYPES.values;
+/** PyONE's DATASTORE_STATES: datastore states by name. */
 export const DATASTORE_STATES = PYONE_ENUMS.DATASTORE_STATES.values;
+/** PyONE's DISK_TYPES: disk types by name. */
 export const DISK_TYPES = PYONE_ENUMS.DISK_TYPES.values;
+/** PyONE's HOST_STATES: host states by name. */
 export const HOST_STATES = PYONE_ENUMS.HOST_STATES.values;
+/** PyONE's HOST_STATUS: the statuses `one.host.status` takes. */
 export const HOST_STATUS = PYONE_ENUMS.HOST_STATUS.values;
+/** PyONE's IMAGE_STATES: image states by name. */
 export const IMAGE_STATES = PYONE_ENUMS.IMAGE_STATES.values;
+/** PyONE's IMAGE_TYPES: image types by name. */
 export const IMAGE_TYPES = PYONE_ENUMS.IMAGE_TYPES.values;
+/** PyONE's MARKETPLACEAPP_STATES: marketplace app states by name. */
 export const MARKETPLACEAPP_STATES = PYONE_ENUMS.MARKETPLACEAPP_STATES.values;
+/** PyONE's MARKETPLACEAPP_TYPES: marketplace app types by name. */
 export const MARKETPLACEAPP_TYPES = PYONE_ENUMS.MARKETPLACEAPP_TYPES.values;
+/** PyONE's PAGINATED_POOLS: the pool filter flags (mine, all, group …). */
 export const PAGINATED_POOLS = PYONE_ENUMS.PAGINATED_POOLS.values;
+/** PyONE's REMOVE_VNET_ATTRS: the virtual network attributes a reservation may not set. */
 export const REMOVE_VNET_ATTRS = PYONE_ENUMS.REMOVE_VNET_ATTRS.values;
+/** PyONE's MARKETPLACE_STATES: marketplace states by name. */
 export const MARKETPLACE_STATES = PYONE_ENUMS.MARKETPLACE_STATES.values;
+/** PyONE's VN_STATES: virtual network states by name. */
 export const VN_STATES = PYONE_ENUMS.VN_STATES.values;
 /**
  * History actions by CLI name ("live-migrate" → 2), as PyONE's HISTORY_ACTION, with oned 7.0.2's numbering
@@ -134,6 +147,7 @@ const HISTORY_ACTION_ENUM = {
 
 /** Every enum `nameOf` and `valueOf` know: oned's singular names and PyONE's plural ones. */
 const ALL_ENUMS = { ...ENUMS, ...PYONE_ENUMS, HISTORY_ACTION: HISTORY_ACTION_ENUM };
+/** The name of any enum {@link nameOf} and {@link valueOf} know: oned's singular names and PyONE's plural ones. */
 export type AnyEnumName = keyof typeof ALL_ENUMS;
 
 type ValueOf<E extends AnyEnumName> = (typeof ALL_ENUMS)[E]["values"][keyof (typeof ALL_ENUMS)[E]["values"]];

@@ -208,6 +208,7 @@ export function withoutSession(text: string, session?: string): string {
   return out;
 }
 
+/** Options of reading oned's `[success, value, code]` answer into a value or a PyONE exception. */
 export interface OneResultOptions {
   /** The XML-RPC method, for messages (default: taken from the message's `[one.x.y]` prefix). */
   method?: string;

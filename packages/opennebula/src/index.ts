@@ -109,6 +109,10 @@ export { DEFAULT_WAIT_TIMEOUT, waitForState, type VmStateTarget, type WaitForSta
 // The module object as a default export (`import pyone from "@nimbus-sdk/opennebula"`): what a PyONE script
 // reaches as `pyone.X` — OneServer, the exceptions and the enums — plus this SDK's helpers.
 
+/**
+ * The module object, as `import pyone from "@nimbus-sdk/opennebula"`: what a PyONE script reaches as
+ * `pyone.X` (OneServer, the exceptions and the enums) plus this SDK's helpers.
+ */
 const pyone = Object.freeze({
   ...constantsModule,
   ...errorsModule,

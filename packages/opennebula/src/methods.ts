@@ -41,6 +41,7 @@ export interface RpcCaller {
   call(method: string, params: readonly XmlRpcValue[], options?: CallOptions): Promise<unknown>;
 }
 
+/** How the generated methods are bound to a caller: template conversion and result decoding. */
 export interface BindOptions {
   /**
    * Turns a dictionary given for a template parameter into what oned reads (attribute=value text or

@@ -36,6 +36,7 @@ import type { XmlRpcValue } from "./xmlrpc/types.js";
 /** oned's default endpoint, as the CLI and the Ruby OCA use it. */
 export const DEFAULT_ENDPOINT = "http://localhost:2633/RPC2";
 
+/** Options of {@link OneServer}: the session, TLS, timeouts, retries and where ONE_XMLRPC and ONE_AUTH are read from. */
 export interface OneServerOptions extends ClientTransportOptions {
   /** `user:password` or `user:token`. Default: the first line of the file `ONE_AUTH` names, else ~/.one/one_auth. */
   session?: string;
@@ -140,6 +141,26 @@ function sessionArgument(
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface OneServer extends OneMethods {}
 
+/**
+ * PyONE's `OneServer`: a client of oned's XML-RPC API with the 301 methods as `one.<object>.<verb>(...)`,
+ * typed results decoded from the XSDs, templates given as dictionaries, and oned's failures as PyONE's
+ * exceptions. Reads are sent again after a lost connection; `close()` ends the connection pool.
+ *
+ * @param endpoint - oned's XML-RPC URL; default `ONE_XMLRPC`, else ~/.one/one_endpoint, else {@link DEFAULT_ENDPOINT}.
+ * @param options - The session (`user:password`, default from `ONE_AUTH` or ~/.one/one_auth), TLS, timeouts and retries.
+ * @throws {@link OneAuthenticationException}, {@link OneNoExistsException} and the other `OneException`s for
+ * oned's answers; common's `ConnectionError` or `TimeoutError` when oned does not answer.
+ *
+ * @example
+ * ```ts
+ * import { OneServer } from "@nimbus-sdk/opennebula";
+ * const one = new OneServer("http://one.example.com:2633/RPC2", { session: "oneadmin:secret" });
+ * const vmId = await one.vm.allocate({ NAME: "web", CPU: 1, MEMORY: 512 });
+ * const vm = await one.vm.info(vmId);
+ * console.log(vm.NAME, vm.STATE);
+ * await one.close();
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class OneServer {
   /** The XML-RPC endpoint, e.g. http://one:2633/RPC2. */

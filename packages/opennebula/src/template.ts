@@ -22,6 +22,7 @@ export interface TemplateDictionary {
   // `undefined` only so that generated template types can declare optional attributes.
   [key: string]: TemplateEntry | undefined;
 }
+/** A template attribute's value: text, a vector attribute (a dictionary), or a list of them for repeated attributes. */
 export type TemplateEntry = string | TemplateDictionary | (string | TemplateDictionary)[];
 
 /** A value given for a template attribute; numbers and booleans are sent as text. */

@@ -24,6 +24,7 @@ import type { OneMethods } from "./methods.js";
 export type VmStateTarget =
   VmStateName | LcmStateName | { state?: VmStateName | number; lcmState?: LcmStateName | number };
 
+/** Options of {@link waitForState}: interval, timeout, signal and a progress callback. */
 export interface WaitForStateOptions {
   /** ms between two checks (default 1000). */
   interval?: number;

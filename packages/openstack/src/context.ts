@@ -67,7 +67,9 @@ const SERVICE_TYPES: Record<ImplementedService, string> = {
 /** pyrax services not built yet: they exist, and say so when used. */
 export const PENDING_SERVICES = [] as const;
 
+/** A service this package has a client for (objectStore, image, compute, network, volume). */
 export type ImplementedService = keyof typeof CLIENT_CLASSES;
+/** A service pyrax has and this package does not implement yet (DNS, load balancers, databases …). */
 export type PendingService = (typeof PENDING_SERVICES)[number];
 export type ServiceClientOf<S extends ImplementedService> = InstanceType<(typeof CLIENT_CLASSES)[S]>;
 
@@ -84,6 +86,7 @@ export interface ClientTimingOptions {
   retry?: RetryOptions;
 }
 
+/** Options of authentication calls: region for the default clients, and a signal. */
 export interface AuthOptions {
   signal?: AbortSignal;
   /** Region for the module's default clients (pyrax's `region` argument). */
@@ -92,6 +95,7 @@ export interface AuthOptions {
   authenticate?: boolean;
 }
 
+/** Options of `setCredentials`: tenant (project) id or name, domain, region and a signal. */
 export interface CredentialOptions extends AuthOptions {
   tenantId?: string;
   tenantName?: string;
@@ -119,6 +123,7 @@ export interface ContextOptions extends ClientTimingOptions {
 
 const KEYRING_SERVICE = "pyrax";
 
+/** pyrax's context: one identity with its settings, and the service clients made from it per region. */
 export class Context {
   readonly settings: PyraxSettings;
   readonly #options: ContextOptions;
@@ -435,6 +440,11 @@ function notImplemented(service: string): NotImplementedYet {
 /** A context where `ctx.DFW` (any region of the catalog, upper case) is `ctx.region("DFW")`. */
 export type RegionalContext<C extends Context = Context> = C & { readonly [region: string]: RegionServices };
 
+/**
+ * A context whose service clients are also reachable per region (`ctx.DFW.objectStore.client`).
+ *
+ * @param context - The authenticated context.
+ */
 export function withRegions<C extends Context>(context: C): RegionalContext<C> {
   return new Proxy(context, {
     get(target, property, _receiver) {

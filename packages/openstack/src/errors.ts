@@ -49,30 +49,39 @@ export class AuthenticationFailed extends AuthenticationError {
 export class NotAuthenticated extends AuthenticationError {
   static override readonly errorKind: string = kind("NotAuthenticated");
 }
+/** pyrax's `Forbidden`: the credentials may not do this (HTTP 403). */
 export class Forbidden extends ForbiddenError {
   static override readonly errorKind: string = kind("Forbidden");
 }
+/** pyrax's `NotFound`: no such resource (HTTP 404). */
 export class NotFound extends NotFoundError {
   static override readonly errorKind: string = kind("NotFound");
 }
+/** pyrax's `NoSuchContainer`: Cloud Files has no container of that name. */
 export class NoSuchContainer extends NotFound {
   static override readonly errorKind: string = kind("NoSuchContainer");
 }
+/** pyrax's `NoSuchObject`: the container has no object of that name. */
 export class NoSuchObject extends NotFound {
   static override readonly errorKind: string = kind("NoSuchObject");
 }
+/** pyrax's `NoSuchImage`: the image service has no such image. */
 export class NoSuchImage extends NotFound {
   static override readonly errorKind: string = kind("NoSuchImage");
 }
+/** pyrax's `BadRequest`: the service refused the request as malformed (HTTP 400). */
 export class BadRequest extends BadRequestError {
   static override readonly errorKind: string = kind("BadRequest");
 }
+/** pyrax's `Conflict`: the request conflicts with the resource's state (HTTP 409). */
 export class Conflict extends ConflictError {
   static override readonly errorKind: string = kind("Conflict");
 }
+/** pyrax's `OverLimit`: a rate limit or quota was hit (HTTP 413 or 429). */
 export class OverLimit extends RateLimitError {
   static override readonly errorKind: string = kind("OverLimit");
 }
+/** pyrax's `ServiceNotAvailable`: the service failed or is unavailable (HTTP 5xx). */
 export class ServiceNotAvailable extends ServerError {
   static override readonly errorKind: string = kind("ServiceNotAvailable");
 }
@@ -88,15 +97,19 @@ export class ClientException extends HttpError {
     return super[Symbol.hasInstance](value);
   }
 }
+/** pyrax's `InvalidSetting`: an unknown setting name, or a value of the wrong type. */
 export class InvalidSetting extends ConfigError {
   static override readonly errorKind: string = kind("InvalidSetting");
 }
+/** pyrax's `EnvironmentNotFound`: the configuration file has no such environment. */
 export class EnvironmentNotFound extends ConfigError {
   static override readonly errorKind: string = kind("EnvironmentNotFound");
 }
+/** pyrax's `InvalidCredentialFile`: the credential file is unreadable or lacks the keys it needs. */
 export class InvalidCredentialFile extends ConfigError {
   static override readonly errorKind: string = kind("InvalidCredentialFile");
 }
+/** pyrax's `FileNotFound`: a local file or folder named in a call does not exist. */
 export class FileNotFound extends ConfigError {
   static override readonly errorKind: string = kind("FileNotFound");
 }
@@ -108,12 +121,15 @@ export class NoEndpointForService extends ConfigError {
 export class NoEndpointForRegion extends ConfigError {
   static override readonly errorKind: string = kind("NoEndpointForRegion");
 }
+/** pyrax's `KeyringUsernameMissing`: keyring authentication without a user name (argument or `keyring_username` setting). */
 export class KeyringUsernameMissing extends ConfigError {
   static override readonly errorKind: string = kind("KeyringUsernameMissing");
 }
+/** pyrax's `KeyringPasswordNotFound`: the keyring holds no password for that user. */
 export class KeyringPasswordNotFound extends ConfigError {
   static override readonly errorKind: string = kind("KeyringPasswordNotFound");
 }
+/** pyrax's `InvalidContainerName`: a container name Cloud Files refuses (empty, too long, or with a slash). */
 export class InvalidContainerName extends ValidationError {
   static override readonly errorKind: string = kind("InvalidContainerName");
 }
@@ -276,6 +292,7 @@ export class InvalidObjectName extends ValidationError {
 export class MissingTemporaryURLKey extends ConfigError {
   static override readonly errorKind: string = kind("MissingTemporaryURLKey");
 }
+/** pyrax's `InvalidTemporaryURLMethod`: a temporary URL can only be made for GET or PUT. */
 export class InvalidTemporaryURLMethod extends ValidationError {
   static override readonly errorKind: string = kind("InvalidTemporaryURLMethod");
 }
@@ -309,6 +326,7 @@ export async function notFoundAs<T>(work: Promise<T>, ErrorClass: MappedErrorCla
 export class NetworkInUse extends Conflict {
   static override readonly errorKind: string = kind("NetworkInUse");
 }
+/** pyrax's `NetworkNotFound`: no network has that id or label. */
 export class NetworkNotFound extends NotFound {
   static override readonly errorKind: string = kind("NetworkNotFound");
 }

@@ -2,6 +2,27 @@
 // (settings from ~/.pyrax.cfg, credentials, default clients). Everything else is a named export.
 import { Pyrax } from "./pyrax.js";
 
+/**
+ * The module object, as pyrax's `import pyrax`: settings (`setSetting`, ~/.pyrax.cfg environments),
+ * authentication (`setCredentials`, `setCredentialFile`, `keyringAuth`), and after it the service clients
+ * `cloudfiles`, `images`, `cloudservers`, `cloud_networks` and `cloud_blockstorage` (null before, as in pyrax).
+ *
+ * @throws {@link AuthenticationFailed} for refused credentials; {@link NotFound} and the other `exc` errors
+ * for the services' answers; common's `ConnectionError` or `TimeoutError` when nothing answers.
+ *
+ * @example
+ * ```ts
+ * import pyrax from "@nimbus-sdk/openstack";
+ * pyrax.setSetting("identity_type", "keystone");
+ * pyrax.setSetting("auth_endpoint", "https://keystone.example:5000/v3");
+ * await pyrax.setCredentials("demo", "secret", { tenantName: "demo" });
+ * const cf = pyrax.cloudfiles!;
+ * await cf.createContainer("photos");
+ * await cf.uploadFile("photos", "./holiday.jpg", { onProgress: (p) => console.log(p) });
+ * for await (const image of pyrax.images!.iterate({ status: "active" })) console.log(image.name);
+ * await pyrax.close();
+ * ```
+ */
 const pyrax = new Pyrax();
 export default pyrax;
 
@@ -18,7 +39,9 @@ export {
   type RegionServices,
   type RegionalContext,
 } from "./context.js";
+/** pyrax's `pyrax.exceptions`: every error this package throws, by pyrax's names (`exc.NotFound`, `exc.NoSuchContainer` …). */
 export * as exc from "./errors.js";
+/** pyrax's `pyrax.utils`: waiting helpers, checksums, random names and the like. */
 export * as utils from "./utils.js";
 export * from "./errors.js";
 export { BaseIdentity, type Credentials, type IdentityOptions, type TokenGrant } from "./identity/base.js";

@@ -30,6 +30,10 @@ export interface PyraxOptions extends ContextOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * The class of the module object (the default export): a {@link Context} with pyrax's module-level
+ * functions and `utils`; `new Pyrax()` makes a second, independent one.
+ */
 export class Pyrax extends Context {
   readonly #options: PyraxOptions;
   /** pyrax.utils: waitUntil, waitForBuild, getChecksum, randomAscii … */

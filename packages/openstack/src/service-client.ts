@@ -127,6 +127,7 @@ export function openStackTransport(
   });
 }
 
+/** The base of every service client: its endpoint, region and transport, made from an identity's catalog. */
 export abstract class ServiceClient {
   readonly endpoint: URL;
   readonly region: string;

@@ -21,6 +21,7 @@ import { fnmatch } from "./resources/object-store/index.js";
 
 // ------------------------------------------------------------------------------ waiting
 
+/** pyrax's `wait_until` options: a callback when the wait ends, the interval, attempts, verbose output, a signal and progress. */
 export interface WaitUntilOptions<T> {
   /** Called with the object once the wait ends (pyrax's `callback`); the returned promise resolves too. */
   callback?: (obj: T) => void;

@@ -190,7 +190,10 @@ engine sends them as \`<cluster id="..." href="..."/>\` references, or whole whe
   }
   for (const struct of model.structs) {
     const base = struct.base ? struct.base : "Envelope";
-    out.push(`${struct.deprecated ? "/** @deprecated */\n" : ""}export interface ${struct.name} extends ${base} {`);
+    const kind = struct.base ? `, a kind of \`${struct.base}\`` : "";
+    const deprecatedTag = struct.deprecated ? " @deprecated" : "";
+    out.push(`/** The oVirt model's \`${struct.name}\`${kind}, as the engine sends it.${deprecatedTag} */`);
+    out.push(`export interface ${struct.name} extends ${base} {`);
     const own = [
       ...struct.attributes.map((m) => ({ ...m, link: false })),
       ...struct.links.map((m) => ({ ...m, link: true })),
@@ -487,10 +490,13 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
   ];
   const wrappers = new Map();
   for (const struct of model.structs) {
-    const deprecated = struct.deprecated ? "/** @deprecated */\n" : "";
+    const deprecated = struct.deprecated ? " @deprecated" : "";
+    const doc = `/** The v3 SDK's \`params.${struct.name}\`: a \`${struct.name}\` to send, with get_x()/set_x() accessors.${deprecated} */`;
     out.push(
-      `${deprecated}export interface ${struct.name} extends types.${struct.name}, Accessors<types.${struct.name}> {}`,
-      `${deprecated}export class ${struct.name} extends ParamsObject {`,
+      doc,
+      `export interface ${struct.name} extends types.${struct.name}, Accessors<types.${struct.name}> {}`,
+      doc,
+      `export class ${struct.name} extends ParamsObject {`,
       `  static readonly typeName = ${q(struct.name)};`,
       `  constructor(init?: V3Init<types.${struct.name}>) {`,
       `    super(${q(struct.name)}, init);`,
@@ -504,6 +510,7 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
       out.push(
         `/** A list of ${struct.name}, written as <${struct.xmlPlural}><${item}/>...</${struct.xmlPlural}>. */`,
         `export interface ${wrapper} { ${propertyName(item)}?: types.${struct.name}[] }`,
+        `/** A list of ${struct.name}, written as <${struct.xmlPlural}><${item}/>...</${struct.xmlPlural}>. */`,
         `export class ${wrapper} extends ParamsList<types.${struct.name}> {`,
         `  static readonly typeName = ${q(struct.name)};`,
         `  constructor(init?: ListInit<${q(item)}, types.${struct.name}>) {`,

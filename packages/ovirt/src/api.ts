@@ -11,6 +11,7 @@ import { nodeContext, type CallOptions, type NodeContext } from "./node.js";
 import "./vm-disks.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
 
+/** Options of {@link API.connect}: the API's URL, the credentials or a token, the CA file and the transport's settings. */
 export interface ConnectOptions extends TransportSettings, SsoOptions {
   /** The API's URL: `https://engine.example.com/ovirt-engine/api`. */
   url: string | URL;
@@ -37,6 +38,29 @@ function apiUrl(value: string | URL): URL {
   return url;
 }
 
+/**
+ * The oVirt SDK v3's `API`: the connection to an engine and the root of its collections (`api.vms`,
+ * `api.clusters`, `api.hosts` …), each with `list`, `get`, `add` and the resources' `update()`, actions and
+ * `status.state`, over the engine's REST API v4. Connect with {@link API.connect}; `disconnect()` logs out.
+ *
+ * @throws {@link AuthError} for refused credentials; {@link RequestError} for the engine's faults;
+ * common's `ConnectionError` or `TimeoutError` when it does not answer.
+ *
+ * @example
+ * ```ts
+ * import { API, params } from "@nimbus-sdk/ovirt";
+ * const api = await API.connect({
+ *   url: "https://engine.example.com/ovirt-engine/api",
+ *   username: "admin@internal",
+ *   password: process.env.OVIRT_PASSWORD!,
+ *   caFile: "ca.pem",
+ * });
+ * const vm = await api.vms.add(new params.VM({ name: "my_vm", cluster: await api.clusters.get({ name: "Default" }) }));
+ * await vm.start();
+ * console.log((await api.vms.get({ name: "my_vm" }))?.status?.state);
+ * await api.disconnect();
+ * ```
+ */
 export class API extends SystemResource {
   constructor(context: NodeContext, data: object = {}) {
     // v3 logged in when the API was made (`API(url=..., username=..., password=...)`); logging in here is

@@ -107,6 +107,10 @@ export class ListRequest<R> implements PromiseLike<R[]>, AsyncIterable<R> {
   }
 }
 
+/**
+ * A collection of the v3 SDK (`api.vms`, `vm.nics` …): `list()` (an array when awaited, or `for await`),
+ * `get()` by name or id (undefined when nothing matches), `add()`, and `getOrThrow()`.
+ */
 export class Collection<T extends object, R, A extends object = QueryOptions> {
   constructor(context: NodeContext) {
     bindNode(this, context);

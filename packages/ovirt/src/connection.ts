@@ -37,6 +37,7 @@ export const OVIRT_SAFE_NAMES = {
   ],
 };
 
+/** How {@link API.connect} reaches the engine: the CA file, insecure mode, timeouts, retries and the transport's other settings. */
 export interface TransportSettings extends ClientTransportOptions {
   /** PEM file of the engine's CA (`/etc/pki/ovirt-engine/ca.pem`, served at /ovirt-engine/services/pki-resource). */
   caFile?: string;

@@ -26,6 +26,7 @@ export interface FaultDetails {
   detail?: string;
 }
 
+/** What an error from an engine fault carries: common's error context plus the fault's reason and detail. */
 export type FaultErrorOptions = NimbusErrorOptions & FaultDetails;
 
 function assignFault(target: FaultDetails, options: FaultErrorOptions): void {

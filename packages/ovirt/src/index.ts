@@ -2,7 +2,9 @@
 // over the engine's REST API v4, generated from the API model.
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 export { API, type ConnectOptions } from "./api.js";
+/** The v3 SDK's `params` module: a class per type of the model to build what `add()`, `update()` and the actions send (`new params.VM({ name })`). */
 export * as params from "./params.js";
+/** The model's types as the engine sends them, one interface per struct and a string union per enum. */
 export type * as types from "./generated/types.js";
 export * from "./generated/resources.js";
 export { VmDisks } from "./vm-disks.js";

@@ -43,6 +43,7 @@ function assignDefined(target: object, init: object): void {
   }
 }
 
+/** The base of every `params.X` class: a struct to send, with the v3 SDK's get_x()/set_x() accessors. */
 export abstract class ParamsObject {
   declare readonly [STRUCT_TYPE]: string;
 
@@ -61,6 +62,7 @@ export abstract class ParamsObject {
   }
 }
 
+/** The base of every `params.Xs` list class: a list of structs written under one plural element. */
 export abstract class ParamsList<I> {
   declare readonly [STRUCT_TYPE]: string;
   declare readonly [LIST_ITEMS]: string;

@@ -60,6 +60,10 @@ function same(a: unknown, b: unknown): boolean {
   return keysA.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/**
+ * An entity of the v3 SDK (a VM, a host …): its fields as properties, `update()` sending what changed,
+ * `delete()`, its actions (`start()`, `stop()` …), sub-collections and `status.state`.
+ */
 export class Resource<T extends object> {
   declare readonly [STRUCT_TYPE]: string;
   declare readonly [AS_REFERENCE]: true;

@@ -5,6 +5,7 @@
 import { NimbusError, ParseError, Transport, type AuthStep, type NimbusResponse } from "@nimbus-sdk/common";
 import { AuthError } from "./errors.js";
 
+/** The credentials {@link API.connect} logs in with: user name and password for the SSO, or a token. */
 export interface SsoOptions {
   /** `admin@internal`. */
   username?: string;

@@ -28,6 +28,7 @@ declare module "./generated/resources.js" {
   }
 }
 
+/** A VM's disks as the v3 SDK shows them (`vm.disks`): list, get, add and detach, over API v4's disk attachments. */
 export class VmDisks {
   readonly #vm: VmResource;
 

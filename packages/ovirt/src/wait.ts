@@ -10,6 +10,7 @@ import { STRUCT_TYPE } from "./wire/marks.js";
 import type { JobResource } from "./generated/resources.js";
 import type { Job } from "./generated/types.js";
 
+/** Options of {@link waitFor}: interval, timeout, signal and a progress callback. */
 export interface WaitOptions<R> {
   signal?: AbortSignal;
   /** Give up with a TimeoutError after this many ms (default 600 000: ten minutes; `Infinity` waits for ever). */

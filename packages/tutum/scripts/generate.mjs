@@ -461,16 +461,22 @@ function render(spec, specPath) {
   );
   out.push("/* eslint-disable */");
   out.push("");
+  out.push(`/** Where every endpoint of the API lives, relative to the host. */`);
   out.push(`export const API_PREFIX = "/api/v1/";`);
   out.push(`/** Header naming the Action a 202 answer started; python-tutum copies it into \`tutum_action_uri\`. */`);
   out.push(`export const ACTION_URI_HEADER = "X-Tutum-Action-URI";`);
+  out.push(`/** Objects per page when a list call names no limit. */`);
   out.push(`export const DEFAULT_PAGE_LIMIT = 25;`);
+  out.push(`/** The most objects a page may hold. */`);
   out.push(`export const MAX_PAGE_LIMIT = 100;`);
   out.push("");
+  out.push(`/** The API's era a resource belongs to: the seed era's applications, the Service era, or both. */`);
   out.push(`export type Era = "application" | "service" | "all";`);
   out.push(
+    `/** The type of a resource field, as api.json names it. */`,
     `export type FieldType = "string" | "integer" | "number" | "boolean" | "uri" | "datetime" | "object" | "enum";`,
   );
+  out.push(`/** An HTTP method the API uses. */`);
   out.push(`export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";`);
   out.push(`/**
  * list/create on the collection, fetch/update/delete on the detail, action = POST {detail}/{segment}/,
@@ -480,7 +486,8 @@ function render(spec, specPath) {
     `export type ActionKind = "list" | "create" | "fetch" | "update" | "delete" | "action" | "read" | "subcollection";`,
   );
   out.push("");
-  out.push(`export interface FieldMeta {
+  out.push(`/** What api.json says of one field of a resource: name, type, and whether it is read-only, creatable or updatable. */
+export interface FieldMeta {
   readonly name: string;
   /** The first (main) form; \`alternatives\` lists every accepted form when there are several. */
   readonly type: FieldType;
@@ -504,6 +511,7 @@ function render(spec, specPath) {
   readonly note?: string;
 }
 
+/** One field of a nested object's shape. */
 export interface ShapeFieldMeta {
   readonly name: string;
   readonly type: FieldType | "unknown";
@@ -512,6 +520,7 @@ export interface ShapeFieldMeta {
   readonly values?: readonly string[];
 }
 
+/** One call a resource offers: list, create, fetch, update, delete, or a named action. */
 export interface ActionMeta {
   /** "start", "stop", "terminate", "update", "docker-upgrade" ... */
   readonly name: string;
@@ -539,6 +548,7 @@ export interface ActionMeta {
   readonly note?: string;
 }
 
+/** One state of a resource's state machine. */
 export interface StateMeta {
   readonly name: string;
   readonly transitional: boolean;
@@ -548,6 +558,7 @@ export interface StateMeta {
   readonly legacy: boolean;
 }
 
+/** One edge of a resource's state machine. */
 export interface TransitionMeta {
   readonly from: string;
   /** The action ("start", "terminate", "scale / PATCH target_num_containers") or a "(condition)". */
@@ -557,6 +568,7 @@ export interface TransitionMeta {
   readonly automatic: boolean;
 }
 
+/** Everything api.json says of one resource: endpoint, fields, filters, actions and states. */
 export interface ResourceMeta {
   readonly className: string;
   /** Relative to API_PREFIX: "application/", "service/{uuid}/trigger/". */
@@ -592,6 +604,7 @@ export interface ListMeta {
   total_count: number;
 }
 
+/** A page of a list call: \`meta\` (limit, offset, next, previous, total_count) and the \`objects\`. */
 export interface ListEnvelope<T> {
   meta: ListMeta;
   objects: T[];
@@ -645,6 +658,7 @@ export interface ErrorBody {
       out.push("");
     }
     if (r.filters.length) {
+      out.push(`/** A filter \`${r.className}.list()\` takes. */`);
       out.push(`export type ${r.className}FilterKey = ${r.filters.map(lit).join(" | ")};`);
       out.push("");
     }
@@ -709,7 +723,9 @@ export interface ErrorBody {
   }
   out.push(`} as const satisfies Record<string, ResourceMeta>;`);
   out.push("");
+  out.push(`/** The class name of a resource ("Service", "Container" …). */`);
   out.push(`export type ResourceName = keyof typeof resources;`);
+  out.push(`/** Every resource's class name. */`);
   out.push(`export const resourceNames = Object.keys(resources) as ResourceName[];`);
   out.push("");
   out.push(`/** Field interface of each resource, by class name. */`);

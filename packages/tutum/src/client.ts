@@ -63,6 +63,7 @@ export const DEFAULT_REST_HOST = "https://dashboard.tutum.co";
 /** python-tutum 0.14+'s stream API root. */
 export const DEFAULT_STREAM_HOST = "wss://stream.tutum.co";
 
+/** Options of a {@link Tutum} client: credentials, the REST and stream URLs, User-Agent, timeouts and retries. */
 export interface TutumOptions {
   /** The user name (python-tutum's `tutum.user`). */
   user?: string;

@@ -9,6 +9,7 @@ import { TutumAuthError } from "./errors.js";
 /** `ApiKey user:apikey` (python-tutum up to 0.20.1, the seed) or `Basic base64(user:apikey)` (0.21+). */
 export type AuthScheme = "ApiKey" | "Basic";
 
+/** The Authorization schemes Tutum accepts: ApiKey (user:apikey) and Basic. */
 export const AUTH_SCHEMES: readonly AuthScheme[] = ["ApiKey", "Basic"];
 
 /** The file python-tutum reads, `[auth]` with `user`, `apikey` and (0.20.2+) `basic_auth`. */
@@ -42,6 +43,7 @@ export type CredentialSource =
   | { kind: "env"; detail: "TUTUM_AUTH" | "TUTUM_USER/TUTUM_APIKEY" | "TUTUM_USER/TUTUM_PASS" }
   | { kind: "file"; path: string; detail: "user/apikey" | "basic_auth" };
 
+/** Credentials as python-tutum finds them: the Authorization header and where it came from. */
 export interface ResolvedCredentials {
   /** The Authorization header value. */
   header: string;

@@ -6,6 +6,7 @@ import { AbortError } from "@nimbus-sdk/common";
 import type { EventsOptions, Tutum } from "./client.js";
 import type { EventMessage } from "./generated/api.js";
 
+/** python-tutum's `TutumEvents`: the stream of resource events, over a WebSocket, with handlers for open, message, error and close. */
 export class TutumEvents {
   readonly #client: Tutum;
   #onOpen?: () => void;

@@ -4,6 +4,26 @@
 // account. Everything is also a named export; the named classes use the module object's account.
 import { getDefaultTutum } from "./client.js";
 
+/**
+ * The module object, as python-tutum's `import tutum`: a {@link Tutum} client whose settings are assignable
+ * properties (`tutum.user`, `tutum.apikey`, `tutum.base_url` …, else ~/.tutum or TUTUM_USER / TUTUM_APIKEY),
+ * with the resource classes (`tutum.Application`, `tutum.Service` …), `waitFor`, the events stream and the
+ * exceptions (`tutum.TutumApiError` …).
+ *
+ * @throws `TutumAuthError` when no credentials are found or the API refuses them; `ObjectNotFound` for an
+ * unknown resource; `TutumApiError` for the API's other errors.
+ *
+ * @example
+ * ```ts
+ * import tutum from "@nimbus-sdk/tutum";
+ * tutum.user = "username";
+ * tutum.apikey = "apikey";
+ * const app = tutum.Application.create({ image: "tutum/hello-world", name: "web", target_num_containers: 2 });
+ * await app.save();
+ * await tutum.waitFor(app, "Running", { timeout: 120_000 });
+ * for await (const c of tutum.Container.list({ application__name: "web" })) console.log(c.unique_name, c.state);
+ * ```
+ */
 const tutum = getDefaultTutum();
 export default tutum;
 

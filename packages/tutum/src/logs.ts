@@ -7,6 +7,7 @@ import { ObjectNotFound, TutumApiError, TutumAuthError } from "./errors.js";
 import type { LogMessage } from "./generated/api.js";
 import type { ResourceClient } from "./resource.js";
 
+/** Options of reading a container's or service's log lines: follow (poll again) or read once, and a signal. */
 export interface LogLinesOptions {
   /** Keep asking for new lines every `interval` ms until `signal` aborts (default false: one read). */
   follow?: boolean;

@@ -24,8 +24,10 @@ import {
 // What a resource needs from its client
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+/** A query parameter's value; an array sends the parameter once per item. */
 export type QueryValue = string | number | boolean | readonly (string | number | boolean)[];
 
+/** One raw API call through a {@link Tutum} client: method, path, query, JSON body and signal. */
 export interface CallOptions {
   method: HttpMethod;
   /** A path relative to the API base ("application/"), a resource URI ("/api/v1/…") or a URL. */
@@ -37,6 +39,7 @@ export interface CallOptions {
   anonymous?: boolean;
 }
 
+/** What a raw API call answers: the status, the parsed body and the headers. */
 export interface CallResult<T> {
   status: number;
   /** The parsed JSON body; undefined for 204 or an empty body. */
@@ -113,10 +116,12 @@ export type Filters<N extends ResourceName> = {
   [K in Meta<N>["filters"][number] | (keyof FieldsOf<N> & string)]?: FilterValue;
 } & { [lookup: `${string}__${string}`]: FilterValue | undefined };
 
+/** The `signal` every call takes, to abort it. */
 export interface CallSignal {
   signal?: AbortSignal;
 }
 
+/** Options of `list()`: how many objects in all, how many per page, and a signal. */
 export interface ListOptions extends CallSignal {
   /** At most this many objects in all (python-tutum's `list(limit=N)`); pages stop being fetched. */
   limit?: number;
@@ -124,6 +129,7 @@ export interface ListOptions extends CallSignal {
   pageSize?: number;
 }
 
+/** Options of `refresh()`: whether to drop unsaved changes, and a signal. */
 export interface RefreshOptions extends CallSignal {
   /** Reload even when there are unsaved changes, losing them (python-tutum's `force=True`). */
   force?: boolean;
@@ -165,6 +171,10 @@ function prepared(ctor: object): PreparedMeta {
 // ---------------------------------------------------------------------------------------------------
 // The base class
 
+/**
+ * python-tutum's active-record base: a resource's fields as properties, `save()` sending only what changed,
+ * `refresh()`, `delete()`, the resource's actions, and class methods `list`, `fetch` and `create`.
+ */
 export abstract class Resource<N extends ResourceName = ResourceName> {
   declare readonly [NAME]: N;
   declare readonly [STATE]: State;
@@ -411,6 +421,7 @@ export abstract class Resource<N extends ResourceName = ResourceName> {
   }
 }
 
+/** The resource name ("Service" …) of a resource class's instances. */
 export type NameOf<T extends Resource> = T[typeof NAME];
 
 // Private members cannot be used here: methods run with the Proxy as `this`.

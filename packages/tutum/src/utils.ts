@@ -20,6 +20,7 @@ export function isUuid4(identifier: string): boolean {
   return UUID4.test(identifier);
 }
 
+/** Options of `fetch_remote_container`, `fetch_remote_service` …: whether to throw or return the error, and a signal. */
 export interface FetchRemoteOptions extends CallSignal {
   /** false: resolve to the ObjectNotFound or NonUniqueIdentifier instead of throwing it (python's `raise_exceptions`). */
   raiseExceptions?: boolean;
@@ -51,6 +52,7 @@ interface LookupRule {
   dotted?: (first: string, second: string) => Record<string, string>;
 }
 
+/** python-tutum's `tutum.utils`: find a container, service, node or cluster by name, UUID or UUID prefix. */
 export class TutumUtils {
   readonly #classes: UtilsClasses;
 

@@ -8,6 +8,7 @@ import { detailUriOf, metaOf, type Resource } from "./resource.js";
 /** The states an object can be in (`ApplicationState` …), or string when its class has no state machine. */
 export type StateOf<T> = T extends { readonly state?: infer S } ? Exclude<S, null | undefined> : string;
 
+/** Options of `waitFor`: interval, timeout, signal and a progress callback. */
 export interface WaitForOptions<T> {
   /** ms between two refreshes (default 1000). */
   interval?: number;

@@ -127,25 +127,27 @@ const GENERIC_TYPES = new Set(["Task", "ContainerView"]);
 /** `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`. */
 export function renderPyvmomiTypeNames(names) {
   const lines = [];
-  const emit = (node, indent) => {
+  const emit = (node, indent, path) => {
     for (const [name, ref] of [...node].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const alias = `${indent}/** pyVmomi's ${path}.${name}: the vim25 type \`vim.${ref.type}\`. */`;
       if (ref.type && names.nested.has(ref.type) && !GENERIC_TYPES.has(ref.type)) {
         // A type alias cannot carry names: an interface of the same shape can (vim.vm.device.VirtualDisk.FlatVer2BackingInfo).
-        lines.push(`${indent}interface ${name} extends vim.${ref.type} {}`, `${indent}namespace ${name} {`);
-        emit(names.nested.get(ref.type), `${indent}  `);
+        lines.push(alias, `${indent}interface ${name} extends vim.${ref.type} {}`);
+        lines.push(`${indent}/** The names pyVmomi files under ${path}.${name}. */`, `${indent}namespace ${name} {`);
+        emit(names.nested.get(ref.type), `${indent}  `, `${path}.${name}`);
         lines.push(`${indent}}`);
-      } else if (ref.type) lines.push(`${indent}type ${name} = vim.${ref.type};`);
+      } else if (ref.type) lines.push(alias, `${indent}type ${name} = vim.${ref.type};`);
       else {
-        lines.push(`${indent}namespace ${name} {`);
-        emit(names.namespaces.get(ref.ns), `${indent}  `);
+        lines.push(`${indent}/** pyVmomi's namespace ${path}.${name}. */`, `${indent}namespace ${name} {`);
+        emit(names.namespaces.get(ref.ns), `${indent}  `, `${path}.${name}`);
         lines.push(`${indent}}`);
       }
     }
   };
-  emit(names.root, "  ");
+  emit(names.root, "  ", "vim");
   for (const [type, node] of [...names.nested].sort()) {
-    lines.push(`  namespace ${type} {`);
-    emit(node, "    ");
+    lines.push(`  /** The names pyVmomi files under vim.${type}. */`, `  namespace ${type} {`);
+    emit(node, "    ", `vim.${type}`);
     lines.push("  }");
   }
   return lines;

@@ -8,6 +8,10 @@ import { managedReference } from "./model/managed.js";
 import { compareVersions } from "./soap/versions.js";
 import { SoapStub, type SoapStubOptions } from "./soap/stub.js";
 
+/**
+ * Options of {@link SmartConnect}, pyVmomi's keyword arguments (host, port, user, pwd,
+ * disableSslCertValidation …) with the GOVC_* environment variables as defaults.
+ */
 export interface SmartConnectOptions extends Omit<SoapStubOptions, "verify"> {
   /** Host name or address, "host:port", or a URL (https://vc.example/sdk). Default: GOVC_URL. */
   host?: string;
@@ -97,6 +101,22 @@ export function resolveConnection(options: SmartConnectOptions = {}): {
 /**
  * Connects to a vCenter or ESXi host: negotiates the API version, reads the ServiceContent and logs in
  * (when a user is known), then keeps the session alive and logs in again after it expires.
+ *
+ * @param options - pyVmomi's keyword arguments (`host`, `port`, `user`, `pwd`, `disableSslCertValidation` …);
+ *   each defaults to its GOVC_* environment variable.
+ * @returns The ServiceInstance: the API's methods plus `RetrieveContent()`, `collect` and `watch`.
+ * @throws `ValidationError` for an option it cannot use; `vim.fault.InvalidLogin` for wrong credentials;
+ *   common's `ConnectionError` or `TimeoutError` when the host does not answer.
+ *
+ * @example
+ * ```ts
+ * import { SmartConnect, Disconnect, vim } from "@nimbus-sdk/vsphere";
+ * const si = await SmartConnect({ host: "vc.example.com", user: "admin", pwd: "secret" });
+ * const content = await si.RetrieveContent();
+ * const view = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
+ * for (const vm of await view.view) console.log(await vm.name);
+ * await Disconnect(si);
+ * ```
  */
 export async function SmartConnect(options: SmartConnectOptions = {}): Promise<ServiceInstance> {
   const { url, user, pwd, insecure } = resolveConnection(options);

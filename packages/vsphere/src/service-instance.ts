@@ -14,6 +14,10 @@ import type { vim } from "./generated/vim.js";
 import type { CallOptions, ManagedClass, ManagedObjectBase } from "./model/base.js";
 import { ConfigError } from "@nimbus-sdk/common";
 
+/**
+ * What the ServiceInstance adds to the API's methods: `RetrieveContent()`, and `collect`/`watch` over the
+ * property collector.
+ */
 export interface ServiceInstanceHelpers {
   /** The ServiceContent (rootFolder, viewManager, propertyCollector ...), read once per connection. */
   RetrieveContent(options?: CallOptions): Promise<vim.ServiceContent>;

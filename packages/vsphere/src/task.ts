@@ -6,6 +6,7 @@ import { watch } from "./collector.js";
 import type { vim } from "./generated/vim.js";
 import { setFaultContext } from "./model/data.js";
 
+/** Options of {@link WaitForTask} and {@link WaitForTasks}: progress callback, timeout, polling interval and signal. */
 export interface WaitForTaskOptions {
   /**
    * Called when a task reports progress: its percentage (undefined when it reports none), its info, the

@@ -32,6 +32,24 @@ function kindsOf(ctor: unknown): string[] {
   return kinds;
 }
 
+/**
+ * The root of every error the Nimbus SDKs throw: it carries the HTTP method, the redacted URL, the status,
+ * the provider's error code, the request id and a redacted body excerpt where they are known, and the
+ * original error as `cause`. `instanceof` works across the ESM and CommonJS copies of the package.
+ *
+ * @example
+ * ```ts
+ * import { NimbusError, NotFoundError, Transport } from "@nimbus-sdk/common";
+ * const transport = new Transport({ baseUrl: "https://cloud.example.com/", userAgent: { package: "my-tool", version: "1.0.0" } });
+ * try {
+ *   await transport.json({ url: "/servers/42" });
+ * } catch (error) {
+ *   if (error instanceof NotFoundError) console.log("gone", error.requestId);
+ *   else if (error instanceof NimbusError) console.log(error.method, error.url, error.status);
+ *   else throw error;
+ * }
+ * ```
+ */
 export class NimbusError extends Error {
   /** Unique name of this class across copies of the package; every subclass declares its own. */
   static readonly errorKind: string = "@nimbus-sdk/common:NimbusError";

@@ -14,6 +14,7 @@ Object.assign(DispatcherBase.prototype, dispatcherApi);
 import { ConfigError } from "../errors/local-errors.js";
 import { expandHome } from "../config/paths.js";
 
+/** TLS settings: certificate verification, extra CA certificates and a client certificate. */
 export interface TlsOptions {
   /** Verify the server's certificate (default true). Turning it off is insecure. */
   verify?: boolean;
@@ -21,6 +22,7 @@ export interface TlsOptions {
   ca?: string;
 }
 
+/** The proxies requests go through; each defaults to its environment variable. */
 export interface ProxyOptions {
   /** Proxy for http:// URLs; default `HTTP_PROXY`. */
   http?: string;
@@ -30,6 +32,7 @@ export interface ProxyOptions {
   noProxy?: string;
 }
 
+/** How a client connects: TLS verification and CA certificates, proxies, keep-alive and the connection pool. */
 export interface ConnectionOptions {
   tls?: TlsOptions;
   /** Proxies; default from the environment. `false` connects directly whatever the environment says. */

@@ -1,5 +1,6 @@
 // When a failed attempt may be sent again, and after how long.
 
+/** How failed attempts are retried: how many times, the backoff, and which methods and statuses qualify. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 turns retrying off). */
   limit?: number;
@@ -28,6 +29,11 @@ const CONNECTION_LOST_CODES = new Set([
   "ECONNABORTED",
 ]);
 
+/**
+ * Whether a request with this HTTP method may be sent again after a failure (GET, HEAD, OPTIONS, PUT, DELETE …).
+ *
+ * @param method - An HTTP method, in any case.
+ */
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT_METHODS.has(method.toUpperCase());
 }

@@ -5,6 +5,7 @@ import type { Options as KyOptions, KyInstance } from "ky";
 import { ConfigError } from "../errors/index.js";
 import type { Dispatcher } from "undici";
 
+/** A request body: text, bytes, a Node stream or any async iterable of byte chunks. */
 export type BodyData = string | Uint8Array | Readable | AsyncIterable<Uint8Array>;
 
 export interface SendRequest {
@@ -25,6 +26,7 @@ export interface SentResponse {
 
 export type Sender = (request: SendRequest) => Promise<SentResponse>;
 
+/** The HTTP client a {@link Transport} sends with: undici (the default) or ky (an optional peer dependency). */
 export type HttpClientName = "undici" | "ky";
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

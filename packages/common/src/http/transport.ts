@@ -59,6 +59,7 @@ export interface FailedResponse {
 /** Returns the provider's error for a failed response, or undefined for the default mapping. */
 export type ErrorMapper = (response: FailedResponse) => NimbusError | undefined;
 
+/** Everything a {@link Transport} is built from; only `userAgent` is required. */
 export interface TransportOptions extends ConnectionOptions {
   /** Relative request paths are resolved against it. */
   baseUrl?: string | URL;
@@ -117,6 +118,7 @@ export interface ClientTransportOptions {
 
 type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
 
+/** One request sent by {@link Transport.request}: method, URL, query, headers, body, signal and per-call overrides. */
 export interface RequestOptions {
   method?: string;
   /** Absolute URL, or a path resolved against the base URL. */
@@ -141,6 +143,27 @@ export interface RequestOptions {
 const DEFAULT_REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-correlation-id"];
 const MAX_ERROR_BODY = 64 * 1024;
 
+/**
+ * The HTTP pipeline every provider sends through: base URL, User-Agent, TLS and proxy, timeouts, retries of
+ * idempotent requests with backoff and `Retry-After`, re-authentication on 401, redacted debug logging and
+ * typed errors. One transport keeps one connection pool; call `close()` when done.
+ *
+ * @throws {@link NotFoundError}, {@link AuthenticationError} and the other {@link HttpError} subclasses for an
+ * error status; {@link ConnectionError}, {@link TimeoutError}, {@link AbortError} when no answer came;
+ * {@link BodyTooLargeError} or {@link ParseError} for a body it cannot read.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@nimbus-sdk/common";
+ * const transport = new Transport({
+ *   baseUrl: "https://cloud.example.com/v2/",
+ *   userAgent: { package: "my-tool", version: "1.0.0" },
+ *   retry: { limit: 3 },
+ * });
+ * const servers = await transport.json<{ servers: unknown[] }>({ url: "servers", signal: AbortSignal.timeout(30_000) });
+ * await transport.close();
+ * ```
+ */
 export class Transport {
   readonly redactor: Redactor;
   readonly #options: TransportOptions;

@@ -3,6 +3,7 @@
 // widens the lists with its own safe names, never the other way round.
 import { inspect, type InspectOptionsStylized } from "node:util";
 
+/** What a hidden value is replaced with in logs, error messages and `inspect` output. */
 export const REDACTED = "REDACTED";
 
 // Defence in depth on top of the allow-list: a value whose direct parent is named like a secret
@@ -115,6 +116,10 @@ export interface RedactionAllowList {
   bodyKeys?: Iterable<string>;
 }
 
+/**
+ * Hides secrets in what gets logged or put in an error: every header, query parameter and body key that is
+ * not on the allow-list (the defaults widened by the constructor's `extra`) shows as {@link REDACTED}.
+ */
 export class Redactor {
   readonly #headers: Set<string>;
   readonly #queryParams: Set<string>;

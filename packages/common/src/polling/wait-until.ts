@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AbortError, TimeoutError } from "../errors/index.js";
 import { ProgressTracker, type WaitProgress, type WaitProgressCallback } from "../progress/progress.js";
 
+/** Options of {@link waitUntil}: how often to check, when to give up, a signal and a progress callback. */
 export interface WaitOptions<T> {
   /** ms between two checks (default 1 s). */
   interval?: number;

@@ -80,6 +80,7 @@ export interface FaultTrial<T> {
   injected: number;
 }
 
+/** Options of {@link startFaultProxy}: the target origin and the faults to inject. */
 export interface FaultProxyOptions {
   /** The one origin every request is forwarded to, e.g. `http://127.0.0.1:5000`. */
   target: string;
@@ -95,6 +96,7 @@ export interface FaultProxyOptions {
   signal?: AbortSignal;
 }
 
+/** A running fault-injecting proxy (see {@link startFaultProxy}): its URL, the requests it saw, and its faults. */
 export interface FaultProxy extends AsyncDisposable {
   /** `http://127.0.0.1:<port>`: point the client here instead of the target. */
   readonly url: string;
@@ -251,11 +253,15 @@ function forwardHeaders(headers: IncomingMessage["headers"]): Record<string, str
  *
  * @example
  * ```ts
- * const proxy = await startFaultProxy({ target: server.url, faults: [{ method: "GET", nth: 2, fault: "truncate" }] });
+ * import { Transport } from "@nimbus-sdk/common";
+ * import { startFaultProxy } from "@nimbus-sdk/common/testing";
+ * const proxy = await startFaultProxy({ target: "http://127.0.0.1:5000", faults: [{ method: "GET", nth: 2, fault: "truncate" }] });
  * try {
- *   const client = connect(proxy.url);
+ *   const transport = new Transport({ baseUrl: proxy.url, userAgent: { package: "my-test", version: "1.0.0" } });
  *   // ... calls; each must succeed or throw a NimbusError
- *   expect(proxy.injected("truncate")).toBe(1);
+ *   await transport.json({ url: "/items" });
+ *   await transport.json({ url: "/items" });
+ *   console.log(proxy.injected("truncate")); // 1
  * } finally {
  *   await proxy.stop();
  * }

@@ -58,6 +58,7 @@ export function chunked(bytes: Buffer, size = 1): Buffer[] {
   return chunks;
 }
 
+/** What a {@link HostileServer} answers a request with: a body (whole, chunked or endless), headers and timing. */
 export interface HostileAnswer {
   /** The whole body, or a function giving the chunks (an endless body when it never returns). */
   body: Buffer | string | (() => Iterable<Buffer> | AsyncIterable<Buffer>);
@@ -75,6 +76,7 @@ export function* endless(chunk: Buffer | string): Generator<Buffer> {
   for (;;) yield bytes;
 }
 
+/** A server on 127.0.0.1 that answers with whatever hostile payload a test sets, to check a client's limits. */
 export interface HostileServer {
   /** http://127.0.0.1:port */
   url: string;

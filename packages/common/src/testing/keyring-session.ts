@@ -16,6 +16,7 @@ export interface KeyringSessionEnv {
   XDG_RUNTIME_DIR: string;
 }
 
+/** Options of a throw-away D-Bus session with gnome-keyring, for keyring tests. */
 export interface KeyringSessionOptions {
   /** Start gnome-keyring-daemon on the bus; false gives a bus without a secret service. Default true. */
   keyring?: boolean;

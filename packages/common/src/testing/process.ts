@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConnectionError, TimeoutError } from "../errors/index.js";
 
+/** A child process a test server runs: its name, command, arguments, environment and readiness check. */
 export interface ManagedProcessOptions {
   /** Name for messages and the temp directory. */
   name: string;

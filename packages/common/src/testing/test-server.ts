@@ -11,6 +11,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** Options every test-server launcher takes: the port, whether to install missing packages, and a signal. */
 export interface StartServerOptions {
   /** Port on 127.0.0.1; default: a free one. */
   port?: number;
@@ -19,6 +20,7 @@ export interface StartServerOptions {
   signal?: AbortSignal;
 }
 
+/** The shape of a package's test-server launcher: options in, a started {@link TestServer} out. */
 export type StartServer<S extends TestServer = TestServer, O extends StartServerOptions = StartServerOptions> = (
   options?: O,
 ) => Promise<S>;

@@ -6,6 +6,7 @@ import { ParseError } from "../errors/index.js";
 import { Redactor } from "../logging/redact.js";
 import { decodeUtf8 } from "./utf8.js";
 
+/** Options of {@link SafeXmlParser}: size and depth limits, namespace prefixes, value parsing and validation. */
 export interface XmlParseOptions {
   /** Largest document accepted, in bytes (default 64 MiB). */
   maxBytes?: number;
@@ -23,11 +24,25 @@ export interface XmlParseOptions {
 
 /** Attributes appear as `@name`, text beside attributes or children as `#text`. */
 export const XML_ATTRIBUTE_PREFIX = "@";
+/** The key of an element's text when it also has attributes or children. */
 export const XML_TEXT_KEY = "#text";
 
 const DTD = /<!DOCTYPE/i;
 const EXCERPT_REDACTOR = new Redactor();
 
+/**
+ * An XML parser without DTDs or entity expansion, with size and depth limits: attributes appear as `@name`,
+ * text beside attributes or children as `#text`.
+ *
+ * @throws `ParseError` for a document that is not well-formed, has a DTD, is too deep or is not UTF-8;
+ * `BodyTooLargeError` past `maxBytes`.
+ *
+ * @example
+ * ```ts
+ * import { SafeXmlParser } from "@nimbus-sdk/common/xml";
+ * new SafeXmlParser().parse('<vm id="1"><name>web</name></vm>'); // { vm: { "@id": "1", name: "web" } }
+ * ```
+ */
 export class SafeXmlParser {
   readonly #parser: XMLParser;
   readonly #maxBytes: number;

@@ -4,6 +4,7 @@
 // entity can be declared or expanded; only XML's five entities and character references decode.
 import { ParseError } from "../errors/index.js";
 
+/** The callbacks {@link scanXml} calls as it reads: start tags, text and end tags, in document order. */
 export interface XmlHandler {
   /**
    * A start tag (an empty-element tag `<x/>` gives open then close). Names keep their prefix
@@ -19,6 +20,7 @@ export interface XmlHandler {
   close(name: string): void;
 }
 
+/** Limits of {@link scanXml}. */
 export interface XmlScanOptions {
   /** Deepest element nesting accepted (default 256). */
   maxDepth?: number;
@@ -205,6 +207,7 @@ export function scanXml(xml: string, handler: XmlHandler, options: XmlScanOption
   if (!rootSeen) fail(xml, length, "no root element");
 }
 
+/** An element of the small tree {@link parseXmlElement} builds: name, attributes (null when none), children and text. */
 export interface XmlElement {
   name: string;
   attributes: Record<string, string> | null;

@@ -5,6 +5,7 @@ import { ParseError, type ErrorContext } from "../errors/index.js";
 
 const FATAL = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** Options of {@link decodeUtf8}: how the bytes are named in an error message and where they start. */
 export interface Utf8Options {
   /** Names the bytes in the message (default "the body"). */
   what?: string;

@@ -19,7 +19,9 @@ export const VM_STATE = Object.freeze({
   CLONING: 10,
   CLONING_FAILURE: 11,
 } as const);
+/** A name of VM_STATE ("INIT" …). */
 export type VmStateName = keyof typeof VM_STATE;
+/** A value of VM_STATE, as oned sends it. */
 export type VmState = (typeof VM_STATE)[VmStateName];
 /** VM_STATE from value to name. */
 export const VM_STATE_BY_VALUE: Readonly<Record<number, VmStateName>> = Object.freeze({
@@ -109,7 +111,9 @@ export const LCM_STATE = Object.freeze({
   BACKUP_POWEROFF: 70,
   RESTORE: 71,
 } as const);
+/** A name of LCM_STATE ("LCM_INIT" …). */
 export type LcmStateName = keyof typeof LCM_STATE;
+/** A value of LCM_STATE, as oned sends it. */
 export type LcmState = (typeof LCM_STATE)[LcmStateName];
 /** LCM_STATE from value to name. */
 export const LCM_STATE_BY_VALUE: Readonly<Record<number, LcmStateName>> = Object.freeze({
@@ -192,7 +196,9 @@ export const LCM_STATE_REMOVED = Object.freeze({
 
 /** include/Host.h enum HostState. */
 export const HOST_STATE = Object.freeze({ INIT: 0, MONITORED: 2, ERROR: 3, DISABLED: 4, OFFLINE: 8 } as const);
+/** A name of HOST_STATE ("INIT" …). */
 export type HostStateName = keyof typeof HOST_STATE;
+/** A value of HOST_STATE, as oned sends it. */
 export type HostState = (typeof HOST_STATE)[HostStateName];
 /** HOST_STATE from value to name. */
 export const HOST_STATE_BY_VALUE: Readonly<Record<number, HostStateName>> = Object.freeze({
@@ -224,7 +230,9 @@ export const IMAGE_STATE = Object.freeze({
   LOCKED_USED: 9,
   LOCKED_USED_PERS: 10,
 } as const);
+/** A name of IMAGE_STATE ("INIT" …). */
 export type ImageStateName = keyof typeof IMAGE_STATE;
+/** A value of IMAGE_STATE, as oned sends it. */
 export type ImageState = (typeof IMAGE_STATE)[ImageStateName];
 /** IMAGE_STATE from value to name. */
 export const IMAGE_STATE_BY_VALUE: Readonly<Record<number, ImageStateName>> = Object.freeze({
@@ -251,7 +259,9 @@ export const IMAGE_TYPE = Object.freeze({
   CONTEXT: 5,
   BACKUP: 6,
 } as const);
+/** A name of IMAGE_TYPE ("OS" …). */
 export type ImageTypeName = keyof typeof IMAGE_TYPE;
+/** A value of IMAGE_TYPE, as oned sends it. */
 export type ImageType = (typeof IMAGE_TYPE)[ImageTypeName];
 /** IMAGE_TYPE from value to name. */
 export const IMAGE_TYPE_BY_VALUE: Readonly<Record<number, ImageTypeName>> = Object.freeze({
@@ -278,7 +288,9 @@ export const DISK_TYPE = Object.freeze({
   ISCSI: 9,
   NONE: 255,
 } as const);
+/** A name of DISK_TYPE ("FILE" …). */
 export type DiskTypeName = keyof typeof DISK_TYPE;
+/** A value of DISK_TYPE, as oned sends it. */
 export type DiskType = (typeof DISK_TYPE)[DiskTypeName];
 /** DISK_TYPE from value to name. */
 export const DISK_TYPE_BY_VALUE: Readonly<Record<number, DiskTypeName>> = Object.freeze({
@@ -297,7 +309,9 @@ export const DISK_TYPE_BY_VALUE: Readonly<Record<number, DiskTypeName>> = Object
 
 /** include/Datastore.h enum DatastoreType. */
 export const DATASTORE_TYPE = Object.freeze({ IMAGE_DS: 0, SYSTEM_DS: 1, FILE_DS: 2, BACKUP_DS: 3 } as const);
+/** A name of DATASTORE_TYPE ("IMAGE_DS" …). */
 export type DatastoreTypeName = keyof typeof DATASTORE_TYPE;
+/** A value of DATASTORE_TYPE, as oned sends it. */
 export type DatastoreType = (typeof DATASTORE_TYPE)[DatastoreTypeName];
 /** DATASTORE_TYPE from value to name. */
 export const DATASTORE_TYPE_BY_VALUE: Readonly<Record<number, DatastoreTypeName>> = Object.freeze({
@@ -309,7 +323,9 @@ export const DATASTORE_TYPE_BY_VALUE: Readonly<Record<number, DatastoreTypeName>
 
 /** include/Datastore.h enum DatastoreState. */
 export const DATASTORE_STATE = Object.freeze({ READY: 0, DISABLED: 1 } as const);
+/** A name of DATASTORE_STATE ("READY" …). */
 export type DatastoreStateName = keyof typeof DATASTORE_STATE;
+/** A value of DATASTORE_STATE, as oned sends it. */
 export type DatastoreState = (typeof DATASTORE_STATE)[DatastoreStateName];
 /** DATASTORE_STATE from value to name. */
 export const DATASTORE_STATE_BY_VALUE: Readonly<Record<number, DatastoreStateName>> = Object.freeze({
@@ -319,7 +335,9 @@ export const DATASTORE_STATE_BY_VALUE: Readonly<Record<number, DatastoreStateNam
 
 /** include/MarketPlace.h enum MarketPlaceState. */
 export const MARKETPLACE_STATE = Object.freeze({ ENABLED: 0, DISABLED: 1 } as const);
+/** A name of MARKETPLACE_STATE ("ENABLED" …). */
 export type MarketplaceStateName = keyof typeof MARKETPLACE_STATE;
+/** A value of MARKETPLACE_STATE, as oned sends it. */
 export type MarketplaceState = (typeof MARKETPLACE_STATE)[MarketplaceStateName];
 /** MARKETPLACE_STATE from value to name. */
 export const MARKETPLACE_STATE_BY_VALUE: Readonly<Record<number, MarketplaceStateName>> = Object.freeze({
@@ -329,7 +347,9 @@ export const MARKETPLACE_STATE_BY_VALUE: Readonly<Record<number, MarketplaceStat
 
 /** include/MarketPlaceApp.h enum State. */
 export const MARKETPLACEAPP_STATE = Object.freeze({ INIT: 0, READY: 1, LOCKED: 2, ERROR: 3, DISABLED: 4 } as const);
+/** A name of MARKETPLACEAPP_STATE ("INIT" …). */
 export type MarketplaceappStateName = keyof typeof MARKETPLACEAPP_STATE;
+/** A value of MARKETPLACEAPP_STATE, as oned sends it. */
 export type MarketplaceappState = (typeof MARKETPLACEAPP_STATE)[MarketplaceappStateName];
 /** MARKETPLACEAPP_STATE from value to name. */
 export const MARKETPLACEAPP_STATE_BY_VALUE: Readonly<Record<number, MarketplaceappStateName>> = Object.freeze({
@@ -342,7 +362,9 @@ export const MARKETPLACEAPP_STATE_BY_VALUE: Readonly<Record<number, Marketplacea
 
 /** include/MarketPlaceApp.h enum Type. */
 export const MARKETPLACEAPP_TYPE = Object.freeze({ UNKNOWN: 0, IMAGE: 1, VMTEMPLATE: 2, SERVICE_TEMPLATE: 3 } as const);
+/** A name of MARKETPLACEAPP_TYPE ("UNKNOWN" …). */
 export type MarketplaceappTypeName = keyof typeof MARKETPLACEAPP_TYPE;
+/** A value of MARKETPLACEAPP_TYPE, as oned sends it. */
 export type MarketplaceappType = (typeof MARKETPLACEAPP_TYPE)[MarketplaceappTypeName];
 /** MARKETPLACEAPP_TYPE from value to name. */
 export const MARKETPLACEAPP_TYPE_BY_VALUE: Readonly<Record<number, MarketplaceappTypeName>> = Object.freeze({
@@ -362,7 +384,9 @@ export const VNET_STATE = Object.freeze({
   ERROR: 5,
   UPDATE_FAILURE: 6,
 } as const);
+/** A name of VNET_STATE ("INIT" …). */
 export type VnetStateName = keyof typeof VNET_STATE;
+/** A value of VNET_STATE, as oned sends it. */
 export type VnetState = (typeof VNET_STATE)[VnetStateName];
 /** VNET_STATE from value to name. */
 export const VNET_STATE_BY_VALUE: Readonly<Record<number, VnetStateName>> = Object.freeze({
@@ -386,7 +410,9 @@ export const VNET_DRIVER_INTERNAL = Object.freeze({
   OVSWITCH_VXLAN: 8,
   BRIDGE: 9,
 } as const);
+/** A name of VNET_DRIVER_INTERNAL ("NONE" …). */
 export type VnetDriverInternalName = keyof typeof VNET_DRIVER_INTERNAL;
+/** A value of VNET_DRIVER_INTERNAL, as oned sends it. */
 export type VnetDriverInternal = (typeof VNET_DRIVER_INTERNAL)[VnetDriverInternalName];
 /** VNET_DRIVER_INTERNAL from value to name. */
 export const VNET_DRIVER_INTERNAL_BY_VALUE: Readonly<Record<number, VnetDriverInternalName>> = Object.freeze({
@@ -404,7 +430,9 @@ export const VNET_DRIVER_INTERNAL_REMOVED = Object.freeze({ EBTABLES: 3, VCENTER
 
 /** include/Zone.h enum ZoneState. */
 export const ZONE_STATE = Object.freeze({ ENABLED: 0, DISABLED: 1 } as const);
+/** A name of ZONE_STATE ("ENABLED" …). */
 export type ZoneStateName = keyof typeof ZONE_STATE;
+/** A value of ZONE_STATE, as oned sends it. */
 export type ZoneState = (typeof ZONE_STATE)[ZoneStateName];
 /** ZONE_STATE from value to name. */
 export const ZONE_STATE_BY_VALUE: Readonly<Record<number, ZoneStateName>> = Object.freeze({
@@ -414,7 +442,9 @@ export const ZONE_STATE_BY_VALUE: Readonly<Record<number, ZoneStateName>> = Obje
 
 /** include/RaftManager.h enum State. */
 export const RAFT_STATE = Object.freeze({ SOLO: 0, CANDIDATE: 1, FOLLOWER: 2, LEADER: 3 } as const);
+/** A name of RAFT_STATE ("SOLO" …). */
 export type RaftStateName = keyof typeof RAFT_STATE;
+/** A value of RAFT_STATE, as oned sends it. */
 export type RaftState = (typeof RAFT_STATE)[RaftStateName];
 /** RAFT_STATE from value to name. */
 export const RAFT_STATE_BY_VALUE: Readonly<Record<number, RaftStateName>> = Object.freeze({
@@ -426,7 +456,9 @@ export const RAFT_STATE_BY_VALUE: Readonly<Record<number, RaftStateName>> = Obje
 
 /** include/Hook.h enum HookType. */
 export const HOOK_TYPE = Object.freeze({ STATE: 1, API: 2, UNDEFINED: 4 } as const);
+/** A name of HOOK_TYPE ("STATE" …). */
 export type HookTypeName = keyof typeof HOOK_TYPE;
+/** A value of HOOK_TYPE, as oned sends it. */
 export type HookType = (typeof HOOK_TYPE)[HookTypeName];
 /** HOOK_TYPE from value to name. */
 export const HOOK_TYPE_BY_VALUE: Readonly<Record<number, HookTypeName>> = Object.freeze({
@@ -437,7 +469,9 @@ export const HOOK_TYPE_BY_VALUE: Readonly<Record<number, HookTypeName>> = Object
 
 /** include/BackupJob.h enum Execution. */
 export const BACKUPJOB_EXECUTION = Object.freeze({ SEQUENTIAL: 0, PARALLEL: 1 } as const);
+/** A name of BACKUPJOB_EXECUTION ("SEQUENTIAL" …). */
 export type BackupjobExecutionName = keyof typeof BACKUPJOB_EXECUTION;
+/** A value of BACKUPJOB_EXECUTION, as oned sends it. */
 export type BackupjobExecution = (typeof BACKUPJOB_EXECUTION)[BackupjobExecutionName];
 /** BACKUPJOB_EXECUTION from value to name. */
 export const BACKUPJOB_EXECUTION_BY_VALUE: Readonly<Record<number, BackupjobExecutionName>> = Object.freeze({
@@ -447,7 +481,9 @@ export const BACKUPJOB_EXECUTION_BY_VALUE: Readonly<Record<number, BackupjobExec
 
 /** include/Backups.h enum Mode. */
 export const BACKUP_MODE = Object.freeze({ FULL: 0, INCREMENT: 1 } as const);
+/** A name of BACKUP_MODE ("FULL" …). */
 export type BackupModeName = keyof typeof BACKUP_MODE;
+/** A value of BACKUP_MODE, as oned sends it. */
 export type BackupMode = (typeof BACKUP_MODE)[BackupModeName];
 /** BACKUP_MODE from value to name. */
 export const BACKUP_MODE_BY_VALUE: Readonly<Record<number, BackupModeName>> = Object.freeze({
@@ -457,7 +493,9 @@ export const BACKUP_MODE_BY_VALUE: Readonly<Record<number, BackupModeName>> = Ob
 
 /** include/Cluster.h enum DrsAutomation. */
 export const CLUSTER_DRS_AUTOMATION = Object.freeze({ MANUAL: 0, PARTIAL: 1, FULL: 2 } as const);
+/** A name of CLUSTER_DRS_AUTOMATION ("MANUAL" …). */
 export type ClusterDrsAutomationName = keyof typeof CLUSTER_DRS_AUTOMATION;
+/** A value of CLUSTER_DRS_AUTOMATION, as oned sends it. */
 export type ClusterDrsAutomation = (typeof CLUSTER_DRS_AUTOMATION)[ClusterDrsAutomationName];
 /** CLUSTER_DRS_AUTOMATION from value to name. */
 export const CLUSTER_DRS_AUTOMATION_BY_VALUE: Readonly<Record<number, ClusterDrsAutomationName>> = Object.freeze({
@@ -468,7 +506,9 @@ export const CLUSTER_DRS_AUTOMATION_BY_VALUE: Readonly<Record<number, ClusterDrs
 
 /** include/Plan.h enum PlanState. */
 export const PLAN_STATE = Object.freeze({ NONE: -1, READY: 0, APPLYING: 1, DONE: 2, ERROR: 3, TIMEOUT: 4 } as const);
+/** A name of PLAN_STATE ("NONE" …). */
 export type PlanStateName = keyof typeof PLAN_STATE;
+/** A value of PLAN_STATE, as oned sends it. */
 export type PlanState = (typeof PLAN_STATE)[PlanStateName];
 /** PLAN_STATE from value to name. */
 export const PLAN_STATE_BY_VALUE: Readonly<Record<number, PlanStateName>> = Object.freeze({
@@ -506,7 +546,9 @@ export const OBJECT_TYPE = Object.freeze({
   BACKUPJOB: 72057594037927936n,
   SCHEDULEDACTION: 144115188075855872n,
 } as const);
+/** A name of OBJECT_TYPE ("NONE" …). */
 export type ObjectTypeName = keyof typeof OBJECT_TYPE;
+/** A value of OBJECT_TYPE, as oned sends it. */
 export type ObjectType = (typeof OBJECT_TYPE)[ObjectTypeName];
 /** OBJECT_TYPE from value to name (keyed by the decimal string). */
 export const OBJECT_TYPE_BY_VALUE: Readonly<Record<string, ObjectTypeName>> = Object.freeze({
@@ -537,7 +579,9 @@ export const OBJECT_TYPE_BY_VALUE: Readonly<Record<string, ObjectTypeName>> = Ob
 
 /** include/PoolObjectSQL.h enum LockStates. */
 export const LOCK_LEVEL = Object.freeze({ ST_NONE: 0, ST_USE: 1, ST_MANAGE: 2, ST_ADMIN: 3 } as const);
+/** A name of LOCK_LEVEL ("ST_NONE" …). */
 export type LockLevelName = keyof typeof LOCK_LEVEL;
+/** A value of LOCK_LEVEL, as oned sends it. */
 export type LockLevel = (typeof LOCK_LEVEL)[LockLevelName];
 /** LOCK_LEVEL from value to name. */
 export const LOCK_LEVEL_BY_VALUE: Readonly<Record<number, LockLevelName>> = Object.freeze({
@@ -560,7 +604,9 @@ export const ERROR_CODE = Object.freeze({
   LOCKED: 32768,
   REPLICATION: 65536,
 } as const);
+/** A name of ERROR_CODE ("SUCCESS" …). */
 export type ErrorCodeName = keyof typeof ERROR_CODE;
+/** A value of ERROR_CODE, as oned sends it. */
 export type ErrorCode = (typeof ERROR_CODE)[ErrorCodeName];
 /** ERROR_CODE from value to name. */
 export const ERROR_CODE_BY_VALUE: Readonly<Record<number, ErrorCodeName>> = Object.freeze({
@@ -637,7 +683,9 @@ export const VM_HISTORY_ACTION = Object.freeze({
   PCI_DETACH_ACTION: 59,
   RESTORE_ACTION: 60,
 } as const);
+/** A name of VM_HISTORY_ACTION ("NONE_ACTION" …). */
 export type VmHistoryActionName = keyof typeof VM_HISTORY_ACTION;
+/** A value of VM_HISTORY_ACTION, as oned sends it. */
 export type VmHistoryAction = (typeof VM_HISTORY_ACTION)[VmHistoryActionName];
 /** VM_HISTORY_ACTION from value to name. */
 export const VM_HISTORY_ACTION_BY_VALUE: Readonly<Record<number, VmHistoryActionName>> = Object.freeze({
@@ -734,6 +782,7 @@ export const ENUMS = {
   ERROR_CODE: { values: ERROR_CODE, byValue: ERROR_CODE_BY_VALUE },
   VM_HISTORY_ACTION: { values: VM_HISTORY_ACTION, byValue: VM_HISTORY_ACTION_BY_VALUE },
 } as const;
+/** The name of an enum in ENUMS ("VM_STATE" …). */
 export type EnumName = keyof typeof ENUMS;
 
 /** The CLI and log name of each history action (src/vm/VMActions.cc). */
@@ -797,6 +846,7 @@ export const VM_HISTORY_ACTION_STRINGS = Object.freeze({
   PCI_DETACH_ACTION: "pci-detach",
   RESTORE_ACTION: "restore",
 } as const);
+/** The CLI and log name of a history action ("migrate" …). */
 export type VmHistoryActionString = (typeof VM_HISTORY_ACTION_STRINGS)[VmHistoryActionName];
 /** History actions keyed by their CLI name, as PyONE's HISTORY_ACTION is. */
 export const VM_HISTORY_ACTION_BY_STRING = Object.freeze({
@@ -975,18 +1025,23 @@ export const SHORT_STATE_LABELS = Object.freeze({
 // Argument values of particular methods (OpenNebula/docs api.rst (one-6.10) method tables).
 /** one.host.status 2nd param. */
 export const HOST_STATUS_ARG = Object.freeze({ ENABLED: 0, DISABLED: 1, OFFLINE: 2 } as const);
+/** A name of HOST_STATUS_ARG. */
 export type HostStatusArgName = keyof typeof HOST_STATUS_ARG;
 /** *.update / *.updateconf 'append' param. */
 export const UPDATE_TYPE = Object.freeze({ REPLACE: 0, MERGE: 1 } as const);
+/** A name of UPDATE_TYPE. */
 export type UpdateTypeName = keyof typeof UPDATE_TYPE;
 /** *pool.info 1st param. */
 export const POOL_FILTER_FLAG = Object.freeze({ PRIMARY_GROUP: -4, MINE: -3, ALL: -2, MINE_AND_GROUP: -1 } as const);
+/** A name of POOL_FILTER_FLAG. */
 export type PoolFilterFlagName = keyof typeof POOL_FILTER_FLAG;
 /** one.vmpool.info 4th param; other values are VM_STATE. */
 export const VMPOOL_STATE_FILTER = Object.freeze({ ANY: -2, ANY_EXCEPT_DONE: -1 } as const);
+/** A name of VMPOOL_STATE_FILTER. */
 export type VmpoolStateFilterName = keyof typeof VMPOOL_STATE_FILTER;
 /** *.lock 2nd param. */
 export const LOCK_LEVEL_ARG = Object.freeze({ USE: 1, MANAGE: 2, ADMIN: 3, ALL: 4 } as const);
+/** A name of LOCK_LEVEL_ARG. */
 export type LockLevelArgName = keyof typeof LOCK_LEVEL_ARG;
 /** one.vm.recover. */
 export const VM_RECOVER_OPERATION = Object.freeze({
@@ -997,12 +1052,15 @@ export const VM_RECOVER_OPERATION = Object.freeze({
   DELETE_RECREATE: 4,
   DELETE_DB: 5,
 } as const);
+/** A name of VM_RECOVER_OPERATION. */
 export type VmRecoverOperationName = keyof typeof VM_RECOVER_OPERATION;
 /** one.vn.recover. */
 export const VN_RECOVER_OPERATION = Object.freeze({ FAILURE: 0, SUCCESS: 1, DELETE: 2, RETRY: 3 } as const);
+/** A name of VN_RECOVER_OPERATION. */
 export type VnRecoverOperationName = keyof typeof VN_RECOVER_OPERATION;
 /** one.vm.migrate last param (cold migration). */
 export const VM_MIGRATE_TYPE = Object.freeze({ SAVE: 0, POWEROFF: 1, POWEROFF_HARD: 2 } as const);
+/** A name of VM_MIGRATE_TYPE. */
 export type VmMigrateTypeName = keyof typeof VM_MIGRATE_TYPE;
 /** one.vm.action 1st param (string). */
 export const VM_ACTION_NAMES = Object.freeze([
@@ -1022,9 +1080,11 @@ export const VM_ACTION_NAMES = Object.freeze([
   "resched",
   "unresched",
 ] as const);
+/** One of VM_ACTION_NAMES. */
 export type VmActionName = (typeof VM_ACTION_NAMES)[number];
 /** one.hooklog.info rc filter. */
 export const HOOKLOG_RC = Object.freeze({ ERROR: -1, ALL: 0, SUCCESS: 1 } as const);
+/** A name of HOOKLOG_RC. */
 export type HooklogRcName = keyof typeof HOOKLOG_RC;
 
 /** ACL rule user selectors (OpenNebula/one src/oca/python/pyone/acl.py and include/AclRule.h / PoolObjectSQL.h (rule components are 64-bit hex strings for one.acl.addrule)); 64-bit, as BigInt. */

@@ -10,6 +10,7 @@ export type ParamType = "string" | "int" | "boolean" | "i8" | "array<int>";
 /** What a method answers on success: an integer (an ID most often), a plain string, or an XML document. */
 export type ResultType = "int" | "string" | "xml";
 
+/** One parameter of an XML-RPC method: its name, wire type, and how the SDK takes it. */
 export interface ParamMeta {
   /** Our snake_case name (methods.json's, not OpenNebula's). */
   readonly name: string;
@@ -24,6 +25,7 @@ export interface ParamMeta {
   readonly note?: string;
 }
 
+/** What the SDK knows of one XML-RPC method: its name, parameters, result and whether it only reads. */
 export interface MethodMeta {
   /** The XML-RPC name: "one.vm.action". */
   readonly name: string;
@@ -3616,7 +3618,9 @@ export const methods = {
   },
 } as const satisfies Record<string, MethodMeta>;
 
+/** The XML-RPC name of a method ("one.vm.action" …). */
 export type MethodName = keyof typeof methods;
+/** Every method's XML-RPC name. */
 export const methodNames = Object.keys(methods) as MethodName[];
 
 /** The objects of `one.<object>.<verb>`, as PyONE's attributes. */

@@ -179,6 +179,7 @@ export interface DiskSnapshot {
   active: boolean;
 }
 
+/** A virtual machine as the simulator keeps it. */
 export interface VmObject extends BaseObject {
   readonly kind: "vm";
   state: number;
@@ -310,6 +311,7 @@ export interface MarketAppObject extends BaseObject {
   type: number;
 }
 
+/** Any object the simulator keeps (VM, host, image, network, user, group, datastore, cluster, marketplace, app, template). */
 export type OneObject =
   | VmObject
   | HostObject
@@ -327,4 +329,5 @@ export interface TemplateObject extends BaseObject {
   readonly kind: "template";
 }
 
+/** The simulator's object of one kind ("vm" gives {@link VmObject}). */
 export type ObjectOf<K extends Kind> = Extract<OneObject, { kind: K }>;

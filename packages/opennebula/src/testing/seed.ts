@@ -132,6 +132,7 @@ export function seedWorld(world: World, options: SeedOptions): void {
   marketAppReady(world, app);
 }
 
+/** Options of seeding the simulator with many VMs (for paging tests): owner, group, states. */
 export interface SeedVmsOptions {
   /** Owner (default oneadmin). */
   uid?: number;

@@ -15,6 +15,7 @@ export type VectorValue = Map<string, string>;
 
 export type SingleAttribute = { readonly name: string; value: string };
 export type VectorAttribute = { readonly name: string; vector: VectorValue };
+/** An attribute of a {@link OneTemplate}: a single value or a vector of them. */
 export type Attribute = SingleAttribute | VectorAttribute;
 
 /** A template that oned refused to parse; `message` is oned's ("Parse error: …"). */
@@ -22,6 +23,7 @@ export class TemplateParseError extends Error {}
 
 const isVector = (a: Attribute): a is VectorAttribute => "vector" in a;
 
+/** A template as oned's parser reads it: attributes in insertion order, written sorted by name. */
 export class OneTemplate {
   /** In insertion order; written sorted by name, as oned's multimap keeps them. */
   readonly attributes: Attribute[] = [];

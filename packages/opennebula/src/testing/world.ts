@@ -32,6 +32,7 @@ export const hashPassword = (password: string): string => createHash("sha256").u
 
 type Pools = { [K in Kind]: Map<number, ObjectOf<K>> };
 
+/** The simulator's state: every pool of objects, their IDs and the users' sessions. */
 export class World {
   readonly pools: Pools = {
     vm: new Map(),

@@ -9,6 +9,7 @@ import { ParseError, Redactor, checkUtf8 } from "@nimbus-sdk/common";
 import { ResponseTooLargeError, XmlRpcFault } from "../errors.js";
 import type { XmlRpcMethodCall, XmlRpcStruct, XmlRpcValue } from "./types.js";
 
+/** Limits and buffer handling of the XML-RPC decoder. */
 export interface XmlRpcDecodeOptions {
   /** Largest document accepted, in bytes (default 256 MiB). */
   maxBytes?: number;
@@ -26,6 +27,7 @@ export interface XmlRpcDecodeOptions {
   omitted?: { at: number; length: number };
 }
 
+/** The largest XML-RPC answer read by default, in bytes (256 MiB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 64;
 const EXCERPT = new Redactor();

@@ -34,6 +34,7 @@ export interface Credentials {
   projectDomainName?: string;
 }
 
+/** Options of an identity: the identity service's URL, region, TLS, timeouts and the transport's settings. */
 export interface IdentityOptions {
   /** The identity service URL (pyrax's auth_endpoint). */
   authEndpoint: string;
@@ -67,6 +68,10 @@ export interface AuthenticateOptions {
 // goes out with a token that dies on the way.
 const MAX_RENEW_MARGIN_MS = 60_000;
 
+/**
+ * pyrax's `BaseIdentity`: authenticates, keeps the token and the service catalog, renews the token before it
+ * expires, and finds each service's endpoint by region and interface.
+ */
 export abstract class BaseIdentity {
   /** The identity type's name, as in the identity_type setting. */
   abstract readonly identityType: string;

@@ -2,6 +2,7 @@
 // services keyed by a short name (objectStore, compute …), each with endpoints by region.
 import { NoEndpointForRegion, NoEndpointForService } from "../errors.js";
 
+/** Which of a service's endpoints to use: public, internal or admin. */
 export type EndpointInterface = "public" | "internal" | "admin";
 
 /** One service's URLs in one region. */
@@ -12,6 +13,7 @@ export interface Endpoint {
   admin?: string;
 }
 
+/** A service of the catalog: its key, type, name and endpoints by region and interface. */
 export interface Service {
   /** The key on `identity.services` and on a context's regions (objectStore, image …). */
   key: string;

@@ -13,6 +13,7 @@ interface V2Access {
   }[];
 }
 
+/** Keystone v2.0 authentication (password and tenant), for clouds that still serve it. */
 export class KeystoneV2Identity extends BaseIdentity {
   readonly identityType: string = "keystone";
 

@@ -18,6 +18,7 @@ function domain(id: string | undefined, name: string | undefined): { id: string 
   return name && !id ? { name } : { id: id ?? "default" };
 }
 
+/** Keystone v3 authentication (password or token, with project and domain scope), pyrax's "keystone" identity type. */
 export class KeystoneIdentity extends BaseIdentity {
   readonly identityType: string = "keystone";
 

@@ -2,8 +2,10 @@
 import type { Credentials } from "./base.js";
 import { KeystoneV2Identity } from "./keystone-v2.js";
 
+/** Rackspace Cloud's identity endpoint. */
 export const RACKSPACE_AUTH_ENDPOINT = "https://identity.api.rackspacecloud.com/v2.0/";
 
+/** Rackspace Cloud authentication (user name and API key or password), pyrax's "rackspace" identity type. */
 export class RaxIdentity extends KeystoneV2Identity {
   override readonly identityType: string = "rackspace";
 

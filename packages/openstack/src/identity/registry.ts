@@ -6,6 +6,7 @@ import { KeystoneIdentity } from "./keystone-v3.js";
 import { KeystoneV2Identity } from "./keystone-v2.js";
 import { RACKSPACE_AUTH_ENDPOINT, RaxIdentity } from "./rackspace.js";
 
+/** Makes an identity of one type from its options (see {@link createIdentity}). */
 export type IdentityFactory = (options: IdentityOptions) => BaseIdentity;
 
 const factories = new Map<string, IdentityFactory>([
@@ -26,6 +27,13 @@ export function registerIdentityType(name: string, factory: IdentityFactory): vo
   factories.set(name, factory);
 }
 
+/**
+ * Makes an identity of the given type, as pyrax's `identity_type` setting names it ("keystone", "rackspace" …).
+ *
+ * @param type - The identity type.
+ * @param options - The identity service's URL and the transport's settings.
+ * @throws {@link InvalidSetting} for an unknown type.
+ */
 export function createIdentity(type: string, options: IdentityOptions): BaseIdentity {
   const factory = factories.get(type);
   if (!factory) {

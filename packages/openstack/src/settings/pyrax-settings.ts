@@ -7,6 +7,7 @@ import {
   type SettingName,
 } from "@nimbus-sdk/common";
 
+/** pyrax's settings table: each setting's name, type, default and environment variable. */
 export const PYRAX_SETTINGS = defineSettings([
   {
     name: "identity_type",
@@ -65,12 +66,19 @@ export const PYRAX_SETTINGS = defineSettings([
   },
 ]);
 
+/** The name of a pyrax setting (identity_type, auth_endpoint, region …). */
 export type PyraxSettingName = SettingName<typeof PYRAX_SETTINGS>;
+/** pyrax's settings by environment, as read from ~/.pyrax.cfg and the environment. */
 export type PyraxSettings = ConfigEnvironments<typeof PYRAX_SETTINGS>;
 
 /** Credentials keys pyrax ignores (with a warning) in ~/.pyrax.cfg. */
 const CREDENTIAL_KEYS = ["username", "password", "api_key"];
 
+/**
+ * Reads pyrax's settings: ~/.pyrax.cfg (or the file given) and the environment variables.
+ *
+ * @param options - The configuration file and the environment to read.
+ */
 export function loadPyraxSettings(options: ConfigEnvironmentsOptions = {}): PyraxSettings {
   return new ConfigEnvironments(PYRAX_SETTINGS, { path: "~/.pyrax.cfg", credentialKeys: CREDENTIAL_KEYS, ...options });
 }

@@ -60,6 +60,7 @@ export type AddonService = "dns" | "loadBalancer" | "database";
  */
 export type OpenStackService = "object-store" | "image" | StackService | AddonService;
 
+/** The services the test server can start. */
 export const SERVICES: readonly OpenStackService[] = [
   "object-store",
   "image",
@@ -88,6 +89,7 @@ const ADDONS: Partial<Record<AddonService, Addon>> = {
 const isAddon = (service: OpenStackService): service is AddonService =>
   service === "dns" || service === "loadBalancer" || service === "database";
 
+/** Options of {@link startServer}: which services to start, the port, and whether to install Debian's packages. */
 export interface OpenStackServerOptions extends StartServerOptions {
   /** Keystone's port (default: a free one); every other server always gets a free port. */
   port?: number;
@@ -127,6 +129,7 @@ export type KeystoneCredentials = {
   projectDomainId: string;
 };
 
+/** A running OpenStack (Keystone and the services asked for) on 127.0.0.1: its auth URL, credentials and `stop()`. */
 export interface OpenStackTestServer extends TestServer {
   /** Keystone's v3 auth URL, `http://127.0.0.1:<port>/v3`. */
   url: string;

@@ -3,6 +3,7 @@
 // scripts and rsyslog, none of which a throwaway server on 127.0.0.1 wants.
 import { ensureDebianPackages } from "@nimbus-sdk/common/testing";
 
+/** The Debian packages the test server runs Keystone, Swift and Glance from. */
 export const OPENSTACK_PACKAGES: readonly string[] = [
   "python3-keystone",
   "uwsgi-core",

@@ -1,6 +1,7 @@
 // What a user needs to boot a server at once: Nova has no flavor after its install, and Glance no image.
 import type { AdminSession } from "./provision.js";
 
+/** A flavor the test server creates. */
 export interface SeededFlavor {
   id: string;
   name: string;
@@ -9,6 +10,7 @@ export interface SeededFlavor {
   disk: number;
 }
 
+/** An image the test server uploads. */
 export interface SeededImage {
   id: string;
   name: string;

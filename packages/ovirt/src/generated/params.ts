@@ -12,7 +12,9 @@ import type * as types from "./types.js";
 import { ParamsList, ParamsObject, type Init, type ListInit, type V3Init } from "../params-base.js";
 import type { Accessors } from "../accessors.js";
 
+/** The v3 SDK's `params.Action`: a `Action` to send, with get_x()/set_x() accessors. */
 export interface Action extends types.Action, Accessors<types.Action> {}
+/** The v3 SDK's `params.Action`: a `Action` to send, with get_x()/set_x() accessors. */
 export class Action extends ParamsObject {
   static readonly typeName = "Action";
   constructor(init?: V3Init<types.Action>) {
@@ -20,7 +22,9 @@ export class Action extends ParamsObject {
   }
 }
 
+/** The v3 SDK's `params.AffinityGroup`: a `AffinityGroup` to send, with get_x()/set_x() accessors. */
 export interface AffinityGroup extends types.AffinityGroup, Accessors<types.AffinityGroup> {}
+/** The v3 SDK's `params.AffinityGroup`: a `AffinityGroup` to send, with get_x()/set_x() accessors. */
 export class AffinityGroup extends ParamsObject {
   static readonly typeName = "AffinityGroup";
   constructor(init?: V3Init<types.AffinityGroup>) {
@@ -31,6 +35,7 @@ export class AffinityGroup extends ParamsObject {
 export interface AffinityGroups {
   affinity_group?: types.AffinityGroup[];
 }
+/** A list of AffinityGroup, written as <affinity_groups><affinity_group/>...</affinity_groups>. */
 export class AffinityGroups extends ParamsList<types.AffinityGroup> {
   static readonly typeName = "AffinityGroup";
   constructor(init?: ListInit<"affinity_group", types.AffinityGroup>) {
@@ -38,7 +43,9 @@ export class AffinityGroups extends ParamsList<types.AffinityGroup> {
   }
 }
 
+/** The v3 SDK's `params.AffinityLabel`: a `AffinityLabel` to send, with get_x()/set_x() accessors. */
 export interface AffinityLabel extends types.AffinityLabel, Accessors<types.AffinityLabel> {}
+/** The v3 SDK's `params.AffinityLabel`: a `AffinityLabel` to send, with get_x()/set_x() accessors. */
 export class AffinityLabel extends ParamsObject {
   static readonly typeName = "AffinityLabel";
   constructor(init?: V3Init<types.AffinityLabel>) {
@@ -49,6 +56,7 @@ export class AffinityLabel extends ParamsObject {
 export interface AffinityLabels {
   affinity_label?: types.AffinityLabel[];
 }
+/** A list of AffinityLabel, written as <affinity_labels><affinity_label/>...</affinity_labels>. */
 export class AffinityLabels extends ParamsList<types.AffinityLabel> {
   static readonly typeName = "AffinityLabel";
   constructor(init?: ListInit<"affinity_label", types.AffinityLabel>) {
@@ -56,7 +64,9 @@ export class AffinityLabels extends ParamsList<types.AffinityLabel> {
   }
 }
 
+/** The v3 SDK's `params.AffinityRule`: a `AffinityRule` to send, with get_x()/set_x() accessors. */
 export interface AffinityRule extends types.AffinityRule, Accessors<types.AffinityRule> {}
+/** The v3 SDK's `params.AffinityRule`: a `AffinityRule` to send, with get_x()/set_x() accessors. */
 export class AffinityRule extends ParamsObject {
   static readonly typeName = "AffinityRule";
   constructor(init?: V3Init<types.AffinityRule>) {
@@ -67,6 +77,7 @@ export class AffinityRule extends ParamsObject {
 export interface AffinityRules {
   affinity_rule?: types.AffinityRule[];
 }
+/** A list of AffinityRule, written as <affinity_rules><affinity_rule/>...</affinity_rules>. */
 export class AffinityRules extends ParamsList<types.AffinityRule> {
   static readonly typeName = "AffinityRule";
   constructor(init?: ListInit<"affinity_rule", types.AffinityRule>) {
@@ -74,7 +85,9 @@ export class AffinityRules extends ParamsList<types.AffinityRule> {
   }
 }
 
+/** The v3 SDK's `params.Agent`: a `Agent` to send, with get_x()/set_x() accessors. */
 export interface Agent extends types.Agent, Accessors<types.Agent> {}
+/** The v3 SDK's `params.Agent`: a `Agent` to send, with get_x()/set_x() accessors. */
 export class Agent extends ParamsObject {
   static readonly typeName = "Agent";
   constructor(init?: V3Init<types.Agent>) {
@@ -85,6 +98,7 @@ export class Agent extends ParamsObject {
 export interface Agents {
   agent?: types.Agent[];
 }
+/** A list of Agent, written as <agents><agent/>...</agents>. */
 export class Agents extends ParamsList<types.Agent> {
   static readonly typeName = "Agent";
   constructor(init?: ListInit<"agent", types.Agent>) {
@@ -92,9 +106,9 @@ export class Agents extends ParamsList<types.Agent> {
   }
 }
 
-/** @deprecated */
+/** The v3 SDK's `params.AgentConfiguration`: a `AgentConfiguration` to send, with get_x()/set_x() accessors. @deprecated */
 export interface AgentConfiguration extends types.AgentConfiguration, Accessors<types.AgentConfiguration> {}
-/** @deprecated */
+/** The v3 SDK's `params.AgentConfiguration`: a `AgentConfiguration` to send, with get_x()/set_x() accessors. @deprecated */
 export class AgentConfiguration extends ParamsObject {
   static readonly typeName = "AgentConfiguration";
   constructor(init?: V3Init<types.AgentConfiguration>) {
@@ -105,6 +119,7 @@ export class AgentConfiguration extends ParamsObject {
 export interface AgentConfigurations {
   agent_configuration?: types.AgentConfiguration[];
 }
+/** A list of AgentConfiguration, written as <agent_configurations><agent_configuration/>...</agent_configurations>. */
 export class AgentConfigurations extends ParamsList<types.AgentConfiguration> {
   static readonly typeName = "AgentConfiguration";
   constructor(init?: ListInit<"agent_configuration", types.AgentConfiguration>) {
@@ -112,7 +127,9 @@ export class AgentConfigurations extends ParamsList<types.AgentConfiguration> {
   }
 }
 
+/** The v3 SDK's `params.Api`: a `Api` to send, with get_x()/set_x() accessors. */
 export interface Api extends types.Api, Accessors<types.Api> {}
+/** The v3 SDK's `params.Api`: a `Api` to send, with get_x()/set_x() accessors. */
 export class Api extends ParamsObject {
   static readonly typeName = "Api";
   constructor(init?: V3Init<types.Api>) {
@@ -123,6 +140,7 @@ export class Api extends ParamsObject {
 export interface Apis {
   api?: types.Api[];
 }
+/** A list of Api, written as <apis><api/>...</apis>. */
 export class Apis extends ParamsList<types.Api> {
   static readonly typeName = "Api";
   constructor(init?: ListInit<"api", types.Api>) {
@@ -130,7 +148,9 @@ export class Apis extends ParamsList<types.Api> {
   }
 }
 
+/** The v3 SDK's `params.ApiSummary`: a `ApiSummary` to send, with get_x()/set_x() accessors. */
 export interface ApiSummary extends types.ApiSummary, Accessors<types.ApiSummary> {}
+/** The v3 SDK's `params.ApiSummary`: a `ApiSummary` to send, with get_x()/set_x() accessors. */
 export class ApiSummary extends ParamsObject {
   static readonly typeName = "ApiSummary";
   constructor(init?: V3Init<types.ApiSummary>) {
@@ -141,6 +161,7 @@ export class ApiSummary extends ParamsObject {
 export interface ApiSummaries {
   api_summary?: types.ApiSummary[];
 }
+/** A list of ApiSummary, written as <api_summaries><api_summary/>...</api_summaries>. */
 export class ApiSummaries extends ParamsList<types.ApiSummary> {
   static readonly typeName = "ApiSummary";
   constructor(init?: ListInit<"api_summary", types.ApiSummary>) {
@@ -148,7 +169,9 @@ export class ApiSummaries extends ParamsList<types.ApiSummary> {
   }
 }
 
+/** The v3 SDK's `params.ApiSummaryItem`: a `ApiSummaryItem` to send, with get_x()/set_x() accessors. */
 export interface ApiSummaryItem extends types.ApiSummaryItem, Accessors<types.ApiSummaryItem> {}
+/** The v3 SDK's `params.ApiSummaryItem`: a `ApiSummaryItem` to send, with get_x()/set_x() accessors. */
 export class ApiSummaryItem extends ParamsObject {
   static readonly typeName = "ApiSummaryItem";
   constructor(init?: V3Init<types.ApiSummaryItem>) {
@@ -159,6 +182,7 @@ export class ApiSummaryItem extends ParamsObject {
 export interface ApiSummaryItems {
   api_summary_item?: types.ApiSummaryItem[];
 }
+/** A list of ApiSummaryItem, written as <api_summary_items><api_summary_item/>...</api_summary_items>. */
 export class ApiSummaryItems extends ParamsList<types.ApiSummaryItem> {
   static readonly typeName = "ApiSummaryItem";
   constructor(init?: ListInit<"api_summary_item", types.ApiSummaryItem>) {
@@ -166,7 +190,9 @@ export class ApiSummaryItems extends ParamsList<types.ApiSummaryItem> {
   }
 }
 
+/** The v3 SDK's `params.Application`: a `Application` to send, with get_x()/set_x() accessors. */
 export interface Application extends types.Application, Accessors<types.Application> {}
+/** The v3 SDK's `params.Application`: a `Application` to send, with get_x()/set_x() accessors. */
 export class Application extends ParamsObject {
   static readonly typeName = "Application";
   constructor(init?: V3Init<types.Application>) {
@@ -177,6 +203,7 @@ export class Application extends ParamsObject {
 export interface Applications {
   application?: types.Application[];
 }
+/** A list of Application, written as <applications><application/>...</applications>. */
 export class Applications extends ParamsList<types.Application> {
   static readonly typeName = "Application";
   constructor(init?: ListInit<"application", types.Application>) {
@@ -184,7 +211,9 @@ export class Applications extends ParamsList<types.Application> {
   }
 }
 
+/** The v3 SDK's `params.AuthorizedKey`: a `AuthorizedKey` to send, with get_x()/set_x() accessors. */
 export interface AuthorizedKey extends types.AuthorizedKey, Accessors<types.AuthorizedKey> {}
+/** The v3 SDK's `params.AuthorizedKey`: a `AuthorizedKey` to send, with get_x()/set_x() accessors. */
 export class AuthorizedKey extends ParamsObject {
   static readonly typeName = "AuthorizedKey";
   constructor(init?: V3Init<types.AuthorizedKey>) {
@@ -195,6 +224,7 @@ export class AuthorizedKey extends ParamsObject {
 export interface AuthorizedKeys {
   authorized_key?: types.AuthorizedKey[];
 }
+/** A list of AuthorizedKey, written as <authorized_keys><authorized_key/>...</authorized_keys>. */
 export class AuthorizedKeys extends ParamsList<types.AuthorizedKey> {
   static readonly typeName = "AuthorizedKey";
   constructor(init?: ListInit<"authorized_key", types.AuthorizedKey>) {
@@ -202,7 +232,9 @@ export class AuthorizedKeys extends ParamsList<types.AuthorizedKey> {
   }
 }
 
+/** The v3 SDK's `params.Backup`: a `Backup` to send, with get_x()/set_x() accessors. */
 export interface Backup extends types.Backup, Accessors<types.Backup> {}
+/** The v3 SDK's `params.Backup`: a `Backup` to send, with get_x()/set_x() accessors. */
 export class Backup extends ParamsObject {
   static readonly typeName = "Backup";
   constructor(init?: V3Init<types.Backup>) {
@@ -213,6 +245,7 @@ export class Backup extends ParamsObject {
 export interface Backups {
   backup?: types.Backup[];
 }
+/** A list of Backup, written as <backups><backup/>...</backups>. */
 export class Backups extends ParamsList<types.Backup> {
   static readonly typeName = "Backup";
   constructor(init?: ListInit<"backup", types.Backup>) {
@@ -220,7 +253,9 @@ export class Backups extends ParamsList<types.Backup> {
   }
 }
 
+/** The v3 SDK's `params.Balance`: a `Balance` to send, with get_x()/set_x() accessors. */
 export interface Balance extends types.Balance, Accessors<types.Balance> {}
+/** The v3 SDK's `params.Balance`: a `Balance` to send, with get_x()/set_x() accessors. */
 export class Balance extends ParamsObject {
   static readonly typeName = "Balance";
   constructor(init?: V3Init<types.Balance>) {
@@ -231,6 +266,7 @@ export class Balance extends ParamsObject {
 export interface Balances {
   balance?: types.Balance[];
 }
+/** A list of Balance, written as <balances><balance/>...</balances>. */
 export class Balances extends ParamsList<types.Balance> {
   static readonly typeName = "Balance";
   constructor(init?: ListInit<"balance", types.Balance>) {
@@ -238,7 +274,9 @@ export class Balances extends ParamsList<types.Balance> {
   }
 }
 
+/** The v3 SDK's `params.Bios`: a `Bios` to send, with get_x()/set_x() accessors. */
 export interface Bios extends types.Bios, Accessors<types.Bios> {}
+/** The v3 SDK's `params.Bios`: a `Bios` to send, with get_x()/set_x() accessors. */
 export class Bios extends ParamsObject {
   static readonly typeName = "Bios";
   constructor(init?: V3Init<types.Bios>) {
@@ -249,6 +287,7 @@ export class Bios extends ParamsObject {
 export interface Bioss {
   bios?: types.Bios[];
 }
+/** A list of Bios, written as <bioss><bios/>...</bioss>. */
 export class Bioss extends ParamsList<types.Bios> {
   static readonly typeName = "Bios";
   constructor(init?: ListInit<"bios", types.Bios>) {
@@ -256,7 +295,9 @@ export class Bioss extends ParamsList<types.Bios> {
   }
 }
 
+/** The v3 SDK's `params.BlockStatistic`: a `BlockStatistic` to send, with get_x()/set_x() accessors. */
 export interface BlockStatistic extends types.BlockStatistic, Accessors<types.BlockStatistic> {}
+/** The v3 SDK's `params.BlockStatistic`: a `BlockStatistic` to send, with get_x()/set_x() accessors. */
 export class BlockStatistic extends ParamsObject {
   static readonly typeName = "BlockStatistic";
   constructor(init?: V3Init<types.BlockStatistic>) {
@@ -267,6 +308,7 @@ export class BlockStatistic extends ParamsObject {
 export interface BlockStatistics {
   block_statistic?: types.BlockStatistic[];
 }
+/** A list of BlockStatistic, written as <block_statistics><block_statistic/>...</block_statistics>. */
 export class BlockStatistics extends ParamsList<types.BlockStatistic> {
   static readonly typeName = "BlockStatistic";
   constructor(init?: ListInit<"block_statistic", types.BlockStatistic>) {
@@ -274,7 +316,9 @@ export class BlockStatistics extends ParamsList<types.BlockStatistic> {
   }
 }
 
+/** The v3 SDK's `params.Bonding`: a `Bonding` to send, with get_x()/set_x() accessors. */
 export interface Bonding extends types.Bonding, Accessors<types.Bonding> {}
+/** The v3 SDK's `params.Bonding`: a `Bonding` to send, with get_x()/set_x() accessors. */
 export class Bonding extends ParamsObject {
   static readonly typeName = "Bonding";
   constructor(init?: V3Init<types.Bonding>) {
@@ -285,6 +329,7 @@ export class Bonding extends ParamsObject {
 export interface Bondings {
   bonding?: types.Bonding[];
 }
+/** A list of Bonding, written as <bondings><bonding/>...</bondings>. */
 export class Bondings extends ParamsList<types.Bonding> {
   static readonly typeName = "Bonding";
   constructor(init?: ListInit<"bonding", types.Bonding>) {
@@ -292,7 +337,9 @@ export class Bondings extends ParamsList<types.Bonding> {
   }
 }
 
+/** The v3 SDK's `params.Bookmark`: a `Bookmark` to send, with get_x()/set_x() accessors. */
 export interface Bookmark extends types.Bookmark, Accessors<types.Bookmark> {}
+/** The v3 SDK's `params.Bookmark`: a `Bookmark` to send, with get_x()/set_x() accessors. */
 export class Bookmark extends ParamsObject {
   static readonly typeName = "Bookmark";
   constructor(init?: V3Init<types.Bookmark>) {
@@ -303,6 +350,7 @@ export class Bookmark extends ParamsObject {
 export interface Bookmarks {
   bookmark?: types.Bookmark[];
 }
+/** A list of Bookmark, written as <bookmarks><bookmark/>...</bookmarks>. */
 export class Bookmarks extends ParamsList<types.Bookmark> {
   static readonly typeName = "Bookmark";
   constructor(init?: ListInit<"bookmark", types.Bookmark>) {
@@ -310,7 +358,9 @@ export class Bookmarks extends ParamsList<types.Bookmark> {
   }
 }
 
+/** The v3 SDK's `params.Boot`: a `Boot` to send, with get_x()/set_x() accessors. */
 export interface Boot extends types.Boot, Accessors<types.Boot> {}
+/** The v3 SDK's `params.Boot`: a `Boot` to send, with get_x()/set_x() accessors. */
 export class Boot extends ParamsObject {
   static readonly typeName = "Boot";
   constructor(init?: V3Init<types.Boot>) {
@@ -321,6 +371,7 @@ export class Boot extends ParamsObject {
 export interface Boots {
   boot?: types.Boot[];
 }
+/** A list of Boot, written as <boots><boot/>...</boots>. */
 export class Boots extends ParamsList<types.Boot> {
   static readonly typeName = "Boot";
   constructor(init?: ListInit<"boot", types.Boot>) {
@@ -328,7 +379,9 @@ export class Boots extends ParamsList<types.Boot> {
   }
 }
 
+/** The v3 SDK's `params.BootMenu`: a `BootMenu` to send, with get_x()/set_x() accessors. */
 export interface BootMenu extends types.BootMenu, Accessors<types.BootMenu> {}
+/** The v3 SDK's `params.BootMenu`: a `BootMenu` to send, with get_x()/set_x() accessors. */
 export class BootMenu extends ParamsObject {
   static readonly typeName = "BootMenu";
   constructor(init?: V3Init<types.BootMenu>) {
@@ -339,6 +392,7 @@ export class BootMenu extends ParamsObject {
 export interface BootMenus {
   boot_menu?: types.BootMenu[];
 }
+/** A list of BootMenu, written as <boot_menus><boot_menu/>...</boot_menus>. */
 export class BootMenus extends ParamsList<types.BootMenu> {
   static readonly typeName = "BootMenu";
   constructor(init?: ListInit<"boot_menu", types.BootMenu>) {
@@ -346,7 +400,9 @@ export class BootMenus extends ParamsList<types.BootMenu> {
   }
 }
 
+/** The v3 SDK's `params.BrickProfileDetail`: a `BrickProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface BrickProfileDetail extends types.BrickProfileDetail, Accessors<types.BrickProfileDetail> {}
+/** The v3 SDK's `params.BrickProfileDetail`: a `BrickProfileDetail` to send, with get_x()/set_x() accessors. */
 export class BrickProfileDetail extends ParamsObject {
   static readonly typeName = "BrickProfileDetail";
   constructor(init?: V3Init<types.BrickProfileDetail>) {
@@ -357,6 +413,7 @@ export class BrickProfileDetail extends ParamsObject {
 export interface BrickProfileDetails {
   brick_profile_detail?: types.BrickProfileDetail[];
 }
+/** A list of BrickProfileDetail, written as <brick_profile_details><brick_profile_detail/>...</brick_profile_details>. */
 export class BrickProfileDetails extends ParamsList<types.BrickProfileDetail> {
   static readonly typeName = "BrickProfileDetail";
   constructor(init?: ListInit<"brick_profile_detail", types.BrickProfileDetail>) {
@@ -364,7 +421,9 @@ export class BrickProfileDetails extends ParamsList<types.BrickProfileDetail> {
   }
 }
 
+/** The v3 SDK's `params.Cdrom`: a `Cdrom` to send, with get_x()/set_x() accessors. */
 export interface Cdrom extends types.Cdrom, Accessors<types.Cdrom> {}
+/** The v3 SDK's `params.Cdrom`: a `Cdrom` to send, with get_x()/set_x() accessors. */
 export class Cdrom extends ParamsObject {
   static readonly typeName = "Cdrom";
   constructor(init?: V3Init<types.Cdrom>) {
@@ -375,6 +434,7 @@ export class Cdrom extends ParamsObject {
 export interface Cdroms {
   cdrom?: types.Cdrom[];
 }
+/** A list of Cdrom, written as <cdroms><cdrom/>...</cdroms>. */
 export class Cdroms extends ParamsList<types.Cdrom> {
   static readonly typeName = "Cdrom";
   constructor(init?: ListInit<"cdrom", types.Cdrom>) {
@@ -382,7 +442,9 @@ export class Cdroms extends ParamsList<types.Cdrom> {
   }
 }
 
+/** The v3 SDK's `params.Certificate`: a `Certificate` to send, with get_x()/set_x() accessors. */
 export interface Certificate extends types.Certificate, Accessors<types.Certificate> {}
+/** The v3 SDK's `params.Certificate`: a `Certificate` to send, with get_x()/set_x() accessors. */
 export class Certificate extends ParamsObject {
   static readonly typeName = "Certificate";
   constructor(init?: V3Init<types.Certificate>) {
@@ -393,6 +455,7 @@ export class Certificate extends ParamsObject {
 export interface Certificates {
   certificate?: types.Certificate[];
 }
+/** A list of Certificate, written as <certificates><certificate/>...</certificates>. */
 export class Certificates extends ParamsList<types.Certificate> {
   static readonly typeName = "Certificate";
   constructor(init?: ListInit<"certificate", types.Certificate>) {
@@ -400,7 +463,9 @@ export class Certificates extends ParamsList<types.Certificate> {
   }
 }
 
+/** The v3 SDK's `params.Checkpoint`: a `Checkpoint` to send, with get_x()/set_x() accessors. */
 export interface Checkpoint extends types.Checkpoint, Accessors<types.Checkpoint> {}
+/** The v3 SDK's `params.Checkpoint`: a `Checkpoint` to send, with get_x()/set_x() accessors. */
 export class Checkpoint extends ParamsObject {
   static readonly typeName = "Checkpoint";
   constructor(init?: V3Init<types.Checkpoint>) {
@@ -411,6 +476,7 @@ export class Checkpoint extends ParamsObject {
 export interface Checkpoints {
   checkpoint?: types.Checkpoint[];
 }
+/** A list of Checkpoint, written as <checkpoints><checkpoint/>...</checkpoints>. */
 export class Checkpoints extends ParamsList<types.Checkpoint> {
   static readonly typeName = "Checkpoint";
   constructor(init?: ListInit<"checkpoint", types.Checkpoint>) {
@@ -418,9 +484,9 @@ export class Checkpoints extends ParamsList<types.Checkpoint> {
   }
 }
 
-/** @deprecated */
+/** The v3 SDK's `params.CloudInit`: a `CloudInit` to send, with get_x()/set_x() accessors. @deprecated */
 export interface CloudInit extends types.CloudInit, Accessors<types.CloudInit> {}
-/** @deprecated */
+/** The v3 SDK's `params.CloudInit`: a `CloudInit` to send, with get_x()/set_x() accessors. @deprecated */
 export class CloudInit extends ParamsObject {
   static readonly typeName = "CloudInit";
   constructor(init?: V3Init<types.CloudInit>) {
@@ -431,6 +497,7 @@ export class CloudInit extends ParamsObject {
 export interface CloudInits {
   cloud_init?: types.CloudInit[];
 }
+/** A list of CloudInit, written as <cloud_inits><cloud_init/>...</cloud_inits>. */
 export class CloudInits extends ParamsList<types.CloudInit> {
   static readonly typeName = "CloudInit";
   constructor(init?: ListInit<"cloud_init", types.CloudInit>) {
@@ -438,7 +505,9 @@ export class CloudInits extends ParamsList<types.CloudInit> {
   }
 }
 
+/** The v3 SDK's `params.Cluster`: a `Cluster` to send, with get_x()/set_x() accessors. */
 export interface Cluster extends types.Cluster, Accessors<types.Cluster> {}
+/** The v3 SDK's `params.Cluster`: a `Cluster` to send, with get_x()/set_x() accessors. */
 export class Cluster extends ParamsObject {
   static readonly typeName = "Cluster";
   constructor(init?: V3Init<types.Cluster>) {
@@ -449,6 +518,7 @@ export class Cluster extends ParamsObject {
 export interface Clusters {
   cluster?: types.Cluster[];
 }
+/** A list of Cluster, written as <clusters><cluster/>...</clusters>. */
 export class Clusters extends ParamsList<types.Cluster> {
   static readonly typeName = "Cluster";
   constructor(init?: ListInit<"cluster", types.Cluster>) {
@@ -456,7 +526,9 @@ export class Clusters extends ParamsList<types.Cluster> {
   }
 }
 
+/** The v3 SDK's `params.ClusterFeature`: a `ClusterFeature` to send, with get_x()/set_x() accessors. */
 export interface ClusterFeature extends types.ClusterFeature, Accessors<types.ClusterFeature> {}
+/** The v3 SDK's `params.ClusterFeature`: a `ClusterFeature` to send, with get_x()/set_x() accessors. */
 export class ClusterFeature extends ParamsObject {
   static readonly typeName = "ClusterFeature";
   constructor(init?: V3Init<types.ClusterFeature>) {
@@ -467,6 +539,7 @@ export class ClusterFeature extends ParamsObject {
 export interface ClusterFeatures {
   cluster_feature?: types.ClusterFeature[];
 }
+/** A list of ClusterFeature, written as <cluster_features><cluster_feature/>...</cluster_features>. */
 export class ClusterFeatures extends ParamsList<types.ClusterFeature> {
   static readonly typeName = "ClusterFeature";
   constructor(init?: ListInit<"cluster_feature", types.ClusterFeature>) {
@@ -474,7 +547,9 @@ export class ClusterFeatures extends ParamsList<types.ClusterFeature> {
   }
 }
 
+/** The v3 SDK's `params.ClusterLevel`: a `ClusterLevel` to send, with get_x()/set_x() accessors. */
 export interface ClusterLevel extends types.ClusterLevel, Accessors<types.ClusterLevel> {}
+/** The v3 SDK's `params.ClusterLevel`: a `ClusterLevel` to send, with get_x()/set_x() accessors. */
 export class ClusterLevel extends ParamsObject {
   static readonly typeName = "ClusterLevel";
   constructor(init?: V3Init<types.ClusterLevel>) {
@@ -485,6 +560,7 @@ export class ClusterLevel extends ParamsObject {
 export interface ClusterLevels {
   cluster_level?: types.ClusterLevel[];
 }
+/** A list of ClusterLevel, written as <cluster_levels><cluster_level/>...</cluster_levels>. */
 export class ClusterLevels extends ParamsList<types.ClusterLevel> {
   static readonly typeName = "ClusterLevel";
   constructor(init?: ListInit<"cluster_level", types.ClusterLevel>) {
@@ -492,7 +568,9 @@ export class ClusterLevels extends ParamsList<types.ClusterLevel> {
   }
 }
 
+/** The v3 SDK's `params.Configuration`: a `Configuration` to send, with get_x()/set_x() accessors. */
 export interface Configuration extends types.Configuration, Accessors<types.Configuration> {}
+/** The v3 SDK's `params.Configuration`: a `Configuration` to send, with get_x()/set_x() accessors. */
 export class Configuration extends ParamsObject {
   static readonly typeName = "Configuration";
   constructor(init?: V3Init<types.Configuration>) {
@@ -503,6 +581,7 @@ export class Configuration extends ParamsObject {
 export interface Configurations {
   configuration?: types.Configuration[];
 }
+/** A list of Configuration, written as <configurations><configuration/>...</configurations>. */
 export class Configurations extends ParamsList<types.Configuration> {
   static readonly typeName = "Configuration";
   constructor(init?: ListInit<"configuration", types.Configuration>) {
@@ -510,7 +589,9 @@ export class Configurations extends ParamsList<types.Configuration> {
   }
 }
 
+/** The v3 SDK's `params.Console`: a `Console` to send, with get_x()/set_x() accessors. */
 export interface Console extends types.Console, Accessors<types.Console> {}
+/** The v3 SDK's `params.Console`: a `Console` to send, with get_x()/set_x() accessors. */
 export class Console extends ParamsObject {
   static readonly typeName = "Console";
   constructor(init?: V3Init<types.Console>) {
@@ -521,6 +602,7 @@ export class Console extends ParamsObject {
 export interface Consoles {
   console?: types.Console[];
 }
+/** A list of Console, written as <consoles><console/>...</consoles>. */
 export class Consoles extends ParamsList<types.Console> {
   static readonly typeName = "Console";
   constructor(init?: ListInit<"console", types.Console>) {
@@ -528,7 +610,9 @@ export class Consoles extends ParamsList<types.Console> {
   }
 }
 
+/** The v3 SDK's `params.Core`: a `Core` to send, with get_x()/set_x() accessors. */
 export interface Core extends types.Core, Accessors<types.Core> {}
+/** The v3 SDK's `params.Core`: a `Core` to send, with get_x()/set_x() accessors. */
 export class Core extends ParamsObject {
   static readonly typeName = "Core";
   constructor(init?: V3Init<types.Core>) {
@@ -539,6 +623,7 @@ export class Core extends ParamsObject {
 export interface Cores {
   core?: types.Core[];
 }
+/** A list of Core, written as <cores><core/>...</cores>. */
 export class Cores extends ParamsList<types.Core> {
   static readonly typeName = "Core";
   constructor(init?: ListInit<"core", types.Core>) {
@@ -546,7 +631,9 @@ export class Cores extends ParamsList<types.Core> {
   }
 }
 
+/** The v3 SDK's `params.Cpu`: a `Cpu` to send, with get_x()/set_x() accessors. */
 export interface Cpu extends types.Cpu, Accessors<types.Cpu> {}
+/** The v3 SDK's `params.Cpu`: a `Cpu` to send, with get_x()/set_x() accessors. */
 export class Cpu extends ParamsObject {
   static readonly typeName = "Cpu";
   constructor(init?: V3Init<types.Cpu>) {
@@ -557,6 +644,7 @@ export class Cpu extends ParamsObject {
 export interface Cpus {
   cpu?: types.Cpu[];
 }
+/** A list of Cpu, written as <cpus><cpu/>...</cpus>. */
 export class Cpus extends ParamsList<types.Cpu> {
   static readonly typeName = "Cpu";
   constructor(init?: ListInit<"cpu", types.Cpu>) {
@@ -564,7 +652,9 @@ export class Cpus extends ParamsList<types.Cpu> {
   }
 }
 
+/** The v3 SDK's `params.CpuProfile`: a `CpuProfile` to send, with get_x()/set_x() accessors. */
 export interface CpuProfile extends types.CpuProfile, Accessors<types.CpuProfile> {}
+/** The v3 SDK's `params.CpuProfile`: a `CpuProfile` to send, with get_x()/set_x() accessors. */
 export class CpuProfile extends ParamsObject {
   static readonly typeName = "CpuProfile";
   constructor(init?: V3Init<types.CpuProfile>) {
@@ -575,6 +665,7 @@ export class CpuProfile extends ParamsObject {
 export interface CpuProfiles {
   cpu_profile?: types.CpuProfile[];
 }
+/** A list of CpuProfile, written as <cpu_profiles><cpu_profile/>...</cpu_profiles>. */
 export class CpuProfiles extends ParamsList<types.CpuProfile> {
   static readonly typeName = "CpuProfile";
   constructor(init?: ListInit<"cpu_profile", types.CpuProfile>) {
@@ -582,7 +673,9 @@ export class CpuProfiles extends ParamsList<types.CpuProfile> {
   }
 }
 
+/** The v3 SDK's `params.CpuTopology`: a `CpuTopology` to send, with get_x()/set_x() accessors. */
 export interface CpuTopology extends types.CpuTopology, Accessors<types.CpuTopology> {}
+/** The v3 SDK's `params.CpuTopology`: a `CpuTopology` to send, with get_x()/set_x() accessors. */
 export class CpuTopology extends ParamsObject {
   static readonly typeName = "CpuTopology";
   constructor(init?: V3Init<types.CpuTopology>) {
@@ -593,6 +686,7 @@ export class CpuTopology extends ParamsObject {
 export interface CpuTopologies {
   cpu_topology?: types.CpuTopology[];
 }
+/** A list of CpuTopology, written as <cpu_topologies><cpu_topology/>...</cpu_topologies>. */
 export class CpuTopologies extends ParamsList<types.CpuTopology> {
   static readonly typeName = "CpuTopology";
   constructor(init?: ListInit<"cpu_topology", types.CpuTopology>) {
@@ -600,7 +694,9 @@ export class CpuTopologies extends ParamsList<types.CpuTopology> {
   }
 }
 
+/** The v3 SDK's `params.CpuTune`: a `CpuTune` to send, with get_x()/set_x() accessors. */
 export interface CpuTune extends types.CpuTune, Accessors<types.CpuTune> {}
+/** The v3 SDK's `params.CpuTune`: a `CpuTune` to send, with get_x()/set_x() accessors. */
 export class CpuTune extends ParamsObject {
   static readonly typeName = "CpuTune";
   constructor(init?: V3Init<types.CpuTune>) {
@@ -611,6 +707,7 @@ export class CpuTune extends ParamsObject {
 export interface CpuTunes {
   cpu_tune?: types.CpuTune[];
 }
+/** A list of CpuTune, written as <cpu_tunes><cpu_tune/>...</cpu_tunes>. */
 export class CpuTunes extends ParamsList<types.CpuTune> {
   static readonly typeName = "CpuTune";
   constructor(init?: ListInit<"cpu_tune", types.CpuTune>) {
@@ -618,7 +715,9 @@ export class CpuTunes extends ParamsList<types.CpuTune> {
   }
 }
 
+/** The v3 SDK's `params.CpuType`: a `CpuType` to send, with get_x()/set_x() accessors. */
 export interface CpuType extends types.CpuType, Accessors<types.CpuType> {}
+/** The v3 SDK's `params.CpuType`: a `CpuType` to send, with get_x()/set_x() accessors. */
 export class CpuType extends ParamsObject {
   static readonly typeName = "CpuType";
   constructor(init?: V3Init<types.CpuType>) {
@@ -629,6 +728,7 @@ export class CpuType extends ParamsObject {
 export interface CpuTypes {
   cpu_type?: types.CpuType[];
 }
+/** A list of CpuType, written as <cpu_types><cpu_type/>...</cpu_types>. */
 export class CpuTypes extends ParamsList<types.CpuType> {
   static readonly typeName = "CpuType";
   constructor(init?: ListInit<"cpu_type", types.CpuType>) {
@@ -636,7 +736,9 @@ export class CpuTypes extends ParamsList<types.CpuType> {
   }
 }
 
+/** The v3 SDK's `params.CustomProperty`: a `CustomProperty` to send, with get_x()/set_x() accessors. */
 export interface CustomProperty extends types.CustomProperty, Accessors<types.CustomProperty> {}
+/** The v3 SDK's `params.CustomProperty`: a `CustomProperty` to send, with get_x()/set_x() accessors. */
 export class CustomProperty extends ParamsObject {
   static readonly typeName = "CustomProperty";
   constructor(init?: V3Init<types.CustomProperty>) {
@@ -647,6 +749,7 @@ export class CustomProperty extends ParamsObject {
 export interface CustomProperties {
   custom_property?: types.CustomProperty[];
 }
+/** A list of CustomProperty, written as <custom_properties><custom_property/>...</custom_properties>. */
 export class CustomProperties extends ParamsList<types.CustomProperty> {
   static readonly typeName = "CustomProperty";
   constructor(init?: ListInit<"custom_property", types.CustomProperty>) {
@@ -654,7 +757,9 @@ export class CustomProperties extends ParamsList<types.CustomProperty> {
   }
 }
 
+/** The v3 SDK's `params.DataCenter`: a `DataCenter` to send, with get_x()/set_x() accessors. */
 export interface DataCenter extends types.DataCenter, Accessors<types.DataCenter> {}
+/** The v3 SDK's `params.DataCenter`: a `DataCenter` to send, with get_x()/set_x() accessors. */
 export class DataCenter extends ParamsObject {
   static readonly typeName = "DataCenter";
   constructor(init?: V3Init<types.DataCenter>) {
@@ -665,6 +770,7 @@ export class DataCenter extends ParamsObject {
 export interface DataCenters {
   data_center?: types.DataCenter[];
 }
+/** A list of DataCenter, written as <data_centers><data_center/>...</data_centers>. */
 export class DataCenters extends ParamsList<types.DataCenter> {
   static readonly typeName = "DataCenter";
   constructor(init?: ListInit<"data_center", types.DataCenter>) {
@@ -672,7 +778,9 @@ export class DataCenters extends ParamsList<types.DataCenter> {
   }
 }
 
+/** The v3 SDK's `params.Device`: a `Device` to send, with get_x()/set_x() accessors. */
 export interface Device extends types.Device, Accessors<types.Device> {}
+/** The v3 SDK's `params.Device`: a `Device` to send, with get_x()/set_x() accessors. */
 export class Device extends ParamsObject {
   static readonly typeName = "Device";
   constructor(init?: V3Init<types.Device>) {
@@ -683,6 +791,7 @@ export class Device extends ParamsObject {
 export interface Devices {
   device?: types.Device[];
 }
+/** A list of Device, written as <devices><device/>...</devices>. */
 export class Devices extends ParamsList<types.Device> {
   static readonly typeName = "Device";
   constructor(init?: ListInit<"device", types.Device>) {
@@ -690,7 +799,9 @@ export class Devices extends ParamsList<types.Device> {
   }
 }
 
+/** The v3 SDK's `params.Disk`: a `Disk` to send, with get_x()/set_x() accessors. */
 export interface Disk extends types.Disk, Accessors<types.Disk> {}
+/** The v3 SDK's `params.Disk`: a `Disk` to send, with get_x()/set_x() accessors. */
 export class Disk extends ParamsObject {
   static readonly typeName = "Disk";
   constructor(init?: V3Init<types.Disk>) {
@@ -701,6 +812,7 @@ export class Disk extends ParamsObject {
 export interface Disks {
   disk?: types.Disk[];
 }
+/** A list of Disk, written as <disks><disk/>...</disks>. */
 export class Disks extends ParamsList<types.Disk> {
   static readonly typeName = "Disk";
   constructor(init?: ListInit<"disk", types.Disk>) {
@@ -708,7 +820,9 @@ export class Disks extends ParamsList<types.Disk> {
   }
 }
 
+/** The v3 SDK's `params.DiskAttachment`: a `DiskAttachment` to send, with get_x()/set_x() accessors. */
 export interface DiskAttachment extends types.DiskAttachment, Accessors<types.DiskAttachment> {}
+/** The v3 SDK's `params.DiskAttachment`: a `DiskAttachment` to send, with get_x()/set_x() accessors. */
 export class DiskAttachment extends ParamsObject {
   static readonly typeName = "DiskAttachment";
   constructor(init?: V3Init<types.DiskAttachment>) {
@@ -719,6 +833,7 @@ export class DiskAttachment extends ParamsObject {
 export interface DiskAttachments {
   disk_attachment?: types.DiskAttachment[];
 }
+/** A list of DiskAttachment, written as <disk_attachments><disk_attachment/>...</disk_attachments>. */
 export class DiskAttachments extends ParamsList<types.DiskAttachment> {
   static readonly typeName = "DiskAttachment";
   constructor(init?: ListInit<"disk_attachment", types.DiskAttachment>) {
@@ -726,7 +841,9 @@ export class DiskAttachments extends ParamsList<types.DiskAttachment> {
   }
 }
 
+/** The v3 SDK's `params.DiskProfile`: a `DiskProfile` to send, with get_x()/set_x() accessors. */
 export interface DiskProfile extends types.DiskProfile, Accessors<types.DiskProfile> {}
+/** The v3 SDK's `params.DiskProfile`: a `DiskProfile` to send, with get_x()/set_x() accessors. */
 export class DiskProfile extends ParamsObject {
   static readonly typeName = "DiskProfile";
   constructor(init?: V3Init<types.DiskProfile>) {
@@ -737,6 +854,7 @@ export class DiskProfile extends ParamsObject {
 export interface DiskProfiles {
   disk_profile?: types.DiskProfile[];
 }
+/** A list of DiskProfile, written as <disk_profiles><disk_profile/>...</disk_profiles>. */
 export class DiskProfiles extends ParamsList<types.DiskProfile> {
   static readonly typeName = "DiskProfile";
   constructor(init?: ListInit<"disk_profile", types.DiskProfile>) {
@@ -744,7 +862,9 @@ export class DiskProfiles extends ParamsList<types.DiskProfile> {
   }
 }
 
+/** The v3 SDK's `params.DiskSnapshot`: a `DiskSnapshot` to send, with get_x()/set_x() accessors. */
 export interface DiskSnapshot extends types.DiskSnapshot, Accessors<types.DiskSnapshot> {}
+/** The v3 SDK's `params.DiskSnapshot`: a `DiskSnapshot` to send, with get_x()/set_x() accessors. */
 export class DiskSnapshot extends ParamsObject {
   static readonly typeName = "DiskSnapshot";
   constructor(init?: V3Init<types.DiskSnapshot>) {
@@ -755,6 +875,7 @@ export class DiskSnapshot extends ParamsObject {
 export interface DiskSnapshots {
   disk_snapshot?: types.DiskSnapshot[];
 }
+/** A list of DiskSnapshot, written as <disk_snapshots><disk_snapshot/>...</disk_snapshots>. */
 export class DiskSnapshots extends ParamsList<types.DiskSnapshot> {
   static readonly typeName = "DiskSnapshot";
   constructor(init?: ListInit<"disk_snapshot", types.DiskSnapshot>) {
@@ -762,7 +883,9 @@ export class DiskSnapshots extends ParamsList<types.DiskSnapshot> {
   }
 }
 
+/** The v3 SDK's `params.Display`: a `Display` to send, with get_x()/set_x() accessors. */
 export interface Display extends types.Display, Accessors<types.Display> {}
+/** The v3 SDK's `params.Display`: a `Display` to send, with get_x()/set_x() accessors. */
 export class Display extends ParamsObject {
   static readonly typeName = "Display";
   constructor(init?: V3Init<types.Display>) {
@@ -773,6 +896,7 @@ export class Display extends ParamsObject {
 export interface Displays {
   display?: types.Display[];
 }
+/** A list of Display, written as <displays><display/>...</displays>. */
 export class Displays extends ParamsList<types.Display> {
   static readonly typeName = "Display";
   constructor(init?: ListInit<"display", types.Display>) {
@@ -780,7 +904,9 @@ export class Displays extends ParamsList<types.Display> {
   }
 }
 
+/** The v3 SDK's `params.Dns`: a `Dns` to send, with get_x()/set_x() accessors. */
 export interface Dns extends types.Dns, Accessors<types.Dns> {}
+/** The v3 SDK's `params.Dns`: a `Dns` to send, with get_x()/set_x() accessors. */
 export class Dns extends ParamsObject {
   static readonly typeName = "Dns";
   constructor(init?: V3Init<types.Dns>) {
@@ -791,6 +917,7 @@ export class Dns extends ParamsObject {
 export interface Dnss {
   dns?: types.Dns[];
 }
+/** A list of Dns, written as <dnss><dns/>...</dnss>. */
 export class Dnss extends ParamsList<types.Dns> {
   static readonly typeName = "Dns";
   constructor(init?: ListInit<"dns", types.Dns>) {
@@ -798,8 +925,10 @@ export class Dnss extends ParamsList<types.Dns> {
   }
 }
 
+/** The v3 SDK's `params.DnsResolverConfiguration`: a `DnsResolverConfiguration` to send, with get_x()/set_x() accessors. */
 export interface DnsResolverConfiguration
   extends types.DnsResolverConfiguration, Accessors<types.DnsResolverConfiguration> {}
+/** The v3 SDK's `params.DnsResolverConfiguration`: a `DnsResolverConfiguration` to send, with get_x()/set_x() accessors. */
 export class DnsResolverConfiguration extends ParamsObject {
   static readonly typeName = "DnsResolverConfiguration";
   constructor(init?: V3Init<types.DnsResolverConfiguration>) {
@@ -810,6 +939,7 @@ export class DnsResolverConfiguration extends ParamsObject {
 export interface DnsResolverConfigurations {
   dns_resolver_configuration?: types.DnsResolverConfiguration[];
 }
+/** A list of DnsResolverConfiguration, written as <dns_resolver_configurations><dns_resolver_configuration/>...</dns_resolver_configurations>. */
 export class DnsResolverConfigurations extends ParamsList<types.DnsResolverConfiguration> {
   static readonly typeName = "DnsResolverConfiguration";
   constructor(init?: ListInit<"dns_resolver_configuration", types.DnsResolverConfiguration>) {
@@ -817,7 +947,9 @@ export class DnsResolverConfigurations extends ParamsList<types.DnsResolverConfi
   }
 }
 
+/** The v3 SDK's `params.Domain`: a `Domain` to send, with get_x()/set_x() accessors. */
 export interface Domain extends types.Domain, Accessors<types.Domain> {}
+/** The v3 SDK's `params.Domain`: a `Domain` to send, with get_x()/set_x() accessors. */
 export class Domain extends ParamsObject {
   static readonly typeName = "Domain";
   constructor(init?: V3Init<types.Domain>) {
@@ -828,6 +960,7 @@ export class Domain extends ParamsObject {
 export interface Domains {
   domain?: types.Domain[];
 }
+/** A list of Domain, written as <domains><domain/>...</domains>. */
 export class Domains extends ParamsList<types.Domain> {
   static readonly typeName = "Domain";
   constructor(init?: ListInit<"domain", types.Domain>) {
@@ -835,7 +968,9 @@ export class Domains extends ParamsList<types.Domain> {
   }
 }
 
+/** The v3 SDK's `params.DynamicCpu`: a `DynamicCpu` to send, with get_x()/set_x() accessors. */
 export interface DynamicCpu extends types.DynamicCpu, Accessors<types.DynamicCpu> {}
+/** The v3 SDK's `params.DynamicCpu`: a `DynamicCpu` to send, with get_x()/set_x() accessors. */
 export class DynamicCpu extends ParamsObject {
   static readonly typeName = "DynamicCpu";
   constructor(init?: V3Init<types.DynamicCpu>) {
@@ -846,6 +981,7 @@ export class DynamicCpu extends ParamsObject {
 export interface DynamicCpus {
   dynamic_cpu?: types.DynamicCpu[];
 }
+/** A list of DynamicCpu, written as <dynamic_cpus><dynamic_cpu/>...</dynamic_cpus>. */
 export class DynamicCpus extends ParamsList<types.DynamicCpu> {
   static readonly typeName = "DynamicCpu";
   constructor(init?: ListInit<"dynamic_cpu", types.DynamicCpu>) {
@@ -853,7 +989,9 @@ export class DynamicCpus extends ParamsList<types.DynamicCpu> {
   }
 }
 
+/** The v3 SDK's `params.EngineBackupInfo`: a `EngineBackupInfo` to send, with get_x()/set_x() accessors. */
 export interface EngineBackupInfo extends types.EngineBackupInfo, Accessors<types.EngineBackupInfo> {}
+/** The v3 SDK's `params.EngineBackupInfo`: a `EngineBackupInfo` to send, with get_x()/set_x() accessors. */
 export class EngineBackupInfo extends ParamsObject {
   static readonly typeName = "EngineBackupInfo";
   constructor(init?: V3Init<types.EngineBackupInfo>) {
@@ -864,6 +1002,7 @@ export class EngineBackupInfo extends ParamsObject {
 export interface EngineBackupInfos {
   engine_backup_info?: types.EngineBackupInfo[];
 }
+/** A list of EngineBackupInfo, written as <engine_backup_infos><engine_backup_info/>...</engine_backup_infos>. */
 export class EngineBackupInfos extends ParamsList<types.EngineBackupInfo> {
   static readonly typeName = "EngineBackupInfo";
   constructor(init?: ListInit<"engine_backup_info", types.EngineBackupInfo>) {
@@ -871,7 +1010,9 @@ export class EngineBackupInfos extends ParamsList<types.EngineBackupInfo> {
   }
 }
 
+/** The v3 SDK's `params.EntityProfileDetail`: a `EntityProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface EntityProfileDetail extends types.EntityProfileDetail, Accessors<types.EntityProfileDetail> {}
+/** The v3 SDK's `params.EntityProfileDetail`: a `EntityProfileDetail` to send, with get_x()/set_x() accessors. */
 export class EntityProfileDetail extends ParamsObject {
   static readonly typeName = "EntityProfileDetail";
   constructor(init?: V3Init<types.EntityProfileDetail>) {
@@ -882,6 +1023,7 @@ export class EntityProfileDetail extends ParamsObject {
 export interface EntityProfileDetails {
   entity_profile_detail?: types.EntityProfileDetail[];
 }
+/** A list of EntityProfileDetail, written as <entity_profile_details><entity_profile_detail/>...</entity_profile_details>. */
 export class EntityProfileDetails extends ParamsList<types.EntityProfileDetail> {
   static readonly typeName = "EntityProfileDetail";
   constructor(init?: ListInit<"entity_profile_detail", types.EntityProfileDetail>) {
@@ -889,7 +1031,9 @@ export class EntityProfileDetails extends ParamsList<types.EntityProfileDetail> 
   }
 }
 
+/** The v3 SDK's `params.ErrorHandling`: a `ErrorHandling` to send, with get_x()/set_x() accessors. */
 export interface ErrorHandling extends types.ErrorHandling, Accessors<types.ErrorHandling> {}
+/** The v3 SDK's `params.ErrorHandling`: a `ErrorHandling` to send, with get_x()/set_x() accessors. */
 export class ErrorHandling extends ParamsObject {
   static readonly typeName = "ErrorHandling";
   constructor(init?: V3Init<types.ErrorHandling>) {
@@ -900,6 +1044,7 @@ export class ErrorHandling extends ParamsObject {
 export interface ErrorHandlings {
   error_handling?: types.ErrorHandling[];
 }
+/** A list of ErrorHandling, written as <error_handlings><error_handling/>...</error_handlings>. */
 export class ErrorHandlings extends ParamsList<types.ErrorHandling> {
   static readonly typeName = "ErrorHandling";
   constructor(init?: ListInit<"error_handling", types.ErrorHandling>) {
@@ -907,7 +1052,9 @@ export class ErrorHandlings extends ParamsList<types.ErrorHandling> {
   }
 }
 
+/** The v3 SDK's `params.Event`: a `Event` to send, with get_x()/set_x() accessors. */
 export interface Event extends types.Event, Accessors<types.Event> {}
+/** The v3 SDK's `params.Event`: a `Event` to send, with get_x()/set_x() accessors. */
 export class Event extends ParamsObject {
   static readonly typeName = "Event";
   constructor(init?: V3Init<types.Event>) {
@@ -918,6 +1065,7 @@ export class Event extends ParamsObject {
 export interface Events {
   event?: types.Event[];
 }
+/** A list of Event, written as <events><event/>...</events>. */
 export class Events extends ParamsList<types.Event> {
   static readonly typeName = "Event";
   constructor(init?: ListInit<"event", types.Event>) {
@@ -925,7 +1073,9 @@ export class Events extends ParamsList<types.Event> {
   }
 }
 
+/** The v3 SDK's `params.EventSubscription`: a `EventSubscription` to send, with get_x()/set_x() accessors. */
 export interface EventSubscription extends types.EventSubscription, Accessors<types.EventSubscription> {}
+/** The v3 SDK's `params.EventSubscription`: a `EventSubscription` to send, with get_x()/set_x() accessors. */
 export class EventSubscription extends ParamsObject {
   static readonly typeName = "EventSubscription";
   constructor(init?: V3Init<types.EventSubscription>) {
@@ -936,6 +1086,7 @@ export class EventSubscription extends ParamsObject {
 export interface EventSubscriptions {
   event_subscription?: types.EventSubscription[];
 }
+/** A list of EventSubscription, written as <event_subscriptions><event_subscription/>...</event_subscriptions>. */
 export class EventSubscriptions extends ParamsList<types.EventSubscription> {
   static readonly typeName = "EventSubscription";
   constructor(init?: ListInit<"event_subscription", types.EventSubscription>) {
@@ -943,8 +1094,10 @@ export class EventSubscriptions extends ParamsList<types.EventSubscription> {
   }
 }
 
+/** The v3 SDK's `params.ExternalComputeResource`: a `ExternalComputeResource` to send, with get_x()/set_x() accessors. */
 export interface ExternalComputeResource
   extends types.ExternalComputeResource, Accessors<types.ExternalComputeResource> {}
+/** The v3 SDK's `params.ExternalComputeResource`: a `ExternalComputeResource` to send, with get_x()/set_x() accessors. */
 export class ExternalComputeResource extends ParamsObject {
   static readonly typeName = "ExternalComputeResource";
   constructor(init?: V3Init<types.ExternalComputeResource>) {
@@ -955,6 +1108,7 @@ export class ExternalComputeResource extends ParamsObject {
 export interface ExternalComputeResources {
   external_compute_resource?: types.ExternalComputeResource[];
 }
+/** A list of ExternalComputeResource, written as <external_compute_resources><external_compute_resource/>...</external_compute_resources>. */
 export class ExternalComputeResources extends ParamsList<types.ExternalComputeResource> {
   static readonly typeName = "ExternalComputeResource";
   constructor(init?: ListInit<"external_compute_resource", types.ExternalComputeResource>) {
@@ -962,7 +1116,9 @@ export class ExternalComputeResources extends ParamsList<types.ExternalComputeRe
   }
 }
 
+/** The v3 SDK's `params.ExternalDiscoveredHost`: a `ExternalDiscoveredHost` to send, with get_x()/set_x() accessors. */
 export interface ExternalDiscoveredHost extends types.ExternalDiscoveredHost, Accessors<types.ExternalDiscoveredHost> {}
+/** The v3 SDK's `params.ExternalDiscoveredHost`: a `ExternalDiscoveredHost` to send, with get_x()/set_x() accessors. */
 export class ExternalDiscoveredHost extends ParamsObject {
   static readonly typeName = "ExternalDiscoveredHost";
   constructor(init?: V3Init<types.ExternalDiscoveredHost>) {
@@ -973,6 +1129,7 @@ export class ExternalDiscoveredHost extends ParamsObject {
 export interface ExternalDiscoveredHosts {
   external_discovered_host?: types.ExternalDiscoveredHost[];
 }
+/** A list of ExternalDiscoveredHost, written as <external_discovered_hosts><external_discovered_host/>...</external_discovered_hosts>. */
 export class ExternalDiscoveredHosts extends ParamsList<types.ExternalDiscoveredHost> {
   static readonly typeName = "ExternalDiscoveredHost";
   constructor(init?: ListInit<"external_discovered_host", types.ExternalDiscoveredHost>) {
@@ -980,7 +1137,9 @@ export class ExternalDiscoveredHosts extends ParamsList<types.ExternalDiscovered
   }
 }
 
+/** The v3 SDK's `params.ExternalHost`: a `ExternalHost` to send, with get_x()/set_x() accessors. */
 export interface ExternalHost extends types.ExternalHost, Accessors<types.ExternalHost> {}
+/** The v3 SDK's `params.ExternalHost`: a `ExternalHost` to send, with get_x()/set_x() accessors. */
 export class ExternalHost extends ParamsObject {
   static readonly typeName = "ExternalHost";
   constructor(init?: V3Init<types.ExternalHost>) {
@@ -991,6 +1150,7 @@ export class ExternalHost extends ParamsObject {
 export interface ExternalHosts {
   external_host?: types.ExternalHost[];
 }
+/** A list of ExternalHost, written as <external_hosts><external_host/>...</external_hosts>. */
 export class ExternalHosts extends ParamsList<types.ExternalHost> {
   static readonly typeName = "ExternalHost";
   constructor(init?: ListInit<"external_host", types.ExternalHost>) {
@@ -998,7 +1158,9 @@ export class ExternalHosts extends ParamsList<types.ExternalHost> {
   }
 }
 
+/** The v3 SDK's `params.ExternalHostGroup`: a `ExternalHostGroup` to send, with get_x()/set_x() accessors. */
 export interface ExternalHostGroup extends types.ExternalHostGroup, Accessors<types.ExternalHostGroup> {}
+/** The v3 SDK's `params.ExternalHostGroup`: a `ExternalHostGroup` to send, with get_x()/set_x() accessors. */
 export class ExternalHostGroup extends ParamsObject {
   static readonly typeName = "ExternalHostGroup";
   constructor(init?: V3Init<types.ExternalHostGroup>) {
@@ -1009,6 +1171,7 @@ export class ExternalHostGroup extends ParamsObject {
 export interface ExternalHostGroups {
   external_host_group?: types.ExternalHostGroup[];
 }
+/** A list of ExternalHostGroup, written as <external_host_groups><external_host_group/>...</external_host_groups>. */
 export class ExternalHostGroups extends ParamsList<types.ExternalHostGroup> {
   static readonly typeName = "ExternalHostGroup";
   constructor(init?: ListInit<"external_host_group", types.ExternalHostGroup>) {
@@ -1016,7 +1179,9 @@ export class ExternalHostGroups extends ParamsList<types.ExternalHostGroup> {
   }
 }
 
+/** The v3 SDK's `params.ExternalHostProvider`: a `ExternalHostProvider` to send, with get_x()/set_x() accessors. */
 export interface ExternalHostProvider extends types.ExternalHostProvider, Accessors<types.ExternalHostProvider> {}
+/** The v3 SDK's `params.ExternalHostProvider`: a `ExternalHostProvider` to send, with get_x()/set_x() accessors. */
 export class ExternalHostProvider extends ParamsObject {
   static readonly typeName = "ExternalHostProvider";
   constructor(init?: V3Init<types.ExternalHostProvider>) {
@@ -1027,6 +1192,7 @@ export class ExternalHostProvider extends ParamsObject {
 export interface ExternalHostProviders {
   external_host_provider?: types.ExternalHostProvider[];
 }
+/** A list of ExternalHostProvider, written as <external_host_providers><external_host_provider/>...</external_host_providers>. */
 export class ExternalHostProviders extends ParamsList<types.ExternalHostProvider> {
   static readonly typeName = "ExternalHostProvider";
   constructor(init?: ListInit<"external_host_provider", types.ExternalHostProvider>) {
@@ -1034,8 +1200,10 @@ export class ExternalHostProviders extends ParamsList<types.ExternalHostProvider
   }
 }
 
+/** The v3 SDK's `params.ExternalNetworkProviderConfiguration`: a `ExternalNetworkProviderConfiguration` to send, with get_x()/set_x() accessors. */
 export interface ExternalNetworkProviderConfiguration
   extends types.ExternalNetworkProviderConfiguration, Accessors<types.ExternalNetworkProviderConfiguration> {}
+/** The v3 SDK's `params.ExternalNetworkProviderConfiguration`: a `ExternalNetworkProviderConfiguration` to send, with get_x()/set_x() accessors. */
 export class ExternalNetworkProviderConfiguration extends ParamsObject {
   static readonly typeName = "ExternalNetworkProviderConfiguration";
   constructor(init?: V3Init<types.ExternalNetworkProviderConfiguration>) {
@@ -1046,6 +1214,7 @@ export class ExternalNetworkProviderConfiguration extends ParamsObject {
 export interface ExternalNetworkProviderConfigurations {
   external_network_provider_configuration?: types.ExternalNetworkProviderConfiguration[];
 }
+/** A list of ExternalNetworkProviderConfiguration, written as <external_network_provider_configurations><external_network_provider_configuration/>...</external_network_provider_configurations>. */
 export class ExternalNetworkProviderConfigurations extends ParamsList<types.ExternalNetworkProviderConfiguration> {
   static readonly typeName = "ExternalNetworkProviderConfiguration";
   constructor(init?: ListInit<"external_network_provider_configuration", types.ExternalNetworkProviderConfiguration>) {
@@ -1053,7 +1222,9 @@ export class ExternalNetworkProviderConfigurations extends ParamsList<types.Exte
   }
 }
 
+/** The v3 SDK's `params.ExternalProvider`: a `ExternalProvider` to send, with get_x()/set_x() accessors. */
 export interface ExternalProvider extends types.ExternalProvider, Accessors<types.ExternalProvider> {}
+/** The v3 SDK's `params.ExternalProvider`: a `ExternalProvider` to send, with get_x()/set_x() accessors. */
 export class ExternalProvider extends ParamsObject {
   static readonly typeName = "ExternalProvider";
   constructor(init?: V3Init<types.ExternalProvider>) {
@@ -1064,6 +1235,7 @@ export class ExternalProvider extends ParamsObject {
 export interface ExternalProviders {
   external_provider?: types.ExternalProvider[];
 }
+/** A list of ExternalProvider, written as <external_providers><external_provider/>...</external_providers>. */
 export class ExternalProviders extends ParamsList<types.ExternalProvider> {
   static readonly typeName = "ExternalProvider";
   constructor(init?: ListInit<"external_provider", types.ExternalProvider>) {
@@ -1071,7 +1243,9 @@ export class ExternalProviders extends ParamsList<types.ExternalProvider> {
   }
 }
 
+/** The v3 SDK's `params.ExternalTemplateImport`: a `ExternalTemplateImport` to send, with get_x()/set_x() accessors. */
 export interface ExternalTemplateImport extends types.ExternalTemplateImport, Accessors<types.ExternalTemplateImport> {}
+/** The v3 SDK's `params.ExternalTemplateImport`: a `ExternalTemplateImport` to send, with get_x()/set_x() accessors. */
 export class ExternalTemplateImport extends ParamsObject {
   static readonly typeName = "ExternalTemplateImport";
   constructor(init?: V3Init<types.ExternalTemplateImport>) {
@@ -1082,6 +1256,7 @@ export class ExternalTemplateImport extends ParamsObject {
 export interface ExternalTemplateImports {
   external_template_import?: types.ExternalTemplateImport[];
 }
+/** A list of ExternalTemplateImport, written as <external_template_imports><external_template_import/>...</external_template_imports>. */
 export class ExternalTemplateImports extends ParamsList<types.ExternalTemplateImport> {
   static readonly typeName = "ExternalTemplateImport";
   constructor(init?: ListInit<"external_template_import", types.ExternalTemplateImport>) {
@@ -1089,7 +1264,9 @@ export class ExternalTemplateImports extends ParamsList<types.ExternalTemplateIm
   }
 }
 
+/** The v3 SDK's `params.ExternalVmImport`: a `ExternalVmImport` to send, with get_x()/set_x() accessors. */
 export interface ExternalVmImport extends types.ExternalVmImport, Accessors<types.ExternalVmImport> {}
+/** The v3 SDK's `params.ExternalVmImport`: a `ExternalVmImport` to send, with get_x()/set_x() accessors. */
 export class ExternalVmImport extends ParamsObject {
   static readonly typeName = "ExternalVmImport";
   constructor(init?: V3Init<types.ExternalVmImport>) {
@@ -1100,6 +1277,7 @@ export class ExternalVmImport extends ParamsObject {
 export interface ExternalVmImports {
   external_vm_import?: types.ExternalVmImport[];
 }
+/** A list of ExternalVmImport, written as <external_vm_imports><external_vm_import/>...</external_vm_imports>. */
 export class ExternalVmImports extends ParamsList<types.ExternalVmImport> {
   static readonly typeName = "ExternalVmImport";
   constructor(init?: ListInit<"external_vm_import", types.ExternalVmImport>) {
@@ -1107,7 +1285,9 @@ export class ExternalVmImports extends ParamsList<types.ExternalVmImport> {
   }
 }
 
+/** The v3 SDK's `params.Fault`: a `Fault` to send, with get_x()/set_x() accessors. */
 export interface Fault extends types.Fault, Accessors<types.Fault> {}
+/** The v3 SDK's `params.Fault`: a `Fault` to send, with get_x()/set_x() accessors. */
 export class Fault extends ParamsObject {
   static readonly typeName = "Fault";
   constructor(init?: V3Init<types.Fault>) {
@@ -1118,6 +1298,7 @@ export class Fault extends ParamsObject {
 export interface Faults {
   fault?: types.Fault[];
 }
+/** A list of Fault, written as <faults><fault/>...</faults>. */
 export class Faults extends ParamsList<types.Fault> {
   static readonly typeName = "Fault";
   constructor(init?: ListInit<"fault", types.Fault>) {
@@ -1125,7 +1306,9 @@ export class Faults extends ParamsList<types.Fault> {
   }
 }
 
+/** The v3 SDK's `params.FencingPolicy`: a `FencingPolicy` to send, with get_x()/set_x() accessors. */
 export interface FencingPolicy extends types.FencingPolicy, Accessors<types.FencingPolicy> {}
+/** The v3 SDK's `params.FencingPolicy`: a `FencingPolicy` to send, with get_x()/set_x() accessors. */
 export class FencingPolicy extends ParamsObject {
   static readonly typeName = "FencingPolicy";
   constructor(init?: V3Init<types.FencingPolicy>) {
@@ -1136,6 +1319,7 @@ export class FencingPolicy extends ParamsObject {
 export interface FencingPolicies {
   fencing_policy?: types.FencingPolicy[];
 }
+/** A list of FencingPolicy, written as <fencing_policies><fencing_policy/>...</fencing_policies>. */
 export class FencingPolicies extends ParamsList<types.FencingPolicy> {
   static readonly typeName = "FencingPolicy";
   constructor(init?: ListInit<"fencing_policy", types.FencingPolicy>) {
@@ -1143,7 +1327,9 @@ export class FencingPolicies extends ParamsList<types.FencingPolicy> {
   }
 }
 
+/** The v3 SDK's `params.File`: a `File` to send, with get_x()/set_x() accessors. */
 export interface File extends types.File, Accessors<types.File> {}
+/** The v3 SDK's `params.File`: a `File` to send, with get_x()/set_x() accessors. */
 export class File extends ParamsObject {
   static readonly typeName = "File";
   constructor(init?: V3Init<types.File>) {
@@ -1154,6 +1340,7 @@ export class File extends ParamsObject {
 export interface Files {
   file?: types.File[];
 }
+/** A list of File, written as <files><file/>...</files>. */
 export class Files extends ParamsList<types.File> {
   static readonly typeName = "File";
   constructor(init?: ListInit<"file", types.File>) {
@@ -1161,7 +1348,9 @@ export class Files extends ParamsList<types.File> {
   }
 }
 
+/** The v3 SDK's `params.Filter`: a `Filter` to send, with get_x()/set_x() accessors. */
 export interface Filter extends types.Filter, Accessors<types.Filter> {}
+/** The v3 SDK's `params.Filter`: a `Filter` to send, with get_x()/set_x() accessors. */
 export class Filter extends ParamsObject {
   static readonly typeName = "Filter";
   constructor(init?: V3Init<types.Filter>) {
@@ -1172,6 +1361,7 @@ export class Filter extends ParamsObject {
 export interface Filters {
   filter?: types.Filter[];
 }
+/** A list of Filter, written as <filters><filter/>...</filters>. */
 export class Filters extends ParamsList<types.Filter> {
   static readonly typeName = "Filter";
   constructor(init?: ListInit<"filter", types.Filter>) {
@@ -1179,7 +1369,9 @@ export class Filters extends ParamsList<types.Filter> {
   }
 }
 
+/** The v3 SDK's `params.Floppy`: a `Floppy` to send, with get_x()/set_x() accessors. */
 export interface Floppy extends types.Floppy, Accessors<types.Floppy> {}
+/** The v3 SDK's `params.Floppy`: a `Floppy` to send, with get_x()/set_x() accessors. */
 export class Floppy extends ParamsObject {
   static readonly typeName = "Floppy";
   constructor(init?: V3Init<types.Floppy>) {
@@ -1190,6 +1382,7 @@ export class Floppy extends ParamsObject {
 export interface Floppies {
   floppy?: types.Floppy[];
 }
+/** A list of Floppy, written as <floppies><floppy/>...</floppies>. */
 export class Floppies extends ParamsList<types.Floppy> {
   static readonly typeName = "Floppy";
   constructor(init?: ListInit<"floppy", types.Floppy>) {
@@ -1197,7 +1390,9 @@ export class Floppies extends ParamsList<types.Floppy> {
   }
 }
 
+/** The v3 SDK's `params.FopStatistic`: a `FopStatistic` to send, with get_x()/set_x() accessors. */
 export interface FopStatistic extends types.FopStatistic, Accessors<types.FopStatistic> {}
+/** The v3 SDK's `params.FopStatistic`: a `FopStatistic` to send, with get_x()/set_x() accessors. */
 export class FopStatistic extends ParamsObject {
   static readonly typeName = "FopStatistic";
   constructor(init?: V3Init<types.FopStatistic>) {
@@ -1208,6 +1403,7 @@ export class FopStatistic extends ParamsObject {
 export interface FopStatistics {
   fop_statistic?: types.FopStatistic[];
 }
+/** A list of FopStatistic, written as <fop_statistics><fop_statistic/>...</fop_statistics>. */
 export class FopStatistics extends ParamsList<types.FopStatistic> {
   static readonly typeName = "FopStatistic";
   constructor(init?: ListInit<"fop_statistic", types.FopStatistic>) {
@@ -1215,7 +1411,9 @@ export class FopStatistics extends ParamsList<types.FopStatistic> {
   }
 }
 
+/** The v3 SDK's `params.GlusterBrick`: a `GlusterBrick` to send, with get_x()/set_x() accessors. */
 export interface GlusterBrick extends types.GlusterBrick, Accessors<types.GlusterBrick> {}
+/** The v3 SDK's `params.GlusterBrick`: a `GlusterBrick` to send, with get_x()/set_x() accessors. */
 export class GlusterBrick extends ParamsObject {
   static readonly typeName = "GlusterBrick";
   constructor(init?: V3Init<types.GlusterBrick>) {
@@ -1226,6 +1424,7 @@ export class GlusterBrick extends ParamsObject {
 export interface GlusterBricks {
   brick?: types.GlusterBrick[];
 }
+/** A list of GlusterBrick, written as <bricks><brick/>...</bricks>. */
 export class GlusterBricks extends ParamsList<types.GlusterBrick> {
   static readonly typeName = "GlusterBrick";
   constructor(init?: ListInit<"brick", types.GlusterBrick>) {
@@ -1233,8 +1432,10 @@ export class GlusterBricks extends ParamsList<types.GlusterBrick> {
   }
 }
 
+/** The v3 SDK's `params.GlusterBrickAdvancedDetails`: a `GlusterBrickAdvancedDetails` to send, with get_x()/set_x() accessors. */
 export interface GlusterBrickAdvancedDetails
   extends types.GlusterBrickAdvancedDetails, Accessors<types.GlusterBrickAdvancedDetails> {}
+/** The v3 SDK's `params.GlusterBrickAdvancedDetails`: a `GlusterBrickAdvancedDetails` to send, with get_x()/set_x() accessors. */
 export class GlusterBrickAdvancedDetails extends ParamsObject {
   static readonly typeName = "GlusterBrickAdvancedDetails";
   constructor(init?: V3Init<types.GlusterBrickAdvancedDetails>) {
@@ -1245,6 +1446,7 @@ export class GlusterBrickAdvancedDetails extends ParamsObject {
 export interface GlusterBrickAdvancedDetailss {
   gluster_brick_advanced_details?: types.GlusterBrickAdvancedDetails[];
 }
+/** A list of GlusterBrickAdvancedDetails, written as <gluster_brick_advanced_detailss><gluster_brick_advanced_details/>...</gluster_brick_advanced_detailss>. */
 export class GlusterBrickAdvancedDetailss extends ParamsList<types.GlusterBrickAdvancedDetails> {
   static readonly typeName = "GlusterBrickAdvancedDetails";
   constructor(init?: ListInit<"gluster_brick_advanced_details", types.GlusterBrickAdvancedDetails>) {
@@ -1252,7 +1454,9 @@ export class GlusterBrickAdvancedDetailss extends ParamsList<types.GlusterBrickA
   }
 }
 
+/** The v3 SDK's `params.GlusterBrickMemoryInfo`: a `GlusterBrickMemoryInfo` to send, with get_x()/set_x() accessors. */
 export interface GlusterBrickMemoryInfo extends types.GlusterBrickMemoryInfo, Accessors<types.GlusterBrickMemoryInfo> {}
+/** The v3 SDK's `params.GlusterBrickMemoryInfo`: a `GlusterBrickMemoryInfo` to send, with get_x()/set_x() accessors. */
 export class GlusterBrickMemoryInfo extends ParamsObject {
   static readonly typeName = "GlusterBrickMemoryInfo";
   constructor(init?: V3Init<types.GlusterBrickMemoryInfo>) {
@@ -1263,6 +1467,7 @@ export class GlusterBrickMemoryInfo extends ParamsObject {
 export interface GlusterBrickMemoryInfos {
   brick_memoryinfo?: types.GlusterBrickMemoryInfo[];
 }
+/** A list of GlusterBrickMemoryInfo, written as <gluster_brick_memory_infos><brick_memoryinfo/>...</gluster_brick_memory_infos>. */
 export class GlusterBrickMemoryInfos extends ParamsList<types.GlusterBrickMemoryInfo> {
   static readonly typeName = "GlusterBrickMemoryInfo";
   constructor(init?: ListInit<"brick_memoryinfo", types.GlusterBrickMemoryInfo>) {
@@ -1270,7 +1475,9 @@ export class GlusterBrickMemoryInfos extends ParamsList<types.GlusterBrickMemory
   }
 }
 
+/** The v3 SDK's `params.GlusterClient`: a `GlusterClient` to send, with get_x()/set_x() accessors. */
 export interface GlusterClient extends types.GlusterClient, Accessors<types.GlusterClient> {}
+/** The v3 SDK's `params.GlusterClient`: a `GlusterClient` to send, with get_x()/set_x() accessors. */
 export class GlusterClient extends ParamsObject {
   static readonly typeName = "GlusterClient";
   constructor(init?: V3Init<types.GlusterClient>) {
@@ -1281,6 +1488,7 @@ export class GlusterClient extends ParamsObject {
 export interface GlusterClients {
   gluster_client?: types.GlusterClient[];
 }
+/** A list of GlusterClient, written as <gluster_clients><gluster_client/>...</gluster_clients>. */
 export class GlusterClients extends ParamsList<types.GlusterClient> {
   static readonly typeName = "GlusterClient";
   constructor(init?: ListInit<"gluster_client", types.GlusterClient>) {
@@ -1288,7 +1496,9 @@ export class GlusterClients extends ParamsList<types.GlusterClient> {
   }
 }
 
+/** The v3 SDK's `params.GlusterHook`: a `GlusterHook` to send, with get_x()/set_x() accessors. */
 export interface GlusterHook extends types.GlusterHook, Accessors<types.GlusterHook> {}
+/** The v3 SDK's `params.GlusterHook`: a `GlusterHook` to send, with get_x()/set_x() accessors. */
 export class GlusterHook extends ParamsObject {
   static readonly typeName = "GlusterHook";
   constructor(init?: V3Init<types.GlusterHook>) {
@@ -1299,6 +1509,7 @@ export class GlusterHook extends ParamsObject {
 export interface GlusterHooks {
   gluster_hook?: types.GlusterHook[];
 }
+/** A list of GlusterHook, written as <gluster_hooks><gluster_hook/>...</gluster_hooks>. */
 export class GlusterHooks extends ParamsList<types.GlusterHook> {
   static readonly typeName = "GlusterHook";
   constructor(init?: ListInit<"gluster_hook", types.GlusterHook>) {
@@ -1306,7 +1517,9 @@ export class GlusterHooks extends ParamsList<types.GlusterHook> {
   }
 }
 
+/** The v3 SDK's `params.GlusterMemoryPool`: a `GlusterMemoryPool` to send, with get_x()/set_x() accessors. */
 export interface GlusterMemoryPool extends types.GlusterMemoryPool, Accessors<types.GlusterMemoryPool> {}
+/** The v3 SDK's `params.GlusterMemoryPool`: a `GlusterMemoryPool` to send, with get_x()/set_x() accessors. */
 export class GlusterMemoryPool extends ParamsObject {
   static readonly typeName = "GlusterMemoryPool";
   constructor(init?: V3Init<types.GlusterMemoryPool>) {
@@ -1317,6 +1530,7 @@ export class GlusterMemoryPool extends ParamsObject {
 export interface GlusterMemoryPools {
   memory_pool?: types.GlusterMemoryPool[];
 }
+/** A list of GlusterMemoryPool, written as <memory_pools><memory_pool/>...</memory_pools>. */
 export class GlusterMemoryPools extends ParamsList<types.GlusterMemoryPool> {
   static readonly typeName = "GlusterMemoryPool";
   constructor(init?: ListInit<"memory_pool", types.GlusterMemoryPool>) {
@@ -1324,7 +1538,9 @@ export class GlusterMemoryPools extends ParamsList<types.GlusterMemoryPool> {
   }
 }
 
+/** The v3 SDK's `params.GlusterServerHook`: a `GlusterServerHook` to send, with get_x()/set_x() accessors. */
 export interface GlusterServerHook extends types.GlusterServerHook, Accessors<types.GlusterServerHook> {}
+/** The v3 SDK's `params.GlusterServerHook`: a `GlusterServerHook` to send, with get_x()/set_x() accessors. */
 export class GlusterServerHook extends ParamsObject {
   static readonly typeName = "GlusterServerHook";
   constructor(init?: V3Init<types.GlusterServerHook>) {
@@ -1335,6 +1551,7 @@ export class GlusterServerHook extends ParamsObject {
 export interface GlusterServerHooks {
   server_hook?: types.GlusterServerHook[];
 }
+/** A list of GlusterServerHook, written as <server_hooks><server_hook/>...</server_hooks>. */
 export class GlusterServerHooks extends ParamsList<types.GlusterServerHook> {
   static readonly typeName = "GlusterServerHook";
   constructor(init?: ListInit<"server_hook", types.GlusterServerHook>) {
@@ -1342,7 +1559,9 @@ export class GlusterServerHooks extends ParamsList<types.GlusterServerHook> {
   }
 }
 
+/** The v3 SDK's `params.GlusterVolume`: a `GlusterVolume` to send, with get_x()/set_x() accessors. */
 export interface GlusterVolume extends types.GlusterVolume, Accessors<types.GlusterVolume> {}
+/** The v3 SDK's `params.GlusterVolume`: a `GlusterVolume` to send, with get_x()/set_x() accessors. */
 export class GlusterVolume extends ParamsObject {
   static readonly typeName = "GlusterVolume";
   constructor(init?: V3Init<types.GlusterVolume>) {
@@ -1353,6 +1572,7 @@ export class GlusterVolume extends ParamsObject {
 export interface GlusterVolumes {
   gluster_volume?: types.GlusterVolume[];
 }
+/** A list of GlusterVolume, written as <gluster_volumes><gluster_volume/>...</gluster_volumes>. */
 export class GlusterVolumes extends ParamsList<types.GlusterVolume> {
   static readonly typeName = "GlusterVolume";
   constructor(init?: ListInit<"gluster_volume", types.GlusterVolume>) {
@@ -1360,8 +1580,10 @@ export class GlusterVolumes extends ParamsList<types.GlusterVolume> {
   }
 }
 
+/** The v3 SDK's `params.GlusterVolumeProfileDetails`: a `GlusterVolumeProfileDetails` to send, with get_x()/set_x() accessors. */
 export interface GlusterVolumeProfileDetails
   extends types.GlusterVolumeProfileDetails, Accessors<types.GlusterVolumeProfileDetails> {}
+/** The v3 SDK's `params.GlusterVolumeProfileDetails`: a `GlusterVolumeProfileDetails` to send, with get_x()/set_x() accessors. */
 export class GlusterVolumeProfileDetails extends ParamsObject {
   static readonly typeName = "GlusterVolumeProfileDetails";
   constructor(init?: V3Init<types.GlusterVolumeProfileDetails>) {
@@ -1372,6 +1594,7 @@ export class GlusterVolumeProfileDetails extends ParamsObject {
 export interface GlusterVolumeProfileDetailss {
   gluster_volume_profile_details?: types.GlusterVolumeProfileDetails[];
 }
+/** A list of GlusterVolumeProfileDetails, written as <gluster_volume_profile_detailss><gluster_volume_profile_details/>...</gluster_volume_profile_detailss>. */
 export class GlusterVolumeProfileDetailss extends ParamsList<types.GlusterVolumeProfileDetails> {
   static readonly typeName = "GlusterVolumeProfileDetails";
   constructor(init?: ListInit<"gluster_volume_profile_details", types.GlusterVolumeProfileDetails>) {
@@ -1379,7 +1602,9 @@ export class GlusterVolumeProfileDetailss extends ParamsList<types.GlusterVolume
   }
 }
 
+/** The v3 SDK's `params.GracePeriod`: a `GracePeriod` to send, with get_x()/set_x() accessors. */
 export interface GracePeriod extends types.GracePeriod, Accessors<types.GracePeriod> {}
+/** The v3 SDK's `params.GracePeriod`: a `GracePeriod` to send, with get_x()/set_x() accessors. */
 export class GracePeriod extends ParamsObject {
   static readonly typeName = "GracePeriod";
   constructor(init?: V3Init<types.GracePeriod>) {
@@ -1390,6 +1615,7 @@ export class GracePeriod extends ParamsObject {
 export interface GracePeriods {
   grace_period?: types.GracePeriod[];
 }
+/** A list of GracePeriod, written as <grace_periods><grace_period/>...</grace_periods>. */
 export class GracePeriods extends ParamsList<types.GracePeriod> {
   static readonly typeName = "GracePeriod";
   constructor(init?: ListInit<"grace_period", types.GracePeriod>) {
@@ -1397,7 +1623,9 @@ export class GracePeriods extends ParamsList<types.GracePeriod> {
   }
 }
 
+/** The v3 SDK's `params.GraphicsConsole`: a `GraphicsConsole` to send, with get_x()/set_x() accessors. */
 export interface GraphicsConsole extends types.GraphicsConsole, Accessors<types.GraphicsConsole> {}
+/** The v3 SDK's `params.GraphicsConsole`: a `GraphicsConsole` to send, with get_x()/set_x() accessors. */
 export class GraphicsConsole extends ParamsObject {
   static readonly typeName = "GraphicsConsole";
   constructor(init?: V3Init<types.GraphicsConsole>) {
@@ -1408,6 +1636,7 @@ export class GraphicsConsole extends ParamsObject {
 export interface GraphicsConsoles {
   graphics_console?: types.GraphicsConsole[];
 }
+/** A list of GraphicsConsole, written as <graphics_consoles><graphics_console/>...</graphics_consoles>. */
 export class GraphicsConsoles extends ParamsList<types.GraphicsConsole> {
   static readonly typeName = "GraphicsConsole";
   constructor(init?: ListInit<"graphics_console", types.GraphicsConsole>) {
@@ -1415,7 +1644,9 @@ export class GraphicsConsoles extends ParamsList<types.GraphicsConsole> {
   }
 }
 
+/** The v3 SDK's `params.Group`: a `Group` to send, with get_x()/set_x() accessors. */
 export interface Group extends types.Group, Accessors<types.Group> {}
+/** The v3 SDK's `params.Group`: a `Group` to send, with get_x()/set_x() accessors. */
 export class Group extends ParamsObject {
   static readonly typeName = "Group";
   constructor(init?: V3Init<types.Group>) {
@@ -1426,6 +1657,7 @@ export class Group extends ParamsObject {
 export interface Groups {
   group?: types.Group[];
 }
+/** A list of Group, written as <groups><group/>...</groups>. */
 export class Groups extends ParamsList<types.Group> {
   static readonly typeName = "Group";
   constructor(init?: ListInit<"group", types.Group>) {
@@ -1433,7 +1665,9 @@ export class Groups extends ParamsList<types.Group> {
   }
 }
 
+/** The v3 SDK's `params.GuestOperatingSystem`: a `GuestOperatingSystem` to send, with get_x()/set_x() accessors. */
 export interface GuestOperatingSystem extends types.GuestOperatingSystem, Accessors<types.GuestOperatingSystem> {}
+/** The v3 SDK's `params.GuestOperatingSystem`: a `GuestOperatingSystem` to send, with get_x()/set_x() accessors. */
 export class GuestOperatingSystem extends ParamsObject {
   static readonly typeName = "GuestOperatingSystem";
   constructor(init?: V3Init<types.GuestOperatingSystem>) {
@@ -1444,6 +1678,7 @@ export class GuestOperatingSystem extends ParamsObject {
 export interface GuestOperatingSystems {
   guest_operating_system?: types.GuestOperatingSystem[];
 }
+/** A list of GuestOperatingSystem, written as <guest_operating_systems><guest_operating_system/>...</guest_operating_systems>. */
 export class GuestOperatingSystems extends ParamsList<types.GuestOperatingSystem> {
   static readonly typeName = "GuestOperatingSystem";
   constructor(init?: ListInit<"guest_operating_system", types.GuestOperatingSystem>) {
@@ -1451,7 +1686,9 @@ export class GuestOperatingSystems extends ParamsList<types.GuestOperatingSystem
   }
 }
 
+/** The v3 SDK's `params.HardwareInformation`: a `HardwareInformation` to send, with get_x()/set_x() accessors. */
 export interface HardwareInformation extends types.HardwareInformation, Accessors<types.HardwareInformation> {}
+/** The v3 SDK's `params.HardwareInformation`: a `HardwareInformation` to send, with get_x()/set_x() accessors. */
 export class HardwareInformation extends ParamsObject {
   static readonly typeName = "HardwareInformation";
   constructor(init?: V3Init<types.HardwareInformation>) {
@@ -1462,6 +1699,7 @@ export class HardwareInformation extends ParamsObject {
 export interface HardwareInformations {
   hardware_information?: types.HardwareInformation[];
 }
+/** A list of HardwareInformation, written as <hardware_informations><hardware_information/>...</hardware_informations>. */
 export class HardwareInformations extends ParamsList<types.HardwareInformation> {
   static readonly typeName = "HardwareInformation";
   constructor(init?: ListInit<"hardware_information", types.HardwareInformation>) {
@@ -1469,7 +1707,9 @@ export class HardwareInformations extends ParamsList<types.HardwareInformation> 
   }
 }
 
+/** The v3 SDK's `params.HighAvailability`: a `HighAvailability` to send, with get_x()/set_x() accessors. */
 export interface HighAvailability extends types.HighAvailability, Accessors<types.HighAvailability> {}
+/** The v3 SDK's `params.HighAvailability`: a `HighAvailability` to send, with get_x()/set_x() accessors. */
 export class HighAvailability extends ParamsObject {
   static readonly typeName = "HighAvailability";
   constructor(init?: V3Init<types.HighAvailability>) {
@@ -1480,6 +1720,7 @@ export class HighAvailability extends ParamsObject {
 export interface HighAvailabilities {
   high_availability?: types.HighAvailability[];
 }
+/** A list of HighAvailability, written as <high_availabilities><high_availability/>...</high_availabilities>. */
 export class HighAvailabilities extends ParamsList<types.HighAvailability> {
   static readonly typeName = "HighAvailability";
   constructor(init?: ListInit<"high_availability", types.HighAvailability>) {
@@ -1487,7 +1728,9 @@ export class HighAvailabilities extends ParamsList<types.HighAvailability> {
   }
 }
 
+/** The v3 SDK's `params.Hook`: a `Hook` to send, with get_x()/set_x() accessors. */
 export interface Hook extends types.Hook, Accessors<types.Hook> {}
+/** The v3 SDK's `params.Hook`: a `Hook` to send, with get_x()/set_x() accessors. */
 export class Hook extends ParamsObject {
   static readonly typeName = "Hook";
   constructor(init?: V3Init<types.Hook>) {
@@ -1498,6 +1741,7 @@ export class Hook extends ParamsObject {
 export interface Hooks {
   hook?: types.Hook[];
 }
+/** A list of Hook, written as <hooks><hook/>...</hooks>. */
 export class Hooks extends ParamsList<types.Hook> {
   static readonly typeName = "Hook";
   constructor(init?: ListInit<"hook", types.Hook>) {
@@ -1505,7 +1749,9 @@ export class Hooks extends ParamsList<types.Hook> {
   }
 }
 
+/** The v3 SDK's `params.Host`: a `Host` to send, with get_x()/set_x() accessors. */
 export interface Host extends types.Host, Accessors<types.Host> {}
+/** The v3 SDK's `params.Host`: a `Host` to send, with get_x()/set_x() accessors. */
 export class Host extends ParamsObject {
   static readonly typeName = "Host";
   constructor(init?: V3Init<types.Host>) {
@@ -1516,6 +1762,7 @@ export class Host extends ParamsObject {
 export interface Hosts {
   host?: types.Host[];
 }
+/** A list of Host, written as <hosts><host/>...</hosts>. */
 export class Hosts extends ParamsList<types.Host> {
   static readonly typeName = "Host";
   constructor(init?: ListInit<"host", types.Host>) {
@@ -1523,7 +1770,9 @@ export class Hosts extends ParamsList<types.Host> {
   }
 }
 
+/** The v3 SDK's `params.HostCpuUnit`: a `HostCpuUnit` to send, with get_x()/set_x() accessors. */
 export interface HostCpuUnit extends types.HostCpuUnit, Accessors<types.HostCpuUnit> {}
+/** The v3 SDK's `params.HostCpuUnit`: a `HostCpuUnit` to send, with get_x()/set_x() accessors. */
 export class HostCpuUnit extends ParamsObject {
   static readonly typeName = "HostCpuUnit";
   constructor(init?: V3Init<types.HostCpuUnit>) {
@@ -1534,6 +1783,7 @@ export class HostCpuUnit extends ParamsObject {
 export interface HostCpuUnits {
   host_cpu_unit?: types.HostCpuUnit[];
 }
+/** A list of HostCpuUnit, written as <host_cpu_units><host_cpu_unit/>...</host_cpu_units>. */
 export class HostCpuUnits extends ParamsList<types.HostCpuUnit> {
   static readonly typeName = "HostCpuUnit";
   constructor(init?: ListInit<"host_cpu_unit", types.HostCpuUnit>) {
@@ -1541,7 +1791,9 @@ export class HostCpuUnits extends ParamsList<types.HostCpuUnit> {
   }
 }
 
+/** The v3 SDK's `params.HostDevice`: a `HostDevice` to send, with get_x()/set_x() accessors. */
 export interface HostDevice extends types.HostDevice, Accessors<types.HostDevice> {}
+/** The v3 SDK's `params.HostDevice`: a `HostDevice` to send, with get_x()/set_x() accessors. */
 export class HostDevice extends ParamsObject {
   static readonly typeName = "HostDevice";
   constructor(init?: V3Init<types.HostDevice>) {
@@ -1552,6 +1804,7 @@ export class HostDevice extends ParamsObject {
 export interface HostDevices {
   host_device?: types.HostDevice[];
 }
+/** A list of HostDevice, written as <host_devices><host_device/>...</host_devices>. */
 export class HostDevices extends ParamsList<types.HostDevice> {
   static readonly typeName = "HostDevice";
   constructor(init?: ListInit<"host_device", types.HostDevice>) {
@@ -1559,7 +1812,9 @@ export class HostDevices extends ParamsList<types.HostDevice> {
   }
 }
 
+/** The v3 SDK's `params.HostDevicePassthrough`: a `HostDevicePassthrough` to send, with get_x()/set_x() accessors. */
 export interface HostDevicePassthrough extends types.HostDevicePassthrough, Accessors<types.HostDevicePassthrough> {}
+/** The v3 SDK's `params.HostDevicePassthrough`: a `HostDevicePassthrough` to send, with get_x()/set_x() accessors. */
 export class HostDevicePassthrough extends ParamsObject {
   static readonly typeName = "HostDevicePassthrough";
   constructor(init?: V3Init<types.HostDevicePassthrough>) {
@@ -1570,6 +1825,7 @@ export class HostDevicePassthrough extends ParamsObject {
 export interface HostDevicePassthroughs {
   host_device_passthrough?: types.HostDevicePassthrough[];
 }
+/** A list of HostDevicePassthrough, written as <host_device_passthroughs><host_device_passthrough/>...</host_device_passthroughs>. */
 export class HostDevicePassthroughs extends ParamsList<types.HostDevicePassthrough> {
   static readonly typeName = "HostDevicePassthrough";
   constructor(init?: ListInit<"host_device_passthrough", types.HostDevicePassthrough>) {
@@ -1577,7 +1833,9 @@ export class HostDevicePassthroughs extends ParamsList<types.HostDevicePassthrou
   }
 }
 
+/** The v3 SDK's `params.HostNic`: a `HostNic` to send, with get_x()/set_x() accessors. */
 export interface HostNic extends types.HostNic, Accessors<types.HostNic> {}
+/** The v3 SDK's `params.HostNic`: a `HostNic` to send, with get_x()/set_x() accessors. */
 export class HostNic extends ParamsObject {
   static readonly typeName = "HostNic";
   constructor(init?: V3Init<types.HostNic>) {
@@ -1588,6 +1846,7 @@ export class HostNic extends ParamsObject {
 export interface HostNics {
   host_nic?: types.HostNic[];
 }
+/** A list of HostNic, written as <host_nics><host_nic/>...</host_nics>. */
 export class HostNics extends ParamsList<types.HostNic> {
   static readonly typeName = "HostNic";
   constructor(init?: ListInit<"host_nic", types.HostNic>) {
@@ -1595,8 +1854,10 @@ export class HostNics extends ParamsList<types.HostNic> {
   }
 }
 
+/** The v3 SDK's `params.HostNicVirtualFunctionsConfiguration`: a `HostNicVirtualFunctionsConfiguration` to send, with get_x()/set_x() accessors. */
 export interface HostNicVirtualFunctionsConfiguration
   extends types.HostNicVirtualFunctionsConfiguration, Accessors<types.HostNicVirtualFunctionsConfiguration> {}
+/** The v3 SDK's `params.HostNicVirtualFunctionsConfiguration`: a `HostNicVirtualFunctionsConfiguration` to send, with get_x()/set_x() accessors. */
 export class HostNicVirtualFunctionsConfiguration extends ParamsObject {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
   constructor(init?: V3Init<types.HostNicVirtualFunctionsConfiguration>) {
@@ -1607,6 +1868,7 @@ export class HostNicVirtualFunctionsConfiguration extends ParamsObject {
 export interface HostNicVirtualFunctionsConfigurations {
   host_nic_virtual_functions_configuration?: types.HostNicVirtualFunctionsConfiguration[];
 }
+/** A list of HostNicVirtualFunctionsConfiguration, written as <host_nic_virtual_functions_configurations><host_nic_virtual_functions_configuration/>...</host_nic_virtual_functions_configurations>. */
 export class HostNicVirtualFunctionsConfigurations extends ParamsList<types.HostNicVirtualFunctionsConfiguration> {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
   constructor(init?: ListInit<"host_nic_virtual_functions_configuration", types.HostNicVirtualFunctionsConfiguration>) {
@@ -1614,7 +1876,9 @@ export class HostNicVirtualFunctionsConfigurations extends ParamsList<types.Host
   }
 }
 
+/** The v3 SDK's `params.HostStorage`: a `HostStorage` to send, with get_x()/set_x() accessors. */
 export interface HostStorage extends types.HostStorage, Accessors<types.HostStorage> {}
+/** The v3 SDK's `params.HostStorage`: a `HostStorage` to send, with get_x()/set_x() accessors. */
 export class HostStorage extends ParamsObject {
   static readonly typeName = "HostStorage";
   constructor(init?: V3Init<types.HostStorage>) {
@@ -1625,6 +1889,7 @@ export class HostStorage extends ParamsObject {
 export interface HostStorages {
   host_storage?: types.HostStorage[];
 }
+/** A list of HostStorage, written as <host_storages><host_storage/>...</host_storages>. */
 export class HostStorages extends ParamsList<types.HostStorage> {
   static readonly typeName = "HostStorage";
   constructor(init?: ListInit<"host_storage", types.HostStorage>) {
@@ -1632,7 +1897,9 @@ export class HostStorages extends ParamsList<types.HostStorage> {
   }
 }
 
+/** The v3 SDK's `params.HostedEngine`: a `HostedEngine` to send, with get_x()/set_x() accessors. */
 export interface HostedEngine extends types.HostedEngine, Accessors<types.HostedEngine> {}
+/** The v3 SDK's `params.HostedEngine`: a `HostedEngine` to send, with get_x()/set_x() accessors. */
 export class HostedEngine extends ParamsObject {
   static readonly typeName = "HostedEngine";
   constructor(init?: V3Init<types.HostedEngine>) {
@@ -1643,6 +1910,7 @@ export class HostedEngine extends ParamsObject {
 export interface HostedEngines {
   hosted_engine?: types.HostedEngine[];
 }
+/** A list of HostedEngine, written as <hosted_engines><hosted_engine/>...</hosted_engines>. */
 export class HostedEngines extends ParamsList<types.HostedEngine> {
   static readonly typeName = "HostedEngine";
   constructor(init?: ListInit<"hosted_engine", types.HostedEngine>) {
@@ -1650,7 +1918,9 @@ export class HostedEngines extends ParamsList<types.HostedEngine> {
   }
 }
 
+/** The v3 SDK's `params.Icon`: a `Icon` to send, with get_x()/set_x() accessors. */
 export interface Icon extends types.Icon, Accessors<types.Icon> {}
+/** The v3 SDK's `params.Icon`: a `Icon` to send, with get_x()/set_x() accessors. */
 export class Icon extends ParamsObject {
   static readonly typeName = "Icon";
   constructor(init?: V3Init<types.Icon>) {
@@ -1661,6 +1931,7 @@ export class Icon extends ParamsObject {
 export interface Icons {
   icon?: types.Icon[];
 }
+/** A list of Icon, written as <icons><icon/>...</icons>. */
 export class Icons extends ParamsList<types.Icon> {
   static readonly typeName = "Icon";
   constructor(init?: ListInit<"icon", types.Icon>) {
@@ -1668,7 +1939,9 @@ export class Icons extends ParamsList<types.Icon> {
   }
 }
 
+/** The v3 SDK's `params.Identified`: a `Identified` to send, with get_x()/set_x() accessors. */
 export interface Identified extends types.Identified, Accessors<types.Identified> {}
+/** The v3 SDK's `params.Identified`: a `Identified` to send, with get_x()/set_x() accessors. */
 export class Identified extends ParamsObject {
   static readonly typeName = "Identified";
   constructor(init?: V3Init<types.Identified>) {
@@ -1679,6 +1952,7 @@ export class Identified extends ParamsObject {
 export interface Identifieds {
   identified?: types.Identified[];
 }
+/** A list of Identified, written as <identifieds><identified/>...</identifieds>. */
 export class Identifieds extends ParamsList<types.Identified> {
   static readonly typeName = "Identified";
   constructor(init?: ListInit<"identified", types.Identified>) {
@@ -1686,7 +1960,9 @@ export class Identifieds extends ParamsList<types.Identified> {
   }
 }
 
+/** The v3 SDK's `params.Image`: a `Image` to send, with get_x()/set_x() accessors. */
 export interface Image extends types.Image, Accessors<types.Image> {}
+/** The v3 SDK's `params.Image`: a `Image` to send, with get_x()/set_x() accessors. */
 export class Image extends ParamsObject {
   static readonly typeName = "Image";
   constructor(init?: V3Init<types.Image>) {
@@ -1697,6 +1973,7 @@ export class Image extends ParamsObject {
 export interface Images {
   image?: types.Image[];
 }
+/** A list of Image, written as <images><image/>...</images>. */
 export class Images extends ParamsList<types.Image> {
   static readonly typeName = "Image";
   constructor(init?: ListInit<"image", types.Image>) {
@@ -1704,7 +1981,9 @@ export class Images extends ParamsList<types.Image> {
   }
 }
 
+/** The v3 SDK's `params.ImageTransfer`: a `ImageTransfer` to send, with get_x()/set_x() accessors. */
 export interface ImageTransfer extends types.ImageTransfer, Accessors<types.ImageTransfer> {}
+/** The v3 SDK's `params.ImageTransfer`: a `ImageTransfer` to send, with get_x()/set_x() accessors. */
 export class ImageTransfer extends ParamsObject {
   static readonly typeName = "ImageTransfer";
   constructor(init?: V3Init<types.ImageTransfer>) {
@@ -1715,6 +1994,7 @@ export class ImageTransfer extends ParamsObject {
 export interface ImageTransfers {
   image_transfer?: types.ImageTransfer[];
 }
+/** A list of ImageTransfer, written as <image_transfers><image_transfer/>...</image_transfers>. */
 export class ImageTransfers extends ParamsList<types.ImageTransfer> {
   static readonly typeName = "ImageTransfer";
   constructor(init?: ListInit<"image_transfer", types.ImageTransfer>) {
@@ -1722,7 +2002,9 @@ export class ImageTransfers extends ParamsList<types.ImageTransfer> {
   }
 }
 
+/** The v3 SDK's `params.Initialization`: a `Initialization` to send, with get_x()/set_x() accessors. */
 export interface Initialization extends types.Initialization, Accessors<types.Initialization> {}
+/** The v3 SDK's `params.Initialization`: a `Initialization` to send, with get_x()/set_x() accessors. */
 export class Initialization extends ParamsObject {
   static readonly typeName = "Initialization";
   constructor(init?: V3Init<types.Initialization>) {
@@ -1733,6 +2015,7 @@ export class Initialization extends ParamsObject {
 export interface Initializations {
   initialization?: types.Initialization[];
 }
+/** A list of Initialization, written as <initializations><initialization/>...</initializations>. */
 export class Initializations extends ParamsList<types.Initialization> {
   static readonly typeName = "Initialization";
   constructor(init?: ListInit<"initialization", types.Initialization>) {
@@ -1740,7 +2023,9 @@ export class Initializations extends ParamsList<types.Initialization> {
   }
 }
 
+/** The v3 SDK's `params.InstanceType`: a `InstanceType` to send, with get_x()/set_x() accessors. */
 export interface InstanceType extends types.InstanceType, Accessors<types.InstanceType> {}
+/** The v3 SDK's `params.InstanceType`: a `InstanceType` to send, with get_x()/set_x() accessors. */
 export class InstanceType extends ParamsObject {
   static readonly typeName = "InstanceType";
   constructor(init?: V3Init<types.InstanceType>) {
@@ -1751,6 +2036,7 @@ export class InstanceType extends ParamsObject {
 export interface InstanceTypes {
   instance_type?: types.InstanceType[];
 }
+/** A list of InstanceType, written as <instance_types><instance_type/>...</instance_types>. */
 export class InstanceTypes extends ParamsList<types.InstanceType> {
   static readonly typeName = "InstanceType";
   constructor(init?: ListInit<"instance_type", types.InstanceType>) {
@@ -1758,7 +2044,9 @@ export class InstanceTypes extends ParamsList<types.InstanceType> {
   }
 }
 
+/** The v3 SDK's `params.Io`: a `Io` to send, with get_x()/set_x() accessors. */
 export interface Io extends types.Io, Accessors<types.Io> {}
+/** The v3 SDK's `params.Io`: a `Io` to send, with get_x()/set_x() accessors. */
 export class Io extends ParamsObject {
   static readonly typeName = "Io";
   constructor(init?: V3Init<types.Io>) {
@@ -1769,6 +2057,7 @@ export class Io extends ParamsObject {
 export interface Ios {
   io?: types.Io[];
 }
+/** A list of Io, written as <ios><io/>...</ios>. */
 export class Ios extends ParamsList<types.Io> {
   static readonly typeName = "Io";
   constructor(init?: ListInit<"io", types.Io>) {
@@ -1776,7 +2065,9 @@ export class Ios extends ParamsList<types.Io> {
   }
 }
 
+/** The v3 SDK's `params.Ip`: a `Ip` to send, with get_x()/set_x() accessors. */
 export interface Ip extends types.Ip, Accessors<types.Ip> {}
+/** The v3 SDK's `params.Ip`: a `Ip` to send, with get_x()/set_x() accessors. */
 export class Ip extends ParamsObject {
   static readonly typeName = "Ip";
   constructor(init?: V3Init<types.Ip>) {
@@ -1787,6 +2078,7 @@ export class Ip extends ParamsObject {
 export interface Ips {
   ip?: types.Ip[];
 }
+/** A list of Ip, written as <ips><ip/>...</ips>. */
 export class Ips extends ParamsList<types.Ip> {
   static readonly typeName = "Ip";
   constructor(init?: ListInit<"ip", types.Ip>) {
@@ -1794,7 +2086,9 @@ export class Ips extends ParamsList<types.Ip> {
   }
 }
 
+/** The v3 SDK's `params.IpAddressAssignment`: a `IpAddressAssignment` to send, with get_x()/set_x() accessors. */
 export interface IpAddressAssignment extends types.IpAddressAssignment, Accessors<types.IpAddressAssignment> {}
+/** The v3 SDK's `params.IpAddressAssignment`: a `IpAddressAssignment` to send, with get_x()/set_x() accessors. */
 export class IpAddressAssignment extends ParamsObject {
   static readonly typeName = "IpAddressAssignment";
   constructor(init?: V3Init<types.IpAddressAssignment>) {
@@ -1805,6 +2099,7 @@ export class IpAddressAssignment extends ParamsObject {
 export interface IpAddressAssignments {
   ip_address_assignment?: types.IpAddressAssignment[];
 }
+/** A list of IpAddressAssignment, written as <ip_address_assignments><ip_address_assignment/>...</ip_address_assignments>. */
 export class IpAddressAssignments extends ParamsList<types.IpAddressAssignment> {
   static readonly typeName = "IpAddressAssignment";
   constructor(init?: ListInit<"ip_address_assignment", types.IpAddressAssignment>) {
@@ -1812,7 +2107,9 @@ export class IpAddressAssignments extends ParamsList<types.IpAddressAssignment> 
   }
 }
 
+/** The v3 SDK's `params.IscsiBond`: a `IscsiBond` to send, with get_x()/set_x() accessors. */
 export interface IscsiBond extends types.IscsiBond, Accessors<types.IscsiBond> {}
+/** The v3 SDK's `params.IscsiBond`: a `IscsiBond` to send, with get_x()/set_x() accessors. */
 export class IscsiBond extends ParamsObject {
   static readonly typeName = "IscsiBond";
   constructor(init?: V3Init<types.IscsiBond>) {
@@ -1823,6 +2120,7 @@ export class IscsiBond extends ParamsObject {
 export interface IscsiBonds {
   iscsi_bond?: types.IscsiBond[];
 }
+/** A list of IscsiBond, written as <iscsi_bonds><iscsi_bond/>...</iscsi_bonds>. */
 export class IscsiBonds extends ParamsList<types.IscsiBond> {
   static readonly typeName = "IscsiBond";
   constructor(init?: ListInit<"iscsi_bond", types.IscsiBond>) {
@@ -1830,7 +2128,9 @@ export class IscsiBonds extends ParamsList<types.IscsiBond> {
   }
 }
 
+/** The v3 SDK's `params.IscsiDetails`: a `IscsiDetails` to send, with get_x()/set_x() accessors. */
 export interface IscsiDetails extends types.IscsiDetails, Accessors<types.IscsiDetails> {}
+/** The v3 SDK's `params.IscsiDetails`: a `IscsiDetails` to send, with get_x()/set_x() accessors. */
 export class IscsiDetails extends ParamsObject {
   static readonly typeName = "IscsiDetails";
   constructor(init?: V3Init<types.IscsiDetails>) {
@@ -1841,6 +2141,7 @@ export class IscsiDetails extends ParamsObject {
 export interface IscsiDetailss {
   iscsi_details?: types.IscsiDetails[];
 }
+/** A list of IscsiDetails, written as <iscsi_detailss><iscsi_details/>...</iscsi_detailss>. */
 export class IscsiDetailss extends ParamsList<types.IscsiDetails> {
   static readonly typeName = "IscsiDetails";
   constructor(init?: ListInit<"iscsi_details", types.IscsiDetails>) {
@@ -1848,7 +2149,9 @@ export class IscsiDetailss extends ParamsList<types.IscsiDetails> {
   }
 }
 
+/** The v3 SDK's `params.Job`: a `Job` to send, with get_x()/set_x() accessors. */
 export interface Job extends types.Job, Accessors<types.Job> {}
+/** The v3 SDK's `params.Job`: a `Job` to send, with get_x()/set_x() accessors. */
 export class Job extends ParamsObject {
   static readonly typeName = "Job";
   constructor(init?: V3Init<types.Job>) {
@@ -1859,6 +2162,7 @@ export class Job extends ParamsObject {
 export interface Jobs {
   job?: types.Job[];
 }
+/** A list of Job, written as <jobs><job/>...</jobs>. */
 export class Jobs extends ParamsList<types.Job> {
   static readonly typeName = "Job";
   constructor(init?: ListInit<"job", types.Job>) {
@@ -1866,7 +2170,9 @@ export class Jobs extends ParamsList<types.Job> {
   }
 }
 
+/** The v3 SDK's `params.KatelloErratum`: a `KatelloErratum` to send, with get_x()/set_x() accessors. */
 export interface KatelloErratum extends types.KatelloErratum, Accessors<types.KatelloErratum> {}
+/** The v3 SDK's `params.KatelloErratum`: a `KatelloErratum` to send, with get_x()/set_x() accessors. */
 export class KatelloErratum extends ParamsObject {
   static readonly typeName = "KatelloErratum";
   constructor(init?: V3Init<types.KatelloErratum>) {
@@ -1877,6 +2183,7 @@ export class KatelloErratum extends ParamsObject {
 export interface KatelloErratums {
   katello_erratum?: types.KatelloErratum[];
 }
+/** A list of KatelloErratum, written as <katello_errata><katello_erratum/>...</katello_errata>. */
 export class KatelloErratums extends ParamsList<types.KatelloErratum> {
   static readonly typeName = "KatelloErratum";
   constructor(init?: ListInit<"katello_erratum", types.KatelloErratum>) {
@@ -1884,7 +2191,9 @@ export class KatelloErratums extends ParamsList<types.KatelloErratum> {
   }
 }
 
+/** The v3 SDK's `params.Kernel`: a `Kernel` to send, with get_x()/set_x() accessors. */
 export interface Kernel extends types.Kernel, Accessors<types.Kernel> {}
+/** The v3 SDK's `params.Kernel`: a `Kernel` to send, with get_x()/set_x() accessors. */
 export class Kernel extends ParamsObject {
   static readonly typeName = "Kernel";
   constructor(init?: V3Init<types.Kernel>) {
@@ -1895,6 +2204,7 @@ export class Kernel extends ParamsObject {
 export interface Kernels {
   kernel?: types.Kernel[];
 }
+/** A list of Kernel, written as <kernels><kernel/>...</kernels>. */
 export class Kernels extends ParamsList<types.Kernel> {
   static readonly typeName = "Kernel";
   constructor(init?: ListInit<"kernel", types.Kernel>) {
@@ -1902,7 +2212,9 @@ export class Kernels extends ParamsList<types.Kernel> {
   }
 }
 
+/** The v3 SDK's `params.Ksm`: a `Ksm` to send, with get_x()/set_x() accessors. */
 export interface Ksm extends types.Ksm, Accessors<types.Ksm> {}
+/** The v3 SDK's `params.Ksm`: a `Ksm` to send, with get_x()/set_x() accessors. */
 export class Ksm extends ParamsObject {
   static readonly typeName = "Ksm";
   constructor(init?: V3Init<types.Ksm>) {
@@ -1913,6 +2225,7 @@ export class Ksm extends ParamsObject {
 export interface Ksms {
   ksm?: types.Ksm[];
 }
+/** A list of Ksm, written as <ksms><ksm/>...</ksms>. */
 export class Ksms extends ParamsList<types.Ksm> {
   static readonly typeName = "Ksm";
   constructor(init?: ListInit<"ksm", types.Ksm>) {
@@ -1920,8 +2233,10 @@ export class Ksms extends ParamsList<types.Ksm> {
   }
 }
 
+/** The v3 SDK's `params.LinkLayerDiscoveryProtocolElement`: a `LinkLayerDiscoveryProtocolElement` to send, with get_x()/set_x() accessors. */
 export interface LinkLayerDiscoveryProtocolElement
   extends types.LinkLayerDiscoveryProtocolElement, Accessors<types.LinkLayerDiscoveryProtocolElement> {}
+/** The v3 SDK's `params.LinkLayerDiscoveryProtocolElement`: a `LinkLayerDiscoveryProtocolElement` to send, with get_x()/set_x() accessors. */
 export class LinkLayerDiscoveryProtocolElement extends ParamsObject {
   static readonly typeName = "LinkLayerDiscoveryProtocolElement";
   constructor(init?: V3Init<types.LinkLayerDiscoveryProtocolElement>) {
@@ -1932,6 +2247,7 @@ export class LinkLayerDiscoveryProtocolElement extends ParamsObject {
 export interface LinkLayerDiscoveryProtocolElements {
   link_layer_discovery_protocol_element?: types.LinkLayerDiscoveryProtocolElement[];
 }
+/** A list of LinkLayerDiscoveryProtocolElement, written as <link_layer_discovery_protocol_elements><link_layer_discovery_protocol_element/>...</link_layer_discovery_protocol_elements>. */
 export class LinkLayerDiscoveryProtocolElements extends ParamsList<types.LinkLayerDiscoveryProtocolElement> {
   static readonly typeName = "LinkLayerDiscoveryProtocolElement";
   constructor(init?: ListInit<"link_layer_discovery_protocol_element", types.LinkLayerDiscoveryProtocolElement>) {
@@ -1939,7 +2255,9 @@ export class LinkLayerDiscoveryProtocolElements extends ParamsList<types.LinkLay
   }
 }
 
+/** The v3 SDK's `params.LogicalUnit`: a `LogicalUnit` to send, with get_x()/set_x() accessors. */
 export interface LogicalUnit extends types.LogicalUnit, Accessors<types.LogicalUnit> {}
+/** The v3 SDK's `params.LogicalUnit`: a `LogicalUnit` to send, with get_x()/set_x() accessors. */
 export class LogicalUnit extends ParamsObject {
   static readonly typeName = "LogicalUnit";
   constructor(init?: V3Init<types.LogicalUnit>) {
@@ -1950,6 +2268,7 @@ export class LogicalUnit extends ParamsObject {
 export interface LogicalUnits {
   logical_unit?: types.LogicalUnit[];
 }
+/** A list of LogicalUnit, written as <logical_units><logical_unit/>...</logical_units>. */
 export class LogicalUnits extends ParamsList<types.LogicalUnit> {
   static readonly typeName = "LogicalUnit";
   constructor(init?: ListInit<"logical_unit", types.LogicalUnit>) {
@@ -1957,7 +2276,9 @@ export class LogicalUnits extends ParamsList<types.LogicalUnit> {
   }
 }
 
+/** The v3 SDK's `params.MDevType`: a `MDevType` to send, with get_x()/set_x() accessors. */
 export interface MDevType extends types.MDevType, Accessors<types.MDevType> {}
+/** The v3 SDK's `params.MDevType`: a `MDevType` to send, with get_x()/set_x() accessors. */
 export class MDevType extends ParamsObject {
   static readonly typeName = "MDevType";
   constructor(init?: V3Init<types.MDevType>) {
@@ -1968,6 +2289,7 @@ export class MDevType extends ParamsObject {
 export interface MDevTypes {
   m_dev_type?: types.MDevType[];
 }
+/** A list of MDevType, written as <m_dev_types><m_dev_type/>...</m_dev_types>. */
 export class MDevTypes extends ParamsList<types.MDevType> {
   static readonly typeName = "MDevType";
   constructor(init?: ListInit<"m_dev_type", types.MDevType>) {
@@ -1975,7 +2297,9 @@ export class MDevTypes extends ParamsList<types.MDevType> {
   }
 }
 
+/** The v3 SDK's `params.Mac`: a `Mac` to send, with get_x()/set_x() accessors. */
 export interface Mac extends types.Mac, Accessors<types.Mac> {}
+/** The v3 SDK's `params.Mac`: a `Mac` to send, with get_x()/set_x() accessors. */
 export class Mac extends ParamsObject {
   static readonly typeName = "Mac";
   constructor(init?: V3Init<types.Mac>) {
@@ -1986,6 +2310,7 @@ export class Mac extends ParamsObject {
 export interface Macs {
   mac?: types.Mac[];
 }
+/** A list of Mac, written as <macs><mac/>...</macs>. */
 export class Macs extends ParamsList<types.Mac> {
   static readonly typeName = "Mac";
   constructor(init?: ListInit<"mac", types.Mac>) {
@@ -1993,7 +2318,9 @@ export class Macs extends ParamsList<types.Mac> {
   }
 }
 
+/** The v3 SDK's `params.MacPool`: a `MacPool` to send, with get_x()/set_x() accessors. */
 export interface MacPool extends types.MacPool, Accessors<types.MacPool> {}
+/** The v3 SDK's `params.MacPool`: a `MacPool` to send, with get_x()/set_x() accessors. */
 export class MacPool extends ParamsObject {
   static readonly typeName = "MacPool";
   constructor(init?: V3Init<types.MacPool>) {
@@ -2004,6 +2331,7 @@ export class MacPool extends ParamsObject {
 export interface MacPools {
   mac_pool?: types.MacPool[];
 }
+/** A list of MacPool, written as <mac_pools><mac_pool/>...</mac_pools>. */
 export class MacPools extends ParamsList<types.MacPool> {
   static readonly typeName = "MacPool";
   constructor(init?: ListInit<"mac_pool", types.MacPool>) {
@@ -2011,7 +2339,9 @@ export class MacPools extends ParamsList<types.MacPool> {
   }
 }
 
+/** The v3 SDK's `params.MemoryOverCommit`: a `MemoryOverCommit` to send, with get_x()/set_x() accessors. */
 export interface MemoryOverCommit extends types.MemoryOverCommit, Accessors<types.MemoryOverCommit> {}
+/** The v3 SDK's `params.MemoryOverCommit`: a `MemoryOverCommit` to send, with get_x()/set_x() accessors. */
 export class MemoryOverCommit extends ParamsObject {
   static readonly typeName = "MemoryOverCommit";
   constructor(init?: V3Init<types.MemoryOverCommit>) {
@@ -2022,6 +2352,7 @@ export class MemoryOverCommit extends ParamsObject {
 export interface MemoryOverCommits {
   memory_over_commit?: types.MemoryOverCommit[];
 }
+/** A list of MemoryOverCommit, written as <memory_over_commits><memory_over_commit/>...</memory_over_commits>. */
 export class MemoryOverCommits extends ParamsList<types.MemoryOverCommit> {
   static readonly typeName = "MemoryOverCommit";
   constructor(init?: ListInit<"memory_over_commit", types.MemoryOverCommit>) {
@@ -2029,7 +2360,9 @@ export class MemoryOverCommits extends ParamsList<types.MemoryOverCommit> {
   }
 }
 
+/** The v3 SDK's `params.MemoryPolicy`: a `MemoryPolicy` to send, with get_x()/set_x() accessors. */
 export interface MemoryPolicy extends types.MemoryPolicy, Accessors<types.MemoryPolicy> {}
+/** The v3 SDK's `params.MemoryPolicy`: a `MemoryPolicy` to send, with get_x()/set_x() accessors. */
 export class MemoryPolicy extends ParamsObject {
   static readonly typeName = "MemoryPolicy";
   constructor(init?: V3Init<types.MemoryPolicy>) {
@@ -2040,6 +2373,7 @@ export class MemoryPolicy extends ParamsObject {
 export interface MemoryPolicies {
   memory_policy?: types.MemoryPolicy[];
 }
+/** A list of MemoryPolicy, written as <memory_policies><memory_policy/>...</memory_policies>. */
 export class MemoryPolicies extends ParamsList<types.MemoryPolicy> {
   static readonly typeName = "MemoryPolicy";
   constructor(init?: ListInit<"memory_policy", types.MemoryPolicy>) {
@@ -2047,7 +2381,9 @@ export class MemoryPolicies extends ParamsList<types.MemoryPolicy> {
   }
 }
 
+/** The v3 SDK's `params.Method`: a `Method` to send, with get_x()/set_x() accessors. */
 export interface Method extends types.Method, Accessors<types.Method> {}
+/** The v3 SDK's `params.Method`: a `Method` to send, with get_x()/set_x() accessors. */
 export class Method extends ParamsObject {
   static readonly typeName = "Method";
   constructor(init?: V3Init<types.Method>) {
@@ -2058,6 +2394,7 @@ export class Method extends ParamsObject {
 export interface Methods {
   method?: types.Method[];
 }
+/** A list of Method, written as <methods><method/>...</methods>. */
 export class Methods extends ParamsList<types.Method> {
   static readonly typeName = "Method";
   constructor(init?: ListInit<"method", types.Method>) {
@@ -2065,7 +2402,9 @@ export class Methods extends ParamsList<types.Method> {
   }
 }
 
+/** The v3 SDK's `params.MigrationBandwidth`: a `MigrationBandwidth` to send, with get_x()/set_x() accessors. */
 export interface MigrationBandwidth extends types.MigrationBandwidth, Accessors<types.MigrationBandwidth> {}
+/** The v3 SDK's `params.MigrationBandwidth`: a `MigrationBandwidth` to send, with get_x()/set_x() accessors. */
 export class MigrationBandwidth extends ParamsObject {
   static readonly typeName = "MigrationBandwidth";
   constructor(init?: V3Init<types.MigrationBandwidth>) {
@@ -2076,6 +2415,7 @@ export class MigrationBandwidth extends ParamsObject {
 export interface MigrationBandwidths {
   migration_bandwidth?: types.MigrationBandwidth[];
 }
+/** A list of MigrationBandwidth, written as <migration_bandwidths><migration_bandwidth/>...</migration_bandwidths>. */
 export class MigrationBandwidths extends ParamsList<types.MigrationBandwidth> {
   static readonly typeName = "MigrationBandwidth";
   constructor(init?: ListInit<"migration_bandwidth", types.MigrationBandwidth>) {
@@ -2083,7 +2423,9 @@ export class MigrationBandwidths extends ParamsList<types.MigrationBandwidth> {
   }
 }
 
+/** The v3 SDK's `params.MigrationOptions`: a `MigrationOptions` to send, with get_x()/set_x() accessors. */
 export interface MigrationOptions extends types.MigrationOptions, Accessors<types.MigrationOptions> {}
+/** The v3 SDK's `params.MigrationOptions`: a `MigrationOptions` to send, with get_x()/set_x() accessors. */
 export class MigrationOptions extends ParamsObject {
   static readonly typeName = "MigrationOptions";
   constructor(init?: V3Init<types.MigrationOptions>) {
@@ -2094,6 +2436,7 @@ export class MigrationOptions extends ParamsObject {
 export interface MigrationOptionss {
   migration?: types.MigrationOptions[];
 }
+/** A list of MigrationOptions, written as <migration_optionss><migration/>...</migration_optionss>. */
 export class MigrationOptionss extends ParamsList<types.MigrationOptions> {
   static readonly typeName = "MigrationOptions";
   constructor(init?: ListInit<"migration", types.MigrationOptions>) {
@@ -2101,7 +2444,9 @@ export class MigrationOptionss extends ParamsList<types.MigrationOptions> {
   }
 }
 
+/** The v3 SDK's `params.MigrationPolicy`: a `MigrationPolicy` to send, with get_x()/set_x() accessors. */
 export interface MigrationPolicy extends types.MigrationPolicy, Accessors<types.MigrationPolicy> {}
+/** The v3 SDK's `params.MigrationPolicy`: a `MigrationPolicy` to send, with get_x()/set_x() accessors. */
 export class MigrationPolicy extends ParamsObject {
   static readonly typeName = "MigrationPolicy";
   constructor(init?: V3Init<types.MigrationPolicy>) {
@@ -2112,6 +2457,7 @@ export class MigrationPolicy extends ParamsObject {
 export interface MigrationPolicies {
   migration_policy?: types.MigrationPolicy[];
 }
+/** A list of MigrationPolicy, written as <migration_policies><migration_policy/>...</migration_policies>. */
 export class MigrationPolicies extends ParamsList<types.MigrationPolicy> {
   static readonly typeName = "MigrationPolicy";
   constructor(init?: ListInit<"migration_policy", types.MigrationPolicy>) {
@@ -2119,7 +2465,9 @@ export class MigrationPolicies extends ParamsList<types.MigrationPolicy> {
   }
 }
 
+/** The v3 SDK's `params.Network`: a `Network` to send, with get_x()/set_x() accessors. */
 export interface Network extends types.Network, Accessors<types.Network> {}
+/** The v3 SDK's `params.Network`: a `Network` to send, with get_x()/set_x() accessors. */
 export class Network extends ParamsObject {
   static readonly typeName = "Network";
   constructor(init?: V3Init<types.Network>) {
@@ -2130,6 +2478,7 @@ export class Network extends ParamsObject {
 export interface Networks {
   network?: types.Network[];
 }
+/** A list of Network, written as <networks><network/>...</networks>. */
 export class Networks extends ParamsList<types.Network> {
   static readonly typeName = "Network";
   constructor(init?: ListInit<"network", types.Network>) {
@@ -2137,7 +2486,9 @@ export class Networks extends ParamsList<types.Network> {
   }
 }
 
+/** The v3 SDK's `params.NetworkAttachment`: a `NetworkAttachment` to send, with get_x()/set_x() accessors. */
 export interface NetworkAttachment extends types.NetworkAttachment, Accessors<types.NetworkAttachment> {}
+/** The v3 SDK's `params.NetworkAttachment`: a `NetworkAttachment` to send, with get_x()/set_x() accessors. */
 export class NetworkAttachment extends ParamsObject {
   static readonly typeName = "NetworkAttachment";
   constructor(init?: V3Init<types.NetworkAttachment>) {
@@ -2148,6 +2499,7 @@ export class NetworkAttachment extends ParamsObject {
 export interface NetworkAttachments {
   network_attachment?: types.NetworkAttachment[];
 }
+/** A list of NetworkAttachment, written as <network_attachments><network_attachment/>...</network_attachments>. */
 export class NetworkAttachments extends ParamsList<types.NetworkAttachment> {
   static readonly typeName = "NetworkAttachment";
   constructor(init?: ListInit<"network_attachment", types.NetworkAttachment>) {
@@ -2155,7 +2507,9 @@ export class NetworkAttachments extends ParamsList<types.NetworkAttachment> {
   }
 }
 
+/** The v3 SDK's `params.NetworkConfiguration`: a `NetworkConfiguration` to send, with get_x()/set_x() accessors. */
 export interface NetworkConfiguration extends types.NetworkConfiguration, Accessors<types.NetworkConfiguration> {}
+/** The v3 SDK's `params.NetworkConfiguration`: a `NetworkConfiguration` to send, with get_x()/set_x() accessors. */
 export class NetworkConfiguration extends ParamsObject {
   static readonly typeName = "NetworkConfiguration";
   constructor(init?: V3Init<types.NetworkConfiguration>) {
@@ -2166,6 +2520,7 @@ export class NetworkConfiguration extends ParamsObject {
 export interface NetworkConfigurations {
   network_configuration?: types.NetworkConfiguration[];
 }
+/** A list of NetworkConfiguration, written as <network_configurations><network_configuration/>...</network_configurations>. */
 export class NetworkConfigurations extends ParamsList<types.NetworkConfiguration> {
   static readonly typeName = "NetworkConfiguration";
   constructor(init?: ListInit<"network_configuration", types.NetworkConfiguration>) {
@@ -2173,7 +2528,9 @@ export class NetworkConfigurations extends ParamsList<types.NetworkConfiguration
   }
 }
 
+/** The v3 SDK's `params.NetworkFilter`: a `NetworkFilter` to send, with get_x()/set_x() accessors. */
 export interface NetworkFilter extends types.NetworkFilter, Accessors<types.NetworkFilter> {}
+/** The v3 SDK's `params.NetworkFilter`: a `NetworkFilter` to send, with get_x()/set_x() accessors. */
 export class NetworkFilter extends ParamsObject {
   static readonly typeName = "NetworkFilter";
   constructor(init?: V3Init<types.NetworkFilter>) {
@@ -2184,6 +2541,7 @@ export class NetworkFilter extends ParamsObject {
 export interface NetworkFilters {
   network_filter?: types.NetworkFilter[];
 }
+/** A list of NetworkFilter, written as <network_filters><network_filter/>...</network_filters>. */
 export class NetworkFilters extends ParamsList<types.NetworkFilter> {
   static readonly typeName = "NetworkFilter";
   constructor(init?: ListInit<"network_filter", types.NetworkFilter>) {
@@ -2191,7 +2549,9 @@ export class NetworkFilters extends ParamsList<types.NetworkFilter> {
   }
 }
 
+/** The v3 SDK's `params.NetworkFilterParameter`: a `NetworkFilterParameter` to send, with get_x()/set_x() accessors. */
 export interface NetworkFilterParameter extends types.NetworkFilterParameter, Accessors<types.NetworkFilterParameter> {}
+/** The v3 SDK's `params.NetworkFilterParameter`: a `NetworkFilterParameter` to send, with get_x()/set_x() accessors. */
 export class NetworkFilterParameter extends ParamsObject {
   static readonly typeName = "NetworkFilterParameter";
   constructor(init?: V3Init<types.NetworkFilterParameter>) {
@@ -2202,6 +2562,7 @@ export class NetworkFilterParameter extends ParamsObject {
 export interface NetworkFilterParameters {
   network_filter_parameter?: types.NetworkFilterParameter[];
 }
+/** A list of NetworkFilterParameter, written as <network_filter_parameters><network_filter_parameter/>...</network_filter_parameters>. */
 export class NetworkFilterParameters extends ParamsList<types.NetworkFilterParameter> {
   static readonly typeName = "NetworkFilterParameter";
   constructor(init?: ListInit<"network_filter_parameter", types.NetworkFilterParameter>) {
@@ -2209,7 +2570,9 @@ export class NetworkFilterParameters extends ParamsList<types.NetworkFilterParam
   }
 }
 
+/** The v3 SDK's `params.NetworkLabel`: a `NetworkLabel` to send, with get_x()/set_x() accessors. */
 export interface NetworkLabel extends types.NetworkLabel, Accessors<types.NetworkLabel> {}
+/** The v3 SDK's `params.NetworkLabel`: a `NetworkLabel` to send, with get_x()/set_x() accessors. */
 export class NetworkLabel extends ParamsObject {
   static readonly typeName = "NetworkLabel";
   constructor(init?: V3Init<types.NetworkLabel>) {
@@ -2220,6 +2583,7 @@ export class NetworkLabel extends ParamsObject {
 export interface NetworkLabels {
   network_label?: types.NetworkLabel[];
 }
+/** A list of NetworkLabel, written as <network_labels><network_label/>...</network_labels>. */
 export class NetworkLabels extends ParamsList<types.NetworkLabel> {
   static readonly typeName = "NetworkLabel";
   constructor(init?: ListInit<"network_label", types.NetworkLabel>) {
@@ -2227,7 +2591,9 @@ export class NetworkLabels extends ParamsList<types.NetworkLabel> {
   }
 }
 
+/** The v3 SDK's `params.NfsProfileDetail`: a `NfsProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface NfsProfileDetail extends types.NfsProfileDetail, Accessors<types.NfsProfileDetail> {}
+/** The v3 SDK's `params.NfsProfileDetail`: a `NfsProfileDetail` to send, with get_x()/set_x() accessors. */
 export class NfsProfileDetail extends ParamsObject {
   static readonly typeName = "NfsProfileDetail";
   constructor(init?: V3Init<types.NfsProfileDetail>) {
@@ -2238,6 +2604,7 @@ export class NfsProfileDetail extends ParamsObject {
 export interface NfsProfileDetails {
   nfs_profile_detail?: types.NfsProfileDetail[];
 }
+/** A list of NfsProfileDetail, written as <nfs_profile_details><nfs_profile_detail/>...</nfs_profile_details>. */
 export class NfsProfileDetails extends ParamsList<types.NfsProfileDetail> {
   static readonly typeName = "NfsProfileDetail";
   constructor(init?: ListInit<"nfs_profile_detail", types.NfsProfileDetail>) {
@@ -2245,7 +2612,9 @@ export class NfsProfileDetails extends ParamsList<types.NfsProfileDetail> {
   }
 }
 
+/** The v3 SDK's `params.Nic`: a `Nic` to send, with get_x()/set_x() accessors. */
 export interface Nic extends types.Nic, Accessors<types.Nic> {}
+/** The v3 SDK's `params.Nic`: a `Nic` to send, with get_x()/set_x() accessors. */
 export class Nic extends ParamsObject {
   static readonly typeName = "Nic";
   constructor(init?: V3Init<types.Nic>) {
@@ -2256,6 +2625,7 @@ export class Nic extends ParamsObject {
 export interface Nics {
   nic?: types.Nic[];
 }
+/** A list of Nic, written as <nics><nic/>...</nics>. */
 export class Nics extends ParamsList<types.Nic> {
   static readonly typeName = "Nic";
   constructor(init?: ListInit<"nic", types.Nic>) {
@@ -2263,7 +2633,9 @@ export class Nics extends ParamsList<types.Nic> {
   }
 }
 
+/** The v3 SDK's `params.NicConfiguration`: a `NicConfiguration` to send, with get_x()/set_x() accessors. */
 export interface NicConfiguration extends types.NicConfiguration, Accessors<types.NicConfiguration> {}
+/** The v3 SDK's `params.NicConfiguration`: a `NicConfiguration` to send, with get_x()/set_x() accessors. */
 export class NicConfiguration extends ParamsObject {
   static readonly typeName = "NicConfiguration";
   constructor(init?: V3Init<types.NicConfiguration>) {
@@ -2274,6 +2646,7 @@ export class NicConfiguration extends ParamsObject {
 export interface NicConfigurations {
   nic_configuration?: types.NicConfiguration[];
 }
+/** A list of NicConfiguration, written as <nic_configurations><nic_configuration/>...</nic_configurations>. */
 export class NicConfigurations extends ParamsList<types.NicConfiguration> {
   static readonly typeName = "NicConfiguration";
   constructor(init?: ListInit<"nic_configuration", types.NicConfiguration>) {
@@ -2281,7 +2654,9 @@ export class NicConfigurations extends ParamsList<types.NicConfiguration> {
   }
 }
 
+/** The v3 SDK's `params.NumaNode`: a `NumaNode` to send, with get_x()/set_x() accessors. */
 export interface NumaNode extends types.NumaNode, Accessors<types.NumaNode> {}
+/** The v3 SDK's `params.NumaNode`: a `NumaNode` to send, with get_x()/set_x() accessors. */
 export class NumaNode extends ParamsObject {
   static readonly typeName = "NumaNode";
   constructor(init?: V3Init<types.NumaNode>) {
@@ -2292,6 +2667,7 @@ export class NumaNode extends ParamsObject {
 export interface NumaNodes {
   host_numa_node?: types.NumaNode[];
 }
+/** A list of NumaNode, written as <host_numa_nodes><host_numa_node/>...</host_numa_nodes>. */
 export class NumaNodes extends ParamsList<types.NumaNode> {
   static readonly typeName = "NumaNode";
   constructor(init?: ListInit<"host_numa_node", types.NumaNode>) {
@@ -2299,7 +2675,9 @@ export class NumaNodes extends ParamsList<types.NumaNode> {
   }
 }
 
+/** The v3 SDK's `params.NumaNodePin`: a `NumaNodePin` to send, with get_x()/set_x() accessors. */
 export interface NumaNodePin extends types.NumaNodePin, Accessors<types.NumaNodePin> {}
+/** The v3 SDK's `params.NumaNodePin`: a `NumaNodePin` to send, with get_x()/set_x() accessors. */
 export class NumaNodePin extends ParamsObject {
   static readonly typeName = "NumaNodePin";
   constructor(init?: V3Init<types.NumaNodePin>) {
@@ -2310,6 +2688,7 @@ export class NumaNodePin extends ParamsObject {
 export interface NumaNodePins {
   numa_node_pin?: types.NumaNodePin[];
 }
+/** A list of NumaNodePin, written as <numa_node_pins><numa_node_pin/>...</numa_node_pins>. */
 export class NumaNodePins extends ParamsList<types.NumaNodePin> {
   static readonly typeName = "NumaNodePin";
   constructor(init?: ListInit<"numa_node_pin", types.NumaNodePin>) {
@@ -2317,7 +2696,9 @@ export class NumaNodePins extends ParamsList<types.NumaNodePin> {
   }
 }
 
+/** The v3 SDK's `params.OpenStackImage`: a `OpenStackImage` to send, with get_x()/set_x() accessors. */
 export interface OpenStackImage extends types.OpenStackImage, Accessors<types.OpenStackImage> {}
+/** The v3 SDK's `params.OpenStackImage`: a `OpenStackImage` to send, with get_x()/set_x() accessors. */
 export class OpenStackImage extends ParamsObject {
   static readonly typeName = "OpenStackImage";
   constructor(init?: V3Init<types.OpenStackImage>) {
@@ -2328,6 +2709,7 @@ export class OpenStackImage extends ParamsObject {
 export interface OpenStackImages {
   openstack_image?: types.OpenStackImage[];
 }
+/** A list of OpenStackImage, written as <openstack_images><openstack_image/>...</openstack_images>. */
 export class OpenStackImages extends ParamsList<types.OpenStackImage> {
   static readonly typeName = "OpenStackImage";
   constructor(init?: ListInit<"openstack_image", types.OpenStackImage>) {
@@ -2335,7 +2717,9 @@ export class OpenStackImages extends ParamsList<types.OpenStackImage> {
   }
 }
 
+/** The v3 SDK's `params.OpenStackImageProvider`: a `OpenStackImageProvider` to send, with get_x()/set_x() accessors. */
 export interface OpenStackImageProvider extends types.OpenStackImageProvider, Accessors<types.OpenStackImageProvider> {}
+/** The v3 SDK's `params.OpenStackImageProvider`: a `OpenStackImageProvider` to send, with get_x()/set_x() accessors. */
 export class OpenStackImageProvider extends ParamsObject {
   static readonly typeName = "OpenStackImageProvider";
   constructor(init?: V3Init<types.OpenStackImageProvider>) {
@@ -2346,6 +2730,7 @@ export class OpenStackImageProvider extends ParamsObject {
 export interface OpenStackImageProviders {
   openstack_image_provider?: types.OpenStackImageProvider[];
 }
+/** A list of OpenStackImageProvider, written as <openstack_image_providers><openstack_image_provider/>...</openstack_image_providers>. */
 export class OpenStackImageProviders extends ParamsList<types.OpenStackImageProvider> {
   static readonly typeName = "OpenStackImageProvider";
   constructor(init?: ListInit<"openstack_image_provider", types.OpenStackImageProvider>) {
@@ -2353,7 +2738,9 @@ export class OpenStackImageProviders extends ParamsList<types.OpenStackImageProv
   }
 }
 
+/** The v3 SDK's `params.OpenStackNetwork`: a `OpenStackNetwork` to send, with get_x()/set_x() accessors. */
 export interface OpenStackNetwork extends types.OpenStackNetwork, Accessors<types.OpenStackNetwork> {}
+/** The v3 SDK's `params.OpenStackNetwork`: a `OpenStackNetwork` to send, with get_x()/set_x() accessors. */
 export class OpenStackNetwork extends ParamsObject {
   static readonly typeName = "OpenStackNetwork";
   constructor(init?: V3Init<types.OpenStackNetwork>) {
@@ -2364,6 +2751,7 @@ export class OpenStackNetwork extends ParamsObject {
 export interface OpenStackNetworks {
   openstack_network?: types.OpenStackNetwork[];
 }
+/** A list of OpenStackNetwork, written as <openstack_networks><openstack_network/>...</openstack_networks>. */
 export class OpenStackNetworks extends ParamsList<types.OpenStackNetwork> {
   static readonly typeName = "OpenStackNetwork";
   constructor(init?: ListInit<"openstack_network", types.OpenStackNetwork>) {
@@ -2371,8 +2759,10 @@ export class OpenStackNetworks extends ParamsList<types.OpenStackNetwork> {
   }
 }
 
+/** The v3 SDK's `params.OpenStackNetworkProvider`: a `OpenStackNetworkProvider` to send, with get_x()/set_x() accessors. */
 export interface OpenStackNetworkProvider
   extends types.OpenStackNetworkProvider, Accessors<types.OpenStackNetworkProvider> {}
+/** The v3 SDK's `params.OpenStackNetworkProvider`: a `OpenStackNetworkProvider` to send, with get_x()/set_x() accessors. */
 export class OpenStackNetworkProvider extends ParamsObject {
   static readonly typeName = "OpenStackNetworkProvider";
   constructor(init?: V3Init<types.OpenStackNetworkProvider>) {
@@ -2383,6 +2773,7 @@ export class OpenStackNetworkProvider extends ParamsObject {
 export interface OpenStackNetworkProviders {
   openstack_network_provider?: types.OpenStackNetworkProvider[];
 }
+/** A list of OpenStackNetworkProvider, written as <openstack_network_providers><openstack_network_provider/>...</openstack_network_providers>. */
 export class OpenStackNetworkProviders extends ParamsList<types.OpenStackNetworkProvider> {
   static readonly typeName = "OpenStackNetworkProvider";
   constructor(init?: ListInit<"openstack_network_provider", types.OpenStackNetworkProvider>) {
@@ -2390,7 +2781,9 @@ export class OpenStackNetworkProviders extends ParamsList<types.OpenStackNetwork
   }
 }
 
+/** The v3 SDK's `params.OpenStackProvider`: a `OpenStackProvider` to send, with get_x()/set_x() accessors. */
 export interface OpenStackProvider extends types.OpenStackProvider, Accessors<types.OpenStackProvider> {}
+/** The v3 SDK's `params.OpenStackProvider`: a `OpenStackProvider` to send, with get_x()/set_x() accessors. */
 export class OpenStackProvider extends ParamsObject {
   static readonly typeName = "OpenStackProvider";
   constructor(init?: V3Init<types.OpenStackProvider>) {
@@ -2401,6 +2794,7 @@ export class OpenStackProvider extends ParamsObject {
 export interface OpenStackProviders {
   open_stack_provider?: types.OpenStackProvider[];
 }
+/** A list of OpenStackProvider, written as <open_stack_providers><open_stack_provider/>...</open_stack_providers>. */
 export class OpenStackProviders extends ParamsList<types.OpenStackProvider> {
   static readonly typeName = "OpenStackProvider";
   constructor(init?: ListInit<"open_stack_provider", types.OpenStackProvider>) {
@@ -2408,7 +2802,9 @@ export class OpenStackProviders extends ParamsList<types.OpenStackProvider> {
   }
 }
 
+/** The v3 SDK's `params.OpenStackSubnet`: a `OpenStackSubnet` to send, with get_x()/set_x() accessors. */
 export interface OpenStackSubnet extends types.OpenStackSubnet, Accessors<types.OpenStackSubnet> {}
+/** The v3 SDK's `params.OpenStackSubnet`: a `OpenStackSubnet` to send, with get_x()/set_x() accessors. */
 export class OpenStackSubnet extends ParamsObject {
   static readonly typeName = "OpenStackSubnet";
   constructor(init?: V3Init<types.OpenStackSubnet>) {
@@ -2419,6 +2815,7 @@ export class OpenStackSubnet extends ParamsObject {
 export interface OpenStackSubnets {
   openstack_subnet?: types.OpenStackSubnet[];
 }
+/** A list of OpenStackSubnet, written as <openstack_subnets><openstack_subnet/>...</openstack_subnets>. */
 export class OpenStackSubnets extends ParamsList<types.OpenStackSubnet> {
   static readonly typeName = "OpenStackSubnet";
   constructor(init?: ListInit<"openstack_subnet", types.OpenStackSubnet>) {
@@ -2426,10 +2823,10 @@ export class OpenStackSubnets extends ParamsList<types.OpenStackSubnet> {
   }
 }
 
-/** @deprecated */
+/** The v3 SDK's `params.OpenStackVolumeProvider`: a `OpenStackVolumeProvider` to send, with get_x()/set_x() accessors. @deprecated */
 export interface OpenStackVolumeProvider
   extends types.OpenStackVolumeProvider, Accessors<types.OpenStackVolumeProvider> {}
-/** @deprecated */
+/** The v3 SDK's `params.OpenStackVolumeProvider`: a `OpenStackVolumeProvider` to send, with get_x()/set_x() accessors. @deprecated */
 export class OpenStackVolumeProvider extends ParamsObject {
   static readonly typeName = "OpenStackVolumeProvider";
   constructor(init?: V3Init<types.OpenStackVolumeProvider>) {
@@ -2440,6 +2837,7 @@ export class OpenStackVolumeProvider extends ParamsObject {
 export interface OpenStackVolumeProviders {
   openstack_volume_provider?: types.OpenStackVolumeProvider[];
 }
+/** A list of OpenStackVolumeProvider, written as <openstack_volume_providers><openstack_volume_provider/>...</openstack_volume_providers>. */
 export class OpenStackVolumeProviders extends ParamsList<types.OpenStackVolumeProvider> {
   static readonly typeName = "OpenStackVolumeProvider";
   constructor(init?: ListInit<"openstack_volume_provider", types.OpenStackVolumeProvider>) {
@@ -2447,9 +2845,9 @@ export class OpenStackVolumeProviders extends ParamsList<types.OpenStackVolumePr
   }
 }
 
-/** @deprecated */
+/** The v3 SDK's `params.OpenStackVolumeType`: a `OpenStackVolumeType` to send, with get_x()/set_x() accessors. @deprecated */
 export interface OpenStackVolumeType extends types.OpenStackVolumeType, Accessors<types.OpenStackVolumeType> {}
-/** @deprecated */
+/** The v3 SDK's `params.OpenStackVolumeType`: a `OpenStackVolumeType` to send, with get_x()/set_x() accessors. @deprecated */
 export class OpenStackVolumeType extends ParamsObject {
   static readonly typeName = "OpenStackVolumeType";
   constructor(init?: V3Init<types.OpenStackVolumeType>) {
@@ -2460,6 +2858,7 @@ export class OpenStackVolumeType extends ParamsObject {
 export interface OpenStackVolumeTypes {
   open_stack_volume_type?: types.OpenStackVolumeType[];
 }
+/** A list of OpenStackVolumeType, written as <open_stack_volume_types><open_stack_volume_type/>...</open_stack_volume_types>. */
 export class OpenStackVolumeTypes extends ParamsList<types.OpenStackVolumeType> {
   static readonly typeName = "OpenStackVolumeType";
   constructor(init?: ListInit<"open_stack_volume_type", types.OpenStackVolumeType>) {
@@ -2467,10 +2866,10 @@ export class OpenStackVolumeTypes extends ParamsList<types.OpenStackVolumeType> 
   }
 }
 
-/** @deprecated */
+/** The v3 SDK's `params.OpenstackVolumeAuthenticationKey`: a `OpenstackVolumeAuthenticationKey` to send, with get_x()/set_x() accessors. @deprecated */
 export interface OpenstackVolumeAuthenticationKey
   extends types.OpenstackVolumeAuthenticationKey, Accessors<types.OpenstackVolumeAuthenticationKey> {}
-/** @deprecated */
+/** The v3 SDK's `params.OpenstackVolumeAuthenticationKey`: a `OpenstackVolumeAuthenticationKey` to send, with get_x()/set_x() accessors. @deprecated */
 export class OpenstackVolumeAuthenticationKey extends ParamsObject {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
   constructor(init?: V3Init<types.OpenstackVolumeAuthenticationKey>) {
@@ -2481,6 +2880,7 @@ export class OpenstackVolumeAuthenticationKey extends ParamsObject {
 export interface OpenstackVolumeAuthenticationKeys {
   openstack_volume_authentication_key?: types.OpenstackVolumeAuthenticationKey[];
 }
+/** A list of OpenstackVolumeAuthenticationKey, written as <openstack_volume_authentication_keys><openstack_volume_authentication_key/>...</openstack_volume_authentication_keys>. */
 export class OpenstackVolumeAuthenticationKeys extends ParamsList<types.OpenstackVolumeAuthenticationKey> {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
   constructor(init?: ListInit<"openstack_volume_authentication_key", types.OpenstackVolumeAuthenticationKey>) {
@@ -2488,7 +2888,9 @@ export class OpenstackVolumeAuthenticationKeys extends ParamsList<types.Openstac
   }
 }
 
+/** The v3 SDK's `params.OperatingSystem`: a `OperatingSystem` to send, with get_x()/set_x() accessors. */
 export interface OperatingSystem extends types.OperatingSystem, Accessors<types.OperatingSystem> {}
+/** The v3 SDK's `params.OperatingSystem`: a `OperatingSystem` to send, with get_x()/set_x() accessors. */
 export class OperatingSystem extends ParamsObject {
   static readonly typeName = "OperatingSystem";
   constructor(init?: V3Init<types.OperatingSystem>) {
@@ -2499,6 +2901,7 @@ export class OperatingSystem extends ParamsObject {
 export interface OperatingSystems {
   os?: types.OperatingSystem[];
 }
+/** A list of OperatingSystem, written as <oss><os/>...</oss>. */
 export class OperatingSystems extends ParamsList<types.OperatingSystem> {
   static readonly typeName = "OperatingSystem";
   constructor(init?: ListInit<"os", types.OperatingSystem>) {
@@ -2506,7 +2909,9 @@ export class OperatingSystems extends ParamsList<types.OperatingSystem> {
   }
 }
 
+/** The v3 SDK's `params.OperatingSystemInfo`: a `OperatingSystemInfo` to send, with get_x()/set_x() accessors. */
 export interface OperatingSystemInfo extends types.OperatingSystemInfo, Accessors<types.OperatingSystemInfo> {}
+/** The v3 SDK's `params.OperatingSystemInfo`: a `OperatingSystemInfo` to send, with get_x()/set_x() accessors. */
 export class OperatingSystemInfo extends ParamsObject {
   static readonly typeName = "OperatingSystemInfo";
   constructor(init?: V3Init<types.OperatingSystemInfo>) {
@@ -2517,6 +2922,7 @@ export class OperatingSystemInfo extends ParamsObject {
 export interface OperatingSystemInfos {
   operating_system?: types.OperatingSystemInfo[];
 }
+/** A list of OperatingSystemInfo, written as <operation_systems><operating_system/>...</operation_systems>. */
 export class OperatingSystemInfos extends ParamsList<types.OperatingSystemInfo> {
   static readonly typeName = "OperatingSystemInfo";
   constructor(init?: ListInit<"operating_system", types.OperatingSystemInfo>) {
@@ -2524,7 +2930,9 @@ export class OperatingSystemInfos extends ParamsList<types.OperatingSystemInfo> 
   }
 }
 
+/** The v3 SDK's `params.Option`: a `Option` to send, with get_x()/set_x() accessors. */
 export interface Option extends types.Option, Accessors<types.Option> {}
+/** The v3 SDK's `params.Option`: a `Option` to send, with get_x()/set_x() accessors. */
 export class Option extends ParamsObject {
   static readonly typeName = "Option";
   constructor(init?: V3Init<types.Option>) {
@@ -2535,6 +2943,7 @@ export class Option extends ParamsObject {
 export interface Options {
   option?: types.Option[];
 }
+/** A list of Option, written as <options><option/>...</options>. */
 export class Options extends ParamsList<types.Option> {
   static readonly typeName = "Option";
   constructor(init?: ListInit<"option", types.Option>) {
@@ -2542,7 +2951,9 @@ export class Options extends ParamsList<types.Option> {
   }
 }
 
+/** The v3 SDK's `params.Package`: a `Package` to send, with get_x()/set_x() accessors. */
 export interface Package extends types.Package, Accessors<types.Package> {}
+/** The v3 SDK's `params.Package`: a `Package` to send, with get_x()/set_x() accessors. */
 export class Package extends ParamsObject {
   static readonly typeName = "Package";
   constructor(init?: V3Init<types.Package>) {
@@ -2553,6 +2964,7 @@ export class Package extends ParamsObject {
 export interface Packages {
   package?: types.Package[];
 }
+/** A list of Package, written as <packages><package/>...</packages>. */
 export class Packages extends ParamsList<types.Package> {
   static readonly typeName = "Package";
   constructor(init?: ListInit<"package", types.Package>) {
@@ -2560,7 +2972,9 @@ export class Packages extends ParamsList<types.Package> {
   }
 }
 
+/** The v3 SDK's `params.Payload`: a `Payload` to send, with get_x()/set_x() accessors. */
 export interface Payload extends types.Payload, Accessors<types.Payload> {}
+/** The v3 SDK's `params.Payload`: a `Payload` to send, with get_x()/set_x() accessors. */
 export class Payload extends ParamsObject {
   static readonly typeName = "Payload";
   constructor(init?: V3Init<types.Payload>) {
@@ -2571,6 +2985,7 @@ export class Payload extends ParamsObject {
 export interface Payloads {
   payload?: types.Payload[];
 }
+/** A list of Payload, written as <payloads><payload/>...</payloads>. */
 export class Payloads extends ParamsList<types.Payload> {
   static readonly typeName = "Payload";
   constructor(init?: ListInit<"payload", types.Payload>) {
@@ -2578,7 +2993,9 @@ export class Payloads extends ParamsList<types.Payload> {
   }
 }
 
+/** The v3 SDK's `params.Permission`: a `Permission` to send, with get_x()/set_x() accessors. */
 export interface Permission extends types.Permission, Accessors<types.Permission> {}
+/** The v3 SDK's `params.Permission`: a `Permission` to send, with get_x()/set_x() accessors. */
 export class Permission extends ParamsObject {
   static readonly typeName = "Permission";
   constructor(init?: V3Init<types.Permission>) {
@@ -2589,6 +3006,7 @@ export class Permission extends ParamsObject {
 export interface Permissions {
   permission?: types.Permission[];
 }
+/** A list of Permission, written as <permissions><permission/>...</permissions>. */
 export class Permissions extends ParamsList<types.Permission> {
   static readonly typeName = "Permission";
   constructor(init?: ListInit<"permission", types.Permission>) {
@@ -2596,7 +3014,9 @@ export class Permissions extends ParamsList<types.Permission> {
   }
 }
 
+/** The v3 SDK's `params.Permit`: a `Permit` to send, with get_x()/set_x() accessors. */
 export interface Permit extends types.Permit, Accessors<types.Permit> {}
+/** The v3 SDK's `params.Permit`: a `Permit` to send, with get_x()/set_x() accessors. */
 export class Permit extends ParamsObject {
   static readonly typeName = "Permit";
   constructor(init?: V3Init<types.Permit>) {
@@ -2607,6 +3027,7 @@ export class Permit extends ParamsObject {
 export interface Permits {
   permit?: types.Permit[];
 }
+/** A list of Permit, written as <permits><permit/>...</permits>. */
 export class Permits extends ParamsList<types.Permit> {
   static readonly typeName = "Permit";
   constructor(init?: ListInit<"permit", types.Permit>) {
@@ -2614,7 +3035,9 @@ export class Permits extends ParamsList<types.Permit> {
   }
 }
 
+/** The v3 SDK's `params.PmProxy`: a `PmProxy` to send, with get_x()/set_x() accessors. */
 export interface PmProxy extends types.PmProxy, Accessors<types.PmProxy> {}
+/** The v3 SDK's `params.PmProxy`: a `PmProxy` to send, with get_x()/set_x() accessors. */
 export class PmProxy extends ParamsObject {
   static readonly typeName = "PmProxy";
   constructor(init?: V3Init<types.PmProxy>) {
@@ -2625,6 +3048,7 @@ export class PmProxy extends ParamsObject {
 export interface PmProxies {
   pm_proxy?: types.PmProxy[];
 }
+/** A list of PmProxy, written as <pm_proxies><pm_proxy/>...</pm_proxies>. */
 export class PmProxies extends ParamsList<types.PmProxy> {
   static readonly typeName = "PmProxy";
   constructor(init?: ListInit<"pm_proxy", types.PmProxy>) {
@@ -2632,7 +3056,9 @@ export class PmProxies extends ParamsList<types.PmProxy> {
   }
 }
 
+/** The v3 SDK's `params.PortMirroring`: a `PortMirroring` to send, with get_x()/set_x() accessors. */
 export interface PortMirroring extends types.PortMirroring, Accessors<types.PortMirroring> {}
+/** The v3 SDK's `params.PortMirroring`: a `PortMirroring` to send, with get_x()/set_x() accessors. */
 export class PortMirroring extends ParamsObject {
   static readonly typeName = "PortMirroring";
   constructor(init?: V3Init<types.PortMirroring>) {
@@ -2643,6 +3069,7 @@ export class PortMirroring extends ParamsObject {
 export interface PortMirrorings {
   port_mirroring?: types.PortMirroring[];
 }
+/** A list of PortMirroring, written as <port_mirrorings><port_mirroring/>...</port_mirrorings>. */
 export class PortMirrorings extends ParamsList<types.PortMirroring> {
   static readonly typeName = "PortMirroring";
   constructor(init?: ListInit<"port_mirroring", types.PortMirroring>) {
@@ -2650,7 +3077,9 @@ export class PortMirrorings extends ParamsList<types.PortMirroring> {
   }
 }
 
+/** The v3 SDK's `params.PowerManagement`: a `PowerManagement` to send, with get_x()/set_x() accessors. */
 export interface PowerManagement extends types.PowerManagement, Accessors<types.PowerManagement> {}
+/** The v3 SDK's `params.PowerManagement`: a `PowerManagement` to send, with get_x()/set_x() accessors. */
 export class PowerManagement extends ParamsObject {
   static readonly typeName = "PowerManagement";
   constructor(init?: V3Init<types.PowerManagement>) {
@@ -2661,6 +3090,7 @@ export class PowerManagement extends ParamsObject {
 export interface PowerManagements {
   power_management?: types.PowerManagement[];
 }
+/** A list of PowerManagement, written as <power_managements><power_management/>...</power_managements>. */
 export class PowerManagements extends ParamsList<types.PowerManagement> {
   static readonly typeName = "PowerManagement";
   constructor(init?: ListInit<"power_management", types.PowerManagement>) {
@@ -2668,7 +3098,9 @@ export class PowerManagements extends ParamsList<types.PowerManagement> {
   }
 }
 
+/** The v3 SDK's `params.Product`: a `Product` to send, with get_x()/set_x() accessors. */
 export interface Product extends types.Product, Accessors<types.Product> {}
+/** The v3 SDK's `params.Product`: a `Product` to send, with get_x()/set_x() accessors. */
 export class Product extends ParamsObject {
   static readonly typeName = "Product";
   constructor(init?: V3Init<types.Product>) {
@@ -2679,6 +3111,7 @@ export class Product extends ParamsObject {
 export interface Products {
   product?: types.Product[];
 }
+/** A list of Product, written as <products><product/>...</products>. */
 export class Products extends ParamsList<types.Product> {
   static readonly typeName = "Product";
   constructor(init?: ListInit<"product", types.Product>) {
@@ -2686,7 +3119,9 @@ export class Products extends ParamsList<types.Product> {
   }
 }
 
+/** The v3 SDK's `params.ProductInfo`: a `ProductInfo` to send, with get_x()/set_x() accessors. */
 export interface ProductInfo extends types.ProductInfo, Accessors<types.ProductInfo> {}
+/** The v3 SDK's `params.ProductInfo`: a `ProductInfo` to send, with get_x()/set_x() accessors. */
 export class ProductInfo extends ParamsObject {
   static readonly typeName = "ProductInfo";
   constructor(init?: V3Init<types.ProductInfo>) {
@@ -2697,6 +3132,7 @@ export class ProductInfo extends ParamsObject {
 export interface ProductInfos {
   product_info?: types.ProductInfo[];
 }
+/** A list of ProductInfo, written as <product_infos><product_info/>...</product_infos>. */
 export class ProductInfos extends ParamsList<types.ProductInfo> {
   static readonly typeName = "ProductInfo";
   constructor(init?: ListInit<"product_info", types.ProductInfo>) {
@@ -2704,7 +3140,9 @@ export class ProductInfos extends ParamsList<types.ProductInfo> {
   }
 }
 
+/** The v3 SDK's `params.ProfileDetail`: a `ProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface ProfileDetail extends types.ProfileDetail, Accessors<types.ProfileDetail> {}
+/** The v3 SDK's `params.ProfileDetail`: a `ProfileDetail` to send, with get_x()/set_x() accessors. */
 export class ProfileDetail extends ParamsObject {
   static readonly typeName = "ProfileDetail";
   constructor(init?: V3Init<types.ProfileDetail>) {
@@ -2715,6 +3153,7 @@ export class ProfileDetail extends ParamsObject {
 export interface ProfileDetails {
   profile_detail?: types.ProfileDetail[];
 }
+/** A list of ProfileDetail, written as <profile_details><profile_detail/>...</profile_details>. */
 export class ProfileDetails extends ParamsList<types.ProfileDetail> {
   static readonly typeName = "ProfileDetail";
   constructor(init?: ListInit<"profile_detail", types.ProfileDetail>) {
@@ -2722,7 +3161,9 @@ export class ProfileDetails extends ParamsList<types.ProfileDetail> {
   }
 }
 
+/** The v3 SDK's `params.Property`: a `Property` to send, with get_x()/set_x() accessors. */
 export interface Property extends types.Property, Accessors<types.Property> {}
+/** The v3 SDK's `params.Property`: a `Property` to send, with get_x()/set_x() accessors. */
 export class Property extends ParamsObject {
   static readonly typeName = "Property";
   constructor(init?: V3Init<types.Property>) {
@@ -2733,6 +3174,7 @@ export class Property extends ParamsObject {
 export interface Properties {
   property?: types.Property[];
 }
+/** A list of Property, written as <properties><property/>...</properties>. */
 export class Properties extends ParamsList<types.Property> {
   static readonly typeName = "Property";
   constructor(init?: ListInit<"property", types.Property>) {
@@ -2740,7 +3182,9 @@ export class Properties extends ParamsList<types.Property> {
   }
 }
 
+/** The v3 SDK's `params.ProxyTicket`: a `ProxyTicket` to send, with get_x()/set_x() accessors. */
 export interface ProxyTicket extends types.ProxyTicket, Accessors<types.ProxyTicket> {}
+/** The v3 SDK's `params.ProxyTicket`: a `ProxyTicket` to send, with get_x()/set_x() accessors. */
 export class ProxyTicket extends ParamsObject {
   static readonly typeName = "ProxyTicket";
   constructor(init?: V3Init<types.ProxyTicket>) {
@@ -2751,6 +3195,7 @@ export class ProxyTicket extends ParamsObject {
 export interface ProxyTickets {
   proxy_ticket?: types.ProxyTicket[];
 }
+/** A list of ProxyTicket, written as <proxy_tickets><proxy_ticket/>...</proxy_tickets>. */
 export class ProxyTickets extends ParamsList<types.ProxyTicket> {
   static readonly typeName = "ProxyTicket";
   constructor(init?: ListInit<"proxy_ticket", types.ProxyTicket>) {
@@ -2758,7 +3203,9 @@ export class ProxyTickets extends ParamsList<types.ProxyTicket> {
   }
 }
 
+/** The v3 SDK's `params.Qos`: a `Qos` to send, with get_x()/set_x() accessors. */
 export interface Qos extends types.Qos, Accessors<types.Qos> {}
+/** The v3 SDK's `params.Qos`: a `Qos` to send, with get_x()/set_x() accessors. */
 export class Qos extends ParamsObject {
   static readonly typeName = "Qos";
   constructor(init?: V3Init<types.Qos>) {
@@ -2769,6 +3216,7 @@ export class Qos extends ParamsObject {
 export interface Qoss {
   qos?: types.Qos[];
 }
+/** A list of Qos, written as <qoss><qos/>...</qoss>. */
 export class Qoss extends ParamsList<types.Qos> {
   static readonly typeName = "Qos";
   constructor(init?: ListInit<"qos", types.Qos>) {
@@ -2776,7 +3224,9 @@ export class Qoss extends ParamsList<types.Qos> {
   }
 }
 
+/** The v3 SDK's `params.Quota`: a `Quota` to send, with get_x()/set_x() accessors. */
 export interface Quota extends types.Quota, Accessors<types.Quota> {}
+/** The v3 SDK's `params.Quota`: a `Quota` to send, with get_x()/set_x() accessors. */
 export class Quota extends ParamsObject {
   static readonly typeName = "Quota";
   constructor(init?: V3Init<types.Quota>) {
@@ -2787,6 +3237,7 @@ export class Quota extends ParamsObject {
 export interface Quotas {
   quota?: types.Quota[];
 }
+/** A list of Quota, written as <quotas><quota/>...</quotas>. */
 export class Quotas extends ParamsList<types.Quota> {
   static readonly typeName = "Quota";
   constructor(init?: ListInit<"quota", types.Quota>) {
@@ -2794,7 +3245,9 @@ export class Quotas extends ParamsList<types.Quota> {
   }
 }
 
+/** The v3 SDK's `params.QuotaClusterLimit`: a `QuotaClusterLimit` to send, with get_x()/set_x() accessors. */
 export interface QuotaClusterLimit extends types.QuotaClusterLimit, Accessors<types.QuotaClusterLimit> {}
+/** The v3 SDK's `params.QuotaClusterLimit`: a `QuotaClusterLimit` to send, with get_x()/set_x() accessors. */
 export class QuotaClusterLimit extends ParamsObject {
   static readonly typeName = "QuotaClusterLimit";
   constructor(init?: V3Init<types.QuotaClusterLimit>) {
@@ -2805,6 +3258,7 @@ export class QuotaClusterLimit extends ParamsObject {
 export interface QuotaClusterLimits {
   quota_cluster_limit?: types.QuotaClusterLimit[];
 }
+/** A list of QuotaClusterLimit, written as <quota_cluster_limits><quota_cluster_limit/>...</quota_cluster_limits>. */
 export class QuotaClusterLimits extends ParamsList<types.QuotaClusterLimit> {
   static readonly typeName = "QuotaClusterLimit";
   constructor(init?: ListInit<"quota_cluster_limit", types.QuotaClusterLimit>) {
@@ -2812,7 +3266,9 @@ export class QuotaClusterLimits extends ParamsList<types.QuotaClusterLimit> {
   }
 }
 
+/** The v3 SDK's `params.QuotaStorageLimit`: a `QuotaStorageLimit` to send, with get_x()/set_x() accessors. */
 export interface QuotaStorageLimit extends types.QuotaStorageLimit, Accessors<types.QuotaStorageLimit> {}
+/** The v3 SDK's `params.QuotaStorageLimit`: a `QuotaStorageLimit` to send, with get_x()/set_x() accessors. */
 export class QuotaStorageLimit extends ParamsObject {
   static readonly typeName = "QuotaStorageLimit";
   constructor(init?: V3Init<types.QuotaStorageLimit>) {
@@ -2823,6 +3279,7 @@ export class QuotaStorageLimit extends ParamsObject {
 export interface QuotaStorageLimits {
   quota_storage_limit?: types.QuotaStorageLimit[];
 }
+/** A list of QuotaStorageLimit, written as <quota_storage_limits><quota_storage_limit/>...</quota_storage_limits>. */
 export class QuotaStorageLimits extends ParamsList<types.QuotaStorageLimit> {
   static readonly typeName = "QuotaStorageLimit";
   constructor(init?: ListInit<"quota_storage_limit", types.QuotaStorageLimit>) {
@@ -2830,7 +3287,9 @@ export class QuotaStorageLimits extends ParamsList<types.QuotaStorageLimit> {
   }
 }
 
+/** The v3 SDK's `params.Range`: a `Range` to send, with get_x()/set_x() accessors. */
 export interface Range extends types.Range, Accessors<types.Range> {}
+/** The v3 SDK's `params.Range`: a `Range` to send, with get_x()/set_x() accessors. */
 export class Range extends ParamsObject {
   static readonly typeName = "Range";
   constructor(init?: V3Init<types.Range>) {
@@ -2841,6 +3300,7 @@ export class Range extends ParamsObject {
 export interface Ranges {
   range?: types.Range[];
 }
+/** A list of Range, written as <ranges><range/>...</ranges>. */
 export class Ranges extends ParamsList<types.Range> {
   static readonly typeName = "Range";
   constructor(init?: ListInit<"range", types.Range>) {
@@ -2848,7 +3308,9 @@ export class Ranges extends ParamsList<types.Range> {
   }
 }
 
+/** The v3 SDK's `params.Rate`: a `Rate` to send, with get_x()/set_x() accessors. */
 export interface Rate extends types.Rate, Accessors<types.Rate> {}
+/** The v3 SDK's `params.Rate`: a `Rate` to send, with get_x()/set_x() accessors. */
 export class Rate extends ParamsObject {
   static readonly typeName = "Rate";
   constructor(init?: V3Init<types.Rate>) {
@@ -2859,6 +3321,7 @@ export class Rate extends ParamsObject {
 export interface Rates {
   rate?: types.Rate[];
 }
+/** A list of Rate, written as <rates><rate/>...</rates>. */
 export class Rates extends ParamsList<types.Rate> {
   static readonly typeName = "Rate";
   constructor(init?: ListInit<"rate", types.Rate>) {
@@ -2866,8 +3329,10 @@ export class Rates extends ParamsList<types.Rate> {
   }
 }
 
+/** The v3 SDK's `params.RegistrationAffinityGroupMapping`: a `RegistrationAffinityGroupMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationAffinityGroupMapping
   extends types.RegistrationAffinityGroupMapping, Accessors<types.RegistrationAffinityGroupMapping> {}
+/** The v3 SDK's `params.RegistrationAffinityGroupMapping`: a `RegistrationAffinityGroupMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationAffinityGroupMapping extends ParamsObject {
   static readonly typeName = "RegistrationAffinityGroupMapping";
   constructor(init?: V3Init<types.RegistrationAffinityGroupMapping>) {
@@ -2878,6 +3343,7 @@ export class RegistrationAffinityGroupMapping extends ParamsObject {
 export interface RegistrationAffinityGroupMappings {
   registration_affinity_group_mapping?: types.RegistrationAffinityGroupMapping[];
 }
+/** A list of RegistrationAffinityGroupMapping, written as <registration_affinity_group_mappings><registration_affinity_group_mapping/>...</registration_affinity_group_mappings>. */
 export class RegistrationAffinityGroupMappings extends ParamsList<types.RegistrationAffinityGroupMapping> {
   static readonly typeName = "RegistrationAffinityGroupMapping";
   constructor(init?: ListInit<"registration_affinity_group_mapping", types.RegistrationAffinityGroupMapping>) {
@@ -2885,8 +3351,10 @@ export class RegistrationAffinityGroupMappings extends ParamsList<types.Registra
   }
 }
 
+/** The v3 SDK's `params.RegistrationAffinityLabelMapping`: a `RegistrationAffinityLabelMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationAffinityLabelMapping
   extends types.RegistrationAffinityLabelMapping, Accessors<types.RegistrationAffinityLabelMapping> {}
+/** The v3 SDK's `params.RegistrationAffinityLabelMapping`: a `RegistrationAffinityLabelMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationAffinityLabelMapping extends ParamsObject {
   static readonly typeName = "RegistrationAffinityLabelMapping";
   constructor(init?: V3Init<types.RegistrationAffinityLabelMapping>) {
@@ -2897,6 +3365,7 @@ export class RegistrationAffinityLabelMapping extends ParamsObject {
 export interface RegistrationAffinityLabelMappings {
   registration_affinity_label_mapping?: types.RegistrationAffinityLabelMapping[];
 }
+/** A list of RegistrationAffinityLabelMapping, written as <registration_affinity_label_mappings><registration_affinity_label_mapping/>...</registration_affinity_label_mappings>. */
 export class RegistrationAffinityLabelMappings extends ParamsList<types.RegistrationAffinityLabelMapping> {
   static readonly typeName = "RegistrationAffinityLabelMapping";
   constructor(init?: ListInit<"registration_affinity_label_mapping", types.RegistrationAffinityLabelMapping>) {
@@ -2904,8 +3373,10 @@ export class RegistrationAffinityLabelMappings extends ParamsList<types.Registra
   }
 }
 
+/** The v3 SDK's `params.RegistrationClusterMapping`: a `RegistrationClusterMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationClusterMapping
   extends types.RegistrationClusterMapping, Accessors<types.RegistrationClusterMapping> {}
+/** The v3 SDK's `params.RegistrationClusterMapping`: a `RegistrationClusterMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationClusterMapping extends ParamsObject {
   static readonly typeName = "RegistrationClusterMapping";
   constructor(init?: V3Init<types.RegistrationClusterMapping>) {
@@ -2916,6 +3387,7 @@ export class RegistrationClusterMapping extends ParamsObject {
 export interface RegistrationClusterMappings {
   registration_cluster_mapping?: types.RegistrationClusterMapping[];
 }
+/** A list of RegistrationClusterMapping, written as <registration_cluster_mappings><registration_cluster_mapping/>...</registration_cluster_mappings>. */
 export class RegistrationClusterMappings extends ParamsList<types.RegistrationClusterMapping> {
   static readonly typeName = "RegistrationClusterMapping";
   constructor(init?: ListInit<"registration_cluster_mapping", types.RegistrationClusterMapping>) {
@@ -2923,8 +3395,10 @@ export class RegistrationClusterMappings extends ParamsList<types.RegistrationCl
   }
 }
 
+/** The v3 SDK's `params.RegistrationConfiguration`: a `RegistrationConfiguration` to send, with get_x()/set_x() accessors. */
 export interface RegistrationConfiguration
   extends types.RegistrationConfiguration, Accessors<types.RegistrationConfiguration> {}
+/** The v3 SDK's `params.RegistrationConfiguration`: a `RegistrationConfiguration` to send, with get_x()/set_x() accessors. */
 export class RegistrationConfiguration extends ParamsObject {
   static readonly typeName = "RegistrationConfiguration";
   constructor(init?: V3Init<types.RegistrationConfiguration>) {
@@ -2935,6 +3409,7 @@ export class RegistrationConfiguration extends ParamsObject {
 export interface RegistrationConfigurations {
   registration_configuration?: types.RegistrationConfiguration[];
 }
+/** A list of RegistrationConfiguration, written as <registration_configurations><registration_configuration/>...</registration_configurations>. */
 export class RegistrationConfigurations extends ParamsList<types.RegistrationConfiguration> {
   static readonly typeName = "RegistrationConfiguration";
   constructor(init?: ListInit<"registration_configuration", types.RegistrationConfiguration>) {
@@ -2942,8 +3417,10 @@ export class RegistrationConfigurations extends ParamsList<types.RegistrationCon
   }
 }
 
+/** The v3 SDK's `params.RegistrationDomainMapping`: a `RegistrationDomainMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationDomainMapping
   extends types.RegistrationDomainMapping, Accessors<types.RegistrationDomainMapping> {}
+/** The v3 SDK's `params.RegistrationDomainMapping`: a `RegistrationDomainMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationDomainMapping extends ParamsObject {
   static readonly typeName = "RegistrationDomainMapping";
   constructor(init?: V3Init<types.RegistrationDomainMapping>) {
@@ -2954,6 +3431,7 @@ export class RegistrationDomainMapping extends ParamsObject {
 export interface RegistrationDomainMappings {
   registration_domain_mapping?: types.RegistrationDomainMapping[];
 }
+/** A list of RegistrationDomainMapping, written as <registration_domain_mappings><registration_domain_mapping/>...</registration_domain_mappings>. */
 export class RegistrationDomainMappings extends ParamsList<types.RegistrationDomainMapping> {
   static readonly typeName = "RegistrationDomainMapping";
   constructor(init?: ListInit<"registration_domain_mapping", types.RegistrationDomainMapping>) {
@@ -2961,7 +3439,9 @@ export class RegistrationDomainMappings extends ParamsList<types.RegistrationDom
   }
 }
 
+/** The v3 SDK's `params.RegistrationLunMapping`: a `RegistrationLunMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationLunMapping extends types.RegistrationLunMapping, Accessors<types.RegistrationLunMapping> {}
+/** The v3 SDK's `params.RegistrationLunMapping`: a `RegistrationLunMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationLunMapping extends ParamsObject {
   static readonly typeName = "RegistrationLunMapping";
   constructor(init?: V3Init<types.RegistrationLunMapping>) {
@@ -2972,6 +3452,7 @@ export class RegistrationLunMapping extends ParamsObject {
 export interface RegistrationLunMappings {
   registration_lun_mapping?: types.RegistrationLunMapping[];
 }
+/** A list of RegistrationLunMapping, written as <registration_lun_mappings><registration_lun_mapping/>...</registration_lun_mappings>. */
 export class RegistrationLunMappings extends ParamsList<types.RegistrationLunMapping> {
   static readonly typeName = "RegistrationLunMapping";
   constructor(init?: ListInit<"registration_lun_mapping", types.RegistrationLunMapping>) {
@@ -2979,8 +3460,10 @@ export class RegistrationLunMappings extends ParamsList<types.RegistrationLunMap
   }
 }
 
+/** The v3 SDK's `params.RegistrationRoleMapping`: a `RegistrationRoleMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationRoleMapping
   extends types.RegistrationRoleMapping, Accessors<types.RegistrationRoleMapping> {}
+/** The v3 SDK's `params.RegistrationRoleMapping`: a `RegistrationRoleMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationRoleMapping extends ParamsObject {
   static readonly typeName = "RegistrationRoleMapping";
   constructor(init?: V3Init<types.RegistrationRoleMapping>) {
@@ -2991,6 +3474,7 @@ export class RegistrationRoleMapping extends ParamsObject {
 export interface RegistrationRoleMappings {
   registration_role_mapping?: types.RegistrationRoleMapping[];
 }
+/** A list of RegistrationRoleMapping, written as <registration_role_mappings><registration_role_mapping/>...</registration_role_mappings>. */
 export class RegistrationRoleMappings extends ParamsList<types.RegistrationRoleMapping> {
   static readonly typeName = "RegistrationRoleMapping";
   constructor(init?: ListInit<"registration_role_mapping", types.RegistrationRoleMapping>) {
@@ -2998,8 +3482,10 @@ export class RegistrationRoleMappings extends ParamsList<types.RegistrationRoleM
   }
 }
 
+/** The v3 SDK's `params.RegistrationVnicProfileMapping`: a `RegistrationVnicProfileMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationVnicProfileMapping
   extends types.RegistrationVnicProfileMapping, Accessors<types.RegistrationVnicProfileMapping> {}
+/** The v3 SDK's `params.RegistrationVnicProfileMapping`: a `RegistrationVnicProfileMapping` to send, with get_x()/set_x() accessors. */
 export class RegistrationVnicProfileMapping extends ParamsObject {
   static readonly typeName = "RegistrationVnicProfileMapping";
   constructor(init?: V3Init<types.RegistrationVnicProfileMapping>) {
@@ -3010,6 +3496,7 @@ export class RegistrationVnicProfileMapping extends ParamsObject {
 export interface RegistrationVnicProfileMappings {
   registration_vnic_profile_mapping?: types.RegistrationVnicProfileMapping[];
 }
+/** A list of RegistrationVnicProfileMapping, written as <registration_vnic_profile_mappings><registration_vnic_profile_mapping/>...</registration_vnic_profile_mappings>. */
 export class RegistrationVnicProfileMappings extends ParamsList<types.RegistrationVnicProfileMapping> {
   static readonly typeName = "RegistrationVnicProfileMapping";
   constructor(init?: ListInit<"registration_vnic_profile_mapping", types.RegistrationVnicProfileMapping>) {
@@ -3017,7 +3504,9 @@ export class RegistrationVnicProfileMappings extends ParamsList<types.Registrati
   }
 }
 
+/** The v3 SDK's `params.ReportedConfiguration`: a `ReportedConfiguration` to send, with get_x()/set_x() accessors. */
 export interface ReportedConfiguration extends types.ReportedConfiguration, Accessors<types.ReportedConfiguration> {}
+/** The v3 SDK's `params.ReportedConfiguration`: a `ReportedConfiguration` to send, with get_x()/set_x() accessors. */
 export class ReportedConfiguration extends ParamsObject {
   static readonly typeName = "ReportedConfiguration";
   constructor(init?: V3Init<types.ReportedConfiguration>) {
@@ -3028,6 +3517,7 @@ export class ReportedConfiguration extends ParamsObject {
 export interface ReportedConfigurations {
   reported_configuration?: types.ReportedConfiguration[];
 }
+/** A list of ReportedConfiguration, written as <reported_configurations><reported_configuration/>...</reported_configurations>. */
 export class ReportedConfigurations extends ParamsList<types.ReportedConfiguration> {
   static readonly typeName = "ReportedConfiguration";
   constructor(init?: ListInit<"reported_configuration", types.ReportedConfiguration>) {
@@ -3035,7 +3525,9 @@ export class ReportedConfigurations extends ParamsList<types.ReportedConfigurati
   }
 }
 
+/** The v3 SDK's `params.ReportedDevice`: a `ReportedDevice` to send, with get_x()/set_x() accessors. */
 export interface ReportedDevice extends types.ReportedDevice, Accessors<types.ReportedDevice> {}
+/** The v3 SDK's `params.ReportedDevice`: a `ReportedDevice` to send, with get_x()/set_x() accessors. */
 export class ReportedDevice extends ParamsObject {
   static readonly typeName = "ReportedDevice";
   constructor(init?: V3Init<types.ReportedDevice>) {
@@ -3046,6 +3538,7 @@ export class ReportedDevice extends ParamsObject {
 export interface ReportedDevices {
   reported_device?: types.ReportedDevice[];
 }
+/** A list of ReportedDevice, written as <reported_devices><reported_device/>...</reported_devices>. */
 export class ReportedDevices extends ParamsList<types.ReportedDevice> {
   static readonly typeName = "ReportedDevice";
   constructor(init?: ListInit<"reported_device", types.ReportedDevice>) {
@@ -3053,7 +3546,9 @@ export class ReportedDevices extends ParamsList<types.ReportedDevice> {
   }
 }
 
+/** The v3 SDK's `params.RngDevice`: a `RngDevice` to send, with get_x()/set_x() accessors. */
 export interface RngDevice extends types.RngDevice, Accessors<types.RngDevice> {}
+/** The v3 SDK's `params.RngDevice`: a `RngDevice` to send, with get_x()/set_x() accessors. */
 export class RngDevice extends ParamsObject {
   static readonly typeName = "RngDevice";
   constructor(init?: V3Init<types.RngDevice>) {
@@ -3064,6 +3559,7 @@ export class RngDevice extends ParamsObject {
 export interface RngDevices {
   rng_device?: types.RngDevice[];
 }
+/** A list of RngDevice, written as <rng_devices><rng_device/>...</rng_devices>. */
 export class RngDevices extends ParamsList<types.RngDevice> {
   static readonly typeName = "RngDevice";
   constructor(init?: ListInit<"rng_device", types.RngDevice>) {
@@ -3071,7 +3567,9 @@ export class RngDevices extends ParamsList<types.RngDevice> {
   }
 }
 
+/** The v3 SDK's `params.Role`: a `Role` to send, with get_x()/set_x() accessors. */
 export interface Role extends types.Role, Accessors<types.Role> {}
+/** The v3 SDK's `params.Role`: a `Role` to send, with get_x()/set_x() accessors. */
 export class Role extends ParamsObject {
   static readonly typeName = "Role";
   constructor(init?: V3Init<types.Role>) {
@@ -3082,6 +3580,7 @@ export class Role extends ParamsObject {
 export interface Roles {
   role?: types.Role[];
 }
+/** A list of Role, written as <roles><role/>...</roles>. */
 export class Roles extends ParamsList<types.Role> {
   static readonly typeName = "Role";
   constructor(init?: ListInit<"role", types.Role>) {
@@ -3089,7 +3588,9 @@ export class Roles extends ParamsList<types.Role> {
   }
 }
 
+/** The v3 SDK's `params.SchedulingPolicy`: a `SchedulingPolicy` to send, with get_x()/set_x() accessors. */
 export interface SchedulingPolicy extends types.SchedulingPolicy, Accessors<types.SchedulingPolicy> {}
+/** The v3 SDK's `params.SchedulingPolicy`: a `SchedulingPolicy` to send, with get_x()/set_x() accessors. */
 export class SchedulingPolicy extends ParamsObject {
   static readonly typeName = "SchedulingPolicy";
   constructor(init?: V3Init<types.SchedulingPolicy>) {
@@ -3100,6 +3601,7 @@ export class SchedulingPolicy extends ParamsObject {
 export interface SchedulingPolicies {
   scheduling_policy?: types.SchedulingPolicy[];
 }
+/** A list of SchedulingPolicy, written as <scheduling_policies><scheduling_policy/>...</scheduling_policies>. */
 export class SchedulingPolicies extends ParamsList<types.SchedulingPolicy> {
   static readonly typeName = "SchedulingPolicy";
   constructor(init?: ListInit<"scheduling_policy", types.SchedulingPolicy>) {
@@ -3107,7 +3609,9 @@ export class SchedulingPolicies extends ParamsList<types.SchedulingPolicy> {
   }
 }
 
+/** The v3 SDK's `params.SchedulingPolicyUnit`: a `SchedulingPolicyUnit` to send, with get_x()/set_x() accessors. */
 export interface SchedulingPolicyUnit extends types.SchedulingPolicyUnit, Accessors<types.SchedulingPolicyUnit> {}
+/** The v3 SDK's `params.SchedulingPolicyUnit`: a `SchedulingPolicyUnit` to send, with get_x()/set_x() accessors. */
 export class SchedulingPolicyUnit extends ParamsObject {
   static readonly typeName = "SchedulingPolicyUnit";
   constructor(init?: V3Init<types.SchedulingPolicyUnit>) {
@@ -3118,6 +3622,7 @@ export class SchedulingPolicyUnit extends ParamsObject {
 export interface SchedulingPolicyUnits {
   scheduling_policy_unit?: types.SchedulingPolicyUnit[];
 }
+/** A list of SchedulingPolicyUnit, written as <scheduling_policy_units><scheduling_policy_unit/>...</scheduling_policy_units>. */
 export class SchedulingPolicyUnits extends ParamsList<types.SchedulingPolicyUnit> {
   static readonly typeName = "SchedulingPolicyUnit";
   constructor(init?: ListInit<"scheduling_policy_unit", types.SchedulingPolicyUnit>) {
@@ -3125,7 +3630,9 @@ export class SchedulingPolicyUnits extends ParamsList<types.SchedulingPolicyUnit
   }
 }
 
+/** The v3 SDK's `params.SeLinux`: a `SeLinux` to send, with get_x()/set_x() accessors. */
 export interface SeLinux extends types.SeLinux, Accessors<types.SeLinux> {}
+/** The v3 SDK's `params.SeLinux`: a `SeLinux` to send, with get_x()/set_x() accessors. */
 export class SeLinux extends ParamsObject {
   static readonly typeName = "SeLinux";
   constructor(init?: V3Init<types.SeLinux>) {
@@ -3136,6 +3643,7 @@ export class SeLinux extends ParamsObject {
 export interface SeLinuxs {
   se_linux?: types.SeLinux[];
 }
+/** A list of SeLinux, written as <se_linuxs><se_linux/>...</se_linuxs>. */
 export class SeLinuxs extends ParamsList<types.SeLinux> {
   static readonly typeName = "SeLinux";
   constructor(init?: ListInit<"se_linux", types.SeLinux>) {
@@ -3143,7 +3651,9 @@ export class SeLinuxs extends ParamsList<types.SeLinux> {
   }
 }
 
+/** The v3 SDK's `params.SerialNumber`: a `SerialNumber` to send, with get_x()/set_x() accessors. */
 export interface SerialNumber extends types.SerialNumber, Accessors<types.SerialNumber> {}
+/** The v3 SDK's `params.SerialNumber`: a `SerialNumber` to send, with get_x()/set_x() accessors. */
 export class SerialNumber extends ParamsObject {
   static readonly typeName = "SerialNumber";
   constructor(init?: V3Init<types.SerialNumber>) {
@@ -3154,6 +3664,7 @@ export class SerialNumber extends ParamsObject {
 export interface SerialNumbers {
   serial_number?: types.SerialNumber[];
 }
+/** A list of SerialNumber, written as <serial_numbers><serial_number/>...</serial_numbers>. */
 export class SerialNumbers extends ParamsList<types.SerialNumber> {
   static readonly typeName = "SerialNumber";
   constructor(init?: ListInit<"serial_number", types.SerialNumber>) {
@@ -3161,7 +3672,9 @@ export class SerialNumbers extends ParamsList<types.SerialNumber> {
   }
 }
 
+/** The v3 SDK's `params.Session`: a `Session` to send, with get_x()/set_x() accessors. */
 export interface Session extends types.Session, Accessors<types.Session> {}
+/** The v3 SDK's `params.Session`: a `Session` to send, with get_x()/set_x() accessors. */
 export class Session extends ParamsObject {
   static readonly typeName = "Session";
   constructor(init?: V3Init<types.Session>) {
@@ -3172,6 +3685,7 @@ export class Session extends ParamsObject {
 export interface Sessions {
   session?: types.Session[];
 }
+/** A list of Session, written as <sessions><session/>...</sessions>. */
 export class Sessions extends ParamsList<types.Session> {
   static readonly typeName = "Session";
   constructor(init?: ListInit<"session", types.Session>) {
@@ -3179,8 +3693,10 @@ export class Sessions extends ParamsList<types.Session> {
   }
 }
 
+/** The v3 SDK's `params.SkipIfConnectivityBroken`: a `SkipIfConnectivityBroken` to send, with get_x()/set_x() accessors. */
 export interface SkipIfConnectivityBroken
   extends types.SkipIfConnectivityBroken, Accessors<types.SkipIfConnectivityBroken> {}
+/** The v3 SDK's `params.SkipIfConnectivityBroken`: a `SkipIfConnectivityBroken` to send, with get_x()/set_x() accessors. */
 export class SkipIfConnectivityBroken extends ParamsObject {
   static readonly typeName = "SkipIfConnectivityBroken";
   constructor(init?: V3Init<types.SkipIfConnectivityBroken>) {
@@ -3191,6 +3707,7 @@ export class SkipIfConnectivityBroken extends ParamsObject {
 export interface SkipIfConnectivityBrokens {
   skip_if_connectivity_broken?: types.SkipIfConnectivityBroken[];
 }
+/** A list of SkipIfConnectivityBroken, written as <skip_if_connectivity_brokens><skip_if_connectivity_broken/>...</skip_if_connectivity_brokens>. */
 export class SkipIfConnectivityBrokens extends ParamsList<types.SkipIfConnectivityBroken> {
   static readonly typeName = "SkipIfConnectivityBroken";
   constructor(init?: ListInit<"skip_if_connectivity_broken", types.SkipIfConnectivityBroken>) {
@@ -3198,7 +3715,9 @@ export class SkipIfConnectivityBrokens extends ParamsList<types.SkipIfConnectivi
   }
 }
 
+/** The v3 SDK's `params.SkipIfSdActive`: a `SkipIfSdActive` to send, with get_x()/set_x() accessors. */
 export interface SkipIfSdActive extends types.SkipIfSdActive, Accessors<types.SkipIfSdActive> {}
+/** The v3 SDK's `params.SkipIfSdActive`: a `SkipIfSdActive` to send, with get_x()/set_x() accessors. */
 export class SkipIfSdActive extends ParamsObject {
   static readonly typeName = "SkipIfSdActive";
   constructor(init?: V3Init<types.SkipIfSdActive>) {
@@ -3209,6 +3728,7 @@ export class SkipIfSdActive extends ParamsObject {
 export interface SkipIfSdActives {
   skip_if_sd_active?: types.SkipIfSdActive[];
 }
+/** A list of SkipIfSdActive, written as <skip_if_sd_actives><skip_if_sd_active/>...</skip_if_sd_actives>. */
 export class SkipIfSdActives extends ParamsList<types.SkipIfSdActive> {
   static readonly typeName = "SkipIfSdActive";
   constructor(init?: ListInit<"skip_if_sd_active", types.SkipIfSdActive>) {
@@ -3216,7 +3736,9 @@ export class SkipIfSdActives extends ParamsList<types.SkipIfSdActive> {
   }
 }
 
+/** The v3 SDK's `params.Snapshot`: a `Snapshot` to send, with get_x()/set_x() accessors. */
 export interface Snapshot extends types.Snapshot, Accessors<types.Snapshot> {}
+/** The v3 SDK's `params.Snapshot`: a `Snapshot` to send, with get_x()/set_x() accessors. */
 export class Snapshot extends ParamsObject {
   static readonly typeName = "Snapshot";
   constructor(init?: V3Init<types.Snapshot>) {
@@ -3227,6 +3749,7 @@ export class Snapshot extends ParamsObject {
 export interface Snapshots {
   snapshot?: types.Snapshot[];
 }
+/** A list of Snapshot, written as <snapshots><snapshot/>...</snapshots>. */
 export class Snapshots extends ParamsList<types.Snapshot> {
   static readonly typeName = "Snapshot";
   constructor(init?: ListInit<"snapshot", types.Snapshot>) {
@@ -3234,7 +3757,9 @@ export class Snapshots extends ParamsList<types.Snapshot> {
   }
 }
 
+/** The v3 SDK's `params.SpecialObjects`: a `SpecialObjects` to send, with get_x()/set_x() accessors. */
 export interface SpecialObjects extends types.SpecialObjects, Accessors<types.SpecialObjects> {}
+/** The v3 SDK's `params.SpecialObjects`: a `SpecialObjects` to send, with get_x()/set_x() accessors. */
 export class SpecialObjects extends ParamsObject {
   static readonly typeName = "SpecialObjects";
   constructor(init?: V3Init<types.SpecialObjects>) {
@@ -3245,6 +3770,7 @@ export class SpecialObjects extends ParamsObject {
 export interface SpecialObjectss {
   special_objects?: types.SpecialObjects[];
 }
+/** A list of SpecialObjects, written as <special_objectss><special_objects/>...</special_objectss>. */
 export class SpecialObjectss extends ParamsList<types.SpecialObjects> {
   static readonly typeName = "SpecialObjects";
   constructor(init?: ListInit<"special_objects", types.SpecialObjects>) {
@@ -3252,7 +3778,9 @@ export class SpecialObjectss extends ParamsList<types.SpecialObjects> {
   }
 }
 
+/** The v3 SDK's `params.Spm`: a `Spm` to send, with get_x()/set_x() accessors. */
 export interface Spm extends types.Spm, Accessors<types.Spm> {}
+/** The v3 SDK's `params.Spm`: a `Spm` to send, with get_x()/set_x() accessors. */
 export class Spm extends ParamsObject {
   static readonly typeName = "Spm";
   constructor(init?: V3Init<types.Spm>) {
@@ -3263,6 +3791,7 @@ export class Spm extends ParamsObject {
 export interface Spms {
   spm?: types.Spm[];
 }
+/** A list of Spm, written as <spms><spm/>...</spms>. */
 export class Spms extends ParamsList<types.Spm> {
   static readonly typeName = "Spm";
   constructor(init?: ListInit<"spm", types.Spm>) {
@@ -3270,7 +3799,9 @@ export class Spms extends ParamsList<types.Spm> {
   }
 }
 
+/** The v3 SDK's `params.Ssh`: a `Ssh` to send, with get_x()/set_x() accessors. */
 export interface Ssh extends types.Ssh, Accessors<types.Ssh> {}
+/** The v3 SDK's `params.Ssh`: a `Ssh` to send, with get_x()/set_x() accessors. */
 export class Ssh extends ParamsObject {
   static readonly typeName = "Ssh";
   constructor(init?: V3Init<types.Ssh>) {
@@ -3281,6 +3812,7 @@ export class Ssh extends ParamsObject {
 export interface Sshs {
   ssh?: types.Ssh[];
 }
+/** A list of Ssh, written as <sshs><ssh/>...</sshs>. */
 export class Sshs extends ParamsList<types.Ssh> {
   static readonly typeName = "Ssh";
   constructor(init?: ListInit<"ssh", types.Ssh>) {
@@ -3288,7 +3820,9 @@ export class Sshs extends ParamsList<types.Ssh> {
   }
 }
 
+/** The v3 SDK's `params.SshPublicKey`: a `SshPublicKey` to send, with get_x()/set_x() accessors. */
 export interface SshPublicKey extends types.SshPublicKey, Accessors<types.SshPublicKey> {}
+/** The v3 SDK's `params.SshPublicKey`: a `SshPublicKey` to send, with get_x()/set_x() accessors. */
 export class SshPublicKey extends ParamsObject {
   static readonly typeName = "SshPublicKey";
   constructor(init?: V3Init<types.SshPublicKey>) {
@@ -3299,6 +3833,7 @@ export class SshPublicKey extends ParamsObject {
 export interface SshPublicKeys {
   ssh_public_key?: types.SshPublicKey[];
 }
+/** A list of SshPublicKey, written as <ssh_public_keys><ssh_public_key/>...</ssh_public_keys>. */
 export class SshPublicKeys extends ParamsList<types.SshPublicKey> {
   static readonly typeName = "SshPublicKey";
   constructor(init?: ListInit<"ssh_public_key", types.SshPublicKey>) {
@@ -3306,7 +3841,9 @@ export class SshPublicKeys extends ParamsList<types.SshPublicKey> {
   }
 }
 
+/** The v3 SDK's `params.Sso`: a `Sso` to send, with get_x()/set_x() accessors. */
 export interface Sso extends types.Sso, Accessors<types.Sso> {}
+/** The v3 SDK's `params.Sso`: a `Sso` to send, with get_x()/set_x() accessors. */
 export class Sso extends ParamsObject {
   static readonly typeName = "Sso";
   constructor(init?: V3Init<types.Sso>) {
@@ -3317,6 +3854,7 @@ export class Sso extends ParamsObject {
 export interface Ssos {
   sso?: types.Sso[];
 }
+/** A list of Sso, written as <ssos><sso/>...</ssos>. */
 export class Ssos extends ParamsList<types.Sso> {
   static readonly typeName = "Sso";
   constructor(init?: ListInit<"sso", types.Sso>) {
@@ -3324,7 +3862,9 @@ export class Ssos extends ParamsList<types.Sso> {
   }
 }
 
+/** The v3 SDK's `params.Statistic`: a `Statistic` to send, with get_x()/set_x() accessors. */
 export interface Statistic extends types.Statistic, Accessors<types.Statistic> {}
+/** The v3 SDK's `params.Statistic`: a `Statistic` to send, with get_x()/set_x() accessors. */
 export class Statistic extends ParamsObject {
   static readonly typeName = "Statistic";
   constructor(init?: V3Init<types.Statistic>) {
@@ -3335,6 +3875,7 @@ export class Statistic extends ParamsObject {
 export interface Statistics {
   statistic?: types.Statistic[];
 }
+/** A list of Statistic, written as <statistics><statistic/>...</statistics>. */
 export class Statistics extends ParamsList<types.Statistic> {
   static readonly typeName = "Statistic";
   constructor(init?: ListInit<"statistic", types.Statistic>) {
@@ -3342,7 +3883,9 @@ export class Statistics extends ParamsList<types.Statistic> {
   }
 }
 
+/** The v3 SDK's `params.Step`: a `Step` to send, with get_x()/set_x() accessors. */
 export interface Step extends types.Step, Accessors<types.Step> {}
+/** The v3 SDK's `params.Step`: a `Step` to send, with get_x()/set_x() accessors. */
 export class Step extends ParamsObject {
   static readonly typeName = "Step";
   constructor(init?: V3Init<types.Step>) {
@@ -3353,6 +3896,7 @@ export class Step extends ParamsObject {
 export interface Steps {
   step?: types.Step[];
 }
+/** A list of Step, written as <steps><step/>...</steps>. */
 export class Steps extends ParamsList<types.Step> {
   static readonly typeName = "Step";
   constructor(init?: ListInit<"step", types.Step>) {
@@ -3360,7 +3904,9 @@ export class Steps extends ParamsList<types.Step> {
   }
 }
 
+/** The v3 SDK's `params.StorageConnection`: a `StorageConnection` to send, with get_x()/set_x() accessors. */
 export interface StorageConnection extends types.StorageConnection, Accessors<types.StorageConnection> {}
+/** The v3 SDK's `params.StorageConnection`: a `StorageConnection` to send, with get_x()/set_x() accessors. */
 export class StorageConnection extends ParamsObject {
   static readonly typeName = "StorageConnection";
   constructor(init?: V3Init<types.StorageConnection>) {
@@ -3371,6 +3917,7 @@ export class StorageConnection extends ParamsObject {
 export interface StorageConnections {
   storage_connection?: types.StorageConnection[];
 }
+/** A list of StorageConnection, written as <storage_connections><storage_connection/>...</storage_connections>. */
 export class StorageConnections extends ParamsList<types.StorageConnection> {
   static readonly typeName = "StorageConnection";
   constructor(init?: ListInit<"storage_connection", types.StorageConnection>) {
@@ -3378,8 +3925,10 @@ export class StorageConnections extends ParamsList<types.StorageConnection> {
   }
 }
 
+/** The v3 SDK's `params.StorageConnectionExtension`: a `StorageConnectionExtension` to send, with get_x()/set_x() accessors. */
 export interface StorageConnectionExtension
   extends types.StorageConnectionExtension, Accessors<types.StorageConnectionExtension> {}
+/** The v3 SDK's `params.StorageConnectionExtension`: a `StorageConnectionExtension` to send, with get_x()/set_x() accessors. */
 export class StorageConnectionExtension extends ParamsObject {
   static readonly typeName = "StorageConnectionExtension";
   constructor(init?: V3Init<types.StorageConnectionExtension>) {
@@ -3390,6 +3939,7 @@ export class StorageConnectionExtension extends ParamsObject {
 export interface StorageConnectionExtensions {
   storage_connection_extension?: types.StorageConnectionExtension[];
 }
+/** A list of StorageConnectionExtension, written as <storage_connection_extensions><storage_connection_extension/>...</storage_connection_extensions>. */
 export class StorageConnectionExtensions extends ParamsList<types.StorageConnectionExtension> {
   static readonly typeName = "StorageConnectionExtension";
   constructor(init?: ListInit<"storage_connection_extension", types.StorageConnectionExtension>) {
@@ -3397,7 +3947,9 @@ export class StorageConnectionExtensions extends ParamsList<types.StorageConnect
   }
 }
 
+/** The v3 SDK's `params.StorageDomain`: a `StorageDomain` to send, with get_x()/set_x() accessors. */
 export interface StorageDomain extends types.StorageDomain, Accessors<types.StorageDomain> {}
+/** The v3 SDK's `params.StorageDomain`: a `StorageDomain` to send, with get_x()/set_x() accessors. */
 export class StorageDomain extends ParamsObject {
   static readonly typeName = "StorageDomain";
   constructor(init?: V3Init<types.StorageDomain>) {
@@ -3408,6 +3960,7 @@ export class StorageDomain extends ParamsObject {
 export interface StorageDomains {
   storage_domain?: types.StorageDomain[];
 }
+/** A list of StorageDomain, written as <storage_domains><storage_domain/>...</storage_domains>. */
 export class StorageDomains extends ParamsList<types.StorageDomain> {
   static readonly typeName = "StorageDomain";
   constructor(init?: ListInit<"storage_domain", types.StorageDomain>) {
@@ -3415,7 +3968,9 @@ export class StorageDomains extends ParamsList<types.StorageDomain> {
   }
 }
 
+/** The v3 SDK's `params.StorageDomainLease`: a `StorageDomainLease` to send, with get_x()/set_x() accessors. */
 export interface StorageDomainLease extends types.StorageDomainLease, Accessors<types.StorageDomainLease> {}
+/** The v3 SDK's `params.StorageDomainLease`: a `StorageDomainLease` to send, with get_x()/set_x() accessors. */
 export class StorageDomainLease extends ParamsObject {
   static readonly typeName = "StorageDomainLease";
   constructor(init?: V3Init<types.StorageDomainLease>) {
@@ -3426,6 +3981,7 @@ export class StorageDomainLease extends ParamsObject {
 export interface StorageDomainLeases {
   storage_domain_lease?: types.StorageDomainLease[];
 }
+/** A list of StorageDomainLease, written as <storage_domain_leases><storage_domain_lease/>...</storage_domain_leases>. */
 export class StorageDomainLeases extends ParamsList<types.StorageDomainLease> {
   static readonly typeName = "StorageDomainLease";
   constructor(init?: ListInit<"storage_domain_lease", types.StorageDomainLease>) {
@@ -3433,7 +3989,9 @@ export class StorageDomainLeases extends ParamsList<types.StorageDomainLease> {
   }
 }
 
+/** The v3 SDK's `params.SystemOption`: a `SystemOption` to send, with get_x()/set_x() accessors. */
 export interface SystemOption extends types.SystemOption, Accessors<types.SystemOption> {}
+/** The v3 SDK's `params.SystemOption`: a `SystemOption` to send, with get_x()/set_x() accessors. */
 export class SystemOption extends ParamsObject {
   static readonly typeName = "SystemOption";
   constructor(init?: V3Init<types.SystemOption>) {
@@ -3444,6 +4002,7 @@ export class SystemOption extends ParamsObject {
 export interface SystemOptions {
   system_option?: types.SystemOption[];
 }
+/** A list of SystemOption, written as <system_options><system_option/>...</system_options>. */
 export class SystemOptions extends ParamsList<types.SystemOption> {
   static readonly typeName = "SystemOption";
   constructor(init?: ListInit<"system_option", types.SystemOption>) {
@@ -3451,7 +4010,9 @@ export class SystemOptions extends ParamsList<types.SystemOption> {
   }
 }
 
+/** The v3 SDK's `params.SystemOptionValue`: a `SystemOptionValue` to send, with get_x()/set_x() accessors. */
 export interface SystemOptionValue extends types.SystemOptionValue, Accessors<types.SystemOptionValue> {}
+/** The v3 SDK's `params.SystemOptionValue`: a `SystemOptionValue` to send, with get_x()/set_x() accessors. */
 export class SystemOptionValue extends ParamsObject {
   static readonly typeName = "SystemOptionValue";
   constructor(init?: V3Init<types.SystemOptionValue>) {
@@ -3462,6 +4023,7 @@ export class SystemOptionValue extends ParamsObject {
 export interface SystemOptionValues {
   system_option_value?: types.SystemOptionValue[];
 }
+/** A list of SystemOptionValue, written as <system_option_values><system_option_value/>...</system_option_values>. */
 export class SystemOptionValues extends ParamsList<types.SystemOptionValue> {
   static readonly typeName = "SystemOptionValue";
   constructor(init?: ListInit<"system_option_value", types.SystemOptionValue>) {
@@ -3469,7 +4031,9 @@ export class SystemOptionValues extends ParamsList<types.SystemOptionValue> {
   }
 }
 
+/** The v3 SDK's `params.Tag`: a `Tag` to send, with get_x()/set_x() accessors. */
 export interface Tag extends types.Tag, Accessors<types.Tag> {}
+/** The v3 SDK's `params.Tag`: a `Tag` to send, with get_x()/set_x() accessors. */
 export class Tag extends ParamsObject {
   static readonly typeName = "Tag";
   constructor(init?: V3Init<types.Tag>) {
@@ -3480,6 +4044,7 @@ export class Tag extends ParamsObject {
 export interface Tags {
   tag?: types.Tag[];
 }
+/** A list of Tag, written as <tags><tag/>...</tags>. */
 export class Tags extends ParamsList<types.Tag> {
   static readonly typeName = "Tag";
   constructor(init?: ListInit<"tag", types.Tag>) {
@@ -3487,7 +4052,9 @@ export class Tags extends ParamsList<types.Tag> {
   }
 }
 
+/** The v3 SDK's `params.Template`: a `Template` to send, with get_x()/set_x() accessors. */
 export interface Template extends types.Template, Accessors<types.Template> {}
+/** The v3 SDK's `params.Template`: a `Template` to send, with get_x()/set_x() accessors. */
 export class Template extends ParamsObject {
   static readonly typeName = "Template";
   constructor(init?: V3Init<types.Template>) {
@@ -3498,6 +4065,7 @@ export class Template extends ParamsObject {
 export interface Templates {
   template?: types.Template[];
 }
+/** A list of Template, written as <templates><template/>...</templates>. */
 export class Templates extends ParamsList<types.Template> {
   static readonly typeName = "Template";
   constructor(init?: ListInit<"template", types.Template>) {
@@ -3505,7 +4073,9 @@ export class Templates extends ParamsList<types.Template> {
   }
 }
 
+/** The v3 SDK's `params.TemplateVersion`: a `TemplateVersion` to send, with get_x()/set_x() accessors. */
 export interface TemplateVersion extends types.TemplateVersion, Accessors<types.TemplateVersion> {}
+/** The v3 SDK's `params.TemplateVersion`: a `TemplateVersion` to send, with get_x()/set_x() accessors. */
 export class TemplateVersion extends ParamsObject {
   static readonly typeName = "TemplateVersion";
   constructor(init?: V3Init<types.TemplateVersion>) {
@@ -3516,6 +4086,7 @@ export class TemplateVersion extends ParamsObject {
 export interface TemplateVersions {
   template_version?: types.TemplateVersion[];
 }
+/** A list of TemplateVersion, written as <template_versions><template_version/>...</template_versions>. */
 export class TemplateVersions extends ParamsList<types.TemplateVersion> {
   static readonly typeName = "TemplateVersion";
   constructor(init?: ListInit<"template_version", types.TemplateVersion>) {
@@ -3523,7 +4094,9 @@ export class TemplateVersions extends ParamsList<types.TemplateVersion> {
   }
 }
 
+/** The v3 SDK's `params.Ticket`: a `Ticket` to send, with get_x()/set_x() accessors. */
 export interface Ticket extends types.Ticket, Accessors<types.Ticket> {}
+/** The v3 SDK's `params.Ticket`: a `Ticket` to send, with get_x()/set_x() accessors. */
 export class Ticket extends ParamsObject {
   static readonly typeName = "Ticket";
   constructor(init?: V3Init<types.Ticket>) {
@@ -3534,6 +4107,7 @@ export class Ticket extends ParamsObject {
 export interface Tickets {
   ticket?: types.Ticket[];
 }
+/** A list of Ticket, written as <tickets><ticket/>...</tickets>. */
 export class Tickets extends ParamsList<types.Ticket> {
   static readonly typeName = "Ticket";
   constructor(init?: ListInit<"ticket", types.Ticket>) {
@@ -3541,7 +4115,9 @@ export class Tickets extends ParamsList<types.Ticket> {
   }
 }
 
+/** The v3 SDK's `params.TimeZone`: a `TimeZone` to send, with get_x()/set_x() accessors. */
 export interface TimeZone extends types.TimeZone, Accessors<types.TimeZone> {}
+/** The v3 SDK's `params.TimeZone`: a `TimeZone` to send, with get_x()/set_x() accessors. */
 export class TimeZone extends ParamsObject {
   static readonly typeName = "TimeZone";
   constructor(init?: V3Init<types.TimeZone>) {
@@ -3552,6 +4128,7 @@ export class TimeZone extends ParamsObject {
 export interface TimeZones {
   time_zone?: types.TimeZone[];
 }
+/** A list of TimeZone, written as <time_zones><time_zone/>...</time_zones>. */
 export class TimeZones extends ParamsList<types.TimeZone> {
   static readonly typeName = "TimeZone";
   constructor(init?: ListInit<"time_zone", types.TimeZone>) {
@@ -3559,7 +4136,9 @@ export class TimeZones extends ParamsList<types.TimeZone> {
   }
 }
 
+/** The v3 SDK's `params.TransparentHugePages`: a `TransparentHugePages` to send, with get_x()/set_x() accessors. */
 export interface TransparentHugePages extends types.TransparentHugePages, Accessors<types.TransparentHugePages> {}
+/** The v3 SDK's `params.TransparentHugePages`: a `TransparentHugePages` to send, with get_x()/set_x() accessors. */
 export class TransparentHugePages extends ParamsObject {
   static readonly typeName = "TransparentHugePages";
   constructor(init?: V3Init<types.TransparentHugePages>) {
@@ -3570,6 +4149,7 @@ export class TransparentHugePages extends ParamsObject {
 export interface TransparentHugePagess {
   transparent_hugepages?: types.TransparentHugePages[];
 }
+/** A list of TransparentHugePages, written as <transparent_huge_pagess><transparent_hugepages/>...</transparent_huge_pagess>. */
 export class TransparentHugePagess extends ParamsList<types.TransparentHugePages> {
   static readonly typeName = "TransparentHugePages";
   constructor(init?: ListInit<"transparent_hugepages", types.TransparentHugePages>) {
@@ -3577,7 +4157,9 @@ export class TransparentHugePagess extends ParamsList<types.TransparentHugePages
   }
 }
 
+/** The v3 SDK's `params.UnmanagedNetwork`: a `UnmanagedNetwork` to send, with get_x()/set_x() accessors. */
 export interface UnmanagedNetwork extends types.UnmanagedNetwork, Accessors<types.UnmanagedNetwork> {}
+/** The v3 SDK's `params.UnmanagedNetwork`: a `UnmanagedNetwork` to send, with get_x()/set_x() accessors. */
 export class UnmanagedNetwork extends ParamsObject {
   static readonly typeName = "UnmanagedNetwork";
   constructor(init?: V3Init<types.UnmanagedNetwork>) {
@@ -3588,6 +4170,7 @@ export class UnmanagedNetwork extends ParamsObject {
 export interface UnmanagedNetworks {
   unmanaged_network?: types.UnmanagedNetwork[];
 }
+/** A list of UnmanagedNetwork, written as <unmanaged_networks><unmanaged_network/>...</unmanaged_networks>. */
 export class UnmanagedNetworks extends ParamsList<types.UnmanagedNetwork> {
   static readonly typeName = "UnmanagedNetwork";
   constructor(init?: ListInit<"unmanaged_network", types.UnmanagedNetwork>) {
@@ -3595,7 +4178,9 @@ export class UnmanagedNetworks extends ParamsList<types.UnmanagedNetwork> {
   }
 }
 
+/** The v3 SDK's `params.Usb`: a `Usb` to send, with get_x()/set_x() accessors. */
 export interface Usb extends types.Usb, Accessors<types.Usb> {}
+/** The v3 SDK's `params.Usb`: a `Usb` to send, with get_x()/set_x() accessors. */
 export class Usb extends ParamsObject {
   static readonly typeName = "Usb";
   constructor(init?: V3Init<types.Usb>) {
@@ -3606,6 +4191,7 @@ export class Usb extends ParamsObject {
 export interface Usbs {
   usb?: types.Usb[];
 }
+/** A list of Usb, written as <usbs><usb/>...</usbs>. */
 export class Usbs extends ParamsList<types.Usb> {
   static readonly typeName = "Usb";
   constructor(init?: ListInit<"usb", types.Usb>) {
@@ -3613,7 +4199,9 @@ export class Usbs extends ParamsList<types.Usb> {
   }
 }
 
+/** The v3 SDK's `params.User`: a `User` to send, with get_x()/set_x() accessors. */
 export interface User extends types.User, Accessors<types.User> {}
+/** The v3 SDK's `params.User`: a `User` to send, with get_x()/set_x() accessors. */
 export class User extends ParamsObject {
   static readonly typeName = "User";
   constructor(init?: V3Init<types.User>) {
@@ -3624,6 +4212,7 @@ export class User extends ParamsObject {
 export interface Users {
   user?: types.User[];
 }
+/** A list of User, written as <users><user/>...</users>. */
 export class Users extends ParamsList<types.User> {
   static readonly typeName = "User";
   constructor(init?: ListInit<"user", types.User>) {
@@ -3631,7 +4220,9 @@ export class Users extends ParamsList<types.User> {
   }
 }
 
+/** The v3 SDK's `params.UserOption`: a `UserOption` to send, with get_x()/set_x() accessors. */
 export interface UserOption extends types.UserOption, Accessors<types.UserOption> {}
+/** The v3 SDK's `params.UserOption`: a `UserOption` to send, with get_x()/set_x() accessors. */
 export class UserOption extends ParamsObject {
   static readonly typeName = "UserOption";
   constructor(init?: V3Init<types.UserOption>) {
@@ -3642,6 +4233,7 @@ export class UserOption extends ParamsObject {
 export interface UserOptions {
   user_option?: types.UserOption[];
 }
+/** A list of UserOption, written as <user_options><user_option/>...</user_options>. */
 export class UserOptions extends ParamsList<types.UserOption> {
   static readonly typeName = "UserOption";
   constructor(init?: ListInit<"user_option", types.UserOption>) {
@@ -3649,7 +4241,9 @@ export class UserOptions extends ParamsList<types.UserOption> {
   }
 }
 
+/** The v3 SDK's `params.Value`: a `Value` to send, with get_x()/set_x() accessors. */
 export interface Value extends types.Value, Accessors<types.Value> {}
+/** The v3 SDK's `params.Value`: a `Value` to send, with get_x()/set_x() accessors. */
 export class Value extends ParamsObject {
   static readonly typeName = "Value";
   constructor(init?: V3Init<types.Value>) {
@@ -3660,6 +4254,7 @@ export class Value extends ParamsObject {
 export interface Values {
   value?: types.Value[];
 }
+/** A list of Value, written as <values><value/>...</values>. */
 export class Values extends ParamsList<types.Value> {
   static readonly typeName = "Value";
   constructor(init?: ListInit<"value", types.Value>) {
@@ -3667,7 +4262,9 @@ export class Values extends ParamsList<types.Value> {
   }
 }
 
+/** The v3 SDK's `params.VcpuPin`: a `VcpuPin` to send, with get_x()/set_x() accessors. */
 export interface VcpuPin extends types.VcpuPin, Accessors<types.VcpuPin> {}
+/** The v3 SDK's `params.VcpuPin`: a `VcpuPin` to send, with get_x()/set_x() accessors. */
 export class VcpuPin extends ParamsObject {
   static readonly typeName = "VcpuPin";
   constructor(init?: V3Init<types.VcpuPin>) {
@@ -3678,6 +4275,7 @@ export class VcpuPin extends ParamsObject {
 export interface VcpuPins {
   vcpu_pin?: types.VcpuPin[];
 }
+/** A list of VcpuPin, written as <vcpu_pins><vcpu_pin/>...</vcpu_pins>. */
 export class VcpuPins extends ParamsList<types.VcpuPin> {
   static readonly typeName = "VcpuPin";
   constructor(init?: ListInit<"vcpu_pin", types.VcpuPin>) {
@@ -3685,7 +4283,9 @@ export class VcpuPins extends ParamsList<types.VcpuPin> {
   }
 }
 
+/** The v3 SDK's `params.Vendor`: a `Vendor` to send, with get_x()/set_x() accessors. */
 export interface Vendor extends types.Vendor, Accessors<types.Vendor> {}
+/** The v3 SDK's `params.Vendor`: a `Vendor` to send, with get_x()/set_x() accessors. */
 export class Vendor extends ParamsObject {
   static readonly typeName = "Vendor";
   constructor(init?: V3Init<types.Vendor>) {
@@ -3696,6 +4296,7 @@ export class Vendor extends ParamsObject {
 export interface Vendors {
   vendor?: types.Vendor[];
 }
+/** A list of Vendor, written as <vendors><vendor/>...</vendors>. */
 export class Vendors extends ParamsList<types.Vendor> {
   static readonly typeName = "Vendor";
   constructor(init?: ListInit<"vendor", types.Vendor>) {
@@ -3703,7 +4304,9 @@ export class Vendors extends ParamsList<types.Vendor> {
   }
 }
 
+/** The v3 SDK's `params.Version`: a `Version` to send, with get_x()/set_x() accessors. */
 export interface Version extends types.Version, Accessors<types.Version> {}
+/** The v3 SDK's `params.Version`: a `Version` to send, with get_x()/set_x() accessors. */
 export class Version extends ParamsObject {
   static readonly typeName = "Version";
   constructor(init?: V3Init<types.Version>) {
@@ -3714,6 +4317,7 @@ export class Version extends ParamsObject {
 export interface Versions {
   version?: types.Version[];
 }
+/** A list of Version, written as <versions><version/>...</versions>. */
 export class Versions extends ParamsList<types.Version> {
   static readonly typeName = "Version";
   constructor(init?: ListInit<"version", types.Version>) {
@@ -3721,7 +4325,9 @@ export class Versions extends ParamsList<types.Version> {
   }
 }
 
+/** The v3 SDK's `params.VirtioScsi`: a `VirtioScsi` to send, with get_x()/set_x() accessors. */
 export interface VirtioScsi extends types.VirtioScsi, Accessors<types.VirtioScsi> {}
+/** The v3 SDK's `params.VirtioScsi`: a `VirtioScsi` to send, with get_x()/set_x() accessors. */
 export class VirtioScsi extends ParamsObject {
   static readonly typeName = "VirtioScsi";
   constructor(init?: V3Init<types.VirtioScsi>) {
@@ -3732,6 +4338,7 @@ export class VirtioScsi extends ParamsObject {
 export interface VirtioScsis {
   virtio_scsi?: types.VirtioScsi[];
 }
+/** A list of VirtioScsi, written as <virtio_scsis><virtio_scsi/>...</virtio_scsis>. */
 export class VirtioScsis extends ParamsList<types.VirtioScsi> {
   static readonly typeName = "VirtioScsi";
   constructor(init?: ListInit<"virtio_scsi", types.VirtioScsi>) {
@@ -3739,7 +4346,9 @@ export class VirtioScsis extends ParamsList<types.VirtioScsi> {
   }
 }
 
+/** The v3 SDK's `params.VirtualNumaNode`: a `VirtualNumaNode` to send, with get_x()/set_x() accessors. */
 export interface VirtualNumaNode extends types.VirtualNumaNode, Accessors<types.VirtualNumaNode> {}
+/** The v3 SDK's `params.VirtualNumaNode`: a `VirtualNumaNode` to send, with get_x()/set_x() accessors. */
 export class VirtualNumaNode extends ParamsObject {
   static readonly typeName = "VirtualNumaNode";
   constructor(init?: V3Init<types.VirtualNumaNode>) {
@@ -3750,6 +4359,7 @@ export class VirtualNumaNode extends ParamsObject {
 export interface VirtualNumaNodes {
   vm_numa_node?: types.VirtualNumaNode[];
 }
+/** A list of VirtualNumaNode, written as <vm_numa_nodes><vm_numa_node/>...</vm_numa_nodes>. */
 export class VirtualNumaNodes extends ParamsList<types.VirtualNumaNode> {
   static readonly typeName = "VirtualNumaNode";
   constructor(init?: ListInit<"vm_numa_node", types.VirtualNumaNode>) {
@@ -3757,7 +4367,9 @@ export class VirtualNumaNodes extends ParamsList<types.VirtualNumaNode> {
   }
 }
 
+/** The v3 SDK's `params.Vlan`: a `Vlan` to send, with get_x()/set_x() accessors. */
 export interface Vlan extends types.Vlan, Accessors<types.Vlan> {}
+/** The v3 SDK's `params.Vlan`: a `Vlan` to send, with get_x()/set_x() accessors. */
 export class Vlan extends ParamsObject {
   static readonly typeName = "Vlan";
   constructor(init?: V3Init<types.Vlan>) {
@@ -3768,6 +4380,7 @@ export class Vlan extends ParamsObject {
 export interface Vlans {
   vlan?: types.Vlan[];
 }
+/** A list of Vlan, written as <vlans><vlan/>...</vlans>. */
 export class Vlans extends ParamsList<types.Vlan> {
   static readonly typeName = "Vlan";
   constructor(init?: ListInit<"vlan", types.Vlan>) {
@@ -3775,7 +4388,9 @@ export class Vlans extends ParamsList<types.Vlan> {
   }
 }
 
+/** The v3 SDK's `params.Vm`: a `Vm` to send, with get_x()/set_x() accessors. */
 export interface Vm extends types.Vm, Accessors<types.Vm> {}
+/** The v3 SDK's `params.Vm`: a `Vm` to send, with get_x()/set_x() accessors. */
 export class Vm extends ParamsObject {
   static readonly typeName = "Vm";
   constructor(init?: V3Init<types.Vm>) {
@@ -3786,6 +4401,7 @@ export class Vm extends ParamsObject {
 export interface Vms {
   vm?: types.Vm[];
 }
+/** A list of Vm, written as <vms><vm/>...</vms>. */
 export class Vms extends ParamsList<types.Vm> {
   static readonly typeName = "Vm";
   constructor(init?: ListInit<"vm", types.Vm>) {
@@ -3793,7 +4409,9 @@ export class Vms extends ParamsList<types.Vm> {
   }
 }
 
+/** The v3 SDK's `params.VmBase`: a `VmBase` to send, with get_x()/set_x() accessors. */
 export interface VmBase extends types.VmBase, Accessors<types.VmBase> {}
+/** The v3 SDK's `params.VmBase`: a `VmBase` to send, with get_x()/set_x() accessors. */
 export class VmBase extends ParamsObject {
   static readonly typeName = "VmBase";
   constructor(init?: V3Init<types.VmBase>) {
@@ -3804,6 +4422,7 @@ export class VmBase extends ParamsObject {
 export interface VmBases {
   vm_base?: types.VmBase[];
 }
+/** A list of VmBase, written as <vm_bases><vm_base/>...</vm_bases>. */
 export class VmBases extends ParamsList<types.VmBase> {
   static readonly typeName = "VmBase";
   constructor(init?: ListInit<"vm_base", types.VmBase>) {
@@ -3811,7 +4430,9 @@ export class VmBases extends ParamsList<types.VmBase> {
   }
 }
 
+/** The v3 SDK's `params.VmMediatedDevice`: a `VmMediatedDevice` to send, with get_x()/set_x() accessors. */
 export interface VmMediatedDevice extends types.VmMediatedDevice, Accessors<types.VmMediatedDevice> {}
+/** The v3 SDK's `params.VmMediatedDevice`: a `VmMediatedDevice` to send, with get_x()/set_x() accessors. */
 export class VmMediatedDevice extends ParamsObject {
   static readonly typeName = "VmMediatedDevice";
   constructor(init?: V3Init<types.VmMediatedDevice>) {
@@ -3822,6 +4443,7 @@ export class VmMediatedDevice extends ParamsObject {
 export interface VmMediatedDevices {
   vm_mediated_device?: types.VmMediatedDevice[];
 }
+/** A list of VmMediatedDevice, written as <vm_mediated_devices><vm_mediated_device/>...</vm_mediated_devices>. */
 export class VmMediatedDevices extends ParamsList<types.VmMediatedDevice> {
   static readonly typeName = "VmMediatedDevice";
   constructor(init?: ListInit<"vm_mediated_device", types.VmMediatedDevice>) {
@@ -3829,7 +4451,9 @@ export class VmMediatedDevices extends ParamsList<types.VmMediatedDevice> {
   }
 }
 
+/** The v3 SDK's `params.VmPlacementPolicy`: a `VmPlacementPolicy` to send, with get_x()/set_x() accessors. */
 export interface VmPlacementPolicy extends types.VmPlacementPolicy, Accessors<types.VmPlacementPolicy> {}
+/** The v3 SDK's `params.VmPlacementPolicy`: a `VmPlacementPolicy` to send, with get_x()/set_x() accessors. */
 export class VmPlacementPolicy extends ParamsObject {
   static readonly typeName = "VmPlacementPolicy";
   constructor(init?: V3Init<types.VmPlacementPolicy>) {
@@ -3840,6 +4464,7 @@ export class VmPlacementPolicy extends ParamsObject {
 export interface VmPlacementPolicies {
   vm_placement_policy?: types.VmPlacementPolicy[];
 }
+/** A list of VmPlacementPolicy, written as <vm_placement_policies><vm_placement_policy/>...</vm_placement_policies>. */
 export class VmPlacementPolicies extends ParamsList<types.VmPlacementPolicy> {
   static readonly typeName = "VmPlacementPolicy";
   constructor(init?: ListInit<"vm_placement_policy", types.VmPlacementPolicy>) {
@@ -3847,7 +4472,9 @@ export class VmPlacementPolicies extends ParamsList<types.VmPlacementPolicy> {
   }
 }
 
+/** The v3 SDK's `params.VmPool`: a `VmPool` to send, with get_x()/set_x() accessors. */
 export interface VmPool extends types.VmPool, Accessors<types.VmPool> {}
+/** The v3 SDK's `params.VmPool`: a `VmPool` to send, with get_x()/set_x() accessors. */
 export class VmPool extends ParamsObject {
   static readonly typeName = "VmPool";
   constructor(init?: V3Init<types.VmPool>) {
@@ -3858,6 +4485,7 @@ export class VmPool extends ParamsObject {
 export interface VmPools {
   vm_pool?: types.VmPool[];
 }
+/** A list of VmPool, written as <vm_pools><vm_pool/>...</vm_pools>. */
 export class VmPools extends ParamsList<types.VmPool> {
   static readonly typeName = "VmPool";
   constructor(init?: ListInit<"vm_pool", types.VmPool>) {
@@ -3865,7 +4493,9 @@ export class VmPools extends ParamsList<types.VmPool> {
   }
 }
 
+/** The v3 SDK's `params.VmSummary`: a `VmSummary` to send, with get_x()/set_x() accessors. */
 export interface VmSummary extends types.VmSummary, Accessors<types.VmSummary> {}
+/** The v3 SDK's `params.VmSummary`: a `VmSummary` to send, with get_x()/set_x() accessors. */
 export class VmSummary extends ParamsObject {
   static readonly typeName = "VmSummary";
   constructor(init?: V3Init<types.VmSummary>) {
@@ -3876,6 +4506,7 @@ export class VmSummary extends ParamsObject {
 export interface VmSummaries {
   vm_summary?: types.VmSummary[];
 }
+/** A list of VmSummary, written as <vm_summaries><vm_summary/>...</vm_summaries>. */
 export class VmSummaries extends ParamsList<types.VmSummary> {
   static readonly typeName = "VmSummary";
   constructor(init?: ListInit<"vm_summary", types.VmSummary>) {
@@ -3883,7 +4514,9 @@ export class VmSummaries extends ParamsList<types.VmSummary> {
   }
 }
 
+/** The v3 SDK's `params.VnicPassThrough`: a `VnicPassThrough` to send, with get_x()/set_x() accessors. */
 export interface VnicPassThrough extends types.VnicPassThrough, Accessors<types.VnicPassThrough> {}
+/** The v3 SDK's `params.VnicPassThrough`: a `VnicPassThrough` to send, with get_x()/set_x() accessors. */
 export class VnicPassThrough extends ParamsObject {
   static readonly typeName = "VnicPassThrough";
   constructor(init?: V3Init<types.VnicPassThrough>) {
@@ -3894,6 +4527,7 @@ export class VnicPassThrough extends ParamsObject {
 export interface VnicPassThroughs {
   vnic_pass_through?: types.VnicPassThrough[];
 }
+/** A list of VnicPassThrough, written as <vnic_pass_throughs><vnic_pass_through/>...</vnic_pass_throughs>. */
 export class VnicPassThroughs extends ParamsList<types.VnicPassThrough> {
   static readonly typeName = "VnicPassThrough";
   constructor(init?: ListInit<"vnic_pass_through", types.VnicPassThrough>) {
@@ -3901,7 +4535,9 @@ export class VnicPassThroughs extends ParamsList<types.VnicPassThrough> {
   }
 }
 
+/** The v3 SDK's `params.VnicProfile`: a `VnicProfile` to send, with get_x()/set_x() accessors. */
 export interface VnicProfile extends types.VnicProfile, Accessors<types.VnicProfile> {}
+/** The v3 SDK's `params.VnicProfile`: a `VnicProfile` to send, with get_x()/set_x() accessors. */
 export class VnicProfile extends ParamsObject {
   static readonly typeName = "VnicProfile";
   constructor(init?: V3Init<types.VnicProfile>) {
@@ -3912,6 +4548,7 @@ export class VnicProfile extends ParamsObject {
 export interface VnicProfiles {
   vnic_profile?: types.VnicProfile[];
 }
+/** A list of VnicProfile, written as <vnic_profiles><vnic_profile/>...</vnic_profiles>. */
 export class VnicProfiles extends ParamsList<types.VnicProfile> {
   static readonly typeName = "VnicProfile";
   constructor(init?: ListInit<"vnic_profile", types.VnicProfile>) {
@@ -3919,9 +4556,9 @@ export class VnicProfiles extends ParamsList<types.VnicProfile> {
   }
 }
 
-/** @deprecated */
+/** The v3 SDK's `params.VnicProfileMapping`: a `VnicProfileMapping` to send, with get_x()/set_x() accessors. @deprecated */
 export interface VnicProfileMapping extends types.VnicProfileMapping, Accessors<types.VnicProfileMapping> {}
-/** @deprecated */
+/** The v3 SDK's `params.VnicProfileMapping`: a `VnicProfileMapping` to send, with get_x()/set_x() accessors. @deprecated */
 export class VnicProfileMapping extends ParamsObject {
   static readonly typeName = "VnicProfileMapping";
   constructor(init?: V3Init<types.VnicProfileMapping>) {
@@ -3932,6 +4569,7 @@ export class VnicProfileMapping extends ParamsObject {
 export interface VnicProfileMappings {
   vnic_profile_mapping?: types.VnicProfileMapping[];
 }
+/** A list of VnicProfileMapping, written as <vnic_profile_mappings><vnic_profile_mapping/>...</vnic_profile_mappings>. */
 export class VnicProfileMappings extends ParamsList<types.VnicProfileMapping> {
   static readonly typeName = "VnicProfileMapping";
   constructor(init?: ListInit<"vnic_profile_mapping", types.VnicProfileMapping>) {
@@ -3939,7 +4577,9 @@ export class VnicProfileMappings extends ParamsList<types.VnicProfileMapping> {
   }
 }
 
+/** The v3 SDK's `params.VolumeGroup`: a `VolumeGroup` to send, with get_x()/set_x() accessors. */
 export interface VolumeGroup extends types.VolumeGroup, Accessors<types.VolumeGroup> {}
+/** The v3 SDK's `params.VolumeGroup`: a `VolumeGroup` to send, with get_x()/set_x() accessors. */
 export class VolumeGroup extends ParamsObject {
   static readonly typeName = "VolumeGroup";
   constructor(init?: V3Init<types.VolumeGroup>) {
@@ -3950,6 +4590,7 @@ export class VolumeGroup extends ParamsObject {
 export interface VolumeGroups {
   volume_group?: types.VolumeGroup[];
 }
+/** A list of VolumeGroup, written as <volume_groups><volume_group/>...</volume_groups>. */
 export class VolumeGroups extends ParamsList<types.VolumeGroup> {
   static readonly typeName = "VolumeGroup";
   constructor(init?: ListInit<"volume_group", types.VolumeGroup>) {
@@ -3957,7 +4598,9 @@ export class VolumeGroups extends ParamsList<types.VolumeGroup> {
   }
 }
 
+/** The v3 SDK's `params.Watchdog`: a `Watchdog` to send, with get_x()/set_x() accessors. */
 export interface Watchdog extends types.Watchdog, Accessors<types.Watchdog> {}
+/** The v3 SDK's `params.Watchdog`: a `Watchdog` to send, with get_x()/set_x() accessors. */
 export class Watchdog extends ParamsObject {
   static readonly typeName = "Watchdog";
   constructor(init?: V3Init<types.Watchdog>) {
@@ -3968,6 +4611,7 @@ export class Watchdog extends ParamsObject {
 export interface Watchdogs {
   watchdog?: types.Watchdog[];
 }
+/** A list of Watchdog, written as <watchdogs><watchdog/>...</watchdogs>. */
 export class Watchdogs extends ParamsList<types.Watchdog> {
   static readonly typeName = "Watchdog";
   constructor(init?: ListInit<"watchdog", types.Watchdog>) {
@@ -3975,7 +4619,9 @@ export class Watchdogs extends ParamsList<types.Watchdog> {
   }
 }
 
+/** The v3 SDK's `params.Weight`: a `Weight` to send, with get_x()/set_x() accessors. */
 export interface Weight extends types.Weight, Accessors<types.Weight> {}
+/** The v3 SDK's `params.Weight`: a `Weight` to send, with get_x()/set_x() accessors. */
 export class Weight extends ParamsObject {
   static readonly typeName = "Weight";
   constructor(init?: V3Init<types.Weight>) {
@@ -3986,6 +4632,7 @@ export class Weight extends ParamsObject {
 export interface Weights {
   weight?: types.Weight[];
 }
+/** A list of Weight, written as <weights><weight/>...</weights>. */
 export class Weights extends ParamsList<types.Weight> {
   static readonly typeName = "Weight";
   constructor(init?: ListInit<"weight", types.Weight>) {

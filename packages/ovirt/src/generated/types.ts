@@ -627,6 +627,7 @@ export type WatchdogAction = "none" | "reset" | "poweroff" | "pause" | "dump";
 /** Enum `WatchdogModel`. */
 export type WatchdogModel = "i6300esb" | "diag288";
 
+/** The oVirt model's `Action`, a kind of `Identified`, as the engine sends it. */
 export interface Action extends Identified {
   status?: string;
   fault?: Fault;
@@ -724,6 +725,7 @@ export interface Action extends Identified {
   volatile?: boolean;
 }
 
+/** The oVirt model's `AffinityGroup`, a kind of `Identified`, as the engine sends it. */
 export interface AffinityGroup extends Identified {
   /** @deprecated */
   positive?: boolean;
@@ -745,6 +747,7 @@ export interface AffinityGroup extends Identified {
   host_labels?: AffinityLabel[];
 }
 
+/** The oVirt model's `AffinityLabel`, a kind of `Identified`, as the engine sends it. */
 export interface AffinityLabel extends Identified {
   read_only?: boolean;
   has_implicit_affinity_group?: boolean;
@@ -754,12 +757,14 @@ export interface AffinityLabel extends Identified {
   vms?: Vm[];
 }
 
+/** The oVirt model's `AffinityRule`, as the engine sends it. */
 export interface AffinityRule extends Envelope {
   positive?: boolean;
   enforcing?: boolean;
   enabled?: boolean;
 }
 
+/** The oVirt model's `Agent`, a kind of `Identified`, as the engine sends it. */
 export interface Agent extends Identified {
   type?: string;
   address?: string;
@@ -774,7 +779,7 @@ export interface Agent extends Identified {
   host?: Host;
 }
 
-/** @deprecated */
+/** The oVirt model's `AgentConfiguration`, as the engine sends it. @deprecated */
 export interface AgentConfiguration extends Envelope {
   network_mappings?: string;
   broker_type?: MessageBrokerType;
@@ -784,6 +789,7 @@ export interface AgentConfiguration extends Envelope {
   password?: string;
 }
 
+/** The oVirt model's `Api`, as the engine sends it. */
 export interface Api extends Envelope {
   special_objects?: SpecialObjects;
   product_info?: ProductInfo;
@@ -796,6 +802,7 @@ export interface Api extends Envelope {
   effective_user?: User;
 }
 
+/** The oVirt model's `ApiSummary`, as the engine sends it. */
 export interface ApiSummary extends Envelope {
   vms?: ApiSummaryItem;
   hosts?: ApiSummaryItem;
@@ -803,22 +810,26 @@ export interface ApiSummary extends Envelope {
   storage_domains?: ApiSummaryItem;
 }
 
+/** The oVirt model's `ApiSummaryItem`, as the engine sends it. */
 export interface ApiSummaryItem extends Envelope {
   total?: number;
   active?: number;
 }
 
+/** The oVirt model's `Application`, a kind of `Identified`, as the engine sends it. */
 export interface Application extends Identified {
   /** Link. */
   vm?: Vm;
 }
 
+/** The oVirt model's `AuthorizedKey`, a kind of `Identified`, as the engine sends it. */
 export interface AuthorizedKey extends Identified {
   key?: string;
   /** Link. */
   user?: User;
 }
 
+/** The oVirt model's `Backup`, a kind of `Identified`, as the engine sends it. */
 export interface Backup extends Identified {
   from_checkpoint_id?: string;
   to_checkpoint_id?: string;
@@ -835,6 +846,7 @@ export interface Backup extends Identified {
   snapshot?: Snapshot;
 }
 
+/** The oVirt model's `Balance`, a kind of `Identified`, as the engine sends it. */
 export interface Balance extends Identified {
   /** Link. */
   scheduling_policy?: SchedulingPolicy;
@@ -842,15 +854,18 @@ export interface Balance extends Identified {
   scheduling_policy_unit?: SchedulingPolicyUnit;
 }
 
+/** The oVirt model's `Bios`, as the engine sends it. */
 export interface Bios extends Envelope {
   boot_menu?: BootMenu;
   type?: BiosType;
 }
 
+/** The oVirt model's `BlockStatistic`, as the engine sends it. */
 export interface BlockStatistic extends Envelope {
   statistics?: Statistic[];
 }
 
+/** The oVirt model's `Bonding`, as the engine sends it. */
 export interface Bonding extends Envelope {
   options?: Option[];
   slaves?: HostNic[];
@@ -859,33 +874,40 @@ export interface Bonding extends Envelope {
   active_slave?: HostNic;
 }
 
+/** The oVirt model's `Bookmark`, a kind of `Identified`, as the engine sends it. */
 export interface Bookmark extends Identified {
   value?: string;
 }
 
+/** The oVirt model's `Boot`, as the engine sends it. */
 export interface Boot extends Envelope {
   devices?: BootDevice[];
 }
 
+/** The oVirt model's `BootMenu`, as the engine sends it. */
 export interface BootMenu extends Envelope {
   enabled?: boolean;
 }
 
+/** The oVirt model's `BrickProfileDetail`, a kind of `EntityProfileDetail`, as the engine sends it. */
 export interface BrickProfileDetail extends EntityProfileDetail {
   /** Link. */
   brick?: GlusterBrick;
 }
 
+/** The oVirt model's `Cdrom`, a kind of `Device`, as the engine sends it. */
 export interface Cdrom extends Device {
   file?: File;
 }
 
+/** The oVirt model's `Certificate`, a kind of `Identified`, as the engine sends it. */
 export interface Certificate extends Identified {
   organization?: string;
   subject?: string;
   content?: string;
 }
 
+/** The oVirt model's `Checkpoint`, a kind of `Identified`, as the engine sends it. */
 export interface Checkpoint extends Identified {
   parent_id?: string;
   creation_date?: Date;
@@ -896,7 +918,7 @@ export interface Checkpoint extends Identified {
   disks?: Disk[];
 }
 
-/** @deprecated */
+/** The oVirt model's `CloudInit`, as the engine sends it. @deprecated */
 export interface CloudInit extends Envelope {
   host?: Host;
   authorized_keys?: AuthorizedKey[];
@@ -907,6 +929,7 @@ export interface CloudInit extends Envelope {
   files?: File[];
 }
 
+/** The oVirt model's `Cluster`, a kind of `Identified`, as the engine sends it. */
 export interface Cluster extends Identified {
   cpu?: Cpu;
   memory_policy?: MemoryPolicy;
@@ -970,11 +993,13 @@ export interface Cluster extends Identified {
   permissions?: Permission[];
 }
 
+/** The oVirt model's `ClusterFeature`, a kind of `Identified`, as the engine sends it. */
 export interface ClusterFeature extends Identified {
   /** Link. */
   cluster_level?: ClusterLevel;
 }
 
+/** The oVirt model's `ClusterLevel`, a kind of `Identified`, as the engine sends it. */
 export interface ClusterLevel extends Identified {
   cpu_types?: CpuType[];
   permits?: Permit[];
@@ -982,20 +1007,24 @@ export interface ClusterLevel extends Identified {
   cluster_features?: ClusterFeature[];
 }
 
+/** The oVirt model's `Configuration`, as the engine sends it. */
 export interface Configuration extends Envelope {
   type?: ConfigurationType;
   data?: string;
 }
 
+/** The oVirt model's `Console`, as the engine sends it. */
 export interface Console extends Envelope {
   enabled?: boolean;
 }
 
+/** The oVirt model's `Core`, as the engine sends it. */
 export interface Core extends Envelope {
   index?: number;
   socket?: number;
 }
 
+/** The oVirt model's `Cpu`, as the engine sends it. */
 export interface Cpu extends Envelope {
   type?: string;
   topology?: CpuTopology;
@@ -1008,6 +1037,7 @@ export interface Cpu extends Envelope {
   cores?: Core[];
 }
 
+/** The oVirt model's `CpuProfile`, a kind of `Identified`, as the engine sends it. */
 export interface CpuProfile extends Identified {
   /** Link. */
   qos?: Qos;
@@ -1017,28 +1047,33 @@ export interface CpuProfile extends Identified {
   permissions?: Permission[];
 }
 
+/** The oVirt model's `CpuTopology`, as the engine sends it. */
 export interface CpuTopology extends Envelope {
   sockets?: number;
   cores?: number;
   threads?: number;
 }
 
+/** The oVirt model's `CpuTune`, as the engine sends it. */
 export interface CpuTune extends Envelope {
   vcpu_pins?: VcpuPin[];
 }
 
+/** The oVirt model's `CpuType`, as the engine sends it. */
 export interface CpuType extends Envelope {
   name?: string;
   level?: number;
   architecture?: Architecture;
 }
 
+/** The oVirt model's `CustomProperty`, as the engine sends it. */
 export interface CustomProperty extends Envelope {
   name?: string;
   value?: string;
   regexp?: string;
 }
 
+/** The oVirt model's `DataCenter`, a kind of `Identified`, as the engine sends it. */
 export interface DataCenter extends Identified {
   local?: boolean;
   storage_format?: StorageFormat;
@@ -1064,6 +1099,7 @@ export interface DataCenter extends Identified {
   iscsi_bonds?: IscsiBond[];
 }
 
+/** The oVirt model's `Device`, a kind of `Identified`, as the engine sends it. */
 export interface Device extends Identified {
   /** Link. */
   template?: Template;
@@ -1075,6 +1111,7 @@ export interface Device extends Identified {
   vm?: Vm;
 }
 
+/** The oVirt model's `Disk`, a kind of `Device`, as the engine sends it. */
 export interface Disk extends Device {
   alias?: string;
   image_id?: string;
@@ -1129,6 +1166,7 @@ export interface Disk extends Device {
   statistics?: Statistic[];
 }
 
+/** The oVirt model's `DiskAttachment`, a kind of `Identified`, as the engine sends it. */
 export interface DiskAttachment extends Identified {
   bootable?: boolean;
   pass_discard?: boolean;
@@ -1145,6 +1183,7 @@ export interface DiskAttachment extends Identified {
   template?: Template;
 }
 
+/** The oVirt model's `DiskProfile`, a kind of `Identified`, as the engine sends it. */
 export interface DiskProfile extends Identified {
   /** Link. */
   qos?: Qos;
@@ -1154,6 +1193,7 @@ export interface DiskProfile extends Identified {
   permissions?: Permission[];
 }
 
+/** The oVirt model's `DiskSnapshot`, a kind of `Disk`, as the engine sends it. */
 export interface DiskSnapshot extends Disk {
   /** Link. */
   disk?: Disk;
@@ -1161,6 +1201,7 @@ export interface DiskSnapshot extends Disk {
   parent?: DiskSnapshot;
 }
 
+/** The oVirt model's `Display`, as the engine sends it. */
 export interface Display extends Envelope {
   /** @deprecated */
   type?: DisplayType;
@@ -1182,15 +1223,18 @@ export interface Display extends Envelope {
   disconnect_action_delay?: number;
 }
 
+/** The oVirt model's `Dns`, as the engine sends it. */
 export interface Dns extends Envelope {
   servers?: Host[];
   search_domains?: Host[];
 }
 
+/** The oVirt model's `DnsResolverConfiguration`, as the engine sends it. */
 export interface DnsResolverConfiguration extends Envelope {
   name_servers?: string[];
 }
 
+/** The oVirt model's `Domain`, a kind of `Identified`, as the engine sends it. */
 export interface Domain extends Identified {
   user?: User;
   /** Link. */
@@ -1199,11 +1243,13 @@ export interface Domain extends Identified {
   users?: User[];
 }
 
+/** The oVirt model's `DynamicCpu`, as the engine sends it. */
 export interface DynamicCpu extends Envelope {
   topology?: CpuTopology;
   cpu_tune?: CpuTune;
 }
 
+/** The oVirt model's `EngineBackupInfo`, as the engine sends it. */
 export interface EngineBackupInfo extends Envelope {
   last_engine_backup?: Date;
   last_db_backup?: Date;
@@ -1213,14 +1259,17 @@ export interface EngineBackupInfo extends Envelope {
   last_grafana_backup?: Date;
 }
 
+/** The oVirt model's `EntityProfileDetail`, as the engine sends it. */
 export interface EntityProfileDetail extends Envelope {
   profile_details?: ProfileDetail[];
 }
 
+/** The oVirt model's `ErrorHandling`, as the engine sends it. */
 export interface ErrorHandling extends Envelope {
   on_error?: MigrateOnError;
 }
 
+/** The oVirt model's `Event`, a kind of `Identified`, as the engine sends it. */
 export interface Event extends Identified {
   index?: number;
   code?: number;
@@ -1248,6 +1297,7 @@ export interface Event extends Identified {
   data_center?: DataCenter;
 }
 
+/** The oVirt model's `EventSubscription`, a kind of `Identified`, as the engine sends it. */
 export interface EventSubscription extends Identified {
   event?: NotifiableEvent;
   user?: User;
@@ -1255,6 +1305,7 @@ export interface EventSubscription extends Identified {
   address?: string;
 }
 
+/** The oVirt model's `ExternalComputeResource`, a kind of `Identified`, as the engine sends it. */
 export interface ExternalComputeResource extends Identified {
   provider?: string;
   user?: string;
@@ -1263,6 +1314,7 @@ export interface ExternalComputeResource extends Identified {
   external_host_provider?: ExternalHostProvider;
 }
 
+/** The oVirt model's `ExternalDiscoveredHost`, a kind of `Identified`, as the engine sends it. */
 export interface ExternalDiscoveredHost extends Identified {
   ip?: string;
   mac?: string;
@@ -1272,12 +1324,14 @@ export interface ExternalDiscoveredHost extends Identified {
   external_host_provider?: ExternalHostProvider;
 }
 
+/** The oVirt model's `ExternalHost`, a kind of `Identified`, as the engine sends it. */
 export interface ExternalHost extends Identified {
   address?: string;
   /** Link. */
   external_host_provider?: ExternalHostProvider;
 }
 
+/** The oVirt model's `ExternalHostGroup`, a kind of `Identified`, as the engine sends it. */
 export interface ExternalHostGroup extends Identified {
   architecture_name?: string;
   operating_system_name?: string;
@@ -1287,6 +1341,7 @@ export interface ExternalHostGroup extends Identified {
   external_host_provider?: ExternalHostProvider;
 }
 
+/** The oVirt model's `ExternalHostProvider`, a kind of `ExternalProvider`, as the engine sends it. */
 export interface ExternalHostProvider extends ExternalProvider {
   /** Link. */
   certificates?: Certificate[];
@@ -1300,6 +1355,7 @@ export interface ExternalHostProvider extends ExternalProvider {
   hosts?: Host[];
 }
 
+/** The oVirt model's `ExternalNetworkProviderConfiguration`, a kind of `Identified`, as the engine sends it. */
 export interface ExternalNetworkProviderConfiguration extends Identified {
   /** Link. */
   external_network_provider?: ExternalProvider;
@@ -1307,6 +1363,7 @@ export interface ExternalNetworkProviderConfiguration extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `ExternalProvider`, a kind of `Identified`, as the engine sends it. */
 export interface ExternalProvider extends Identified {
   url?: string;
   requires_authentication?: boolean;
@@ -1316,6 +1373,7 @@ export interface ExternalProvider extends Identified {
   properties?: Property[];
 }
 
+/** The oVirt model's `ExternalTemplateImport`, as the engine sends it. */
 export interface ExternalTemplateImport extends Envelope {
   url?: string;
   clone?: boolean;
@@ -1333,6 +1391,7 @@ export interface ExternalTemplateImport extends Envelope {
   quota?: Quota;
 }
 
+/** The oVirt model's `ExternalVmImport`, as the engine sends it. */
 export interface ExternalVmImport extends Envelope {
   provider?: ExternalVmProviderType;
   url?: string;
@@ -1356,11 +1415,13 @@ export interface ExternalVmImport extends Envelope {
   drivers_iso?: File;
 }
 
+/** The oVirt model's `Fault`, as the engine sends it. */
 export interface Fault extends Envelope {
   reason?: string;
   detail?: string;
 }
 
+/** The oVirt model's `FencingPolicy`, as the engine sends it. */
 export interface FencingPolicy extends Envelope {
   enabled?: boolean;
   skip_if_sd_active?: SkipIfSdActive;
@@ -1369,6 +1430,7 @@ export interface FencingPolicy extends Envelope {
   skip_if_gluster_quorum_not_met?: boolean;
 }
 
+/** The oVirt model's `File`, a kind of `Identified`, as the engine sends it. */
 export interface File extends Identified {
   content?: string;
   type?: string;
@@ -1376,21 +1438,25 @@ export interface File extends Identified {
   storage_domain?: StorageDomain;
 }
 
+/** The oVirt model's `Filter`, a kind of `Identified`, as the engine sends it. */
 export interface Filter extends Identified {
   position?: number;
   /** Link. */
   scheduling_policy_unit?: SchedulingPolicyUnit;
 }
 
+/** The oVirt model's `Floppy`, a kind of `Device`, as the engine sends it. */
 export interface Floppy extends Device {
   file?: File;
 }
 
+/** The oVirt model's `FopStatistic`, as the engine sends it. */
 export interface FopStatistic extends Envelope {
   name?: string;
   statistics?: Statistic[];
 }
 
+/** The oVirt model's `GlusterBrick`, a kind of `GlusterBrickAdvancedDetails`, as the engine sends it. */
 export interface GlusterBrick extends GlusterBrickAdvancedDetails {
   server_id?: string;
   brick_dir?: string;
@@ -1401,6 +1467,7 @@ export interface GlusterBrick extends GlusterBrickAdvancedDetails {
   statistics?: Statistic[];
 }
 
+/** The oVirt model's `GlusterBrickAdvancedDetails`, a kind of `Device`, as the engine sends it. */
 export interface GlusterBrickAdvancedDetails extends Device {
   port?: number;
   pid?: number;
@@ -1411,10 +1478,12 @@ export interface GlusterBrickAdvancedDetails extends Device {
   memory_pools?: GlusterMemoryPool[];
 }
 
+/** The oVirt model's `GlusterBrickMemoryInfo`, as the engine sends it. */
 export interface GlusterBrickMemoryInfo extends Envelope {
   memory_pools?: GlusterMemoryPool[];
 }
 
+/** The oVirt model's `GlusterClient`, as the engine sends it. */
 export interface GlusterClient extends Envelope {
   host_name?: string;
   client_port?: number;
@@ -1424,6 +1493,7 @@ export interface GlusterClient extends Envelope {
   bytes_written?: number;
 }
 
+/** The oVirt model's `GlusterHook`, a kind of `Identified`, as the engine sends it. */
 export interface GlusterHook extends Identified {
   gluster_command?: string;
   stage?: HookStage;
@@ -1439,6 +1509,7 @@ export interface GlusterHook extends Identified {
   server_hooks?: GlusterServerHook[];
 }
 
+/** The oVirt model's `GlusterMemoryPool`, a kind of `Identified`, as the engine sends it. */
 export interface GlusterMemoryPool extends Identified {
   type?: string;
   hot_count?: number;
@@ -1450,6 +1521,7 @@ export interface GlusterMemoryPool extends Identified {
   max_stdalloc?: number;
 }
 
+/** The oVirt model's `GlusterServerHook`, a kind of `Identified`, as the engine sends it. */
 export interface GlusterServerHook extends Identified {
   content_type?: HookContentType;
   status?: GlusterHookStatus;
@@ -1458,6 +1530,7 @@ export interface GlusterServerHook extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `GlusterVolume`, a kind of `Identified`, as the engine sends it. */
 export interface GlusterVolume extends Identified {
   volume_type?: GlusterVolumeType;
   transport_types?: TransportType[];
@@ -1475,15 +1548,18 @@ export interface GlusterVolume extends Identified {
   statistics?: Statistic[];
 }
 
+/** The oVirt model's `GlusterVolumeProfileDetails`, a kind of `Identified`, as the engine sends it. */
 export interface GlusterVolumeProfileDetails extends Identified {
   brick_profile_details?: BrickProfileDetail[];
   nfs_profile_details?: NfsProfileDetail[];
 }
 
+/** The oVirt model's `GracePeriod`, as the engine sends it. */
 export interface GracePeriod extends Envelope {
   expiry?: number;
 }
 
+/** The oVirt model's `GraphicsConsole`, a kind of `Identified`, as the engine sends it. */
 export interface GraphicsConsole extends Identified {
   protocol?: GraphicsType;
   port?: number;
@@ -1497,6 +1573,7 @@ export interface GraphicsConsole extends Identified {
   instance_type?: InstanceType;
 }
 
+/** The oVirt model's `Group`, a kind of `Identified`, as the engine sends it. */
 export interface Group extends Identified {
   domain_entry_id?: string;
   namespace?: string;
@@ -1510,6 +1587,7 @@ export interface Group extends Identified {
   tags?: Tag[];
 }
 
+/** The oVirt model's `GuestOperatingSystem`, as the engine sends it. */
 export interface GuestOperatingSystem extends Envelope {
   architecture?: string;
   codename?: string;
@@ -1519,6 +1597,7 @@ export interface GuestOperatingSystem extends Envelope {
   version?: Version;
 }
 
+/** The oVirt model's `HardwareInformation`, as the engine sends it. */
 export interface HardwareInformation extends Envelope {
   manufacturer?: string;
   version?: string;
@@ -1529,11 +1608,13 @@ export interface HardwareInformation extends Envelope {
   supported_rng_sources?: RngSource[];
 }
 
+/** The oVirt model's `HighAvailability`, as the engine sends it. */
 export interface HighAvailability extends Envelope {
   enabled?: boolean;
   priority?: number;
 }
 
+/** The oVirt model's `Hook`, a kind of `Identified`, as the engine sends it. */
 export interface Hook extends Identified {
   event_name?: string;
   md5?: string;
@@ -1541,6 +1622,7 @@ export interface Hook extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `Host`, a kind of `Identified`, as the engine sends it. */
 export interface Host extends Identified {
   address?: string;
   status?: HostStatus;
@@ -1618,6 +1700,7 @@ export interface Host extends Identified {
   external_network_provider_configurations?: ExternalNetworkProviderConfiguration[];
 }
 
+/** The oVirt model's `HostCpuUnit`, a kind of `Identified`, as the engine sends it. */
 export interface HostCpuUnit extends Identified {
   socket_id?: number;
   core_id?: number;
@@ -1627,6 +1710,7 @@ export interface HostCpuUnit extends Identified {
   vms?: Vm[];
 }
 
+/** The oVirt model's `HostDevice`, a kind of `Identified`, as the engine sends it. */
 export interface HostDevice extends Identified {
   capability?: string;
   product?: Product;
@@ -1645,10 +1729,12 @@ export interface HostDevice extends Identified {
   vm?: Vm;
 }
 
+/** The oVirt model's `HostDevicePassthrough`, as the engine sends it. */
 export interface HostDevicePassthrough extends Envelope {
   enabled?: boolean;
 }
 
+/** The oVirt model's `HostNic`, a kind of `Identified`, as the engine sends it. */
 export interface HostNic extends Identified {
   mac?: Mac;
   ip?: Ip;
@@ -1683,12 +1769,14 @@ export interface HostNic extends Identified {
   physical_function?: HostNic;
 }
 
+/** The oVirt model's `HostNicVirtualFunctionsConfiguration`, as the engine sends it. */
 export interface HostNicVirtualFunctionsConfiguration extends Envelope {
   max_number_of_virtual_functions?: number;
   number_of_virtual_functions?: number;
   all_networks_allowed?: boolean;
 }
 
+/** The oVirt model's `HostStorage`, a kind of `Identified`, as the engine sends it. */
 export interface HostStorage extends Identified {
   address?: string;
   type?: StorageType;
@@ -1712,6 +1800,7 @@ export interface HostStorage extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `HostedEngine`, as the engine sends it. */
 export interface HostedEngine extends Envelope {
   configured?: boolean;
   active?: boolean;
@@ -1720,11 +1809,13 @@ export interface HostedEngine extends Envelope {
   local_maintenance?: boolean;
 }
 
+/** The oVirt model's `Icon`, a kind of `Identified`, as the engine sends it. */
 export interface Icon extends Identified {
   media_type?: string;
   data?: string;
 }
 
+/** The oVirt model's `Identified`, as the engine sends it. */
 export interface Identified extends Envelope {
   /** XML attribute. */
   id?: string;
@@ -1733,6 +1824,7 @@ export interface Identified extends Envelope {
   comment?: string;
 }
 
+/** The oVirt model's `Image`, a kind of `Identified`, as the engine sends it. */
 export interface Image extends Identified {
   type?: ImageFileType;
   /** `xs:long` on the wire. */
@@ -1741,6 +1833,7 @@ export interface Image extends Identified {
   storage_domain?: StorageDomain;
 }
 
+/** The oVirt model's `ImageTransfer`, a kind of `Identified`, as the engine sends it. */
 export interface ImageTransfer extends Identified {
   proxy_url?: string;
   transfer_url?: string;
@@ -1765,6 +1858,7 @@ export interface ImageTransfer extends Identified {
   backup?: Backup;
 }
 
+/** The oVirt model's `Initialization`, as the engine sends it. */
 export interface Initialization extends Envelope {
   configuration?: Configuration;
   /** @deprecated */
@@ -1791,12 +1885,15 @@ export interface Initialization extends Envelope {
   cloud_init_network_protocol?: CloudInitNetworkProtocol;
 }
 
+/** The oVirt model's `InstanceType`, a kind of `Template`, as the engine sends it. */
 export interface InstanceType extends Template {}
 
+/** The oVirt model's `Io`, as the engine sends it. */
 export interface Io extends Envelope {
   threads?: number;
 }
 
+/** The oVirt model's `Ip`, as the engine sends it. */
 export interface Ip extends Envelope {
   address?: string;
   netmask?: string;
@@ -1804,11 +1901,13 @@ export interface Ip extends Envelope {
   version?: IpVersion;
 }
 
+/** The oVirt model's `IpAddressAssignment`, as the engine sends it. */
 export interface IpAddressAssignment extends Envelope {
   ip?: Ip;
   assignment_method?: BootProtocol;
 }
 
+/** The oVirt model's `IscsiBond`, a kind of `Identified`, as the engine sends it. */
 export interface IscsiBond extends Identified {
   /** Link. */
   data_center?: DataCenter;
@@ -1818,6 +1917,7 @@ export interface IscsiBond extends Identified {
   networks?: Network[];
 }
 
+/** The oVirt model's `IscsiDetails`, as the engine sends it. */
 export interface IscsiDetails extends Envelope {
   initiator?: string;
   port?: number;
@@ -1838,6 +1938,7 @@ export interface IscsiDetails extends Envelope {
   disk_id?: string;
 }
 
+/** The oVirt model's `Job`, a kind of `Identified`, as the engine sends it. */
 export interface Job extends Identified {
   status?: JobStatus;
   start_time?: Date;
@@ -1851,6 +1952,7 @@ export interface Job extends Identified {
   steps?: Step[];
 }
 
+/** The oVirt model's `KatelloErratum`, a kind of `Identified`, as the engine sends it. */
 export interface KatelloErratum extends Identified {
   title?: string;
   type?: string;
@@ -1865,15 +1967,18 @@ export interface KatelloErratum extends Identified {
   vm?: Vm;
 }
 
+/** The oVirt model's `Kernel`, as the engine sends it. */
 export interface Kernel extends Envelope {
   version?: Version;
 }
 
+/** The oVirt model's `Ksm`, as the engine sends it. */
 export interface Ksm extends Envelope {
   enabled?: boolean;
   merge_across_nodes?: boolean;
 }
 
+/** The oVirt model's `LinkLayerDiscoveryProtocolElement`, a kind of `Identified`, as the engine sends it. */
 export interface LinkLayerDiscoveryProtocolElement extends Identified {
   type?: number;
   oui?: number;
@@ -1881,6 +1986,7 @@ export interface LinkLayerDiscoveryProtocolElement extends Identified {
   properties?: Property[];
 }
 
+/** The oVirt model's `LogicalUnit`, as the engine sends it. */
 export interface LogicalUnit extends Envelope {
   /** XML attribute. */
   id?: string;
@@ -1908,6 +2014,7 @@ export interface LogicalUnit extends Envelope {
   discard_zeroes_data?: boolean;
 }
 
+/** The oVirt model's `MDevType`, as the engine sends it. */
 export interface MDevType extends Envelope {
   name?: string;
   human_readable_name?: string;
@@ -1915,10 +2022,12 @@ export interface MDevType extends Envelope {
   description?: string;
 }
 
+/** The oVirt model's `Mac`, as the engine sends it. */
 export interface Mac extends Envelope {
   address?: string;
 }
 
+/** The oVirt model's `MacPool`, a kind of `Identified`, as the engine sends it. */
 export interface MacPool extends Identified {
   allow_duplicates?: boolean;
   default_pool?: boolean;
@@ -1927,10 +2036,12 @@ export interface MacPool extends Identified {
   permissions?: Permission[];
 }
 
+/** The oVirt model's `MemoryOverCommit`, as the engine sends it. */
 export interface MemoryOverCommit extends Envelope {
   percent?: number;
 }
 
+/** The oVirt model's `MemoryPolicy`, as the engine sends it. */
 export interface MemoryPolicy extends Envelope {
   /** `xs:long` on the wire. */
   guaranteed?: number;
@@ -1941,16 +2052,19 @@ export interface MemoryPolicy extends Envelope {
   transparent_hugepages?: TransparentHugePages;
 }
 
+/** The oVirt model's `Method`, as the engine sends it. */
 export interface Method extends Envelope {
   /** XML attribute. */
   id?: SsoMethod;
 }
 
+/** The oVirt model's `MigrationBandwidth`, as the engine sends it. */
 export interface MigrationBandwidth extends Envelope {
   assignment_method?: MigrationBandwidthAssignmentMethod;
   custom_value?: number;
 }
 
+/** The oVirt model's `MigrationOptions`, as the engine sends it. */
 export interface MigrationOptions extends Envelope {
   auto_converge?: InheritableBoolean;
   compressed?: InheritableBoolean;
@@ -1962,8 +2076,10 @@ export interface MigrationOptions extends Envelope {
   policy?: MigrationPolicy;
 }
 
+/** The oVirt model's `MigrationPolicy`, a kind of `Identified`, as the engine sends it. */
 export interface MigrationPolicy extends Identified {}
 
+/** The oVirt model's `Network`, a kind of `Identified`, as the engine sends it. */
 export interface Network extends Identified {
   /** @deprecated */
   ip?: Ip;
@@ -1997,6 +2113,7 @@ export interface Network extends Identified {
   external_provider_physical_network?: Network;
 }
 
+/** The oVirt model's `NetworkAttachment`, a kind of `Identified`, as the engine sends it. */
 export interface NetworkAttachment extends Identified {
   ip_address_assignments?: IpAddressAssignment[];
   properties?: Property[];
@@ -2013,21 +2130,25 @@ export interface NetworkAttachment extends Identified {
   qos?: Qos;
 }
 
+/** The oVirt model's `NetworkConfiguration`, as the engine sends it. */
 export interface NetworkConfiguration extends Envelope {
   nics?: Nic[];
   dns?: Dns;
 }
 
+/** The oVirt model's `NetworkFilter`, a kind of `Identified`, as the engine sends it. */
 export interface NetworkFilter extends Identified {
   version?: Version;
 }
 
+/** The oVirt model's `NetworkFilterParameter`, a kind of `Identified`, as the engine sends it. */
 export interface NetworkFilterParameter extends Identified {
   value?: string;
   /** Link. */
   nic?: Nic;
 }
 
+/** The oVirt model's `NetworkLabel`, a kind of `Identified`, as the engine sends it. */
 export interface NetworkLabel extends Identified {
   /** Link. */
   network?: Network;
@@ -2035,10 +2156,12 @@ export interface NetworkLabel extends Identified {
   host_nic?: HostNic;
 }
 
+/** The oVirt model's `NfsProfileDetail`, a kind of `EntityProfileDetail`, as the engine sends it. */
 export interface NfsProfileDetail extends EntityProfileDetail {
   nfs_server_ip?: string;
 }
 
+/** The oVirt model's `Nic`, a kind of `Device`, as the engine sends it. */
 export interface Nic extends Device {
   linked?: boolean;
   interface?: NicInterface;
@@ -2067,6 +2190,7 @@ export interface Nic extends Device {
   network_filter_parameters?: NetworkFilterParameter[];
 }
 
+/** The oVirt model's `NicConfiguration`, as the engine sends it. */
 export interface NicConfiguration extends Envelope {
   name?: string;
   ip?: Ip;
@@ -2076,6 +2200,7 @@ export interface NicConfiguration extends Envelope {
   on_boot?: boolean;
 }
 
+/** The oVirt model's `NumaNode`, a kind of `Identified`, as the engine sends it. */
 export interface NumaNode extends Identified {
   index?: number;
   /** `xs:long` on the wire. */
@@ -2088,6 +2213,7 @@ export interface NumaNode extends Identified {
   statistics?: Statistic[];
 }
 
+/** The oVirt model's `NumaNodePin`, as the engine sends it. */
 export interface NumaNodePin extends Envelope {
   /** @deprecated */
   host_numa_node?: NumaNode;
@@ -2096,11 +2222,13 @@ export interface NumaNodePin extends Envelope {
   index?: number;
 }
 
+/** The oVirt model's `OpenStackImage`, a kind of `Identified`, as the engine sends it. */
 export interface OpenStackImage extends Identified {
   /** Link. */
   openstack_image_provider?: OpenStackImageProvider;
 }
 
+/** The oVirt model's `OpenStackImageProvider`, a kind of `OpenStackProvider`, as the engine sends it. */
 export interface OpenStackImageProvider extends OpenStackProvider {
   /** Link. */
   certificates?: Certificate[];
@@ -2108,11 +2236,13 @@ export interface OpenStackImageProvider extends OpenStackProvider {
   images?: OpenStackImage[];
 }
 
+/** The oVirt model's `OpenStackNetwork`, a kind of `Identified`, as the engine sends it. */
 export interface OpenStackNetwork extends Identified {
   /** Link. */
   openstack_network_provider?: OpenStackNetworkProvider;
 }
 
+/** The oVirt model's `OpenStackNetworkProvider`, a kind of `OpenStackProvider`, as the engine sends it. */
 export interface OpenStackNetworkProvider extends OpenStackProvider {
   /** @deprecated */
   plugin_type?: NetworkPluginType;
@@ -2134,10 +2264,12 @@ export interface OpenStackNetworkProvider extends OpenStackProvider {
   subnets?: OpenStackSubnet[];
 }
 
+/** The oVirt model's `OpenStackProvider`, a kind of `ExternalProvider`, as the engine sends it. */
 export interface OpenStackProvider extends ExternalProvider {
   tenant_name?: string;
 }
 
+/** The oVirt model's `OpenStackSubnet`, a kind of `Identified`, as the engine sends it. */
 export interface OpenStackSubnet extends Identified {
   cidr?: string;
   ip_version?: string;
@@ -2147,7 +2279,7 @@ export interface OpenStackSubnet extends Identified {
   openstack_network?: OpenStackNetwork;
 }
 
-/** @deprecated */
+/** The oVirt model's `OpenStackVolumeProvider`, a kind of `OpenStackProvider`, as the engine sends it. @deprecated */
 export interface OpenStackVolumeProvider extends OpenStackProvider {
   /** Link. */
   data_center?: DataCenter;
@@ -2159,14 +2291,14 @@ export interface OpenStackVolumeProvider extends OpenStackProvider {
   authentication_keys?: OpenstackVolumeAuthenticationKey[];
 }
 
-/** @deprecated */
+/** The oVirt model's `OpenStackVolumeType`, a kind of `Identified`, as the engine sends it. @deprecated */
 export interface OpenStackVolumeType extends Identified {
   properties?: Property[];
   /** Link. */
   openstack_volume_provider?: OpenStackVolumeProvider;
 }
 
-/** @deprecated */
+/** The oVirt model's `OpenstackVolumeAuthenticationKey`, a kind of `Identified`, as the engine sends it. @deprecated */
 export interface OpenstackVolumeAuthenticationKey extends Identified {
   uuid?: string;
   value?: string;
@@ -2176,6 +2308,7 @@ export interface OpenstackVolumeAuthenticationKey extends Identified {
   openstack_volume_provider?: OpenStackVolumeProvider;
 }
 
+/** The oVirt model's `OperatingSystem`, as the engine sends it. */
 export interface OperatingSystem extends Envelope {
   type?: string;
   boot?: Boot;
@@ -2188,6 +2321,7 @@ export interface OperatingSystem extends Envelope {
   version?: Version;
 }
 
+/** The oVirt model's `OperatingSystemInfo`, a kind of `Identified`, as the engine sends it. */
 export interface OperatingSystemInfo extends Identified {
   large_icon?: Icon;
   small_icon?: Icon;
@@ -2195,22 +2329,26 @@ export interface OperatingSystemInfo extends Identified {
   tpm_support?: TpmSupport;
 }
 
+/** The oVirt model's `Option`, as the engine sends it. */
 export interface Option extends Envelope {
   name?: string;
   value?: string;
   type?: string;
 }
 
+/** The oVirt model's `Package`, as the engine sends it. */
 export interface Package extends Envelope {
   name?: string;
 }
 
+/** The oVirt model's `Payload`, as the engine sends it. */
 export interface Payload extends Envelope {
   files?: File[];
   volume_id?: string;
   type?: VmDeviceType;
 }
 
+/** The oVirt model's `Permission`, a kind of `Identified`, as the engine sends it. */
 export interface Permission extends Identified {
   /** Link. */
   role?: Role;
@@ -2236,18 +2374,22 @@ export interface Permission extends Identified {
   disk?: Disk;
 }
 
+/** The oVirt model's `Permit`, a kind of `Identified`, as the engine sends it. */
 export interface Permit extends Identified {
   administrative?: boolean;
   /** Link. */
   role?: Role;
 }
 
+/** The oVirt model's `PmProxy`, as the engine sends it. */
 export interface PmProxy extends Envelope {
   type?: PmProxyType;
 }
 
+/** The oVirt model's `PortMirroring`, as the engine sends it. */
 export interface PortMirroring extends Envelope {}
 
+/** The oVirt model's `PowerManagement`, as the engine sends it. */
 export interface PowerManagement extends Envelope {
   enabled?: boolean;
   address?: string;
@@ -2262,8 +2404,10 @@ export interface PowerManagement extends Envelope {
   type?: string;
 }
 
+/** The oVirt model's `Product`, a kind of `Identified`, as the engine sends it. */
 export interface Product extends Identified {}
 
+/** The oVirt model's `ProductInfo`, as the engine sends it. */
 export interface ProductInfo extends Envelope {
   name?: string;
   vendor?: string;
@@ -2271,6 +2415,7 @@ export interface ProductInfo extends Envelope {
   instance_id?: string;
 }
 
+/** The oVirt model's `ProfileDetail`, as the engine sends it. */
 export interface ProfileDetail extends Envelope {
   profile_type?: string;
   duration?: number;
@@ -2279,15 +2424,18 @@ export interface ProfileDetail extends Envelope {
   fop_statistics?: FopStatistic[];
 }
 
+/** The oVirt model's `Property`, as the engine sends it. */
 export interface Property extends Envelope {
   name?: string;
   value?: string;
 }
 
+/** The oVirt model's `ProxyTicket`, as the engine sends it. */
 export interface ProxyTicket extends Envelope {
   value?: string;
 }
 
+/** The oVirt model's `Qos`, a kind of `Identified`, as the engine sends it. */
 export interface Qos extends Identified {
   type?: QosType;
   max_throughput?: number;
@@ -2310,6 +2458,7 @@ export interface Qos extends Identified {
   data_center?: DataCenter;
 }
 
+/** The oVirt model's `Quota`, a kind of `Identified`, as the engine sends it. */
 export interface Quota extends Identified {
   data_center?: DataCenter;
   vms?: Vm[];
@@ -2327,6 +2476,7 @@ export interface Quota extends Identified {
   quota_storage_limits?: QuotaStorageLimit[];
 }
 
+/** The oVirt model's `QuotaClusterLimit`, a kind of `Identified`, as the engine sends it. */
 export interface QuotaClusterLimit extends Identified {
   vcpu_limit?: number;
   vcpu_usage?: number;
@@ -2340,6 +2490,7 @@ export interface QuotaClusterLimit extends Identified {
   cluster?: Cluster;
 }
 
+/** The oVirt model's `QuotaStorageLimit`, a kind of `Identified`, as the engine sends it. */
 export interface QuotaStorageLimit extends Identified {
   /** `xs:long` on the wire. */
   limit?: number;
@@ -2351,16 +2502,19 @@ export interface QuotaStorageLimit extends Identified {
   storage_domain?: StorageDomain;
 }
 
+/** The oVirt model's `Range`, as the engine sends it. */
 export interface Range extends Envelope {
   from?: string;
   to?: string;
 }
 
+/** The oVirt model's `Rate`, as the engine sends it. */
 export interface Rate extends Envelope {
   bytes?: number;
   period?: number;
 }
 
+/** The oVirt model's `RegistrationAffinityGroupMapping`, as the engine sends it. */
 export interface RegistrationAffinityGroupMapping extends Envelope {
   /** Link. */
   from?: AffinityGroup;
@@ -2368,6 +2522,7 @@ export interface RegistrationAffinityGroupMapping extends Envelope {
   to?: AffinityGroup;
 }
 
+/** The oVirt model's `RegistrationAffinityLabelMapping`, as the engine sends it. */
 export interface RegistrationAffinityLabelMapping extends Envelope {
   /** Link. */
   from?: AffinityLabel;
@@ -2375,6 +2530,7 @@ export interface RegistrationAffinityLabelMapping extends Envelope {
   to?: AffinityLabel;
 }
 
+/** The oVirt model's `RegistrationClusterMapping`, as the engine sends it. */
 export interface RegistrationClusterMapping extends Envelope {
   /** Link. */
   from?: Cluster;
@@ -2382,6 +2538,7 @@ export interface RegistrationClusterMapping extends Envelope {
   to?: Cluster;
 }
 
+/** The oVirt model's `RegistrationConfiguration`, as the engine sends it. */
 export interface RegistrationConfiguration extends Envelope {
   cluster_mappings?: RegistrationClusterMapping[];
   role_mappings?: RegistrationRoleMapping[];
@@ -2392,6 +2549,7 @@ export interface RegistrationConfiguration extends Envelope {
   vnic_profile_mappings?: RegistrationVnicProfileMapping[];
 }
 
+/** The oVirt model's `RegistrationDomainMapping`, as the engine sends it. */
 export interface RegistrationDomainMapping extends Envelope {
   /** Link. */
   from?: Domain;
@@ -2399,6 +2557,7 @@ export interface RegistrationDomainMapping extends Envelope {
   to?: Domain;
 }
 
+/** The oVirt model's `RegistrationLunMapping`, as the engine sends it. */
 export interface RegistrationLunMapping extends Envelope {
   /** Link. */
   from?: Disk;
@@ -2406,6 +2565,7 @@ export interface RegistrationLunMapping extends Envelope {
   to?: Disk;
 }
 
+/** The oVirt model's `RegistrationRoleMapping`, as the engine sends it. */
 export interface RegistrationRoleMapping extends Envelope {
   /** Link. */
   from?: Role;
@@ -2413,6 +2573,7 @@ export interface RegistrationRoleMapping extends Envelope {
   to?: Role;
 }
 
+/** The oVirt model's `RegistrationVnicProfileMapping`, as the engine sends it. */
 export interface RegistrationVnicProfileMapping extends Envelope {
   /** Link. */
   from?: VnicProfile;
@@ -2420,6 +2581,7 @@ export interface RegistrationVnicProfileMapping extends Envelope {
   to?: VnicProfile;
 }
 
+/** The oVirt model's `ReportedConfiguration`, as the engine sends it. */
 export interface ReportedConfiguration extends Envelope {
   name?: string;
   expected_value?: string;
@@ -2427,6 +2589,7 @@ export interface ReportedConfiguration extends Envelope {
   in_sync?: boolean;
 }
 
+/** The oVirt model's `ReportedDevice`, a kind of `Identified`, as the engine sends it. */
 export interface ReportedDevice extends Identified {
   type?: ReportedDeviceType;
   mac?: Mac;
@@ -2435,11 +2598,13 @@ export interface ReportedDevice extends Identified {
   vm?: Vm;
 }
 
+/** The oVirt model's `RngDevice`, as the engine sends it. */
 export interface RngDevice extends Envelope {
   rate?: Rate;
   source?: RngSource;
 }
 
+/** The oVirt model's `Role`, a kind of `Identified`, as the engine sends it. */
 export interface Role extends Identified {
   mutable?: boolean;
   administrative?: boolean;
@@ -2449,6 +2614,7 @@ export interface Role extends Identified {
   permits?: Permit[];
 }
 
+/** The oVirt model's `SchedulingPolicy`, a kind of `Identified`, as the engine sends it. */
 export interface SchedulingPolicy extends Identified {
   locked?: boolean;
   default_policy?: boolean;
@@ -2461,6 +2627,7 @@ export interface SchedulingPolicy extends Identified {
   weight?: Weight[];
 }
 
+/** The oVirt model's `SchedulingPolicyUnit`, a kind of `Identified`, as the engine sends it. */
 export interface SchedulingPolicyUnit extends Identified {
   type?: PolicyUnitType;
   internal?: boolean;
@@ -2468,15 +2635,18 @@ export interface SchedulingPolicyUnit extends Identified {
   properties?: Property[];
 }
 
+/** The oVirt model's `SeLinux`, as the engine sends it. */
 export interface SeLinux extends Envelope {
   mode?: SeLinuxMode;
 }
 
+/** The oVirt model's `SerialNumber`, as the engine sends it. */
 export interface SerialNumber extends Envelope {
   policy?: SerialNumberPolicy;
   value?: string;
 }
 
+/** The oVirt model's `Session`, a kind of `Identified`, as the engine sends it. */
 export interface Session extends Identified {
   protocol?: string;
   ip?: Ip;
@@ -2487,15 +2657,18 @@ export interface Session extends Identified {
   vm?: Vm;
 }
 
+/** The oVirt model's `SkipIfConnectivityBroken`, as the engine sends it. */
 export interface SkipIfConnectivityBroken extends Envelope {
   enabled?: boolean;
   threshold?: number;
 }
 
+/** The oVirt model's `SkipIfSdActive`, as the engine sends it. */
 export interface SkipIfSdActive extends Envelope {
   enabled?: boolean;
 }
 
+/** The oVirt model's `Snapshot`, a kind of `Vm`, as the engine sends it. */
 export interface Snapshot extends Vm {
   date?: Date;
   snapshot_status?: SnapshotStatus;
@@ -2507,6 +2680,7 @@ export interface Snapshot extends Vm {
   disks?: Disk[];
 }
 
+/** The oVirt model's `SpecialObjects`, as the engine sends it. */
 export interface SpecialObjects extends Envelope {
   /** Link. */
   blank_template?: Template;
@@ -2514,11 +2688,13 @@ export interface SpecialObjects extends Envelope {
   root_tag?: Tag;
 }
 
+/** The oVirt model's `Spm`, as the engine sends it. */
 export interface Spm extends Envelope {
   priority?: number;
   status?: SpmStatus;
 }
 
+/** The oVirt model's `Ssh`, a kind of `Identified`, as the engine sends it. */
 export interface Ssh extends Identified {
   port?: number;
   /** @deprecated */
@@ -2528,16 +2704,19 @@ export interface Ssh extends Identified {
   user?: User;
 }
 
+/** The oVirt model's `SshPublicKey`, a kind of `Identified`, as the engine sends it. */
 export interface SshPublicKey extends Identified {
   content?: string;
   /** Link. */
   user?: User;
 }
 
+/** The oVirt model's `Sso`, as the engine sends it. */
 export interface Sso extends Envelope {
   methods?: Method[];
 }
 
+/** The oVirt model's `Statistic`, a kind of `Identified`, as the engine sends it. */
 export interface Statistic extends Identified {
   values?: Value[];
   kind?: StatisticKind;
@@ -2563,6 +2742,7 @@ export interface Statistic extends Identified {
   gluster_volume?: GlusterVolume;
 }
 
+/** The oVirt model's `Step`, a kind of `Identified`, as the engine sends it. */
 export interface Step extends Identified {
   type?: StepEnum;
   number?: number;
@@ -2582,6 +2762,7 @@ export interface Step extends Identified {
   execution_host?: Host;
 }
 
+/** The oVirt model's `StorageConnection`, a kind of `Identified`, as the engine sends it. */
 export interface StorageConnection extends Identified {
   address?: string;
   type?: StorageType;
@@ -2602,6 +2783,7 @@ export interface StorageConnection extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `StorageConnectionExtension`, a kind of `Identified`, as the engine sends it. */
 export interface StorageConnectionExtension extends Identified {
   target?: string;
   username?: string;
@@ -2610,6 +2792,7 @@ export interface StorageConnectionExtension extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `StorageDomain`, a kind of `Identified`, as the engine sends it. */
 export interface StorageDomain extends Identified {
   type?: StorageDomainType;
   status?: StorageDomainStatus;
@@ -2659,20 +2842,24 @@ export interface StorageDomain extends Identified {
   vms?: Vm[];
 }
 
+/** The oVirt model's `StorageDomainLease`, as the engine sends it. */
 export interface StorageDomainLease extends Envelope {
   /** Link. */
   storage_domain?: StorageDomain;
 }
 
+/** The oVirt model's `SystemOption`, a kind of `Identified`, as the engine sends it. */
 export interface SystemOption extends Identified {
   values?: SystemOptionValue[];
 }
 
+/** The oVirt model's `SystemOptionValue`, as the engine sends it. */
 export interface SystemOptionValue extends Envelope {
   value?: string;
   version?: string;
 }
 
+/** The oVirt model's `Tag`, a kind of `Identified`, as the engine sends it. */
 export interface Tag extends Identified {
   /** Link. */
   host?: Host;
@@ -2688,6 +2875,7 @@ export interface Tag extends Identified {
   parent?: Tag;
 }
 
+/** The oVirt model's `Template`, a kind of `VmBase`, as the engine sends it. */
 export interface Template extends VmBase {
   status?: TemplateStatus;
   vm?: Vm;
@@ -2710,6 +2898,7 @@ export interface Template extends VmBase {
   mediated_devices?: VmMediatedDevice[];
 }
 
+/** The oVirt model's `TemplateVersion`, as the engine sends it. */
 export interface TemplateVersion extends Envelope {
   version_number?: number;
   version_name?: string;
@@ -2717,21 +2906,25 @@ export interface TemplateVersion extends Envelope {
   base_template?: Template;
 }
 
+/** The oVirt model's `Ticket`, as the engine sends it. */
 export interface Ticket extends Envelope {
   value?: string;
   /** `xs:unsignedInt` on the wire. */
   expiry?: number;
 }
 
+/** The oVirt model's `TimeZone`, as the engine sends it. */
 export interface TimeZone extends Envelope {
   name?: string;
   utc_offset?: string;
 }
 
+/** The oVirt model's `TransparentHugePages`, as the engine sends it. */
 export interface TransparentHugePages extends Envelope {
   enabled?: boolean;
 }
 
+/** The oVirt model's `UnmanagedNetwork`, a kind of `Identified`, as the engine sends it. */
 export interface UnmanagedNetwork extends Identified {
   /** Link. */
   host_nic?: HostNic;
@@ -2739,11 +2932,13 @@ export interface UnmanagedNetwork extends Identified {
   host?: Host;
 }
 
+/** The oVirt model's `Usb`, as the engine sends it. */
 export interface Usb extends Envelope {
   enabled?: boolean;
   type?: UsbType;
 }
 
+/** The oVirt model's `User`, a kind of `Identified`, as the engine sends it. */
 export interface User extends Identified {
   domain_entry_id?: string;
   department?: string;
@@ -2772,24 +2967,29 @@ export interface User extends Identified {
   options?: UserOption[];
 }
 
+/** The oVirt model's `UserOption`, a kind of `Identified`, as the engine sends it. */
 export interface UserOption extends Identified {
   content?: string;
   /** Link. */
   user?: User;
 }
 
+/** The oVirt model's `Value`, as the engine sends it. */
 export interface Value extends Envelope {
   datum?: number;
   detail?: string;
 }
 
+/** The oVirt model's `VcpuPin`, as the engine sends it. */
 export interface VcpuPin extends Envelope {
   vcpu?: number;
   cpu_set?: string;
 }
 
+/** The oVirt model's `Vendor`, a kind of `Identified`, as the engine sends it. */
 export interface Vendor extends Identified {}
 
+/** The oVirt model's `Version`, a kind of `Identified`, as the engine sends it. */
 export interface Version extends Identified {
   major?: number;
   minor?: number;
@@ -2798,10 +2998,12 @@ export interface Version extends Identified {
   full_version?: string;
 }
 
+/** The oVirt model's `VirtioScsi`, as the engine sends it. */
 export interface VirtioScsi extends Envelope {
   enabled?: boolean;
 }
 
+/** The oVirt model's `VirtualNumaNode`, a kind of `NumaNode`, as the engine sends it. */
 export interface VirtualNumaNode extends NumaNode {
   numa_node_pins?: NumaNodePin[];
   numa_tune_mode?: NumaTuneMode;
@@ -2809,11 +3011,13 @@ export interface VirtualNumaNode extends NumaNode {
   vm?: Vm;
 }
 
+/** The oVirt model's `Vlan`, as the engine sends it. */
 export interface Vlan extends Envelope {
   /** XML attribute. */
   id?: number;
 }
 
+/** The oVirt model's `Vm`, a kind of `VmBase`, as the engine sends it. */
 export interface Vm extends VmBase {
   status?: VmStatus;
   status_detail?: string;
@@ -2882,6 +3086,7 @@ export interface Vm extends VmBase {
   mediated_devices?: VmMediatedDevice[];
 }
 
+/** The oVirt model's `VmBase`, a kind of `Identified`, as the engine sends it. */
 export interface VmBase extends Identified {
   type?: VmType;
   /** `xs:long` on the wire. */
@@ -2938,16 +3143,19 @@ export interface VmBase extends Identified {
   quota?: Quota;
 }
 
+/** The oVirt model's `VmMediatedDevice`, a kind of `Device`, as the engine sends it. */
 export interface VmMediatedDevice extends Device {
   spec_params?: Property[];
 }
 
+/** The oVirt model's `VmPlacementPolicy`, as the engine sends it. */
 export interface VmPlacementPolicy extends Envelope {
   affinity?: VmAffinity;
   /** Link. */
   hosts?: Host[];
 }
 
+/** The oVirt model's `VmPool`, a kind of `Identified`, as the engine sends it. */
 export interface VmPool extends Identified {
   size?: number;
   prestarted_vms?: number;
@@ -2973,16 +3181,19 @@ export interface VmPool extends Identified {
   permissions?: Permission[];
 }
 
+/** The oVirt model's `VmSummary`, as the engine sends it. */
 export interface VmSummary extends Envelope {
   active?: number;
   migrating?: number;
   total?: number;
 }
 
+/** The oVirt model's `VnicPassThrough`, as the engine sends it. */
 export interface VnicPassThrough extends Envelope {
   mode?: VnicPassThroughMode;
 }
 
+/** The oVirt model's `VnicProfile`, a kind of `Identified`, as the engine sends it. */
 export interface VnicProfile extends Identified {
   port_mirroring?: boolean;
   custom_properties?: CustomProperty[];
@@ -3000,7 +3211,7 @@ export interface VnicProfile extends Identified {
   permissions?: Permission[];
 }
 
-/** @deprecated */
+/** The oVirt model's `VnicProfileMapping`, as the engine sends it. @deprecated */
 export interface VnicProfileMapping extends Envelope {
   /** @deprecated */
   source_network_name?: string;
@@ -3010,6 +3221,7 @@ export interface VnicProfileMapping extends Envelope {
   target_vnic_profile?: VnicProfile;
 }
 
+/** The oVirt model's `VolumeGroup`, as the engine sends it. */
 export interface VolumeGroup extends Envelope {
   /** XML attribute. */
   id?: string;
@@ -3017,11 +3229,13 @@ export interface VolumeGroup extends Envelope {
   logical_units?: LogicalUnit[];
 }
 
+/** The oVirt model's `Watchdog`, a kind of `Device`, as the engine sends it. */
 export interface Watchdog extends Device {
   model?: WatchdogModel;
   action?: WatchdogAction;
 }
 
+/** The oVirt model's `Weight`, a kind of `Identified`, as the engine sends it. */
 export interface Weight extends Identified {
   factor?: number;
   /** Link. */

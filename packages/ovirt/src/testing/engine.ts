@@ -42,6 +42,7 @@ export interface ApiReply {
   location?: string;
 }
 
+/** The engine version the simulator reports (4.5.5-1 by default). */
 export interface ProductVersion {
   major: number;
   minor: number;

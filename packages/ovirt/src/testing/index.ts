@@ -26,6 +26,7 @@ export type { InjectedFailure, RecordedRequest } from "./server.js";
 export type { WireRecord, WireValue } from "./xml.js";
 export type { ProductVersion } from "./engine.js";
 
+/** Options of {@link startEngine}: https or http, how fast states move, the version, and what to seed. */
 export interface EngineSimulatorOptions extends Omit<StartServerOptions, "allowInstall"> {
   /** `https` (default: a self-signed certificate made by openssl, returned as `caFile`) or `http`. */
   protocol?: "https" | "http";
@@ -58,6 +59,7 @@ export interface EngineState {
   readonly requests: readonly RecordedRequest[];
 }
 
+/** A running engine simulator on 127.0.0.1: its API URL, credentials, CA file, recorded requests and `stop()`. */
 export interface EngineSimulator extends TestServer, AsyncDisposable {
   /** The API entry point, `https://127.0.0.1:<port>/ovirt-engine/api`. */
   url: string;
@@ -91,6 +93,20 @@ export interface EngineSimulator extends TestServer, AsyncDisposable {
 
 const DEFAULT_VERSION: ProductVersion = { major: 4, minor: 5, build: 5, revision: 1, full: "4.5.5-1.el8" };
 
+/**
+ * Starts the schema-checking oVirt engine simulator on 127.0.0.1: API v4's XML, checked against the model,
+ * with the SSO, states that move on their own, and recorded requests.
+ *
+ * @param options - https or http, how fast states move, the version and the seed.
+ * @example
+ * ```ts
+ * import { API } from "@nimbus-sdk/ovirt";
+ * import { startEngine } from "@nimbus-sdk/ovirt/testing";
+ * await using engine = await startEngine({ stepMs: 10 });
+ * const api = await API.connect({ url: engine.url, ...engine.credentials, caFile: engine.caFile });
+ * console.log((await api.vms.list()).length);
+ * ```
+ */
 export async function startEngine(options: EngineSimulatorOptions = {}): Promise<EngineSimulator> {
   const signal = options.signal;
   const cancelled = () =>

@@ -27,6 +27,7 @@ export type InjectedFailure =
   /** A success status whose `<action>` holds a `<fault>`: a command that failed after it was accepted. */
   | { kind: "action-fault"; reason?: string; detail?: string };
 
+/** A request the simulator received: method, path, query, headers and body, for a test to check. */
 export interface RecordedRequest {
   method: string;
   path: string;

@@ -7,7 +7,9 @@ import { ParseError, escapeXmlAttribute, escapeXmlText, scanXml, type XmlHandler
 import { enumValues, type WireMember, type WireStruct, findWireStruct } from "../wire/metadata.js";
 import { invalidValue, syntaxError } from "./faults.js";
 
+/** An XML value as the simulator holds it: text, a record of child elements, or a list. */
 export type WireValue = string | WireRecord | WireValue[];
+/** An XML element as the simulator holds it: child values by element name. */
 export interface WireRecord {
   [xml: string]: WireValue | undefined;
 }

@@ -13,6 +13,7 @@ import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common";
 import type { Link } from "../generated/types.js";
 import { isA, structByElement, structByPlural, wireStruct, type WireMember, type WireStruct } from "./metadata.js";
 
+/** Options of decoding the engine's XML into the model's types. */
 export interface DecodeOptions {
   /**
    * Called for each element or attribute the model does not define where it appears, with its path

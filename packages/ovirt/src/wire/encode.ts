@@ -10,6 +10,7 @@ import { v3ListItems, v3ToV4 } from "../v3/to-v4.js";
 /** Members the engine adds around the model's (`href`, `link`, `actions`): accepted, never sent. */
 const ENVELOPE = new Set(["href", "link", "actions"]);
 
+/** Options of encoding a struct into the XML the engine reads: the root element's name. */
 export interface EncodeOptions {
   /** The root element's name (default: the struct's, `vm`). */
   element?: string;

@@ -2,14 +2,20 @@
 // change the generator or the spec and run `pnpm generate` (CI runs `node scripts/generate.mjs --check`).
 /* eslint-disable */
 
+/** Where every endpoint of the API lives, relative to the host. */
 export const API_PREFIX = "/api/v1/";
 /** Header naming the Action a 202 answer started; python-tutum copies it into `tutum_action_uri`. */
 export const ACTION_URI_HEADER = "X-Tutum-Action-URI";
+/** Objects per page when a list call names no limit. */
 export const DEFAULT_PAGE_LIMIT = 25;
+/** The most objects a page may hold. */
 export const MAX_PAGE_LIMIT = 100;
 
+/** The API's era a resource belongs to: the seed era's applications, the Service era, or both. */
 export type Era = "application" | "service" | "all";
+/** The type of a resource field, as api.json names it. */
 export type FieldType = "string" | "integer" | "number" | "boolean" | "uri" | "datetime" | "object" | "enum";
+/** An HTTP method the API uses. */
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 /**
  * list/create on the collection, fetch/update/delete on the detail, action = POST {detail}/{segment}/,
@@ -17,6 +23,7 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
  */
 export type ActionKind = "list" | "create" | "fetch" | "update" | "delete" | "action" | "read" | "subcollection";
 
+/** What api.json says of one field of a resource: name, type, and whether it is read-only, creatable or updatable. */
 export interface FieldMeta {
   readonly name: string;
   /** The first (main) form; `alternatives` lists every accepted form when there are several. */
@@ -41,6 +48,7 @@ export interface FieldMeta {
   readonly note?: string;
 }
 
+/** One field of a nested object's shape. */
 export interface ShapeFieldMeta {
   readonly name: string;
   readonly type: FieldType | "unknown";
@@ -49,6 +57,7 @@ export interface ShapeFieldMeta {
   readonly values?: readonly string[];
 }
 
+/** One call a resource offers: list, create, fetch, update, delete, or a named action. */
 export interface ActionMeta {
   /** "start", "stop", "terminate", "update", "docker-upgrade" ... */
   readonly name: string;
@@ -76,6 +85,7 @@ export interface ActionMeta {
   readonly note?: string;
 }
 
+/** One state of a resource's state machine. */
 export interface StateMeta {
   readonly name: string;
   readonly transitional: boolean;
@@ -85,6 +95,7 @@ export interface StateMeta {
   readonly legacy: boolean;
 }
 
+/** One edge of a resource's state machine. */
 export interface TransitionMeta {
   readonly from: string;
   /** The action ("start", "terminate", "scale / PATCH target_num_containers") or a "(condition)". */
@@ -94,6 +105,7 @@ export interface TransitionMeta {
   readonly automatic: boolean;
 }
 
+/** Everything api.json says of one resource: endpoint, fields, filters, actions and states. */
 export interface ResourceMeta {
   readonly className: string;
   /** Relative to API_PREFIX: "application/", "service/{uuid}/trigger/". */
@@ -129,6 +141,7 @@ export interface ListMeta {
   total_count: number;
 }
 
+/** A page of a list call: `meta` (limit, offset, next, previous, total_count) and the `objects`. */
 export interface ListEnvelope<T> {
   meta: ListMeta;
   objects: T[];
@@ -266,6 +279,7 @@ export type ApplicationUpdateFields = Pick<
   | "roles"
 >;
 
+/** A filter `Application.list()` takes. */
 export type ApplicationFilterKey = "name" | "unique_name" | "uuid" | "uuid__startswith" | "state";
 
 /** States of Service (legacy names included). */
@@ -477,6 +491,7 @@ export type ServiceUpdateFields = Pick<
   | "roles"
 >;
 
+/** A filter `Service.list()` takes. */
 export type ServiceFilterKey = "uuid" | "uuid__startswith" | "name" | "state" | "stack" | "stack__name";
 
 /** States of Container (legacy names included). */
@@ -645,6 +660,7 @@ export type ContainerUpdateFields = Pick<
   | "roles"
 >;
 
+/** A filter `Container.list()` takes. */
 export type ContainerFilterKey =
   | "uuid"
   | "uuid__startswith"
@@ -698,6 +714,7 @@ export type StackCreateFields = Pick<StackFields, "name" | "nickname" | "service
 /** Fields accepted when updating a Stack. */
 export type StackUpdateFields = Pick<StackFields, "nickname" | "services">;
 
+/** A filter `Stack.list()` takes. */
 export type StackFilterKey = "uuid" | "uuid__startswith" | "name";
 
 /** States of NodeCluster. */
@@ -749,6 +766,7 @@ export type NodeClusterCreateFields = Pick<
 /** Fields accepted when updating a NodeCluster. */
 export type NodeClusterUpdateFields = Pick<NodeClusterFields, "nickname" | "target_num_nodes" | "tags">;
 
+/** A filter `NodeCluster.list()` takes. */
 export type NodeClusterFilterKey = "uuid" | "name" | "state" | "region" | "node_type";
 
 /** States of Node (legacy names included). */
@@ -810,6 +828,7 @@ export interface NodeFields {
 /** Fields accepted when updating a Node. */
 export type NodeUpdateFields = Pick<NodeFields, "nickname" | "tags">;
 
+/** A filter `Node.list()` takes. */
 export type NodeFilterKey =
   "uuid" | "uuid__startswith" | "state" | "node_cluster" | "node_type" | "region" | "docker_version";
 
@@ -827,6 +846,7 @@ export interface ProviderFields {
   resource_uri: string;
 }
 
+/** A filter `Provider.list()` takes. */
 export type ProviderFilterKey = "name";
 
 /** Fields of Region (/api/v1/region/) as the server sends them. */
@@ -847,6 +867,7 @@ export interface RegionFields {
   resource_uri: string;
 }
 
+/** A filter `Region.list()` takes. */
 export type RegionFilterKey = "name" | "provider";
 
 /** Fields of NodeType (/api/v1/nodetype/) as the server sends them. */
@@ -867,6 +888,7 @@ export interface NodeTypeFields {
   resource_uri: string;
 }
 
+/** A filter `NodeType.list()` takes. */
 export type NodeTypeFilterKey = "name" | "regions" | "availability_zones";
 
 /** Fields of AZ (/api/v1/az/) as the server sends them. */
@@ -881,6 +903,7 @@ export interface AZFields {
   resource_uri: string;
 }
 
+/** A filter `AZ.list()` takes. */
 export type AZFilterKey = "name" | "region";
 
 /** States of Action. */
@@ -924,6 +947,7 @@ export interface ActionFields {
   can_be_retried?: boolean;
 }
 
+/** A filter `Action.list()` takes. */
 export type ActionFilterKey =
   | "uuid"
   | "uuid__startswith"
@@ -954,6 +978,7 @@ export interface VolumeFields {
   volume_group?: string;
 }
 
+/** A filter `Volume.list()` takes. */
 export type VolumeFilterKey = "uuid" | "uuid__startswith" | "node" | "containers";
 
 /** States of VolumeGroup. */
@@ -975,6 +1000,7 @@ export interface VolumeGroupFields {
   volumes?: string[];
 }
 
+/** A filter `VolumeGroup.list()` takes. */
 export type VolumeGroupFilterKey = "uuid" | "uuid__startswith" | "name" | "volumes" | "services";
 
 /** States of Image. */
@@ -1026,6 +1052,7 @@ export type ImageCreateFields = Pick<ImageFields, "name" | "description" | "user
 /** Fields accepted when updating an Image. */
 export type ImageUpdateFields = Pick<ImageFields, "description" | "username" | "password" | "build_source">;
 
+/** A filter `Image.list()` takes. */
 export type ImageFilterKey =
   | "name"
   | "is_private_image"
@@ -1078,6 +1105,7 @@ export interface RegistryFields {
   is_ssl?: boolean;
 }
 
+/** A filter `Registry.list()` takes. */
 export type RegistryFilterKey = "uuid" | "name" | "host" | "is_tutum_registry";
 
 /** Fields of Role (/api/v1/role/) as the server sends them. */
@@ -1098,6 +1126,7 @@ export interface TagFields {
   origin?: "user" | "tutum";
 }
 
+/** A filter `Tag.list()` takes. */
 export type TagFilterKey = "name" | "origin";
 
 /** Fields of Trigger (/api/v1/service/{uuid}/trigger/) as the server sends them. */
@@ -5913,7 +5942,9 @@ export const resources = {
   },
 } as const satisfies Record<string, ResourceMeta>;
 
+/** The class name of a resource ("Service", "Container" …). */
 export type ResourceName = keyof typeof resources;
+/** Every resource's class name. */
 export const resourceNames = Object.keys(resources) as ResourceName[];
 
 /** Field interface of each resource, by class name. */

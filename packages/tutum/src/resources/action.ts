@@ -4,6 +4,7 @@ import type { LogMessage } from "../generated/api.js";
 import { streamLogMessages, type LogStreamOptions } from "../logs.js";
 import { defineResource, type CallSignal } from "../resource.js";
 
+/** python-tutum's `Action`: a record of an API call that started work (read-only), with `cancel()` and `retry()`. */
 export class Action extends defineResource("Action") {
   /** POST cancel/, for an action "Pending" or "In progress". */
   cancel(options: CallSignal = {}): Promise<boolean> {

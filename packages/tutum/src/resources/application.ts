@@ -2,11 +2,13 @@
 import { followLogText, type LogLinesOptions } from "../logs.js";
 import { defineResource, type CallSignal } from "../resource.js";
 
+/** Options of `Application.redeploy()`: the tag to redeploy and a signal. */
 export interface ApplicationRedeployOptions extends CallSignal {
   /** Image tag to redeploy with (sent as `{"tag": ...}`; null keeps the current one). */
   tag?: string | null;
 }
 
+/** python-tutum's `Application` (the 2014 seed era): create, start, stop, redeploy and delete a set of containers of one image. */
 export class Application extends defineResource("Application") {
   /** POST start/: "Stopped" → "Starting" → "Running". */
   start(options: CallSignal = {}): Promise<boolean> {

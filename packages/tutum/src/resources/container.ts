@@ -5,12 +5,14 @@ import type { LogMessage } from "../generated/api.js";
 import { defineResource, type CallSignal } from "../resource.js";
 import { redeployRequest } from "./service.js";
 
+/** Options of `Container.redeploy()`: whether to reuse volumes, and a signal. */
 export interface ContainerRedeployOptions extends CallSignal {
   /** Keep the volumes (`?reuse_volumes=`); python-tutum sends true by default. */
   reuse_volumes?: boolean;
 }
 
 // The API description lists the July-2014 standalone `POST container/`, which Tutum itself dropped.
+/** python-tutum's `Container`: one container of an application or service, with start, stop, redeploy, logs and execute. */
 export class Container extends defineResource("Container", { canCreate: false }) {
   /** POST start/: "Stopped" → "Starting" → "Running". */
   start(options: CallSignal = {}): Promise<boolean> {

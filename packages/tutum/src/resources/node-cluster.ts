@@ -2,6 +2,7 @@
 // NodeType and Region objects themselves, as python-tutum's NodeCluster.create does.
 import { defineResource, type CallSignal } from "../resource.js";
 
+/** python-tutum's `NodeCluster`: a group of nodes of one type, in one region, that Tutum deploys and scales. */
 export class NodeCluster extends defineResource("NodeCluster") {
   /** POST deploy/: "Init" → "Deploying" → "Deployed". */
   deploy(options: CallSignal = {}): Promise<boolean> {

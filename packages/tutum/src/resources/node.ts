@@ -1,6 +1,7 @@
 // tutum.Node: made by deploying a NodeCluster, never created directly; `nickname` and `tags` can change.
 import { defineResource, type CallSignal } from "../resource.js";
 
+/** python-tutum's `Node`: a host that runs containers, with deploy, upgrade-docker and delete. */
 export class Node extends defineResource("Node") {
   /** POST deploy/. */
   deploy(options: CallSignal = {}): Promise<boolean> {

@@ -3,6 +3,7 @@ import { followLogText, streamLogMessages, type LogLinesOptions, type LogStreamO
 import type { LogMessage } from "../generated/api.js";
 import { defineResource, type CallSignal } from "../resource.js";
 
+/** Options of `redeploy()` on a Service or Stack: whether to reuse volumes (default true), and a signal. */
 export interface RedeployOptions extends CallSignal {
   /** Keep the containers' volumes (`?reuse_volumes=`, default true as python-tutum). */
   reuse_volumes?: boolean;
@@ -20,6 +21,7 @@ export function redeployRequest(options: RedeployOptions | boolean): {
   return { signal: given.signal, query: { reuse_volumes: given.reuse_volumes ?? true } };
 }
 
+/** python-tutum's `Service` (the Service era): containers of one image, started, stopped, scaled, redeployed and linked. */
 export class Service extends defineResource("Service") {
   /** POST start/: "Not running"/"Stopped" → "Starting" → "Running". */
   start(options: CallSignal = {}): Promise<boolean> {

@@ -2,6 +2,7 @@
 import { defineResource, type CallSignal } from "../resource.js";
 import { redeployRequest, type RedeployOptions } from "./service.js";
 
+/** python-tutum's `Stack`: services defined together, started, stopped, redeployed and exported as a stackfile. */
 export class Stack extends defineResource("Stack") {
   /** POST start/ → "Starting". */
   start(options: CallSignal = {}): Promise<boolean> {

@@ -9,6 +9,7 @@ export interface Taggable extends Resource {
   tags?: Array<{ name?: string; [key: string]: unknown }>;
 }
 
+/** python-tutum's `Tag`: the tags of a service, node or node cluster (`Tag.fetch(service)`, `add`, `remove`, `save`). */
 export class Tag {
   readonly taggable: Taggable;
 

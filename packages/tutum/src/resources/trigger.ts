@@ -18,6 +18,7 @@ import type { Service } from "./service.js";
 /** A trigger to create: `operation` is "REDEPLOY" or "SCALEUP". */
 export type TriggerInput = Pick<TriggerFields, "name" | "operation">;
 
+/** python-tutum's `Trigger`: a service's webhooks that redeploy or scale it (`Trigger.fetch(service)`, `add`, `save`, `call`). */
 export class Trigger {
   /** `service/{uuid}/trigger/` */
   readonly endpoint: string;

@@ -15,6 +15,7 @@ import { attachStreams } from "./streams.js";
 export type { PayloadShapes } from "./shapes.js";
 export type { SimulatorEvent, SimulatorLogLine } from "./lifecycle.js";
 
+/** Options of the simulator's {@link startServer}. */
 export interface TutumServerOptions extends StartServerOptions {
   /** Port on 127.0.0.1; default: a free one. */
   port?: number;
@@ -34,6 +35,7 @@ export interface TutumServerOptions extends StartServerOptions {
   signal?: AbortSignal;
 }
 
+/** A running Tutum API simulator: its base URL, credentials, controls for state transitions, and `stop()`. */
 export interface TutumTestServer extends TestServer {
   /** The API base, `http://127.0.0.1:<port>/api/v1/` (what `TUTUM_BASE_URL` held). */
   url: string;
@@ -70,6 +72,21 @@ export interface TutumTestServer extends TestServer {
 
 export type { SimulatorEvent as TutumEvent, SimulatorLogLine as TutumLogLine };
 
+/**
+ * Starts the schema-checking Tutum API simulator on 127.0.0.1: the REST API and the event stream, with the
+ * resources' state machines from api.json.
+ *
+ * @param options - The account (user, apikey, password), the port (default: a free one) and a signal.
+ * @example
+ * ```ts
+ * import { Tutum } from "@nimbus-sdk/tutum";
+ * import { startServer } from "@nimbus-sdk/tutum/testing";
+ * const server = await startServer();
+ * const client = new Tutum({ ...server.credentials, base_url: server.url });
+ * console.log((await client.Service.list()).length);
+ * await server.stop();
+ * ```
+ */
 export async function startServer(options: TutumServerOptions = {}): Promise<TutumTestServer> {
   const signal = options.signal;
   if (signal?.aborted) throw new AbortError("starting the Tutum simulator was cancelled", { cause: signal.reason });

@@ -26,6 +26,7 @@ import { encodeRequest } from "./encode.js";
 import { negotiateFromVersionsXml } from "./versions.js";
 import { isNewerThan, isReadOnlyOperation, managedType, operation, resolvePropertyPath } from "./metadata.js";
 
+/** Options of {@link SoapStub}: certificate checks, CA, version, timeouts and the transport's settings. */
 export interface SoapStubOptions extends ClientTransportOptions {
   /** Verify the server's certificate (default true). */
   verify?: boolean;
@@ -101,6 +102,10 @@ function sessionManagerOf(content: vim.ServiceContent): vim.SessionManager {
   return content.sessionManager;
 }
 
+/**
+ * pyVmomi's SoapStubAdapter: sends vim25 SOAP calls to one endpoint over common's `Transport`, keeps
+ * the session cookie, retries read-only operations, and turns SOAP faults into the `vim.fault` errors.
+ */
 export class SoapStub {
   /** The endpoint, e.g. https://vc.example/sdk (no credentials). */
   readonly url: string;

@@ -36,6 +36,7 @@ const PACKAGE_NAME = "@nimbus-sdk/vsphere";
 /** A lock older than this is taken to be left by a build that died without removing it. */
 const STALE_LOCK_MS = 10 * 60_000;
 
+/** Options of {@link ensureVcsim}: whether to install Debian's packages, where the build lives, progress messages. */
 export interface EnsureVcsimOptions {
   /** Install the missing Debian packages when running as root (default true). */
   allowInstall?: boolean;

@@ -11,6 +11,7 @@ import { AbortError, ValidationError } from "@nimbus-sdk/common";
 import { ManagedProcess, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
 import { ensureVcsim, isRunning } from "./build.js";
 
+/** Options of {@link startVcsim}: the port and the inventory vcsim simulates (hosts, clusters, VMs per pool). */
 export interface VcsimOptions extends StartServerOptions {
   /** Port on 127.0.0.1; default: one the OS picks, read back from vcsim's output (no race). */
   port?: number;
@@ -53,6 +54,7 @@ export interface VcsimOptions extends StartServerOptions {
   onProgress?: (step: string) => void;
 }
 
+/** A running vcsim (govmomi's vCenter simulator) on 127.0.0.1: its URL, credentials and GOVC_* environment; stop() ends it. */
 export interface VcsimServer extends TestServer, AsyncDisposable {
   /** The SOAP endpoint, `https://127.0.0.1:<port>/sdk` (`http://` with `tls: false`). */
   url: string;

@@ -8,6 +8,7 @@ export const MAX_VOLUME_MICROVERSION = "3.70";
 /** v3 without a microversion header is 3.0. */
 export const MIN_VOLUME_MICROVERSION = "3.0";
 
+/** The volume API's microversions a server accepts: the lowest and the highest. */
 export interface VolumeVersionRange {
   min: string;
   max: string;

@@ -5,6 +5,7 @@ import { checkOptions } from "../../arguments.js";
 import { InvalidSize } from "../../errors.js";
 import type { PagingOptions } from "../compute/listing.js";
 import type { FilterValue } from "../network/collection.js";
+/** Options every volume call takes: a signal. */
 export interface VolumeCallOptions {
   signal?: AbortSignal;
 }
@@ -37,6 +38,7 @@ export interface VolumeCreateOptions extends VolumeCallOptions {
   multiattach?: boolean;
 }
 
+/** Options of updating a volume or snapshot: the new name and description, and a signal. */
 export interface UpdateOptions extends VolumeCallOptions {
   /** pyrax's names (sent only when not empty, as pyrax does). */
   displayName?: string;
@@ -47,11 +49,13 @@ export interface UpdateOptions extends VolumeCallOptions {
   metadata?: Record<string, string>;
 }
 
+/** Options of deleting a volume: also delete its snapshots (pyrax's `force`), and a signal. */
 export interface VolumeDeleteOptions extends VolumeCallOptions {
   /** Detach first, and delete the volume's snapshots with it (Cinder's cascade). */
   force?: boolean;
 }
 
+/** Options of creating a snapshot: name, description, force (of an attached volume) and a signal. */
 export interface SnapshotCreateOptions extends VolumeCallOptions {
   name?: string;
   description?: string;

@@ -12,6 +12,7 @@ export interface ServerVolumeAttachment {
   [field: string]: unknown;
 }
 
+/** A server's attached volumes, through Nova's os-volume_attachments: list, attach and detach. */
 export class ServerVolumes {
   readonly #transport: () => Transport;
 

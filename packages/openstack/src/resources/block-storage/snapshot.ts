@@ -2,6 +2,7 @@
 import type { CloudBlockStorage } from "./client.js";
 import type { UpdateOptions, VolumeCallOptions } from "./requests.js";
 
+/** A Cinder snapshot's status. */
 export type SnapshotStatus =
   | "creating"
   | "available"
@@ -13,6 +14,7 @@ export type SnapshotStatus =
   | "restoring"
   | "error_deleting";
 
+/** A Cinder snapshot as the API sends it. */
 export interface SnapshotRecord {
   id: string;
   name: string | null;
@@ -29,6 +31,7 @@ export interface SnapshotRecord {
   [field: string]: unknown;
 }
 
+/** A Cinder snapshot, as pyrax's `CloudBlockStorageSnapshot`: its fields, `update()`, `delete()` and waiting for a state. */
 export class Snapshot {
   readonly manager: CloudBlockStorage;
   #record: SnapshotRecord;

@@ -2,6 +2,7 @@
 import type { CloudBlockStorage } from "./client.js";
 import type { VolumeCallOptions } from "./requests.js";
 
+/** A Cinder volume type as the API sends it. */
 export interface VolumeTypeRecord {
   id: string;
   name: string;
@@ -23,6 +24,7 @@ export interface VolumeTypeCreateAttributes {
   is_public?: boolean;
 }
 
+/** A Cinder volume type (read-only). */
 export class VolumeType {
   readonly manager: CloudBlockStorage;
   readonly record: VolumeTypeRecord;

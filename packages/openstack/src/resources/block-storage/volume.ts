@@ -17,6 +17,7 @@ export interface VolumeAttachment {
   attached_at?: string;
 }
 
+/** A Cinder volume's status. */
 export type VolumeStatus =
   | "creating"
   | "available"
@@ -39,6 +40,7 @@ export type VolumeStatus =
   | "retyping"
   | "extending";
 
+/** A Cinder volume as the API sends it. */
 export interface VolumeRecord {
   id: string;
   name: string | null;
@@ -63,6 +65,7 @@ export interface VolumeRecord {
   [field: string]: unknown;
 }
 
+/** A Cinder volume, as pyrax's `CloudBlockStorageVolume`: attach, detach, snapshot, update, delete and wait. */
 export class Volume {
   readonly manager: CloudBlockStorage;
   #record: VolumeRecord;

@@ -13,6 +13,13 @@ export const MAX_SUPPORTED_MICROVERSION = "2.96";
 /** Microversions start here; 2.0 is the legacy v2 API, which takes no microversion header. */
 export const MIN_MICROVERSION = "2.1";
 
+/**
+ * Reads a MAJOR.MINOR microversion ("2.79") into numbers.
+ *
+ * @param text - The microversion.
+ * @param field - The option's name, for the error message.
+ * @throws `ValidationError` when `text` is not MAJOR.MINOR.
+ */
 export function parseMicroversion(text: string, field = "microversion"): ApiVersion {
   const match = /^\s*(\d+)\.(\d+)\s*$/.exec(String(text));
   if (!match) {
@@ -23,6 +30,11 @@ export function parseMicroversion(text: string, field = "microversion"): ApiVers
   return { major: Number(match[1]), minor: Number(match[2]) };
 }
 
+/**
+ * Writes a microversion as the API's header takes it ("2.79").
+ *
+ * @param version - Major and minor version.
+ */
 export function formatMicroversion(version: ApiVersion): string {
   return `${version.major}.${version.minor}`;
 }

@@ -6,6 +6,7 @@ import type { CloudServers } from "./client.js";
 import { Listing } from "./listing.js";
 import { checkOptions, idOf, type ComputeCallOptions, type Ref, type ServerGroupRecord } from "./wire.js";
 
+/** How Nova places a server group's members. */
 export type ServerGroupPolicy = "affinity" | "anti-affinity" | "soft-affinity" | "soft-anti-affinity";
 
 export interface ServerGroupListOptions extends ComputeCallOptions {

@@ -121,6 +121,7 @@ export interface RebuildOptions extends ComputeCallOptions {
   description?: string | null;
 }
 
+/** How a server reboots: SOFT (the guest shuts down) or HARD (power cycle). */
 export type RebootType = "SOFT" | "HARD";
 
 /** novaclient's nic entries as Nova's `networks`. */

@@ -45,6 +45,7 @@ export interface ServerRecord {
   [field: string]: unknown;
 }
 
+/** A Nova flavor as the API sends it: id, name, vCPUs, RAM, disk and extra specs. */
 export interface FlavorRecord {
   id: string;
   name: string;
@@ -80,6 +81,7 @@ export interface ComputeImageRecord {
   [field: string]: unknown;
 }
 
+/** A Nova key pair as the API sends it: name, public key and fingerprint. */
 export interface KeypairRecord {
   name: string;
   public_key: string;
@@ -94,6 +96,7 @@ export interface KeypairRecord {
   [field: string]: unknown;
 }
 
+/** A Nova server group as the API sends it: name, policies and members. */
 export interface ServerGroupRecord {
   id: string;
   name: string;

@@ -209,6 +209,12 @@ const IMAGE_LIST_KEYS = [
   "marker",
 ];
 
+/**
+ * The query string of an image listing: filters, sorting and paging, checked.
+ *
+ * @param options - Filters (status, visibility, name …), sort keys and directions, limit and marker.
+ * @throws `ValidationError` for a filter value of the wrong type.
+ */
 export function imageListQuery(options: ImageListOptions = {}): Record<string, string | string[]> {
   checkOptions("list", options, IMAGE_LIST_KEYS);
   const query: Record<string, string | string[]> = {};

@@ -64,8 +64,10 @@ export function customProperties(record: ImageRecord): Record<string, string> {
 /** An image, its id, or the record Glance returned for it. */
 export type ImageRef = string | Image | ImageRecord;
 
+/** Options of waiting for an image's status: interval, timeout, signal and a progress callback. */
 export type ImageWaitOptions = WaitOptions<Image>;
 
+/** An image of the image service (Glance v2), as pyrax's `Image`: its fields as properties, custom properties as attributes, members and tags. */
 export class Image {
   /** Custom properties read as attributes, as pyrax's images show them: `image.os_distro`. */
   readonly [property: string]: unknown;

@@ -4,9 +4,11 @@
 import type { Readable, Writable } from "node:stream";
 import type { Progress, WaitProgressCallback } from "@nimbus-sdk/common";
 
+/** An image's status in the image service (queued, saving, active, killed, deleted …). */
 export type ImageStatus =
   "queued" | "saving" | "active" | "killed" | "deleted" | "uploading" | "importing" | "pending_delete" | "deactivated";
 
+/** Who sees an image: public, private, shared or community. */
 export type ImageVisibility = "public" | "private" | "shared" | "community";
 
 /** Glance's default `disk_format` values; a cloud may configure others (see `validateFormats`). */
@@ -26,9 +28,12 @@ export const DISK_FORMATS = [
 /** Glance's default `container_format` values. */
 export const CONTAINER_FORMATS = ["ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"] as const;
 
+/** An image's disk format (qcow2, raw, vmdk, iso …). */
 export type DiskFormat = (typeof DISK_FORMATS)[number];
+/** An image's container format (bare, ovf, ova, docker …). */
 export type ContainerFormat = (typeof CONTAINER_FORMATS)[number];
 
+/** Every image status. */
 export const IMAGE_STATUSES: readonly ImageStatus[] = [
   "queued",
   "saving",
@@ -40,7 +45,9 @@ export const IMAGE_STATUSES: readonly ImageStatus[] = [
   "pending_delete",
   "deactivated",
 ];
+/** Every image visibility. */
 export const IMAGE_VISIBILITIES: readonly ImageVisibility[] = ["public", "private", "shared", "community"];
+/** The fields image listings can be sorted by. */
 export const IMAGE_SORT_KEYS = [
   "name",
   "status",
@@ -51,6 +58,7 @@ export const IMAGE_SORT_KEYS = [
   "created_at",
   "updated_at",
 ] as const;
+/** A field image listings can be sorted by. */
 export type ImageSortKey = (typeof IMAGE_SORT_KEYS)[number];
 
 /** Fields Glance sets itself; an update or create that touches one is refused before sending. */
@@ -71,6 +79,7 @@ export const READ_ONLY_IMAGE_FIELDS = [
   "stores",
 ] as const;
 
+/** A location of an image's data in the image service's store. */
 export interface ImageLocation {
   url: string;
   metadata: Record<string, unknown>;
@@ -139,6 +148,7 @@ export interface ImageCreateAttributes extends ImageAttributes {
  */
 export type ImageChanges = ImageAttributes & { [property: string]: unknown };
 
+/** Options every image call takes: a signal. */
 export interface ImageCallOptions {
   signal?: AbortSignal;
 }
@@ -184,6 +194,7 @@ export interface ImageTransferProgress extends Progress {
 /** What `upload` sends: bytes, text (UTF-8), a stream, or a file by path. */
 export type ImageUploadSource = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | { file: string };
 
+/** Options of an image upload: the image's fields, disk and container formats, a progress callback and a signal. */
 export interface ImageUploadOptions extends ImageCallOptions {
   /** Called as data goes out (at most once per chunk). */
   onProgress?: (progress: ImageTransferProgress) => void;
@@ -198,6 +209,7 @@ export interface ImageUploadOptions extends ImageCallOptions {
 /** Where `download` writes: a writable stream, or a file by path (written whole, or not at all). */
 export type ImageDownloadTarget = Writable | { file: string };
 
+/** Options of an image download: checksum verification, a progress callback and a signal. */
 export interface ImageDownloadOptions extends ImageCallOptions {
   onProgress?: (progress: ImageTransferProgress) => void;
   /** Compare the MD5 of what arrived with Glance's checksum (default true). */
@@ -206,6 +218,7 @@ export interface ImageDownloadOptions extends ImageCallOptions {
   end?: boolean;
 }
 
+/** What an image download wrote: the bytes and the checksum. */
 export interface ImageDownloadResult {
   bytes: number;
   /** MD5 of what arrived, hex. */
@@ -225,8 +238,10 @@ export interface WaitOptions<I> extends ImageCallOptions {
   onProgress?: WaitProgressCallback<I>;
 }
 
+/** Whether a project accepted an image shared with it. */
 export type ImageMemberStatus = "pending" | "accepted" | "rejected";
 
+/** A project an image is shared with, and the member's status (pending, accepted, rejected). */
 export interface ImageMember {
   image_id: string;
   member_id: string;
@@ -236,8 +251,10 @@ export interface ImageMember {
   schema: string;
 }
 
+/** An image task's status. */
 export type ImageTaskStatus = "pending" | "processing" | "success" | "failure";
 
+/** An image service task (import, export): its type, status, input and result. */
 export interface ImageTask {
   id: string;
   type: string;

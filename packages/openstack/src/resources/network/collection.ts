@@ -16,6 +16,7 @@ export interface NeutronRecord {
 /** A list filter value: Neutron matches any of several values given as an array. */
 export type FilterValue = string | number | boolean | readonly (string | number | boolean)[];
 
+/** Options every network call takes: a signal. */
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -103,6 +104,7 @@ export function neutronListQuery(options: object): Record<string, string | strin
   return query;
 }
 
+/** A Neutron collection (networks, subnets, ports …): list (an array when awaited, or `for await`), get, create, update and delete. */
 export class NeutronCollection<T, R extends NeutronRecord> {
   readonly kind: Kind<T, R>;
   readonly #transport: Transport;

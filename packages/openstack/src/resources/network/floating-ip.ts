@@ -13,6 +13,7 @@ export interface FloatingIpRecord extends NeutronRecord {
   project_id?: string;
 }
 
+/** The fields of a floating IP that `update()` may change. */
 export interface FloatingIpAttributes {
   /** The port to associate with; null disassociates. */
   port_id?: string | null;
@@ -21,6 +22,7 @@ export interface FloatingIpAttributes {
   description?: string;
 }
 
+/** The fields of a floating IP to create: its external network, plus what `update()` may change. */
 export interface FloatingIpCreateAttributes extends FloatingIpAttributes {
   floating_network_id: string;
   floating_ip_address?: string;
@@ -28,6 +30,7 @@ export interface FloatingIpCreateAttributes extends FloatingIpAttributes {
   project_id?: string;
 }
 
+/** A Neutron floating IP: its address, and the port it is associated with. */
 export class FloatingIp extends NeutronResource<FloatingIpRecord, FloatingIpAttributes> {
   get floating_ip_address(): string {
     return this.record.floating_ip_address;

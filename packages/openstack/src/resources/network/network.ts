@@ -8,7 +8,9 @@ import { NeutronResource } from "./resource.js";
 
 /** Rackspace's pseudo networks: the Internet and ServiceNet. Neutron has no such networks. */
 export const PUBLIC_NET_ID = "00000000-0000-0000-0000-000000000000";
+/** The id of Rackspace's ServiceNet, as pyrax names it. */
 export const SERVICE_NET_ID = "11111111-1111-1111-1111-111111111111";
+/** Rackspace's two networks that are no Neutron networks: PublicNet and ServiceNet. */
 export const PSEUDO_NETWORKS: readonly string[] = [PUBLIC_NET_ID, SERVICE_NET_ID];
 
 export interface NetworkRecord extends NeutronRecord {
@@ -66,6 +68,7 @@ const UPDATE_FIELDS = [
 /** One entry of the `nics` list Nova's server create takes: `{ "net-id": id }` by default. */
 export type ServerNetwork = Record<string, string>;
 
+/** Options of building a server's `networks` from network ids or objects (pyrax's `get_server_networks`). */
 export interface ServerNetworksOptions {
   /** Add Rackspace's public network (the Internet). */
   public?: boolean;
@@ -105,6 +108,7 @@ export interface CidrSource {
   cidrOf(network: NetworkRecord, options: CallOptions): Promise<string | undefined>;
 }
 
+/** A Neutron network, as pyrax's cloud_networks show it (`label`, `cidr`), with its subnets. */
 export class Network extends NeutronResource<NetworkRecord, NetworkAttributes> {
   /** The CIDR of the network's first subnet, when it has one. */
   cidr: string | undefined;

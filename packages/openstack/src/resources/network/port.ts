@@ -2,6 +2,7 @@
 import type { Kind, NeutronRecord } from "./collection.js";
 import { NeutronResource } from "./resource.js";
 
+/** A fixed IP of a port: the subnet and the address. */
 export interface FixedIp {
   subnet_id?: string;
   ip_address?: string;
@@ -64,6 +65,7 @@ const UPDATE_FIELDS = [
   "qos_policy_id",
 ] as const;
 
+/** A Neutron port: a network attachment with its fixed IPs, MAC address and security groups. */
 export class Port extends NeutronResource<PortRecord, PortAttributes> {
   get network_id(): string {
     return this.record.network_id;

@@ -2,6 +2,7 @@
 // and delete on the object itself (pyrax's resource methods), each refreshing the fields.
 import type { CallOptions, NeutronCollection, NeutronRecord } from "./collection.js";
 
+/** The base of Neutron's resources: the record as last received, `update()`, `delete()` and `reload()`. */
 export abstract class NeutronResource<R extends NeutronRecord, U extends object = object> {
   readonly manager: NeutronCollection<unknown, R>;
   #record: R;

@@ -2,6 +2,7 @@
 import type { Kind, NeutronRecord } from "./collection.js";
 import { NeutronResource } from "./resource.js";
 
+/** A router's external gateway: the external network, SNAT, and its fixed IPs. */
 export interface ExternalGatewayInfo {
   network_id: string;
   enable_snat?: boolean;
@@ -20,6 +21,7 @@ export interface RouterRecord extends NeutronRecord {
   project_id?: string;
 }
 
+/** The fields of a router that `update()` may change. */
 export interface RouterAttributes {
   name?: string;
   description?: string;
@@ -29,6 +31,7 @@ export interface RouterAttributes {
   routes?: { destination: string; nexthop: string }[];
 }
 
+/** The fields of a router to create. */
 export interface RouterCreateAttributes extends RouterAttributes {
   distributed?: boolean;
   ha?: boolean;
@@ -52,6 +55,7 @@ export type RouterInterfaceTarget =
 
 const UPDATE_FIELDS = ["name", "description", "admin_state_up", "external_gateway_info", "routes"] as const;
 
+/** A Neutron router: its external gateway, routes and interfaces to subnets. */
 export class Router extends NeutronResource<RouterRecord, RouterAttributes> {
   get status(): string {
     return this.record.status;

@@ -24,16 +24,19 @@ export interface SecurityGroupRecord extends NeutronRecord {
   project_id?: string;
 }
 
+/** The fields of a security group that `update()` may change. */
 export interface SecurityGroupAttributes {
   name?: string;
   description?: string;
   stateful?: boolean;
 }
 
+/** The fields of a security group to create. */
 export interface SecurityGroupCreateAttributes extends SecurityGroupAttributes {
   project_id?: string;
 }
 
+/** The fields of a security group rule to create: group, direction, protocol, ports and remote. */
 export interface SecurityGroupRuleCreateAttributes {
   security_group_id: string;
   direction: "ingress" | "egress";
@@ -50,6 +53,7 @@ export interface SecurityGroupRuleCreateAttributes {
   project_id?: string;
 }
 
+/** One rule of a Neutron security group: direction, protocol, ports and remote. */
 export class SecurityGroupRule extends NeutronResource<SecurityGroupRuleRecord, never> {
   get security_group_id(): string {
     return this.record.security_group_id;
@@ -77,6 +81,7 @@ export class SecurityGroupRule extends NeutronResource<SecurityGroupRuleRecord, 
   }
 }
 
+/** A Neutron security group and its rules. */
 export class SecurityGroup extends NeutronResource<SecurityGroupRecord, SecurityGroupAttributes> {
   /** The group's rules as last received. */
   get security_group_rules(): readonly SecurityGroupRuleRecord[] {

@@ -5,11 +5,13 @@ import { NetworkCIDRInvalid, NetworkCIDRMalformed } from "../../errors.js";
 import type { Kind, NeutronRecord } from "./collection.js";
 import { NeutronResource } from "./resource.js";
 
+/** A range of addresses a subnet hands out: first and last address. */
 export interface AllocationPool {
   start: string;
   end: string;
 }
 
+/** A static route a subnet hands to its hosts: destination CIDR and next hop. */
 export interface HostRoute {
   destination: string;
   nexthop: string;
@@ -143,6 +145,7 @@ export function subnetCreateBody(attributes: SubnetCreateAttributes): SubnetCrea
   return { ...attributes, ip_version: attributes.ip_version ?? version };
 }
 
+/** A Neutron subnet: CIDR, gateway, allocation pools, DNS servers and host routes. */
 export class Subnet extends NeutronResource<SubnetRecord, SubnetAttributes> {
   get network_id(): string {
     return this.record.network_id;

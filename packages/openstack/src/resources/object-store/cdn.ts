@@ -30,6 +30,7 @@ export interface CdnMetadata {
   "X-TTL"?: number | string;
 }
 
+/** The CDN's time to live when none is given, in seconds (one day), as pyrax's. */
 export const DEFAULT_CDN_TTL = 86_400;
 const CDN_METADATA_KEYS = ["x-log-retention", "x-cdn-enabled", "x-ttl"];
 

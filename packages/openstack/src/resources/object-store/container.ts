@@ -44,6 +44,7 @@ import type { BulkDeleteResult } from "./wire.js";
 
 type ObjectRef = string | StorageObject;
 
+/** A Cloud Files container, as pyrax's `Container`: its objects (list, fetch, upload, delete), metadata, CDN and temporary URLs. */
 export class Container {
   /** The client this container came from (a CloudFiles). */
   readonly client: ObjectStoreClient<Container, StorageObject>;

@@ -7,7 +7,9 @@ import { Container } from "./container.js";
 import { validateContainerName, validateObjectName } from "./names.js";
 import type { StorageObject } from "./storage-object.js";
 
+/** A container given by name or as a {@link Container}. */
 export type ContainerRef = string | Container;
+/** An object given by name or as a `StorageObject`. */
 export type ObjectRef = string | StorageObject;
 
 export interface ObjectStoreContext extends CdnContext {

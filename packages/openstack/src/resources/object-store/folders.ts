@@ -38,6 +38,7 @@ export interface UploadFolderOptions extends CallOptions {
   onProgress?: (progress: FolderUploadProgress) => void;
 }
 
+/** What a folder upload did: the files uploaded, skipped as unchanged, and ignored. */
 export interface FolderUploadResult {
   container: Container;
   totalBytes: number;

@@ -5,6 +5,7 @@ import { InvalidContainerName, InvalidObjectName } from "../../errors.js";
 
 /** Swift's defaults (swift/common/constraints.py); Rackspace uses the same. */
 export const MAX_CONTAINER_NAME_BYTES = 256;
+/** The longest object name Swift takes, in UTF-8 bytes. */
 export const MAX_OBJECT_NAME_BYTES = 1024;
 export const MAX_META_VALUE_BYTES = 256;
 export const MAX_META_COUNT = 90;

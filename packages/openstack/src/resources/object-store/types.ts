@@ -37,6 +37,7 @@ export interface SetMetadataOptions extends MetadataOptions {
   clear?: boolean;
 }
 
+/** The Cloud Files account's totals, as pyrax's `get_account_details()`: containers, objects and bytes. */
 export interface AccountDetails {
   containerCount: number;
   objectCount: number;
@@ -45,6 +46,7 @@ export interface AccountDetails {
   raw: Record<string, string>;
 }
 
+/** A container as a listing shows it: name, object count and bytes. */
 export interface ContainerInfo {
   name: string;
   /** Number of objects. */
@@ -112,6 +114,7 @@ export interface ContainerAcl {
   write: string[];
 }
 
+/** Options of setting a container's read and write ACLs. */
 export interface SetAclOptions {
   /** Replaces the read ACL; an empty list removes it. Omit to leave it as is. */
   read?: readonly string[] | string;
@@ -165,6 +168,7 @@ export interface UploadFileOptions extends ObjectHeaderOptions, CallOptions {
   onProgress?: (progress: UploadProgress) => void;
 }
 
+/** A part of an object to fetch: from `start` (inclusive), to `end` (inclusive) or to the end. */
 export interface ByteRange {
   /** First byte, from 0. */
   offset: number;
@@ -181,6 +185,7 @@ export interface FetchObjectOptions extends CallOptions {
   includeMeta?: boolean;
 }
 
+/** An object's content with its headers, as `fetchObject` answers it with `includeMeta`. */
 export interface FetchedObject {
   data: Buffer;
   /** Response headers, lower-case names. */
@@ -189,6 +194,7 @@ export interface FetchedObject {
   metadata: Record<string, string>;
 }
 
+/** An object's content as a stream, with its headers. */
 export interface ObjectStream {
   /** The content; it errors with ChecksumMismatch at its end when the bytes do not match the ETag. */
   stream: Readable;

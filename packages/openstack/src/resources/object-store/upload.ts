@@ -36,6 +36,7 @@ export const DEFAULT_SEGMENT_SIZE = 1024 ** 3;
 export const MAX_SEGMENT_SIZE = 5 * 1024 ** 3;
 /** Swift's default max_manifest_segments. */
 export const MAX_SEGMENTS = 1000;
+/** How many segments of a large upload are sent at once by default. */
 export const DEFAULT_UPLOAD_CONCURRENCY = 4;
 
 export interface SegmentPlan {
@@ -44,6 +45,7 @@ export interface SegmentPlan {
   length: number;
 }
 
+/** How a large file is uploaded: the segment size and count, and whether a manifest joins the segments. */
 export interface UploadPlan {
   /** The segment size used: the one asked for, raised when the file would need more than `maxSegments`. */
   segmentSize: number;

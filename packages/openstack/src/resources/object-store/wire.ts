@@ -56,6 +56,7 @@ export function prefixKeys(
   return out;
 }
 
+/** What a bulk delete answers: how many objects were deleted, not found, and the errors. */
 export interface BulkDeleteResult {
   /** Objects deleted. */
   deleted: number;
