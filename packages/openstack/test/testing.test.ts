@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, wri
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -199,10 +199,14 @@ describe("@nimbus-sdk/openstack/testing startServer", () => {
             swcrc: false,
           }).code,
         );
-      mkdirSync(join(build, "testing"));
       compile("../src/version.ts", join(build, "version.js"));
-      for (const file of readdirSync(fileURLToPath(new URL("../src/testing", import.meta.url)))) {
-        compile(`../src/testing/${file}`, join(build, "testing", file.replace(/\.ts$/, ".js")));
+      // src/testing and its folders (the Rackspace simulators), file by file.
+      const source = fileURLToPath(new URL("../src/testing", import.meta.url));
+      for (const entry of readdirSync(source, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const path = relative(source, join(entry.parentPath, entry.name));
+        mkdirSync(dirname(join(build, "testing", path)), { recursive: true });
+        compile(`../src/testing/${path}`, join(build, "testing", path.replace(/\.ts$/, ".js")));
       }
       writeFileSync(
         join(build, "child.mjs"),
