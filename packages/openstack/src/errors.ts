@@ -508,12 +508,15 @@ export class MissingLoadBalancerParameters extends ValidationError {
 export class InvalidNodeCondition extends ValidationError {
   static override readonly errorKind: string = kind("InvalidNodeCondition");
 }
+/** A virtual IP type other than PUBLIC or SERVICENET. */
 export class InvalidVirtualIPType extends ValidationError {
   static override readonly errorKind: string = kind("InvalidVirtualIPType");
 }
+/** A virtual IP version other than IPV4 or IPV6. */
 export class InvalidVirtualIPVersion extends ValidationError {
   static override readonly errorKind: string = kind("InvalidVirtualIPVersion");
 }
+/** A session persistence type other than HTTP_COOKIE or SOURCE_IP. */
 export class InvalidSessionPersistenceType extends ValidationError {
   static override readonly errorKind: string = kind("InvalidSessionPersistenceType");
 }
@@ -521,6 +524,7 @@ export class InvalidSessionPersistenceType extends ValidationError {
 export class ProtocolMismatch extends ValidationError {
   static override readonly errorKind: string = kind("ProtocolMismatch");
 }
+/** A health monitor without its type (CONNECT, HTTP or HTTPS). */
 export class MissingHealthMonitorSettings extends ValidationError {
   static override readonly errorKind: string = kind("MissingHealthMonitorSettings");
 }
@@ -528,6 +532,7 @@ export class MissingHealthMonitorSettings extends ValidationError {
 export class UnattachedNode extends ValidationError {
   static override readonly errorKind: string = kind("UnattachedNode");
 }
+/** A VirtualIP that belongs to no load balancer (made with `clb.VirtualIP(...)` and never added). */
 export class UnattachedVirtualIP extends ValidationError {
   static override readonly errorKind: string = kind("UnattachedVirtualIP");
 }

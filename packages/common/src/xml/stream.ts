@@ -7,6 +7,7 @@ import { ParseError } from "../errors/index.js";
 import { scanXml, type XmlHandler } from "./scan.js";
 import { decodeUtf8 } from "./utf8.js";
 
+/** Options of the XmlStreamScanner constructor. */
 export interface XmlStreamOptions {
   /**
    * Bytes held before the complete children of the root in them are scanned (default 64 KiB): small,

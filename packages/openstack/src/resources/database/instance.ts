@@ -14,6 +14,7 @@ import type {
 import type { AccessOptions, CreateUserOptions, FlavorRef, ListOptions, UpdateUserOptions } from "./requests.js";
 import type { Listing } from "../compute/listing.js";
 
+/** A Trove instance's status (other strings pass through). */
 export type InstanceStatus =
   | "BUILD"
   | "ACTIVE"
@@ -32,6 +33,7 @@ export type InstanceStatus =
   | "UNKNOWN"
   | (string & {});
 
+/** A Trove instance as the API describes it (`GET /instances/{id}`). */
 export interface InstanceRecord {
   id: string;
   name: string;
@@ -68,6 +70,7 @@ export class CloudDatabaseVolume {
   }
 }
 
+/** pyrax's CloudDatabaseInstance: a Trove instance's fields, and the calls about it (databases, users, root user, restart, resize, backups). */
 export class CloudDatabaseInstance {
   readonly manager: CloudDatabases;
   #record: InstanceRecord;

@@ -3,6 +3,7 @@
 // Instances and users, which have calls of their own, are in instance.ts and user.ts.
 import type { NovaLink } from "../compute/listing.js";
 
+/** Options every Cloud Databases (Trove) call takes. */
 export interface DatabaseCallOptions {
   signal?: AbortSignal;
 }
@@ -12,6 +13,7 @@ export type Ref = string | { id: string };
 /** A database or user object, or its name. */
 export type NameRef = string | { name: string };
 
+/** A Trove flavor as the API describes it (`GET /flavors`). */
 export interface FlavorRecord {
   id: number | string;
   name: string;
@@ -24,20 +26,24 @@ export interface FlavorRecord {
   [field: string]: unknown;
 }
 
+/** A database on an instance as the API describes it (`GET /instances/{id}/databases`). */
 export interface DatabaseRecord {
   name: string;
   character_set?: string;
   collate?: string;
 }
 
+/** A database user as the API describes it (`GET /instances/{id}/users`), with the databases it may reach. */
 export interface UserRecord {
   name: string;
   host?: string;
   databases?: DatabaseRecord[];
 }
 
+/** A Trove backup's status. */
 export type BackupStatus = "NEW" | "BUILDING" | "SAVING" | "COMPLETED" | "FAILED" | "DELETE_FAILED";
 
+/** A Trove backup as the API describes it (`GET /backups/{id}`). */
 export interface BackupRecord {
   id: string;
   name: string;
@@ -53,6 +59,7 @@ export interface BackupRecord {
   [field: string]: unknown;
 }
 
+/** A datastore version as the API describes it (`GET /datastores/{id}/versions`). */
 export interface DatastoreVersionRecord {
   id: string;
   name: string;
@@ -63,6 +70,7 @@ export interface DatastoreVersionRecord {
   [field: string]: unknown;
 }
 
+/** A Trove datastore as the API describes it (`GET /datastores`): a database engine and its versions. */
 export interface DatastoreRecord {
   id: string;
   name: string;
@@ -72,6 +80,7 @@ export interface DatastoreRecord {
   [field: string]: unknown;
 }
 
+/** A Trove configuration group as the API describes it (`GET /configurations/{id}`). */
 export interface ConfigurationRecord {
   id: string;
   name: string;
@@ -86,6 +95,7 @@ export interface ConfigurationRecord {
   [field: string]: unknown;
 }
 
+/** A parameter a configuration group may set (`GET /datastores/{ds}/versions/{v}/parameters`): its type and bounds. */
 export interface ConfigurationParameterRecord {
   name: string;
   type: "integer" | "string" | "boolean" | "float";
@@ -216,6 +226,7 @@ export class Datastore extends Wrapped<DatastoreRecord> {
   }
 }
 
+/** One version of a datastore (`GET /datastores/{id}/versions`), as openstacksdk's DatastoreVersion. */
 export class DatastoreVersion extends Wrapped<DatastoreVersionRecord> {
   get id(): string {
     return this.record.id;

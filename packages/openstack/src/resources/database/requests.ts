@@ -35,22 +35,26 @@ export interface CreateInstanceOptions extends DatabaseCallOptions {
   availabilityZone?: string;
 }
 
+/** Options of `createUser`: the databases the user may reach, and its host. */
 export interface CreateUserOptions extends DatabaseCallOptions {
   databaseNames?: NameRef | readonly NameRef[];
   host?: string;
 }
 
+/** What `updateUser` may change of a user: its name, password and host. */
 export interface UpdateUserOptions extends DatabaseCallOptions {
   name?: string;
   password?: string;
   host?: string;
 }
 
+/** Options of `grantUserAccess` and `revokeUserAccess` (pyrax's `grant_user_access`, `revoke_user_access`). */
 export interface AccessOptions extends DatabaseCallOptions {
   /** Check first that every database exists (NoSuchDatabase otherwise); default true, as pyrax. */
   strict?: boolean;
 }
 
+/** What `createConfiguration` takes: a configuration group's name, values and datastore (`POST /configurations`). */
 export interface ConfigurationCreateOptions extends DatabaseCallOptions {
   name: string;
   values: Record<string, string | number | boolean>;

@@ -59,6 +59,7 @@ export interface CloudDnsOptions extends ServiceClientOptions {
   rackspace?: boolean;
 }
 
+/** What `create` takes for a new domain (pyrax's `create(name, emailAddress, ttl, comment, subdomains, records)`). */
 export interface DomainCreateOptions extends CallOptions {
   name?: string;
   emailAddress?: string;
@@ -69,6 +70,7 @@ export interface DomainCreateOptions extends CallOptions {
   records?: RecordInput[];
 }
 
+/** The arguments of `create`: pyrax's positional order, or one options object. */
 export type DomainCreateArgs =
   | [options: DomainCreateOptions]
   | [

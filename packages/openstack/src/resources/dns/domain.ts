@@ -12,6 +12,7 @@ export interface DomainUpdate extends CallOptions {
   comment?: string;
 }
 
+/** The arguments of a domain's `update` (and the client's `updateDomain` after the domain): pyrax's positional order, or one options object. */
 export type DomainUpdateArgs =
   [options?: DomainUpdate] | [emailAddress: string | undefined, ttl?: number, comment?: string, options?: CallOptions];
 
@@ -19,28 +20,33 @@ export function domainUpdate(call: string, args: readonly unknown[]): DomainUpda
   return callArgs<DomainUpdate>(call, args, ["emailAddress", "ttl", "comment"], undefined, { ttl: "number" });
 }
 
+/** Paging options of `listSubdomains` and `listRecords`. */
 export interface PageOptions extends CallOptions {
   limit?: number;
   offset?: number;
 }
 
+/** The arguments of `listSubdomains` and `listRecords`: `(limit, offset)`, or one options object. */
 export type PageArgs = [options?: PageOptions] | [limit?: number, offset?: number, options?: CallOptions];
 
 export function pageOptions(call: string, args: readonly unknown[]): PageOptions {
   return callArgs<PageOptions>(call, args, ["limit", "offset"], undefined, { limit: "number", offset: "number" });
 }
 
+/** What `searchRecords` and `findRecord` match records on: their name and data. */
 export interface RecordSearch extends CallOptions {
   name?: string;
   data?: string;
 }
 
+/** The arguments of `searchRecords` and `findRecord` after the record type: `(name, data)`, or one options object. */
 export type RecordSearchArgs = [options?: RecordSearch] | [name?: string, data?: string, options?: CallOptions];
 
 export function recordSearch(call: string, args: readonly unknown[]): RecordSearch {
   return callArgs<RecordSearch>(call, args, ["name", "data"]);
 }
 
+/** pyrax's CloudDNSDomain: a domain (a Designate zone) with its record, subdomain, export and update calls. */
 export class CloudDNSDomain {
   readonly manager: CloudDNS;
   #data: DomainData;

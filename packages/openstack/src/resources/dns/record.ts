@@ -15,6 +15,7 @@ export interface RecordUpdate extends CallOptions {
   comment?: string;
 }
 
+/** The arguments of a record's `update`: pyrax's positional order, or one options object. */
 export type RecordUpdateArgs =
   | [options?: RecordUpdate]
   | [data: string | undefined, priority?: number, ttl?: number, comment?: string, options?: CallOptions];
@@ -26,6 +27,7 @@ export function recordUpdate(call: string, args: readonly unknown[]): RecordUpda
   return callArgs<RecordUpdate>(call, args, [...RECORD_UPDATE_FIELDS], [...RECORD_UPDATE_FIELDS], RECORD_UPDATE_TYPES);
 }
 
+/** pyrax's CloudDNSRecord: one record of a domain, with its own `update` and `delete`. */
 export class CloudDNSRecord {
   readonly manager: CloudDNS;
   #data: RecordData;

@@ -62,6 +62,7 @@ export interface RecordChange {
   priority?: number;
 }
 
+/** A domain to create, with its subdomains and records, as sent to Rackspace Cloud DNS or Designate. */
 export interface DomainInput {
   name: string;
   emailAddress: string;
@@ -72,6 +73,7 @@ export interface DomainInput {
   records?: RecordInput[];
 }
 
+/** What a domain update sends: the e-mail address, TTL and comment to change. */
 export interface DomainChanges {
   emailAddress?: string;
   ttl?: number;

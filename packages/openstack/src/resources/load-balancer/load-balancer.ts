@@ -3,6 +3,7 @@
 import type { HealthMonitorInfo, LoadBalancerInfo, LoadBalancerParts } from "./mapping.js";
 import { Node, VirtualIP, type NodeChanges, type NodeParent } from "./node.js";
 
+/** Options every load balancer call takes. */
 export interface CallOptions {
   signal?: AbortSignal;
 }

@@ -31,6 +31,7 @@ export interface LoadBalancerInfo {
   updated?: { time: string };
 }
 
+/** A node as Rackspace Cloud Load Balancers describes it (`GET /loadbalancers/{id}/nodes`). */
 export interface NodeInfo {
   id: string;
   address: string;
@@ -41,6 +42,7 @@ export interface NodeInfo {
   type?: string;
 }
 
+/** A virtual IP as Rackspace Cloud Load Balancers describes it (`GET /loadbalancers/{id}/virtualips`). */
 export interface VirtualIpInfo {
   id?: string;
   address?: string;

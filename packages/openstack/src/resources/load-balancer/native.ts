@@ -17,6 +17,7 @@ export interface OctaviaRecord extends NeutronRecord {
   operating_status?: string;
 }
 
+/** An Octavia load balancer as the API describes it (`GET /v2/lbaas/loadbalancers/{id}`). */
 export interface LoadBalancerRecord extends OctaviaRecord {
   name: string;
   vip_address?: string;
@@ -30,6 +31,7 @@ export interface LoadBalancerRecord extends OctaviaRecord {
   updated_at?: string;
 }
 
+/** An Octavia listener as the API describes it (`GET /v2/lbaas/listeners/{id}`). */
 export interface ListenerRecord extends OctaviaRecord {
   protocol: string;
   protocol_port: number;
@@ -41,11 +43,13 @@ export interface ListenerRecord extends OctaviaRecord {
   loadbalancers?: { id: string }[];
 }
 
+/** An Octavia pool's session persistence: its type and, for APP_COOKIE, the cookie's name. */
 export interface SessionPersistence {
   type: "HTTP_COOKIE" | "SOURCE_IP" | "APP_COOKIE";
   cookie_name?: string;
 }
 
+/** An Octavia pool as the API describes it (`GET /v2/lbaas/pools/{id}`). */
 export interface PoolRecord extends OctaviaRecord {
   protocol: string;
   lb_algorithm: string;
@@ -56,6 +60,7 @@ export interface PoolRecord extends OctaviaRecord {
   loadbalancers?: { id: string }[];
 }
 
+/** An Octavia pool member as the API describes it (`GET /v2/lbaas/pools/{id}/members/{member_id}`). */
 export interface MemberRecord extends OctaviaRecord {
   address: string;
   protocol_port: number;
@@ -65,6 +70,7 @@ export interface MemberRecord extends OctaviaRecord {
   subnet_id?: string | null;
 }
 
+/** An Octavia health monitor as the API describes it (`GET /v2/lbaas/healthmonitors/{id}`). */
 export interface HealthMonitorRecord extends OctaviaRecord {
   type: string;
   delay: number;
@@ -79,6 +85,7 @@ export interface HealthMonitorRecord extends OctaviaRecord {
   pools?: { id: string }[];
 }
 
+/** An Octavia L7 policy as the API describes it (`GET /v2/lbaas/l7policies/{id}`). */
 export interface L7PolicyRecord extends OctaviaRecord {
   listener_id: string;
   action: string;
@@ -88,6 +95,7 @@ export interface L7PolicyRecord extends OctaviaRecord {
   rules?: { id: string }[];
 }
 
+/** An Octavia L7 rule as the API describes it (`GET /v2/lbaas/l7policies/{id}/rules/{rule_id}`). */
 export interface L7RuleRecord extends OctaviaRecord {
   type: string;
   compare_type: string;
@@ -223,12 +231,19 @@ export const KINDS = {
   rules: kind<L7RuleRecord>("rules", "rule", "L7 rule", [...L7_RULE, "project_id"], L7_RULE),
 };
 
+/** An Octavia load balancer: its record, and get/update/delete on itself. */
 export type LoadBalancer = OctaviaResource<LoadBalancerRecord>;
+/** An Octavia listener: its record, and get/update/delete on itself. */
 export type Listener = OctaviaResource<ListenerRecord>;
+/** An Octavia pool: its record, and get/update/delete on itself. */
 export type Pool = OctaviaResource<PoolRecord>;
+/** An Octavia pool member: its record, and get/update/delete on itself. */
 export type Member = OctaviaResource<MemberRecord>;
+/** An Octavia health monitor: its record, and get/update/delete on itself. */
 export type HealthMonitor = OctaviaResource<HealthMonitorRecord>;
+/** An Octavia L7 policy: its record, and get/update/delete on itself. */
 export type L7Policy = OctaviaResource<L7PolicyRecord>;
+/** An Octavia L7 rule: its record, and get/update/delete on itself. */
 export type L7Rule = OctaviaResource<L7RuleRecord>;
 
 /** The collections of one Octavia endpoint; members and rules hang under their pool and policy. */

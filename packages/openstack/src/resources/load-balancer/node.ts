@@ -10,7 +10,9 @@ import {
   UnattachedVirtualIP,
 } from "../../errors.js";
 
+/** A node's condition: ENABLED, DISABLED or DRAINING. */
 export type NodeCondition = "ENABLED" | "DISABLED" | "DRAINING";
+/** A node's type: PRIMARY, or SECONDARY (used only when no primary is up). */
 export type NodeType = "PRIMARY" | "SECONDARY";
 
 /** What a node's owner does for it (a CloudLoadBalancer). */
@@ -21,6 +23,7 @@ export interface NodeParent {
   deleteVirtualip(vip: VirtualIP, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
+/** What the Node constructor takes (pyrax's `Node(address, port, condition, weight, status, parent, type, id)`). */
 export interface NodeOptions {
   address?: string;
   port?: number;
@@ -40,6 +43,7 @@ export type NodeChanges = Partial<Pick<Node, "condition" | "weight" | "type">>;
 
 const NODE_ARGS = ["address", "port", "condition", "weight", "status", "parent", "type", "id"] as const;
 
+/** pyrax's Node: a back-end address and port of a load balancer, with its condition, weight and type. */
 export class Node {
   address: string;
   port: number;
@@ -133,6 +137,7 @@ export function checkCondition(condition: string, allowDraining: boolean): void 
   }
 }
 
+/** What the VirtualIP constructor takes (pyrax's `VirtualIP(type, address, ipVersion, id, parent)`). */
 export interface VirtualIPOptions {
   /** PUBLIC (default) or SERVICENET. */
   type?: string;
@@ -151,6 +156,7 @@ export interface VirtualIPOptions {
 
 const VIP_ARGS = ["type", "address", "ipVersion", "id", "parent"] as const;
 
+/** pyrax's VirtualIP: a load balancer's virtual IP (PUBLIC or SERVICENET, IPV4 or IPV6). */
 export class VirtualIP {
   type: string;
   address?: string;

@@ -96,6 +96,7 @@ export interface RackspaceDnsSimulation extends SimService {
   runningPolls: number;
 }
 
+/** A simulated Rackspace Cloud DNS v1.0 account, empty, to pass to `startRackspaceSimulator`. */
 export function rackspaceDns(): RackspaceDnsSimulation {
   const domains = new Map<number, Domain>();
   const jobs = new Map<string, Job>();

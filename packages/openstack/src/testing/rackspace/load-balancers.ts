@@ -38,6 +38,7 @@ interface SimLb {
   updated: string;
 }
 
+/** Options of `rackspaceLoadBalancers`. */
 export interface RackspaceLoadBalancersOptions {
   /** How long a load balancer stays BUILD or PENDING_UPDATE after a change (default 300 ms). */
   settleMs?: number;
@@ -47,6 +48,7 @@ export interface RackspaceLoadBalancersOptions {
 
 const validation = (details: string) => ({ status: 400, body: { code: 400, message: "Validation Failure", details } });
 
+/** A simulated Rackspace Cloud Load Balancers v1.0 account, empty, to pass to `startRackspaceSimulator`. */
 export function rackspaceLoadBalancers(options: RackspaceLoadBalancersOptions = {}): SimService {
   const settleMs = options.settleMs ?? 300;
   const lbs = new Map<number, SimLb>();

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** A request as a simulator route's handler receives it. */
 export interface SimRequest {
   method: string;
   /** The path below the service's `/v1.0/<tenant>` root, with a leading slash: "/domains/12". */
@@ -20,12 +21,14 @@ export interface SimRequest {
   root: string;
 }
 
+/** What a simulator route's handler answers: a status, and a JSON body and headers. */
 export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
+/** One route of a simulated service: a method, a path pattern and its handler. */
 export interface SimRoute {
   method: string;
   /** Matched against the whole `path`; its groups are passed to the handler. */
@@ -46,6 +49,7 @@ export interface SimService {
   routes: readonly SimRoute[];
 }
 
+/** A running Rackspace simulator, as `startRackspaceSimulator` returns it: its endpoints, credentials and request log. */
 export interface RackspaceSimulator {
   /** The identity endpoint to give as `auth_endpoint` (`http://127.0.0.1:<port>/v2.0/`). */
   authEndpoint: string;
@@ -67,7 +71,9 @@ export function fault(status: number, name: string, message: string, details?: s
   return { status, body: { [name]: { code: status, message, ...(details === undefined ? {} : { details }) } } };
 }
 
+/** Rackspace's 400 badRequest fault, with these details. */
 export const badRequest = (details: string) => fault(400, "badRequest", `Validation error: ${details}`, details);
+/** Rackspace's 404 itemNotFound fault, naming what was not found. */
 export const itemNotFound = (what: string) => fault(404, "itemNotFound", `${what} not found`);
 
 function readBody(req: IncomingMessage): Promise<string> {
