@@ -1,8 +1,9 @@
 // MariaDB for Nova's, Neutron's, Cinder's and Designate's databases: on sqlite, Nova and Designate lose
 // operations to `database is locked` once a few run at once. Data, socket and pid file stay under the launch's
 // directory; it listens on 127.0.0.1 only.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { NimbusError } from "@nimbus-sdk/common";
 import type { ManagedProcess } from "@nimbus-sdk/common/testing";
 import { tcpOpen, type Launch } from "./launch.js";
 
@@ -28,13 +29,23 @@ export async function startMariaDb(launch: Launch, setup: MariaDbSetup): Promise
   const socket = join(dir, "mysqld.sock");
   mkdirSync(dir);
   const user = process.getuid?.() === 0 ? ["--user=root"] : [];
-  await launch.run("mariadb-install-db", "/usr/bin/mariadb-install-db", [
-    "--no-defaults",
-    `--datadir=${data}`,
-    ...user,
-    "--auth-root-authentication-method=normal",
-    "--skip-test-db",
-  ]);
+  const install = () =>
+    launch.run("mariadb-install-db", "/usr/bin/mariadb-install-db", [
+      "--no-defaults",
+      `--datadir=${data}`,
+      ...user,
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+    ]);
+  // The bootstrap failed once in a CI run ("Installation of system tables failed") and not again: start
+  // it over once on an empty directory, and say what its error log held if it fails twice.
+  await install().catch(async (first: unknown) => {
+    const log = errorLog(data);
+    rmSync(data, { recursive: true, force: true });
+    await install().catch((second: unknown) => {
+      throw new NimbusError(`${String(second)}\nthe first attempt: ${String(first)}\n${log}${errorLog(data)}`);
+    });
+  });
   const proc = launch.spawn(name, "/usr/sbin/mariadbd", [
     "--no-defaults",
     `--datadir=${data}`,
@@ -61,4 +72,13 @@ export async function startMariaDb(launch: Launch, setup: MariaDbSetup): Promise
   await launch.run("mariadb setup", "/usr/bin/mariadb", ["--no-defaults", `--socket=${socket}`, "-uroot", "-e", sql]);
   launch.progress(`${name} ready`);
   return proc;
+}
+
+/** The last lines of the server's error logs (*.err) in `data`, for a failed bootstrap's message. */
+function errorLog(data: string): string {
+  if (!existsSync(data)) return "";
+  return readdirSync(data)
+    .filter((file) => file.endsWith(".err"))
+    .map((file) => `${file}:\n${readFileSync(join(data, file), "utf8").split("\n").slice(-15).join("\n")}\n`)
+    .join("");
 }
