@@ -225,7 +225,10 @@ describe("@nimbus-sdk/openstack/testing startServer", () => {
         child!.once("exit", (code) => reject(new Error(`the child exited (${code}) before its servers started`)));
       });
       expect(started.pids.filter(alive)).toHaveLength(started.pids.length);
+      // Until node reaps it, the killed child is a zombie that kill(pid, 0) still finds: wait for its exit.
+      const reaped = new Promise((resolve) => child!.once("exit", resolve));
       child.kill("SIGKILL");
+      await reaped;
       await pollUntil(() => started.pids.filter(alive).length === 0, 10_000);
       expect(groupMembers(started.pids)).toEqual([]);
       // Its temporary directories stay, until the next start removes them.
