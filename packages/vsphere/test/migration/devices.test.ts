@@ -11,7 +11,7 @@ import {
   type ServiceInstance,
 } from "../../src/index.js";
 import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo } from "../helpers/connect.js";
+import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
@@ -30,14 +30,7 @@ afterAll(async () => {
   await server?.close();
 }, 60_000);
 
-// The samples' get_obj(content, vimtype, name): the first object of a container view with that name.
-async function getObj<T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string): Promise<T> {
-  const container = await content.viewManager.CreateContainerView(content.rootFolder, [type], true);
-  for (const c of await container.view) {
-    if (name === undefined || (await c.name) === name) return c;
-  }
-  throw new Error(`no ${type._wsdlName} ${name ?? ""}`);
-}
+const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 
 const nics = async (vm: vim.VirtualMachine) =>
   (await vm.config)!.hardware.device.filter((d) => d instanceof vim.vm.device.VirtualEthernetCard);

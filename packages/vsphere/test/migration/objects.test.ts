@@ -7,7 +7,7 @@ import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Disconnect, WaitForTask, vim, type ManagedClass, type ServiceInstance } from "../../src/index.js";
 import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo } from "../helpers/connect.js";
+import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
@@ -26,16 +26,7 @@ afterAll(async () => {
   await server?.close();
 }, 60_000);
 
-// tools/pchelper.py get_obj: the first object of a type with that name, through a container view.
-async function getObj<T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string): Promise<T> {
-  const view = await content.viewManager.CreateContainerView(content.rootFolder, [type], true);
-  try {
-    for (const obj of (await view.view) as T[]) if (name === undefined || (await obj.name) === name) return obj;
-    throw new Error(`no ${type._wsdlName} named ${name}`);
-  } finally {
-    await view.DestroyView();
-  }
-}
+const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 
 describe("data objects: pyVmomi's member defaults", () => {
   it(`${SAMPLES} samples/add_disk_to_vm.py: a VirtualDisk with neither key nor backing.fileName`, async () => {
