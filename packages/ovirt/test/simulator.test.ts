@@ -662,6 +662,9 @@ describe("VM actions", () => {
     const release = engine.hold();
     expect((await action(id, "stop")).status).toBe(200);
     expect(await status(id)).toBe("powering_down");
+    // Held, the change does not happen even well past its step.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await status(id)).toBe("powering_down");
     release();
     await engine.idle();
     expect(await status(id)).toBe("down");
