@@ -176,11 +176,22 @@ describe("the session", () => {
   const logger = { debug: (m: string) => void debug.push(m), info() {}, warn() {}, error() {} };
 
   beforeAll(async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-    const before = timers();
-    si = await connectTo(server, { keepAliveInterval: 300, logger });
-    // The keep-alive timer never holds the process open.
-    expect(timers()).toBe(before);
+    // The keep-alive timer never holds the process open: every interval the connection starts is unref'd.
+    // (Counting the process's active timers instead failed when another test's timer ended meanwhile.)
+    const started: NodeJS.Timeout[] = [];
+    const setIntervalBefore = globalThis.setInterval;
+    globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+      const timer = setIntervalBefore(...args);
+      started.push(timer);
+      return timer;
+    }) as typeof setInterval;
+    try {
+      si = await connectTo(server, { keepAliveInterval: 300, logger });
+    } finally {
+      globalThis.setInterval = setIntervalBefore;
+    }
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.filter((timer) => timer.hasRef())).toEqual([]);
   });
 
   afterAll(async () => {
