@@ -1,6 +1,7 @@
 // Telemetry against a real @opentelemetry/api with the SDK's in-memory exporter, and a real HTTP server.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, propagation, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -26,12 +27,16 @@ const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 
 let server: LocalServer;
+// The trace headers of each request the server received, in order.
+const received: { traceparent?: string; tracestate?: string }[] = [];
 const transports: Transport[] = [];
 
 beforeAll(async () => {
   trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   let flaky = 0;
   server = await startHttpServer((req, res) => {
+    received.push({ traceparent: req.headers.traceparent as string, tracestate: req.headers.tracestate as string });
     res.setHeader("x-request-id", "req-42");
     res.setHeader("set-cookie", "session=cookie-val");
     if (req.url!.startsWith("/flaky") && flaky++ % 2 === 0) {
@@ -53,6 +58,7 @@ beforeAll(async () => {
 afterEach(() => {
   setTelemetry(undefined);
   exporter.reset();
+  received.length = 0;
 });
 
 afterAll(async () => {
@@ -183,6 +189,32 @@ describe("telemetry: OpenTelemetry", () => {
       "http.request.method": "POST",
       "http.response.status_code": 200,
     });
+  });
+
+  it("every attempt carries the call's span as W3C traceparent; propagateContext: false sends none", async () => {
+    const t = transport({ telemetry: { openTelemetry: true } });
+    await t.request({ url: "/flaky/a" });
+    const [span] = spans();
+    const { traceId, spanId } = span!.spanContext();
+    // The first attempt got a 503 and was sent again: both carry the same span's context.
+    expect(received.map((r) => r.traceparent)).toEqual([`00-${traceId}-${spanId}-01`, `00-${traceId}-${spanId}-01`]);
+
+    // A caller's own header wins over the propagated one.
+    received.length = 0;
+    await t.request({
+      url: "/ok",
+      headers: { TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+    });
+    expect(received[0]!.traceparent).toBe("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+    received.length = 0;
+    const quiet = transport({ telemetry: { openTelemetry: true, propagateContext: false } });
+    await quiet.request({ url: "/ok" });
+    expect(received).toEqual([{ traceparent: undefined, tracestate: undefined }]);
+    // Telemetry off: no trace header either.
+    received.length = 0;
+    await transport({}).request({ url: "/ok" });
+    expect(received[0]!.traceparent).toBeUndefined();
   });
 
   it("a failed call ends its span with ERROR and error.type (the status, else the error's class)", async () => {

@@ -271,7 +271,7 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       if (call) call.retries = attempt;
       throwIfAborted(signal, method, this.redactor.url(url));
-      const headers = { ...this.#headers, ...lowerCaseKeys(options.headers ?? {}) };
+      const headers = { ...this.#headers, ...call?.headers, ...lowerCaseKeys(options.headers ?? {}) };
       let body = typeof options.body === "function" ? options.body() : options.body;
       if (options.json !== undefined) {
         body = JSON.stringify(options.json);

@@ -53,6 +53,12 @@ export interface Telemetry {
    * A tracer: the spans go to it instead.
    */
   openTelemetry?: boolean | { tracer: TelemetryTracer };
+  /**
+   * With `openTelemetry`: each request carries the call's span context in the headers of
+   * `@opentelemetry/api`'s global propagator (W3C `traceparent` and `tracestate` once an SDK registers
+   * it), so the server's traces join the application's. Default true; false keeps those headers off.
+   */
+  propagateContext?: boolean;
 }
 
 /** What the transport knows about a call before it is sent. */
@@ -74,6 +80,8 @@ export interface CallProgress {
   status?: number;
   requestId?: string;
   retries: number;
+  /** Headers every attempt carries for the trace (set before the call starts; the caller's own win). */
+  headers?: Record<string, string>;
 }
 
 // Shared by every copy of the package loaded in the process (ESM and CommonJS builds, two versions).
@@ -133,6 +141,11 @@ export async function observeCall<T>(
     // The span is the active one while the request runs, so an instrumented HTTP client nests under it.
     const active = otel.trace.setSpan(otel.context.active(), opened as never);
     run = () => otel.context.with(active, () => call(progress));
+    if (telemetry.propagateContext !== false) {
+      const carrier: Record<string, string> = {};
+      otel.propagation.inject(active, carrier);
+      progress.headers = Object.fromEntries(Object.entries(carrier).map(([k, v]) => [k.toLowerCase(), v]));
+    }
   }
   let error: Error | undefined;
   try {
