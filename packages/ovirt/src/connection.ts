@@ -79,6 +79,8 @@ export interface SendOptions {
   body?: string;
   signal?: AbortSignal;
   timeout?: number;
+  /** This call's `Correlation-Id` header. */
+  correlation_id?: string;
 }
 
 /** A response body that must be the engine's XML, with what a message about it needs. */
@@ -229,7 +231,10 @@ export class Connection {
         url: options.path,
         query: options.query,
         body: options.body,
-        headers: options.body === undefined ? undefined : { "content-type": "application/xml" },
+        headers: {
+          ...(options.body === undefined ? {} : { "content-type": "application/xml" }),
+          ...(options.correlation_id === undefined ? {} : { "correlation-id": options.correlation_id }),
+        },
         signal: options.signal,
         timeout: options.timeout,
       },

@@ -15,6 +15,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** ms allowed for this call's answer (default: the connection's `timeout`). */
   timeout?: number;
+  /**
+   * The v3 SDK's `correlation_id=`: sent as this call's `Correlation-Id` header, which the engine puts
+   * on the call's jobs and events (`api.jobs.list({ query: "correlation_id=..." })`).
+   */
+  correlation_id?: string;
 }
 
 export interface NodeContext {
@@ -65,14 +70,19 @@ export function requireMethod(context: NodeContext, name: string): WireMethod {
   return method;
 }
 
-const CALL_OPTION_NAMES = new Set(["signal", "timeout"]);
+const CALL_OPTION_NAMES = new Set(["signal", "timeout", "correlation_id"]);
 
-/** Separates the call options (signal, timeout) from the method's parameters. */
+/** Separates the call options (signal, timeout, correlation_id) from the method's parameters. */
 export function splitOptions(options: object): { call: CallOptions; params: Record<string, unknown> } {
   const call: CallOptions = {};
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || value === null) continue;
+    if (key === "correlation_id" && typeof value !== "string") {
+      throw new ValidationError(`correlation_id must be a string (it is sent as the Correlation-Id header)`, {
+        field: key,
+      });
+    }
     if (CALL_OPTION_NAMES.has(key)) (call as Record<string, unknown>)[key] = value;
     else params[key] = value;
   }
