@@ -139,10 +139,16 @@ export async function prepareCinder(launch: Launch, setup: CinderSetup): Promise
 /**
  * Starts the services; resolves once every API answers and the scheduler and volume service consume
  * their queues (a request cast before then is lost).
+ *
+ * The volume service starts first: the scheduler asks the volume services for their capabilities once,
+ * when it starts, and a volume service that is not consuming yet misses that request and only
+ * publishes its own about a minute later (its first periodic run). Until then the scheduler knows no
+ * backend and every new volume goes to `error` ("No valid backend was found"), as a demo run under load
+ * showed. Once the volume service consumes, the scheduler's request reaches it, and the scheduler
+ * holds new volumes until the answer is in.
  */
 export async function startCinder(launch: Launch, dir: string, setup: CinderSetup): Promise<ManagedProcess[]> {
   const conf = (region: string) => ["--config-file", join(dir, `cinder-${region}.conf`)];
-  const scheduler = spawnPython(launch, "cinder-scheduler", "cinder.cmd.scheduler", conf(setup.region));
   const volume = spawnPython(launch, "cinder-volume", "cinder.cmd.volume", conf(setup.region), {
     env: launch.env({ PYTHONPATH: join(dir, "python") }),
   });
@@ -150,7 +156,23 @@ export async function startCinder(launch: Launch, dir: string, setup: CinderSetu
     port,
     proc: spawnPython(launch, `cinder-api-${region}`, "cinder.cmd.api", conf(region)),
   }));
-  await Promise.all([
+  const schedulerStarted = (async () => {
+    // Logged once the volume service's RPC servers consume.
+    await launch.waitReady(
+      volume,
+      async () => logMentions(volume, "Driver post RPC initialization completed successfully"),
+      SERVICE_START_TIMEOUT,
+    );
+    const scheduler = spawnPython(launch, "cinder-scheduler", "cinder.cmd.scheduler", conf(setup.region));
+    await launch.waitReady(
+      scheduler,
+      async () => logMentions(scheduler, "Starting cinder-scheduler node"),
+      SERVICE_START_TIMEOUT,
+    );
+    return scheduler;
+  })();
+  const [scheduler] = await Promise.all([
+    schedulerStarted,
     ...apis.map(({ port, proc }) =>
       launch.waitReady(
         proc,
@@ -158,12 +180,6 @@ export async function startCinder(launch: Launch, dir: string, setup: CinderSetu
         SERVICE_START_TIMEOUT,
       ),
     ),
-    launch.waitReady(
-      scheduler,
-      async () => logMentions(scheduler, "Starting cinder-scheduler node"),
-      SERVICE_START_TIMEOUT,
-    ),
-    launch.waitReady(volume, async () => logMentions(volume, "Starting cinder-volume node"), SERVICE_START_TIMEOUT),
   ]);
   launch.progress("cinder answering");
   return [scheduler, volume, ...apis.map((a) => a.proc)];
