@@ -11,6 +11,7 @@ import {
   nodeUrl,
   requireMethod,
   sendMethod,
+  type CallOptions,
   type NodeContext,
 } from "./node.js";
 import type { Init } from "./params-base.js";
@@ -20,11 +21,34 @@ import { decodeList, decodeObject, listDecoder } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
 import { v3ClassOf, type V3Object } from "./v3/params-object.js";
 import { v3ToV4 } from "./v3/to-v4.js";
+import { waitUntilUnlocked } from "./wait.js";
 import { wireStruct } from "./wire/metadata.js";
 
 export type { CallOptions } from "./node.js";
 
 /** Options of `list`: the engine's list parameters, plus client-side constraints under any other key. */
+/** What every `add` takes besides the model's query parameters. */
+export interface AddOptions {
+  /**
+   * v3's `expect="201-created"`: the engine then answers once its asynchronous work (disk images being
+   * copied) has ended. undici cannot send an `Expect` header, so `add` reads the new entity again until
+   * it is no longer locked (`image_locked`, `locked`) and resolves to it as last read.
+   */
+  expect?: "201-created";
+}
+
+/** Refuses an `expect` other than v3's one value, before anything is sent. */
+export function checkExpect(expect: unknown): void {
+  if (expect !== undefined && expect !== "201-created") {
+    throw new ValidationError(
+      `expect must be "201-created" (the one expectation the engine knows), not ${JSON.stringify(expect)}`,
+      {
+        field: "expect",
+      },
+    );
+  }
+}
+
 export interface ListOptions {
   /** The engine's search language: `name=web*`, `status=up and cluster=Default` (sent as `search`). */
   query?: string;
@@ -223,9 +247,13 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
 
   /**
    * Creates an entity from a params object (or a plain object of its members); resolves to the entity as
-   * the engine made it. Query parameters of the model's add (`clone`, `filter` ...) go in `options`.
+   * the engine made it. Query parameters of the model's add (`clone`, `filter` ...) go in `options`, and
+   * v3's `expect: "201-created"`: resolve once the entity is no longer locked by the engine's work.
    */
-  async add(value: Init<T> | T | V3Object | Resource<object>, options: A = {} as A): Promise<R> {
+  async add(value: Init<T> | T | V3Object | Resource<object>, options: A & AddOptions = {} as A): Promise<R> {
+    const { expect, ...sent } = options;
+    checkExpect(expect);
+    options = sent as A;
     const context = nodeContext(this);
     const method = requireMethod(context, "add");
     const bodyParam = method.input.find((p) => p.where === "body");
@@ -252,7 +280,10 @@ export class Collection<T extends object, R, A extends object = QueryOptions> {
     const id = typeof created.id === "string" ? created.id : undefined;
     const locator = context.service.idLocator;
     const entity = locator && id !== undefined ? childContext(context, locator.name, id) : context;
-    return new (this.#itemClass())(entity, created);
+    const resource = new (this.#itemClass())(entity, created);
+    if (!expect) return resource;
+    const { signal } = options as CallOptions;
+    return (await waitUntilUnlocked(resource as Resource<object>, { signal })) as R;
   }
 
   #type(): string {

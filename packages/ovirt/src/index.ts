@@ -9,7 +9,14 @@ export type * as types from "./generated/types.js";
 export * from "./generated/resources.js";
 export { VmDisks } from "./vm-disks.js";
 import "./v3/read-names.js"; // the types of v3's names on fetched entities (disk.size)
-export { Collection, ListRequest, type GetOptions, type ListOptions, type Selector } from "./collections.js";
+export {
+  Collection,
+  ListRequest,
+  type AddOptions,
+  type GetOptions,
+  type ListOptions,
+  type Selector,
+} from "./collections.js";
 export { Resource, type QueryOptions } from "./resource.js";
 export { Status, type V3View } from "./status.js";
 export type { CallOptions } from "./node.js";

@@ -4,7 +4,14 @@
 // The model has no such service, so this sits on the generated VmResource: a getter installed on its
 // prototype when this module loads (src/index.ts loads it), typed by declaration merging.
 import { PagedList, ValidationError } from "@nimbus-sdk/common";
-import { ListRequest, checkPaging, type ListOptions, type Selector } from "./collections.js";
+import {
+  ListRequest,
+  checkExpect,
+  checkPaging,
+  type AddOptions,
+  type ListOptions,
+  type Selector,
+} from "./collections.js";
 import { compileConstraints } from "./constraints.js";
 import { NotFound } from "./errors.js";
 import { DiskAttachmentsCollection, DiskResource, VmResource } from "./generated/resources.js";
@@ -14,6 +21,7 @@ import type { Init } from "./params-base.js";
 import { fetchEntity, type QueryOptions } from "./resource.js";
 import { checkObject } from "./wire/encode.js";
 import { v3ToV4 } from "./v3/to-v4.js";
+import { waitUntilUnlocked } from "./wait.js";
 import type { V3Object } from "./v3/params-object.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
 import type { V3View } from "./status.js";
@@ -84,8 +92,13 @@ export class VmDisks {
     return found;
   }
 
-  /** Creates a disk and attaches it to the VM; resolves to the disk (often `locked` at first: see waitFor). */
-  async add(disk: Init<Disk> | Disk | V3Object, options: CallOptions = {}): Promise<DiskResource> {
+  /**
+   * Creates a disk and attaches it to the VM; resolves to the disk (often `locked` at first: see waitFor;
+   * with v3's `expect: "201-created"`, once it is no longer locked).
+   */
+  async add(disk: Init<Disk> | Disk | V3Object, given: CallOptions & AddOptions = {}): Promise<DiskResource> {
+    const { expect, ...options } = given;
+    checkExpect(expect);
     const v4Disk = v3ToV4(disk, "Disk", "vm.disks.add");
     checkObject(v4Disk, "Disk", "vm.disks.add");
     const { interface: diskInterface, bootable, active, ...rest } = v4Disk as Disk;
@@ -98,7 +111,8 @@ export class VmDisks {
     const attached = await this.#attachments().add(attachment, options);
     const id = attached.disk?.id;
     if (id === undefined) throw new ValidationError("the engine attached a disk without naming it");
-    return this.#disk(id, attached.disk!, { ...options }, pick(attached));
+    const created = await this.#disk(id, attached.disk!, { ...options }, pick(attached));
+    return expect ? waitUntilUnlocked(created, { signal: options.signal }) : created;
   }
 
   #attachments(): DiskAttachmentsCollection {

@@ -101,6 +101,38 @@ export async function waitFor<R extends WithStatus>(
   );
 }
 
+/** The statuses of an entity the engine is still making (a VM's disks being copied, a disk's image). */
+const LOCKED = ["image_locked", "locked"];
+
+function isLocked(resource: object): boolean {
+  const { status, snapshot_status } = resource as { status?: Status; snapshot_status?: unknown };
+  return LOCKED.includes(status?.state ?? "") || snapshot_status === "locked";
+}
+
+/**
+ * Reads `resource` again until it is no longer locked (at once when it is not); resolves to it as last
+ * read. What `add(..., { expect: "201-created" })` waits with.
+ */
+export async function waitUntilUnlocked<R extends Resource<object>>(
+  resource: R,
+  options: Pick<WaitOptions<R>, "signal" | "timeoutMs" | "intervalMs"> = {},
+): Promise<R> {
+  if (!isLocked(resource)) return resource;
+  const name = (resource as { name?: string }).name ?? (resource as { id?: string }).id ?? "";
+  const timeout = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  return waitUntil(
+    ({ signal }) => resource.reload({ signal }),
+    (current) => !isLocked(current),
+    {
+      // Shorter than waitFor's default: the engine's own blocking add answers as soon as the work ends.
+      interval: options.intervalMs ?? 500,
+      timeout: Number.isFinite(timeout) ? timeout : undefined,
+      signal: options.signal,
+      description: `${resource[STRUCT_TYPE]} ${name} to be created (no longer locked)`,
+    },
+  );
+}
+
 /**
  * Waits for a job to end: `job` is a job resource, the result of an action (whose `job` the engine filled
  * in), or `{ id }`. Resolves to the finished job; a `failed` or `aborted` job ends in WaitFailed.

@@ -125,9 +125,12 @@ maybe("the simulator's documents against the examples of a real engine", () => {
       `/vms/${vmId}/nics`,
       "<nic><name>nic1</name><interface>virtio</interface><network><name>ovirtmgmt</name></network></nic>",
     );
+    // Held until the refused start: on a loaded machine the disk's image could otherwise be ready first.
+    const release = engine.hold();
     const attached = await call("POST", `/vms/${vmId}/diskattachments`, example("disk-attachment-add-request.xml"));
     expect(attached.status).toBe(201);
     const started = await call("POST", `/vms/${vmId}/start`, example("action-vm-start.xml"));
+    release();
     expect(started.status).toBe(409);
     await engine.idle();
     const job = parseXmlElement((await call("POST", `/vms/${vmId}/start`, example("action-vm-start.xml"))).text);
