@@ -5,7 +5,7 @@
 import { wireStruct } from "./wire/metadata.js";
 import { v3Aliases } from "./v3/to-v4.js";
 import { withStatusObjects } from "./status.js";
-import { V3_READ_SHAPES } from "./v3/boot-list.js";
+import { V3_READ_BASES } from "./v3/boot-list.js";
 import type { Status } from "./status.js";
 import type { InitValue } from "./params-base.js";
 
@@ -78,7 +78,7 @@ export function installAccessors(prototype: object, typeName: string): void {
 function nestedPrototype(typeName: string): object {
   let prototype = nestedPrototypes.get(typeName);
   if (!prototype) {
-    prototype = Object.create(V3_READ_SHAPES[typeName]?.base ?? Object.prototype) as object;
+    prototype = Object.create(V3_READ_BASES[typeName] ?? Object.prototype) as object;
     installAccessors(prototype, typeName);
     nestedPrototypes.set(typeName, prototype);
   }
@@ -97,9 +97,6 @@ export function withNestedAccessors(value: object, typeName: string): void {
       Object.setPrototypeOf(item, nestedPrototype(member.type));
       withStatusObjects(item as Record<string, unknown>); // v3's status objects, nested ones too (0018)
       withNestedAccessors(item as object, member.type);
-      // v3's shape of it (`os.boot` as a list), a member that is not a list only.
-      const shape = V3_READ_SHAPES[member.type];
-      if (shape && !member.list) (value as Record<string, unknown>)[key] = shape.wrap(item as object);
     }
   }
 }

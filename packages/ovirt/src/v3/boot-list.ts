@@ -1,8 +1,7 @@
 // v3's `os.boot`: a list of Boot objects, one per device in boot order (v3's api.xsd repeats <boot dev="hd"/>
 // in <os>), read as `vm.os.boot[0].dev` or `vm.get_os().get_boot()[0].get_dev()`. API v4 has one Boot holding
 // `devices`. A fetched Boot is v4's object (its own members are v4's, so JSON, update() and the encoder see
-// v4's shape) that also reads as v3's list: a Proxy answers the indices and `length`, and Array.prototype
-// under its accessors gives the list methods (docs/decisions/0025).
+// v4's shape) that also reads as v3's list, from its prototype (docs/decisions/0025).
 import type { BootDevice } from "../generated/types.js";
 
 /** One item of v3's `os.boot` list: its `dev` is the device at that place of v4's `boot.devices`. */
@@ -50,34 +49,33 @@ class BootItem implements V3Boot {
   }
 }
 
-const INDEX = /^(?:0|[1-9]\d*)$/;
-
 const lengthOf = (boot: BootData): number => (Array.isArray(boot.devices) ? boot.devices.length : 0);
 
-const BOOT_LIST: ProxyHandler<BootData> = {
-  get(target, key, receiver) {
-    if (key === "length") return lengthOf(target);
-    if (typeof key === "string" && INDEX.test(key)) {
-      return Number(key) < lengthOf(target) ? new BootItem(target, Number(key)) : undefined;
-    }
-    return Reflect.get(target, key, receiver);
-  },
-  // Array.prototype's methods (map, forEach) ask whether each index is there.
-  has(target, key) {
-    if (typeof key === "string" && INDEX.test(key)) return Number(key) < lengthOf(target);
-    return Reflect.has(target, key);
-  },
-};
+// Indices answered: far more than the three boot devices of the model (cdrom, hd, network).
+const MAX_ITEMS = 16;
 
-/** A v4 struct whose fetched objects also read in v3's shape. */
-export interface V3ReadShape {
-  /** What the prototype holding the struct's accessors derives from. */
-  readonly base: object;
-  /** The object as it is read (it keeps its own members). */
-  wrap(value: object): object;
+/**
+ * What a fetched Boot's accessors sit on: `length` and the indices read v4's `devices` (getters, so the object's
+ * own members stay v4's), and Array.prototype gives the list methods (`map`, `forEach`, `for...of`).
+ */
+function bootListBase(): object {
+  const base = Object.create(Array.prototype) as object;
+  Object.defineProperty(base, "length", {
+    get(this: BootData) {
+      return lengthOf(this);
+    },
+    configurable: true,
+  });
+  for (let i = 0; i < MAX_ITEMS; i++) {
+    Object.defineProperty(base, i, {
+      get(this: BootData) {
+        return i < lengthOf(this) ? new BootItem(this, i) : undefined;
+      },
+      configurable: true,
+    });
+  }
+  return base;
 }
 
-/** The v4 structs read in another shape by v3 scripts: Boot, as v3's list of Boot objects. */
-export const V3_READ_SHAPES: Readonly<Record<string, V3ReadShape>> = {
-  Boot: { base: Array.prototype, wrap: (boot) => new Proxy(boot as BootData, BOOT_LIST) },
-};
+/** The v4 structs read in another shape by v3 scripts, by the prototype their accessors sit on: Boot, as v3's list. */
+export const V3_READ_BASES: Readonly<Record<string, object>> = { Boot: bootListBase() };

@@ -50,6 +50,8 @@ describe("os.boot, v3's list of Boot objects", () => {
     expect(vm.get_os()!.get_boot()!.get_devices()!.get_device()).toEqual(["hd", "cdrom"]);
     expect(JSON.parse(JSON.stringify(vm)).os.boot).toEqual({ devices: ["hd", "cdrom"] });
     expect(JSON.parse(JSON.stringify(vm.os!.boot))).toEqual({ devices: ["hd", "cdrom"] });
+    expect(Object.keys(vm.os!.boot!)).toEqual(["devices"]);
+    expect(structuredClone(vm.os)!.boot).toEqual({ devices: ["hd", "cdrom"] });
   });
 
   // v3 changed the boot order of a fetched VM in place and sent it with update(): an item's dev, a new list
