@@ -101,23 +101,11 @@ export async function buildReference(packageDir, out, { check = false, quiet = f
   };
 }
 
-// Packages whose reference cannot be built yet, and why; named on the command line, they are built.
-const NOT_YET = {
-  ovirt:
-    "TypeDoc converts ovirt's v3 view types (V3View, recursive over the whole model) for more than 5 minutes " +
-    "without finishing; its reference is not built until those types are made cheaper to expand (issue 16)",
-};
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dirs = readdirSync(join(root, "packages"))
     .filter((dir) => existsSync(join(root, "packages", dir, "package.json")))
     .filter((dir) => !JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")).private)
-    .filter((dir) => !only.length || only.includes(dir))
-    .filter((dir) => {
-      if (only.length || !NOT_YET[dir]) return true;
-      console.log(`SKIP  ${dir}: ${NOT_YET[dir]}`);
-      return false;
-    });
+    .filter((dir) => !only.length || only.includes(dir));
   const started = performance.now();
   let failed = 0;
   for (const dir of dirs) {

@@ -14,6 +14,8 @@
 //   wire.ts       the compact XML metadata table the codec and the simulator read
 //   services.ts   the services tree: methods (HTTP method, path suffix, parameters) and locators
 //   params.ts     the `params` classes (v3 SDK style: `new params.VM({...})`, `params.findRootClass`)
+//   views.ts      an interface per struct as a fetched entity reads, v3's way (`VmView`: status objects, list
+//                 objects, get_x()/set_x()), named so that editors and the API reference show them by name
 //   resources.ts  a typed collection or resource class per service, over the hand-written base classes
 //   v3-classes.ts, v3-params.ts   the v3 SDK's `params` classes, from the v3 schema (scripts/v3-params.mjs)
 import { existsSync, readFileSync } from "node:fs";
@@ -58,6 +60,7 @@ function main(argv) {
     ["wire.ts", renderWire(model, header)],
     ["services.ts", renderServices(model, header)],
     ["params.ts", renderParams(model, header)],
+    ["views.ts", renderViews(model, header)],
     ["resources.ts", renderResources(model, header)],
   ];
   const v3Label = relative(packageDir, v3Schema)
@@ -538,6 +541,90 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
 }
 
 // ---------------------------------------------------------------------------------------------------
+// views.ts
+
+// The members v3 wrapped in a status object (src/status.ts STATUS_MEMBERS).
+const STATUS_MEMBERS = new Set(["status", "external_status"]);
+
+/** A member's type in a view: nested structs as their views, lists as v3's list objects. */
+function viewType(model, member) {
+  const kind = kindOf(model, member.type);
+  const one =
+    kind === "primitive" ? PRIMITIVE_TS[member.type] : kind === "enum" ? `types.${member.type}` : `${member.type}View`;
+  if (member.list) return `V3List<${one}, ${q(member.xmlItemName)}>`;
+  if (STATUS_MEMBERS.has(member.xmlName) && kind !== "struct") return `Status<${one}>`;
+  return one;
+}
+
+/** What a view's setter takes: what a params object takes for the member, or what the view holds. */
+function setterType(model, member) {
+  const kind = kindOf(model, member.type);
+  const one = kind === "primitive" ? PRIMITIVE_TS[member.type] : kind === "enum" ? `types.${member.type}` : undefined;
+  if (member.list || kind === "struct") return `InitValue<${viewType(model, member)}>`;
+  if (STATUS_MEMBERS.has(member.xmlName)) return `${one} | Status<${one}>`;
+  return one === "Date" ? "Date | string" : one;
+}
+
+function renderViews(model, header) {
+  const out = [
+    header(`
+An interface per struct of the model as a fetched entity (and every object nested in it, and an action's
+answer) reads, the v3 SDK's way: \`VmView\` has Vm's members with nested structs as their own views
+(\`vm.cluster\` is a \`ClusterView\`), \`status\` and \`external_status\` as Status objects (\`vm.status.state\`,
+docs/decisions/0011 and 0018), lists as v3's list objects (\`disk.storage_domains.storage_domain[0]\`, see
+V3List), generateDS's \`get_x()\` and \`set_x(value)\` for every member, and \`type_\` beside \`type\`. Named
+interfaces rather than a mapped type over the model, so that editors and the API reference show them by
+name (docs/decisions/0025). The generated resource classes (resources.ts) extend them.
+`),
+    "",
+    'import type * as types from "./types.js";',
+    'import type { Status } from "../status.js";',
+    'import type { V3List } from "../accessors.js";',
+    'import type { InitValue } from "../params-base.js";',
+    "",
+    "/** What the engine adds around the model's members in the objects it returns (`href`, `link`, `actions`). */",
+    "export interface EnvelopeView {",
+    "  /** The object's own URL (an XML attribute). */",
+    "  href?: string;",
+    '  /** Lists that were not inlined: `<link rel="nics" href="..."/>`. */',
+    "  link?: types.Link[];",
+    '  /** The actions the object offers: `<actions><link rel="start" href="..."/>...</actions>`. */',
+    "  actions?: types.Link[];",
+    "}",
+    "",
+  ];
+  for (const struct of model.structs) {
+    const base = struct.base ? `${struct.base}View` : "EnvelopeView";
+    const deprecatedTag = struct.deprecated ? " @deprecated" : "";
+    out.push(
+      `/** The oVirt model's \`${struct.name}\` as read from the engine, the v3 SDK's way (\`types.${struct.name}\` is the plain data).${deprecatedTag} */`,
+      `export interface ${struct.name}View extends ${base} {`,
+    );
+    const own = [...struct.attributes, ...struct.links];
+    const accessors = [];
+    for (const member of own) {
+      const name = member.xmlName;
+      const type = viewType(model, member);
+      const deprecated = member.deprecated ? "/** @deprecated */ " : "";
+      out.push(`  ${deprecated}${propertyName(name)}?: ${type};`);
+      if (name === "type") out.push(`  /** generateDS's name of \`type\`. */`, `  type_?: ${type};`);
+      accessors.push(
+        `  ${deprecated}get_${name}(): ${type} | undefined;`,
+        `  ${deprecated}set_${name}(value: ${setterType(model, member)} | null | undefined): void;`,
+      );
+    }
+    out.push(...accessors, "}", "");
+  }
+  out.push(
+    "/** Every struct's view by its model name. */",
+    "export interface StructViews {",
+    ...model.structs.map((s) => `  ${s.name}: ${s.name}View;`),
+    "}",
+  );
+  return out.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------------------------
 // resources.ts
 
 function paramTs(model, p) {
@@ -560,7 +647,7 @@ function optionsType(model, params) {
 
 function resultType(model, method) {
   const outs = methodParams(method, "out");
-  if (outs.length !== 1) return "WithAccessors<V3View<types.Action>>"; // the answer: `action.status.state`
+  if (outs.length !== 1) return "views.ActionView"; // the answer: `action.status.state`
   const [p] = outs;
   const kind = kindOf(model, p.type);
   const base = kind === "primitive" ? PRIMITIVE_TS[p.type] : `types.${p.type}`;
@@ -587,9 +674,8 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     'import { invokeAction } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
     'import type { InitValue, ListValue } from "../params-base.js";',
-    'import type { V3View } from "../status.js";',
     'import type { V3Object } from "../v3/params-object.js";',
-    'import type { Accessors, WithAccessors } from "../accessors.js";',
+    'import type * as views from "./views.js";',
     "",
   ];
   const clashes = [];
@@ -645,12 +731,13 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       }
     }
     const typeName = entity ? `types.${entity.type}` : "types.Envelope";
+    const view = entity ? `views.${entity.type}View` : "views.EnvelopeView";
     if (collection) {
       const itemEntry = entry.idLocator ? info.get(entry.idLocator.service) : undefined;
       // Without an {id} locator the items are plain resources (src/collections.ts), read-only.
       const itemClass = entry.idLocator
         ? className(info, entry.idLocator.service)
-        : `(Resource<${typeName}> & V3View<${typeName}>)`; // no accessors: see src/resource.ts
+        : `(Resource<${typeName}> & Omit<${view}, \`get_\${string}\` | \`set_\${string}\`>)`; // no accessors: see src/resource.ts
       const addMethod = flat.methods.find((m) => m.kind === "add");
       const addQuery = addMethod ? methodParams(addMethod, "in").filter((p) => p.where === "query") : [];
       out.push(
@@ -672,14 +759,13 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     } else {
       const dataMembers = entity ? orderedMembers(model, model.types.get(entity.type)).map((m) => m.xmlName) : [];
       const shadowed = dataMembers.filter((m) => taken.has(m));
-      // v3's view of the members: `status` as a Status object (src/status.ts).
-      const view = `V3View<${typeName}>`;
-      const omit = shadowed.length ? `Omit<${view}, ${shadowed.map(q).join(" | ")}>` : view;
-      const accessors = `Accessors<${omit}>`;
+      // The entity's view (views.ts), without the members (and their accessors) a sub-collection shadows.
+      const hidden = shadowed.flatMap((m) => [m, `get_${m}`, `set_${m}`]);
+      const omit = hidden.length ? `Omit<${view}, ${hidden.map(q).join(" | ")}>` : view;
       const clash = dataMembers.filter((m) => RESOURCE_BASE_NAMES.has(m));
       if (clash.length) clashes.push(...clash.map((m) => `${entity.type}.${m}`));
       out.push(
-        `export interface ${cls} extends ${omit}, ${accessors} {}`,
+        `export interface ${cls} extends ${omit} {}`,
         `/** ${name}${entity ? `: one ${entity.type}` : ""}. */`,
         `export class ${cls} extends Resource<${typeName}> {`,
         `  static readonly serviceName = ${q(name)};`,

@@ -5,6 +5,7 @@
 import { wireStruct } from "./wire/metadata.js";
 import { v3Aliases } from "./v3/to-v4.js";
 import { withStatusObjects } from "./status.js";
+import { V3_READ_BASES } from "./v3/boot-list.js";
 import type { Status } from "./status.js";
 import type { InitValue } from "./params-base.js";
 
@@ -77,7 +78,7 @@ export function installAccessors(prototype: object, typeName: string): void {
 function nestedPrototype(typeName: string): object {
   let prototype = nestedPrototypes.get(typeName);
   if (!prototype) {
-    prototype = Object.create(Object.prototype) as object;
+    prototype = Object.create(V3_READ_BASES[typeName] ?? Object.prototype) as object;
     installAccessors(prototype, typeName);
     nestedPrototypes.set(typeName, prototype);
   }
@@ -148,3 +149,9 @@ export function asAccessed<T extends object>(value: T, typeName: string): T {
   withNestedAccessors(value, typeName);
   return value;
 }
+
+/**
+ * A list member as read from the engine: an array that also answers to its item name and `get_<item>()`, as
+ * v3's list objects did (`disk.storage_domains.storage_domain[0]`, `disk.get_storage_domains().get_storage_domain()`).
+ */
+export type V3List<I, K extends string> = I[] & { readonly [P in K]: I[] } & { readonly [P in `get_${K}`]: () => I[] };

@@ -7,6 +7,7 @@ export * as params from "./params.js";
 /** The model's types as the engine sends them, one interface per struct and a string union per enum. */
 export type * as types from "./generated/types.js";
 export * from "./generated/resources.js";
+export type * from "./generated/views.js";
 export { VmDisks } from "./vm-disks.js";
 import "./v3/read-names.js"; // the types of v3's names on fetched entities (disk.size)
 export {
@@ -19,6 +20,8 @@ export {
 } from "./collections.js";
 export { Resource, type QueryOptions } from "./resource.js";
 export { Status, type V3View } from "./status.js";
+export type { V3List } from "./accessors.js";
+export type { V3Boot } from "./v3/boot-list.js";
 export type { CallOptions } from "./node.js";
 export type { Constraint } from "./constraints.js";
 export {

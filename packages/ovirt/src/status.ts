@@ -39,7 +39,9 @@ export class Status<S extends string = string> {
 
 /**
  * A struct as v3 saw it: its status members, and those of the structs nested in it, as Status objects, and
- * generateDS's `type_` beside `type` (installed by src/accessors.ts).
+ * generateDS's `type_` beside `type` (installed by src/accessors.ts). The generic form, for any struct type;
+ * the generated views (`VmView`, `DiskView` ...) name it for each struct of the model, with v3's list objects
+ * and accessors too, and are what fetched entities are typed with (docs/decisions/0025).
  */
 export type V3View<T> = {
   [K in keyof T]: K extends "status" | "external_status"

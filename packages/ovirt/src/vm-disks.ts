@@ -24,7 +24,7 @@ import { v3ToV4 } from "./v3/to-v4.js";
 import { waitUntilUnlocked } from "./wait.js";
 import type { V3Object } from "./v3/params-object.js";
 import { ROOT_SERVICE, wireService } from "./wire/services.js";
-import type { V3View } from "./status.js";
+import type { DiskAttachmentView, DiskView } from "./generated/views.js";
 
 /** The members v3 set on a disk that API v4 sets on the disk's attachment to a VM. */
 const ATTACHMENT_MEMBERS = ["interface", "bootable", "active"] as const;
@@ -129,7 +129,7 @@ export class VmDisks {
   }
 
   /** The disk at /disks/{id} (fetched when the engine sent a reference only), with `extra` members. */
-  async #disk(id: string, data: V3View<Disk>, options: QueryOptions, extra: object = {}): Promise<DiskResource> {
+  async #disk(id: string, data: DiskView, options: QueryOptions, extra: object = {}): Promise<DiskResource> {
     const { connection } = nodeContext(this.#vm);
     const root = { connection, service: wireService(ROOT_SERVICE), path: "" };
     const context = childContext(childContext(root, "disks"), "disk", id);
@@ -140,7 +140,7 @@ export class VmDisks {
 }
 
 /** The attachment's members v3 kept on the disk. */
-function pick(attachment: V3View<DiskAttachment>): object {
+function pick(attachment: DiskAttachmentView): object {
   const out: Partial<Disk> = {};
   for (const key of ATTACHMENT_MEMBERS) {
     if (attachment[key] !== undefined) (out as Record<string, unknown>)[key] = attachment[key];

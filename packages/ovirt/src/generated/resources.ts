@@ -15,12 +15,10 @@ import { Collection, type CallOptions } from "../collections.js";
 import { invokeAction } from "../node.js";
 import { Resource, locate } from "../resource.js";
 import type { InitValue, ListValue } from "../params-base.js";
-import type { V3View } from "../status.js";
 import type { V3Object } from "../v3/params-object.js";
-import type { Accessors, WithAccessors } from "../accessors.js";
+import type * as views from "./views.js";
 
-export interface AffinityGroupHostLabelResource
-  extends V3View<types.AffinityLabel>, Accessors<V3View<types.AffinityLabel>> {}
+export interface AffinityGroupHostLabelResource extends views.AffinityLabelView {}
 /** AffinityGroupHostLabelService: one AffinityLabel. */
 export class AffinityGroupHostLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityGroupHostLabelService";
@@ -39,7 +37,7 @@ export class AffinityGroupHostLabelsCollection extends Collection<
   }
 }
 
-export interface AffinityGroupHostResource extends V3View<types.Host>, Accessors<V3View<types.Host>> {}
+export interface AffinityGroupHostResource extends views.HostView {}
 /** AffinityGroupHostService: one Host. */
 export class AffinityGroupHostResource extends Resource<types.Host> {
   static readonly serviceName = "AffinityGroupHostService";
@@ -54,10 +52,21 @@ export class AffinityGroupHostsCollection extends Collection<types.Host, Affinit
   }
 }
 
-export interface AffinityGroupResource
-  extends
-    Omit<V3View<types.AffinityGroup>, "vms" | "hosts" | "vm_labels" | "host_labels">,
-    Accessors<Omit<V3View<types.AffinityGroup>, "vms" | "hosts" | "vm_labels" | "host_labels">> {}
+export interface AffinityGroupResource extends Omit<
+  views.AffinityGroupView,
+  | "vms"
+  | "get_vms"
+  | "set_vms"
+  | "hosts"
+  | "get_hosts"
+  | "set_hosts"
+  | "vm_labels"
+  | "get_vm_labels"
+  | "set_vm_labels"
+  | "host_labels"
+  | "get_host_labels"
+  | "set_host_labels"
+> {}
 /** AffinityGroupService: one AffinityGroup. */
 export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   static readonly serviceName = "AffinityGroupService";
@@ -79,8 +88,7 @@ export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   }
 }
 
-export interface AffinityGroupVmLabelResource
-  extends V3View<types.AffinityLabel>, Accessors<V3View<types.AffinityLabel>> {}
+export interface AffinityGroupVmLabelResource extends views.AffinityLabelView {}
 /** AffinityGroupVmLabelService: one AffinityLabel. */
 export class AffinityGroupVmLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityGroupVmLabelService";
@@ -99,7 +107,7 @@ export class AffinityGroupVmLabelsCollection extends Collection<
   }
 }
 
-export interface AffinityGroupVmResource extends V3View<types.Vm>, Accessors<V3View<types.Vm>> {}
+export interface AffinityGroupVmResource extends views.VmView {}
 /** AffinityGroupVmService: one Vm. */
 export class AffinityGroupVmResource extends Resource<types.Vm> {
   static readonly serviceName = "AffinityGroupVmService";
@@ -123,7 +131,7 @@ export class AffinityGroupsCollection extends Collection<types.AffinityGroup, Af
   }
 }
 
-export interface AffinityLabelHostResource extends V3View<types.Host>, Accessors<V3View<types.Host>> {}
+export interface AffinityLabelHostResource extends views.HostView {}
 /** AffinityLabelHostService: one Host. */
 export class AffinityLabelHostResource extends Resource<types.Host> {
   static readonly serviceName = "AffinityLabelHostService";
@@ -138,10 +146,10 @@ export class AffinityLabelHostsCollection extends Collection<types.Host, Affinit
   }
 }
 
-export interface AffinityLabelResource
-  extends
-    Omit<V3View<types.AffinityLabel>, "hosts" | "vms">,
-    Accessors<Omit<V3View<types.AffinityLabel>, "hosts" | "vms">> {}
+export interface AffinityLabelResource extends Omit<
+  views.AffinityLabelView,
+  "hosts" | "get_hosts" | "set_hosts" | "vms" | "get_vms" | "set_vms"
+> {}
 /** AffinityLabelService: one AffinityLabel. */
 export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityLabelService";
@@ -155,7 +163,7 @@ export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   }
 }
 
-export interface AffinityLabelVmResource extends V3View<types.Vm>, Accessors<V3View<types.Vm>> {}
+export interface AffinityLabelVmResource extends views.VmView {}
 /** AffinityLabelVmService: one Vm. */
 export class AffinityLabelVmResource extends Resource<types.Vm> {
   static readonly serviceName = "AffinityLabelVmService";
@@ -179,8 +187,7 @@ export class AffinityLabelsCollection extends Collection<types.AffinityLabel, Af
   }
 }
 
-export interface AssignedAffinityLabelResource
-  extends V3View<types.AffinityLabel>, Accessors<V3View<types.AffinityLabel>> {}
+export interface AssignedAffinityLabelResource extends views.AffinityLabelView {}
 /** AssignedAffinityLabelService: one AffinityLabel. */
 export class AssignedAffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AssignedAffinityLabelService";
@@ -199,7 +206,7 @@ export class AssignedAffinityLabelsCollection extends Collection<
   }
 }
 
-export interface AssignedCpuProfileResource extends V3View<types.CpuProfile>, Accessors<V3View<types.CpuProfile>> {}
+export interface AssignedCpuProfileResource extends views.CpuProfileView {}
 /** AssignedCpuProfileService: one CpuProfile. */
 export class AssignedCpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "AssignedCpuProfileService";
@@ -218,7 +225,7 @@ export class AssignedCpuProfilesCollection extends Collection<
   }
 }
 
-export interface AssignedDiskProfileResource extends V3View<types.DiskProfile>, Accessors<V3View<types.DiskProfile>> {}
+export interface AssignedDiskProfileResource extends views.DiskProfileView {}
 /** AssignedDiskProfileService: one DiskProfile. */
 export class AssignedDiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "AssignedDiskProfileService";
@@ -255,7 +262,7 @@ export class AssignedRolesCollection extends Collection<types.Role, RoleResource
   }
 }
 
-export interface AssignedTagResource extends V3View<types.Tag>, Accessors<V3View<types.Tag>> {}
+export interface AssignedTagResource extends views.TagView {}
 /** AssignedTagService: one Tag. */
 export class AssignedTagResource extends Resource<types.Tag> {
   static readonly serviceName = "AssignedTagService";
@@ -270,8 +277,10 @@ export class AssignedTagsCollection extends Collection<types.Tag, AssignedTagRes
   }
 }
 
-export interface AssignedVnicProfileResource
-  extends Omit<V3View<types.VnicProfile>, "permissions">, Accessors<Omit<V3View<types.VnicProfile>, "permissions">> {}
+export interface AssignedVnicProfileResource extends Omit<
+  views.VnicProfileView,
+  "permissions" | "get_permissions" | "set_permissions"
+> {}
 /** AssignedVnicProfileService: one VnicProfile. */
 export class AssignedVnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "AssignedVnicProfileService";
@@ -294,10 +303,10 @@ export class AssignedVnicProfilesCollection extends Collection<
   }
 }
 
-export interface AttachedStorageDomainDiskResource
-  extends
-    Omit<V3View<types.Disk>, "permissions" | "statistics">,
-    Accessors<Omit<V3View<types.Disk>, "permissions" | "statistics">> {}
+export interface AttachedStorageDomainDiskResource extends Omit<
+  views.DiskView,
+  "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
+> {}
 /** AttachedStorageDomainDiskService: one Disk. */
 export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "AttachedStorageDomainDiskService";
@@ -305,30 +314,30 @@ export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   copy(
     options:
       (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
     options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
       | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST register: the `register` action. */
-  register(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  register(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -353,20 +362,20 @@ export class AttachedStorageDomainDisksCollection extends Collection<
   }
 }
 
-export interface AttachedStorageDomainResource
-  extends Omit<V3View<types.StorageDomain>, "disks">, Accessors<Omit<V3View<types.StorageDomain>, "disks">> {}
+export interface AttachedStorageDomainResource extends Omit<
+  views.StorageDomainView,
+  "disks" | "get_disks" | "set_disks"
+> {}
 /** AttachedStorageDomainService: one StorageDomain. */
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(
-    options: (CallOptions & { async?: boolean; force?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  deactivate(options: (CallOptions & { async?: boolean; force?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** disks: AttachedStorageDomainDisksService. */
   get disks(): AttachedStorageDomainDisksCollection {
@@ -387,7 +396,7 @@ export class AttachedStorageDomainsCollection extends Collection<
   }
 }
 
-export interface BalanceResource extends V3View<types.Balance>, Accessors<V3View<types.Balance>> {}
+export interface BalanceResource extends views.BalanceView {}
 /** BalanceService: one Balance. */
 export class BalanceResource extends Resource<types.Balance> {
   static readonly serviceName = "BalanceService";
@@ -402,7 +411,7 @@ export class BalancesCollection extends Collection<types.Balance, BalanceResourc
   }
 }
 
-export interface BookmarkResource extends V3View<types.Bookmark>, Accessors<V3View<types.Bookmark>> {}
+export interface BookmarkResource extends views.BookmarkView {}
 /** BookmarkService: one Bookmark. */
 export class BookmarkResource extends Resource<types.Bookmark> {
   static readonly serviceName = "BookmarkService";
@@ -417,8 +426,7 @@ export class BookmarksCollection extends Collection<types.Bookmark, BookmarkReso
   }
 }
 
-export interface ClusterEnabledFeatureResource
-  extends V3View<types.ClusterFeature>, Accessors<V3View<types.ClusterFeature>> {}
+export interface ClusterEnabledFeatureResource extends views.ClusterFeatureView {}
 /** ClusterEnabledFeatureService: one ClusterFeature. */
 export class ClusterEnabledFeatureResource extends Resource<types.ClusterFeature> {
   static readonly serviceName = "ClusterEnabledFeatureService";
@@ -440,13 +448,13 @@ export class ClusterEnabledFeaturesCollection extends Collection<
 /** ClusterExternalProvidersService. */
 export class ClusterExternalProvidersCollection extends Collection<
   types.ExternalProvider,
-  Resource<types.ExternalProvider> & V3View<types.ExternalProvider>,
+  Resource<types.ExternalProvider> & Omit<views.ExternalProviderView, `get_${string}` | `set_${string}`>,
   CallOptions
 > {
   static readonly serviceName = "ClusterExternalProvidersService";
 }
 
-export interface ClusterFeatureResource extends V3View<types.ClusterFeature>, Accessors<V3View<types.ClusterFeature>> {}
+export interface ClusterFeatureResource extends views.ClusterFeatureView {}
 /** ClusterFeatureService: one ClusterFeature. */
 export class ClusterFeatureResource extends Resource<types.ClusterFeature> {
   static readonly serviceName = "ClusterFeatureService";
@@ -461,10 +469,10 @@ export class ClusterFeaturesCollection extends Collection<types.ClusterFeature, 
   }
 }
 
-export interface ClusterLevelResource
-  extends
-    Omit<V3View<types.ClusterLevel>, "cluster_features">,
-    Accessors<Omit<V3View<types.ClusterLevel>, "cluster_features">> {}
+export interface ClusterLevelResource extends Omit<
+  views.ClusterLevelView,
+  "cluster_features" | "get_cluster_features" | "set_cluster_features"
+> {}
 /** ClusterLevelService: one ClusterLevel. */
 export class ClusterLevelResource extends Resource<types.ClusterLevel> {
   static readonly serviceName = "ClusterLevelService";
@@ -483,7 +491,7 @@ export class ClusterLevelsCollection extends Collection<types.ClusterLevel, Clus
   }
 }
 
-export interface ClusterNetworkResource extends V3View<types.Network>, Accessors<V3View<types.Network>> {}
+export interface ClusterNetworkResource extends views.NetworkView {}
 /** ClusterNetworkService: one Network. */
 export class ClusterNetworkResource extends Resource<types.Network> {
   static readonly serviceName = "ClusterNetworkService";
@@ -498,48 +506,46 @@ export class ClusterNetworksCollection extends Collection<types.Network, Cluster
   }
 }
 
-export interface ClusterResource
-  extends
-    Omit<
-      V3View<types.Cluster>,
-      | "enabled_features"
-      | "external_network_providers"
-      | "affinity_groups"
-      | "cpu_profiles"
-      | "gluster_hooks"
-      | "gluster_volumes"
-      | "network_filters"
-      | "networks"
-      | "permissions"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.Cluster>,
-        | "enabled_features"
-        | "external_network_providers"
-        | "affinity_groups"
-        | "cpu_profiles"
-        | "gluster_hooks"
-        | "gluster_volumes"
-        | "network_filters"
-        | "networks"
-        | "permissions"
-      >
-    > {}
+export interface ClusterResource extends Omit<
+  views.ClusterView,
+  | "enabled_features"
+  | "get_enabled_features"
+  | "set_enabled_features"
+  | "external_network_providers"
+  | "get_external_network_providers"
+  | "set_external_network_providers"
+  | "affinity_groups"
+  | "get_affinity_groups"
+  | "set_affinity_groups"
+  | "cpu_profiles"
+  | "get_cpu_profiles"
+  | "set_cpu_profiles"
+  | "gluster_hooks"
+  | "get_gluster_hooks"
+  | "set_gluster_hooks"
+  | "gluster_volumes"
+  | "get_gluster_volumes"
+  | "set_gluster_volumes"
+  | "network_filters"
+  | "get_network_filters"
+  | "set_network_filters"
+  | "networks"
+  | "get_networks"
+  | "set_networks"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+> {}
 /** ClusterService: one Cluster. */
 export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
   /** POST resetemulatedmachine: the `resetEmulatedMachine` action. */
-  reset_emulated_machine(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reset_emulated_machine", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reset_emulated_machine(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reset_emulated_machine", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "sync_all_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  sync_all_networks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
@@ -551,12 +557,12 @@ export class ClusterResource extends Resource<types.Cluster> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "upgrade", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST refreshglusterhealstatus: the `refreshGlusterHealStatus` action. */
-  refresh_gluster_heal_status(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  refresh_gluster_heal_status(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<views.ActionView>;
   }
   /** affinitygroups: AffinityGroupsService. */
   get affinity_groups(): AffinityGroupsCollection {
@@ -621,8 +627,10 @@ export class ClustersCollection extends Collection<types.Cluster, ClusterResourc
   }
 }
 
-export interface CpuProfileResource
-  extends Omit<V3View<types.CpuProfile>, "permissions">, Accessors<Omit<V3View<types.CpuProfile>, "permissions">> {}
+export interface CpuProfileResource extends Omit<
+  views.CpuProfileView,
+  "permissions" | "get_permissions" | "set_permissions"
+> {}
 /** CpuProfileService: one CpuProfile. */
 export class CpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "CpuProfileService";
@@ -641,7 +649,7 @@ export class CpuProfilesCollection extends Collection<types.CpuProfile, CpuProfi
   }
 }
 
-export interface DataCenterNetworkResource extends V3View<types.Network>, Accessors<V3View<types.Network>> {}
+export interface DataCenterNetworkResource extends views.NetworkView {}
 /** DataCenterNetworkService: one Network. */
 export class DataCenterNetworkResource extends Resource<types.Network> {
   static readonly serviceName = "DataCenterNetworkService";
@@ -656,32 +664,42 @@ export class DataCenterNetworksCollection extends Collection<types.Network, Data
   }
 }
 
-export interface DataCenterResource
-  extends
-    Omit<
-      V3View<types.DataCenter>,
-      "storage_domains" | "clusters" | "networks" | "permissions" | "quotas" | "qoss" | "iscsi_bonds"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.DataCenter>,
-        "storage_domains" | "clusters" | "networks" | "permissions" | "quotas" | "qoss" | "iscsi_bonds"
-      >
-    > {}
+export interface DataCenterResource extends Omit<
+  views.DataCenterView,
+  | "storage_domains"
+  | "get_storage_domains"
+  | "set_storage_domains"
+  | "clusters"
+  | "get_clusters"
+  | "set_clusters"
+  | "networks"
+  | "get_networks"
+  | "set_networks"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "quotas"
+  | "get_quotas"
+  | "set_quotas"
+  | "qoss"
+  | "get_qoss"
+  | "set_qoss"
+  | "iscsi_bonds"
+  | "get_iscsi_bonds"
+  | "set_iscsi_bonds"
+> {}
 /** DataCenterService: one DataCenter. */
 export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
   /** POST setmaster: the `setMaster` action. */
   set_master(
     options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "set_master", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "set_master", options) as Promise<views.ActionView>;
   }
   /** POST cleanfinishedtasks: the `cleanFinishedTasks` action. */
-  clean_finished_tasks(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "clean_finished_tasks", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  clean_finished_tasks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "clean_finished_tasks", options) as Promise<views.ActionView>;
   }
   /** storagedomains: AttachedStorageDomainsService. */
   get storage_domains(): AttachedStorageDomainsCollection {
@@ -730,7 +748,7 @@ export class DataCentersCollection extends Collection<types.DataCenter, DataCent
   }
 }
 
-export interface DiskAttachmentResource extends V3View<types.DiskAttachment>, Accessors<V3View<types.DiskAttachment>> {}
+export interface DiskAttachmentResource extends views.DiskAttachmentView {}
 /** DiskAttachmentService: one DiskAttachment. */
 export class DiskAttachmentResource extends Resource<types.DiskAttachment> {
   static readonly serviceName = "DiskAttachmentService";
@@ -745,8 +763,10 @@ export class DiskAttachmentsCollection extends Collection<types.DiskAttachment, 
   }
 }
 
-export interface DiskProfileResource
-  extends Omit<V3View<types.DiskProfile>, "permissions">, Accessors<Omit<V3View<types.DiskProfile>, "permissions">> {}
+export interface DiskProfileResource extends Omit<
+  views.DiskProfileView,
+  "permissions" | "get_permissions" | "set_permissions"
+> {}
 /** DiskProfileService: one DiskProfile. */
 export class DiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "DiskProfileService";
@@ -765,10 +785,18 @@ export class DiskProfilesCollection extends Collection<types.DiskProfile, DiskPr
   }
 }
 
-export interface DiskResource
-  extends
-    Omit<V3View<types.Disk>, "permissions" | "disk_snapshots" | "statistics">,
-    Accessors<Omit<V3View<types.Disk>, "permissions" | "disk_snapshots" | "statistics">> {}
+export interface DiskResource extends Omit<
+  views.DiskView,
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "disk_snapshots"
+  | "get_disk_snapshots"
+  | "set_disk_snapshots"
+  | "statistics"
+  | "get_statistics"
+  | "set_statistics"
+> {}
 /** DiskService: one Disk. */
 export class DiskResource extends Resource<types.Disk> {
   static readonly serviceName = "DiskService";
@@ -784,16 +812,16 @@ export class DiskResource extends Resource<types.Disk> {
           filter?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
     options:
       | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
@@ -806,28 +834,26 @@ export class DiskResource extends Resource<types.Disk> {
           filter?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST refreshlun: the `refreshLun` action. */
-  refresh_lun(
-    options: (CallOptions & { host?: InitValue<types.Host> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "refresh_lun", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  refresh_lun(options: (CallOptions & { host?: InitValue<types.Host> }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "refresh_lun", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reduce", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** POST convert: the `convert` action. */
   convert(
     options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "convert", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "convert", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -847,7 +873,7 @@ export class DiskResource extends Resource<types.Disk> {
   }
 }
 
-export interface DiskSnapshotResource extends V3View<types.DiskSnapshot>, Accessors<V3View<types.DiskSnapshot>> {}
+export interface DiskSnapshotResource extends views.DiskSnapshotView {}
 /** DiskSnapshotService: one DiskSnapshot. */
 export class DiskSnapshotResource extends Resource<types.DiskSnapshot> {
   static readonly serviceName = "DiskSnapshotService";
@@ -871,7 +897,7 @@ export class DisksCollection extends Collection<types.Disk, DiskResource, CallOp
   }
 }
 
-export interface DomainGroupResource extends V3View<types.Group>, Accessors<V3View<types.Group>> {}
+export interface DomainGroupResource extends views.GroupView {}
 /** DomainGroupService: one Group. */
 export class DomainGroupResource extends Resource<types.Group> {
   static readonly serviceName = "DomainGroupService";
@@ -886,8 +912,10 @@ export class DomainGroupsCollection extends Collection<types.Group, DomainGroupR
   }
 }
 
-export interface DomainResource
-  extends Omit<V3View<types.Domain>, "groups" | "users">, Accessors<Omit<V3View<types.Domain>, "groups" | "users">> {}
+export interface DomainResource extends Omit<
+  views.DomainView,
+  "groups" | "get_groups" | "set_groups" | "users" | "get_users" | "set_users"
+> {}
 /** DomainService: one Domain. */
 export class DomainResource extends Resource<types.Domain> {
   static readonly serviceName = "DomainService";
@@ -904,13 +932,13 @@ export class DomainResource extends Resource<types.Domain> {
 /** DomainUserGroupsService. */
 export class DomainUserGroupsCollection extends Collection<
   types.Group,
-  Resource<types.Group> & V3View<types.Group>,
+  Resource<types.Group> & Omit<views.GroupView, `get_${string}` | `set_${string}`>,
   CallOptions
 > {
   static readonly serviceName = "DomainUserGroupsService";
 }
 
-export interface DomainUserResource extends V3View<types.User>, Accessors<V3View<types.User>> {}
+export interface DomainUserResource extends views.UserView {}
 /** DomainUserService: one User. */
 export class DomainUserResource extends Resource<types.User> {
   static readonly serviceName = "DomainUserService";
@@ -947,14 +975,13 @@ export class EngineKatelloErrataCollection extends Collection<
   }
 }
 
-export interface EventResource extends V3View<types.Event>, Accessors<V3View<types.Event>> {}
+export interface EventResource extends views.EventView {}
 /** EventService: one Event. */
 export class EventResource extends Resource<types.Event> {
   static readonly serviceName = "EventService";
 }
 
-export interface EventSubscriptionResource
-  extends V3View<types.EventSubscription>, Accessors<V3View<types.EventSubscription>> {}
+export interface EventSubscriptionResource extends views.EventSubscriptionView {}
 /** EventSubscriptionService: one EventSubscription. */
 export class EventSubscriptionResource extends Resource<types.EventSubscription> {
   static readonly serviceName = "EventSubscriptionService";
@@ -981,13 +1008,12 @@ export class EventsCollection extends Collection<types.Event, EventResource, Cal
     return EventResource;
   }
   /** POST undelete: the `undelete` action. */
-  undelete(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "undelete", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  undelete(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "undelete", options) as Promise<views.ActionView>;
   }
 }
 
-export interface ExternalComputeResourceResource
-  extends V3View<types.ExternalComputeResource>, Accessors<V3View<types.ExternalComputeResource>> {}
+export interface ExternalComputeResourceResource extends views.ExternalComputeResourceView {}
 /** ExternalComputeResourceService: one ExternalComputeResource. */
 export class ExternalComputeResourceResource extends Resource<types.ExternalComputeResource> {
   static readonly serviceName = "ExternalComputeResourceService";
@@ -1006,8 +1032,7 @@ export class ExternalComputeResourcesCollection extends Collection<
   }
 }
 
-export interface ExternalDiscoveredHostResource
-  extends V3View<types.ExternalDiscoveredHost>, Accessors<V3View<types.ExternalDiscoveredHost>> {}
+export interface ExternalDiscoveredHostResource extends views.ExternalDiscoveredHostView {}
 /** ExternalDiscoveredHostService: one ExternalDiscoveredHost. */
 export class ExternalDiscoveredHostResource extends Resource<types.ExternalDiscoveredHost> {
   static readonly serviceName = "ExternalDiscoveredHostService";
@@ -1026,8 +1051,7 @@ export class ExternalDiscoveredHostsCollection extends Collection<
   }
 }
 
-export interface ExternalHostGroupResource
-  extends V3View<types.ExternalHostGroup>, Accessors<V3View<types.ExternalHostGroup>> {}
+export interface ExternalHostGroupResource extends views.ExternalHostGroupView {}
 /** ExternalHostGroupService: one ExternalHostGroup. */
 export class ExternalHostGroupResource extends Resource<types.ExternalHostGroup> {
   static readonly serviceName = "ExternalHostGroupService";
@@ -1046,32 +1070,36 @@ export class ExternalHostGroupsCollection extends Collection<
   }
 }
 
-export interface ExternalHostProviderResource
-  extends
-    Omit<
-      V3View<types.ExternalHostProvider>,
-      "certificates" | "compute_resources" | "discovered_hosts" | "host_groups" | "hosts"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.ExternalHostProvider>,
-        "certificates" | "compute_resources" | "discovered_hosts" | "host_groups" | "hosts"
-      >
-    > {}
+export interface ExternalHostProviderResource extends Omit<
+  views.ExternalHostProviderView,
+  | "certificates"
+  | "get_certificates"
+  | "set_certificates"
+  | "compute_resources"
+  | "get_compute_resources"
+  | "set_compute_resources"
+  | "discovered_hosts"
+  | "get_discovered_hosts"
+  | "set_discovered_hosts"
+  | "host_groups"
+  | "get_host_groups"
+  | "set_host_groups"
+  | "hosts"
+  | "get_hosts"
+  | "set_hosts"
+> {}
 /** ExternalHostProviderService: one ExternalHostProvider. */
 export class ExternalHostProviderResource extends Resource<types.ExternalHostProvider> {
   static readonly serviceName = "ExternalHostProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** computeresources: ExternalComputeResourcesService. */
   get compute_resources(): ExternalComputeResourcesCollection {
@@ -1120,7 +1148,7 @@ export class ExternalHostProvidersCollection extends Collection<
   }
 }
 
-export interface ExternalHostResource extends V3View<types.ExternalHost>, Accessors<V3View<types.ExternalHost>> {}
+export interface ExternalHostResource extends views.ExternalHostView {}
 /** ExternalHostService: one ExternalHost. */
 export class ExternalHostResource extends Resource<types.ExternalHost> {
   static readonly serviceName = "ExternalHostService";
@@ -1135,10 +1163,7 @@ export class ExternalHostsCollection extends Collection<types.ExternalHost, Exte
   }
 }
 
-export interface ExternalNetworkProviderConfigurationResource
-  extends
-    V3View<types.ExternalNetworkProviderConfiguration>,
-    Accessors<V3View<types.ExternalNetworkProviderConfiguration>> {}
+export interface ExternalNetworkProviderConfigurationResource extends views.ExternalNetworkProviderConfigurationView {}
 /** ExternalNetworkProviderConfigurationService: one ExternalNetworkProviderConfiguration. */
 export class ExternalNetworkProviderConfigurationResource extends Resource<types.ExternalNetworkProviderConfiguration> {
   static readonly serviceName = "ExternalNetworkProviderConfigurationService";
@@ -1157,8 +1182,7 @@ export class ExternalNetworkProviderConfigurationsCollection extends Collection<
   }
 }
 
-export interface ExternalProviderCertificateResource
-  extends V3View<types.Certificate>, Accessors<V3View<types.Certificate>> {}
+export interface ExternalProviderCertificateResource extends views.CertificateView {}
 /** ExternalProviderCertificateService: one Certificate. */
 export class ExternalProviderCertificateResource extends Resource<types.Certificate> {
   static readonly serviceName = "ExternalProviderCertificateService";
@@ -1177,21 +1201,19 @@ export class ExternalProviderCertificatesCollection extends Collection<
   }
 }
 
-export interface ExternalTemplateImportsResource
-  extends V3View<types.ExternalTemplateImport>, Accessors<V3View<types.ExternalTemplateImport>> {}
+export interface ExternalTemplateImportsResource extends views.ExternalTemplateImportView {}
 /** ExternalTemplateImportsService: one ExternalTemplateImport. */
 export class ExternalTemplateImportsResource extends Resource<types.ExternalTemplateImport> {
   static readonly serviceName = "ExternalTemplateImportsService";
 }
 
-export interface ExternalVmImportsResource
-  extends V3View<types.ExternalVmImport>, Accessors<V3View<types.ExternalVmImport>> {}
+export interface ExternalVmImportsResource extends views.ExternalVmImportView {}
 /** ExternalVmImportsService: one ExternalVmImport. */
 export class ExternalVmImportsResource extends Resource<types.ExternalVmImport> {
   static readonly serviceName = "ExternalVmImportsService";
 }
 
-export interface FenceAgentResource extends V3View<types.Agent>, Accessors<V3View<types.Agent>> {}
+export interface FenceAgentResource extends views.AgentView {}
 /** FenceAgentService: one Agent. */
 export class FenceAgentResource extends Resource<types.Agent> {
   static readonly serviceName = "FenceAgentService";
@@ -1206,7 +1228,7 @@ export class FenceAgentsCollection extends Collection<types.Agent, FenceAgentRes
   }
 }
 
-export interface FileResource extends V3View<types.File>, Accessors<V3View<types.File>> {}
+export interface FileResource extends views.FileView {}
 /** FileService: one File. */
 export class FileResource extends Resource<types.File> {
   static readonly serviceName = "FileService";
@@ -1221,7 +1243,7 @@ export class FilesCollection extends Collection<types.File, FileResource, CallOp
   }
 }
 
-export interface FilterResource extends V3View<types.Filter>, Accessors<V3View<types.Filter>> {}
+export interface FilterResource extends views.FilterView {}
 /** FilterService: one Filter. */
 export class FilterResource extends Resource<types.Filter> {
   static readonly serviceName = "FilterService";
@@ -1236,16 +1258,16 @@ export class FiltersCollection extends Collection<types.Filter, FilterResource, 
   }
 }
 
-export interface GlusterBrickResource
-  extends Omit<V3View<types.GlusterBrick>, "statistics">, Accessors<Omit<V3View<types.GlusterBrick>, "statistics">> {}
+export interface GlusterBrickResource extends Omit<
+  views.GlusterBrickView,
+  "statistics" | "get_statistics" | "set_statistics"
+> {}
 /** GlusterBrickService: one GlusterBrick. */
 export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
   /** POST replace: the `replace` action. */
-  replace(
-    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "replace", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  replace(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "replace", options) as Promise<views.ActionView>;
   }
   /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
@@ -1267,41 +1289,41 @@ export class GlusterBricksCollection extends Collection<
   /** POST activate: the `activate` action. */
   activate(
     options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
     options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
   }
   /** POST stopmigrate: the `stopMigrate` action. */
   stop_migrate(
     options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "stop_migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "stop_migrate", options) as Promise<views.ActionView>;
   }
 }
 
-export interface GlusterHookResource extends V3View<types.GlusterHook>, Accessors<V3View<types.GlusterHook>> {}
+export interface GlusterHookResource extends views.GlusterHookView {}
 /** GlusterHookService: one GlusterHook. */
 export class GlusterHookResource extends Resource<types.GlusterHook> {
   static readonly serviceName = "GlusterHookService";
   /** POST disable: the `disable` action. */
-  disable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "disable", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  disable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "disable", options) as Promise<views.ActionView>;
   }
   /** POST enable: the `enable` action. */
-  enable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "enable", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  enable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "enable", options) as Promise<views.ActionView>;
   }
   /** POST resolve: the `resolve` action. */
   resolve(
     options:
       (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "resolve", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "resolve", options) as Promise<views.ActionView>;
   }
 }
 
@@ -1314,8 +1336,10 @@ export class GlusterHooksCollection extends Collection<types.GlusterHook, Gluste
   }
 }
 
-export interface GlusterVolumeResource
-  extends Omit<V3View<types.GlusterVolume>, "statistics">, Accessors<Omit<V3View<types.GlusterVolume>, "statistics">> {}
+export interface GlusterVolumeResource extends Omit<
+  views.GlusterVolumeView,
+  "statistics" | "get_statistics" | "set_statistics"
+> {}
 /** GlusterVolumeService: one GlusterVolume. */
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
@@ -1326,56 +1350,44 @@ export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   /** POST rebalance: the `rebalance` action. */
   rebalance(
     options: (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "rebalance", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "rebalance", options) as Promise<views.ActionView>;
   }
   /** POST resetalloptions: the `resetAllOptions` action. */
-  reset_all_options(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reset_all_options", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reset_all_options(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reset_all_options", options) as Promise<views.ActionView>;
   }
   /** POST resetoption: the `resetOption` action. */
   reset_option(
     options: (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reset_option", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "reset_option", options) as Promise<views.ActionView>;
   }
   /** POST setoption: the `setOption` action. */
   set_option(
     options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "set_option", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "set_option", options) as Promise<views.ActionView>;
   }
   /** POST start: the `start` action. */
-  start(
-    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "start", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  start(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST startprofile: the `startProfile` action. */
-  start_profile(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "start_profile", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  start_profile(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "start_profile", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
-  stop(
-    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "stop", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  stop(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST stopprofile: the `stopProfile` action. */
-  stop_profile(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "stop_profile", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  stop_profile(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "stop_profile", options) as Promise<views.ActionView>;
   }
   /** POST stoprebalance: the `stopRebalance` action. */
-  stop_rebalance(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "stop_rebalance", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  stop_rebalance(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "stop_rebalance", options) as Promise<views.ActionView>;
   }
   /** glusterbricks: GlusterBricksService. */
   get gluster_bricks(): GlusterBricksCollection {
@@ -1396,10 +1408,18 @@ export class GlusterVolumesCollection extends Collection<types.GlusterVolume, Gl
   }
 }
 
-export interface GroupResource
-  extends
-    Omit<V3View<types.Group>, "roles" | "permissions" | "tags">,
-    Accessors<Omit<V3View<types.Group>, "roles" | "permissions" | "tags">> {}
+export interface GroupResource extends Omit<
+  views.GroupView,
+  | "roles"
+  | "get_roles"
+  | "set_roles"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "tags"
+  | "get_tags"
+  | "set_tags"
+> {}
 /** GroupService: one Group. */
 export class GroupResource extends Resource<types.Group> {
   static readonly serviceName = "GroupService";
@@ -1429,13 +1449,13 @@ export class GroupsCollection extends Collection<types.Group, GroupResource, Cal
 /** HostCpuUnitsService. */
 export class HostCpuUnitsCollection extends Collection<
   types.HostCpuUnit,
-  Resource<types.HostCpuUnit> & V3View<types.HostCpuUnit>,
+  Resource<types.HostCpuUnit> & Omit<views.HostCpuUnitView, `get_${string}` | `set_${string}`>,
   CallOptions
 > {
   static readonly serviceName = "HostCpuUnitsService";
 }
 
-export interface HostDeviceResource extends V3View<types.HostDevice>, Accessors<V3View<types.HostDevice>> {}
+export interface HostDeviceResource extends views.HostDeviceView {}
 /** HostDeviceService: one HostDevice. */
 export class HostDeviceResource extends Resource<types.HostDevice> {
   static readonly serviceName = "HostDeviceService";
@@ -1450,7 +1470,7 @@ export class HostDevicesCollection extends Collection<types.HostDevice, HostDevi
   }
 }
 
-export interface HostHookResource extends V3View<types.Hook>, Accessors<V3View<types.Hook>> {}
+export interface HostHookResource extends views.HookView {}
 /** HostHookService: one Hook. */
 export class HostHookResource extends Resource<types.Hook> {
   static readonly serviceName = "HostHookService";
@@ -1465,10 +1485,10 @@ export class HostHooksCollection extends Collection<types.Hook, HostHookResource
   }
 }
 
-export interface HostNicResource
-  extends
-    Omit<V3View<types.HostNic>, "statistics" | "network_labels">,
-    Accessors<Omit<V3View<types.HostNic>, "statistics" | "network_labels">> {}
+export interface HostNicResource extends Omit<
+  views.HostNicView,
+  "statistics" | "get_statistics" | "set_statistics" | "network_labels" | "get_network_labels" | "set_network_labels"
+> {}
 /** HostNicService: one HostNic. */
 export class HostNicResource extends Resource<types.HostNic> {
   static readonly serviceName = "HostNicService";
@@ -1480,10 +1500,8 @@ export class HostNicResource extends Resource<types.HostNic> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<
-      WithAccessors<V3View<types.Action>>
-    >;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<views.ActionView>;
   }
   /** networklabels: NetworkLabelsService. */
   get network_labels(): NetworkLabelsCollection {
@@ -1532,8 +1550,10 @@ export class HostNicsCollection extends Collection<types.HostNic, HostNicResourc
   }
 }
 
-export interface HostNumaNodeResource
-  extends Omit<V3View<types.NumaNode>, "statistics">, Accessors<Omit<V3View<types.NumaNode>, "statistics">> {}
+export interface HostNumaNodeResource extends Omit<
+  views.NumaNodeView,
+  "statistics" | "get_statistics" | "set_statistics"
+> {}
 /** HostNumaNodeService: one NumaNode. */
 export class HostNumaNodeResource extends Resource<types.NumaNode> {
   static readonly serviceName = "HostNumaNodeService";
@@ -1552,48 +1572,54 @@ export class HostNumaNodesCollection extends Collection<types.NumaNode, HostNuma
   }
 }
 
-export interface HostResource
-  extends
-    Omit<
-      V3View<types.Host>,
-      | "cpu_units"
-      | "hooks"
-      | "storage_connection_extensions"
-      | "affinity_labels"
-      | "devices"
-      | "katello_errata"
-      | "network_attachments"
-      | "nics"
-      | "permissions"
-      | "statistics"
-      | "tags"
-      | "unmanaged_networks"
-      | "external_network_provider_configurations"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.Host>,
-        | "cpu_units"
-        | "hooks"
-        | "storage_connection_extensions"
-        | "affinity_labels"
-        | "devices"
-        | "katello_errata"
-        | "network_attachments"
-        | "nics"
-        | "permissions"
-        | "statistics"
-        | "tags"
-        | "unmanaged_networks"
-        | "external_network_provider_configurations"
-      >
-    > {}
+export interface HostResource extends Omit<
+  views.HostView,
+  | "cpu_units"
+  | "get_cpu_units"
+  | "set_cpu_units"
+  | "hooks"
+  | "get_hooks"
+  | "set_hooks"
+  | "storage_connection_extensions"
+  | "get_storage_connection_extensions"
+  | "set_storage_connection_extensions"
+  | "affinity_labels"
+  | "get_affinity_labels"
+  | "set_affinity_labels"
+  | "devices"
+  | "get_devices"
+  | "set_devices"
+  | "katello_errata"
+  | "get_katello_errata"
+  | "set_katello_errata"
+  | "network_attachments"
+  | "get_network_attachments"
+  | "set_network_attachments"
+  | "nics"
+  | "get_nics"
+  | "set_nics"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "statistics"
+  | "get_statistics"
+  | "set_statistics"
+  | "tags"
+  | "get_tags"
+  | "set_tags"
+  | "unmanaged_networks"
+  | "get_unmanaged_networks"
+  | "set_unmanaged_networks"
+  | "external_network_provider_configurations"
+  | "get_external_network_provider_configurations"
+  | "set_external_network_provider_configurations"
+> {}
 /** HostService: one Host. */
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST approve: the `approve` action. */
   approve(
@@ -1606,26 +1632,22 @@ export class HostResource extends Resource<types.Host> {
           reboot?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "approve", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "approve", options) as Promise<views.ActionView>;
   }
   /** POST commitnetconfig: the `commitNetConfig` action. */
-  commit_net_config(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "commit_net_config", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  commit_net_config(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "commit_net_config", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
     options: (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** POST enrollcertificate: the `enrollCertificate` action. */
-  enroll_certificate(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "enroll_certificate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  enroll_certificate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "enroll_certificate", options) as Promise<views.ActionView>;
   }
   /** POST fence: the `fence` action. */
   fence(
@@ -1635,10 +1657,8 @@ export class HostResource extends Resource<types.Host> {
     return invokeAction(this, "fence", options) as Promise<types.PowerManagement>;
   }
   /** POST forceselectspm: the `forceSelectSpm` action. */
-  force_select_spm(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "force_select_spm", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  force_select_spm(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "force_select_spm", options) as Promise<views.ActionView>;
   }
   /** POST install: the `install` action. */
   install(
@@ -1655,8 +1675,8 @@ export class HostResource extends Resource<types.Host> {
           reboot?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "install", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "install", options) as Promise<views.ActionView>;
   }
   /** POST iscsidiscover: the `iscsiDiscover` action. */
   iscsi_discover(
@@ -1673,8 +1693,8 @@ export class HostResource extends Resource<types.Host> {
   /** POST iscsilogin: the `iscsiLogin` action. */
   iscsi_login(
     options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "iscsi_login", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "iscsi_login", options) as Promise<views.ActionView>;
   }
   /** POST unregisteredstoragedomainsdiscover: the `unregisteredStorageDomainsDiscover` action. */
   unregistered_storage_domains_discover(
@@ -1685,16 +1705,16 @@ export class HostResource extends Resource<types.Host> {
   /** POST upgrade: the `upgrade` action. */
   upgrade(
     options: (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "upgrade", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST upgradecheck: the `upgradeCheck` action. */
-  upgrade_check(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "upgrade_check", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  upgrade_check(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "upgrade_check", options) as Promise<views.ActionView>;
   }
   /** POST refresh: the `refresh` action. */
-  refresh(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "refresh", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  refresh(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "refresh", options) as Promise<views.ActionView>;
   }
   /** POST setupnetworks: the `setupNetworks` action. */
   setup_networks(
@@ -1713,20 +1733,18 @@ export class HostResource extends Resource<types.Host> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "setup_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "setup_networks", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "sync_all_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  sync_all_networks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST copyhostnetworks: the `copyHostNetworks` action. */
   copy_host_networks(
     options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "copy_host_networks", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "copy_host_networks", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -1845,7 +1863,7 @@ export class HostsCollection extends Collection<
   }
 }
 
-export interface IconResource extends V3View<types.Icon>, Accessors<V3View<types.Icon>> {}
+export interface IconResource extends views.IconView {}
 /** IconService: one Icon. */
 export class IconResource extends Resource<types.Icon> {
   static readonly serviceName = "IconService";
@@ -1860,7 +1878,7 @@ export class IconsCollection extends Collection<types.Icon, IconResource, CallOp
   }
 }
 
-export interface ImageResource extends V3View<types.Image>, Accessors<V3View<types.Image>> {}
+export interface ImageResource extends views.ImageView {}
 /** ImageService: one Image. */
 export class ImageResource extends Resource<types.Image> {
   static readonly serviceName = "ImageService";
@@ -1876,34 +1894,34 @@ export class ImageResource extends Resource<types.Image> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
 }
 
-export interface ImageTransferResource extends V3View<types.ImageTransfer>, Accessors<V3View<types.ImageTransfer>> {}
+export interface ImageTransferResource extends views.ImageTransferView {}
 /** ImageTransferService: one ImageTransfer. */
 export class ImageTransferResource extends Resource<types.ImageTransfer> {
   static readonly serviceName = "ImageTransferService";
   /** POST extend: the `extend` action. */
-  extend(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "extend", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  extend(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "extend", options) as Promise<views.ActionView>;
   }
   /** POST pause: the `pause` action. */
-  pause(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "pause", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  pause(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "pause", options) as Promise<views.ActionView>;
   }
   /** POST resume: the `resume` action. */
-  resume(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "resume", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  resume(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "resume", options) as Promise<views.ActionView>;
   }
   /** POST cancel: the `cancel` action. */
-  cancel(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "cancel", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  cancel(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "cancel", options) as Promise<views.ActionView>;
   }
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "finalize", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  finalize(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
 }
 
@@ -1925,8 +1943,7 @@ export class ImagesCollection extends Collection<types.Image, ImageResource, Cal
   }
 }
 
-export interface InstanceTypeGraphicsConsoleResource
-  extends V3View<types.GraphicsConsole>, Accessors<V3View<types.GraphicsConsole>> {}
+export interface InstanceTypeGraphicsConsoleResource extends views.GraphicsConsoleView {}
 /** InstanceTypeGraphicsConsoleService: one GraphicsConsole. */
 export class InstanceTypeGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "InstanceTypeGraphicsConsoleService";
@@ -1945,7 +1962,7 @@ export class InstanceTypeGraphicsConsolesCollection extends Collection<
   }
 }
 
-export interface InstanceTypeNicResource extends V3View<types.Nic>, Accessors<V3View<types.Nic>> {}
+export interface InstanceTypeNicResource extends views.NicView {}
 /** InstanceTypeNicService: one Nic. */
 export class InstanceTypeNicResource extends Resource<types.Nic> {
   static readonly serviceName = "InstanceTypeNicService";
@@ -1960,10 +1977,18 @@ export class InstanceTypeNicsCollection extends Collection<types.Nic, InstanceTy
   }
 }
 
-export interface InstanceTypeResource
-  extends
-    Omit<V3View<types.InstanceType>, "graphics_consoles" | "nics" | "watchdogs">,
-    Accessors<Omit<V3View<types.InstanceType>, "graphics_consoles" | "nics" | "watchdogs">> {}
+export interface InstanceTypeResource extends Omit<
+  views.InstanceTypeView,
+  | "graphics_consoles"
+  | "get_graphics_consoles"
+  | "set_graphics_consoles"
+  | "nics"
+  | "get_nics"
+  | "set_nics"
+  | "watchdogs"
+  | "get_watchdogs"
+  | "set_watchdogs"
+> {}
 /** InstanceTypeService: one InstanceType. */
 export class InstanceTypeResource extends Resource<types.InstanceType> {
   static readonly serviceName = "InstanceTypeService";
@@ -1985,7 +2010,7 @@ export class InstanceTypeResource extends Resource<types.InstanceType> {
   }
 }
 
-export interface InstanceTypeWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
+export interface InstanceTypeWatchdogResource extends views.WatchdogView {}
 /** InstanceTypeWatchdogService: one Watchdog. */
 export class InstanceTypeWatchdogResource extends Resource<types.Watchdog> {
   static readonly serviceName = "InstanceTypeWatchdogService";
@@ -2013,8 +2038,7 @@ export class InstanceTypesCollection extends Collection<types.InstanceType, Inst
   }
 }
 
-export interface IscsiBondResource
-  extends Omit<V3View<types.IscsiBond>, "networks">, Accessors<Omit<V3View<types.IscsiBond>, "networks">> {}
+export interface IscsiBondResource extends Omit<views.IscsiBondView, "networks" | "get_networks" | "set_networks"> {}
 /** IscsiBondService: one IscsiBond. */
 export class IscsiBondResource extends Resource<types.IscsiBond> {
   static readonly serviceName = "IscsiBondService";
@@ -2037,19 +2061,19 @@ export class IscsiBondsCollection extends Collection<types.IscsiBond, IscsiBondR
   }
 }
 
-export interface JobResource extends Omit<V3View<types.Job>, "steps">, Accessors<Omit<V3View<types.Job>, "steps">> {}
+export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" | "set_steps"> {}
 /** JobService: one Job. */
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
   /** POST clear: the `clear` action. */
-  clear(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "clear", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  clear(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "clear", options) as Promise<views.ActionView>;
   }
   /** POST end: the `end` action. */
   end(
     options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "end", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
   /** steps: StepsService. */
   get steps(): StepsCollection {
@@ -2075,7 +2099,7 @@ export class KatelloErrataCollection extends Collection<types.KatelloErratum, Ka
   }
 }
 
-export interface KatelloErratumResource extends V3View<types.KatelloErratum>, Accessors<V3View<types.KatelloErratum>> {}
+export interface KatelloErratumResource extends views.KatelloErratumView {}
 /** KatelloErratumService: one KatelloErratum. */
 export class KatelloErratumResource extends Resource<types.KatelloErratum> {
   static readonly serviceName = "KatelloErratumService";
@@ -2084,14 +2108,17 @@ export class KatelloErratumResource extends Resource<types.KatelloErratum> {
 /** LinkLayerDiscoveryProtocolService. */
 export class LinkLayerDiscoveryProtocolCollection extends Collection<
   types.LinkLayerDiscoveryProtocolElement,
-  Resource<types.LinkLayerDiscoveryProtocolElement> & V3View<types.LinkLayerDiscoveryProtocolElement>,
+  Resource<types.LinkLayerDiscoveryProtocolElement> &
+    Omit<views.LinkLayerDiscoveryProtocolElementView, `get_${string}` | `set_${string}`>,
   CallOptions
 > {
   static readonly serviceName = "LinkLayerDiscoveryProtocolService";
 }
 
-export interface MacPoolResource
-  extends Omit<V3View<types.MacPool>, "permissions">, Accessors<Omit<V3View<types.MacPool>, "permissions">> {}
+export interface MacPoolResource extends Omit<
+  views.MacPoolView,
+  "permissions" | "get_permissions" | "set_permissions"
+> {}
 /** MacPoolService: one MacPool. */
 export class MacPoolResource extends Resource<types.MacPool> {
   static readonly serviceName = "MacPoolService";
@@ -2110,8 +2137,7 @@ export class MacPoolsCollection extends Collection<types.MacPool, MacPoolResourc
   }
 }
 
-export interface NetworkAttachmentResource
-  extends V3View<types.NetworkAttachment>, Accessors<V3View<types.NetworkAttachment>> {}
+export interface NetworkAttachmentResource extends views.NetworkAttachmentView {}
 /** NetworkAttachmentService: one NetworkAttachment. */
 export class NetworkAttachmentResource extends Resource<types.NetworkAttachment> {
   static readonly serviceName = "NetworkAttachmentService";
@@ -2130,7 +2156,7 @@ export class NetworkAttachmentsCollection extends Collection<
   }
 }
 
-export interface NetworkFilterResource extends V3View<types.NetworkFilter>, Accessors<V3View<types.NetworkFilter>> {}
+export interface NetworkFilterResource extends views.NetworkFilterView {}
 /** NetworkFilterService: one NetworkFilter. */
 export class NetworkFilterResource extends Resource<types.NetworkFilter> {
   static readonly serviceName = "NetworkFilterService";
@@ -2145,7 +2171,7 @@ export class NetworkFiltersCollection extends Collection<types.NetworkFilter, Ne
   }
 }
 
-export interface NetworkLabelResource extends V3View<types.NetworkLabel>, Accessors<V3View<types.NetworkLabel>> {}
+export interface NetworkLabelResource extends views.NetworkLabelView {}
 /** NetworkLabelService: one NetworkLabel. */
 export class NetworkLabelResource extends Resource<types.NetworkLabel> {
   static readonly serviceName = "NetworkLabelService";
@@ -2160,10 +2186,18 @@ export class NetworkLabelsCollection extends Collection<types.NetworkLabel, Netw
   }
 }
 
-export interface NetworkResource
-  extends
-    Omit<V3View<types.Network>, "network_labels" | "permissions" | "vnic_profiles">,
-    Accessors<Omit<V3View<types.Network>, "network_labels" | "permissions" | "vnic_profiles">> {}
+export interface NetworkResource extends Omit<
+  views.NetworkView,
+  | "network_labels"
+  | "get_network_labels"
+  | "set_network_labels"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "vnic_profiles"
+  | "get_vnic_profiles"
+  | "set_vnic_profiles"
+> {}
 /** NetworkService: one Network. */
 export class NetworkResource extends Resource<types.Network> {
   static readonly serviceName = "NetworkService";
@@ -2194,8 +2228,7 @@ export class NetworksCollection extends Collection<types.Network, NetworkResourc
   }
 }
 
-export interface NicNetworkFilterParameterResource
-  extends V3View<types.NetworkFilterParameter>, Accessors<V3View<types.NetworkFilterParameter>> {}
+export interface NicNetworkFilterParameterResource extends views.NetworkFilterParameterView {}
 /** NicNetworkFilterParameterService: one NetworkFilterParameter. */
 export class NicNetworkFilterParameterResource extends Resource<types.NetworkFilterParameter> {
   static readonly serviceName = "NicNetworkFilterParameterService";
@@ -2214,24 +2247,22 @@ export class NicNetworkFilterParametersCollection extends Collection<
   }
 }
 
-export interface OpenstackImageProviderResource
-  extends
-    Omit<V3View<types.OpenStackImageProvider>, "certificates" | "images">,
-    Accessors<Omit<V3View<types.OpenStackImageProvider>, "certificates" | "images">> {}
+export interface OpenstackImageProviderResource extends Omit<
+  views.OpenStackImageProviderView,
+  "certificates" | "get_certificates" | "set_certificates" | "images" | "get_images" | "set_images"
+> {}
 /** OpenstackImageProviderService: one OpenStackImageProvider. */
 export class OpenstackImageProviderResource extends Resource<types.OpenStackImageProvider> {
   static readonly serviceName = "OpenstackImageProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** images: OpenstackImagesService. */
   get images(): OpenstackImagesCollection {
@@ -2256,7 +2287,7 @@ export class OpenstackImageProvidersCollection extends Collection<
   }
 }
 
-export interface OpenstackImageResource extends V3View<types.OpenStackImage>, Accessors<V3View<types.OpenStackImage>> {}
+export interface OpenstackImageResource extends views.OpenStackImageView {}
 /** OpenstackImageService: one OpenStackImage. */
 export class OpenstackImageResource extends Resource<types.OpenStackImage> {
   static readonly serviceName = "OpenstackImageService";
@@ -2272,8 +2303,8 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
 }
 
@@ -2286,24 +2317,22 @@ export class OpenstackImagesCollection extends Collection<types.OpenStackImage, 
   }
 }
 
-export interface OpenstackNetworkProviderResource
-  extends
-    Omit<V3View<types.OpenStackNetworkProvider>, "certificates" | "networks">,
-    Accessors<Omit<V3View<types.OpenStackNetworkProvider>, "certificates" | "networks">> {}
+export interface OpenstackNetworkProviderResource extends Omit<
+  views.OpenStackNetworkProviderView,
+  "certificates" | "get_certificates" | "set_certificates" | "networks" | "get_networks" | "set_networks"
+> {}
 /** OpenstackNetworkProviderService: one OpenStackNetworkProvider. */
 export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNetworkProvider> {
   static readonly serviceName = "OpenstackNetworkProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** networks: OpenstackNetworksService. */
   get networks(): OpenstackNetworksCollection {
@@ -2328,16 +2357,15 @@ export class OpenstackNetworkProvidersCollection extends Collection<
   }
 }
 
-export interface OpenstackNetworkResource
-  extends V3View<types.OpenStackNetwork>, Accessors<V3View<types.OpenStackNetwork>> {}
+export interface OpenstackNetworkResource extends views.OpenStackNetworkView {}
 /** OpenstackNetworkService: one OpenStackNetwork. */
 export class OpenstackNetworkResource extends Resource<types.OpenStackNetwork> {
   static readonly serviceName = "OpenstackNetworkService";
   /** POST import: the `import` action. */
   import(
     options: (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
   /** subnets: OpenstackSubnetsService. */
   get subnets(): OpenstackSubnetsCollection {
@@ -2358,8 +2386,7 @@ export class OpenstackNetworksCollection extends Collection<
   }
 }
 
-export interface OpenstackSubnetResource
-  extends V3View<types.OpenStackSubnet>, Accessors<V3View<types.OpenStackSubnet>> {}
+export interface OpenstackSubnetResource extends views.OpenStackSubnetView {}
 /** OpenstackSubnetService: one OpenStackSubnet. */
 export class OpenstackSubnetResource extends Resource<types.OpenStackSubnet> {
   static readonly serviceName = "OpenstackSubnetService";
@@ -2378,8 +2405,7 @@ export class OpenstackSubnetsCollection extends Collection<
   }
 }
 
-export interface OpenstackVolumeAuthenticationKeyResource
-  extends V3View<types.OpenstackVolumeAuthenticationKey>, Accessors<V3View<types.OpenstackVolumeAuthenticationKey>> {}
+export interface OpenstackVolumeAuthenticationKeyResource extends views.OpenstackVolumeAuthenticationKeyView {}
 /** OpenstackVolumeAuthenticationKeyService: one OpenstackVolumeAuthenticationKey. */
 export class OpenstackVolumeAuthenticationKeyResource extends Resource<types.OpenstackVolumeAuthenticationKey> {
   static readonly serviceName = "OpenstackVolumeAuthenticationKeyService";
@@ -2398,24 +2424,30 @@ export class OpenstackVolumeAuthenticationKeysCollection extends Collection<
   }
 }
 
-export interface OpenstackVolumeProviderResource
-  extends
-    Omit<V3View<types.OpenStackVolumeProvider>, "certificates" | "volume_types" | "authentication_keys">,
-    Accessors<Omit<V3View<types.OpenStackVolumeProvider>, "certificates" | "volume_types" | "authentication_keys">> {}
+export interface OpenstackVolumeProviderResource extends Omit<
+  views.OpenStackVolumeProviderView,
+  | "certificates"
+  | "get_certificates"
+  | "set_certificates"
+  | "volume_types"
+  | "get_volume_types"
+  | "set_volume_types"
+  | "authentication_keys"
+  | "get_authentication_keys"
+  | "set_authentication_keys"
+> {}
 /** OpenstackVolumeProviderService: one OpenStackVolumeProvider. */
 export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVolumeProvider> {
   static readonly serviceName = "OpenstackVolumeProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
     options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import_certificates", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "test_connectivity", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** volumetypes: OpenstackVolumeTypesService. */
   get volume_types(): OpenstackVolumeTypesCollection {
@@ -2452,8 +2484,7 @@ export class OpenstackVolumeProvidersCollection extends Collection<
   }
 }
 
-export interface OpenstackVolumeTypeResource
-  extends V3View<types.OpenStackVolumeType>, Accessors<V3View<types.OpenStackVolumeType>> {}
+export interface OpenstackVolumeTypeResource extends views.OpenStackVolumeTypeView {}
 /** OpenstackVolumeTypeService: one OpenStackVolumeType. */
 export class OpenstackVolumeTypeResource extends Resource<types.OpenStackVolumeType> {
   static readonly serviceName = "OpenstackVolumeTypeService";
@@ -2472,8 +2503,7 @@ export class OpenstackVolumeTypesCollection extends Collection<
   }
 }
 
-export interface OperatingSystemResource
-  extends V3View<types.OperatingSystemInfo>, Accessors<V3View<types.OperatingSystemInfo>> {}
+export interface OperatingSystemResource extends views.OperatingSystemInfoView {}
 /** OperatingSystemService: one OperatingSystemInfo. */
 export class OperatingSystemResource extends Resource<types.OperatingSystemInfo> {
   static readonly serviceName = "OperatingSystemService";
@@ -2492,13 +2522,13 @@ export class OperatingSystemsCollection extends Collection<
   }
 }
 
-export interface PermissionResource extends V3View<types.Permission>, Accessors<V3View<types.Permission>> {}
+export interface PermissionResource extends views.PermissionView {}
 /** PermissionService: one Permission. */
 export class PermissionResource extends Resource<types.Permission> {
   static readonly serviceName = "PermissionService";
 }
 
-export interface PermitResource extends V3View<types.Permit>, Accessors<V3View<types.Permit>> {}
+export interface PermitResource extends views.PermitView {}
 /** PermitService: one Permit. */
 export class PermitResource extends Resource<types.Permit> {
   static readonly serviceName = "PermitService";
@@ -2513,7 +2543,7 @@ export class PermitsCollection extends Collection<types.Permit, PermitResource, 
   }
 }
 
-export interface QosResource extends V3View<types.Qos>, Accessors<V3View<types.Qos>> {}
+export interface QosResource extends views.QosView {}
 /** QosService: one Qos. */
 export class QosResource extends Resource<types.Qos> {
   static readonly serviceName = "QosService";
@@ -2528,8 +2558,7 @@ export class QossCollection extends Collection<types.Qos, QosResource, CallOptio
   }
 }
 
-export interface QuotaClusterLimitResource
-  extends V3View<types.QuotaClusterLimit>, Accessors<V3View<types.QuotaClusterLimit>> {}
+export interface QuotaClusterLimitResource extends views.QuotaClusterLimitView {}
 /** QuotaClusterLimitService: one QuotaClusterLimit. */
 export class QuotaClusterLimitResource extends Resource<types.QuotaClusterLimit> {
   static readonly serviceName = "QuotaClusterLimitService";
@@ -2548,10 +2577,18 @@ export class QuotaClusterLimitsCollection extends Collection<
   }
 }
 
-export interface QuotaResource
-  extends
-    Omit<V3View<types.Quota>, "permissions" | "quota_cluster_limits" | "quota_storage_limits">,
-    Accessors<Omit<V3View<types.Quota>, "permissions" | "quota_cluster_limits" | "quota_storage_limits">> {}
+export interface QuotaResource extends Omit<
+  views.QuotaView,
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "quota_cluster_limits"
+  | "get_quota_cluster_limits"
+  | "set_quota_cluster_limits"
+  | "quota_storage_limits"
+  | "get_quota_storage_limits"
+  | "set_quota_storage_limits"
+> {}
 /** QuotaService: one Quota. */
 export class QuotaResource extends Resource<types.Quota> {
   static readonly serviceName = "QuotaService";
@@ -2577,8 +2614,7 @@ export class QuotaResource extends Resource<types.Quota> {
   }
 }
 
-export interface QuotaStorageLimitResource
-  extends V3View<types.QuotaStorageLimit>, Accessors<V3View<types.QuotaStorageLimit>> {}
+export interface QuotaStorageLimitResource extends views.QuotaStorageLimitView {}
 /** QuotaStorageLimitService: one QuotaStorageLimit. */
 export class QuotaStorageLimitResource extends Resource<types.QuotaStorageLimit> {
   static readonly serviceName = "QuotaStorageLimitService";
@@ -2606,8 +2642,7 @@ export class QuotasCollection extends Collection<types.Quota, QuotaResource, Cal
   }
 }
 
-export interface RoleResource
-  extends Omit<V3View<types.Role>, "permits">, Accessors<Omit<V3View<types.Role>, "permits">> {}
+export interface RoleResource extends Omit<views.RoleView, "permits" | "get_permits" | "set_permits"> {}
 /** RoleService: one Role. */
 export class RoleResource extends Resource<types.Role> {
   static readonly serviceName = "RoleService";
@@ -2639,10 +2674,10 @@ export class SchedulingPoliciesCollection extends Collection<
   }
 }
 
-export interface SchedulingPolicyResource
-  extends
-    Omit<V3View<types.SchedulingPolicy>, "balances" | "filters">,
-    Accessors<Omit<V3View<types.SchedulingPolicy>, "balances" | "filters">> {}
+export interface SchedulingPolicyResource extends Omit<
+  views.SchedulingPolicyView,
+  "balances" | "get_balances" | "set_balances" | "filters" | "get_filters" | "set_filters"
+> {}
 /** SchedulingPolicyService: one SchedulingPolicy. */
 export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   static readonly serviceName = "SchedulingPolicyService";
@@ -2660,8 +2695,7 @@ export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   }
 }
 
-export interface SchedulingPolicyUnitResource
-  extends V3View<types.SchedulingPolicyUnit>, Accessors<V3View<types.SchedulingPolicyUnit>> {}
+export interface SchedulingPolicyUnitResource extends views.SchedulingPolicyUnitView {}
 /** SchedulingPolicyUnitService: one SchedulingPolicyUnit. */
 export class SchedulingPolicyUnitResource extends Resource<types.SchedulingPolicyUnit> {
   static readonly serviceName = "SchedulingPolicyUnitService";
@@ -2680,7 +2714,7 @@ export class SchedulingPolicyUnitsCollection extends Collection<
   }
 }
 
-export interface SnapshotCdromResource extends V3View<types.Cdrom>, Accessors<V3View<types.Cdrom>> {}
+export interface SnapshotCdromResource extends views.CdromView {}
 /** SnapshotCdromService: one Cdrom. */
 export class SnapshotCdromResource extends Resource<types.Cdrom> {
   static readonly serviceName = "SnapshotCdromService";
@@ -2695,7 +2729,7 @@ export class SnapshotCdromsCollection extends Collection<types.Cdrom, SnapshotCd
   }
 }
 
-export interface SnapshotDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
+export interface SnapshotDiskResource extends views.DiskView {}
 /** SnapshotDiskService: one Disk. */
 export class SnapshotDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "SnapshotDiskService";
@@ -2710,7 +2744,7 @@ export class SnapshotDisksCollection extends Collection<types.Disk, SnapshotDisk
   }
 }
 
-export interface SnapshotNicResource extends V3View<types.Nic>, Accessors<V3View<types.Nic>> {}
+export interface SnapshotNicResource extends views.NicView {}
 /** SnapshotNicService: one Nic. */
 export class SnapshotNicResource extends Resource<types.Nic> {
   static readonly serviceName = "SnapshotNicService";
@@ -2725,10 +2759,10 @@ export class SnapshotNicsCollection extends Collection<types.Nic, SnapshotNicRes
   }
 }
 
-export interface SnapshotResource
-  extends
-    Omit<V3View<types.Snapshot>, "nics" | "cdroms" | "disks">,
-    Accessors<Omit<V3View<types.Snapshot>, "nics" | "cdroms" | "disks">> {}
+export interface SnapshotResource extends Omit<
+  views.SnapshotView,
+  "nics" | "get_nics" | "set_nics" | "cdroms" | "get_cdroms" | "set_cdroms" | "disks" | "get_disks" | "set_disks"
+> {}
 /** SnapshotService: one Snapshot. */
 export class SnapshotResource extends Resource<types.Snapshot> {
   static readonly serviceName = "SnapshotService";
@@ -2736,8 +2770,8 @@ export class SnapshotResource extends Resource<types.Snapshot> {
   restore(
     options:
       (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "restore", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "restore", options) as Promise<views.ActionView>;
   }
   /** cdroms: SnapshotCdromsService. */
   get cdroms(): SnapshotCdromsCollection {
@@ -2762,7 +2796,7 @@ export class SnapshotsCollection extends Collection<types.Snapshot, SnapshotReso
   }
 }
 
-export interface SshPublicKeyResource extends V3View<types.SshPublicKey>, Accessors<V3View<types.SshPublicKey>> {}
+export interface SshPublicKeyResource extends views.SshPublicKeyView {}
 /** SshPublicKeyService: one SshPublicKey. */
 export class SshPublicKeyResource extends Resource<types.SshPublicKey> {
   static readonly serviceName = "SshPublicKeyService";
@@ -2777,7 +2811,7 @@ export class SshPublicKeysCollection extends Collection<types.SshPublicKey, SshP
   }
 }
 
-export interface StatisticResource extends V3View<types.Statistic>, Accessors<V3View<types.Statistic>> {}
+export interface StatisticResource extends views.StatisticView {}
 /** StatisticService: one Statistic. */
 export class StatisticResource extends Resource<types.Statistic> {
   static readonly serviceName = "StatisticService";
@@ -2792,16 +2826,15 @@ export class StatisticsCollection extends Collection<types.Statistic, StatisticR
   }
 }
 
-export interface StepResource
-  extends Omit<V3View<types.Step>, "statistics">, Accessors<Omit<V3View<types.Step>, "statistics">> {}
+export interface StepResource extends Omit<views.StepView, "statistics" | "get_statistics" | "set_statistics"> {}
 /** StepService: one Step. */
 export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
   /** POST end: the `end` action. */
   end(
     options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "end", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
   /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
@@ -2818,7 +2851,7 @@ export class StepsCollection extends Collection<types.Step, StepResource, CallOp
   }
 }
 
-export interface StorageDomainContentDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
+export interface StorageDomainContentDiskResource extends views.DiskView {}
 /** StorageDomainContentDiskService: one Disk. */
 export class StorageDomainContentDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainContentDiskService";
@@ -2837,10 +2870,10 @@ export class StorageDomainContentDisksCollection extends Collection<
   }
 }
 
-export interface StorageDomainDiskResource
-  extends
-    Omit<V3View<types.Disk>, "permissions" | "statistics">,
-    Accessors<Omit<V3View<types.Disk>, "permissions" | "statistics">> {}
+export interface StorageDomainDiskResource extends Omit<
+  views.DiskView,
+  "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
+> {}
 /** StorageDomainDiskService: one Disk. */
 export class StorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainDiskService";
@@ -2848,30 +2881,30 @@ export class StorageDomainDiskResource extends Resource<types.Disk> {
   copy(
     options:
       (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "copy", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
     options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
       | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "move", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "sparsify", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reduce", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -2896,8 +2929,7 @@ export class StorageDomainDisksCollection extends Collection<
   }
 }
 
-export interface StorageDomainServerConnectionResource
-  extends V3View<types.StorageConnection>, Accessors<V3View<types.StorageConnection>> {}
+export interface StorageDomainServerConnectionResource extends views.StorageConnectionView {}
 /** StorageDomainServerConnectionService: one StorageConnection. */
 export class StorageDomainServerConnectionResource extends Resource<types.StorageConnection> {
   static readonly serviceName = "StorageDomainServerConnectionService";
@@ -2916,34 +2948,36 @@ export class StorageDomainServerConnectionsCollection extends Collection<
   }
 }
 
-export interface StorageDomainResource
-  extends
-    Omit<
-      V3View<types.StorageDomain>,
-      | "disks"
-      | "disk_profiles"
-      | "disk_snapshots"
-      | "files"
-      | "images"
-      | "permissions"
-      | "storage_connections"
-      | "templates"
-      | "vms"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.StorageDomain>,
-        | "disks"
-        | "disk_profiles"
-        | "disk_snapshots"
-        | "files"
-        | "images"
-        | "permissions"
-        | "storage_connections"
-        | "templates"
-        | "vms"
-      >
-    > {}
+export interface StorageDomainResource extends Omit<
+  views.StorageDomainView,
+  | "disks"
+  | "get_disks"
+  | "set_disks"
+  | "disk_profiles"
+  | "get_disk_profiles"
+  | "set_disk_profiles"
+  | "disk_snapshots"
+  | "get_disk_snapshots"
+  | "set_disk_snapshots"
+  | "files"
+  | "get_files"
+  | "set_files"
+  | "images"
+  | "get_images"
+  | "set_images"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "storage_connections"
+  | "get_storage_connections"
+  | "set_storage_connections"
+  | "templates"
+  | "get_templates"
+  | "set_templates"
+  | "vms"
+  | "get_vms"
+  | "set_vms"
+> {}
 /** StorageDomainService: one StorageDomain. */
 export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
@@ -2954,22 +2988,20 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
     return invokeAction(this, "is_attached", options) as Promise<boolean>;
   }
   /** POST updateovfstore: the `updateOvfStore` action. */
-  update_ovf_store(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "update_ovf_store", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  update_ovf_store(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "update_ovf_store", options) as Promise<views.ActionView>;
   }
   /** POST refreshluns: the `refreshLuns` action. */
   refresh_luns(
     options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "refresh_luns", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "refresh_luns", options) as Promise<views.ActionView>;
   }
   /** POST reduceluns: the `reduceLuns` action. */
   reduce_luns(
     options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reduce_luns", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "reduce_luns", options) as Promise<views.ActionView>;
   }
   /** diskprofiles: AssignedDiskProfilesService. */
   get disk_profiles(): AssignedDiskProfilesCollection {
@@ -3021,7 +3053,7 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   }
 }
 
-export interface StorageDomainTemplateResource extends V3View<types.Template>, Accessors<V3View<types.Template>> {}
+export interface StorageDomainTemplateResource extends views.TemplateView {}
 /** StorageDomainTemplateService: one Template. */
 export class StorageDomainTemplateResource extends Resource<types.Template> {
   static readonly serviceName = "StorageDomainTemplateService";
@@ -3038,8 +3070,8 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
   /** POST register: the `register` action. */
   register(
@@ -3055,8 +3087,8 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
   /** disks: StorageDomainContentDisksService. */
   get disks(): StorageDomainContentDisksCollection {
@@ -3077,8 +3109,7 @@ export class StorageDomainTemplatesCollection extends Collection<
   }
 }
 
-export interface StorageDomainVmDiskAttachmentResource
-  extends V3View<types.DiskAttachment>, Accessors<V3View<types.DiskAttachment>> {}
+export interface StorageDomainVmDiskAttachmentResource extends views.DiskAttachmentView {}
 /** StorageDomainVmDiskAttachmentService: one DiskAttachment. */
 export class StorageDomainVmDiskAttachmentResource extends Resource<types.DiskAttachment> {
   static readonly serviceName = "StorageDomainVmDiskAttachmentService";
@@ -3097,8 +3128,10 @@ export class StorageDomainVmDiskAttachmentsCollection extends Collection<
   }
 }
 
-export interface StorageDomainVmResource
-  extends Omit<V3View<types.Vm>, "disk_attachments">, Accessors<Omit<V3View<types.Vm>, "disk_attachments">> {}
+export interface StorageDomainVmResource extends Omit<
+  views.VmView,
+  "disk_attachments" | "get_disk_attachments" | "set_disk_attachments"
+> {}
 /** StorageDomainVmService: one Vm. */
 export class StorageDomainVmResource extends Resource<types.Vm> {
   static readonly serviceName = "StorageDomainVmService";
@@ -3115,8 +3148,8 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "import", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
   /** POST register: the `register` action. */
   register(
@@ -3132,8 +3165,8 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "register", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
   /** disks: StorageDomainContentDisksService. */
   get disks(): StorageDomainContentDisksCollection {
@@ -3163,8 +3196,7 @@ export class StorageDomainsCollection extends Collection<types.StorageDomain, St
   }
 }
 
-export interface StorageServerConnectionExtensionResource
-  extends V3View<types.StorageConnectionExtension>, Accessors<V3View<types.StorageConnectionExtension>> {}
+export interface StorageServerConnectionExtensionResource extends views.StorageConnectionExtensionView {}
 /** StorageServerConnectionExtensionService: one StorageConnectionExtension. */
 export class StorageServerConnectionExtensionResource extends Resource<types.StorageConnectionExtension> {
   static readonly serviceName = "StorageServerConnectionExtensionService";
@@ -3183,8 +3215,7 @@ export class StorageServerConnectionExtensionsCollection extends Collection<
   }
 }
 
-export interface StorageServerConnectionResource
-  extends V3View<types.StorageConnection>, Accessors<V3View<types.StorageConnection>> {}
+export interface StorageServerConnectionResource extends views.StorageConnectionView {}
 /** StorageServerConnectionService: one StorageConnection. */
 export class StorageServerConnectionResource extends Resource<types.StorageConnection> {
   static readonly serviceName = "StorageServerConnectionService";
@@ -3203,13 +3234,13 @@ export class StorageServerConnectionsCollection extends Collection<
   }
 }
 
-export interface StorageResource extends V3View<types.HostStorage>, Accessors<V3View<types.HostStorage>> {}
+export interface StorageResource extends views.HostStorageView {}
 /** StorageService: one HostStorage. */
 export class StorageResource extends Resource<types.HostStorage> {
   static readonly serviceName = "StorageService";
 }
 
-export interface SystemOptionResource extends V3View<types.SystemOption>, Accessors<V3View<types.SystemOption>> {}
+export interface SystemOptionResource extends views.SystemOptionView {}
 /** SystemOptionService: one SystemOption. */
 export class SystemOptionResource extends Resource<types.SystemOption> {
   static readonly serviceName = "SystemOptionService";
@@ -3233,15 +3264,13 @@ export class SystemPermissionsCollection extends Collection<types.Permission, Pe
   }
 }
 
-export interface SystemResource extends V3View<types.Api>, Accessors<V3View<types.Api>> {}
+export interface SystemResource extends views.ApiView {}
 /** SystemService: one Api. */
 export class SystemResource extends Resource<types.Api> {
   static readonly serviceName = "SystemService";
   /** POST reloadconfigurations: the `reloadConfigurations` action. */
-  reload_configurations(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reload_configurations", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reload_configurations(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reload_configurations", options) as Promise<views.ActionView>;
   }
   /** clusterlevels: ClusterLevelsService. */
   get cluster_levels(): ClusterLevelsCollection {
@@ -3473,7 +3502,7 @@ export class SystemResource extends Resource<types.Api> {
   }
 }
 
-export interface TagResource extends V3View<types.Tag>, Accessors<V3View<types.Tag>> {}
+export interface TagResource extends views.TagView {}
 /** TagService: one Tag. */
 export class TagResource extends Resource<types.Tag> {
   static readonly serviceName = "TagService";
@@ -3488,7 +3517,7 @@ export class TagsCollection extends Collection<types.Tag, TagResource, CallOptio
   }
 }
 
-export interface TemplateCdromResource extends V3View<types.Cdrom>, Accessors<V3View<types.Cdrom>> {}
+export interface TemplateCdromResource extends views.CdromView {}
 /** TemplateCdromService: one Cdrom. */
 export class TemplateCdromResource extends Resource<types.Cdrom> {
   static readonly serviceName = "TemplateCdromService";
@@ -3503,8 +3532,7 @@ export class TemplateCdromsCollection extends Collection<types.Cdrom, TemplateCd
   }
 }
 
-export interface TemplateDiskAttachmentResource
-  extends V3View<types.DiskAttachment>, Accessors<V3View<types.DiskAttachment>> {}
+export interface TemplateDiskAttachmentResource extends views.DiskAttachmentView {}
 /** TemplateDiskAttachmentService: one DiskAttachment. */
 export class TemplateDiskAttachmentResource extends Resource<types.DiskAttachment> {
   static readonly serviceName = "TemplateDiskAttachmentService";
@@ -3523,8 +3551,7 @@ export class TemplateDiskAttachmentsCollection extends Collection<
   }
 }
 
-export interface TemplateGraphicsConsoleResource
-  extends V3View<types.GraphicsConsole>, Accessors<V3View<types.GraphicsConsole>> {}
+export interface TemplateGraphicsConsoleResource extends views.GraphicsConsoleView {}
 /** TemplateGraphicsConsoleService: one GraphicsConsole. */
 export class TemplateGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "TemplateGraphicsConsoleService";
@@ -3543,8 +3570,7 @@ export class TemplateGraphicsConsolesCollection extends Collection<
   }
 }
 
-export interface TemplateMediatedDeviceResource
-  extends V3View<types.VmMediatedDevice>, Accessors<V3View<types.VmMediatedDevice>> {}
+export interface TemplateMediatedDeviceResource extends views.VmMediatedDeviceView {}
 /** TemplateMediatedDeviceService: one VmMediatedDevice. */
 export class TemplateMediatedDeviceResource extends Resource<types.VmMediatedDevice> {
   static readonly serviceName = "TemplateMediatedDeviceService";
@@ -3563,7 +3589,7 @@ export class TemplateMediatedDevicesCollection extends Collection<
   }
 }
 
-export interface TemplateNicResource extends V3View<types.Nic>, Accessors<V3View<types.Nic>> {}
+export interface TemplateNicResource extends views.NicView {}
 /** TemplateNicService: one Nic. */
 export class TemplateNicResource extends Resource<types.Nic> {
   static readonly serviceName = "TemplateNicService";
@@ -3578,32 +3604,33 @@ export class TemplateNicsCollection extends Collection<types.Nic, TemplateNicRes
   }
 }
 
-export interface TemplateResource
-  extends
-    Omit<
-      V3View<types.Template>,
-      | "cdroms"
-      | "graphics_consoles"
-      | "nics"
-      | "permissions"
-      | "tags"
-      | "watchdogs"
-      | "disk_attachments"
-      | "mediated_devices"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.Template>,
-        | "cdroms"
-        | "graphics_consoles"
-        | "nics"
-        | "permissions"
-        | "tags"
-        | "watchdogs"
-        | "disk_attachments"
-        | "mediated_devices"
-      >
-    > {}
+export interface TemplateResource extends Omit<
+  views.TemplateView,
+  | "cdroms"
+  | "get_cdroms"
+  | "set_cdroms"
+  | "graphics_consoles"
+  | "get_graphics_consoles"
+  | "set_graphics_consoles"
+  | "nics"
+  | "get_nics"
+  | "set_nics"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "tags"
+  | "get_tags"
+  | "set_tags"
+  | "watchdogs"
+  | "get_watchdogs"
+  | "set_watchdogs"
+  | "disk_attachments"
+  | "get_disk_attachments"
+  | "set_disk_attachments"
+  | "mediated_devices"
+  | "get_mediated_devices"
+  | "set_mediated_devices"
+> {}
 /** TemplateService: one Template. */
 export class TemplateResource extends Resource<types.Template> {
   static readonly serviceName = "TemplateService";
@@ -3618,8 +3645,8 @@ export class TemplateResource extends Resource<types.Template> {
           filename?: string;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -3659,7 +3686,7 @@ export class TemplateResource extends Resource<types.Template> {
   }
 }
 
-export interface TemplateWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
+export interface TemplateWatchdogResource extends views.WatchdogView {}
 /** TemplateWatchdogService: one Watchdog. */
 export class TemplateWatchdogResource extends Resource<types.Watchdog> {
   static readonly serviceName = "TemplateWatchdogService";
@@ -3687,8 +3714,7 @@ export class TemplatesCollection extends Collection<
   }
 }
 
-export interface UnmanagedNetworkResource
-  extends V3View<types.UnmanagedNetwork>, Accessors<V3View<types.UnmanagedNetwork>> {}
+export interface UnmanagedNetworkResource extends views.UnmanagedNetworkView {}
 /** UnmanagedNetworkService: one UnmanagedNetwork. */
 export class UnmanagedNetworkResource extends Resource<types.UnmanagedNetwork> {
   static readonly serviceName = "UnmanagedNetworkService";
@@ -3707,7 +3733,7 @@ export class UnmanagedNetworksCollection extends Collection<
   }
 }
 
-export interface UserOptionResource extends V3View<types.UserOption>, Accessors<V3View<types.UserOption>> {}
+export interface UserOptionResource extends views.UserOptionView {}
 /** UserOptionService: one UserOption. */
 export class UserOptionResource extends Resource<types.UserOption> {
   static readonly serviceName = "UserOptionService";
@@ -3722,10 +3748,27 @@ export class UserOptionsCollection extends Collection<types.UserOption, UserOpti
   }
 }
 
-export interface UserResource
-  extends
-    Omit<V3View<types.User>, "roles" | "groups" | "permissions" | "tags" | "ssh_public_keys" | "options">,
-    Accessors<Omit<V3View<types.User>, "roles" | "groups" | "permissions" | "tags" | "ssh_public_keys" | "options">> {}
+export interface UserResource extends Omit<
+  views.UserView,
+  | "roles"
+  | "get_roles"
+  | "set_roles"
+  | "groups"
+  | "get_groups"
+  | "set_groups"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "tags"
+  | "get_tags"
+  | "set_tags"
+  | "ssh_public_keys"
+  | "get_ssh_public_keys"
+  | "set_ssh_public_keys"
+  | "options"
+  | "get_options"
+  | "set_options"
+> {}
 /** UserService: one User. */
 export class UserResource extends Resource<types.User> {
   static readonly serviceName = "UserService";
@@ -3772,8 +3815,7 @@ export class UsersCollection extends Collection<types.User, UserResource, CallOp
   }
 }
 
-export interface VirtualFunctionAllowedNetworkResource
-  extends V3View<types.Network>, Accessors<V3View<types.Network>> {}
+export interface VirtualFunctionAllowedNetworkResource extends views.NetworkView {}
 /** VirtualFunctionAllowedNetworkService: one Network. */
 export class VirtualFunctionAllowedNetworkResource extends Resource<types.Network> {
   static readonly serviceName = "VirtualFunctionAllowedNetworkService";
@@ -3792,7 +3834,7 @@ export class VirtualFunctionAllowedNetworksCollection extends Collection<
   }
 }
 
-export interface VmApplicationResource extends V3View<types.Application>, Accessors<V3View<types.Application>> {}
+export interface VmApplicationResource extends views.ApplicationView {}
 /** VmApplicationService: one Application. */
 export class VmApplicationResource extends Resource<types.Application> {
   static readonly serviceName = "VmApplicationService";
@@ -3807,7 +3849,7 @@ export class VmApplicationsCollection extends Collection<types.Application, VmAp
   }
 }
 
-export interface VmBackupDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
+export interface VmBackupDiskResource extends views.DiskView {}
 /** VmBackupDiskService: one Disk. */
 export class VmBackupDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "VmBackupDiskService";
@@ -3822,14 +3864,13 @@ export class VmBackupDisksCollection extends Collection<types.Disk, VmBackupDisk
   }
 }
 
-export interface VmBackupResource
-  extends Omit<V3View<types.Backup>, "disks">, Accessors<Omit<V3View<types.Backup>, "disks">> {}
+export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_disks" | "set_disks"> {}
 /** VmBackupService: one Backup. */
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "finalize", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  finalize(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
   /** disks: VmBackupDisksService. */
   get disks(): VmBackupDisksCollection {
@@ -3850,7 +3891,7 @@ export class VmBackupsCollection extends Collection<
   }
 }
 
-export interface VmCdromResource extends V3View<types.Cdrom>, Accessors<V3View<types.Cdrom>> {}
+export interface VmCdromResource extends views.CdromView {}
 /** VmCdromService: one Cdrom. */
 export class VmCdromResource extends Resource<types.Cdrom> {
   static readonly serviceName = "VmCdromService";
@@ -3865,7 +3906,7 @@ export class VmCdromsCollection extends Collection<types.Cdrom, VmCdromResource,
   }
 }
 
-export interface VmCheckpointDiskResource extends V3View<types.Disk>, Accessors<V3View<types.Disk>> {}
+export interface VmCheckpointDiskResource extends views.DiskView {}
 /** VmCheckpointDiskService: one Disk. */
 export class VmCheckpointDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "VmCheckpointDiskService";
@@ -3880,8 +3921,7 @@ export class VmCheckpointDisksCollection extends Collection<types.Disk, VmCheckp
   }
 }
 
-export interface VmCheckpointResource
-  extends Omit<V3View<types.Checkpoint>, "disks">, Accessors<Omit<V3View<types.Checkpoint>, "disks">> {}
+export interface VmCheckpointResource extends Omit<views.CheckpointView, "disks" | "get_disks" | "set_disks"> {}
 /** VmCheckpointService: one Checkpoint. */
 export class VmCheckpointResource extends Resource<types.Checkpoint> {
   static readonly serviceName = "VmCheckpointService";
@@ -3900,8 +3940,7 @@ export class VmCheckpointsCollection extends Collection<types.Checkpoint, VmChec
   }
 }
 
-export interface VmGraphicsConsoleResource
-  extends V3View<types.GraphicsConsole>, Accessors<V3View<types.GraphicsConsole>> {}
+export interface VmGraphicsConsoleResource extends views.GraphicsConsoleView {}
 /** VmGraphicsConsoleService: one GraphicsConsole. */
 export class VmGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "VmGraphicsConsoleService";
@@ -3932,7 +3971,7 @@ export class VmGraphicsConsolesCollection extends Collection<
   }
 }
 
-export interface VmHostDeviceResource extends V3View<types.HostDevice>, Accessors<V3View<types.HostDevice>> {}
+export interface VmHostDeviceResource extends views.HostDeviceView {}
 /** VmHostDeviceService: one HostDevice. */
 export class VmHostDeviceResource extends Resource<types.HostDevice> {
   static readonly serviceName = "VmHostDeviceService";
@@ -3947,8 +3986,7 @@ export class VmHostDevicesCollection extends Collection<types.HostDevice, VmHost
   }
 }
 
-export interface VmMediatedDeviceResource
-  extends V3View<types.VmMediatedDevice>, Accessors<V3View<types.VmMediatedDevice>> {}
+export interface VmMediatedDeviceResource extends views.VmMediatedDeviceView {}
 /** VmMediatedDeviceService: one VmMediatedDevice. */
 export class VmMediatedDeviceResource extends Resource<types.VmMediatedDevice> {
   static readonly serviceName = "VmMediatedDeviceService";
@@ -3967,22 +4005,28 @@ export class VmMediatedDevicesCollection extends Collection<
   }
 }
 
-export interface VmNicResource
-  extends
-    Omit<V3View<types.Nic>, "statistics" | "reported_devices" | "network_filter_parameters">,
-    Accessors<Omit<V3View<types.Nic>, "statistics" | "reported_devices" | "network_filter_parameters">> {}
+export interface VmNicResource extends Omit<
+  views.NicView,
+  | "statistics"
+  | "get_statistics"
+  | "set_statistics"
+  | "reported_devices"
+  | "get_reported_devices"
+  | "set_reported_devices"
+  | "network_filter_parameters"
+  | "get_network_filter_parameters"
+  | "set_network_filter_parameters"
+> {}
 /** VmNicService: one Nic. */
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "activate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "deactivate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  deactivate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
@@ -4011,7 +4055,7 @@ export class VmNicsCollection extends Collection<types.Nic, VmNicResource, CallO
   }
 }
 
-export interface VmNumaNodeResource extends V3View<types.VirtualNumaNode>, Accessors<V3View<types.VirtualNumaNode>> {}
+export interface VmNumaNodeResource extends views.VirtualNumaNodeView {}
 /** VmNumaNodeService: one VirtualNumaNode. */
 export class VmNumaNodeResource extends Resource<types.VirtualNumaNode> {
   static readonly serviceName = "VmNumaNodeService";
@@ -4026,16 +4070,13 @@ export class VmNumaNodesCollection extends Collection<types.VirtualNumaNode, VmN
   }
 }
 
-export interface VmPoolResource
-  extends Omit<V3View<types.VmPool>, "permissions">, Accessors<Omit<V3View<types.VmPool>, "permissions">> {}
+export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "get_permissions" | "set_permissions"> {}
 /** VmPoolService: one VmPool. */
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
   /** POST allocatevm: the `allocateVm` action. */
-  allocate_vm(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "allocate_vm", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  allocate_vm(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "allocate_vm", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -4052,8 +4093,7 @@ export class VmPoolsCollection extends Collection<types.VmPool, VmPoolResource, 
   }
 }
 
-export interface VmReportedDeviceResource
-  extends V3View<types.ReportedDevice>, Accessors<V3View<types.ReportedDevice>> {}
+export interface VmReportedDeviceResource extends views.ReportedDeviceView {}
 /** VmReportedDeviceService: one ReportedDevice. */
 export class VmReportedDeviceResource extends Resource<types.ReportedDevice> {
   static readonly serviceName = "VmReportedDeviceService";
@@ -4072,62 +4112,67 @@ export class VmReportedDevicesCollection extends Collection<
   }
 }
 
-export interface VmResource
-  extends
-    Omit<
-      V3View<types.Vm>,
-      | "nics"
-      | "snapshots"
-      | "cdroms"
-      | "reported_devices"
-      | "watchdogs"
-      | "permissions"
-      | "affinity_labels"
-      | "applications"
-      | "graphics_consoles"
-      | "host_devices"
-      | "katello_errata"
-      | "sessions"
-      | "statistics"
-      | "tags"
-      | "disk_attachments"
-      | "mediated_devices"
-    >,
-    Accessors<
-      Omit<
-        V3View<types.Vm>,
-        | "nics"
-        | "snapshots"
-        | "cdroms"
-        | "reported_devices"
-        | "watchdogs"
-        | "permissions"
-        | "affinity_labels"
-        | "applications"
-        | "graphics_consoles"
-        | "host_devices"
-        | "katello_errata"
-        | "sessions"
-        | "statistics"
-        | "tags"
-        | "disk_attachments"
-        | "mediated_devices"
-      >
-    > {}
+export interface VmResource extends Omit<
+  views.VmView,
+  | "nics"
+  | "get_nics"
+  | "set_nics"
+  | "snapshots"
+  | "get_snapshots"
+  | "set_snapshots"
+  | "cdroms"
+  | "get_cdroms"
+  | "set_cdroms"
+  | "reported_devices"
+  | "get_reported_devices"
+  | "set_reported_devices"
+  | "watchdogs"
+  | "get_watchdogs"
+  | "set_watchdogs"
+  | "permissions"
+  | "get_permissions"
+  | "set_permissions"
+  | "affinity_labels"
+  | "get_affinity_labels"
+  | "set_affinity_labels"
+  | "applications"
+  | "get_applications"
+  | "set_applications"
+  | "graphics_consoles"
+  | "get_graphics_consoles"
+  | "set_graphics_consoles"
+  | "host_devices"
+  | "get_host_devices"
+  | "set_host_devices"
+  | "katello_errata"
+  | "get_katello_errata"
+  | "set_katello_errata"
+  | "sessions"
+  | "get_sessions"
+  | "set_sessions"
+  | "statistics"
+  | "get_statistics"
+  | "set_statistics"
+  | "tags"
+  | "get_tags"
+  | "set_tags"
+  | "disk_attachments"
+  | "get_disk_attachments"
+  | "set_disk_attachments"
+  | "mediated_devices"
+  | "get_mediated_devices"
+  | "set_mediated_devices"
+> {}
 /** VmService: one Vm. */
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
   /** POST cancelmigration: the `cancelMigration` action. */
-  cancel_migration(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "cancel_migration", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  cancel_migration(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "cancel_migration", options) as Promise<views.ActionView>;
   }
   /** POST commitsnapshot: the `commitSnapshot` action. */
-  commit_snapshot(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "commit_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  commit_snapshot(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "commit_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST clone: the `clone` action. */
   clone(
@@ -4139,12 +4184,12 @@ export class VmResource extends Resource<types.Vm> {
           storage_domain?: InitValue<types.StorageDomain>;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "clone", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "clone", options) as Promise<views.ActionView>;
   }
   /** POST detach: the `detach` action. */
-  detach(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "detach", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  detach(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "detach", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
@@ -4159,24 +4204,22 @@ export class VmResource extends Resource<types.Vm> {
           filename?: string;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "export", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST freezefilesystems: the `freezeFilesystems` action. */
-  freeze_filesystems(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "freeze_filesystems", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  freeze_filesystems(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "freeze_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST logon: the `logon` action. */
-  logon(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "logon", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  logon(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "logon", options) as Promise<views.ActionView>;
   }
   /** POST maintenance: the `maintenance` action. */
   maintenance(
     options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "maintenance", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "maintenance", options) as Promise<views.ActionView>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
@@ -4189,8 +4232,8 @@ export class VmResource extends Resource<types.Vm> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "migrate", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
   }
   /** POST previewsnapshot: the `previewSnapshot` action. */
   preview_snapshot(
@@ -4204,36 +4247,32 @@ export class VmResource extends Resource<types.Vm> {
           async?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "preview_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "preview_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST autopincpuandnumanodes: the `autoPinCpuAndNumaNodes` action. */
   auto_pin_cpu_and_numa_nodes(
     options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<views.ActionView>;
   }
   /** POST reboot: the `reboot` action. */
-  reboot(
-    options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reboot", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reboot(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reboot", options) as Promise<views.ActionView>;
   }
   /** POST reset: the `reset` action. */
-  reset(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reset", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reset(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reset", options) as Promise<views.ActionView>;
   }
   /** POST reordermacaddresses: the `reorderMacAddresses` action. */
-  reorder_mac_addresses(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "reorder_mac_addresses", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  reorder_mac_addresses(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "reorder_mac_addresses", options) as Promise<views.ActionView>;
   }
   /** POST shutdown: the `shutdown` action. */
   shutdown(
     options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "shutdown", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "shutdown", options) as Promise<views.ActionView>;
   }
   /** POST start: the `start` action. */
   start(
@@ -4252,24 +4291,22 @@ export class VmResource extends Resource<types.Vm> {
           attach_wgt?: boolean;
         })
       | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "start", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
   stop(
     options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "stop", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  ): Promise<views.ActionView> {
+    return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST suspend: the `suspend` action. */
-  suspend(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "suspend", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  suspend(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "suspend", options) as Promise<views.ActionView>;
   }
   /** POST thawfilesystems: the `thawFilesystems` action. */
-  thaw_filesystems(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "thaw_filesystems", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  thaw_filesystems(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "thaw_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST ticket: the `ticket` action. */
   ticket(
@@ -4278,14 +4315,12 @@ export class VmResource extends Resource<types.Vm> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST undosnapshot: the `undoSnapshot` action. */
-  undo_snapshot(
-    options: (CallOptions & { async?: boolean }) | V3Object = {},
-  ): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "undo_snapshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  undo_snapshot(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "undo_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST screenshot: the `screenshot` action. */
-  screenshot(options: CallOptions | V3Object = {}): Promise<WithAccessors<V3View<types.Action>>> {
-    return invokeAction(this, "screenshot", options) as Promise<WithAccessors<V3View<types.Action>>>;
+  screenshot(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+    return invokeAction(this, "screenshot", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
@@ -4385,7 +4420,7 @@ export class VmResource extends Resource<types.Vm> {
   }
 }
 
-export interface VmSessionResource extends V3View<types.Session>, Accessors<V3View<types.Session>> {}
+export interface VmSessionResource extends views.SessionView {}
 /** VmSessionService: one Session. */
 export class VmSessionResource extends Resource<types.Session> {
   static readonly serviceName = "VmSessionService";
@@ -4400,7 +4435,7 @@ export class VmSessionsCollection extends Collection<types.Session, VmSessionRes
   }
 }
 
-export interface VmWatchdogResource extends V3View<types.Watchdog>, Accessors<V3View<types.Watchdog>> {}
+export interface VmWatchdogResource extends views.WatchdogView {}
 /** VmWatchdogService: one Watchdog. */
 export class VmWatchdogResource extends Resource<types.Watchdog> {
   static readonly serviceName = "VmWatchdogService";
@@ -4434,8 +4469,10 @@ export class VmsCollection extends Collection<
   }
 }
 
-export interface VnicProfileResource
-  extends Omit<V3View<types.VnicProfile>, "permissions">, Accessors<Omit<V3View<types.VnicProfile>, "permissions">> {}
+export interface VnicProfileResource extends Omit<
+  views.VnicProfileView,
+  "permissions" | "get_permissions" | "set_permissions"
+> {}
 /** VnicProfileService: one VnicProfile. */
 export class VnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "VnicProfileService";
@@ -4454,7 +4491,7 @@ export class VnicProfilesCollection extends Collection<types.VnicProfile, VnicPr
   }
 }
 
-export interface WeightResource extends V3View<types.Weight>, Accessors<V3View<types.Weight>> {}
+export interface WeightResource extends views.WeightView {}
 /** WeightService: one Weight. */
 export class WeightResource extends Resource<types.Weight> {
   static readonly serviceName = "WeightService";

@@ -127,6 +127,10 @@ function checkValue(member: V3Member, value: unknown, field: string): void {
   }
 }
 
+/**
+ * The base of v3's `params` classes (`params.VM`, `params.Boot`): the members given under v3's names, checked
+ * when the object is made, with generateDS's `get_x()`, `set_x(value)` and, for a list, `add_x(item)`.
+ */
 export abstract class V3Object {
   declare readonly [V3_CLASS]: string;
 

@@ -96,19 +96,7 @@ const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     // v3's disk type: "system" or "data"; v4 keeps data disks as content_type.
     type: renamedValues("content_type", { data: "data" }, `one of ${enumValues("DiskContentType")!.join(", ")}`),
   },
-  // v3: <os><boot dev="hd"/><boot dev="network"/></os>; v4: <os><boot><devices><device>hd</device>...
-  OperatingSystem: {
-    boot: (value, target, field) => {
-      const devices = itemsOf(value).map((boot, i) => {
-        const dev = (boot as { dev?: unknown } | null)?.dev;
-        if (typeof dev !== "string") {
-          throw new ValidationError(`${field}[${i}] must be a Boot with a dev`, { field: `${field}[${i}]` });
-        }
-        return dev;
-      });
-      target.out.boot = { devices };
-    },
-  },
+  OperatingSystem: { boot: (value, target, field) => void (target.out.boot = bootOf(itemsOf(value), field)) },
   // v3 placed a VM on one host (`host`) or several (`hosts`); v4 only has the list.
   VmPlacementPolicy: {
     host: (value, target, field) => void (target.out.hosts = [target.convert(value, "Host", field)]),
@@ -124,6 +112,27 @@ const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
   VolumeGroup: renames("VolumeGroup"),
   CPU: renames("CPU"),
 };
+
+/** v3: <os><boot dev="hd"/><boot dev="network"/></os>; v4: <os><boot><devices><device>hd</device>... */
+function bootOf(items: readonly unknown[], field: string): { devices: unknown[] } {
+  const devices = items.map((boot, i) => {
+    const dev = (boot as { dev?: unknown } | null)?.dev;
+    if (typeof dev !== "string") {
+      throw new ValidationError(`${field}[${i}] must be a Boot with a dev`, { field: `${field}[${i}]` });
+    }
+    return dev;
+  });
+  return { devices };
+}
+
+/** The v4 structs v3 wrote as a list of items, by v4 struct: a fetched entity's `os.boot = [Boot(dev)]`. */
+const V3_LISTS: Readonly<Record<string, (items: readonly unknown[], field: string) => object>> = { Boot: bootOf };
+
+/** `value` given for a member of v4 struct `type`: v3's list of it (`[params.Boot(dev="hd")]`) as v4's object. */
+export function v3ListAsV4(type: string, value: unknown, field: string): unknown {
+  const convert = V3_LISTS[type];
+  return convert && Array.isArray(value) ? convert(value, field) : value;
+}
 
 /** Whether v3 class `className`'s member `xml` is renamed or reshaped on its way to v4. */
 export function hasRule(className: string, xml: string): boolean {

@@ -5,7 +5,7 @@ import { ValidationError, escapeXmlAttribute, escapeXmlText } from "@nimbus-sdk/
 import { AS_REFERENCE, LIST_ITEMS, STRUCT_TYPE, type Marked } from "./marks.js";
 import { enumValues, isA, wireStruct, type WireMember, type WireStruct } from "./metadata.js";
 import { stateOf } from "../status.js";
-import { v3ListItems, v3ToV4 } from "../v3/to-v4.js";
+import { v3ListAsV4, v3ListItems, v3ToV4 } from "../v3/to-v4.js";
 
 /** Members the engine adds around the model's (`href`, `link`, `actions`): accepted, never sent. */
 const ENVELOPE = new Set(["href", "link", "actions"]);
@@ -113,6 +113,7 @@ function writeOne(out: string[] | null, member: WireMember, element: string, val
     out?.push(`<${element}>${escapeXmlText(text)}</${element}>`);
     return;
   }
+  value = v3ListAsV4(member.type, value, path);
   if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Date) {
     throw new ValidationError(`${path} must be a ${member.type} object, not ${describe(value)}`, { field: path });
   }

@@ -172,12 +172,9 @@ describe("the v3 SDK's brokers and schema", () => {
     const { api } = session;
     const sd = (await api.storagedomains.get("mydata"))!;
     const [disk] = await (await vm()).disks.list();
-    const list = disk!.storage_domains as unknown as { storage_domain: { id?: string }[] };
-    expect(list.storage_domain[0]!.id).toBe(sd.id);
-    const viaGetters = disk!.get_storage_domains() as unknown as {
-      get_storage_domain(): { get_id(): string | undefined }[];
-    };
-    expect(viaGetters.get_storage_domain()[0]!.get_id()).toBe(sd.id);
+    // Typed as v3 read them (V3List): no cast.
+    expect(disk!.storage_domains!.storage_domain[0]!.id).toBe(sd.id);
+    expect(disk!.get_storage_domains()!.get_storage_domain()[0]!.get_id()).toBe(sd.id);
     // v4's array stays one, and JSON keeps v4's shape.
     expect(disk!.storage_domains![0]!.id).toBe(sd.id);
     expect(Object.keys(JSON.parse(JSON.stringify(disk!.storage_domains)))).toEqual(["0"]);
@@ -201,7 +198,8 @@ describe("the v3 SDK's brokers and schema", () => {
     );
     const pinned = (await api.vms.get("pinned"))!;
     expect([pinned.placement_policy?.affinity, pinned.placement_policy?.hosts?.[0]?.id]).toEqual(["pinned", host1.id]);
-    expect((pinned.placement_policy as { host?: { id?: string } }).host?.id).toBe(host1.id);
+    expect(pinned.placement_policy?.host?.id).toBe(host1.id);
+    expect(pinned.get_placement_policy()?.get_host()?.get_id()).toBe(host1.id);
     expect((await vm()).placement_policy?.affinity ?? "migratable").toBe("migratable");
   });
 });

@@ -112,6 +112,7 @@ describe("OST 004_basic_sanity (v3)", () => {
     const lun = await (await vm0()).disks.get("DirectLunDisk");
     expect(lun).not.toBeUndefined();
     expect(lun!.lun_storage?.logical_units?.[0]?.id).toBe("36001405lun");
+    expect(lun!.lun_storage?.logical_unit?.[0]?.id).toBe("36001405lun"); // v3's name, read back
   });
 
   // snapshot_merge(): `snapshots.add(params.Snapshot(description='dead_snap1', persist_memorystate=False,
