@@ -6,7 +6,8 @@ import { decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
 import { AS_REFERENCE, STRUCT_TYPE } from "./wire/marks.js";
 import { bindNode, childContext, nodeContext, sendMethod, type CallOptions, type NodeContext } from "./node.js";
-import { Status, stateOf, withStatusObjects } from "./status.js";
+import { stateOf, withStatusObjects } from "./status.js";
+import { restore, snapshot, type Snapshot } from "./snapshot.js";
 import { installAccessors, withNestedAccessors } from "./accessors.js";
 
 /** Options of update and delete: the call options, and the method's query parameters (`async`, `force` ...). */
@@ -33,18 +34,6 @@ function shadowedNames(prototype: object): Set<string> {
   return names;
 }
 
-function clone(value: unknown): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (value instanceof Date) return new Date(value.getTime());
-  if (value instanceof Status) return value; // frozen, so shared: it stays a Status
-  if (Array.isArray(value)) return value.map(clone);
-  // Resources nested in params stay themselves: they are references.
-  if ((value as { [AS_REFERENCE]?: boolean })[AS_REFERENCE]) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = clone((value as Record<string, unknown>)[key]);
-  return out;
-}
-
 function same(a: unknown, b: unknown): boolean {
   // A Status is its value: an entity's status is unchanged until another value is set.
   [a, b] = [stateOf(a), stateOf(b)];
@@ -67,19 +56,28 @@ function same(a: unknown, b: unknown): boolean {
 export class Resource<T extends object> {
   declare readonly [STRUCT_TYPE]: string;
   declare readonly [AS_REFERENCE]: true;
-  readonly #original: Record<string, unknown>;
+  /** The members as fetched: what `update()` compares with, and `toJSON()` gives. */
+  readonly #original: Snapshot;
 
+  /**
+   * `data` (decoded for this entity) becomes the entity's: its objects are its members from now on, not
+   * copies, so nothing else may hold them.
+   */
   constructor(context: NodeContext, data: object = {}) {
     bindNode(this, context);
     Object.defineProperty(this, STRUCT_TYPE, { value: context.service.type ?? "Identified" });
     Object.defineProperty(this, AS_REFERENCE, { value: true });
-    this.#original = data as Record<string, unknown>;
+    // Before the status objects and accessors go on, which the members as fetched do not have.
+    this.#original = snapshot(data);
     const type = this[STRUCT_TYPE];
     // generateDS's get_x()/set_x(); the plain Resource serves several types, so it gets none.
     if (Object.getPrototypeOf(this) !== Resource.prototype) installAccessors(Object.getPrototypeOf(this), type);
     const shadowed = shadowedNames(Object.getPrototypeOf(this));
     for (const key of Object.keys(data)) {
-      if (!shadowed.has(key)) (this as Record<string, unknown>)[key] = clone((data as Record<string, unknown>)[key]);
+      if (shadowed.has(key)) continue;
+      // Defined, not assigned: past 16 members set by computed names V8 makes an object a hash table.
+      const value = (data as Record<string, unknown>)[key];
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
     }
     withStatusObjects(this as unknown as Record<string, unknown>);
     withNestedAccessors(this, type);
@@ -93,8 +91,9 @@ export class Resource<T extends object> {
   async update(options: QueryOptions = {}): Promise<this> {
     const context = nodeContext(this);
     const type = this[STRUCT_TYPE];
+    const original = restore(this.#original) as Record<string, unknown>;
     const changed = new Set(
-      Object.keys(this).filter((key) => !same((this as Record<string, unknown>)[key], this.#original[key])),
+      Object.keys(this).filter((key) => !same((this as Record<string, unknown>)[key], original[key])),
     );
     const body = encodeObject(this, type, { only: changed, label: context.path });
     const reply = await sendMethod(context, "update", options, body);
@@ -117,7 +116,7 @@ export class Resource<T extends object> {
 
   /** The members as fetched, links shadowed by sub-collections (`follow`ed `nics`) included. */
   toJSON(): T {
-    return clone(this.#original) as T;
+    return restore(this.#original) as T;
   }
 
   #again(context: NodeContext, data: object): this {
