@@ -130,6 +130,18 @@ describe("update() after a list", () => {
     expect(stored("python_vm").cpu.topology.cores).toBe(String(firstCores + 3));
   });
 
+  it("a followed link named as a sub-collection: the collection on the entity, the members in toJSON(), none sent", async () => {
+    api.debug = false;
+    const vms = await api.vms.list({ follow: "nics,disk_attachments" });
+    const vm = vms.find((one) => one.name === "second_vm")!;
+    expect(typeof vm.nics.list).toBe("function");
+    expect(Object.keys(vm)).not.toContain("nics");
+    expect(vm.toJSON()).toHaveProperty("nics", []);
+    expect(vm.toJSON()).toHaveProperty("disk_attachments", []);
+    vm.description = "followed";
+    expect(await sent(vm)).toEqual(["description"]);
+  });
+
   it("toJSON() gives the members as fetched, after changes in place", async () => {
     const [vm] = await listed();
     const fetched = JSON.stringify(vm);
