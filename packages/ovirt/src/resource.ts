@@ -79,7 +79,7 @@ export class Resource<T extends object> {
     withStatusObjects(entity);
     withNestedAccessors(entity, type);
     // Last: V8 shares no hidden class between objects given members after their prototype changed (a
-    // hidden class and its descriptors per VM, 1.7 KB).
+    // hidden class and its descriptors per VM, 1.8 KB).
     Object.setPrototypeOf(entity, prototype);
     return entity as unknown as Resource<T>;
   }
