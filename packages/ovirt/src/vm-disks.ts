@@ -19,6 +19,7 @@ import type { Disk, DiskAttachment } from "./generated/types.js";
 import { childContext, nodeContext, nodeUrl, type CallOptions } from "./node.js";
 import type { Init } from "./params-base.js";
 import { fetchEntity, type QueryOptions } from "./resource.js";
+import { copyOf } from "./snapshot.js";
 import { checkObject } from "./wire/encode.js";
 import { v3ToV4 } from "./v3/to-v4.js";
 import { waitUntilUnlocked } from "./wait.js";
@@ -135,7 +136,8 @@ export class VmDisks {
     const context = childContext(childContext(root, "disks"), "disk", id);
     const isReference = Object.keys(data).every((key) => key === "id" || key === "href");
     const full = isReference ? await fetchEntity(context, options) : data;
-    return new DiskResource(context, { ...full, ...extra });
+    // A copy: the attachment's members stay its own.
+    return new DiskResource(context, copyOf({ ...full, ...extra }) as object);
   }
 }
 

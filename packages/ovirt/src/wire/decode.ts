@@ -59,6 +59,26 @@ function own(text: string): string {
   return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
 
+const slowStructs = new Map<WireStruct, boolean>();
+
+/**
+ * Whether an object of `struct` may have more members than V8 keeps in fast mode when they are set by
+ * computed names (`object[name] = value`): past 4 in the object and 12 beside it, V8 turns the object into a
+ * hash table, about 4 times the size (1.6 KB instead of 0.37 KB for 40 members). Such objects are copied
+ * once complete (`{ ...object }` builds a fast one). Measured on a 10,000-VM list: the VM objects.
+ */
+function mayBeSlow(struct: WireStruct): boolean {
+  let slow = slowStructs.get(struct);
+  if (slow === undefined) {
+    // The model's members, plus `href`, `link` and `actions`.
+    slow = struct.byXml.size + 3 > 16;
+    slowStructs.set(struct, slow);
+  }
+  return slow;
+}
+
+const KNOWN_STRINGS = 4096;
+
 const ZERO = /^\s*[-+]?0+\s*$/;
 const DIGITS = /^\s*[-+]?\d+\s*$/;
 
@@ -68,6 +88,7 @@ class Decoder implements XmlHandler {
   // Depth inside an element being skipped (unknown to the model); 0 when not skipping.
   #skipping = 0;
   #text = "";
+  readonly #strings = new Map<string, string>();
   readonly #onUnknown?: (path: string) => void;
   root: Target | undefined;
 
@@ -167,8 +188,28 @@ class Decoder implements XmlHandler {
       const value = this.#convert(frame.member!, this.#text);
       if (Array.isArray(frame.target)) frame.target.push(value);
       else frame.target[frame.member!.xml] = value;
+    } else if (frame.kind === STRUCT) {
+      const object = frame.target as Record<string, unknown>;
+      // An array holds 17 slots from its first push on: a copy holds its items only (a VM's links, 0.1 KB).
+      if (object.link !== undefined) object.link = (object.link as Link[]).slice();
+      if (mayBeSlow(frame.struct!)) this.#replace(frame, { ...object });
+    } else if ((frame.kind === LIST && this.#depth > 1) || frame.kind === ACTIONS) {
+      this.#replace(frame, (frame.target as unknown[]).slice());
     }
     this.#depth--;
+  }
+
+  /** Puts `value` where the object or array of `frame` (the innermost open frame) was placed. */
+  #replace(frame: Frame, value: Target): void {
+    if (this.#depth === 1) {
+      this.root = value;
+      return;
+    }
+    const parent = this.#frames[this.#depth - 2]!;
+    if (parent.kind === LIST) {
+      const items = parent.target as unknown[];
+      items[items.length - 1] = value;
+    } else (parent.target as Record<string, unknown>)[frame.name] = value;
   }
 
   #push(kind: number, target: Target, struct: WireStruct | undefined, member: WireMember | undefined, name: string) {
@@ -191,14 +232,29 @@ class Decoder implements XmlHandler {
       const value = attributes[key]!;
       const member = struct.byXml.get(key);
       if (member?.attribute) object[key] = this.#convert(member, value, name);
-      else if (key === "href") object.href = own(value);
+      else if (key === "href") object.href = this.#own(value);
       else this.#onUnknown?.(`${this.#path(name)}/@${key}`);
     }
     return object;
   }
 
   #link(attributes: Record<string, string> | null): Link {
-    return { rel: own(attributes?.rel ?? ""), href: own(attributes?.href ?? "") };
+    return { rel: this.#own(attributes?.rel ?? ""), href: this.#own(attributes?.href ?? "") };
+  }
+
+  /**
+   * `text` as a string of its own (see own()), the same string for the same text: values repeated from entity
+   * to entity (enum values, links' `rel`, the `href` and `id` of the cluster or template every VM refers to)
+   * are held once. Measured on 10,000 VMs: 10 MB less, and fewer copies made.
+   */
+  #own(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    const copy = own(text);
+    // Cleared when full: a list of unique values costs a bounded map, and repeated ones come back at once.
+    if (this.#strings.size >= KNOWN_STRINGS) this.#strings.clear();
+    this.#strings.set(copy, copy);
+    return copy;
   }
 
   #unknown(name: string): void {
@@ -217,7 +273,7 @@ class Decoder implements XmlHandler {
   #convert(member: WireMember, text: string, attributeOf?: string): unknown {
     switch (member.type) {
       case "String":
-        return own(text);
+        return this.#own(text);
       case "Boolean":
         if (text === "true" || text === "1") return true;
         if (text === "false" || text === "0") return false;
@@ -243,7 +299,7 @@ class Decoder implements XmlHandler {
       }
       default:
         // Enums: the engine's spelling as it is, so a newer engine's value is not lost.
-        return text;
+        return this.#own(text);
     }
   }
 
