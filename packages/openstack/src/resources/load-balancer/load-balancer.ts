@@ -49,6 +49,16 @@ export const HM_ARGS = [
 ] as const;
 export const HM_TYPES = { delay: "number", timeout: "number", attemptsBeforeDeactivation: "number" } as const;
 
+/** Rackspace's SSL termination settings (pyrax's `get_ssl_termination()` dict). */
+export interface SslTermination {
+  securePort?: number;
+  enabled?: boolean;
+  secureTrafficOnly?: boolean;
+  certificate?: string;
+  privatekey?: string;
+  intermediateCertificate?: string;
+}
+
 /** The client's side of a load balancer's calls (CloudLoadBalancers implements it). */
 export interface LoadBalancerManager {
   getInfo(id: string, options?: CallOptions): Promise<{ info: LoadBalancerInfo; parts?: LoadBalancerParts }>;
@@ -69,6 +79,16 @@ export interface LoadBalancerManager {
   getConnectionLogging(lb: CloudLoadBalancer, options?: CallOptions): Promise<boolean>;
   setConnectionLogging(lb: CloudLoadBalancer, value: boolean, options?: CallOptions): Promise<void>;
   getStats(lb: CloudLoadBalancer, options?: CallOptions): Promise<Record<string, number>>;
+  getContentCaching(lb: CloudLoadBalancer, options?: CallOptions): Promise<boolean>;
+  setContentCaching(lb: CloudLoadBalancer, value: boolean, options?: CallOptions): Promise<void>;
+  getSslTermination(lb: CloudLoadBalancer, options?: CallOptions): Promise<SslTermination | Record<string, never>>;
+  addSslTermination(lb: CloudLoadBalancer, ...settings: unknown[]): Promise<void>;
+  updateSslTermination(lb: CloudLoadBalancer, ...settings: unknown[]): Promise<void>;
+  deleteSslTermination(lb: CloudLoadBalancer, options?: CallOptions): Promise<void>;
+  getMetadata(lb: CloudLoadBalancer, options?: CallOptions): Promise<Record<string, string>>;
+  setMetadata(lb: CloudLoadBalancer, metadata: Record<string, string>, options?: CallOptions): Promise<void>;
+  updateMetadata(lb: CloudLoadBalancer, metadata: Record<string, string>, options?: CallOptions): Promise<void>;
+  deleteMetadata(lb: CloudLoadBalancer, keys?: string[] | null, options?: CallOptions): Promise<void>;
 }
 
 export class CloudLoadBalancer implements NodeParent {
@@ -216,6 +236,40 @@ export class CloudLoadBalancer implements NodeParent {
   }
   async getStats(options: CallOptions = {}): Promise<Record<string, number>> {
     return this.manager.getStats(this, options);
+  }
+  /** pyrax's `content_caching` property, read from the service. */
+  async getContentCaching(options: CallOptions = {}): Promise<boolean> {
+    return this.manager.getContentCaching(this, options);
+  }
+  /** pyrax's `lb.content_caching = True`. */
+  async setContentCaching(value: boolean, options: CallOptions = {}): Promise<void> {
+    await this.manager.setContentCaching(this, value, options);
+  }
+  async getSslTermination(options: CallOptions = {}): Promise<SslTermination | Record<string, never>> {
+    return this.manager.getSslTermination(this, options);
+  }
+  /** pyrax's `add_ssl_termination(securePort, privatekey, certificate, intermediateCertificate, enabled, secureTrafficOnly)`, or one object. */
+  async addSslTermination(...args: unknown[]): Promise<void> {
+    await this.manager.addSslTermination(this, ...args);
+  }
+  /** pyrax's `update_ssl_termination(securePort, enabled, secureTrafficOnly)`, or one object. */
+  async updateSslTermination(...args: unknown[]): Promise<void> {
+    await this.manager.updateSslTermination(this, ...args);
+  }
+  async deleteSslTermination(options: CallOptions = {}): Promise<void> {
+    await this.manager.deleteSslTermination(this, options);
+  }
+  async getMetadata(options: CallOptions = {}): Promise<Record<string, string>> {
+    return this.manager.getMetadata(this, options);
+  }
+  async setMetadata(metadata: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    await this.manager.setMetadata(this, metadata, options);
+  }
+  async updateMetadata(metadata: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    await this.manager.updateMetadata(this, metadata, options);
+  }
+  async deleteMetadata(keys?: string[] | null, options: CallOptions = {}): Promise<void> {
+    await this.manager.deleteMetadata(this, keys, options);
   }
 
   toJSON(): LoadBalancerInfo {
