@@ -8,6 +8,7 @@ export {
   type HealthMonitorOptions,
   type LoadBalancerManager,
   type LoadBalancerUpdate,
+  type SslTermination,
 } from "./load-balancer.js";
 export {
   OCTAVIA_ALGORITHMS,
