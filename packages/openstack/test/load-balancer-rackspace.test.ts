@@ -91,6 +91,15 @@ describe("pyrax.cloudLoadbalancers on Rackspace Cloud Load Balancers v1.0 (a sim
     await lb.setConnectionLogging(true);
     await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
     expect(await lb.getConnectionLogging()).toBe(true);
+    // lb.add_connection_throttle(maxConnectionRate=50, maxConnections=100, minConnections=10, rateInterval=60)
+    expect(await lb.getConnectionThrottle()).toEqual({});
+    await lb.addConnectionThrottle(50, 100, 10, 60);
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    const throttle = { maxConnectionRate: 50, maxConnections: 100, minConnections: 10, rateInterval: 60 };
+    expect(await lb.getConnectionThrottle()).toEqual(throttle);
+    await lb.deleteConnectionThrottle();
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    expect(await lb.getConnectionThrottle()).toEqual({});
     // samples/cloud_loadbalancers/content_caching.py: lb.content_caching = not orig
     const orig = await lb.getContentCaching();
     expect(orig).toBe(false);

@@ -207,6 +207,29 @@ describe("pyrax cloud_loadbalancers idioms", () => {
     await expect(clb.getUsage()).rejects.toThrow(exc.NotImplementedYet);
   });
 
+  it("throttles connections with pyrax's lb.add_connection_throttle / get / delete: maxConnections only on Octavia", async () => {
+    const target = await clb.get(lb.id);
+    // lb.get_connection_throttle(): {} when none is set
+    expect(await target.getConnectionThrottle()).toEqual({});
+    // lb.add_connection_throttle(maxConnectionRate=50, maxConnections=100, minConnections=10, rateInterval=60):
+    // Octavia keeps a listener's connection limit only, so the others are refused by name ...
+    const error = await target
+      .addConnectionThrottle({ maxConnectionRate: 50, maxConnections: 100, minConnections: 10, rateInterval: 60 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(exc.InvalidLoadBalancerParameters);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^connectionThrottle\.maxConnectionRate: Octavia/) });
+    // ... and lb.add_connection_throttle(maxConnections=100) is the listener's connection_limit.
+    await target.addConnectionThrottle({ maxConnections: 100 });
+    await pyrax.utils.waitUntil(target, "status", "ACTIVE", { interval: 0.5 });
+    expect(await target.getConnectionThrottle()).toEqual({ maxConnections: 100 });
+    expect((await clb.octavia.listeners.getRecord(target.octavia!.listener!.id)).connection_limit).toBe(100);
+    // lb.delete_connection_throttle()
+    await target.deleteConnectionThrottle();
+    await pyrax.utils.waitUntil(target, "status", "ACTIVE", { interval: 0.5 });
+    expect(await target.getConnectionThrottle()).toEqual({});
+    await expect(target.addConnectionThrottle()).rejects.toThrow(exc.MissingLoadBalancerParameters);
+  });
+
   it("manages nodes as Ansible's rax_clb_nodes module does", async () => {
     // Source: ansible community.general plugins/modules/rax_clb_nodes.py
     // def _get_node(lb, node_id=None, address=None, port=None): first node of lb.nodes matching all given

@@ -504,6 +504,41 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
   async setContentCaching(lb: LbRef, value: boolean, options: CallOptions = {}): Promise<void> {
     await settings.flag(this.#rax, () => this.#lb(lb, options.signal), "contentCaching", value, options.signal);
   }
+  /** pyrax's `get_connection_throttle()`: {} when none is set. */
+  async getConnectionThrottle(lb: LbRef, options: CallOptions = {}): Promise<settings.ConnectionThrottle> {
+    const target = await this.#lb(lb, options.signal);
+    if (this.#rax) {
+      const body = await this.#rax.setting(target, "connectionthrottle", "GET", undefined, options.signal);
+      return (body.connectionThrottle as settings.ConnectionThrottle | undefined) ?? {};
+    }
+    const parts = await this.#parts(target.id, options.signal);
+    return settings.throttleOf(required(parts.listener, "connectionThrottle").connection_limit);
+  }
+  /** pyrax's `add_connection_throttle(maxConnectionRate, maxConnections, minConnections, rateInterval)`, or one object. */
+  async addConnectionThrottle(lb: LbRef, ...args: unknown[]): Promise<void> {
+    const { signal, ...throttle } = settings.throttleArgs(args);
+    await this.#throttle(lb, throttle, signal);
+  }
+  async deleteConnectionThrottle(lb: LbRef, options: CallOptions = {}): Promise<void> {
+    await this.#throttle(lb, undefined, options.signal);
+  }
+  async #throttle(lb: LbRef, throttle: settings.ConnectionThrottle | undefined, signal?: AbortSignal): Promise<void> {
+    if (this.#rax) {
+      const body = throttle && { connectionThrottle: throttle };
+      await this.#rax.setting(
+        await this.#lb(lb, signal),
+        "connectionthrottle",
+        throttle ? "PUT" : "DELETE",
+        body,
+        signal,
+      );
+      return;
+    }
+    const limit = settings.connectionLimit(throttle);
+    const parts = await this.#parts((await this.#lb(lb, signal)).id, signal);
+    const listenerId = required(parts.listener?.id, "connectionThrottle");
+    await this.octavia.listeners.updateRecord(listenerId, { connection_limit: limit }, { signal });
+  }
   /** pyrax's `get_ssl_termination`: the settings, or {} when there are none. */
   async getSslTermination(lb: LbRef, options: CallOptions = {}): Promise<SslTermination | Record<string, never>> {
     return settings.getSsl(this.#rax, await this.#lb(lb, options.signal), options.signal);

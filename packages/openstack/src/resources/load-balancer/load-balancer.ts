@@ -2,6 +2,7 @@
 // whatever the wire (Octavia's several objects, or Rackspace's one). Each method asks the client.
 import type { HealthMonitorInfo, LoadBalancerInfo, LoadBalancerParts } from "./mapping.js";
 import { Node, VirtualIP, type NodeChanges, type NodeParent } from "./node.js";
+import type { ConnectionThrottle } from "./settings.js";
 
 /** Options every load balancer call takes. */
 export interface CallOptions {
@@ -79,6 +80,9 @@ export interface LoadBalancerManager {
   getConnectionLogging(lb: CloudLoadBalancer, options?: CallOptions): Promise<boolean>;
   setConnectionLogging(lb: CloudLoadBalancer, value: boolean, options?: CallOptions): Promise<void>;
   getStats(lb: CloudLoadBalancer, options?: CallOptions): Promise<Record<string, number>>;
+  getConnectionThrottle(lb: CloudLoadBalancer, options?: CallOptions): Promise<ConnectionThrottle>;
+  addConnectionThrottle(lb: CloudLoadBalancer, ...settings: unknown[]): Promise<void>;
+  deleteConnectionThrottle(lb: CloudLoadBalancer, options?: CallOptions): Promise<void>;
   getContentCaching(lb: CloudLoadBalancer, options?: CallOptions): Promise<boolean>;
   setContentCaching(lb: CloudLoadBalancer, value: boolean, options?: CallOptions): Promise<void>;
   getSslTermination(lb: CloudLoadBalancer, options?: CallOptions): Promise<SslTermination | Record<string, never>>;
@@ -236,6 +240,17 @@ export class CloudLoadBalancer implements NodeParent {
   }
   async getStats(options: CallOptions = {}): Promise<Record<string, number>> {
     return this.manager.getStats(this, options);
+  }
+  /** pyrax's `get_connection_throttle()`: on Octavia maxConnections only (the listener's connection limit). */
+  async getConnectionThrottle(options: CallOptions = {}): Promise<ConnectionThrottle> {
+    return this.manager.getConnectionThrottle(this, options);
+  }
+  /** pyrax's `add_connection_throttle(maxConnectionRate, maxConnections, minConnections, rateInterval)`, or one object. */
+  async addConnectionThrottle(...args: unknown[]): Promise<void> {
+    await this.manager.addConnectionThrottle(this, ...args);
+  }
+  async deleteConnectionThrottle(options: CallOptions = {}): Promise<void> {
+    await this.manager.deleteConnectionThrottle(this, options);
   }
   /** pyrax's `content_caching` property, read from the service. */
   async getContentCaching(options: CallOptions = {}): Promise<boolean> {

@@ -1,6 +1,7 @@
 // Settings Rackspace Cloud Load Balancers keep on a load balancer and Octavia has no counterpart for:
 // connection logging, content caching, SSL termination (a key and certificate in the call), metadata
-// and usage records. On Rackspace's wire they are its sub-resources, as pyrax sent them; on Octavia
+// and usage records; and the connection throttle, of which Octavia keeps maxConnections (the
+// listener's connection_limit). On Rackspace's wire they are its sub-resources, as pyrax sent them; on Octavia
 // reading gives the empty value (nothing is kept) and a change is refused by name, never dropped.
 import { callArgs } from "../../arguments.js";
 import { InvalidLoadBalancerParameters, MissingLoadBalancerParameters, NotImplementedYet } from "../../errors.js";
@@ -28,6 +29,21 @@ const SSL_ARGS = {
   updateSslTermination: ["securePort", "enabled", "secureTrafficOnly"],
 } as const;
 const SSL_TYPES = { securePort: "number", enabled: "boolean", secureTrafficOnly: "boolean" } as const;
+
+/** Rackspace's connection throttle (pyrax's `get_connection_throttle()` dict). */
+export interface ConnectionThrottle {
+  maxConnectionRate?: number;
+  maxConnections?: number;
+  minConnections?: number;
+  rateInterval?: number;
+}
+const THROTTLE_ARGS = ["maxConnectionRate", "maxConnections", "minConnections", "rateInterval"] as const;
+const THROTTLE_TYPES = {
+  maxConnectionRate: "number",
+  maxConnections: "number",
+  minConnections: "number",
+  rateInterval: "number",
+} as const;
 
 function refusal(field: string, why: string): InvalidLoadBalancerParameters {
   return new InvalidLoadBalancerParameters(`${field}: ${why}`, { field });
@@ -125,4 +141,36 @@ export function usage(rax: RackspaceWire | undefined): never {
   throw new NotImplementedYet(
     rax ? "load balancer usage on Rackspace's API is not built yet" : "getUsage: Octavia keeps no usage records",
   );
+}
+
+/** pyrax's `add_connection_throttle(maxConnectionRate, maxConnections, minConnections, rateInterval)`, or one object. */
+export function throttleArgs(args: readonly unknown[]): ConnectionThrottle & CallOptions {
+  const given = callArgs<ConnectionThrottle & CallOptions>(
+    "addConnectionThrottle",
+    args,
+    [...THROTTLE_ARGS],
+    undefined,
+    THROTTLE_TYPES,
+  );
+  if (!THROTTLE_ARGS.some((key) => given[key] !== undefined)) {
+    throw new MissingLoadBalancerParameters(`addConnectionThrottle needs one of ${THROTTLE_ARGS.join(", ")}`, {
+      field: "connectionThrottle",
+    });
+  }
+  return given;
+}
+
+/** The listener's connection_limit for a throttle (-1, unlimited, for none); what Octavia cannot keep is refused. */
+export function connectionLimit(throttle: ConnectionThrottle | undefined): number {
+  if (!throttle) return -1;
+  for (const key of Object.keys(throttle)) {
+    if (key !== "maxConnections")
+      throw refusal(`connectionThrottle.${key}`, "Octavia limits connections only (maxConnections)");
+  }
+  return throttle.maxConnections!;
+}
+
+/** A listener's connection_limit as pyrax's throttle dict ({} when unlimited). */
+export function throttleOf(limit: number | undefined): ConnectionThrottle {
+  return limit === undefined || limit < 0 ? {} : { maxConnections: limit };
 }

@@ -35,6 +35,7 @@ interface SimLb {
   sessionPersistence?: string;
   connectionLogging: boolean;
   contentCaching?: boolean;
+  connectionThrottle?: Record<string, unknown>;
   sslTermination?: Record<string, unknown>;
   created: string;
   updated: string;
@@ -281,6 +282,12 @@ export function rackspaceLoadBalancers(options: RackspaceLoadBalancersOptions = 
       "connectionLogging",
       (lb) => ({ enabled: lb.connectionLogging }),
       (lb, value) => (lb.connectionLogging = String(value?.enabled) === "true"),
+    ),
+    ...settings(
+      "connectionthrottle",
+      "connectionThrottle",
+      (lb) => lb.connectionThrottle ?? {},
+      (lb, value) => (lb.connectionThrottle = value && { ...lb.connectionThrottle, ...value }),
     ),
     ...settings(
       "contentcaching",
