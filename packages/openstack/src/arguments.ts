@@ -3,7 +3,7 @@
 // never dropped (a string where an options object belongs would otherwise vanish).
 import { ValidationError } from "@nimbus-sdk/common";
 
-const isOptionsObject = (value: unknown): value is Record<string, unknown> =>
+export const isOptionsObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" &&
   value !== null &&
   !Array.isArray(value) &&

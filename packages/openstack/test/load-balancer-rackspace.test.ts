@@ -91,6 +91,40 @@ describe("pyrax.cloudLoadbalancers on Rackspace Cloud Load Balancers v1.0 (a sim
     await lb.setConnectionLogging(true);
     await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
     expect(await lb.getConnectionLogging()).toBe(true);
+    // lb.add_connection_throttle(maxConnectionRate=50, maxConnections=100, minConnections=10, rateInterval=60)
+    expect(await lb.getConnectionThrottle()).toEqual({});
+    await lb.addConnectionThrottle(50, 100, 10, 60);
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    const throttle = { maxConnectionRate: 50, maxConnections: 100, minConnections: 10, rateInterval: 60 };
+    expect(await lb.getConnectionThrottle()).toEqual(throttle);
+    await lb.deleteConnectionThrottle();
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    expect(await lb.getConnectionThrottle()).toEqual({});
+    // samples/cloud_loadbalancers/content_caching.py: lb.content_caching = not orig
+    const orig = await lb.getContentCaching();
+    expect(orig).toBe(false);
+    await lb.setContentCaching(!orig);
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    expect(await lb.getContentCaching()).toBe(true);
+    // samples/cloud_loadbalancers/ssl_termination.py: {} at first, add, then update(enabled=not enabled)
+    expect(await lb.getSslTermination()).toEqual({});
+    await expect(lb.updateSslTermination({ enabled: false })).rejects.toThrow(/addSslTermination first/);
+    await lb.addSslTermination({
+      securePort: 443,
+      secureTrafficOnly: false,
+      certificate: "dummy_certificate",
+      privatekey: "dummy_private_key",
+    });
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    const ssl = await lb.getSslTermination();
+    expect(ssl).toEqual({ securePort: 443, secureTrafficOnly: false, enabled: true });
+    await lb.updateSslTermination({ enabled: !ssl.enabled });
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    expect(await lb.getSslTermination()).toEqual({ securePort: 443, secureTrafficOnly: false, enabled: false });
+    await expect(lb.updateSslTermination({ certificate: "x" } as never)).rejects.toThrow(/certificate/);
+    await lb.deleteSslTermination();
+    await pyrax.utils.waitUntil(lb, "status", "ACTIVE", FAST);
+    expect(await lb.getSslTermination()).toEqual({});
 
     expect((await clb.list()).map((l) => [l.name, l.status])).toEqual([["web-lb", "ACTIVE"]]);
     expect((await clb.find({ name: "web-lb" })).id).toBe(lb.id);

@@ -11,11 +11,13 @@ import { waitUntil } from "@nimbus-sdk/common";
 import {
   NoSuchDatabase,
   NoSuchDatabaseUser,
+  NotFound,
   Pyrax,
   type CloudDatabaseInstance,
   type CloudDatabases,
 } from "../../src/index.js";
-import { sharedComputeCloud } from "../helpers/stack.js";
+import { sampleSession, type SampleSession } from "../helpers/sample-session.js";
+import { settledGetError, sharedComputeCloud } from "../helpers/stack.js";
 
 const RUN = randomBytes(3).toString("hex");
 jest.setTimeout(240_000);
@@ -103,5 +105,85 @@ describe("migration: Ansible's rax_cdb, rax_cdb_database and rax_cdb_user idioms
     await instance.delete();
     await pyrax.utils.waitUntil(instance, "status", ["SHUTDOWN", "DELETED"], { attempts: waitTimeout, interval: 1 });
     expect(["SHUTDOWN", "DELETED"]).toContain(instance.status);
+  });
+});
+
+// pycontribs/pyrax samples/cloud_databases/*.py, through the module object after the scripts' credential
+// file (`cdb = pyrax.cloud_databases`). The interactive choices pick this run's instance (the stack is shared).
+describe("pyrax samples/cloud_databases", () => {
+  let session: SampleSession;
+  let cdb: CloudDatabases;
+  const nm = `sample-${RUN}`;
+
+  beforeAll(async () => {
+    session = await sampleSession(await sharedComputeCloud());
+    cdb = session.pyrax.cloudDatabases!;
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    for (const inst of await cdb.list().catch(() => []))
+      if (inst.name === nm) await inst.delete().catch(() => undefined);
+    await session?.close();
+  });
+
+  // for pos, inst in enumerate(instances): the line add_database, add_user and delete_instance print
+  const describeInstance = (inst: CloudDatabaseInstance) => [
+    inst.name,
+    inst.flavor.name,
+    inst.flavor.ram,
+    inst.volume!.size,
+    inst.status,
+  ];
+
+  it("samples/cloud_databases/list_flavors.py: flavors = cdb.list_flavors(); name, ram, id", async () => {
+    const flavors = await cdb.listFlavors();
+    expect(Array.isArray(flavors)).toBe(true);
+    const tiny = flavors.find((flavor) => flavor.name === "m1.tiny")!;
+    expect([tiny.ram, String(tiny.id)]).toEqual([512, "1"]);
+  });
+
+  it("samples/cloud_databases/create_instance.py, add_database.py, add_user.py, delete_instance.py", async () => {
+    // create_instance.py: flavors = cdb.list_flavors(); selected = flavors[flav]
+    const flavors = await cdb.listFlavors();
+    const selected = flavors[flavors.findIndex((flavor) => flavor.name === "m1.small")]!;
+    // instance = cdb.create(nm, flavor=selected, volume=sz)
+    const instance = await cdb.create(nm, { flavor: selected, volume: 2 });
+    // print instance.name, instance.id, instance.status, instance.flavor.name
+    expect([instance.name, typeof instance.id, instance.status, instance.flavor.name]).toEqual([
+      nm,
+      "string",
+      "BUILD",
+      "m1.small",
+    ]);
+    await session.pyrax.utils.waitUntil(instance, "status", "ACTIVE", { attempts: 120, interval: 1 });
+
+    // add_database.py: instances = cdb.list(); print each; inst = instances[sel]
+    let instances = await cdb.list();
+    let inst = instances[instances.findIndex((i) => i.name === nm)]!;
+    expect(describeInstance(inst)).toEqual([nm, "m1.small", 2048, 2, "ACTIVE"]);
+    // db = inst.create_database(nm); dbs = inst.list_databases(); print db.name for each
+    const db = await inst.createDatabase("sampledb");
+    expect(db.name).toBe("sampledb");
+    expect((await inst.listDatabases()).map((d) => d.name)).toContain("sampledb");
+    await inst.createDatabase("otherdb");
+
+    // add_user.py: dbs = inst.list_databases(); sel_dbs = [db.name for pos, db in enumerate(dbs) if pos in selnums]
+    instances = await cdb.list();
+    inst = instances.filter((i) => i.name === nm)[0]!;
+    const dbs = await inst.listDatabases();
+    const selDbs = dbs.filter((d) => d.name === "sampledb").map((d) => d.name);
+    // user = inst.create_user(nm, pw, database_names=sel_dbs)
+    const user = await inst.createUser("sampleuser", "s3cret-pw", { databaseNames: selDbs });
+    expect(user.name).toBe("sampleuser");
+    expect((await user.listUserAccess()).map((d) => d.name)).toEqual(["sampledb"]);
+
+    // delete_instance.py: del_inst = instances[sel]; del_inst.delete()
+    instances = await cdb.list();
+    const delInst = instances.filter((i) => i.name === nm)[0]!;
+    expect(describeInstance(delInst)).toEqual([nm, "m1.small", 2048, 2, "ACTIVE"]);
+    await delInst.delete();
+    await session.pyrax.utils.waitUntil(delInst, "status", ["SHUTDOWN", "DELETED"], { attempts: 120, interval: 1 });
+    // Trove drops the record shortly after SHUTDOWN.
+    expect(await settledGetError(() => cdb.get(delInst.id))).toBeInstanceOf(NotFound);
   });
 });

@@ -125,6 +125,111 @@ describe("pyrax cloud_loadbalancers idioms", () => {
     expect(lb.session_persistence).toBe("");
   });
 
+  it("builds nodes as samples/cloud_loadbalancers/create_node.py does", () => {
+    // node = clb.Node(address="10.1.1.1", port=80, condition="DISABLED")
+    const node = clb.Node({ address: "10.1.1.1", port: 80, condition: "DISABLED" });
+    expect([node.address, node.port, node.condition]).toEqual(["10.1.1.1", 80, "DISABLED"]);
+    // "Actually, 'condition' is optional; it will default to 'ENABLED'."
+    const nodeDefault = clb.Node({ address: "10.1.1.2", port: 80 });
+    expect(nodeDefault.condition).toBe("ENABLED");
+  });
+
+  it("builds virtual IPs as samples/cloud_loadbalancers/create_vip.py does", () => {
+    // vip = clb.VirtualIP(): type PUBLIC, address None, ip_version IPV4, id None
+    const vip = clb.VirtualIP();
+    expect([vip.type, vip.address, vip.ip_version, vip.id]).toEqual(["PUBLIC", undefined, "IPV4", undefined]);
+    // vip = clb.VirtualIP(type="SERVICENET", address="1.2.3.4", ipVersion="IPV4", id=999)
+    const given = clb.VirtualIP({ type: "SERVICENET", address: "1.2.3.4", ipVersion: "IPV4", id: 999 });
+    expect(given.toJSON()).toEqual({ type: "SERVICENET", address: "1.2.3.4", ipVersion: "IPV4", id: "999" });
+    expect(() => clb.VirtualIP({ type: "PRIVATE" })).toThrow(exc.InvalidVirtualIPType);
+  });
+
+  it("lists protocols as samples/cloud_loadbalancers/list_protocols.py does", async () => {
+    // print("Protocols:", clb.protocols): Octavia's listener protocols
+    const protocols = await clb.protocols;
+    expect(Array.isArray(protocols)).toBe(true);
+    expect(protocols).toEqual(expect.arrayContaining(["HTTP", "HTTPS", "TCP", "UDP"]));
+  });
+
+  // The next four samples use settings Octavia has no counterpart for (settings.ts): reading gives what
+  // Octavia keeps (nothing), and a change is refused by name (InvalidLoadBalancerParameters), never dropped.
+  it("toggles content caching as samples/cloud_loadbalancers/content_caching.py does: Octavia caches nothing", async () => {
+    // lb = clb.list()[0]; orig = lb.content_caching
+    const target = (await clb.list()).find((l) => l.id === lb.id)!;
+    const orig = await target.getContentCaching();
+    expect(orig).toBe(false);
+    // lb.content_caching = not orig
+    const error = await target.setContentCaching(!orig).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(exc.InvalidLoadBalancerParameters);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^contentCaching: Octavia caches no content/) });
+    await target.setContentCaching(false);
+    expect(await target.getContentCaching()).toBe(false);
+  });
+
+  it("edits metadata as samples/cloud_loadbalancers/metadata.py does: Octavia keeps none (tags only)", async () => {
+    const target = (await clb.list()).find((l) => l.id === lb.id)!;
+    // orig_meta = lb.get_metadata()
+    expect(await target.getMetadata()).toEqual({});
+    // lb.set_metadata({"a": "one", "b": "two", "c": "three"}); lb.update_metadata({"d": "four"})
+    await expect(target.setMetadata({ a: "one", b: "two", c: "three" })).rejects.toThrow(
+      exc.InvalidLoadBalancerParameters,
+    );
+    await expect(target.updateMetadata({ d: "four" })).rejects.toThrow(/metadata: Octavia keeps no metadata/);
+    // lb.delete_metadata(): there is nothing to delete
+    await target.deleteMetadata();
+    expect(await target.getMetadata()).toEqual({});
+  });
+
+  it("configures SSL termination as samples/cloud_loadbalancers/ssl_termination.py does: not in Octavia's form", async () => {
+    const target = (await clb.list()).find((l) => l.id === lb.id)!;
+    // orig = lb.get_ssl_termination(): {} when none is configured
+    const orig = await target.getSslTermination();
+    expect(orig).toEqual({});
+    // lb.add_ssl_termination(securePort=443, secureTrafficOnly=False, certificate=..., privatekey=...)
+    const error = await target
+      .addSslTermination({
+        securePort: 443,
+        secureTrafficOnly: false,
+        certificate: "dummy_certificate",
+        privatekey: "dummy_private_key",
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(exc.InvalidLoadBalancerParameters);
+    expect(error).toMatchObject({ message: expect.stringMatching(/TERMINATED_HTTPS listener.*Barbican/) });
+    // The call's own checks come first, as pyrax's: a missing key is named.
+    await expect(target.addSslTermination({ securePort: 443, certificate: "c" })).rejects.toThrow(
+      exc.MissingLoadBalancerParameters,
+    );
+  });
+
+  it("asks for usage as samples/cloud_loadbalancers/get_usage.py does: Octavia keeps no usage records", async () => {
+    // usage = clb.get_usage()
+    await expect(clb.getUsage()).rejects.toThrow(exc.NotImplementedYet);
+  });
+
+  it("throttles connections with pyrax's lb.add_connection_throttle / get / delete: maxConnections only on Octavia", async () => {
+    const target = await clb.get(lb.id);
+    // lb.get_connection_throttle(): {} when none is set
+    expect(await target.getConnectionThrottle()).toEqual({});
+    // lb.add_connection_throttle(maxConnectionRate=50, maxConnections=100, minConnections=10, rateInterval=60):
+    // Octavia keeps a listener's connection limit only, so the others are refused by name ...
+    const error = await target
+      .addConnectionThrottle({ maxConnectionRate: 50, maxConnections: 100, minConnections: 10, rateInterval: 60 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(exc.InvalidLoadBalancerParameters);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^connectionThrottle\.maxConnectionRate: Octavia/) });
+    // ... and lb.add_connection_throttle(maxConnections=100) is the listener's connection_limit.
+    await target.addConnectionThrottle({ maxConnections: 100 });
+    await pyrax.utils.waitUntil(target, "status", "ACTIVE", { interval: 0.5 });
+    expect(await target.getConnectionThrottle()).toEqual({ maxConnections: 100 });
+    expect((await clb.octavia.listeners.getRecord(target.octavia!.listener!.id)).connection_limit).toBe(100);
+    // lb.delete_connection_throttle()
+    await target.deleteConnectionThrottle();
+    await pyrax.utils.waitUntil(target, "status", "ACTIVE", { interval: 0.5 });
+    expect(await target.getConnectionThrottle()).toEqual({});
+    await expect(target.addConnectionThrottle()).rejects.toThrow(exc.MissingLoadBalancerParameters);
+  });
+
   it("manages nodes as Ansible's rax_clb_nodes module does", async () => {
     // Source: ansible community.general plugins/modules/rax_clb_nodes.py
     // def _get_node(lb, node_id=None, address=None, port=None): first node of lb.nodes matching all given

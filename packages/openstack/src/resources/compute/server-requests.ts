@@ -121,8 +121,12 @@ export interface RebuildOptions extends ComputeCallOptions {
   description?: string | null;
 }
 
-/** How a server reboots: SOFT (the guest shuts down) or HARD (power cycle). */
-export type RebootType = "SOFT" | "HARD";
+/**
+ * How a server reboots: SOFT (the guest shuts down) or HARD (power cycle). Nova's schema takes each in
+ * three casings, and pyrax's samples pass "soft"/"hard", so those are accepted and sent upper-cased.
+ */
+export type RebootType = "SOFT" | "HARD" | "Soft" | "Hard" | "soft" | "hard";
+export const REBOOT_TYPES: ReadonlySet<unknown> = new Set<RebootType>(["SOFT", "HARD", "Soft", "Hard", "soft", "hard"]);
 
 /** novaclient's nic entries as Nova's `networks`. */
 export function nicNetworks(nics: Nic[]): Record<string, string>[] {

@@ -10,6 +10,7 @@ import {
   blockDeviceMappings,
   escapeRegExp,
   nicNetworks,
+  REBOOT_TYPES,
   type RebootType,
   type RebuildOptions,
   type ServerCreateOptions,
@@ -316,12 +317,12 @@ export class ServerManager extends Manager<Server> {
   }
 
   async reboot(server: Ref, rebootType: RebootType = "SOFT", options: ComputeCallOptions = {}): Promise<void> {
-    if (rebootType !== "SOFT" && rebootType !== "HARD") {
+    if (!REBOOT_TYPES.has(rebootType)) {
       throw new ValidationError(`reboot type must be "SOFT" or "HARD", not ${JSON.stringify(rebootType)}`, {
         field: "rebootType",
       });
     }
-    await this.#action(server, "reboot", { type: rebootType }, options);
+    await this.#action(server, "reboot", { type: rebootType.toUpperCase() }, options);
   }
 
   async stop(server: Ref, options: ComputeCallOptions = {}): Promise<void> {

@@ -43,10 +43,16 @@ export abstract class DatabaseServiceClient extends ServiceClient {
     }
   }
 
-  protected listing<T, R>(path: string, key: string, options: ListOptions, wrap: (record: R) => T): Listing<T> {
+  protected listing<T, R>(
+    path: string,
+    key: string,
+    options: ListOptions,
+    wrap: (record: R, signal?: AbortSignal) => T | Promise<T>,
+  ): Listing<T> {
     return novaListing({}, options, async (query, signal) => {
       const body = await this.json<Record<string, unknown>>({ url: path, query, signal });
-      return { items: ((body[key] ?? []) as R[]).map(wrap), next: nextLinkQuery(body.links as NovaLink[]) };
+      const items = await Promise.all(((body[key] ?? []) as R[]).map((record) => wrap(record, signal)));
+      return { items, next: nextLinkQuery(body.links as NovaLink[]) };
     });
   }
 

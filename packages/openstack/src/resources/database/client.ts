@@ -72,7 +72,9 @@ export class CloudDatabases extends DatabaseServiceClient {
 
   /** pyrax's `list(limit, marker)`: every instance (awaited: an array; `for await`: page by page). */
   list(limit?: number | ListOptions, marker?: string): Listing<CloudDatabaseInstance> {
-    return this.listing("instances", "instances", paging(limit, marker), (r: InstanceRecord) => this.#instance(r));
+    return this.listing("instances", "instances", paging(limit, marker), (r: InstanceRecord, signal) =>
+      this.#instance(r, signal),
+    );
   }
 
   async get(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<CloudDatabaseInstance> {
@@ -80,7 +82,7 @@ export class CloudDatabases extends DatabaseServiceClient {
       url: this.#instancePath(instance),
       signal: options.signal,
     });
-    return this.#instance(body.instance);
+    return this.#instance(body.instance, options.signal);
   }
 
   /** pyrax's `findall(**attrs)`: the instances whose attributes equal those given, compared client-side. */
@@ -141,7 +143,7 @@ export class CloudDatabases extends DatabaseServiceClient {
       json: { instance },
       signal,
     });
-    return this.#instance(body.instance);
+    return this.#instance(body.instance, signal);
   }
 
   async delete(instance: InstanceRef, options: DatabaseCallOptions = {}): Promise<void> {
@@ -169,11 +171,29 @@ export class CloudDatabases extends DatabaseServiceClient {
       json: { instance },
       signal,
     });
-    return this.#instance(body.instance);
+    return this.#instance(body.instance, signal);
   }
 
-  #instance(record: InstanceRecord): CloudDatabaseInstance {
-    return new CloudDatabaseInstance(this, record);
+  // Trove names an instance's flavor by id and link only; pyrax's instance.flavor loaded the rest
+  // (name, ram) on first use, which scripts print. Flavors do not change under an id, so each is
+  // fetched once per client; one Trove no longer has leaves only the id and links.
+  readonly #flavors = new Map<string, Promise<FlavorRecord | undefined>>();
+
+  async #instance(record: InstanceRecord, signal?: AbortSignal): Promise<CloudDatabaseInstance> {
+    const id = String(record.flavor?.id ?? "");
+    let detail = this.#flavors.get(id);
+    if (id !== "" && detail === undefined) {
+      detail = this.getFlavor(id, { signal }).then(
+        (flavor) => flavor.record,
+        (error: unknown) => {
+          if (error instanceof NotFoundError) return undefined;
+          this.#flavors.delete(id);
+          throw error;
+        },
+      );
+      this.#flavors.set(id, detail);
+    }
+    return new CloudDatabaseInstance(this, record, await detail);
   }
 
   // pyrax's assure_instance: an id becomes the instance (one GET), an instance object is used as is.

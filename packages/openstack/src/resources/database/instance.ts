@@ -3,8 +3,10 @@
 // Every call goes through the client (pyrax's client has the same calls taking the instance first).
 import type { NovaLink } from "../compute/listing.js";
 import type { CloudDatabases } from "./client.js";
+import { CloudDatabaseFlavor } from "./records.js";
 import type {
   CloudDatabaseBackup,
+  FlavorRecord,
   CloudDatabaseDatabase,
   DatabaseCallOptions,
   DatabaseRecord,
@@ -74,10 +76,12 @@ export class CloudDatabaseVolume {
 export class CloudDatabaseInstance {
   readonly manager: CloudDatabases;
   #record: InstanceRecord;
+  #flavorDetail: FlavorRecord | undefined;
 
-  constructor(manager: CloudDatabases, record: InstanceRecord) {
+  constructor(manager: CloudDatabases, record: InstanceRecord, flavorDetail?: FlavorRecord) {
     this.manager = manager;
     this.#record = record;
+    this.#flavorDetail = flavorDetail;
   }
 
   /** Trove's answer, as last received. */
@@ -93,8 +97,10 @@ export class CloudDatabaseInstance {
   get status(): InstanceStatus {
     return this.#record.status;
   }
-  get flavor(): { id: string | number; links?: NovaLink[] } {
-    return this.#record.flavor;
+  /** The flavor: Trove's id and links, with the name, ram and vcpus of the flavor of that id. */
+  get flavor(): CloudDatabaseFlavor {
+    const detail = String(this.#flavorDetail?.id) === String(this.#record.flavor.id) ? this.#flavorDetail : undefined;
+    return new CloudDatabaseFlavor({ ...detail, ...this.#record.flavor } as FlavorRecord);
   }
   get volume(): CloudDatabaseVolume | undefined {
     return this.#record.volume && new CloudDatabaseVolume(this, this.#record.volume);
@@ -117,7 +123,9 @@ export class CloudDatabaseInstance {
 
   /** Fetches the instance again (pyrax's `get`, which `utils.waitUntil` calls). */
   async get(options: DatabaseCallOptions = {}): Promise<this> {
-    this.#record = (await this.manager.get(this.id, options)).record;
+    const fresh = await this.manager.get(this.id, options);
+    this.#record = fresh.record;
+    this.#flavorDetail = fresh.#flavorDetail;
     return this;
   }
   async reload(options: DatabaseCallOptions = {}): Promise<this> {

@@ -5,6 +5,12 @@ import type { GlanceContext } from "./client-api.js";
 import { idOf, onImage, type ImageRef } from "./image.js";
 import type { ImageCallOptions, ImageMember, ImageMemberStatus } from "./types.js";
 
+// Glance names a member by `member_id`; pyrax's ImageMember answers to `id` as well (its samples print
+// member.id and pass it to delete_image_member).
+function member(record: Omit<ImageMember, "id">): ImageMember {
+  return { ...record, id: record.member_id };
+}
+
 function checkMember(member: string): void {
   if (typeof member !== "string" || member.trim() === "") {
     throw new ValidationError("a member is a project id (a non-empty string)", { field: "member" });
@@ -18,7 +24,7 @@ export async function listImageMembers(
 ): Promise<ImageMember[]> {
   const id = idOf(image);
   const response = await onImage(id, () => ctx.request({ url: ctx.url("images", id, "members"), ...options }));
-  return (await response.json<{ members: ImageMember[] }>()).members;
+  return (await response.json<{ members: ImageMember[] }>()).members.map(member);
 }
 
 export async function getImageMember(
@@ -29,7 +35,9 @@ export async function getImageMember(
 ): Promise<ImageMember> {
   const id = idOf(image);
   checkMember(memberId);
-  return (await ctx.request({ url: ctx.url("images", id, "members", memberId), ...options })).json<ImageMember>();
+  return member(
+    await (await ctx.request({ url: ctx.url("images", id, "members", memberId), ...options })).json<ImageMember>(),
+  );
 }
 
 export async function addImageMember(
@@ -43,7 +51,7 @@ export async function addImageMember(
   const response = await onImage(id, () =>
     ctx.request({ method: "POST", url: ctx.url("images", id, "members"), json: { member: projectId }, ...options }),
   );
-  return response.json<ImageMember>();
+  return member(await response.json<ImageMember>());
 }
 
 export async function deleteImageMember(
@@ -61,7 +69,7 @@ export async function updateImageMember(
   ctx: GlanceContext,
   image: ImageRef,
   status: ImageMemberStatus,
-  member: string | undefined,
+  memberId: string | undefined,
   options: ImageCallOptions,
 ): Promise<ImageMember> {
   const id = idOf(image);
@@ -70,16 +78,16 @@ export async function updateImageMember(
       field: "status",
     });
   }
-  if (!member) {
+  if (!memberId) {
     throw new ValidationError("updateImageMember needs the member's projectId (the client was given none)", {
       field: "projectId",
     });
   }
   const response = await ctx.request({
     method: "PUT",
-    url: ctx.url("images", id, "members", member),
+    url: ctx.url("images", id, "members", memberId),
     json: { status },
     signal: options.signal,
   });
-  return response.json<ImageMember>();
+  return member(await response.json<ImageMember>());
 }

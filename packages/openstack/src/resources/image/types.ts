@@ -243,6 +243,8 @@ export type ImageMemberStatus = "pending" | "accepted" | "rejected";
 
 /** A project an image is shared with, and the member's status (pending, accepted, rejected). */
 export interface ImageMember {
+  /** pyrax's name for `member_id`: the project the image is shared with. */
+  id: string;
   image_id: string;
   member_id: string;
   status: ImageMemberStatus;

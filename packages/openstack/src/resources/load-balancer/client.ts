@@ -19,6 +19,7 @@ import type { Listing } from "../compute/listing.js";
 import { NeutronCollection, type ListOptions } from "../network/collection.js";
 import {
   CloudLoadBalancer,
+  type SslTermination,
   HM_ARGS,
   HM_TYPES,
   UPDATE_ARGS,
@@ -58,6 +59,7 @@ import {
   type VipSubnets,
 } from "./create.js";
 import { RackspaceWire } from "./rackspace.js";
+import * as settings from "./settings.js";
 import { Node, VirtualIP, checkCondition, type NodeChanges, type NodeOptions, type VirtualIPOptions } from "./node.js";
 
 type LbRef = CloudLoadBalancer | string;
@@ -488,28 +490,100 @@ export class CloudLoadBalancers extends ServiceClient implements LoadBalancerMan
     await this.octavia.pools.updateRecord(pool.id, { session_persistence: type ? { type } : null }, options);
   }
 
-  /** Octavia keeps no per-load-balancer connection log: always false there. */
+  // Settings Rackspace keeps on a load balancer and Octavia lacks (settings.ts says what each does there).
   async getConnectionLogging(lb: LbRef, options: CallOptions = {}): Promise<boolean> {
-    const target = await this.#lb(lb, options.signal);
-    if (!this.#rax) return false;
-    const body = await this.#rax.setting(target, "connectionlogging", "GET", undefined, options.signal);
-    return String((body.connectionLogging as { enabled?: unknown } | undefined)?.enabled) === "true";
+    return settings.flag(this.#rax, () => this.#lb(lb, options.signal), "connectionLogging", undefined, options.signal);
   }
   async setConnectionLogging(lb: LbRef, value: boolean, options: CallOptions = {}): Promise<void> {
+    await settings.flag(this.#rax, () => this.#lb(lb, options.signal), "connectionLogging", value, options.signal);
+  }
+  /** pyrax's `content_caching`. */
+  async getContentCaching(lb: LbRef, options: CallOptions = {}): Promise<boolean> {
+    return settings.flag(this.#rax, () => this.#lb(lb, options.signal), "contentCaching", undefined, options.signal);
+  }
+  async setContentCaching(lb: LbRef, value: boolean, options: CallOptions = {}): Promise<void> {
+    await settings.flag(this.#rax, () => this.#lb(lb, options.signal), "contentCaching", value, options.signal);
+  }
+  /** pyrax's `get_connection_throttle()`: {} when none is set. */
+  async getConnectionThrottle(lb: LbRef, options: CallOptions = {}): Promise<settings.ConnectionThrottle> {
+    const target = await this.#lb(lb, options.signal);
     if (this.#rax) {
-      // pyrax sends the flag as the text "true" or "false".
-      const body = { connectionLogging: { enabled: String(value).toLowerCase() } };
-      const target = await this.#lb(lb, options.signal);
-      return void (await this.#rax.setting(target, "connectionlogging", "PUT", body, options.signal));
+      const body = await this.#rax.setting(target, "connectionthrottle", "GET", undefined, options.signal);
+      return (body.connectionThrottle as settings.ConnectionThrottle | undefined) ?? {};
     }
-    if (value) {
-      throw new InvalidLoadBalancerParameters(
-        "connectionLogging: Octavia has no per-load-balancer connection logging",
-        {
-          field: "connectionLogging",
-        },
+    const parts = await this.#parts(target.id, options.signal);
+    return settings.throttleOf(required(parts.listener, "connectionThrottle").connection_limit);
+  }
+  /** pyrax's `add_connection_throttle(maxConnectionRate, maxConnections, minConnections, rateInterval)`, or one object. */
+  async addConnectionThrottle(lb: LbRef, ...args: unknown[]): Promise<void> {
+    const { signal, ...throttle } = settings.throttleArgs(args);
+    await this.#throttle(lb, throttle, signal);
+  }
+  async deleteConnectionThrottle(lb: LbRef, options: CallOptions = {}): Promise<void> {
+    await this.#throttle(lb, undefined, options.signal);
+  }
+  async #throttle(lb: LbRef, throttle: settings.ConnectionThrottle | undefined, signal?: AbortSignal): Promise<void> {
+    if (this.#rax) {
+      const body = throttle && { connectionThrottle: throttle };
+      await this.#rax.setting(
+        await this.#lb(lb, signal),
+        "connectionthrottle",
+        throttle ? "PUT" : "DELETE",
+        body,
+        signal,
       );
+      return;
     }
+    const limit = settings.connectionLimit(throttle);
+    const parts = await this.#parts((await this.#lb(lb, signal)).id, signal);
+    const listenerId = required(parts.listener?.id, "connectionThrottle");
+    await this.octavia.listeners.updateRecord(listenerId, { connection_limit: limit }, { signal });
+  }
+  /** pyrax's `get_ssl_termination`: the settings, or {} when there are none. */
+  async getSslTermination(lb: LbRef, options: CallOptions = {}): Promise<SslTermination | Record<string, never>> {
+    return settings.getSsl(this.#rax, await this.#lb(lb, options.signal), options.signal);
+  }
+  /** pyrax's `add_ssl_termination(securePort, privatekey, certificate, intermediateCertificate, enabled=True, secureTrafficOnly=False)`. */
+  async addSslTermination(lb: LbRef, ...args: unknown[]): Promise<void> {
+    const { signal, ...ssl } = settings.sslArgs("addSslTermination", args);
+    await settings.putSsl(
+      this.#rax,
+      () => this.#lb(lb, signal),
+      { enabled: true, secureTrafficOnly: false, ...ssl },
+      signal,
+    );
+  }
+  /** pyrax's `update_ssl_termination(securePort, enabled, secureTrafficOnly)`: the rest as configured. */
+  async updateSslTermination(lb: LbRef, ...args: unknown[]): Promise<void> {
+    const { signal, ...change } = settings.sslArgs("updateSslTermination", args);
+    const target = () => this.#lb(lb, signal);
+    await settings.putSsl(this.#rax, target, await settings.sslUpdate(this.#rax, target, change, signal), signal);
+  }
+  async deleteSslTermination(lb: LbRef, options: CallOptions = {}): Promise<void> {
+    await settings.putSsl(this.#rax, () => this.#lb(lb, options.signal), undefined, options.signal);
+  }
+  /** pyrax's `get_metadata()`: key to value ({} on Octavia, which keeps none). */
+  async getMetadata(lb: LbRef, options: CallOptions = {}): Promise<Record<string, string>> {
+    await settings.metadata(this.#rax, () => this.#lb(lb, options.signal), {});
+    return {};
+  }
+  /** pyrax's `set_metadata(metadata)` (replacing) and `update_metadata(metadata)`. */
+  async setMetadata(lb: LbRef, metadata: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    await settings.metadata(this.#rax, () => this.#lb(lb, options.signal), metadata);
+  }
+  async updateMetadata(lb: LbRef, metadata: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    await settings.metadata(this.#rax, () => this.#lb(lb, options.signal), metadata);
+  }
+  /** pyrax's `delete_metadata(keys=None)`. */
+  async deleteMetadata(lb: LbRef, keys?: string[] | null, options: CallOptions = {}): Promise<void> {
+    if (keys !== undefined && keys !== null && !Array.isArray(keys)) {
+      throw new InvalidLoadBalancerParameters("deleteMetadata: keys must be a list of keys", { field: "keys" });
+    }
+    await settings.metadata(this.#rax, () => this.#lb(lb, options.signal), {});
+  }
+  /** pyrax's `get_usage(loadbalancer=None, start=None, end=None)`. */
+  async getUsage(..._args: unknown[]): Promise<Record<string, unknown>> {
+    return settings.usage(this.#rax);
   }
 
   /** Octavia's counters: bytes_in, bytes_out, active_connections, total_connections, request_errors. */

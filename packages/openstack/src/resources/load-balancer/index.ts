@@ -1,6 +1,7 @@
 // Cloud Load Balancers over Octavia v2 (pyrax's cloud_loadbalancers): the public API of this folder.
 // `new CloudLoadBalancers(serviceClientOptions)` is the client a context builds for the catalog's "load-balancer".
 export { CloudLoadBalancers, octaviaApiRoot } from "./client.js";
+export type { ConnectionThrottle } from "./settings.js";
 export { type LoadBalancerCreateOptions, type VipSubnets } from "./create.js";
 export {
   CloudLoadBalancer,
@@ -8,6 +9,7 @@ export {
   type HealthMonitorOptions,
   type LoadBalancerManager,
   type LoadBalancerUpdate,
+  type SslTermination,
 } from "./load-balancer.js";
 export {
   OCTAVIA_ALGORITHMS,

@@ -2,6 +2,7 @@
 // whatever the wire (Octavia's several objects, or Rackspace's one). Each method asks the client.
 import type { HealthMonitorInfo, LoadBalancerInfo, LoadBalancerParts } from "./mapping.js";
 import { Node, VirtualIP, type NodeChanges, type NodeParent } from "./node.js";
+import type { ConnectionThrottle } from "./settings.js";
 
 /** Options every load balancer call takes. */
 export interface CallOptions {
@@ -49,6 +50,16 @@ export const HM_ARGS = [
 ] as const;
 export const HM_TYPES = { delay: "number", timeout: "number", attemptsBeforeDeactivation: "number" } as const;
 
+/** Rackspace's SSL termination settings (pyrax's `get_ssl_termination()` dict). */
+export interface SslTermination {
+  securePort?: number;
+  enabled?: boolean;
+  secureTrafficOnly?: boolean;
+  certificate?: string;
+  privatekey?: string;
+  intermediateCertificate?: string;
+}
+
 /** The client's side of a load balancer's calls (CloudLoadBalancers implements it). */
 export interface LoadBalancerManager {
   getInfo(id: string, options?: CallOptions): Promise<{ info: LoadBalancerInfo; parts?: LoadBalancerParts }>;
@@ -69,6 +80,19 @@ export interface LoadBalancerManager {
   getConnectionLogging(lb: CloudLoadBalancer, options?: CallOptions): Promise<boolean>;
   setConnectionLogging(lb: CloudLoadBalancer, value: boolean, options?: CallOptions): Promise<void>;
   getStats(lb: CloudLoadBalancer, options?: CallOptions): Promise<Record<string, number>>;
+  getConnectionThrottle(lb: CloudLoadBalancer, options?: CallOptions): Promise<ConnectionThrottle>;
+  addConnectionThrottle(lb: CloudLoadBalancer, ...settings: unknown[]): Promise<void>;
+  deleteConnectionThrottle(lb: CloudLoadBalancer, options?: CallOptions): Promise<void>;
+  getContentCaching(lb: CloudLoadBalancer, options?: CallOptions): Promise<boolean>;
+  setContentCaching(lb: CloudLoadBalancer, value: boolean, options?: CallOptions): Promise<void>;
+  getSslTermination(lb: CloudLoadBalancer, options?: CallOptions): Promise<SslTermination | Record<string, never>>;
+  addSslTermination(lb: CloudLoadBalancer, ...settings: unknown[]): Promise<void>;
+  updateSslTermination(lb: CloudLoadBalancer, ...settings: unknown[]): Promise<void>;
+  deleteSslTermination(lb: CloudLoadBalancer, options?: CallOptions): Promise<void>;
+  getMetadata(lb: CloudLoadBalancer, options?: CallOptions): Promise<Record<string, string>>;
+  setMetadata(lb: CloudLoadBalancer, metadata: Record<string, string>, options?: CallOptions): Promise<void>;
+  updateMetadata(lb: CloudLoadBalancer, metadata: Record<string, string>, options?: CallOptions): Promise<void>;
+  deleteMetadata(lb: CloudLoadBalancer, keys?: string[] | null, options?: CallOptions): Promise<void>;
 }
 
 export class CloudLoadBalancer implements NodeParent {
@@ -216,6 +240,51 @@ export class CloudLoadBalancer implements NodeParent {
   }
   async getStats(options: CallOptions = {}): Promise<Record<string, number>> {
     return this.manager.getStats(this, options);
+  }
+  /** pyrax's `get_connection_throttle()`: on Octavia maxConnections only (the listener's connection limit). */
+  async getConnectionThrottle(options: CallOptions = {}): Promise<ConnectionThrottle> {
+    return this.manager.getConnectionThrottle(this, options);
+  }
+  /** pyrax's `add_connection_throttle(maxConnectionRate, maxConnections, minConnections, rateInterval)`, or one object. */
+  async addConnectionThrottle(...args: unknown[]): Promise<void> {
+    await this.manager.addConnectionThrottle(this, ...args);
+  }
+  async deleteConnectionThrottle(options: CallOptions = {}): Promise<void> {
+    await this.manager.deleteConnectionThrottle(this, options);
+  }
+  /** pyrax's `content_caching` property, read from the service. */
+  async getContentCaching(options: CallOptions = {}): Promise<boolean> {
+    return this.manager.getContentCaching(this, options);
+  }
+  /** pyrax's `lb.content_caching = True`. */
+  async setContentCaching(value: boolean, options: CallOptions = {}): Promise<void> {
+    await this.manager.setContentCaching(this, value, options);
+  }
+  async getSslTermination(options: CallOptions = {}): Promise<SslTermination | Record<string, never>> {
+    return this.manager.getSslTermination(this, options);
+  }
+  /** pyrax's `add_ssl_termination(securePort, privatekey, certificate, intermediateCertificate, enabled, secureTrafficOnly)`, or one object. */
+  async addSslTermination(...args: unknown[]): Promise<void> {
+    await this.manager.addSslTermination(this, ...args);
+  }
+  /** pyrax's `update_ssl_termination(securePort, enabled, secureTrafficOnly)`, or one object. */
+  async updateSslTermination(...args: unknown[]): Promise<void> {
+    await this.manager.updateSslTermination(this, ...args);
+  }
+  async deleteSslTermination(options: CallOptions = {}): Promise<void> {
+    await this.manager.deleteSslTermination(this, options);
+  }
+  async getMetadata(options: CallOptions = {}): Promise<Record<string, string>> {
+    return this.manager.getMetadata(this, options);
+  }
+  async setMetadata(metadata: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    await this.manager.setMetadata(this, metadata, options);
+  }
+  async updateMetadata(metadata: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    await this.manager.updateMetadata(this, metadata, options);
+  }
+  async deleteMetadata(keys?: string[] | null, options: CallOptions = {}): Promise<void> {
+    await this.manager.deleteMetadata(this, keys, options);
   }
 
   toJSON(): LoadBalancerInfo {

@@ -144,7 +144,8 @@ export interface VirtualIPOptions {
   address?: string;
   /** IPV4 (default) or IPV6. */
   ipVersion?: string;
-  id?: string;
+  /** Rackspace's VIP ids are numbers (`id=999`); kept as a string. */
+  id?: string | number;
   parent?: NodeParent;
   /** OpenStack: the subnet to take the VIP from (else the client's `vipSubnets[type]`). */
   subnetId?: string;
@@ -196,7 +197,7 @@ export class VirtualIP {
     this.type = type;
     this.address = o.address;
     this.ip_version = version;
-    this.id = o.id;
+    this.id = o.id === undefined ? undefined : String(o.id);
     this.parent = o.parent;
     this.subnetId = o.subnetId;
     this.networkId = o.networkId;

@@ -4,7 +4,8 @@
 // lives with its concern (account.ts, containers.ts, listing.ts, objects.ts, store.ts,
 // download.ts, folders.ts, cdn.ts); this class is pyrax's face over them.
 import type { AwaitablePagedList, PagedList, RequestOptions } from "@nimbus-sdk/common";
-import { callArgs, checkOptions } from "../../arguments.js";
+import { ValidationError } from "@nimbus-sdk/common";
+import { callArgs, checkOptions, isOptionsObject } from "../../arguments.js";
 import { ServiceClient } from "../../service-client.js";
 import * as account from "./account.js";
 import * as cdn from "./cdn.js";
@@ -21,7 +22,7 @@ import {
 } from "./context.js";
 import * as download from "./download.js";
 import * as folders from "./folders.js";
-import type { FolderUploadResult, UploadFolderOptions } from "./folders.js";
+import { UPLOAD_FOLDER_KEYS, type FolderUploadResult, type UploadFolderOptions } from "./folders.js";
 import * as listing from "./listing.js";
 import { checkInteger } from "./names.js";
 import * as objects from "./objects.js";
@@ -491,8 +492,28 @@ export class CloudFiles extends ServiceClient implements ObjectStoreClient<Conta
    * Uploads a folder and its subfolders; object names are paths relative to the folder. Resolves
    * when every file is stored; the first failure cancels the rest (files already stored stay).
    */
-  async uploadFolder(folderPath: string, options: UploadFolderOptions = {}): Promise<FolderUploadResult> {
-    checkOptions("uploadFolder", options);
+  async uploadFolder(
+    folderPath: string,
+    ...args:
+      [options?: UploadFolderOptions] | [container: ContainerRef, options?: Omit<UploadFolderOptions, "container">]
+  ): Promise<FolderUploadResult> {
+    // pyrax's upload_folder(folder_path, container=None, ignore=None, ttl=None): the container may come second.
+    const [first, second] = args as unknown[];
+    const positional = first !== undefined && !isOptionsObject(first);
+    if (args.length > (positional ? 2 : 1)) {
+      throw new ValidationError("uploadFolder: it takes the folder, the container, then an options object", {
+        field: "options",
+      });
+    }
+    const given = checkOptions<UploadFolderOptions>(
+      "uploadFolder",
+      (positional ? second : first) as UploadFolderOptions,
+      [...UPLOAD_FOLDER_KEYS],
+    );
+    if (positional && given.container !== undefined) {
+      throw new ValidationError("uploadFolder: container was given twice", { field: "container" });
+    }
+    const options = positional ? { ...given, container: first as ContainerRef } : given;
     return folders.uploadFolder(this.#ctx, folderPath, options);
   }
 

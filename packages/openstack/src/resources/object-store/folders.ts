@@ -38,6 +38,8 @@ export interface UploadFolderOptions extends CallOptions {
   onProgress?: (progress: FolderUploadProgress) => void;
 }
 
+export const UPLOAD_FOLDER_KEYS = ["container", "ignore", "ttl", "concurrency", "segmentSize", "onProgress"] as const;
+
 /** What a folder upload did: the files uploaded, skipped as unchanged, and ignored. */
 export interface FolderUploadResult {
   container: Container;

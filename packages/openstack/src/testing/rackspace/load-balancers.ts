@@ -34,6 +34,9 @@ interface SimLb {
   healthMonitor?: Record<string, unknown>;
   sessionPersistence?: string;
   connectionLogging: boolean;
+  contentCaching?: boolean;
+  connectionThrottle?: Record<string, unknown>;
+  sslTermination?: Record<string, unknown>;
   created: string;
   updated: string;
 }
@@ -279,6 +282,33 @@ export function rackspaceLoadBalancers(options: RackspaceLoadBalancersOptions = 
       "connectionLogging",
       (lb) => ({ enabled: lb.connectionLogging }),
       (lb, value) => (lb.connectionLogging = String(value?.enabled) === "true"),
+    ),
+    ...settings(
+      "connectionthrottle",
+      "connectionThrottle",
+      (lb) => lb.connectionThrottle ?? {},
+      (lb, value) => (lb.connectionThrottle = value && { ...lb.connectionThrottle, ...value }),
+    ),
+    ...settings(
+      "contentcaching",
+      "contentCaching",
+      (lb) => ({ enabled: lb.contentCaching === true }),
+      (lb, value) => (lb.contentCaching = String(value?.enabled) === "true"),
+    ),
+    // Rackspace keeps the key and certificates but does not show them again.
+    ...settings(
+      "ssltermination",
+      "sslTermination",
+      (lb) => {
+        const {
+          privatekey: _key,
+          certificate: _cert,
+          intermediateCertificate: _chain,
+          ...shown
+        } = lb.sslTermination ?? {};
+        return shown;
+      },
+      (lb, value) => (lb.sslTermination = value && { ...lb.sslTermination, ...value }),
     ),
     {
       method: "GET",
