@@ -1,25 +1,24 @@
-// Builds the package in the current directory to ESM and CommonJS, so both `import` and `require`
-// users get the same code and types, at the installed size docs/decisions/0028 measured:
-// - tsc type-checks and writes the declarations once, doc comments kept, into dist/cjs: a folder
-//   whose package.json says CommonJS, so TypeScript reads them as CommonJS modules and a `require`
-//   user's types resolve under node16/nodenext;
-// - the ESM JavaScript is tsc's per-file transpile of each source (isolatedModules makes that the
-//   same code tsc emits) without comments, which are in the sources and the declarations;
-// - the CommonJS JavaScript is that ESM output rewritten by swc;
-// - each `import` types entry of the exports map is that entry's declaration file, its relative
-//   imports pointed at dist/cjs: an ESM-format door into the one set of declarations, so the
-//   `import` side keeps ESM semantics (a default export stays the default).
+// Builds the package in the current directory: one CommonJS build that both `import` and `require`
+// load, so the installed package holds one copy of the code and of its types (docs/decisions/0028
+// measured the footprint this keeps under 5 MB per provider):
+// - tsc type-checks and writes the declarations, doc comments kept, into dist/cjs: a folder whose
+//   package.json says CommonJS, so TypeScript reads them as CommonJS for `require` users (node16 too);
+// - each source is tsc's per-file transpile (isolatedModules makes that the code tsc emits) without
+//   comments, which live in the sources and the declarations, rewritten to CommonJS by swc;
+// - each entry of the exports map gets an ESM door in dist/esm: a module that imports the CommonJS
+//   entry and re-exports its names (the list read from the built entry, so it cannot drift), and a
+//   declaration file, the entry's own with its relative imports pointed at dist/cjs, so the `import`
+//   side keeps ESM semantics (a default export stays the default).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 
 const require = createRequire(import.meta.url);
 const swc = require("@swc/core");
 const ts = require("typescript");
 const tsc = require.resolve("typescript/bin/tsc");
 
-const ESM = "dist/esm";
 const CJS = "dist/cjs";
 
 rmSync("dist", { recursive: true, force: true });
@@ -45,7 +44,6 @@ const compilerOptions = {
 for (const source of config.fileNames.filter((file) => !file.endsWith(".d.ts"))) {
   const path = relative(config.options.rootDir, source).replace(/\.ts$/, ".js");
   const { outputText } = ts.transpileModule(readFileSync(source, "utf8"), { compilerOptions, fileName: source });
-  write(join(ESM, path), outputText);
   const { code } = swc.transformSync(outputText, {
     jsc: { target: "es2022", parser: { syntax: "ecmascript" } },
     module: { type: "commonjs" },
@@ -57,20 +55,36 @@ for (const source of config.fileNames.filter((file) => !file.endsWith(".d.ts")))
 writeFileSync(join(CJS, "package.json"), '{ "type": "commonjs" }\n');
 
 const manifest = JSON.parse(readFileSync("package.json", "utf8"));
-for (const conditions of Object.values(manifest.exports)) {
-  const esmTypes = conditions.import?.types;
-  const cjsTypes = conditions.require?.types;
-  if (!esmTypes || !cjsTypes) continue;
-  const from = dirname(join(".", cjsTypes));
-  const to = dirname(join(".", esmTypes));
-  const text = readFileSync(cjsTypes, "utf8").replace(
-    /(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g,
-    (_, lead, quote, specifier) => {
-      const target = relative(to, join(from, specifier)).split("\\").join("/");
-      return `${lead}${quote}${target.startsWith(".") ? target : `./${target}`}${quote}`;
-    },
+const requireBuilt = createRequire(resolve("package.json"));
+for (const [subpath, conditions] of Object.entries(manifest.exports)) {
+  if (typeof conditions === "string") continue; // ./package.json
+  const { import: esm, require: cjs } = conditions;
+  if (!esm?.default || !esm.types || !cjs?.default || !cjs.types) {
+    throw new Error(`exports["${subpath}"] needs import and require entries, each with types and default`);
+  }
+  const names = Object.keys(requireBuilt(resolve(cjs.default))).filter((name) => name !== "__esModule");
+  const named = names.filter((name) => name !== "default");
+  write(
+    esm.default,
+    [
+      `import cjs from "${pointer(esm.default, cjs.default)}";`,
+      `export const {\n${named.map((name) => `  ${name},\n`).join("")}} = cjs;`,
+      ...(names.includes("default") ? ["export default cjs.default;"] : []),
+      "",
+    ].join("\n"),
   );
-  write(esmTypes, text);
+  const from = dirname(cjs.types);
+  const types = readFileSync(cjs.types, "utf8").replace(
+    /(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g,
+    (_, lead, quote, specifier) => `${lead}${quote}${pointer(esm.types, join(from, specifier))}${quote}`,
+  );
+  write(esm.types, types);
+}
+
+/** The relative specifier that reaches `target` from the file `file`. */
+function pointer(file, target) {
+  const path = relative(dirname(file), target).split("\\").join("/");
+  return path.startsWith(".") ? path : `./${path}`;
 }
 
 function write(file, text) {
