@@ -46,7 +46,9 @@ for (const source of config.fileNames.filter((file) => !file.endsWith(".d.ts")))
   const { outputText } = ts.transpileModule(readFileSync(source, "utf8"), { compilerOptions, fileName: source });
   const { code } = swc.transformSync(outputText, {
     jsc: { target: "es2022", parser: { syntax: "ecmascript" } },
-    module: { type: "commonjs" },
+    // import() stays import(): Node's CommonJS has it, and it loads an ESM-only optional peer (ky)
+    // where require() cannot (jest's runtime), with the namespace the sources expect.
+    module: { type: "commonjs", ignoreDynamic: true },
     sourceMaps: false,
     swcrc: false,
   });
