@@ -1,38 +1,95 @@
-// Builds the package in the current directory to ESM (tsc, with declarations) and CommonJS (the
-// ESM output rewritten by swc), so both `import` and `require` users get the same code and types.
+// Builds the package in the current directory: one CommonJS build that both `import` and `require`
+// load, so the installed package holds one copy of the code and of its types (docs/decisions/0028
+// measured the footprint this keeps under 5 MB per provider):
+// - tsc type-checks and writes the declarations, doc comments kept, into dist/cjs: a folder whose
+//   package.json says CommonJS, so TypeScript reads them as CommonJS for `require` users (node16 too);
+// - each source is tsc's per-file transpile (isolatedModules makes that the code tsc emits) without
+//   comments, which live in the sources and the declarations, rewritten to CommonJS by swc;
+// - each entry of the exports map gets an ESM door in dist/esm: a module that imports the CommonJS
+//   entry and re-exports its names (the list read from the built entry, so it cannot drift), and a
+//   declaration file, the entry's own with its relative imports pointed at dist/cjs, so the `import`
+//   side keeps ESM semantics (a default export stays the default).
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 
 const require = createRequire(import.meta.url);
 const swc = require("@swc/core");
+const ts = require("typescript");
 const tsc = require.resolve("typescript/bin/tsc");
 
+const CJS = "dist/cjs";
+
 rmSync("dist", { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--emitDeclarationOnly", "--outDir", CJS], {
+  stdio: "inherit",
+});
 
-function* files(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(path);
-    else yield path;
+const config = ts.getParsedCommandLineOfConfigFile(
+  "tsconfig.build.json",
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+);
+// Every source is an ES module (the package says "type": "module"); one file alone does not tell
+// transpileModule so, hence the explicit module kind.
+const compilerOptions = {
+  ...config.options,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  removeComments: true,
+  declaration: false,
+  sourceMap: false,
+};
+for (const source of config.fileNames.filter((file) => !file.endsWith(".d.ts"))) {
+  const path = relative(config.options.rootDir, source).replace(/\.ts$/, ".js");
+  const { outputText } = ts.transpileModule(readFileSync(source, "utf8"), { compilerOptions, fileName: source });
+  const { code } = swc.transformSync(outputText, {
+    jsc: { target: "es2022", parser: { syntax: "ecmascript" } },
+    // import() stays import(): Node's CommonJS has it, and it loads an ESM-only optional peer (ky)
+    // where require() cannot (jest's runtime), with the namespace the sources expect.
+    module: { type: "commonjs", ignoreDynamic: true },
+    sourceMaps: false,
+    swcrc: false,
+  });
+  write(join(CJS, path), code);
+}
+writeFileSync(join(CJS, "package.json"), '{ "type": "commonjs" }\n');
+
+const manifest = JSON.parse(readFileSync("package.json", "utf8"));
+const requireBuilt = createRequire(resolve("package.json"));
+for (const [subpath, conditions] of Object.entries(manifest.exports)) {
+  if (typeof conditions === "string") continue; // ./package.json
+  const { import: esm, require: cjs } = conditions;
+  if (!esm?.default || !esm.types || !cjs?.default || !cjs.types) {
+    throw new Error(`exports["${subpath}"] needs import and require entries, each with types and default`);
   }
+  const names = Object.keys(requireBuilt(resolve(cjs.default))).filter((name) => name !== "__esModule");
+  const named = names.filter((name) => name !== "default");
+  write(
+    esm.default,
+    [
+      `import cjs from "${pointer(esm.default, cjs.default)}";`,
+      `export const {\n${named.map((name) => `  ${name},\n`).join("")}} = cjs;`,
+      ...(names.includes("default") ? ["export default cjs.default;"] : []),
+      "",
+    ].join("\n"),
+  );
+  const from = dirname(cjs.types);
+  const types = readFileSync(cjs.types, "utf8").replace(
+    /(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g,
+    (_, lead, quote, specifier) => `${lead}${quote}${pointer(esm.types, join(from, specifier))}${quote}`,
+  );
+  write(esm.types, types);
 }
 
-for (const file of files("dist/esm")) {
-  const target = join("dist/cjs", relative("dist/esm", file));
-  mkdirSync(join(target, ".."), { recursive: true });
-  if (file.endsWith(".js")) {
-    const { code } = swc.transformFileSync(file, {
-      jsc: { target: "es2022", parser: { syntax: "ecmascript" } },
-      module: { type: "commonjs" },
-      sourceMaps: false,
-      swcrc: false,
-    });
-    writeFileSync(target, code);
-  } else if (file.endsWith(".d.ts")) {
-    cpSync(file, target);
-  }
+/** The relative specifier that reaches `target` from the file `file`. */
+function pointer(file, target) {
+  const path = relative(dirname(file), target).split("\\").join("/");
+  return path.startsWith(".") ? path : `./${path}`;
 }
-writeFileSync("dist/cjs/package.json", '{ "type": "commonjs" }\n');
+
+function write(file, text) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}

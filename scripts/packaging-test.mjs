@@ -1,7 +1,7 @@
 // The packages as a user gets them: `pnpm pack` each one, check what the tarball holds, install
 // common and a provider from the tarballs with plain npm into an empty folder, load them from ESM
-// and CommonJS (and type-check a consumer of each kind), then add a second provider and check that
-// one copy of common serves both. Expects built packages (scripts/test.sh builds first). Prints a
+// and CommonJS (and type-check a consumer of each kind under nodenext, node16 and bundler resolution),
+// then add a second provider and check that one copy of common serves both. Expects built packages (scripts/test.sh builds first). Prints a
 // PASS/FAIL line per check and exits non-zero when any fails. NIMBUS_KEEP_PACKAGING=1 keeps the
 // temporary folder for a look.
 import { execFile as execFileCallback } from "node:child_process";
@@ -118,6 +118,22 @@ try {
       ]) {
         assert(entries.includes(required), `${required} is missing`);
       }
+      // One set of declarations, in dist/cjs (docs/decisions/0028): dist/esm holds only the exports
+      // map's \`import\` types entries, which point into it.
+      const esmTypes = new Set();
+      const walkTypes = (value, condition) => {
+        if (typeof value === "string") {
+          if (condition === "import" && value.endsWith(".d.ts")) esmTypes.add(`package/${value.replace(/^\.\//, "")}`);
+        } else if (value && typeof value === "object") {
+          for (const [key, inner] of Object.entries(value)) walkTypes(inner, key === "types" ? condition : key);
+        }
+      };
+      walkTypes(manifest.exports, undefined);
+      const strayTypes = entries.filter(
+        (e) => e.startsWith("package/dist/esm/") && e.endsWith(".d.ts") && !esmTypes.has(e),
+      );
+      assert(!strayTypes.length, `declarations outside dist/cjs: ${strayTypes.slice(0, 10).join(", ")}`);
+      assert(!entries.some((e) => e.endsWith(".map")), "source maps in the tarball");
       const { stdout: packed } = await run("tar", ["-xzOf", tarballs[dir], "package/package.json"]);
       const ranges = JSON.stringify({ ...JSON.parse(packed).dependencies, ...JSON.parse(packed).peerDependencies });
       assert(!ranges.includes("workspace:"), `workspace: ranges left in package.json: ${ranges}`);
@@ -188,11 +204,14 @@ try {
     import * as testing from "${names[0]}/testing";
     import * as xml from "${names[0]}/xml";
     import * as provider from "${names[1]}";
+    import * as providerTesting from "${names[1]}/testing";
     ${smoke((m) => `await import("${m}")`)}
     assert.equal(typeof common.Transport, "function");
     assert.equal(typeof testing.freePort, "function");
     assert.deepEqual(new xml.SafeXmlParser().parse("<a>1</a>"), { a: "1" });
     assert.equal(provider.PACKAGE_NAME, "${names[1]}");
+    assert.equal(typeof providerTesting.startRackspaceSimulator, "function");
+    assert.ok(provider.default instanceof provider.Pyrax, "the default export is not the Pyrax instance");
     await smoke(common.Transport);
     console.log("ok");
     `,
@@ -204,109 +223,157 @@ try {
     const testing = require("${names[0]}/testing");
     const xml = require("${names[0]}/xml");
     const provider = require("${names[1]}");
+    const providerTesting = require("${names[1]}/testing");
     ${smoke((m) => `require("${m}")`)}
     assert.equal(typeof common.Transport, "function");
     assert.equal(typeof testing.freePort, "function");
     assert.deepEqual(new xml.SafeXmlParser().parse("<a>1</a>"), { a: "1" });
     assert.equal(provider.PACKAGE_NAME, "${names[1]}");
+    assert.equal(typeof providerTesting.startRackspaceSimulator, "function");
+    assert.ok(provider.default instanceof provider.Pyrax, "the default export is not the Pyrax instance");
     assert.ok(require.resolve("${names[0]}").includes("/dist/cjs/"), "require() did not pick the CommonJS build");
     smoke(common.Transport).then(() => console.log("ok"), (error) => { console.error(error); process.exit(1); });
     `,
   );
-  // The dual-package hazard: the CommonJS build is a second copy of every class.
+  // One copy of the code (docs/decisions/0028): each ESM entry re-exports the CommonJS build, so
+  // import and require give the same classes and state. Every name require() gives must be there
+  // for import too, as the same value.
+  const entries = [`${names[0]}`, `${names[0]}/testing`, `${names[0]}/xml`, `${names[1]}`, `${names[1]}/testing`];
+  writeFileSync(
+    join(app, "one-copy.mjs"),
+    `import assert from "node:assert/strict";
+    import { createRequire } from "node:module";
+    const require = createRequire(import.meta.url);
+    for (const entry of ${JSON.stringify(entries)}) {
+      const esm = await import(entry);
+      const cjs = require(entry);
+      assert.deepEqual(Object.keys(esm).sort(), Object.keys(cjs).sort(), entry + ": import and require give other names");
+      for (const name of Object.keys(cjs)) assert.equal(esm[name], cjs[name], entry + ": " + name + " is a second copy");
+    }
+    `,
+  );
+  // Error classes still match by kind, not identity, across two copies of common (two versions
+  // installed side by side); the kinds are checked in common's tests, the one copy here.
   writeFileSync(
     join(app, "errors.mjs"),
     `import assert from "node:assert/strict";
     import { createRequire } from "node:module";
     import * as common from "${names[0]}";
     const cjs = createRequire(import.meta.url)("${names[0]}");
-    assert.notEqual(cjs.NotFoundError, common.NotFoundError, "expected two builds, got one");
+    assert.equal(cjs.NotFoundError, common.NotFoundError, "import and require give two NotFoundError classes");
     const fromCjs = new cjs.NotFoundError("x", { status: 404 });
-    assert.ok(fromCjs instanceof common.NotFoundError, "CJS NotFoundError is not instanceof the ESM NotFoundError");
-    assert.ok(fromCjs instanceof common.NimbusError, "CJS NotFoundError is not instanceof the ESM NimbusError");
-    assert.ok(!(fromCjs instanceof common.ConflictError), "CJS NotFoundError passes for a ConflictError");
-    assert.ok(new common.TimeoutError("x") instanceof cjs.TimeoutError, "ESM TimeoutError is not instanceof the CJS one");
+    assert.ok(fromCjs instanceof common.NimbusError, "NotFoundError is not instanceof NimbusError");
+    assert.ok(!(fromCjs instanceof common.ConflictError), "NotFoundError passes for a ConflictError");
     `,
   );
   await check(
-    `ESM import of common, common/testing, common/xml and ${FIRST_PROVIDER}, one request per client`,
+    `ESM import of common, common/testing, common/xml, ${FIRST_PROVIDER} and ${FIRST_PROVIDER}/testing, one request per client`,
     async () => {
       await run(process.execPath, ["esm.mjs"], { cwd: app });
     },
   );
-  await check("error classes: CJS build's instances are instanceof the ESM classes and back", async () => {
+  await check("one copy: import and require of every entry give the same names and values", async () => {
+    await run(process.execPath, ["one-copy.mjs"], { cwd: app });
+  });
+  await check("error classes: require's are import's, and instanceof still tells them apart", async () => {
     await run(process.execPath, ["errors.mjs"], { cwd: app });
   });
   await check(
-    `CJS require of common, common/testing, common/xml and ${FIRST_PROVIDER}, one request per client`,
+    `CJS require of common, common/testing, common/xml, ${FIRST_PROVIDER} and ${FIRST_PROVIDER}/testing, one request per client`,
     async () => {
       const { stderr } = await run(process.execPath, ["cjs.cjs"], { cwd: app });
       return stderr.includes("ExperimentalWarning") ? "note: Node warned about require(esm)" : "";
     },
   );
 
-  // Type resolution as a TypeScript user sees it with module nodenext: an .mts file resolves the
-  // "import" condition, a .cts file the "require" one. The @ts-expect-error lines fail the check if
-  // a package's types were not found (everything would be `any`).
-  writeFileSync(
-    join(app, "consumer-esm.mts"),
-    `import { Transport, NotFoundError, type NimbusResponse } from "${names[0]}";
+  // Type resolution as a TypeScript user sees it: under nodenext and node16 an .mts file resolves the
+  // "import" condition, a .cts file the "require" one; bundler resolution reads a .ts file's imports
+  // with the "import" condition. The @ts-expect-error lines fail the check if a package's types were
+  // not found (everything would be \`any\`). The provider's declarations and the ESM types entries
+  // that point into them (docs/decisions/0028) must keep a default export the default, and give the
+  // provider and the consumer one Transport (a class with #private members, so the consumer's
+  // Transport would not fit a provider constructor typed with a second declaration of it).
+  const esmConsumer = `import { Transport, NotFoundError, type NimbusResponse } from "${names[0]}";
     import { freePort } from "${names[0]}/testing";
-    import { PACKAGE_NAME } from "${names[1]}";
+    import pyrax, { PACKAGE_NAME, Pyrax, NotFound, OctaviaCollections } from "${names[1]}";
+    import { startRackspaceSimulator, type RackspaceSimulator } from "${names[1]}/testing";
     const transport: Transport = new Transport({ baseUrl: "http://127.0.0.1", userAgent: { package: "x", version: "1" } });
     export const response: Promise<NimbusResponse> = transport.request({ url: "/" });
     export const port: Promise<number> = freePort();
     export const name: string = PACKAGE_NAME;
     export const error: Error = new NotFoundError("gone");
+    export const providerError: NotFoundError = new NotFound("gone");
+    export const context: Pyrax = pyrax;
+    export const octavia = new OctaviaCollections(transport, new URL("http://127.0.0.1/"));
+    export const simulator: () => Promise<RackspaceSimulator> = () => startRackspaceSimulator([]);
     // @ts-expect-error PACKAGE_NAME is a string
     export const wrong: number = PACKAGE_NAME;
     // @ts-expect-error userAgent is required
     new Transport({});
-    `,
-  );
+    `;
+  writeFileSync(join(app, "consumer-esm.mts"), esmConsumer);
+  writeFileSync(join(app, "consumer-bundler.ts"), esmConsumer);
   writeFileSync(
     join(app, "consumer-cjs.cts"),
     `import common = require("${names[0]}");
     import testing = require("${names[0]}/testing");
     import provider = require("${names[1]}");
+    import providerTesting = require("${names[1]}/testing");
     const transport: common.Transport = new common.Transport({ baseUrl: "http://127.0.0.1", userAgent: { package: "x", version: "1" } });
     export const response: Promise<common.NimbusResponse> = transport.request({ url: "/" });
     export const port: Promise<number> = testing.freePort();
     export const name: string = provider.PACKAGE_NAME;
+    export const providerError: common.NotFoundError = new provider.NotFound("gone");
+    export const context: provider.Pyrax = provider.default;
+    export const octavia = new provider.OctaviaCollections(transport, new URL("http://127.0.0.1/"));
+    export const simulator: () => Promise<providerTesting.RackspaceSimulator> = () => providerTesting.startRackspaceSimulator([]);
     // @ts-expect-error PACKAGE_NAME is a string
     export const wrong: number = provider.PACKAGE_NAME;
     `,
   );
-  writeFileSync(
-    join(app, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        target: "es2022",
-        strict: true,
-        noEmit: true,
-        skipLibCheck: false,
-        typeRoots: [typeRoots],
-        types: ["node"],
-      },
-      files: ["consumer-esm.mts", "consumer-cjs.cts"],
-    }),
-  );
-  await check("tsc, module nodenext: .mts and .cts consumers type-check against the installed packages", async () => {
-    assert(existsSync(tsc), `no TypeScript at ${tsc}`);
-    const { stdout } = await run(process.execPath, [tsc, "-p", "tsconfig.json", "--listFiles"], { cwd: app });
-    const files = stdout.split("\n");
-    for (const name of names) {
-      for (const build of ["esm", "cjs"]) {
-        const entry = `node_modules/${name}/dist/${build}/index.d.ts`;
-        assert(
-          files.some((file) => file.endsWith(entry)),
-          `${entry} was not used`,
-        );
+  const tsconfig = (file, module, moduleResolution, files) =>
+    writeFileSync(
+      join(app, file),
+      JSON.stringify({
+        compilerOptions: {
+          module,
+          moduleResolution,
+          target: "es2022",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [typeRoots],
+          types: ["node"],
+        },
+        files,
+      }),
+    );
+  tsconfig("tsconfig.nodenext.json", "nodenext", "nodenext", ["consumer-esm.mts", "consumer-cjs.cts"]);
+  tsconfig("tsconfig.node16.json", "node16", "node16", ["consumer-esm.mts", "consumer-cjs.cts"]);
+  tsconfig("tsconfig.bundler.json", "esnext", "bundler", ["consumer-bundler.ts"]);
+  for (const [mode, builds] of [
+    ["nodenext", ["esm", "cjs"]],
+    ["node16", ["esm", "cjs"]],
+    ["bundler", ["esm"]],
+  ]) {
+    const what = mode === "bundler" ? "a .ts consumer type-checks" : ".mts and .cts consumers type-check";
+    await check(`tsc, module ${mode}: ${what} against the installed packages`, async () => {
+      assert(existsSync(tsc), `no TypeScript at ${tsc}`);
+      const { stdout } = await run(process.execPath, [tsc, "-p", `tsconfig.${mode}.json`, "--listFiles"], {
+        cwd: app,
+      });
+      const files = stdout.split("\n");
+      for (const name of names) {
+        for (const build of builds) {
+          const entry = `node_modules/${name}/dist/${build}/index.d.ts`;
+          assert(
+            files.some((file) => file.endsWith(entry)),
+            `${entry} was not used`,
+          );
+        }
       }
-    }
-  });
+    });
+  }
 
   let secondInstalled = false;
   await check(`npm install ${SECOND_PROVIDER} next to ${FIRST_PROVIDER}`, async () => {

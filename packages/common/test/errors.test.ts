@@ -37,22 +37,29 @@ describe("errors", () => {
     expect(new ValidationError("bad", { field: "name" }).field).toBe("name");
   });
 
-  it("keeps instanceof across the ESM and CommonJS builds of the package", () => {
-    // jest cannot load ESM through require(), so the two builds meet in a plain node process.
+  it("keeps instanceof across two copies of the package, and import and require share one", () => {
+    // jest's module sandbox would hide the copies' identity, so they meet in a plain node process.
+    // Two versions of common installed side by side are two copies: here the built package loaded
+    // twice, its module cache emptied in between.
     const script = `
       import { createRequire } from "node:module";
       import * as esm from "@nimbus-sdk/common";
-      const cjs = createRequire(import.meta.url)("@nimbus-sdk/common");
+      const require = createRequire(import.meta.url);
+      const one = require("@nimbus-sdk/common");
+      const dist = require.resolve("@nimbus-sdk/common").replace(/index\\.js$/, "");
+      for (const file of Object.keys(require.cache)) if (file.startsWith(dist)) delete require.cache[file];
+      const two = require("@nimbus-sdk/common");
       console.log(JSON.stringify([
-        cjs.NimbusError === esm.NimbusError,
-        new cjs.NotFoundError("x") instanceof esm.NotFoundError,
-        new cjs.NotFoundError("x") instanceof esm.NimbusError,
-        new esm.NotFoundError("x") instanceof cjs.HttpError,
-        new cjs.ConfigError("x") instanceof esm.HttpError,
-        new esm.ConfigError("x") instanceof cjs.NotFoundError,
+        one.NimbusError === esm.NimbusError,
+        one.NimbusError === two.NimbusError,
+        new two.NotFoundError("x") instanceof one.NotFoundError,
+        new two.NotFoundError("x") instanceof one.NimbusError,
+        new one.NotFoundError("x") instanceof two.HttpError,
+        new two.ConfigError("x") instanceof one.HttpError,
+        new one.ConfigError("x") instanceof two.NotFoundError,
       ]));`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual([false, true, true, true, false, false]);
+    expect(JSON.parse(out)).toEqual([true, false, true, true, true, false, false]);
   });
 
   it("lets a provider subclass join the brand", () => {

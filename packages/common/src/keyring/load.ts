@@ -4,7 +4,7 @@ import type { KeyringModuleLoader, KeyringModuleName } from "./types.js";
 
 /**
  * The default loader. Literal specifiers, so bundlers see the optional packages; `import()` so that
- * nothing native loads until a keyring call is made (the CommonJS build turns it into `require`).
+ * nothing native loads until a keyring call is made (the CommonJS build keeps it an `import()`).
  */
 export const importKeyringModule: KeyringModuleLoader = (name: KeyringModuleName) =>
   name === "keytar" ? import("keytar") : import("@napi-rs/keyring");
