@@ -176,9 +176,8 @@ describe("custom attributes", () => {
   it(`${COMMUNITY} vmware_guest_custom_attributes: AddCustomFieldDef, SetField, customValue, availableField`, async () => {
     const cfm = content.customFieldsManager!;
     const vm = await getObj(vim.VirtualMachine, "DC0_H0_VM0");
-    // moType=vim.VirtualMachine: the class is sent as its name, but the WSDL types moType as a plain string, so
-    // TypeScript wants vim.VirtualMachine._wsdlName ("VirtualMachine").
-    const fieldDef = await cfm.AddCustomFieldDef("owner", vim.VirtualMachine._wsdlName);
+    // moType=vim.VirtualMachine: a class where pyVmomi's vmodl.TypeName is expected, sent as its name.
+    const fieldDef = await cfm.AddCustomFieldDef("owner", vim.VirtualMachine);
     expect(fieldDef).toBeInstanceOf(vim.CustomFieldDef);
     expect([fieldDef.name, fieldDef.managedObjectType]).toEqual(["owner", "VirtualMachine"]);
     expect((await cfm.field).map((f) => f.name)).toContain("owner");
@@ -187,7 +186,7 @@ describe("custom attributes", () => {
     expect(value).toBeInstanceOf(vim.CustomFieldStringValue);
     expect(value.value).toBe("ops-team");
     expect((await vm.availableField).map((f) => f.name)).toContain("owner");
-    const clash = await faultOf(cfm.AddCustomFieldDef("owner", vim.VirtualMachine._wsdlName));
+    const clash = await faultOf(cfm.AddCustomFieldDef("owner", vim.VirtualMachine));
     expect(clash).toBeInstanceOf(vim.fault.DuplicateName);
     expect((clash as vim.fault.DuplicateName).name).toBe("owner");
   });
@@ -199,5 +198,162 @@ describe("custom attributes", () => {
     expect(await vm.setCustomValue("cost-center", "cc-42")).toBeUndefined();
     const value = (await vm.customValue).find((v) => v.key === fieldDef.key) as vim.CustomFieldStringValue;
     expect(value.value).toBe("cc-42");
+  });
+});
+
+describe("distributed switches", () => {
+  it(`${SAMPLES} samples/add_vm_nic_to_dvs.py: search_port (FetchDVPorts(criteria)), port_find, a DVS port backing`, async () => {
+    const portgroup = await getObj(vim.dvs.DistributedVirtualPortgroup, "DC0_DVPG0");
+    const dvs = (await portgroup.config).distributedVirtualSwitch!;
+    expect(dvs).toBeInstanceOf(vim.DistributedVirtualSwitch);
+    const criteria = new vim.dvs.PortCriteria();
+    criteria.connected = false;
+    criteria.inside = true;
+    // The script assigns the key alone; the member is an array (a string is refused, never sent as one).
+    criteria.portgroupKey = [await portgroup.key];
+    // vcsim 0.24 ignores the criteria and answers one port per port group, keyed by the port group's key.
+    const searchPortkey = (await dvs.FetchDVPorts(criteria)).map((port) => port.key);
+    const portKey = searchPortkey.find((key) => key === "dvportgroup-13") ?? searchPortkey[0]!;
+    let port: vim.DistributedVirtualPort | undefined;
+    for (const candidate of await dvs.FetchDVPorts()) if (candidate.key === portKey) port = candidate;
+    const vm = await getObj(vim.VirtualMachine, "DC0_C0_RP0_VM1");
+    const spec = new vim.vm.ConfigSpec();
+    const nicSpec = new vim.vm.device.VirtualDeviceSpec();
+    nicSpec.operation = vim.vm.device.VirtualDeviceSpec.Operation.add;
+    const device = new vim.vm.device.VirtualE1000();
+    nicSpec.device = device;
+    device.deviceInfo = new vim.Description();
+    device.deviceInfo.summary = "vCenter API";
+    const backing = new vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo();
+    device.backing = backing;
+    backing.port = new vim.dvs.PortConnection();
+    backing.port.portgroupKey = port!.portgroupKey; // None on vcsim's ports: left unset
+    backing.port.switchUuid = port!.dvsUuid;
+    backing.port.portKey = port!.key;
+    device.connectable = new vim.vm.device.VirtualDevice.ConnectInfo();
+    device.connectable.startConnected = true;
+    device.addressType = "assigned";
+    device.macAddress = "00:50:56:aa:bb:cc";
+    spec.deviceChange = [nicSpec];
+    await WaitForTask(await vm.ReconfigVM_Task(spec));
+    const added = (await vm.config)!.hardware.device.find(
+      (d) => d instanceof vim.vm.device.VirtualEthernetCard && d.macAddress === "00:50:56:aa:bb:cc",
+    )!;
+    const addedBacking = added.backing as vim.VirtualEthernetCardDistributedVirtualPortBackingInfo;
+    expect(addedBacking).toBeInstanceOf(vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo);
+    expect(addedBacking.port.switchUuid).toBe((await dvs.summary).uuid);
+  });
+
+  it(`${SAMPLES} samples/getvnicinfo.py: a NIC's backing.port, dvSwitchManager.QueryDvsByUuid (not in vcsim)`, async () => {
+    const vm = await getObj(vim.VirtualMachine, "DC0_H0_VM0");
+    const dvsNics: vim.VirtualEthernetCard[] = [];
+    for (const dev of (await vm.config)!.hardware.device) {
+      if (dev instanceof vim.vm.device.VirtualEthernetCard && "port" in dev.backing!) dvsNics.push(dev);
+    }
+    expect(dvsNics.length).toBeGreaterThan(0);
+    const { port } = dvsNics[0]!.backing as vim.VirtualEthernetCardDistributedVirtualPortBackingInfo;
+    const portGroupKey = port.portgroupKey!;
+    const dvsUuid = port.switchUuid;
+    expect(await (await getObj(vim.dvs.DistributedVirtualPortgroup, "DC0_DVPG0")).key).toBe(portGroupKey);
+    const fault = await faultOf(content.dvSwitchManager!.QueryDvsByUuid(dvsUuid));
+    expect(fault).toBeInstanceOf(vmodl.fault.MethodNotFound);
+    expect((fault as vmodl.fault.MethodNotFound).method).toBe("QueryDvsByUuid");
+  });
+
+  it(`${SAMPLES} samples/configure_dvs_port_group.py: DistributedVirtualPortgroupSelection, DVSManagerExportEntity_Task`, async () => {
+    const dvPg = await getObj(vim.dvs.DistributedVirtualPortgroup, "DC0_DVPG0");
+    const dvPgSs = new vim.dvs.DistributedVirtualPortgroupSelection();
+    dvPgSs.portgroupKey.push(await dvPg.key); // .append on pyVmomi's default []
+    dvPgSs.dvsUuid = (await (await dvPg.config).distributedVirtualSwitch!.summary).uuid;
+    const fault = await faultOf(content.dvSwitchManager!.DVSManagerExportEntity_Task([dvPgSs]));
+    expect(fault).toBeInstanceOf(vmodl.fault.MethodNotFound); // vcsim 0.24 has no export/import
+  });
+});
+
+// samples/tools/disk.py retrieve_fcd and retrieve_fcd_snapshot find a disk by config.name and a snapshot by
+// description, through content.vStorageObjectManager.
+describe("first class disks", () => {
+  // ServiceContent types the manager as its base; vCenter's (and vcsim's) is a VcenterVStorageObjectManager,
+  // the object's class here as in pyVmomi, whose methods the script calls: a cast tells TypeScript.
+  const vStorage = () => {
+    const storage = content.vStorageObjectManager as vim.VcenterVStorageObjectManager;
+    expect(storage).toBeInstanceOf(vim.vslm.vcenter.VStorageObjectManager);
+    return storage;
+  };
+  const retrieveFcd = async (datastore: vim.Datastore, vdisk: string) => {
+    const storage = vStorage();
+    for (const disk of await storage.ListVStorageObject(datastore)) {
+      const diskInfo = await storage.RetrieveVStorageObject(disk, datastore);
+      if (diskInfo.config.name === vdisk) return diskInfo;
+    }
+    throw new Error(`no disk ${vdisk}`);
+  };
+
+  it(`${SAMPLES} samples/fcd_create_vdisk.py, fcd_create_vdisk_snapshot.py, fcd_list_vdisk_snapshots.py`, async () => {
+    const datastore = await getObj(vim.Datastore);
+    const spec = new vim.vslm.CreateSpec();
+    spec.name = "fcd-ops";
+    spec.capacityInMB = 16;
+    spec.backingSpec = new vim.vslm.CreateSpec.DiskFileBackingSpec();
+    (spec.backingSpec as vim.VslmCreateSpecDiskFileBackingSpec).provisioningType = "thin";
+    spec.backingSpec.datastore = datastore;
+    const storage = vStorage();
+    const created = await WaitForTask(await storage.CreateDisk_Task(spec));
+    expect(created).toBeInstanceOf(vim.vslm.VStorageObject);
+    const vdisk = await retrieveFcd(datastore, "fcd-ops");
+    expect(vdisk.config.id.id).toBe(created.config.id.id);
+    expect(vdisk.config.backing.datastore).toBe(datastore);
+    const task = await storage.VStorageObjectCreateSnapshot_Task(vdisk.config.id, datastore, "snap-ops");
+    const snapshotId = await WaitForTask(task);
+    expect(snapshotId).toBeInstanceOf(vim.vslm.ID);
+    const snapshots = (await storage.RetrieveSnapshotInfo(vdisk.config.id, vdisk.config.backing.datastore)).snapshots;
+    expect(snapshots.map((s) => [s.id!.id, s.description])).toEqual([[snapshotId.id, "snap-ops"]]);
+    expect(snapshots[0]!.createTime).toBeInstanceOf(Date);
+  });
+
+  it(`${SAMPLES} samples/fcd_attach_vdisk_to_vm.py: a VirtualDisk whose backing.fileName is the FCD's filePath`, async () => {
+    const datastore = await getObj(vim.Datastore);
+    const vdisk = await retrieveFcd(datastore, "fcd-ops");
+    const vm = await getObj(vim.VirtualMachine, "DC0_C0_RP0_VM1");
+    let controller: vim.VirtualSCSIController | undefined;
+    let unitNumber = 0;
+    for (const dev of (await vm.config)!.hardware.device) {
+      if (dev.backing && "fileName" in dev.backing) {
+        unitNumber = Number(dev.unitNumber) + 1;
+        if (unitNumber === 7) unitNumber += 1; // unit 7 is the SCSI controller's
+      }
+      if (dev instanceof vim.vm.device.VirtualSCSIController) controller = dev;
+    }
+    const spec = new vim.vm.ConfigSpec();
+    const diskSpec = new vim.vm.device.VirtualDeviceSpec();
+    diskSpec.operation = vim.vm.device.VirtualDeviceSpec.Operation.add;
+    diskSpec.device = new vim.vm.device.VirtualDisk();
+    const backing = new vim.vm.device.VirtualDisk.FlatVer2BackingInfo();
+    diskSpec.device.backing = backing;
+    backing.diskMode = "persistent";
+    backing.fileName = (vdisk.config.backing as vim.BaseConfigInfoFileBackingInfo).filePath;
+    backing.thinProvisioned = true;
+    diskSpec.device.unitNumber = unitNumber;
+    diskSpec.device.controllerKey = controller!.key;
+    spec.deviceChange = [diskSpec];
+    await WaitForTask(await vm.ReconfigVM_Task(spec));
+    const attached = (await vm.config)!.hardware.device.filter(
+      (d) =>
+        d instanceof vim.vm.device.VirtualDisk &&
+        (d.backing as vim.VirtualDiskFlatVer2BackingInfo).fileName === backing.fileName,
+    );
+    expect(attached).toHaveLength(1);
+  });
+
+  it(`${SAMPLES} samples/fcd_delete_vdisk_snapshot.py and fcd_delete_vdisk.py: DeleteSnapshot_Task, DeleteVStorageObject_Task`, async () => {
+    const datastore = await getObj(vim.Datastore);
+    const storage = vStorage();
+    const vdisk = await retrieveFcd(datastore, "fcd-ops");
+    const snaps = await storage.RetrieveSnapshotInfo(vdisk.config.id, datastore);
+    const snapshot = snaps.snapshots.find((s) => s.description === "snap-ops")!;
+    await WaitForTask(await storage.DeleteSnapshot_Task(vdisk.config.id, datastore, snapshot.id!));
+    expect((await storage.RetrieveSnapshotInfo(vdisk.config.id, datastore)).snapshots).toEqual([]);
+    await WaitForTask(await storage.DeleteVStorageObject_Task(vdisk.config.id, datastore));
+    await expect(retrieveFcd(datastore, "fcd-ops")).rejects.toThrow(/no disk fcd-ops/);
   });
 });
