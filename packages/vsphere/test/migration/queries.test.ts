@@ -2,6 +2,7 @@
 // datastores and their capacity, host storage, events, alarms, sessions, the PropertyCollector over many VMs,
 // and the calls vcsim (govmomi 0.24) lacks (guest operations, export, scheduled tasks), shown as the typed
 // fault a script would catch. Each test names the script it comes from.
+import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Disconnect, WaitForTask, vim, vmodl, type ManagedClass, type ServiceInstance } from "../../src/index.js";
 import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
@@ -82,6 +83,63 @@ describe("datastores and host storage", () => {
     expect(folders.length).toBeGreaterThan(0);
     for (const subFolder of folders) expect(subFolder.folderPath!.startsWith(dsName)).toBe(true);
     expect(folders.some((f) => f.folderPath!.endsWith("/DC0_H0_VM0"))).toBe(true);
+  });
+});
+
+describe("datastore file transfer", () => {
+  // requests.put(http_url, params=params, data=file_data, headers=headers, cookies=cookie, verify=...)
+  const httpPut = (url: URL, cookie: string, data: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "PUT",
+          ca: server.certificate,
+          agent: false,
+          headers: { Cookie: cookie, "Content-Type": "application/octet-stream" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        },
+      );
+      req.on("error", reject);
+      req.end(data);
+    });
+
+  it(`${SAMPLES} samples/upload_file_to_datastore.py: PUT /folder/<path>?dsName=&dcPath= with the session cookie`, async () => {
+    const datacentersObjectView = await content.viewManager.CreateContainerView(
+      content.rootFolder,
+      [vim.Datacenter],
+      true,
+    );
+    let datacenter: vim.Datacenter | undefined;
+    let datastore: vim.Datastore | undefined;
+    for (const dcObj of await datacentersObjectView.view) {
+      const datastoresObjectView = await content.viewManager.CreateContainerView(dcObj, [vim.Datastore], true);
+      for (const dsObj of await datastoresObjectView.view) {
+        if ((await dsObj.info).name === "LocalDS_0") {
+          datacenter = dcObj;
+          datastore = dsObj;
+        }
+      }
+      await datastoresObjectView.Destroy();
+    }
+    await datacentersObjectView.Destroy();
+    const remoteFile = "/migration-upload.txt";
+    const httpUrl = new URL(`/folder${remoteFile}`, server.url);
+    httpUrl.searchParams.set("dsName", (await datastore!.info).name);
+    httpUrl.searchParams.set("dcPath", await datacenter!.name);
+    // pyVmomi's si._stub.cookie is the Set-Cookie line the script takes apart into name, value and path;
+    // sessionCookie is already `name=value`, the Cookie header itself.
+    const cookie = si._stub!.sessionCookie!;
+    expect(cookie).toMatch(/^vmware_soap_session=[^;]+$/);
+    expect(await httpPut(httpUrl, cookie, "uploaded by a ported script")).toBe(200);
+    // The file is in the datastore: its browser finds it.
+    const browser = await datastore!.browser;
+    const spec = new vim.HostDatastoreBrowserSearchSpec({ matchPattern: ["migration-upload.txt"] });
+    const result = await WaitForTask(await browser.SearchDatastore_Task(`[${(await datastore!.info).name}]`, spec));
+    expect(result.file.map((f) => f.path)).toEqual(["migration-upload.txt"]);
   });
 });
 
