@@ -3,6 +3,7 @@
 // reconfiguration. Each test names the script; where vcsim (govmomi 0.24) cannot do what the script does, the
 // test shows the typed fault or the simulator's behaviour and says so.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ConnectionError } from "@nimbus-sdk/common";
 import {
   Disconnect,
   WaitForTask,
@@ -342,6 +343,68 @@ describe("reconfiguration", () => {
     const cdroms = (await vm.config)!.hardware.device.filter((d) => d instanceof vim.vm.device.VirtualCdrom);
     const found = cdroms.find((x) => x.backing?.constructor === backing.constructor);
     expect((found!.backing as vim.VirtualCdromIsoBackingInfo).fileName).toBe(backing.fileName);
+  });
+
+  it(`${SAMPLES} samples/change_vm_cd_backend.py: an edit with a new VirtualCdrom carrying the old key`, async () => {
+    const vmObj = await getObj(vim.VirtualMachine, "DC0_H0_VM1");
+    // The script looks for "CD/DVD drive 1"; vcsim labels its drives its own way, so the first one's is used.
+    const cdromLabel = (await vmObj.config)!.hardware.device.find((d) => d instanceof vim.vm.device.VirtualCdrom)!
+      .deviceInfo!.label;
+    let virtualCdromDevice: vim.VirtualCdrom | undefined;
+    for (const dev of (await vmObj.config)!.hardware.device) {
+      if (dev instanceof vim.vm.device.VirtualCdrom && dev.deviceInfo!.label === cdromLabel) virtualCdromDevice = dev;
+    }
+    const editSpec = (deviceInfo?: vim.Description) => {
+      const virtualCdSpec = new vim.vm.device.VirtualDeviceSpec();
+      virtualCdSpec.operation = vim.vm.device.VirtualDeviceSpec.Operation.edit;
+      virtualCdSpec.device = new vim.vm.device.VirtualCdrom();
+      virtualCdSpec.device.controllerKey = virtualCdromDevice!.controllerKey;
+      virtualCdSpec.device.key = virtualCdromDevice!.key;
+      virtualCdSpec.device.connectable = new vim.vm.device.VirtualDevice.ConnectInfo();
+      const backing = new vim.vm.device.VirtualCdrom.IsoBackingInfo();
+      backing.fileName = "[LocalDS_0] images/os.iso";
+      virtualCdSpec.device.backing = backing;
+      virtualCdSpec.device.connectable.connected = true;
+      virtualCdSpec.device.connectable.startConnected = true;
+      virtualCdSpec.device.connectable.allowGuestControl = true;
+      if (deviceInfo) virtualCdSpec.device.deviceInfo = deviceInfo;
+      return new vim.vm.ConfigSpec({ deviceChange: [virtualCdSpec] });
+    };
+    // With the drive's own deviceInfo copied in (a line the script does not have), vcsim applies the edit.
+    await WaitForTask(await vmObj.ReconfigVM_Task(editSpec(virtualCdromDevice!.deviceInfo)));
+    const edited = (await vmObj.config)!.hardware.device.find((d) => d.key === virtualCdromDevice!.key)!;
+    expect(edited.backing).toBeInstanceOf(vim.vm.device.VirtualCdrom.IsoBackingInfo);
+    expect((edited.backing as vim.VirtualCdromIsoBackingInfo).fileName).toBe("[LocalDS_0] images/os.iso");
+    // As the script sends it (no deviceInfo, which pyVmomi leaves out too): vCenter takes it; vcsim 0.24 reads
+    // the missing deviceInfo on edit and its handler panics, so the connection closes without an answer (and
+    // the drive is gone from vcsim's list afterwards, hence this comes last).
+    const crash = await vmObj.ReconfigVM_Task(editSpec()).catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(ConnectionError);
+  });
+
+  it(`${SAMPLES} samples/upgrade_vm.py: UpgradeVM_Task(version or None), except vim.fault.AlreadyUpgraded`, async () => {
+    const vm = await getObj(vim.VirtualMachine, vmName);
+    const release: number | undefined = undefined; // no --release: version None
+    const version = release === undefined ? undefined : `vmx-${String(release).padStart(2, "0")}`;
+    // vCenter fails an up-to-date VM's task with vim.fault.AlreadyUpgraded; vcsim 0.24 accepts and changes nothing.
+    const outcome = await WaitForTask(await vm.UpgradeVM_Task(version)).catch((e: unknown) => e);
+    expect(outcome).toBeUndefined();
+    expect((await vm.config)!.version).toBe("vmx-13");
+    // The class the script catches, in the fault hierarchy a vCenter's answer decodes into.
+    expect(new vim.fault.AlreadyUpgraded()).toBeInstanceOf(vim.fault.VimFault);
+  });
+
+  it(`${SAMPLES} samples/list_vmwaretools_status.py: guest.toolsRunningStatus, str(toolsVersion), toolsVersionStatus2`, async () => {
+    const objView = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
+    const vmsList = await objView.view;
+    await objView.Destroy();
+    for (const vm of vmsList) {
+      const guest = (await vm.guest)!;
+      const row = [await vm.name, guest.toolsRunningStatus, String(guest.toolsVersion), guest.toolsVersionStatus2];
+      expect(row[1]).toMatch(/^guestTools/);
+      expect(row[2]).toBe("0");
+      expect(row[3]).toBeUndefined(); // vcsim leaves it unset: None, printed as "None" by the script
+    }
   });
 
   it(`${SAMPLES} samples/delete_disk_from_vm.py: the disk removed with Operation.remove`, async () => {
