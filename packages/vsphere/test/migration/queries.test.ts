@@ -437,6 +437,26 @@ describe("what vcsim 0.24 cannot do: the typed fault a script catches", () => {
     await methodNotFound(profileManager.StartProgramInGuest(vm, creds, programSpec), "StartProgramInGuest");
   });
 
+  it(`${SAMPLES} samples/upload_file_to_vm.py: fileManager.InitiateFileTransferToGuest(vm, creds, path, attrs, size, True)`, async () => {
+    const vm = await getObj(vim.VirtualMachine);
+    const creds = new vim.vm.guest.NamePasswordAuthentication({ username: "root", password: "secret" });
+    const dataToSend = "payload";
+    const fileAttribute = new vim.vm.guest.FileManager.FileAttributes();
+    const fileManager = (await content.guestOperationsManager!.fileManager)!;
+    // vcsim has this call: with VMware Tools not running in the guest it fails as vCenter does, with
+    // vim.fault.GuestOperationsUnavailable (the script's tools_status check is there for that).
+    const fault = await faultOf(
+      fileManager.InitiateFileTransferToGuest(vm, creds, "/tmp/payload", fileAttribute, dataToSend.length, true),
+    );
+    expect(fault).toBeInstanceOf(vim.fault.GuestOperationsUnavailable);
+    expect(fault).toBeInstanceOf(vim.fault.GuestOperationsFault);
+  });
+
+  it(`${SAMPLES} samples/service_manager_esxtop_in_vc.py: serviceManager.QueryServiceList(location=[...])`, async () => {
+    const location = `vmware.host.${await (await getObj(vim.HostSystem)).name}`;
+    await methodNotFound(content.serviceManager!.QueryServiceList(undefined, [location]), "QueryServiceList");
+  });
+
   it(`${SAMPLES} samples/export_vm.py: vm_obj.ExportVm() on a powered-off VM`, async () => {
     const vmObj = await getObj(vim.VirtualMachine, "DC0_H0_VM1");
     await WaitForTask(await vmObj.PowerOffVM_Task());
