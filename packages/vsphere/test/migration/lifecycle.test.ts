@@ -60,6 +60,48 @@ describe("power operations and tasks", () => {
     for (const vm of selected) expect((await vm.runtime).powerState).toBe(vim.VirtualMachine.PowerState.poweredOn);
   });
 
+  it(`${SAMPLES} samples/tools/tasks.py wait_for_tasks, error branch: raise task.info.error`, async () => {
+    const vm = await getObj(vim.VirtualMachine, "DC0_H0_VM0");
+    expect((await vm.runtime).powerState).toBe("poweredOn");
+    const tasks = [await vm.PowerOnVM_Task()]; // fails: already on
+    const propertyCollector = content.propertyCollector;
+    const objSpecs = tasks.map((task) => new vmodl.query.PropertyCollector.ObjectSpec({ obj: task }));
+    const propertySpec = new vmodl.query.PropertyCollector.PropertySpec({ type: vim.Task, pathSet: [], all: true });
+    const filterSpec = new vmodl.query.PropertyCollector.FilterSpec();
+    filterSpec.objectSet = objSpecs;
+    filterSpec.propSet = [propertySpec];
+    const pcfilter = await propertyCollector.CreateFilter(filterSpec, true);
+    const waitForTasks = async () => {
+      let version = "";
+      for (;;) {
+        const update = await propertyCollector.WaitForUpdates(version);
+        for (const filterSet of update.filterSet) {
+          for (const objSet of filterSet.objectSet) {
+            const task = objSet.obj as vim.Task;
+            for (const change of objSet.changeSet) {
+              const state =
+                change.name === "info" ? (change.val as vim.TaskInfo).state : (change.val as vim.TaskInfoState);
+              if (state === vim.TaskInfo.State.success) return;
+              // `raise task.info.error`: pyVmomi unwraps the LocalizedMethodFault into its fault; here
+              // info.error is the wrapper, { fault, localizedMessage } (README).
+              if (state === vim.TaskInfo.State.error) throw (await task.info).error!.fault;
+            }
+          }
+        }
+        version = update.version;
+      }
+    };
+    try {
+      const raised = await waitForTasks().catch((e: unknown) => e);
+      expect(raised).toBeInstanceOf(vim.fault.InvalidPowerState);
+      expect((raised as vim.fault.InvalidPowerState).existingState).toBe("poweredOn");
+      // `task.info.error.msg` in pyVmomi: the wrapper's localizedMessage.
+      expect(typeof (await tasks[0]!.info).error!.localizedMessage).toBe("string");
+    } finally {
+      await pcfilter.Destroy();
+    }
+  });
+
   it(`${SAMPLES} samples/reboot_vm.py: FindByUuid(None, uuid, True, True), then ResetVM_Task`, async () => {
     const uuid = (await (await getObj(vim.VirtualMachine, "DC0_H0_VM0")).config)!.instanceUuid!;
     const VM = await content.searchIndex.FindByUuid(undefined, uuid, true, true);
