@@ -78,8 +78,15 @@ const TS_OF_CODE = {
 };
 
 // String fields and parameters that name a vim type (pyVmomi's vmodl.TypeName): they also take a class,
-// as in `CreateContainerView(folder, [vim.VirtualMachine], true)`.
-const TYPE_NAME_FIELDS = new Set(["PropertySpec.type", "TraversalSpec.type", "CreateContainerView.type"]);
+// as in `CreateContainerView(folder, [vim.VirtualMachine], true)`. Those a script sends (not the ones it reads):
+// `AddCustomFieldDef(name, vim.VirtualMachine)`, `EventFilterSpec({ type: [vim.VmPoweredOnEvent] })`.
+const TYPE_NAME_FIELDS = new Set([
+  "PropertySpec.type",
+  "TraversalSpec.type",
+  "CreateContainerView.type",
+  "AddCustomFieldDef.moType",
+  "EventFilterSpec.type",
+]);
 
 // pyVmomi's nested names for the property collector's data types, kept as aliases on
 // vmodl.query.PropertyCollector (scripts ported from pyVmomi use them more than any other).

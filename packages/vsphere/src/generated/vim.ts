@@ -5156,7 +5156,7 @@ export declare namespace vim {
     scheduledTask?: ScheduledTask;
     disableFullMessage?: boolean;
     category: string[];
-    type: string[];
+    type: TypeName[];
     tag: string[];
     eventTypeId: string[];
     maxCount?: number;
@@ -17846,7 +17846,7 @@ export declare namespace vim {
     /** Faults: vim.fault.DuplicateName, vim.fault.InvalidPrivilege, vmodl.RuntimeFault. */
     AddCustomFieldDef(
       name: string,
-      moType?: string,
+      moType?: TypeName,
       fieldDefPolicy?: Input<PrivilegePolicyDef>,
       fieldPolicy?: Input<PrivilegePolicyDef>,
       callOptions?: CallOptions,

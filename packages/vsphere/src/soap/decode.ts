@@ -71,6 +71,8 @@ const localName = (name: string): string => {
   return colon === -1 ? name : name.slice(colon + 1);
 };
 
+const capitalize = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
 // The XML Schema instance type. Prefixes are not resolved: any prefixed `type` attribute is taken, as vim25
 // has no other (vcsim declares its own prefix, `XMLSchema-instance:type`); a moref's `type` has none.
 function xsiTypeOf(attributes: Record<string, string> | null): string | undefined {
@@ -145,7 +147,9 @@ class ResponseReader implements XmlHandler {
         stack.push(this.#frame(name === "Body" ? BODY : SKIP, name, undefined));
         return;
       case BODY:
-        if (name === `${this.#op.name}Response`) {
+        // govmomi (vcsim) capitalizes the operations whose name starts lowercase (<SetCustomValueResponse>
+        // for setCustomValue); pyVmomi takes any <…Response>, this SDK takes just that spelling too.
+        if (name === `${this.#op.name}Response` || name === `${capitalize(this.#op.name)}Response`) {
           this.sawResponse = true;
           stack.push(this.#frame(RESPONSE, name, undefined));
         } else if (name === "Fault") {
