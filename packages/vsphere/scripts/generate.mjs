@@ -29,7 +29,6 @@ import {
   renderPyvmomiTypeNames,
   renderPyvmomiValueMembers,
   renderPyvmomiWire,
-  renderWireTable,
 } from "./pyvmomi-names.mjs";
 import { mergeNames, mergeVim8 } from "./vim8.mjs";
 
@@ -380,8 +379,7 @@ function managedPropertyType(model, p) {
 
 function renderWire(model, specLabel) {
   const lines = header(specLabel, [
-    "Compact wire metadata of the vim25 API, read by src/soap/metadata.ts: the big tables are strings (an entry",
-    "a line: the name, a space, the value), indexed on first use and decoded per entry on first use.",
+    "Compact wire metadata of the vim25 API, read by src/soap/metadata.ts and decoded per entry on first use.",
     "Field syntax: name:Type with Type a primitive code (s string, i int, l long, h short, y byte, b boolean,",
     "f float, d double, t dateTime, B base64Binary, * anyType, u anyURI), a data or enum type name, or",
     "@ManagedType for a ManagedObjectReference (@ alone: any managed object); suffix [] for an array and ? for",
@@ -390,46 +388,42 @@ function renderWire(model, specLabel) {
   lines.push(`/** The API version of the schema (SOAPAction \`urn:vim25/${model.apiVersion}\`). */`);
   lines.push(`export const API_VERSION = ${lit(model.apiVersion)};`);
   lines.push("");
-  // The big tables are strings, an entry a line (renderWireTable): nothing is built until a lookup.
+  lines.push('/** Data types, faults included: name -> "Base;field,field,..." (own fields, in wire order). */');
+  lines.push("export const DATA_TYPES: Readonly<Record<string, string>> = {");
+  for (const t of sortedValues(model.dataTypes)) {
+    const fields = t.fields.map((f) => wireField(model, f, t.name)).join(",");
+    lines.push(`  ${t.name}: ${lit(`${t.base ?? ""};${fields}`)},`);
+  }
+  lines.push("};");
+  lines.push("");
+  lines.push('/** Enumerations: name -> "value|value|...". */');
+  lines.push("export const ENUM_TYPES: Readonly<Record<string, string>> = {");
+  for (const e of sortedValues(model.enums)) lines.push(`  ${e.name}: ${lit(e.values.join("|"))},`);
+  lines.push("};");
+  lines.push("");
   lines.push(
-    ...renderWireTable(
-      "DATA_TYPES",
-      '/** Data types, faults included: name -> "Base;field,field,..." (own fields, in wire order). */',
-      sortedValues(model.dataTypes).map((t) => [
-        t.name,
-        `${t.base ?? ""};${t.fields.map((f) => wireField(model, f, t.name)).join(",")}`,
-      ]),
-    ),
+    '/** Managed object types: name -> "Base;property:Type,...;Method,..." (own properties, typed as fields, and methods). */',
   );
+  lines.push("export const MANAGED_TYPES: Readonly<Record<string, string>> = {");
+  for (const t of sortedValues(model.managed)) {
+    const props = t.properties.map((p) => `${p.name}:${managedPropertyType(model, p)}${p.array ? "[]" : ""}`).join(",");
+    const methods = t.methods.map((m) => m.name).join(",");
+    lines.push(`  ${t.name}: ${lit(`${t.base ?? ""};${props};${methods}`)},`);
+  }
+  lines.push("};");
+  lines.push("");
   lines.push(
-    ...renderWireTable(
-      "ENUM_TYPES",
-      '/** Enumerations: name -> "value|value|...". */',
-      sortedValues(model.enums).map((e) => [e.name, e.values.join("|")]),
-    ),
+    '/** Operations: name -> "param,...;result[;version]" (parameters after _this; result empty for void; the API version of an operation newer than the WSDL). */',
   );
-  lines.push(
-    ...renderWireTable(
-      "MANAGED_TYPES",
-      '/** Managed object types: name -> "Base;property:Type,...;Method,..." (own properties, typed as fields, and methods). */',
-      sortedValues(model.managed).map((t) => {
-        const props = t.properties.map((p) => `${p.name}:${managedPropertyType(model, p)}${p.array ? "[]" : ""}`);
-        return [t.name, `${t.base ?? ""};${props.join(",")};${t.methods.map((m) => m.name).join(",")}`];
-      }),
-    ),
-  );
-  lines.push(
-    ...renderWireTable(
-      "OPERATIONS",
-      '/** Operations: name -> "param,...;result[;version]" (parameters after _this; result empty for void; the API version of an operation newer than the WSDL). */',
-      sortedValues(model.operations).map((op) => {
-        const params = op.params.map((p) => wireField(model, p, op.name)).join(",");
-        const result = op.result ? wireField(model, op.result, op.name).slice("returnval:".length) : "";
-        // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
-        return [op.name, `${params};${result}${op.since ? `;${op.since}` : ""}`];
-      }),
-    ),
-  );
+  lines.push("export const OPERATIONS: Readonly<Record<string, string>> = {");
+  for (const op of sortedValues(model.operations)) {
+    const params = op.params.map((p) => wireField(model, p, op.name)).join(",");
+    const result = op.result ? wireField(model, op.result, op.name).slice("returnval:".length) : "";
+    // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
+    lines.push(`  ${op.name}: ${lit(`${params};${result}${op.since ? `;${op.since}` : ""}`)},`);
+  }
+  lines.push("};");
+  lines.push("");
   lines.push("/** The item type of each ArrayOf type whose items are not a vim type (ArrayOfX holds X otherwise). */");
   lines.push("export const PRIMITIVE_ARRAY_TYPES: Readonly<Record<string, string>> = {");
   for (const [name, item] of [...model.arrayTypes].sort(byKey)) {

@@ -67,44 +67,28 @@ const render = (node) =>
     .map(([name, ref]) => `${name}=${ref.type ?? `.${ref.ns}`}`)
     .join(",");
 
-/**
- * One of wire.ts's name -> value tables as a string, an entry a line: the name, a space, the value (neither
- * holds a space). src/soap/metadata.ts splits it on first use: a string costs a new process next to nothing
- * to load, where an object literal of thousands of properties is built at import (about 3 ms of CPU for
- * the whole file).
- */
-export function renderWireTable(name, doc, entries) {
-  for (const [key, value] of entries) {
-    if (/[\s`\\]|\$\{/.test(key) || /[\s`\\]|\$\{/.test(value))
-      throw new Error(`${name}: ${key} cannot go in a table line`);
-  }
-  return [doc, `export const ${name} = \`${entries.map(([key, value]) => `${key} ${value}`).join("\n")}\`;`, ""];
-}
-
 /** wire.ts's tables: PY_NAMES (owner -> "name=Type,name=.package", owner "" for vim, ".vm" for a package). */
 export function renderPyvmomiWire(names, readOnly) {
   const lit = (v) => JSON.stringify(v);
-  const lines = renderWireTable(
-    "PY_NAMES",
-    [
-      "/**",
-      ' * pyVmomi\'s names where they differ from the WSDL\'s: owner -> "name=Type,name=.package" (owner "" is `vim`,',
-      ' * ".vm" a pyVmomi package, else the WSDL type they are filed under: vim.TaskInfo.State).',
-      " */",
-    ].join("\n"),
-    [
-      ["", render(names.root)],
-      ...[...names.namespaces].sort().map(([ns, node]) => [`.${ns}`, render(node)]),
-      ...[...names.nested].sort().map(([type, node]) => [type, render(node)]),
-    ],
-  );
+  const lines = [
+    "/**",
+    ' * pyVmomi\'s names where they differ from the WSDL\'s: owner -> "name=Type,name=.package" (owner "" is `vim`,',
+    ' * ".vm" a pyVmomi package, else the WSDL type they are filed under: vim.TaskInfo.State).',
+    " */",
+    "export const PY_NAMES: Readonly<Record<string, string>> = {",
+    `  "": ${lit(render(names.root))},`,
+  ];
+  for (const [ns, node] of [...names.namespaces].sort()) lines.push(`  ${lit(`.${ns}`)}: ${lit(render(node))},`);
+  for (const [type, node] of [...names.nested].sort()) lines.push(`  ${type}: ${lit(render(node))},`);
+  lines.push("};", "");
   lines.push(
-    ...renderWireTable(
-      "PY_METHODS",
-      '/** pyVmomi\'s method names: managed type -> "Alias=Operation,..." (CreateSnapshot=CreateSnapshot_Task). */',
-      [...names.methods].sort().map(([type, entries]) => [type, entries.map(([a, op]) => `${a}=${op}`).join(",")]),
-    ),
+    '/** pyVmomi\'s method names: managed type -> "Alias=Operation,..." (CreateSnapshot=CreateSnapshot_Task). */',
   );
+  lines.push("export const PY_METHODS: Readonly<Record<string, string>> = {");
+  for (const [type, entries] of [...names.methods].sort()) {
+    lines.push(`  ${type}: ${lit(entries.map(([a, op]) => `${a}=${op}`).join(","))},`);
+  }
+  lines.push("};", "");
   lines.push("/** The operations that only read: sent again after a 503 or a lost connection (see isReadOnly). */");
   lines.push(`export const READ_ONLY_OPERATIONS = ${lit(readOnly.join(","))};`, "");
   return lines;

@@ -2,17 +2,8 @@
 // named, so importing the package builds none of the 3,800 types. Their types are generated (VimNamespace,
 // VmodlNamespace in src/generated/vim.ts).
 import { inspect } from "node:util";
-import { PROPERTY_COLLECTOR_ALIASES } from "../generated/wire.js";
-import {
-  dataType,
-  dataTypeSpecs,
-  enumType,
-  enumTypeSpecs,
-  managedType,
-  managedTypeSpecs,
-  pyvmomiNames,
-  schemaNamespace,
-} from "../soap/metadata.js";
+import { DATA_TYPES, ENUM_TYPES, MANAGED_TYPES, PROPERTY_COLLECTOR_ALIASES } from "../generated/wire.js";
+import { dataType, enumType, managedType, pyvmomiNames, schemaNamespace } from "../soap/metadata.js";
 import { dataClass } from "./data.js";
 import { managedClass } from "./managed.js";
 
@@ -98,15 +89,15 @@ function pyvmomiName(owner: string, name: string): unknown {
 function vimNamespace(): object {
   const faults = lazyNamespace(
     "vim.fault",
-    () => [...dataTypeSpecs().keys()].filter((n) => schemaNamespace(n) === "vim" && isFault(n)),
+    () => Object.keys(DATA_TYPES).filter((n) => schemaNamespace(n) === "vim" && isFault(n)),
     (name) => (schemaNamespace(name) === "vim" && isFault(name) ? dataClass(name) : undefined),
   );
   return lazyNamespace(
     "vim",
     () => [
-      ...enumTypeSpecs().keys(),
-      ...[...dataTypeSpecs().keys()],
-      ...managedTypeSpecs().keys(),
+      ...Object.keys(ENUM_TYPES),
+      ...Object.keys(DATA_TYPES),
+      ...Object.keys(MANAGED_TYPES),
       "fault",
       ...(pyvmomiNames("")?.keys() ?? []),
     ],
@@ -116,7 +107,7 @@ function vimNamespace(): object {
 
 function vmodlNamespace(): object {
   const inVmodl = (namespace: string) => (name: string) => schemaNamespace(name) === namespace;
-  const coreNames = () => [...dataTypeSpecs().keys()].filter(inVmodl("vmodl"));
+  const coreNames = () => Object.keys(DATA_TYPES).filter(inVmodl("vmodl"));
   const isVmodlFault = (n: string) => isFault(n) && n !== "MethodFault" && n !== "RuntimeFault";
   const faults = lazyNamespace(
     "vmodl.fault",
@@ -135,7 +126,7 @@ function vmodlNamespace(): object {
   };
   const query = lazyNamespace(
     "vmodl.query",
-    () => [...[...dataTypeSpecs().keys()].filter(inVmodl("vmodl.query")), "PropertyCollector", "PropertyFilter"],
+    () => [...Object.keys(DATA_TYPES).filter(inVmodl("vmodl.query")), "PropertyCollector", "PropertyFilter"],
     (name) =>
       name === "PropertyCollector"
         ? propertyCollector()

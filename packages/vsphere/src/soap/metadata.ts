@@ -104,7 +104,7 @@ function valueTypeOfCode(code: string): ValueType {
   if (code === "*") type = ANY;
   else if (code.startsWith("@")) type = { kind: "moref", name: "ManagedObjectReference", target: code.slice(1) };
   else if (PRIMITIVES[code]) type = PRIMITIVE_BY_NAME.get(PRIMITIVES[code]!)!;
-  else if (enumTypeSpecs().has(code)) type = { kind: "enum", name: code };
+  else if (Object.hasOwn(ENUM_TYPES, code)) type = { kind: "enum", name: code };
   else type = { kind: "data", name: code };
   valueTypes.set(code, type);
   return type;
@@ -141,44 +141,16 @@ export function onceByName<T>(build: (name: string) => T | undefined): (name: st
   };
 }
 
-/**
- * One of wire.ts's big tables (a string, an entry a line: the name, a space, the value) as a map, indexed
- * the first time it is asked for: a new process that only connects pays for no object of 3,000 properties
- * at import.
- */
-function wireTable(text: string): () => ReadonlyMap<string, string> {
-  let entries: Map<string, string> | undefined;
-  return () => {
-    if (!entries) {
-      entries = new Map();
-      for (const line of text.split("\n")) {
-        const space = line.indexOf(" ");
-        entries.set(line.slice(0, space), line.slice(space + 1));
-      }
-    }
-    return entries;
-  };
-}
-
-/** wire.ts's tables by name: data types, enumerations, managed types, operations (undecoded specs). */
-export const dataTypeSpecs = wireTable(DATA_TYPES);
-export const enumTypeSpecs = wireTable(ENUM_TYPES);
-export const managedTypeSpecs = wireTable(MANAGED_TYPES);
-export const operationSpecs = wireTable(OPERATIONS);
-
 /** A lookup into one of wire.ts's tables that decodes an entry the first time it is asked for. */
 function lazyTable<T>(
-  specs: () => ReadonlyMap<string, string>,
+  table: Readonly<Record<string, string>>,
   decode: (name: string, spec: string) => T,
 ): (name: string) => T | undefined {
-  return onceByName((name) => {
-    const spec = specs().get(name);
-    return spec === undefined ? undefined : decode(name, spec);
-  });
+  return onceByName((name) => (Object.hasOwn(table, name) ? decode(name, table[name]!) : undefined));
 }
 
 /** The data type of that WSDL name, or undefined when this SDK does not know it. */
-export const dataType = lazyTable(dataTypeSpecs, (name, spec): TypeInfo => {
+export const dataType = lazyTable(DATA_TYPES, (name, spec): TypeInfo => {
   const [baseName, fieldSpecs] = spec.split(";") as [string, string];
   const base = baseName ? dataType(baseName) : undefined;
   const own = fieldSpecs ? fieldSpecs.split(",").map(parseField) : [];
@@ -199,10 +171,10 @@ export function isSubtype(type: TypeInfo, ancestor: TypeInfo): boolean {
 }
 
 /** The values of an enum, or undefined when this SDK does not know it. */
-export const enumType = lazyTable(enumTypeSpecs, (_name, spec): ReadonlySet<string> => new Set(spec.split("|")));
+export const enumType = lazyTable(ENUM_TYPES, (_name, spec): ReadonlySet<string> => new Set(spec.split("|")));
 
 /** The managed type of that WSDL name, or undefined when this SDK does not know it. */
-export const managedType = lazyTable(managedTypeSpecs, (name, spec): ManagedTypeInfo => {
+export const managedType = lazyTable(MANAGED_TYPES, (name, spec): ManagedTypeInfo => {
   const [baseName, properties, methods] = spec.split(";") as [string, string, string];
   return {
     name,
@@ -228,7 +200,7 @@ export function findProperty(type: ManagedTypeInfo, property: string): FieldInfo
 }
 
 /** The operation of that name, or undefined when this SDK does not know it. */
-export const operation = lazyTable(operationSpecs, (name, spec): OperationInfo => {
+export const operation = lazyTable(OPERATIONS, (name, spec): OperationInfo => {
   const [params, result, since] = spec.split(";") as [string, string, string | undefined];
   const info = {
     name,
@@ -273,8 +245,8 @@ export function valueTypeOfWireName(qualifiedName: string): ValueType | undefine
   if (!type) {
     if (name === "anyType") type = ANY;
     else if (name === "ManagedObjectReference") type = ANY_MOREF;
-    else if (enumTypeSpecs().has(name)) type = { kind: "enum", name };
-    else if (dataTypeSpecs().has(name)) type = { kind: "data", name };
+    else if (Object.hasOwn(ENUM_TYPES, name)) type = { kind: "enum", name };
+    else if (Object.hasOwn(DATA_TYPES, name)) type = { kind: "data", name };
     else if (name.startsWith("ArrayOf")) {
       const itemCode = Object.hasOwn(PRIMITIVE_ARRAY_TYPES, name) ? PRIMITIVE_ARRAY_TYPES[name]! : undefined;
       // An array of a type this SDK does not know is still an array: its items are read as anyType.
@@ -303,7 +275,7 @@ export function schemaNamespace(name: string): "vim" | "vmodl" | "vmodl.query" |
   vmodlNames ??= { core: new Set(VMODL_TYPES.split(",")), query: new Set(VMODL_QUERY_TYPES.split(",")) };
   if (vmodlNames.core.has(name)) return "vmodl";
   if (vmodlNames.query.has(name)) return "vmodl.query";
-  return dataTypeSpecs().has(name) ? "vim" : undefined;
+  return Object.hasOwn(DATA_TYPES, name) ? "vim" : undefined;
 }
 
 const pairs = (spec: string): [string, string][] =>
@@ -313,13 +285,10 @@ const pairs = (spec: string): [string, string][] =>
  * pyVmomi's names filed under `owner` ("" for `vim`, ".vm" for its package vm, else a WSDL type: TaskInfo
  * for vim.TaskInfo.State): name -> the WSDL type, or ".package" for a package.
  */
-export const pyvmomiNames = lazyTable(
-  wireTable(PY_NAMES),
-  (_owner, spec): ReadonlyMap<string, string> => new Map(pairs(spec)),
-);
+export const pyvmomiNames = lazyTable(PY_NAMES, (_owner, spec): ReadonlyMap<string, string> => new Map(pairs(spec)));
 
 /** pyVmomi's method names of a managed type's own operations: [alias, operation] (Clone, CloneVM_Task). */
-export const pyvmomiMethods = lazyTable(wireTable(PY_METHODS), (_type, spec) => pairs(spec));
+export const pyvmomiMethods = lazyTable(PY_METHODS, (_type, spec) => pairs(spec));
 
 let readOnly: ReadonlySet<string> | undefined;
 
