@@ -19,7 +19,7 @@ import {
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { AbortError, ConfigError, TimeoutError } from "@nimbus-sdk/common";
+import { AbortError, ConfigError, TimeoutError } from "@nimbus-sdk/common/client";
 import { ensureDebianPackages } from "@nimbus-sdk/common/testing";
 
 /**

@@ -6,7 +6,7 @@ import { request as httpsRequest } from "node:https";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AbortError, ValidationError } from "@nimbus-sdk/common";
+import { AbortError, ValidationError } from "@nimbus-sdk/common/client";
 import {
   ManagedProcess,
   writeSelfSignedCertificate,
