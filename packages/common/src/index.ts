@@ -1,4 +1,4 @@
-export * from "./client.js";
+export * from "./client/index.js";
 export * from "./config/index.js";
 export * from "./keyring/index.js";
 export { waitUntil, type WaitOptions } from "./polling/wait-until.js";
