@@ -13,4 +13,15 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
+  {
+    // vsphere loads common's client entry only: the main one adds the configuration files, keyring,
+    // polling and paging, 18 ms of CPU to a new process's first connection (docs/decisions/0027).
+    files: ["packages/vsphere/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@nimbus-sdk/common", message: "import @nimbus-sdk/common/client (decision 0027)." }] },
+      ],
+    },
+  },
 );

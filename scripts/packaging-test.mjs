@@ -203,12 +203,14 @@ try {
     import * as common from "${names[0]}";
     import * as testing from "${names[0]}/testing";
     import * as xml from "${names[0]}/xml";
+    import * as client from "${names[0]}/client";
     import * as provider from "${names[1]}";
     import * as providerTesting from "${names[1]}/testing";
     ${smoke((m) => `await import("${m}")`)}
     assert.equal(typeof common.Transport, "function");
     assert.equal(typeof testing.freePort, "function");
     assert.deepEqual(new xml.SafeXmlParser().parse("<a>1</a>"), { a: "1" });
+    assert.equal(client.Transport, common.Transport, "common/client is not the main entry's Transport");
     assert.equal(provider.PACKAGE_NAME, "${names[1]}");
     assert.equal(typeof providerTesting.startRackspaceSimulator, "function");
     assert.ok(provider.default instanceof provider.Pyrax, "the default export is not the Pyrax instance");
@@ -222,12 +224,14 @@ try {
     const common = require("${names[0]}");
     const testing = require("${names[0]}/testing");
     const xml = require("${names[0]}/xml");
+    const client = require("${names[0]}/client");
     const provider = require("${names[1]}");
     const providerTesting = require("${names[1]}/testing");
     ${smoke((m) => `require("${m}")`)}
     assert.equal(typeof common.Transport, "function");
     assert.equal(typeof testing.freePort, "function");
     assert.deepEqual(new xml.SafeXmlParser().parse("<a>1</a>"), { a: "1" });
+    assert.equal(client.Transport, common.Transport, "common/client is not the main entry's Transport");
     assert.equal(provider.PACKAGE_NAME, "${names[1]}");
     assert.equal(typeof providerTesting.startRackspaceSimulator, "function");
     assert.ok(provider.default instanceof provider.Pyrax, "the default export is not the Pyrax instance");
@@ -267,7 +271,7 @@ try {
     `,
   );
   await check(
-    `ESM import of common, common/testing, common/xml, ${FIRST_PROVIDER} and ${FIRST_PROVIDER}/testing, one request per client`,
+    `ESM import of common, common/testing, common/xml, common/client, ${FIRST_PROVIDER} and ${FIRST_PROVIDER}/testing, one request per client`,
     async () => {
       await run(process.execPath, ["esm.mjs"], { cwd: app });
     },
@@ -279,7 +283,7 @@ try {
     await run(process.execPath, ["errors.mjs"], { cwd: app });
   });
   await check(
-    `CJS require of common, common/testing, common/xml, ${FIRST_PROVIDER} and ${FIRST_PROVIDER}/testing, one request per client`,
+    `CJS require of common, common/testing, common/xml, common/client, ${FIRST_PROVIDER} and ${FIRST_PROVIDER}/testing, one request per client`,
     async () => {
       const { stderr } = await run(process.execPath, ["cjs.cjs"], { cwd: app });
       return stderr.includes("ExperimentalWarning") ? "note: Node warned about require(esm)" : "";

@@ -1,15 +1,18 @@
 // Runs every package's unit tests with the Node that runs this script: each test file except those of
 // openstack that start OpenStack services (Keystone, Swift, Glance, Nova ...: they import
 // helpers/stack.js, helpers/cloud.js or src/testing/, from test/ or test/migration/), which stay with the machine's Node.
-// Usage: node scripts/unit-tests.mjs <label>; jest's results go to packages/<p>/.test-results-<label>.json.
+// Usage: node scripts/unit-tests.mjs <label> [package ...] (default: every package); jest's results go to
+// packages/<p>/.test-results-<label>.json.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const label = process.argv[2];
-if (!/^[\w-]+$/.test(label ?? "")) throw new Error("usage: node scripts/unit-tests.mjs <label>");
+const [label, ...only] = process.argv.slice(2);
+if (!/^[\w-]+$/.test(label ?? "")) throw new Error("usage: node scripts/unit-tests.mjs <label> [package ...]");
+const unknown = only.filter((dir) => !existsSync(join(root, "packages", dir, "test")));
+if (unknown.length) throw new Error(`no tests in packages/${unknown.join(", packages/")}`);
 const STARTS_OPENSTACK = /from "(\.\.?\/)+(helpers\/(stack|cloud)|src\/testing\/[^"]*)\.js"/;
 
 function* testFiles(dir) {
@@ -20,20 +23,10 @@ function* testFiles(dir) {
   }
 }
 
-// vcsim serves govmomi's built-in certificate, a 1024-bit RSA key, which Node 24's OpenSSL 3.5 refuses at
-// its default security level 2 ("EE certificate key too weak"); vCenter's own certificates are 2048-bit.
-// Until the vcsim launcher gives vcsim a 2048-bit certificate, vsphere's tests on Node 24 and later accept
-// level 1 (see docs/decisions/0023).
-function environment(dir) {
-  if (dir !== "vsphere" || Number(process.versions.node.split(".")[0]) < 24) return process.env;
-  const options = [process.env.NODE_OPTIONS, "--tls-cipher-list=DEFAULT@SECLEVEL=1"].filter(Boolean).join(" ");
-  return { ...process.env, NODE_OPTIONS: options };
-}
-
 let failed = 0;
 for (const dir of readdirSync(join(root, "packages")).sort()) {
   const packageDir = join(root, "packages", dir);
-  if (!existsSync(join(packageDir, "test"))) continue;
+  if (!existsSync(join(packageDir, "test")) || (only.length && !only.includes(dir))) continue;
   const files = [...testFiles(join(packageDir, "test"))]
     .filter((file) => dir !== "openstack" || !STARTS_OPENSTACK.test(readFileSync(file, "utf8")))
     .map((file) => relative(packageDir, file))
@@ -51,7 +44,7 @@ for (const dir of readdirSync(join(root, "packages")).sort()) {
       "--runTestsByPath",
       ...files,
     ],
-    { cwd: packageDir, stdio: ["ignore", "ignore", "inherit"], env: environment(dir) },
+    { cwd: packageDir, stdio: ["ignore", "ignore", "inherit"] },
   );
   if (result.status !== 0) failed++;
   console.log(

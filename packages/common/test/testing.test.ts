@@ -1,10 +1,20 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect as tlsConnect, createServer as createTlsServer } from "node:tls";
 import { describe, expect, it } from "@jest/globals";
 import { AbortError, ConfigError, ConnectionError, TimeoutError } from "../src/index.js";
-import { ManagedProcess, ensureDebianPackages, freePort, listenOnLoopback } from "../src/testing/index.js";
+import {
+  ManagedProcess,
+  ensureDebianPackages,
+  freePort,
+  listenOnLoopback,
+  writeSelfSignedCertificate,
+} from "../src/testing/index.js";
 
 function alive(pid: number): boolean {
   try {
@@ -118,5 +128,35 @@ describe("testing helpers", () => {
     expect(() => ensureDebianPackages(["nimbus-no-such-package"], { allowInstall: false })).toThrow(
       /apt-get install -y --no-install-recommends nimbus-no-such-package/,
     );
+  });
+
+  it("writeSelfSignedCertificate makes a P-256 certificate for 127.0.0.1 that verifies as its own CA", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nimbus-cert-test-"));
+    try {
+      const made = await writeSelfSignedCertificate({ dir, server: "test server" });
+      expect(readFileSync(made.certFile, "utf8")).toBe(made.cert);
+      const x509 = new X509Certificate(made.cert);
+      expect(x509.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: "prime256v1" });
+      expect(x509.checkIP("127.0.0.1")).toBe("127.0.0.1");
+      expect(x509.subject).toContain("O=Nimbus SDK test server");
+
+      const server = createTlsServer({ key: made.key, cert: made.cert }, (socket) => socket.end("hello"));
+      const port = await listenOnLoopback(server, { what: "a TLS server" });
+      const read = (ca: string | undefined) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = tlsConnect({ host: "127.0.0.1", port, ca }, () =>
+            socket.setEncoding("utf8").once("data", resolve),
+          );
+          socket.once("error", reject);
+        });
+      try {
+        expect(await read(made.cert)).toBe("hello");
+        await expect(read(undefined)).rejects.toThrow(/self[- ]signed/i);
+      } finally {
+        server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

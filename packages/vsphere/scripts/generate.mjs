@@ -495,7 +495,7 @@ function renderTypes(model, specLabel) {
     "`vim.fault.X` aliases for the faults (which are errors); `namespace vmodl` aliases pyVmomi's vmodl names.",
     "VimNamespace / VmodlNamespace type the runtime values.",
   ]);
-  lines.push('import type { NimbusError } from "@nimbus-sdk/common";');
+  lines.push('import type { NimbusError } from "@nimbus-sdk/common/client";');
   lines.push(
     'import type { CallOptions, DataClass, DataObjectBase, EnumValues, Input, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
   );

@@ -1,7 +1,7 @@
 // The property collector helpers: `si.collect` reads properties of many objects in one round trip per
 // page (RetrievePropertiesEx, then ContinueRetrievePropertiesEx), awaited whole or iterated with
 // `for await`; `si.watch` turns WaitForUpdatesEx into an async iterator of property changes.
-import { ValidationError } from "@nimbus-sdk/common";
+import { ValidationError } from "@nimbus-sdk/common/client";
 import type { vim } from "./generated/vim.js";
 import type { CallOptions, Input, ManagedClass, ManagedObjectBase } from "./model/base.js";
 import { dataClass } from "./model/data.js";

@@ -1,7 +1,7 @@
 // SmartConnect and Disconnect, pyVim.connect's entry points: negotiate the API version through
 // /sdk/vimServiceVersions.xml, read the ServiceContent, log in, and hand back the ServiceInstance. govc's
 // environment variables (GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD, GOVC_INSECURE) are the defaults.
-import { ConfigError, ValidationError } from "@nimbus-sdk/common";
+import { ConfigError, ValidationError } from "@nimbus-sdk/common/client";
 import type { vim } from "./generated/vim.js";
 import { API_VERSION } from "./generated/wire.js";
 import { managedReference } from "./model/managed.js";

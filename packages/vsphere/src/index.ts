@@ -40,4 +40,4 @@ export { ManagedObject } from "./model/managed.js";
 export { SoapStub, VSPHERE_SAFE_NAMES, type SoapStubOptions } from "./soap/stub.js";
 export { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 // Telemetry is common's: one switch for every Nimbus package in the process.
-export { setTelemetry, type CallRecord, type Telemetry } from "@nimbus-sdk/common";
+export { setTelemetry, type CallRecord, type Telemetry } from "@nimbus-sdk/common/client";

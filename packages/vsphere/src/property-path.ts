@@ -2,7 +2,7 @@
 // references. The property collector resolves a path inside one object only, so each object the path
 // reaches costs one RetrievePropertiesEx: runtime.host.name is two round trips (the VM's runtime.host,
 // then the host's name), and a path through an array of references reads each of them.
-import { ValidationError } from "@nimbus-sdk/common";
+import { ValidationError } from "@nimbus-sdk/common/client";
 import type { CallOptions, ManagedObjectBase } from "./model/base.js";
 import { dataType, findProperty, managedType, type FieldInfo, type ManagedTypeInfo } from "./soap/metadata.js";
 

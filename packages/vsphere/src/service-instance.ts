@@ -12,7 +12,7 @@ import {
 } from "./collector.js";
 import type { vim } from "./generated/vim.js";
 import type { CallOptions, ManagedClass, ManagedObjectBase } from "./model/base.js";
-import { ConfigError } from "@nimbus-sdk/common";
+import { ConfigError } from "@nimbus-sdk/common/client";
 
 /**
  * What the ServiceInstance adds to the API's methods: `RetrieveContent()`, and `collect`/`watch` over the

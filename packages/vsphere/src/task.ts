@@ -1,7 +1,7 @@
 // WaitForTask / WaitForTasks, pyVim.task's helpers: they follow the tasks' info through a property
 // collector of their own (WaitForUpdatesEx, no polling), report progress, and resolve to the tasks'
 // results; a task that fails throws its fault (an instance of its fault class).
-import { AbortError, ProgressTracker, TimeoutError, ValidationError, type Progress } from "@nimbus-sdk/common";
+import { AbortError, ProgressTracker, TimeoutError, ValidationError, type Progress } from "@nimbus-sdk/common/client";
 import { watch } from "./collector.js";
 import type { vim } from "./generated/vim.js";
 import { setFaultContext } from "./model/data.js";

@@ -2,7 +2,8 @@
 // TLS on and off, credentials), and the stop, checked with raw SOAP requests (no SDK involved).
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -198,6 +199,10 @@ describe("startVcsim with the defaults", () => {
 
   it("presents a certificate that verifies when given as the CA, and fails verification without it", async () => {
     expect(server.certificate).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
+    // Its own P-256 key, not govmomi's 1024-bit RSA one (which Node 24's OpenSSL refuses), for 127.0.0.1.
+    const x509 = new X509Certificate(server.certificate!);
+    expect(x509.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: "prime256v1" });
+    expect(x509.checkIP("127.0.0.1")).toBe("127.0.0.1");
     const verified = await send(`${server.url}/vimServiceVersions.xml`, { ca: server.certificate, verify: true });
     expect(verified.status).toBe(200);
     await expect(send(`${server.url}/vimServiceVersions.xml`, { verify: true })).rejects.toThrow(/self[- ]signed/i);
@@ -236,16 +241,22 @@ describe("startVcsim options", () => {
     "runs two servers side by side on different ports, and close() ends each process",
     async () => {
       const [a, b] = await Promise.all([startVcsim(), startVcsim()]);
+      const dirs: string[] = [];
       try {
         expect(a.port).not.toBe(b.port);
+        dirs.push(...[a, b].map((s) => readlinkSync(`/proc/${s.pid}/cwd`)));
+        for (const dir of dirs) expect(readdirSync(dir)).toEqual(expect.arrayContaining(["cert.pem", "key.pem"]));
         const answers = await Promise.all([a, b].map((s) => send(s.url, { body: retrieveServiceContent })));
         expect(answers.map((r) => r.status)).toEqual([200, 200]);
         expect(running(a.pid) && running(b.pid)).toBe(true);
+        expect(a.certificate).not.toBe(b.certificate); // a certificate per run
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
       expect(running(a.pid)).toBe(false);
       expect(running(b.pid)).toBe(false);
+      // Each ran in a private folder holding its certificate and key, removed by close().
+      for (const dir of dirs) expect(existsSync(dir)).toBe(false);
       await a.close(); // a second close does nothing
       await expect(send(a.url, { body: retrieveServiceContent })).rejects.toThrow(/ECONNREFUSED/);
     },

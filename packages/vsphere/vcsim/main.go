@@ -75,7 +75,11 @@ func main() {
 		counts[c.name] = flag.Int(c.name, *c.field(defaults), c.usage)
 	}
 	esx := flag.Bool("esx", false, "simulate a standalone ESX host instead of a vCenter")
-	useTLS := flag.Bool("tls", true, "serve HTTPS (with a self-signed certificate for 127.0.0.1 and ::1)")
+	useTLS := flag.Bool("tls", true, "serve HTTPS (by default with govmomi's built-in certificate for 127.0.0.1 and ::1)")
+	// govmomi's built-in certificate has a 1024-bit RSA key, which OpenSSL 3.5 (Node 24) refuses at its
+	// default security level: the launcher passes a certificate of its own.
+	tlsCert := flag.String("tlscert", "", "PEM certificate file to serve HTTPS with (with -tlskey)")
+	tlsKey := flag.String("tlskey", "", "PEM private key file of -tlscert")
 	trace := flag.Bool("trace", false, "write every SOAP request and response to stderr")
 	// govmomi 0.24's models report 6.5; a newer version makes clients negotiate it (the simulator's
 	// behaviour and types stay 0.24's).
@@ -101,14 +105,26 @@ func main() {
 		model.ServiceContent.About.ApiVersion = *apiVersion
 	}
 
+	var certificates []tls.Certificate
+	if (*tlsCert == "") != (*tlsKey == "") {
+		log.Fatal("-tlscert and -tlskey go together")
+	}
+	if *tlsCert != "" {
+		pair, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			log.Fatalf("loading -tlscert and -tlskey: %v", err)
+		}
+		certificates = []tls.Certificate{pair}
+	}
+
 	if err := model.Create(); err != nil {
 		log.Fatalf("creating the inventory: %v", err)
 	}
 	model.Service.Listen = address
 	model.Service.RegisterEndpoints = true
 	if *useTLS {
-		// An empty configuration: the server then uses its built-in localhost certificate.
-		model.Service.TLS = new(tls.Config)
+		// Without certificates, the server uses its built-in localhost certificate.
+		model.Service.TLS = &tls.Config{Certificates: certificates}
 	}
 	server := model.Service.NewServer()
 

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { AbortError, KeyringError } from "../errors/index.js";
 import { missingModuleError, scrub } from "./errors.js";
 import type { KeyringBackend, KeyringCallOptions, SecretToolOptions } from "./types.js";
@@ -85,7 +84,10 @@ export class SecretToolBackend implements KeyringBackend {
     return new Error(message || `secret-tool exited with status ${result.status ?? "unknown"}`);
   }
 
-  #run(args: string[], options: KeyringCallOptions, input?: string): Promise<RunResult> {
+  async #run(args: string[], options: KeyringCallOptions, input?: string): Promise<RunResult> {
+    // Loaded on first use: node:child_process costs every process that imports this package about 3 ms
+    // of CPU, and most never reach the keyring (decision 0027).
+    const { spawn } = await import("node:child_process");
     return new Promise((resolve, reject) => {
       // English messages, as errors are classified by their text.
       const env = { ...(this.#env ?? process.env), LC_ALL: "C.UTF-8", LANGUAGE: "" };

@@ -2,6 +2,11 @@ export type { StartServer, StartServerOptions, TestServer } from "./test-server.
 export { freePort, listenOnLoopback } from "./ports.js";
 export { ManagedProcess, type ManagedProcessOptions } from "./process.js";
 export { ensureDebianPackages } from "./system-packages.js";
+export {
+  writeSelfSignedCertificate,
+  type SelfSignedCertificate,
+  type SelfSignedCertificateOptions,
+} from "./certificate.js";
 export { startKeyringSession, type KeyringSession, type KeyringSessionOptions } from "./keyring-session.js";
 export {
   startFaultProxy,

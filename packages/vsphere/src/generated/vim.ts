@@ -8,7 +8,7 @@
 // VimNamespace / VmodlNamespace type the runtime values.
 /* eslint-disable */
 
-import type { NimbusError } from "@nimbus-sdk/common";
+import type { NimbusError } from "@nimbus-sdk/common/client";
 import type {
   CallOptions,
   DataClass,

@@ -1,6 +1,6 @@
 // The types every generated vim25 type builds on (src/generated/vim.ts): what a data object, a fault and a
 // managed object have besides their WSDL fields, and the shape of the classes the `vim` value hands out.
-import type { NimbusErrorOptions } from "@nimbus-sdk/common";
+import type { NimbusErrorOptions } from "@nimbus-sdk/common/client";
 import type { PathValue } from "../property-path.js";
 import type { SoapStub } from "../soap/stub.js";
 

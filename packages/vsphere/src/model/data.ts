@@ -2,7 +2,7 @@
 // classes would cost every process start). A fault class extends common's NimbusError, so
 // `catch (e) { if (e instanceof vim.fault.InvalidLogin) … }` works, across copies of the package too.
 import { inspect } from "node:util";
-import { NimbusError, ValidationError, type NimbusErrorOptions } from "@nimbus-sdk/common";
+import { NimbusError, ValidationError, type NimbusErrorOptions } from "@nimbus-sdk/common/client";
 import { dataType, onceByName, schemaNamespace, type TypeInfo, type ValueType } from "../soap/metadata.js";
 import { brand, isInstanceOf } from "./brand.js";
 

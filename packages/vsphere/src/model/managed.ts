@@ -2,7 +2,7 @@
 // a reference (type and id) bound to a connection: its methods are the API's operations, and reading a
 // property (`await vm.name`) asks the server, one round trip each; `si.collect` reads many at once.
 import { inspect } from "node:util";
-import { ConfigError, ValidationError } from "@nimbus-sdk/common";
+import { ConfigError, ValidationError } from "@nimbus-sdk/common/client";
 import { managedType, onceByName, operation, pyvmomiMethods } from "../soap/metadata.js";
 import type { SoapStub } from "../soap/stub.js";
 import { readPropertyPath, type PathValue } from "../property-path.js";

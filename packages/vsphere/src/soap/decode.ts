@@ -3,7 +3,7 @@
 // know (a newer server's) decodes to the nearest known type, the declared one, with the properties it does
 // not know kept as they came (strings, or plain objects), never a crash. A SOAP fault becomes an instance
 // of its fault class; anything that is not a SOAP envelope is a ParseError naming what came instead.
-import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common";
+import { ParseError, scanXml, type XmlHandler } from "@nimbus-sdk/common/client";
 import { DataObject, dataClass, markRawField, markUnknownType } from "../model/data.js";
 import { ManagedObject, managedReference } from "../model/managed.js";
 import {

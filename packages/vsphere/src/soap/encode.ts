@@ -2,7 +2,7 @@
 // type while it is written, so a wrong one is a ValidationError naming it before anything is sent.
 // Values of a subtype carry xsi:type (a TraversalSpec where a SelectionSpec is declared); anyType values
 // carry the type of the JavaScript value (xsd:string, xsd:int, ArrayOfString, a data object's type).
-import { escapeXmlAttribute, escapeXmlText, ValidationError } from "@nimbus-sdk/common";
+import { escapeXmlAttribute, escapeXmlText, ValidationError } from "@nimbus-sdk/common/client";
 import { API_VERSION } from "../generated/wire.js";
 import { isRawField, primitiveDefault, wsdlNameOf } from "../model/data.js";
 import {

@@ -14,7 +14,7 @@ import {
   type ClientTransportOptions,
   type Logger,
   type NimbusResponse,
-} from "@nimbus-sdk/common";
+} from "@nimbus-sdk/common/client";
 import type { vim } from "../generated/vim.js";
 import { API_VERSION } from "../generated/wire.js";
 import type { CallOptions, ManagedObjectBase } from "../model/base.js";

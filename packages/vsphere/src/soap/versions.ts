@@ -1,5 +1,5 @@
 // API versions: their order, and pyVmomi's negotiation from a server's /sdk/vimServiceVersions.xml.
-import { scanXml } from "@nimbus-sdk/common";
+import { scanXml } from "@nimbus-sdk/common/client";
 import { API_VERSION } from "../generated/wire.js";
 
 /** Compares dotted API versions numerically ("6.7.3" < "7.0" < "7.0.3.0"). */

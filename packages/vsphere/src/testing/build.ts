@@ -19,11 +19,14 @@ import {
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { AbortError, ConfigError, TimeoutError } from "@nimbus-sdk/common";
+import { AbortError, ConfigError, TimeoutError } from "@nimbus-sdk/common/client";
 import { ensureDebianPackages } from "@nimbus-sdk/common/testing";
 
-/** Debian's Go compiler and govmomi's sources (whose simulator the main.go serves). */
-export const VCSIM_PACKAGES: readonly string[] = ["golang-go", "golang-github-vmware-govmomi-dev"];
+/**
+ * Debian's Go compiler, govmomi's sources (whose simulator the main.go serves) and openssl (which makes each
+ * run's certificate: Debian does not install it by default).
+ */
+export const VCSIM_PACKAGES: readonly string[] = ["golang-go", "golang-github-vmware-govmomi-dev", "openssl"];
 
 /** Where dh-golang installs Go sources for GOPATH builds. */
 const DEBIAN_GOCODE = "/usr/share/gocode";
@@ -124,7 +127,7 @@ async function lock(lockDir: string, done: () => boolean, options: EnsureVcsimOp
 }
 
 /**
- * Makes sure the vcsim binary is built and returns its path: installs Debian's Go and govmomi when
+ * Makes sure the vcsim binary is built and returns its path: installs Debian's Go, govmomi and openssl when
  * missing (as root; otherwise a ConfigError names the apt-get command), then builds
  * `vcsim/main.go` once (about 15 s cold, 4 s with Go's cache warm) into the cache folder. Cheap
  * when the binary is current. Safe to call from several processes at once.

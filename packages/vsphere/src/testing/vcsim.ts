@@ -6,9 +6,13 @@ import { request as httpsRequest } from "node:https";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect as tlsConnect } from "node:tls";
-import { AbortError, ValidationError } from "@nimbus-sdk/common";
-import { ManagedProcess, type StartServerOptions, type TestServer } from "@nimbus-sdk/common/testing";
+import { AbortError, ValidationError } from "@nimbus-sdk/common/client";
+import {
+  ManagedProcess,
+  writeSelfSignedCertificate,
+  type StartServerOptions,
+  type TestServer,
+} from "@nimbus-sdk/common/testing";
 import { ensureVcsim, isRunning } from "./build.js";
 
 /** Options of {@link startVcsim}: the port and the inventory vcsim simulates (hosts, clusters, VMs per pool). */
@@ -33,7 +37,7 @@ export interface VcsimOptions extends StartServerOptions {
   folder?: number;
   /** Simulate a standalone ESX host rather than a vCenter, `-esx`. */
   esx?: boolean;
-  /** Serve HTTPS with a self-signed certificate (default true); false serves plain HTTP. */
+  /** Serve HTTPS with a self-signed certificate made for this run (default true); false serves plain HTTP. */
   tls?: boolean;
   /** Write every SOAP request and response to the process's log, `-trace`. */
   trace?: boolean;
@@ -65,7 +69,7 @@ export interface VcsimServer extends TestServer, AsyncDisposable {
   credentials: { username: string; password: string };
   /** True when the endpoint is HTTPS with the simulator's self-signed certificate: verification must be off, or `certificate` be the CA. */
   insecure: boolean;
-  /** The server's certificate (PEM) when serving HTTPS: pass it as the `ca` to verify the connection. */
+  /** The server's certificate (PEM, an EC P-256 key, made for this run) when serving HTTPS: pass it as the `ca` to verify the connection. */
   certificate: string | undefined;
   /** govc's variables for this server (`GOVC_URL` without credentials, `GOVC_USERNAME` ...). */
   env: { GOVC_URL: string; GOVC_USERNAME: string; GOVC_PASSWORD: string; GOVC_INSECURE: string };
@@ -133,6 +137,11 @@ function createWorkDir(): string {
   return dir;
 }
 
+function removeWorkDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  workDirs.delete(dir);
+}
+
 function flags(options: VcsimOptions, listen: string): string[] {
   const args = ["-l", listen];
   for (const [option, flag] of Object.entries(COUNTS) as [keyof typeof COUNTS, string][]) {
@@ -168,19 +177,6 @@ function probe(url: string): Promise<number> {
     req.once("timeout", () => req.destroy(new Error("timed out")));
     req.once("error", reject);
     req.end();
-  });
-}
-
-/** The certificate the server presents, as PEM. */
-function serverCertificate(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host, port, rejectUnauthorized: false }, () => {
-      const der = socket.getPeerCertificate().raw;
-      socket.destroy();
-      const base64 = der.toString("base64").replace(/.{64}/g, "$&\n");
-      resolve(`-----BEGIN CERTIFICATE-----\n${base64.replace(/\n?$/, "\n")}-----END CERTIFICATE-----\n`);
-    });
-    socket.once("error", reject);
   });
 }
 
@@ -221,6 +217,19 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<VcsimServe
   });
 
   const workDir = createWorkDir();
+  let certificate: string | undefined;
+  if (options.tls ?? true) {
+    // govmomi's built-in certificate has a 1024-bit RSA key, which OpenSSL 3.5 (Node 24) refuses at its
+    // default security level; a key made for this run also keeps one run's trust from covering another's.
+    try {
+      const made = await writeSelfSignedCertificate({ dir: workDir, server: "vcsim", signal });
+      certificate = made.cert;
+      args.push(`-tlscert=${made.certFile}`, `-tlskey=${made.keyFile}`);
+    } catch (error) {
+      removeWorkDir(workDir);
+      throw error;
+    }
+  }
   options.onProgress?.("starting vcsim");
   const child = new ManagedProcess({
     name: "vcsim",
@@ -230,11 +239,7 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<VcsimServe
     env: { ...process.env, TMPDIR: workDir },
   });
   let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= child.stop(STOP_GRACE_MS).finally(() => {
-      rmSync(workDir, { recursive: true, force: true });
-      workDirs.delete(workDir);
-    }));
+  const close = () => (closed ??= child.stop(STOP_GRACE_MS).finally(() => removeWorkDir(workDir)));
 
   try {
     let url = "";
@@ -247,7 +252,6 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<VcsimServe
     ]);
     const port = Number(new URL(url).port);
     const tls = url.startsWith("https:");
-    const certificate = tls ? await serverCertificate(host, port) : undefined;
     options.onProgress?.("vcsim answering");
     signal?.addEventListener("abort", () => void close(), { once: true });
     return {
