@@ -304,6 +304,39 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
     expect(reauths).toBe(2);
   });
 
+  it("a 401 to the old credentials arriving after a re-authentication replays with the new ones, without another", async () => {
+    let stale = 0;
+    const server = await serve((req, res) => {
+      if (req.headers["x-auth-token"] === "new") {
+        res.end("200");
+        return;
+      }
+      // The second stale request's 401 comes back only after the first's re-authentication is over.
+      const delay = stale++ === 0 ? 0 : 300;
+      setTimeout(() => {
+        res.statusCode = 401;
+        res.end("401");
+      }, delay);
+    });
+    let token = "old";
+    let reauths = 0;
+    const auth: AuthStep = {
+      authorize: (request) => {
+        request.headers["x-auth-token"] = token;
+      },
+      reauthenticate: async () => {
+        reauths++;
+        token = "new";
+        return true;
+      },
+    };
+    const t = transport({ auth });
+    const first = t.request({ url: server.url }).then((r) => r.text());
+    const second = t.request({ url: server.url }).then((r) => r.text());
+    expect(await Promise.all([first, second])).toEqual(["200", "200"]);
+    expect(reauths).toBe(1);
+  });
+
   it("lets one caller give up during a shared re-authentication without failing the others", async () => {
     let valid = "old";
     const server = await serve((req, res) => {

@@ -176,6 +176,9 @@ export class Transport {
   #debug: boolean;
   readonly #requestIdHeaders: string[];
   #reauthentication?: Promise<boolean>;
+  // Counts completed re-authentications: a 401 to a request authorized before the latest one is the old
+  // credentials' answer, and is replayed with the new ones instead of re-authenticating again.
+  #authGeneration = 0;
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -267,6 +270,7 @@ export class Transport {
     const replayable = options.body === undefined || typeof options.body === "function" || isBuffered(options.body);
     let waited = 0;
     let reauthenticated = false;
+    let replayedWithNewer = false;
 
     for (let attempt = 0; ; attempt++) {
       if (call) call.retries = attempt;
@@ -278,6 +282,7 @@ export class Transport {
         headers["content-type"] ??= "application/json";
       }
       const outgoing: OutgoingRequest = { method, url: new URL(url), headers };
+      const generation = this.#authGeneration;
       await this.#options.auth?.authorize(outgoing, { signal });
       const safeUrl = this.redactor.url(outgoing.url);
       if (call) call.url = safeUrl;
@@ -352,6 +357,13 @@ export class Transport {
         }
       }
 
+      if (status === 401 && replayable && this.#options.auth?.reauthenticate) {
+        if (!replayedWithNewer && generation !== this.#authGeneration) {
+          replayedWithNewer = true;
+          await response.dump();
+          continue;
+        }
+      }
       if (status === 401 && !reauthenticated && replayable && this.#options.auth?.reauthenticate) {
         reauthenticated = true;
         await response.dump();
@@ -399,6 +411,10 @@ export class Transport {
   async #reauthenticate(signal?: AbortSignal): Promise<boolean> {
     this.#reauthentication ??= Promise.resolve()
       .then(() => this.#options.auth!.reauthenticate!({}))
+      .then((renewed) => {
+        if (renewed) this.#authGeneration++;
+        return renewed;
+      })
       .catch((cause: unknown) => {
         if (cause instanceof NimbusError) throw cause;
         throw new NimbusError(`re-authentication failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
