@@ -77,7 +77,8 @@ for (const [subpath, conditions] of Object.entries(manifest.exports)) {
   );
   const from = dirname(cjs.types);
   const types = readFileSync(cjs.types, "utf8").replace(
-    /(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g,
+    // from "./x", import("./x") and a side-effect import "./x" (a module augmentation: ovirt's v3 names)
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)(["'])(\.{1,2}\/[^"']*)\2/g,
     (_, lead, quote, specifier) => `${lead}${quote}${pointer(esm.types, join(from, specifier))}${quote}`,
   );
   write(esm.types, types);

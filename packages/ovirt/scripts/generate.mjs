@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeGenerated } from "../../../scripts/lib/generated-files.mjs";
-import { renderV3Params } from "./v3-params.mjs";
+import { jsonTable, renderV3Params } from "./v3-params.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultModel = resolve(packageDir, "../../../shared/specs/ovirt/model.json");
@@ -193,9 +193,8 @@ engine sends them as \`<cluster id="..." href="..."/>\` references, or whole whe
   }
   for (const struct of model.structs) {
     const base = struct.base ? struct.base : "Envelope";
-    const kind = struct.base ? `, a kind of \`${struct.base}\`` : "";
     const deprecatedTag = struct.deprecated ? " @deprecated" : "";
-    out.push(`/** The oVirt model's \`${struct.name}\`${kind}, as the engine sends it.${deprecatedTag} */`);
+    out.push(`/** The oVirt model's \`${struct.name}\`, as the engine sends it.${deprecatedTag} */`);
     out.push(`export interface ${struct.name} extends ${base} {`);
     const own = [
       ...struct.attributes.map((m) => ({ ...m, link: false })),
@@ -277,24 +276,19 @@ ENUMS[name] = the enum's lowercase wire values. PRIMITIVES[name] = the primitive
     ...model.primitives.map((p) => `  ${p.name}: ${q(p.xsdType.replace(/^xs:/, ""))},`),
     "};",
     "",
-    "export const ENUMS: Readonly<Record<string, readonly string[]>> = {",
-    ...model.enums.map((e) => `  ${e.name}: [${e.values.map(q).join(", ")}],`),
-    "};",
+    `export const ENUMS: Readonly<Record<string, readonly string[]>> = ${jsonTable(model.enums.map((e) => [e.name, e.values]))};`,
     "",
-    "export const STRUCTS: Readonly<Record<string, StructSource>> = {",
   ];
-  for (const struct of model.structs) {
-    const fields = [`xml: ${q(struct.xmlName)}`];
-    if (struct.xmlPlural) fields.push(`plural: ${q(struct.xmlPlural)}`);
-    if (struct.base) fields.push(`base: ${q(struct.base)}`);
+  const structs = model.structs.map((struct) => {
     const own = [
       ...struct.attributes.map((m) => ({ ...m, link: false })),
       ...struct.links.map((m) => ({ ...m, link: true })),
     ];
-    fields.push(`members: [${own.map((m) => q(memberToken(model, m))).join(", ")}]`);
-    out.push(`  ${struct.name}: { ${fields.join(", ")} },`);
-  }
-  out.push("};");
+    const entry = { xml: struct.xmlName, ...(struct.xmlPlural && { plural: struct.xmlPlural }) };
+    if (struct.base) entry.base = struct.base;
+    return [struct.name, { ...entry, members: own.map((m) => memberToken(model, m)) }];
+  });
+  out.push(`export const STRUCTS: Readonly<Record<string, StructSource>> = ${jsonTable(structs)};`);
   return out.join("\n") + "\n";
 }
 
@@ -410,23 +404,20 @@ ROOT_SERVICE is the service at ROOT_PATH (the entry point, /ovirt-engine/api).
     `export const ROOT_SERVICE = ${q(model.root)};`,
     `export const ROOT_PATH = ${q(model.rootPath)};`,
     "",
-    "export const SERVICES: Readonly<Record<string, ServiceSource>> = {",
   ];
-  for (const [name, { flat, collection, entity }] of info) {
-    const fields = [];
-    if (entity) fields.push(`type: ${q(entity.type)}`);
-    if (collection) fields.push("collection: true");
-    const methods = flat.methods.map((m) => {
-      const input = methodParams(m, "in").map(paramToken);
-      const output = methodParams(m, "out").map(paramToken);
-      return `[${q(snake(m.name))}, ${q(m.kind)}, ${q(m.httpMethod)}, ${q(m.pathSuffix)}, [${input.map(q).join(", ")}], [${output.map(q).join(", ")}]]`;
-    });
-    fields.push(`methods: [${methods.join(", ")}]`);
-    const locators = flat.locators.map((l) => `[${q(snake(l.name))}, ${q(l.service)}, ${q(l.path)}]`);
-    fields.push(`locators: [${locators.join(", ")}]`);
-    out.push(`  ${name}: { ${fields.join(", ")} },`);
-  }
-  out.push("};");
+  const services = [...info].map(([name, { flat, collection, entity }]) => {
+    const methods = flat.methods.map((m) => [
+      snake(m.name),
+      m.kind,
+      m.httpMethod,
+      m.pathSuffix,
+      methodParams(m, "in").map(paramToken),
+      methodParams(m, "out").map(paramToken),
+    ]);
+    const locators = flat.locators.map((l) => [snake(l.name), l.service, l.path]);
+    return [name, { ...(entity && { type: entity.type }), ...(collection && { collection: true }), methods, locators }];
+  });
+  out.push(`export const SERVICES: Readonly<Record<string, ServiceSource>> = ${jsonTable(services)};`);
   return out.join("\n") + "\n";
 }
 
@@ -487,7 +478,7 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
 `),
     "",
     'import type * as types from "./types.js";',
-    'import { ParamsList, ParamsObject, type Init, type ListInit, type V3Init } from "../params-base.js";',
+    'import { ParamsList, ParamsObject } from "../params-base.js";',
     'import type { Accessors } from "../accessors.js";',
     "",
   ];
@@ -495,15 +486,14 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
   for (const struct of model.structs) {
     const deprecated = struct.deprecated ? " @deprecated" : "";
     const doc = `/** The v3 SDK's \`params.${struct.name}\`: a \`${struct.name}\` to send, with get_x()/set_x() accessors.${deprecated} */`;
+    // The class and the interface merge: an editor shows the doc comments of both, so one says it (both
+    // when deprecated, which TypeScript reports only when every declaration is).
     out.push(
-      doc,
+      ...(deprecated ? [doc] : []),
       `export interface ${struct.name} extends types.${struct.name}, Accessors<types.${struct.name}> {}`,
       doc,
-      `export class ${struct.name} extends ParamsObject {`,
+      `export class ${struct.name} extends ParamsObject<types.${struct.name}> {`,
       `  static readonly typeName = ${q(struct.name)};`,
-      `  constructor(init?: V3Init<types.${struct.name}>) {`,
-      `    super(${q(struct.name)}, init);`,
-      "  }",
       "}",
     );
     const wrapper = struct.xmlPlural && wrapperClassName(struct, classNames);
@@ -511,14 +501,11 @@ element name it is written under (\`"vm"\`, \`"vms"\`, \`"topology"\`).
       wrappers.set(struct.xmlPlural, wrapper);
       const item = struct.xmlName;
       out.push(
-        `/** A list of ${struct.name}, written as <${struct.xmlPlural}><${item}/>...</${struct.xmlPlural}>. */`,
         `export interface ${wrapper} { ${propertyName(item)}?: types.${struct.name}[] }`,
         `/** A list of ${struct.name}, written as <${struct.xmlPlural}><${item}/>...</${struct.xmlPlural}>. */`,
-        `export class ${wrapper} extends ParamsList<types.${struct.name}> {`,
+        `export class ${wrapper} extends ParamsList<types.${struct.name}, ${q(item)}> {`,
         `  static readonly typeName = ${q(struct.name)};`,
-        `  constructor(init?: ListInit<${q(item)}, types.${struct.name}>) {`,
-        `    super(${q(struct.name)}, ${q(item)}, init);`,
-        "  }",
+        `  static readonly itemElement = ${q(item)};`,
         "}",
       );
     }
@@ -597,7 +584,7 @@ name (docs/decisions/0025). The generated resource classes (resources.ts) extend
     const base = struct.base ? `${struct.base}View` : "EnvelopeView";
     const deprecatedTag = struct.deprecated ? " @deprecated" : "";
     out.push(
-      `/** The oVirt model's \`${struct.name}\` as read from the engine, the v3 SDK's way (\`types.${struct.name}\` is the plain data).${deprecatedTag} */`,
+      `/** The oVirt model's \`${struct.name}\` as read from the engine (\`types.${struct.name}\` is the plain data).${deprecatedTag} */`,
       `export interface ${struct.name}View extends ${base} {`,
     );
     const own = [...struct.attributes, ...struct.links];
@@ -744,14 +731,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
         `/** ${name}${itemEntry ? `: a collection of ${itemClass}` : ""}. */`,
         `export class ${cls} extends Collection<${typeName}, ${itemClass}, ${optionsType(model, addQuery)}> {`,
         `  static readonly serviceName = ${q(name)};`,
-        ...(entry.idLocator
-          ? [
-              `  /** The class of the collection's entities. */`,
-              `  static get itemClass() {`,
-              `    return ${itemClass};`,
-              "  }",
-            ]
-          : []),
+        ...(entry.idLocator ? [`  static get itemClass() {`, `    return ${itemClass};`, "  }"] : []),
         ...members,
         "}",
         "",

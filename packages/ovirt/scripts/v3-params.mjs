@@ -57,6 +57,19 @@ function parseXml(text, file) {
 }
 
 /** The schema's classes: `{ name, base, members: [{ xml, py, type, list, attribute, text }] }`, in schema order. */
+/**
+ * A generated table's initialiser: `JSON.parse` of one entry a line. The compiled object literal
+ * would be printed one value a line, indented (the CommonJS build's code printer); the JSON keeps the
+ * installed JavaScript about the size of the source (docs/decisions/0028), and parses faster too.
+ */
+export function jsonTable(entries) {
+  const lines = entries.map(
+    ([key, value], i) => `${JSON.stringify(key)}: ${JSON.stringify(value)}${i < entries.length - 1 ? "," : ""}`,
+  );
+  const text = ["{", ...lines, "}"].join("\n").replace(/[\\`]|\$\{/g, (m) => `\\${m}`);
+  return `JSON.parse(\`${text}\`)`;
+}
+
 export function readV3Schema(file) {
   const schema = parseXml(readFileSync(file, "utf8"), file).children.find((c) => c.name === "schema");
   const elements = new Map();
@@ -160,22 +173,18 @@ src/v3/to-v4.ts converts to API v4 from. A member token is "<python name> <xml n
     "  readonly members: readonly string[];",
     "}",
     "",
-    "export const V3_CLASSES: Readonly<Record<string, V3ClassSource>> = {",
   ];
-  for (const c of classes) {
-    const tokens = c.members.map(
+  const entries = classes.map((c) => {
+    const members = c.members.map(
       (m) => `${m.py} ${m.xml} ${m.type}${m.list ? "[]" : ""}${m.attribute ? " @" : ""}${m.text ? " text" : ""}`,
     );
     const v4Name = v4.get(c.name);
-    out.push(
-      `  ${c.name}: { ${c.base ? `base: ${q(c.base)}, ` : ""}${v4Name ? `v4: ${q(v4Name)}, ` : ""}members: ${q(tokens)} },`,
-    );
-  }
-  out.push("};", "");
+    return [c.name, { ...(c.base && { base: c.base }), ...(v4Name && { v4: v4Name }), members }];
+  });
+  out.push(`export const V3_CLASSES: Readonly<Record<string, V3ClassSource>> = ${jsonTable(entries)};`, "");
   out.push("/** The v3 class each XML element is written as (`vm` -> VM), for `findRootClass`. */");
-  out.push("export const V3_ELEMENTS: Readonly<Record<string, string>> = {");
-  for (const c of classes) for (const element of c.elements) out.push(`  ${q(element)}: ${q(c.name)},`);
-  out.push("};");
+  const elements = classes.flatMap((c) => c.elements.map((element) => [element, c.name]));
+  out.push(`export const V3_ELEMENTS: Readonly<Record<string, string>> = ${jsonTable(elements)};`);
   return out.join("\n") + "\n";
 }
 
@@ -188,11 +197,12 @@ function renderClasses(classes, v4, v4Kept, header) {
     header(`
 The oVirt Python SDK v3's \`params\` classes, from the v3 schema: one class per complexType with every
 member of its bases, under generateDS's names (\`type_\`), with keyword-argument constructors
-(\`new params.VM({ name, type_: "server" })\`) and get_/set_/add_ accessors (src/v3/params-object.ts).
+(\`new params.VM({ name, type_: "server" })\`) and get_/set_/add_ accessors (src/v3/params-object.ts);
+XFields is the members of v3's X (its own, then its base's by \`extends\`).
 `),
     "",
     'import type * as types from "./types.js";',
-    'import { V3Object, type V3Accessors, type V3Class, type V3Init } from "../v3/params-object.js";',
+    'import { V3Object, type V3Accessors, type V3Class } from "../v3/params-object.js";',
     "",
     "/** API v4's params classes of the names v3 did not use (new code; v3's names are v3's classes below). */",
     `export { ${v4Kept.join(", ")} } from "./params.js";`,
@@ -201,16 +211,12 @@ member of its bases, under generateDS's names (\`type_\`), with keyword-argument
   for (const c of classes) {
     const own = c.members.map((m) => `  ${m.py}?: ${tsOf(m)};`);
     out.push(
-      `/** The members of v3's ${c.name}. */`,
       `export interface ${c.name}Fields${c.base ? ` extends ${c.base}Fields` : ""} {`,
       ...own,
       "}",
       `export interface ${c.name} extends ${c.name}Fields, V3Accessors<${c.name}Fields> {}`,
-      `export class ${c.name} extends V3Object {`,
+      `export class ${c.name} extends V3Object<${c.name}Fields${v4.has(c.name) ? `, types.${v4.get(c.name)}` : ""}> {`,
       `  static readonly typeName = ${q(c.name)};`,
-      `  constructor(init?: V3Init<${c.name}Fields${v4.has(c.name) ? `, types.${v4.get(c.name)}` : ""}>) {`,
-      `    super(${q(c.name)}, init);`,
-      "  }",
       "}",
       "",
     );

@@ -9,4635 +9,3152 @@
 /* eslint-disable */
 
 import type * as types from "./types.js";
-import { ParamsList, ParamsObject, type Init, type ListInit, type V3Init } from "../params-base.js";
+import { ParamsList, ParamsObject } from "../params-base.js";
 import type { Accessors } from "../accessors.js";
 
-/** The v3 SDK's `params.Action`: a `Action` to send, with get_x()/set_x() accessors. */
 export interface Action extends types.Action, Accessors<types.Action> {}
 /** The v3 SDK's `params.Action`: a `Action` to send, with get_x()/set_x() accessors. */
-export class Action extends ParamsObject {
+export class Action extends ParamsObject<types.Action> {
   static readonly typeName = "Action";
-  constructor(init?: V3Init<types.Action>) {
-    super("Action", init);
-  }
 }
 
-/** The v3 SDK's `params.AffinityGroup`: a `AffinityGroup` to send, with get_x()/set_x() accessors. */
 export interface AffinityGroup extends types.AffinityGroup, Accessors<types.AffinityGroup> {}
 /** The v3 SDK's `params.AffinityGroup`: a `AffinityGroup` to send, with get_x()/set_x() accessors. */
-export class AffinityGroup extends ParamsObject {
+export class AffinityGroup extends ParamsObject<types.AffinityGroup> {
   static readonly typeName = "AffinityGroup";
-  constructor(init?: V3Init<types.AffinityGroup>) {
-    super("AffinityGroup", init);
-  }
 }
-/** A list of AffinityGroup, written as <affinity_groups><affinity_group/>...</affinity_groups>. */
 export interface AffinityGroups {
   affinity_group?: types.AffinityGroup[];
 }
 /** A list of AffinityGroup, written as <affinity_groups><affinity_group/>...</affinity_groups>. */
-export class AffinityGroups extends ParamsList<types.AffinityGroup> {
+export class AffinityGroups extends ParamsList<types.AffinityGroup, "affinity_group"> {
   static readonly typeName = "AffinityGroup";
-  constructor(init?: ListInit<"affinity_group", types.AffinityGroup>) {
-    super("AffinityGroup", "affinity_group", init);
-  }
+  static readonly itemElement = "affinity_group";
 }
 
-/** The v3 SDK's `params.AffinityLabel`: a `AffinityLabel` to send, with get_x()/set_x() accessors. */
 export interface AffinityLabel extends types.AffinityLabel, Accessors<types.AffinityLabel> {}
 /** The v3 SDK's `params.AffinityLabel`: a `AffinityLabel` to send, with get_x()/set_x() accessors. */
-export class AffinityLabel extends ParamsObject {
+export class AffinityLabel extends ParamsObject<types.AffinityLabel> {
   static readonly typeName = "AffinityLabel";
-  constructor(init?: V3Init<types.AffinityLabel>) {
-    super("AffinityLabel", init);
-  }
 }
-/** A list of AffinityLabel, written as <affinity_labels><affinity_label/>...</affinity_labels>. */
 export interface AffinityLabels {
   affinity_label?: types.AffinityLabel[];
 }
 /** A list of AffinityLabel, written as <affinity_labels><affinity_label/>...</affinity_labels>. */
-export class AffinityLabels extends ParamsList<types.AffinityLabel> {
+export class AffinityLabels extends ParamsList<types.AffinityLabel, "affinity_label"> {
   static readonly typeName = "AffinityLabel";
-  constructor(init?: ListInit<"affinity_label", types.AffinityLabel>) {
-    super("AffinityLabel", "affinity_label", init);
-  }
+  static readonly itemElement = "affinity_label";
 }
 
-/** The v3 SDK's `params.AffinityRule`: a `AffinityRule` to send, with get_x()/set_x() accessors. */
 export interface AffinityRule extends types.AffinityRule, Accessors<types.AffinityRule> {}
 /** The v3 SDK's `params.AffinityRule`: a `AffinityRule` to send, with get_x()/set_x() accessors. */
-export class AffinityRule extends ParamsObject {
+export class AffinityRule extends ParamsObject<types.AffinityRule> {
   static readonly typeName = "AffinityRule";
-  constructor(init?: V3Init<types.AffinityRule>) {
-    super("AffinityRule", init);
-  }
 }
-/** A list of AffinityRule, written as <affinity_rules><affinity_rule/>...</affinity_rules>. */
 export interface AffinityRules {
   affinity_rule?: types.AffinityRule[];
 }
 /** A list of AffinityRule, written as <affinity_rules><affinity_rule/>...</affinity_rules>. */
-export class AffinityRules extends ParamsList<types.AffinityRule> {
+export class AffinityRules extends ParamsList<types.AffinityRule, "affinity_rule"> {
   static readonly typeName = "AffinityRule";
-  constructor(init?: ListInit<"affinity_rule", types.AffinityRule>) {
-    super("AffinityRule", "affinity_rule", init);
-  }
+  static readonly itemElement = "affinity_rule";
 }
 
-/** The v3 SDK's `params.Agent`: a `Agent` to send, with get_x()/set_x() accessors. */
 export interface Agent extends types.Agent, Accessors<types.Agent> {}
 /** The v3 SDK's `params.Agent`: a `Agent` to send, with get_x()/set_x() accessors. */
-export class Agent extends ParamsObject {
+export class Agent extends ParamsObject<types.Agent> {
   static readonly typeName = "Agent";
-  constructor(init?: V3Init<types.Agent>) {
-    super("Agent", init);
-  }
 }
-/** A list of Agent, written as <agents><agent/>...</agents>. */
 export interface Agents {
   agent?: types.Agent[];
 }
 /** A list of Agent, written as <agents><agent/>...</agents>. */
-export class Agents extends ParamsList<types.Agent> {
+export class Agents extends ParamsList<types.Agent, "agent"> {
   static readonly typeName = "Agent";
-  constructor(init?: ListInit<"agent", types.Agent>) {
-    super("Agent", "agent", init);
-  }
+  static readonly itemElement = "agent";
 }
 
 /** The v3 SDK's `params.AgentConfiguration`: a `AgentConfiguration` to send, with get_x()/set_x() accessors. @deprecated */
 export interface AgentConfiguration extends types.AgentConfiguration, Accessors<types.AgentConfiguration> {}
 /** The v3 SDK's `params.AgentConfiguration`: a `AgentConfiguration` to send, with get_x()/set_x() accessors. @deprecated */
-export class AgentConfiguration extends ParamsObject {
+export class AgentConfiguration extends ParamsObject<types.AgentConfiguration> {
   static readonly typeName = "AgentConfiguration";
-  constructor(init?: V3Init<types.AgentConfiguration>) {
-    super("AgentConfiguration", init);
-  }
 }
-/** A list of AgentConfiguration, written as <agent_configurations><agent_configuration/>...</agent_configurations>. */
 export interface AgentConfigurations {
   agent_configuration?: types.AgentConfiguration[];
 }
 /** A list of AgentConfiguration, written as <agent_configurations><agent_configuration/>...</agent_configurations>. */
-export class AgentConfigurations extends ParamsList<types.AgentConfiguration> {
+export class AgentConfigurations extends ParamsList<types.AgentConfiguration, "agent_configuration"> {
   static readonly typeName = "AgentConfiguration";
-  constructor(init?: ListInit<"agent_configuration", types.AgentConfiguration>) {
-    super("AgentConfiguration", "agent_configuration", init);
-  }
+  static readonly itemElement = "agent_configuration";
 }
 
-/** The v3 SDK's `params.Api`: a `Api` to send, with get_x()/set_x() accessors. */
 export interface Api extends types.Api, Accessors<types.Api> {}
 /** The v3 SDK's `params.Api`: a `Api` to send, with get_x()/set_x() accessors. */
-export class Api extends ParamsObject {
+export class Api extends ParamsObject<types.Api> {
   static readonly typeName = "Api";
-  constructor(init?: V3Init<types.Api>) {
-    super("Api", init);
-  }
 }
-/** A list of Api, written as <apis><api/>...</apis>. */
 export interface Apis {
   api?: types.Api[];
 }
 /** A list of Api, written as <apis><api/>...</apis>. */
-export class Apis extends ParamsList<types.Api> {
+export class Apis extends ParamsList<types.Api, "api"> {
   static readonly typeName = "Api";
-  constructor(init?: ListInit<"api", types.Api>) {
-    super("Api", "api", init);
-  }
+  static readonly itemElement = "api";
 }
 
-/** The v3 SDK's `params.ApiSummary`: a `ApiSummary` to send, with get_x()/set_x() accessors. */
 export interface ApiSummary extends types.ApiSummary, Accessors<types.ApiSummary> {}
 /** The v3 SDK's `params.ApiSummary`: a `ApiSummary` to send, with get_x()/set_x() accessors. */
-export class ApiSummary extends ParamsObject {
+export class ApiSummary extends ParamsObject<types.ApiSummary> {
   static readonly typeName = "ApiSummary";
-  constructor(init?: V3Init<types.ApiSummary>) {
-    super("ApiSummary", init);
-  }
 }
-/** A list of ApiSummary, written as <api_summaries><api_summary/>...</api_summaries>. */
 export interface ApiSummaries {
   api_summary?: types.ApiSummary[];
 }
 /** A list of ApiSummary, written as <api_summaries><api_summary/>...</api_summaries>. */
-export class ApiSummaries extends ParamsList<types.ApiSummary> {
+export class ApiSummaries extends ParamsList<types.ApiSummary, "api_summary"> {
   static readonly typeName = "ApiSummary";
-  constructor(init?: ListInit<"api_summary", types.ApiSummary>) {
-    super("ApiSummary", "api_summary", init);
-  }
+  static readonly itemElement = "api_summary";
 }
 
-/** The v3 SDK's `params.ApiSummaryItem`: a `ApiSummaryItem` to send, with get_x()/set_x() accessors. */
 export interface ApiSummaryItem extends types.ApiSummaryItem, Accessors<types.ApiSummaryItem> {}
 /** The v3 SDK's `params.ApiSummaryItem`: a `ApiSummaryItem` to send, with get_x()/set_x() accessors. */
-export class ApiSummaryItem extends ParamsObject {
+export class ApiSummaryItem extends ParamsObject<types.ApiSummaryItem> {
   static readonly typeName = "ApiSummaryItem";
-  constructor(init?: V3Init<types.ApiSummaryItem>) {
-    super("ApiSummaryItem", init);
-  }
 }
-/** A list of ApiSummaryItem, written as <api_summary_items><api_summary_item/>...</api_summary_items>. */
 export interface ApiSummaryItems {
   api_summary_item?: types.ApiSummaryItem[];
 }
 /** A list of ApiSummaryItem, written as <api_summary_items><api_summary_item/>...</api_summary_items>. */
-export class ApiSummaryItems extends ParamsList<types.ApiSummaryItem> {
+export class ApiSummaryItems extends ParamsList<types.ApiSummaryItem, "api_summary_item"> {
   static readonly typeName = "ApiSummaryItem";
-  constructor(init?: ListInit<"api_summary_item", types.ApiSummaryItem>) {
-    super("ApiSummaryItem", "api_summary_item", init);
-  }
+  static readonly itemElement = "api_summary_item";
 }
 
-/** The v3 SDK's `params.Application`: a `Application` to send, with get_x()/set_x() accessors. */
 export interface Application extends types.Application, Accessors<types.Application> {}
 /** The v3 SDK's `params.Application`: a `Application` to send, with get_x()/set_x() accessors. */
-export class Application extends ParamsObject {
+export class Application extends ParamsObject<types.Application> {
   static readonly typeName = "Application";
-  constructor(init?: V3Init<types.Application>) {
-    super("Application", init);
-  }
 }
-/** A list of Application, written as <applications><application/>...</applications>. */
 export interface Applications {
   application?: types.Application[];
 }
 /** A list of Application, written as <applications><application/>...</applications>. */
-export class Applications extends ParamsList<types.Application> {
+export class Applications extends ParamsList<types.Application, "application"> {
   static readonly typeName = "Application";
-  constructor(init?: ListInit<"application", types.Application>) {
-    super("Application", "application", init);
-  }
+  static readonly itemElement = "application";
 }
 
-/** The v3 SDK's `params.AuthorizedKey`: a `AuthorizedKey` to send, with get_x()/set_x() accessors. */
 export interface AuthorizedKey extends types.AuthorizedKey, Accessors<types.AuthorizedKey> {}
 /** The v3 SDK's `params.AuthorizedKey`: a `AuthorizedKey` to send, with get_x()/set_x() accessors. */
-export class AuthorizedKey extends ParamsObject {
+export class AuthorizedKey extends ParamsObject<types.AuthorizedKey> {
   static readonly typeName = "AuthorizedKey";
-  constructor(init?: V3Init<types.AuthorizedKey>) {
-    super("AuthorizedKey", init);
-  }
 }
-/** A list of AuthorizedKey, written as <authorized_keys><authorized_key/>...</authorized_keys>. */
 export interface AuthorizedKeys {
   authorized_key?: types.AuthorizedKey[];
 }
 /** A list of AuthorizedKey, written as <authorized_keys><authorized_key/>...</authorized_keys>. */
-export class AuthorizedKeys extends ParamsList<types.AuthorizedKey> {
+export class AuthorizedKeys extends ParamsList<types.AuthorizedKey, "authorized_key"> {
   static readonly typeName = "AuthorizedKey";
-  constructor(init?: ListInit<"authorized_key", types.AuthorizedKey>) {
-    super("AuthorizedKey", "authorized_key", init);
-  }
+  static readonly itemElement = "authorized_key";
 }
 
-/** The v3 SDK's `params.Backup`: a `Backup` to send, with get_x()/set_x() accessors. */
 export interface Backup extends types.Backup, Accessors<types.Backup> {}
 /** The v3 SDK's `params.Backup`: a `Backup` to send, with get_x()/set_x() accessors. */
-export class Backup extends ParamsObject {
+export class Backup extends ParamsObject<types.Backup> {
   static readonly typeName = "Backup";
-  constructor(init?: V3Init<types.Backup>) {
-    super("Backup", init);
-  }
 }
-/** A list of Backup, written as <backups><backup/>...</backups>. */
 export interface Backups {
   backup?: types.Backup[];
 }
 /** A list of Backup, written as <backups><backup/>...</backups>. */
-export class Backups extends ParamsList<types.Backup> {
+export class Backups extends ParamsList<types.Backup, "backup"> {
   static readonly typeName = "Backup";
-  constructor(init?: ListInit<"backup", types.Backup>) {
-    super("Backup", "backup", init);
-  }
+  static readonly itemElement = "backup";
 }
 
-/** The v3 SDK's `params.Balance`: a `Balance` to send, with get_x()/set_x() accessors. */
 export interface Balance extends types.Balance, Accessors<types.Balance> {}
 /** The v3 SDK's `params.Balance`: a `Balance` to send, with get_x()/set_x() accessors. */
-export class Balance extends ParamsObject {
+export class Balance extends ParamsObject<types.Balance> {
   static readonly typeName = "Balance";
-  constructor(init?: V3Init<types.Balance>) {
-    super("Balance", init);
-  }
 }
-/** A list of Balance, written as <balances><balance/>...</balances>. */
 export interface Balances {
   balance?: types.Balance[];
 }
 /** A list of Balance, written as <balances><balance/>...</balances>. */
-export class Balances extends ParamsList<types.Balance> {
+export class Balances extends ParamsList<types.Balance, "balance"> {
   static readonly typeName = "Balance";
-  constructor(init?: ListInit<"balance", types.Balance>) {
-    super("Balance", "balance", init);
-  }
+  static readonly itemElement = "balance";
 }
 
-/** The v3 SDK's `params.Bios`: a `Bios` to send, with get_x()/set_x() accessors. */
 export interface Bios extends types.Bios, Accessors<types.Bios> {}
 /** The v3 SDK's `params.Bios`: a `Bios` to send, with get_x()/set_x() accessors. */
-export class Bios extends ParamsObject {
+export class Bios extends ParamsObject<types.Bios> {
   static readonly typeName = "Bios";
-  constructor(init?: V3Init<types.Bios>) {
-    super("Bios", init);
-  }
 }
-/** A list of Bios, written as <bioss><bios/>...</bioss>. */
 export interface Bioss {
   bios?: types.Bios[];
 }
 /** A list of Bios, written as <bioss><bios/>...</bioss>. */
-export class Bioss extends ParamsList<types.Bios> {
+export class Bioss extends ParamsList<types.Bios, "bios"> {
   static readonly typeName = "Bios";
-  constructor(init?: ListInit<"bios", types.Bios>) {
-    super("Bios", "bios", init);
-  }
+  static readonly itemElement = "bios";
 }
 
-/** The v3 SDK's `params.BlockStatistic`: a `BlockStatistic` to send, with get_x()/set_x() accessors. */
 export interface BlockStatistic extends types.BlockStatistic, Accessors<types.BlockStatistic> {}
 /** The v3 SDK's `params.BlockStatistic`: a `BlockStatistic` to send, with get_x()/set_x() accessors. */
-export class BlockStatistic extends ParamsObject {
+export class BlockStatistic extends ParamsObject<types.BlockStatistic> {
   static readonly typeName = "BlockStatistic";
-  constructor(init?: V3Init<types.BlockStatistic>) {
-    super("BlockStatistic", init);
-  }
 }
-/** A list of BlockStatistic, written as <block_statistics><block_statistic/>...</block_statistics>. */
 export interface BlockStatistics {
   block_statistic?: types.BlockStatistic[];
 }
 /** A list of BlockStatistic, written as <block_statistics><block_statistic/>...</block_statistics>. */
-export class BlockStatistics extends ParamsList<types.BlockStatistic> {
+export class BlockStatistics extends ParamsList<types.BlockStatistic, "block_statistic"> {
   static readonly typeName = "BlockStatistic";
-  constructor(init?: ListInit<"block_statistic", types.BlockStatistic>) {
-    super("BlockStatistic", "block_statistic", init);
-  }
+  static readonly itemElement = "block_statistic";
 }
 
-/** The v3 SDK's `params.Bonding`: a `Bonding` to send, with get_x()/set_x() accessors. */
 export interface Bonding extends types.Bonding, Accessors<types.Bonding> {}
 /** The v3 SDK's `params.Bonding`: a `Bonding` to send, with get_x()/set_x() accessors. */
-export class Bonding extends ParamsObject {
+export class Bonding extends ParamsObject<types.Bonding> {
   static readonly typeName = "Bonding";
-  constructor(init?: V3Init<types.Bonding>) {
-    super("Bonding", init);
-  }
 }
-/** A list of Bonding, written as <bondings><bonding/>...</bondings>. */
 export interface Bondings {
   bonding?: types.Bonding[];
 }
 /** A list of Bonding, written as <bondings><bonding/>...</bondings>. */
-export class Bondings extends ParamsList<types.Bonding> {
+export class Bondings extends ParamsList<types.Bonding, "bonding"> {
   static readonly typeName = "Bonding";
-  constructor(init?: ListInit<"bonding", types.Bonding>) {
-    super("Bonding", "bonding", init);
-  }
+  static readonly itemElement = "bonding";
 }
 
-/** The v3 SDK's `params.Bookmark`: a `Bookmark` to send, with get_x()/set_x() accessors. */
 export interface Bookmark extends types.Bookmark, Accessors<types.Bookmark> {}
 /** The v3 SDK's `params.Bookmark`: a `Bookmark` to send, with get_x()/set_x() accessors. */
-export class Bookmark extends ParamsObject {
+export class Bookmark extends ParamsObject<types.Bookmark> {
   static readonly typeName = "Bookmark";
-  constructor(init?: V3Init<types.Bookmark>) {
-    super("Bookmark", init);
-  }
 }
-/** A list of Bookmark, written as <bookmarks><bookmark/>...</bookmarks>. */
 export interface Bookmarks {
   bookmark?: types.Bookmark[];
 }
 /** A list of Bookmark, written as <bookmarks><bookmark/>...</bookmarks>. */
-export class Bookmarks extends ParamsList<types.Bookmark> {
+export class Bookmarks extends ParamsList<types.Bookmark, "bookmark"> {
   static readonly typeName = "Bookmark";
-  constructor(init?: ListInit<"bookmark", types.Bookmark>) {
-    super("Bookmark", "bookmark", init);
-  }
+  static readonly itemElement = "bookmark";
 }
 
-/** The v3 SDK's `params.Boot`: a `Boot` to send, with get_x()/set_x() accessors. */
 export interface Boot extends types.Boot, Accessors<types.Boot> {}
 /** The v3 SDK's `params.Boot`: a `Boot` to send, with get_x()/set_x() accessors. */
-export class Boot extends ParamsObject {
+export class Boot extends ParamsObject<types.Boot> {
   static readonly typeName = "Boot";
-  constructor(init?: V3Init<types.Boot>) {
-    super("Boot", init);
-  }
 }
-/** A list of Boot, written as <boots><boot/>...</boots>. */
 export interface Boots {
   boot?: types.Boot[];
 }
 /** A list of Boot, written as <boots><boot/>...</boots>. */
-export class Boots extends ParamsList<types.Boot> {
+export class Boots extends ParamsList<types.Boot, "boot"> {
   static readonly typeName = "Boot";
-  constructor(init?: ListInit<"boot", types.Boot>) {
-    super("Boot", "boot", init);
-  }
+  static readonly itemElement = "boot";
 }
 
-/** The v3 SDK's `params.BootMenu`: a `BootMenu` to send, with get_x()/set_x() accessors. */
 export interface BootMenu extends types.BootMenu, Accessors<types.BootMenu> {}
 /** The v3 SDK's `params.BootMenu`: a `BootMenu` to send, with get_x()/set_x() accessors. */
-export class BootMenu extends ParamsObject {
+export class BootMenu extends ParamsObject<types.BootMenu> {
   static readonly typeName = "BootMenu";
-  constructor(init?: V3Init<types.BootMenu>) {
-    super("BootMenu", init);
-  }
 }
-/** A list of BootMenu, written as <boot_menus><boot_menu/>...</boot_menus>. */
 export interface BootMenus {
   boot_menu?: types.BootMenu[];
 }
 /** A list of BootMenu, written as <boot_menus><boot_menu/>...</boot_menus>. */
-export class BootMenus extends ParamsList<types.BootMenu> {
+export class BootMenus extends ParamsList<types.BootMenu, "boot_menu"> {
   static readonly typeName = "BootMenu";
-  constructor(init?: ListInit<"boot_menu", types.BootMenu>) {
-    super("BootMenu", "boot_menu", init);
-  }
+  static readonly itemElement = "boot_menu";
 }
 
-/** The v3 SDK's `params.BrickProfileDetail`: a `BrickProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface BrickProfileDetail extends types.BrickProfileDetail, Accessors<types.BrickProfileDetail> {}
 /** The v3 SDK's `params.BrickProfileDetail`: a `BrickProfileDetail` to send, with get_x()/set_x() accessors. */
-export class BrickProfileDetail extends ParamsObject {
+export class BrickProfileDetail extends ParamsObject<types.BrickProfileDetail> {
   static readonly typeName = "BrickProfileDetail";
-  constructor(init?: V3Init<types.BrickProfileDetail>) {
-    super("BrickProfileDetail", init);
-  }
 }
-/** A list of BrickProfileDetail, written as <brick_profile_details><brick_profile_detail/>...</brick_profile_details>. */
 export interface BrickProfileDetails {
   brick_profile_detail?: types.BrickProfileDetail[];
 }
 /** A list of BrickProfileDetail, written as <brick_profile_details><brick_profile_detail/>...</brick_profile_details>. */
-export class BrickProfileDetails extends ParamsList<types.BrickProfileDetail> {
+export class BrickProfileDetails extends ParamsList<types.BrickProfileDetail, "brick_profile_detail"> {
   static readonly typeName = "BrickProfileDetail";
-  constructor(init?: ListInit<"brick_profile_detail", types.BrickProfileDetail>) {
-    super("BrickProfileDetail", "brick_profile_detail", init);
-  }
+  static readonly itemElement = "brick_profile_detail";
 }
 
-/** The v3 SDK's `params.Cdrom`: a `Cdrom` to send, with get_x()/set_x() accessors. */
 export interface Cdrom extends types.Cdrom, Accessors<types.Cdrom> {}
 /** The v3 SDK's `params.Cdrom`: a `Cdrom` to send, with get_x()/set_x() accessors. */
-export class Cdrom extends ParamsObject {
+export class Cdrom extends ParamsObject<types.Cdrom> {
   static readonly typeName = "Cdrom";
-  constructor(init?: V3Init<types.Cdrom>) {
-    super("Cdrom", init);
-  }
 }
-/** A list of Cdrom, written as <cdroms><cdrom/>...</cdroms>. */
 export interface Cdroms {
   cdrom?: types.Cdrom[];
 }
 /** A list of Cdrom, written as <cdroms><cdrom/>...</cdroms>. */
-export class Cdroms extends ParamsList<types.Cdrom> {
+export class Cdroms extends ParamsList<types.Cdrom, "cdrom"> {
   static readonly typeName = "Cdrom";
-  constructor(init?: ListInit<"cdrom", types.Cdrom>) {
-    super("Cdrom", "cdrom", init);
-  }
+  static readonly itemElement = "cdrom";
 }
 
-/** The v3 SDK's `params.Certificate`: a `Certificate` to send, with get_x()/set_x() accessors. */
 export interface Certificate extends types.Certificate, Accessors<types.Certificate> {}
 /** The v3 SDK's `params.Certificate`: a `Certificate` to send, with get_x()/set_x() accessors. */
-export class Certificate extends ParamsObject {
+export class Certificate extends ParamsObject<types.Certificate> {
   static readonly typeName = "Certificate";
-  constructor(init?: V3Init<types.Certificate>) {
-    super("Certificate", init);
-  }
 }
-/** A list of Certificate, written as <certificates><certificate/>...</certificates>. */
 export interface Certificates {
   certificate?: types.Certificate[];
 }
 /** A list of Certificate, written as <certificates><certificate/>...</certificates>. */
-export class Certificates extends ParamsList<types.Certificate> {
+export class Certificates extends ParamsList<types.Certificate, "certificate"> {
   static readonly typeName = "Certificate";
-  constructor(init?: ListInit<"certificate", types.Certificate>) {
-    super("Certificate", "certificate", init);
-  }
+  static readonly itemElement = "certificate";
 }
 
-/** The v3 SDK's `params.Checkpoint`: a `Checkpoint` to send, with get_x()/set_x() accessors. */
 export interface Checkpoint extends types.Checkpoint, Accessors<types.Checkpoint> {}
 /** The v3 SDK's `params.Checkpoint`: a `Checkpoint` to send, with get_x()/set_x() accessors. */
-export class Checkpoint extends ParamsObject {
+export class Checkpoint extends ParamsObject<types.Checkpoint> {
   static readonly typeName = "Checkpoint";
-  constructor(init?: V3Init<types.Checkpoint>) {
-    super("Checkpoint", init);
-  }
 }
-/** A list of Checkpoint, written as <checkpoints><checkpoint/>...</checkpoints>. */
 export interface Checkpoints {
   checkpoint?: types.Checkpoint[];
 }
 /** A list of Checkpoint, written as <checkpoints><checkpoint/>...</checkpoints>. */
-export class Checkpoints extends ParamsList<types.Checkpoint> {
+export class Checkpoints extends ParamsList<types.Checkpoint, "checkpoint"> {
   static readonly typeName = "Checkpoint";
-  constructor(init?: ListInit<"checkpoint", types.Checkpoint>) {
-    super("Checkpoint", "checkpoint", init);
-  }
+  static readonly itemElement = "checkpoint";
 }
 
 /** The v3 SDK's `params.CloudInit`: a `CloudInit` to send, with get_x()/set_x() accessors. @deprecated */
 export interface CloudInit extends types.CloudInit, Accessors<types.CloudInit> {}
 /** The v3 SDK's `params.CloudInit`: a `CloudInit` to send, with get_x()/set_x() accessors. @deprecated */
-export class CloudInit extends ParamsObject {
+export class CloudInit extends ParamsObject<types.CloudInit> {
   static readonly typeName = "CloudInit";
-  constructor(init?: V3Init<types.CloudInit>) {
-    super("CloudInit", init);
-  }
 }
-/** A list of CloudInit, written as <cloud_inits><cloud_init/>...</cloud_inits>. */
 export interface CloudInits {
   cloud_init?: types.CloudInit[];
 }
 /** A list of CloudInit, written as <cloud_inits><cloud_init/>...</cloud_inits>. */
-export class CloudInits extends ParamsList<types.CloudInit> {
+export class CloudInits extends ParamsList<types.CloudInit, "cloud_init"> {
   static readonly typeName = "CloudInit";
-  constructor(init?: ListInit<"cloud_init", types.CloudInit>) {
-    super("CloudInit", "cloud_init", init);
-  }
+  static readonly itemElement = "cloud_init";
 }
 
-/** The v3 SDK's `params.Cluster`: a `Cluster` to send, with get_x()/set_x() accessors. */
 export interface Cluster extends types.Cluster, Accessors<types.Cluster> {}
 /** The v3 SDK's `params.Cluster`: a `Cluster` to send, with get_x()/set_x() accessors. */
-export class Cluster extends ParamsObject {
+export class Cluster extends ParamsObject<types.Cluster> {
   static readonly typeName = "Cluster";
-  constructor(init?: V3Init<types.Cluster>) {
-    super("Cluster", init);
-  }
 }
-/** A list of Cluster, written as <clusters><cluster/>...</clusters>. */
 export interface Clusters {
   cluster?: types.Cluster[];
 }
 /** A list of Cluster, written as <clusters><cluster/>...</clusters>. */
-export class Clusters extends ParamsList<types.Cluster> {
+export class Clusters extends ParamsList<types.Cluster, "cluster"> {
   static readonly typeName = "Cluster";
-  constructor(init?: ListInit<"cluster", types.Cluster>) {
-    super("Cluster", "cluster", init);
-  }
+  static readonly itemElement = "cluster";
 }
 
-/** The v3 SDK's `params.ClusterFeature`: a `ClusterFeature` to send, with get_x()/set_x() accessors. */
 export interface ClusterFeature extends types.ClusterFeature, Accessors<types.ClusterFeature> {}
 /** The v3 SDK's `params.ClusterFeature`: a `ClusterFeature` to send, with get_x()/set_x() accessors. */
-export class ClusterFeature extends ParamsObject {
+export class ClusterFeature extends ParamsObject<types.ClusterFeature> {
   static readonly typeName = "ClusterFeature";
-  constructor(init?: V3Init<types.ClusterFeature>) {
-    super("ClusterFeature", init);
-  }
 }
-/** A list of ClusterFeature, written as <cluster_features><cluster_feature/>...</cluster_features>. */
 export interface ClusterFeatures {
   cluster_feature?: types.ClusterFeature[];
 }
 /** A list of ClusterFeature, written as <cluster_features><cluster_feature/>...</cluster_features>. */
-export class ClusterFeatures extends ParamsList<types.ClusterFeature> {
+export class ClusterFeatures extends ParamsList<types.ClusterFeature, "cluster_feature"> {
   static readonly typeName = "ClusterFeature";
-  constructor(init?: ListInit<"cluster_feature", types.ClusterFeature>) {
-    super("ClusterFeature", "cluster_feature", init);
-  }
+  static readonly itemElement = "cluster_feature";
 }
 
-/** The v3 SDK's `params.ClusterLevel`: a `ClusterLevel` to send, with get_x()/set_x() accessors. */
 export interface ClusterLevel extends types.ClusterLevel, Accessors<types.ClusterLevel> {}
 /** The v3 SDK's `params.ClusterLevel`: a `ClusterLevel` to send, with get_x()/set_x() accessors. */
-export class ClusterLevel extends ParamsObject {
+export class ClusterLevel extends ParamsObject<types.ClusterLevel> {
   static readonly typeName = "ClusterLevel";
-  constructor(init?: V3Init<types.ClusterLevel>) {
-    super("ClusterLevel", init);
-  }
 }
-/** A list of ClusterLevel, written as <cluster_levels><cluster_level/>...</cluster_levels>. */
 export interface ClusterLevels {
   cluster_level?: types.ClusterLevel[];
 }
 /** A list of ClusterLevel, written as <cluster_levels><cluster_level/>...</cluster_levels>. */
-export class ClusterLevels extends ParamsList<types.ClusterLevel> {
+export class ClusterLevels extends ParamsList<types.ClusterLevel, "cluster_level"> {
   static readonly typeName = "ClusterLevel";
-  constructor(init?: ListInit<"cluster_level", types.ClusterLevel>) {
-    super("ClusterLevel", "cluster_level", init);
-  }
+  static readonly itemElement = "cluster_level";
 }
 
-/** The v3 SDK's `params.Configuration`: a `Configuration` to send, with get_x()/set_x() accessors. */
 export interface Configuration extends types.Configuration, Accessors<types.Configuration> {}
 /** The v3 SDK's `params.Configuration`: a `Configuration` to send, with get_x()/set_x() accessors. */
-export class Configuration extends ParamsObject {
+export class Configuration extends ParamsObject<types.Configuration> {
   static readonly typeName = "Configuration";
-  constructor(init?: V3Init<types.Configuration>) {
-    super("Configuration", init);
-  }
 }
-/** A list of Configuration, written as <configurations><configuration/>...</configurations>. */
 export interface Configurations {
   configuration?: types.Configuration[];
 }
 /** A list of Configuration, written as <configurations><configuration/>...</configurations>. */
-export class Configurations extends ParamsList<types.Configuration> {
+export class Configurations extends ParamsList<types.Configuration, "configuration"> {
   static readonly typeName = "Configuration";
-  constructor(init?: ListInit<"configuration", types.Configuration>) {
-    super("Configuration", "configuration", init);
-  }
+  static readonly itemElement = "configuration";
 }
 
-/** The v3 SDK's `params.Console`: a `Console` to send, with get_x()/set_x() accessors. */
 export interface Console extends types.Console, Accessors<types.Console> {}
 /** The v3 SDK's `params.Console`: a `Console` to send, with get_x()/set_x() accessors. */
-export class Console extends ParamsObject {
+export class Console extends ParamsObject<types.Console> {
   static readonly typeName = "Console";
-  constructor(init?: V3Init<types.Console>) {
-    super("Console", init);
-  }
 }
-/** A list of Console, written as <consoles><console/>...</consoles>. */
 export interface Consoles {
   console?: types.Console[];
 }
 /** A list of Console, written as <consoles><console/>...</consoles>. */
-export class Consoles extends ParamsList<types.Console> {
+export class Consoles extends ParamsList<types.Console, "console"> {
   static readonly typeName = "Console";
-  constructor(init?: ListInit<"console", types.Console>) {
-    super("Console", "console", init);
-  }
+  static readonly itemElement = "console";
 }
 
-/** The v3 SDK's `params.Core`: a `Core` to send, with get_x()/set_x() accessors. */
 export interface Core extends types.Core, Accessors<types.Core> {}
 /** The v3 SDK's `params.Core`: a `Core` to send, with get_x()/set_x() accessors. */
-export class Core extends ParamsObject {
+export class Core extends ParamsObject<types.Core> {
   static readonly typeName = "Core";
-  constructor(init?: V3Init<types.Core>) {
-    super("Core", init);
-  }
 }
-/** A list of Core, written as <cores><core/>...</cores>. */
 export interface Cores {
   core?: types.Core[];
 }
 /** A list of Core, written as <cores><core/>...</cores>. */
-export class Cores extends ParamsList<types.Core> {
+export class Cores extends ParamsList<types.Core, "core"> {
   static readonly typeName = "Core";
-  constructor(init?: ListInit<"core", types.Core>) {
-    super("Core", "core", init);
-  }
+  static readonly itemElement = "core";
 }
 
-/** The v3 SDK's `params.Cpu`: a `Cpu` to send, with get_x()/set_x() accessors. */
 export interface Cpu extends types.Cpu, Accessors<types.Cpu> {}
 /** The v3 SDK's `params.Cpu`: a `Cpu` to send, with get_x()/set_x() accessors. */
-export class Cpu extends ParamsObject {
+export class Cpu extends ParamsObject<types.Cpu> {
   static readonly typeName = "Cpu";
-  constructor(init?: V3Init<types.Cpu>) {
-    super("Cpu", init);
-  }
 }
-/** A list of Cpu, written as <cpus><cpu/>...</cpus>. */
 export interface Cpus {
   cpu?: types.Cpu[];
 }
 /** A list of Cpu, written as <cpus><cpu/>...</cpus>. */
-export class Cpus extends ParamsList<types.Cpu> {
+export class Cpus extends ParamsList<types.Cpu, "cpu"> {
   static readonly typeName = "Cpu";
-  constructor(init?: ListInit<"cpu", types.Cpu>) {
-    super("Cpu", "cpu", init);
-  }
+  static readonly itemElement = "cpu";
 }
 
-/** The v3 SDK's `params.CpuProfile`: a `CpuProfile` to send, with get_x()/set_x() accessors. */
 export interface CpuProfile extends types.CpuProfile, Accessors<types.CpuProfile> {}
 /** The v3 SDK's `params.CpuProfile`: a `CpuProfile` to send, with get_x()/set_x() accessors. */
-export class CpuProfile extends ParamsObject {
+export class CpuProfile extends ParamsObject<types.CpuProfile> {
   static readonly typeName = "CpuProfile";
-  constructor(init?: V3Init<types.CpuProfile>) {
-    super("CpuProfile", init);
-  }
 }
-/** A list of CpuProfile, written as <cpu_profiles><cpu_profile/>...</cpu_profiles>. */
 export interface CpuProfiles {
   cpu_profile?: types.CpuProfile[];
 }
 /** A list of CpuProfile, written as <cpu_profiles><cpu_profile/>...</cpu_profiles>. */
-export class CpuProfiles extends ParamsList<types.CpuProfile> {
+export class CpuProfiles extends ParamsList<types.CpuProfile, "cpu_profile"> {
   static readonly typeName = "CpuProfile";
-  constructor(init?: ListInit<"cpu_profile", types.CpuProfile>) {
-    super("CpuProfile", "cpu_profile", init);
-  }
+  static readonly itemElement = "cpu_profile";
 }
 
-/** The v3 SDK's `params.CpuTopology`: a `CpuTopology` to send, with get_x()/set_x() accessors. */
 export interface CpuTopology extends types.CpuTopology, Accessors<types.CpuTopology> {}
 /** The v3 SDK's `params.CpuTopology`: a `CpuTopology` to send, with get_x()/set_x() accessors. */
-export class CpuTopology extends ParamsObject {
+export class CpuTopology extends ParamsObject<types.CpuTopology> {
   static readonly typeName = "CpuTopology";
-  constructor(init?: V3Init<types.CpuTopology>) {
-    super("CpuTopology", init);
-  }
 }
-/** A list of CpuTopology, written as <cpu_topologies><cpu_topology/>...</cpu_topologies>. */
 export interface CpuTopologies {
   cpu_topology?: types.CpuTopology[];
 }
 /** A list of CpuTopology, written as <cpu_topologies><cpu_topology/>...</cpu_topologies>. */
-export class CpuTopologies extends ParamsList<types.CpuTopology> {
+export class CpuTopologies extends ParamsList<types.CpuTopology, "cpu_topology"> {
   static readonly typeName = "CpuTopology";
-  constructor(init?: ListInit<"cpu_topology", types.CpuTopology>) {
-    super("CpuTopology", "cpu_topology", init);
-  }
+  static readonly itemElement = "cpu_topology";
 }
 
-/** The v3 SDK's `params.CpuTune`: a `CpuTune` to send, with get_x()/set_x() accessors. */
 export interface CpuTune extends types.CpuTune, Accessors<types.CpuTune> {}
 /** The v3 SDK's `params.CpuTune`: a `CpuTune` to send, with get_x()/set_x() accessors. */
-export class CpuTune extends ParamsObject {
+export class CpuTune extends ParamsObject<types.CpuTune> {
   static readonly typeName = "CpuTune";
-  constructor(init?: V3Init<types.CpuTune>) {
-    super("CpuTune", init);
-  }
 }
-/** A list of CpuTune, written as <cpu_tunes><cpu_tune/>...</cpu_tunes>. */
 export interface CpuTunes {
   cpu_tune?: types.CpuTune[];
 }
 /** A list of CpuTune, written as <cpu_tunes><cpu_tune/>...</cpu_tunes>. */
-export class CpuTunes extends ParamsList<types.CpuTune> {
+export class CpuTunes extends ParamsList<types.CpuTune, "cpu_tune"> {
   static readonly typeName = "CpuTune";
-  constructor(init?: ListInit<"cpu_tune", types.CpuTune>) {
-    super("CpuTune", "cpu_tune", init);
-  }
+  static readonly itemElement = "cpu_tune";
 }
 
-/** The v3 SDK's `params.CpuType`: a `CpuType` to send, with get_x()/set_x() accessors. */
 export interface CpuType extends types.CpuType, Accessors<types.CpuType> {}
 /** The v3 SDK's `params.CpuType`: a `CpuType` to send, with get_x()/set_x() accessors. */
-export class CpuType extends ParamsObject {
+export class CpuType extends ParamsObject<types.CpuType> {
   static readonly typeName = "CpuType";
-  constructor(init?: V3Init<types.CpuType>) {
-    super("CpuType", init);
-  }
 }
-/** A list of CpuType, written as <cpu_types><cpu_type/>...</cpu_types>. */
 export interface CpuTypes {
   cpu_type?: types.CpuType[];
 }
 /** A list of CpuType, written as <cpu_types><cpu_type/>...</cpu_types>. */
-export class CpuTypes extends ParamsList<types.CpuType> {
+export class CpuTypes extends ParamsList<types.CpuType, "cpu_type"> {
   static readonly typeName = "CpuType";
-  constructor(init?: ListInit<"cpu_type", types.CpuType>) {
-    super("CpuType", "cpu_type", init);
-  }
+  static readonly itemElement = "cpu_type";
 }
 
-/** The v3 SDK's `params.CustomProperty`: a `CustomProperty` to send, with get_x()/set_x() accessors. */
 export interface CustomProperty extends types.CustomProperty, Accessors<types.CustomProperty> {}
 /** The v3 SDK's `params.CustomProperty`: a `CustomProperty` to send, with get_x()/set_x() accessors. */
-export class CustomProperty extends ParamsObject {
+export class CustomProperty extends ParamsObject<types.CustomProperty> {
   static readonly typeName = "CustomProperty";
-  constructor(init?: V3Init<types.CustomProperty>) {
-    super("CustomProperty", init);
-  }
 }
-/** A list of CustomProperty, written as <custom_properties><custom_property/>...</custom_properties>. */
 export interface CustomProperties {
   custom_property?: types.CustomProperty[];
 }
 /** A list of CustomProperty, written as <custom_properties><custom_property/>...</custom_properties>. */
-export class CustomProperties extends ParamsList<types.CustomProperty> {
+export class CustomProperties extends ParamsList<types.CustomProperty, "custom_property"> {
   static readonly typeName = "CustomProperty";
-  constructor(init?: ListInit<"custom_property", types.CustomProperty>) {
-    super("CustomProperty", "custom_property", init);
-  }
+  static readonly itemElement = "custom_property";
 }
 
-/** The v3 SDK's `params.DataCenter`: a `DataCenter` to send, with get_x()/set_x() accessors. */
 export interface DataCenter extends types.DataCenter, Accessors<types.DataCenter> {}
 /** The v3 SDK's `params.DataCenter`: a `DataCenter` to send, with get_x()/set_x() accessors. */
-export class DataCenter extends ParamsObject {
+export class DataCenter extends ParamsObject<types.DataCenter> {
   static readonly typeName = "DataCenter";
-  constructor(init?: V3Init<types.DataCenter>) {
-    super("DataCenter", init);
-  }
 }
-/** A list of DataCenter, written as <data_centers><data_center/>...</data_centers>. */
 export interface DataCenters {
   data_center?: types.DataCenter[];
 }
 /** A list of DataCenter, written as <data_centers><data_center/>...</data_centers>. */
-export class DataCenters extends ParamsList<types.DataCenter> {
+export class DataCenters extends ParamsList<types.DataCenter, "data_center"> {
   static readonly typeName = "DataCenter";
-  constructor(init?: ListInit<"data_center", types.DataCenter>) {
-    super("DataCenter", "data_center", init);
-  }
+  static readonly itemElement = "data_center";
 }
 
-/** The v3 SDK's `params.Device`: a `Device` to send, with get_x()/set_x() accessors. */
 export interface Device extends types.Device, Accessors<types.Device> {}
 /** The v3 SDK's `params.Device`: a `Device` to send, with get_x()/set_x() accessors. */
-export class Device extends ParamsObject {
+export class Device extends ParamsObject<types.Device> {
   static readonly typeName = "Device";
-  constructor(init?: V3Init<types.Device>) {
-    super("Device", init);
-  }
 }
-/** A list of Device, written as <devices><device/>...</devices>. */
 export interface Devices {
   device?: types.Device[];
 }
 /** A list of Device, written as <devices><device/>...</devices>. */
-export class Devices extends ParamsList<types.Device> {
+export class Devices extends ParamsList<types.Device, "device"> {
   static readonly typeName = "Device";
-  constructor(init?: ListInit<"device", types.Device>) {
-    super("Device", "device", init);
-  }
+  static readonly itemElement = "device";
 }
 
-/** The v3 SDK's `params.Disk`: a `Disk` to send, with get_x()/set_x() accessors. */
 export interface Disk extends types.Disk, Accessors<types.Disk> {}
 /** The v3 SDK's `params.Disk`: a `Disk` to send, with get_x()/set_x() accessors. */
-export class Disk extends ParamsObject {
+export class Disk extends ParamsObject<types.Disk> {
   static readonly typeName = "Disk";
-  constructor(init?: V3Init<types.Disk>) {
-    super("Disk", init);
-  }
 }
-/** A list of Disk, written as <disks><disk/>...</disks>. */
 export interface Disks {
   disk?: types.Disk[];
 }
 /** A list of Disk, written as <disks><disk/>...</disks>. */
-export class Disks extends ParamsList<types.Disk> {
+export class Disks extends ParamsList<types.Disk, "disk"> {
   static readonly typeName = "Disk";
-  constructor(init?: ListInit<"disk", types.Disk>) {
-    super("Disk", "disk", init);
-  }
+  static readonly itemElement = "disk";
 }
 
-/** The v3 SDK's `params.DiskAttachment`: a `DiskAttachment` to send, with get_x()/set_x() accessors. */
 export interface DiskAttachment extends types.DiskAttachment, Accessors<types.DiskAttachment> {}
 /** The v3 SDK's `params.DiskAttachment`: a `DiskAttachment` to send, with get_x()/set_x() accessors. */
-export class DiskAttachment extends ParamsObject {
+export class DiskAttachment extends ParamsObject<types.DiskAttachment> {
   static readonly typeName = "DiskAttachment";
-  constructor(init?: V3Init<types.DiskAttachment>) {
-    super("DiskAttachment", init);
-  }
 }
-/** A list of DiskAttachment, written as <disk_attachments><disk_attachment/>...</disk_attachments>. */
 export interface DiskAttachments {
   disk_attachment?: types.DiskAttachment[];
 }
 /** A list of DiskAttachment, written as <disk_attachments><disk_attachment/>...</disk_attachments>. */
-export class DiskAttachments extends ParamsList<types.DiskAttachment> {
+export class DiskAttachments extends ParamsList<types.DiskAttachment, "disk_attachment"> {
   static readonly typeName = "DiskAttachment";
-  constructor(init?: ListInit<"disk_attachment", types.DiskAttachment>) {
-    super("DiskAttachment", "disk_attachment", init);
-  }
+  static readonly itemElement = "disk_attachment";
 }
 
-/** The v3 SDK's `params.DiskProfile`: a `DiskProfile` to send, with get_x()/set_x() accessors. */
 export interface DiskProfile extends types.DiskProfile, Accessors<types.DiskProfile> {}
 /** The v3 SDK's `params.DiskProfile`: a `DiskProfile` to send, with get_x()/set_x() accessors. */
-export class DiskProfile extends ParamsObject {
+export class DiskProfile extends ParamsObject<types.DiskProfile> {
   static readonly typeName = "DiskProfile";
-  constructor(init?: V3Init<types.DiskProfile>) {
-    super("DiskProfile", init);
-  }
 }
-/** A list of DiskProfile, written as <disk_profiles><disk_profile/>...</disk_profiles>. */
 export interface DiskProfiles {
   disk_profile?: types.DiskProfile[];
 }
 /** A list of DiskProfile, written as <disk_profiles><disk_profile/>...</disk_profiles>. */
-export class DiskProfiles extends ParamsList<types.DiskProfile> {
+export class DiskProfiles extends ParamsList<types.DiskProfile, "disk_profile"> {
   static readonly typeName = "DiskProfile";
-  constructor(init?: ListInit<"disk_profile", types.DiskProfile>) {
-    super("DiskProfile", "disk_profile", init);
-  }
+  static readonly itemElement = "disk_profile";
 }
 
-/** The v3 SDK's `params.DiskSnapshot`: a `DiskSnapshot` to send, with get_x()/set_x() accessors. */
 export interface DiskSnapshot extends types.DiskSnapshot, Accessors<types.DiskSnapshot> {}
 /** The v3 SDK's `params.DiskSnapshot`: a `DiskSnapshot` to send, with get_x()/set_x() accessors. */
-export class DiskSnapshot extends ParamsObject {
+export class DiskSnapshot extends ParamsObject<types.DiskSnapshot> {
   static readonly typeName = "DiskSnapshot";
-  constructor(init?: V3Init<types.DiskSnapshot>) {
-    super("DiskSnapshot", init);
-  }
 }
-/** A list of DiskSnapshot, written as <disk_snapshots><disk_snapshot/>...</disk_snapshots>. */
 export interface DiskSnapshots {
   disk_snapshot?: types.DiskSnapshot[];
 }
 /** A list of DiskSnapshot, written as <disk_snapshots><disk_snapshot/>...</disk_snapshots>. */
-export class DiskSnapshots extends ParamsList<types.DiskSnapshot> {
+export class DiskSnapshots extends ParamsList<types.DiskSnapshot, "disk_snapshot"> {
   static readonly typeName = "DiskSnapshot";
-  constructor(init?: ListInit<"disk_snapshot", types.DiskSnapshot>) {
-    super("DiskSnapshot", "disk_snapshot", init);
-  }
+  static readonly itemElement = "disk_snapshot";
 }
 
-/** The v3 SDK's `params.Display`: a `Display` to send, with get_x()/set_x() accessors. */
 export interface Display extends types.Display, Accessors<types.Display> {}
 /** The v3 SDK's `params.Display`: a `Display` to send, with get_x()/set_x() accessors. */
-export class Display extends ParamsObject {
+export class Display extends ParamsObject<types.Display> {
   static readonly typeName = "Display";
-  constructor(init?: V3Init<types.Display>) {
-    super("Display", init);
-  }
 }
-/** A list of Display, written as <displays><display/>...</displays>. */
 export interface Displays {
   display?: types.Display[];
 }
 /** A list of Display, written as <displays><display/>...</displays>. */
-export class Displays extends ParamsList<types.Display> {
+export class Displays extends ParamsList<types.Display, "display"> {
   static readonly typeName = "Display";
-  constructor(init?: ListInit<"display", types.Display>) {
-    super("Display", "display", init);
-  }
+  static readonly itemElement = "display";
 }
 
-/** The v3 SDK's `params.Dns`: a `Dns` to send, with get_x()/set_x() accessors. */
 export interface Dns extends types.Dns, Accessors<types.Dns> {}
 /** The v3 SDK's `params.Dns`: a `Dns` to send, with get_x()/set_x() accessors. */
-export class Dns extends ParamsObject {
+export class Dns extends ParamsObject<types.Dns> {
   static readonly typeName = "Dns";
-  constructor(init?: V3Init<types.Dns>) {
-    super("Dns", init);
-  }
 }
-/** A list of Dns, written as <dnss><dns/>...</dnss>. */
 export interface Dnss {
   dns?: types.Dns[];
 }
 /** A list of Dns, written as <dnss><dns/>...</dnss>. */
-export class Dnss extends ParamsList<types.Dns> {
+export class Dnss extends ParamsList<types.Dns, "dns"> {
   static readonly typeName = "Dns";
-  constructor(init?: ListInit<"dns", types.Dns>) {
-    super("Dns", "dns", init);
-  }
+  static readonly itemElement = "dns";
 }
 
-/** The v3 SDK's `params.DnsResolverConfiguration`: a `DnsResolverConfiguration` to send, with get_x()/set_x() accessors. */
 export interface DnsResolverConfiguration
   extends types.DnsResolverConfiguration, Accessors<types.DnsResolverConfiguration> {}
 /** The v3 SDK's `params.DnsResolverConfiguration`: a `DnsResolverConfiguration` to send, with get_x()/set_x() accessors. */
-export class DnsResolverConfiguration extends ParamsObject {
+export class DnsResolverConfiguration extends ParamsObject<types.DnsResolverConfiguration> {
   static readonly typeName = "DnsResolverConfiguration";
-  constructor(init?: V3Init<types.DnsResolverConfiguration>) {
-    super("DnsResolverConfiguration", init);
-  }
 }
-/** A list of DnsResolverConfiguration, written as <dns_resolver_configurations><dns_resolver_configuration/>...</dns_resolver_configurations>. */
 export interface DnsResolverConfigurations {
   dns_resolver_configuration?: types.DnsResolverConfiguration[];
 }
 /** A list of DnsResolverConfiguration, written as <dns_resolver_configurations><dns_resolver_configuration/>...</dns_resolver_configurations>. */
-export class DnsResolverConfigurations extends ParamsList<types.DnsResolverConfiguration> {
+export class DnsResolverConfigurations extends ParamsList<
+  types.DnsResolverConfiguration,
+  "dns_resolver_configuration"
+> {
   static readonly typeName = "DnsResolverConfiguration";
-  constructor(init?: ListInit<"dns_resolver_configuration", types.DnsResolverConfiguration>) {
-    super("DnsResolverConfiguration", "dns_resolver_configuration", init);
-  }
+  static readonly itemElement = "dns_resolver_configuration";
 }
 
-/** The v3 SDK's `params.Domain`: a `Domain` to send, with get_x()/set_x() accessors. */
 export interface Domain extends types.Domain, Accessors<types.Domain> {}
 /** The v3 SDK's `params.Domain`: a `Domain` to send, with get_x()/set_x() accessors. */
-export class Domain extends ParamsObject {
+export class Domain extends ParamsObject<types.Domain> {
   static readonly typeName = "Domain";
-  constructor(init?: V3Init<types.Domain>) {
-    super("Domain", init);
-  }
 }
-/** A list of Domain, written as <domains><domain/>...</domains>. */
 export interface Domains {
   domain?: types.Domain[];
 }
 /** A list of Domain, written as <domains><domain/>...</domains>. */
-export class Domains extends ParamsList<types.Domain> {
+export class Domains extends ParamsList<types.Domain, "domain"> {
   static readonly typeName = "Domain";
-  constructor(init?: ListInit<"domain", types.Domain>) {
-    super("Domain", "domain", init);
-  }
+  static readonly itemElement = "domain";
 }
 
-/** The v3 SDK's `params.DynamicCpu`: a `DynamicCpu` to send, with get_x()/set_x() accessors. */
 export interface DynamicCpu extends types.DynamicCpu, Accessors<types.DynamicCpu> {}
 /** The v3 SDK's `params.DynamicCpu`: a `DynamicCpu` to send, with get_x()/set_x() accessors. */
-export class DynamicCpu extends ParamsObject {
+export class DynamicCpu extends ParamsObject<types.DynamicCpu> {
   static readonly typeName = "DynamicCpu";
-  constructor(init?: V3Init<types.DynamicCpu>) {
-    super("DynamicCpu", init);
-  }
 }
-/** A list of DynamicCpu, written as <dynamic_cpus><dynamic_cpu/>...</dynamic_cpus>. */
 export interface DynamicCpus {
   dynamic_cpu?: types.DynamicCpu[];
 }
 /** A list of DynamicCpu, written as <dynamic_cpus><dynamic_cpu/>...</dynamic_cpus>. */
-export class DynamicCpus extends ParamsList<types.DynamicCpu> {
+export class DynamicCpus extends ParamsList<types.DynamicCpu, "dynamic_cpu"> {
   static readonly typeName = "DynamicCpu";
-  constructor(init?: ListInit<"dynamic_cpu", types.DynamicCpu>) {
-    super("DynamicCpu", "dynamic_cpu", init);
-  }
+  static readonly itemElement = "dynamic_cpu";
 }
 
-/** The v3 SDK's `params.EngineBackupInfo`: a `EngineBackupInfo` to send, with get_x()/set_x() accessors. */
 export interface EngineBackupInfo extends types.EngineBackupInfo, Accessors<types.EngineBackupInfo> {}
 /** The v3 SDK's `params.EngineBackupInfo`: a `EngineBackupInfo` to send, with get_x()/set_x() accessors. */
-export class EngineBackupInfo extends ParamsObject {
+export class EngineBackupInfo extends ParamsObject<types.EngineBackupInfo> {
   static readonly typeName = "EngineBackupInfo";
-  constructor(init?: V3Init<types.EngineBackupInfo>) {
-    super("EngineBackupInfo", init);
-  }
 }
-/** A list of EngineBackupInfo, written as <engine_backup_infos><engine_backup_info/>...</engine_backup_infos>. */
 export interface EngineBackupInfos {
   engine_backup_info?: types.EngineBackupInfo[];
 }
 /** A list of EngineBackupInfo, written as <engine_backup_infos><engine_backup_info/>...</engine_backup_infos>. */
-export class EngineBackupInfos extends ParamsList<types.EngineBackupInfo> {
+export class EngineBackupInfos extends ParamsList<types.EngineBackupInfo, "engine_backup_info"> {
   static readonly typeName = "EngineBackupInfo";
-  constructor(init?: ListInit<"engine_backup_info", types.EngineBackupInfo>) {
-    super("EngineBackupInfo", "engine_backup_info", init);
-  }
+  static readonly itemElement = "engine_backup_info";
 }
 
-/** The v3 SDK's `params.EntityProfileDetail`: a `EntityProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface EntityProfileDetail extends types.EntityProfileDetail, Accessors<types.EntityProfileDetail> {}
 /** The v3 SDK's `params.EntityProfileDetail`: a `EntityProfileDetail` to send, with get_x()/set_x() accessors. */
-export class EntityProfileDetail extends ParamsObject {
+export class EntityProfileDetail extends ParamsObject<types.EntityProfileDetail> {
   static readonly typeName = "EntityProfileDetail";
-  constructor(init?: V3Init<types.EntityProfileDetail>) {
-    super("EntityProfileDetail", init);
-  }
 }
-/** A list of EntityProfileDetail, written as <entity_profile_details><entity_profile_detail/>...</entity_profile_details>. */
 export interface EntityProfileDetails {
   entity_profile_detail?: types.EntityProfileDetail[];
 }
 /** A list of EntityProfileDetail, written as <entity_profile_details><entity_profile_detail/>...</entity_profile_details>. */
-export class EntityProfileDetails extends ParamsList<types.EntityProfileDetail> {
+export class EntityProfileDetails extends ParamsList<types.EntityProfileDetail, "entity_profile_detail"> {
   static readonly typeName = "EntityProfileDetail";
-  constructor(init?: ListInit<"entity_profile_detail", types.EntityProfileDetail>) {
-    super("EntityProfileDetail", "entity_profile_detail", init);
-  }
+  static readonly itemElement = "entity_profile_detail";
 }
 
-/** The v3 SDK's `params.ErrorHandling`: a `ErrorHandling` to send, with get_x()/set_x() accessors. */
 export interface ErrorHandling extends types.ErrorHandling, Accessors<types.ErrorHandling> {}
 /** The v3 SDK's `params.ErrorHandling`: a `ErrorHandling` to send, with get_x()/set_x() accessors. */
-export class ErrorHandling extends ParamsObject {
+export class ErrorHandling extends ParamsObject<types.ErrorHandling> {
   static readonly typeName = "ErrorHandling";
-  constructor(init?: V3Init<types.ErrorHandling>) {
-    super("ErrorHandling", init);
-  }
 }
-/** A list of ErrorHandling, written as <error_handlings><error_handling/>...</error_handlings>. */
 export interface ErrorHandlings {
   error_handling?: types.ErrorHandling[];
 }
 /** A list of ErrorHandling, written as <error_handlings><error_handling/>...</error_handlings>. */
-export class ErrorHandlings extends ParamsList<types.ErrorHandling> {
+export class ErrorHandlings extends ParamsList<types.ErrorHandling, "error_handling"> {
   static readonly typeName = "ErrorHandling";
-  constructor(init?: ListInit<"error_handling", types.ErrorHandling>) {
-    super("ErrorHandling", "error_handling", init);
-  }
+  static readonly itemElement = "error_handling";
 }
 
-/** The v3 SDK's `params.Event`: a `Event` to send, with get_x()/set_x() accessors. */
 export interface Event extends types.Event, Accessors<types.Event> {}
 /** The v3 SDK's `params.Event`: a `Event` to send, with get_x()/set_x() accessors. */
-export class Event extends ParamsObject {
+export class Event extends ParamsObject<types.Event> {
   static readonly typeName = "Event";
-  constructor(init?: V3Init<types.Event>) {
-    super("Event", init);
-  }
 }
-/** A list of Event, written as <events><event/>...</events>. */
 export interface Events {
   event?: types.Event[];
 }
 /** A list of Event, written as <events><event/>...</events>. */
-export class Events extends ParamsList<types.Event> {
+export class Events extends ParamsList<types.Event, "event"> {
   static readonly typeName = "Event";
-  constructor(init?: ListInit<"event", types.Event>) {
-    super("Event", "event", init);
-  }
+  static readonly itemElement = "event";
 }
 
-/** The v3 SDK's `params.EventSubscription`: a `EventSubscription` to send, with get_x()/set_x() accessors. */
 export interface EventSubscription extends types.EventSubscription, Accessors<types.EventSubscription> {}
 /** The v3 SDK's `params.EventSubscription`: a `EventSubscription` to send, with get_x()/set_x() accessors. */
-export class EventSubscription extends ParamsObject {
+export class EventSubscription extends ParamsObject<types.EventSubscription> {
   static readonly typeName = "EventSubscription";
-  constructor(init?: V3Init<types.EventSubscription>) {
-    super("EventSubscription", init);
-  }
 }
-/** A list of EventSubscription, written as <event_subscriptions><event_subscription/>...</event_subscriptions>. */
 export interface EventSubscriptions {
   event_subscription?: types.EventSubscription[];
 }
 /** A list of EventSubscription, written as <event_subscriptions><event_subscription/>...</event_subscriptions>. */
-export class EventSubscriptions extends ParamsList<types.EventSubscription> {
+export class EventSubscriptions extends ParamsList<types.EventSubscription, "event_subscription"> {
   static readonly typeName = "EventSubscription";
-  constructor(init?: ListInit<"event_subscription", types.EventSubscription>) {
-    super("EventSubscription", "event_subscription", init);
-  }
+  static readonly itemElement = "event_subscription";
 }
 
-/** The v3 SDK's `params.ExternalComputeResource`: a `ExternalComputeResource` to send, with get_x()/set_x() accessors. */
 export interface ExternalComputeResource
   extends types.ExternalComputeResource, Accessors<types.ExternalComputeResource> {}
 /** The v3 SDK's `params.ExternalComputeResource`: a `ExternalComputeResource` to send, with get_x()/set_x() accessors. */
-export class ExternalComputeResource extends ParamsObject {
+export class ExternalComputeResource extends ParamsObject<types.ExternalComputeResource> {
   static readonly typeName = "ExternalComputeResource";
-  constructor(init?: V3Init<types.ExternalComputeResource>) {
-    super("ExternalComputeResource", init);
-  }
 }
-/** A list of ExternalComputeResource, written as <external_compute_resources><external_compute_resource/>...</external_compute_resources>. */
 export interface ExternalComputeResources {
   external_compute_resource?: types.ExternalComputeResource[];
 }
 /** A list of ExternalComputeResource, written as <external_compute_resources><external_compute_resource/>...</external_compute_resources>. */
-export class ExternalComputeResources extends ParamsList<types.ExternalComputeResource> {
+export class ExternalComputeResources extends ParamsList<types.ExternalComputeResource, "external_compute_resource"> {
   static readonly typeName = "ExternalComputeResource";
-  constructor(init?: ListInit<"external_compute_resource", types.ExternalComputeResource>) {
-    super("ExternalComputeResource", "external_compute_resource", init);
-  }
+  static readonly itemElement = "external_compute_resource";
 }
 
-/** The v3 SDK's `params.ExternalDiscoveredHost`: a `ExternalDiscoveredHost` to send, with get_x()/set_x() accessors. */
 export interface ExternalDiscoveredHost extends types.ExternalDiscoveredHost, Accessors<types.ExternalDiscoveredHost> {}
 /** The v3 SDK's `params.ExternalDiscoveredHost`: a `ExternalDiscoveredHost` to send, with get_x()/set_x() accessors. */
-export class ExternalDiscoveredHost extends ParamsObject {
+export class ExternalDiscoveredHost extends ParamsObject<types.ExternalDiscoveredHost> {
   static readonly typeName = "ExternalDiscoveredHost";
-  constructor(init?: V3Init<types.ExternalDiscoveredHost>) {
-    super("ExternalDiscoveredHost", init);
-  }
 }
-/** A list of ExternalDiscoveredHost, written as <external_discovered_hosts><external_discovered_host/>...</external_discovered_hosts>. */
 export interface ExternalDiscoveredHosts {
   external_discovered_host?: types.ExternalDiscoveredHost[];
 }
 /** A list of ExternalDiscoveredHost, written as <external_discovered_hosts><external_discovered_host/>...</external_discovered_hosts>. */
-export class ExternalDiscoveredHosts extends ParamsList<types.ExternalDiscoveredHost> {
+export class ExternalDiscoveredHosts extends ParamsList<types.ExternalDiscoveredHost, "external_discovered_host"> {
   static readonly typeName = "ExternalDiscoveredHost";
-  constructor(init?: ListInit<"external_discovered_host", types.ExternalDiscoveredHost>) {
-    super("ExternalDiscoveredHost", "external_discovered_host", init);
-  }
+  static readonly itemElement = "external_discovered_host";
 }
 
-/** The v3 SDK's `params.ExternalHost`: a `ExternalHost` to send, with get_x()/set_x() accessors. */
 export interface ExternalHost extends types.ExternalHost, Accessors<types.ExternalHost> {}
 /** The v3 SDK's `params.ExternalHost`: a `ExternalHost` to send, with get_x()/set_x() accessors. */
-export class ExternalHost extends ParamsObject {
+export class ExternalHost extends ParamsObject<types.ExternalHost> {
   static readonly typeName = "ExternalHost";
-  constructor(init?: V3Init<types.ExternalHost>) {
-    super("ExternalHost", init);
-  }
 }
-/** A list of ExternalHost, written as <external_hosts><external_host/>...</external_hosts>. */
 export interface ExternalHosts {
   external_host?: types.ExternalHost[];
 }
 /** A list of ExternalHost, written as <external_hosts><external_host/>...</external_hosts>. */
-export class ExternalHosts extends ParamsList<types.ExternalHost> {
+export class ExternalHosts extends ParamsList<types.ExternalHost, "external_host"> {
   static readonly typeName = "ExternalHost";
-  constructor(init?: ListInit<"external_host", types.ExternalHost>) {
-    super("ExternalHost", "external_host", init);
-  }
+  static readonly itemElement = "external_host";
 }
 
-/** The v3 SDK's `params.ExternalHostGroup`: a `ExternalHostGroup` to send, with get_x()/set_x() accessors. */
 export interface ExternalHostGroup extends types.ExternalHostGroup, Accessors<types.ExternalHostGroup> {}
 /** The v3 SDK's `params.ExternalHostGroup`: a `ExternalHostGroup` to send, with get_x()/set_x() accessors. */
-export class ExternalHostGroup extends ParamsObject {
+export class ExternalHostGroup extends ParamsObject<types.ExternalHostGroup> {
   static readonly typeName = "ExternalHostGroup";
-  constructor(init?: V3Init<types.ExternalHostGroup>) {
-    super("ExternalHostGroup", init);
-  }
 }
-/** A list of ExternalHostGroup, written as <external_host_groups><external_host_group/>...</external_host_groups>. */
 export interface ExternalHostGroups {
   external_host_group?: types.ExternalHostGroup[];
 }
 /** A list of ExternalHostGroup, written as <external_host_groups><external_host_group/>...</external_host_groups>. */
-export class ExternalHostGroups extends ParamsList<types.ExternalHostGroup> {
+export class ExternalHostGroups extends ParamsList<types.ExternalHostGroup, "external_host_group"> {
   static readonly typeName = "ExternalHostGroup";
-  constructor(init?: ListInit<"external_host_group", types.ExternalHostGroup>) {
-    super("ExternalHostGroup", "external_host_group", init);
-  }
+  static readonly itemElement = "external_host_group";
 }
 
-/** The v3 SDK's `params.ExternalHostProvider`: a `ExternalHostProvider` to send, with get_x()/set_x() accessors. */
 export interface ExternalHostProvider extends types.ExternalHostProvider, Accessors<types.ExternalHostProvider> {}
 /** The v3 SDK's `params.ExternalHostProvider`: a `ExternalHostProvider` to send, with get_x()/set_x() accessors. */
-export class ExternalHostProvider extends ParamsObject {
+export class ExternalHostProvider extends ParamsObject<types.ExternalHostProvider> {
   static readonly typeName = "ExternalHostProvider";
-  constructor(init?: V3Init<types.ExternalHostProvider>) {
-    super("ExternalHostProvider", init);
-  }
 }
-/** A list of ExternalHostProvider, written as <external_host_providers><external_host_provider/>...</external_host_providers>. */
 export interface ExternalHostProviders {
   external_host_provider?: types.ExternalHostProvider[];
 }
 /** A list of ExternalHostProvider, written as <external_host_providers><external_host_provider/>...</external_host_providers>. */
-export class ExternalHostProviders extends ParamsList<types.ExternalHostProvider> {
+export class ExternalHostProviders extends ParamsList<types.ExternalHostProvider, "external_host_provider"> {
   static readonly typeName = "ExternalHostProvider";
-  constructor(init?: ListInit<"external_host_provider", types.ExternalHostProvider>) {
-    super("ExternalHostProvider", "external_host_provider", init);
-  }
+  static readonly itemElement = "external_host_provider";
 }
 
-/** The v3 SDK's `params.ExternalNetworkProviderConfiguration`: a `ExternalNetworkProviderConfiguration` to send, with get_x()/set_x() accessors. */
 export interface ExternalNetworkProviderConfiguration
   extends types.ExternalNetworkProviderConfiguration, Accessors<types.ExternalNetworkProviderConfiguration> {}
 /** The v3 SDK's `params.ExternalNetworkProviderConfiguration`: a `ExternalNetworkProviderConfiguration` to send, with get_x()/set_x() accessors. */
-export class ExternalNetworkProviderConfiguration extends ParamsObject {
+export class ExternalNetworkProviderConfiguration extends ParamsObject<types.ExternalNetworkProviderConfiguration> {
   static readonly typeName = "ExternalNetworkProviderConfiguration";
-  constructor(init?: V3Init<types.ExternalNetworkProviderConfiguration>) {
-    super("ExternalNetworkProviderConfiguration", init);
-  }
 }
-/** A list of ExternalNetworkProviderConfiguration, written as <external_network_provider_configurations><external_network_provider_configuration/>...</external_network_provider_configurations>. */
 export interface ExternalNetworkProviderConfigurations {
   external_network_provider_configuration?: types.ExternalNetworkProviderConfiguration[];
 }
 /** A list of ExternalNetworkProviderConfiguration, written as <external_network_provider_configurations><external_network_provider_configuration/>...</external_network_provider_configurations>. */
-export class ExternalNetworkProviderConfigurations extends ParamsList<types.ExternalNetworkProviderConfiguration> {
+export class ExternalNetworkProviderConfigurations extends ParamsList<
+  types.ExternalNetworkProviderConfiguration,
+  "external_network_provider_configuration"
+> {
   static readonly typeName = "ExternalNetworkProviderConfiguration";
-  constructor(init?: ListInit<"external_network_provider_configuration", types.ExternalNetworkProviderConfiguration>) {
-    super("ExternalNetworkProviderConfiguration", "external_network_provider_configuration", init);
-  }
+  static readonly itemElement = "external_network_provider_configuration";
 }
 
-/** The v3 SDK's `params.ExternalProvider`: a `ExternalProvider` to send, with get_x()/set_x() accessors. */
 export interface ExternalProvider extends types.ExternalProvider, Accessors<types.ExternalProvider> {}
 /** The v3 SDK's `params.ExternalProvider`: a `ExternalProvider` to send, with get_x()/set_x() accessors. */
-export class ExternalProvider extends ParamsObject {
+export class ExternalProvider extends ParamsObject<types.ExternalProvider> {
   static readonly typeName = "ExternalProvider";
-  constructor(init?: V3Init<types.ExternalProvider>) {
-    super("ExternalProvider", init);
-  }
 }
-/** A list of ExternalProvider, written as <external_providers><external_provider/>...</external_providers>. */
 export interface ExternalProviders {
   external_provider?: types.ExternalProvider[];
 }
 /** A list of ExternalProvider, written as <external_providers><external_provider/>...</external_providers>. */
-export class ExternalProviders extends ParamsList<types.ExternalProvider> {
+export class ExternalProviders extends ParamsList<types.ExternalProvider, "external_provider"> {
   static readonly typeName = "ExternalProvider";
-  constructor(init?: ListInit<"external_provider", types.ExternalProvider>) {
-    super("ExternalProvider", "external_provider", init);
-  }
+  static readonly itemElement = "external_provider";
 }
 
-/** The v3 SDK's `params.ExternalTemplateImport`: a `ExternalTemplateImport` to send, with get_x()/set_x() accessors. */
 export interface ExternalTemplateImport extends types.ExternalTemplateImport, Accessors<types.ExternalTemplateImport> {}
 /** The v3 SDK's `params.ExternalTemplateImport`: a `ExternalTemplateImport` to send, with get_x()/set_x() accessors. */
-export class ExternalTemplateImport extends ParamsObject {
+export class ExternalTemplateImport extends ParamsObject<types.ExternalTemplateImport> {
   static readonly typeName = "ExternalTemplateImport";
-  constructor(init?: V3Init<types.ExternalTemplateImport>) {
-    super("ExternalTemplateImport", init);
-  }
 }
-/** A list of ExternalTemplateImport, written as <external_template_imports><external_template_import/>...</external_template_imports>. */
 export interface ExternalTemplateImports {
   external_template_import?: types.ExternalTemplateImport[];
 }
 /** A list of ExternalTemplateImport, written as <external_template_imports><external_template_import/>...</external_template_imports>. */
-export class ExternalTemplateImports extends ParamsList<types.ExternalTemplateImport> {
+export class ExternalTemplateImports extends ParamsList<types.ExternalTemplateImport, "external_template_import"> {
   static readonly typeName = "ExternalTemplateImport";
-  constructor(init?: ListInit<"external_template_import", types.ExternalTemplateImport>) {
-    super("ExternalTemplateImport", "external_template_import", init);
-  }
+  static readonly itemElement = "external_template_import";
 }
 
-/** The v3 SDK's `params.ExternalVmImport`: a `ExternalVmImport` to send, with get_x()/set_x() accessors. */
 export interface ExternalVmImport extends types.ExternalVmImport, Accessors<types.ExternalVmImport> {}
 /** The v3 SDK's `params.ExternalVmImport`: a `ExternalVmImport` to send, with get_x()/set_x() accessors. */
-export class ExternalVmImport extends ParamsObject {
+export class ExternalVmImport extends ParamsObject<types.ExternalVmImport> {
   static readonly typeName = "ExternalVmImport";
-  constructor(init?: V3Init<types.ExternalVmImport>) {
-    super("ExternalVmImport", init);
-  }
 }
-/** A list of ExternalVmImport, written as <external_vm_imports><external_vm_import/>...</external_vm_imports>. */
 export interface ExternalVmImports {
   external_vm_import?: types.ExternalVmImport[];
 }
 /** A list of ExternalVmImport, written as <external_vm_imports><external_vm_import/>...</external_vm_imports>. */
-export class ExternalVmImports extends ParamsList<types.ExternalVmImport> {
+export class ExternalVmImports extends ParamsList<types.ExternalVmImport, "external_vm_import"> {
   static readonly typeName = "ExternalVmImport";
-  constructor(init?: ListInit<"external_vm_import", types.ExternalVmImport>) {
-    super("ExternalVmImport", "external_vm_import", init);
-  }
+  static readonly itemElement = "external_vm_import";
 }
 
-/** The v3 SDK's `params.Fault`: a `Fault` to send, with get_x()/set_x() accessors. */
 export interface Fault extends types.Fault, Accessors<types.Fault> {}
 /** The v3 SDK's `params.Fault`: a `Fault` to send, with get_x()/set_x() accessors. */
-export class Fault extends ParamsObject {
+export class Fault extends ParamsObject<types.Fault> {
   static readonly typeName = "Fault";
-  constructor(init?: V3Init<types.Fault>) {
-    super("Fault", init);
-  }
 }
-/** A list of Fault, written as <faults><fault/>...</faults>. */
 export interface Faults {
   fault?: types.Fault[];
 }
 /** A list of Fault, written as <faults><fault/>...</faults>. */
-export class Faults extends ParamsList<types.Fault> {
+export class Faults extends ParamsList<types.Fault, "fault"> {
   static readonly typeName = "Fault";
-  constructor(init?: ListInit<"fault", types.Fault>) {
-    super("Fault", "fault", init);
-  }
+  static readonly itemElement = "fault";
 }
 
-/** The v3 SDK's `params.FencingPolicy`: a `FencingPolicy` to send, with get_x()/set_x() accessors. */
 export interface FencingPolicy extends types.FencingPolicy, Accessors<types.FencingPolicy> {}
 /** The v3 SDK's `params.FencingPolicy`: a `FencingPolicy` to send, with get_x()/set_x() accessors. */
-export class FencingPolicy extends ParamsObject {
+export class FencingPolicy extends ParamsObject<types.FencingPolicy> {
   static readonly typeName = "FencingPolicy";
-  constructor(init?: V3Init<types.FencingPolicy>) {
-    super("FencingPolicy", init);
-  }
 }
-/** A list of FencingPolicy, written as <fencing_policies><fencing_policy/>...</fencing_policies>. */
 export interface FencingPolicies {
   fencing_policy?: types.FencingPolicy[];
 }
 /** A list of FencingPolicy, written as <fencing_policies><fencing_policy/>...</fencing_policies>. */
-export class FencingPolicies extends ParamsList<types.FencingPolicy> {
+export class FencingPolicies extends ParamsList<types.FencingPolicy, "fencing_policy"> {
   static readonly typeName = "FencingPolicy";
-  constructor(init?: ListInit<"fencing_policy", types.FencingPolicy>) {
-    super("FencingPolicy", "fencing_policy", init);
-  }
+  static readonly itemElement = "fencing_policy";
 }
 
-/** The v3 SDK's `params.File`: a `File` to send, with get_x()/set_x() accessors. */
 export interface File extends types.File, Accessors<types.File> {}
 /** The v3 SDK's `params.File`: a `File` to send, with get_x()/set_x() accessors. */
-export class File extends ParamsObject {
+export class File extends ParamsObject<types.File> {
   static readonly typeName = "File";
-  constructor(init?: V3Init<types.File>) {
-    super("File", init);
-  }
 }
-/** A list of File, written as <files><file/>...</files>. */
 export interface Files {
   file?: types.File[];
 }
 /** A list of File, written as <files><file/>...</files>. */
-export class Files extends ParamsList<types.File> {
+export class Files extends ParamsList<types.File, "file"> {
   static readonly typeName = "File";
-  constructor(init?: ListInit<"file", types.File>) {
-    super("File", "file", init);
-  }
+  static readonly itemElement = "file";
 }
 
-/** The v3 SDK's `params.Filter`: a `Filter` to send, with get_x()/set_x() accessors. */
 export interface Filter extends types.Filter, Accessors<types.Filter> {}
 /** The v3 SDK's `params.Filter`: a `Filter` to send, with get_x()/set_x() accessors. */
-export class Filter extends ParamsObject {
+export class Filter extends ParamsObject<types.Filter> {
   static readonly typeName = "Filter";
-  constructor(init?: V3Init<types.Filter>) {
-    super("Filter", init);
-  }
 }
-/** A list of Filter, written as <filters><filter/>...</filters>. */
 export interface Filters {
   filter?: types.Filter[];
 }
 /** A list of Filter, written as <filters><filter/>...</filters>. */
-export class Filters extends ParamsList<types.Filter> {
+export class Filters extends ParamsList<types.Filter, "filter"> {
   static readonly typeName = "Filter";
-  constructor(init?: ListInit<"filter", types.Filter>) {
-    super("Filter", "filter", init);
-  }
+  static readonly itemElement = "filter";
 }
 
-/** The v3 SDK's `params.Floppy`: a `Floppy` to send, with get_x()/set_x() accessors. */
 export interface Floppy extends types.Floppy, Accessors<types.Floppy> {}
 /** The v3 SDK's `params.Floppy`: a `Floppy` to send, with get_x()/set_x() accessors. */
-export class Floppy extends ParamsObject {
+export class Floppy extends ParamsObject<types.Floppy> {
   static readonly typeName = "Floppy";
-  constructor(init?: V3Init<types.Floppy>) {
-    super("Floppy", init);
-  }
 }
-/** A list of Floppy, written as <floppies><floppy/>...</floppies>. */
 export interface Floppies {
   floppy?: types.Floppy[];
 }
 /** A list of Floppy, written as <floppies><floppy/>...</floppies>. */
-export class Floppies extends ParamsList<types.Floppy> {
+export class Floppies extends ParamsList<types.Floppy, "floppy"> {
   static readonly typeName = "Floppy";
-  constructor(init?: ListInit<"floppy", types.Floppy>) {
-    super("Floppy", "floppy", init);
-  }
+  static readonly itemElement = "floppy";
 }
 
-/** The v3 SDK's `params.FopStatistic`: a `FopStatistic` to send, with get_x()/set_x() accessors. */
 export interface FopStatistic extends types.FopStatistic, Accessors<types.FopStatistic> {}
 /** The v3 SDK's `params.FopStatistic`: a `FopStatistic` to send, with get_x()/set_x() accessors. */
-export class FopStatistic extends ParamsObject {
+export class FopStatistic extends ParamsObject<types.FopStatistic> {
   static readonly typeName = "FopStatistic";
-  constructor(init?: V3Init<types.FopStatistic>) {
-    super("FopStatistic", init);
-  }
 }
-/** A list of FopStatistic, written as <fop_statistics><fop_statistic/>...</fop_statistics>. */
 export interface FopStatistics {
   fop_statistic?: types.FopStatistic[];
 }
 /** A list of FopStatistic, written as <fop_statistics><fop_statistic/>...</fop_statistics>. */
-export class FopStatistics extends ParamsList<types.FopStatistic> {
+export class FopStatistics extends ParamsList<types.FopStatistic, "fop_statistic"> {
   static readonly typeName = "FopStatistic";
-  constructor(init?: ListInit<"fop_statistic", types.FopStatistic>) {
-    super("FopStatistic", "fop_statistic", init);
-  }
+  static readonly itemElement = "fop_statistic";
 }
 
-/** The v3 SDK's `params.GlusterBrick`: a `GlusterBrick` to send, with get_x()/set_x() accessors. */
 export interface GlusterBrick extends types.GlusterBrick, Accessors<types.GlusterBrick> {}
 /** The v3 SDK's `params.GlusterBrick`: a `GlusterBrick` to send, with get_x()/set_x() accessors. */
-export class GlusterBrick extends ParamsObject {
+export class GlusterBrick extends ParamsObject<types.GlusterBrick> {
   static readonly typeName = "GlusterBrick";
-  constructor(init?: V3Init<types.GlusterBrick>) {
-    super("GlusterBrick", init);
-  }
 }
-/** A list of GlusterBrick, written as <bricks><brick/>...</bricks>. */
 export interface GlusterBricks {
   brick?: types.GlusterBrick[];
 }
 /** A list of GlusterBrick, written as <bricks><brick/>...</bricks>. */
-export class GlusterBricks extends ParamsList<types.GlusterBrick> {
+export class GlusterBricks extends ParamsList<types.GlusterBrick, "brick"> {
   static readonly typeName = "GlusterBrick";
-  constructor(init?: ListInit<"brick", types.GlusterBrick>) {
-    super("GlusterBrick", "brick", init);
-  }
+  static readonly itemElement = "brick";
 }
 
-/** The v3 SDK's `params.GlusterBrickAdvancedDetails`: a `GlusterBrickAdvancedDetails` to send, with get_x()/set_x() accessors. */
 export interface GlusterBrickAdvancedDetails
   extends types.GlusterBrickAdvancedDetails, Accessors<types.GlusterBrickAdvancedDetails> {}
 /** The v3 SDK's `params.GlusterBrickAdvancedDetails`: a `GlusterBrickAdvancedDetails` to send, with get_x()/set_x() accessors. */
-export class GlusterBrickAdvancedDetails extends ParamsObject {
+export class GlusterBrickAdvancedDetails extends ParamsObject<types.GlusterBrickAdvancedDetails> {
   static readonly typeName = "GlusterBrickAdvancedDetails";
-  constructor(init?: V3Init<types.GlusterBrickAdvancedDetails>) {
-    super("GlusterBrickAdvancedDetails", init);
-  }
 }
-/** A list of GlusterBrickAdvancedDetails, written as <gluster_brick_advanced_detailss><gluster_brick_advanced_details/>...</gluster_brick_advanced_detailss>. */
 export interface GlusterBrickAdvancedDetailss {
   gluster_brick_advanced_details?: types.GlusterBrickAdvancedDetails[];
 }
 /** A list of GlusterBrickAdvancedDetails, written as <gluster_brick_advanced_detailss><gluster_brick_advanced_details/>...</gluster_brick_advanced_detailss>. */
-export class GlusterBrickAdvancedDetailss extends ParamsList<types.GlusterBrickAdvancedDetails> {
+export class GlusterBrickAdvancedDetailss extends ParamsList<
+  types.GlusterBrickAdvancedDetails,
+  "gluster_brick_advanced_details"
+> {
   static readonly typeName = "GlusterBrickAdvancedDetails";
-  constructor(init?: ListInit<"gluster_brick_advanced_details", types.GlusterBrickAdvancedDetails>) {
-    super("GlusterBrickAdvancedDetails", "gluster_brick_advanced_details", init);
-  }
+  static readonly itemElement = "gluster_brick_advanced_details";
 }
 
-/** The v3 SDK's `params.GlusterBrickMemoryInfo`: a `GlusterBrickMemoryInfo` to send, with get_x()/set_x() accessors. */
 export interface GlusterBrickMemoryInfo extends types.GlusterBrickMemoryInfo, Accessors<types.GlusterBrickMemoryInfo> {}
 /** The v3 SDK's `params.GlusterBrickMemoryInfo`: a `GlusterBrickMemoryInfo` to send, with get_x()/set_x() accessors. */
-export class GlusterBrickMemoryInfo extends ParamsObject {
+export class GlusterBrickMemoryInfo extends ParamsObject<types.GlusterBrickMemoryInfo> {
   static readonly typeName = "GlusterBrickMemoryInfo";
-  constructor(init?: V3Init<types.GlusterBrickMemoryInfo>) {
-    super("GlusterBrickMemoryInfo", init);
-  }
 }
-/** A list of GlusterBrickMemoryInfo, written as <gluster_brick_memory_infos><brick_memoryinfo/>...</gluster_brick_memory_infos>. */
 export interface GlusterBrickMemoryInfos {
   brick_memoryinfo?: types.GlusterBrickMemoryInfo[];
 }
 /** A list of GlusterBrickMemoryInfo, written as <gluster_brick_memory_infos><brick_memoryinfo/>...</gluster_brick_memory_infos>. */
-export class GlusterBrickMemoryInfos extends ParamsList<types.GlusterBrickMemoryInfo> {
+export class GlusterBrickMemoryInfos extends ParamsList<types.GlusterBrickMemoryInfo, "brick_memoryinfo"> {
   static readonly typeName = "GlusterBrickMemoryInfo";
-  constructor(init?: ListInit<"brick_memoryinfo", types.GlusterBrickMemoryInfo>) {
-    super("GlusterBrickMemoryInfo", "brick_memoryinfo", init);
-  }
+  static readonly itemElement = "brick_memoryinfo";
 }
 
-/** The v3 SDK's `params.GlusterClient`: a `GlusterClient` to send, with get_x()/set_x() accessors. */
 export interface GlusterClient extends types.GlusterClient, Accessors<types.GlusterClient> {}
 /** The v3 SDK's `params.GlusterClient`: a `GlusterClient` to send, with get_x()/set_x() accessors. */
-export class GlusterClient extends ParamsObject {
+export class GlusterClient extends ParamsObject<types.GlusterClient> {
   static readonly typeName = "GlusterClient";
-  constructor(init?: V3Init<types.GlusterClient>) {
-    super("GlusterClient", init);
-  }
 }
-/** A list of GlusterClient, written as <gluster_clients><gluster_client/>...</gluster_clients>. */
 export interface GlusterClients {
   gluster_client?: types.GlusterClient[];
 }
 /** A list of GlusterClient, written as <gluster_clients><gluster_client/>...</gluster_clients>. */
-export class GlusterClients extends ParamsList<types.GlusterClient> {
+export class GlusterClients extends ParamsList<types.GlusterClient, "gluster_client"> {
   static readonly typeName = "GlusterClient";
-  constructor(init?: ListInit<"gluster_client", types.GlusterClient>) {
-    super("GlusterClient", "gluster_client", init);
-  }
+  static readonly itemElement = "gluster_client";
 }
 
-/** The v3 SDK's `params.GlusterHook`: a `GlusterHook` to send, with get_x()/set_x() accessors. */
 export interface GlusterHook extends types.GlusterHook, Accessors<types.GlusterHook> {}
 /** The v3 SDK's `params.GlusterHook`: a `GlusterHook` to send, with get_x()/set_x() accessors. */
-export class GlusterHook extends ParamsObject {
+export class GlusterHook extends ParamsObject<types.GlusterHook> {
   static readonly typeName = "GlusterHook";
-  constructor(init?: V3Init<types.GlusterHook>) {
-    super("GlusterHook", init);
-  }
 }
-/** A list of GlusterHook, written as <gluster_hooks><gluster_hook/>...</gluster_hooks>. */
 export interface GlusterHooks {
   gluster_hook?: types.GlusterHook[];
 }
 /** A list of GlusterHook, written as <gluster_hooks><gluster_hook/>...</gluster_hooks>. */
-export class GlusterHooks extends ParamsList<types.GlusterHook> {
+export class GlusterHooks extends ParamsList<types.GlusterHook, "gluster_hook"> {
   static readonly typeName = "GlusterHook";
-  constructor(init?: ListInit<"gluster_hook", types.GlusterHook>) {
-    super("GlusterHook", "gluster_hook", init);
-  }
+  static readonly itemElement = "gluster_hook";
 }
 
-/** The v3 SDK's `params.GlusterMemoryPool`: a `GlusterMemoryPool` to send, with get_x()/set_x() accessors. */
 export interface GlusterMemoryPool extends types.GlusterMemoryPool, Accessors<types.GlusterMemoryPool> {}
 /** The v3 SDK's `params.GlusterMemoryPool`: a `GlusterMemoryPool` to send, with get_x()/set_x() accessors. */
-export class GlusterMemoryPool extends ParamsObject {
+export class GlusterMemoryPool extends ParamsObject<types.GlusterMemoryPool> {
   static readonly typeName = "GlusterMemoryPool";
-  constructor(init?: V3Init<types.GlusterMemoryPool>) {
-    super("GlusterMemoryPool", init);
-  }
 }
-/** A list of GlusterMemoryPool, written as <memory_pools><memory_pool/>...</memory_pools>. */
 export interface GlusterMemoryPools {
   memory_pool?: types.GlusterMemoryPool[];
 }
 /** A list of GlusterMemoryPool, written as <memory_pools><memory_pool/>...</memory_pools>. */
-export class GlusterMemoryPools extends ParamsList<types.GlusterMemoryPool> {
+export class GlusterMemoryPools extends ParamsList<types.GlusterMemoryPool, "memory_pool"> {
   static readonly typeName = "GlusterMemoryPool";
-  constructor(init?: ListInit<"memory_pool", types.GlusterMemoryPool>) {
-    super("GlusterMemoryPool", "memory_pool", init);
-  }
+  static readonly itemElement = "memory_pool";
 }
 
-/** The v3 SDK's `params.GlusterServerHook`: a `GlusterServerHook` to send, with get_x()/set_x() accessors. */
 export interface GlusterServerHook extends types.GlusterServerHook, Accessors<types.GlusterServerHook> {}
 /** The v3 SDK's `params.GlusterServerHook`: a `GlusterServerHook` to send, with get_x()/set_x() accessors. */
-export class GlusterServerHook extends ParamsObject {
+export class GlusterServerHook extends ParamsObject<types.GlusterServerHook> {
   static readonly typeName = "GlusterServerHook";
-  constructor(init?: V3Init<types.GlusterServerHook>) {
-    super("GlusterServerHook", init);
-  }
 }
-/** A list of GlusterServerHook, written as <server_hooks><server_hook/>...</server_hooks>. */
 export interface GlusterServerHooks {
   server_hook?: types.GlusterServerHook[];
 }
 /** A list of GlusterServerHook, written as <server_hooks><server_hook/>...</server_hooks>. */
-export class GlusterServerHooks extends ParamsList<types.GlusterServerHook> {
+export class GlusterServerHooks extends ParamsList<types.GlusterServerHook, "server_hook"> {
   static readonly typeName = "GlusterServerHook";
-  constructor(init?: ListInit<"server_hook", types.GlusterServerHook>) {
-    super("GlusterServerHook", "server_hook", init);
-  }
+  static readonly itemElement = "server_hook";
 }
 
-/** The v3 SDK's `params.GlusterVolume`: a `GlusterVolume` to send, with get_x()/set_x() accessors. */
 export interface GlusterVolume extends types.GlusterVolume, Accessors<types.GlusterVolume> {}
 /** The v3 SDK's `params.GlusterVolume`: a `GlusterVolume` to send, with get_x()/set_x() accessors. */
-export class GlusterVolume extends ParamsObject {
+export class GlusterVolume extends ParamsObject<types.GlusterVolume> {
   static readonly typeName = "GlusterVolume";
-  constructor(init?: V3Init<types.GlusterVolume>) {
-    super("GlusterVolume", init);
-  }
 }
-/** A list of GlusterVolume, written as <gluster_volumes><gluster_volume/>...</gluster_volumes>. */
 export interface GlusterVolumes {
   gluster_volume?: types.GlusterVolume[];
 }
 /** A list of GlusterVolume, written as <gluster_volumes><gluster_volume/>...</gluster_volumes>. */
-export class GlusterVolumes extends ParamsList<types.GlusterVolume> {
+export class GlusterVolumes extends ParamsList<types.GlusterVolume, "gluster_volume"> {
   static readonly typeName = "GlusterVolume";
-  constructor(init?: ListInit<"gluster_volume", types.GlusterVolume>) {
-    super("GlusterVolume", "gluster_volume", init);
-  }
+  static readonly itemElement = "gluster_volume";
 }
 
-/** The v3 SDK's `params.GlusterVolumeProfileDetails`: a `GlusterVolumeProfileDetails` to send, with get_x()/set_x() accessors. */
 export interface GlusterVolumeProfileDetails
   extends types.GlusterVolumeProfileDetails, Accessors<types.GlusterVolumeProfileDetails> {}
 /** The v3 SDK's `params.GlusterVolumeProfileDetails`: a `GlusterVolumeProfileDetails` to send, with get_x()/set_x() accessors. */
-export class GlusterVolumeProfileDetails extends ParamsObject {
+export class GlusterVolumeProfileDetails extends ParamsObject<types.GlusterVolumeProfileDetails> {
   static readonly typeName = "GlusterVolumeProfileDetails";
-  constructor(init?: V3Init<types.GlusterVolumeProfileDetails>) {
-    super("GlusterVolumeProfileDetails", init);
-  }
 }
-/** A list of GlusterVolumeProfileDetails, written as <gluster_volume_profile_detailss><gluster_volume_profile_details/>...</gluster_volume_profile_detailss>. */
 export interface GlusterVolumeProfileDetailss {
   gluster_volume_profile_details?: types.GlusterVolumeProfileDetails[];
 }
 /** A list of GlusterVolumeProfileDetails, written as <gluster_volume_profile_detailss><gluster_volume_profile_details/>...</gluster_volume_profile_detailss>. */
-export class GlusterVolumeProfileDetailss extends ParamsList<types.GlusterVolumeProfileDetails> {
+export class GlusterVolumeProfileDetailss extends ParamsList<
+  types.GlusterVolumeProfileDetails,
+  "gluster_volume_profile_details"
+> {
   static readonly typeName = "GlusterVolumeProfileDetails";
-  constructor(init?: ListInit<"gluster_volume_profile_details", types.GlusterVolumeProfileDetails>) {
-    super("GlusterVolumeProfileDetails", "gluster_volume_profile_details", init);
-  }
+  static readonly itemElement = "gluster_volume_profile_details";
 }
 
-/** The v3 SDK's `params.GracePeriod`: a `GracePeriod` to send, with get_x()/set_x() accessors. */
 export interface GracePeriod extends types.GracePeriod, Accessors<types.GracePeriod> {}
 /** The v3 SDK's `params.GracePeriod`: a `GracePeriod` to send, with get_x()/set_x() accessors. */
-export class GracePeriod extends ParamsObject {
+export class GracePeriod extends ParamsObject<types.GracePeriod> {
   static readonly typeName = "GracePeriod";
-  constructor(init?: V3Init<types.GracePeriod>) {
-    super("GracePeriod", init);
-  }
 }
-/** A list of GracePeriod, written as <grace_periods><grace_period/>...</grace_periods>. */
 export interface GracePeriods {
   grace_period?: types.GracePeriod[];
 }
 /** A list of GracePeriod, written as <grace_periods><grace_period/>...</grace_periods>. */
-export class GracePeriods extends ParamsList<types.GracePeriod> {
+export class GracePeriods extends ParamsList<types.GracePeriod, "grace_period"> {
   static readonly typeName = "GracePeriod";
-  constructor(init?: ListInit<"grace_period", types.GracePeriod>) {
-    super("GracePeriod", "grace_period", init);
-  }
+  static readonly itemElement = "grace_period";
 }
 
-/** The v3 SDK's `params.GraphicsConsole`: a `GraphicsConsole` to send, with get_x()/set_x() accessors. */
 export interface GraphicsConsole extends types.GraphicsConsole, Accessors<types.GraphicsConsole> {}
 /** The v3 SDK's `params.GraphicsConsole`: a `GraphicsConsole` to send, with get_x()/set_x() accessors. */
-export class GraphicsConsole extends ParamsObject {
+export class GraphicsConsole extends ParamsObject<types.GraphicsConsole> {
   static readonly typeName = "GraphicsConsole";
-  constructor(init?: V3Init<types.GraphicsConsole>) {
-    super("GraphicsConsole", init);
-  }
 }
-/** A list of GraphicsConsole, written as <graphics_consoles><graphics_console/>...</graphics_consoles>. */
 export interface GraphicsConsoles {
   graphics_console?: types.GraphicsConsole[];
 }
 /** A list of GraphicsConsole, written as <graphics_consoles><graphics_console/>...</graphics_consoles>. */
-export class GraphicsConsoles extends ParamsList<types.GraphicsConsole> {
+export class GraphicsConsoles extends ParamsList<types.GraphicsConsole, "graphics_console"> {
   static readonly typeName = "GraphicsConsole";
-  constructor(init?: ListInit<"graphics_console", types.GraphicsConsole>) {
-    super("GraphicsConsole", "graphics_console", init);
-  }
+  static readonly itemElement = "graphics_console";
 }
 
-/** The v3 SDK's `params.Group`: a `Group` to send, with get_x()/set_x() accessors. */
 export interface Group extends types.Group, Accessors<types.Group> {}
 /** The v3 SDK's `params.Group`: a `Group` to send, with get_x()/set_x() accessors. */
-export class Group extends ParamsObject {
+export class Group extends ParamsObject<types.Group> {
   static readonly typeName = "Group";
-  constructor(init?: V3Init<types.Group>) {
-    super("Group", init);
-  }
 }
-/** A list of Group, written as <groups><group/>...</groups>. */
 export interface Groups {
   group?: types.Group[];
 }
 /** A list of Group, written as <groups><group/>...</groups>. */
-export class Groups extends ParamsList<types.Group> {
+export class Groups extends ParamsList<types.Group, "group"> {
   static readonly typeName = "Group";
-  constructor(init?: ListInit<"group", types.Group>) {
-    super("Group", "group", init);
-  }
+  static readonly itemElement = "group";
 }
 
-/** The v3 SDK's `params.GuestOperatingSystem`: a `GuestOperatingSystem` to send, with get_x()/set_x() accessors. */
 export interface GuestOperatingSystem extends types.GuestOperatingSystem, Accessors<types.GuestOperatingSystem> {}
 /** The v3 SDK's `params.GuestOperatingSystem`: a `GuestOperatingSystem` to send, with get_x()/set_x() accessors. */
-export class GuestOperatingSystem extends ParamsObject {
+export class GuestOperatingSystem extends ParamsObject<types.GuestOperatingSystem> {
   static readonly typeName = "GuestOperatingSystem";
-  constructor(init?: V3Init<types.GuestOperatingSystem>) {
-    super("GuestOperatingSystem", init);
-  }
 }
-/** A list of GuestOperatingSystem, written as <guest_operating_systems><guest_operating_system/>...</guest_operating_systems>. */
 export interface GuestOperatingSystems {
   guest_operating_system?: types.GuestOperatingSystem[];
 }
 /** A list of GuestOperatingSystem, written as <guest_operating_systems><guest_operating_system/>...</guest_operating_systems>. */
-export class GuestOperatingSystems extends ParamsList<types.GuestOperatingSystem> {
+export class GuestOperatingSystems extends ParamsList<types.GuestOperatingSystem, "guest_operating_system"> {
   static readonly typeName = "GuestOperatingSystem";
-  constructor(init?: ListInit<"guest_operating_system", types.GuestOperatingSystem>) {
-    super("GuestOperatingSystem", "guest_operating_system", init);
-  }
+  static readonly itemElement = "guest_operating_system";
 }
 
-/** The v3 SDK's `params.HardwareInformation`: a `HardwareInformation` to send, with get_x()/set_x() accessors. */
 export interface HardwareInformation extends types.HardwareInformation, Accessors<types.HardwareInformation> {}
 /** The v3 SDK's `params.HardwareInformation`: a `HardwareInformation` to send, with get_x()/set_x() accessors. */
-export class HardwareInformation extends ParamsObject {
+export class HardwareInformation extends ParamsObject<types.HardwareInformation> {
   static readonly typeName = "HardwareInformation";
-  constructor(init?: V3Init<types.HardwareInformation>) {
-    super("HardwareInformation", init);
-  }
 }
-/** A list of HardwareInformation, written as <hardware_informations><hardware_information/>...</hardware_informations>. */
 export interface HardwareInformations {
   hardware_information?: types.HardwareInformation[];
 }
 /** A list of HardwareInformation, written as <hardware_informations><hardware_information/>...</hardware_informations>. */
-export class HardwareInformations extends ParamsList<types.HardwareInformation> {
+export class HardwareInformations extends ParamsList<types.HardwareInformation, "hardware_information"> {
   static readonly typeName = "HardwareInformation";
-  constructor(init?: ListInit<"hardware_information", types.HardwareInformation>) {
-    super("HardwareInformation", "hardware_information", init);
-  }
+  static readonly itemElement = "hardware_information";
 }
 
-/** The v3 SDK's `params.HighAvailability`: a `HighAvailability` to send, with get_x()/set_x() accessors. */
 export interface HighAvailability extends types.HighAvailability, Accessors<types.HighAvailability> {}
 /** The v3 SDK's `params.HighAvailability`: a `HighAvailability` to send, with get_x()/set_x() accessors. */
-export class HighAvailability extends ParamsObject {
+export class HighAvailability extends ParamsObject<types.HighAvailability> {
   static readonly typeName = "HighAvailability";
-  constructor(init?: V3Init<types.HighAvailability>) {
-    super("HighAvailability", init);
-  }
 }
-/** A list of HighAvailability, written as <high_availabilities><high_availability/>...</high_availabilities>. */
 export interface HighAvailabilities {
   high_availability?: types.HighAvailability[];
 }
 /** A list of HighAvailability, written as <high_availabilities><high_availability/>...</high_availabilities>. */
-export class HighAvailabilities extends ParamsList<types.HighAvailability> {
+export class HighAvailabilities extends ParamsList<types.HighAvailability, "high_availability"> {
   static readonly typeName = "HighAvailability";
-  constructor(init?: ListInit<"high_availability", types.HighAvailability>) {
-    super("HighAvailability", "high_availability", init);
-  }
+  static readonly itemElement = "high_availability";
 }
 
-/** The v3 SDK's `params.Hook`: a `Hook` to send, with get_x()/set_x() accessors. */
 export interface Hook extends types.Hook, Accessors<types.Hook> {}
 /** The v3 SDK's `params.Hook`: a `Hook` to send, with get_x()/set_x() accessors. */
-export class Hook extends ParamsObject {
+export class Hook extends ParamsObject<types.Hook> {
   static readonly typeName = "Hook";
-  constructor(init?: V3Init<types.Hook>) {
-    super("Hook", init);
-  }
 }
-/** A list of Hook, written as <hooks><hook/>...</hooks>. */
 export interface Hooks {
   hook?: types.Hook[];
 }
 /** A list of Hook, written as <hooks><hook/>...</hooks>. */
-export class Hooks extends ParamsList<types.Hook> {
+export class Hooks extends ParamsList<types.Hook, "hook"> {
   static readonly typeName = "Hook";
-  constructor(init?: ListInit<"hook", types.Hook>) {
-    super("Hook", "hook", init);
-  }
+  static readonly itemElement = "hook";
 }
 
-/** The v3 SDK's `params.Host`: a `Host` to send, with get_x()/set_x() accessors. */
 export interface Host extends types.Host, Accessors<types.Host> {}
 /** The v3 SDK's `params.Host`: a `Host` to send, with get_x()/set_x() accessors. */
-export class Host extends ParamsObject {
+export class Host extends ParamsObject<types.Host> {
   static readonly typeName = "Host";
-  constructor(init?: V3Init<types.Host>) {
-    super("Host", init);
-  }
 }
-/** A list of Host, written as <hosts><host/>...</hosts>. */
 export interface Hosts {
   host?: types.Host[];
 }
 /** A list of Host, written as <hosts><host/>...</hosts>. */
-export class Hosts extends ParamsList<types.Host> {
+export class Hosts extends ParamsList<types.Host, "host"> {
   static readonly typeName = "Host";
-  constructor(init?: ListInit<"host", types.Host>) {
-    super("Host", "host", init);
-  }
+  static readonly itemElement = "host";
 }
 
-/** The v3 SDK's `params.HostCpuUnit`: a `HostCpuUnit` to send, with get_x()/set_x() accessors. */
 export interface HostCpuUnit extends types.HostCpuUnit, Accessors<types.HostCpuUnit> {}
 /** The v3 SDK's `params.HostCpuUnit`: a `HostCpuUnit` to send, with get_x()/set_x() accessors. */
-export class HostCpuUnit extends ParamsObject {
+export class HostCpuUnit extends ParamsObject<types.HostCpuUnit> {
   static readonly typeName = "HostCpuUnit";
-  constructor(init?: V3Init<types.HostCpuUnit>) {
-    super("HostCpuUnit", init);
-  }
 }
-/** A list of HostCpuUnit, written as <host_cpu_units><host_cpu_unit/>...</host_cpu_units>. */
 export interface HostCpuUnits {
   host_cpu_unit?: types.HostCpuUnit[];
 }
 /** A list of HostCpuUnit, written as <host_cpu_units><host_cpu_unit/>...</host_cpu_units>. */
-export class HostCpuUnits extends ParamsList<types.HostCpuUnit> {
+export class HostCpuUnits extends ParamsList<types.HostCpuUnit, "host_cpu_unit"> {
   static readonly typeName = "HostCpuUnit";
-  constructor(init?: ListInit<"host_cpu_unit", types.HostCpuUnit>) {
-    super("HostCpuUnit", "host_cpu_unit", init);
-  }
+  static readonly itemElement = "host_cpu_unit";
 }
 
-/** The v3 SDK's `params.HostDevice`: a `HostDevice` to send, with get_x()/set_x() accessors. */
 export interface HostDevice extends types.HostDevice, Accessors<types.HostDevice> {}
 /** The v3 SDK's `params.HostDevice`: a `HostDevice` to send, with get_x()/set_x() accessors. */
-export class HostDevice extends ParamsObject {
+export class HostDevice extends ParamsObject<types.HostDevice> {
   static readonly typeName = "HostDevice";
-  constructor(init?: V3Init<types.HostDevice>) {
-    super("HostDevice", init);
-  }
 }
-/** A list of HostDevice, written as <host_devices><host_device/>...</host_devices>. */
 export interface HostDevices {
   host_device?: types.HostDevice[];
 }
 /** A list of HostDevice, written as <host_devices><host_device/>...</host_devices>. */
-export class HostDevices extends ParamsList<types.HostDevice> {
+export class HostDevices extends ParamsList<types.HostDevice, "host_device"> {
   static readonly typeName = "HostDevice";
-  constructor(init?: ListInit<"host_device", types.HostDevice>) {
-    super("HostDevice", "host_device", init);
-  }
+  static readonly itemElement = "host_device";
 }
 
-/** The v3 SDK's `params.HostDevicePassthrough`: a `HostDevicePassthrough` to send, with get_x()/set_x() accessors. */
 export interface HostDevicePassthrough extends types.HostDevicePassthrough, Accessors<types.HostDevicePassthrough> {}
 /** The v3 SDK's `params.HostDevicePassthrough`: a `HostDevicePassthrough` to send, with get_x()/set_x() accessors. */
-export class HostDevicePassthrough extends ParamsObject {
+export class HostDevicePassthrough extends ParamsObject<types.HostDevicePassthrough> {
   static readonly typeName = "HostDevicePassthrough";
-  constructor(init?: V3Init<types.HostDevicePassthrough>) {
-    super("HostDevicePassthrough", init);
-  }
 }
-/** A list of HostDevicePassthrough, written as <host_device_passthroughs><host_device_passthrough/>...</host_device_passthroughs>. */
 export interface HostDevicePassthroughs {
   host_device_passthrough?: types.HostDevicePassthrough[];
 }
 /** A list of HostDevicePassthrough, written as <host_device_passthroughs><host_device_passthrough/>...</host_device_passthroughs>. */
-export class HostDevicePassthroughs extends ParamsList<types.HostDevicePassthrough> {
+export class HostDevicePassthroughs extends ParamsList<types.HostDevicePassthrough, "host_device_passthrough"> {
   static readonly typeName = "HostDevicePassthrough";
-  constructor(init?: ListInit<"host_device_passthrough", types.HostDevicePassthrough>) {
-    super("HostDevicePassthrough", "host_device_passthrough", init);
-  }
+  static readonly itemElement = "host_device_passthrough";
 }
 
-/** The v3 SDK's `params.HostNic`: a `HostNic` to send, with get_x()/set_x() accessors. */
 export interface HostNic extends types.HostNic, Accessors<types.HostNic> {}
 /** The v3 SDK's `params.HostNic`: a `HostNic` to send, with get_x()/set_x() accessors. */
-export class HostNic extends ParamsObject {
+export class HostNic extends ParamsObject<types.HostNic> {
   static readonly typeName = "HostNic";
-  constructor(init?: V3Init<types.HostNic>) {
-    super("HostNic", init);
-  }
 }
-/** A list of HostNic, written as <host_nics><host_nic/>...</host_nics>. */
 export interface HostNics {
   host_nic?: types.HostNic[];
 }
 /** A list of HostNic, written as <host_nics><host_nic/>...</host_nics>. */
-export class HostNics extends ParamsList<types.HostNic> {
+export class HostNics extends ParamsList<types.HostNic, "host_nic"> {
   static readonly typeName = "HostNic";
-  constructor(init?: ListInit<"host_nic", types.HostNic>) {
-    super("HostNic", "host_nic", init);
-  }
+  static readonly itemElement = "host_nic";
 }
 
-/** The v3 SDK's `params.HostNicVirtualFunctionsConfiguration`: a `HostNicVirtualFunctionsConfiguration` to send, with get_x()/set_x() accessors. */
 export interface HostNicVirtualFunctionsConfiguration
   extends types.HostNicVirtualFunctionsConfiguration, Accessors<types.HostNicVirtualFunctionsConfiguration> {}
 /** The v3 SDK's `params.HostNicVirtualFunctionsConfiguration`: a `HostNicVirtualFunctionsConfiguration` to send, with get_x()/set_x() accessors. */
-export class HostNicVirtualFunctionsConfiguration extends ParamsObject {
+export class HostNicVirtualFunctionsConfiguration extends ParamsObject<types.HostNicVirtualFunctionsConfiguration> {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
-  constructor(init?: V3Init<types.HostNicVirtualFunctionsConfiguration>) {
-    super("HostNicVirtualFunctionsConfiguration", init);
-  }
 }
-/** A list of HostNicVirtualFunctionsConfiguration, written as <host_nic_virtual_functions_configurations><host_nic_virtual_functions_configuration/>...</host_nic_virtual_functions_configurations>. */
 export interface HostNicVirtualFunctionsConfigurations {
   host_nic_virtual_functions_configuration?: types.HostNicVirtualFunctionsConfiguration[];
 }
 /** A list of HostNicVirtualFunctionsConfiguration, written as <host_nic_virtual_functions_configurations><host_nic_virtual_functions_configuration/>...</host_nic_virtual_functions_configurations>. */
-export class HostNicVirtualFunctionsConfigurations extends ParamsList<types.HostNicVirtualFunctionsConfiguration> {
+export class HostNicVirtualFunctionsConfigurations extends ParamsList<
+  types.HostNicVirtualFunctionsConfiguration,
+  "host_nic_virtual_functions_configuration"
+> {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
-  constructor(init?: ListInit<"host_nic_virtual_functions_configuration", types.HostNicVirtualFunctionsConfiguration>) {
-    super("HostNicVirtualFunctionsConfiguration", "host_nic_virtual_functions_configuration", init);
-  }
+  static readonly itemElement = "host_nic_virtual_functions_configuration";
 }
 
-/** The v3 SDK's `params.HostStorage`: a `HostStorage` to send, with get_x()/set_x() accessors. */
 export interface HostStorage extends types.HostStorage, Accessors<types.HostStorage> {}
 /** The v3 SDK's `params.HostStorage`: a `HostStorage` to send, with get_x()/set_x() accessors. */
-export class HostStorage extends ParamsObject {
+export class HostStorage extends ParamsObject<types.HostStorage> {
   static readonly typeName = "HostStorage";
-  constructor(init?: V3Init<types.HostStorage>) {
-    super("HostStorage", init);
-  }
 }
-/** A list of HostStorage, written as <host_storages><host_storage/>...</host_storages>. */
 export interface HostStorages {
   host_storage?: types.HostStorage[];
 }
 /** A list of HostStorage, written as <host_storages><host_storage/>...</host_storages>. */
-export class HostStorages extends ParamsList<types.HostStorage> {
+export class HostStorages extends ParamsList<types.HostStorage, "host_storage"> {
   static readonly typeName = "HostStorage";
-  constructor(init?: ListInit<"host_storage", types.HostStorage>) {
-    super("HostStorage", "host_storage", init);
-  }
+  static readonly itemElement = "host_storage";
 }
 
-/** The v3 SDK's `params.HostedEngine`: a `HostedEngine` to send, with get_x()/set_x() accessors. */
 export interface HostedEngine extends types.HostedEngine, Accessors<types.HostedEngine> {}
 /** The v3 SDK's `params.HostedEngine`: a `HostedEngine` to send, with get_x()/set_x() accessors. */
-export class HostedEngine extends ParamsObject {
+export class HostedEngine extends ParamsObject<types.HostedEngine> {
   static readonly typeName = "HostedEngine";
-  constructor(init?: V3Init<types.HostedEngine>) {
-    super("HostedEngine", init);
-  }
 }
-/** A list of HostedEngine, written as <hosted_engines><hosted_engine/>...</hosted_engines>. */
 export interface HostedEngines {
   hosted_engine?: types.HostedEngine[];
 }
 /** A list of HostedEngine, written as <hosted_engines><hosted_engine/>...</hosted_engines>. */
-export class HostedEngines extends ParamsList<types.HostedEngine> {
+export class HostedEngines extends ParamsList<types.HostedEngine, "hosted_engine"> {
   static readonly typeName = "HostedEngine";
-  constructor(init?: ListInit<"hosted_engine", types.HostedEngine>) {
-    super("HostedEngine", "hosted_engine", init);
-  }
+  static readonly itemElement = "hosted_engine";
 }
 
-/** The v3 SDK's `params.Icon`: a `Icon` to send, with get_x()/set_x() accessors. */
 export interface Icon extends types.Icon, Accessors<types.Icon> {}
 /** The v3 SDK's `params.Icon`: a `Icon` to send, with get_x()/set_x() accessors. */
-export class Icon extends ParamsObject {
+export class Icon extends ParamsObject<types.Icon> {
   static readonly typeName = "Icon";
-  constructor(init?: V3Init<types.Icon>) {
-    super("Icon", init);
-  }
 }
-/** A list of Icon, written as <icons><icon/>...</icons>. */
 export interface Icons {
   icon?: types.Icon[];
 }
 /** A list of Icon, written as <icons><icon/>...</icons>. */
-export class Icons extends ParamsList<types.Icon> {
+export class Icons extends ParamsList<types.Icon, "icon"> {
   static readonly typeName = "Icon";
-  constructor(init?: ListInit<"icon", types.Icon>) {
-    super("Icon", "icon", init);
-  }
+  static readonly itemElement = "icon";
 }
 
-/** The v3 SDK's `params.Identified`: a `Identified` to send, with get_x()/set_x() accessors. */
 export interface Identified extends types.Identified, Accessors<types.Identified> {}
 /** The v3 SDK's `params.Identified`: a `Identified` to send, with get_x()/set_x() accessors. */
-export class Identified extends ParamsObject {
+export class Identified extends ParamsObject<types.Identified> {
   static readonly typeName = "Identified";
-  constructor(init?: V3Init<types.Identified>) {
-    super("Identified", init);
-  }
 }
-/** A list of Identified, written as <identifieds><identified/>...</identifieds>. */
 export interface Identifieds {
   identified?: types.Identified[];
 }
 /** A list of Identified, written as <identifieds><identified/>...</identifieds>. */
-export class Identifieds extends ParamsList<types.Identified> {
+export class Identifieds extends ParamsList<types.Identified, "identified"> {
   static readonly typeName = "Identified";
-  constructor(init?: ListInit<"identified", types.Identified>) {
-    super("Identified", "identified", init);
-  }
+  static readonly itemElement = "identified";
 }
 
-/** The v3 SDK's `params.Image`: a `Image` to send, with get_x()/set_x() accessors. */
 export interface Image extends types.Image, Accessors<types.Image> {}
 /** The v3 SDK's `params.Image`: a `Image` to send, with get_x()/set_x() accessors. */
-export class Image extends ParamsObject {
+export class Image extends ParamsObject<types.Image> {
   static readonly typeName = "Image";
-  constructor(init?: V3Init<types.Image>) {
-    super("Image", init);
-  }
 }
-/** A list of Image, written as <images><image/>...</images>. */
 export interface Images {
   image?: types.Image[];
 }
 /** A list of Image, written as <images><image/>...</images>. */
-export class Images extends ParamsList<types.Image> {
+export class Images extends ParamsList<types.Image, "image"> {
   static readonly typeName = "Image";
-  constructor(init?: ListInit<"image", types.Image>) {
-    super("Image", "image", init);
-  }
+  static readonly itemElement = "image";
 }
 
-/** The v3 SDK's `params.ImageTransfer`: a `ImageTransfer` to send, with get_x()/set_x() accessors. */
 export interface ImageTransfer extends types.ImageTransfer, Accessors<types.ImageTransfer> {}
 /** The v3 SDK's `params.ImageTransfer`: a `ImageTransfer` to send, with get_x()/set_x() accessors. */
-export class ImageTransfer extends ParamsObject {
+export class ImageTransfer extends ParamsObject<types.ImageTransfer> {
   static readonly typeName = "ImageTransfer";
-  constructor(init?: V3Init<types.ImageTransfer>) {
-    super("ImageTransfer", init);
-  }
 }
-/** A list of ImageTransfer, written as <image_transfers><image_transfer/>...</image_transfers>. */
 export interface ImageTransfers {
   image_transfer?: types.ImageTransfer[];
 }
 /** A list of ImageTransfer, written as <image_transfers><image_transfer/>...</image_transfers>. */
-export class ImageTransfers extends ParamsList<types.ImageTransfer> {
+export class ImageTransfers extends ParamsList<types.ImageTransfer, "image_transfer"> {
   static readonly typeName = "ImageTransfer";
-  constructor(init?: ListInit<"image_transfer", types.ImageTransfer>) {
-    super("ImageTransfer", "image_transfer", init);
-  }
+  static readonly itemElement = "image_transfer";
 }
 
-/** The v3 SDK's `params.Initialization`: a `Initialization` to send, with get_x()/set_x() accessors. */
 export interface Initialization extends types.Initialization, Accessors<types.Initialization> {}
 /** The v3 SDK's `params.Initialization`: a `Initialization` to send, with get_x()/set_x() accessors. */
-export class Initialization extends ParamsObject {
+export class Initialization extends ParamsObject<types.Initialization> {
   static readonly typeName = "Initialization";
-  constructor(init?: V3Init<types.Initialization>) {
-    super("Initialization", init);
-  }
 }
-/** A list of Initialization, written as <initializations><initialization/>...</initializations>. */
 export interface Initializations {
   initialization?: types.Initialization[];
 }
 /** A list of Initialization, written as <initializations><initialization/>...</initializations>. */
-export class Initializations extends ParamsList<types.Initialization> {
+export class Initializations extends ParamsList<types.Initialization, "initialization"> {
   static readonly typeName = "Initialization";
-  constructor(init?: ListInit<"initialization", types.Initialization>) {
-    super("Initialization", "initialization", init);
-  }
+  static readonly itemElement = "initialization";
 }
 
-/** The v3 SDK's `params.InstanceType`: a `InstanceType` to send, with get_x()/set_x() accessors. */
 export interface InstanceType extends types.InstanceType, Accessors<types.InstanceType> {}
 /** The v3 SDK's `params.InstanceType`: a `InstanceType` to send, with get_x()/set_x() accessors. */
-export class InstanceType extends ParamsObject {
+export class InstanceType extends ParamsObject<types.InstanceType> {
   static readonly typeName = "InstanceType";
-  constructor(init?: V3Init<types.InstanceType>) {
-    super("InstanceType", init);
-  }
 }
-/** A list of InstanceType, written as <instance_types><instance_type/>...</instance_types>. */
 export interface InstanceTypes {
   instance_type?: types.InstanceType[];
 }
 /** A list of InstanceType, written as <instance_types><instance_type/>...</instance_types>. */
-export class InstanceTypes extends ParamsList<types.InstanceType> {
+export class InstanceTypes extends ParamsList<types.InstanceType, "instance_type"> {
   static readonly typeName = "InstanceType";
-  constructor(init?: ListInit<"instance_type", types.InstanceType>) {
-    super("InstanceType", "instance_type", init);
-  }
+  static readonly itemElement = "instance_type";
 }
 
-/** The v3 SDK's `params.Io`: a `Io` to send, with get_x()/set_x() accessors. */
 export interface Io extends types.Io, Accessors<types.Io> {}
 /** The v3 SDK's `params.Io`: a `Io` to send, with get_x()/set_x() accessors. */
-export class Io extends ParamsObject {
+export class Io extends ParamsObject<types.Io> {
   static readonly typeName = "Io";
-  constructor(init?: V3Init<types.Io>) {
-    super("Io", init);
-  }
 }
-/** A list of Io, written as <ios><io/>...</ios>. */
 export interface Ios {
   io?: types.Io[];
 }
 /** A list of Io, written as <ios><io/>...</ios>. */
-export class Ios extends ParamsList<types.Io> {
+export class Ios extends ParamsList<types.Io, "io"> {
   static readonly typeName = "Io";
-  constructor(init?: ListInit<"io", types.Io>) {
-    super("Io", "io", init);
-  }
+  static readonly itemElement = "io";
 }
 
-/** The v3 SDK's `params.Ip`: a `Ip` to send, with get_x()/set_x() accessors. */
 export interface Ip extends types.Ip, Accessors<types.Ip> {}
 /** The v3 SDK's `params.Ip`: a `Ip` to send, with get_x()/set_x() accessors. */
-export class Ip extends ParamsObject {
+export class Ip extends ParamsObject<types.Ip> {
   static readonly typeName = "Ip";
-  constructor(init?: V3Init<types.Ip>) {
-    super("Ip", init);
-  }
 }
-/** A list of Ip, written as <ips><ip/>...</ips>. */
 export interface Ips {
   ip?: types.Ip[];
 }
 /** A list of Ip, written as <ips><ip/>...</ips>. */
-export class Ips extends ParamsList<types.Ip> {
+export class Ips extends ParamsList<types.Ip, "ip"> {
   static readonly typeName = "Ip";
-  constructor(init?: ListInit<"ip", types.Ip>) {
-    super("Ip", "ip", init);
-  }
+  static readonly itemElement = "ip";
 }
 
-/** The v3 SDK's `params.IpAddressAssignment`: a `IpAddressAssignment` to send, with get_x()/set_x() accessors. */
 export interface IpAddressAssignment extends types.IpAddressAssignment, Accessors<types.IpAddressAssignment> {}
 /** The v3 SDK's `params.IpAddressAssignment`: a `IpAddressAssignment` to send, with get_x()/set_x() accessors. */
-export class IpAddressAssignment extends ParamsObject {
+export class IpAddressAssignment extends ParamsObject<types.IpAddressAssignment> {
   static readonly typeName = "IpAddressAssignment";
-  constructor(init?: V3Init<types.IpAddressAssignment>) {
-    super("IpAddressAssignment", init);
-  }
 }
-/** A list of IpAddressAssignment, written as <ip_address_assignments><ip_address_assignment/>...</ip_address_assignments>. */
 export interface IpAddressAssignments {
   ip_address_assignment?: types.IpAddressAssignment[];
 }
 /** A list of IpAddressAssignment, written as <ip_address_assignments><ip_address_assignment/>...</ip_address_assignments>. */
-export class IpAddressAssignments extends ParamsList<types.IpAddressAssignment> {
+export class IpAddressAssignments extends ParamsList<types.IpAddressAssignment, "ip_address_assignment"> {
   static readonly typeName = "IpAddressAssignment";
-  constructor(init?: ListInit<"ip_address_assignment", types.IpAddressAssignment>) {
-    super("IpAddressAssignment", "ip_address_assignment", init);
-  }
+  static readonly itemElement = "ip_address_assignment";
 }
 
-/** The v3 SDK's `params.IscsiBond`: a `IscsiBond` to send, with get_x()/set_x() accessors. */
 export interface IscsiBond extends types.IscsiBond, Accessors<types.IscsiBond> {}
 /** The v3 SDK's `params.IscsiBond`: a `IscsiBond` to send, with get_x()/set_x() accessors. */
-export class IscsiBond extends ParamsObject {
+export class IscsiBond extends ParamsObject<types.IscsiBond> {
   static readonly typeName = "IscsiBond";
-  constructor(init?: V3Init<types.IscsiBond>) {
-    super("IscsiBond", init);
-  }
 }
-/** A list of IscsiBond, written as <iscsi_bonds><iscsi_bond/>...</iscsi_bonds>. */
 export interface IscsiBonds {
   iscsi_bond?: types.IscsiBond[];
 }
 /** A list of IscsiBond, written as <iscsi_bonds><iscsi_bond/>...</iscsi_bonds>. */
-export class IscsiBonds extends ParamsList<types.IscsiBond> {
+export class IscsiBonds extends ParamsList<types.IscsiBond, "iscsi_bond"> {
   static readonly typeName = "IscsiBond";
-  constructor(init?: ListInit<"iscsi_bond", types.IscsiBond>) {
-    super("IscsiBond", "iscsi_bond", init);
-  }
+  static readonly itemElement = "iscsi_bond";
 }
 
-/** The v3 SDK's `params.IscsiDetails`: a `IscsiDetails` to send, with get_x()/set_x() accessors. */
 export interface IscsiDetails extends types.IscsiDetails, Accessors<types.IscsiDetails> {}
 /** The v3 SDK's `params.IscsiDetails`: a `IscsiDetails` to send, with get_x()/set_x() accessors. */
-export class IscsiDetails extends ParamsObject {
+export class IscsiDetails extends ParamsObject<types.IscsiDetails> {
   static readonly typeName = "IscsiDetails";
-  constructor(init?: V3Init<types.IscsiDetails>) {
-    super("IscsiDetails", init);
-  }
 }
-/** A list of IscsiDetails, written as <iscsi_detailss><iscsi_details/>...</iscsi_detailss>. */
 export interface IscsiDetailss {
   iscsi_details?: types.IscsiDetails[];
 }
 /** A list of IscsiDetails, written as <iscsi_detailss><iscsi_details/>...</iscsi_detailss>. */
-export class IscsiDetailss extends ParamsList<types.IscsiDetails> {
+export class IscsiDetailss extends ParamsList<types.IscsiDetails, "iscsi_details"> {
   static readonly typeName = "IscsiDetails";
-  constructor(init?: ListInit<"iscsi_details", types.IscsiDetails>) {
-    super("IscsiDetails", "iscsi_details", init);
-  }
+  static readonly itemElement = "iscsi_details";
 }
 
-/** The v3 SDK's `params.Job`: a `Job` to send, with get_x()/set_x() accessors. */
 export interface Job extends types.Job, Accessors<types.Job> {}
 /** The v3 SDK's `params.Job`: a `Job` to send, with get_x()/set_x() accessors. */
-export class Job extends ParamsObject {
+export class Job extends ParamsObject<types.Job> {
   static readonly typeName = "Job";
-  constructor(init?: V3Init<types.Job>) {
-    super("Job", init);
-  }
 }
-/** A list of Job, written as <jobs><job/>...</jobs>. */
 export interface Jobs {
   job?: types.Job[];
 }
 /** A list of Job, written as <jobs><job/>...</jobs>. */
-export class Jobs extends ParamsList<types.Job> {
+export class Jobs extends ParamsList<types.Job, "job"> {
   static readonly typeName = "Job";
-  constructor(init?: ListInit<"job", types.Job>) {
-    super("Job", "job", init);
-  }
+  static readonly itemElement = "job";
 }
 
-/** The v3 SDK's `params.KatelloErratum`: a `KatelloErratum` to send, with get_x()/set_x() accessors. */
 export interface KatelloErratum extends types.KatelloErratum, Accessors<types.KatelloErratum> {}
 /** The v3 SDK's `params.KatelloErratum`: a `KatelloErratum` to send, with get_x()/set_x() accessors. */
-export class KatelloErratum extends ParamsObject {
+export class KatelloErratum extends ParamsObject<types.KatelloErratum> {
   static readonly typeName = "KatelloErratum";
-  constructor(init?: V3Init<types.KatelloErratum>) {
-    super("KatelloErratum", init);
-  }
 }
-/** A list of KatelloErratum, written as <katello_errata><katello_erratum/>...</katello_errata>. */
 export interface KatelloErratums {
   katello_erratum?: types.KatelloErratum[];
 }
 /** A list of KatelloErratum, written as <katello_errata><katello_erratum/>...</katello_errata>. */
-export class KatelloErratums extends ParamsList<types.KatelloErratum> {
+export class KatelloErratums extends ParamsList<types.KatelloErratum, "katello_erratum"> {
   static readonly typeName = "KatelloErratum";
-  constructor(init?: ListInit<"katello_erratum", types.KatelloErratum>) {
-    super("KatelloErratum", "katello_erratum", init);
-  }
+  static readonly itemElement = "katello_erratum";
 }
 
-/** The v3 SDK's `params.Kernel`: a `Kernel` to send, with get_x()/set_x() accessors. */
 export interface Kernel extends types.Kernel, Accessors<types.Kernel> {}
 /** The v3 SDK's `params.Kernel`: a `Kernel` to send, with get_x()/set_x() accessors. */
-export class Kernel extends ParamsObject {
+export class Kernel extends ParamsObject<types.Kernel> {
   static readonly typeName = "Kernel";
-  constructor(init?: V3Init<types.Kernel>) {
-    super("Kernel", init);
-  }
 }
-/** A list of Kernel, written as <kernels><kernel/>...</kernels>. */
 export interface Kernels {
   kernel?: types.Kernel[];
 }
 /** A list of Kernel, written as <kernels><kernel/>...</kernels>. */
-export class Kernels extends ParamsList<types.Kernel> {
+export class Kernels extends ParamsList<types.Kernel, "kernel"> {
   static readonly typeName = "Kernel";
-  constructor(init?: ListInit<"kernel", types.Kernel>) {
-    super("Kernel", "kernel", init);
-  }
+  static readonly itemElement = "kernel";
 }
 
-/** The v3 SDK's `params.Ksm`: a `Ksm` to send, with get_x()/set_x() accessors. */
 export interface Ksm extends types.Ksm, Accessors<types.Ksm> {}
 /** The v3 SDK's `params.Ksm`: a `Ksm` to send, with get_x()/set_x() accessors. */
-export class Ksm extends ParamsObject {
+export class Ksm extends ParamsObject<types.Ksm> {
   static readonly typeName = "Ksm";
-  constructor(init?: V3Init<types.Ksm>) {
-    super("Ksm", init);
-  }
 }
-/** A list of Ksm, written as <ksms><ksm/>...</ksms>. */
 export interface Ksms {
   ksm?: types.Ksm[];
 }
 /** A list of Ksm, written as <ksms><ksm/>...</ksms>. */
-export class Ksms extends ParamsList<types.Ksm> {
+export class Ksms extends ParamsList<types.Ksm, "ksm"> {
   static readonly typeName = "Ksm";
-  constructor(init?: ListInit<"ksm", types.Ksm>) {
-    super("Ksm", "ksm", init);
-  }
+  static readonly itemElement = "ksm";
 }
 
-/** The v3 SDK's `params.LinkLayerDiscoveryProtocolElement`: a `LinkLayerDiscoveryProtocolElement` to send, with get_x()/set_x() accessors. */
 export interface LinkLayerDiscoveryProtocolElement
   extends types.LinkLayerDiscoveryProtocolElement, Accessors<types.LinkLayerDiscoveryProtocolElement> {}
 /** The v3 SDK's `params.LinkLayerDiscoveryProtocolElement`: a `LinkLayerDiscoveryProtocolElement` to send, with get_x()/set_x() accessors. */
-export class LinkLayerDiscoveryProtocolElement extends ParamsObject {
+export class LinkLayerDiscoveryProtocolElement extends ParamsObject<types.LinkLayerDiscoveryProtocolElement> {
   static readonly typeName = "LinkLayerDiscoveryProtocolElement";
-  constructor(init?: V3Init<types.LinkLayerDiscoveryProtocolElement>) {
-    super("LinkLayerDiscoveryProtocolElement", init);
-  }
 }
-/** A list of LinkLayerDiscoveryProtocolElement, written as <link_layer_discovery_protocol_elements><link_layer_discovery_protocol_element/>...</link_layer_discovery_protocol_elements>. */
 export interface LinkLayerDiscoveryProtocolElements {
   link_layer_discovery_protocol_element?: types.LinkLayerDiscoveryProtocolElement[];
 }
 /** A list of LinkLayerDiscoveryProtocolElement, written as <link_layer_discovery_protocol_elements><link_layer_discovery_protocol_element/>...</link_layer_discovery_protocol_elements>. */
-export class LinkLayerDiscoveryProtocolElements extends ParamsList<types.LinkLayerDiscoveryProtocolElement> {
+export class LinkLayerDiscoveryProtocolElements extends ParamsList<
+  types.LinkLayerDiscoveryProtocolElement,
+  "link_layer_discovery_protocol_element"
+> {
   static readonly typeName = "LinkLayerDiscoveryProtocolElement";
-  constructor(init?: ListInit<"link_layer_discovery_protocol_element", types.LinkLayerDiscoveryProtocolElement>) {
-    super("LinkLayerDiscoveryProtocolElement", "link_layer_discovery_protocol_element", init);
-  }
+  static readonly itemElement = "link_layer_discovery_protocol_element";
 }
 
-/** The v3 SDK's `params.LogicalUnit`: a `LogicalUnit` to send, with get_x()/set_x() accessors. */
 export interface LogicalUnit extends types.LogicalUnit, Accessors<types.LogicalUnit> {}
 /** The v3 SDK's `params.LogicalUnit`: a `LogicalUnit` to send, with get_x()/set_x() accessors. */
-export class LogicalUnit extends ParamsObject {
+export class LogicalUnit extends ParamsObject<types.LogicalUnit> {
   static readonly typeName = "LogicalUnit";
-  constructor(init?: V3Init<types.LogicalUnit>) {
-    super("LogicalUnit", init);
-  }
 }
-/** A list of LogicalUnit, written as <logical_units><logical_unit/>...</logical_units>. */
 export interface LogicalUnits {
   logical_unit?: types.LogicalUnit[];
 }
 /** A list of LogicalUnit, written as <logical_units><logical_unit/>...</logical_units>. */
-export class LogicalUnits extends ParamsList<types.LogicalUnit> {
+export class LogicalUnits extends ParamsList<types.LogicalUnit, "logical_unit"> {
   static readonly typeName = "LogicalUnit";
-  constructor(init?: ListInit<"logical_unit", types.LogicalUnit>) {
-    super("LogicalUnit", "logical_unit", init);
-  }
+  static readonly itemElement = "logical_unit";
 }
 
-/** The v3 SDK's `params.MDevType`: a `MDevType` to send, with get_x()/set_x() accessors. */
 export interface MDevType extends types.MDevType, Accessors<types.MDevType> {}
 /** The v3 SDK's `params.MDevType`: a `MDevType` to send, with get_x()/set_x() accessors. */
-export class MDevType extends ParamsObject {
+export class MDevType extends ParamsObject<types.MDevType> {
   static readonly typeName = "MDevType";
-  constructor(init?: V3Init<types.MDevType>) {
-    super("MDevType", init);
-  }
 }
-/** A list of MDevType, written as <m_dev_types><m_dev_type/>...</m_dev_types>. */
 export interface MDevTypes {
   m_dev_type?: types.MDevType[];
 }
 /** A list of MDevType, written as <m_dev_types><m_dev_type/>...</m_dev_types>. */
-export class MDevTypes extends ParamsList<types.MDevType> {
+export class MDevTypes extends ParamsList<types.MDevType, "m_dev_type"> {
   static readonly typeName = "MDevType";
-  constructor(init?: ListInit<"m_dev_type", types.MDevType>) {
-    super("MDevType", "m_dev_type", init);
-  }
+  static readonly itemElement = "m_dev_type";
 }
 
-/** The v3 SDK's `params.Mac`: a `Mac` to send, with get_x()/set_x() accessors. */
 export interface Mac extends types.Mac, Accessors<types.Mac> {}
 /** The v3 SDK's `params.Mac`: a `Mac` to send, with get_x()/set_x() accessors. */
-export class Mac extends ParamsObject {
+export class Mac extends ParamsObject<types.Mac> {
   static readonly typeName = "Mac";
-  constructor(init?: V3Init<types.Mac>) {
-    super("Mac", init);
-  }
 }
-/** A list of Mac, written as <macs><mac/>...</macs>. */
 export interface Macs {
   mac?: types.Mac[];
 }
 /** A list of Mac, written as <macs><mac/>...</macs>. */
-export class Macs extends ParamsList<types.Mac> {
+export class Macs extends ParamsList<types.Mac, "mac"> {
   static readonly typeName = "Mac";
-  constructor(init?: ListInit<"mac", types.Mac>) {
-    super("Mac", "mac", init);
-  }
+  static readonly itemElement = "mac";
 }
 
-/** The v3 SDK's `params.MacPool`: a `MacPool` to send, with get_x()/set_x() accessors. */
 export interface MacPool extends types.MacPool, Accessors<types.MacPool> {}
 /** The v3 SDK's `params.MacPool`: a `MacPool` to send, with get_x()/set_x() accessors. */
-export class MacPool extends ParamsObject {
+export class MacPool extends ParamsObject<types.MacPool> {
   static readonly typeName = "MacPool";
-  constructor(init?: V3Init<types.MacPool>) {
-    super("MacPool", init);
-  }
 }
-/** A list of MacPool, written as <mac_pools><mac_pool/>...</mac_pools>. */
 export interface MacPools {
   mac_pool?: types.MacPool[];
 }
 /** A list of MacPool, written as <mac_pools><mac_pool/>...</mac_pools>. */
-export class MacPools extends ParamsList<types.MacPool> {
+export class MacPools extends ParamsList<types.MacPool, "mac_pool"> {
   static readonly typeName = "MacPool";
-  constructor(init?: ListInit<"mac_pool", types.MacPool>) {
-    super("MacPool", "mac_pool", init);
-  }
+  static readonly itemElement = "mac_pool";
 }
 
-/** The v3 SDK's `params.MemoryOverCommit`: a `MemoryOverCommit` to send, with get_x()/set_x() accessors. */
 export interface MemoryOverCommit extends types.MemoryOverCommit, Accessors<types.MemoryOverCommit> {}
 /** The v3 SDK's `params.MemoryOverCommit`: a `MemoryOverCommit` to send, with get_x()/set_x() accessors. */
-export class MemoryOverCommit extends ParamsObject {
+export class MemoryOverCommit extends ParamsObject<types.MemoryOverCommit> {
   static readonly typeName = "MemoryOverCommit";
-  constructor(init?: V3Init<types.MemoryOverCommit>) {
-    super("MemoryOverCommit", init);
-  }
 }
-/** A list of MemoryOverCommit, written as <memory_over_commits><memory_over_commit/>...</memory_over_commits>. */
 export interface MemoryOverCommits {
   memory_over_commit?: types.MemoryOverCommit[];
 }
 /** A list of MemoryOverCommit, written as <memory_over_commits><memory_over_commit/>...</memory_over_commits>. */
-export class MemoryOverCommits extends ParamsList<types.MemoryOverCommit> {
+export class MemoryOverCommits extends ParamsList<types.MemoryOverCommit, "memory_over_commit"> {
   static readonly typeName = "MemoryOverCommit";
-  constructor(init?: ListInit<"memory_over_commit", types.MemoryOverCommit>) {
-    super("MemoryOverCommit", "memory_over_commit", init);
-  }
+  static readonly itemElement = "memory_over_commit";
 }
 
-/** The v3 SDK's `params.MemoryPolicy`: a `MemoryPolicy` to send, with get_x()/set_x() accessors. */
 export interface MemoryPolicy extends types.MemoryPolicy, Accessors<types.MemoryPolicy> {}
 /** The v3 SDK's `params.MemoryPolicy`: a `MemoryPolicy` to send, with get_x()/set_x() accessors. */
-export class MemoryPolicy extends ParamsObject {
+export class MemoryPolicy extends ParamsObject<types.MemoryPolicy> {
   static readonly typeName = "MemoryPolicy";
-  constructor(init?: V3Init<types.MemoryPolicy>) {
-    super("MemoryPolicy", init);
-  }
 }
-/** A list of MemoryPolicy, written as <memory_policies><memory_policy/>...</memory_policies>. */
 export interface MemoryPolicies {
   memory_policy?: types.MemoryPolicy[];
 }
 /** A list of MemoryPolicy, written as <memory_policies><memory_policy/>...</memory_policies>. */
-export class MemoryPolicies extends ParamsList<types.MemoryPolicy> {
+export class MemoryPolicies extends ParamsList<types.MemoryPolicy, "memory_policy"> {
   static readonly typeName = "MemoryPolicy";
-  constructor(init?: ListInit<"memory_policy", types.MemoryPolicy>) {
-    super("MemoryPolicy", "memory_policy", init);
-  }
+  static readonly itemElement = "memory_policy";
 }
 
-/** The v3 SDK's `params.Method`: a `Method` to send, with get_x()/set_x() accessors. */
 export interface Method extends types.Method, Accessors<types.Method> {}
 /** The v3 SDK's `params.Method`: a `Method` to send, with get_x()/set_x() accessors. */
-export class Method extends ParamsObject {
+export class Method extends ParamsObject<types.Method> {
   static readonly typeName = "Method";
-  constructor(init?: V3Init<types.Method>) {
-    super("Method", init);
-  }
 }
-/** A list of Method, written as <methods><method/>...</methods>. */
 export interface Methods {
   method?: types.Method[];
 }
 /** A list of Method, written as <methods><method/>...</methods>. */
-export class Methods extends ParamsList<types.Method> {
+export class Methods extends ParamsList<types.Method, "method"> {
   static readonly typeName = "Method";
-  constructor(init?: ListInit<"method", types.Method>) {
-    super("Method", "method", init);
-  }
+  static readonly itemElement = "method";
 }
 
-/** The v3 SDK's `params.MigrationBandwidth`: a `MigrationBandwidth` to send, with get_x()/set_x() accessors. */
 export interface MigrationBandwidth extends types.MigrationBandwidth, Accessors<types.MigrationBandwidth> {}
 /** The v3 SDK's `params.MigrationBandwidth`: a `MigrationBandwidth` to send, with get_x()/set_x() accessors. */
-export class MigrationBandwidth extends ParamsObject {
+export class MigrationBandwidth extends ParamsObject<types.MigrationBandwidth> {
   static readonly typeName = "MigrationBandwidth";
-  constructor(init?: V3Init<types.MigrationBandwidth>) {
-    super("MigrationBandwidth", init);
-  }
 }
-/** A list of MigrationBandwidth, written as <migration_bandwidths><migration_bandwidth/>...</migration_bandwidths>. */
 export interface MigrationBandwidths {
   migration_bandwidth?: types.MigrationBandwidth[];
 }
 /** A list of MigrationBandwidth, written as <migration_bandwidths><migration_bandwidth/>...</migration_bandwidths>. */
-export class MigrationBandwidths extends ParamsList<types.MigrationBandwidth> {
+export class MigrationBandwidths extends ParamsList<types.MigrationBandwidth, "migration_bandwidth"> {
   static readonly typeName = "MigrationBandwidth";
-  constructor(init?: ListInit<"migration_bandwidth", types.MigrationBandwidth>) {
-    super("MigrationBandwidth", "migration_bandwidth", init);
-  }
+  static readonly itemElement = "migration_bandwidth";
 }
 
-/** The v3 SDK's `params.MigrationOptions`: a `MigrationOptions` to send, with get_x()/set_x() accessors. */
 export interface MigrationOptions extends types.MigrationOptions, Accessors<types.MigrationOptions> {}
 /** The v3 SDK's `params.MigrationOptions`: a `MigrationOptions` to send, with get_x()/set_x() accessors. */
-export class MigrationOptions extends ParamsObject {
+export class MigrationOptions extends ParamsObject<types.MigrationOptions> {
   static readonly typeName = "MigrationOptions";
-  constructor(init?: V3Init<types.MigrationOptions>) {
-    super("MigrationOptions", init);
-  }
 }
-/** A list of MigrationOptions, written as <migration_optionss><migration/>...</migration_optionss>. */
 export interface MigrationOptionss {
   migration?: types.MigrationOptions[];
 }
 /** A list of MigrationOptions, written as <migration_optionss><migration/>...</migration_optionss>. */
-export class MigrationOptionss extends ParamsList<types.MigrationOptions> {
+export class MigrationOptionss extends ParamsList<types.MigrationOptions, "migration"> {
   static readonly typeName = "MigrationOptions";
-  constructor(init?: ListInit<"migration", types.MigrationOptions>) {
-    super("MigrationOptions", "migration", init);
-  }
+  static readonly itemElement = "migration";
 }
 
-/** The v3 SDK's `params.MigrationPolicy`: a `MigrationPolicy` to send, with get_x()/set_x() accessors. */
 export interface MigrationPolicy extends types.MigrationPolicy, Accessors<types.MigrationPolicy> {}
 /** The v3 SDK's `params.MigrationPolicy`: a `MigrationPolicy` to send, with get_x()/set_x() accessors. */
-export class MigrationPolicy extends ParamsObject {
+export class MigrationPolicy extends ParamsObject<types.MigrationPolicy> {
   static readonly typeName = "MigrationPolicy";
-  constructor(init?: V3Init<types.MigrationPolicy>) {
-    super("MigrationPolicy", init);
-  }
 }
-/** A list of MigrationPolicy, written as <migration_policies><migration_policy/>...</migration_policies>. */
 export interface MigrationPolicies {
   migration_policy?: types.MigrationPolicy[];
 }
 /** A list of MigrationPolicy, written as <migration_policies><migration_policy/>...</migration_policies>. */
-export class MigrationPolicies extends ParamsList<types.MigrationPolicy> {
+export class MigrationPolicies extends ParamsList<types.MigrationPolicy, "migration_policy"> {
   static readonly typeName = "MigrationPolicy";
-  constructor(init?: ListInit<"migration_policy", types.MigrationPolicy>) {
-    super("MigrationPolicy", "migration_policy", init);
-  }
+  static readonly itemElement = "migration_policy";
 }
 
-/** The v3 SDK's `params.Network`: a `Network` to send, with get_x()/set_x() accessors. */
 export interface Network extends types.Network, Accessors<types.Network> {}
 /** The v3 SDK's `params.Network`: a `Network` to send, with get_x()/set_x() accessors. */
-export class Network extends ParamsObject {
+export class Network extends ParamsObject<types.Network> {
   static readonly typeName = "Network";
-  constructor(init?: V3Init<types.Network>) {
-    super("Network", init);
-  }
 }
-/** A list of Network, written as <networks><network/>...</networks>. */
 export interface Networks {
   network?: types.Network[];
 }
 /** A list of Network, written as <networks><network/>...</networks>. */
-export class Networks extends ParamsList<types.Network> {
+export class Networks extends ParamsList<types.Network, "network"> {
   static readonly typeName = "Network";
-  constructor(init?: ListInit<"network", types.Network>) {
-    super("Network", "network", init);
-  }
+  static readonly itemElement = "network";
 }
 
-/** The v3 SDK's `params.NetworkAttachment`: a `NetworkAttachment` to send, with get_x()/set_x() accessors. */
 export interface NetworkAttachment extends types.NetworkAttachment, Accessors<types.NetworkAttachment> {}
 /** The v3 SDK's `params.NetworkAttachment`: a `NetworkAttachment` to send, with get_x()/set_x() accessors. */
-export class NetworkAttachment extends ParamsObject {
+export class NetworkAttachment extends ParamsObject<types.NetworkAttachment> {
   static readonly typeName = "NetworkAttachment";
-  constructor(init?: V3Init<types.NetworkAttachment>) {
-    super("NetworkAttachment", init);
-  }
 }
-/** A list of NetworkAttachment, written as <network_attachments><network_attachment/>...</network_attachments>. */
 export interface NetworkAttachments {
   network_attachment?: types.NetworkAttachment[];
 }
 /** A list of NetworkAttachment, written as <network_attachments><network_attachment/>...</network_attachments>. */
-export class NetworkAttachments extends ParamsList<types.NetworkAttachment> {
+export class NetworkAttachments extends ParamsList<types.NetworkAttachment, "network_attachment"> {
   static readonly typeName = "NetworkAttachment";
-  constructor(init?: ListInit<"network_attachment", types.NetworkAttachment>) {
-    super("NetworkAttachment", "network_attachment", init);
-  }
+  static readonly itemElement = "network_attachment";
 }
 
-/** The v3 SDK's `params.NetworkConfiguration`: a `NetworkConfiguration` to send, with get_x()/set_x() accessors. */
 export interface NetworkConfiguration extends types.NetworkConfiguration, Accessors<types.NetworkConfiguration> {}
 /** The v3 SDK's `params.NetworkConfiguration`: a `NetworkConfiguration` to send, with get_x()/set_x() accessors. */
-export class NetworkConfiguration extends ParamsObject {
+export class NetworkConfiguration extends ParamsObject<types.NetworkConfiguration> {
   static readonly typeName = "NetworkConfiguration";
-  constructor(init?: V3Init<types.NetworkConfiguration>) {
-    super("NetworkConfiguration", init);
-  }
 }
-/** A list of NetworkConfiguration, written as <network_configurations><network_configuration/>...</network_configurations>. */
 export interface NetworkConfigurations {
   network_configuration?: types.NetworkConfiguration[];
 }
 /** A list of NetworkConfiguration, written as <network_configurations><network_configuration/>...</network_configurations>. */
-export class NetworkConfigurations extends ParamsList<types.NetworkConfiguration> {
+export class NetworkConfigurations extends ParamsList<types.NetworkConfiguration, "network_configuration"> {
   static readonly typeName = "NetworkConfiguration";
-  constructor(init?: ListInit<"network_configuration", types.NetworkConfiguration>) {
-    super("NetworkConfiguration", "network_configuration", init);
-  }
+  static readonly itemElement = "network_configuration";
 }
 
-/** The v3 SDK's `params.NetworkFilter`: a `NetworkFilter` to send, with get_x()/set_x() accessors. */
 export interface NetworkFilter extends types.NetworkFilter, Accessors<types.NetworkFilter> {}
 /** The v3 SDK's `params.NetworkFilter`: a `NetworkFilter` to send, with get_x()/set_x() accessors. */
-export class NetworkFilter extends ParamsObject {
+export class NetworkFilter extends ParamsObject<types.NetworkFilter> {
   static readonly typeName = "NetworkFilter";
-  constructor(init?: V3Init<types.NetworkFilter>) {
-    super("NetworkFilter", init);
-  }
 }
-/** A list of NetworkFilter, written as <network_filters><network_filter/>...</network_filters>. */
 export interface NetworkFilters {
   network_filter?: types.NetworkFilter[];
 }
 /** A list of NetworkFilter, written as <network_filters><network_filter/>...</network_filters>. */
-export class NetworkFilters extends ParamsList<types.NetworkFilter> {
+export class NetworkFilters extends ParamsList<types.NetworkFilter, "network_filter"> {
   static readonly typeName = "NetworkFilter";
-  constructor(init?: ListInit<"network_filter", types.NetworkFilter>) {
-    super("NetworkFilter", "network_filter", init);
-  }
+  static readonly itemElement = "network_filter";
 }
 
-/** The v3 SDK's `params.NetworkFilterParameter`: a `NetworkFilterParameter` to send, with get_x()/set_x() accessors. */
 export interface NetworkFilterParameter extends types.NetworkFilterParameter, Accessors<types.NetworkFilterParameter> {}
 /** The v3 SDK's `params.NetworkFilterParameter`: a `NetworkFilterParameter` to send, with get_x()/set_x() accessors. */
-export class NetworkFilterParameter extends ParamsObject {
+export class NetworkFilterParameter extends ParamsObject<types.NetworkFilterParameter> {
   static readonly typeName = "NetworkFilterParameter";
-  constructor(init?: V3Init<types.NetworkFilterParameter>) {
-    super("NetworkFilterParameter", init);
-  }
 }
-/** A list of NetworkFilterParameter, written as <network_filter_parameters><network_filter_parameter/>...</network_filter_parameters>. */
 export interface NetworkFilterParameters {
   network_filter_parameter?: types.NetworkFilterParameter[];
 }
 /** A list of NetworkFilterParameter, written as <network_filter_parameters><network_filter_parameter/>...</network_filter_parameters>. */
-export class NetworkFilterParameters extends ParamsList<types.NetworkFilterParameter> {
+export class NetworkFilterParameters extends ParamsList<types.NetworkFilterParameter, "network_filter_parameter"> {
   static readonly typeName = "NetworkFilterParameter";
-  constructor(init?: ListInit<"network_filter_parameter", types.NetworkFilterParameter>) {
-    super("NetworkFilterParameter", "network_filter_parameter", init);
-  }
+  static readonly itemElement = "network_filter_parameter";
 }
 
-/** The v3 SDK's `params.NetworkLabel`: a `NetworkLabel` to send, with get_x()/set_x() accessors. */
 export interface NetworkLabel extends types.NetworkLabel, Accessors<types.NetworkLabel> {}
 /** The v3 SDK's `params.NetworkLabel`: a `NetworkLabel` to send, with get_x()/set_x() accessors. */
-export class NetworkLabel extends ParamsObject {
+export class NetworkLabel extends ParamsObject<types.NetworkLabel> {
   static readonly typeName = "NetworkLabel";
-  constructor(init?: V3Init<types.NetworkLabel>) {
-    super("NetworkLabel", init);
-  }
 }
-/** A list of NetworkLabel, written as <network_labels><network_label/>...</network_labels>. */
 export interface NetworkLabels {
   network_label?: types.NetworkLabel[];
 }
 /** A list of NetworkLabel, written as <network_labels><network_label/>...</network_labels>. */
-export class NetworkLabels extends ParamsList<types.NetworkLabel> {
+export class NetworkLabels extends ParamsList<types.NetworkLabel, "network_label"> {
   static readonly typeName = "NetworkLabel";
-  constructor(init?: ListInit<"network_label", types.NetworkLabel>) {
-    super("NetworkLabel", "network_label", init);
-  }
+  static readonly itemElement = "network_label";
 }
 
-/** The v3 SDK's `params.NfsProfileDetail`: a `NfsProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface NfsProfileDetail extends types.NfsProfileDetail, Accessors<types.NfsProfileDetail> {}
 /** The v3 SDK's `params.NfsProfileDetail`: a `NfsProfileDetail` to send, with get_x()/set_x() accessors. */
-export class NfsProfileDetail extends ParamsObject {
+export class NfsProfileDetail extends ParamsObject<types.NfsProfileDetail> {
   static readonly typeName = "NfsProfileDetail";
-  constructor(init?: V3Init<types.NfsProfileDetail>) {
-    super("NfsProfileDetail", init);
-  }
 }
-/** A list of NfsProfileDetail, written as <nfs_profile_details><nfs_profile_detail/>...</nfs_profile_details>. */
 export interface NfsProfileDetails {
   nfs_profile_detail?: types.NfsProfileDetail[];
 }
 /** A list of NfsProfileDetail, written as <nfs_profile_details><nfs_profile_detail/>...</nfs_profile_details>. */
-export class NfsProfileDetails extends ParamsList<types.NfsProfileDetail> {
+export class NfsProfileDetails extends ParamsList<types.NfsProfileDetail, "nfs_profile_detail"> {
   static readonly typeName = "NfsProfileDetail";
-  constructor(init?: ListInit<"nfs_profile_detail", types.NfsProfileDetail>) {
-    super("NfsProfileDetail", "nfs_profile_detail", init);
-  }
+  static readonly itemElement = "nfs_profile_detail";
 }
 
-/** The v3 SDK's `params.Nic`: a `Nic` to send, with get_x()/set_x() accessors. */
 export interface Nic extends types.Nic, Accessors<types.Nic> {}
 /** The v3 SDK's `params.Nic`: a `Nic` to send, with get_x()/set_x() accessors. */
-export class Nic extends ParamsObject {
+export class Nic extends ParamsObject<types.Nic> {
   static readonly typeName = "Nic";
-  constructor(init?: V3Init<types.Nic>) {
-    super("Nic", init);
-  }
 }
-/** A list of Nic, written as <nics><nic/>...</nics>. */
 export interface Nics {
   nic?: types.Nic[];
 }
 /** A list of Nic, written as <nics><nic/>...</nics>. */
-export class Nics extends ParamsList<types.Nic> {
+export class Nics extends ParamsList<types.Nic, "nic"> {
   static readonly typeName = "Nic";
-  constructor(init?: ListInit<"nic", types.Nic>) {
-    super("Nic", "nic", init);
-  }
+  static readonly itemElement = "nic";
 }
 
-/** The v3 SDK's `params.NicConfiguration`: a `NicConfiguration` to send, with get_x()/set_x() accessors. */
 export interface NicConfiguration extends types.NicConfiguration, Accessors<types.NicConfiguration> {}
 /** The v3 SDK's `params.NicConfiguration`: a `NicConfiguration` to send, with get_x()/set_x() accessors. */
-export class NicConfiguration extends ParamsObject {
+export class NicConfiguration extends ParamsObject<types.NicConfiguration> {
   static readonly typeName = "NicConfiguration";
-  constructor(init?: V3Init<types.NicConfiguration>) {
-    super("NicConfiguration", init);
-  }
 }
-/** A list of NicConfiguration, written as <nic_configurations><nic_configuration/>...</nic_configurations>. */
 export interface NicConfigurations {
   nic_configuration?: types.NicConfiguration[];
 }
 /** A list of NicConfiguration, written as <nic_configurations><nic_configuration/>...</nic_configurations>. */
-export class NicConfigurations extends ParamsList<types.NicConfiguration> {
+export class NicConfigurations extends ParamsList<types.NicConfiguration, "nic_configuration"> {
   static readonly typeName = "NicConfiguration";
-  constructor(init?: ListInit<"nic_configuration", types.NicConfiguration>) {
-    super("NicConfiguration", "nic_configuration", init);
-  }
+  static readonly itemElement = "nic_configuration";
 }
 
-/** The v3 SDK's `params.NumaNode`: a `NumaNode` to send, with get_x()/set_x() accessors. */
 export interface NumaNode extends types.NumaNode, Accessors<types.NumaNode> {}
 /** The v3 SDK's `params.NumaNode`: a `NumaNode` to send, with get_x()/set_x() accessors. */
-export class NumaNode extends ParamsObject {
+export class NumaNode extends ParamsObject<types.NumaNode> {
   static readonly typeName = "NumaNode";
-  constructor(init?: V3Init<types.NumaNode>) {
-    super("NumaNode", init);
-  }
 }
-/** A list of NumaNode, written as <host_numa_nodes><host_numa_node/>...</host_numa_nodes>. */
 export interface NumaNodes {
   host_numa_node?: types.NumaNode[];
 }
 /** A list of NumaNode, written as <host_numa_nodes><host_numa_node/>...</host_numa_nodes>. */
-export class NumaNodes extends ParamsList<types.NumaNode> {
+export class NumaNodes extends ParamsList<types.NumaNode, "host_numa_node"> {
   static readonly typeName = "NumaNode";
-  constructor(init?: ListInit<"host_numa_node", types.NumaNode>) {
-    super("NumaNode", "host_numa_node", init);
-  }
+  static readonly itemElement = "host_numa_node";
 }
 
-/** The v3 SDK's `params.NumaNodePin`: a `NumaNodePin` to send, with get_x()/set_x() accessors. */
 export interface NumaNodePin extends types.NumaNodePin, Accessors<types.NumaNodePin> {}
 /** The v3 SDK's `params.NumaNodePin`: a `NumaNodePin` to send, with get_x()/set_x() accessors. */
-export class NumaNodePin extends ParamsObject {
+export class NumaNodePin extends ParamsObject<types.NumaNodePin> {
   static readonly typeName = "NumaNodePin";
-  constructor(init?: V3Init<types.NumaNodePin>) {
-    super("NumaNodePin", init);
-  }
 }
-/** A list of NumaNodePin, written as <numa_node_pins><numa_node_pin/>...</numa_node_pins>. */
 export interface NumaNodePins {
   numa_node_pin?: types.NumaNodePin[];
 }
 /** A list of NumaNodePin, written as <numa_node_pins><numa_node_pin/>...</numa_node_pins>. */
-export class NumaNodePins extends ParamsList<types.NumaNodePin> {
+export class NumaNodePins extends ParamsList<types.NumaNodePin, "numa_node_pin"> {
   static readonly typeName = "NumaNodePin";
-  constructor(init?: ListInit<"numa_node_pin", types.NumaNodePin>) {
-    super("NumaNodePin", "numa_node_pin", init);
-  }
+  static readonly itemElement = "numa_node_pin";
 }
 
-/** The v3 SDK's `params.OpenStackImage`: a `OpenStackImage` to send, with get_x()/set_x() accessors. */
 export interface OpenStackImage extends types.OpenStackImage, Accessors<types.OpenStackImage> {}
 /** The v3 SDK's `params.OpenStackImage`: a `OpenStackImage` to send, with get_x()/set_x() accessors. */
-export class OpenStackImage extends ParamsObject {
+export class OpenStackImage extends ParamsObject<types.OpenStackImage> {
   static readonly typeName = "OpenStackImage";
-  constructor(init?: V3Init<types.OpenStackImage>) {
-    super("OpenStackImage", init);
-  }
 }
-/** A list of OpenStackImage, written as <openstack_images><openstack_image/>...</openstack_images>. */
 export interface OpenStackImages {
   openstack_image?: types.OpenStackImage[];
 }
 /** A list of OpenStackImage, written as <openstack_images><openstack_image/>...</openstack_images>. */
-export class OpenStackImages extends ParamsList<types.OpenStackImage> {
+export class OpenStackImages extends ParamsList<types.OpenStackImage, "openstack_image"> {
   static readonly typeName = "OpenStackImage";
-  constructor(init?: ListInit<"openstack_image", types.OpenStackImage>) {
-    super("OpenStackImage", "openstack_image", init);
-  }
+  static readonly itemElement = "openstack_image";
 }
 
-/** The v3 SDK's `params.OpenStackImageProvider`: a `OpenStackImageProvider` to send, with get_x()/set_x() accessors. */
 export interface OpenStackImageProvider extends types.OpenStackImageProvider, Accessors<types.OpenStackImageProvider> {}
 /** The v3 SDK's `params.OpenStackImageProvider`: a `OpenStackImageProvider` to send, with get_x()/set_x() accessors. */
-export class OpenStackImageProvider extends ParamsObject {
+export class OpenStackImageProvider extends ParamsObject<types.OpenStackImageProvider> {
   static readonly typeName = "OpenStackImageProvider";
-  constructor(init?: V3Init<types.OpenStackImageProvider>) {
-    super("OpenStackImageProvider", init);
-  }
 }
-/** A list of OpenStackImageProvider, written as <openstack_image_providers><openstack_image_provider/>...</openstack_image_providers>. */
 export interface OpenStackImageProviders {
   openstack_image_provider?: types.OpenStackImageProvider[];
 }
 /** A list of OpenStackImageProvider, written as <openstack_image_providers><openstack_image_provider/>...</openstack_image_providers>. */
-export class OpenStackImageProviders extends ParamsList<types.OpenStackImageProvider> {
+export class OpenStackImageProviders extends ParamsList<types.OpenStackImageProvider, "openstack_image_provider"> {
   static readonly typeName = "OpenStackImageProvider";
-  constructor(init?: ListInit<"openstack_image_provider", types.OpenStackImageProvider>) {
-    super("OpenStackImageProvider", "openstack_image_provider", init);
-  }
+  static readonly itemElement = "openstack_image_provider";
 }
 
-/** The v3 SDK's `params.OpenStackNetwork`: a `OpenStackNetwork` to send, with get_x()/set_x() accessors. */
 export interface OpenStackNetwork extends types.OpenStackNetwork, Accessors<types.OpenStackNetwork> {}
 /** The v3 SDK's `params.OpenStackNetwork`: a `OpenStackNetwork` to send, with get_x()/set_x() accessors. */
-export class OpenStackNetwork extends ParamsObject {
+export class OpenStackNetwork extends ParamsObject<types.OpenStackNetwork> {
   static readonly typeName = "OpenStackNetwork";
-  constructor(init?: V3Init<types.OpenStackNetwork>) {
-    super("OpenStackNetwork", init);
-  }
 }
-/** A list of OpenStackNetwork, written as <openstack_networks><openstack_network/>...</openstack_networks>. */
 export interface OpenStackNetworks {
   openstack_network?: types.OpenStackNetwork[];
 }
 /** A list of OpenStackNetwork, written as <openstack_networks><openstack_network/>...</openstack_networks>. */
-export class OpenStackNetworks extends ParamsList<types.OpenStackNetwork> {
+export class OpenStackNetworks extends ParamsList<types.OpenStackNetwork, "openstack_network"> {
   static readonly typeName = "OpenStackNetwork";
-  constructor(init?: ListInit<"openstack_network", types.OpenStackNetwork>) {
-    super("OpenStackNetwork", "openstack_network", init);
-  }
+  static readonly itemElement = "openstack_network";
 }
 
-/** The v3 SDK's `params.OpenStackNetworkProvider`: a `OpenStackNetworkProvider` to send, with get_x()/set_x() accessors. */
 export interface OpenStackNetworkProvider
   extends types.OpenStackNetworkProvider, Accessors<types.OpenStackNetworkProvider> {}
 /** The v3 SDK's `params.OpenStackNetworkProvider`: a `OpenStackNetworkProvider` to send, with get_x()/set_x() accessors. */
-export class OpenStackNetworkProvider extends ParamsObject {
+export class OpenStackNetworkProvider extends ParamsObject<types.OpenStackNetworkProvider> {
   static readonly typeName = "OpenStackNetworkProvider";
-  constructor(init?: V3Init<types.OpenStackNetworkProvider>) {
-    super("OpenStackNetworkProvider", init);
-  }
 }
-/** A list of OpenStackNetworkProvider, written as <openstack_network_providers><openstack_network_provider/>...</openstack_network_providers>. */
 export interface OpenStackNetworkProviders {
   openstack_network_provider?: types.OpenStackNetworkProvider[];
 }
 /** A list of OpenStackNetworkProvider, written as <openstack_network_providers><openstack_network_provider/>...</openstack_network_providers>. */
-export class OpenStackNetworkProviders extends ParamsList<types.OpenStackNetworkProvider> {
+export class OpenStackNetworkProviders extends ParamsList<
+  types.OpenStackNetworkProvider,
+  "openstack_network_provider"
+> {
   static readonly typeName = "OpenStackNetworkProvider";
-  constructor(init?: ListInit<"openstack_network_provider", types.OpenStackNetworkProvider>) {
-    super("OpenStackNetworkProvider", "openstack_network_provider", init);
-  }
+  static readonly itemElement = "openstack_network_provider";
 }
 
-/** The v3 SDK's `params.OpenStackProvider`: a `OpenStackProvider` to send, with get_x()/set_x() accessors. */
 export interface OpenStackProvider extends types.OpenStackProvider, Accessors<types.OpenStackProvider> {}
 /** The v3 SDK's `params.OpenStackProvider`: a `OpenStackProvider` to send, with get_x()/set_x() accessors. */
-export class OpenStackProvider extends ParamsObject {
+export class OpenStackProvider extends ParamsObject<types.OpenStackProvider> {
   static readonly typeName = "OpenStackProvider";
-  constructor(init?: V3Init<types.OpenStackProvider>) {
-    super("OpenStackProvider", init);
-  }
 }
-/** A list of OpenStackProvider, written as <open_stack_providers><open_stack_provider/>...</open_stack_providers>. */
 export interface OpenStackProviders {
   open_stack_provider?: types.OpenStackProvider[];
 }
 /** A list of OpenStackProvider, written as <open_stack_providers><open_stack_provider/>...</open_stack_providers>. */
-export class OpenStackProviders extends ParamsList<types.OpenStackProvider> {
+export class OpenStackProviders extends ParamsList<types.OpenStackProvider, "open_stack_provider"> {
   static readonly typeName = "OpenStackProvider";
-  constructor(init?: ListInit<"open_stack_provider", types.OpenStackProvider>) {
-    super("OpenStackProvider", "open_stack_provider", init);
-  }
+  static readonly itemElement = "open_stack_provider";
 }
 
-/** The v3 SDK's `params.OpenStackSubnet`: a `OpenStackSubnet` to send, with get_x()/set_x() accessors. */
 export interface OpenStackSubnet extends types.OpenStackSubnet, Accessors<types.OpenStackSubnet> {}
 /** The v3 SDK's `params.OpenStackSubnet`: a `OpenStackSubnet` to send, with get_x()/set_x() accessors. */
-export class OpenStackSubnet extends ParamsObject {
+export class OpenStackSubnet extends ParamsObject<types.OpenStackSubnet> {
   static readonly typeName = "OpenStackSubnet";
-  constructor(init?: V3Init<types.OpenStackSubnet>) {
-    super("OpenStackSubnet", init);
-  }
 }
-/** A list of OpenStackSubnet, written as <openstack_subnets><openstack_subnet/>...</openstack_subnets>. */
 export interface OpenStackSubnets {
   openstack_subnet?: types.OpenStackSubnet[];
 }
 /** A list of OpenStackSubnet, written as <openstack_subnets><openstack_subnet/>...</openstack_subnets>. */
-export class OpenStackSubnets extends ParamsList<types.OpenStackSubnet> {
+export class OpenStackSubnets extends ParamsList<types.OpenStackSubnet, "openstack_subnet"> {
   static readonly typeName = "OpenStackSubnet";
-  constructor(init?: ListInit<"openstack_subnet", types.OpenStackSubnet>) {
-    super("OpenStackSubnet", "openstack_subnet", init);
-  }
+  static readonly itemElement = "openstack_subnet";
 }
 
 /** The v3 SDK's `params.OpenStackVolumeProvider`: a `OpenStackVolumeProvider` to send, with get_x()/set_x() accessors. @deprecated */
 export interface OpenStackVolumeProvider
   extends types.OpenStackVolumeProvider, Accessors<types.OpenStackVolumeProvider> {}
 /** The v3 SDK's `params.OpenStackVolumeProvider`: a `OpenStackVolumeProvider` to send, with get_x()/set_x() accessors. @deprecated */
-export class OpenStackVolumeProvider extends ParamsObject {
+export class OpenStackVolumeProvider extends ParamsObject<types.OpenStackVolumeProvider> {
   static readonly typeName = "OpenStackVolumeProvider";
-  constructor(init?: V3Init<types.OpenStackVolumeProvider>) {
-    super("OpenStackVolumeProvider", init);
-  }
 }
-/** A list of OpenStackVolumeProvider, written as <openstack_volume_providers><openstack_volume_provider/>...</openstack_volume_providers>. */
 export interface OpenStackVolumeProviders {
   openstack_volume_provider?: types.OpenStackVolumeProvider[];
 }
 /** A list of OpenStackVolumeProvider, written as <openstack_volume_providers><openstack_volume_provider/>...</openstack_volume_providers>. */
-export class OpenStackVolumeProviders extends ParamsList<types.OpenStackVolumeProvider> {
+export class OpenStackVolumeProviders extends ParamsList<types.OpenStackVolumeProvider, "openstack_volume_provider"> {
   static readonly typeName = "OpenStackVolumeProvider";
-  constructor(init?: ListInit<"openstack_volume_provider", types.OpenStackVolumeProvider>) {
-    super("OpenStackVolumeProvider", "openstack_volume_provider", init);
-  }
+  static readonly itemElement = "openstack_volume_provider";
 }
 
 /** The v3 SDK's `params.OpenStackVolumeType`: a `OpenStackVolumeType` to send, with get_x()/set_x() accessors. @deprecated */
 export interface OpenStackVolumeType extends types.OpenStackVolumeType, Accessors<types.OpenStackVolumeType> {}
 /** The v3 SDK's `params.OpenStackVolumeType`: a `OpenStackVolumeType` to send, with get_x()/set_x() accessors. @deprecated */
-export class OpenStackVolumeType extends ParamsObject {
+export class OpenStackVolumeType extends ParamsObject<types.OpenStackVolumeType> {
   static readonly typeName = "OpenStackVolumeType";
-  constructor(init?: V3Init<types.OpenStackVolumeType>) {
-    super("OpenStackVolumeType", init);
-  }
 }
-/** A list of OpenStackVolumeType, written as <open_stack_volume_types><open_stack_volume_type/>...</open_stack_volume_types>. */
 export interface OpenStackVolumeTypes {
   open_stack_volume_type?: types.OpenStackVolumeType[];
 }
 /** A list of OpenStackVolumeType, written as <open_stack_volume_types><open_stack_volume_type/>...</open_stack_volume_types>. */
-export class OpenStackVolumeTypes extends ParamsList<types.OpenStackVolumeType> {
+export class OpenStackVolumeTypes extends ParamsList<types.OpenStackVolumeType, "open_stack_volume_type"> {
   static readonly typeName = "OpenStackVolumeType";
-  constructor(init?: ListInit<"open_stack_volume_type", types.OpenStackVolumeType>) {
-    super("OpenStackVolumeType", "open_stack_volume_type", init);
-  }
+  static readonly itemElement = "open_stack_volume_type";
 }
 
 /** The v3 SDK's `params.OpenstackVolumeAuthenticationKey`: a `OpenstackVolumeAuthenticationKey` to send, with get_x()/set_x() accessors. @deprecated */
 export interface OpenstackVolumeAuthenticationKey
   extends types.OpenstackVolumeAuthenticationKey, Accessors<types.OpenstackVolumeAuthenticationKey> {}
 /** The v3 SDK's `params.OpenstackVolumeAuthenticationKey`: a `OpenstackVolumeAuthenticationKey` to send, with get_x()/set_x() accessors. @deprecated */
-export class OpenstackVolumeAuthenticationKey extends ParamsObject {
+export class OpenstackVolumeAuthenticationKey extends ParamsObject<types.OpenstackVolumeAuthenticationKey> {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
-  constructor(init?: V3Init<types.OpenstackVolumeAuthenticationKey>) {
-    super("OpenstackVolumeAuthenticationKey", init);
-  }
 }
-/** A list of OpenstackVolumeAuthenticationKey, written as <openstack_volume_authentication_keys><openstack_volume_authentication_key/>...</openstack_volume_authentication_keys>. */
 export interface OpenstackVolumeAuthenticationKeys {
   openstack_volume_authentication_key?: types.OpenstackVolumeAuthenticationKey[];
 }
 /** A list of OpenstackVolumeAuthenticationKey, written as <openstack_volume_authentication_keys><openstack_volume_authentication_key/>...</openstack_volume_authentication_keys>. */
-export class OpenstackVolumeAuthenticationKeys extends ParamsList<types.OpenstackVolumeAuthenticationKey> {
+export class OpenstackVolumeAuthenticationKeys extends ParamsList<
+  types.OpenstackVolumeAuthenticationKey,
+  "openstack_volume_authentication_key"
+> {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
-  constructor(init?: ListInit<"openstack_volume_authentication_key", types.OpenstackVolumeAuthenticationKey>) {
-    super("OpenstackVolumeAuthenticationKey", "openstack_volume_authentication_key", init);
-  }
+  static readonly itemElement = "openstack_volume_authentication_key";
 }
 
-/** The v3 SDK's `params.OperatingSystem`: a `OperatingSystem` to send, with get_x()/set_x() accessors. */
 export interface OperatingSystem extends types.OperatingSystem, Accessors<types.OperatingSystem> {}
 /** The v3 SDK's `params.OperatingSystem`: a `OperatingSystem` to send, with get_x()/set_x() accessors. */
-export class OperatingSystem extends ParamsObject {
+export class OperatingSystem extends ParamsObject<types.OperatingSystem> {
   static readonly typeName = "OperatingSystem";
-  constructor(init?: V3Init<types.OperatingSystem>) {
-    super("OperatingSystem", init);
-  }
 }
-/** A list of OperatingSystem, written as <oss><os/>...</oss>. */
 export interface OperatingSystems {
   os?: types.OperatingSystem[];
 }
 /** A list of OperatingSystem, written as <oss><os/>...</oss>. */
-export class OperatingSystems extends ParamsList<types.OperatingSystem> {
+export class OperatingSystems extends ParamsList<types.OperatingSystem, "os"> {
   static readonly typeName = "OperatingSystem";
-  constructor(init?: ListInit<"os", types.OperatingSystem>) {
-    super("OperatingSystem", "os", init);
-  }
+  static readonly itemElement = "os";
 }
 
-/** The v3 SDK's `params.OperatingSystemInfo`: a `OperatingSystemInfo` to send, with get_x()/set_x() accessors. */
 export interface OperatingSystemInfo extends types.OperatingSystemInfo, Accessors<types.OperatingSystemInfo> {}
 /** The v3 SDK's `params.OperatingSystemInfo`: a `OperatingSystemInfo` to send, with get_x()/set_x() accessors. */
-export class OperatingSystemInfo extends ParamsObject {
+export class OperatingSystemInfo extends ParamsObject<types.OperatingSystemInfo> {
   static readonly typeName = "OperatingSystemInfo";
-  constructor(init?: V3Init<types.OperatingSystemInfo>) {
-    super("OperatingSystemInfo", init);
-  }
 }
-/** A list of OperatingSystemInfo, written as <operation_systems><operating_system/>...</operation_systems>. */
 export interface OperatingSystemInfos {
   operating_system?: types.OperatingSystemInfo[];
 }
 /** A list of OperatingSystemInfo, written as <operation_systems><operating_system/>...</operation_systems>. */
-export class OperatingSystemInfos extends ParamsList<types.OperatingSystemInfo> {
+export class OperatingSystemInfos extends ParamsList<types.OperatingSystemInfo, "operating_system"> {
   static readonly typeName = "OperatingSystemInfo";
-  constructor(init?: ListInit<"operating_system", types.OperatingSystemInfo>) {
-    super("OperatingSystemInfo", "operating_system", init);
-  }
+  static readonly itemElement = "operating_system";
 }
 
-/** The v3 SDK's `params.Option`: a `Option` to send, with get_x()/set_x() accessors. */
 export interface Option extends types.Option, Accessors<types.Option> {}
 /** The v3 SDK's `params.Option`: a `Option` to send, with get_x()/set_x() accessors. */
-export class Option extends ParamsObject {
+export class Option extends ParamsObject<types.Option> {
   static readonly typeName = "Option";
-  constructor(init?: V3Init<types.Option>) {
-    super("Option", init);
-  }
 }
-/** A list of Option, written as <options><option/>...</options>. */
 export interface Options {
   option?: types.Option[];
 }
 /** A list of Option, written as <options><option/>...</options>. */
-export class Options extends ParamsList<types.Option> {
+export class Options extends ParamsList<types.Option, "option"> {
   static readonly typeName = "Option";
-  constructor(init?: ListInit<"option", types.Option>) {
-    super("Option", "option", init);
-  }
+  static readonly itemElement = "option";
 }
 
-/** The v3 SDK's `params.Package`: a `Package` to send, with get_x()/set_x() accessors. */
 export interface Package extends types.Package, Accessors<types.Package> {}
 /** The v3 SDK's `params.Package`: a `Package` to send, with get_x()/set_x() accessors. */
-export class Package extends ParamsObject {
+export class Package extends ParamsObject<types.Package> {
   static readonly typeName = "Package";
-  constructor(init?: V3Init<types.Package>) {
-    super("Package", init);
-  }
 }
-/** A list of Package, written as <packages><package/>...</packages>. */
 export interface Packages {
   package?: types.Package[];
 }
 /** A list of Package, written as <packages><package/>...</packages>. */
-export class Packages extends ParamsList<types.Package> {
+export class Packages extends ParamsList<types.Package, "package"> {
   static readonly typeName = "Package";
-  constructor(init?: ListInit<"package", types.Package>) {
-    super("Package", "package", init);
-  }
+  static readonly itemElement = "package";
 }
 
-/** The v3 SDK's `params.Payload`: a `Payload` to send, with get_x()/set_x() accessors. */
 export interface Payload extends types.Payload, Accessors<types.Payload> {}
 /** The v3 SDK's `params.Payload`: a `Payload` to send, with get_x()/set_x() accessors. */
-export class Payload extends ParamsObject {
+export class Payload extends ParamsObject<types.Payload> {
   static readonly typeName = "Payload";
-  constructor(init?: V3Init<types.Payload>) {
-    super("Payload", init);
-  }
 }
-/** A list of Payload, written as <payloads><payload/>...</payloads>. */
 export interface Payloads {
   payload?: types.Payload[];
 }
 /** A list of Payload, written as <payloads><payload/>...</payloads>. */
-export class Payloads extends ParamsList<types.Payload> {
+export class Payloads extends ParamsList<types.Payload, "payload"> {
   static readonly typeName = "Payload";
-  constructor(init?: ListInit<"payload", types.Payload>) {
-    super("Payload", "payload", init);
-  }
+  static readonly itemElement = "payload";
 }
 
-/** The v3 SDK's `params.Permission`: a `Permission` to send, with get_x()/set_x() accessors. */
 export interface Permission extends types.Permission, Accessors<types.Permission> {}
 /** The v3 SDK's `params.Permission`: a `Permission` to send, with get_x()/set_x() accessors. */
-export class Permission extends ParamsObject {
+export class Permission extends ParamsObject<types.Permission> {
   static readonly typeName = "Permission";
-  constructor(init?: V3Init<types.Permission>) {
-    super("Permission", init);
-  }
 }
-/** A list of Permission, written as <permissions><permission/>...</permissions>. */
 export interface Permissions {
   permission?: types.Permission[];
 }
 /** A list of Permission, written as <permissions><permission/>...</permissions>. */
-export class Permissions extends ParamsList<types.Permission> {
+export class Permissions extends ParamsList<types.Permission, "permission"> {
   static readonly typeName = "Permission";
-  constructor(init?: ListInit<"permission", types.Permission>) {
-    super("Permission", "permission", init);
-  }
+  static readonly itemElement = "permission";
 }
 
-/** The v3 SDK's `params.Permit`: a `Permit` to send, with get_x()/set_x() accessors. */
 export interface Permit extends types.Permit, Accessors<types.Permit> {}
 /** The v3 SDK's `params.Permit`: a `Permit` to send, with get_x()/set_x() accessors. */
-export class Permit extends ParamsObject {
+export class Permit extends ParamsObject<types.Permit> {
   static readonly typeName = "Permit";
-  constructor(init?: V3Init<types.Permit>) {
-    super("Permit", init);
-  }
 }
-/** A list of Permit, written as <permits><permit/>...</permits>. */
 export interface Permits {
   permit?: types.Permit[];
 }
 /** A list of Permit, written as <permits><permit/>...</permits>. */
-export class Permits extends ParamsList<types.Permit> {
+export class Permits extends ParamsList<types.Permit, "permit"> {
   static readonly typeName = "Permit";
-  constructor(init?: ListInit<"permit", types.Permit>) {
-    super("Permit", "permit", init);
-  }
+  static readonly itemElement = "permit";
 }
 
-/** The v3 SDK's `params.PmProxy`: a `PmProxy` to send, with get_x()/set_x() accessors. */
 export interface PmProxy extends types.PmProxy, Accessors<types.PmProxy> {}
 /** The v3 SDK's `params.PmProxy`: a `PmProxy` to send, with get_x()/set_x() accessors. */
-export class PmProxy extends ParamsObject {
+export class PmProxy extends ParamsObject<types.PmProxy> {
   static readonly typeName = "PmProxy";
-  constructor(init?: V3Init<types.PmProxy>) {
-    super("PmProxy", init);
-  }
 }
-/** A list of PmProxy, written as <pm_proxies><pm_proxy/>...</pm_proxies>. */
 export interface PmProxies {
   pm_proxy?: types.PmProxy[];
 }
 /** A list of PmProxy, written as <pm_proxies><pm_proxy/>...</pm_proxies>. */
-export class PmProxies extends ParamsList<types.PmProxy> {
+export class PmProxies extends ParamsList<types.PmProxy, "pm_proxy"> {
   static readonly typeName = "PmProxy";
-  constructor(init?: ListInit<"pm_proxy", types.PmProxy>) {
-    super("PmProxy", "pm_proxy", init);
-  }
+  static readonly itemElement = "pm_proxy";
 }
 
-/** The v3 SDK's `params.PortMirroring`: a `PortMirroring` to send, with get_x()/set_x() accessors. */
 export interface PortMirroring extends types.PortMirroring, Accessors<types.PortMirroring> {}
 /** The v3 SDK's `params.PortMirroring`: a `PortMirroring` to send, with get_x()/set_x() accessors. */
-export class PortMirroring extends ParamsObject {
+export class PortMirroring extends ParamsObject<types.PortMirroring> {
   static readonly typeName = "PortMirroring";
-  constructor(init?: V3Init<types.PortMirroring>) {
-    super("PortMirroring", init);
-  }
 }
-/** A list of PortMirroring, written as <port_mirrorings><port_mirroring/>...</port_mirrorings>. */
 export interface PortMirrorings {
   port_mirroring?: types.PortMirroring[];
 }
 /** A list of PortMirroring, written as <port_mirrorings><port_mirroring/>...</port_mirrorings>. */
-export class PortMirrorings extends ParamsList<types.PortMirroring> {
+export class PortMirrorings extends ParamsList<types.PortMirroring, "port_mirroring"> {
   static readonly typeName = "PortMirroring";
-  constructor(init?: ListInit<"port_mirroring", types.PortMirroring>) {
-    super("PortMirroring", "port_mirroring", init);
-  }
+  static readonly itemElement = "port_mirroring";
 }
 
-/** The v3 SDK's `params.PowerManagement`: a `PowerManagement` to send, with get_x()/set_x() accessors. */
 export interface PowerManagement extends types.PowerManagement, Accessors<types.PowerManagement> {}
 /** The v3 SDK's `params.PowerManagement`: a `PowerManagement` to send, with get_x()/set_x() accessors. */
-export class PowerManagement extends ParamsObject {
+export class PowerManagement extends ParamsObject<types.PowerManagement> {
   static readonly typeName = "PowerManagement";
-  constructor(init?: V3Init<types.PowerManagement>) {
-    super("PowerManagement", init);
-  }
 }
-/** A list of PowerManagement, written as <power_managements><power_management/>...</power_managements>. */
 export interface PowerManagements {
   power_management?: types.PowerManagement[];
 }
 /** A list of PowerManagement, written as <power_managements><power_management/>...</power_managements>. */
-export class PowerManagements extends ParamsList<types.PowerManagement> {
+export class PowerManagements extends ParamsList<types.PowerManagement, "power_management"> {
   static readonly typeName = "PowerManagement";
-  constructor(init?: ListInit<"power_management", types.PowerManagement>) {
-    super("PowerManagement", "power_management", init);
-  }
+  static readonly itemElement = "power_management";
 }
 
-/** The v3 SDK's `params.Product`: a `Product` to send, with get_x()/set_x() accessors. */
 export interface Product extends types.Product, Accessors<types.Product> {}
 /** The v3 SDK's `params.Product`: a `Product` to send, with get_x()/set_x() accessors. */
-export class Product extends ParamsObject {
+export class Product extends ParamsObject<types.Product> {
   static readonly typeName = "Product";
-  constructor(init?: V3Init<types.Product>) {
-    super("Product", init);
-  }
 }
-/** A list of Product, written as <products><product/>...</products>. */
 export interface Products {
   product?: types.Product[];
 }
 /** A list of Product, written as <products><product/>...</products>. */
-export class Products extends ParamsList<types.Product> {
+export class Products extends ParamsList<types.Product, "product"> {
   static readonly typeName = "Product";
-  constructor(init?: ListInit<"product", types.Product>) {
-    super("Product", "product", init);
-  }
+  static readonly itemElement = "product";
 }
 
-/** The v3 SDK's `params.ProductInfo`: a `ProductInfo` to send, with get_x()/set_x() accessors. */
 export interface ProductInfo extends types.ProductInfo, Accessors<types.ProductInfo> {}
 /** The v3 SDK's `params.ProductInfo`: a `ProductInfo` to send, with get_x()/set_x() accessors. */
-export class ProductInfo extends ParamsObject {
+export class ProductInfo extends ParamsObject<types.ProductInfo> {
   static readonly typeName = "ProductInfo";
-  constructor(init?: V3Init<types.ProductInfo>) {
-    super("ProductInfo", init);
-  }
 }
-/** A list of ProductInfo, written as <product_infos><product_info/>...</product_infos>. */
 export interface ProductInfos {
   product_info?: types.ProductInfo[];
 }
 /** A list of ProductInfo, written as <product_infos><product_info/>...</product_infos>. */
-export class ProductInfos extends ParamsList<types.ProductInfo> {
+export class ProductInfos extends ParamsList<types.ProductInfo, "product_info"> {
   static readonly typeName = "ProductInfo";
-  constructor(init?: ListInit<"product_info", types.ProductInfo>) {
-    super("ProductInfo", "product_info", init);
-  }
+  static readonly itemElement = "product_info";
 }
 
-/** The v3 SDK's `params.ProfileDetail`: a `ProfileDetail` to send, with get_x()/set_x() accessors. */
 export interface ProfileDetail extends types.ProfileDetail, Accessors<types.ProfileDetail> {}
 /** The v3 SDK's `params.ProfileDetail`: a `ProfileDetail` to send, with get_x()/set_x() accessors. */
-export class ProfileDetail extends ParamsObject {
+export class ProfileDetail extends ParamsObject<types.ProfileDetail> {
   static readonly typeName = "ProfileDetail";
-  constructor(init?: V3Init<types.ProfileDetail>) {
-    super("ProfileDetail", init);
-  }
 }
-/** A list of ProfileDetail, written as <profile_details><profile_detail/>...</profile_details>. */
 export interface ProfileDetails {
   profile_detail?: types.ProfileDetail[];
 }
 /** A list of ProfileDetail, written as <profile_details><profile_detail/>...</profile_details>. */
-export class ProfileDetails extends ParamsList<types.ProfileDetail> {
+export class ProfileDetails extends ParamsList<types.ProfileDetail, "profile_detail"> {
   static readonly typeName = "ProfileDetail";
-  constructor(init?: ListInit<"profile_detail", types.ProfileDetail>) {
-    super("ProfileDetail", "profile_detail", init);
-  }
+  static readonly itemElement = "profile_detail";
 }
 
-/** The v3 SDK's `params.Property`: a `Property` to send, with get_x()/set_x() accessors. */
 export interface Property extends types.Property, Accessors<types.Property> {}
 /** The v3 SDK's `params.Property`: a `Property` to send, with get_x()/set_x() accessors. */
-export class Property extends ParamsObject {
+export class Property extends ParamsObject<types.Property> {
   static readonly typeName = "Property";
-  constructor(init?: V3Init<types.Property>) {
-    super("Property", init);
-  }
 }
-/** A list of Property, written as <properties><property/>...</properties>. */
 export interface Properties {
   property?: types.Property[];
 }
 /** A list of Property, written as <properties><property/>...</properties>. */
-export class Properties extends ParamsList<types.Property> {
+export class Properties extends ParamsList<types.Property, "property"> {
   static readonly typeName = "Property";
-  constructor(init?: ListInit<"property", types.Property>) {
-    super("Property", "property", init);
-  }
+  static readonly itemElement = "property";
 }
 
-/** The v3 SDK's `params.ProxyTicket`: a `ProxyTicket` to send, with get_x()/set_x() accessors. */
 export interface ProxyTicket extends types.ProxyTicket, Accessors<types.ProxyTicket> {}
 /** The v3 SDK's `params.ProxyTicket`: a `ProxyTicket` to send, with get_x()/set_x() accessors. */
-export class ProxyTicket extends ParamsObject {
+export class ProxyTicket extends ParamsObject<types.ProxyTicket> {
   static readonly typeName = "ProxyTicket";
-  constructor(init?: V3Init<types.ProxyTicket>) {
-    super("ProxyTicket", init);
-  }
 }
-/** A list of ProxyTicket, written as <proxy_tickets><proxy_ticket/>...</proxy_tickets>. */
 export interface ProxyTickets {
   proxy_ticket?: types.ProxyTicket[];
 }
 /** A list of ProxyTicket, written as <proxy_tickets><proxy_ticket/>...</proxy_tickets>. */
-export class ProxyTickets extends ParamsList<types.ProxyTicket> {
+export class ProxyTickets extends ParamsList<types.ProxyTicket, "proxy_ticket"> {
   static readonly typeName = "ProxyTicket";
-  constructor(init?: ListInit<"proxy_ticket", types.ProxyTicket>) {
-    super("ProxyTicket", "proxy_ticket", init);
-  }
+  static readonly itemElement = "proxy_ticket";
 }
 
-/** The v3 SDK's `params.Qos`: a `Qos` to send, with get_x()/set_x() accessors. */
 export interface Qos extends types.Qos, Accessors<types.Qos> {}
 /** The v3 SDK's `params.Qos`: a `Qos` to send, with get_x()/set_x() accessors. */
-export class Qos extends ParamsObject {
+export class Qos extends ParamsObject<types.Qos> {
   static readonly typeName = "Qos";
-  constructor(init?: V3Init<types.Qos>) {
-    super("Qos", init);
-  }
 }
-/** A list of Qos, written as <qoss><qos/>...</qoss>. */
 export interface Qoss {
   qos?: types.Qos[];
 }
 /** A list of Qos, written as <qoss><qos/>...</qoss>. */
-export class Qoss extends ParamsList<types.Qos> {
+export class Qoss extends ParamsList<types.Qos, "qos"> {
   static readonly typeName = "Qos";
-  constructor(init?: ListInit<"qos", types.Qos>) {
-    super("Qos", "qos", init);
-  }
+  static readonly itemElement = "qos";
 }
 
-/** The v3 SDK's `params.Quota`: a `Quota` to send, with get_x()/set_x() accessors. */
 export interface Quota extends types.Quota, Accessors<types.Quota> {}
 /** The v3 SDK's `params.Quota`: a `Quota` to send, with get_x()/set_x() accessors. */
-export class Quota extends ParamsObject {
+export class Quota extends ParamsObject<types.Quota> {
   static readonly typeName = "Quota";
-  constructor(init?: V3Init<types.Quota>) {
-    super("Quota", init);
-  }
 }
-/** A list of Quota, written as <quotas><quota/>...</quotas>. */
 export interface Quotas {
   quota?: types.Quota[];
 }
 /** A list of Quota, written as <quotas><quota/>...</quotas>. */
-export class Quotas extends ParamsList<types.Quota> {
+export class Quotas extends ParamsList<types.Quota, "quota"> {
   static readonly typeName = "Quota";
-  constructor(init?: ListInit<"quota", types.Quota>) {
-    super("Quota", "quota", init);
-  }
+  static readonly itemElement = "quota";
 }
 
-/** The v3 SDK's `params.QuotaClusterLimit`: a `QuotaClusterLimit` to send, with get_x()/set_x() accessors. */
 export interface QuotaClusterLimit extends types.QuotaClusterLimit, Accessors<types.QuotaClusterLimit> {}
 /** The v3 SDK's `params.QuotaClusterLimit`: a `QuotaClusterLimit` to send, with get_x()/set_x() accessors. */
-export class QuotaClusterLimit extends ParamsObject {
+export class QuotaClusterLimit extends ParamsObject<types.QuotaClusterLimit> {
   static readonly typeName = "QuotaClusterLimit";
-  constructor(init?: V3Init<types.QuotaClusterLimit>) {
-    super("QuotaClusterLimit", init);
-  }
 }
-/** A list of QuotaClusterLimit, written as <quota_cluster_limits><quota_cluster_limit/>...</quota_cluster_limits>. */
 export interface QuotaClusterLimits {
   quota_cluster_limit?: types.QuotaClusterLimit[];
 }
 /** A list of QuotaClusterLimit, written as <quota_cluster_limits><quota_cluster_limit/>...</quota_cluster_limits>. */
-export class QuotaClusterLimits extends ParamsList<types.QuotaClusterLimit> {
+export class QuotaClusterLimits extends ParamsList<types.QuotaClusterLimit, "quota_cluster_limit"> {
   static readonly typeName = "QuotaClusterLimit";
-  constructor(init?: ListInit<"quota_cluster_limit", types.QuotaClusterLimit>) {
-    super("QuotaClusterLimit", "quota_cluster_limit", init);
-  }
+  static readonly itemElement = "quota_cluster_limit";
 }
 
-/** The v3 SDK's `params.QuotaStorageLimit`: a `QuotaStorageLimit` to send, with get_x()/set_x() accessors. */
 export interface QuotaStorageLimit extends types.QuotaStorageLimit, Accessors<types.QuotaStorageLimit> {}
 /** The v3 SDK's `params.QuotaStorageLimit`: a `QuotaStorageLimit` to send, with get_x()/set_x() accessors. */
-export class QuotaStorageLimit extends ParamsObject {
+export class QuotaStorageLimit extends ParamsObject<types.QuotaStorageLimit> {
   static readonly typeName = "QuotaStorageLimit";
-  constructor(init?: V3Init<types.QuotaStorageLimit>) {
-    super("QuotaStorageLimit", init);
-  }
 }
-/** A list of QuotaStorageLimit, written as <quota_storage_limits><quota_storage_limit/>...</quota_storage_limits>. */
 export interface QuotaStorageLimits {
   quota_storage_limit?: types.QuotaStorageLimit[];
 }
 /** A list of QuotaStorageLimit, written as <quota_storage_limits><quota_storage_limit/>...</quota_storage_limits>. */
-export class QuotaStorageLimits extends ParamsList<types.QuotaStorageLimit> {
+export class QuotaStorageLimits extends ParamsList<types.QuotaStorageLimit, "quota_storage_limit"> {
   static readonly typeName = "QuotaStorageLimit";
-  constructor(init?: ListInit<"quota_storage_limit", types.QuotaStorageLimit>) {
-    super("QuotaStorageLimit", "quota_storage_limit", init);
-  }
+  static readonly itemElement = "quota_storage_limit";
 }
 
-/** The v3 SDK's `params.Range`: a `Range` to send, with get_x()/set_x() accessors. */
 export interface Range extends types.Range, Accessors<types.Range> {}
 /** The v3 SDK's `params.Range`: a `Range` to send, with get_x()/set_x() accessors. */
-export class Range extends ParamsObject {
+export class Range extends ParamsObject<types.Range> {
   static readonly typeName = "Range";
-  constructor(init?: V3Init<types.Range>) {
-    super("Range", init);
-  }
 }
-/** A list of Range, written as <ranges><range/>...</ranges>. */
 export interface Ranges {
   range?: types.Range[];
 }
 /** A list of Range, written as <ranges><range/>...</ranges>. */
-export class Ranges extends ParamsList<types.Range> {
+export class Ranges extends ParamsList<types.Range, "range"> {
   static readonly typeName = "Range";
-  constructor(init?: ListInit<"range", types.Range>) {
-    super("Range", "range", init);
-  }
+  static readonly itemElement = "range";
 }
 
-/** The v3 SDK's `params.Rate`: a `Rate` to send, with get_x()/set_x() accessors. */
 export interface Rate extends types.Rate, Accessors<types.Rate> {}
 /** The v3 SDK's `params.Rate`: a `Rate` to send, with get_x()/set_x() accessors. */
-export class Rate extends ParamsObject {
+export class Rate extends ParamsObject<types.Rate> {
   static readonly typeName = "Rate";
-  constructor(init?: V3Init<types.Rate>) {
-    super("Rate", init);
-  }
 }
-/** A list of Rate, written as <rates><rate/>...</rates>. */
 export interface Rates {
   rate?: types.Rate[];
 }
 /** A list of Rate, written as <rates><rate/>...</rates>. */
-export class Rates extends ParamsList<types.Rate> {
+export class Rates extends ParamsList<types.Rate, "rate"> {
   static readonly typeName = "Rate";
-  constructor(init?: ListInit<"rate", types.Rate>) {
-    super("Rate", "rate", init);
-  }
+  static readonly itemElement = "rate";
 }
 
-/** The v3 SDK's `params.RegistrationAffinityGroupMapping`: a `RegistrationAffinityGroupMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationAffinityGroupMapping
   extends types.RegistrationAffinityGroupMapping, Accessors<types.RegistrationAffinityGroupMapping> {}
 /** The v3 SDK's `params.RegistrationAffinityGroupMapping`: a `RegistrationAffinityGroupMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationAffinityGroupMapping extends ParamsObject {
+export class RegistrationAffinityGroupMapping extends ParamsObject<types.RegistrationAffinityGroupMapping> {
   static readonly typeName = "RegistrationAffinityGroupMapping";
-  constructor(init?: V3Init<types.RegistrationAffinityGroupMapping>) {
-    super("RegistrationAffinityGroupMapping", init);
-  }
 }
-/** A list of RegistrationAffinityGroupMapping, written as <registration_affinity_group_mappings><registration_affinity_group_mapping/>...</registration_affinity_group_mappings>. */
 export interface RegistrationAffinityGroupMappings {
   registration_affinity_group_mapping?: types.RegistrationAffinityGroupMapping[];
 }
 /** A list of RegistrationAffinityGroupMapping, written as <registration_affinity_group_mappings><registration_affinity_group_mapping/>...</registration_affinity_group_mappings>. */
-export class RegistrationAffinityGroupMappings extends ParamsList<types.RegistrationAffinityGroupMapping> {
+export class RegistrationAffinityGroupMappings extends ParamsList<
+  types.RegistrationAffinityGroupMapping,
+  "registration_affinity_group_mapping"
+> {
   static readonly typeName = "RegistrationAffinityGroupMapping";
-  constructor(init?: ListInit<"registration_affinity_group_mapping", types.RegistrationAffinityGroupMapping>) {
-    super("RegistrationAffinityGroupMapping", "registration_affinity_group_mapping", init);
-  }
+  static readonly itemElement = "registration_affinity_group_mapping";
 }
 
-/** The v3 SDK's `params.RegistrationAffinityLabelMapping`: a `RegistrationAffinityLabelMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationAffinityLabelMapping
   extends types.RegistrationAffinityLabelMapping, Accessors<types.RegistrationAffinityLabelMapping> {}
 /** The v3 SDK's `params.RegistrationAffinityLabelMapping`: a `RegistrationAffinityLabelMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationAffinityLabelMapping extends ParamsObject {
+export class RegistrationAffinityLabelMapping extends ParamsObject<types.RegistrationAffinityLabelMapping> {
   static readonly typeName = "RegistrationAffinityLabelMapping";
-  constructor(init?: V3Init<types.RegistrationAffinityLabelMapping>) {
-    super("RegistrationAffinityLabelMapping", init);
-  }
 }
-/** A list of RegistrationAffinityLabelMapping, written as <registration_affinity_label_mappings><registration_affinity_label_mapping/>...</registration_affinity_label_mappings>. */
 export interface RegistrationAffinityLabelMappings {
   registration_affinity_label_mapping?: types.RegistrationAffinityLabelMapping[];
 }
 /** A list of RegistrationAffinityLabelMapping, written as <registration_affinity_label_mappings><registration_affinity_label_mapping/>...</registration_affinity_label_mappings>. */
-export class RegistrationAffinityLabelMappings extends ParamsList<types.RegistrationAffinityLabelMapping> {
+export class RegistrationAffinityLabelMappings extends ParamsList<
+  types.RegistrationAffinityLabelMapping,
+  "registration_affinity_label_mapping"
+> {
   static readonly typeName = "RegistrationAffinityLabelMapping";
-  constructor(init?: ListInit<"registration_affinity_label_mapping", types.RegistrationAffinityLabelMapping>) {
-    super("RegistrationAffinityLabelMapping", "registration_affinity_label_mapping", init);
-  }
+  static readonly itemElement = "registration_affinity_label_mapping";
 }
 
-/** The v3 SDK's `params.RegistrationClusterMapping`: a `RegistrationClusterMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationClusterMapping
   extends types.RegistrationClusterMapping, Accessors<types.RegistrationClusterMapping> {}
 /** The v3 SDK's `params.RegistrationClusterMapping`: a `RegistrationClusterMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationClusterMapping extends ParamsObject {
+export class RegistrationClusterMapping extends ParamsObject<types.RegistrationClusterMapping> {
   static readonly typeName = "RegistrationClusterMapping";
-  constructor(init?: V3Init<types.RegistrationClusterMapping>) {
-    super("RegistrationClusterMapping", init);
-  }
 }
-/** A list of RegistrationClusterMapping, written as <registration_cluster_mappings><registration_cluster_mapping/>...</registration_cluster_mappings>. */
 export interface RegistrationClusterMappings {
   registration_cluster_mapping?: types.RegistrationClusterMapping[];
 }
 /** A list of RegistrationClusterMapping, written as <registration_cluster_mappings><registration_cluster_mapping/>...</registration_cluster_mappings>. */
-export class RegistrationClusterMappings extends ParamsList<types.RegistrationClusterMapping> {
+export class RegistrationClusterMappings extends ParamsList<
+  types.RegistrationClusterMapping,
+  "registration_cluster_mapping"
+> {
   static readonly typeName = "RegistrationClusterMapping";
-  constructor(init?: ListInit<"registration_cluster_mapping", types.RegistrationClusterMapping>) {
-    super("RegistrationClusterMapping", "registration_cluster_mapping", init);
-  }
+  static readonly itemElement = "registration_cluster_mapping";
 }
 
-/** The v3 SDK's `params.RegistrationConfiguration`: a `RegistrationConfiguration` to send, with get_x()/set_x() accessors. */
 export interface RegistrationConfiguration
   extends types.RegistrationConfiguration, Accessors<types.RegistrationConfiguration> {}
 /** The v3 SDK's `params.RegistrationConfiguration`: a `RegistrationConfiguration` to send, with get_x()/set_x() accessors. */
-export class RegistrationConfiguration extends ParamsObject {
+export class RegistrationConfiguration extends ParamsObject<types.RegistrationConfiguration> {
   static readonly typeName = "RegistrationConfiguration";
-  constructor(init?: V3Init<types.RegistrationConfiguration>) {
-    super("RegistrationConfiguration", init);
-  }
 }
-/** A list of RegistrationConfiguration, written as <registration_configurations><registration_configuration/>...</registration_configurations>. */
 export interface RegistrationConfigurations {
   registration_configuration?: types.RegistrationConfiguration[];
 }
 /** A list of RegistrationConfiguration, written as <registration_configurations><registration_configuration/>...</registration_configurations>. */
-export class RegistrationConfigurations extends ParamsList<types.RegistrationConfiguration> {
+export class RegistrationConfigurations extends ParamsList<
+  types.RegistrationConfiguration,
+  "registration_configuration"
+> {
   static readonly typeName = "RegistrationConfiguration";
-  constructor(init?: ListInit<"registration_configuration", types.RegistrationConfiguration>) {
-    super("RegistrationConfiguration", "registration_configuration", init);
-  }
+  static readonly itemElement = "registration_configuration";
 }
 
-/** The v3 SDK's `params.RegistrationDomainMapping`: a `RegistrationDomainMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationDomainMapping
   extends types.RegistrationDomainMapping, Accessors<types.RegistrationDomainMapping> {}
 /** The v3 SDK's `params.RegistrationDomainMapping`: a `RegistrationDomainMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationDomainMapping extends ParamsObject {
+export class RegistrationDomainMapping extends ParamsObject<types.RegistrationDomainMapping> {
   static readonly typeName = "RegistrationDomainMapping";
-  constructor(init?: V3Init<types.RegistrationDomainMapping>) {
-    super("RegistrationDomainMapping", init);
-  }
 }
-/** A list of RegistrationDomainMapping, written as <registration_domain_mappings><registration_domain_mapping/>...</registration_domain_mappings>. */
 export interface RegistrationDomainMappings {
   registration_domain_mapping?: types.RegistrationDomainMapping[];
 }
 /** A list of RegistrationDomainMapping, written as <registration_domain_mappings><registration_domain_mapping/>...</registration_domain_mappings>. */
-export class RegistrationDomainMappings extends ParamsList<types.RegistrationDomainMapping> {
+export class RegistrationDomainMappings extends ParamsList<
+  types.RegistrationDomainMapping,
+  "registration_domain_mapping"
+> {
   static readonly typeName = "RegistrationDomainMapping";
-  constructor(init?: ListInit<"registration_domain_mapping", types.RegistrationDomainMapping>) {
-    super("RegistrationDomainMapping", "registration_domain_mapping", init);
-  }
+  static readonly itemElement = "registration_domain_mapping";
 }
 
-/** The v3 SDK's `params.RegistrationLunMapping`: a `RegistrationLunMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationLunMapping extends types.RegistrationLunMapping, Accessors<types.RegistrationLunMapping> {}
 /** The v3 SDK's `params.RegistrationLunMapping`: a `RegistrationLunMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationLunMapping extends ParamsObject {
+export class RegistrationLunMapping extends ParamsObject<types.RegistrationLunMapping> {
   static readonly typeName = "RegistrationLunMapping";
-  constructor(init?: V3Init<types.RegistrationLunMapping>) {
-    super("RegistrationLunMapping", init);
-  }
 }
-/** A list of RegistrationLunMapping, written as <registration_lun_mappings><registration_lun_mapping/>...</registration_lun_mappings>. */
 export interface RegistrationLunMappings {
   registration_lun_mapping?: types.RegistrationLunMapping[];
 }
 /** A list of RegistrationLunMapping, written as <registration_lun_mappings><registration_lun_mapping/>...</registration_lun_mappings>. */
-export class RegistrationLunMappings extends ParamsList<types.RegistrationLunMapping> {
+export class RegistrationLunMappings extends ParamsList<types.RegistrationLunMapping, "registration_lun_mapping"> {
   static readonly typeName = "RegistrationLunMapping";
-  constructor(init?: ListInit<"registration_lun_mapping", types.RegistrationLunMapping>) {
-    super("RegistrationLunMapping", "registration_lun_mapping", init);
-  }
+  static readonly itemElement = "registration_lun_mapping";
 }
 
-/** The v3 SDK's `params.RegistrationRoleMapping`: a `RegistrationRoleMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationRoleMapping
   extends types.RegistrationRoleMapping, Accessors<types.RegistrationRoleMapping> {}
 /** The v3 SDK's `params.RegistrationRoleMapping`: a `RegistrationRoleMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationRoleMapping extends ParamsObject {
+export class RegistrationRoleMapping extends ParamsObject<types.RegistrationRoleMapping> {
   static readonly typeName = "RegistrationRoleMapping";
-  constructor(init?: V3Init<types.RegistrationRoleMapping>) {
-    super("RegistrationRoleMapping", init);
-  }
 }
-/** A list of RegistrationRoleMapping, written as <registration_role_mappings><registration_role_mapping/>...</registration_role_mappings>. */
 export interface RegistrationRoleMappings {
   registration_role_mapping?: types.RegistrationRoleMapping[];
 }
 /** A list of RegistrationRoleMapping, written as <registration_role_mappings><registration_role_mapping/>...</registration_role_mappings>. */
-export class RegistrationRoleMappings extends ParamsList<types.RegistrationRoleMapping> {
+export class RegistrationRoleMappings extends ParamsList<types.RegistrationRoleMapping, "registration_role_mapping"> {
   static readonly typeName = "RegistrationRoleMapping";
-  constructor(init?: ListInit<"registration_role_mapping", types.RegistrationRoleMapping>) {
-    super("RegistrationRoleMapping", "registration_role_mapping", init);
-  }
+  static readonly itemElement = "registration_role_mapping";
 }
 
-/** The v3 SDK's `params.RegistrationVnicProfileMapping`: a `RegistrationVnicProfileMapping` to send, with get_x()/set_x() accessors. */
 export interface RegistrationVnicProfileMapping
   extends types.RegistrationVnicProfileMapping, Accessors<types.RegistrationVnicProfileMapping> {}
 /** The v3 SDK's `params.RegistrationVnicProfileMapping`: a `RegistrationVnicProfileMapping` to send, with get_x()/set_x() accessors. */
-export class RegistrationVnicProfileMapping extends ParamsObject {
+export class RegistrationVnicProfileMapping extends ParamsObject<types.RegistrationVnicProfileMapping> {
   static readonly typeName = "RegistrationVnicProfileMapping";
-  constructor(init?: V3Init<types.RegistrationVnicProfileMapping>) {
-    super("RegistrationVnicProfileMapping", init);
-  }
 }
-/** A list of RegistrationVnicProfileMapping, written as <registration_vnic_profile_mappings><registration_vnic_profile_mapping/>...</registration_vnic_profile_mappings>. */
 export interface RegistrationVnicProfileMappings {
   registration_vnic_profile_mapping?: types.RegistrationVnicProfileMapping[];
 }
 /** A list of RegistrationVnicProfileMapping, written as <registration_vnic_profile_mappings><registration_vnic_profile_mapping/>...</registration_vnic_profile_mappings>. */
-export class RegistrationVnicProfileMappings extends ParamsList<types.RegistrationVnicProfileMapping> {
+export class RegistrationVnicProfileMappings extends ParamsList<
+  types.RegistrationVnicProfileMapping,
+  "registration_vnic_profile_mapping"
+> {
   static readonly typeName = "RegistrationVnicProfileMapping";
-  constructor(init?: ListInit<"registration_vnic_profile_mapping", types.RegistrationVnicProfileMapping>) {
-    super("RegistrationVnicProfileMapping", "registration_vnic_profile_mapping", init);
-  }
+  static readonly itemElement = "registration_vnic_profile_mapping";
 }
 
-/** The v3 SDK's `params.ReportedConfiguration`: a `ReportedConfiguration` to send, with get_x()/set_x() accessors. */
 export interface ReportedConfiguration extends types.ReportedConfiguration, Accessors<types.ReportedConfiguration> {}
 /** The v3 SDK's `params.ReportedConfiguration`: a `ReportedConfiguration` to send, with get_x()/set_x() accessors. */
-export class ReportedConfiguration extends ParamsObject {
+export class ReportedConfiguration extends ParamsObject<types.ReportedConfiguration> {
   static readonly typeName = "ReportedConfiguration";
-  constructor(init?: V3Init<types.ReportedConfiguration>) {
-    super("ReportedConfiguration", init);
-  }
 }
-/** A list of ReportedConfiguration, written as <reported_configurations><reported_configuration/>...</reported_configurations>. */
 export interface ReportedConfigurations {
   reported_configuration?: types.ReportedConfiguration[];
 }
 /** A list of ReportedConfiguration, written as <reported_configurations><reported_configuration/>...</reported_configurations>. */
-export class ReportedConfigurations extends ParamsList<types.ReportedConfiguration> {
+export class ReportedConfigurations extends ParamsList<types.ReportedConfiguration, "reported_configuration"> {
   static readonly typeName = "ReportedConfiguration";
-  constructor(init?: ListInit<"reported_configuration", types.ReportedConfiguration>) {
-    super("ReportedConfiguration", "reported_configuration", init);
-  }
+  static readonly itemElement = "reported_configuration";
 }
 
-/** The v3 SDK's `params.ReportedDevice`: a `ReportedDevice` to send, with get_x()/set_x() accessors. */
 export interface ReportedDevice extends types.ReportedDevice, Accessors<types.ReportedDevice> {}
 /** The v3 SDK's `params.ReportedDevice`: a `ReportedDevice` to send, with get_x()/set_x() accessors. */
-export class ReportedDevice extends ParamsObject {
+export class ReportedDevice extends ParamsObject<types.ReportedDevice> {
   static readonly typeName = "ReportedDevice";
-  constructor(init?: V3Init<types.ReportedDevice>) {
-    super("ReportedDevice", init);
-  }
 }
-/** A list of ReportedDevice, written as <reported_devices><reported_device/>...</reported_devices>. */
 export interface ReportedDevices {
   reported_device?: types.ReportedDevice[];
 }
 /** A list of ReportedDevice, written as <reported_devices><reported_device/>...</reported_devices>. */
-export class ReportedDevices extends ParamsList<types.ReportedDevice> {
+export class ReportedDevices extends ParamsList<types.ReportedDevice, "reported_device"> {
   static readonly typeName = "ReportedDevice";
-  constructor(init?: ListInit<"reported_device", types.ReportedDevice>) {
-    super("ReportedDevice", "reported_device", init);
-  }
+  static readonly itemElement = "reported_device";
 }
 
-/** The v3 SDK's `params.RngDevice`: a `RngDevice` to send, with get_x()/set_x() accessors. */
 export interface RngDevice extends types.RngDevice, Accessors<types.RngDevice> {}
 /** The v3 SDK's `params.RngDevice`: a `RngDevice` to send, with get_x()/set_x() accessors. */
-export class RngDevice extends ParamsObject {
+export class RngDevice extends ParamsObject<types.RngDevice> {
   static readonly typeName = "RngDevice";
-  constructor(init?: V3Init<types.RngDevice>) {
-    super("RngDevice", init);
-  }
 }
-/** A list of RngDevice, written as <rng_devices><rng_device/>...</rng_devices>. */
 export interface RngDevices {
   rng_device?: types.RngDevice[];
 }
 /** A list of RngDevice, written as <rng_devices><rng_device/>...</rng_devices>. */
-export class RngDevices extends ParamsList<types.RngDevice> {
+export class RngDevices extends ParamsList<types.RngDevice, "rng_device"> {
   static readonly typeName = "RngDevice";
-  constructor(init?: ListInit<"rng_device", types.RngDevice>) {
-    super("RngDevice", "rng_device", init);
-  }
+  static readonly itemElement = "rng_device";
 }
 
-/** The v3 SDK's `params.Role`: a `Role` to send, with get_x()/set_x() accessors. */
 export interface Role extends types.Role, Accessors<types.Role> {}
 /** The v3 SDK's `params.Role`: a `Role` to send, with get_x()/set_x() accessors. */
-export class Role extends ParamsObject {
+export class Role extends ParamsObject<types.Role> {
   static readonly typeName = "Role";
-  constructor(init?: V3Init<types.Role>) {
-    super("Role", init);
-  }
 }
-/** A list of Role, written as <roles><role/>...</roles>. */
 export interface Roles {
   role?: types.Role[];
 }
 /** A list of Role, written as <roles><role/>...</roles>. */
-export class Roles extends ParamsList<types.Role> {
+export class Roles extends ParamsList<types.Role, "role"> {
   static readonly typeName = "Role";
-  constructor(init?: ListInit<"role", types.Role>) {
-    super("Role", "role", init);
-  }
+  static readonly itemElement = "role";
 }
 
-/** The v3 SDK's `params.SchedulingPolicy`: a `SchedulingPolicy` to send, with get_x()/set_x() accessors. */
 export interface SchedulingPolicy extends types.SchedulingPolicy, Accessors<types.SchedulingPolicy> {}
 /** The v3 SDK's `params.SchedulingPolicy`: a `SchedulingPolicy` to send, with get_x()/set_x() accessors. */
-export class SchedulingPolicy extends ParamsObject {
+export class SchedulingPolicy extends ParamsObject<types.SchedulingPolicy> {
   static readonly typeName = "SchedulingPolicy";
-  constructor(init?: V3Init<types.SchedulingPolicy>) {
-    super("SchedulingPolicy", init);
-  }
 }
-/** A list of SchedulingPolicy, written as <scheduling_policies><scheduling_policy/>...</scheduling_policies>. */
 export interface SchedulingPolicies {
   scheduling_policy?: types.SchedulingPolicy[];
 }
 /** A list of SchedulingPolicy, written as <scheduling_policies><scheduling_policy/>...</scheduling_policies>. */
-export class SchedulingPolicies extends ParamsList<types.SchedulingPolicy> {
+export class SchedulingPolicies extends ParamsList<types.SchedulingPolicy, "scheduling_policy"> {
   static readonly typeName = "SchedulingPolicy";
-  constructor(init?: ListInit<"scheduling_policy", types.SchedulingPolicy>) {
-    super("SchedulingPolicy", "scheduling_policy", init);
-  }
+  static readonly itemElement = "scheduling_policy";
 }
 
-/** The v3 SDK's `params.SchedulingPolicyUnit`: a `SchedulingPolicyUnit` to send, with get_x()/set_x() accessors. */
 export interface SchedulingPolicyUnit extends types.SchedulingPolicyUnit, Accessors<types.SchedulingPolicyUnit> {}
 /** The v3 SDK's `params.SchedulingPolicyUnit`: a `SchedulingPolicyUnit` to send, with get_x()/set_x() accessors. */
-export class SchedulingPolicyUnit extends ParamsObject {
+export class SchedulingPolicyUnit extends ParamsObject<types.SchedulingPolicyUnit> {
   static readonly typeName = "SchedulingPolicyUnit";
-  constructor(init?: V3Init<types.SchedulingPolicyUnit>) {
-    super("SchedulingPolicyUnit", init);
-  }
 }
-/** A list of SchedulingPolicyUnit, written as <scheduling_policy_units><scheduling_policy_unit/>...</scheduling_policy_units>. */
 export interface SchedulingPolicyUnits {
   scheduling_policy_unit?: types.SchedulingPolicyUnit[];
 }
 /** A list of SchedulingPolicyUnit, written as <scheduling_policy_units><scheduling_policy_unit/>...</scheduling_policy_units>. */
-export class SchedulingPolicyUnits extends ParamsList<types.SchedulingPolicyUnit> {
+export class SchedulingPolicyUnits extends ParamsList<types.SchedulingPolicyUnit, "scheduling_policy_unit"> {
   static readonly typeName = "SchedulingPolicyUnit";
-  constructor(init?: ListInit<"scheduling_policy_unit", types.SchedulingPolicyUnit>) {
-    super("SchedulingPolicyUnit", "scheduling_policy_unit", init);
-  }
+  static readonly itemElement = "scheduling_policy_unit";
 }
 
-/** The v3 SDK's `params.SeLinux`: a `SeLinux` to send, with get_x()/set_x() accessors. */
 export interface SeLinux extends types.SeLinux, Accessors<types.SeLinux> {}
 /** The v3 SDK's `params.SeLinux`: a `SeLinux` to send, with get_x()/set_x() accessors. */
-export class SeLinux extends ParamsObject {
+export class SeLinux extends ParamsObject<types.SeLinux> {
   static readonly typeName = "SeLinux";
-  constructor(init?: V3Init<types.SeLinux>) {
-    super("SeLinux", init);
-  }
 }
-/** A list of SeLinux, written as <se_linuxs><se_linux/>...</se_linuxs>. */
 export interface SeLinuxs {
   se_linux?: types.SeLinux[];
 }
 /** A list of SeLinux, written as <se_linuxs><se_linux/>...</se_linuxs>. */
-export class SeLinuxs extends ParamsList<types.SeLinux> {
+export class SeLinuxs extends ParamsList<types.SeLinux, "se_linux"> {
   static readonly typeName = "SeLinux";
-  constructor(init?: ListInit<"se_linux", types.SeLinux>) {
-    super("SeLinux", "se_linux", init);
-  }
+  static readonly itemElement = "se_linux";
 }
 
-/** The v3 SDK's `params.SerialNumber`: a `SerialNumber` to send, with get_x()/set_x() accessors. */
 export interface SerialNumber extends types.SerialNumber, Accessors<types.SerialNumber> {}
 /** The v3 SDK's `params.SerialNumber`: a `SerialNumber` to send, with get_x()/set_x() accessors. */
-export class SerialNumber extends ParamsObject {
+export class SerialNumber extends ParamsObject<types.SerialNumber> {
   static readonly typeName = "SerialNumber";
-  constructor(init?: V3Init<types.SerialNumber>) {
-    super("SerialNumber", init);
-  }
 }
-/** A list of SerialNumber, written as <serial_numbers><serial_number/>...</serial_numbers>. */
 export interface SerialNumbers {
   serial_number?: types.SerialNumber[];
 }
 /** A list of SerialNumber, written as <serial_numbers><serial_number/>...</serial_numbers>. */
-export class SerialNumbers extends ParamsList<types.SerialNumber> {
+export class SerialNumbers extends ParamsList<types.SerialNumber, "serial_number"> {
   static readonly typeName = "SerialNumber";
-  constructor(init?: ListInit<"serial_number", types.SerialNumber>) {
-    super("SerialNumber", "serial_number", init);
-  }
+  static readonly itemElement = "serial_number";
 }
 
-/** The v3 SDK's `params.Session`: a `Session` to send, with get_x()/set_x() accessors. */
 export interface Session extends types.Session, Accessors<types.Session> {}
 /** The v3 SDK's `params.Session`: a `Session` to send, with get_x()/set_x() accessors. */
-export class Session extends ParamsObject {
+export class Session extends ParamsObject<types.Session> {
   static readonly typeName = "Session";
-  constructor(init?: V3Init<types.Session>) {
-    super("Session", init);
-  }
 }
-/** A list of Session, written as <sessions><session/>...</sessions>. */
 export interface Sessions {
   session?: types.Session[];
 }
 /** A list of Session, written as <sessions><session/>...</sessions>. */
-export class Sessions extends ParamsList<types.Session> {
+export class Sessions extends ParamsList<types.Session, "session"> {
   static readonly typeName = "Session";
-  constructor(init?: ListInit<"session", types.Session>) {
-    super("Session", "session", init);
-  }
+  static readonly itemElement = "session";
 }
 
-/** The v3 SDK's `params.SkipIfConnectivityBroken`: a `SkipIfConnectivityBroken` to send, with get_x()/set_x() accessors. */
 export interface SkipIfConnectivityBroken
   extends types.SkipIfConnectivityBroken, Accessors<types.SkipIfConnectivityBroken> {}
 /** The v3 SDK's `params.SkipIfConnectivityBroken`: a `SkipIfConnectivityBroken` to send, with get_x()/set_x() accessors. */
-export class SkipIfConnectivityBroken extends ParamsObject {
+export class SkipIfConnectivityBroken extends ParamsObject<types.SkipIfConnectivityBroken> {
   static readonly typeName = "SkipIfConnectivityBroken";
-  constructor(init?: V3Init<types.SkipIfConnectivityBroken>) {
-    super("SkipIfConnectivityBroken", init);
-  }
 }
-/** A list of SkipIfConnectivityBroken, written as <skip_if_connectivity_brokens><skip_if_connectivity_broken/>...</skip_if_connectivity_brokens>. */
 export interface SkipIfConnectivityBrokens {
   skip_if_connectivity_broken?: types.SkipIfConnectivityBroken[];
 }
 /** A list of SkipIfConnectivityBroken, written as <skip_if_connectivity_brokens><skip_if_connectivity_broken/>...</skip_if_connectivity_brokens>. */
-export class SkipIfConnectivityBrokens extends ParamsList<types.SkipIfConnectivityBroken> {
+export class SkipIfConnectivityBrokens extends ParamsList<
+  types.SkipIfConnectivityBroken,
+  "skip_if_connectivity_broken"
+> {
   static readonly typeName = "SkipIfConnectivityBroken";
-  constructor(init?: ListInit<"skip_if_connectivity_broken", types.SkipIfConnectivityBroken>) {
-    super("SkipIfConnectivityBroken", "skip_if_connectivity_broken", init);
-  }
+  static readonly itemElement = "skip_if_connectivity_broken";
 }
 
-/** The v3 SDK's `params.SkipIfSdActive`: a `SkipIfSdActive` to send, with get_x()/set_x() accessors. */
 export interface SkipIfSdActive extends types.SkipIfSdActive, Accessors<types.SkipIfSdActive> {}
 /** The v3 SDK's `params.SkipIfSdActive`: a `SkipIfSdActive` to send, with get_x()/set_x() accessors. */
-export class SkipIfSdActive extends ParamsObject {
+export class SkipIfSdActive extends ParamsObject<types.SkipIfSdActive> {
   static readonly typeName = "SkipIfSdActive";
-  constructor(init?: V3Init<types.SkipIfSdActive>) {
-    super("SkipIfSdActive", init);
-  }
 }
-/** A list of SkipIfSdActive, written as <skip_if_sd_actives><skip_if_sd_active/>...</skip_if_sd_actives>. */
 export interface SkipIfSdActives {
   skip_if_sd_active?: types.SkipIfSdActive[];
 }
 /** A list of SkipIfSdActive, written as <skip_if_sd_actives><skip_if_sd_active/>...</skip_if_sd_actives>. */
-export class SkipIfSdActives extends ParamsList<types.SkipIfSdActive> {
+export class SkipIfSdActives extends ParamsList<types.SkipIfSdActive, "skip_if_sd_active"> {
   static readonly typeName = "SkipIfSdActive";
-  constructor(init?: ListInit<"skip_if_sd_active", types.SkipIfSdActive>) {
-    super("SkipIfSdActive", "skip_if_sd_active", init);
-  }
+  static readonly itemElement = "skip_if_sd_active";
 }
 
-/** The v3 SDK's `params.Snapshot`: a `Snapshot` to send, with get_x()/set_x() accessors. */
 export interface Snapshot extends types.Snapshot, Accessors<types.Snapshot> {}
 /** The v3 SDK's `params.Snapshot`: a `Snapshot` to send, with get_x()/set_x() accessors. */
-export class Snapshot extends ParamsObject {
+export class Snapshot extends ParamsObject<types.Snapshot> {
   static readonly typeName = "Snapshot";
-  constructor(init?: V3Init<types.Snapshot>) {
-    super("Snapshot", init);
-  }
 }
-/** A list of Snapshot, written as <snapshots><snapshot/>...</snapshots>. */
 export interface Snapshots {
   snapshot?: types.Snapshot[];
 }
 /** A list of Snapshot, written as <snapshots><snapshot/>...</snapshots>. */
-export class Snapshots extends ParamsList<types.Snapshot> {
+export class Snapshots extends ParamsList<types.Snapshot, "snapshot"> {
   static readonly typeName = "Snapshot";
-  constructor(init?: ListInit<"snapshot", types.Snapshot>) {
-    super("Snapshot", "snapshot", init);
-  }
+  static readonly itemElement = "snapshot";
 }
 
-/** The v3 SDK's `params.SpecialObjects`: a `SpecialObjects` to send, with get_x()/set_x() accessors. */
 export interface SpecialObjects extends types.SpecialObjects, Accessors<types.SpecialObjects> {}
 /** The v3 SDK's `params.SpecialObjects`: a `SpecialObjects` to send, with get_x()/set_x() accessors. */
-export class SpecialObjects extends ParamsObject {
+export class SpecialObjects extends ParamsObject<types.SpecialObjects> {
   static readonly typeName = "SpecialObjects";
-  constructor(init?: V3Init<types.SpecialObjects>) {
-    super("SpecialObjects", init);
-  }
 }
-/** A list of SpecialObjects, written as <special_objectss><special_objects/>...</special_objectss>. */
 export interface SpecialObjectss {
   special_objects?: types.SpecialObjects[];
 }
 /** A list of SpecialObjects, written as <special_objectss><special_objects/>...</special_objectss>. */
-export class SpecialObjectss extends ParamsList<types.SpecialObjects> {
+export class SpecialObjectss extends ParamsList<types.SpecialObjects, "special_objects"> {
   static readonly typeName = "SpecialObjects";
-  constructor(init?: ListInit<"special_objects", types.SpecialObjects>) {
-    super("SpecialObjects", "special_objects", init);
-  }
+  static readonly itemElement = "special_objects";
 }
 
-/** The v3 SDK's `params.Spm`: a `Spm` to send, with get_x()/set_x() accessors. */
 export interface Spm extends types.Spm, Accessors<types.Spm> {}
 /** The v3 SDK's `params.Spm`: a `Spm` to send, with get_x()/set_x() accessors. */
-export class Spm extends ParamsObject {
+export class Spm extends ParamsObject<types.Spm> {
   static readonly typeName = "Spm";
-  constructor(init?: V3Init<types.Spm>) {
-    super("Spm", init);
-  }
 }
-/** A list of Spm, written as <spms><spm/>...</spms>. */
 export interface Spms {
   spm?: types.Spm[];
 }
 /** A list of Spm, written as <spms><spm/>...</spms>. */
-export class Spms extends ParamsList<types.Spm> {
+export class Spms extends ParamsList<types.Spm, "spm"> {
   static readonly typeName = "Spm";
-  constructor(init?: ListInit<"spm", types.Spm>) {
-    super("Spm", "spm", init);
-  }
+  static readonly itemElement = "spm";
 }
 
-/** The v3 SDK's `params.Ssh`: a `Ssh` to send, with get_x()/set_x() accessors. */
 export interface Ssh extends types.Ssh, Accessors<types.Ssh> {}
 /** The v3 SDK's `params.Ssh`: a `Ssh` to send, with get_x()/set_x() accessors. */
-export class Ssh extends ParamsObject {
+export class Ssh extends ParamsObject<types.Ssh> {
   static readonly typeName = "Ssh";
-  constructor(init?: V3Init<types.Ssh>) {
-    super("Ssh", init);
-  }
 }
-/** A list of Ssh, written as <sshs><ssh/>...</sshs>. */
 export interface Sshs {
   ssh?: types.Ssh[];
 }
 /** A list of Ssh, written as <sshs><ssh/>...</sshs>. */
-export class Sshs extends ParamsList<types.Ssh> {
+export class Sshs extends ParamsList<types.Ssh, "ssh"> {
   static readonly typeName = "Ssh";
-  constructor(init?: ListInit<"ssh", types.Ssh>) {
-    super("Ssh", "ssh", init);
-  }
+  static readonly itemElement = "ssh";
 }
 
-/** The v3 SDK's `params.SshPublicKey`: a `SshPublicKey` to send, with get_x()/set_x() accessors. */
 export interface SshPublicKey extends types.SshPublicKey, Accessors<types.SshPublicKey> {}
 /** The v3 SDK's `params.SshPublicKey`: a `SshPublicKey` to send, with get_x()/set_x() accessors. */
-export class SshPublicKey extends ParamsObject {
+export class SshPublicKey extends ParamsObject<types.SshPublicKey> {
   static readonly typeName = "SshPublicKey";
-  constructor(init?: V3Init<types.SshPublicKey>) {
-    super("SshPublicKey", init);
-  }
 }
-/** A list of SshPublicKey, written as <ssh_public_keys><ssh_public_key/>...</ssh_public_keys>. */
 export interface SshPublicKeys {
   ssh_public_key?: types.SshPublicKey[];
 }
 /** A list of SshPublicKey, written as <ssh_public_keys><ssh_public_key/>...</ssh_public_keys>. */
-export class SshPublicKeys extends ParamsList<types.SshPublicKey> {
+export class SshPublicKeys extends ParamsList<types.SshPublicKey, "ssh_public_key"> {
   static readonly typeName = "SshPublicKey";
-  constructor(init?: ListInit<"ssh_public_key", types.SshPublicKey>) {
-    super("SshPublicKey", "ssh_public_key", init);
-  }
+  static readonly itemElement = "ssh_public_key";
 }
 
-/** The v3 SDK's `params.Sso`: a `Sso` to send, with get_x()/set_x() accessors. */
 export interface Sso extends types.Sso, Accessors<types.Sso> {}
 /** The v3 SDK's `params.Sso`: a `Sso` to send, with get_x()/set_x() accessors. */
-export class Sso extends ParamsObject {
+export class Sso extends ParamsObject<types.Sso> {
   static readonly typeName = "Sso";
-  constructor(init?: V3Init<types.Sso>) {
-    super("Sso", init);
-  }
 }
-/** A list of Sso, written as <ssos><sso/>...</ssos>. */
 export interface Ssos {
   sso?: types.Sso[];
 }
 /** A list of Sso, written as <ssos><sso/>...</ssos>. */
-export class Ssos extends ParamsList<types.Sso> {
+export class Ssos extends ParamsList<types.Sso, "sso"> {
   static readonly typeName = "Sso";
-  constructor(init?: ListInit<"sso", types.Sso>) {
-    super("Sso", "sso", init);
-  }
+  static readonly itemElement = "sso";
 }
 
-/** The v3 SDK's `params.Statistic`: a `Statistic` to send, with get_x()/set_x() accessors. */
 export interface Statistic extends types.Statistic, Accessors<types.Statistic> {}
 /** The v3 SDK's `params.Statistic`: a `Statistic` to send, with get_x()/set_x() accessors. */
-export class Statistic extends ParamsObject {
+export class Statistic extends ParamsObject<types.Statistic> {
   static readonly typeName = "Statistic";
-  constructor(init?: V3Init<types.Statistic>) {
-    super("Statistic", init);
-  }
 }
-/** A list of Statistic, written as <statistics><statistic/>...</statistics>. */
 export interface Statistics {
   statistic?: types.Statistic[];
 }
 /** A list of Statistic, written as <statistics><statistic/>...</statistics>. */
-export class Statistics extends ParamsList<types.Statistic> {
+export class Statistics extends ParamsList<types.Statistic, "statistic"> {
   static readonly typeName = "Statistic";
-  constructor(init?: ListInit<"statistic", types.Statistic>) {
-    super("Statistic", "statistic", init);
-  }
+  static readonly itemElement = "statistic";
 }
 
-/** The v3 SDK's `params.Step`: a `Step` to send, with get_x()/set_x() accessors. */
 export interface Step extends types.Step, Accessors<types.Step> {}
 /** The v3 SDK's `params.Step`: a `Step` to send, with get_x()/set_x() accessors. */
-export class Step extends ParamsObject {
+export class Step extends ParamsObject<types.Step> {
   static readonly typeName = "Step";
-  constructor(init?: V3Init<types.Step>) {
-    super("Step", init);
-  }
 }
-/** A list of Step, written as <steps><step/>...</steps>. */
 export interface Steps {
   step?: types.Step[];
 }
 /** A list of Step, written as <steps><step/>...</steps>. */
-export class Steps extends ParamsList<types.Step> {
+export class Steps extends ParamsList<types.Step, "step"> {
   static readonly typeName = "Step";
-  constructor(init?: ListInit<"step", types.Step>) {
-    super("Step", "step", init);
-  }
+  static readonly itemElement = "step";
 }
 
-/** The v3 SDK's `params.StorageConnection`: a `StorageConnection` to send, with get_x()/set_x() accessors. */
 export interface StorageConnection extends types.StorageConnection, Accessors<types.StorageConnection> {}
 /** The v3 SDK's `params.StorageConnection`: a `StorageConnection` to send, with get_x()/set_x() accessors. */
-export class StorageConnection extends ParamsObject {
+export class StorageConnection extends ParamsObject<types.StorageConnection> {
   static readonly typeName = "StorageConnection";
-  constructor(init?: V3Init<types.StorageConnection>) {
-    super("StorageConnection", init);
-  }
 }
-/** A list of StorageConnection, written as <storage_connections><storage_connection/>...</storage_connections>. */
 export interface StorageConnections {
   storage_connection?: types.StorageConnection[];
 }
 /** A list of StorageConnection, written as <storage_connections><storage_connection/>...</storage_connections>. */
-export class StorageConnections extends ParamsList<types.StorageConnection> {
+export class StorageConnections extends ParamsList<types.StorageConnection, "storage_connection"> {
   static readonly typeName = "StorageConnection";
-  constructor(init?: ListInit<"storage_connection", types.StorageConnection>) {
-    super("StorageConnection", "storage_connection", init);
-  }
+  static readonly itemElement = "storage_connection";
 }
 
-/** The v3 SDK's `params.StorageConnectionExtension`: a `StorageConnectionExtension` to send, with get_x()/set_x() accessors. */
 export interface StorageConnectionExtension
   extends types.StorageConnectionExtension, Accessors<types.StorageConnectionExtension> {}
 /** The v3 SDK's `params.StorageConnectionExtension`: a `StorageConnectionExtension` to send, with get_x()/set_x() accessors. */
-export class StorageConnectionExtension extends ParamsObject {
+export class StorageConnectionExtension extends ParamsObject<types.StorageConnectionExtension> {
   static readonly typeName = "StorageConnectionExtension";
-  constructor(init?: V3Init<types.StorageConnectionExtension>) {
-    super("StorageConnectionExtension", init);
-  }
 }
-/** A list of StorageConnectionExtension, written as <storage_connection_extensions><storage_connection_extension/>...</storage_connection_extensions>. */
 export interface StorageConnectionExtensions {
   storage_connection_extension?: types.StorageConnectionExtension[];
 }
 /** A list of StorageConnectionExtension, written as <storage_connection_extensions><storage_connection_extension/>...</storage_connection_extensions>. */
-export class StorageConnectionExtensions extends ParamsList<types.StorageConnectionExtension> {
+export class StorageConnectionExtensions extends ParamsList<
+  types.StorageConnectionExtension,
+  "storage_connection_extension"
+> {
   static readonly typeName = "StorageConnectionExtension";
-  constructor(init?: ListInit<"storage_connection_extension", types.StorageConnectionExtension>) {
-    super("StorageConnectionExtension", "storage_connection_extension", init);
-  }
+  static readonly itemElement = "storage_connection_extension";
 }
 
-/** The v3 SDK's `params.StorageDomain`: a `StorageDomain` to send, with get_x()/set_x() accessors. */
 export interface StorageDomain extends types.StorageDomain, Accessors<types.StorageDomain> {}
 /** The v3 SDK's `params.StorageDomain`: a `StorageDomain` to send, with get_x()/set_x() accessors. */
-export class StorageDomain extends ParamsObject {
+export class StorageDomain extends ParamsObject<types.StorageDomain> {
   static readonly typeName = "StorageDomain";
-  constructor(init?: V3Init<types.StorageDomain>) {
-    super("StorageDomain", init);
-  }
 }
-/** A list of StorageDomain, written as <storage_domains><storage_domain/>...</storage_domains>. */
 export interface StorageDomains {
   storage_domain?: types.StorageDomain[];
 }
 /** A list of StorageDomain, written as <storage_domains><storage_domain/>...</storage_domains>. */
-export class StorageDomains extends ParamsList<types.StorageDomain> {
+export class StorageDomains extends ParamsList<types.StorageDomain, "storage_domain"> {
   static readonly typeName = "StorageDomain";
-  constructor(init?: ListInit<"storage_domain", types.StorageDomain>) {
-    super("StorageDomain", "storage_domain", init);
-  }
+  static readonly itemElement = "storage_domain";
 }
 
-/** The v3 SDK's `params.StorageDomainLease`: a `StorageDomainLease` to send, with get_x()/set_x() accessors. */
 export interface StorageDomainLease extends types.StorageDomainLease, Accessors<types.StorageDomainLease> {}
 /** The v3 SDK's `params.StorageDomainLease`: a `StorageDomainLease` to send, with get_x()/set_x() accessors. */
-export class StorageDomainLease extends ParamsObject {
+export class StorageDomainLease extends ParamsObject<types.StorageDomainLease> {
   static readonly typeName = "StorageDomainLease";
-  constructor(init?: V3Init<types.StorageDomainLease>) {
-    super("StorageDomainLease", init);
-  }
 }
-/** A list of StorageDomainLease, written as <storage_domain_leases><storage_domain_lease/>...</storage_domain_leases>. */
 export interface StorageDomainLeases {
   storage_domain_lease?: types.StorageDomainLease[];
 }
 /** A list of StorageDomainLease, written as <storage_domain_leases><storage_domain_lease/>...</storage_domain_leases>. */
-export class StorageDomainLeases extends ParamsList<types.StorageDomainLease> {
+export class StorageDomainLeases extends ParamsList<types.StorageDomainLease, "storage_domain_lease"> {
   static readonly typeName = "StorageDomainLease";
-  constructor(init?: ListInit<"storage_domain_lease", types.StorageDomainLease>) {
-    super("StorageDomainLease", "storage_domain_lease", init);
-  }
+  static readonly itemElement = "storage_domain_lease";
 }
 
-/** The v3 SDK's `params.SystemOption`: a `SystemOption` to send, with get_x()/set_x() accessors. */
 export interface SystemOption extends types.SystemOption, Accessors<types.SystemOption> {}
 /** The v3 SDK's `params.SystemOption`: a `SystemOption` to send, with get_x()/set_x() accessors. */
-export class SystemOption extends ParamsObject {
+export class SystemOption extends ParamsObject<types.SystemOption> {
   static readonly typeName = "SystemOption";
-  constructor(init?: V3Init<types.SystemOption>) {
-    super("SystemOption", init);
-  }
 }
-/** A list of SystemOption, written as <system_options><system_option/>...</system_options>. */
 export interface SystemOptions {
   system_option?: types.SystemOption[];
 }
 /** A list of SystemOption, written as <system_options><system_option/>...</system_options>. */
-export class SystemOptions extends ParamsList<types.SystemOption> {
+export class SystemOptions extends ParamsList<types.SystemOption, "system_option"> {
   static readonly typeName = "SystemOption";
-  constructor(init?: ListInit<"system_option", types.SystemOption>) {
-    super("SystemOption", "system_option", init);
-  }
+  static readonly itemElement = "system_option";
 }
 
-/** The v3 SDK's `params.SystemOptionValue`: a `SystemOptionValue` to send, with get_x()/set_x() accessors. */
 export interface SystemOptionValue extends types.SystemOptionValue, Accessors<types.SystemOptionValue> {}
 /** The v3 SDK's `params.SystemOptionValue`: a `SystemOptionValue` to send, with get_x()/set_x() accessors. */
-export class SystemOptionValue extends ParamsObject {
+export class SystemOptionValue extends ParamsObject<types.SystemOptionValue> {
   static readonly typeName = "SystemOptionValue";
-  constructor(init?: V3Init<types.SystemOptionValue>) {
-    super("SystemOptionValue", init);
-  }
 }
-/** A list of SystemOptionValue, written as <system_option_values><system_option_value/>...</system_option_values>. */
 export interface SystemOptionValues {
   system_option_value?: types.SystemOptionValue[];
 }
 /** A list of SystemOptionValue, written as <system_option_values><system_option_value/>...</system_option_values>. */
-export class SystemOptionValues extends ParamsList<types.SystemOptionValue> {
+export class SystemOptionValues extends ParamsList<types.SystemOptionValue, "system_option_value"> {
   static readonly typeName = "SystemOptionValue";
-  constructor(init?: ListInit<"system_option_value", types.SystemOptionValue>) {
-    super("SystemOptionValue", "system_option_value", init);
-  }
+  static readonly itemElement = "system_option_value";
 }
 
-/** The v3 SDK's `params.Tag`: a `Tag` to send, with get_x()/set_x() accessors. */
 export interface Tag extends types.Tag, Accessors<types.Tag> {}
 /** The v3 SDK's `params.Tag`: a `Tag` to send, with get_x()/set_x() accessors. */
-export class Tag extends ParamsObject {
+export class Tag extends ParamsObject<types.Tag> {
   static readonly typeName = "Tag";
-  constructor(init?: V3Init<types.Tag>) {
-    super("Tag", init);
-  }
 }
-/** A list of Tag, written as <tags><tag/>...</tags>. */
 export interface Tags {
   tag?: types.Tag[];
 }
 /** A list of Tag, written as <tags><tag/>...</tags>. */
-export class Tags extends ParamsList<types.Tag> {
+export class Tags extends ParamsList<types.Tag, "tag"> {
   static readonly typeName = "Tag";
-  constructor(init?: ListInit<"tag", types.Tag>) {
-    super("Tag", "tag", init);
-  }
+  static readonly itemElement = "tag";
 }
 
-/** The v3 SDK's `params.Template`: a `Template` to send, with get_x()/set_x() accessors. */
 export interface Template extends types.Template, Accessors<types.Template> {}
 /** The v3 SDK's `params.Template`: a `Template` to send, with get_x()/set_x() accessors. */
-export class Template extends ParamsObject {
+export class Template extends ParamsObject<types.Template> {
   static readonly typeName = "Template";
-  constructor(init?: V3Init<types.Template>) {
-    super("Template", init);
-  }
 }
-/** A list of Template, written as <templates><template/>...</templates>. */
 export interface Templates {
   template?: types.Template[];
 }
 /** A list of Template, written as <templates><template/>...</templates>. */
-export class Templates extends ParamsList<types.Template> {
+export class Templates extends ParamsList<types.Template, "template"> {
   static readonly typeName = "Template";
-  constructor(init?: ListInit<"template", types.Template>) {
-    super("Template", "template", init);
-  }
+  static readonly itemElement = "template";
 }
 
-/** The v3 SDK's `params.TemplateVersion`: a `TemplateVersion` to send, with get_x()/set_x() accessors. */
 export interface TemplateVersion extends types.TemplateVersion, Accessors<types.TemplateVersion> {}
 /** The v3 SDK's `params.TemplateVersion`: a `TemplateVersion` to send, with get_x()/set_x() accessors. */
-export class TemplateVersion extends ParamsObject {
+export class TemplateVersion extends ParamsObject<types.TemplateVersion> {
   static readonly typeName = "TemplateVersion";
-  constructor(init?: V3Init<types.TemplateVersion>) {
-    super("TemplateVersion", init);
-  }
 }
-/** A list of TemplateVersion, written as <template_versions><template_version/>...</template_versions>. */
 export interface TemplateVersions {
   template_version?: types.TemplateVersion[];
 }
 /** A list of TemplateVersion, written as <template_versions><template_version/>...</template_versions>. */
-export class TemplateVersions extends ParamsList<types.TemplateVersion> {
+export class TemplateVersions extends ParamsList<types.TemplateVersion, "template_version"> {
   static readonly typeName = "TemplateVersion";
-  constructor(init?: ListInit<"template_version", types.TemplateVersion>) {
-    super("TemplateVersion", "template_version", init);
-  }
+  static readonly itemElement = "template_version";
 }
 
-/** The v3 SDK's `params.Ticket`: a `Ticket` to send, with get_x()/set_x() accessors. */
 export interface Ticket extends types.Ticket, Accessors<types.Ticket> {}
 /** The v3 SDK's `params.Ticket`: a `Ticket` to send, with get_x()/set_x() accessors. */
-export class Ticket extends ParamsObject {
+export class Ticket extends ParamsObject<types.Ticket> {
   static readonly typeName = "Ticket";
-  constructor(init?: V3Init<types.Ticket>) {
-    super("Ticket", init);
-  }
 }
-/** A list of Ticket, written as <tickets><ticket/>...</tickets>. */
 export interface Tickets {
   ticket?: types.Ticket[];
 }
 /** A list of Ticket, written as <tickets><ticket/>...</tickets>. */
-export class Tickets extends ParamsList<types.Ticket> {
+export class Tickets extends ParamsList<types.Ticket, "ticket"> {
   static readonly typeName = "Ticket";
-  constructor(init?: ListInit<"ticket", types.Ticket>) {
-    super("Ticket", "ticket", init);
-  }
+  static readonly itemElement = "ticket";
 }
 
-/** The v3 SDK's `params.TimeZone`: a `TimeZone` to send, with get_x()/set_x() accessors. */
 export interface TimeZone extends types.TimeZone, Accessors<types.TimeZone> {}
 /** The v3 SDK's `params.TimeZone`: a `TimeZone` to send, with get_x()/set_x() accessors. */
-export class TimeZone extends ParamsObject {
+export class TimeZone extends ParamsObject<types.TimeZone> {
   static readonly typeName = "TimeZone";
-  constructor(init?: V3Init<types.TimeZone>) {
-    super("TimeZone", init);
-  }
 }
-/** A list of TimeZone, written as <time_zones><time_zone/>...</time_zones>. */
 export interface TimeZones {
   time_zone?: types.TimeZone[];
 }
 /** A list of TimeZone, written as <time_zones><time_zone/>...</time_zones>. */
-export class TimeZones extends ParamsList<types.TimeZone> {
+export class TimeZones extends ParamsList<types.TimeZone, "time_zone"> {
   static readonly typeName = "TimeZone";
-  constructor(init?: ListInit<"time_zone", types.TimeZone>) {
-    super("TimeZone", "time_zone", init);
-  }
+  static readonly itemElement = "time_zone";
 }
 
-/** The v3 SDK's `params.TransparentHugePages`: a `TransparentHugePages` to send, with get_x()/set_x() accessors. */
 export interface TransparentHugePages extends types.TransparentHugePages, Accessors<types.TransparentHugePages> {}
 /** The v3 SDK's `params.TransparentHugePages`: a `TransparentHugePages` to send, with get_x()/set_x() accessors. */
-export class TransparentHugePages extends ParamsObject {
+export class TransparentHugePages extends ParamsObject<types.TransparentHugePages> {
   static readonly typeName = "TransparentHugePages";
-  constructor(init?: V3Init<types.TransparentHugePages>) {
-    super("TransparentHugePages", init);
-  }
 }
-/** A list of TransparentHugePages, written as <transparent_huge_pagess><transparent_hugepages/>...</transparent_huge_pagess>. */
 export interface TransparentHugePagess {
   transparent_hugepages?: types.TransparentHugePages[];
 }
 /** A list of TransparentHugePages, written as <transparent_huge_pagess><transparent_hugepages/>...</transparent_huge_pagess>. */
-export class TransparentHugePagess extends ParamsList<types.TransparentHugePages> {
+export class TransparentHugePagess extends ParamsList<types.TransparentHugePages, "transparent_hugepages"> {
   static readonly typeName = "TransparentHugePages";
-  constructor(init?: ListInit<"transparent_hugepages", types.TransparentHugePages>) {
-    super("TransparentHugePages", "transparent_hugepages", init);
-  }
+  static readonly itemElement = "transparent_hugepages";
 }
 
-/** The v3 SDK's `params.UnmanagedNetwork`: a `UnmanagedNetwork` to send, with get_x()/set_x() accessors. */
 export interface UnmanagedNetwork extends types.UnmanagedNetwork, Accessors<types.UnmanagedNetwork> {}
 /** The v3 SDK's `params.UnmanagedNetwork`: a `UnmanagedNetwork` to send, with get_x()/set_x() accessors. */
-export class UnmanagedNetwork extends ParamsObject {
+export class UnmanagedNetwork extends ParamsObject<types.UnmanagedNetwork> {
   static readonly typeName = "UnmanagedNetwork";
-  constructor(init?: V3Init<types.UnmanagedNetwork>) {
-    super("UnmanagedNetwork", init);
-  }
 }
-/** A list of UnmanagedNetwork, written as <unmanaged_networks><unmanaged_network/>...</unmanaged_networks>. */
 export interface UnmanagedNetworks {
   unmanaged_network?: types.UnmanagedNetwork[];
 }
 /** A list of UnmanagedNetwork, written as <unmanaged_networks><unmanaged_network/>...</unmanaged_networks>. */
-export class UnmanagedNetworks extends ParamsList<types.UnmanagedNetwork> {
+export class UnmanagedNetworks extends ParamsList<types.UnmanagedNetwork, "unmanaged_network"> {
   static readonly typeName = "UnmanagedNetwork";
-  constructor(init?: ListInit<"unmanaged_network", types.UnmanagedNetwork>) {
-    super("UnmanagedNetwork", "unmanaged_network", init);
-  }
+  static readonly itemElement = "unmanaged_network";
 }
 
-/** The v3 SDK's `params.Usb`: a `Usb` to send, with get_x()/set_x() accessors. */
 export interface Usb extends types.Usb, Accessors<types.Usb> {}
 /** The v3 SDK's `params.Usb`: a `Usb` to send, with get_x()/set_x() accessors. */
-export class Usb extends ParamsObject {
+export class Usb extends ParamsObject<types.Usb> {
   static readonly typeName = "Usb";
-  constructor(init?: V3Init<types.Usb>) {
-    super("Usb", init);
-  }
 }
-/** A list of Usb, written as <usbs><usb/>...</usbs>. */
 export interface Usbs {
   usb?: types.Usb[];
 }
 /** A list of Usb, written as <usbs><usb/>...</usbs>. */
-export class Usbs extends ParamsList<types.Usb> {
+export class Usbs extends ParamsList<types.Usb, "usb"> {
   static readonly typeName = "Usb";
-  constructor(init?: ListInit<"usb", types.Usb>) {
-    super("Usb", "usb", init);
-  }
+  static readonly itemElement = "usb";
 }
 
-/** The v3 SDK's `params.User`: a `User` to send, with get_x()/set_x() accessors. */
 export interface User extends types.User, Accessors<types.User> {}
 /** The v3 SDK's `params.User`: a `User` to send, with get_x()/set_x() accessors. */
-export class User extends ParamsObject {
+export class User extends ParamsObject<types.User> {
   static readonly typeName = "User";
-  constructor(init?: V3Init<types.User>) {
-    super("User", init);
-  }
 }
-/** A list of User, written as <users><user/>...</users>. */
 export interface Users {
   user?: types.User[];
 }
 /** A list of User, written as <users><user/>...</users>. */
-export class Users extends ParamsList<types.User> {
+export class Users extends ParamsList<types.User, "user"> {
   static readonly typeName = "User";
-  constructor(init?: ListInit<"user", types.User>) {
-    super("User", "user", init);
-  }
+  static readonly itemElement = "user";
 }
 
-/** The v3 SDK's `params.UserOption`: a `UserOption` to send, with get_x()/set_x() accessors. */
 export interface UserOption extends types.UserOption, Accessors<types.UserOption> {}
 /** The v3 SDK's `params.UserOption`: a `UserOption` to send, with get_x()/set_x() accessors. */
-export class UserOption extends ParamsObject {
+export class UserOption extends ParamsObject<types.UserOption> {
   static readonly typeName = "UserOption";
-  constructor(init?: V3Init<types.UserOption>) {
-    super("UserOption", init);
-  }
 }
-/** A list of UserOption, written as <user_options><user_option/>...</user_options>. */
 export interface UserOptions {
   user_option?: types.UserOption[];
 }
 /** A list of UserOption, written as <user_options><user_option/>...</user_options>. */
-export class UserOptions extends ParamsList<types.UserOption> {
+export class UserOptions extends ParamsList<types.UserOption, "user_option"> {
   static readonly typeName = "UserOption";
-  constructor(init?: ListInit<"user_option", types.UserOption>) {
-    super("UserOption", "user_option", init);
-  }
+  static readonly itemElement = "user_option";
 }
 
-/** The v3 SDK's `params.Value`: a `Value` to send, with get_x()/set_x() accessors. */
 export interface Value extends types.Value, Accessors<types.Value> {}
 /** The v3 SDK's `params.Value`: a `Value` to send, with get_x()/set_x() accessors. */
-export class Value extends ParamsObject {
+export class Value extends ParamsObject<types.Value> {
   static readonly typeName = "Value";
-  constructor(init?: V3Init<types.Value>) {
-    super("Value", init);
-  }
 }
-/** A list of Value, written as <values><value/>...</values>. */
 export interface Values {
   value?: types.Value[];
 }
 /** A list of Value, written as <values><value/>...</values>. */
-export class Values extends ParamsList<types.Value> {
+export class Values extends ParamsList<types.Value, "value"> {
   static readonly typeName = "Value";
-  constructor(init?: ListInit<"value", types.Value>) {
-    super("Value", "value", init);
-  }
+  static readonly itemElement = "value";
 }
 
-/** The v3 SDK's `params.VcpuPin`: a `VcpuPin` to send, with get_x()/set_x() accessors. */
 export interface VcpuPin extends types.VcpuPin, Accessors<types.VcpuPin> {}
 /** The v3 SDK's `params.VcpuPin`: a `VcpuPin` to send, with get_x()/set_x() accessors. */
-export class VcpuPin extends ParamsObject {
+export class VcpuPin extends ParamsObject<types.VcpuPin> {
   static readonly typeName = "VcpuPin";
-  constructor(init?: V3Init<types.VcpuPin>) {
-    super("VcpuPin", init);
-  }
 }
-/** A list of VcpuPin, written as <vcpu_pins><vcpu_pin/>...</vcpu_pins>. */
 export interface VcpuPins {
   vcpu_pin?: types.VcpuPin[];
 }
 /** A list of VcpuPin, written as <vcpu_pins><vcpu_pin/>...</vcpu_pins>. */
-export class VcpuPins extends ParamsList<types.VcpuPin> {
+export class VcpuPins extends ParamsList<types.VcpuPin, "vcpu_pin"> {
   static readonly typeName = "VcpuPin";
-  constructor(init?: ListInit<"vcpu_pin", types.VcpuPin>) {
-    super("VcpuPin", "vcpu_pin", init);
-  }
+  static readonly itemElement = "vcpu_pin";
 }
 
-/** The v3 SDK's `params.Vendor`: a `Vendor` to send, with get_x()/set_x() accessors. */
 export interface Vendor extends types.Vendor, Accessors<types.Vendor> {}
 /** The v3 SDK's `params.Vendor`: a `Vendor` to send, with get_x()/set_x() accessors. */
-export class Vendor extends ParamsObject {
+export class Vendor extends ParamsObject<types.Vendor> {
   static readonly typeName = "Vendor";
-  constructor(init?: V3Init<types.Vendor>) {
-    super("Vendor", init);
-  }
 }
-/** A list of Vendor, written as <vendors><vendor/>...</vendors>. */
 export interface Vendors {
   vendor?: types.Vendor[];
 }
 /** A list of Vendor, written as <vendors><vendor/>...</vendors>. */
-export class Vendors extends ParamsList<types.Vendor> {
+export class Vendors extends ParamsList<types.Vendor, "vendor"> {
   static readonly typeName = "Vendor";
-  constructor(init?: ListInit<"vendor", types.Vendor>) {
-    super("Vendor", "vendor", init);
-  }
+  static readonly itemElement = "vendor";
 }
 
-/** The v3 SDK's `params.Version`: a `Version` to send, with get_x()/set_x() accessors. */
 export interface Version extends types.Version, Accessors<types.Version> {}
 /** The v3 SDK's `params.Version`: a `Version` to send, with get_x()/set_x() accessors. */
-export class Version extends ParamsObject {
+export class Version extends ParamsObject<types.Version> {
   static readonly typeName = "Version";
-  constructor(init?: V3Init<types.Version>) {
-    super("Version", init);
-  }
 }
-/** A list of Version, written as <versions><version/>...</versions>. */
 export interface Versions {
   version?: types.Version[];
 }
 /** A list of Version, written as <versions><version/>...</versions>. */
-export class Versions extends ParamsList<types.Version> {
+export class Versions extends ParamsList<types.Version, "version"> {
   static readonly typeName = "Version";
-  constructor(init?: ListInit<"version", types.Version>) {
-    super("Version", "version", init);
-  }
+  static readonly itemElement = "version";
 }
 
-/** The v3 SDK's `params.VirtioScsi`: a `VirtioScsi` to send, with get_x()/set_x() accessors. */
 export interface VirtioScsi extends types.VirtioScsi, Accessors<types.VirtioScsi> {}
 /** The v3 SDK's `params.VirtioScsi`: a `VirtioScsi` to send, with get_x()/set_x() accessors. */
-export class VirtioScsi extends ParamsObject {
+export class VirtioScsi extends ParamsObject<types.VirtioScsi> {
   static readonly typeName = "VirtioScsi";
-  constructor(init?: V3Init<types.VirtioScsi>) {
-    super("VirtioScsi", init);
-  }
 }
-/** A list of VirtioScsi, written as <virtio_scsis><virtio_scsi/>...</virtio_scsis>. */
 export interface VirtioScsis {
   virtio_scsi?: types.VirtioScsi[];
 }
 /** A list of VirtioScsi, written as <virtio_scsis><virtio_scsi/>...</virtio_scsis>. */
-export class VirtioScsis extends ParamsList<types.VirtioScsi> {
+export class VirtioScsis extends ParamsList<types.VirtioScsi, "virtio_scsi"> {
   static readonly typeName = "VirtioScsi";
-  constructor(init?: ListInit<"virtio_scsi", types.VirtioScsi>) {
-    super("VirtioScsi", "virtio_scsi", init);
-  }
+  static readonly itemElement = "virtio_scsi";
 }
 
-/** The v3 SDK's `params.VirtualNumaNode`: a `VirtualNumaNode` to send, with get_x()/set_x() accessors. */
 export interface VirtualNumaNode extends types.VirtualNumaNode, Accessors<types.VirtualNumaNode> {}
 /** The v3 SDK's `params.VirtualNumaNode`: a `VirtualNumaNode` to send, with get_x()/set_x() accessors. */
-export class VirtualNumaNode extends ParamsObject {
+export class VirtualNumaNode extends ParamsObject<types.VirtualNumaNode> {
   static readonly typeName = "VirtualNumaNode";
-  constructor(init?: V3Init<types.VirtualNumaNode>) {
-    super("VirtualNumaNode", init);
-  }
 }
-/** A list of VirtualNumaNode, written as <vm_numa_nodes><vm_numa_node/>...</vm_numa_nodes>. */
 export interface VirtualNumaNodes {
   vm_numa_node?: types.VirtualNumaNode[];
 }
 /** A list of VirtualNumaNode, written as <vm_numa_nodes><vm_numa_node/>...</vm_numa_nodes>. */
-export class VirtualNumaNodes extends ParamsList<types.VirtualNumaNode> {
+export class VirtualNumaNodes extends ParamsList<types.VirtualNumaNode, "vm_numa_node"> {
   static readonly typeName = "VirtualNumaNode";
-  constructor(init?: ListInit<"vm_numa_node", types.VirtualNumaNode>) {
-    super("VirtualNumaNode", "vm_numa_node", init);
-  }
+  static readonly itemElement = "vm_numa_node";
 }
 
-/** The v3 SDK's `params.Vlan`: a `Vlan` to send, with get_x()/set_x() accessors. */
 export interface Vlan extends types.Vlan, Accessors<types.Vlan> {}
 /** The v3 SDK's `params.Vlan`: a `Vlan` to send, with get_x()/set_x() accessors. */
-export class Vlan extends ParamsObject {
+export class Vlan extends ParamsObject<types.Vlan> {
   static readonly typeName = "Vlan";
-  constructor(init?: V3Init<types.Vlan>) {
-    super("Vlan", init);
-  }
 }
-/** A list of Vlan, written as <vlans><vlan/>...</vlans>. */
 export interface Vlans {
   vlan?: types.Vlan[];
 }
 /** A list of Vlan, written as <vlans><vlan/>...</vlans>. */
-export class Vlans extends ParamsList<types.Vlan> {
+export class Vlans extends ParamsList<types.Vlan, "vlan"> {
   static readonly typeName = "Vlan";
-  constructor(init?: ListInit<"vlan", types.Vlan>) {
-    super("Vlan", "vlan", init);
-  }
+  static readonly itemElement = "vlan";
 }
 
-/** The v3 SDK's `params.Vm`: a `Vm` to send, with get_x()/set_x() accessors. */
 export interface Vm extends types.Vm, Accessors<types.Vm> {}
 /** The v3 SDK's `params.Vm`: a `Vm` to send, with get_x()/set_x() accessors. */
-export class Vm extends ParamsObject {
+export class Vm extends ParamsObject<types.Vm> {
   static readonly typeName = "Vm";
-  constructor(init?: V3Init<types.Vm>) {
-    super("Vm", init);
-  }
 }
-/** A list of Vm, written as <vms><vm/>...</vms>. */
 export interface Vms {
   vm?: types.Vm[];
 }
 /** A list of Vm, written as <vms><vm/>...</vms>. */
-export class Vms extends ParamsList<types.Vm> {
+export class Vms extends ParamsList<types.Vm, "vm"> {
   static readonly typeName = "Vm";
-  constructor(init?: ListInit<"vm", types.Vm>) {
-    super("Vm", "vm", init);
-  }
+  static readonly itemElement = "vm";
 }
 
-/** The v3 SDK's `params.VmBase`: a `VmBase` to send, with get_x()/set_x() accessors. */
 export interface VmBase extends types.VmBase, Accessors<types.VmBase> {}
 /** The v3 SDK's `params.VmBase`: a `VmBase` to send, with get_x()/set_x() accessors. */
-export class VmBase extends ParamsObject {
+export class VmBase extends ParamsObject<types.VmBase> {
   static readonly typeName = "VmBase";
-  constructor(init?: V3Init<types.VmBase>) {
-    super("VmBase", init);
-  }
 }
-/** A list of VmBase, written as <vm_bases><vm_base/>...</vm_bases>. */
 export interface VmBases {
   vm_base?: types.VmBase[];
 }
 /** A list of VmBase, written as <vm_bases><vm_base/>...</vm_bases>. */
-export class VmBases extends ParamsList<types.VmBase> {
+export class VmBases extends ParamsList<types.VmBase, "vm_base"> {
   static readonly typeName = "VmBase";
-  constructor(init?: ListInit<"vm_base", types.VmBase>) {
-    super("VmBase", "vm_base", init);
-  }
+  static readonly itemElement = "vm_base";
 }
 
-/** The v3 SDK's `params.VmMediatedDevice`: a `VmMediatedDevice` to send, with get_x()/set_x() accessors. */
 export interface VmMediatedDevice extends types.VmMediatedDevice, Accessors<types.VmMediatedDevice> {}
 /** The v3 SDK's `params.VmMediatedDevice`: a `VmMediatedDevice` to send, with get_x()/set_x() accessors. */
-export class VmMediatedDevice extends ParamsObject {
+export class VmMediatedDevice extends ParamsObject<types.VmMediatedDevice> {
   static readonly typeName = "VmMediatedDevice";
-  constructor(init?: V3Init<types.VmMediatedDevice>) {
-    super("VmMediatedDevice", init);
-  }
 }
-/** A list of VmMediatedDevice, written as <vm_mediated_devices><vm_mediated_device/>...</vm_mediated_devices>. */
 export interface VmMediatedDevices {
   vm_mediated_device?: types.VmMediatedDevice[];
 }
 /** A list of VmMediatedDevice, written as <vm_mediated_devices><vm_mediated_device/>...</vm_mediated_devices>. */
-export class VmMediatedDevices extends ParamsList<types.VmMediatedDevice> {
+export class VmMediatedDevices extends ParamsList<types.VmMediatedDevice, "vm_mediated_device"> {
   static readonly typeName = "VmMediatedDevice";
-  constructor(init?: ListInit<"vm_mediated_device", types.VmMediatedDevice>) {
-    super("VmMediatedDevice", "vm_mediated_device", init);
-  }
+  static readonly itemElement = "vm_mediated_device";
 }
 
-/** The v3 SDK's `params.VmPlacementPolicy`: a `VmPlacementPolicy` to send, with get_x()/set_x() accessors. */
 export interface VmPlacementPolicy extends types.VmPlacementPolicy, Accessors<types.VmPlacementPolicy> {}
 /** The v3 SDK's `params.VmPlacementPolicy`: a `VmPlacementPolicy` to send, with get_x()/set_x() accessors. */
-export class VmPlacementPolicy extends ParamsObject {
+export class VmPlacementPolicy extends ParamsObject<types.VmPlacementPolicy> {
   static readonly typeName = "VmPlacementPolicy";
-  constructor(init?: V3Init<types.VmPlacementPolicy>) {
-    super("VmPlacementPolicy", init);
-  }
 }
-/** A list of VmPlacementPolicy, written as <vm_placement_policies><vm_placement_policy/>...</vm_placement_policies>. */
 export interface VmPlacementPolicies {
   vm_placement_policy?: types.VmPlacementPolicy[];
 }
 /** A list of VmPlacementPolicy, written as <vm_placement_policies><vm_placement_policy/>...</vm_placement_policies>. */
-export class VmPlacementPolicies extends ParamsList<types.VmPlacementPolicy> {
+export class VmPlacementPolicies extends ParamsList<types.VmPlacementPolicy, "vm_placement_policy"> {
   static readonly typeName = "VmPlacementPolicy";
-  constructor(init?: ListInit<"vm_placement_policy", types.VmPlacementPolicy>) {
-    super("VmPlacementPolicy", "vm_placement_policy", init);
-  }
+  static readonly itemElement = "vm_placement_policy";
 }
 
-/** The v3 SDK's `params.VmPool`: a `VmPool` to send, with get_x()/set_x() accessors. */
 export interface VmPool extends types.VmPool, Accessors<types.VmPool> {}
 /** The v3 SDK's `params.VmPool`: a `VmPool` to send, with get_x()/set_x() accessors. */
-export class VmPool extends ParamsObject {
+export class VmPool extends ParamsObject<types.VmPool> {
   static readonly typeName = "VmPool";
-  constructor(init?: V3Init<types.VmPool>) {
-    super("VmPool", init);
-  }
 }
-/** A list of VmPool, written as <vm_pools><vm_pool/>...</vm_pools>. */
 export interface VmPools {
   vm_pool?: types.VmPool[];
 }
 /** A list of VmPool, written as <vm_pools><vm_pool/>...</vm_pools>. */
-export class VmPools extends ParamsList<types.VmPool> {
+export class VmPools extends ParamsList<types.VmPool, "vm_pool"> {
   static readonly typeName = "VmPool";
-  constructor(init?: ListInit<"vm_pool", types.VmPool>) {
-    super("VmPool", "vm_pool", init);
-  }
+  static readonly itemElement = "vm_pool";
 }
 
-/** The v3 SDK's `params.VmSummary`: a `VmSummary` to send, with get_x()/set_x() accessors. */
 export interface VmSummary extends types.VmSummary, Accessors<types.VmSummary> {}
 /** The v3 SDK's `params.VmSummary`: a `VmSummary` to send, with get_x()/set_x() accessors. */
-export class VmSummary extends ParamsObject {
+export class VmSummary extends ParamsObject<types.VmSummary> {
   static readonly typeName = "VmSummary";
-  constructor(init?: V3Init<types.VmSummary>) {
-    super("VmSummary", init);
-  }
 }
-/** A list of VmSummary, written as <vm_summaries><vm_summary/>...</vm_summaries>. */
 export interface VmSummaries {
   vm_summary?: types.VmSummary[];
 }
 /** A list of VmSummary, written as <vm_summaries><vm_summary/>...</vm_summaries>. */
-export class VmSummaries extends ParamsList<types.VmSummary> {
+export class VmSummaries extends ParamsList<types.VmSummary, "vm_summary"> {
   static readonly typeName = "VmSummary";
-  constructor(init?: ListInit<"vm_summary", types.VmSummary>) {
-    super("VmSummary", "vm_summary", init);
-  }
+  static readonly itemElement = "vm_summary";
 }
 
-/** The v3 SDK's `params.VnicPassThrough`: a `VnicPassThrough` to send, with get_x()/set_x() accessors. */
 export interface VnicPassThrough extends types.VnicPassThrough, Accessors<types.VnicPassThrough> {}
 /** The v3 SDK's `params.VnicPassThrough`: a `VnicPassThrough` to send, with get_x()/set_x() accessors. */
-export class VnicPassThrough extends ParamsObject {
+export class VnicPassThrough extends ParamsObject<types.VnicPassThrough> {
   static readonly typeName = "VnicPassThrough";
-  constructor(init?: V3Init<types.VnicPassThrough>) {
-    super("VnicPassThrough", init);
-  }
 }
-/** A list of VnicPassThrough, written as <vnic_pass_throughs><vnic_pass_through/>...</vnic_pass_throughs>. */
 export interface VnicPassThroughs {
   vnic_pass_through?: types.VnicPassThrough[];
 }
 /** A list of VnicPassThrough, written as <vnic_pass_throughs><vnic_pass_through/>...</vnic_pass_throughs>. */
-export class VnicPassThroughs extends ParamsList<types.VnicPassThrough> {
+export class VnicPassThroughs extends ParamsList<types.VnicPassThrough, "vnic_pass_through"> {
   static readonly typeName = "VnicPassThrough";
-  constructor(init?: ListInit<"vnic_pass_through", types.VnicPassThrough>) {
-    super("VnicPassThrough", "vnic_pass_through", init);
-  }
+  static readonly itemElement = "vnic_pass_through";
 }
 
-/** The v3 SDK's `params.VnicProfile`: a `VnicProfile` to send, with get_x()/set_x() accessors. */
 export interface VnicProfile extends types.VnicProfile, Accessors<types.VnicProfile> {}
 /** The v3 SDK's `params.VnicProfile`: a `VnicProfile` to send, with get_x()/set_x() accessors. */
-export class VnicProfile extends ParamsObject {
+export class VnicProfile extends ParamsObject<types.VnicProfile> {
   static readonly typeName = "VnicProfile";
-  constructor(init?: V3Init<types.VnicProfile>) {
-    super("VnicProfile", init);
-  }
 }
-/** A list of VnicProfile, written as <vnic_profiles><vnic_profile/>...</vnic_profiles>. */
 export interface VnicProfiles {
   vnic_profile?: types.VnicProfile[];
 }
 /** A list of VnicProfile, written as <vnic_profiles><vnic_profile/>...</vnic_profiles>. */
-export class VnicProfiles extends ParamsList<types.VnicProfile> {
+export class VnicProfiles extends ParamsList<types.VnicProfile, "vnic_profile"> {
   static readonly typeName = "VnicProfile";
-  constructor(init?: ListInit<"vnic_profile", types.VnicProfile>) {
-    super("VnicProfile", "vnic_profile", init);
-  }
+  static readonly itemElement = "vnic_profile";
 }
 
 /** The v3 SDK's `params.VnicProfileMapping`: a `VnicProfileMapping` to send, with get_x()/set_x() accessors. @deprecated */
 export interface VnicProfileMapping extends types.VnicProfileMapping, Accessors<types.VnicProfileMapping> {}
 /** The v3 SDK's `params.VnicProfileMapping`: a `VnicProfileMapping` to send, with get_x()/set_x() accessors. @deprecated */
-export class VnicProfileMapping extends ParamsObject {
+export class VnicProfileMapping extends ParamsObject<types.VnicProfileMapping> {
   static readonly typeName = "VnicProfileMapping";
-  constructor(init?: V3Init<types.VnicProfileMapping>) {
-    super("VnicProfileMapping", init);
-  }
 }
-/** A list of VnicProfileMapping, written as <vnic_profile_mappings><vnic_profile_mapping/>...</vnic_profile_mappings>. */
 export interface VnicProfileMappings {
   vnic_profile_mapping?: types.VnicProfileMapping[];
 }
 /** A list of VnicProfileMapping, written as <vnic_profile_mappings><vnic_profile_mapping/>...</vnic_profile_mappings>. */
-export class VnicProfileMappings extends ParamsList<types.VnicProfileMapping> {
+export class VnicProfileMappings extends ParamsList<types.VnicProfileMapping, "vnic_profile_mapping"> {
   static readonly typeName = "VnicProfileMapping";
-  constructor(init?: ListInit<"vnic_profile_mapping", types.VnicProfileMapping>) {
-    super("VnicProfileMapping", "vnic_profile_mapping", init);
-  }
+  static readonly itemElement = "vnic_profile_mapping";
 }
 
-/** The v3 SDK's `params.VolumeGroup`: a `VolumeGroup` to send, with get_x()/set_x() accessors. */
 export interface VolumeGroup extends types.VolumeGroup, Accessors<types.VolumeGroup> {}
 /** The v3 SDK's `params.VolumeGroup`: a `VolumeGroup` to send, with get_x()/set_x() accessors. */
-export class VolumeGroup extends ParamsObject {
+export class VolumeGroup extends ParamsObject<types.VolumeGroup> {
   static readonly typeName = "VolumeGroup";
-  constructor(init?: V3Init<types.VolumeGroup>) {
-    super("VolumeGroup", init);
-  }
 }
-/** A list of VolumeGroup, written as <volume_groups><volume_group/>...</volume_groups>. */
 export interface VolumeGroups {
   volume_group?: types.VolumeGroup[];
 }
 /** A list of VolumeGroup, written as <volume_groups><volume_group/>...</volume_groups>. */
-export class VolumeGroups extends ParamsList<types.VolumeGroup> {
+export class VolumeGroups extends ParamsList<types.VolumeGroup, "volume_group"> {
   static readonly typeName = "VolumeGroup";
-  constructor(init?: ListInit<"volume_group", types.VolumeGroup>) {
-    super("VolumeGroup", "volume_group", init);
-  }
+  static readonly itemElement = "volume_group";
 }
 
-/** The v3 SDK's `params.Watchdog`: a `Watchdog` to send, with get_x()/set_x() accessors. */
 export interface Watchdog extends types.Watchdog, Accessors<types.Watchdog> {}
 /** The v3 SDK's `params.Watchdog`: a `Watchdog` to send, with get_x()/set_x() accessors. */
-export class Watchdog extends ParamsObject {
+export class Watchdog extends ParamsObject<types.Watchdog> {
   static readonly typeName = "Watchdog";
-  constructor(init?: V3Init<types.Watchdog>) {
-    super("Watchdog", init);
-  }
 }
-/** A list of Watchdog, written as <watchdogs><watchdog/>...</watchdogs>. */
 export interface Watchdogs {
   watchdog?: types.Watchdog[];
 }
 /** A list of Watchdog, written as <watchdogs><watchdog/>...</watchdogs>. */
-export class Watchdogs extends ParamsList<types.Watchdog> {
+export class Watchdogs extends ParamsList<types.Watchdog, "watchdog"> {
   static readonly typeName = "Watchdog";
-  constructor(init?: ListInit<"watchdog", types.Watchdog>) {
-    super("Watchdog", "watchdog", init);
-  }
+  static readonly itemElement = "watchdog";
 }
 
-/** The v3 SDK's `params.Weight`: a `Weight` to send, with get_x()/set_x() accessors. */
 export interface Weight extends types.Weight, Accessors<types.Weight> {}
 /** The v3 SDK's `params.Weight`: a `Weight` to send, with get_x()/set_x() accessors. */
-export class Weight extends ParamsObject {
+export class Weight extends ParamsObject<types.Weight> {
   static readonly typeName = "Weight";
-  constructor(init?: V3Init<types.Weight>) {
-    super("Weight", init);
-  }
 }
-/** A list of Weight, written as <weights><weight/>...</weights>. */
 export interface Weights {
   weight?: types.Weight[];
 }
 /** A list of Weight, written as <weights><weight/>...</weights>. */
-export class Weights extends ParamsList<types.Weight> {
+export class Weights extends ParamsList<types.Weight, "weight"> {
   static readonly typeName = "Weight";
-  constructor(init?: ListInit<"weight", types.Weight>) {
-    super("Weight", "weight", init);
-  }
+  static readonly itemElement = "weight";
 }
 
 export { Vm as VM, Vms as VMs, Nic as NIC, Nics as NICs, Cpu as CPU, HostNic as HostNIC, Ip as IP };

@@ -31,7 +31,6 @@ export class AffinityGroupHostLabelsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AffinityGroupHostLabelsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityGroupHostLabelResource;
   }
@@ -46,7 +45,6 @@ export class AffinityGroupHostResource extends Resource<types.Host> {
 /** AffinityGroupHostsService: a collection of AffinityGroupHostResource. */
 export class AffinityGroupHostsCollection extends Collection<types.Host, AffinityGroupHostResource, CallOptions> {
   static readonly serviceName = "AffinityGroupHostsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityGroupHostResource;
   }
@@ -101,7 +99,6 @@ export class AffinityGroupVmLabelsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AffinityGroupVmLabelsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityGroupVmLabelResource;
   }
@@ -116,7 +113,6 @@ export class AffinityGroupVmResource extends Resource<types.Vm> {
 /** AffinityGroupVmsService: a collection of AffinityGroupVmResource. */
 export class AffinityGroupVmsCollection extends Collection<types.Vm, AffinityGroupVmResource, CallOptions> {
   static readonly serviceName = "AffinityGroupVmsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityGroupVmResource;
   }
@@ -125,7 +121,6 @@ export class AffinityGroupVmsCollection extends Collection<types.Vm, AffinityGro
 /** AffinityGroupsService: a collection of AffinityGroupResource. */
 export class AffinityGroupsCollection extends Collection<types.AffinityGroup, AffinityGroupResource, CallOptions> {
   static readonly serviceName = "AffinityGroupsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityGroupResource;
   }
@@ -140,7 +135,6 @@ export class AffinityLabelHostResource extends Resource<types.Host> {
 /** AffinityLabelHostsService: a collection of AffinityLabelHostResource. */
 export class AffinityLabelHostsCollection extends Collection<types.Host, AffinityLabelHostResource, CallOptions> {
   static readonly serviceName = "AffinityLabelHostsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityLabelHostResource;
   }
@@ -172,7 +166,6 @@ export class AffinityLabelVmResource extends Resource<types.Vm> {
 /** AffinityLabelVmsService: a collection of AffinityLabelVmResource. */
 export class AffinityLabelVmsCollection extends Collection<types.Vm, AffinityLabelVmResource, CallOptions> {
   static readonly serviceName = "AffinityLabelVmsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityLabelVmResource;
   }
@@ -181,7 +174,6 @@ export class AffinityLabelVmsCollection extends Collection<types.Vm, AffinityLab
 /** AffinityLabelsService: a collection of AffinityLabelResource. */
 export class AffinityLabelsCollection extends Collection<types.AffinityLabel, AffinityLabelResource, CallOptions> {
   static readonly serviceName = "AffinityLabelsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AffinityLabelResource;
   }
@@ -200,7 +192,6 @@ export class AssignedAffinityLabelsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AssignedAffinityLabelsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AssignedAffinityLabelResource;
   }
@@ -219,7 +210,6 @@ export class AssignedCpuProfilesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AssignedCpuProfilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AssignedCpuProfileResource;
   }
@@ -238,7 +228,6 @@ export class AssignedDiskProfilesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AssignedDiskProfilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AssignedDiskProfileResource;
   }
@@ -247,7 +236,6 @@ export class AssignedDiskProfilesCollection extends Collection<
 /** AssignedPermissionsService: a collection of PermissionResource. */
 export class AssignedPermissionsCollection extends Collection<types.Permission, PermissionResource, CallOptions> {
   static readonly serviceName = "AssignedPermissionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return PermissionResource;
   }
@@ -256,7 +244,6 @@ export class AssignedPermissionsCollection extends Collection<types.Permission, 
 /** AssignedRolesService: a collection of RoleResource. */
 export class AssignedRolesCollection extends Collection<types.Role, RoleResource, CallOptions> {
   static readonly serviceName = "AssignedRolesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return RoleResource;
   }
@@ -271,7 +258,6 @@ export class AssignedTagResource extends Resource<types.Tag> {
 /** AssignedTagsService: a collection of AssignedTagResource. */
 export class AssignedTagsCollection extends Collection<types.Tag, AssignedTagResource, CallOptions> {
   static readonly serviceName = "AssignedTagsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AssignedTagResource;
   }
@@ -297,7 +283,6 @@ export class AssignedVnicProfilesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AssignedVnicProfilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AssignedVnicProfileResource;
   }
@@ -356,7 +341,6 @@ export class AttachedStorageDomainDisksCollection extends Collection<
   CallOptions & { unregistered?: boolean }
 > {
   static readonly serviceName = "AttachedStorageDomainDisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AttachedStorageDomainDiskResource;
   }
@@ -390,7 +374,6 @@ export class AttachedStorageDomainsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "AttachedStorageDomainsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return AttachedStorageDomainResource;
   }
@@ -405,7 +388,6 @@ export class BalanceResource extends Resource<types.Balance> {
 /** BalancesService: a collection of BalanceResource. */
 export class BalancesCollection extends Collection<types.Balance, BalanceResource, CallOptions> {
   static readonly serviceName = "BalancesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return BalanceResource;
   }
@@ -420,7 +402,6 @@ export class BookmarkResource extends Resource<types.Bookmark> {
 /** BookmarksService: a collection of BookmarkResource. */
 export class BookmarksCollection extends Collection<types.Bookmark, BookmarkResource, CallOptions> {
   static readonly serviceName = "BookmarksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return BookmarkResource;
   }
@@ -439,7 +420,6 @@ export class ClusterEnabledFeaturesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ClusterEnabledFeaturesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ClusterEnabledFeatureResource;
   }
@@ -463,7 +443,6 @@ export class ClusterFeatureResource extends Resource<types.ClusterFeature> {
 /** ClusterFeaturesService: a collection of ClusterFeatureResource. */
 export class ClusterFeaturesCollection extends Collection<types.ClusterFeature, ClusterFeatureResource, CallOptions> {
   static readonly serviceName = "ClusterFeaturesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ClusterFeatureResource;
   }
@@ -485,7 +464,6 @@ export class ClusterLevelResource extends Resource<types.ClusterLevel> {
 /** ClusterLevelsService: a collection of ClusterLevelResource. */
 export class ClusterLevelsCollection extends Collection<types.ClusterLevel, ClusterLevelResource, CallOptions> {
   static readonly serviceName = "ClusterLevelsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ClusterLevelResource;
   }
@@ -500,7 +478,6 @@ export class ClusterNetworkResource extends Resource<types.Network> {
 /** ClusterNetworksService: a collection of ClusterNetworkResource. */
 export class ClusterNetworksCollection extends Collection<types.Network, ClusterNetworkResource, CallOptions> {
   static readonly serviceName = "ClusterNetworksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ClusterNetworkResource;
   }
@@ -621,7 +598,6 @@ export class ClusterResource extends Resource<types.Cluster> {
 /** ClustersService: a collection of ClusterResource. */
 export class ClustersCollection extends Collection<types.Cluster, ClusterResource, CallOptions> {
   static readonly serviceName = "ClustersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ClusterResource;
   }
@@ -643,7 +619,6 @@ export class CpuProfileResource extends Resource<types.CpuProfile> {
 /** CpuProfilesService: a collection of CpuProfileResource. */
 export class CpuProfilesCollection extends Collection<types.CpuProfile, CpuProfileResource, CallOptions> {
   static readonly serviceName = "CpuProfilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return CpuProfileResource;
   }
@@ -658,7 +633,6 @@ export class DataCenterNetworkResource extends Resource<types.Network> {
 /** DataCenterNetworksService: a collection of DataCenterNetworkResource. */
 export class DataCenterNetworksCollection extends Collection<types.Network, DataCenterNetworkResource, CallOptions> {
   static readonly serviceName = "DataCenterNetworksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DataCenterNetworkResource;
   }
@@ -742,7 +716,6 @@ export class DataCenterResource extends Resource<types.DataCenter> {
 /** DataCentersService: a collection of DataCenterResource. */
 export class DataCentersCollection extends Collection<types.DataCenter, DataCenterResource, CallOptions> {
   static readonly serviceName = "DataCentersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DataCenterResource;
   }
@@ -757,7 +730,6 @@ export class DiskAttachmentResource extends Resource<types.DiskAttachment> {
 /** DiskAttachmentsService: a collection of DiskAttachmentResource. */
 export class DiskAttachmentsCollection extends Collection<types.DiskAttachment, DiskAttachmentResource, CallOptions> {
   static readonly serviceName = "DiskAttachmentsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DiskAttachmentResource;
   }
@@ -779,7 +751,6 @@ export class DiskProfileResource extends Resource<types.DiskProfile> {
 /** DiskProfilesService: a collection of DiskProfileResource. */
 export class DiskProfilesCollection extends Collection<types.DiskProfile, DiskProfileResource, CallOptions> {
   static readonly serviceName = "DiskProfilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DiskProfileResource;
   }
@@ -882,7 +853,6 @@ export class DiskSnapshotResource extends Resource<types.DiskSnapshot> {
 /** DiskSnapshotsService: a collection of DiskSnapshotResource. */
 export class DiskSnapshotsCollection extends Collection<types.DiskSnapshot, DiskSnapshotResource, CallOptions> {
   static readonly serviceName = "DiskSnapshotsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DiskSnapshotResource;
   }
@@ -891,7 +861,6 @@ export class DiskSnapshotsCollection extends Collection<types.DiskSnapshot, Disk
 /** DisksService: a collection of DiskResource. */
 export class DisksCollection extends Collection<types.Disk, DiskResource, CallOptions> {
   static readonly serviceName = "DisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DiskResource;
   }
@@ -906,7 +875,6 @@ export class DomainGroupResource extends Resource<types.Group> {
 /** DomainGroupsService: a collection of DomainGroupResource. */
 export class DomainGroupsCollection extends Collection<types.Group, DomainGroupResource, CallOptions> {
   static readonly serviceName = "DomainGroupsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DomainGroupResource;
   }
@@ -947,7 +915,6 @@ export class DomainUserResource extends Resource<types.User> {
 /** DomainUsersService: a collection of DomainUserResource. */
 export class DomainUsersCollection extends Collection<types.User, DomainUserResource, CallOptions> {
   static readonly serviceName = "DomainUsersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DomainUserResource;
   }
@@ -956,7 +923,6 @@ export class DomainUsersCollection extends Collection<types.User, DomainUserReso
 /** DomainsService: a collection of DomainResource. */
 export class DomainsCollection extends Collection<types.Domain, DomainResource, CallOptions> {
   static readonly serviceName = "DomainsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return DomainResource;
   }
@@ -969,7 +935,6 @@ export class EngineKatelloErrataCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "EngineKatelloErrataService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return KatelloErratumResource;
   }
@@ -994,7 +959,6 @@ export class EventSubscriptionsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "EventSubscriptionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return EventSubscriptionResource;
   }
@@ -1003,7 +967,6 @@ export class EventSubscriptionsCollection extends Collection<
 /** EventsService: a collection of EventResource. */
 export class EventsCollection extends Collection<types.Event, EventResource, CallOptions> {
   static readonly serviceName = "EventsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return EventResource;
   }
@@ -1026,7 +989,6 @@ export class ExternalComputeResourcesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ExternalComputeResourcesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalComputeResourceResource;
   }
@@ -1045,7 +1007,6 @@ export class ExternalDiscoveredHostsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ExternalDiscoveredHostsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalDiscoveredHostResource;
   }
@@ -1064,7 +1025,6 @@ export class ExternalHostGroupsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ExternalHostGroupsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalHostGroupResource;
   }
@@ -1142,7 +1102,6 @@ export class ExternalHostProvidersCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ExternalHostProvidersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalHostProviderResource;
   }
@@ -1157,7 +1116,6 @@ export class ExternalHostResource extends Resource<types.ExternalHost> {
 /** ExternalHostsService: a collection of ExternalHostResource. */
 export class ExternalHostsCollection extends Collection<types.ExternalHost, ExternalHostResource, CallOptions> {
   static readonly serviceName = "ExternalHostsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalHostResource;
   }
@@ -1176,7 +1134,6 @@ export class ExternalNetworkProviderConfigurationsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ExternalNetworkProviderConfigurationsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalNetworkProviderConfigurationResource;
   }
@@ -1195,7 +1152,6 @@ export class ExternalProviderCertificatesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "ExternalProviderCertificatesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ExternalProviderCertificateResource;
   }
@@ -1222,7 +1178,6 @@ export class FenceAgentResource extends Resource<types.Agent> {
 /** FenceAgentsService: a collection of FenceAgentResource. */
 export class FenceAgentsCollection extends Collection<types.Agent, FenceAgentResource, CallOptions> {
   static readonly serviceName = "FenceAgentsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return FenceAgentResource;
   }
@@ -1237,7 +1192,6 @@ export class FileResource extends Resource<types.File> {
 /** FilesService: a collection of FileResource. */
 export class FilesCollection extends Collection<types.File, FileResource, CallOptions> {
   static readonly serviceName = "FilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return FileResource;
   }
@@ -1252,7 +1206,6 @@ export class FilterResource extends Resource<types.Filter> {
 /** FiltersService: a collection of FilterResource. */
 export class FiltersCollection extends Collection<types.Filter, FilterResource, CallOptions> {
   static readonly serviceName = "FiltersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return FilterResource;
   }
@@ -1282,7 +1235,6 @@ export class GlusterBricksCollection extends Collection<
   CallOptions & { replica_count?: number; stripe_count?: number }
 > {
   static readonly serviceName = "GlusterBricksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return GlusterBrickResource;
   }
@@ -1330,7 +1282,6 @@ export class GlusterHookResource extends Resource<types.GlusterHook> {
 /** GlusterHooksService: a collection of GlusterHookResource. */
 export class GlusterHooksCollection extends Collection<types.GlusterHook, GlusterHookResource, CallOptions> {
   static readonly serviceName = "GlusterHooksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return GlusterHookResource;
   }
@@ -1402,7 +1353,6 @@ export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
 /** GlusterVolumesService: a collection of GlusterVolumeResource. */
 export class GlusterVolumesCollection extends Collection<types.GlusterVolume, GlusterVolumeResource, CallOptions> {
   static readonly serviceName = "GlusterVolumesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return GlusterVolumeResource;
   }
@@ -1440,7 +1390,6 @@ export class GroupResource extends Resource<types.Group> {
 /** GroupsService: a collection of GroupResource. */
 export class GroupsCollection extends Collection<types.Group, GroupResource, CallOptions> {
   static readonly serviceName = "GroupsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return GroupResource;
   }
@@ -1464,7 +1413,6 @@ export class HostDeviceResource extends Resource<types.HostDevice> {
 /** HostDevicesService: a collection of HostDeviceResource. */
 export class HostDevicesCollection extends Collection<types.HostDevice, HostDeviceResource, CallOptions> {
   static readonly serviceName = "HostDevicesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return HostDeviceResource;
   }
@@ -1479,7 +1427,6 @@ export class HostHookResource extends Resource<types.Hook> {
 /** HostHooksService: a collection of HostHookResource. */
 export class HostHooksCollection extends Collection<types.Hook, HostHookResource, CallOptions> {
   static readonly serviceName = "HostHooksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return HostHookResource;
   }
@@ -1544,7 +1491,6 @@ export class HostNicResource extends Resource<types.HostNic> {
 /** HostNicsService: a collection of HostNicResource. */
 export class HostNicsCollection extends Collection<types.HostNic, HostNicResource, CallOptions> {
   static readonly serviceName = "HostNicsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return HostNicResource;
   }
@@ -1566,7 +1512,6 @@ export class HostNumaNodeResource extends Resource<types.NumaNode> {
 /** HostNumaNodesService: a collection of HostNumaNodeResource. */
 export class HostNumaNodesCollection extends Collection<types.NumaNode, HostNumaNodeResource, CallOptions> {
   static readonly serviceName = "HostNumaNodesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return HostNumaNodeResource;
   }
@@ -1839,7 +1784,6 @@ export class HostResource extends Resource<types.Host> {
 /** HostStorageService: a collection of StorageResource. */
 export class HostStorageCollection extends Collection<types.HostStorage, StorageResource, CallOptions> {
   static readonly serviceName = "HostStorageService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageResource;
   }
@@ -1857,7 +1801,6 @@ export class HostsCollection extends Collection<
   }
 > {
   static readonly serviceName = "HostsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return HostResource;
   }
@@ -1872,7 +1815,6 @@ export class IconResource extends Resource<types.Icon> {
 /** IconsService: a collection of IconResource. */
 export class IconsCollection extends Collection<types.Icon, IconResource, CallOptions> {
   static readonly serviceName = "IconsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return IconResource;
   }
@@ -1928,7 +1870,6 @@ export class ImageTransferResource extends Resource<types.ImageTransfer> {
 /** ImageTransfersService: a collection of ImageTransferResource. */
 export class ImageTransfersCollection extends Collection<types.ImageTransfer, ImageTransferResource, CallOptions> {
   static readonly serviceName = "ImageTransfersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ImageTransferResource;
   }
@@ -1937,7 +1878,6 @@ export class ImageTransfersCollection extends Collection<types.ImageTransfer, Im
 /** ImagesService: a collection of ImageResource. */
 export class ImagesCollection extends Collection<types.Image, ImageResource, CallOptions> {
   static readonly serviceName = "ImagesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return ImageResource;
   }
@@ -1956,7 +1896,6 @@ export class InstanceTypeGraphicsConsolesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "InstanceTypeGraphicsConsolesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return InstanceTypeGraphicsConsoleResource;
   }
@@ -1971,7 +1910,6 @@ export class InstanceTypeNicResource extends Resource<types.Nic> {
 /** InstanceTypeNicsService: a collection of InstanceTypeNicResource. */
 export class InstanceTypeNicsCollection extends Collection<types.Nic, InstanceTypeNicResource, CallOptions> {
   static readonly serviceName = "InstanceTypeNicsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return InstanceTypeNicResource;
   }
@@ -2023,7 +1961,6 @@ export class InstanceTypeWatchdogsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "InstanceTypeWatchdogsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return InstanceTypeWatchdogResource;
   }
@@ -2032,7 +1969,6 @@ export class InstanceTypeWatchdogsCollection extends Collection<
 /** InstanceTypesService: a collection of InstanceTypeResource. */
 export class InstanceTypesCollection extends Collection<types.InstanceType, InstanceTypeResource, CallOptions> {
   static readonly serviceName = "InstanceTypesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return InstanceTypeResource;
   }
@@ -2055,7 +1991,6 @@ export class IscsiBondResource extends Resource<types.IscsiBond> {
 /** IscsiBondsService: a collection of IscsiBondResource. */
 export class IscsiBondsCollection extends Collection<types.IscsiBond, IscsiBondResource, CallOptions> {
   static readonly serviceName = "IscsiBondsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return IscsiBondResource;
   }
@@ -2084,7 +2019,6 @@ export class JobResource extends Resource<types.Job> {
 /** JobsService: a collection of JobResource. */
 export class JobsCollection extends Collection<types.Job, JobResource, CallOptions> {
   static readonly serviceName = "JobsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return JobResource;
   }
@@ -2093,7 +2027,6 @@ export class JobsCollection extends Collection<types.Job, JobResource, CallOptio
 /** KatelloErrataService: a collection of KatelloErratumResource. */
 export class KatelloErrataCollection extends Collection<types.KatelloErratum, KatelloErratumResource, CallOptions> {
   static readonly serviceName = "KatelloErrataService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return KatelloErratumResource;
   }
@@ -2131,7 +2064,6 @@ export class MacPoolResource extends Resource<types.MacPool> {
 /** MacPoolsService: a collection of MacPoolResource. */
 export class MacPoolsCollection extends Collection<types.MacPool, MacPoolResource, CallOptions> {
   static readonly serviceName = "MacPoolsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return MacPoolResource;
   }
@@ -2150,7 +2082,6 @@ export class NetworkAttachmentsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "NetworkAttachmentsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return NetworkAttachmentResource;
   }
@@ -2165,7 +2096,6 @@ export class NetworkFilterResource extends Resource<types.NetworkFilter> {
 /** NetworkFiltersService: a collection of NetworkFilterResource. */
 export class NetworkFiltersCollection extends Collection<types.NetworkFilter, NetworkFilterResource, CallOptions> {
   static readonly serviceName = "NetworkFiltersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return NetworkFilterResource;
   }
@@ -2180,7 +2110,6 @@ export class NetworkLabelResource extends Resource<types.NetworkLabel> {
 /** NetworkLabelsService: a collection of NetworkLabelResource. */
 export class NetworkLabelsCollection extends Collection<types.NetworkLabel, NetworkLabelResource, CallOptions> {
   static readonly serviceName = "NetworkLabelsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return NetworkLabelResource;
   }
@@ -2222,7 +2151,6 @@ export class NetworkResource extends Resource<types.Network> {
 /** NetworksService: a collection of NetworkResource. */
 export class NetworksCollection extends Collection<types.Network, NetworkResource, CallOptions> {
   static readonly serviceName = "NetworksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return NetworkResource;
   }
@@ -2241,7 +2169,6 @@ export class NicNetworkFilterParametersCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "NicNetworkFilterParametersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return NicNetworkFilterParameterResource;
   }
@@ -2281,7 +2208,6 @@ export class OpenstackImageProvidersCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackImageProvidersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackImageProviderResource;
   }
@@ -2311,7 +2237,6 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
 /** OpenstackImagesService: a collection of OpenstackImageResource. */
 export class OpenstackImagesCollection extends Collection<types.OpenStackImage, OpenstackImageResource, CallOptions> {
   static readonly serviceName = "OpenstackImagesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackImageResource;
   }
@@ -2351,7 +2276,6 @@ export class OpenstackNetworkProvidersCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackNetworkProvidersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackNetworkProviderResource;
   }
@@ -2380,7 +2304,6 @@ export class OpenstackNetworksCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackNetworksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackNetworkResource;
   }
@@ -2399,7 +2322,6 @@ export class OpenstackSubnetsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackSubnetsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackSubnetResource;
   }
@@ -2418,7 +2340,6 @@ export class OpenstackVolumeAuthenticationKeysCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackVolumeAuthenticationKeysService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackVolumeAuthenticationKeyResource;
   }
@@ -2478,7 +2399,6 @@ export class OpenstackVolumeProvidersCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackVolumeProvidersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackVolumeProviderResource;
   }
@@ -2497,7 +2417,6 @@ export class OpenstackVolumeTypesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OpenstackVolumeTypesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OpenstackVolumeTypeResource;
   }
@@ -2516,7 +2435,6 @@ export class OperatingSystemsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "OperatingSystemsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return OperatingSystemResource;
   }
@@ -2537,7 +2455,6 @@ export class PermitResource extends Resource<types.Permit> {
 /** PermitsService: a collection of PermitResource. */
 export class PermitsCollection extends Collection<types.Permit, PermitResource, CallOptions> {
   static readonly serviceName = "PermitsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return PermitResource;
   }
@@ -2552,7 +2469,6 @@ export class QosResource extends Resource<types.Qos> {
 /** QossService: a collection of QosResource. */
 export class QossCollection extends Collection<types.Qos, QosResource, CallOptions> {
   static readonly serviceName = "QossService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return QosResource;
   }
@@ -2571,7 +2487,6 @@ export class QuotaClusterLimitsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "QuotaClusterLimitsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return QuotaClusterLimitResource;
   }
@@ -2627,7 +2542,6 @@ export class QuotaStorageLimitsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "QuotaStorageLimitsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return QuotaStorageLimitResource;
   }
@@ -2636,7 +2550,6 @@ export class QuotaStorageLimitsCollection extends Collection<
 /** QuotasService: a collection of QuotaResource. */
 export class QuotasCollection extends Collection<types.Quota, QuotaResource, CallOptions> {
   static readonly serviceName = "QuotasService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return QuotaResource;
   }
@@ -2655,7 +2568,6 @@ export class RoleResource extends Resource<types.Role> {
 /** RolesService: a collection of RoleResource. */
 export class RolesCollection extends Collection<types.Role, RoleResource, CallOptions> {
   static readonly serviceName = "RolesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return RoleResource;
   }
@@ -2668,7 +2580,6 @@ export class SchedulingPoliciesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "SchedulingPoliciesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SchedulingPolicyResource;
   }
@@ -2708,7 +2619,6 @@ export class SchedulingPolicyUnitsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "SchedulingPolicyUnitsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SchedulingPolicyUnitResource;
   }
@@ -2723,7 +2633,6 @@ export class SnapshotCdromResource extends Resource<types.Cdrom> {
 /** SnapshotCdromsService: a collection of SnapshotCdromResource. */
 export class SnapshotCdromsCollection extends Collection<types.Cdrom, SnapshotCdromResource, CallOptions> {
   static readonly serviceName = "SnapshotCdromsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SnapshotCdromResource;
   }
@@ -2738,7 +2647,6 @@ export class SnapshotDiskResource extends Resource<types.Disk> {
 /** SnapshotDisksService: a collection of SnapshotDiskResource. */
 export class SnapshotDisksCollection extends Collection<types.Disk, SnapshotDiskResource, CallOptions> {
   static readonly serviceName = "SnapshotDisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SnapshotDiskResource;
   }
@@ -2753,7 +2661,6 @@ export class SnapshotNicResource extends Resource<types.Nic> {
 /** SnapshotNicsService: a collection of SnapshotNicResource. */
 export class SnapshotNicsCollection extends Collection<types.Nic, SnapshotNicResource, CallOptions> {
   static readonly serviceName = "SnapshotNicsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SnapshotNicResource;
   }
@@ -2790,7 +2697,6 @@ export class SnapshotResource extends Resource<types.Snapshot> {
 /** SnapshotsService: a collection of SnapshotResource. */
 export class SnapshotsCollection extends Collection<types.Snapshot, SnapshotResource, CallOptions> {
   static readonly serviceName = "SnapshotsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SnapshotResource;
   }
@@ -2805,7 +2711,6 @@ export class SshPublicKeyResource extends Resource<types.SshPublicKey> {
 /** SshPublicKeysService: a collection of SshPublicKeyResource. */
 export class SshPublicKeysCollection extends Collection<types.SshPublicKey, SshPublicKeyResource, CallOptions> {
   static readonly serviceName = "SshPublicKeysService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SshPublicKeyResource;
   }
@@ -2820,7 +2725,6 @@ export class StatisticResource extends Resource<types.Statistic> {
 /** StatisticsService: a collection of StatisticResource. */
 export class StatisticsCollection extends Collection<types.Statistic, StatisticResource, CallOptions> {
   static readonly serviceName = "StatisticsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StatisticResource;
   }
@@ -2845,7 +2749,6 @@ export class StepResource extends Resource<types.Step> {
 /** StepsService: a collection of StepResource. */
 export class StepsCollection extends Collection<types.Step, StepResource, CallOptions> {
   static readonly serviceName = "StepsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StepResource;
   }
@@ -2864,7 +2767,6 @@ export class StorageDomainContentDisksCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "StorageDomainContentDisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainContentDiskResource;
   }
@@ -2923,7 +2825,6 @@ export class StorageDomainDisksCollection extends Collection<
   CallOptions & { unregistered?: boolean }
 > {
   static readonly serviceName = "StorageDomainDisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainDiskResource;
   }
@@ -2942,7 +2843,6 @@ export class StorageDomainServerConnectionsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "StorageDomainServerConnectionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainServerConnectionResource;
   }
@@ -3103,7 +3003,6 @@ export class StorageDomainTemplatesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "StorageDomainTemplatesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainTemplateResource;
   }
@@ -3122,7 +3021,6 @@ export class StorageDomainVmDiskAttachmentsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "StorageDomainVmDiskAttachmentsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainVmDiskAttachmentResource;
   }
@@ -3181,7 +3079,6 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
 /** StorageDomainVmsService: a collection of StorageDomainVmResource. */
 export class StorageDomainVmsCollection extends Collection<types.Vm, StorageDomainVmResource, CallOptions> {
   static readonly serviceName = "StorageDomainVmsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainVmResource;
   }
@@ -3190,7 +3087,6 @@ export class StorageDomainVmsCollection extends Collection<types.Vm, StorageDoma
 /** StorageDomainsService: a collection of StorageDomainResource. */
 export class StorageDomainsCollection extends Collection<types.StorageDomain, StorageDomainResource, CallOptions> {
   static readonly serviceName = "StorageDomainsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageDomainResource;
   }
@@ -3209,7 +3105,6 @@ export class StorageServerConnectionExtensionsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "StorageServerConnectionExtensionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageServerConnectionExtensionResource;
   }
@@ -3228,7 +3123,6 @@ export class StorageServerConnectionsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "StorageServerConnectionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return StorageServerConnectionResource;
   }
@@ -3249,7 +3143,6 @@ export class SystemOptionResource extends Resource<types.SystemOption> {
 /** SystemOptionsService: a collection of SystemOptionResource. */
 export class SystemOptionsCollection extends Collection<types.SystemOption, SystemOptionResource, CallOptions> {
   static readonly serviceName = "SystemOptionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return SystemOptionResource;
   }
@@ -3258,7 +3151,6 @@ export class SystemOptionsCollection extends Collection<types.SystemOption, Syst
 /** SystemPermissionsService: a collection of PermissionResource. */
 export class SystemPermissionsCollection extends Collection<types.Permission, PermissionResource, CallOptions> {
   static readonly serviceName = "SystemPermissionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return PermissionResource;
   }
@@ -3511,7 +3403,6 @@ export class TagResource extends Resource<types.Tag> {
 /** TagsService: a collection of TagResource. */
 export class TagsCollection extends Collection<types.Tag, TagResource, CallOptions> {
   static readonly serviceName = "TagsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TagResource;
   }
@@ -3526,7 +3417,6 @@ export class TemplateCdromResource extends Resource<types.Cdrom> {
 /** TemplateCdromsService: a collection of TemplateCdromResource. */
 export class TemplateCdromsCollection extends Collection<types.Cdrom, TemplateCdromResource, CallOptions> {
   static readonly serviceName = "TemplateCdromsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateCdromResource;
   }
@@ -3545,7 +3435,6 @@ export class TemplateDiskAttachmentsCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "TemplateDiskAttachmentsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateDiskAttachmentResource;
   }
@@ -3564,7 +3453,6 @@ export class TemplateGraphicsConsolesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "TemplateGraphicsConsolesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateGraphicsConsoleResource;
   }
@@ -3583,7 +3471,6 @@ export class TemplateMediatedDevicesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "TemplateMediatedDevicesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateMediatedDeviceResource;
   }
@@ -3598,7 +3485,6 @@ export class TemplateNicResource extends Resource<types.Nic> {
 /** TemplateNicsService: a collection of TemplateNicResource. */
 export class TemplateNicsCollection extends Collection<types.Nic, TemplateNicResource, CallOptions> {
   static readonly serviceName = "TemplateNicsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateNicResource;
   }
@@ -3695,7 +3581,6 @@ export class TemplateWatchdogResource extends Resource<types.Watchdog> {
 /** TemplateWatchdogsService: a collection of TemplateWatchdogResource. */
 export class TemplateWatchdogsCollection extends Collection<types.Watchdog, TemplateWatchdogResource, CallOptions> {
   static readonly serviceName = "TemplateWatchdogsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateWatchdogResource;
   }
@@ -3708,7 +3593,6 @@ export class TemplatesCollection extends Collection<
   CallOptions & { clone_permissions?: boolean; seal?: boolean }
 > {
   static readonly serviceName = "TemplatesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return TemplateResource;
   }
@@ -3727,7 +3611,6 @@ export class UnmanagedNetworksCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "UnmanagedNetworksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return UnmanagedNetworkResource;
   }
@@ -3742,7 +3625,6 @@ export class UserOptionResource extends Resource<types.UserOption> {
 /** UserOptionsService: a collection of UserOptionResource. */
 export class UserOptionsCollection extends Collection<types.UserOption, UserOptionResource, CallOptions> {
   static readonly serviceName = "UserOptionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return UserOptionResource;
   }
@@ -3809,7 +3691,6 @@ export class UserResource extends Resource<types.User> {
 /** UsersService: a collection of UserResource. */
 export class UsersCollection extends Collection<types.User, UserResource, CallOptions> {
   static readonly serviceName = "UsersService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return UserResource;
   }
@@ -3828,7 +3709,6 @@ export class VirtualFunctionAllowedNetworksCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "VirtualFunctionAllowedNetworksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VirtualFunctionAllowedNetworkResource;
   }
@@ -3843,7 +3723,6 @@ export class VmApplicationResource extends Resource<types.Application> {
 /** VmApplicationsService: a collection of VmApplicationResource. */
 export class VmApplicationsCollection extends Collection<types.Application, VmApplicationResource, CallOptions> {
   static readonly serviceName = "VmApplicationsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmApplicationResource;
   }
@@ -3858,7 +3737,6 @@ export class VmBackupDiskResource extends Resource<types.Disk> {
 /** VmBackupDisksService: a collection of VmBackupDiskResource. */
 export class VmBackupDisksCollection extends Collection<types.Disk, VmBackupDiskResource, CallOptions> {
   static readonly serviceName = "VmBackupDisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmBackupDiskResource;
   }
@@ -3885,7 +3763,6 @@ export class VmBackupsCollection extends Collection<
   CallOptions & { require_consistency?: boolean; use_active?: boolean }
 > {
   static readonly serviceName = "VmBackupsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmBackupResource;
   }
@@ -3900,7 +3777,6 @@ export class VmCdromResource extends Resource<types.Cdrom> {
 /** VmCdromsService: a collection of VmCdromResource. */
 export class VmCdromsCollection extends Collection<types.Cdrom, VmCdromResource, CallOptions> {
   static readonly serviceName = "VmCdromsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmCdromResource;
   }
@@ -3915,7 +3791,6 @@ export class VmCheckpointDiskResource extends Resource<types.Disk> {
 /** VmCheckpointDisksService: a collection of VmCheckpointDiskResource. */
 export class VmCheckpointDisksCollection extends Collection<types.Disk, VmCheckpointDiskResource, CallOptions> {
   static readonly serviceName = "VmCheckpointDisksService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmCheckpointDiskResource;
   }
@@ -3934,7 +3809,6 @@ export class VmCheckpointResource extends Resource<types.Checkpoint> {
 /** VmCheckpointsService: a collection of VmCheckpointResource. */
 export class VmCheckpointsCollection extends Collection<types.Checkpoint, VmCheckpointResource, CallOptions> {
   static readonly serviceName = "VmCheckpointsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmCheckpointResource;
   }
@@ -3965,7 +3839,6 @@ export class VmGraphicsConsolesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "VmGraphicsConsolesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmGraphicsConsoleResource;
   }
@@ -3980,7 +3853,6 @@ export class VmHostDeviceResource extends Resource<types.HostDevice> {
 /** VmHostDevicesService: a collection of VmHostDeviceResource. */
 export class VmHostDevicesCollection extends Collection<types.HostDevice, VmHostDeviceResource, CallOptions> {
   static readonly serviceName = "VmHostDevicesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmHostDeviceResource;
   }
@@ -3999,7 +3871,6 @@ export class VmMediatedDevicesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "VmMediatedDevicesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmMediatedDeviceResource;
   }
@@ -4049,7 +3920,6 @@ export class VmNicResource extends Resource<types.Nic> {
 /** VmNicsService: a collection of VmNicResource. */
 export class VmNicsCollection extends Collection<types.Nic, VmNicResource, CallOptions> {
   static readonly serviceName = "VmNicsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmNicResource;
   }
@@ -4064,7 +3934,6 @@ export class VmNumaNodeResource extends Resource<types.VirtualNumaNode> {
 /** VmNumaNodesService: a collection of VmNumaNodeResource. */
 export class VmNumaNodesCollection extends Collection<types.VirtualNumaNode, VmNumaNodeResource, CallOptions> {
   static readonly serviceName = "VmNumaNodesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmNumaNodeResource;
   }
@@ -4087,7 +3956,6 @@ export class VmPoolResource extends Resource<types.VmPool> {
 /** VmPoolsService: a collection of VmPoolResource. */
 export class VmPoolsCollection extends Collection<types.VmPool, VmPoolResource, CallOptions & { seal?: boolean }> {
   static readonly serviceName = "VmPoolsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmPoolResource;
   }
@@ -4106,7 +3974,6 @@ export class VmReportedDevicesCollection extends Collection<
   CallOptions
 > {
   static readonly serviceName = "VmReportedDevicesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmReportedDeviceResource;
   }
@@ -4429,7 +4296,6 @@ export class VmSessionResource extends Resource<types.Session> {
 /** VmSessionsService: a collection of VmSessionResource. */
 export class VmSessionsCollection extends Collection<types.Session, VmSessionResource, CallOptions> {
   static readonly serviceName = "VmSessionsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmSessionResource;
   }
@@ -4444,7 +4310,6 @@ export class VmWatchdogResource extends Resource<types.Watchdog> {
 /** VmWatchdogsService: a collection of VmWatchdogResource. */
 export class VmWatchdogsCollection extends Collection<types.Watchdog, VmWatchdogResource, CallOptions> {
   static readonly serviceName = "VmWatchdogsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmWatchdogResource;
   }
@@ -4463,7 +4328,6 @@ export class VmsCollection extends Collection<
   }
 > {
   static readonly serviceName = "VmsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VmResource;
   }
@@ -4485,7 +4349,6 @@ export class VnicProfileResource extends Resource<types.VnicProfile> {
 /** VnicProfilesService: a collection of VnicProfileResource. */
 export class VnicProfilesCollection extends Collection<types.VnicProfile, VnicProfileResource, CallOptions> {
   static readonly serviceName = "VnicProfilesService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return VnicProfileResource;
   }
@@ -4500,7 +4363,6 @@ export class WeightResource extends Resource<types.Weight> {
 /** WeightsService: a collection of WeightResource. */
 export class WeightsCollection extends Collection<types.Weight, WeightResource, CallOptions> {
   static readonly serviceName = "WeightsService";
-  /** The class of the collection's entities. */
   static get itemClass() {
     return WeightResource;
   }

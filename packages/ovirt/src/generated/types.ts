@@ -627,7 +627,7 @@ export type WatchdogAction = "none" | "reset" | "poweroff" | "pause" | "dump";
 /** Enum `WatchdogModel`. */
 export type WatchdogModel = "i6300esb" | "diag288";
 
-/** The oVirt model's `Action`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Action`, as the engine sends it. */
 export interface Action extends Identified {
   status?: string;
   fault?: Fault;
@@ -725,7 +725,7 @@ export interface Action extends Identified {
   volatile?: boolean;
 }
 
-/** The oVirt model's `AffinityGroup`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `AffinityGroup`, as the engine sends it. */
 export interface AffinityGroup extends Identified {
   /** @deprecated */
   positive?: boolean;
@@ -747,7 +747,7 @@ export interface AffinityGroup extends Identified {
   host_labels?: AffinityLabel[];
 }
 
-/** The oVirt model's `AffinityLabel`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `AffinityLabel`, as the engine sends it. */
 export interface AffinityLabel extends Identified {
   read_only?: boolean;
   has_implicit_affinity_group?: boolean;
@@ -764,7 +764,7 @@ export interface AffinityRule extends Envelope {
   enabled?: boolean;
 }
 
-/** The oVirt model's `Agent`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Agent`, as the engine sends it. */
 export interface Agent extends Identified {
   type?: string;
   address?: string;
@@ -816,20 +816,20 @@ export interface ApiSummaryItem extends Envelope {
   active?: number;
 }
 
-/** The oVirt model's `Application`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Application`, as the engine sends it. */
 export interface Application extends Identified {
   /** Link. */
   vm?: Vm;
 }
 
-/** The oVirt model's `AuthorizedKey`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `AuthorizedKey`, as the engine sends it. */
 export interface AuthorizedKey extends Identified {
   key?: string;
   /** Link. */
   user?: User;
 }
 
-/** The oVirt model's `Backup`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Backup`, as the engine sends it. */
 export interface Backup extends Identified {
   from_checkpoint_id?: string;
   to_checkpoint_id?: string;
@@ -846,7 +846,7 @@ export interface Backup extends Identified {
   snapshot?: Snapshot;
 }
 
-/** The oVirt model's `Balance`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Balance`, as the engine sends it. */
 export interface Balance extends Identified {
   /** Link. */
   scheduling_policy?: SchedulingPolicy;
@@ -874,7 +874,7 @@ export interface Bonding extends Envelope {
   active_slave?: HostNic;
 }
 
-/** The oVirt model's `Bookmark`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Bookmark`, as the engine sends it. */
 export interface Bookmark extends Identified {
   value?: string;
 }
@@ -889,25 +889,25 @@ export interface BootMenu extends Envelope {
   enabled?: boolean;
 }
 
-/** The oVirt model's `BrickProfileDetail`, a kind of `EntityProfileDetail`, as the engine sends it. */
+/** The oVirt model's `BrickProfileDetail`, as the engine sends it. */
 export interface BrickProfileDetail extends EntityProfileDetail {
   /** Link. */
   brick?: GlusterBrick;
 }
 
-/** The oVirt model's `Cdrom`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `Cdrom`, as the engine sends it. */
 export interface Cdrom extends Device {
   file?: File;
 }
 
-/** The oVirt model's `Certificate`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Certificate`, as the engine sends it. */
 export interface Certificate extends Identified {
   organization?: string;
   subject?: string;
   content?: string;
 }
 
-/** The oVirt model's `Checkpoint`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Checkpoint`, as the engine sends it. */
 export interface Checkpoint extends Identified {
   parent_id?: string;
   creation_date?: Date;
@@ -929,7 +929,7 @@ export interface CloudInit extends Envelope {
   files?: File[];
 }
 
-/** The oVirt model's `Cluster`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Cluster`, as the engine sends it. */
 export interface Cluster extends Identified {
   cpu?: Cpu;
   memory_policy?: MemoryPolicy;
@@ -993,13 +993,13 @@ export interface Cluster extends Identified {
   permissions?: Permission[];
 }
 
-/** The oVirt model's `ClusterFeature`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ClusterFeature`, as the engine sends it. */
 export interface ClusterFeature extends Identified {
   /** Link. */
   cluster_level?: ClusterLevel;
 }
 
-/** The oVirt model's `ClusterLevel`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ClusterLevel`, as the engine sends it. */
 export interface ClusterLevel extends Identified {
   cpu_types?: CpuType[];
   permits?: Permit[];
@@ -1037,7 +1037,7 @@ export interface Cpu extends Envelope {
   cores?: Core[];
 }
 
-/** The oVirt model's `CpuProfile`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `CpuProfile`, as the engine sends it. */
 export interface CpuProfile extends Identified {
   /** Link. */
   qos?: Qos;
@@ -1073,7 +1073,7 @@ export interface CustomProperty extends Envelope {
   regexp?: string;
 }
 
-/** The oVirt model's `DataCenter`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `DataCenter`, as the engine sends it. */
 export interface DataCenter extends Identified {
   local?: boolean;
   storage_format?: StorageFormat;
@@ -1099,7 +1099,7 @@ export interface DataCenter extends Identified {
   iscsi_bonds?: IscsiBond[];
 }
 
-/** The oVirt model's `Device`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Device`, as the engine sends it. */
 export interface Device extends Identified {
   /** Link. */
   template?: Template;
@@ -1111,7 +1111,7 @@ export interface Device extends Identified {
   vm?: Vm;
 }
 
-/** The oVirt model's `Disk`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `Disk`, as the engine sends it. */
 export interface Disk extends Device {
   alias?: string;
   image_id?: string;
@@ -1166,7 +1166,7 @@ export interface Disk extends Device {
   statistics?: Statistic[];
 }
 
-/** The oVirt model's `DiskAttachment`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `DiskAttachment`, as the engine sends it. */
 export interface DiskAttachment extends Identified {
   bootable?: boolean;
   pass_discard?: boolean;
@@ -1183,7 +1183,7 @@ export interface DiskAttachment extends Identified {
   template?: Template;
 }
 
-/** The oVirt model's `DiskProfile`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `DiskProfile`, as the engine sends it. */
 export interface DiskProfile extends Identified {
   /** Link. */
   qos?: Qos;
@@ -1193,7 +1193,7 @@ export interface DiskProfile extends Identified {
   permissions?: Permission[];
 }
 
-/** The oVirt model's `DiskSnapshot`, a kind of `Disk`, as the engine sends it. */
+/** The oVirt model's `DiskSnapshot`, as the engine sends it. */
 export interface DiskSnapshot extends Disk {
   /** Link. */
   disk?: Disk;
@@ -1234,7 +1234,7 @@ export interface DnsResolverConfiguration extends Envelope {
   name_servers?: string[];
 }
 
-/** The oVirt model's `Domain`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Domain`, as the engine sends it. */
 export interface Domain extends Identified {
   user?: User;
   /** Link. */
@@ -1269,7 +1269,7 @@ export interface ErrorHandling extends Envelope {
   on_error?: MigrateOnError;
 }
 
-/** The oVirt model's `Event`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Event`, as the engine sends it. */
 export interface Event extends Identified {
   index?: number;
   code?: number;
@@ -1297,7 +1297,7 @@ export interface Event extends Identified {
   data_center?: DataCenter;
 }
 
-/** The oVirt model's `EventSubscription`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `EventSubscription`, as the engine sends it. */
 export interface EventSubscription extends Identified {
   event?: NotifiableEvent;
   user?: User;
@@ -1305,7 +1305,7 @@ export interface EventSubscription extends Identified {
   address?: string;
 }
 
-/** The oVirt model's `ExternalComputeResource`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ExternalComputeResource`, as the engine sends it. */
 export interface ExternalComputeResource extends Identified {
   provider?: string;
   user?: string;
@@ -1314,7 +1314,7 @@ export interface ExternalComputeResource extends Identified {
   external_host_provider?: ExternalHostProvider;
 }
 
-/** The oVirt model's `ExternalDiscoveredHost`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ExternalDiscoveredHost`, as the engine sends it. */
 export interface ExternalDiscoveredHost extends Identified {
   ip?: string;
   mac?: string;
@@ -1324,14 +1324,14 @@ export interface ExternalDiscoveredHost extends Identified {
   external_host_provider?: ExternalHostProvider;
 }
 
-/** The oVirt model's `ExternalHost`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ExternalHost`, as the engine sends it. */
 export interface ExternalHost extends Identified {
   address?: string;
   /** Link. */
   external_host_provider?: ExternalHostProvider;
 }
 
-/** The oVirt model's `ExternalHostGroup`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ExternalHostGroup`, as the engine sends it. */
 export interface ExternalHostGroup extends Identified {
   architecture_name?: string;
   operating_system_name?: string;
@@ -1341,7 +1341,7 @@ export interface ExternalHostGroup extends Identified {
   external_host_provider?: ExternalHostProvider;
 }
 
-/** The oVirt model's `ExternalHostProvider`, a kind of `ExternalProvider`, as the engine sends it. */
+/** The oVirt model's `ExternalHostProvider`, as the engine sends it. */
 export interface ExternalHostProvider extends ExternalProvider {
   /** Link. */
   certificates?: Certificate[];
@@ -1355,7 +1355,7 @@ export interface ExternalHostProvider extends ExternalProvider {
   hosts?: Host[];
 }
 
-/** The oVirt model's `ExternalNetworkProviderConfiguration`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ExternalNetworkProviderConfiguration`, as the engine sends it. */
 export interface ExternalNetworkProviderConfiguration extends Identified {
   /** Link. */
   external_network_provider?: ExternalProvider;
@@ -1363,7 +1363,7 @@ export interface ExternalNetworkProviderConfiguration extends Identified {
   host?: Host;
 }
 
-/** The oVirt model's `ExternalProvider`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ExternalProvider`, as the engine sends it. */
 export interface ExternalProvider extends Identified {
   url?: string;
   requires_authentication?: boolean;
@@ -1430,7 +1430,7 @@ export interface FencingPolicy extends Envelope {
   skip_if_gluster_quorum_not_met?: boolean;
 }
 
-/** The oVirt model's `File`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `File`, as the engine sends it. */
 export interface File extends Identified {
   content?: string;
   type?: string;
@@ -1438,14 +1438,14 @@ export interface File extends Identified {
   storage_domain?: StorageDomain;
 }
 
-/** The oVirt model's `Filter`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Filter`, as the engine sends it. */
 export interface Filter extends Identified {
   position?: number;
   /** Link. */
   scheduling_policy_unit?: SchedulingPolicyUnit;
 }
 
-/** The oVirt model's `Floppy`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `Floppy`, as the engine sends it. */
 export interface Floppy extends Device {
   file?: File;
 }
@@ -1456,7 +1456,7 @@ export interface FopStatistic extends Envelope {
   statistics?: Statistic[];
 }
 
-/** The oVirt model's `GlusterBrick`, a kind of `GlusterBrickAdvancedDetails`, as the engine sends it. */
+/** The oVirt model's `GlusterBrick`, as the engine sends it. */
 export interface GlusterBrick extends GlusterBrickAdvancedDetails {
   server_id?: string;
   brick_dir?: string;
@@ -1467,7 +1467,7 @@ export interface GlusterBrick extends GlusterBrickAdvancedDetails {
   statistics?: Statistic[];
 }
 
-/** The oVirt model's `GlusterBrickAdvancedDetails`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `GlusterBrickAdvancedDetails`, as the engine sends it. */
 export interface GlusterBrickAdvancedDetails extends Device {
   port?: number;
   pid?: number;
@@ -1493,7 +1493,7 @@ export interface GlusterClient extends Envelope {
   bytes_written?: number;
 }
 
-/** The oVirt model's `GlusterHook`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `GlusterHook`, as the engine sends it. */
 export interface GlusterHook extends Identified {
   gluster_command?: string;
   stage?: HookStage;
@@ -1509,7 +1509,7 @@ export interface GlusterHook extends Identified {
   server_hooks?: GlusterServerHook[];
 }
 
-/** The oVirt model's `GlusterMemoryPool`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `GlusterMemoryPool`, as the engine sends it. */
 export interface GlusterMemoryPool extends Identified {
   type?: string;
   hot_count?: number;
@@ -1521,7 +1521,7 @@ export interface GlusterMemoryPool extends Identified {
   max_stdalloc?: number;
 }
 
-/** The oVirt model's `GlusterServerHook`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `GlusterServerHook`, as the engine sends it. */
 export interface GlusterServerHook extends Identified {
   content_type?: HookContentType;
   status?: GlusterHookStatus;
@@ -1530,7 +1530,7 @@ export interface GlusterServerHook extends Identified {
   host?: Host;
 }
 
-/** The oVirt model's `GlusterVolume`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `GlusterVolume`, as the engine sends it. */
 export interface GlusterVolume extends Identified {
   volume_type?: GlusterVolumeType;
   transport_types?: TransportType[];
@@ -1548,7 +1548,7 @@ export interface GlusterVolume extends Identified {
   statistics?: Statistic[];
 }
 
-/** The oVirt model's `GlusterVolumeProfileDetails`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `GlusterVolumeProfileDetails`, as the engine sends it. */
 export interface GlusterVolumeProfileDetails extends Identified {
   brick_profile_details?: BrickProfileDetail[];
   nfs_profile_details?: NfsProfileDetail[];
@@ -1559,7 +1559,7 @@ export interface GracePeriod extends Envelope {
   expiry?: number;
 }
 
-/** The oVirt model's `GraphicsConsole`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `GraphicsConsole`, as the engine sends it. */
 export interface GraphicsConsole extends Identified {
   protocol?: GraphicsType;
   port?: number;
@@ -1573,7 +1573,7 @@ export interface GraphicsConsole extends Identified {
   instance_type?: InstanceType;
 }
 
-/** The oVirt model's `Group`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Group`, as the engine sends it. */
 export interface Group extends Identified {
   domain_entry_id?: string;
   namespace?: string;
@@ -1614,7 +1614,7 @@ export interface HighAvailability extends Envelope {
   priority?: number;
 }
 
-/** The oVirt model's `Hook`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Hook`, as the engine sends it. */
 export interface Hook extends Identified {
   event_name?: string;
   md5?: string;
@@ -1622,7 +1622,7 @@ export interface Hook extends Identified {
   host?: Host;
 }
 
-/** The oVirt model's `Host`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Host`, as the engine sends it. */
 export interface Host extends Identified {
   address?: string;
   status?: HostStatus;
@@ -1700,7 +1700,7 @@ export interface Host extends Identified {
   external_network_provider_configurations?: ExternalNetworkProviderConfiguration[];
 }
 
-/** The oVirt model's `HostCpuUnit`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `HostCpuUnit`, as the engine sends it. */
 export interface HostCpuUnit extends Identified {
   socket_id?: number;
   core_id?: number;
@@ -1710,7 +1710,7 @@ export interface HostCpuUnit extends Identified {
   vms?: Vm[];
 }
 
-/** The oVirt model's `HostDevice`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `HostDevice`, as the engine sends it. */
 export interface HostDevice extends Identified {
   capability?: string;
   product?: Product;
@@ -1734,7 +1734,7 @@ export interface HostDevicePassthrough extends Envelope {
   enabled?: boolean;
 }
 
-/** The oVirt model's `HostNic`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `HostNic`, as the engine sends it. */
 export interface HostNic extends Identified {
   mac?: Mac;
   ip?: Ip;
@@ -1776,7 +1776,7 @@ export interface HostNicVirtualFunctionsConfiguration extends Envelope {
   all_networks_allowed?: boolean;
 }
 
-/** The oVirt model's `HostStorage`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `HostStorage`, as the engine sends it. */
 export interface HostStorage extends Identified {
   address?: string;
   type?: StorageType;
@@ -1809,7 +1809,7 @@ export interface HostedEngine extends Envelope {
   local_maintenance?: boolean;
 }
 
-/** The oVirt model's `Icon`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Icon`, as the engine sends it. */
 export interface Icon extends Identified {
   media_type?: string;
   data?: string;
@@ -1824,7 +1824,7 @@ export interface Identified extends Envelope {
   comment?: string;
 }
 
-/** The oVirt model's `Image`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Image`, as the engine sends it. */
 export interface Image extends Identified {
   type?: ImageFileType;
   /** `xs:long` on the wire. */
@@ -1833,7 +1833,7 @@ export interface Image extends Identified {
   storage_domain?: StorageDomain;
 }
 
-/** The oVirt model's `ImageTransfer`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ImageTransfer`, as the engine sends it. */
 export interface ImageTransfer extends Identified {
   proxy_url?: string;
   transfer_url?: string;
@@ -1885,7 +1885,7 @@ export interface Initialization extends Envelope {
   cloud_init_network_protocol?: CloudInitNetworkProtocol;
 }
 
-/** The oVirt model's `InstanceType`, a kind of `Template`, as the engine sends it. */
+/** The oVirt model's `InstanceType`, as the engine sends it. */
 export interface InstanceType extends Template {}
 
 /** The oVirt model's `Io`, as the engine sends it. */
@@ -1907,7 +1907,7 @@ export interface IpAddressAssignment extends Envelope {
   assignment_method?: BootProtocol;
 }
 
-/** The oVirt model's `IscsiBond`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `IscsiBond`, as the engine sends it. */
 export interface IscsiBond extends Identified {
   /** Link. */
   data_center?: DataCenter;
@@ -1938,7 +1938,7 @@ export interface IscsiDetails extends Envelope {
   disk_id?: string;
 }
 
-/** The oVirt model's `Job`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Job`, as the engine sends it. */
 export interface Job extends Identified {
   status?: JobStatus;
   start_time?: Date;
@@ -1952,7 +1952,7 @@ export interface Job extends Identified {
   steps?: Step[];
 }
 
-/** The oVirt model's `KatelloErratum`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `KatelloErratum`, as the engine sends it. */
 export interface KatelloErratum extends Identified {
   title?: string;
   type?: string;
@@ -1978,7 +1978,7 @@ export interface Ksm extends Envelope {
   merge_across_nodes?: boolean;
 }
 
-/** The oVirt model's `LinkLayerDiscoveryProtocolElement`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `LinkLayerDiscoveryProtocolElement`, as the engine sends it. */
 export interface LinkLayerDiscoveryProtocolElement extends Identified {
   type?: number;
   oui?: number;
@@ -2027,7 +2027,7 @@ export interface Mac extends Envelope {
   address?: string;
 }
 
-/** The oVirt model's `MacPool`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `MacPool`, as the engine sends it. */
 export interface MacPool extends Identified {
   allow_duplicates?: boolean;
   default_pool?: boolean;
@@ -2076,10 +2076,10 @@ export interface MigrationOptions extends Envelope {
   policy?: MigrationPolicy;
 }
 
-/** The oVirt model's `MigrationPolicy`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `MigrationPolicy`, as the engine sends it. */
 export interface MigrationPolicy extends Identified {}
 
-/** The oVirt model's `Network`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Network`, as the engine sends it. */
 export interface Network extends Identified {
   /** @deprecated */
   ip?: Ip;
@@ -2113,7 +2113,7 @@ export interface Network extends Identified {
   external_provider_physical_network?: Network;
 }
 
-/** The oVirt model's `NetworkAttachment`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `NetworkAttachment`, as the engine sends it. */
 export interface NetworkAttachment extends Identified {
   ip_address_assignments?: IpAddressAssignment[];
   properties?: Property[];
@@ -2136,19 +2136,19 @@ export interface NetworkConfiguration extends Envelope {
   dns?: Dns;
 }
 
-/** The oVirt model's `NetworkFilter`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `NetworkFilter`, as the engine sends it. */
 export interface NetworkFilter extends Identified {
   version?: Version;
 }
 
-/** The oVirt model's `NetworkFilterParameter`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `NetworkFilterParameter`, as the engine sends it. */
 export interface NetworkFilterParameter extends Identified {
   value?: string;
   /** Link. */
   nic?: Nic;
 }
 
-/** The oVirt model's `NetworkLabel`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `NetworkLabel`, as the engine sends it. */
 export interface NetworkLabel extends Identified {
   /** Link. */
   network?: Network;
@@ -2156,12 +2156,12 @@ export interface NetworkLabel extends Identified {
   host_nic?: HostNic;
 }
 
-/** The oVirt model's `NfsProfileDetail`, a kind of `EntityProfileDetail`, as the engine sends it. */
+/** The oVirt model's `NfsProfileDetail`, as the engine sends it. */
 export interface NfsProfileDetail extends EntityProfileDetail {
   nfs_server_ip?: string;
 }
 
-/** The oVirt model's `Nic`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `Nic`, as the engine sends it. */
 export interface Nic extends Device {
   linked?: boolean;
   interface?: NicInterface;
@@ -2200,7 +2200,7 @@ export interface NicConfiguration extends Envelope {
   on_boot?: boolean;
 }
 
-/** The oVirt model's `NumaNode`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `NumaNode`, as the engine sends it. */
 export interface NumaNode extends Identified {
   index?: number;
   /** `xs:long` on the wire. */
@@ -2222,13 +2222,13 @@ export interface NumaNodePin extends Envelope {
   index?: number;
 }
 
-/** The oVirt model's `OpenStackImage`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `OpenStackImage`, as the engine sends it. */
 export interface OpenStackImage extends Identified {
   /** Link. */
   openstack_image_provider?: OpenStackImageProvider;
 }
 
-/** The oVirt model's `OpenStackImageProvider`, a kind of `OpenStackProvider`, as the engine sends it. */
+/** The oVirt model's `OpenStackImageProvider`, as the engine sends it. */
 export interface OpenStackImageProvider extends OpenStackProvider {
   /** Link. */
   certificates?: Certificate[];
@@ -2236,13 +2236,13 @@ export interface OpenStackImageProvider extends OpenStackProvider {
   images?: OpenStackImage[];
 }
 
-/** The oVirt model's `OpenStackNetwork`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `OpenStackNetwork`, as the engine sends it. */
 export interface OpenStackNetwork extends Identified {
   /** Link. */
   openstack_network_provider?: OpenStackNetworkProvider;
 }
 
-/** The oVirt model's `OpenStackNetworkProvider`, a kind of `OpenStackProvider`, as the engine sends it. */
+/** The oVirt model's `OpenStackNetworkProvider`, as the engine sends it. */
 export interface OpenStackNetworkProvider extends OpenStackProvider {
   /** @deprecated */
   plugin_type?: NetworkPluginType;
@@ -2264,12 +2264,12 @@ export interface OpenStackNetworkProvider extends OpenStackProvider {
   subnets?: OpenStackSubnet[];
 }
 
-/** The oVirt model's `OpenStackProvider`, a kind of `ExternalProvider`, as the engine sends it. */
+/** The oVirt model's `OpenStackProvider`, as the engine sends it. */
 export interface OpenStackProvider extends ExternalProvider {
   tenant_name?: string;
 }
 
-/** The oVirt model's `OpenStackSubnet`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `OpenStackSubnet`, as the engine sends it. */
 export interface OpenStackSubnet extends Identified {
   cidr?: string;
   ip_version?: string;
@@ -2279,7 +2279,7 @@ export interface OpenStackSubnet extends Identified {
   openstack_network?: OpenStackNetwork;
 }
 
-/** The oVirt model's `OpenStackVolumeProvider`, a kind of `OpenStackProvider`, as the engine sends it. @deprecated */
+/** The oVirt model's `OpenStackVolumeProvider`, as the engine sends it. @deprecated */
 export interface OpenStackVolumeProvider extends OpenStackProvider {
   /** Link. */
   data_center?: DataCenter;
@@ -2291,14 +2291,14 @@ export interface OpenStackVolumeProvider extends OpenStackProvider {
   authentication_keys?: OpenstackVolumeAuthenticationKey[];
 }
 
-/** The oVirt model's `OpenStackVolumeType`, a kind of `Identified`, as the engine sends it. @deprecated */
+/** The oVirt model's `OpenStackVolumeType`, as the engine sends it. @deprecated */
 export interface OpenStackVolumeType extends Identified {
   properties?: Property[];
   /** Link. */
   openstack_volume_provider?: OpenStackVolumeProvider;
 }
 
-/** The oVirt model's `OpenstackVolumeAuthenticationKey`, a kind of `Identified`, as the engine sends it. @deprecated */
+/** The oVirt model's `OpenstackVolumeAuthenticationKey`, as the engine sends it. @deprecated */
 export interface OpenstackVolumeAuthenticationKey extends Identified {
   uuid?: string;
   value?: string;
@@ -2321,7 +2321,7 @@ export interface OperatingSystem extends Envelope {
   version?: Version;
 }
 
-/** The oVirt model's `OperatingSystemInfo`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `OperatingSystemInfo`, as the engine sends it. */
 export interface OperatingSystemInfo extends Identified {
   large_icon?: Icon;
   small_icon?: Icon;
@@ -2348,7 +2348,7 @@ export interface Payload extends Envelope {
   type?: VmDeviceType;
 }
 
-/** The oVirt model's `Permission`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Permission`, as the engine sends it. */
 export interface Permission extends Identified {
   /** Link. */
   role?: Role;
@@ -2374,7 +2374,7 @@ export interface Permission extends Identified {
   disk?: Disk;
 }
 
-/** The oVirt model's `Permit`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Permit`, as the engine sends it. */
 export interface Permit extends Identified {
   administrative?: boolean;
   /** Link. */
@@ -2404,7 +2404,7 @@ export interface PowerManagement extends Envelope {
   type?: string;
 }
 
-/** The oVirt model's `Product`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Product`, as the engine sends it. */
 export interface Product extends Identified {}
 
 /** The oVirt model's `ProductInfo`, as the engine sends it. */
@@ -2435,7 +2435,7 @@ export interface ProxyTicket extends Envelope {
   value?: string;
 }
 
-/** The oVirt model's `Qos`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Qos`, as the engine sends it. */
 export interface Qos extends Identified {
   type?: QosType;
   max_throughput?: number;
@@ -2458,7 +2458,7 @@ export interface Qos extends Identified {
   data_center?: DataCenter;
 }
 
-/** The oVirt model's `Quota`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Quota`, as the engine sends it. */
 export interface Quota extends Identified {
   data_center?: DataCenter;
   vms?: Vm[];
@@ -2476,7 +2476,7 @@ export interface Quota extends Identified {
   quota_storage_limits?: QuotaStorageLimit[];
 }
 
-/** The oVirt model's `QuotaClusterLimit`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `QuotaClusterLimit`, as the engine sends it. */
 export interface QuotaClusterLimit extends Identified {
   vcpu_limit?: number;
   vcpu_usage?: number;
@@ -2490,7 +2490,7 @@ export interface QuotaClusterLimit extends Identified {
   cluster?: Cluster;
 }
 
-/** The oVirt model's `QuotaStorageLimit`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `QuotaStorageLimit`, as the engine sends it. */
 export interface QuotaStorageLimit extends Identified {
   /** `xs:long` on the wire. */
   limit?: number;
@@ -2589,7 +2589,7 @@ export interface ReportedConfiguration extends Envelope {
   in_sync?: boolean;
 }
 
-/** The oVirt model's `ReportedDevice`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `ReportedDevice`, as the engine sends it. */
 export interface ReportedDevice extends Identified {
   type?: ReportedDeviceType;
   mac?: Mac;
@@ -2604,7 +2604,7 @@ export interface RngDevice extends Envelope {
   source?: RngSource;
 }
 
-/** The oVirt model's `Role`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Role`, as the engine sends it. */
 export interface Role extends Identified {
   mutable?: boolean;
   administrative?: boolean;
@@ -2614,7 +2614,7 @@ export interface Role extends Identified {
   permits?: Permit[];
 }
 
-/** The oVirt model's `SchedulingPolicy`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `SchedulingPolicy`, as the engine sends it. */
 export interface SchedulingPolicy extends Identified {
   locked?: boolean;
   default_policy?: boolean;
@@ -2627,7 +2627,7 @@ export interface SchedulingPolicy extends Identified {
   weight?: Weight[];
 }
 
-/** The oVirt model's `SchedulingPolicyUnit`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `SchedulingPolicyUnit`, as the engine sends it. */
 export interface SchedulingPolicyUnit extends Identified {
   type?: PolicyUnitType;
   internal?: boolean;
@@ -2646,7 +2646,7 @@ export interface SerialNumber extends Envelope {
   value?: string;
 }
 
-/** The oVirt model's `Session`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Session`, as the engine sends it. */
 export interface Session extends Identified {
   protocol?: string;
   ip?: Ip;
@@ -2668,7 +2668,7 @@ export interface SkipIfSdActive extends Envelope {
   enabled?: boolean;
 }
 
-/** The oVirt model's `Snapshot`, a kind of `Vm`, as the engine sends it. */
+/** The oVirt model's `Snapshot`, as the engine sends it. */
 export interface Snapshot extends Vm {
   date?: Date;
   snapshot_status?: SnapshotStatus;
@@ -2694,7 +2694,7 @@ export interface Spm extends Envelope {
   status?: SpmStatus;
 }
 
-/** The oVirt model's `Ssh`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Ssh`, as the engine sends it. */
 export interface Ssh extends Identified {
   port?: number;
   /** @deprecated */
@@ -2704,7 +2704,7 @@ export interface Ssh extends Identified {
   user?: User;
 }
 
-/** The oVirt model's `SshPublicKey`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `SshPublicKey`, as the engine sends it. */
 export interface SshPublicKey extends Identified {
   content?: string;
   /** Link. */
@@ -2716,7 +2716,7 @@ export interface Sso extends Envelope {
   methods?: Method[];
 }
 
-/** The oVirt model's `Statistic`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Statistic`, as the engine sends it. */
 export interface Statistic extends Identified {
   values?: Value[];
   kind?: StatisticKind;
@@ -2742,7 +2742,7 @@ export interface Statistic extends Identified {
   gluster_volume?: GlusterVolume;
 }
 
-/** The oVirt model's `Step`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Step`, as the engine sends it. */
 export interface Step extends Identified {
   type?: StepEnum;
   number?: number;
@@ -2762,7 +2762,7 @@ export interface Step extends Identified {
   execution_host?: Host;
 }
 
-/** The oVirt model's `StorageConnection`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `StorageConnection`, as the engine sends it. */
 export interface StorageConnection extends Identified {
   address?: string;
   type?: StorageType;
@@ -2783,7 +2783,7 @@ export interface StorageConnection extends Identified {
   host?: Host;
 }
 
-/** The oVirt model's `StorageConnectionExtension`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `StorageConnectionExtension`, as the engine sends it. */
 export interface StorageConnectionExtension extends Identified {
   target?: string;
   username?: string;
@@ -2792,7 +2792,7 @@ export interface StorageConnectionExtension extends Identified {
   host?: Host;
 }
 
-/** The oVirt model's `StorageDomain`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `StorageDomain`, as the engine sends it. */
 export interface StorageDomain extends Identified {
   type?: StorageDomainType;
   status?: StorageDomainStatus;
@@ -2848,7 +2848,7 @@ export interface StorageDomainLease extends Envelope {
   storage_domain?: StorageDomain;
 }
 
-/** The oVirt model's `SystemOption`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `SystemOption`, as the engine sends it. */
 export interface SystemOption extends Identified {
   values?: SystemOptionValue[];
 }
@@ -2859,7 +2859,7 @@ export interface SystemOptionValue extends Envelope {
   version?: string;
 }
 
-/** The oVirt model's `Tag`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Tag`, as the engine sends it. */
 export interface Tag extends Identified {
   /** Link. */
   host?: Host;
@@ -2875,7 +2875,7 @@ export interface Tag extends Identified {
   parent?: Tag;
 }
 
-/** The oVirt model's `Template`, a kind of `VmBase`, as the engine sends it. */
+/** The oVirt model's `Template`, as the engine sends it. */
 export interface Template extends VmBase {
   status?: TemplateStatus;
   vm?: Vm;
@@ -2924,7 +2924,7 @@ export interface TransparentHugePages extends Envelope {
   enabled?: boolean;
 }
 
-/** The oVirt model's `UnmanagedNetwork`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `UnmanagedNetwork`, as the engine sends it. */
 export interface UnmanagedNetwork extends Identified {
   /** Link. */
   host_nic?: HostNic;
@@ -2938,7 +2938,7 @@ export interface Usb extends Envelope {
   type?: UsbType;
 }
 
-/** The oVirt model's `User`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `User`, as the engine sends it. */
 export interface User extends Identified {
   domain_entry_id?: string;
   department?: string;
@@ -2967,7 +2967,7 @@ export interface User extends Identified {
   options?: UserOption[];
 }
 
-/** The oVirt model's `UserOption`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `UserOption`, as the engine sends it. */
 export interface UserOption extends Identified {
   content?: string;
   /** Link. */
@@ -2986,10 +2986,10 @@ export interface VcpuPin extends Envelope {
   cpu_set?: string;
 }
 
-/** The oVirt model's `Vendor`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Vendor`, as the engine sends it. */
 export interface Vendor extends Identified {}
 
-/** The oVirt model's `Version`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Version`, as the engine sends it. */
 export interface Version extends Identified {
   major?: number;
   minor?: number;
@@ -3003,7 +3003,7 @@ export interface VirtioScsi extends Envelope {
   enabled?: boolean;
 }
 
-/** The oVirt model's `VirtualNumaNode`, a kind of `NumaNode`, as the engine sends it. */
+/** The oVirt model's `VirtualNumaNode`, as the engine sends it. */
 export interface VirtualNumaNode extends NumaNode {
   numa_node_pins?: NumaNodePin[];
   numa_tune_mode?: NumaTuneMode;
@@ -3017,7 +3017,7 @@ export interface Vlan extends Envelope {
   id?: number;
 }
 
-/** The oVirt model's `Vm`, a kind of `VmBase`, as the engine sends it. */
+/** The oVirt model's `Vm`, as the engine sends it. */
 export interface Vm extends VmBase {
   status?: VmStatus;
   status_detail?: string;
@@ -3086,7 +3086,7 @@ export interface Vm extends VmBase {
   mediated_devices?: VmMediatedDevice[];
 }
 
-/** The oVirt model's `VmBase`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `VmBase`, as the engine sends it. */
 export interface VmBase extends Identified {
   type?: VmType;
   /** `xs:long` on the wire. */
@@ -3143,7 +3143,7 @@ export interface VmBase extends Identified {
   quota?: Quota;
 }
 
-/** The oVirt model's `VmMediatedDevice`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `VmMediatedDevice`, as the engine sends it. */
 export interface VmMediatedDevice extends Device {
   spec_params?: Property[];
 }
@@ -3155,7 +3155,7 @@ export interface VmPlacementPolicy extends Envelope {
   hosts?: Host[];
 }
 
-/** The oVirt model's `VmPool`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `VmPool`, as the engine sends it. */
 export interface VmPool extends Identified {
   size?: number;
   prestarted_vms?: number;
@@ -3193,7 +3193,7 @@ export interface VnicPassThrough extends Envelope {
   mode?: VnicPassThroughMode;
 }
 
-/** The oVirt model's `VnicProfile`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `VnicProfile`, as the engine sends it. */
 export interface VnicProfile extends Identified {
   port_mirroring?: boolean;
   custom_properties?: CustomProperty[];
@@ -3229,13 +3229,13 @@ export interface VolumeGroup extends Envelope {
   logical_units?: LogicalUnit[];
 }
 
-/** The oVirt model's `Watchdog`, a kind of `Device`, as the engine sends it. */
+/** The oVirt model's `Watchdog`, as the engine sends it. */
 export interface Watchdog extends Device {
   model?: WatchdogModel;
   action?: WatchdogAction;
 }
 
-/** The oVirt model's `Weight`, a kind of `Identified`, as the engine sends it. */
+/** The oVirt model's `Weight`, as the engine sends it. */
 export interface Weight extends Identified {
   factor?: number;
   /** Link. */

@@ -2,11 +2,12 @@
 // hand: change the generator and run `pnpm generate` (CI runs `node scripts/generate.mjs --check`).
 // The oVirt Python SDK v3's `params` classes, from the v3 schema: one class per complexType with every
 // member of its bases, under generateDS's names (`type_`), with keyword-argument constructors
-// (`new params.VM({ name, type_: "server" })`) and get_/set_/add_ accessors (src/v3/params-object.ts).
+// (`new params.VM({ name, type_: "server" })`) and get_/set_/add_ accessors (src/v3/params-object.ts);
+// XFields is the members of v3's X (its own, then its base's by `extends`).
 /* eslint-disable */
 
 import type * as types from "./types.js";
-import { V3Object, type V3Accessors, type V3Class, type V3Init } from "../v3/params-object.js";
+import { V3Object, type V3Accessors, type V3Class } from "../v3/params-object.js";
 
 /** API v4's params classes of the names v3 did not use (new code; v3's names are v3's classes below). */
 export {
@@ -201,32 +202,23 @@ export {
   NICs,
 } from "./params.js";
 
-/** The members of v3's KeyValuePair. */
 export interface KeyValuePairFields {
   key?: string;
   value?: string;
 }
 export interface KeyValuePair extends KeyValuePairFields, V3Accessors<KeyValuePairFields> {}
-export class KeyValuePair extends V3Object {
+export class KeyValuePair extends V3Object<KeyValuePairFields> {
   static readonly typeName = "KeyValuePair";
-  constructor(init?: V3Init<KeyValuePairFields>) {
-    super("KeyValuePair", init);
-  }
 }
 
-/** The members of v3's LinkCapabilities. */
 export interface LinkCapabilitiesFields {
   searchable?: boolean;
 }
 export interface LinkCapabilities extends LinkCapabilitiesFields, V3Accessors<LinkCapabilitiesFields> {}
-export class LinkCapabilities extends V3Object {
+export class LinkCapabilities extends V3Object<LinkCapabilitiesFields> {
   static readonly typeName = "LinkCapabilities";
-  constructor(init?: V3Init<LinkCapabilitiesFields>) {
-    super("LinkCapabilities", init);
-  }
 }
 
-/** The members of v3's DetailedLink. */
 export interface DetailedLinkFields extends LinkFields {
   description?: string;
   request?: RequestFields;
@@ -234,39 +226,27 @@ export interface DetailedLinkFields extends LinkFields {
   linkCapabilities?: LinkCapabilitiesFields;
 }
 export interface DetailedLink extends DetailedLinkFields, V3Accessors<DetailedLinkFields> {}
-export class DetailedLink extends V3Object {
+export class DetailedLink extends V3Object<DetailedLinkFields> {
   static readonly typeName = "DetailedLink";
-  constructor(init?: V3Init<DetailedLinkFields>) {
-    super("DetailedLink", init);
-  }
 }
 
-/** The members of v3's DetailedLinks. */
 export interface DetailedLinksFields {
   link?: DetailedLinkFields[];
 }
 export interface DetailedLinks extends DetailedLinksFields, V3Accessors<DetailedLinksFields> {}
-export class DetailedLinks extends V3Object {
+export class DetailedLinks extends V3Object<DetailedLinksFields> {
   static readonly typeName = "DetailedLinks";
-  constructor(init?: V3Init<DetailedLinksFields>) {
-    super("DetailedLinks", init);
-  }
 }
 
-/** The members of v3's Link. */
 export interface LinkFields {
   href?: string;
   rel?: string;
 }
 export interface Link extends LinkFields, V3Accessors<LinkFields> {}
-export class Link extends V3Object {
+export class Link extends V3Object<LinkFields> {
   static readonly typeName = "Link";
-  constructor(init?: V3Init<LinkFields>) {
-    super("Link", init);
-  }
 }
 
-/** The members of v3's API. */
 export interface APIFields extends BaseResourceFields {
   special_objects?: SpecialObjectsFields;
   product_info?: ProductInfoFields;
@@ -274,24 +254,16 @@ export interface APIFields extends BaseResourceFields {
   time?: Date;
 }
 export interface API extends APIFields, V3Accessors<APIFields> {}
-export class API extends V3Object {
+export class API extends V3Object<APIFields, types.Api> {
   static readonly typeName = "API";
-  constructor(init?: V3Init<APIFields, types.Api>) {
-    super("API", init);
-  }
 }
 
-/** The members of v3's SpecialObjects. */
 export interface SpecialObjectsFields extends BaseResourceFields {}
 export interface SpecialObjects extends SpecialObjectsFields, V3Accessors<SpecialObjectsFields> {}
-export class SpecialObjects extends V3Object {
+export class SpecialObjects extends V3Object<SpecialObjectsFields, types.SpecialObjects> {
   static readonly typeName = "SpecialObjects";
-  constructor(init?: V3Init<SpecialObjectsFields, types.SpecialObjects>) {
-    super("SpecialObjects", init);
-  }
 }
 
-/** The members of v3's ApiSummary. */
 export interface ApiSummaryFields {
   vms?: VMsFields;
   hosts?: HostsFields;
@@ -299,52 +271,36 @@ export interface ApiSummaryFields {
   storage_domains?: StorageDomainsFields;
 }
 export interface ApiSummary extends ApiSummaryFields, V3Accessors<ApiSummaryFields> {}
-export class ApiSummary extends V3Object {
+export class ApiSummary extends V3Object<ApiSummaryFields, types.ApiSummary> {
   static readonly typeName = "ApiSummary";
-  constructor(init?: V3Init<ApiSummaryFields, types.ApiSummary>) {
-    super("ApiSummary", init);
-  }
 }
 
-/** The members of v3's Fault. */
 export interface FaultFields {
   reason?: string;
   detail?: string;
 }
 export interface Fault extends FaultFields, V3Accessors<FaultFields> {}
-export class Fault extends V3Object {
+export class Fault extends V3Object<FaultFields, types.Fault> {
   static readonly typeName = "Fault";
-  constructor(init?: V3Init<FaultFields, types.Fault>) {
-    super("Fault", init);
-  }
 }
 
-/** The members of v3's UsageMessage. */
 export interface UsageMessageFields {
   message?: string;
   detailedLink?: DetailedLinkFields;
 }
 export interface UsageMessage extends UsageMessageFields, V3Accessors<UsageMessageFields> {}
-export class UsageMessage extends V3Object {
+export class UsageMessage extends V3Object<UsageMessageFields> {
   static readonly typeName = "UsageMessage";
-  constructor(init?: V3Init<UsageMessageFields>) {
-    super("UsageMessage", init);
-  }
 }
 
-/** The members of v3's GracePeriod. */
 export interface GracePeriodFields {
   expiry?: number;
 }
 export interface GracePeriod extends GracePeriodFields, V3Accessors<GracePeriodFields> {}
-export class GracePeriod extends V3Object {
+export class GracePeriod extends V3Object<GracePeriodFields, types.GracePeriod> {
   static readonly typeName = "GracePeriod";
-  constructor(init?: V3Init<GracePeriodFields, types.GracePeriod>) {
-    super("GracePeriod", init);
-  }
 }
 
-/** The members of v3's IscsiDetails. */
 export interface IscsiDetailsFields {
   initiator?: string;
   port?: number;
@@ -365,26 +321,18 @@ export interface IscsiDetailsFields {
   disk_id?: string;
 }
 export interface IscsiDetails extends IscsiDetailsFields, V3Accessors<IscsiDetailsFields> {}
-export class IscsiDetails extends V3Object {
+export class IscsiDetails extends V3Object<IscsiDetailsFields, types.IscsiDetails> {
   static readonly typeName = "IscsiDetails";
-  constructor(init?: V3Init<IscsiDetailsFields, types.IscsiDetails>) {
-    super("IscsiDetails", init);
-  }
 }
 
-/** The members of v3's ProxyTicket. */
 export interface ProxyTicketFields {
   value?: string;
 }
 export interface ProxyTicket extends ProxyTicketFields, V3Accessors<ProxyTicketFields> {}
-export class ProxyTicket extends V3Object {
+export class ProxyTicket extends V3Object<ProxyTicketFields, types.ProxyTicket> {
   static readonly typeName = "ProxyTicket";
-  constructor(init?: V3Init<ProxyTicketFields, types.ProxyTicket>) {
-    super("ProxyTicket", init);
-  }
 }
 
-/** The members of v3's Action. */
 export interface ActionFields extends BaseResourceFields {
   async?: boolean;
   grace_period?: GracePeriodFields;
@@ -444,76 +392,52 @@ export interface ActionFields extends BaseResourceFields {
   is_attached?: boolean;
 }
 export interface Action extends ActionFields, V3Accessors<ActionFields> {}
-export class Action extends V3Object {
+export class Action extends V3Object<ActionFields, types.Action> {
   static readonly typeName = "Action";
-  constructor(init?: V3Init<ActionFields, types.Action>) {
-    super("Action", init);
-  }
 }
 
-/** The members of v3's Actions. */
 export interface ActionsFields {
   link?: LinkFields[];
 }
 export interface Actions extends ActionsFields, V3Accessors<ActionsFields> {}
-export class Actions extends V3Object {
+export class Actions extends V3Object<ActionsFields> {
   static readonly typeName = "Actions";
-  constructor(init?: V3Init<ActionsFields>) {
-    super("Actions", init);
-  }
 }
 
-/** The members of v3's Status. */
 export interface StatusFields {
   state?: string;
   detail?: string;
 }
 export interface Status extends StatusFields, V3Accessors<StatusFields> {}
-export class Status extends V3Object {
+export class Status extends V3Object<StatusFields> {
   static readonly typeName = "Status";
-  constructor(init?: V3Init<StatusFields>) {
-    super("Status", init);
-  }
 }
 
-/** The members of v3's Usages. */
 export interface UsagesFields {
   usage?: string[];
 }
 export interface Usages extends UsagesFields, V3Accessors<UsagesFields> {}
-export class Usages extends V3Object {
+export class Usages extends V3Object<UsagesFields> {
   static readonly typeName = "Usages";
-  constructor(init?: V3Init<UsagesFields>) {
-    super("Usages", init);
-  }
 }
 
-/** The members of v3's Creation. */
 export interface CreationFields extends BaseResourceFields {
   status?: StatusFields;
   fault?: FaultFields;
 }
 export interface Creation extends CreationFields, V3Accessors<CreationFields> {}
-export class Creation extends V3Object {
+export class Creation extends V3Object<CreationFields> {
   static readonly typeName = "Creation";
-  constructor(init?: V3Init<CreationFields>) {
-    super("Creation", init);
-  }
 }
 
-/** The members of v3's CreationStates. */
 export interface CreationStatesFields {
   creation_state?: string[];
 }
 export interface CreationStates extends CreationStatesFields, V3Accessors<CreationStatesFields> {}
-export class CreationStates extends V3Object {
+export class CreationStates extends V3Object<CreationStatesFields> {
   static readonly typeName = "CreationStates";
-  constructor(init?: V3Init<CreationStatesFields>) {
-    super("CreationStates", init);
-  }
 }
 
-/** The members of v3's Statistic. */
 export interface StatisticFields extends BaseResourceFields {
   values?: ValuesFields;
   type_?: string;
@@ -529,91 +453,63 @@ export interface StatisticFields extends BaseResourceFields {
   gluster_volume?: GlusterVolumeFields;
 }
 export interface Statistic extends StatisticFields, V3Accessors<StatisticFields> {}
-export class Statistic extends V3Object {
+export class Statistic extends V3Object<StatisticFields, types.Statistic> {
   static readonly typeName = "Statistic";
-  constructor(init?: V3Init<StatisticFields, types.Statistic>) {
-    super("Statistic", init);
-  }
 }
 
-/** The members of v3's Statistics. */
 export interface StatisticsFields extends BaseResourcesFields {
   statistic?: StatisticFields[];
 }
 export interface Statistics extends StatisticsFields, V3Accessors<StatisticsFields> {}
-export class Statistics extends V3Object {
+export class Statistics extends V3Object<StatisticsFields> {
   static readonly typeName = "Statistics";
-  constructor(init?: V3Init<StatisticsFields>) {
-    super("Statistics", init);
-  }
 }
 
-/** The members of v3's Value. */
 export interface ValueFields {
   datum?: number;
   detail?: string;
 }
 export interface Value extends ValueFields, V3Accessors<ValueFields> {}
-export class Value extends V3Object {
+export class Value extends V3Object<ValueFields, types.Value> {
   static readonly typeName = "Value";
-  constructor(init?: V3Init<ValueFields, types.Value>) {
-    super("Value", init);
-  }
 }
 
-/** The members of v3's Values. */
 export interface ValuesFields {
   type_?: string;
   value?: ValueFields[];
 }
 export interface Values extends ValuesFields, V3Accessors<ValuesFields> {}
-export class Values extends V3Object {
+export class Values extends V3Object<ValuesFields> {
   static readonly typeName = "Values";
-  constructor(init?: V3Init<ValuesFields>) {
-    super("Values", init);
-  }
 }
 
-/** The members of v3's CpuTopology. */
 export interface CpuTopologyFields {
   sockets?: number;
   cores?: number;
   threads?: number;
 }
 export interface CpuTopology extends CpuTopologyFields, V3Accessors<CpuTopologyFields> {}
-export class CpuTopology extends V3Object {
+export class CpuTopology extends V3Object<CpuTopologyFields, types.CpuTopology> {
   static readonly typeName = "CpuTopology";
-  constructor(init?: V3Init<CpuTopologyFields, types.CpuTopology>) {
-    super("CpuTopology", init);
-  }
 }
 
-/** The members of v3's VCpuPin. */
 export interface VCpuPinFields {
   vcpu?: number;
   cpu_set?: string;
 }
 export interface VCpuPin extends VCpuPinFields, V3Accessors<VCpuPinFields> {}
-export class VCpuPin extends V3Object {
+export class VCpuPin extends V3Object<VCpuPinFields, types.VcpuPin> {
   static readonly typeName = "VCpuPin";
-  constructor(init?: V3Init<VCpuPinFields, types.VcpuPin>) {
-    super("VCpuPin", init);
-  }
 }
 
-/** The members of v3's CpuTune. */
 export interface CpuTuneFields {
   vcpu_pin?: VCpuPinFields[];
 }
 export interface CpuTune extends CpuTuneFields, V3Accessors<CpuTuneFields> {}
-export class CpuTune extends V3Object {
+export class CpuTune extends V3Object<CpuTuneFields, types.CpuTune> {
   static readonly typeName = "CpuTune";
-  constructor(init?: V3Init<CpuTuneFields, types.CpuTune>) {
-    super("CpuTune", init);
-  }
 }
 
-/** The members of v3's CPU. */
 export interface CPUFields {
   id?: string;
   topology?: CpuTopologyFields;
@@ -626,40 +522,28 @@ export interface CPUFields {
   cores?: CoresFields;
 }
 export interface CPU extends CPUFields, V3Accessors<CPUFields> {}
-export class CPU extends V3Object {
+export class CPU extends V3Object<CPUFields, types.Cpu> {
   static readonly typeName = "CPU";
-  constructor(init?: V3Init<CPUFields, types.Cpu>) {
-    super("CPU", init);
-  }
 }
 
-/** The members of v3's CPUs. */
 export interface CPUsFields {
   cpu?: CPUFields[];
 }
 export interface CPUs extends CPUsFields, V3Accessors<CPUsFields> {}
-export class CPUs extends V3Object {
+export class CPUs extends V3Object<CPUsFields> {
   static readonly typeName = "CPUs";
-  constructor(init?: V3Init<CPUsFields>) {
-    super("CPUs", init);
-  }
 }
 
-/** The members of v3's TemplateVersion. */
 export interface TemplateVersionFields {
   base_template?: TemplateFields;
   version_number?: number;
   version_name?: string;
 }
 export interface TemplateVersion extends TemplateVersionFields, V3Accessors<TemplateVersionFields> {}
-export class TemplateVersion extends V3Object {
+export class TemplateVersion extends V3Object<TemplateVersionFields, types.TemplateVersion> {
   static readonly typeName = "TemplateVersion";
-  constructor(init?: V3Init<TemplateVersionFields, types.TemplateVersion>) {
-    super("TemplateVersion", init);
-  }
 }
 
-/** The members of v3's Version. */
 export interface VersionFields extends BaseResourceFields {
   major?: number;
   minor?: number;
@@ -668,52 +552,36 @@ export interface VersionFields extends BaseResourceFields {
   full_version?: string;
 }
 export interface Version extends VersionFields, V3Accessors<VersionFields> {}
-export class Version extends V3Object {
+export class Version extends V3Object<VersionFields, types.Version> {
   static readonly typeName = "Version";
-  constructor(init?: V3Init<VersionFields, types.Version>) {
-    super("Version", init);
-  }
 }
 
-/** The members of v3's ProductInfo. */
 export interface ProductInfoFields extends BaseResourceFields {
   vendor?: string;
   version?: VersionFields;
   full_version?: string;
 }
 export interface ProductInfo extends ProductInfoFields, V3Accessors<ProductInfoFields> {}
-export class ProductInfo extends V3Object {
+export class ProductInfo extends V3Object<ProductInfoFields, types.ProductInfo> {
   static readonly typeName = "ProductInfo";
-  constructor(init?: V3Init<ProductInfoFields, types.ProductInfo>) {
-    super("ProductInfo", init);
-  }
 }
 
-/** The members of v3's SupportedVersions. */
 export interface SupportedVersionsFields {
   version?: VersionFields[];
 }
 export interface SupportedVersions extends SupportedVersionsFields, V3Accessors<SupportedVersionsFields> {}
-export class SupportedVersions extends V3Object {
+export class SupportedVersions extends V3Object<SupportedVersionsFields> {
   static readonly typeName = "SupportedVersions";
-  constructor(init?: V3Init<SupportedVersionsFields>) {
-    super("SupportedVersions", init);
-  }
 }
 
-/** The members of v3's ErrorHandling. */
 export interface ErrorHandlingFields {
   on_error?: string;
 }
 export interface ErrorHandling extends ErrorHandlingFields, V3Accessors<ErrorHandlingFields> {}
-export class ErrorHandling extends V3Object {
+export class ErrorHandling extends V3Object<ErrorHandlingFields, types.ErrorHandling> {
   static readonly typeName = "ErrorHandling";
-  constructor(init?: V3Init<ErrorHandlingFields, types.ErrorHandling>) {
-    super("ErrorHandling", init);
-  }
 }
 
-/** The members of v3's VersionCaps. */
 export interface VersionCapsFields extends VersionFields {
   current?: boolean;
   features?: FeaturesFields;
@@ -791,53 +659,37 @@ export interface VersionCapsFields extends VersionFields {
   quota_mode_types?: QuotaModeTypesFields;
 }
 export interface VersionCaps extends VersionCapsFields, V3Accessors<VersionCapsFields> {}
-export class VersionCaps extends V3Object {
+export class VersionCaps extends V3Object<VersionCapsFields> {
   static readonly typeName = "VersionCaps";
-  constructor(init?: V3Init<VersionCapsFields>) {
-    super("VersionCaps", init);
-  }
 }
 
-/** The members of v3's Capabilities. */
 export interface CapabilitiesFields extends BaseResourcesFields {
   version?: VersionCapsFields[];
   permits?: PermitsFields;
   scheduling_policies?: SchedulingPoliciesFields;
 }
 export interface Capabilities extends CapabilitiesFields, V3Accessors<CapabilitiesFields> {}
-export class Capabilities extends V3Object {
+export class Capabilities extends V3Object<CapabilitiesFields> {
   static readonly typeName = "Capabilities";
-  constructor(init?: V3Init<CapabilitiesFields>) {
-    super("Capabilities", init);
-  }
 }
 
-/** The members of v3's SchedulingPolicies. */
 export interface SchedulingPoliciesFields extends BaseResourcesFields {
   scheduling_policy?: SchedulingPolicyFields[];
   policy?: string[];
 }
 export interface SchedulingPolicies extends SchedulingPoliciesFields, V3Accessors<SchedulingPoliciesFields> {}
-export class SchedulingPolicies extends V3Object {
+export class SchedulingPolicies extends V3Object<SchedulingPoliciesFields> {
   static readonly typeName = "SchedulingPolicies";
-  constructor(init?: V3Init<SchedulingPoliciesFields>) {
-    super("SchedulingPolicies", init);
-  }
 }
 
-/** The members of v3's Features. */
 export interface FeaturesFields {
   feature?: FeatureFields[];
 }
 export interface Features extends FeaturesFields, V3Accessors<FeaturesFields> {}
-export class Features extends V3Object {
+export class Features extends V3Object<FeaturesFields> {
   static readonly typeName = "Features";
-  constructor(init?: V3Init<FeaturesFields>) {
-    super("Features", init);
-  }
 }
 
-/** The members of v3's Feature. */
 export interface FeatureFields extends BaseResourceFields {
   transparent_hugepages?: TransparentHugePagesFields;
   gluster_volumes?: GlusterVolumesFields;
@@ -851,523 +703,351 @@ export interface FeatureFields extends BaseResourceFields {
   headers?: HeadersFields;
 }
 export interface Feature extends FeatureFields, V3Accessors<FeatureFields> {}
-export class Feature extends V3Object {
+export class Feature extends V3Object<FeatureFields> {
   static readonly typeName = "Feature";
-  constructor(init?: V3Init<FeatureFields>) {
-    super("Feature", init);
-  }
 }
 
-/** The members of v3's FenceTypes. */
 export interface FenceTypesFields {
   fence_type?: string[];
 }
 export interface FenceTypes extends FenceTypesFields, V3Accessors<FenceTypesFields> {}
-export class FenceTypes extends V3Object {
+export class FenceTypes extends V3Object<FenceTypesFields> {
   static readonly typeName = "FenceTypes";
-  constructor(init?: V3Init<FenceTypesFields>) {
-    super("FenceTypes", init);
-  }
 }
 
-/** The members of v3's StorageTypes. */
 export interface StorageTypesFields {
   storage_type?: string[];
 }
 export interface StorageTypes extends StorageTypesFields, V3Accessors<StorageTypesFields> {}
-export class StorageTypes extends V3Object {
+export class StorageTypes extends V3Object<StorageTypesFields> {
   static readonly typeName = "StorageTypes";
-  constructor(init?: V3Init<StorageTypesFields>) {
-    super("StorageTypes", init);
-  }
 }
 
-/** The members of v3's ConfigurationTypes. */
 export interface ConfigurationTypesFields {
   configuration_type?: string[];
 }
 export interface ConfigurationTypes extends ConfigurationTypesFields, V3Accessors<ConfigurationTypesFields> {}
-export class ConfigurationTypes extends V3Object {
+export class ConfigurationTypes extends V3Object<ConfigurationTypesFields> {
   static readonly typeName = "ConfigurationTypes";
-  constructor(init?: V3Init<ConfigurationTypesFields>) {
-    super("ConfigurationTypes", init);
-  }
 }
 
-/** The members of v3's StorageDomainTypes. */
 export interface StorageDomainTypesFields {
   storage_domain_type?: string[];
 }
 export interface StorageDomainTypes extends StorageDomainTypesFields, V3Accessors<StorageDomainTypesFields> {}
-export class StorageDomainTypes extends V3Object {
+export class StorageDomainTypes extends V3Object<StorageDomainTypesFields> {
   static readonly typeName = "StorageDomainTypes";
-  constructor(init?: V3Init<StorageDomainTypesFields>) {
-    super("StorageDomainTypes", init);
-  }
 }
 
-/** The members of v3's VmTypes. */
 export interface VmTypesFields {
   vm_type?: string[];
 }
 export interface VmTypes extends VmTypesFields, V3Accessors<VmTypesFields> {}
-export class VmTypes extends V3Object {
+export class VmTypes extends V3Object<VmTypesFields> {
   static readonly typeName = "VmTypes";
-  constructor(init?: V3Init<VmTypesFields>) {
-    super("VmTypes", init);
-  }
 }
 
-/** The members of v3's BootDevices. */
 export interface BootDevicesFields {
   boot_device?: string[];
 }
 export interface BootDevices extends BootDevicesFields, V3Accessors<BootDevicesFields> {}
-export class BootDevices extends V3Object {
+export class BootDevices extends V3Object<BootDevicesFields> {
   static readonly typeName = "BootDevices";
-  constructor(init?: V3Init<BootDevicesFields>) {
-    super("BootDevices", init);
-  }
 }
 
-/** The members of v3's DisplayTypes. */
 export interface DisplayTypesFields {
   display_type?: string[];
 }
 export interface DisplayTypes extends DisplayTypesFields, V3Accessors<DisplayTypesFields> {}
-export class DisplayTypes extends V3Object {
+export class DisplayTypes extends V3Object<DisplayTypesFields> {
   static readonly typeName = "DisplayTypes";
-  constructor(init?: V3Init<DisplayTypesFields>) {
-    super("DisplayTypes", init);
-  }
 }
 
-/** The members of v3's NicInterfaces. */
 export interface NicInterfacesFields {
   nic_interface?: string[];
 }
 export interface NicInterfaces extends NicInterfacesFields, V3Accessors<NicInterfacesFields> {}
-export class NicInterfaces extends V3Object {
+export class NicInterfaces extends V3Object<NicInterfacesFields> {
   static readonly typeName = "NicInterfaces";
-  constructor(init?: V3Init<NicInterfacesFields>) {
-    super("NicInterfaces", init);
-  }
 }
 
-/** The members of v3's OsTypes. */
 export interface OsTypesFields {
   os_type?: string[];
 }
 export interface OsTypes extends OsTypesFields, V3Accessors<OsTypesFields> {}
-export class OsTypes extends V3Object {
+export class OsTypes extends V3Object<OsTypesFields> {
   static readonly typeName = "OsTypes";
-  constructor(init?: V3Init<OsTypesFields>) {
-    super("OsTypes", init);
-  }
 }
 
-/** The members of v3's DiskFormats. */
 export interface DiskFormatsFields {
   disk_format?: string[];
 }
 export interface DiskFormats extends DiskFormatsFields, V3Accessors<DiskFormatsFields> {}
-export class DiskFormats extends V3Object {
+export class DiskFormats extends V3Object<DiskFormatsFields> {
   static readonly typeName = "DiskFormats";
-  constructor(init?: V3Init<DiskFormatsFields>) {
-    super("DiskFormats", init);
-  }
 }
 
-/** The members of v3's GraphicsTypes. */
 export interface GraphicsTypesFields {
   graphics_types?: string[];
 }
 export interface GraphicsTypes extends GraphicsTypesFields, V3Accessors<GraphicsTypesFields> {}
-export class GraphicsTypes extends V3Object {
+export class GraphicsTypes extends V3Object<GraphicsTypesFields> {
   static readonly typeName = "GraphicsTypes";
-  constructor(init?: V3Init<GraphicsTypesFields>) {
-    super("GraphicsTypes", init);
-  }
 }
 
-/** The members of v3's DiskStorageTypes. */
 export interface DiskStorageTypesFields {
   disk_storage_type?: string[];
 }
 export interface DiskStorageTypes extends DiskStorageTypesFields, V3Accessors<DiskStorageTypesFields> {}
-export class DiskStorageTypes extends V3Object {
+export class DiskStorageTypes extends V3Object<DiskStorageTypesFields> {
   static readonly typeName = "DiskStorageTypes";
-  constructor(init?: V3Init<DiskStorageTypesFields>) {
-    super("DiskStorageTypes", init);
-  }
 }
 
-/** The members of v3's DiskInterfaces. */
 export interface DiskInterfacesFields {
   disk_interface?: string[];
 }
 export interface DiskInterfaces extends DiskInterfacesFields, V3Accessors<DiskInterfacesFields> {}
-export class DiskInterfaces extends V3Object {
+export class DiskInterfaces extends V3Object<DiskInterfacesFields> {
   static readonly typeName = "DiskInterfaces";
-  constructor(init?: V3Init<DiskInterfacesFields>) {
-    super("DiskInterfaces", init);
-  }
 }
 
-/** The members of v3's VmAffinities. */
 export interface VmAffinitiesFields {
   affinity?: string[];
 }
 export interface VmAffinities extends VmAffinitiesFields, V3Accessors<VmAffinitiesFields> {}
-export class VmAffinities extends V3Object {
+export class VmAffinities extends V3Object<VmAffinitiesFields> {
   static readonly typeName = "VmAffinities";
-  constructor(init?: V3Init<VmAffinitiesFields>) {
-    super("VmAffinities", init);
-  }
 }
 
-/** The members of v3's BootProtocols. */
 export interface BootProtocolsFields {
   boot_protocol?: string[];
 }
 export interface BootProtocols extends BootProtocolsFields, V3Accessors<BootProtocolsFields> {}
-export class BootProtocols extends V3Object {
+export class BootProtocols extends V3Object<BootProtocolsFields> {
   static readonly typeName = "BootProtocols";
-  constructor(init?: V3Init<BootProtocolsFields>) {
-    super("BootProtocols", init);
-  }
 }
 
-/** The members of v3's ErrorHandlingOptions. */
 export interface ErrorHandlingOptionsFields {
   on_error?: string[];
 }
 export interface ErrorHandlingOptions extends ErrorHandlingOptionsFields, V3Accessors<ErrorHandlingOptionsFields> {}
-export class ErrorHandlingOptions extends V3Object {
+export class ErrorHandlingOptions extends V3Object<ErrorHandlingOptionsFields> {
   static readonly typeName = "ErrorHandlingOptions";
-  constructor(init?: V3Init<ErrorHandlingOptionsFields>) {
-    super("ErrorHandlingOptions", init);
-  }
 }
 
-/** The members of v3's StorageFormats. */
 export interface StorageFormatsFields {
   format?: string[];
 }
 export interface StorageFormats extends StorageFormatsFields, V3Accessors<StorageFormatsFields> {}
-export class StorageFormats extends V3Object {
+export class StorageFormats extends V3Object<StorageFormatsFields> {
   static readonly typeName = "StorageFormats";
-  constructor(init?: V3Init<StorageFormatsFields>) {
-    super("StorageFormats", init);
-  }
 }
 
-/** The members of v3's NfsVersions. */
 export interface NfsVersionsFields {
   nfs_version?: string[];
 }
 export interface NfsVersions extends NfsVersionsFields, V3Accessors<NfsVersionsFields> {}
-export class NfsVersions extends V3Object {
+export class NfsVersions extends V3Object<NfsVersionsFields> {
   static readonly typeName = "NfsVersions";
-  constructor(init?: V3Init<NfsVersionsFields>) {
-    super("NfsVersions", init);
-  }
 }
 
-/** The members of v3's ReportedDeviceTypes. */
 export interface ReportedDeviceTypesFields {
   reported_device_type?: string[];
 }
 export interface ReportedDeviceTypes extends ReportedDeviceTypesFields, V3Accessors<ReportedDeviceTypesFields> {}
-export class ReportedDeviceTypes extends V3Object {
+export class ReportedDeviceTypes extends V3Object<ReportedDeviceTypesFields> {
   static readonly typeName = "ReportedDeviceTypes";
-  constructor(init?: V3Init<ReportedDeviceTypesFields>) {
-    super("ReportedDeviceTypes", init);
-  }
 }
 
-/** The members of v3's IpVersions. */
 export interface IpVersionsFields {
   ip_version?: string[];
 }
 export interface IpVersions extends IpVersionsFields, V3Accessors<IpVersionsFields> {}
-export class IpVersions extends V3Object {
+export class IpVersions extends V3Object<IpVersionsFields> {
   static readonly typeName = "IpVersions";
-  constructor(init?: V3Init<IpVersionsFields>) {
-    super("IpVersions", init);
-  }
 }
 
-/** The members of v3's CpuModes. */
 export interface CpuModesFields {
   cpu_mode?: string[];
 }
 export interface CpuModes extends CpuModesFields, V3Accessors<CpuModesFields> {}
-export class CpuModes extends V3Object {
+export class CpuModes extends V3Object<CpuModesFields> {
   static readonly typeName = "CpuModes";
-  constructor(init?: V3Init<CpuModesFields>) {
-    super("CpuModes", init);
-  }
 }
 
-/** The members of v3's ScsiGenericIoOptions. */
 export interface ScsiGenericIoOptionsFields {
   sgio_options?: string[];
 }
 export interface ScsiGenericIoOptions extends ScsiGenericIoOptionsFields, V3Accessors<ScsiGenericIoOptionsFields> {}
-export class ScsiGenericIoOptions extends V3Object {
+export class ScsiGenericIoOptions extends V3Object<ScsiGenericIoOptionsFields> {
   static readonly typeName = "ScsiGenericIoOptions";
-  constructor(init?: V3Init<ScsiGenericIoOptionsFields>) {
-    super("ScsiGenericIoOptions", init);
-  }
 }
 
-/** The members of v3's PayloadEncodings. */
 export interface PayloadEncodingsFields {
   payload_encodings?: string[];
 }
 export interface PayloadEncodings extends PayloadEncodingsFields, V3Accessors<PayloadEncodingsFields> {}
-export class PayloadEncodings extends V3Object {
+export class PayloadEncodings extends V3Object<PayloadEncodingsFields> {
   static readonly typeName = "PayloadEncodings";
-  constructor(init?: V3Init<PayloadEncodingsFields>) {
-    super("PayloadEncodings", init);
-  }
 }
 
-/** The members of v3's WatchdogActions. */
 export interface WatchdogActionsFields {
   action?: string[];
 }
 export interface WatchdogActions extends WatchdogActionsFields, V3Accessors<WatchdogActionsFields> {}
-export class WatchdogActions extends V3Object {
+export class WatchdogActions extends V3Object<WatchdogActionsFields> {
   static readonly typeName = "WatchdogActions";
-  constructor(init?: V3Init<WatchdogActionsFields>) {
-    super("WatchdogActions", init);
-  }
 }
 
-/** The members of v3's WatchdogModels. */
 export interface WatchdogModelsFields {
   model?: string[];
 }
 export interface WatchdogModels extends WatchdogModelsFields, V3Accessors<WatchdogModelsFields> {}
-export class WatchdogModels extends V3Object {
+export class WatchdogModels extends V3Object<WatchdogModelsFields> {
   static readonly typeName = "WatchdogModels";
-  constructor(init?: V3Init<WatchdogModelsFields>) {
-    super("WatchdogModels", init);
-  }
 }
 
-/** The members of v3's SnapshotStatuses. */
 export interface SnapshotStatusesFields {
   snapshot_status?: string[];
 }
 export interface SnapshotStatuses extends SnapshotStatusesFields, V3Accessors<SnapshotStatusesFields> {}
-export class SnapshotStatuses extends V3Object {
+export class SnapshotStatuses extends V3Object<SnapshotStatusesFields> {
   static readonly typeName = "SnapshotStatuses";
-  constructor(init?: V3Init<SnapshotStatusesFields>) {
-    super("SnapshotStatuses", init);
-  }
 }
 
-/** The members of v3's SsoMethods. */
 export interface SsoMethodsFields {
   sso_method?: string[];
 }
 export interface SsoMethods extends SsoMethodsFields, V3Accessors<SsoMethodsFields> {}
-export class SsoMethods extends V3Object {
+export class SsoMethods extends V3Object<SsoMethodsFields> {
   static readonly typeName = "SsoMethods";
-  constructor(init?: V3Init<SsoMethodsFields>) {
-    super("SsoMethods", init);
-  }
 }
 
-/** The members of v3's KdumpStates. */
 export interface KdumpStatesFields {
   kdump_status?: string[];
 }
 export interface KdumpStates extends KdumpStatesFields, V3Accessors<KdumpStatesFields> {}
-export class KdumpStates extends V3Object {
+export class KdumpStates extends V3Object<KdumpStatesFields> {
   static readonly typeName = "KdumpStates";
-  constructor(init?: V3Init<KdumpStatesFields>) {
-    super("KdumpStates", init);
-  }
 }
 
-/** The members of v3's SpmStates. */
 export interface SpmStatesFields {
   spm_state?: string[];
 }
 export interface SpmStates extends SpmStatesFields, V3Accessors<SpmStatesFields> {}
-export class SpmStates extends V3Object {
+export class SpmStates extends V3Object<SpmStatesFields> {
   static readonly typeName = "SpmStates";
-  constructor(init?: V3Init<SpmStatesFields>) {
-    super("SpmStates", init);
-  }
 }
 
-/** The members of v3's NetworkPluginTypes. */
 export interface NetworkPluginTypesFields {
   network_plugin_type?: string[];
 }
 export interface NetworkPluginTypes extends NetworkPluginTypesFields, V3Accessors<NetworkPluginTypesFields> {}
-export class NetworkPluginTypes extends V3Object {
+export class NetworkPluginTypes extends V3Object<NetworkPluginTypesFields> {
   static readonly typeName = "NetworkPluginTypes";
-  constructor(init?: V3Init<NetworkPluginTypesFields>) {
-    super("NetworkPluginTypes", init);
-  }
 }
 
-/** The members of v3's MessageBrokerTypes. */
 export interface MessageBrokerTypesFields {
   message_broker_type?: string[];
 }
 export interface MessageBrokerTypes extends MessageBrokerTypesFields, V3Accessors<MessageBrokerTypesFields> {}
-export class MessageBrokerTypes extends V3Object {
+export class MessageBrokerTypes extends V3Object<MessageBrokerTypesFields> {
   static readonly typeName = "MessageBrokerTypes";
-  constructor(init?: V3Init<MessageBrokerTypesFields>) {
-    super("MessageBrokerTypes", init);
-  }
 }
 
-/** The members of v3's HostStates. */
 export interface HostStatesFields {
   host_state?: string[];
 }
 export interface HostStates extends HostStatesFields, V3Accessors<HostStatesFields> {}
-export class HostStates extends V3Object {
+export class HostStates extends V3Object<HostStatesFields> {
   static readonly typeName = "HostStates";
-  constructor(init?: V3Init<HostStatesFields>) {
-    super("HostStates", init);
-  }
 }
 
-/** The members of v3's ExternalStatuses. */
 export interface ExternalStatusesFields {
   external_status?: string[];
 }
 export interface ExternalStatuses extends ExternalStatusesFields, V3Accessors<ExternalStatusesFields> {}
-export class ExternalStatuses extends V3Object {
+export class ExternalStatuses extends V3Object<ExternalStatusesFields> {
   static readonly typeName = "ExternalStatuses";
-  constructor(init?: V3Init<ExternalStatusesFields>) {
-    super("ExternalStatuses", init);
-  }
 }
 
-/** The members of v3's QuotaModeTypes. */
 export interface QuotaModeTypesFields {
   quota_mode_type?: string[];
 }
 export interface QuotaModeTypes extends QuotaModeTypesFields, V3Accessors<QuotaModeTypesFields> {}
-export class QuotaModeTypes extends V3Object {
+export class QuotaModeTypes extends V3Object<QuotaModeTypesFields> {
   static readonly typeName = "QuotaModeTypes";
-  constructor(init?: V3Init<QuotaModeTypesFields>) {
-    super("QuotaModeTypes", init);
-  }
 }
 
-/** The members of v3's ArchitectureCapability. */
 export interface ArchitectureCapabilityFields {
   name?: string;
   architectures?: string[];
 }
 export interface ArchitectureCapability
   extends ArchitectureCapabilityFields, V3Accessors<ArchitectureCapabilityFields> {}
-export class ArchitectureCapability extends V3Object {
+export class ArchitectureCapability extends V3Object<ArchitectureCapabilityFields> {
   static readonly typeName = "ArchitectureCapability";
-  constructor(init?: V3Init<ArchitectureCapabilityFields>) {
-    super("ArchitectureCapability", init);
-  }
 }
 
-/** The members of v3's ArchitectureCapabilities. */
 export interface ArchitectureCapabilitiesFields {
   architecture_capability?: ArchitectureCapabilityFields[];
 }
 export interface ArchitectureCapabilities
   extends ArchitectureCapabilitiesFields, V3Accessors<ArchitectureCapabilitiesFields> {}
-export class ArchitectureCapabilities extends V3Object {
+export class ArchitectureCapabilities extends V3Object<ArchitectureCapabilitiesFields> {
   static readonly typeName = "ArchitectureCapabilities";
-  constructor(init?: V3Init<ArchitectureCapabilitiesFields>) {
-    super("ArchitectureCapabilities", init);
-  }
 }
 
-/** The members of v3's SerialNumberPolicies. */
 export interface SerialNumberPoliciesFields {
   serial_number_policy?: string[];
 }
 export interface SerialNumberPolicies extends SerialNumberPoliciesFields, V3Accessors<SerialNumberPoliciesFields> {}
-export class SerialNumberPolicies extends V3Object {
+export class SerialNumberPolicies extends V3Object<SerialNumberPoliciesFields> {
   static readonly typeName = "SerialNumberPolicies";
-  constructor(init?: V3Init<SerialNumberPoliciesFields>) {
-    super("SerialNumberPolicies", init);
-  }
 }
 
-/** The members of v3's DisplayDisconnectActions. */
 export interface DisplayDisconnectActionsFields {
   display_disconnect_action?: string[];
 }
 export interface DisplayDisconnectActions
   extends DisplayDisconnectActionsFields, V3Accessors<DisplayDisconnectActionsFields> {}
-export class DisplayDisconnectActions extends V3Object {
+export class DisplayDisconnectActions extends V3Object<DisplayDisconnectActionsFields> {
   static readonly typeName = "DisplayDisconnectActions";
-  constructor(init?: V3Init<DisplayDisconnectActionsFields>) {
-    super("DisplayDisconnectActions", init);
-  }
 }
 
-/** The members of v3's SELinuxModes. */
 export interface SELinuxModesFields {
   selinux_mode?: string[];
 }
 export interface SELinuxModes extends SELinuxModesFields, V3Accessors<SELinuxModesFields> {}
-export class SELinuxModes extends V3Object {
+export class SELinuxModes extends V3Object<SELinuxModesFields> {
   static readonly typeName = "SELinuxModes";
-  constructor(init?: V3Init<SELinuxModesFields>) {
-    super("SELinuxModes", init);
-  }
 }
 
-/** The members of v3's SchedulingPolicyUnitTypes. */
 export interface SchedulingPolicyUnitTypesFields {
   scheduling_policy_unit_type?: string[];
 }
 export interface SchedulingPolicyUnitTypes
   extends SchedulingPolicyUnitTypesFields, V3Accessors<SchedulingPolicyUnitTypesFields> {}
-export class SchedulingPolicyUnitTypes extends V3Object {
+export class SchedulingPolicyUnitTypes extends V3Object<SchedulingPolicyUnitTypesFields> {
   static readonly typeName = "SchedulingPolicyUnitTypes";
-  constructor(init?: V3Init<SchedulingPolicyUnitTypesFields>) {
-    super("SchedulingPolicyUnitTypes", init);
-  }
 }
 
-/** The members of v3's VmPoolTypes. */
 export interface VmPoolTypesFields {
   vm_pool_type?: string[];
 }
 export interface VmPoolTypes extends VmPoolTypesFields, V3Accessors<VmPoolTypesFields> {}
-export class VmPoolTypes extends V3Object {
+export class VmPoolTypes extends V3Object<VmPoolTypesFields> {
   static readonly typeName = "VmPoolTypes";
-  constructor(init?: V3Init<VmPoolTypesFields>) {
-    super("VmPoolTypes", init);
-  }
 }
 
-/** The members of v3's ActionableResource. */
 export interface ActionableResourceFields {
   actions?: ActionsFields;
 }
 export interface ActionableResource extends ActionableResourceFields, V3Accessors<ActionableResourceFields> {}
-export class ActionableResource extends V3Object {
+export class ActionableResource extends V3Object<ActionableResourceFields> {
   static readonly typeName = "ActionableResource";
-  constructor(init?: V3Init<ActionableResourceFields>) {
-    super("ActionableResource", init);
-  }
 }
 
-/** The members of v3's BaseResource. */
 export interface BaseResourceFields extends ActionableResourceFields {
   href?: string;
   id?: string;
@@ -1378,117 +1058,81 @@ export interface BaseResourceFields extends ActionableResourceFields {
   link?: LinkFields[];
 }
 export interface BaseResource extends BaseResourceFields, V3Accessors<BaseResourceFields> {}
-export class BaseResource extends V3Object {
+export class BaseResource extends V3Object<BaseResourceFields> {
   static readonly typeName = "BaseResource";
-  constructor(init?: V3Init<BaseResourceFields>) {
-    super("BaseResource", init);
-  }
 }
 
-/** The members of v3's BaseResources. */
 export interface BaseResourcesFields extends ActionableResourceFields {
   size?: number;
   total?: number;
   active?: number;
 }
 export interface BaseResources extends BaseResourcesFields, V3Accessors<BaseResourcesFields> {}
-export class BaseResources extends V3Object {
+export class BaseResources extends V3Object<BaseResourcesFields> {
   static readonly typeName = "BaseResources";
-  constructor(init?: V3Init<BaseResourcesFields>) {
-    super("BaseResources", init);
-  }
 }
 
-/** The members of v3's Option. */
 export interface OptionFields {
   name?: string;
   value?: string;
   type_?: string;
 }
 export interface Option extends OptionFields, V3Accessors<OptionFields> {}
-export class Option extends V3Object {
+export class Option extends V3Object<OptionFields, types.Option> {
   static readonly typeName = "Option";
-  constructor(init?: V3Init<OptionFields, types.Option>) {
-    super("Option", init);
-  }
 }
 
-/** The members of v3's Options. */
 export interface OptionsFields {
   option?: OptionFields[];
 }
 export interface Options extends OptionsFields, V3Accessors<OptionsFields> {}
-export class Options extends V3Object {
+export class Options extends V3Object<OptionsFields> {
   static readonly typeName = "Options";
-  constructor(init?: V3Init<OptionsFields>) {
-    super("Options", init);
-  }
 }
 
-/** The members of v3's InheritableBooleans. */
 export interface InheritableBooleansFields {
   inheritable_boolean?: string[];
 }
 export interface InheritableBooleans extends InheritableBooleansFields, V3Accessors<InheritableBooleansFields> {}
-export class InheritableBooleans extends V3Object {
+export class InheritableBooleans extends V3Object<InheritableBooleansFields> {
   static readonly typeName = "InheritableBooleans";
-  constructor(init?: V3Init<InheritableBooleansFields>) {
-    super("InheritableBooleans", init);
-  }
 }
 
-/** The members of v3's MacPool. */
 export interface MacPoolFields extends BaseResourceFields {
   allow_duplicates?: boolean;
   default_pool?: boolean;
   ranges?: RangesFields;
 }
 export interface MacPool extends MacPoolFields, V3Accessors<MacPoolFields> {}
-export class MacPool extends V3Object {
+export class MacPool extends V3Object<MacPoolFields, types.MacPool> {
   static readonly typeName = "MacPool";
-  constructor(init?: V3Init<MacPoolFields, types.MacPool>) {
-    super("MacPool", init);
-  }
 }
 
-/** The members of v3's MacPools. */
 export interface MacPoolsFields extends BaseResourcesFields {
   mac_pool?: MacPoolFields[];
 }
 export interface MacPools extends MacPoolsFields, V3Accessors<MacPoolsFields> {}
-export class MacPools extends V3Object {
+export class MacPools extends V3Object<MacPoolsFields> {
   static readonly typeName = "MacPools";
-  constructor(init?: V3Init<MacPoolsFields>) {
-    super("MacPools", init);
-  }
 }
 
-/** The members of v3's Range. */
 export interface RangeFields {
   from_?: string;
   to?: string;
 }
 export interface Range extends RangeFields, V3Accessors<RangeFields> {}
-export class Range extends V3Object {
+export class Range extends V3Object<RangeFields, types.Range> {
   static readonly typeName = "Range";
-  constructor(init?: V3Init<RangeFields, types.Range>) {
-    super("Range", init);
-  }
 }
 
-/** The members of v3's Ranges. */
 export interface RangesFields {
   range?: RangeFields[];
 }
 export interface Ranges extends RangesFields, V3Accessors<RangesFields> {}
-export class Ranges extends V3Object {
+export class Ranges extends V3Object<RangesFields> {
   static readonly typeName = "Ranges";
-  constructor(init?: V3Init<RangesFields>) {
-    super("Ranges", init);
-  }
 }
 
-/** The members of v3's DataCenter. */
 export interface DataCenterFields extends BaseResourceFields {
   storage_type?: string;
   local?: boolean;
@@ -1500,115 +1144,79 @@ export interface DataCenterFields extends BaseResourceFields {
   quota_mode?: string;
 }
 export interface DataCenter extends DataCenterFields, V3Accessors<DataCenterFields> {}
-export class DataCenter extends V3Object {
+export class DataCenter extends V3Object<DataCenterFields, types.DataCenter> {
   static readonly typeName = "DataCenter";
-  constructor(init?: V3Init<DataCenterFields, types.DataCenter>) {
-    super("DataCenter", init);
-  }
 }
 
-/** The members of v3's DataCenters. */
 export interface DataCentersFields extends BaseResourcesFields {
   data_center?: DataCenterFields[];
 }
 export interface DataCenters extends DataCentersFields, V3Accessors<DataCentersFields> {}
-export class DataCenters extends V3Object {
+export class DataCenters extends V3Object<DataCentersFields> {
   static readonly typeName = "DataCenters";
-  constructor(init?: V3Init<DataCentersFields>) {
-    super("DataCenters", init);
-  }
 }
 
-/** The members of v3's DataCenterStates. */
 export interface DataCenterStatesFields {
   data_center_state?: string[];
 }
 export interface DataCenterStates extends DataCenterStatesFields, V3Accessors<DataCenterStatesFields> {}
-export class DataCenterStates extends V3Object {
+export class DataCenterStates extends V3Object<DataCenterStatesFields> {
   static readonly typeName = "DataCenterStates";
-  constructor(init?: V3Init<DataCenterStatesFields>) {
-    super("DataCenterStates", init);
-  }
 }
 
-/** The members of v3's SkipIfConnectivityBroken. */
 export interface SkipIfConnectivityBrokenFields {
   enabled?: boolean;
   threshold?: number;
 }
 export interface SkipIfConnectivityBroken
   extends SkipIfConnectivityBrokenFields, V3Accessors<SkipIfConnectivityBrokenFields> {}
-export class SkipIfConnectivityBroken extends V3Object {
+export class SkipIfConnectivityBroken extends V3Object<SkipIfConnectivityBrokenFields, types.SkipIfConnectivityBroken> {
   static readonly typeName = "SkipIfConnectivityBroken";
-  constructor(init?: V3Init<SkipIfConnectivityBrokenFields, types.SkipIfConnectivityBroken>) {
-    super("SkipIfConnectivityBroken", init);
-  }
 }
 
-/** The members of v3's SkipIfSDActive. */
 export interface SkipIfSDActiveFields {
   enabled?: boolean;
 }
 export interface SkipIfSDActive extends SkipIfSDActiveFields, V3Accessors<SkipIfSDActiveFields> {}
-export class SkipIfSDActive extends V3Object {
+export class SkipIfSDActive extends V3Object<SkipIfSDActiveFields, types.SkipIfSdActive> {
   static readonly typeName = "SkipIfSDActive";
-  constructor(init?: V3Init<SkipIfSDActiveFields, types.SkipIfSdActive>) {
-    super("SkipIfSDActive", init);
-  }
 }
 
-/** The members of v3's FencingPolicy. */
 export interface FencingPolicyFields {
   enabled?: boolean;
   skip_if_sd_active?: SkipIfSDActiveFields;
   skip_if_connectivity_broken?: SkipIfConnectivityBrokenFields;
 }
 export interface FencingPolicy extends FencingPolicyFields, V3Accessors<FencingPolicyFields> {}
-export class FencingPolicy extends V3Object {
+export class FencingPolicy extends V3Object<FencingPolicyFields, types.FencingPolicy> {
   static readonly typeName = "FencingPolicy";
-  constructor(init?: V3Init<FencingPolicyFields, types.FencingPolicy>) {
-    super("FencingPolicy", init);
-  }
 }
 
-/** The members of v3's MemoryOverCommit. */
 export interface MemoryOverCommitFields {
   percent?: number;
 }
 export interface MemoryOverCommit extends MemoryOverCommitFields, V3Accessors<MemoryOverCommitFields> {}
-export class MemoryOverCommit extends V3Object {
+export class MemoryOverCommit extends V3Object<MemoryOverCommitFields, types.MemoryOverCommit> {
   static readonly typeName = "MemoryOverCommit";
-  constructor(init?: V3Init<MemoryOverCommitFields, types.MemoryOverCommit>) {
-    super("MemoryOverCommit", init);
-  }
 }
 
-/** The members of v3's WatchDogs. */
 export interface WatchDogsFields extends BaseDevicesFields {
   watchdog?: WatchDogFields[];
 }
 export interface WatchDogs extends WatchDogsFields, V3Accessors<WatchDogsFields> {}
-export class WatchDogs extends V3Object {
+export class WatchDogs extends V3Object<WatchDogsFields> {
   static readonly typeName = "WatchDogs";
-  constructor(init?: V3Init<WatchDogsFields>) {
-    super("WatchDogs", init);
-  }
 }
 
-/** The members of v3's WatchDog. */
 export interface WatchDogFields extends BaseDeviceFields {
   model?: string;
   action?: string;
 }
 export interface WatchDog extends WatchDogFields, V3Accessors<WatchDogFields> {}
-export class WatchDog extends V3Object {
+export class WatchDog extends V3Object<WatchDogFields, types.Watchdog> {
   static readonly typeName = "WatchDog";
-  constructor(init?: V3Init<WatchDogFields, types.Watchdog>) {
-    super("WatchDog", init);
-  }
 }
 
-/** The members of v3's MemoryPolicy. */
 export interface MemoryPolicyFields {
   guaranteed?: number;
   ballooning?: boolean;
@@ -1616,38 +1224,26 @@ export interface MemoryPolicyFields {
   transparent_hugepages?: TransparentHugePagesFields;
 }
 export interface MemoryPolicy extends MemoryPolicyFields, V3Accessors<MemoryPolicyFields> {}
-export class MemoryPolicy extends V3Object {
+export class MemoryPolicy extends V3Object<MemoryPolicyFields, types.MemoryPolicy> {
   static readonly typeName = "MemoryPolicy";
-  constructor(init?: V3Init<MemoryPolicyFields, types.MemoryPolicy>) {
-    super("MemoryPolicy", init);
-  }
 }
 
-/** The members of v3's Console. */
 export interface ConsoleFields {
   enabled?: boolean;
 }
 export interface Console extends ConsoleFields, V3Accessors<ConsoleFields> {}
-export class Console extends V3Object {
+export class Console extends V3Object<ConsoleFields, types.Console> {
   static readonly typeName = "Console";
-  constructor(init?: V3Init<ConsoleFields, types.Console>) {
-    super("Console", init);
-  }
 }
 
-/** The members of v3's VirtIO_SCSI. */
 export interface VirtIO_SCSIFields {
   enabled?: boolean;
 }
 export interface VirtIO_SCSI extends VirtIO_SCSIFields, V3Accessors<VirtIO_SCSIFields> {}
-export class VirtIO_SCSI extends V3Object {
+export class VirtIO_SCSI extends V3Object<VirtIO_SCSIFields> {
   static readonly typeName = "VirtIO_SCSI";
-  constructor(init?: V3Init<VirtIO_SCSIFields>) {
-    super("VirtIO_SCSI", init);
-  }
 }
 
-/** The members of v3's SchedulingPolicyThresholds. */
 export interface SchedulingPolicyThresholdsFields {
   low?: number;
   high?: number;
@@ -1655,14 +1251,10 @@ export interface SchedulingPolicyThresholdsFields {
 }
 export interface SchedulingPolicyThresholds
   extends SchedulingPolicyThresholdsFields, V3Accessors<SchedulingPolicyThresholdsFields> {}
-export class SchedulingPolicyThresholds extends V3Object {
+export class SchedulingPolicyThresholds extends V3Object<SchedulingPolicyThresholdsFields> {
   static readonly typeName = "SchedulingPolicyThresholds";
-  constructor(init?: V3Init<SchedulingPolicyThresholdsFields>) {
-    super("SchedulingPolicyThresholds", init);
-  }
 }
 
-/** The members of v3's SchedulingPolicyUnit. */
 export interface SchedulingPolicyUnitFields extends BaseResourceFields {
   type_?: string;
   internal?: boolean;
@@ -1670,102 +1262,70 @@ export interface SchedulingPolicyUnitFields extends BaseResourceFields {
   properties?: PropertiesFields;
 }
 export interface SchedulingPolicyUnit extends SchedulingPolicyUnitFields, V3Accessors<SchedulingPolicyUnitFields> {}
-export class SchedulingPolicyUnit extends V3Object {
+export class SchedulingPolicyUnit extends V3Object<SchedulingPolicyUnitFields, types.SchedulingPolicyUnit> {
   static readonly typeName = "SchedulingPolicyUnit";
-  constructor(init?: V3Init<SchedulingPolicyUnitFields, types.SchedulingPolicyUnit>) {
-    super("SchedulingPolicyUnit", init);
-  }
 }
 
-/** The members of v3's SchedulingPolicyUnits. */
 export interface SchedulingPolicyUnitsFields extends BaseResourcesFields {
   scheduling_policy_unit?: SchedulingPolicyUnitFields[];
 }
 export interface SchedulingPolicyUnits extends SchedulingPolicyUnitsFields, V3Accessors<SchedulingPolicyUnitsFields> {}
-export class SchedulingPolicyUnits extends V3Object {
+export class SchedulingPolicyUnits extends V3Object<SchedulingPolicyUnitsFields> {
   static readonly typeName = "SchedulingPolicyUnits";
-  constructor(init?: V3Init<SchedulingPolicyUnitsFields>) {
-    super("SchedulingPolicyUnits", init);
-  }
 }
 
-/** The members of v3's Filter. */
 export interface FilterFields extends BaseResourceFields {
   scheduling_policy_unit?: SchedulingPolicyUnitFields;
   position?: number;
 }
 export interface Filter extends FilterFields, V3Accessors<FilterFields> {}
-export class Filter extends V3Object {
+export class Filter extends V3Object<FilterFields, types.Filter> {
   static readonly typeName = "Filter";
-  constructor(init?: V3Init<FilterFields, types.Filter>) {
-    super("Filter", init);
-  }
 }
 
-/** The members of v3's Filters. */
 export interface FiltersFields extends BaseResourcesFields {
   filter?: FilterFields[];
 }
 export interface Filters extends FiltersFields, V3Accessors<FiltersFields> {}
-export class Filters extends V3Object {
+export class Filters extends V3Object<FiltersFields> {
   static readonly typeName = "Filters";
-  constructor(init?: V3Init<FiltersFields>) {
-    super("Filters", init);
-  }
 }
 
-/** The members of v3's Weight. */
 export interface WeightFields extends BaseResourceFields {
   scheduling_policy?: SchedulingPolicyFields;
   scheduling_policy_unit?: SchedulingPolicyUnitFields;
   factor?: number;
 }
 export interface Weight extends WeightFields, V3Accessors<WeightFields> {}
-export class Weight extends V3Object {
+export class Weight extends V3Object<WeightFields, types.Weight> {
   static readonly typeName = "Weight";
-  constructor(init?: V3Init<WeightFields, types.Weight>) {
-    super("Weight", init);
-  }
 }
 
-/** The members of v3's Weights. */
 export interface WeightsFields extends BaseResourcesFields {
   weight?: WeightFields[];
 }
 export interface Weights extends WeightsFields, V3Accessors<WeightsFields> {}
-export class Weights extends V3Object {
+export class Weights extends V3Object<WeightsFields> {
   static readonly typeName = "Weights";
-  constructor(init?: V3Init<WeightsFields>) {
-    super("Weights", init);
-  }
 }
 
-/** The members of v3's Balance. */
 export interface BalanceFields extends BaseResourceFields {
   scheduling_policy?: SchedulingPolicyFields;
   scheduling_policy_unit?: SchedulingPolicyUnitFields;
 }
 export interface Balance extends BalanceFields, V3Accessors<BalanceFields> {}
-export class Balance extends V3Object {
+export class Balance extends V3Object<BalanceFields, types.Balance> {
   static readonly typeName = "Balance";
-  constructor(init?: V3Init<BalanceFields, types.Balance>) {
-    super("Balance", init);
-  }
 }
 
-/** The members of v3's Balances. */
 export interface BalancesFields extends BaseResourcesFields {
   balance?: BalanceFields;
 }
 export interface Balances extends BalancesFields, V3Accessors<BalancesFields> {}
-export class Balances extends V3Object {
+export class Balances extends V3Object<BalancesFields> {
   static readonly typeName = "Balances";
-  constructor(init?: V3Init<BalancesFields>) {
-    super("Balances", init);
-  }
 }
 
-/** The members of v3's SchedulingPolicy. */
 export interface SchedulingPolicyFields extends BaseResourceFields {
   policy?: string;
   thresholds?: SchedulingPolicyThresholdsFields;
@@ -1774,14 +1334,10 @@ export interface SchedulingPolicyFields extends BaseResourceFields {
   properties?: PropertiesFields;
 }
 export interface SchedulingPolicy extends SchedulingPolicyFields, V3Accessors<SchedulingPolicyFields> {}
-export class SchedulingPolicy extends V3Object {
+export class SchedulingPolicy extends V3Object<SchedulingPolicyFields, types.SchedulingPolicy> {
   static readonly typeName = "SchedulingPolicy";
-  constructor(init?: V3Init<SchedulingPolicyFields, types.SchedulingPolicy>) {
-    super("SchedulingPolicy", init);
-  }
 }
 
-/** The members of v3's Cluster. */
 export interface ClusterFields extends BaseResourceFields {
   cpu?: CPUFields;
   data_center?: DataCenterFields;
@@ -1808,26 +1364,18 @@ export interface ClusterFields extends BaseResourceFields {
   management_network?: NetworkFields;
 }
 export interface Cluster extends ClusterFields, V3Accessors<ClusterFields> {}
-export class Cluster extends V3Object {
+export class Cluster extends V3Object<ClusterFields, types.Cluster> {
   static readonly typeName = "Cluster";
-  constructor(init?: V3Init<ClusterFields, types.Cluster>) {
-    super("Cluster", init);
-  }
 }
 
-/** The members of v3's Clusters. */
 export interface ClustersFields extends BaseResourcesFields {
   cluster?: ClusterFields[];
 }
 export interface Clusters extends ClustersFields, V3Accessors<ClustersFields> {}
-export class Clusters extends V3Object {
+export class Clusters extends V3Object<ClustersFields> {
   static readonly typeName = "Clusters";
-  constructor(init?: V3Init<ClustersFields>) {
-    super("Clusters", init);
-  }
 }
 
-/** The members of v3's Agent. */
 export interface AgentFields extends BaseResourceFields {
   type_?: string;
   address?: string;
@@ -1841,26 +1389,18 @@ export interface AgentFields extends BaseResourceFields {
   host?: HostFields;
 }
 export interface Agent extends AgentFields, V3Accessors<AgentFields> {}
-export class Agent extends V3Object {
+export class Agent extends V3Object<AgentFields, types.Agent> {
   static readonly typeName = "Agent";
-  constructor(init?: V3Init<AgentFields, types.Agent>) {
-    super("Agent", init);
-  }
 }
 
-/** The members of v3's Agents. */
 export interface AgentsFields extends BaseResourcesFields {
   agent?: AgentFields[];
 }
 export interface Agents extends AgentsFields, V3Accessors<AgentsFields> {}
-export class Agents extends V3Object {
+export class Agents extends V3Object<AgentsFields> {
   static readonly typeName = "Agents";
-  constructor(init?: V3Init<AgentsFields>) {
-    super("Agents", init);
-  }
 }
 
-/** The members of v3's PowerManagement. */
 export interface PowerManagementFields {
   type_?: string;
   enabled?: boolean;
@@ -1875,26 +1415,18 @@ export interface PowerManagementFields {
   kdump_detection?: boolean;
 }
 export interface PowerManagement extends PowerManagementFields, V3Accessors<PowerManagementFields> {}
-export class PowerManagement extends V3Object {
+export class PowerManagement extends V3Object<PowerManagementFields, types.PowerManagement> {
   static readonly typeName = "PowerManagement";
-  constructor(init?: V3Init<PowerManagementFields, types.PowerManagement>) {
-    super("PowerManagement", init);
-  }
 }
 
-/** The members of v3's PowerManagementStates. */
 export interface PowerManagementStatesFields {
   power_management_state?: string[];
 }
 export interface PowerManagementStates extends PowerManagementStatesFields, V3Accessors<PowerManagementStatesFields> {}
-export class PowerManagementStates extends V3Object {
+export class PowerManagementStates extends V3Object<PowerManagementStatesFields> {
   static readonly typeName = "PowerManagementStates";
-  constructor(init?: V3Init<PowerManagementStatesFields>) {
-    super("PowerManagementStates", init);
-  }
 }
 
-/** The members of v3's HardwareInformation. */
 export interface HardwareInformationFields {
   manufacturer?: string;
   version?: string;
@@ -1905,89 +1437,61 @@ export interface HardwareInformationFields {
   supported_rng_sources?: RngSourcesFields;
 }
 export interface HardwareInformation extends HardwareInformationFields, V3Accessors<HardwareInformationFields> {}
-export class HardwareInformation extends V3Object {
+export class HardwareInformation extends V3Object<HardwareInformationFields, types.HardwareInformation> {
   static readonly typeName = "HardwareInformation";
-  constructor(init?: V3Init<HardwareInformationFields, types.HardwareInformation>) {
-    super("HardwareInformation", init);
-  }
 }
 
-/** The members of v3's PowerManagers. */
 export interface PowerManagersFields {
   power_management?: PowerManagementFields[];
 }
 export interface PowerManagers extends PowerManagersFields, V3Accessors<PowerManagersFields> {}
-export class PowerManagers extends V3Object {
+export class PowerManagers extends V3Object<PowerManagersFields> {
   static readonly typeName = "PowerManagers";
-  constructor(init?: V3Init<PowerManagersFields>) {
-    super("PowerManagers", init);
-  }
 }
 
-/** The members of v3's KSM. */
 export interface KSMFields {
   enabled?: boolean;
   merge_across_nodes?: boolean;
 }
 export interface KSM extends KSMFields, V3Accessors<KSMFields> {}
-export class KSM extends V3Object {
+export class KSM extends V3Object<KSMFields, types.Ksm> {
   static readonly typeName = "KSM";
-  constructor(init?: V3Init<KSMFields, types.Ksm>) {
-    super("KSM", init);
-  }
 }
 
-/** The members of v3's TransparentHugePages. */
 export interface TransparentHugePagesFields {
   enabled?: boolean;
 }
 export interface TransparentHugePages extends TransparentHugePagesFields, V3Accessors<TransparentHugePagesFields> {}
-export class TransparentHugePages extends V3Object {
+export class TransparentHugePages extends V3Object<TransparentHugePagesFields, types.TransparentHugePages> {
   static readonly typeName = "TransparentHugePages";
-  constructor(init?: V3Init<TransparentHugePagesFields, types.TransparentHugePages>) {
-    super("TransparentHugePages", init);
-  }
 }
 
-/** The members of v3's Certificate. */
 export interface CertificateFields extends BaseResourceFields {
   organization?: string;
   subject?: string;
   content?: string;
 }
 export interface Certificate extends CertificateFields, V3Accessors<CertificateFields> {}
-export class Certificate extends V3Object {
+export class Certificate extends V3Object<CertificateFields, types.Certificate> {
   static readonly typeName = "Certificate";
-  constructor(init?: V3Init<CertificateFields, types.Certificate>) {
-    super("Certificate", init);
-  }
 }
 
-/** The members of v3's Certificates. */
 export interface CertificatesFields extends BaseResourcesFields {
   certificate?: CertificateFields[];
 }
 export interface Certificates extends CertificatesFields, V3Accessors<CertificatesFields> {}
-export class Certificates extends V3Object {
+export class Certificates extends V3Object<CertificatesFields> {
   static readonly typeName = "Certificates";
-  constructor(init?: V3Init<CertificatesFields>) {
-    super("Certificates", init);
-  }
 }
 
-/** The members of v3's SELinux. */
 export interface SELinuxFields {
   mode?: string;
 }
 export interface SELinux extends SELinuxFields, V3Accessors<SELinuxFields> {}
-export class SELinux extends V3Object {
+export class SELinux extends V3Object<SELinuxFields, types.SeLinux> {
   static readonly typeName = "SELinux";
-  constructor(init?: V3Init<SELinuxFields, types.SeLinux>) {
-    super("SELinux", init);
-  }
 }
 
-/** The members of v3's Host. */
 export interface HostFields extends BaseResourceFields {
   address?: string;
   certificate?: CertificateFields;
@@ -2031,52 +1535,36 @@ export interface HostFields extends BaseResourceFields {
   storage_connection_extensions?: StorageConnectionExtensionsFields;
 }
 export interface Host extends HostFields, V3Accessors<HostFields> {}
-export class Host extends V3Object {
+export class Host extends V3Object<HostFields, types.Host> {
   static readonly typeName = "Host";
-  constructor(init?: V3Init<HostFields, types.Host>) {
-    super("Host", init);
-  }
 }
 
-/** The members of v3's HostDevicePassthrough. */
 export interface HostDevicePassthroughFields {
   enabled?: boolean;
 }
 export interface HostDevicePassthrough extends HostDevicePassthroughFields, V3Accessors<HostDevicePassthroughFields> {}
-export class HostDevicePassthrough extends V3Object {
+export class HostDevicePassthrough extends V3Object<HostDevicePassthroughFields, types.HostDevicePassthrough> {
   static readonly typeName = "HostDevicePassthrough";
-  constructor(init?: V3Init<HostDevicePassthroughFields, types.HostDevicePassthrough>) {
-    super("HostDevicePassthrough", init);
-  }
 }
 
-/** The members of v3's StorageManager. */
 export interface StorageManagerFields {
   priority?: number;
   valueOf_?: boolean;
 }
 export interface StorageManager extends StorageManagerFields, V3Accessors<StorageManagerFields> {}
-export class StorageManager extends V3Object {
+export class StorageManager extends V3Object<StorageManagerFields> {
   static readonly typeName = "StorageManager";
-  constructor(init?: V3Init<StorageManagerFields>) {
-    super("StorageManager", init);
-  }
 }
 
-/** The members of v3's SPM. */
 export interface SPMFields {
   priority?: number;
   status?: StatusFields;
 }
 export interface SPM extends SPMFields, V3Accessors<SPMFields> {}
-export class SPM extends V3Object {
+export class SPM extends V3Object<SPMFields, types.Spm> {
   static readonly typeName = "SPM";
-  constructor(init?: V3Init<SPMFields, types.Spm>) {
-    super("SPM", init);
-  }
 }
 
-/** The members of v3's HostedEngine. */
 export interface HostedEngineFields {
   configured?: boolean;
   active?: boolean;
@@ -2085,90 +1573,62 @@ export interface HostedEngineFields {
   local_maintenance?: boolean;
 }
 export interface HostedEngine extends HostedEngineFields, V3Accessors<HostedEngineFields> {}
-export class HostedEngine extends V3Object {
+export class HostedEngine extends V3Object<HostedEngineFields, types.HostedEngine> {
   static readonly typeName = "HostedEngine";
-  constructor(init?: V3Init<HostedEngineFields, types.HostedEngine>) {
-    super("HostedEngine", init);
-  }
 }
 
-/** The members of v3's HostProtocols. */
 export interface HostProtocolsFields {
   host_protocol?: string[];
 }
 export interface HostProtocols extends HostProtocolsFields, V3Accessors<HostProtocolsFields> {}
-export class HostProtocols extends V3Object {
+export class HostProtocols extends V3Object<HostProtocolsFields> {
   static readonly typeName = "HostProtocols";
-  constructor(init?: V3Init<HostProtocolsFields>) {
-    super("HostProtocols", init);
-  }
 }
 
-/** The members of v3's HostNonOperationalDetails. */
 export interface HostNonOperationalDetailsFields {
   host_non_operational_detail?: string[];
 }
 export interface HostNonOperationalDetails
   extends HostNonOperationalDetailsFields, V3Accessors<HostNonOperationalDetailsFields> {}
-export class HostNonOperationalDetails extends V3Object {
+export class HostNonOperationalDetails extends V3Object<HostNonOperationalDetailsFields> {
   static readonly typeName = "HostNonOperationalDetails";
-  constructor(init?: V3Init<HostNonOperationalDetailsFields>) {
-    super("HostNonOperationalDetails", init);
-  }
 }
 
-/** The members of v3's VmSummary. */
 export interface VmSummaryFields {
   active?: number;
   migrating?: number;
   total?: number;
 }
 export interface VmSummary extends VmSummaryFields, V3Accessors<VmSummaryFields> {}
-export class VmSummary extends V3Object {
+export class VmSummary extends V3Object<VmSummaryFields, types.VmSummary> {
   static readonly typeName = "VmSummary";
-  constructor(init?: V3Init<VmSummaryFields, types.VmSummary>) {
-    super("VmSummary", init);
-  }
 }
 
-/** The members of v3's Hosts. */
 export interface HostsFields extends BaseResourcesFields {
   host?: HostFields[];
 }
 export interface Hosts extends HostsFields, V3Accessors<HostsFields> {}
-export class Hosts extends V3Object {
+export class Hosts extends V3Object<HostsFields> {
   static readonly typeName = "Hosts";
-  constructor(init?: V3Init<HostsFields>) {
-    super("Hosts", init);
-  }
 }
 
-/** The members of v3's Permit. */
 export interface PermitFields extends BaseResourceFields {
   administrative?: boolean;
   role?: RoleFields;
 }
 export interface Permit extends PermitFields, V3Accessors<PermitFields> {}
-export class Permit extends V3Object {
+export class Permit extends V3Object<PermitFields, types.Permit> {
   static readonly typeName = "Permit";
-  constructor(init?: V3Init<PermitFields, types.Permit>) {
-    super("Permit", init);
-  }
 }
 
-/** The members of v3's Permits. */
 export interface PermitsFields extends BaseResourcesFields {
   permit?: PermitFields[];
 }
 export interface Permits extends PermitsFields, V3Accessors<PermitsFields> {}
-export class Permits extends V3Object {
+export class Permits extends V3Object<PermitsFields> {
   static readonly typeName = "Permits";
-  constructor(init?: V3Init<PermitsFields>) {
-    super("Permits", init);
-  }
 }
 
-/** The members of v3's Role. */
 export interface RoleFields extends BaseResourceFields {
   mutable?: boolean;
   administrative?: boolean;
@@ -2176,51 +1636,35 @@ export interface RoleFields extends BaseResourceFields {
   permits?: PermitsFields;
 }
 export interface Role extends RoleFields, V3Accessors<RoleFields> {}
-export class Role extends V3Object {
+export class Role extends V3Object<RoleFields, types.Role> {
   static readonly typeName = "Role";
-  constructor(init?: V3Init<RoleFields, types.Role>) {
-    super("Role", init);
-  }
 }
 
-/** The members of v3's Roles. */
 export interface RolesFields extends BaseResourcesFields {
   role?: RoleFields[];
 }
 export interface Roles extends RolesFields, V3Accessors<RolesFields> {}
-export class Roles extends V3Object {
+export class Roles extends V3Object<RolesFields> {
   static readonly typeName = "Roles";
-  constructor(init?: V3Init<RolesFields>) {
-    super("Roles", init);
-  }
 }
 
-/** The members of v3's SSHPublicKey. */
 export interface SSHPublicKeyFields extends BaseResourceFields {
   content?: string;
   user?: UserFields;
 }
 export interface SSHPublicKey extends SSHPublicKeyFields, V3Accessors<SSHPublicKeyFields> {}
-export class SSHPublicKey extends V3Object {
+export class SSHPublicKey extends V3Object<SSHPublicKeyFields, types.SshPublicKey> {
   static readonly typeName = "SSHPublicKey";
-  constructor(init?: V3Init<SSHPublicKeyFields, types.SshPublicKey>) {
-    super("SSHPublicKey", init);
-  }
 }
 
-/** The members of v3's SSHPublicKeys. */
 export interface SSHPublicKeysFields extends BaseResourcesFields {
   ssh_public_key?: SSHPublicKeyFields[];
 }
 export interface SSHPublicKeys extends SSHPublicKeysFields, V3Accessors<SSHPublicKeysFields> {}
-export class SSHPublicKeys extends V3Object {
+export class SSHPublicKeys extends V3Object<SSHPublicKeysFields> {
   static readonly typeName = "SSHPublicKeys";
-  constructor(init?: V3Init<SSHPublicKeysFields>) {
-    super("SSHPublicKeys", init);
-  }
 }
 
-/** The members of v3's User. */
 export interface UserFields extends BaseResourceFields {
   domain?: DomainFields;
   domain_entry_id?: string;
@@ -2236,38 +1680,26 @@ export interface UserFields extends BaseResourceFields {
   groups?: GroupsFields;
 }
 export interface User extends UserFields, V3Accessors<UserFields> {}
-export class User extends V3Object {
+export class User extends V3Object<UserFields, types.User> {
   static readonly typeName = "User";
-  constructor(init?: V3Init<UserFields, types.User>) {
-    super("User", init);
-  }
 }
 
-/** The members of v3's Users. */
 export interface UsersFields extends BaseResourcesFields {
   user?: UserFields[];
 }
 export interface Users extends UsersFields, V3Accessors<UsersFields> {}
-export class Users extends V3Object {
+export class Users extends V3Object<UsersFields> {
   static readonly typeName = "Users";
-  constructor(init?: V3Init<UsersFields>) {
-    super("Users", init);
-  }
 }
 
-/** The members of v3's AuthenticationMethod. */
 export interface AuthenticationMethodFields {
   authentication_method?: string[];
 }
 export interface AuthenticationMethod extends AuthenticationMethodFields, V3Accessors<AuthenticationMethodFields> {}
-export class AuthenticationMethod extends V3Object {
+export class AuthenticationMethod extends V3Object<AuthenticationMethodFields> {
   static readonly typeName = "AuthenticationMethod";
-  constructor(init?: V3Init<AuthenticationMethodFields>) {
-    super("AuthenticationMethod", init);
-  }
 }
 
-/** The members of v3's SSH. */
 export interface SSHFields extends BaseResourceFields {
   port?: number;
   fingerprint?: string;
@@ -2275,14 +1707,10 @@ export interface SSHFields extends BaseResourceFields {
   user?: UserFields;
 }
 export interface SSH extends SSHFields, V3Accessors<SSHFields> {}
-export class SSH extends V3Object {
+export class SSH extends V3Object<SSHFields, types.Ssh> {
   static readonly typeName = "SSH";
-  constructor(init?: V3Init<SSHFields, types.Ssh>) {
-    super("SSH", init);
-  }
 }
 
-/** The members of v3's Group. */
 export interface GroupFields extends BaseResourceFields {
   domain?: DomainFields;
   domain_entry_id?: string;
@@ -2290,26 +1718,18 @@ export interface GroupFields extends BaseResourceFields {
   roles?: RolesFields;
 }
 export interface Group extends GroupFields, V3Accessors<GroupFields> {}
-export class Group extends V3Object {
+export class Group extends V3Object<GroupFields, types.Group> {
   static readonly typeName = "Group";
-  constructor(init?: V3Init<GroupFields, types.Group>) {
-    super("Group", init);
-  }
 }
 
-/** The members of v3's Groups. */
 export interface GroupsFields extends BaseResourcesFields {
   group?: GroupFields[];
 }
 export interface Groups extends GroupsFields, V3Accessors<GroupsFields> {}
-export class Groups extends V3Object {
+export class Groups extends V3Object<GroupsFields> {
   static readonly typeName = "Groups";
-  constructor(init?: V3Init<GroupsFields>) {
-    super("Groups", init);
-  }
 }
 
-/** The members of v3's Permission. */
 export interface PermissionFields extends BaseResourceFields {
   role?: RoleFields;
   user?: UserFields;
@@ -2324,51 +1744,35 @@ export interface PermissionFields extends BaseResourceFields {
   disk?: DiskFields;
 }
 export interface Permission extends PermissionFields, V3Accessors<PermissionFields> {}
-export class Permission extends V3Object {
+export class Permission extends V3Object<PermissionFields, types.Permission> {
   static readonly typeName = "Permission";
-  constructor(init?: V3Init<PermissionFields, types.Permission>) {
-    super("Permission", init);
-  }
 }
 
-/** The members of v3's Permissions. */
 export interface PermissionsFields extends BaseResourcesFields {
   permission?: PermissionFields[];
   clone?: boolean;
 }
 export interface Permissions extends PermissionsFields, V3Accessors<PermissionsFields> {}
-export class Permissions extends V3Object {
+export class Permissions extends V3Object<PermissionsFields> {
   static readonly typeName = "Permissions";
-  constructor(init?: V3Init<PermissionsFields>) {
-    super("Permissions", init);
-  }
 }
 
-/** The members of v3's Domain. */
 export interface DomainFields extends BaseResourceFields {
   user?: UserFields;
 }
 export interface Domain extends DomainFields, V3Accessors<DomainFields> {}
-export class Domain extends V3Object {
+export class Domain extends V3Object<DomainFields, types.Domain> {
   static readonly typeName = "Domain";
-  constructor(init?: V3Init<DomainFields, types.Domain>) {
-    super("Domain", init);
-  }
 }
 
-/** The members of v3's Domains. */
 export interface DomainsFields extends BaseResourcesFields {
   domain?: DomainFields[];
 }
 export interface Domains extends DomainsFields, V3Accessors<DomainsFields> {}
-export class Domains extends V3Object {
+export class Domains extends V3Object<DomainsFields> {
   static readonly typeName = "Domains";
-  constructor(init?: V3Init<DomainsFields>) {
-    super("Domains", init);
-  }
 }
 
-/** The members of v3's Event. */
 export interface EventFields extends BaseResourceFields {
   code?: number;
   severity?: string;
@@ -2387,102 +1791,70 @@ export interface EventFields extends BaseResourceFields {
   custom_data?: string;
 }
 export interface Event extends EventFields, V3Accessors<EventFields> {}
-export class Event extends V3Object {
+export class Event extends V3Object<EventFields, types.Event> {
   static readonly typeName = "Event";
-  constructor(init?: V3Init<EventFields, types.Event>) {
-    super("Event", init);
-  }
 }
 
-/** The members of v3's Events. */
 export interface EventsFields extends BaseResourcesFields {
   event?: EventFields[];
 }
 export interface Events extends EventsFields, V3Accessors<EventsFields> {}
-export class Events extends V3Object {
+export class Events extends V3Object<EventsFields> {
   static readonly typeName = "Events";
-  constructor(init?: V3Init<EventsFields>) {
-    super("Events", init);
-  }
 }
 
-/** The members of v3's File. */
 export interface FileFields extends BaseResourceFields {
   content?: string;
   type_?: string;
   storage_domain?: StorageDomainFields;
 }
 export interface File extends FileFields, V3Accessors<FileFields> {}
-export class File extends V3Object {
+export class File extends V3Object<FileFields, types.File> {
   static readonly typeName = "File";
-  constructor(init?: V3Init<FileFields, types.File>) {
-    super("File", init);
-  }
 }
 
-/** The members of v3's Files. */
 export interface FilesFields extends BaseResourcesFields {
   file?: FileFields[];
 }
 export interface Files extends FilesFields, V3Accessors<FilesFields> {}
-export class Files extends V3Object {
+export class Files extends V3Object<FilesFields> {
   static readonly typeName = "Files";
-  constructor(init?: V3Init<FilesFields>) {
-    super("Files", init);
-  }
 }
 
-/** The members of v3's Image. */
 export interface ImageFields extends BaseResourceFields {
   storage_domain?: StorageDomainFields;
 }
 export interface Image extends ImageFields, V3Accessors<ImageFields> {}
-export class Image extends V3Object {
+export class Image extends V3Object<ImageFields, types.Image> {
   static readonly typeName = "Image";
-  constructor(init?: V3Init<ImageFields, types.Image>) {
-    super("Image", init);
-  }
 }
 
-/** The members of v3's Images. */
 export interface ImagesFields extends BaseResourcesFields {
   image?: ImageFields[];
 }
 export interface Images extends ImagesFields, V3Accessors<ImagesFields> {}
-export class Images extends V3Object {
+export class Images extends V3Object<ImagesFields> {
   static readonly typeName = "Images";
-  constructor(init?: V3Init<ImagesFields>) {
-    super("Images", init);
-  }
 }
 
-/** The members of v3's Hook. */
 export interface HookFields extends BaseResourceFields {
   event_name?: string;
   md5?: string;
   host?: HostFields;
 }
 export interface Hook extends HookFields, V3Accessors<HookFields> {}
-export class Hook extends V3Object {
+export class Hook extends V3Object<HookFields, types.Hook> {
   static readonly typeName = "Hook";
-  constructor(init?: V3Init<HookFields, types.Hook>) {
-    super("Hook", init);
-  }
 }
 
-/** The members of v3's Hooks. */
 export interface HooksFields extends BaseResourcesFields {
   hook?: HookFields[];
 }
 export interface Hooks extends HooksFields, V3Accessors<HooksFields> {}
-export class Hooks extends V3Object {
+export class Hooks extends V3Object<HooksFields> {
   static readonly typeName = "Hooks";
-  constructor(init?: V3Init<HooksFields>) {
-    super("Hooks", init);
-  }
 }
 
-/** The members of v3's IP. */
 export interface IPFields {
   address?: string;
   netmask?: string;
@@ -2490,50 +1862,34 @@ export interface IPFields {
   version?: string;
 }
 export interface IP extends IPFields, V3Accessors<IPFields> {}
-export class IP extends V3Object {
+export class IP extends V3Object<IPFields, types.Ip> {
   static readonly typeName = "IP";
-  constructor(init?: V3Init<IPFields, types.Ip>) {
-    super("IP", init);
-  }
 }
 
-/** The members of v3's IPs. */
 export interface IPsFields extends BaseResourcesFields {
   ip?: IPFields[];
 }
 export interface IPs extends IPsFields, V3Accessors<IPsFields> {}
-export class IPs extends V3Object {
+export class IPs extends V3Object<IPsFields> {
   static readonly typeName = "IPs";
-  constructor(init?: V3Init<IPsFields>) {
-    super("IPs", init);
-  }
 }
 
-/** The members of v3's MAC. */
 export interface MACFields {
   address?: string;
 }
 export interface MAC extends MACFields, V3Accessors<MACFields> {}
-export class MAC extends V3Object {
+export class MAC extends V3Object<MACFields, types.Mac> {
   static readonly typeName = "MAC";
-  constructor(init?: V3Init<MACFields, types.Mac>) {
-    super("MAC", init);
-  }
 }
 
-/** The members of v3's VLAN. */
 export interface VLANFields {
   id?: number;
 }
 export interface VLAN extends VLANFields, V3Accessors<VLANFields> {}
-export class VLAN extends V3Object {
+export class VLAN extends V3Object<VLANFields, types.Vlan> {
   static readonly typeName = "VLAN";
-  constructor(init?: V3Init<VLANFields, types.Vlan>) {
-    super("VLAN", init);
-  }
 }
 
-/** The members of v3's Network. */
 export interface NetworkFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   cluster?: ClusterFields;
@@ -2550,63 +1906,43 @@ export interface NetworkFields extends BaseResourceFields {
   qos?: QoSFields;
 }
 export interface Network extends NetworkFields, V3Accessors<NetworkFields> {}
-export class Network extends V3Object {
+export class Network extends V3Object<NetworkFields, types.Network> {
   static readonly typeName = "Network";
-  constructor(init?: V3Init<NetworkFields, types.Network>) {
-    super("Network", init);
-  }
 }
 
-/** The members of v3's NetworkStates. */
 export interface NetworkStatesFields {
   network_state?: string[];
 }
 export interface NetworkStates extends NetworkStatesFields, V3Accessors<NetworkStatesFields> {}
-export class NetworkStates extends V3Object {
+export class NetworkStates extends V3Object<NetworkStatesFields> {
   static readonly typeName = "NetworkStates";
-  constructor(init?: V3Init<NetworkStatesFields>) {
-    super("NetworkStates", init);
-  }
 }
 
-/** The members of v3's Networks. */
 export interface NetworksFields extends BaseResourcesFields {
   network?: NetworkFields[];
 }
 export interface Networks extends NetworksFields, V3Accessors<NetworksFields> {}
-export class Networks extends V3Object {
+export class Networks extends V3Object<NetworksFields> {
   static readonly typeName = "Networks";
-  constructor(init?: V3Init<NetworksFields>) {
-    super("Networks", init);
-  }
 }
 
-/** The members of v3's Label. */
 export interface LabelFields extends BaseResourceFields {
   network?: NetworkFields;
   host_nic?: HostNICFields;
 }
 export interface Label extends LabelFields, V3Accessors<LabelFields> {}
-export class Label extends V3Object {
+export class Label extends V3Object<LabelFields> {
   static readonly typeName = "Label";
-  constructor(init?: V3Init<LabelFields>) {
-    super("Label", init);
-  }
 }
 
-/** The members of v3's Labels. */
 export interface LabelsFields extends BaseResourcesFields {
   label?: LabelFields[];
 }
 export interface Labels extends LabelsFields, V3Accessors<LabelsFields> {}
-export class Labels extends V3Object {
+export class Labels extends V3Object<LabelsFields> {
   static readonly typeName = "Labels";
-  constructor(init?: V3Init<LabelsFields>) {
-    super("Labels", init);
-  }
 }
 
-/** The members of v3's VnicProfile. */
 export interface VnicProfileFields extends BaseResourceFields {
   network?: NetworkFields;
   port_mirroring?: boolean;
@@ -2615,51 +1951,35 @@ export interface VnicProfileFields extends BaseResourceFields {
   qos?: QoSFields;
 }
 export interface VnicProfile extends VnicProfileFields, V3Accessors<VnicProfileFields> {}
-export class VnicProfile extends V3Object {
+export class VnicProfile extends V3Object<VnicProfileFields, types.VnicProfile> {
   static readonly typeName = "VnicProfile";
-  constructor(init?: V3Init<VnicProfileFields, types.VnicProfile>) {
-    super("VnicProfile", init);
-  }
 }
 
-/** The members of v3's VnicProfiles. */
 export interface VnicProfilesFields extends BaseResourcesFields {
   vnic_profile?: VnicProfileFields[];
 }
 export interface VnicProfiles extends VnicProfilesFields, V3Accessors<VnicProfilesFields> {}
-export class VnicProfiles extends V3Object {
+export class VnicProfiles extends V3Object<VnicProfilesFields> {
   static readonly typeName = "VnicProfiles";
-  constructor(init?: V3Init<VnicProfilesFields>) {
-    super("VnicProfiles", init);
-  }
 }
 
-/** The members of v3's VnicPassThrough. */
 export interface VnicPassThroughFields {
   mode?: string;
 }
 export interface VnicPassThrough extends VnicPassThroughFields, V3Accessors<VnicPassThroughFields> {}
-export class VnicPassThrough extends V3Object {
+export class VnicPassThrough extends V3Object<VnicPassThroughFields, types.VnicPassThrough> {
   static readonly typeName = "VnicPassThrough";
-  constructor(init?: V3Init<VnicPassThroughFields, types.VnicPassThrough>) {
-    super("VnicPassThrough", init);
-  }
 }
 
-/** The members of v3's StorageConnectionExtensions. */
 export interface StorageConnectionExtensionsFields extends BaseResourcesFields {
   storage_connection_extension?: StorageConnectionExtensionFields[];
 }
 export interface StorageConnectionExtensions
   extends StorageConnectionExtensionsFields, V3Accessors<StorageConnectionExtensionsFields> {}
-export class StorageConnectionExtensions extends V3Object {
+export class StorageConnectionExtensions extends V3Object<StorageConnectionExtensionsFields> {
   static readonly typeName = "StorageConnectionExtensions";
-  constructor(init?: V3Init<StorageConnectionExtensionsFields>) {
-    super("StorageConnectionExtensions", init);
-  }
 }
 
-/** The members of v3's StorageConnectionExtension. */
 export interface StorageConnectionExtensionFields extends BaseResourceFields {
   target?: string;
   username?: string;
@@ -2668,14 +1988,13 @@ export interface StorageConnectionExtensionFields extends BaseResourceFields {
 }
 export interface StorageConnectionExtension
   extends StorageConnectionExtensionFields, V3Accessors<StorageConnectionExtensionFields> {}
-export class StorageConnectionExtension extends V3Object {
+export class StorageConnectionExtension extends V3Object<
+  StorageConnectionExtensionFields,
+  types.StorageConnectionExtension
+> {
   static readonly typeName = "StorageConnectionExtension";
-  constructor(init?: V3Init<StorageConnectionExtensionFields, types.StorageConnectionExtension>) {
-    super("StorageConnectionExtension", init);
-  }
 }
 
-/** The members of v3's LogicalUnit. */
 export interface LogicalUnitFields {
   id?: string;
   port?: number;
@@ -2696,40 +2015,28 @@ export interface LogicalUnitFields {
   disk_id?: string;
 }
 export interface LogicalUnit extends LogicalUnitFields, V3Accessors<LogicalUnitFields> {}
-export class LogicalUnit extends V3Object {
+export class LogicalUnit extends V3Object<LogicalUnitFields, types.LogicalUnit> {
   static readonly typeName = "LogicalUnit";
-  constructor(init?: V3Init<LogicalUnitFields, types.LogicalUnit>) {
-    super("LogicalUnit", init);
-  }
 }
 
-/** The members of v3's LogicalUnits. */
 export interface LogicalUnitsFields extends BaseResourcesFields {
   logical_unit?: LogicalUnitFields[];
 }
 export interface LogicalUnits extends LogicalUnitsFields, V3Accessors<LogicalUnitsFields> {}
-export class LogicalUnits extends V3Object {
+export class LogicalUnits extends V3Object<LogicalUnitsFields> {
   static readonly typeName = "LogicalUnits";
-  constructor(init?: V3Init<LogicalUnitsFields>) {
-    super("LogicalUnits", init);
-  }
 }
 
-/** The members of v3's VolumeGroup. */
 export interface VolumeGroupFields {
   id?: string;
   name?: string;
   logical_unit?: LogicalUnitFields[];
 }
 export interface VolumeGroup extends VolumeGroupFields, V3Accessors<VolumeGroupFields> {}
-export class VolumeGroup extends V3Object {
+export class VolumeGroup extends V3Object<VolumeGroupFields, types.VolumeGroup> {
   static readonly typeName = "VolumeGroup";
-  constructor(init?: V3Init<VolumeGroupFields, types.VolumeGroup>) {
-    super("VolumeGroup", init);
-  }
 }
 
-/** The members of v3's Storage. */
 export interface StorageFields extends BaseResourceFields {
   address?: string;
   type_?: string;
@@ -2750,14 +2057,10 @@ export interface StorageFields extends BaseResourceFields {
   host?: HostFields;
 }
 export interface Storage extends StorageFields, V3Accessors<StorageFields> {}
-export class Storage extends V3Object {
+export class Storage extends V3Object<StorageFields, types.HostStorage> {
   static readonly typeName = "Storage";
-  constructor(init?: V3Init<StorageFields, types.HostStorage>) {
-    super("Storage", init);
-  }
 }
 
-/** The members of v3's StorageConnection. */
 export interface StorageConnectionFields extends BaseResourceFields {
   address?: string;
   type_?: string;
@@ -2775,14 +2078,10 @@ export interface StorageConnectionFields extends BaseResourceFields {
   host?: HostFields;
 }
 export interface StorageConnection extends StorageConnectionFields, V3Accessors<StorageConnectionFields> {}
-export class StorageConnection extends V3Object {
+export class StorageConnection extends V3Object<StorageConnectionFields, types.StorageConnection> {
   static readonly typeName = "StorageConnection";
-  constructor(init?: V3Init<StorageConnectionFields, types.StorageConnection>) {
-    super("StorageConnection", init);
-  }
 }
 
-/** The members of v3's StorageDomain. */
 export interface StorageDomainFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   data_centers?: DataCentersFields;
@@ -2804,146 +2103,98 @@ export interface StorageDomainFields extends BaseResourceFields {
   critical_space_action_blocker?: number;
 }
 export interface StorageDomain extends StorageDomainFields, V3Accessors<StorageDomainFields> {}
-export class StorageDomain extends V3Object {
+export class StorageDomain extends V3Object<StorageDomainFields, types.StorageDomain> {
   static readonly typeName = "StorageDomain";
-  constructor(init?: V3Init<StorageDomainFields, types.StorageDomain>) {
-    super("StorageDomain", init);
-  }
 }
 
-/** The members of v3's StorageDomainStates. */
 export interface StorageDomainStatesFields {
   storage_domain_state?: string[];
 }
 export interface StorageDomainStates extends StorageDomainStatesFields, V3Accessors<StorageDomainStatesFields> {}
-export class StorageDomainStates extends V3Object {
+export class StorageDomainStates extends V3Object<StorageDomainStatesFields> {
   static readonly typeName = "StorageDomainStates";
-  constructor(init?: V3Init<StorageDomainStatesFields>) {
-    super("StorageDomainStates", init);
-  }
 }
 
-/** The members of v3's StorageDomains. */
 export interface StorageDomainsFields extends BaseResourcesFields {
   storage_domain?: StorageDomainFields[];
 }
 export interface StorageDomains extends StorageDomainsFields, V3Accessors<StorageDomainsFields> {}
-export class StorageDomains extends V3Object {
+export class StorageDomains extends V3Object<StorageDomainsFields> {
   static readonly typeName = "StorageDomains";
-  constructor(init?: V3Init<StorageDomainsFields>) {
-    super("StorageDomains", init);
-  }
 }
 
-/** The members of v3's StorageConnections. */
 export interface StorageConnectionsFields extends BaseResourcesFields {
   storage_connection?: StorageConnectionFields[];
 }
 export interface StorageConnections extends StorageConnectionsFields, V3Accessors<StorageConnectionsFields> {}
-export class StorageConnections extends V3Object {
+export class StorageConnections extends V3Object<StorageConnectionsFields> {
   static readonly typeName = "StorageConnections";
-  constructor(init?: V3Init<StorageConnectionsFields>) {
-    super("StorageConnections", init);
-  }
 }
 
-/** The members of v3's InstanceTypes. */
 export interface InstanceTypesFields extends BaseResourcesFields {
   instance_type?: InstanceTypeFields[];
 }
 export interface InstanceTypes extends InstanceTypesFields, V3Accessors<InstanceTypesFields> {}
-export class InstanceTypes extends V3Object {
+export class InstanceTypes extends V3Object<InstanceTypesFields> {
   static readonly typeName = "InstanceTypes";
-  constructor(init?: V3Init<InstanceTypesFields>) {
-    super("InstanceTypes", init);
-  }
 }
 
-/** The members of v3's InstanceType. */
 export interface InstanceTypeFields extends TemplateFields {}
 export interface InstanceType extends InstanceTypeFields, V3Accessors<InstanceTypeFields> {}
-export class InstanceType extends V3Object {
+export class InstanceType extends V3Object<InstanceTypeFields, types.InstanceType> {
   static readonly typeName = "InstanceType";
-  constructor(init?: V3Init<InstanceTypeFields, types.InstanceType>) {
-    super("InstanceType", init);
-  }
 }
 
-/** The members of v3's Template. */
 export interface TemplateFields extends VmBaseFields {
   vm?: VMFields;
   version?: TemplateVersionFields;
   permissions?: PermissionsFields;
 }
 export interface Template extends TemplateFields, V3Accessors<TemplateFields> {}
-export class Template extends V3Object {
+export class Template extends V3Object<TemplateFields, types.Template> {
   static readonly typeName = "Template";
-  constructor(init?: V3Init<TemplateFields, types.Template>) {
-    super("Template", init);
-  }
 }
 
-/** The members of v3's Templates. */
 export interface TemplatesFields extends BaseResourcesFields {
   template?: TemplateFields[];
 }
 export interface Templates extends TemplatesFields, V3Accessors<TemplatesFields> {}
-export class Templates extends V3Object {
+export class Templates extends V3Object<TemplatesFields> {
   static readonly typeName = "Templates";
-  constructor(init?: V3Init<TemplatesFields>) {
-    super("Templates", init);
-  }
 }
 
-/** The members of v3's TemplateStates. */
 export interface TemplateStatesFields {
   template_state?: string[];
 }
 export interface TemplateStates extends TemplateStatesFields, V3Accessors<TemplateStatesFields> {}
-export class TemplateStates extends V3Object {
+export class TemplateStates extends V3Object<TemplateStatesFields> {
   static readonly typeName = "TemplateStates";
-  constructor(init?: V3Init<TemplateStatesFields>) {
-    super("TemplateStates", init);
-  }
 }
 
-/** The members of v3's Bios. */
 export interface BiosFields {
   boot_menu?: BootMenuFields;
 }
 export interface Bios extends BiosFields, V3Accessors<BiosFields> {}
-export class Bios extends V3Object {
+export class Bios extends V3Object<BiosFields, types.Bios> {
   static readonly typeName = "Bios";
-  constructor(init?: V3Init<BiosFields, types.Bios>) {
-    super("Bios", init);
-  }
 }
 
-/** The members of v3's BootMenu. */
 export interface BootMenuFields {
   enabled?: boolean;
 }
 export interface BootMenu extends BootMenuFields, V3Accessors<BootMenuFields> {}
-export class BootMenu extends V3Object {
+export class BootMenu extends V3Object<BootMenuFields, types.BootMenu> {
   static readonly typeName = "BootMenu";
-  constructor(init?: V3Init<BootMenuFields, types.BootMenu>) {
-    super("BootMenu", init);
-  }
 }
 
-/** The members of v3's Boot. */
 export interface BootFields {
   dev?: string;
 }
 export interface Boot extends BootFields, V3Accessors<BootFields> {}
-export class Boot extends V3Object {
+export class Boot extends V3Object<BootFields, types.Boot> {
   static readonly typeName = "Boot";
-  constructor(init?: V3Init<BootFields, types.Boot>) {
-    super("Boot", init);
-  }
 }
 
-/** The members of v3's OperatingSystem. */
 export interface OperatingSystemFields {
   type_?: string;
   boot?: BootFields[];
@@ -2953,101 +2204,69 @@ export interface OperatingSystemFields {
   version?: VersionFields;
 }
 export interface OperatingSystem extends OperatingSystemFields, V3Accessors<OperatingSystemFields> {}
-export class OperatingSystem extends V3Object {
+export class OperatingSystem extends V3Object<OperatingSystemFields, types.OperatingSystem> {
   static readonly typeName = "OperatingSystem";
-  constructor(init?: V3Init<OperatingSystemFields, types.OperatingSystem>) {
-    super("OperatingSystem", init);
-  }
 }
 
-/** The members of v3's Sso. */
 export interface SsoFields {
   methods?: MethodsFields;
 }
 export interface Sso extends SsoFields, V3Accessors<SsoFields> {}
-export class Sso extends V3Object {
+export class Sso extends V3Object<SsoFields, types.Sso> {
   static readonly typeName = "Sso";
-  constructor(init?: V3Init<SsoFields, types.Sso>) {
-    super("Sso", init);
-  }
 }
 
-/** The members of v3's Methods. */
 export interface MethodsFields {
   method?: MethodFields[];
 }
 export interface Methods extends MethodsFields, V3Accessors<MethodsFields> {}
-export class Methods extends V3Object {
+export class Methods extends V3Object<MethodsFields> {
   static readonly typeName = "Methods";
-  constructor(init?: V3Init<MethodsFields>) {
-    super("Methods", init);
-  }
 }
 
-/** The members of v3's Method. */
 export interface MethodFields {
   id?: string;
 }
 export interface Method extends MethodFields, V3Accessors<MethodFields> {}
-export class Method extends V3Object {
+export class Method extends V3Object<MethodFields, types.Method> {
   static readonly typeName = "Method";
-  constructor(init?: V3Init<MethodFields, types.Method>) {
-    super("Method", init);
-  }
 }
 
-/** The members of v3's Rate. */
 export interface RateFields {
   bytes?: number;
   period?: number;
 }
 export interface Rate extends RateFields, V3Accessors<RateFields> {}
-export class Rate extends V3Object {
+export class Rate extends V3Object<RateFields, types.Rate> {
   static readonly typeName = "Rate";
-  constructor(init?: V3Init<RateFields, types.Rate>) {
-    super("Rate", init);
-  }
 }
 
-/** The members of v3's RngSources. */
 export interface RngSourcesFields {
   source?: string[];
 }
 export interface RngSources extends RngSourcesFields, V3Accessors<RngSourcesFields> {}
-export class RngSources extends V3Object {
+export class RngSources extends V3Object<RngSourcesFields> {
   static readonly typeName = "RngSources";
-  constructor(init?: V3Init<RngSourcesFields>) {
-    super("RngSources", init);
-  }
 }
 
-/** The members of v3's RngDevice. */
 export interface RngDeviceFields {
   rate?: RateFields;
   source?: string;
 }
 export interface RngDevice extends RngDeviceFields, V3Accessors<RngDeviceFields> {}
-export class RngDevice extends V3Object {
+export class RngDevice extends V3Object<RngDeviceFields, types.RngDevice> {
   static readonly typeName = "RngDevice";
-  constructor(init?: V3Init<RngDeviceFields, types.RngDevice>) {
-    super("RngDevice", init);
-  }
 }
 
-/** The members of v3's HighAvailability. */
 export interface HighAvailabilityFields {
   enabled?: boolean;
   priority?: number;
 }
 export interface HighAvailability extends HighAvailabilityFields, V3Accessors<HighAvailabilityFields> {}
-export class HighAvailability extends V3Object {
+export class HighAvailability extends V3Object<HighAvailabilityFields, types.HighAvailability> {
   static readonly typeName = "HighAvailability";
-  constructor(init?: V3Init<HighAvailabilityFields, types.HighAvailability>) {
-    super("HighAvailability", init);
-  }
 }
 
-/** The members of v3's Display. */
 export interface DisplayFields {
   type_?: string;
   address?: string;
@@ -3065,26 +2284,18 @@ export interface DisplayFields {
   disconnect_action?: string;
 }
 export interface Display extends DisplayFields, V3Accessors<DisplayFields> {}
-export class Display extends V3Object {
+export class Display extends V3Object<DisplayFields, types.Display> {
   static readonly typeName = "Display";
-  constructor(init?: V3Init<DisplayFields, types.Display>) {
-    super("Display", init);
-  }
 }
 
-/** The members of v3's GraphicsConsoles. */
 export interface GraphicsConsolesFields extends BaseResourcesFields {
   graphics_console?: GraphicsConsoleFields[];
 }
 export interface GraphicsConsoles extends GraphicsConsolesFields, V3Accessors<GraphicsConsolesFields> {}
-export class GraphicsConsoles extends V3Object {
+export class GraphicsConsoles extends V3Object<GraphicsConsolesFields> {
   static readonly typeName = "GraphicsConsoles";
-  constructor(init?: V3Init<GraphicsConsolesFields>) {
-    super("GraphicsConsoles", init);
-  }
 }
 
-/** The members of v3's GraphicsConsole. */
 export interface GraphicsConsoleFields extends BaseResourceFields {
   vm?: VMFields;
   template?: TemplateFields;
@@ -3095,129 +2306,89 @@ export interface GraphicsConsoleFields extends BaseResourceFields {
   address?: string;
 }
 export interface GraphicsConsole extends GraphicsConsoleFields, V3Accessors<GraphicsConsoleFields> {}
-export class GraphicsConsole extends V3Object {
+export class GraphicsConsole extends V3Object<GraphicsConsoleFields, types.GraphicsConsole> {
   static readonly typeName = "GraphicsConsole";
-  constructor(init?: V3Init<GraphicsConsoleFields, types.GraphicsConsole>) {
-    super("GraphicsConsole", init);
-  }
 }
 
-/** The members of v3's Ticket. */
 export interface TicketFields {
   value?: string;
   expiry?: number;
 }
 export interface Ticket extends TicketFields, V3Accessors<TicketFields> {}
-export class Ticket extends V3Object {
+export class Ticket extends V3Object<TicketFields, types.Ticket> {
   static readonly typeName = "Ticket";
-  constructor(init?: V3Init<TicketFields, types.Ticket>) {
-    super("Ticket", init);
-  }
 }
 
-/** The members of v3's CustomProperty. */
 export interface CustomPropertyFields {
   name?: string;
   value?: string;
   regexp?: string;
 }
 export interface CustomProperty extends CustomPropertyFields, V3Accessors<CustomPropertyFields> {}
-export class CustomProperty extends V3Object {
+export class CustomProperty extends V3Object<CustomPropertyFields, types.CustomProperty> {
   static readonly typeName = "CustomProperty";
-  constructor(init?: V3Init<CustomPropertyFields, types.CustomProperty>) {
-    super("CustomProperty", init);
-  }
 }
 
-/** The members of v3's CustomProperties. */
 export interface CustomPropertiesFields {
   custom_property?: CustomPropertyFields[];
 }
 export interface CustomProperties extends CustomPropertiesFields, V3Accessors<CustomPropertiesFields> {}
-export class CustomProperties extends V3Object {
+export class CustomProperties extends V3Object<CustomPropertiesFields> {
   static readonly typeName = "CustomProperties";
-  constructor(init?: V3Init<CustomPropertiesFields>) {
-    super("CustomProperties", init);
-  }
 }
 
-/** The members of v3's Property. */
 export interface PropertyFields {
   name?: string;
   value?: string;
 }
 export interface Property extends PropertyFields, V3Accessors<PropertyFields> {}
-export class Property extends V3Object {
+export class Property extends V3Object<PropertyFields, types.Property> {
   static readonly typeName = "Property";
-  constructor(init?: V3Init<PropertyFields, types.Property>) {
-    super("Property", init);
-  }
 }
 
-/** The members of v3's Properties. */
 export interface PropertiesFields {
   property?: PropertyFields[];
 }
 export interface Properties extends PropertiesFields, V3Accessors<PropertiesFields> {}
-export class Properties extends V3Object {
+export class Properties extends V3Object<PropertiesFields> {
   static readonly typeName = "Properties";
-  constructor(init?: V3Init<PropertiesFields>) {
-    super("Properties", init);
-  }
 }
 
-/** The members of v3's Payloads. */
 export interface PayloadsFields {
   payload?: PayloadFields[];
 }
 export interface Payloads extends PayloadsFields, V3Accessors<PayloadsFields> {}
-export class Payloads extends V3Object {
+export class Payloads extends V3Object<PayloadsFields> {
   static readonly typeName = "Payloads";
-  constructor(init?: V3Init<PayloadsFields>) {
-    super("Payloads", init);
-  }
 }
 
-/** The members of v3's Payload. */
 export interface PayloadFields {
   type_?: string;
   files?: FilesFields;
   volume_id?: string;
 }
 export interface Payload extends PayloadFields, V3Accessors<PayloadFields> {}
-export class Payload extends V3Object {
+export class Payload extends V3Object<PayloadFields, types.Payload> {
   static readonly typeName = "Payload";
-  constructor(init?: V3Init<PayloadFields, types.Payload>) {
-    super("Payload", init);
-  }
 }
 
-/** The members of v3's VmDeviceTypes. */
 export interface VmDeviceTypesFields {
   vm_device_types?: string[];
 }
 export interface VmDeviceTypes extends VmDeviceTypesFields, V3Accessors<VmDeviceTypesFields> {}
-export class VmDeviceTypes extends V3Object {
+export class VmDeviceTypes extends V3Object<VmDeviceTypesFields> {
   static readonly typeName = "VmDeviceTypes";
-  constructor(init?: V3Init<VmDeviceTypesFields>) {
-    super("VmDeviceTypes", init);
-  }
 }
 
-/** The members of v3's Configuration. */
 export interface ConfigurationFields {
   type_?: string;
   data?: string;
 }
 export interface Configuration extends ConfigurationFields, V3Accessors<ConfigurationFields> {}
-export class Configuration extends V3Object {
+export class Configuration extends V3Object<ConfigurationFields, types.Configuration> {
   static readonly typeName = "Configuration";
-  constructor(init?: V3Init<ConfigurationFields, types.Configuration>) {
-    super("Configuration", init);
-  }
 }
 
-/** The members of v3's Initialization. */
 export interface InitializationFields {
   configuration?: ConfigurationFields;
   cloud_init?: CloudInitFields;
@@ -3242,52 +2413,36 @@ export interface InitializationFields {
   org_name?: string;
 }
 export interface Initialization extends InitializationFields, V3Accessors<InitializationFields> {}
-export class Initialization extends V3Object {
+export class Initialization extends V3Object<InitializationFields, types.Initialization> {
   static readonly typeName = "Initialization";
-  constructor(init?: V3Init<InitializationFields, types.Initialization>) {
-    super("Initialization", init);
-  }
 }
 
-/** The members of v3's DNS. */
 export interface DNSFields {
   servers?: HostsFields;
   search_domains?: HostsFields;
 }
 export interface DNS extends DNSFields, V3Accessors<DNSFields> {}
-export class DNS extends V3Object {
+export class DNS extends V3Object<DNSFields, types.Dns> {
   static readonly typeName = "DNS";
-  constructor(init?: V3Init<DNSFields, types.Dns>) {
-    super("DNS", init);
-  }
 }
 
-/** The members of v3's AuthorizedKey. */
 export interface AuthorizedKeyFields extends BaseResourceFields {
   user?: UserFields;
   key?: string;
 }
 export interface AuthorizedKey extends AuthorizedKeyFields, V3Accessors<AuthorizedKeyFields> {}
-export class AuthorizedKey extends V3Object {
+export class AuthorizedKey extends V3Object<AuthorizedKeyFields, types.AuthorizedKey> {
   static readonly typeName = "AuthorizedKey";
-  constructor(init?: V3Init<AuthorizedKeyFields, types.AuthorizedKey>) {
-    super("AuthorizedKey", init);
-  }
 }
 
-/** The members of v3's AuthorizedKeys. */
 export interface AuthorizedKeysFields extends BaseResourcesFields {
   authorized_key?: AuthorizedKeyFields[];
 }
 export interface AuthorizedKeys extends AuthorizedKeysFields, V3Accessors<AuthorizedKeysFields> {}
-export class AuthorizedKeys extends V3Object {
+export class AuthorizedKeys extends V3Object<AuthorizedKeysFields> {
   static readonly typeName = "AuthorizedKeys";
-  constructor(init?: V3Init<AuthorizedKeysFields>) {
-    super("AuthorizedKeys", init);
-  }
 }
 
-/** The members of v3's CloudInit. */
 export interface CloudInitFields {
   host?: HostFields;
   authorized_keys?: AuthorizedKeysFields;
@@ -3298,66 +2453,46 @@ export interface CloudInitFields {
   files?: FilesFields;
 }
 export interface CloudInit extends CloudInitFields, V3Accessors<CloudInitFields> {}
-export class CloudInit extends V3Object {
+export class CloudInit extends V3Object<CloudInitFields, types.CloudInit> {
   static readonly typeName = "CloudInit";
-  constructor(init?: V3Init<CloudInitFields, types.CloudInit>) {
-    super("CloudInit", init);
-  }
 }
 
-/** The members of v3's NetworkConfiguration. */
 export interface NetworkConfigurationFields {
   nics?: NicsFields;
   dns?: DNSFields;
 }
 export interface NetworkConfiguration extends NetworkConfigurationFields, V3Accessors<NetworkConfigurationFields> {}
-export class NetworkConfiguration extends V3Object {
+export class NetworkConfiguration extends V3Object<NetworkConfigurationFields, types.NetworkConfiguration> {
   static readonly typeName = "NetworkConfiguration";
-  constructor(init?: V3Init<NetworkConfigurationFields, types.NetworkConfiguration>) {
-    super("NetworkConfiguration", init);
-  }
 }
 
-/** The members of v3's VmPlacementPolicy. */
 export interface VmPlacementPolicyFields {
   hosts?: HostsFields;
   host?: HostFields;
   affinity?: string;
 }
 export interface VmPlacementPolicy extends VmPlacementPolicyFields, V3Accessors<VmPlacementPolicyFields> {}
-export class VmPlacementPolicy extends V3Object {
+export class VmPlacementPolicy extends V3Object<VmPlacementPolicyFields, types.VmPlacementPolicy> {
   static readonly typeName = "VmPlacementPolicy";
-  constructor(init?: V3Init<VmPlacementPolicyFields, types.VmPlacementPolicy>) {
-    super("VmPlacementPolicy", init);
-  }
 }
 
-/** The members of v3's TimeZone. */
 export interface TimeZoneFields {
   name?: string;
   utc_offset?: string;
 }
 export interface TimeZone extends TimeZoneFields, V3Accessors<TimeZoneFields> {}
-export class TimeZone extends V3Object {
+export class TimeZone extends V3Object<TimeZoneFields, types.TimeZone> {
   static readonly typeName = "TimeZone";
-  constructor(init?: V3Init<TimeZoneFields, types.TimeZone>) {
-    super("TimeZone", init);
-  }
 }
 
-/** The members of v3's Kernel. */
 export interface KernelFields {
   version?: VersionFields;
 }
 export interface Kernel extends KernelFields, V3Accessors<KernelFields> {}
-export class Kernel extends V3Object {
+export class Kernel extends V3Object<KernelFields, types.Kernel> {
   static readonly typeName = "Kernel";
-  constructor(init?: V3Init<KernelFields, types.Kernel>) {
-    super("Kernel", init);
-  }
 }
 
-/** The members of v3's GuestOperatingSystem. */
 export interface GuestOperatingSystemFields {
   architecture?: string;
   codename?: string;
@@ -3367,65 +2502,45 @@ export interface GuestOperatingSystemFields {
   version?: VersionFields;
 }
 export interface GuestOperatingSystem extends GuestOperatingSystemFields, V3Accessors<GuestOperatingSystemFields> {}
-export class GuestOperatingSystem extends V3Object {
+export class GuestOperatingSystem extends V3Object<GuestOperatingSystemFields, types.GuestOperatingSystem> {
   static readonly typeName = "GuestOperatingSystem";
-  constructor(init?: V3Init<GuestOperatingSystemFields, types.GuestOperatingSystem>) {
-    super("GuestOperatingSystem", init);
-  }
 }
 
-/** The members of v3's GuestInfo. */
 export interface GuestInfoFields {
   ips?: IPsFields;
   fqdn?: string;
 }
 export interface GuestInfo extends GuestInfoFields, V3Accessors<GuestInfoFields> {}
-export class GuestInfo extends V3Object {
+export class GuestInfo extends V3Object<GuestInfoFields> {
   static readonly typeName = "GuestInfo";
-  constructor(init?: V3Init<GuestInfoFields>) {
-    super("GuestInfo", init);
-  }
 }
 
-/** The members of v3's SerialNumber. */
 export interface SerialNumberFields {
   policy?: string;
   value?: string;
 }
 export interface SerialNumber extends SerialNumberFields, V3Accessors<SerialNumberFields> {}
-export class SerialNumber extends V3Object {
+export class SerialNumber extends V3Object<SerialNumberFields, types.SerialNumber> {
   static readonly typeName = "SerialNumber";
-  constructor(init?: V3Init<SerialNumberFields, types.SerialNumber>) {
-    super("SerialNumber", init);
-  }
 }
 
-/** The members of v3's MigrationOptions. */
 export interface MigrationOptionsFields {
   auto_converge?: string;
   compressed?: string;
 }
 export interface MigrationOptions extends MigrationOptionsFields, V3Accessors<MigrationOptionsFields> {}
-export class MigrationOptions extends V3Object {
+export class MigrationOptions extends V3Object<MigrationOptionsFields, types.MigrationOptions> {
   static readonly typeName = "MigrationOptions";
-  constructor(init?: V3Init<MigrationOptionsFields, types.MigrationOptions>) {
-    super("MigrationOptions", init);
-  }
 }
 
-/** The members of v3's IO. */
 export interface IOFields {
   threads?: number;
 }
 export interface IO extends IOFields, V3Accessors<IOFields> {}
-export class IO extends V3Object {
+export class IO extends V3Object<IOFields, types.Io> {
   static readonly typeName = "IO";
-  constructor(init?: V3Init<IOFields, types.Io>) {
-    super("IO", init);
-  }
 }
 
-/** The members of v3's VmBase. */
 export interface VmBaseFields extends BaseResourceFields {
   type_?: string;
   status?: StatusFields;
@@ -3466,14 +2581,10 @@ export interface VmBaseFields extends BaseResourceFields {
   memory_policy?: MemoryPolicyFields;
 }
 export interface VmBase extends VmBaseFields, V3Accessors<VmBaseFields> {}
-export class VmBase extends V3Object {
+export class VmBase extends V3Object<VmBaseFields, types.VmBase> {
   static readonly typeName = "VmBase";
-  constructor(init?: V3Init<VmBaseFields, types.VmBase>) {
-    super("VmBase", init);
-  }
 }
 
-/** The members of v3's VM. */
 export interface VMFields extends VmBaseFields {
   stop_reason?: string;
   host?: HostFields;
@@ -3507,63 +2618,43 @@ export interface VMFields extends VmBaseFields {
   guest_operating_system?: GuestOperatingSystemFields;
 }
 export interface VM extends VMFields, V3Accessors<VMFields> {}
-export class VM extends V3Object {
+export class VM extends V3Object<VMFields, types.Vm> {
   static readonly typeName = "VM";
-  constructor(init?: V3Init<VMFields, types.Vm>) {
-    super("VM", init);
-  }
 }
 
-/** The members of v3's VMs. */
 export interface VMsFields extends BaseResourcesFields {
   vm?: VMFields[];
 }
 export interface VMs extends VMsFields, V3Accessors<VMsFields> {}
-export class VMs extends V3Object {
+export class VMs extends V3Object<VMsFields> {
   static readonly typeName = "VMs";
-  constructor(init?: V3Init<VMsFields>) {
-    super("VMs", init);
-  }
 }
 
-/** The members of v3's Icon. */
 export interface IconFields extends BaseResourceFields {
   media_type?: string;
   data?: string;
 }
 export interface Icon extends IconFields, V3Accessors<IconFields> {}
-export class Icon extends V3Object {
+export class Icon extends V3Object<IconFields, types.Icon> {
   static readonly typeName = "Icon";
-  constructor(init?: V3Init<IconFields, types.Icon>) {
-    super("Icon", init);
-  }
 }
 
-/** The members of v3's Icons. */
 export interface IconsFields extends BaseResourcesFields {
   icon?: IconFields[];
 }
 export interface Icons extends IconsFields, V3Accessors<IconsFields> {}
-export class Icons extends V3Object {
+export class Icons extends V3Object<IconsFields> {
   static readonly typeName = "Icons";
-  constructor(init?: V3Init<IconsFields>) {
-    super("Icons", init);
-  }
 }
 
-/** The members of v3's ReportedDevices. */
 export interface ReportedDevicesFields extends BaseResourcesFields {
   reported_device?: ReportedDeviceFields[];
 }
 export interface ReportedDevices extends ReportedDevicesFields, V3Accessors<ReportedDevicesFields> {}
-export class ReportedDevices extends V3Object {
+export class ReportedDevices extends V3Object<ReportedDevicesFields> {
   static readonly typeName = "ReportedDevices";
-  constructor(init?: V3Init<ReportedDevicesFields>) {
-    super("ReportedDevices", init);
-  }
 }
 
-/** The members of v3's ReportedDevice. */
 export interface ReportedDeviceFields extends BaseResourceFields {
   type_?: string;
   mac?: MACFields;
@@ -3571,62 +2662,42 @@ export interface ReportedDeviceFields extends BaseResourceFields {
   vm?: VMFields;
 }
 export interface ReportedDevice extends ReportedDeviceFields, V3Accessors<ReportedDeviceFields> {}
-export class ReportedDevice extends V3Object {
+export class ReportedDevice extends V3Object<ReportedDeviceFields, types.ReportedDevice> {
   static readonly typeName = "ReportedDevice";
-  constructor(init?: V3Init<ReportedDeviceFields, types.ReportedDevice>) {
-    super("ReportedDevice", init);
-  }
 }
 
-/** The members of v3's PreviewVMs. */
 export interface PreviewVMsFields extends BaseResourcesFields {
   preview_vm?: VMFields[];
 }
 export interface PreviewVMs extends PreviewVMsFields, V3Accessors<PreviewVMsFields> {}
-export class PreviewVMs extends V3Object {
+export class PreviewVMs extends V3Object<PreviewVMsFields> {
   static readonly typeName = "PreviewVMs";
-  constructor(init?: V3Init<PreviewVMsFields>) {
-    super("PreviewVMs", init);
-  }
 }
 
-/** The members of v3's VmStates. */
 export interface VmStatesFields {
   vm_state?: string[];
 }
 export interface VmStates extends VmStatesFields, V3Accessors<VmStatesFields> {}
-export class VmStates extends V3Object {
+export class VmStates extends V3Object<VmStatesFields> {
   static readonly typeName = "VmStates";
-  constructor(init?: V3Init<VmStatesFields>) {
-    super("VmStates", init);
-  }
 }
 
-/** The members of v3's VmPauseDetails. */
 export interface VmPauseDetailsFields {
   vm_pause_detail?: string[];
 }
 export interface VmPauseDetails extends VmPauseDetailsFields, V3Accessors<VmPauseDetailsFields> {}
-export class VmPauseDetails extends V3Object {
+export class VmPauseDetails extends V3Object<VmPauseDetailsFields> {
   static readonly typeName = "VmPauseDetails";
-  constructor(init?: V3Init<VmPauseDetailsFields>) {
-    super("VmPauseDetails", init);
-  }
 }
 
-/** The members of v3's PmProxyTypes. */
 export interface PmProxyTypesFields {
   type_?: string[];
 }
 export interface PmProxyTypes extends PmProxyTypesFields, V3Accessors<PmProxyTypesFields> {}
-export class PmProxyTypes extends V3Object {
+export class PmProxyTypes extends V3Object<PmProxyTypesFields> {
   static readonly typeName = "PmProxyTypes";
-  constructor(init?: V3Init<PmProxyTypesFields>) {
-    super("PmProxyTypes", init);
-  }
 }
 
-/** The members of v3's Session. */
 export interface SessionFields extends BaseResourceFields {
   vm?: VMFields;
   protocol?: string;
@@ -3635,26 +2706,18 @@ export interface SessionFields extends BaseResourceFields {
   console_user?: boolean;
 }
 export interface Session extends SessionFields, V3Accessors<SessionFields> {}
-export class Session extends V3Object {
+export class Session extends V3Object<SessionFields, types.Session> {
   static readonly typeName = "Session";
-  constructor(init?: V3Init<SessionFields, types.Session>) {
-    super("Session", init);
-  }
 }
 
-/** The members of v3's Sessions. */
 export interface SessionsFields extends BaseResourcesFields {
   session?: SessionFields[];
 }
 export interface Sessions extends SessionsFields, V3Accessors<SessionsFields> {}
-export class Sessions extends V3Object {
+export class Sessions extends V3Object<SessionsFields> {
   static readonly typeName = "Sessions";
-  constructor(init?: V3Init<SessionsFields>) {
-    super("Sessions", init);
-  }
 }
 
-/** The members of v3's VmPool. */
 export interface VmPoolFields extends BaseResourceFields {
   size?: number;
   cluster?: ClusterFields;
@@ -3669,26 +2732,18 @@ export interface VmPoolFields extends BaseResourceFields {
   use_latest_template_version?: boolean;
 }
 export interface VmPool extends VmPoolFields, V3Accessors<VmPoolFields> {}
-export class VmPool extends V3Object {
+export class VmPool extends V3Object<VmPoolFields, types.VmPool> {
   static readonly typeName = "VmPool";
-  constructor(init?: V3Init<VmPoolFields, types.VmPool>) {
-    super("VmPool", init);
-  }
 }
 
-/** The members of v3's VmPools. */
 export interface VmPoolsFields extends BaseResourcesFields {
   vmpool?: VmPoolFields[];
 }
 export interface VmPools extends VmPoolsFields, V3Accessors<VmPoolsFields> {}
-export class VmPools extends V3Object {
+export class VmPools extends V3Object<VmPoolsFields> {
   static readonly typeName = "VmPools";
-  constructor(init?: V3Init<VmPoolsFields>) {
-    super("VmPools", init);
-  }
 }
 
-/** The members of v3's BaseDevice. */
 export interface BaseDeviceFields extends BaseResourceFields {
   template?: TemplateFields;
   instance_type?: InstanceTypeFields;
@@ -3696,96 +2751,64 @@ export interface BaseDeviceFields extends BaseResourceFields {
   vm?: VMFields;
 }
 export interface BaseDevice extends BaseDeviceFields, V3Accessors<BaseDeviceFields> {}
-export class BaseDevice extends V3Object {
+export class BaseDevice extends V3Object<BaseDeviceFields> {
   static readonly typeName = "BaseDevice";
-  constructor(init?: V3Init<BaseDeviceFields>) {
-    super("BaseDevice", init);
-  }
 }
 
-/** The members of v3's BaseDevices. */
 export interface BaseDevicesFields extends BaseResourcesFields {}
 export interface BaseDevices extends BaseDevicesFields, V3Accessors<BaseDevicesFields> {}
-export class BaseDevices extends V3Object {
+export class BaseDevices extends V3Object<BaseDevicesFields> {
   static readonly typeName = "BaseDevices";
-  constructor(init?: V3Init<BaseDevicesFields>) {
-    super("BaseDevices", init);
-  }
 }
 
-/** The members of v3's Application. */
 export interface ApplicationFields extends BaseResourceFields {
   vm?: VMFields;
 }
 export interface Application extends ApplicationFields, V3Accessors<ApplicationFields> {}
-export class Application extends V3Object {
+export class Application extends V3Object<ApplicationFields, types.Application> {
   static readonly typeName = "Application";
-  constructor(init?: V3Init<ApplicationFields, types.Application>) {
-    super("Application", init);
-  }
 }
 
-/** The members of v3's Applications. */
 export interface ApplicationsFields extends BaseResourcesFields {
   application?: ApplicationFields[];
 }
 export interface Applications extends ApplicationsFields, V3Accessors<ApplicationsFields> {}
-export class Applications extends V3Object {
+export class Applications extends V3Object<ApplicationsFields> {
   static readonly typeName = "Applications";
-  constructor(init?: V3Init<ApplicationsFields>) {
-    super("Applications", init);
-  }
 }
 
-/** The members of v3's CdRom. */
 export interface CdRomFields extends BaseDeviceFields {
   file?: FileFields;
 }
 export interface CdRom extends CdRomFields, V3Accessors<CdRomFields> {}
-export class CdRom extends V3Object {
+export class CdRom extends V3Object<CdRomFields, types.Cdrom> {
   static readonly typeName = "CdRom";
-  constructor(init?: V3Init<CdRomFields, types.Cdrom>) {
-    super("CdRom", init);
-  }
 }
 
-/** The members of v3's CdRoms. */
 export interface CdRomsFields extends BaseDevicesFields {
   cdrom?: CdRomFields[];
 }
 export interface CdRoms extends CdRomsFields, V3Accessors<CdRomsFields> {}
-export class CdRoms extends V3Object {
+export class CdRoms extends V3Object<CdRomsFields> {
   static readonly typeName = "CdRoms";
-  constructor(init?: V3Init<CdRomsFields>) {
-    super("CdRoms", init);
-  }
 }
 
-/** The members of v3's Floppy. */
 export interface FloppyFields extends BaseDeviceFields {
   file?: FileFields;
 }
 export interface Floppy extends FloppyFields, V3Accessors<FloppyFields> {}
-export class Floppy extends V3Object {
+export class Floppy extends V3Object<FloppyFields, types.Floppy> {
   static readonly typeName = "Floppy";
-  constructor(init?: V3Init<FloppyFields, types.Floppy>) {
-    super("Floppy", init);
-  }
 }
 
-/** The members of v3's Floppies. */
 export interface FloppiesFields extends BaseDevicesFields {
   floppy?: FloppyFields[];
 }
 export interface Floppies extends FloppiesFields, V3Accessors<FloppiesFields> {}
-export class Floppies extends V3Object {
+export class Floppies extends V3Object<FloppiesFields> {
   static readonly typeName = "Floppies";
-  constructor(init?: V3Init<FloppiesFields>) {
-    super("Floppies", init);
-  }
 }
 
-/** The members of v3's Disk. */
 export interface DiskFields extends BaseDeviceFields {
   alias?: string;
   image_id?: string;
@@ -3817,76 +2840,52 @@ export interface DiskFields extends BaseDeviceFields {
   openstack_volume_type?: OpenStackVolumeTypeFields;
 }
 export interface Disk extends DiskFields, V3Accessors<DiskFields> {}
-export class Disk extends V3Object {
+export class Disk extends V3Object<DiskFields, types.Disk> {
   static readonly typeName = "Disk";
-  constructor(init?: V3Init<DiskFields, types.Disk>) {
-    super("Disk", init);
-  }
 }
 
-/** The members of v3's Disks. */
 export interface DisksFields extends BaseDevicesFields {
   disk?: DiskFields[];
   clone?: boolean;
   detach_only?: boolean;
 }
 export interface Disks extends DisksFields, V3Accessors<DisksFields> {}
-export class Disks extends V3Object {
+export class Disks extends V3Object<DisksFields> {
   static readonly typeName = "Disks";
-  constructor(init?: V3Init<DisksFields>) {
-    super("Disks", init);
-  }
 }
 
-/** The members of v3's DiskSnapshot. */
 export interface DiskSnapshotFields extends DiskFields {
   disk?: DiskFields;
 }
 export interface DiskSnapshot extends DiskSnapshotFields, V3Accessors<DiskSnapshotFields> {}
-export class DiskSnapshot extends V3Object {
+export class DiskSnapshot extends V3Object<DiskSnapshotFields, types.DiskSnapshot> {
   static readonly typeName = "DiskSnapshot";
-  constructor(init?: V3Init<DiskSnapshotFields, types.DiskSnapshot>) {
-    super("DiskSnapshot", init);
-  }
 }
 
-/** The members of v3's DiskSnapshots. */
 export interface DiskSnapshotsFields extends BaseDevicesFields {
   disk_snapshot?: DiskSnapshotFields[];
 }
 export interface DiskSnapshots extends DiskSnapshotsFields, V3Accessors<DiskSnapshotsFields> {}
-export class DiskSnapshots extends V3Object {
+export class DiskSnapshots extends V3Object<DiskSnapshotsFields> {
   static readonly typeName = "DiskSnapshots";
-  constructor(init?: V3Init<DiskSnapshotsFields>) {
-    super("DiskSnapshots", init);
-  }
 }
 
-/** The members of v3's DiskStates. */
 export interface DiskStatesFields {
   disk_state?: string[];
 }
 export interface DiskStates extends DiskStatesFields, V3Accessors<DiskStatesFields> {}
-export class DiskStates extends V3Object {
+export class DiskStates extends V3Object<DiskStatesFields> {
   static readonly typeName = "DiskStates";
-  constructor(init?: V3Init<DiskStatesFields>) {
-    super("DiskStates", init);
-  }
 }
 
-/** The members of v3's PortMirroring. */
 export interface PortMirroringFields {
   networks?: NetworksFields;
 }
 export interface PortMirroring extends PortMirroringFields, V3Accessors<PortMirroringFields> {}
-export class PortMirroring extends V3Object {
+export class PortMirroring extends V3Object<PortMirroringFields, types.PortMirroring> {
   static readonly typeName = "PortMirroring";
-  constructor(init?: V3Init<PortMirroringFields, types.PortMirroring>) {
-    super("PortMirroring", init);
-  }
 }
 
-/** The members of v3's NIC. */
 export interface NICFields extends BaseDeviceFields {
   network?: NetworkFields;
   linked?: boolean;
@@ -3902,26 +2901,18 @@ export interface NICFields extends BaseDeviceFields {
   on_boot?: boolean;
 }
 export interface NIC extends NICFields, V3Accessors<NICFields> {}
-export class NIC extends V3Object {
+export class NIC extends V3Object<NICFields, types.Nic> {
   static readonly typeName = "NIC";
-  constructor(init?: V3Init<NICFields, types.Nic>) {
-    super("NIC", init);
-  }
 }
 
-/** The members of v3's Nics. */
 export interface NicsFields extends BaseDevicesFields {
   nic?: NICFields[];
 }
 export interface Nics extends NicsFields, V3Accessors<NicsFields> {}
-export class Nics extends V3Object {
+export class Nics extends V3Object<NicsFields> {
   static readonly typeName = "Nics";
-  constructor(init?: V3Init<NicsFields>) {
-    super("Nics", init);
-  }
 }
 
-/** The members of v3's Snapshot. */
 export interface SnapshotFields extends VMFields {
   vm?: VMFields;
   date?: Date;
@@ -3929,27 +2920,19 @@ export interface SnapshotFields extends VMFields {
   persist_memorystate?: boolean;
 }
 export interface Snapshot extends SnapshotFields, V3Accessors<SnapshotFields> {}
-export class Snapshot extends V3Object {
+export class Snapshot extends V3Object<SnapshotFields, types.Snapshot> {
   static readonly typeName = "Snapshot";
-  constructor(init?: V3Init<SnapshotFields, types.Snapshot>) {
-    super("Snapshot", init);
-  }
 }
 
-/** The members of v3's Snapshots. */
 export interface SnapshotsFields extends BaseResourcesFields {
   snapshot?: SnapshotFields[];
   collapse_snapshots?: boolean;
 }
 export interface Snapshots extends SnapshotsFields, V3Accessors<SnapshotsFields> {}
-export class Snapshots extends V3Object {
+export class Snapshots extends V3Object<SnapshotsFields> {
   static readonly typeName = "Snapshots";
-  constructor(init?: V3Init<SnapshotsFields>) {
-    super("Snapshots", init);
-  }
 }
 
-/** The members of v3's HostNIC. */
 export interface HostNICFields extends BaseResourceFields {
   host?: HostFields;
   network?: NetworkFields;
@@ -3974,14 +2957,10 @@ export interface HostNICFields extends BaseResourceFields {
   physical_function?: HostNICFields;
 }
 export interface HostNIC extends HostNICFields, V3Accessors<HostNICFields> {}
-export class HostNIC extends V3Object {
+export class HostNIC extends V3Object<HostNICFields, types.HostNic> {
   static readonly typeName = "HostNIC";
-  constructor(init?: V3Init<HostNICFields, types.HostNic>) {
-    super("HostNIC", init);
-  }
 }
 
-/** The members of v3's HostNicVirtualFunctionsConfiguration. */
 export interface HostNicVirtualFunctionsConfigurationFields {
   max_number_of_virtual_functions?: number;
   number_of_virtual_functions?: number;
@@ -3989,71 +2968,50 @@ export interface HostNicVirtualFunctionsConfigurationFields {
 }
 export interface HostNicVirtualFunctionsConfiguration
   extends HostNicVirtualFunctionsConfigurationFields, V3Accessors<HostNicVirtualFunctionsConfigurationFields> {}
-export class HostNicVirtualFunctionsConfiguration extends V3Object {
+export class HostNicVirtualFunctionsConfiguration extends V3Object<
+  HostNicVirtualFunctionsConfigurationFields,
+  types.HostNicVirtualFunctionsConfiguration
+> {
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
-  constructor(init?: V3Init<HostNicVirtualFunctionsConfigurationFields, types.HostNicVirtualFunctionsConfiguration>) {
-    super("HostNicVirtualFunctionsConfiguration", init);
-  }
 }
 
-/** The members of v3's UnmanagedNetworks. */
 export interface UnmanagedNetworksFields extends BaseResourcesFields {
   unmanaged_network?: UnmanagedNetworkFields[];
 }
 export interface UnmanagedNetworks extends UnmanagedNetworksFields, V3Accessors<UnmanagedNetworksFields> {}
-export class UnmanagedNetworks extends V3Object {
+export class UnmanagedNetworks extends V3Object<UnmanagedNetworksFields> {
   static readonly typeName = "UnmanagedNetworks";
-  constructor(init?: V3Init<UnmanagedNetworksFields>) {
-    super("UnmanagedNetworks", init);
-  }
 }
 
-/** The members of v3's UnmanagedNetwork. */
 export interface UnmanagedNetworkFields extends BaseResourceFields {
   host_nic?: HostNICFields;
   host?: HostFields;
 }
 export interface UnmanagedNetwork extends UnmanagedNetworkFields, V3Accessors<UnmanagedNetworkFields> {}
-export class UnmanagedNetwork extends V3Object {
+export class UnmanagedNetwork extends V3Object<UnmanagedNetworkFields, types.UnmanagedNetwork> {
   static readonly typeName = "UnmanagedNetwork";
-  constructor(init?: V3Init<UnmanagedNetworkFields, types.UnmanagedNetwork>) {
-    super("UnmanagedNetwork", init);
-  }
 }
 
-/** The members of v3's HostNics. */
 export interface HostNicsFields extends BaseResourcesFields {
   host_nic?: HostNICFields[];
 }
 export interface HostNics extends HostNicsFields, V3Accessors<HostNicsFields> {}
-export class HostNics extends V3Object {
+export class HostNics extends V3Object<HostNicsFields> {
   static readonly typeName = "HostNics";
-  constructor(init?: V3Init<HostNicsFields>) {
-    super("HostNics", init);
-  }
 }
 
-/** The members of v3's Product. */
 export interface ProductFields extends BaseResourceFields {}
 export interface Product extends ProductFields, V3Accessors<ProductFields> {}
-export class Product extends V3Object {
+export class Product extends V3Object<ProductFields, types.Product> {
   static readonly typeName = "Product";
-  constructor(init?: V3Init<ProductFields, types.Product>) {
-    super("Product", init);
-  }
 }
 
-/** The members of v3's Vendor. */
 export interface VendorFields extends BaseResourceFields {}
 export interface Vendor extends VendorFields, V3Accessors<VendorFields> {}
-export class Vendor extends V3Object {
+export class Vendor extends V3Object<VendorFields, types.Vendor> {
   static readonly typeName = "Vendor";
-  constructor(init?: V3Init<VendorFields, types.Vendor>) {
-    super("Vendor", init);
-  }
 }
 
-/** The members of v3's HostDevice. */
 export interface HostDeviceFields extends BaseResourceFields {
   host?: HostFields;
   parent_device?: HostDeviceFields;
@@ -4067,26 +3025,18 @@ export interface HostDeviceFields extends BaseResourceFields {
   vm?: VMFields;
 }
 export interface HostDevice extends HostDeviceFields, V3Accessors<HostDeviceFields> {}
-export class HostDevice extends V3Object {
+export class HostDevice extends V3Object<HostDeviceFields, types.HostDevice> {
   static readonly typeName = "HostDevice";
-  constructor(init?: V3Init<HostDeviceFields, types.HostDevice>) {
-    super("HostDevice", init);
-  }
 }
 
-/** The members of v3's HostDevices. */
 export interface HostDevicesFields extends BaseResourcesFields {
   host_device?: HostDeviceFields[];
 }
 export interface HostDevices extends HostDevicesFields, V3Accessors<HostDevicesFields> {}
-export class HostDevices extends V3Object {
+export class HostDevices extends V3Object<HostDevicesFields> {
   static readonly typeName = "HostDevices";
-  constructor(init?: V3Init<HostDevicesFields>) {
-    super("HostDevices", init);
-  }
 }
 
-/** The members of v3's GuestNicConfiguration. */
 export interface GuestNicConfigurationFields {
   name?: string;
   ip?: IPFields;
@@ -4094,64 +3044,44 @@ export interface GuestNicConfigurationFields {
   on_boot?: boolean;
 }
 export interface GuestNicConfiguration extends GuestNicConfigurationFields, V3Accessors<GuestNicConfigurationFields> {}
-export class GuestNicConfiguration extends V3Object {
+export class GuestNicConfiguration extends V3Object<GuestNicConfigurationFields, types.NicConfiguration> {
   static readonly typeName = "GuestNicConfiguration";
-  constructor(init?: V3Init<GuestNicConfigurationFields, types.NicConfiguration>) {
-    super("GuestNicConfiguration", init);
-  }
 }
 
-/** The members of v3's GuestNicsConfiguration. */
 export interface GuestNicsConfigurationFields {
   nic_configuration?: GuestNicConfigurationFields[];
 }
 export interface GuestNicsConfiguration
   extends GuestNicsConfigurationFields, V3Accessors<GuestNicsConfigurationFields> {}
-export class GuestNicsConfiguration extends V3Object {
+export class GuestNicsConfiguration extends V3Object<GuestNicsConfigurationFields> {
   static readonly typeName = "GuestNicsConfiguration";
-  constructor(init?: V3Init<GuestNicsConfigurationFields>) {
-    super("GuestNicsConfiguration", init);
-  }
 }
 
-/** The members of v3's HostNICStates. */
 export interface HostNICStatesFields {
   host_nic_state?: string[];
 }
 export interface HostNICStates extends HostNICStatesFields, V3Accessors<HostNICStatesFields> {}
-export class HostNICStates extends V3Object {
+export class HostNICStates extends V3Object<HostNICStatesFields> {
   static readonly typeName = "HostNICStates";
-  constructor(init?: V3Init<HostNICStatesFields>) {
-    super("HostNICStates", init);
-  }
 }
 
-/** The members of v3's Slaves. */
 export interface SlavesFields {
   host_nic?: HostNICFields[];
 }
 export interface Slaves extends SlavesFields, V3Accessors<SlavesFields> {}
-export class Slaves extends V3Object {
+export class Slaves extends V3Object<SlavesFields> {
   static readonly typeName = "Slaves";
-  constructor(init?: V3Init<SlavesFields>) {
-    super("Slaves", init);
-  }
 }
 
-/** The members of v3's Bonding. */
 export interface BondingFields {
   options?: OptionsFields;
   slaves?: SlavesFields;
 }
 export interface Bonding extends BondingFields, V3Accessors<BondingFields> {}
-export class Bonding extends V3Object {
+export class Bonding extends V3Object<BondingFields, types.Bonding> {
   static readonly typeName = "Bonding";
-  constructor(init?: V3Init<BondingFields, types.Bonding>) {
-    super("Bonding", init);
-  }
 }
 
-/** The members of v3's NetworkAttachment. */
 export interface NetworkAttachmentFields extends BaseResourceFields {
   network?: NetworkFields;
   host_nic?: HostNICFields;
@@ -4162,40 +3092,28 @@ export interface NetworkAttachmentFields extends BaseResourceFields {
   qos?: QoSFields;
 }
 export interface NetworkAttachment extends NetworkAttachmentFields, V3Accessors<NetworkAttachmentFields> {}
-export class NetworkAttachment extends V3Object {
+export class NetworkAttachment extends V3Object<NetworkAttachmentFields, types.NetworkAttachment> {
   static readonly typeName = "NetworkAttachment";
-  constructor(init?: V3Init<NetworkAttachmentFields, types.NetworkAttachment>) {
-    super("NetworkAttachment", init);
-  }
 }
 
-/** The members of v3's NetworkAttachments. */
 export interface NetworkAttachmentsFields extends BaseResourcesFields {
   network_attachment?: NetworkAttachmentFields[];
 }
 export interface NetworkAttachments extends NetworkAttachmentsFields, V3Accessors<NetworkAttachmentsFields> {}
-export class NetworkAttachments extends V3Object {
+export class NetworkAttachments extends V3Object<NetworkAttachmentsFields> {
   static readonly typeName = "NetworkAttachments";
-  constructor(init?: V3Init<NetworkAttachmentsFields>) {
-    super("NetworkAttachments", init);
-  }
 }
 
-/** The members of v3's ReportedConfigurations. */
 export interface ReportedConfigurationsFields {
   in_sync?: boolean;
   reported_configuration?: ReportedConfigurationFields[];
 }
 export interface ReportedConfigurations
   extends ReportedConfigurationsFields, V3Accessors<ReportedConfigurationsFields> {}
-export class ReportedConfigurations extends V3Object {
+export class ReportedConfigurations extends V3Object<ReportedConfigurationsFields> {
   static readonly typeName = "ReportedConfigurations";
-  constructor(init?: V3Init<ReportedConfigurationsFields>) {
-    super("ReportedConfigurations", init);
-  }
 }
 
-/** The members of v3's ReportedConfiguration. */
 export interface ReportedConfigurationFields {
   name?: string;
   expected_value?: string;
@@ -4203,87 +3121,59 @@ export interface ReportedConfigurationFields {
   in_sync?: boolean;
 }
 export interface ReportedConfiguration extends ReportedConfigurationFields, V3Accessors<ReportedConfigurationFields> {}
-export class ReportedConfiguration extends V3Object {
+export class ReportedConfiguration extends V3Object<ReportedConfigurationFields, types.ReportedConfiguration> {
   static readonly typeName = "ReportedConfiguration";
-  constructor(init?: V3Init<ReportedConfigurationFields, types.ReportedConfiguration>) {
-    super("ReportedConfiguration", init);
-  }
 }
 
-/** The members of v3's IpAddressAssignments. */
 export interface IpAddressAssignmentsFields {
   ip_address_assignment?: IpAddressAssignmentFields[];
 }
 export interface IpAddressAssignments extends IpAddressAssignmentsFields, V3Accessors<IpAddressAssignmentsFields> {}
-export class IpAddressAssignments extends V3Object {
+export class IpAddressAssignments extends V3Object<IpAddressAssignmentsFields> {
   static readonly typeName = "IpAddressAssignments";
-  constructor(init?: V3Init<IpAddressAssignmentsFields>) {
-    super("IpAddressAssignments", init);
-  }
 }
 
-/** The members of v3's IpAddressAssignment. */
 export interface IpAddressAssignmentFields {
   ip?: IPFields;
   assignment_method?: string;
 }
 export interface IpAddressAssignment extends IpAddressAssignmentFields, V3Accessors<IpAddressAssignmentFields> {}
-export class IpAddressAssignment extends V3Object {
+export class IpAddressAssignment extends V3Object<IpAddressAssignmentFields, types.IpAddressAssignment> {
   static readonly typeName = "IpAddressAssignment";
-  constructor(init?: V3Init<IpAddressAssignmentFields, types.IpAddressAssignment>) {
-    super("IpAddressAssignment", init);
-  }
 }
 
-/** The members of v3's HostStorage. */
 export interface HostStorageFields extends BaseResourcesFields {
   storage?: StorageFields[];
 }
 export interface HostStorage extends HostStorageFields, V3Accessors<HostStorageFields> {}
-export class HostStorage extends V3Object {
+export class HostStorage extends V3Object<HostStorageFields, types.HostStorage> {
   static readonly typeName = "HostStorage";
-  constructor(init?: V3Init<HostStorageFields, types.HostStorage>) {
-    super("HostStorage", init);
-  }
 }
 
-/** The members of v3's Bookmark. */
 export interface BookmarkFields extends BaseResourceFields {
   value?: string;
 }
 export interface Bookmark extends BookmarkFields, V3Accessors<BookmarkFields> {}
-export class Bookmark extends V3Object {
+export class Bookmark extends V3Object<BookmarkFields, types.Bookmark> {
   static readonly typeName = "Bookmark";
-  constructor(init?: V3Init<BookmarkFields, types.Bookmark>) {
-    super("Bookmark", init);
-  }
 }
 
-/** The members of v3's Bookmarks. */
 export interface BookmarksFields extends BaseResourcesFields {
   bookmark?: BookmarkFields[];
 }
 export interface Bookmarks extends BookmarksFields, V3Accessors<BookmarksFields> {}
-export class Bookmarks extends V3Object {
+export class Bookmarks extends V3Object<BookmarksFields> {
   static readonly typeName = "Bookmarks";
-  constructor(init?: V3Init<BookmarksFields>) {
-    super("Bookmarks", init);
-  }
 }
 
-/** The members of v3's TagParent. */
 export interface TagParentFields {
   tag?: TagFields;
 }
 export interface TagParent extends TagParentFields, V3Accessors<TagParentFields> {}
-export class TagParent extends V3Object {
+export class TagParent extends V3Object<TagParentFields> {
   static readonly typeName = "TagParent";
-  constructor(init?: V3Init<TagParentFields>) {
-    super("TagParent", init);
-  }
 }
 
-/** The members of v3's Tag. */
 export interface TagFields extends BaseResourceFields {
   host?: HostFields;
   vm?: VMFields;
@@ -4293,39 +3183,27 @@ export interface TagFields extends BaseResourceFields {
   parent?: TagParentFields;
 }
 export interface Tag extends TagFields, V3Accessors<TagFields> {}
-export class Tag extends V3Object {
+export class Tag extends V3Object<TagFields, types.Tag> {
   static readonly typeName = "Tag";
-  constructor(init?: V3Init<TagFields, types.Tag>) {
-    super("Tag", init);
-  }
 }
 
-/** The members of v3's Tags. */
 export interface TagsFields extends BaseResourcesFields {
   tag?: TagFields[];
 }
 export interface Tags extends TagsFields, V3Accessors<TagsFields> {}
-export class Tags extends V3Object {
+export class Tags extends V3Object<TagsFields> {
   static readonly typeName = "Tags";
-  constructor(init?: V3Init<TagsFields>) {
-    super("Tags", init);
-  }
 }
 
-/** The members of v3's Usb. */
 export interface UsbFields {
   enabled?: boolean;
   type_?: string;
 }
 export interface Usb extends UsbFields, V3Accessors<UsbFields> {}
-export class Usb extends V3Object {
+export class Usb extends V3Object<UsbFields, types.Usb> {
   static readonly typeName = "Usb";
-  constructor(init?: V3Init<UsbFields, types.Usb>) {
-    super("Usb", init);
-  }
 }
 
-/** The members of v3's Quota. */
 export interface QuotaFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   vms?: VMsFields;
@@ -4337,26 +3215,18 @@ export interface QuotaFields extends BaseResourceFields {
   storage_hard_limit_pct?: number;
 }
 export interface Quota extends QuotaFields, V3Accessors<QuotaFields> {}
-export class Quota extends V3Object {
+export class Quota extends V3Object<QuotaFields, types.Quota> {
   static readonly typeName = "Quota";
-  constructor(init?: V3Init<QuotaFields, types.Quota>) {
-    super("Quota", init);
-  }
 }
 
-/** The members of v3's Quotas. */
 export interface QuotasFields extends BaseResourcesFields {
   quota?: QuotaFields[];
 }
 export interface Quotas extends QuotasFields, V3Accessors<QuotasFields> {}
-export class Quotas extends V3Object {
+export class Quotas extends V3Object<QuotasFields> {
   static readonly typeName = "Quotas";
-  constructor(init?: V3Init<QuotasFields>) {
-    super("Quotas", init);
-  }
 }
 
-/** The members of v3's QuotaStorageLimit. */
 export interface QuotaStorageLimitFields extends BaseResourceFields {
   quota?: QuotaFields;
   storage_domain?: StorageDomainFields;
@@ -4364,26 +3234,18 @@ export interface QuotaStorageLimitFields extends BaseResourceFields {
   usage?: number;
 }
 export interface QuotaStorageLimit extends QuotaStorageLimitFields, V3Accessors<QuotaStorageLimitFields> {}
-export class QuotaStorageLimit extends V3Object {
+export class QuotaStorageLimit extends V3Object<QuotaStorageLimitFields, types.QuotaStorageLimit> {
   static readonly typeName = "QuotaStorageLimit";
-  constructor(init?: V3Init<QuotaStorageLimitFields, types.QuotaStorageLimit>) {
-    super("QuotaStorageLimit", init);
-  }
 }
 
-/** The members of v3's QuotaStorageLimits. */
 export interface QuotaStorageLimitsFields extends BaseResourcesFields {
   storage_quota_limit?: QuotaStorageLimitFields[];
 }
 export interface QuotaStorageLimits extends QuotaStorageLimitsFields, V3Accessors<QuotaStorageLimitsFields> {}
-export class QuotaStorageLimits extends V3Object {
+export class QuotaStorageLimits extends V3Object<QuotaStorageLimitsFields> {
   static readonly typeName = "QuotaStorageLimits";
-  constructor(init?: V3Init<QuotaStorageLimitsFields>) {
-    super("QuotaStorageLimits", init);
-  }
 }
 
-/** The members of v3's QuotaClusterLimit. */
 export interface QuotaClusterLimitFields extends BaseResourceFields {
   quota?: QuotaFields;
   cluster?: ClusterFields;
@@ -4393,52 +3255,36 @@ export interface QuotaClusterLimitFields extends BaseResourceFields {
   memory_usage?: number;
 }
 export interface QuotaClusterLimit extends QuotaClusterLimitFields, V3Accessors<QuotaClusterLimitFields> {}
-export class QuotaClusterLimit extends V3Object {
+export class QuotaClusterLimit extends V3Object<QuotaClusterLimitFields, types.QuotaClusterLimit> {
   static readonly typeName = "QuotaClusterLimit";
-  constructor(init?: V3Init<QuotaClusterLimitFields, types.QuotaClusterLimit>) {
-    super("QuotaClusterLimit", init);
-  }
 }
 
-/** The members of v3's QuotaClusterLimits. */
 export interface QuotaClusterLimitsFields extends BaseResourcesFields {
   cluster_quota_limit?: QuotaClusterLimitFields[];
 }
 export interface QuotaClusterLimits extends QuotaClusterLimitsFields, V3Accessors<QuotaClusterLimitsFields> {}
-export class QuotaClusterLimits extends V3Object {
+export class QuotaClusterLimits extends V3Object<QuotaClusterLimitsFields> {
   static readonly typeName = "QuotaClusterLimits";
-  constructor(init?: V3Init<QuotaClusterLimitsFields>) {
-    super("QuotaClusterLimits", init);
-  }
 }
 
-/** The members of v3's Url. */
 export interface UrlFields {
   parameters_set?: ParametersSetFields[];
 }
 export interface Url extends UrlFields, V3Accessors<UrlFields> {}
-export class Url extends V3Object {
+export class Url extends V3Object<UrlFields> {
   static readonly typeName = "Url";
-  constructor(init?: V3Init<UrlFields>) {
-    super("Url", init);
-  }
 }
 
-/** The members of v3's Body. */
 export interface BodyFields {
   required?: boolean;
   type_?: string;
   parameters_set?: ParametersSetFields[];
 }
 export interface Body extends BodyFields, V3Accessors<BodyFields> {}
-export class Body extends V3Object {
+export class Body extends V3Object<BodyFields> {
   static readonly typeName = "Body";
-  constructor(init?: V3Init<BodyFields>) {
-    super("Body", init);
-  }
 }
 
-/** The members of v3's Request. */
 export interface RequestFields {
   http_method?: string;
   headers?: HeadersFields;
@@ -4446,26 +3292,18 @@ export interface RequestFields {
   body?: BodyFields;
 }
 export interface Request extends RequestFields, V3Accessors<RequestFields> {}
-export class Request extends V3Object {
+export class Request extends V3Object<RequestFields> {
   static readonly typeName = "Request";
-  constructor(init?: V3Init<RequestFields>) {
-    super("Request", init);
-  }
 }
 
-/** The members of v3's Response. */
 export interface ResponseFields {
   type_?: string;
 }
 export interface Response extends ResponseFields, V3Accessors<ResponseFields> {}
-export class Response extends V3Object {
+export class Response extends V3Object<ResponseFields> {
   static readonly typeName = "Response";
-  constructor(init?: V3Init<ResponseFields>) {
-    super("Response", init);
-  }
 }
 
-/** The members of v3's Parameter. */
 export interface ParameterFields extends BaseResourceFields {
   required?: boolean;
   type_?: string;
@@ -4475,79 +3313,55 @@ export interface ParameterFields extends BaseResourceFields {
   deprecated?: boolean;
 }
 export interface Parameter extends ParameterFields, V3Accessors<ParameterFields> {}
-export class Parameter extends V3Object {
+export class Parameter extends V3Object<ParameterFields> {
   static readonly typeName = "Parameter";
-  constructor(init?: V3Init<ParameterFields>) {
-    super("Parameter", init);
-  }
 }
 
-/** The members of v3's Header. */
 export interface HeaderFields extends BaseResourceFields {
   required?: boolean;
   value?: string;
   deprecated?: boolean;
 }
 export interface Header extends HeaderFields, V3Accessors<HeaderFields> {}
-export class Header extends V3Object {
+export class Header extends V3Object<HeaderFields> {
   static readonly typeName = "Header";
-  constructor(init?: V3Init<HeaderFields>) {
-    super("Header", init);
-  }
 }
 
-/** The members of v3's Headers. */
 export interface HeadersFields {
   header?: HeaderFields[];
 }
 export interface Headers extends HeadersFields, V3Accessors<HeadersFields> {}
-export class Headers extends V3Object {
+export class Headers extends V3Object<HeadersFields> {
   static readonly typeName = "Headers";
-  constructor(init?: V3Init<HeadersFields>) {
-    super("Headers", init);
-  }
 }
 
-/** The members of v3's ParametersSet. */
 export interface ParametersSetFields {
   deprecated?: boolean;
   description?: string;
   parameter?: ParameterFields[];
 }
 export interface ParametersSet extends ParametersSetFields, V3Accessors<ParametersSetFields> {}
-export class ParametersSet extends V3Object {
+export class ParametersSet extends V3Object<ParametersSetFields> {
   static readonly typeName = "ParametersSet";
-  constructor(init?: V3Init<ParametersSetFields>) {
-    super("ParametersSet", init);
-  }
 }
 
-/** The members of v3's Schema. */
 export interface SchemaFields extends LinkFields {
   name?: string;
   description?: string;
 }
 export interface Schema extends SchemaFields, V3Accessors<SchemaFields> {}
-export class Schema extends V3Object {
+export class Schema extends V3Object<SchemaFields> {
   static readonly typeName = "Schema";
-  constructor(init?: V3Init<SchemaFields>) {
-    super("Schema", init);
-  }
 }
 
-/** The members of v3's GeneralMetadata. */
 export interface GeneralMetadataFields extends DetailedLinkFields {
   name?: string;
 }
 export interface GeneralMetadata extends GeneralMetadataFields, V3Accessors<GeneralMetadataFields> {}
-export class GeneralMetadata extends V3Object {
+export class GeneralMetadata extends V3Object<GeneralMetadataFields> {
   static readonly typeName = "GeneralMetadata";
-  constructor(init?: V3Init<GeneralMetadataFields>) {
-    super("GeneralMetadata", init);
-  }
 }
 
-/** The members of v3's RSDL. */
 export interface RSDLFields {
   href?: string;
   rel?: string;
@@ -4558,14 +3372,10 @@ export interface RSDLFields {
   links?: DetailedLinksFields;
 }
 export interface RSDL extends RSDLFields, V3Accessors<RSDLFields> {}
-export class RSDL extends V3Object {
+export class RSDL extends V3Object<RSDLFields> {
   static readonly typeName = "RSDL";
-  constructor(init?: V3Init<RSDLFields>) {
-    super("RSDL", init);
-  }
 }
 
-/** The members of v3's GlusterVolume. */
 export interface GlusterVolumeFields extends BaseResourceFields {
   cluster?: ClusterFields;
   volume_type?: string;
@@ -4579,62 +3389,42 @@ export interface GlusterVolumeFields extends BaseResourceFields {
   status?: StatusFields;
 }
 export interface GlusterVolume extends GlusterVolumeFields, V3Accessors<GlusterVolumeFields> {}
-export class GlusterVolume extends V3Object {
+export class GlusterVolume extends V3Object<GlusterVolumeFields, types.GlusterVolume> {
   static readonly typeName = "GlusterVolume";
-  constructor(init?: V3Init<GlusterVolumeFields, types.GlusterVolume>) {
-    super("GlusterVolume", init);
-  }
 }
 
-/** The members of v3's GlusterVolumeTypes. */
 export interface GlusterVolumeTypesFields {
   gluster_volume_type?: string[];
 }
 export interface GlusterVolumeTypes extends GlusterVolumeTypesFields, V3Accessors<GlusterVolumeTypesFields> {}
-export class GlusterVolumeTypes extends V3Object {
+export class GlusterVolumeTypes extends V3Object<GlusterVolumeTypesFields> {
   static readonly typeName = "GlusterVolumeTypes";
-  constructor(init?: V3Init<GlusterVolumeTypesFields>) {
-    super("GlusterVolumeTypes", init);
-  }
 }
 
-/** The members of v3's TransportTypes. */
 export interface TransportTypesFields {
   transport_type?: string[];
 }
 export interface TransportTypes extends TransportTypesFields, V3Accessors<TransportTypesFields> {}
-export class TransportTypes extends V3Object {
+export class TransportTypes extends V3Object<TransportTypesFields> {
   static readonly typeName = "TransportTypes";
-  constructor(init?: V3Init<TransportTypesFields>) {
-    super("TransportTypes", init);
-  }
 }
 
-/** The members of v3's GlusterStates. */
 export interface GlusterStatesFields {
   state?: string[];
 }
 export interface GlusterStates extends GlusterStatesFields, V3Accessors<GlusterStatesFields> {}
-export class GlusterStates extends V3Object {
+export class GlusterStates extends V3Object<GlusterStatesFields> {
   static readonly typeName = "GlusterStates";
-  constructor(init?: V3Init<GlusterStatesFields>) {
-    super("GlusterStates", init);
-  }
 }
 
-/** The members of v3's GlusterVolumes. */
 export interface GlusterVolumesFields extends BaseResourcesFields {
   gluster_volume?: GlusterVolumeFields[];
 }
 export interface GlusterVolumes extends GlusterVolumesFields, V3Accessors<GlusterVolumesFields> {}
-export class GlusterVolumes extends V3Object {
+export class GlusterVolumes extends V3Object<GlusterVolumesFields> {
   static readonly typeName = "GlusterVolumes";
-  constructor(init?: V3Init<GlusterVolumesFields>) {
-    super("GlusterVolumes", init);
-  }
 }
 
-/** The members of v3's GlusterClient. */
 export interface GlusterClientFields {
   host_name?: string;
   client_port?: number;
@@ -4642,26 +3432,18 @@ export interface GlusterClientFields {
   bytes_written?: number;
 }
 export interface GlusterClient extends GlusterClientFields, V3Accessors<GlusterClientFields> {}
-export class GlusterClient extends V3Object {
+export class GlusterClient extends V3Object<GlusterClientFields, types.GlusterClient> {
   static readonly typeName = "GlusterClient";
-  constructor(init?: V3Init<GlusterClientFields, types.GlusterClient>) {
-    super("GlusterClient", init);
-  }
 }
 
-/** The members of v3's GlusterClients. */
 export interface GlusterClientsFields extends BaseResourcesFields {
   gluster_client?: GlusterClientFields[];
 }
 export interface GlusterClients extends GlusterClientsFields, V3Accessors<GlusterClientsFields> {}
-export class GlusterClients extends V3Object {
+export class GlusterClients extends V3Object<GlusterClientsFields> {
   static readonly typeName = "GlusterClients";
-  constructor(init?: V3Init<GlusterClientsFields>) {
-    super("GlusterClients", init);
-  }
 }
 
-/** The members of v3's GlusterMemoryPool. */
 export interface GlusterMemoryPoolFields {
   name?: string;
   hot_count?: number;
@@ -4673,39 +3455,27 @@ export interface GlusterMemoryPoolFields {
   max_stdalloc?: number;
 }
 export interface GlusterMemoryPool extends GlusterMemoryPoolFields, V3Accessors<GlusterMemoryPoolFields> {}
-export class GlusterMemoryPool extends V3Object {
+export class GlusterMemoryPool extends V3Object<GlusterMemoryPoolFields, types.GlusterMemoryPool> {
   static readonly typeName = "GlusterMemoryPool";
-  constructor(init?: V3Init<GlusterMemoryPoolFields, types.GlusterMemoryPool>) {
-    super("GlusterMemoryPool", init);
-  }
 }
 
-/** The members of v3's GlusterMemoryPools. */
 export interface GlusterMemoryPoolsFields extends BaseResourcesFields {
   memory_pool?: GlusterMemoryPoolFields[];
 }
 export interface GlusterMemoryPools extends GlusterMemoryPoolsFields, V3Accessors<GlusterMemoryPoolsFields> {}
-export class GlusterMemoryPools extends V3Object {
+export class GlusterMemoryPools extends V3Object<GlusterMemoryPoolsFields> {
   static readonly typeName = "GlusterMemoryPools";
-  constructor(init?: V3Init<GlusterMemoryPoolsFields>) {
-    super("GlusterMemoryPools", init);
-  }
 }
 
-/** The members of v3's GlusterBrickMemoryInfo. */
 export interface GlusterBrickMemoryInfoFields {
   memory_pools?: GlusterMemoryPoolsFields;
 }
 export interface GlusterBrickMemoryInfo
   extends GlusterBrickMemoryInfoFields, V3Accessors<GlusterBrickMemoryInfoFields> {}
-export class GlusterBrickMemoryInfo extends V3Object {
+export class GlusterBrickMemoryInfo extends V3Object<GlusterBrickMemoryInfoFields, types.GlusterBrickMemoryInfo> {
   static readonly typeName = "GlusterBrickMemoryInfo";
-  constructor(init?: V3Init<GlusterBrickMemoryInfoFields, types.GlusterBrickMemoryInfo>) {
-    super("GlusterBrickMemoryInfo", init);
-  }
 }
 
-/** The members of v3's GlusterBrickAdvancedDetails. */
 export interface GlusterBrickAdvancedDetailsFields extends BaseResourceFields {
   port?: number;
   pid?: number;
@@ -4717,14 +3487,13 @@ export interface GlusterBrickAdvancedDetailsFields extends BaseResourceFields {
 }
 export interface GlusterBrickAdvancedDetails
   extends GlusterBrickAdvancedDetailsFields, V3Accessors<GlusterBrickAdvancedDetailsFields> {}
-export class GlusterBrickAdvancedDetails extends V3Object {
+export class GlusterBrickAdvancedDetails extends V3Object<
+  GlusterBrickAdvancedDetailsFields,
+  types.GlusterBrickAdvancedDetails
+> {
   static readonly typeName = "GlusterBrickAdvancedDetails";
-  constructor(init?: V3Init<GlusterBrickAdvancedDetailsFields, types.GlusterBrickAdvancedDetails>) {
-    super("GlusterBrickAdvancedDetails", init);
-  }
 }
 
-/** The members of v3's GlusterBrick. */
 export interface GlusterBrickFields extends GlusterBrickAdvancedDetailsFields {
   gluster_volume?: GlusterVolumeFields;
   server_id?: string;
@@ -4732,76 +3501,52 @@ export interface GlusterBrickFields extends GlusterBrickAdvancedDetailsFields {
   status?: StatusFields;
 }
 export interface GlusterBrick extends GlusterBrickFields, V3Accessors<GlusterBrickFields> {}
-export class GlusterBrick extends V3Object {
+export class GlusterBrick extends V3Object<GlusterBrickFields, types.GlusterBrick> {
   static readonly typeName = "GlusterBrick";
-  constructor(init?: V3Init<GlusterBrickFields, types.GlusterBrick>) {
-    super("GlusterBrick", init);
-  }
 }
 
-/** The members of v3's GlusterBricks. */
 export interface GlusterBricksFields extends BaseResourcesFields {
   replica_count?: number;
   stripe_count?: number;
   brick?: GlusterBrickFields[];
 }
 export interface GlusterBricks extends GlusterBricksFields, V3Accessors<GlusterBricksFields> {}
-export class GlusterBricks extends V3Object {
+export class GlusterBricks extends V3Object<GlusterBricksFields> {
   static readonly typeName = "GlusterBricks";
-  constructor(init?: V3Init<GlusterBricksFields>) {
-    super("GlusterBricks", init);
-  }
 }
 
-/** The members of v3's Stages. */
 export interface StagesFields {
   stage?: string[];
 }
 export interface Stages extends StagesFields, V3Accessors<StagesFields> {}
-export class Stages extends V3Object {
+export class Stages extends V3Object<StagesFields> {
   static readonly typeName = "Stages";
-  constructor(init?: V3Init<StagesFields>) {
-    super("Stages", init);
-  }
 }
 
-/** The members of v3's HookStates. */
 export interface HookStatesFields {
   hook_state?: string[];
 }
 export interface HookStates extends HookStatesFields, V3Accessors<HookStatesFields> {}
-export class HookStates extends V3Object {
+export class HookStates extends V3Object<HookStatesFields> {
   static readonly typeName = "HookStates";
-  constructor(init?: V3Init<HookStatesFields>) {
-    super("HookStates", init);
-  }
 }
 
-/** The members of v3's ContentTypes. */
 export interface ContentTypesFields {
   content_type?: string[];
 }
 export interface ContentTypes extends ContentTypesFields, V3Accessors<ContentTypesFields> {}
-export class ContentTypes extends V3Object {
+export class ContentTypes extends V3Object<ContentTypesFields> {
   static readonly typeName = "ContentTypes";
-  constructor(init?: V3Init<ContentTypesFields>) {
-    super("ContentTypes", init);
-  }
 }
 
-/** The members of v3's GlusterServerHooks. */
 export interface GlusterServerHooksFields extends BaseResourcesFields {
   server_hook?: GlusterServerHookFields[];
 }
 export interface GlusterServerHooks extends GlusterServerHooksFields, V3Accessors<GlusterServerHooksFields> {}
-export class GlusterServerHooks extends V3Object {
+export class GlusterServerHooks extends V3Object<GlusterServerHooksFields> {
   static readonly typeName = "GlusterServerHooks";
-  constructor(init?: V3Init<GlusterServerHooksFields>) {
-    super("GlusterServerHooks", init);
-  }
 }
 
-/** The members of v3's GlusterServerHook. */
 export interface GlusterServerHookFields extends BaseResourceFields {
   host?: HostFields;
   content_type?: string;
@@ -4809,14 +3554,10 @@ export interface GlusterServerHookFields extends BaseResourceFields {
   checksum?: string;
 }
 export interface GlusterServerHook extends GlusterServerHookFields, V3Accessors<GlusterServerHookFields> {}
-export class GlusterServerHook extends V3Object {
+export class GlusterServerHook extends V3Object<GlusterServerHookFields, types.GlusterServerHook> {
   static readonly typeName = "GlusterServerHook";
-  constructor(init?: V3Init<GlusterServerHookFields, types.GlusterServerHook>) {
-    super("GlusterServerHook", init);
-  }
 }
 
-/** The members of v3's GlusterHook. */
 export interface GlusterHookFields extends BaseResourceFields {
   cluster?: ClusterFields;
   gluster_command?: string;
@@ -4830,100 +3571,71 @@ export interface GlusterHookFields extends BaseResourceFields {
   server_hooks?: GlusterServerHooksFields;
 }
 export interface GlusterHook extends GlusterHookFields, V3Accessors<GlusterHookFields> {}
-export class GlusterHook extends V3Object {
+export class GlusterHook extends V3Object<GlusterHookFields, types.GlusterHook> {
   static readonly typeName = "GlusterHook";
-  constructor(init?: V3Init<GlusterHookFields, types.GlusterHook>) {
-    super("GlusterHook", init);
-  }
 }
 
-/** The members of v3's GlusterHooks. */
 export interface GlusterHooksFields extends BaseResourcesFields {
   gluster_hook?: GlusterHookFields[];
 }
 export interface GlusterHooks extends GlusterHooksFields, V3Accessors<GlusterHooksFields> {}
-export class GlusterHooks extends V3Object {
+export class GlusterHooks extends V3Object<GlusterHooksFields> {
   static readonly typeName = "GlusterHooks";
-  constructor(init?: V3Init<GlusterHooksFields>) {
-    super("GlusterHooks", init);
-  }
 }
 
-/** The members of v3's GlusterVolumeProfileDetails. */
 export interface GlusterVolumeProfileDetailsFields extends BaseResourceFields {
   brick_profile_details?: BrickProfileDetailsFields;
   nfs_profile_details?: NfsProfileDetailsFields;
 }
 export interface GlusterVolumeProfileDetails
   extends GlusterVolumeProfileDetailsFields, V3Accessors<GlusterVolumeProfileDetailsFields> {}
-export class GlusterVolumeProfileDetails extends V3Object {
+export class GlusterVolumeProfileDetails extends V3Object<
+  GlusterVolumeProfileDetailsFields,
+  types.GlusterVolumeProfileDetails
+> {
   static readonly typeName = "GlusterVolumeProfileDetails";
-  constructor(init?: V3Init<GlusterVolumeProfileDetailsFields, types.GlusterVolumeProfileDetails>) {
-    super("GlusterVolumeProfileDetails", init);
-  }
 }
 
-/** The members of v3's BrickProfileDetails. */
 export interface BrickProfileDetailsFields {
   brick_profile_detail?: BrickProfileDetailFields[];
 }
 export interface BrickProfileDetails extends BrickProfileDetailsFields, V3Accessors<BrickProfileDetailsFields> {}
-export class BrickProfileDetails extends V3Object {
+export class BrickProfileDetails extends V3Object<BrickProfileDetailsFields> {
   static readonly typeName = "BrickProfileDetails";
-  constructor(init?: V3Init<BrickProfileDetailsFields>) {
-    super("BrickProfileDetails", init);
-  }
 }
 
-/** The members of v3's BrickProfileDetail. */
 export interface BrickProfileDetailFields extends EntityProfileDetailFields {
   brick?: GlusterBrickFields;
 }
 export interface BrickProfileDetail extends BrickProfileDetailFields, V3Accessors<BrickProfileDetailFields> {}
-export class BrickProfileDetail extends V3Object {
+export class BrickProfileDetail extends V3Object<BrickProfileDetailFields, types.BrickProfileDetail> {
   static readonly typeName = "BrickProfileDetail";
-  constructor(init?: V3Init<BrickProfileDetailFields, types.BrickProfileDetail>) {
-    super("BrickProfileDetail", init);
-  }
 }
 
-/** The members of v3's NfsProfileDetails. */
 export interface NfsProfileDetailsFields {
   nfs_profile_detail?: NfsProfileDetailFields[];
 }
 export interface NfsProfileDetails extends NfsProfileDetailsFields, V3Accessors<NfsProfileDetailsFields> {}
-export class NfsProfileDetails extends V3Object {
+export class NfsProfileDetails extends V3Object<NfsProfileDetailsFields> {
   static readonly typeName = "NfsProfileDetails";
-  constructor(init?: V3Init<NfsProfileDetailsFields>) {
-    super("NfsProfileDetails", init);
-  }
 }
 
-/** The members of v3's EntityProfileDetail. */
 export interface EntityProfileDetailFields {
   profile_detail?: ProfileDetailFields[];
 }
 export interface EntityProfileDetail extends EntityProfileDetailFields, V3Accessors<EntityProfileDetailFields> {}
-export class EntityProfileDetail extends V3Object {
+export class EntityProfileDetail extends V3Object<EntityProfileDetailFields, types.EntityProfileDetail> {
   static readonly typeName = "EntityProfileDetail";
-  constructor(init?: V3Init<EntityProfileDetailFields, types.EntityProfileDetail>) {
-    super("EntityProfileDetail", init);
-  }
 }
 
-/** The members of v3's NfsProfileDetail. */
 export interface NfsProfileDetailFields extends EntityProfileDetailFields {
   nfs_server_ip?: string;
 }
 export interface NfsProfileDetail extends NfsProfileDetailFields, V3Accessors<NfsProfileDetailFields> {}
-export class NfsProfileDetail extends V3Object {
+export class NfsProfileDetail extends V3Object<NfsProfileDetailFields, types.NfsProfileDetail> {
   static readonly typeName = "NfsProfileDetail";
-  constructor(init?: V3Init<NfsProfileDetailFields, types.NfsProfileDetail>) {
-    super("NfsProfileDetail", init);
-  }
 }
 
-/** The members of v3's ProfileDetail. */
 export interface ProfileDetailFields {
   profile_type?: string;
   duration?: number;
@@ -4932,75 +3644,51 @@ export interface ProfileDetailFields {
   fop_statistic?: FopStatisticFields[];
 }
 export interface ProfileDetail extends ProfileDetailFields, V3Accessors<ProfileDetailFields> {}
-export class ProfileDetail extends V3Object {
+export class ProfileDetail extends V3Object<ProfileDetailFields, types.ProfileDetail> {
   static readonly typeName = "ProfileDetail";
-  constructor(init?: V3Init<ProfileDetailFields, types.ProfileDetail>) {
-    super("ProfileDetail", init);
-  }
 }
 
-/** The members of v3's BlockStatistic. */
 export interface BlockStatisticFields {
   statistic?: StatisticFields[];
 }
 export interface BlockStatistic extends BlockStatisticFields, V3Accessors<BlockStatisticFields> {}
-export class BlockStatistic extends V3Object {
+export class BlockStatistic extends V3Object<BlockStatisticFields, types.BlockStatistic> {
   static readonly typeName = "BlockStatistic";
-  constructor(init?: V3Init<BlockStatisticFields, types.BlockStatistic>) {
-    super("BlockStatistic", init);
-  }
 }
 
-/** The members of v3's FopStatistic. */
 export interface FopStatisticFields {
   name?: string;
   statistic?: StatisticFields[];
 }
 export interface FopStatistic extends FopStatisticFields, V3Accessors<FopStatisticFields> {}
-export class FopStatistic extends V3Object {
+export class FopStatistic extends V3Object<FopStatisticFields, types.FopStatistic> {
   static readonly typeName = "FopStatistic";
-  constructor(init?: V3Init<FopStatisticFields, types.FopStatistic>) {
-    super("FopStatistic", init);
-  }
 }
 
-/** The members of v3's PmProxies. */
 export interface PmProxiesFields {
   pm_proxy?: PmProxyFields[];
 }
 export interface PmProxies extends PmProxiesFields, V3Accessors<PmProxiesFields> {}
-export class PmProxies extends V3Object {
+export class PmProxies extends V3Object<PmProxiesFields> {
   static readonly typeName = "PmProxies";
-  constructor(init?: V3Init<PmProxiesFields>) {
-    super("PmProxies", init);
-  }
 }
 
-/** The members of v3's PmProxy. */
 export interface PmProxyFields {
   type_?: string;
 }
 export interface PmProxy extends PmProxyFields, V3Accessors<PmProxyFields> {}
-export class PmProxy extends V3Object {
+export class PmProxy extends V3Object<PmProxyFields, types.PmProxy> {
   static readonly typeName = "PmProxy";
-  constructor(init?: V3Init<PmProxyFields, types.PmProxy>) {
-    super("PmProxy", init);
-  }
 }
 
-/** The members of v3's StepTypes. */
 export interface StepTypesFields {
   step_type?: string[];
 }
 export interface StepTypes extends StepTypesFields, V3Accessors<StepTypesFields> {}
-export class StepTypes extends V3Object {
+export class StepTypes extends V3Object<StepTypesFields> {
   static readonly typeName = "StepTypes";
-  constructor(init?: V3Init<StepTypesFields>) {
-    super("StepTypes", init);
-  }
 }
 
-/** The members of v3's Step. */
 export interface StepFields extends BaseResourceFields {
   parent_step?: StepFields;
   job?: JobFields;
@@ -5013,26 +3701,18 @@ export interface StepFields extends BaseResourceFields {
   external_type?: string;
 }
 export interface Step extends StepFields, V3Accessors<StepFields> {}
-export class Step extends V3Object {
+export class Step extends V3Object<StepFields, types.Step> {
   static readonly typeName = "Step";
-  constructor(init?: V3Init<StepFields, types.Step>) {
-    super("Step", init);
-  }
 }
 
-/** The members of v3's Steps. */
 export interface StepsFields extends BaseResourcesFields {
   step?: StepFields[];
 }
 export interface Steps extends StepsFields, V3Accessors<StepsFields> {}
-export class Steps extends V3Object {
+export class Steps extends V3Object<StepsFields> {
   static readonly typeName = "Steps";
-  constructor(init?: V3Init<StepsFields>) {
-    super("Steps", init);
-  }
 }
 
-/** The members of v3's Job. */
 export interface JobFields extends BaseResourceFields {
   status?: StatusFields;
   owner?: UserFields;
@@ -5043,52 +3723,36 @@ export interface JobFields extends BaseResourceFields {
   auto_cleared?: boolean;
 }
 export interface Job extends JobFields, V3Accessors<JobFields> {}
-export class Job extends V3Object {
+export class Job extends V3Object<JobFields, types.Job> {
   static readonly typeName = "Job";
-  constructor(init?: V3Init<JobFields, types.Job>) {
-    super("Job", init);
-  }
 }
 
-/** The members of v3's Jobs. */
 export interface JobsFields extends BaseResourcesFields {
   job?: JobFields[];
 }
 export interface Jobs extends JobsFields, V3Accessors<JobsFields> {}
-export class Jobs extends V3Object {
+export class Jobs extends V3Object<JobsFields> {
   static readonly typeName = "Jobs";
-  constructor(init?: V3Init<JobsFields>) {
-    super("Jobs", init);
-  }
 }
 
-/** The members of v3's AffinityGroup. */
 export interface AffinityGroupFields extends BaseResourceFields {
   cluster?: ClusterFields;
   positive?: boolean;
   enforcing?: boolean;
 }
 export interface AffinityGroup extends AffinityGroupFields, V3Accessors<AffinityGroupFields> {}
-export class AffinityGroup extends V3Object {
+export class AffinityGroup extends V3Object<AffinityGroupFields, types.AffinityGroup> {
   static readonly typeName = "AffinityGroup";
-  constructor(init?: V3Init<AffinityGroupFields, types.AffinityGroup>) {
-    super("AffinityGroup", init);
-  }
 }
 
-/** The members of v3's AffinityGroups. */
 export interface AffinityGroupsFields extends BaseResourcesFields {
   affinity_group?: AffinityGroupFields[];
 }
 export interface AffinityGroups extends AffinityGroupsFields, V3Accessors<AffinityGroupsFields> {}
-export class AffinityGroups extends V3Object {
+export class AffinityGroups extends V3Object<AffinityGroupsFields> {
   static readonly typeName = "AffinityGroups";
-  constructor(init?: V3Init<AffinityGroupsFields>) {
-    super("AffinityGroups", init);
-  }
 }
 
-/** The members of v3's NumaNode. */
 export interface NumaNodeFields extends BaseResourceFields {
   host?: HostFields;
   index?: number;
@@ -5098,14 +3762,10 @@ export interface NumaNodeFields extends BaseResourceFields {
   node_distance?: string;
 }
 export interface NumaNode extends NumaNodeFields, V3Accessors<NumaNodeFields> {}
-export class NumaNode extends V3Object {
+export class NumaNode extends V3Object<NumaNodeFields, types.NumaNode> {
   static readonly typeName = "NumaNode";
-  constructor(init?: V3Init<NumaNodeFields, types.NumaNode>) {
-    super("NumaNode", init);
-  }
 }
 
-/** The members of v3's QoS. */
 export interface QoSFields extends BaseResourceFields {
   type_?: string;
   data_center?: DataCenterFields;
@@ -5127,227 +3787,155 @@ export interface QoSFields extends BaseResourceFields {
   outbound_average_realtime?: number;
 }
 export interface QoS extends QoSFields, V3Accessors<QoSFields> {}
-export class QoS extends V3Object {
+export class QoS extends V3Object<QoSFields, types.Qos> {
   static readonly typeName = "QoS";
-  constructor(init?: V3Init<QoSFields, types.Qos>) {
-    super("QoS", init);
-  }
 }
 
-/** The members of v3's NumaNodes. */
 export interface NumaNodesFields extends BaseResourcesFields {
   host_numa_node?: NumaNodeFields[];
 }
 export interface NumaNodes extends NumaNodesFields, V3Accessors<NumaNodesFields> {}
-export class NumaNodes extends V3Object {
+export class NumaNodes extends V3Object<NumaNodesFields> {
   static readonly typeName = "NumaNodes";
-  constructor(init?: V3Init<NumaNodesFields>) {
-    super("NumaNodes", init);
-  }
 }
 
-/** The members of v3's VirtualNumaNode. */
 export interface VirtualNumaNodeFields extends NumaNodeFields {
   vm?: VMFields;
   numa_node_pins?: NumaNodePinsFields;
 }
 export interface VirtualNumaNode extends VirtualNumaNodeFields, V3Accessors<VirtualNumaNodeFields> {}
-export class VirtualNumaNode extends V3Object {
+export class VirtualNumaNode extends V3Object<VirtualNumaNodeFields, types.VirtualNumaNode> {
   static readonly typeName = "VirtualNumaNode";
-  constructor(init?: V3Init<VirtualNumaNodeFields, types.VirtualNumaNode>) {
-    super("VirtualNumaNode", init);
-  }
 }
 
-/** The members of v3's VirtualNumaNodes. */
 export interface VirtualNumaNodesFields extends NumaNodesFields {
   vm_numa_node?: VirtualNumaNodeFields[];
 }
 export interface VirtualNumaNodes extends VirtualNumaNodesFields, V3Accessors<VirtualNumaNodesFields> {}
-export class VirtualNumaNodes extends V3Object {
+export class VirtualNumaNodes extends V3Object<VirtualNumaNodesFields> {
   static readonly typeName = "VirtualNumaNodes";
-  constructor(init?: V3Init<VirtualNumaNodesFields>) {
-    super("VirtualNumaNodes", init);
-  }
 }
 
-/** The members of v3's QoSs. */
 export interface QoSsFields extends BaseResourcesFields {
   qos?: QoSFields[];
 }
 export interface QoSs extends QoSsFields, V3Accessors<QoSsFields> {}
-export class QoSs extends V3Object {
+export class QoSs extends V3Object<QoSsFields> {
   static readonly typeName = "QoSs";
-  constructor(init?: V3Init<QoSsFields>) {
-    super("QoSs", init);
-  }
 }
 
-/** The members of v3's NumaNodePins. */
 export interface NumaNodePinsFields {
   numa_node_pin?: NumaNodePinFields[];
 }
 export interface NumaNodePins extends NumaNodePinsFields, V3Accessors<NumaNodePinsFields> {}
-export class NumaNodePins extends V3Object {
+export class NumaNodePins extends V3Object<NumaNodePinsFields> {
   static readonly typeName = "NumaNodePins";
-  constructor(init?: V3Init<NumaNodePinsFields>) {
-    super("NumaNodePins", init);
-  }
 }
 
-/** The members of v3's NumaNodePin. */
 export interface NumaNodePinFields {
   pinned?: boolean;
   index?: number;
   host_numa_node?: NumaNodeFields;
 }
 export interface NumaNodePin extends NumaNodePinFields, V3Accessors<NumaNodePinFields> {}
-export class NumaNodePin extends V3Object {
+export class NumaNodePin extends V3Object<NumaNodePinFields, types.NumaNodePin> {
   static readonly typeName = "NumaNodePin";
-  constructor(init?: V3Init<NumaNodePinFields, types.NumaNodePin>) {
-    super("NumaNodePin", init);
-  }
 }
 
-/** The members of v3's Cores. */
 export interface CoresFields {
   core?: CoreFields[];
 }
 export interface Cores extends CoresFields, V3Accessors<CoresFields> {}
-export class Cores extends V3Object {
+export class Cores extends V3Object<CoresFields> {
   static readonly typeName = "Cores";
-  constructor(init?: V3Init<CoresFields>) {
-    super("Cores", init);
-  }
 }
 
-/** The members of v3's Core. */
 export interface CoreFields {
   index?: number;
   socket?: number;
 }
 export interface Core extends CoreFields, V3Accessors<CoreFields> {}
-export class Core extends V3Object {
+export class Core extends V3Object<CoreFields, types.Core> {
   static readonly typeName = "Core";
-  constructor(init?: V3Init<CoreFields, types.Core>) {
-    super("Core", init);
-  }
 }
 
-/** The members of v3's QosTypes. */
 export interface QosTypesFields {
   qos_type?: string[];
 }
 export interface QosTypes extends QosTypesFields, V3Accessors<QosTypesFields> {}
-export class QosTypes extends V3Object {
+export class QosTypes extends V3Object<QosTypesFields> {
   static readonly typeName = "QosTypes";
-  constructor(init?: V3Init<QosTypesFields>) {
-    super("QosTypes", init);
-  }
 }
 
-/** The members of v3's IscsiBond. */
 export interface IscsiBondFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   storage_connections?: StorageConnectionsFields;
   networks?: NetworksFields;
 }
 export interface IscsiBond extends IscsiBondFields, V3Accessors<IscsiBondFields> {}
-export class IscsiBond extends V3Object {
+export class IscsiBond extends V3Object<IscsiBondFields, types.IscsiBond> {
   static readonly typeName = "IscsiBond";
-  constructor(init?: V3Init<IscsiBondFields, types.IscsiBond>) {
-    super("IscsiBond", init);
-  }
 }
 
-/** The members of v3's IscsiBonds. */
 export interface IscsiBondsFields extends BaseResourcesFields {
   iscsi_bond?: IscsiBondFields[];
 }
 export interface IscsiBonds extends IscsiBondsFields, V3Accessors<IscsiBondsFields> {}
-export class IscsiBonds extends V3Object {
+export class IscsiBonds extends V3Object<IscsiBondsFields> {
   static readonly typeName = "IscsiBonds";
-  constructor(init?: V3Init<IscsiBondsFields>) {
-    super("IscsiBonds", init);
-  }
 }
 
-/** The members of v3's DiskProfile. */
 export interface DiskProfileFields extends BaseResourceFields {
   qos?: QoSFields;
   storage_domain?: StorageDomainFields;
 }
 export interface DiskProfile extends DiskProfileFields, V3Accessors<DiskProfileFields> {}
-export class DiskProfile extends V3Object {
+export class DiskProfile extends V3Object<DiskProfileFields, types.DiskProfile> {
   static readonly typeName = "DiskProfile";
-  constructor(init?: V3Init<DiskProfileFields, types.DiskProfile>) {
-    super("DiskProfile", init);
-  }
 }
 
-/** The members of v3's DiskProfiles. */
 export interface DiskProfilesFields extends BaseResourcesFields {
   disk_profile?: DiskProfileFields[];
 }
 export interface DiskProfiles extends DiskProfilesFields, V3Accessors<DiskProfilesFields> {}
-export class DiskProfiles extends V3Object {
+export class DiskProfiles extends V3Object<DiskProfilesFields> {
   static readonly typeName = "DiskProfiles";
-  constructor(init?: V3Init<DiskProfilesFields>) {
-    super("DiskProfiles", init);
-  }
 }
 
-/** The members of v3's CpuProfile. */
 export interface CpuProfileFields extends BaseResourceFields {
   qos?: QoSFields;
   cluster?: ClusterFields;
 }
 export interface CpuProfile extends CpuProfileFields, V3Accessors<CpuProfileFields> {}
-export class CpuProfile extends V3Object {
+export class CpuProfile extends V3Object<CpuProfileFields, types.CpuProfile> {
   static readonly typeName = "CpuProfile";
-  constructor(init?: V3Init<CpuProfileFields, types.CpuProfile>) {
-    super("CpuProfile", init);
-  }
 }
 
-/** The members of v3's CpuProfiles. */
 export interface CpuProfilesFields extends BaseResourcesFields {
   cpu_profile?: CpuProfileFields[];
 }
 export interface CpuProfiles extends CpuProfilesFields, V3Accessors<CpuProfilesFields> {}
-export class CpuProfiles extends V3Object {
+export class CpuProfiles extends V3Object<CpuProfilesFields> {
   static readonly typeName = "CpuProfiles";
-  constructor(init?: V3Init<CpuProfilesFields>) {
-    super("CpuProfiles", init);
-  }
 }
 
-/** The members of v3's OperatingSystemInfo. */
 export interface OperatingSystemInfoFields extends BaseResourceFields {
   large_icon?: IconFields;
   small_icon?: IconFields;
 }
 export interface OperatingSystemInfo extends OperatingSystemInfoFields, V3Accessors<OperatingSystemInfoFields> {}
-export class OperatingSystemInfo extends V3Object {
+export class OperatingSystemInfo extends V3Object<OperatingSystemInfoFields, types.OperatingSystemInfo> {
   static readonly typeName = "OperatingSystemInfo";
-  constructor(init?: V3Init<OperatingSystemInfoFields, types.OperatingSystemInfo>) {
-    super("OperatingSystemInfo", init);
-  }
 }
 
-/** The members of v3's OperatingSystemInfos. */
 export interface OperatingSystemInfosFields extends BaseResourcesFields {
   operating_system?: OperatingSystemInfoFields[];
 }
 export interface OperatingSystemInfos extends OperatingSystemInfosFields, V3Accessors<OperatingSystemInfosFields> {}
-export class OperatingSystemInfos extends V3Object {
+export class OperatingSystemInfos extends V3Object<OperatingSystemInfosFields> {
   static readonly typeName = "OperatingSystemInfos";
-  constructor(init?: V3Init<OperatingSystemInfosFields>) {
-    super("OperatingSystemInfos", init);
-  }
 }
 
-/** The members of v3's ExternalProvider. */
 export interface ExternalProviderFields extends BaseResourceFields {
   url?: string;
   requires_authentication?: boolean;
@@ -5357,61 +3945,41 @@ export interface ExternalProviderFields extends BaseResourceFields {
   properties?: PropertiesFields;
 }
 export interface ExternalProvider extends ExternalProviderFields, V3Accessors<ExternalProviderFields> {}
-export class ExternalProvider extends V3Object {
+export class ExternalProvider extends V3Object<ExternalProviderFields, types.ExternalProvider> {
   static readonly typeName = "ExternalProvider";
-  constructor(init?: V3Init<ExternalProviderFields, types.ExternalProvider>) {
-    super("ExternalProvider", init);
-  }
 }
 
-/** The members of v3's ExternalHostProvider. */
 export interface ExternalHostProviderFields extends ExternalProviderFields {}
 export interface ExternalHostProvider extends ExternalHostProviderFields, V3Accessors<ExternalHostProviderFields> {}
-export class ExternalHostProvider extends V3Object {
+export class ExternalHostProvider extends V3Object<ExternalHostProviderFields, types.ExternalHostProvider> {
   static readonly typeName = "ExternalHostProvider";
-  constructor(init?: V3Init<ExternalHostProviderFields, types.ExternalHostProvider>) {
-    super("ExternalHostProvider", init);
-  }
 }
 
-/** The members of v3's ExternalHostProviders. */
 export interface ExternalHostProvidersFields extends BaseResourcesFields {
   external_host_provider?: ExternalHostProviderFields[];
 }
 export interface ExternalHostProviders extends ExternalHostProvidersFields, V3Accessors<ExternalHostProvidersFields> {}
-export class ExternalHostProviders extends V3Object {
+export class ExternalHostProviders extends V3Object<ExternalHostProvidersFields> {
   static readonly typeName = "ExternalHostProviders";
-  constructor(init?: V3Init<ExternalHostProvidersFields>) {
-    super("ExternalHostProviders", init);
-  }
 }
 
-/** The members of v3's ExternalHost. */
 export interface ExternalHostFields extends BaseResourceFields {
   external_host_provider?: ExternalHostProviderFields;
   address?: string;
 }
 export interface ExternalHost extends ExternalHostFields, V3Accessors<ExternalHostFields> {}
-export class ExternalHost extends V3Object {
+export class ExternalHost extends V3Object<ExternalHostFields, types.ExternalHost> {
   static readonly typeName = "ExternalHost";
-  constructor(init?: V3Init<ExternalHostFields, types.ExternalHost>) {
-    super("ExternalHost", init);
-  }
 }
 
-/** The members of v3's ExternalHosts. */
 export interface ExternalHostsFields extends BaseResourcesFields {
   external_host?: ExternalHostFields[];
 }
 export interface ExternalHosts extends ExternalHostsFields, V3Accessors<ExternalHostsFields> {}
-export class ExternalHosts extends V3Object {
+export class ExternalHosts extends V3Object<ExternalHostsFields> {
   static readonly typeName = "ExternalHosts";
-  constructor(init?: V3Init<ExternalHostsFields>) {
-    super("ExternalHosts", init);
-  }
 }
 
-/** The members of v3's ExternalDiscoveredHost. */
 export interface ExternalDiscoveredHostFields extends BaseResourceFields {
   ip?: string;
   mac?: string;
@@ -5421,27 +3989,19 @@ export interface ExternalDiscoveredHostFields extends BaseResourceFields {
 }
 export interface ExternalDiscoveredHost
   extends ExternalDiscoveredHostFields, V3Accessors<ExternalDiscoveredHostFields> {}
-export class ExternalDiscoveredHost extends V3Object {
+export class ExternalDiscoveredHost extends V3Object<ExternalDiscoveredHostFields, types.ExternalDiscoveredHost> {
   static readonly typeName = "ExternalDiscoveredHost";
-  constructor(init?: V3Init<ExternalDiscoveredHostFields, types.ExternalDiscoveredHost>) {
-    super("ExternalDiscoveredHost", init);
-  }
 }
 
-/** The members of v3's ExternalDiscoveredHosts. */
 export interface ExternalDiscoveredHostsFields extends BaseResourcesFields {
   external_discovered_host?: ExternalDiscoveredHostFields[];
 }
 export interface ExternalDiscoveredHosts
   extends ExternalDiscoveredHostsFields, V3Accessors<ExternalDiscoveredHostsFields> {}
-export class ExternalDiscoveredHosts extends V3Object {
+export class ExternalDiscoveredHosts extends V3Object<ExternalDiscoveredHostsFields> {
   static readonly typeName = "ExternalDiscoveredHosts";
-  constructor(init?: V3Init<ExternalDiscoveredHostsFields>) {
-    super("ExternalDiscoveredHosts", init);
-  }
 }
 
-/** The members of v3's ExternalHostGroup. */
 export interface ExternalHostGroupFields extends BaseResourceFields {
   architecture_name?: string;
   operating_system_name?: string;
@@ -5450,26 +4010,18 @@ export interface ExternalHostGroupFields extends BaseResourceFields {
   external_host_provider?: ExternalHostProviderFields;
 }
 export interface ExternalHostGroup extends ExternalHostGroupFields, V3Accessors<ExternalHostGroupFields> {}
-export class ExternalHostGroup extends V3Object {
+export class ExternalHostGroup extends V3Object<ExternalHostGroupFields, types.ExternalHostGroup> {
   static readonly typeName = "ExternalHostGroup";
-  constructor(init?: V3Init<ExternalHostGroupFields, types.ExternalHostGroup>) {
-    super("ExternalHostGroup", init);
-  }
 }
 
-/** The members of v3's ExternalHostGroups. */
 export interface ExternalHostGroupsFields extends BaseResourcesFields {
   external_host_group?: ExternalHostGroupFields[];
 }
 export interface ExternalHostGroups extends ExternalHostGroupsFields, V3Accessors<ExternalHostGroupsFields> {}
-export class ExternalHostGroups extends V3Object {
+export class ExternalHostGroups extends V3Object<ExternalHostGroupsFields> {
   static readonly typeName = "ExternalHostGroups";
-  constructor(init?: V3Init<ExternalHostGroupsFields>) {
-    super("ExternalHostGroups", init);
-  }
 }
 
-/** The members of v3's ExternalComputeResource. */
 export interface ExternalComputeResourceFields extends BaseResourceFields {
   provider?: string;
   user?: string;
@@ -5478,138 +4030,94 @@ export interface ExternalComputeResourceFields extends BaseResourceFields {
 }
 export interface ExternalComputeResource
   extends ExternalComputeResourceFields, V3Accessors<ExternalComputeResourceFields> {}
-export class ExternalComputeResource extends V3Object {
+export class ExternalComputeResource extends V3Object<ExternalComputeResourceFields, types.ExternalComputeResource> {
   static readonly typeName = "ExternalComputeResource";
-  constructor(init?: V3Init<ExternalComputeResourceFields, types.ExternalComputeResource>) {
-    super("ExternalComputeResource", init);
-  }
 }
 
-/** The members of v3's ExternalComputeResources. */
 export interface ExternalComputeResourcesFields extends BaseResourcesFields {
   external_compute_resource?: ExternalComputeResourceFields[];
 }
 export interface ExternalComputeResources
   extends ExternalComputeResourcesFields, V3Accessors<ExternalComputeResourcesFields> {}
-export class ExternalComputeResources extends V3Object {
+export class ExternalComputeResources extends V3Object<ExternalComputeResourcesFields> {
   static readonly typeName = "ExternalComputeResources";
-  constructor(init?: V3Init<ExternalComputeResourcesFields>) {
-    super("ExternalComputeResources", init);
-  }
 }
 
-/** The members of v3's OpenStackProvider. */
 export interface OpenStackProviderFields extends ExternalProviderFields {
   tenant_name?: string;
 }
 export interface OpenStackProvider extends OpenStackProviderFields, V3Accessors<OpenStackProviderFields> {}
-export class OpenStackProvider extends V3Object {
+export class OpenStackProvider extends V3Object<OpenStackProviderFields, types.OpenStackProvider> {
   static readonly typeName = "OpenStackProvider";
-  constructor(init?: V3Init<OpenStackProviderFields, types.OpenStackProvider>) {
-    super("OpenStackProvider", init);
-  }
 }
 
-/** The members of v3's OpenStackImageProvider. */
 export interface OpenStackImageProviderFields extends OpenStackProviderFields {}
 export interface OpenStackImageProvider
   extends OpenStackImageProviderFields, V3Accessors<OpenStackImageProviderFields> {}
-export class OpenStackImageProvider extends V3Object {
+export class OpenStackImageProvider extends V3Object<OpenStackImageProviderFields, types.OpenStackImageProvider> {
   static readonly typeName = "OpenStackImageProvider";
-  constructor(init?: V3Init<OpenStackImageProviderFields, types.OpenStackImageProvider>) {
-    super("OpenStackImageProvider", init);
-  }
 }
 
-/** The members of v3's OpenStackImageProviders. */
 export interface OpenStackImageProvidersFields extends BaseResourcesFields {
   openstack_image_provider?: OpenStackImageProviderFields[];
 }
 export interface OpenStackImageProviders
   extends OpenStackImageProvidersFields, V3Accessors<OpenStackImageProvidersFields> {}
-export class OpenStackImageProviders extends V3Object {
+export class OpenStackImageProviders extends V3Object<OpenStackImageProvidersFields> {
   static readonly typeName = "OpenStackImageProviders";
-  constructor(init?: V3Init<OpenStackImageProvidersFields>) {
-    super("OpenStackImageProviders", init);
-  }
 }
 
-/** The members of v3's OpenStackImage. */
 export interface OpenStackImageFields extends BaseResourceFields {
   openstack_image_provider?: OpenStackImageProviderFields;
 }
 export interface OpenStackImage extends OpenStackImageFields, V3Accessors<OpenStackImageFields> {}
-export class OpenStackImage extends V3Object {
+export class OpenStackImage extends V3Object<OpenStackImageFields, types.OpenStackImage> {
   static readonly typeName = "OpenStackImage";
-  constructor(init?: V3Init<OpenStackImageFields, types.OpenStackImage>) {
-    super("OpenStackImage", init);
-  }
 }
 
-/** The members of v3's OpenStackImages. */
 export interface OpenStackImagesFields extends BaseResourcesFields {
   openstack_image?: OpenStackImageFields[];
 }
 export interface OpenStackImages extends OpenStackImagesFields, V3Accessors<OpenStackImagesFields> {}
-export class OpenStackImages extends V3Object {
+export class OpenStackImages extends V3Object<OpenStackImagesFields> {
   static readonly typeName = "OpenStackImages";
-  constructor(init?: V3Init<OpenStackImagesFields>) {
-    super("OpenStackImages", init);
-  }
 }
 
-/** The members of v3's OpenStackVolumeProvider. */
 export interface OpenStackVolumeProviderFields extends OpenStackProviderFields {
   data_center?: DataCenterFields;
 }
 export interface OpenStackVolumeProvider
   extends OpenStackVolumeProviderFields, V3Accessors<OpenStackVolumeProviderFields> {}
-export class OpenStackVolumeProvider extends V3Object {
+export class OpenStackVolumeProvider extends V3Object<OpenStackVolumeProviderFields, types.OpenStackVolumeProvider> {
   static readonly typeName = "OpenStackVolumeProvider";
-  constructor(init?: V3Init<OpenStackVolumeProviderFields, types.OpenStackVolumeProvider>) {
-    super("OpenStackVolumeProvider", init);
-  }
 }
 
-/** The members of v3's OpenStackVolumeProviders. */
 export interface OpenStackVolumeProvidersFields extends BaseResourcesFields {
   openstack_volume_provider?: OpenStackVolumeProviderFields[];
 }
 export interface OpenStackVolumeProviders
   extends OpenStackVolumeProvidersFields, V3Accessors<OpenStackVolumeProvidersFields> {}
-export class OpenStackVolumeProviders extends V3Object {
+export class OpenStackVolumeProviders extends V3Object<OpenStackVolumeProvidersFields> {
   static readonly typeName = "OpenStackVolumeProviders";
-  constructor(init?: V3Init<OpenStackVolumeProvidersFields>) {
-    super("OpenStackVolumeProviders", init);
-  }
 }
 
-/** The members of v3's OpenStackVolumeType. */
 export interface OpenStackVolumeTypeFields extends BaseResourceFields {
   properties?: PropertiesFields;
   openstack_volume_provider?: OpenStackVolumeProviderFields;
 }
 export interface OpenStackVolumeType extends OpenStackVolumeTypeFields, V3Accessors<OpenStackVolumeTypeFields> {}
-export class OpenStackVolumeType extends V3Object {
+export class OpenStackVolumeType extends V3Object<OpenStackVolumeTypeFields, types.OpenStackVolumeType> {
   static readonly typeName = "OpenStackVolumeType";
-  constructor(init?: V3Init<OpenStackVolumeTypeFields, types.OpenStackVolumeType>) {
-    super("OpenStackVolumeType", init);
-  }
 }
 
-/** The members of v3's OpenStackVolumeTypes. */
 export interface OpenStackVolumeTypesFields extends BaseResourcesFields {
   openstack_volume_type?: OpenStackVolumeTypeFields[];
 }
 export interface OpenStackVolumeTypes extends OpenStackVolumeTypesFields, V3Accessors<OpenStackVolumeTypesFields> {}
-export class OpenStackVolumeTypes extends V3Object {
+export class OpenStackVolumeTypes extends V3Object<OpenStackVolumeTypesFields> {
   static readonly typeName = "OpenStackVolumeTypes";
-  constructor(init?: V3Init<OpenStackVolumeTypesFields>) {
-    super("OpenStackVolumeTypes", init);
-  }
 }
 
-/** The members of v3's OpenstackVolumeAuthenticationKey. */
 export interface OpenstackVolumeAuthenticationKeyFields extends BaseResourceFields {
   uuid?: string;
   value?: string;
@@ -5619,41 +4127,32 @@ export interface OpenstackVolumeAuthenticationKeyFields extends BaseResourceFiel
 }
 export interface OpenstackVolumeAuthenticationKey
   extends OpenstackVolumeAuthenticationKeyFields, V3Accessors<OpenstackVolumeAuthenticationKeyFields> {}
-export class OpenstackVolumeAuthenticationKey extends V3Object {
+export class OpenstackVolumeAuthenticationKey extends V3Object<
+  OpenstackVolumeAuthenticationKeyFields,
+  types.OpenstackVolumeAuthenticationKey
+> {
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
-  constructor(init?: V3Init<OpenstackVolumeAuthenticationKeyFields, types.OpenstackVolumeAuthenticationKey>) {
-    super("OpenstackVolumeAuthenticationKey", init);
-  }
 }
 
-/** The members of v3's OpenstackVolumeAuthenticationKeys. */
 export interface OpenstackVolumeAuthenticationKeysFields extends BaseResourcesFields {
   openstack_volume_authentication_key?: OpenstackVolumeAuthenticationKeyFields[];
 }
 export interface OpenstackVolumeAuthenticationKeys
   extends OpenstackVolumeAuthenticationKeysFields, V3Accessors<OpenstackVolumeAuthenticationKeysFields> {}
-export class OpenstackVolumeAuthenticationKeys extends V3Object {
+export class OpenstackVolumeAuthenticationKeys extends V3Object<OpenstackVolumeAuthenticationKeysFields> {
   static readonly typeName = "OpenstackVolumeAuthenticationKeys";
-  constructor(init?: V3Init<OpenstackVolumeAuthenticationKeysFields>) {
-    super("OpenstackVolumeAuthenticationKeys", init);
-  }
 }
 
-/** The members of v3's OpenStackNetworkProvider. */
 export interface OpenStackNetworkProviderFields extends OpenStackProviderFields {
   plugin_type?: string;
   agent_configuration?: AgentConfigurationFields;
 }
 export interface OpenStackNetworkProvider
   extends OpenStackNetworkProviderFields, V3Accessors<OpenStackNetworkProviderFields> {}
-export class OpenStackNetworkProvider extends V3Object {
+export class OpenStackNetworkProvider extends V3Object<OpenStackNetworkProviderFields, types.OpenStackNetworkProvider> {
   static readonly typeName = "OpenStackNetworkProvider";
-  constructor(init?: V3Init<OpenStackNetworkProviderFields, types.OpenStackNetworkProvider>) {
-    super("OpenStackNetworkProvider", init);
-  }
 }
 
-/** The members of v3's AgentConfiguration. */
 export interface AgentConfigurationFields {
   network_mappings?: string;
   broker_type?: string;
@@ -5663,63 +4162,43 @@ export interface AgentConfigurationFields {
   password?: string;
 }
 export interface AgentConfiguration extends AgentConfigurationFields, V3Accessors<AgentConfigurationFields> {}
-export class AgentConfiguration extends V3Object {
+export class AgentConfiguration extends V3Object<AgentConfigurationFields, types.AgentConfiguration> {
   static readonly typeName = "AgentConfiguration";
-  constructor(init?: V3Init<AgentConfigurationFields, types.AgentConfiguration>) {
-    super("AgentConfiguration", init);
-  }
 }
 
-/** The members of v3's OpenStackNetworkProviders. */
 export interface OpenStackNetworkProvidersFields extends BaseResourcesFields {
   openstack_network_provider?: OpenStackNetworkProviderFields[];
 }
 export interface OpenStackNetworkProviders
   extends OpenStackNetworkProvidersFields, V3Accessors<OpenStackNetworkProvidersFields> {}
-export class OpenStackNetworkProviders extends V3Object {
+export class OpenStackNetworkProviders extends V3Object<OpenStackNetworkProvidersFields> {
   static readonly typeName = "OpenStackNetworkProviders";
-  constructor(init?: V3Init<OpenStackNetworkProvidersFields>) {
-    super("OpenStackNetworkProviders", init);
-  }
 }
 
-/** The members of v3's OpenStackNetwork. */
 export interface OpenStackNetworkFields extends BaseResourceFields {
   openstack_network_provider?: OpenStackNetworkProviderFields;
 }
 export interface OpenStackNetwork extends OpenStackNetworkFields, V3Accessors<OpenStackNetworkFields> {}
-export class OpenStackNetwork extends V3Object {
+export class OpenStackNetwork extends V3Object<OpenStackNetworkFields, types.OpenStackNetwork> {
   static readonly typeName = "OpenStackNetwork";
-  constructor(init?: V3Init<OpenStackNetworkFields, types.OpenStackNetwork>) {
-    super("OpenStackNetwork", init);
-  }
 }
 
-/** The members of v3's OpenStackNetworks. */
 export interface OpenStackNetworksFields extends BaseResourcesFields {
   openstack_network?: OpenStackNetworkFields[];
 }
 export interface OpenStackNetworks extends OpenStackNetworksFields, V3Accessors<OpenStackNetworksFields> {}
-export class OpenStackNetworks extends V3Object {
+export class OpenStackNetworks extends V3Object<OpenStackNetworksFields> {
   static readonly typeName = "OpenStackNetworks";
-  constructor(init?: V3Init<OpenStackNetworksFields>) {
-    super("OpenStackNetworks", init);
-  }
 }
 
-/** The members of v3's DnsServers. */
 export interface DnsServersFields {
   dns_server?: string[];
 }
 export interface DnsServers extends DnsServersFields, V3Accessors<DnsServersFields> {}
-export class DnsServers extends V3Object {
+export class DnsServers extends V3Object<DnsServersFields> {
   static readonly typeName = "DnsServers";
-  constructor(init?: V3Init<DnsServersFields>) {
-    super("DnsServers", init);
-  }
 }
 
-/** The members of v3's OpenStackSubnet. */
 export interface OpenStackSubnetFields extends BaseResourceFields {
   cidr?: string;
   ip_version?: string;
@@ -5728,26 +4207,18 @@ export interface OpenStackSubnetFields extends BaseResourceFields {
   openstack_network?: OpenStackNetworkFields;
 }
 export interface OpenStackSubnet extends OpenStackSubnetFields, V3Accessors<OpenStackSubnetFields> {}
-export class OpenStackSubnet extends V3Object {
+export class OpenStackSubnet extends V3Object<OpenStackSubnetFields, types.OpenStackSubnet> {
   static readonly typeName = "OpenStackSubnet";
-  constructor(init?: V3Init<OpenStackSubnetFields, types.OpenStackSubnet>) {
-    super("OpenStackSubnet", init);
-  }
 }
 
-/** The members of v3's OpenStackSubnets. */
 export interface OpenStackSubnetsFields extends BaseResourcesFields {
   openstack_subnet?: OpenStackSubnetFields[];
 }
 export interface OpenStackSubnets extends OpenStackSubnetsFields, V3Accessors<OpenStackSubnetsFields> {}
-export class OpenStackSubnets extends V3Object {
+export class OpenStackSubnets extends V3Object<OpenStackSubnetsFields> {
   static readonly typeName = "OpenStackSubnets";
-  constructor(init?: V3Init<OpenStackSubnetsFields>) {
-    super("OpenStackSubnets", init);
-  }
 }
 
-/** The members of v3's KatelloErratum. */
 export interface KatelloErratumFields extends BaseResourceFields {
   title?: string;
   type_?: string;
@@ -5760,47 +4231,32 @@ export interface KatelloErratumFields extends BaseResourceFields {
   vm?: VMFields;
 }
 export interface KatelloErratum extends KatelloErratumFields, V3Accessors<KatelloErratumFields> {}
-export class KatelloErratum extends V3Object {
+export class KatelloErratum extends V3Object<KatelloErratumFields, types.KatelloErratum> {
   static readonly typeName = "KatelloErratum";
-  constructor(init?: V3Init<KatelloErratumFields, types.KatelloErratum>) {
-    super("KatelloErratum", init);
-  }
 }
 
-/** The members of v3's KatelloErrata. */
 export interface KatelloErrataFields extends BaseResourcesFields {
   katello_erratum?: KatelloErratumFields[];
 }
 export interface KatelloErrata extends KatelloErrataFields, V3Accessors<KatelloErrataFields> {}
-export class KatelloErrata extends V3Object {
+export class KatelloErrata extends V3Object<KatelloErrataFields> {
   static readonly typeName = "KatelloErrata";
-  constructor(init?: V3Init<KatelloErrataFields>) {
-    super("KatelloErrata", init);
-  }
 }
 
-/** The members of v3's Packages. */
 export interface PackagesFields {
   package?: PackageFields[];
 }
 export interface Packages extends PackagesFields, V3Accessors<PackagesFields> {}
-export class Packages extends V3Object {
+export class Packages extends V3Object<PackagesFields> {
   static readonly typeName = "Packages";
-  constructor(init?: V3Init<PackagesFields>) {
-    super("Packages", init);
-  }
 }
 
-/** The members of v3's Package. */
 export interface PackageFields {
   name?: string;
 }
 export interface Package extends PackageFields, V3Accessors<PackageFields> {}
-export class Package extends V3Object {
+export class Package extends V3Object<PackageFields, types.Package> {
   static readonly typeName = "Package";
-  constructor(init?: V3Init<PackageFields, types.Package>) {
-    super("Package", init);
-  }
 }
 
 /** The v3 classes by name. */

@@ -24,7 +24,7 @@ export interface EnvelopeView {
   actions?: types.Link[];
 }
 
-/** The oVirt model's `Action` as read from the engine, the v3 SDK's way (`types.Action` is the plain data). */
+/** The oVirt model's `Action` as read from the engine (`types.Action` is the plain data). */
 export interface ActionView extends IdentifiedView {
   status?: Status<string>;
   fault?: FaultView;
@@ -320,7 +320,7 @@ export interface ActionView extends IdentifiedView {
   set_volatile(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `AffinityGroup` as read from the engine, the v3 SDK's way (`types.AffinityGroup` is the plain data). */
+/** The oVirt model's `AffinityGroup` as read from the engine (`types.AffinityGroup` is the plain data). */
 export interface AffinityGroupView extends IdentifiedView {
   /** @deprecated */ positive?: boolean;
   /** @deprecated */ enforcing?: boolean;
@@ -357,7 +357,7 @@ export interface AffinityGroupView extends IdentifiedView {
   set_host_labels(value: InitValue<V3List<AffinityLabelView, "affinity_label">> | null | undefined): void;
 }
 
-/** The oVirt model's `AffinityLabel` as read from the engine, the v3 SDK's way (`types.AffinityLabel` is the plain data). */
+/** The oVirt model's `AffinityLabel` as read from the engine (`types.AffinityLabel` is the plain data). */
 export interface AffinityLabelView extends IdentifiedView {
   read_only?: boolean;
   has_implicit_affinity_group?: boolean;
@@ -373,7 +373,7 @@ export interface AffinityLabelView extends IdentifiedView {
   set_vms(value: InitValue<V3List<VmView, "vm">> | null | undefined): void;
 }
 
-/** The oVirt model's `AffinityRule` as read from the engine, the v3 SDK's way (`types.AffinityRule` is the plain data). */
+/** The oVirt model's `AffinityRule` as read from the engine (`types.AffinityRule` is the plain data). */
 export interface AffinityRuleView extends EnvelopeView {
   positive?: boolean;
   enforcing?: boolean;
@@ -386,7 +386,7 @@ export interface AffinityRuleView extends EnvelopeView {
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `Agent` as read from the engine, the v3 SDK's way (`types.Agent` is the plain data). */
+/** The oVirt model's `Agent` as read from the engine (`types.Agent` is the plain data). */
 export interface AgentView extends IdentifiedView {
   type?: string;
   /** generateDS's name of `type`. */
@@ -422,7 +422,7 @@ export interface AgentView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `AgentConfiguration` as read from the engine, the v3 SDK's way (`types.AgentConfiguration` is the plain data). @deprecated */
+/** The oVirt model's `AgentConfiguration` as read from the engine (`types.AgentConfiguration` is the plain data). @deprecated */
 export interface AgentConfigurationView extends EnvelopeView {
   network_mappings?: string;
   broker_type?: types.MessageBrokerType;
@@ -444,7 +444,7 @@ export interface AgentConfigurationView extends EnvelopeView {
   set_password(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Api` as read from the engine, the v3 SDK's way (`types.Api` is the plain data). */
+/** The oVirt model's `Api` as read from the engine (`types.Api` is the plain data). */
 export interface ApiView extends EnvelopeView {
   special_objects?: SpecialObjectsView;
   product_info?: ProductInfoView;
@@ -469,7 +469,7 @@ export interface ApiView extends EnvelopeView {
   set_effective_user(value: InitValue<UserView> | null | undefined): void;
 }
 
-/** The oVirt model's `ApiSummary` as read from the engine, the v3 SDK's way (`types.ApiSummary` is the plain data). */
+/** The oVirt model's `ApiSummary` as read from the engine (`types.ApiSummary` is the plain data). */
 export interface ApiSummaryView extends EnvelopeView {
   vms?: ApiSummaryItemView;
   hosts?: ApiSummaryItemView;
@@ -485,7 +485,7 @@ export interface ApiSummaryView extends EnvelopeView {
   set_storage_domains(value: InitValue<ApiSummaryItemView> | null | undefined): void;
 }
 
-/** The oVirt model's `ApiSummaryItem` as read from the engine, the v3 SDK's way (`types.ApiSummaryItem` is the plain data). */
+/** The oVirt model's `ApiSummaryItem` as read from the engine (`types.ApiSummaryItem` is the plain data). */
 export interface ApiSummaryItemView extends EnvelopeView {
   total?: number;
   active?: number;
@@ -495,14 +495,14 @@ export interface ApiSummaryItemView extends EnvelopeView {
   set_active(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `Application` as read from the engine, the v3 SDK's way (`types.Application` is the plain data). */
+/** The oVirt model's `Application` as read from the engine (`types.Application` is the plain data). */
 export interface ApplicationView extends IdentifiedView {
   vm?: VmView;
   get_vm(): VmView | undefined;
   set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `AuthorizedKey` as read from the engine, the v3 SDK's way (`types.AuthorizedKey` is the plain data). */
+/** The oVirt model's `AuthorizedKey` as read from the engine (`types.AuthorizedKey` is the plain data). */
 export interface AuthorizedKeyView extends IdentifiedView {
   key?: string;
   user?: UserView;
@@ -512,7 +512,7 @@ export interface AuthorizedKeyView extends IdentifiedView {
   set_user(value: InitValue<UserView> | null | undefined): void;
 }
 
-/** The oVirt model's `Backup` as read from the engine, the v3 SDK's way (`types.Backup` is the plain data). */
+/** The oVirt model's `Backup` as read from the engine (`types.Backup` is the plain data). */
 export interface BackupView extends IdentifiedView {
   from_checkpoint_id?: string;
   to_checkpoint_id?: string;
@@ -543,7 +543,7 @@ export interface BackupView extends IdentifiedView {
   set_snapshot(value: InitValue<SnapshotView> | null | undefined): void;
 }
 
-/** The oVirt model's `Balance` as read from the engine, the v3 SDK's way (`types.Balance` is the plain data). */
+/** The oVirt model's `Balance` as read from the engine (`types.Balance` is the plain data). */
 export interface BalanceView extends IdentifiedView {
   scheduling_policy?: SchedulingPolicyView;
   scheduling_policy_unit?: SchedulingPolicyUnitView;
@@ -553,7 +553,7 @@ export interface BalanceView extends IdentifiedView {
   set_scheduling_policy_unit(value: InitValue<SchedulingPolicyUnitView> | null | undefined): void;
 }
 
-/** The oVirt model's `Bios` as read from the engine, the v3 SDK's way (`types.Bios` is the plain data). */
+/** The oVirt model's `Bios` as read from the engine (`types.Bios` is the plain data). */
 export interface BiosView extends EnvelopeView {
   boot_menu?: BootMenuView;
   type?: types.BiosType;
@@ -565,14 +565,14 @@ export interface BiosView extends EnvelopeView {
   set_type(value: types.BiosType | null | undefined): void;
 }
 
-/** The oVirt model's `BlockStatistic` as read from the engine, the v3 SDK's way (`types.BlockStatistic` is the plain data). */
+/** The oVirt model's `BlockStatistic` as read from the engine (`types.BlockStatistic` is the plain data). */
 export interface BlockStatisticView extends EnvelopeView {
   statistics?: V3List<StatisticView, "statistic">;
   get_statistics(): V3List<StatisticView, "statistic"> | undefined;
   set_statistics(value: InitValue<V3List<StatisticView, "statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `Bonding` as read from the engine, the v3 SDK's way (`types.Bonding` is the plain data). */
+/** The oVirt model's `Bonding` as read from the engine (`types.Bonding` is the plain data). */
 export interface BondingView extends EnvelopeView {
   options?: V3List<OptionView, "option">;
   slaves?: V3List<HostNicView, "host_nic">;
@@ -588,42 +588,42 @@ export interface BondingView extends EnvelopeView {
   set_active_slave(value: InitValue<HostNicView> | null | undefined): void;
 }
 
-/** The oVirt model's `Bookmark` as read from the engine, the v3 SDK's way (`types.Bookmark` is the plain data). */
+/** The oVirt model's `Bookmark` as read from the engine (`types.Bookmark` is the plain data). */
 export interface BookmarkView extends IdentifiedView {
   value?: string;
   get_value(): string | undefined;
   set_value(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Boot` as read from the engine, the v3 SDK's way (`types.Boot` is the plain data). */
+/** The oVirt model's `Boot` as read from the engine (`types.Boot` is the plain data). */
 export interface BootView extends EnvelopeView {
   devices?: V3List<types.BootDevice, "device">;
   get_devices(): V3List<types.BootDevice, "device"> | undefined;
   set_devices(value: InitValue<V3List<types.BootDevice, "device">> | null | undefined): void;
 }
 
-/** The oVirt model's `BootMenu` as read from the engine, the v3 SDK's way (`types.BootMenu` is the plain data). */
+/** The oVirt model's `BootMenu` as read from the engine (`types.BootMenu` is the plain data). */
 export interface BootMenuView extends EnvelopeView {
   enabled?: boolean;
   get_enabled(): boolean | undefined;
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `BrickProfileDetail` as read from the engine, the v3 SDK's way (`types.BrickProfileDetail` is the plain data). */
+/** The oVirt model's `BrickProfileDetail` as read from the engine (`types.BrickProfileDetail` is the plain data). */
 export interface BrickProfileDetailView extends EntityProfileDetailView {
   brick?: GlusterBrickView;
   get_brick(): GlusterBrickView | undefined;
   set_brick(value: InitValue<GlusterBrickView> | null | undefined): void;
 }
 
-/** The oVirt model's `Cdrom` as read from the engine, the v3 SDK's way (`types.Cdrom` is the plain data). */
+/** The oVirt model's `Cdrom` as read from the engine (`types.Cdrom` is the plain data). */
 export interface CdromView extends DeviceView {
   file?: FileView;
   get_file(): FileView | undefined;
   set_file(value: InitValue<FileView> | null | undefined): void;
 }
 
-/** The oVirt model's `Certificate` as read from the engine, the v3 SDK's way (`types.Certificate` is the plain data). */
+/** The oVirt model's `Certificate` as read from the engine (`types.Certificate` is the plain data). */
 export interface CertificateView extends IdentifiedView {
   organization?: string;
   subject?: string;
@@ -636,7 +636,7 @@ export interface CertificateView extends IdentifiedView {
   set_content(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Checkpoint` as read from the engine, the v3 SDK's way (`types.Checkpoint` is the plain data). */
+/** The oVirt model's `Checkpoint` as read from the engine (`types.Checkpoint` is the plain data). */
 export interface CheckpointView extends IdentifiedView {
   parent_id?: string;
   creation_date?: Date;
@@ -655,7 +655,7 @@ export interface CheckpointView extends IdentifiedView {
   set_disks(value: InitValue<V3List<DiskView, "disk">> | null | undefined): void;
 }
 
-/** The oVirt model's `CloudInit` as read from the engine, the v3 SDK's way (`types.CloudInit` is the plain data). @deprecated */
+/** The oVirt model's `CloudInit` as read from the engine (`types.CloudInit` is the plain data). @deprecated */
 export interface CloudInitView extends EnvelopeView {
   host?: HostView;
   authorized_keys?: V3List<AuthorizedKeyView, "authorized_key">;
@@ -680,7 +680,7 @@ export interface CloudInitView extends EnvelopeView {
   set_files(value: InitValue<V3List<FileView, "file">> | null | undefined): void;
 }
 
-/** The oVirt model's `Cluster` as read from the engine, the v3 SDK's way (`types.Cluster` is the plain data). */
+/** The oVirt model's `Cluster` as read from the engine (`types.Cluster` is the plain data). */
 export interface ClusterView extends IdentifiedView {
   cpu?: CpuView;
   memory_policy?: MemoryPolicyView;
@@ -821,14 +821,14 @@ export interface ClusterView extends IdentifiedView {
   set_permissions(value: InitValue<V3List<PermissionView, "permission">> | null | undefined): void;
 }
 
-/** The oVirt model's `ClusterFeature` as read from the engine, the v3 SDK's way (`types.ClusterFeature` is the plain data). */
+/** The oVirt model's `ClusterFeature` as read from the engine (`types.ClusterFeature` is the plain data). */
 export interface ClusterFeatureView extends IdentifiedView {
   cluster_level?: ClusterLevelView;
   get_cluster_level(): ClusterLevelView | undefined;
   set_cluster_level(value: InitValue<ClusterLevelView> | null | undefined): void;
 }
 
-/** The oVirt model's `ClusterLevel` as read from the engine, the v3 SDK's way (`types.ClusterLevel` is the plain data). */
+/** The oVirt model's `ClusterLevel` as read from the engine (`types.ClusterLevel` is the plain data). */
 export interface ClusterLevelView extends IdentifiedView {
   cpu_types?: V3List<CpuTypeView, "cpu_type">;
   permits?: V3List<PermitView, "permit">;
@@ -841,7 +841,7 @@ export interface ClusterLevelView extends IdentifiedView {
   set_cluster_features(value: InitValue<V3List<ClusterFeatureView, "cluster_feature">> | null | undefined): void;
 }
 
-/** The oVirt model's `Configuration` as read from the engine, the v3 SDK's way (`types.Configuration` is the plain data). */
+/** The oVirt model's `Configuration` as read from the engine (`types.Configuration` is the plain data). */
 export interface ConfigurationView extends EnvelopeView {
   type?: types.ConfigurationType;
   /** generateDS's name of `type`. */
@@ -853,14 +853,14 @@ export interface ConfigurationView extends EnvelopeView {
   set_data(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Console` as read from the engine, the v3 SDK's way (`types.Console` is the plain data). */
+/** The oVirt model's `Console` as read from the engine (`types.Console` is the plain data). */
 export interface ConsoleView extends EnvelopeView {
   enabled?: boolean;
   get_enabled(): boolean | undefined;
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `Core` as read from the engine, the v3 SDK's way (`types.Core` is the plain data). */
+/** The oVirt model's `Core` as read from the engine (`types.Core` is the plain data). */
 export interface CoreView extends EnvelopeView {
   index?: number;
   socket?: number;
@@ -870,7 +870,7 @@ export interface CoreView extends EnvelopeView {
   set_socket(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `Cpu` as read from the engine, the v3 SDK's way (`types.Cpu` is the plain data). */
+/** The oVirt model's `Cpu` as read from the engine (`types.Cpu` is the plain data). */
 export interface CpuView extends EnvelopeView {
   type?: string;
   /** generateDS's name of `type`. */
@@ -903,7 +903,7 @@ export interface CpuView extends EnvelopeView {
   set_cores(value: InitValue<V3List<CoreView, "core">> | null | undefined): void;
 }
 
-/** The oVirt model's `CpuProfile` as read from the engine, the v3 SDK's way (`types.CpuProfile` is the plain data). */
+/** The oVirt model's `CpuProfile` as read from the engine (`types.CpuProfile` is the plain data). */
 export interface CpuProfileView extends IdentifiedView {
   qos?: QosView;
   cluster?: ClusterView;
@@ -916,7 +916,7 @@ export interface CpuProfileView extends IdentifiedView {
   set_permissions(value: InitValue<V3List<PermissionView, "permission">> | null | undefined): void;
 }
 
-/** The oVirt model's `CpuTopology` as read from the engine, the v3 SDK's way (`types.CpuTopology` is the plain data). */
+/** The oVirt model's `CpuTopology` as read from the engine (`types.CpuTopology` is the plain data). */
 export interface CpuTopologyView extends EnvelopeView {
   sockets?: number;
   cores?: number;
@@ -929,14 +929,14 @@ export interface CpuTopologyView extends EnvelopeView {
   set_threads(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `CpuTune` as read from the engine, the v3 SDK's way (`types.CpuTune` is the plain data). */
+/** The oVirt model's `CpuTune` as read from the engine (`types.CpuTune` is the plain data). */
 export interface CpuTuneView extends EnvelopeView {
   vcpu_pins?: V3List<VcpuPinView, "vcpu_pin">;
   get_vcpu_pins(): V3List<VcpuPinView, "vcpu_pin"> | undefined;
   set_vcpu_pins(value: InitValue<V3List<VcpuPinView, "vcpu_pin">> | null | undefined): void;
 }
 
-/** The oVirt model's `CpuType` as read from the engine, the v3 SDK's way (`types.CpuType` is the plain data). */
+/** The oVirt model's `CpuType` as read from the engine (`types.CpuType` is the plain data). */
 export interface CpuTypeView extends EnvelopeView {
   name?: string;
   level?: number;
@@ -949,7 +949,7 @@ export interface CpuTypeView extends EnvelopeView {
   set_architecture(value: types.Architecture | null | undefined): void;
 }
 
-/** The oVirt model's `CustomProperty` as read from the engine, the v3 SDK's way (`types.CustomProperty` is the plain data). */
+/** The oVirt model's `CustomProperty` as read from the engine (`types.CustomProperty` is the plain data). */
 export interface CustomPropertyView extends EnvelopeView {
   name?: string;
   value?: string;
@@ -962,7 +962,7 @@ export interface CustomPropertyView extends EnvelopeView {
   set_regexp(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `DataCenter` as read from the engine, the v3 SDK's way (`types.DataCenter` is the plain data). */
+/** The oVirt model's `DataCenter` as read from the engine (`types.DataCenter` is the plain data). */
 export interface DataCenterView extends IdentifiedView {
   local?: boolean;
   storage_format?: types.StorageFormat;
@@ -1008,7 +1008,7 @@ export interface DataCenterView extends IdentifiedView {
   set_iscsi_bonds(value: InitValue<V3List<IscsiBondView, "iscsi_bond">> | null | undefined): void;
 }
 
-/** The oVirt model's `Device` as read from the engine, the v3 SDK's way (`types.Device` is the plain data). */
+/** The oVirt model's `Device` as read from the engine (`types.Device` is the plain data). */
 export interface DeviceView extends IdentifiedView {
   template?: TemplateView;
   instance_type?: InstanceTypeView;
@@ -1024,7 +1024,7 @@ export interface DeviceView extends IdentifiedView {
   /** @deprecated */ set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `Disk` as read from the engine, the v3 SDK's way (`types.Disk` is the plain data). */
+/** The oVirt model's `Disk` as read from the engine (`types.Disk` is the plain data). */
 export interface DiskView extends DeviceView {
   alias?: string;
   image_id?: string;
@@ -1133,7 +1133,7 @@ export interface DiskView extends DeviceView {
   set_statistics(value: InitValue<V3List<StatisticView, "statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `DiskAttachment` as read from the engine, the v3 SDK's way (`types.DiskAttachment` is the plain data). */
+/** The oVirt model's `DiskAttachment` as read from the engine (`types.DiskAttachment` is the plain data). */
 export interface DiskAttachmentView extends IdentifiedView {
   bootable?: boolean;
   pass_discard?: boolean;
@@ -1167,7 +1167,7 @@ export interface DiskAttachmentView extends IdentifiedView {
   set_template(value: InitValue<TemplateView> | null | undefined): void;
 }
 
-/** The oVirt model's `DiskProfile` as read from the engine, the v3 SDK's way (`types.DiskProfile` is the plain data). */
+/** The oVirt model's `DiskProfile` as read from the engine (`types.DiskProfile` is the plain data). */
 export interface DiskProfileView extends IdentifiedView {
   qos?: QosView;
   storage_domain?: StorageDomainView;
@@ -1180,7 +1180,7 @@ export interface DiskProfileView extends IdentifiedView {
   set_permissions(value: InitValue<V3List<PermissionView, "permission">> | null | undefined): void;
 }
 
-/** The oVirt model's `DiskSnapshot` as read from the engine, the v3 SDK's way (`types.DiskSnapshot` is the plain data). */
+/** The oVirt model's `DiskSnapshot` as read from the engine (`types.DiskSnapshot` is the plain data). */
 export interface DiskSnapshotView extends DiskView {
   disk?: DiskView;
   parent?: DiskSnapshotView;
@@ -1190,7 +1190,7 @@ export interface DiskSnapshotView extends DiskView {
   set_parent(value: InitValue<DiskSnapshotView> | null | undefined): void;
 }
 
-/** The oVirt model's `Display` as read from the engine, the v3 SDK's way (`types.Display` is the plain data). */
+/** The oVirt model's `Display` as read from the engine (`types.Display` is the plain data). */
 export interface DisplayView extends EnvelopeView {
   /** @deprecated */ type?: types.DisplayType;
   /** generateDS's name of `type`. */
@@ -1244,7 +1244,7 @@ export interface DisplayView extends EnvelopeView {
   set_disconnect_action_delay(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `Dns` as read from the engine, the v3 SDK's way (`types.Dns` is the plain data). */
+/** The oVirt model's `Dns` as read from the engine (`types.Dns` is the plain data). */
 export interface DnsView extends EnvelopeView {
   servers?: V3List<HostView, "host">;
   search_domains?: V3List<HostView, "host">;
@@ -1254,14 +1254,14 @@ export interface DnsView extends EnvelopeView {
   set_search_domains(value: InitValue<V3List<HostView, "host">> | null | undefined): void;
 }
 
-/** The oVirt model's `DnsResolverConfiguration` as read from the engine, the v3 SDK's way (`types.DnsResolverConfiguration` is the plain data). */
+/** The oVirt model's `DnsResolverConfiguration` as read from the engine (`types.DnsResolverConfiguration` is the plain data). */
 export interface DnsResolverConfigurationView extends EnvelopeView {
   name_servers?: V3List<string, "name_server">;
   get_name_servers(): V3List<string, "name_server"> | undefined;
   set_name_servers(value: InitValue<V3List<string, "name_server">> | null | undefined): void;
 }
 
-/** The oVirt model's `Domain` as read from the engine, the v3 SDK's way (`types.Domain` is the plain data). */
+/** The oVirt model's `Domain` as read from the engine (`types.Domain` is the plain data). */
 export interface DomainView extends IdentifiedView {
   user?: UserView;
   groups?: V3List<GroupView, "group">;
@@ -1274,7 +1274,7 @@ export interface DomainView extends IdentifiedView {
   set_users(value: InitValue<V3List<UserView, "user">> | null | undefined): void;
 }
 
-/** The oVirt model's `DynamicCpu` as read from the engine, the v3 SDK's way (`types.DynamicCpu` is the plain data). */
+/** The oVirt model's `DynamicCpu` as read from the engine (`types.DynamicCpu` is the plain data). */
 export interface DynamicCpuView extends EnvelopeView {
   topology?: CpuTopologyView;
   cpu_tune?: CpuTuneView;
@@ -1284,7 +1284,7 @@ export interface DynamicCpuView extends EnvelopeView {
   set_cpu_tune(value: InitValue<CpuTuneView> | null | undefined): void;
 }
 
-/** The oVirt model's `EngineBackupInfo` as read from the engine, the v3 SDK's way (`types.EngineBackupInfo` is the plain data). */
+/** The oVirt model's `EngineBackupInfo` as read from the engine (`types.EngineBackupInfo` is the plain data). */
 export interface EngineBackupInfoView extends EnvelopeView {
   last_engine_backup?: Date;
   last_db_backup?: Date;
@@ -1306,21 +1306,21 @@ export interface EngineBackupInfoView extends EnvelopeView {
   set_last_grafana_backup(value: Date | string | null | undefined): void;
 }
 
-/** The oVirt model's `EntityProfileDetail` as read from the engine, the v3 SDK's way (`types.EntityProfileDetail` is the plain data). */
+/** The oVirt model's `EntityProfileDetail` as read from the engine (`types.EntityProfileDetail` is the plain data). */
 export interface EntityProfileDetailView extends EnvelopeView {
   profile_details?: V3List<ProfileDetailView, "profile_detail">;
   get_profile_details(): V3List<ProfileDetailView, "profile_detail"> | undefined;
   set_profile_details(value: InitValue<V3List<ProfileDetailView, "profile_detail">> | null | undefined): void;
 }
 
-/** The oVirt model's `ErrorHandling` as read from the engine, the v3 SDK's way (`types.ErrorHandling` is the plain data). */
+/** The oVirt model's `ErrorHandling` as read from the engine (`types.ErrorHandling` is the plain data). */
 export interface ErrorHandlingView extends EnvelopeView {
   on_error?: types.MigrateOnError;
   get_on_error(): types.MigrateOnError | undefined;
   set_on_error(value: types.MigrateOnError | null | undefined): void;
 }
 
-/** The oVirt model's `Event` as read from the engine, the v3 SDK's way (`types.Event` is the plain data). */
+/** The oVirt model's `Event` as read from the engine (`types.Event` is the plain data). */
 export interface EventView extends IdentifiedView {
   index?: number;
   code?: number;
@@ -1375,7 +1375,7 @@ export interface EventView extends IdentifiedView {
   set_data_center(value: InitValue<DataCenterView> | null | undefined): void;
 }
 
-/** The oVirt model's `EventSubscription` as read from the engine, the v3 SDK's way (`types.EventSubscription` is the plain data). */
+/** The oVirt model's `EventSubscription` as read from the engine (`types.EventSubscription` is the plain data). */
 export interface EventSubscriptionView extends IdentifiedView {
   event?: types.NotifiableEvent;
   user?: UserView;
@@ -1391,7 +1391,7 @@ export interface EventSubscriptionView extends IdentifiedView {
   set_address(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalComputeResource` as read from the engine, the v3 SDK's way (`types.ExternalComputeResource` is the plain data). */
+/** The oVirt model's `ExternalComputeResource` as read from the engine (`types.ExternalComputeResource` is the plain data). */
 export interface ExternalComputeResourceView extends IdentifiedView {
   provider?: string;
   user?: string;
@@ -1407,7 +1407,7 @@ export interface ExternalComputeResourceView extends IdentifiedView {
   set_external_host_provider(value: InitValue<ExternalHostProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalDiscoveredHost` as read from the engine, the v3 SDK's way (`types.ExternalDiscoveredHost` is the plain data). */
+/** The oVirt model's `ExternalDiscoveredHost` as read from the engine (`types.ExternalDiscoveredHost` is the plain data). */
 export interface ExternalDiscoveredHostView extends IdentifiedView {
   ip?: string;
   mac?: string;
@@ -1426,7 +1426,7 @@ export interface ExternalDiscoveredHostView extends IdentifiedView {
   set_external_host_provider(value: InitValue<ExternalHostProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalHost` as read from the engine, the v3 SDK's way (`types.ExternalHost` is the plain data). */
+/** The oVirt model's `ExternalHost` as read from the engine (`types.ExternalHost` is the plain data). */
 export interface ExternalHostView extends IdentifiedView {
   address?: string;
   external_host_provider?: ExternalHostProviderView;
@@ -1436,7 +1436,7 @@ export interface ExternalHostView extends IdentifiedView {
   set_external_host_provider(value: InitValue<ExternalHostProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalHostGroup` as read from the engine, the v3 SDK's way (`types.ExternalHostGroup` is the plain data). */
+/** The oVirt model's `ExternalHostGroup` as read from the engine (`types.ExternalHostGroup` is the plain data). */
 export interface ExternalHostGroupView extends IdentifiedView {
   architecture_name?: string;
   operating_system_name?: string;
@@ -1455,7 +1455,7 @@ export interface ExternalHostGroupView extends IdentifiedView {
   set_external_host_provider(value: InitValue<ExternalHostProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalHostProvider` as read from the engine, the v3 SDK's way (`types.ExternalHostProvider` is the plain data). */
+/** The oVirt model's `ExternalHostProvider` as read from the engine (`types.ExternalHostProvider` is the plain data). */
 export interface ExternalHostProviderView extends ExternalProviderView {
   certificates?: V3List<CertificateView, "certificate">;
   compute_resources?: V3List<ExternalComputeResourceView, "external_compute_resource">;
@@ -1478,7 +1478,7 @@ export interface ExternalHostProviderView extends ExternalProviderView {
   set_hosts(value: InitValue<V3List<HostView, "host">> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalNetworkProviderConfiguration` as read from the engine, the v3 SDK's way (`types.ExternalNetworkProviderConfiguration` is the plain data). */
+/** The oVirt model's `ExternalNetworkProviderConfiguration` as read from the engine (`types.ExternalNetworkProviderConfiguration` is the plain data). */
 export interface ExternalNetworkProviderConfigurationView extends IdentifiedView {
   external_network_provider?: ExternalProviderView;
   host?: HostView;
@@ -1488,7 +1488,7 @@ export interface ExternalNetworkProviderConfigurationView extends IdentifiedView
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalProvider` as read from the engine, the v3 SDK's way (`types.ExternalProvider` is the plain data). */
+/** The oVirt model's `ExternalProvider` as read from the engine (`types.ExternalProvider` is the plain data). */
 export interface ExternalProviderView extends IdentifiedView {
   url?: string;
   requires_authentication?: boolean;
@@ -1510,7 +1510,7 @@ export interface ExternalProviderView extends IdentifiedView {
   set_properties(value: InitValue<V3List<PropertyView, "property">> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalTemplateImport` as read from the engine, the v3 SDK's way (`types.ExternalTemplateImport` is the plain data). */
+/** The oVirt model's `ExternalTemplateImport` as read from the engine (`types.ExternalTemplateImport` is the plain data). */
 export interface ExternalTemplateImportView extends EnvelopeView {
   url?: string;
   clone?: boolean;
@@ -1538,7 +1538,7 @@ export interface ExternalTemplateImportView extends EnvelopeView {
   set_quota(value: InitValue<QuotaView> | null | undefined): void;
 }
 
-/** The oVirt model's `ExternalVmImport` as read from the engine, the v3 SDK's way (`types.ExternalVmImport` is the plain data). */
+/** The oVirt model's `ExternalVmImport` as read from the engine (`types.ExternalVmImport` is the plain data). */
 export interface ExternalVmImportView extends EnvelopeView {
   provider?: types.ExternalVmProviderType;
   url?: string;
@@ -1581,7 +1581,7 @@ export interface ExternalVmImportView extends EnvelopeView {
   set_drivers_iso(value: InitValue<FileView> | null | undefined): void;
 }
 
-/** The oVirt model's `Fault` as read from the engine, the v3 SDK's way (`types.Fault` is the plain data). */
+/** The oVirt model's `Fault` as read from the engine (`types.Fault` is the plain data). */
 export interface FaultView extends EnvelopeView {
   reason?: string;
   detail?: string;
@@ -1591,7 +1591,7 @@ export interface FaultView extends EnvelopeView {
   set_detail(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `FencingPolicy` as read from the engine, the v3 SDK's way (`types.FencingPolicy` is the plain data). */
+/** The oVirt model's `FencingPolicy` as read from the engine (`types.FencingPolicy` is the plain data). */
 export interface FencingPolicyView extends EnvelopeView {
   enabled?: boolean;
   skip_if_sd_active?: SkipIfSdActiveView;
@@ -1610,7 +1610,7 @@ export interface FencingPolicyView extends EnvelopeView {
   set_skip_if_gluster_quorum_not_met(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `File` as read from the engine, the v3 SDK's way (`types.File` is the plain data). */
+/** The oVirt model's `File` as read from the engine (`types.File` is the plain data). */
 export interface FileView extends IdentifiedView {
   content?: string;
   type?: string;
@@ -1625,7 +1625,7 @@ export interface FileView extends IdentifiedView {
   set_storage_domain(value: InitValue<StorageDomainView> | null | undefined): void;
 }
 
-/** The oVirt model's `Filter` as read from the engine, the v3 SDK's way (`types.Filter` is the plain data). */
+/** The oVirt model's `Filter` as read from the engine (`types.Filter` is the plain data). */
 export interface FilterView extends IdentifiedView {
   position?: number;
   scheduling_policy_unit?: SchedulingPolicyUnitView;
@@ -1635,14 +1635,14 @@ export interface FilterView extends IdentifiedView {
   set_scheduling_policy_unit(value: InitValue<SchedulingPolicyUnitView> | null | undefined): void;
 }
 
-/** The oVirt model's `Floppy` as read from the engine, the v3 SDK's way (`types.Floppy` is the plain data). */
+/** The oVirt model's `Floppy` as read from the engine (`types.Floppy` is the plain data). */
 export interface FloppyView extends DeviceView {
   file?: FileView;
   get_file(): FileView | undefined;
   set_file(value: InitValue<FileView> | null | undefined): void;
 }
 
-/** The oVirt model's `FopStatistic` as read from the engine, the v3 SDK's way (`types.FopStatistic` is the plain data). */
+/** The oVirt model's `FopStatistic` as read from the engine (`types.FopStatistic` is the plain data). */
 export interface FopStatisticView extends EnvelopeView {
   name?: string;
   statistics?: V3List<StatisticView, "statistic">;
@@ -1652,7 +1652,7 @@ export interface FopStatisticView extends EnvelopeView {
   set_statistics(value: InitValue<V3List<StatisticView, "statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterBrick` as read from the engine, the v3 SDK's way (`types.GlusterBrick` is the plain data). */
+/** The oVirt model's `GlusterBrick` as read from the engine (`types.GlusterBrick` is the plain data). */
 export interface GlusterBrickView extends GlusterBrickAdvancedDetailsView {
   server_id?: string;
   brick_dir?: string;
@@ -1671,7 +1671,7 @@ export interface GlusterBrickView extends GlusterBrickAdvancedDetailsView {
   set_statistics(value: InitValue<V3List<StatisticView, "statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterBrickAdvancedDetails` as read from the engine, the v3 SDK's way (`types.GlusterBrickAdvancedDetails` is the plain data). */
+/** The oVirt model's `GlusterBrickAdvancedDetails` as read from the engine (`types.GlusterBrickAdvancedDetails` is the plain data). */
 export interface GlusterBrickAdvancedDetailsView extends DeviceView {
   port?: number;
   pid?: number;
@@ -1696,14 +1696,14 @@ export interface GlusterBrickAdvancedDetailsView extends DeviceView {
   set_memory_pools(value: InitValue<V3List<GlusterMemoryPoolView, "memory_pool">> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterBrickMemoryInfo` as read from the engine, the v3 SDK's way (`types.GlusterBrickMemoryInfo` is the plain data). */
+/** The oVirt model's `GlusterBrickMemoryInfo` as read from the engine (`types.GlusterBrickMemoryInfo` is the plain data). */
 export interface GlusterBrickMemoryInfoView extends EnvelopeView {
   memory_pools?: V3List<GlusterMemoryPoolView, "memory_pool">;
   get_memory_pools(): V3List<GlusterMemoryPoolView, "memory_pool"> | undefined;
   set_memory_pools(value: InitValue<V3List<GlusterMemoryPoolView, "memory_pool">> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterClient` as read from the engine, the v3 SDK's way (`types.GlusterClient` is the plain data). */
+/** The oVirt model's `GlusterClient` as read from the engine (`types.GlusterClient` is the plain data). */
 export interface GlusterClientView extends EnvelopeView {
   host_name?: string;
   client_port?: number;
@@ -1719,7 +1719,7 @@ export interface GlusterClientView extends EnvelopeView {
   set_bytes_written(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterHook` as read from the engine, the v3 SDK's way (`types.GlusterHook` is the plain data). */
+/** The oVirt model's `GlusterHook` as read from the engine (`types.GlusterHook` is the plain data). */
 export interface GlusterHookView extends IdentifiedView {
   gluster_command?: string;
   stage?: types.HookStage;
@@ -1753,7 +1753,7 @@ export interface GlusterHookView extends IdentifiedView {
   set_server_hooks(value: InitValue<V3List<GlusterServerHookView, "server_hook">> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterMemoryPool` as read from the engine, the v3 SDK's way (`types.GlusterMemoryPool` is the plain data). */
+/** The oVirt model's `GlusterMemoryPool` as read from the engine (`types.GlusterMemoryPool` is the plain data). */
 export interface GlusterMemoryPoolView extends IdentifiedView {
   type?: string;
   /** generateDS's name of `type`. */
@@ -1783,7 +1783,7 @@ export interface GlusterMemoryPoolView extends IdentifiedView {
   set_max_stdalloc(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterServerHook` as read from the engine, the v3 SDK's way (`types.GlusterServerHook` is the plain data). */
+/** The oVirt model's `GlusterServerHook` as read from the engine (`types.GlusterServerHook` is the plain data). */
 export interface GlusterServerHookView extends IdentifiedView {
   content_type?: types.HookContentType;
   status?: Status<types.GlusterHookStatus>;
@@ -1799,7 +1799,7 @@ export interface GlusterServerHookView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterVolume` as read from the engine, the v3 SDK's way (`types.GlusterVolume` is the plain data). */
+/** The oVirt model's `GlusterVolume` as read from the engine (`types.GlusterVolume` is the plain data). */
 export interface GlusterVolumeView extends IdentifiedView {
   volume_type?: types.GlusterVolumeType;
   transport_types?: V3List<types.TransportType, "transport_type">;
@@ -1836,7 +1836,7 @@ export interface GlusterVolumeView extends IdentifiedView {
   set_statistics(value: InitValue<V3List<StatisticView, "statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `GlusterVolumeProfileDetails` as read from the engine, the v3 SDK's way (`types.GlusterVolumeProfileDetails` is the plain data). */
+/** The oVirt model's `GlusterVolumeProfileDetails` as read from the engine (`types.GlusterVolumeProfileDetails` is the plain data). */
 export interface GlusterVolumeProfileDetailsView extends IdentifiedView {
   brick_profile_details?: V3List<BrickProfileDetailView, "brick_profile_detail">;
   nfs_profile_details?: V3List<NfsProfileDetailView, "nfs_profile_detail">;
@@ -1850,14 +1850,14 @@ export interface GlusterVolumeProfileDetailsView extends IdentifiedView {
   ): void;
 }
 
-/** The oVirt model's `GracePeriod` as read from the engine, the v3 SDK's way (`types.GracePeriod` is the plain data). */
+/** The oVirt model's `GracePeriod` as read from the engine (`types.GracePeriod` is the plain data). */
 export interface GracePeriodView extends EnvelopeView {
   expiry?: number;
   get_expiry(): number | undefined;
   set_expiry(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `GraphicsConsole` as read from the engine, the v3 SDK's way (`types.GraphicsConsole` is the plain data). */
+/** The oVirt model's `GraphicsConsole` as read from the engine (`types.GraphicsConsole` is the plain data). */
 export interface GraphicsConsoleView extends IdentifiedView {
   protocol?: types.GraphicsType;
   port?: number;
@@ -1882,7 +1882,7 @@ export interface GraphicsConsoleView extends IdentifiedView {
   set_instance_type(value: InitValue<InstanceTypeView> | null | undefined): void;
 }
 
-/** The oVirt model's `Group` as read from the engine, the v3 SDK's way (`types.Group` is the plain data). */
+/** The oVirt model's `Group` as read from the engine (`types.Group` is the plain data). */
 export interface GroupView extends IdentifiedView {
   domain_entry_id?: string;
   namespace?: string;
@@ -1904,7 +1904,7 @@ export interface GroupView extends IdentifiedView {
   set_tags(value: InitValue<V3List<TagView, "tag">> | null | undefined): void;
 }
 
-/** The oVirt model's `GuestOperatingSystem` as read from the engine, the v3 SDK's way (`types.GuestOperatingSystem` is the plain data). */
+/** The oVirt model's `GuestOperatingSystem` as read from the engine (`types.GuestOperatingSystem` is the plain data). */
 export interface GuestOperatingSystemView extends EnvelopeView {
   architecture?: string;
   codename?: string;
@@ -1926,7 +1926,7 @@ export interface GuestOperatingSystemView extends EnvelopeView {
   set_version(value: InitValue<VersionView> | null | undefined): void;
 }
 
-/** The oVirt model's `HardwareInformation` as read from the engine, the v3 SDK's way (`types.HardwareInformation` is the plain data). */
+/** The oVirt model's `HardwareInformation` as read from the engine (`types.HardwareInformation` is the plain data). */
 export interface HardwareInformationView extends EnvelopeView {
   manufacturer?: string;
   version?: string;
@@ -1951,7 +1951,7 @@ export interface HardwareInformationView extends EnvelopeView {
   set_supported_rng_sources(value: InitValue<V3List<types.RngSource, "supported_rng_source">> | null | undefined): void;
 }
 
-/** The oVirt model's `HighAvailability` as read from the engine, the v3 SDK's way (`types.HighAvailability` is the plain data). */
+/** The oVirt model's `HighAvailability` as read from the engine (`types.HighAvailability` is the plain data). */
 export interface HighAvailabilityView extends EnvelopeView {
   enabled?: boolean;
   priority?: number;
@@ -1961,7 +1961,7 @@ export interface HighAvailabilityView extends EnvelopeView {
   set_priority(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `Hook` as read from the engine, the v3 SDK's way (`types.Hook` is the plain data). */
+/** The oVirt model's `Hook` as read from the engine (`types.Hook` is the plain data). */
 export interface HookView extends IdentifiedView {
   event_name?: string;
   md5?: string;
@@ -1974,7 +1974,7 @@ export interface HookView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `Host` as read from the engine, the v3 SDK's way (`types.Host` is the plain data). */
+/** The oVirt model's `Host` as read from the engine (`types.Host` is the plain data). */
 export interface HostView extends IdentifiedView {
   address?: string;
   status?: Status<types.HostStatus>;
@@ -2156,7 +2156,7 @@ export interface HostView extends IdentifiedView {
   ): void;
 }
 
-/** The oVirt model's `HostCpuUnit` as read from the engine, the v3 SDK's way (`types.HostCpuUnit` is the plain data). */
+/** The oVirt model's `HostCpuUnit` as read from the engine (`types.HostCpuUnit` is the plain data). */
 export interface HostCpuUnitView extends IdentifiedView {
   socket_id?: number;
   core_id?: number;
@@ -2175,7 +2175,7 @@ export interface HostCpuUnitView extends IdentifiedView {
   set_vms(value: InitValue<V3List<VmView, "vm">> | null | undefined): void;
 }
 
-/** The oVirt model's `HostDevice` as read from the engine, the v3 SDK's way (`types.HostDevice` is the plain data). */
+/** The oVirt model's `HostDevice` as read from the engine (`types.HostDevice` is the plain data). */
 export interface HostDeviceView extends IdentifiedView {
   capability?: string;
   product?: ProductView;
@@ -2215,14 +2215,14 @@ export interface HostDeviceView extends IdentifiedView {
   set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `HostDevicePassthrough` as read from the engine, the v3 SDK's way (`types.HostDevicePassthrough` is the plain data). */
+/** The oVirt model's `HostDevicePassthrough` as read from the engine (`types.HostDevicePassthrough` is the plain data). */
 export interface HostDevicePassthroughView extends EnvelopeView {
   enabled?: boolean;
   get_enabled(): boolean | undefined;
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `HostNic` as read from the engine, the v3 SDK's way (`types.HostNic` is the plain data). */
+/** The oVirt model's `HostNic` as read from the engine (`types.HostNic` is the plain data). */
 export interface HostNicView extends IdentifiedView {
   mac?: MacView;
   ip?: IpView;
@@ -2300,7 +2300,7 @@ export interface HostNicView extends IdentifiedView {
   set_physical_function(value: InitValue<HostNicView> | null | undefined): void;
 }
 
-/** The oVirt model's `HostNicVirtualFunctionsConfiguration` as read from the engine, the v3 SDK's way (`types.HostNicVirtualFunctionsConfiguration` is the plain data). */
+/** The oVirt model's `HostNicVirtualFunctionsConfiguration` as read from the engine (`types.HostNicVirtualFunctionsConfiguration` is the plain data). */
 export interface HostNicVirtualFunctionsConfigurationView extends EnvelopeView {
   max_number_of_virtual_functions?: number;
   number_of_virtual_functions?: number;
@@ -2313,7 +2313,7 @@ export interface HostNicVirtualFunctionsConfigurationView extends EnvelopeView {
   set_all_networks_allowed(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `HostStorage` as read from the engine, the v3 SDK's way (`types.HostStorage` is the plain data). */
+/** The oVirt model's `HostStorage` as read from the engine (`types.HostStorage` is the plain data). */
 export interface HostStorageView extends IdentifiedView {
   address?: string;
   type?: types.StorageType;
@@ -2376,7 +2376,7 @@ export interface HostStorageView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `HostedEngine` as read from the engine, the v3 SDK's way (`types.HostedEngine` is the plain data). */
+/** The oVirt model's `HostedEngine` as read from the engine (`types.HostedEngine` is the plain data). */
 export interface HostedEngineView extends EnvelopeView {
   configured?: boolean;
   active?: boolean;
@@ -2395,7 +2395,7 @@ export interface HostedEngineView extends EnvelopeView {
   set_local_maintenance(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `Icon` as read from the engine, the v3 SDK's way (`types.Icon` is the plain data). */
+/** The oVirt model's `Icon` as read from the engine (`types.Icon` is the plain data). */
 export interface IconView extends IdentifiedView {
   media_type?: string;
   data?: string;
@@ -2405,7 +2405,7 @@ export interface IconView extends IdentifiedView {
   set_data(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Identified` as read from the engine, the v3 SDK's way (`types.Identified` is the plain data). */
+/** The oVirt model's `Identified` as read from the engine (`types.Identified` is the plain data). */
 export interface IdentifiedView extends EnvelopeView {
   id?: string;
   name?: string;
@@ -2421,7 +2421,7 @@ export interface IdentifiedView extends EnvelopeView {
   set_comment(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Image` as read from the engine, the v3 SDK's way (`types.Image` is the plain data). */
+/** The oVirt model's `Image` as read from the engine (`types.Image` is the plain data). */
 export interface ImageView extends IdentifiedView {
   type?: types.ImageFileType;
   /** generateDS's name of `type`. */
@@ -2436,7 +2436,7 @@ export interface ImageView extends IdentifiedView {
   set_storage_domain(value: InitValue<StorageDomainView> | null | undefined): void;
 }
 
-/** The oVirt model's `ImageTransfer` as read from the engine, the v3 SDK's way (`types.ImageTransfer` is the plain data). */
+/** The oVirt model's `ImageTransfer` as read from the engine (`types.ImageTransfer` is the plain data). */
 export interface ImageTransferView extends IdentifiedView {
   proxy_url?: string;
   transfer_url?: string;
@@ -2485,7 +2485,7 @@ export interface ImageTransferView extends IdentifiedView {
   set_backup(value: InitValue<BackupView> | null | undefined): void;
 }
 
-/** The oVirt model's `Initialization` as read from the engine, the v3 SDK's way (`types.Initialization` is the plain data). */
+/** The oVirt model's `Initialization` as read from the engine (`types.Initialization` is the plain data). */
 export interface InitializationView extends EnvelopeView {
   configuration?: ConfigurationView;
   /** @deprecated */ cloud_init?: CloudInitView;
@@ -2555,17 +2555,17 @@ export interface InitializationView extends EnvelopeView {
   set_cloud_init_network_protocol(value: types.CloudInitNetworkProtocol | null | undefined): void;
 }
 
-/** The oVirt model's `InstanceType` as read from the engine, the v3 SDK's way (`types.InstanceType` is the plain data). */
+/** The oVirt model's `InstanceType` as read from the engine (`types.InstanceType` is the plain data). */
 export interface InstanceTypeView extends TemplateView {}
 
-/** The oVirt model's `Io` as read from the engine, the v3 SDK's way (`types.Io` is the plain data). */
+/** The oVirt model's `Io` as read from the engine (`types.Io` is the plain data). */
 export interface IoView extends EnvelopeView {
   threads?: number;
   get_threads(): number | undefined;
   set_threads(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `Ip` as read from the engine, the v3 SDK's way (`types.Ip` is the plain data). */
+/** The oVirt model's `Ip` as read from the engine (`types.Ip` is the plain data). */
 export interface IpView extends EnvelopeView {
   address?: string;
   netmask?: string;
@@ -2581,7 +2581,7 @@ export interface IpView extends EnvelopeView {
   set_version(value: types.IpVersion | null | undefined): void;
 }
 
-/** The oVirt model's `IpAddressAssignment` as read from the engine, the v3 SDK's way (`types.IpAddressAssignment` is the plain data). */
+/** The oVirt model's `IpAddressAssignment` as read from the engine (`types.IpAddressAssignment` is the plain data). */
 export interface IpAddressAssignmentView extends EnvelopeView {
   ip?: IpView;
   assignment_method?: types.BootProtocol;
@@ -2591,7 +2591,7 @@ export interface IpAddressAssignmentView extends EnvelopeView {
   set_assignment_method(value: types.BootProtocol | null | undefined): void;
 }
 
-/** The oVirt model's `IscsiBond` as read from the engine, the v3 SDK's way (`types.IscsiBond` is the plain data). */
+/** The oVirt model's `IscsiBond` as read from the engine (`types.IscsiBond` is the plain data). */
 export interface IscsiBondView extends IdentifiedView {
   data_center?: DataCenterView;
   storage_connections?: V3List<StorageConnectionView, "storage_connection">;
@@ -2606,7 +2606,7 @@ export interface IscsiBondView extends IdentifiedView {
   set_networks(value: InitValue<V3List<NetworkView, "network">> | null | undefined): void;
 }
 
-/** The oVirt model's `IscsiDetails` as read from the engine, the v3 SDK's way (`types.IscsiDetails` is the plain data). */
+/** The oVirt model's `IscsiDetails` as read from the engine (`types.IscsiDetails` is the plain data). */
 export interface IscsiDetailsView extends EnvelopeView {
   initiator?: string;
   port?: number;
@@ -2661,7 +2661,7 @@ export interface IscsiDetailsView extends EnvelopeView {
   set_disk_id(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Job` as read from the engine, the v3 SDK's way (`types.Job` is the plain data). */
+/** The oVirt model's `Job` as read from the engine (`types.Job` is the plain data). */
 export interface JobView extends IdentifiedView {
   status?: Status<types.JobStatus>;
   start_time?: Date;
@@ -2689,7 +2689,7 @@ export interface JobView extends IdentifiedView {
   set_steps(value: InitValue<V3List<StepView, "step">> | null | undefined): void;
 }
 
-/** The oVirt model's `KatelloErratum` as read from the engine, the v3 SDK's way (`types.KatelloErratum` is the plain data). */
+/** The oVirt model's `KatelloErratum` as read from the engine (`types.KatelloErratum` is the plain data). */
 export interface KatelloErratumView extends IdentifiedView {
   title?: string;
   type?: string;
@@ -2722,14 +2722,14 @@ export interface KatelloErratumView extends IdentifiedView {
   set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `Kernel` as read from the engine, the v3 SDK's way (`types.Kernel` is the plain data). */
+/** The oVirt model's `Kernel` as read from the engine (`types.Kernel` is the plain data). */
 export interface KernelView extends EnvelopeView {
   version?: VersionView;
   get_version(): VersionView | undefined;
   set_version(value: InitValue<VersionView> | null | undefined): void;
 }
 
-/** The oVirt model's `Ksm` as read from the engine, the v3 SDK's way (`types.Ksm` is the plain data). */
+/** The oVirt model's `Ksm` as read from the engine (`types.Ksm` is the plain data). */
 export interface KsmView extends EnvelopeView {
   enabled?: boolean;
   merge_across_nodes?: boolean;
@@ -2739,7 +2739,7 @@ export interface KsmView extends EnvelopeView {
   set_merge_across_nodes(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `LinkLayerDiscoveryProtocolElement` as read from the engine, the v3 SDK's way (`types.LinkLayerDiscoveryProtocolElement` is the plain data). */
+/** The oVirt model's `LinkLayerDiscoveryProtocolElement` as read from the engine (`types.LinkLayerDiscoveryProtocolElement` is the plain data). */
 export interface LinkLayerDiscoveryProtocolElementView extends IdentifiedView {
   type?: number;
   /** generateDS's name of `type`. */
@@ -2757,7 +2757,7 @@ export interface LinkLayerDiscoveryProtocolElementView extends IdentifiedView {
   set_properties(value: InitValue<V3List<PropertyView, "property">> | null | undefined): void;
 }
 
-/** The oVirt model's `LogicalUnit` as read from the engine, the v3 SDK's way (`types.LogicalUnit` is the plain data). */
+/** The oVirt model's `LogicalUnit` as read from the engine (`types.LogicalUnit` is the plain data). */
 export interface LogicalUnitView extends EnvelopeView {
   id?: string;
   address?: string;
@@ -2821,7 +2821,7 @@ export interface LogicalUnitView extends EnvelopeView {
   /** @deprecated */ set_discard_zeroes_data(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `MDevType` as read from the engine, the v3 SDK's way (`types.MDevType` is the plain data). */
+/** The oVirt model's `MDevType` as read from the engine (`types.MDevType` is the plain data). */
 export interface MDevTypeView extends EnvelopeView {
   name?: string;
   human_readable_name?: string;
@@ -2837,14 +2837,14 @@ export interface MDevTypeView extends EnvelopeView {
   set_description(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Mac` as read from the engine, the v3 SDK's way (`types.Mac` is the plain data). */
+/** The oVirt model's `Mac` as read from the engine (`types.Mac` is the plain data). */
 export interface MacView extends EnvelopeView {
   address?: string;
   get_address(): string | undefined;
   set_address(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `MacPool` as read from the engine, the v3 SDK's way (`types.MacPool` is the plain data). */
+/** The oVirt model's `MacPool` as read from the engine (`types.MacPool` is the plain data). */
 export interface MacPoolView extends IdentifiedView {
   allow_duplicates?: boolean;
   default_pool?: boolean;
@@ -2860,14 +2860,14 @@ export interface MacPoolView extends IdentifiedView {
   set_permissions(value: InitValue<V3List<PermissionView, "permission">> | null | undefined): void;
 }
 
-/** The oVirt model's `MemoryOverCommit` as read from the engine, the v3 SDK's way (`types.MemoryOverCommit` is the plain data). */
+/** The oVirt model's `MemoryOverCommit` as read from the engine (`types.MemoryOverCommit` is the plain data). */
 export interface MemoryOverCommitView extends EnvelopeView {
   percent?: number;
   get_percent(): number | undefined;
   set_percent(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `MemoryPolicy` as read from the engine, the v3 SDK's way (`types.MemoryPolicy` is the plain data). */
+/** The oVirt model's `MemoryPolicy` as read from the engine (`types.MemoryPolicy` is the plain data). */
 export interface MemoryPolicyView extends EnvelopeView {
   guaranteed?: number;
   max?: number;
@@ -2886,14 +2886,14 @@ export interface MemoryPolicyView extends EnvelopeView {
   set_transparent_hugepages(value: InitValue<TransparentHugePagesView> | null | undefined): void;
 }
 
-/** The oVirt model's `Method` as read from the engine, the v3 SDK's way (`types.Method` is the plain data). */
+/** The oVirt model's `Method` as read from the engine (`types.Method` is the plain data). */
 export interface MethodView extends EnvelopeView {
   id?: types.SsoMethod;
   get_id(): types.SsoMethod | undefined;
   set_id(value: types.SsoMethod | null | undefined): void;
 }
 
-/** The oVirt model's `MigrationBandwidth` as read from the engine, the v3 SDK's way (`types.MigrationBandwidth` is the plain data). */
+/** The oVirt model's `MigrationBandwidth` as read from the engine (`types.MigrationBandwidth` is the plain data). */
 export interface MigrationBandwidthView extends EnvelopeView {
   assignment_method?: types.MigrationBandwidthAssignmentMethod;
   custom_value?: number;
@@ -2903,7 +2903,7 @@ export interface MigrationBandwidthView extends EnvelopeView {
   set_custom_value(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `MigrationOptions` as read from the engine, the v3 SDK's way (`types.MigrationOptions` is the plain data). */
+/** The oVirt model's `MigrationOptions` as read from the engine (`types.MigrationOptions` is the plain data). */
 export interface MigrationOptionsView extends EnvelopeView {
   auto_converge?: types.InheritableBoolean;
   compressed?: types.InheritableBoolean;
@@ -2928,10 +2928,10 @@ export interface MigrationOptionsView extends EnvelopeView {
   set_policy(value: InitValue<MigrationPolicyView> | null | undefined): void;
 }
 
-/** The oVirt model's `MigrationPolicy` as read from the engine, the v3 SDK's way (`types.MigrationPolicy` is the plain data). */
+/** The oVirt model's `MigrationPolicy` as read from the engine (`types.MigrationPolicy` is the plain data). */
 export interface MigrationPolicyView extends IdentifiedView {}
 
-/** The oVirt model's `Network` as read from the engine, the v3 SDK's way (`types.Network` is the plain data). */
+/** The oVirt model's `Network` as read from the engine (`types.Network` is the plain data). */
 export interface NetworkView extends IdentifiedView {
   /** @deprecated */ ip?: IpView;
   vlan?: VlanView;
@@ -2995,7 +2995,7 @@ export interface NetworkView extends IdentifiedView {
   set_external_provider_physical_network(value: InitValue<NetworkView> | null | undefined): void;
 }
 
-/** The oVirt model's `NetworkAttachment` as read from the engine, the v3 SDK's way (`types.NetworkAttachment` is the plain data). */
+/** The oVirt model's `NetworkAttachment` as read from the engine (`types.NetworkAttachment` is the plain data). */
 export interface NetworkAttachmentView extends IdentifiedView {
   ip_address_assignments?: V3List<IpAddressAssignmentView, "ip_address_assignment">;
   properties?: V3List<PropertyView, "property">;
@@ -3030,7 +3030,7 @@ export interface NetworkAttachmentView extends IdentifiedView {
   set_qos(value: InitValue<QosView> | null | undefined): void;
 }
 
-/** The oVirt model's `NetworkConfiguration` as read from the engine, the v3 SDK's way (`types.NetworkConfiguration` is the plain data). */
+/** The oVirt model's `NetworkConfiguration` as read from the engine (`types.NetworkConfiguration` is the plain data). */
 export interface NetworkConfigurationView extends EnvelopeView {
   nics?: V3List<NicView, "nic">;
   dns?: DnsView;
@@ -3040,14 +3040,14 @@ export interface NetworkConfigurationView extends EnvelopeView {
   set_dns(value: InitValue<DnsView> | null | undefined): void;
 }
 
-/** The oVirt model's `NetworkFilter` as read from the engine, the v3 SDK's way (`types.NetworkFilter` is the plain data). */
+/** The oVirt model's `NetworkFilter` as read from the engine (`types.NetworkFilter` is the plain data). */
 export interface NetworkFilterView extends IdentifiedView {
   version?: VersionView;
   get_version(): VersionView | undefined;
   set_version(value: InitValue<VersionView> | null | undefined): void;
 }
 
-/** The oVirt model's `NetworkFilterParameter` as read from the engine, the v3 SDK's way (`types.NetworkFilterParameter` is the plain data). */
+/** The oVirt model's `NetworkFilterParameter` as read from the engine (`types.NetworkFilterParameter` is the plain data). */
 export interface NetworkFilterParameterView extends IdentifiedView {
   value?: string;
   nic?: NicView;
@@ -3057,7 +3057,7 @@ export interface NetworkFilterParameterView extends IdentifiedView {
   set_nic(value: InitValue<NicView> | null | undefined): void;
 }
 
-/** The oVirt model's `NetworkLabel` as read from the engine, the v3 SDK's way (`types.NetworkLabel` is the plain data). */
+/** The oVirt model's `NetworkLabel` as read from the engine (`types.NetworkLabel` is the plain data). */
 export interface NetworkLabelView extends IdentifiedView {
   network?: NetworkView;
   host_nic?: HostNicView;
@@ -3067,14 +3067,14 @@ export interface NetworkLabelView extends IdentifiedView {
   set_host_nic(value: InitValue<HostNicView> | null | undefined): void;
 }
 
-/** The oVirt model's `NfsProfileDetail` as read from the engine, the v3 SDK's way (`types.NfsProfileDetail` is the plain data). */
+/** The oVirt model's `NfsProfileDetail` as read from the engine (`types.NfsProfileDetail` is the plain data). */
 export interface NfsProfileDetailView extends EntityProfileDetailView {
   nfs_server_ip?: string;
   get_nfs_server_ip(): string | undefined;
   set_nfs_server_ip(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Nic` as read from the engine, the v3 SDK's way (`types.Nic` is the plain data). */
+/** The oVirt model's `Nic` as read from the engine (`types.Nic` is the plain data). */
 export interface NicView extends DeviceView {
   linked?: boolean;
   interface?: types.NicInterface;
@@ -3132,7 +3132,7 @@ export interface NicView extends DeviceView {
   ): void;
 }
 
-/** The oVirt model's `NicConfiguration` as read from the engine, the v3 SDK's way (`types.NicConfiguration` is the plain data). */
+/** The oVirt model's `NicConfiguration` as read from the engine (`types.NicConfiguration` is the plain data). */
 export interface NicConfigurationView extends EnvelopeView {
   name?: string;
   ip?: IpView;
@@ -3154,7 +3154,7 @@ export interface NicConfigurationView extends EnvelopeView {
   set_on_boot(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `NumaNode` as read from the engine, the v3 SDK's way (`types.NumaNode` is the plain data). */
+/** The oVirt model's `NumaNode` as read from the engine (`types.NumaNode` is the plain data). */
 export interface NumaNodeView extends IdentifiedView {
   index?: number;
   memory?: number;
@@ -3176,7 +3176,7 @@ export interface NumaNodeView extends IdentifiedView {
   set_statistics(value: InitValue<V3List<StatisticView, "statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `NumaNodePin` as read from the engine, the v3 SDK's way (`types.NumaNodePin` is the plain data). */
+/** The oVirt model's `NumaNodePin` as read from the engine (`types.NumaNodePin` is the plain data). */
 export interface NumaNodePinView extends EnvelopeView {
   /** @deprecated */ host_numa_node?: NumaNodeView;
   /** @deprecated */ pinned?: boolean;
@@ -3189,14 +3189,14 @@ export interface NumaNodePinView extends EnvelopeView {
   set_index(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackImage` as read from the engine, the v3 SDK's way (`types.OpenStackImage` is the plain data). */
+/** The oVirt model's `OpenStackImage` as read from the engine (`types.OpenStackImage` is the plain data). */
 export interface OpenStackImageView extends IdentifiedView {
   openstack_image_provider?: OpenStackImageProviderView;
   get_openstack_image_provider(): OpenStackImageProviderView | undefined;
   set_openstack_image_provider(value: InitValue<OpenStackImageProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackImageProvider` as read from the engine, the v3 SDK's way (`types.OpenStackImageProvider` is the plain data). */
+/** The oVirt model's `OpenStackImageProvider` as read from the engine (`types.OpenStackImageProvider` is the plain data). */
 export interface OpenStackImageProviderView extends OpenStackProviderView {
   certificates?: V3List<CertificateView, "certificate">;
   images?: V3List<OpenStackImageView, "openstack_image">;
@@ -3206,14 +3206,14 @@ export interface OpenStackImageProviderView extends OpenStackProviderView {
   set_images(value: InitValue<V3List<OpenStackImageView, "openstack_image">> | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackNetwork` as read from the engine, the v3 SDK's way (`types.OpenStackNetwork` is the plain data). */
+/** The oVirt model's `OpenStackNetwork` as read from the engine (`types.OpenStackNetwork` is the plain data). */
 export interface OpenStackNetworkView extends IdentifiedView {
   openstack_network_provider?: OpenStackNetworkProviderView;
   get_openstack_network_provider(): OpenStackNetworkProviderView | undefined;
   set_openstack_network_provider(value: InitValue<OpenStackNetworkProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackNetworkProvider` as read from the engine, the v3 SDK's way (`types.OpenStackNetworkProvider` is the plain data). */
+/** The oVirt model's `OpenStackNetworkProvider` as read from the engine (`types.OpenStackNetworkProvider` is the plain data). */
 export interface OpenStackNetworkProviderView extends OpenStackProviderView {
   /** @deprecated */ plugin_type?: types.NetworkPluginType;
   external_plugin_type?: string;
@@ -3258,14 +3258,14 @@ export interface OpenStackNetworkProviderView extends OpenStackProviderView {
   set_subnets(value: InitValue<V3List<OpenStackSubnetView, "openstack_subnet">> | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackProvider` as read from the engine, the v3 SDK's way (`types.OpenStackProvider` is the plain data). */
+/** The oVirt model's `OpenStackProvider` as read from the engine (`types.OpenStackProvider` is the plain data). */
 export interface OpenStackProviderView extends ExternalProviderView {
   tenant_name?: string;
   get_tenant_name(): string | undefined;
   set_tenant_name(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackSubnet` as read from the engine, the v3 SDK's way (`types.OpenStackSubnet` is the plain data). */
+/** The oVirt model's `OpenStackSubnet` as read from the engine (`types.OpenStackSubnet` is the plain data). */
 export interface OpenStackSubnetView extends IdentifiedView {
   cidr?: string;
   ip_version?: string;
@@ -3284,7 +3284,7 @@ export interface OpenStackSubnetView extends IdentifiedView {
   set_openstack_network(value: InitValue<OpenStackNetworkView> | null | undefined): void;
 }
 
-/** The oVirt model's `OpenStackVolumeProvider` as read from the engine, the v3 SDK's way (`types.OpenStackVolumeProvider` is the plain data). @deprecated */
+/** The oVirt model's `OpenStackVolumeProvider` as read from the engine (`types.OpenStackVolumeProvider` is the plain data). @deprecated */
 export interface OpenStackVolumeProviderView extends OpenStackProviderView {
   data_center?: DataCenterView;
   certificates?: V3List<CertificateView, "certificate">;
@@ -3306,7 +3306,7 @@ export interface OpenStackVolumeProviderView extends OpenStackProviderView {
   ): void;
 }
 
-/** The oVirt model's `OpenStackVolumeType` as read from the engine, the v3 SDK's way (`types.OpenStackVolumeType` is the plain data). @deprecated */
+/** The oVirt model's `OpenStackVolumeType` as read from the engine (`types.OpenStackVolumeType` is the plain data). @deprecated */
 export interface OpenStackVolumeTypeView extends IdentifiedView {
   properties?: V3List<PropertyView, "property">;
   openstack_volume_provider?: OpenStackVolumeProviderView;
@@ -3316,7 +3316,7 @@ export interface OpenStackVolumeTypeView extends IdentifiedView {
   set_openstack_volume_provider(value: InitValue<OpenStackVolumeProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `OpenstackVolumeAuthenticationKey` as read from the engine, the v3 SDK's way (`types.OpenstackVolumeAuthenticationKey` is the plain data). @deprecated */
+/** The oVirt model's `OpenstackVolumeAuthenticationKey` as read from the engine (`types.OpenstackVolumeAuthenticationKey` is the plain data). @deprecated */
 export interface OpenstackVolumeAuthenticationKeyView extends IdentifiedView {
   uuid?: string;
   value?: string;
@@ -3335,7 +3335,7 @@ export interface OpenstackVolumeAuthenticationKeyView extends IdentifiedView {
   set_openstack_volume_provider(value: InitValue<OpenStackVolumeProviderView> | null | undefined): void;
 }
 
-/** The oVirt model's `OperatingSystem` as read from the engine, the v3 SDK's way (`types.OperatingSystem` is the plain data). */
+/** The oVirt model's `OperatingSystem` as read from the engine (`types.OperatingSystem` is the plain data). */
 export interface OperatingSystemView extends EnvelopeView {
   type?: string;
   /** generateDS's name of `type`. */
@@ -3368,7 +3368,7 @@ export interface OperatingSystemView extends EnvelopeView {
   set_version(value: InitValue<VersionView> | null | undefined): void;
 }
 
-/** The oVirt model's `OperatingSystemInfo` as read from the engine, the v3 SDK's way (`types.OperatingSystemInfo` is the plain data). */
+/** The oVirt model's `OperatingSystemInfo` as read from the engine (`types.OperatingSystemInfo` is the plain data). */
 export interface OperatingSystemInfoView extends IdentifiedView {
   large_icon?: IconView;
   small_icon?: IconView;
@@ -3384,7 +3384,7 @@ export interface OperatingSystemInfoView extends IdentifiedView {
   set_tpm_support(value: types.TpmSupport | null | undefined): void;
 }
 
-/** The oVirt model's `Option` as read from the engine, the v3 SDK's way (`types.Option` is the plain data). */
+/** The oVirt model's `Option` as read from the engine (`types.Option` is the plain data). */
 export interface OptionView extends EnvelopeView {
   name?: string;
   value?: string;
@@ -3399,14 +3399,14 @@ export interface OptionView extends EnvelopeView {
   set_type(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Package` as read from the engine, the v3 SDK's way (`types.Package` is the plain data). */
+/** The oVirt model's `Package` as read from the engine (`types.Package` is the plain data). */
 export interface PackageView extends EnvelopeView {
   name?: string;
   get_name(): string | undefined;
   set_name(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Payload` as read from the engine, the v3 SDK's way (`types.Payload` is the plain data). */
+/** The oVirt model's `Payload` as read from the engine (`types.Payload` is the plain data). */
 export interface PayloadView extends EnvelopeView {
   files?: V3List<FileView, "file">;
   volume_id?: string;
@@ -3421,7 +3421,7 @@ export interface PayloadView extends EnvelopeView {
   set_type(value: types.VmDeviceType | null | undefined): void;
 }
 
-/** The oVirt model's `Permission` as read from the engine, the v3 SDK's way (`types.Permission` is the plain data). */
+/** The oVirt model's `Permission` as read from the engine (`types.Permission` is the plain data). */
 export interface PermissionView extends IdentifiedView {
   role?: RoleView;
   user?: UserView;
@@ -3458,7 +3458,7 @@ export interface PermissionView extends IdentifiedView {
   set_disk(value: InitValue<DiskView> | null | undefined): void;
 }
 
-/** The oVirt model's `Permit` as read from the engine, the v3 SDK's way (`types.Permit` is the plain data). */
+/** The oVirt model's `Permit` as read from the engine (`types.Permit` is the plain data). */
 export interface PermitView extends IdentifiedView {
   administrative?: boolean;
   role?: RoleView;
@@ -3468,7 +3468,7 @@ export interface PermitView extends IdentifiedView {
   set_role(value: InitValue<RoleView> | null | undefined): void;
 }
 
-/** The oVirt model's `PmProxy` as read from the engine, the v3 SDK's way (`types.PmProxy` is the plain data). */
+/** The oVirt model's `PmProxy` as read from the engine (`types.PmProxy` is the plain data). */
 export interface PmProxyView extends EnvelopeView {
   type?: types.PmProxyType;
   /** generateDS's name of `type`. */
@@ -3477,10 +3477,10 @@ export interface PmProxyView extends EnvelopeView {
   set_type(value: types.PmProxyType | null | undefined): void;
 }
 
-/** The oVirt model's `PortMirroring` as read from the engine, the v3 SDK's way (`types.PortMirroring` is the plain data). */
+/** The oVirt model's `PortMirroring` as read from the engine (`types.PortMirroring` is the plain data). */
 export interface PortMirroringView extends EnvelopeView {}
 
-/** The oVirt model's `PowerManagement` as read from the engine, the v3 SDK's way (`types.PowerManagement` is the plain data). */
+/** The oVirt model's `PowerManagement` as read from the engine (`types.PowerManagement` is the plain data). */
 export interface PowerManagementView extends EnvelopeView {
   enabled?: boolean;
   address?: string;
@@ -3519,10 +3519,10 @@ export interface PowerManagementView extends EnvelopeView {
   set_type(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Product` as read from the engine, the v3 SDK's way (`types.Product` is the plain data). */
+/** The oVirt model's `Product` as read from the engine (`types.Product` is the plain data). */
 export interface ProductView extends IdentifiedView {}
 
-/** The oVirt model's `ProductInfo` as read from the engine, the v3 SDK's way (`types.ProductInfo` is the plain data). */
+/** The oVirt model's `ProductInfo` as read from the engine (`types.ProductInfo` is the plain data). */
 export interface ProductInfoView extends EnvelopeView {
   name?: string;
   vendor?: string;
@@ -3538,7 +3538,7 @@ export interface ProductInfoView extends EnvelopeView {
   set_instance_id(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `ProfileDetail` as read from the engine, the v3 SDK's way (`types.ProfileDetail` is the plain data). */
+/** The oVirt model's `ProfileDetail` as read from the engine (`types.ProfileDetail` is the plain data). */
 export interface ProfileDetailView extends EnvelopeView {
   profile_type?: string;
   duration?: number;
@@ -3557,7 +3557,7 @@ export interface ProfileDetailView extends EnvelopeView {
   set_fop_statistics(value: InitValue<V3List<FopStatisticView, "fop_statistic">> | null | undefined): void;
 }
 
-/** The oVirt model's `Property` as read from the engine, the v3 SDK's way (`types.Property` is the plain data). */
+/** The oVirt model's `Property` as read from the engine (`types.Property` is the plain data). */
 export interface PropertyView extends EnvelopeView {
   name?: string;
   value?: string;
@@ -3567,14 +3567,14 @@ export interface PropertyView extends EnvelopeView {
   set_value(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `ProxyTicket` as read from the engine, the v3 SDK's way (`types.ProxyTicket` is the plain data). */
+/** The oVirt model's `ProxyTicket` as read from the engine (`types.ProxyTicket` is the plain data). */
 export interface ProxyTicketView extends EnvelopeView {
   value?: string;
   get_value(): string | undefined;
   set_value(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Qos` as read from the engine, the v3 SDK's way (`types.Qos` is the plain data). */
+/** The oVirt model's `Qos` as read from the engine (`types.Qos` is the plain data). */
 export interface QosView extends IdentifiedView {
   type?: types.QosType;
   /** generateDS's name of `type`. */
@@ -3634,7 +3634,7 @@ export interface QosView extends IdentifiedView {
   set_data_center(value: InitValue<DataCenterView> | null | undefined): void;
 }
 
-/** The oVirt model's `Quota` as read from the engine, the v3 SDK's way (`types.Quota` is the plain data). */
+/** The oVirt model's `Quota` as read from the engine (`types.Quota` is the plain data). */
 export interface QuotaView extends IdentifiedView {
   data_center?: DataCenterView;
   vms?: V3List<VmView, "vm">;
@@ -3675,7 +3675,7 @@ export interface QuotaView extends IdentifiedView {
   ): void;
 }
 
-/** The oVirt model's `QuotaClusterLimit` as read from the engine, the v3 SDK's way (`types.QuotaClusterLimit` is the plain data). */
+/** The oVirt model's `QuotaClusterLimit` as read from the engine (`types.QuotaClusterLimit` is the plain data). */
 export interface QuotaClusterLimitView extends IdentifiedView {
   vcpu_limit?: number;
   vcpu_usage?: number;
@@ -3697,7 +3697,7 @@ export interface QuotaClusterLimitView extends IdentifiedView {
   set_cluster(value: InitValue<ClusterView> | null | undefined): void;
 }
 
-/** The oVirt model's `QuotaStorageLimit` as read from the engine, the v3 SDK's way (`types.QuotaStorageLimit` is the plain data). */
+/** The oVirt model's `QuotaStorageLimit` as read from the engine (`types.QuotaStorageLimit` is the plain data). */
 export interface QuotaStorageLimitView extends IdentifiedView {
   limit?: number;
   usage?: number;
@@ -3713,7 +3713,7 @@ export interface QuotaStorageLimitView extends IdentifiedView {
   set_storage_domain(value: InitValue<StorageDomainView> | null | undefined): void;
 }
 
-/** The oVirt model's `Range` as read from the engine, the v3 SDK's way (`types.Range` is the plain data). */
+/** The oVirt model's `Range` as read from the engine (`types.Range` is the plain data). */
 export interface RangeView extends EnvelopeView {
   from?: string;
   to?: string;
@@ -3723,7 +3723,7 @@ export interface RangeView extends EnvelopeView {
   set_to(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Rate` as read from the engine, the v3 SDK's way (`types.Rate` is the plain data). */
+/** The oVirt model's `Rate` as read from the engine (`types.Rate` is the plain data). */
 export interface RateView extends EnvelopeView {
   bytes?: number;
   period?: number;
@@ -3733,7 +3733,7 @@ export interface RateView extends EnvelopeView {
   set_period(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationAffinityGroupMapping` as read from the engine, the v3 SDK's way (`types.RegistrationAffinityGroupMapping` is the plain data). */
+/** The oVirt model's `RegistrationAffinityGroupMapping` as read from the engine (`types.RegistrationAffinityGroupMapping` is the plain data). */
 export interface RegistrationAffinityGroupMappingView extends EnvelopeView {
   from?: AffinityGroupView;
   to?: AffinityGroupView;
@@ -3743,7 +3743,7 @@ export interface RegistrationAffinityGroupMappingView extends EnvelopeView {
   set_to(value: InitValue<AffinityGroupView> | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationAffinityLabelMapping` as read from the engine, the v3 SDK's way (`types.RegistrationAffinityLabelMapping` is the plain data). */
+/** The oVirt model's `RegistrationAffinityLabelMapping` as read from the engine (`types.RegistrationAffinityLabelMapping` is the plain data). */
 export interface RegistrationAffinityLabelMappingView extends EnvelopeView {
   from?: AffinityLabelView;
   to?: AffinityLabelView;
@@ -3753,7 +3753,7 @@ export interface RegistrationAffinityLabelMappingView extends EnvelopeView {
   set_to(value: InitValue<AffinityLabelView> | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationClusterMapping` as read from the engine, the v3 SDK's way (`types.RegistrationClusterMapping` is the plain data). */
+/** The oVirt model's `RegistrationClusterMapping` as read from the engine (`types.RegistrationClusterMapping` is the plain data). */
 export interface RegistrationClusterMappingView extends EnvelopeView {
   from?: ClusterView;
   to?: ClusterView;
@@ -3763,7 +3763,7 @@ export interface RegistrationClusterMappingView extends EnvelopeView {
   set_to(value: InitValue<ClusterView> | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationConfiguration` as read from the engine, the v3 SDK's way (`types.RegistrationConfiguration` is the plain data). */
+/** The oVirt model's `RegistrationConfiguration` as read from the engine (`types.RegistrationConfiguration` is the plain data). */
 export interface RegistrationConfigurationView extends EnvelopeView {
   cluster_mappings?: V3List<RegistrationClusterMappingView, "registration_cluster_mapping">;
   role_mappings?: V3List<RegistrationRoleMappingView, "registration_role_mapping">;
@@ -3808,7 +3808,7 @@ export interface RegistrationConfigurationView extends EnvelopeView {
   ): void;
 }
 
-/** The oVirt model's `RegistrationDomainMapping` as read from the engine, the v3 SDK's way (`types.RegistrationDomainMapping` is the plain data). */
+/** The oVirt model's `RegistrationDomainMapping` as read from the engine (`types.RegistrationDomainMapping` is the plain data). */
 export interface RegistrationDomainMappingView extends EnvelopeView {
   from?: DomainView;
   to?: DomainView;
@@ -3818,7 +3818,7 @@ export interface RegistrationDomainMappingView extends EnvelopeView {
   set_to(value: InitValue<DomainView> | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationLunMapping` as read from the engine, the v3 SDK's way (`types.RegistrationLunMapping` is the plain data). */
+/** The oVirt model's `RegistrationLunMapping` as read from the engine (`types.RegistrationLunMapping` is the plain data). */
 export interface RegistrationLunMappingView extends EnvelopeView {
   from?: DiskView;
   to?: DiskView;
@@ -3828,7 +3828,7 @@ export interface RegistrationLunMappingView extends EnvelopeView {
   set_to(value: InitValue<DiskView> | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationRoleMapping` as read from the engine, the v3 SDK's way (`types.RegistrationRoleMapping` is the plain data). */
+/** The oVirt model's `RegistrationRoleMapping` as read from the engine (`types.RegistrationRoleMapping` is the plain data). */
 export interface RegistrationRoleMappingView extends EnvelopeView {
   from?: RoleView;
   to?: RoleView;
@@ -3838,7 +3838,7 @@ export interface RegistrationRoleMappingView extends EnvelopeView {
   set_to(value: InitValue<RoleView> | null | undefined): void;
 }
 
-/** The oVirt model's `RegistrationVnicProfileMapping` as read from the engine, the v3 SDK's way (`types.RegistrationVnicProfileMapping` is the plain data). */
+/** The oVirt model's `RegistrationVnicProfileMapping` as read from the engine (`types.RegistrationVnicProfileMapping` is the plain data). */
 export interface RegistrationVnicProfileMappingView extends EnvelopeView {
   from?: VnicProfileView;
   to?: VnicProfileView;
@@ -3848,7 +3848,7 @@ export interface RegistrationVnicProfileMappingView extends EnvelopeView {
   set_to(value: InitValue<VnicProfileView> | null | undefined): void;
 }
 
-/** The oVirt model's `ReportedConfiguration` as read from the engine, the v3 SDK's way (`types.ReportedConfiguration` is the plain data). */
+/** The oVirt model's `ReportedConfiguration` as read from the engine (`types.ReportedConfiguration` is the plain data). */
 export interface ReportedConfigurationView extends EnvelopeView {
   name?: string;
   expected_value?: string;
@@ -3864,7 +3864,7 @@ export interface ReportedConfigurationView extends EnvelopeView {
   set_in_sync(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `ReportedDevice` as read from the engine, the v3 SDK's way (`types.ReportedDevice` is the plain data). */
+/** The oVirt model's `ReportedDevice` as read from the engine (`types.ReportedDevice` is the plain data). */
 export interface ReportedDeviceView extends IdentifiedView {
   type?: types.ReportedDeviceType;
   /** generateDS's name of `type`. */
@@ -3882,7 +3882,7 @@ export interface ReportedDeviceView extends IdentifiedView {
   set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `RngDevice` as read from the engine, the v3 SDK's way (`types.RngDevice` is the plain data). */
+/** The oVirt model's `RngDevice` as read from the engine (`types.RngDevice` is the plain data). */
 export interface RngDeviceView extends EnvelopeView {
   rate?: RateView;
   source?: types.RngSource;
@@ -3892,7 +3892,7 @@ export interface RngDeviceView extends EnvelopeView {
   set_source(value: types.RngSource | null | undefined): void;
 }
 
-/** The oVirt model's `Role` as read from the engine, the v3 SDK's way (`types.Role` is the plain data). */
+/** The oVirt model's `Role` as read from the engine (`types.Role` is the plain data). */
 export interface RoleView extends IdentifiedView {
   mutable?: boolean;
   administrative?: boolean;
@@ -3908,7 +3908,7 @@ export interface RoleView extends IdentifiedView {
   set_permits(value: InitValue<V3List<PermitView, "permit">> | null | undefined): void;
 }
 
-/** The oVirt model's `SchedulingPolicy` as read from the engine, the v3 SDK's way (`types.SchedulingPolicy` is the plain data). */
+/** The oVirt model's `SchedulingPolicy` as read from the engine (`types.SchedulingPolicy` is the plain data). */
 export interface SchedulingPolicyView extends IdentifiedView {
   locked?: boolean;
   default_policy?: boolean;
@@ -3930,7 +3930,7 @@ export interface SchedulingPolicyView extends IdentifiedView {
   set_weight(value: InitValue<V3List<WeightView, "weight">> | null | undefined): void;
 }
 
-/** The oVirt model's `SchedulingPolicyUnit` as read from the engine, the v3 SDK's way (`types.SchedulingPolicyUnit` is the plain data). */
+/** The oVirt model's `SchedulingPolicyUnit` as read from the engine (`types.SchedulingPolicyUnit` is the plain data). */
 export interface SchedulingPolicyUnitView extends IdentifiedView {
   type?: types.PolicyUnitType;
   /** generateDS's name of `type`. */
@@ -3948,14 +3948,14 @@ export interface SchedulingPolicyUnitView extends IdentifiedView {
   set_properties(value: InitValue<V3List<PropertyView, "property">> | null | undefined): void;
 }
 
-/** The oVirt model's `SeLinux` as read from the engine, the v3 SDK's way (`types.SeLinux` is the plain data). */
+/** The oVirt model's `SeLinux` as read from the engine (`types.SeLinux` is the plain data). */
 export interface SeLinuxView extends EnvelopeView {
   mode?: types.SeLinuxMode;
   get_mode(): types.SeLinuxMode | undefined;
   set_mode(value: types.SeLinuxMode | null | undefined): void;
 }
 
-/** The oVirt model's `SerialNumber` as read from the engine, the v3 SDK's way (`types.SerialNumber` is the plain data). */
+/** The oVirt model's `SerialNumber` as read from the engine (`types.SerialNumber` is the plain data). */
 export interface SerialNumberView extends EnvelopeView {
   policy?: types.SerialNumberPolicy;
   value?: string;
@@ -3965,7 +3965,7 @@ export interface SerialNumberView extends EnvelopeView {
   set_value(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Session` as read from the engine, the v3 SDK's way (`types.Session` is the plain data). */
+/** The oVirt model's `Session` as read from the engine (`types.Session` is the plain data). */
 export interface SessionView extends IdentifiedView {
   protocol?: string;
   ip?: IpView;
@@ -3984,7 +3984,7 @@ export interface SessionView extends IdentifiedView {
   set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `SkipIfConnectivityBroken` as read from the engine, the v3 SDK's way (`types.SkipIfConnectivityBroken` is the plain data). */
+/** The oVirt model's `SkipIfConnectivityBroken` as read from the engine (`types.SkipIfConnectivityBroken` is the plain data). */
 export interface SkipIfConnectivityBrokenView extends EnvelopeView {
   enabled?: boolean;
   threshold?: number;
@@ -3994,14 +3994,14 @@ export interface SkipIfConnectivityBrokenView extends EnvelopeView {
   set_threshold(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `SkipIfSdActive` as read from the engine, the v3 SDK's way (`types.SkipIfSdActive` is the plain data). */
+/** The oVirt model's `SkipIfSdActive` as read from the engine (`types.SkipIfSdActive` is the plain data). */
 export interface SkipIfSdActiveView extends EnvelopeView {
   enabled?: boolean;
   get_enabled(): boolean | undefined;
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `Snapshot` as read from the engine, the v3 SDK's way (`types.Snapshot` is the plain data). */
+/** The oVirt model's `Snapshot` as read from the engine (`types.Snapshot` is the plain data). */
 export interface SnapshotView extends VmView {
   date?: Date;
   snapshot_status?: types.SnapshotStatus;
@@ -4023,7 +4023,7 @@ export interface SnapshotView extends VmView {
   set_disks(value: InitValue<V3List<DiskView, "disk">> | null | undefined): void;
 }
 
-/** The oVirt model's `SpecialObjects` as read from the engine, the v3 SDK's way (`types.SpecialObjects` is the plain data). */
+/** The oVirt model's `SpecialObjects` as read from the engine (`types.SpecialObjects` is the plain data). */
 export interface SpecialObjectsView extends EnvelopeView {
   blank_template?: TemplateView;
   root_tag?: TagView;
@@ -4033,7 +4033,7 @@ export interface SpecialObjectsView extends EnvelopeView {
   set_root_tag(value: InitValue<TagView> | null | undefined): void;
 }
 
-/** The oVirt model's `Spm` as read from the engine, the v3 SDK's way (`types.Spm` is the plain data). */
+/** The oVirt model's `Spm` as read from the engine (`types.Spm` is the plain data). */
 export interface SpmView extends EnvelopeView {
   priority?: number;
   status?: Status<types.SpmStatus>;
@@ -4043,7 +4043,7 @@ export interface SpmView extends EnvelopeView {
   set_status(value: types.SpmStatus | Status<types.SpmStatus> | null | undefined): void;
 }
 
-/** The oVirt model's `Ssh` as read from the engine, the v3 SDK's way (`types.Ssh` is the plain data). */
+/** The oVirt model's `Ssh` as read from the engine (`types.Ssh` is the plain data). */
 export interface SshView extends IdentifiedView {
   port?: number;
   /** @deprecated */ fingerprint?: string;
@@ -4062,7 +4062,7 @@ export interface SshView extends IdentifiedView {
   set_user(value: InitValue<UserView> | null | undefined): void;
 }
 
-/** The oVirt model's `SshPublicKey` as read from the engine, the v3 SDK's way (`types.SshPublicKey` is the plain data). */
+/** The oVirt model's `SshPublicKey` as read from the engine (`types.SshPublicKey` is the plain data). */
 export interface SshPublicKeyView extends IdentifiedView {
   content?: string;
   user?: UserView;
@@ -4072,14 +4072,14 @@ export interface SshPublicKeyView extends IdentifiedView {
   set_user(value: InitValue<UserView> | null | undefined): void;
 }
 
-/** The oVirt model's `Sso` as read from the engine, the v3 SDK's way (`types.Sso` is the plain data). */
+/** The oVirt model's `Sso` as read from the engine (`types.Sso` is the plain data). */
 export interface SsoView extends EnvelopeView {
   methods?: V3List<MethodView, "method">;
   get_methods(): V3List<MethodView, "method"> | undefined;
   set_methods(value: InitValue<V3List<MethodView, "method">> | null | undefined): void;
 }
 
-/** The oVirt model's `Statistic` as read from the engine, the v3 SDK's way (`types.Statistic` is the plain data). */
+/** The oVirt model's `Statistic` as read from the engine (`types.Statistic` is the plain data). */
 export interface StatisticView extends IdentifiedView {
   values?: V3List<ValueView, "value">;
   kind?: types.StatisticKind;
@@ -4124,7 +4124,7 @@ export interface StatisticView extends IdentifiedView {
   set_gluster_volume(value: InitValue<GlusterVolumeView> | null | undefined): void;
 }
 
-/** The oVirt model's `Step` as read from the engine, the v3 SDK's way (`types.Step` is the plain data). */
+/** The oVirt model's `Step` as read from the engine (`types.Step` is the plain data). */
 export interface StepView extends IdentifiedView {
   type?: types.StepEnum;
   /** generateDS's name of `type`. */
@@ -4166,7 +4166,7 @@ export interface StepView extends IdentifiedView {
   set_execution_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `StorageConnection` as read from the engine, the v3 SDK's way (`types.StorageConnection` is the plain data). */
+/** The oVirt model's `StorageConnection` as read from the engine (`types.StorageConnection` is the plain data). */
 export interface StorageConnectionView extends IdentifiedView {
   address?: string;
   type?: types.StorageType;
@@ -4217,7 +4217,7 @@ export interface StorageConnectionView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `StorageConnectionExtension` as read from the engine, the v3 SDK's way (`types.StorageConnectionExtension` is the plain data). */
+/** The oVirt model's `StorageConnectionExtension` as read from the engine (`types.StorageConnectionExtension` is the plain data). */
 export interface StorageConnectionExtensionView extends IdentifiedView {
   target?: string;
   username?: string;
@@ -4233,7 +4233,7 @@ export interface StorageConnectionExtensionView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `StorageDomain` as read from the engine, the v3 SDK's way (`types.StorageDomain` is the plain data). */
+/** The oVirt model's `StorageDomain` as read from the engine (`types.StorageDomain` is the plain data). */
 export interface StorageDomainView extends IdentifiedView {
   type?: types.StorageDomainType;
   /** generateDS's name of `type`. */
@@ -4331,21 +4331,21 @@ export interface StorageDomainView extends IdentifiedView {
   set_vms(value: InitValue<V3List<VmView, "vm">> | null | undefined): void;
 }
 
-/** The oVirt model's `StorageDomainLease` as read from the engine, the v3 SDK's way (`types.StorageDomainLease` is the plain data). */
+/** The oVirt model's `StorageDomainLease` as read from the engine (`types.StorageDomainLease` is the plain data). */
 export interface StorageDomainLeaseView extends EnvelopeView {
   storage_domain?: StorageDomainView;
   get_storage_domain(): StorageDomainView | undefined;
   set_storage_domain(value: InitValue<StorageDomainView> | null | undefined): void;
 }
 
-/** The oVirt model's `SystemOption` as read from the engine, the v3 SDK's way (`types.SystemOption` is the plain data). */
+/** The oVirt model's `SystemOption` as read from the engine (`types.SystemOption` is the plain data). */
 export interface SystemOptionView extends IdentifiedView {
   values?: V3List<SystemOptionValueView, "system_option_value">;
   get_values(): V3List<SystemOptionValueView, "system_option_value"> | undefined;
   set_values(value: InitValue<V3List<SystemOptionValueView, "system_option_value">> | null | undefined): void;
 }
 
-/** The oVirt model's `SystemOptionValue` as read from the engine, the v3 SDK's way (`types.SystemOptionValue` is the plain data). */
+/** The oVirt model's `SystemOptionValue` as read from the engine (`types.SystemOptionValue` is the plain data). */
 export interface SystemOptionValueView extends EnvelopeView {
   value?: string;
   version?: string;
@@ -4355,7 +4355,7 @@ export interface SystemOptionValueView extends EnvelopeView {
   set_version(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Tag` as read from the engine, the v3 SDK's way (`types.Tag` is the plain data). */
+/** The oVirt model's `Tag` as read from the engine (`types.Tag` is the plain data). */
 export interface TagView extends IdentifiedView {
   host?: HostView;
   vm?: VmView;
@@ -4377,7 +4377,7 @@ export interface TagView extends IdentifiedView {
   set_parent(value: InitValue<TagView> | null | undefined): void;
 }
 
-/** The oVirt model's `Template` as read from the engine, the v3 SDK's way (`types.Template` is the plain data). */
+/** The oVirt model's `Template` as read from the engine (`types.Template` is the plain data). */
 export interface TemplateView extends VmBaseView {
   status?: Status<types.TemplateStatus>;
   vm?: VmView;
@@ -4414,7 +4414,7 @@ export interface TemplateView extends VmBaseView {
   set_mediated_devices(value: InitValue<V3List<VmMediatedDeviceView, "vm_mediated_device">> | null | undefined): void;
 }
 
-/** The oVirt model's `TemplateVersion` as read from the engine, the v3 SDK's way (`types.TemplateVersion` is the plain data). */
+/** The oVirt model's `TemplateVersion` as read from the engine (`types.TemplateVersion` is the plain data). */
 export interface TemplateVersionView extends EnvelopeView {
   version_number?: number;
   version_name?: string;
@@ -4427,7 +4427,7 @@ export interface TemplateVersionView extends EnvelopeView {
   set_base_template(value: InitValue<TemplateView> | null | undefined): void;
 }
 
-/** The oVirt model's `Ticket` as read from the engine, the v3 SDK's way (`types.Ticket` is the plain data). */
+/** The oVirt model's `Ticket` as read from the engine (`types.Ticket` is the plain data). */
 export interface TicketView extends EnvelopeView {
   value?: string;
   expiry?: number;
@@ -4437,7 +4437,7 @@ export interface TicketView extends EnvelopeView {
   set_expiry(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `TimeZone` as read from the engine, the v3 SDK's way (`types.TimeZone` is the plain data). */
+/** The oVirt model's `TimeZone` as read from the engine (`types.TimeZone` is the plain data). */
 export interface TimeZoneView extends EnvelopeView {
   name?: string;
   utc_offset?: string;
@@ -4447,14 +4447,14 @@ export interface TimeZoneView extends EnvelopeView {
   set_utc_offset(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `TransparentHugePages` as read from the engine, the v3 SDK's way (`types.TransparentHugePages` is the plain data). */
+/** The oVirt model's `TransparentHugePages` as read from the engine (`types.TransparentHugePages` is the plain data). */
 export interface TransparentHugePagesView extends EnvelopeView {
   enabled?: boolean;
   get_enabled(): boolean | undefined;
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `UnmanagedNetwork` as read from the engine, the v3 SDK's way (`types.UnmanagedNetwork` is the plain data). */
+/** The oVirt model's `UnmanagedNetwork` as read from the engine (`types.UnmanagedNetwork` is the plain data). */
 export interface UnmanagedNetworkView extends IdentifiedView {
   host_nic?: HostNicView;
   host?: HostView;
@@ -4464,7 +4464,7 @@ export interface UnmanagedNetworkView extends IdentifiedView {
   set_host(value: InitValue<HostView> | null | undefined): void;
 }
 
-/** The oVirt model's `Usb` as read from the engine, the v3 SDK's way (`types.Usb` is the plain data). */
+/** The oVirt model's `Usb` as read from the engine (`types.Usb` is the plain data). */
 export interface UsbView extends EnvelopeView {
   enabled?: boolean;
   type?: types.UsbType;
@@ -4476,7 +4476,7 @@ export interface UsbView extends EnvelopeView {
   set_type(value: types.UsbType | null | undefined): void;
 }
 
-/** The oVirt model's `User` as read from the engine, the v3 SDK's way (`types.User` is the plain data). */
+/** The oVirt model's `User` as read from the engine (`types.User` is the plain data). */
 export interface UserView extends IdentifiedView {
   domain_entry_id?: string;
   department?: string;
@@ -4531,7 +4531,7 @@ export interface UserView extends IdentifiedView {
   set_options(value: InitValue<V3List<UserOptionView, "user_option">> | null | undefined): void;
 }
 
-/** The oVirt model's `UserOption` as read from the engine, the v3 SDK's way (`types.UserOption` is the plain data). */
+/** The oVirt model's `UserOption` as read from the engine (`types.UserOption` is the plain data). */
 export interface UserOptionView extends IdentifiedView {
   content?: string;
   user?: UserView;
@@ -4541,7 +4541,7 @@ export interface UserOptionView extends IdentifiedView {
   set_user(value: InitValue<UserView> | null | undefined): void;
 }
 
-/** The oVirt model's `Value` as read from the engine, the v3 SDK's way (`types.Value` is the plain data). */
+/** The oVirt model's `Value` as read from the engine (`types.Value` is the plain data). */
 export interface ValueView extends EnvelopeView {
   datum?: number;
   detail?: string;
@@ -4551,7 +4551,7 @@ export interface ValueView extends EnvelopeView {
   set_detail(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `VcpuPin` as read from the engine, the v3 SDK's way (`types.VcpuPin` is the plain data). */
+/** The oVirt model's `VcpuPin` as read from the engine (`types.VcpuPin` is the plain data). */
 export interface VcpuPinView extends EnvelopeView {
   vcpu?: number;
   cpu_set?: string;
@@ -4561,10 +4561,10 @@ export interface VcpuPinView extends EnvelopeView {
   set_cpu_set(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `Vendor` as read from the engine, the v3 SDK's way (`types.Vendor` is the plain data). */
+/** The oVirt model's `Vendor` as read from the engine (`types.Vendor` is the plain data). */
 export interface VendorView extends IdentifiedView {}
 
-/** The oVirt model's `Version` as read from the engine, the v3 SDK's way (`types.Version` is the plain data). */
+/** The oVirt model's `Version` as read from the engine (`types.Version` is the plain data). */
 export interface VersionView extends IdentifiedView {
   major?: number;
   minor?: number;
@@ -4583,14 +4583,14 @@ export interface VersionView extends IdentifiedView {
   set_full_version(value: string | null | undefined): void;
 }
 
-/** The oVirt model's `VirtioScsi` as read from the engine, the v3 SDK's way (`types.VirtioScsi` is the plain data). */
+/** The oVirt model's `VirtioScsi` as read from the engine (`types.VirtioScsi` is the plain data). */
 export interface VirtioScsiView extends EnvelopeView {
   enabled?: boolean;
   get_enabled(): boolean | undefined;
   set_enabled(value: boolean | null | undefined): void;
 }
 
-/** The oVirt model's `VirtualNumaNode` as read from the engine, the v3 SDK's way (`types.VirtualNumaNode` is the plain data). */
+/** The oVirt model's `VirtualNumaNode` as read from the engine (`types.VirtualNumaNode` is the plain data). */
 export interface VirtualNumaNodeView extends NumaNodeView {
   numa_node_pins?: V3List<NumaNodePinView, "numa_node_pin">;
   numa_tune_mode?: types.NumaTuneMode;
@@ -4603,14 +4603,14 @@ export interface VirtualNumaNodeView extends NumaNodeView {
   set_vm(value: InitValue<VmView> | null | undefined): void;
 }
 
-/** The oVirt model's `Vlan` as read from the engine, the v3 SDK's way (`types.Vlan` is the plain data). */
+/** The oVirt model's `Vlan` as read from the engine (`types.Vlan` is the plain data). */
 export interface VlanView extends EnvelopeView {
   id?: number;
   get_id(): number | undefined;
   set_id(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `Vm` as read from the engine, the v3 SDK's way (`types.Vm` is the plain data). */
+/** The oVirt model's `Vm` as read from the engine (`types.Vm` is the plain data). */
 export interface VmView extends VmBaseView {
   status?: Status<types.VmStatus>;
   status_detail?: string;
@@ -4731,7 +4731,7 @@ export interface VmView extends VmBaseView {
   set_mediated_devices(value: InitValue<V3List<VmMediatedDeviceView, "vm_mediated_device">> | null | undefined): void;
 }
 
-/** The oVirt model's `VmBase` as read from the engine, the v3 SDK's way (`types.VmBase` is the plain data). */
+/** The oVirt model's `VmBase` as read from the engine (`types.VmBase` is the plain data). */
 export interface VmBaseView extends IdentifiedView {
   type?: types.VmType;
   /** generateDS's name of `type`. */
@@ -4878,14 +4878,14 @@ export interface VmBaseView extends IdentifiedView {
   set_quota(value: InitValue<QuotaView> | null | undefined): void;
 }
 
-/** The oVirt model's `VmMediatedDevice` as read from the engine, the v3 SDK's way (`types.VmMediatedDevice` is the plain data). */
+/** The oVirt model's `VmMediatedDevice` as read from the engine (`types.VmMediatedDevice` is the plain data). */
 export interface VmMediatedDeviceView extends DeviceView {
   spec_params?: V3List<PropertyView, "property">;
   get_spec_params(): V3List<PropertyView, "property"> | undefined;
   set_spec_params(value: InitValue<V3List<PropertyView, "property">> | null | undefined): void;
 }
 
-/** The oVirt model's `VmPlacementPolicy` as read from the engine, the v3 SDK's way (`types.VmPlacementPolicy` is the plain data). */
+/** The oVirt model's `VmPlacementPolicy` as read from the engine (`types.VmPlacementPolicy` is the plain data). */
 export interface VmPlacementPolicyView extends EnvelopeView {
   affinity?: types.VmAffinity;
   hosts?: V3List<HostView, "host">;
@@ -4895,7 +4895,7 @@ export interface VmPlacementPolicyView extends EnvelopeView {
   set_hosts(value: InitValue<V3List<HostView, "host">> | null | undefined): void;
 }
 
-/** The oVirt model's `VmPool` as read from the engine, the v3 SDK's way (`types.VmPool` is the plain data). */
+/** The oVirt model's `VmPool` as read from the engine (`types.VmPool` is the plain data). */
 export interface VmPoolView extends IdentifiedView {
   size?: number;
   prestarted_vms?: number;
@@ -4949,7 +4949,7 @@ export interface VmPoolView extends IdentifiedView {
   set_permissions(value: InitValue<V3List<PermissionView, "permission">> | null | undefined): void;
 }
 
-/** The oVirt model's `VmSummary` as read from the engine, the v3 SDK's way (`types.VmSummary` is the plain data). */
+/** The oVirt model's `VmSummary` as read from the engine (`types.VmSummary` is the plain data). */
 export interface VmSummaryView extends EnvelopeView {
   active?: number;
   migrating?: number;
@@ -4962,14 +4962,14 @@ export interface VmSummaryView extends EnvelopeView {
   set_total(value: number | null | undefined): void;
 }
 
-/** The oVirt model's `VnicPassThrough` as read from the engine, the v3 SDK's way (`types.VnicPassThrough` is the plain data). */
+/** The oVirt model's `VnicPassThrough` as read from the engine (`types.VnicPassThrough` is the plain data). */
 export interface VnicPassThroughView extends EnvelopeView {
   mode?: types.VnicPassThroughMode;
   get_mode(): types.VnicPassThroughMode | undefined;
   set_mode(value: types.VnicPassThroughMode | null | undefined): void;
 }
 
-/** The oVirt model's `VnicProfile` as read from the engine, the v3 SDK's way (`types.VnicProfile` is the plain data). */
+/** The oVirt model's `VnicProfile` as read from the engine (`types.VnicProfile` is the plain data). */
 export interface VnicProfileView extends IdentifiedView {
   port_mirroring?: boolean;
   custom_properties?: V3List<CustomPropertyView, "custom_property">;
@@ -5000,7 +5000,7 @@ export interface VnicProfileView extends IdentifiedView {
   set_permissions(value: InitValue<V3List<PermissionView, "permission">> | null | undefined): void;
 }
 
-/** The oVirt model's `VnicProfileMapping` as read from the engine, the v3 SDK's way (`types.VnicProfileMapping` is the plain data). @deprecated */
+/** The oVirt model's `VnicProfileMapping` as read from the engine (`types.VnicProfileMapping` is the plain data). @deprecated */
 export interface VnicProfileMappingView extends EnvelopeView {
   /** @deprecated */ source_network_name?: string;
   /** @deprecated */ source_network_profile_name?: string;
@@ -5013,7 +5013,7 @@ export interface VnicProfileMappingView extends EnvelopeView {
   /** @deprecated */ set_target_vnic_profile(value: InitValue<VnicProfileView> | null | undefined): void;
 }
 
-/** The oVirt model's `VolumeGroup` as read from the engine, the v3 SDK's way (`types.VolumeGroup` is the plain data). */
+/** The oVirt model's `VolumeGroup` as read from the engine (`types.VolumeGroup` is the plain data). */
 export interface VolumeGroupView extends EnvelopeView {
   id?: string;
   name?: string;
@@ -5026,7 +5026,7 @@ export interface VolumeGroupView extends EnvelopeView {
   set_logical_units(value: InitValue<V3List<LogicalUnitView, "logical_unit">> | null | undefined): void;
 }
 
-/** The oVirt model's `Watchdog` as read from the engine, the v3 SDK's way (`types.Watchdog` is the plain data). */
+/** The oVirt model's `Watchdog` as read from the engine (`types.Watchdog` is the plain data). */
 export interface WatchdogView extends DeviceView {
   model?: types.WatchdogModel;
   action?: types.WatchdogAction;
@@ -5036,7 +5036,7 @@ export interface WatchdogView extends DeviceView {
   set_action(value: types.WatchdogAction | null | undefined): void;
 }
 
-/** The oVirt model's `Weight` as read from the engine, the v3 SDK's way (`types.Weight` is the plain data). */
+/** The oVirt model's `Weight` as read from the engine (`types.Weight` is the plain data). */
 export interface WeightView extends IdentifiedView {
   factor?: number;
   scheduling_policy?: SchedulingPolicyView;

@@ -131,10 +131,12 @@ function checkValue(member: V3Member, value: unknown, field: string): void {
  * The base of v3's `params` classes (`params.VM`, `params.Boot`): the members given under v3's names, checked
  * when the object is made, with generateDS's `get_x()`, `set_x(value)` and, for a list, `add_x(item)`.
  */
-export abstract class V3Object {
+export abstract class V3Object<F = unknown, V4 = unknown> {
   declare readonly [V3_CLASS]: string;
 
-  constructor(className: string, init?: object | null) {
+  // The class is the subclass's static `typeName` (a generated class declares no constructor).
+  constructor(init?: V3Init<F, V4> | null) {
+    const className = (new.target as unknown as { readonly typeName: string }).typeName;
     const info = v3Class(className);
     if (!info) throw new Error(`the v3 schema has no class ${className}`);
     Object.defineProperty(this, V3_CLASS, { value: className, enumerable: false });

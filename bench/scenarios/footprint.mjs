@@ -1,6 +1,7 @@
-// What `npm install` brings in: @nimbus-sdk/openstack (from `pnpm pack` tarballs of it and of
-// @nimbus-sdk/common, as a user would get them from the registry) against pkgcloud 2.2.0 from the
-// registry, each into an empty folder with plain npm. Counts packages and measures disk usage.
+// What `npm install` brings in for each provider: @nimbus-sdk/<provider> with @nimbus-sdk/common (from
+// `pnpm pack` tarballs, as a user would get them from the registry), each into an empty folder with
+// plain npm; and pkgcloud 2.2.0 from the registry, the peer openstack is compared with. Counts packages
+// and measures disk usage (issue 16: 3 packages and at most 5 MB per provider; docs/decisions/0028).
 import { execFile as execFileCallback } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -103,36 +104,44 @@ async function install(state, label, specs) {
   };
 }
 
-const OURS = "ours (@nimbus-sdk/openstack)";
+const PROVIDERS = ["openstack", "vsphere", "ovirt", "opennebula", "tutum"];
+const variantOf = (provider) => `@nimbus-sdk/${provider}`;
 
 export default {
-  name: "openstack-footprint",
-  title: "Installed footprint: @nimbus-sdk/openstack alone against pkgcloud 2.2.0",
+  name: "footprint",
+  title: "Installed footprint of each provider (with common and undici); pkgcloud 2.2.0 beside openstack",
   description:
     "One operation: `npm install --ignore-scripts` into an empty folder with plain npm, then every package.json at " +
     "a package root under node_modules is counted (scoped and nested included, the installed packages themselves " +
-    "too; a package installed twice at two versions counts twice) and node_modules is measured with `du -sk` (disk usage, MB = 10^6 bytes). Ours installs the `pnpm pack` " +
-    "tarballs of @nimbus-sdk/openstack and @nimbus-sdk/common (what the registry would serve); pkgcloud 2.2.0 comes " +
-    "from the registry. The time column is npm's wall time with whatever npm cache the machine has: not a goal. " +
-    "`optional peers` counts @napi-rs/keyring and keytar in node_modules: optional peers, never installed by default.",
+    "too; a package installed twice at two versions counts twice) and node_modules is measured with `du -sk` (disk " +
+    "usage in 4 KiB blocks, MB = 10^6 bytes). A provider's row installs the `pnpm pack` tarballs of that provider " +
+    "and of @nimbus-sdk/common (what the registry would serve); pkgcloud 2.2.0, the peer of @nimbus-sdk/openstack, " +
+    "comes from the registry. The time column is npm's wall time with whatever npm cache the machine has: not a " +
+    "goal. `optional peers` counts @napi-rs/keyring, keytar and @opentelemetry/api in node_modules: optional " +
+    "peers, never installed by default.",
   baseline: "pkgcloud 2.2.0",
-  goals: [
-    { variant: OURS, metric: "packages", max: 15, text: "at most 15 packages installed (issue)" },
-    { variant: OURS, metric: "sizeMB", max: 5, text: "at most 5 MB on disk (issue)" },
+  goals: PROVIDERS.flatMap((provider) => [
     {
-      variant: OURS,
+      variant: variantOf(provider),
+      metric: "packages",
+      max: 3,
+      text: "3 packages: the provider, common, undici (issue)",
+    },
+    { variant: variantOf(provider), metric: "sizeMB", max: 5, text: "at most 5 MB on disk (issue)" },
+    {
+      variant: variantOf(provider),
       metric: "optionalPeers",
       max: 0,
-      text: "the keyring back ends (optional peers) are not installed",
+      text: "no optional peer (keyring back ends, OpenTelemetry) is installed",
     },
-  ],
+  ]),
   work: { perOp: 1, unit: "installs" },
   metrics: [
     { key: "packages", label: "packages", digits: 0 },
-    { key: "sizeMB", label: "MB on disk", digits: 1 },
+    { key: "sizeMB", label: "MB on disk", digits: 2 },
     { key: "optionalPeers", label: "optional peers", digits: 0 },
   ],
-  // The figures do not vary: one install each (10-30 s, mostly pkgcloud's 195 packages).
+  // The figures do not vary: one install each (a few seconds per provider; pkgcloud's 226 packages 10-30 s).
   warmupRounds: 0,
   rounds: 1,
   opsPerRound: 1,
@@ -140,15 +149,14 @@ export default {
   versions() {
     const manifest = (dir) => JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8"));
     return {
-      "@nimbus-sdk/openstack": manifest("openstack").version,
-      "@nimbus-sdk/common": manifest("common").version,
+      ...Object.fromEntries(["common", ...PROVIDERS].map((dir) => [variantOf(dir), manifest(dir).version])),
       pkgcloud: "2.2.0",
     };
   },
 
   async setup() {
-    for (const dir of ["common", "openstack"]) {
-      if (!existsSync(join(root, "packages", dir, "dist/esm/index.js"))) {
+    for (const dir of ["common", ...PROVIDERS]) {
+      if (!existsSync(join(root, "packages", dir, "dist/cjs/index.js"))) {
         throw new Error(`packages/${dir} is not built: run \`pnpm turbo run build\` first`);
       }
     }
@@ -156,11 +164,11 @@ export default {
     try {
       const tarballDir = join(dir, "tarballs");
       mkdirSync(tarballDir);
-      const tarballs = [];
-      for (const pkg of ["common", "openstack"]) {
+      const tarballs = {};
+      for (const pkg of ["common", ...PROVIDERS]) {
         const { name, version } = JSON.parse(readFileSync(join(root, "packages", pkg, "package.json"), "utf8"));
         await run(pnpm, ["pack", "--pack-destination", tarballDir], { cwd: join(root, "packages", pkg) });
-        tarballs.push(join(tarballDir, `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`));
+        tarballs[pkg] = join(tarballDir, `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`);
       }
       return { dir, tarballs, installs: {} };
     } catch (error) {
@@ -170,19 +178,29 @@ export default {
   },
 
   variants: {
-    [OURS]: (state) => install(state, "ours", state.tarballs),
+    ...Object.fromEntries(
+      PROVIDERS.map((provider) => [
+        variantOf(provider),
+        (state) => install(state, provider, [state.tarballs.common, state.tarballs[provider]]),
+      ]),
+    ),
     "pkgcloud 2.2.0": (state) => install(state, "pkgcloud", [PKGCLOUD]),
   },
 
   async teardown(state) {
     if (!state) return undefined;
     rmSync(state.dir, { recursive: true, force: true });
-    const ours = state.installs.ours;
+    const notes = {};
+    for (const provider of PROVIDERS) {
+      const ours = state.installs[provider];
+      if (!ours) continue;
+      notes[`${provider}Packages`] = ours.packages.join(", ");
+      notes[`${provider}LargestMB`] = ours.largestMB.join(", ");
+      notes[`${provider}ApparentMB`] = ours.apparentMB;
+    }
     const pkgcloud = state.installs.pkgcloud;
     return {
-      oursPackages: ours?.packages.join(", "),
-      oursLargestMB: ours?.largestMB.join(", "),
-      oursApparentMB: ours?.apparentMB,
+      ...notes,
       pkgcloudDistinctPackages: pkgcloud?.distinct,
       pkgcloudLargestMB: pkgcloud?.largestMB.join(", "),
       pkgcloudApparentMB: pkgcloud?.apparentMB,
