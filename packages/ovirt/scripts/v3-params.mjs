@@ -56,7 +56,6 @@ function parseXml(text, file) {
   return root;
 }
 
-/** The schema's classes: `{ name, base, members: [{ xml, py, type, list, attribute, text }] }`, in schema order. */
 /**
  * A generated table's initialiser: `JSON.parse` of one entry a line. The compiled object literal
  * would be printed one value a line, indented (the CommonJS build's code printer); the JSON keeps the
@@ -70,6 +69,7 @@ export function jsonTable(entries) {
   return `JSON.parse(\`${text}\`)`;
 }
 
+/** The schema's classes: `{ name, base, members: [{ xml, py, type, list, attribute, text }] }`, in schema order. */
 export function readV3Schema(file) {
   const schema = parseXml(readFileSync(file, "utf8"), file).children.find((c) => c.name === "schema");
   const elements = new Map();
@@ -211,6 +211,7 @@ XFields is the members of v3's X (its own, then its base's by \`extends\`).
   for (const c of classes) {
     const own = c.members.map((m) => `  ${m.py}?: ${tsOf(m)};`);
     out.push(
+      `/** v3's ${c.name} members. */`,
       `export interface ${c.name}Fields${c.base ? ` extends ${c.base}Fields` : ""} {`,
       ...own,
       "}",

@@ -26,7 +26,6 @@ import { wireStruct } from "./wire/metadata.js";
 
 export type { CallOptions } from "./node.js";
 
-/** Options of `list`: the engine's list parameters, plus client-side constraints under any other key. */
 /** What every `add` takes besides the model's query parameters. */
 export interface AddOptions {
   /**
@@ -49,6 +48,7 @@ export function checkExpect(expect: unknown): void {
   }
 }
 
+/** Options of `list`: the engine's list parameters, plus client-side constraints under any other key. */
 export interface ListOptions {
   /** The engine's search language: `name=web*`, `status=up and cluster=Default` (sent as `search`). */
   query?: string;

@@ -506,15 +506,17 @@ function renderTypes(model, specLabel) {
   lines.push("declare const taskResult: unique symbol;");
   lines.push("");
   lines.push("export declare namespace vim {");
-  // Doc comments only where they say more than the declaration (an API version, the faults): the
-  // declarations ship as they are written here, and vim25's 4000 types make every line count
-  // (docs/decisions/0028).
-  for (const e of sortedValues(model.enums)) lines.push(`  type ${e.name} = ${e.values.map(lit).join(" | ")};`);
+  for (const e of sortedValues(model.enums)) {
+    lines.push(`  /** The vim25 enum \`${e.name}\`: one of its values, as a string. */`);
+    lines.push(`  type ${e.name} = ${e.values.map(lit).join(" | ")};`);
+  }
   lines.push("");
   for (const t of sortedValues(model.dataTypes)) {
     const fault = isFault(model, t.name);
     const bases = t.base ? [t.base] : t.name === "MethodFault" ? ["NimbusError", "DataObjectBase"] : ["DataObjectBase"];
-    if (t.since) lines.push(`  /** Since vSphere API ${t.since}. */`);
+    const kind = fault ? "fault (thrown as an error)" : "data object";
+    const since = t.since ? ` Since vSphere API ${t.since}.` : "";
+    lines.push(`  /** The vim25 ${kind} \`${t.name}\`${t.base ? `, a kind of \`${t.base}\`` : ""}.${since} */`);
     lines.push(`  interface ${t.name} extends ${bases.join(", ")} {`);
     for (const f of t.fields) {
       if (f.since) lines.push(`    /** Since vSphere API ${f.since}; left out of requests to older servers. */`);
@@ -538,7 +540,11 @@ function renderTypes(model, specLabel) {
   lines.push("");
   lines.push("  /** The vim25 faults by pyVmomi's names, vim.fault.X. */");
   lines.push("  namespace fault {");
-  for (const t of faultTypes(model, "vim")) lines.push(`    type ${t.name} = vim.${t.name};`);
+  for (const t of faultTypes(model, "vim"))
+    lines.push(
+      `    /** pyVmomi's vim.fault.${t.name}: the fault \`vim.${t.name}\`. */`,
+      `    type ${t.name} = vim.${t.name};`,
+    );
   lines.push("  }");
   lines.push("");
   lines.push("  // pyVmomi's names: vim.vm.ConfigSpec, vim.TaskInfo.State …");
@@ -668,23 +674,27 @@ function vmodlLayout(model) {
 
 function renderVmodlTypes(model) {
   const { top, fault, query } = vmodlLayout(model);
-  const alias = (indent, name, target = name) => [`${indent}type ${name} = vim.${target};`];
+  const alias = (indent, path, name, target = name) => [
+    `${indent}/** pyVmomi's vmodl.${path}${name}: the vim25 type \`vim.${target}\`. */`,
+    `${indent}type ${name} = vim.${target};`,
+  ];
   const lines = ["export declare namespace vmodl {"];
-  for (const name of top) lines.push(...alias("  ", name));
-  lines.push(...alias("  ", "ManagedObject"));
+  for (const name of top) lines.push(...alias("  ", "", name));
+  lines.push(...alias("  ", "", "ManagedObject"));
   lines.push("  /** pyVmomi's vmodl.fault: the core faults. */", "  namespace fault {");
-  for (const name of fault) lines.push(...alias("    ", name));
+  for (const name of fault) lines.push(...alias("    ", "fault.", name));
   lines.push("  }");
   lines.push("  /** pyVmomi's vmodl.query: the property collector's types. */", "  namespace query {");
-  for (const name of query) lines.push(...alias("    ", name));
-  lines.push(...alias("    ", "PropertyCollector"));
-  lines.push(...alias("    ", "PropertyFilter"));
+  for (const name of query) lines.push(...alias("    ", "query.", name));
+  lines.push(...alias("    ", "query.", "PropertyCollector"));
+  lines.push(...alias("    ", "query.", "PropertyFilter"));
   lines.push(
     "    /** pyVmomi's names nested in vmodl.query.PropertyCollector. */",
     "    namespace PropertyCollector {",
   );
-  for (const [name, target] of Object.entries(PROPERTY_COLLECTOR_ALIASES)) lines.push(...alias("      ", name, target));
-  lines.push(...alias("      ", "Filter", "PropertyFilter"));
+  for (const [name, target] of Object.entries(PROPERTY_COLLECTOR_ALIASES))
+    lines.push(...alias("      ", "query.PropertyCollector.", name, target));
+  lines.push(...alias("      ", "query.PropertyCollector.", "Filter", "PropertyFilter"));
   lines.push("    }");
   lines.push("  }");
   lines.push("}");

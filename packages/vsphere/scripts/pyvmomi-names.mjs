@@ -124,21 +124,19 @@ export function renderPyvmomiStatics(model, names, type) {
 // vim.ts's generic interfaces (Task<T>, ContainerView<T>): named by an alias only.
 const GENERIC_TYPES = new Set(["Task", "ContainerView"]);
 
-/**
- * `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`.
- * No doc comment per alias: an editor shows the target of `type X = vim.Y` already, and 4000 of them
- * were half a megabyte of the installed declarations (docs/decisions/0028).
- */
+/** `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`. */
 export function renderPyvmomiTypeNames(names) {
   const lines = [];
   const emit = (node, indent, path) => {
     for (const [name, ref] of [...node].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const alias = `${indent}/** pyVmomi's ${path}.${name}: the vim25 type \`vim.${ref.type}\`. */`;
       if (ref.type && names.nested.has(ref.type) && !GENERIC_TYPES.has(ref.type)) {
         // A type alias cannot carry names: an interface of the same shape can (vim.vm.device.VirtualDisk.FlatVer2BackingInfo).
-        lines.push(`${indent}interface ${name} extends vim.${ref.type} {}`, `${indent}namespace ${name} {`);
+        lines.push(alias, `${indent}interface ${name} extends vim.${ref.type} {}`);
+        lines.push(`${indent}/** The names pyVmomi files under ${path}.${name}. */`, `${indent}namespace ${name} {`);
         emit(names.nested.get(ref.type), `${indent}  `, `${path}.${name}`);
         lines.push(`${indent}}`);
-      } else if (ref.type) lines.push(`${indent}type ${name} = vim.${ref.type};`);
+      } else if (ref.type) lines.push(alias, `${indent}type ${name} = vim.${ref.type};`);
       else {
         lines.push(`${indent}/** pyVmomi's namespace ${path}.${name}. */`, `${indent}namespace ${name} {`);
         emit(names.namespaces.get(ref.ns), `${indent}  `, `${path}.${name}`);
@@ -157,7 +155,9 @@ export function renderPyvmomiTypeNames(names) {
 
 /** Method aliases of a managed interface: `CreateSnapshot: this["CreateSnapshot_Task"];`. */
 export function renderPyvmomiMethods(names, type) {
-  return (names.methods.get(type) ?? []).map(([alias, op]) => `    ${alias}: this[${JSON.stringify(op)}];`);
+  return (names.methods.get(type) ?? []).map(
+    ([alias, op]) => `    /** pyVmomi's name of ${op}. */\n    ${alias}: this[${JSON.stringify(op)}];`,
+  );
 }
 
 // Prefixes of vim25's read-only operations (the API's naming: Query…, Find…, Retrieve…); the cursor

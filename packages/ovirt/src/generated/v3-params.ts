@@ -202,6 +202,7 @@ export {
   NICs,
 } from "./params.js";
 
+/** v3's KeyValuePair members. */
 export interface KeyValuePairFields {
   key?: string;
   value?: string;
@@ -211,6 +212,7 @@ export class KeyValuePair extends V3Object<KeyValuePairFields> {
   static readonly typeName = "KeyValuePair";
 }
 
+/** v3's LinkCapabilities members. */
 export interface LinkCapabilitiesFields {
   searchable?: boolean;
 }
@@ -219,6 +221,7 @@ export class LinkCapabilities extends V3Object<LinkCapabilitiesFields> {
   static readonly typeName = "LinkCapabilities";
 }
 
+/** v3's DetailedLink members. */
 export interface DetailedLinkFields extends LinkFields {
   description?: string;
   request?: RequestFields;
@@ -230,6 +233,7 @@ export class DetailedLink extends V3Object<DetailedLinkFields> {
   static readonly typeName = "DetailedLink";
 }
 
+/** v3's DetailedLinks members. */
 export interface DetailedLinksFields {
   link?: DetailedLinkFields[];
 }
@@ -238,6 +242,7 @@ export class DetailedLinks extends V3Object<DetailedLinksFields> {
   static readonly typeName = "DetailedLinks";
 }
 
+/** v3's Link members. */
 export interface LinkFields {
   href?: string;
   rel?: string;
@@ -247,6 +252,7 @@ export class Link extends V3Object<LinkFields> {
   static readonly typeName = "Link";
 }
 
+/** v3's API members. */
 export interface APIFields extends BaseResourceFields {
   special_objects?: SpecialObjectsFields;
   product_info?: ProductInfoFields;
@@ -258,12 +264,14 @@ export class API extends V3Object<APIFields, types.Api> {
   static readonly typeName = "API";
 }
 
+/** v3's SpecialObjects members. */
 export interface SpecialObjectsFields extends BaseResourceFields {}
 export interface SpecialObjects extends SpecialObjectsFields, V3Accessors<SpecialObjectsFields> {}
 export class SpecialObjects extends V3Object<SpecialObjectsFields, types.SpecialObjects> {
   static readonly typeName = "SpecialObjects";
 }
 
+/** v3's ApiSummary members. */
 export interface ApiSummaryFields {
   vms?: VMsFields;
   hosts?: HostsFields;
@@ -275,6 +283,7 @@ export class ApiSummary extends V3Object<ApiSummaryFields, types.ApiSummary> {
   static readonly typeName = "ApiSummary";
 }
 
+/** v3's Fault members. */
 export interface FaultFields {
   reason?: string;
   detail?: string;
@@ -284,6 +293,7 @@ export class Fault extends V3Object<FaultFields, types.Fault> {
   static readonly typeName = "Fault";
 }
 
+/** v3's UsageMessage members. */
 export interface UsageMessageFields {
   message?: string;
   detailedLink?: DetailedLinkFields;
@@ -293,6 +303,7 @@ export class UsageMessage extends V3Object<UsageMessageFields> {
   static readonly typeName = "UsageMessage";
 }
 
+/** v3's GracePeriod members. */
 export interface GracePeriodFields {
   expiry?: number;
 }
@@ -301,6 +312,7 @@ export class GracePeriod extends V3Object<GracePeriodFields, types.GracePeriod> 
   static readonly typeName = "GracePeriod";
 }
 
+/** v3's IscsiDetails members. */
 export interface IscsiDetailsFields {
   initiator?: string;
   port?: number;
@@ -325,6 +337,7 @@ export class IscsiDetails extends V3Object<IscsiDetailsFields, types.IscsiDetail
   static readonly typeName = "IscsiDetails";
 }
 
+/** v3's ProxyTicket members. */
 export interface ProxyTicketFields {
   value?: string;
 }
@@ -333,6 +346,7 @@ export class ProxyTicket extends V3Object<ProxyTicketFields, types.ProxyTicket> 
   static readonly typeName = "ProxyTicket";
 }
 
+/** v3's Action members. */
 export interface ActionFields extends BaseResourceFields {
   async?: boolean;
   grace_period?: GracePeriodFields;
@@ -396,6 +410,7 @@ export class Action extends V3Object<ActionFields, types.Action> {
   static readonly typeName = "Action";
 }
 
+/** v3's Actions members. */
 export interface ActionsFields {
   link?: LinkFields[];
 }
@@ -404,6 +419,7 @@ export class Actions extends V3Object<ActionsFields> {
   static readonly typeName = "Actions";
 }
 
+/** v3's Status members. */
 export interface StatusFields {
   state?: string;
   detail?: string;
@@ -413,6 +429,7 @@ export class Status extends V3Object<StatusFields> {
   static readonly typeName = "Status";
 }
 
+/** v3's Usages members. */
 export interface UsagesFields {
   usage?: string[];
 }
@@ -421,6 +438,7 @@ export class Usages extends V3Object<UsagesFields> {
   static readonly typeName = "Usages";
 }
 
+/** v3's Creation members. */
 export interface CreationFields extends BaseResourceFields {
   status?: StatusFields;
   fault?: FaultFields;
@@ -430,6 +448,7 @@ export class Creation extends V3Object<CreationFields> {
   static readonly typeName = "Creation";
 }
 
+/** v3's CreationStates members. */
 export interface CreationStatesFields {
   creation_state?: string[];
 }
@@ -438,6 +457,7 @@ export class CreationStates extends V3Object<CreationStatesFields> {
   static readonly typeName = "CreationStates";
 }
 
+/** v3's Statistic members. */
 export interface StatisticFields extends BaseResourceFields {
   values?: ValuesFields;
   type_?: string;
@@ -457,6 +477,7 @@ export class Statistic extends V3Object<StatisticFields, types.Statistic> {
   static readonly typeName = "Statistic";
 }
 
+/** v3's Statistics members. */
 export interface StatisticsFields extends BaseResourcesFields {
   statistic?: StatisticFields[];
 }
@@ -465,6 +486,7 @@ export class Statistics extends V3Object<StatisticsFields> {
   static readonly typeName = "Statistics";
 }
 
+/** v3's Value members. */
 export interface ValueFields {
   datum?: number;
   detail?: string;
@@ -474,6 +496,7 @@ export class Value extends V3Object<ValueFields, types.Value> {
   static readonly typeName = "Value";
 }
 
+/** v3's Values members. */
 export interface ValuesFields {
   type_?: string;
   value?: ValueFields[];
@@ -483,6 +506,7 @@ export class Values extends V3Object<ValuesFields> {
   static readonly typeName = "Values";
 }
 
+/** v3's CpuTopology members. */
 export interface CpuTopologyFields {
   sockets?: number;
   cores?: number;
@@ -493,6 +517,7 @@ export class CpuTopology extends V3Object<CpuTopologyFields, types.CpuTopology> 
   static readonly typeName = "CpuTopology";
 }
 
+/** v3's VCpuPin members. */
 export interface VCpuPinFields {
   vcpu?: number;
   cpu_set?: string;
@@ -502,6 +527,7 @@ export class VCpuPin extends V3Object<VCpuPinFields, types.VcpuPin> {
   static readonly typeName = "VCpuPin";
 }
 
+/** v3's CpuTune members. */
 export interface CpuTuneFields {
   vcpu_pin?: VCpuPinFields[];
 }
@@ -510,6 +536,7 @@ export class CpuTune extends V3Object<CpuTuneFields, types.CpuTune> {
   static readonly typeName = "CpuTune";
 }
 
+/** v3's CPU members. */
 export interface CPUFields {
   id?: string;
   topology?: CpuTopologyFields;
@@ -526,6 +553,7 @@ export class CPU extends V3Object<CPUFields, types.Cpu> {
   static readonly typeName = "CPU";
 }
 
+/** v3's CPUs members. */
 export interface CPUsFields {
   cpu?: CPUFields[];
 }
@@ -534,6 +562,7 @@ export class CPUs extends V3Object<CPUsFields> {
   static readonly typeName = "CPUs";
 }
 
+/** v3's TemplateVersion members. */
 export interface TemplateVersionFields {
   base_template?: TemplateFields;
   version_number?: number;
@@ -544,6 +573,7 @@ export class TemplateVersion extends V3Object<TemplateVersionFields, types.Templ
   static readonly typeName = "TemplateVersion";
 }
 
+/** v3's Version members. */
 export interface VersionFields extends BaseResourceFields {
   major?: number;
   minor?: number;
@@ -556,6 +586,7 @@ export class Version extends V3Object<VersionFields, types.Version> {
   static readonly typeName = "Version";
 }
 
+/** v3's ProductInfo members. */
 export interface ProductInfoFields extends BaseResourceFields {
   vendor?: string;
   version?: VersionFields;
@@ -566,6 +597,7 @@ export class ProductInfo extends V3Object<ProductInfoFields, types.ProductInfo> 
   static readonly typeName = "ProductInfo";
 }
 
+/** v3's SupportedVersions members. */
 export interface SupportedVersionsFields {
   version?: VersionFields[];
 }
@@ -574,6 +606,7 @@ export class SupportedVersions extends V3Object<SupportedVersionsFields> {
   static readonly typeName = "SupportedVersions";
 }
 
+/** v3's ErrorHandling members. */
 export interface ErrorHandlingFields {
   on_error?: string;
 }
@@ -582,6 +615,7 @@ export class ErrorHandling extends V3Object<ErrorHandlingFields, types.ErrorHand
   static readonly typeName = "ErrorHandling";
 }
 
+/** v3's VersionCaps members. */
 export interface VersionCapsFields extends VersionFields {
   current?: boolean;
   features?: FeaturesFields;
@@ -663,6 +697,7 @@ export class VersionCaps extends V3Object<VersionCapsFields> {
   static readonly typeName = "VersionCaps";
 }
 
+/** v3's Capabilities members. */
 export interface CapabilitiesFields extends BaseResourcesFields {
   version?: VersionCapsFields[];
   permits?: PermitsFields;
@@ -673,6 +708,7 @@ export class Capabilities extends V3Object<CapabilitiesFields> {
   static readonly typeName = "Capabilities";
 }
 
+/** v3's SchedulingPolicies members. */
 export interface SchedulingPoliciesFields extends BaseResourcesFields {
   scheduling_policy?: SchedulingPolicyFields[];
   policy?: string[];
@@ -682,6 +718,7 @@ export class SchedulingPolicies extends V3Object<SchedulingPoliciesFields> {
   static readonly typeName = "SchedulingPolicies";
 }
 
+/** v3's Features members. */
 export interface FeaturesFields {
   feature?: FeatureFields[];
 }
@@ -690,6 +727,7 @@ export class Features extends V3Object<FeaturesFields> {
   static readonly typeName = "Features";
 }
 
+/** v3's Feature members. */
 export interface FeatureFields extends BaseResourceFields {
   transparent_hugepages?: TransparentHugePagesFields;
   gluster_volumes?: GlusterVolumesFields;
@@ -707,6 +745,7 @@ export class Feature extends V3Object<FeatureFields> {
   static readonly typeName = "Feature";
 }
 
+/** v3's FenceTypes members. */
 export interface FenceTypesFields {
   fence_type?: string[];
 }
@@ -715,6 +754,7 @@ export class FenceTypes extends V3Object<FenceTypesFields> {
   static readonly typeName = "FenceTypes";
 }
 
+/** v3's StorageTypes members. */
 export interface StorageTypesFields {
   storage_type?: string[];
 }
@@ -723,6 +763,7 @@ export class StorageTypes extends V3Object<StorageTypesFields> {
   static readonly typeName = "StorageTypes";
 }
 
+/** v3's ConfigurationTypes members. */
 export interface ConfigurationTypesFields {
   configuration_type?: string[];
 }
@@ -731,6 +772,7 @@ export class ConfigurationTypes extends V3Object<ConfigurationTypesFields> {
   static readonly typeName = "ConfigurationTypes";
 }
 
+/** v3's StorageDomainTypes members. */
 export interface StorageDomainTypesFields {
   storage_domain_type?: string[];
 }
@@ -739,6 +781,7 @@ export class StorageDomainTypes extends V3Object<StorageDomainTypesFields> {
   static readonly typeName = "StorageDomainTypes";
 }
 
+/** v3's VmTypes members. */
 export interface VmTypesFields {
   vm_type?: string[];
 }
@@ -747,6 +790,7 @@ export class VmTypes extends V3Object<VmTypesFields> {
   static readonly typeName = "VmTypes";
 }
 
+/** v3's BootDevices members. */
 export interface BootDevicesFields {
   boot_device?: string[];
 }
@@ -755,6 +799,7 @@ export class BootDevices extends V3Object<BootDevicesFields> {
   static readonly typeName = "BootDevices";
 }
 
+/** v3's DisplayTypes members. */
 export interface DisplayTypesFields {
   display_type?: string[];
 }
@@ -763,6 +808,7 @@ export class DisplayTypes extends V3Object<DisplayTypesFields> {
   static readonly typeName = "DisplayTypes";
 }
 
+/** v3's NicInterfaces members. */
 export interface NicInterfacesFields {
   nic_interface?: string[];
 }
@@ -771,6 +817,7 @@ export class NicInterfaces extends V3Object<NicInterfacesFields> {
   static readonly typeName = "NicInterfaces";
 }
 
+/** v3's OsTypes members. */
 export interface OsTypesFields {
   os_type?: string[];
 }
@@ -779,6 +826,7 @@ export class OsTypes extends V3Object<OsTypesFields> {
   static readonly typeName = "OsTypes";
 }
 
+/** v3's DiskFormats members. */
 export interface DiskFormatsFields {
   disk_format?: string[];
 }
@@ -787,6 +835,7 @@ export class DiskFormats extends V3Object<DiskFormatsFields> {
   static readonly typeName = "DiskFormats";
 }
 
+/** v3's GraphicsTypes members. */
 export interface GraphicsTypesFields {
   graphics_types?: string[];
 }
@@ -795,6 +844,7 @@ export class GraphicsTypes extends V3Object<GraphicsTypesFields> {
   static readonly typeName = "GraphicsTypes";
 }
 
+/** v3's DiskStorageTypes members. */
 export interface DiskStorageTypesFields {
   disk_storage_type?: string[];
 }
@@ -803,6 +853,7 @@ export class DiskStorageTypes extends V3Object<DiskStorageTypesFields> {
   static readonly typeName = "DiskStorageTypes";
 }
 
+/** v3's DiskInterfaces members. */
 export interface DiskInterfacesFields {
   disk_interface?: string[];
 }
@@ -811,6 +862,7 @@ export class DiskInterfaces extends V3Object<DiskInterfacesFields> {
   static readonly typeName = "DiskInterfaces";
 }
 
+/** v3's VmAffinities members. */
 export interface VmAffinitiesFields {
   affinity?: string[];
 }
@@ -819,6 +871,7 @@ export class VmAffinities extends V3Object<VmAffinitiesFields> {
   static readonly typeName = "VmAffinities";
 }
 
+/** v3's BootProtocols members. */
 export interface BootProtocolsFields {
   boot_protocol?: string[];
 }
@@ -827,6 +880,7 @@ export class BootProtocols extends V3Object<BootProtocolsFields> {
   static readonly typeName = "BootProtocols";
 }
 
+/** v3's ErrorHandlingOptions members. */
 export interface ErrorHandlingOptionsFields {
   on_error?: string[];
 }
@@ -835,6 +889,7 @@ export class ErrorHandlingOptions extends V3Object<ErrorHandlingOptionsFields> {
   static readonly typeName = "ErrorHandlingOptions";
 }
 
+/** v3's StorageFormats members. */
 export interface StorageFormatsFields {
   format?: string[];
 }
@@ -843,6 +898,7 @@ export class StorageFormats extends V3Object<StorageFormatsFields> {
   static readonly typeName = "StorageFormats";
 }
 
+/** v3's NfsVersions members. */
 export interface NfsVersionsFields {
   nfs_version?: string[];
 }
@@ -851,6 +907,7 @@ export class NfsVersions extends V3Object<NfsVersionsFields> {
   static readonly typeName = "NfsVersions";
 }
 
+/** v3's ReportedDeviceTypes members. */
 export interface ReportedDeviceTypesFields {
   reported_device_type?: string[];
 }
@@ -859,6 +916,7 @@ export class ReportedDeviceTypes extends V3Object<ReportedDeviceTypesFields> {
   static readonly typeName = "ReportedDeviceTypes";
 }
 
+/** v3's IpVersions members. */
 export interface IpVersionsFields {
   ip_version?: string[];
 }
@@ -867,6 +925,7 @@ export class IpVersions extends V3Object<IpVersionsFields> {
   static readonly typeName = "IpVersions";
 }
 
+/** v3's CpuModes members. */
 export interface CpuModesFields {
   cpu_mode?: string[];
 }
@@ -875,6 +934,7 @@ export class CpuModes extends V3Object<CpuModesFields> {
   static readonly typeName = "CpuModes";
 }
 
+/** v3's ScsiGenericIoOptions members. */
 export interface ScsiGenericIoOptionsFields {
   sgio_options?: string[];
 }
@@ -883,6 +943,7 @@ export class ScsiGenericIoOptions extends V3Object<ScsiGenericIoOptionsFields> {
   static readonly typeName = "ScsiGenericIoOptions";
 }
 
+/** v3's PayloadEncodings members. */
 export interface PayloadEncodingsFields {
   payload_encodings?: string[];
 }
@@ -891,6 +952,7 @@ export class PayloadEncodings extends V3Object<PayloadEncodingsFields> {
   static readonly typeName = "PayloadEncodings";
 }
 
+/** v3's WatchdogActions members. */
 export interface WatchdogActionsFields {
   action?: string[];
 }
@@ -899,6 +961,7 @@ export class WatchdogActions extends V3Object<WatchdogActionsFields> {
   static readonly typeName = "WatchdogActions";
 }
 
+/** v3's WatchdogModels members. */
 export interface WatchdogModelsFields {
   model?: string[];
 }
@@ -907,6 +970,7 @@ export class WatchdogModels extends V3Object<WatchdogModelsFields> {
   static readonly typeName = "WatchdogModels";
 }
 
+/** v3's SnapshotStatuses members. */
 export interface SnapshotStatusesFields {
   snapshot_status?: string[];
 }
@@ -915,6 +979,7 @@ export class SnapshotStatuses extends V3Object<SnapshotStatusesFields> {
   static readonly typeName = "SnapshotStatuses";
 }
 
+/** v3's SsoMethods members. */
 export interface SsoMethodsFields {
   sso_method?: string[];
 }
@@ -923,6 +988,7 @@ export class SsoMethods extends V3Object<SsoMethodsFields> {
   static readonly typeName = "SsoMethods";
 }
 
+/** v3's KdumpStates members. */
 export interface KdumpStatesFields {
   kdump_status?: string[];
 }
@@ -931,6 +997,7 @@ export class KdumpStates extends V3Object<KdumpStatesFields> {
   static readonly typeName = "KdumpStates";
 }
 
+/** v3's SpmStates members. */
 export interface SpmStatesFields {
   spm_state?: string[];
 }
@@ -939,6 +1006,7 @@ export class SpmStates extends V3Object<SpmStatesFields> {
   static readonly typeName = "SpmStates";
 }
 
+/** v3's NetworkPluginTypes members. */
 export interface NetworkPluginTypesFields {
   network_plugin_type?: string[];
 }
@@ -947,6 +1015,7 @@ export class NetworkPluginTypes extends V3Object<NetworkPluginTypesFields> {
   static readonly typeName = "NetworkPluginTypes";
 }
 
+/** v3's MessageBrokerTypes members. */
 export interface MessageBrokerTypesFields {
   message_broker_type?: string[];
 }
@@ -955,6 +1024,7 @@ export class MessageBrokerTypes extends V3Object<MessageBrokerTypesFields> {
   static readonly typeName = "MessageBrokerTypes";
 }
 
+/** v3's HostStates members. */
 export interface HostStatesFields {
   host_state?: string[];
 }
@@ -963,6 +1033,7 @@ export class HostStates extends V3Object<HostStatesFields> {
   static readonly typeName = "HostStates";
 }
 
+/** v3's ExternalStatuses members. */
 export interface ExternalStatusesFields {
   external_status?: string[];
 }
@@ -971,6 +1042,7 @@ export class ExternalStatuses extends V3Object<ExternalStatusesFields> {
   static readonly typeName = "ExternalStatuses";
 }
 
+/** v3's QuotaModeTypes members. */
 export interface QuotaModeTypesFields {
   quota_mode_type?: string[];
 }
@@ -979,6 +1051,7 @@ export class QuotaModeTypes extends V3Object<QuotaModeTypesFields> {
   static readonly typeName = "QuotaModeTypes";
 }
 
+/** v3's ArchitectureCapability members. */
 export interface ArchitectureCapabilityFields {
   name?: string;
   architectures?: string[];
@@ -989,6 +1062,7 @@ export class ArchitectureCapability extends V3Object<ArchitectureCapabilityField
   static readonly typeName = "ArchitectureCapability";
 }
 
+/** v3's ArchitectureCapabilities members. */
 export interface ArchitectureCapabilitiesFields {
   architecture_capability?: ArchitectureCapabilityFields[];
 }
@@ -998,6 +1072,7 @@ export class ArchitectureCapabilities extends V3Object<ArchitectureCapabilitiesF
   static readonly typeName = "ArchitectureCapabilities";
 }
 
+/** v3's SerialNumberPolicies members. */
 export interface SerialNumberPoliciesFields {
   serial_number_policy?: string[];
 }
@@ -1006,6 +1081,7 @@ export class SerialNumberPolicies extends V3Object<SerialNumberPoliciesFields> {
   static readonly typeName = "SerialNumberPolicies";
 }
 
+/** v3's DisplayDisconnectActions members. */
 export interface DisplayDisconnectActionsFields {
   display_disconnect_action?: string[];
 }
@@ -1015,6 +1091,7 @@ export class DisplayDisconnectActions extends V3Object<DisplayDisconnectActionsF
   static readonly typeName = "DisplayDisconnectActions";
 }
 
+/** v3's SELinuxModes members. */
 export interface SELinuxModesFields {
   selinux_mode?: string[];
 }
@@ -1023,6 +1100,7 @@ export class SELinuxModes extends V3Object<SELinuxModesFields> {
   static readonly typeName = "SELinuxModes";
 }
 
+/** v3's SchedulingPolicyUnitTypes members. */
 export interface SchedulingPolicyUnitTypesFields {
   scheduling_policy_unit_type?: string[];
 }
@@ -1032,6 +1110,7 @@ export class SchedulingPolicyUnitTypes extends V3Object<SchedulingPolicyUnitType
   static readonly typeName = "SchedulingPolicyUnitTypes";
 }
 
+/** v3's VmPoolTypes members. */
 export interface VmPoolTypesFields {
   vm_pool_type?: string[];
 }
@@ -1040,6 +1119,7 @@ export class VmPoolTypes extends V3Object<VmPoolTypesFields> {
   static readonly typeName = "VmPoolTypes";
 }
 
+/** v3's ActionableResource members. */
 export interface ActionableResourceFields {
   actions?: ActionsFields;
 }
@@ -1048,6 +1128,7 @@ export class ActionableResource extends V3Object<ActionableResourceFields> {
   static readonly typeName = "ActionableResource";
 }
 
+/** v3's BaseResource members. */
 export interface BaseResourceFields extends ActionableResourceFields {
   href?: string;
   id?: string;
@@ -1062,6 +1143,7 @@ export class BaseResource extends V3Object<BaseResourceFields> {
   static readonly typeName = "BaseResource";
 }
 
+/** v3's BaseResources members. */
 export interface BaseResourcesFields extends ActionableResourceFields {
   size?: number;
   total?: number;
@@ -1072,6 +1154,7 @@ export class BaseResources extends V3Object<BaseResourcesFields> {
   static readonly typeName = "BaseResources";
 }
 
+/** v3's Option members. */
 export interface OptionFields {
   name?: string;
   value?: string;
@@ -1082,6 +1165,7 @@ export class Option extends V3Object<OptionFields, types.Option> {
   static readonly typeName = "Option";
 }
 
+/** v3's Options members. */
 export interface OptionsFields {
   option?: OptionFields[];
 }
@@ -1090,6 +1174,7 @@ export class Options extends V3Object<OptionsFields> {
   static readonly typeName = "Options";
 }
 
+/** v3's InheritableBooleans members. */
 export interface InheritableBooleansFields {
   inheritable_boolean?: string[];
 }
@@ -1098,6 +1183,7 @@ export class InheritableBooleans extends V3Object<InheritableBooleansFields> {
   static readonly typeName = "InheritableBooleans";
 }
 
+/** v3's MacPool members. */
 export interface MacPoolFields extends BaseResourceFields {
   allow_duplicates?: boolean;
   default_pool?: boolean;
@@ -1108,6 +1194,7 @@ export class MacPool extends V3Object<MacPoolFields, types.MacPool> {
   static readonly typeName = "MacPool";
 }
 
+/** v3's MacPools members. */
 export interface MacPoolsFields extends BaseResourcesFields {
   mac_pool?: MacPoolFields[];
 }
@@ -1116,6 +1203,7 @@ export class MacPools extends V3Object<MacPoolsFields> {
   static readonly typeName = "MacPools";
 }
 
+/** v3's Range members. */
 export interface RangeFields {
   from_?: string;
   to?: string;
@@ -1125,6 +1213,7 @@ export class Range extends V3Object<RangeFields, types.Range> {
   static readonly typeName = "Range";
 }
 
+/** v3's Ranges members. */
 export interface RangesFields {
   range?: RangeFields[];
 }
@@ -1133,6 +1222,7 @@ export class Ranges extends V3Object<RangesFields> {
   static readonly typeName = "Ranges";
 }
 
+/** v3's DataCenter members. */
 export interface DataCenterFields extends BaseResourceFields {
   storage_type?: string;
   local?: boolean;
@@ -1148,6 +1238,7 @@ export class DataCenter extends V3Object<DataCenterFields, types.DataCenter> {
   static readonly typeName = "DataCenter";
 }
 
+/** v3's DataCenters members. */
 export interface DataCentersFields extends BaseResourcesFields {
   data_center?: DataCenterFields[];
 }
@@ -1156,6 +1247,7 @@ export class DataCenters extends V3Object<DataCentersFields> {
   static readonly typeName = "DataCenters";
 }
 
+/** v3's DataCenterStates members. */
 export interface DataCenterStatesFields {
   data_center_state?: string[];
 }
@@ -1164,6 +1256,7 @@ export class DataCenterStates extends V3Object<DataCenterStatesFields> {
   static readonly typeName = "DataCenterStates";
 }
 
+/** v3's SkipIfConnectivityBroken members. */
 export interface SkipIfConnectivityBrokenFields {
   enabled?: boolean;
   threshold?: number;
@@ -1174,6 +1267,7 @@ export class SkipIfConnectivityBroken extends V3Object<SkipIfConnectivityBrokenF
   static readonly typeName = "SkipIfConnectivityBroken";
 }
 
+/** v3's SkipIfSDActive members. */
 export interface SkipIfSDActiveFields {
   enabled?: boolean;
 }
@@ -1182,6 +1276,7 @@ export class SkipIfSDActive extends V3Object<SkipIfSDActiveFields, types.SkipIfS
   static readonly typeName = "SkipIfSDActive";
 }
 
+/** v3's FencingPolicy members. */
 export interface FencingPolicyFields {
   enabled?: boolean;
   skip_if_sd_active?: SkipIfSDActiveFields;
@@ -1192,6 +1287,7 @@ export class FencingPolicy extends V3Object<FencingPolicyFields, types.FencingPo
   static readonly typeName = "FencingPolicy";
 }
 
+/** v3's MemoryOverCommit members. */
 export interface MemoryOverCommitFields {
   percent?: number;
 }
@@ -1200,6 +1296,7 @@ export class MemoryOverCommit extends V3Object<MemoryOverCommitFields, types.Mem
   static readonly typeName = "MemoryOverCommit";
 }
 
+/** v3's WatchDogs members. */
 export interface WatchDogsFields extends BaseDevicesFields {
   watchdog?: WatchDogFields[];
 }
@@ -1208,6 +1305,7 @@ export class WatchDogs extends V3Object<WatchDogsFields> {
   static readonly typeName = "WatchDogs";
 }
 
+/** v3's WatchDog members. */
 export interface WatchDogFields extends BaseDeviceFields {
   model?: string;
   action?: string;
@@ -1217,6 +1315,7 @@ export class WatchDog extends V3Object<WatchDogFields, types.Watchdog> {
   static readonly typeName = "WatchDog";
 }
 
+/** v3's MemoryPolicy members. */
 export interface MemoryPolicyFields {
   guaranteed?: number;
   ballooning?: boolean;
@@ -1228,6 +1327,7 @@ export class MemoryPolicy extends V3Object<MemoryPolicyFields, types.MemoryPolic
   static readonly typeName = "MemoryPolicy";
 }
 
+/** v3's Console members. */
 export interface ConsoleFields {
   enabled?: boolean;
 }
@@ -1236,6 +1336,7 @@ export class Console extends V3Object<ConsoleFields, types.Console> {
   static readonly typeName = "Console";
 }
 
+/** v3's VirtIO_SCSI members. */
 export interface VirtIO_SCSIFields {
   enabled?: boolean;
 }
@@ -1244,6 +1345,7 @@ export class VirtIO_SCSI extends V3Object<VirtIO_SCSIFields> {
   static readonly typeName = "VirtIO_SCSI";
 }
 
+/** v3's SchedulingPolicyThresholds members. */
 export interface SchedulingPolicyThresholdsFields {
   low?: number;
   high?: number;
@@ -1255,6 +1357,7 @@ export class SchedulingPolicyThresholds extends V3Object<SchedulingPolicyThresho
   static readonly typeName = "SchedulingPolicyThresholds";
 }
 
+/** v3's SchedulingPolicyUnit members. */
 export interface SchedulingPolicyUnitFields extends BaseResourceFields {
   type_?: string;
   internal?: boolean;
@@ -1266,6 +1369,7 @@ export class SchedulingPolicyUnit extends V3Object<SchedulingPolicyUnitFields, t
   static readonly typeName = "SchedulingPolicyUnit";
 }
 
+/** v3's SchedulingPolicyUnits members. */
 export interface SchedulingPolicyUnitsFields extends BaseResourcesFields {
   scheduling_policy_unit?: SchedulingPolicyUnitFields[];
 }
@@ -1274,6 +1378,7 @@ export class SchedulingPolicyUnits extends V3Object<SchedulingPolicyUnitsFields>
   static readonly typeName = "SchedulingPolicyUnits";
 }
 
+/** v3's Filter members. */
 export interface FilterFields extends BaseResourceFields {
   scheduling_policy_unit?: SchedulingPolicyUnitFields;
   position?: number;
@@ -1283,6 +1388,7 @@ export class Filter extends V3Object<FilterFields, types.Filter> {
   static readonly typeName = "Filter";
 }
 
+/** v3's Filters members. */
 export interface FiltersFields extends BaseResourcesFields {
   filter?: FilterFields[];
 }
@@ -1291,6 +1397,7 @@ export class Filters extends V3Object<FiltersFields> {
   static readonly typeName = "Filters";
 }
 
+/** v3's Weight members. */
 export interface WeightFields extends BaseResourceFields {
   scheduling_policy?: SchedulingPolicyFields;
   scheduling_policy_unit?: SchedulingPolicyUnitFields;
@@ -1301,6 +1408,7 @@ export class Weight extends V3Object<WeightFields, types.Weight> {
   static readonly typeName = "Weight";
 }
 
+/** v3's Weights members. */
 export interface WeightsFields extends BaseResourcesFields {
   weight?: WeightFields[];
 }
@@ -1309,6 +1417,7 @@ export class Weights extends V3Object<WeightsFields> {
   static readonly typeName = "Weights";
 }
 
+/** v3's Balance members. */
 export interface BalanceFields extends BaseResourceFields {
   scheduling_policy?: SchedulingPolicyFields;
   scheduling_policy_unit?: SchedulingPolicyUnitFields;
@@ -1318,6 +1427,7 @@ export class Balance extends V3Object<BalanceFields, types.Balance> {
   static readonly typeName = "Balance";
 }
 
+/** v3's Balances members. */
 export interface BalancesFields extends BaseResourcesFields {
   balance?: BalanceFields;
 }
@@ -1326,6 +1436,7 @@ export class Balances extends V3Object<BalancesFields> {
   static readonly typeName = "Balances";
 }
 
+/** v3's SchedulingPolicy members. */
 export interface SchedulingPolicyFields extends BaseResourceFields {
   policy?: string;
   thresholds?: SchedulingPolicyThresholdsFields;
@@ -1338,6 +1449,7 @@ export class SchedulingPolicy extends V3Object<SchedulingPolicyFields, types.Sch
   static readonly typeName = "SchedulingPolicy";
 }
 
+/** v3's Cluster members. */
 export interface ClusterFields extends BaseResourceFields {
   cpu?: CPUFields;
   data_center?: DataCenterFields;
@@ -1368,6 +1480,7 @@ export class Cluster extends V3Object<ClusterFields, types.Cluster> {
   static readonly typeName = "Cluster";
 }
 
+/** v3's Clusters members. */
 export interface ClustersFields extends BaseResourcesFields {
   cluster?: ClusterFields[];
 }
@@ -1376,6 +1489,7 @@ export class Clusters extends V3Object<ClustersFields> {
   static readonly typeName = "Clusters";
 }
 
+/** v3's Agent members. */
 export interface AgentFields extends BaseResourceFields {
   type_?: string;
   address?: string;
@@ -1393,6 +1507,7 @@ export class Agent extends V3Object<AgentFields, types.Agent> {
   static readonly typeName = "Agent";
 }
 
+/** v3's Agents members. */
 export interface AgentsFields extends BaseResourcesFields {
   agent?: AgentFields[];
 }
@@ -1401,6 +1516,7 @@ export class Agents extends V3Object<AgentsFields> {
   static readonly typeName = "Agents";
 }
 
+/** v3's PowerManagement members. */
 export interface PowerManagementFields {
   type_?: string;
   enabled?: boolean;
@@ -1419,6 +1535,7 @@ export class PowerManagement extends V3Object<PowerManagementFields, types.Power
   static readonly typeName = "PowerManagement";
 }
 
+/** v3's PowerManagementStates members. */
 export interface PowerManagementStatesFields {
   power_management_state?: string[];
 }
@@ -1427,6 +1544,7 @@ export class PowerManagementStates extends V3Object<PowerManagementStatesFields>
   static readonly typeName = "PowerManagementStates";
 }
 
+/** v3's HardwareInformation members. */
 export interface HardwareInformationFields {
   manufacturer?: string;
   version?: string;
@@ -1441,6 +1559,7 @@ export class HardwareInformation extends V3Object<HardwareInformationFields, typ
   static readonly typeName = "HardwareInformation";
 }
 
+/** v3's PowerManagers members. */
 export interface PowerManagersFields {
   power_management?: PowerManagementFields[];
 }
@@ -1449,6 +1568,7 @@ export class PowerManagers extends V3Object<PowerManagersFields> {
   static readonly typeName = "PowerManagers";
 }
 
+/** v3's KSM members. */
 export interface KSMFields {
   enabled?: boolean;
   merge_across_nodes?: boolean;
@@ -1458,6 +1578,7 @@ export class KSM extends V3Object<KSMFields, types.Ksm> {
   static readonly typeName = "KSM";
 }
 
+/** v3's TransparentHugePages members. */
 export interface TransparentHugePagesFields {
   enabled?: boolean;
 }
@@ -1466,6 +1587,7 @@ export class TransparentHugePages extends V3Object<TransparentHugePagesFields, t
   static readonly typeName = "TransparentHugePages";
 }
 
+/** v3's Certificate members. */
 export interface CertificateFields extends BaseResourceFields {
   organization?: string;
   subject?: string;
@@ -1476,6 +1598,7 @@ export class Certificate extends V3Object<CertificateFields, types.Certificate> 
   static readonly typeName = "Certificate";
 }
 
+/** v3's Certificates members. */
 export interface CertificatesFields extends BaseResourcesFields {
   certificate?: CertificateFields[];
 }
@@ -1484,6 +1607,7 @@ export class Certificates extends V3Object<CertificatesFields> {
   static readonly typeName = "Certificates";
 }
 
+/** v3's SELinux members. */
 export interface SELinuxFields {
   mode?: string;
 }
@@ -1492,6 +1616,7 @@ export class SELinux extends V3Object<SELinuxFields, types.SeLinux> {
   static readonly typeName = "SELinux";
 }
 
+/** v3's Host members. */
 export interface HostFields extends BaseResourceFields {
   address?: string;
   certificate?: CertificateFields;
@@ -1539,6 +1664,7 @@ export class Host extends V3Object<HostFields, types.Host> {
   static readonly typeName = "Host";
 }
 
+/** v3's HostDevicePassthrough members. */
 export interface HostDevicePassthroughFields {
   enabled?: boolean;
 }
@@ -1547,6 +1673,7 @@ export class HostDevicePassthrough extends V3Object<HostDevicePassthroughFields,
   static readonly typeName = "HostDevicePassthrough";
 }
 
+/** v3's StorageManager members. */
 export interface StorageManagerFields {
   priority?: number;
   valueOf_?: boolean;
@@ -1556,6 +1683,7 @@ export class StorageManager extends V3Object<StorageManagerFields> {
   static readonly typeName = "StorageManager";
 }
 
+/** v3's SPM members. */
 export interface SPMFields {
   priority?: number;
   status?: StatusFields;
@@ -1565,6 +1693,7 @@ export class SPM extends V3Object<SPMFields, types.Spm> {
   static readonly typeName = "SPM";
 }
 
+/** v3's HostedEngine members. */
 export interface HostedEngineFields {
   configured?: boolean;
   active?: boolean;
@@ -1577,6 +1706,7 @@ export class HostedEngine extends V3Object<HostedEngineFields, types.HostedEngin
   static readonly typeName = "HostedEngine";
 }
 
+/** v3's HostProtocols members. */
 export interface HostProtocolsFields {
   host_protocol?: string[];
 }
@@ -1585,6 +1715,7 @@ export class HostProtocols extends V3Object<HostProtocolsFields> {
   static readonly typeName = "HostProtocols";
 }
 
+/** v3's HostNonOperationalDetails members. */
 export interface HostNonOperationalDetailsFields {
   host_non_operational_detail?: string[];
 }
@@ -1594,6 +1725,7 @@ export class HostNonOperationalDetails extends V3Object<HostNonOperationalDetail
   static readonly typeName = "HostNonOperationalDetails";
 }
 
+/** v3's VmSummary members. */
 export interface VmSummaryFields {
   active?: number;
   migrating?: number;
@@ -1604,6 +1736,7 @@ export class VmSummary extends V3Object<VmSummaryFields, types.VmSummary> {
   static readonly typeName = "VmSummary";
 }
 
+/** v3's Hosts members. */
 export interface HostsFields extends BaseResourcesFields {
   host?: HostFields[];
 }
@@ -1612,6 +1745,7 @@ export class Hosts extends V3Object<HostsFields> {
   static readonly typeName = "Hosts";
 }
 
+/** v3's Permit members. */
 export interface PermitFields extends BaseResourceFields {
   administrative?: boolean;
   role?: RoleFields;
@@ -1621,6 +1755,7 @@ export class Permit extends V3Object<PermitFields, types.Permit> {
   static readonly typeName = "Permit";
 }
 
+/** v3's Permits members. */
 export interface PermitsFields extends BaseResourcesFields {
   permit?: PermitFields[];
 }
@@ -1629,6 +1764,7 @@ export class Permits extends V3Object<PermitsFields> {
   static readonly typeName = "Permits";
 }
 
+/** v3's Role members. */
 export interface RoleFields extends BaseResourceFields {
   mutable?: boolean;
   administrative?: boolean;
@@ -1640,6 +1776,7 @@ export class Role extends V3Object<RoleFields, types.Role> {
   static readonly typeName = "Role";
 }
 
+/** v3's Roles members. */
 export interface RolesFields extends BaseResourcesFields {
   role?: RoleFields[];
 }
@@ -1648,6 +1785,7 @@ export class Roles extends V3Object<RolesFields> {
   static readonly typeName = "Roles";
 }
 
+/** v3's SSHPublicKey members. */
 export interface SSHPublicKeyFields extends BaseResourceFields {
   content?: string;
   user?: UserFields;
@@ -1657,6 +1795,7 @@ export class SSHPublicKey extends V3Object<SSHPublicKeyFields, types.SshPublicKe
   static readonly typeName = "SSHPublicKey";
 }
 
+/** v3's SSHPublicKeys members. */
 export interface SSHPublicKeysFields extends BaseResourcesFields {
   ssh_public_key?: SSHPublicKeyFields[];
 }
@@ -1665,6 +1804,7 @@ export class SSHPublicKeys extends V3Object<SSHPublicKeysFields> {
   static readonly typeName = "SSHPublicKeys";
 }
 
+/** v3's User members. */
 export interface UserFields extends BaseResourceFields {
   domain?: DomainFields;
   domain_entry_id?: string;
@@ -1684,6 +1824,7 @@ export class User extends V3Object<UserFields, types.User> {
   static readonly typeName = "User";
 }
 
+/** v3's Users members. */
 export interface UsersFields extends BaseResourcesFields {
   user?: UserFields[];
 }
@@ -1692,6 +1833,7 @@ export class Users extends V3Object<UsersFields> {
   static readonly typeName = "Users";
 }
 
+/** v3's AuthenticationMethod members. */
 export interface AuthenticationMethodFields {
   authentication_method?: string[];
 }
@@ -1700,6 +1842,7 @@ export class AuthenticationMethod extends V3Object<AuthenticationMethodFields> {
   static readonly typeName = "AuthenticationMethod";
 }
 
+/** v3's SSH members. */
 export interface SSHFields extends BaseResourceFields {
   port?: number;
   fingerprint?: string;
@@ -1711,6 +1854,7 @@ export class SSH extends V3Object<SSHFields, types.Ssh> {
   static readonly typeName = "SSH";
 }
 
+/** v3's Group members. */
 export interface GroupFields extends BaseResourceFields {
   domain?: DomainFields;
   domain_entry_id?: string;
@@ -1722,6 +1866,7 @@ export class Group extends V3Object<GroupFields, types.Group> {
   static readonly typeName = "Group";
 }
 
+/** v3's Groups members. */
 export interface GroupsFields extends BaseResourcesFields {
   group?: GroupFields[];
 }
@@ -1730,6 +1875,7 @@ export class Groups extends V3Object<GroupsFields> {
   static readonly typeName = "Groups";
 }
 
+/** v3's Permission members. */
 export interface PermissionFields extends BaseResourceFields {
   role?: RoleFields;
   user?: UserFields;
@@ -1748,6 +1894,7 @@ export class Permission extends V3Object<PermissionFields, types.Permission> {
   static readonly typeName = "Permission";
 }
 
+/** v3's Permissions members. */
 export interface PermissionsFields extends BaseResourcesFields {
   permission?: PermissionFields[];
   clone?: boolean;
@@ -1757,6 +1904,7 @@ export class Permissions extends V3Object<PermissionsFields> {
   static readonly typeName = "Permissions";
 }
 
+/** v3's Domain members. */
 export interface DomainFields extends BaseResourceFields {
   user?: UserFields;
 }
@@ -1765,6 +1913,7 @@ export class Domain extends V3Object<DomainFields, types.Domain> {
   static readonly typeName = "Domain";
 }
 
+/** v3's Domains members. */
 export interface DomainsFields extends BaseResourcesFields {
   domain?: DomainFields[];
 }
@@ -1773,6 +1922,7 @@ export class Domains extends V3Object<DomainsFields> {
   static readonly typeName = "Domains";
 }
 
+/** v3's Event members. */
 export interface EventFields extends BaseResourceFields {
   code?: number;
   severity?: string;
@@ -1795,6 +1945,7 @@ export class Event extends V3Object<EventFields, types.Event> {
   static readonly typeName = "Event";
 }
 
+/** v3's Events members. */
 export interface EventsFields extends BaseResourcesFields {
   event?: EventFields[];
 }
@@ -1803,6 +1954,7 @@ export class Events extends V3Object<EventsFields> {
   static readonly typeName = "Events";
 }
 
+/** v3's File members. */
 export interface FileFields extends BaseResourceFields {
   content?: string;
   type_?: string;
@@ -1813,6 +1965,7 @@ export class File extends V3Object<FileFields, types.File> {
   static readonly typeName = "File";
 }
 
+/** v3's Files members. */
 export interface FilesFields extends BaseResourcesFields {
   file?: FileFields[];
 }
@@ -1821,6 +1974,7 @@ export class Files extends V3Object<FilesFields> {
   static readonly typeName = "Files";
 }
 
+/** v3's Image members. */
 export interface ImageFields extends BaseResourceFields {
   storage_domain?: StorageDomainFields;
 }
@@ -1829,6 +1983,7 @@ export class Image extends V3Object<ImageFields, types.Image> {
   static readonly typeName = "Image";
 }
 
+/** v3's Images members. */
 export interface ImagesFields extends BaseResourcesFields {
   image?: ImageFields[];
 }
@@ -1837,6 +1992,7 @@ export class Images extends V3Object<ImagesFields> {
   static readonly typeName = "Images";
 }
 
+/** v3's Hook members. */
 export interface HookFields extends BaseResourceFields {
   event_name?: string;
   md5?: string;
@@ -1847,6 +2003,7 @@ export class Hook extends V3Object<HookFields, types.Hook> {
   static readonly typeName = "Hook";
 }
 
+/** v3's Hooks members. */
 export interface HooksFields extends BaseResourcesFields {
   hook?: HookFields[];
 }
@@ -1855,6 +2012,7 @@ export class Hooks extends V3Object<HooksFields> {
   static readonly typeName = "Hooks";
 }
 
+/** v3's IP members. */
 export interface IPFields {
   address?: string;
   netmask?: string;
@@ -1866,6 +2024,7 @@ export class IP extends V3Object<IPFields, types.Ip> {
   static readonly typeName = "IP";
 }
 
+/** v3's IPs members. */
 export interface IPsFields extends BaseResourcesFields {
   ip?: IPFields[];
 }
@@ -1874,6 +2033,7 @@ export class IPs extends V3Object<IPsFields> {
   static readonly typeName = "IPs";
 }
 
+/** v3's MAC members. */
 export interface MACFields {
   address?: string;
 }
@@ -1882,6 +2042,7 @@ export class MAC extends V3Object<MACFields, types.Mac> {
   static readonly typeName = "MAC";
 }
 
+/** v3's VLAN members. */
 export interface VLANFields {
   id?: number;
 }
@@ -1890,6 +2051,7 @@ export class VLAN extends V3Object<VLANFields, types.Vlan> {
   static readonly typeName = "VLAN";
 }
 
+/** v3's Network members. */
 export interface NetworkFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   cluster?: ClusterFields;
@@ -1910,6 +2072,7 @@ export class Network extends V3Object<NetworkFields, types.Network> {
   static readonly typeName = "Network";
 }
 
+/** v3's NetworkStates members. */
 export interface NetworkStatesFields {
   network_state?: string[];
 }
@@ -1918,6 +2081,7 @@ export class NetworkStates extends V3Object<NetworkStatesFields> {
   static readonly typeName = "NetworkStates";
 }
 
+/** v3's Networks members. */
 export interface NetworksFields extends BaseResourcesFields {
   network?: NetworkFields[];
 }
@@ -1926,6 +2090,7 @@ export class Networks extends V3Object<NetworksFields> {
   static readonly typeName = "Networks";
 }
 
+/** v3's Label members. */
 export interface LabelFields extends BaseResourceFields {
   network?: NetworkFields;
   host_nic?: HostNICFields;
@@ -1935,6 +2100,7 @@ export class Label extends V3Object<LabelFields> {
   static readonly typeName = "Label";
 }
 
+/** v3's Labels members. */
 export interface LabelsFields extends BaseResourcesFields {
   label?: LabelFields[];
 }
@@ -1943,6 +2109,7 @@ export class Labels extends V3Object<LabelsFields> {
   static readonly typeName = "Labels";
 }
 
+/** v3's VnicProfile members. */
 export interface VnicProfileFields extends BaseResourceFields {
   network?: NetworkFields;
   port_mirroring?: boolean;
@@ -1955,6 +2122,7 @@ export class VnicProfile extends V3Object<VnicProfileFields, types.VnicProfile> 
   static readonly typeName = "VnicProfile";
 }
 
+/** v3's VnicProfiles members. */
 export interface VnicProfilesFields extends BaseResourcesFields {
   vnic_profile?: VnicProfileFields[];
 }
@@ -1963,6 +2131,7 @@ export class VnicProfiles extends V3Object<VnicProfilesFields> {
   static readonly typeName = "VnicProfiles";
 }
 
+/** v3's VnicPassThrough members. */
 export interface VnicPassThroughFields {
   mode?: string;
 }
@@ -1971,6 +2140,7 @@ export class VnicPassThrough extends V3Object<VnicPassThroughFields, types.VnicP
   static readonly typeName = "VnicPassThrough";
 }
 
+/** v3's StorageConnectionExtensions members. */
 export interface StorageConnectionExtensionsFields extends BaseResourcesFields {
   storage_connection_extension?: StorageConnectionExtensionFields[];
 }
@@ -1980,6 +2150,7 @@ export class StorageConnectionExtensions extends V3Object<StorageConnectionExten
   static readonly typeName = "StorageConnectionExtensions";
 }
 
+/** v3's StorageConnectionExtension members. */
 export interface StorageConnectionExtensionFields extends BaseResourceFields {
   target?: string;
   username?: string;
@@ -1995,6 +2166,7 @@ export class StorageConnectionExtension extends V3Object<
   static readonly typeName = "StorageConnectionExtension";
 }
 
+/** v3's LogicalUnit members. */
 export interface LogicalUnitFields {
   id?: string;
   port?: number;
@@ -2019,6 +2191,7 @@ export class LogicalUnit extends V3Object<LogicalUnitFields, types.LogicalUnit> 
   static readonly typeName = "LogicalUnit";
 }
 
+/** v3's LogicalUnits members. */
 export interface LogicalUnitsFields extends BaseResourcesFields {
   logical_unit?: LogicalUnitFields[];
 }
@@ -2027,6 +2200,7 @@ export class LogicalUnits extends V3Object<LogicalUnitsFields> {
   static readonly typeName = "LogicalUnits";
 }
 
+/** v3's VolumeGroup members. */
 export interface VolumeGroupFields {
   id?: string;
   name?: string;
@@ -2037,6 +2211,7 @@ export class VolumeGroup extends V3Object<VolumeGroupFields, types.VolumeGroup> 
   static readonly typeName = "VolumeGroup";
 }
 
+/** v3's Storage members. */
 export interface StorageFields extends BaseResourceFields {
   address?: string;
   type_?: string;
@@ -2061,6 +2236,7 @@ export class Storage extends V3Object<StorageFields, types.HostStorage> {
   static readonly typeName = "Storage";
 }
 
+/** v3's StorageConnection members. */
 export interface StorageConnectionFields extends BaseResourceFields {
   address?: string;
   type_?: string;
@@ -2082,6 +2258,7 @@ export class StorageConnection extends V3Object<StorageConnectionFields, types.S
   static readonly typeName = "StorageConnection";
 }
 
+/** v3's StorageDomain members. */
 export interface StorageDomainFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   data_centers?: DataCentersFields;
@@ -2107,6 +2284,7 @@ export class StorageDomain extends V3Object<StorageDomainFields, types.StorageDo
   static readonly typeName = "StorageDomain";
 }
 
+/** v3's StorageDomainStates members. */
 export interface StorageDomainStatesFields {
   storage_domain_state?: string[];
 }
@@ -2115,6 +2293,7 @@ export class StorageDomainStates extends V3Object<StorageDomainStatesFields> {
   static readonly typeName = "StorageDomainStates";
 }
 
+/** v3's StorageDomains members. */
 export interface StorageDomainsFields extends BaseResourcesFields {
   storage_domain?: StorageDomainFields[];
 }
@@ -2123,6 +2302,7 @@ export class StorageDomains extends V3Object<StorageDomainsFields> {
   static readonly typeName = "StorageDomains";
 }
 
+/** v3's StorageConnections members. */
 export interface StorageConnectionsFields extends BaseResourcesFields {
   storage_connection?: StorageConnectionFields[];
 }
@@ -2131,6 +2311,7 @@ export class StorageConnections extends V3Object<StorageConnectionsFields> {
   static readonly typeName = "StorageConnections";
 }
 
+/** v3's InstanceTypes members. */
 export interface InstanceTypesFields extends BaseResourcesFields {
   instance_type?: InstanceTypeFields[];
 }
@@ -2139,12 +2320,14 @@ export class InstanceTypes extends V3Object<InstanceTypesFields> {
   static readonly typeName = "InstanceTypes";
 }
 
+/** v3's InstanceType members. */
 export interface InstanceTypeFields extends TemplateFields {}
 export interface InstanceType extends InstanceTypeFields, V3Accessors<InstanceTypeFields> {}
 export class InstanceType extends V3Object<InstanceTypeFields, types.InstanceType> {
   static readonly typeName = "InstanceType";
 }
 
+/** v3's Template members. */
 export interface TemplateFields extends VmBaseFields {
   vm?: VMFields;
   version?: TemplateVersionFields;
@@ -2155,6 +2338,7 @@ export class Template extends V3Object<TemplateFields, types.Template> {
   static readonly typeName = "Template";
 }
 
+/** v3's Templates members. */
 export interface TemplatesFields extends BaseResourcesFields {
   template?: TemplateFields[];
 }
@@ -2163,6 +2347,7 @@ export class Templates extends V3Object<TemplatesFields> {
   static readonly typeName = "Templates";
 }
 
+/** v3's TemplateStates members. */
 export interface TemplateStatesFields {
   template_state?: string[];
 }
@@ -2171,6 +2356,7 @@ export class TemplateStates extends V3Object<TemplateStatesFields> {
   static readonly typeName = "TemplateStates";
 }
 
+/** v3's Bios members. */
 export interface BiosFields {
   boot_menu?: BootMenuFields;
 }
@@ -2179,6 +2365,7 @@ export class Bios extends V3Object<BiosFields, types.Bios> {
   static readonly typeName = "Bios";
 }
 
+/** v3's BootMenu members. */
 export interface BootMenuFields {
   enabled?: boolean;
 }
@@ -2187,6 +2374,7 @@ export class BootMenu extends V3Object<BootMenuFields, types.BootMenu> {
   static readonly typeName = "BootMenu";
 }
 
+/** v3's Boot members. */
 export interface BootFields {
   dev?: string;
 }
@@ -2195,6 +2383,7 @@ export class Boot extends V3Object<BootFields, types.Boot> {
   static readonly typeName = "Boot";
 }
 
+/** v3's OperatingSystem members. */
 export interface OperatingSystemFields {
   type_?: string;
   boot?: BootFields[];
@@ -2208,6 +2397,7 @@ export class OperatingSystem extends V3Object<OperatingSystemFields, types.Opera
   static readonly typeName = "OperatingSystem";
 }
 
+/** v3's Sso members. */
 export interface SsoFields {
   methods?: MethodsFields;
 }
@@ -2216,6 +2406,7 @@ export class Sso extends V3Object<SsoFields, types.Sso> {
   static readonly typeName = "Sso";
 }
 
+/** v3's Methods members. */
 export interface MethodsFields {
   method?: MethodFields[];
 }
@@ -2224,6 +2415,7 @@ export class Methods extends V3Object<MethodsFields> {
   static readonly typeName = "Methods";
 }
 
+/** v3's Method members. */
 export interface MethodFields {
   id?: string;
 }
@@ -2232,6 +2424,7 @@ export class Method extends V3Object<MethodFields, types.Method> {
   static readonly typeName = "Method";
 }
 
+/** v3's Rate members. */
 export interface RateFields {
   bytes?: number;
   period?: number;
@@ -2241,6 +2434,7 @@ export class Rate extends V3Object<RateFields, types.Rate> {
   static readonly typeName = "Rate";
 }
 
+/** v3's RngSources members. */
 export interface RngSourcesFields {
   source?: string[];
 }
@@ -2249,6 +2443,7 @@ export class RngSources extends V3Object<RngSourcesFields> {
   static readonly typeName = "RngSources";
 }
 
+/** v3's RngDevice members. */
 export interface RngDeviceFields {
   rate?: RateFields;
   source?: string;
@@ -2258,6 +2453,7 @@ export class RngDevice extends V3Object<RngDeviceFields, types.RngDevice> {
   static readonly typeName = "RngDevice";
 }
 
+/** v3's HighAvailability members. */
 export interface HighAvailabilityFields {
   enabled?: boolean;
   priority?: number;
@@ -2267,6 +2463,7 @@ export class HighAvailability extends V3Object<HighAvailabilityFields, types.Hig
   static readonly typeName = "HighAvailability";
 }
 
+/** v3's Display members. */
 export interface DisplayFields {
   type_?: string;
   address?: string;
@@ -2288,6 +2485,7 @@ export class Display extends V3Object<DisplayFields, types.Display> {
   static readonly typeName = "Display";
 }
 
+/** v3's GraphicsConsoles members. */
 export interface GraphicsConsolesFields extends BaseResourcesFields {
   graphics_console?: GraphicsConsoleFields[];
 }
@@ -2296,6 +2494,7 @@ export class GraphicsConsoles extends V3Object<GraphicsConsolesFields> {
   static readonly typeName = "GraphicsConsoles";
 }
 
+/** v3's GraphicsConsole members. */
 export interface GraphicsConsoleFields extends BaseResourceFields {
   vm?: VMFields;
   template?: TemplateFields;
@@ -2310,6 +2509,7 @@ export class GraphicsConsole extends V3Object<GraphicsConsoleFields, types.Graph
   static readonly typeName = "GraphicsConsole";
 }
 
+/** v3's Ticket members. */
 export interface TicketFields {
   value?: string;
   expiry?: number;
@@ -2319,6 +2519,7 @@ export class Ticket extends V3Object<TicketFields, types.Ticket> {
   static readonly typeName = "Ticket";
 }
 
+/** v3's CustomProperty members. */
 export interface CustomPropertyFields {
   name?: string;
   value?: string;
@@ -2329,6 +2530,7 @@ export class CustomProperty extends V3Object<CustomPropertyFields, types.CustomP
   static readonly typeName = "CustomProperty";
 }
 
+/** v3's CustomProperties members. */
 export interface CustomPropertiesFields {
   custom_property?: CustomPropertyFields[];
 }
@@ -2337,6 +2539,7 @@ export class CustomProperties extends V3Object<CustomPropertiesFields> {
   static readonly typeName = "CustomProperties";
 }
 
+/** v3's Property members. */
 export interface PropertyFields {
   name?: string;
   value?: string;
@@ -2346,6 +2549,7 @@ export class Property extends V3Object<PropertyFields, types.Property> {
   static readonly typeName = "Property";
 }
 
+/** v3's Properties members. */
 export interface PropertiesFields {
   property?: PropertyFields[];
 }
@@ -2354,6 +2558,7 @@ export class Properties extends V3Object<PropertiesFields> {
   static readonly typeName = "Properties";
 }
 
+/** v3's Payloads members. */
 export interface PayloadsFields {
   payload?: PayloadFields[];
 }
@@ -2362,6 +2567,7 @@ export class Payloads extends V3Object<PayloadsFields> {
   static readonly typeName = "Payloads";
 }
 
+/** v3's Payload members. */
 export interface PayloadFields {
   type_?: string;
   files?: FilesFields;
@@ -2372,6 +2578,7 @@ export class Payload extends V3Object<PayloadFields, types.Payload> {
   static readonly typeName = "Payload";
 }
 
+/** v3's VmDeviceTypes members. */
 export interface VmDeviceTypesFields {
   vm_device_types?: string[];
 }
@@ -2380,6 +2587,7 @@ export class VmDeviceTypes extends V3Object<VmDeviceTypesFields> {
   static readonly typeName = "VmDeviceTypes";
 }
 
+/** v3's Configuration members. */
 export interface ConfigurationFields {
   type_?: string;
   data?: string;
@@ -2389,6 +2597,7 @@ export class Configuration extends V3Object<ConfigurationFields, types.Configura
   static readonly typeName = "Configuration";
 }
 
+/** v3's Initialization members. */
 export interface InitializationFields {
   configuration?: ConfigurationFields;
   cloud_init?: CloudInitFields;
@@ -2417,6 +2626,7 @@ export class Initialization extends V3Object<InitializationFields, types.Initial
   static readonly typeName = "Initialization";
 }
 
+/** v3's DNS members. */
 export interface DNSFields {
   servers?: HostsFields;
   search_domains?: HostsFields;
@@ -2426,6 +2636,7 @@ export class DNS extends V3Object<DNSFields, types.Dns> {
   static readonly typeName = "DNS";
 }
 
+/** v3's AuthorizedKey members. */
 export interface AuthorizedKeyFields extends BaseResourceFields {
   user?: UserFields;
   key?: string;
@@ -2435,6 +2646,7 @@ export class AuthorizedKey extends V3Object<AuthorizedKeyFields, types.Authorize
   static readonly typeName = "AuthorizedKey";
 }
 
+/** v3's AuthorizedKeys members. */
 export interface AuthorizedKeysFields extends BaseResourcesFields {
   authorized_key?: AuthorizedKeyFields[];
 }
@@ -2443,6 +2655,7 @@ export class AuthorizedKeys extends V3Object<AuthorizedKeysFields> {
   static readonly typeName = "AuthorizedKeys";
 }
 
+/** v3's CloudInit members. */
 export interface CloudInitFields {
   host?: HostFields;
   authorized_keys?: AuthorizedKeysFields;
@@ -2457,6 +2670,7 @@ export class CloudInit extends V3Object<CloudInitFields, types.CloudInit> {
   static readonly typeName = "CloudInit";
 }
 
+/** v3's NetworkConfiguration members. */
 export interface NetworkConfigurationFields {
   nics?: NicsFields;
   dns?: DNSFields;
@@ -2466,6 +2680,7 @@ export class NetworkConfiguration extends V3Object<NetworkConfigurationFields, t
   static readonly typeName = "NetworkConfiguration";
 }
 
+/** v3's VmPlacementPolicy members. */
 export interface VmPlacementPolicyFields {
   hosts?: HostsFields;
   host?: HostFields;
@@ -2476,6 +2691,7 @@ export class VmPlacementPolicy extends V3Object<VmPlacementPolicyFields, types.V
   static readonly typeName = "VmPlacementPolicy";
 }
 
+/** v3's TimeZone members. */
 export interface TimeZoneFields {
   name?: string;
   utc_offset?: string;
@@ -2485,6 +2701,7 @@ export class TimeZone extends V3Object<TimeZoneFields, types.TimeZone> {
   static readonly typeName = "TimeZone";
 }
 
+/** v3's Kernel members. */
 export interface KernelFields {
   version?: VersionFields;
 }
@@ -2493,6 +2710,7 @@ export class Kernel extends V3Object<KernelFields, types.Kernel> {
   static readonly typeName = "Kernel";
 }
 
+/** v3's GuestOperatingSystem members. */
 export interface GuestOperatingSystemFields {
   architecture?: string;
   codename?: string;
@@ -2506,6 +2724,7 @@ export class GuestOperatingSystem extends V3Object<GuestOperatingSystemFields, t
   static readonly typeName = "GuestOperatingSystem";
 }
 
+/** v3's GuestInfo members. */
 export interface GuestInfoFields {
   ips?: IPsFields;
   fqdn?: string;
@@ -2515,6 +2734,7 @@ export class GuestInfo extends V3Object<GuestInfoFields> {
   static readonly typeName = "GuestInfo";
 }
 
+/** v3's SerialNumber members. */
 export interface SerialNumberFields {
   policy?: string;
   value?: string;
@@ -2524,6 +2744,7 @@ export class SerialNumber extends V3Object<SerialNumberFields, types.SerialNumbe
   static readonly typeName = "SerialNumber";
 }
 
+/** v3's MigrationOptions members. */
 export interface MigrationOptionsFields {
   auto_converge?: string;
   compressed?: string;
@@ -2533,6 +2754,7 @@ export class MigrationOptions extends V3Object<MigrationOptionsFields, types.Mig
   static readonly typeName = "MigrationOptions";
 }
 
+/** v3's IO members. */
 export interface IOFields {
   threads?: number;
 }
@@ -2541,6 +2763,7 @@ export class IO extends V3Object<IOFields, types.Io> {
   static readonly typeName = "IO";
 }
 
+/** v3's VmBase members. */
 export interface VmBaseFields extends BaseResourceFields {
   type_?: string;
   status?: StatusFields;
@@ -2585,6 +2808,7 @@ export class VmBase extends V3Object<VmBaseFields, types.VmBase> {
   static readonly typeName = "VmBase";
 }
 
+/** v3's VM members. */
 export interface VMFields extends VmBaseFields {
   stop_reason?: string;
   host?: HostFields;
@@ -2622,6 +2846,7 @@ export class VM extends V3Object<VMFields, types.Vm> {
   static readonly typeName = "VM";
 }
 
+/** v3's VMs members. */
 export interface VMsFields extends BaseResourcesFields {
   vm?: VMFields[];
 }
@@ -2630,6 +2855,7 @@ export class VMs extends V3Object<VMsFields> {
   static readonly typeName = "VMs";
 }
 
+/** v3's Icon members. */
 export interface IconFields extends BaseResourceFields {
   media_type?: string;
   data?: string;
@@ -2639,6 +2865,7 @@ export class Icon extends V3Object<IconFields, types.Icon> {
   static readonly typeName = "Icon";
 }
 
+/** v3's Icons members. */
 export interface IconsFields extends BaseResourcesFields {
   icon?: IconFields[];
 }
@@ -2647,6 +2874,7 @@ export class Icons extends V3Object<IconsFields> {
   static readonly typeName = "Icons";
 }
 
+/** v3's ReportedDevices members. */
 export interface ReportedDevicesFields extends BaseResourcesFields {
   reported_device?: ReportedDeviceFields[];
 }
@@ -2655,6 +2883,7 @@ export class ReportedDevices extends V3Object<ReportedDevicesFields> {
   static readonly typeName = "ReportedDevices";
 }
 
+/** v3's ReportedDevice members. */
 export interface ReportedDeviceFields extends BaseResourceFields {
   type_?: string;
   mac?: MACFields;
@@ -2666,6 +2895,7 @@ export class ReportedDevice extends V3Object<ReportedDeviceFields, types.Reporte
   static readonly typeName = "ReportedDevice";
 }
 
+/** v3's PreviewVMs members. */
 export interface PreviewVMsFields extends BaseResourcesFields {
   preview_vm?: VMFields[];
 }
@@ -2674,6 +2904,7 @@ export class PreviewVMs extends V3Object<PreviewVMsFields> {
   static readonly typeName = "PreviewVMs";
 }
 
+/** v3's VmStates members. */
 export interface VmStatesFields {
   vm_state?: string[];
 }
@@ -2682,6 +2913,7 @@ export class VmStates extends V3Object<VmStatesFields> {
   static readonly typeName = "VmStates";
 }
 
+/** v3's VmPauseDetails members. */
 export interface VmPauseDetailsFields {
   vm_pause_detail?: string[];
 }
@@ -2690,6 +2922,7 @@ export class VmPauseDetails extends V3Object<VmPauseDetailsFields> {
   static readonly typeName = "VmPauseDetails";
 }
 
+/** v3's PmProxyTypes members. */
 export interface PmProxyTypesFields {
   type_?: string[];
 }
@@ -2698,6 +2931,7 @@ export class PmProxyTypes extends V3Object<PmProxyTypesFields> {
   static readonly typeName = "PmProxyTypes";
 }
 
+/** v3's Session members. */
 export interface SessionFields extends BaseResourceFields {
   vm?: VMFields;
   protocol?: string;
@@ -2710,6 +2944,7 @@ export class Session extends V3Object<SessionFields, types.Session> {
   static readonly typeName = "Session";
 }
 
+/** v3's Sessions members. */
 export interface SessionsFields extends BaseResourcesFields {
   session?: SessionFields[];
 }
@@ -2718,6 +2953,7 @@ export class Sessions extends V3Object<SessionsFields> {
   static readonly typeName = "Sessions";
 }
 
+/** v3's VmPool members. */
 export interface VmPoolFields extends BaseResourceFields {
   size?: number;
   cluster?: ClusterFields;
@@ -2736,6 +2972,7 @@ export class VmPool extends V3Object<VmPoolFields, types.VmPool> {
   static readonly typeName = "VmPool";
 }
 
+/** v3's VmPools members. */
 export interface VmPoolsFields extends BaseResourcesFields {
   vmpool?: VmPoolFields[];
 }
@@ -2744,6 +2981,7 @@ export class VmPools extends V3Object<VmPoolsFields> {
   static readonly typeName = "VmPools";
 }
 
+/** v3's BaseDevice members. */
 export interface BaseDeviceFields extends BaseResourceFields {
   template?: TemplateFields;
   instance_type?: InstanceTypeFields;
@@ -2755,12 +2993,14 @@ export class BaseDevice extends V3Object<BaseDeviceFields> {
   static readonly typeName = "BaseDevice";
 }
 
+/** v3's BaseDevices members. */
 export interface BaseDevicesFields extends BaseResourcesFields {}
 export interface BaseDevices extends BaseDevicesFields, V3Accessors<BaseDevicesFields> {}
 export class BaseDevices extends V3Object<BaseDevicesFields> {
   static readonly typeName = "BaseDevices";
 }
 
+/** v3's Application members. */
 export interface ApplicationFields extends BaseResourceFields {
   vm?: VMFields;
 }
@@ -2769,6 +3009,7 @@ export class Application extends V3Object<ApplicationFields, types.Application> 
   static readonly typeName = "Application";
 }
 
+/** v3's Applications members. */
 export interface ApplicationsFields extends BaseResourcesFields {
   application?: ApplicationFields[];
 }
@@ -2777,6 +3018,7 @@ export class Applications extends V3Object<ApplicationsFields> {
   static readonly typeName = "Applications";
 }
 
+/** v3's CdRom members. */
 export interface CdRomFields extends BaseDeviceFields {
   file?: FileFields;
 }
@@ -2785,6 +3027,7 @@ export class CdRom extends V3Object<CdRomFields, types.Cdrom> {
   static readonly typeName = "CdRom";
 }
 
+/** v3's CdRoms members. */
 export interface CdRomsFields extends BaseDevicesFields {
   cdrom?: CdRomFields[];
 }
@@ -2793,6 +3036,7 @@ export class CdRoms extends V3Object<CdRomsFields> {
   static readonly typeName = "CdRoms";
 }
 
+/** v3's Floppy members. */
 export interface FloppyFields extends BaseDeviceFields {
   file?: FileFields;
 }
@@ -2801,6 +3045,7 @@ export class Floppy extends V3Object<FloppyFields, types.Floppy> {
   static readonly typeName = "Floppy";
 }
 
+/** v3's Floppies members. */
 export interface FloppiesFields extends BaseDevicesFields {
   floppy?: FloppyFields[];
 }
@@ -2809,6 +3054,7 @@ export class Floppies extends V3Object<FloppiesFields> {
   static readonly typeName = "Floppies";
 }
 
+/** v3's Disk members. */
 export interface DiskFields extends BaseDeviceFields {
   alias?: string;
   image_id?: string;
@@ -2844,6 +3090,7 @@ export class Disk extends V3Object<DiskFields, types.Disk> {
   static readonly typeName = "Disk";
 }
 
+/** v3's Disks members. */
 export interface DisksFields extends BaseDevicesFields {
   disk?: DiskFields[];
   clone?: boolean;
@@ -2854,6 +3101,7 @@ export class Disks extends V3Object<DisksFields> {
   static readonly typeName = "Disks";
 }
 
+/** v3's DiskSnapshot members. */
 export interface DiskSnapshotFields extends DiskFields {
   disk?: DiskFields;
 }
@@ -2862,6 +3110,7 @@ export class DiskSnapshot extends V3Object<DiskSnapshotFields, types.DiskSnapsho
   static readonly typeName = "DiskSnapshot";
 }
 
+/** v3's DiskSnapshots members. */
 export interface DiskSnapshotsFields extends BaseDevicesFields {
   disk_snapshot?: DiskSnapshotFields[];
 }
@@ -2870,6 +3119,7 @@ export class DiskSnapshots extends V3Object<DiskSnapshotsFields> {
   static readonly typeName = "DiskSnapshots";
 }
 
+/** v3's DiskStates members. */
 export interface DiskStatesFields {
   disk_state?: string[];
 }
@@ -2878,6 +3128,7 @@ export class DiskStates extends V3Object<DiskStatesFields> {
   static readonly typeName = "DiskStates";
 }
 
+/** v3's PortMirroring members. */
 export interface PortMirroringFields {
   networks?: NetworksFields;
 }
@@ -2886,6 +3137,7 @@ export class PortMirroring extends V3Object<PortMirroringFields, types.PortMirro
   static readonly typeName = "PortMirroring";
 }
 
+/** v3's NIC members. */
 export interface NICFields extends BaseDeviceFields {
   network?: NetworkFields;
   linked?: boolean;
@@ -2905,6 +3157,7 @@ export class NIC extends V3Object<NICFields, types.Nic> {
   static readonly typeName = "NIC";
 }
 
+/** v3's Nics members. */
 export interface NicsFields extends BaseDevicesFields {
   nic?: NICFields[];
 }
@@ -2913,6 +3166,7 @@ export class Nics extends V3Object<NicsFields> {
   static readonly typeName = "Nics";
 }
 
+/** v3's Snapshot members. */
 export interface SnapshotFields extends VMFields {
   vm?: VMFields;
   date?: Date;
@@ -2924,6 +3178,7 @@ export class Snapshot extends V3Object<SnapshotFields, types.Snapshot> {
   static readonly typeName = "Snapshot";
 }
 
+/** v3's Snapshots members. */
 export interface SnapshotsFields extends BaseResourcesFields {
   snapshot?: SnapshotFields[];
   collapse_snapshots?: boolean;
@@ -2933,6 +3188,7 @@ export class Snapshots extends V3Object<SnapshotsFields> {
   static readonly typeName = "Snapshots";
 }
 
+/** v3's HostNIC members. */
 export interface HostNICFields extends BaseResourceFields {
   host?: HostFields;
   network?: NetworkFields;
@@ -2961,6 +3217,7 @@ export class HostNIC extends V3Object<HostNICFields, types.HostNic> {
   static readonly typeName = "HostNIC";
 }
 
+/** v3's HostNicVirtualFunctionsConfiguration members. */
 export interface HostNicVirtualFunctionsConfigurationFields {
   max_number_of_virtual_functions?: number;
   number_of_virtual_functions?: number;
@@ -2975,6 +3232,7 @@ export class HostNicVirtualFunctionsConfiguration extends V3Object<
   static readonly typeName = "HostNicVirtualFunctionsConfiguration";
 }
 
+/** v3's UnmanagedNetworks members. */
 export interface UnmanagedNetworksFields extends BaseResourcesFields {
   unmanaged_network?: UnmanagedNetworkFields[];
 }
@@ -2983,6 +3241,7 @@ export class UnmanagedNetworks extends V3Object<UnmanagedNetworksFields> {
   static readonly typeName = "UnmanagedNetworks";
 }
 
+/** v3's UnmanagedNetwork members. */
 export interface UnmanagedNetworkFields extends BaseResourceFields {
   host_nic?: HostNICFields;
   host?: HostFields;
@@ -2992,6 +3251,7 @@ export class UnmanagedNetwork extends V3Object<UnmanagedNetworkFields, types.Unm
   static readonly typeName = "UnmanagedNetwork";
 }
 
+/** v3's HostNics members. */
 export interface HostNicsFields extends BaseResourcesFields {
   host_nic?: HostNICFields[];
 }
@@ -3000,18 +3260,21 @@ export class HostNics extends V3Object<HostNicsFields> {
   static readonly typeName = "HostNics";
 }
 
+/** v3's Product members. */
 export interface ProductFields extends BaseResourceFields {}
 export interface Product extends ProductFields, V3Accessors<ProductFields> {}
 export class Product extends V3Object<ProductFields, types.Product> {
   static readonly typeName = "Product";
 }
 
+/** v3's Vendor members. */
 export interface VendorFields extends BaseResourceFields {}
 export interface Vendor extends VendorFields, V3Accessors<VendorFields> {}
 export class Vendor extends V3Object<VendorFields, types.Vendor> {
   static readonly typeName = "Vendor";
 }
 
+/** v3's HostDevice members. */
 export interface HostDeviceFields extends BaseResourceFields {
   host?: HostFields;
   parent_device?: HostDeviceFields;
@@ -3029,6 +3292,7 @@ export class HostDevice extends V3Object<HostDeviceFields, types.HostDevice> {
   static readonly typeName = "HostDevice";
 }
 
+/** v3's HostDevices members. */
 export interface HostDevicesFields extends BaseResourcesFields {
   host_device?: HostDeviceFields[];
 }
@@ -3037,6 +3301,7 @@ export class HostDevices extends V3Object<HostDevicesFields> {
   static readonly typeName = "HostDevices";
 }
 
+/** v3's GuestNicConfiguration members. */
 export interface GuestNicConfigurationFields {
   name?: string;
   ip?: IPFields;
@@ -3048,6 +3313,7 @@ export class GuestNicConfiguration extends V3Object<GuestNicConfigurationFields,
   static readonly typeName = "GuestNicConfiguration";
 }
 
+/** v3's GuestNicsConfiguration members. */
 export interface GuestNicsConfigurationFields {
   nic_configuration?: GuestNicConfigurationFields[];
 }
@@ -3057,6 +3323,7 @@ export class GuestNicsConfiguration extends V3Object<GuestNicsConfigurationField
   static readonly typeName = "GuestNicsConfiguration";
 }
 
+/** v3's HostNICStates members. */
 export interface HostNICStatesFields {
   host_nic_state?: string[];
 }
@@ -3065,6 +3332,7 @@ export class HostNICStates extends V3Object<HostNICStatesFields> {
   static readonly typeName = "HostNICStates";
 }
 
+/** v3's Slaves members. */
 export interface SlavesFields {
   host_nic?: HostNICFields[];
 }
@@ -3073,6 +3341,7 @@ export class Slaves extends V3Object<SlavesFields> {
   static readonly typeName = "Slaves";
 }
 
+/** v3's Bonding members. */
 export interface BondingFields {
   options?: OptionsFields;
   slaves?: SlavesFields;
@@ -3082,6 +3351,7 @@ export class Bonding extends V3Object<BondingFields, types.Bonding> {
   static readonly typeName = "Bonding";
 }
 
+/** v3's NetworkAttachment members. */
 export interface NetworkAttachmentFields extends BaseResourceFields {
   network?: NetworkFields;
   host_nic?: HostNICFields;
@@ -3096,6 +3366,7 @@ export class NetworkAttachment extends V3Object<NetworkAttachmentFields, types.N
   static readonly typeName = "NetworkAttachment";
 }
 
+/** v3's NetworkAttachments members. */
 export interface NetworkAttachmentsFields extends BaseResourcesFields {
   network_attachment?: NetworkAttachmentFields[];
 }
@@ -3104,6 +3375,7 @@ export class NetworkAttachments extends V3Object<NetworkAttachmentsFields> {
   static readonly typeName = "NetworkAttachments";
 }
 
+/** v3's ReportedConfigurations members. */
 export interface ReportedConfigurationsFields {
   in_sync?: boolean;
   reported_configuration?: ReportedConfigurationFields[];
@@ -3114,6 +3386,7 @@ export class ReportedConfigurations extends V3Object<ReportedConfigurationsField
   static readonly typeName = "ReportedConfigurations";
 }
 
+/** v3's ReportedConfiguration members. */
 export interface ReportedConfigurationFields {
   name?: string;
   expected_value?: string;
@@ -3125,6 +3398,7 @@ export class ReportedConfiguration extends V3Object<ReportedConfigurationFields,
   static readonly typeName = "ReportedConfiguration";
 }
 
+/** v3's IpAddressAssignments members. */
 export interface IpAddressAssignmentsFields {
   ip_address_assignment?: IpAddressAssignmentFields[];
 }
@@ -3133,6 +3407,7 @@ export class IpAddressAssignments extends V3Object<IpAddressAssignmentsFields> {
   static readonly typeName = "IpAddressAssignments";
 }
 
+/** v3's IpAddressAssignment members. */
 export interface IpAddressAssignmentFields {
   ip?: IPFields;
   assignment_method?: string;
@@ -3142,6 +3417,7 @@ export class IpAddressAssignment extends V3Object<IpAddressAssignmentFields, typ
   static readonly typeName = "IpAddressAssignment";
 }
 
+/** v3's HostStorage members. */
 export interface HostStorageFields extends BaseResourcesFields {
   storage?: StorageFields[];
 }
@@ -3150,6 +3426,7 @@ export class HostStorage extends V3Object<HostStorageFields, types.HostStorage> 
   static readonly typeName = "HostStorage";
 }
 
+/** v3's Bookmark members. */
 export interface BookmarkFields extends BaseResourceFields {
   value?: string;
 }
@@ -3158,6 +3435,7 @@ export class Bookmark extends V3Object<BookmarkFields, types.Bookmark> {
   static readonly typeName = "Bookmark";
 }
 
+/** v3's Bookmarks members. */
 export interface BookmarksFields extends BaseResourcesFields {
   bookmark?: BookmarkFields[];
 }
@@ -3166,6 +3444,7 @@ export class Bookmarks extends V3Object<BookmarksFields> {
   static readonly typeName = "Bookmarks";
 }
 
+/** v3's TagParent members. */
 export interface TagParentFields {
   tag?: TagFields;
 }
@@ -3174,6 +3453,7 @@ export class TagParent extends V3Object<TagParentFields> {
   static readonly typeName = "TagParent";
 }
 
+/** v3's Tag members. */
 export interface TagFields extends BaseResourceFields {
   host?: HostFields;
   vm?: VMFields;
@@ -3187,6 +3467,7 @@ export class Tag extends V3Object<TagFields, types.Tag> {
   static readonly typeName = "Tag";
 }
 
+/** v3's Tags members. */
 export interface TagsFields extends BaseResourcesFields {
   tag?: TagFields[];
 }
@@ -3195,6 +3476,7 @@ export class Tags extends V3Object<TagsFields> {
   static readonly typeName = "Tags";
 }
 
+/** v3's Usb members. */
 export interface UsbFields {
   enabled?: boolean;
   type_?: string;
@@ -3204,6 +3486,7 @@ export class Usb extends V3Object<UsbFields, types.Usb> {
   static readonly typeName = "Usb";
 }
 
+/** v3's Quota members. */
 export interface QuotaFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   vms?: VMsFields;
@@ -3219,6 +3502,7 @@ export class Quota extends V3Object<QuotaFields, types.Quota> {
   static readonly typeName = "Quota";
 }
 
+/** v3's Quotas members. */
 export interface QuotasFields extends BaseResourcesFields {
   quota?: QuotaFields[];
 }
@@ -3227,6 +3511,7 @@ export class Quotas extends V3Object<QuotasFields> {
   static readonly typeName = "Quotas";
 }
 
+/** v3's QuotaStorageLimit members. */
 export interface QuotaStorageLimitFields extends BaseResourceFields {
   quota?: QuotaFields;
   storage_domain?: StorageDomainFields;
@@ -3238,6 +3523,7 @@ export class QuotaStorageLimit extends V3Object<QuotaStorageLimitFields, types.Q
   static readonly typeName = "QuotaStorageLimit";
 }
 
+/** v3's QuotaStorageLimits members. */
 export interface QuotaStorageLimitsFields extends BaseResourcesFields {
   storage_quota_limit?: QuotaStorageLimitFields[];
 }
@@ -3246,6 +3532,7 @@ export class QuotaStorageLimits extends V3Object<QuotaStorageLimitsFields> {
   static readonly typeName = "QuotaStorageLimits";
 }
 
+/** v3's QuotaClusterLimit members. */
 export interface QuotaClusterLimitFields extends BaseResourceFields {
   quota?: QuotaFields;
   cluster?: ClusterFields;
@@ -3259,6 +3546,7 @@ export class QuotaClusterLimit extends V3Object<QuotaClusterLimitFields, types.Q
   static readonly typeName = "QuotaClusterLimit";
 }
 
+/** v3's QuotaClusterLimits members. */
 export interface QuotaClusterLimitsFields extends BaseResourcesFields {
   cluster_quota_limit?: QuotaClusterLimitFields[];
 }
@@ -3267,6 +3555,7 @@ export class QuotaClusterLimits extends V3Object<QuotaClusterLimitsFields> {
   static readonly typeName = "QuotaClusterLimits";
 }
 
+/** v3's Url members. */
 export interface UrlFields {
   parameters_set?: ParametersSetFields[];
 }
@@ -3275,6 +3564,7 @@ export class Url extends V3Object<UrlFields> {
   static readonly typeName = "Url";
 }
 
+/** v3's Body members. */
 export interface BodyFields {
   required?: boolean;
   type_?: string;
@@ -3285,6 +3575,7 @@ export class Body extends V3Object<BodyFields> {
   static readonly typeName = "Body";
 }
 
+/** v3's Request members. */
 export interface RequestFields {
   http_method?: string;
   headers?: HeadersFields;
@@ -3296,6 +3587,7 @@ export class Request extends V3Object<RequestFields> {
   static readonly typeName = "Request";
 }
 
+/** v3's Response members. */
 export interface ResponseFields {
   type_?: string;
 }
@@ -3304,6 +3596,7 @@ export class Response extends V3Object<ResponseFields> {
   static readonly typeName = "Response";
 }
 
+/** v3's Parameter members. */
 export interface ParameterFields extends BaseResourceFields {
   required?: boolean;
   type_?: string;
@@ -3317,6 +3610,7 @@ export class Parameter extends V3Object<ParameterFields> {
   static readonly typeName = "Parameter";
 }
 
+/** v3's Header members. */
 export interface HeaderFields extends BaseResourceFields {
   required?: boolean;
   value?: string;
@@ -3327,6 +3621,7 @@ export class Header extends V3Object<HeaderFields> {
   static readonly typeName = "Header";
 }
 
+/** v3's Headers members. */
 export interface HeadersFields {
   header?: HeaderFields[];
 }
@@ -3335,6 +3630,7 @@ export class Headers extends V3Object<HeadersFields> {
   static readonly typeName = "Headers";
 }
 
+/** v3's ParametersSet members. */
 export interface ParametersSetFields {
   deprecated?: boolean;
   description?: string;
@@ -3345,6 +3641,7 @@ export class ParametersSet extends V3Object<ParametersSetFields> {
   static readonly typeName = "ParametersSet";
 }
 
+/** v3's Schema members. */
 export interface SchemaFields extends LinkFields {
   name?: string;
   description?: string;
@@ -3354,6 +3651,7 @@ export class Schema extends V3Object<SchemaFields> {
   static readonly typeName = "Schema";
 }
 
+/** v3's GeneralMetadata members. */
 export interface GeneralMetadataFields extends DetailedLinkFields {
   name?: string;
 }
@@ -3362,6 +3660,7 @@ export class GeneralMetadata extends V3Object<GeneralMetadataFields> {
   static readonly typeName = "GeneralMetadata";
 }
 
+/** v3's RSDL members. */
 export interface RSDLFields {
   href?: string;
   rel?: string;
@@ -3376,6 +3675,7 @@ export class RSDL extends V3Object<RSDLFields> {
   static readonly typeName = "RSDL";
 }
 
+/** v3's GlusterVolume members. */
 export interface GlusterVolumeFields extends BaseResourceFields {
   cluster?: ClusterFields;
   volume_type?: string;
@@ -3393,6 +3693,7 @@ export class GlusterVolume extends V3Object<GlusterVolumeFields, types.GlusterVo
   static readonly typeName = "GlusterVolume";
 }
 
+/** v3's GlusterVolumeTypes members. */
 export interface GlusterVolumeTypesFields {
   gluster_volume_type?: string[];
 }
@@ -3401,6 +3702,7 @@ export class GlusterVolumeTypes extends V3Object<GlusterVolumeTypesFields> {
   static readonly typeName = "GlusterVolumeTypes";
 }
 
+/** v3's TransportTypes members. */
 export interface TransportTypesFields {
   transport_type?: string[];
 }
@@ -3409,6 +3711,7 @@ export class TransportTypes extends V3Object<TransportTypesFields> {
   static readonly typeName = "TransportTypes";
 }
 
+/** v3's GlusterStates members. */
 export interface GlusterStatesFields {
   state?: string[];
 }
@@ -3417,6 +3720,7 @@ export class GlusterStates extends V3Object<GlusterStatesFields> {
   static readonly typeName = "GlusterStates";
 }
 
+/** v3's GlusterVolumes members. */
 export interface GlusterVolumesFields extends BaseResourcesFields {
   gluster_volume?: GlusterVolumeFields[];
 }
@@ -3425,6 +3729,7 @@ export class GlusterVolumes extends V3Object<GlusterVolumesFields> {
   static readonly typeName = "GlusterVolumes";
 }
 
+/** v3's GlusterClient members. */
 export interface GlusterClientFields {
   host_name?: string;
   client_port?: number;
@@ -3436,6 +3741,7 @@ export class GlusterClient extends V3Object<GlusterClientFields, types.GlusterCl
   static readonly typeName = "GlusterClient";
 }
 
+/** v3's GlusterClients members. */
 export interface GlusterClientsFields extends BaseResourcesFields {
   gluster_client?: GlusterClientFields[];
 }
@@ -3444,6 +3750,7 @@ export class GlusterClients extends V3Object<GlusterClientsFields> {
   static readonly typeName = "GlusterClients";
 }
 
+/** v3's GlusterMemoryPool members. */
 export interface GlusterMemoryPoolFields {
   name?: string;
   hot_count?: number;
@@ -3459,6 +3766,7 @@ export class GlusterMemoryPool extends V3Object<GlusterMemoryPoolFields, types.G
   static readonly typeName = "GlusterMemoryPool";
 }
 
+/** v3's GlusterMemoryPools members. */
 export interface GlusterMemoryPoolsFields extends BaseResourcesFields {
   memory_pool?: GlusterMemoryPoolFields[];
 }
@@ -3467,6 +3775,7 @@ export class GlusterMemoryPools extends V3Object<GlusterMemoryPoolsFields> {
   static readonly typeName = "GlusterMemoryPools";
 }
 
+/** v3's GlusterBrickMemoryInfo members. */
 export interface GlusterBrickMemoryInfoFields {
   memory_pools?: GlusterMemoryPoolsFields;
 }
@@ -3476,6 +3785,7 @@ export class GlusterBrickMemoryInfo extends V3Object<GlusterBrickMemoryInfoField
   static readonly typeName = "GlusterBrickMemoryInfo";
 }
 
+/** v3's GlusterBrickAdvancedDetails members. */
 export interface GlusterBrickAdvancedDetailsFields extends BaseResourceFields {
   port?: number;
   pid?: number;
@@ -3494,6 +3804,7 @@ export class GlusterBrickAdvancedDetails extends V3Object<
   static readonly typeName = "GlusterBrickAdvancedDetails";
 }
 
+/** v3's GlusterBrick members. */
 export interface GlusterBrickFields extends GlusterBrickAdvancedDetailsFields {
   gluster_volume?: GlusterVolumeFields;
   server_id?: string;
@@ -3505,6 +3816,7 @@ export class GlusterBrick extends V3Object<GlusterBrickFields, types.GlusterBric
   static readonly typeName = "GlusterBrick";
 }
 
+/** v3's GlusterBricks members. */
 export interface GlusterBricksFields extends BaseResourcesFields {
   replica_count?: number;
   stripe_count?: number;
@@ -3515,6 +3827,7 @@ export class GlusterBricks extends V3Object<GlusterBricksFields> {
   static readonly typeName = "GlusterBricks";
 }
 
+/** v3's Stages members. */
 export interface StagesFields {
   stage?: string[];
 }
@@ -3523,6 +3836,7 @@ export class Stages extends V3Object<StagesFields> {
   static readonly typeName = "Stages";
 }
 
+/** v3's HookStates members. */
 export interface HookStatesFields {
   hook_state?: string[];
 }
@@ -3531,6 +3845,7 @@ export class HookStates extends V3Object<HookStatesFields> {
   static readonly typeName = "HookStates";
 }
 
+/** v3's ContentTypes members. */
 export interface ContentTypesFields {
   content_type?: string[];
 }
@@ -3539,6 +3854,7 @@ export class ContentTypes extends V3Object<ContentTypesFields> {
   static readonly typeName = "ContentTypes";
 }
 
+/** v3's GlusterServerHooks members. */
 export interface GlusterServerHooksFields extends BaseResourcesFields {
   server_hook?: GlusterServerHookFields[];
 }
@@ -3547,6 +3863,7 @@ export class GlusterServerHooks extends V3Object<GlusterServerHooksFields> {
   static readonly typeName = "GlusterServerHooks";
 }
 
+/** v3's GlusterServerHook members. */
 export interface GlusterServerHookFields extends BaseResourceFields {
   host?: HostFields;
   content_type?: string;
@@ -3558,6 +3875,7 @@ export class GlusterServerHook extends V3Object<GlusterServerHookFields, types.G
   static readonly typeName = "GlusterServerHook";
 }
 
+/** v3's GlusterHook members. */
 export interface GlusterHookFields extends BaseResourceFields {
   cluster?: ClusterFields;
   gluster_command?: string;
@@ -3575,6 +3893,7 @@ export class GlusterHook extends V3Object<GlusterHookFields, types.GlusterHook> 
   static readonly typeName = "GlusterHook";
 }
 
+/** v3's GlusterHooks members. */
 export interface GlusterHooksFields extends BaseResourcesFields {
   gluster_hook?: GlusterHookFields[];
 }
@@ -3583,6 +3902,7 @@ export class GlusterHooks extends V3Object<GlusterHooksFields> {
   static readonly typeName = "GlusterHooks";
 }
 
+/** v3's GlusterVolumeProfileDetails members. */
 export interface GlusterVolumeProfileDetailsFields extends BaseResourceFields {
   brick_profile_details?: BrickProfileDetailsFields;
   nfs_profile_details?: NfsProfileDetailsFields;
@@ -3596,6 +3916,7 @@ export class GlusterVolumeProfileDetails extends V3Object<
   static readonly typeName = "GlusterVolumeProfileDetails";
 }
 
+/** v3's BrickProfileDetails members. */
 export interface BrickProfileDetailsFields {
   brick_profile_detail?: BrickProfileDetailFields[];
 }
@@ -3604,6 +3925,7 @@ export class BrickProfileDetails extends V3Object<BrickProfileDetailsFields> {
   static readonly typeName = "BrickProfileDetails";
 }
 
+/** v3's BrickProfileDetail members. */
 export interface BrickProfileDetailFields extends EntityProfileDetailFields {
   brick?: GlusterBrickFields;
 }
@@ -3612,6 +3934,7 @@ export class BrickProfileDetail extends V3Object<BrickProfileDetailFields, types
   static readonly typeName = "BrickProfileDetail";
 }
 
+/** v3's NfsProfileDetails members. */
 export interface NfsProfileDetailsFields {
   nfs_profile_detail?: NfsProfileDetailFields[];
 }
@@ -3620,6 +3943,7 @@ export class NfsProfileDetails extends V3Object<NfsProfileDetailsFields> {
   static readonly typeName = "NfsProfileDetails";
 }
 
+/** v3's EntityProfileDetail members. */
 export interface EntityProfileDetailFields {
   profile_detail?: ProfileDetailFields[];
 }
@@ -3628,6 +3952,7 @@ export class EntityProfileDetail extends V3Object<EntityProfileDetailFields, typ
   static readonly typeName = "EntityProfileDetail";
 }
 
+/** v3's NfsProfileDetail members. */
 export interface NfsProfileDetailFields extends EntityProfileDetailFields {
   nfs_server_ip?: string;
 }
@@ -3636,6 +3961,7 @@ export class NfsProfileDetail extends V3Object<NfsProfileDetailFields, types.Nfs
   static readonly typeName = "NfsProfileDetail";
 }
 
+/** v3's ProfileDetail members. */
 export interface ProfileDetailFields {
   profile_type?: string;
   duration?: number;
@@ -3648,6 +3974,7 @@ export class ProfileDetail extends V3Object<ProfileDetailFields, types.ProfileDe
   static readonly typeName = "ProfileDetail";
 }
 
+/** v3's BlockStatistic members. */
 export interface BlockStatisticFields {
   statistic?: StatisticFields[];
 }
@@ -3656,6 +3983,7 @@ export class BlockStatistic extends V3Object<BlockStatisticFields, types.BlockSt
   static readonly typeName = "BlockStatistic";
 }
 
+/** v3's FopStatistic members. */
 export interface FopStatisticFields {
   name?: string;
   statistic?: StatisticFields[];
@@ -3665,6 +3993,7 @@ export class FopStatistic extends V3Object<FopStatisticFields, types.FopStatisti
   static readonly typeName = "FopStatistic";
 }
 
+/** v3's PmProxies members. */
 export interface PmProxiesFields {
   pm_proxy?: PmProxyFields[];
 }
@@ -3673,6 +4002,7 @@ export class PmProxies extends V3Object<PmProxiesFields> {
   static readonly typeName = "PmProxies";
 }
 
+/** v3's PmProxy members. */
 export interface PmProxyFields {
   type_?: string;
 }
@@ -3681,6 +4011,7 @@ export class PmProxy extends V3Object<PmProxyFields, types.PmProxy> {
   static readonly typeName = "PmProxy";
 }
 
+/** v3's StepTypes members. */
 export interface StepTypesFields {
   step_type?: string[];
 }
@@ -3689,6 +4020,7 @@ export class StepTypes extends V3Object<StepTypesFields> {
   static readonly typeName = "StepTypes";
 }
 
+/** v3's Step members. */
 export interface StepFields extends BaseResourceFields {
   parent_step?: StepFields;
   job?: JobFields;
@@ -3705,6 +4037,7 @@ export class Step extends V3Object<StepFields, types.Step> {
   static readonly typeName = "Step";
 }
 
+/** v3's Steps members. */
 export interface StepsFields extends BaseResourcesFields {
   step?: StepFields[];
 }
@@ -3713,6 +4046,7 @@ export class Steps extends V3Object<StepsFields> {
   static readonly typeName = "Steps";
 }
 
+/** v3's Job members. */
 export interface JobFields extends BaseResourceFields {
   status?: StatusFields;
   owner?: UserFields;
@@ -3727,6 +4061,7 @@ export class Job extends V3Object<JobFields, types.Job> {
   static readonly typeName = "Job";
 }
 
+/** v3's Jobs members. */
 export interface JobsFields extends BaseResourcesFields {
   job?: JobFields[];
 }
@@ -3735,6 +4070,7 @@ export class Jobs extends V3Object<JobsFields> {
   static readonly typeName = "Jobs";
 }
 
+/** v3's AffinityGroup members. */
 export interface AffinityGroupFields extends BaseResourceFields {
   cluster?: ClusterFields;
   positive?: boolean;
@@ -3745,6 +4081,7 @@ export class AffinityGroup extends V3Object<AffinityGroupFields, types.AffinityG
   static readonly typeName = "AffinityGroup";
 }
 
+/** v3's AffinityGroups members. */
 export interface AffinityGroupsFields extends BaseResourcesFields {
   affinity_group?: AffinityGroupFields[];
 }
@@ -3753,6 +4090,7 @@ export class AffinityGroups extends V3Object<AffinityGroupsFields> {
   static readonly typeName = "AffinityGroups";
 }
 
+/** v3's NumaNode members. */
 export interface NumaNodeFields extends BaseResourceFields {
   host?: HostFields;
   index?: number;
@@ -3766,6 +4104,7 @@ export class NumaNode extends V3Object<NumaNodeFields, types.NumaNode> {
   static readonly typeName = "NumaNode";
 }
 
+/** v3's QoS members. */
 export interface QoSFields extends BaseResourceFields {
   type_?: string;
   data_center?: DataCenterFields;
@@ -3791,6 +4130,7 @@ export class QoS extends V3Object<QoSFields, types.Qos> {
   static readonly typeName = "QoS";
 }
 
+/** v3's NumaNodes members. */
 export interface NumaNodesFields extends BaseResourcesFields {
   host_numa_node?: NumaNodeFields[];
 }
@@ -3799,6 +4139,7 @@ export class NumaNodes extends V3Object<NumaNodesFields> {
   static readonly typeName = "NumaNodes";
 }
 
+/** v3's VirtualNumaNode members. */
 export interface VirtualNumaNodeFields extends NumaNodeFields {
   vm?: VMFields;
   numa_node_pins?: NumaNodePinsFields;
@@ -3808,6 +4149,7 @@ export class VirtualNumaNode extends V3Object<VirtualNumaNodeFields, types.Virtu
   static readonly typeName = "VirtualNumaNode";
 }
 
+/** v3's VirtualNumaNodes members. */
 export interface VirtualNumaNodesFields extends NumaNodesFields {
   vm_numa_node?: VirtualNumaNodeFields[];
 }
@@ -3816,6 +4158,7 @@ export class VirtualNumaNodes extends V3Object<VirtualNumaNodesFields> {
   static readonly typeName = "VirtualNumaNodes";
 }
 
+/** v3's QoSs members. */
 export interface QoSsFields extends BaseResourcesFields {
   qos?: QoSFields[];
 }
@@ -3824,6 +4167,7 @@ export class QoSs extends V3Object<QoSsFields> {
   static readonly typeName = "QoSs";
 }
 
+/** v3's NumaNodePins members. */
 export interface NumaNodePinsFields {
   numa_node_pin?: NumaNodePinFields[];
 }
@@ -3832,6 +4176,7 @@ export class NumaNodePins extends V3Object<NumaNodePinsFields> {
   static readonly typeName = "NumaNodePins";
 }
 
+/** v3's NumaNodePin members. */
 export interface NumaNodePinFields {
   pinned?: boolean;
   index?: number;
@@ -3842,6 +4187,7 @@ export class NumaNodePin extends V3Object<NumaNodePinFields, types.NumaNodePin> 
   static readonly typeName = "NumaNodePin";
 }
 
+/** v3's Cores members. */
 export interface CoresFields {
   core?: CoreFields[];
 }
@@ -3850,6 +4196,7 @@ export class Cores extends V3Object<CoresFields> {
   static readonly typeName = "Cores";
 }
 
+/** v3's Core members. */
 export interface CoreFields {
   index?: number;
   socket?: number;
@@ -3859,6 +4206,7 @@ export class Core extends V3Object<CoreFields, types.Core> {
   static readonly typeName = "Core";
 }
 
+/** v3's QosTypes members. */
 export interface QosTypesFields {
   qos_type?: string[];
 }
@@ -3867,6 +4215,7 @@ export class QosTypes extends V3Object<QosTypesFields> {
   static readonly typeName = "QosTypes";
 }
 
+/** v3's IscsiBond members. */
 export interface IscsiBondFields extends BaseResourceFields {
   data_center?: DataCenterFields;
   storage_connections?: StorageConnectionsFields;
@@ -3877,6 +4226,7 @@ export class IscsiBond extends V3Object<IscsiBondFields, types.IscsiBond> {
   static readonly typeName = "IscsiBond";
 }
 
+/** v3's IscsiBonds members. */
 export interface IscsiBondsFields extends BaseResourcesFields {
   iscsi_bond?: IscsiBondFields[];
 }
@@ -3885,6 +4235,7 @@ export class IscsiBonds extends V3Object<IscsiBondsFields> {
   static readonly typeName = "IscsiBonds";
 }
 
+/** v3's DiskProfile members. */
 export interface DiskProfileFields extends BaseResourceFields {
   qos?: QoSFields;
   storage_domain?: StorageDomainFields;
@@ -3894,6 +4245,7 @@ export class DiskProfile extends V3Object<DiskProfileFields, types.DiskProfile> 
   static readonly typeName = "DiskProfile";
 }
 
+/** v3's DiskProfiles members. */
 export interface DiskProfilesFields extends BaseResourcesFields {
   disk_profile?: DiskProfileFields[];
 }
@@ -3902,6 +4254,7 @@ export class DiskProfiles extends V3Object<DiskProfilesFields> {
   static readonly typeName = "DiskProfiles";
 }
 
+/** v3's CpuProfile members. */
 export interface CpuProfileFields extends BaseResourceFields {
   qos?: QoSFields;
   cluster?: ClusterFields;
@@ -3911,6 +4264,7 @@ export class CpuProfile extends V3Object<CpuProfileFields, types.CpuProfile> {
   static readonly typeName = "CpuProfile";
 }
 
+/** v3's CpuProfiles members. */
 export interface CpuProfilesFields extends BaseResourcesFields {
   cpu_profile?: CpuProfileFields[];
 }
@@ -3919,6 +4273,7 @@ export class CpuProfiles extends V3Object<CpuProfilesFields> {
   static readonly typeName = "CpuProfiles";
 }
 
+/** v3's OperatingSystemInfo members. */
 export interface OperatingSystemInfoFields extends BaseResourceFields {
   large_icon?: IconFields;
   small_icon?: IconFields;
@@ -3928,6 +4283,7 @@ export class OperatingSystemInfo extends V3Object<OperatingSystemInfoFields, typ
   static readonly typeName = "OperatingSystemInfo";
 }
 
+/** v3's OperatingSystemInfos members. */
 export interface OperatingSystemInfosFields extends BaseResourcesFields {
   operating_system?: OperatingSystemInfoFields[];
 }
@@ -3936,6 +4292,7 @@ export class OperatingSystemInfos extends V3Object<OperatingSystemInfosFields> {
   static readonly typeName = "OperatingSystemInfos";
 }
 
+/** v3's ExternalProvider members. */
 export interface ExternalProviderFields extends BaseResourceFields {
   url?: string;
   requires_authentication?: boolean;
@@ -3949,12 +4306,14 @@ export class ExternalProvider extends V3Object<ExternalProviderFields, types.Ext
   static readonly typeName = "ExternalProvider";
 }
 
+/** v3's ExternalHostProvider members. */
 export interface ExternalHostProviderFields extends ExternalProviderFields {}
 export interface ExternalHostProvider extends ExternalHostProviderFields, V3Accessors<ExternalHostProviderFields> {}
 export class ExternalHostProvider extends V3Object<ExternalHostProviderFields, types.ExternalHostProvider> {
   static readonly typeName = "ExternalHostProvider";
 }
 
+/** v3's ExternalHostProviders members. */
 export interface ExternalHostProvidersFields extends BaseResourcesFields {
   external_host_provider?: ExternalHostProviderFields[];
 }
@@ -3963,6 +4322,7 @@ export class ExternalHostProviders extends V3Object<ExternalHostProvidersFields>
   static readonly typeName = "ExternalHostProviders";
 }
 
+/** v3's ExternalHost members. */
 export interface ExternalHostFields extends BaseResourceFields {
   external_host_provider?: ExternalHostProviderFields;
   address?: string;
@@ -3972,6 +4332,7 @@ export class ExternalHost extends V3Object<ExternalHostFields, types.ExternalHos
   static readonly typeName = "ExternalHost";
 }
 
+/** v3's ExternalHosts members. */
 export interface ExternalHostsFields extends BaseResourcesFields {
   external_host?: ExternalHostFields[];
 }
@@ -3980,6 +4341,7 @@ export class ExternalHosts extends V3Object<ExternalHostsFields> {
   static readonly typeName = "ExternalHosts";
 }
 
+/** v3's ExternalDiscoveredHost members. */
 export interface ExternalDiscoveredHostFields extends BaseResourceFields {
   ip?: string;
   mac?: string;
@@ -3993,6 +4355,7 @@ export class ExternalDiscoveredHost extends V3Object<ExternalDiscoveredHostField
   static readonly typeName = "ExternalDiscoveredHost";
 }
 
+/** v3's ExternalDiscoveredHosts members. */
 export interface ExternalDiscoveredHostsFields extends BaseResourcesFields {
   external_discovered_host?: ExternalDiscoveredHostFields[];
 }
@@ -4002,6 +4365,7 @@ export class ExternalDiscoveredHosts extends V3Object<ExternalDiscoveredHostsFie
   static readonly typeName = "ExternalDiscoveredHosts";
 }
 
+/** v3's ExternalHostGroup members. */
 export interface ExternalHostGroupFields extends BaseResourceFields {
   architecture_name?: string;
   operating_system_name?: string;
@@ -4014,6 +4378,7 @@ export class ExternalHostGroup extends V3Object<ExternalHostGroupFields, types.E
   static readonly typeName = "ExternalHostGroup";
 }
 
+/** v3's ExternalHostGroups members. */
 export interface ExternalHostGroupsFields extends BaseResourcesFields {
   external_host_group?: ExternalHostGroupFields[];
 }
@@ -4022,6 +4387,7 @@ export class ExternalHostGroups extends V3Object<ExternalHostGroupsFields> {
   static readonly typeName = "ExternalHostGroups";
 }
 
+/** v3's ExternalComputeResource members. */
 export interface ExternalComputeResourceFields extends BaseResourceFields {
   provider?: string;
   user?: string;
@@ -4034,6 +4400,7 @@ export class ExternalComputeResource extends V3Object<ExternalComputeResourceFie
   static readonly typeName = "ExternalComputeResource";
 }
 
+/** v3's ExternalComputeResources members. */
 export interface ExternalComputeResourcesFields extends BaseResourcesFields {
   external_compute_resource?: ExternalComputeResourceFields[];
 }
@@ -4043,6 +4410,7 @@ export class ExternalComputeResources extends V3Object<ExternalComputeResourcesF
   static readonly typeName = "ExternalComputeResources";
 }
 
+/** v3's OpenStackProvider members. */
 export interface OpenStackProviderFields extends ExternalProviderFields {
   tenant_name?: string;
 }
@@ -4051,6 +4419,7 @@ export class OpenStackProvider extends V3Object<OpenStackProviderFields, types.O
   static readonly typeName = "OpenStackProvider";
 }
 
+/** v3's OpenStackImageProvider members. */
 export interface OpenStackImageProviderFields extends OpenStackProviderFields {}
 export interface OpenStackImageProvider
   extends OpenStackImageProviderFields, V3Accessors<OpenStackImageProviderFields> {}
@@ -4058,6 +4427,7 @@ export class OpenStackImageProvider extends V3Object<OpenStackImageProviderField
   static readonly typeName = "OpenStackImageProvider";
 }
 
+/** v3's OpenStackImageProviders members. */
 export interface OpenStackImageProvidersFields extends BaseResourcesFields {
   openstack_image_provider?: OpenStackImageProviderFields[];
 }
@@ -4067,6 +4437,7 @@ export class OpenStackImageProviders extends V3Object<OpenStackImageProvidersFie
   static readonly typeName = "OpenStackImageProviders";
 }
 
+/** v3's OpenStackImage members. */
 export interface OpenStackImageFields extends BaseResourceFields {
   openstack_image_provider?: OpenStackImageProviderFields;
 }
@@ -4075,6 +4446,7 @@ export class OpenStackImage extends V3Object<OpenStackImageFields, types.OpenSta
   static readonly typeName = "OpenStackImage";
 }
 
+/** v3's OpenStackImages members. */
 export interface OpenStackImagesFields extends BaseResourcesFields {
   openstack_image?: OpenStackImageFields[];
 }
@@ -4083,6 +4455,7 @@ export class OpenStackImages extends V3Object<OpenStackImagesFields> {
   static readonly typeName = "OpenStackImages";
 }
 
+/** v3's OpenStackVolumeProvider members. */
 export interface OpenStackVolumeProviderFields extends OpenStackProviderFields {
   data_center?: DataCenterFields;
 }
@@ -4092,6 +4465,7 @@ export class OpenStackVolumeProvider extends V3Object<OpenStackVolumeProviderFie
   static readonly typeName = "OpenStackVolumeProvider";
 }
 
+/** v3's OpenStackVolumeProviders members. */
 export interface OpenStackVolumeProvidersFields extends BaseResourcesFields {
   openstack_volume_provider?: OpenStackVolumeProviderFields[];
 }
@@ -4101,6 +4475,7 @@ export class OpenStackVolumeProviders extends V3Object<OpenStackVolumeProvidersF
   static readonly typeName = "OpenStackVolumeProviders";
 }
 
+/** v3's OpenStackVolumeType members. */
 export interface OpenStackVolumeTypeFields extends BaseResourceFields {
   properties?: PropertiesFields;
   openstack_volume_provider?: OpenStackVolumeProviderFields;
@@ -4110,6 +4485,7 @@ export class OpenStackVolumeType extends V3Object<OpenStackVolumeTypeFields, typ
   static readonly typeName = "OpenStackVolumeType";
 }
 
+/** v3's OpenStackVolumeTypes members. */
 export interface OpenStackVolumeTypesFields extends BaseResourcesFields {
   openstack_volume_type?: OpenStackVolumeTypeFields[];
 }
@@ -4118,6 +4494,7 @@ export class OpenStackVolumeTypes extends V3Object<OpenStackVolumeTypesFields> {
   static readonly typeName = "OpenStackVolumeTypes";
 }
 
+/** v3's OpenstackVolumeAuthenticationKey members. */
 export interface OpenstackVolumeAuthenticationKeyFields extends BaseResourceFields {
   uuid?: string;
   value?: string;
@@ -4134,6 +4511,7 @@ export class OpenstackVolumeAuthenticationKey extends V3Object<
   static readonly typeName = "OpenstackVolumeAuthenticationKey";
 }
 
+/** v3's OpenstackVolumeAuthenticationKeys members. */
 export interface OpenstackVolumeAuthenticationKeysFields extends BaseResourcesFields {
   openstack_volume_authentication_key?: OpenstackVolumeAuthenticationKeyFields[];
 }
@@ -4143,6 +4521,7 @@ export class OpenstackVolumeAuthenticationKeys extends V3Object<OpenstackVolumeA
   static readonly typeName = "OpenstackVolumeAuthenticationKeys";
 }
 
+/** v3's OpenStackNetworkProvider members. */
 export interface OpenStackNetworkProviderFields extends OpenStackProviderFields {
   plugin_type?: string;
   agent_configuration?: AgentConfigurationFields;
@@ -4153,6 +4532,7 @@ export class OpenStackNetworkProvider extends V3Object<OpenStackNetworkProviderF
   static readonly typeName = "OpenStackNetworkProvider";
 }
 
+/** v3's AgentConfiguration members. */
 export interface AgentConfigurationFields {
   network_mappings?: string;
   broker_type?: string;
@@ -4166,6 +4546,7 @@ export class AgentConfiguration extends V3Object<AgentConfigurationFields, types
   static readonly typeName = "AgentConfiguration";
 }
 
+/** v3's OpenStackNetworkProviders members. */
 export interface OpenStackNetworkProvidersFields extends BaseResourcesFields {
   openstack_network_provider?: OpenStackNetworkProviderFields[];
 }
@@ -4175,6 +4556,7 @@ export class OpenStackNetworkProviders extends V3Object<OpenStackNetworkProvider
   static readonly typeName = "OpenStackNetworkProviders";
 }
 
+/** v3's OpenStackNetwork members. */
 export interface OpenStackNetworkFields extends BaseResourceFields {
   openstack_network_provider?: OpenStackNetworkProviderFields;
 }
@@ -4183,6 +4565,7 @@ export class OpenStackNetwork extends V3Object<OpenStackNetworkFields, types.Ope
   static readonly typeName = "OpenStackNetwork";
 }
 
+/** v3's OpenStackNetworks members. */
 export interface OpenStackNetworksFields extends BaseResourcesFields {
   openstack_network?: OpenStackNetworkFields[];
 }
@@ -4191,6 +4574,7 @@ export class OpenStackNetworks extends V3Object<OpenStackNetworksFields> {
   static readonly typeName = "OpenStackNetworks";
 }
 
+/** v3's DnsServers members. */
 export interface DnsServersFields {
   dns_server?: string[];
 }
@@ -4199,6 +4583,7 @@ export class DnsServers extends V3Object<DnsServersFields> {
   static readonly typeName = "DnsServers";
 }
 
+/** v3's OpenStackSubnet members. */
 export interface OpenStackSubnetFields extends BaseResourceFields {
   cidr?: string;
   ip_version?: string;
@@ -4211,6 +4596,7 @@ export class OpenStackSubnet extends V3Object<OpenStackSubnetFields, types.OpenS
   static readonly typeName = "OpenStackSubnet";
 }
 
+/** v3's OpenStackSubnets members. */
 export interface OpenStackSubnetsFields extends BaseResourcesFields {
   openstack_subnet?: OpenStackSubnetFields[];
 }
@@ -4219,6 +4605,7 @@ export class OpenStackSubnets extends V3Object<OpenStackSubnetsFields> {
   static readonly typeName = "OpenStackSubnets";
 }
 
+/** v3's KatelloErratum members. */
 export interface KatelloErratumFields extends BaseResourceFields {
   title?: string;
   type_?: string;
@@ -4235,6 +4622,7 @@ export class KatelloErratum extends V3Object<KatelloErratumFields, types.Katello
   static readonly typeName = "KatelloErratum";
 }
 
+/** v3's KatelloErrata members. */
 export interface KatelloErrataFields extends BaseResourcesFields {
   katello_erratum?: KatelloErratumFields[];
 }
@@ -4243,6 +4631,7 @@ export class KatelloErrata extends V3Object<KatelloErrataFields> {
   static readonly typeName = "KatelloErrata";
 }
 
+/** v3's Packages members. */
 export interface PackagesFields {
   package?: PackageFields[];
 }
@@ -4251,6 +4640,7 @@ export class Packages extends V3Object<PackagesFields> {
   static readonly typeName = "Packages";
 }
 
+/** v3's Package members. */
 export interface PackageFields {
   name?: string;
 }
