@@ -21,8 +21,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeGenerated } from "../../../scripts/lib/generated-files.mjs";
-import { jsonTable, renderV3Params } from "./v3-params.mjs";
+import { jsonTable, writeGenerated } from "../../../scripts/lib/generated-files.mjs";
+import { renderV3Params } from "./v3-params.mjs";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultModel = resolve(packageDir, "../../../shared/specs/ovirt/model.json");

@@ -7,6 +7,7 @@
 // generateDS reserved gets a trailing `_` (`type_`, `from_`, `import_`, `build_`); a list member
 // (maxOccurs="unbounded") holds an array; text content is `valueOf_`.
 import { readFileSync } from "node:fs";
+import { jsonTable } from "../../../scripts/lib/generated-files.mjs";
 
 /** The member names generateDS suffixed with `_` (Python keywords, `type`, and its own `build` method). */
 const PY_RENAMED = new Set(["type", "from", "import", "build", "class", "global", "pass", "in", "is", "for"]);
@@ -54,19 +55,6 @@ function parseXml(text, file) {
   }
   if (stack.length !== 1) throw new Error(`${file}: <${stack.at(-1).name}> is not closed`);
   return root;
-}
-
-/**
- * A generated table's initialiser: `JSON.parse` of one entry a line. The compiled object literal
- * would be printed one value a line, indented (the CommonJS build's code printer); the JSON keeps the
- * installed JavaScript about the size of the source (docs/decisions/0028), and parses faster too.
- */
-export function jsonTable(entries) {
-  const lines = entries.map(
-    ([key, value], i) => `${JSON.stringify(key)}: ${JSON.stringify(value)}${i < entries.length - 1 ? "," : ""}`,
-  );
-  const text = ["{", ...lines, "}"].join("\n").replace(/[\\`]|\$\{/g, (m) => `\\${m}`);
-  return `JSON.parse(\`${text}\`)`;
 }
 
 /** The schema's classes: `{ name, base, members: [{ xml, py, type, list, attribute, text }] }`, in schema order. */

@@ -20,7 +20,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeGenerated } from "../../../scripts/lib/generated-files.mjs";
+import { jsonTable, writeGenerated } from "../../../scripts/lib/generated-files.mjs";
 import {
   pyvmomiNames,
   readOnlyOperations,
@@ -396,40 +396,36 @@ function renderWire(model, specLabel) {
   lines.push(`export const API_VERSION = ${lit(model.apiVersion)};`);
   lines.push("");
   lines.push('/** Data types, faults included: name -> "Base;field,field,..." (own fields, in wire order). */');
-  lines.push("export const DATA_TYPES: Readonly<Record<string, string>> = {");
-  for (const t of sortedValues(model.dataTypes)) {
+  const dataTypes = sortedValues(model.dataTypes).map((t) => {
     const fields = t.fields.map((f) => wireField(model, f, t.name)).join(",");
-    lines.push(`  ${t.name}: ${lit(`${t.base ?? ""};${fields}`)},`);
-  }
-  lines.push("};");
+    return [t.name, `${t.base ?? ""};${fields}`];
+  });
+  lines.push(`export const DATA_TYPES: Readonly<Record<string, string>> = ${jsonTable(dataTypes)};`);
   lines.push("");
   lines.push('/** Enumerations: name -> "value|value|...". */');
-  lines.push("export const ENUM_TYPES: Readonly<Record<string, string>> = {");
-  for (const e of sortedValues(model.enums)) lines.push(`  ${e.name}: ${lit(e.values.join("|"))},`);
-  lines.push("};");
+  const enums = sortedValues(model.enums).map((e) => [e.name, e.values.join("|")]);
+  lines.push(`export const ENUM_TYPES: Readonly<Record<string, string>> = ${jsonTable(enums)};`);
   lines.push("");
   lines.push(
     '/** Managed object types: name -> "Base;property:Type,...;Method,..." (own properties, typed as fields, and methods). */',
   );
-  lines.push("export const MANAGED_TYPES: Readonly<Record<string, string>> = {");
-  for (const t of sortedValues(model.managed)) {
+  const managed = sortedValues(model.managed).map((t) => {
     const props = t.properties.map((p) => `${p.name}:${managedPropertyType(model, p)}${p.array ? "[]" : ""}`).join(",");
     const methods = t.methods.map((m) => m.name).join(",");
-    lines.push(`  ${t.name}: ${lit(`${t.base ?? ""};${props};${methods}`)},`);
-  }
-  lines.push("};");
+    return [t.name, `${t.base ?? ""};${props};${methods}`];
+  });
+  lines.push(`export const MANAGED_TYPES: Readonly<Record<string, string>> = ${jsonTable(managed)};`);
   lines.push("");
   lines.push(
     '/** Operations: name -> "param,...;result[;version]" (parameters after _this; result empty for void; the API version of an operation newer than the WSDL). */',
   );
-  lines.push("export const OPERATIONS: Readonly<Record<string, string>> = {");
-  for (const op of sortedValues(model.operations)) {
+  const operations = sortedValues(model.operations).map((op) => {
     const params = op.params.map((p) => wireField(model, p, op.name)).join(",");
     const result = op.result ? wireField(model, op.result, op.name).slice("returnval:".length) : "";
     // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
-    lines.push(`  ${op.name}: ${lit(`${params};${result}${op.since ? `;${op.since}` : ""}`)},`);
-  }
-  lines.push("};");
+    return [op.name, `${params};${result}${op.since ? `;${op.since}` : ""}`];
+  });
+  lines.push(`export const OPERATIONS: Readonly<Record<string, string>> = ${jsonTable(operations)};`);
   lines.push("");
   lines.push("/** The item type of each ArrayOf type whose items are not a vim type (ArrayOfX holds X otherwise). */");
   lines.push("export const PRIMITIVE_ARRAY_TYPES: Readonly<Record<string, string>> = {");

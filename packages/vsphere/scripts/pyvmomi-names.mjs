@@ -3,6 +3,8 @@
 // scripts/pyvmomi-names.json (scripts/extract-pyvmomi-names.py), checked against the model; and the
 // operations that only read, which the SOAP stub may send again after a 503 or a lost connection.
 
+import { jsonTable } from "../../../scripts/lib/generated-files.mjs";
+
 /**
  * The names as a tree: `root` (vim's own members), `namespaces` (pyVmomi's lower-case packages: vm,
  * vm.device …) and `nested` (the names filed under a type: TaskInfo → State). Each node maps a name to a
@@ -75,20 +77,20 @@ export function renderPyvmomiWire(names, readOnly) {
     ' * pyVmomi\'s names where they differ from the WSDL\'s: owner -> "name=Type,name=.package" (owner "" is `vim`,',
     ' * ".vm" a pyVmomi package, else the WSDL type they are filed under: vim.TaskInfo.State).',
     " */",
-    "export const PY_NAMES: Readonly<Record<string, string>> = {",
-    `  "": ${lit(render(names.root))},`,
+    `export const PY_NAMES: Readonly<Record<string, string>> = ${jsonTable([
+      ["", render(names.root)],
+      ...[...names.namespaces].sort().map(([ns, node]) => [`.${ns}`, render(node)]),
+      ...[...names.nested].sort().map(([type, node]) => [type, render(node)]),
+    ])};`,
+    "",
   ];
-  for (const [ns, node] of [...names.namespaces].sort()) lines.push(`  ${lit(`.${ns}`)}: ${lit(render(node))},`);
-  for (const [type, node] of [...names.nested].sort()) lines.push(`  ${type}: ${lit(render(node))},`);
-  lines.push("};", "");
   lines.push(
     '/** pyVmomi\'s method names: managed type -> "Alias=Operation,..." (CreateSnapshot=CreateSnapshot_Task). */',
   );
-  lines.push("export const PY_METHODS: Readonly<Record<string, string>> = {");
-  for (const [type, entries] of [...names.methods].sort()) {
-    lines.push(`  ${type}: ${lit(entries.map(([a, op]) => `${a}=${op}`).join(","))},`);
-  }
-  lines.push("};", "");
+  const methods = [...names.methods]
+    .sort()
+    .map(([type, entries]) => [type, entries.map(([a, op]) => `${a}=${op}`).join(",")]);
+  lines.push(`export const PY_METHODS: Readonly<Record<string, string>> = ${jsonTable(methods)};`, "");
   lines.push("/** The operations that only read: sent again after a 503 or a lost connection (see isReadOnly). */");
   lines.push(`export const READ_ONLY_OPERATIONS = ${lit(readOnly.join(","))};`, "");
   return lines;
