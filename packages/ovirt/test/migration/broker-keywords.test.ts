@@ -12,6 +12,14 @@ import { eventually, useEngine } from "./harness.js";
 
 const session = useEngine();
 
+// A VM of the Blank template in the Default cluster, as the scripts' params.VM(...) makes it.
+const blankVm = (name: string) =>
+  new params.VM({
+    name,
+    cluster: new params.Cluster({ name: "Default" }),
+    template: new params.Template({ name: "Blank" }),
+  });
+
 // The Correlation-Id header of the last request to a path ending in `suffix`.
 function sentCorrelationId(suffix: string): string | undefined {
   const requests = session.engine.state.requests.filter((r) => r.path.endsWith(suffix));
@@ -21,14 +29,7 @@ function sentCorrelationId(suffix: string): string | undefined {
 describe("correlation_id= on a call", () => {
   it("add, an action, update and delete send it as that call's Correlation-Id; the next call does not", async () => {
     const { api } = session;
-    const vm = await api.vms.add(
-      new params.VM({
-        name: "correlated",
-        cluster: new params.Cluster({ name: "Default" }),
-        template: new params.Template({ name: "Blank" }),
-      }),
-      { correlation_id: "add-1" },
-    );
+    const vm = await api.vms.add(blankVm("correlated"), { correlation_id: "add-1" });
     expect(sentCorrelationId("/vms")).toBe("add-1");
     await eventually(
       () => api.vms.get({ id: vm.id! }),
@@ -74,14 +75,7 @@ describe("correlation_id= on a call", () => {
 describe('expect="201-created" on add', () => {
   it("vm.disks.add(disk, expect=...) resolves once the disk is no longer locked", async () => {
     const { api } = session;
-    const vm = await api.vms.add(
-      new params.VM({
-        name: "expecting",
-        cluster: new params.Cluster({ name: "Default" }),
-        template: new params.Template({ name: "Blank" }),
-      }),
-      { expect: "201-created" },
-    );
+    const vm = await api.vms.add(blankVm("expecting"), { expect: "201-created" });
     expect(vm.status?.state).toBe("down");
     const nic = await vm.nics.add(new params.NIC({ name: "nic0", interface: "virtio" }), { expect: "201-created" });
     expect(nic.get_mac()?.get_address()).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
@@ -119,13 +113,7 @@ describe('expect="201-created" on add', () => {
 
   it("without it, add resolves at once with the disk still locked (as the v3 SDK did)", async () => {
     const { api } = session;
-    const vm = await api.vms.add(
-      new params.VM({
-        name: "not_expecting",
-        cluster: new params.Cluster({ name: "Default" }),
-        template: new params.Template({ name: "Blank" }),
-      }),
-    );
+    const vm = await api.vms.add(blankVm("not_expecting"));
     const sd = await api.storagedomains.get({ name: "mydata" });
     // Held, so that a loaded machine cannot let the disk's image be made before the answer is read.
     const release = session.engine.hold();
