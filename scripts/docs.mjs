@@ -26,6 +26,14 @@ export function undocumentedExports(project) {
     (reflection.signatures ?? []).some((s) => s.hasComment()) ||
     (reflection.type?.type === "reflection" &&
       (reflection.type.declaration.signatures ?? []).some((s) => s.hasComment()));
+  // `type A = B` (no type parameters of its own) adds nothing to document: the reference links it to B,
+  // whose comment documents both (vSphere's pyVmomi names, `vim.vm.ConfigSpec`).
+  const isDocumentedAlias = (reflection) =>
+    reflection.kindOf(ReflectionKind.TypeAlias) &&
+    !reflection.typeParameters?.length &&
+    reflection.type?.type === "reference" &&
+    reflection.type.reflection !== undefined &&
+    hasComment(reflection.type.reflection);
   const visit = (container, prefix) => {
     for (const child of container.children ?? []) {
       if (child.kindOf(ReflectionKind.Reference)) continue;
@@ -35,7 +43,8 @@ export function undocumentedExports(project) {
         continue;
       }
       const source = child.sources?.[0];
-      if (!hasComment(child)) missing.push(source ? `${name} (${source.fullFileName}:${source.line})` : name);
+      if (!hasComment(child) && !isDocumentedAlias(child))
+        missing.push(source ? `${name} (${source.fullFileName}:${source.line})` : name);
       if (child.kindOf(NAMESPACE)) visit(child, name);
     }
   };

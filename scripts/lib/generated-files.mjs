@@ -3,10 +3,12 @@
 // written to src/generated/ or, with --check, compared with the committed file.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 
 /**
  * `outputs`: [file name under outDir, source] pairs. Resolves to the exit status: 1 when `check` finds
- * a committed file that differs from the generator's output, else 0.
+ * a committed file that differs from the generator's output, else 0. A file holding `packedTables`
+ * is compared by what they unpack to: another Node's Brotli may pack the same tables into other bytes.
  */
 export async function writeGenerated({ tool, outDir, outputs, check }) {
   const prettier = await import("prettier");
@@ -22,7 +24,7 @@ export async function writeGenerated({ tool, outDir, outputs, check }) {
       throw new Error(`generated ${shown} does not parse: ${String(error.message).split("\n")[0]}`, { cause: error });
     }
     if (check) {
-      if ((existsSync(file) ? readFileSync(file, "utf8") : "") !== text) {
+      if (unpacked(existsSync(file) ? readFileSync(file, "utf8") : "") !== unpacked(text)) {
         console.error(`${tool}: ${shown} is out of date; run "pnpm generate".`);
         status = 1;
       } else {
@@ -48,4 +50,30 @@ export function jsonTable(entries) {
   );
   const text = ["{", ...lines, "}"].join("\n").replace(/[\\`]|\$\{/g, (m) => `\\${m}`);
   return `JSON.parse(\`${text}\`)`;
+}
+
+/**
+ * Named tables as one Brotli-compressed JSON document in base64, for a generated module to read back
+ * with `JSON.parse(brotliDecompressSync(Buffer.from(packed, "base64")))`: vSphere's wire tables are
+ * 577 KB of JSON text and 136 KB packed, on every install (docs/decisions/0028).
+ */
+export function packedTables(tables) {
+  const json = Buffer.from(JSON.stringify(tables));
+  const packed = brotliCompressSync(json, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: json.length,
+    },
+  });
+  return `${PACKED_MARK}${packed.toString("base64")}"`;
+}
+
+const PACKED_MARK = '/* packed tables */ "';
+
+/** A generated source with its packed tables, if any, replaced by the JSON they hold. */
+function unpacked(text) {
+  return text.replace(/\/\* packed tables \*\/ "([A-Za-z0-9+/=]*)"/g, (_, base64) =>
+    brotliDecompressSync(Buffer.from(base64, "base64")).toString("utf8"),
+  );
 }

@@ -13,6 +13,7 @@
 //
 //   node scripts/generate.mjs              write both files
 //   node scripts/generate.mjs --check      exit 1 when a committed file differs from the output
+//   node scripts/generate.mjs --tables     print wire.ts's packed tables as JSON
 //   node scripts/generate.mjs --specs DIR  read the WSDL/XSD files from DIR
 //
 // Without the specs (a user's clone has no ../shared) it prints a notice and exits 0. Plain Node ESM
@@ -20,7 +21,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { jsonTable, writeGenerated } from "../../../scripts/lib/generated-files.mjs";
+import { packedTables, writeGenerated } from "../../../scripts/lib/generated-files.mjs";
 import {
   pyvmomiNames,
   readOnlyOperations,
@@ -142,9 +143,14 @@ async function main(argv) {
   const vim8 = JSON.parse(readFileSync(vim8File, "utf8"));
   mergeVim8(model, vim8);
   model.py = pyvmomiNames(model, mergeNames(JSON.parse(readFileSync(pyvmomiNamesFile, "utf8")), vim8.pyvmomiNames));
+  const wire = renderWire(model, specLabel);
+  if (argv.includes("--tables")) {
+    console.log(JSON.stringify(wire.tables, null, 1));
+    return 0;
+  }
   const outputs = [
     ["vim.ts", renderTypes(model, specLabel)],
-    ["wire.ts", renderWire(model, specLabel)],
+    ["wire.ts", wire.text],
   ];
   return writeGenerated({ tool: "vsphere generate", outDir, outputs, check });
 }
@@ -391,7 +397,15 @@ function renderWire(model, specLabel) {
     "f float, d double, t dateTime, B base64Binary, * anyType, u anyURI), a data or enum type name, or",
     "@ManagedType for a ManagedObjectReference (@ alone: any managed object); suffix [] for an array and ? for",
     "an element that may be absent; /version: a field newer than the WSDL, left out of requests to older servers.",
+    "The big tables travel packed (Brotli, base64: 136 KB installed instead of 577 KB) and are unpacked on load;",
+    "`node scripts/generate.mjs --tables` prints them as JSON.",
   ]);
+  // The big tables, by export name: packed into one literal below the header.
+  const tables = {};
+  const table = (name, entries) => {
+    tables[name] = Object.fromEntries(entries);
+    return `export const ${name}: Readonly<Record<string, string>> = TABLES.${name};`;
+  };
   lines.push(`/** The API version of the schema (SOAPAction \`urn:vim25/${model.apiVersion}\`). */`);
   lines.push(`export const API_VERSION = ${lit(model.apiVersion)};`);
   lines.push("");
@@ -400,11 +414,11 @@ function renderWire(model, specLabel) {
     const fields = t.fields.map((f) => wireField(model, f, t.name)).join(",");
     return [t.name, `${t.base ?? ""};${fields}`];
   });
-  lines.push(`export const DATA_TYPES: Readonly<Record<string, string>> = ${jsonTable(dataTypes)};`);
+  lines.push(table("DATA_TYPES", dataTypes));
   lines.push("");
   lines.push('/** Enumerations: name -> "value|value|...". */');
   const enums = sortedValues(model.enums).map((e) => [e.name, e.values.join("|")]);
-  lines.push(`export const ENUM_TYPES: Readonly<Record<string, string>> = ${jsonTable(enums)};`);
+  lines.push(table("ENUM_TYPES", enums));
   lines.push("");
   lines.push(
     '/** Managed object types: name -> "Base;property:Type,...;Method,..." (own properties, typed as fields, and methods). */',
@@ -414,7 +428,7 @@ function renderWire(model, specLabel) {
     const methods = t.methods.map((m) => m.name).join(",");
     return [t.name, `${t.base ?? ""};${props};${methods}`];
   });
-  lines.push(`export const MANAGED_TYPES: Readonly<Record<string, string>> = ${jsonTable(managed)};`);
+  lines.push(table("MANAGED_TYPES", managed));
   lines.push("");
   lines.push(
     '/** Operations: name -> "param,...;result[;version]" (parameters after _this; result empty for void; the API version of an operation newer than the WSDL). */',
@@ -425,7 +439,7 @@ function renderWire(model, specLabel) {
     // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
     return [op.name, `${params};${result}${op.since ? `;${op.since}` : ""}`];
   });
-  lines.push(`export const OPERATIONS: Readonly<Record<string, string>> = ${jsonTable(operations)};`);
+  lines.push(table("OPERATIONS", operations));
   lines.push("");
   lines.push("/** The item type of each ArrayOf type whose items are not a vim type (ArrayOfX holds X otherwise). */");
   lines.push("export const PRIMITIVE_ARRAY_TYPES: Readonly<Record<string, string>> = {");
@@ -459,8 +473,17 @@ function renderWire(model, specLabel) {
     `export const PROPERTY_COLLECTOR_ALIASES: Readonly<Record<string, string>> = ${renderObject(PROPERTY_COLLECTOR_ALIASES)};`,
   );
   lines.push("");
-  lines.push(...renderPyvmomiWire(model.py, readOnlyOperations(model)));
-  return lines.join("\n");
+  lines.push(...renderPyvmomiWire(model.py, readOnlyOperations(model), table));
+  const start = lines.indexOf("") + 1; // after the header
+  lines.splice(
+    start,
+    0,
+    'import { unpackTables } from "../soap/packed-tables.js";',
+    "",
+    `const TABLES = unpackTables<${Object.keys(tables).map(lit).join(" | ")}>(${packedTables(tables)});`,
+    "",
+  );
+  return { text: lines.join("\n"), tables };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -503,16 +526,15 @@ function renderTypes(model, specLabel) {
   lines.push("");
   lines.push("export declare namespace vim {");
   for (const e of sortedValues(model.enums)) {
-    lines.push(`  /** The vim25 enum \`${e.name}\`: one of its values, as a string. */`);
+    lines.push("  /** A vim25 enum: one of its values. */");
     lines.push(`  type ${e.name} = ${e.values.map(lit).join(" | ")};`);
   }
   lines.push("");
   for (const t of sortedValues(model.dataTypes)) {
     const fault = isFault(model, t.name);
     const bases = t.base ? [t.base] : t.name === "MethodFault" ? ["NimbusError", "DataObjectBase"] : ["DataObjectBase"];
-    const kind = fault ? "fault (thrown as an error)" : "data object";
     const since = t.since ? ` Since vSphere API ${t.since}.` : "";
-    lines.push(`  /** The vim25 ${kind} \`${t.name}\`${t.base ? `, a kind of \`${t.base}\`` : ""}.${since} */`);
+    lines.push(`  /** A vim25 ${fault ? "fault, thrown as an error" : "data object"}.${since} */`);
     lines.push(`  interface ${t.name} extends ${bases.join(", ")} {`);
     for (const f of t.fields) {
       if (f.since) lines.push(`    /** Since vSphere API ${f.since}; left out of requests to older servers. */`);
@@ -536,11 +558,7 @@ function renderTypes(model, specLabel) {
   lines.push("");
   lines.push("  /** The vim25 faults by pyVmomi's names, vim.fault.X. */");
   lines.push("  namespace fault {");
-  for (const t of faultTypes(model, "vim"))
-    lines.push(
-      `    /** pyVmomi's vim.fault.${t.name}: the fault \`vim.${t.name}\`. */`,
-      `    type ${t.name} = vim.${t.name};`,
-    );
+  for (const t of faultTypes(model, "vim")) lines.push(`    type ${t.name} = vim.${t.name};`);
   lines.push("  }");
   lines.push("");
   lines.push("  // pyVmomi's names: vim.vm.ConfigSpec, vim.TaskInfo.State …");
@@ -670,27 +688,23 @@ function vmodlLayout(model) {
 
 function renderVmodlTypes(model) {
   const { top, fault, query } = vmodlLayout(model);
-  const alias = (indent, path, name, target = name) => [
-    `${indent}/** pyVmomi's vmodl.${path}${name}: the vim25 type \`vim.${target}\`. */`,
-    `${indent}type ${name} = vim.${target};`,
-  ];
+  const alias = (indent, name, target = name) => `${indent}type ${name} = vim.${target};`;
   const lines = ["export declare namespace vmodl {"];
-  for (const name of top) lines.push(...alias("  ", "", name));
-  lines.push(...alias("  ", "", "ManagedObject"));
+  for (const name of top) lines.push(alias("  ", name));
+  lines.push(alias("  ", "ManagedObject"));
   lines.push("  /** pyVmomi's vmodl.fault: the core faults. */", "  namespace fault {");
-  for (const name of fault) lines.push(...alias("    ", "fault.", name));
+  for (const name of fault) lines.push(alias("    ", name));
   lines.push("  }");
   lines.push("  /** pyVmomi's vmodl.query: the property collector's types. */", "  namespace query {");
-  for (const name of query) lines.push(...alias("    ", "query.", name));
-  lines.push(...alias("    ", "query.", "PropertyCollector"));
-  lines.push(...alias("    ", "query.", "PropertyFilter"));
+  for (const name of query) lines.push(alias("    ", name));
+  lines.push(alias("    ", "PropertyCollector"));
+  lines.push(alias("    ", "PropertyFilter"));
   lines.push(
     "    /** pyVmomi's names nested in vmodl.query.PropertyCollector. */",
     "    namespace PropertyCollector {",
   );
-  for (const [name, target] of Object.entries(PROPERTY_COLLECTOR_ALIASES))
-    lines.push(...alias("      ", "query.PropertyCollector.", name, target));
-  lines.push(...alias("      ", "query.PropertyCollector.", "Filter", "PropertyFilter"));
+  for (const [name, target] of Object.entries(PROPERTY_COLLECTOR_ALIASES)) lines.push(alias("      ", name, target));
+  lines.push(alias("      ", "Filter", "PropertyFilter"));
   lines.push("    }");
   lines.push("  }");
   lines.push("}");

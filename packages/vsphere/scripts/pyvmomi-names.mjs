@@ -3,8 +3,6 @@
 // scripts/pyvmomi-names.json (scripts/extract-pyvmomi-names.py), checked against the model; and the
 // operations that only read, which the SOAP stub may send again after a 503 or a lost connection.
 
-import { jsonTable } from "../../../scripts/lib/generated-files.mjs";
-
 /**
  * The names as a tree: `root` (vim's own members), `namespaces` (pyVmomi's lower-case packages: vm,
  * vm.device …) and `nested` (the names filed under a type: TaskInfo → State). Each node maps a name to a
@@ -69,19 +67,22 @@ const render = (node) =>
     .map(([name, ref]) => `${name}=${ref.type ?? `.${ref.ns}`}`)
     .join(",");
 
-/** wire.ts's tables: PY_NAMES (owner -> "name=Type,name=.package", owner "" for vim, ".vm" for a package). */
-export function renderPyvmomiWire(names, readOnly) {
+/**
+ * wire.ts's tables: PY_NAMES (owner -> "name=Type,name=.package", owner "" for vim, ".vm" for a package) and
+ * PY_METHODS, through `table(name, entries)`, which packs them and answers their export.
+ */
+export function renderPyvmomiWire(names, readOnly, table) {
   const lit = (v) => JSON.stringify(v);
   const lines = [
     "/**",
     ' * pyVmomi\'s names where they differ from the WSDL\'s: owner -> "name=Type,name=.package" (owner "" is `vim`,',
     ' * ".vm" a pyVmomi package, else the WSDL type they are filed under: vim.TaskInfo.State).',
     " */",
-    `export const PY_NAMES: Readonly<Record<string, string>> = ${jsonTable([
+    table("PY_NAMES", [
       ["", render(names.root)],
       ...[...names.namespaces].sort().map(([ns, node]) => [`.${ns}`, render(node)]),
       ...[...names.nested].sort().map(([type, node]) => [type, render(node)]),
-    ])};`,
+    ]),
     "",
   ];
   lines.push(
@@ -90,7 +91,7 @@ export function renderPyvmomiWire(names, readOnly) {
   const methods = [...names.methods]
     .sort()
     .map(([type, entries]) => [type, entries.map(([a, op]) => `${a}=${op}`).join(",")]);
-  lines.push(`export const PY_METHODS: Readonly<Record<string, string>> = ${jsonTable(methods)};`, "");
+  lines.push(table("PY_METHODS", methods), "");
   lines.push("/** The operations that only read: sent again after a 503 or a lost connection (see isReadOnly). */");
   lines.push(`export const READ_ONLY_OPERATIONS = ${lit(readOnly.join(","))};`, "");
   return lines;
@@ -126,21 +127,24 @@ export function renderPyvmomiStatics(model, names, type) {
 // vim.ts's generic interfaces (Task<T>, ContainerView<T>): named by an alias only.
 const GENERIC_TYPES = new Set(["Task", "ContainerView"]);
 
-/** `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`. */
+/**
+ * `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`. A
+ * plain alias has no doc comment of its own: its target's documents it (scripts/docs.mjs).
+ */
 export function renderPyvmomiTypeNames(names) {
   const lines = [];
   const emit = (node, indent, path) => {
     for (const [name, ref] of [...node].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const alias = `${indent}/** pyVmomi's ${path}.${name}: the vim25 type \`vim.${ref.type}\`. */`;
       if (ref.type && names.nested.has(ref.type) && !GENERIC_TYPES.has(ref.type)) {
         // A type alias cannot carry names: an interface of the same shape can (vim.vm.device.VirtualDisk.FlatVer2BackingInfo).
-        lines.push(alias, `${indent}interface ${name} extends vim.${ref.type} {}`);
-        lines.push(`${indent}/** The names pyVmomi files under ${path}.${name}. */`, `${indent}namespace ${name} {`);
+        lines.push(`${indent}/** pyVmomi's ${path}.${name}: vim25's \`${ref.type}\`. */`);
+        lines.push(`${indent}interface ${name} extends vim.${ref.type} {}`);
+        lines.push(`${indent}/** pyVmomi's names under ${path}.${name}. */`, `${indent}namespace ${name} {`);
         emit(names.nested.get(ref.type), `${indent}  `, `${path}.${name}`);
         lines.push(`${indent}}`);
-      } else if (ref.type) lines.push(alias, `${indent}type ${name} = vim.${ref.type};`);
+      } else if (ref.type) lines.push(`${indent}type ${name} = vim.${ref.type};`);
       else {
-        lines.push(`${indent}/** pyVmomi's namespace ${path}.${name}. */`, `${indent}namespace ${name} {`);
+        lines.push(`${indent}/** pyVmomi's ${path}.${name}. */`, `${indent}namespace ${name} {`);
         emit(names.namespaces.get(ref.ns), `${indent}  `, `${path}.${name}`);
         lines.push(`${indent}}`);
       }
@@ -148,7 +152,7 @@ export function renderPyvmomiTypeNames(names) {
   };
   emit(names.root, "  ", "vim");
   for (const [type, node] of [...names.nested].sort()) {
-    lines.push(`  /** The names pyVmomi files under vim.${type}. */`, `  namespace ${type} {`);
+    lines.push(`  /** pyVmomi's names under vim.${type}. */`, `  namespace ${type} {`);
     emit(node, "    ", `vim.${type}`);
     lines.push("  }");
   }
