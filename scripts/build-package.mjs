@@ -27,12 +27,18 @@ execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--emitDeclara
 });
 // tsc indents declarations with four spaces a level; a tab a level says the same in a quarter of the
 // bytes (vSphere's generated vim.d.ts: 0.16 MB less installed, docs/decisions/0028).
+const tabs = (text, width) =>
+  text.replace(new RegExp(`^(?: {${width}})+`, "gm"), (indent) => "\t".repeat(indent.length / width));
 for (const path of readdirSync(CJS, { recursive: true }).filter((p) => p.endsWith(".d.ts"))) {
   const file = join(CJS, path);
-  writeFileSync(
-    file,
-    readFileSync(file, "utf8").replace(/^(?: {4})+/gm, (indent) => "\t".repeat(indent.length / 4)),
-  );
+  writeFileSync(file, tabs(readFileSync(file, "utf8"), 4));
+}
+// A declaration file among the sources (vSphere's generated vim.d.ts, which types the values of the vim.js
+// beside it) is its module's declarations as written: tsc does not emit it, so it is copied (formatted by
+// prettier, two spaces a level).
+const sources = readdirSync("src", { recursive: true });
+for (const path of sources.filter((p) => p.endsWith(".d.ts"))) {
+  write(join(CJS, path), tabs(readFileSync(join("src", path), "utf8"), 2));
 }
 
 const config = ts.getParsedCommandLineOfConfigFile(
@@ -50,7 +56,9 @@ const compilerOptions = {
   declaration: false,
   sourceMap: false,
 };
-for (const source of config.fileNames.filter((file) => !file.endsWith(".d.ts"))) {
+// The TypeScript sources, and the JavaScript ones (vim.js) that a declaration file types.
+const javascript = sources.filter((p) => p.endsWith(".js")).map((p) => resolve("src", p));
+for (const source of [...config.fileNames.filter((file) => !file.endsWith(".d.ts")), ...javascript]) {
   const path = relative(config.options.rootDir, source).replace(/\.ts$/, ".js");
   const { outputText } = ts.transpileModule(readFileSync(source, "utf8"), { compilerOptions, fileName: source });
   const { code } = swc.transformSync(outputText, {

@@ -1,6 +1,8 @@
 // Checks that scripts/docs.mjs really fails on an export without a doc comment: a throw-away package
 // with one documented and one bare export (a function, in a namespace too) must be refused, naming
-// exactly the bare ones, and pass once they are documented. Prints a PASS/FAIL line per check.
+// exactly the bare ones, and pass once they are documented. A type alias counts as documented when its
+// target is, and a value merged with a documented declaration of its name is documented by it. Prints
+// a PASS/FAIL line per check.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +40,13 @@ export namespace space {
   /** Documented too. */
   export const inner = 2;
   export interface Bare { x: number }
+  /** A documented target. */
+  export interface Target { y: number }
+  // Merged with the interface: its value side, documented by the interface's comment.
+  export declare const Target: { new (): Target };
+  // Aliases are documented by their targets: this one's is, Loose's is not.
+  export type Alias = Target;
+  export type Loose = Bare;
 }
 `;
 
@@ -47,7 +56,7 @@ try {
   const names = refused.undocumented.map((entry) => entry.split(" ")[0]).sort();
   check(
     "an export without a doc comment fails the reference, named",
-    refused.warnings > 0 && JSON.stringify(names) === JSON.stringify(["bare", "space.Bare"]),
+    refused.warnings > 0 && JSON.stringify(names) === JSON.stringify(["bare", "space.Bare", "space.Loose"]),
     `warnings ${refused.warnings}, undocumented ${JSON.stringify(names)}`,
   );
 

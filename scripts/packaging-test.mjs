@@ -408,6 +408,47 @@ try {
       );
       await run(process.execPath, ["dedupe.mjs"], { cwd: app });
     });
+    // vSphere's vim25 declarations are a generated .d.ts copied beside the vim.js it types (not tsc's
+    // output): pyVmomi's names must type as values and as types, nested ones too, from either condition.
+    await check(`tsc and node: ${second}'s pyVmomi names type and run from import and require`, async () => {
+      const uses = (vsphere) => `
+        export const spec: ${vsphere}vim.vm.ConfigSpec = new ${vsphere}vim.vm.ConfigSpec({ memoryMB: 2048 });
+        export const same: ${vsphere}vim.VirtualMachineConfigSpec = spec;
+        export const state: ${vsphere}vim.TaskInfo.State = ${vsphere}vim.TaskInfo.State.success;
+        export const backing: ${vsphere}vim.vm.device.VirtualDisk.FlatVer2BackingInfo =
+          new ${vsphere}vim.vm.device.VirtualDisk.FlatVer2BackingInfo({ diskMode: "persistent" });
+        export const filter: ${vsphere}vmodl.query.PropertyCollector.FilterSpec =
+          new ${vsphere}vmodl.query.PropertyCollector.FilterSpec({});
+        export const fault: ${vsphere}vim.fault.NotFound = new ${vsphere}vim.fault.NotFound({});
+        export const power = (vm: ${vsphere}vim.VirtualMachine): Promise<${vsphere}vim.Task> => vm.PowerOn();
+        // @ts-expect-error memoryMB is a number
+        new ${vsphere}vim.vm.ConfigSpec({ memoryMB: "lots" });
+        `;
+      writeFileSync(join(app, "vsphere-esm.mts"), `import { vim, vmodl } from "${second}";\n${uses("")}`);
+      writeFileSync(join(app, "vsphere-bundler.ts"), `import { vim, vmodl } from "${second}";\n${uses("")}`);
+      writeFileSync(join(app, "vsphere-cjs.cts"), `import vsphere = require("${second}");\n${uses("vsphere.")}`);
+      for (const [mode, files] of [
+        ["nodenext", ["vsphere-esm.mts", "vsphere-cjs.cts"]],
+        ["node16", ["vsphere-esm.mts", "vsphere-cjs.cts"]],
+        ["bundler", ["vsphere-bundler.ts"]],
+      ]) {
+        tsconfig(`tsconfig.vsphere-${mode}.json`, mode === "bundler" ? "esnext" : mode, mode, files);
+        await run(process.execPath, [tsc, "-p", `tsconfig.vsphere-${mode}.json`], { cwd: app });
+      }
+      const probe = `(v) => [new v.vim.vm.ConfigSpec({ memoryMB: 5 }).memoryMB, v.vim.TaskInfo.State.success,
+        v.vmodl.query.PropertyCollector.FilterSpec === v.vim.PropertyFilterSpec].join(" ")`;
+      writeFileSync(
+        join(app, "vsphere-values.mjs"),
+        `import * as esm from "${second}";
+        import { createRequire } from "node:module";
+        const cjs = createRequire(import.meta.url)("${second}");
+        const read = ${probe};
+        for (const v of [esm, cjs]) if (read(v) !== "5 success true") throw new Error("read " + read(v));
+        if (esm.vim !== cjs.vim) throw new Error("import and require give two vim values");
+        `,
+      );
+      await run(process.execPath, ["vsphere-values.mjs"], { cwd: app });
+    });
   }
 } catch (error) {
   record("packaging test could not go on", false, error?.message ?? String(error));

@@ -3,15 +3,17 @@
 // beside the repository and never shipped) and scripts/managed-types.json (the managed object facts the
 // WSDL does not carry: which managed type owns each operation, its properties, reference targets):
 //
-//   src/generated/vim.ts   TypeScript only: every data type as an interface, enums as string unions,
-//                          managed objects with typed methods and property getters, fault types, and the
-//                          `vim` / `vmodl` values (lazily built classes, see src/model/namespaces.ts).
+//   src/generated/vim.d.ts declarations only: `namespace vim` with every data type as an interface and its
+//                          class, enums as string unions and their values, managed objects with typed
+//                          methods and property getters, fault types and pyVmomi's names; `namespace vmodl`.
+//                          One declaration per name serves as type and value (docs/decisions/0028).
+//   src/generated/vim.js   the `vim` / `vmodl` values it declares (lazily built classes, src/model/namespaces.ts).
 //   src/generated/wire.ts  the compact wire metadata the SOAP codec runs on: per data type its base and
 //                          fields in wire order, per enum its values, per managed type its properties and
 //                          methods, per operation its parameters and result, as short strings
 //                          decoded on first use (docs/decisions/0006-vsphere-soap-serializer.md).
 //
-//   node scripts/generate.mjs              write both files
+//   node scripts/generate.mjs              write the three files
 //   node scripts/generate.mjs --check      exit 1 when a committed file differs from the output
 //   node scripts/generate.mjs --tables     print wire.ts's packed tables as JSON
 //   node scripts/generate.mjs --specs DIR  read the WSDL/XSD files from DIR
@@ -26,9 +28,7 @@ import {
   pyvmomiNames,
   readOnlyOperations,
   renderPyvmomiMethods,
-  renderPyvmomiStatics,
   renderPyvmomiTypeNames,
-  renderPyvmomiValueMembers,
   renderPyvmomiWire,
 } from "./pyvmomi-names.mjs";
 import { mergeNames, mergeVim8 } from "./vim8.mjs";
@@ -149,7 +149,8 @@ async function main(argv) {
     return 0;
   }
   const outputs = [
-    ["vim.ts", renderTypes(model, specLabel)],
+    ["vim.d.ts", renderTypes(model, specLabel)],
+    ["vim.js", renderValues(specLabel)],
     ["wire.ts", wire.text],
   ];
   return writeGenerated({ tool: "vsphere generate", outDir, outputs, check });
@@ -436,7 +437,7 @@ function renderWire(model, specLabel) {
   const operations = sortedValues(model.operations).map((op) => {
     const params = op.params.map((p) => wireField(model, p, op.name)).join(",");
     const result = op.result ? wireField(model, op.result, op.name).slice("returnval:".length) : "";
-    // The declared faults are left out: the decoder reads a fault's type from the answer (vim.ts documents them).
+    // The declared faults are left out: the decoder reads a fault's type from the answer (vim.d.ts documents them).
     return [op.name, `${params};${result}${op.since ? `;${op.since}` : ""}`];
   });
   lines.push(table("OPERATIONS", operations));
@@ -487,7 +488,7 @@ function renderWire(model, specLabel) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// vim.ts
+// vim.d.ts and vim.js
 
 function isFault(model, name) {
   for (let t = model.dataTypes.get(name); t; t = model.dataTypes.get(t.base)) if (t.name === "MethodFault") return true;
@@ -507,58 +508,65 @@ const withArray = (ts, array) => (array ? (/^\w+$/.test(ts) ? `${ts}[]` : `(${ts
 
 function renderTypes(model, specLabel) {
   const lines = header(specLabel, [
-    "TypeScript types of the vim25 API, and the `vim` and `vmodl` values whose classes are built on first use",
-    "from wire.ts (src/model/namespaces.ts). Shape: `namespace vim` holds one interface per data type (WSDL",
-    "names; ArrayOfX as X[]), one string union per enum, one interface per managed type (property getters",
-    "returning promises, methods named as in the API taking positional parameters then CallOptions) and",
-    "`vim.fault.X` aliases for the faults (which are errors); `namespace vmodl` aliases pyVmomi's vmodl names.",
-    "VimNamespace / VmodlNamespace type the runtime values.",
+    "Declarations of the vim25 API. Shape: `namespace vim` holds each type once, as a type and as the value vim.js",
+    "builds on first use from wire.ts (src/model/namespaces.ts): an interface and its class per data type",
+    "(WSDL names; ArrayOfX as X[]), a string union and its values per enum, an interface and its class per",
+    "managed type (property getters returning promises, methods named as in the API taking positional",
+    "parameters then CallOptions), `vim.fault.X` for the faults (which are errors) and pyVmomi's names as",
+    "import aliases, which carry both; `namespace vmodl` holds pyVmomi's vmodl names the same way.",
   ]);
   lines.push('import type { NimbusError } from "@nimbus-sdk/common/client";');
   lines.push(
-    'import type { CallOptions, DataClass, DataObjectBase, EnumValues, Input, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
+    'import type { CallOptions, DataClass, DataClassOptions, DataInit, DataObjectBase, EnumValues, Input, ManagedClass, ManagedObjectBase, PropertyPathReader, TypeName } from "../model/base.js";',
   );
-  lines.push('import { createNamespace } from "../model/namespaces.js";');
   lines.push('import type { ServiceInstanceHelpers } from "../service-instance.js";');
+  lines.push('import type { SoapStub } from "../soap/stub.js";');
   lines.push("");
   lines.push("/** Marks the result type of a Task (what WaitForTask resolves to); never present at run time. */");
   lines.push("declare const taskResult: unique symbol;");
   lines.push("");
+  lines.push(
+    "/** Every vim25 type by its WSDL name, as a type and as a class (data, fault, managed) or an enum's values. */",
+  );
   lines.push("export declare namespace vim {");
   for (const e of sortedValues(model.enums)) {
     lines.push("  /** A vim25 enum: one of its values. */");
     lines.push(`  type ${e.name} = ${e.values.map(lit).join(" | ")};`);
+    lines.push(`  const ${e.name}: EnumValues<${e.name}>;`);
   }
   lines.push("");
   for (const t of sortedValues(model.dataTypes)) {
     const fault = isFault(model, t.name);
     const bases = t.base ? [t.base] : t.name === "MethodFault" ? ["NimbusError", "DataObjectBase"] : ["DataObjectBase"];
     const since = t.since ? ` Since vSphere API ${t.since}.` : "";
-    lines.push(`  /** A vim25 ${fault ? "fault, thrown as an error" : "data object"}.${since} */`);
-    lines.push(`  interface ${t.name} extends ${bases.join(", ")} {`);
+    const fields = [];
     for (const f of t.fields) {
-      if (f.since) lines.push(`    /** Since vSphere API ${f.since}; left out of requests to older servers. */`);
+      if (f.since) fields.push(`    /** Since vSphere API ${f.since}; left out of requests to older servers. */`);
       const ts = withArray(tsType(model, f, t.name), f.array);
       // Error's own string properties (name, message, url, method) stay required on faults.
       const required = (fault && ERROR_PROPERTIES.has(f.name)) || ALWAYS_PRESENT_FIELDS.has(`${t.name}.${f.name}`);
       // An array is present on every object the SDK builds or decodes ([] when unset, as pyVmomi's); the
       // literals a call takes are typed by Input<T>, where it may be left out.
       const optional = f.optional && !required && !f.array ? "?" : "";
-      lines.push(`    ${f.name}${optional}: ${ts};`);
+      fields.push(`    ${f.name}${optional}: ${ts};`);
     }
-    lines.push("  }");
+    lines.push(
+      ...declareType(model, {
+        name: t.name,
+        doc: `A vim25 ${fault ? "fault, thrown as an error" : "data object"}.${since}`,
+        head: `extends ${bases.join(", ")}`,
+        members: fields,
+        constructor: `init?: DataInit<${t.name}>, options?: DataClassOptions`,
+        valueType: `DataClass<${t.name}>`,
+      }),
+    );
   }
   lines.push("");
-  lines.push("  /** What every vim25 managed object is: a reference with lazily read properties. */");
-  lines.push("  interface ManagedObject extends ManagedObjectBase, PropertyPathReader {}");
-  for (const t of sortedValues(model.managed)) {
-    if (t.name === "ManagedObject") continue;
-    lines.push(...renderManaged(model, t));
-  }
+  for (const t of sortedValues(model.managed)) lines.push(...renderManaged(model, t));
   lines.push("");
   lines.push("  /** The vim25 faults by pyVmomi's names, vim.fault.X. */");
   lines.push("  namespace fault {");
-  for (const t of faultTypes(model, "vim")) lines.push(`    type ${t.name} = vim.${t.name};`);
+  for (const t of faultTypes(model, "vim")) lines.push(`    export import ${t.name} = vim.${t.name};`);
   lines.push("  }");
   lines.push("");
   lines.push("  // pyVmomi's names: vim.vm.ConfigSpec, vim.TaskInfo.State …");
@@ -567,16 +575,49 @@ function renderTypes(model, specLabel) {
   lines.push("");
   lines.push(...renderVmodlTypes(model));
   lines.push("");
-  lines.push(...renderNamespaceValues(model));
-  lines.push("");
-  lines.push("/** Every vim25 type by its WSDL name, as a class (data, fault, managed) or an enum's values. */");
-  lines.push('export const vim = createNamespace("vim") as VimNamespace;');
-  lines.push(
-    "/** pyVmomi's vmodl names: DynamicData, MethodFault, fault.*, query.PropertyCollector (and its nested specs). */",
-  );
-  lines.push('export const vmodl = createNamespace("vmodl") as VmodlNamespace;');
+  lines.push("/** The type of the `vim` value. */");
+  lines.push("export type VimNamespace = typeof vim;");
+  lines.push("/** The type of the `vmodl` value. */");
+  lines.push("export type VmodlNamespace = typeof vmodl;");
   lines.push("");
   return lines.join("\n");
+}
+
+/** vim.js: the values vim.d.ts declares. */
+function renderValues(specLabel) {
+  return [
+    ...header(specLabel, [
+      "The `vim` and `vmodl` values, typed by vim.d.ts: proxies that build each class on first use.",
+    ]),
+    'import { createNamespace } from "../model/namespaces.js";',
+    "",
+    'export const vim = createNamespace("vim");',
+    'export const vmodl = createNamespace("vmodl");',
+    "",
+  ].join("\n");
+}
+
+/**
+ * One vim25 type in `namespace vim`: its interface and its value. The value is a `const` of the class's
+ * type; a type pyVmomi files names under (vim.TaskInfo.State) is declared a class instead, since only a
+ * class merges with the namespace that holds those names (renderPyvmomiTypeNames writes it).
+ */
+function declareType(model, { name, doc, params = "", head, members, constructor, valueType }) {
+  const lines = [];
+  if (model.py.nested.has(name)) {
+    lines.push(`  /** ${doc} */`);
+    lines.push(
+      `  class ${name}${params} {`,
+      `    constructor(${constructor});`,
+      "    static readonly _wsdlName: string;",
+      "  }",
+    );
+    lines.push(`  interface ${name}${params} ${head} {`, ...members, "  }");
+  } else {
+    lines.push(`  /** ${doc} */`, `  interface ${name}${params} ${head} {`, ...members, "  }");
+    lines.push(`  const ${name}: ${valueType};`);
+  }
+  return lines;
 }
 
 const ERROR_PROPERTIES = new Set(["name", "message", "url", "method"]);
@@ -596,19 +637,27 @@ const GENERIC_MANAGED = {
 
 function renderManaged(model, t) {
   const generic = GENERIC_MANAGED[t.name] ?? {};
-  const lines = [
-    `  /** The vim25 managed object type \`${t.name}\`: \`await\` a property to read it; methods call the API. */`,
-    `  interface ${t.name}${generic.params ?? ""} extends ${[t.base, ...(generic.bases ?? [])].join(", ")} {`,
-  ];
+  const members = [];
   for (const p of t.properties) {
-    if (p.since) lines.push(`    /** Since vSphere API ${p.since}. */`);
-    lines.push(`    readonly ${p.name}: Promise<${propertyTs(model, p)}>;`);
+    if (p.since) members.push(`    /** Since vSphere API ${p.since}. */`);
+    members.push(`    readonly ${p.name}: Promise<${propertyTs(model, p)}>;`);
   }
-  lines.push(...(generic.extra ?? []));
-  for (const m of t.methods) lines.push(...renderMethod(model, model.operations.get(m.name)));
-  lines.push(...renderPyvmomiMethods(model.py, t.name));
-  lines.push("  }");
-  return lines;
+  members.push(...(generic.extra ?? []));
+  for (const m of t.methods) members.push(...renderMethod(model, model.operations.get(m.name)));
+  members.push(...renderPyvmomiMethods(model.py, t.name));
+  const bases = t.name === "ManagedObject" ? ["ManagedObjectBase", "PropertyPathReader"] : [t.base];
+  return declareType(model, {
+    name: t.name,
+    doc:
+      t.name === "ManagedObject"
+        ? "What every vim25 managed object is: a reference with lazily read properties."
+        : `The vim25 managed object type \`${t.name}\`: \`await\` a property to read it; methods call the API.`,
+    params: generic.params,
+    head: `extends ${[...bases, ...(generic.bases ?? [])].join(", ")}`,
+    members,
+    constructor: "moId: string, stub?: SoapStub",
+    valueType: `ManagedClass<${t.name}>`,
+  });
 }
 
 function propertyTs(model, p) {
@@ -688,8 +737,11 @@ function vmodlLayout(model) {
 
 function renderVmodlTypes(model) {
   const { top, fault, query } = vmodlLayout(model);
-  const alias = (indent, name, target = name) => `${indent}type ${name} = vim.${target};`;
-  const lines = ["export declare namespace vmodl {"];
+  const alias = (indent, name, target = name) => `${indent}export import ${name} = vim.${target};`;
+  const lines = [
+    "/** pyVmomi's vmodl names: DynamicData, MethodFault, fault.*, query.PropertyCollector (and its nested specs). */",
+    "export declare namespace vmodl {",
+  ];
   for (const name of top) lines.push(alias("  ", name));
   lines.push(alias("  ", "ManagedObject"));
   lines.push("  /** pyVmomi's vmodl.fault: the core faults. */", "  namespace fault {");
@@ -697,52 +749,21 @@ function renderVmodlTypes(model) {
   lines.push("  }");
   lines.push("  /** pyVmomi's vmodl.query: the property collector's types. */", "  namespace query {");
   for (const name of query) lines.push(alias("    ", name));
-  lines.push(alias("    ", "PropertyCollector"));
   lines.push(alias("    ", "PropertyFilter"));
+  // Only vmodl's PropertyCollector carries these names (src/model/namespaces.ts), so it is a class of its own.
   lines.push(
-    "    /** pyVmomi's names nested in vmodl.query.PropertyCollector. */",
+    "    /** pyVmomi's vmodl.query.PropertyCollector: vim25's `PropertyCollector`, with the specs pyVmomi nests in it. */",
+    "    class PropertyCollector {",
+    "      constructor(moId: string, stub?: SoapStub);",
+    "      static readonly _wsdlName: string;",
+    "    }",
+    "    interface PropertyCollector extends vim.PropertyCollector {}",
     "    namespace PropertyCollector {",
   );
   for (const [name, target] of Object.entries(PROPERTY_COLLECTOR_ALIASES)) lines.push(alias("      ", name, target));
   lines.push(alias("      ", "Filter", "PropertyFilter"));
   lines.push("    }");
   lines.push("  }");
-  lines.push("}");
-  return lines;
-}
-
-function renderNamespaceValues(model) {
-  const dataClass = (name) => `DataClass<vim.${name}>`;
-  const lines = ["/** The type of the `vim` value. */", "export interface VimNamespace {"];
-  for (const e of sortedValues(model.enums)) lines.push(`  readonly ${e.name}: EnumValues<vim.${e.name}>;`);
-  const statics = (name) => renderPyvmomiStatics(model, model.py, name);
-  for (const t of sortedValues(model.dataTypes))
-    lines.push(`  readonly ${t.name}: ${dataClass(t.name)}${statics(t.name)};`);
-  for (const t of sortedValues(model.managed))
-    lines.push(`  readonly ${t.name}: ManagedClass<vim.${t.name}>${statics(t.name)};`);
-  lines.push(...renderPyvmomiValueMembers(model, model.py));
-  lines.push("  readonly fault: {");
-  for (const t of faultTypes(model, "vim")) lines.push(`    readonly ${t.name}: ${dataClass(t.name)};`);
-  lines.push("  };");
-  lines.push("}");
-  lines.push("");
-  const { top, fault, query } = vmodlLayout(model);
-  lines.push("/** The type of the `vmodl` value. */");
-  lines.push("export interface VmodlNamespace {");
-  for (const name of top) lines.push(`  readonly ${name}: ${dataClass(name)};`);
-  lines.push("  readonly ManagedObject: ManagedClass<vim.ManagedObject>;");
-  lines.push("  readonly fault: {");
-  for (const name of fault) lines.push(`    readonly ${name}: ${dataClass(name)};`);
-  lines.push("  };");
-  lines.push("  readonly query: {");
-  for (const name of query) lines.push(`    readonly ${name}: ${dataClass(name)};`);
-  lines.push("    readonly PropertyFilter: ManagedClass<vim.PropertyFilter>;");
-  lines.push("    readonly PropertyCollector: ManagedClass<vim.PropertyCollector> & {");
-  for (const [alias, name] of Object.entries(PROPERTY_COLLECTOR_ALIASES))
-    lines.push(`      readonly ${alias}: ${dataClass(name)};`);
-  lines.push("      readonly Filter: ManagedClass<vim.PropertyFilter>;");
-  lines.push("    };");
-  lines.push("  };");
   lines.push("}");
   return lines;
 }

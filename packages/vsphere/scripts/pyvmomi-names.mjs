@@ -97,52 +97,17 @@ export function renderPyvmomiWire(names, readOnly, table) {
   return lines;
 }
 
-/** The TypeScript of a name's value in VimNamespace. */
-function valueTs(model, names, ref, indent) {
-  if (ref.type) return `VimNamespace[${JSON.stringify(ref.type)}]`;
-  const node = names.namespaces.get(ref.ns);
-  const inner = [...node]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, child]) => `${indent}  readonly ${name}: ${valueTs(model, names, child, `${indent}  `)};`);
-  return `{\n${inner.join("\n")}\n${indent}}`;
-}
-
-/** VimNamespace's extra members (pyVmomi's packages and renamed types). */
-export function renderPyvmomiValueMembers(model, names) {
-  return [...names.root]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, ref]) => `  readonly ${name}: ${valueTs(model, names, ref, "  ")};`);
-}
-
-/** What a class of VimNamespace gets besides itself: ` & { readonly State: … }`, or "". */
-export function renderPyvmomiStatics(model, names, type) {
-  const node = names.nested.get(type);
-  if (!node) return "";
-  const members = [...node]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, ref]) => ` readonly ${name}: ${valueTs(model, names, ref, "  ")};`);
-  return ` & {${members.join("")} }`;
-}
-
-// vim.ts's generic interfaces (Task<T>, ContainerView<T>): named by an alias only.
-const GENERIC_TYPES = new Set(["Task", "ContainerView"]);
-
 /**
- * `namespace vim`'s extra type names: `namespace vm { type ConfigSpec = vim.VirtualMachineConfigSpec; … }`. A
- * plain alias has no doc comment of its own: its target's documents it (scripts/docs.mjs).
+ * `namespace vim`'s pyVmomi names: `namespace vm { export import ConfigSpec = vim.VirtualMachineConfigSpec; … }`,
+ * and the names filed under a type (`namespace TaskInfo { export import State = vim.TaskInfoState; }`, merged
+ * with its class). An import alias is the type and its value at once; it carries its target's doc comment
+ * (editors show it, the API reference lists it as a re-export), type parameters (Task<T>) and nested names.
  */
 export function renderPyvmomiTypeNames(names) {
   const lines = [];
   const emit = (node, indent, path) => {
     for (const [name, ref] of [...node].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (ref.type && names.nested.has(ref.type) && !GENERIC_TYPES.has(ref.type)) {
-        // A type alias cannot carry names: an interface of the same shape can (vim.vm.device.VirtualDisk.FlatVer2BackingInfo).
-        lines.push(`${indent}/** pyVmomi's ${path}.${name}: vim25's \`${ref.type}\`. */`);
-        lines.push(`${indent}interface ${name} extends vim.${ref.type} {}`);
-        lines.push(`${indent}/** pyVmomi's names under ${path}.${name}. */`, `${indent}namespace ${name} {`);
-        emit(names.nested.get(ref.type), `${indent}  `, `${path}.${name}`);
-        lines.push(`${indent}}`);
-      } else if (ref.type) lines.push(`${indent}type ${name} = vim.${ref.type};`);
+      if (ref.type) lines.push(`${indent}export import ${name} = vim.${ref.type};`);
       else {
         lines.push(`${indent}/** pyVmomi's ${path}.${name}. */`, `${indent}namespace ${name} {`);
         emit(names.namespaces.get(ref.ns), `${indent}  `, `${path}.${name}`);
@@ -152,7 +117,7 @@ export function renderPyvmomiTypeNames(names) {
   };
   emit(names.root, "  ", "vim");
   for (const [type, node] of [...names.nested].sort()) {
-    lines.push(`  /** pyVmomi's names under vim.${type}. */`, `  namespace ${type} {`);
+    lines.push(`  namespace ${type} {`);
     emit(node, "    ", `vim.${type}`);
     lines.push("  }");
   }

@@ -1,4 +1,4 @@
-// The types every generated vim25 type builds on (src/generated/vim.ts): what a data object, a fault and a
+// The types every generated vim25 type builds on (src/generated/vim.d.ts): what a data object, a fault and a
 // managed object have besides their WSDL fields, and the shape of the classes the `vim` value hands out.
 import type { NimbusErrorOptions } from "@nimbus-sdk/common/client";
 import type { PathValue } from "../property-path.js";
@@ -75,10 +75,13 @@ export type Input<T> = T extends Leaf
         }
       : T;
 
+/** What a fault's constructor takes besides its fields: the error's message and context. */
+export type DataClassOptions = NimbusErrorOptions & { message?: string };
+
 /** A data or fault class of the `vim` value: `new vim.VirtualMachineConfigSpec({ memoryMB: 2048 })`. */
 export interface DataClass<T> {
   /** Faults also take the error's message and context as a second argument. */
-  new (init?: DataInit<T>, options?: NimbusErrorOptions & { message?: string }): T;
+  new (init?: DataInit<T>, options?: DataClassOptions): T;
   readonly prototype: T;
   readonly _wsdlName: string;
 }

@@ -1,6 +1,6 @@
 // The `vim` and `vmodl` values: proxies that hand out each class (or enum's values) the first time it is
-// named, so importing the package builds none of the 3,800 types. Their types are generated (VimNamespace,
-// VmodlNamespace in src/generated/vim.ts).
+// named, so importing the package builds none of the 3,800 types. src/generated/vim.js exports them, and
+// src/generated/vim.d.ts declares them (`namespace vim`, types and values at once).
 import { inspect } from "node:util";
 import { DATA_TYPES, ENUM_TYPES, MANAGED_TYPES, PROPERTY_COLLECTOR_ALIASES } from "../generated/wire.js";
 import { dataType, enumType, managedType, pyvmomiNames, schemaNamespace } from "../soap/metadata.js";
