@@ -1,7 +1,7 @@
 // scripts/generate.mjs and its output: the committed files are what it writes, every type and operation
 // of the WSDL is there, the managed object facts agree with the WSDL, and no VMware schema file ships.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
