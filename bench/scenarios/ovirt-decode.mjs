@@ -1,27 +1,33 @@
 // Decoding a 10,000-VM list (`GET /ovirt-engine/api/vms`, about 27 MB of XML) into objects: ours (typed
 // Vm objects from the model's metadata, on common's scanXml) against fast-xml-parser (the generic tree) and
-// saxes (a streaming parser, with a handler building plain objects). Each decode runs in a process of its
-// own, so its peak RSS is its own.
+// saxes (a streaming parser, with a handler building plain objects), and ovirtsdk4's own reader where it can
+// be imported. Each decode runs in a process of its own, so its peak RSS is its own.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { lastJsonLine, runChild } from "../lib/child.mjs";
+import { OVIRTSDK4_ABSENT, ovirtsdk4Version, PYTHON } from "../lib/ovirtsdk4.mjs";
 import { vmsXml } from "../lib/ovirt-vms.mjs";
 import { packageVersion } from "../lib/versions.mjs";
 
 const CHILD = fileURLToPath(new URL("../lib/ovirt-decode-child.mjs", import.meta.url));
+const PEER_CHILD = fileURLToPath(new URL("../lib/ovirtsdk4-decode.py", import.meta.url));
 const VMS = 10_000;
 const OURS = "ours (@nimbus-sdk/ovirt decodeList)";
 const FXP = "fast-xml-parser 5 (parse, attributes on)";
 const SAXES = "saxes 6 (plain objects per element)";
+const PEER = "ovirtsdk4 (Python: its libxml2 reader and VmReader)";
 
 async function decodeIn(state, mode) {
   const report = lastJsonLine(
-    await runChild(process.execPath, ["--expose-gc", CHILD, JSON.stringify({ mode, file: state.file })], {
-      timeoutMs: 120_000,
-    }),
+    await runChild(
+      ...(mode === "ovirtsdk4"
+        ? [PYTHON, [PEER_CHILD, JSON.stringify({ file: state.file })]]
+        : [process.execPath, ["--expose-gc", CHILD, JSON.stringify({ mode, file: state.file })]]),
+      { timeoutMs: 120_000 },
+    ),
   );
   if (mode !== "floor" && report.items !== VMS) throw new Error(`${mode} found ${report.items} VMs, not ${VMS}`);
   return report;
@@ -54,7 +60,9 @@ export default {
     'string, then decodes it; the clock runs around the decode alone. Ours: `decodeList(xml, "Vm")`, typed Vm ' +
     "objects (numbers, booleans, Dates, lists as arrays) built straight from common's scanXml events. " +
     "fast-xml-parser: `XMLParser.parse` with attributes (the generic tree, values as strings). saxes: fed in 64 KiB " +
-    "pieces, a handler building a plain object per element (values as strings). Throughput is MiB of XML per " +
+    "pieces, a handler building a plain object per element (values as strings). ovirtsdk4, where Debian's python3 " +
+    "can import it (see the notes): its libxml2 reader over the document's bytes feeding the generated VmReader " +
+    "into typed Python objects. Throughput is MiB of XML per " +
     "second. `peak RSS MB` is the process's VmHWM (node, the document string, the decode); `RSS / doc` divides it " +
     "by the document's size; `above floor / doc` first subtracts the peak RSS of a process that reads the document " +
     "and decodes nothing (node and the string: the floor); `RSS growth ÷ doc` is (VmHWM − RSS after reading the " +
@@ -111,6 +119,7 @@ export default {
     [FXP]: operation("fast-xml-parser"),
     [SAXES]: operation("saxes"),
     [OURS]: operation("ours"),
+    ...(ovirtsdk4Version ? { [PEER]: operation("ovirtsdk4") } : {}),
   },
 
   async teardown(state) {
@@ -119,6 +128,9 @@ export default {
       documentMB: Math.round(state.bytes / 1e4) / 100,
       documentMiB: Math.round(state.mib * 100) / 100,
       vms: VMS,
+      ovirtsdk4: ovirtsdk4Version
+        ? `run: ovirtsdk4 ${ovirtsdk4Version} with Debian's python3, bench/lib/ovirtsdk4-decode.py, the same document as bytes`
+        : OVIRTSDK4_ABSENT,
       floorPeakRssMB: Math.round(state.floorBytes / 1e4) / 100,
       memoryGoal:
         "the issue's goal was peak RSS at most 3x the document for the whole process; that counts node itself " +
