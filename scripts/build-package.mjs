@@ -33,11 +33,12 @@ for (const path of readdirSync(CJS, { recursive: true }).filter((p) => p.endsWit
   const file = join(CJS, path);
   writeFileSync(file, tabs(readFileSync(file, "utf8"), 4));
 }
-// A declaration file among the sources (vSphere's generated vim.d.ts, which types the values of the vim.js
-// beside it) is its module's declarations as written: tsc does not emit it, so it is copied (formatted by
-// prettier, two spaces a level).
+// A declaration file beside a JavaScript source (vSphere's generated vim.d.ts, which types the values of
+// vim.js) is that module's declarations as written: tsc does not emit it, so it is copied (formatted by
+// prettier, two spaces a level). Other declaration files among the sources only serve the build.
 const sources = readdirSync("src", { recursive: true });
-for (const path of sources.filter((p) => p.endsWith(".d.ts"))) {
+const declaresJavaScript = (p) => p.endsWith(".d.ts") && sources.includes(p.replace(/\.d\.ts$/, ".js"));
+for (const path of sources.filter(declaresJavaScript)) {
   write(join(CJS, path), tabs(readFileSync(join("src", path), "utf8"), 2));
 }
 
