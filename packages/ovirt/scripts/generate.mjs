@@ -675,6 +675,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     const reserved = collection ? COLLECTION_BASE_NAMES : RESOURCE_BASE_NAMES;
     const members = [];
     const taken = new Set();
+    const subCollections = new Map();
     for (const action of actions) {
       const method = snake(action.name);
       if (reserved.has(method)) {
@@ -699,6 +700,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       }
       taken.add(prop);
       const target = className(info, locator.service);
+      subCollections.set(prop, target);
       members.push(
         `  /** ${locator.path}: ${locator.service}. */`,
         `  get ${prop}(): ${target} {`,
@@ -744,8 +746,15 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       const omit = hidden.length ? `Omit<${view}, ${hidden.map(q).join(" | ")}>` : view;
       const clash = dataMembers.filter((m) => RESOURCE_BASE_NAMES.has(m));
       if (clash.length) clashes.push(...clash.map((m) => `${entity.type}.${m}`));
+      // generateDS's getter of a member a sub-collection shadows gives the sub-collection, as v3's brokers
+      // did (`role.get_permits().list()`); src/accessors.ts installs it, this types it.
+      const getters = shadowed
+        .filter((m) => subCollections.has(m))
+        .map((m) => `  /** v3's getter of \`${m}\`: the sub-collection. */\n  get_${m}(): ${subCollections.get(m)};`);
       out.push(
-        `export interface ${cls} extends ${omit} {}`,
+        getters.length
+          ? `export interface ${cls} extends ${omit} {\n${getters.join("\n")}\n}`
+          : `export interface ${cls} extends ${omit} {}`,
         `/** ${name}${entity ? `: one ${entity.type}` : ""}. */`,
         `export class ${cls} extends Resource<${typeName}> {`,
         `  static readonly serviceName = ${q(name)};`,

@@ -64,7 +64,16 @@ export interface AffinityGroupResource extends Omit<
   | "host_labels"
   | "get_host_labels"
   | "set_host_labels"
-> {}
+> {
+  /** v3's getter of `vms`: the sub-collection. */
+  get_vms(): AffinityGroupVmsCollection;
+  /** v3's getter of `hosts`: the sub-collection. */
+  get_hosts(): AffinityGroupHostsCollection;
+  /** v3's getter of `vm_labels`: the sub-collection. */
+  get_vm_labels(): AffinityGroupVmLabelsCollection;
+  /** v3's getter of `host_labels`: the sub-collection. */
+  get_host_labels(): AffinityGroupHostLabelsCollection;
+}
 /** AffinityGroupService: one AffinityGroup. */
 export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   static readonly serviceName = "AffinityGroupService";
@@ -143,7 +152,12 @@ export class AffinityLabelHostsCollection extends Collection<types.Host, Affinit
 export interface AffinityLabelResource extends Omit<
   views.AffinityLabelView,
   "hosts" | "get_hosts" | "set_hosts" | "vms" | "get_vms" | "set_vms"
-> {}
+> {
+  /** v3's getter of `hosts`: the sub-collection. */
+  get_hosts(): AffinityLabelHostsCollection;
+  /** v3's getter of `vms`: the sub-collection. */
+  get_vms(): AffinityLabelVmsCollection;
+}
 /** AffinityLabelService: one AffinityLabel. */
 export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityLabelService";
@@ -266,7 +280,10 @@ export class AssignedTagsCollection extends Collection<types.Tag, AssignedTagRes
 export interface AssignedVnicProfileResource extends Omit<
   views.VnicProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** AssignedVnicProfileService: one VnicProfile. */
 export class AssignedVnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "AssignedVnicProfileService";
@@ -291,7 +308,12 @@ export class AssignedVnicProfilesCollection extends Collection<
 export interface AttachedStorageDomainDiskResource extends Omit<
   views.DiskView,
   "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** AttachedStorageDomainDiskService: one Disk. */
 export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "AttachedStorageDomainDiskService";
@@ -349,7 +371,10 @@ export class AttachedStorageDomainDisksCollection extends Collection<
 export interface AttachedStorageDomainResource extends Omit<
   views.StorageDomainView,
   "disks" | "get_disks" | "set_disks"
-> {}
+> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): AttachedStorageDomainDisksCollection;
+}
 /** AttachedStorageDomainService: one StorageDomain. */
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
@@ -451,7 +476,10 @@ export class ClusterFeaturesCollection extends Collection<types.ClusterFeature, 
 export interface ClusterLevelResource extends Omit<
   views.ClusterLevelView,
   "cluster_features" | "get_cluster_features" | "set_cluster_features"
-> {}
+> {
+  /** v3's getter of `cluster_features`: the sub-collection. */
+  get_cluster_features(): ClusterFeaturesCollection;
+}
 /** ClusterLevelService: one ClusterLevel. */
 export class ClusterLevelResource extends Resource<types.ClusterLevel> {
   static readonly serviceName = "ClusterLevelService";
@@ -512,7 +540,26 @@ export interface ClusterResource extends Omit<
   | "permissions"
   | "get_permissions"
   | "set_permissions"
-> {}
+> {
+  /** v3's getter of `enabled_features`: the sub-collection. */
+  get_enabled_features(): ClusterEnabledFeaturesCollection;
+  /** v3's getter of `external_network_providers`: the sub-collection. */
+  get_external_network_providers(): ClusterExternalProvidersCollection;
+  /** v3's getter of `affinity_groups`: the sub-collection. */
+  get_affinity_groups(): AffinityGroupsCollection;
+  /** v3's getter of `cpu_profiles`: the sub-collection. */
+  get_cpu_profiles(): AssignedCpuProfilesCollection;
+  /** v3's getter of `gluster_hooks`: the sub-collection. */
+  get_gluster_hooks(): GlusterHooksCollection;
+  /** v3's getter of `gluster_volumes`: the sub-collection. */
+  get_gluster_volumes(): GlusterVolumesCollection;
+  /** v3's getter of `network_filters`: the sub-collection. */
+  get_network_filters(): NetworkFiltersCollection;
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): ClusterNetworksCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** ClusterService: one Cluster. */
 export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
@@ -606,7 +653,10 @@ export class ClustersCollection extends Collection<types.Cluster, ClusterResourc
 export interface CpuProfileResource extends Omit<
   views.CpuProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** CpuProfileService: one CpuProfile. */
 export class CpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "CpuProfileService";
@@ -661,7 +711,22 @@ export interface DataCenterResource extends Omit<
   | "iscsi_bonds"
   | "get_iscsi_bonds"
   | "set_iscsi_bonds"
-> {}
+> {
+  /** v3's getter of `storage_domains`: the sub-collection. */
+  get_storage_domains(): AttachedStorageDomainsCollection;
+  /** v3's getter of `clusters`: the sub-collection. */
+  get_clusters(): ClustersCollection;
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): DataCenterNetworksCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `quotas`: the sub-collection. */
+  get_quotas(): QuotasCollection;
+  /** v3's getter of `qoss`: the sub-collection. */
+  get_qoss(): QossCollection;
+  /** v3's getter of `iscsi_bonds`: the sub-collection. */
+  get_iscsi_bonds(): IscsiBondsCollection;
+}
 /** DataCenterService: one DataCenter. */
 export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
@@ -738,7 +803,10 @@ export class DiskAttachmentsCollection extends Collection<types.DiskAttachment, 
 export interface DiskProfileResource extends Omit<
   views.DiskProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** DiskProfileService: one DiskProfile. */
 export class DiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "DiskProfileService";
@@ -767,7 +835,14 @@ export interface DiskResource extends Omit<
   | "statistics"
   | "get_statistics"
   | "set_statistics"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `disk_snapshots`: the sub-collection. */
+  get_disk_snapshots(): DiskSnapshotsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** DiskService: one Disk. */
 export class DiskResource extends Resource<types.Disk> {
   static readonly serviceName = "DiskService";
@@ -883,7 +958,12 @@ export class DomainGroupsCollection extends Collection<types.Group, DomainGroupR
 export interface DomainResource extends Omit<
   views.DomainView,
   "groups" | "get_groups" | "set_groups" | "users" | "get_users" | "set_users"
-> {}
+> {
+  /** v3's getter of `groups`: the sub-collection. */
+  get_groups(): DomainGroupsCollection;
+  /** v3's getter of `users`: the sub-collection. */
+  get_users(): DomainUsersCollection;
+}
 /** DomainService: one Domain. */
 export class DomainResource extends Resource<types.Domain> {
   static readonly serviceName = "DomainService";
@@ -1047,7 +1127,18 @@ export interface ExternalHostProviderResource extends Omit<
   | "hosts"
   | "get_hosts"
   | "set_hosts"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `compute_resources`: the sub-collection. */
+  get_compute_resources(): ExternalComputeResourcesCollection;
+  /** v3's getter of `discovered_hosts`: the sub-collection. */
+  get_discovered_hosts(): ExternalDiscoveredHostsCollection;
+  /** v3's getter of `host_groups`: the sub-collection. */
+  get_host_groups(): ExternalHostGroupsCollection;
+  /** v3's getter of `hosts`: the sub-collection. */
+  get_hosts(): ExternalHostsCollection;
+}
 /** ExternalHostProviderService: one ExternalHostProvider. */
 export class ExternalHostProviderResource extends Resource<types.ExternalHostProvider> {
   static readonly serviceName = "ExternalHostProviderService";
@@ -1214,7 +1305,10 @@ export class FiltersCollection extends Collection<types.Filter, FilterResource, 
 export interface GlusterBrickResource extends Omit<
   views.GlusterBrickView,
   "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** GlusterBrickService: one GlusterBrick. */
 export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
@@ -1290,7 +1384,10 @@ export class GlusterHooksCollection extends Collection<types.GlusterHook, Gluste
 export interface GlusterVolumeResource extends Omit<
   views.GlusterVolumeView,
   "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** GlusterVolumeService: one GlusterVolume. */
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
@@ -1369,7 +1466,14 @@ export interface GroupResource extends Omit<
   | "tags"
   | "get_tags"
   | "set_tags"
-> {}
+> {
+  /** v3's getter of `roles`: the sub-collection. */
+  get_roles(): AssignedRolesCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+}
 /** GroupService: one Group. */
 export class GroupResource extends Resource<types.Group> {
   static readonly serviceName = "GroupService";
@@ -1435,7 +1539,12 @@ export class HostHooksCollection extends Collection<types.Hook, HostHookResource
 export interface HostNicResource extends Omit<
   views.HostNicView,
   "statistics" | "get_statistics" | "set_statistics" | "network_labels" | "get_network_labels" | "set_network_labels"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `network_labels`: the sub-collection. */
+  get_network_labels(): NetworkLabelsCollection;
+}
 /** HostNicService: one HostNic. */
 export class HostNicResource extends Resource<types.HostNic> {
   static readonly serviceName = "HostNicService";
@@ -1499,7 +1608,10 @@ export class HostNicsCollection extends Collection<types.HostNic, HostNicResourc
 export interface HostNumaNodeResource extends Omit<
   views.NumaNodeView,
   "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** HostNumaNodeService: one NumaNode. */
 export class HostNumaNodeResource extends Resource<types.NumaNode> {
   static readonly serviceName = "HostNumaNodeService";
@@ -1558,7 +1670,34 @@ export interface HostResource extends Omit<
   | "external_network_provider_configurations"
   | "get_external_network_provider_configurations"
   | "set_external_network_provider_configurations"
-> {}
+> {
+  /** v3's getter of `cpu_units`: the sub-collection. */
+  get_cpu_units(): HostCpuUnitsCollection;
+  /** v3's getter of `hooks`: the sub-collection. */
+  get_hooks(): HostHooksCollection;
+  /** v3's getter of `storage_connection_extensions`: the sub-collection. */
+  get_storage_connection_extensions(): StorageServerConnectionExtensionsCollection;
+  /** v3's getter of `affinity_labels`: the sub-collection. */
+  get_affinity_labels(): AssignedAffinityLabelsCollection;
+  /** v3's getter of `devices`: the sub-collection. */
+  get_devices(): HostDevicesCollection;
+  /** v3's getter of `katello_errata`: the sub-collection. */
+  get_katello_errata(): KatelloErrataCollection;
+  /** v3's getter of `network_attachments`: the sub-collection. */
+  get_network_attachments(): NetworkAttachmentsCollection;
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): HostNicsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `unmanaged_networks`: the sub-collection. */
+  get_unmanaged_networks(): UnmanagedNetworksCollection;
+  /** v3's getter of `external_network_provider_configurations`: the sub-collection. */
+  get_external_network_provider_configurations(): ExternalNetworkProviderConfigurationsCollection;
+}
 /** HostService: one Host. */
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
@@ -1926,7 +2065,14 @@ export interface InstanceTypeResource extends Omit<
   | "watchdogs"
   | "get_watchdogs"
   | "set_watchdogs"
-> {}
+> {
+  /** v3's getter of `graphics_consoles`: the sub-collection. */
+  get_graphics_consoles(): InstanceTypeGraphicsConsolesCollection;
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): InstanceTypeNicsCollection;
+  /** v3's getter of `watchdogs`: the sub-collection. */
+  get_watchdogs(): InstanceTypeWatchdogsCollection;
+}
 /** InstanceTypeService: one InstanceType. */
 export class InstanceTypeResource extends Resource<types.InstanceType> {
   static readonly serviceName = "InstanceTypeService";
@@ -1974,7 +2120,10 @@ export class InstanceTypesCollection extends Collection<types.InstanceType, Inst
   }
 }
 
-export interface IscsiBondResource extends Omit<views.IscsiBondView, "networks" | "get_networks" | "set_networks"> {}
+export interface IscsiBondResource extends Omit<views.IscsiBondView, "networks" | "get_networks" | "set_networks"> {
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): NetworksCollection;
+}
 /** IscsiBondService: one IscsiBond. */
 export class IscsiBondResource extends Resource<types.IscsiBond> {
   static readonly serviceName = "IscsiBondService";
@@ -1996,7 +2145,10 @@ export class IscsiBondsCollection extends Collection<types.IscsiBond, IscsiBondR
   }
 }
 
-export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" | "set_steps"> {}
+export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" | "set_steps"> {
+  /** v3's getter of `steps`: the sub-collection. */
+  get_steps(): StepsCollection;
+}
 /** JobService: one Job. */
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
@@ -2051,7 +2203,10 @@ export class LinkLayerDiscoveryProtocolCollection extends Collection<
 export interface MacPoolResource extends Omit<
   views.MacPoolView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** MacPoolService: one MacPool. */
 export class MacPoolResource extends Resource<types.MacPool> {
   static readonly serviceName = "MacPoolService";
@@ -2126,7 +2281,14 @@ export interface NetworkResource extends Omit<
   | "vnic_profiles"
   | "get_vnic_profiles"
   | "set_vnic_profiles"
-> {}
+> {
+  /** v3's getter of `network_labels`: the sub-collection. */
+  get_network_labels(): NetworkLabelsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `vnic_profiles`: the sub-collection. */
+  get_vnic_profiles(): AssignedVnicProfilesCollection;
+}
 /** NetworkService: one Network. */
 export class NetworkResource extends Resource<types.Network> {
   static readonly serviceName = "NetworkService";
@@ -2177,7 +2339,12 @@ export class NicNetworkFilterParametersCollection extends Collection<
 export interface OpenstackImageProviderResource extends Omit<
   views.OpenStackImageProviderView,
   "certificates" | "get_certificates" | "set_certificates" | "images" | "get_images" | "set_images"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `images`: the sub-collection. */
+  get_images(): OpenstackImagesCollection;
+}
 /** OpenstackImageProviderService: one OpenStackImageProvider. */
 export class OpenstackImageProviderResource extends Resource<types.OpenStackImageProvider> {
   static readonly serviceName = "OpenstackImageProviderService";
@@ -2245,7 +2412,12 @@ export class OpenstackImagesCollection extends Collection<types.OpenStackImage, 
 export interface OpenstackNetworkProviderResource extends Omit<
   views.OpenStackNetworkProviderView,
   "certificates" | "get_certificates" | "set_certificates" | "networks" | "get_networks" | "set_networks"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): OpenstackNetworksCollection;
+}
 /** OpenstackNetworkProviderService: one OpenStackNetworkProvider. */
 export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNetworkProvider> {
   static readonly serviceName = "OpenstackNetworkProviderService";
@@ -2356,7 +2528,14 @@ export interface OpenstackVolumeProviderResource extends Omit<
   | "authentication_keys"
   | "get_authentication_keys"
   | "set_authentication_keys"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `volume_types`: the sub-collection. */
+  get_volume_types(): OpenstackVolumeTypesCollection;
+  /** v3's getter of `authentication_keys`: the sub-collection. */
+  get_authentication_keys(): OpenstackVolumeAuthenticationKeysCollection;
+}
 /** OpenstackVolumeProviderService: one OpenStackVolumeProvider. */
 export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVolumeProvider> {
   static readonly serviceName = "OpenstackVolumeProviderService";
@@ -2503,7 +2682,14 @@ export interface QuotaResource extends Omit<
   | "quota_storage_limits"
   | "get_quota_storage_limits"
   | "set_quota_storage_limits"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `quota_cluster_limits`: the sub-collection. */
+  get_quota_cluster_limits(): QuotaClusterLimitsCollection;
+  /** v3's getter of `quota_storage_limits`: the sub-collection. */
+  get_quota_storage_limits(): QuotaStorageLimitsCollection;
+}
 /** QuotaService: one Quota. */
 export class QuotaResource extends Resource<types.Quota> {
   static readonly serviceName = "QuotaService";
@@ -2555,7 +2741,10 @@ export class QuotasCollection extends Collection<types.Quota, QuotaResource, Cal
   }
 }
 
-export interface RoleResource extends Omit<views.RoleView, "permits" | "get_permits" | "set_permits"> {}
+export interface RoleResource extends Omit<views.RoleView, "permits" | "get_permits" | "set_permits"> {
+  /** v3's getter of `permits`: the sub-collection. */
+  get_permits(): PermitsCollection;
+}
 /** RoleService: one Role. */
 export class RoleResource extends Resource<types.Role> {
   static readonly serviceName = "RoleService";
@@ -2588,7 +2777,12 @@ export class SchedulingPoliciesCollection extends Collection<
 export interface SchedulingPolicyResource extends Omit<
   views.SchedulingPolicyView,
   "balances" | "get_balances" | "set_balances" | "filters" | "get_filters" | "set_filters"
-> {}
+> {
+  /** v3's getter of `balances`: the sub-collection. */
+  get_balances(): BalancesCollection;
+  /** v3's getter of `filters`: the sub-collection. */
+  get_filters(): FiltersCollection;
+}
 /** SchedulingPolicyService: one SchedulingPolicy. */
 export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   static readonly serviceName = "SchedulingPolicyService";
@@ -2669,7 +2863,14 @@ export class SnapshotNicsCollection extends Collection<types.Nic, SnapshotNicRes
 export interface SnapshotResource extends Omit<
   views.SnapshotView,
   "nics" | "get_nics" | "set_nics" | "cdroms" | "get_cdroms" | "set_cdroms" | "disks" | "get_disks" | "set_disks"
-> {}
+> {
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): SnapshotNicsCollection;
+  /** v3's getter of `cdroms`: the sub-collection. */
+  get_cdroms(): SnapshotCdromsCollection;
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): SnapshotDisksCollection;
+}
 /** SnapshotService: one Snapshot. */
 export class SnapshotResource extends Resource<types.Snapshot> {
   static readonly serviceName = "SnapshotService";
@@ -2730,7 +2931,10 @@ export class StatisticsCollection extends Collection<types.Statistic, StatisticR
   }
 }
 
-export interface StepResource extends Omit<views.StepView, "statistics" | "get_statistics" | "set_statistics"> {}
+export interface StepResource extends Omit<views.StepView, "statistics" | "get_statistics" | "set_statistics"> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** StepService: one Step. */
 export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
@@ -2775,7 +2979,12 @@ export class StorageDomainContentDisksCollection extends Collection<
 export interface StorageDomainDiskResource extends Omit<
   views.DiskView,
   "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** StorageDomainDiskService: one Disk. */
 export class StorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainDiskService";
@@ -2877,7 +3086,26 @@ export interface StorageDomainResource extends Omit<
   | "vms"
   | "get_vms"
   | "set_vms"
-> {}
+> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): StorageDomainDisksCollection;
+  /** v3's getter of `disk_profiles`: the sub-collection. */
+  get_disk_profiles(): AssignedDiskProfilesCollection;
+  /** v3's getter of `disk_snapshots`: the sub-collection. */
+  get_disk_snapshots(): DiskSnapshotsCollection;
+  /** v3's getter of `files`: the sub-collection. */
+  get_files(): FilesCollection;
+  /** v3's getter of `images`: the sub-collection. */
+  get_images(): ImagesCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `storage_connections`: the sub-collection. */
+  get_storage_connections(): StorageDomainServerConnectionsCollection;
+  /** v3's getter of `templates`: the sub-collection. */
+  get_templates(): StorageDomainTemplatesCollection;
+  /** v3's getter of `vms`: the sub-collection. */
+  get_vms(): StorageDomainVmsCollection;
+}
 /** StorageDomainService: one StorageDomain. */
 export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
@@ -3029,7 +3257,10 @@ export class StorageDomainVmDiskAttachmentsCollection extends Collection<
 export interface StorageDomainVmResource extends Omit<
   views.VmView,
   "disk_attachments" | "get_disk_attachments" | "set_disk_attachments"
-> {}
+> {
+  /** v3's getter of `disk_attachments`: the sub-collection. */
+  get_disk_attachments(): StorageDomainVmDiskAttachmentsCollection;
+}
 /** StorageDomainVmService: one Vm. */
 export class StorageDomainVmResource extends Resource<types.Vm> {
   static readonly serviceName = "StorageDomainVmService";
@@ -3516,7 +3747,24 @@ export interface TemplateResource extends Omit<
   | "mediated_devices"
   | "get_mediated_devices"
   | "set_mediated_devices"
-> {}
+> {
+  /** v3's getter of `cdroms`: the sub-collection. */
+  get_cdroms(): TemplateCdromsCollection;
+  /** v3's getter of `graphics_consoles`: the sub-collection. */
+  get_graphics_consoles(): TemplateGraphicsConsolesCollection;
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): TemplateNicsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `watchdogs`: the sub-collection. */
+  get_watchdogs(): TemplateWatchdogsCollection;
+  /** v3's getter of `disk_attachments`: the sub-collection. */
+  get_disk_attachments(): TemplateDiskAttachmentsCollection;
+  /** v3's getter of `mediated_devices`: the sub-collection. */
+  get_mediated_devices(): TemplateMediatedDevicesCollection;
+}
 /** TemplateService: one Template. */
 export class TemplateResource extends Resource<types.Template> {
   static readonly serviceName = "TemplateService";
@@ -3650,7 +3898,20 @@ export interface UserResource extends Omit<
   | "options"
   | "get_options"
   | "set_options"
-> {}
+> {
+  /** v3's getter of `roles`: the sub-collection. */
+  get_roles(): AssignedRolesCollection;
+  /** v3's getter of `groups`: the sub-collection. */
+  get_groups(): DomainUserGroupsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `ssh_public_keys`: the sub-collection. */
+  get_ssh_public_keys(): SshPublicKeysCollection;
+  /** v3's getter of `options`: the sub-collection. */
+  get_options(): UserOptionsCollection;
+}
 /** UserService: one User. */
 export class UserResource extends Resource<types.User> {
   static readonly serviceName = "UserService";
@@ -3742,7 +4003,10 @@ export class VmBackupDisksCollection extends Collection<types.Disk, VmBackupDisk
   }
 }
 
-export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_disks" | "set_disks"> {}
+export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_disks" | "set_disks"> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): VmBackupDisksCollection;
+}
 /** VmBackupService: one Backup. */
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
@@ -3796,7 +4060,10 @@ export class VmCheckpointDisksCollection extends Collection<types.Disk, VmCheckp
   }
 }
 
-export interface VmCheckpointResource extends Omit<views.CheckpointView, "disks" | "get_disks" | "set_disks"> {}
+export interface VmCheckpointResource extends Omit<views.CheckpointView, "disks" | "get_disks" | "set_disks"> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): VmCheckpointDisksCollection;
+}
 /** VmCheckpointService: one Checkpoint. */
 export class VmCheckpointResource extends Resource<types.Checkpoint> {
   static readonly serviceName = "VmCheckpointService";
@@ -3887,7 +4154,14 @@ export interface VmNicResource extends Omit<
   | "network_filter_parameters"
   | "get_network_filter_parameters"
   | "set_network_filter_parameters"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `reported_devices`: the sub-collection. */
+  get_reported_devices(): VmReportedDevicesCollection;
+  /** v3's getter of `network_filter_parameters`: the sub-collection. */
+  get_network_filter_parameters(): NicNetworkFilterParametersCollection;
+}
 /** VmNicService: one Nic. */
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
@@ -3939,7 +4213,10 @@ export class VmNumaNodesCollection extends Collection<types.VirtualNumaNode, VmN
   }
 }
 
-export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "get_permissions" | "set_permissions"> {}
+export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "get_permissions" | "set_permissions"> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** VmPoolService: one VmPool. */
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
@@ -4029,7 +4306,40 @@ export interface VmResource extends Omit<
   | "mediated_devices"
   | "get_mediated_devices"
   | "set_mediated_devices"
-> {}
+> {
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): VmNicsCollection;
+  /** v3's getter of `snapshots`: the sub-collection. */
+  get_snapshots(): SnapshotsCollection;
+  /** v3's getter of `cdroms`: the sub-collection. */
+  get_cdroms(): VmCdromsCollection;
+  /** v3's getter of `reported_devices`: the sub-collection. */
+  get_reported_devices(): VmReportedDevicesCollection;
+  /** v3's getter of `watchdogs`: the sub-collection. */
+  get_watchdogs(): VmWatchdogsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `affinity_labels`: the sub-collection. */
+  get_affinity_labels(): AssignedAffinityLabelsCollection;
+  /** v3's getter of `applications`: the sub-collection. */
+  get_applications(): VmApplicationsCollection;
+  /** v3's getter of `graphics_consoles`: the sub-collection. */
+  get_graphics_consoles(): VmGraphicsConsolesCollection;
+  /** v3's getter of `host_devices`: the sub-collection. */
+  get_host_devices(): VmHostDevicesCollection;
+  /** v3's getter of `katello_errata`: the sub-collection. */
+  get_katello_errata(): KatelloErrataCollection;
+  /** v3's getter of `sessions`: the sub-collection. */
+  get_sessions(): VmSessionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `disk_attachments`: the sub-collection. */
+  get_disk_attachments(): DiskAttachmentsCollection;
+  /** v3's getter of `mediated_devices`: the sub-collection. */
+  get_mediated_devices(): VmMediatedDevicesCollection;
+}
 /** VmService: one Vm. */
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
@@ -4336,7 +4646,10 @@ export class VmsCollection extends Collection<
 export interface VnicProfileResource extends Omit<
   views.VnicProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** VnicProfileService: one VnicProfile. */
 export class VnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "VnicProfileService";
