@@ -658,7 +658,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     "",
     'import type * as types from "./types.js";',
     'import { Collection, type CallOptions } from "../collections.js";',
-    'import { invokeAction } from "../node.js";',
+    'import { invokeAction, type V3ActionKeyword } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
     'import type { InitValue, ListValue } from "../params-base.js";',
     'import type { V3Object } from "../v3/params-object.js";',
@@ -686,8 +686,8 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       const input = methodParams(action, "in");
       members.push(
         `  /** POST ${action.pathSuffix}: the \`${action.name}\` action. */`,
-        // v3's positional `params.Action(...)` is taken too (`vm.start(new params.Action({ vm }))`).
-        `  ${method}(options: (${optionsType(model, input)}) | V3Object = {}): Promise<${resultType(model, action)}> {`,
+        // v3's `params.Action(...)` is taken too, positional or as `action` (`vm.start({ action: a })`).
+        `  ${method}(options: (${optionsType(model, input)} & V3ActionKeyword) | V3Object = {}): Promise<${resultType(model, action)}> {`,
         `    return invokeAction(this, ${q(method)}, options) as Promise<${resultType(model, action)}>;`,
         "  }",
       );

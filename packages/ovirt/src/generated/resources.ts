@@ -12,7 +12,7 @@
 
 import type * as types from "./types.js";
 import { Collection, type CallOptions } from "../collections.js";
-import { invokeAction } from "../node.js";
+import { invokeAction, type V3ActionKeyword } from "../node.js";
 import { Resource, locate } from "../resource.js";
 import type { InitValue, ListValue } from "../params-base.js";
 import type { V3Object } from "../v3/params-object.js";
@@ -320,30 +320,38 @@ export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   /** POST copy: the `copy` action. */
   copy(
     options:
-      (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+      | (CallOptions & {
+          disk?: InitValue<types.Disk>;
+          storage_domain?: InitValue<types.StorageDomain>;
+        } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          filter?: boolean;
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST register: the `register` action. */
-  register(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  register(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -379,11 +387,13 @@ export interface AttachedStorageDomainResource extends Omit<
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: (CallOptions & { async?: boolean; force?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  deactivate(
+    options: (CallOptions & { async?: boolean; force?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** disks: AttachedStorageDomainDisksService. */
@@ -564,11 +574,15 @@ export interface ClusterResource extends Omit<
 export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
   /** POST resetemulatedmachine: the `resetEmulatedMachine` action. */
-  reset_emulated_machine(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reset_emulated_machine(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reset_emulated_machine", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  sync_all_networks(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST upgrade: the `upgrade` action. */
@@ -579,13 +593,13 @@ export class ClusterResource extends Resource<types.Cluster> {
           correlation_id?: string;
           upgrade_percent_complete?: number;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST refreshglusterhealstatus: the `refreshGlusterHealStatus` action. */
-  refresh_gluster_heal_status(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  refresh_gluster_heal_status(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<views.ActionView>;
   }
   /** affinitygroups: AffinityGroupsService. */
@@ -732,12 +746,16 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
   /** POST setmaster: the `setMaster` action. */
   set_master(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "set_master", options) as Promise<views.ActionView>;
   }
   /** POST cleanfinishedtasks: the `cleanFinishedTasks` action. */
-  clean_finished_tasks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  clean_finished_tasks(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "clean_finished_tasks", options) as Promise<views.ActionView>;
   }
   /** storagedomains: AttachedStorageDomainsService. */
@@ -856,7 +874,7 @@ export class DiskResource extends Resource<types.Disk> {
           quota?: InitValue<types.Quota>;
           async?: boolean;
           filter?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
@@ -864,7 +882,11 @@ export class DiskResource extends Resource<types.Disk> {
   /** POST export: the `export` action. */
   export(
     options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          filter?: boolean;
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
@@ -878,26 +900,28 @@ export class DiskResource extends Resource<types.Disk> {
           quota?: InitValue<types.Quota>;
           async?: boolean;
           filter?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST refreshlun: the `refreshLun` action. */
-  refresh_lun(options: (CallOptions & { host?: InitValue<types.Host> }) | V3Object = {}): Promise<views.ActionView> {
+  refresh_lun(
+    options: (CallOptions & { host?: InitValue<types.Host> } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "refresh_lun", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reduce(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** POST convert: the `convert` action. */
   convert(
-    options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string }) | V3Object = {},
+    options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "convert", options) as Promise<views.ActionView>;
   }
@@ -1051,7 +1075,7 @@ export class EventsCollection extends Collection<types.Event, EventResource, Cal
     return EventResource;
   }
   /** POST undelete: the `undelete` action. */
-  undelete(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  undelete(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "undelete", options) as Promise<views.ActionView>;
   }
 }
@@ -1144,12 +1168,14 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   static readonly serviceName = "ExternalHostProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** computeresources: ExternalComputeResourcesService. */
@@ -1313,7 +1339,9 @@ export interface GlusterBrickResource extends Omit<
 export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
   /** POST replace: the `replace` action. */
-  replace(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  replace(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "replace", options) as Promise<views.ActionView>;
   }
   /** statistics: StatisticsService. */
@@ -1334,19 +1362,22 @@ export class GlusterBricksCollection extends Collection<
   }
   /** POST activate: the `activate` action. */
   activate(
-    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
-    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
   }
   /** POST stopmigrate: the `stopMigrate` action. */
   stop_migrate(
-    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "stop_migrate", options) as Promise<views.ActionView>;
   }
@@ -1357,17 +1388,18 @@ export interface GlusterHookResource extends views.GlusterHookView {}
 export class GlusterHookResource extends Resource<types.GlusterHook> {
   static readonly serviceName = "GlusterHookService";
   /** POST disable: the `disable` action. */
-  disable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  disable(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "disable", options) as Promise<views.ActionView>;
   }
   /** POST enable: the `enable` action. */
-  enable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  enable(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "enable", options) as Promise<views.ActionView>;
   }
   /** POST resolve: the `resolve` action. */
   resolve(
     options:
-      (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean }) | V3Object = {},
+      | (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "resolve", options) as Promise<views.ActionView>;
   }
@@ -1392,49 +1424,66 @@ export interface GlusterVolumeResource extends Omit<
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
   /** POST getprofilestatistics: the `getProfileStatistics` action. */
-  get_profile_statistics(options: CallOptions | V3Object = {}): Promise<types.GlusterVolumeProfileDetails> {
+  get_profile_statistics(
+    options: (CallOptions & V3ActionKeyword) | V3Object = {},
+  ): Promise<types.GlusterVolumeProfileDetails> {
     return invokeAction(this, "get_profile_statistics", options) as Promise<types.GlusterVolumeProfileDetails>;
   }
   /** POST rebalance: the `rebalance` action. */
   rebalance(
-    options: (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "rebalance", options) as Promise<views.ActionView>;
   }
   /** POST resetalloptions: the `resetAllOptions` action. */
-  reset_all_options(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reset_all_options(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reset_all_options", options) as Promise<views.ActionView>;
   }
   /** POST resetoption: the `resetOption` action. */
   reset_option(
-    options: (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "reset_option", options) as Promise<views.ActionView>;
   }
   /** POST setoption: the `setOption` action. */
   set_option(
-    options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "set_option", options) as Promise<views.ActionView>;
   }
   /** POST start: the `start` action. */
-  start(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  start(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST startprofile: the `startProfile` action. */
-  start_profile(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  start_profile(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "start_profile", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
-  stop(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  stop(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST stopprofile: the `stopProfile` action. */
-  stop_profile(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  stop_profile(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "stop_profile", options) as Promise<views.ActionView>;
   }
   /** POST stoprebalance: the `stopRebalance` action. */
-  stop_rebalance(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  stop_rebalance(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "stop_rebalance", options) as Promise<views.ActionView>;
   }
   /** glusterbricks: GlusterBricksService. */
@@ -1554,7 +1603,7 @@ export class HostNicResource extends Resource<types.HostNic> {
       | (CallOptions & {
           virtual_functions_configuration?: InitValue<types.HostNicVirtualFunctionsConfiguration>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<views.ActionView>;
@@ -1702,7 +1751,7 @@ export interface HostResource extends Omit<
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST approve: the `approve` action. */
@@ -1714,34 +1763,43 @@ export class HostResource extends Resource<types.Host> {
           async?: boolean;
           activate?: boolean;
           reboot?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "approve", options) as Promise<views.ActionView>;
   }
   /** POST commitnetconfig: the `commitNetConfig` action. */
-  commit_net_config(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  commit_net_config(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "commit_net_config", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
-    options: (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** POST enrollcertificate: the `enrollCertificate` action. */
-  enroll_certificate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  enroll_certificate(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "enroll_certificate", options) as Promise<views.ActionView>;
   }
   /** POST fence: the `fence` action. */
   fence(
     options:
-      (CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean }) | V3Object = {},
+      | (CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<types.PowerManagement> {
     return invokeAction(this, "fence", options) as Promise<types.PowerManagement>;
   }
   /** POST forceselectspm: the `forceSelectSpm` action. */
-  force_select_spm(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  force_select_spm(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "force_select_spm", options) as Promise<views.ActionView>;
   }
   /** POST install: the `install` action. */
@@ -1757,47 +1815,53 @@ export class HostResource extends Resource<types.Host> {
           deploy_hosted_engine?: boolean;
           undeploy_hosted_engine?: boolean;
           reboot?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "install", options) as Promise<views.ActionView>;
   }
   /** POST iscsidiscover: the `iscsiDiscover` action. */
   iscsi_discover(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<string[]> {
     return invokeAction(this, "iscsi_discover", options) as Promise<string[]>;
   }
   /** POST discoveriscsi: the `discoverIscsi` action. */
   discover_iscsi(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<types.IscsiDetails[]> {
     return invokeAction(this, "discover_iscsi", options) as Promise<types.IscsiDetails[]>;
   }
   /** POST iscsilogin: the `iscsiLogin` action. */
   iscsi_login(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "iscsi_login", options) as Promise<views.ActionView>;
   }
   /** POST unregisteredstoragedomainsdiscover: the `unregisteredStorageDomainsDiscover` action. */
   unregistered_storage_domains_discover(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<types.StorageDomain[]> {
     return invokeAction(this, "unregistered_storage_domains_discover", options) as Promise<types.StorageDomain[]>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
-    options: (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number }) | V3Object = {},
+    options:
+      | (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST upgradecheck: the `upgradeCheck` action. */
-  upgrade_check(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  upgrade_check(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "upgrade_check", options) as Promise<views.ActionView>;
   }
   /** POST refresh: the `refresh` action. */
-  refresh(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  refresh(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh", options) as Promise<views.ActionView>;
   }
   /** POST setupnetworks: the `setupNetworks` action. */
@@ -1815,18 +1879,20 @@ export class HostResource extends Resource<types.Host> {
           check_connectivity?: boolean;
           connectivity_timeout?: number;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "setup_networks", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  sync_all_networks(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST copyhostnetworks: the `copyHostNetworks` action. */
   copy_host_networks(
-    options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy_host_networks", options) as Promise<views.ActionView>;
   }
@@ -1973,7 +2039,7 @@ export class ImageResource extends Resource<types.Image> {
           template?: InitValue<types.Template>;
           storage_domain?: InitValue<types.StorageDomain>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -1985,23 +2051,23 @@ export interface ImageTransferResource extends views.ImageTransferView {}
 export class ImageTransferResource extends Resource<types.ImageTransfer> {
   static readonly serviceName = "ImageTransferService";
   /** POST extend: the `extend` action. */
-  extend(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  extend(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "extend", options) as Promise<views.ActionView>;
   }
   /** POST pause: the `pause` action. */
-  pause(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  pause(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "pause", options) as Promise<views.ActionView>;
   }
   /** POST resume: the `resume` action. */
-  resume(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  resume(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "resume", options) as Promise<views.ActionView>;
   }
   /** POST cancel: the `cancel` action. */
-  cancel(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  cancel(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "cancel", options) as Promise<views.ActionView>;
   }
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  finalize(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
 }
@@ -2153,12 +2219,13 @@ export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" |
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
   /** POST clear: the `clear` action. */
-  clear(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  clear(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "clear", options) as Promise<views.ActionView>;
   }
   /** POST end: the `end` action. */
   end(
-    options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
@@ -2350,12 +2417,14 @@ export class OpenstackImageProviderResource extends Resource<types.OpenStackImag
   static readonly serviceName = "OpenstackImageProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** images: OpenstackImagesService. */
@@ -2394,7 +2463,7 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
           template?: InitValue<types.Template>;
           cluster?: InitValue<types.Cluster>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -2423,12 +2492,14 @@ export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNe
   static readonly serviceName = "OpenstackNetworkProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** networks: OpenstackNetworksService. */
@@ -2459,7 +2530,8 @@ export class OpenstackNetworkResource extends Resource<types.OpenStackNetwork> {
   static readonly serviceName = "OpenstackNetworkService";
   /** POST import: the `import` action. */
   import(
-    options: (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
@@ -2541,12 +2613,14 @@ export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVol
   static readonly serviceName = "OpenstackVolumeProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** volumetypes: OpenstackVolumeTypesService. */
@@ -2877,7 +2951,8 @@ export class SnapshotResource extends Resource<types.Snapshot> {
   /** POST restore: the `restore` action. */
   restore(
     options:
-      (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean }) | V3Object = {},
+      | (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "restore", options) as Promise<views.ActionView>;
   }
@@ -2940,7 +3015,8 @@ export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
   /** POST end: the `end` action. */
   end(
-    options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
@@ -2991,30 +3067,38 @@ export class StorageDomainDiskResource extends Resource<types.Disk> {
   /** POST copy: the `copy` action. */
   copy(
     options:
-      (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+      | (CallOptions & {
+          disk?: InitValue<types.Disk>;
+          storage_domain?: InitValue<types.StorageDomain>;
+        } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          filter?: boolean;
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reduce(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -3111,23 +3195,27 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
   /** POST isattached: the `isAttached` action. */
   is_attached(
-    options: (CallOptions & { host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { host?: InitValue<types.Host>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<boolean> {
     return invokeAction(this, "is_attached", options) as Promise<boolean>;
   }
   /** POST updateovfstore: the `updateOvfStore` action. */
-  update_ovf_store(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  update_ovf_store(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "update_ovf_store", options) as Promise<views.ActionView>;
   }
   /** POST refreshluns: the `refreshLuns` action. */
   refresh_luns(
-    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "refresh_luns", options) as Promise<views.ActionView>;
   }
   /** POST reduceluns: the `reduceLuns` action. */
   reduce_luns(
-    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> }) | V3Object = {},
+    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "reduce_luns", options) as Promise<views.ActionView>;
   }
@@ -3196,7 +3284,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           template?: InitValue<types.Template>;
           vm?: InitValue<types.Vm>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -3213,7 +3301,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
           registration_configuration?: InitValue<types.RegistrationConfiguration>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
@@ -3275,7 +3363,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           exclusive?: boolean;
           collapse_snapshots?: boolean;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -3292,7 +3380,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           reassign_bad_macs?: boolean;
           registration_configuration?: InitValue<types.RegistrationConfiguration>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
@@ -3392,7 +3480,9 @@ export interface SystemResource extends views.ApiView {}
 export class SystemResource extends Resource<types.Api> {
   static readonly serviceName = "SystemService";
   /** POST reloadconfigurations: the `reloadConfigurations` action. */
-  reload_configurations(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reload_configurations(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reload_configurations", options) as Promise<views.ActionView>;
   }
   /** clusterlevels: ClusterLevelsService. */
@@ -3777,7 +3867,7 @@ export class TemplateResource extends Resource<types.Template> {
           host?: InitValue<types.Host>;
           directory?: string;
           filename?: string;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
@@ -4011,7 +4101,7 @@ export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  finalize(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
   /** disks: VmBackupDisksService. */
@@ -4086,15 +4176,19 @@ export interface VmGraphicsConsoleResource extends views.GraphicsConsoleView {}
 export class VmGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "VmGraphicsConsoleService";
   /** POST proxyticket: the `proxyTicket` action. */
-  proxy_ticket(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<types.ProxyTicket> {
+  proxy_ticket(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<types.ProxyTicket> {
     return invokeAction(this, "proxy_ticket", options) as Promise<types.ProxyTicket>;
   }
   /** POST ticket: the `ticket` action. */
-  ticket(options: (CallOptions & { ticket?: InitValue<types.Ticket> }) | V3Object = {}): Promise<types.Ticket> {
+  ticket(
+    options: (CallOptions & { ticket?: InitValue<types.Ticket> } & V3ActionKeyword) | V3Object = {},
+  ): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST remoteviewerconnectionfile: the `remoteViewerConnectionFile` action. */
-  remote_viewer_connection_file(options: CallOptions | V3Object = {}): Promise<string> {
+  remote_viewer_connection_file(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<string> {
     return invokeAction(this, "remote_viewer_connection_file", options) as Promise<string>;
   }
 }
@@ -4166,11 +4260,13 @@ export interface VmNicResource extends Omit<
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  deactivate(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** reporteddevices: VmReportedDevicesService. */
@@ -4221,7 +4317,9 @@ export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
   /** POST allocatevm: the `allocateVm` action. */
-  allocate_vm(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  allocate_vm(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "allocate_vm", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -4344,11 +4442,15 @@ export interface VmResource extends Omit<
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
   /** POST cancelmigration: the `cancelMigration` action. */
-  cancel_migration(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  cancel_migration(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "cancel_migration", options) as Promise<views.ActionView>;
   }
   /** POST commitsnapshot: the `commitSnapshot` action. */
-  commit_snapshot(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  commit_snapshot(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "commit_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST clone: the `clone` action. */
@@ -4359,13 +4461,13 @@ export class VmResource extends Resource<types.Vm> {
           async?: boolean;
           discard_snapshots?: boolean;
           storage_domain?: InitValue<types.StorageDomain>;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "clone", options) as Promise<views.ActionView>;
   }
   /** POST detach: the `detach` action. */
-  detach(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  detach(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "detach", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
@@ -4379,22 +4481,24 @@ export class VmResource extends Resource<types.Vm> {
           host?: InitValue<types.Host>;
           directory?: string;
           filename?: string;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST freezefilesystems: the `freezeFilesystems` action. */
-  freeze_filesystems(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  freeze_filesystems(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "freeze_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST logon: the `logon` action. */
-  logon(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  logon(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "logon", options) as Promise<views.ActionView>;
   }
   /** POST maintenance: the `maintenance` action. */
   maintenance(
-    options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "maintenance", options) as Promise<views.ActionView>;
   }
@@ -4407,7 +4511,7 @@ export class VmResource extends Resource<types.Vm> {
           host?: InitValue<types.Host>;
           migrate_vms_in_affinity_closure?: boolean;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
@@ -4422,32 +4526,36 @@ export class VmResource extends Resource<types.Vm> {
           snapshot?: InitValue<types.Snapshot>;
           vm?: InitValue<types.Vm>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "preview_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST autopincpuandnumanodes: the `autoPinCpuAndNumaNodes` action. */
   auto_pin_cpu_and_numa_nodes(
-    options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<views.ActionView>;
   }
   /** POST reboot: the `reboot` action. */
-  reboot(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reboot(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reboot", options) as Promise<views.ActionView>;
   }
   /** POST reset: the `reset` action. */
-  reset(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reset(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reset", options) as Promise<views.ActionView>;
   }
   /** POST reordermacaddresses: the `reorderMacAddresses` action. */
-  reorder_mac_addresses(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reorder_mac_addresses(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reorder_mac_addresses", options) as Promise<views.ActionView>;
   }
   /** POST shutdown: the `shutdown` action. */
   shutdown(
-    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
+    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "shutdown", options) as Promise<views.ActionView>;
   }
@@ -4466,37 +4574,41 @@ export class VmResource extends Resource<types.Vm> {
           filter?: boolean;
           volatile?: boolean;
           attach_wgt?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
   stop(
-    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
+    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST suspend: the `suspend` action. */
-  suspend(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  suspend(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "suspend", options) as Promise<views.ActionView>;
   }
   /** POST thawfilesystems: the `thawFilesystems` action. */
-  thaw_filesystems(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  thaw_filesystems(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "thaw_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST ticket: the `ticket` action. */
   ticket(
-    options: (CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST undosnapshot: the `undoSnapshot` action. */
-  undo_snapshot(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  undo_snapshot(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "undo_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST screenshot: the `screenshot` action. */
-  screenshot(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  screenshot(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "screenshot", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */

@@ -601,7 +601,16 @@ const templateBehavior: Behavior = {
       `Creating Template ${String(template.name)} from VM ${String(vm.record.name)}`,
       correlationId,
     );
-    runSteps(ctx, entity, job, [() => undefined, () => (entity.record.status = "ok")]);
+    // The engine locks the VM while it copies the VM's disks into the template.
+    const vmStatus = vm.record.status;
+    vm.record.status = "image_locked";
+    runSteps(ctx, entity, job, [
+      () => undefined,
+      () => {
+        entity.record.status = "ok";
+        vm.record.status = vmStatus;
+      },
+    ]);
     return entity;
   },
   remove(ctx, { entity: template }) {
