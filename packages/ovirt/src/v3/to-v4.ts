@@ -44,6 +44,8 @@ const renamedValues =
 const RENAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Disk: { size: "provisioned_size" },
   VM: { vmpool: "vm_pool" },
+  // v3's NIC `active` was deprecated in favour of `plugged`, v4's only name of it.
+  NIC: { active: "plugged" },
   // v3 named a cluster's CPU by its id ("Intel Conroe Family"); v4 by its type.
   CPU: { id: "type" },
   // v3's LUNs of a storage (or its volume group) are v4's logical_units.
@@ -111,6 +113,7 @@ const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
   Storage: renames("Storage"),
   VolumeGroup: renames("VolumeGroup"),
   CPU: renames("CPU"),
+  NIC: renames("NIC"),
 };
 
 /** v3: <os><boot dev="hd"/><boot dev="network"/></os>; v4: <os><boot><devices><device>hd</device>... */
