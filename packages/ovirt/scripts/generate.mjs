@@ -658,7 +658,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     "",
     'import type * as types from "./types.js";',
     'import { Collection, type CallOptions } from "../collections.js";',
-    'import { invokeAction } from "../node.js";',
+    'import { invokeAction, type V3ActionKeyword } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
     'import type { InitValue, ListValue } from "../params-base.js";',
     'import type { V3Object } from "../v3/params-object.js";',
@@ -675,6 +675,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     const reserved = collection ? COLLECTION_BASE_NAMES : RESOURCE_BASE_NAMES;
     const members = [];
     const taken = new Set();
+    const subCollections = new Map();
     for (const action of actions) {
       const method = snake(action.name);
       if (reserved.has(method)) {
@@ -685,8 +686,8 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       const input = methodParams(action, "in");
       members.push(
         `  /** POST ${action.pathSuffix}: the \`${action.name}\` action. */`,
-        // v3's positional `params.Action(...)` is taken too (`vm.start(new params.Action({ vm }))`).
-        `  ${method}(options: (${optionsType(model, input)}) | V3Object = {}): Promise<${resultType(model, action)}> {`,
+        // v3's `params.Action(...)` is taken too, positional or as `action` (`vm.start({ action: a })`).
+        `  ${method}(options: (${optionsType(model, input)} & V3ActionKeyword) | V3Object = {}): Promise<${resultType(model, action)}> {`,
         `    return invokeAction(this, ${q(method)}, options) as Promise<${resultType(model, action)}>;`,
         "  }",
       );
@@ -699,6 +700,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       }
       taken.add(prop);
       const target = className(info, locator.service);
+      subCollections.set(prop, target);
       members.push(
         `  /** ${locator.path}: ${locator.service}. */`,
         `  get ${prop}(): ${target} {`,
@@ -744,8 +746,15 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       const omit = hidden.length ? `Omit<${view}, ${hidden.map(q).join(" | ")}>` : view;
       const clash = dataMembers.filter((m) => RESOURCE_BASE_NAMES.has(m));
       if (clash.length) clashes.push(...clash.map((m) => `${entity.type}.${m}`));
+      // generateDS's getter of a member a sub-collection shadows gives the sub-collection, as v3's brokers
+      // did (`role.get_permits().list()`); src/accessors.ts installs it, this types it.
+      const getters = shadowed
+        .filter((m) => subCollections.has(m))
+        .map((m) => `  /** v3's getter of \`${m}\`: the sub-collection. */\n  get_${m}(): ${subCollections.get(m)};`);
       out.push(
-        `export interface ${cls} extends ${omit} {}`,
+        getters.length
+          ? `export interface ${cls} extends ${omit} {\n${getters.join("\n")}\n}`
+          : `export interface ${cls} extends ${omit} {}`,
         `/** ${name}${entity ? `: one ${entity.type}` : ""}. */`,
         `export class ${cls} extends Resource<${typeName}> {`,
         `  static readonly serviceName = ${q(name)};`,

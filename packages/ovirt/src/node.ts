@@ -137,6 +137,30 @@ export function methodRequest(context: NodeContext, name: string, options: objec
   return { method: method.httpMethod, path: context.path, query: queryOf(context, method, params), body, ...call };
 }
 
+/** v3's keyword argument of every action, `vm.start(action=params.Action(...))`. */
+export interface V3ActionKeyword {
+  /** The action's parameters as v3 gave them: a `params.Action` (or a plain object of its members). */
+  action?: object;
+}
+
+/** `{ action: a, ...rest }` as a's members (v4's) beside the rest; a member given twice is refused. */
+function withKeywordAction(options: object, label: string): object {
+  const { action, ...rest } = options as { action?: unknown };
+  if (action === undefined || action === null) return options;
+  if (typeof action !== "object" || Array.isArray(action)) {
+    throw new ValidationError(`${label}: action must be a params.Action, not ${typeof action}`, {
+      field: `${label}.action`,
+    });
+  }
+  const members = v3ToV4(action, "Action", `${label}.action`);
+  for (const key of Object.keys(rest)) {
+    if (key in members) {
+      throw new ValidationError(`${label}: ${key} is given both in action and beside it`, { field: `${label}.${key}` });
+    }
+  }
+  return { ...members, ...rest };
+}
+
 /**
  * Runs action `name` of the service at `node`: its parameters as an `<action>` document, POSTed to
  * the action's path. A `<fault>` in the answer is an ActionFailed error, even with a success status.
@@ -146,8 +170,8 @@ export async function invokeAction(node: object, name: string, options: object):
   const context = nodeContext(node);
   const method = requireMethod(context, name);
   const label = `${context.path || "api"}.${name}`;
-  // v3's `vm.start(params.Action(vm=...))`: the Action's members as v4's.
-  const { call, params } = splitOptions(v3ToV4(options, "Action", label));
+  // v3's `vm.start(params.Action(vm=...))`, positional or as `action=`: the Action's members as v4's.
+  const { call, params } = splitOptions(v3ToV4(withKeywordAction(options, label), "Action", label));
   for (const key of Object.keys(params)) {
     if (!method.input.some((p) => p.xml === key)) {
       const known = method.input.map((p) => p.xml);

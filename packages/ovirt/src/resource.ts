@@ -1,7 +1,7 @@
 // The base of every entity service's class (src/generated/resources.ts): a fetched entity whose members
 // are its own properties (wire names: `vm.memory`, `vm.cpu.topology.cores`), edited in place and sent
 // back with `update()` (v3's idiom: only what changed goes out), removed with `delete()`.
-import { NimbusError } from "@nimbus-sdk/common";
+import { NimbusError, ValidationError } from "@nimbus-sdk/common";
 import { decodeObject } from "./wire/decode.js";
 import { encodeObject } from "./wire/encode.js";
 import { AS_REFERENCE, STRUCT_TYPE } from "./wire/marks.js";
@@ -9,6 +9,7 @@ import { bindNode, childContext, nodeContext, sendMethod, type CallOptions, type
 import { stateOf, withStatusObjects } from "./status.js";
 import { restore, snapshot, type Snapshot } from "./snapshot.js";
 import { installAccessors, withNestedAccessors } from "./accessors.js";
+import { v3ClassOf, type V3Object } from "./v3/params-object.js";
 
 /** Options of update and delete: the call options, and the method's query parameters (`async`, `force` ...). */
 export interface QueryOptions extends CallOptions {
@@ -105,9 +106,15 @@ export class Resource<T extends object> {
     );
   }
 
-  /** Removes the entity (DELETE); query parameters of the model's remove (`force`, `detach_only` ...) go in `options`. */
-  async delete(options: QueryOptions = {}): Promise<void> {
-    await sendMethod(nodeContext(this), "remove", options);
+  /**
+   * Removes the entity (DELETE); query parameters of the model's remove (`force`, `detach_only` ...) go in
+   * `options`. v3's `delete(params.StorageDomain(host=params.Host(name=h), format=True))` and
+   * `delete(params.Action(force=True))` are taken too: what v3 sent in that body are v4's query parameters.
+   */
+  async delete(body: QueryOptions | V3Object = {}, options: QueryOptions = {}): Promise<void> {
+    const context = nodeContext(this);
+    const query = v3ClassOf(body) ? { ...removeParameters(this, body, `${context.path}.remove`), ...options } : body;
+    await sendMethod(context, "remove", query);
   }
 
   /** The entity as the engine has it now (GET); query parameters of the model's get (`follow` ...) go in `options`. */
@@ -120,6 +127,31 @@ export class Resource<T extends object> {
   toJSON(): T {
     return restore(originals.get(this)!) as T;
   }
+}
+
+/**
+ * The members of v3's delete body as the remove's query parameters: the entity's own name or id (which
+ * the call already names) are left out, a referenced entity (`host=params.Host(name=...)`) is its id or
+ * name; anything else the remove does not take is refused by the query check.
+ */
+function removeParameters(entity: object, body: object, label: string): QueryOptions {
+  const own = entity as Record<string, unknown>;
+  const query: QueryOptions = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined || value === null) continue;
+    if ((key === "name" || key === "id") && value === own[key]) continue;
+    if (typeof value !== "object") {
+      query[key] = value as string | number | boolean;
+      continue;
+    }
+    const { id, name } = value as { id?: unknown; name?: unknown };
+    const ref = id ?? name;
+    if (typeof ref !== "string") {
+      throw new ValidationError(`${label}.${key} must name an entity by id or name`, { field: `${label}.${key}` });
+    }
+    query[key] = ref;
+  }
+  return query;
 }
 
 /** The members of each entity as fetched. */

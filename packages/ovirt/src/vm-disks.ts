@@ -94,10 +94,14 @@ export class VmDisks {
   }
 
   /**
-   * Creates a disk and attaches it to the VM; resolves to the disk (often `locked` at first: see waitFor;
-   * with v3's `expect: "201-created"`, once it is no longer locked).
+   * Creates a disk and attaches it to the VM, or attaches a disk that exists (one of `api.disks`, as v3 took
+   * it); resolves to the disk (often `locked` at first: see waitFor; with v3's `expect: "201-created"`, once
+   * it is no longer locked).
    */
-  async add(disk: Init<Disk> | Disk | V3Object, given: CallOptions & AddOptions = {}): Promise<DiskResource> {
+  async add(
+    disk: Init<Disk> | Disk | V3Object | DiskResource,
+    given: CallOptions & AddOptions = {},
+  ): Promise<DiskResource> {
     const { expect, ...options } = given;
     checkExpect(expect);
     const v4Disk = v3ToV4(disk, "Disk", "vm.disks.add");

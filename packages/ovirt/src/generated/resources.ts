@@ -12,7 +12,7 @@
 
 import type * as types from "./types.js";
 import { Collection, type CallOptions } from "../collections.js";
-import { invokeAction } from "../node.js";
+import { invokeAction, type V3ActionKeyword } from "../node.js";
 import { Resource, locate } from "../resource.js";
 import type { InitValue, ListValue } from "../params-base.js";
 import type { V3Object } from "../v3/params-object.js";
@@ -64,7 +64,16 @@ export interface AffinityGroupResource extends Omit<
   | "host_labels"
   | "get_host_labels"
   | "set_host_labels"
-> {}
+> {
+  /** v3's getter of `vms`: the sub-collection. */
+  get_vms(): AffinityGroupVmsCollection;
+  /** v3's getter of `hosts`: the sub-collection. */
+  get_hosts(): AffinityGroupHostsCollection;
+  /** v3's getter of `vm_labels`: the sub-collection. */
+  get_vm_labels(): AffinityGroupVmLabelsCollection;
+  /** v3's getter of `host_labels`: the sub-collection. */
+  get_host_labels(): AffinityGroupHostLabelsCollection;
+}
 /** AffinityGroupService: one AffinityGroup. */
 export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   static readonly serviceName = "AffinityGroupService";
@@ -143,7 +152,12 @@ export class AffinityLabelHostsCollection extends Collection<types.Host, Affinit
 export interface AffinityLabelResource extends Omit<
   views.AffinityLabelView,
   "hosts" | "get_hosts" | "set_hosts" | "vms" | "get_vms" | "set_vms"
-> {}
+> {
+  /** v3's getter of `hosts`: the sub-collection. */
+  get_hosts(): AffinityLabelHostsCollection;
+  /** v3's getter of `vms`: the sub-collection. */
+  get_vms(): AffinityLabelVmsCollection;
+}
 /** AffinityLabelService: one AffinityLabel. */
 export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityLabelService";
@@ -266,7 +280,10 @@ export class AssignedTagsCollection extends Collection<types.Tag, AssignedTagRes
 export interface AssignedVnicProfileResource extends Omit<
   views.VnicProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** AssignedVnicProfileService: one VnicProfile. */
 export class AssignedVnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "AssignedVnicProfileService";
@@ -291,37 +308,50 @@ export class AssignedVnicProfilesCollection extends Collection<
 export interface AttachedStorageDomainDiskResource extends Omit<
   views.DiskView,
   "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** AttachedStorageDomainDiskService: one Disk. */
 export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "AttachedStorageDomainDiskService";
   /** POST copy: the `copy` action. */
   copy(
     options:
-      (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+      | (CallOptions & {
+          disk?: InitValue<types.Disk>;
+          storage_domain?: InitValue<types.StorageDomain>;
+        } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          filter?: boolean;
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST register: the `register` action. */
-  register(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  register(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -349,16 +379,21 @@ export class AttachedStorageDomainDisksCollection extends Collection<
 export interface AttachedStorageDomainResource extends Omit<
   views.StorageDomainView,
   "disks" | "get_disks" | "set_disks"
-> {}
+> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): AttachedStorageDomainDisksCollection;
+}
 /** AttachedStorageDomainService: one StorageDomain. */
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: (CallOptions & { async?: boolean; force?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  deactivate(
+    options: (CallOptions & { async?: boolean; force?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** disks: AttachedStorageDomainDisksService. */
@@ -451,7 +486,10 @@ export class ClusterFeaturesCollection extends Collection<types.ClusterFeature, 
 export interface ClusterLevelResource extends Omit<
   views.ClusterLevelView,
   "cluster_features" | "get_cluster_features" | "set_cluster_features"
-> {}
+> {
+  /** v3's getter of `cluster_features`: the sub-collection. */
+  get_cluster_features(): ClusterFeaturesCollection;
+}
 /** ClusterLevelService: one ClusterLevel. */
 export class ClusterLevelResource extends Resource<types.ClusterLevel> {
   static readonly serviceName = "ClusterLevelService";
@@ -512,16 +550,39 @@ export interface ClusterResource extends Omit<
   | "permissions"
   | "get_permissions"
   | "set_permissions"
-> {}
+> {
+  /** v3's getter of `enabled_features`: the sub-collection. */
+  get_enabled_features(): ClusterEnabledFeaturesCollection;
+  /** v3's getter of `external_network_providers`: the sub-collection. */
+  get_external_network_providers(): ClusterExternalProvidersCollection;
+  /** v3's getter of `affinity_groups`: the sub-collection. */
+  get_affinity_groups(): AffinityGroupsCollection;
+  /** v3's getter of `cpu_profiles`: the sub-collection. */
+  get_cpu_profiles(): AssignedCpuProfilesCollection;
+  /** v3's getter of `gluster_hooks`: the sub-collection. */
+  get_gluster_hooks(): GlusterHooksCollection;
+  /** v3's getter of `gluster_volumes`: the sub-collection. */
+  get_gluster_volumes(): GlusterVolumesCollection;
+  /** v3's getter of `network_filters`: the sub-collection. */
+  get_network_filters(): NetworkFiltersCollection;
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): ClusterNetworksCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** ClusterService: one Cluster. */
 export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
   /** POST resetemulatedmachine: the `resetEmulatedMachine` action. */
-  reset_emulated_machine(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reset_emulated_machine(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reset_emulated_machine", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  sync_all_networks(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST upgrade: the `upgrade` action. */
@@ -532,13 +593,13 @@ export class ClusterResource extends Resource<types.Cluster> {
           correlation_id?: string;
           upgrade_percent_complete?: number;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST refreshglusterhealstatus: the `refreshGlusterHealStatus` action. */
-  refresh_gluster_heal_status(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  refresh_gluster_heal_status(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<views.ActionView>;
   }
   /** affinitygroups: AffinityGroupsService. */
@@ -606,7 +667,10 @@ export class ClustersCollection extends Collection<types.Cluster, ClusterResourc
 export interface CpuProfileResource extends Omit<
   views.CpuProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** CpuProfileService: one CpuProfile. */
 export class CpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "CpuProfileService";
@@ -661,18 +725,37 @@ export interface DataCenterResource extends Omit<
   | "iscsi_bonds"
   | "get_iscsi_bonds"
   | "set_iscsi_bonds"
-> {}
+> {
+  /** v3's getter of `storage_domains`: the sub-collection. */
+  get_storage_domains(): AttachedStorageDomainsCollection;
+  /** v3's getter of `clusters`: the sub-collection. */
+  get_clusters(): ClustersCollection;
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): DataCenterNetworksCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `quotas`: the sub-collection. */
+  get_quotas(): QuotasCollection;
+  /** v3's getter of `qoss`: the sub-collection. */
+  get_qoss(): QossCollection;
+  /** v3's getter of `iscsi_bonds`: the sub-collection. */
+  get_iscsi_bonds(): IscsiBondsCollection;
+}
 /** DataCenterService: one DataCenter. */
 export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
   /** POST setmaster: the `setMaster` action. */
   set_master(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "set_master", options) as Promise<views.ActionView>;
   }
   /** POST cleanfinishedtasks: the `cleanFinishedTasks` action. */
-  clean_finished_tasks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  clean_finished_tasks(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "clean_finished_tasks", options) as Promise<views.ActionView>;
   }
   /** storagedomains: AttachedStorageDomainsService. */
@@ -738,7 +821,10 @@ export class DiskAttachmentsCollection extends Collection<types.DiskAttachment, 
 export interface DiskProfileResource extends Omit<
   views.DiskProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** DiskProfileService: one DiskProfile. */
 export class DiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "DiskProfileService";
@@ -767,7 +853,14 @@ export interface DiskResource extends Omit<
   | "statistics"
   | "get_statistics"
   | "set_statistics"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `disk_snapshots`: the sub-collection. */
+  get_disk_snapshots(): DiskSnapshotsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** DiskService: one Disk. */
 export class DiskResource extends Resource<types.Disk> {
   static readonly serviceName = "DiskService";
@@ -781,7 +874,7 @@ export class DiskResource extends Resource<types.Disk> {
           quota?: InitValue<types.Quota>;
           async?: boolean;
           filter?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
@@ -789,7 +882,11 @@ export class DiskResource extends Resource<types.Disk> {
   /** POST export: the `export` action. */
   export(
     options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          filter?: boolean;
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
@@ -803,26 +900,28 @@ export class DiskResource extends Resource<types.Disk> {
           quota?: InitValue<types.Quota>;
           async?: boolean;
           filter?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST refreshlun: the `refreshLun` action. */
-  refresh_lun(options: (CallOptions & { host?: InitValue<types.Host> }) | V3Object = {}): Promise<views.ActionView> {
+  refresh_lun(
+    options: (CallOptions & { host?: InitValue<types.Host> } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "refresh_lun", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reduce(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** POST convert: the `convert` action. */
   convert(
-    options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string }) | V3Object = {},
+    options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "convert", options) as Promise<views.ActionView>;
   }
@@ -883,7 +982,12 @@ export class DomainGroupsCollection extends Collection<types.Group, DomainGroupR
 export interface DomainResource extends Omit<
   views.DomainView,
   "groups" | "get_groups" | "set_groups" | "users" | "get_users" | "set_users"
-> {}
+> {
+  /** v3's getter of `groups`: the sub-collection. */
+  get_groups(): DomainGroupsCollection;
+  /** v3's getter of `users`: the sub-collection. */
+  get_users(): DomainUsersCollection;
+}
 /** DomainService: one Domain. */
 export class DomainResource extends Resource<types.Domain> {
   static readonly serviceName = "DomainService";
@@ -971,7 +1075,7 @@ export class EventsCollection extends Collection<types.Event, EventResource, Cal
     return EventResource;
   }
   /** POST undelete: the `undelete` action. */
-  undelete(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  undelete(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "undelete", options) as Promise<views.ActionView>;
   }
 }
@@ -1047,18 +1151,31 @@ export interface ExternalHostProviderResource extends Omit<
   | "hosts"
   | "get_hosts"
   | "set_hosts"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `compute_resources`: the sub-collection. */
+  get_compute_resources(): ExternalComputeResourcesCollection;
+  /** v3's getter of `discovered_hosts`: the sub-collection. */
+  get_discovered_hosts(): ExternalDiscoveredHostsCollection;
+  /** v3's getter of `host_groups`: the sub-collection. */
+  get_host_groups(): ExternalHostGroupsCollection;
+  /** v3's getter of `hosts`: the sub-collection. */
+  get_hosts(): ExternalHostsCollection;
+}
 /** ExternalHostProviderService: one ExternalHostProvider. */
 export class ExternalHostProviderResource extends Resource<types.ExternalHostProvider> {
   static readonly serviceName = "ExternalHostProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** computeresources: ExternalComputeResourcesService. */
@@ -1214,12 +1331,17 @@ export class FiltersCollection extends Collection<types.Filter, FilterResource, 
 export interface GlusterBrickResource extends Omit<
   views.GlusterBrickView,
   "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** GlusterBrickService: one GlusterBrick. */
 export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
   /** POST replace: the `replace` action. */
-  replace(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  replace(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "replace", options) as Promise<views.ActionView>;
   }
   /** statistics: StatisticsService. */
@@ -1240,19 +1362,22 @@ export class GlusterBricksCollection extends Collection<
   }
   /** POST activate: the `activate` action. */
   activate(
-    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
-    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
   }
   /** POST stopmigrate: the `stopMigrate` action. */
   stop_migrate(
-    options: (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "stop_migrate", options) as Promise<views.ActionView>;
   }
@@ -1263,17 +1388,18 @@ export interface GlusterHookResource extends views.GlusterHookView {}
 export class GlusterHookResource extends Resource<types.GlusterHook> {
   static readonly serviceName = "GlusterHookService";
   /** POST disable: the `disable` action. */
-  disable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  disable(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "disable", options) as Promise<views.ActionView>;
   }
   /** POST enable: the `enable` action. */
-  enable(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  enable(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "enable", options) as Promise<views.ActionView>;
   }
   /** POST resolve: the `resolve` action. */
   resolve(
     options:
-      (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean }) | V3Object = {},
+      | (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "resolve", options) as Promise<views.ActionView>;
   }
@@ -1290,54 +1416,74 @@ export class GlusterHooksCollection extends Collection<types.GlusterHook, Gluste
 export interface GlusterVolumeResource extends Omit<
   views.GlusterVolumeView,
   "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** GlusterVolumeService: one GlusterVolume. */
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
   /** POST getprofilestatistics: the `getProfileStatistics` action. */
-  get_profile_statistics(options: CallOptions | V3Object = {}): Promise<types.GlusterVolumeProfileDetails> {
+  get_profile_statistics(
+    options: (CallOptions & V3ActionKeyword) | V3Object = {},
+  ): Promise<types.GlusterVolumeProfileDetails> {
     return invokeAction(this, "get_profile_statistics", options) as Promise<types.GlusterVolumeProfileDetails>;
   }
   /** POST rebalance: the `rebalance` action. */
   rebalance(
-    options: (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "rebalance", options) as Promise<views.ActionView>;
   }
   /** POST resetalloptions: the `resetAllOptions` action. */
-  reset_all_options(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reset_all_options(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reset_all_options", options) as Promise<views.ActionView>;
   }
   /** POST resetoption: the `resetOption` action. */
   reset_option(
-    options: (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "reset_option", options) as Promise<views.ActionView>;
   }
   /** POST setoption: the `setOption` action. */
   set_option(
-    options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "set_option", options) as Promise<views.ActionView>;
   }
   /** POST start: the `start` action. */
-  start(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  start(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST startprofile: the `startProfile` action. */
-  start_profile(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  start_profile(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "start_profile", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
-  stop(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  stop(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST stopprofile: the `stopProfile` action. */
-  stop_profile(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  stop_profile(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "stop_profile", options) as Promise<views.ActionView>;
   }
   /** POST stoprebalance: the `stopRebalance` action. */
-  stop_rebalance(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  stop_rebalance(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "stop_rebalance", options) as Promise<views.ActionView>;
   }
   /** glusterbricks: GlusterBricksService. */
@@ -1369,7 +1515,14 @@ export interface GroupResource extends Omit<
   | "tags"
   | "get_tags"
   | "set_tags"
-> {}
+> {
+  /** v3's getter of `roles`: the sub-collection. */
+  get_roles(): AssignedRolesCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+}
 /** GroupService: one Group. */
 export class GroupResource extends Resource<types.Group> {
   static readonly serviceName = "GroupService";
@@ -1435,7 +1588,12 @@ export class HostHooksCollection extends Collection<types.Hook, HostHookResource
 export interface HostNicResource extends Omit<
   views.HostNicView,
   "statistics" | "get_statistics" | "set_statistics" | "network_labels" | "get_network_labels" | "set_network_labels"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `network_labels`: the sub-collection. */
+  get_network_labels(): NetworkLabelsCollection;
+}
 /** HostNicService: one HostNic. */
 export class HostNicResource extends Resource<types.HostNic> {
   static readonly serviceName = "HostNicService";
@@ -1445,7 +1603,7 @@ export class HostNicResource extends Resource<types.HostNic> {
       | (CallOptions & {
           virtual_functions_configuration?: InitValue<types.HostNicVirtualFunctionsConfiguration>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<views.ActionView>;
@@ -1499,7 +1657,10 @@ export class HostNicsCollection extends Collection<types.HostNic, HostNicResourc
 export interface HostNumaNodeResource extends Omit<
   views.NumaNodeView,
   "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** HostNumaNodeService: one NumaNode. */
 export class HostNumaNodeResource extends Resource<types.NumaNode> {
   static readonly serviceName = "HostNumaNodeService";
@@ -1558,12 +1719,39 @@ export interface HostResource extends Omit<
   | "external_network_provider_configurations"
   | "get_external_network_provider_configurations"
   | "set_external_network_provider_configurations"
-> {}
+> {
+  /** v3's getter of `cpu_units`: the sub-collection. */
+  get_cpu_units(): HostCpuUnitsCollection;
+  /** v3's getter of `hooks`: the sub-collection. */
+  get_hooks(): HostHooksCollection;
+  /** v3's getter of `storage_connection_extensions`: the sub-collection. */
+  get_storage_connection_extensions(): StorageServerConnectionExtensionsCollection;
+  /** v3's getter of `affinity_labels`: the sub-collection. */
+  get_affinity_labels(): AssignedAffinityLabelsCollection;
+  /** v3's getter of `devices`: the sub-collection. */
+  get_devices(): HostDevicesCollection;
+  /** v3's getter of `katello_errata`: the sub-collection. */
+  get_katello_errata(): KatelloErrataCollection;
+  /** v3's getter of `network_attachments`: the sub-collection. */
+  get_network_attachments(): NetworkAttachmentsCollection;
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): HostNicsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `unmanaged_networks`: the sub-collection. */
+  get_unmanaged_networks(): UnmanagedNetworksCollection;
+  /** v3's getter of `external_network_provider_configurations`: the sub-collection. */
+  get_external_network_provider_configurations(): ExternalNetworkProviderConfigurationsCollection;
+}
 /** HostService: one Host. */
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST approve: the `approve` action. */
@@ -1575,34 +1763,43 @@ export class HostResource extends Resource<types.Host> {
           async?: boolean;
           activate?: boolean;
           reboot?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "approve", options) as Promise<views.ActionView>;
   }
   /** POST commitnetconfig: the `commitNetConfig` action. */
-  commit_net_config(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  commit_net_config(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "commit_net_config", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
-    options: (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** POST enrollcertificate: the `enrollCertificate` action. */
-  enroll_certificate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  enroll_certificate(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "enroll_certificate", options) as Promise<views.ActionView>;
   }
   /** POST fence: the `fence` action. */
   fence(
     options:
-      (CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean }) | V3Object = {},
+      | (CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<types.PowerManagement> {
     return invokeAction(this, "fence", options) as Promise<types.PowerManagement>;
   }
   /** POST forceselectspm: the `forceSelectSpm` action. */
-  force_select_spm(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  force_select_spm(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "force_select_spm", options) as Promise<views.ActionView>;
   }
   /** POST install: the `install` action. */
@@ -1618,47 +1815,53 @@ export class HostResource extends Resource<types.Host> {
           deploy_hosted_engine?: boolean;
           undeploy_hosted_engine?: boolean;
           reboot?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "install", options) as Promise<views.ActionView>;
   }
   /** POST iscsidiscover: the `iscsiDiscover` action. */
   iscsi_discover(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<string[]> {
     return invokeAction(this, "iscsi_discover", options) as Promise<string[]>;
   }
   /** POST discoveriscsi: the `discoverIscsi` action. */
   discover_iscsi(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<types.IscsiDetails[]> {
     return invokeAction(this, "discover_iscsi", options) as Promise<types.IscsiDetails[]>;
   }
   /** POST iscsilogin: the `iscsiLogin` action. */
   iscsi_login(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "iscsi_login", options) as Promise<views.ActionView>;
   }
   /** POST unregisteredstoragedomainsdiscover: the `unregisteredStorageDomainsDiscover` action. */
   unregistered_storage_domains_discover(
-    options: (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<types.StorageDomain[]> {
     return invokeAction(this, "unregistered_storage_domains_discover", options) as Promise<types.StorageDomain[]>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
-    options: (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number }) | V3Object = {},
+    options:
+      | (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST upgradecheck: the `upgradeCheck` action. */
-  upgrade_check(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  upgrade_check(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "upgrade_check", options) as Promise<views.ActionView>;
   }
   /** POST refresh: the `refresh` action. */
-  refresh(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  refresh(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh", options) as Promise<views.ActionView>;
   }
   /** POST setupnetworks: the `setupNetworks` action. */
@@ -1676,18 +1879,20 @@ export class HostResource extends Resource<types.Host> {
           check_connectivity?: boolean;
           connectivity_timeout?: number;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "setup_networks", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  sync_all_networks(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST copyhostnetworks: the `copyHostNetworks` action. */
   copy_host_networks(
-    options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy_host_networks", options) as Promise<views.ActionView>;
   }
@@ -1834,7 +2039,7 @@ export class ImageResource extends Resource<types.Image> {
           template?: InitValue<types.Template>;
           storage_domain?: InitValue<types.StorageDomain>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -1846,23 +2051,23 @@ export interface ImageTransferResource extends views.ImageTransferView {}
 export class ImageTransferResource extends Resource<types.ImageTransfer> {
   static readonly serviceName = "ImageTransferService";
   /** POST extend: the `extend` action. */
-  extend(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  extend(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "extend", options) as Promise<views.ActionView>;
   }
   /** POST pause: the `pause` action. */
-  pause(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  pause(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "pause", options) as Promise<views.ActionView>;
   }
   /** POST resume: the `resume` action. */
-  resume(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  resume(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "resume", options) as Promise<views.ActionView>;
   }
   /** POST cancel: the `cancel` action. */
-  cancel(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  cancel(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "cancel", options) as Promise<views.ActionView>;
   }
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  finalize(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
 }
@@ -1926,7 +2131,14 @@ export interface InstanceTypeResource extends Omit<
   | "watchdogs"
   | "get_watchdogs"
   | "set_watchdogs"
-> {}
+> {
+  /** v3's getter of `graphics_consoles`: the sub-collection. */
+  get_graphics_consoles(): InstanceTypeGraphicsConsolesCollection;
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): InstanceTypeNicsCollection;
+  /** v3's getter of `watchdogs`: the sub-collection. */
+  get_watchdogs(): InstanceTypeWatchdogsCollection;
+}
 /** InstanceTypeService: one InstanceType. */
 export class InstanceTypeResource extends Resource<types.InstanceType> {
   static readonly serviceName = "InstanceTypeService";
@@ -1974,7 +2186,10 @@ export class InstanceTypesCollection extends Collection<types.InstanceType, Inst
   }
 }
 
-export interface IscsiBondResource extends Omit<views.IscsiBondView, "networks" | "get_networks" | "set_networks"> {}
+export interface IscsiBondResource extends Omit<views.IscsiBondView, "networks" | "get_networks" | "set_networks"> {
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): NetworksCollection;
+}
 /** IscsiBondService: one IscsiBond. */
 export class IscsiBondResource extends Resource<types.IscsiBond> {
   static readonly serviceName = "IscsiBondService";
@@ -1996,17 +2211,21 @@ export class IscsiBondsCollection extends Collection<types.IscsiBond, IscsiBondR
   }
 }
 
-export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" | "set_steps"> {}
+export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" | "set_steps"> {
+  /** v3's getter of `steps`: the sub-collection. */
+  get_steps(): StepsCollection;
+}
 /** JobService: one Job. */
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
   /** POST clear: the `clear` action. */
-  clear(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  clear(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "clear", options) as Promise<views.ActionView>;
   }
   /** POST end: the `end` action. */
   end(
-    options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
@@ -2051,7 +2270,10 @@ export class LinkLayerDiscoveryProtocolCollection extends Collection<
 export interface MacPoolResource extends Omit<
   views.MacPoolView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** MacPoolService: one MacPool. */
 export class MacPoolResource extends Resource<types.MacPool> {
   static readonly serviceName = "MacPoolService";
@@ -2126,7 +2348,14 @@ export interface NetworkResource extends Omit<
   | "vnic_profiles"
   | "get_vnic_profiles"
   | "set_vnic_profiles"
-> {}
+> {
+  /** v3's getter of `network_labels`: the sub-collection. */
+  get_network_labels(): NetworkLabelsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `vnic_profiles`: the sub-collection. */
+  get_vnic_profiles(): AssignedVnicProfilesCollection;
+}
 /** NetworkService: one Network. */
 export class NetworkResource extends Resource<types.Network> {
   static readonly serviceName = "NetworkService";
@@ -2177,18 +2406,25 @@ export class NicNetworkFilterParametersCollection extends Collection<
 export interface OpenstackImageProviderResource extends Omit<
   views.OpenStackImageProviderView,
   "certificates" | "get_certificates" | "set_certificates" | "images" | "get_images" | "set_images"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `images`: the sub-collection. */
+  get_images(): OpenstackImagesCollection;
+}
 /** OpenstackImageProviderService: one OpenStackImageProvider. */
 export class OpenstackImageProviderResource extends Resource<types.OpenStackImageProvider> {
   static readonly serviceName = "OpenstackImageProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** images: OpenstackImagesService. */
@@ -2227,7 +2463,7 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
           template?: InitValue<types.Template>;
           cluster?: InitValue<types.Cluster>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -2245,18 +2481,25 @@ export class OpenstackImagesCollection extends Collection<types.OpenStackImage, 
 export interface OpenstackNetworkProviderResource extends Omit<
   views.OpenStackNetworkProviderView,
   "certificates" | "get_certificates" | "set_certificates" | "networks" | "get_networks" | "set_networks"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `networks`: the sub-collection. */
+  get_networks(): OpenstackNetworksCollection;
+}
 /** OpenstackNetworkProviderService: one OpenStackNetworkProvider. */
 export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNetworkProvider> {
   static readonly serviceName = "OpenstackNetworkProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** networks: OpenstackNetworksService. */
@@ -2287,7 +2530,8 @@ export class OpenstackNetworkResource extends Resource<types.OpenStackNetwork> {
   static readonly serviceName = "OpenstackNetworkService";
   /** POST import: the `import` action. */
   import(
-    options: (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
@@ -2356,18 +2600,27 @@ export interface OpenstackVolumeProviderResource extends Omit<
   | "authentication_keys"
   | "get_authentication_keys"
   | "set_authentication_keys"
-> {}
+> {
+  /** v3's getter of `certificates`: the sub-collection. */
+  get_certificates(): ExternalProviderCertificatesCollection;
+  /** v3's getter of `volume_types`: the sub-collection. */
+  get_volume_types(): OpenstackVolumeTypesCollection;
+  /** v3's getter of `authentication_keys`: the sub-collection. */
+  get_authentication_keys(): OpenstackVolumeAuthenticationKeysCollection;
+}
 /** OpenstackVolumeProviderService: one OpenStackVolumeProvider. */
 export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVolumeProvider> {
   static readonly serviceName = "OpenstackVolumeProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
+    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  test_connectivity(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
   /** volumetypes: OpenstackVolumeTypesService. */
@@ -2503,7 +2756,14 @@ export interface QuotaResource extends Omit<
   | "quota_storage_limits"
   | "get_quota_storage_limits"
   | "set_quota_storage_limits"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `quota_cluster_limits`: the sub-collection. */
+  get_quota_cluster_limits(): QuotaClusterLimitsCollection;
+  /** v3's getter of `quota_storage_limits`: the sub-collection. */
+  get_quota_storage_limits(): QuotaStorageLimitsCollection;
+}
 /** QuotaService: one Quota. */
 export class QuotaResource extends Resource<types.Quota> {
   static readonly serviceName = "QuotaService";
@@ -2555,7 +2815,10 @@ export class QuotasCollection extends Collection<types.Quota, QuotaResource, Cal
   }
 }
 
-export interface RoleResource extends Omit<views.RoleView, "permits" | "get_permits" | "set_permits"> {}
+export interface RoleResource extends Omit<views.RoleView, "permits" | "get_permits" | "set_permits"> {
+  /** v3's getter of `permits`: the sub-collection. */
+  get_permits(): PermitsCollection;
+}
 /** RoleService: one Role. */
 export class RoleResource extends Resource<types.Role> {
   static readonly serviceName = "RoleService";
@@ -2588,7 +2851,12 @@ export class SchedulingPoliciesCollection extends Collection<
 export interface SchedulingPolicyResource extends Omit<
   views.SchedulingPolicyView,
   "balances" | "get_balances" | "set_balances" | "filters" | "get_filters" | "set_filters"
-> {}
+> {
+  /** v3's getter of `balances`: the sub-collection. */
+  get_balances(): BalancesCollection;
+  /** v3's getter of `filters`: the sub-collection. */
+  get_filters(): FiltersCollection;
+}
 /** SchedulingPolicyService: one SchedulingPolicy. */
 export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   static readonly serviceName = "SchedulingPolicyService";
@@ -2669,14 +2937,22 @@ export class SnapshotNicsCollection extends Collection<types.Nic, SnapshotNicRes
 export interface SnapshotResource extends Omit<
   views.SnapshotView,
   "nics" | "get_nics" | "set_nics" | "cdroms" | "get_cdroms" | "set_cdroms" | "disks" | "get_disks" | "set_disks"
-> {}
+> {
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): SnapshotNicsCollection;
+  /** v3's getter of `cdroms`: the sub-collection. */
+  get_cdroms(): SnapshotCdromsCollection;
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): SnapshotDisksCollection;
+}
 /** SnapshotService: one Snapshot. */
 export class SnapshotResource extends Resource<types.Snapshot> {
   static readonly serviceName = "SnapshotService";
   /** POST restore: the `restore` action. */
   restore(
     options:
-      (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean }) | V3Object = {},
+      | (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "restore", options) as Promise<views.ActionView>;
   }
@@ -2730,13 +3006,17 @@ export class StatisticsCollection extends Collection<types.Statistic, StatisticR
   }
 }
 
-export interface StepResource extends Omit<views.StepView, "statistics" | "get_statistics" | "set_statistics"> {}
+export interface StepResource extends Omit<views.StepView, "statistics" | "get_statistics" | "set_statistics"> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** StepService: one Step. */
 export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
   /** POST end: the `end` action. */
   end(
-    options: (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
+    options:
+      (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
@@ -2775,37 +3055,50 @@ export class StorageDomainContentDisksCollection extends Collection<
 export interface StorageDomainDiskResource extends Omit<
   views.DiskView,
   "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+}
 /** StorageDomainDiskService: one Disk. */
 export class StorageDomainDiskResource extends Resource<types.Disk> {
   static readonly serviceName = "StorageDomainDiskService";
   /** POST copy: the `copy` action. */
   copy(
     options:
-      (CallOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+      | (CallOptions & {
+          disk?: InitValue<types.Disk>;
+          storage_domain?: InitValue<types.StorageDomain>;
+        } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
+    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
+      | (CallOptions & {
+          storage_domain?: InitValue<types.StorageDomain>;
+          async?: boolean;
+          filter?: boolean;
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reduce(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -2877,29 +3170,52 @@ export interface StorageDomainResource extends Omit<
   | "vms"
   | "get_vms"
   | "set_vms"
-> {}
+> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): StorageDomainDisksCollection;
+  /** v3's getter of `disk_profiles`: the sub-collection. */
+  get_disk_profiles(): AssignedDiskProfilesCollection;
+  /** v3's getter of `disk_snapshots`: the sub-collection. */
+  get_disk_snapshots(): DiskSnapshotsCollection;
+  /** v3's getter of `files`: the sub-collection. */
+  get_files(): FilesCollection;
+  /** v3's getter of `images`: the sub-collection. */
+  get_images(): ImagesCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `storage_connections`: the sub-collection. */
+  get_storage_connections(): StorageDomainServerConnectionsCollection;
+  /** v3's getter of `templates`: the sub-collection. */
+  get_templates(): StorageDomainTemplatesCollection;
+  /** v3's getter of `vms`: the sub-collection. */
+  get_vms(): StorageDomainVmsCollection;
+}
 /** StorageDomainService: one StorageDomain. */
 export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
   /** POST isattached: the `isAttached` action. */
   is_attached(
-    options: (CallOptions & { host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { host?: InitValue<types.Host>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<boolean> {
     return invokeAction(this, "is_attached", options) as Promise<boolean>;
   }
   /** POST updateovfstore: the `updateOvfStore` action. */
-  update_ovf_store(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  update_ovf_store(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "update_ovf_store", options) as Promise<views.ActionView>;
   }
   /** POST refreshluns: the `refreshLuns` action. */
   refresh_luns(
-    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean }) | V3Object = {},
+    options:
+      | (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean } & V3ActionKeyword)
+      | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "refresh_luns", options) as Promise<views.ActionView>;
   }
   /** POST reduceluns: the `reduceLuns` action. */
   reduce_luns(
-    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> }) | V3Object = {},
+    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "reduce_luns", options) as Promise<views.ActionView>;
   }
@@ -2968,7 +3284,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           template?: InitValue<types.Template>;
           vm?: InitValue<types.Vm>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -2985,7 +3301,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
           registration_configuration?: InitValue<types.RegistrationConfiguration>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
@@ -3029,7 +3345,10 @@ export class StorageDomainVmDiskAttachmentsCollection extends Collection<
 export interface StorageDomainVmResource extends Omit<
   views.VmView,
   "disk_attachments" | "get_disk_attachments" | "set_disk_attachments"
-> {}
+> {
+  /** v3's getter of `disk_attachments`: the sub-collection. */
+  get_disk_attachments(): StorageDomainVmDiskAttachmentsCollection;
+}
 /** StorageDomainVmService: one Vm. */
 export class StorageDomainVmResource extends Resource<types.Vm> {
   static readonly serviceName = "StorageDomainVmService";
@@ -3044,7 +3363,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           exclusive?: boolean;
           collapse_snapshots?: boolean;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -3061,7 +3380,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           reassign_bad_macs?: boolean;
           registration_configuration?: InitValue<types.RegistrationConfiguration>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
@@ -3161,7 +3480,9 @@ export interface SystemResource extends views.ApiView {}
 export class SystemResource extends Resource<types.Api> {
   static readonly serviceName = "SystemService";
   /** POST reloadconfigurations: the `reloadConfigurations` action. */
-  reload_configurations(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reload_configurations(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reload_configurations", options) as Promise<views.ActionView>;
   }
   /** clusterlevels: ClusterLevelsService. */
@@ -3516,7 +3837,24 @@ export interface TemplateResource extends Omit<
   | "mediated_devices"
   | "get_mediated_devices"
   | "set_mediated_devices"
-> {}
+> {
+  /** v3's getter of `cdroms`: the sub-collection. */
+  get_cdroms(): TemplateCdromsCollection;
+  /** v3's getter of `graphics_consoles`: the sub-collection. */
+  get_graphics_consoles(): TemplateGraphicsConsolesCollection;
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): TemplateNicsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `watchdogs`: the sub-collection. */
+  get_watchdogs(): TemplateWatchdogsCollection;
+  /** v3's getter of `disk_attachments`: the sub-collection. */
+  get_disk_attachments(): TemplateDiskAttachmentsCollection;
+  /** v3's getter of `mediated_devices`: the sub-collection. */
+  get_mediated_devices(): TemplateMediatedDevicesCollection;
+}
 /** TemplateService: one Template. */
 export class TemplateResource extends Resource<types.Template> {
   static readonly serviceName = "TemplateService";
@@ -3529,7 +3867,7 @@ export class TemplateResource extends Resource<types.Template> {
           host?: InitValue<types.Host>;
           directory?: string;
           filename?: string;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
@@ -3650,7 +3988,20 @@ export interface UserResource extends Omit<
   | "options"
   | "get_options"
   | "set_options"
-> {}
+> {
+  /** v3's getter of `roles`: the sub-collection. */
+  get_roles(): AssignedRolesCollection;
+  /** v3's getter of `groups`: the sub-collection. */
+  get_groups(): DomainUserGroupsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `ssh_public_keys`: the sub-collection. */
+  get_ssh_public_keys(): SshPublicKeysCollection;
+  /** v3's getter of `options`: the sub-collection. */
+  get_options(): UserOptionsCollection;
+}
 /** UserService: one User. */
 export class UserResource extends Resource<types.User> {
   static readonly serviceName = "UserService";
@@ -3742,12 +4093,15 @@ export class VmBackupDisksCollection extends Collection<types.Disk, VmBackupDisk
   }
 }
 
-export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_disks" | "set_disks"> {}
+export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_disks" | "set_disks"> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): VmBackupDisksCollection;
+}
 /** VmBackupService: one Backup. */
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
   /** POST finalize: the `finalize` action. */
-  finalize(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  finalize(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
   /** disks: VmBackupDisksService. */
@@ -3796,7 +4150,10 @@ export class VmCheckpointDisksCollection extends Collection<types.Disk, VmCheckp
   }
 }
 
-export interface VmCheckpointResource extends Omit<views.CheckpointView, "disks" | "get_disks" | "set_disks"> {}
+export interface VmCheckpointResource extends Omit<views.CheckpointView, "disks" | "get_disks" | "set_disks"> {
+  /** v3's getter of `disks`: the sub-collection. */
+  get_disks(): VmCheckpointDisksCollection;
+}
 /** VmCheckpointService: one Checkpoint. */
 export class VmCheckpointResource extends Resource<types.Checkpoint> {
   static readonly serviceName = "VmCheckpointService";
@@ -3819,15 +4176,19 @@ export interface VmGraphicsConsoleResource extends views.GraphicsConsoleView {}
 export class VmGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "VmGraphicsConsoleService";
   /** POST proxyticket: the `proxyTicket` action. */
-  proxy_ticket(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<types.ProxyTicket> {
+  proxy_ticket(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<types.ProxyTicket> {
     return invokeAction(this, "proxy_ticket", options) as Promise<types.ProxyTicket>;
   }
   /** POST ticket: the `ticket` action. */
-  ticket(options: (CallOptions & { ticket?: InitValue<types.Ticket> }) | V3Object = {}): Promise<types.Ticket> {
+  ticket(
+    options: (CallOptions & { ticket?: InitValue<types.Ticket> } & V3ActionKeyword) | V3Object = {},
+  ): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST remoteviewerconnectionfile: the `remoteViewerConnectionFile` action. */
-  remote_viewer_connection_file(options: CallOptions | V3Object = {}): Promise<string> {
+  remote_viewer_connection_file(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<string> {
     return invokeAction(this, "remote_viewer_connection_file", options) as Promise<string>;
   }
 }
@@ -3887,16 +4248,25 @@ export interface VmNicResource extends Omit<
   | "network_filter_parameters"
   | "get_network_filter_parameters"
   | "set_network_filter_parameters"
-> {}
+> {
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `reported_devices`: the sub-collection. */
+  get_reported_devices(): VmReportedDevicesCollection;
+  /** v3's getter of `network_filter_parameters`: the sub-collection. */
+  get_network_filter_parameters(): NicNetworkFilterParametersCollection;
+}
 /** VmNicService: one Nic. */
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  deactivate(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** reporteddevices: VmReportedDevicesService. */
@@ -3939,12 +4309,17 @@ export class VmNumaNodesCollection extends Collection<types.VirtualNumaNode, VmN
   }
 }
 
-export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "get_permissions" | "set_permissions"> {}
+export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "get_permissions" | "set_permissions"> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** VmPoolService: one VmPool. */
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
   /** POST allocatevm: the `allocateVm` action. */
-  allocate_vm(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  allocate_vm(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "allocate_vm", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -4029,16 +4404,53 @@ export interface VmResource extends Omit<
   | "mediated_devices"
   | "get_mediated_devices"
   | "set_mediated_devices"
-> {}
+> {
+  /** v3's getter of `nics`: the sub-collection. */
+  get_nics(): VmNicsCollection;
+  /** v3's getter of `snapshots`: the sub-collection. */
+  get_snapshots(): SnapshotsCollection;
+  /** v3's getter of `cdroms`: the sub-collection. */
+  get_cdroms(): VmCdromsCollection;
+  /** v3's getter of `reported_devices`: the sub-collection. */
+  get_reported_devices(): VmReportedDevicesCollection;
+  /** v3's getter of `watchdogs`: the sub-collection. */
+  get_watchdogs(): VmWatchdogsCollection;
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+  /** v3's getter of `affinity_labels`: the sub-collection. */
+  get_affinity_labels(): AssignedAffinityLabelsCollection;
+  /** v3's getter of `applications`: the sub-collection. */
+  get_applications(): VmApplicationsCollection;
+  /** v3's getter of `graphics_consoles`: the sub-collection. */
+  get_graphics_consoles(): VmGraphicsConsolesCollection;
+  /** v3's getter of `host_devices`: the sub-collection. */
+  get_host_devices(): VmHostDevicesCollection;
+  /** v3's getter of `katello_errata`: the sub-collection. */
+  get_katello_errata(): KatelloErrataCollection;
+  /** v3's getter of `sessions`: the sub-collection. */
+  get_sessions(): VmSessionsCollection;
+  /** v3's getter of `statistics`: the sub-collection. */
+  get_statistics(): StatisticsCollection;
+  /** v3's getter of `tags`: the sub-collection. */
+  get_tags(): AssignedTagsCollection;
+  /** v3's getter of `disk_attachments`: the sub-collection. */
+  get_disk_attachments(): DiskAttachmentsCollection;
+  /** v3's getter of `mediated_devices`: the sub-collection. */
+  get_mediated_devices(): VmMediatedDevicesCollection;
+}
 /** VmService: one Vm. */
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
   /** POST cancelmigration: the `cancelMigration` action. */
-  cancel_migration(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  cancel_migration(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "cancel_migration", options) as Promise<views.ActionView>;
   }
   /** POST commitsnapshot: the `commitSnapshot` action. */
-  commit_snapshot(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  commit_snapshot(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "commit_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST clone: the `clone` action. */
@@ -4049,13 +4461,13 @@ export class VmResource extends Resource<types.Vm> {
           async?: boolean;
           discard_snapshots?: boolean;
           storage_domain?: InitValue<types.StorageDomain>;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "clone", options) as Promise<views.ActionView>;
   }
   /** POST detach: the `detach` action. */
-  detach(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  detach(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "detach", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
@@ -4069,22 +4481,24 @@ export class VmResource extends Resource<types.Vm> {
           host?: InitValue<types.Host>;
           directory?: string;
           filename?: string;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST freezefilesystems: the `freezeFilesystems` action. */
-  freeze_filesystems(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  freeze_filesystems(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "freeze_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST logon: the `logon` action. */
-  logon(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  logon(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "logon", options) as Promise<views.ActionView>;
   }
   /** POST maintenance: the `maintenance` action. */
   maintenance(
-    options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "maintenance", options) as Promise<views.ActionView>;
   }
@@ -4097,7 +4511,7 @@ export class VmResource extends Resource<types.Vm> {
           host?: InitValue<types.Host>;
           migrate_vms_in_affinity_closure?: boolean;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
@@ -4112,32 +4526,36 @@ export class VmResource extends Resource<types.Vm> {
           snapshot?: InitValue<types.Snapshot>;
           vm?: InitValue<types.Vm>;
           async?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "preview_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST autopincpuandnumanodes: the `autoPinCpuAndNumaNodes` action. */
   auto_pin_cpu_and_numa_nodes(
-    options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<views.ActionView>;
   }
   /** POST reboot: the `reboot` action. */
-  reboot(options: (CallOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reboot(
+    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reboot", options) as Promise<views.ActionView>;
   }
   /** POST reset: the `reset` action. */
-  reset(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reset(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reset", options) as Promise<views.ActionView>;
   }
   /** POST reordermacaddresses: the `reorderMacAddresses` action. */
-  reorder_mac_addresses(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  reorder_mac_addresses(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "reorder_mac_addresses", options) as Promise<views.ActionView>;
   }
   /** POST shutdown: the `shutdown` action. */
   shutdown(
-    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
+    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "shutdown", options) as Promise<views.ActionView>;
   }
@@ -4156,37 +4574,41 @@ export class VmResource extends Resource<types.Vm> {
           filter?: boolean;
           volatile?: boolean;
           attach_wgt?: boolean;
-        })
+        } & V3ActionKeyword)
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
   stop(
-    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
+    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string } & V3ActionKeyword) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST suspend: the `suspend` action. */
-  suspend(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  suspend(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "suspend", options) as Promise<views.ActionView>;
   }
   /** POST thawfilesystems: the `thawFilesystems` action. */
-  thaw_filesystems(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  thaw_filesystems(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "thaw_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST ticket: the `ticket` action. */
   ticket(
-    options: (CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean }) | V3Object = {},
+    options: (CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean } & V3ActionKeyword) | V3Object = {},
   ): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST undosnapshot: the `undoSnapshot` action. */
-  undo_snapshot(options: (CallOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
+  undo_snapshot(
+    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
+  ): Promise<views.ActionView> {
     return invokeAction(this, "undo_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST screenshot: the `screenshot` action. */
-  screenshot(options: CallOptions | V3Object = {}): Promise<views.ActionView> {
+  screenshot(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "screenshot", options) as Promise<views.ActionView>;
   }
   /** permissions: AssignedPermissionsService. */
@@ -4336,7 +4758,10 @@ export class VmsCollection extends Collection<
 export interface VnicProfileResource extends Omit<
   views.VnicProfileView,
   "permissions" | "get_permissions" | "set_permissions"
-> {}
+> {
+  /** v3's getter of `permissions`: the sub-collection. */
+  get_permissions(): AssignedPermissionsCollection;
+}
 /** VnicProfileService: one VnicProfile. */
 export class VnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "VnicProfileService";

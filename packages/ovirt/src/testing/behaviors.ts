@@ -601,7 +601,16 @@ const templateBehavior: Behavior = {
       `Creating Template ${String(template.name)} from VM ${String(vm.record.name)}`,
       correlationId,
     );
-    runSteps(ctx, entity, job, [() => undefined, () => (entity.record.status = "ok")]);
+    // The engine locks the VM while it copies the VM's disks into the template.
+    const vmStatus = vm.record.status;
+    vm.record.status = "image_locked";
+    runSteps(ctx, entity, job, [
+      () => undefined,
+      () => {
+        entity.record.status = "ok";
+        vm.record.status = vmStatus;
+      },
+    ]);
     return entity;
   },
   remove(ctx, { entity: template }) {
@@ -630,7 +639,26 @@ const hostBehavior: Behavior = {
     runSteps(ctx, entity, job, [() => (entity.record.status = "initializing"), () => (entity.record.status = "up")]);
     return entity;
   },
+  remove(ctx, { entity: host }) {
+    // The engine removes only a host that is not operational (RemoveVdsCommand); `force` does not change that.
+    if (!HOST_REMOVABLE.has(String(host.record.status))) {
+      throw operationFailed("Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first.");
+    }
+    ctx.transitions.cancel(pathOf(host));
+    ctx.store.remove(host);
+  },
 };
+
+const HOST_REMOVABLE = new Set([
+  "maintenance",
+  "non_responsive",
+  "down",
+  "unassigned",
+  "install_failed",
+  "pending_approval",
+  "non_operational",
+  "installing_os",
+]);
 
 function hostCommand(verb: string, from: string, through: string, to: string, description: string): ActionHandler {
   return (ctx, { entity: host }, _action, correlationId) => {

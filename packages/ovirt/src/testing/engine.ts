@@ -294,7 +294,8 @@ export class Engine implements EngineContext {
       const query = parseSearch(text);
       const struct = wireStruct(type);
       for (const field of [...fieldsOf(query.condition), ...(query.sortBy ? [query.sortBy.field] : [])]) {
-        if (!this.searchMember(struct, field) && !(type === "Job" && field === "correlation_id")) {
+        const known = this.searchMember(struct, field) ?? this.clusterDataCenter(struct, field);
+        if (!known && !(type === "Job" && field === "correlation_id")) {
           throw new SearchSyntaxError(`'${field}' is not a property of ${struct.plural ?? type}`);
         }
       }
@@ -320,11 +321,27 @@ export class Engine implements EngineContext {
     );
   }
 
+  /**
+   * `datacenter` of what sits in a cluster and has no data center member (VMs, templates, hosts): the engine
+   * searches them by their cluster's data center (its `storage_pool_name` column).
+   */
+  private clusterDataCenter(struct: WireStruct, field: string) {
+    return field === "datacenter" && !this.searchMember(struct, field) ? struct.byXml.get("cluster") : undefined;
+  }
+
   private fieldValues(entity: Entity, field: string): FieldValues | undefined {
     if (entity.type === "Job" && field === "correlation_id") {
       return { values: entity.meta.correlationId ? [entity.meta.correlationId] : [] };
     }
-    const member = this.searchMember(wireStruct(entity.type), field);
+    const struct = wireStruct(entity.type);
+    if (this.clusterDataCenter(struct, field)) {
+      const clusterId = refId(entity.record.cluster);
+      const cluster = clusterId === undefined ? undefined : this.canonical("Cluster", clusterId);
+      const dcId = refId(cluster?.entity.record.data_center);
+      const name = dcId === undefined ? undefined : this.canonical("DataCenter", dcId)?.entity.record.name;
+      return { values: typeof name === "string" ? [name] : [] };
+    }
+    const member = this.searchMember(struct, field);
     if (!member) return undefined;
     const value = entity.record[member.xml];
     if (member.kind === "struct") {

@@ -62,6 +62,15 @@ export function seedEngine(engine: Engine, options: { withVm: boolean }): void {
     administrative: "true",
     mutable: "false",
   });
+  // A few of the action groups the engine's SuperUser permits (it has them all).
+  for (const [permitId, name, administrative] of [
+    ["1", "create_vm", "false"],
+    ["2", "delete_vm", "false"],
+    ["1300", "login", "false"],
+    ["100", "create_host", "true"],
+  ]) {
+    add(`roles/${superUser.id}/permits`, "Permit", { id: permitId, name, administrative, role: { id: superUser.id } });
+  }
   const schedulingPolicy = add("schedulingpolicies", "SchedulingPolicy", {
     id: id(),
     name: "none",

@@ -44,6 +44,8 @@ const renamedValues =
 const RENAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Disk: { size: "provisioned_size" },
   VM: { vmpool: "vm_pool" },
+  // v3's NIC `active` was deprecated in favour of `plugged`, v4's only name of it.
+  NIC: { active: "plugged" },
   // v3 named a cluster's CPU by its id ("Intel Conroe Family"); v4 by its type.
   CPU: { id: "type" },
   // v3's LUNs of a storage (or its volume group) are v4's logical_units.
@@ -111,6 +113,7 @@ const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
   Storage: renames("Storage"),
   VolumeGroup: renames("VolumeGroup"),
   CPU: renames("CPU"),
+  NIC: renames("NIC"),
 };
 
 /** v3: <os><boot dev="hd"/><boot dev="network"/></os>; v4: <os><boot><devices><device>hd</device>... */
@@ -230,11 +233,16 @@ export function v3ToV4(value: object, v4Type: string, label: string, parameters?
     if (item === undefined || item === null) continue;
     const field = `${label}.${key}`;
     const part = convertOne(className, struct, key, item, { ...target, out: {} }, field, parameters);
-    // Two members that are one in v4 (v3's `size` and `provisioned_size`) are refused, not merged.
+    // Two members that are one in v4 (v3's `size` and `provisioned_size`) are refused, not merged, unless
+    // they agree: v3 scripts set both to the same number, which means the same in v4.
     for (const [v4Key, v4Value] of Object.entries(part)) {
       const other = writers.get(v4Key);
       if (other !== undefined) {
-        throw new ValidationError(`${other} and ${field} are both API v4's ${v4Key}: give one of them`, { field });
+        if (typeof v4Value !== "object" && v4Value === out[v4Key]) continue;
+        throw new ValidationError(
+          `${other} and ${field} are both API v4's ${v4Key}, with different values: give one of them`,
+          { field },
+        );
       }
       writers.set(v4Key, field);
       out[v4Key] = v4Value;
