@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from "@jest/globals";
 import { ConnectionError, HttpError } from "@nimbus-sdk/common";
 import { SmartConnect, WaitForTask, vim } from "../../src/index.js";
 import { isReadOnlyOperation } from "../../src/soap/metadata.js";
-import { content, useVcsim } from "../helpers/connect.js";
+import { content, getAllObj, useVcsim } from "../helpers/connect.js";
 import { startFaultyProxy, type FaultyProxy } from "../helpers/faulty-proxy.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
@@ -30,12 +30,7 @@ afterEach(() => {
 
 afterAll(() => proxy?.close(), 60_000);
 
-async function allVms(): Promise<vim.VirtualMachine[]> {
-  const view = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
-  const vms = await view.view;
-  await view.DestroyView();
-  return vms;
-}
+const allVms = () => getAllObj(content, vim.VirtualMachine);
 
 const faultsOf = (fault: "503" | "reset") => proxy.log.filter((entry) => entry.fault === fault).length;
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
 import { vim } from "../../src/index.js";
-import { content, si, useVcsim } from "../helpers/connect.js";
+import { content, getAllObj, si, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
@@ -14,9 +14,7 @@ const logger = { debug: (m: string) => void requests.push(m), info() {}, warn() 
 useVcsim({ vm: 2 }, { logger });
 
 beforeAll(async () => {
-  const view = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
-  vms = await view.view;
-  await view.DestroyView();
+  vms = await getAllObj(content, vim.VirtualMachine);
 });
 
 /** The SOAP operations sent while `action` ran, and its value. */
