@@ -1,31 +1,15 @@
 // pyVmomi's classic flows against vcsim (API 6.5) through the package's launcher: connect with version
 // negotiation, walk the inventory, read properties lazily and in bulk, call methods, wait for tasks,
 // follow changes, reconfigure, disconnect; and the typed errors a user meets on the way.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
-import { Disconnect, SmartConnect, WaitForTask, WaitForTasks, vim, vmodl, type ServiceInstance } from "../src/index.js";
-import { startVcsim, type VcsimServer } from "../src/testing/index.js";
-import { connectTo } from "./helpers/connect.js";
+import { Disconnect, SmartConnect, WaitForTask, WaitForTasks, vim, vmodl } from "../src/index.js";
+import { connectTo, content, server, si, useVcsim } from "./helpers/connect.js";
 
-// A cold build of vcsim takes 15-30 s on a busy machine.
-const START_MS = 240_000;
-
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
 const requests: string[] = [];
 const logger = { debug: (m: string) => void requests.push(m), info() {}, warn() {}, error() {} };
 
-beforeAll(async () => {
-  server = await startVcsim({ vm: 3 });
-  si = await connectTo(server, { logger });
-  content = await si.RetrieveContent();
-}, START_MS);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 3 }, { logger });
 
 /** The SOAP operations sent while `action` ran (from the redacted debug log). */
 async function sent(action: () => Promise<unknown>): Promise<string[]> {

@@ -3,26 +3,15 @@
 // refused before sending while those up to it go out. The simulator's behaviour stays govmomi 0.24's: it
 // ignores request elements its Go types lack, so this proves the negotiation and the wire, not 8.0 semantics
 // (test/recordings.test.ts checks those against real 8.0 answers).
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
-import { Disconnect, WaitForTask, vim, vmodl, type ServiceInstance } from "../src/index.js";
-import { startVcsim, type VcsimServer } from "../src/testing/index.js";
-import { connectTo } from "./helpers/connect.js";
+import { WaitForTask, vim, vmodl } from "../src/index.js";
+import { si, useVcsim } from "./helpers/connect.js";
 
-let server: VcsimServer;
-let si: ServiceInstance;
 const requests: string[] = [];
 const logger = { debug: (m: string) => void requests.push(m), info() {}, warn() {}, error() {} };
 
-beforeAll(async () => {
-  server = await startVcsim({ vm: 1, apiVersion: "8.0.2.0" });
-  si = await connectTo(server, { logger, debug: true });
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 1, apiVersion: "8.0.2.0" }, { logger, debug: true });
 
 async function firstVm(): Promise<vim.VirtualMachine> {
   const content = await si.RetrieveContent();

@@ -1,28 +1,14 @@
 // Administration idioms of public pyVmomi scripts, ported line by line with the README's table and run on
 // vcsim: datacenters and clusters, folders and resource pools (create, rename, move), host networking,
 // advanced settings and custom attributes. Each test names the script; faults are asserted by pyVmomi's names.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Disconnect, WaitForTask, vim, vmodl, type ManagedClass, type ServiceInstance } from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
+import { describe, expect, it } from "@jest/globals";
+import { WaitForTask, vim, vmodl, type ManagedClass } from "../../src/index.js";
+import { content, getObj as getObjIn, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 const COMMUNITY = "ansible-collections/community.vmware";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
-
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 2 });
 
 const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 

@@ -1,34 +1,13 @@
 // Device, host and datastore idioms of public pyVmomi scripts, ported line by line (each test names the
 // script) and run on vcsim: they lean on pyVmomi's defaults (specs built empty and filled in member by
 // member), isinstance on device classes, arrays that are always there, and references equal by identity.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import {
-  Disconnect,
-  WaitForTask,
-  WaitForTasks,
-  vim,
-  type ManagedClass,
-  type ServiceInstance,
-} from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
+import { describe, expect, it } from "@jest/globals";
+import { WaitForTask, WaitForTasks, vim, type ManagedClass } from "../../src/index.js";
+import { content, getObj as getObjIn, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
-
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 2 });
 
 const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 

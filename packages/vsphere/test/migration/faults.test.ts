@@ -1,45 +1,36 @@
 // The read loops of public pyVmomi scripts behind a flaky load balancer (503 pages, connections reset
 // after the request arrived): the operations that only read are sent again, a task-starting call never.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, afterEach, describe, expect, it } from "@jest/globals";
 import { ConnectionError, HttpError } from "@nimbus-sdk/common";
-import { Disconnect, SmartConnect, WaitForTask, vim, type ServiceInstance } from "../../src/index.js";
+import { SmartConnect, WaitForTask, vim } from "../../src/index.js";
 import { isReadOnlyOperation } from "../../src/soap/metadata.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
+import { content, getAllObj, useVcsim } from "../helpers/connect.js";
 import { startFaultyProxy, type FaultyProxy } from "../helpers/faulty-proxy.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
 let proxy: FaultyProxy;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
 
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2, tls: false });
+// The session goes through the proxy; the proxy passes everything again after each test (the Logout too) and
+// closes after the session's Logout (jest runs afterAll hooks in the order they are declared).
+useVcsim({ vm: 2, tls: false }, async (server) => {
   proxy = await startFaultyProxy(server.url);
-  si = await SmartConnect({
+  return SmartConnect({
     host: proxy.url,
     user: server.username,
     pwd: server.password,
     env: {},
     retry: { baseDelay: 1, maxDelay: 5 },
   });
-  content = await si.RetrieveContent();
-}, 240_000);
+});
 
-afterAll(async () => {
-  proxy.decide = () => undefined;
-  if (si) await Disconnect(si);
-  await proxy?.close();
-  await server?.close();
-}, 60_000);
+afterEach(() => {
+  if (proxy) proxy.decide = () => undefined;
+});
 
-async function allVms(): Promise<vim.VirtualMachine[]> {
-  const view = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
-  const vms = await view.view;
-  await view.DestroyView();
-  return vms;
-}
+afterAll(() => proxy?.close(), 60_000);
+
+const allVms = () => getAllObj(content, vim.VirtualMachine);
 
 const faultsOf = (fault: "503" | "reset") => proxy.log.filter((entry) => entry.fault === fault).length;
 

@@ -1,26 +1,12 @@
 // Inventory idioms of public pyVmomi scripts, ported line by line and run on vcsim: each test names the
 // script (repository and path) and asserts what the Python relied on.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Disconnect, SmartConnect, WaitForTask, vim, vmodl, type ServiceInstance } from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo } from "../helpers/connect.js";
+import { describe, expect, it } from "@jest/globals";
+import { SmartConnect, WaitForTask, vim, vmodl } from "../../src/index.js";
+import { content, server, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
-
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 2 });
 
 async function datacenter(): Promise<vim.Datacenter> {
   return ((await content.rootFolder.childEntity) as vim.Datacenter[])[0]!;

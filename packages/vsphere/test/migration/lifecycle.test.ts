@@ -2,36 +2,14 @@
 // power operations, tasks polled by hand, snapshots, clones with relocate and customization specs,
 // reconfiguration. Each test names the script; where vcsim (govmomi 0.24) cannot do what the script does, the
 // test shows the typed fault or the simulator's behaviour and says so.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { ConnectionError } from "@nimbus-sdk/common";
-import {
-  Disconnect,
-  WaitForTask,
-  WaitForTasks,
-  vim,
-  vmodl,
-  type ManagedClass,
-  type ServiceInstance,
-} from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
+import { WaitForTask, WaitForTasks, vim, vmodl, type ManagedClass } from "../../src/index.js";
+import { content, getObj as getObjIn, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
-
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 2 });
 
 const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 

@@ -1,14 +1,13 @@
 // xsd:long values beyond 2^53 (capacities in bytes of large arrays, counters, extraConfig values): pyVmomi
 // reads them as Python ints, exact; here a long that fits is a number and one that does not is a bigint,
 // and either goes back to the server as it came.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { ParseError } from "@nimbus-sdk/common";
-import { Disconnect, WaitForTask, vim, type ServiceInstance } from "../../src/index.js";
+import { WaitForTask, vim } from "../../src/index.js";
 import { decodeResponse } from "../../src/soap/decode.js";
 import { encodeRequest } from "../../src/soap/encode.js";
 import { operation } from "../../src/soap/metadata.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo } from "../helpers/connect.js";
+import { si, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 const BIG = 2n ** 62n + 7n;
@@ -66,18 +65,7 @@ describe("decoding a long", () => {
 });
 
 describe("on vcsim", () => {
-  let server: VcsimServer;
-  let si: ServiceInstance;
-
-  beforeAll(async () => {
-    server = await startVcsim({ vm: 1 });
-    si = await connectTo(server);
-  }, 240_000);
-
-  afterAll(async () => {
-    if (si) await Disconnect(si);
-    await server?.close();
-  }, 60_000);
+  useVcsim({ vm: 1 });
 
   it(`${SAMPLES} samples/add_vm_extra_config_tags.py: a long option value round-trips exactly`, async () => {
     const content = await si.RetrieveContent();

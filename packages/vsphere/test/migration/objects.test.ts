@@ -4,27 +4,13 @@
 // references by type and id).
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Disconnect, WaitForTask, vim, type ManagedClass, type ServiceInstance } from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
+import { describe, expect, it } from "@jest/globals";
+import { WaitForTask, vim, type ManagedClass } from "../../src/index.js";
+import { content, getObj as getObjIn, si, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
-
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 2 });
 
 const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 

@@ -3,39 +3,27 @@
 // and the calls vcsim (govmomi 0.24) lacks (guest operations, export, scheduled tasks), shown as the typed
 // fault a script would catch. Each test names the script it comes from.
 import { request } from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Disconnect, WaitForTask, vim, vmodl, type ManagedClass, type ServiceInstance } from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo, getObj as getObjIn } from "../helpers/connect.js";
+import { describe, expect, it } from "@jest/globals";
+import { Disconnect, WaitForTask, vim, vmodl, type ManagedClass } from "../../src/index.js";
+import {
+  connectTo,
+  content,
+  getAllObj as getAllObjIn,
+  getObj as getObjIn,
+  server,
+  si,
+  useVcsim,
+} from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
-
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+useVcsim({ vm: 2 });
 
 const getObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>, name?: string) => getObjIn(content, type, name);
 
 const faultOf = (call: Promise<unknown>): Promise<unknown> => call.catch((e: unknown) => e);
 
-// samples/tools/pchelper.py get_all_obj: every object of the types, through a container view.
-const getAllObj = async <T extends vim.ManagedEntity>(type: ManagedClass<T>): Promise<T[]> => {
-  const container = await content.viewManager.CreateContainerView(content.rootFolder, [type], true);
-  const objs = (await container.view) as T[];
-  await container.Destroy();
-  return objs;
-};
+const getAllObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>) => getAllObjIn(content, type);
 
 describe("datastores and host storage", () => {
   it(`${SAMPLES} samples/list_dc_datastore_info.py: summary.capacity, freeSpace, uncommitted (None → 0)`, async () => {

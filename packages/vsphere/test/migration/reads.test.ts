@@ -1,33 +1,21 @@
 // Chained property reads of public pyVmomi scripts (vm.runtime.host.name and the like), ported with
 // `await obj.get(path)`: one await for the path, one round trip per managed object it reaches.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { ValidationError } from "@nimbus-sdk/common";
-import { Disconnect, vim, type ServiceInstance } from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo } from "../helpers/connect.js";
+import { vim } from "../../src/index.js";
+import { content, getAllObj, si, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
 let vms: vim.VirtualMachine[];
 const requests: string[] = [];
 const logger = { debug: (m: string) => void requests.push(m), info() {}, warn() {}, error() {} };
 
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server, { logger });
-  content = await si.RetrieveContent();
-  const view = await content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], true);
-  vms = await view.view;
-  await view.DestroyView();
-}, 240_000);
+useVcsim({ vm: 2 }, { logger });
 
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
+beforeAll(async () => {
+  vms = await getAllObj(content, vim.VirtualMachine);
+});
 
 /** The SOAP operations sent while `action` ran, and its value. */
 async function counted<T>(action: () => Promise<T>): Promise<[T, string[]]> {

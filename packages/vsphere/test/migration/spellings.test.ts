@@ -1,35 +1,15 @@
 // Idioms of public pyVmomi scripts that use pyVmomi's own spellings, ported without renaming and run on
 // vcsim: its dotted type names (vim.vm.ConfigSpec, vim.TaskInfo.State) and its short method names
 // (RetrieveContents, CreateSnapshot, Destroy). Each test names the script it comes from.
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Disconnect, WaitForTask, vim, vmodl, type ManagedClass, type ServiceInstance } from "../../src/index.js";
-import { startVcsim, type VcsimServer } from "../../src/testing/index.js";
-import { connectTo } from "../helpers/connect.js";
+import { describe, expect, it } from "@jest/globals";
+import { WaitForTask, vim, vmodl, type ManagedClass } from "../../src/index.js";
+import { content, getAllObj as getAllObjIn, useVcsim } from "../helpers/connect.js";
 
 const SAMPLES = "vmware/pyvmomi-community-samples";
 
-let server: VcsimServer;
-let si: ServiceInstance;
-let content: vim.ServiceContent;
+useVcsim({ vm: 2 });
 
-beforeAll(async () => {
-  server = await startVcsim({ vm: 2 });
-  si = await connectTo(server);
-  content = await si.RetrieveContent();
-}, 240_000);
-
-afterAll(async () => {
-  if (si) await Disconnect(si);
-  await server?.close();
-}, 60_000);
-
-// samples/tools/pchelper.py get_all_obj: a container view, read, then view.Destroy().
-async function getAllObj<T extends vim.ManagedEntity>(type: ManagedClass<T>): Promise<T[]> {
-  const view = await content.viewManager.CreateContainerView(content.rootFolder, [type], true);
-  const objects = (await view.view) as T[];
-  await view.Destroy();
-  return objects;
-}
+const getAllObj = <T extends vim.ManagedEntity>(type: ManagedClass<T>) => getAllObjIn(content, type);
 
 describe("pyVmomi's type names", () => {
   it("are the WSDL's classes, and every name of pyVmomi's table resolves", () => {
