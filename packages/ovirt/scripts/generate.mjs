@@ -626,10 +626,10 @@ function className(info, name) {
   return info.get(name).collection ? `${base}Collection` : `${base}Resource`;
 }
 
-function optionsType(model, params) {
-  if (params.length === 0) return "CallOptions";
+function optionsType(model, params, base = "CallOptions") {
+  if (params.length === 0) return base;
   const fields = params.map((p) => `${propertyName(p.xmlName)}?: ${paramTs(model, p)}`);
-  return `CallOptions & { ${fields.join("; ")} }`;
+  return `${base} & { ${fields.join("; ")} }`;
 }
 
 function resultType(model, method) {
@@ -658,7 +658,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
     "",
     'import type * as types from "./types.js";',
     'import { Collection, type CallOptions } from "../collections.js";',
-    'import { invokeAction, type V3ActionKeyword } from "../node.js";',
+    'import { invokeAction, type ActionOptions } from "../node.js";',
     'import { Resource, locate } from "../resource.js";',
     'import type { InitValue, ListValue } from "../params-base.js";',
     'import type { V3Object } from "../v3/params-object.js";',
@@ -687,7 +687,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       members.push(
         `  /** POST ${action.pathSuffix}: the \`${action.name}\` action. */`,
         // v3's `params.Action(...)` is taken too, positional or as `action` (`vm.start({ action: a })`).
-        `  ${method}(options: (${optionsType(model, input)} & V3ActionKeyword) | V3Object = {}): Promise<${resultType(model, action)}> {`,
+        `  ${method}(options: (${optionsType(model, input, "ActionOptions")}) | V3Object = {}): Promise<${resultType(model, action)}> {`,
         `    return invokeAction(this, ${q(method)}, options) as Promise<${resultType(model, action)}>;`,
         "  }",
       );
@@ -701,12 +701,8 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       taken.add(prop);
       const target = className(info, locator.service);
       subCollections.set(prop, target);
-      members.push(
-        `  /** ${locator.path}: ${locator.service}. */`,
-        `  get ${prop}(): ${target} {`,
-        `    return locate(this, ${q(prop)}, ${target});`,
-        "  }",
-      );
+      // No doc comment: the getter's type is the collection class, whose comment names the service.
+      members.push(`  get ${prop}(): ${target} {`, `    return locate(this, ${q(prop)}, ${target});`, "  }");
       // v3's name of it, where v3's API had this path segment (`api.storagedomains`, `dc.storagedomains`).
       const v3Name = locator.path;
       if (v3Name !== prop && model.v3Segments.has(v3Name) && !reserved.has(v3Name) && !taken.has(v3Name)) {
@@ -750,7 +746,7 @@ src/resource.ts (which do the HTTP and XML work from the services table of servi
       // did (`role.get_permits().list()`); src/accessors.ts installs it, this types it.
       const getters = shadowed
         .filter((m) => subCollections.has(m))
-        .map((m) => `  /** v3's getter of \`${m}\`: the sub-collection. */\n  get_${m}(): ${subCollections.get(m)};`);
+        .map((m) => `  get_${m}(): ${subCollections.get(m)};`);
       out.push(
         getters.length
           ? `export interface ${cls} extends ${omit} {\n${getters.join("\n")}\n}`

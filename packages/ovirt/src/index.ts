@@ -22,7 +22,7 @@ export { Resource, type QueryOptions } from "./resource.js";
 export { Status, type V3View } from "./status.js";
 export type { V3List } from "./accessors.js";
 export type { V3Boot } from "./v3/boot-list.js";
-export type { CallOptions } from "./node.js";
+export type { ActionOptions, CallOptions } from "./node.js";
 export type { Constraint } from "./constraints.js";
 export {
   ActionFailed,

@@ -137,8 +137,8 @@ export function methodRequest(context: NodeContext, name: string, options: objec
   return { method: method.httpMethod, path: context.path, query: queryOf(context, method, params), body, ...call };
 }
 
-/** v3's keyword argument of every action, `vm.start(action=params.Action(...))`. */
-export interface V3ActionKeyword {
+/** Per-call options of every action: the call options, and v3's keyword `vm.start(action=params.Action(...))`. */
+export interface ActionOptions extends CallOptions {
   /** The action's parameters as v3 gave them: a `params.Action` (or a plain object of its members). */
   action?: object;
 }

@@ -113,8 +113,8 @@ export class Resource<T extends object> {
    */
   async delete(body: QueryOptions | V3Object = {}, options: QueryOptions = {}): Promise<void> {
     const context = nodeContext(this);
-    const query = v3ClassOf(body) ? { ...removeParameters(this, body, `${context.path}.remove`), ...options } : body;
-    await sendMethod(context, "remove", query);
+    const first = v3ClassOf(body) ? removeParameters(this, body, `${context.path}.remove`) : body;
+    await sendMethod(context, "remove", { ...first, ...options });
   }
 
   /** The entity as the engine has it now (GET); query parameters of the model's get (`follow` ...) go in `options`. */

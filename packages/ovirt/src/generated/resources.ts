@@ -12,7 +12,7 @@
 
 import type * as types from "./types.js";
 import { Collection, type CallOptions } from "../collections.js";
-import { invokeAction, type V3ActionKeyword } from "../node.js";
+import { invokeAction, type ActionOptions } from "../node.js";
 import { Resource, locate } from "../resource.js";
 import type { InitValue, ListValue } from "../params-base.js";
 import type { V3Object } from "../v3/params-object.js";
@@ -65,31 +65,23 @@ export interface AffinityGroupResource extends Omit<
   | "get_host_labels"
   | "set_host_labels"
 > {
-  /** v3's getter of `vms`: the sub-collection. */
   get_vms(): AffinityGroupVmsCollection;
-  /** v3's getter of `hosts`: the sub-collection. */
   get_hosts(): AffinityGroupHostsCollection;
-  /** v3's getter of `vm_labels`: the sub-collection. */
   get_vm_labels(): AffinityGroupVmLabelsCollection;
-  /** v3's getter of `host_labels`: the sub-collection. */
   get_host_labels(): AffinityGroupHostLabelsCollection;
 }
 /** AffinityGroupService: one AffinityGroup. */
 export class AffinityGroupResource extends Resource<types.AffinityGroup> {
   static readonly serviceName = "AffinityGroupService";
-  /** vms: AffinityGroupVmsService. */
   get vms(): AffinityGroupVmsCollection {
     return locate(this, "vms", AffinityGroupVmsCollection);
   }
-  /** hosts: AffinityGroupHostsService. */
   get hosts(): AffinityGroupHostsCollection {
     return locate(this, "hosts", AffinityGroupHostsCollection);
   }
-  /** vmlabels: AffinityGroupVmLabelsService. */
   get vm_labels(): AffinityGroupVmLabelsCollection {
     return locate(this, "vm_labels", AffinityGroupVmLabelsCollection);
   }
-  /** hostlabels: AffinityGroupHostLabelsService. */
   get host_labels(): AffinityGroupHostLabelsCollection {
     return locate(this, "host_labels", AffinityGroupHostLabelsCollection);
   }
@@ -153,19 +145,15 @@ export interface AffinityLabelResource extends Omit<
   views.AffinityLabelView,
   "hosts" | "get_hosts" | "set_hosts" | "vms" | "get_vms" | "set_vms"
 > {
-  /** v3's getter of `hosts`: the sub-collection. */
   get_hosts(): AffinityLabelHostsCollection;
-  /** v3's getter of `vms`: the sub-collection. */
   get_vms(): AffinityLabelVmsCollection;
 }
 /** AffinityLabelService: one AffinityLabel. */
 export class AffinityLabelResource extends Resource<types.AffinityLabel> {
   static readonly serviceName = "AffinityLabelService";
-  /** vms: AffinityLabelVmsService. */
   get vms(): AffinityLabelVmsCollection {
     return locate(this, "vms", AffinityLabelVmsCollection);
   }
-  /** hosts: AffinityLabelHostsService. */
   get hosts(): AffinityLabelHostsCollection {
     return locate(this, "hosts", AffinityLabelHostsCollection);
   }
@@ -281,13 +269,11 @@ export interface AssignedVnicProfileResource extends Omit<
   views.VnicProfileView,
   "permissions" | "get_permissions" | "set_permissions"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** AssignedVnicProfileService: one VnicProfile. */
 export class AssignedVnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "AssignedVnicProfileService";
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
@@ -309,9 +295,7 @@ export interface AttachedStorageDomainDiskResource extends Omit<
   views.DiskView,
   "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** AttachedStorageDomainDiskService: one Disk. */
@@ -320,45 +304,36 @@ export class AttachedStorageDomainDiskResource extends Resource<types.Disk> {
   /** POST copy: the `copy` action. */
   copy(
     options:
-      | (CallOptions & {
-          disk?: InitValue<types.Disk>;
-          storage_domain?: InitValue<types.StorageDomain>;
-        } & V3ActionKeyword)
+      | (ActionOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & {
-          storage_domain?: InitValue<types.StorageDomain>;
-          async?: boolean;
-          filter?: boolean;
-        } & V3ActionKeyword)
+      | (ActionOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST register: the `register` action. */
-  register(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  register(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -380,23 +355,21 @@ export interface AttachedStorageDomainResource extends Omit<
   views.StorageDomainView,
   "disks" | "get_disks" | "set_disks"
 > {
-  /** v3's getter of `disks`: the sub-collection. */
   get_disks(): AttachedStorageDomainDisksCollection;
 }
 /** AttachedStorageDomainService: one StorageDomain. */
 export class AttachedStorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "AttachedStorageDomainService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
-    options: (CallOptions & { async?: boolean; force?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { async?: boolean; force?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
-  /** disks: AttachedStorageDomainDisksService. */
   get disks(): AttachedStorageDomainDisksCollection {
     return locate(this, "disks", AttachedStorageDomainDisksCollection);
   }
@@ -487,13 +460,11 @@ export interface ClusterLevelResource extends Omit<
   views.ClusterLevelView,
   "cluster_features" | "get_cluster_features" | "set_cluster_features"
 > {
-  /** v3's getter of `cluster_features`: the sub-collection. */
   get_cluster_features(): ClusterFeaturesCollection;
 }
 /** ClusterLevelService: one ClusterLevel. */
 export class ClusterLevelResource extends Resource<types.ClusterLevel> {
   static readonly serviceName = "ClusterLevelService";
-  /** clusterfeatures: ClusterFeaturesService. */
   get cluster_features(): ClusterFeaturesCollection {
     return locate(this, "cluster_features", ClusterFeaturesCollection);
   }
@@ -551,58 +522,44 @@ export interface ClusterResource extends Omit<
   | "get_permissions"
   | "set_permissions"
 > {
-  /** v3's getter of `enabled_features`: the sub-collection. */
   get_enabled_features(): ClusterEnabledFeaturesCollection;
-  /** v3's getter of `external_network_providers`: the sub-collection. */
   get_external_network_providers(): ClusterExternalProvidersCollection;
-  /** v3's getter of `affinity_groups`: the sub-collection. */
   get_affinity_groups(): AffinityGroupsCollection;
-  /** v3's getter of `cpu_profiles`: the sub-collection. */
   get_cpu_profiles(): AssignedCpuProfilesCollection;
-  /** v3's getter of `gluster_hooks`: the sub-collection. */
   get_gluster_hooks(): GlusterHooksCollection;
-  /** v3's getter of `gluster_volumes`: the sub-collection. */
   get_gluster_volumes(): GlusterVolumesCollection;
-  /** v3's getter of `network_filters`: the sub-collection. */
   get_network_filters(): NetworkFiltersCollection;
-  /** v3's getter of `networks`: the sub-collection. */
   get_networks(): ClusterNetworksCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** ClusterService: one Cluster. */
 export class ClusterResource extends Resource<types.Cluster> {
   static readonly serviceName = "ClusterService";
   /** POST resetemulatedmachine: the `resetEmulatedMachine` action. */
-  reset_emulated_machine(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  reset_emulated_machine(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reset_emulated_machine", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  sync_all_networks(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           upgrade_action?: types.ClusterUpgradeAction;
           correlation_id?: string;
           upgrade_percent_complete?: number;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST refreshglusterhealstatus: the `refreshGlusterHealStatus` action. */
-  refresh_gluster_heal_status(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  refresh_gluster_heal_status(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh_gluster_heal_status", options) as Promise<views.ActionView>;
   }
-  /** affinitygroups: AffinityGroupsService. */
   get affinity_groups(): AffinityGroupsCollection {
     return locate(this, "affinity_groups", AffinityGroupsCollection);
   }
@@ -610,7 +567,6 @@ export class ClusterResource extends Resource<types.Cluster> {
   get affinitygroups(): AffinityGroupsCollection {
     return this.affinity_groups;
   }
-  /** cpuprofiles: AssignedCpuProfilesService. */
   get cpu_profiles(): AssignedCpuProfilesCollection {
     return locate(this, "cpu_profiles", AssignedCpuProfilesCollection);
   }
@@ -618,15 +574,12 @@ export class ClusterResource extends Resource<types.Cluster> {
   get cpuprofiles(): AssignedCpuProfilesCollection {
     return this.cpu_profiles;
   }
-  /** networks: ClusterNetworksService. */
   get networks(): ClusterNetworksCollection {
     return locate(this, "networks", ClusterNetworksCollection);
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** glusterhooks: GlusterHooksService. */
   get gluster_hooks(): GlusterHooksCollection {
     return locate(this, "gluster_hooks", GlusterHooksCollection);
   }
@@ -634,7 +587,6 @@ export class ClusterResource extends Resource<types.Cluster> {
   get glusterhooks(): GlusterHooksCollection {
     return this.gluster_hooks;
   }
-  /** glustervolumes: GlusterVolumesService. */
   get gluster_volumes(): GlusterVolumesCollection {
     return locate(this, "gluster_volumes", GlusterVolumesCollection);
   }
@@ -642,15 +594,12 @@ export class ClusterResource extends Resource<types.Cluster> {
   get glustervolumes(): GlusterVolumesCollection {
     return this.gluster_volumes;
   }
-  /** networkfilters: NetworkFiltersService. */
   get network_filters(): NetworkFiltersCollection {
     return locate(this, "network_filters", NetworkFiltersCollection);
   }
-  /** enabledfeatures: ClusterEnabledFeaturesService. */
   get enabled_features(): ClusterEnabledFeaturesCollection {
     return locate(this, "enabled_features", ClusterEnabledFeaturesCollection);
   }
-  /** externalnetworkproviders: ClusterExternalProvidersService. */
   get external_network_providers(): ClusterExternalProvidersCollection {
     return locate(this, "external_network_providers", ClusterExternalProvidersCollection);
   }
@@ -668,13 +617,11 @@ export interface CpuProfileResource extends Omit<
   views.CpuProfileView,
   "permissions" | "get_permissions" | "set_permissions"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** CpuProfileService: one CpuProfile. */
 export class CpuProfileResource extends Resource<types.CpuProfile> {
   static readonly serviceName = "CpuProfileService";
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
@@ -726,19 +673,12 @@ export interface DataCenterResource extends Omit<
   | "get_iscsi_bonds"
   | "set_iscsi_bonds"
 > {
-  /** v3's getter of `storage_domains`: the sub-collection. */
   get_storage_domains(): AttachedStorageDomainsCollection;
-  /** v3's getter of `clusters`: the sub-collection. */
   get_clusters(): ClustersCollection;
-  /** v3's getter of `networks`: the sub-collection. */
   get_networks(): DataCenterNetworksCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `quotas`: the sub-collection. */
   get_quotas(): QuotasCollection;
-  /** v3's getter of `qoss`: the sub-collection. */
   get_qoss(): QossCollection;
-  /** v3's getter of `iscsi_bonds`: the sub-collection. */
   get_iscsi_bonds(): IscsiBondsCollection;
 }
 /** DataCenterService: one DataCenter. */
@@ -746,19 +686,14 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   static readonly serviceName = "DataCenterService";
   /** POST setmaster: the `setMaster` action. */
   set_master(
-    options:
-      | (CallOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+    options: (ActionOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "set_master", options) as Promise<views.ActionView>;
   }
   /** POST cleanfinishedtasks: the `cleanFinishedTasks` action. */
-  clean_finished_tasks(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  clean_finished_tasks(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "clean_finished_tasks", options) as Promise<views.ActionView>;
   }
-  /** storagedomains: AttachedStorageDomainsService. */
   get storage_domains(): AttachedStorageDomainsCollection {
     return locate(this, "storage_domains", AttachedStorageDomainsCollection);
   }
@@ -766,27 +701,21 @@ export class DataCenterResource extends Resource<types.DataCenter> {
   get storagedomains(): AttachedStorageDomainsCollection {
     return this.storage_domains;
   }
-  /** clusters: ClustersService. */
   get clusters(): ClustersCollection {
     return locate(this, "clusters", ClustersCollection);
   }
-  /** networks: DataCenterNetworksService. */
   get networks(): DataCenterNetworksCollection {
     return locate(this, "networks", DataCenterNetworksCollection);
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** quotas: QuotasService. */
   get quotas(): QuotasCollection {
     return locate(this, "quotas", QuotasCollection);
   }
-  /** qoss: QossService. */
   get qoss(): QossCollection {
     return locate(this, "qoss", QossCollection);
   }
-  /** iscsibonds: IscsiBondsService. */
   get iscsi_bonds(): IscsiBondsCollection {
     return locate(this, "iscsi_bonds", IscsiBondsCollection);
   }
@@ -822,13 +751,11 @@ export interface DiskProfileResource extends Omit<
   views.DiskProfileView,
   "permissions" | "get_permissions" | "set_permissions"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** DiskProfileService: one DiskProfile. */
 export class DiskProfileResource extends Resource<types.DiskProfile> {
   static readonly serviceName = "DiskProfileService";
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
@@ -854,11 +781,8 @@ export interface DiskResource extends Omit<
   | "get_statistics"
   | "set_statistics"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `disk_snapshots`: the sub-collection. */
   get_disk_snapshots(): DiskSnapshotsCollection;
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** DiskService: one Disk. */
@@ -867,14 +791,14 @@ export class DiskResource extends Resource<types.Disk> {
   /** POST copy: the `copy` action. */
   copy(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           disk?: InitValue<types.Disk>;
           storage_domain?: InitValue<types.StorageDomain>;
           disk_profile?: InitValue<types.DiskProfile>;
           quota?: InitValue<types.Quota>;
           async?: boolean;
           filter?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
@@ -882,11 +806,7 @@ export class DiskResource extends Resource<types.Disk> {
   /** POST export: the `export` action. */
   export(
     options:
-      | (CallOptions & {
-          storage_domain?: InitValue<types.StorageDomain>;
-          async?: boolean;
-          filter?: boolean;
-        } & V3ActionKeyword)
+      | (ActionOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
@@ -894,42 +814,38 @@ export class DiskResource extends Resource<types.Disk> {
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           storage_domain?: InitValue<types.StorageDomain>;
           disk_profile?: InitValue<types.DiskProfile>;
           quota?: InitValue<types.Quota>;
           async?: boolean;
           filter?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST refreshlun: the `refreshLun` action. */
-  refresh_lun(
-    options: (CallOptions & { host?: InitValue<types.Host> } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  refresh_lun(options: (ActionOptions & { host?: InitValue<types.Host> }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh_lun", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  reduce(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
   /** POST convert: the `convert` action. */
   convert(
-    options: (CallOptions & { disk?: InitValue<types.Disk>; follow?: string } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { disk?: InitValue<types.Disk>; follow?: string }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "convert", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** disksnapshots: DiskSnapshotsService. */
   get disk_snapshots(): DiskSnapshotsCollection {
     return locate(this, "disk_snapshots", DiskSnapshotsCollection);
   }
@@ -937,7 +853,6 @@ export class DiskResource extends Resource<types.Disk> {
   get disksnapshots(): DiskSnapshotsCollection {
     return this.disk_snapshots;
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -983,19 +898,15 @@ export interface DomainResource extends Omit<
   views.DomainView,
   "groups" | "get_groups" | "set_groups" | "users" | "get_users" | "set_users"
 > {
-  /** v3's getter of `groups`: the sub-collection. */
   get_groups(): DomainGroupsCollection;
-  /** v3's getter of `users`: the sub-collection. */
   get_users(): DomainUsersCollection;
 }
 /** DomainService: one Domain. */
 export class DomainResource extends Resource<types.Domain> {
   static readonly serviceName = "DomainService";
-  /** users: DomainUsersService. */
   get users(): DomainUsersCollection {
     return locate(this, "users", DomainUsersCollection);
   }
-  /** groups: DomainGroupsService. */
   get groups(): DomainGroupsCollection {
     return locate(this, "groups", DomainGroupsCollection);
   }
@@ -1075,7 +986,7 @@ export class EventsCollection extends Collection<types.Event, EventResource, Cal
     return EventResource;
   }
   /** POST undelete: the `undelete` action. */
-  undelete(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  undelete(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "undelete", options) as Promise<views.ActionView>;
   }
 }
@@ -1152,15 +1063,10 @@ export interface ExternalHostProviderResource extends Omit<
   | "get_hosts"
   | "set_hosts"
 > {
-  /** v3's getter of `certificates`: the sub-collection. */
   get_certificates(): ExternalProviderCertificatesCollection;
-  /** v3's getter of `compute_resources`: the sub-collection. */
   get_compute_resources(): ExternalComputeResourcesCollection;
-  /** v3's getter of `discovered_hosts`: the sub-collection. */
   get_discovered_hosts(): ExternalDiscoveredHostsCollection;
-  /** v3's getter of `host_groups`: the sub-collection. */
   get_host_groups(): ExternalHostGroupsCollection;
-  /** v3's getter of `hosts`: the sub-collection. */
   get_hosts(): ExternalHostsCollection;
 }
 /** ExternalHostProviderService: one ExternalHostProvider. */
@@ -1168,17 +1074,14 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   static readonly serviceName = "ExternalHostProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  test_connectivity(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
-  /** computeresources: ExternalComputeResourcesService. */
   get compute_resources(): ExternalComputeResourcesCollection {
     return locate(this, "compute_resources", ExternalComputeResourcesCollection);
   }
@@ -1186,7 +1089,6 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   get computeresources(): ExternalComputeResourcesCollection {
     return this.compute_resources;
   }
-  /** discoveredhosts: ExternalDiscoveredHostsService. */
   get discovered_hosts(): ExternalDiscoveredHostsCollection {
     return locate(this, "discovered_hosts", ExternalDiscoveredHostsCollection);
   }
@@ -1194,7 +1096,6 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   get discoveredhosts(): ExternalDiscoveredHostsCollection {
     return this.discovered_hosts;
   }
-  /** hostgroups: ExternalHostGroupsService. */
   get host_groups(): ExternalHostGroupsCollection {
     return locate(this, "host_groups", ExternalHostGroupsCollection);
   }
@@ -1202,11 +1103,9 @@ export class ExternalHostProviderResource extends Resource<types.ExternalHostPro
   get hostgroups(): ExternalHostGroupsCollection {
     return this.host_groups;
   }
-  /** hosts: ExternalHostsService. */
   get hosts(): ExternalHostsCollection {
     return locate(this, "hosts", ExternalHostsCollection);
   }
-  /** certificates: ExternalProviderCertificatesService. */
   get certificates(): ExternalProviderCertificatesCollection {
     return locate(this, "certificates", ExternalProviderCertificatesCollection);
   }
@@ -1332,19 +1231,15 @@ export interface GlusterBrickResource extends Omit<
   views.GlusterBrickView,
   "statistics" | "get_statistics" | "set_statistics"
 > {
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** GlusterBrickService: one GlusterBrick. */
 export class GlusterBrickResource extends Resource<types.GlusterBrick> {
   static readonly serviceName = "GlusterBrickService";
   /** POST replace: the `replace` action. */
-  replace(
-    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  replace(options: (ActionOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "replace", options) as Promise<views.ActionView>;
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -1362,22 +1257,19 @@ export class GlusterBricksCollection extends Collection<
   }
   /** POST activate: the `activate` action. */
   activate(
-    options:
-      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
-    options:
-      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
   }
   /** POST stopmigrate: the `stopMigrate` action. */
   stop_migrate(
-    options:
-      (CallOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { bricks?: ListValue<types.GlusterBrick>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "stop_migrate", options) as Promise<views.ActionView>;
   }
@@ -1388,18 +1280,17 @@ export interface GlusterHookResource extends views.GlusterHookView {}
 export class GlusterHookResource extends Resource<types.GlusterHook> {
   static readonly serviceName = "GlusterHookService";
   /** POST disable: the `disable` action. */
-  disable(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  disable(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "disable", options) as Promise<views.ActionView>;
   }
   /** POST enable: the `enable` action. */
-  enable(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  enable(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "enable", options) as Promise<views.ActionView>;
   }
   /** POST resolve: the `resolve` action. */
   resolve(
     options:
-      | (CallOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+      (ActionOptions & { host?: InitValue<types.Host>; resolution_type?: string; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "resolve", options) as Promise<views.ActionView>;
   }
@@ -1417,80 +1308,60 @@ export interface GlusterVolumeResource extends Omit<
   views.GlusterVolumeView,
   "statistics" | "get_statistics" | "set_statistics"
 > {
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** GlusterVolumeService: one GlusterVolume. */
 export class GlusterVolumeResource extends Resource<types.GlusterVolume> {
   static readonly serviceName = "GlusterVolumeService";
   /** POST getprofilestatistics: the `getProfileStatistics` action. */
-  get_profile_statistics(
-    options: (CallOptions & V3ActionKeyword) | V3Object = {},
-  ): Promise<types.GlusterVolumeProfileDetails> {
+  get_profile_statistics(options: ActionOptions | V3Object = {}): Promise<types.GlusterVolumeProfileDetails> {
     return invokeAction(this, "get_profile_statistics", options) as Promise<types.GlusterVolumeProfileDetails>;
   }
   /** POST rebalance: the `rebalance` action. */
   rebalance(
-    options:
-      (CallOptions & { fix_layout?: boolean; force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { fix_layout?: boolean; force?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "rebalance", options) as Promise<views.ActionView>;
   }
   /** POST resetalloptions: the `resetAllOptions` action. */
-  reset_all_options(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  reset_all_options(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reset_all_options", options) as Promise<views.ActionView>;
   }
   /** POST resetoption: the `resetOption` action. */
   reset_option(
-    options:
-      | (CallOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+    options: (ActionOptions & { force?: boolean; option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "reset_option", options) as Promise<views.ActionView>;
   }
   /** POST setoption: the `setOption` action. */
   set_option(
-    options: (CallOptions & { option?: InitValue<types.Option>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { option?: InitValue<types.Option>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "set_option", options) as Promise<views.ActionView>;
   }
   /** POST start: the `start` action. */
-  start(
-    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  start(options: (ActionOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST startprofile: the `startProfile` action. */
-  start_profile(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  start_profile(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "start_profile", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
-  stop(
-    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  stop(options: (ActionOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST stopprofile: the `stopProfile` action. */
-  stop_profile(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  stop_profile(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "stop_profile", options) as Promise<views.ActionView>;
   }
   /** POST stoprebalance: the `stopRebalance` action. */
-  stop_rebalance(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  stop_rebalance(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "stop_rebalance", options) as Promise<views.ActionView>;
   }
-  /** glusterbricks: GlusterBricksService. */
   get gluster_bricks(): GlusterBricksCollection {
     return locate(this, "gluster_bricks", GlusterBricksCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -1516,25 +1387,19 @@ export interface GroupResource extends Omit<
   | "get_tags"
   | "set_tags"
 > {
-  /** v3's getter of `roles`: the sub-collection. */
   get_roles(): AssignedRolesCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `tags`: the sub-collection. */
   get_tags(): AssignedTagsCollection;
 }
 /** GroupService: one Group. */
 export class GroupResource extends Resource<types.Group> {
   static readonly serviceName = "GroupService";
-  /** roles: AssignedRolesService. */
   get roles(): AssignedRolesCollection {
     return locate(this, "roles", AssignedRolesCollection);
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** tags: AssignedTagsService. */
   get tags(): AssignedTagsCollection {
     return locate(this, "tags", AssignedTagsCollection);
   }
@@ -1589,9 +1454,7 @@ export interface HostNicResource extends Omit<
   views.HostNicView,
   "statistics" | "get_statistics" | "set_statistics" | "network_labels" | "get_network_labels" | "set_network_labels"
 > {
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
-  /** v3's getter of `network_labels`: the sub-collection. */
   get_network_labels(): NetworkLabelsCollection;
 }
 /** HostNicService: one HostNic. */
@@ -1600,19 +1463,17 @@ export class HostNicResource extends Resource<types.HostNic> {
   /** POST updatevirtualfunctionsconfiguration: the `updateVirtualFunctionsConfiguration` action. */
   update_virtual_functions_configuration(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           virtual_functions_configuration?: InitValue<types.HostNicVirtualFunctionsConfiguration>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "update_virtual_functions_configuration", options) as Promise<views.ActionView>;
   }
-  /** networklabels: NetworkLabelsService. */
   get network_labels(): NetworkLabelsCollection {
     return locate(this, "network_labels", NetworkLabelsCollection);
   }
-  /** networkattachments: NetworkAttachmentsService. */
   get network_attachments(): NetworkAttachmentsCollection {
     return locate(this, "network_attachments", NetworkAttachmentsCollection);
   }
@@ -1620,7 +1481,6 @@ export class HostNicResource extends Resource<types.HostNic> {
   get networkattachments(): NetworkAttachmentsCollection {
     return this.network_attachments;
   }
-  /** virtualfunctionallowedlabels: NetworkLabelsService. */
   get virtual_function_allowed_labels(): NetworkLabelsCollection {
     return locate(this, "virtual_function_allowed_labels", NetworkLabelsCollection);
   }
@@ -1628,7 +1488,6 @@ export class HostNicResource extends Resource<types.HostNic> {
   get virtualfunctionallowedlabels(): NetworkLabelsCollection {
     return this.virtual_function_allowed_labels;
   }
-  /** virtualfunctionallowednetworks: VirtualFunctionAllowedNetworksService. */
   get virtual_function_allowed_networks(): VirtualFunctionAllowedNetworksCollection {
     return locate(this, "virtual_function_allowed_networks", VirtualFunctionAllowedNetworksCollection);
   }
@@ -1636,11 +1495,9 @@ export class HostNicResource extends Resource<types.HostNic> {
   get virtualfunctionallowednetworks(): VirtualFunctionAllowedNetworksCollection {
     return this.virtual_function_allowed_networks;
   }
-  /** linklayerdiscoveryprotocolelements: LinkLayerDiscoveryProtocolService. */
   get link_layer_discovery_protocol_elements(): LinkLayerDiscoveryProtocolCollection {
     return locate(this, "link_layer_discovery_protocol_elements", LinkLayerDiscoveryProtocolCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -1658,13 +1515,11 @@ export interface HostNumaNodeResource extends Omit<
   views.NumaNodeView,
   "statistics" | "get_statistics" | "set_statistics"
 > {
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** HostNumaNodeService: one NumaNode. */
 export class HostNumaNodeResource extends Resource<types.NumaNode> {
   static readonly serviceName = "HostNumaNodeService";
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -1720,92 +1575,70 @@ export interface HostResource extends Omit<
   | "get_external_network_provider_configurations"
   | "set_external_network_provider_configurations"
 > {
-  /** v3's getter of `cpu_units`: the sub-collection. */
   get_cpu_units(): HostCpuUnitsCollection;
-  /** v3's getter of `hooks`: the sub-collection. */
   get_hooks(): HostHooksCollection;
-  /** v3's getter of `storage_connection_extensions`: the sub-collection. */
   get_storage_connection_extensions(): StorageServerConnectionExtensionsCollection;
-  /** v3's getter of `affinity_labels`: the sub-collection. */
   get_affinity_labels(): AssignedAffinityLabelsCollection;
-  /** v3's getter of `devices`: the sub-collection. */
   get_devices(): HostDevicesCollection;
-  /** v3's getter of `katello_errata`: the sub-collection. */
   get_katello_errata(): KatelloErrataCollection;
-  /** v3's getter of `network_attachments`: the sub-collection. */
   get_network_attachments(): NetworkAttachmentsCollection;
-  /** v3's getter of `nics`: the sub-collection. */
   get_nics(): HostNicsCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
-  /** v3's getter of `tags`: the sub-collection. */
   get_tags(): AssignedTagsCollection;
-  /** v3's getter of `unmanaged_networks`: the sub-collection. */
   get_unmanaged_networks(): UnmanagedNetworksCollection;
-  /** v3's getter of `external_network_provider_configurations`: the sub-collection. */
   get_external_network_provider_configurations(): ExternalNetworkProviderConfigurationsCollection;
 }
 /** HostService: one Host. */
 export class HostResource extends Resource<types.Host> {
   static readonly serviceName = "HostService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST approve: the `approve` action. */
   approve(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           host?: InitValue<types.Host>;
           cluster?: InitValue<types.Cluster>;
           async?: boolean;
           activate?: boolean;
           reboot?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "approve", options) as Promise<views.ActionView>;
   }
   /** POST commitnetconfig: the `commitNetConfig` action. */
-  commit_net_config(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  commit_net_config(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "commit_net_config", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
   deactivate(
-    options:
-      | (CallOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+    options: (ActionOptions & { reason?: string; async?: boolean; stop_gluster_service?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
   /** POST enrollcertificate: the `enrollCertificate` action. */
-  enroll_certificate(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  enroll_certificate(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "enroll_certificate", options) as Promise<views.ActionView>;
   }
   /** POST fence: the `fence` action. */
   fence(
     options:
-      | (CallOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+      (ActionOptions & { fence_type?: string; async?: boolean; maintenance_after_restart?: boolean }) | V3Object = {},
   ): Promise<types.PowerManagement> {
     return invokeAction(this, "fence", options) as Promise<types.PowerManagement>;
   }
   /** POST forceselectspm: the `forceSelectSpm` action. */
-  force_select_spm(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  force_select_spm(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "force_select_spm", options) as Promise<views.ActionView>;
   }
   /** POST install: the `install` action. */
   install(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           activate?: boolean;
           root_password?: string;
           ssh?: InitValue<types.Ssh>;
@@ -1815,59 +1648,53 @@ export class HostResource extends Resource<types.Host> {
           deploy_hosted_engine?: boolean;
           undeploy_hosted_engine?: boolean;
           reboot?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "install", options) as Promise<views.ActionView>;
   }
   /** POST iscsidiscover: the `iscsiDiscover` action. */
   iscsi_discover(
-    options:
-      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<string[]> {
     return invokeAction(this, "iscsi_discover", options) as Promise<string[]>;
   }
   /** POST discoveriscsi: the `discoverIscsi` action. */
   discover_iscsi(
-    options:
-      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<types.IscsiDetails[]> {
     return invokeAction(this, "discover_iscsi", options) as Promise<types.IscsiDetails[]>;
   }
   /** POST iscsilogin: the `iscsiLogin` action. */
   iscsi_login(
-    options:
-      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "iscsi_login", options) as Promise<views.ActionView>;
   }
   /** POST unregisteredstoragedomainsdiscover: the `unregisteredStorageDomainsDiscover` action. */
   unregistered_storage_domains_discover(
-    options:
-      (CallOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { iscsi?: InitValue<types.IscsiDetails>; async?: boolean }) | V3Object = {},
   ): Promise<types.StorageDomain[]> {
     return invokeAction(this, "unregistered_storage_domains_discover", options) as Promise<types.StorageDomain[]>;
   }
   /** POST upgrade: the `upgrade` action. */
   upgrade(
-    options:
-      | (CallOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number } & V3ActionKeyword)
-      | V3Object = {},
+    options: (ActionOptions & { image?: string; reboot?: boolean; async?: boolean; timeout?: number }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "upgrade", options) as Promise<views.ActionView>;
   }
   /** POST upgradecheck: the `upgradeCheck` action. */
-  upgrade_check(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  upgrade_check(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "upgrade_check", options) as Promise<views.ActionView>;
   }
   /** POST refresh: the `refresh` action. */
-  refresh(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  refresh(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "refresh", options) as Promise<views.ActionView>;
   }
   /** POST setupnetworks: the `setupNetworks` action. */
   setup_networks(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           modified_network_attachments?: ListValue<types.NetworkAttachment>;
           removed_network_attachments?: ListValue<types.NetworkAttachment>;
           synchronized_network_attachments?: ListValue<types.NetworkAttachment>;
@@ -1879,32 +1706,27 @@ export class HostResource extends Resource<types.Host> {
           check_connectivity?: boolean;
           connectivity_timeout?: number;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "setup_networks", options) as Promise<views.ActionView>;
   }
   /** POST syncallnetworks: the `syncAllNetworks` action. */
-  sync_all_networks(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  sync_all_networks(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sync_all_networks", options) as Promise<views.ActionView>;
   }
   /** POST copyhostnetworks: the `copyHostNetworks` action. */
   copy_host_networks(
-    options: (CallOptions & { source_host?: InitValue<types.Host>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { source_host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy_host_networks", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** tags: AssignedTagsService. */
   get tags(): AssignedTagsCollection {
     return locate(this, "tags", AssignedTagsCollection);
   }
-  /** fenceagents: FenceAgentsService. */
   get fence_agents(): FenceAgentsCollection {
     return locate(this, "fence_agents", FenceAgentsCollection);
   }
@@ -1912,19 +1734,15 @@ export class HostResource extends Resource<types.Host> {
   get fenceagents(): FenceAgentsCollection {
     return this.fence_agents;
   }
-  /** devices: HostDevicesService. */
   get devices(): HostDevicesCollection {
     return locate(this, "devices", HostDevicesCollection);
   }
-  /** hooks: HostHooksService. */
   get hooks(): HostHooksCollection {
     return locate(this, "hooks", HostHooksCollection);
   }
-  /** nics: HostNicsService. */
   get nics(): HostNicsCollection {
     return locate(this, "nics", HostNicsCollection);
   }
-  /** numanodes: HostNumaNodesService. */
   get numa_nodes(): HostNumaNodesCollection {
     return locate(this, "numa_nodes", HostNumaNodesCollection);
   }
@@ -1932,11 +1750,9 @@ export class HostResource extends Resource<types.Host> {
   get numanodes(): HostNumaNodesCollection {
     return this.numa_nodes;
   }
-  /** storage: HostStorageService. */
   get storage(): HostStorageCollection {
     return locate(this, "storage", HostStorageCollection);
   }
-  /** katelloerrata: KatelloErrataService. */
   get katello_errata(): KatelloErrataCollection {
     return locate(this, "katello_errata", KatelloErrataCollection);
   }
@@ -1944,7 +1760,6 @@ export class HostResource extends Resource<types.Host> {
   get katelloerrata(): KatelloErrataCollection {
     return this.katello_errata;
   }
-  /** networkattachments: NetworkAttachmentsService. */
   get network_attachments(): NetworkAttachmentsCollection {
     return locate(this, "network_attachments", NetworkAttachmentsCollection);
   }
@@ -1952,7 +1767,6 @@ export class HostResource extends Resource<types.Host> {
   get networkattachments(): NetworkAttachmentsCollection {
     return this.network_attachments;
   }
-  /** storageconnectionextensions: StorageServerConnectionExtensionsService. */
   get storage_connection_extensions(): StorageServerConnectionExtensionsCollection {
     return locate(this, "storage_connection_extensions", StorageServerConnectionExtensionsCollection);
   }
@@ -1960,7 +1774,6 @@ export class HostResource extends Resource<types.Host> {
   get storageconnectionextensions(): StorageServerConnectionExtensionsCollection {
     return this.storage_connection_extensions;
   }
-  /** unmanagednetworks: UnmanagedNetworksService. */
   get unmanaged_networks(): UnmanagedNetworksCollection {
     return locate(this, "unmanaged_networks", UnmanagedNetworksCollection);
   }
@@ -1968,19 +1781,15 @@ export class HostResource extends Resource<types.Host> {
   get unmanagednetworks(): UnmanagedNetworksCollection {
     return this.unmanaged_networks;
   }
-  /** affinitylabels: AssignedAffinityLabelsService. */
   get affinity_labels(): AssignedAffinityLabelsCollection {
     return locate(this, "affinity_labels", AssignedAffinityLabelsCollection);
   }
-  /** externalnetworkproviderconfigurations: ExternalNetworkProviderConfigurationsService. */
   get external_network_provider_configurations(): ExternalNetworkProviderConfigurationsCollection {
     return locate(this, "external_network_provider_configurations", ExternalNetworkProviderConfigurationsCollection);
   }
-  /** cpuunits: HostCpuUnitsService. */
   get cpu_units(): HostCpuUnitsCollection {
     return locate(this, "cpu_units", HostCpuUnitsCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -2032,14 +1841,14 @@ export class ImageResource extends Resource<types.Image> {
   /** POST import: the `import` action. */
   import(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           cluster?: InitValue<types.Cluster>;
           disk?: InitValue<types.Disk>;
           import_as_template?: boolean;
           template?: InitValue<types.Template>;
           storage_domain?: InitValue<types.StorageDomain>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -2051,23 +1860,23 @@ export interface ImageTransferResource extends views.ImageTransferView {}
 export class ImageTransferResource extends Resource<types.ImageTransfer> {
   static readonly serviceName = "ImageTransferService";
   /** POST extend: the `extend` action. */
-  extend(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  extend(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "extend", options) as Promise<views.ActionView>;
   }
   /** POST pause: the `pause` action. */
-  pause(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  pause(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "pause", options) as Promise<views.ActionView>;
   }
   /** POST resume: the `resume` action. */
-  resume(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  resume(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "resume", options) as Promise<views.ActionView>;
   }
   /** POST cancel: the `cancel` action. */
-  cancel(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  cancel(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "cancel", options) as Promise<views.ActionView>;
   }
   /** POST finalize: the `finalize` action. */
-  finalize(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  finalize(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
 }
@@ -2132,25 +1941,19 @@ export interface InstanceTypeResource extends Omit<
   | "get_watchdogs"
   | "set_watchdogs"
 > {
-  /** v3's getter of `graphics_consoles`: the sub-collection. */
   get_graphics_consoles(): InstanceTypeGraphicsConsolesCollection;
-  /** v3's getter of `nics`: the sub-collection. */
   get_nics(): InstanceTypeNicsCollection;
-  /** v3's getter of `watchdogs`: the sub-collection. */
   get_watchdogs(): InstanceTypeWatchdogsCollection;
 }
 /** InstanceTypeService: one InstanceType. */
 export class InstanceTypeResource extends Resource<types.InstanceType> {
   static readonly serviceName = "InstanceTypeService";
-  /** nics: InstanceTypeNicsService. */
   get nics(): InstanceTypeNicsCollection {
     return locate(this, "nics", InstanceTypeNicsCollection);
   }
-  /** watchdogs: InstanceTypeWatchdogsService. */
   get watchdogs(): InstanceTypeWatchdogsCollection {
     return locate(this, "watchdogs", InstanceTypeWatchdogsCollection);
   }
-  /** graphicsconsoles: InstanceTypeGraphicsConsolesService. */
   get graphics_consoles(): InstanceTypeGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", InstanceTypeGraphicsConsolesCollection);
   }
@@ -2187,17 +1990,14 @@ export class InstanceTypesCollection extends Collection<types.InstanceType, Inst
 }
 
 export interface IscsiBondResource extends Omit<views.IscsiBondView, "networks" | "get_networks" | "set_networks"> {
-  /** v3's getter of `networks`: the sub-collection. */
   get_networks(): NetworksCollection;
 }
 /** IscsiBondService: one IscsiBond. */
 export class IscsiBondResource extends Resource<types.IscsiBond> {
   static readonly serviceName = "IscsiBondService";
-  /** networks: NetworksService. */
   get networks(): NetworksCollection {
     return locate(this, "networks", NetworksCollection);
   }
-  /** storageserverconnections: StorageServerConnectionsService. */
   get storage_server_connections(): StorageServerConnectionsCollection {
     return locate(this, "storage_server_connections", StorageServerConnectionsCollection);
   }
@@ -2212,24 +2012,21 @@ export class IscsiBondsCollection extends Collection<types.IscsiBond, IscsiBondR
 }
 
 export interface JobResource extends Omit<views.JobView, "steps" | "get_steps" | "set_steps"> {
-  /** v3's getter of `steps`: the sub-collection. */
   get_steps(): StepsCollection;
 }
 /** JobService: one Job. */
 export class JobResource extends Resource<types.Job> {
   static readonly serviceName = "JobService";
   /** POST clear: the `clear` action. */
-  clear(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  clear(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "clear", options) as Promise<views.ActionView>;
   }
   /** POST end: the `end` action. */
   end(
-    options:
-      (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
-  /** steps: StepsService. */
   get steps(): StepsCollection {
     return locate(this, "steps", StepsCollection);
   }
@@ -2271,13 +2068,11 @@ export interface MacPoolResource extends Omit<
   views.MacPoolView,
   "permissions" | "get_permissions" | "set_permissions"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** MacPoolService: one MacPool. */
 export class MacPoolResource extends Resource<types.MacPool> {
   static readonly serviceName = "MacPoolService";
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
@@ -2349,21 +2144,16 @@ export interface NetworkResource extends Omit<
   | "get_vnic_profiles"
   | "set_vnic_profiles"
 > {
-  /** v3's getter of `network_labels`: the sub-collection. */
   get_network_labels(): NetworkLabelsCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `vnic_profiles`: the sub-collection. */
   get_vnic_profiles(): AssignedVnicProfilesCollection;
 }
 /** NetworkService: one Network. */
 export class NetworkResource extends Resource<types.Network> {
   static readonly serviceName = "NetworkService";
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** vnicprofiles: AssignedVnicProfilesService. */
   get vnic_profiles(): AssignedVnicProfilesCollection {
     return locate(this, "vnic_profiles", AssignedVnicProfilesCollection);
   }
@@ -2371,7 +2161,6 @@ export class NetworkResource extends Resource<types.Network> {
   get vnicprofiles(): AssignedVnicProfilesCollection {
     return this.vnic_profiles;
   }
-  /** networklabels: NetworkLabelsService. */
   get network_labels(): NetworkLabelsCollection {
     return locate(this, "network_labels", NetworkLabelsCollection);
   }
@@ -2407,9 +2196,7 @@ export interface OpenstackImageProviderResource extends Omit<
   views.OpenStackImageProviderView,
   "certificates" | "get_certificates" | "set_certificates" | "images" | "get_images" | "set_images"
 > {
-  /** v3's getter of `certificates`: the sub-collection. */
   get_certificates(): ExternalProviderCertificatesCollection;
-  /** v3's getter of `images`: the sub-collection. */
   get_images(): OpenstackImagesCollection;
 }
 /** OpenstackImageProviderService: one OpenStackImageProvider. */
@@ -2417,21 +2204,17 @@ export class OpenstackImageProviderResource extends Resource<types.OpenStackImag
   static readonly serviceName = "OpenstackImageProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  test_connectivity(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
-  /** images: OpenstackImagesService. */
   get images(): OpenstackImagesCollection {
     return locate(this, "images", OpenstackImagesCollection);
   }
-  /** certificates: ExternalProviderCertificatesService. */
   get certificates(): ExternalProviderCertificatesCollection {
     return locate(this, "certificates", ExternalProviderCertificatesCollection);
   }
@@ -2456,14 +2239,14 @@ export class OpenstackImageResource extends Resource<types.OpenStackImage> {
   /** POST import: the `import` action. */
   import(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           disk?: InitValue<types.Disk>;
           import_as_template?: boolean;
           storage_domain?: InitValue<types.StorageDomain>;
           template?: InitValue<types.Template>;
           cluster?: InitValue<types.Cluster>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -2482,9 +2265,7 @@ export interface OpenstackNetworkProviderResource extends Omit<
   views.OpenStackNetworkProviderView,
   "certificates" | "get_certificates" | "set_certificates" | "networks" | "get_networks" | "set_networks"
 > {
-  /** v3's getter of `certificates`: the sub-collection. */
   get_certificates(): ExternalProviderCertificatesCollection;
-  /** v3's getter of `networks`: the sub-collection. */
   get_networks(): OpenstackNetworksCollection;
 }
 /** OpenstackNetworkProviderService: one OpenStackNetworkProvider. */
@@ -2492,21 +2273,17 @@ export class OpenstackNetworkProviderResource extends Resource<types.OpenStackNe
   static readonly serviceName = "OpenstackNetworkProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  test_connectivity(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
-  /** networks: OpenstackNetworksService. */
   get networks(): OpenstackNetworksCollection {
     return locate(this, "networks", OpenstackNetworksCollection);
   }
-  /** certificates: ExternalProviderCertificatesService. */
   get certificates(): ExternalProviderCertificatesCollection {
     return locate(this, "certificates", ExternalProviderCertificatesCollection);
   }
@@ -2530,12 +2307,10 @@ export class OpenstackNetworkResource extends Resource<types.OpenStackNetwork> {
   static readonly serviceName = "OpenstackNetworkService";
   /** POST import: the `import` action. */
   import(
-    options:
-      (CallOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { data_center?: InitValue<types.DataCenter>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
   }
-  /** subnets: OpenstackSubnetsService. */
   get subnets(): OpenstackSubnetsCollection {
     return locate(this, "subnets", OpenstackSubnetsCollection);
   }
@@ -2601,11 +2376,8 @@ export interface OpenstackVolumeProviderResource extends Omit<
   | "get_authentication_keys"
   | "set_authentication_keys"
 > {
-  /** v3's getter of `certificates`: the sub-collection. */
   get_certificates(): ExternalProviderCertificatesCollection;
-  /** v3's getter of `volume_types`: the sub-collection. */
   get_volume_types(): OpenstackVolumeTypesCollection;
-  /** v3's getter of `authentication_keys`: the sub-collection. */
   get_authentication_keys(): OpenstackVolumeAuthenticationKeysCollection;
 }
 /** OpenstackVolumeProviderService: one OpenStackVolumeProvider. */
@@ -2613,17 +2385,14 @@ export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVol
   static readonly serviceName = "OpenstackVolumeProviderService";
   /** POST importcertificates: the `importCertificates` action. */
   import_certificates(
-    options: (CallOptions & { certificates?: ListValue<types.Certificate> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { certificates?: ListValue<types.Certificate> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import_certificates", options) as Promise<views.ActionView>;
   }
   /** POST testconnectivity: the `testConnectivity` action. */
-  test_connectivity(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  test_connectivity(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "test_connectivity", options) as Promise<views.ActionView>;
   }
-  /** volumetypes: OpenstackVolumeTypesService. */
   get volume_types(): OpenstackVolumeTypesCollection {
     return locate(this, "volume_types", OpenstackVolumeTypesCollection);
   }
@@ -2631,7 +2400,6 @@ export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVol
   get volumetypes(): OpenstackVolumeTypesCollection {
     return this.volume_types;
   }
-  /** authenticationkeys: OpenstackVolumeAuthenticationKeysService. */
   get authentication_keys(): OpenstackVolumeAuthenticationKeysCollection {
     return locate(this, "authentication_keys", OpenstackVolumeAuthenticationKeysCollection);
   }
@@ -2639,7 +2407,6 @@ export class OpenstackVolumeProviderResource extends Resource<types.OpenStackVol
   get authenticationkeys(): OpenstackVolumeAuthenticationKeysCollection {
     return this.authentication_keys;
   }
-  /** certificates: ExternalProviderCertificatesService. */
   get certificates(): ExternalProviderCertificatesCollection {
     return locate(this, "certificates", ExternalProviderCertificatesCollection);
   }
@@ -2757,17 +2524,13 @@ export interface QuotaResource extends Omit<
   | "get_quota_storage_limits"
   | "set_quota_storage_limits"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `quota_cluster_limits`: the sub-collection. */
   get_quota_cluster_limits(): QuotaClusterLimitsCollection;
-  /** v3's getter of `quota_storage_limits`: the sub-collection. */
   get_quota_storage_limits(): QuotaStorageLimitsCollection;
 }
 /** QuotaService: one Quota. */
 export class QuotaResource extends Resource<types.Quota> {
   static readonly serviceName = "QuotaService";
-  /** quotastoragelimits: QuotaStorageLimitsService. */
   get quota_storage_limits(): QuotaStorageLimitsCollection {
     return locate(this, "quota_storage_limits", QuotaStorageLimitsCollection);
   }
@@ -2775,7 +2538,6 @@ export class QuotaResource extends Resource<types.Quota> {
   get quotastoragelimits(): QuotaStorageLimitsCollection {
     return this.quota_storage_limits;
   }
-  /** quotaclusterlimits: QuotaClusterLimitsService. */
   get quota_cluster_limits(): QuotaClusterLimitsCollection {
     return locate(this, "quota_cluster_limits", QuotaClusterLimitsCollection);
   }
@@ -2783,7 +2545,6 @@ export class QuotaResource extends Resource<types.Quota> {
   get quotaclusterlimits(): QuotaClusterLimitsCollection {
     return this.quota_cluster_limits;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
@@ -2816,13 +2577,11 @@ export class QuotasCollection extends Collection<types.Quota, QuotaResource, Cal
 }
 
 export interface RoleResource extends Omit<views.RoleView, "permits" | "get_permits" | "set_permits"> {
-  /** v3's getter of `permits`: the sub-collection. */
   get_permits(): PermitsCollection;
 }
 /** RoleService: one Role. */
 export class RoleResource extends Resource<types.Role> {
   static readonly serviceName = "RoleService";
-  /** permits: PermitsService. */
   get permits(): PermitsCollection {
     return locate(this, "permits", PermitsCollection);
   }
@@ -2852,23 +2611,18 @@ export interface SchedulingPolicyResource extends Omit<
   views.SchedulingPolicyView,
   "balances" | "get_balances" | "set_balances" | "filters" | "get_filters" | "set_filters"
 > {
-  /** v3's getter of `balances`: the sub-collection. */
   get_balances(): BalancesCollection;
-  /** v3's getter of `filters`: the sub-collection. */
   get_filters(): FiltersCollection;
 }
 /** SchedulingPolicyService: one SchedulingPolicy. */
 export class SchedulingPolicyResource extends Resource<types.SchedulingPolicy> {
   static readonly serviceName = "SchedulingPolicyService";
-  /** filters: FiltersService. */
   get filters(): FiltersCollection {
     return locate(this, "filters", FiltersCollection);
   }
-  /** weights: WeightsService. */
   get weights(): WeightsCollection {
     return locate(this, "weights", WeightsCollection);
   }
-  /** balances: BalancesService. */
   get balances(): BalancesCollection {
     return locate(this, "balances", BalancesCollection);
   }
@@ -2938,11 +2692,8 @@ export interface SnapshotResource extends Omit<
   views.SnapshotView,
   "nics" | "get_nics" | "set_nics" | "cdroms" | "get_cdroms" | "set_cdroms" | "disks" | "get_disks" | "set_disks"
 > {
-  /** v3's getter of `nics`: the sub-collection. */
   get_nics(): SnapshotNicsCollection;
-  /** v3's getter of `cdroms`: the sub-collection. */
   get_cdroms(): SnapshotCdromsCollection;
-  /** v3's getter of `disks`: the sub-collection. */
   get_disks(): SnapshotDisksCollection;
 }
 /** SnapshotService: one Snapshot. */
@@ -2951,20 +2702,16 @@ export class SnapshotResource extends Resource<types.Snapshot> {
   /** POST restore: the `restore` action. */
   restore(
     options:
-      | (CallOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+      (ActionOptions & { disks?: ListValue<types.Disk>; restore_memory?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "restore", options) as Promise<views.ActionView>;
   }
-  /** cdroms: SnapshotCdromsService. */
   get cdroms(): SnapshotCdromsCollection {
     return locate(this, "cdroms", SnapshotCdromsCollection);
   }
-  /** disks: SnapshotDisksService. */
   get disks(): SnapshotDisksCollection {
     return locate(this, "disks", SnapshotDisksCollection);
   }
-  /** nics: SnapshotNicsService. */
   get nics(): SnapshotNicsCollection {
     return locate(this, "nics", SnapshotNicsCollection);
   }
@@ -3007,7 +2754,6 @@ export class StatisticsCollection extends Collection<types.Statistic, StatisticR
 }
 
 export interface StepResource extends Omit<views.StepView, "statistics" | "get_statistics" | "set_statistics"> {
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** StepService: one Step. */
@@ -3015,12 +2761,10 @@ export class StepResource extends Resource<types.Step> {
   static readonly serviceName = "StepService";
   /** POST end: the `end` action. */
   end(
-    options:
-      (CallOptions & { force?: boolean; succeeded?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { force?: boolean; succeeded?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "end", options) as Promise<views.ActionView>;
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -3056,9 +2800,7 @@ export interface StorageDomainDiskResource extends Omit<
   views.DiskView,
   "permissions" | "get_permissions" | "set_permissions" | "statistics" | "get_statistics" | "set_statistics"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
 }
 /** StorageDomainDiskService: one Disk. */
@@ -3067,45 +2809,36 @@ export class StorageDomainDiskResource extends Resource<types.Disk> {
   /** POST copy: the `copy` action. */
   copy(
     options:
-      | (CallOptions & {
-          disk?: InitValue<types.Disk>;
-          storage_domain?: InitValue<types.StorageDomain>;
-        } & V3ActionKeyword)
+      | (ActionOptions & { disk?: InitValue<types.Disk>; storage_domain?: InitValue<types.StorageDomain> })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "copy", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
-    options: (CallOptions & { storage_domain?: InitValue<types.StorageDomain> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { storage_domain?: InitValue<types.StorageDomain> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST move: the `move` action. */
   move(
     options:
-      | (CallOptions & {
-          storage_domain?: InitValue<types.StorageDomain>;
-          async?: boolean;
-          filter?: boolean;
-        } & V3ActionKeyword)
+      | (ActionOptions & { storage_domain?: InitValue<types.StorageDomain>; async?: boolean; filter?: boolean })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "move", options) as Promise<views.ActionView>;
   }
   /** POST sparsify: the `sparsify` action. */
-  sparsify(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  sparsify(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "sparsify", options) as Promise<views.ActionView>;
   }
   /** POST reduce: the `reduce` action. */
-  reduce(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  reduce(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reduce", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -3171,23 +2904,14 @@ export interface StorageDomainResource extends Omit<
   | "get_vms"
   | "set_vms"
 > {
-  /** v3's getter of `disks`: the sub-collection. */
   get_disks(): StorageDomainDisksCollection;
-  /** v3's getter of `disk_profiles`: the sub-collection. */
   get_disk_profiles(): AssignedDiskProfilesCollection;
-  /** v3's getter of `disk_snapshots`: the sub-collection. */
   get_disk_snapshots(): DiskSnapshotsCollection;
-  /** v3's getter of `files`: the sub-collection. */
   get_files(): FilesCollection;
-  /** v3's getter of `images`: the sub-collection. */
   get_images(): ImagesCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `storage_connections`: the sub-collection. */
   get_storage_connections(): StorageDomainServerConnectionsCollection;
-  /** v3's getter of `templates`: the sub-collection. */
   get_templates(): StorageDomainTemplatesCollection;
-  /** v3's getter of `vms`: the sub-collection. */
   get_vms(): StorageDomainVmsCollection;
 }
 /** StorageDomainService: one StorageDomain. */
@@ -3195,31 +2919,26 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   static readonly serviceName = "StorageDomainService";
   /** POST isattached: the `isAttached` action. */
   is_attached(
-    options: (CallOptions & { host?: InitValue<types.Host>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { host?: InitValue<types.Host>; async?: boolean }) | V3Object = {},
   ): Promise<boolean> {
     return invokeAction(this, "is_attached", options) as Promise<boolean>;
   }
   /** POST updateovfstore: the `updateOvfStore` action. */
-  update_ovf_store(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  update_ovf_store(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "update_ovf_store", options) as Promise<views.ActionView>;
   }
   /** POST refreshluns: the `refreshLuns` action. */
   refresh_luns(
-    options:
-      | (CallOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean } & V3ActionKeyword)
-      | V3Object = {},
+    options: (ActionOptions & { logical_units?: ListValue<types.LogicalUnit>; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "refresh_luns", options) as Promise<views.ActionView>;
   }
   /** POST reduceluns: the `reduceLuns` action. */
   reduce_luns(
-    options: (CallOptions & { logical_units?: ListValue<types.LogicalUnit> } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { logical_units?: ListValue<types.LogicalUnit> }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "reduce_luns", options) as Promise<views.ActionView>;
   }
-  /** diskprofiles: AssignedDiskProfilesService. */
   get disk_profiles(): AssignedDiskProfilesCollection {
     return locate(this, "disk_profiles", AssignedDiskProfilesCollection);
   }
@@ -3227,11 +2946,9 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   get diskprofiles(): AssignedDiskProfilesCollection {
     return this.disk_profiles;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** disksnapshots: DiskSnapshotsService. */
   get disk_snapshots(): DiskSnapshotsCollection {
     return locate(this, "disk_snapshots", DiskSnapshotsCollection);
   }
@@ -3239,19 +2956,15 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   get disksnapshots(): DiskSnapshotsCollection {
     return this.disk_snapshots;
   }
-  /** disks: StorageDomainDisksService. */
   get disks(): StorageDomainDisksCollection {
     return locate(this, "disks", StorageDomainDisksCollection);
   }
-  /** files: FilesService. */
   get files(): FilesCollection {
     return locate(this, "files", FilesCollection);
   }
-  /** images: ImagesService. */
   get images(): ImagesCollection {
     return locate(this, "images", ImagesCollection);
   }
-  /** storageconnections: StorageDomainServerConnectionsService. */
   get storage_connections(): StorageDomainServerConnectionsCollection {
     return locate(this, "storage_connections", StorageDomainServerConnectionsCollection);
   }
@@ -3259,11 +2972,9 @@ export class StorageDomainResource extends Resource<types.StorageDomain> {
   get storageconnections(): StorageDomainServerConnectionsCollection {
     return this.storage_connections;
   }
-  /** templates: StorageDomainTemplatesService. */
   get templates(): StorageDomainTemplatesCollection {
     return locate(this, "templates", StorageDomainTemplatesCollection);
   }
-  /** vms: StorageDomainVmsService. */
   get vms(): StorageDomainVmsCollection {
     return locate(this, "vms", StorageDomainVmsCollection);
   }
@@ -3276,7 +2987,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
   /** POST import: the `import` action. */
   import(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           clone?: boolean;
           cluster?: InitValue<types.Cluster>;
           exclusive?: boolean;
@@ -3284,7 +2995,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           template?: InitValue<types.Template>;
           vm?: InitValue<types.Vm>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -3292,7 +3003,7 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
   /** POST register: the `register` action. */
   register(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           clone?: boolean;
           cluster?: InitValue<types.Cluster>;
           exclusive?: boolean;
@@ -3301,12 +3012,11 @@ export class StorageDomainTemplateResource extends Resource<types.Template> {
           vnic_profile_mappings?: ListValue<types.VnicProfileMapping>;
           registration_configuration?: InitValue<types.RegistrationConfiguration>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
-  /** disks: StorageDomainContentDisksService. */
   get disks(): StorageDomainContentDisksCollection {
     return locate(this, "disks", StorageDomainContentDisksCollection);
   }
@@ -3346,7 +3056,6 @@ export interface StorageDomainVmResource extends Omit<
   views.VmView,
   "disk_attachments" | "get_disk_attachments" | "set_disk_attachments"
 > {
-  /** v3's getter of `disk_attachments`: the sub-collection. */
   get_disk_attachments(): StorageDomainVmDiskAttachmentsCollection;
 }
 /** StorageDomainVmService: one Vm. */
@@ -3355,7 +3064,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
   /** POST import: the `import` action. */
   import(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           clone?: boolean;
           cluster?: InitValue<types.Cluster>;
           storage_domain?: InitValue<types.StorageDomain>;
@@ -3363,7 +3072,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           exclusive?: boolean;
           collapse_snapshots?: boolean;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "import", options) as Promise<views.ActionView>;
@@ -3371,7 +3080,7 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
   /** POST register: the `register` action. */
   register(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           clone?: boolean;
           cluster?: InitValue<types.Cluster>;
           vm?: InitValue<types.Vm>;
@@ -3380,16 +3089,14 @@ export class StorageDomainVmResource extends Resource<types.Vm> {
           reassign_bad_macs?: boolean;
           registration_configuration?: InitValue<types.RegistrationConfiguration>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "register", options) as Promise<views.ActionView>;
   }
-  /** disks: StorageDomainContentDisksService. */
   get disks(): StorageDomainContentDisksCollection {
     return locate(this, "disks", StorageDomainContentDisksCollection);
   }
-  /** diskattachments: StorageDomainVmDiskAttachmentsService. */
   get disk_attachments(): StorageDomainVmDiskAttachmentsCollection {
     return locate(this, "disk_attachments", StorageDomainVmDiskAttachmentsCollection);
   }
@@ -3480,24 +3187,18 @@ export interface SystemResource extends views.ApiView {}
 export class SystemResource extends Resource<types.Api> {
   static readonly serviceName = "SystemService";
   /** POST reloadconfigurations: the `reloadConfigurations` action. */
-  reload_configurations(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  reload_configurations(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reload_configurations", options) as Promise<views.ActionView>;
   }
-  /** clusterlevels: ClusterLevelsService. */
   get cluster_levels(): ClusterLevelsCollection {
     return locate(this, "cluster_levels", ClusterLevelsCollection);
   }
-  /** bookmarks: BookmarksService. */
   get bookmarks(): BookmarksCollection {
     return locate(this, "bookmarks", BookmarksCollection);
   }
-  /** clusters: ClustersService. */
   get clusters(): ClustersCollection {
     return locate(this, "clusters", ClustersCollection);
   }
-  /** cpuprofiles: CpuProfilesService. */
   get cpu_profiles(): CpuProfilesCollection {
     return locate(this, "cpu_profiles", CpuProfilesCollection);
   }
@@ -3505,7 +3206,6 @@ export class SystemResource extends Resource<types.Api> {
   get cpuprofiles(): CpuProfilesCollection {
     return this.cpu_profiles;
   }
-  /** datacenters: DataCentersService. */
   get data_centers(): DataCentersCollection {
     return locate(this, "data_centers", DataCentersCollection);
   }
@@ -3513,7 +3213,6 @@ export class SystemResource extends Resource<types.Api> {
   get datacenters(): DataCentersCollection {
     return this.data_centers;
   }
-  /** diskprofiles: DiskProfilesService. */
   get disk_profiles(): DiskProfilesCollection {
     return locate(this, "disk_profiles", DiskProfilesCollection);
   }
@@ -3521,19 +3220,15 @@ export class SystemResource extends Resource<types.Api> {
   get diskprofiles(): DiskProfilesCollection {
     return this.disk_profiles;
   }
-  /** disks: DisksService. */
   get disks(): DisksCollection {
     return locate(this, "disks", DisksCollection);
   }
-  /** domains: DomainsService. */
   get domains(): DomainsCollection {
     return locate(this, "domains", DomainsCollection);
   }
-  /** events: EventsService. */
   get events(): EventsCollection {
     return locate(this, "events", EventsCollection);
   }
-  /** externalhostproviders: ExternalHostProvidersService. */
   get external_host_providers(): ExternalHostProvidersCollection {
     return locate(this, "external_host_providers", ExternalHostProvidersCollection);
   }
@@ -3541,27 +3236,21 @@ export class SystemResource extends Resource<types.Api> {
   get externalhostproviders(): ExternalHostProvidersCollection {
     return this.external_host_providers;
   }
-  /** externalvmimports: ExternalVmImportsService. */
   get external_vm_imports(): ExternalVmImportsResource {
     return locate(this, "external_vm_imports", ExternalVmImportsResource);
   }
-  /** externaltemplateimports: ExternalTemplateImportsService. */
   get external_template_imports(): ExternalTemplateImportsResource {
     return locate(this, "external_template_imports", ExternalTemplateImportsResource);
   }
-  /** groups: GroupsService. */
   get groups(): GroupsCollection {
     return locate(this, "groups", GroupsCollection);
   }
-  /** hosts: HostsService. */
   get hosts(): HostsCollection {
     return locate(this, "hosts", HostsCollection);
   }
-  /** icons: IconsService. */
   get icons(): IconsCollection {
     return locate(this, "icons", IconsCollection);
   }
-  /** instancetypes: InstanceTypesService. */
   get instance_types(): InstanceTypesCollection {
     return locate(this, "instance_types", InstanceTypesCollection);
   }
@@ -3569,15 +3258,12 @@ export class SystemResource extends Resource<types.Api> {
   get instancetypes(): InstanceTypesCollection {
     return this.instance_types;
   }
-  /** jobs: JobsService. */
   get jobs(): JobsCollection {
     return locate(this, "jobs", JobsCollection);
   }
-  /** affinitylabels: AffinityLabelsService. */
   get affinity_labels(): AffinityLabelsCollection {
     return locate(this, "affinity_labels", AffinityLabelsCollection);
   }
-  /** macpools: MacPoolsService. */
   get mac_pools(): MacPoolsCollection {
     return locate(this, "mac_pools", MacPoolsCollection);
   }
@@ -3585,15 +3271,12 @@ export class SystemResource extends Resource<types.Api> {
   get macpools(): MacPoolsCollection {
     return this.mac_pools;
   }
-  /** networkfilters: NetworkFiltersService. */
   get network_filters(): NetworkFiltersCollection {
     return locate(this, "network_filters", NetworkFiltersCollection);
   }
-  /** networks: NetworksService. */
   get networks(): NetworksCollection {
     return locate(this, "networks", NetworksCollection);
   }
-  /** openstackimageproviders: OpenstackImageProvidersService. */
   get openstack_image_providers(): OpenstackImageProvidersCollection {
     return locate(this, "openstack_image_providers", OpenstackImageProvidersCollection);
   }
@@ -3601,7 +3284,6 @@ export class SystemResource extends Resource<types.Api> {
   get openstackimageproviders(): OpenstackImageProvidersCollection {
     return this.openstack_image_providers;
   }
-  /** openstacknetworkproviders: OpenstackNetworkProvidersService. */
   get openstack_network_providers(): OpenstackNetworkProvidersCollection {
     return locate(this, "openstack_network_providers", OpenstackNetworkProvidersCollection);
   }
@@ -3609,7 +3291,6 @@ export class SystemResource extends Resource<types.Api> {
   get openstacknetworkproviders(): OpenstackNetworkProvidersCollection {
     return this.openstack_network_providers;
   }
-  /** openstackvolumeproviders: OpenstackVolumeProvidersService. */
   get openstack_volume_providers(): OpenstackVolumeProvidersCollection {
     return locate(this, "openstack_volume_providers", OpenstackVolumeProvidersCollection);
   }
@@ -3617,7 +3298,6 @@ export class SystemResource extends Resource<types.Api> {
   get openstackvolumeproviders(): OpenstackVolumeProvidersCollection {
     return this.openstack_volume_providers;
   }
-  /** operatingsystems: OperatingSystemsService. */
   get operating_systems(): OperatingSystemsCollection {
     return locate(this, "operating_systems", OperatingSystemsCollection);
   }
@@ -3625,11 +3305,9 @@ export class SystemResource extends Resource<types.Api> {
   get operatingsystems(): OperatingSystemsCollection {
     return this.operating_systems;
   }
-  /** roles: RolesService. */
   get roles(): RolesCollection {
     return locate(this, "roles", RolesCollection);
   }
-  /** schedulingpolicies: SchedulingPoliciesService. */
   get scheduling_policies(): SchedulingPoliciesCollection {
     return locate(this, "scheduling_policies", SchedulingPoliciesCollection);
   }
@@ -3637,7 +3315,6 @@ export class SystemResource extends Resource<types.Api> {
   get schedulingpolicies(): SchedulingPoliciesCollection {
     return this.scheduling_policies;
   }
-  /** schedulingpolicyunits: SchedulingPolicyUnitsService. */
   get scheduling_policy_units(): SchedulingPolicyUnitsCollection {
     return locate(this, "scheduling_policy_units", SchedulingPolicyUnitsCollection);
   }
@@ -3645,7 +3322,6 @@ export class SystemResource extends Resource<types.Api> {
   get schedulingpolicyunits(): SchedulingPolicyUnitsCollection {
     return this.scheduling_policy_units;
   }
-  /** storagedomains: StorageDomainsService. */
   get storage_domains(): StorageDomainsCollection {
     return locate(this, "storage_domains", StorageDomainsCollection);
   }
@@ -3653,7 +3329,6 @@ export class SystemResource extends Resource<types.Api> {
   get storagedomains(): StorageDomainsCollection {
     return this.storage_domains;
   }
-  /** storageconnections: StorageServerConnectionsService. */
   get storage_connections(): StorageServerConnectionsCollection {
     return locate(this, "storage_connections", StorageServerConnectionsCollection);
   }
@@ -3661,7 +3336,6 @@ export class SystemResource extends Resource<types.Api> {
   get storageconnections(): StorageServerConnectionsCollection {
     return this.storage_connections;
   }
-  /** katelloerrata: EngineKatelloErrataService. */
   get katello_errata(): EngineKatelloErrataCollection {
     return locate(this, "katello_errata", EngineKatelloErrataCollection);
   }
@@ -3669,23 +3343,18 @@ export class SystemResource extends Resource<types.Api> {
   get katelloerrata(): EngineKatelloErrataCollection {
     return this.katello_errata;
   }
-  /** permissions: SystemPermissionsService. */
   get permissions(): SystemPermissionsCollection {
     return locate(this, "permissions", SystemPermissionsCollection);
   }
-  /** tags: TagsService. */
   get tags(): TagsCollection {
     return locate(this, "tags", TagsCollection);
   }
-  /** templates: TemplatesService. */
   get templates(): TemplatesCollection {
     return locate(this, "templates", TemplatesCollection);
   }
-  /** users: UsersService. */
   get users(): UsersCollection {
     return locate(this, "users", UsersCollection);
   }
-  /** vmpools: VmPoolsService. */
   get vm_pools(): VmPoolsCollection {
     return locate(this, "vm_pools", VmPoolsCollection);
   }
@@ -3693,11 +3362,9 @@ export class SystemResource extends Resource<types.Api> {
   get vmpools(): VmPoolsCollection {
     return this.vm_pools;
   }
-  /** vms: VmsService. */
   get vms(): VmsCollection {
     return locate(this, "vms", VmsCollection);
   }
-  /** vnicprofiles: VnicProfilesService. */
   get vnic_profiles(): VnicProfilesCollection {
     return locate(this, "vnic_profiles", VnicProfilesCollection);
   }
@@ -3705,11 +3372,9 @@ export class SystemResource extends Resource<types.Api> {
   get vnicprofiles(): VnicProfilesCollection {
     return this.vnic_profiles;
   }
-  /** imagetransfers: ImageTransfersService. */
   get image_transfers(): ImageTransfersCollection {
     return locate(this, "image_transfers", ImageTransfersCollection);
   }
-  /** options: SystemOptionsService. */
   get options(): SystemOptionsCollection {
     return locate(this, "options", SystemOptionsCollection);
   }
@@ -3838,21 +3503,13 @@ export interface TemplateResource extends Omit<
   | "get_mediated_devices"
   | "set_mediated_devices"
 > {
-  /** v3's getter of `cdroms`: the sub-collection. */
   get_cdroms(): TemplateCdromsCollection;
-  /** v3's getter of `graphics_consoles`: the sub-collection. */
   get_graphics_consoles(): TemplateGraphicsConsolesCollection;
-  /** v3's getter of `nics`: the sub-collection. */
   get_nics(): TemplateNicsCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `tags`: the sub-collection. */
   get_tags(): AssignedTagsCollection;
-  /** v3's getter of `watchdogs`: the sub-collection. */
   get_watchdogs(): TemplateWatchdogsCollection;
-  /** v3's getter of `disk_attachments`: the sub-collection. */
   get_disk_attachments(): TemplateDiskAttachmentsCollection;
-  /** v3's getter of `mediated_devices`: the sub-collection. */
   get_mediated_devices(): TemplateMediatedDevicesCollection;
 }
 /** TemplateService: one Template. */
@@ -3861,26 +3518,23 @@ export class TemplateResource extends Resource<types.Template> {
   /** POST export: the `export` action. */
   export(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           exclusive?: boolean;
           storage_domain?: InitValue<types.StorageDomain>;
           host?: InitValue<types.Host>;
           directory?: string;
           filename?: string;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** tags: AssignedTagsService. */
   get tags(): AssignedTagsCollection {
     return locate(this, "tags", AssignedTagsCollection);
   }
-  /** graphicsconsoles: TemplateGraphicsConsolesService. */
   get graphics_consoles(): TemplateGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", TemplateGraphicsConsolesCollection);
   }
@@ -3888,23 +3542,18 @@ export class TemplateResource extends Resource<types.Template> {
   get graphicsconsoles(): TemplateGraphicsConsolesCollection {
     return this.graphics_consoles;
   }
-  /** cdroms: TemplateCdromsService. */
   get cdroms(): TemplateCdromsCollection {
     return locate(this, "cdroms", TemplateCdromsCollection);
   }
-  /** nics: TemplateNicsService. */
   get nics(): TemplateNicsCollection {
     return locate(this, "nics", TemplateNicsCollection);
   }
-  /** watchdogs: TemplateWatchdogsService. */
   get watchdogs(): TemplateWatchdogsCollection {
     return locate(this, "watchdogs", TemplateWatchdogsCollection);
   }
-  /** diskattachments: TemplateDiskAttachmentsService. */
   get disk_attachments(): TemplateDiskAttachmentsCollection {
     return locate(this, "disk_attachments", TemplateDiskAttachmentsCollection);
   }
-  /** mediateddevices: TemplateMediatedDevicesService. */
   get mediated_devices(): TemplateMediatedDevicesCollection {
     return locate(this, "mediated_devices", TemplateMediatedDevicesCollection);
   }
@@ -3989,39 +3638,28 @@ export interface UserResource extends Omit<
   | "get_options"
   | "set_options"
 > {
-  /** v3's getter of `roles`: the sub-collection. */
   get_roles(): AssignedRolesCollection;
-  /** v3's getter of `groups`: the sub-collection. */
   get_groups(): DomainUserGroupsCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `tags`: the sub-collection. */
   get_tags(): AssignedTagsCollection;
-  /** v3's getter of `ssh_public_keys`: the sub-collection. */
   get_ssh_public_keys(): SshPublicKeysCollection;
-  /** v3's getter of `options`: the sub-collection. */
   get_options(): UserOptionsCollection;
 }
 /** UserService: one User. */
 export class UserResource extends Resource<types.User> {
   static readonly serviceName = "UserService";
-  /** groups: DomainUserGroupsService. */
   get groups(): DomainUserGroupsCollection {
     return locate(this, "groups", DomainUserGroupsCollection);
   }
-  /** roles: AssignedRolesService. */
   get roles(): AssignedRolesCollection {
     return locate(this, "roles", AssignedRolesCollection);
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** tags: AssignedTagsService. */
   get tags(): AssignedTagsCollection {
     return locate(this, "tags", AssignedTagsCollection);
   }
-  /** sshpublickeys: SshPublicKeysService. */
   get ssh_public_keys(): SshPublicKeysCollection {
     return locate(this, "ssh_public_keys", SshPublicKeysCollection);
   }
@@ -4029,11 +3667,9 @@ export class UserResource extends Resource<types.User> {
   get sshpublickeys(): SshPublicKeysCollection {
     return this.ssh_public_keys;
   }
-  /** options: UserOptionsService. */
   get options(): UserOptionsCollection {
     return locate(this, "options", UserOptionsCollection);
   }
-  /** eventsubscriptions: EventSubscriptionsService. */
   get event_subscriptions(): EventSubscriptionsCollection {
     return locate(this, "event_subscriptions", EventSubscriptionsCollection);
   }
@@ -4094,17 +3730,15 @@ export class VmBackupDisksCollection extends Collection<types.Disk, VmBackupDisk
 }
 
 export interface VmBackupResource extends Omit<views.BackupView, "disks" | "get_disks" | "set_disks"> {
-  /** v3's getter of `disks`: the sub-collection. */
   get_disks(): VmBackupDisksCollection;
 }
 /** VmBackupService: one Backup. */
 export class VmBackupResource extends Resource<types.Backup> {
   static readonly serviceName = "VmBackupService";
   /** POST finalize: the `finalize` action. */
-  finalize(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  finalize(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "finalize", options) as Promise<views.ActionView>;
   }
-  /** disks: VmBackupDisksService. */
   get disks(): VmBackupDisksCollection {
     return locate(this, "disks", VmBackupDisksCollection);
   }
@@ -4151,13 +3785,11 @@ export class VmCheckpointDisksCollection extends Collection<types.Disk, VmCheckp
 }
 
 export interface VmCheckpointResource extends Omit<views.CheckpointView, "disks" | "get_disks" | "set_disks"> {
-  /** v3's getter of `disks`: the sub-collection. */
   get_disks(): VmCheckpointDisksCollection;
 }
 /** VmCheckpointService: one Checkpoint. */
 export class VmCheckpointResource extends Resource<types.Checkpoint> {
   static readonly serviceName = "VmCheckpointService";
-  /** disks: VmCheckpointDisksService. */
   get disks(): VmCheckpointDisksCollection {
     return locate(this, "disks", VmCheckpointDisksCollection);
   }
@@ -4176,19 +3808,15 @@ export interface VmGraphicsConsoleResource extends views.GraphicsConsoleView {}
 export class VmGraphicsConsoleResource extends Resource<types.GraphicsConsole> {
   static readonly serviceName = "VmGraphicsConsoleService";
   /** POST proxyticket: the `proxyTicket` action. */
-  proxy_ticket(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<types.ProxyTicket> {
+  proxy_ticket(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<types.ProxyTicket> {
     return invokeAction(this, "proxy_ticket", options) as Promise<types.ProxyTicket>;
   }
   /** POST ticket: the `ticket` action. */
-  ticket(
-    options: (CallOptions & { ticket?: InitValue<types.Ticket> } & V3ActionKeyword) | V3Object = {},
-  ): Promise<types.Ticket> {
+  ticket(options: (ActionOptions & { ticket?: InitValue<types.Ticket> }) | V3Object = {}): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST remoteviewerconnectionfile: the `remoteViewerConnectionFile` action. */
-  remote_viewer_connection_file(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<string> {
+  remote_viewer_connection_file(options: ActionOptions | V3Object = {}): Promise<string> {
     return invokeAction(this, "remote_viewer_connection_file", options) as Promise<string>;
   }
 }
@@ -4249,27 +3877,21 @@ export interface VmNicResource extends Omit<
   | "get_network_filter_parameters"
   | "set_network_filter_parameters"
 > {
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
-  /** v3's getter of `reported_devices`: the sub-collection. */
   get_reported_devices(): VmReportedDevicesCollection;
-  /** v3's getter of `network_filter_parameters`: the sub-collection. */
   get_network_filter_parameters(): NicNetworkFilterParametersCollection;
 }
 /** VmNicService: one Nic. */
 export class VmNicResource extends Resource<types.Nic> {
   static readonly serviceName = "VmNicService";
   /** POST activate: the `activate` action. */
-  activate(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  activate(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "activate", options) as Promise<views.ActionView>;
   }
   /** POST deactivate: the `deactivate` action. */
-  deactivate(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  deactivate(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "deactivate", options) as Promise<views.ActionView>;
   }
-  /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
     return locate(this, "reported_devices", VmReportedDevicesCollection);
   }
@@ -4277,11 +3899,9 @@ export class VmNicResource extends Resource<types.Nic> {
   get reporteddevices(): VmReportedDevicesCollection {
     return this.reported_devices;
   }
-  /** networkfilterparameters: NicNetworkFilterParametersService. */
   get network_filter_parameters(): NicNetworkFilterParametersCollection {
     return locate(this, "network_filter_parameters", NicNetworkFilterParametersCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -4310,19 +3930,15 @@ export class VmNumaNodesCollection extends Collection<types.VirtualNumaNode, VmN
 }
 
 export interface VmPoolResource extends Omit<views.VmPoolView, "permissions" | "get_permissions" | "set_permissions"> {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** VmPoolService: one VmPool. */
 export class VmPoolResource extends Resource<types.VmPool> {
   static readonly serviceName = "VmPoolService";
   /** POST allocatevm: the `allocateVm` action. */
-  allocate_vm(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  allocate_vm(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "allocate_vm", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
@@ -4405,75 +4021,55 @@ export interface VmResource extends Omit<
   | "get_mediated_devices"
   | "set_mediated_devices"
 > {
-  /** v3's getter of `nics`: the sub-collection. */
   get_nics(): VmNicsCollection;
-  /** v3's getter of `snapshots`: the sub-collection. */
   get_snapshots(): SnapshotsCollection;
-  /** v3's getter of `cdroms`: the sub-collection. */
   get_cdroms(): VmCdromsCollection;
-  /** v3's getter of `reported_devices`: the sub-collection. */
   get_reported_devices(): VmReportedDevicesCollection;
-  /** v3's getter of `watchdogs`: the sub-collection. */
   get_watchdogs(): VmWatchdogsCollection;
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
-  /** v3's getter of `affinity_labels`: the sub-collection. */
   get_affinity_labels(): AssignedAffinityLabelsCollection;
-  /** v3's getter of `applications`: the sub-collection. */
   get_applications(): VmApplicationsCollection;
-  /** v3's getter of `graphics_consoles`: the sub-collection. */
   get_graphics_consoles(): VmGraphicsConsolesCollection;
-  /** v3's getter of `host_devices`: the sub-collection. */
   get_host_devices(): VmHostDevicesCollection;
-  /** v3's getter of `katello_errata`: the sub-collection. */
   get_katello_errata(): KatelloErrataCollection;
-  /** v3's getter of `sessions`: the sub-collection. */
   get_sessions(): VmSessionsCollection;
-  /** v3's getter of `statistics`: the sub-collection. */
   get_statistics(): StatisticsCollection;
-  /** v3's getter of `tags`: the sub-collection. */
   get_tags(): AssignedTagsCollection;
-  /** v3's getter of `disk_attachments`: the sub-collection. */
   get_disk_attachments(): DiskAttachmentsCollection;
-  /** v3's getter of `mediated_devices`: the sub-collection. */
   get_mediated_devices(): VmMediatedDevicesCollection;
 }
 /** VmService: one Vm. */
 export class VmResource extends Resource<types.Vm> {
   static readonly serviceName = "VmService";
   /** POST cancelmigration: the `cancelMigration` action. */
-  cancel_migration(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  cancel_migration(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "cancel_migration", options) as Promise<views.ActionView>;
   }
   /** POST commitsnapshot: the `commitSnapshot` action. */
-  commit_snapshot(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  commit_snapshot(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "commit_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST clone: the `clone` action. */
   clone(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           vm?: InitValue<types.Vm>;
           async?: boolean;
           discard_snapshots?: boolean;
           storage_domain?: InitValue<types.StorageDomain>;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "clone", options) as Promise<views.ActionView>;
   }
   /** POST detach: the `detach` action. */
-  detach(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  detach(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "detach", options) as Promise<views.ActionView>;
   }
   /** POST export: the `export` action. */
   export(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           discard_snapshots?: boolean;
           exclusive?: boolean;
           storage_domain?: InitValue<types.StorageDomain>;
@@ -4481,37 +4077,35 @@ export class VmResource extends Resource<types.Vm> {
           host?: InitValue<types.Host>;
           directory?: string;
           filename?: string;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "export", options) as Promise<views.ActionView>;
   }
   /** POST freezefilesystems: the `freezeFilesystems` action. */
-  freeze_filesystems(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  freeze_filesystems(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "freeze_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST logon: the `logon` action. */
-  logon(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  logon(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "logon", options) as Promise<views.ActionView>;
   }
   /** POST maintenance: the `maintenance` action. */
   maintenance(
-    options: (CallOptions & { maintenance_enabled?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { maintenance_enabled?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "maintenance", options) as Promise<views.ActionView>;
   }
   /** POST migrate: the `migrate` action. */
   migrate(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           cluster?: InitValue<types.Cluster>;
           force?: boolean;
           host?: InitValue<types.Host>;
           migrate_vms_in_affinity_closure?: boolean;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "migrate", options) as Promise<views.ActionView>;
@@ -4519,50 +4113,46 @@ export class VmResource extends Resource<types.Vm> {
   /** POST previewsnapshot: the `previewSnapshot` action. */
   preview_snapshot(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           disks?: ListValue<types.Disk>;
           restore_memory?: boolean;
           lease?: InitValue<types.StorageDomainLease>;
           snapshot?: InitValue<types.Snapshot>;
           vm?: InitValue<types.Vm>;
           async?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "preview_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST autopincpuandnumanodes: the `autoPinCpuAndNumaNodes` action. */
   auto_pin_cpu_and_numa_nodes(
-    options: (CallOptions & { optimize_cpu_settings?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { optimize_cpu_settings?: boolean; async?: boolean }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "auto_pin_cpu_and_numa_nodes", options) as Promise<views.ActionView>;
   }
   /** POST reboot: the `reboot` action. */
-  reboot(
-    options: (CallOptions & { force?: boolean; async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  reboot(options: (ActionOptions & { force?: boolean; async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reboot", options) as Promise<views.ActionView>;
   }
   /** POST reset: the `reset` action. */
-  reset(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  reset(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reset", options) as Promise<views.ActionView>;
   }
   /** POST reordermacaddresses: the `reorderMacAddresses` action. */
-  reorder_mac_addresses(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  reorder_mac_addresses(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "reorder_mac_addresses", options) as Promise<views.ActionView>;
   }
   /** POST shutdown: the `shutdown` action. */
   shutdown(
-    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "shutdown", options) as Promise<views.ActionView>;
   }
   /** POST start: the `start` action. */
   start(
     options:
-      | (CallOptions & {
+      | (ActionOptions & {
           authorized_key?: InitValue<types.AuthorizedKey>;
           pause?: boolean;
           vm?: InitValue<types.Vm>;
@@ -4574,52 +4164,45 @@ export class VmResource extends Resource<types.Vm> {
           filter?: boolean;
           volatile?: boolean;
           attach_wgt?: boolean;
-        } & V3ActionKeyword)
+        })
       | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "start", options) as Promise<views.ActionView>;
   }
   /** POST stop: the `stop` action. */
   stop(
-    options: (CallOptions & { force?: boolean; async?: boolean; reason?: string } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { force?: boolean; async?: boolean; reason?: string }) | V3Object = {},
   ): Promise<views.ActionView> {
     return invokeAction(this, "stop", options) as Promise<views.ActionView>;
   }
   /** POST suspend: the `suspend` action. */
-  suspend(options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  suspend(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "suspend", options) as Promise<views.ActionView>;
   }
   /** POST thawfilesystems: the `thawFilesystems` action. */
-  thaw_filesystems(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  thaw_filesystems(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "thaw_filesystems", options) as Promise<views.ActionView>;
   }
   /** POST ticket: the `ticket` action. */
   ticket(
-    options: (CallOptions & { ticket?: InitValue<types.Ticket>; async?: boolean } & V3ActionKeyword) | V3Object = {},
+    options: (ActionOptions & { ticket?: InitValue<types.Ticket>; async?: boolean }) | V3Object = {},
   ): Promise<types.Ticket> {
     return invokeAction(this, "ticket", options) as Promise<types.Ticket>;
   }
   /** POST undosnapshot: the `undoSnapshot` action. */
-  undo_snapshot(
-    options: (CallOptions & { async?: boolean } & V3ActionKeyword) | V3Object = {},
-  ): Promise<views.ActionView> {
+  undo_snapshot(options: (ActionOptions & { async?: boolean }) | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "undo_snapshot", options) as Promise<views.ActionView>;
   }
   /** POST screenshot: the `screenshot` action. */
-  screenshot(options: (CallOptions & V3ActionKeyword) | V3Object = {}): Promise<views.ActionView> {
+  screenshot(options: ActionOptions | V3Object = {}): Promise<views.ActionView> {
     return invokeAction(this, "screenshot", options) as Promise<views.ActionView>;
   }
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }
-  /** tags: AssignedTagsService. */
   get tags(): AssignedTagsCollection {
     return locate(this, "tags", AssignedTagsCollection);
   }
-  /** graphicsconsoles: VmGraphicsConsolesService. */
   get graphics_consoles(): VmGraphicsConsolesCollection {
     return locate(this, "graphics_consoles", VmGraphicsConsolesCollection);
   }
@@ -4627,7 +4210,6 @@ export class VmResource extends Resource<types.Vm> {
   get graphicsconsoles(): VmGraphicsConsolesCollection {
     return this.graphics_consoles;
   }
-  /** katelloerrata: KatelloErrataService. */
   get katello_errata(): KatelloErrataCollection {
     return locate(this, "katello_errata", KatelloErrataCollection);
   }
@@ -4635,19 +4217,15 @@ export class VmResource extends Resource<types.Vm> {
   get katelloerrata(): KatelloErrataCollection {
     return this.katello_errata;
   }
-  /** snapshots: SnapshotsService. */
   get snapshots(): SnapshotsCollection {
     return locate(this, "snapshots", SnapshotsCollection);
   }
-  /** applications: VmApplicationsService. */
   get applications(): VmApplicationsCollection {
     return locate(this, "applications", VmApplicationsCollection);
   }
-  /** cdroms: VmCdromsService. */
   get cdroms(): VmCdromsCollection {
     return locate(this, "cdroms", VmCdromsCollection);
   }
-  /** hostdevices: VmHostDevicesService. */
   get host_devices(): VmHostDevicesCollection {
     return locate(this, "host_devices", VmHostDevicesCollection);
   }
@@ -4655,11 +4233,9 @@ export class VmResource extends Resource<types.Vm> {
   get hostdevices(): VmHostDevicesCollection {
     return this.host_devices;
   }
-  /** nics: VmNicsService. */
   get nics(): VmNicsCollection {
     return locate(this, "nics", VmNicsCollection);
   }
-  /** numanodes: VmNumaNodesService. */
   get numa_nodes(): VmNumaNodesCollection {
     return locate(this, "numa_nodes", VmNumaNodesCollection);
   }
@@ -4667,7 +4243,6 @@ export class VmResource extends Resource<types.Vm> {
   get numanodes(): VmNumaNodesCollection {
     return this.numa_nodes;
   }
-  /** reporteddevices: VmReportedDevicesService. */
   get reported_devices(): VmReportedDevicesCollection {
     return locate(this, "reported_devices", VmReportedDevicesCollection);
   }
@@ -4675,35 +4250,27 @@ export class VmResource extends Resource<types.Vm> {
   get reporteddevices(): VmReportedDevicesCollection {
     return this.reported_devices;
   }
-  /** sessions: VmSessionsService. */
   get sessions(): VmSessionsCollection {
     return locate(this, "sessions", VmSessionsCollection);
   }
-  /** watchdogs: VmWatchdogsService. */
   get watchdogs(): VmWatchdogsCollection {
     return locate(this, "watchdogs", VmWatchdogsCollection);
   }
-  /** backups: VmBackupsService. */
   get backups(): VmBackupsCollection {
     return locate(this, "backups", VmBackupsCollection);
   }
-  /** checkpoints: VmCheckpointsService. */
   get checkpoints(): VmCheckpointsCollection {
     return locate(this, "checkpoints", VmCheckpointsCollection);
   }
-  /** diskattachments: DiskAttachmentsService. */
   get disk_attachments(): DiskAttachmentsCollection {
     return locate(this, "disk_attachments", DiskAttachmentsCollection);
   }
-  /** affinitylabels: AssignedAffinityLabelsService. */
   get affinity_labels(): AssignedAffinityLabelsCollection {
     return locate(this, "affinity_labels", AssignedAffinityLabelsCollection);
   }
-  /** mediateddevices: VmMediatedDevicesService. */
   get mediated_devices(): VmMediatedDevicesCollection {
     return locate(this, "mediated_devices", VmMediatedDevicesCollection);
   }
-  /** statistics: StatisticsService. */
   get statistics(): StatisticsCollection {
     return locate(this, "statistics", StatisticsCollection);
   }
@@ -4759,13 +4326,11 @@ export interface VnicProfileResource extends Omit<
   views.VnicProfileView,
   "permissions" | "get_permissions" | "set_permissions"
 > {
-  /** v3's getter of `permissions`: the sub-collection. */
   get_permissions(): AssignedPermissionsCollection;
 }
 /** VnicProfileService: one VnicProfile. */
 export class VnicProfileResource extends Resource<types.VnicProfile> {
   static readonly serviceName = "VnicProfileService";
-  /** permissions: AssignedPermissionsService. */
   get permissions(): AssignedPermissionsCollection {
     return locate(this, "permissions", AssignedPermissionsCollection);
   }

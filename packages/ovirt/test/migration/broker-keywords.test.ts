@@ -57,6 +57,29 @@ describe("correlation_id= on a call", () => {
     expect(sentCorrelationId(`/vms/${vm.id}`)).toBe("delete-1");
   });
 
+  it("VM.delete(action=params.Action(force=True), correlation_id=...): the action's members and the id both go", async () => {
+    const { api, engine } = session;
+    const vm = await api.vms.add(blankVm("removed-by-action"));
+    await eventually(
+      () => api.vms.get({ id: vm.id! }),
+      (v) => v?.status?.state === "down",
+    );
+    await vm.delete(new params.Action({ force: true }), { correlation_id: "delete-2" });
+    const sent = engine.state.requests.filter((r) => r.method === "DELETE").at(-1)!;
+    expect(new URLSearchParams(sent.query).get("force")).toBe("true");
+    expect(sent.headers["correlation-id"]).toBe("delete-2");
+    // The same with the query parameters as options first, and the call options after them.
+    const other = await api.vms.add(blankVm("removed-by-options"));
+    await eventually(
+      () => api.vms.get({ id: other.id! }),
+      (v) => v?.status?.state === "down",
+    );
+    await other.delete({ force: true }, { correlation_id: "delete-3" });
+    const again = engine.state.requests.filter((r) => r.method === "DELETE").at(-1)!;
+    expect(new URLSearchParams(again.query).get("force")).toBe("true");
+    expect(again.headers["correlation-id"]).toBe("delete-3");
+  });
+
   it("a correlation_id that is no string is refused before anything is sent", async () => {
     const { api, engine } = session;
     const before = engine.state.requests.length;
