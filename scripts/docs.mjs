@@ -34,13 +34,10 @@ export function undocumentedExports(project) {
     reflection.type?.type === "reference" &&
     reflection.type.reflection !== undefined &&
     hasComment(reflection.type.reflection);
-  // Merged declarations (`interface X` with `const X`, a class with the namespace of its nested names)
-  // are one name that TypeDoc shows as several reflections: one comment documents the name.
-  const hasDocumentedTwin = (container, reflection) =>
-    (container.children ?? []).some(
-      (other) => other !== reflection && other.name === reflection.name && hasComment(other),
-    );
   const visit = (container, prefix) => {
+    // Merged declarations (`interface X` with `const X`, a class with the namespace of its nested names)
+    // are one name that TypeDoc shows as several reflections: one comment documents the name.
+    const documentedNames = new Set((container.children ?? []).filter(hasComment).map((child) => child.name));
     for (const child of container.children ?? []) {
       if (child.kindOf(ReflectionKind.Reference)) continue;
       const name = prefix ? `${prefix}.${child.name}` : child.name;
@@ -49,7 +46,7 @@ export function undocumentedExports(project) {
         continue;
       }
       const source = child.sources?.[0];
-      if (!hasComment(child) && !isDocumentedAlias(child) && !hasDocumentedTwin(container, child))
+      if (!hasComment(child) && !isDocumentedAlias(child) && !documentedNames.has(child.name))
         missing.push(source ? `${name} (${source.fullFileName}:${source.line})` : name);
       if (child.kindOf(NAMESPACE)) visit(child, name);
     }

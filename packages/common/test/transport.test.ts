@@ -33,6 +33,28 @@ import {
 
 const FAST_RETRY = { baseDelay: 5, maxDelay: 20 };
 
+/** An auth step sending `from` as X-Auth-Token until a re-authentication (taking `delayMs`) swaps in `to`. */
+function swappingToken(from: string, to: string, delayMs: number): { auth: AuthStep; readonly reauths: number } {
+  let token = from;
+  let reauths = 0;
+  return {
+    auth: {
+      authorize: (request) => {
+        request.headers["x-auth-token"] = token;
+      },
+      reauthenticate: async () => {
+        reauths++;
+        await new Promise((r) => setTimeout(r, delayMs));
+        token = to;
+        return true;
+      },
+    },
+    get reauths() {
+      return reauths;
+    },
+  };
+}
+
 function capture(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const push = (m: string) => void lines.push(m);
@@ -279,29 +301,17 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
       res.statusCode = req.headers["x-auth-token"] === valid ? 200 : 401;
       res.end(String(res.statusCode));
     });
-    let token = "token-1";
-    let reauths = 0;
-    const auth: AuthStep = {
-      authorize: (request) => {
-        request.headers["x-auth-token"] = token;
-      },
-      reauthenticate: async () => {
-        reauths++;
-        await new Promise((r) => setTimeout(r, 20));
-        token = "token-2";
-        return true;
-      },
-    };
-    const t = transport({ auth });
+    const tokens = swappingToken("token-1", "token-2", 20);
+    const t = transport({ auth: tokens.auth });
     const results = await Promise.all([1, 2, 3].map(() => t.request({ url: server.url }).then((r) => r.text())));
     expect(results).toEqual(["200", "200", "200"]);
-    expect(reauths).toBe(1);
+    expect(tokens.reauths).toBe(1);
 
     // A server that refuses the new credentials too: one replay, then the 401 is thrown.
     valid = "never";
     const error = await t.request({ url: server.url }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(reauths).toBe(2);
+    expect(tokens.reauths).toBe(2);
   });
 
   it("a 401 to the old credentials arriving after a re-authentication replays with the new ones, without another", async () => {
@@ -318,43 +328,20 @@ describe.each<HttpClientName>(["undici", "ky"])("Transport with client %s", (cli
         res.end("401");
       }, delay);
     });
-    let token = "old";
-    let reauths = 0;
-    const auth: AuthStep = {
-      authorize: (request) => {
-        request.headers["x-auth-token"] = token;
-      },
-      reauthenticate: async () => {
-        reauths++;
-        token = "new";
-        return true;
-      },
-    };
-    const t = transport({ auth });
+    const tokens = swappingToken("old", "new", 0);
+    const t = transport({ auth: tokens.auth });
     const first = t.request({ url: server.url }).then((r) => r.text());
     const second = t.request({ url: server.url }).then((r) => r.text());
     expect(await Promise.all([first, second])).toEqual(["200", "200"]);
-    expect(reauths).toBe(1);
+    expect(tokens.reauths).toBe(1);
   });
 
   it("lets one caller give up during a shared re-authentication without failing the others", async () => {
-    let valid = "old";
     const server = await serve((req, res) => {
-      res.statusCode = req.headers["x-auth-token"] === valid ? 200 : 401;
+      res.statusCode = req.headers["x-auth-token"] === "fresh" ? 200 : 401;
       res.end(String(res.statusCode));
     });
-    let token = "stale";
-    const auth: AuthStep = {
-      authorize: (request) => {
-        request.headers["x-auth-token"] = token;
-      },
-      reauthenticate: async () => {
-        await new Promise((r) => setTimeout(r, 150));
-        token = valid = "fresh";
-        return true;
-      },
-    };
-    const t = transport({ auth });
+    const t = transport({ auth: swappingToken("stale", "fresh", 150).auth });
     const controller = new AbortController();
     const impatient = t.request({ url: server.url, signal: controller.signal }).catch((e: unknown) => e);
     const patient = t.request({ url: server.url }).then((r) => r.text());
